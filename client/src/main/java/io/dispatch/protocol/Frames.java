@@ -1,0 +1,225 @@
+package io.dispatch.protocol;
+
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encoders for every fixed-layout frame of protocol v1. Each method appends one whole frame (header
+ * included) at the writer index. Bodies, little-endian:
+ *
+ * <pre>
+ * HELLO            u8 minVersion, u8 maxVersion, u16 reserved, str8 tenant, str8 apiKey, str8 clientName
+ * HELLO_OK         u8 version, u8 reserved, u16 reserved, u32 initialCredit, u32 maxFrameLength, u32 sessionId
+ * OK               (empty)
+ * ACK              u64 messageId, u8 outcome (0 accepted, 1 duplicate: messageId is the original's)
+ * NACK, ERROR      u16 errorCode, str16 detail
+ * CREDIT           u32 grant (added to the client's window)
+ * STATUS           u64 messageId
+ * STATUS_RESULT    u64 messageId, u8 state, u8 attempts, u16 reason, u64 updatedAtEpochMs, u8 channel, u8 kind
+ * SUBSCRIBE        u8 scope (0 messages submitted on this connection, 1 every message of the tenant)
+ * RECEIPT          u64 messageId, u8 state, u8 attempts, u16 reason, u64 atEpochMs
+ * RECEIPTS_DROPPED u32 count (receipts not delivered to a slow subscriber; STATUS still answers)
+ * PING, PONG       u64 payload (echoed)
+ * GOODBYE          u16 reason (0 normal)
+ * </pre>
+ */
+public final class Frames
+{
+    public static final int ACK_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 9;
+    public static final int RECEIPT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 20;
+    public static final int STATUS_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 22;
+    public static final int CREDIT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 4;
+
+    public static final byte ACK_ACCEPTED = 0;
+    public static final byte ACK_DUPLICATE = 1;
+
+    public static final byte SCOPE_CONNECTION = 0;
+    public static final byte SCOPE_TENANT = 1;
+
+    private Frames()
+    {
+    }
+
+    /** Writes a header with a zero length and returns its start; {@link #endFrame} fixes the length. */
+    public static int beginFrame(final ByteBuf out, final byte type, final int flags, final long correlationId)
+    {
+        final int start = out.writerIndex();
+        out.writeIntLE(0);
+        out.writeByte(FrameDescriptor.CURRENT_VERSION);
+        out.writeByte(type);
+        out.writeShortLE(flags);
+        out.writeLongLE(correlationId);
+        return start;
+    }
+
+    public static void endFrame(final ByteBuf out, final int start)
+    {
+        out.setIntLE(start, out.writerIndex() - start - FrameDescriptor.LENGTH_FIELD_LENGTH);
+    }
+
+    public static void hello(
+        final ByteBuf out, final long correlationId, final String tenant, final String apiKey, final String clientName)
+    {
+        final int start = beginFrame(out, MessageType.HELLO, 0, correlationId);
+        out.writeByte(FrameDescriptor.VERSION_1);
+        out.writeByte(FrameDescriptor.CURRENT_VERSION);
+        out.writeShortLE(0);
+        SubmitEncoder.writeStr8(out, tenant);
+        SubmitEncoder.writeStr8(out, apiKey);
+        SubmitEncoder.writeStr8(out, clientName);
+        endFrame(out, start);
+    }
+
+    public static void helloOk(
+        final ByteBuf out,
+        final long correlationId,
+        final int version,
+        final int initialCredit,
+        final int maxFrameLength,
+        final int sessionId)
+    {
+        final int start = beginFrame(out, MessageType.HELLO_OK, 0, correlationId);
+        out.writeByte(version);
+        out.writeByte(0);
+        out.writeShortLE(0);
+        out.writeIntLE(initialCredit);
+        out.writeIntLE(maxFrameLength);
+        out.writeIntLE(sessionId);
+        endFrame(out, start);
+    }
+
+    public static void ok(final ByteBuf out, final long correlationId)
+    {
+        endFrame(out, beginFrame(out, MessageType.OK, 0, correlationId));
+    }
+
+    public static void ack(final ByteBuf out, final long correlationId, final long messageId, final byte outcome)
+    {
+        final int start = beginFrame(out, MessageType.ACK, 0, correlationId);
+        out.writeLongLE(messageId);
+        out.writeByte(outcome);
+        endFrame(out, start);
+    }
+
+    public static void nack(final ByteBuf out, final long correlationId, final ErrorCode code, final String detail)
+    {
+        codeAndDetail(out, MessageType.NACK, correlationId, code, detail);
+    }
+
+    public static void error(final ByteBuf out, final long correlationId, final ErrorCode code, final String detail)
+    {
+        codeAndDetail(out, MessageType.ERROR, correlationId, code, detail);
+    }
+
+    private static void codeAndDetail(
+        final ByteBuf out, final byte type, final long correlationId, final ErrorCode code, final String detail)
+    {
+        final int start = beginFrame(out, type, 0, correlationId);
+        out.writeShortLE(code.code());
+        final byte[] bytes = detail == null ? new byte[0] : detail.getBytes(StandardCharsets.UTF_8);
+        final int n = Math.min(bytes.length, 1024);
+        out.writeShortLE(n);
+        out.writeBytes(bytes, 0, n);
+        endFrame(out, start);
+    }
+
+    public static void credit(final ByteBuf out, final int grant)
+    {
+        final int start = beginFrame(out, MessageType.CREDIT, 0, 0L);
+        out.writeIntLE(grant);
+        endFrame(out, start);
+    }
+
+    public static void status(final ByteBuf out, final long correlationId, final long messageId)
+    {
+        final int start = beginFrame(out, MessageType.STATUS, 0, correlationId);
+        out.writeLongLE(messageId);
+        endFrame(out, start);
+    }
+
+    public static void statusResult(
+        final ByteBuf out,
+        final long correlationId,
+        final long messageId,
+        final int state,
+        final int attempts,
+        final int reason,
+        final long updatedAtEpochMs,
+        final int channel,
+        final int kind)
+    {
+        final int start = beginFrame(out, MessageType.STATUS_RESULT, 0, correlationId);
+        out.writeLongLE(messageId);
+        out.writeByte(state);
+        out.writeByte(attempts);
+        out.writeShortLE(reason);
+        out.writeLongLE(updatedAtEpochMs);
+        out.writeByte(channel);
+        out.writeByte(kind);
+        endFrame(out, start);
+    }
+
+    public static void subscribe(final ByteBuf out, final long correlationId, final byte scope)
+    {
+        final int start = beginFrame(out, MessageType.SUBSCRIBE, 0, correlationId);
+        out.writeByte(scope);
+        endFrame(out, start);
+    }
+
+    public static void receipt(
+        final ByteBuf out, final long messageId, final int state, final int attempts, final int reason, final long atMs)
+    {
+        final int start = beginFrame(out, MessageType.RECEIPT, 0, 0L);
+        out.writeLongLE(messageId);
+        out.writeByte(state);
+        out.writeByte(attempts);
+        out.writeShortLE(reason);
+        out.writeLongLE(atMs);
+        endFrame(out, start);
+    }
+
+    public static void receiptsDropped(final ByteBuf out, final int count)
+    {
+        final int start = beginFrame(out, MessageType.RECEIPTS_DROPPED, 0, 0L);
+        out.writeIntLE(count);
+        endFrame(out, start);
+    }
+
+    public static void ping(final ByteBuf out, final long correlationId, final long payload)
+    {
+        pingPong(out, MessageType.PING, correlationId, payload);
+    }
+
+    public static void pong(final ByteBuf out, final long correlationId, final long payload)
+    {
+        pingPong(out, MessageType.PONG, correlationId, payload);
+    }
+
+    private static void pingPong(final ByteBuf out, final byte type, final long correlationId, final long payload)
+    {
+        final int start = beginFrame(out, type, 0, correlationId);
+        out.writeLongLE(payload);
+        endFrame(out, start);
+    }
+
+    public static void goodbye(final ByteBuf out, final long correlationId, final int reason)
+    {
+        final int start = beginFrame(out, MessageType.GOODBYE, 0, correlationId);
+        out.writeShortLE(reason);
+        endFrame(out, start);
+    }
+
+    /** Reads a str16 at {@code offset}; for NACK/ERROR details (allocates: not for the hot path). */
+    public static String readStr16(final ByteBuf in, final int offset)
+    {
+        final int n = in.getUnsignedShortLE(offset);
+        return in.toString(offset + 2, n, StandardCharsets.UTF_8);
+    }
+
+    public static String readStr8(final ByteBuf in, final int offset)
+    {
+        final int n = in.getUnsignedByte(offset);
+        return in.toString(offset + 1, n, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,293 @@
+package io.dispatch;
+
+import com.lmax.disruptor.RingBuffer;
+import io.dispatch.config.DispatcherConfig;
+import io.dispatch.config.LaneConfig;
+import io.dispatch.config.TemplateRegistry;
+import io.dispatch.connector.Connector;
+import io.dispatch.connector.ConnectorFactory;
+import io.dispatch.connector.runtime.ConnectorLane;
+import io.dispatch.connector.runtime.StatePublisher;
+import io.dispatch.ingest.IngestContext;
+import io.dispatch.ingest.IngestServer;
+import io.dispatch.ingest.LaneAdmission;
+import io.dispatch.ingest.SessionRegistry;
+import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.journal.Journal;
+import io.dispatch.journal.Recovery;
+import io.dispatch.policy.DedupIndex;
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingTopology;
+import io.dispatch.ring.StageChain;
+import io.dispatch.stage.AckHandler;
+import io.dispatch.stage.DedupHandler;
+import io.dispatch.stage.HandoffHandler;
+import io.dispatch.stage.JournalHandler;
+import io.dispatch.stage.SessionFlusher;
+import io.dispatch.stage.StatusHandler;
+import io.dispatch.status.AdminServer;
+import io.dispatch.status.Counter;
+import io.dispatch.status.Counters;
+import io.dispatch.status.DistinctErrorLog;
+import io.dispatch.status.StatusTable;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * The engine: journal, recovery, ring, connector lanes, ingest server and admin endpoint, started in
+ * that order by {@link #launch} and stopped in reverse by {@link #close}.
+ */
+public final class Dispatcher implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final DispatcherConfig config;
+    private final Counters counters = new Counters();
+    private final DistinctErrorLog errors = new DistinctErrorLog(counters);
+    private final SessionRegistry sessions = new SessionRegistry();
+    private final ConnectorLane[] laneByChannel = new ConnectorLane[4];
+    private final LaneAdmission[] admissionByChannel = new LaneAdmission[4];
+    private Journal journal;
+    private RingTopology ring;
+    private RingBuffer<DispatchEvent> ringBuffer;
+    private IngestContext ingestContext;
+    private IngestServer ingest;
+    private AdminServer admin;
+
+    private Dispatcher(final DispatcherConfig config)
+    {
+        this.config = config;
+    }
+
+    public static Dispatcher launch(final DispatcherConfig config) throws Exception
+    {
+        final Dispatcher d = new Dispatcher(config);
+        try
+        {
+            d.start(SystemEpochClock.INSTANCE);
+            return d;
+        }
+        catch (final Exception | Error ex)
+        {
+            d.close();
+            throw ex;
+        }
+    }
+
+    private void start(final EpochClock clock) throws Exception
+    {
+        LOG.info("event=starting config=\n{}", config.describe());
+        try
+        {
+            Files.createDirectories(config.dataDir().resolve("journal"));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create data dir " + config.dataDir(), ex);
+        }
+        journal = new Journal(config.dataDir().resolve("journal"), config.rollCycle());
+        final TenantRegistry tenants = new TenantRegistry(config.tenants());
+        final TemplateRegistry templates = new TemplateRegistry(config.templates());
+        final DedupIndex dedup = new DedupIndex(config.dedupHorizonMs());
+        final StatusTable status = new StatusTable(config.statusCapacity());
+
+        final SessionFlusher flusher = new SessionFlusher();
+        ring = new RingTopology(
+            config.ringSize(),
+            config.waitStrategy(),
+            new StageChain(
+                new DedupHandler(dedup, clock),
+                new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH, dedup, tenants, counters,
+                    errors, config.defaultTtlSeconds())),
+            new StageChain(
+                new AckHandler(flusher, counters, errors),
+                new StatusHandler(status, sessions, flusher, counters),
+                new HandoffHandler(laneByChannel),
+                flusher),
+            errors);
+        ringBuffer = ring.ringBuffer();
+
+        final StatePublisher states = new StatePublisher(ringBuffer);
+        final Map<String, ConnectorFactory> factories = connectorFactories();
+        for (final LaneConfig lane : config.lanes().values())
+        {
+            final ConnectorFactory factory = factories.get(lane.connectorType());
+            if (factory == null)
+            {
+                throw new IllegalArgumentException("lane." + lane.channel().name().toLowerCase(java.util.Locale.ROOT)
+                    + ".connector: unknown connector type '" + lane.connectorType() + "'; available: " + factories.keySet());
+            }
+            factory.validate(lane.connectorSettings());
+            final Connector connector = factory.create(lane.connectorSettings());
+            final LaneAdmission admission = new LaneAdmission(lane.capacity());
+            admissionByChannel[lane.channel().code()] = admission;
+            laneByChannel[lane.channel().code()] = new ConnectorLane(lane, connector, admission, journal, templates, states,
+                clock, errors);
+        }
+
+        new Recovery(dedup, status, tenants, clock.time(), config.dedupHorizonMs()).run(journal, new Recovery.Sink()
+        {
+            @Override
+            public void pending(final long messageId, final byte channel, final byte kind, final int attempts)
+            {
+                laneByChannel[channel].recoverPending(messageId, attempts, kind);
+                counters.increment(Counter.RECOVERED_REDISPATCHED);
+            }
+
+            @Override
+            public void awaitingReceipt(final long messageId, final byte channel)
+            {
+                laneByChannel[channel].recoverAwaitingReceipt(messageId);
+            }
+        });
+
+        ring.start();
+        for (final ConnectorLane lane : laneByChannel)
+        {
+            if (lane != null)
+            {
+                lane.start();
+            }
+        }
+        ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters);
+        ingest = new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads());
+        if (config.adminPort() >= 0)
+        {
+            admin = new AdminServer(config.ingestHost(), config.adminPort(), this::healthJson, this::metricsText);
+        }
+        LOG.info("event=started ingest={}:{} admin_port={}", config.ingestHost(), ingest.port(),
+            admin == null ? "off" : admin.port());
+    }
+
+    private static Map<String, ConnectorFactory> connectorFactories()
+    {
+        final Map<String, ConnectorFactory> out = new HashMap<>();
+        for (final ConnectorFactory f : ServiceLoader.load(ConnectorFactory.class))
+        {
+            out.put(f.type(), f);
+        }
+        return out;
+    }
+
+    public int port()
+    {
+        return ingest.port();
+    }
+
+    public int adminPort()
+    {
+        return admin == null ? -1 : admin.port();
+    }
+
+    public Counters counters()
+    {
+        return counters;
+    }
+
+    public ConnectorLane lane(final ChannelType channel)
+    {
+        return laneByChannel[channel.code()];
+    }
+
+    String healthJson()
+    {
+        final StringBuilder sb = new StringBuilder(256);
+        sb.append("{\"status\":\"UP\",\"sessions\":").append(sessions.size())
+            .append(",\"ring_remaining\":").append(ringBuffer.remainingCapacity())
+            .append(",\"ring_size\":").append(ringBuffer.getBufferSize())
+            .append(",\"lanes\":{");
+        boolean first = true;
+        for (final ConnectorLane lane : laneByChannel)
+        {
+            if (lane == null)
+            {
+                continue;
+            }
+            sb.append(first ? "" : ",").append('"').append(lane.name()).append("\":{\"priority_queue\":")
+                .append(lane.priorityDepth()).append(",\"bulk_queue\":").append(lane.bulkDepth())
+                .append(",\"in_flight\":").append(lane.inFlight())
+                .append(",\"admitted\":").append(lane.admission().inSystem())
+                .append(",\"capacity\":").append(lane.admission().capacity()).append('}');
+            first = false;
+        }
+        return sb.append("}}\n").toString();
+    }
+
+    String metricsText()
+    {
+        final StringBuilder sb = new StringBuilder(4096);
+        for (final Counter c : Counter.values())
+        {
+            sb.append("# TYPE ").append(c.metricName()).append(" counter\n")
+                .append(c.metricName()).append(' ').append(counters.get(c)).append('\n');
+        }
+        sb.append("# TYPE dispatch_ring_remaining gauge\ndispatch_ring_remaining ")
+            .append(ringBuffer.remainingCapacity()).append('\n');
+        sb.append("# TYPE dispatch_sessions gauge\ndispatch_sessions ").append(sessions.size()).append('\n');
+        sb.append("# TYPE dispatch_lane_queue_depth gauge\n");
+        for (final ConnectorLane lane : laneByChannel)
+        {
+            if (lane != null)
+            {
+                sb.append("dispatch_lane_queue_depth{lane=\"").append(lane.name()).append("\",queue=\"priority\"} ")
+                    .append(lane.priorityDepth()).append('\n');
+                sb.append("dispatch_lane_queue_depth{lane=\"").append(lane.name()).append("\",queue=\"bulk\"} ")
+                    .append(lane.bulkDepth()).append('\n');
+                sb.append("dispatch_lane_in_flight{lane=\"").append(lane.name()).append("\"} ")
+                    .append(lane.inFlight()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Stops accepting, lets the ring drain, stops the lanes and closes the journal. Idempotent. */
+    @Override
+    public synchronized void close()
+    {
+        if (ingestContext != null)
+        {
+            ingestContext.shutdown();
+        }
+        closeQuietly(ingest);
+        ingest = null;
+        for (int i = 0; i < laneByChannel.length; i++)
+        {
+            closeQuietly(laneByChannel[i]);
+        }
+        if (ring != null && ringBuffer != null)
+        {
+            closeQuietly(ring);
+        }
+        ring = null;
+        closeQuietly(journal);
+        journal = null;
+        closeQuietly(admin);
+        admin = null;
+    }
+
+    private static void closeQuietly(final AutoCloseable c)
+    {
+        if (c == null)
+        {
+            return;
+        }
+        try
+        {
+            c.close();
+        }
+        catch (final Exception ex)
+        {
+            LOG.warn("event=close_failed component={} error={}", c.getClass().getSimpleName(), ex.toString());
+        }
+    }
+}

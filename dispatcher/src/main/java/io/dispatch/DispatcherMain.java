@@ -1,0 +1,147 @@
+package io.dispatch;
+
+import io.dispatch.config.Configuration;
+import io.dispatch.config.ConfigurationException;
+import io.dispatch.config.DispatcherConfig;
+import io.dispatch.config.Settings;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/** Command line entry point: {@code scripts/dispatcher [--config FILE] [--data-dir DIR] [--port N] ...}. */
+public final class DispatcherMain
+{
+    static final String USAGE = String.join(System.lineSeparator(),
+        "usage: scripts/dispatcher [options]",
+        "",
+        "Starts the dispatch engine. With no options: journal under ./data, binary protocol on",
+        "127.0.0.1:7700, health and metrics on http://127.0.0.1:7701/health and /metrics, simulated",
+        "providers for sms, push and chat.",
+        "",
+        "  --config FILE      configuration file (key=value; every key in docs/configuration.md)",
+        "  --data-dir DIR     where the journal lives (default ./data)",
+        "  --port N           binary protocol port (default 7700)",
+        "  --admin-port N     health/metrics port (default 7701, -1 = off)",
+        "  --set KEY=VALUE    override any configuration key (repeatable)",
+        "  --help             this text");
+
+    private DispatcherMain()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final Settings settings;
+        try
+        {
+            settings = parse(args);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("error: " + ex.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (settings == null)
+        {
+            System.out.println(USAGE);
+            return;
+        }
+        final DispatcherConfig config;
+        try
+        {
+            config = DispatcherConfig.from(settings);
+        }
+        catch (final ConfigurationException ex)
+        {
+            System.err.println("error: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        final Dispatcher dispatcher = Dispatcher.launch(config);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            dispatcher.close();
+            stopped.countDown();
+        }, "shutdown"));
+        System.out.println("dispatcher ready: protocol 127.0.0.1:" + dispatcher.port() + ", health http://"
+            + config.ingestHost() + ":" + dispatcher.adminPort() + "/health (Ctrl-C to stop)");
+        stopped.await();
+    }
+
+    /** @return the settings, or null when --help was asked for. */
+    static Settings parse(final String[] args)
+    {
+        Path configFile = null;
+        final java.util.List<String[]> overrides = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++)
+        {
+            final String a = args[i];
+            switch (a)
+            {
+                case "--help":
+                case "-h":
+                    return null;
+                case "--config":
+                    configFile = Path.of(value(args, ++i, a));
+                    if (!Files.isRegularFile(configFile))
+                    {
+                        throw new IllegalArgumentException("--config: no such file " + configFile);
+                    }
+                    break;
+                case "--data-dir":
+                    overrides.add(new String[] {Configuration.DATA_DIR_PROP_NAME, value(args, ++i, a)});
+                    break;
+                case "--port":
+                    overrides.add(new String[] {Configuration.INGEST_PORT_PROP_NAME, integer(args, ++i, a)});
+                    break;
+                case "--admin-port":
+                    overrides.add(new String[] {Configuration.ADMIN_PORT_PROP_NAME, integer(args, ++i, a)});
+                    break;
+                case "--set":
+                    final String kv = value(args, ++i, a);
+                    final int eq = kv.indexOf('=');
+                    if (eq <= 0)
+                    {
+                        throw new IllegalArgumentException("--set expects KEY=VALUE, got '" + kv + "'");
+                    }
+                    overrides.add(new String[] {kv.substring(0, eq), kv.substring(eq + 1)});
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option '" + a + "'");
+            }
+        }
+        final Settings settings = Settings.load(configFile);
+        for (final String[] kv : overrides)
+        {
+            settings.set(kv[0], kv[1]);
+        }
+        return settings;
+    }
+
+    private static String value(final String[] args, final int i, final String flag)
+    {
+        if (i >= args.length)
+        {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static String integer(final String[] args, final int i, final String flag)
+    {
+        final String v = value(args, i, flag);
+        try
+        {
+            Integer.parseInt(v);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(flag + ": '" + v + "' is not a number");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,79 @@
+package io.dispatch.config;
+
+/**
+ * Property names and defaults of the engine. Every key is documented in {@code docs/configuration.md};
+ * a test checks that each constant here appears there.
+ */
+public final class Configuration
+{
+    public static final String INGEST_HOST_PROP_NAME = "ingest.host";
+    public static final String INGEST_HOST_DEFAULT = "127.0.0.1";
+    public static final String INGEST_PORT_PROP_NAME = "ingest.port";
+    public static final int INGEST_PORT_DEFAULT = 7700;
+    public static final String INGEST_IO_THREADS_PROP_NAME = "ingest.ioThreads";
+    public static final int INGEST_IO_THREADS_DEFAULT = 1;
+    public static final String INGEST_INITIAL_CREDIT_PROP_NAME = "ingest.initialCredit";
+    public static final int INGEST_INITIAL_CREDIT_DEFAULT = 8192;
+    public static final String INGEST_MAX_FRAME_LENGTH_PROP_NAME = "ingest.maxFrameLength";
+    public static final int INGEST_MAX_FRAME_LENGTH_DEFAULT = 1 << 20;
+    public static final String INGEST_RECEIPT_BUFFER_PROP_NAME = "ingest.receiptBufferRecords";
+    public static final int INGEST_RECEIPT_BUFFER_DEFAULT = 65536;
+
+    public static final String ADMIN_PORT_PROP_NAME = "admin.port";
+    public static final int ADMIN_PORT_DEFAULT = 7701;
+
+    public static final String DATA_DIR_PROP_NAME = "data.dir";
+    public static final String DATA_DIR_DEFAULT = "./data";
+    public static final String JOURNAL_FSYNC_PROP_NAME = "journal.fsync";
+    public static final String JOURNAL_FSYNC_DEFAULT = "none";
+    public static final String JOURNAL_ROLL_CYCLE_PROP_NAME = "journal.rollCycle";
+    public static final String JOURNAL_ROLL_CYCLE_DEFAULT = "FAST_DAILY";
+
+    public static final String RING_SIZE_PROP_NAME = "ring.size";
+    public static final int RING_SIZE_DEFAULT = 65536;
+    public static final String RING_WAIT_STRATEGY_PROP_NAME = "ring.waitStrategy";
+    public static final String RING_WAIT_STRATEGY_DEFAULT = "blocking";
+    public static final String RING_HIGH_WATER_PERCENT_PROP_NAME = "ring.highWaterPercent";
+    public static final int RING_HIGH_WATER_PERCENT_DEFAULT = 50;
+
+    public static final String DEDUP_HORIZON_HOURS_PROP_NAME = "dedup.horizonHours";
+    public static final int DEDUP_HORIZON_HOURS_DEFAULT = 24;
+    public static final String STATUS_CAPACITY_PROP_NAME = "status.capacity";
+    public static final int STATUS_CAPACITY_DEFAULT = 1 << 21;
+    public static final String MESSAGE_DEFAULT_TTL_PROP_NAME = "message.defaultTtlSeconds";
+    public static final int MESSAGE_DEFAULT_TTL_DEFAULT = 86_400;
+
+    public static final String TENANTS_PROP_NAME = "tenants";
+    public static final String TENANTS_DEFAULT = "demo";
+    /** {@code tenant.<name>.apiKey}; the key may also come from the environment variable it names. */
+    public static final String TENANT_PREFIX = "tenant.";
+    public static final String TEMPLATE_PREFIX = "template.";
+    /** Used when the configuration defines no template, so the embedded default has examples to send. */
+    public static final java.util.Map<String, String> DEFAULT_TEMPLATES = java.util.Map.of(
+        "order-shipped", "[#{shop}] 주문하신 상품이 발송되었습니다. 송장번호 #{tracking}",
+        "otp", "[#{service}] 인증번호 [#{code}]를 입력해 주세요.",
+        "promo", "(광고)[#{shop}] #{offer} 무료수신거부 080-000-0000");
+
+    /** {@code lane.<channel>.<key>}: one lane per channel. */
+    public static final String LANE_PREFIX = "lane.";
+    public static final String LANE_CONNECTOR = "connector";
+    public static final String LANE_CONNECTOR_DEFAULT = "simulated";
+    public static final String LANE_WINDOW = "window";
+    public static final int LANE_WINDOW_DEFAULT = 1024;
+    public static final String LANE_CAPACITY = "capacity";
+    public static final int LANE_CAPACITY_DEFAULT = 1 << 18;
+    public static final String LANE_MAX_ATTEMPTS = "maxAttempts";
+    public static final int LANE_MAX_ATTEMPTS_DEFAULT = 5;
+    public static final String LANE_RETRY_BASE_MS = "retryBaseMs";
+    public static final long LANE_RETRY_BASE_MS_DEFAULT = 200;
+    public static final String LANE_RETRY_MAX_MS = "retryMaxMs";
+    public static final long LANE_RETRY_MAX_MS_DEFAULT = 30_000;
+    public static final String LANE_RECEIPT_TIMEOUT_MS = "receiptTimeoutMs";
+    public static final long LANE_RECEIPT_TIMEOUT_MS_DEFAULT = 90_000_000L;
+    public static final String LANE_IDLE = "idleStrategy";
+    public static final String LANE_IDLE_DEFAULT = "backoff";
+
+    private Configuration()
+    {
+    }
+}

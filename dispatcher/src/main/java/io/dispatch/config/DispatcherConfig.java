@@ -1,0 +1,141 @@
+package io.dispatch.config;
+
+import io.dispatch.protocol.ChannelType;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The validated, immutable configuration of one engine. Built once from {@link Settings}; every
+ * component takes what it needs from here. {@link #describe()} prints the effective values at start.
+ */
+public record DispatcherConfig(
+    String ingestHost,
+    int ingestPort,
+    int ioThreads,
+    int initialCredit,
+    int maxFrameLength,
+    int receiptBufferRecords,
+    int adminPort,
+    Path dataDir,
+    FsyncPolicy fsync,
+    String rollCycle,
+    int ringSize,
+    String waitStrategy,
+    int ringHighWaterPercent,
+    long dedupHorizonMs,
+    int statusCapacity,
+    int defaultTtlSeconds,
+    List<TenantConfig> tenants,
+    Map<String, String> templates,
+    Map<ChannelType, LaneConfig> lanes)
+{
+    /** When the journal forces its pages to disk. */
+    public enum FsyncPolicy
+    {
+        /** Page cache only: survives a process crash, not a power loss. */
+        NONE,
+        /** fsync once per ring batch before the batch is acked: survives power loss. */
+        BATCH
+    }
+
+    public static DispatcherConfig from(final Settings s)
+    {
+        final String fsync = s.string(Configuration.JOURNAL_FSYNC_PROP_NAME, Configuration.JOURNAL_FSYNC_DEFAULT);
+        final FsyncPolicy policy;
+        switch (fsync)
+        {
+            case "none": policy = FsyncPolicy.NONE; break;
+            case "batch": policy = FsyncPolicy.BATCH; break;
+            default: throw new ConfigurationException(Configuration.JOURNAL_FSYNC_PROP_NAME, "'" + fsync + "' is not none or batch");
+        }
+        final String wait = s.string(Configuration.RING_WAIT_STRATEGY_PROP_NAME, Configuration.RING_WAIT_STRATEGY_DEFAULT);
+        if (!List.of("blocking", "sleeping", "yielding", "busyspin").contains(wait))
+        {
+            throw new ConfigurationException(Configuration.RING_WAIT_STRATEGY_PROP_NAME,
+                "'" + wait + "' is not one of blocking, sleeping, yielding, busyspin");
+        }
+        final int ringSize = s.integer(Configuration.RING_SIZE_PROP_NAME, Configuration.RING_SIZE_DEFAULT, 64, 1 << 24);
+        if (Integer.bitCount(ringSize) != 1)
+        {
+            throw new ConfigurationException(Configuration.RING_SIZE_PROP_NAME, ringSize + " is not a power of two");
+        }
+        final String rollCycle = s.string(Configuration.JOURNAL_ROLL_CYCLE_PROP_NAME, Configuration.JOURNAL_ROLL_CYCLE_DEFAULT);
+        try
+        {
+            net.openhft.chronicle.queue.RollCycles.valueOf(rollCycle);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigurationException(Configuration.JOURNAL_ROLL_CYCLE_PROP_NAME,
+                "'" + rollCycle + "' is not a Chronicle RollCycles name (e.g. FAST_DAILY, FAST_HOURLY)");
+        }
+
+        final Map<ChannelType, LaneConfig> lanes = new EnumMap<>(ChannelType.class);
+        for (final ChannelType c : ChannelType.values())
+        {
+            lanes.put(c, LaneConfig.read(s, c));
+        }
+        final Map<String, String> templates = new LinkedHashMap<>();
+        s.withPrefix(Configuration.TEMPLATE_PREFIX).forEach(
+            (k, v) -> templates.put(k.substring(Configuration.TEMPLATE_PREFIX.length()), v));
+        if (templates.isEmpty())
+        {
+            templates.putAll(Configuration.DEFAULT_TEMPLATES);
+        }
+
+        return new DispatcherConfig(
+            s.string(Configuration.INGEST_HOST_PROP_NAME, Configuration.INGEST_HOST_DEFAULT),
+            s.integer(Configuration.INGEST_PORT_PROP_NAME, Configuration.INGEST_PORT_DEFAULT, 0, 65535),
+            s.integer(Configuration.INGEST_IO_THREADS_PROP_NAME, Configuration.INGEST_IO_THREADS_DEFAULT, 1, 64),
+            s.integer(Configuration.INGEST_INITIAL_CREDIT_PROP_NAME, Configuration.INGEST_INITIAL_CREDIT_DEFAULT, 1, 1 << 20),
+            s.integer(Configuration.INGEST_MAX_FRAME_LENGTH_PROP_NAME, Configuration.INGEST_MAX_FRAME_LENGTH_DEFAULT,
+                64 * 1024, 64 << 20),
+            s.integer(Configuration.INGEST_RECEIPT_BUFFER_PROP_NAME, Configuration.INGEST_RECEIPT_BUFFER_DEFAULT,
+                1024, 1 << 22),
+            s.integer(Configuration.ADMIN_PORT_PROP_NAME, Configuration.ADMIN_PORT_DEFAULT, -1, 65535),
+            Path.of(s.string(Configuration.DATA_DIR_PROP_NAME, Configuration.DATA_DIR_DEFAULT)),
+            policy,
+            rollCycle,
+            ringSize,
+            wait,
+            s.integer(Configuration.RING_HIGH_WATER_PERCENT_PROP_NAME, Configuration.RING_HIGH_WATER_PERCENT_DEFAULT, 10, 90),
+            s.longValue(Configuration.DEDUP_HORIZON_HOURS_PROP_NAME, Configuration.DEDUP_HORIZON_HOURS_DEFAULT, 0, 24 * 90)
+                * 3_600_000L,
+            s.integer(Configuration.STATUS_CAPACITY_PROP_NAME, Configuration.STATUS_CAPACITY_DEFAULT, 1024, 1 << 28),
+            s.integer(Configuration.MESSAGE_DEFAULT_TTL_PROP_NAME, Configuration.MESSAGE_DEFAULT_TTL_DEFAULT, 1, 60 * 86_400),
+            TenantConfig.readAll(s),
+            Map.copyOf(templates),
+            lanes);
+    }
+
+    /** The effective configuration, secrets masked, one key per line. */
+    public String describe()
+    {
+        final List<String> lines = new ArrayList<>();
+        lines.add("ingest " + ingestHost + ":" + ingestPort + " ioThreads=" + ioThreads + " initialCredit=" + initialCredit
+            + " maxFrameLength=" + maxFrameLength);
+        lines.add("admin port=" + adminPort + " (health, metrics)");
+        lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle);
+        lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " highWater=" + ringHighWaterPercent + "%");
+        lines.add("dedup horizon=" + dedupHorizonMs / 3_600_000L + "h statusCapacity=" + statusCapacity
+            + " defaultTtl=" + defaultTtlSeconds + "s");
+        for (final TenantConfig t : tenants)
+        {
+            lines.add("tenant " + t.name() + " apiKey=****");
+        }
+        lines.add("templates " + templates.keySet());
+        for (final LaneConfig l : lanes.values())
+        {
+            lines.add("lane " + l.channel() + " connector=" + l.connectorType() + " window=" + l.window()
+                + " capacity=" + l.capacity() + " maxAttempts=" + l.maxAttempts() + " retry=" + l.retryBaseMs() + ".."
+                + l.retryMaxMs() + "ms receiptTimeout=" + l.receiptTimeoutMs() + "ms idle=" + l.idleStrategy()
+                + " settings=" + l.connectorSettings().keySet());
+        }
+        return String.join(System.lineSeparator(), lines);
+    }
+}

@@ -1,0 +1,99 @@
+package io.dispatch.config;
+
+import io.dispatch.protocol.SubmitFlyweight;
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Message templates ({@code template.<id>=text with #{name} placeholders}), looked up by the id bytes of
+ * a SUBMIT without allocating. Immutable; safe from any thread.
+ */
+public final class TemplateRegistry
+{
+    private static final Pattern PLACEHOLDER = Pattern.compile("#\\{([^}]+)}");
+
+    private final byte[][] ids;
+    private final byte[][] texts;
+    private final byte[][][] placeholders;
+
+    public TemplateRegistry(final Map<String, String> templates)
+    {
+        final int n = templates.size();
+        ids = new byte[n][];
+        texts = new byte[n][];
+        placeholders = new byte[n][][];
+        int i = 0;
+        for (final Map.Entry<String, String> e : templates.entrySet())
+        {
+            ids[i] = e.getKey().getBytes(StandardCharsets.UTF_8);
+            texts[i] = e.getValue().getBytes(StandardCharsets.UTF_8);
+            final List<byte[]> names = new ArrayList<>();
+            final Matcher m = PLACEHOLDER.matcher(e.getValue());
+            while (m.find())
+            {
+                names.add(m.group(1).getBytes(StandardCharsets.UTF_8));
+            }
+            placeholders[i] = names.toArray(new byte[0][]);
+            i++;
+        }
+    }
+
+    /** @return the template index for the id at {@code buffer[offset, offset+length)}, or -1. */
+    public int find(final ByteBuf buffer, final int offset, final int length)
+    {
+        for (int i = 0; i < ids.length; i++)
+        {
+            if (ids[i].length == length && equalsAt(buffer, offset, ids[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public byte[] text(final int index)
+    {
+        return texts[index];
+    }
+
+    /** @return the first placeholder of the template that the submit has no variable for, or null. */
+    public String missingVariable(final int index, final SubmitFlyweight submit)
+    {
+        final ByteBuf b = submit.buffer();
+        for (final byte[] name : placeholders[index])
+        {
+            boolean found = false;
+            int p = submit.varsOffset();
+            for (int v = 0; v < submit.varCount() && !found; v++)
+            {
+                final int nameLength = b.getUnsignedByte(p);
+                found = nameLength == name.length && equalsAt(b, p + 1, name);
+                p += 1 + nameLength;
+                p += 2 + b.getUnsignedShortLE(p);
+            }
+            if (!found)
+            {
+                return new String(name, StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    private static boolean equalsAt(final ByteBuf b, final int offset, final byte[] wanted)
+    {
+        for (int i = 0; i < wanted.length; i++)
+        {
+            if (b.getByte(offset + i) != wanted[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,35 @@
+package io.dispatch.connector;
+
+/**
+ * A provider plug-in: pushes messages of one lane to one provider (SMSC, APNs, FCM, chat relay, …).
+ * <p>
+ * Lifecycle and threading contract:
+ * <ol>
+ *   <li>The runtime creates the connector through its {@link ConnectorFactory} and calls
+ *       {@link #start(ConnectorContext)} once, on the lane thread, before any send. {@code start} may
+ *       block to connect or bind; an exception fails engine start-up with the connector's name.</li>
+ *   <li>{@link #send} is called only from the lane thread, never concurrently, and must not block:
+ *       hand the request to the provider client and return. At most {@code lane.window} requests are
+ *       outstanding at once.</li>
+ *   <li>For every send the connector calls exactly one method of the {@link DeliveryCallback}, from any
+ *       thread, once: accepted, rejected (permanent, with a {@link io.dispatch.protocol.Reason}) or failed
+ *       (transient). It must not touch the request after that call: the runtime reuses it.</li>
+ *   <li>Retries, backoff, deadlines, dead letters and metrics belong to the runtime; a connector never
+ *       retries on its own.</li>
+ *   <li>Later delivery receipts go to {@link ConnectorContext#receipts()}, from any thread, keyed by the
+ *       message id.</li>
+ *   <li>{@link #stop()} is called once on shutdown from the lane thread; it should fail nothing, finish
+ *       what it can within a few seconds, and release threads and sockets.</li>
+ * </ol>
+ */
+public interface Connector
+{
+    /** @return implementation version, printed at start. */
+    String version();
+
+    void start(ConnectorContext context) throws Exception;
+
+    void send(DeliveryRequest request, DeliveryCallback callback);
+
+    void stop();
+}

@@ -1,0 +1,44 @@
+package io.dispatch.connector.sim;
+
+import io.dispatch.connector.Connector;
+import io.dispatch.connector.ConnectorFactory;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Type {@code simulated}: a provider simulator for local runs, demos and load tests. Settings (under
+ * {@code lane.<channel>.connector.}): {@code latencyMs} (default 2), {@code failureRate} (transient
+ * failures, 0..1, default 0), {@code rejectRate} (permanent, 0..1, default 0), {@code receiptDelayMs}
+ * (default 20), {@code stall} (accept nothing, answer nothing; default false), {@code seed}.
+ * Recipients starting with {@code reject} are always rejected and with {@code fail} always fail transiently.
+ */
+public final class SimulatedConnectorFactory implements ConnectorFactory
+{
+    static final Set<String> KEYS = Set.of("latencyMs", "failureRate", "rejectRate", "receiptDelayMs", "stall", "seed");
+
+    @Override
+    public String type()
+    {
+        return "simulated";
+    }
+
+    @Override
+    public void validate(final Map<String, String> settings)
+    {
+        for (final String key : settings.keySet())
+        {
+            if (!KEYS.contains(key))
+            {
+                throw new IllegalArgumentException("unknown setting '" + key + "' for the simulated connector; known: " + KEYS);
+            }
+        }
+        SimulatedConnector.Settings.parse(settings);
+    }
+
+    @Override
+    public Connector create(final Map<String, String> settings)
+    {
+        return new SimulatedConnector(SimulatedConnector.Settings.parse(settings));
+    }
+}

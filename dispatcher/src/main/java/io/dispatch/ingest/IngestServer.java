@@ -1,0 +1,66 @@
+package io.dispatch.ingest;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+
+/** The TCP edge speaking protocol v1: one {@link IngestSession} per connection. */
+public final class IngestServer implements AutoCloseable
+{
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel serverChannel;
+
+    public IngestServer(final IngestContext context, final String host, final int port, final int ioThreads)
+        throws InterruptedException
+    {
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ingest-accept"), NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("ingest-io"), NioIoHandler.newFactory());
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel ch)
+                {
+                    ch.pipeline()
+                        .addLast("framer", new LengthFieldBasedFrameDecoder(
+                            ByteOrder.LITTLE_ENDIAN, context.maxFrameLength, 0, 4, 0, 0, true))
+                        .addLast("session", new IngestSession(context));
+                }
+            });
+        serverChannel = bootstrap.bind(host, port).sync().channel();
+    }
+
+    public int port()
+    {
+        return ((InetSocketAddress)serverChannel.localAddress()).getPort();
+    }
+
+    /** Stops accepting; existing connections are closed. */
+    @Override
+    public void close()
+    {
+        serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

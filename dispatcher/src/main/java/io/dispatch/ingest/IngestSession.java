@@ -1,0 +1,689 @@
+package io.dispatch.ingest;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import io.dispatch.config.TenantConfig;
+import io.dispatch.protocol.ErrorCode;
+import io.dispatch.protocol.FrameDescriptor;
+import io.dispatch.protocol.Frames;
+import io.dispatch.protocol.MessageType;
+import io.dispatch.protocol.SubmitDescriptor;
+import io.dispatch.protocol.SubmitFlyweight;
+import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.Counter;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One client connection: authenticates, checks credit, validates and publishes requests into the ring,
+ * and writes answers back. Never {@code @Sharable}.
+ * <p>
+ * Threading: request handling runs on the connection's event loop. Answers (ACK, STATUS_RESULT) and
+ * receipts are produced by the post-journal ring thread through the {@code offer*} methods into
+ * single-producer queues, and drained by the event loop in {@link #drain()}, scheduled at most once at a
+ * time. So no ring thread ever blocks on, or writes to, a socket.
+ */
+public final class IngestSession extends ChannelInboundHandlerAdapter
+{
+    private static final Logger LOG = LoggerFactory.getLogger(IngestSession.class);
+    private static final long CREDIT_TICK_MS = 5;
+    private static final int MAX_ANSWER_FRAME = Frames.STATUS_RESULT_FRAME_LENGTH + 32;
+
+    private final IngestContext context;
+    private final SubmitFlyweight submit = new SubmitFlyweight();
+    private final Runnable drainTask = this::drain;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicInteger droppedReceipts = new AtomicInteger();
+
+    // event-loop state
+    private ChannelHandlerContext ctx;
+    private TenantConfig tenant;
+    private int credit;
+    private int owedCredit;
+    private int outstanding;
+    private boolean goodbyeReceived;
+    private boolean goodbyeSent;
+    private boolean closed;
+    private ScheduledFuture<?> creditTick;
+
+    // shared with ring threads
+    private volatile int ref;
+    private volatile int tenantId;
+    private volatile byte subscriptionScope = -1;
+    private volatile OutboundQueue answers;
+    private volatile OutboundQueue receipts;
+
+    /** Post-journal thread only: set while this session is in the batch's flush list. */
+    private boolean touched;
+
+    public IngestSession(final IngestContext context)
+    {
+        this.context = context;
+    }
+
+    int ref()
+    {
+        return ref;
+    }
+
+    void assignRef(final int ref)
+    {
+        this.ref = ref;
+    }
+
+    public int tenantId()
+    {
+        return tenantId;
+    }
+
+    /** @return {@link Frames#SCOPE_CONNECTION}, {@link Frames#SCOPE_TENANT}, or -1 when not subscribed. */
+    public byte subscriptionScope()
+    {
+        return subscriptionScope;
+    }
+
+    /** Post-journal thread only. @return true if the session was not yet in this batch's flush list. */
+    public boolean markTouched()
+    {
+        if (touched)
+        {
+            return false;
+        }
+        touched = true;
+        return true;
+    }
+
+    /** Post-journal thread only: the batch ended; writes are handed to the event loop. */
+    public void flushTouched()
+    {
+        touched = false;
+        scheduleDrain();
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx)
+    {
+        this.ctx = ctx;
+        context.counters.increment(Counter.CONNECTIONS_OPENED);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+    {
+        final ByteBuf frame = (ByteBuf)msg;
+        try
+        {
+            onFrame(frame);
+        }
+        finally
+        {
+            frame.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx)
+    {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        if (ctx.channel().isWritable())
+        {
+            scheduleDrain();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        closed = true;
+        if (creditTick != null)
+        {
+            creditTick.cancel(false);
+        }
+        context.sessions.unregister(this);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        context.counters.increment(Counter.PROTOCOL_ERRORS);
+        if (cause instanceof TooLongFrameException)
+        {
+            fatal(0, ErrorCode.FRAME_TOO_LARGE, "frame longer than " + context.maxFrameLength + " bytes");
+        }
+        else if (cause instanceof CorruptedFrameException || cause instanceof DecoderException)
+        {
+            fatal(0, ErrorCode.MALFORMED_FRAME, "framing lost: " + cause.getMessage());
+        }
+        else
+        {
+            LOG.warn("event=connection_error remote={} error={}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    private void onFrame(final ByteBuf frame)
+    {
+        context.counters.increment(Counter.FRAMES_RECEIVED);
+        final int start = frame.readerIndex();
+        if (frame.readableBytes() < FrameDescriptor.HEADER_LENGTH)
+        {
+            fatal(0, ErrorCode.MALFORMED_FRAME, "frame length field below 12");
+            return;
+        }
+        final int version = frame.getUnsignedByte(start + FrameDescriptor.VERSION_OFFSET);
+        final byte type = frame.getByte(start + FrameDescriptor.TYPE_OFFSET);
+        final long correlationId = frame.getLongLE(start + FrameDescriptor.CORRELATION_ID_OFFSET);
+        if (version != FrameDescriptor.CURRENT_VERSION)
+        {
+            fatal(correlationId, ErrorCode.UNSUPPORTED_VERSION, "frame version " + version + "; this server speaks 1..1");
+            return;
+        }
+        final int bodyOffset = start + FrameDescriptor.HEADER_LENGTH;
+        final int bodyLength = frame.readableBytes() - FrameDescriptor.HEADER_LENGTH;
+
+        if (type == MessageType.HELLO)
+        {
+            onHello(correlationId, frame, bodyOffset, bodyLength);
+            return;
+        }
+        if (type == MessageType.PING)
+        {
+            final ByteBuf out = ctx.alloc().buffer(24);
+            Frames.pong(out, correlationId, bodyLength >= 8 ? frame.getLongLE(bodyOffset) : 0L);
+            ctx.write(out);
+            return;
+        }
+        if (type == MessageType.PONG)
+        {
+            return;
+        }
+        if (tenant == null)
+        {
+            error(correlationId, ErrorCode.NOT_AUTHENTICATED, "send HELLO first; " + MessageType.name(type) + " ignored");
+            return;
+        }
+        if (goodbyeReceived)
+        {
+            return;
+        }
+        switch (type)
+        {
+            case MessageType.SUBMIT:
+                onSubmit(correlationId, frame, bodyOffset, bodyLength);
+                break;
+            case MessageType.SUBMIT_BATCH:
+                onSubmitBatch(correlationId, frame, bodyOffset, bodyLength);
+                break;
+            case MessageType.STATUS:
+                onStatus(correlationId, frame, bodyOffset, bodyLength);
+                break;
+            case MessageType.SUBSCRIBE:
+                onSubscribe(correlationId, frame, bodyOffset, bodyLength);
+                break;
+            case MessageType.GOODBYE:
+                goodbyeReceived = true;
+                ctx.channel().config().setAutoRead(false);
+                maybeFinishGoodbye();
+                break;
+            default:
+                context.counters.increment(Counter.PROTOCOL_ERRORS);
+                error(correlationId, ErrorCode.UNKNOWN_MESSAGE_TYPE, "unknown message type " + MessageType.name(type));
+        }
+    }
+
+    private void onHello(final long correlationId, final ByteBuf frame, final int offset, final int length)
+    {
+        if (tenant != null)
+        {
+            error(correlationId, ErrorCode.ALREADY_AUTHENTICATED, "HELLO already accepted on this connection");
+            return;
+        }
+        final int end = offset + length;
+        if (length < 4)
+        {
+            fatal(correlationId, ErrorCode.MALFORMED_FRAME, "HELLO body shorter than 4 bytes");
+            return;
+        }
+        final int minVersion = frame.getUnsignedByte(offset);
+        final int maxVersion = frame.getUnsignedByte(offset + 1);
+        int p = offset + 4;
+        final String[] fields = new String[3];
+        for (int i = 0; i < 3; i++)
+        {
+            if (p >= end || p + 1 + frame.getUnsignedByte(p) > end)
+            {
+                fatal(correlationId, ErrorCode.MALFORMED_FRAME, "HELLO truncated");
+                return;
+            }
+            fields[i] = Frames.readStr8(frame, p);
+            p += 1 + frame.getUnsignedByte(p);
+        }
+        if (minVersion > FrameDescriptor.CURRENT_VERSION || maxVersion < FrameDescriptor.CURRENT_VERSION)
+        {
+            fatal(correlationId, ErrorCode.UNSUPPORTED_VERSION,
+                "client speaks " + minVersion + ".." + maxVersion + "; this server speaks 1..1");
+            return;
+        }
+        final TenantConfig t = context.tenants.authenticate(fields[0], fields[1]);
+        if (t == null)
+        {
+            context.counters.increment(Counter.AUTH_FAILURES);
+            LOG.warn("event=auth_failed tenant={} remote={}", fields[0], ctx.channel().remoteAddress());
+            fatal(correlationId, ErrorCode.AUTH_FAILED, "unknown tenant or wrong key");
+            return;
+        }
+        answers = new OutboundQueue(context.initialCredit + 64, MAX_ANSWER_FRAME);
+        if (context.sessions.register(this) < 0)
+        {
+            fatal(correlationId, ErrorCode.BACKPRESSURE, "too many connections");
+            return;
+        }
+        tenant = t;
+        tenantId = t.id();
+        credit = context.initialCredit;
+        creditTick = ctx.executor().scheduleAtFixedRate(this::grantOwedCredit, CREDIT_TICK_MS, CREDIT_TICK_MS,
+            TimeUnit.MILLISECONDS);
+        final ByteBuf out = ctx.alloc().buffer(40);
+        Frames.helloOk(out, correlationId, FrameDescriptor.CURRENT_VERSION, credit, context.maxFrameLength, ref);
+        ctx.write(out);
+        LOG.info("event=session_open tenant={} client={} remote={} session={}", t.name(), fields[2],
+            ctx.channel().remoteAddress(), ref);
+    }
+
+    private void onSubmit(final long correlationId, final ByteBuf frame, final int offset, final int length)
+    {
+        context.counters.increment(Counter.SUBMITS_RECEIVED);
+        if (credit <= 0)
+        {
+            nack(correlationId, ErrorCode.CREDIT_EXCEEDED, "no credit left: wait for CREDIT");
+            return;
+        }
+        credit--;
+        final ErrorCode invalid = submit.wrap(frame, offset, length).validate();
+        if (invalid != null)
+        {
+            nackReturningCredit(correlationId, invalid, submit.invalidField());
+            return;
+        }
+        if (submit.templateLength() > 0)
+        {
+            final int template = context.templates.find(frame, submit.templateOffset(), submit.templateLength());
+            if (template < 0)
+            {
+                nackReturningCredit(correlationId, ErrorCode.UNKNOWN_TEMPLATE,
+                    frame.toString(submit.templateOffset(), submit.templateLength(), java.nio.charset.StandardCharsets.UTF_8));
+                return;
+            }
+            final String missing = context.templates.missingVariable(template, submit);
+            if (missing != null)
+            {
+                nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD, "var " + missing + " (used by the template)");
+                return;
+            }
+        }
+        if (context.isShuttingDown())
+        {
+            nackReturningCredit(correlationId, ErrorCode.SHUTTING_DOWN, "engine is stopping");
+            return;
+        }
+        final LaneAdmission admission = context.admissionByChannel[submit.channelCode()];
+        if (!admission.tryAcquire())
+        {
+            context.counters.increment(Counter.BACKPRESSURE_NACKS);
+            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "connector lane full");
+            return;
+        }
+        final long sequence = claimRingSlot();
+        if (sequence < 0)
+        {
+            admission.release();
+            context.counters.increment(Counter.BACKPRESSURE_NACKS);
+            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
+            return;
+        }
+        final DispatchEvent e = context.ring.get(sequence);
+        e.type = DispatchEvent.SUBMIT;
+        e.session = this;
+        e.sessionRef = ref;
+        e.correlationId = correlationId;
+        e.tenantId = tenantId;
+        e.kind = (byte)submit.kindCode();
+        e.channel = (byte)submit.channelCode();
+        e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
+        e.keyHash = 0;
+        e.bodyLength = length;
+        frame.getBytes(offset, e.ensureBodyCapacity(length), 0, length);
+        context.ring.publish(sequence);
+        outstanding++;
+    }
+
+    private void onSubmitBatch(final long correlationId, final ByteBuf frame, final int offset, final int length)
+    {
+        if (length < SubmitDescriptor.BATCH_HEADER_LENGTH)
+        {
+            nack(correlationId, ErrorCode.MALFORMED_FRAME, "SUBMIT_BATCH body shorter than 4 bytes");
+            return;
+        }
+        final int count = frame.getUnsignedShortLE(offset);
+        if (count == 0 || count > SubmitDescriptor.MAX_BATCH_COUNT)
+        {
+            nack(correlationId, ErrorCode.INVALID_FIELD, "count " + count + " outside 1..1024");
+            return;
+        }
+        final int end = offset + length;
+        int p = offset + SubmitDescriptor.BATCH_HEADER_LENGTH;
+        for (int i = 0; i < count; i++)
+        {
+            if (p + 2 > end || p + 2 + frame.getUnsignedShortLE(p) > end)
+            {
+                nack(correlationId + i, ErrorCode.MALFORMED_FRAME, "batch item " + i + " truncated; items from here on ignored");
+                return;
+            }
+            final int itemLength = frame.getUnsignedShortLE(p);
+            onSubmit(correlationId + i, frame, p + 2, itemLength);
+            p += 2 + itemLength;
+        }
+        if (p != end)
+        {
+            nack(correlationId + count, ErrorCode.MALFORMED_FRAME, "trailing bytes after the last batch item");
+        }
+    }
+
+    private void onStatus(final long correlationId, final ByteBuf frame, final int offset, final int length)
+    {
+        context.counters.increment(Counter.STATUS_QUERIES);
+        if (credit <= 0)
+        {
+            nack(correlationId, ErrorCode.CREDIT_EXCEEDED, "no credit left: wait for CREDIT");
+            return;
+        }
+        credit--;
+        if (length != 8)
+        {
+            nackReturningCredit(correlationId, ErrorCode.MALFORMED_FRAME, "STATUS body must be 8 bytes");
+            return;
+        }
+        final long sequence = claimRingSlot();
+        if (sequence < 0)
+        {
+            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
+            return;
+        }
+        final DispatchEvent e = context.ring.get(sequence);
+        e.type = DispatchEvent.STATUS_QUERY;
+        e.session = this;
+        e.sessionRef = ref;
+        e.correlationId = correlationId;
+        e.tenantId = tenantId;
+        e.messageId = frame.getLongLE(offset);
+        context.ring.publish(sequence);
+        outstanding++;
+    }
+
+    private void onSubscribe(final long correlationId, final ByteBuf frame, final int offset, final int length)
+    {
+        final int scope = length >= 1 ? frame.getUnsignedByte(offset) : -1;
+        if (scope != Frames.SCOPE_CONNECTION && scope != Frames.SCOPE_TENANT)
+        {
+            error(correlationId, ErrorCode.INVALID_FIELD, "scope must be 0 (connection) or 1 (tenant)");
+            return;
+        }
+        if (receipts == null)
+        {
+            receipts = new OutboundQueue(context.receiptBufferRecords, Frames.RECEIPT_FRAME_LENGTH);
+        }
+        subscriptionScope = (byte)scope;
+        context.sessions.refreshSubscribers();
+        final ByteBuf out = ctx.alloc().buffer(16);
+        Frames.ok(out, correlationId);
+        ctx.write(out);
+    }
+
+    private long claimRingSlot()
+    {
+        if (context.ring.remainingCapacity() < context.ringReserve)
+        {
+            return -1;
+        }
+        try
+        {
+            return context.ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return -1;
+        }
+    }
+
+    private void nack(final long correlationId, final ErrorCode code, final String detail)
+    {
+        context.counters.increment(Counter.SUBMITS_NACKED);
+        final ByteBuf out = ctx.alloc().buffer(64);
+        Frames.nack(out, correlationId, code, detail);
+        ctx.write(out);
+    }
+
+    private void nackReturningCredit(final long correlationId, final ErrorCode code, final String detail)
+    {
+        nack(correlationId, code, detail);
+        owedCredit++;
+    }
+
+    private void error(final long correlationId, final ErrorCode code, final String detail)
+    {
+        final ByteBuf out = ctx.alloc().buffer(64);
+        Frames.error(out, correlationId, code, detail);
+        ctx.write(out);
+    }
+
+    /** ERROR, then close: the stream cannot be trusted any more. */
+    private void fatal(final long correlationId, final ErrorCode code, final String detail)
+    {
+        context.counters.increment(Counter.PROTOCOL_ERRORS);
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        ctx.channel().config().setAutoRead(false);
+        final ByteBuf out = ctx.alloc().buffer(64);
+        Frames.error(out, correlationId, code, detail);
+        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    // ---- called by the post-journal ring thread (single producer) ----
+
+    /** @return false when the queue is full (cannot happen while the client respects credit). */
+    public boolean offerAck(final long correlationId, final long messageId, final byte outcome)
+    {
+        final OutboundQueue q = answers;
+        final int index = q.claim(MessageType.ACK, Frames.ACK_FRAME_LENGTH);
+        if (index < 0)
+        {
+            return false;
+        }
+        q.putHeader(index, Frames.ACK_FRAME_LENGTH, MessageType.ACK, correlationId);
+        final UnsafeBuffer b = q.buffer();
+        b.putLong(index + FrameDescriptor.HEADER_LENGTH, messageId, ByteOrder.LITTLE_ENDIAN);
+        b.putByte(index + FrameDescriptor.HEADER_LENGTH + 8, outcome);
+        q.commit(index);
+        return true;
+    }
+
+    public boolean offerNack(final long correlationId, final ErrorCode code)
+    {
+        final OutboundQueue q = answers;
+        final int length = FrameDescriptor.HEADER_LENGTH + 4;
+        final int index = q.claim(MessageType.NACK, length);
+        if (index < 0)
+        {
+            return false;
+        }
+        q.putHeader(index, length, MessageType.NACK, correlationId);
+        q.buffer().putShort(index + FrameDescriptor.HEADER_LENGTH, (short)code.code(), ByteOrder.LITTLE_ENDIAN);
+        q.buffer().putShort(index + FrameDescriptor.HEADER_LENGTH + 2, (short)0, ByteOrder.LITTLE_ENDIAN);
+        q.commit(index);
+        return true;
+    }
+
+    public boolean offerStatusResult(
+        final long correlationId, final long messageId, final int state, final int attempts, final int reason,
+        final long updatedAtMs, final int channel, final int kind)
+    {
+        final OutboundQueue q = answers;
+        final int index = q.claim(MessageType.STATUS_RESULT, Frames.STATUS_RESULT_FRAME_LENGTH);
+        if (index < 0)
+        {
+            return false;
+        }
+        q.putHeader(index, Frames.STATUS_RESULT_FRAME_LENGTH, MessageType.STATUS_RESULT, correlationId);
+        final UnsafeBuffer b = q.buffer();
+        final int p = index + FrameDescriptor.HEADER_LENGTH;
+        b.putLong(p, messageId, ByteOrder.LITTLE_ENDIAN);
+        b.putByte(p + 8, (byte)state);
+        b.putByte(p + 9, (byte)attempts);
+        b.putShort(p + 10, (short)reason, ByteOrder.LITTLE_ENDIAN);
+        b.putLong(p + 12, updatedAtMs, ByteOrder.LITTLE_ENDIAN);
+        b.putByte(p + 20, (byte)channel);
+        b.putByte(p + 21, (byte)kind);
+        q.commit(index);
+        return true;
+    }
+
+    /** Receipts are best effort per subscriber: a full buffer counts a drop, reported as RECEIPTS_DROPPED. */
+    public boolean offerReceipt(final long messageId, final int state, final int attempts, final int reason, final long atMs)
+    {
+        final OutboundQueue q = receipts;
+        if (q == null)
+        {
+            return false;
+        }
+        final int index = q.claim(MessageType.RECEIPT, Frames.RECEIPT_FRAME_LENGTH);
+        if (index < 0)
+        {
+            droppedReceipts.incrementAndGet();
+            return false;
+        }
+        q.putHeader(index, Frames.RECEIPT_FRAME_LENGTH, MessageType.RECEIPT, 0L);
+        final UnsafeBuffer b = q.buffer();
+        final int p = index + FrameDescriptor.HEADER_LENGTH;
+        b.putLong(p, messageId, ByteOrder.LITTLE_ENDIAN);
+        b.putByte(p + 8, (byte)state);
+        b.putByte(p + 9, (byte)attempts);
+        b.putShort(p + 10, (short)reason, ByteOrder.LITTLE_ENDIAN);
+        b.putLong(p + 12, atMs, ByteOrder.LITTLE_ENDIAN);
+        q.commit(index);
+        return true;
+    }
+
+    public int droppedReceiptsPending()
+    {
+        return droppedReceipts.get();
+    }
+
+    /** Asks the event loop to write what the ring stages queued; at most one drain is pending at a time. */
+    public void scheduleDrain()
+    {
+        final ChannelHandlerContext c = ctx;
+        if (c != null && drainScheduled.compareAndSet(false, true))
+        {
+            c.executor().execute(drainTask);
+        }
+    }
+
+    // ---- event loop ----
+
+    private void drain()
+    {
+        drainScheduled.set(false);
+        if (closed && !goodbyeReceived)
+        {
+            return;
+        }
+        final ByteBuf out = ctx.alloc().directBuffer(4096);
+        final int answered = answers == null ? 0 : answers.drainTo(out, Integer.MAX_VALUE);
+        outstanding -= answered;
+        owedCredit += answered;
+        final OutboundQueue r = receipts;
+        int receiptCount = 0;
+        if (r != null && ctx.channel().isWritable())
+        {
+            receiptCount = r.drainTo(out, 8192);
+            final int dropped = droppedReceipts.getAndSet(0);
+            if (dropped > 0)
+            {
+                Frames.receiptsDropped(out, dropped);
+                context.counters.add(Counter.RECEIPTS_DROPPED, dropped);
+            }
+        }
+        context.counters.add(Counter.RECEIPTS_SENT, receiptCount);
+        appendCredit(out);
+        if (out.isReadable())
+        {
+            ctx.writeAndFlush(out, ctx.voidPromise());
+        }
+        else
+        {
+            out.release();
+        }
+        if (r != null && !r.isEmpty() && ctx.channel().isWritable())
+        {
+            scheduleDrain();
+        }
+        maybeFinishGoodbye();
+    }
+
+    private void grantOwedCredit()
+    {
+        if (owedCredit > 0 && !goodbyeReceived && !context.underPressure())
+        {
+            final ByteBuf out = ctx.alloc().buffer(Frames.CREDIT_FRAME_LENGTH);
+            Frames.credit(out, owedCredit);
+            credit += owedCredit;
+            owedCredit = 0;
+            ctx.writeAndFlush(out, ctx.voidPromise());
+        }
+    }
+
+    private void appendCredit(final ByteBuf out)
+    {
+        if (owedCredit > 0 && !goodbyeReceived && !context.underPressure())
+        {
+            Frames.credit(out, owedCredit);
+            credit += owedCredit;
+            owedCredit = 0;
+        }
+    }
+
+    private void maybeFinishGoodbye()
+    {
+        if (goodbyeReceived && !goodbyeSent && outstanding == 0 && ctx.channel().isActive())
+        {
+            goodbyeSent = true;
+            final ByteBuf out = ctx.alloc().buffer(24);
+            Frames.goodbye(out, 0, 0);
+            ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

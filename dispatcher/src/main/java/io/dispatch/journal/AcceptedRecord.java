@@ -1,0 +1,39 @@
+package io.dispatch.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+
+/** A reusable holder for one ACCEPTED record. <b>Note:</b> not thread-safe. */
+public final class AcceptedRecord
+{
+    public byte kind;
+    public byte channel;
+    public int ttlSeconds;
+    public long acceptedAtMs;
+    public long keyHash;
+    public final byte[] tenantName = new byte[255];
+    public int tenantNameLength;
+    public byte[] body = new byte[512];
+    public int bodyLength;
+
+    void read(final Bytes<?> b)
+    {
+        kind = b.readByte();
+        channel = b.readByte();
+        tenantNameLength = b.readUnsignedByte();
+        ttlSeconds = b.readInt();
+        acceptedAtMs = b.readLong();
+        keyHash = b.readLong();
+        bodyLength = b.readUnsignedShort();
+        b.read(tenantName, 0, tenantNameLength);
+        if (body.length < bodyLength)
+        {
+            body = new byte[Integer.highestOneBit(bodyLength - 1) << 1];
+        }
+        b.read(body, 0, bodyLength);
+    }
+
+    public String tenant()
+    {
+        return new String(tenantName, 0, tenantNameLength, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,97 @@
+package io.dispatch.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Reads journal records, sequentially (recovery) or by message id (lanes load the message they
+ * dispatch). <b>Note:</b> not thread-safe; one per thread.
+ */
+public final class JournalReader implements AutoCloseable
+{
+    /** Receives records during a sequential scan. Byte arrays are reused: copy what you keep. */
+    public interface Visitor
+    {
+        void onAccepted(long messageId, AcceptedRecord record);
+
+        void onState(long messageId, byte state, byte attempts, byte channel, short reason, long atMs);
+    }
+
+    private final ExcerptTailer tailer;
+
+    JournalReader(final ExcerptTailer tailer)
+    {
+        this.tailer = tailer;
+    }
+
+    /**
+     * Loads the ACCEPTED record of {@code messageId} into {@code into}.
+     *
+     * @return false when there is no such record.
+     */
+    public boolean readAccepted(final long messageId, final AcceptedRecord into)
+    {
+        if (!tailer.moveToIndex(messageId))
+        {
+            return false;
+        }
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            if (!dc.isPresent())
+            {
+                return false;
+            }
+            final Bytes<?> b = dc.wire().bytes();
+            if (b.readByte() != JournalRecord.TYPE_ACCEPTED)
+            {
+                return false;
+            }
+            into.read(b);
+            return true;
+        }
+    }
+
+    /** Scans from the start of the journal to its end. @return the number of records read. */
+    public long scanFromStart(final Visitor visitor, final AcceptedRecord scratch)
+    {
+        tailer.toStart();
+        long count = 0;
+        while (true)
+        {
+            try (DocumentContext dc = tailer.readingDocument())
+            {
+                if (!dc.isPresent())
+                {
+                    return count;
+                }
+                count++;
+                final Bytes<?> b = dc.wire().bytes();
+                final long index = dc.index();
+                final byte type = b.readByte();
+                if (type == JournalRecord.TYPE_ACCEPTED)
+                {
+                    scratch.read(b);
+                    visitor.onAccepted(index, scratch);
+                }
+                else if (type == JournalRecord.TYPE_STATE)
+                {
+                    final byte state = b.readByte();
+                    final byte attempts = b.readByte();
+                    final byte channel = b.readByte();
+                    final short reason = b.readShort();
+                    b.readShort();
+                    final long messageId = b.readLong();
+                    final long atMs = b.readLong();
+                    visitor.onState(messageId, state, attempts, channel, reason, atMs);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        tailer.close();
+    }
+}

@@ -1,0 +1,84 @@
+package io.dispatch.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * The single appender of the journal. <b>Note:</b> not thread-safe; owned by the journal stage thread.
+ */
+public final class JournalWriter implements AutoCloseable
+{
+    private final ExcerptAppender appender;
+    private final boolean syncEachBatch;
+    private boolean unsynced;
+
+    JournalWriter(final ExcerptAppender appender, final boolean syncEachBatch)
+    {
+        this.appender = appender;
+        this.syncEachBatch = syncEachBatch;
+    }
+
+    /** @return the message id: the index of the record just written. */
+    public long appendAccepted(
+        final byte kind,
+        final byte channel,
+        final byte[] tenantName,
+        final int ttlSeconds,
+        final long acceptedAtMs,
+        final long keyHash,
+        final byte[] body,
+        final int bodyLength)
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> b = dc.wire().bytes();
+            b.writeByte(JournalRecord.TYPE_ACCEPTED);
+            b.writeByte(kind);
+            b.writeByte(channel);
+            b.writeByte((byte)tenantName.length);
+            b.writeInt(ttlSeconds);
+            b.writeLong(acceptedAtMs);
+            b.writeLong(keyHash);
+            b.writeShort((short)bodyLength);
+            b.write(tenantName);
+            b.write(body, 0, bodyLength);
+        }
+        unsynced = true;
+        return appender.lastIndexAppended();
+    }
+
+    public void appendState(
+        final long messageId, final byte state, final byte attempts, final byte channel, final short reason, final long atMs)
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> b = dc.wire().bytes();
+            b.writeByte(JournalRecord.TYPE_STATE);
+            b.writeByte(state);
+            b.writeByte(attempts);
+            b.writeByte(channel);
+            b.writeShort(reason);
+            b.writeShort((short)0);
+            b.writeLong(messageId);
+            b.writeLong(atMs);
+        }
+        unsynced = true;
+    }
+
+    /** Called at the end of each ring batch, before that batch is acked. */
+    public void endOfBatch()
+    {
+        if (syncEachBatch && unsynced)
+        {
+            appender.sync();
+        }
+        unsynced = false;
+    }
+
+    @Override
+    public void close()
+    {
+        appender.close();
+    }
+}

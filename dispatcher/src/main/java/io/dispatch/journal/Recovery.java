@@ -1,0 +1,138 @@
+package io.dispatch.journal;
+
+import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.policy.DedupIndex;
+import io.dispatch.protocol.DeliveryState;
+import io.dispatch.status.StatusTable;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongHashSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+
+/**
+ * Rebuilds the engine's state from the journal before the ring starts: dedup keys within the horizon,
+ * the status table, the messages still owed a dispatch (acked, neither provider-accepted nor terminal)
+ * and those awaiting a receipt. Runs on the starting thread; single-threaded.
+ */
+public final class Recovery implements JournalReader.Visitor
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+    private static final long NONE = -1;
+
+    /** Receives the outcome of the scan. */
+    public interface Sink
+    {
+        void pending(long messageId, byte channel, byte kind, int attempts);
+
+        void awaitingReceipt(long messageId, byte channel);
+    }
+
+    private final DedupIndex dedup;
+    private final StatusTable status;
+    private final TenantRegistry tenants;
+    private final long nowMs;
+    private final long dedupHorizonMs;
+    /** messageId → channel | kind << 8 | attempts << 16, for messages not yet handed off or ended. */
+    private final Long2LongHashMap pending = new Long2LongHashMap(NONE);
+    /** messageId → channel, for messages the provider accepted without a receipt yet. */
+    private final Long2LongHashMap awaiting = new Long2LongHashMap(NONE);
+    private final LongHashSet unknownTenantIds = new LongHashSet();
+    private long accepted;
+    private long states;
+
+    public Recovery(
+        final DedupIndex dedup, final StatusTable status, final TenantRegistry tenants, final long nowMs,
+        final long dedupHorizonMs)
+    {
+        this.dedup = dedup;
+        this.status = status;
+        this.tenants = tenants;
+        this.nowMs = nowMs;
+        this.dedupHorizonMs = dedupHorizonMs;
+    }
+
+    public void run(final Journal journal, final Sink sink)
+    {
+        final long start = System.nanoTime();
+        final long records;
+        try (JournalReader reader = journal.newReader())
+        {
+            records = reader.scanFromStart(this, new AcceptedRecord());
+        }
+        final long[] ids = pending.keySet().stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(ids);
+        for (final long id : ids)
+        {
+            final long v = pending.get(id);
+            sink.pending(id, (byte)(v & 0xFF), (byte)((v >> 8) & 0xFF), (int)(v >> 16));
+        }
+        final long[] waiting = awaiting.keySet().stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(waiting);
+        for (final long id : waiting)
+        {
+            sink.awaitingReceipt(id, (byte)awaiting.get(id));
+        }
+        LOG.info("event=recovery_done records={} accepted={} state_changes={} redispatch={} awaiting_receipt={} "
+            + "dedup_keys={} took_ms={}", records, accepted, states, ids.length, waiting.length, dedup.size(),
+            (System.nanoTime() - start) / 1_000_000);
+        if (!unknownTenantIds.isEmpty())
+        {
+            LOG.warn("event=recovery_unknown_tenant messages={} (tenant no longer configured; still dispatched)",
+                unknownTenantIds.size());
+        }
+    }
+
+    @Override
+    public void onAccepted(final long messageId, final AcceptedRecord r)
+    {
+        accepted++;
+        final int tenantId = tenants.idOf(r.tenant());
+        if (tenantId == 0)
+        {
+            unknownTenantIds.add(messageId);
+        }
+        if (r.keyHash != 0 && r.acceptedAtMs + dedupHorizonMs > nowMs)
+        {
+            dedup.record(r.keyHash, messageId, r.acceptedAtMs);
+        }
+        status.insert(messageId, DeliveryState.ACCEPTED.code(), r.acceptedAtMs, r.channel, r.kind, tenantId, 0);
+        pending.put(messageId, (r.channel & 0xFF) | (r.kind & 0xFF) << 8);
+    }
+
+    @Override
+    public void onState(
+        final long messageId, final byte state, final byte attempts, final byte channel, final short reason, final long atMs)
+    {
+        states++;
+        final int slot = status.find(messageId);
+        if (slot >= 0)
+        {
+            status.update(slot, state, attempts == 0 ? status.attempts(slot) : attempts, reason, atMs);
+        }
+        final DeliveryState s = DeliveryState.of(state);
+        if (s == null)
+        {
+            return;
+        }
+        if (s.isTerminal())
+        {
+            pending.remove(messageId);
+            awaiting.remove(messageId);
+        }
+        else if (s == DeliveryState.PROVIDER_ACCEPTED)
+        {
+            pending.remove(messageId);
+            awaiting.put(messageId, channel);
+        }
+        else
+        {
+            final long v = pending.get(messageId);
+            if (v != NONE && attempts > 0)
+            {
+                pending.put(messageId, (v & 0xFFFF) | (long)attempts << 16);
+            }
+        }
+    }
+}

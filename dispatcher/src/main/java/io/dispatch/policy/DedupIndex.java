@@ -1,0 +1,105 @@
+package io.dispatch.policy;
+
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Tenant-scoped idempotency keys within a horizon: key hash → message id, expired in insertion order.
+ * A key is stored as a 64-bit hash of (tenant, key bytes): two different keys collide with probability
+ * about n²/2⁶⁵ (≈ 3·10⁻⁶ with 10M live keys). Memory: the map's two long slots per entry at load factor
+ * 0.65 plus 16 bytes in the expiry FIFO.
+ * <p>
+ * <b>Note:</b> not thread-safe; owned by the journal stage thread (and by recovery before it starts).
+ */
+public final class DedupIndex
+{
+    private static final long MISSING = Long.MIN_VALUE;
+
+    private final long horizonMs;
+    private final Long2LongHashMap idByKey = new Long2LongHashMap(1 << 16, 0.65f, MISSING);
+    private long[] fifoKeys = new long[1 << 12];
+    private long[] fifoTimes = new long[1 << 12];
+    private int head;
+    private int tail;
+
+    public DedupIndex(final long horizonMs)
+    {
+        this.horizonMs = horizonMs;
+    }
+
+    /** @return the message id already recorded for {@code keyHash}, or -1. Expires old keys first. */
+    public long find(final long keyHash, final long nowMs)
+    {
+        expire(nowMs);
+        final long id = idByKey.get(keyHash);
+        return id == MISSING ? -1 : id;
+    }
+
+    public void record(final long keyHash, final long messageId, final long atMs)
+    {
+        if (horizonMs <= 0)
+        {
+            return;
+        }
+        if (idByKey.put(keyHash, messageId) != MISSING)
+        {
+            return;
+        }
+        if (tail - head == fifoKeys.length)
+        {
+            grow();
+        }
+        final int mask = fifoKeys.length - 1;
+        fifoKeys[tail & mask] = keyHash;
+        fifoTimes[tail & mask] = atMs;
+        tail++;
+    }
+
+    public int size()
+    {
+        return idByKey.size();
+    }
+
+    private void expire(final long nowMs)
+    {
+        final int mask = fifoKeys.length - 1;
+        while (head != tail && fifoTimes[head & mask] + horizonMs <= nowMs)
+        {
+            idByKey.remove(fifoKeys[head & mask]);
+            head++;
+        }
+    }
+
+    private void grow()
+    {
+        final int n = fifoKeys.length;
+        final long[] keys = new long[n << 1];
+        final long[] times = new long[n << 1];
+        for (int i = 0; i < n; i++)
+        {
+            keys[i] = fifoKeys[(head + i) & (n - 1)];
+            times[i] = fifoTimes[(head + i) & (n - 1)];
+        }
+        fifoKeys = keys;
+        fifoTimes = times;
+        tail = n;
+        head = 0;
+    }
+
+    /** 64-bit hash of a tenant id and key bytes (FNV-1a, then the MurmurHash3 finaliser). Never 0. */
+    public static long hash(final int tenantId, final byte[] b, final int offset, final int length)
+    {
+        long h = 0xcbf29ce484222325L ^ tenantId;
+        h *= 0x100000001b3L;
+        for (int i = 0; i < length; i++)
+        {
+            h ^= b[offset + i] & 0xFF;
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h == 0 ? 1 : h;
+    }
+}

@@ -1,0 +1,42 @@
+package io.dispatch.stage;
+
+import com.lmax.disruptor.EventHandler;
+import io.dispatch.ingest.IngestSession;
+import io.dispatch.ingest.SessionRegistry;
+import io.dispatch.ring.DispatchEvent;
+
+/**
+ * Collects the sessions that stages of this thread wrote answers or receipts to, and at the end of the
+ * ring batch asks each one's event loop to write them: one hand-off per session per batch, not per message.
+ * Last stage of the post-journal chain; also drops the event's session reference.
+ */
+public final class SessionFlusher implements EventHandler<DispatchEvent>
+{
+    private final IngestSession[] touched = new IngestSession[SessionRegistry.MAX_SESSIONS];
+    private int count;
+
+    /** Called by stages on the same thread. */
+    public void touch(final IngestSession session)
+    {
+        if (session.markTouched())
+        {
+            touched[count++] = session;
+        }
+    }
+
+    @Override
+    public void onEvent(final DispatchEvent e, final long sequence, final boolean endOfBatch)
+    {
+        e.clearReferences();
+        if (endOfBatch)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final IngestSession s = touched[i];
+                touched[i] = null;
+                s.flushTouched();
+            }
+            count = 0;
+        }
+    }
+}

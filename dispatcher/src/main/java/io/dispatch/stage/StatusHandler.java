@@ -1,0 +1,120 @@
+package io.dispatch.stage;
+
+import com.lmax.disruptor.EventHandler;
+import io.dispatch.ingest.IngestSession;
+import io.dispatch.ingest.SessionRegistry;
+import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.ErrorCode;
+import io.dispatch.protocol.Frames;
+import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.Counter;
+import io.dispatch.status.Counters;
+import io.dispatch.status.StatusTable;
+
+/**
+ * Owns the {@link StatusTable}: records accepted messages and their state changes (after they are
+ * journaled), routes each change as a RECEIPT to the subscribed sessions, and answers STATUS queries.
+ */
+public final class StatusHandler implements EventHandler<DispatchEvent>
+{
+    private static final Counter[] COUNTER_BY_STATE = new Counter[16];
+
+    static
+    {
+        COUNTER_BY_STATE[DeliveryState.DISPATCHED.code()] = Counter.DISPATCHED;
+        COUNTER_BY_STATE[DeliveryState.PROVIDER_ACCEPTED.code()] = Counter.PROVIDER_ACCEPTED;
+        COUNTER_BY_STATE[DeliveryState.RETRYING.code()] = Counter.RETRIES;
+        COUNTER_BY_STATE[DeliveryState.DELIVERED.code()] = Counter.DELIVERED;
+        COUNTER_BY_STATE[DeliveryState.FAILED.code()] = Counter.FAILED;
+        COUNTER_BY_STATE[DeliveryState.EXPIRED.code()] = Counter.EXPIRED;
+        COUNTER_BY_STATE[DeliveryState.REJECTED.code()] = Counter.REJECTED;
+    }
+
+    private final StatusTable table;
+    private final SessionRegistry sessions;
+    private final SessionFlusher flusher;
+    private final Counters counters;
+
+    public StatusHandler(
+        final StatusTable table, final SessionRegistry sessions, final SessionFlusher flusher, final Counters counters)
+    {
+        this.table = table;
+        this.sessions = sessions;
+        this.flusher = flusher;
+        this.counters = counters;
+    }
+
+    @Override
+    public void onEvent(final DispatchEvent e, final long sequence, final boolean endOfBatch)
+    {
+        switch (e.type)
+        {
+            case DispatchEvent.SUBMIT:
+                if (e.outcome == DispatchEvent.OUTCOME_ACCEPTED)
+                {
+                    table.insert(e.messageId, DeliveryState.ACCEPTED.code(), e.acceptedAtMs, e.channel, e.kind,
+                        e.tenantId, e.sessionRef);
+                }
+                break;
+            case DispatchEvent.STATE:
+                onState(e);
+                break;
+            case DispatchEvent.STATUS_QUERY:
+                onQuery(e);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void onState(final DispatchEvent e)
+    {
+        final Counter counter = COUNTER_BY_STATE[e.state];
+        if (counter != null)
+        {
+            counters.increment(counter);
+        }
+        final int slot = table.find(e.messageId);
+        if (slot < 0)
+        {
+            return;
+        }
+        table.update(slot, e.state, e.attempts == 0 ? table.attempts(slot) : e.attempts, e.reason, e.atMs);
+        final IngestSession owner = sessions.resolve(table.sessionRef(slot));
+        if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION)
+        {
+            offer(owner, e);
+        }
+        final int tenant = table.tenant(slot);
+        for (final IngestSession s : sessions.tenantSubscribers())
+        {
+            if (s.tenantId() == tenant)
+            {
+                offer(s, e);
+            }
+        }
+    }
+
+    private void offer(final IngestSession session, final DispatchEvent e)
+    {
+        session.offerReceipt(e.messageId, e.state, e.attempts, e.reason, e.atMs);
+        flusher.touch(session);
+    }
+
+    private void onQuery(final DispatchEvent e)
+    {
+        final IngestSession session = e.session;
+        final int slot = table.find(e.messageId);
+        if (slot >= 0 && table.tenant(slot) == e.tenantId)
+        {
+            session.offerStatusResult(e.correlationId, e.messageId, table.state(slot), table.attempts(slot),
+                table.reason(slot), table.updatedAt(slot), table.channel(slot), table.kind(slot));
+        }
+        else
+        {
+            session.offerNack(e.correlationId,
+                slot < 0 && table.wasEvicted(e.messageId) ? ErrorCode.STATUS_EVICTED : ErrorCode.NOT_FOUND);
+        }
+        flusher.touch(session);
+    }
+}

@@ -1,0 +1,29 @@
+package io.dispatch.status;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Lock-free counters, one padded cache line each so threads counting different things do not
+ * false-share. Safe from any thread.
+ */
+public final class Counters
+{
+    private static final int PAD = 16;
+
+    private final AtomicLongArray values = new AtomicLongArray(Counter.values().length * PAD);
+
+    public void increment(final Counter counter)
+    {
+        values.getAndIncrement(counter.id() * PAD);
+    }
+
+    public void add(final Counter counter, final long delta)
+    {
+        values.getAndAdd(counter.id() * PAD, delta);
+    }
+
+    public long get(final Counter counter)
+    {
+        return values.get(counter.id() * PAD);
+    }
+}
