@@ -21,11 +21,17 @@ jvm_flags() {
 ensure_built() {
   local stale=0 module jar
   for module in client dispatcher load-tests; do
-    jar=$(ls "$ROOT/$module"/target/*.jar 2>/dev/null | grep -v -e tests.jar -e sources.jar | head -n 1)
+    jar=$(ls "$ROOT/$module"/target/*.jar 2>/dev/null | grep -v -e tests.jar -e sources.jar | head -n 1 || true)
     if [ -z "$jar" ] || [ ! -d "$ROOT/$module/target/lib" ]; then stale=1; break; fi
     if [ -n "$(find "$ROOT/$module/src/main" "$ROOT/$module/pom.xml" "$ROOT/pom.xml" -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
       stale=1; break
     fi
+  done
+  # target/lib of dispatcher and load-tests holds a copy of the client jar: stale once the client is rebuilt.
+  local copy client_jar
+  client_jar=$(ls "$ROOT"/client/target/dispatch-client-*.jar 2>/dev/null | grep -v -e tests.jar -e sources.jar | head -n 1 || true)
+  for copy in "$ROOT"/dispatcher/target/lib/dispatch-client-*.jar "$ROOT"/load-tests/target/lib/dispatch-client-*.jar; do
+    if [ -e "$copy" ] && [ -n "$client_jar" ] && ! cmp -s "$client_jar" "$copy"; then stale=1; fi
   done
   if [ "$stale" = 1 ]; then
     echo "building (first run or sources changed): mvn -q -DskipTests package ..." >&2
@@ -36,7 +42,7 @@ ensure_built() {
 
 module_classpath() {
   local module=$1 jar
-  jar=$(ls "$ROOT/$module"/target/*.jar | grep -v -e tests.jar -e sources.jar | head -n 1)
+  jar=$(ls "$ROOT/$module"/target/*.jar 2>/dev/null | grep -v -e tests.jar -e sources.jar | head -n 1 || true)
   echo "$jar:$ROOT/$module/target/lib/*"
 }
 

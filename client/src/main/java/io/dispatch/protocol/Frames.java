@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
  * CREDIT           u32 grant (added to the client's window)
  * STATUS           u64 messageId
  * STATUS_RESULT    u64 messageId, u8 state, u8 attempts, u16 reason, u64 updatedAtEpochMs, u8 channel, u8 kind
- * SUBSCRIBE        u8 scope (0 messages submitted on this connection, 1 every message of the tenant)
+ * SUBSCRIBE        u8 scope (0 messages submitted on this connection, 1 every message of the tenant),
+ *                  u8 reserved, u16 stateMask (bit n set = send receipts for state code n; 0 or absent = all)
  * RECEIPT          u64 messageId, u8 state, u8 attempts, u16 reason, u64 atEpochMs
  * RECEIPTS_DROPPED u32 count (receipts not delivered to a slow subscriber; STATUS still answers)
  * PING, PONG       u64 payload (echoed)
@@ -36,6 +37,8 @@ public final class Frames
 
     public static final byte SCOPE_CONNECTION = 0;
     public static final byte SCOPE_TENANT = 1;
+    /** SUBSCRIBE state mask selecting every state. */
+    public static final int ALL_STATES = 0xFFFF;
 
     private Frames()
     {
@@ -162,9 +165,28 @@ public final class Frames
 
     public static void subscribe(final ByteBuf out, final long correlationId, final byte scope)
     {
+        subscribe(out, correlationId, scope, ALL_STATES);
+    }
+
+    /** @param stateMask bit {@code n} set = receipts for the state with code {@code n} (see {@link #stateMask}). */
+    public static void subscribe(final ByteBuf out, final long correlationId, final byte scope, final int stateMask)
+    {
         final int start = beginFrame(out, MessageType.SUBSCRIBE, 0, correlationId);
         out.writeByte(scope);
+        out.writeByte(0);
+        out.writeShortLE(stateMask);
         endFrame(out, start);
+    }
+
+    /** @return the SUBSCRIBE state mask selecting the given states. */
+    public static int stateMask(final DeliveryState... states)
+    {
+        int mask = 0;
+        for (final DeliveryState s : states)
+        {
+            mask |= 1 << s.code();
+        }
+        return mask;
     }
 
     public static void receipt(

@@ -35,8 +35,9 @@ public final class SubmitDescriptor
     public static final int MAX_VAR_VALUE_LENGTH = 1000;
 
     /** Upper bound of one encoded SUBMIT body. */
-    public static final int MAX_BODY_LENGTH = FIXED_LENGTH + 1 + MAX_KEY_LENGTH + 1 + MAX_RECIPIENT_LENGTH +
-        1 + MAX_TEMPLATE_ID_LENGTH + 2 + MAX_TEXT_LENGTH + 1 + MAX_VARS * (1 + MAX_VAR_NAME_LENGTH + 2 + MAX_VAR_VALUE_LENGTH);
+    public static final int MAX_BODY_LENGTH = FIXED_LENGTH + 1 + MAX_KEY_LENGTH + 1 + MAX_RECIPIENT_LENGTH
+        + 1 + MAX_TEMPLATE_ID_LENGTH + 2 + MAX_TEXT_LENGTH
+        + 1 + MAX_VARS * (1 + MAX_VAR_NAME_LENGTH + 2 + MAX_VAR_VALUE_LENGTH);
 
     /** SUBMIT_BATCH body: u16 count, u16 reserved, then count x (u16 itemLength, item). */
     public static final int BATCH_HEADER_LENGTH = 4;

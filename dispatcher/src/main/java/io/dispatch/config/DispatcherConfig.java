@@ -43,6 +43,9 @@ public record DispatcherConfig(
         BATCH
     }
 
+    public static final List<String> WAIT_STRATEGIES =
+        List.of("blocking", "liteblocking", "phased", "sleeping", "yielding", "busyspin");
+
     public static DispatcherConfig from(final Settings s)
     {
         final String fsync = s.string(Configuration.JOURNAL_FSYNC_PROP_NAME, Configuration.JOURNAL_FSYNC_DEFAULT);
@@ -54,10 +57,10 @@ public record DispatcherConfig(
             default: throw new ConfigurationException(Configuration.JOURNAL_FSYNC_PROP_NAME, "'" + fsync + "' is not none or batch");
         }
         final String wait = s.string(Configuration.RING_WAIT_STRATEGY_PROP_NAME, Configuration.RING_WAIT_STRATEGY_DEFAULT);
-        if (!List.of("blocking", "sleeping", "yielding", "busyspin").contains(wait))
+        if (!WAIT_STRATEGIES.contains(wait))
         {
             throw new ConfigurationException(Configuration.RING_WAIT_STRATEGY_PROP_NAME,
-                "'" + wait + "' is not one of blocking, sleeping, yielding, busyspin");
+                "'" + wait + "' is not one of " + String.join(", ", WAIT_STRATEGIES));
         }
         final int ringSize = s.integer(Configuration.RING_SIZE_PROP_NAME, Configuration.RING_SIZE_DEFAULT, 64, 1 << 24);
         if (Integer.bitCount(ringSize) != 1)

@@ -19,6 +19,7 @@ public final class IngestContext
     final int maxFrameLength;
     final int receiptBufferRecords;
     final long ringReserve;
+    final long creditReserve;
     private volatile boolean shuttingDown;
 
     public IngestContext(
@@ -40,12 +41,14 @@ public final class IngestContext
         this.maxFrameLength = config.maxFrameLength();
         this.receiptBufferRecords = config.receiptBufferRecords();
         this.ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
+        // credit stops at half the high-water mark, so clients that honour credit rarely meet a NACK
+        this.creditReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent() / 2) / 100;
     }
 
-    /** True while the ring is above its high-water mark or a lane is nearly full: credit is withheld. */
+    /** True while the ring is above half its high-water mark or a lane is nearly full: credit is withheld. */
     boolean underPressure()
     {
-        if (ring.remainingCapacity() < ringReserve)
+        if (ring.remainingCapacity() < creditReserve)
         {
             return true;
         }

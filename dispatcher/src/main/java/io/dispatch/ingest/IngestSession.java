@@ -40,7 +40,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
 {
     private static final Logger LOG = LoggerFactory.getLogger(IngestSession.class);
     private static final long CREDIT_TICK_MS = 5;
-    private static final int MAX_ANSWER_FRAME = Frames.STATUS_RESULT_FRAME_LENGTH + 32;
+    private static final int MAX_ANSWER_FRAME = Frames.STATUS_RESULT_FRAME_LENGTH + 64;
 
     private final IngestContext context;
     private final SubmitFlyweight submit = new SubmitFlyweight();
@@ -63,6 +63,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
     private volatile int ref;
     private volatile int tenantId;
     private volatile byte subscriptionScope = -1;
+    private volatile int receiptStateMask = Frames.ALL_STATES;
     private volatile OutboundQueue answers;
     private volatile OutboundQueue receipts;
 
@@ -453,6 +454,8 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         {
             receipts = new OutboundQueue(context.receiptBufferRecords, Frames.RECEIPT_FRAME_LENGTH);
         }
+        final int mask = length >= 4 ? frame.getUnsignedShortLE(offset + 2) : 0;
+        receiptStateMask = mask == 0 ? Frames.ALL_STATES : mask;
         subscriptionScope = (byte)scope;
         context.sessions.refreshSubscribers();
         final ByteBuf out = ctx.alloc().buffer(16);
@@ -531,18 +534,21 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         return true;
     }
 
-    public boolean offerNack(final long correlationId, final ErrorCode code)
+    /** @param detail a constant (pre-encoded, so the ring thread allocates nothing). */
+    public boolean offerNack(final long correlationId, final ErrorCode code, final byte[] detail)
     {
         final OutboundQueue q = answers;
-        final int length = FrameDescriptor.HEADER_LENGTH + 4;
+        final int length = FrameDescriptor.HEADER_LENGTH + 4 + detail.length;
         final int index = q.claim(MessageType.NACK, length);
         if (index < 0)
         {
             return false;
         }
         q.putHeader(index, length, MessageType.NACK, correlationId);
-        q.buffer().putShort(index + FrameDescriptor.HEADER_LENGTH, (short)code.code(), ByteOrder.LITTLE_ENDIAN);
-        q.buffer().putShort(index + FrameDescriptor.HEADER_LENGTH + 2, (short)0, ByteOrder.LITTLE_ENDIAN);
+        final UnsafeBuffer b = q.buffer();
+        b.putShort(index + FrameDescriptor.HEADER_LENGTH, (short)code.code(), ByteOrder.LITTLE_ENDIAN);
+        b.putShort(index + FrameDescriptor.HEADER_LENGTH + 2, (short)detail.length, ByteOrder.LITTLE_ENDIAN);
+        b.putBytes(index + FrameDescriptor.HEADER_LENGTH + 4, detail);
         q.commit(index);
         return true;
     }
@@ -571,11 +577,15 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         return true;
     }
 
-    /** Receipts are best effort per subscriber: a full buffer counts a drop, reported as RECEIPTS_DROPPED. */
+    /**
+     * Receipts are best effort per subscriber: a full buffer counts a drop, reported as RECEIPTS_DROPPED.
+     *
+     * @return true when the session has something new to write: the receipt, or a drop to report.
+     */
     public boolean offerReceipt(final long messageId, final int state, final int attempts, final int reason, final long atMs)
     {
         final OutboundQueue q = receipts;
-        if (q == null)
+        if (q == null || (receiptStateMask & (1 << state)) == 0)
         {
             return false;
         }
@@ -583,7 +593,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         if (index < 0)
         {
             droppedReceipts.incrementAndGet();
-            return false;
+            return true;
         }
         q.putHeader(index, Frames.RECEIPT_FRAME_LENGTH, MessageType.RECEIPT, 0L);
         final UnsafeBuffer b = q.buffer();

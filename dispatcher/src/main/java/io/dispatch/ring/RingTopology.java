@@ -4,6 +4,8 @@ import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.LiteBlockingWaitStrategy;
+import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
@@ -11,6 +13,11 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.dispatch.status.DistinctErrorLog;
 import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The dispatch ring and its handler graph:
@@ -25,6 +32,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 public final class RingTopology implements AutoCloseable
 {
     private final Disruptor<DispatchEvent> disruptor;
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
     public RingTopology(
         final int size,
@@ -33,8 +41,14 @@ public final class RingTopology implements AutoCloseable
         final EventHandler<DispatchEvent> postStages,
         final DistinctErrorLog errors)
     {
-        disruptor = new Disruptor<>(DispatchEvent::new, size, new DefaultThreadFactory("ring", true),
-            ProducerType.MULTI, waitStrategy(waitStrategy));
+        final ThreadFactory named = new DefaultThreadFactory("ring", true);
+        final ThreadFactory recorded = runnable ->
+        {
+            final Thread t = named.newThread(runnable);
+            threads.add(t);
+            return t;
+        };
+        disruptor = new Disruptor<>(DispatchEvent::new, size, recorded, ProducerType.MULTI, waitStrategy(waitStrategy));
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler(errors));
         disruptor.handleEventsWith(journalStages).then(postStages);
     }
@@ -43,6 +57,9 @@ public final class RingTopology implements AutoCloseable
     {
         switch (name)
         {
+            case "liteblocking": return new LiteBlockingWaitStrategy();
+            // spin 5 µs, yield until 100 µs, then block: no signalling cost under load, no CPU when idle
+            case "phased": return PhasedBackoffWaitStrategy.withLiteLock(5, 100, TimeUnit.MICROSECONDS);
             case "sleeping": return new SleepingWaitStrategy();
             case "yielding": return new YieldingWaitStrategy();
             case "busyspin": return new BusySpinWaitStrategy();
@@ -60,17 +77,32 @@ public final class RingTopology implements AutoCloseable
         return disruptor.getRingBuffer();
     }
 
-    /** Waits until every published event has passed every stage, then stops the consumer threads. */
+    /**
+     * Waits until every published event has passed every stage, stops the consumer threads and waits for
+     * them to finish their {@code onShutdown} (the journal stage closes its appender there).
+     */
     @Override
     public void close()
     {
         try
         {
-            disruptor.shutdown(10, java.util.concurrent.TimeUnit.SECONDS);
+            disruptor.shutdown(10, TimeUnit.SECONDS);
         }
         catch (final com.lmax.disruptor.TimeoutException ex)
         {
             disruptor.halt();
+        }
+        for (final Thread t : threads)
+        {
+            try
+            {
+                t.join(5_000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

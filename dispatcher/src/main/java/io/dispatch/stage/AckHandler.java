@@ -15,6 +15,9 @@ import io.dispatch.status.DistinctErrorLog;
  */
 public final class AckHandler implements EventHandler<DispatchEvent>
 {
+    private static final byte[] JOURNAL_FAILED = "journal append failed; resubmit with the same key"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private final SessionFlusher flusher;
     private final Counters counters;
     private final DistinctErrorLog errors;
@@ -47,7 +50,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
                 break;
             default:
                 counters.increment(Counter.SUBMITS_NACKED);
-                offered = session.offerNack(e.correlationId, ErrorCode.JOURNAL_FAILURE);
+                offered = session.offerNack(e.correlationId, ErrorCode.JOURNAL_FAILURE, JOURNAL_FAILED);
         }
         if (offered)
         {

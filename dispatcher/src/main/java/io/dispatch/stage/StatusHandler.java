@@ -11,6 +11,8 @@ import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.StatusTable;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Owns the {@link StatusTable}: records accepted messages and their state changes (after they are
  * journaled), routes each change as a RECEIPT to the subscribed sessions, and answers STATUS queries.
@@ -29,6 +31,9 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         COUNTER_BY_STATE[DeliveryState.EXPIRED.code()] = Counter.EXPIRED;
         COUNTER_BY_STATE[DeliveryState.REJECTED.code()] = Counter.REJECTED;
     }
+
+    private static final byte[] NOT_FOUND = "no such message for this tenant".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] EVICTED = "older than the status table (status.capacity)".getBytes(StandardCharsets.UTF_8);
 
     private final StatusTable table;
     private final SessionRegistry sessions;
@@ -79,7 +84,11 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         {
             return;
         }
-        table.update(slot, e.state, e.attempts == 0 ? table.attempts(slot) : e.attempts, e.reason, e.atMs);
+        if (e.attempts == 0)
+        {
+            e.attempts = table.attempts(slot); // receipts and timeouts do not know the attempt; the table does
+        }
+        table.update(slot, e.state, e.attempts, e.reason, e.atMs);
         final IngestSession owner = sessions.resolve(table.sessionRef(slot));
         if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION)
         {
@@ -97,8 +106,10 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
 
     private void offer(final IngestSession session, final DispatchEvent e)
     {
-        session.offerReceipt(e.messageId, e.state, e.attempts, e.reason, e.atMs);
-        flusher.touch(session);
+        if (session.offerReceipt(e.messageId, e.state, e.attempts, e.reason, e.atMs))
+        {
+            flusher.touch(session);
+        }
     }
 
     private void onQuery(final DispatchEvent e)
@@ -112,8 +123,9 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         }
         else
         {
-            session.offerNack(e.correlationId,
-                slot < 0 && table.wasEvicted(e.messageId) ? ErrorCode.STATUS_EVICTED : ErrorCode.NOT_FOUND);
+            final boolean evicted = slot < 0 && table.wasEvicted(e.messageId);
+            session.offerNack(e.correlationId, evicted ? ErrorCode.STATUS_EVICTED : ErrorCode.NOT_FOUND,
+                evicted ? EVICTED : NOT_FOUND);
         }
         flusher.touch(session);
     }

@@ -1,0 +1,41 @@
+package io.dispatch.status;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatusTableTest
+{
+    @Test
+    void shouldKeepLatestStateOfEachMessage()
+    {
+        final StatusTable table = new StatusTable(1024);
+        table.insert(100L, (byte)1, 5L, (byte)1, (byte)3, 7, 42);
+        final int slot = table.find(100L);
+        table.update(slot, (byte)5, (byte)2, (short)0, 9L);
+        assertThat(table.state(slot)).isEqualTo((byte)5);
+        assertThat(table.attempts(slot)).isEqualTo((byte)2);
+        assertThat(table.updatedAt(slot)).isEqualTo(9L);
+        assertThat(table.tenant(slot)).isEqualTo(7);
+        assertThat(table.sessionRef(slot)).isEqualTo(42);
+        assertThat(table.kind(slot)).isEqualTo((byte)3);
+        assertThat(table.find(101L)).isEqualTo(-1);
+        assertThat(table.wasEvicted(101L)).isFalse();
+    }
+
+    @Test
+    void shouldEvictOldestWhenFullAndSayWhichIdsWereEvicted()
+    {
+        final StatusTable table = new StatusTable(1024);
+        for (long id = 1; id <= 1500; id++)
+        {
+            table.insert(id, (byte)1, id, (byte)1, (byte)1, 1, 0);
+        }
+        assertThat(table.size()).isEqualTo(1024);
+        assertThat(table.find(476L)).isEqualTo(-1);
+        assertThat(table.wasEvicted(476L)).isTrue();
+        assertThat(table.find(477L)).isNotNegative();
+        assertThat(table.find(1500L)).isNotNegative();
+        assertThat(table.wasEvicted(1501L)).isFalse();
+    }
+}

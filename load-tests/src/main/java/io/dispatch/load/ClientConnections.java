@@ -1,0 +1,188 @@
+package io.dispatch.load;
+
+import io.dispatch.client.ClientConfig;
+import io.dispatch.client.DispatchClient;
+import io.dispatch.client.DispatchException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The run's {@link DispatchClient}s, opened and closed with bounded waits, sharing one Netty event-loop
+ * group of at most one thread per CPU (each client would otherwise start its own I/O thread, and the
+ * engine shares this machine). Each client stays on one event loop, so every callback of a connection
+ * runs on one thread, which is what {@link ConnectionTracker} relies on.
+ * <p>
+ * <b>Threading:</b> open and close from the run's main thread.
+ */
+public final class ClientConnections implements AutoCloseable
+{
+    public static final String CLIENT_NAME = "loadtest";
+    /** Below {@link LoadTest#CONNECT_TIMEOUT_MS}: the client's own connect and handshake bounds each get this. */
+    static final long CLIENT_CONNECT_TIMEOUT_MS = 4_000;
+    static final long CLIENT_CLOSE_TIMEOUT_MS = 2_000;
+
+    private final EventLoopGroup group;
+    private final List<DispatchClient> clients;
+
+    private ClientConnections(final EventLoopGroup group, final List<DispatchClient> clients)
+    {
+        this.group = group;
+        this.clients = Collections.unmodifiableList(clients);
+    }
+
+    /**
+     * Connects every connection in parallel.
+     *
+     * @throws LoadTestException "cannot connect to HOST:PORT — start the engine with scripts/dispatcher", or
+     *                           the engine's refusal of the session (wrong tenant or key).
+     */
+    public static ClientConnections open(final LoadTestConfig config, final long timeoutMs) throws LoadTestException
+    {
+        final int ioThreads = Math.max(1, Math.min(config.connections(), Runtime.getRuntime().availableProcessors()));
+        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+            ioThreads, new DefaultThreadFactory("loadtest-io", true), NioIoHandler.newFactory());
+        final ClientConfig clientConfig = ClientConfig.builder()
+            .host(config.host())
+            .port(config.port())
+            .tenant(config.tenant())
+            .apiKey(config.apiKey())
+            .clientName(CLIENT_NAME)
+            .connectTimeoutMs(CLIENT_CONNECT_TIMEOUT_MS)
+            .closeTimeoutMs(CLIENT_CLOSE_TIMEOUT_MS)
+            .eventLoopGroup(group)
+            .build();
+        final ExecutorService connectors = Executors.newCachedThreadPool(daemonThreads("loadtest-connect"));
+        final List<CompletableFuture<DispatchClient>> futures = new ArrayList<>();
+        for (int i = 0; i < config.connections(); i++)
+        {
+            futures.add(CompletableFuture.supplyAsync(() -> DispatchClient.connect(clientConfig), connectors));
+        }
+        connectors.shutdown();
+
+        final List<DispatchClient> clients = new ArrayList<>();
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Throwable failure = null;
+        for (final CompletableFuture<DispatchClient> f : futures)
+        {
+            try
+            {
+                clients.add(f.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                failure = ex;
+                break;
+            }
+            catch (final ExecutionException ex)
+            {
+                failure = ex.getCause();
+                break;
+            }
+            catch (final TimeoutException ex)
+            {
+                failure = new TimeoutException("no session within " + timeoutMs + " ms");
+                break;
+            }
+        }
+        final ClientConnections connections = new ClientConnections(group, clients);
+        if (failure != null)
+        {
+            // Late successes must not leak connections.
+            futures.forEach(f -> f.thenAccept(ClientConnections::closeQuietly));
+            connections.close();
+            throw new LoadTestException(connectFailure(config, failure), failure);
+        }
+        return connections;
+    }
+
+    static String connectFailure(final LoadTestConfig config, final Throwable failure)
+    {
+        final String target = config.host() + ':' + config.port();
+        if (failure instanceof DispatchException && ((DispatchException)failure).kind() == DispatchException.Kind.ERROR)
+        {
+            return "the engine at " + target + " refused the session: " + failure.getMessage() +
+                " (check --tenant and --api-key)";
+        }
+        return "cannot connect to " + target + " — start the engine with scripts/dispatcher (" + describe(failure) + ")";
+    }
+
+    public List<DispatchClient> clients()
+    {
+        return clients;
+    }
+
+    /** Closes every client in parallel, then the event loops; waits a bounded time, never throws. */
+    @Override
+    public void close()
+    {
+        final ExecutorService closers = Executors.newCachedThreadPool(daemonThreads("loadtest-close"));
+        final List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (final DispatchClient c : clients)
+        {
+            closing.add(CompletableFuture.runAsync(() -> closeQuietly(c), closers));
+        }
+        closers.shutdown();
+        try
+        {
+            CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0]))
+                .get(LoadTest.CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final ExecutionException | TimeoutException ex)
+        {
+            // Best effort: the process exits soon after and the engine notices the closed sockets.
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2_000);
+    }
+
+    private static void closeQuietly(final DispatchClient client)
+    {
+        try
+        {
+            client.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            // Closing at the end of a run: nothing useful to do with the failure.
+        }
+    }
+
+    /** @return the innermost cause as "SimpleName: message", e.g. "ConnectException: Connection refused". */
+    static String describe(final Throwable failure)
+    {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t)
+        {
+            t = t.getCause();
+        }
+        final String message = t.getMessage();
+        return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    static ThreadFactory daemonThreads(final String name)
+    {
+        return r ->
+        {
+            final Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

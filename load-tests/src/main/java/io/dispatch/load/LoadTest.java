@@ -1,0 +1,266 @@
+package io.dispatch.load;
+
+import io.dispatch.client.DispatchClient;
+import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.Frames;
+import org.HdrHistogram.HistogramLogWriter;
+import org.agrona.concurrent.NanoClock;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One load-test run against a live engine: connect, subscribe to receipts, send on the open-loop
+ * schedule from one {@link PacedRunner} thread per connection, print progress and write interval logs
+ * every second, stop at the end of the window, drain outstanding answers (bounded), write the reports.
+ * Every wait is bounded, so a run always ends.
+ * <p>
+ * <b>Threading:</b> {@link #run()} on the caller's thread, which becomes the reporter; it starts one
+ * sender thread per connection. Usable from tests as well as from {@link LoadTestMain}.
+ */
+public final class LoadTest
+{
+    /** e2e ends at PROVIDER_ACCEPTED (or a terminal state): other receipts would only cost bandwidth. */
+    private static final int E2E_STATES = Frames.stateMask(io.dispatch.protocol.DeliveryState.PROVIDER_ACCEPTED,
+        io.dispatch.protocol.DeliveryState.DELIVERED, io.dispatch.protocol.DeliveryState.FAILED,
+        io.dispatch.protocol.DeliveryState.EXPIRED, io.dispatch.protocol.DeliveryState.REJECTED);
+
+    public static final long CONNECT_TIMEOUT_MS = 10_000;
+    public static final long SUBSCRIBE_TIMEOUT_MS = 10_000;
+    public static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    public static final long CLOSE_TIMEOUT_MS = 5_000;
+    public static final String ACK_LOG = "ack.hlog";
+    public static final String E2E_LOG = "e2e.hlog";
+
+    /** Lets the sender threads start before the first intended send time. */
+    static final long START_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long SENDER_JOIN_MS = 2_000;
+    /** In-flight listeners per connection before the ring starts allocating. */
+    static final int IN_FLIGHT_SLOTS = 1 << 16;
+
+    private final LoadTestConfig config;
+    private final Path outDir;
+    private final PrintStream out;
+    private final NanoClock clock;
+
+    public LoadTest(final LoadTestConfig config, final Path outDir, final PrintStream out, final NanoClock clock)
+    {
+        this.config = config;
+        this.outDir = outDir;
+        this.out = out;
+        this.clock = clock;
+    }
+
+    /**
+     * @return the report, already written to the output folder.
+     * @throws LoadTestException when the engine cannot be reached or the output cannot be written.
+     */
+    public RunReport run() throws LoadTestException
+    {
+        out.println("loadtest: " + config);
+        // Connect first: a run that cannot start leaves no empty output folder behind.
+        try (ClientConnections connections = ClientConnections.open(config, CONNECT_TIMEOUT_MS))
+        {
+            createOutDir();
+            out.println("loadtest: output in " + outDir);
+            final RunReport report = runWith(connections.clients());
+            ReportWriter.write(report, outDir);
+            return report;
+        }
+        catch (final IOException ex)
+        {
+            throw new LoadTestException("cannot write the report to " + outDir + ": " + ex, ex);
+        }
+    }
+
+    private void createOutDir() throws LoadTestException
+    {
+        try
+        {
+            Files.createDirectories(outDir);
+        }
+        catch (final IOException ex)
+        {
+            throw new LoadTestException("cannot create output folder " + outDir + ": " + ex, ex);
+        }
+    }
+
+    private RunReport runWith(final List<DispatchClient> clients) throws IOException
+    {
+        final MessageCatalog catalog = new MessageCatalog(config);
+        final List<TrackerReceiptListener> receiptListeners = new ArrayList<>();
+        final boolean receiptsOn = subscribeReceipts(clients, receiptListeners);
+
+        // The timeline starts only now, so connecting and subscribing never count as sender lag.
+        final Instant startedAt = Instant.now();
+        final RunWindow window = RunWindow.ofSeconds(
+            clock.nanoTime() + START_DELAY_NS, config.warmupS(), config.durationS());
+        final long startEpochMs = startedAt.toEpochMilli() + TimeUnit.NANOSECONDS.toMillis(START_DELAY_NS);
+        final OpenLoopSchedule schedule = new OpenLoopSchedule(window, config.rate(), config.connections());
+        final List<ConnectionTracker> trackers = new ArrayList<>();
+        for (int i = 0; i < clients.size(); i++)
+        {
+            final ConnectionTracker tracker = new ConnectionTracker(i, window, clock);
+            receiptListeners.get(i).attach(tracker);
+            trackers.add(tracker);
+        }
+
+        final HistogramLogWriter ackLog = openLog(ACK_LOG, "ack latency (µs) from intended send time", startEpochMs);
+        final HistogramLogWriter e2eLog = openLog(E2E_LOG,
+            "end-to-end latency (µs) from intended send time to PROVIDER_ACCEPTED/terminal receipt", startEpochMs);
+        try
+        {
+            final IntervalCollector collector = new IntervalCollector(trackers, ackLog, e2eLog);
+            final List<PacedRunner> runners = new ArrayList<>();
+            final List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < clients.size(); i++)
+            {
+                final ConnectionTracker tracker = trackers.get(i);
+                final SenderAgent agent = new SenderAgent(i, schedule, clock,
+                    new ClientSubmitSink(i, clients.get(i), catalog, out), new InFlightRing(IN_FLIGHT_SLOTS, tracker),
+                    tracker);
+                final PacedRunner runner = new PacedRunner(agent, clock);
+                final Thread t = new Thread(runner, "loadtest-sender-" + i);
+                t.setDaemon(true);
+                runners.add(runner);
+                threads.add(t);
+            }
+            threads.forEach(Thread::start);
+
+            final ProgressReporter reporter =
+                new ProgressReporter(schedule, trackers, collector, runners, receiptsOn, clock, out);
+            final double drainS = reporter.run();
+
+            runners.forEach(PacedRunner::requestStop);
+            joinAll(threads);
+            return buildReport(startedAt, window, schedule, trackers, collector, runners, drainS, !reporter.drained());
+        }
+        finally
+        {
+            ackLog.close();
+            e2eLog.close();
+        }
+    }
+
+    private boolean subscribeReceipts(
+        final List<DispatchClient> clients, final List<TrackerReceiptListener> listeners)
+    {
+        final List<CompletableFuture<Void>> subscriptions = new ArrayList<>();
+        for (final DispatchClient client : clients)
+        {
+            final TrackerReceiptListener listener = new TrackerReceiptListener();
+            listeners.add(listener);
+            subscriptions.add(client.subscribeReceipts(Frames.SCOPE_CONNECTION, E2E_STATES, listener));
+        }
+        try
+        {
+            CompletableFuture.allOf(subscriptions.toArray(new CompletableFuture<?>[0]))
+                .get(SUBSCRIBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return true;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final ExecutionException | TimeoutException ex)
+        {
+            out.println("loadtest: WARNING receipt subscription failed, end-to-end latency will be empty (" +
+                ClientConnections.describe(ex) + ")");
+        }
+        return false;
+    }
+
+    private HistogramLogWriter openLog(final String file, final String comment, final long startEpochMs)
+        throws FileNotFoundException
+    {
+        final HistogramLogWriter w = new HistogramLogWriter(outDir.resolve(file).toFile());
+        w.outputLogFormatVersion();
+        w.outputComment(comment + "; " + config);
+        w.outputStartTime(startEpochMs);
+        w.outputLegend();
+        return w;
+    }
+
+    private void joinAll(final List<Thread> threads)
+    {
+        final long deadlineMs = System.currentTimeMillis() + SENDER_JOIN_MS;
+        for (final Thread t : threads)
+        {
+            try
+            {
+                t.join(Math.max(1, deadlineMs - System.currentTimeMillis()));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (t.isAlive())
+            {
+                out.println("loadtest: WARNING " + t.getName() + " is still blocked in submit; abandoning it");
+            }
+        }
+    }
+
+    private RunReport buildReport(
+        final Instant startedAt,
+        final RunWindow window,
+        final OpenLoopSchedule schedule,
+        final List<ConnectionTracker> trackers,
+        final IntervalCollector collector,
+        final List<PacedRunner> runners,
+        final double drainS,
+        final boolean drainTimedOut)
+    {
+        long receipts = 0;
+        long receiptsDropped = 0;
+        long acksInPeriod = 0;
+        final Map<String, Long> byState = new LinkedHashMap<>();
+        for (final ConnectionTracker t : trackers)
+        {
+            receipts += t.receipts();
+            receiptsDropped += t.receiptsDropped();
+            acksInPeriod += t.acksInMeasuredPeriod();
+            for (final DeliveryState s : DeliveryState.values())
+            {
+                if (t.receipts(s) > 0)
+                {
+                    byState.merge(s.name(), t.receipts(s), Long::sum);
+                }
+            }
+        }
+        int failed = 0;
+        for (final PacedRunner r : runners)
+        {
+            failed += r.agent().hasFailed() ? 1 : 0;
+        }
+        return RunReport.builder()
+            .startedAt(startedAt)
+            .config(config)
+            .offered(schedule.countBetween(window.warmupEndNs(), window.endNs()))
+            .measured(CounterTotals.sum(trackers, CounterTotals.Phase.MEASURED))
+            .warmup(CounterTotals.sum(trackers, CounterTotals.Phase.WARMUP))
+            .receipts(receipts)
+            .receiptsByState(byState)
+            .receiptsDropped(receiptsDropped)
+            .throughputPerS(acksInPeriod / (window.measuredNs() / 1e9))
+            .ackLatencyUs(collector.ackTotal())
+            .e2eLatencyUs(collector.e2eTotal())
+            .drainS(drainS)
+            .drainTimedOut(drainTimedOut)
+            .failedConnections(failed)
+            .build();
+    }
+}

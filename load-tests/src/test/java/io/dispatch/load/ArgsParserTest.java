@@ -1,0 +1,112 @@
+package io.dispatch.load;
+
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.MessageKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ArgsParserTest
+{
+    @Test
+    void shouldUseTheDocumentedDefaultsWhenNoFlagsAreGiven()
+    {
+        final LoadTestConfig c = ArgsParser.parse(new String[0]);
+
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.port()).isEqualTo(7700);
+        assertThat(c.connections()).isEqualTo(4);
+        assertThat(c.warmupS()).isEqualTo(5);
+        assertThat(c.channel()).isEqualTo(ChannelType.SMS);
+        assertThat(c.kind()).isEqualTo(MessageKind.INFORMATIONAL);
+        assertThat(c.tenant()).isEqualTo("demo");
+        assertThat(c.apiKey()).isEqualTo("demo-key");
+        assertThat(c.payloadBytes()).isEqualTo(60);
+        assertThat(c.outDir()).isNull();
+    }
+
+    @Test
+    void shouldParseEveryFlagInBothForms()
+    {
+        final LoadTestConfig c = ArgsParser.parse(new String[] {
+            "--host", "10.0.0.5", "--port=7800", "--rate", "2500.5", "--duration", "60", "--connections=8",
+            "--out", "/tmp/lt", "--warmup", "0", "--channel", "PUSH", "--kind", "marketing", "--tenant", "acme",
+            "--api-key", "k", "--payload-bytes", "160", "--recipients", "10"});
+
+        assertThat(c.host()).isEqualTo("10.0.0.5");
+        assertThat(c.port()).isEqualTo(7800);
+        assertThat(c.rate()).isEqualTo(2500.5);
+        assertThat(c.durationS()).isEqualTo(60);
+        assertThat(c.connections()).isEqualTo(8);
+        assertThat(c.outDir()).isEqualTo(Path.of("/tmp/lt"));
+        assertThat(c.warmupS()).isZero();
+        assertThat(c.channel()).isEqualTo(ChannelType.PUSH);
+        assertThat(c.kind()).isEqualTo(MessageKind.MARKETING);
+        assertThat(c.tenant()).isEqualTo("acme");
+        assertThat(c.apiKey()).isEqualTo("k");
+        assertThat(c.payloadBytes()).isEqualTo(160);
+        assertThat(c.recipients()).isEqualTo(10);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = ';', value = {
+        "--rate abc ; --rate expects a number",
+        "--rate 0 ; --rate must be > 0",
+        "--rate -5 ; --rate must be > 0",
+        "--duration 0 ; --duration must be > 0",
+        "--duration 1.5 ; --duration expects an integer",
+        "--warmup -1 ; --warmup must be >= 0",
+        "--connections 0 ; --connections must be 1..",
+        "--port 70000 ; --port must be 1..65535",
+        "--payload-bytes 0 ; --payload-bytes must be 1..4000",
+        "--payload-bytes 4001 ; --payload-bytes must be 1..4000",
+        "--channel email ; --channel must be one of sms | push | chat",
+        "--kind promo ; --kind must be one of informational | auth | marketing",
+        "--bogus 1 ; unknown flag --bogus",
+        "--rate ; --rate needs a value",
+        "stray ; unexpected argument",
+    })
+    void shouldNameTheFlagWhenAnArgumentIsBad(final String args, final String message)
+    {
+        assertThatThrownBy(() -> ArgsParser.parse(args.trim().split("\\s+")))
+            .isInstanceOf(UsageException.class)
+            .hasMessageContaining(message);
+    }
+
+    @Test
+    void shouldExitWithTwoAndNameTheFlagOnStderr()
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        final int code = LoadTestMain.run(new String[] {"--connections", "x"}, print(out), print(err));
+
+        assertThat(code).isEqualTo(LoadTestMain.EXIT_USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--connections expects an integer, got 'x'");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void shouldPrintUsageAndExitZeroOnHelpEvenWithOtherBadFlags()
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        final int code = LoadTestMain.run(new String[] {"--rate", "x", "--help"}, print(out), print(out));
+
+        assertThat(code).isEqualTo(LoadTestMain.EXIT_OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: scripts/loadtest", "--payload-bytes");
+    }
+
+    private static PrintStream print(final ByteArrayOutputStream bytes)
+    {
+        return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    }
+}
