@@ -102,22 +102,20 @@ public final class Dispatcher implements AutoCloseable
         final StatusTable status = new StatusTable(config.statusCapacity());
 
         final SessionFlusher flusher = new SessionFlusher();
-        ring = new RingTopology(
-            config.ringSize(),
-            config.waitStrategy(),
-            new StageChain(
-                new DedupHandler(dedup, clock),
-                new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH, dedup, tenants, counters,
-                    errors, config.defaultTtlSeconds())),
-            new StageChain(
-                new AckHandler(flusher, counters, errors),
-                new StatusHandler(status, sessions, flusher, counters),
-                new HandoffHandler(laneByChannel),
-                flusher),
-            errors);
+        final DedupHandler dedupStage = new DedupHandler(dedup, clock);
+        final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
+            dedup, tenants, counters, errors, config.defaultTtlSeconds());
+        final AckHandler ackStage = new AckHandler(flusher, counters, errors, config.ringSize());
+        final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters);
+        final HandoffHandler handoffStage = new HandoffHandler(laneByChannel);
+        ring = config.ringConsumerThreads() == 1
+            ? new RingTopology(config.ringSize(), config.waitStrategy(), errors,
+                new StageChain(dedupStage, journalStage, ackStage, statusStage, handoffStage, flusher))
+            : new RingTopology(config.ringSize(), config.waitStrategy(), errors,
+                new StageChain(dedupStage, journalStage),
+                new StageChain(ackStage, statusStage, handoffStage, flusher));
         ringBuffer = ring.ringBuffer();
 
-        final StatePublisher states = new StatePublisher(ringBuffer);
         final Map<String, ConnectorFactory> factories = connectorFactories();
         for (final LaneConfig lane : config.lanes().values())
         {
@@ -131,8 +129,8 @@ public final class Dispatcher implements AutoCloseable
             final Connector connector = factory.create(lane.connectorSettings());
             final LaneAdmission admission = new LaneAdmission(lane.capacity());
             admissionByChannel[lane.channel().code()] = admission;
-            laneByChannel[lane.channel().code()] = new ConnectorLane(lane, connector, admission, journal, templates, states,
-                clock, errors);
+            laneByChannel[lane.channel().code()] = new ConnectorLane(lane, connector, admission, journal, templates,
+                new StatePublisher(ringBuffer), clock, errors);
         }
 
         new Recovery(dedup, status, tenants, clock.time(), config.dedupHorizonMs()).run(journal, new Recovery.Sink()

@@ -33,6 +33,8 @@ public final class Configuration
     public static final int RING_SIZE_DEFAULT = 65536;
     public static final String RING_WAIT_STRATEGY_PROP_NAME = "ring.waitStrategy";
     public static final String RING_WAIT_STRATEGY_DEFAULT = "blocking";
+    public static final String RING_CONSUMER_THREADS_PROP_NAME = "ring.consumerThreads";
+    public static final int RING_CONSUMER_THREADS_DEFAULT = 1;
     public static final String RING_HIGH_WATER_PERCENT_PROP_NAME = "ring.highWaterPercent";
     public static final int RING_HIGH_WATER_PERCENT_DEFAULT = 50;
 

@@ -26,6 +26,7 @@ public record DispatcherConfig(
     String rollCycle,
     int ringSize,
     String waitStrategy,
+    int ringConsumerThreads,
     int ringHighWaterPercent,
     long dedupHorizonMs,
     int statusCapacity,
@@ -106,6 +107,7 @@ public record DispatcherConfig(
             rollCycle,
             ringSize,
             wait,
+            s.integer(Configuration.RING_CONSUMER_THREADS_PROP_NAME, Configuration.RING_CONSUMER_THREADS_DEFAULT, 1, 2),
             s.integer(Configuration.RING_HIGH_WATER_PERCENT_PROP_NAME, Configuration.RING_HIGH_WATER_PERCENT_DEFAULT, 10, 90),
             s.longValue(Configuration.DEDUP_HORIZON_HOURS_PROP_NAME, Configuration.DEDUP_HORIZON_HOURS_DEFAULT, 0, 24 * 90)
                 * 3_600_000L,
@@ -124,7 +126,8 @@ public record DispatcherConfig(
             + " maxFrameLength=" + maxFrameLength);
         lines.add("admin port=" + adminPort + " (health, metrics)");
         lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle);
-        lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " highWater=" + ringHighWaterPercent + "%");
+        lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " consumerThreads=" + ringConsumerThreads
+            + " highWater=" + ringHighWaterPercent + "%");
         lines.add("dedup horizon=" + dedupHorizonMs / 3_600_000L + "h statusCapacity=" + statusCapacity
             + " defaultTtl=" + defaultTtlSeconds + "s");
         for (final TenantConfig t : tenants)

@@ -19,6 +19,7 @@ public final class JournalReader implements AutoCloseable
     }
 
     private final ExcerptTailer tailer;
+    private final byte[] states = new byte[StateRecords.MAX_PER_BATCH * StateRecords.LENGTH];
 
     JournalReader(final ExcerptTailer tailer)
     {
@@ -76,14 +77,14 @@ public final class JournalReader implements AutoCloseable
                 }
                 else if (type == JournalRecord.TYPE_STATE)
                 {
-                    final byte state = b.readByte();
-                    final byte attempts = b.readByte();
-                    final byte channel = b.readByte();
-                    final short reason = b.readShort();
-                    b.readShort();
-                    final long messageId = b.readLong();
-                    final long atMs = b.readLong();
-                    visitor.onState(messageId, state, attempts, channel, reason, atMs);
+                    final int n = b.readUnsignedByte();
+                    b.read(states, 0, n * StateRecords.LENGTH);
+                    for (int i = 0, o = 0; i < n; i++, o += StateRecords.LENGTH)
+                    {
+                        visitor.onState(StateRecords.messageId(states, o), StateRecords.state(states, o),
+                            StateRecords.attempts(states, o), StateRecords.channel(states, o), StateRecords.reason(states, o),
+                            StateRecords.atMs(states, o));
+                    }
                 }
             }
         }

@@ -5,15 +5,15 @@ package io.dispatch.journal;
  * message is the Chronicle index of its ACCEPTED record.
  *
  * <pre>
- * ACCEPTED                                   STATE
+ * ACCEPTED                                   STATE (a batch of state changes)
  *  0 u8  type = 1                             0 u8  type = 2
- *  1 u8  kind                                 1 u8  state      (DeliveryState code)
- *  2 u8  channel                              2 u8  attempts
- *  3 u8  tenantNameLength                     3 u8  channel
- *  4 i32 ttlSeconds                           4 u16 reason     (Reason code)
- *  8 i64 acceptedAtEpochMs                    6 u16 reserved
- * 16 i64 keyHash (0 = no idempotency key)     8 i64 messageId
- * 24 u16 bodyLength                          16 i64 atEpochMs
+ *  1 u8  kind                                 1 u8  count (1..64)
+ *  2 u8  channel                              2 count x 24-byte records, see {@link StateRecords}
+ *  3 u8  tenantNameLength
+ *  4 i32 ttlSeconds
+ *  8 i64 acceptedAtEpochMs
+ * 16 i64 keyHash (0 = no idempotency key)
+ * 24 u16 bodyLength
  * 26 tenant name bytes, then the SUBMIT body exactly as received
  * </pre>
  * Records are append-only and self-describing by type, so a newer engine can add types; a reader
@@ -25,7 +25,6 @@ public final class JournalRecord
     public static final byte TYPE_STATE = 2;
 
     public static final int ACCEPTED_HEADER_LENGTH = 26;
-    public static final int STATE_LENGTH = 24;
 
     private JournalRecord()
     {

@@ -48,20 +48,15 @@ public final class JournalWriter implements AutoCloseable
         return appender.lastIndexAppended();
     }
 
-    public void appendState(
-        final long messageId, final byte state, final byte attempts, final byte channel, final short reason, final long atMs)
+    /** Appends {@code count} packed state changes ({@link StateRecords}) as one document. */
+    public void appendStates(final byte[] records, final int count)
     {
         try (DocumentContext dc = appender.writingDocument())
         {
             final Bytes<?> b = dc.wire().bytes();
             b.writeByte(JournalRecord.TYPE_STATE);
-            b.writeByte(state);
-            b.writeByte(attempts);
-            b.writeByte(channel);
-            b.writeShort(reason);
-            b.writeShort((short)0);
-            b.writeLong(messageId);
-            b.writeLong(atMs);
+            b.writeByte((byte)count);
+            b.write(records, 0, count * StateRecords.LENGTH);
         }
         unsynced = true;
     }

@@ -6,7 +6,8 @@ import io.dispatch.ingest.IngestSession;
  * One pre-allocated slot of the dispatch ring. A slot carries one of three things:
  * <ul>
  *   <li>{@link #SUBMIT}: a message from a client (the raw SUBMIT body is copied into {@link #body});</li>
- *   <li>{@link #STATE}: a state change reported by a connector lane;</li>
+ *   <li>{@link #STATE}: a batch of state changes reported by a connector lane, packed in {@link #body}
+ *       ({@code io.dispatch.journal.StateRecords});</li>
  *   <li>{@link #STATUS_QUERY}: a client's STATUS request, answered by the status stage that owns the table.</li>
  * </ul>
  * Fields are written by the publisher before publish and by stages in ring order; every stage reads only
@@ -45,10 +46,7 @@ public final class DispatchEvent
     public long messageId;
 
     // STATE
-    public byte state;
-    public byte attempts;
-    public short reason;
-    public long atMs;
+    public int stateCount;
 
     public byte[] ensureBodyCapacity(final int length)
     {

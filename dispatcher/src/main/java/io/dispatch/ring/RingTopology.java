@@ -10,6 +10,7 @@ import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.EventHandlerGroup;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.dispatch.status.DistinctErrorLog;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -20,26 +21,29 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The dispatch ring and its handler graph:
+ * The dispatch ring and its handler graph. By default one consumer thread runs every stage in order:
  * <pre>
- *  ingest event loops ─┐                  ┌──────────── ring-journal ───────────┐   ┌──────── ring-post ────────┐
- *  connector lanes ────┼─▶ ring (multi- ─▶│ dedup ─▶ journal append (+fsync) │─▶│ ack ─▶ status ─▶ hand-off │
- *  (state changes)     ┘    producer)     └───────────────────────────────────┘   └──────────▶ session flush ─┘
+ *  ingest event loops ─┐                   ┌──────────────────────── ring-1 ─────────────────────────────┐
+ *  connector lanes ────┼─▶ ring (multi- ──▶│ dedup ─▶ journal (+fsync) ─▶ ack ─▶ status ─▶ hand-off ─▶ flush │
+ *  (state changes)     ┘    producer)      └─────────────────────────────────────────────────────────────┘
  * </pre>
- * Two consumer threads: everything after the journal waits for the append, so no ACK, receipt or
- * dispatch can overtake it. See {@code docs/design/ring-topology.md} for why two threads on a 2-core box.
+ * With {@code ring.consumerThreads=2} the stages after the journal run on a second thread that follows
+ * the first. Either way nothing after the journal stage sees a message before its append. See
+ * {@code docs/design/ring-topology.md}.
  */
 public final class RingTopology implements AutoCloseable
 {
     private final Disruptor<DispatchEvent> disruptor;
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
+    /** @param phases handlers run in sequence, each on its own thread, each after the previous one. */
+    @SafeVarargs
+    @SuppressWarnings("varargs")
     public RingTopology(
         final int size,
         final String waitStrategy,
-        final EventHandler<DispatchEvent> journalStages,
-        final EventHandler<DispatchEvent> postStages,
-        final DistinctErrorLog errors)
+        final DistinctErrorLog errors,
+        final EventHandler<DispatchEvent>... phases)
     {
         final ThreadFactory named = new DefaultThreadFactory("ring", true);
         final ThreadFactory recorded = runnable ->
@@ -50,7 +54,11 @@ public final class RingTopology implements AutoCloseable
         };
         disruptor = new Disruptor<>(DispatchEvent::new, size, recorded, ProducerType.MULTI, waitStrategy(waitStrategy));
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler(errors));
-        disruptor.handleEventsWith(journalStages).then(postStages);
+        EventHandlerGroup<DispatchEvent> group = disruptor.handleEventsWith(phases[0]);
+        for (int i = 1; i < phases.length; i++)
+        {
+            group = group.then(phases[i]);
+        }
     }
 
     public static WaitStrategy waitStrategy(final String name)

@@ -68,7 +68,7 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
             }
             else if (e.type == DispatchEvent.STATE)
             {
-                writer.appendState(e.messageId, e.state, e.attempts, e.channel, e.reason, e.atMs);
+                writer.appendStates(e.body, e.stateCount);
                 counters.increment(Counter.JOURNAL_RECORDS);
             }
             if (endOfBatch)

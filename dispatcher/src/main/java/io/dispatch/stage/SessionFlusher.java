@@ -28,7 +28,7 @@ public final class SessionFlusher implements EventHandler<DispatchEvent>
     public void onEvent(final DispatchEvent e, final long sequence, final boolean endOfBatch)
     {
         e.clearReferences();
-        if (endOfBatch)
+        if (endOfBatch && count > 0)
         {
             for (int i = 0; i < count; i++)
             {

@@ -3,6 +3,7 @@ package io.dispatch.stage;
 import com.lmax.disruptor.EventHandler;
 import io.dispatch.ingest.IngestSession;
 import io.dispatch.ingest.SessionRegistry;
+import io.dispatch.journal.StateRecords;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
@@ -62,7 +63,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                 }
                 break;
             case DispatchEvent.STATE:
-                onState(e);
+                onStates(e);
                 break;
             case DispatchEvent.STATUS_QUERY:
                 onQuery(e);
@@ -72,41 +73,51 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         }
     }
 
-    private void onState(final DispatchEvent e)
+    private void onStates(final DispatchEvent e)
     {
-        final Counter counter = COUNTER_BY_STATE[e.state];
+        final byte[] b = e.body;
+        for (int i = 0, o = 0; i < e.stateCount; i++, o += StateRecords.LENGTH)
+        {
+            onState(StateRecords.messageId(b, o), StateRecords.state(b, o), StateRecords.attempts(b, o),
+                StateRecords.reason(b, o), StateRecords.atMs(b, o));
+        }
+    }
+
+    private void onState(final long messageId, final byte state, final byte reportedAttempts, final short reason,
+        final long atMs)
+    {
+        final Counter counter = COUNTER_BY_STATE[state];
         if (counter != null)
         {
             counters.increment(counter);
         }
-        final int slot = table.find(e.messageId);
+        final int slot = table.find(messageId);
         if (slot < 0)
         {
             return;
         }
-        if (e.attempts == 0)
-        {
-            e.attempts = table.attempts(slot); // receipts and timeouts do not know the attempt; the table does
-        }
-        table.update(slot, e.state, e.attempts, e.reason, e.atMs);
+        // receipts and timeouts do not know the attempt; the table does
+        final byte attempts = reportedAttempts == 0 ? table.attempts(slot) : reportedAttempts;
+        table.update(slot, state, attempts, reason, atMs);
         final IngestSession owner = sessions.resolve(table.sessionRef(slot));
         if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION)
         {
-            offer(owner, e);
+            offer(owner, messageId, state, attempts, reason, atMs);
         }
         final int tenant = table.tenant(slot);
         for (final IngestSession s : sessions.tenantSubscribers())
         {
             if (s.tenantId() == tenant)
             {
-                offer(s, e);
+                offer(s, messageId, state, attempts, reason, atMs);
             }
         }
     }
 
-    private void offer(final IngestSession session, final DispatchEvent e)
+    private void offer(final IngestSession session, final long messageId, final byte state, final byte attempts,
+        final short reason, final long atMs)
     {
-        if (session.offerReceipt(e.messageId, e.state, e.attempts, e.reason, e.atMs))
+        if (session.offerReceipt(messageId, state, attempts, reason, atMs))
         {
             flusher.touch(session);
         }

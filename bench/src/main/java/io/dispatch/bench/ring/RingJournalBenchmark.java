@@ -76,8 +76,12 @@ public class RingJournalBenchmark extends AbstractBenchmark
     private static final long DRAIN_POLL_NS = 10_000;
     private static final long SHUTDOWN_TIMEOUT_MS = 10_000;
 
-    @Param({"blocking", "sleeping", "yielding"})
+    @Param({"blocking", "liteblocking", "phased", "sleeping", "yielding"})
     public String waitStrategy;
+
+    /** 1: every stage on one thread (the default); 2: stages after the journal on a second thread. */
+    @Param({"1", "2"})
+    public int consumerThreads;
 
     @Param({"none", "batch"})
     public String fsync;
@@ -129,19 +133,15 @@ public class RingJournalBenchmark extends AbstractBenchmark
         final SessionFlusher flusher = new SessionFlusher();
         acks = new NoopAckHandler(counters);
         journalStopped = new ShutdownLatch();
-        ring = new RingTopology(
-            ringSize,
-            waitStrategy,
-            new StageChain(
-                new DedupHandler(dedup, SystemEpochClock.INSTANCE),
-                new JournalHandler(journal, "batch".equals(fsync), dedup, tenants, counters, errors, DEFAULT_TTL_SECONDS),
-                journalStopped),
-            new StageChain(
-                acks,
-                new StatusHandler(new StatusTable(Configuration.STATUS_CAPACITY_DEFAULT), new SessionRegistry(), flusher,
-                    counters),
-                flusher),
-            errors);
+        final StageChain journalStages = new StageChain(
+            new DedupHandler(dedup, SystemEpochClock.INSTANCE),
+            new JournalHandler(journal, "batch".equals(fsync), dedup, tenants, counters, errors, DEFAULT_TTL_SECONDS),
+            journalStopped);
+        final StatusHandler status = new StatusHandler(
+            new StatusTable(Configuration.STATUS_CAPACITY_DEFAULT), new SessionRegistry(), flusher, counters);
+        ring = consumerThreads == 1
+            ? new RingTopology(ringSize, waitStrategy, errors, new StageChain(journalStages, acks, status, flusher))
+            : new RingTopology(ringSize, waitStrategy, errors, journalStages, new StageChain(acks, status, flusher));
         ringBuffer = ring.start();
     }
 

@@ -17,10 +17,11 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.status.DistinctErrorLog;
-import org.agrona.DirectBuffer;
+import io.dispatch.util.DeadlineFifo;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayQueue;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.MessageHandler;
@@ -75,8 +76,9 @@ public final class ConnectorLane implements ConnectorContext, ReceiptSink, Deliv
     private final LongArrayQueue retryReady = new LongArrayQueue(1024, NONE);
     private final Long2LongHashMap attemptsById = new Long2LongHashMap(NONE);
     private final Long2LongHashMap retryTimerToId = new Long2LongHashMap(NONE);
-    private final Long2LongHashMap receiptTimerToId = new Long2LongHashMap(NONE);
-    private final Long2LongHashMap receiptTimerById = new Long2LongHashMap(NONE);
+    // every receipt timeout is "accepted + receiptTimeoutMs": added in deadline order, so a FIFO suffices
+    private final LongHashSet awaitingReceipt = new LongHashSet();
+    private final DeadlineFifo receiptDeadlines = new DeadlineFifo(4096);
     private final DeadlineTimerWheel wheel;
     private final DeliveryRequest[] slots;
     private final int[] freeSlots;
@@ -252,7 +254,18 @@ public final class ConnectorLane implements ConnectorContext, ReceiptSink, Deliv
         {
             wheel.currentTickTime(now);
         }
+        while (receiptDeadlines.headExpired(now))
+        {
+            final long id = receiptDeadlines.headValue();
+            receiptDeadlines.removeHead();
+            if (awaitingReceipt.remove(id))
+            {
+                states.publish(id, DeliveryState.EXPIRED, 0, channel, Reason.RECEIPT_TIMEOUT, now);
+            }
+            work++;
+        }
         work += dispatch();
+        states.flush();
         inFlight = slots.length - freeCount;
         return work;
     }
@@ -379,21 +392,17 @@ public final class ConnectorLane implements ConnectorContext, ReceiptSink, Deliv
 
     private void scheduleReceiptTimeout(final long id, final long from)
     {
-        final long timerId = wheel.scheduleTimer(from + config.receiptTimeoutMs());
-        receiptTimerToId.put(timerId, id);
-        receiptTimerById.put(id, timerId);
+        awaitingReceipt.add(id);
+        receiptDeadlines.add(id, null, from + config.receiptTimeoutMs());
     }
 
     private void onReceiptOutcome(final long id, final DeliveryState state, final Reason reason)
     {
-        final long timerId = receiptTimerById.remove(id);
-        if (timerId == NONE || state == null || !state.isTerminal())
+        if (state == null || !state.isTerminal() || !awaitingReceipt.remove(id))
         {
             errors.record("late_or_bad_receipt", "receipt for message " + id + " not awaited (state " + state + ")");
             return;
         }
-        wheel.cancelTimer(timerId);
-        receiptTimerToId.remove(timerId);
         states.publish(id, state, 0, channel, reason, now);
     }
 
@@ -403,13 +412,6 @@ public final class ConnectorLane implements ConnectorContext, ReceiptSink, Deliv
         if (retryId != NONE)
         {
             retryReady.addLong(retryId);
-            return true;
-        }
-        final long receiptId = receiptTimerToId.remove(timerId);
-        if (receiptId != NONE)
-        {
-            receiptTimerById.remove(receiptId);
-            states.publish(receiptId, DeliveryState.EXPIRED, 0, channel, Reason.RECEIPT_TIMEOUT, now);
         }
         return true;
     }

@@ -1,19 +1,25 @@
 package io.dispatch.connector.runtime;
 
 import com.lmax.disruptor.RingBuffer;
+import io.dispatch.journal.StateRecords;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 import io.dispatch.ring.DispatchEvent;
 
 /**
- * Publishes state changes into the ring, where the journal stage appends them and the status stage
- * routes receipts. Claims block while the ring is full; that is safe because no ring stage waits on a
- * lane (admission keeps lane queues from filling), and ingest stops at the high-water mark, leaving
- * room for state changes. Thread-safe (multi-producer ring).
+ * Collects a lane's state changes and publishes them into the ring in batches (one ring event, one
+ * journal document per {@link #flush()}, at most {@link StateRecords#MAX_PER_BATCH} changes). The journal
+ * stage appends them and the status stage routes receipts. Claims block while the ring is full; that is
+ * safe because no ring stage waits on a lane (admission keeps lane queues from filling) and ingest stops
+ * at the high-water mark, leaving room for state changes.
+ * <p>
+ * <b>Note:</b> not thread-safe; one per lane, used on the lane thread.
  */
 public final class StatePublisher
 {
     private final RingBuffer<DispatchEvent> ring;
+    private final byte[] pending = new byte[StateRecords.MAX_PER_BATCH * StateRecords.LENGTH];
+    private int count;
 
     public StatePublisher(final RingBuffer<DispatchEvent> ring)
     {
@@ -24,17 +30,31 @@ public final class StatePublisher
         final long messageId, final DeliveryState state, final int attempts, final byte channel, final Reason reason,
         final long atMs)
     {
+        StateRecords.put(pending, count * StateRecords.LENGTH, messageId, atMs, state.code(),
+            (byte)Math.min(attempts, 127), channel, (short)reason.code());
+        if (++count == StateRecords.MAX_PER_BATCH)
+        {
+            flush();
+        }
+    }
+
+    /** Publishes what was collected; called at the end of every lane duty cycle. */
+    public void flush()
+    {
+        if (count == 0)
+        {
+            return;
+        }
         final long sequence = ring.next();
         final DispatchEvent e = ring.get(sequence);
         e.type = DispatchEvent.STATE;
         e.session = null;
         e.sessionRef = 0;
-        e.messageId = messageId;
-        e.state = state.code();
-        e.attempts = (byte)Math.min(attempts, 127);
-        e.channel = channel;
-        e.reason = (short)reason.code();
-        e.atMs = atMs;
+        e.stateCount = count;
+        final int length = count * StateRecords.LENGTH;
+        System.arraycopy(pending, 0, e.ensureBodyCapacity(length), 0, length);
+        e.bodyLength = length;
         ring.publish(sequence);
+        count = 0;
     }
 }

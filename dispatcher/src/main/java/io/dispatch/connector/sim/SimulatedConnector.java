@@ -6,17 +6,14 @@ import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
+import io.dispatch.util.DeadlineFifo;
 import io.netty.buffer.ByteBuf;
-import org.agrona.DeadlineTimerWheel;
-import org.agrona.collections.Long2LongHashMap;
-import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A provider that answers after a configurable latency, fails or rejects at configurable rates and
@@ -77,20 +74,17 @@ final class SimulatedConnector implements Connector
         }
     }
 
-    private static final long TICK_MS = 1;
-    private static final long NONE = -1;
 
     private final Settings settings;
     private final OneToOneConcurrentArrayQueue<DeliveryRequest> inbox = new OneToOneConcurrentArrayQueue<>(65536);
-    private final Long2ObjectHashMap<DeliveryRequest> answerTimers = new Long2ObjectHashMap<>();
-    private final Long2LongHashMap receiptTimers = new Long2LongHashMap(NONE);
+    // latency and receipt delay are constant, so deadlines arrive in order: FIFOs instead of timer wheels
+    private final DeadlineFifo answers = new DeadlineFifo(1024);
+    private final DeadlineFifo receipts = new DeadlineFifo(4096);
     private final SplittableRandom random;
     private final IdleStrategy idle = new BackoffIdleStrategy(64, 16, 1_000, 1_000_000);
-    private final DeadlineTimerWheel.TimerHandler timerHandler = this::onTimer;
     private volatile DeliveryCallback callback;
     private volatile boolean running;
     private ConnectorContext context;
-    private DeadlineTimerWheel wheel;
     private Thread thread;
 
     SimulatedConnector(final Settings settings)
@@ -109,7 +103,6 @@ final class SimulatedConnector implements Connector
     public void start(final ConnectorContext context)
     {
         this.context = context;
-        this.wheel = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, context.clock().time(), TICK_MS, 4096);
         running = true;
         thread = new Thread(this::run, "sim-" + context.laneName());
         thread.setDaemon(true);
@@ -169,35 +162,23 @@ final class SimulatedConnector implements Connector
             }
             else
             {
-                answerTimers.put(wheel.scheduleTimer(now + settings.latencyMs), request);
+                answers.add(0, request, now + settings.latencyMs);
             }
         }
-        int guard = 0;
-        while (wheel.timerCount() > 0 && wheel.currentTickTime() <= now && guard++ < 4096)
+        while (answers.headExpired(now))
         {
-            work += wheel.poll(now, timerHandler, Integer.MAX_VALUE);
+            final DeliveryRequest due = (DeliveryRequest)answers.headAttachment();
+            answers.removeHead();
+            answer(due, now);
+            work++;
         }
-        if (wheel.timerCount() == 0)
+        while (receipts.headExpired(now))
         {
-            wheel.currentTickTime(now);
+            context.receipts().onReceipt(receipts.headValue(), DeliveryState.DELIVERED, Reason.NONE);
+            receipts.removeHead();
+            work++;
         }
         return work;
-    }
-
-    private boolean onTimer(final TimeUnit unit, final long now, final long timerId)
-    {
-        final DeliveryRequest request = answerTimers.remove(timerId);
-        if (request != null)
-        {
-            answer(request, now);
-            return true;
-        }
-        final long messageId = receiptTimers.remove(timerId);
-        if (messageId != NONE)
-        {
-            context.receipts().onReceipt(messageId, DeliveryState.DELIVERED, Reason.NONE);
-        }
-        return true;
     }
 
     private void answer(final DeliveryRequest request, final long now)
@@ -232,7 +213,7 @@ final class SimulatedConnector implements Connector
         }
         else
         {
-            receiptTimers.put(wheel.scheduleTimer(now + settings.receiptDelayMs), messageId);
+            receipts.add(messageId, null, now + settings.receiptDelayMs);
         }
     }
 
