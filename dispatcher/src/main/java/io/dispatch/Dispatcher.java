@@ -22,6 +22,7 @@ import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
 import io.dispatch.stage.AckHandler;
 import io.dispatch.stage.DedupHandler;
+import io.dispatch.stage.DispatchStages;
 import io.dispatch.stage.HandoffHandler;
 import io.dispatch.stage.JournalHandler;
 import io.dispatch.stage.SessionFlusher;
@@ -110,7 +111,7 @@ public final class Dispatcher implements AutoCloseable
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel);
         ring = config.ringConsumerThreads() == 1
             ? new RingTopology(config.ringSize(), config.waitStrategy(), errors,
-                new StageChain(dedupStage, journalStage, ackStage, statusStage, handoffStage, flusher))
+                new DispatchStages(dedupStage, journalStage, ackStage, statusStage, handoffStage, flusher))
             : new RingTopology(config.ringSize(), config.waitStrategy(), errors,
                 new StageChain(dedupStage, journalStage),
                 new StageChain(ackStage, statusStage, handoffStage, flusher));

@@ -1,20 +1,17 @@
 package io.dispatch.status;
 
-import org.agrona.collections.Long2LongHashMap;
-
 /**
- * Latest state of the most recent {@code capacity} messages, for STATUS queries and receipt routing.
- * Entries live in a circular array in acceptance order; when it is full the oldest entry is evicted
- * (its id is remembered as evicted by being older than {@link #oldestRetainedId()}).
+ * Latest state of recent messages, for STATUS queries and receipt routing. Direct-mapped: a message id
+ * is a journal index, increasing and nearly dense, so its low bits pick the slot and no hash map is
+ * needed (one array access per lookup instead of a probe into a table of millions of entries). A newer
+ * message evicts the one in its slot; the table holds at least the last {@code capacity / 2} messages
+ * of the current journal cycle when state records take as many indexes as messages.
  * <p>
- * <b>Note:</b> not thread-safe; owned by the post-journal ring thread (and recovery before it starts).
+ * <b>Note:</b> not thread-safe; owned by the status stage thread (and recovery before it starts).
  */
 public final class StatusTable
 {
-    private static final long MISSING = -1;
-
     private final int mask;
-    private final Long2LongHashMap slotById;
     private final long[] ids;
     private final byte[] states;
     private final byte[] attempts;
@@ -24,15 +21,15 @@ public final class StatusTable
     private final byte[] kinds;
     private final short[] tenants;
     private final int[] sessionRefs;
-    private long next;
-    private long oldestRetainedId = Long.MIN_VALUE;
+    private long newestId = Long.MIN_VALUE;
+    private int size;
 
     public StatusTable(final int capacity)
     {
         final int n = Integer.highestOneBit(capacity - 1) << 1;
         mask = n - 1;
-        slotById = new Long2LongHashMap(Math.min(n, 1 << 16), 0.65f, MISSING);
         ids = new long[n];
+        java.util.Arrays.fill(ids, -1L);
         states = new byte[n];
         attempts = new byte[n];
         reasons = new short[n];
@@ -48,11 +45,10 @@ public final class StatusTable
         final long messageId, final byte state, final long atMs, final byte channel, final byte kind, final int tenantId,
         final int sessionRef)
     {
-        final int slot = (int)(next++ & mask);
-        if (next > ids.length)
+        final int slot = (int)(messageId & mask);
+        if (ids[slot] == -1L)
         {
-            slotById.remove(ids[slot]);
-            oldestRetainedId = ids[(slot + 1) & mask];
+            size++;
         }
         ids[slot] = messageId;
         states[slot] = state;
@@ -63,13 +59,14 @@ public final class StatusTable
         kinds[slot] = kind;
         tenants[slot] = (short)tenantId;
         sessionRefs[slot] = sessionRef;
-        slotById.put(messageId, slot);
+        newestId = Math.max(newestId, messageId);
     }
 
     /** @return the slot of {@code messageId}, or -1 when unknown or evicted. */
     public int find(final long messageId)
     {
-        return (int)slotById.get(messageId);
+        final int slot = (int)(messageId & mask);
+        return ids[slot] == messageId ? slot : -1;
     }
 
     public void update(final int slot, final byte state, final byte attemptCount, final short reason, final long atMs)
@@ -80,20 +77,11 @@ public final class StatusTable
         updatedAt[slot] = atMs;
     }
 
-    /** Recovery: the session of a replayed message is gone. */
-    public void clearSession(final int slot)
-    {
-        sessionRefs[slot] = 0;
-    }
-
+    /** @return true when {@code messageId} is older than what the table still covers in its slot. */
     public boolean wasEvicted(final long messageId)
     {
-        return next > ids.length && messageId < oldestRetainedId;
-    }
-
-    public long oldestRetainedId()
-    {
-        return oldestRetainedId;
+        final long occupant = ids[(int)(messageId & mask)];
+        return messageId <= newestId && occupant > messageId;
     }
 
     public byte state(final int slot) { return states[slot]; }
@@ -104,5 +92,6 @@ public final class StatusTable
     public byte kind(final int slot) { return kinds[slot]; }
     public int tenant(final int slot) { return tenants[slot]; }
     public int sessionRef(final int slot) { return sessionRefs[slot]; }
-    public int size() { return slotById.size(); }
+    /** @return occupied slots. */
+    public int size() { return size; }
 }

@@ -24,6 +24,22 @@ class StatusTableTest
     }
 
     @Test
+    void shouldKeepSparseJournalIndexesApart()
+    {
+        final StatusTable table = new StatusTable(1024);
+        for (long id = 0; id < 3000; id += 2)
+        {
+            table.insert(id, (byte)1, id, (byte)1, (byte)1, 1, 0);
+        }
+        assertThat(table.find(2998L)).isNotNegative();
+        assertThat(table.find(2024L)).isNotNegative();
+        assertThat(table.find(2997L)).isEqualTo(-1);
+        assertThat(table.wasEvicted(2997L)).as("never existed").isFalse();
+        assertThat(table.find(1000L)).isEqualTo(-1);
+        assertThat(table.wasEvicted(1000L)).isTrue();
+    }
+
+    @Test
     void shouldEvictOldestWhenFullAndSayWhichIdsWereEvicted()
     {
         final StatusTable table = new StatusTable(1024);
@@ -37,5 +53,6 @@ class StatusTableTest
         assertThat(table.find(477L)).isNotNegative();
         assertThat(table.find(1500L)).isNotNegative();
         assertThat(table.wasEvicted(1501L)).isFalse();
+        assertThat(table.wasEvicted(1500L)).isFalse();
     }
 }

@@ -122,7 +122,8 @@ public final class ConnectionTracker
             return;
         }
         final long nowNs = clock.nanoTime();
-        final long intendedNs = correlator.onCompletingReceipt(messageId, state.isTerminal(), nowNs);
+        // LoadTest subscribes without DELIVERED (it ends no e2e sample): PROVIDER_ACCEPTED is the last receipt
+        final long intendedNs = correlator.onCompletingReceipt(messageId, true, nowNs);
         if (intendedNs != ReceiptCorrelator.NONE)
         {
             completeE2e(intendedNs, nowNs);

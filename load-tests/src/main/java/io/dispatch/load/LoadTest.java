@@ -32,10 +32,13 @@ import java.util.concurrent.TimeoutException;
  */
 public final class LoadTest
 {
-    /** e2e ends at PROVIDER_ACCEPTED (or a terminal state): other receipts would only cost bandwidth. */
-    private static final int E2E_STATES = Frames.stateMask(io.dispatch.protocol.DeliveryState.PROVIDER_ACCEPTED,
-        io.dispatch.protocol.DeliveryState.DELIVERED, io.dispatch.protocol.DeliveryState.FAILED,
-        io.dispatch.protocol.DeliveryState.EXPIRED, io.dispatch.protocol.DeliveryState.REJECTED);
+    /**
+     * e2e ends at PROVIDER_ACCEPTED, or at a failure that comes instead: DISPATCHED, RETRYING and the later
+     * DELIVERED would only cost bandwidth on both sides.
+     */
+    static final int E2E_STATES = Frames.stateMask(io.dispatch.protocol.DeliveryState.PROVIDER_ACCEPTED,
+        io.dispatch.protocol.DeliveryState.FAILED, io.dispatch.protocol.DeliveryState.EXPIRED,
+        io.dispatch.protocol.DeliveryState.REJECTED);
 
     public static final long CONNECT_TIMEOUT_MS = 10_000;
     public static final long SUBSCRIBE_TIMEOUT_MS = 10_000;

@@ -6,6 +6,7 @@ import io.dispatch.bench.SubmitSamples;
 import io.dispatch.config.Configuration;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
+import io.dispatch.journal.StateRecords;
 import io.dispatch.protocol.DeliveryState;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -25,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Cost of one journal append through {@link JournalWriter}, as the journal stage does it: an ACCEPTED
- * record (26-byte header, tenant name, the template sample body: about 120 bytes) or a 24-byte STATE
- * record, with {@link JournalWriter#endOfBatch()} every {@code appendsPerBatch} appends. With
+ * record (26-byte header, tenant name, the template sample body: about 120 bytes) or a STATE record of
+ * {@code statesPerRecord} packed 24-byte changes, with {@link JournalWriter#endOfBatch()} every {@code appendsPerBatch} appends. With
  * {@code fsync=batch} that call forces the mapped pages to disk, so the score is append cost plus
  * (fsync cost / appendsPerBatch); with {@code none} it only shows what the batch bookkeeping costs.
  * <p>
@@ -48,6 +49,12 @@ public class JournalAppendBenchmark extends AbstractBenchmark
     @Param({"1", "64", "1024"})
     public int appendsPerBatch;
 
+    /** State changes per STATE record (a lane batches up to 64 per duty cycle). */
+    @Param({"1", "16"})
+    public int statesPerRecord;
+
+    private final byte[] states = new byte[StateRecords.MAX_PER_BATCH * StateRecords.LENGTH];
+
     private byte[] body;
     private int bodyLength;
     private int sinceBatch;
@@ -65,6 +72,11 @@ public class JournalAppendBenchmark extends AbstractBenchmark
         bodyLength = SubmitSamples.encode(buf, SubmitSamples.TEMPLATE);
         body = new byte[bodyLength];
         buf.getBytes(0, body);
+        for (int i = 0; i < StateRecords.MAX_PER_BATCH; i++)
+        {
+            StateRecords.put(states, i * StateRecords.LENGTH, 1_000 + i, ACCEPTED_AT_MS, DeliveryState.DISPATCHED.code(),
+                (byte)1, SubmitSamples.CHANNEL.code(), (short)0);
+        }
     }
 
     @Setup(Level.Iteration)
@@ -93,11 +105,11 @@ public class JournalAppendBenchmark extends AbstractBenchmark
         return messageId;
     }
 
+    /** One STATE document carrying {@code statesPerRecord} packed changes, as a lane's duty cycle makes it. */
     @Benchmark
-    public void appendState()
+    public void appendStates()
     {
-        writer.appendState(++messageId, DeliveryState.DISPATCHED.code(), (byte)1, SubmitSamples.CHANNEL.code(), (short)0,
-            ACCEPTED_AT_MS);
+        writer.appendStates(states, statesPerRecord);
         endBatchEvery();
     }
 

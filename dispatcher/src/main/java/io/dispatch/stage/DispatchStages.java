@@ -1,0 +1,58 @@
+package io.dispatch.stage;
+
+import com.lmax.disruptor.EventHandler;
+import io.dispatch.ring.DispatchEvent;
+
+/**
+ * Every stage of the default one-thread topology, called through typed fields: each call site has a
+ * single receiver type, so the JIT inlines the whole chain (a loop over an array of handlers, as
+ * {@link io.dispatch.ring.StageChain} does for the two-thread topology, stays megamorphic).
+ */
+public final class DispatchStages implements EventHandler<DispatchEvent>
+{
+    private final DedupHandler dedup;
+    private final JournalHandler journal;
+    private final AckHandler ack;
+    private final StatusHandler status;
+    private final HandoffHandler handoff;
+    private final SessionFlusher flusher;
+
+    public DispatchStages(
+        final DedupHandler dedup,
+        final JournalHandler journal,
+        final AckHandler ack,
+        final StatusHandler status,
+        final HandoffHandler handoff,
+        final SessionFlusher flusher)
+    {
+        this.dedup = dedup;
+        this.journal = journal;
+        this.ack = ack;
+        this.status = status;
+        this.handoff = handoff;
+        this.flusher = flusher;
+    }
+
+    @Override
+    public void onEvent(final DispatchEvent event, final long sequence, final boolean endOfBatch)
+    {
+        dedup.onEvent(event, sequence, endOfBatch);
+        journal.onEvent(event, sequence, endOfBatch);
+        ack.onEvent(event, sequence, endOfBatch);
+        status.onEvent(event, sequence, endOfBatch);
+        handoff.onEvent(event, sequence, endOfBatch);
+        flusher.onEvent(event, sequence, endOfBatch);
+    }
+
+    @Override
+    public void onStart()
+    {
+        journal.onStart();
+    }
+
+    @Override
+    public void onShutdown()
+    {
+        journal.onShutdown();
+    }
+}
