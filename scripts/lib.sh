@@ -17,26 +17,25 @@ jvm_flags() {
   printf '%s\n' "${flags[@]}"
 }
 
-# Rebuilds when a module's jar is missing or older than any of its sources (or the poms).
+# Rebuilds when a module's jar is missing or any source or pom changed since the last build by these
+# scripts (a stamp file: Maven leaves an unchanged jar's timestamp alone, so the jar cannot serve).
 ensure_built() {
-  local stale=0 module jar
+  local stale=0 module jar stamp="$ROOT/target/scripts-build.stamp"
+  [ -f "$stamp" ] || stale=1
   for module in client dispatcher load-tests; do
     jar=$(ls "$ROOT/$module"/target/*.jar 2>/dev/null | grep -v -e tests.jar -e sources.jar | head -n 1 || true)
     if [ -z "$jar" ] || [ ! -d "$ROOT/$module/target/lib" ]; then stale=1; break; fi
-    if [ -n "$(find "$ROOT/$module/src/main" "$ROOT/$module/pom.xml" "$ROOT/pom.xml" -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
+    if [ "$stale" = 0 ] && [ -n "$(find "$ROOT/$module/src/main" "$ROOT/$module/pom.xml" "$ROOT/pom.xml" \
+        -newer "$stamp" -type f -print -quit 2>/dev/null)" ]; then
       stale=1; break
     fi
   done
-  # target/lib of dispatcher and load-tests holds a copy of the client jar: stale once the client is rebuilt.
-  local copy client_jar
-  client_jar=$(ls "$ROOT"/client/target/dispatch-client-*.jar 2>/dev/null | grep -v -e tests.jar -e sources.jar | head -n 1 || true)
-  for copy in "$ROOT"/dispatcher/target/lib/dispatch-client-*.jar "$ROOT"/load-tests/target/lib/dispatch-client-*.jar; do
-    if [ -e "$copy" ] && [ -n "$client_jar" ] && ! cmp -s "$client_jar" "$copy"; then stale=1; fi
-  done
   if [ "$stale" = 1 ]; then
     echo "building (first run or sources changed): mvn -q -DskipTests package ..." >&2
+    if [ "$(java_major)" -ge 24 ]; then export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"; fi
     (cd "$ROOT" && mvn -B -q -DskipTests -pl client,dispatcher,load-tests -am package) >&2 || {
       echo "build failed" >&2; exit 1; }
+    mkdir -p "$ROOT/target" && touch "$stamp"
   fi
 }
 

@@ -278,4 +278,26 @@ class IngestProtocolIT
             assertThat(retries).isEqualTo(4);
         }
     }
+
+    @Test
+    void shouldAnswerEverythingOwedBeforeGoodbyeAndThenClose() throws Exception
+    {
+        try (RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
+        {
+            for (int i = 0; i < 50; i++)
+            {
+                c.submit(100 + i, MessageKind.INFORMATIONAL, ChannelType.SMS, "", "0105555" + i, "bye " + i);
+            }
+            c.send(b -> Frames.goodbye(b, 999, 0));
+            final List<Long> acked = new ArrayList<>();
+            Frame f;
+            while ((f = c.read()).type == MessageType.ACK)
+            {
+                acked.add(f.correlationId);
+            }
+            assertThat(f.type).isEqualTo(MessageType.GOODBYE);
+            assertThat(acked).hasSize(50).doesNotHaveDuplicates();
+            assertThat(c.awaitClosed(5_000)).isTrue();
+        }
+    }
 }
