@@ -718,7 +718,7 @@ final class ClientConductor
         final Request request = inFlight.remove(correlationId);
         if (request instanceof PingRequest)
         {
-            ((PingRequest)request).pong(System.nanoTime() - payload);
+            ((PingRequest)request).complete(System.nanoTime() - payload);
         }
         else
         {

@@ -1,14 +1,9 @@
 package io.dispatch.client;
 
-import io.dispatch.protocol.ErrorCode;
-
-import java.util.concurrent.CompletableFuture;
-
 /** A STATUS on its way. See {@link Request}. */
-final class StatusRequest extends Request
+final class StatusRequest extends FutureRequest<StatusResult>
 {
     final long messageId;
-    final CompletableFuture<StatusResult> future = new CompletableFuture<>();
 
     StatusRequest(final long messageId)
     {
@@ -19,25 +14,5 @@ final class StatusRequest extends Request
     boolean costsCredit()
     {
         return true;
-    }
-
-    void complete(final StatusResult result)
-    {
-        if (tryFinish())
-        {
-            future.complete(result);
-        }
-    }
-
-    @Override
-    void onNack(final ErrorCode code, final String detail)
-    {
-        future.completeExceptionally(new DispatchException(DispatchException.Kind.NACK, code, detail));
-    }
-
-    @Override
-    void onFailure(final DispatchException failure)
-    {
-        future.completeExceptionally(failure);
     }
 }

@@ -43,8 +43,7 @@ public final class DeliveryRequest
         final long acceptedAtMs,
         final long deadlineMs,
         final byte[] source,
-        final int length,
-        final byte[] templateText)
+        final int length)
     {
         if (body.length < length)
         {
@@ -62,7 +61,7 @@ public final class DeliveryRequest
         this.channel = channel;
         this.acceptedAtMs = acceptedAtMs;
         this.deadlineMs = deadlineMs;
-        this.templateText = templateText;
+        this.templateText = null;
     }
 
     /** Runtime use: the text of the request's template, when it has one. */

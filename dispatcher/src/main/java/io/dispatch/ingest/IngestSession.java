@@ -607,11 +607,6 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         return true;
     }
 
-    public int droppedReceiptsPending()
-    {
-        return droppedReceipts.get();
-    }
-
     /** Asks the event loop to write what the ring stages queued; at most one drain is pending at a time. */
     public void scheduleDrain()
     {

@@ -32,11 +32,6 @@ public final class Journal implements AutoCloseable
         return new JournalReader(queue.createTailer());
     }
 
-    public ChronicleQueue queue()
-    {
-        return queue;
-    }
-
     @Override
     public void close()
     {

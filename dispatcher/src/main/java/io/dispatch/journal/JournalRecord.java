@@ -24,8 +24,6 @@ public final class JournalRecord
     public static final byte TYPE_ACCEPTED = 1;
     public static final byte TYPE_STATE = 2;
 
-    public static final int ACCEPTED_HEADER_LENGTH = 26;
-
     private JournalRecord()
     {
     }

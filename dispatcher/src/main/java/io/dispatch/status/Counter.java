@@ -25,7 +25,6 @@ public enum Counter
     RECEIPTS_DROPPED(19, "dispatch_receipts_dropped_total"),
     RECOVERED_REDISPATCHED(20, "dispatch_recovered_redispatched_total"),
     STATUS_QUERIES(21, "dispatch_status_queries_total"),
-    LATE_RECEIPTS(22, "dispatch_late_receipts_ignored_total"),
     INTERNAL_ERRORS(23, "dispatch_internal_errors_total");
 
     private final int id;

@@ -27,7 +27,7 @@ class TemplateRendererTest
         final byte[] body = new byte[n];
         b.getBytes(0, body);
         final DeliveryRequest request = new DeliveryRequest(0);
-        request.fill(1L, 1, "demo", MessageKind.INFORMATIONAL, ChannelType.CHAT, 0L, 1L, body, n, null);
+        request.fill(1L, 1, "demo", MessageKind.INFORMATIONAL, ChannelType.CHAT, 0L, 1L, body, n);
         request.templateText("[#{shop}] 송장 #{tracking} #{missing}".getBytes(StandardCharsets.UTF_8));
         assertThat(request.renderText()).isEqualTo("[가게] 송장 123-45 #{missing}");
         assertThat(request.templateId()).isEqualTo("order-shipped");

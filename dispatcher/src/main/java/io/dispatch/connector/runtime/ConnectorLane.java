@@ -305,7 +305,7 @@ public final class ConnectorLane implements ConnectorContext, ReceiptSink, Deliv
             final int slot = freeSlots[--freeCount];
             final DeliveryRequest request = slots[slot];
             request.fill(id, attempt, tenantName(), MessageKind.of(record.kind), ChannelType.of(record.channel),
-                record.acceptedAtMs, deadline, record.body, record.bodyLength, null);
+                record.acceptedAtMs, deadline, record.body, record.bodyLength);
             final int template = request.submit().templateLength() == 0 ? -1 :
                 templates.find(request.submit().buffer(), request.submit().templateOffset(), request.submit().templateLength());
             if (template >= 0)
