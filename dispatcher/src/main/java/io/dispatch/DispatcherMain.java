@@ -67,7 +67,7 @@ public final class DispatcherMain
             dispatcher.close();
             stopped.countDown();
         }, "shutdown"));
-        System.out.println("dispatcher ready: protocol 127.0.0.1:" + dispatcher.port() + ", health http://"
+        System.out.println("dispatcher ready: protocol " + config.ingestHost() + ":" + dispatcher.port() + ", health http://"
             + config.ingestHost() + ":" + dispatcher.adminPort() + "/health (Ctrl-C to stop)");
         stopped.await();
     }

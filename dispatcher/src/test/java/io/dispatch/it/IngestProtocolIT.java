@@ -151,6 +151,7 @@ class IngestProtocolIT
 
             c.submit(7, MessageKind.INFORMATIONAL, ChannelType.SMS, "", "01000000000", "still served");
             assertThat(c.read().type).isEqualTo(MessageType.ACK);
+            assertOtherConnectionsServed();
         }
     }
 
@@ -171,6 +172,7 @@ class IngestProtocolIT
             assertThat(f.errorCode()).isEqualTo(ErrorCode.MALFORMED_FRAME.code());
             c.submit(9, MessageKind.INFORMATIONAL, ChannelType.SMS, "", "01000000000", "next one");
             assertThat(c.read().type).isEqualTo(MessageType.ACK);
+            assertOtherConnectionsServed();
         }
     }
 
@@ -186,6 +188,7 @@ class IngestProtocolIT
             assertThat(f.correlationId).isEqualTo(77);
             c.send(b -> Frames.ping(b, 78, 123));
             assertThat(c.read().type).isEqualTo(MessageType.PONG);
+            assertOtherConnectionsServed();
         }
     }
 
@@ -225,6 +228,7 @@ class IngestProtocolIT
             assertThat(f.type).isEqualTo(MessageType.ERROR);
             assertThat(f.errorCode()).isEqualTo(ErrorCode.FRAME_TOO_LARGE.code());
             assertThat(c.awaitClosed(5_000)).isTrue();
+            assertOtherConnectionsServed();
         }
     }
 
@@ -241,6 +245,7 @@ class IngestProtocolIT
             final Frame auth = c.read();
             assertThat(auth.errorCode()).isEqualTo(ErrorCode.AUTH_FAILED.code());
             assertThat(c.awaitClosed(5_000)).isTrue();
+            assertOtherConnectionsServed();
         }
     }
 
@@ -298,6 +303,18 @@ class IngestProtocolIT
             assertThat(f.type).isEqualTo(MessageType.GOODBYE);
             assertThat(acked).hasSize(50).doesNotHaveDuplicates();
             assertThat(c.awaitClosed(5_000)).isTrue();
+        }
+    }
+
+    /** Bad input on one connection must not affect anyone else: a fresh connection is served. */
+    private void assertOtherConnectionsServed() throws Exception
+    {
+        try (RawConnection other = RawConnection.open(engine.port(), "demo", "demo-key"))
+        {
+            other.submit(4242, MessageKind.INFORMATIONAL, ChannelType.SMS, "", "01000004242", "still serving");
+            final Frame f = other.read();
+            assertThat(f.type).as("%s", f).isEqualTo(MessageType.ACK);
+            assertThat(f.correlationId).isEqualTo(4242);
         }
     }
 }
