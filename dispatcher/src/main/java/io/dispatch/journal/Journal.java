@@ -1,8 +1,13 @@
 package io.dispatch.journal;
 
-import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.single.WriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Method;
 
 import java.nio.file.Path;
 
@@ -12,13 +17,51 @@ import java.nio.file.Path;
  */
 public final class Journal implements AutoCloseable
 {
-    private final ChronicleQueue queue;
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+    private static final long WRITER_RECOVERY_TIMEOUT_MS = 1_000;
+
+    private final SingleChronicleQueue queue;
 
     public Journal(final Path dir, final String rollCycle)
     {
         this.queue = SingleChronicleQueueBuilder.binary(dir.toFile())
             .rollCycle(RollCycles.valueOf(rollCycle))
+            // How long an appender waits for another writer's unfinished header before recovering it.
+            // The engine has one writer, so the only unfinished header is a dead process's: the
+            // default 10 s would only hold up every ACK after a crash.
+            .timeoutMS(WRITER_RECOVERY_TIMEOUT_MS)
             .build();
+        releaseLocksOfDeadWriters(queue);
+    }
+
+    /**
+     * A writer killed in the middle of an append (kill -9, power loss) leaves Chronicle's cross-process
+     * write lock held by a dead process id; the next appender would wait for Chronicle's lock timeout
+     * before taking it over, stalling the ring and every ACK behind it. Release such locks at start.
+     * The write lock has no public accessor in this Chronicle version, hence the reflection.
+     */
+    private static void releaseLocksOfDeadWriters(final SingleChronicleQueue queue)
+    {
+        boolean released = releaseIfOwnerDead(queue.appendLock());
+        try
+        {
+            final Method writeLock = SingleChronicleQueue.class.getDeclaredMethod("writeLock");
+            writeLock.setAccessible(true);
+            released |= releaseIfOwnerDead((WriteLock)writeLock.invoke(queue));
+        }
+        catch (final ReflectiveOperationException | RuntimeException ex)
+        {
+            LOG.warn("event=journal_lock_check_failed error={}", ex.toString());
+        }
+        if (released)
+        {
+            LOG.warn("event=journal_lock_released reason=previous_writer_died dir={}", queue.file());
+        }
+    }
+
+    private static boolean releaseIfOwnerDead(final WriteLock lock)
+    {
+        return lock.locked() && lock.forceUnlockIfProcessIsDead();
     }
 
     /** Must be called on the thread that will append: Chronicle appenders are bound to their thread. */

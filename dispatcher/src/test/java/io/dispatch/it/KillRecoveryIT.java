@@ -36,7 +36,7 @@ class KillRecoveryIT
     {
         // a slow provider with a small window keeps many acked messages undelivered at the moment of the kill
         final String[] slow = {
-            "--set", "lane.sms.connector.latencyMs=20", "--set", "lane.sms.window=16",
+            "--set", "lane.sms.connector.latencyMs=20", "--set", "lane.sms.window=64",
             "--set", "lane.sms.receiptTimeoutMs=3000", "--set", "lane.sms.connector.receiptDelayMs=10"};
         final List<Long> acked = new ArrayList<>();
         long firstKeyedId = -1;
@@ -80,7 +80,16 @@ class KillRecoveryIT
             RawConnection c = RawConnection.open(child.port(), "demo", "demo-key"))
         {
             assertThat(child.recoveryRedispatched()).as("recovery found undelivered acked messages").isPositive();
-            final List<Integer> states = StatusPoller.awaitTerminal(c, acked, 120_000);
+            final List<Integer> states;
+            try
+            {
+                states = StatusPoller.awaitTerminal(c, acked, 120_000);
+            }
+            catch (final java.net.SocketTimeoutException ex)
+            {
+                child.threadDump();
+                throw ex;
+            }
             assertThat(states).as("terminal state of every acked message")
                 .allMatch(s -> s == DeliveryState.DELIVERED.code() || s == DeliveryState.EXPIRED.code());
 

@@ -15,6 +15,11 @@ import java.util.Map;
 final class StatusPoller
 {
     private static final int CHUNK = 500;
+    /**
+     * Generous: right after a restart from kill -9, Chronicle may first recover the dead writer's
+     * unfinished record (up to the journal's writer-recovery timeout) before anything is answered.
+     */
+    private static final int READ_TIMEOUT_MS = 30_000;
 
     private StatusPoller()
     {
@@ -40,7 +45,7 @@ final class StatusPoller
                 }
                 for (int answered = 0; answered < chunk.size(); )
                 {
-                    final Frame f = c.read();
+                    final Frame f = c.readAnyWithTimeout(READ_TIMEOUT_MS);
                     if (f.type != MessageType.STATUS_RESULT && f.type != MessageType.NACK)
                     {
                         continue;

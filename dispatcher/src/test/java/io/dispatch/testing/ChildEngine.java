@@ -106,6 +106,13 @@ public final class ChildEngine implements AutoCloseable
         return redispatched.get();
     }
 
+    /** SIGQUIT: the child prints a thread dump into its output (echoed here), for diagnosing stalls. */
+    public void threadDump() throws Exception
+    {
+        new ProcessBuilder("kill", "-3", Long.toString(process.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+        Thread.sleep(1_000);
+    }
+
     /** SIGKILL: no shutdown hook, no flush. */
     public void kill()
     {
@@ -118,14 +125,22 @@ public final class ChildEngine implements AutoCloseable
     }
 
     @Override
-    public void close() throws Exception
+    public void close()
     {
         if (process.isAlive())
         {
             process.destroy();
-            if (!process.waitFor(15, TimeUnit.SECONDS))
+            try
             {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                if (!process.waitFor(15, TimeUnit.SECONDS))
+                {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }
