@@ -131,7 +131,7 @@ public final class Dispatcher implements AutoCloseable
             final LaneAdmission admission = new LaneAdmission(lane.capacity());
             admissionByChannel[lane.channel().code()] = admission;
             laneByChannel[lane.channel().code()] = new ConnectorLane(lane, connector, admission, journal, templates,
-                new StatePublisher(ringBuffer), clock, errors);
+                new StatePublisher(ringBuffer), clock, errors, counters);
         }
 
         new Recovery(dedup, status, tenants, clock.time(), config.dedupHorizonMs()).run(journal, new Recovery.Sink()

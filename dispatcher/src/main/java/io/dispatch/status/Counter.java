@@ -25,7 +25,8 @@ public enum Counter
     RECEIPTS_DROPPED(19, "dispatch_receipts_dropped_total"),
     RECOVERED_REDISPATCHED(20, "dispatch_recovered_redispatched_total"),
     STATUS_QUERIES(21, "dispatch_status_queries_total"),
-    INTERNAL_ERRORS(23, "dispatch_internal_errors_total");
+    INTERNAL_ERRORS(23, "dispatch_internal_errors_total"),
+    LATE_RECEIPTS(24, "dispatch_late_receipts_ignored_total");
 
     private final int id;
     private final String metricName;

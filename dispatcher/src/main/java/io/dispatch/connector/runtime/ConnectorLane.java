@@ -16,6 +16,8 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
+import io.dispatch.status.Counter;
+import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.util.DeadlineFifo;
 import org.agrona.MutableDirectBuffer;
@@ -66,6 +68,7 @@ public final class ConnectorLane implements ConnectorContext, ReceiptSink, Deliv
     private final StatePublisher states;
     private final EpochClock clock;
     private final DistinctErrorLog errors;
+    private final Counters counters;
     private final IdleStrategy idle;
 
     private final LongSpscQueue priority;
@@ -104,7 +107,8 @@ public final class ConnectorLane implements ConnectorContext, ReceiptSink, Deliv
         final TemplateRegistry templates,
         final StatePublisher states,
         final EpochClock clock,
-        final DistinctErrorLog errors)
+        final DistinctErrorLog errors,
+        final Counters counters)
     {
         this.config = config;
         this.name = config.channel().name().toLowerCase(java.util.Locale.ROOT) + "-" + config.connectorType();
@@ -116,6 +120,7 @@ public final class ConnectorLane implements ConnectorContext, ReceiptSink, Deliv
         this.states = states;
         this.clock = clock;
         this.errors = errors;
+        this.counters = counters;
         this.idle = IdleStrategies.create(config.idleStrategy());
         // admission can overshoot capacity by the number of ingest threads racing; keep slack
         this.priority = new LongSpscQueue(config.capacity() + 1024);
@@ -398,9 +403,15 @@ public final class ConnectorLane implements ConnectorContext, ReceiptSink, Deliv
 
     private void onReceiptOutcome(final long id, final DeliveryState state, final Reason reason)
     {
-        if (state == null || !state.isTerminal() || !awaitingReceipt.remove(id))
+        if (state == null || !state.isTerminal())
         {
-            errors.record("late_or_bad_receipt", "receipt for message " + id + " not awaited (state " + state + ")");
+            errors.record("bad_receipt_state", "connector reported receipt state " + state + " for message " + id);
+            return;
+        }
+        if (!awaitingReceipt.remove(id))
+        {
+            // after its receipt timeout, or a duplicate from the provider: the message already ended
+            counters.increment(Counter.LATE_RECEIPTS);
             return;
         }
         states.publish(id, state, 0, channel, reason, now);
