@@ -659,21 +659,25 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         maybeFinishGoodbye();
     }
 
+    /** The periodic tick: grants credit withheld under pressure once the pressure has gone. */
     private void grantOwedCredit()
     {
-        if (owedCredit > 0 && !goodbyeReceived && !context.underPressure())
+        if (mayGrantCredit())
         {
             final ByteBuf out = ctx.alloc().buffer(Frames.CREDIT_FRAME_LENGTH);
-            Frames.credit(out, owedCredit);
-            credit += owedCredit;
-            owedCredit = 0;
+            appendCredit(out);
             ctx.writeAndFlush(out, ctx.voidPromise());
         }
     }
 
+    private boolean mayGrantCredit()
+    {
+        return owedCredit > 0 && !goodbyeReceived && !context.underPressure();
+    }
+
     private void appendCredit(final ByteBuf out)
     {
-        if (owedCredit > 0 && !goodbyeReceived && !context.underPressure())
+        if (mayGrantCredit())
         {
             Frames.credit(out, owedCredit);
             credit += owedCredit;

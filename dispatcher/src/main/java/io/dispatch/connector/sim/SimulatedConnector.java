@@ -74,7 +74,6 @@ final class SimulatedConnector implements Connector
         }
     }
 
-
     private final Settings settings;
     private final OneToOneConcurrentArrayQueue<DeliveryRequest> inbox = new OneToOneConcurrentArrayQueue<>(65536);
     // latency and receipt delay are constant, so deadlines arrive in order: FIFOs instead of timer wheels
