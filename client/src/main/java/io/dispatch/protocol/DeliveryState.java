@@ -10,6 +10,8 @@ package io.dispatch.protocol;
  *                 ▼   │ (retry with backoff)
  *               RETRYING ─▶ FAILED (budget exhausted: dead letter)
  *                 └───────▶ REJECTED (permanent, provider reason)
+ * ACCEPTED ─▶ DEFERRED ─▶ DISPATCHED … (send-at, night window, rate limit)
+ * ACCEPTED | DEFERRED ─▶ SUPPRESSED (policy reason) | CANCELLED | EXPIRED
  * </pre>
  */
 public enum DeliveryState
@@ -21,9 +23,15 @@ public enum DeliveryState
     DELIVERED(5, true),
     FAILED(6, true),
     EXPIRED(7, true),
-    REJECTED(8, true);
+    REJECTED(8, true),
+    /** Held by the engine until a later instant (send-at, night window, rate limit); the reason says why. */
+    DEFERRED(9, false),
+    /** Not sent because of a policy (consent, opt-out, frequency cap, rate limit); the reason says which. */
+    SUPPRESSED(10, true),
+    /** Cancelled by the client before it was sent. */
+    CANCELLED(11, true);
 
-    private static final DeliveryState[] BY_CODE = new DeliveryState[9];
+    private static final DeliveryState[] BY_CODE = new DeliveryState[12];
 
     static
     {
