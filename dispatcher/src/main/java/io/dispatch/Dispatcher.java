@@ -2,8 +2,10 @@ package io.dispatch;
 
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.DispatcherConfig;
+import io.dispatch.config.IdleStrategies;
 import io.dispatch.config.LaneConfig;
 import io.dispatch.config.TemplateRegistry;
+import io.dispatch.config.TenantConfig;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorFactory;
 import io.dispatch.connector.runtime.ConnectorLane;
@@ -16,22 +18,30 @@ import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.Recovery;
 import io.dispatch.policy.DedupIndex;
+import io.dispatch.policy.PolicyEngine;
+import io.dispatch.policy.RecipientDirectory;
+import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
+import io.dispatch.schedule.Scheduler;
 import io.dispatch.stage.AckHandler;
 import io.dispatch.stage.DedupHandler;
 import io.dispatch.stage.DispatchStages;
 import io.dispatch.stage.HandoffHandler;
 import io.dispatch.stage.JournalHandler;
+import io.dispatch.stage.PolicyHandler;
+import io.dispatch.stage.PolicyRates;
 import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
 import io.dispatch.status.AdminServer;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
+import io.dispatch.status.RateAdminRoute;
 import io.dispatch.status.StatusTable;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
@@ -64,6 +74,8 @@ public final class Dispatcher implements AutoCloseable
     private IngestContext ingestContext;
     private IngestServer ingest;
     private AdminServer admin;
+    private Scheduler scheduler;
+    private AgentRunner schedulerRunner;
 
     private Dispatcher(final DispatcherConfig config)
     {
@@ -100,22 +112,38 @@ public final class Dispatcher implements AutoCloseable
         final TenantRegistry tenants = new TenantRegistry(config.tenants());
         final TemplateRegistry templates = new TemplateRegistry(config.templates());
         final DedupIndex dedup = new DedupIndex(config.dedupHorizonMs());
+        final long contentWindowMs = config.policy().contentDedupWindowMs();
+        final DedupIndex contentDedup = contentWindowMs > 0 ? new DedupIndex(contentWindowMs) : null;
         final StatusTable status = new StatusTable(config.statusCapacity());
+        final PolicyEngine policy = new PolicyEngine(config.policy(), tenantPolicies(), new RecipientDirectory(), clock.time());
+        final PolicyRates rates = new PolicyRates(TenantConfig.MAX_TENANTS);
+        for (final TenantConfig t : config.tenants())
+        {
+            rates.publish(t.id(), 0, policy.tenantRate(t.id()));
+            for (final ChannelType c : ChannelType.values())
+            {
+                rates.publish(t.id(), c.code(), policy.channelRate(t.id(), c.code()));
+            }
+        }
 
         final SessionFlusher flusher = new SessionFlusher();
-        final DedupHandler dedupStage = new DedupHandler(dedup, clock);
+        final DedupHandler dedupStage = new DedupHandler(dedup, contentDedup, clock);
+        final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates);
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
-            dedup, tenants, counters, errors, config.defaultTtlSeconds());
+            dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage);
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, config.ringSize());
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters);
-        final HandoffHandler handoffStage = new HandoffHandler(laneByChannel);
+        final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
+        scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20);
+        final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
         ring = config.ringConsumerThreads() == 1
             ? new RingTopology(config.ringSize(), config.waitStrategy(), errors,
-                new DispatchStages(dedupStage, journalStage, ackStage, statusStage, handoffStage, flusher))
+                new DispatchStages(dedupStage, policyStage, journalStage, ackStage, statusStage, handoffStage, flusher))
             : new RingTopology(config.ringSize(), config.waitStrategy(), errors,
-                new StageChain(dedupStage, journalStage),
+                new StageChain(dedupStage, policyStage, journalStage),
                 new StageChain(ackStage, statusStage, handoffStage, flusher));
         ringBuffer = ring.ringBuffer();
+        scheduler.ring(ringBuffer);
 
         final Map<String, ConnectorFactory> factories = connectorFactories();
         for (final LaneConfig lane : config.lanes().values())
@@ -134,7 +162,31 @@ public final class Dispatcher implements AutoCloseable
                 new StatePublisher(ringBuffer), clock, errors, counters);
         }
 
-        new Recovery(dedup, status, tenants, clock.time(), config.dedupHorizonMs()).run(journal, new Recovery.Sink()
+        new Recovery(dedup, status, tenants, clock.time(), config.dedupHorizonMs(), contentWindowMs,
+            new Recovery.PolicySink()
+            {
+                @Override
+                public void sent(final int tenantId, final byte kind, final byte channel, final long recipientKey,
+                    final long atMs)
+                {
+                    if (tenantId != 0)
+                    {
+                        policy.recordSend(tenantId, kind, channel, recipientKey, atMs);
+                    }
+                }
+
+                @Override
+                public void consent(final int tenantId, final byte[] body)
+                {
+                    PolicyHandler.applyConsent(policy, tenantId, body);
+                }
+
+                @Override
+                public void content(final long contentHash, final long messageId, final long atMs)
+                {
+                    contentDedup.record(contentHash, messageId, atMs);
+                }
+            }).run(journal, new Recovery.Sink()
         {
             @Override
             public void pending(final long messageId, final byte channel, final byte kind, final int attempts)
@@ -148,9 +200,19 @@ public final class Dispatcher implements AutoCloseable
             {
                 laneByChannel[channel].recoverAwaitingReceipt(messageId);
             }
+
+            @Override
+            public void deferred(final long messageId, final long dueAtMs, final long recipientKey, final long deadlineMs,
+                final int tenantId, final byte kind, final byte channel, final boolean prepaid)
+            {
+                policyStage.recoverDeferred(messageId);
+                scheduler.recover(messageId, dueAtMs, recipientKey, deadlineMs, tenantId, kind, channel, prepaid);
+            }
         });
 
         ring.start();
+        schedulerRunner = new AgentRunner(IdleStrategies.create("backoff"), ex -> errors.record("scheduler_failed", ex), null, scheduler);
+        AgentRunner.startOnThread(schedulerRunner);
         for (final ConnectorLane lane : laneByChannel)
         {
             if (lane != null)
@@ -158,14 +220,26 @@ public final class Dispatcher implements AutoCloseable
                 lane.start();
             }
         }
-        ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters);
+        ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
+            clock);
         ingest = new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads());
         if (config.adminPort() >= 0)
         {
-            admin = new AdminServer(config.ingestHost(), config.adminPort(), this::healthJson, this::metricsText);
+            admin = new AdminServer(config.ingestHost(), config.adminPort(), this::healthJson, this::metricsText,
+                Map.of("/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates)));
         }
         LOG.info("event=started ingest={}:{} admin_port={}", config.ingestHost(), ingest.port(),
             admin == null ? "off" : admin.port());
+    }
+
+    private TenantPolicy[] tenantPolicies()
+    {
+        final TenantPolicy[] byId = new TenantPolicy[TenantConfig.MAX_TENANTS];
+        for (final TenantConfig t : config.tenants())
+        {
+            byId[t.id()] = config.tenantPolicy(t.id());
+        }
+        return byId;
     }
 
     private static Map<String, ConnectorFactory> connectorFactories()
@@ -230,6 +304,8 @@ public final class Dispatcher implements AutoCloseable
             sb.append("# TYPE ").append(c.metricName()).append(" counter\n")
                 .append(c.metricName()).append(' ').append(counters.get(c)).append('\n');
         }
+        sb.append("# TYPE dispatch_deferred_messages gauge\ndispatch_deferred_messages ")
+            .append(scheduler.pending()).append('\n');
         sb.append("# TYPE dispatch_ring_remaining gauge\ndispatch_ring_remaining ")
             .append(ringBuffer.remainingCapacity()).append('\n');
         sb.append("# TYPE dispatch_sessions gauge\ndispatch_sessions ").append(sessions.size()).append('\n');
@@ -259,6 +335,8 @@ public final class Dispatcher implements AutoCloseable
         }
         closeQuietly(ingest);
         ingest = null;
+        closeQuietly(schedulerRunner);
+        schedulerRunner = null;
         for (int i = 0; i < laneByChannel.length; i++)
         {
             closeQuietly(laneByChannel[i]);

@@ -1,6 +1,7 @@
 package io.dispatch.client;
 
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
@@ -679,9 +680,44 @@ final class ClientConductor
         }
     }
 
+    void onExplainResult(
+        final long correlationId, final int decision, final int channel, final boolean priority, final int reason,
+        final long at)
+    {
+        final Request request = inFlight.remove(correlationId);
+        if (request instanceof ExplainRequest)
+        {
+            final Decision d = Decision.of(decision);
+            ((ExplainRequest)request).complete(new Explanation(d, ChannelType.of(channel), priority, Reason.of(reason),
+                d == Decision.DEFER ? at : 0, d == Decision.DUPLICATE ? at : -1));
+        }
+        else
+        {
+            unexpectedAnswer("EXPLAIN_RESULT", correlationId, request);
+        }
+    }
+
+    void onCancelResult(final long correlationId, final long messageId, final int result)
+    {
+        final Request request = inFlight.remove(correlationId);
+        if (request instanceof CancelRequest)
+        {
+            ((CancelRequest)request).complete(new CancelResult(messageId, result == Frames.CANCEL_DONE));
+        }
+        else
+        {
+            unexpectedAnswer("CANCEL_RESULT", correlationId, request);
+        }
+    }
+
     void onOk(final long correlationId)
     {
         final Request request = inFlight.remove(correlationId);
+        if (request instanceof ConsentRequest)
+        {
+            ((ConsentRequest)request).complete(null);
+            return;
+        }
         if (request instanceof SubscribeRequest)
         {
             final SubscribeRequest subscribe = (SubscribeRequest)request;

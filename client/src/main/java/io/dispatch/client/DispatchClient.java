@@ -1,5 +1,6 @@
 package io.dispatch.client;
 
+import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
 import io.netty.channel.EventLoopGroup;
@@ -182,6 +183,55 @@ public final class DispatchClient implements AutoCloseable
         }
         final SubscribeRequest request = new SubscribeRequest(
             scope, stateMask, Objects.requireNonNull(listener, "listener"), new CompletableFuture<>());
+        conductor.offer(request);
+        return request.future;
+    }
+
+    /**
+     * Dry run: asks what the engine's policies would do with this message (send on which lane, defer until when,
+     * suppress for which reason, or duplicate of which message) without journaling or sending it. Costs one
+     * credit; takes no rate-limit token and counts against no frequency cap.
+     */
+    public CompletableFuture<Explanation> explain(final Submit submit)
+    {
+        final ExplainRequest request = new ExplainRequest(Objects.requireNonNull(submit, "submit"));
+        conductor.offer(request);
+        return request.future;
+    }
+
+    /**
+     * Cancels a deferred message (scheduled, night-deferred or rate-deferred) by its id. A message already handed
+     * to a connector cannot be cancelled: the result then says {@code cancelled=false}.
+     */
+    public CompletableFuture<CancelResult> cancel(final long messageId)
+    {
+        final CancelRequest request = new CancelRequest(messageId, null);
+        conductor.offer(request);
+        return request.future;
+    }
+
+    /** Cancels a deferred message by the idempotency key it was submitted with. */
+    public CompletableFuture<CancelResult> cancelByKey(final String idempotencyKey)
+    {
+        final CancelRequest request = new CancelRequest(-1, Objects.requireNonNull(idempotencyKey, "idempotencyKey"));
+        conductor.offer(request);
+        return request.future;
+    }
+
+    /**
+     * Updates a recipient's consent flags in the engine's directory; completes once journaled (the journal
+     * keeps the time, tenant and {@code source} as evidence).
+     *
+     * @param channel   the channel, or null for every channel.
+     * @param set       flags to set, {@code ConsentFlags}-style bits: 1 ad consent, 2 night-ad consent, 4 opted out.
+     * @param clear     flags to clear.
+     * @param source    free text evidence (at most 255 bytes), e.g. "signup-form" or "080-call".
+     */
+    public CompletableFuture<Void> updateConsent(
+        final String recipient, final ChannelType channel, final int set, final int clear, final String source)
+    {
+        final ConsentRequest request = new ConsentRequest(channel == null ? 0 : channel.code(), set, clear,
+            Objects.requireNonNull(recipient, "recipient"), source == null ? "" : source);
         conductor.offer(request);
         return request.future;
     }

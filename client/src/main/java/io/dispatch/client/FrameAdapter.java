@@ -150,6 +150,19 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
             case MessageType.OK:
                 conductor.onOk(correlationId);
                 break;
+            case MessageType.EXPLAIN_RESULT:
+                if (need(channel, type, bodyLength, 16))
+                {
+                    conductor.onExplainResult(correlationId, frame.getUnsignedByte(body), frame.getUnsignedByte(body + 1),
+                        frame.getUnsignedByte(body + 2) == 0, frame.getUnsignedShortLE(body + 4), frame.getLongLE(body + 8));
+                }
+                break;
+            case MessageType.CANCEL_RESULT:
+                if (need(channel, type, bodyLength, 9))
+                {
+                    conductor.onCancelResult(correlationId, frame.getLongLE(body), frame.getUnsignedByte(body + 8));
+                }
+                break;
             case MessageType.HELLO_OK:
                 if (need(channel, type, bodyLength, 16))
                 {

@@ -94,10 +94,10 @@ final class OutboundQueue
                     continue;
                 }
                 out = buffer(channel, out, estimateBytes(credit - used));
-                if (request instanceof StatusRequest)
+                if (request instanceof FrameRequest)
                 {
                     request.correlationId = nextCorrelationId++;
-                    Frames.status(out, request.correlationId, ((StatusRequest)request).messageId);
+                    ((FrameRequest<?>)request).write(out);
                     inFlight.add(request);
                     used++;
                 }

@@ -1,7 +1,10 @@
 package io.dispatch.client;
 
+import io.dispatch.protocol.Frames;
+import io.netty.buffer.ByteBuf;
+
 /** A STATUS on its way. See {@link Request}. */
-final class StatusRequest extends FutureRequest<StatusResult>
+final class StatusRequest extends FrameRequest<StatusResult>
 {
     final long messageId;
 
@@ -11,8 +14,8 @@ final class StatusRequest extends FutureRequest<StatusResult>
     }
 
     @Override
-    boolean costsCredit()
+    void write(final ByteBuf out)
     {
-        return true;
+        Frames.status(out, correlationId, messageId);
     }
 }

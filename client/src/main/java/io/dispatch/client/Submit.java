@@ -31,6 +31,7 @@ public final class Submit
     private final String[] varValues;
     private final String key;
     private final int ttlSeconds;
+    private final long sendAtEpochMs;
     private final int encodedLength;
 
     private Submit(final Builder b, final int encodedLength)
@@ -44,6 +45,7 @@ public final class Submit
         varValues = b.vars.values().toArray(NO_VARS);
         key = b.key == null ? "" : b.key;
         ttlSeconds = b.ttlSeconds;
+        sendAtEpochMs = b.sendAtEpochMs;
         this.encodedLength = encodedLength;
     }
 
@@ -106,6 +108,12 @@ public final class Submit
         return ttlSeconds;
     }
 
+    /** @return when the engine should send it (epoch ms), or 0 for now. */
+    public long sendAtEpochMs()
+    {
+        return sendAtEpochMs;
+    }
+
     /** @return the exact length of the encoded SUBMIT body in bytes. */
     public int encodedLength()
     {
@@ -146,6 +154,7 @@ public final class Submit
         private final LinkedHashMap<String, String> vars = new LinkedHashMap<>();
         private String key;
         private int ttlSeconds;
+        private long sendAtEpochMs;
 
         private Builder()
         {
@@ -208,6 +217,16 @@ public final class Submit
         }
 
         /**
+         * Schedules the message (epoch ms, up to the engine's {@code schedule.maxAheadDays}, 60 days by default);
+         * 0 (default) or a past instant sends now. The TTL counts from this instant.
+         */
+        public Builder sendAt(final long epochMs)
+        {
+            this.sendAtEpochMs = epochMs;
+            return this;
+        }
+
+        /**
          * @return the validated message.
          * @throws IllegalArgumentException naming the first invalid field (the builder method's name).
          */
@@ -236,6 +255,7 @@ public final class Submit
                 "key",
                 tooLong(keyBytes, SubmitDescriptor.MAX_KEY_LENGTH));
             check(ttlSeconds >= 0, "ttlSeconds", "must be >= 0, was " + ttlSeconds);
+            check(sendAtEpochMs >= 0, "sendAt", "must be >= 0, was " + sendAtEpochMs);
             check(
                 vars.size() <= SubmitDescriptor.MAX_VARS,
                 "var",

@@ -58,12 +58,17 @@ final class SubmitWriter
 
     static void writeBody(final ByteBuf out, final Submit submit)
     {
+        writeBody(out, submit, 0);
+    }
+
+    static void writeBody(final ByteBuf out, final Submit submit, final int flags)
+    {
         out.ensureWritable(submit.encodedLength());
         out.writeByte(submit.kind().code());
         out.writeByte(submit.channel().code());
-        out.writeShortLE(0);
+        out.writeShortLE(flags);
         out.writeIntLE(submit.ttlSeconds());
-        out.writeLongLE(0L);
+        out.writeLongLE(submit.sendAtEpochMs());
         writeStr8(out, submit.key());
         writeStr8(out, submit.to());
         writeStr8(out, submit.template());

@@ -19,6 +19,8 @@ public enum ErrorCode
     CREDIT_EXCEEDED(20, true),
     BACKPRESSURE(21, true),
     SHUTTING_DOWN(22, true),
+    /** Marketing over a rate limit under the tenant's reject policy: retry later. */
+    RATE_LIMITED(23, true),
     NOT_FOUND(30, false),
     STATUS_EVICTED(31, false),
     JOURNAL_FAILURE(40, true),

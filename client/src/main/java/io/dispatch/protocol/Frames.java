@@ -31,6 +31,17 @@ public final class Frames
     public static final int RECEIPT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 20;
     public static final int STATUS_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 22;
     public static final int CREDIT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 4;
+    /** u8 decision, u8 channel, u8 queue (0 priority, 1 bulk), u8 reserved, u16 reason, u16 reserved, i64 at. */
+    public static final int EXPLAIN_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 16;
+    /** u64 messageId (-1 when the key is unknown), u8 result. */
+    public static final int CANCEL_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 9;
+
+    /** CANCEL_RESULT results. */
+    public static final byte CANCEL_DONE = 0;
+    public static final byte CANCEL_NOT_DEFERRED = 1;
+    /** CANCEL selectors. */
+    public static final byte CANCEL_BY_ID = 0;
+    public static final byte CANCEL_BY_KEY = 1;
 
     public static final byte ACK_ACCEPTED = 0;
     public static final byte ACK_DUPLICATE = 1;
@@ -124,6 +135,57 @@ public final class Frames
         final int n = Math.min(bytes.length, 1024);
         out.writeShortLE(n);
         out.writeBytes(bytes, 0, n);
+        endFrame(out, start);
+    }
+
+    /** CANCEL by message id. */
+    public static void cancel(final ByteBuf out, final long correlationId, final long messageId)
+    {
+        final int start = beginFrame(out, MessageType.CANCEL, 0, correlationId);
+        out.writeByte(CANCEL_BY_ID);
+        out.writeLongLE(messageId);
+        endFrame(out, start);
+    }
+
+    /** CANCEL by idempotency key. */
+    public static void cancelByKey(final ByteBuf out, final long correlationId, final String idempotencyKey)
+    {
+        final byte[] key = idempotencyKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (key.length == 0 || key.length > SubmitDescriptor.MAX_KEY_LENGTH)
+        {
+            throw new IllegalArgumentException("idempotencyKey must be 1.." + SubmitDescriptor.MAX_KEY_LENGTH + " bytes");
+        }
+        final int start = beginFrame(out, MessageType.CANCEL, 0, correlationId);
+        out.writeByte(CANCEL_BY_KEY);
+        out.writeByte(key.length);
+        out.writeBytes(key);
+        endFrame(out, start);
+    }
+
+    /**
+     * CONSENT: u8 channel (0 = every channel), u8 reserved, u16 set flags, u16 clear flags, u8 recipient length,
+     * recipient, u8 source length, source (free text evidence, e.g. "signup-form").
+     */
+    public static void consent(
+        final ByteBuf out, final long correlationId, final int channel, final int set, final int clear,
+        final String recipient, final String source)
+    {
+        final byte[] r = recipient.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final byte[] s = source.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (r.length == 0 || r.length > SubmitDescriptor.MAX_RECIPIENT_LENGTH || s.length > 255)
+        {
+            throw new IllegalArgumentException("recipient must be 1.." + SubmitDescriptor.MAX_RECIPIENT_LENGTH
+                + " bytes and source at most 255");
+        }
+        final int start = beginFrame(out, MessageType.CONSENT, 0, correlationId);
+        out.writeByte(channel);
+        out.writeByte(0);
+        out.writeShortLE(set);
+        out.writeShortLE(clear);
+        out.writeByte(r.length);
+        out.writeBytes(r);
+        out.writeByte(s.length);
+        out.writeBytes(s);
         endFrame(out, start);
     }
 

@@ -12,12 +12,18 @@ public final class MessageType
     public static final byte ACK = 0x12;
     public static final byte NACK = 0x13;
     public static final byte CREDIT = 0x14;
+    /** The answer to a dry-run SUBMIT: the decision, not sent. */
+    public static final byte EXPLAIN_RESULT = 0x15;
+    public static final byte CANCEL = 0x16;
+    public static final byte CANCEL_RESULT = 0x17;
 
     public static final byte STATUS = 0x20;
     public static final byte STATUS_RESULT = 0x21;
     public static final byte SUBSCRIBE = 0x22;
     public static final byte RECEIPT = 0x23;
     public static final byte RECEIPTS_DROPPED = 0x24;
+
+    public static final byte CONSENT = 0x40;
 
     public static final byte PING = 0x30;
     public static final byte PONG = 0x31;
@@ -41,6 +47,10 @@ public final class MessageType
             case ACK: return "ACK";
             case NACK: return "NACK";
             case CREDIT: return "CREDIT";
+            case EXPLAIN_RESULT: return "EXPLAIN_RESULT";
+            case CANCEL: return "CANCEL";
+            case CANCEL_RESULT: return "CANCEL_RESULT";
+            case CONSENT: return "CONSENT";
             case STATUS: return "STATUS";
             case STATUS_RESULT: return "STATUS_RESULT";
             case SUBSCRIBE: return "SUBSCRIBE";

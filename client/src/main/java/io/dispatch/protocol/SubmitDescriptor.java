@@ -25,6 +25,9 @@ public final class SubmitDescriptor
     public static final int TTL_OFFSET = 4;
     public static final int SEND_AT_OFFSET = 8;
     public static final int FIXED_LENGTH = 16;
+    /** Flags bit 0: dry run (explain): decide and answer EXPLAIN_RESULT, never journal or send. */
+    public static final int FLAG_DRY_RUN = 1;
+    public static final int KNOWN_FLAGS = FLAG_DRY_RUN;
 
     public static final int MAX_KEY_LENGTH = 128;
     public static final int MAX_RECIPIENT_LENGTH = 128;

@@ -54,17 +54,17 @@ public final class SubmitFlyweight
         {
             return fail(ErrorCode.INVALID_FIELD, "channel");
         }
-        if (flags() != 0)
+        if ((flags() & ~SubmitDescriptor.KNOWN_FLAGS) != 0)
         {
-            return fail(ErrorCode.UNSUPPORTED_FEATURE, "flags");
+            return fail(ErrorCode.UNSUPPORTED_FEATURE, "flags (only bit 0, dry run, is defined)");
         }
         if (ttlSeconds() < 0)
         {
             return fail(ErrorCode.INVALID_FIELD, "ttlSeconds");
         }
-        if (sendAtEpochMs() != 0)
+        if (sendAtEpochMs() < 0)
         {
-            return fail(ErrorCode.UNSUPPORTED_FEATURE, "sendAtEpochMs (scheduling is not in this build)");
+            return fail(ErrorCode.INVALID_FIELD, "sendAtEpochMs");
         }
 
         final int end = offset + length;
@@ -157,6 +157,7 @@ public final class SubmitFlyweight
     public int flags() { return buffer.getUnsignedShortLE(offset + SubmitDescriptor.FLAGS_OFFSET); }
     public int ttlSeconds() { return buffer.getIntLE(offset + SubmitDescriptor.TTL_OFFSET); }
     public long sendAtEpochMs() { return buffer.getLongLE(offset + SubmitDescriptor.SEND_AT_OFFSET); }
+    public boolean isDryRun() { return (flags() & SubmitDescriptor.FLAG_DRY_RUN) != 0; }
     public int keyOffset() { return keyOffset; }
     public int keyLength() { return keyLength; }
     public int recipientOffset() { return recipientOffset; }

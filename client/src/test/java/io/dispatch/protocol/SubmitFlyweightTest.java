@@ -50,9 +50,17 @@ class SubmitFlyweightTest
         assertThat(flyweight.wrap(b, 0, n).validate()).isEqualTo(ErrorCode.INVALID_FIELD);
         assertThat(flyweight.invalidField()).isEqualTo("channel");
         b.setByte(SubmitDescriptor.CHANNEL_OFFSET, 1);
-        b.setShortLE(SubmitDescriptor.FLAGS_OFFSET, 1);
+        b.setShortLE(SubmitDescriptor.FLAGS_OFFSET, SubmitDescriptor.FLAG_DRY_RUN);
+        assertThat(flyweight.wrap(b, 0, n).validate()).isNull();
+        assertThat(flyweight.isDryRun()).isTrue();
+        b.setShortLE(SubmitDescriptor.FLAGS_OFFSET, 2);
         assertThat(flyweight.wrap(b, 0, n).validate()).isEqualTo(ErrorCode.UNSUPPORTED_FEATURE);
+        assertThat(flyweight.invalidField()).startsWith("flags");
         b.setShortLE(SubmitDescriptor.FLAGS_OFFSET, 0);
+        b.setLongLE(SubmitDescriptor.SEND_AT_OFFSET, -5);
+        assertThat(flyweight.wrap(b, 0, n).validate()).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(flyweight.invalidField()).isEqualTo("sendAtEpochMs");
+        b.setLongLE(SubmitDescriptor.SEND_AT_OFFSET, 0);
         b.writeByte(0);
         assertThat(flyweight.wrap(b, 0, n + 1).validate()).isEqualTo(ErrorCode.MALFORMED_FRAME);
         assertThat(flyweight.invalidField()).contains("trailing");

@@ -45,11 +45,44 @@ public final class Configuration
     public static final String MESSAGE_DEFAULT_TTL_PROP_NAME = "message.defaultTtlSeconds";
     public static final int MESSAGE_DEFAULT_TTL_DEFAULT = 86_400;
 
+    public static final String DEDUP_CONTENT_WINDOW_SECONDS_PROP_NAME = "dedup.contentWindowSeconds";
+    public static final int DEDUP_CONTENT_WINDOW_SECONDS_DEFAULT = 0;
+
+    /** {@code policy.night.<channel>=HH:MM-HH:MM}: the advertising night window of a channel. */
+    public static final String POLICY_NIGHT_PREFIX = "policy.night.";
+    public static final String POLICY_NIGHT_DEFAULT = "21:00-08:00";
+    /** {@code policy.blackout.<channel>=HH:MM-HH:MM|off}: a provider's ad block that no consent lifts. */
+    public static final String POLICY_BLACKOUT_PREFIX = "policy.blackout.";
+    /** Kakao blocks ad sends from 20:50 (DOMAIN.md §5.2). */
+    public static final String POLICY_NIGHT_CHAT_DEFAULT = "20:50-08:00";
+    /** {@code policy.adMarking.<channel>=add|validate|off}: the (광고) prefix and opt-out footer rule. */
+    public static final String POLICY_AD_MARKING_PREFIX = "policy.adMarking.";
+    public static final String POLICY_AD_MARKING_DEFAULT = "add";
+    /** Kakao Brand Message renders the (광고) marking itself. */
+    public static final String POLICY_AD_MARKING_CHAT_DEFAULT = "off";
+    public static final String SCHEDULE_MAX_AHEAD_DAYS_PROP_NAME = "schedule.maxAheadDays";
+    public static final int SCHEDULE_MAX_AHEAD_DAYS_DEFAULT = 60;
+
     public static final String TENANTS_PROP_NAME = "tenants";
     public static final String TENANTS_DEFAULT = "demo";
     /** {@code tenant.<name>.apiKey}; the key may also come from the environment variable it names. */
     public static final String TENANT_PREFIX = "tenant.";
     public static final String TEMPLATE_PREFIX = "template.";
+    /** Policy keys under {@code tenant.<name>.} (docs/policies.md). */
+    public static final String TENANT_TIME_ZONE = "timeZone";
+    public static final String TENANT_TIME_ZONE_DEFAULT = "Asia/Seoul";
+    public static final String TENANT_RATE_PER_SECOND = "rate.perSecond";
+    public static final String TENANT_RATE_BURST = "rate.burst";
+    public static final String TENANT_RATE_RESERVED_PERCENT = "rate.reservedPercent";
+    public static final int TENANT_RATE_RESERVED_PERCENT_DEFAULT = 20;
+    /** {@code tenant.<name>.rate.<channel>.perSecond}: the sender-profile limit of a channel. */
+    public static final String TENANT_RATE_CHANNEL = "rate.<channel>.perSecond";
+    public static final String TENANT_RATE_MARKETING = "rate.marketing";
+    /** {@code tenant.<name>.cap.<class>[.<channel>]=1/24h,3/7d}. */
+    public static final String TENANT_CAP = "cap.<class>[.<channel>]";
+    public static final String TENANT_NIGHT = "night";
+    public static final String TENANT_CONSENT_REQUIRED = "consentRequired";
+    public static final String TENANT_OPT_OUT_FOOTER = "optOutFooter";
     /** Used when the configuration defines no template, so the embedded default has examples to send. */
     public static final java.util.Map<String, String> DEFAULT_TEMPLATES = java.util.Map.of(
         "order-shipped", "[#{shop}] 주문하신 상품이 발송되었습니다. 송장번호 #{tracking}",

@@ -1,5 +1,7 @@
 package io.dispatch.config;
 
+import io.dispatch.policy.PolicyConfig;
+import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 
 import java.nio.file.Path;
@@ -33,8 +35,16 @@ public record DispatcherConfig(
     int defaultTtlSeconds,
     List<TenantConfig> tenants,
     Map<String, String> templates,
-    Map<ChannelType, LaneConfig> lanes)
+    Map<ChannelType, LaneConfig> lanes,
+    PolicyConfig policy,
+    List<TenantPolicy> tenantPolicies)
 {
+    /** @return the policy of a tenant id (ids start at 1, in the order of {@code tenants}). */
+    public TenantPolicy tenantPolicy(final int tenantId)
+    {
+        return tenantPolicies.get(tenantId - 1);
+    }
+
     /** When the journal forces its pages to disk. */
     public enum FsyncPolicy
     {
@@ -115,7 +125,19 @@ public record DispatcherConfig(
             s.integer(Configuration.MESSAGE_DEFAULT_TTL_PROP_NAME, Configuration.MESSAGE_DEFAULT_TTL_DEFAULT, 1, 60 * 86_400),
             TenantConfig.readAll(s),
             Map.copyOf(templates),
-            lanes);
+            lanes,
+            PolicyConfig.read(s),
+            tenantPolicies(s));
+    }
+
+    private static List<TenantPolicy> tenantPolicies(final Settings s)
+    {
+        final List<TenantPolicy> out = new ArrayList<>();
+        for (final TenantConfig t : TenantConfig.readAll(s))
+        {
+            out.add(TenantPolicy.read(s, t.name()));
+        }
+        return List.copyOf(out);
     }
 
     /** The effective configuration, secrets masked, one key per line. */
@@ -132,8 +154,9 @@ public record DispatcherConfig(
             + " defaultTtl=" + defaultTtlSeconds + "s");
         for (final TenantConfig t : tenants)
         {
-            lines.add("tenant " + t.name() + " apiKey=****");
+            lines.add("tenant " + t.name() + " apiKey=**** " + tenantPolicy(t.id()).describe());
         }
+        lines.add(policy.describe());
         lines.add("templates " + templates.keySet());
         for (final LaneConfig l : lanes.values())
         {

@@ -21,6 +21,7 @@ public final class TemplateRegistry
     private final byte[][] ids;
     private final byte[][] texts;
     private final byte[][][] placeholders;
+    private final boolean[] adMarked;
 
     public TemplateRegistry(final Map<String, String> templates)
     {
@@ -28,6 +29,7 @@ public final class TemplateRegistry
         ids = new byte[n][];
         texts = new byte[n][];
         placeholders = new byte[n][][];
+        adMarked = new boolean[n];
         int i = 0;
         for (final Map.Entry<String, String> e : templates.entrySet())
         {
@@ -40,8 +42,16 @@ public final class TemplateRegistry
                 names.add(m.group(1).getBytes(StandardCharsets.UTF_8));
             }
             placeholders[i] = names.toArray(new byte[0][]);
+            adMarked[i] = io.dispatch.policy.AdMarking.isMarked(
+                io.netty.buffer.Unpooled.wrappedBuffer(texts[i]), 0, texts[i].length);
             i++;
         }
+    }
+
+    /** @return true when the template text starts with (광고) and carries a free opt-out notice. */
+    public boolean isAdMarked(final int index)
+    {
+        return adMarked[index];
     }
 
     /** @return the template index for the id at {@code buffer[offset, offset+length)}, or -1. */

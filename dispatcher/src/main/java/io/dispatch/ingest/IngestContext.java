@@ -3,8 +3,11 @@ package io.dispatch.ingest;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.TemplateRegistry;
+import io.dispatch.config.TenantConfig;
+import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counters;
+import org.agrona.concurrent.EpochClock;
 
 /** What every ingest session shares. Immutable apart from the shutdown flag; thread-safe. */
 public final class IngestContext
@@ -20,6 +23,12 @@ public final class IngestContext
     final int receiptBufferRecords;
     final long ringReserve;
     final long creditReserve;
+    final EpochClock clock;
+    final long maxScheduleAheadMs;
+    /** Per channel code. */
+    final AdMarkingMode[] adMarking;
+    /** Per tenant id: the opt-out footer added to marketing text, or null. */
+    final byte[][] optOutFooters;
     private volatile boolean shuttingDown;
 
     public IngestContext(
@@ -29,8 +38,18 @@ public final class IngestContext
         final TenantRegistry tenants,
         final TemplateRegistry templates,
         final SessionRegistry sessions,
-        final Counters counters)
+        final Counters counters,
+        final EpochClock clock)
     {
+        this.clock = clock;
+        this.maxScheduleAheadMs = config.policy().maxScheduleAheadMs();
+        this.adMarking = config.policy().adMarking();
+        this.optOutFooters = new byte[TenantConfig.MAX_TENANTS][];
+        for (final TenantConfig t : config.tenants())
+        {
+            final String footer = config.tenantPolicy(t.id()).optOutFooter();
+            optOutFooters[t.id()] = footer == null ? null : footer.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
         this.ring = ring;
         this.admissionByChannel = admissionByChannel;
         this.tenants = tenants;

@@ -2,9 +2,12 @@ package io.dispatch.ingest;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.policy.AdMarking;
+import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
+import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.protocol.SubmitFlyweight;
@@ -39,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IngestSession extends ChannelInboundHandlerAdapter
 {
     private static final Logger LOG = LoggerFactory.getLogger(IngestSession.class);
+    private static final int MARKING_REFUSED = -2;
     private static final long CREDIT_TICK_MS = 5;
     private static final int MAX_ANSWER_FRAME = Frames.STATUS_RESULT_FRAME_LENGTH + 64;
 
@@ -242,6 +246,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
             case MessageType.SUBSCRIBE:
                 onSubscribe(correlationId, frame, bodyOffset, bodyLength);
                 break;
+            case MessageType.CANCEL:
+                onCancel(correlationId, frame, bodyOffset, bodyLength);
+                break;
+            case MessageType.CONSENT:
+                onConsent(correlationId, frame, bodyOffset, bodyLength);
+                break;
             case MessageType.GOODBYE:
                 goodbyeReceived = true;
                 ctx.channel().config().setAutoRead(false);
@@ -327,9 +337,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
             nackReturningCredit(correlationId, invalid, submit.invalidField());
             return;
         }
+        int template = -1;
         if (submit.templateLength() > 0)
         {
-            final int template = context.templates.find(frame, submit.templateOffset(), submit.templateLength());
+            template = context.templates.find(frame, submit.templateOffset(), submit.templateLength());
             if (template < 0)
             {
                 nackReturningCredit(correlationId, ErrorCode.UNKNOWN_TEMPLATE,
@@ -340,6 +351,22 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
             if (missing != null)
             {
                 nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD, "var " + missing + " (used by the template)");
+                return;
+            }
+        }
+        final long sendAt = submit.sendAtEpochMs();
+        if (sendAt > 0 && sendAt > context.clock.time() + context.maxScheduleAheadMs)
+        {
+            nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD, "sendAtEpochMs: more than "
+                + context.maxScheduleAheadMs / 86_400_000L + " days ahead (schedule.maxAheadDays)");
+            return;
+        }
+        int markedTextLength = -1;
+        if (submit.kindCode() == MessageKind.MARKETING.code())
+        {
+            markedTextLength = checkAdMarking(correlationId, frame, template);
+            if (markedTextLength == MARKING_REFUSED)
+            {
                 return;
             }
         }
@@ -371,8 +398,164 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         e.tenantId = tenantId;
         e.kind = (byte)submit.kindCode();
         e.channel = (byte)submit.channelCode();
-        e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
+        e.dryRun = submit.isDryRun();
+        e.outcome = e.dryRun ? DispatchEvent.OUTCOME_DRY_RUN : DispatchEvent.OUTCOME_ACCEPTED;
+        e.sendAtMs = sendAt;
         e.keyHash = 0;
+        e.decision = 0;
+        e.reason = 0;
+        e.dueAtMs = 0;
+        e.prepaid = false;
+        if (markedTextLength < 0)
+        {
+            e.bodyLength = length;
+            frame.getBytes(offset, e.ensureBodyCapacity(length), 0, length);
+        }
+        else
+        {
+            copyMarked(e, frame, offset, length, markedTextLength);
+        }
+        context.ring.publish(sequence);
+        outstanding++;
+    }
+
+    /**
+     * Marketing content must carry (광고) and a free opt-out notice (docs/policies.md): checked, or added to
+     * literal text under {@code policy.adMarking.<channel>=add}. Templates are checked, never rewritten.
+     *
+     * @return -1 when the body is used as is, the marked text's length when it must be rewritten, or
+     *         {@link #MARKING_REFUSED} after a NACK.
+     */
+    private int checkAdMarking(final long correlationId, final ByteBuf frame, final int template)
+    {
+        final AdMarkingMode mode = context.adMarking[submit.channelCode()];
+        if (mode == AdMarkingMode.OFF)
+        {
+            return -1;
+        }
+        if (template >= 0)
+        {
+            if (context.templates.isAdMarked(template))
+            {
+                return -1;
+            }
+            nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD, "templateId: a marketing template must start "
+                + "with (광고) and carry a free opt-out notice (무료수신거부 080-…)");
+            return MARKING_REFUSED;
+        }
+        final int at = submit.textOffset();
+        final int length = submit.textLength();
+        if (AdMarking.isMarked(frame, at, length))
+        {
+            return -1;
+        }
+        final byte[] footer = context.optOutFooters[tenantId];
+        if (mode == AdMarkingMode.VALIDATE || (footer == null && !AdMarking.hasOptOut(frame, at, length)))
+        {
+            nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD, mode == AdMarkingMode.VALIDATE ?
+                "text: marketing text must start with (광고) and carry a free opt-out notice (무료수신거부 080-…)" :
+                "text: marketing text has no free opt-out notice and tenant." + tenant.name() + ".optOutFooter is not set");
+            return MARKING_REFUSED;
+        }
+        final int marked = AdMarking.markedLength(frame, at, length, footer);
+        if (marked > SubmitDescriptor.MAX_TEXT_LENGTH)
+        {
+            nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD,
+                "text: longer than " + SubmitDescriptor.MAX_TEXT_LENGTH + " bytes once (광고) and the opt-out footer are added");
+            return MARKING_REFUSED;
+        }
+        return marked;
+    }
+
+    /** Copies the SUBMIT body with its text replaced by the marked text. */
+    private void copyMarked(final DispatchEvent e, final ByteBuf frame, final int offset, final int length,
+        final int markedTextLength)
+    {
+        final int textLengthAt = submit.textOffset() - 2 - offset;
+        final int restAt = submit.textOffset() + submit.textLength();
+        final int restLength = offset + length - restAt;
+        final byte[] body = e.ensureBodyCapacity(length - submit.textLength() + markedTextLength);
+        frame.getBytes(offset, body, 0, textLengthAt);
+        final int written = AdMarking.addTo(body, textLengthAt + 2, frame, submit.textOffset(), submit.textLength(),
+            context.optOutFooters[tenantId]);
+        body[textLengthAt] = (byte)written;
+        body[textLengthAt + 1] = (byte)(written >>> 8);
+        frame.getBytes(restAt, body, textLengthAt + 2 + written, restLength);
+        e.bodyLength = textLengthAt + 2 + written + restLength;
+    }
+
+    private void onCancel(final long correlationId, final ByteBuf frame, final int offset, final int length)
+    {
+        if (credit <= 0)
+        {
+            nack(correlationId, ErrorCode.CREDIT_EXCEEDED, "no credit left: wait for CREDIT");
+            return;
+        }
+        credit--;
+        final int by = length >= 1 ? frame.getUnsignedByte(offset) : -1;
+        final int keyLength = length >= 2 ? frame.getUnsignedByte(offset + 1) : 0;
+        if (!(by == Frames.CANCEL_BY_ID && length == 9) &&
+            !(by == Frames.CANCEL_BY_KEY && keyLength > 0 && length == 2 + keyLength))
+        {
+            nackReturningCredit(correlationId, ErrorCode.MALFORMED_FRAME,
+                "CANCEL body: u8 0 + u64 messageId, or u8 1 + u8 key length + key");
+            return;
+        }
+        final long sequence = claimRingSlot();
+        if (sequence < 0)
+        {
+            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
+            return;
+        }
+        final DispatchEvent e = context.ring.get(sequence);
+        e.type = DispatchEvent.CANCEL;
+        e.session = this;
+        e.sessionRef = ref;
+        e.correlationId = correlationId;
+        e.tenantId = tenantId;
+        e.newState = 0;
+        if (by == Frames.CANCEL_BY_ID)
+        {
+            e.messageId = frame.getLongLE(offset + 1);
+            e.bodyLength = 0;
+        }
+        else
+        {
+            e.messageId = -1;
+            e.bodyLength = keyLength;
+            frame.getBytes(offset + 2, e.ensureBodyCapacity(keyLength), 0, keyLength);
+        }
+        context.ring.publish(sequence);
+        outstanding++;
+    }
+
+    private void onConsent(final long correlationId, final ByteBuf frame, final int offset, final int length)
+    {
+        if (credit <= 0)
+        {
+            nack(correlationId, ErrorCode.CREDIT_EXCEEDED, "no credit left: wait for CREDIT");
+            return;
+        }
+        credit--;
+        final String invalid = ConsentFrame.validate(frame, offset, length);
+        if (invalid != null)
+        {
+            nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD, invalid);
+            return;
+        }
+        final long sequence = claimRingSlot();
+        if (sequence < 0)
+        {
+            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
+            return;
+        }
+        final DispatchEvent e = context.ring.get(sequence);
+        e.type = DispatchEvent.CONSENT;
+        e.session = this;
+        e.sessionRef = ref;
+        e.correlationId = correlationId;
+        e.tenantId = tenantId;
+        e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
         e.bodyLength = length;
         frame.getBytes(offset, e.ensureBodyCapacity(length), 0, length);
         context.ring.publish(sequence);
@@ -530,6 +713,59 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         final UnsafeBuffer b = q.buffer();
         b.putLong(index + FrameDescriptor.HEADER_LENGTH, messageId, ByteOrder.LITTLE_ENDIAN);
         b.putByte(index + FrameDescriptor.HEADER_LENGTH + 8, outcome);
+        q.commit(index);
+        return true;
+    }
+
+    public boolean offerExplain(
+        final long correlationId, final byte decision, final byte channel, final boolean priority, final short reason,
+        final long at)
+    {
+        final OutboundQueue q = answers;
+        final int index = q.claim(MessageType.EXPLAIN_RESULT, Frames.EXPLAIN_RESULT_FRAME_LENGTH);
+        if (index < 0)
+        {
+            return false;
+        }
+        q.putHeader(index, Frames.EXPLAIN_RESULT_FRAME_LENGTH, MessageType.EXPLAIN_RESULT, correlationId);
+        final UnsafeBuffer b = q.buffer();
+        final int p = index + FrameDescriptor.HEADER_LENGTH;
+        b.putByte(p, decision);
+        b.putByte(p + 1, channel);
+        b.putByte(p + 2, (byte)(priority ? 0 : 1));
+        b.putByte(p + 3, (byte)0);
+        b.putShort(p + 4, reason, ByteOrder.LITTLE_ENDIAN);
+        b.putShort(p + 6, (short)0, ByteOrder.LITTLE_ENDIAN);
+        b.putLong(p + 8, at, ByteOrder.LITTLE_ENDIAN);
+        q.commit(index);
+        return true;
+    }
+
+    public boolean offerCancelResult(final long correlationId, final long messageId, final byte result)
+    {
+        final OutboundQueue q = answers;
+        final int index = q.claim(MessageType.CANCEL_RESULT, Frames.CANCEL_RESULT_FRAME_LENGTH);
+        if (index < 0)
+        {
+            return false;
+        }
+        q.putHeader(index, Frames.CANCEL_RESULT_FRAME_LENGTH, MessageType.CANCEL_RESULT, correlationId);
+        final UnsafeBuffer b = q.buffer();
+        b.putLong(index + FrameDescriptor.HEADER_LENGTH, messageId, ByteOrder.LITTLE_ENDIAN);
+        b.putByte(index + FrameDescriptor.HEADER_LENGTH + 8, result);
+        q.commit(index);
+        return true;
+    }
+
+    public boolean offerOk(final long correlationId)
+    {
+        final OutboundQueue q = answers;
+        final int index = q.claim(MessageType.OK, FrameDescriptor.HEADER_LENGTH);
+        if (index < 0)
+        {
+            return false;
+        }
+        q.putHeader(index, FrameDescriptor.HEADER_LENGTH, MessageType.OK, correlationId);
         q.commit(index);
         return true;
     }

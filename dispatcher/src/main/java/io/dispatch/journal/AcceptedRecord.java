@@ -14,8 +14,12 @@ public final class AcceptedRecord
     public int tenantNameLength;
     public byte[] body = new byte[512];
     public int bodyLength;
+    public byte decision;
+    public boolean prepaid;
+    public short reason;
+    public long dueAtMs;
 
-    void read(final Bytes<?> b)
+    void read(final Bytes<?> b, final byte type)
     {
         kind = b.readByte();
         channel = b.readByte();
@@ -24,6 +28,20 @@ public final class AcceptedRecord
         acceptedAtMs = b.readLong();
         keyHash = b.readLong();
         bodyLength = b.readUnsignedShort();
+        if (type == JournalRecord.TYPE_ACCEPTED_DECIDED)
+        {
+            decision = b.readByte();
+            prepaid = b.readByte() != 0;
+            reason = b.readShort();
+            dueAtMs = b.readLong();
+        }
+        else
+        {
+            decision = 0;
+            prepaid = false;
+            reason = 0;
+            dueAtMs = 0;
+        }
         b.read(tenantName, 0, tenantNameLength);
         if (body.length < bodyLength)
         {

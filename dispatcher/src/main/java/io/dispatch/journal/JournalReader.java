@@ -16,6 +16,11 @@ public final class JournalReader implements AutoCloseable
         void onAccepted(long messageId, AcceptedRecord record);
 
         void onState(long messageId, byte state, byte attempts, byte channel, short reason, long atMs);
+
+        /** A CONSENT update; {@code body} holds the frame body ({@code ConsentRecord} layout). */
+        default void onConsent(long atMs, byte[] tenantName, int tenantNameLength, byte[] body, int bodyLength)
+        {
+        }
     }
 
     /** Beyond this many documents ahead, an index lookup is cheaper than reading forward. */
@@ -23,6 +28,8 @@ public final class JournalReader implements AutoCloseable
 
     private final ExcerptTailer tailer;
     private final byte[] states = new byte[StateRecords.MAX_PER_BATCH * StateRecords.LENGTH];
+    private final byte[] consentTenant = new byte[255];
+    private final byte[] consentBody = new byte[1024];
 
     JournalReader(final ExcerptTailer tailer)
     {
@@ -62,11 +69,12 @@ public final class JournalReader implements AutoCloseable
                     return false;
                 }
                 final Bytes<?> b = dc.wire().bytes();
-                if (b.readByte() != JournalRecord.TYPE_ACCEPTED)
+                final byte type = b.readByte();
+                if (type != JournalRecord.TYPE_ACCEPTED_DECIDED && type != JournalRecord.TYPE_ACCEPTED)
                 {
                     return false;
                 }
-                into.read(b);
+                into.read(b, type);
                 return true;
             }
         }
@@ -89,10 +97,19 @@ public final class JournalReader implements AutoCloseable
                 final Bytes<?> b = dc.wire().bytes();
                 final long index = dc.index();
                 final byte type = b.readByte();
-                if (type == JournalRecord.TYPE_ACCEPTED)
+                if (type == JournalRecord.TYPE_ACCEPTED_DECIDED || type == JournalRecord.TYPE_ACCEPTED)
                 {
-                    scratch.read(b);
+                    scratch.read(b, type);
                     visitor.onAccepted(index, scratch);
+                }
+                else if (type == JournalRecord.TYPE_CONSENT)
+                {
+                    final long atMs = b.readLong();
+                    final int tenantLength = b.readUnsignedByte();
+                    b.read(consentTenant, 0, tenantLength);
+                    final int length = b.readUnsignedShort();
+                    b.read(consentBody, 0, length);
+                    visitor.onConsent(atMs, consentTenant, tenantLength, consentBody, length);
                 }
                 else if (type == JournalRecord.TYPE_STATE)
                 {

@@ -5,24 +5,32 @@ package io.dispatch.journal;
  * message is the Chronicle index of its ACCEPTED record.
  *
  * <pre>
- * ACCEPTED                                   STATE (a batch of state changes)
- *  0 u8  type = 1                             0 u8  type = 2
+ * ACCEPTED (type 4; type 1 = the spine's layout without the
+ * decision fields, still read as decision SEND)  STATE (a batch of state changes)
+ *  0 u8  type = 4                             0 u8  type = 2
  *  1 u8  kind                                 1 u8  count (1..64)
  *  2 u8  channel                              2 count x 24-byte records, see {@link StateRecords}
- *  3 u8  tenantNameLength
- *  4 i32 ttlSeconds
- *  8 i64 acceptedAtEpochMs
- * 16 i64 keyHash (0 = no idempotency key)
- * 24 u16 bodyLength
- * 26 tenant name bytes, then the SUBMIT body exactly as received
+ *  3 u8  tenantNameLength                       (DEFERRED: atEpochMs is the instant it is due)
+ *  4 i32 ttlSeconds (from acceptance; includes the send-at delay)
+ *  8 i64 acceptedAtEpochMs                    CONSENT (a directory update)
+ * 16 i64 keyHash (0 = no idempotency key)     0 u8  type = 3
+ * 24 u16 bodyLength                           1 i64 atEpochMs
+ * 26 u8  decision (Decision code)             9 u8  tenantNameLength, tenant name
+ * 27 u8  prepaid (holds a rate token)           then the CONSENT frame body as received
+ * 28 u16 reason                                 (u16 length first)
+ * 30 i64 dueAtEpochMs (DEFER)
+ * 38 tenant name bytes, then the SUBMIT body exactly as received
  * </pre>
  * Records are append-only and self-describing by type, so a newer engine can add types; a reader
  * skips types it does not know.
  */
 public final class JournalRecord
 {
+    /** The spine's ACCEPTED layout, read only. */
     public static final byte TYPE_ACCEPTED = 1;
     public static final byte TYPE_STATE = 2;
+    public static final byte TYPE_CONSENT = 3;
+    public static final byte TYPE_ACCEPTED_DECIDED = 4;
 
     private JournalRecord()
     {

@@ -27,13 +27,17 @@ public final class JournalWriter implements AutoCloseable
         final int ttlSeconds,
         final long acceptedAtMs,
         final long keyHash,
+        final byte decision,
+        final boolean prepaid,
+        final short reason,
+        final long dueAtMs,
         final byte[] body,
         final int bodyLength)
     {
         try (DocumentContext dc = appender.writingDocument())
         {
             final Bytes<?> b = dc.wire().bytes();
-            b.writeByte(JournalRecord.TYPE_ACCEPTED);
+            b.writeByte(JournalRecord.TYPE_ACCEPTED_DECIDED);
             b.writeByte(kind);
             b.writeByte(channel);
             b.writeByte((byte)tenantName.length);
@@ -41,6 +45,10 @@ public final class JournalWriter implements AutoCloseable
             b.writeLong(acceptedAtMs);
             b.writeLong(keyHash);
             b.writeShort((short)bodyLength);
+            b.writeByte(decision);
+            b.writeByte((byte)(prepaid ? 1 : 0));
+            b.writeShort(reason);
+            b.writeLong(dueAtMs);
             b.write(tenantName);
             b.write(body, 0, bodyLength);
         }
@@ -57,6 +65,22 @@ public final class JournalWriter implements AutoCloseable
             b.writeByte(JournalRecord.TYPE_STATE);
             b.writeByte((byte)count);
             b.write(records, 0, count * StateRecords.LENGTH);
+        }
+        unsynced = true;
+    }
+
+    /** Appends one directory update (the CONSENT frame body) with its time and tenant: the consent evidence. */
+    public void appendConsent(final long atMs, final byte[] tenantName, final byte[] body, final int bodyLength)
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> b = dc.wire().bytes();
+            b.writeByte(JournalRecord.TYPE_CONSENT);
+            b.writeLong(atMs);
+            b.writeByte((byte)tenantName.length);
+            b.write(tenantName);
+            b.writeShort((short)bodyLength);
+            b.write(body, 0, bodyLength);
         }
         unsynced = true;
     }

@@ -2,13 +2,17 @@ package io.dispatch.journal;
 
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.policy.DedupIndex;
+import io.dispatch.policy.RecipientKeys;
+import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.status.StatusTable;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -27,6 +31,32 @@ public final class Recovery implements JournalReader.Visitor
         void pending(long messageId, byte channel, byte kind, int attempts);
 
         void awaitingReceipt(long messageId, byte channel);
+
+        /** A message still deferred (send-at, night window, rate limit): hand it back to the scheduler. */
+        void deferred(long messageId, long dueAtMs, long recipientKey, long deadlineMs, int tenantId, byte kind,
+            byte channel, boolean prepaid);
+    }
+
+    /** What the policies need back from the journal: sends for the frequency caps, consent for the directory. */
+    public interface PolicySink
+    {
+        void sent(int tenantId, byte kind, byte channel, long recipientKey, long atMs);
+
+        void consent(int tenantId, byte[] body);
+
+        void content(long contentHash, long messageId, long atMs);
+    }
+
+    /** A deferred message as the scan last saw it. */
+    private static final class Deferred
+    {
+        long dueAtMs;
+        long recipientKey;
+        long deadlineMs;
+        int tenantId;
+        byte kind;
+        byte channel;
+        boolean prepaid;
     }
 
     private final DedupIndex dedup;
@@ -39,13 +69,18 @@ public final class Recovery implements JournalReader.Visitor
     /** messageId → channel, for messages the provider accepted without a receipt yet. */
     private final Long2LongHashMap awaiting = new Long2LongHashMap(NONE);
     private final LongHashSet unknownTenantIds = new LongHashSet();
+    private final Long2ObjectHashMap<Deferred> deferred = new Long2ObjectHashMap<>();
+    private final PolicySink policy;
+    private final long contentWindowMs;
     private long accepted;
     private long states;
 
     public Recovery(
         final DedupIndex dedup, final StatusTable status, final TenantRegistry tenants, final long nowMs,
-        final long dedupHorizonMs)
+        final long dedupHorizonMs, final long contentWindowMs, final PolicySink policy)
     {
+        this.contentWindowMs = contentWindowMs;
+        this.policy = policy;
         this.dedup = dedup;
         this.status = status;
         this.tenants = tenants;
@@ -74,9 +109,16 @@ public final class Recovery implements JournalReader.Visitor
         {
             sink.awaitingReceipt(id, (byte)awaiting.get(id));
         }
+        final long[] held = deferred.keySet().stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(held);
+        for (final long id : held)
+        {
+            final Deferred d = deferred.get(id);
+            sink.deferred(id, d.dueAtMs, d.recipientKey, d.deadlineMs, d.tenantId, d.kind, d.channel, d.prepaid);
+        }
         LOG.info("event=recovery_done records={} accepted={} state_changes={} redispatch={} awaiting_receipt={} "
-            + "dedup_keys={} took_ms={}", records, accepted, states, ids.length, waiting.length, dedup.size(),
-            (System.nanoTime() - start) / 1_000_000);
+            + "deferred={} dedup_keys={} took_ms={}", records, accepted, states, ids.length, waiting.length, held.length,
+            dedup.size(), (System.nanoTime() - start) / 1_000_000);
         if (!unknownTenantIds.isEmpty())
         {
             LOG.warn("event=recovery_unknown_tenant messages={} (tenant no longer configured; still dispatched)",
@@ -98,7 +140,46 @@ public final class Recovery implements JournalReader.Visitor
             dedup.record(r.keyHash, messageId, r.acceptedAtMs);
         }
         status.insert(messageId, DeliveryState.ACCEPTED.code(), r.acceptedAtMs, r.channel, r.kind, tenantId, 0);
-        pending.put(messageId, (r.channel & 0xFF) | (r.kind & 0xFF) << 8);
+        final int recipientAt = RecipientKeys.recipientAt(r.body);
+        final long recipientKey = RecipientKeys.recipientKey(tenantId, r.body, recipientAt);
+        if (contentWindowMs > 0 && r.acceptedAtMs + contentWindowMs > nowMs)
+        {
+            policy.content(RecipientKeys.contentKey(tenantId, r.channel, r.body, recipientAt, r.bodyLength), messageId,
+                r.acceptedAtMs);
+        }
+        if (r.decision == Decision.DEFER.code())
+        {
+            final Deferred d = new Deferred();
+            d.dueAtMs = r.dueAtMs;
+            d.recipientKey = recipientKey;
+            d.deadlineMs = r.acceptedAtMs + r.ttlSeconds * 1000L;
+            d.tenantId = tenantId;
+            d.kind = r.kind;
+            d.channel = r.channel;
+            d.prepaid = r.prepaid;
+            deferred.put(messageId, d);
+            status.update(status.find(messageId), DeliveryState.DEFERRED.code(), (byte)0, r.reason, r.dueAtMs);
+        }
+        else if (r.decision == Decision.SUPPRESS.code())
+        {
+            status.update(status.find(messageId), DeliveryState.SUPPRESSED.code(), (byte)0, r.reason, r.acceptedAtMs);
+        }
+        else
+        {
+            policy.sent(tenantId, r.kind, r.channel, recipientKey, r.acceptedAtMs);
+            pending.put(messageId, (r.channel & 0xFF) | (r.kind & 0xFF) << 8);
+        }
+    }
+
+    @Override
+    public void onConsent(final long atMs, final byte[] tenantName, final int tenantNameLength, final byte[] body,
+        final int bodyLength)
+    {
+        final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
+        if (tenantId != 0)
+        {
+            policy.consent(tenantId, body);
+        }
     }
 
     @Override
@@ -115,6 +196,22 @@ public final class Recovery implements JournalReader.Visitor
         if (s == null)
         {
             return;
+        }
+        final Deferred d = deferred.get(messageId);
+        if (d != null)
+        {
+            if (s == DeliveryState.DEFERRED)
+            {
+                d.dueAtMs = atMs;
+                return;
+            }
+            deferred.remove(messageId);
+            if (!s.isTerminal())
+            {
+                // released and handed to its lane before the restart: a send, and still owed a dispatch
+                policy.sent(d.tenantId, d.kind, d.channel, d.recipientKey, atMs);
+                pending.put(messageId, (d.channel & 0xFF) | (d.kind & 0xFF) << 8);
+            }
         }
         if (s.isTerminal())
         {

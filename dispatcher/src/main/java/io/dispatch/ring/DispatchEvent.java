@@ -8,7 +8,11 @@ import io.dispatch.ingest.IngestSession;
  *   <li>{@link #SUBMIT}: a message from a client (the raw SUBMIT body is copied into {@link #body});</li>
  *   <li>{@link #STATE}: a batch of state changes reported by a connector lane, packed in {@link #body}
  *       ({@code io.dispatch.journal.StateRecords});</li>
- *   <li>{@link #STATUS_QUERY}: a client's STATUS request, answered by the status stage that owns the table.</li>
+ *   <li>{@link #STATUS_QUERY}: a client's STATUS request, answered by the status stage that owns the table;</li>
+ *   <li>{@link #RELEASE}: a deferred message that is due, published by the scheduler;</li>
+ *   <li>{@link #CANCEL}: a client's CANCEL of a deferred message;</li>
+ *   <li>{@link #CONSENT}: a client's consent or opt-out update (the CONSENT body in {@link #body});</li>
+ *   <li>{@link #POLICY_UPDATE}: an operator's runtime rate change from the admin endpoint.</li>
  * </ul>
  * Fields are written by the publisher before publish and by stages in ring order; every stage reads only
  * what earlier stages wrote. {@link #body} grows to the largest message seen and is then reused, so the
@@ -19,11 +23,25 @@ public final class DispatchEvent
     public static final int SUBMIT = 1;
     public static final int STATE = 2;
     public static final int STATUS_QUERY = 3;
+    public static final int RELEASE = 4;
+    public static final int CANCEL = 5;
+    public static final int CONSENT = 6;
+    public static final int POLICY_UPDATE = 7;
 
     /** Outcomes of a SUBMIT, set by the dedup and journal stages. */
     public static final byte OUTCOME_ACCEPTED = 0;
     public static final byte OUTCOME_DUPLICATE = 1;
     public static final byte OUTCOME_JOURNAL_FAILED = 2;
+    /** A dry run: decided and explained, never journaled or sent. */
+    public static final byte OUTCOME_DRY_RUN = 3;
+    /** Refused by a rate limit under a reject policy: NACK RATE_LIMITED, nothing journaled. */
+    public static final byte OUTCOME_REFUSED = 4;
+    /** A RELEASE for a message no longer deferred (cancelled): nothing to do. */
+    public static final byte OUTCOME_IGNORED = 5;
+
+    /** Answers to CANCEL (wire values of CANCEL_RESULT). */
+    public static final byte CANCEL_DONE = 0;
+    public static final byte CANCEL_NOT_DEFERRED = 1;
 
     private static final int INITIAL_BODY_CAPACITY = 512;
 
@@ -41,6 +59,30 @@ public final class DispatchEvent
     public byte[] body = new byte[INITIAL_BODY_CAPACITY];
     public int bodyLength;
     public byte outcome;
+    /** SUBMIT: the dry-run flag; RELEASE: whether the message holds its rate-limit token. */
+    public boolean dryRun;
+    public long sendAtMs;
+    /** Hash of (tenant, recipient): the key of the directory and the frequency caps. */
+    public long recipientKey;
+
+    /** Content dedup hash, 0 when content dedup is off. */
+    public long contentHash;
+
+    // policy decision (SUBMIT and RELEASE), set by the dedup and policy stages: a Decision code
+    public byte decision;
+    public short reason;
+    /** DEFER: when the message is due; journaled as the time of its DEFERRED state. */
+    public long dueAtMs;
+    public boolean prepaid;
+    /** RELEASE: the message's deadline (accepted + TTL). */
+    public long deadlineMs;
+    /** RELEASE and CANCEL: the state change to journal and report, 0 for none. */
+    public byte newState;
+
+    // POLICY_UPDATE: channel 0 = the tenant's own rate
+    public long ratePerSecond;
+    public long rateBurst;
+    public int reservedPercent;
 
     // SUBMIT result, STATE and STATUS_QUERY subject
     public long messageId;

@@ -2,8 +2,10 @@ package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
 import io.dispatch.ingest.IngestSession;
+import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
+import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
@@ -20,6 +22,9 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private static final byte[] JOURNAL_FAILED = "journal append failed; resubmit with the same key"
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
+    private static final byte[] RATE_LIMITED = "marketing over the tenant's rate limit (rate.marketing=reject); retry later"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private final SessionFlusher flusher;
     private final Counters counters;
     private final DistinctErrorLog errors;
@@ -27,6 +32,12 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private final long[] correlationIds;
     private final long[] messageIds;
     private final byte[] outcomes;
+    private final byte[] types;
+    private final byte[] decisions;
+    private final short[] reasons;
+    private final long[] dueAts;
+    private final byte[] channels;
+    private final byte[] kinds;
     private int pending;
 
     /** @param maxBatch the ring size: no batch is larger. */
@@ -39,18 +50,30 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         this.correlationIds = new long[maxBatch];
         this.messageIds = new long[maxBatch];
         this.outcomes = new byte[maxBatch];
+        this.types = new byte[maxBatch];
+        this.decisions = new byte[maxBatch];
+        this.reasons = new short[maxBatch];
+        this.dueAts = new long[maxBatch];
+        this.channels = new byte[maxBatch];
+        this.kinds = new byte[maxBatch];
     }
 
     @Override
     public void onEvent(final DispatchEvent e, final long sequence, final boolean endOfBatch)
     {
-        if (e.type == DispatchEvent.SUBMIT)
+        if (e.type == DispatchEvent.SUBMIT || e.type == DispatchEvent.CANCEL || e.type == DispatchEvent.CONSENT)
         {
-            sessions[pending] = e.session;
-            correlationIds[pending] = e.correlationId;
-            messageIds[pending] = e.messageId;
-            outcomes[pending] = e.outcome;
-            pending++;
+            final int i = pending++;
+            sessions[i] = e.session;
+            correlationIds[i] = e.correlationId;
+            messageIds[i] = e.messageId;
+            outcomes[i] = e.outcome;
+            types[i] = (byte)e.type;
+            decisions[i] = e.decision;
+            reasons[i] = e.reason;
+            dueAts[i] = e.dueAtMs;
+            channels[i] = e.channel;
+            kinds[i] = e.kind;
         }
         if (endOfBatch || pending == sessions.length)
         {
@@ -65,19 +88,18 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             final IngestSession session = sessions[i];
             sessions[i] = null;
             final boolean offered;
-            switch (outcomes[i])
+            switch (types[i])
             {
-                case DispatchEvent.OUTCOME_ACCEPTED:
-                    counters.increment(Counter.ACKED);
-                    offered = session.offerAck(correlationIds[i], messageIds[i], Frames.ACK_ACCEPTED);
+                case DispatchEvent.SUBMIT:
+                    offered = answerSubmit(session, i);
                     break;
-                case DispatchEvent.OUTCOME_DUPLICATE:
-                    counters.increment(Counter.DUPLICATES);
-                    offered = session.offerAck(correlationIds[i], messageIds[i], Frames.ACK_DUPLICATE);
+                case DispatchEvent.CANCEL:
+                    offered = session.offerCancelResult(correlationIds[i], messageIds[i], outcomes[i]);
                     break;
                 default:
-                    counters.increment(Counter.SUBMITS_NACKED);
-                    offered = session.offerNack(correlationIds[i], ErrorCode.JOURNAL_FAILURE, JOURNAL_FAILED);
+                    offered = outcomes[i] == DispatchEvent.OUTCOME_JOURNAL_FAILED ?
+                        session.offerNack(correlationIds[i], ErrorCode.JOURNAL_FAILURE, JOURNAL_FAILED) :
+                        session.offerOk(correlationIds[i]);
             }
             if (offered)
             {
@@ -89,5 +111,28 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             }
         }
         pending = 0;
+    }
+
+    private boolean answerSubmit(final IngestSession session, final int i)
+    {
+        switch (outcomes[i])
+        {
+            case DispatchEvent.OUTCOME_ACCEPTED:
+                counters.increment(Counter.ACKED);
+                return session.offerAck(correlationIds[i], messageIds[i], Frames.ACK_ACCEPTED);
+            case DispatchEvent.OUTCOME_DUPLICATE:
+                counters.increment(Counter.DUPLICATES);
+                return session.offerAck(correlationIds[i], messageIds[i], Frames.ACK_DUPLICATE);
+            case DispatchEvent.OUTCOME_DRY_RUN:
+                return session.offerExplain(correlationIds[i], decisions[i], channels[i],
+                    kinds[i] != MessageKind.MARKETING.code(), reasons[i],
+                    decisions[i] == Decision.DUPLICATE.code() ? messageIds[i] : dueAts[i]);
+            case DispatchEvent.OUTCOME_REFUSED:
+                counters.increment(Counter.SUBMITS_NACKED);
+                return session.offerNack(correlationIds[i], ErrorCode.RATE_LIMITED, RATE_LIMITED);
+            default:
+                counters.increment(Counter.SUBMITS_NACKED);
+                return session.offerNack(correlationIds[i], ErrorCode.JOURNAL_FAILURE, JOURNAL_FAILED);
+        }
     }
 }

@@ -11,6 +11,7 @@ import io.dispatch.ring.DispatchEvent;
 public final class DispatchStages implements EventHandler<DispatchEvent>
 {
     private final DedupHandler dedup;
+    private final PolicyHandler policy;
     private final JournalHandler journal;
     private final AckHandler ack;
     private final StatusHandler status;
@@ -19,6 +20,7 @@ public final class DispatchStages implements EventHandler<DispatchEvent>
 
     public DispatchStages(
         final DedupHandler dedup,
+        final PolicyHandler policy,
         final JournalHandler journal,
         final AckHandler ack,
         final StatusHandler status,
@@ -26,6 +28,7 @@ public final class DispatchStages implements EventHandler<DispatchEvent>
         final SessionFlusher flusher)
     {
         this.dedup = dedup;
+        this.policy = policy;
         this.journal = journal;
         this.ack = ack;
         this.status = status;
@@ -37,6 +40,7 @@ public final class DispatchStages implements EventHandler<DispatchEvent>
     public void onEvent(final DispatchEvent event, final long sequence, final boolean endOfBatch)
     {
         dedup.onEvent(event, sequence, endOfBatch);
+        policy.onEvent(event, sequence, endOfBatch);
         journal.onEvent(event, sequence, endOfBatch);
         ack.onEvent(event, sequence, endOfBatch);
         status.onEvent(event, sequence, endOfBatch);

@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import io.dispatch.ingest.IngestSession;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.journal.StateRecords;
+import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
@@ -60,6 +61,22 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                 {
                     table.insert(e.messageId, DeliveryState.ACCEPTED.code(), e.acceptedAtMs, e.channel, e.kind,
                         e.tenantId, e.sessionRef);
+                    if (e.decision == Decision.DEFER.code())
+                    {
+                        onState(e.messageId, DeliveryState.DEFERRED.code(), (byte)0, e.reason, e.dueAtMs);
+                    }
+                    else if (e.decision == Decision.SUPPRESS.code())
+                    {
+                        onState(e.messageId, DeliveryState.SUPPRESSED.code(), (byte)0, e.reason, e.acceptedAtMs);
+                    }
+                }
+                break;
+            case DispatchEvent.RELEASE:
+            case DispatchEvent.CANCEL:
+                if (e.newState != 0)
+                {
+                    onState(e.messageId, e.newState, (byte)0, e.reason,
+                        e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs);
                 }
                 break;
             case DispatchEvent.STATE:

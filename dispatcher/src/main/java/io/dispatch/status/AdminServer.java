@@ -20,23 +20,55 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Loopback HTTP endpoint for operators: {@code GET /health} (JSON) and {@code GET /metrics}
- * (Prometheus text format). One thread; serves snapshots built by the suppliers it is given.
+ * (Prometheus text format), plus routes registered by path prefix (e.g. {@code /tenants/} for runtime rate
+ * changes). One thread; serves snapshots built by the suppliers it is given.
  */
 public final class AdminServer implements AutoCloseable
 {
+    /** A route under a path prefix. Runs on the admin thread; must not block. */
+    @FunctionalInterface
+    public interface Route
+    {
+        Reply handle(String method, QueryStringDecoder uri);
+    }
+
+    /** An HTTP status and a plain-text or JSON body. */
+    public record Reply(int status, String body)
+    {
+        public static Reply ok(final String body)
+        {
+            return new Reply(200, body);
+        }
+
+        public static Reply badRequest(final String problem)
+        {
+            return new Reply(400, problem + "\n");
+        }
+    }
+
     private final EventLoopGroup group;
     private final Channel channel;
 
     public AdminServer(final String host, final int port, final Supplier<String> health, final Supplier<String> metrics)
+        throws InterruptedException
+    {
+        this(host, port, health, metrics, Map.of());
+    }
+
+    public AdminServer(
+        final String host, final int port, final Supplier<String> health, final Supplier<String> metrics,
+        final Map<String, Route> routes)
         throws InterruptedException
     {
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("admin-http", true), NioIoHandler.newFactory());
@@ -51,7 +83,7 @@ public final class AdminServer implements AutoCloseable
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(8192))
-                        .addLast(new Handler(health, metrics));
+                        .addLast(new Handler(health, metrics, routes));
                 }
             })
             .bind(host, port).sync().channel();
@@ -73,11 +105,13 @@ public final class AdminServer implements AutoCloseable
     {
         private final Supplier<String> health;
         private final Supplier<String> metrics;
+        private final Map<String, Route> routes;
 
-        Handler(final Supplier<String> health, final Supplier<String> metrics)
+        Handler(final Supplier<String> health, final Supplier<String> metrics, final Map<String, Route> routes)
         {
             this.health = health;
             this.metrics = metrics;
+            this.routes = routes;
         }
 
         @Override
@@ -94,9 +128,23 @@ public final class AdminServer implements AutoCloseable
                     response = respond(HttpResponseStatus.OK, "text/plain; version=0.0.4", metrics.get());
                     break;
                 default:
-                    response = respond(HttpResponseStatus.NOT_FOUND, "text/plain", "try /health or /metrics\n");
+                    response = route(request, path);
             }
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        private FullHttpResponse route(final FullHttpRequest request, final String path)
+        {
+            for (final Map.Entry<String, Route> r : routes.entrySet())
+            {
+                if (path.startsWith(r.getKey()))
+                {
+                    final Reply reply = r.getValue().handle(request.method().name(), new QueryStringDecoder(request.uri()));
+                    return respond(HttpResponseStatus.valueOf(reply.status()),
+                        reply.body().startsWith("{") ? "application/json" : "text/plain", reply.body());
+                }
+            }
+            return respond(HttpResponseStatus.NOT_FOUND, "text/plain", "try /health, /metrics or " + routes.keySet() + "\n");
         }
 
         private static FullHttpResponse respond(final HttpResponseStatus status, final String type, final String body)

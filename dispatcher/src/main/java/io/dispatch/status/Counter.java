@@ -1,5 +1,7 @@
 package io.dispatch.status;
 
+import io.dispatch.protocol.Reason;
+
 /** Engine counters with stable ids and the names exported on {@code /metrics}. Never renumber. */
 public enum Counter
 {
@@ -26,7 +28,42 @@ public enum Counter
     RECOVERED_REDISPATCHED(20, "dispatch_recovered_redispatched_total"),
     STATUS_QUERIES(21, "dispatch_status_queries_total"),
     INTERNAL_ERRORS(23, "dispatch_internal_errors_total"),
-    LATE_RECEIPTS(24, "dispatch_late_receipts_ignored_total");
+    LATE_RECEIPTS(24, "dispatch_late_receipts_ignored_total"),
+    // policy decisions (docs/policies.md)
+    POLICY_SCHEDULED(25, "dispatch_policy_scheduled_total"),
+    POLICY_NIGHT_DEFERRED(26, "dispatch_policy_night_deferred_total"),
+    POLICY_RATE_DEFERRED(27, "dispatch_policy_rate_limited_deferred_total"),
+    POLICY_RATE_REFUSED(28, "dispatch_policy_rate_limited_refused_total"),
+    POLICY_CAPPED(29, "dispatch_policy_frequency_capped_total"),
+    POLICY_NO_CONSENT(30, "dispatch_policy_no_consent_total"),
+    POLICY_NO_NIGHT_CONSENT(31, "dispatch_policy_no_night_consent_total"),
+    POLICY_OPTED_OUT(32, "dispatch_policy_opted_out_total"),
+    POLICY_BLACKOUT_SUPPRESSED(33, "dispatch_policy_blackout_suppressed_total"),
+    POLICY_EXPIRED(34, "dispatch_policy_expired_total"),
+    POLICY_CANCELLED(35, "dispatch_policy_cancelled_total"),
+    POLICY_RELEASED(36, "dispatch_policy_released_total"),
+    POLICY_DRY_RUNS(37, "dispatch_policy_dry_runs_total"),
+    CONSENT_UPDATES(38, "dispatch_consent_updates_total");
+
+    private static final Counter[] BY_REASON = new Counter[64];
+
+    static
+    {
+        BY_REASON[Reason.SCHEDULED.code()] = POLICY_SCHEDULED;
+        BY_REASON[Reason.NIGHT_WINDOW.code()] = POLICY_NIGHT_DEFERRED;
+        BY_REASON[Reason.RATE_LIMITED.code()] = POLICY_RATE_DEFERRED;
+        BY_REASON[Reason.FREQUENCY_CAPPED.code()] = POLICY_CAPPED;
+        BY_REASON[Reason.NO_CONSENT.code()] = POLICY_NO_CONSENT;
+        BY_REASON[Reason.NO_NIGHT_CONSENT.code()] = POLICY_NO_NIGHT_CONSENT;
+        BY_REASON[Reason.OPTED_OUT.code()] = POLICY_OPTED_OUT;
+        BY_REASON[Reason.OUTSIDE_SEND_WINDOW.code()] = POLICY_BLACKOUT_SUPPRESSED;
+    }
+
+    /** @return the counter of a policy decision's reason, or null. */
+    public static Counter forReason(final int reason)
+    {
+        return reason >= 0 && reason < BY_REASON.length ? BY_REASON[reason] : null;
+    }
 
     private final int id;
     private final String metricName;

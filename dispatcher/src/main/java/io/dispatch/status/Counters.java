@@ -10,7 +10,18 @@ public final class Counters
 {
     private static final int PAD = 16;
 
-    private final AtomicLongArray values = new AtomicLongArray(Counter.values().length * PAD);
+    private final AtomicLongArray values = new AtomicLongArray((maxId() + 1) * PAD);
+
+    // ids are stable and may have gaps (a retired counter keeps its id), so size by the largest
+    private static int maxId()
+    {
+        int max = 0;
+        for (final Counter c : Counter.values())
+        {
+            max = Math.max(max, c.id());
+        }
+        return max;
+    }
 
     public void increment(final Counter counter)
     {

@@ -37,7 +37,7 @@ class ProjectFilesTest
         for (final Field f : Configuration.class.getFields())
         {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class
-                && (f.getName().endsWith("_PROP_NAME") || f.getName().startsWith("LANE_") && !f.getName().endsWith("DEFAULT")))
+                && (f.getName().endsWith("_PROP_NAME") || isKeyPart(f.getName())))
             {
                 final String key = (String)f.get(null);
                 if (!doc.contains("`" + key) && !doc.contains("." + key + "`"))
@@ -47,5 +47,11 @@ class ProjectFilesTest
             }
         }
         assertThat(missing).as("keys missing from docs/configuration.md").isEmpty();
+    }
+
+    private static boolean isKeyPart(final String name)
+    {
+        return (name.startsWith("LANE_") || name.startsWith("TENANT_") || name.startsWith("POLICY_"))
+            && !name.endsWith("DEFAULT");
     }
 }

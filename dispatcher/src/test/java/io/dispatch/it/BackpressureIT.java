@@ -56,7 +56,7 @@ class BackpressureIT
             {
                 while (credit > 0)
                 {
-                    c.submit(++correlationId, MessageKind.MARKETING, ChannelType.SMS, "", "0101234" + correlationId, "(광고) x");
+                    c.submit(++correlationId, MessageKind.INFORMATIONAL, ChannelType.SMS, "", "0101234" + correlationId, "x");
                     credit--;
                 }
                 final Frame f;

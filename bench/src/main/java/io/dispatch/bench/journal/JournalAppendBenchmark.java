@@ -100,7 +100,7 @@ public class JournalAppendBenchmark extends AbstractBenchmark
     public long appendAccepted()
     {
         messageId = writer.appendAccepted(SubmitSamples.KIND.code(), SubmitSamples.CHANNEL.code(), TENANT, TTL_SECONDS,
-            ACCEPTED_AT_MS, ++keyHash, body, bodyLength);
+            ACCEPTED_AT_MS, ++keyHash, (byte)0, false, (short)0, 0L, body, bodyLength);
         endBatchEvery();
         return messageId;
     }

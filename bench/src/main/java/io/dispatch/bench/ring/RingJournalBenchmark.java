@@ -5,17 +5,24 @@ import io.dispatch.bench.AbstractBenchmark;
 import io.dispatch.bench.ScratchDirectory;
 import io.dispatch.bench.SubmitSamples;
 import io.dispatch.config.Configuration;
+import io.dispatch.config.Settings;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.journal.Journal;
 import io.dispatch.policy.DedupIndex;
+import io.dispatch.policy.PolicyConfig;
+import io.dispatch.policy.PolicyEngine;
+import io.dispatch.policy.RecipientDirectory;
+import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
 import io.dispatch.stage.DedupHandler;
 import io.dispatch.stage.JournalHandler;
+import io.dispatch.stage.PolicyHandler;
+import io.dispatch.stage.PolicyRates;
 import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
 import io.dispatch.status.Counters;
@@ -133,9 +140,16 @@ public class RingJournalBenchmark extends AbstractBenchmark
         final SessionFlusher flusher = new SessionFlusher();
         acks = new NoopAckHandler(counters);
         journalStopped = new ShutdownLatch();
+        final TenantPolicy[] policies = new TenantPolicy[TENANT_ID + 1];
+        final PolicyEngine engine = new PolicyEngine(PolicyConfig.read(new Settings(new java.util.Properties())), policies,
+            new RecipientDirectory(), System.currentTimeMillis());
+        final PolicyHandler policy = new PolicyHandler(engine, dedup, SystemEpochClock.INSTANCE, counters,
+            new PolicyRates(TENANT_ID + 1));
         final StageChain journalStages = new StageChain(
-            new DedupHandler(dedup, SystemEpochClock.INSTANCE),
-            new JournalHandler(journal, "batch".equals(fsync), dedup, tenants, counters, errors, DEFAULT_TTL_SECONDS),
+            new DedupHandler(dedup, null, SystemEpochClock.INSTANCE),
+            policy,
+            new JournalHandler(journal, "batch".equals(fsync), dedup, tenants, counters, errors, DEFAULT_TTL_SECONDS,
+                null, policy),
             journalStopped);
         final StatusHandler status = new StatusHandler(
             new StatusTable(Configuration.STATUS_CAPACITY_DEFAULT), new SessionRegistry(), flusher, counters);

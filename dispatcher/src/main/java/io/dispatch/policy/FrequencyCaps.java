@@ -1,0 +1,94 @@
+package io.dispatch.policy;
+
+import org.agrona.collections.Long2LongHashMap;
+
+import java.util.Arrays;
+
+/**
+ * Exact rolling-window frequency caps. For each cap key (tenant, recipient, class, channel scope) it keeps
+ * the times of the last {@code depth} sends, newest first, where {@code depth} is the largest count of any
+ * rule: a rule "at most N in W" is exceeded exactly when the N-th newest send is younger than W. Times are
+ * seconds since 2020-01-01 in an int, so a key costs one map slot plus {@code 4 × depth} bytes.
+ * <p>
+ * Rebuilt from the journal on restart (every send is journaled). <b>Note:</b> single writer, the policy
+ * stage thread.
+ */
+public final class FrequencyCaps
+{
+    private static final long BASE_MS = 1_577_836_800_000L;
+    private static final long MISSING = -1;
+
+    private final int depth;
+    private final Long2LongHashMap slotByKey = new Long2LongHashMap(1 << 16, 0.65f, MISSING);
+    private int[] times;
+    private int nextSlot;
+
+    public FrequencyCaps(final int depth)
+    {
+        this.depth = Math.max(1, depth);
+        this.times = new int[this.depth * 1024];
+    }
+
+    public static long key(final long recipientKey, final int kind, final int scopeChannel)
+    {
+        long h = recipientKey ^ ((long)kind << 56) ^ ((long)scopeChannel << 48);
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return h == MISSING ? 1 : h;
+    }
+
+    /** @return true when one more send now would break one of the rules. */
+    public boolean isCapped(final long key, final CapRules rules, final long nowMs)
+    {
+        final long slot = slotByKey.get(key);
+        if (slot == MISSING)
+        {
+            return false;
+        }
+        final int base = (int)slot * depth;
+        final int now = seconds(nowMs);
+        for (int i = 0, n = rules.size(); i < n; i++)
+        {
+            final int count = Math.min(rules.count(i), depth);
+            final int t = times[base + count - 1];
+            if (t != 0 && now - t < rules.windowMs(i) / 1000)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void record(final long key, final long atMs)
+    {
+        long slot = slotByKey.get(key);
+        if (slot == MISSING)
+        {
+            slot = nextSlot++;
+            if ((slot + 1) * depth > times.length)
+            {
+                times = Arrays.copyOf(times, times.length * 2);
+            }
+            slotByKey.put(key, slot);
+        }
+        final int base = (int)slot * depth;
+        System.arraycopy(times, base, times, base + 1, depth - 1);
+        times[base] = Math.max(1, seconds(atMs));
+    }
+
+    public int size()
+    {
+        return slotByKey.size();
+    }
+
+    public int depth()
+    {
+        return depth;
+    }
+
+    private static int seconds(final long ms)
+    {
+        return (int)((ms - BASE_MS) / 1000);
+    }
+}

@@ -1,0 +1,169 @@
+package io.dispatch.schedule;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import io.dispatch.ingest.LaneAdmission;
+import io.dispatch.ring.DispatchEvent;
+import org.agrona.BitUtil;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.agrona.DeadlineTimerWheel;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Holds deferred messages (send-at, night window, rate limit) on Agrona's {@link DeadlineTimerWheel} and
+ * publishes each into the dispatch ring as a RELEASE event when it is due, where the policy stage decides
+ * again (consent may have been withdrawn meanwhile; opt-out always wins).
+ * <p>
+ * Single writer: the scheduler thread owns the wheel and the entries. The hand-off stage adds entries through
+ * a one-to-one ring buffer ({@link #defer}), never touching the wheel. Cancellation is the policy stage's:
+ * a cancelled message's RELEASE is ignored there. When the ring is above its high-water mark or the target
+ * lane is full, the timer is left on the wheel and retried on the next duty cycle (backpressure, not loss).
+ * <p>
+ * Tick resolution: 16 ms × 4096 ticks per revolution. A due time is honoured within one tick.
+ */
+public final class Scheduler implements Agent
+{
+    private static final int RECORD_LENGTH = 40;
+    private static final int MSG_DEFER = 1;
+    private static final long NO_SLOT = -1;
+    private static final int EXPIRIES_PER_CYCLE = 4096;
+
+    private RingBuffer<DispatchEvent> ring;
+    private final int ringReserve;
+    private final LaneAdmission[] admissionByChannel;
+    private final EpochClock clock;
+    private final OneToOneRingBuffer inbox;
+    private final UnsafeBuffer record = new UnsafeBuffer(ByteBuffer.allocateDirect(RECORD_LENGTH));
+    private final DeadlineTimerWheel wheel;
+    private final Long2LongHashMap slotByTimer = new Long2LongHashMap(1 << 12, 0.65f, NO_SLOT);
+    private final DeferredMessages entries = new DeferredMessages();
+    private final DeadlineTimerWheel.TimerHandler onExpiry = this::onExpiry;
+    private volatile long pending;
+
+    public Scheduler(
+        final int ringReserve, final LaneAdmission[] admissionByChannel, final EpochClock clock, final int inboxCapacityBytes)
+    {
+        this.ringReserve = ringReserve;
+        this.admissionByChannel = admissionByChannel;
+        this.clock = clock;
+        final int capacity = BitUtil.findNextPositivePowerOfTwo(inboxCapacityBytes) + RingBufferDescriptor.TRAILER_LENGTH;
+        this.inbox = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(capacity)));
+        this.wheel = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, clock.time(), 16, 4096);
+    }
+
+    /** The ring the releases go to; set once before the scheduler thread starts (the ring needs the stages first). */
+    public void ring(final RingBuffer<DispatchEvent> ring)
+    {
+        this.ring = ring;
+    }
+
+    /**
+     * Called by the one producer (the hand-off stage, or recovery before the scheduler starts).
+     *
+     * @return false when the inbox is full; the caller retries.
+     */
+    public boolean defer(final long messageId, final long dueAtMs, final long recipientKey, final long deadlineMs,
+        final int tenantId, final int kind, final int channel, final boolean prepaid)
+    {
+        final UnsafeBuffer b = record;
+        b.putLong(0, messageId, ByteOrder.LITTLE_ENDIAN);
+        b.putLong(8, dueAtMs, ByteOrder.LITTLE_ENDIAN);
+        b.putLong(16, recipientKey, ByteOrder.LITTLE_ENDIAN);
+        b.putLong(24, deadlineMs, ByteOrder.LITTLE_ENDIAN);
+        b.putInt(32, tenantId << 16 | (kind & 0xF) << 12 | (channel & 0xF) << 8 | (prepaid ? 1 : 0), ByteOrder.LITTLE_ENDIAN);
+        return inbox.write(MSG_DEFER, b, 0, RECORD_LENGTH);
+    }
+
+    /** Recovery, before the scheduler thread starts: straight onto the wheel, however many there are. */
+    public void recover(final long messageId, final long dueAtMs, final long recipientKey, final long deadlineMs,
+        final int tenantId, final int kind, final int channel, final boolean prepaid)
+    {
+        final int slot = entries.add(messageId, recipientKey, deadlineMs, tenantId, kind, channel, prepaid);
+        slotByTimer.put(wheel.scheduleTimer(dueAtMs), slot);
+        pending = entries.size();
+    }
+
+    @Override
+    public int doWork()
+    {
+        final int added = inbox.read(this::onDefer, 4096);
+        final int released = wheel.poll(clock.time(), onExpiry, EXPIRIES_PER_CYCLE);
+        if (added > 0 || released > 0)
+        {
+            pending = entries.size();
+        }
+        return added + released;
+    }
+
+    private void onDefer(final int msgTypeId, final org.agrona.MutableDirectBuffer b, final int index, final int length)
+    {
+        final long messageId = b.getLong(index, ByteOrder.LITTLE_ENDIAN);
+        final long dueAt = b.getLong(index + 8, ByteOrder.LITTLE_ENDIAN);
+        final int packed = b.getInt(index + 32, ByteOrder.LITTLE_ENDIAN);
+        final int slot = entries.add(messageId, b.getLong(index + 16, ByteOrder.LITTLE_ENDIAN),
+            b.getLong(index + 24, ByteOrder.LITTLE_ENDIAN), packed >>> 16, (packed >>> 12) & 0xF, (packed >>> 8) & 0xF,
+            (packed & 1) != 0);
+        slotByTimer.put(wheel.scheduleTimer(dueAt), slot);
+    }
+
+    private boolean onExpiry(final TimeUnit unit, final long now, final long timerId)
+    {
+        final int slot = (int)slotByTimer.get(timerId);
+        final int channel = entries.channel(slot);
+        if (ring.remainingCapacity() < ringReserve)
+        {
+            return false;
+        }
+        final LaneAdmission admission = admissionByChannel[channel];
+        if (!admission.tryAcquire())
+        {
+            return false;
+        }
+        final long sequence;
+        try
+        {
+            sequence = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            admission.release();
+            return false;
+        }
+        final DispatchEvent e = ring.get(sequence);
+        e.type = DispatchEvent.RELEASE;
+        e.session = null;
+        e.messageId = entries.messageId(slot);
+        e.recipientKey = entries.recipientKey(slot);
+        e.deadlineMs = entries.deadlineMs(slot);
+        e.tenantId = entries.tenantId(slot);
+        e.kind = (byte)entries.kind(slot);
+        e.channel = (byte)channel;
+        e.prepaid = entries.prepaid(slot);
+        e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
+        e.newState = 0;
+        ring.publish(sequence);
+        slotByTimer.remove(timerId);
+        entries.free(slot);
+        return true;
+    }
+
+    /** @return deferred messages held (read by metrics from any thread). */
+    public long pending()
+    {
+        return pending;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "dispatch-scheduler";
+    }
+}

@@ -1,0 +1,223 @@
+package io.dispatch.stage;
+
+import com.lmax.disruptor.EventHandler;
+import io.dispatch.ingest.ConsentFrame;
+import io.dispatch.policy.DedupIndex;
+import io.dispatch.policy.PolicyEngine;
+import io.dispatch.policy.RecipientKeys;
+import io.dispatch.protocol.Decision;
+import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.Reason;
+import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.Counter;
+import io.dispatch.status.Counters;
+import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.EpochClock;
+
+/**
+ * Applies the policies to every new SUBMIT and every RELEASE of a deferred message, before the journal
+ * stage, so that each decision is journaled with the message (or as its next state change). Also owns the
+ * set of deferred messages (CANCEL succeeds only for those), the recipient directory (CONSENT updates) and
+ * the runtime rate changes (POLICY_UPDATE). Single writer of all policy state: the journal thread.
+ */
+public final class PolicyHandler implements EventHandler<DispatchEvent>
+{
+    private final PolicyEngine engine;
+    private final DedupIndex dedup;
+    private final EpochClock clock;
+    private final Counters counters;
+    private final LongHashSet deferred = new LongHashSet();
+    private final PolicyRates rates;
+
+    public PolicyHandler(
+        final PolicyEngine engine, final DedupIndex dedup, final EpochClock clock, final Counters counters,
+        final PolicyRates rates)
+    {
+        this.engine = engine;
+        this.dedup = dedup;
+        this.clock = clock;
+        this.counters = counters;
+        this.rates = rates;
+    }
+
+    /** Recovery, before the ring starts. */
+    public void recoverDeferred(final long messageId)
+    {
+        deferred.add(messageId);
+    }
+
+    public int deferredCount()
+    {
+        return deferred.size();
+    }
+
+    @Override
+    public void onEvent(final DispatchEvent e, final long sequence, final boolean endOfBatch)
+    {
+        switch (e.type)
+        {
+            case DispatchEvent.SUBMIT:
+                onSubmit(e);
+                break;
+            case DispatchEvent.RELEASE:
+                onRelease(e);
+                break;
+            case DispatchEvent.CANCEL:
+                onCancel(e);
+                break;
+            case DispatchEvent.CONSENT:
+                onConsent(e);
+                break;
+            case DispatchEvent.POLICY_UPDATE:
+                onPolicyUpdate(e);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void onSubmit(final DispatchEvent e)
+    {
+        if (e.outcome != DispatchEvent.OUTCOME_ACCEPTED && e.outcome != DispatchEvent.OUTCOME_DRY_RUN)
+        {
+            return;
+        }
+        if (e.decision == Decision.DUPLICATE.code())
+        {
+            return;
+        }
+        final byte decision = engine.decide(
+            e.tenantId, e.kind, e.channel, e.recipientKey, e.sendAtMs, false, e.dryRun, e.acceptedAtMs);
+        e.decision = decision;
+        e.reason = engine.reason();
+        e.dueAtMs = engine.dueAtMs();
+        e.prepaid = engine.prepaid();
+        if (e.dryRun)
+        {
+            counters.increment(Counter.POLICY_DRY_RUNS);
+            return;
+        }
+        if (decision == PolicyEngine.REFUSE)
+        {
+            e.outcome = DispatchEvent.OUTCOME_REFUSED;
+            counters.increment(Counter.POLICY_RATE_REFUSED);
+            return;
+        }
+        countDecision(decision, e.reason);
+        // a deferred message's id is known only after the append: the journal stage, on this same thread,
+        // adds it to `deferred` through deferredAfterJournal
+    }
+
+    /** Called by the journal stage right after it assigned the id of a deferred SUBMIT (same thread). */
+    void deferredAfterJournal(final long messageId)
+    {
+        deferred.add(messageId);
+    }
+
+    private void onRelease(final DispatchEvent e)
+    {
+        if (!deferred.remove(e.messageId))
+        {
+            e.outcome = DispatchEvent.OUTCOME_IGNORED;
+            return;
+        }
+        final long now = clock.time();
+        e.acceptedAtMs = now;
+        counters.increment(Counter.POLICY_RELEASED);
+        if (now >= e.deadlineMs)
+        {
+            e.decision = PolicyEngine.SUPPRESS;
+            e.newState = DeliveryState.EXPIRED.code();
+            e.reason = (short)Reason.TTL_EXPIRED.code();
+            counters.increment(Counter.POLICY_EXPIRED);
+            return;
+        }
+        final byte decision = engine.decide(e.tenantId, e.kind, e.channel, e.recipientKey, 0, e.prepaid, false, now);
+        e.decision = decision == PolicyEngine.REFUSE ? PolicyEngine.DEFER : decision;
+        e.reason = engine.reason();
+        e.dueAtMs = engine.dueAtMs();
+        e.prepaid = engine.prepaid();
+        if (decision == PolicyEngine.REFUSE)
+        {
+            // already accepted and acked: a reject policy cannot refuse it any more, so it waits its turn
+            e.dueAtMs = now + 1000;
+        }
+        if (e.decision == PolicyEngine.DEFER)
+        {
+            deferred.add(e.messageId);
+            e.newState = DeliveryState.DEFERRED.code();
+        }
+        else if (e.decision == PolicyEngine.SUPPRESS)
+        {
+            e.newState = DeliveryState.SUPPRESSED.code();
+        }
+        countDecision(e.decision, e.reason);
+    }
+
+    private void onCancel(final DispatchEvent e)
+    {
+        long id = e.messageId;
+        if (id < 0)
+        {
+            id = dedup.find(DedupIndex.hash(e.tenantId, e.body, 0, e.bodyLength), clock.time());
+            e.messageId = id;
+        }
+        if (id >= 0 && deferred.remove(id))
+        {
+            e.outcome = DispatchEvent.CANCEL_DONE;
+            e.newState = DeliveryState.CANCELLED.code();
+            e.reason = (short)Reason.CANCELLED.code();
+            e.acceptedAtMs = clock.time();
+            counters.increment(Counter.POLICY_CANCELLED);
+        }
+        else
+        {
+            e.outcome = DispatchEvent.CANCEL_NOT_DEFERRED;
+            e.newState = 0;
+        }
+    }
+
+    private void onConsent(final DispatchEvent e)
+    {
+        applyConsent(engine, e.tenantId, e.body);
+        e.acceptedAtMs = clock.time();
+        counters.increment(Counter.CONSENT_UPDATES);
+    }
+
+    /** Applies a CONSENT body ({@link ConsentFrame}) to the directory; also used by recovery. */
+    public static void applyConsent(final PolicyEngine engine, final int tenantId, final byte[] b)
+    {
+        final int channel = b[0] & 0xFF;
+        final int set = (b[2] & 0xFF) | (b[3] & 0xFF) << 8;
+        final int clear = (b[4] & 0xFF) | (b[5] & 0xFF) << 8;
+        engine.directory().apply(
+            RecipientKeys.recipientKey(tenantId, b, ConsentFrame.RECIPIENT_LENGTH_OFFSET), channel, set, clear);
+    }
+
+    private void onPolicyUpdate(final DispatchEvent e)
+    {
+        final long now = clock.time();
+        if (e.channel == 0)
+        {
+            engine.setTenantRate(e.tenantId, e.ratePerSecond, e.rateBurst, e.reservedPercent, now);
+        }
+        else
+        {
+            engine.setChannelRate(e.tenantId, e.channel, e.ratePerSecond, now);
+        }
+        rates.publish(e.tenantId, e.channel, e.ratePerSecond);
+    }
+
+    private void countDecision(final byte decision, final short reason)
+    {
+        if (decision == PolicyEngine.SEND)
+        {
+            return;
+        }
+        final Counter c = Counter.forReason(reason);
+        if (c != null)
+        {
+            counters.increment(c);
+        }
+    }
+}
