@@ -84,10 +84,16 @@ public final class Dispatcher implements AutoCloseable
 
     public static Dispatcher launch(final DispatcherConfig config) throws Exception
     {
+        return launch(config, SystemEpochClock.INSTANCE);
+    }
+
+    /** @param clock the time of every policy, timer and deadline: tests inject one they can move. */
+    public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock) throws Exception
+    {
         final Dispatcher d = new Dispatcher(config);
         try
         {
-            d.start(SystemEpochClock.INSTANCE);
+            d.start(clock);
             return d;
         }
         catch (final Exception | Error ex)

@@ -42,4 +42,9 @@ public final class EngineFixture
     {
         return Dispatcher.launch(DispatcherConfig.from(settings));
     }
+
+    public static Dispatcher launch(final Settings settings, final org.agrona.concurrent.EpochClock clock) throws Exception
+    {
+        return Dispatcher.launch(DispatcherConfig.from(settings), clock);
+    }
 }
