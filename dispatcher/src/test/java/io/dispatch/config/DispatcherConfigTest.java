@@ -36,6 +36,32 @@ class DispatcherConfigTest
         assertBad("lane.sms.window", "x", "lane.sms.window");
         assertBad("lane.push.idleStrategy", "nap", "lane.push.idleStrategy");
         assertBad("journal.rollCycle", "EVERY_BLUE_MOON", "journal.rollCycle");
+        assertBad("tenant.demo.cap.marketing", "1/fortnight", "tenant.demo.cap.marketing");
+        assertBad("tenant.demo.cap.marketing.sms", "0/24h", "tenant.demo.cap.marketing.sms");
+        assertBad("tenant.demo.timeZone", "Mars/Olympus", "tenant.demo.timeZone");
+        assertBad("tenant.demo.night", "sleep", "tenant.demo.night");
+        assertBad("tenant.demo.rate.marketing", "drop", "tenant.demo.rate.marketing");
+        assertBad("policy.night.sms", "25:00-08:00", "policy.night.sms");
+        assertBad("policy.blackout.chat", "20:50", "policy.blackout.chat");
+        assertBad("policy.adMarking.push", "maybe", "policy.adMarking.push");
+    }
+
+    @Test
+    void shouldAcceptTheExampleConfiguration() throws Exception
+    {
+        final java.nio.file.Path example = java.nio.file.Path.of("..", "config", "dispatcher.example.properties");
+        final Properties p = new Properties();
+        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(example, java.nio.charset.StandardCharsets.UTF_8))
+        {
+            p.load(r);
+        }
+        // the shop tenant reads its key from an environment variable the test does not have
+        p.remove("tenant.shop.apiKeyEnv");
+        p.setProperty("tenant.shop.apiKey", "shop-key");
+        final DispatcherConfig c = DispatcherConfig.from(new Settings(p));
+        assertThat(c.tenantPolicy(2).caps(io.dispatch.protocol.MessageKind.MARKETING.code(), 0).toString())
+            .isEqualTo("1/24h,3/7d");
+        assertThat(c.describe()).contains("rate=2000/s");
     }
 
     @Test
