@@ -2,7 +2,6 @@ package io.dispatch;
 
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.DispatcherConfig;
-import io.dispatch.config.IdleStrategies;
 import io.dispatch.config.LaneConfig;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
@@ -43,6 +42,7 @@ import io.dispatch.status.RateAdminRoute;
 import io.dispatch.status.StatusTable;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -217,7 +217,8 @@ public final class Dispatcher implements AutoCloseable
         });
 
         ring.start();
-        schedulerRunner = new AgentRunner(IdleStrategies.create("backoff"), ex -> errors.record("scheduler_failed", ex), null, scheduler);
+        // the wheel ticks every 16 ms: sleeping 4 ms when idle costs no precision and almost no CPU
+        schedulerRunner = new AgentRunner(new SleepingMillisIdleStrategy(4), ex -> errors.record("scheduler_failed", ex), null, scheduler);
         AgentRunner.startOnThread(schedulerRunner);
         for (final ConnectorLane lane : laneByChannel)
         {
