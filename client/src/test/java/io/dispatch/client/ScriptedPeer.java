@@ -1,9 +1,12 @@
 package io.dispatch.client;
 
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
+import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.netty.bootstrap.ServerBootstrap;
@@ -35,7 +38,8 @@ import java.util.function.Function;
 
 /**
  * A scripted protocol v1 peer on loopback for client tests: answers HELLO (checking the API key), enforces and
- * grants credit, and by default ACKs submits with increasing message ids, answers STATUS, SUBSCRIBE and PING.
+ * grants credit, and by default ACKs submits with increasing message ids, answers dry-run submits with
+ * {@link #explainAnswer}, CANCEL with {@link #cancelRule}, CONSENT with OK, and STATUS, SUBSCRIBE and PING.
  * Tests switch the automatic answers off and answer by hand through {@link Session}; every frame and every
  * logical request (batch items split) is recorded.
  * <p>
@@ -48,7 +52,10 @@ public final class ScriptedPeer implements AutoCloseable
     {
     }
 
-    /** One logical request: a SUBMIT (or one SUBMIT_BATCH item), STATUS, SUBSCRIBE, PING or GOODBYE. */
+    /**
+     * One logical request: a SUBMIT (or one SUBMIT_BATCH item), STATUS, SUBSCRIBE, PING, CANCEL, CONSENT or
+     * GOODBYE. A CANCEL carries its message id in {@code statusId} (-1 by key) and its key in {@code key}.
+     */
     public record Request(
         Session session,
         byte type,
@@ -60,7 +67,24 @@ public final class ScriptedPeer implements AutoCloseable
         String template,
         Map<String, String> vars,
         long statusId,
-        int scope)
+        int scope,
+        boolean dryRun,
+        long sendAtEpochMs)
+    {
+    }
+
+    /** The EXPLAIN_RESULT to answer dry-run submits with; {@code at} is the due time or the original's id. */
+    public record ExplainAnswer(Decision decision, ChannelType channel, boolean priority, Reason reason, long at)
+    {
+    }
+
+    /** The CANCEL_RESULT to answer a CANCEL with. */
+    public record CancelAnswer(long messageId, boolean cancelled)
+    {
+    }
+
+    /** A CONSENT update as received. */
+    public record Consent(int channel, int set, int clear, String recipient, String source)
     {
     }
 
@@ -74,9 +98,15 @@ public final class ScriptedPeer implements AutoCloseable
     public volatile boolean answerHello = true;
     /** When set, decides the answer to each submit instead of a plain ACK (return null to ACK). */
     public volatile Function<Request, ErrorCode> submitRule;
+    /** The answer to every dry-run submit (decided before {@link #submitRule}, which does not see them). */
+    public volatile ExplainAnswer explainAnswer =
+        new ExplainAnswer(Decision.SEND, ChannelType.SMS, true, Reason.NONE, 0);
+    /** Decides the answer to each CANCEL; by default one by id is cancelled, one by key is unknown. */
+    public volatile Function<Request, CancelAnswer> cancelRule = r -> new CancelAnswer(r.statusId(), r.statusId() >= 0);
 
     public final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     public final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+    public final BlockingQueue<Consent> consents = new LinkedBlockingQueue<>();
     public final List<Session> sessions = new CopyOnWriteArrayList<>();
     public final AtomicInteger creditViolations = new AtomicInteger();
     public final AtomicLong nextMessageId = new AtomicLong(1000);
@@ -308,6 +338,8 @@ public final class ScriptedPeer implements AutoCloseable
                         session.ok(correlationId);
                     }
                 }
+                case MessageType.CANCEL -> onCancel(frame, body, correlationId);
+                case MessageType.CONSENT -> onConsent(frame, body, correlationId);
                 case MessageType.PING ->
                 {
                     request(MessageType.PING, correlationId, false, null, 0, 0);
@@ -358,6 +390,44 @@ public final class ScriptedPeer implements AutoCloseable
             session.send(b -> Frames.helloOk(b, correlationId, 1, initialCredit, maxFrameLength, session.sessionId));
         }
 
+        private void onCancel(final ByteBuf frame, final int body, final long correlationId)
+        {
+            final boolean byKey = frame.getUnsignedByte(body) == Frames.CANCEL_BY_KEY;
+            final Request r = new Request(session, MessageType.CANCEL, correlationId, false, null,
+                byKey ? Frames.readStr8(frame, body + 1) : null, null, null, Map.of(),
+                byKey ? -1 : frame.getLongLE(body + 1), 0, false, 0);
+            requests.add(r);
+            if (takeCredit(correlationId) && answer)
+            {
+                final CancelAnswer a = cancelRule.apply(r);
+                session.send(b ->
+                {
+                    final int start = Frames.beginFrame(b, MessageType.CANCEL_RESULT, 0, correlationId);
+                    b.writeLongLE(a.messageId());
+                    b.writeByte(a.cancelled() ? Frames.CANCEL_DONE : Frames.CANCEL_NOT_DEFERRED);
+                    Frames.endFrame(b, start);
+                });
+                returnCredit(1);
+            }
+        }
+
+        private void onConsent(final ByteBuf frame, final int body, final long correlationId)
+        {
+            final int recipientAt = body + 6;
+            final String recipient = Frames.readStr8(frame, recipientAt);
+            final String source = Frames.readStr8(frame, recipientAt + 1 + frame.getUnsignedByte(recipientAt));
+            final int channel = frame.getUnsignedByte(body);
+            consents.add(new Consent(channel, frame.getUnsignedShortLE(body + 2), frame.getUnsignedShortLE(body + 4),
+                recipient, source));
+            requests.add(new Request(session, MessageType.CONSENT, correlationId, false, recipient, null, null, null,
+                Map.of(), 0, channel, false, 0));
+            if (takeCredit(correlationId) && answer)
+            {
+                session.ok(correlationId);
+                returnCredit(1);
+            }
+        }
+
         private void onBatch(final ByteBuf frame, final int body, final long base)
         {
             final int count = frame.getUnsignedShortLE(body);
@@ -403,10 +473,28 @@ public final class ScriptedPeer implements AutoCloseable
                 str(frame, flyweight.keyOffset(), flyweight.keyLength()),
                 str(frame, flyweight.textOffset(), flyweight.textLength()),
                 str(frame, flyweight.templateOffset(), flyweight.templateLength()),
-                vars, 0, 0);
+                vars, 0, 0, flyweight.isDryRun(), flyweight.sendAtEpochMs());
             requests.add(r);
             if (!takeCredit(correlationId) || !answer)
             {
+                return;
+            }
+            if (r.dryRun())
+            {
+                final ExplainAnswer a = explainAnswer;
+                session.send(b ->
+                {
+                    final int start = Frames.beginFrame(b, MessageType.EXPLAIN_RESULT, 0, correlationId);
+                    b.writeByte(a.decision().code());
+                    b.writeByte(a.channel() == null ? 0 : a.channel().code());
+                    b.writeByte(a.priority() ? 0 : 1);
+                    b.writeByte(0);
+                    b.writeShortLE(a.reason().code());
+                    b.writeShortLE(0);
+                    b.writeLongLE(a.at());
+                    Frames.endFrame(b, start);
+                });
+                returnCredit(1);
                 return;
             }
             final Function<Request, ErrorCode> rule = submitRule;
@@ -447,7 +535,7 @@ public final class ScriptedPeer implements AutoCloseable
             final long statusId, final int scope)
         {
             final Request r = new Request(session, type, correlationId, batched, recipient, null, null, null,
-                Map.of(), statusId, scope);
+                Map.of(), statusId, scope, false, 0);
             requests.add(r);
             return r;
         }

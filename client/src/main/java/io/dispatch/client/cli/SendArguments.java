@@ -4,15 +4,28 @@ import io.dispatch.client.ClientConfig;
 import io.dispatch.client.Submit;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.SubmitDescriptor;
 
-import java.util.HashSet;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAccessor;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Parsed arguments of {@link SendCommand}: {@code --flag value} or {@code --flag=value}; each flag at most once
- * except the repeatable {@code --var NAME=VALUE}. Every error names the flag.
+ * except the repeatable {@code --var NAME=VALUE}. Every error names the flag. One mode per run: send (or, with
+ * {@code --explain}, a dry run), {@code --status}, {@code --cancel}, {@code --cancel-key} or {@code --consent}.
  * <p>
  * Immutable once parsed; not meant to be shared between threads.
  */
@@ -20,13 +33,28 @@ final class SendArguments
 {
     enum Mode
     {
-        SEND, STATUS, HELP
+        SEND, EXPLAIN, STATUS, CANCEL, CONSENT, HELP
     }
 
-    private static final Set<String> SWITCHES = Set.of("--wait", "--help", "-h");
+    /** A local date-time in {@code --send-at} is read in this zone, the engine's default tenant zone. */
+    static final ZoneId LOCAL_ZONE = ZoneId.of("Asia/Seoul");
+
+    /**
+     * The consent flags {@code --consent} names, by bit: {@code 1 << index} is the CONSENT frame's flag
+     * (1 ad, 2 night-ad, 4 opted-out; see {@code DispatchClient.updateConsent}).
+     */
+    static final List<String> CONSENT_NAMES = List.of("ad", "night-ad", "opted-out");
+
+    private static final Set<String> SWITCHES = Set.of("--wait", "--explain", "--help", "-h");
     private static final Set<String> VALUED = Set.of(
-        "--kind", "--to", "--channel", "--text", "--template", "--var", "--key", "--ttl", "--wait-timeout",
-        "--status", "--host", "--port", "--tenant", "--api-key");
+        "--kind", "--to", "--channel", "--text", "--template", "--var", "--key", "--ttl", "--send-at",
+        "--wait-timeout", "--status", "--cancel", "--cancel-key", "--consent", "--source", "--host", "--port",
+        "--tenant", "--api-key");
+    /** Flags that only describe a message to send. */
+    private static final Set<String> MESSAGE_FLAGS = Set.of(
+        "--kind", "--text", "--template", "--var", "--key", "--ttl", "--send-at", "--wait", "--wait-timeout",
+        "--explain");
+    private static final Set<String> MODE_FLAGS = Set.of("--status", "--cancel", "--cancel-key", "--consent");
 
     Mode mode = Mode.SEND;
     MessageKind kind = MessageKind.INFORMATIONAL;
@@ -37,9 +65,17 @@ final class SendArguments
     final Map<String, String> vars = new LinkedHashMap<>();
     String key;
     int ttlSeconds;
+    long sendAtEpochMs;
     boolean waitForReceipts;
     int waitTimeoutSeconds = 30;
     long statusId;
+    long cancelId = -1;
+    String cancelKey;
+    /** The channel of a consent update; null for every channel. */
+    ChannelType consentChannel;
+    int consentSet;
+    int consentClear;
+    String source = "scripts/send";
     String host = "127.0.0.1";
     int port = 7700;
     String tenant = "demo";
@@ -51,9 +87,14 @@ final class SendArguments
 
     static SendArguments parse(final String... args) throws UsageException
     {
+        return parse(Clock.systemUTC(), args);
+    }
+
+    /** @param clock the time {@code --send-at +SECONDS} counts from. */
+    static SendArguments parse(final Clock clock, final String... args) throws UsageException
+    {
         final SendArguments a = new SendArguments();
-        final Set<String> seen = new HashSet<>();
-        boolean sendFlags = false;
+        final Set<String> seen = new LinkedHashSet<>();
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
@@ -65,9 +106,14 @@ final class SendArguments
                 {
                     throw new UsageException(flag + " takes no value");
                 }
+                seen.add(flag);
                 if (flag.equals("--wait"))
                 {
                     a.waitForReceipts = true;
+                }
+                else if (flag.equals("--explain"))
+                {
+                    a.mode = Mode.EXPLAIN;
                 }
                 else
                 {
@@ -98,32 +144,32 @@ final class SendArguments
             {
                 throw new UsageException(flag + " given more than once");
             }
-            sendFlags |= a.apply(flag, value);
+            seen.add(flag);
+            a.apply(flag, value, clock);
         }
-        a.check(sendFlags);
+        a.check(seen);
         return a;
     }
 
-    /** @return true when the flag only makes sense for sending. */
-    private boolean apply(final String flag, final String value) throws UsageException
+    private void apply(final String flag, final String value, final Clock clock) throws UsageException
     {
         switch (flag)
         {
             case "--kind":
                 kind = parseEnum(flag, value, MessageKind.class);
-                return true;
+                break;
             case "--channel":
                 channel = parseEnum(flag, value, ChannelType.class);
-                return true;
+                break;
             case "--to":
                 to = value;
-                return true;
+                break;
             case "--text":
                 text = value;
-                return true;
+                break;
             case "--template":
                 template = value;
-                return true;
+                break;
             case "--var":
                 final int eq = value.indexOf('=');
                 if (eq <= 0)
@@ -134,46 +180,108 @@ final class SendArguments
                 {
                     throw new UsageException("--var " + value.substring(0, eq) + " given more than once");
                 }
-                return true;
+                break;
             case "--key":
                 key = value;
-                return true;
+                break;
             case "--ttl":
                 ttlSeconds = (int)parseLong(flag, value, 0, Integer.MAX_VALUE);
-                return true;
+                break;
+            case "--send-at":
+                sendAtEpochMs = parseTime(flag, value, clock);
+                break;
             case "--wait-timeout":
                 waitTimeoutSeconds = (int)parseLong(flag, value, 1, 86_400);
-                return false;
+                break;
             case "--status":
                 statusId = parseLong(flag, value, 0, Long.MAX_VALUE);
                 mode = Mode.STATUS;
-                return false;
+                break;
+            case "--cancel":
+                cancelId = parseLong(flag, value, 0, Long.MAX_VALUE);
+                mode = Mode.CANCEL;
+                break;
+            case "--cancel-key":
+                cancelKey = requireText(flag, value);
+                mode = Mode.CANCEL;
+                break;
+            case "--consent":
+                parseConsent(flag, value);
+                mode = Mode.CONSENT;
+                break;
+            case "--source":
+                source = value;
+                break;
             case "--host":
                 host = requireText(flag, value);
-                return false;
+                break;
             case "--port":
                 port = (int)parseLong(flag, value, 1, 65_535);
-                return false;
+                break;
             case "--tenant":
                 tenant = requireText(flag, value);
-                return false;
+                break;
             case "--api-key":
                 apiKey = value;
-                return false;
+                break;
             default:
                 throw new UsageException("unknown option " + flag);
         }
     }
 
-    private void check(final boolean sendFlags) throws UsageException
+    private void check(final Set<String> seen) throws UsageException
     {
-        if (mode == Mode.STATUS)
+        String modeFlag = null;
+        for (final String flag : seen)
         {
-            if (sendFlags || waitForReceipts)
+            if (MODE_FLAGS.contains(flag))
             {
-                throw new UsageException("--status queries a message: it cannot be combined with sending options");
+                if (modeFlag != null)
+                {
+                    throw new UsageException(modeFlag + " cannot be combined with " + flag);
+                }
+                modeFlag = flag;
+            }
+        }
+        if (seen.contains("--source") && !seen.contains("--consent"))
+        {
+            throw new UsageException("--source needs --consent");
+        }
+        if (modeFlag != null)
+        {
+            // --explain may have come later and set EXPLAIN: the mode flag decides, the check below refuses --explain.
+            mode = modeFlag.equals("--status") ? Mode.STATUS :
+                modeFlag.equals("--consent") ? Mode.CONSENT : Mode.CANCEL;
+            final String what = describeMode(modeFlag);
+            for (final String flag : seen)
+            {
+                final boolean allowed = !MESSAGE_FLAGS.contains(flag) && (mode == Mode.CONSENT ||
+                    !flag.equals("--to") && !flag.equals("--channel"));
+                if (!allowed)
+                {
+                    throw new UsageException(modeFlag + " " + what + ": it cannot be combined with " + flag);
+                }
+            }
+            // The client checks these lengths only when it writes the frame: check them here, naming the flag.
+            if (mode == Mode.CONSENT)
+            {
+                if (to == null || to.isEmpty())
+                {
+                    throw new UsageException("--consent needs --to RECIPIENT");
+                }
+                requireMaxBytes("--to", to, SubmitDescriptor.MAX_RECIPIENT_LENGTH);
+                requireMaxBytes("--source", source, 255);
+                consentChannel = seen.contains("--channel") ? channel : null;
+            }
+            if (cancelKey != null)
+            {
+                requireMaxBytes("--cancel-key", cancelKey, SubmitDescriptor.MAX_KEY_LENGTH);
             }
             return;
+        }
+        if (mode == Mode.EXPLAIN && (seen.contains("--wait") || seen.contains("--wait-timeout")))
+        {
+            throw new UsageException("--explain is a dry run: nothing is sent, so there is nothing to --wait for");
         }
         if (to == null || to.isEmpty())
         {
@@ -190,6 +298,80 @@ final class SendArguments
         if (!vars.isEmpty() && template == null)
         {
             throw new UsageException("--var needs --template");
+        }
+    }
+
+    private static String describeMode(final String modeFlag)
+    {
+        switch (modeFlag)
+        {
+            case "--status":
+                return "queries a message";
+            case "--consent":
+                return "updates a recipient's consent";
+            default:
+                return "cancels a deferred message";
+        }
+    }
+
+    /** {@code ad,night-ad,-opted-out}: names to set, or to clear when prefixed with {@code -}. */
+    private void parseConsent(final String flag, final String value) throws UsageException
+    {
+        for (final String raw : value.split(",", -1))
+        {
+            final String item = raw.trim();
+            final boolean clear = item.startsWith("-");
+            final String name = clear ? item.substring(1) : item;
+            final int index = CONSENT_NAMES.indexOf(name.toLowerCase(Locale.ROOT));
+            if (index < 0)
+            {
+                throw new UsageException(flag + " takes a comma list of ad, night-ad, opted-out, each optionally " +
+                    "prefixed with - to clear it; '" + item + "' in '" + value + "' is none of them");
+            }
+            final int bit = 1 << index;
+            if (((consentSet | consentClear) & bit) != 0)
+            {
+                throw new UsageException(flag + " names " + name + " more than once in '" + value + "'");
+            }
+            if (clear)
+            {
+                consentClear |= bit;
+            }
+            else
+            {
+                consentSet |= bit;
+            }
+        }
+    }
+
+    /**
+     * {@code +SECONDS} from now, an ISO-8601 instant or offset date-time ({@code 2026-11-26T09:00:00Z},
+     * {@code 2026-11-26T09:00+09:00}), or a local date-time read in {@link #LOCAL_ZONE}.
+     */
+    static long parseTime(final String flag, final String value, final Clock clock) throws UsageException
+    {
+        final String v = value.trim();
+        if (v.startsWith("+"))
+        {
+            return clock.millis() + 1000 * parseLong(flag, v.substring(1), 0, 366L * 86_400);
+        }
+        try
+        {
+            final TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(
+                v, ZonedDateTime::from, OffsetDateTime::from, LocalDateTime::from);
+            final long epochMs = t instanceof ZonedDateTime ? ((ZonedDateTime)t).toInstant().toEpochMilli() :
+                t instanceof OffsetDateTime ? ((OffsetDateTime)t).toInstant().toEpochMilli() :
+                ((LocalDateTime)t).atZone(LOCAL_ZONE).toInstant().toEpochMilli();
+            if (epochMs < 0)
+            {
+                throw new UsageException(flag + " must be after 1970, was '" + value + "'");
+            }
+            return epochMs;
+        }
+        catch (final DateTimeException ex)
+        {
+            throw new UsageException(flag + " must be +SECONDS, an ISO-8601 time such as 2026-11-26T09:00:00+09:00 " +
+                "or a local date-time such as 2026-11-26T09:00 (Asia/Seoul), was '" + value + "'");
         }
     }
 
@@ -210,6 +392,7 @@ final class SendArguments
         {
             b.key(key);
         }
+        b.sendAt(sendAtEpochMs);
         try
         {
             return b.build();
@@ -253,7 +436,7 @@ final class SendArguments
         final StringBuilder names = new StringBuilder();
         for (final E e : type.getEnumConstants())
         {
-            names.append(names.length() == 0 ? "" : "|").append(e.name().toLowerCase(java.util.Locale.ROOT));
+            names.append(names.length() == 0 ? "" : "|").append(e.name().toLowerCase(Locale.ROOT));
         }
         throw new UsageException(flag + " must be " + names + ", was '" + value + "'");
     }
@@ -274,6 +457,16 @@ final class SendArguments
             // reported below with the accepted range
         }
         throw new UsageException(flag + " must be a whole number in " + min + ".." + max + ", was '" + value + "'");
+    }
+
+    private static void requireMaxBytes(final String flag, final String value, final int max)
+        throws UsageException
+    {
+        final int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > max)
+        {
+            throw new UsageException(flag + " is " + bytes + " bytes UTF-8, at most " + max + " allowed");
+        }
     }
 
     private static String requireText(final String flag, final String value) throws UsageException

@@ -1,8 +1,10 @@
 package io.dispatch.client.cli;
 
+import io.dispatch.client.CancelResult;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.client.DispatchException;
+import io.dispatch.client.Explanation;
 import io.dispatch.client.StatusResult;
 import io.dispatch.client.Submit;
 import io.dispatch.client.SubmitResult;
@@ -13,9 +15,11 @@ import io.dispatch.protocol.Reason;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,8 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code scripts/send}: submits one message (optionally waiting for its receipts) or queries one, through the
- * reference client. Exit codes: 0 done, 1 refused or failed, 2 bad arguments, 3 {@code --wait} timed out.
+ * {@code scripts/send}: submits one message (optionally waiting for its receipts), explains what the policies
+ * would do with it, queries or cancels one, or updates a recipient's consent, through the reference client.
+ * Exit codes: 0 done, 1 refused, failed or not cancelled, 2 bad arguments, 3 {@code --wait} timed out.
  * <p>
  * Single-threaded command; receipts arrive on the client's I/O thread and are handed over through a queue.
  */
@@ -38,7 +43,9 @@ public final class SendCommand
 
     static final String USAGE = String.join(System.lineSeparator(),
         "usage: scripts/send --to RECIPIENT (--text TEXT | --template ID [--var NAME=VALUE]...) [options]",
-        "       scripts/send --status MESSAGE_ID [connection options]",
+        "       scripts/send --explain --to RECIPIENT (--text TEXT | --template ID ...) [options]",
+        "       scripts/send --status MESSAGE_ID | --cancel MESSAGE_ID | --cancel-key KEY [connection options]",
+        "       scripts/send --consent FLAGS --to RECIPIENT [--channel CHANNEL] [--source TEXT] [connection options]",
         "",
         "message:",
         "  --to RECIPIENT          phone number, push token or chat user key (required)",
@@ -48,11 +55,23 @@ public final class SendCommand
         "  --template ID           template id; fill it with --var NAME=VALUE (repeatable)",
         "  --key KEY               idempotency key: resubmitting with it is answered as a duplicate",
         "  --ttl SECONDS           expire undelivered after this long (default: engine's)",
+        "  --send-at TIME          send later: +SECONDS from now, an ISO-8601 time (2026-11-26T09:00:00+09:00,",
+        "                          2026-11-26T00:00:00Z) or a local date-time read as Asia/Seoul (2026-11-26T09:00)",
         "  --wait                  print the message's receipts until a terminal state",
         "  --wait-timeout SECONDS  bound on --wait (default 30)",
+        "  --explain               dry run: print what the policies would decide (SEND on lane, DEFER until,",
+        "                          SUPPRESS, REFUSE or DUPLICATE of) and exit 0; nothing is journaled or sent",
         "",
-        "query:",
+        "query and cancel:",
         "  --status MESSAGE_ID     print the latest state of a message instead of sending",
+        "  --cancel MESSAGE_ID     cancel a deferred (scheduled or held) message",
+        "  --cancel-key KEY        cancel a deferred message by the idempotency key it was sent with",
+        "",
+        "consent (the recipient directory):",
+        "  --consent FLAGS         comma list of ad, night-ad, opted-out; prefix one with - to clear it",
+        "                          (--consent ad,night-ad or --consent -ad,opted-out); needs --to",
+        "  --channel CHANNEL       the channel the flags apply to (default: every channel)",
+        "  --source TEXT           evidence kept in the journal (default scripts/send)",
         "",
         "connection:",
         "  --host HOST             default 127.0.0.1",
@@ -60,20 +79,32 @@ public final class SendCommand
         "  --tenant TENANT         default demo",
         "  --api-key KEY           default demo-key",
         "",
-        "exit codes: 0 ok (with --wait: DELIVERED), 1 refused, failed or not delivered, 2 bad arguments,",
+        "exit codes: 0 ok (with --wait: DELIVERED; --explain whatever the decision), 1 refused, failed,",
+        "            not delivered or not cancelled (not deferred), 2 bad arguments,",
         "            3 no terminal state within --wait-timeout",
         "");
 
     private static final DateTimeFormatter TIME =
         DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** Policy times (night window ends, send-at) read best in the zone the policies use. */
+    private static final DateTimeFormatter LOCAL_TIME =
+        DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(SendArguments.LOCAL_ZONE);
 
     private final PrintStream out;
     private final PrintStream err;
+    private final Clock clock;
 
     SendCommand(final PrintStream out, final PrintStream err)
     {
+        this(out, err, Clock.systemUTC());
+    }
+
+    /** @param clock the time {@code --send-at +SECONDS} counts from. */
+    SendCommand(final PrintStream out, final PrintStream err, final Clock clock)
+    {
         this.out = out;
         this.err = err;
+        this.clock = clock;
     }
 
     /**
@@ -99,13 +130,13 @@ public final class SendCommand
         final ClientConfig config;
         try
         {
-            a = SendArguments.parse(args);
+            a = SendArguments.parse(clock, args);
             if (a.mode == SendArguments.Mode.HELP)
             {
                 out.print(USAGE);
                 return EXIT_OK;
             }
-            submit = a.mode == SendArguments.Mode.SEND ? a.toSubmit() : null;
+            submit = a.mode == SendArguments.Mode.SEND || a.mode == SendArguments.Mode.EXPLAIN ? a.toSubmit() : null;
             config = a.toClientConfig();
         }
         catch (final UsageException ex)
@@ -117,7 +148,19 @@ public final class SendCommand
 
         try (DispatchClient client = DispatchClient.connect(config))
         {
-            return submit == null ? status(client, a.statusId) : send(client, submit, a);
+            switch (a.mode)
+            {
+                case EXPLAIN:
+                    return explain(client, submit);
+                case STATUS:
+                    return status(client, a.statusId);
+                case CANCEL:
+                    return cancel(client, a);
+                case CONSENT:
+                    return consent(client, a);
+                default:
+                    return send(client, submit, a);
+            }
         }
         catch (final UncheckedIOException ex)
         {
@@ -147,6 +190,82 @@ public final class SendCommand
         return EXIT_OK;
     }
 
+    private int explain(final DispatchClient client, final Submit submit) throws InterruptedException
+    {
+        out.println(describe(await(client.explain(submit))));
+        return EXIT_OK;
+    }
+
+    static String describe(final Explanation e)
+    {
+        if (e.decision() == null)
+        {
+            return "UNKNOWN decision (a newer engine?)";
+        }
+        switch (e.decision())
+        {
+            case SEND:
+                return "SEND on lane " + lane(e) + " " + (e.priority() ? "priority" : "bulk");
+            case DEFER:
+                return "DEFER until " + LOCAL_TIME.format(Instant.ofEpochMilli(e.untilEpochMs())) + " (" + e.reason() + ")";
+            case DUPLICATE:
+                return "DUPLICATE of " + e.duplicateOf();
+            default:
+                return e.decision() + " (" + e.reason() + ")";
+        }
+    }
+
+    private static String lane(final Explanation e)
+    {
+        return e.channel() == null ? "unknown" : e.channel().name().toLowerCase(Locale.ROOT);
+    }
+
+    private int cancel(final DispatchClient client, final SendArguments a) throws InterruptedException
+    {
+        final CancelResult r = await(a.cancelKey != null ? client.cancelByKey(a.cancelKey) : client.cancel(a.cancelId));
+        if (r.cancelled())
+        {
+            out.println("message " + r.messageId() + " cancelled");
+            return EXIT_OK;
+        }
+        if (r.messageId() < 0)
+        {
+            out.println("not cancelled: no message with key " + a.cancelKey);
+        }
+        else
+        {
+            out.println("message " + r.messageId() + " not cancelled: it is not deferred (already handed to a " +
+                "connector, ended or unknown); see scripts/send --status " + r.messageId());
+        }
+        return EXIT_FAILED;
+    }
+
+    private int consent(final DispatchClient client, final SendArguments a) throws InterruptedException
+    {
+        await(client.updateConsent(a.to, a.consentChannel, a.consentSet, a.consentClear, a.source));
+        out.println("consent updated for " + a.to + " on " +
+            (a.consentChannel == null ? "every channel" : a.consentChannel.name().toLowerCase(Locale.ROOT)) +
+            ":" + flags(" set ", a.consentSet) + flags(" cleared ", a.consentClear));
+        return EXIT_OK;
+    }
+
+    private static String flags(final String label, final int bits)
+    {
+        if (bits == 0)
+        {
+            return "";
+        }
+        final StringBuilder sb = new StringBuilder(label);
+        for (int i = 0; i < SendArguments.CONSENT_NAMES.size(); i++)
+        {
+            if ((bits & (1 << i)) != 0)
+            {
+                sb.append(sb.length() == label.length() ? "" : ",").append(SendArguments.CONSENT_NAMES.get(i));
+            }
+        }
+        return sb.toString();
+    }
+
     private int send(final DispatchClient client, final Submit submit, final SendArguments a)
         throws InterruptedException
     {
@@ -160,7 +279,9 @@ public final class SendCommand
         final SubmitResult result = await(client.submit(submit));
         final long id = result.messageId();
         out.println(result.duplicate() ?
-            "message " + id + " duplicate of earlier submit" : "message " + id + " accepted (journaled)");
+            "message " + id + " duplicate of earlier submit" : "message " + id + " accepted (journaled)" +
+            (submit.sendAtEpochMs() > clock.millis() ?
+                ", to be sent at " + LOCAL_TIME.format(Instant.ofEpochMilli(submit.sendAtEpochMs())) : ""));
         if (!a.waitForReceipts)
         {
             return EXIT_OK;

@@ -1,6 +1,8 @@
 package io.dispatch.client.cli;
 
 import io.dispatch.client.ScriptedPeer;
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.MessageType;
@@ -15,6 +17,9 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -26,8 +31,9 @@ class SendCommandTest
     private ScriptedPeer peer;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T03:00:00Z"), ZoneOffset.UTC);
     private final SendCommand command = new SendCommand(
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), clock);
 
     @BeforeEach
     void startPeer() throws InterruptedException
@@ -93,6 +99,87 @@ class SendCommandTest
     }
 
     @Test
+    void shouldExplainEachDecisionAndExitZeroWithoutSubmitting() throws Exception
+    {
+        final long eightAm = Instant.parse("2026-11-25T23:00:00Z").toEpochMilli();
+        assertThat(explain(new ScriptedPeer.ExplainAnswer(Decision.SEND, ChannelType.PUSH, true, Reason.NONE, 0)))
+            .isEqualTo("SEND on lane push priority\n");
+        assertThat(explain(new ScriptedPeer.ExplainAnswer(Decision.SEND, ChannelType.SMS, false, Reason.NONE, 0)))
+            .isEqualTo("SEND on lane sms bulk\n");
+        assertThat(explain(new ScriptedPeer.ExplainAnswer(
+            Decision.DEFER, ChannelType.SMS, false, Reason.NIGHT_WINDOW, eightAm)))
+            .isEqualTo("DEFER until 2026-11-26T08:00:00+09:00 (NIGHT_WINDOW)\n");
+        assertThat(explain(new ScriptedPeer.ExplainAnswer(
+            Decision.SUPPRESS, ChannelType.SMS, false, Reason.NO_CONSENT, 0)))
+            .isEqualTo("SUPPRESS (NO_CONSENT)\n");
+        assertThat(explain(new ScriptedPeer.ExplainAnswer(
+            Decision.REFUSE, ChannelType.SMS, false, Reason.RATE_LIMITED, 0)))
+            .isEqualTo("REFUSE (RATE_LIMITED)\n");
+        assertThat(explain(new ScriptedPeer.ExplainAnswer(Decision.DUPLICATE, ChannelType.SMS, true, Reason.NONE, 77)))
+            .isEqualTo("DUPLICATE of 77\n");
+
+        final ScriptedPeer.Request dryRun = peer.nextRequest(MessageType.SUBMIT, 5000);
+        assertThat(dryRun.dryRun()).isTrue();
+        assertThat(dryRun.text()).isEqualTo("sale");
+        assertThat(dryRun.sendAtEpochMs()).isEqualTo(clock.millis() + 30_000);
+        assertThat(peer.nextMessageId.get()).as("nothing accepted").isEqualTo(1000);
+    }
+
+    @Test
+    void shouldSendTheSendAtTimeAndSayWhenItIsDue() throws Exception
+    {
+        final int exit = command.run("--port", port(), "--to", "x", "--text", "hi", "--send-at", "2026-11-25T12:30");
+
+        assertThat(exit).as(err()).isZero();
+        assertThat(out()).isEqualTo("message 1000 accepted (journaled), to be sent at 2026-11-25T12:30:00+09:00\n");
+        assertThat(peer.nextRequest(MessageType.SUBMIT, 5000).sendAtEpochMs())
+            .isEqualTo(Instant.parse("2026-11-25T03:30:00Z").toEpochMilli());
+    }
+
+    @Test
+    void shouldCancelByIdAndByKey() throws Exception
+    {
+        peer.cancelRule = r -> new ScriptedPeer.CancelAnswer(r.key() == null ? r.statusId() : 1001, true);
+
+        assertThat(command.run("--port", port(), "--cancel", "1000")).as(err()).isZero();
+        assertThat(command.run("--port", port(), "--cancel-key", "reminder-1")).as(err()).isZero();
+
+        assertThat(out()).isEqualTo("message 1000 cancelled\nmessage 1001 cancelled\n");
+        assertThat(peer.nextRequest(MessageType.CANCEL, 5000).statusId()).isEqualTo(1000);
+        assertThat(peer.nextRequest(MessageType.CANCEL, 5000).key()).isEqualTo("reminder-1");
+    }
+
+    @Test
+    void shouldExitOneWhenTheMessageIsNotDeferredOrTheKeyUnknown()
+    {
+        peer.cancelRule = r -> new ScriptedPeer.CancelAnswer(r.key() == null ? r.statusId() : -1, false);
+
+        assertThat(command.run("--port", port(), "--cancel", "1000")).isEqualTo(1);
+        assertThat(command.run("--port", port(), "--cancel-key", "nope")).isEqualTo(1);
+
+        assertThat(out()).isEqualTo(
+            "message 1000 not cancelled: it is not deferred (already handed to a connector, ended or unknown); " +
+            "see scripts/send --status 1000\n" +
+            "not cancelled: no message with key nope\n");
+    }
+
+    @Test
+    void shouldUpdateConsentOnEveryChannelOrOne() throws Exception
+    {
+        assertThat(command.run("--port", port(), "--consent", "ad,night-ad", "--to", "01012345678")).as(err()).isZero();
+        assertThat(command.run("--port", port(), "--consent", "-ad,opted-out", "--to", "01012345678",
+            "--channel", "push", "--source", "080-call")).as(err()).isZero();
+
+        assertThat(out()).isEqualTo(
+            "consent updated for 01012345678 on every channel: set ad,night-ad\n" +
+            "consent updated for 01012345678 on push: set opted-out cleared ad\n");
+        assertThat(peer.consents.poll(5, TimeUnit.SECONDS))
+            .isEqualTo(new ScriptedPeer.Consent(0, 1 | 2, 0, "01012345678", "scripts/send"));
+        assertThat(peer.consents.poll(5, TimeUnit.SECONDS))
+            .isEqualTo(new ScriptedPeer.Consent(ChannelType.PUSH.code(), 4, 1, "01012345678", "080-call"));
+    }
+
+    @Test
     void shouldPrintStatus()
     {
         final int exit = command.run("--port", port(), "--status", "77");
@@ -141,7 +228,19 @@ class SendCommandTest
     void shouldPrintUsageOnHelp()
     {
         assertThat(command.run("--help")).isZero();
-        assertThat(out()).contains("--template ID").contains("--wait-timeout").contains("exit codes");
+        assertThat(out()).contains("--template ID").contains("--wait-timeout").contains("exit codes")
+            .contains("--explain").contains("--send-at TIME").contains("Asia/Seoul").contains("--cancel MESSAGE_ID")
+            .contains("--cancel-key KEY").contains("--consent FLAGS").contains("--source TEXT");
+    }
+
+    private String explain(final ScriptedPeer.ExplainAnswer answer)
+    {
+        peer.explainAnswer = answer;
+        out.reset();
+        final int exit = command.run("--port", port(), "--explain", "--kind", "marketing", "--to", "01012345678",
+            "--text", "sale", "--send-at", "+30");
+        assertThat(exit).as(err()).isZero();
+        return out();
     }
 
     private String port()
