@@ -83,6 +83,8 @@ public final class Configuration
     public static final String TENANT_NIGHT = "night";
     public static final String TENANT_CONSENT_REQUIRED = "consentRequired";
     public static final String TENANT_OPT_OUT_FOOTER = "optOutFooter";
+    /** The demo tenant's footer when none is configured, like its default API key: the tour works as is. */
+    public static final String TENANT_OPT_OUT_FOOTER_DEMO_DEFAULT = "무료수신거부 080-000-0000";
     /** Used when the configuration defines no template, so the embedded default has examples to send. */
     public static final java.util.Map<String, String> DEFAULT_TEMPLATES = java.util.Map.of(
         "order-shipped", "[#{shop}] 주문하신 상품이 발송되었습니다. 송장번호 #{tracking}",

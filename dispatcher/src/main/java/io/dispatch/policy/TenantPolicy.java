@@ -93,7 +93,8 @@ public record TenantPolicy(
             overRate.equals("reject"),
             night.equals("suppress"),
             s.bool(p + Configuration.TENANT_CONSENT_REQUIRED, true),
-            s.string(p + Configuration.TENANT_OPT_OUT_FOOTER, null),
+            s.string(p + Configuration.TENANT_OPT_OUT_FOOTER, Configuration.TENANTS_DEFAULT.equals(tenant) ?
+                Configuration.TENANT_OPT_OUT_FOOTER_DEMO_DEFAULT : null),
             caps);
     }
 
