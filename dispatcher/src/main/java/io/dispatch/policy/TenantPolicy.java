@@ -66,6 +66,13 @@ public record TenantPolicy(
         {
             throw new ConfigurationException(p + Configuration.TENANT_NIGHT, "'" + night + "' is not defer or suppress");
         }
+        final String footer = s.string(p + Configuration.TENANT_OPT_OUT_FOOTER,
+            Configuration.TENANTS_DEFAULT.equals(tenant) ? Configuration.TENANT_OPT_OUT_FOOTER_DEMO_DEFAULT : null);
+        if (footer != null && !AdMarking.isOptOutFooter(footer.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        {
+            throw new ConfigurationException(p + Configuration.TENANT_OPT_OUT_FOOTER,
+                "'" + footer + "' is not a free opt-out notice: it must contain 무료수신거부 or 무료거부 and the number");
+        }
         final CapRules[] caps = noCaps();
         for (final MessageKind k : MessageKind.values())
         {
@@ -93,8 +100,7 @@ public record TenantPolicy(
             overRate.equals("reject"),
             night.equals("suppress"),
             s.bool(p + Configuration.TENANT_CONSENT_REQUIRED, true),
-            s.string(p + Configuration.TENANT_OPT_OUT_FOOTER, Configuration.TENANTS_DEFAULT.equals(tenant) ?
-                Configuration.TENANT_OPT_OUT_FOOTER_DEMO_DEFAULT : null),
+            footer,
             caps);
     }
 

@@ -44,6 +44,7 @@ class DispatcherConfigTest
         assertBad("policy.night.sms", "25:00-08:00", "policy.night.sms");
         assertBad("policy.blackout.chat", "20:50", "policy.blackout.chat");
         assertBad("policy.adMarking.push", "maybe", "policy.adMarking.push");
+        assertBad("tenant.demo.optOutFooter", "call us to stop", "tenant.demo.optOutFooter");
     }
 
     @Test
