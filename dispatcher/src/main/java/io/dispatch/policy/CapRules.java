@@ -94,6 +94,16 @@ public final class CapRules
         return max;
     }
 
+    public long maxWindowMs()
+    {
+        long max = 0;
+        for (final long w : windowsMs)
+        {
+            max = Math.max(max, w);
+        }
+        return max;
+    }
+
     @Override
     public String toString()
     {

@@ -8,7 +8,8 @@ import java.util.Arrays;
  * Exact rolling-window frequency caps. For each cap key (tenant, recipient, class, channel scope) it keeps
  * the times of the last {@code depth} sends, newest first, where {@code depth} is the largest count of any
  * rule: a rule "at most N in W" is exceeded exactly when the N-th newest send is younger than W. Times are
- * seconds since 2020-01-01 in an int, so a key costs one map slot plus {@code 4 × depth} bytes.
+ * seconds since 2020-01-01 in an int, so a key costs one map slot, its 8-byte key for the sweep, plus
+ * {@code 4 × depth} bytes. Entries whose history left the longest window are reclaimed by {@link #sweep}.
  * <p>
  * Rebuilt from the journal on restart (every send is journaled). <b>Note:</b> single writer, the policy
  * stage thread.
@@ -19,14 +20,25 @@ public final class FrequencyCaps
     private static final long MISSING = -1;
 
     private final int depth;
+    private final long retentionMs;
     private final Long2LongHashMap slotByKey = new Long2LongHashMap(1 << 16, 0.65f, MISSING);
     private int[] times;
+    private long[] keyBySlot;
+    private int[] freeSlots = new int[64];
+    private int freeCount;
     private int nextSlot;
+    private int sweepCursor;
 
-    public FrequencyCaps(final int depth)
+    /**
+     * @param depth       the largest count of any rule.
+     * @param retentionMs the longest window of any rule: an entry whose newest send is older is forgotten.
+     */
+    public FrequencyCaps(final int depth, final long retentionMs)
     {
         this.depth = Math.max(1, depth);
+        this.retentionMs = retentionMs;
         this.times = new int[this.depth * 1024];
+        this.keyBySlot = new long[1024];
     }
 
     public static long key(final long recipientKey, final int kind, final int scopeChannel)
@@ -65,11 +77,9 @@ public final class FrequencyCaps
         long slot = slotByKey.get(key);
         if (slot == MISSING)
         {
-            slot = nextSlot++;
-            if ((slot + 1) * depth > times.length)
-            {
-                times = Arrays.copyOf(times, times.length * 2);
-            }
+            slot = freeCount > 0 ? freeSlots[--freeCount] : newSlot();
+            keyBySlot[(int)slot] = key;
+            Arrays.fill(times, (int)slot * depth, (int)slot * depth + depth, 0);
             slotByKey.put(key, slot);
         }
         final int base = (int)slot * depth;
@@ -77,9 +87,56 @@ public final class FrequencyCaps
         times[base] = Math.max(1, seconds(atMs));
     }
 
+    /**
+     * Forgets up to {@code budget} entries whose newest send has left every window, walking the slots
+     * round-robin: called once per decision with a small budget, it keeps memory proportional to the
+     * recipients sent to within the longest window instead of every recipient ever capped.
+     */
+    public void sweep(final long nowMs, final int budget)
+    {
+        if (nextSlot == 0 || retentionMs <= 0)
+        {
+            return;
+        }
+        final int oldest = seconds(nowMs - retentionMs);
+        for (int i = 0; i < budget; i++)
+        {
+            if (sweepCursor >= nextSlot)
+            {
+                sweepCursor = 0;
+            }
+            final int slot = sweepCursor++;
+            final int newest = times[slot * depth];
+            if (newest != 0 && newest <= oldest)
+            {
+                slotByKey.remove(keyBySlot[slot]);
+                times[slot * depth] = 0;
+                if (freeCount == freeSlots.length)
+                {
+                    freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
+                }
+                freeSlots[freeCount++] = slot;
+            }
+        }
+    }
+
     public int size()
     {
         return slotByKey.size();
+    }
+
+    private int newSlot()
+    {
+        final int slot = nextSlot++;
+        if ((slot + 1) * depth > times.length)
+        {
+            times = Arrays.copyOf(times, times.length * 2);
+        }
+        if (slot >= keyBySlot.length)
+        {
+            keyBySlot = Arrays.copyOf(keyBySlot, keyBySlot.length * 2);
+        }
+        return slot;
     }
 
     public int depth()

@@ -52,6 +52,7 @@ public final class PolicyEngine
         this.marketingBuckets = new TokenBucket[tenants.length];
         this.channelBuckets = new TokenBucket[tenants.length * CHANNELS];
         int depth = 1;
+        long retentionMs = 0;
         for (int t = 0; t < tenants.length; t++)
         {
             final TenantPolicy p = tenants[t] == null ? TenantPolicy.DEFAULT : tenants[t];
@@ -67,9 +68,10 @@ public final class PolicyEngine
             for (final CapRules r : p.caps())
             {
                 depth = Math.max(depth, r.maxCount());
+                retentionMs = Math.max(retentionMs, r.maxWindowMs());
             }
         }
-        this.caps = new FrequencyCaps(depth);
+        this.caps = new FrequencyCaps(depth, retentionMs);
     }
 
     private static long marketingRate(final long rate, final int reservedPercent)
@@ -91,6 +93,10 @@ public final class PolicyEngine
         final boolean prepaid, final boolean dryRun, final long nowMs)
     {
         this.prepaid = prepaid;
+        if (!dryRun)
+        {
+            caps.sweep(nowMs, 2);
+        }
         if (sendAtMs > nowMs)
         {
             return result(DEFER, Reason.SCHEDULED, sendAtMs);

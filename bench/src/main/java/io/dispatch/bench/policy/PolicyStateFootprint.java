@@ -72,7 +72,7 @@ public final class PolicyStateFootprint
             final long size;
             if (caps)
             {
-                final FrequencyCaps f = new FrequencyCaps(depth);
+                final FrequencyCaps f = new FrequencyCaps(depth, 7 * 86_400_000L);
                 for (long i = 0; i < n; i++)
                 {
                     f.record(DedupKeys.key(i), T0_MS);
