@@ -1,0 +1,114 @@
+package io.dispatch.connector.push;
+
+import io.dispatch.connector.Connector;
+import io.dispatch.connector.ConnectorContext;
+import io.dispatch.connector.DeliveryCallback;
+import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.protocol.Reason;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Routes each send to the APNs or the FCM connector by the recipient's prefix; the chosen connector
+ * makes the callback. A recipient with neither prefix is INVALID_RECIPIENT; one for a provider that is
+ * not configured is NO_CONNECTOR. Thread-safety as the connectors it holds.
+ */
+final class PushConnector implements Connector
+{
+    private static final byte[] APNS = PushRecipient.APNS_PREFIX.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] FCM = PushRecipient.FCM_PREFIX.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final Connector apns;
+    private final Connector fcm;
+
+    PushConnector(final Connector apns, final Connector fcm)
+    {
+        this.apns = apns;
+        this.fcm = fcm;
+    }
+
+    @Override
+    public String version()
+    {
+        return "push-1 [apns: " + (apns == null ? "off" : apns.version()) + "] [fcm: " + (fcm == null ? "off" : fcm.version()) + "]";
+    }
+
+    @Override
+    public void start(final ConnectorContext context) throws Exception
+    {
+        if (apns != null)
+        {
+            apns.start(context);
+        }
+        if (fcm != null)
+        {
+            try
+            {
+                fcm.start(context);
+            }
+            catch (final Exception ex)
+            {
+                if (apns != null)
+                {
+                    apns.stop();
+                }
+                throw ex;
+            }
+        }
+    }
+
+    @Override
+    public void send(final DeliveryRequest request, final DeliveryCallback callback)
+    {
+        // prefix test on the raw bytes: no string per message just to route
+        final Connector target = startsWith(request, APNS) ? apns : startsWith(request, FCM) ? fcm : null;
+        if (target != null)
+        {
+            target.send(request, callback);
+        }
+        else if (startsWith(request, APNS) || startsWith(request, FCM))
+        {
+            callback.onRejected(request, Reason.NO_CONNECTOR);
+        }
+        else
+        {
+            callback.onRejected(request, Reason.INVALID_RECIPIENT);
+        }
+    }
+
+    private static boolean startsWith(final DeliveryRequest request, final byte[] prefix)
+    {
+        final ByteBuf b = request.submit().buffer();
+        final int offset = request.submit().recipientOffset();
+        if (request.submit().recipientLength() < prefix.length)
+        {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++)
+        {
+            if (b.getByte(offset + i) != prefix[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void stop()
+    {
+        try
+        {
+            if (apns != null)
+            {
+                apns.stop();
+            }
+        }
+        finally
+        {
+            if (fcm != null)
+            {
+                fcm.stop();
+            }
+        }
+    }
+}
