@@ -108,12 +108,19 @@ final class ApnsConnector implements Connector
 
     private static Verdict verdict(final PushNotificationResponse<SimpleApnsPushNotification> response, final Throwable error)
     {
-        if (error != null)
+        try
         {
-            return ApnsResults.failure(error);
+            if (error != null)
+            {
+                return ApnsResults.failure(error);
+            }
+            return response.isAccepted() ? Verdict.ACCEPT :
+                ApnsResults.map(response.getStatusCode(), response.getRejectionReason().orElse(null));
         }
-        return response.isAccepted() ? Verdict.ACCEPT :
-            ApnsResults.map(response.getStatusCode(), response.getRejectionReason().orElse(null));
+        catch (final RuntimeException ex)
+        {
+            return Verdict.fail(Reason.PROVIDER_ERROR, 0); // never lose the callback to a mapping bug
+        }
     }
 
     /** @throws Rejection when the message can never be sent as it is. */

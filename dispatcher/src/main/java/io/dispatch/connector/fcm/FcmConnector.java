@@ -30,18 +30,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Sends to FCM HTTP v1 over HTTP/2 with the JDK's {@link HttpClient}: one multiplexed TLS connection,
- * ALPN, asynchronous sends, no dependency beyond the JDK. {@link #send} builds the JSON body on the lane
- * thread and hands the request over; answers arrive on the client's executor and become exactly one
- * callback. A 401 for our access token refreshes it and resends once. A semaphore caps requests in flight
- * (keep it at or below the server's concurrent-stream limit, 100 at Google). Thread-safe after start.
+ * Sends to FCM HTTP v1 over HTTP/2 with the JDK's {@link HttpClient}: multiplexed TLS connections, ALPN,
+ * asynchronous sends, no dependency beyond the JDK. {@link #send} builds the JSON body on the lane thread
+ * and hands the request over; answers arrive on the client's executor and become exactly one callback.
+ * A 401 for our access token refreshes it and resends once.
+ * <p>
+ * A JDK client keeps one HTTP/2 connection per host and fails (rather than queues) requests beyond the
+ * server's concurrent-stream limit (JDK-8225647; Google allows 100). So each of {@code connections}
+ * clients has its own semaphore of {@code maxInFlight} permits, and sends go round-robin to a client
+ * with a free permit. Thread-safe after start; {@link #send} on the lane thread only.
  */
 final class FcmConnector implements Connector
 {
+    /** One HTTP/2 connection (a client of its own) and its in-flight permits. */
+    private record Channel(HttpClient http, Semaphore inFlight)
+    {
+    }
+
     private final FcmSettings settings;
-    private final Semaphore inFlight;
+    private Channel[] channels;
+    private int next;
     private ExecutorService executor;
-    private HttpClient http;
     private AccessTokens tokens;
     private ReceiptSink receipts;
     private EpochClock clock;
@@ -49,7 +58,6 @@ final class FcmConnector implements Connector
     FcmConnector(final FcmSettings settings)
     {
         this.settings = settings;
-        this.inFlight = new Semaphore(settings.maxInFlight());
     }
 
     @Override
@@ -78,8 +86,12 @@ final class FcmConnector implements Connector
         {
             builder.sslContext(trusting(settings.trustedCaFile()));
         }
-        http = builder.build();
-        tokens = new AccessTokens(settings.account(), settings.tokenUri(), http, clock,
+        channels = new Channel[settings.connections()];
+        for (int i = 0; i < channels.length; i++)
+        {
+            channels[i] = new Channel(builder.build(), new Semaphore(settings.maxInFlight()));
+        }
+        tokens = new AccessTokens(settings.account(), settings.tokenUri(), channels[0].http(), clock,
             settings.tokenRefreshMarginMs(), settings.requestTimeoutMs());
         tokens.token(); // warm up: the first sends need not wait for the grant
     }
@@ -109,34 +121,70 @@ final class FcmConnector implements Connector
             callback.onRejected(request, Reason.CONTENT_REJECTED);
             return;
         }
-        if (!inFlight.tryAcquire())
+        final Channel channel = freeChannel();
+        if (channel == null)
         {
+            // every connection is at its stream limit: slow the lane instead of failing in the JDK client
             callback.onFailed(request, Reason.PROVIDER_THROTTLED, 0);
             return;
         }
-        attempt(request, callback, body, true);
+        attempt(channel, request, callback, body, true);
     }
 
-    private void attempt(final DeliveryRequest request, final DeliveryCallback callback, final String body, final boolean mayRefresh)
+    private Channel freeChannel()
+    {
+        for (int i = 0; i < channels.length; i++)
+        {
+            final Channel c = channels[next];
+            next = next + 1 == channels.length ? 0 : next + 1;
+            if (c.inFlight().tryAcquire())
+            {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private void attempt(
+        final Channel channel, final DeliveryRequest request, final DeliveryCallback callback, final String body, final boolean mayRefresh)
     {
         final AccessTokens.Token[] used = new AccessTokens.Token[1];
         tokens.token()
             .thenCompose(token ->
             {
                 used[0] = token;
-                return http.sendAsync(post(body, token), HttpResponse.BodyHandlers.ofString());
+                return channel.http().sendAsync(post(body, token), HttpResponse.BodyHandlers.ofString());
             })
-            .whenComplete((response, error) ->
+            .whenComplete((response, error) -> onAnswer(channel, request, callback, body, mayRefresh, used[0], response, error));
+    }
+
+    private void onAnswer(
+        final Channel channel,
+        final DeliveryRequest request,
+        final DeliveryCallback callback,
+        final String body,
+        final boolean mayRefresh,
+        final AccessTokens.Token used,
+        final HttpResponse<String> response,
+        final Throwable error)
+    {
+        if (error == null && mayRefresh && FcmResults.accessTokenRefused(response.statusCode(), response.body()))
+        {
+            try
             {
-                if (error == null && mayRefresh && FcmResults.accessTokenRefused(response.statusCode(), response.body()))
-                {
-                    tokens.invalidate(used[0]);
-                    attempt(request, callback, body, false);
-                    return;
-                }
-                inFlight.release();
-                verdict(response, error).apply(request, callback, receipts);
-            });
+                tokens.invalidate(used);
+                attempt(channel, request, callback, body, false);
+                return;
+            }
+            catch (final RuntimeException ex)
+            {
+                channel.inFlight().release();
+                callback.onFailed(request, Reason.PROVIDER_ERROR, 0); // never lose the callback
+                return;
+            }
+        }
+        channel.inFlight().release();
+        verdict(response, error).apply(request, callback, receipts);
     }
 
     private Verdict verdict(final HttpResponse<String> response, final Throwable error)
@@ -199,6 +247,6 @@ final class FcmConnector implements Connector
             executor.shutdownNow();
         }
         // JDK 17's HttpClient has no close(); its selector thread ends once the client is unreachable
-        http = null;
+        channels = null;
     }
 }

@@ -19,13 +19,14 @@ record FcmSettings(
     URI tokenUri,
     Path trustedCaFile,
     int maxInFlight,
+    int connections,
     int threads,
     long connectTimeoutMs,
     long requestTimeoutMs,
     long tokenRefreshMarginMs)
 {
     static final Set<String> KEYS = Set.of(
-        "serviceAccountFile", "projectId", "endpoint", "tokenUri", "trustedCaFile", "maxInFlight", "threads",
+        "serviceAccountFile", "projectId", "endpoint", "tokenUri", "trustedCaFile", "maxInFlight", "connections", "threads",
         "connectTimeoutMs", "requestTimeoutMs", "tokenRefreshMarginMs");
     static final String DEFAULT_ENDPOINT = "https://fcm.googleapis.com";
     static final String DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token";
@@ -49,6 +50,7 @@ record FcmSettings(
             https(s, "tokenUri", tokenDefault),
             s.file("trustedCaFile", false),
             (int)s.number("maxInFlight", 100, 1, 100_000),
+            (int)s.number("connections", 1, 1, 64),
             (int)s.number("threads", 2, 1, 64),
             s.number("connectTimeoutMs", 10_000, 100, 600_000),
             s.number("requestTimeoutMs", 30_000, 100, 600_000),
@@ -77,6 +79,6 @@ record FcmSettings(
     public String toString()
     {
         return "project=" + projectId + " send=" + sendUri + " token=" + tokenUri + " account=" + account.clientEmail() +
-            " maxInFlight=" + maxInFlight;
+            " maxInFlight=" + maxInFlight + "x" + connections;
     }
 }

@@ -216,6 +216,32 @@ class FcmConnectorTest
     }
 
     @Test
+    void shouldCapRequestsInFlightPerConnection() throws Exception
+    {
+        final Map<String, String> settings = new HashMap<>(peer.connectorSettings());
+        settings.put("maxInFlight", "1");
+        settings.put("connections", "2");
+        final Connector capped = new FcmConnectorFactory().create(settings);
+        capped.start(callback);
+        try
+        {
+            final long[] sent = {ids.incrementAndGet(), ids.incrementAndGet(), ids.incrementAndGet()};
+            // the first two wait for the new connector's token grant, so both are still in flight
+            for (final long id : sent)
+            {
+                capped.send(Requests.push(id, MessageKind.INFORMATIONAL, "fcm:" + token("cap-" + id), "hi"), callback);
+            }
+            assertThat(callback.await(sent[2], ANSWER_MS)).isEqualTo(failed(Reason.PROVIDER_THROTTLED, 0));
+            assertThat(callback.await(sent[0], ANSWER_MS)).isEqualTo(ACCEPTED);
+            assertThat(callback.await(sent[1], ANSWER_MS)).isEqualTo(ACCEPTED);
+        }
+        finally
+        {
+            capped.stop();
+        }
+    }
+
+    @Test
     void shouldFailWithAuthReasonWhenTheTokenEndpointRefusesTheKey() throws Exception
     {
         final String original = Files.readString(Path.of(peer.connectorSettings().get("serviceAccountFile")));
