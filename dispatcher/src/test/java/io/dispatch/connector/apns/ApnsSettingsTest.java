@@ -72,4 +72,12 @@ class ApnsSettingsTest
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining(message);
     }
+
+    @Test
+    void shouldDocumentEverySetting() throws Exception
+    {
+        final Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath();
+        final String doc = Files.readString(root.resolve("docs/connectors/apns.md"));
+        assertThat(ApnsSettings.KEYS).allSatisfy(key -> assertThat(doc).contains("| `" + key + "` |"));
+    }
 }

@@ -70,4 +70,12 @@ class FcmSettingsTest
             .hasMessageContaining(message)
             .hasMessageNotContaining("PRIVATE KEY");
     }
+
+    @Test
+    void shouldDocumentEverySetting() throws Exception
+    {
+        final Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath();
+        final String doc = Files.readString(root.resolve("docs/connectors/fcm.md"));
+        assertThat(FcmSettings.KEYS).allSatisfy(key -> assertThat(doc).contains("| `" + key + "` |"));
+    }
 }
