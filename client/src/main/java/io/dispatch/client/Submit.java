@@ -174,7 +174,7 @@ public final class Submit
             return this;
         }
 
-        /** Sets the recipient (required, 1..128 bytes UTF-8). */
+        /** Sets the recipient (required, 1..255 bytes UTF-8). */
         public Builder to(final String recipient)
         {
             this.to = recipient;

@@ -10,7 +10,7 @@ package io.dispatch.protocol;
  *   4: u32  ttlSeconds      0 = engine default
  *   8: u64  sendAtEpochMs   0 = now
  *  16: str8  idempotencyKey (0..128 bytes UTF-8; empty = no dedup)
- *      str8  recipient      (1..128 bytes)
+ *      str8  recipient      (1..255 bytes: an FCM registration token is ~160 characters)
  *      str8  templateId     (0..64 bytes)
  *      str16 text           (0..4000 bytes); exactly one of templateId and text is non-empty
  *      u8    varCount       (0..40), then varCount x (str8 name 1..64, str16 value 0..1000)
@@ -30,7 +30,7 @@ public final class SubmitDescriptor
     public static final int KNOWN_FLAGS = FLAG_DRY_RUN;
 
     public static final int MAX_KEY_LENGTH = 128;
-    public static final int MAX_RECIPIENT_LENGTH = 128;
+    public static final int MAX_RECIPIENT_LENGTH = 255;
     public static final int MAX_TEMPLATE_ID_LENGTH = 64;
     public static final int MAX_TEXT_LENGTH = 4000;
     public static final int MAX_VARS = 40;

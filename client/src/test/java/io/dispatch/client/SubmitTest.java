@@ -23,8 +23,8 @@ class SubmitTest
     void shouldNameTheInvalidField()
     {
         assertThatThrownBy(() -> Submit.builder().text("t").build()).hasMessageStartingWith("to ");
-        assertThatThrownBy(() -> Submit.builder().to("x".repeat(129)).text("t").build())
-            .hasMessageStartingWith("to ").hasMessageContaining("128");
+        assertThatThrownBy(() -> Submit.builder().to("x".repeat(256)).text("t").build())
+            .hasMessageStartingWith("to ").hasMessageContaining("255");
         assertThatThrownBy(() -> Submit.builder().to("x").build()).hasMessageStartingWith("text/template");
         assertThatThrownBy(() -> Submit.builder().to("x").text("t").template("t").build())
             .hasMessageStartingWith("text/template");

@@ -39,8 +39,9 @@ class PushEngineIT
 {
     static final String IOS = "0a".repeat(32);
     static final String IOS_GONE = "0b".repeat(32);
-    static final String ANDROID = "android-one:APA91b" + "z".repeat(40);
-    static final String ANDROID_GONE = "android-two:APA91b" + "z".repeat(40);
+    /** Real registration tokens are about 160 characters: a 22-character instance id, ':', "APA91b" and 134 more. */
+    static final String ANDROID = "dPhx8Ka9QkKbBvZ3hS2c1a:APA91b" + "Hq7mZ-x_4".repeat(15);
+    static final String ANDROID_GONE = "eQiy9Lb0RlLcCwA4iT3d2b:APA91b" + "Jr8nA-y_5".repeat(15);
 
     @TempDir
     Path dir;
@@ -63,7 +64,7 @@ class PushEngineIT
                 for (final String to : new String[] {"apns:" + IOS, "fcm:" + ANDROID, "apns:" + IOS_GONE, "fcm:" + ANDROID_GONE})
                 {
                     final Submit submit = Submit.builder().kind(MessageKind.INFORMATIONAL).channel(ChannelType.PUSH).to(to)
-                        .text("배송이 시작되었습니다").var("push.title", "Shop").key("it-" + to).build();
+                        .text("배송이 시작되었습니다").var("push.title", "Shop").key("it-" + Integer.toHexString(to.hashCode())).build();
                     ids.put(to, client.submit(submit).get(10, TimeUnit.SECONDS).messageId());
                 }
 

@@ -37,6 +37,10 @@ public final class Requests
         b.getBytes(0, body);
         final DeliveryRequest request = new DeliveryRequest((int)(messageId & 0xFFFF));
         request.fill(messageId, 1, "demo", kind, ChannelType.PUSH, System.currentTimeMillis(), deadlineMs, body, n);
+        if (!request.recipient().equals(recipient))
+        {
+            throw new IllegalArgumentException("not a valid SUBMIT (recipient too long?): " + recipient);
+        }
         return request;
     }
 }

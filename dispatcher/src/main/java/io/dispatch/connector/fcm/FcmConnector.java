@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,9 +43,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FcmConnector implements Connector
 {
-    /** One HTTP/2 connection (a client of its own) and its in-flight permits. */
-    private record Channel(HttpClient http, Semaphore inFlight)
+    /**
+     * One HTTP/2 connection (a client of its own) and its in-flight permits. Until the first answer
+     * arrives it allows one request: a JDK client opens a TLS connection per request while it has no
+     * HTTP/2 connection to the host yet, and learns the server's stream limit only from that answer.
+     */
+    private record Channel(HttpClient http, Semaphore inFlight, AtomicBoolean opened, int maxInFlight)
     {
+        void onAnswer()
+        {
+            if (!opened.get() && opened.compareAndSet(false, true))
+            {
+                inFlight.release(maxInFlight - 1);
+            }
+        }
     }
 
     private final FcmSettings settings;
@@ -89,7 +101,7 @@ final class FcmConnector implements Connector
         channels = new Channel[settings.connections()];
         for (int i = 0; i < channels.length; i++)
         {
-            channels[i] = new Channel(builder.build(), new Semaphore(settings.maxInFlight()));
+            channels[i] = new Channel(builder.build(), new Semaphore(1), new AtomicBoolean(), settings.maxInFlight());
         }
         tokens = new AccessTokens(settings.account(), settings.tokenUri(), channels[0].http(), clock,
             settings.tokenRefreshMarginMs(), settings.requestTimeoutMs());
@@ -168,6 +180,10 @@ final class FcmConnector implements Connector
         final HttpResponse<String> response,
         final Throwable error)
     {
+        if (error == null)
+        {
+            channel.onAnswer();
+        }
         if (error == null && mayRefresh && FcmResults.accessTokenRefused(response.statusCode(), response.body()))
         {
             try

@@ -12,6 +12,7 @@ import io.dispatch.testing.TestTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http2.Http2Headers;
 
 import java.lang.reflect.Field;
@@ -56,6 +57,9 @@ public final class ApnsTestPeer implements AutoCloseable
     private final Path keyFile;
     private final MockApnsServer server;
     private final Channel serverChannel;
+    private final EventLoopGroup group;
+    private volatile boolean recording = true;
+    private volatile boolean validating = true;
 
     /**
      * @param validTokens   device tokens registered for {@link #TOPIC}.
@@ -83,7 +87,9 @@ public final class ApnsTestPeer implements AutoCloseable
         topicsByKey.put(verificationKey, new HashSet<>(Set.of(TOPIC)));
         final PushNotificationHandlerFactory validating = new ValidatingPushNotificationHandlerFactory(
             tokensByTopic, this.unregistered, Map.of(KEY_ID, verificationKey), topicsByKey);
+        group = newGroup();
         server = new MockApnsServerBuilder()
+            .setEventLoopGroup(group)
             .setServerCredentials(new java.security.cert.X509Certificate[] {tls.server, tls.ca}, tls.serverKey, null)
             .setHandlerFactory(session -> scriptedHandler(validating.buildHandler(session)))
             .build();
@@ -95,7 +101,10 @@ public final class ApnsTestPeer implements AutoCloseable
     {
         return (headers, payload) ->
         {
-            validating.handlePushNotification(headers, payload);
+            if (this.validating)
+            {
+                validating.handlePushNotification(headers, payload);
+            }
             final String token = token(headers);
             final RejectionReason reason = scripted.get(token);
             if (reason != null)
@@ -108,6 +117,10 @@ public final class ApnsTestPeer implements AutoCloseable
 
     private void record(final String token, final Http2Headers headers, final ByteBuf payload)
     {
+        if (!recording)
+        {
+            return;
+        }
         final Map<String, String> copy = new HashMap<>();
         headers.forEach(e -> copy.put(e.getKey().toString(), e.getValue().toString()));
         final String apnsId = copy.getOrDefault("apns-id", "none");
@@ -118,6 +131,28 @@ public final class ApnsTestPeer implements AutoCloseable
     {
         final String path = String.valueOf(headers.path());
         return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /** A named thread ("apns-peer") so benchmarks can tell the peer's CPU from the connector's. */
+    @SuppressWarnings("deprecation") // Pushy 0.15 knows NioEventLoopGroup, not 4.2's IoHandler groups
+    private static EventLoopGroup newGroup()
+    {
+        return new io.netty.channel.nio.NioEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("apns-peer", true));
+    }
+
+    /**
+     * Benchmarks: skip Pushy's validation (an ECDSA verification of the provider token per notification,
+     * about 2 ms of CPU on the 2-core build machine) so the peer measures transport, not crypto.
+     */
+    public void validating(final boolean on)
+    {
+        validating = on;
+    }
+
+    /** Stop keeping what arrives (benchmarks: millions of notifications). */
+    public void recording(final boolean on)
+    {
+        recording = on;
     }
 
     /**
@@ -169,5 +204,6 @@ public final class ApnsTestPeer implements AutoCloseable
     {
         serverChannel.close().sync();
         server.shutdown().get(10, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
 }
