@@ -12,8 +12,12 @@ import java.util.Map;
  */
 final class Json
 {
+    /** Deeper documents are refused: a hostile or broken answer must not overflow the stack. */
+    private static final int MAX_DEPTH = 32;
+
     private final String text;
     private int p;
+    private int depth;
 
     private Json(final String text)
     {
@@ -108,10 +112,11 @@ final class Json
     private Map<String, Object> object()
     {
         final Map<String, Object> map = new LinkedHashMap<>();
-        p++;
+        enter();
         skipSpace();
         if (peek('}'))
         {
+            depth--;
             return map;
         }
         while (true)
@@ -129,6 +134,7 @@ final class Json
             skipSpace();
             if (peek('}'))
             {
+                depth--;
                 return map;
             }
             expect(',');
@@ -138,10 +144,11 @@ final class Json
     private List<Object> array()
     {
         final List<Object> list = new ArrayList<>();
-        p++;
+        enter();
         skipSpace();
         if (peek(']'))
         {
+            depth--;
             return list;
         }
         while (true)
@@ -151,9 +158,19 @@ final class Json
             skipSpace();
             if (peek(']'))
             {
+                depth--;
                 return list;
             }
             expect(',');
+        }
+    }
+
+    private void enter()
+    {
+        p++;
+        if (++depth > MAX_DEPTH)
+        {
+            throw error("nested deeper than " + MAX_DEPTH);
         }
     }
 
