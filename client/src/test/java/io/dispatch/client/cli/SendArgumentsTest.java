@@ -189,7 +189,7 @@ class SendArgumentsTest
     @Test
     void shouldReportBuilderLimitsWithTheFlagName() throws Exception
     {
-        final SendArguments a = SendArguments.parse("--to", "x".repeat(200), "--text", "a");
+        final SendArguments a = SendArguments.parse("--to", "x".repeat(256), "--text", "a");
 
         assertThatThrownBy(a::toSubmit).isInstanceOf(UsageException.class).hasMessageStartingWith("--to ");
     }
