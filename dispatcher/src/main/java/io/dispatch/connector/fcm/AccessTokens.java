@@ -26,6 +26,8 @@ final class AccessTokens
     static final String SCOPE = "https://www.googleapis.com/auth/firebase.messaging";
     static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
     private static final long ASSERTION_LIFETIME_S = 3600;
+    /** After a failed grant, sends fail with its error for this long instead of asking again per send. */
+    static final long GRANT_RETRY_MS = 1_000;
 
     /** A granted token, when to start replacing it, and when it stops working. */
     record Token(String value, long refreshAtMs, long expiresAtMs)
@@ -58,6 +60,8 @@ final class AccessTokens
     private final long requestTimeoutMs;
     private Token current;
     private CompletableFuture<Token> pending;
+    private Throwable lastFailure;
+    private long failedUntilMs;
     private volatile long grants;
 
     AccessTokens(
@@ -87,6 +91,10 @@ final class AccessTokens
                 refresh(); // early: keep using the current token meanwhile
             }
             return CompletableFuture.completedFuture(current);
+        }
+        if (pending == null && now < failedUntilMs)
+        {
+            return CompletableFuture.failedFuture(lastFailure);
         }
         return refresh();
     }
@@ -123,16 +131,22 @@ final class AccessTokens
             return CompletableFuture.failedFuture(new TokenException(Reason.PROVIDER_AUTH_FAILED, "cannot sign the token grant"));
         }
         pending = grant;
-        grant.whenComplete((token, error) -> onGrant(token));
+        grant.whenComplete(this::onGrant);
         return grant;
     }
 
-    private synchronized void onGrant(final Token token)
+    private synchronized void onGrant(final Token token, final Throwable error)
     {
         pending = null;
         if (token != null)
         {
             current = token;
+        }
+        else
+        {
+            // a down or refusing token endpoint is asked at most once per GRANT_RETRY_MS, not once per send
+            lastFailure = error;
+            failedUntilMs = clock.time() + GRANT_RETRY_MS;
         }
     }
 

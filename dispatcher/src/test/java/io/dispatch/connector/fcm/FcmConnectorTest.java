@@ -253,6 +253,7 @@ class FcmConnectorTest
             original.substring(0, start - 1) + otherKey + original.substring(end + 1));
         final Map<String, String> settings = new HashMap<>(peer.connectorSettings());
         settings.put("serviceAccountFile", file.toString());
+        final int grantRequests = peer.grantRequests.get();
         final Connector wrongKey = new FcmConnectorFactory().create(settings);
         wrongKey.start(callback);
         try
@@ -260,6 +261,15 @@ class FcmConnectorTest
             final long id = ids.incrementAndGet();
             wrongKey.send(Requests.push(id, MessageKind.INFORMATIONAL, "fcm:" + token("good"), "hi"), callback);
             assertThat(callback.await(id, ANSWER_MS)).isEqualTo(failed(Reason.PROVIDER_AUTH_FAILED, 0));
+            for (int i = 0; i < 5; i++)
+            {
+                final long again = ids.incrementAndGet();
+                wrongKey.send(Requests.push(again, MessageKind.INFORMATIONAL, "fcm:" + token("good"), "hi"), callback);
+                assertThat(callback.await(again, ANSWER_MS)).isEqualTo(failed(Reason.PROVIDER_AUTH_FAILED, 0));
+            }
+            // at most one more grant per second (a slow machine may cross one boundary), not one per send
+            assertThat(peer.grantRequests.get()).as("a refused grant is not asked again for every send")
+                .isBetween(grantRequests + 1, grantRequests + 2);
         }
         finally
         {

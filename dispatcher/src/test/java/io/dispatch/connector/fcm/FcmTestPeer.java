@@ -71,7 +71,10 @@ public final class FcmTestPeer implements AutoCloseable
 
     public final Map<String, Map<String, Object>> receivedByToken = new ConcurrentHashMap<>();
     public final Map<String, Answer> scripted = new ConcurrentHashMap<>();
+    /** Tokens granted. */
     public final AtomicInteger grants = new AtomicInteger();
+    /** Grant requests, refused ones included. */
+    public final AtomicInteger grantRequests = new AtomicInteger();
     public final AtomicInteger unauthorized = new AtomicInteger();
     private final Set<String> validAccessTokens = ConcurrentHashMap.newKeySet();
     private volatile boolean refuseAllAccessTokens;
@@ -196,6 +199,7 @@ public final class FcmTestPeer implements AutoCloseable
 
     private Response grant(final String form)
     {
+        grantRequests.incrementAndGet();
         final Map<String, String> fields = new HashMap<>();
         for (final String pair : form.split("&"))
         {
