@@ -8,6 +8,8 @@ import io.dispatch.config.TenantConfig;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorFactory;
 import io.dispatch.connector.runtime.ConnectorLane;
+import io.dispatch.connector.runtime.LaneAdmin;
+import io.dispatch.connector.runtime.LaneMetrics;
 import io.dispatch.connector.runtime.StatePublisher;
 import io.dispatch.ingest.IngestContext;
 import io.dispatch.ingest.IngestServer;
@@ -44,13 +46,16 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
@@ -165,7 +170,15 @@ public final class Dispatcher implements AutoCloseable
             final LaneAdmission admission = new LaneAdmission(lane.capacity());
             admissionByChannel[lane.channel().code()] = admission;
             laneByChannel[lane.channel().code()] = new ConnectorLane(lane, connector, admission, journal, templates,
-                new StatePublisher(ringBuffer), clock, errors, counters);
+                new StatePublisher(ringBuffer), clock, SystemNanoClock.INSTANCE, ringBuffer::getMinimumGatingSequence,
+                errors, counters);
+        }
+        for (final LaneConfig lane : config.lanes().values())
+        {
+            if (lane.fallback().enabled())
+            {
+                laneByChannel[lane.channel().code()].fallbackTo(laneByChannel[lane.fallback().target().code()]);
+            }
         }
 
         new Recovery(dedup, status, tenants, clock.time(), config.dedupHorizonMs(), contentWindowMs,
@@ -232,8 +245,10 @@ public final class Dispatcher implements AutoCloseable
         ingest = new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads());
         if (config.adminPort() >= 0)
         {
+            final LaneAdmin laneAdmin = new LaneAdmin(lanes());
             admin = new AdminServer(config.ingestHost(), config.adminPort(), this::healthJson, this::metricsText,
-                Map.of("/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates)));
+                Map.of("/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates),
+                    "/lanes", laneAdmin, "/deadletters", laneAdmin));
         }
         LOG.info("event=started ingest={}:{} admin_port={}", config.ingestHost(), ingest.port(),
             admin == null ? "off" : admin.port());
@@ -279,10 +294,25 @@ public final class Dispatcher implements AutoCloseable
         return laneByChannel[channel.code()];
     }
 
+    private List<ConnectorLane> lanes()
+    {
+        final List<ConnectorLane> out = new ArrayList<>();
+        for (final ConnectorLane lane : laneByChannel)
+        {
+            if (lane != null)
+            {
+                out.add(lane);
+            }
+        }
+        return out;
+    }
+
+    /** UP, or DEGRADED while a lane's circuit breaker is not closed (its messages wait). */
     String healthJson()
     {
         final StringBuilder sb = new StringBuilder(256);
-        sb.append("{\"status\":\"UP\",\"sessions\":").append(sessions.size())
+        final boolean degraded = lanes().stream().anyMatch(l -> !"CLOSED".equals(l.breakerState()));
+        sb.append("{\"status\":\"").append(degraded ? "DEGRADED" : "UP").append("\",\"sessions\":").append(sessions.size())
             .append(",\"ring_remaining\":").append(ringBuffer.remainingCapacity())
             .append(",\"ring_size\":").append(ringBuffer.getBufferSize())
             .append(",\"lanes\":{");
@@ -296,6 +326,9 @@ public final class Dispatcher implements AutoCloseable
             sb.append(first ? "" : ",").append('"').append(lane.name()).append("\":{\"priority_queue\":")
                 .append(lane.priorityDepth()).append(",\"bulk_queue\":").append(lane.bulkDepth())
                 .append(",\"in_flight\":").append(lane.inFlight())
+                .append(",\"breaker\":\"").append(lane.breakerState()).append('"')
+                .append(",\"rate_per_second\":").append(lane.metrics().get(LaneMetrics.RATE_MILLI_PER_SECOND) / 1000.0)
+                .append(",\"speed_factor\":").append(lane.metrics().get(LaneMetrics.FACTOR_PERMILLE) / 1000.0)
                 .append(",\"admitted\":").append(lane.admission().inSystem())
                 .append(",\"capacity\":").append(lane.admission().capacity()).append('}');
             first = false;
@@ -329,6 +362,7 @@ public final class Dispatcher implements AutoCloseable
                     .append(lane.inFlight()).append('\n');
             }
         }
+        LaneMetrics.appendPrometheus(sb, lanes().stream().map(ConnectorLane::metrics).toList());
         return sb.toString();
     }
 

@@ -29,6 +29,8 @@ public enum Reason
     TTL_EXPIRED(21),
     RECEIPT_TIMEOUT(22),
     NO_CONNECTOR(23),
+    /** The channel did not get the message provider-accepted within the lane's fallback deadline: moved to the next channel. */
+    FALLBACK_DEADLINE(24),
     UNDELIVERABLE(30),
     PROVIDER_ERROR(31),
     /** The provider refused our credentials (bind refused, 401/403). */

@@ -110,6 +110,47 @@ public final class Configuration
     public static final String LANE_IDLE = "idleStrategy";
     public static final String LANE_IDLE_DEFAULT = "backoff";
 
+    // Runtime around every connector (docs/connectors.md "Runtime"): rate, priority share, throttling,
+    // circuit breaker, fallback and dead letters.
+    public static final String LANE_RATE_PER_SECOND = "ratePerSecond";
+    /** 0 = no rate limit (only the window bounds the lane). */
+    public static final long LANE_RATE_PER_SECOND_DEFAULT = 0;
+    public static final String LANE_RATE_BURST = "rateBurst";
+    /** 0 = a tenth of a second's worth of the rate, at least 1. */
+    public static final long LANE_RATE_BURST_DEFAULT = 0;
+    public static final String LANE_RESERVED_PERCENT = "reservedPercent";
+    public static final int LANE_RESERVED_PERCENT_DEFAULT = 20;
+    public static final String LANE_THROTTLE_CUT_PERCENT = "throttleCutPercent";
+    public static final int LANE_THROTTLE_CUT_PERCENT_DEFAULT = 50;
+    public static final String LANE_THROTTLE_FLOOR_PERCENT = "throttleFloorPercent";
+    public static final int LANE_THROTTLE_FLOOR_PERCENT_DEFAULT = 5;
+    public static final String LANE_THROTTLE_RECOVERY_PERCENT_PER_SECOND = "throttleRecoveryPercentPerSecond";
+    public static final int LANE_THROTTLE_RECOVERY_PERCENT_PER_SECOND_DEFAULT = 10;
+    public static final String LANE_THROTTLE_PAUSE_MS = "throttlePauseMs";
+    public static final long LANE_THROTTLE_PAUSE_MS_DEFAULT = 250;
+    public static final String LANE_BREAKER_ENABLED = "breakerEnabled";
+    public static final boolean LANE_BREAKER_ENABLED_DEFAULT = true;
+    public static final String LANE_BREAKER_FAILURE_PERCENT = "breakerFailurePercent";
+    public static final int LANE_BREAKER_FAILURE_PERCENT_DEFAULT = 50;
+    public static final String LANE_BREAKER_MIN_CALLS = "breakerMinCalls";
+    public static final int LANE_BREAKER_MIN_CALLS_DEFAULT = 50;
+    public static final String LANE_BREAKER_CONSECUTIVE_FAILURES = "breakerConsecutiveFailures";
+    public static final int LANE_BREAKER_CONSECUTIVE_FAILURES_DEFAULT = 25;
+    public static final String LANE_BREAKER_WINDOW_MS = "breakerWindowMs";
+    public static final long LANE_BREAKER_WINDOW_MS_DEFAULT = 10_000;
+    public static final String LANE_BREAKER_OPEN_MS = "breakerOpenMs";
+    public static final long LANE_BREAKER_OPEN_MS_DEFAULT = 5_000;
+    public static final String LANE_FALLBACK = "fallback";
+    /** Empty: no fallback. Otherwise a channel name (sms, push, chat). */
+    public static final String LANE_FALLBACK_DEFAULT = "";
+    public static final String LANE_FALLBACK_REASONS = "fallbackReasons";
+    public static final String LANE_FALLBACK_REASONS_DEFAULT = "NOT_CHANNEL_USER";
+    public static final String LANE_FALLBACK_AFTER_MS = "fallbackAfterMs";
+    /** 0 = no deadline fallback. */
+    public static final long LANE_FALLBACK_AFTER_MS_DEFAULT = 0;
+    public static final String LANE_DEAD_LETTER_BUFFER = "deadLetterBuffer";
+    public static final int LANE_DEAD_LETTER_BUFFER_DEFAULT = 1024;
+
     private Configuration()
     {
     }

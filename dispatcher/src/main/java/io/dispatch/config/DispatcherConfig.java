@@ -94,6 +94,7 @@ public record DispatcherConfig(
         {
             lanes.put(c, LaneConfig.read(s, c));
         }
+        requireAcyclicFallbacks(lanes);
         final Map<String, String> templates = new LinkedHashMap<>();
         s.withPrefix(Configuration.TEMPLATE_PREFIX).forEach(
             (k, v) -> templates.put(k.substring(Configuration.TEMPLATE_PREFIX.length()), v));
@@ -140,6 +141,24 @@ public record DispatcherConfig(
         return List.copyOf(out);
     }
 
+    /** A chain chat → sms → chat would pass a message around forever. */
+    private static void requireAcyclicFallbacks(final Map<ChannelType, LaneConfig> lanes)
+    {
+        for (final ChannelType start : lanes.keySet())
+        {
+            ChannelType at = start;
+            for (int hops = 0; at != null; hops++)
+            {
+                at = lanes.get(at).fallback().target();
+                if (at == start || hops > lanes.size())
+                {
+                    throw new ConfigurationException(Configuration.LANE_PREFIX + start.name().toLowerCase(java.util.Locale.ROOT)
+                        + "." + Configuration.LANE_FALLBACK, "the fallback chain comes back to " + start);
+                }
+            }
+        }
+    }
+
     /** The effective configuration, secrets masked, one key per line. */
     public String describe()
     {
@@ -164,6 +183,11 @@ public record DispatcherConfig(
                 + " capacity=" + l.capacity() + " maxAttempts=" + l.maxAttempts() + " retry=" + l.retryBaseMs() + ".."
                 + l.retryMaxMs() + "ms receiptTimeout=" + l.receiptTimeoutMs() + "ms idle=" + l.idleStrategy()
                 + " settings=" + l.connectorSettings().keySet());
+            lines.add("lane " + l.channel() + " rate=" + (l.rate().unlimited() ? "unlimited" : l.rate().perSecond() + "/s burst="
+                + l.rate().burst()) + " reserved=" + l.rate().reservedPercent() + "% throttle=" + l.throttle()
+                + " breaker=" + l.breaker() + " fallback=" + (l.fallback().enabled()
+                ? l.fallback().target() + " on " + l.fallback().reasons() + " after=" + l.fallback().afterMs() + "ms" : "none")
+                + " deadLetterBuffer=" + l.deadLetterBuffer());
         }
         return String.join(System.lineSeparator(), lines);
     }

@@ -15,7 +15,12 @@ public record LaneConfig(
     long retryMaxMs,
     long receiptTimeoutMs,
     String idleStrategy,
-    Map<String, String> connectorSettings)
+    Map<String, String> connectorSettings,
+    RateSettings rate,
+    ThrottleSettings throttle,
+    BreakerSettings breaker,
+    FallbackSettings fallback,
+    int deadLetterBuffer)
 {
     static LaneConfig read(final Settings s, final ChannelType channel)
     {
@@ -31,7 +36,35 @@ public record LaneConfig(
             s.longValue(p + Configuration.LANE_RECEIPT_TIMEOUT_MS, Configuration.LANE_RECEIPT_TIMEOUT_MS_DEFAULT,
                 10, 30L * 86_400_000),
             s.string(p + Configuration.LANE_IDLE, Configuration.LANE_IDLE_DEFAULT),
-            connectorSettings(s, p));
+            connectorSettings(s, p),
+            RateSettings.of(
+                s.longValue(p + Configuration.LANE_RATE_PER_SECOND, Configuration.LANE_RATE_PER_SECOND_DEFAULT, 0,
+                    RateSettings.MAX_PER_SECOND),
+                s.longValue(p + Configuration.LANE_RATE_BURST, Configuration.LANE_RATE_BURST_DEFAULT, 0,
+                    RateSettings.MAX_PER_SECOND),
+                s.integer(p + Configuration.LANE_RESERVED_PERCENT, Configuration.LANE_RESERVED_PERCENT_DEFAULT, 0, 100)),
+            new ThrottleSettings(
+                s.integer(p + Configuration.LANE_THROTTLE_CUT_PERCENT, Configuration.LANE_THROTTLE_CUT_PERCENT_DEFAULT, 1, 99),
+                s.integer(p + Configuration.LANE_THROTTLE_FLOOR_PERCENT, Configuration.LANE_THROTTLE_FLOOR_PERCENT_DEFAULT,
+                    1, 100),
+                s.integer(p + Configuration.LANE_THROTTLE_RECOVERY_PERCENT_PER_SECOND,
+                    Configuration.LANE_THROTTLE_RECOVERY_PERCENT_PER_SECOND_DEFAULT, 1, 100),
+                s.longValue(p + Configuration.LANE_THROTTLE_PAUSE_MS, Configuration.LANE_THROTTLE_PAUSE_MS_DEFAULT,
+                    0, 3_600_000)),
+            new BreakerSettings(
+                s.bool(p + Configuration.LANE_BREAKER_ENABLED, Configuration.LANE_BREAKER_ENABLED_DEFAULT),
+                s.integer(p + Configuration.LANE_BREAKER_FAILURE_PERCENT, Configuration.LANE_BREAKER_FAILURE_PERCENT_DEFAULT,
+                    1, 100),
+                s.integer(p + Configuration.LANE_BREAKER_MIN_CALLS, Configuration.LANE_BREAKER_MIN_CALLS_DEFAULT,
+                    1, 1_000_000),
+                s.integer(p + Configuration.LANE_BREAKER_CONSECUTIVE_FAILURES,
+                    Configuration.LANE_BREAKER_CONSECUTIVE_FAILURES_DEFAULT, 1, 1_000_000),
+                s.longValue(p + Configuration.LANE_BREAKER_WINDOW_MS, Configuration.LANE_BREAKER_WINDOW_MS_DEFAULT,
+                    100, 3_600_000),
+                s.longValue(p + Configuration.LANE_BREAKER_OPEN_MS, Configuration.LANE_BREAKER_OPEN_MS_DEFAULT,
+                    10, 3_600_000)),
+            FallbackSettings.read(s, p, channel),
+            s.integer(p + Configuration.LANE_DEAD_LETTER_BUFFER, Configuration.LANE_DEAD_LETTER_BUFFER_DEFAULT, 16, 1 << 20));
         if (lane.retryMaxMs < lane.retryBaseMs)
         {
             throw new ConfigurationException(p + Configuration.LANE_RETRY_MAX_MS, "must be >= retryBaseMs");

@@ -226,7 +226,12 @@ public final class Recovery implements JournalReader.Visitor
         else
         {
             final long v = pending.get(messageId);
-            if (v != NONE && attempts > 0)
+            if (v != NONE && channel != 0 && channel != (byte)(v & 0xFF))
+            {
+                // a lane fell the message back to another channel: it is owed there, with a fresh budget
+                pending.put(messageId, (channel & 0xFF) | (v & 0xFF00));
+            }
+            else if (v != NONE && attempts > 0)
             {
                 pending.put(messageId, (v & 0xFFFF) | (long)attempts << 16);
             }

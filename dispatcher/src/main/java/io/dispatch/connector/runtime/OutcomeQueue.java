@@ -21,6 +21,8 @@ final class OutcomeQueue
     static final int REJECTED = 2;
     static final int FAILED = 3;
     static final int RECEIPT = 4;
+    /** A message another lane fell back to this one; extra = 1 for the priority queue. */
+    static final int HANDOFF = 5;
 
     private static final int LENGTH = 24;
 

@@ -15,17 +15,19 @@ import io.dispatch.ring.DispatchEvent;
  * <p>
  * <b>Note:</b> not thread-safe; one per lane, used on the lane thread.
  */
-public final class StatePublisher
+public final class StatePublisher implements StateSink
 {
     private final RingBuffer<DispatchEvent> ring;
     private final byte[] pending = new byte[StateRecords.MAX_PER_BATCH * StateRecords.LENGTH];
     private int count;
+    private long lastSequence = -1;
 
     public StatePublisher(final RingBuffer<DispatchEvent> ring)
     {
         this.ring = ring;
     }
 
+    @Override
     public void publish(
         final long messageId, final DeliveryState state, final int attempts, final byte channel, final Reason reason,
         final long atMs)
@@ -38,12 +40,18 @@ public final class StatePublisher
         }
     }
 
-    /** Publishes what was collected; called at the end of every lane duty cycle. */
-    public void flush()
+    /**
+     * Publishes what was collected; called at the end of every lane duty cycle.
+     *
+     * @return the ring sequence of the last event published: journaled once the ring's last consumers
+     * passed it ({@code RingBuffer#getMinimumGatingSequence}).
+     */
+    @Override
+    public long flush()
     {
         if (count == 0)
         {
-            return;
+            return lastSequence;
         }
         final long sequence = ring.next();
         final DispatchEvent e = ring.get(sequence);
@@ -56,5 +64,7 @@ public final class StatePublisher
         e.bodyLength = length;
         ring.publish(sequence);
         count = 0;
+        lastSequence = sequence;
+        return sequence;
     }
 }

@@ -4,6 +4,7 @@ import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorContext;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 import io.dispatch.util.DeadlineFifo;
@@ -22,14 +23,15 @@ import java.util.SplittableRandom;
  */
 final class SimulatedConnector implements Connector
 {
-    record Settings(long latencyMs, double failureRate, double rejectRate, long receiptDelayMs, boolean stall, long seed)
+    record Settings(long latencyMs, double failureRate, double rejectRate, long receiptDelayMs, boolean stall, long seed,
+        long maxPerSecond, long throttleRetryAfterMs)
     {
         static Settings parse(final Map<String, String> s)
         {
             final Settings settings = new Settings(
                 number(s, "latencyMs", 2), rate(s, "failureRate"), rate(s, "rejectRate"),
                 number(s, "receiptDelayMs", 20), Boolean.parseBoolean(s.getOrDefault("stall", "false")),
-                number(s, "seed", 42));
+                number(s, "seed", 42), number(s, "maxPerSecond", 0), number(s, "throttleRetryAfterMs", 0));
             if (settings.failureRate + settings.rejectRate > 1.0)
             {
                 throw new IllegalArgumentException("failureRate + rejectRate must not exceed 1");
@@ -85,6 +87,9 @@ final class SimulatedConnector implements Connector
     private volatile boolean running;
     private ConnectorContext context;
     private Thread thread;
+    // provider-side quota (maxPerSecond): a fixed one-second window, as many provider quotas count
+    private long quotaWindowStartMs;
+    private long quotaUsed;
 
     SimulatedConnector(final Settings settings)
     {
@@ -183,6 +188,25 @@ final class SimulatedConnector implements Connector
     private void answer(final DeliveryRequest request, final long now)
     {
         final DeliveryCallback cb = callback;
+        if (settings.maxPerSecond > 0)
+        {
+            if (now - quotaWindowStartMs >= 1_000)
+            {
+                quotaWindowStartMs = now;
+                quotaUsed = 0;
+            }
+            if (++quotaUsed > settings.maxPerSecond)
+            {
+                cb.onFailed(request, Reason.PROVIDER_THROTTLED, settings.throttleRetryAfterMs);
+                return;
+            }
+        }
+        if (context.channel() == ChannelType.CHAT && recipientStartsWith(request, "nochat"))
+        {
+            // Kakao 3018/3019: the phone number has no KakaoTalk account
+            cb.onRejected(request, Reason.NOT_CHANNEL_USER);
+            return;
+        }
         if (recipientStartsWith(request, "reject"))
         {
             cb.onRejected(request, Reason.INVALID_RECIPIENT);

@@ -1,0 +1,89 @@
+package io.dispatch.config;
+
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Reason;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Where a lane's messages go when the channel cannot reach the recipient: another channel, for the given
+ * definite reasons, and optionally when the message was not provider-accepted within {@code afterMs} of
+ * its acceptance.
+ *
+ * @param target  the fallback channel, or null for none.
+ * @param reasons the rejection (or dead-letter) reasons that trigger it.
+ * @param afterMs 0 = no deadline fallback.
+ */
+public record FallbackSettings(ChannelType target, Set<Reason> reasons, long afterMs)
+{
+    /**
+     * Reasons that prove the channel did not and will not deliver. Anything uncertain (timeouts, receipt
+     * timeouts, Kakao 3005 "sent, receipt unconfirmed") is excluded: falling back on it can deliver twice.
+     */
+    public static final Set<Reason> ALLOWED_REASONS = EnumSet.of(
+        Reason.NOT_CHANNEL_USER, Reason.RECIPIENT_BLOCKED, Reason.UNREGISTERED, Reason.INVALID_RECIPIENT,
+        Reason.RECIPIENT_UNREACHABLE, Reason.UNDELIVERABLE, Reason.OUTSIDE_SEND_WINDOW, Reason.RETRIES_EXHAUSTED);
+
+    public static final FallbackSettings NONE = new FallbackSettings(null, Set.of(), 0);
+
+    public boolean enabled()
+    {
+        return target != null;
+    }
+
+    static FallbackSettings read(final Settings s, final String prefix, final ChannelType self)
+    {
+        final String targetKey = prefix + Configuration.LANE_FALLBACK;
+        final String targetName = s.string(targetKey, Configuration.LANE_FALLBACK_DEFAULT);
+        final long afterMs = s.longValue(prefix + Configuration.LANE_FALLBACK_AFTER_MS,
+            Configuration.LANE_FALLBACK_AFTER_MS_DEFAULT, 0, 30L * 86_400_000);
+        if (targetName.isEmpty())
+        {
+            return NONE;
+        }
+        final ChannelType target;
+        try
+        {
+            target = ChannelType.parse(targetName);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigurationException(targetKey, "'" + targetName + "' is not a channel (sms, push, chat)");
+        }
+        if (target == self)
+        {
+            throw new ConfigurationException(targetKey, "a lane cannot fall back to itself");
+        }
+        final String reasonsKey = prefix + Configuration.LANE_FALLBACK_REASONS;
+        final EnumSet<Reason> reasons = EnumSet.noneOf(Reason.class);
+        for (final String name : s.string(reasonsKey, Configuration.LANE_FALLBACK_REASONS_DEFAULT).split(","))
+        {
+            if (name.isBlank())
+            {
+                continue;
+            }
+            final Reason r;
+            try
+            {
+                r = Reason.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigurationException(reasonsKey, "'" + name.trim() + "' is not a reason; allowed: " + ALLOWED_REASONS);
+            }
+            if (!ALLOWED_REASONS.contains(r))
+            {
+                throw new ConfigurationException(reasonsKey, r + " is not a definite failure (it could still deliver, "
+                    + "so a fallback could deliver twice); allowed: " + ALLOWED_REASONS);
+            }
+            reasons.add(r);
+        }
+        if (reasons.isEmpty() && afterMs == 0)
+        {
+            throw new ConfigurationException(reasonsKey, "empty, and no " + Configuration.LANE_FALLBACK_AFTER_MS
+                + ": the fallback could never trigger");
+        }
+        return new FallbackSettings(target, Set.copyOf(reasons), afterMs);
+    }
+}

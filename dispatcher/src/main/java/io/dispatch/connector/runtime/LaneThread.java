@@ -1,0 +1,168 @@
+package io.dispatch.connector.runtime;
+
+import io.dispatch.config.IdleStrategies;
+import io.dispatch.connector.Connector;
+import io.dispatch.connector.ConnectorContext;
+import io.dispatch.connector.DeliveryCallback;
+import io.dispatch.connector.ReceiptSink;
+import io.dispatch.protocol.ChannelType;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.IdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The life cycle of a lane as an agent: a named thread that starts the connector on itself, runs
+ * {@link #doWork()} under the lane's idle strategy, and stops the connector on itself. Tests skip the
+ * thread with {@link #startOnCallerThread()} and call {@link #doWork()} directly.
+ */
+abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCallback, AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(LaneThread.class);
+
+    private final String name;
+    private final Connector connector;
+    private final EpochClock clock;
+    private final ChannelType channelType;
+    private final IdleStrategy idle;
+    private volatile boolean running;
+    private Thread thread;
+
+    LaneThread(
+        final String name, final Connector connector, final EpochClock clock, final ChannelType channelType,
+        final String idleStrategy)
+    {
+        this.name = name;
+        this.connector = connector;
+        this.clock = clock;
+        this.channelType = channelType;
+        this.idle = IdleStrategies.create(idleStrategy);
+    }
+
+    /** One duty cycle. @return work done (0 lets the idle strategy back off). */
+    public abstract int doWork();
+
+    /** On the lane thread, before the connector starts. */
+    protected abstract void onStart();
+
+    /** On the lane thread, after the connector stopped. */
+    protected abstract void onClose();
+
+    /** Starts the lane thread and the connector on it; returns once the connector started. */
+    public void start() throws Exception
+    {
+        final CountDownLatch started = new CountDownLatch(1);
+        final Exception[] failure = new Exception[1];
+        running = true;
+        thread = new Thread(() -> run(started, failure), "lane-" + name);
+        thread.start();
+        started.await();
+        if (failure[0] != null)
+        {
+            throw failure[0];
+        }
+    }
+
+    /** Tests: starts the connector on the calling thread, which then drives {@link #doWork()} itself. */
+    public void startOnCallerThread() throws Exception
+    {
+        onStart();
+        connector.start(this);
+    }
+
+    private void run(final CountDownLatch started, final Exception[] failure)
+    {
+        try
+        {
+            onStart();
+            connector.start(this);
+            LOG.info("event=lane_started lane={} connector_version={}", name, connector.version());
+        }
+        catch (final Exception ex)
+        {
+            failure[0] = ex;
+            running = false;
+            onClose();
+            started.countDown();
+            return;
+        }
+        started.countDown();
+        try
+        {
+            while (running)
+            {
+                idle.idle(doWork());
+            }
+        }
+        catch (final Throwable t)
+        {
+            LOG.error("event=lane_crashed lane={}", name, t);
+        }
+        finally
+        {
+            try
+            {
+                connector.stop();
+            }
+            finally
+            {
+                onClose();
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        running = false;
+        if (thread != null)
+        {
+            try
+            {
+                thread.join(10_000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    protected final Connector connector()
+    {
+        return connector;
+    }
+
+    public final String name()
+    {
+        return name;
+    }
+
+    // ---- ConnectorContext ----
+
+    @Override
+    public final String laneName()
+    {
+        return name;
+    }
+
+    @Override
+    public final ChannelType channel()
+    {
+        return channelType;
+    }
+
+    @Override
+    public final EpochClock clock()
+    {
+        return clock;
+    }
+
+    @Override
+    public final ReceiptSink receipts()
+    {
+        return this;
+    }
+}

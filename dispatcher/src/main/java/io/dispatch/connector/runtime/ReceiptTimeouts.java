@@ -1,0 +1,54 @@
+package io.dispatch.connector.runtime;
+
+import io.dispatch.util.DeadlineFifo;
+import org.agrona.collections.LongHashSet;
+
+/**
+ * Messages a provider accepted and whose receipt the lane still waits for. Every timeout is "accepted +
+ * receiptTimeoutMs", added in time order, so a FIFO replaces a timer wheel.
+ * <p>
+ * <b>Note:</b> not thread-safe; owned by the lane thread.
+ */
+final class ReceiptTimeouts
+{
+    private final long timeoutMs;
+    private final LongHashSet awaiting = new LongHashSet();
+    private final DeadlineFifo deadlines = new DeadlineFifo(4096);
+
+    ReceiptTimeouts(final long timeoutMs)
+    {
+        this.timeoutMs = timeoutMs;
+    }
+
+    void await(final long messageId, final long fromMs)
+    {
+        awaiting.add(messageId);
+        deadlines.add(messageId, null, fromMs + timeoutMs);
+    }
+
+    /** @return false when the message was not awaited (late or duplicate receipt). */
+    boolean receipt(final long messageId)
+    {
+        return awaiting.remove(messageId);
+    }
+
+    /** @return the next message whose receipt is overdue, or -1. Call until -1. */
+    long pollExpired(final long nowMs)
+    {
+        while (deadlines.headExpired(nowMs))
+        {
+            final long id = deadlines.headValue();
+            deadlines.removeHead();
+            if (awaiting.remove(id))
+            {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    int size()
+    {
+        return awaiting.size();
+    }
+}

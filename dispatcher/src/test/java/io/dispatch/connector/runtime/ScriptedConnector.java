@@ -1,0 +1,94 @@
+package io.dispatch.connector.runtime;
+
+import io.dispatch.connector.Connector;
+import io.dispatch.connector.ConnectorContext;
+import io.dispatch.connector.DeliveryCallback;
+import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.Reason;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A provider the test answers by hand: every send is recorded (in order) and held until the test
+ * accepts, rejects or fails it. Single-threaded: the test drives the lane and this connector.
+ */
+final class ScriptedConnector implements Connector
+{
+    record Sent(long messageId, MessageKind kind, String recipient, int attempt, long atMs)
+    {
+    }
+
+    final List<Sent> sent = new ArrayList<>();
+    private final ArrayDeque<DeliveryRequest> held = new ArrayDeque<>();
+    private DeliveryCallback callback;
+    private ConnectorContext context;
+
+    @Override
+    public String version()
+    {
+        return "scripted";
+    }
+
+    @Override
+    public void start(final ConnectorContext context)
+    {
+        this.context = context;
+    }
+
+    @Override
+    public void send(final DeliveryRequest request, final DeliveryCallback callback)
+    {
+        this.callback = callback;
+        sent.add(new Sent(request.messageId(), request.kind(), request.recipient(), request.attempt(), context.clock().time()));
+        held.add(request);
+    }
+
+    int outstanding()
+    {
+        return held.size();
+    }
+
+    /** Answers every outstanding send: recipients starting with {@code nochat} are rejected as non-users. */
+    int acceptAll()
+    {
+        int n = 0;
+        while (!held.isEmpty())
+        {
+            final DeliveryRequest r = held.poll();
+            if (r.recipient().startsWith("nochat"))
+            {
+                callback.onRejected(r, Reason.NOT_CHANNEL_USER);
+            }
+            else
+            {
+                callback.onAccepted(r);
+            }
+            n++;
+        }
+        return n;
+    }
+
+    void failAll(final Reason reason, final long retryAfterMs)
+    {
+        while (!held.isEmpty())
+        {
+            callback.onFailed(held.poll(), reason, retryAfterMs);
+        }
+    }
+
+    void rejectAll(final Reason reason)
+    {
+        while (!held.isEmpty())
+        {
+            callback.onRejected(held.poll(), reason);
+        }
+    }
+
+    @Override
+    public void stop()
+    {
+    }
+}
