@@ -4,6 +4,7 @@ import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorContext;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 
@@ -51,14 +52,14 @@ final class ScriptedConnector implements Connector
         return held.size();
     }
 
-    /** Answers every outstanding send: recipients starting with {@code nochat} are rejected as non-users. */
+    /** Answers every outstanding send: on a chat lane, recipients starting with {@code nochat} are not users. */
     int acceptAll()
     {
         int n = 0;
         while (!held.isEmpty())
         {
             final DeliveryRequest r = held.poll();
-            if (r.recipient().startsWith("nochat"))
+            if (context.channel() == ChannelType.CHAT && r.recipient().startsWith("nochat"))
             {
                 callback.onRejected(r, Reason.NOT_CHANNEL_USER);
             }
