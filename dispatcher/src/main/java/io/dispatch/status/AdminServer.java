@@ -118,19 +118,30 @@ public final class AdminServer implements AutoCloseable
         protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
         {
             final String path = request.uri().split("\\?", 2)[0];
-            final FullHttpResponse response;
+            FullHttpResponse response;
+            try
+            {
+                response = serve(request, path);
+            }
+            catch (final RuntimeException ex)
+            {
+                // an operator gets an answer, never a hung connection
+                response = respond(HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", ex + "\n");
+            }
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        private FullHttpResponse serve(final FullHttpRequest request, final String path)
+        {
             switch (path)
             {
                 case "/health":
-                    response = respond(HttpResponseStatus.OK, "application/json", health.get());
-                    break;
+                    return respond(HttpResponseStatus.OK, "application/json", health.get());
                 case "/metrics":
-                    response = respond(HttpResponseStatus.OK, "text/plain; version=0.0.4", metrics.get());
-                    break;
+                    return respond(HttpResponseStatus.OK, "text/plain; version=0.0.4", metrics.get());
                 default:
-                    response = route(request, path);
+                    return route(request, path);
             }
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
 
         private FullHttpResponse route(final FullHttpRequest request, final String path)
