@@ -29,6 +29,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     private final IdleStrategy idle;
     private volatile boolean running;
     private Thread thread;
+    private boolean startedInline;
 
     LaneThread(
         final String name, final Connector connector, final EpochClock clock, final ChannelType channelType,
@@ -69,6 +70,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     public void startOnCallerThread() throws Exception
     {
         onStart();
+        startedInline = true;
         connector.start(this);
     }
 
@@ -117,6 +119,18 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     public void close()
     {
         running = false;
+        if (startedInline)
+        {
+            startedInline = false;
+            try
+            {
+                connector.stop();
+            }
+            finally
+            {
+                onClose();
+            }
+        }
         if (thread != null)
         {
             try
