@@ -51,6 +51,8 @@ import java.util.function.LongSupplier;
 public final class ConnectorLane extends LaneThread
 {
     private static final long NONE = -1;
+    /** How often queue heads are checked for TTL and fallback deadlines while the breaker holds sends. */
+    private static final long HELD_CHECK_INTERVAL_MS = 100;
 
     private final LaneConfig config;
     private final byte channel;
@@ -90,6 +92,7 @@ public final class ConnectorLane extends LaneThread
     private byte[] lastTenantBytes = new byte[0];
     private String lastTenant = "";
     private ConnectorLane fallbackLane;
+    private long nextHeldCheckMs;
     private long now;
 
     private volatile RateSettings requestedRate;
@@ -247,6 +250,10 @@ public final class ConnectorLane extends LaneThread
             work++;
         }
         work += dispatch();
+        if (breaker.state() != CircuitBreaker.CLOSED)
+        {
+            work += endOverdueWhileHeld();
+        }
         handoff.seal(states.flush());
         if (fallbackLane != null)
         {
@@ -293,6 +300,79 @@ public final class ConnectorLane extends LaneThread
             }
         }
         return sent;
+    }
+
+    /**
+     * While the breaker holds sends, messages still end at their TTL and move at the fallback deadline
+     * instead of waiting for the provider to come back. Checked at the head of each queue (FIFO by
+     * acceptance), a few times a second: one journal read per queue when nothing is due.
+     */
+    private int endOverdueWhileHeld()
+    {
+        if (now < nextHeldCheckMs)
+        {
+            return 0;
+        }
+        nextHeldCheckMs = now + HELD_CHECK_INTERVAL_MS;
+        return endOverdueInRedo(priorityRedo, true) + endOverdueInRedo(bulkRedo, false)
+            + endOverdueAtHead(priority, true) + endOverdueAtHead(bulk, false);
+    }
+
+    /** Fresh queues are in acceptance order: stop at the first message that is not due. */
+    private int endOverdueAtHead(final LongSpscQueue queue, final boolean isPriority)
+    {
+        int ended = 0;
+        for (long id = queue.peek(NONE); id != NONE && ended < 4096; id = queue.peek(NONE))
+        {
+            if (!endIfOverdue(id, isPriority))
+            {
+                break;
+            }
+            queue.poll(NONE);
+            ended++;
+        }
+        return ended;
+    }
+
+    /** Redo queues (retries, throttled, fallen back) are not in acceptance order: rotate through them once. */
+    private int endOverdueInRedo(final LongArrayQueue queue, final boolean isPriority)
+    {
+        int ended = 0;
+        for (int n = Math.min(queue.size(), 1024); n > 0; n--)
+        {
+            final long id = queue.pollLong();
+            if (endIfOverdue(id, isPriority))
+            {
+                ended++;
+            }
+            else
+            {
+                queue.addLong(id);
+            }
+        }
+        return ended;
+    }
+
+    /** @return true when the message ended at its TTL or moved at the fallback deadline. */
+    private boolean endIfOverdue(final long id, final boolean isPriority)
+    {
+        if (!reader.readAccepted(id, record))
+        {
+            return false; // send() reports it when the breaker lets it through
+        }
+        if (now >= record.acceptedAtMs + record.ttlSeconds * 1000L)
+        {
+            final long previous = attemptsById.remove(id);
+            finish(id, DeliveryState.EXPIRED, previous == NONE ? 0 : (int)previous, Reason.TTL_EXPIRED, tenantName(),
+                MessageKind.of(record.kind));
+            return true;
+        }
+        if (fallbackDue(record.acceptedAtMs, now))
+        {
+            fallBack(id, isPriority, Reason.FALLBACK_DEADLINE);
+            return true;
+        }
+        return false;
     }
 
     /** @return false when the message ended or moved without a send. */

@@ -50,6 +50,13 @@ final class LongSpscQueue
         return v;
     }
 
+    /** Consumer thread only: the next value without taking it, or {@code empty}. */
+    long peek(final long empty)
+    {
+        final long h = head.get();
+        return h >= tail.get() ? empty : buffer[(int)(h & mask)];
+    }
+
     int size()
     {
         return (int)(tail.get() - head.get());

@@ -142,4 +142,41 @@ class ConnectorLaneFallbackTest
             assertThat(chat.provider().sent.size()).isGreaterThan(1);
         }
     }
+
+    @Test
+    void shouldFallBackAtTheDeadlineAndExpireAtTheTtlWhileTheBreakerHoldsTheChannel() throws Exception
+    {
+        try (LaneHarness h = new LaneHarness(dir, Map.of("lane.chat.fallback", "sms", "lane.chat.fallbackAfterMs", "30000",
+            "lane.chat.breakerConsecutiveFailures", "1", "lane.chat.breakerOpenMs", "600000", "lane.chat.window", "1")))
+        {
+            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT);
+            final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
+            chat.lane().fallbackTo(sms.lane());
+            final long first = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01011112222", 3600);
+            chat.submit(first, MessageKind.INFORMATIONAL);
+            chat.settle();
+            chat.provider().failAll(Reason.PROVIDER_UNAVAILABLE, 0);
+            chat.settle();
+            assertThat(chat.lane().breakerState()).isEqualTo("OPEN");
+
+            final long waiting = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01033334444", 3600);
+            final long shortLived = h.accept(MessageKind.MARKETING, ChannelType.CHAT, "01055556666", 10);
+            chat.submit(waiting, MessageKind.INFORMATIONAL);
+            chat.submit(shortLived, MessageKind.MARKETING);
+            for (int ms = 0; ms <= 31_000; ms += 100)
+            {
+                h.clock.advance(100);
+                chat.settle();
+                sms.settle();
+            }
+            assertThat(chat.provider().sent).as("the breaker held the chat provider").hasSize(1);
+            assertThat(chat.states().of(shortLived)).last()
+                .extracting(CapturingStateSink.Change::state, CapturingStateSink.Change::reason)
+                .containsExactly(DeliveryState.EXPIRED, Reason.TTL_EXPIRED);
+            assertThat(chat.states().of(waiting)).last()
+                .extracting(CapturingStateSink.Change::channel, CapturingStateSink.Change::reason)
+                .containsExactly(ChannelType.SMS.code(), Reason.FALLBACK_DEADLINE);
+            assertThat(sms.provider().sent).extracting(ScriptedConnector.Sent::messageId).contains(waiting, first);
+        }
+    }
 }
