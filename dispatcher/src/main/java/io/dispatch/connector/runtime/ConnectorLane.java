@@ -1,15 +1,12 @@
 package io.dispatch.connector.runtime;
 
-import io.dispatch.config.FallbackSettings;
 import io.dispatch.config.LaneConfig;
 import io.dispatch.config.RateSettings;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.ingest.LaneAdmission;
-import io.dispatch.journal.AcceptedRecord;
 import io.dispatch.journal.Journal;
-import io.dispatch.journal.JournalReader;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
@@ -19,13 +16,10 @@ import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
-import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
@@ -57,8 +51,7 @@ public final class ConnectorLane extends LaneThread
     private final LaneConfig config;
     private final byte channel;
     private final LaneAdmission admission;
-    private final Journal journal;
-    private final TemplateRegistry templates;
+    private final MessageLoader messages;
     private final StateSink states;
     private final EpochClock clock;
     private final NanoClock nanoClock;
@@ -67,36 +60,22 @@ public final class ConnectorLane extends LaneThread
     private final LaneMetrics metrics;
     private final DeadLetters deadLetters;
 
-    private final LongSpscQueue priority;
-    private final LongSpscQueue bulk;
-    private final OutcomeQueue outcomes;
+    private final LaneQueues queues;
 
     // lane thread state
-    private final LongArrayQueue priorityRedo = new LongArrayQueue(1024, NONE);
-    private final LongArrayQueue bulkRedo = new LongArrayQueue(1024, NONE);
     private final Long2LongHashMap attemptsById = new Long2LongHashMap(NONE);
     private final RetryTimers retries;
     private final ReceiptTimeouts receipts;
     private final FallbackHandoff handoff;
     private final LaneGate gate;
     private final CircuitBreaker breaker;
-    private final DeliveryRequest[] slots;
-    private final long[] sentAtMs;
-    private final long[] sentAtNs;
-    private final int[] freeSlots;
-    private int freeCount;
-    private int bulkInFlight;
-    private final AcceptedRecord record = new AcceptedRecord();
+    private final InFlightWindow window;
     private final MessageHandler outcomeHandler = this::onOutcome;
-    private JournalReader reader;
-    private byte[] lastTenantBytes = new byte[0];
-    private String lastTenant = "";
-    private ConnectorLane fallbackLane;
+    private final LaneQueues.Overdue overdue = this::endIfOverdue;
+    private final RateControl rate;
     private long nextHeldCheckMs;
     private long now;
 
-    private volatile RateSettings requestedRate;
-    private volatile RateSettings appliedRate;
     private volatile int inFlight;
 
     public ConnectorLane(
@@ -113,12 +92,11 @@ public final class ConnectorLane extends LaneThread
         final Counters counters)
     {
         super(config.channel().name().toLowerCase(java.util.Locale.ROOT) + "-" + config.connectorType(), connector,
-            clock, config.channel(), config.idleStrategy());
+            clock, config.channel(), config.idleStrategy(), Math.max(config.window() * 4, 65536));
         this.config = config;
         this.channel = config.channel().code();
         this.admission = admission;
-        this.journal = journal;
-        this.templates = templates;
+        this.messages = new MessageLoader(journal, templates);
         this.states = states;
         this.clock = clock;
         this.nanoClock = nanoClock;
@@ -126,43 +104,29 @@ public final class ConnectorLane extends LaneThread
         this.counters = counters;
         this.metrics = new LaneMetrics(name());
         this.deadLetters = new DeadLetters(name(), config.deadLetterBuffer());
-        // admission can overshoot capacity by the number of ingest threads racing; keep slack
-        this.priority = new LongSpscQueue(config.capacity() + 1024);
-        this.bulk = new LongSpscQueue(config.capacity() + 1024);
-        this.outcomes = new OutcomeQueue(Math.max(config.window() * 4, 65536));
+        this.queues = new LaneQueues(config.capacity());
         final long start = clock.time();
         this.retries = new RetryTimers(start);
         this.receipts = new ReceiptTimeouts(config.receiptTimeoutMs());
-        this.handoff = new FallbackHandoff(journaledPosition);
+        this.handoff = new FallbackHandoff(config.fallback(), journaledPosition);
         this.gate = new LaneGate(config.window(), config.rate(), config.throttle(), start);
         this.breaker = new CircuitBreaker(config.breaker(), start);
-        this.requestedRate = config.rate();
-        this.appliedRate = config.rate();
-        this.slots = new DeliveryRequest[config.window()];
-        this.sentAtMs = new long[config.window()];
-        this.sentAtNs = new long[config.window()];
-        this.freeSlots = new int[config.window()];
-        for (int i = 0; i < slots.length; i++)
-        {
-            slots[i] = new DeliveryRequest(i);
-            freeSlots[i] = slots.length - 1 - i;
-        }
-        this.freeCount = slots.length;
-        publishGauges();
+        this.rate = new RateControl(config.rate());
+        this.window = new InFlightWindow(config.window());
+        metrics.publish(gate, breaker);
     }
 
     /** Wires the lane that takes this lane's fallbacks (config {@code lane.<ch>.fallback}); before start. */
     public void fallbackTo(final ConnectorLane target)
     {
-        this.fallbackLane = target;
+        handoff.target(target);
     }
 
     // ---- hand-off stage ----
 
     public void enqueue(final long messageId, final boolean isPriority)
     {
-        final boolean added = isPriority ? priority.offer(messageId) : bulk.offer(messageId);
-        if (!added)
+        if (!queues.offer(messageId, isPriority))
         {
             // admission bounds the queues; reaching this is a bug, and the message stays pending in the journal
             errors.record("lane_queue_full", "lane " + name() + " queue full; message " + messageId + " waits for restart");
@@ -178,7 +142,7 @@ public final class ConnectorLane extends LaneThread
     void acceptFallback(final long messageId, final boolean isPriority)
     {
         admission.forceAcquire();
-        outcomes.outcome(OutcomeQueue.HANDOFF, -1, messageId, Reason.NONE, isPriority ? 1 : 0);
+        handOff(messageId, isPriority);
     }
 
     // ---- recovery, before start ----
@@ -203,13 +167,13 @@ public final class ConnectorLane extends LaneThread
     /** Asks the lane thread to take new rate settings at its next duty cycle. */
     public void requestRate(final RateSettings settings)
     {
-        requestedRate = settings;
+        rate.request(settings);
     }
 
     /** @return the settings in force (after the lane applied the last request). */
     public RateSettings rateSettings()
     {
-        return appliedRate;
+        return rate.applied();
     }
 
     // ---- lane thread ----
@@ -217,16 +181,13 @@ public final class ConnectorLane extends LaneThread
     @Override
     protected void onStart()
     {
-        reader = journal.newReader();
+        messages.open();
     }
 
     @Override
     protected void onClose()
     {
-        if (reader != null)
-        {
-            reader.close();
-        }
+        messages.close();
     }
 
     /** One duty cycle; public so tests can drive the lane without its thread. @return work done. */
@@ -234,15 +195,10 @@ public final class ConnectorLane extends LaneThread
     public int doWork()
     {
         now = clock.time();
-        final RateSettings wanted = requestedRate;
-        if (wanted != gate.settings())
-        {
-            gate.apply(wanted, now);
-            appliedRate = wanted;
-        }
+        rate.applyTo(gate, now);
         gate.tick(now);
-        int work = outcomes.drain(outcomeHandler, 4096);
-        work += retries.poll(now, priorityRedo, bulkRedo);
+        int work = drainOutcomes(outcomeHandler);
+        work += retries.poll(now, queues.priorityRedo(), queues.bulkRedo());
         for (long id = receipts.pollExpired(now); id != NONE; id = receipts.pollExpired(now))
         {
             states.publish(id, DeliveryState.EXPIRED, 0, channel, Reason.RECEIPT_TIMEOUT, now);
@@ -255,12 +211,9 @@ public final class ConnectorLane extends LaneThread
             work += endOverdueWhileHeld();
         }
         handoff.seal(states.flush());
-        if (fallbackLane != null)
-        {
-            work += handoff.deliver(fallbackLane);
-        }
-        inFlight = slots.length - freeCount;
-        publishGauges();
+        work += handoff.deliver();
+        inFlight = window.busy();
+        metrics.publish(gate, breaker);
         return work;
     }
 
@@ -271,15 +224,15 @@ public final class ConnectorLane extends LaneThread
             return 0;
         }
         int sent = 0;
-        while (freeCount > 0 && breaker.mayStart(now))
+        while (window.hasFree() && breaker.mayStart(now))
         {
-            final int busy = slots.length - freeCount;
+            final int busy = window.busy();
             final boolean isPriority;
-            if ((!priorityRedo.isEmpty() || priority.size() > 0) && gate.tryPriority(now, busy))
+            if (queues.hasPriority() && gate.tryPriority(now, busy))
             {
                 isPriority = true;
             }
-            else if ((!bulkRedo.isEmpty() || bulk.size() > 0) && gate.tryBulk(now, busy, bulkInFlight))
+            else if (queues.hasBulk() && gate.tryBulk(now, busy, window.bulkBusy()))
             {
                 isPriority = false;
             }
@@ -287,10 +240,7 @@ public final class ConnectorLane extends LaneThread
             {
                 break;
             }
-            final long id = isPriority
-                ? (priorityRedo.isEmpty() ? priority.poll(NONE) : priorityRedo.pollLong())
-                : (bulkRedo.isEmpty() ? bulk.poll(NONE) : bulkRedo.pollLong());
-            if (send(id, isPriority))
+            if (send(queues.take(isPriority), isPriority))
             {
                 sent++;
             }
@@ -314,60 +264,34 @@ public final class ConnectorLane extends LaneThread
             return 0;
         }
         nextHeldCheckMs = now + HELD_CHECK_INTERVAL_MS;
-        return endOverdueInRedo(priorityRedo, true) + endOverdueInRedo(bulkRedo, false)
-            + endOverdueAtHead(priority, true) + endOverdueAtHead(bulk, false);
-    }
-
-    /** Fresh queues are in acceptance order: stop at the first message that is not due. */
-    private int endOverdueAtHead(final LongSpscQueue queue, final boolean isPriority)
-    {
-        int ended = 0;
-        for (long id = queue.peek(NONE); id != NONE && ended < 4096; id = queue.peek(NONE))
-        {
-            if (!endIfOverdue(id, isPriority))
-            {
-                break;
-            }
-            queue.poll(NONE);
-            ended++;
-        }
-        return ended;
-    }
-
-    /** Redo queues (retries, throttled, fallen back) are not in acceptance order: rotate through them once. */
-    private int endOverdueInRedo(final LongArrayQueue queue, final boolean isPriority)
-    {
-        int ended = 0;
-        for (int n = Math.min(queue.size(), 1024); n > 0; n--)
-        {
-            final long id = queue.pollLong();
-            if (endIfOverdue(id, isPriority))
-            {
-                ended++;
-            }
-            else
-            {
-                queue.addLong(id);
-            }
-        }
-        return ended;
+        return queues.endOverdue(overdue);
     }
 
     /** @return true when the message ended at its TTL or moved at the fallback deadline. */
     private boolean endIfOverdue(final long id, final boolean isPriority)
     {
-        if (!reader.readAccepted(id, record))
+        if (!messages.load(id))
         {
             return false; // send() reports it when the breaker lets it through
         }
-        if (now >= record.acceptedAtMs + record.ttlSeconds * 1000L)
+        final long previous = attemptsById.get(id);
+        if (expireOrMove(id, isPriority, previous == NONE ? 0 : (int)previous))
         {
-            final long previous = attemptsById.remove(id);
-            finish(id, DeliveryState.EXPIRED, previous == NONE ? 0 : (int)previous, Reason.TTL_EXPIRED, tenantName(),
-                MessageKind.of(record.kind));
+            attemptsById.remove(id);
             return true;
         }
-        if (fallbackDue(record.acceptedAtMs, now))
+        return false;
+    }
+
+    /** Ends the loaded message if its TTL passed, or moves it if its fallback deadline passed. */
+    private boolean expireOrMove(final long id, final boolean isPriority, final int attemptsSpent)
+    {
+        if (now >= messages.deadlineMs())
+        {
+            finish(id, DeliveryState.EXPIRED, attemptsSpent, Reason.TTL_EXPIRED, messages.tenant(), messages.kind());
+            return true;
+        }
+        if (handoff.due(messages.acceptedAtMs(), now))
         {
             fallBack(id, isPriority, Reason.FALLBACK_DEADLINE);
             return true;
@@ -380,41 +304,19 @@ public final class ConnectorLane extends LaneThread
     {
         final long previous = attemptsById.remove(id);
         final int attempt = previous == NONE ? 1 : (int)previous + 1;
-        if (!reader.readAccepted(id, record))
+        if (!messages.load(id))
         {
             errors.record("journal_record_missing", "no ACCEPTED record for message " + id);
             finish(id, DeliveryState.FAILED, attempt - 1, Reason.PROVIDER_ERROR, "", null);
             return false;
         }
-        final MessageKind kind = MessageKind.of(record.kind);
-        final long deadline = record.acceptedAtMs + record.ttlSeconds * 1000L;
-        if (now >= deadline)
+        if (expireOrMove(id, isPriority, attempt - 1))
         {
-            finish(id, DeliveryState.EXPIRED, attempt - 1, Reason.TTL_EXPIRED, tenantName(), kind);
             return false;
         }
-        if (fallbackDue(record.acceptedAtMs, now))
-        {
-            fallBack(id, isPriority, Reason.FALLBACK_DEADLINE);
-            return false;
-        }
-        final int slot = freeSlots[--freeCount];
-        final DeliveryRequest request = slots[slot];
-        request.fill(id, attempt, tenantName(), kind, config.channel(), record.acceptedAtMs, deadline, record.body,
-            record.bodyLength);
-        final int template = request.submit().templateLength() == 0 ? -1 :
-            templates.find(request.submit().buffer(), request.submit().templateOffset(), request.submit().templateLength());
-        if (template >= 0)
-        {
-            request.templateText(templates.text(template));
-        }
+        final DeliveryRequest request = window.acquire(isPriority, now, nanoClock.nanoTime());
+        messages.fill(request, id, attempt, config.channel());
         states.publish(id, DeliveryState.DISPATCHED, attempt, channel, Reason.NONE, now);
-        sentAtMs[slot] = now;
-        sentAtNs[slot] = nanoClock.nanoTime();
-        if (!isPriority)
-        {
-            bulkInFlight++;
-        }
         breaker.started();
         metrics.increment(LaneMetrics.SENT);
         try
@@ -427,17 +329,6 @@ public final class ConnectorLane extends LaneThread
             onFailed(request, Reason.PROVIDER_ERROR, 0);
         }
         return true;
-    }
-
-    private String tenantName()
-    {
-        final int n = record.tenantNameLength;
-        if (n != lastTenantBytes.length || !Arrays.equals(record.tenantName, 0, n, lastTenantBytes, 0, n))
-        {
-            lastTenantBytes = Arrays.copyOf(record.tenantName, n);
-            lastTenant = new String(lastTenantBytes, StandardCharsets.UTF_8);
-        }
-        return lastTenant;
     }
 
     private void onOutcome(final int type, final MutableDirectBuffer b, final int index, final int length)
@@ -454,21 +345,16 @@ public final class ConnectorLane extends LaneThread
         if (type == OutcomeQueue.HANDOFF)
         {
             metrics.increment(LaneMetrics.FALLBACKS_IN);
-            (extra == 1 ? priorityRedo : bulkRedo).addLong(id);
+            queues.redo(id, extra == 1);
             return;
         }
-        final DeliveryRequest request = slots[slot];
+        final DeliveryRequest request = window.release(slot);
         final boolean isPriority = request.kind() != MessageKind.MARKETING;
-        freeSlots[freeCount++] = slot;
-        if (!isPriority)
-        {
-            bulkInFlight--;
-        }
         switch (type)
         {
             case OutcomeQueue.ACCEPTED:
                 metrics.increment(LaneMetrics.ACCEPTED);
-                metrics.recordAcceptLatencyMicros((nanoClock.nanoTime() - sentAtNs[slot]) / 1000);
+                metrics.recordAcceptLatencyMicros((nanoClock.nanoTime() - window.sentAtNs(slot)) / 1000);
                 gate.onSuccess();
                 breaker.onSuccess(now);
                 states.publish(id, DeliveryState.PROVIDER_ACCEPTED, request.attempt(), channel, Reason.NONE, now);
@@ -486,7 +372,7 @@ public final class ConnectorLane extends LaneThread
                 {
                     breaker.onSuccess(now);
                 }
-                if (fallbackApplies(reason, request.kind()))
+                if (handoff.applies(reason, request.kind()))
                 {
                     fallBack(id, isPriority, reason);
                 }
@@ -514,7 +400,7 @@ public final class ConnectorLane extends LaneThread
     {
         final long id = request.messageId();
         metrics.increment(LaneMetrics.THROTTLED);
-        if (gate.onThrottle(now, sentAtMs[slot], retryAfterMs))
+        if (gate.onThrottle(now, window.sentAtMs(slot), retryAfterMs))
         {
             metrics.increment(LaneMetrics.THROTTLE_EPISODES);
         }
@@ -530,7 +416,7 @@ public final class ConnectorLane extends LaneThread
             attemptsById.put(id, spent);
         }
         states.publish(id, DeliveryState.RETRYING, spent, channel, Reason.PROVIDER_THROTTLED, now);
-        (isPriority ? priorityRedo : bulkRedo).addLong(id);
+        queues.redo(id, isPriority);
     }
 
     private void onTransientFailure(
@@ -540,7 +426,7 @@ public final class ConnectorLane extends LaneThread
         final int attempt = request.attempt();
         if (attempt >= config.maxAttempts())
         {
-            if (fallbackApplies(Reason.RETRIES_EXHAUSTED, request.kind()))
+            if (handoff.applies(Reason.RETRIES_EXHAUSTED, request.kind()))
             {
                 fallBack(id, isPriority, Reason.RETRIES_EXHAUSTED);
             }
@@ -551,7 +437,7 @@ public final class ConnectorLane extends LaneThread
             return;
         }
         final long delay = retries.backoff(attempt, config.retryBaseMs(), config.retryMaxMs(), retryAfterMs);
-        if (fallbackDue(request.acceptedAtMs(), now + delay))
+        if (handoff.due(request.acceptedAtMs(), now + delay))
         {
             fallBack(id, isPriority, reason);
             return;
@@ -566,27 +452,13 @@ public final class ConnectorLane extends LaneThread
         retries.schedule(id, isPriority, now + delay);
     }
 
-    private boolean fallbackApplies(final Reason reason, final MessageKind kind)
-    {
-        final FallbackSettings f = config.fallback();
-        // a recipient who blocked the sender's marketing on one channel has opted out, not moved
-        return fallbackLane != null && f.reasons().contains(reason)
-            && !(reason == Reason.RECIPIENT_BLOCKED && kind == MessageKind.MARKETING);
-    }
-
-    private boolean fallbackDue(final long acceptedAtMs, final long atMs)
-    {
-        final long after = config.fallback().afterMs();
-        return fallbackLane != null && after > 0 && atMs >= acceptedAtMs + after;
-    }
-
     /**
      * Journals the move (RETRYING on the new channel, with the reason) and hands the message to the
      * fallback lane once that record is journaled ({@link FallbackHandoff}).
      */
     private void fallBack(final long id, final boolean isPriority, final Reason reason)
     {
-        states.publish(id, DeliveryState.RETRYING, 0, fallbackLane.channel, reason, now);
+        states.publish(id, DeliveryState.RETRYING, 0, handoff.targetChannel(), reason, now);
         metrics.increment(LaneMetrics.FALLBACKS_OUT);
         attemptsById.remove(id);
         admission.release();
@@ -631,52 +503,16 @@ public final class ConnectorLane extends LaneThread
         deadLetters.add(id, now, tenant, state, reason, attempts, kind);
     }
 
-    private void publishGauges()
-    {
-        metrics.set(LaneMetrics.BREAKER_STATE, breaker.state());
-        metrics.set(LaneMetrics.BREAKER_OPENED, breaker.openedCount());
-        metrics.set(LaneMetrics.RATE_MILLI_PER_SECOND, (long)(gate.effectiveRatePerSecond() * 1000));
-        metrics.set(LaneMetrics.FACTOR_PERMILLE, Math.round(gate.factor() * 1000));
-        metrics.set(LaneMetrics.WINDOW_LIMIT, gate.windowLimit());
-        metrics.set(LaneMetrics.PAUSED_UNTIL_MS, gate.pausedUntilMs());
-    }
-
-    // ---- DeliveryCallback and ReceiptSink: any thread ----
-
-    @Override
-    public void onAccepted(final DeliveryRequest request)
-    {
-        outcomes.outcome(OutcomeQueue.ACCEPTED, request.slot(), request.messageId(), Reason.NONE, 0);
-    }
-
-    @Override
-    public void onRejected(final DeliveryRequest request, final Reason reason)
-    {
-        outcomes.outcome(OutcomeQueue.REJECTED, request.slot(), request.messageId(), reason, 0);
-    }
-
-    @Override
-    public void onFailed(final DeliveryRequest request, final Reason reason, final long retryAfterMs)
-    {
-        outcomes.outcome(OutcomeQueue.FAILED, request.slot(), request.messageId(), reason, Math.max(0, retryAfterMs));
-    }
-
-    @Override
-    public void onReceipt(final long messageId, final DeliveryState state, final Reason reason)
-    {
-        outcomes.receipt(messageId, state, reason);
-    }
-
     // ---- gauges, any thread ----
 
     public int priorityDepth()
     {
-        return priority.size();
+        return queues.priorityDepth();
     }
 
     public int bulkDepth()
     {
-        return bulk.size();
+        return queues.bulkDepth();
     }
 
     public int inFlight()

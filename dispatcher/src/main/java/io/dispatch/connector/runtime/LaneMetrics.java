@@ -76,6 +76,17 @@ public final class LaneMetrics
         deadLetters.lazySet(reason.code(), deadLetters.get(reason.code()) + 1);
     }
 
+    /** Copies the gate's and breaker's state into the gauges (stores only what changed). */
+    void publish(final LaneGate gate, final CircuitBreaker breaker)
+    {
+        set(BREAKER_STATE, breaker.state());
+        set(BREAKER_OPENED, breaker.openedCount());
+        set(RATE_MILLI_PER_SECOND, (long)(gate.effectiveRatePerSecond() * 1000));
+        set(FACTOR_PERMILLE, Math.round(gate.factor() * 1000));
+        set(WINDOW_LIMIT, gate.windowLimit());
+        set(PAUSED_UNTIL_MS, gate.pausedUntilMs());
+    }
+
     void recordAcceptLatencyMicros(final long micros)
     {
         latency.recordValue(Math.max(1, Math.min(HIGHEST_MICROS, micros)));

@@ -4,10 +4,14 @@ import io.dispatch.config.IdleStrategies;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorContext;
 import io.dispatch.connector.DeliveryCallback;
+import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.ReceiptSink;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.Reason;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.MessageHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,19 +31,21 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     private final EpochClock clock;
     private final ChannelType channelType;
     private final IdleStrategy idle;
+    private final OutcomeQueue outcomes;
     private volatile boolean running;
     private Thread thread;
     private boolean startedInline;
 
     LaneThread(
         final String name, final Connector connector, final EpochClock clock, final ChannelType channelType,
-        final String idleStrategy)
+        final String idleStrategy, final int outcomeCapacity)
     {
         this.name = name;
         this.connector = connector;
         this.clock = clock;
         this.channelType = channelType;
         this.idle = IdleStrategies.create(idleStrategy);
+        this.outcomes = new OutcomeQueue(outcomeCapacity);
     }
 
     /** One duty cycle. @return work done (0 lets the idle strategy back off). */
@@ -142,6 +148,44 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Lane thread: hands queued outcomes, receipts and hand-offs to {@code handler}. @return how many. */
+    protected final int drainOutcomes(final MessageHandler handler)
+    {
+        return outcomes.drain(handler, 4096);
+    }
+
+    /** Any thread: a message fallen back from another lane, for the priority or bulk redo queue. */
+    protected final void handOff(final long messageId, final boolean isPriority)
+    {
+        outcomes.outcome(OutcomeQueue.HANDOFF, -1, messageId, Reason.NONE, isPriority ? 1 : 0);
+    }
+
+    // ---- DeliveryCallback and ReceiptSink: any thread; queued for the lane thread ----
+
+    @Override
+    public final void onAccepted(final DeliveryRequest request)
+    {
+        outcomes.outcome(OutcomeQueue.ACCEPTED, request.slot(), request.messageId(), Reason.NONE, 0);
+    }
+
+    @Override
+    public final void onRejected(final DeliveryRequest request, final Reason reason)
+    {
+        outcomes.outcome(OutcomeQueue.REJECTED, request.slot(), request.messageId(), reason, 0);
+    }
+
+    @Override
+    public final void onFailed(final DeliveryRequest request, final Reason reason, final long retryAfterMs)
+    {
+        outcomes.outcome(OutcomeQueue.FAILED, request.slot(), request.messageId(), reason, Math.max(0, retryAfterMs));
+    }
+
+    @Override
+    public final void onReceipt(final long messageId, final DeliveryState state, final Reason reason)
+    {
+        outcomes.receipt(messageId, state, reason);
     }
 
     protected final Connector connector()

@@ -1,0 +1,86 @@
+package io.dispatch.connector.runtime;
+
+import io.dispatch.config.TemplateRegistry;
+import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.journal.AcceptedRecord;
+import io.dispatch.journal.Journal;
+import io.dispatch.journal.JournalReader;
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.MessageKind;
+
+/**
+ * Loads the message a lane is about to send (or to expire, or to move) from the journal, by id, into
+ * one reused record, and fills a {@link DeliveryRequest} from it with its template text. The journal is
+ * the only copy of a message's body: lanes hold ids, not messages.
+ * <p>
+ * <b>Note:</b> not thread-safe; owned by the lane thread (Chronicle tailers are per thread).
+ */
+final class MessageLoader implements AutoCloseable
+{
+    private final Journal journal;
+    private final TemplateRegistry templates;
+    private final AcceptedRecord record = new AcceptedRecord();
+    private final TenantNames tenants = new TenantNames();
+    private JournalReader reader;
+
+    MessageLoader(final Journal journal, final TemplateRegistry templates)
+    {
+        this.journal = journal;
+        this.templates = templates;
+    }
+
+    /** On the lane thread, before the first {@link #load}. */
+    void open()
+    {
+        reader = journal.newReader();
+    }
+
+    /** @return false when the journal has no ACCEPTED record with this id. */
+    boolean load(final long messageId)
+    {
+        return reader.readAccepted(messageId, record);
+    }
+
+    long acceptedAtMs()
+    {
+        return record.acceptedAtMs;
+    }
+
+    /** After this instant the message expires instead of being sent. */
+    long deadlineMs()
+    {
+        return record.acceptedAtMs + record.ttlSeconds * 1000L;
+    }
+
+    MessageKind kind()
+    {
+        return MessageKind.of(record.kind);
+    }
+
+    String tenant()
+    {
+        return tenants.of(record.tenantName, record.tenantNameLength);
+    }
+
+    /** Fills {@code request} from the loaded message, for sending on {@code channel} (the lane's, after a fallback too). */
+    void fill(final DeliveryRequest request, final long messageId, final int attempt, final ChannelType channel)
+    {
+        request.fill(messageId, attempt, tenant(), kind(), channel, record.acceptedAtMs, deadlineMs(), record.body,
+            record.bodyLength);
+        final int template = request.submit().templateLength() == 0 ? -1 :
+            templates.find(request.submit().buffer(), request.submit().templateOffset(), request.submit().templateLength());
+        if (template >= 0)
+        {
+            request.templateText(templates.text(template));
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (reader != null)
+        {
+            reader.close();
+        }
+    }
+}
