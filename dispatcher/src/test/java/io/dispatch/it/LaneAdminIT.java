@@ -92,7 +92,7 @@ class LaneAdminIT
             adminPort = d.adminPort();
             c.submit(1, MessageKind.INFORMATIONAL, ChannelType.SMS, "", "fail-01011112222", "retried then dead");
             final long failed = c.read().messageId();
-            c.submit(2, MessageKind.MARKETING, ChannelType.SMS, "", "reject-01011112222", "(광고) rejected");
+            c.submit(2, MessageKind.AUTH, ChannelType.SMS, "", "reject-01011112222", "인증번호 123456");
             final long rejected = c.read().messageId();
             c.submit(3, MessageKind.INFORMATIONAL, ChannelType.SMS, "", "01011112222", "delivered");
             c.read();
@@ -107,7 +107,7 @@ class LaneAdminIT
             assertThat(body).contains("{\"message_id\":" + failed + ",")
                 .contains("\"state\":\"FAILED\",\"reason\":\"RETRIES_EXHAUSTED\",\"attempts\":2,\"kind\":\"INFORMATIONAL\"")
                 .contains("{\"message_id\":" + rejected + ",")
-                .contains("\"state\":\"REJECTED\",\"reason\":\"INVALID_RECIPIENT\",\"attempts\":1,\"kind\":\"MARKETING\"")
+                .contains("\"state\":\"REJECTED\",\"reason\":\"INVALID_RECIPIENT\",\"attempts\":1,\"kind\":\"AUTH\"")
                 .contains("\"tenant\":\"demo\"");
             assertThat(get("/deadletters?limit=1&lane=push").body()).contains("\"dead_letters\":[]");
 

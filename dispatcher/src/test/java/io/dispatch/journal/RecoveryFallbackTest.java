@@ -4,6 +4,7 @@ import io.dispatch.config.TenantConfig;
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
@@ -21,6 +22,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A journaled fallback moves a pending message to the new channel's lane, with a fresh attempt budget. */
 class RecoveryFallbackTest
 {
+    /** A minimal SUBMIT body: recovery reads the recipient from it for the policy state. */
+    private static final byte[] BODY = body();
+
+    private static byte[] body()
+    {
+        final io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
+        final int n = io.dispatch.protocol.SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, ChannelType.CHAT, 60, "",
+            "010", "", "hi", null);
+        final byte[] out = new byte[n];
+        b.getBytes(0, out);
+        return out;
+    }
+
     @TempDir
     Path dir;
 
@@ -33,9 +47,9 @@ class RecoveryFallbackTest
             final JournalWriter w = journal.newWriter(false);
             final byte[] tenant = "demo".getBytes(StandardCharsets.UTF_8);
             final long moved = w.appendAccepted(MessageKind.INFORMATIONAL.code(), ChannelType.CHAT.code(), tenant, 60,
-                1_000, 0, new byte[0], 0);
+                1_000, 0, Decision.SEND.code(), false, (short)0, 0, BODY, BODY.length);
             final long stayed = w.appendAccepted(MessageKind.MARKETING.code(), ChannelType.CHAT.code(), tenant, 60,
-                1_000, 0, new byte[0], 0);
+                1_000, 0, Decision.SEND.code(), false, (short)0, 0, BODY, BODY.length);
             final byte[] states = new byte[4 * StateRecords.LENGTH];
             StateRecords.put(states, 0, moved, 1_001, DeliveryState.DISPATCHED.code(), (byte)2, ChannelType.CHAT.code(),
                 (short)0);
@@ -49,7 +63,24 @@ class RecoveryFallbackTest
             w.close();
 
             new Recovery(new DedupIndex(3_600_000), new StatusTable(1024),
-                new TenantRegistry(List.of(new TenantConfig(1, "demo", "k"))), 2_000, 3_600_000)
+                new TenantRegistry(List.of(new TenantConfig(1, "demo", "k"))), 2_000, 3_600_000, 0, new Recovery.PolicySink()
+                {
+                    @Override
+                    public void sent(final int tenantId, final byte kind, final byte channel, final long recipientKey,
+                        final long atMs)
+                    {
+                    }
+
+                    @Override
+                    public void consent(final int tenantId, final byte[] body)
+                    {
+                    }
+
+                    @Override
+                    public void content(final long contentHash, final long messageId, final long atMs)
+                    {
+                    }
+                })
                 .run(journal, new Recovery.Sink()
                 {
                     @Override
@@ -60,6 +91,12 @@ class RecoveryFallbackTest
 
                     @Override
                     public void awaitingReceipt(final long messageId, final byte channel)
+                    {
+                    }
+
+                    @Override
+                    public void deferred(final long messageId, final long dueAtMs, final long recipientKey,
+                        final long deadlineMs, final int tenantId, final byte kind, final byte channel, final boolean prepaid)
                     {
                     }
                 });

@@ -16,6 +16,7 @@ import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
@@ -114,7 +115,8 @@ public class LanePriorityBenchmark extends AbstractBenchmark
                 body.clear();
                 final int n = SubmitEncoder.encode(body, kind, ChannelType.SMS, 86_400, "", "0101234" + i, "", "benchmark", null);
                 body.getBytes(0, bytes, 0, n);
-                final long id = writer.appendAccepted(kind.code(), ChannelType.SMS.code(), tenant, 86_400, now, 0, bytes, n);
+                final long id = writer.appendAccepted(kind.code(), ChannelType.SMS.code(), tenant, 86_400, now, 0,
+                    Decision.SEND.code(), false, (short)0, 0, bytes, n);
                 if (i < backlog)
                 {
                     marketing[i] = id;

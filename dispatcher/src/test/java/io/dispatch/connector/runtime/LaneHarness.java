@@ -8,6 +8,7 @@ import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.status.Counters;
@@ -73,7 +74,8 @@ final class LaneHarness implements AutoCloseable
         final int n = SubmitEncoder.encode(body, kind, channel, ttlSeconds, "", recipient, "", "hello", null);
         final byte[] bytes = new byte[n];
         body.getBytes(0, bytes);
-        return writer.appendAccepted(kind.code(), channel.code(), tenant, ttlSeconds, clock.time(), 0, bytes, n);
+        return writer.appendAccepted(kind.code(), channel.code(), tenant, ttlSeconds, clock.time(), 0,
+            Decision.SEND.code(), false, (short)0, 0, bytes, n);
     }
 
     @Override
