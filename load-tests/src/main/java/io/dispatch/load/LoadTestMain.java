@@ -35,8 +35,16 @@ public final class LoadTestMain
     {
     }
 
+    /** The generator's logging setup; named apart from the engine's logback.xml, which is on the classpath too. */
+    static final String LOGBACK_CONFIG = "loadtest-logback.xml";
+
     public static void main(final String[] args)
     {
+        if (System.getProperty("logback.configurationFile") == null)
+        {
+            System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+            System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
+        }
         final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         final PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         System.exit(run(args, out, err));
