@@ -26,6 +26,8 @@ public final class HtmlReport
         "text-align:right}th{background:#f4f4f4}td.l,th.l{text-align:left}.met{color:#080}.missed{color:#c00}" +
         "svg.chart{display:block;margin:12px 0}p.note{color:#555;font-size:90%}";
 
+    static final double MIN_RATE_INTERVAL_S = 0.5;
+
     private HtmlReport()
     {
     }
@@ -135,7 +137,9 @@ public final class HtmlReport
 
     private static SvgChart throughput(final RunReport r)
     {
-        final List<Timeline.Point> points = r.timeline.points();
+        // The last interval of a run is cut short at the end of the drain: its rate is noise.
+        final List<Timeline.Point> points = r.timeline.points().stream().filter(p -> p.lengthS >= MIN_RATE_INTERVAL_S)
+            .toList();
         final double[] t = new double[points.size()];
         final double[] offered = new double[points.size()];
         final double[] acked = new double[points.size()];
@@ -158,7 +162,7 @@ public final class HtmlReport
         for (final MessageKind kind : r.config.kinds())
         {
             final int c = MessageClasses.index(kind);
-            addPercentiles(chart, MessageClasses.name(c), e2e ? r.e2eLatencyUs(c) : r.ackLatencyUs(c), false);
+            addPercentiles(chart, MessageClasses.name(c), e2e ? r.e2eLatencyUs(c) : r.ackLatencyUs(c), false, c);
         }
         return chart;
     }
@@ -166,8 +170,8 @@ public final class HtmlReport
     private static SvgChart ackVersusE2e(final RunReport r)
     {
         final SvgChart chart = latencyByPercentile("Ack vs end-to-end latency by percentile (all classes)");
-        addPercentiles(chart, "ack", r.ackLatencyUs, false);
-        addPercentiles(chart, "end-to-end", r.e2eLatencyUs, true);
+        addPercentiles(chart, "ack", r.ackLatencyUs, false, 0);
+        addPercentiles(chart, "end-to-end", r.e2eLatencyUs, true, 1);
         return chart;
     }
 
@@ -189,8 +193,8 @@ public final class HtmlReport
                 ack[i] = ms(points.get(i).ackP99UsByClass[c]);
                 e2e[i] = ms(points.get(i).e2eP99UsByClass[c]);
             }
-            chart.line(MessageClasses.name(c) + " ack", t, ack, false, false);
-            chart.line(MessageClasses.name(c) + " e2e", t, e2e, true, false);
+            chart.line(MessageClasses.name(c) + " ack", t, ack, false, false, c);
+            chart.line(MessageClasses.name(c) + " e2e", t, e2e, true, false, c);
         }
         return chart;
     }
@@ -201,15 +205,22 @@ public final class HtmlReport
             "latency", SvgChart.Scale.LOG, HtmlReport::millis);
     }
 
-    /** Adds a histogram as HdrHistogram's percentile distribution (5 ticks per half-distance). */
-    static void addPercentiles(final SvgChart chart, final String name, final Histogram h, final boolean dashed)
+    /**
+     * Adds a histogram as HdrHistogram's percentile distribution (5 ticks per half-distance). The final
+     * 100 % point is drawn at the percentile one sample resolves ({@code 1 - 1/count}), not stretched to
+     * the axis' end, so a short run does not pretend to know its 99.999th percentile.
+     */
+    static void addPercentiles(final SvgChart chart, final String name, final Histogram h, final boolean dashed,
+        final int colour)
     {
         final List<double[]> points = new ArrayList<>();
         if (h.getTotalCount() > 0)
         {
+            final double resolved = 100.0 * (1 - 1.0 / Math.max(2, h.getTotalCount()));
             for (final HistogramIterationValue v : h.percentiles(5))
             {
-                points.add(new double[] {v.getPercentileLevelIteratedTo(), ms(h.highestEquivalentValue(v.getValueIteratedTo()))});
+                final double p = Math.min(resolved, v.getPercentileLevelIteratedTo());
+                points.add(new double[] {p, ms(h.highestEquivalentValue(v.getValueIteratedTo()))});
             }
         }
         final double[] x = new double[points.size()];
@@ -219,7 +230,7 @@ public final class HtmlReport
             x[i] = points.get(i)[0];
             y[i] = Math.max(0.001, points.get(i)[1]);
         }
-        chart.line(name + " (" + h.getTotalCount() + ")", x, y, dashed, false);
+        chart.line(name + " (" + h.getTotalCount() + ")", x, y, dashed, false, colour);
     }
 
     static double ms(final long us)

@@ -64,7 +64,14 @@ public final class SvgChart
     /** Adds a line; points with a NaN or (on a log axis) non-positive value are skipped, breaking the line. */
     public SvgChart line(final String name, final double[] x, final double[] y, final boolean dashed, final boolean markers)
     {
-        series.add(new Series(name, x, y, PALETTE[series.size() % PALETTE.length], dashed, markers));
+        return line(name, x, y, dashed, markers, series.size());
+    }
+
+    /** @param colour index into {@link #PALETTE}, so related lines (one class's ack and e2e) share a colour. */
+    public SvgChart line(final String name, final double[] x, final double[] y, final boolean dashed,
+        final boolean markers, final int colour)
+    {
+        series.add(new Series(name, x, y, PALETTE[colour % PALETTE.length], dashed, markers));
         return this;
     }
 
@@ -124,6 +131,11 @@ public final class SvgChart
         {
             svg.append(text(WIDTH / 2.0, HEIGHT / 2.0, "no data", "middle", "fill=\"#888\"")).append("</svg>\n");
             return svg.toString();
+        }
+        for (final Band b : bands)
+        {
+            // The shaded range belongs in view even before the first point (the warm-up's first interval).
+            xMin = Math.min(xMin, t(b.from, xScale));
         }
         if (yScale == Scale.LINEAR)
         {
@@ -192,7 +204,9 @@ public final class SvgChart
             path.append(pen ? " L" : " M").append(String.format(Locale.ROOT, "%.1f,%.1f",
                 f.px(t(s.x[i], xScale)), f.py(t(s.y[i], yScale))));
             pen = true;
-            if (s.markers)
+            final boolean isolated = (i == 0 || !usable(s.x[i - 1], xScale) || !usable(s.y[i - 1], yScale)) &&
+                (i == s.x.length - 1 || !usable(s.x[i + 1], xScale) || !usable(s.y[i + 1], yScale));
+            if (s.markers || isolated)
             {
                 svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n",
                     f.px(t(s.x[i], xScale)), f.py(t(s.y[i], yScale)), s.color));
