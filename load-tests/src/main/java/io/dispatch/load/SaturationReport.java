@@ -202,8 +202,8 @@ public final class SaturationReport
             y[2][i] = ms(r.e2eLatencyUs, 99);
             y[3][i] = ms(r.e2eLatencyUs, 99.9);
         }
-        chart.line("ack p99", x, y[0], false, true).line("ack p99.9", x, y[1], true, true)
-            .line("e2e p99", x, y[2], false, true).line("e2e p99.9", x, y[3], true, true);
+        chart.line("ack p99", x, y[0], false, true, 0).line("ack p99.9", x, y[1], true, true, 0)
+            .line("e2e p99", x, y[2], false, true, 1).line("e2e p99.9", x, y[3], true, true, 1);
         for (final Slo.Condition c : config.slo().conditions())
         {
             chart.rule(c.thresholdUs / 1000.0, "SLO " + c.text);

@@ -199,12 +199,27 @@ public final class StreamsReader
         }
     }
 
+    /** A time on the run's timeline: a duration ({@code 20s}) or a share of the whole run ({@code 50%}). */
     private static long time(final Setting s, final long timelineNs)
     {
         final long ns;
         try
         {
-            ns = Durations.parseNs(s.value());
+            final String v = s.value().trim();
+            if (v.endsWith("%"))
+            {
+                final double share = Double.parseDouble(v.substring(0, v.length() - 1).trim());
+                if (!(share >= 0 && share <= 100))
+                {
+                    throw new IllegalArgumentException("a share of the run must be 0%..100%, got '" + v + "'");
+                }
+                return Math.round(timelineNs * share / 100);
+            }
+            ns = Durations.parseNs(v);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw s.error("'" + s.value() + "' is not a time (e.g. 20s, or 50% of the run)");
         }
         catch (final IllegalArgumentException ex)
         {
