@@ -82,8 +82,8 @@ public final class StandardTable
         boolean first = true;
         for (final String name : classNames)
         {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
-                first ? dir.getFileName() : "", reports.size(), first ? String.format(Locale.ROOT, "%,.0f", median(acked)) : "",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                first ? dir.getFileName() : "", first ? Integer.toString(reports.size()) : "", first ? String.format(Locale.ROOT, "%,.0f", median(acked)) : "",
                 first ? perRun(acked) : "", name,
                 latency(reports, name, "ack_latency_us", "p50"), latency(reports, name, "ack_latency_us", "p99"),
                 latency(reports, name, "ack_latency_us", "p999"), latency(reports, name, "e2e_latency_us", "p50"),
