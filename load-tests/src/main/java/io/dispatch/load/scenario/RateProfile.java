@@ -135,7 +135,7 @@ public final class RateProfile
         {
             b.segment(startNs[i], endNs[i], r0[i] * factor, r1[i] * factor);
         }
-        return b.build(description + " x" + factor);
+        return b.build(description + String.format(java.util.Locale.ROOT, " scaled x%.4g", factor));
     }
 
     public int segments()
