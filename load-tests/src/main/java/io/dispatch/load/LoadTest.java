@@ -35,12 +35,13 @@ import java.util.concurrent.TimeoutException;
 public final class LoadTest
 {
     /**
-     * e2e ends at PROVIDER_ACCEPTED, or at a failure that comes instead: DISPATCHED, RETRYING and the later
-     * DELIVERED would only cost bandwidth on both sides.
+     * e2e ends at PROVIDER_ACCEPTED, or at a terminal state that comes instead (a failure, or a policy's
+     * SUPPRESSED, or CANCELLED): DISPATCHED, RETRYING, DEFERRED and the later DELIVERED would only cost
+     * bandwidth on both sides. A deferred message completes when it is finally accepted, so its e2e
+     * latency includes the deferral.
      */
-    static final int E2E_STATES = Frames.stateMask(io.dispatch.protocol.DeliveryState.PROVIDER_ACCEPTED,
-        io.dispatch.protocol.DeliveryState.FAILED, io.dispatch.protocol.DeliveryState.EXPIRED,
-        io.dispatch.protocol.DeliveryState.REJECTED);
+    static final int E2E_STATES = Frames.stateMask(DeliveryState.PROVIDER_ACCEPTED, DeliveryState.FAILED,
+        DeliveryState.EXPIRED, DeliveryState.REJECTED, DeliveryState.SUPPRESSED, DeliveryState.CANCELLED);
 
     public static final long CONNECT_TIMEOUT_MS = 10_000;
     public static final long SUBSCRIBE_TIMEOUT_MS = 10_000;

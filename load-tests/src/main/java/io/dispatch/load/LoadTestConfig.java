@@ -179,11 +179,19 @@ public final class LoadTestConfig
         return b.build();
     }
 
-    /** @return the engine settings as {@code scripts/dispatcher} flags, one {@code --set KEY=VALUE} per line. */
+    /**
+     * @return the engine settings as {@code scripts/dispatcher} flags, one {@code --set KEY=VALUE} per line,
+     * single-quoted when the value holds a space or shell character (so {@code | xargs scripts/dispatcher} works).
+     */
     public String engineArgs()
     {
         final StringBuilder sb = new StringBuilder();
-        engineSettings.forEach((k, v) -> sb.append("--set ").append(k).append('=').append(v).append('\n'));
+        engineSettings.forEach((k, v) ->
+        {
+            final String kv = k + '=' + v;
+            sb.append("--set ").append(kv.matches("[A-Za-z0-9._,:/=+-]*") ? kv : "'" + kv.replace("'", "'\\''") + "'")
+                .append('\n');
+        });
         return sb.toString();
     }
 

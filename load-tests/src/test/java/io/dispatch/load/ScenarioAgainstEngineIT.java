@@ -53,6 +53,12 @@ class ScenarioAgainstEngineIT
             "stream.promo.recipients = hot 1000 50% 10",
             "sim.latencyMs = 1",
             "sim.receiptDelayMs = 5",
+            // Synthetic recipients have no ad consent, and the test may run in the advertising night.
+            "engine.tenant.demo.consentRequired = false",
+            "engine.tenant.demo.optOutFooter = 무료수신거부 080-000-0000",
+            "engine.policy.night.push = off",
+            "engine.policy.night.chat = off",
+            "engine.policy.blackout.chat = off",
             // Generous: the point is the verdict's plumbing, not this machine's speed.
             "slo = p99.9.e2e<60s,p99.ack.marketing<60s"));
         final Path out = dir.resolve("out");
@@ -83,6 +89,8 @@ class ScenarioAgainstEngineIT
         assertThat((List<Object>)report.get("timeline")).hasSizeGreaterThanOrEqualTo(4);
         assertThat((Map<String, Object>)report.get("engine_settings"))
             .containsEntry("lane.push.connector.latencyMs", "1");
+        // Every completing receipt was a provider acceptance: nothing suppressed, deferred or refused.
+        assertThat((Map<String, Object>)report.get("receipts_by_state")).containsOnlyKeys("PROVIDER_ACCEPTED");
 
         assertThat(totalCount(out.resolve("ack.informational.hlog"))).isEqualTo(900);
         assertThat(totalCount(out.resolve("ack.marketing.hlog"))).isEqualTo(400);

@@ -89,6 +89,8 @@ class ScenarioParsingTest
             .containsEntry("lane.chat.connector.latencyMs", "10")
             .containsEntry("lane.sms.connector.latencyMs", "2");
         assertThat(c.rate()).isCloseTo(50_000, offset(1e-6));
+        assertThat(c.engineArgs()).contains("--set 'tenant.demo.optOutFooter=무료수신거부 080-000-0000'\n",
+            "--set policy.night.sms=off\n");
     }
 
     @Test
