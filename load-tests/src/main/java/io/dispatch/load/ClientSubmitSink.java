@@ -14,24 +14,24 @@ public final class ClientSubmitSink implements SubmitSink
 {
     private final int connection;
     private final DispatchClient client;
-    private final MessageCatalog catalog;
+    private final MessageCatalog[] catalogs;
     private final PrintStream log;
 
     public ClientSubmitSink(
-        final int connection, final DispatchClient client, final MessageCatalog catalog, final PrintStream log)
+        final int connection, final DispatchClient client, final MessageCatalog[] catalogs, final PrintStream log)
     {
         this.connection = connection;
         this.client = client;
-        this.catalog = catalog;
+        this.catalogs = catalogs;
         this.log = log;
     }
 
     @Override
-    public boolean submit(final long globalIndex, final InFlightSubmit listener)
+    public boolean submit(final int stream, final long streamIndex, final InFlightSubmit listener)
     {
         try
         {
-            client.submit(catalog.forIndex(globalIndex), listener);
+            client.submit(catalogs[stream].forIndex(streamIndex), listener);
             return true;
         }
         catch (final RuntimeException ex)

@@ -32,8 +32,8 @@ public final class ConnectionTracker
     private final NanoClock clock;
     private final PhaseCounters warmup = new PhaseCounters();
     private final PhaseCounters measured = new PhaseCounters();
-    private final LatencyRecorder ackLatency = new LatencyRecorder();
-    private final LatencyRecorder e2eLatency = new LatencyRecorder();
+    private final LatencyRecorder[] ackLatency = recorders();
+    private final LatencyRecorder[] e2eLatency = recorders();
     private final ReceiptCorrelator correlator = new ReceiptCorrelator(EARLY_RECEIPT_CAPACITY);
     private final AtomicLong acksInMeasuredPeriod = new AtomicLong();
     private final AtomicLong receipts = new AtomicLong();
@@ -48,9 +48,29 @@ public final class ConnectionTracker
         this.clock = clock;
     }
 
+    private static LatencyRecorder[] recorders()
+    {
+        final LatencyRecorder[] r = new LatencyRecorder[MessageClasses.COUNT];
+        for (int i = 0; i < r.length; i++)
+        {
+            r[i] = new LatencyRecorder();
+        }
+        return r;
+    }
+
     public int connection()
     {
         return connection;
+    }
+
+    /**
+     * Packs a message's class with its intended time for the correlator: the offset from the run's start
+     * (never negative) shifted left, class in the low two bits. Exact, and never one of the correlator's
+     * negative markers.
+     */
+    private long pack(final long intendedNs, final int classIndex)
+    {
+        return ((intendedNs - window.startNs()) << 2) | classIndex;
     }
 
     private PhaseCounters phase(final long intendedNs)
@@ -71,7 +91,13 @@ public final class ConnectionTracker
         p.sendFailed.incrementAndGet();
     }
 
+    /** An informational message's ACK (tests). */
     public void onAck(final long intendedNs, final long messageId, final boolean duplicate)
+    {
+        onAck(intendedNs, 0, messageId, duplicate);
+    }
+
+    public void onAck(final long intendedNs, final int classIndex, final long messageId, final boolean duplicate)
     {
         final long nowNs = clock.nanoTime();
         final boolean isMeasured = window.isMeasured(intendedNs);
@@ -83,7 +109,7 @@ public final class ConnectionTracker
         }
         if (isMeasured)
         {
-            ackLatency.recordNs(intendedNs, nowNs);
+            ackLatency[classIndex].recordNs(intendedNs, nowNs);
         }
         if (duplicate)
         {
@@ -91,10 +117,11 @@ public final class ConnectionTracker
             p.duplicates.incrementAndGet();
             return;
         }
-        final long earlyReceiptNs = correlator.onAcked(messageId, intendedNs);
+        final long packed = pack(intendedNs, classIndex);
+        final long earlyReceiptNs = correlator.onAcked(messageId, packed);
         if (earlyReceiptNs != ReceiptCorrelator.NONE)
         {
-            completeE2e(intendedNs, earlyReceiptNs);
+            completeE2e(packed, earlyReceiptNs);
         }
         pendingE2e = correlator.pendingE2e();
     }
@@ -123,10 +150,10 @@ public final class ConnectionTracker
         }
         final long nowNs = clock.nanoTime();
         // LoadTest subscribes without DELIVERED (it ends no e2e sample): PROVIDER_ACCEPTED is the last receipt
-        final long intendedNs = correlator.onCompletingReceipt(messageId, true, nowNs);
-        if (intendedNs != ReceiptCorrelator.NONE)
+        final long packed = correlator.onCompletingReceipt(messageId, true, nowNs);
+        if (packed != ReceiptCorrelator.NONE)
         {
-            completeE2e(intendedNs, nowNs);
+            completeE2e(packed, nowNs);
             pendingE2e = correlator.pendingE2e();
         }
     }
@@ -136,20 +163,22 @@ public final class ConnectionTracker
         receiptsDropped.addAndGet(count);
     }
 
-    private void completeE2e(final long intendedNs, final long receiptNs)
+    private void completeE2e(final long packed, final long receiptNs)
     {
+        final long intendedNs = (packed >>> 2) + window.startNs();
         final boolean isMeasured = window.isMeasured(intendedNs);
         (isMeasured ? measured : warmup).e2eCompleted.incrementAndGet();
         if (isMeasured)
         {
-            e2eLatency.recordNs(intendedNs, receiptNs);
+            e2eLatency[(int)(packed & 3)].recordNs(intendedNs, receiptNs);
         }
     }
 
     public PhaseCounters warmup() { return warmup; }
     public PhaseCounters measured() { return measured; }
-    public LatencyRecorder ackLatency() { return ackLatency; }
-    public LatencyRecorder e2eLatency() { return e2eLatency; }
+    /** @return ack latency of one class ({@link MessageClasses} index). */
+    public LatencyRecorder ackLatency(final int classIndex) { return ackLatency[classIndex]; }
+    public LatencyRecorder e2eLatency(final int classIndex) { return e2eLatency[classIndex]; }
     public long acksInMeasuredPeriod() { return acksInMeasuredPeriod.get(); }
     public long receipts() { return receipts.get(); }
     public long receiptsDropped() { return receiptsDropped.get(); }

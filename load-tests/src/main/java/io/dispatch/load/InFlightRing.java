@@ -32,6 +32,12 @@ public final class InFlightRing
     /** @return a listener armed with {@code intendedNs}, ready to pass to the client's submit. */
     public InFlightSubmit arm(final long seq, final long intendedNs)
     {
+        return arm(seq, intendedNs, 0);
+    }
+
+    /** @return a listener armed with {@code intendedNs} and the message's class index. */
+    public InFlightSubmit arm(final long seq, final long intendedNs, final int classIndex)
+    {
         final int index = (int)(seq & mask);
         InFlightSubmit slot = slots[index];
         if (slot.isInFlight())
@@ -40,7 +46,7 @@ public final class InFlightRing
             slots[index] = slot;
             replaced++;
         }
-        slot.arm(intendedNs);
+        slot.arm(intendedNs, classIndex);
         return slot;
     }
 

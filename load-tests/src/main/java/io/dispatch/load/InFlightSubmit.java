@@ -16,6 +16,7 @@ public final class InFlightSubmit implements SubmitListener
 {
     private final ConnectionTracker tracker;
     private long intendedNs;
+    private int classIndex;
     private volatile boolean inFlight;
 
     public InFlightSubmit(final ConnectionTracker tracker)
@@ -23,9 +24,10 @@ public final class InFlightSubmit implements SubmitListener
         this.tracker = tracker;
     }
 
-    void arm(final long intendedNs)
+    void arm(final long intendedNs, final int classIndex)
     {
         this.intendedNs = intendedNs;
+        this.classIndex = classIndex;
         inFlight = true;
     }
 
@@ -45,12 +47,19 @@ public final class InFlightSubmit implements SubmitListener
         return intendedNs;
     }
 
+    /** @return the message's class as a {@link MessageClasses} index. */
+    public int classIndex()
+    {
+        return classIndex;
+    }
+
     @Override
     public void onAck(final long messageId, final boolean duplicate)
     {
         final long intended = intendedNs;
+        final int klass = classIndex;
         inFlight = false;
-        tracker.onAck(intended, messageId, duplicate);
+        tracker.onAck(intended, klass, messageId, duplicate);
     }
 
     @Override

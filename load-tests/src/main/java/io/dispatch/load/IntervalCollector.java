@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Once per reporting interval, swaps every connection's recorders, merges them into one interval
- * histogram per series (ack, e2e), appends it to the interval log and adds it to the run totals.
+ * histogram per series (ack, e2e) and class, plus the all-classes sum; appends them to the interval logs
+ * and adds them to the run totals.
  * <p>
  * <b>Threading:</b> the reporter thread only.
  */
@@ -19,12 +20,18 @@ public final class IntervalCollector
     private final List<ConnectionTracker> trackers;
     private final HistogramLogWriter ackLog;
     private final HistogramLogWriter e2eLog;
-    private final Histogram[] ackRecycle;
-    private final Histogram[] e2eRecycle;
+    private final HistogramLogWriter[] ackClassLogs;
+    private final HistogramLogWriter[] e2eClassLogs;
+    private final Histogram[][] ackRecycle;
+    private final Histogram[][] e2eRecycle;
     private final Histogram ackInterval = LatencyRecorder.newHistogram();
     private final Histogram e2eInterval = LatencyRecorder.newHistogram();
     private final Histogram ackTotal = LatencyRecorder.newHistogram();
     private final Histogram e2eTotal = LatencyRecorder.newHistogram();
+    private final Histogram[] ackClassInterval = histograms();
+    private final Histogram[] e2eClassInterval = histograms();
+    private final Histogram[] ackClassTotal = histograms();
+    private final Histogram[] e2eClassTotal = histograms();
 
     /**
      * @param ackLog interval log for ack latency, or null for none.
@@ -33,11 +40,35 @@ public final class IntervalCollector
     public IntervalCollector(
         final List<ConnectionTracker> trackers, final HistogramLogWriter ackLog, final HistogramLogWriter e2eLog)
     {
+        this(trackers, ackLog, e2eLog, new HistogramLogWriter[MessageClasses.COUNT],
+            new HistogramLogWriter[MessageClasses.COUNT]);
+    }
+
+    /** @param ackClassLogs per {@link MessageClasses} index, entries may be null (no log for that class). */
+    public IntervalCollector(
+        final List<ConnectionTracker> trackers,
+        final HistogramLogWriter ackLog,
+        final HistogramLogWriter e2eLog,
+        final HistogramLogWriter[] ackClassLogs,
+        final HistogramLogWriter[] e2eClassLogs)
+    {
         this.trackers = trackers;
         this.ackLog = ackLog;
         this.e2eLog = e2eLog;
-        this.ackRecycle = new Histogram[trackers.size()];
-        this.e2eRecycle = new Histogram[trackers.size()];
+        this.ackClassLogs = ackClassLogs.clone();
+        this.e2eClassLogs = e2eClassLogs.clone();
+        this.ackRecycle = new Histogram[trackers.size()][MessageClasses.COUNT];
+        this.e2eRecycle = new Histogram[trackers.size()][MessageClasses.COUNT];
+    }
+
+    private static Histogram[] histograms()
+    {
+        final Histogram[] h = new Histogram[MessageClasses.COUNT];
+        for (int i = 0; i < h.length; i++)
+        {
+            h[i] = LatencyRecorder.newHistogram();
+        }
+        return h;
     }
 
     /**
@@ -47,23 +78,36 @@ public final class IntervalCollector
     {
         ackInterval.reset();
         e2eInterval.reset();
-        for (int i = 0; i < trackers.size(); i++)
+        for (int c = 0; c < MessageClasses.COUNT; c++)
         {
-            final ConnectionTracker t = trackers.get(i);
-            ackRecycle[i] = t.ackLatency().intervalInto(ackRecycle[i]);
-            ackInterval.add(ackRecycle[i]);
-            e2eRecycle[i] = t.e2eLatency().intervalInto(e2eRecycle[i]);
-            e2eInterval.add(e2eRecycle[i]);
+            ackClassInterval[c].reset();
+            e2eClassInterval[c].reset();
+            for (int i = 0; i < trackers.size(); i++)
+            {
+                final ConnectionTracker t = trackers.get(i);
+                ackRecycle[i][c] = t.ackLatency(c).intervalInto(ackRecycle[i][c]);
+                ackClassInterval[c].add(ackRecycle[i][c]);
+                e2eRecycle[i][c] = t.e2eLatency(c).intervalInto(e2eRecycle[i][c]);
+                e2eClassInterval[c].add(e2eRecycle[i][c]);
+            }
+            ackInterval.add(ackClassInterval[c]);
+            e2eInterval.add(e2eClassInterval[c]);
+            ackClassTotal[c].add(ackClassInterval[c]);
+            e2eClassTotal[c].add(e2eClassInterval[c]);
+            write(ackClassLogs[c], startSec, endSec, ackClassInterval[c]);
+            write(e2eClassLogs[c], startSec, endSec, e2eClassInterval[c]);
         }
         ackTotal.add(ackInterval);
         e2eTotal.add(e2eInterval);
-        if (ackLog != null)
+        write(ackLog, startSec, endSec, ackInterval);
+        write(e2eLog, startSec, endSec, e2eInterval);
+    }
+
+    private static void write(final HistogramLogWriter log, final double startSec, final double endSec, final Histogram h)
+    {
+        if (log != null)
         {
-            ackLog.outputIntervalHistogram(startSec, endSec, ackInterval, LOG_MAX_VALUE_UNIT_RATIO);
-        }
-        if (e2eLog != null)
-        {
-            e2eLog.outputIntervalHistogram(startSec, endSec, e2eInterval, LOG_MAX_VALUE_UNIT_RATIO);
+            log.outputIntervalHistogram(startSec, endSec, h, LOG_MAX_VALUE_UNIT_RATIO);
         }
     }
 
@@ -73,4 +117,8 @@ public final class IntervalCollector
     /** @return ack latency of every collected interval so far (µs). */
     public Histogram ackTotal() { return ackTotal; }
     public Histogram e2eTotal() { return e2eTotal; }
+    public Histogram ackClassInterval(final int classIndex) { return ackClassInterval[classIndex]; }
+    public Histogram e2eClassInterval(final int classIndex) { return e2eClassInterval[classIndex]; }
+    public Histogram ackClassTotal(final int classIndex) { return ackClassTotal[classIndex]; }
+    public Histogram e2eClassTotal(final int classIndex) { return e2eClassTotal[classIndex]; }
 }

@@ -3,7 +3,7 @@ package io.dispatch.load;
 import java.util.Locale;
 
 /**
- * A minimal pretty-printing JSON builder (objects, strings, numbers, booleans, null): the report needs
+ * A minimal pretty-printing JSON builder (objects, arrays, strings, numbers, booleans, null): the report needs
  * no more, and the module stays free of a JSON library. Misuse (a value where a name is due) throws.
  * <p>
  * <b>Threading:</b> not thread-safe; one per document.
@@ -14,6 +14,7 @@ public final class JsonWriter
 
     private final StringBuilder out = new StringBuilder(2048);
     private final boolean[] hasMembers = new boolean[MAX_DEPTH];
+    private final boolean[] isArray = new boolean[MAX_DEPTH];
     private int depth = -1;
     private boolean nameWritten;
 
@@ -27,12 +28,43 @@ public final class JsonWriter
         out.append('{');
         depth++;
         hasMembers[depth] = false;
+        isArray[depth] = false;
+        return this;
+    }
+
+    public JsonWriter beginArray()
+    {
+        if (depth + 1 >= MAX_DEPTH)
+        {
+            throw new IllegalStateException("nesting deeper than " + MAX_DEPTH);
+        }
+        beforeValue();
+        out.append('[');
+        depth++;
+        hasMembers[depth] = false;
+        isArray[depth] = true;
+        return this;
+    }
+
+    public JsonWriter endArray()
+    {
+        if (depth < 0 || !isArray[depth])
+        {
+            throw new IllegalStateException("endArray without a matching beginArray");
+        }
+        final boolean any = hasMembers[depth];
+        depth--;
+        if (any)
+        {
+            newline();
+        }
+        out.append(']');
         return this;
     }
 
     public JsonWriter endObject()
     {
-        if (depth < 0 || nameWritten)
+        if (depth < 0 || nameWritten || isArray[depth])
         {
             throw new IllegalStateException("endObject without a matching beginObject, or after a name");
         }
@@ -48,7 +80,7 @@ public final class JsonWriter
 
     public JsonWriter name(final String name)
     {
-        if (depth < 0 || nameWritten)
+        if (depth < 0 || nameWritten || isArray[depth])
         {
             throw new IllegalStateException("name '" + name + "' outside an object or after another name");
         }
@@ -135,6 +167,17 @@ public final class JsonWriter
 
     private void beforeValue()
     {
+        if (depth >= 0 && isArray[depth])
+        {
+            // Array elements: a separator and a line each, no name.
+            if (hasMembers[depth])
+            {
+                out.append(',');
+            }
+            hasMembers[depth] = true;
+            newline();
+            return;
+        }
         if (depth >= 0 && !nameWritten)
         {
             throw new IllegalStateException("a value inside an object needs a name first");

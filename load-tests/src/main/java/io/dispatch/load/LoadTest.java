@@ -3,6 +3,8 @@ package io.dispatch.load;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Frames;
+import io.dispatch.load.scenario.StreamSpec;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import org.agrona.concurrent.NanoClock;
 
@@ -33,12 +35,13 @@ import java.util.concurrent.TimeoutException;
 public final class LoadTest
 {
     /**
-     * e2e ends at PROVIDER_ACCEPTED, or at a failure that comes instead: DISPATCHED, RETRYING and the later
-     * DELIVERED would only cost bandwidth on both sides.
+     * e2e ends at PROVIDER_ACCEPTED, or at a terminal state that comes instead (a failure, or a policy's
+     * SUPPRESSED, or CANCELLED): DISPATCHED, RETRYING, DEFERRED and the later DELIVERED would only cost
+     * bandwidth on both sides. A deferred message completes when it is finally accepted, so its e2e
+     * latency includes the deferral.
      */
-    static final int E2E_STATES = Frames.stateMask(io.dispatch.protocol.DeliveryState.PROVIDER_ACCEPTED,
-        io.dispatch.protocol.DeliveryState.FAILED, io.dispatch.protocol.DeliveryState.EXPIRED,
-        io.dispatch.protocol.DeliveryState.REJECTED);
+    static final int E2E_STATES = Frames.stateMask(DeliveryState.PROVIDER_ACCEPTED, DeliveryState.FAILED,
+        DeliveryState.EXPIRED, DeliveryState.REJECTED, DeliveryState.SUPPRESSED, DeliveryState.CANCELLED);
 
     public static final long CONNECT_TIMEOUT_MS = 10_000;
     public static final long SUBSCRIBE_TIMEOUT_MS = 10_000;
@@ -46,6 +49,9 @@ public final class LoadTest
     public static final long CLOSE_TIMEOUT_MS = 5_000;
     public static final String ACK_LOG = "ack.hlog";
     public static final String E2E_LOG = "e2e.hlog";
+    static final String ACK_COMMENT = "ack latency (µs) from intended send time";
+    static final String E2E_COMMENT =
+        "end-to-end latency (µs) from intended send time to PROVIDER_ACCEPTED/terminal receipt";
 
     /** Lets the sender threads start before the first intended send time. */
     static final long START_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -102,7 +108,14 @@ public final class LoadTest
 
     private RunReport runWith(final List<DispatchClient> clients) throws IOException
     {
-        final MessageCatalog catalog = new MessageCatalog(config);
+        final List<StreamSpec> streams = config.streams();
+        final MessageCatalog[] catalogs = new MessageCatalog[streams.size()];
+        final int[] classes = new int[streams.size()];
+        for (int s = 0; s < catalogs.length; s++)
+        {
+            catalogs[s] = new MessageCatalog(streams.get(s), config.seed(), s);
+            classes[s] = catalogs[s].classIndex();
+        }
         final List<TrackerReceiptListener> receiptListeners = new ArrayList<>();
         final boolean receiptsOn = subscribeReceipts(clients, receiptListeners);
 
@@ -111,7 +124,11 @@ public final class LoadTest
         final RunWindow window = RunWindow.ofSeconds(
             clock.nanoTime() + START_DELAY_NS, config.warmupS(), config.durationS());
         final long startEpochMs = startedAt.toEpochMilli() + TimeUnit.NANOSECONDS.toMillis(START_DELAY_NS);
-        final OpenLoopSchedule schedule = new OpenLoopSchedule(window, config.rate(), config.connections());
+        final OpenLoopSchedule[] schedules = new OpenLoopSchedule[streams.size()];
+        for (int s = 0; s < schedules.length; s++)
+        {
+            schedules[s] = new OpenLoopSchedule(window, streams.get(s).profile(), config.connections());
+        }
         final List<ConnectionTracker> trackers = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++)
         {
@@ -120,19 +137,30 @@ public final class LoadTest
             trackers.add(tracker);
         }
 
-        final HistogramLogWriter ackLog = openLog(ACK_LOG, "ack latency (µs) from intended send time", startEpochMs);
-        final HistogramLogWriter e2eLog = openLog(E2E_LOG,
-            "end-to-end latency (µs) from intended send time to PROVIDER_ACCEPTED/terminal receipt", startEpochMs);
+        final int[] runClasses = config.kinds().stream().mapToInt(MessageClasses::index).toArray();
+        final List<HistogramLogWriter> logs = new ArrayList<>();
+        final HistogramLogWriter[] ackClassLogs = new HistogramLogWriter[MessageClasses.COUNT];
+        final HistogramLogWriter[] e2eClassLogs = new HistogramLogWriter[MessageClasses.COUNT];
         try
         {
-            final IntervalCollector collector = new IntervalCollector(trackers, ackLog, e2eLog);
+            final HistogramLogWriter ackLog = openLog(logs, ACK_LOG, ACK_COMMENT, startEpochMs);
+            final HistogramLogWriter e2eLog = openLog(logs, E2E_LOG, E2E_COMMENT, startEpochMs);
+            for (final int c : runClasses)
+            {
+                ackClassLogs[c] = openLog(logs, classLog("ack", c), MessageClasses.name(c) + " " + ACK_COMMENT,
+                    startEpochMs);
+                e2eClassLogs[c] = openLog(logs, classLog("e2e", c), MessageClasses.name(c) + " " + E2E_COMMENT,
+                    startEpochMs);
+            }
+            final IntervalCollector collector =
+                new IntervalCollector(trackers, ackLog, e2eLog, ackClassLogs, e2eClassLogs);
             final List<PacedRunner> runners = new ArrayList<>();
             final List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < clients.size(); i++)
             {
                 final ConnectionTracker tracker = trackers.get(i);
-                final SenderAgent agent = new SenderAgent(i, schedule, clock,
-                    new ClientSubmitSink(i, clients.get(i), catalog, out), new InFlightRing(IN_FLIGHT_SLOTS, tracker),
+                final SenderAgent agent = new SenderAgent(i, schedules, classes, clock,
+                    new ClientSubmitSink(i, clients.get(i), catalogs, out), new InFlightRing(IN_FLIGHT_SLOTS, tracker),
                     tracker);
                 final PacedRunner runner = new PacedRunner(agent, clock);
                 final Thread t = new Thread(runner, "loadtest-sender-" + i);
@@ -142,19 +170,25 @@ public final class LoadTest
             }
             threads.forEach(Thread::start);
 
-            final ProgressReporter reporter =
-                new ProgressReporter(schedule, trackers, collector, runners, receiptsOn, clock, out);
+            final ProgressReporter reporter = new ProgressReporter(List.of(schedules),
+                runClasses.length > 1 ? runClasses : new int[0], trackers, collector, runners, receiptsOn, clock, out);
             final double drainS = reporter.run();
 
             runners.forEach(PacedRunner::requestStop);
             joinAll(threads);
-            return buildReport(startedAt, window, schedule, trackers, collector, runners, drainS, !reporter.drained());
+            return buildReport(startedAt, window, schedules, classes, trackers, collector, runners, drainS,
+                !reporter.drained(), reporter.timeline());
         }
         finally
         {
-            ackLog.close();
-            e2eLog.close();
+            logs.forEach(HistogramLogWriter::close);
         }
+    }
+
+    /** @return e.g. {@code ack.marketing.hlog}. */
+    public static String classLog(final String series, final int classIndex)
+    {
+        return series + "." + MessageClasses.name(classIndex) + ".hlog";
     }
 
     private boolean subscribeReceipts(
@@ -185,10 +219,12 @@ public final class LoadTest
         return false;
     }
 
-    private HistogramLogWriter openLog(final String file, final String comment, final long startEpochMs)
+    private HistogramLogWriter openLog(
+        final List<HistogramLogWriter> opened, final String file, final String comment, final long startEpochMs)
         throws FileNotFoundException
     {
         final HistogramLogWriter w = new HistogramLogWriter(outDir.resolve(file).toFile());
+        opened.add(w);
         w.outputLogFormatVersion();
         w.outputComment(comment + "; " + config);
         w.outputStartTime(startEpochMs);
@@ -220,13 +256,30 @@ public final class LoadTest
     private RunReport buildReport(
         final Instant startedAt,
         final RunWindow window,
-        final OpenLoopSchedule schedule,
+        final OpenLoopSchedule[] schedules,
+        final int[] classes,
         final List<ConnectionTracker> trackers,
         final IntervalCollector collector,
         final List<PacedRunner> runners,
         final double drainS,
-        final boolean drainTimedOut)
+        final boolean drainTimedOut,
+        final Timeline timeline)
     {
+        long offered = 0;
+        final long[] offeredByClass = new long[MessageClasses.COUNT];
+        for (int s = 0; s < schedules.length; s++)
+        {
+            final long n = schedules[s].countBetween(window.warmupEndNs(), window.endNs());
+            offered += n;
+            offeredByClass[classes[s]] += n;
+        }
+        final Histogram[] ackByClass = new Histogram[MessageClasses.COUNT];
+        final Histogram[] e2eByClass = new Histogram[MessageClasses.COUNT];
+        for (int c = 0; c < MessageClasses.COUNT; c++)
+        {
+            ackByClass[c] = collector.ackClassTotal(c);
+            e2eByClass[c] = collector.e2eClassTotal(c);
+        }
         long receipts = 0;
         long receiptsDropped = 0;
         long acksInPeriod = 0;
@@ -252,7 +305,10 @@ public final class LoadTest
         return RunReport.builder()
             .startedAt(startedAt)
             .config(config)
-            .offered(schedule.countBetween(window.warmupEndNs(), window.endNs()))
+            .offered(offered)
+            .offeredByClass(offeredByClass)
+            .classLatency(ackByClass, e2eByClass)
+            .timeline(timeline)
             .measured(CounterTotals.sum(trackers, CounterTotals.Phase.MEASURED))
             .warmup(CounterTotals.sum(trackers, CounterTotals.Phase.WARMUP))
             .receipts(receipts)

@@ -20,8 +20,10 @@ public final class ProgressReporter
     static final long DRAIN_POLL_NS = TimeUnit.MILLISECONDS.toNanos(20);
     static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    private final OpenLoopSchedule schedule;
+    private final List<OpenLoopSchedule> schedules;
     private final RunWindow window;
+    private final int[] classesShown;
+    private final Timeline timeline = new Timeline();
     private final List<ConnectionTracker> trackers;
     private final IntervalCollector collector;
     private final List<PacedRunner> runners;
@@ -38,8 +40,23 @@ public final class ProgressReporter
         final NanoClock clock,
         final PrintStream out)
     {
-        this.schedule = schedule;
-        this.window = schedule.window();
+        this(List.of(schedule), new int[0], trackers, collector, runners, receiptsOn, clock, out);
+    }
+
+    /** @param classesShown the classes ({@link MessageClasses} indexes) to break down on the progress line. */
+    public ProgressReporter(
+        final List<OpenLoopSchedule> schedules,
+        final int[] classesShown,
+        final List<ConnectionTracker> trackers,
+        final IntervalCollector collector,
+        final List<PacedRunner> runners,
+        final boolean receiptsOn,
+        final NanoClock clock,
+        final PrintStream out)
+    {
+        this.schedules = schedules;
+        this.window = schedules.get(0).window();
+        this.classesShown = classesShown.clone();
         this.trackers = trackers;
         this.collector = collector;
         this.runners = runners;
@@ -100,9 +117,16 @@ public final class ProgressReporter
         {
             receipts += t.receipts();
         }
-        final long offered = schedule.dueBy(clock.nanoTime());
-        collector.collect(
-            Math.max(0, fromNs - window.startNs()) / 1e9, Math.max(0, toNs - window.startNs()) / 1e9);
+        long offered = 0;
+        final long nowNs = clock.nanoTime();
+        for (final OpenLoopSchedule s : schedules)
+        {
+            offered += s.dueBy(nowNs);
+        }
+        final double fromS = Math.max(0, fromNs - window.startNs()) / 1e9;
+        final double toS = Math.max(0, toNs - window.startNs()) / 1e9;
+        collector.collect(fromS, toS);
+        timeline.add(toS, toS - fromS, offered, totals.acked, collector);
         final String phase = label != null ? label :
             toNs < window.warmupEndNs() ? "warmup" : toNs < window.endNs() ? "measure" : "drain";
         out.println(ProgressLine.format(
@@ -112,7 +136,12 @@ public final class ProgressReporter
             totals,
             receipts,
             collector.ackInterval(),
-            collector.e2eInterval()));
+            collector.e2eInterval()) + ProgressLine.classes(classesShown, collector));
+    }
+
+    public Timeline timeline()
+    {
+        return timeline;
     }
 
     private boolean allDone()

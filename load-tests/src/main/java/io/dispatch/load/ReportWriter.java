@@ -1,5 +1,7 @@
 package io.dispatch.load;
 
+import io.dispatch.load.scenario.StreamSpec;
+import io.dispatch.protocol.MessageKind;
 import org.HdrHistogram.Histogram;
 
 import java.io.ByteArrayOutputStream;
@@ -22,6 +24,7 @@ public final class ReportWriter
 {
     public static final String JSON_FILE = "report.json";
     public static final String TEXT_FILE = "report.txt";
+    public static final String HTML_FILE = "report.html";
 
     private ReportWriter()
     {
@@ -32,6 +35,7 @@ public final class ReportWriter
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(JSON_FILE), toJson(report) + "\n", StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(TEXT_FILE), toText(report), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(HTML_FILE), HtmlReport.run(report), StandardCharsets.UTF_8);
     }
 
     public static String toJson(final RunReport r)
@@ -41,12 +45,16 @@ public final class ReportWriter
             .field("started_at", r.startedAt.toString())
             .field("jdk", r.jdk)
             .field("host_cpus", r.hostCpus)
+            .field("scenario", c.name())
+            .field("engine", c.engineMode().name().toLowerCase(Locale.ROOT))
             .field("target", c.host() + ':' + c.port())
-            .field("tenant", c.tenant())
-            .field("channel", c.channel().name().toLowerCase(Locale.ROOT))
-            .field("kind", c.kind().name().toLowerCase(Locale.ROOT))
-            .field("payload_bytes", c.payloadBytes())
-            .field("recipients", c.recipients())
+            .field("tenant", c.tenant());
+        final StreamSpec only = c.streams().size() == 1 ? c.streams().get(0) : null;
+        // Kept from the single-stream format for scripts that compare runs; "mixed" for several streams.
+        w.field("channel", only != null ? only.channelMix() : "mixed")
+            .field("kind", only != null ? only.kind().name().toLowerCase(Locale.ROOT) : "mixed")
+            .field("payload", only != null ? only.payload().toString() : "mixed")
+            .field("recipients", only != null ? only.recipients().toString() : "mixed")
             .field("offered_rate", c.rate())
             .field("duration_s", c.durationS())
             .field("warmup_s", c.warmupS())
@@ -70,6 +78,13 @@ public final class ReportWriter
             .field("throughput_per_s", r.throughputPerS);
         latency(w.name("ack_latency_us"), r.ackLatencyUs);
         latency(w.name("e2e_latency_us"), r.e2eLatencyUs);
+        classes(w, r);
+        streams(w, c);
+        if (c.slo() != null)
+        {
+            slo(w.name("slo"), SloCheck.evaluate(c.slo(), r));
+        }
+        timeline(w, r.timeline);
         w.name("warmup").beginObject()
             .field("sent", r.warmup.sent)
             .field("acked", r.warmup.acked)
@@ -80,6 +95,86 @@ public final class ReportWriter
             .field("drain_timed_out", r.drainTimedOut)
             .field("failed_connections", r.failedConnections);
         return w.endObject().toString();
+    }
+
+    private static void classes(final JsonWriter w, final RunReport r)
+    {
+        w.name("classes").beginObject();
+        for (final MessageKind kind : r.config.kinds())
+        {
+            final int c = MessageClasses.index(kind);
+            w.name(MessageClasses.name(c)).beginObject()
+                .field("offered", r.offered(c))
+                .field("acked", r.ackLatencyUs(c).getTotalCount())
+                .field("e2e_completed", r.e2eLatencyUs(c).getTotalCount());
+            latency(w.name("ack_latency_us"), r.ackLatencyUs(c));
+            latency(w.name("e2e_latency_us"), r.e2eLatencyUs(c));
+            w.endObject();
+        }
+        w.endObject();
+    }
+
+    private static void streams(final JsonWriter w, final LoadTestConfig c)
+    {
+        w.name("streams").beginObject();
+        for (final StreamSpec s : c.streams())
+        {
+            w.name(s.name()).beginObject()
+                .field("class", s.kind().name().toLowerCase(Locale.ROOT))
+                .field("channel", s.channelMix())
+                .field("rate", s.profile().toString())
+                .field("peak_rate", s.profile().peakRate())
+                .field("recipients", s.recipients().toString())
+                .field("payload", s.payload().toString())
+                .field("catalog", s.catalog())
+                .endObject();
+        }
+        w.endObject();
+        w.name("engine_settings").beginObject();
+        c.engineSettings().forEach(w::field);
+        w.endObject();
+    }
+
+    static void slo(final JsonWriter w, final SloCheck check)
+    {
+        w.beginObject().field("met", check.met());
+        w.name("incomplete");
+        if (check.incomplete() == null)
+        {
+            w.nullValue();
+        }
+        else
+        {
+            w.value(check.incomplete());
+        }
+        w.name("conditions").beginObject();
+        for (final SloCheck.Outcome o : check.outcomes())
+        {
+            w.name(o.condition.text).beginObject()
+                .field("threshold_us", o.condition.thresholdUs);
+            percentile(w, "measured_us", o.measuredUs < 0, o.measuredUs);
+            w.field("met", o.met).endObject();
+        }
+        w.endObject().endObject();
+    }
+
+    private static void timeline(final JsonWriter w, final Timeline timeline)
+    {
+        // One object per interval; latencies in µs, null when the interval had no sample.
+        w.name("timeline").beginArray();
+        for (final Timeline.Point p : timeline.points())
+        {
+            w.beginObject()
+                .field("t_s", p.endS)
+                .field("offered_per_s", p.offeredPerS)
+                .field("acked_per_s", p.ackedPerS);
+            percentile(w, "ack_p50_us", p.ackP50Us < 0, p.ackP50Us);
+            percentile(w, "ack_p99_us", p.ackP99Us < 0, p.ackP99Us);
+            percentile(w, "ack_max_us", p.ackMaxUs < 0, p.ackMaxUs);
+            percentile(w, "e2e_p99_us", p.e2eP99Us < 0, p.e2eP99Us);
+            w.endObject();
+        }
+        w.endArray();
     }
 
     private static void counts(final JsonWriter w, final Map<String, Long> counts)
@@ -155,6 +250,20 @@ public final class ReportWriter
             distribution(out, "ack latency (µs, from intended send time to ACK)", r.ackLatencyUs);
             distribution(out, "end-to-end latency (µs, from intended send time to PROVIDER_ACCEPTED or terminal " +
                 "receipt)", r.e2eLatencyUs);
+            if (r.config.slo() != null)
+            {
+                out.println();
+                out.println("SLO " + r.config.slo() + ": " + SloCheck.evaluate(r.config.slo(), r).summary());
+            }
+            if (r.config.kinds().size() > 1)
+            {
+                for (final MessageKind kind : r.config.kinds())
+                {
+                    final int k = MessageClasses.index(kind);
+                    distribution(out, MessageClasses.name(k) + ": ack latency (µs)", r.ackLatencyUs(k));
+                    distribution(out, MessageClasses.name(k) + ": end-to-end latency (µs)", r.e2eLatencyUs(k));
+                }
+            }
         }
         return bytes.toString(StandardCharsets.UTF_8);
     }

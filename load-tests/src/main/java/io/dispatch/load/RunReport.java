@@ -33,6 +33,11 @@ public final class RunReport
     public final double drainS;
     public final boolean drainTimedOut;
     public final int failedConnections;
+    /** Per {@link MessageClasses} index: messages intended in the measured period. */
+    private final long[] offeredByClass;
+    private final Histogram[] ackByClass;
+    private final Histogram[] e2eByClass;
+    public final Timeline timeline;
 
     private RunReport(final Builder b)
     {
@@ -52,6 +57,26 @@ public final class RunReport
         drainS = b.drainS;
         drainTimedOut = b.drainTimedOut;
         failedConnections = b.failedConnections;
+        offeredByClass = b.offeredByClass.clone();
+        ackByClass = b.ackByClass;
+        e2eByClass = b.e2eByClass;
+        timeline = b.timeline;
+    }
+
+    public long offered(final int classIndex)
+    {
+        return offeredByClass[classIndex];
+    }
+
+    /** @return ack latency (µs) of one class in the measured period; all classes: {@link #ackLatencyUs}. */
+    public Histogram ackLatencyUs(final int classIndex)
+    {
+        return ackByClass[classIndex];
+    }
+
+    public Histogram e2eLatencyUs(final int classIndex)
+    {
+        return e2eByClass[classIndex];
     }
 
     public static Builder builder()
@@ -96,9 +121,24 @@ public final class RunReport
         private double drainS;
         private boolean drainTimedOut;
         private int failedConnections;
+        private long[] offeredByClass = new long[MessageClasses.COUNT];
+        private Histogram[] ackByClass;
+        private Histogram[] e2eByClass;
+        private Timeline timeline = new Timeline();
 
         private Builder()
         {
+        }
+
+        public Builder offeredByClass(final long[] v) { offeredByClass = v; return this; }
+        public Builder timeline(final Timeline v) { timeline = v; return this; }
+
+        /** Per-class latency histograms, indexed by {@link MessageClasses}. */
+        public Builder classLatency(final Histogram[] ack, final Histogram[] e2e)
+        {
+            ackByClass = ack;
+            e2eByClass = e2e;
+            return this;
         }
 
         public Builder startedAt(final Instant v) { startedAt = v; return this; }
@@ -123,6 +163,18 @@ public final class RunReport
             if (config == null || measured == null || warmup == null || ackLatencyUs == null || e2eLatencyUs == null)
             {
                 throw new IllegalStateException("config, counters and both histograms are required");
+            }
+            if (ackByClass == null)
+            {
+                // Callers without a per-class breakdown (tests): everything counts as informational.
+                ackByClass = new Histogram[MessageClasses.COUNT];
+                e2eByClass = new Histogram[MessageClasses.COUNT];
+                for (int c = 0; c < MessageClasses.COUNT; c++)
+                {
+                    ackByClass[c] = c == 0 ? ackLatencyUs : LatencyRecorder.newHistogram();
+                    e2eByClass[c] = c == 0 ? e2eLatencyUs : LatencyRecorder.newHistogram();
+                }
+                offeredByClass[0] = offered;
             }
             return new RunReport(this);
         }

@@ -3,12 +3,16 @@ package io.dispatch.load;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * The open-loop sender of one connection. Each {@link #doWork()} sends every message whose intended
- * time has come (up to {@link #MAX_BURST}), however far behind the schedule it is: the backlog goes
- * out at once and nothing is ever skipped, so a stall shows up as latency of the queued messages
- * (measured from their intended times) rather than as a quietly lower rate.
+ * The open-loop sender of one connection, over one or more streams (each with its own
+ * {@link OpenLoopSchedule}). Each {@link #doWork()} sends every message whose intended time has come
+ * (up to {@link #MAX_BURST}), earliest first across streams, however far behind the schedule it is: the
+ * backlog goes out at once and nothing is ever skipped, so a stall shows up as latency of the queued
+ * messages (measured from their intended times) rather than as a quietly lower rate.
  * Only messages intended before the window's end are sent; a sender still behind at the end gets
  * {@link #END_GRACE_NS} to flush them, and what remains is reported as unsent.
+ * <p>
+ * Allocation-free per message: the next intended time of each stream is cached in an array and the
+ * message itself comes pre-built from the sink's catalog.
  * <p>
  * <b>Threading:</b> single-threaded; driven by {@link PacedRunner} (or directly by tests).
  */
@@ -22,17 +26,24 @@ public final class SenderAgent
      * keeping the run bounded; what is still due after it is reported as unsent.
      */
     public static final long END_GRACE_NS = 1_000_000_000L;
+    private static final long NONE = Long.MAX_VALUE;
 
     private final int connection;
-    private final OpenLoopSchedule schedule;
+    private final OpenLoopSchedule[] schedules;
+    private final int[] classes;
+    private final long endNs;
     private final NanoClock clock;
     private final SubmitSink sink;
     private final InFlightRing ring;
     private final ConnectionTracker tracker;
+    private final long[] streamSeq;
+    /** Intended time of each stream's next message, {@link #NONE} once the stream is exhausted. */
+    private final long[] nextNs;
     private long seq;
     private boolean stopped;
     private volatile boolean failed;
 
+    /** One stream of informational messages (tests and simple runs). */
     public SenderAgent(
         final int connection,
         final OpenLoopSchedule schedule,
@@ -41,12 +52,63 @@ public final class SenderAgent
         final InFlightRing ring,
         final ConnectionTracker tracker)
     {
+        this(connection, new OpenLoopSchedule[] {schedule}, new int[] {0}, clock, sink, ring, tracker);
+    }
+
+    /**
+     * @param schedules one per stream, all on the same window and connection count.
+     * @param classes   the {@link MessageClasses} index of each stream's messages.
+     */
+    public SenderAgent(
+        final int connection,
+        final OpenLoopSchedule[] schedules,
+        final int[] classes,
+        final NanoClock clock,
+        final SubmitSink sink,
+        final InFlightRing ring,
+        final ConnectionTracker tracker)
+    {
+        if (schedules.length == 0 || schedules.length != classes.length)
+        {
+            throw new IllegalArgumentException("one class per schedule, at least one schedule");
+        }
         this.connection = connection;
-        this.schedule = schedule;
+        this.schedules = schedules.clone();
+        this.classes = classes.clone();
+        this.endNs = schedules[0].window().endNs();
         this.clock = clock;
         this.sink = sink;
         this.ring = ring;
         this.tracker = tracker;
+        this.streamSeq = new long[schedules.length];
+        this.nextNs = new long[schedules.length];
+        for (int s = 0; s < schedules.length; s++)
+        {
+            nextNs[s] = next(s);
+        }
+    }
+
+    private long next(final int stream)
+    {
+        final OpenLoopSchedule schedule = schedules[stream];
+        return schedule.isScheduled(connection, streamSeq[stream]) ?
+            schedule.intendedNs(connection, streamSeq[stream]) : NONE;
+    }
+
+    /** @return the stream whose next message is due first, or -1 when every stream is exhausted. */
+    private int earliestStream()
+    {
+        int best = -1;
+        long bestNs = NONE;
+        for (int s = 0; s < nextNs.length; s++)
+        {
+            if (nextNs[s] < bestNs)
+            {
+                bestNs = nextNs[s];
+                best = s;
+            }
+        }
+        return best;
     }
 
     /** @return the number of messages sent by this call; 0 when nothing is due (or the run is over). */
@@ -57,22 +119,24 @@ public final class SenderAgent
             return 0;
         }
         final long nowNs = clock.nanoTime();
-        if (nowNs >= schedule.window().endNs() + END_GRACE_NS)
+        if (nowNs >= endNs + END_GRACE_NS)
         {
             stopped = true;
             return 0;
         }
         int sent = 0;
-        while (sent < MAX_BURST && schedule.isScheduled(connection, seq))
+        int stream;
+        while (sent < MAX_BURST && (stream = earliestStream()) >= 0)
         {
-            final long intendedNs = schedule.intendedNs(connection, seq);
+            final long intendedNs = nextNs[stream];
             if (intendedNs > nowNs)
             {
                 return sent;
             }
-            final InFlightSubmit listener = ring.arm(seq, intendedNs);
+            final InFlightSubmit listener = ring.arm(seq, intendedNs, classes[stream]);
             tracker.onSubmitting(intendedNs);
-            if (!sink.submit(schedule.globalIndex(connection, seq), listener))
+            final long streamIndex = schedules[stream].globalIndex(connection, streamSeq[stream]);
+            if (!sink.submit(stream, streamIndex, listener))
             {
                 listener.cancel();
                 tracker.onSubmitFailed(intendedNs);
@@ -80,10 +144,12 @@ public final class SenderAgent
                 failed = true;
                 return sent;
             }
+            streamSeq[stream]++;
+            nextNs[stream] = next(stream);
             seq++;
             sent++;
         }
-        if (!schedule.isScheduled(connection, seq))
+        if (earliestStream() < 0)
         {
             stopped = true;
         }
@@ -93,7 +159,8 @@ public final class SenderAgent
     /** @return when the next message is due; meaningless once {@link #isDone()}. */
     public long nextIntendedNs()
     {
-        return schedule.intendedNs(connection, seq);
+        final int stream = earliestStream();
+        return stream < 0 ? NONE : nextNs[stream];
     }
 
     /** @return true when the run is over for this connection (end reached, schedule exhausted or failed). */

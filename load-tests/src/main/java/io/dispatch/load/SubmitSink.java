@@ -9,9 +9,9 @@ package io.dispatch.load;
 public interface SubmitSink
 {
     /**
-     * Submits message {@code globalIndex} of the schedule (chooses recipient and content from it).
+     * Submits message {@code streamIndex} of stream {@code stream} (chooses recipient and content from it).
      *
      * @return false when the connection can no longer send (closed, failed): the sender stops.
      */
-    boolean submit(long globalIndex, InFlightSubmit listener);
+    boolean submit(int stream, long streamIndex, InFlightSubmit listener);
 }

@@ -25,11 +25,13 @@ class ArgsParserTest
         assertThat(c.port()).isEqualTo(7700);
         assertThat(c.connections()).isEqualTo(4);
         assertThat(c.warmupS()).isEqualTo(5);
-        assertThat(c.channel()).isEqualTo(ChannelType.SMS);
-        assertThat(c.kind()).isEqualTo(MessageKind.INFORMATIONAL);
+        assertThat(c.streams()).hasSize(1);
+        assertThat(c.streams().get(0).channel(0)).isEqualTo(ChannelType.SMS);
+        assertThat(c.streams().get(0).kind()).isEqualTo(MessageKind.INFORMATIONAL);
         assertThat(c.tenant()).isEqualTo("demo");
         assertThat(c.apiKey()).isEqualTo("demo-key");
-        assertThat(c.payloadBytes()).isEqualTo(60);
+        assertThat(c.streams().get(0).payload().maxBytes()).isEqualTo(60);
+        assertThat(c.engineMode()).isEqualTo(LoadTestConfig.EngineMode.EXTERNAL);
         assertThat(c.outDir()).isNull();
     }
 
@@ -48,12 +50,13 @@ class ArgsParserTest
         assertThat(c.connections()).isEqualTo(8);
         assertThat(c.outDir()).isEqualTo(Path.of("/tmp/lt"));
         assertThat(c.warmupS()).isZero();
-        assertThat(c.channel()).isEqualTo(ChannelType.PUSH);
-        assertThat(c.kind()).isEqualTo(MessageKind.MARKETING);
+        assertThat(c.streams().get(0).channel(0)).isEqualTo(ChannelType.PUSH);
+        assertThat(c.streams().get(0).kind()).isEqualTo(MessageKind.MARKETING);
         assertThat(c.tenant()).isEqualTo("acme");
         assertThat(c.apiKey()).isEqualTo("k");
-        assertThat(c.payloadBytes()).isEqualTo(160);
-        assertThat(c.recipients()).isEqualTo(10);
+        assertThat(c.streams().get(0).payload().minBytes()).isEqualTo(160);
+        assertThat(c.streams().get(0).recipients().pool()).isEqualTo(10);
+        assertThat(c.streams().get(0).catalog()).isEqualTo(10);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -7,19 +7,23 @@ import java.util.List;
 final class CapturingSink implements SubmitSink
 {
     final List<Long> globalIndexes = new ArrayList<>();
+    final List<Integer> streams = new ArrayList<>();
+    final List<Integer> classes = new ArrayList<>();
     final List<Long> intendedNs = new ArrayList<>();
     private final List<InFlightSubmit> pending = new ArrayList<>();
     private long nextMessageId = 1;
     boolean refuse;
 
     @Override
-    public boolean submit(final long globalIndex, final InFlightSubmit listener)
+    public boolean submit(final int stream, final long globalIndex, final InFlightSubmit listener)
     {
         if (refuse)
         {
             return false;
         }
         globalIndexes.add(globalIndex);
+        streams.add(stream);
+        classes.add(listener.classIndex());
         intendedNs.add(listener.intendedNs());
         pending.add(listener);
         return true;

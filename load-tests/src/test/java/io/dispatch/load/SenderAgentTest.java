@@ -164,7 +164,7 @@ class SenderAgentTest
         clock.advance(100 * US);
         sink.ackAll();
 
-        final Histogram h = tracker.ackLatency().intervalInto(null);
+        final Histogram h = tracker.ackLatency(0).intervalInto(null);
         assertThat(h.getTotalCount()).isEqualTo(61);
         // The message intended at 10 ms was acked at 60.1 ms: the stall is in the tail, not hidden.
         assertThat(h.getMaxValue()).isCloseTo(50_100, withPercentage(0.2));
@@ -187,7 +187,7 @@ class SenderAgentTest
         assertThat(sink.pendingCount()).isEqualTo(31);
         sink.ackAll();
 
-        final Histogram h = tracker.ackLatency().intervalInto(null);
+        final Histogram h = tracker.ackLatency(0).intervalInto(null);
         assertThat(h.getTotalCount()).isEqualTo(31);
         assertThat(h.getMaxValue()).isCloseTo(30_000, withPercentage(0.2));
         assertThat(h.getMinValue()).isZero();
@@ -205,12 +205,12 @@ class SenderAgentTest
 
         clock.set(START + 40 * MS);
         ids.forEach(id -> tracker.onReceipt(id, DeliveryState.DISPATCHED));
-        assertThat(tracker.e2eLatency().intervalInto(null).getTotalCount()).isZero();
+        assertThat(tracker.e2eLatency(0).intervalInto(null).getTotalCount()).isZero();
         ids.forEach(id -> tracker.onReceipt(id, DeliveryState.PROVIDER_ACCEPTED));
         clock.advance(10 * MS);
         ids.forEach(id -> tracker.onReceipt(id, DeliveryState.DELIVERED));
 
-        final Histogram e2e = tracker.e2eLatency().intervalInto(null);
+        final Histogram e2e = tracker.e2eLatency(0).intervalInto(null);
         assertThat(e2e.getTotalCount()).isEqualTo(6);
         assertThat(e2e.getMaxValue()).isCloseTo(40_000, withPercentage(0.2));
         assertThat(e2e.getMinValue()).isCloseTo(35_000, withPercentage(0.2));
@@ -236,7 +236,7 @@ class SenderAgentTest
         assertThat(tracker.warmup().acked()).isEqualTo(10);
         assertThat(tracker.measured().sent()).isEqualTo(10);
         assertThat(tracker.measured().acked()).isEqualTo(10);
-        assertThat(tracker.ackLatency().intervalInto(null).getTotalCount()).isEqualTo(10);
+        assertThat(tracker.ackLatency(0).intervalInto(null).getTotalCount()).isEqualTo(10);
         assertThat(tracker.acksInMeasuredPeriod()).isEqualTo(10);
     }
 
@@ -252,7 +252,7 @@ class SenderAgentTest
         assertThat(tracker.measured().rejected()).isEqualTo(3);
         assertThat(tracker.measured().rejected(ErrorCode.BACKPRESSURE)).isEqualTo(2);
         assertThat(tracker.measured().rejected(ErrorCode.INVALID_FIELD)).isEqualTo(1);
-        assertThat(tracker.ackLatency().intervalInto(null).getTotalCount()).isZero();
+        assertThat(tracker.ackLatency(0).intervalInto(null).getTotalCount()).isZero();
     }
 
     @Test

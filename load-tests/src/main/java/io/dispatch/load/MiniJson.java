@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict little JSON reader for tests: objects become {@code Map}, arrays {@code List}, numbers
- * {@code Long} or {@code Double}. Throws on anything malformed, so parsing is itself a validity check.
+ * A strict little JSON reader: objects become {@code Map}, arrays {@code List}, numbers {@code Long} or
+ * {@code Double}. Throws on anything malformed, so parsing is itself a validity check. Used by the tests
+ * and by {@link StandardTable} to read report.json back (moved here from the tests rather than adding a
+ * third JSON helper to the project).
  */
 final class MiniJson
 {

@@ -1,0 +1,26 @@
+package io.dispatch.load.scenario;
+
+/**
+ * One {@code key = value} of a scenario, with where it came from, so that every error can name it.
+ *
+ * @param where e.g. {@code steady.properties line 7: stream.info.rate}, {@code --set stream.info.rate}
+ *              or {@code --rate}: the prefix of every error message about this value.
+ */
+public record Setting(String key, String value, String where)
+{
+    /** @return an exception whose message is {@code where + " " + problem}. */
+    public ScenarioException error(final String problem)
+    {
+        return new ScenarioException(where + " " + problem);
+    }
+
+    public static Setting fromFlag(final String flag, final String key, final String value)
+    {
+        return new Setting(key, value, flag);
+    }
+
+    public static Setting fromSet(final String key, final String value)
+    {
+        return new Setting(key, value, "--set " + key);
+    }
+}
