@@ -1,0 +1,280 @@
+package io.dispatch.connector.kakao;
+
+import io.dispatch.connector.Connector;
+import io.dispatch.connector.ConnectorContext;
+import io.dispatch.connector.DeliveryCallback;
+import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.connector.http.ClientTls;
+import io.dispatch.connector.http.HttpClientTransport;
+import io.dispatch.connector.http.HttpReceiver;
+import io.dispatch.connector.http.HttpResponseListener;
+import io.dispatch.connector.http.Json;
+import io.dispatch.connector.http.LoopGroups;
+import io.dispatch.connector.http.RetryAfter;
+import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.Reason;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Type {@code kakao}: sends through an NHN Cloud KakaoTalk Bizmessage style relay (AlimTalk for
+ * informational and auth messages, Brand Message for marketing) and turns its result webhooks into receipts.
+ * <pre>
+ *  lane thread ── send: build JSON ──▶ event loop ── HTTP/1.1 pool ──▶ relay
+ *                                        ▲   answer ─▶ onAccepted / onRejected / onFailed
+ *  relay ── POST result webhook ─────────┘   hooks  ─▶ ReceiptSink (DELIVERED / FAILED)
+ * </pre>
+ * One event loop thread per connector owns the connection pool, the webhook server and the result
+ * correlation, so none of them needs locks. In-flight requests are capped by the lane window; at most
+ * {@code maxConnections} are on the wire, the rest wait for a connection. Nothing is logged per message.
+ */
+final class KakaoConnector implements Connector
+{
+    static final String SECRET_HEADER = "X-Secret-Key";
+    static final String IDEMPOTENCY_HEADER = "X-NC-API-IDEMPOTENCY-KEY";
+    private static final Logger LOG = LoggerFactory.getLogger(KakaoConnector.class);
+    private static final int MAX_ANSWER_BYTES = 1 << 20;
+
+    private final KakaoSettings settings;
+    private final KakaoRequestWriter writer;
+    private ConnectorContext context;
+    private EventLoopGroup group;
+    private EventLoop loop;
+    private HttpClientTransport transport;
+    private HttpReceiver webhook;
+    private KakaoWebhookHandler webhookHandler;
+    private KakaoReceipts receipts;
+
+    KakaoConnector(final KakaoSettings settings)
+    {
+        this.settings = settings;
+        this.writer = new KakaoRequestWriter(settings);
+    }
+
+    @Override
+    public String version()
+    {
+        return "kakao-1 (NHN AlimTalk v2.3, Brand Message v1.0) " + settings;
+    }
+
+    @Override
+    public void start(final ConnectorContext context) throws Exception
+    {
+        this.context = context;
+        group = LoopGroups.single("kakao-" + context.laneName());
+        loop = group.next();
+        try
+        {
+            transport = new HttpClientTransport(loop, settings.baseUrl(),
+                "https".equals(settings.baseUrl().getScheme()) ? ClientTls.create(settings.trustCertFile()) : null,
+                settings.maxConnections(), settings.connectTimeoutMs(), settings.requestTimeoutMs(), MAX_ANSWER_BYTES);
+            receipts = new KakaoReceipts(context.receipts(), settings.correlationCapacity());
+            if (settings.webhookPort() != KakaoSettings.NO_WEBHOOK)
+            {
+                webhookHandler = new KakaoWebhookHandler(settings.webhookPath(), settings.webhookSignature(), receipts);
+                webhook = HttpReceiver.start(group, settings.webhookHost(), settings.webhookPort(), null,
+                    MAX_ANSWER_BYTES, webhookHandler);
+                LOG.info("event=kakao_webhook_listening lane={} address={}:{} path={}",
+                    context.laneName(), webhook.host(), webhook.port(), settings.webhookPath());
+            }
+        }
+        catch (final Exception ex)
+        {
+            stop();
+            throw ex;
+        }
+    }
+
+    @Override
+    public void send(final DeliveryRequest request, final DeliveryCallback callback)
+    {
+        if (!writer.write(request))
+        {
+            callback.onRejected(request, writer.refusal());
+            return;
+        }
+        final long messageId = request.messageId();
+        final HttpHeaders headers = new DefaultHttpHeaders()
+            .set(SECRET_HEADER, settings.secretKey().reveal())
+            // the same key on every attempt: NHN answers -1005 to a repeat within 10 min instead of sending twice
+            .set(IDEMPOTENCY_HEADER, Long.toString(messageId));
+        loop.execute(() -> receipts.onSending(messageId));
+        transport.post(writer.path(), headers, writer.body(), new Answer(request, callback, messageId));
+    }
+
+    @Override
+    public void stop()
+    {
+        if (webhook != null)
+        {
+            webhook.close();
+        }
+        if (transport != null)
+        {
+            transport.close();
+        }
+        LoopGroups.shutdown(group);
+    }
+
+    /** The bound webhook port (useful when configured as 0), or -1 when the webhook is off. */
+    int webhookPort()
+    {
+        return webhook == null ? -1 : webhook.port();
+    }
+
+    long webhookResults()
+    {
+        return receipts.results.get();
+    }
+
+    long webhookUnmatched()
+    {
+        return receipts.unmatched.get();
+    }
+
+    long webhookUnconfirmed()
+    {
+        return receipts.unconfirmed.get();
+    }
+
+    long webhookRefused()
+    {
+        return webhookHandler == null ? 0 : webhookHandler.refused.get();
+    }
+
+    /** Interprets the relay's answer to one send; runs on the event loop. */
+    private final class Answer implements HttpResponseListener
+    {
+        private final DeliveryRequest request;
+        private final DeliveryCallback callback;
+        private final long messageId;
+
+        Answer(final DeliveryRequest request, final DeliveryCallback callback, final long messageId)
+        {
+            this.request = request;
+            this.callback = callback;
+            this.messageId = messageId;
+        }
+
+        @Override
+        public void onResponse(final int status, final HttpHeaders headers, final String body)
+        {
+            if (status == 429 || status == 503)
+            {
+                final long retryAfterMs = RetryAfter.toMs(headers.get(HttpHeaderNames.RETRY_AFTER), context.clock().time());
+                failed(status == 429 ? Reason.PROVIDER_THROTTLED : Reason.PROVIDER_UNAVAILABLE, retryAfterMs);
+                return;
+            }
+            if (status >= 500)
+            {
+                failed(Reason.PROVIDER_UNAVAILABLE, 0);
+                return;
+            }
+            if (status == 401 || status == 403)
+            {
+                rejected(Reason.PROVIDER_AUTH_FAILED);
+                return;
+            }
+            final Object json;
+            try
+            {
+                json = Json.parse(body);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                // 2xx with an unreadable body: unknown whether it was taken; the retry's idempotency key settles it
+                if (status >= 200 && status < 300)
+                {
+                    failed(Reason.PROVIDER_ERROR, 0);
+                }
+                else
+                {
+                    rejected(Reason.CONTENT_REJECTED);
+                }
+                return;
+            }
+            final Object header = Json.member(json, "header");
+            if (!Boolean.TRUE.equals(Json.member(header, "isSuccessful")) || status < 200 || status >= 300)
+            {
+                final long code = KakaoWebhookHandler.integer(Json.member(header, "resultCode"), Long.MIN_VALUE);
+                if (code == Long.MIN_VALUE)
+                {
+                    rejected(Reason.CONTENT_REJECTED);
+                    return;
+                }
+                final KakaoResultCodes.Mapping m = KakaoResultCodes.classify((int)code);
+                // a request-level failure that is not a known code means NHN refused the request's shape
+                apply(m.verdict() == KakaoResultCodes.Verdict.REJECTED && m.reason() == Reason.PROVIDER_ERROR
+                    ? new KakaoResultCodes.Mapping(KakaoResultCodes.Verdict.REJECTED, Reason.CONTENT_REJECTED) : m, null, -1);
+                return;
+            }
+            final Object message = Json.member(json, "message");
+            final Object results = Json.member(message, "sendResults");
+            if (!(results instanceof List<?> list) || list.isEmpty())
+            {
+                failed(Reason.PROVIDER_ERROR, 0);
+                return;
+            }
+            final Object first = list.get(0);
+            final long code = KakaoWebhookHandler.integer(Json.member(first, "resultCode"), Long.MIN_VALUE);
+            if (code == Long.MIN_VALUE)
+            {
+                failed(Reason.PROVIDER_ERROR, 0);
+                return;
+            }
+            apply(KakaoResultCodes.classify((int)code),
+                Json.member(message, "requestId") instanceof String s ? s : null,
+                KakaoWebhookHandler.integer(Json.member(first, "recipientSeq"), -1));
+        }
+
+        @Override
+        public void onError(final Throwable cause, final boolean timedOut)
+        {
+            failed(timedOut ? Reason.PROVIDER_TIMEOUT : Reason.PROVIDER_UNAVAILABLE, 0);
+        }
+
+        private void apply(final KakaoResultCodes.Mapping m, final String requestId, final long recipientSeq)
+        {
+            switch (m.verdict())
+            {
+                case ACCEPTED:
+                case UNCONFIRMED:
+                    callback.onAccepted(request);
+                    receipts.onAnswered(messageId, true, requestId, recipientSeq);
+                    break;
+                case DELIVERED:
+                    callback.onAccepted(request);
+                    receipts.onAnswered(messageId, true, requestId, recipientSeq);
+                    context.receipts().onReceipt(messageId, DeliveryState.DELIVERED, Reason.NONE);
+                    break;
+                case THROTTLED:
+                    failed(m.reason(), 0);
+                    break;
+                case FAILED:
+                    failed(m.reason(), 0);
+                    break;
+                default:
+                    rejected(m.reason());
+            }
+        }
+
+        private void rejected(final Reason reason)
+        {
+            callback.onRejected(request, reason);
+            receipts.onAnswered(messageId, false, null, -1);
+        }
+
+        private void failed(final Reason reason, final long retryAfterMs)
+        {
+            callback.onFailed(request, reason, retryAfterMs);
+            receipts.onAnswered(messageId, false, null, -1);
+        }
+    }
+}
