@@ -188,7 +188,8 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
         outcomes.receipt(messageId, state, reason);
     }
 
-    protected final Connector connector()
+    /** The lane's connector, also for tests and diagnostics (e.g. the port a connector bound for provider callbacks). */
+    public final Connector connector()
     {
         return connector;
     }
