@@ -32,12 +32,19 @@ public final class CapturingLane implements ConnectorContext, DeliveryCallback, 
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final List<String> violations = new ArrayList<>();
     private final java.util.Set<Long> outstanding = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final EpochClock clock = SystemEpochClock.INSTANCE;
+    private volatile EpochClock clock = SystemEpochClock.INSTANCE;
     private final ChannelType channel;
 
     public CapturingLane(final ChannelType channel)
     {
         this.channel = channel;
+    }
+
+    /** Replaces the clock the connector sees (e.g. a skewed one). */
+    public CapturingLane clock(final EpochClock clock)
+    {
+        this.clock = clock;
+        return this;
     }
 
     public static DeliveryRequest request(

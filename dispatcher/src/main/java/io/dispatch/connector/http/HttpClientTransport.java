@@ -128,8 +128,9 @@ public final class HttpClientTransport implements AutoCloseable
     public void close()
     {
         closed = true;
-        // closing the pool closes idle and acquired channels; their exchanges fail through channelInactive
-        pool.closeAsync();
+        // closing the pool closes idle and acquired channels; their exchanges fail through channelInactive.
+        // Bounded wait so the event loop is still alive for those failures; never called on the loop itself.
+        pool.closeAsync().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 
     /** One request and its answer. Touched on the event loop only. */
