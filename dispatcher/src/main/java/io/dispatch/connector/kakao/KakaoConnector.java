@@ -35,7 +35,7 @@ import java.util.List;
  * correlation, so none of them needs locks. In-flight requests are capped by the lane window; at most
  * {@code maxConnections} are on the wire, the rest wait for a connection. Nothing is logged per message.
  */
-final class KakaoConnector implements Connector
+public final class KakaoConnector implements Connector
 {
     static final String SECRET_HEADER = "X-Secret-Key";
     static final String IDEMPOTENCY_HEADER = "X-NC-API-IDEMPOTENCY-KEY";
@@ -124,7 +124,7 @@ final class KakaoConnector implements Connector
     }
 
     /** The bound webhook port (useful when configured as 0), or -1 when the webhook is off. */
-    int webhookPort()
+    public int webhookPort()
     {
         return webhook == null ? -1 : webhook.port();
     }

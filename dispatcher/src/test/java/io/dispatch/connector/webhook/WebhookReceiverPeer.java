@@ -26,12 +26,12 @@ import java.util.function.ToIntFunction;
  * outside the replay window, and deduplicate on the message id header. The status it answers is chosen by
  * the test per recipient (default 200).
  */
-final class WebhookReceiverPeer implements AutoCloseable
+public final class WebhookReceiverPeer implements AutoCloseable
 {
     static final long REPLAY_WINDOW_SECONDS = 300;
 
     /** One request that passed verification. */
-    record Delivery(Map<String, String> headers, Object body)
+    public record Delivery(Map<String, String> headers, Object body)
     {
     }
 
@@ -40,6 +40,8 @@ final class WebhookReceiverPeer implements AutoCloseable
     private final HttpReceiver server;
     private final ConcurrentLinkedQueue<Delivery> deliveries = new ConcurrentLinkedQueue<>();
     private final java.util.Set<String> seenIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicLong delivered = new AtomicLong();
+    private volatile boolean recordDeliveries = true;
     final AtomicLong badSignatures = new AtomicLong();
     final AtomicLong staleTimestamps = new AtomicLong();
     final AtomicLong duplicates = new AtomicLong();
@@ -47,13 +49,13 @@ final class WebhookReceiverPeer implements AutoCloseable
     private volatile Map<String, String> extraHeaders = Map.of();
     private volatile boolean stall;
 
-    WebhookReceiverPeer(final SslContext ssl, final String secret) throws InterruptedException
+    public WebhookReceiverPeer(final SslContext ssl, final String secret) throws InterruptedException
     {
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.server = HttpReceiver.start(group, "127.0.0.1", 0, ssl, 1 << 20, this::handle);
     }
 
-    int port()
+    public int port()
     {
         return server.port();
     }
@@ -71,7 +73,19 @@ final class WebhookReceiverPeer implements AutoCloseable
         return this;
     }
 
-    List<Delivery> deliveries()
+    /** Keeps only counts (for throughput runs). */
+    public WebhookReceiverPeer recordDeliveries(final boolean record)
+    {
+        this.recordDeliveries = record;
+        return this;
+    }
+
+    public long delivered()
+    {
+        return delivered.get();
+    }
+
+    public List<Delivery> deliveries()
     {
         return new ArrayList<>(deliveries);
     }
@@ -121,9 +135,13 @@ final class WebhookReceiverPeer implements AutoCloseable
                 duplicates.incrementAndGet();
                 return Answer.of(200, "{}");
             }
-            final Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            request.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
-            deliveries.add(new Delivery(headers, json));
+            delivered.incrementAndGet();
+            if (recordDeliveries)
+            {
+                final Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                request.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
+                deliveries.add(new Delivery(headers, json));
+            }
         }
         return new Answer(status, "{}", extraHeaders);
     }
