@@ -95,7 +95,18 @@ public final class KakaoConnector implements Connector
     @Override
     public void send(final DeliveryRequest request, final DeliveryCallback callback)
     {
-        if (!writer.write(request))
+        final boolean written;
+        try
+        {
+            written = writer.write(request);
+        }
+        catch (final RuntimeException ex)
+        {
+            // a body the runtime could not render (e.g. a template missing from this configuration): never retried
+            callback.onRejected(request, Reason.CONTENT_REJECTED);
+            return;
+        }
+        if (!written)
         {
             callback.onRejected(request, writer.refusal());
             return;

@@ -79,7 +79,17 @@ final class WebhookConnector implements Connector
     @Override
     public void send(final DeliveryRequest request, final DeliveryCallback callback)
     {
-        final byte[] body = body(request);
+        final byte[] body;
+        try
+        {
+            body = body(request);
+        }
+        catch (final RuntimeException ex)
+        {
+            // a body the runtime could not render (e.g. a template missing from this configuration): never retried
+            callback.onRejected(request, Reason.CONTENT_REJECTED);
+            return;
+        }
         final long timestamp = context.clock().time() / 1000;
         final HttpHeaders headers = new DefaultHttpHeaders()
             .set(WebhookSigner.MESSAGE_ID_HEADER, Long.toString(request.messageId()))
