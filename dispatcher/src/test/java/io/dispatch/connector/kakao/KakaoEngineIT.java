@@ -52,6 +52,10 @@ class KakaoEngineIT
             }
         });
         s.set("lane.chat.connector", "kakao");
+        // this test is about the connector: let the marketing message through the policy stage at any hour
+        s.set("tenant.demo.consentRequired", "false");
+        s.set("policy.night.chat", "off");
+        s.set("policy.blackout.chat", "off");
         KakaoConnectorTest.settings(peer, dir).forEach((k, v) -> s.set("lane.chat.connector." + k, v));
         return s;
     }
