@@ -96,7 +96,7 @@ final class WebhookConnector implements Connector
             .set(WebhookSigner.ATTEMPT_HEADER, Integer.toString(request.attempt()))
             .set(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
             .set(WebhookSigner.SIGNATURE_HEADER, signer.sign(timestamp, body));
-        transport.post(settings.pathAndQuery(), headers, body, new Answer(request, callback));
+        transport.post(settings.path(), headers, body, new Answer(request, callback));
     }
 
     @Override

@@ -43,10 +43,10 @@ record WebhookSettings(
         return parse(ConnectorSettings.of(WebhookConnectorFactory.TYPE, settings));
     }
 
-    String pathAndQuery()
+    /** The request target: the URL's path (queries are refused at parse time). */
+    String path()
     {
-        final String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        return path;
+        return url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     }
 
     @Override
