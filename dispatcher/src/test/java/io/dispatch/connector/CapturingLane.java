@@ -72,13 +72,13 @@ public final class CapturingLane implements ConnectorContext, DeliveryCallback, 
         connector.send(request, this);
     }
 
-    /** @return the next event, failing the test if none arrives within 10 s. */
+    /** @return the next event, failing the test if none arrives within 30 s. */
     public Event next() throws InterruptedException
     {
-        final Event e = events.poll(10, TimeUnit.SECONDS);
+        final Event e = events.poll(30, TimeUnit.SECONDS);
         if (e == null)
         {
-            throw new AssertionError("no connector event within 10 s");
+            throw new AssertionError("no connector event within 30 s");
         }
         return e;
     }

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The shared HTTP client against real loopback servers: keep-alive, closing servers, oversized and absent answers. */
-@Timeout(30)
+@Timeout(120)
 class HttpClientTransportTest
 {
     private final EventLoopGroup group = LoopGroups.single("transport-test");
@@ -81,17 +81,17 @@ class HttpClientTransportTest
         server = HttpReceiver.start(group, "127.0.0.1", 0, null, 1 << 16, r ->
             new HttpReceiver.Answer(200, "{\"n\":" + n.incrementAndGet() + "}",
                 n.get() % 3 == 0 ? Map.of("Connection", "close") : Map.of()));
-        transport = client(server.port(), 2, 5_000, 1 << 16);
+        transport = client(server.port(), 2, 30_000, 1 << 16);
         for (int i = 0; i < 60; i++)
         {
-            assertThat(post(transport, "{}").get(10, TimeUnit.SECONDS)).startsWith("200 {\"n\":");
+            assertThat(post(transport, "{}").get(40, TimeUnit.SECONDS)).startsWith("200 {\"n\":");
         }
         final CompletableFuture<?>[] parallel = new CompletableFuture<?>[100];
         for (int i = 0; i < parallel.length; i++)
         {
             parallel[i] = post(transport, "{}");
         }
-        CompletableFuture.allOf(parallel).get(20, TimeUnit.SECONDS);
+        CompletableFuture.allOf(parallel).get(60, TimeUnit.SECONDS);
         for (final CompletableFuture<?> f : parallel)
         {
             assertThat((String)f.get()).startsWith("200 ");
@@ -103,9 +103,9 @@ class HttpClientTransportTest
     {
         server = HttpReceiver.start(group, "127.0.0.1", 0, null, 1 << 16, r ->
             HttpReceiver.Answer.of(200, r.content().readableBytes() > 2 ? "x".repeat(5_000) : "ok"));
-        transport = client(server.port(), 1, 5_000, 1_024);
-        assertThat(post(transport, "big").get(10, TimeUnit.SECONDS)).isEqualTo("error false");
-        assertThat(post(transport, "{}").get(10, TimeUnit.SECONDS)).isEqualTo("200 ok");
+        transport = client(server.port(), 1, 30_000, 1_024);
+        assertThat(post(transport, "big").get(40, TimeUnit.SECONDS)).isEqualTo("error false");
+        assertThat(post(transport, "{}").get(40, TimeUnit.SECONDS)).isEqualTo("200 ok");
     }
 
     @Test
@@ -131,15 +131,15 @@ class HttpClientTransportTest
             });
             t.setDaemon(true);
             t.start();
-            transport = client(dropper.getLocalPort(), 1, 5_000, 1_024);
-            assertThat(post(transport, "{}").get(10, TimeUnit.SECONDS)).isEqualTo("error false");
+            transport = client(dropper.getLocalPort(), 1, 30_000, 1_024);
+            assertThat(post(transport, "{}").get(40, TimeUnit.SECONDS)).isEqualTo("error false");
         }
         transport.close();
         server = HttpReceiver.start(group, "127.0.0.1", 0, null, 1 << 16, r -> null);
         transport = client(server.port(), 1, 200, 1_024);
-        assertThat(post(transport, "{}").get(10, TimeUnit.SECONDS)).isEqualTo("error true");
+        assertThat(post(transport, "{}").get(40, TimeUnit.SECONDS)).isEqualTo("error true");
         transport.close();
-        assertThat(post(transport, "{}").get(10, TimeUnit.SECONDS)).as("after close").isEqualTo("error false");
+        assertThat(post(transport, "{}").get(40, TimeUnit.SECONDS)).as("after close").isEqualTo("error false");
         transport = null;
     }
 

@@ -56,7 +56,7 @@ public final class KakaoRelayPeer implements AutoCloseable
     private final java.util.concurrent.ExecutorService webhookExecutor = java.util.concurrent.Executors.newFixedThreadPool(
         2, r -> { final Thread t = new Thread(r, "kakao-peer-webhook"); t.setDaemon(true); return t; });
     private final HttpClient webhookClient = HttpClient.newBuilder().executor(webhookExecutor)
-        .connectTimeout(Duration.ofSeconds(2)).build();
+        .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     private final HttpReceiver server;
     private final Set<String> idempotencyKeys = new HashSet<>();
     private final AtomicLong requestIds = new AtomicLong();
@@ -308,7 +308,7 @@ public final class KakaoRelayPeer implements AutoCloseable
             + "\"productName\":\"KakaoTalk Bizmessage\",\"appKey\":\"" + appKey + "\",\"event\":\"MESSAGE_RESULT_UPDATE\","
             + "\"hooks\":[" + String.join(",", hooks) + "]}";
         final HttpRequest.Builder post = HttpRequest.newBuilder(webhookTarget)
-            .timeout(Duration.ofSeconds(5))
+            .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json;charset=UTF-8")
             .POST(HttpRequest.BodyPublishers.ofString(body));
         if (webhookSignature != null)
