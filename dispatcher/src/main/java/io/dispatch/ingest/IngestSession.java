@@ -2,8 +2,6 @@ package io.dispatch.ingest;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import io.dispatch.config.TenantConfig;
-import io.dispatch.policy.AdMarking;
-import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
@@ -42,12 +40,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IngestSession extends ChannelInboundHandlerAdapter
 {
     private static final Logger LOG = LoggerFactory.getLogger(IngestSession.class);
-    private static final int MARKING_REFUSED = -2;
     private static final long CREDIT_TICK_MS = 5;
     private static final int MAX_ANSWER_FRAME = Frames.STATUS_RESULT_FRAME_LENGTH + 64;
 
     private final IngestContext context;
     private final SubmitFlyweight submit = new SubmitFlyweight();
+    private final SubmitMarking marking;
     private final Runnable drainTask = this::drain;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicInteger droppedReceipts = new AtomicInteger();
@@ -77,6 +75,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
     public IngestSession(final IngestContext context)
     {
         this.context = context;
+        this.marking = new SubmitMarking(context);
     }
 
     int ref()
@@ -364,9 +363,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         int markedTextLength = -1;
         if (submit.kindCode() == MessageKind.MARKETING.code())
         {
-            markedTextLength = checkAdMarking(correlationId, frame, template);
-            if (markedTextLength == MARKING_REFUSED)
+            markedTextLength = marking.check(frame, submit, template, tenantId);
+            if (markedTextLength == SubmitMarking.REFUSED)
             {
+                nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD, marking.problem());
                 return;
             }
         }
@@ -413,75 +413,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         }
         else
         {
-            copyMarked(e, frame, offset, length, markedTextLength);
+            marking.copyMarked(e, frame, submit, offset, length, markedTextLength, tenantId);
         }
         context.ring.publish(sequence);
         outstanding++;
-    }
-
-    /**
-     * Marketing content must carry (광고) and a free opt-out notice (docs/policies.md): checked, or added to
-     * literal text under {@code policy.adMarking.<channel>=add}. Templates are checked, never rewritten.
-     *
-     * @return -1 when the body is used as is, the marked text's length when it must be rewritten, or
-     *         {@link #MARKING_REFUSED} after a NACK.
-     */
-    private int checkAdMarking(final long correlationId, final ByteBuf frame, final int template)
-    {
-        final AdMarkingMode mode = context.adMarking[submit.channelCode()];
-        if (mode == AdMarkingMode.OFF)
-        {
-            return -1;
-        }
-        if (template >= 0)
-        {
-            if (context.templates.isAdMarked(template))
-            {
-                return -1;
-            }
-            nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD, "templateId: a marketing template must start "
-                + "with (광고) and carry a free opt-out notice (무료수신거부 080-…)");
-            return MARKING_REFUSED;
-        }
-        final int at = submit.textOffset();
-        final int length = submit.textLength();
-        if (AdMarking.isMarked(frame, at, length))
-        {
-            return -1;
-        }
-        final byte[] footer = context.optOutFooters[tenantId];
-        if (mode == AdMarkingMode.VALIDATE || (footer == null && !AdMarking.hasOptOut(frame, at, length)))
-        {
-            nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD, mode == AdMarkingMode.VALIDATE ?
-                "text: marketing text must start with (광고) and carry a free opt-out notice (무료수신거부 080-…)" :
-                "text: marketing text has no free opt-out notice and tenant." + tenant.name() + ".optOutFooter is not set");
-            return MARKING_REFUSED;
-        }
-        final int marked = AdMarking.markedLength(frame, at, length, footer);
-        if (marked > SubmitDescriptor.MAX_TEXT_LENGTH)
-        {
-            nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD,
-                "text: longer than " + SubmitDescriptor.MAX_TEXT_LENGTH + " bytes once (광고) and the opt-out footer are added");
-            return MARKING_REFUSED;
-        }
-        return marked;
-    }
-
-    /** Copies the SUBMIT body with its text replaced by the marked text. */
-    private void copyMarked(final DispatchEvent e, final ByteBuf frame, final int offset, final int length,
-        final int markedTextLength)
-    {
-        final int textLengthAt = submit.textOffset() - 2 - offset;
-        final int restAt = submit.textOffset() + submit.textLength();
-        final int restLength = offset + length - restAt;
-        final byte[] body = e.ensureBodyCapacity(length - submit.textLength() + markedTextLength);
-        frame.getBytes(offset, body, 0, textLengthAt);
-        final int written = AdMarking.addTo(body, textLengthAt + 2, frame, submit.textOffset(), submit.textLength(),
-            context.optOutFooters[tenantId]);
-        body[textLengthAt] = (byte)written;
-        body[textLengthAt + 1] = (byte)(written >>> 8);
-        frame.getBytes(restAt, body, textLengthAt + 2 + written, restLength);
-        e.bodyLength = textLengthAt + 2 + written + restLength;
     }
 
     private void onCancel(final long correlationId, final ByteBuf frame, final int offset, final int length)
