@@ -148,6 +148,7 @@ final class ReceiptCorrelator
 
     long tracked()
     {
+        byProviderId.cleanUp();
         return byProviderId.estimatedSize();
     }
 
