@@ -4,6 +4,7 @@ import io.dispatch.Dispatcher;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.client.Submit;
+import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.Settings;
 import io.dispatch.connector.smpp.SmscSimulator;
 import io.dispatch.protocol.ChannelType;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The real engine with {@code lane.sms.connector=smpp} against the loopback SMSC simulator, fed by the real client:
@@ -77,6 +79,22 @@ class SmppEngineIT
                     .isGreaterThan(1);
                 assertThat(client.status(refused).join().state()).isEqualTo(DeliveryState.REJECTED);
             }
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartNamingTheBadSettingOrTheRefusedBind() throws Exception
+    {
+        try (SmscSimulator smsc = new SmscSimulator("esme", "secret"))
+        {
+            assertThatThrownBy(() -> EngineFixture.launch(smppSettings(smsc.port()).set("lane.sms.connector.windowPerBind",
+                "lots")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'lane.sms.connector'")
+                .hasMessageContaining("windowPerBind: 'lots' is not a whole number");
+            assertThatThrownBy(() -> EngineFixture.launch(smppSettings(smsc.port()).set("lane.sms.connector.systemId",
+                "stranger")))
+                .hasMessageContaining("refused the bind of systemId 'stranger'");
         }
     }
 
