@@ -1,5 +1,6 @@
 package io.dispatch.connector.smpp;
 
+import org.agrona.concurrent.EpochClock;
 import org.jsmpp.bean.InterfaceVersion;
 import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.extra.SessionState;
@@ -8,8 +9,11 @@ import org.jsmpp.session.MessageReceiverListener;
 import org.jsmpp.session.SMPPSession;
 import org.jsmpp.session.Session;
 import org.jsmpp.session.SessionStateListener;
+import org.jsmpp.session.connection.socket.SocketConnection;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.function.BiConsumer;
 
 /**
@@ -29,19 +33,22 @@ final class SmppBind implements SessionStateListener
     private final SmppSettings settings;
     private final MessageReceiverListener receiver;
     private final BiConsumer<SmppBind, Session> onDown;
+    private final EpochClock clock;
     private final Object boundSignal = new Object();
     private volatile SMPPSession session;
     private long backoffMs;
-    private long nextAttemptMs;
+    private volatile long nextAttemptMs;
     private String lastFailure = "";
 
     SmppBind(
         final int index,
         final SmppSettings settings,
         final MessageReceiverListener receiver,
-        final BiConsumer<SmppBind, Session> onDown)
+        final BiConsumer<SmppBind, Session> onDown,
+        final EpochClock clock)
     {
         this.index = index;
+        this.clock = clock;
         this.settings = settings;
         this.receiver = receiver;
         this.onDown = onDown;
@@ -78,7 +85,13 @@ final class SmppBind implements SessionStateListener
      */
     int connect(final long nowMs)
     {
-        final SMPPSession s = new SMPPSession();
+        // jSMPP's own factory connects without a timeout: a black-holed SMSC would hold the supervisor for minutes
+        final SMPPSession s = new SMPPSession((host, port) ->
+        {
+            final Socket socket = new Socket();
+            socket.connect(new InetSocketAddress(host, port), (int)settings.bindTimeoutMs());
+            return new SocketConnection(socket);
+        });
         s.setEnquireLinkTimer((int)settings.enquireLinkMs());
         s.setTransactionTimer(settings.requestTimeoutMs());
         // responses and receipts queue here while the PDU threads work: room for a full window and its receipts
@@ -140,6 +153,8 @@ final class SmppBind implements SessionStateListener
         if (newState == SessionState.CLOSED && source == session)
         {
             session = null;
+            // give the SMSC a moment (it may be restarting) before the supervisor binds again
+            nextAttemptMs = clock.time() + settings.reconnectInitialMs();
             onDown.accept(this, source);
         }
     }

@@ -74,7 +74,7 @@ final class SmppConnector implements Connector
         binds = new SmppBind[settings.binds()];
         for (int i = 0; i < binds.length; i++)
         {
-            binds[i] = new SmppBind(i, settings, receiptListener, this::onBindDown);
+            binds[i] = new SmppBind(i, settings, receiptListener, this::onBindDown, context.clock());
         }
         for (final SmppBind bind : binds)
         {
@@ -159,6 +159,7 @@ final class SmppConnector implements Connector
     {
         while (running)
         {
+            failQueuedWhileUnbound();
             final long now = context.clock().time();
             for (final SmppBind bind : binds)
             {
@@ -175,16 +176,21 @@ final class SmppConnector implements Connector
                     }
                 }
             }
-            if (boundCount() == 0)
-            {
-                // nobody can take these: hand them back so the runtime backs off and retries
-                DeliveryRequest request;
-                while ((request = queue.poll()) != null)
-                {
-                    callback.onFailed(request, Reason.PROVIDER_UNAVAILABLE, 0);
-                }
-            }
+            failQueuedWhileUnbound();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SUPERVISOR_TICK_MS));
+        }
+    }
+
+    private void failQueuedWhileUnbound()
+    {
+        if (boundCount() == 0)
+        {
+            // nobody can take these: hand them back so the runtime backs off and retries
+            DeliveryRequest request;
+            while ((request = queue.poll()) != null)
+            {
+                callback.onFailed(request, Reason.PROVIDER_UNAVAILABLE, 0);
+            }
         }
     }
 
