@@ -1,6 +1,5 @@
 package io.dispatch.connector.smpp;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorContext;
 import io.dispatch.connector.DeliveryCallback;
@@ -11,8 +10,8 @@ import org.jsmpp.session.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +41,8 @@ final class SmppConnector implements Connector
 
     private final SmppSettings settings;
     private final LinkedBlockingDeque<DeliveryRequest> queue = new LinkedBlockingDeque<>();
-    private final List<Worker> workers = new ArrayList<>();
+    // written at start while a bind may already report a drop from its reader thread
+    private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private final AtomicLong unexpectedErrors = new AtomicLong();
     private SmppBind[] binds;
     private ConnectorContext context;
@@ -68,7 +68,7 @@ final class SmppConnector implements Connector
     {
         this.context = context;
         final ReceiptCorrelator correlator = new ReceiptCorrelator(context.receipts(), settings.receiptTrackingCapacity(),
-            settings.receiptTrackingTtlMs(), Ticker.systemTicker());
+            settings.receiptTrackingTtlMs(), () -> TimeUnit.MILLISECONDS.toNanos(context.clock().time()));
         submitter = new SmppSubmitter(settings, correlator, context.receipts(), context.clock());
         receiptListener = new ReceiptListener(correlator);
         binds = new SmppBind[settings.binds()];
@@ -129,6 +129,10 @@ final class SmppConnector implements Connector
     @Override
     public void stop()
     {
+        if (binds == null)
+        {
+            return; // never started
+        }
         running = false;
         LockSupport.unpark(supervisor);
         // workers finish the submit they are in (at most one request timeout), then exit

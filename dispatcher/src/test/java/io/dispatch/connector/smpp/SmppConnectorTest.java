@@ -171,6 +171,37 @@ class SmppConnectorTest
     }
 
     @Test
+    void shouldNeverRejectOrLoseMessagesWhileTheSmscThrottlesAShareOfSubmits() throws Exception
+    {
+        smsc.throttleShare(0.5);
+        start(settings(smsc.port()).with("binds", "2").with("windowPerBind", "4"));
+        final int messages = 40;
+        for (long id = 1; id <= messages; id++)
+        {
+            connector.send(lane.request(id, "01012345678", "m" + id), lane);
+        }
+        final Set<Long> accepted = new HashSet<>();
+        int throttled = 0;
+        while (accepted.size() < messages)
+        {
+            final CapturingLane.Outcome o = lane.awaitOutcome();
+            if (o.kind().equals("ACCEPTED"))
+            {
+                accepted.add(o.messageId());
+                continue;
+            }
+            // what the runtime does: slow down and send the same message again
+            assertThat(o.reason()).as("%s", o).isEqualTo(Reason.PROVIDER_THROTTLED);
+            assertThat(o.kind()).isEqualTo("FAILED");
+            throttled++;
+            lane.retrying(o.messageId());
+            connector.send(lane.request(o.messageId(), "01012345678", "m" + o.messageId()), lane);
+        }
+        assertThat(throttled).isEqualTo(smsc.throttled()).isPositive();
+        assertThat(smsc.submitted()).hasSize(messages);
+    }
+
+    @Test
     void shouldMapRefusalsToReasonsAndRejectWhatCannotBeSent() throws Exception
     {
         smsc.refuse("01000000001", 0x0B).refuse("01000000002", 0x14).refuse("01000000003", 0x400)
