@@ -252,6 +252,21 @@ class SmppConnectorTest
     }
 
     @Test
+    void shouldProbeAnIdleBindWithEnquireLinkAndRebindWhenThePeerStopsAnswering() throws Exception
+    {
+        start(settings(smsc.port()).with("enquireLinkMs", "200").with("requestTimeoutMs", "500"));
+        awaitTrue(() -> smsc.enquireLinks() >= 2, "enquire_link on an idle bind");
+        assertThat(smsc.bindsAccepted()).isEqualTo(1);
+
+        smsc.silentEnquireLinks(true);
+        awaitTrue(() -> smsc.bindsAccepted() >= 2, "a new bind after enquire_link went unanswered");
+        smsc.silentEnquireLinks(false);
+        awaitTrue(() -> connector.boundCount() == 1, "bound again");
+        connector.send(lane.request(1, "01012345678", "still here"), lane);
+        assertThat(lane.awaitOutcome()).isEqualTo(new CapturingLane.Outcome(1, "ACCEPTED", Reason.NONE));
+    }
+
+    @Test
     void shouldFailSendsWhileNoBindIsUpAndBindOnceTheSmscAppears() throws Exception
     {
         final int port;

@@ -8,6 +8,7 @@ import org.jsmpp.bean.CancelSm;
 import org.jsmpp.bean.DataCodings;
 import org.jsmpp.bean.DataSm;
 import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.EnquireLink;
 import org.jsmpp.bean.InterfaceVersion;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
@@ -105,6 +106,8 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
     private volatile boolean recordSubmits = true;
     private volatile int bindRefusal;
     private volatile boolean running = true;
+    private volatile boolean silentLinks;
+    private final AtomicInteger enquireLinks = new AtomicInteger();
 
     public SmscSimulator(final String systemId, final String password) throws IOException
     {
@@ -196,6 +199,13 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         return this;
     }
 
+    /** Leave enquire_link unanswered (for 10 s each), as a peer that hung while its socket stays open would. */
+    public SmscSimulator silentEnquireLinks(final boolean silent)
+    {
+        silentLinks = silent;
+        return this;
+    }
+
     /** Keep counts only (benchmarks): no per-submit record. */
     public SmscSimulator recordSubmits(final boolean record)
     {
@@ -223,6 +233,11 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
     public int submits()
     {
         return submits.get();
+    }
+
+    public int enquireLinks()
+    {
+        return enquireLinks.get();
     }
 
     public int throttled()
@@ -299,6 +314,25 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         catch (final PDUStringException ex)
         {
             throw new ProcessRequestException("bad id", SMPPConstant.STAT_ESME_RSYSERR);
+        }
+    }
+
+    @Override
+    public void onAcceptEnquireLink(final EnquireLink enquireLink, final Session source)
+    {
+        enquireLinks.incrementAndGet();
+        final long until = System.nanoTime() + 10_000_000_000L;
+        while (silentLinks && running && System.nanoTime() < until)
+        {
+            try
+            {
+                Thread.sleep(10); // jSMPP answers after this returns
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
