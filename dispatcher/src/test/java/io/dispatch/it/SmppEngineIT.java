@@ -6,6 +6,7 @@ import io.dispatch.client.DispatchClient;
 import io.dispatch.client.Submit;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.Settings;
+import io.dispatch.connector.smpp.SmppEngineSettings;
 import io.dispatch.connector.smpp.SmscSimulator;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -123,20 +123,7 @@ class SmppEngineIT
     {
         final Path password = dir.resolve("smsc.password");
         Files.writeString(password, "secret");
-        final Properties p = new Properties();
-        EngineFixture.settings(dir).withPrefix("").forEach((k, v) ->
-        {
-            if (!k.startsWith("lane.sms.connector."))
-            {
-                p.setProperty(k, v);
-            }
-        });
-        return new Settings(p)
-            .set("lane.sms.connector", "smpp")
-            .set("lane.sms.connector.host", "127.0.0.1")
-            .set("lane.sms.connector.port", Integer.toString(port))
-            .set("lane.sms.connector.systemId", "esme")
-            .set("lane.sms.connector.passwordFile", password.toString())
+        return SmppEngineSettings.of(dir, port, "esme", password)
             .set("lane.sms.connector.sourceAddr", "1588")
             .set("lane.sms.connector.binds", "2")
             .set("lane.sms.connector.reconnectInitialMs", "50")

@@ -12,6 +12,7 @@ import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.ReceiptSink;
 import io.dispatch.connector.smpp.SmppConnectorFactory;
+import io.dispatch.connector.smpp.SmppEngineSettings;
 import io.dispatch.connector.smpp.SmscSimulator;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
@@ -49,7 +50,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -139,20 +139,7 @@ public class SmppConnectorBenchmark extends AbstractBenchmark
                 }
                 break;
             default:
-                final Properties p = new Properties();
-                EngineFixture.settings(dir).withPrefix("").forEach((k, v) ->
-                {
-                    if (!k.startsWith("lane.sms.connector."))
-                    {
-                        p.setProperty(k, v);
-                    }
-                });
-                final Settings settings = new Settings(p)
-                    .set("lane.sms.connector", "smpp")
-                    .set("lane.sms.connector.host", "127.0.0.1")
-                    .set("lane.sms.connector.port", Integer.toString(smsc.port()))
-                    .set("lane.sms.connector.systemId", "bench")
-                    .set("lane.sms.connector.passwordFile", password.toString())
+                final Settings settings = SmppEngineSettings.of(dir, smsc.port(), "bench", password)
                     .set("lane.sms.connector.binds", Integer.toString(binds))
                     .set("lane.sms.connector.windowPerBind", Integer.toString(windowPerBind))
                     .set("lane.sms.connector.registeredDelivery", "none");
