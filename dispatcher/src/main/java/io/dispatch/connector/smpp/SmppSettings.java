@@ -41,6 +41,7 @@ record SmppSettings(
     byte registeredDelivery,
     boolean validityFromTtl,
     int maxParts,
+    boolean sarConcatenation,
     int receiptTrackingCapacity,
     long receiptTrackingTtlMs,
     SmppStatusMapping statusMapping)
@@ -49,7 +50,7 @@ record SmppSettings(
         "host", "port", "systemId", "passwordFile", "passwordEnv", "systemType", "bindType", "binds", "windowPerBind",
         "enquireLinkMs", "requestTimeoutMs", "bindTimeoutMs", "reconnectInitialMs", "reconnectMaxMs", "serviceType",
         "sourceAddr", "sourceTon", "sourceNpi", "destTon", "destNpi", "registeredDelivery", "validityFromTtl",
-        "maxParts", "receiptTrackingCapacity", "receiptTrackingTtlMs", "statusMap"));
+        "maxParts", "concatenation", "receiptTrackingCapacity", "receiptTrackingTtlMs", "statusMap"));
 
     /** Parses with the process environment; see {@link #parse(Map, Function)}. */
     static SmppSettings parse(final Map<String, String> s)
@@ -100,6 +101,7 @@ record SmppSettings(
             registeredDelivery(s.getOrDefault("registeredDelivery", "always")),
             bool(s, "validityFromTtl", true),
             (int)number(s, "maxParts", 10, 1, 255),
+            sar(s.getOrDefault("concatenation", "udh")),
             (int)number(s, "receiptTrackingCapacity", 500_000, 16, 100_000_000),
             number(s, "receiptTrackingTtlMs", 172_800_000L, 1_000, 30L * 86_400_000L),
             SmppStatusMapping.parse(s.getOrDefault("statusMap", "")));
@@ -112,7 +114,7 @@ record SmppSettings(
             + " binds=" + binds + " windowPerBind=" + windowPerBind + " enquireLinkMs=" + enquireLinkMs
             + " requestTimeoutMs=" + requestTimeoutMs + " reconnect=" + reconnectInitialMs + ".." + reconnectMaxMs + "ms"
             + " source=" + sourceAddr + "/" + sourceTon + "/" + sourceNpi + " dest=" + destTon + "/" + destNpi
-            + " maxParts=" + maxParts;
+            + " maxParts=" + maxParts + " concatenation=" + (sarConcatenation ? "sar" : "udh");
     }
 
     private static String required(final Map<String, String> s, final String key)
@@ -171,6 +173,16 @@ record SmppSettings(
             case "transceiver": return BindType.BIND_TRX;
             case "transmitter": return BindType.BIND_TX;
             default: throw new IllegalArgumentException("bindType: '" + v + "' is not transceiver or transmitter");
+        }
+    }
+
+    private static boolean sar(final String v)
+    {
+        switch (v.trim())
+        {
+            case "udh": return false;
+            case "sar": return true;
+            default: throw new IllegalArgumentException("concatenation: '" + v + "' is not udh or sar");
         }
     }
 

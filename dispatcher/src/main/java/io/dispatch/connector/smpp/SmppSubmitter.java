@@ -10,6 +10,7 @@ import org.jsmpp.PDUException;
 import org.jsmpp.bean.DataCoding;
 import org.jsmpp.bean.DataCodings;
 import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.OptionalParameter;
 import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.extra.ResponseTimeoutException;
@@ -34,6 +35,7 @@ final class SmppSubmitter
     private static final DataCoding UCS2 = DataCodings.newInstance(SmsEncoder.DATA_CODING_UCS2);
     private static final ESMClass PLAIN = new ESMClass(SmsEncoder.ESM_CLASS_DEFAULT);
     private static final ESMClass UDHI = new ESMClass(SmsEncoder.ESM_CLASS_UDHI);
+    private static final OptionalParameter[] NO_TLVS = new OptionalParameter[0];
 
     private final SmppSettings settings;
     private final ReceiptCorrelator correlator;
@@ -60,7 +62,8 @@ final class SmppSubmitter
             callback.onRejected(request, Reason.INVALID_RECIPIENT);
             return;
         }
-        final SmsEncoder.Encoded sms = SmsEncoder.encode(request.renderText(), settings.maxParts(), reference.getAndIncrement());
+        final SmsEncoder.Encoded sms = SmsEncoder.encode(request.renderText(), settings.maxParts(), reference.getAndIncrement(),
+            !settings.sarConcatenation());
         if (sms == null)
         {
             callback.onRejected(request, Reason.PAYLOAD_TOO_LARGE);
@@ -77,8 +80,9 @@ final class SmppSubmitter
             {
                 ids[i] = session.submitShortMessage(settings.serviceType(), settings.sourceTon(), settings.sourceNpi(),
                     settings.sourceAddr(), settings.destTon(), settings.destNpi(), destination,
-                    parts.length > 1 ? UDHI : PLAIN, (byte)0, (byte)0, null, validity, registeredDelivery, (byte)0,
-                    sms.dataCoding() == SmsEncoder.DATA_CODING_UCS2 ? UCS2 : DEFAULT, (byte)0, parts[i]).getMessageId();
+                    sms.esmClass() == SmsEncoder.ESM_CLASS_UDHI ? UDHI : PLAIN, (byte)0, (byte)0, null, validity, registeredDelivery, (byte)0,
+                    sms.dataCoding() == SmsEncoder.DATA_CODING_UCS2 ? UCS2 : DEFAULT, (byte)0, parts[i],
+                    sar(sms, parts.length, i)).getMessageId();
                 if (trackReceipts)
                 {
                     correlator.register(ids[i], tracking);
@@ -122,6 +126,18 @@ final class SmppSubmitter
         }
         callback.onAccepted(request);
         tracking.arm(sink);
+    }
+
+    private OptionalParameter[] sar(final SmsEncoder.Encoded sms, final int total, final int index)
+    {
+        if (total == 1 || !settings.sarConcatenation())
+        {
+            return NO_TLVS;
+        }
+        return new OptionalParameter[] {
+            new OptionalParameter.Sar_msg_ref_num((short)sms.reference()),
+            new OptionalParameter.Sar_total_segments((byte)total),
+            new OptionalParameter.Sar_segment_seqnum((byte)(index + 1))};
     }
 
     private void abandon(final ReceiptCorrelator.Tracking tracking, final String[] ids)

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>Anything else (Hangul, accented letters, emoji, the backquote) goes as UCS2 (UTF-16BE, data_coding 0x08):
  *       70 characters in one SMS, 67 per part, and a part never ends between the two halves of a surrogate pair.</li>
  *   <li>Longer text is split into parts, each prefixed with the 6-octet concatenation UDH
- *       {@code 05 00 03 <ref> <total> <seq>} (8-bit reference) and sent with esm_class UDHI (0x40).</li>
+ *       {@code 05 00 03 <ref> <total> <seq>} (8-bit reference) and sent with esm_class UDHI (0x40); or, for SMSCs
+ *       that want SAR TLVs instead, left bare (the SMSC builds the UDH, so the part sizes are the same).</li>
  * </ul>
  * Stateless and thread-safe.
  */
@@ -29,8 +30,12 @@ final class SmsEncoder
     private static final int UCS2_PART = 67;
     private static final String GSM_EXTENSION = "^{}\\[~]|";
 
-    /** One message ready for submit_sm: every part shares data coding and esm_class. */
-    record Encoded(byte dataCoding, byte esmClass, byte[][] parts)
+    /**
+     * One message ready for submit_sm: every part shares data coding and esm_class.
+     *
+     * @param reference the concatenation reference the parts carry (in their UDH, or for SAR TLVs).
+     */
+    record Encoded(byte dataCoding, byte esmClass, byte[][] parts, int reference)
     {
     }
 
@@ -39,12 +44,20 @@ final class SmsEncoder
     }
 
     /**
-     * @param reference the concatenation reference for multipart messages (only the low 8 bits are used).
+     * @param reference the concatenation reference for multipart messages (the UDH keeps its low 8 bits).
+     * @param udh       prefix parts with the concatenation UDH; false leaves them bare for SAR TLVs.
      * @return the parts, or {@code null} when the text needs more than {@code maxParts} parts.
      */
+    static Encoded encode(final String text, final int maxParts, final int reference, final boolean udh)
+    {
+        return isDefaultAlphabet(text) ? encodeDefault(text, maxParts, reference, udh) :
+            encodeUcs2(text, maxParts, reference, udh);
+    }
+
+    /** {@link #encode(String, int, int, boolean)} with the UDH. */
     static Encoded encode(final String text, final int maxParts, final int reference)
     {
-        return isDefaultAlphabet(text) ? encodeDefault(text, maxParts, reference) : encodeUcs2(text, maxParts, reference);
+        return encode(text, maxParts, reference, true);
     }
 
     static boolean isDefaultAlphabet(final String text)
@@ -60,7 +73,7 @@ final class SmsEncoder
         return true;
     }
 
-    private static Encoded encodeDefault(final String text, final int maxParts, final int reference)
+    private static Encoded encodeDefault(final String text, final int maxParts, final int reference, final boolean udh)
     {
         int septets = 0;
         for (int i = 0; i < text.length(); i++)
@@ -70,7 +83,7 @@ final class SmsEncoder
         if (septets <= SEPTETS_SINGLE)
         {
             return new Encoded(DATA_CODING_DEFAULT, ESM_CLASS_DEFAULT,
-                new byte[][] {text.getBytes(StandardCharsets.US_ASCII)});
+                new byte[][] {text.getBytes(StandardCharsets.US_ASCII)}, reference);
         }
         // count first so an oversized text costs no allocation of parts
         final int[] ends = new int[maxParts];
@@ -95,17 +108,18 @@ final class SmsEncoder
         int start = 0;
         for (int p = 0; p < count; p++)
         {
-            parts[p] = withUdh(text.substring(start, ends[p]).getBytes(StandardCharsets.US_ASCII), reference, count, p + 1);
+            parts[p] = part(text.substring(start, ends[p]).getBytes(StandardCharsets.US_ASCII), udh, reference, count, p + 1);
             start = ends[p];
         }
-        return new Encoded(DATA_CODING_DEFAULT, ESM_CLASS_UDHI, parts);
+        return new Encoded(DATA_CODING_DEFAULT, udh ? ESM_CLASS_UDHI : ESM_CLASS_DEFAULT, parts, reference);
     }
 
-    private static Encoded encodeUcs2(final String text, final int maxParts, final int reference)
+    private static Encoded encodeUcs2(final String text, final int maxParts, final int reference, final boolean udh)
     {
         if (text.length() <= UCS2_SINGLE)
         {
-            return new Encoded(DATA_CODING_UCS2, ESM_CLASS_DEFAULT, new byte[][] {text.getBytes(StandardCharsets.UTF_16BE)});
+            return new Encoded(DATA_CODING_UCS2, ESM_CLASS_DEFAULT, new byte[][] {text.getBytes(StandardCharsets.UTF_16BE)},
+                reference);
         }
         final int[] ends = new int[maxParts];
         int count = 0;
@@ -128,10 +142,10 @@ final class SmsEncoder
         start = 0;
         for (int p = 0; p < count; p++)
         {
-            parts[p] = withUdh(text.substring(start, ends[p]).getBytes(StandardCharsets.UTF_16BE), reference, count, p + 1);
+            parts[p] = part(text.substring(start, ends[p]).getBytes(StandardCharsets.UTF_16BE), udh, reference, count, p + 1);
             start = ends[p];
         }
-        return new Encoded(DATA_CODING_UCS2, ESM_CLASS_UDHI, parts);
+        return new Encoded(DATA_CODING_UCS2, udh ? ESM_CLASS_UDHI : ESM_CLASS_DEFAULT, parts, reference);
     }
 
     private static int septets(final char c)
@@ -139,8 +153,12 @@ final class SmsEncoder
         return GSM_EXTENSION.indexOf(c) >= 0 ? 2 : 1;
     }
 
-    private static byte[] withUdh(final byte[] body, final int reference, final int total, final int seq)
+    private static byte[] part(final byte[] body, final boolean udh, final int reference, final int total, final int seq)
     {
+        if (!udh)
+        {
+            return body;
+        }
         final byte[] out = new byte[UDH_LENGTH + body.length];
         out[0] = 0x05; // UDH length, excluding this octet
         out[1] = 0x00; // IE: concatenated short message, 8-bit reference

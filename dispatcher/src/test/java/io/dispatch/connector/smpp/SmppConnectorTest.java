@@ -138,6 +138,29 @@ class SmppConnectorTest
     }
 
     @Test
+    void shouldCarryPartsInSarTlvsWhenConfigured() throws Exception
+    {
+        start(settings(smsc.port()).with("concatenation", "sar"));
+        final String text = "SAR parts carry no UDH. ".repeat(10);
+        connector.send(lane.request(3, "01033334444", text), lane);
+        assertThat(lane.awaitOutcome().kind()).isEqualTo("ACCEPTED");
+        final List<SmscSimulator.Submitted> parts = all(smsc.submitted(), "01033334444");
+        assertThat(parts).hasSize(2);
+        final StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < parts.size(); i++)
+        {
+            final SmscSimulator.Submitted p = parts.get(i);
+            assertThat(p.esmClass()).isEqualTo((byte)0x00);
+            assertThat(p.sarRef()).isEqualTo(parts.get(0).sarRef()).isNotNegative();
+            assertThat(p.sarTotal()).isEqualTo(2);
+            assertThat(p.sarSeq()).isEqualTo(i + 1);
+            joined.append(p.text());
+        }
+        assertThat(joined.toString()).isEqualTo(text);
+        assertThat(lane.awaitReceipt().state()).isEqualTo(DeliveryState.DELIVERED);
+    }
+
+    @Test
     void shouldEndAMultipartMessageOnItsFirstFailedPartWithTextOnlyReceipts() throws Exception
     {
         smsc.receiptTextOnly().receiptStat("01099990000", "UNDELIV");

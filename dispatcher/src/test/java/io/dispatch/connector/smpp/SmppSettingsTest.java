@@ -71,6 +71,7 @@ class SmppSettingsTest
         assertRefused(Map.of("destNpi", "7"), "destNpi: 7 is not an SMPP NPI");
         assertRefused(Map.of("registeredDelivery", "yes"), "registeredDelivery: 'yes'");
         assertRefused(Map.of("validityFromTtl", "maybe"), "validityFromTtl: 'maybe' is not true or false");
+        assertRefused(Map.of("concatenation", "payload"), "concatenation: 'payload' is not udh or sar");
         assertRefused(Map.of("maxParts", "256"), "maxParts: 256 is outside [1, 255]");
         assertRefused(Map.of("reconnectInitialMs", "5000", "reconnectMaxMs", "1000"), "reconnectMaxMs: must be >=");
         assertRefused(Map.of("statusMap", "0x58"), "statusMap: '0x58': expected code=");

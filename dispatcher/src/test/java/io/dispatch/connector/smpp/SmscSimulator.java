@@ -62,7 +62,7 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
 {
     /** What the SMSC received in one submit_sm. */
     public record Submitted(String providerId, String destination, String source, byte dataCoding, byte esmClass,
-        byte registeredDelivery, String validityPeriod, byte[] shortMessage)
+        byte registeredDelivery, String validityPeriod, byte[] shortMessage, int sarRef, int sarTotal, int sarSeq)
     {
         public boolean udhi()
         {
@@ -297,7 +297,9 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         {
             final Submitted s = new Submitted(id, submitSm.getDestAddress(), submitSm.getSourceAddr(),
                 submitSm.getDataCoding(), submitSm.getEsmClass(), submitSm.getRegisteredDelivery(),
-                submitSm.getValidityPeriod(), submitSm.getShortMessage());
+                submitSm.getValidityPeriod(), submitSm.getShortMessage(),
+                tlv(submitSm, OptionalParameter.Tag.SAR_MSG_REF_NUM), tlv(submitSm, OptionalParameter.Tag.SAR_TOTAL_SEGMENTS),
+                tlv(submitSm, OptionalParameter.Tag.SAR_SEGMENT_SEQNUM));
             if (recordSubmits)
             {
                 submitted.add(s);
@@ -334,6 +336,21 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
                 return;
             }
         }
+    }
+
+    /** @return an integer TLV's value, or -1 when the PDU does not carry it. */
+    private static int tlv(final SubmitSm submitSm, final OptionalParameter.Tag tag)
+    {
+        final OptionalParameter p = submitSm.getOptionalParameter(tag);
+        if (p instanceof OptionalParameter.Short)
+        {
+            return ((OptionalParameter.Short)p).getValue() & 0xFFFF;
+        }
+        if (p instanceof OptionalParameter.Byte)
+        {
+            return ((OptionalParameter.Byte)p).getValue() & 0xFF;
+        }
+        return -1;
     }
 
     private void scheduleReceipt(final String id, final SMPPServerSession source)
