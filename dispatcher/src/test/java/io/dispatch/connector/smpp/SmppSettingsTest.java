@@ -109,6 +109,15 @@ class SmppSettingsTest
         assertThat(m.map(0x1234)).isEqualTo(SmppStatusMapping.Outcome.rejected(io.dispatch.protocol.Reason.PROVIDER_ERROR));
     }
 
+    @Test
+    void shouldDocumentEverySetting() throws Exception
+    {
+        final Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath();
+        final String doc = Files.readString(root.resolve("docs/connectors/smpp.md"));
+        final String table = doc.substring(doc.indexOf("## Settings"), doc.indexOf("## How it works"));
+        assertThat(SmppSettings.KEYS).allSatisfy(key -> assertThat(table).contains("| `" + key + "` |"));
+    }
+
     private void assertRefused(final Map<String, String> change, final String message)
     {
         final Map<String, String> s = valid();
