@@ -1,6 +1,7 @@
 package io.dispatch;
 
 import com.lmax.disruptor.RingBuffer;
+import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.LaneConfig;
 import io.dispatch.config.TemplateRegistry;
@@ -165,7 +166,16 @@ public final class Dispatcher implements AutoCloseable
                 throw new IllegalArgumentException("lane." + lane.channel().name().toLowerCase(java.util.Locale.ROOT)
                     + ".connector: unknown connector type '" + lane.connectorType() + "'; available: " + factories.keySet());
             }
-            factory.validate(lane.connectorSettings());
+            final String settingsKey = "lane." + lane.channel().name().toLowerCase(java.util.Locale.ROOT) + ".connector";
+            try
+            {
+                factory.validate(lane.connectorSettings());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                // the connector names its own key; the lane prefix tells which lane's settings are wrong
+                throw new ConfigurationException(settingsKey, lane.connectorType() + " connector: " + ex.getMessage());
+            }
             final Connector connector = factory.create(lane.connectorSettings());
             final LaneAdmission admission = new LaneAdmission(lane.capacity());
             admissionByChannel[lane.channel().code()] = admission;

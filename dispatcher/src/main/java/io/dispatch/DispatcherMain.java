@@ -60,7 +60,18 @@ public final class DispatcherMain
             System.exit(2);
             return;
         }
-        final Dispatcher dispatcher = Dispatcher.launch(config);
+        final Dispatcher dispatcher;
+        try
+        {
+            dispatcher = Dispatcher.launch(config);
+        }
+        catch (final ConfigurationException ex)
+        {
+            // connector settings are checked by their factory at launch
+            System.err.println("error: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {

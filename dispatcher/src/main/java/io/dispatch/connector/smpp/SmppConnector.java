@@ -1,0 +1,303 @@
+package io.dispatch.connector.smpp;
+
+import io.dispatch.connector.Connector;
+import io.dispatch.connector.ConnectorContext;
+import io.dispatch.connector.DeliveryCallback;
+import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.protocol.Reason;
+import org.jsmpp.session.SMPPSession;
+import org.jsmpp.session.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * SMS over SMPP 3.4 (jSMPP): {@code binds} sessions, each with {@code windowPerBind} outstanding submit_sm.
+ * <pre>
+ *  lane thread ── send ──▶ queue ──▶ worker × windowPerBind ─▶ bind 0 ─┐
+ *                                └─▶ worker × windowPerBind ─▶ bind 1 ─┼─ submit_sm / resp ─▶ SMSC
+ *  supervisor: (re)binds with backoff, fails the queue while no bind is up     │
+ *  jSMPP PDU threads ◀── deliver_sm receipts ── ReceiptCorrelator ─▶ ReceiptSink
+ * </pre>
+ * jSMPP's submit is blocking, so the window of a bind is the number of workers sharing its session; idle workers
+ * take the next message, which spreads load over the binds that are up. Workers of a bind that is down take
+ * nothing; a submit in flight when its bind drops is woken and fails PROVIDER_UNAVAILABLE at once instead of
+ * waiting for its response timeout.
+ * <p>
+ * Threading: {@link #send} on the lane thread (never blocks: an offer to an unbounded queue that the lane's own
+ * window bounds); outcomes from the workers, the supervisor or, with no bind up, the lane thread itself.
+ */
+final class SmppConnector implements Connector
+{
+    private static final Logger LOG = LoggerFactory.getLogger(SmppConnector.class);
+    private static final long POLL_MS = 100;
+    private static final long SUPERVISOR_TICK_MS = 50;
+
+    private final SmppSettings settings;
+    private final LinkedBlockingDeque<DeliveryRequest> queue = new LinkedBlockingDeque<>();
+    // written at start while a bind may already report a drop from its reader thread
+    private final List<Worker> workers = new CopyOnWriteArrayList<>();
+    private final AtomicLong unexpectedErrors = new AtomicLong();
+    private SmppBind[] binds;
+    private ConnectorContext context;
+    private SmppSubmitter submitter;
+    private ReceiptListener receiptListener;
+    private volatile DeliveryCallback callback;
+    private volatile boolean running;
+    private Thread supervisor;
+
+    SmppConnector(final SmppSettings settings)
+    {
+        this.settings = settings;
+    }
+
+    @Override
+    public String version()
+    {
+        return "smpp-1 jsmpp-3.0.2 " + settings;
+    }
+
+    @Override
+    public void start(final ConnectorContext context)
+    {
+        this.context = context;
+        final ReceiptCorrelator correlator = new ReceiptCorrelator(context.receipts(), settings.receiptTrackingCapacity(),
+            settings.receiptTrackingTtlMs(), () -> TimeUnit.MILLISECONDS.toNanos(context.clock().time()));
+        submitter = new SmppSubmitter(settings, correlator, context.receipts(), context.clock());
+        receiptListener = new ReceiptListener(correlator);
+        binds = new SmppBind[settings.binds()];
+        for (int i = 0; i < binds.length; i++)
+        {
+            binds[i] = new SmppBind(i, settings, receiptListener, this::onBindDown, context.clock());
+        }
+        for (final SmppBind bind : binds)
+        {
+            final int status = bind.connect(context.clock().time());
+            if (status == SmppBind.BOUND)
+            {
+                LOG.info("event=smpp_bound lane={} bind={} smsc={}:{}", context.laneName(), bind.index(), settings.host(),
+                    settings.port());
+            }
+            else if (status != SmppBind.IO_FAILURE && SmppStatusMapping.isBindRefusal(status))
+            {
+                closeBinds();
+                throw new IllegalStateException("smpp connector: the SMSC " + settings.host() + ":" + settings.port()
+                    + " refused the bind of systemId '" + settings.systemId() + "' with command_status "
+                    + SmppStatusMapping.hex(status) + "; check systemId, passwordFile/passwordEnv and systemType");
+            }
+            else
+            {
+                LOG.warn("event=smpp_bind_failed lane={} bind={} smsc={}:{} cause=\"{}\" retry=background",
+                    context.laneName(), bind.index(), settings.host(), settings.port(), bind.lastFailure());
+            }
+        }
+        running = true;
+        for (final SmppBind bind : binds)
+        {
+            for (int w = 0; w < settings.windowPerBind(); w++)
+            {
+                final Worker worker = new Worker(bind);
+                worker.thread = new Thread(worker, "smpp-" + context.laneName() + "-b" + bind.index() + "-w" + w);
+                worker.thread.setDaemon(true);
+                workers.add(worker);
+                worker.thread.start();
+            }
+        }
+        supervisor = new Thread(this::supervise, "smpp-" + context.laneName() + "-supervisor");
+        supervisor.setDaemon(true);
+        supervisor.start();
+    }
+
+    @Override
+    public void send(final DeliveryRequest request, final DeliveryCallback callback)
+    {
+        this.callback = callback;
+        if (boundCount() == 0)
+        {
+            callback.onFailed(request, Reason.PROVIDER_UNAVAILABLE, 0);
+            return;
+        }
+        queue.offer(request);
+    }
+
+    @Override
+    public void stop()
+    {
+        if (binds == null)
+        {
+            return; // never started
+        }
+        running = false;
+        LockSupport.unpark(supervisor);
+        // workers finish the submit they are in (at most one request timeout), then exit
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.requestTimeoutMs() + 1_000);
+        for (final Worker worker : workers)
+        {
+            join(worker.thread, deadlineNs);
+        }
+        join(supervisor, deadlineNs);
+        closeBinds();
+    }
+
+    /** @return how many binds are up now; for health and tests. */
+    int boundCount()
+    {
+        int n = 0;
+        for (final SmppBind bind : binds)
+        {
+            if (bind.session() != null)
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void supervise()
+    {
+        while (running)
+        {
+            failQueuedWhileUnbound();
+            final long now = context.clock().time();
+            for (final SmppBind bind : binds)
+            {
+                if (running && bind.due(now))
+                {
+                    if (bind.connect(now) == SmppBind.BOUND)
+                    {
+                        LOG.info("event=smpp_rebound lane={} bind={}", context.laneName(), bind.index());
+                    }
+                    else
+                    {
+                        LOG.warn("event=smpp_bind_failed lane={} bind={} cause=\"{}\"", context.laneName(), bind.index(),
+                            bind.lastFailure());
+                    }
+                }
+            }
+            failQueuedWhileUnbound();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SUPERVISOR_TICK_MS));
+        }
+    }
+
+    private void failQueuedWhileUnbound()
+    {
+        if (boundCount() == 0)
+        {
+            // nobody can take these: hand them back so the runtime backs off and retries
+            DeliveryRequest request;
+            while ((request = queue.poll()) != null)
+            {
+                callback.onFailed(request, Reason.PROVIDER_UNAVAILABLE, 0);
+            }
+        }
+    }
+
+    /** jSMPP reader thread: a session closed under its workers. */
+    private void onBindDown(final SmppBind bind, final Session session)
+    {
+        LOG.warn("event=smpp_bind_lost lane={} bind={}", context.laneName(), bind.index());
+        for (final Worker worker : workers)
+        {
+            if (worker.current == session)
+            {
+                worker.thread.interrupt();
+            }
+        }
+        LockSupport.unpark(supervisor);
+    }
+
+    private void closeBinds()
+    {
+        for (final SmppBind bind : binds)
+        {
+            bind.close();
+        }
+    }
+
+    private static void join(final Thread thread, final long deadlineNs)
+    {
+        if (thread == null)
+        {
+            return;
+        }
+        try
+        {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime())));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One slot of a bind's window: takes a message while its bind is up and submits it. */
+    private final class Worker implements Runnable
+    {
+        private final SmppBind bind;
+        private volatile Session current;
+        private Thread thread;
+
+        Worker(final SmppBind bind)
+        {
+            this.bind = bind;
+        }
+
+        @Override
+        public void run()
+        {
+            while (running)
+            {
+                try
+                {
+                    if (bind.session() == null)
+                    {
+                        bind.awaitBound(POLL_MS);
+                        continue;
+                    }
+                    final DeliveryRequest request = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
+                    if (request == null)
+                    {
+                        continue;
+                    }
+                    // the bind may have dropped (and come back as a new session) while this worker waited
+                    final SMPPSession session = bind.session();
+                    if (session == null)
+                    {
+                        queue.offerFirst(request);
+                        continue;
+                    }
+                    current = session;
+                    try
+                    {
+                        submitter.submit(request, callback, session);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        // a bug, not a provider answer: log the first, count the rest, never once per message
+                        if (unexpectedErrors.getAndIncrement() == 0)
+                        {
+                            LOG.error("event=smpp_submit_error lane={} (further ones counted, not logged)",
+                                context.laneName(), ex);
+                        }
+                        callback.onFailed(request, Reason.PROVIDER_ERROR, 0);
+                    }
+                    finally
+                    {
+                        current = null;
+                    }
+                }
+                catch (final InterruptedException ex)
+                {
+                    // a stale wake-up from a dropped bind: the flag is cleared, carry on
+                }
+                Thread.interrupted();
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.dispatch.connector.smpp;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.Reason;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Provider id → message id, multipart rules, receipts that overtake their response, expiry. */
+class ReceiptCorrelatorTest
+{
+    private final List<String> out = new ArrayList<>();
+    private final AtomicLong nanos = new AtomicLong();
+    private final Ticker ticker = nanos::get;
+    private final ReceiptCorrelator correlator =
+        new ReceiptCorrelator((id, state, reason) -> out.add(id + " " + state + " " + reason), 1_000, 60_000, ticker);
+
+    @Test
+    void shouldReportOnlyAfterTheMessageWasArmed()
+    {
+        final ReceiptCorrelator.Tracking t = new ReceiptCorrelator.Tracking(42, 1);
+        correlator.register("a1", t);
+        correlator.onReceipt(receipt("a1", DeliveryState.DELIVERED));
+        assertThat(out).isEmpty();
+        t.arm((id, s, r) -> out.add(id + " " + s + " " + r));
+        assertThat(out).containsExactly("42 DELIVERED NONE");
+    }
+
+    @Test
+    void shouldDeliverAMultipartMessageOnlyWhenEveryPartIsDelivered()
+    {
+        final ReceiptCorrelator.Tracking t = armed(7, "p1", "p2", "p3");
+        correlator.onReceipt(receipt("p1", DeliveryState.DELIVERED));
+        correlator.onReceipt(receipt("p3", DeliveryState.DELIVERED));
+        assertThat(out).isEmpty();
+        correlator.onReceipt(receipt("p2", DeliveryState.DELIVERED));
+        assertThat(out).containsExactly("7 DELIVERED NONE");
+        assertThat(t).isNotNull();
+    }
+
+    @Test
+    void shouldEndAMultipartMessageOnTheFirstFailedPart()
+    {
+        armed(8, "q1", "q2");
+        correlator.onReceipt(new DeliveryReceipts.Receipt("q2", DeliveryState.EXPIRED, Reason.RECIPIENT_UNREACHABLE));
+        correlator.onReceipt(receipt("q1", DeliveryState.DELIVERED));
+        assertThat(out).containsExactly("8 EXPIRED RECIPIENT_UNREACHABLE");
+    }
+
+    @Test
+    void shouldApplyAReceiptThatOvertookItsSubmitResponse()
+    {
+        correlator.onReceipt(receipt("early", DeliveryState.DELIVERED));
+        assertThat(out).isEmpty();
+        armed(9, "early");
+        assertThat(out).containsExactly("9 DELIVERED NONE");
+    }
+
+    @Test
+    void shouldMatchADecimalReceiptIdToAHexSubmitId()
+    {
+        armed(10, "ff01");
+        correlator.onReceipt(receipt(Long.toString(0xff01), DeliveryState.DELIVERED));
+        assertThat(out).containsExactly("10 DELIVERED NONE");
+    }
+
+    @Test
+    void shouldIgnoreIntermediateStatesDuplicatesAndCancelledMessages()
+    {
+        armed(11, "i1");
+        correlator.onReceipt(new DeliveryReceipts.Receipt("i1", null, Reason.NONE));
+        assertThat(out).isEmpty();
+        correlator.onReceipt(receipt("i1", DeliveryState.DELIVERED));
+        correlator.onReceipt(receipt("i1", DeliveryState.DELIVERED));
+        assertThat(out).containsExactly("11 DELIVERED NONE");
+
+        final ReceiptCorrelator.Tracking cancelled = new ReceiptCorrelator.Tracking(12, 1);
+        correlator.register("c1", cancelled);
+        cancelled.cancel();
+        cancelled.arm((id, s, r) -> out.add("never"));
+        correlator.onReceipt(receipt("c1", DeliveryState.DELIVERED));
+        assertThat(out).containsExactly("11 DELIVERED NONE");
+    }
+
+    @Test
+    void shouldForgetIdsAfterTheirTimeToLive()
+    {
+        armed(13, "old");
+        nanos.addAndGet(61_000_000_000L);
+        correlator.onReceipt(receipt("old", DeliveryState.DELIVERED));
+        assertThat(out).isEmpty();
+        assertThat(correlator.tracked()).isZero();
+    }
+
+    private ReceiptCorrelator.Tracking armed(final long messageId, final String... providerIds)
+    {
+        final ReceiptCorrelator.Tracking t = new ReceiptCorrelator.Tracking(messageId, providerIds.length);
+        for (final String id : providerIds)
+        {
+            correlator.register(id, t);
+        }
+        t.arm((id, s, r) -> out.add(id + " " + s + " " + r));
+        return t;
+    }
+
+    private static DeliveryReceipts.Receipt receipt(final String id, final DeliveryState state)
+    {
+        return new DeliveryReceipts.Receipt(id, state, Reason.NONE);
+    }
+}
