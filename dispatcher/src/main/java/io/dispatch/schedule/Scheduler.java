@@ -46,7 +46,9 @@ public final class Scheduler implements Agent
     private final Long2LongHashMap slotByTimer = new Long2LongHashMap(1 << 12, 0.65f, NO_SLOT);
     private final DeferredMessages entries = new DeferredMessages();
     private final DeadlineTimerWheel.TimerHandler onExpiry = this::onExpiry;
+    private static final int WHEEL_TICKS = 4096;
     private volatile long pending;
+    private boolean blocked;
 
     public Scheduler(
         final int ringReserve, final LaneAdmission[] admissionByChannel, final EpochClock clock, final int inboxCapacityBytes)
@@ -56,7 +58,7 @@ public final class Scheduler implements Agent
         this.clock = clock;
         final int capacity = BitUtil.findNextPositivePowerOfTwo(inboxCapacityBytes) + RingBufferDescriptor.TRAILER_LENGTH;
         this.inbox = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(capacity)));
-        this.wheel = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, clock.time(), 16, 4096);
+        this.wheel = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, clock.time(), 16, WHEEL_TICKS);
     }
 
     /** The ring the releases go to; set once before the scheduler thread starts (the ring needs the stages first). */
@@ -95,12 +97,22 @@ public final class Scheduler implements Agent
     public int doWork()
     {
         final int added = inbox.read(this::onDefer, 4096);
-        final int released = wheel.poll(clock.time(), onExpiry, EXPIRIES_PER_CYCLE);
+        final long now = clock.time();
+        // poll advances the wheel one tick per call: catch up to `now` (after a pause, a clock jump, or at
+        // start with recovered timers) within one duty cycle, at most one full turn, unless backpressure stops it
+        int released = 0;
+        int ticks = 0;
+        blocked = false;
+        do
+        {
+            released += wheel.poll(now, onExpiry, EXPIRIES_PER_CYCLE - released);
+        }
+        while (!blocked && released < EXPIRIES_PER_CYCLE && wheel.currentTickTime() <= now && ++ticks < WHEEL_TICKS);
         if (added > 0 || released > 0)
         {
             pending = entries.size();
         }
-        return added + released;
+        return added + released + ticks;
     }
 
     private void onDefer(final int msgTypeId, final org.agrona.MutableDirectBuffer b, final int index, final int length)
@@ -120,11 +132,13 @@ public final class Scheduler implements Agent
         final int channel = entries.channel(slot);
         if (ring.remainingCapacity() < ringReserve)
         {
+            blocked = true;
             return false;
         }
         final LaneAdmission admission = admissionByChannel[channel];
         if (!admission.tryAcquire())
         {
+            blocked = true;
             return false;
         }
         final long sequence;
@@ -135,6 +149,7 @@ public final class Scheduler implements Agent
         catch (final InsufficientCapacityException ex)
         {
             admission.release();
+            blocked = true;
             return false;
         }
         final DispatchEvent e = ring.get(sequence);
