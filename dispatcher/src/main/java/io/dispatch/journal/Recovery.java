@@ -220,11 +220,19 @@ public final class Recovery implements JournalReader.Visitor
         }
         else if (s == DeliveryState.PROVIDER_ACCEPTED)
         {
-            pending.remove(messageId);
-            awaiting.put(messageId, channel);
+            final long v = pending.remove(messageId);
+            awaiting.put(messageId, (channel & 0xFF) | (v == NONE ? 0 : v & 0xFF00));
         }
         else
         {
+            final long a = awaiting.get(messageId);
+            if (a != NONE && channel != 0 && channel != (byte)(a & 0xFF))
+            {
+                // a failed receipt made the lane fall the message back to another channel: owed there
+                awaiting.remove(messageId);
+                pending.put(messageId, (channel & 0xFF) | (a & 0xFF00));
+                return;
+            }
             final long v = pending.get(messageId);
             if (v != NONE && channel != 0 && channel != (byte)(v & 0xFF))
             {

@@ -50,7 +50,16 @@ class RecoveryFallbackTest
                 1_000, 0, Decision.SEND.code(), false, (short)0, 0, BODY, BODY.length);
             final long stayed = w.appendAccepted(MessageKind.MARKETING.code(), ChannelType.CHAT.code(), tenant, 60,
                 1_000, 0, Decision.SEND.code(), false, (short)0, 0, BODY, BODY.length);
-            final byte[] states = new byte[4 * StateRecords.LENGTH];
+            final long afterReceipt = w.appendAccepted(MessageKind.INFORMATIONAL.code(), ChannelType.CHAT.code(), tenant, 60,
+                1_000, 0, Decision.SEND.code(), false, (short)0, 0, BODY, BODY.length);
+            final byte[] states = new byte[7 * StateRecords.LENGTH];
+            // accepted by the relay, then its result said "not a KakaoTalk user": moved to SMS after acceptance
+            StateRecords.put(states, 4 * StateRecords.LENGTH, afterReceipt, 1_005, DeliveryState.DISPATCHED.code(), (byte)1,
+                ChannelType.CHAT.code(), (short)0);
+            StateRecords.put(states, 5 * StateRecords.LENGTH, afterReceipt, 1_006, DeliveryState.PROVIDER_ACCEPTED.code(),
+                (byte)1, ChannelType.CHAT.code(), (short)0);
+            StateRecords.put(states, 6 * StateRecords.LENGTH, afterReceipt, 1_007, DeliveryState.RETRYING.code(), (byte)0,
+                ChannelType.SMS.code(), (short)Reason.NOT_CHANNEL_USER.code());
             StateRecords.put(states, 0, moved, 1_001, DeliveryState.DISPATCHED.code(), (byte)2, ChannelType.CHAT.code(),
                 (short)0);
             StateRecords.put(states, StateRecords.LENGTH, moved, 1_002, DeliveryState.RETRYING.code(), (byte)0,
@@ -59,7 +68,7 @@ class RecoveryFallbackTest
                 ChannelType.CHAT.code(), (short)Reason.PROVIDER_UNAVAILABLE.code());
             StateRecords.put(states, 3 * StateRecords.LENGTH, moved, 1_004, DeliveryState.DISPATCHED.code(), (byte)1,
                 ChannelType.SMS.code(), (short)0);
-            w.appendStates(states, 4);
+            w.appendStates(states, 7);
             w.close();
 
             new Recovery(new DedupIndex(3_600_000), new StatusTable(1024),
@@ -86,12 +95,14 @@ class RecoveryFallbackTest
                     @Override
                     public void pending(final long messageId, final byte channel, final byte kind, final int attempts)
                     {
-                        pending.add((messageId == moved ? "moved" : "stayed") + " " + ChannelType.of(channel) + " " + attempts);
+                        pending.add((messageId == moved ? "moved" : messageId == stayed ? "stayed" : "receipt")
+                            + " " + ChannelType.of(channel) + " " + MessageKind.of(kind) + " " + attempts);
                     }
 
                     @Override
                     public void awaitingReceipt(final long messageId, final byte channel)
                     {
+                        pending.add("awaiting " + messageId);
                     }
 
                     @Override
@@ -101,6 +112,7 @@ class RecoveryFallbackTest
                     }
                 });
         }
-        assertThat(pending).containsExactly("moved SMS 1", "stayed CHAT 3");
+        assertThat(pending).containsExactly("moved SMS INFORMATIONAL 1", "stayed CHAT MARKETING 3",
+            "receipt SMS INFORMATIONAL 0");
     }
 }

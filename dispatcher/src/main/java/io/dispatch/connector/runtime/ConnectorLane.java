@@ -159,7 +159,7 @@ public final class ConnectorLane extends LaneThread
 
     public void recoverAwaitingReceipt(final long messageId)
     {
-        receipts.await(messageId, clock.time());
+        receipts.await(messageId, 0, clock.time());
     }
 
     // ---- admin thread ----
@@ -359,7 +359,7 @@ public final class ConnectorLane extends LaneThread
                 breaker.onSuccess(now);
                 states.publish(id, DeliveryState.PROVIDER_ACCEPTED, request.attempt(), channel, Reason.NONE, now);
                 admission.release();
-                receipts.await(id, now);
+                receipts.await(id, request.kind().code(), now);
                 break;
             case OutcomeQueue.REJECTED:
                 metrics.countRejected(reason);
@@ -472,10 +472,21 @@ public final class ConnectorLane extends LaneThread
             errors.record("bad_receipt_state", "connector reported receipt state " + state + " for message " + id);
             return;
         }
-        if (!receipts.receipt(id))
+        final long kindCode = receipts.receipt(id);
+        if (kindCode < 0)
         {
             // after its receipt timeout, or a duplicate from the provider: the message already ended
             counters.increment(Counter.LATE_RECEIPTS);
+            return;
+        }
+        // a relay may accept a send and report "not a channel user" only in its result (Kakao 3018/3019 by
+        // webhook): that is as clean a fallback trigger as a rejected send; an unknown kind (recovered after
+        // a restart) is treated as marketing, the stricter case
+        final MessageKind kind = kindCode == 0 ? MessageKind.MARKETING : MessageKind.of((int)kindCode);
+        if (state != DeliveryState.DELIVERED && handoff.applies(reason, kind))
+        {
+            admission.forceAcquire(); // fallBack releases it; the lane let it go at provider acceptance
+            fallBack(id, kind.isPriority(), reason);
             return;
         }
         states.publish(id, state, 0, channel, reason, now);

@@ -1,7 +1,7 @@
 package io.dispatch.connector.runtime;
 
 import io.dispatch.util.DeadlineFifo;
-import org.agrona.collections.LongHashSet;
+import org.agrona.collections.Long2LongHashMap;
 
 /**
  * Messages a provider accepted and whose receipt the lane still waits for. Every timeout is "accepted +
@@ -12,7 +12,8 @@ import org.agrona.collections.LongHashSet;
 final class ReceiptTimeouts
 {
     private final long timeoutMs;
-    private final LongHashSet awaiting = new LongHashSet();
+    /** messageId → MessageKind code (0 when unknown: recovered after a restart). */
+    private final Long2LongHashMap awaiting = new Long2LongHashMap(-1);
     private final DeadlineFifo deadlines = new DeadlineFifo(4096);
 
     ReceiptTimeouts(final long timeoutMs)
@@ -20,14 +21,14 @@ final class ReceiptTimeouts
         this.timeoutMs = timeoutMs;
     }
 
-    void await(final long messageId, final long fromMs)
+    void await(final long messageId, final int kind, final long fromMs)
     {
-        awaiting.add(messageId);
+        awaiting.put(messageId, kind);
         deadlines.add(messageId, null, fromMs + timeoutMs);
     }
 
-    /** @return false when the message was not awaited (late or duplicate receipt). */
-    boolean receipt(final long messageId)
+    /** @return the message's kind code, or -1 when it was not awaited (late or duplicate receipt). */
+    long receipt(final long messageId)
     {
         return awaiting.remove(messageId);
     }
@@ -39,7 +40,7 @@ final class ReceiptTimeouts
         {
             final long id = deadlines.headValue();
             deadlines.removeHead();
-            if (awaiting.remove(id))
+            if (awaiting.remove(id) != -1)
             {
                 return id;
             }

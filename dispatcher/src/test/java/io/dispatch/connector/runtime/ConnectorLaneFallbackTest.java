@@ -59,6 +59,43 @@ class ConnectorLaneFallbackTest
     }
 
     @Test
+    void shouldFallBackWhenTheRelayReportsANonUserInItsResultNotInTheSendAnswer() throws Exception
+    {
+        try (LaneHarness h = new LaneHarness(dir, Map.of("lane.chat.fallback", "sms")))
+        {
+            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT);
+            final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
+            chat.lane().fallbackTo(sms.lane());
+            final long delivered = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01011112222", 3600);
+            final long nonUser = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01033334444", 3600);
+            final long failed = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01055556666", 3600);
+            chat.submit(delivered, MessageKind.INFORMATIONAL);
+            chat.submit(nonUser, MessageKind.INFORMATIONAL);
+            chat.submit(failed, MessageKind.INFORMATIONAL);
+            chat.settle();
+            chat.provider().acceptAll();
+            chat.settle();
+            chat.provider().receipt(delivered, DeliveryState.DELIVERED, Reason.NONE);
+            chat.provider().receipt(nonUser, DeliveryState.FAILED, Reason.NOT_CHANNEL_USER);
+            chat.provider().receipt(failed, DeliveryState.FAILED, Reason.UNDELIVERABLE);
+            chat.settle();
+            sms.settle();
+
+            assertThat(chat.states().of(nonUser)).extracting(c -> c.state(), c -> c.channel(), c -> c.reason())
+                .containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(DeliveryState.DISPATCHED, ChannelType.CHAT.code(), Reason.NONE),
+                    org.assertj.core.groups.Tuple.tuple(DeliveryState.PROVIDER_ACCEPTED, ChannelType.CHAT.code(), Reason.NONE),
+                    org.assertj.core.groups.Tuple.tuple(DeliveryState.RETRYING, ChannelType.SMS.code(), Reason.NOT_CHANNEL_USER));
+            assertThat(chat.states().of(failed)).extracting(CapturingStateSink.Change::state)
+                .as("other failures end on the chat lane").endsWith(DeliveryState.FAILED);
+            assertThat(chat.states().of(delivered)).extracting(CapturingStateSink.Change::state).endsWith(DeliveryState.DELIVERED);
+            assertThat(sms.provider().sent).extracting(ScriptedConnector.Sent::messageId).containsExactly(nonUser);
+            assertThat(chat.lane().admission().inSystem()).as("balanced: no admission leaked or double-released").isZero();
+            assertThat(sms.lane().admission().inSystem()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldHandOverOnlyAfterTheMoveIsJournaled() throws Exception
     {
         try (LaneHarness h = new LaneHarness(dir, Map.of("lane.chat.fallback", "sms")))

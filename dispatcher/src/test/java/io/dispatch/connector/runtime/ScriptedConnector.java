@@ -72,6 +72,12 @@ final class ScriptedConnector implements Connector
         return n;
     }
 
+    /** Sends a receipt for a message the provider accepted, as a relay's result webhook would. */
+    void receipt(final long messageId, final io.dispatch.protocol.DeliveryState state, final Reason reason)
+    {
+        context.receipts().onReceipt(messageId, state, reason);
+    }
+
     void failAll(final Reason reason, final long retryAfterMs)
     {
         while (!held.isEmpty())
