@@ -324,12 +324,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
     private void onSubmit(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
         context.counters.increment(Counter.SUBMITS_RECEIVED);
-        if (credit <= 0)
+        if (!takeCredit(correlationId))
         {
-            nack(correlationId, ErrorCode.CREDIT_EXCEEDED, "no credit left: wait for CREDIT");
             return;
         }
-        credit--;
         final ErrorCode invalid = submit.wrap(frame, offset, length).validate();
         if (invalid != null)
         {
@@ -421,12 +419,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
 
     private void onCancel(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        if (credit <= 0)
+        if (!takeCredit(correlationId))
         {
-            nack(correlationId, ErrorCode.CREDIT_EXCEEDED, "no credit left: wait for CREDIT");
             return;
         }
-        credit--;
         final int by = length >= 1 ? frame.getUnsignedByte(offset) : -1;
         final int keyLength = length >= 2 ? frame.getUnsignedByte(offset + 1) : 0;
         if (!(by == Frames.CANCEL_BY_ID && length == 9) &&
@@ -436,18 +432,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
                 "CANCEL body: u8 0 + u64 messageId, or u8 1 + u8 key length + key");
             return;
         }
-        final long sequence = claimRingSlot();
+        final long sequence = claimRequest(correlationId, DispatchEvent.CANCEL);
         if (sequence < 0)
         {
-            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
             return;
         }
         final DispatchEvent e = context.ring.get(sequence);
-        e.type = DispatchEvent.CANCEL;
-        e.session = this;
-        e.sessionRef = ref;
-        e.correlationId = correlationId;
-        e.tenantId = tenantId;
         e.newState = 0;
         if (by == Frames.CANCEL_BY_ID)
         {
@@ -466,30 +456,22 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
 
     private void onConsent(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        if (credit <= 0)
+        if (!takeCredit(correlationId))
         {
-            nack(correlationId, ErrorCode.CREDIT_EXCEEDED, "no credit left: wait for CREDIT");
             return;
         }
-        credit--;
         final String invalid = ConsentFrame.validate(frame, offset, length);
         if (invalid != null)
         {
             nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD, invalid);
             return;
         }
-        final long sequence = claimRingSlot();
+        final long sequence = claimRequest(correlationId, DispatchEvent.CONSENT);
         if (sequence < 0)
         {
-            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
             return;
         }
         final DispatchEvent e = context.ring.get(sequence);
-        e.type = DispatchEvent.CONSENT;
-        e.session = this;
-        e.sessionRef = ref;
-        e.correlationId = correlationId;
-        e.tenantId = tenantId;
         e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
         e.bodyLength = length;
         frame.getBytes(offset, e.ensureBodyCapacity(length), 0, length);
@@ -532,29 +514,21 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
     private void onStatus(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
         context.counters.increment(Counter.STATUS_QUERIES);
-        if (credit <= 0)
+        if (!takeCredit(correlationId))
         {
-            nack(correlationId, ErrorCode.CREDIT_EXCEEDED, "no credit left: wait for CREDIT");
             return;
         }
-        credit--;
         if (length != 8)
         {
             nackReturningCredit(correlationId, ErrorCode.MALFORMED_FRAME, "STATUS body must be 8 bytes");
             return;
         }
-        final long sequence = claimRingSlot();
+        final long sequence = claimRequest(correlationId, DispatchEvent.STATUS_QUERY);
         if (sequence < 0)
         {
-            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
             return;
         }
         final DispatchEvent e = context.ring.get(sequence);
-        e.type = DispatchEvent.STATUS_QUERY;
-        e.session = this;
-        e.sessionRef = ref;
-        e.correlationId = correlationId;
-        e.tenantId = tenantId;
         e.messageId = frame.getLongLE(offset);
         context.ring.publish(sequence);
         outstanding++;
@@ -579,6 +553,40 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         final ByteBuf out = ctx.alloc().buffer(16);
         Frames.ok(out, correlationId);
         ctx.write(out);
+    }
+
+    /** Takes one credit for a request, or answers NACK CREDIT_EXCEEDED. */
+    private boolean takeCredit(final long correlationId)
+    {
+        if (credit <= 0)
+        {
+            nack(correlationId, ErrorCode.CREDIT_EXCEEDED, "no credit left: wait for CREDIT");
+            return false;
+        }
+        credit--;
+        return true;
+    }
+
+    /**
+     * Claims a ring slot for a request answered by the ring and fills the fields every request has.
+     *
+     * @return the sequence to publish, or -1 after answering NACK BACKPRESSURE.
+     */
+    private long claimRequest(final long correlationId, final int type)
+    {
+        final long sequence = claimRingSlot();
+        if (sequence < 0)
+        {
+            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
+            return -1;
+        }
+        final DispatchEvent e = context.ring.get(sequence);
+        e.type = type;
+        e.session = this;
+        e.sessionRef = ref;
+        e.correlationId = correlationId;
+        e.tenantId = tenantId;
+        return sequence;
     }
 
     private long claimRingSlot()
