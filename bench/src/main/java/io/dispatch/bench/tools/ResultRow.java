@@ -1,5 +1,7 @@
 package io.dispatch.bench.tools;
 
+import io.dispatch.connector.http.Json;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
