@@ -647,12 +647,11 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
     public boolean offerAck(final long correlationId, final long messageId, final byte outcome)
     {
         final OutboundQueue q = answers;
-        final int index = q.claim(MessageType.ACK, Frames.ACK_FRAME_LENGTH);
+        final int index = q.claimFrame(MessageType.ACK, Frames.ACK_FRAME_LENGTH, correlationId);
         if (index < 0)
         {
             return false;
         }
-        q.putHeader(index, Frames.ACK_FRAME_LENGTH, MessageType.ACK, correlationId);
         final UnsafeBuffer b = q.buffer();
         b.putLong(index + FrameDescriptor.HEADER_LENGTH, messageId, ByteOrder.LITTLE_ENDIAN);
         b.putByte(index + FrameDescriptor.HEADER_LENGTH + 8, outcome);
@@ -665,12 +664,11 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         final long at)
     {
         final OutboundQueue q = answers;
-        final int index = q.claim(MessageType.EXPLAIN_RESULT, Frames.EXPLAIN_RESULT_FRAME_LENGTH);
+        final int index = q.claimFrame(MessageType.EXPLAIN_RESULT, Frames.EXPLAIN_RESULT_FRAME_LENGTH, correlationId);
         if (index < 0)
         {
             return false;
         }
-        q.putHeader(index, Frames.EXPLAIN_RESULT_FRAME_LENGTH, MessageType.EXPLAIN_RESULT, correlationId);
         final UnsafeBuffer b = q.buffer();
         final int p = index + FrameDescriptor.HEADER_LENGTH;
         b.putByte(p, decision);
@@ -687,12 +685,11 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
     public boolean offerCancelResult(final long correlationId, final long messageId, final byte result)
     {
         final OutboundQueue q = answers;
-        final int index = q.claim(MessageType.CANCEL_RESULT, Frames.CANCEL_RESULT_FRAME_LENGTH);
+        final int index = q.claimFrame(MessageType.CANCEL_RESULT, Frames.CANCEL_RESULT_FRAME_LENGTH, correlationId);
         if (index < 0)
         {
             return false;
         }
-        q.putHeader(index, Frames.CANCEL_RESULT_FRAME_LENGTH, MessageType.CANCEL_RESULT, correlationId);
         final UnsafeBuffer b = q.buffer();
         b.putLong(index + FrameDescriptor.HEADER_LENGTH, messageId, ByteOrder.LITTLE_ENDIAN);
         b.putByte(index + FrameDescriptor.HEADER_LENGTH + 8, result);
@@ -703,12 +700,11 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
     public boolean offerOk(final long correlationId)
     {
         final OutboundQueue q = answers;
-        final int index = q.claim(MessageType.OK, FrameDescriptor.HEADER_LENGTH);
+        final int index = q.claimFrame(MessageType.OK, FrameDescriptor.HEADER_LENGTH, correlationId);
         if (index < 0)
         {
             return false;
         }
-        q.putHeader(index, FrameDescriptor.HEADER_LENGTH, MessageType.OK, correlationId);
         q.commit(index);
         return true;
     }
@@ -718,12 +714,11 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
     {
         final OutboundQueue q = answers;
         final int length = FrameDescriptor.HEADER_LENGTH + 4 + detail.length;
-        final int index = q.claim(MessageType.NACK, length);
+        final int index = q.claimFrame(MessageType.NACK, length, correlationId);
         if (index < 0)
         {
             return false;
         }
-        q.putHeader(index, length, MessageType.NACK, correlationId);
         final UnsafeBuffer b = q.buffer();
         b.putShort(index + FrameDescriptor.HEADER_LENGTH, (short)code.code(), ByteOrder.LITTLE_ENDIAN);
         b.putShort(index + FrameDescriptor.HEADER_LENGTH + 2, (short)detail.length, ByteOrder.LITTLE_ENDIAN);
@@ -737,12 +732,11 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         final long updatedAtMs, final int channel, final int kind)
     {
         final OutboundQueue q = answers;
-        final int index = q.claim(MessageType.STATUS_RESULT, Frames.STATUS_RESULT_FRAME_LENGTH);
+        final int index = q.claimFrame(MessageType.STATUS_RESULT, Frames.STATUS_RESULT_FRAME_LENGTH, correlationId);
         if (index < 0)
         {
             return false;
         }
-        q.putHeader(index, Frames.STATUS_RESULT_FRAME_LENGTH, MessageType.STATUS_RESULT, correlationId);
         final UnsafeBuffer b = q.buffer();
         final int p = index + FrameDescriptor.HEADER_LENGTH;
         b.putLong(p, messageId, ByteOrder.LITTLE_ENDIAN);
@@ -768,13 +762,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         {
             return false;
         }
-        final int index = q.claim(MessageType.RECEIPT, Frames.RECEIPT_FRAME_LENGTH);
+        final int index = q.claimFrame(MessageType.RECEIPT, Frames.RECEIPT_FRAME_LENGTH, 0L);
         if (index < 0)
         {
             droppedReceipts.incrementAndGet();
             return true;
         }
-        q.putHeader(index, Frames.RECEIPT_FRAME_LENGTH, MessageType.RECEIPT, 0L);
         final UnsafeBuffer b = q.buffer();
         final int p = index + FrameDescriptor.HEADER_LENGTH;
         b.putLong(p, messageId, ByteOrder.LITTLE_ENDIAN);

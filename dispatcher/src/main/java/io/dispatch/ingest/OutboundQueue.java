@@ -32,10 +32,15 @@ final class OutboundQueue
         this.drain = new Drain(buffer.byteBuffer().duplicate());
     }
 
-    /** Producer side: claims room for one frame of {@code length} bytes. @return the index to write at, or -1 if full. */
-    int claim(final int frameType, final int length)
+    /** Producer side: claims room for one frame and writes its header. @return the frame's index, or -1 if full. */
+    int claimFrame(final byte type, final int frameLength, final long correlationId)
     {
-        return ring.tryClaim(frameType, length);
+        final int index = ring.tryClaim(type, frameLength);
+        if (index >= 0)
+        {
+            putHeader(index, frameLength, type, correlationId);
+        }
+        return index;
     }
 
     void commit(final int index)
@@ -49,7 +54,7 @@ final class OutboundQueue
     }
 
     /** Writes the common 16-byte header at {@code index}. */
-    void putHeader(final int index, final int frameLength, final byte type, final long correlationId)
+    private void putHeader(final int index, final int frameLength, final byte type, final long correlationId)
     {
         buffer.putInt(index, frameLength - FrameDescriptor.LENGTH_FIELD_LENGTH, ByteOrder.LITTLE_ENDIAN);
         buffer.putByte(index + FrameDescriptor.VERSION_OFFSET, FrameDescriptor.CURRENT_VERSION);
