@@ -12,24 +12,10 @@ import java.util.Map;
  */
 public final class ApnsConnectorFactory implements PushProviderFactory
 {
-    private static final String PREFIX = "lane.push.connector.";
-
     @Override
     public String type()
     {
         return "apns";
-    }
-
-    @Override
-    public void validate(final Map<String, String> settings)
-    {
-        validate(settings, PREFIX);
-    }
-
-    @Override
-    public Connector create(final Map<String, String> settings)
-    {
-        return create(settings, PREFIX);
     }
 
     @Override

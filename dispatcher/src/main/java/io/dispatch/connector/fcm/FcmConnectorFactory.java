@@ -12,24 +12,10 @@ import java.util.Map;
  */
 public final class FcmConnectorFactory implements PushProviderFactory
 {
-    private static final String PREFIX = "lane.push.connector.";
-
     @Override
     public String type()
     {
         return "fcm";
-    }
-
-    @Override
-    public void validate(final Map<String, String> settings)
-    {
-        validate(settings, PREFIX);
-    }
-
-    @Override
-    public Connector create(final Map<String, String> settings)
-    {
-        return create(settings, PREFIX);
     }
 
     @Override

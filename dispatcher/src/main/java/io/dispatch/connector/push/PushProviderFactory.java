@@ -11,6 +11,21 @@ import java.util.Map;
  */
 public interface PushProviderFactory extends ConnectorFactory
 {
+    /** Where the provider's keys live when it is the push lane's connector on its own. */
+    String LANE_PREFIX = "lane.push.connector.";
+
+    @Override
+    default void validate(final Map<String, String> settings)
+    {
+        validate(settings, LANE_PREFIX);
+    }
+
+    @Override
+    default Connector create(final Map<String, String> settings)
+    {
+        return create(settings, LANE_PREFIX);
+    }
+
     /** @throws IllegalArgumentException naming {@code prefix + key}. */
     void validate(Map<String, String> settings, String prefix);
 
