@@ -29,7 +29,7 @@ public final class DedupIndexFootprint
 
     public static void main(final String[] args) throws InterruptedException
     {
-        final long[] sizes = args.length == 0 ? new long[] {100_000, 1_000_000, 10_000_000} : parse(args);
+        final long[] sizes = args.length == 0 ? new long[] {100_000, 1_000_000, 10_000_000} : parse("DedupIndexFootprint", args);
         final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.out.println("JDK " + Runtime.version() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
         System.out.println();
@@ -69,7 +69,8 @@ public final class DedupIndexFootprint
         return held / ((double)n * copies);
     }
 
-    private static long usedAfterGc(final MemoryMXBean memory) throws InterruptedException
+    /** Heap in use after a few full collections: what the structures still reachable hold. */
+    static long usedAfterGc(final MemoryMXBean memory) throws InterruptedException
     {
         for (int i = 0; i < GC_ROUNDS; i++)
         {
@@ -79,7 +80,8 @@ public final class DedupIndexFootprint
         return memory.getHeapMemoryUsage().getUsed();
     }
 
-    private static long[] parse(final String[] args)
+    /** @return the key counts given on the command line; exits with usage naming {@code tool} on a bad one. */
+    static long[] parse(final String tool, final String[] args)
     {
         final long[] sizes = new long[args.length];
         for (int i = 0; i < args.length; i++)
@@ -90,7 +92,7 @@ public final class DedupIndexFootprint
             }
             catch (final NumberFormatException ex)
             {
-                System.err.println("usage: DedupIndexFootprint [keys...]   (not a number: " + args[i] + ")");
+                System.err.println("usage: " + tool + " [keys...]   (not a number: " + args[i] + ")");
                 System.exit(2);
             }
         }

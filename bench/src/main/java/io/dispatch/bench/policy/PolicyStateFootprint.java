@@ -24,7 +24,6 @@ import java.util.Locale;
  */
 public final class PolicyStateFootprint
 {
-    private static final int GC_ROUNDS = 4;
     private static final long KEYS_PER_SAMPLE = 10_000_000;
     private static final long T0_MS = 1_764_000_000_000L;
 
@@ -34,7 +33,7 @@ public final class PolicyStateFootprint
 
     public static void main(final String[] args) throws InterruptedException
     {
-        final long[] sizes = args.length == 0 ? new long[] {100_000, 1_000_000, 10_000_000} : parse(args);
+        final long[] sizes = args.length == 0 ? new long[] {100_000, 1_000_000, 10_000_000} : DedupIndexFootprint.parse("PolicyStateFootprint", args);
         final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         final int depth = CapRules.parse("caps", PolicyWorkload.CAPS).maxCount();
         System.out.println("JDK " + Runtime.version() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
@@ -66,7 +65,7 @@ public final class PolicyStateFootprint
     {
         final int copies = (int)Math.max(1, KEYS_PER_SAMPLE / n);
         final Object[] held = new Object[copies];
-        final long before = usedAfterGc(memory);
+        final long before = DedupIndexFootprint.usedAfterGc(memory);
         for (int c = 0; c < copies; c++)
         {
             final long size;
@@ -95,36 +94,8 @@ public final class PolicyStateFootprint
                 throw new IllegalStateException("holds " + size + " keys, expected " + n);
             }
         }
-        final long used = usedAfterGc(memory) - before;
+        final long used = DedupIndexFootprint.usedAfterGc(memory) - before;
         Reference.reachabilityFence(held);
         return used / ((double)n * copies);
-    }
-
-    private static long usedAfterGc(final MemoryMXBean memory) throws InterruptedException
-    {
-        for (int i = 0; i < GC_ROUNDS; i++)
-        {
-            System.gc();
-            Thread.sleep(50);
-        }
-        return memory.getHeapMemoryUsage().getUsed();
-    }
-
-    private static long[] parse(final String[] args)
-    {
-        final long[] sizes = new long[args.length];
-        for (int i = 0; i < args.length; i++)
-        {
-            try
-            {
-                sizes[i] = Long.parseLong(args[i].replace("_", ""));
-            }
-            catch (final NumberFormatException ex)
-            {
-                System.err.println("usage: PolicyStateFootprint [keys...]   (not a number: " + args[i] + ")");
-                System.exit(2);
-            }
-        }
-        return sizes;
     }
 }
