@@ -24,6 +24,18 @@ public final class MessageType
     public static final byte RECEIPTS_DROPPED = 0x24;
 
     public static final byte CONSENT = 0x40;
+    /** A batch of recipient-directory operations ({@link DirectoryOp}). */
+    public static final byte DIRECTORY_UPDATE = 0x41;
+    /** The answer to DIRECTORY_UPDATE: applied count and the rejected ops with their problems. */
+    public static final byte DIRECTORY_RESULT = 0x42;
+
+    /** Starts (or explains, with the dry-run flag) a campaign: segment, template, channel order, pacing. */
+    public static final byte CAMPAIGN = 0x50;
+    /** Pause, resume or cancel a campaign. */
+    public static final byte CAMPAIGN_CONTROL = 0x51;
+    /** Asks for a campaign's progress and counts. */
+    public static final byte CAMPAIGN_STATS = 0x52;
+    public static final byte CAMPAIGN_RESULT = 0x53;
 
     public static final byte PING = 0x30;
     public static final byte PONG = 0x31;
@@ -51,6 +63,12 @@ public final class MessageType
             case CANCEL: return "CANCEL";
             case CANCEL_RESULT: return "CANCEL_RESULT";
             case CONSENT: return "CONSENT";
+            case DIRECTORY_UPDATE: return "DIRECTORY_UPDATE";
+            case DIRECTORY_RESULT: return "DIRECTORY_RESULT";
+            case CAMPAIGN: return "CAMPAIGN";
+            case CAMPAIGN_CONTROL: return "CAMPAIGN_CONTROL";
+            case CAMPAIGN_STATS: return "CAMPAIGN_STATS";
+            case CAMPAIGN_RESULT: return "CAMPAIGN_RESULT";
             case STATUS: return "STATUS";
             case STATUS_RESULT: return "STATUS_RESULT";
             case SUBSCRIBE: return "SUBSCRIBE";

@@ -1,0 +1,638 @@
+package io.dispatch.protocol;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads one recipient-directory operation in place: an item of a DIRECTORY_UPDATE frame, as received, as
+ * journaled and as replayed. Little-endian. Call {@link #wrap}, then {@link #validate}; after a successful
+ * validation the accessors and the field cursor ({@link #nextField}) are meaningful.
+ *
+ * <pre>
+ * 0 u8    op          1 UPSERT, 2 PATCH, 3 DELETE, 4 CONSENT, 5 OPT_OUT, 6 INVALIDATE_TOKEN
+ * 1 str8  subject     UPSERT..CONSENT: recipient id (1..128 bytes)
+ *                     OPT_OUT: the sender number opted out of (1..32)
+ *                     INVALIDATE_TOKEN: the platform, "apns" or "fcm"
+ * then by op:
+ *   UPSERT, PATCH     u8 fieldCount (0..255), then fieldCount x field:
+ *                       u8 fieldType, str8 name (1..64 bytes of [a-z0-9_]), value by type:
+ *                       1 STRING       str16 value (0..1000 bytes UTF-8)
+ *                       2 INT          i64
+ *                       3 TIME         i64 epoch ms
+ *                       4 TAG_ADD      (no value; name is the tag)
+ *                       5 TAG_REMOVE   (no value; name is the tag)
+ *                       6 UNSET        (no value; PATCH only: removes the attribute or address)
+ *                       7 PUSH_TOKEN   str8 token (1..255); name is the platform "apns" or "fcm"
+ *                       8 PUSH_TOKEN_REMOVE  str8 token; name is the platform
+ *   DELETE            nothing
+ *   CONSENT           u8 channel (0 = every channel, 1 sms, 2 push, 3 chat), u16 set, u16 clear
+ *                     (1 ad, 2 night ad, 4 opted out), i64 atEpochMs (0 = when journaled), str8 source
+ *   OPT_OUT           str8 phone (1..32), u8 remove (0 = opt out, 1 = withdraw the opt-out),
+ *                     i64 atEpochMs (0 = when journaled), str8 source
+ *   INVALIDATE_TOKEN  str8 token (1..255)
+ * </pre>
+ * UPSERT replaces the recipient's profile (attributes, tags, addresses) and keeps its consent; PATCH changes
+ * only the listed fields. Reserved attribute names and their types: {@code gender} STRING (F, M or X),
+ * {@code birth_year} INT, {@code region} STRING, {@code last_visit} TIME, {@code last_purchase} TIME,
+ * {@code phone} STRING (digits, optional leading +), {@code chat_key} STRING. Any other name is a custom
+ * attribute whose type (STRING, INT or TIME) is fixed by its first use in the tenant.
+ * <p>
+ * <b>Note:</b> not thread-safe; keep one per thread.
+ */
+public final class DirectoryOp
+{
+    public static final byte UPSERT = 1;
+    public static final byte PATCH = 2;
+    public static final byte DELETE = 3;
+    public static final byte CONSENT = 4;
+    public static final byte OPT_OUT = 5;
+    public static final byte INVALIDATE_TOKEN = 6;
+
+    public static final byte STRING = 1;
+    public static final byte INT = 2;
+    public static final byte TIME = 3;
+    public static final byte TAG_ADD = 4;
+    public static final byte TAG_REMOVE = 5;
+    public static final byte UNSET = 6;
+    public static final byte PUSH_TOKEN = 7;
+    public static final byte PUSH_TOKEN_REMOVE = 8;
+
+    public static final int MAX_ID_LENGTH = 128;
+    public static final int MAX_SENDER_LENGTH = 32;
+    public static final int MAX_PHONE_LENGTH = 32;
+    public static final int MAX_NAME_LENGTH = 64;
+    public static final int MAX_STRING_LENGTH = 1000;
+    public static final int MAX_TOKEN_LENGTH = 255;
+    public static final int MAX_SOURCE_LENGTH = 255;
+    /** Upper bound of one encoded op: a DIRECTORY_UPDATE item is at most this long. */
+    public static final int MAX_OP_LENGTH = 64 * 1024;
+
+    /** DIRECTORY_UPDATE body: u16 count (1..1024), u16 reserved, then count x (u16 opLength, op). */
+    public static final int BATCH_HEADER_LENGTH = 4;
+    public static final int MAX_BATCH_COUNT = 1024;
+
+    private static final int CONSENT_FLAGS_MASK = 7;
+
+    private byte[] b;
+    private int offset;
+    private int end;
+
+    private int subjectOffset;
+    private int subjectLength;
+    private int bodyOffset;
+    private String problem;
+
+    // field cursor
+    private int cursor;
+    private int fieldsLeft;
+    private byte fieldType;
+    private int nameOffset;
+    private int nameLength;
+    private int valueOffset;
+    private int valueLength;
+    private long longValue;
+
+    public DirectoryOp wrap(final byte[] buffer, final int offset, final int length)
+    {
+        this.b = buffer;
+        this.offset = offset;
+        this.end = offset + length;
+        this.problem = null;
+        return this;
+    }
+
+    /** @return null when the op is well formed, otherwise what is wrong, naming the field. */
+    public String validate()
+    {
+        if (end - offset < 2)
+        {
+            return "op shorter than 2 bytes";
+        }
+        final int op = op();
+        if (op < UPSERT || op > INVALIDATE_TOKEN)
+        {
+            return "op " + op + " (1 UPSERT, 2 PATCH, 3 DELETE, 4 CONSENT, 5 OPT_OUT, 6 INVALIDATE_TOKEN)";
+        }
+        subjectLength = u8(offset + 1);
+        subjectOffset = offset + 2;
+        bodyOffset = subjectOffset + subjectLength;
+        if (bodyOffset > end)
+        {
+            return "subject length beyond the op";
+        }
+        switch (op)
+        {
+            case UPSERT:
+            case PATCH:
+                if (badLength(subjectLength, 1, MAX_ID_LENGTH, "recipient id")) { return problem; }
+                return validateFields(op == PATCH);
+            case DELETE:
+                if (badLength(subjectLength, 1, MAX_ID_LENGTH, "recipient id")) { return problem; }
+                return bodyOffset == end ? null : "DELETE has bytes after the recipient id";
+            case CONSENT:
+                if (badLength(subjectLength, 1, MAX_ID_LENGTH, "recipient id")) { return problem; }
+                return validateConsent();
+            case OPT_OUT:
+                if (badLength(subjectLength, 1, MAX_SENDER_LENGTH, "sender number")) { return problem; }
+                return validateOptOut();
+            default:
+                if (!isPlatform(subjectOffset, subjectLength))
+                {
+                    return "platform (apns or fcm)";
+                }
+                return validateTail(bodyOffset, MAX_TOKEN_LENGTH, "token", 0);
+        }
+    }
+
+    public byte op()
+    {
+        return b[offset];
+    }
+
+    public int subjectOffset()
+    {
+        return subjectOffset;
+    }
+
+    public int subjectLength()
+    {
+        return subjectLength;
+    }
+
+    public String subject()
+    {
+        return new String(b, subjectOffset, subjectLength, StandardCharsets.UTF_8);
+    }
+
+    public byte[] buffer()
+    {
+        return b;
+    }
+
+    // ---- CONSENT ----
+
+    public int consentChannel()
+    {
+        return u8(bodyOffset);
+    }
+
+    public int consentSet()
+    {
+        return u16(bodyOffset + 1);
+    }
+
+    public int consentClear()
+    {
+        return u16(bodyOffset + 3);
+    }
+
+    public long consentAtEpochMs()
+    {
+        return i64(bodyOffset + 5);
+    }
+
+    /** CONSENT and OPT_OUT: offset of the source's length byte. */
+    public int sourceLengthAt()
+    {
+        return op() == CONSENT ? bodyOffset + 13 : bodyOffset + 1 + u8(bodyOffset) + 9;
+    }
+
+    public String source()
+    {
+        final int at = sourceLengthAt();
+        return new String(b, at + 1, u8(at), StandardCharsets.UTF_8);
+    }
+
+    // ---- OPT_OUT (subject = sender number) ----
+
+    public int phoneOffset()
+    {
+        return bodyOffset + 1;
+    }
+
+    public int phoneLength()
+    {
+        return u8(bodyOffset);
+    }
+
+    public boolean optOutRemoved()
+    {
+        return u8(bodyOffset + 1 + phoneLength()) == 1;
+    }
+
+    public long optOutAtEpochMs()
+    {
+        return i64(bodyOffset + 2 + phoneLength());
+    }
+
+    // ---- INVALIDATE_TOKEN (subject = platform) ----
+
+    public int tokenOffset()
+    {
+        return bodyOffset + 1;
+    }
+
+    public int tokenLength()
+    {
+        return u8(bodyOffset);
+    }
+
+    // ---- UPSERT / PATCH field cursor ----
+
+    /** Puts the field cursor before the first field of an UPSERT or PATCH. */
+    public DirectoryOp resetFields()
+    {
+        fieldsLeft = u8(bodyOffset);
+        cursor = bodyOffset + 1;
+        return this;
+    }
+
+    public int fieldCount()
+    {
+        return u8(bodyOffset);
+    }
+
+    /** @return the type of the next field, or 0 when there is none. */
+    public byte nextField()
+    {
+        if (fieldsLeft == 0)
+        {
+            return 0;
+        }
+        fieldsLeft--;
+        fieldType = b[cursor];
+        nameLength = u8(cursor + 1);
+        nameOffset = cursor + 2;
+        int p = nameOffset + nameLength;
+        valueOffset = p;
+        valueLength = 0;
+        longValue = 0;
+        switch (fieldType)
+        {
+            case STRING:
+                valueLength = u16(p);
+                valueOffset = p + 2;
+                p = valueOffset + valueLength;
+                break;
+            case INT:
+            case TIME:
+                longValue = i64(p);
+                p += 8;
+                break;
+            case PUSH_TOKEN:
+            case PUSH_TOKEN_REMOVE:
+                valueLength = u8(p);
+                valueOffset = p + 1;
+                p = valueOffset + valueLength;
+                break;
+            default:
+                break;
+        }
+        cursor = p;
+        return fieldType;
+    }
+
+    public byte fieldType()
+    {
+        return fieldType;
+    }
+
+    public int nameOffset()
+    {
+        return nameOffset;
+    }
+
+    public int nameLength()
+    {
+        return nameLength;
+    }
+
+    public String name()
+    {
+        return new String(b, nameOffset, nameLength, StandardCharsets.US_ASCII);
+    }
+
+    /** STRING: the UTF-8 value; PUSH_TOKEN(_REMOVE): the token. */
+    public int valueOffset()
+    {
+        return valueOffset;
+    }
+
+    public int valueLength()
+    {
+        return valueLength;
+    }
+
+    public String stringValue()
+    {
+        return new String(b, valueOffset, valueLength, StandardCharsets.UTF_8);
+    }
+
+    /** INT and TIME. */
+    public long longValue()
+    {
+        return longValue;
+    }
+
+    /** @return whether the field name equals the ASCII string. */
+    public boolean nameIs(final String s)
+    {
+        if (s.length() != nameLength)
+        {
+            return false;
+        }
+        for (int i = 0; i < nameLength; i++)
+        {
+            if (b[nameOffset + i] != s.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The declared type of a reserved attribute name, or 0 for a custom attribute. */
+    public static byte reservedType(final String name)
+    {
+        switch (name)
+        {
+            case "gender":
+            case "region":
+            case "phone":
+            case "chat_key":
+                return STRING;
+            case "birth_year":
+                return INT;
+            case "last_visit":
+            case "last_purchase":
+                return TIME;
+            default:
+                return 0;
+        }
+    }
+
+    // ---- validation ----
+
+    private String validateFields(final boolean patch)
+    {
+        if (bodyOffset + 1 > end)
+        {
+            return "fieldCount missing";
+        }
+        int left = u8(bodyOffset);
+        int p = bodyOffset + 1;
+        int index = 0;
+        while (left-- > 0)
+        {
+            if (p + 2 > end)
+            {
+                return "field " + index + " truncated";
+            }
+            final byte type = b[p];
+            final int nLength = u8(p + 1);
+            final int nAt = p + 2;
+            if (nLength == 0 || nLength > MAX_NAME_LENGTH || nAt + nLength > end)
+            {
+                return "field " + index + " name length " + nLength + " (1.." + MAX_NAME_LENGTH + ")";
+            }
+            final String name = new String(b, nAt, nLength, StandardCharsets.ISO_8859_1);
+            p = nAt + nLength;
+            switch (type)
+            {
+                case STRING:
+                    if (p + 2 > end || p + 2 + u16(p) > end) { return "field '" + name + "' value truncated"; }
+                    if (u16(p) > MAX_STRING_LENGTH)
+                    {
+                        return "field '" + name + "' value longer than " + MAX_STRING_LENGTH + " bytes";
+                    }
+                    final String typeProblem = checkReserved(name, STRING);
+                    if (typeProblem != null) { return typeProblem; }
+                    final String valueProblem = checkReservedValue(name, p + 2, u16(p));
+                    if (valueProblem != null) { return valueProblem; }
+                    p += 2 + u16(p);
+                    break;
+                case INT:
+                case TIME:
+                    if (!isAttributeName(name)) { return "field name '" + name + "' (use [a-z0-9_])"; }
+                    if (p + 8 > end) { return "field '" + name + "' value truncated"; }
+                    final String reservedProblem = checkReserved(name, type);
+                    if (reservedProblem != null) { return reservedProblem; }
+                    if (type == TIME && i64(p) < 0) { return "field '" + name + "' time before 1970"; }
+                    p += 8;
+                    break;
+                case TAG_ADD:
+                case TAG_REMOVE:
+                    if (!isTag(name)) { return "tag '" + name + "' (use [A-Za-z0-9_:.-])"; }
+                    break;
+                case UNSET:
+                    if (!patch) { return "field '" + name + "': UNSET is for PATCH only"; }
+                    if (!isAttributeName(name)) { return "field name '" + name + "' (use [a-z0-9_])"; }
+                    break;
+                case PUSH_TOKEN:
+                case PUSH_TOKEN_REMOVE:
+                    if (!isPlatform(nAt, nLength)) { return "push token platform '" + name + "' (apns or fcm)"; }
+                    if (p + 1 > end || p + 1 + u8(p) > end) { return "push token truncated"; }
+                    if (u8(p) == 0) { return "push token empty"; }
+                    p += 1 + u8(p);
+                    break;
+                default:
+                    return "field " + index + " type " + type + " (1..8)";
+            }
+            index++;
+        }
+        return p == end ? null : "bytes after the last field";
+    }
+
+    private String checkReserved(final String name, final byte type)
+    {
+        if (!isAttributeName(name))
+        {
+            return "field name '" + name + "' (use [a-z0-9_])";
+        }
+        final byte reserved = reservedType(name);
+        if (reserved != 0 && reserved != type)
+        {
+            return "field '" + name + "' must be " + typeName(reserved);
+        }
+        return null;
+    }
+
+    private String checkReservedValue(final String name, final int at, final int length)
+    {
+        if ("gender".equals(name))
+        {
+            if (length != 1 || (b[at] != 'F' && b[at] != 'M' && b[at] != 'X'))
+            {
+                return "field 'gender' must be F, M or X";
+            }
+        }
+        else if ("phone".equals(name))
+        {
+            if (!isPhone(at, length))
+            {
+                return "field 'phone' must be 1..32 digits with an optional leading +";
+            }
+        }
+        return null;
+    }
+
+    private String validateConsent()
+    {
+        if (bodyOffset + 14 > end)
+        {
+            return "CONSENT truncated";
+        }
+        final int channel = u8(bodyOffset);
+        if (channel != 0 && ChannelType.of(channel) == null)
+        {
+            return "channel " + channel + " (0 = every channel, 1 sms, 2 push, 3 chat)";
+        }
+        final int set = consentSet();
+        final int clear = consentClear();
+        if ((set & ~CONSENT_FLAGS_MASK) != 0 || (clear & ~CONSENT_FLAGS_MASK) != 0)
+        {
+            return "flags: only 1 (ad), 2 (night ad) and 4 (opted out) are defined";
+        }
+        if ((set & clear) != 0)
+        {
+            return "flags: the same flag is both set and cleared";
+        }
+        if (consentAtEpochMs() < 0)
+        {
+            return "atEpochMs";
+        }
+        return validateTail(bodyOffset + 13, MAX_SOURCE_LENGTH, "source", -1);
+    }
+
+    private String validateOptOut()
+    {
+        if (bodyOffset + 1 > end || bodyOffset + 1 + u8(bodyOffset) + 9 + 1 > end)
+        {
+            return "OPT_OUT truncated";
+        }
+        if (!isPhone(phoneOffset(), phoneLength()))
+        {
+            return "phone must be 1..32 digits with an optional leading +";
+        }
+        final int remove = u8(bodyOffset + 1 + phoneLength());
+        if (remove > 1)
+        {
+            return "remove (0 or 1)";
+        }
+        if (optOutAtEpochMs() < 0)
+        {
+            return "atEpochMs";
+        }
+        return validateTail(bodyOffset + 1 + phoneLength() + 9, MAX_SOURCE_LENGTH, "source", -1);
+    }
+
+    /** A str8 that must end the op; minLength -1 allows empty. */
+    private String validateTail(final int at, final int max, final String field, final int minLength)
+    {
+        if (at + 1 > end)
+        {
+            return field + " missing";
+        }
+        final int length = u8(at);
+        if (length > max || (minLength >= 0 && length == 0))
+        {
+            return field + " length " + length;
+        }
+        return at + 1 + length == end ? null : field + " length does not match the op length";
+    }
+
+    private boolean badLength(final int length, final int min, final int max, final String field)
+    {
+        if (length < min || length > max)
+        {
+            problem = field + " length " + length + " (" + min + ".." + max + ")";
+            return true;
+        }
+        return false;
+    }
+
+    private boolean isPlatform(final int at, final int length)
+    {
+        return length == 4 && b[at] == 'a' && b[at + 1] == 'p' && b[at + 2] == 'n' && b[at + 3] == 's'
+            || length == 3 && b[at] == 'f' && b[at + 1] == 'c' && b[at + 2] == 'm';
+    }
+
+    private boolean isPhone(final int at, final int length)
+    {
+        if (length == 0 || length > MAX_PHONE_LENGTH)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            final byte c = b[at + i];
+            if (!(c >= '0' && c <= '9') && !(i == 0 && c == '+'))
+            {
+                return false;
+            }
+        }
+        return length > 1 || b[at] != '+';
+    }
+
+    private static boolean isAttributeName(final String name)
+    {
+        for (int i = 0; i < name.length(); i++)
+        {
+            final char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '_')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isTag(final String name)
+    {
+        for (int i = 0; i < name.length(); i++)
+        {
+            final char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9')
+                && c != '_' && c != ':' && c != '.' && c != '-')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public static String typeName(final byte type)
+    {
+        switch (type)
+        {
+            case STRING: return "STRING";
+            case INT: return "INT";
+            case TIME: return "TIME";
+            case TAG_ADD: return "TAG_ADD";
+            case TAG_REMOVE: return "TAG_REMOVE";
+            case UNSET: return "UNSET";
+            case PUSH_TOKEN: return "PUSH_TOKEN";
+            case PUSH_TOKEN_REMOVE: return "PUSH_TOKEN_REMOVE";
+            default: return "type " + type;
+        }
+    }
+
+    private int u8(final int at)
+    {
+        return b[at] & 0xFF;
+    }
+
+    private int u16(final int at)
+    {
+        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
+    }
+
+    private long i64(final int at)
+    {
+        long v = 0;
+        for (int i = 7; i >= 0; i--)
+        {
+            v = (v << 8) | (b[at + i] & 0xFF);
+        }
+        return v;
+    }
+}
