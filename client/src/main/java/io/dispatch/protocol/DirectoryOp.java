@@ -23,6 +23,9 @@ import java.nio.charset.StandardCharsets;
  *                       6 UNSET        (no value; PATCH only: removes the attribute or address)
  *                       7 PUSH_TOKEN   str8 token (1..255); name is the platform "apns" or "fcm"
  *                       8 PUSH_TOKEN_REMOVE  str8 token; name is the platform
+ *                       9 CONSENT      u16 set, u16 clear, i64 atEpochMs (0 = when journaled), str8 source;
+ *                                      name is the channel "sms", "push", "chat" or "all" (a CSV row with
+ *                                      consent columns stays one op, applied whole or not at all)
  *   DELETE            nothing
  *   CONSENT           u8 channel (0 = every channel, 1 sms, 2 push, 3 chat), u16 set, u16 clear
  *                     (1 ad, 2 night ad, 4 opted out), i64 atEpochMs (0 = when journaled), str8 source
@@ -55,6 +58,7 @@ public final class DirectoryOp
     public static final byte UNSET = 6;
     public static final byte PUSH_TOKEN = 7;
     public static final byte PUSH_TOKEN_REMOVE = 8;
+    public static final byte CONSENT_FIELD = 9;
 
     public static final int MAX_ID_LENGTH = 128;
     public static final int MAX_SENDER_LENGTH = 32;
@@ -284,6 +288,12 @@ public final class DirectoryOp
                 valueOffset = p + 1;
                 p = valueOffset + valueLength;
                 break;
+            case CONSENT_FIELD:
+                valueOffset = p;
+                longValue = i64(p + 4);
+                valueLength = u8(p + 12);
+                p += 13 + valueLength;
+                break;
             default:
                 break;
         }
@@ -327,7 +337,31 @@ public final class DirectoryOp
         return new String(b, valueOffset, valueLength, StandardCharsets.UTF_8);
     }
 
-    /** INT and TIME. */
+    /** CONSENT_FIELD: the channel code named by the field (0 = all). */
+    public int fieldConsentChannel()
+    {
+        return nameIs("sms") ? 1 : nameIs("push") ? 2 : nameIs("chat") ? 3 : 0;
+    }
+
+    /** CONSENT_FIELD: the flags to set. */
+    public int fieldConsentSet()
+    {
+        return u16(valueOffset);
+    }
+
+    /** CONSENT_FIELD: the flags to clear. */
+    public int fieldConsentClear()
+    {
+        return u16(valueOffset + 2);
+    }
+
+    /** CONSENT_FIELD: the source text. */
+    public String fieldConsentSource()
+    {
+        return new String(b, valueOffset + 13, u8(valueOffset + 12), StandardCharsets.UTF_8);
+    }
+
+    /** INT and TIME; CONSENT_FIELD: atEpochMs. */
     public long longValue()
     {
         return longValue;
@@ -434,8 +468,19 @@ public final class DirectoryOp
                     if (u8(p) == 0) { return "push token empty"; }
                     p += 1 + u8(p);
                     break;
+                case CONSENT_FIELD:
+                    if (!("sms".equals(name) || "push".equals(name) || "chat".equals(name) || "all".equals(name)))
+                    {
+                        return "consent channel '" + name + "' (sms, push, chat or all)";
+                    }
+                    if (p + 13 > end || p + 13 + u8(p + 12) > end) { return "consent '" + name + "' truncated"; }
+                    final String flagsProblem = checkConsentFlags(u16(p), u16(p + 2));
+                    if (flagsProblem != null) { return "consent '" + name + "' " + flagsProblem; }
+                    if (i64(p + 4) < 0) { return "consent '" + name + "' atEpochMs"; }
+                    p += 13 + u8(p + 12);
+                    break;
                 default:
-                    return "field " + index + " type " + type + " (1..8)";
+                    return "field " + index + " type " + type + " (1..9)";
             }
             index++;
         }
@@ -486,8 +531,20 @@ public final class DirectoryOp
         {
             return "channel " + channel + " (0 = every channel, 1 sms, 2 push, 3 chat)";
         }
-        final int set = consentSet();
-        final int clear = consentClear();
+        final String flagsProblem = checkConsentFlags(consentSet(), consentClear());
+        if (flagsProblem != null)
+        {
+            return flagsProblem;
+        }
+        if (consentAtEpochMs() < 0)
+        {
+            return "atEpochMs";
+        }
+        return validateTail(bodyOffset + 13, MAX_SOURCE_LENGTH, "source", -1);
+    }
+
+    private static String checkConsentFlags(final int set, final int clear)
+    {
         if ((set & ~CONSENT_FLAGS_MASK) != 0 || (clear & ~CONSENT_FLAGS_MASK) != 0)
         {
             return "flags: only 1 (ad), 2 (night ad) and 4 (opted out) are defined";
@@ -496,11 +553,7 @@ public final class DirectoryOp
         {
             return "flags: the same flag is both set and cleared";
         }
-        if (consentAtEpochMs() < 0)
-        {
-            return "atEpochMs";
-        }
-        return validateTail(bodyOffset + 13, MAX_SOURCE_LENGTH, "source", -1);
+        return null;
     }
 
     private String validateOptOut()
@@ -612,6 +665,7 @@ public final class DirectoryOp
             case UNSET: return "UNSET";
             case PUSH_TOKEN: return "PUSH_TOKEN";
             case PUSH_TOKEN_REMOVE: return "PUSH_TOKEN_REMOVE";
+            case CONSENT_FIELD: return "CONSENT";
             default: return "type " + type;
         }
     }

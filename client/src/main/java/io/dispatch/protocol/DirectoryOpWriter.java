@@ -119,6 +119,18 @@ public final class DirectoryOpWriter
         return this;
     }
 
+    /** A consent change inside an UPSERT or PATCH. @param channel "sms", "push", "chat" or "all" */
+    public DirectoryOpWriter consentField(final String channel, final int set, final int clear, final long atEpochMs,
+        final String source)
+    {
+        field(DirectoryOp.CONSENT_FIELD, channel);
+        u16(set);
+        u16(clear);
+        i64(atEpochMs);
+        str8(source);
+        return this;
+    }
+
     public byte[] buffer()
     {
         return b;

@@ -13,7 +13,8 @@ class DirectoryOpTest
     void upsertFieldsRoundTrip()
     {
         writer.upsert("cust-1").string("gender", "F").integer("birth_year", 1999).time("last_purchase", 1_700_000_000_000L)
-            .addTag("vip").string("phone", "+821012345678").pushToken("fcm", "tok-1").string("grade", "골드");
+            .addTag("vip").string("phone", "+821012345678").pushToken("fcm", "tok-1").string("grade", "골드")
+            .consentField("sms", 1, 0, 55L, "csv import");
         assertThat(read()).isNull();
         assertThat(op.op()).isEqualTo(DirectoryOp.UPSERT);
         assertThat(op.subject()).isEqualTo("cust-1");
@@ -33,6 +34,12 @@ class DirectoryOpTest
         assertThat(op.stringValue()).isEqualTo("tok-1");
         assertThat(op.nextField()).isEqualTo(DirectoryOp.STRING);
         assertThat(op.stringValue()).isEqualTo("골드");
+        assertThat(op.nextField()).isEqualTo(DirectoryOp.CONSENT_FIELD);
+        assertThat(op.fieldConsentChannel()).isEqualTo(1);
+        assertThat(op.fieldConsentSet()).isEqualTo(1);
+        assertThat(op.fieldConsentClear()).isZero();
+        assertThat(op.longValue()).isEqualTo(55L);
+        assertThat(op.fieldConsentSource()).isEqualTo("csv import");
         assertThat(op.nextField()).isZero();
     }
 
@@ -75,6 +82,8 @@ class DirectoryOpTest
         assertThat(read(writer.consent("c", 1, 1, 1, 0, ""))).contains("both set and cleared");
         assertThat(read(writer.optOut("080", "abc", false, 0, ""))).contains("phone");
         assertThat(read(writer.invalidateToken("web", "t"))).contains("platform");
+        assertThat(read(writer.upsert("c").consentField("fax", 1, 0, 0, ""))).contains("consent channel 'fax'");
+        assertThat(read(writer.upsert("c").consentField("sms", 8, 0, 0, ""))).contains("only 1 (ad)");
 
         final byte[] truncated = writer.upsert("c").string("region", "Seoul").toBytes();
         assertThat(op.wrap(truncated, 0, truncated.length - 2).validate()).contains("'region' value truncated");
