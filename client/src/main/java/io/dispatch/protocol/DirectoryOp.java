@@ -70,7 +70,12 @@ public final class DirectoryOp
     /** Upper bound of one encoded op: a DIRECTORY_UPDATE item is at most this long. */
     public static final int MAX_OP_LENGTH = 64 * 1024;
 
-    /** DIRECTORY_UPDATE body: u16 count (1..1024), u16 reserved, then count x (u16 opLength, op). */
+    /**
+     * DIRECTORY_UPDATE body: u16 count (1..1024), u16 reserved, then count x (u16 opLength, op). Each op is
+     * applied whole or not at all; the answer, sent once the applied ops are journaled, is DIRECTORY_RESULT:
+     * u16 applied, u16 rejectedCount, then rejectedCount x (u16 index, u16 errorCode, str16 problem naming
+     * the field). A frame whose framing is broken (count or lengths) gets a NACK and nothing is applied.
+     */
     public static final int BATCH_HEADER_LENGTH = 4;
     public static final int MAX_BATCH_COUNT = 1024;
 
