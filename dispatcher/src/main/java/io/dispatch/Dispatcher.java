@@ -232,10 +232,11 @@ public final class Dispatcher implements AutoCloseable
 
             @Override
             public void deferred(final long messageId, final long dueAtMs, final long recipientKey, final long deadlineMs,
-                final int tenantId, final byte kind, final byte channel, final boolean prepaid)
+                final int tenantId, final byte kind, final byte channel, final boolean prepaid, final int consentOverride)
             {
                 policyStage.recoverDeferred(messageId);
-                scheduler.recover(messageId, dueAtMs, recipientKey, deadlineMs, tenantId, kind, channel, prepaid);
+                scheduler.recover(messageId, dueAtMs, recipientKey, deadlineMs, tenantId, kind, channel, prepaid,
+                    consentOverride);
             }
         });
 

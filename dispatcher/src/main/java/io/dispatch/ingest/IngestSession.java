@@ -404,6 +404,9 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         e.reason = 0;
         e.dueAtMs = 0;
         e.prepaid = false;
+        e.consentOverride = -1;
+        e.campaignSlot = 0;
+        e.campaignId = 0;
         if (markedTextLength < 0)
         {
             e.bodyLength = length;

@@ -18,6 +18,9 @@ public final class AcceptedRecord
     public boolean prepaid;
     public short reason;
     public long dueAtMs;
+    /** Campaign messages (type 5): the campaign id and the directory's consent flags; else 0 and -1. */
+    public long campaignId;
+    public int consentOverride = -1;
 
     void read(final Bytes<?> b, final byte type)
     {
@@ -28,7 +31,7 @@ public final class AcceptedRecord
         acceptedAtMs = b.readLong();
         keyHash = b.readLong();
         bodyLength = b.readUnsignedShort();
-        if (type == JournalRecord.TYPE_ACCEPTED_DECIDED)
+        if (type != JournalRecord.TYPE_ACCEPTED)
         {
             decision = b.readByte();
             prepaid = b.readByte() != 0;
@@ -41,6 +44,16 @@ public final class AcceptedRecord
             prepaid = false;
             reason = 0;
             dueAtMs = 0;
+        }
+        if (type == JournalRecord.TYPE_ACCEPTED_CAMPAIGN)
+        {
+            campaignId = b.readLong();
+            consentOverride = b.readInt();
+        }
+        else
+        {
+            campaignId = 0;
+            consentOverride = -1;
         }
         b.read(tenantName, 0, tenantNameLength);
         if (body.length < bodyLength)

@@ -1,5 +1,8 @@
 package io.dispatch.journal;
 
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -68,6 +71,17 @@ public final class Journal implements AutoCloseable
     public JournalWriter newWriter(final boolean syncEachBatch)
     {
         return new JournalWriter(queue.createAppender(), syncEachBatch);
+    }
+
+    /** A raw appender for a queue with its own record layout (the directory's). Thread-bound, like every appender. */
+    public ExcerptAppender newAppender()
+    {
+        return queue.createAppender();
+    }
+
+    public ExcerptTailer newTailer()
+    {
+        return queue.createTailer();
     }
 
     public JournalReader newReader()

@@ -70,7 +70,7 @@ public final class JournalReader implements AutoCloseable
                 }
                 final Bytes<?> b = dc.wire().bytes();
                 final byte type = b.readByte();
-                if (type != JournalRecord.TYPE_ACCEPTED_DECIDED && type != JournalRecord.TYPE_ACCEPTED)
+                if (!JournalRecord.isAccepted(type))
                 {
                     return false;
                 }
@@ -97,7 +97,7 @@ public final class JournalReader implements AutoCloseable
                 final Bytes<?> b = dc.wire().bytes();
                 final long index = dc.index();
                 final byte type = b.readByte();
-                if (type == JournalRecord.TYPE_ACCEPTED_DECIDED || type == JournalRecord.TYPE_ACCEPTED)
+                if (JournalRecord.isAccepted(type))
                 {
                     scratch.read(b, type);
                     visitor.onAccepted(index, scratch);

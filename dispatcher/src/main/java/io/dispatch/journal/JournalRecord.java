@@ -20,6 +20,10 @@ package io.dispatch.journal;
  * 28 u16 reason                                 (u16 length first)
  * 30 i64 dueAtEpochMs (DEFER)
  * 38 tenant name bytes, then the SUBMIT body exactly as received
+ *
+ * ACCEPTED_CAMPAIGN (type 5): a campaign's message: the type 4 layout with, before the tenant name,
+ * 38 i64 campaignId   46 i32 consentOverride (the directory's consent flags for the recipient)
+ * 50 tenant name bytes, then the SUBMIT body
  * </pre>
  * Records are append-only and self-describing by type, so a newer engine can add types; a reader
  * skips types it does not know.
@@ -31,6 +35,12 @@ public final class JournalRecord
     public static final byte TYPE_STATE = 2;
     public static final byte TYPE_CONSENT = 3;
     public static final byte TYPE_ACCEPTED_DECIDED = 4;
+    public static final byte TYPE_ACCEPTED_CAMPAIGN = 5;
+
+    public static boolean isAccepted(final byte type)
+    {
+        return type == TYPE_ACCEPTED_DECIDED || type == TYPE_ACCEPTED_CAMPAIGN || type == TYPE_ACCEPTED;
+    }
 
     private JournalRecord()
     {

@@ -34,10 +34,31 @@ public final class JournalWriter implements AutoCloseable
         final byte[] body,
         final int bodyLength)
     {
+        return appendAccepted(kind, channel, tenantName, ttlSeconds, acceptedAtMs, keyHash, decision, prepaid, reason,
+            dueAtMs, 0, -1, body, bodyLength);
+    }
+
+    /** @param campaignId non-zero for a campaign's message: written as {@link JournalRecord#TYPE_ACCEPTED_CAMPAIGN}. */
+    public long appendAccepted(
+        final byte kind,
+        final byte channel,
+        final byte[] tenantName,
+        final int ttlSeconds,
+        final long acceptedAtMs,
+        final long keyHash,
+        final byte decision,
+        final boolean prepaid,
+        final short reason,
+        final long dueAtMs,
+        final long campaignId,
+        final int consentOverride,
+        final byte[] body,
+        final int bodyLength)
+    {
         try (DocumentContext dc = appender.writingDocument())
         {
             final Bytes<?> b = dc.wire().bytes();
-            b.writeByte(JournalRecord.TYPE_ACCEPTED_DECIDED);
+            b.writeByte(campaignId == 0 ? JournalRecord.TYPE_ACCEPTED_DECIDED : JournalRecord.TYPE_ACCEPTED_CAMPAIGN);
             b.writeByte(kind);
             b.writeByte(channel);
             b.writeByte((byte)tenantName.length);
@@ -49,6 +70,11 @@ public final class JournalWriter implements AutoCloseable
             b.writeByte((byte)(prepaid ? 1 : 0));
             b.writeShort(reason);
             b.writeLong(dueAtMs);
+            if (campaignId != 0)
+            {
+                b.writeLong(campaignId);
+                b.writeInt(consentOverride);
+            }
             b.write(tenantName);
             b.write(body, 0, bodyLength);
         }

@@ -34,7 +34,7 @@ public final class Recovery implements JournalReader.Visitor
 
         /** A message still deferred (send-at, night window, rate limit): hand it back to the scheduler. */
         void deferred(long messageId, long dueAtMs, long recipientKey, long deadlineMs, int tenantId, byte kind,
-            byte channel, boolean prepaid);
+            byte channel, boolean prepaid, int consentOverride);
     }
 
     /** What the policies need back from the journal: sends for the frequency caps, consent for the directory. */
@@ -57,6 +57,7 @@ public final class Recovery implements JournalReader.Visitor
         byte kind;
         byte channel;
         boolean prepaid;
+        int consentOverride;
     }
 
     private final DedupIndex dedup;
@@ -114,7 +115,8 @@ public final class Recovery implements JournalReader.Visitor
         for (final long id : held)
         {
             final Deferred d = deferred.get(id);
-            sink.deferred(id, d.dueAtMs, d.recipientKey, d.deadlineMs, d.tenantId, d.kind, d.channel, d.prepaid);
+            sink.deferred(id, d.dueAtMs, d.recipientKey, d.deadlineMs, d.tenantId, d.kind, d.channel, d.prepaid,
+                d.consentOverride);
         }
         LOG.info("event=recovery_done records={} accepted={} state_changes={} redispatch={} awaiting_receipt={} "
             + "deferred={} dedup_keys={} took_ms={}", records, accepted, states, ids.length, waiting.length, held.length,
@@ -157,6 +159,7 @@ public final class Recovery implements JournalReader.Visitor
             d.kind = r.kind;
             d.channel = r.channel;
             d.prepaid = r.prepaid;
+            d.consentOverride = r.consentOverride;
             deferred.put(messageId, d);
             status.update(status.find(messageId), DeliveryState.DEFERRED.code(), (byte)0, r.reason, r.dueAtMs);
         }

@@ -92,6 +92,17 @@ public final class PolicyEngine
         final int tenantId, final int kind, final int channel, final long recipientKey, final long sendAtMs,
         final boolean prepaid, final boolean dryRun, final long nowMs)
     {
+        return decide(tenantId, kind, channel, recipientKey, sendAtMs, prepaid, dryRun, nowMs, -1);
+    }
+
+    /**
+     * @param consentOverride the consent flags the recipient directory holds for a campaign message, or -1 to
+     *                        look the address up; an opt-out recorded for the address (CONSENT frame) still wins.
+     */
+    public byte decide(
+        final int tenantId, final int kind, final int channel, final long recipientKey, final long sendAtMs,
+        final boolean prepaid, final boolean dryRun, final long nowMs, final int consentOverride)
+    {
         this.prepaid = prepaid;
         if (!dryRun)
         {
@@ -105,7 +116,8 @@ public final class PolicyEngine
         final boolean marketing = kind == MARKETING;
         if (marketing)
         {
-            final int flags = directory.flags(recipientKey, channel);
+            final int byAddress = directory.flags(recipientKey, channel);
+            final int flags = consentOverride < 0 ? byAddress : consentOverride | (byAddress & ConsentFlags.OPTED_OUT);
             if ((flags & ConsentFlags.OPTED_OUT) != 0)
             {
                 return result(SUPPRESS, Reason.OPTED_OUT, 0);

@@ -65,6 +65,16 @@ public final class DispatchEvent
     /** Hash of (tenant, recipient): the key of the directory and the frequency caps. */
     public long recipientKey;
 
+    /**
+     * Campaign messages: the consent flags the directory holds for the recipient on the channel
+     * ({@code ConsentFlags}), used instead of the address lookup; -1 for every other message.
+     */
+    public int consentOverride = -1;
+    /** Campaign messages: the campaign's stats slot (1..), 0 for every other message. */
+    public int campaignSlot;
+    /** Campaign messages: the campaign id (journaled with the message), 0 otherwise. */
+    public long campaignId;
+
     /** Content dedup hash, 0 when content dedup is off. */
     public long contentHash;
 

@@ -19,7 +19,7 @@ final class DeferredMessages
     private int size;
 
     int add(final long messageId, final long recipientKey, final long deadlineMs, final int tenantId, final int kind,
-        final int channel, final boolean prepaid)
+        final int channel, final boolean prepaid, final int consentOverride)
     {
         final int slot;
         if (freeCount > 0)
@@ -37,7 +37,8 @@ final class DeferredMessages
         messageIds[slot] = messageId;
         recipientKeys[slot] = recipientKey;
         deadlines[slot] = deadlineMs;
-        tenantKindChannel[slot] = tenantId << 16 | (kind & 0xF) << 12 | (channel & 0xF) << 8 | (prepaid ? 1 : 0);
+        tenantKindChannel[slot] = tenantId << 16 | (kind & 0xF) << 12 | (channel & 0xF) << 8
+            | (consentOverride < 0 ? 0 : 0x10 | (consentOverride & 7) << 1) | (prepaid ? 1 : 0);
         size++;
         return slot;
     }
@@ -59,6 +60,12 @@ final class DeferredMessages
     int kind(final int slot) { return (tenantKindChannel[slot] >>> 12) & 0xF; }
     int channel(final int slot) { return (tenantKindChannel[slot] >>> 8) & 0xF; }
     boolean prepaid(final int slot) { return (tenantKindChannel[slot] & 1) != 0; }
+    /** The consent flags the directory resolved for a campaign message, or -1 (look the address up). */
+    int consentOverride(final int slot)
+    {
+        final int v = tenantKindChannel[slot];
+        return (v & 0x10) == 0 ? -1 : (v >>> 1) & 7;
+    }
 
     int size()
     {

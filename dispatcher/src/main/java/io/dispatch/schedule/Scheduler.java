@@ -73,7 +73,7 @@ public final class Scheduler implements Agent
      * @return false when the inbox is full; the caller retries.
      */
     public boolean defer(final long messageId, final long dueAtMs, final long recipientKey, final long deadlineMs,
-        final int tenantId, final int kind, final int channel, final boolean prepaid)
+        final int tenantId, final int kind, final int channel, final boolean prepaid, final int consentOverride)
     {
         final UnsafeBuffer b = record;
         b.putLong(0, messageId, ByteOrder.LITTLE_ENDIAN);
@@ -81,14 +81,16 @@ public final class Scheduler implements Agent
         b.putLong(16, recipientKey, ByteOrder.LITTLE_ENDIAN);
         b.putLong(24, deadlineMs, ByteOrder.LITTLE_ENDIAN);
         b.putInt(32, tenantId << 16 | (kind & 0xF) << 12 | (channel & 0xF) << 8 | (prepaid ? 1 : 0), ByteOrder.LITTLE_ENDIAN);
+        b.putInt(36, consentOverride, ByteOrder.LITTLE_ENDIAN);
         return inbox.write(MSG_DEFER, b, 0, RECORD_LENGTH);
     }
 
     /** Recovery, before the scheduler thread starts: straight onto the wheel, however many there are. */
     public void recover(final long messageId, final long dueAtMs, final long recipientKey, final long deadlineMs,
-        final int tenantId, final int kind, final int channel, final boolean prepaid)
+        final int tenantId, final int kind, final int channel, final boolean prepaid, final int consentOverride)
     {
-        final int slot = entries.add(messageId, recipientKey, deadlineMs, tenantId, kind, channel, prepaid);
+        final int slot = entries.add(messageId, recipientKey, deadlineMs, tenantId, kind, channel, prepaid,
+            consentOverride);
         slotByTimer.put(wheel.scheduleTimer(dueAtMs), slot);
         pending = entries.size();
     }
@@ -122,7 +124,7 @@ public final class Scheduler implements Agent
         final int packed = b.getInt(index + 32, ByteOrder.LITTLE_ENDIAN);
         final int slot = entries.add(messageId, b.getLong(index + 16, ByteOrder.LITTLE_ENDIAN),
             b.getLong(index + 24, ByteOrder.LITTLE_ENDIAN), packed >>> 16, (packed >>> 12) & 0xF, (packed >>> 8) & 0xF,
-            (packed & 1) != 0);
+            (packed & 1) != 0, b.getInt(index + 36, ByteOrder.LITTLE_ENDIAN));
         slotByTimer.put(wheel.scheduleTimer(dueAt), slot);
     }
 
@@ -162,6 +164,7 @@ public final class Scheduler implements Agent
         e.kind = (byte)entries.kind(slot);
         e.channel = (byte)channel;
         e.prepaid = entries.prepaid(slot);
+        e.consentOverride = entries.consentOverride(slot);
         e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
         e.newState = 0;
         ring.publish(sequence);

@@ -115,7 +115,7 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
         final int ttl = ttlOf(e);
         e.deadlineMs = e.acceptedAtMs + ttl * 1000L;
         e.messageId = writer.appendAccepted(e.kind, e.channel, tenants.nameBytes(e.tenantId), ttl, e.acceptedAtMs,
-            e.keyHash, e.decision, e.prepaid, e.reason, e.dueAtMs, e.body, e.bodyLength);
+            e.keyHash, e.decision, e.prepaid, e.reason, e.dueAtMs, e.campaignId, e.consentOverride, e.body, e.bodyLength);
         if (e.keyHash != 0)
         {
             dedup.record(e.keyHash, e.messageId, e.acceptedAtMs);

@@ -87,7 +87,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             return;
         }
         final byte decision = engine.decide(
-            e.tenantId, e.kind, e.channel, e.recipientKey, e.sendAtMs, false, e.dryRun, e.acceptedAtMs);
+            e.tenantId, e.kind, e.channel, e.recipientKey, e.sendAtMs, false, e.dryRun, e.acceptedAtMs, e.consentOverride);
         e.decision = decision;
         e.reason = engine.reason();
         e.dueAtMs = engine.dueAtMs();
@@ -132,7 +132,8 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             counters.increment(Counter.POLICY_EXPIRED);
             return;
         }
-        final byte decision = engine.decide(e.tenantId, e.kind, e.channel, e.recipientKey, 0, e.prepaid, false, now);
+        final byte decision = engine.decide(e.tenantId, e.kind, e.channel, e.recipientKey, 0, e.prepaid, false, now,
+            e.consentOverride);
         e.decision = decision == PolicyEngine.REFUSE ? PolicyEngine.DEFER : decision;
         e.reason = engine.reason();
         e.dueAtMs = engine.dueAtMs();
