@@ -1,0 +1,79 @@
+package io.dispatch.directory;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Dictionary encoding of low-cardinality strings (attribute values, consent sources): ids from 1 in first-use
+ * order, so replaying a journal gives the same ids; 0 means "none". Entries are never removed.
+ * <b>Note:</b> single writer.
+ */
+final class StringDictionary
+{
+    private final Map<String, Integer> ids = new HashMap<>();
+    private final List<byte[]> values = new ArrayList<>();
+
+    StringDictionary()
+    {
+        values.add(null);
+    }
+
+    int idOf(final String value)
+    {
+        final Integer id = ids.get(value);
+        if (id != null)
+        {
+            return id;
+        }
+        final int next = values.size();
+        ids.put(value, next);
+        values.add(value.getBytes(StandardCharsets.UTF_8));
+        return next;
+    }
+
+    /** @return the id, or 0 when the value was never seen. */
+    int find(final String value)
+    {
+        final Integer id = ids.get(value);
+        return id == null ? 0 : id;
+    }
+
+    byte[] bytes(final int id)
+    {
+        return values.get(id);
+    }
+
+    String value(final int id)
+    {
+        return new String(values.get(id), StandardCharsets.UTF_8);
+    }
+
+    int size()
+    {
+        return values.size() - 1;
+    }
+
+    void write(final DataOutput out) throws IOException
+    {
+        out.writeInt(size());
+        for (int id = 1; id < values.size(); id++)
+        {
+            out.writeUTF(value(id));
+        }
+    }
+
+    void read(final DataInput in) throws IOException
+    {
+        final int count = in.readInt();
+        for (int i = 0; i < count; i++)
+        {
+            idOf(in.readUTF());
+        }
+    }
+}
