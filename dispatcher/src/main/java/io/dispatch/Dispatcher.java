@@ -28,6 +28,9 @@ import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
 import io.dispatch.schedule.Scheduler;
+import io.dispatch.targeting.CampaignFanout;
+import io.dispatch.targeting.CampaignStats;
+import io.dispatch.targeting.TargetingConductor;
 import io.dispatch.stage.AckHandler;
 import io.dispatch.stage.DedupHandler;
 import io.dispatch.stage.DispatchStages;
@@ -67,6 +70,8 @@ import java.util.ServiceLoader;
 public final class Dispatcher implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** Directory and campaign frames waiting for the targeting thread; beyond it the client gets BACKPRESSURE. */
+    private static final int TARGETING_INBOX = 1024;
 
     private final DispatcherConfig config;
     private final Counters counters = new Counters();
@@ -82,6 +87,9 @@ public final class Dispatcher implements AutoCloseable
     private AdminServer admin;
     private Scheduler scheduler;
     private AgentRunner schedulerRunner;
+    private TargetingConductor targeting;
+    private AgentRunner targetingRunner;
+    private final CampaignStats campaignStats = new CampaignStats();
 
     private Dispatcher(final DispatcherConfig config)
     {
@@ -144,7 +152,7 @@ public final class Dispatcher implements AutoCloseable
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage);
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, config.ringSize());
-        final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters);
+        final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats);
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
@@ -240,7 +248,18 @@ public final class Dispatcher implements AutoCloseable
             }
         });
 
+        targeting = new TargetingConductor(config.dataDir(), config.rollCycle(), TARGETING_INBOX,
+            config.directorySnapshotEveryOps(), tenants, templates,
+            // campaigns leave half of the ring to clients: a fan-out never makes their SUBMITs wait for a slot
+            new CampaignFanout(ringBuffer, admissionByChannel, templates, config.ringSize() / 2), campaignStats,
+            config.policy().maxScheduleAheadMs(), clock, errors);
+        targeting.load();
+
         ring.start();
+        // requests are rare next to messages: a 1 ms nap when idle keeps the thread off the CPU
+        targetingRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), ex -> errors.record("targeting_failed", ex),
+            null, targeting);
+        AgentRunner.startOnThread(targetingRunner);
         // the wheel ticks every 16 ms: sleeping 4 ms when idle costs no precision and almost no CPU
         schedulerRunner = new AgentRunner(new SleepingMillisIdleStrategy(4), ex -> errors.record("scheduler_failed", ex), null, scheduler);
         AgentRunner.startOnThread(schedulerRunner);
@@ -252,7 +271,7 @@ public final class Dispatcher implements AutoCloseable
             }
         }
         ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
-            clock);
+            clock, targeting);
         ingest = new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads());
         if (config.adminPort() >= 0)
         {
@@ -389,6 +408,9 @@ public final class Dispatcher implements AutoCloseable
         ingest = null;
         closeQuietly(schedulerRunner);
         schedulerRunner = null;
+        // before the ring: a campaign's fan-out publishes into it; closing writes the directory snapshot
+        closeQuietly(targetingRunner);
+        targetingRunner = null;
         for (int i = 0; i < laneByChannel.length; i++)
         {
             closeQuietly(laneByChannel[i]);

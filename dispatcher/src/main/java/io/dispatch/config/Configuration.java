@@ -60,6 +60,10 @@ public final class Configuration
     public static final String POLICY_AD_MARKING_DEFAULT = "add";
     /** Kakao Brand Message renders the (광고) marking itself. */
     public static final String POLICY_AD_MARKING_CHAT_DEFAULT = "off";
+    /** Directory ops applied between two snapshots of the recipient directory (also written at shutdown). */
+    public static final String DIRECTORY_SNAPSHOT_EVERY_OPS_PROP_NAME = "directory.snapshotEveryOps";
+    public static final long DIRECTORY_SNAPSHOT_EVERY_OPS_DEFAULT = 5_000_000L;
+
     public static final String SCHEDULE_MAX_AHEAD_DAYS_PROP_NAME = "schedule.maxAheadDays";
     public static final int SCHEDULE_MAX_AHEAD_DAYS_DEFAULT = 60;
 

@@ -37,7 +37,8 @@ public record DispatcherConfig(
     Map<String, String> templates,
     Map<ChannelType, LaneConfig> lanes,
     PolicyConfig policy,
-    List<TenantPolicy> tenantPolicies)
+    List<TenantPolicy> tenantPolicies,
+    long directorySnapshotEveryOps)
 {
     /** @return the policy of a tenant id (ids start at 1, in the order of {@code tenants}). */
     public TenantPolicy tenantPolicy(final int tenantId)
@@ -128,7 +129,9 @@ public record DispatcherConfig(
             Map.copyOf(templates),
             lanes,
             PolicyConfig.read(s),
-            tenantPolicies(s));
+            tenantPolicies(s),
+            s.longValue(Configuration.DIRECTORY_SNAPSHOT_EVERY_OPS_PROP_NAME,
+                Configuration.DIRECTORY_SNAPSHOT_EVERY_OPS_DEFAULT, 1000, Long.MAX_VALUE));
     }
 
     private static List<TenantPolicy> tenantPolicies(final Settings s)

@@ -67,6 +67,19 @@ public final class TemplateRegistry
         return -1;
     }
 
+    /** @return the placeholder names of the template, in order of appearance (do not modify). */
+    public byte[][] placeholders(final int index)
+    {
+        return placeholders[index];
+    }
+
+    /** @return the template index for an id, or -1. */
+    public int find(final String id)
+    {
+        final byte[] b = id.getBytes(StandardCharsets.UTF_8);
+        return find(io.netty.buffer.Unpooled.wrappedBuffer(b), 0, b.length);
+    }
+
     public byte[] text(final int index)
     {
         return texts[index];

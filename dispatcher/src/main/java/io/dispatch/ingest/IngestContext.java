@@ -1,5 +1,6 @@
 package io.dispatch.ingest;
 
+import io.dispatch.targeting.TargetingConductor;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.TemplateRegistry;
@@ -29,6 +30,8 @@ public final class IngestContext
     final AdMarkingMode[] adMarking;
     /** Per tenant id: the opt-out footer added to marketing text, or null. */
     final byte[][] optOutFooters;
+    /** The recipient directory's and campaigns' thread: DIRECTORY_UPDATE and campaign frames go there. */
+    final TargetingConductor targeting;
     private volatile boolean shuttingDown;
 
     public IngestContext(
@@ -39,8 +42,10 @@ public final class IngestContext
         final TemplateRegistry templates,
         final SessionRegistry sessions,
         final Counters counters,
-        final EpochClock clock)
+        final EpochClock clock,
+        final TargetingConductor targeting)
     {
+        this.targeting = targeting;
         this.clock = clock;
         this.maxScheduleAheadMs = config.policy().maxScheduleAheadMs();
         this.adMarking = config.policy().adMarking();

@@ -1,5 +1,8 @@
 package io.dispatch.ingest;
 
+import io.dispatch.targeting.Requester;
+import io.dispatch.targeting.TargetingRequest;
+
 import com.lmax.disruptor.InsufficientCapacityException;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.protocol.ErrorCode;
@@ -37,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * single-producer queues, and drained by the event loop in {@link #drain()}, scheduled at most once at a
  * time. So no ring thread ever blocks on, or writes to, a socket.
  */
-public final class IngestSession extends ChannelInboundHandlerAdapter
+public final class IngestSession extends ChannelInboundHandlerAdapter implements Requester
 {
     private static final Logger LOG = LoggerFactory.getLogger(IngestSession.class);
     private static final long CREDIT_TICK_MS = 5;
@@ -250,6 +253,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
                 break;
             case MessageType.CONSENT:
                 onConsent(correlationId, frame, bodyOffset, bodyLength);
+                break;
+            case MessageType.DIRECTORY_UPDATE:
+            case MessageType.CAMPAIGN:
+            case MessageType.CAMPAIGN_CONTROL:
+            case MessageType.CAMPAIGN_STATS:
+                onTargeting(TargetingFrames.requestType(type), correlationId, frame, bodyOffset, bodyLength);
                 break;
             case MessageType.GOODBYE:
                 goodbyeReceived = true;
@@ -480,6 +489,60 @@ public final class IngestSession extends ChannelInboundHandlerAdapter
         frame.getBytes(offset, e.ensureBodyCapacity(length), 0, length);
         context.ring.publish(sequence);
         outstanding++;
+    }
+
+    /** A directory or campaign frame: copied off the connection and handed to the targeting thread. */
+    private void onTargeting(final int requestType, final long correlationId, final ByteBuf frame, final int offset,
+        final int length)
+    {
+        if (!takeCredit(correlationId))
+        {
+            return;
+        }
+        final String broken = TargetingFrames.check(requestType, frame, offset, length);
+        if (broken != null)
+        {
+            nackReturningCredit(correlationId, ErrorCode.MALFORMED_FRAME, broken);
+            return;
+        }
+        if (context.isShuttingDown())
+        {
+            nackReturningCredit(correlationId, ErrorCode.SHUTTING_DOWN, "engine is stopping");
+            return;
+        }
+        final byte[] body = new byte[length];
+        frame.getBytes(offset, body);
+        if (!context.targeting.offer(new TargetingRequest(requestType, tenantId, this, correlationId, body)))
+        {
+            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "directory busy: retry");
+            return;
+        }
+        outstanding++;
+    }
+
+    /** The targeting thread's answer to one of {@link #onTargeting}'s requests: written on the event loop. */
+    @Override
+    public void answer(final ByteBuf answer)
+    {
+        final ChannelHandlerContext c = ctx;
+        if (c == null)
+        {
+            answer.release();
+            return;
+        }
+        c.executor().execute(() ->
+        {
+            outstanding--;
+            owedCredit++;
+            if (closed && !goodbyeReceived)
+            {
+                answer.release();
+                return;
+            }
+            appendCredit(answer);
+            c.writeAndFlush(answer, c.voidPromise());
+            maybeFinishGoodbye();
+        });
     }
 
     private void onSubmitBatch(final long correlationId, final ByteBuf frame, final int offset, final int length)

@@ -61,7 +61,9 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     @Override
     public void onEvent(final DispatchEvent e, final long sequence, final boolean endOfBatch)
     {
-        if (e.type == DispatchEvent.SUBMIT || e.type == DispatchEvent.CANCEL || e.type == DispatchEvent.CONSENT)
+        // a campaign's messages come from the targeting thread, not a connection: nobody to answer
+        if ((e.type == DispatchEvent.SUBMIT || e.type == DispatchEvent.CANCEL || e.type == DispatchEvent.CONSENT)
+            && e.session != null)
         {
             final int i = pending++;
             sessions[i] = e.session;

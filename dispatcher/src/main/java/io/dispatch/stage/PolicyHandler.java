@@ -97,7 +97,13 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             counters.increment(Counter.POLICY_DRY_RUNS);
             return;
         }
-        if (decision == PolicyEngine.REFUSE)
+        if (decision == PolicyEngine.REFUSE && e.campaignSlot != 0)
+        {
+            // a campaign has no client to retry a refusal: its message waits for the rate like a deferred one
+            e.decision = PolicyEngine.DEFER;
+            e.dueAtMs = e.acceptedAtMs + 1000;
+        }
+        else if (decision == PolicyEngine.REFUSE)
         {
             e.outcome = DispatchEvent.OUTCOME_REFUSED;
             counters.increment(Counter.POLICY_RATE_REFUSED);

@@ -4,7 +4,9 @@ import com.lmax.disruptor.EventHandler;
 import io.dispatch.ingest.IngestSession;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.journal.StateRecords;
+import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.Decision;
+import io.dispatch.targeting.CampaignStats;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
@@ -41,14 +43,17 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
     private final SessionRegistry sessions;
     private final SessionFlusher flusher;
     private final Counters counters;
+    private final CampaignStats campaigns;
 
     public StatusHandler(
-        final StatusTable table, final SessionRegistry sessions, final SessionFlusher flusher, final Counters counters)
+        final StatusTable table, final SessionRegistry sessions, final SessionFlusher flusher, final Counters counters,
+        final CampaignStats campaigns)
     {
         this.table = table;
         this.sessions = sessions;
         this.flusher = flusher;
         this.counters = counters;
+        this.campaigns = campaigns;
     }
 
     @Override
@@ -57,10 +62,18 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         switch (e.type)
         {
             case DispatchEvent.SUBMIT:
+                if (e.campaignSlot != 0)
+                {
+                    countDecision(e);
+                }
                 if (e.outcome == DispatchEvent.OUTCOME_ACCEPTED)
                 {
                     table.insert(e.messageId, DeliveryState.ACCEPTED.code(), e.acceptedAtMs, e.channel, e.kind,
                         e.tenantId, e.sessionRef);
+                    if (e.campaignSlot != 0)
+                    {
+                        table.campaignSlot(table.find(e.messageId), e.campaignSlot);
+                    }
                     if (e.decision == Decision.DEFER.code())
                     {
                         onState(e.messageId, DeliveryState.DEFERRED.code(), (byte)0, e.reason, e.dueAtMs);
@@ -90,6 +103,50 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         }
     }
 
+    /** A campaign message's first decision (or a dry run's answer), counted in its campaign's stats. */
+    private void countDecision(final DispatchEvent e)
+    {
+        final int slot = e.campaignSlot;
+        if (e.decision == Decision.DUPLICATE.code())
+        {
+            campaigns.increment(slot, CampaignDescriptor.COUNTER_DUPLICATE);
+        }
+        else if (e.decision == Decision.SEND.code())
+        {
+            campaigns.increment(slot, CampaignDescriptor.COUNTER_DECIDED_SEND);
+        }
+        else if (e.decision == Decision.DEFER.code())
+        {
+            campaigns.increment(slot, CampaignDescriptor.COUNTER_DECIDED_DEFER);
+        }
+        else if (e.decision == Decision.SUPPRESS.code())
+        {
+            campaigns.increment(slot, CampaignDescriptor.COUNTER_DECIDED_SUPPRESS);
+            if (e.outcome == DispatchEvent.OUTCOME_DRY_RUN)
+            {
+                campaigns.incrementSuppressed(slot, e.reason);
+            }
+        }
+    }
+
+    /** A later state of a campaign message: suppressions by reason, deliveries and failures by channel. */
+    private void countState(final int campaignSlot, final int channel, final byte state, final short reason)
+    {
+        if (state == DeliveryState.SUPPRESSED.code())
+        {
+            campaigns.incrementSuppressed(campaignSlot, reason);
+        }
+        else if (state == DeliveryState.DELIVERED.code())
+        {
+            campaigns.incrementChannel(campaignSlot, channel, CampaignDescriptor.CHANNEL_DELIVERED);
+        }
+        else if (state == DeliveryState.FAILED.code() || state == DeliveryState.EXPIRED.code()
+            || state == DeliveryState.REJECTED.code())
+        {
+            campaigns.incrementChannel(campaignSlot, channel, CampaignDescriptor.CHANNEL_FAILED);
+        }
+    }
+
     private void onStates(final DispatchEvent e)
     {
         final byte[] b = e.body;
@@ -116,6 +173,11 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         // receipts and timeouts do not know the attempt; the table does
         final byte attempts = reportedAttempts == 0 ? table.attempts(slot) : reportedAttempts;
         table.update(slot, state, attempts, reason, atMs);
+        final int campaignSlot = table.campaignSlot(slot);
+        if (campaignSlot != 0)
+        {
+            countState(campaignSlot, table.channel(slot), state, reason);
+        }
         final IngestSession owner = sessions.resolve(table.sessionRef(slot));
         if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION)
         {

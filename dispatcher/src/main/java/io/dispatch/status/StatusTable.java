@@ -21,6 +21,7 @@ public final class StatusTable
     private final byte[] kinds;
     private final short[] tenants;
     private final int[] sessionRefs;
+    private final int[] campaignSlots;
     private long newestId = Long.MIN_VALUE;
     private int size;
 
@@ -38,6 +39,7 @@ public final class StatusTable
         kinds = new byte[n];
         tenants = new short[n];
         sessionRefs = new int[n];
+        campaignSlots = new int[n];
     }
 
     /** Records a newly accepted message. Ids arrive in increasing order. */
@@ -59,6 +61,7 @@ public final class StatusTable
         kinds[slot] = kind;
         tenants[slot] = (short)tenantId;
         sessionRefs[slot] = sessionRef;
+        campaignSlots[slot] = 0;
         newestId = Math.max(newestId, messageId);
     }
 
@@ -92,6 +95,9 @@ public final class StatusTable
     public byte kind(final int slot) { return kinds[slot]; }
     public int tenant(final int slot) { return tenants[slot]; }
     public int sessionRef(final int slot) { return sessionRefs[slot]; }
+    /** The stats slot of the campaign the message belongs to, 0 for none. */
+    public int campaignSlot(final int slot) { return campaignSlots[slot]; }
+    public void campaignSlot(final int slot, final int campaignSlot) { campaignSlots[slot] = campaignSlot; }
     /** @return occupied slots. */
     public int size() { return size; }
 }

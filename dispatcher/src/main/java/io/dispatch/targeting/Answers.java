@@ -1,0 +1,94 @@
+package io.dispatch.targeting;
+
+import io.dispatch.protocol.CampaignDescriptor;
+import io.dispatch.protocol.ErrorCode;
+import io.dispatch.protocol.Frames;
+import io.dispatch.protocol.MessageType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import java.nio.charset.StandardCharsets;
+
+/** Builds the targeting thread's answer frames (one per request, never per recipient). */
+final class Answers
+{
+    private Answers()
+    {
+    }
+
+    static void nack(final Requester to, final long correlationId, final ErrorCode code, final String detail)
+    {
+        if (to != null)
+        {
+            final ByteBuf out = ByteBufAllocator.DEFAULT.buffer(64 + detail.length() * 3);
+            Frames.nack(out, correlationId, code, detail);
+            to.answer(out);
+        }
+    }
+
+    /** DIRECTORY_RESULT: applied count, then each rejected op's index, code and problem. */
+    static void directoryResult(final Requester to, final long correlationId, final int applied,
+        final int[] rejectedIndexes, final String[] problems, final int rejected)
+    {
+        if (to == null)
+        {
+            return;
+        }
+        final ByteBuf out = ByteBufAllocator.DEFAULT.buffer(32 + rejected * 80);
+        final int start = Frames.beginFrame(out, MessageType.DIRECTORY_RESULT, 0, correlationId);
+        out.writeShortLE(applied);
+        out.writeShortLE(rejected);
+        for (int i = 0; i < rejected; i++)
+        {
+            out.writeShortLE(rejectedIndexes[i]);
+            out.writeShortLE(ErrorCode.INVALID_FIELD.code());
+            final byte[] text = problems[i].getBytes(StandardCharsets.UTF_8);
+            final int n = Math.min(text.length, 1024);
+            out.writeShortLE(n);
+            out.writeBytes(text, 0, n);
+        }
+        Frames.endFrame(out, start);
+        to.answer(out);
+    }
+
+    /** CAMPAIGN_RESULT with every non-zero counter of the campaign. */
+    static void campaignResult(final Requester to, final long correlationId, final long campaignId, final byte state,
+        final CampaignStats stats, final int slot)
+    {
+        if (to == null)
+        {
+            return;
+        }
+        final ByteBuf out = ByteBufAllocator.DEFAULT.buffer(256);
+        final int start = Frames.beginFrame(out, MessageType.CAMPAIGN_RESULT, 0, correlationId);
+        out.writeLongLE(campaignId);
+        out.writeByte(state);
+        out.writeByte(0);
+        final int countAt = out.writerIndex();
+        out.writeShortLE(0);
+        final int[] count = {0};
+        stats.forEach(slot, (counter, value) ->
+        {
+            out.writeShortLE(counter);
+            out.writeLongLE(value);
+            count[0]++;
+        });
+        out.setShortLE(countAt, count[0]);
+        Frames.endFrame(out, start);
+        to.answer(out);
+    }
+
+    static String stateName(final byte state)
+    {
+        switch (state)
+        {
+            case CampaignDescriptor.STATE_SCHEDULED: return "scheduled";
+            case CampaignDescriptor.STATE_RUNNING: return "running";
+            case CampaignDescriptor.STATE_PAUSED: return "paused";
+            case CampaignDescriptor.STATE_CANCELLED: return "cancelled";
+            case CampaignDescriptor.STATE_FANNED_OUT: return "fanned_out";
+            case CampaignDescriptor.STATE_EXPLAINED: return "explained";
+            default: return "state " + state;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.dispatch.targeting;
+
+import io.dispatch.protocol.CampaignDescriptor;
+import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/** One campaign as the targeting thread runs it: definition, audience, cursor and pacing. */
+final class Campaign
+{
+    final long id;
+    final int tenantId;
+    final CampaignSpec spec;
+    final int slot;
+    /** Per channel code: the recipient attribute id of each placeholder of the channel's template (-1: none). */
+    final int[][] attributeIds = new int[4][];
+
+    byte state = CampaignDescriptor.STATE_SCHEDULED;
+    RoaringBitmap audience;
+    PeekableIntIterator cursor;
+    /** Audience members handed to the ring (or skipped at fan-out) so far. */
+    int position;
+    long startedAtMs;
+    /** Pacing: position when the current pacing period began, and its start. */
+    long pacedFrom;
+    long pacedSinceMs;
+
+    /** A dry run's caller, answered when every message of the run is counted. */
+    Requester explainRequester;
+    long explainCorrelationId;
+
+    /** The last position known journaled, and the ring sequence that proves it (see {@link CampaignRunner}). */
+    int durablePosition;
+    long pendingSequence = -1;
+    int pendingPosition;
+
+    Campaign(final long id, final int tenantId, final CampaignSpec spec, final int slot)
+    {
+        this.id = id;
+        this.tenantId = tenantId;
+        this.spec = spec;
+        this.slot = slot;
+    }
+
+    boolean isActive()
+    {
+        return state == CampaignDescriptor.STATE_RUNNING || state == CampaignDescriptor.STATE_SCHEDULED;
+    }
+
+    /** Puts the cursor on the audience member at {@code position} (after a restart or at the start). */
+    void seek(final int newPosition)
+    {
+        position = newPosition;
+        durablePosition = newPosition;
+        cursor = audience.getIntIterator();
+        if (newPosition > 0 && newPosition < audience.getCardinality())
+        {
+            cursor.advanceIfNeeded(audience.select(newPosition));
+        }
+        else if (newPosition > 0)
+        {
+            cursor = new RoaringBitmap().getIntIterator();
+        }
+        pacedFrom = newPosition;
+    }
+}

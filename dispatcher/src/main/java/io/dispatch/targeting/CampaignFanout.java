@@ -1,0 +1,244 @@
+package io.dispatch.targeting;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import io.dispatch.config.TemplateRegistry;
+import io.dispatch.directory.TenantDirectory;
+import io.dispatch.ingest.LaneAdmission;
+import io.dispatch.policy.ConsentFlags;
+import io.dispatch.protocol.CampaignDescriptor;
+import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.SubmitDescriptor;
+import io.dispatch.ring.DispatchEvent;
+
+/**
+ * Turns audience members into marketing SUBMITs published straight into the dispatch ring, so every policy
+ * (dedup, consent, night window, caps, rates) and the journal apply exactly as to a client's message. The
+ * body is written in place into the ring slot: no allocation per recipient.
+ * <p>
+ * The idempotency key {@code c<campaignId>/<ordinal>} makes a resumed fan-out after a restart answer
+ * DUPLICATE for everyone already journaled, so nobody gets the campaign twice.
+ * <p>
+ * <b>Note:</b> used by the targeting thread only.
+ */
+public final class CampaignFanout
+{
+    /** Result of {@link #publish}: the ring or lane is full, try the same recipient later. */
+    static final int BLOCKED = -1;
+    /** Result of {@link #publish}: no channel of the order reaches the recipient; skipped. */
+    static final int UNREACHABLE = -2;
+    /** Result of {@link #publish}: the recipient's phone opted out of the campaign's sender number; skipped. */
+    static final int SENDER_OPTED_OUT = -3;
+
+    private static final int KEY_AT = SubmitDescriptor.FIXED_LENGTH;
+
+    private final RingBuffer<DispatchEvent> ring;
+    private final LaneAdmission[] admissionByChannel;
+    private final TemplateRegistry templates;
+    private final long ringReserve;
+    private final byte[] scratch = new byte[SubmitDescriptor.MAX_BODY_LENGTH];
+    private long lastSequence = -1;
+
+    public CampaignFanout(final RingBuffer<DispatchEvent> ring, final LaneAdmission[] admissionByChannel,
+        final TemplateRegistry templates, final long ringReserve)
+    {
+        this.ring = ring;
+        this.admissionByChannel = admissionByChannel;
+        this.templates = templates;
+        this.ringReserve = ringReserve;
+    }
+
+    /** Resolves, per channel of the campaign, which recipient attribute fills each template placeholder. */
+    void resolveAttributes(final Campaign c, final TenantDirectory directory)
+    {
+        for (final byte ch : c.spec.channels)
+        {
+            final byte[][] names = templates.placeholders(c.spec.templateByChannel[ch]);
+            final int[] ids = new int[names.length];
+            for (int i = 0; i < names.length; i++)
+            {
+                ids[i] = c.spec.constant(names[i]) != null ? -1
+                    : directory.attributeId(new String(names[i], java.nio.charset.StandardCharsets.UTF_8));
+            }
+            c.attributeIds[ch] = ids;
+        }
+    }
+
+    /**
+     * Publishes the campaign's message for one audience member.
+     *
+     * @return the channel used (1..3), or {@link #BLOCKED}, {@link #UNREACHABLE} or {@link #SENDER_OPTED_OUT}.
+     */
+    int publish(final Campaign c, final TenantDirectory directory, final int ordinal, final long nowMs)
+    {
+        final CampaignSpec spec = c.spec;
+        if (spec.sender.length > 0 && directory.optedOut(ordinal, spec.sender, 0, spec.sender.length))
+        {
+            return SENDER_OPTED_OUT;
+        }
+        // the first channel that reaches the recipient with ad consent; else the first that reaches them at
+        // all, so the policy stage suppresses it with the reason the campaign stats then show
+        int channel = 0;
+        int fallback = 0;
+        for (final byte ch : spec.channels)
+        {
+            if (directory.address(ordinal, ch, scratch, 0) > 0)
+            {
+                final int flags = directory.consentFlags(ordinal, ch);
+                if ((flags & ConsentFlags.AD) != 0 && (flags & ConsentFlags.OPTED_OUT) == 0)
+                {
+                    channel = ch;
+                    break;
+                }
+                if (fallback == 0)
+                {
+                    fallback = ch;
+                }
+            }
+        }
+        if (channel == 0)
+        {
+            channel = fallback;
+        }
+        if (channel == 0)
+        {
+            return UNREACHABLE;
+        }
+        if (ring.remainingCapacity() < ringReserve)
+        {
+            return BLOCKED;
+        }
+        final LaneAdmission admission = admissionByChannel[channel];
+        if (admission == null || !admission.tryAcquire())
+        {
+            return BLOCKED;
+        }
+        final long sequence;
+        try
+        {
+            sequence = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            admission.release();
+            return BLOCKED;
+        }
+        final DispatchEvent e = ring.get(sequence);
+        e.type = DispatchEvent.SUBMIT;
+        e.session = null;
+        e.sessionRef = 0;
+        e.correlationId = 0;
+        e.tenantId = c.tenantId;
+        e.kind = MessageKind.MARKETING.code();
+        e.channel = (byte)channel;
+        e.dryRun = spec.dryRun;
+        e.outcome = spec.dryRun ? DispatchEvent.OUTCOME_DRY_RUN : DispatchEvent.OUTCOME_ACCEPTED;
+        e.sendAtMs = 0;
+        e.keyHash = 0;
+        e.decision = 0;
+        e.reason = 0;
+        e.dueAtMs = 0;
+        e.prepaid = false;
+        e.consentOverride = directory.consentFlags(ordinal, channel);
+        e.campaignSlot = c.slot;
+        e.campaignId = c.id;
+        e.bodyLength = writeBody(c, directory, ordinal, channel, e.ensureBodyCapacity(SubmitDescriptor.MAX_BODY_LENGTH));
+        ring.publish(sequence);
+        lastSequence = sequence;
+        return channel;
+    }
+
+    /** The ring sequence of the last message published: once every stage has passed it, it is journaled. */
+    long lastSequence()
+    {
+        return lastSequence;
+    }
+
+    long processedSequence()
+    {
+        return ring.getMinimumGatingSequence();
+    }
+
+    private int writeBody(final Campaign c, final TenantDirectory directory, final int ordinal, final int channel,
+        final byte[] b)
+    {
+        final CampaignSpec spec = c.spec;
+        b[SubmitDescriptor.KIND_OFFSET] = MessageKind.MARKETING.code();
+        b[SubmitDescriptor.CHANNEL_OFFSET] = (byte)channel;
+        putU16(b, SubmitDescriptor.FLAGS_OFFSET, spec.dryRun ? SubmitDescriptor.FLAG_DRY_RUN : 0);
+        putI32(b, SubmitDescriptor.TTL_OFFSET, spec.ttlSeconds);
+        putI64(b, SubmitDescriptor.SEND_AT_OFFSET, 0);
+        int p = KEY_AT + 1;
+        b[p++] = 'c';
+        p = putDecimal(b, p, c.id);
+        b[p++] = '/';
+        p = putDecimal(b, p, ordinal);
+        b[KEY_AT] = (byte)(p - KEY_AT - 1);
+        final int addressLength = directory.address(ordinal, channel, b, p + 1);
+        b[p] = (byte)addressLength;
+        p += 1 + addressLength;
+        final byte[] templateId = spec.templateIdByChannel[channel];
+        b[p++] = (byte)templateId.length;
+        System.arraycopy(templateId, 0, b, p, templateId.length);
+        p += templateId.length;
+        putU16(b, p, 0);
+        p += 2;
+        final byte[][] names = templates.placeholders(spec.templateByChannel[channel]);
+        final int[] attributeIds = c.attributeIds[channel];
+        b[p++] = (byte)names.length;
+        for (int i = 0; i < names.length; i++)
+        {
+            b[p++] = (byte)names[i].length;
+            System.arraycopy(names[i], 0, b, p, names[i].length);
+            p += names[i].length;
+            final byte[] constant = attributeIds[i] < 0 ? spec.constant(names[i]) : null;
+            int valueLength = 0;
+            if (constant != null)
+            {
+                System.arraycopy(constant, 0, b, p + 2, constant.length);
+                valueLength = constant.length;
+            }
+            else if (attributeIds[i] >= 0)
+            {
+                valueLength = Math.max(0, directory.attributeText(ordinal, attributeIds[i], b, p + 2));
+            }
+            putU16(b, p, Math.min(valueLength, SubmitDescriptor.MAX_VAR_VALUE_LENGTH));
+            p += 2 + Math.min(valueLength, SubmitDescriptor.MAX_VAR_VALUE_LENGTH);
+        }
+        return p;
+    }
+
+    private static int putDecimal(final byte[] b, final int at, final long value)
+    {
+        int digits = 1;
+        for (long rest = value / 10; rest > 0; rest /= 10)
+        {
+            digits++;
+        }
+        long v = value;
+        for (int i = digits - 1; i >= 0; i--)
+        {
+            b[at + i] = (byte)('0' + v % 10);
+            v /= 10;
+        }
+        return at + digits;
+    }
+
+    private static void putU16(final byte[] b, final int at, final int v)
+    {
+        b[at] = (byte)v;
+        b[at + 1] = (byte)(v >>> 8);
+    }
+
+    private static void putI32(final byte[] b, final int at, final int v)
+    {
+        putU16(b, at, v);
+        putU16(b, at + 2, v >>> 16);
+    }
+
+    private static void putI64(final byte[] b, final int at, final long v)
+    {
+        putI32(b, at, (int)v);
+        putI32(b, at + 4, (int)(v >>> 32));
+    }
+}

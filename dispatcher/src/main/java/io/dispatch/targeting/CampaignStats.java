@@ -1,0 +1,108 @@
+package io.dispatch.targeting;
+
+import io.dispatch.protocol.CampaignDescriptor;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The counters of every campaign, by stats slot. Each counter has one writer: the targeting thread counts
+ * the fan-out (targeted, unreachable, opted out, fanned out per channel), the ring's status stage counts what
+ * happened to the messages (decisions, duplicates, suppressions by reason, deliveries and failures per
+ * channel). Readers on other threads see each counter's latest value, not a snapshot of all of them.
+ */
+public final class CampaignStats
+{
+    /** Slots 1..MAX_SLOTS-1; slot 0 means "no campaign". */
+    public static final int MAX_SLOTS = 4096;
+    private static final int WIDTH = 96;
+    private static final int CHANNEL_AT = 16;
+    private static final int REASON_AT = 32;
+    private static final int MAX_REASON = WIDTH - REASON_AT - 1;
+
+    private final AtomicLongArray counters = new AtomicLongArray(MAX_SLOTS * WIDTH);
+
+    /** Single writer per counter: a plain increment published with release semantics. */
+    public void increment(final int slot, final int counter)
+    {
+        add(slot, counter, 1);
+    }
+
+    public void add(final int slot, final int counter, final long delta)
+    {
+        if (slot > 0)
+        {
+            final int i = slot * WIDTH + index(counter);
+            counters.lazySet(i, counters.get(i) + delta);
+        }
+    }
+
+    public long get(final int slot, final int counter)
+    {
+        return counters.get(slot * WIDTH + index(counter));
+    }
+
+    public void incrementChannel(final int slot, final int channel, final int what)
+    {
+        increment(slot, CampaignDescriptor.channelCounter(channel, what));
+    }
+
+    public void incrementSuppressed(final int slot, final int reason)
+    {
+        increment(slot, CampaignDescriptor.COUNTER_SUPPRESSED_BASE + Math.min(reason, MAX_REASON));
+    }
+
+    /** Clears a slot before a new campaign takes it (the targeting thread, when no message of the old one is left). */
+    void clear(final int slot)
+    {
+        for (int i = 0; i < WIDTH; i++)
+        {
+            counters.set(slot * WIDTH + i, 0);
+        }
+    }
+
+    /** Calls {@code visitor} with every non-zero counter of a slot, by protocol counter id. */
+    void forEach(final int slot, final CounterVisitor visitor)
+    {
+        for (int i = 1; i < WIDTH; i++)
+        {
+            final long v = counters.get(slot * WIDTH + i);
+            if (v != 0)
+            {
+                visitor.counter(counterId(i), v);
+            }
+        }
+    }
+
+    interface CounterVisitor
+    {
+        void counter(int counterId, long value);
+    }
+
+    private static int index(final int counter)
+    {
+        if (counter >= CampaignDescriptor.COUNTER_SUPPRESSED_BASE)
+        {
+            return REASON_AT + counter - CampaignDescriptor.COUNTER_SUPPRESSED_BASE;
+        }
+        if (counter >= CampaignDescriptor.COUNTER_CHANNEL_BASE)
+        {
+            final int c = counter - CampaignDescriptor.COUNTER_CHANNEL_BASE;
+            return CHANNEL_AT + (c / 10) * 3 + c % 10;
+        }
+        return counter;
+    }
+
+    private static int counterId(final int index)
+    {
+        if (index >= REASON_AT)
+        {
+            return CampaignDescriptor.COUNTER_SUPPRESSED_BASE + index - REASON_AT;
+        }
+        if (index >= CHANNEL_AT)
+        {
+            final int c = index - CHANNEL_AT;
+            return CampaignDescriptor.channelCounter(c / 3, c % 3);
+        }
+        return index;
+    }
+}

@@ -1,0 +1,531 @@
+package io.dispatch.targeting;
+
+import io.dispatch.config.TemplateRegistry;
+import io.dispatch.directory.Directory;
+import io.dispatch.directory.Segment;
+import io.dispatch.directory.SegmentException;
+import io.dispatch.directory.TenantDirectory;
+import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.protocol.CampaignDescriptor;
+import io.dispatch.protocol.ErrorCode;
+import org.agrona.collections.IntArrayQueue;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.roaringbitmap.RoaringBitmap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.dispatch.protocol.CampaignDescriptor.STATE_CANCELLED;
+import static io.dispatch.protocol.CampaignDescriptor.STATE_EXPLAINED;
+import static io.dispatch.protocol.CampaignDescriptor.STATE_FANNED_OUT;
+import static io.dispatch.protocol.CampaignDescriptor.STATE_PAUSED;
+import static io.dispatch.protocol.CampaignDescriptor.STATE_RUNNING;
+import static io.dispatch.protocol.CampaignDescriptor.STATE_SCHEDULED;
+
+/**
+ * Every campaign of every tenant: CAMPAIGN, CAMPAIGN_CONTROL and CAMPAIGN_STATS requests, the fan-out of the
+ * running ones, and their durable records in the directory queue (docs/campaigns.md). A campaign's audience is
+ * resolved once, when it starts, and journaled, so a restart continues with exactly the same people from the
+ * last position known to be in the message journal.
+ * <p>
+ * <b>Note:</b> owned by the targeting thread.
+ */
+final class Campaigns
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Campaigns.class);
+    /** Recipients published per campaign per duty cycle: keeps the thread responsive to other requests. */
+    private static final int FAN_OUT_PER_CYCLE = 8192;
+    /** A progress record at most every this many recipients (the rest is covered by dedup after a restart). */
+    private static final int PROGRESS_EVERY = 50_000;
+
+    private final Directory directory;
+    private final DirectoryJournal journal;
+    private final DirectoryRecords records;
+    private final CampaignFanout fanout;
+    private final CampaignStats stats;
+    private final TemplateRegistry templates;
+    private final TenantRegistry tenants;
+    private final long maxStartAheadMs;
+
+    private final Long2ObjectHashMap<Campaign> byId = new Long2ObjectHashMap<>();
+    private final Map<String, Campaign> byName = new HashMap<>();
+    private final List<Campaign> active = new ArrayList<>();
+    private final IntArrayQueue freeSlots = new IntArrayQueue();
+    private int nextSlot = 1;
+
+    Campaigns(final Directory directory, final DirectoryJournal journal, final DirectoryRecords records,
+        final CampaignFanout fanout, final CampaignStats stats, final TemplateRegistry templates,
+        final TenantRegistry tenants, final long maxStartAheadMs)
+    {
+        this.directory = directory;
+        this.journal = journal;
+        this.records = records;
+        this.fanout = fanout;
+        this.stats = stats;
+        this.templates = templates;
+        this.tenants = tenants;
+        this.maxStartAheadMs = maxStartAheadMs;
+    }
+
+    // ---- requests ----
+
+    void onCampaign(final TargetingRequest r, final long nowMs)
+    {
+        final CampaignSpec spec;
+        final Segment segment;
+        try
+        {
+            spec = CampaignSpec.parse(r.body, 0, r.body.length, templates);
+            segment = directory.tenant(r.tenantId).compile(spec.segment);
+        }
+        catch (final CampaignSpec.Invalid ex)
+        {
+            Answers.nack(r.requester, r.correlationId, ErrorCode.INVALID_FIELD, ex.getMessage());
+            return;
+        }
+        catch (final SegmentException ex)
+        {
+            Answers.nack(r.requester, r.correlationId, ErrorCode.INVALID_FIELD, "segment: " + ex.getMessage());
+            return;
+        }
+        if (spec.startAtMs > nowMs + maxStartAheadMs)
+        {
+            Answers.nack(r.requester, r.correlationId, ErrorCode.INVALID_FIELD,
+                "startAtEpochMs: more than " + maxStartAheadMs / 86_400_000L + " days ahead (schedule.maxAheadDays)");
+            return;
+        }
+        if (spec.dryRun)
+        {
+            explain(r, spec, segment, nowMs);
+            return;
+        }
+        final Campaign existing = byName.get(nameKey(r.tenantId, spec.name));
+        if (existing != null)
+        {
+            Answers.campaignResult(r.requester, r.correlationId, existing.id, existing.state, stats, existing.slot);
+            return;
+        }
+        records.start(DirectoryRecords.CAMPAIGN).i64(nowMs).str8(tenants.nameBytes(r.tenantId))
+            .bytes(r.body, 0, r.body.length);
+        final long id = journal.append(records.array(), records.length());
+        final Campaign c = add(id, r.tenantId, spec);
+        LOG.info("event=campaign_created id={} tenant={} name={} channels={} pacing={} start_at={}", id,
+            tenants.name(r.tenantId), spec.name, channelNames(spec), spec.pacingPerSecond, spec.startAtMs);
+        if (spec.startAtMs <= nowMs)
+        {
+            start(c, segment, nowMs);
+        }
+        Answers.campaignResult(r.requester, r.correlationId, c.id, c.state, stats, c.slot);
+    }
+
+    void onControl(final TargetingRequest r, final long nowMs)
+    {
+        if (r.body.length != 9)
+        {
+            Answers.nack(r.requester, r.correlationId, ErrorCode.MALFORMED_FRAME, "CAMPAIGN_CONTROL body must be 9 bytes");
+            return;
+        }
+        final Campaign c = find(r, DirectoryRecords.i64(r.body, 0));
+        if (c == null)
+        {
+            return;
+        }
+        final int action = r.body[8];
+        final byte to;
+        switch (action)
+        {
+            case CampaignDescriptor.ACTION_PAUSE:
+                to = c.state == STATE_RUNNING || c.state == STATE_SCHEDULED ? STATE_PAUSED : 0;
+                break;
+            case CampaignDescriptor.ACTION_RESUME:
+                to = c.state == STATE_PAUSED ? (c.audience == null ? STATE_SCHEDULED : STATE_RUNNING) : 0;
+                break;
+            case CampaignDescriptor.ACTION_CANCEL:
+                to = c.state == STATE_FANNED_OUT || c.state == STATE_CANCELLED ? 0 : STATE_CANCELLED;
+                break;
+            default:
+                Answers.nack(r.requester, r.correlationId, ErrorCode.INVALID_FIELD, "action " + action
+                    + " (1 pause, 2 resume, 3 cancel)");
+                return;
+        }
+        if (to == 0)
+        {
+            Answers.nack(r.requester, r.correlationId, ErrorCode.INVALID_FIELD,
+                "action " + action + " does not apply to a " + Answers.stateName(c.state) + " campaign");
+            return;
+        }
+        moveTo(c, to, nowMs);
+        Answers.campaignResult(r.requester, r.correlationId, c.id, c.state, stats, c.slot);
+    }
+
+    void onStats(final TargetingRequest r)
+    {
+        if (r.body.length < 9)
+        {
+            Answers.nack(r.requester, r.correlationId, ErrorCode.MALFORMED_FRAME, "CAMPAIGN_STATS body shorter than 9 bytes");
+            return;
+        }
+        final long id = DirectoryRecords.i64(r.body, 0);
+        Campaign c;
+        if (id != 0)
+        {
+            c = find(r, id);
+        }
+        else
+        {
+            final int n = r.body[8] & 0xFF;
+            c = r.body.length == 9 + n
+                ? byName.get(nameKey(r.tenantId, new String(r.body, 9, n, StandardCharsets.UTF_8))) : null;
+            if (c == null)
+            {
+                Answers.nack(r.requester, r.correlationId, ErrorCode.NOT_FOUND, "no campaign of that name");
+            }
+        }
+        if (c != null)
+        {
+            Answers.campaignResult(r.requester, r.correlationId, c.id, c.state, stats, c.slot);
+        }
+    }
+
+    private Campaign find(final TargetingRequest r, final long id)
+    {
+        final Campaign c = byId.get(id);
+        if (c == null || c.tenantId != r.tenantId)
+        {
+            Answers.nack(r.requester, r.correlationId, ErrorCode.NOT_FOUND, "no campaign " + id + " for this tenant");
+            return null;
+        }
+        return c;
+    }
+
+    // ---- fan-out ----
+
+    /** @return work done (recipients handled, campaigns started or finished). */
+    int doWork(final long nowMs)
+    {
+        int work = 0;
+        for (int i = 0; i < active.size(); i++)
+        {
+            final Campaign c = active.get(i);
+            if (c.state == STATE_SCHEDULED && c.spec.startAtMs <= nowMs)
+            {
+                start(c, compileQuietly(c), nowMs);
+                work++;
+            }
+            if (c.state == STATE_RUNNING)
+            {
+                work += fanOut(c, nowMs);
+            }
+            work += recordProgress(c, nowMs);
+            if (!c.isActive() && c.pendingSequence < 0 && c.explainRequester == null)
+            {
+                active.remove(i--);
+            }
+        }
+        return work;
+    }
+
+    private int fanOut(final Campaign c, final long nowMs)
+    {
+        final TenantDirectory dir = directory.tenant(c.tenantId);
+        int budget = FAN_OUT_PER_CYCLE;
+        if (c.spec.pacingPerSecond > 0)
+        {
+            final long allowed = c.pacedFrom + (nowMs - c.pacedSinceMs) * c.spec.pacingPerSecond / 1000 - c.position;
+            budget = (int)Math.max(0, Math.min(budget, allowed));
+        }
+        int done = 0;
+        while (done < budget && c.cursor.hasNext())
+        {
+            final int ordinal = c.cursor.peekNext();
+            final int result = fanout.publish(c, dir, ordinal, nowMs);
+            if (result == CampaignFanout.BLOCKED)
+            {
+                break;
+            }
+            if (result == CampaignFanout.UNREACHABLE)
+            {
+                stats.increment(c.slot, CampaignDescriptor.COUNTER_UNREACHABLE);
+            }
+            else if (result == CampaignFanout.SENDER_OPTED_OUT)
+            {
+                stats.increment(c.slot, CampaignDescriptor.COUNTER_SENDER_OPT_OUT);
+            }
+            else
+            {
+                stats.increment(c.slot, CampaignDescriptor.COUNTER_FANNED_OUT);
+                stats.incrementChannel(c.slot, result, CampaignDescriptor.CHANNEL_FANNED_OUT);
+                c.pendingSequence = fanout.lastSequence();
+            }
+            c.cursor.next();
+            c.position++;
+            done++;
+        }
+        c.pendingPosition = c.position;
+        if (!c.cursor.hasNext())
+        {
+            c.state = c.spec.dryRun ? STATE_EXPLAINED : STATE_FANNED_OUT;
+        }
+        return done;
+    }
+
+    /**
+     * Writes the position once the ring has processed (journaled) everything published before it, and ends
+     * a finished campaign the same way: a restart then resumes from a position whose messages are all in the
+     * message journal, and dedup answers the few after it.
+     */
+    private int recordProgress(final Campaign c, final long nowMs)
+    {
+        final boolean drained = c.pendingSequence < 0 || fanout.processedSequence() >= c.pendingSequence;
+        if (c.spec.dryRun)
+        {
+            return c.state == STATE_EXPLAINED && drained ? finishExplain(c) : 0;
+        }
+        if (!drained)
+        {
+            return 0;
+        }
+        c.pendingSequence = -1;
+        final boolean finished = c.state == STATE_FANNED_OUT && c.durablePosition < c.audience.getCardinality();
+        if (c.pendingPosition - c.durablePosition >= PROGRESS_EVERY || finished
+            || (c.state != STATE_RUNNING && c.pendingPosition > c.durablePosition))
+        {
+            records.start(DirectoryRecords.CAMPAIGN_PROGRESS).i64(c.id).i32(c.pendingPosition);
+            journal.append(records.array(), records.length());
+            c.durablePosition = c.pendingPosition;
+            if (finished)
+            {
+                appendControl(c, STATE_FANNED_OUT, nowMs);
+                LOG.info("event=campaign_fanned_out id={} targeted={} fanned_out={} unreachable={} sender_opted_out={}",
+                    c.id, c.audience.getCardinality(), stats.get(c.slot, CampaignDescriptor.COUNTER_FANNED_OUT),
+                    stats.get(c.slot, CampaignDescriptor.COUNTER_UNREACHABLE),
+                    stats.get(c.slot, CampaignDescriptor.COUNTER_SENDER_OPT_OUT));
+            }
+            return 1;
+        }
+        return 0;
+    }
+
+    private int finishExplain(final Campaign c)
+    {
+        final long counted = stats.get(c.slot, CampaignDescriptor.COUNTER_DECIDED_SEND)
+            + stats.get(c.slot, CampaignDescriptor.COUNTER_DECIDED_DEFER)
+            + stats.get(c.slot, CampaignDescriptor.COUNTER_DECIDED_SUPPRESS)
+            + stats.get(c.slot, CampaignDescriptor.COUNTER_DUPLICATE);
+        if (counted < stats.get(c.slot, CampaignDescriptor.COUNTER_FANNED_OUT))
+        {
+            return 0;
+        }
+        Answers.campaignResult(c.explainRequester, c.explainCorrelationId, 0, STATE_EXPLAINED, stats, c.slot);
+        c.explainRequester = null;
+        c.pendingSequence = -1;
+        freeSlots.addInt(c.slot);
+        return 1;
+    }
+
+    private void explain(final TargetingRequest r, final CampaignSpec spec, final Segment segment, final long nowMs)
+    {
+        final int slot = takeSlot();
+        final Campaign c = new Campaign(0, r.tenantId, spec, slot);
+        c.explainRequester = r.requester;
+        c.explainCorrelationId = r.correlationId;
+        begin(c, directory.tenant(r.tenantId).evaluate(segment, nowMs), nowMs);
+        active.add(c);
+    }
+
+    private void start(final Campaign c, final Segment segment, final long nowMs)
+    {
+        final RoaringBitmap audience = segment == null ? new RoaringBitmap()
+            : directory.tenant(c.tenantId).evaluate(segment, nowMs);
+        audience.runOptimize();
+        final byte[] serialized = new byte[audience.serializedSizeInBytes()];
+        audience.serialize(ByteBuffer.wrap(serialized));
+        records.start(DirectoryRecords.CAMPAIGN_STARTED).i64(c.id).i64(nowMs).i32(audience.getCardinality())
+            .bytes(serialized, 0, serialized.length);
+        journal.append(records.array(), records.length());
+        begin(c, audience, nowMs);
+        LOG.info("event=campaign_started id={} targeted={}", c.id, audience.getCardinality());
+    }
+
+    private void begin(final Campaign c, final RoaringBitmap audience, final long nowMs)
+    {
+        c.audience = audience;
+        c.startedAtMs = nowMs;
+        c.state = STATE_RUNNING;
+        stats.add(c.slot, CampaignDescriptor.COUNTER_TARGETED, audience.getCardinality());
+        fanout.resolveAttributes(c, directory.tenant(c.tenantId));
+        c.seek(0);
+        c.pacedSinceMs = nowMs;
+    }
+
+    private void moveTo(final Campaign c, final byte to, final long nowMs)
+    {
+        appendControl(c, to, nowMs);
+        c.state = to;
+        if (to == STATE_RUNNING)
+        {
+            c.pacedFrom = c.position;
+            c.pacedSinceMs = nowMs;
+        }
+        if (c.isActive() && !active.contains(c))
+        {
+            active.add(c);
+        }
+        LOG.info("event=campaign_state id={} state={} position={}", c.id, Answers.stateName(to), c.position);
+    }
+
+    private void appendControl(final Campaign c, final byte state, final long nowMs)
+    {
+        records.start(DirectoryRecords.CAMPAIGN_CONTROL).i64(c.id).i64(nowMs).u8(state);
+        journal.append(records.array(), records.length());
+    }
+
+    private Campaign add(final long id, final int tenantId, final CampaignSpec spec)
+    {
+        final Campaign c = new Campaign(id, tenantId, spec, takeSlot());
+        byId.put(id, c);
+        byName.put(nameKey(tenantId, spec.name), c);
+        active.add(c);
+        return c;
+    }
+
+    private int takeSlot()
+    {
+        final int slot;
+        if (!freeSlots.isEmpty())
+        {
+            slot = freeSlots.pollInt();
+        }
+        else if (nextSlot < CampaignStats.MAX_SLOTS)
+        {
+            slot = nextSlot++;
+        }
+        else
+        {
+            // every slot used: the stats of the oldest campaigns are the ones to go
+            slot = 1 + (int)(byId.size() % (CampaignStats.MAX_SLOTS - 1));
+        }
+        stats.clear(slot);
+        return slot;
+    }
+
+    private Segment compileQuietly(final Campaign c)
+    {
+        try
+        {
+            return directory.tenant(c.tenantId).compile(c.spec.segment);
+        }
+        catch (final SegmentException ex)
+        {
+            LOG.error("event=campaign_segment_invalid id={} error={}", c.id, ex.getMessage());
+            return null;
+        }
+    }
+
+    private static String nameKey(final int tenantId, final String name)
+    {
+        return tenantId + "/" + name;
+    }
+
+    private static String channelNames(final CampaignSpec spec)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final byte ch : spec.channels)
+        {
+            sb.append(sb.length() == 0 ? "" : ">").append(io.dispatch.protocol.ChannelType.of(ch).name().toLowerCase());
+        }
+        return sb.toString();
+    }
+
+    // ---- replay (before the targeting thread starts) ----
+
+    void replay(final long index, final byte[] b, final int length)
+    {
+        switch (b[0])
+        {
+            case DirectoryRecords.CAMPAIGN:
+            {
+                final int tenantLength = b[9] & 0xFF;
+                final int tenantId = tenants.idOf(new String(b, 10, tenantLength, StandardCharsets.UTF_8));
+                final int at = 10 + tenantLength;
+                try
+                {
+                    add(index, tenantId, CampaignSpec.parse(b, at, length - at, templates));
+                }
+                catch (final CampaignSpec.Invalid ex)
+                {
+                    LOG.error("event=campaign_replay_skipped id={} error={} (a template was removed?)", index,
+                        ex.getMessage());
+                }
+                break;
+            }
+            case DirectoryRecords.CAMPAIGN_STARTED:
+            {
+                final Campaign c = byId.get(DirectoryRecords.i64(b, 1));
+                if (c != null)
+                {
+                    final RoaringBitmap audience = new RoaringBitmap();
+                    try
+                    {
+                        audience.deserialize(ByteBuffer.wrap(b, 21, length - 21));
+                    }
+                    catch (final IOException ex)
+                    {
+                        throw new UncheckedIOException(ex);
+                    }
+                    begin(c, audience, DirectoryRecords.i64(b, 9));
+                }
+                break;
+            }
+            case DirectoryRecords.CAMPAIGN_CONTROL:
+            {
+                final Campaign c = byId.get(DirectoryRecords.i64(b, 1));
+                if (c != null)
+                {
+                    c.state = b[17];
+                }
+                break;
+            }
+            case DirectoryRecords.CAMPAIGN_PROGRESS:
+            {
+                final Campaign c = byId.get(DirectoryRecords.i64(b, 1));
+                if (c != null && c.audience != null)
+                {
+                    c.durablePosition = DirectoryRecords.i32(b, 9);
+                }
+                break;
+            }
+            default:
+                break;
+        }
+    }
+
+    /** After the replay: running campaigns continue from their last durable position. */
+    void afterReplay()
+    {
+        for (final Campaign c : byId.values())
+        {
+            if (c.audience != null)
+            {
+                c.seek(c.durablePosition);
+                c.pendingPosition = c.durablePosition;
+                // attributes the snapshot brought may postdate the campaign's start record
+                fanout.resolveAttributes(c, directory.tenant(c.tenantId));
+                if (c.state != STATE_FANNED_OUT && c.state != STATE_CANCELLED)
+                {
+                    LOG.info("event=campaign_resumed id={} state={} position={} of={}", c.id,
+                        Answers.stateName(c.state), c.durablePosition, c.audience.getCardinality());
+                }
+            }
+        }
+        active.removeIf(c -> !c.isActive());
+    }
+}

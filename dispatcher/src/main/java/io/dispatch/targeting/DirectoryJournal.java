@@ -1,0 +1,87 @@
+package io.dispatch.targeting;
+
+import io.dispatch.journal.Journal;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.nio.file.Path;
+
+/**
+ * The directory's own Chronicle queue ({@code <dataDir>/directory}): directory updates and campaign records
+ * ({@link DirectoryRecords}). Kept apart from the message journal so that a 10M-row import neither slows
+ * the ring's appends nor lengthens the message recovery scan; see docs/design/directory.md.
+ * <p>
+ * <b>Note:</b> the appender is bound to the targeting thread (created on its first append there).
+ */
+final class DirectoryJournal implements AutoCloseable
+{
+    /** Receives each record of a replay; the array is reused, copy what you keep. */
+    interface Visitor
+    {
+        void onRecord(long index, byte[] record, int length);
+    }
+
+    private final Journal queue;
+    private ExcerptAppender appender;
+    private byte[] readBuffer = new byte[64 * 1024];
+
+    DirectoryJournal(final Path dir, final String rollCycle)
+    {
+        this.queue = new Journal(dir, rollCycle);
+    }
+
+    /** @return the index of the record: a campaign's id when the record is its CAMPAIGN record. */
+    long append(final byte[] record, final int length)
+    {
+        if (appender == null)
+        {
+            appender = queue.newAppender();
+        }
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            dc.wire().bytes().write(record, 0, length);
+        }
+        return appender.lastIndexAppended();
+    }
+
+    /** Reads every record from the start, in order. @return the number of records. */
+    long replay(final Visitor visitor)
+    {
+        long count = 0;
+        try (ExcerptTailer tailer = queue.newTailer())
+        {
+            tailer.toStart();
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        return count;
+                    }
+                    final Bytes<?> b = dc.wire().bytes();
+                    final int length = (int)b.readRemaining();
+                    if (readBuffer.length < length)
+                    {
+                        readBuffer = new byte[Integer.highestOneBit(length - 1) << 1];
+                    }
+                    b.read(readBuffer, 0, length);
+                    visitor.onRecord(dc.index(), readBuffer, length);
+                    count++;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (appender != null)
+        {
+            appender.close();
+        }
+        queue.close();
+    }
+}

@@ -1,0 +1,282 @@
+package io.dispatch.targeting;
+
+import io.dispatch.config.TemplateRegistry;
+import io.dispatch.directory.Directory;
+import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.protocol.DirectoryOp;
+import io.dispatch.protocol.ErrorCode;
+import io.dispatch.status.DistinctErrorLog;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The targeting thread: the single writer of the recipient directory and the runner of campaigns. It applies
+ * DIRECTORY_UPDATE batches (validate, apply whole or not at all, journal, answer), answers campaign requests,
+ * fans running campaigns out into the dispatch ring, and writes directory snapshots. Segment evaluation and
+ * fan-out run here, never on the ring's threads, so a 10M-recipient segment cannot stall a message's ACK.
+ */
+public final class TargetingConductor implements Agent
+{
+    private static final Logger LOG = LoggerFactory.getLogger(TargetingConductor.class);
+    private static final int REQUESTS_PER_CYCLE = 64;
+
+    private final ManyToOneConcurrentArrayQueue<TargetingRequest> inbox;
+    private final DirectoryJournal journal;
+    private final DirectoryRecords records = new DirectoryRecords();
+    private final Path snapshotFile;
+    private final long snapshotEveryOps;
+    private final TenantRegistry tenants;
+    private final EpochClock clock;
+    private final DistinctErrorLog errors;
+    private final DirectoryOp op = new DirectoryOp();
+    private final int[] rejectedIndexes = new int[DirectoryOp.MAX_BATCH_COUNT];
+    private final String[] problems = new String[DirectoryOp.MAX_BATCH_COUNT];
+    private final AtomicLong opsApplied = new AtomicLong();
+    private final AtomicLong opsRejected = new AtomicLong();
+
+    private final TemplateRegistry templates;
+    private final CampaignFanout fanout;
+    private final CampaignStats stats;
+    private final long maxStartAheadMs;
+    private Directory directory;
+    private Campaigns campaigns;
+    private long opsSinceSnapshot;
+    private long lastIndex = -1;
+
+    /**
+     * Loads the directory (snapshot, then the queue's tail) and the campaigns; runs on the caller's thread,
+     * before the targeting thread starts.
+     */
+    public TargetingConductor(final Path dataDir, final String rollCycle, final int inboxCapacity,
+        final long snapshotEveryOps, final TenantRegistry tenants, final TemplateRegistry templates,
+        final CampaignFanout fanout, final CampaignStats stats, final long maxStartAheadMs, final EpochClock clock,
+        final DistinctErrorLog errors)
+    {
+        this.inbox = new ManyToOneConcurrentArrayQueue<>(inboxCapacity);
+        this.journal = new DirectoryJournal(dataDir.resolve("directory"), rollCycle);
+        this.snapshotFile = dataDir.resolve("directory-snapshot").resolve("directory.snap");
+        this.snapshotEveryOps = snapshotEveryOps;
+        this.tenants = tenants;
+        this.clock = clock;
+        this.errors = errors;
+        this.templates = templates;
+        this.fanout = fanout;
+        this.stats = stats;
+        this.maxStartAheadMs = maxStartAheadMs;
+    }
+
+    /** Loads the snapshot, replays the directory queue and puts the campaigns back where they were. */
+    public Directory load() throws IOException
+    {
+        final long start = System.nanoTime();
+        directory = Files.exists(snapshotFile) ? Directory.readSnapshot(snapshotFile) : new Directory();
+        campaigns = new Campaigns(directory, journal, records, fanout, stats, templates, tenants, maxStartAheadMs);
+        final long snapshotIndex = directory.snapshotJournalIndex();
+        final long[] applied = {0};
+        final long records = journal.replay((index, b, length) ->
+        {
+            lastIndex = index;
+            if (b[0] == DirectoryRecords.OPS)
+            {
+                if (index > snapshotIndex)
+                {
+                    applied[0] += replayOps(b, length);
+                }
+            }
+            else
+            {
+                campaigns.replay(index, b, length);
+            }
+        });
+        campaigns.afterReplay();
+        opsSinceSnapshot = applied[0];
+        LOG.info("event=directory_loaded snapshot_index={} records={} ops_replayed={} took_ms={}",
+            snapshotIndex, records, applied[0], (System.nanoTime() - start) / 1_000_000);
+        return directory;
+    }
+
+    /** @return false when the inbox is full: the caller answers BACKPRESSURE. Any thread. */
+    public boolean offer(final TargetingRequest request)
+    {
+        return inbox.offer(request);
+    }
+
+    public long opsApplied()
+    {
+        return opsApplied.get();
+    }
+
+    public long opsRejected()
+    {
+        return opsRejected.get();
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = inbox.drain(this::onRequest, REQUESTS_PER_CYCLE);
+        work += campaigns.doWork(clock.time());
+        if (opsSinceSnapshot >= snapshotEveryOps)
+        {
+            snapshot();
+        }
+        return work;
+    }
+
+    private void onRequest(final TargetingRequest r)
+    {
+        try
+        {
+            switch (r.type)
+            {
+                case TargetingRequest.DIRECTORY_UPDATE:
+                case TargetingRequest.INVALIDATE_TOKEN:
+                    onUpdate(r);
+                    break;
+                case TargetingRequest.CAMPAIGN:
+                    campaigns.onCampaign(r, clock.time());
+                    break;
+                case TargetingRequest.CAMPAIGN_CONTROL:
+                    campaigns.onControl(r, clock.time());
+                    break;
+                case TargetingRequest.CAMPAIGN_STATS:
+                    campaigns.onStats(r);
+                    break;
+                default:
+                    Answers.nack(r.requester, r.correlationId, ErrorCode.INTERNAL, "unknown request " + r.type);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            errors.record("targeting_request_failed", ex);
+            Answers.nack(r.requester, r.correlationId, ErrorCode.INTERNAL, "request failed: " + ex);
+        }
+    }
+
+    /**
+     * Applies a batch: each op validated and applied whole or not at all; the applied ones journaled as one
+     * record, then answered. (An INVALIDATE_TOKEN from a connector is a batch of one with nobody to answer.)
+     */
+    private void onUpdate(final TargetingRequest r)
+    {
+        final byte[] b = r.body;
+        final long now = clock.time();
+        final int count;
+        int p;
+        if (r.type == TargetingRequest.INVALIDATE_TOKEN)
+        {
+            count = 1;
+            p = -2;
+        }
+        else
+        {
+            count = DirectoryRecords.u16(b, 0);
+            p = DirectoryOp.BATCH_HEADER_LENGTH;
+        }
+        records.start(DirectoryRecords.OPS).i64(now).str8(tenants.nameBytes(r.tenantId));
+        final int countAt = records.length();
+        records.u16(0);
+        int applied = 0;
+        int rejected = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int length = p < 0 ? b.length : DirectoryRecords.u16(b, p);
+            final int at = p < 0 ? 0 : p + 2;
+            p = at + length;
+            String problem = op.wrap(b, at, length).validate();
+            if (problem == null)
+            {
+                problem = directory.apply(r.tenantId, op, now);
+            }
+            if (problem != null)
+            {
+                rejectedIndexes[rejected] = i;
+                problems[rejected++] = problem;
+                continue;
+            }
+            records.u16(length).bytes(b, at, length);
+            applied++;
+        }
+        if (applied > 0)
+        {
+            records.putU16(countAt, applied);
+            lastIndex = journal.append(records.array(), records.length());
+            opsSinceSnapshot += applied;
+        }
+        opsApplied.addAndGet(applied);
+        opsRejected.addAndGet(rejected);
+        Answers.directoryResult(r.requester, r.correlationId, applied, rejectedIndexes, problems, rejected);
+    }
+
+    private int replayOps(final byte[] b, final int length)
+    {
+        final int tenantLength = b[9] & 0xFF;
+        final int tenantId = tenants.idOf(new String(b, 10, tenantLength, StandardCharsets.UTF_8));
+        final long atMs = DirectoryRecords.i64(b, 1);
+        int p = 10 + tenantLength;
+        final int count = DirectoryRecords.u16(b, p);
+        p += 2;
+        for (int i = 0; i < count; i++)
+        {
+            final int n = DirectoryRecords.u16(b, p);
+            String problem = op.wrap(b, p + 2, n).validate();
+            if (problem == null)
+            {
+                problem = directory.apply(tenantId, op, atMs);
+            }
+            // a journaled op was applied once; if it no longer applies, the engine's rules changed under it
+            if (problem != null)
+            {
+                errors.record("directory_replay_op_failed", new IllegalStateException(problem));
+            }
+            p += 2 + n;
+        }
+        return count;
+    }
+
+    /** Writes a snapshot covering everything journaled so far (blocks this thread for its duration). */
+    public void snapshot()
+    {
+        if (lastIndex < 0)
+        {
+            return;
+        }
+        final long start = System.nanoTime();
+        try
+        {
+            Files.createDirectories(snapshotFile.getParent());
+            directory.writeSnapshot(snapshotFile, lastIndex);
+            LOG.info("event=directory_snapshot index={} took_ms={}", lastIndex, (System.nanoTime() - start) / 1_000_000);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            errors.record("directory_snapshot_failed", ex);
+        }
+        opsSinceSnapshot = 0;
+    }
+
+    @Override
+    public void onClose()
+    {
+        if (opsSinceSnapshot > 0)
+        {
+            snapshot();
+        }
+        journal.close();
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "targeting";
+    }
+}

@@ -1,0 +1,204 @@
+package io.dispatch.it;
+
+import io.dispatch.Dispatcher;
+import io.dispatch.config.Settings;
+import io.dispatch.protocol.CampaignDescriptor;
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.DirectoryOpWriter;
+import io.dispatch.protocol.MessageType;
+import io.dispatch.protocol.Reason;
+import io.dispatch.testing.EngineFixture;
+import io.dispatch.testing.JumpClock;
+import io.dispatch.testing.RawConnection;
+import io.dispatch.testing.TargetingFrames;
+import io.dispatch.testing.TargetingFrames.CampaignResult;
+import io.dispatch.testing.TargetingFrames.DirectoryResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.dispatch.protocol.CampaignDescriptor.CHANNEL_DELIVERED;
+import static io.dispatch.protocol.CampaignDescriptor.CHANNEL_FANNED_OUT;
+import static io.dispatch.protocol.CampaignDescriptor.COUNTER_DECIDED_SEND;
+import static io.dispatch.protocol.CampaignDescriptor.COUNTER_DECIDED_SUPPRESS;
+import static io.dispatch.protocol.CampaignDescriptor.COUNTER_SUPPRESSED_BASE;
+import static io.dispatch.protocol.CampaignDescriptor.COUNTER_TARGETED;
+import static io.dispatch.protocol.CampaignDescriptor.channelCounter;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The recipient directory and campaigns end to end: real engine, raw protocol frames, real journals on disk. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CampaignIT
+{
+    static final String TEMPLATE = "(광고)[shop] #{region} 고객님 #{coupon} 쿠폰 무료수신거부 080-000-0000";
+    private static final byte[] CHAT_THEN_SMS = {ChannelType.CHAT.code(), ChannelType.SMS.code()};
+    /** Women in their 20s who are not VIP: 8 of the 60 recipients below, 4 of them with SMS ad consent. */
+    private static final String SEGMENT = "gender = 'F' and age between 20 and 29 and not tag('vip')";
+
+    @TempDir
+    Path dir;
+
+    private final JumpClock clock = JumpClock.atSeoul("2026-11-25T12:00:00");
+    private long correlation = 1;
+
+    static Settings settings(final Path dir)
+    {
+        final Settings s = EngineFixture.settings(dir);
+        s.set("template.promo", TEMPLATE);
+        return s;
+    }
+
+    @Test
+    void shouldApplyDirectoryUpdatesAndRunACampaignThatSurvivesARestart() throws Exception
+    {
+        long campaignId;
+        try (Dispatcher engine = EngineFixture.launch(settings(dir), clock);
+             RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
+        {
+            final List<byte[]> ops = new ArrayList<>();
+            for (int i = 0; i < 60; i++)
+            {
+                ops.add(recipient(i));
+            }
+            ops.add(new DirectoryOpWriter().upsert("bad-gender").string("gender", "Q").toBytes());
+            ops.add(new DirectoryOpWriter().upsert("typed").integer("points", 5).toBytes());
+            ops.add(new DirectoryOpWriter().patch("typed").string("points", "many").toBytes());
+            final DirectoryResult updated = update(c, ops);
+            assertThat(updated.applied()).isEqualTo(61);
+            assertThat(updated.rejected()).containsOnlyKeys(60, 62);
+            assertThat(updated.rejected().get(60)).contains("gender");
+            assertThat(updated.rejected().get(62)).contains("points");
+
+            final CampaignResult explained = campaign(c, true, 0, "autumn-sale");
+            assertThat(explained.state()).isEqualTo(CampaignDescriptor.STATE_EXPLAINED);
+            assertThat(explained.counter(COUNTER_TARGETED)).isEqualTo(8);
+            assertThat(explained.counter(COUNTER_DECIDED_SEND)).isEqualTo(4);
+            assertThat(explained.counter(COUNTER_DECIDED_SUPPRESS)).isEqualTo(4);
+            assertThat(explained.counter(COUNTER_SUPPRESSED_BASE + Reason.NO_CONSENT.code())).isEqualTo(4);
+            assertThat(explained.counter(channelCounter(ChannelType.SMS.code(), CHANNEL_FANNED_OUT))).isEqualTo(4);
+            assertThat(explained.counter(channelCounter(ChannelType.CHAT.code(), CHANNEL_FANNED_OUT))).isEqualTo(4);
+            assertThat(engine.counters().get(io.dispatch.status.Counter.JOURNAL_RECORDS)).isZero();
+
+            final CampaignResult started = campaign(c, false, 0, "autumn-sale");
+            campaignId = started.id();
+            assertThat(campaignId).isPositive();
+            final CampaignResult done = awaitDelivered(c, campaignId, 4);
+            assertThat(done.state()).isEqualTo(CampaignDescriptor.STATE_FANNED_OUT);
+            assertThat(done.counter(COUNTER_SUPPRESSED_BASE + Reason.NO_CONSENT.code())).isEqualTo(4);
+
+            final CampaignResult again = campaign(c, false, 0, "autumn-sale");
+            assertThat(again.id()).as("the same name answers the existing campaign").isEqualTo(campaignId);
+        }
+
+        Files.delete(dir.resolve("directory-snapshot").resolve("directory.snap"));
+        try (Dispatcher engine = EngineFixture.launch(settings(dir), clock);
+             RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
+        {
+            final CampaignResult byName = stats(c, 0, "autumn-sale");
+            assertThat(byName.id()).isEqualTo(campaignId);
+            assertThat(byName.state()).isEqualTo(CampaignDescriptor.STATE_FANNED_OUT);
+            assertThat(byName.counter(COUNTER_TARGETED)).isEqualTo(8);
+            // the directory came back from its journal alone (the snapshot was deleted)
+            assertThat(campaign(c, true, 0, "autumn-sale-2").counter(COUNTER_DECIDED_SEND)).isEqualTo(4);
+        }
+        try (Dispatcher engine = EngineFixture.launch(settings(dir), clock);
+             RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
+        {
+            assertThat(Files.exists(dir.resolve("directory-snapshot").resolve("directory.snap"))).isTrue();
+            assertThat(campaign(c, true, 0, "autumn-sale-3").counter(COUNTER_DECIDED_SEND)).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void shouldRejectBadCampaignsNamingTheField() throws Exception
+    {
+        try (Dispatcher engine = EngineFixture.launch(settings(dir), clock);
+             RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
+        {
+            c.send(b -> TargetingFrames.campaign(b, 1, false, 0, 0, "x", "", CHAT_THEN_SMS, "gender = ", 3, "promo",
+                1, "promo"));
+            final RawConnection.Frame badSegment = c.read();
+            assertThat(badSegment.type).isEqualTo(MessageType.NACK);
+            assertThat(badSegment.detail()).startsWith("segment: ");
+
+            c.send(b -> TargetingFrames.campaign(b, 2, false, 0, 0, "x", "", CHAT_THEN_SMS, "gender = 'F'", 3, "nope",
+                1, "promo"));
+            assertThat(c.read().detail()).contains("templateId 'nope'");
+
+            c.send(b -> TargetingFrames.campaign(b, 3, false, 0, 0, "x", "", CHAT_THEN_SMS, "gender = 'F'", 1, "promo"));
+            assertThat(c.read().detail()).contains("no template for channel chat");
+
+            c.send(b -> TargetingFrames.stats(b, 4, 12345, null));
+            assertThat(c.read().detail()).contains("no campaign 12345");
+
+            c.send(b -> TargetingFrames.control(b, 5, 12345, CampaignDescriptor.ACTION_PAUSE));
+            assertThat(c.read().detail()).contains("no campaign 12345");
+        }
+    }
+
+    /** Recipient i: F when even, born 2000 when i % 3 == 0 (26 in 2026) else 1980, VIP when i % 5 == 0,
+     *  SMS ad consent unless i % 4 == 0. */
+    static byte[] recipient(final int i)
+    {
+        final DirectoryOpWriter w = new DirectoryOpWriter().upsert("r" + i)
+            .string("gender", i % 2 == 0 ? "F" : "M")
+            .integer("birth_year", i % 3 == 0 ? 2000 : 1980)
+            .string("region", "Seoul")
+            .string("phone", String.format("0101234%04d", i));
+        if (i % 5 == 0)
+        {
+            w.addTag("vip");
+        }
+        if (i % 4 != 0)
+        {
+            w.consentField("sms", 1, 0, 0, "signup");
+        }
+        return w.toBytes();
+    }
+
+    private DirectoryResult update(final RawConnection c, final List<byte[]> ops) throws Exception
+    {
+        final long corr = correlation++;
+        c.send(b -> TargetingFrames.directoryUpdate(b, corr, ops));
+        return DirectoryResult.of(c.read());
+    }
+
+    private CampaignResult campaign(final RawConnection c, final boolean dryRun, final int pacing, final String name)
+        throws Exception
+    {
+        final long corr = correlation++;
+        c.send(b -> TargetingFrames.campaign(b, corr, dryRun, pacing, 0, name, "", CHAT_THEN_SMS, SEGMENT,
+            3, "promo", 1, "promo"));
+        return CampaignResult.of(c.read());
+    }
+
+    private CampaignResult stats(final RawConnection c, final long id, final String name) throws Exception
+    {
+        final long corr = correlation++;
+        c.send(b -> TargetingFrames.stats(b, corr, id, name));
+        return CampaignResult.of(c.read());
+    }
+
+    private CampaignResult awaitDelivered(final RawConnection c, final long id, final long delivered) throws Exception
+    {
+        final long end = System.currentTimeMillis() + 30_000;
+        CampaignResult r;
+        do
+        {
+            r = stats(c, id, null);
+            if (r.counter(channelCounter(ChannelType.SMS.code(), CHANNEL_DELIVERED)) == delivered)
+            {
+                return r;
+            }
+            Thread.sleep(20);
+        }
+        while (System.currentTimeMillis() < end);
+        throw new AssertionError("campaign " + id + " stats stayed " + r);
+    }
+}

@@ -1,0 +1,135 @@
+package io.dispatch.testing;
+
+import io.dispatch.protocol.CampaignDescriptor;
+import io.dispatch.protocol.FrameDescriptor;
+import io.dispatch.protocol.Frames;
+import io.dispatch.protocol.MessageType;
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Raw directory and campaign frames for engine tests (the client library has the same in its API). */
+public final class TargetingFrames
+{
+    private TargetingFrames()
+    {
+    }
+
+    public static void directoryUpdate(final ByteBuf b, final long correlationId, final List<byte[]> ops)
+    {
+        final int start = Frames.beginFrame(b, MessageType.DIRECTORY_UPDATE, 0, correlationId);
+        b.writeShortLE(ops.size());
+        b.writeShortLE(0);
+        for (final byte[] op : ops)
+        {
+            b.writeShortLE(op.length);
+            b.writeBytes(op);
+        }
+        Frames.endFrame(b, start);
+    }
+
+    /** A campaign body; {@code templates} alternates channel code and template id. */
+    public static void campaign(final ByteBuf b, final long correlationId, final boolean dryRun, final int pacing,
+        final long startAtMs, final String name, final String sender, final byte[] channels, final String segment,
+        final Object... templates)
+    {
+        final int start = Frames.beginFrame(b, MessageType.CAMPAIGN, 0, correlationId);
+        b.writeShortLE(dryRun ? CampaignDescriptor.FLAG_DRY_RUN : 0);
+        b.writeShortLE(0);
+        b.writeIntLE(pacing);
+        b.writeLongLE(startAtMs);
+        b.writeIntLE(0);
+        str8(b, name);
+        str8(b, sender);
+        b.writeByte(channels.length);
+        b.writeBytes(channels);
+        b.writeByte(templates.length / 2);
+        for (int i = 0; i < templates.length; i += 2)
+        {
+            b.writeByte((Integer)templates[i]);
+            str8(b, (String)templates[i + 1]);
+        }
+        final byte[] s = segment.getBytes(StandardCharsets.UTF_8);
+        b.writeShortLE(s.length);
+        b.writeBytes(s);
+        b.writeByte(0);
+        Frames.endFrame(b, start);
+    }
+
+    public static void control(final ByteBuf b, final long correlationId, final long campaignId, final byte action)
+    {
+        final int start = Frames.beginFrame(b, MessageType.CAMPAIGN_CONTROL, 0, correlationId);
+        b.writeLongLE(campaignId);
+        b.writeByte(action);
+        Frames.endFrame(b, start);
+    }
+
+    public static void stats(final ByteBuf b, final long correlationId, final long campaignId, final String name)
+    {
+        final int start = Frames.beginFrame(b, MessageType.CAMPAIGN_STATS, 0, correlationId);
+        b.writeLongLE(campaignId);
+        str8(b, name == null ? "" : name);
+        Frames.endFrame(b, start);
+    }
+
+    private static void str8(final ByteBuf b, final String s)
+    {
+        final byte[] v = s.getBytes(StandardCharsets.UTF_8);
+        b.writeByte(v.length);
+        b.writeBytes(v);
+    }
+
+    /** A decoded CAMPAIGN_RESULT. */
+    public record CampaignResult(long id, int state, Map<Integer, Long> counters)
+    {
+        public long counter(final int id)
+        {
+            return counters.getOrDefault(id, 0L);
+        }
+
+        public static CampaignResult of(final RawConnection.Frame f)
+        {
+            if (f.type != MessageType.CAMPAIGN_RESULT)
+            {
+                throw new AssertionError("expected CAMPAIGN_RESULT, got " + f);
+            }
+            final ByteBuf b = f.buf;
+            final int at = FrameDescriptor.HEADER_LENGTH;
+            final Map<Integer, Long> counters = new HashMap<>();
+            final int n = b.getUnsignedShortLE(at + 10);
+            for (int i = 0, p = at + 12; i < n; i++, p += 10)
+            {
+                counters.put(b.getUnsignedShortLE(p), b.getLongLE(p + 2));
+            }
+            return new CampaignResult(b.getLongLE(at), b.getUnsignedByte(at + 8), counters);
+        }
+    }
+
+    /** A decoded DIRECTORY_RESULT: applied count and problem by rejected op index. */
+    public record DirectoryResult(int applied, Map<Integer, String> rejected)
+    {
+        public static DirectoryResult of(final RawConnection.Frame f)
+        {
+            if (f.type != MessageType.DIRECTORY_RESULT)
+            {
+                throw new AssertionError("expected DIRECTORY_RESULT, got " + f);
+            }
+            final ByteBuf b = f.buf;
+            int p = FrameDescriptor.HEADER_LENGTH;
+            final int applied = b.getUnsignedShortLE(p);
+            final int n = b.getUnsignedShortLE(p + 2);
+            p += 4;
+            final Map<Integer, String> rejected = new HashMap<>();
+            for (int i = 0; i < n; i++)
+            {
+                final int index = b.getUnsignedShortLE(p);
+                rejected.put(index, Frames.readStr16(b, p + 4));
+                p += 6 + b.getUnsignedShortLE(p + 4);
+            }
+            return new DirectoryResult(applied, rejected);
+        }
+    }
+}
