@@ -24,6 +24,8 @@ import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Decision;
+import io.dispatch.protocol.DeliveryState;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
@@ -199,6 +201,14 @@ public final class Dispatcher implements AutoCloseable
             }
         }
 
+        targeting = new TargetingConductor(config.dataDir(), config.rollCycle(), TARGETING_INBOX,
+            config.directorySnapshotEveryOps(), tenants, templates,
+            // campaigns leave half of the ring to clients: a fan-out never makes their SUBMITs wait for a slot
+            new CampaignFanout(ringBuffer, admissionByChannel, templates, config.ringSize() / 2), campaignStats,
+            config.policy().maxScheduleAheadMs(), clock, errors);
+        // before the message journal: its recovery counts campaign messages into their campaigns' stats
+        targeting.load();
+
         new Recovery(dedup, status, tenants, clock.time(), config.dedupHorizonMs(), contentWindowMs,
             new Recovery.PolicySink()
             {
@@ -222,6 +232,26 @@ public final class Dispatcher implements AutoCloseable
                 public void content(final long contentHash, final long messageId, final long atMs)
                 {
                     contentDedup.record(contentHash, messageId, atMs);
+                }
+
+                @Override
+                public int campaignMessage(final long campaignId, final byte channel, final byte decision,
+                    final short reason)
+                {
+                    final int slot = targeting.campaignSlot(campaignId);
+                    campaignStats.countAccepted(slot, channel, decision, reason, false);
+                    if (decision == Decision.SUPPRESS.code())
+                    {
+                        campaignStats.countState(slot, channel, DeliveryState.SUPPRESSED.code(), reason);
+                    }
+                    return slot;
+                }
+
+                @Override
+                public void campaignState(final int campaignSlot, final byte channel, final byte state,
+                    final short reason)
+                {
+                    campaignStats.countState(campaignSlot, channel, state, reason);
                 }
             }).run(journal, new Recovery.Sink()
         {
@@ -248,12 +278,6 @@ public final class Dispatcher implements AutoCloseable
             }
         });
 
-        targeting = new TargetingConductor(config.dataDir(), config.rollCycle(), TARGETING_INBOX,
-            config.directorySnapshotEveryOps(), tenants, templates,
-            // campaigns leave half of the ring to clients: a fan-out never makes their SUBMITs wait for a slot
-            new CampaignFanout(ringBuffer, admissionByChannel, templates, config.ringSize() / 2), campaignStats,
-            config.policy().maxScheduleAheadMs(), clock, errors);
-        targeting.load();
 
         ring.start();
         // requests are rare next to messages: a 1 ms nap when idle keeps the thread off the CPU

@@ -45,6 +45,17 @@ public final class Recovery implements JournalReader.Visitor
         void consent(int tenantId, byte[] body);
 
         void content(long contentHash, long messageId, long atMs);
+
+        /** A campaign's message: count it in its campaign's stats. @return the campaign's stats slot, 0 if none. */
+        default int campaignMessage(long campaignId, byte channel, byte decision, short reason)
+        {
+            return 0;
+        }
+
+        /** A later state of a campaign's message. */
+        default void campaignState(int campaignSlot, byte channel, byte state, short reason)
+        {
+        }
     }
 
     /** A deferred message as the scan last saw it. */
@@ -142,6 +153,11 @@ public final class Recovery implements JournalReader.Visitor
             dedup.record(r.keyHash, messageId, r.acceptedAtMs);
         }
         status.insert(messageId, DeliveryState.ACCEPTED.code(), r.acceptedAtMs, r.channel, r.kind, tenantId, 0);
+        if (r.campaignId != 0)
+        {
+            status.campaignSlot(status.find(messageId), policy.campaignMessage(r.campaignId, r.channel, r.decision,
+                r.reason));
+        }
         final int recipientAt = RecipientKeys.recipientAt(r.body);
         final long recipientKey = RecipientKeys.recipientKey(tenantId, r.body, recipientAt);
         if (contentWindowMs > 0 && r.acceptedAtMs + contentWindowMs > nowMs)
@@ -194,6 +210,10 @@ public final class Recovery implements JournalReader.Visitor
         if (slot >= 0)
         {
             status.update(slot, state, attempts == 0 ? status.attempts(slot) : attempts, reason, atMs);
+            if (status.campaignSlot(slot) != 0)
+            {
+                policy.campaignState(status.campaignSlot(slot), status.channel(slot), state, reason);
+            }
         }
         final DeliveryState s = DeliveryState.of(state);
         if (s == null)

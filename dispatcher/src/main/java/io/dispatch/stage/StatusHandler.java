@@ -4,9 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import io.dispatch.ingest.IngestSession;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.journal.StateRecords;
-import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.Decision;
-import io.dispatch.targeting.CampaignStats;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
@@ -14,6 +12,7 @@ import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.StatusTable;
+import io.dispatch.targeting.CampaignStats;
 
 import java.nio.charset.StandardCharsets;
 
@@ -62,9 +61,10 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         switch (e.type)
         {
             case DispatchEvent.SUBMIT:
-                if (e.campaignSlot != 0)
+                if (e.campaignSlot != 0 && (e.outcome == DispatchEvent.OUTCOME_ACCEPTED
+                    || e.outcome == DispatchEvent.OUTCOME_DRY_RUN || e.outcome == DispatchEvent.OUTCOME_DUPLICATE))
                 {
-                    countDecision(e);
+                    campaigns.countAccepted(e.campaignSlot, e.channel, e.decision, e.reason, e.dryRun);
                 }
                 if (e.outcome == DispatchEvent.OUTCOME_ACCEPTED)
                 {
@@ -103,50 +103,6 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         }
     }
 
-    /** A campaign message's first decision (or a dry run's answer), counted in its campaign's stats. */
-    private void countDecision(final DispatchEvent e)
-    {
-        final int slot = e.campaignSlot;
-        if (e.decision == Decision.DUPLICATE.code())
-        {
-            campaigns.increment(slot, CampaignDescriptor.COUNTER_DUPLICATE);
-        }
-        else if (e.decision == Decision.SEND.code())
-        {
-            campaigns.increment(slot, CampaignDescriptor.COUNTER_DECIDED_SEND);
-        }
-        else if (e.decision == Decision.DEFER.code())
-        {
-            campaigns.increment(slot, CampaignDescriptor.COUNTER_DECIDED_DEFER);
-        }
-        else if (e.decision == Decision.SUPPRESS.code())
-        {
-            campaigns.increment(slot, CampaignDescriptor.COUNTER_DECIDED_SUPPRESS);
-            if (e.outcome == DispatchEvent.OUTCOME_DRY_RUN)
-            {
-                campaigns.incrementSuppressed(slot, e.reason);
-            }
-        }
-    }
-
-    /** A later state of a campaign message: suppressions by reason, deliveries and failures by channel. */
-    private void countState(final int campaignSlot, final int channel, final byte state, final short reason)
-    {
-        if (state == DeliveryState.SUPPRESSED.code())
-        {
-            campaigns.incrementSuppressed(campaignSlot, reason);
-        }
-        else if (state == DeliveryState.DELIVERED.code())
-        {
-            campaigns.incrementChannel(campaignSlot, channel, CampaignDescriptor.CHANNEL_DELIVERED);
-        }
-        else if (state == DeliveryState.FAILED.code() || state == DeliveryState.EXPIRED.code()
-            || state == DeliveryState.REJECTED.code())
-        {
-            campaigns.incrementChannel(campaignSlot, channel, CampaignDescriptor.CHANNEL_FAILED);
-        }
-    }
-
     private void onStates(final DispatchEvent e)
     {
         final byte[] b = e.body;
@@ -176,7 +132,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         final int campaignSlot = table.campaignSlot(slot);
         if (campaignSlot != 0)
         {
-            countState(campaignSlot, table.channel(slot), state, reason);
+            campaigns.countState(campaignSlot, table.channel(slot), state, reason);
         }
         final IngestSession owner = sessions.resolve(table.sessionRef(slot));
         if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION)

@@ -23,6 +23,11 @@ final class Campaign
     /** Pacing: position when the current pacing period began, and its start. */
     long pacedFrom;
     long pacedSinceMs;
+    long progressAtMs;
+    /** Messages handed to the ring by this run of the fan-out (a dry run's answer waits for all of them). */
+    long published;
+    int unreachableAtProgress;
+    int optedOutAtProgress;
 
     /** A dry run's caller, answered when every message of the run is counted. */
     Requester explainRequester;

@@ -1,6 +1,8 @@
 package io.dispatch.targeting;
 
 import io.dispatch.protocol.CampaignDescriptor;
+import io.dispatch.protocol.Decision;
+import io.dispatch.protocol.DeliveryState;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -49,6 +51,57 @@ public final class CampaignStats
     public void incrementSuppressed(final int slot, final int reason)
     {
         increment(slot, CampaignDescriptor.COUNTER_SUPPRESSED_BASE + Math.min(reason, MAX_REASON));
+    }
+
+    /**
+     * A campaign message the ring decided on (or recovery read back): journaled, or explained when
+     * {@code dryRun}. Called by the status stage, and by recovery before it starts.
+     */
+    public void countAccepted(final int slot, final int channel, final byte decision, final short reason,
+        final boolean dryRun)
+    {
+        if (decision == Decision.DUPLICATE.code())
+        {
+            increment(slot, CampaignDescriptor.COUNTER_DUPLICATE);
+            return;
+        }
+        increment(slot, CampaignDescriptor.COUNTER_FANNED_OUT);
+        incrementChannel(slot, channel, CampaignDescriptor.CHANNEL_FANNED_OUT);
+        if (decision == Decision.SEND.code())
+        {
+            increment(slot, CampaignDescriptor.COUNTER_DECIDED_SEND);
+        }
+        else if (decision == Decision.DEFER.code() || decision == Decision.REFUSE.code())
+        {
+            increment(slot, CampaignDescriptor.COUNTER_DECIDED_DEFER);
+        }
+        else if (decision == Decision.SUPPRESS.code())
+        {
+            increment(slot, CampaignDescriptor.COUNTER_DECIDED_SUPPRESS);
+            if (dryRun)
+            {
+                // a journaled suppression is counted by its SUPPRESSED state, a dry run has none
+                incrementSuppressed(slot, reason);
+            }
+        }
+    }
+
+    /** A later state of a campaign message: suppressions by reason, deliveries and failures by channel. */
+    public void countState(final int slot, final int channel, final byte state, final short reason)
+    {
+        if (state == DeliveryState.SUPPRESSED.code())
+        {
+            incrementSuppressed(slot, reason);
+        }
+        else if (state == DeliveryState.DELIVERED.code())
+        {
+            incrementChannel(slot, channel, CampaignDescriptor.CHANNEL_DELIVERED);
+        }
+        else if (state == DeliveryState.FAILED.code() || state == DeliveryState.EXPIRED.code()
+            || state == DeliveryState.REJECTED.code())
+        {
+            incrementChannel(slot, channel, CampaignDescriptor.CHANNEL_FAILED);
+        }
     }
 
     /** Clears a slot before a new campaign takes it (the targeting thread, when no message of the old one is left). */

@@ -43,8 +43,12 @@ final class Campaigns
     private static final Logger LOG = LoggerFactory.getLogger(Campaigns.class);
     /** Recipients published per campaign per duty cycle: keeps the thread responsive to other requests. */
     private static final int FAN_OUT_PER_CYCLE = 8192;
-    /** A progress record at most every this many recipients (the rest is covered by dedup after a restart). */
+    /**
+     * A progress record every this many recipients or this often, whichever comes first: what a restart
+     * publishes again (and dedup answers DUPLICATE for) is at most that much.
+     */
     private static final int PROGRESS_EVERY = 50_000;
+    private static final long PROGRESS_EVERY_MS = 1_000;
 
     private final Directory directory;
     private final DirectoryJournal journal;
@@ -261,8 +265,8 @@ final class Campaigns
             }
             else
             {
-                stats.increment(c.slot, CampaignDescriptor.COUNTER_FANNED_OUT);
-                stats.incrementChannel(c.slot, result, CampaignDescriptor.CHANNEL_FANNED_OUT);
+                // the status stage counts it (fanned out, decision) once journaled: exact across restarts
+                c.published++;
                 c.pendingSequence = fanout.lastSequence();
             }
             c.cursor.next();
@@ -295,10 +299,14 @@ final class Campaigns
         }
         c.pendingSequence = -1;
         final boolean finished = c.state == STATE_FANNED_OUT && c.durablePosition < c.audience.getCardinality();
+        final boolean moved = c.pendingPosition > c.durablePosition;
         if (c.pendingPosition - c.durablePosition >= PROGRESS_EVERY || finished
-            || (c.state != STATE_RUNNING && c.pendingPosition > c.durablePosition))
+            || (moved && (c.state != STATE_RUNNING || nowMs - c.progressAtMs >= PROGRESS_EVERY_MS)))
         {
-            records.start(DirectoryRecords.CAMPAIGN_PROGRESS).i64(c.id).i32(c.pendingPosition);
+            c.progressAtMs = nowMs;
+            records.start(DirectoryRecords.CAMPAIGN_PROGRESS).i64(c.id).i32(c.pendingPosition)
+                .i32((int)stats.get(c.slot, CampaignDescriptor.COUNTER_UNREACHABLE))
+                .i32((int)stats.get(c.slot, CampaignDescriptor.COUNTER_SENDER_OPT_OUT));
             journal.append(records.array(), records.length());
             c.durablePosition = c.pendingPosition;
             if (finished)
@@ -320,7 +328,7 @@ final class Campaigns
             + stats.get(c.slot, CampaignDescriptor.COUNTER_DECIDED_DEFER)
             + stats.get(c.slot, CampaignDescriptor.COUNTER_DECIDED_SUPPRESS)
             + stats.get(c.slot, CampaignDescriptor.COUNTER_DUPLICATE);
-        if (counted < stats.get(c.slot, CampaignDescriptor.COUNTER_FANNED_OUT))
+        if (counted < c.published)
         {
             return 0;
         }
@@ -500,6 +508,9 @@ final class Campaigns
                 if (c != null && c.audience != null)
                 {
                     c.durablePosition = DirectoryRecords.i32(b, 9);
+                    // counts as of that position: the resumed fan-out counts the rest again, exactly once
+                    c.unreachableAtProgress = DirectoryRecords.i32(b, 13);
+                    c.optedOutAtProgress = DirectoryRecords.i32(b, 17);
                 }
                 break;
             }
@@ -508,8 +519,15 @@ final class Campaigns
         }
     }
 
+    /** @return the stats slot of a campaign, 0 when unknown (recovery of the message journal asks). */
+    int slotOf(final long campaignId)
+    {
+        final Campaign c = byId.get(campaignId);
+        return c == null ? 0 : c.slot;
+    }
+
     /** After the replay: running campaigns continue from their last durable position. */
-    void afterReplay()
+    void afterReplay(final long nowMs)
     {
         for (final Campaign c : byId.values())
         {
@@ -517,6 +535,9 @@ final class Campaigns
             {
                 c.seek(c.durablePosition);
                 c.pendingPosition = c.durablePosition;
+                c.pacedSinceMs = nowMs;
+                stats.add(c.slot, CampaignDescriptor.COUNTER_UNREACHABLE, c.unreachableAtProgress);
+                stats.add(c.slot, CampaignDescriptor.COUNTER_SENDER_OPT_OUT, c.optedOutAtProgress);
                 // attributes the snapshot brought may postdate the campaign's start record
                 fanout.resolveAttributes(c, directory.tenant(c.tenantId));
                 if (c.state != STATE_FANNED_OUT && c.state != STATE_CANCELLED)

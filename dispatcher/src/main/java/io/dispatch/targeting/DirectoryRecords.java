@@ -13,7 +13,8 @@ import java.nio.ByteOrder;
  * CAMPAIGN_STARTED  u8 3, i64 campaignId, i64 atEpochMs, u32 targeted, then the audience: the recipients'
  *                   ordinals as a serialized RoaringBitmap, so a restart fans out to exactly the same people
  * CAMPAIGN_CONTROL  u8 4, i64 campaignId, i64 atEpochMs, u8 state the campaign moved to (CampaignDescriptor)
- * CAMPAIGN_PROGRESS u8 5, i64 campaignId, u32 position: audience members handed to the ring so far
+ * CAMPAIGN_PROGRESS u8 5, i64 campaignId, u32 position: audience members handed to the ring so far (all of
+ *                   them journaled), u32 unreachable, u32 senderOptedOut: the fan-out's own counts up to it
  * </pre>
  */
 final class DirectoryRecords

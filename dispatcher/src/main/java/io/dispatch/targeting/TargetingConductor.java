@@ -97,11 +97,17 @@ public final class TargetingConductor implements Agent
                 campaigns.replay(index, b, length);
             }
         });
-        campaigns.afterReplay();
+        campaigns.afterReplay(clock.time());
         opsSinceSnapshot = applied[0];
         LOG.info("event=directory_loaded snapshot_index={} records={} ops_replayed={} took_ms={}",
             snapshotIndex, records, applied[0], (System.nanoTime() - start) / 1_000_000);
         return directory;
+    }
+
+    /** @return the stats slot of a campaign for the message journal's recovery (before this thread starts). */
+    public int campaignSlot(final long campaignId)
+    {
+        return campaigns.slotOf(campaignId);
     }
 
     /** @return false when the inbox is full: the caller answers BACKPRESSURE. Any thread. */

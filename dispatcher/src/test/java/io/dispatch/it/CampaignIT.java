@@ -104,6 +104,10 @@ class CampaignIT
             assertThat(byName.id()).isEqualTo(campaignId);
             assertThat(byName.state()).isEqualTo(CampaignDescriptor.STATE_FANNED_OUT);
             assertThat(byName.counter(COUNTER_TARGETED)).isEqualTo(8);
+            // the counts came back from the message journal
+            assertThat(byName.counter(CampaignDescriptor.COUNTER_FANNED_OUT)).isEqualTo(8);
+            assertThat(byName.counter(channelCounter(ChannelType.SMS.code(), CHANNEL_DELIVERED))).isEqualTo(4);
+            assertThat(byName.counter(COUNTER_SUPPRESSED_BASE + Reason.NO_CONSENT.code())).isEqualTo(4);
             // the directory came back from its journal alone (the snapshot was deleted)
             assertThat(campaign(c, true, 0, "autumn-sale-2").counter(COUNTER_DECIDED_SEND)).isEqualTo(4);
         }
