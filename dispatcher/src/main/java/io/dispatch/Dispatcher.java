@@ -193,6 +193,13 @@ public final class Dispatcher implements AutoCloseable
                 new StatePublisher(ringBuffer), clock, SystemNanoClock.INSTANCE, ringBuffer::getMinimumGatingSequence,
                 errors, counters);
         }
+        for (final ConnectorLane lane : laneByChannel)
+        {
+            if (lane != null)
+            {
+                lane.onUnregistered((tenant, recipient) -> targeting.tokenUnregistered(tenants.idOf(tenant), recipient));
+            }
+        }
         for (final LaneConfig lane : config.lanes().values())
         {
             if (lane.fallback().enabled())
@@ -403,6 +410,7 @@ public final class Dispatcher implements AutoCloseable
         sb.append("# TYPE dispatch_ring_remaining gauge\ndispatch_ring_remaining ")
             .append(ringBuffer.remainingCapacity()).append('\n');
         sb.append("# TYPE dispatch_sessions gauge\ndispatch_sessions ").append(sessions.size()).append('\n');
+        targeting.metrics().appendPrometheus(sb);
         sb.append("# TYPE dispatch_lane_queue_depth gauge\n");
         for (final ConnectorLane lane : laneByChannel)
         {

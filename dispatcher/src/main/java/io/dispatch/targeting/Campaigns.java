@@ -58,17 +58,20 @@ final class Campaigns
     private final TemplateRegistry templates;
     private final TenantRegistry tenants;
     private final long maxStartAheadMs;
+    private final TargetingMetrics metrics;
 
     private final Long2ObjectHashMap<Campaign> byId = new Long2ObjectHashMap<>();
     private final Map<String, Campaign> byName = new HashMap<>();
     private final List<Campaign> active = new ArrayList<>();
     private final IntArrayQueue freeSlots = new IntArrayQueue();
     private int nextSlot = 1;
+    private boolean publishMetricsAfter;
 
     Campaigns(final Directory directory, final DirectoryJournal journal, final DirectoryRecords records,
         final CampaignFanout fanout, final CampaignStats stats, final TemplateRegistry templates,
-        final TenantRegistry tenants, final long maxStartAheadMs)
+        final TenantRegistry tenants, final long maxStartAheadMs, final TargetingMetrics metrics)
     {
+        this.metrics = metrics;
         this.directory = directory;
         this.journal = journal;
         this.records = records;
@@ -216,6 +219,11 @@ final class Campaigns
     int doWork(final long nowMs)
     {
         int work = 0;
+        if (publishMetricsAfter)
+        {
+            publishMetricsAfter = false;
+            publishMetrics();
+        }
         for (int i = 0; i < active.size(); i++)
         {
             final Campaign c = active.get(i);
@@ -277,6 +285,7 @@ final class Campaigns
         if (!c.cursor.hasNext())
         {
             c.state = c.spec.dryRun ? STATE_EXPLAINED : STATE_FANNED_OUT;
+            publishMetricsAfter = true;
         }
         return done;
     }
@@ -368,6 +377,7 @@ final class Campaigns
         c.audience = audience;
         c.startedAtMs = nowMs;
         c.state = STATE_RUNNING;
+        publishMetricsAfter = true;
         stats.add(c.slot, CampaignDescriptor.COUNTER_TARGETED, audience.getCardinality());
         fanout.resolveAttributes(c, directory.tenant(c.tenantId));
         c.seek(0);
@@ -390,8 +400,21 @@ final class Campaigns
         LOG.info("event=campaign_state id={} state={} position={}", c.id, Answers.stateName(to), c.position);
     }
 
+    /** Shows the campaigns' current states to the admin endpoint (on every change; campaigns are few). */
+    private void publishMetrics()
+    {
+        final List<TargetingMetrics.CampaignInfo> infos = new ArrayList<>(byId.size());
+        for (final Campaign c : byId.values())
+        {
+            infos.add(new TargetingMetrics.CampaignInfo(c.id, tenants.name(c.tenantId), c.spec.name, c.slot, c.state));
+        }
+        infos.sort(java.util.Comparator.comparingLong(TargetingMetrics.CampaignInfo::id));
+        metrics.publish(infos);
+    }
+
     private void appendControl(final Campaign c, final byte state, final long nowMs)
     {
+        publishMetricsAfter = true;
         records.start(DirectoryRecords.CAMPAIGN_CONTROL).i64(c.id).i64(nowMs).u8(state);
         journal.append(records.array(), records.length());
     }
@@ -402,6 +425,7 @@ final class Campaigns
         byId.put(id, c);
         byName.put(nameKey(tenantId, spec.name), c);
         active.add(c);
+        publishMetricsAfter = true;
         return c;
     }
 
@@ -548,5 +572,6 @@ final class Campaigns
             }
         }
         active.removeIf(c -> !c.isActive());
+        publishMetrics();
     }
 }

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The targeting thread: the single writer of the recipient directory and the runner of campaigns. It applies
@@ -40,8 +39,8 @@ public final class TargetingConductor implements Agent
     private final DirectoryOp op = new DirectoryOp();
     private final int[] rejectedIndexes = new int[DirectoryOp.MAX_BATCH_COUNT];
     private final String[] problems = new String[DirectoryOp.MAX_BATCH_COUNT];
-    private final AtomicLong opsApplied = new AtomicLong();
-    private final AtomicLong opsRejected = new AtomicLong();
+    private final TargetingMetrics metrics;
+    private final long[] recipientsByTenant = new long[io.dispatch.config.TenantConfig.MAX_TENANTS];
 
     private final TemplateRegistry templates;
     private final CampaignFanout fanout;
@@ -72,6 +71,7 @@ public final class TargetingConductor implements Agent
         this.fanout = fanout;
         this.stats = stats;
         this.maxStartAheadMs = maxStartAheadMs;
+        this.metrics = new TargetingMetrics(stats);
     }
 
     /** Loads the snapshot, replays the directory queue and puts the campaigns back where they were. */
@@ -79,7 +79,8 @@ public final class TargetingConductor implements Agent
     {
         final long start = System.nanoTime();
         directory = Files.exists(snapshotFile) ? Directory.readSnapshot(snapshotFile) : new Directory();
-        campaigns = new Campaigns(directory, journal, records, fanout, stats, templates, tenants, maxStartAheadMs);
+        campaigns = new Campaigns(directory, journal, records, fanout, stats, templates, tenants, maxStartAheadMs,
+            metrics);
         final long snapshotIndex = directory.snapshotJournalIndex();
         final long[] applied = {0};
         final long records = journal.replay((index, b, length) ->
@@ -98,6 +99,10 @@ public final class TargetingConductor implements Agent
             }
         });
         campaigns.afterReplay(clock.time());
+        for (int t = 1; t < recipientsByTenant.length; t++)
+        {
+            countRecipients(t);
+        }
         opsSinceSnapshot = applied[0];
         LOG.info("event=directory_loaded snapshot_index={} records={} ops_replayed={} took_ms={}",
             snapshotIndex, records, applied[0], (System.nanoTime() - start) / 1_000_000);
@@ -110,20 +115,41 @@ public final class TargetingConductor implements Agent
         return campaigns.slotOf(campaignId);
     }
 
+    /**
+     * A push connector reported {@code recipient} ({@code apns:<token>} or {@code fcm:<token>}) gone: mark
+     * the token invalid in the tenant's directory. Any thread; dropped (and counted) when the inbox is full.
+     */
+    public void tokenUnregistered(final int tenantId, final String recipient)
+    {
+        final int colon = recipient.indexOf(':');
+        if (tenantId == 0 || colon < 0)
+        {
+            return;
+        }
+        final byte[] op = new io.dispatch.protocol.DirectoryOpWriter()
+            .invalidateToken(recipient.substring(0, colon), recipient.substring(colon + 1)).toBytes();
+        if (!offer(new TargetingRequest(TargetingRequest.INVALIDATE_TOKEN, tenantId, null, 0, op)))
+        {
+            metrics.opsRejected.incrementAndGet();
+        }
+    }
+
     /** @return false when the inbox is full: the caller answers BACKPRESSURE. Any thread. */
     public boolean offer(final TargetingRequest request)
     {
         return inbox.offer(request);
     }
 
-    public long opsApplied()
+    public TargetingMetrics metrics()
     {
-        return opsApplied.get();
+        return metrics;
     }
 
-    public long opsRejected()
+    private void countRecipients(final int tenantId)
     {
-        return opsRejected.get();
+        final long now = directory.tenant(tenantId).size();
+        metrics.recipients.addAndGet(now - recipientsByTenant[tenantId]);
+        recipientsByTenant[tenantId] = now;
     }
 
     @Override
@@ -218,8 +244,9 @@ public final class TargetingConductor implements Agent
             lastIndex = journal.append(records.array(), records.length());
             opsSinceSnapshot += applied;
         }
-        opsApplied.addAndGet(applied);
-        opsRejected.addAndGet(rejected);
+        metrics.opsApplied.addAndGet(applied);
+        metrics.opsRejected.addAndGet(rejected);
+        countRecipients(r.tenantId);
         Answers.directoryResult(r.requester, r.correlationId, applied, rejectedIndexes, problems, rejected);
     }
 

@@ -94,6 +94,18 @@ class CampaignIT
 
             final CampaignResult again = campaign(c, false, 0, "autumn-sale");
             assertThat(again.id()).as("the same name answers the existing campaign").isEqualTo(campaignId);
+
+            final java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + engine.adminPort()
+                    + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body())
+                .contains("dispatch_directory_recipients 61\n")
+                .contains("dispatch_directory_ops_rejected_total 2\n")
+                .contains("dispatch_campaign_targeted{id=\"" + campaignId + "\",tenant=\"demo\",campaign=\"autumn-sale\"} 8\n")
+                .contains("dispatch_campaign_messages_total{id=\"" + campaignId
+                    + "\",tenant=\"demo\",campaign=\"autumn-sale\",channel=\"sms\",outcome=\"delivered\"} 4\n")
+                .contains("dispatch_campaign_suppressed_total{id=\"" + campaignId
+                    + "\",tenant=\"demo\",campaign=\"autumn-sale\",reason=\"40\"} 4\n");
         }
 
         Files.delete(dir.resolve("directory-snapshot").resolve("directory.snap"));
@@ -143,6 +155,40 @@ class CampaignIT
 
             c.send(b -> TargetingFrames.control(b, 5, 12345, CampaignDescriptor.ACTION_PAUSE));
             assertThat(c.read().detail()).contains("no campaign 12345");
+        }
+    }
+
+    @Test
+    void shouldStopChoosingATokenTheProviderReportedGone() throws Exception
+    {
+        try (Dispatcher engine = EngineFixture.launch(settings(dir), clock);
+             RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
+        {
+            final byte[] op = new DirectoryOpWriter().upsert("app-user").string("phone", "01055550000")
+                .pushToken("fcm", "gone-token-1").consentField("all", 1, 0, 0, "app").toBytes();
+            assertThat(update(c, List.of(op)).applied()).isEqualTo(1);
+            final byte[] pushThenSms = {ChannelType.PUSH.code(), ChannelType.SMS.code()};
+            c.send(b -> TargetingFrames.campaign(b, 90, false, 0, 0, "push-first", "", pushThenSms, "reachable('push')",
+                2, "promo", 1, "promo"));
+            final long id = CampaignResult.of(c.read()).id();
+            final long end = System.currentTimeMillis() + 30_000;
+            while (stats(c, id, null).counter(channelCounter(ChannelType.PUSH.code(), CampaignDescriptor.CHANNEL_FAILED)) == 0
+                && System.currentTimeMillis() < end)
+            {
+                Thread.sleep(20);
+            }
+            // the provider said UNREGISTERED: the directory invalidated the token, so the next run picks SMS
+            CampaignResult explained;
+            do
+            {
+                c.send(b -> TargetingFrames.campaign(b, 91, true, 0, 0, "again", "", pushThenSms, "reachable('sms')",
+                    2, "promo", 1, "promo"));
+                explained = CampaignResult.of(c.read());
+            }
+            while (explained.counter(channelCounter(ChannelType.SMS.code(), CHANNEL_FANNED_OUT)) == 0
+                && System.currentTimeMillis() < end);
+            assertThat(explained.counter(channelCounter(ChannelType.SMS.code(), CHANNEL_FANNED_OUT))).isEqualTo(1);
+            assertThat(explained.counter(channelCounter(ChannelType.PUSH.code(), CHANNEL_FANNED_OUT))).isZero();
         }
     }
 

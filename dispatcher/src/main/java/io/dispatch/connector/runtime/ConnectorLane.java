@@ -69,6 +69,7 @@ public final class ConnectorLane extends LaneThread
     private final FallbackHandoff handoff;
     private final LaneGate gate;
     private final CircuitBreaker breaker;
+    private java.util.function.BiConsumer<String, String> unregistered;
     private final InFlightWindow window;
     private final MessageHandler outcomeHandler = this::onOutcome;
     private final LaneQueues.Overdue overdue = this::endIfOverdue;
@@ -117,6 +118,15 @@ public final class ConnectorLane extends LaneThread
     }
 
     /** Wires the lane that takes this lane's fallbacks (config {@code lane.<ch>.fallback}); before start. */
+    /**
+     * Where recipients the provider reports gone (APNs 410, FCM UNREGISTERED) are reported, so the
+     * directory stops choosing them. Set once before {@link #start()}; called on the lane thread.
+     */
+    public void onUnregistered(final java.util.function.BiConsumer<String, String> tenantAndRecipient)
+    {
+        this.unregistered = tenantAndRecipient;
+    }
+
     public void fallbackTo(final ConnectorLane target)
     {
         handoff.target(target);
@@ -363,6 +373,10 @@ public final class ConnectorLane extends LaneThread
                 break;
             case OutcomeQueue.REJECTED:
                 metrics.countRejected(reason);
+                if (reason == Reason.UNREGISTERED && unregistered != null)
+                {
+                    unregistered.accept(request.tenant(), request.recipient());
+                }
                 gate.onSuccess();
                 if (reason == Reason.PROVIDER_AUTH_FAILED)
                 {

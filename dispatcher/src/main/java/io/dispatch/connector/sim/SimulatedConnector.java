@@ -207,6 +207,13 @@ final class SimulatedConnector implements Connector
             cb.onRejected(request, Reason.NOT_CHANNEL_USER);
             return;
         }
+        if (context.channel() == ChannelType.PUSH
+            && (recipientStartsWith(request, "fcm:gone") || recipientStartsWith(request, "apns:gone")))
+        {
+            // APNs 410 / FCM UNREGISTERED: the app was uninstalled
+            cb.onRejected(request, Reason.UNREGISTERED);
+            return;
+        }
         if (recipientStartsWith(request, "reject"))
         {
             cb.onRejected(request, Reason.INVALID_RECIPIENT);

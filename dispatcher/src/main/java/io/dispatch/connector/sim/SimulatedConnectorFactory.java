@@ -14,7 +14,8 @@ import java.util.Set;
  * {@code maxPerSecond} (provider quota: beyond it sends are answered PROVIDER_THROTTLED; default 0 = none)
  * and {@code throttleRetryAfterMs} (the retry-after given with a throttle; default 0).
  * Recipients starting with {@code reject} are always rejected and with {@code fail} always fail transiently;
- * on the chat lane, {@code nochat…} recipients are rejected NOT_CHANNEL_USER (not a KakaoTalk user).
+ * on the chat lane, {@code nochat…} recipients are rejected NOT_CHANNEL_USER (not a KakaoTalk user); on the
+ * push lane, {@code fcm:gone…} and {@code apns:gone…} tokens are rejected UNREGISTERED (app uninstalled).
  */
 public final class SimulatedConnectorFactory implements ConnectorFactory
 {
