@@ -142,7 +142,10 @@ public final class CampaignFanout
         e.consentOverride = directory.consentFlags(ordinal, channel);
         e.campaignSlot = c.slot;
         e.campaignId = c.id;
-        e.bodyLength = writeBody(c, directory, ordinal, channel, e.ensureBodyCapacity(SubmitDescriptor.MAX_BODY_LENGTH));
+        // written aside first: sizing every ring slot for the largest possible body would cost the heap
+        final int length = writeBody(c, directory, ordinal, channel, scratch);
+        System.arraycopy(scratch, 0, e.ensureBodyCapacity(length), 0, length);
+        e.bodyLength = length;
         ring.publish(sequence);
         lastSequence = sequence;
         return channel;
