@@ -159,6 +159,97 @@ class CampaignIT
     }
 
     @Test
+    void shouldStartAScheduledCampaignOnTimeAndObeyPauseResumeAndCancel() throws Exception
+    {
+        try (Dispatcher engine = EngineFixture.launch(settings(dir), clock);
+             RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
+        {
+            final List<byte[]> ops = new ArrayList<>();
+            for (int i = 0; i < 600; i++)
+            {
+                ops.add(recipient(i));
+            }
+            assertThat(update(c, ops).applied()).isEqualTo(600);
+            final byte[] sms = {ChannelType.SMS.code()};
+
+            // r1's phone called the 080 number of sender 0801112222: that sender's campaigns skip it
+            assertThat(update(c, List.of(new DirectoryOpWriter().optOut("0801112222", "01012340001", false, 0, "080 call")
+                .toBytes())).applied()).isEqualTo(1);
+            c.send(b -> TargetingFrames.campaign(b, 69, true, 0, 0, "optout-check", "0801112222", sms,
+                "consent('sms')", 1, "promo"));
+            final CampaignResult withSender = CampaignResult.of(c.read());
+            assertThat(withSender.counter(CampaignDescriptor.COUNTER_SENDER_OPT_OUT)).isEqualTo(1);
+            assertThat(withSender.counter(CampaignDescriptor.COUNTER_DECIDED_SEND)).isEqualTo(449);
+
+            final long inOneHour = clock.time() + 3_600_000L;
+            c.send(b -> TargetingFrames.campaign(b, 70, false, 0, inOneHour, "later", "", sms, "consent('sms')",
+                1, "promo"));
+            final CampaignResult scheduled = CampaignResult.of(c.read());
+            assertThat(scheduled.state()).isEqualTo(CampaignDescriptor.STATE_SCHEDULED);
+            Thread.sleep(100);
+            assertThat(stats(c, scheduled.id(), null).counter(COUNTER_TARGETED)).as("not started yet").isZero();
+            clock.jump(3_600_000L);
+            assertThat(awaitState(c, scheduled.id(), CampaignDescriptor.STATE_FANNED_OUT).counter(COUNTER_TARGETED))
+                .isEqualTo(450);
+
+            // 20 messages a second: pause after the first ones, nothing more fans out until resumed
+            c.send(b -> TargetingFrames.campaign(b, 71, false, 20, 0, "slow", "", sms, "consent('sms')", 1, "promo"));
+            final long slow = CampaignResult.of(c.read()).id();
+            Thread.sleep(300);
+            c.send(b -> TargetingFrames.control(b, 72, slow, CampaignDescriptor.ACTION_PAUSE));
+            assertThat(CampaignResult.of(c.read()).state()).isEqualTo(CampaignDescriptor.STATE_PAUSED);
+            Thread.sleep(100);
+            final long atPause = awaitSettled(c, slow);
+            Thread.sleep(500);
+            assertThat(stats(c, slow, null).counter(CampaignDescriptor.COUNTER_FANNED_OUT)).isEqualTo(atPause);
+            assertThat(atPause).isBetween(1L, 100L);
+
+            c.send(b -> TargetingFrames.control(b, 73, slow, CampaignDescriptor.ACTION_RESUME));
+            assertThat(CampaignResult.of(c.read()).state()).isEqualTo(CampaignDescriptor.STATE_RUNNING);
+            Thread.sleep(500);
+            c.send(b -> TargetingFrames.control(b, 74, slow, CampaignDescriptor.ACTION_CANCEL));
+            assertThat(CampaignResult.of(c.read()).state()).isEqualTo(CampaignDescriptor.STATE_CANCELLED);
+            final long atCancel = awaitSettled(c, slow);
+            assertThat(atCancel).isGreaterThan(atPause).isLessThan(450);
+            Thread.sleep(300);
+            assertThat(stats(c, slow, null).counter(CampaignDescriptor.COUNTER_FANNED_OUT)).isEqualTo(atCancel);
+
+            c.send(b -> TargetingFrames.control(b, 75, slow, CampaignDescriptor.ACTION_RESUME));
+            final RawConnection.Frame refused = c.read();
+            assertThat(refused.type).isEqualTo(MessageType.NACK);
+            assertThat(refused.detail()).contains("cancelled");
+        }
+    }
+
+    /** @return the fanned-out count once it stops moving (messages in the ring are counted when journaled). */
+    private long awaitSettled(final RawConnection c, final long id) throws Exception
+    {
+        long last = -1;
+        long now = stats(c, id, null).counter(CampaignDescriptor.COUNTER_FANNED_OUT);
+        while (now != last)
+        {
+            Thread.sleep(50);
+            last = now;
+            now = stats(c, id, null).counter(CampaignDescriptor.COUNTER_FANNED_OUT);
+        }
+        return now;
+    }
+
+    private CampaignResult awaitState(final RawConnection c, final long id, final int state) throws Exception
+    {
+        final long end = System.currentTimeMillis() + 30_000;
+        CampaignResult r;
+        do
+        {
+            r = stats(c, id, null);
+            Thread.sleep(20);
+        }
+        while (r.state() != state && System.currentTimeMillis() < end);
+        assertThat(r.state()).as("campaign %d: %s", id, r).isEqualTo(state);
+        return r;
+    }
+
+    @Test
     void shouldStopChoosingATokenTheProviderReportedGone() throws Exception
     {
         try (Dispatcher engine = EngineFixture.launch(settings(dir), clock);
