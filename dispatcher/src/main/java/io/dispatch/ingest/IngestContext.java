@@ -1,6 +1,5 @@
 package io.dispatch.ingest;
 
-import io.dispatch.targeting.TargetingConductor;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.TemplateRegistry;
@@ -8,6 +7,7 @@ import io.dispatch.config.TenantConfig;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counters;
+import io.dispatch.targeting.TargetingConductor;
 import org.agrona.concurrent.EpochClock;
 
 /** What every ingest session shares. Immutable apart from the shutdown flag; thread-safe. */

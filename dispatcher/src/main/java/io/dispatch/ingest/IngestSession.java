@@ -1,8 +1,5 @@
 package io.dispatch.ingest;
 
-import io.dispatch.targeting.Requester;
-import io.dispatch.targeting.TargetingRequest;
-
 import com.lmax.disruptor.InsufficientCapacityException;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.protocol.ErrorCode;
@@ -14,6 +11,8 @@ import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
+import io.dispatch.targeting.Requester;
+import io.dispatch.targeting.TargetingRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
