@@ -7,6 +7,7 @@ import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.Reason;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -707,6 +708,24 @@ final class ClientConductor
         else
         {
             unexpectedAnswer("CANCEL_RESULT", correlationId, request);
+        }
+    }
+
+    /** An answer with a body of its own type ({@link AnswerRequest}): the request decodes it. */
+    void onAnswer(final long correlationId, final byte type, final ByteBuf frame, final int body, final int bodyLength)
+    {
+        final Request request = inFlight.remove(correlationId);
+        if (request instanceof AnswerRequest && ((AnswerRequest<?>)request).answerType() == type)
+        {
+            final String malformed = ((AnswerRequest<?>)request).answer(frame, body, bodyLength);
+            if (malformed != null)
+            {
+                onProtocolError(channel, malformed, null);
+            }
+        }
+        else
+        {
+            unexpectedAnswer(MessageType.name(type), correlationId, request);
         }
     }
 

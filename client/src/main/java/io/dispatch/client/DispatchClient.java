@@ -1,5 +1,6 @@
 package io.dispatch.client;
 
+import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
@@ -10,6 +11,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -232,6 +234,70 @@ public final class DispatchClient implements AutoCloseable
     {
         final ConsentRequest request = new ConsentRequest(channel == null ? 0 : channel.code(), set, clear,
             Objects.requireNonNull(recipient, "recipient"), source == null ? "" : source);
+        conductor.offer(request);
+        return request.future;
+    }
+
+    /**
+     * Applies a batch of recipient-directory operations (DIRECTORY_UPDATE); costs one credit whatever the batch
+     * size. Each op is applied whole or rejected by its index; the answer comes once the applied ops are journaled.
+     * The batch's bytes are copied: it may be cleared and refilled as soon as this returns.
+     *
+     * @return completes with the applied count and the rejections, or exceptionally (NACK when the frame itself
+     * is malformed: then nothing was applied; LOCAL FRAME_TOO_LARGE above the engine's frame cap).
+     * @throws IllegalArgumentException when the batch is empty.
+     */
+    public CompletableFuture<DirectoryResult> updateDirectory(final DirectoryBatch batch)
+    {
+        if (batch.isEmpty())
+        {
+            throw new IllegalArgumentException("empty directory batch");
+        }
+        return offer(new DirectoryUpdateRequest(batch));
+    }
+
+    /**
+     * Starts a campaign (CAMPAIGN), or with {@link Campaign.Builder#dryRun} explains it. Starting a campaign whose
+     * name the tenant already used answers that campaign instead of starting a second one.
+     *
+     * @return completes with the campaign's id, state and first counters; exceptionally with a NACK naming the
+     * field for a bad segment (with its position) or an unknown template.
+     */
+    public CompletableFuture<CampaignResult> startCampaign(final Campaign campaign)
+    {
+        return offer(CampaignRequest.start(Objects.requireNonNull(campaign, "campaign")));
+    }
+
+    /** Pauses, resumes or cancels a campaign (CAMPAIGN_CONTROL); completes with its new state and counters. */
+    public CompletableFuture<CampaignResult> controlCampaign(final long campaignId, final CampaignAction action)
+    {
+        return offer(CampaignRequest.control(campaignId, Objects.requireNonNull(action, "action")));
+    }
+
+    /** Asks for a campaign's state and counters by id (CAMPAIGN_STATS); NACK NOT_FOUND when unknown. */
+    public CompletableFuture<CampaignResult> campaignStats(final long campaignId)
+    {
+        if (campaignId <= 0)
+        {
+            throw new IllegalArgumentException("campaignId must be positive, was " + campaignId);
+        }
+        return offer(CampaignRequest.stats(campaignId, null));
+    }
+
+    /** Asks for a campaign's state and counters by name (CAMPAIGN_STATS); NACK NOT_FOUND when unknown. */
+    public CompletableFuture<CampaignResult> campaignStats(final String name)
+    {
+        final int length = Objects.requireNonNull(name, "name").getBytes(StandardCharsets.UTF_8).length;
+        if (length < 1 || length > CampaignDescriptor.MAX_NAME_LENGTH)
+        {
+            throw new IllegalArgumentException("name: " + length + " bytes UTF-8, allowed 1.." +
+                CampaignDescriptor.MAX_NAME_LENGTH);
+        }
+        return offer(CampaignRequest.stats(0, name));
+    }
+
+    private <T> CompletableFuture<T> offer(final FutureRequest<T> request)
+    {
         conductor.offer(request);
         return request.future;
     }

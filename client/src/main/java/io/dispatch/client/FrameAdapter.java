@@ -163,6 +163,10 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                     conductor.onCancelResult(correlationId, frame.getLongLE(body), frame.getUnsignedByte(body + 8));
                 }
                 break;
+            case MessageType.DIRECTORY_RESULT:
+            case MessageType.CAMPAIGN_RESULT:
+                conductor.onAnswer(correlationId, type, frame, body, bodyLength);
+                break;
             case MessageType.HELLO_OK:
                 if (need(channel, type, bodyLength, 16))
                 {

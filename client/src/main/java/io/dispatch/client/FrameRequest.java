@@ -11,6 +11,12 @@ abstract class FrameRequest<T> extends FutureRequest<T>
         return true;
     }
 
+    /** @return the frame's length when it may approach the engine's frame cap, else 0 (always small). */
+    int frameLength()
+    {
+        return 0;
+    }
+
     /** Writes the whole frame, header included, with {@link #correlationId}. I/O thread. */
     abstract void write(ByteBuf out);
 }

@@ -94,6 +94,13 @@ final class OutboundQueue
                     continue;
                 }
                 out = buffer(channel, out, estimateBytes(credit - used));
+                if (request instanceof FrameRequest && ((FrameRequest<?>)request).frameLength() > maxFrameLength)
+                {
+                    request.fail(new DispatchException(DispatchException.Kind.LOCAL, ErrorCode.FRAME_TOO_LARGE,
+                        "frame of " + ((FrameRequest<?>)request).frameLength() + " bytes is above the engine's cap of "
+                        + maxFrameLength));
+                    continue;
+                }
                 if (request instanceof FrameRequest)
                 {
                     request.correlationId = nextCorrelationId++;

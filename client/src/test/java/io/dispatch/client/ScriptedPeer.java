@@ -2,6 +2,7 @@ package io.dispatch.client;
 
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
+import io.dispatch.protocol.DirectoryOp;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
@@ -88,6 +89,11 @@ public final class ScriptedPeer implements AutoCloseable
     {
     }
 
+    /** The CAMPAIGN_RESULT to answer a campaign frame with: campaign id, state, counters (id, value) pairs. */
+    public record CampaignAnswer(long campaignId, int state, long... counters)
+    {
+    }
+
     public volatile String apiKey = "demo-key";
     public volatile int initialCredit = 10_000;
     public volatile int maxFrameLength = FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH;
@@ -108,6 +114,12 @@ public final class ScriptedPeer implements AutoCloseable
     public final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     public final BlockingQueue<Consent> consents = new LinkedBlockingQueue<>();
     public final List<Session> sessions = new CopyOnWriteArrayList<>();
+    /** Every op of every DIRECTORY_UPDATE received, in order. */
+    public final BlockingQueue<byte[]> directoryOps = new LinkedBlockingQueue<>();
+    /** Rejects a valid directory op by its subject with this problem (null = apply); invalid ops are always rejected. */
+    public volatile Function<String, String> directoryRejectRule = subject -> null;
+    /** Answers CAMPAIGN, CAMPAIGN_CONTROL and CAMPAIGN_STATS frames (given as received). */
+    public volatile Function<Frame, CampaignAnswer> campaignRule = f -> new CampaignAnswer(1, 2);
     public final AtomicInteger creditViolations = new AtomicInteger();
     public final AtomicLong nextMessageId = new AtomicLong(1000);
     /** Answer the client's GOODBYE with GOODBYE and close (as the engine does). */
@@ -340,6 +352,29 @@ public final class ScriptedPeer implements AutoCloseable
                 }
                 case MessageType.CANCEL -> onCancel(frame, body, correlationId);
                 case MessageType.CONSENT -> onConsent(frame, body, correlationId);
+                case MessageType.DIRECTORY_UPDATE -> onDirectoryUpdate(frame, body, correlationId);
+                case MessageType.CAMPAIGN, MessageType.CAMPAIGN_CONTROL, MessageType.CAMPAIGN_STATS ->
+                {
+                    if (takeCredit(correlationId) && answer)
+                    {
+                        final CampaignAnswer a = campaignRule.apply(new Frame(session, type, correlationId, copy));
+                        session.send(b ->
+                        {
+                            final int at = Frames.beginFrame(b, MessageType.CAMPAIGN_RESULT, 0, correlationId);
+                            b.writeLongLE(a.campaignId());
+                            b.writeByte(a.state());
+                            b.writeByte(0);
+                            b.writeShortLE(a.counters().length / 2);
+                            for (int i = 0; i + 1 < a.counters().length; i += 2)
+                            {
+                                b.writeShortLE((int)a.counters()[i]);
+                                b.writeLongLE(a.counters()[i + 1]);
+                            }
+                            Frames.endFrame(b, at);
+                        });
+                        returnCredit(1);
+                    }
+                }
                 case MessageType.PING ->
                 {
                     request(MessageType.PING, correlationId, false, null, 0, 0);
@@ -426,6 +461,55 @@ public final class ScriptedPeer implements AutoCloseable
                 session.ok(correlationId);
                 returnCredit(1);
             }
+        }
+
+        /** Applies what {@link DirectoryOp#validate} accepts and {@link #directoryRejectRule} lets through. */
+        private void onDirectoryUpdate(final ByteBuf frame, final int body, final long correlationId)
+        {
+            final int count = frame.getUnsignedShortLE(body);
+            int p = body + DirectoryOp.BATCH_HEADER_LENGTH;
+            final List<Object[]> rejections = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++)
+            {
+                final byte[] op = new byte[frame.getUnsignedShortLE(p)];
+                frame.getBytes(p + 2, op);
+                p += 2 + op.length;
+                directoryOps.add(op);
+                final DirectoryOp reader = new DirectoryOp().wrap(op, 0, op.length);
+                String problem = reader.validate();
+                if (problem == null)
+                {
+                    problem = directoryRejectRule.apply(reader.subject());
+                }
+                if (problem != null)
+                {
+                    rejections.add(new Object[] {i, problem});
+                }
+            }
+            if (count < 1 || count > DirectoryOp.MAX_BATCH_COUNT || p != frame.writerIndex())
+            {
+                violations.add("DIRECTORY_UPDATE count " + count + ", " + (frame.writerIndex() - p) + " trailing bytes");
+            }
+            if (!takeCredit(correlationId) || !answer)
+            {
+                return;
+            }
+            session.send(b ->
+            {
+                final int start = Frames.beginFrame(b, MessageType.DIRECTORY_RESULT, 0, correlationId);
+                b.writeShortLE(count - rejections.size());
+                b.writeShortLE(rejections.size());
+                for (final Object[] r : rejections)
+                {
+                    final byte[] problem = ((String)r[1]).getBytes(StandardCharsets.UTF_8);
+                    b.writeShortLE((Integer)r[0]);
+                    b.writeShortLE(ErrorCode.INVALID_FIELD.code());
+                    b.writeShortLE(problem.length);
+                    b.writeBytes(problem);
+                }
+                Frames.endFrame(b, start);
+            });
+            returnCredit(1);
         }
 
         private void onBatch(final ByteBuf frame, final int body, final long base)
