@@ -114,13 +114,18 @@ public final class SendCommand
      */
     public static void main(final String[] args)
     {
-        // Keep library logging (Netty, the client) off stdout: WARN and above on stderr unless configured.
+        quietLogging();
+        System.exit(new SendCommand(System.out, System.err).run(args));
+    }
+
+    /** Keeps library logging (Netty, the client) off stdout: WARN and above on stderr unless configured. */
+    static void quietLogging()
+    {
         if (System.getProperty("logback.configurationFile") == null)
         {
             System.setProperty("logback.configurationFile", "io/dispatch/client/cli/logback-cli.xml");
             System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
         }
-        System.exit(new SendCommand(System.out, System.err).run(args));
     }
 
     int run(final String... args)
@@ -323,7 +328,7 @@ public final class SendCommand
         }
     }
 
-    private static <T> T await(final CompletableFuture<T> future) throws InterruptedException
+    static <T> T await(final CompletableFuture<T> future) throws InterruptedException
     {
         try
         {
@@ -374,7 +379,7 @@ public final class SendCommand
         return reason == null || reason == Reason.NONE ? "" : " reason=" + reason;
     }
 
-    private static String rootMessage(final Throwable t)
+    static String rootMessage(final Throwable t)
     {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root)

@@ -1,0 +1,50 @@
+package io.dispatch.client.cli;
+
+import io.dispatch.client.ClientConfig;
+
+import java.io.UncheckedIOException;
+import java.util.Set;
+
+/** The connection flags the operator commands share with scripts/send: --host, --port, --tenant, --api-key. */
+final class ConnectionOptions
+{
+    static final Set<String> FLAGS = Set.of("--host", "--port", "--tenant", "--api-key");
+
+    static final String USAGE = String.join(System.lineSeparator(),
+        "connection:",
+        "  --host HOST             default 127.0.0.1",
+        "  --port PORT             default 7700",
+        "  --tenant TENANT         default demo",
+        "  --api-key KEY           default demo-key");
+
+    private ConnectionOptions()
+    {
+    }
+
+    /** @param reconnect true for long runs (an import) that resend what a lost connection left unanswered. */
+    static ClientConfig config(final Flags f, final String clientName, final boolean reconnect) throws UsageException
+    {
+        try
+        {
+            return ClientConfig.builder()
+                .host(f.get("--host", "127.0.0.1"))
+                .port((int)f.number("--port", 7700, 1, 65_535))
+                .tenant(f.get("--tenant", "demo"))
+                .apiKey(f.get("--api-key", "demo-key"))
+                .clientName(clientName)
+                .reconnect(reconnect)
+                .build();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new UsageException("--" + ex.getMessage().replaceFirst("^apiKey", "api-key"));
+        }
+    }
+
+    /** @return what to tell the operator when the engine cannot be reached. */
+    static String cannotConnect(final Flags f, final UncheckedIOException ex)
+    {
+        return "cannot connect to " + f.get("--host", "127.0.0.1") + ":" + f.get("--port", "7700") + " (" +
+            SendCommand.rootMessage(ex) + "): is the engine running? start it with scripts/dispatcher";
+    }
+}
