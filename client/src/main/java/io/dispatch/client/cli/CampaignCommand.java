@@ -5,12 +5,10 @@ import io.dispatch.client.CampaignAction;
 import io.dispatch.client.CampaignResult;
 import io.dispatch.client.CampaignState;
 import io.dispatch.client.DispatchClient;
-import io.dispatch.client.DispatchException;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Reason;
 
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -98,31 +96,22 @@ public final class CampaignCommand
             {
                 throw new UsageException("unknown command '" + args[0] + "' (start, stats, pause, resume, cancel)");
             }
-            try (DispatchClient client = DispatchClient.connect(ConnectionOptions.config(f, "campaign-cli", false)))
-            {
-                switch (args[0])
+            return ConnectionOptions.withClient(f, ConnectionOptions.config(f, "campaign-cli", false), err, "campaign",
+                client ->
                 {
-                    case "start":
-                        out.print(format(SendCommand.await(client.startCampaign(campaign))));
-                        return EXIT_OK;
-                    case "stats":
-                        return stats(client, f, id);
-                    default:
-                        final CampaignAction action = CampaignAction.valueOf(args[0].toUpperCase(Locale.ROOT));
-                        out.print(format(SendCommand.await(client.controlCampaign(id, action))));
-                        return EXIT_OK;
-                }
-            }
-            catch (final UncheckedIOException ex)
-            {
-                err.println("campaign: " + ConnectionOptions.cannotConnect(f, ex));
-                return EXIT_FAILED;
-            }
-            catch (final DispatchException ex)
-            {
-                err.println("campaign: " + SendCommand.describe(ex));
-                return EXIT_FAILED;
-            }
+                    switch (args[0])
+                    {
+                        case "start":
+                            out.print(format(SendCommand.await(client.startCampaign(campaign))));
+                            return EXIT_OK;
+                        case "stats":
+                            return stats(client, f, id);
+                        default:
+                            final CampaignAction action = CampaignAction.valueOf(args[0].toUpperCase(Locale.ROOT));
+                            out.print(format(SendCommand.await(client.controlCampaign(id, action))));
+                            return EXIT_OK;
+                    }
+                });
         }
         catch (final UsageException ex)
         {

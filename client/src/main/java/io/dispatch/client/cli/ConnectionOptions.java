@@ -1,7 +1,10 @@
 package io.dispatch.client.cli;
 
 import io.dispatch.client.ClientConfig;
+import io.dispatch.client.DispatchClient;
+import io.dispatch.client.DispatchException;
 
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Set;
 
@@ -41,10 +44,34 @@ final class ConnectionOptions
         }
     }
 
-    /** @return what to tell the operator when the engine cannot be reached. */
-    static String cannotConnect(final Flags f, final UncheckedIOException ex)
+    /** Work done with a connected client; returns the exit code. */
+    interface ClientWork<X extends Exception>
     {
-        return "cannot connect to " + f.get("--host", "127.0.0.1") + ":" + f.get("--port", "7700") + " (" +
-            SendCommand.rootMessage(ex) + "): is the engine running? start it with scripts/dispatcher";
+        int run(DispatchClient client) throws X, InterruptedException, UsageException;
+    }
+
+    /**
+     * Connects, runs the work and closes; a connection failure or an engine refusal is told on {@code err} as
+     * {@code command: ...} and gives exit code 1.
+     */
+    static <X extends Exception> int withClient(final Flags f, final ClientConfig config, final PrintStream err,
+        final String command, final ClientWork<X> work) throws X, InterruptedException, UsageException
+    {
+        try (DispatchClient client = DispatchClient.connect(config))
+        {
+            return work.run(client);
+        }
+        catch (final UncheckedIOException ex)
+        {
+            err.println(command + ": cannot connect to " + f.get("--host", "127.0.0.1") + ":" +
+                f.get("--port", "7700") + " (" + SendCommand.rootMessage(ex) +
+                "): is the engine running? start it with scripts/dispatcher");
+            return 1;
+        }
+        catch (final DispatchException ex)
+        {
+            err.println(command + ": " + SendCommand.describe(ex));
+            return 1;
+        }
     }
 }

@@ -3,8 +3,6 @@ package io.dispatch.client.cli;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DirectoryBatch;
 import io.dispatch.client.DirectoryResult;
-import io.dispatch.client.DispatchClient;
-import io.dispatch.client.DispatchException;
 import io.dispatch.protocol.DirectoryOp;
 import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.protocol.FrameDescriptor;
@@ -12,7 +10,6 @@ import io.dispatch.protocol.FrameDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -175,23 +172,14 @@ public final class DirectoryCommand
                 new CsvRowSource(input.reader()) : new NdjsonRowSource(input.reader());
             final ImportProgress progress = new ImportProgress(err, style, nanoClock, input.size());
             final ImportReport report = new ImportReport(err, errors, progress);
-            final ProfileEncoder encoder = new ProfileEncoder(source, ZONE);
-            final ImportSummary summary;
+            final DirectoryImport run = new DirectoryImport(rows, new ProfileEncoder(source, ZONE), null, report,
+                progress, input::bytesRead, nanoClock, batchSize, inFlight, FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH);
             if (check)
             {
-                summary = new DirectoryImport(rows, encoder, null, report, progress, input::bytesRead, nanoClock,
-                    batchSize, inFlight, FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH).run();
+                return summarize(run.run(), file, true, report);
             }
-            else
-            {
-                try (DispatchClient client = DispatchClient.connect(config))
-                {
-                    summary = new DirectoryImport(rows, encoder, client::updateDirectory, report, progress,
-                        input::bytesRead, nanoClock, batchSize, inFlight, FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH).run();
-                }
-            }
-            out.print(summary.format(file, check, report));
-            return summary.clean() ? EXIT_OK : EXIT_FAILED;
+            return ConnectionOptions.withClient(f, config, err, "directory", client ->
+                summarize(run.sendingTo(client::updateDirectory).run(), file, false, report));
         }
         catch (final NoSuchFileException ex)
         {
@@ -202,21 +190,17 @@ public final class DirectoryCommand
             // The header (CSV) names an unknown column, lacks id, or repeats one.
             throw new UsageException(file + ": " + ex.getMessage());
         }
-        catch (final UncheckedIOException ex)
-        {
-            err.println("directory: " + ConnectionOptions.cannotConnect(f, ex));
-            return EXIT_FAILED;
-        }
-        catch (final DispatchException ex)
-        {
-            err.println("directory: " + SendCommand.describe(ex));
-            return EXIT_FAILED;
-        }
         catch (final IOException ex)
         {
             err.println("directory: cannot read " + file + ": " + ex.getMessage());
             return EXIT_FAILED;
         }
+    }
+
+    private int summarize(final ImportSummary summary, final String file, final boolean check, final ImportReport report)
+    {
+        out.print(summary.format(file, check, report));
+        return summary.clean() ? EXIT_OK : EXIT_FAILED;
     }
 
     private static String format(final String file, final String given) throws UsageException
@@ -305,28 +289,19 @@ public final class DirectoryCommand
     {
         final DirectoryBatch batch = new DirectoryBatch();
         batch.tryAdd(op);
-        try (DispatchClient client = DispatchClient.connect(ConnectionOptions.config(f, "directory-cli", false)))
-        {
-            final DirectoryResult result = SendCommand.await(client.updateDirectory(batch));
-            if (result.rejections().isEmpty())
+        return ConnectionOptions.withClient(f, ConnectionOptions.config(f, "directory-cli", false), err, "directory",
+            client ->
             {
-                out.println("applied");
-                return EXIT_OK;
-            }
-            final DirectoryResult.Rejection r = result.rejections().get(0);
-            out.println("rejected: " + r.problem() + " (" + r.code() + ")");
-            return EXIT_FAILED;
-        }
-        catch (final UncheckedIOException ex)
-        {
-            err.println("directory: " + ConnectionOptions.cannotConnect(f, ex));
-            return EXIT_FAILED;
-        }
-        catch (final DispatchException ex)
-        {
-            err.println("directory: " + SendCommand.describe(ex));
-            return EXIT_FAILED;
-        }
+                final DirectoryResult result = SendCommand.await(client.updateDirectory(batch));
+                if (result.rejections().isEmpty())
+                {
+                    out.println("applied");
+                    return EXIT_OK;
+                }
+                final DirectoryResult.Rejection r = result.rejections().get(0);
+                out.println("rejected: " + r.problem() + " (" + r.code() + ")");
+                return EXIT_FAILED;
+            });
     }
 
     /** {@code upsert ID COL=VALUE...} as an import row, so it is read exactly like a CSV line. */

@@ -37,7 +37,7 @@ final class DirectoryImport
 
     private final RowSource source;
     private final ProfileEncoder encoder;
-    private final Sink sink;
+    private Sink sink;
     private final ImportReport report;
     private final ImportProgress progress;
     private final LongSupplier bytesRead;
@@ -65,7 +65,7 @@ final class DirectoryImport
     }
 
     /**
-     * @param sink        null for {@code --check}: validate only.
+     * @param sink        null for {@code --check}: validate only (see {@link #sendingTo}).
      * @param bytesRead   bytes of the file read so far, for the progress.
      * @param batchSize   ops per DIRECTORY_UPDATE, 1..1024.
      * @param maxInFlight batches sent and not yet answered, at least 1.
@@ -88,6 +88,13 @@ final class DirectoryImport
             free.add(new Pending(maxFrameLength, batchSize));
         }
         filling = free.poll();
+    }
+
+    /** @return this import, sending its batches to {@code sink} instead of only validating. */
+    DirectoryImport sendingTo(final Sink sink)
+    {
+        this.sink = sink;
+        return this;
     }
 
     ImportSummary run() throws IOException, InterruptedException

@@ -102,19 +102,7 @@ final class Flags
         {
             return otherwise;
         }
-        try
-        {
-            final long n = Long.parseLong(value.trim());
-            if (n >= min && n <= max)
-            {
-                return n;
-            }
-        }
-        catch (final NumberFormatException ignored)
-        {
-            // reported below with the accepted range
-        }
-        throw new UsageException(flag + " must be a whole number in " + min + ".." + max + ", was '" + value + "'");
+        return SendArguments.parseLong(flag, value, min, max);
     }
 
     /** @return the {@code NAME=VALUE} pairs of a repeatable flag, in order. */

@@ -441,7 +441,7 @@ final class SendArguments
         throw new UsageException(flag + " must be " + names + ", was '" + value + "'");
     }
 
-    private static long parseLong(final String flag, final String value, final long min, final long max)
+    static long parseLong(final String flag, final String value, final long min, final long max)
         throws UsageException
     {
         try

@@ -8,43 +8,19 @@ import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
-class CampaignCommandTest
+class CampaignCommandTest extends CommandTestBase
 {
-    private ScriptedPeer peer;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void startPeer() throws InterruptedException
-    {
-        peer = new ScriptedPeer();
-    }
-
-    @AfterEach
-    void stopPeer()
-    {
-        peer.close();
-    }
-
     @Test
     void shouldStartACampaignFromFlagsAndPrintItsCounters() throws Exception
     {
@@ -62,7 +38,7 @@ class CampaignCommandTest
         final ByteBuf body = Unpooled.wrappedBuffer(peer.nextFrame(MessageType.CAMPAIGN, 5000).body());
         assertThat(body.getIntLE(CampaignDescriptor.PACING_OFFSET)).isEqualTo(1000);
         assertThat(body.getLongLE(CampaignDescriptor.START_AT_OFFSET)).isEqualTo(1_700_000_060_000L);
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(String.join(System.lineSeparator(),
+        assertThat(stdout()).isEqualTo(String.join(System.lineSeparator(),
             "campaign 1234 RUNNING",
             "  targeted         10,000",
             "  fanned out       2,500 (25.0%)",
@@ -89,7 +65,7 @@ class CampaignCommandTest
 
         assertThat(calls).hasValue(3);
         assertThat(types).containsOnly(MessageType.CAMPAIGN_STATS);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("campaign 7 RUNNING", "campaign 7 FANNED_OUT");
+        assertThat(stdout()).contains("campaign 7 RUNNING", "campaign 7 FANNED_OUT");
     }
 
     @Test
@@ -116,17 +92,17 @@ class CampaignCommandTest
         answer.start();
         assertThat(run("cancel", "43")).isEqualTo(1);
         answer.join();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("refused: NOT_FOUND (30): campaign 43");
+        assertThat(stderr()).contains("refused: NOT_FOUND (30): campaign 43");
     }
 
     @Test
     void shouldNameTheFlagOfAUsageError()
     {
         assertThat(run("start", "--name", "x", "--segment", "s", "--channels", "chat,fax")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--channels: 'fax' is not sms, push or chat");
+        assertThat(stderr()).contains("--channels: 'fax' is not sms, push or chat");
         assertThat(run("start", "--name", "x", "--segment", "s", "--channels", "chat,sms", "--template", "chat=c"))
             .isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--template: none for channel SMS of the order");
+        assertThat(stderr()).contains("--template: none for channel SMS of the order");
         assertThat(run("stats")).isEqualTo(2);
         assertThat(run("pause", "x")).isEqualTo(2);
         assertThat(peer.sessions).isEmpty();
@@ -136,8 +112,6 @@ class CampaignCommandTest
     {
         final List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--port", String.valueOf(peer.port())));
-        return new CampaignCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC)).run(all.toArray(new String[0]));
+        return new CampaignCommand(outStream, errStream, Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC)).run(all.toArray(new String[0]));
     }
 }

@@ -5,16 +5,11 @@ import io.dispatch.protocol.DirectoryOp;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class DirectoryCommandTest
+class DirectoryCommandTest extends CommandTestBase
 {
     private static final String HEADER = "id,gender,birth_year,region,tags,push,last_visit,consent_sms,consent_push," +
         "str:grade,int:points,time:joined\n";
@@ -35,23 +29,7 @@ class DirectoryCommandTest
     @TempDir
     Path dir;
 
-    private ScriptedPeer peer;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final AtomicLong clock = new AtomicLong();
-
-    @BeforeEach
-    void startPeer() throws InterruptedException
-    {
-        peer = new ScriptedPeer();
-    }
-
-    @AfterEach
-    void stopPeer()
-    {
-        peer.close();
-        assertThat(peer.violations).isEmpty();
-    }
 
     @Test
     void shouldEncodeEachRowAsOneUpsertWithItsConsentInside() throws Exception
@@ -251,9 +229,7 @@ class DirectoryCommandTest
         {
             all.addAll(List.of("--port", String.valueOf(peer.port())));
         }
-        return new DirectoryCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]),
-            clock::get, false).run(all.toArray(new String[0]));
+        return new DirectoryCommand(outStream, errStream, new ByteArrayInputStream(new byte[0]), clock::get, false).run(all.toArray(new String[0]));
     }
 
     private List<String> ops()
@@ -269,16 +245,6 @@ class DirectoryCommandTest
     private Path write(final String name, final String text) throws IOException
     {
         return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
-    }
-
-    private String stdout()
-    {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String stderr()
-    {
-        return err.toString(StandardCharsets.UTF_8);
     }
 
     private static byte[] concat(final byte[] a, final byte[] b)

@@ -7,13 +7,9 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.Reason;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -26,26 +22,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class SendCommandTest
+class SendCommandTest extends CommandTestBase
 {
-    private ScriptedPeer peer;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T03:00:00Z"), ZoneOffset.UTC);
-    private final SendCommand command = new SendCommand(
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), clock);
-
-    @BeforeEach
-    void startPeer() throws InterruptedException
-    {
-        peer = new ScriptedPeer();
-    }
-
-    @AfterEach
-    void stopPeer()
-    {
-        peer.close();
-    }
+    private final SendCommand command = new SendCommand(outStream, errStream, clock);
 
     @Test
     void shouldPrintTheAcceptedMessageId()
