@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The examples of docs/directory.md are valid import files. */
 class DirectoryDocTest
 {
-    private static final Path DOC = Path.of("..", "docs", "directory.md");
+    private static final Path DOC = Path.of(System.getProperty("project.root", ".."), "docs", "directory.md");
 
     @TempDir
     Path dir;
