@@ -21,7 +21,7 @@ class CampaignRequestTest extends PeerTestBase
 {
     private static Campaign.Builder spring()
     {
-        return Campaign.builder().name("spring-sale").segment("region = \"seoul\" and tag:vip")
+        return Campaign.builder().name("spring-sale").segment("region = 'seoul' and tag('vip')")
             .channels(ChannelType.CHAT, ChannelType.SMS)
             .template(ChannelType.CHAT, "promo_chat").template(ChannelType.SMS, "promo_sms");
     }
@@ -51,7 +51,7 @@ class CampaignRequestTest extends PeerTestBase
         assertThat(b.readByte()).isEqualTo(ChannelType.SMS.code());
         assertThat(str8(b)).isEqualTo("promo_sms");
         assertThat(b.readCharSequence(b.readUnsignedShortLE(), StandardCharsets.UTF_8))
-            .hasToString("region = \"seoul\" and tag:vip");
+            .hasToString("region = 'seoul' and tag('vip')");
         assertThat(b.readUnsignedByte()).isEqualTo((short)1);
         assertThat(str8(b)).isEqualTo("brand");
         assertThat(b.readCharSequence(b.readUnsignedShortLE(), StandardCharsets.UTF_8)).hasToString("상점");

@@ -32,7 +32,7 @@ public final class CampaignCommand
 
     static final String USAGE = String.join(System.lineSeparator(),
         "usage: scripts/campaign start --name NAME --segment EXPR --channels CH[,CH...] --template CH=ID... [options]",
-        "       scripts/campaign stats ID | --name NAME [--watch [--interval SECONDS]]",
+        "       scripts/campaign stats ID | NAME | --name NAME [--watch [--interval SECONDS]]",
         "       scripts/campaign pause|resume|cancel ID",
         "",
         "start (docs/campaigns.md, docs/segments.md):",
@@ -91,7 +91,7 @@ public final class CampaignCommand
             f = Flags.parse(Arrays.asList(args).subList(1, args.length), Set.of("--explain", "--watch"), VALUED,
                 Set.of("--template", "--var"));
             final Campaign campaign = args[0].equals("start") ? campaign(f) : null;
-            final long id = args[0].equals("start") || args[0].equals("stats") && f.has("--name") ? 0 : id(args[0], f);
+            final long id = args[0].equals("start") || args[0].equals("stats") && byName(f) ? 0 : id(args[0], f);
             if (!Set.of("start", "stats", "pause", "resume", "cancel").contains(args[0]))
             {
                 throw new UsageException("unknown command '" + args[0] + "' (start, stats, pause, resume, cancel)");
@@ -133,8 +133,8 @@ public final class CampaignCommand
         final long intervalMs = 1000 * f.number("--interval", 2, 1, 3600);
         while (true)
         {
-            final CompletableFuture<CampaignResult> answer =
-                id > 0 ? client.campaignStats(id) : client.campaignStats(f.get("--name", ""));
+            final CompletableFuture<CampaignResult> answer = id > 0 ? client.campaignStats(id) :
+                client.campaignStats(f.get("--name", f.positionals().isEmpty() ? "" : f.positionals().get(0)));
             final CampaignResult r = SendCommand.await(answer);
             out.print(format(r));
             out.flush();
@@ -181,6 +181,12 @@ public final class CampaignCommand
             throw new UsageException(ex.getMessage().replaceFirst("^senderNumber", "--sender")
                 .replaceFirst("^(name|segment|channels|template|var)", "--$1"));
         }
+    }
+
+    /** {@code stats --name NAME}, or {@code stats NAME} when NAME is not a number. */
+    private static boolean byName(final Flags f)
+    {
+        return f.has("--name") || f.positionals().size() == 1 && !f.positionals().get(0).matches("[0-9]+");
     }
 
     private static long id(final String command, final Flags f) throws UsageException

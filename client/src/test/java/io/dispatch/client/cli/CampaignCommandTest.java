@@ -61,7 +61,7 @@ class CampaignCommandTest extends CommandTestBase
                 CampaignDescriptor.COUNTER_TARGETED, 10, CampaignDescriptor.COUNTER_FANNED_OUT, calls.get() * 3L);
         };
 
-        assertThat(run("stats", "--name", "spring", "--watch", "--interval", "1")).isEqualTo(0);
+        assertThat(run("stats", "spring", "--watch", "--interval", "1")).isEqualTo(0);
 
         assertThat(calls).hasValue(3);
         assertThat(types).containsOnly(MessageType.CAMPAIGN_STATS);
