@@ -46,7 +46,8 @@ import java.util.concurrent.TimeoutException;
  * listeners run on it, so keep callbacks short, never block in them, and use the {@code *Async} stages of
  * {@link CompletableFuture} for heavy work.
  * <p>
- * <b>Flow control.</b> SUBMIT and STATUS cost one credit each; the engine grants credit in HELLO_OK and CREDIT
+ * <b>Flow control.</b> Every request but SUBSCRIBE and PING costs one credit (a DIRECTORY_UPDATE one per frame,
+ * whatever its op count); the engine grants credit in HELLO_OK and CREDIT
  * frames. Without credit, requests wait locally, up to {@link ClientConfig#maxQueuedRequests()}; beyond it
  * they fail at once with {@link ErrorCode#BACKPRESSURE} ({@link DispatchException.Kind#LOCAL}). NACK
  * CREDIT_EXCEEDED or BACKPRESSURE from the engine is passed to the caller, never retried blindly.
