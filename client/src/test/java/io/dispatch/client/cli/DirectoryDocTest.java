@@ -13,10 +13,11 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The examples of docs/directory.md are valid import files. */
+/** The examples of docs/directory.md and config/examples are valid import files. */
 class DirectoryDocTest
 {
-    private static final Path DOC = Path.of(System.getProperty("project.root", ".."), "docs", "directory.md");
+    private static final Path ROOT = Path.of(System.getProperty("project.root", ".."));
+    private static final Path DOC = ROOT.resolve("docs").resolve("directory.md");
 
     @TempDir
     Path dir;
@@ -31,6 +32,13 @@ class DirectoryDocTest
     void shouldAcceptTheNdjsonExample() throws IOException
     {
         assertThat(check("example.ndjson", block("json"))).isEqualTo("  valid     2");
+    }
+
+    @Test
+    void shouldAcceptTheExampleMembersFile() throws IOException
+    {
+        final String members = Files.readString(ROOT.resolve("config/examples/members.csv"), StandardCharsets.UTF_8);
+        assertThat(check("members.csv", members)).isEqualTo("  valid     " + (members.lines().count() - 1));
     }
 
     private String check(final String name, final String text) throws IOException
