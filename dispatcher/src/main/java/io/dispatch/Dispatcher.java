@@ -74,6 +74,8 @@ public final class Dispatcher implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Directory and campaign frames waiting for the targeting thread; beyond it the client gets BACKPRESSURE. */
     private static final int TARGETING_INBOX = 1024;
+    /** Campaign messages allowed in the ring at once (see docs/design/directory.md). */
+    private static final int CAMPAIGN_RING_WINDOW = 4096;
 
     private final DispatcherConfig config;
     private final Counters counters = new Counters();
@@ -210,8 +212,10 @@ public final class Dispatcher implements AutoCloseable
 
         targeting = new TargetingConductor(config.dataDir(), config.rollCycle(), TARGETING_INBOX,
             config.directorySnapshotEveryOps(), tenants, templates,
-            // campaigns leave half of the ring to clients: a fan-out never makes their SUBMITs wait for a slot
-            new CampaignFanout(ringBuffer, admissionByChannel, templates, config.ringSize() / 2), campaignStats,
+            // a fan-out keeps at most CAMPAIGN_RING_WINDOW events in the ring: a client's SUBMIT never waits for a
+            // slot, and queues behind at most that many campaign messages (a few ms), not behind a whole campaign
+            new CampaignFanout(ringBuffer, admissionByChannel, templates,
+                config.ringSize() - Math.min(config.ringSize() / 2, CAMPAIGN_RING_WINDOW)), campaignStats,
             config.policy().maxScheduleAheadMs(), clock, errors);
         // before the message journal: its recovery counts campaign messages into their campaigns' stats
         targeting.load();
