@@ -10,6 +10,7 @@ import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorFactory;
 import io.dispatch.connector.runtime.ConnectorLane;
 import io.dispatch.connector.runtime.LaneAdmin;
+import io.dispatch.connector.runtime.ConnectorMetricFamilies;
 import io.dispatch.connector.runtime.LaneMetrics;
 import io.dispatch.connector.runtime.StatePublisher;
 import io.dispatch.ingest.IngestContext;
@@ -429,6 +430,12 @@ public final class Dispatcher implements AutoCloseable
             }
         }
         LaneMetrics.appendPrometheus(sb, lanes().stream().map(ConnectorLane::metrics).toList());
+        final ConnectorMetricFamilies connectorMetrics = new ConnectorMetricFamilies();
+        for (final ConnectorLane lane : lanes())
+        {
+            connectorMetrics.collect(lane.name(), lane.connectorType(), lane.connector());
+        }
+        connectorMetrics.appendTo(sb);
         return sb.toString();
     }
 

@@ -20,6 +20,8 @@ package io.dispatch.connector;
  *       message id.</li>
  *   <li>{@link #stop()} is called once on shutdown from the lane thread; it should fail nothing, finish
  *       what it can within a few seconds, and release threads and sockets.</li>
+ *   <li>{@link #writeMetrics} may be called on the admin thread at any time after {@code start}, while
+ *       sends go on: it reads counters (e.g. a {@link ConnectorCounters}) and must not block.</li>
  * </ol>
  */
 public interface Connector
@@ -32,4 +34,9 @@ public interface Connector
     void send(DeliveryRequest request, DeliveryCallback callback);
 
     void stop();
+
+    /** Writes the connector's own series for {@code GET /metrics}; none by default. */
+    default void writeMetrics(final MetricsWriter out)
+    {
+    }
 }

@@ -10,8 +10,10 @@ import com.eatthepath.pushy.apns.util.SimpleApnsPayloadBuilder;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorContext;
+import io.dispatch.connector.ConnectorCounters;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.connector.MetricsWriter;
 import io.dispatch.connector.ReceiptSink;
 import io.dispatch.connector.push.PushFields;
 import io.dispatch.connector.push.PushRecipient;
@@ -42,6 +44,7 @@ final class ApnsConnector implements Connector
 
     private final ApnsSettings settings;
     private final Semaphore inFlight;
+    private final ConnectorCounters counters = new ConnectorCounters();
     private EventLoopGroup eventLoop;
     private ApnsClient client;
     private ReceiptSink receipts;
@@ -88,21 +91,25 @@ final class ApnsConnector implements Connector
         }
         catch (final Rejection rejection)
         {
+            counters.rejected(rejection.reason, -1);
             callback.onRejected(request, rejection.reason);
             return;
         }
         if (!inFlight.tryAcquire())
         {
             // the lane window is larger than maxInFlight: slow the lane instead of queueing in Pushy
+            counters.failed(Reason.PROVIDER_THROTTLED, -1);
             callback.onFailed(request, Reason.PROVIDER_THROTTLED, 0);
             return;
         }
+        counters.sent();
+        final long startNs = System.nanoTime();
         client.sendNotification(notification)
             .orTimeout(settings.requestTimeoutMs(), TimeUnit.MILLISECONDS)
             .whenComplete((response, error) ->
             {
                 inFlight.release();
-                verdict(response, error).apply(request, callback, receipts);
+                verdict(response, error).apply(request, callback, receipts, counters, System.nanoTime() - startNs);
             });
     }
 
@@ -193,6 +200,13 @@ final class ApnsConnector implements Connector
             builder.addCustomProperty(e.getKey(), e.getValue());
         }
         return builder.build();
+    }
+
+    @Override
+    public void writeMetrics(final MetricsWriter out)
+    {
+        counters.write(out);
+        out.gauge("requests_in_flight", "notifications sent and not answered yet", settings.maxInFlight() - inFlight.availablePermits());
     }
 
     @Override

@@ -2,8 +2,10 @@ package io.dispatch.connector.kakao;
 
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorContext;
+import io.dispatch.connector.ConnectorCounters;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.connector.MetricsWriter;
 import io.dispatch.connector.http.ClientTls;
 import io.dispatch.connector.http.HttpClientTransport;
 import io.dispatch.connector.http.HttpReceiver;
@@ -44,6 +46,7 @@ public final class KakaoConnector implements Connector
 
     private final KakaoSettings settings;
     private final KakaoRequestWriter writer;
+    private final ConnectorCounters counters = new ConnectorCounters();
     private ConnectorContext context;
     private EventLoopGroup group;
     private EventLoop loop;
@@ -103,11 +106,13 @@ public final class KakaoConnector implements Connector
         catch (final RuntimeException ex)
         {
             // a body the runtime could not render (e.g. a template missing from this configuration): never retried
+            counters.rejected(Reason.CONTENT_REJECTED, -1);
             callback.onRejected(request, Reason.CONTENT_REJECTED);
             return;
         }
         if (!written)
         {
+            counters.rejected(writer.refusal(), -1);
             callback.onRejected(request, writer.refusal());
             return;
         }
@@ -117,7 +122,21 @@ public final class KakaoConnector implements Connector
             // the same key on every attempt: NHN answers -1005 to a repeat within 10 min instead of sending twice
             .set(IDEMPOTENCY_HEADER, Long.toString(messageId));
         loop.execute(() -> receipts.onSending(messageId));
-        transport.post(writer.path(), headers, writer.body(), new Answer(request, callback, messageId));
+        counters.sent();
+        transport.post(writer.path(), headers, writer.body(), new Answer(request, callback, messageId, System.nanoTime()));
+    }
+
+    @Override
+    public void writeMetrics(final MetricsWriter out)
+    {
+        counters.write(out);
+        if (receipts != null)
+        {
+            out.counter("webhook_results_total", "result webhooks received", receipts.results.get());
+            out.counter("webhook_unmatched_total", "result webhooks for no message waiting", receipts.unmatched.get());
+            out.counter("webhook_unconfirmed_total", "results 3005: sent, receipt unconfirmed", receipts.unconfirmed.get());
+        }
+        out.counter("webhook_refused_total", "webhook calls refused (bad signature, path or body)", webhookRefused());
     }
 
     @Override
@@ -166,12 +185,14 @@ public final class KakaoConnector implements Connector
         private final DeliveryRequest request;
         private final DeliveryCallback callback;
         private final long messageId;
+        private final long startNs;
 
-        Answer(final DeliveryRequest request, final DeliveryCallback callback, final long messageId)
+        Answer(final DeliveryRequest request, final DeliveryCallback callback, final long messageId, final long startNs)
         {
             this.request = request;
             this.callback = callback;
             this.messageId = messageId;
+            this.startNs = startNs;
         }
 
         @Override
@@ -257,10 +278,12 @@ public final class KakaoConnector implements Connector
             {
                 case ACCEPTED:
                 case UNCONFIRMED:
+                    counters.accepted(System.nanoTime() - startNs);
                     callback.onAccepted(request);
                     receipts.onAnswered(messageId, true, requestId, recipientSeq);
                     break;
                 case DELIVERED:
+                    counters.accepted(System.nanoTime() - startNs);
                     callback.onAccepted(request);
                     receipts.onAnswered(messageId, true, requestId, recipientSeq);
                     context.receipts().onReceipt(messageId, DeliveryState.DELIVERED, Reason.NONE);
@@ -278,12 +301,14 @@ public final class KakaoConnector implements Connector
 
         private void rejected(final Reason reason)
         {
+            counters.rejected(reason, System.nanoTime() - startNs);
             callback.onRejected(request, reason);
             receipts.onAnswered(messageId, false, null, -1);
         }
 
         private void failed(final Reason reason, final long retryAfterMs)
         {
+            counters.failed(reason, System.nanoTime() - startNs);
             callback.onFailed(request, reason, retryAfterMs);
             receipts.onAnswered(messageId, false, null, -1);
         }

@@ -4,6 +4,7 @@ import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorContext;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.connector.MetricsWriter;
 import io.dispatch.protocol.Reason;
 import io.netty.buffer.ByteBuf;
 
@@ -91,6 +92,20 @@ final class PushConnector implements Connector
             }
         }
         return true;
+    }
+
+    /** Each provider writes under its own connector label ({@code apns}, {@code fcm}). */
+    @Override
+    public void writeMetrics(final MetricsWriter out)
+    {
+        if (apns != null)
+        {
+            apns.writeMetrics(out.forConnector("apns"));
+        }
+        if (fcm != null)
+        {
+            fcm.writeMetrics(out.forConnector("fcm"));
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.dispatch.connector.push;
 
+import io.dispatch.connector.ConnectorCounters;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.ReceiptSink;
@@ -30,6 +31,20 @@ public record Verdict(Outcome outcome, Reason reason, long retryAfterMs)
     public static Verdict fail(final Reason reason, final long retryAfterMs)
     {
         return new Verdict(Outcome.FAILED, reason, retryAfterMs);
+    }
+
+    /** As {@link #apply(DeliveryRequest, DeliveryCallback, ReceiptSink)}, counting the outcome first. */
+    public void apply(
+        final DeliveryRequest request, final DeliveryCallback callback, final ReceiptSink receipts, final ConnectorCounters counters,
+        final long latencyNs)
+    {
+        switch (outcome)
+        {
+            case ACCEPTED -> counters.accepted(latencyNs);
+            case REJECTED -> counters.rejected(reason, latencyNs);
+            default -> counters.failed(reason, latencyNs);
+        }
+        apply(request, callback, receipts);
     }
 
     /** Makes exactly one callback for the request (plus the DELIVERED receipt when accepted). */

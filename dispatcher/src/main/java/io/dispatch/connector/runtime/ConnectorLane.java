@@ -560,6 +560,12 @@ public final class ConnectorLane extends LaneThread
         return config.channel();
     }
 
+    /** @return the configured connector type ({@code lane.<channel>.connector}), the connector label on /metrics. */
+    public String connectorType()
+    {
+        return config.connectorType();
+    }
+
     /** @return CLOSED, OPEN or HALF_OPEN, as last published by the lane thread. */
     public String breakerState()
     {
