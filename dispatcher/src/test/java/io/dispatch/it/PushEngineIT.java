@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole engine with {@code lane.push.connector=push} against the loopback APNs and FCM peers:
- * submits through the real client and checks receipts and STATUS for accepted and unregistered tokens.
+ * submits through the real client and checks receipts and STATUS for accepted and unregistered tokens,
+ * then each provider's counters on the admin endpoint's {@code GET /metrics}.
  */
 @Timeout(120)
 class PushEngineIT
@@ -87,7 +88,30 @@ class PushEngineIT
                 }
                 assertThat(lastReceipt).containsEntry(ids.get("apns:" + IOS), DeliveryState.DELIVERED)
                     .containsEntry(ids.get("fcm:" + ANDROID_GONE), DeliveryState.REJECTED);
+
+                // each provider's own counters, through the real admin endpoint, labelled by lane and connector
+                final String metrics = get(engine.adminPort(), "/metrics");
+                for (final String provider : new String[] {"apns", "fcm"})
+                {
+                    final String labels = "{lane=\"push-push\",connector=\"" + provider + "\"";
+                    assertThat(metrics).as(provider)
+                        .contains("dispatch_connector_sent_total" + labels + "} 2\n")
+                        .contains("dispatch_connector_accepted_total" + labels + "} 1\n")
+                        .contains("dispatch_connector_rejected_total" + labels + ",reason=\"UNREGISTERED\"} 1\n")
+                        .contains("dispatch_connector_answer_latency_seconds_count" + labels + "} 2\n")
+                        .contains("dispatch_connector_throttled_total" + labels + "} 0\n");
+                }
+                assertThat(metrics).contains("dispatch_connector_stream_capacity{lane=\"push-push\",connector=\"fcm\"} ");
+                assertThat(metrics.split("# TYPE dispatch_connector_sent_total counter", -1)).as("one family header").hasSize(2);
             }
+        }
+    }
+
+    static String get(final int port, final String path) throws Exception
+    {
+        try (java.io.InputStream in = new java.net.URL("http://127.0.0.1:" + port + path).openStream())
+        {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

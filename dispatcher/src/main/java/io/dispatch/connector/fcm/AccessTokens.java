@@ -3,14 +3,18 @@ package io.dispatch.connector.fcm;
 import io.dispatch.protocol.Reason;
 import org.agrona.concurrent.EpochClock;
 
+import io.dispatch.connector.http.Http2ClientTransport;
+import io.dispatch.connector.http.Http2Link;
+import io.dispatch.connector.http.Http2Request;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http2.Http2Headers;
+
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +22,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * OAuth 2.0 access tokens for FCM from a service account (RFC 7523 JWT bearer grant, RS256): one token
  * shared by all sends, refreshed in the background {@code refreshMarginMs} before it expires, so sends do
- * not wait for the token endpoint while the current token is still good. At most one grant is in flight.
+ * not wait for the token endpoint while the current token is still good. At most one grant is in flight;
+ * it goes over the {@link Http2ClientTransport} given for the token endpoint's origin.
  * Tokens never appear in logs or exception messages. Thread-safe.
  */
 final class AccessTokens
@@ -54,10 +59,10 @@ final class AccessTokens
 
     private final ServiceAccount account;
     private final URI tokenUri;
-    private final HttpClient http;
+    private final Http2ClientTransport http;
+    private final Http2Headers grantHeaders;
     private final EpochClock clock;
     private final long refreshMarginMs;
-    private final long requestTimeoutMs;
     private Token current;
     private CompletableFuture<Token> pending;
     private Throwable lastFailure;
@@ -67,17 +72,17 @@ final class AccessTokens
     AccessTokens(
         final ServiceAccount account,
         final URI tokenUri,
-        final HttpClient http,
+        final Http2ClientTransport http,
         final EpochClock clock,
-        final long refreshMarginMs,
-        final long requestTimeoutMs)
+        final long refreshMarginMs)
     {
         this.account = account;
         this.tokenUri = tokenUri;
         this.http = http;
+        this.grantHeaders = http.headers(HttpMethod.POST.asciiName(), tokenUri.getRawPath())
+            .set("content-type", "application/x-www-form-urlencoded");
         this.clock = clock;
         this.refreshMarginMs = refreshMarginMs;
-        this.requestTimeoutMs = requestTimeoutMs;
     }
 
     /** @return a token good for now; completes at once unless the cached one has expired or is missing. */
@@ -97,6 +102,24 @@ final class AccessTokens
             return CompletableFuture.failedFuture(lastFailure);
         }
         return refresh();
+    }
+
+    /**
+     * The fast path of {@link #token()}: the cached token when it is good now (starting a background
+     * refresh when it is due), else null and the caller waits on {@link #token()}.
+     */
+    synchronized Token now()
+    {
+        final long now = clock.time();
+        if (current != null && now < current.expiresAtMs)
+        {
+            if (now >= current.refreshAtMs)
+            {
+                refresh();
+            }
+            return current;
+        }
+        return null;
     }
 
     /** The provider refused {@code token} (401): never hand it out again. */
@@ -121,18 +144,26 @@ final class AccessTokens
             return pending;
         }
         grants++;
-        final CompletableFuture<Token> grant;
+        final Grant grant;
         try
         {
-            grant = http.sendAsync(grantRequest(), HttpResponse.BodyHandlers.ofString()).thenApply(this::parse);
+            grant = new Grant(grantForm());
         }
         catch (final RuntimeException ex)
         {
             return CompletableFuture.failedFuture(new TokenException(Reason.PROVIDER_AUTH_FAILED, "cannot sign the token grant"));
         }
-        pending = grant;
-        grant.whenComplete(this::onGrant);
-        return grant;
+        final Http2Link link = http.acquire();
+        if (link == null)
+        {
+            grant.body.release();
+            return CompletableFuture.failedFuture(new TokenException(Reason.PROVIDER_UNAVAILABLE, "token endpoint busy"));
+        }
+        grant.link = link;
+        pending = grant.result;
+        grant.result.whenComplete(this::onGrant);
+        link.send(grant);
+        return grant.result;
     }
 
     private synchronized void onGrant(final Token token, final Throwable error)
@@ -150,18 +181,17 @@ final class AccessTokens
         }
     }
 
-    private Token parse(final HttpResponse<String> response)
+    private Token parse(final int status, final String body)
     {
-        if (response.statusCode() != 200)
+        if (status != 200)
         {
             // 400/401 invalid_grant: our key or clock is wrong; 5xx: the endpoint is down
-            final Reason reason = response.statusCode() >= 500 || response.statusCode() == 429 ?
-                Reason.PROVIDER_UNAVAILABLE : Reason.PROVIDER_AUTH_FAILED;
-            throw new TokenException(reason, "token endpoint answered " + response.statusCode());
+            final Reason reason = status >= 500 || status == 429 ? Reason.PROVIDER_UNAVAILABLE : Reason.PROVIDER_AUTH_FAILED;
+            throw new TokenException(reason, "token endpoint answered " + status);
         }
         try
         {
-            final Map<String, Object> json = Json.parseObject(response.body());
+            final Map<String, Object> json = Json.parseObject(body);
             final String value = Json.string(json, "access_token");
             final Object expiresIn = json.get("expires_in");
             if (value == null || !(expiresIn instanceof Double seconds))
@@ -179,15 +209,65 @@ final class AccessTokens
         }
     }
 
-    private HttpRequest grantRequest()
+    private ByteBuf grantForm()
     {
         final String form = "grant_type=" + URLEncoder.encode(GRANT_TYPE, StandardCharsets.UTF_8) +
             "&assertion=" + assertion(clock.time() / 1000);
-        return HttpRequest.newBuilder(tokenUri)
-            .timeout(Duration.ofMillis(requestTimeoutMs))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form))
-            .build();
+        return Unpooled.copiedBuffer(form, StandardCharsets.US_ASCII);
+    }
+
+    /** One grant request on the token endpoint's transport; its answer completes {@link #result}. */
+    private final class Grant extends Http2Request
+    {
+        final CompletableFuture<Token> result = new CompletableFuture<>();
+        final ByteBuf body;
+        Http2Link link;
+
+        Grant(final ByteBuf body)
+        {
+            this.body = body;
+        }
+
+        @Override
+        protected Http2Headers headers()
+        {
+            return grantHeaders;
+        }
+
+        @Override
+        protected ByteBuf body()
+        {
+            return body;
+        }
+
+        @Override
+        protected void onResponse(final int status, final Http2Headers headers, final ByteBuf answer)
+        {
+            final String text = answer.toString(StandardCharsets.UTF_8);
+            done();
+            try
+            {
+                result.complete(parse(status, text));
+            }
+            catch (final RuntimeException ex)
+            {
+                result.completeExceptionally(ex);
+            }
+        }
+
+        @Override
+        protected void onError(final Throwable cause, final boolean timedOut)
+        {
+            done();
+            result.completeExceptionally(new TokenException(Reason.PROVIDER_UNAVAILABLE,
+                timedOut ? "token endpoint did not answer in time" : "token endpoint unreachable: " + cause.getClass().getSimpleName()));
+        }
+
+        private void done()
+        {
+            link.release();
+            body.release();
+        }
     }
 
     /** The signed JWT: header.claims.signature, each base64url without padding. */

@@ -2,68 +2,68 @@ package io.dispatch.connector.fcm;
 
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorContext;
+import io.dispatch.connector.ConnectorCounters;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.connector.MetricsWriter;
 import io.dispatch.connector.ReceiptSink;
+import io.dispatch.connector.http.ClientTls;
+import io.dispatch.connector.http.Http2ClientTransport;
+import io.dispatch.connector.http.Http2Link;
+import io.dispatch.connector.http.LoopGroups;
 import io.dispatch.connector.push.PushFields;
 import io.dispatch.connector.push.PushRecipient;
-import io.dispatch.connector.push.Verdict;
 import io.dispatch.protocol.Reason;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.agrona.concurrent.EpochClock;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.InputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.net.URI;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Sends to FCM HTTP v1 over HTTP/2 with the JDK's {@link HttpClient}: multiplexed TLS connections, ALPN,
- * asynchronous sends, no dependency beyond the JDK. {@link #send} builds the JSON body on the lane thread
- * and hands the request over; answers arrive on the client's executor and become exactly one callback.
- * A 401 for our access token refreshes it and resends once.
+ * Sends to FCM HTTP v1 over HTTP/2 on Netty, the stack Pushy uses for APNs:
+ * <pre>
+ *  lane thread ── send: JSON body into a pooled buffer, take a stream permit ──▶ link queue
+ *  event loop  ── one flush per batch ──▶ HTTP/2 connection 1..n (TLS, h2) ──▶ FCM
+ *              ◀── answer by stream id ── FcmSend: verdict ─▶ one callback (+ DELIVERED receipt)
+ * </pre>
+ * {@code connections} connections each multiplex up to {@code maxInFlight} streams or the server's
+ * MAX_CONCURRENT_STREAMS (Google: 100), whichever is lower; a send finding every connection full fails
+ * {@code PROVIDER_THROTTLED} so the lane slows down. The OAuth access token from {@link AccessTokens}
+ * is shared by every send (its request headers are built once per token); a 401 for it refreshes the
+ * token and resends once on the same stream permit.
  * <p>
- * A JDK client keeps one HTTP/2 connection per host and fails (rather than queues) requests beyond the
- * server's concurrent-stream limit (JDK-8225647; Google allows 100). So each of {@code connections}
- * clients has its own semaphore of {@code maxInFlight} permits, and sends go round-robin to a client
- * with a free permit. Thread-safe after start; {@link #send} on the lane thread only.
+ * <b>Threading:</b> {@link #send} on the lane thread only; answers and callbacks on the event loops
+ * ({@code threads}, default one). Nothing is logged per message; the token never is.
  */
 final class FcmConnector implements Connector
 {
-    /**
-     * One HTTP/2 connection (a client of its own) and its in-flight permits. Until the first answer
-     * arrives it allows one request: a JDK client opens a TLS connection per request while it has no
-     * HTTP/2 connection to the host yet, and learns the server's stream limit only from that answer.
-     */
-    private record Channel(HttpClient http, Semaphore inFlight, AtomicBoolean opened, int maxInFlight)
+    /** FCM's answers are small JSON documents; anything far larger is not FCM. */
+    private static final int MAX_ANSWER_BYTES = 1 << 16;
+    private static final long STOP_WAIT_MS = 3_000;
+
+    /** The send headers for one access token, shared read-only by every request that uses it. */
+    record Authorised(AccessTokens.Token token, Http2Headers headers)
     {
-        void onAnswer()
-        {
-            if (!opened.get() && opened.compareAndSet(false, true))
-            {
-                inFlight.release(maxInFlight - 1);
-            }
-        }
     }
 
     private final FcmSettings settings;
-    private Channel[] channels;
-    private int next;
-    private ExecutorService executor;
+    private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+    private final ConnectorCounters counters = new ConnectorCounters();
+    private EventLoopGroup loops;
+    private Http2ClientTransport fcm;
+    private Http2ClientTransport oauth;
     private AccessTokens tokens;
+    private volatile Authorised authorised;
     private ReceiptSink receipts;
     private EpochClock clock;
 
@@ -75,7 +75,7 @@ final class FcmConnector implements Connector
     @Override
     public String version()
     {
-        return "fcm-1 jdk-httpclient " + settings;
+        return "fcm-2 netty-http2 " + settings;
     }
 
     @Override
@@ -83,29 +83,30 @@ final class FcmConnector implements Connector
     {
         receipts = context.receipts();
         clock = context.clock();
-        final AtomicInteger threadIds = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(settings.threads(), r ->
+        loops = new MultiThreadIoEventLoopGroup(settings.threads(), new DefaultThreadFactory("fcm-" + context.laneName(), true),
+            NioIoHandler.newFactory());
+        try
         {
-            final Thread t = new Thread(r, "fcm-" + context.laneName() + "-" + threadIds.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        final HttpClient.Builder builder = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_2)
-            .connectTimeout(Duration.ofMillis(settings.connectTimeoutMs()))
-            .executor(executor);
-        if (settings.trustedCaFile() != null)
-        {
-            builder.sslContext(trusting(settings.trustedCaFile()));
+            final SslContext tls = ClientTls.http2(settings.trustedCaFile() == null ? null : settings.trustedCaFile().toString());
+            final URI send = settings.sendUri();
+            fcm = new Http2ClientTransport(loops, origin(send), tls, settings.connections(), settings.maxInFlight(),
+                settings.connectTimeoutMs(), settings.requestTimeoutMs(), MAX_ANSWER_BYTES);
+            oauth = new Http2ClientTransport(loops, origin(settings.tokenUri()), tls, 1, 4,
+                settings.connectTimeoutMs(), settings.requestTimeoutMs(), MAX_ANSWER_BYTES);
+            tokens = new AccessTokens(settings.account(), settings.tokenUri(), oauth, clock, settings.tokenRefreshMarginMs());
+            fcm.connect();
+            tokens.token(); // warm up: the first sends need not wait for the grant
         }
-        channels = new Channel[settings.connections()];
-        for (int i = 0; i < channels.length; i++)
+        catch (final Exception | Error ex)
         {
-            channels[i] = new Channel(builder.build(), new Semaphore(1), new AtomicBoolean(), settings.maxInFlight());
+            LoopGroups.shutdown(loops);
+            throw ex;
         }
-        tokens = new AccessTokens(settings.account(), settings.tokenUri(), channels[0].http(), clock,
-            settings.tokenRefreshMarginMs(), settings.requestTimeoutMs());
-        tokens.token(); // warm up: the first sends need not wait for the grant
+    }
+
+    private static URI origin(final URI uri)
+    {
+        return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
     }
 
     @Override
@@ -114,155 +115,134 @@ final class FcmConnector implements Connector
         final String token = PushRecipient.fcmToken(request.recipient());
         if (token == null)
         {
-            callback.onRejected(request, Reason.INVALID_RECIPIENT);
+            reject(request, callback, Reason.INVALID_RECIPIENT);
             return;
         }
-        final String body;
+        final CharSequence json;
         try
         {
-            body = FcmMessageWriter.write(token, request.kind(), request.renderText(), PushFields.of(request),
+            json = FcmMessageWriter.write(token, request.kind(), request.renderText(), PushFields.of(request),
                 request.deadlineMs(), clock.time());
         }
         catch (final FcmMessageWriter.InvalidMessage ex)
         {
-            callback.onRejected(request, ex.tooLarge ? Reason.PAYLOAD_TOO_LARGE : Reason.CONTENT_REJECTED);
+            reject(request, callback, ex.tooLarge ? Reason.PAYLOAD_TOO_LARGE : Reason.CONTENT_REJECTED);
             return;
         }
         catch (final IllegalArgumentException badVariable)
         {
-            callback.onRejected(request, Reason.CONTENT_REJECTED);
+            reject(request, callback, Reason.CONTENT_REJECTED);
             return;
         }
-        final Channel channel = freeChannel();
-        if (channel == null)
+        final Http2Link link = fcm.acquire();
+        if (link == null)
         {
-            // every connection is at its stream limit: slow the lane instead of failing in the JDK client
+            // every connection is at its stream limit: slow the lane rather than queue without bound
+            counters.failed(Reason.PROVIDER_THROTTLED, -1);
             callback.onFailed(request, Reason.PROVIDER_THROTTLED, 0);
             return;
         }
-        attempt(channel, request, callback, body, true);
+        counters.sent();
+        final FcmSend send = new FcmSend(this, request, callback, ByteBufUtil.writeUtf8(alloc, json), link, System.nanoTime());
+        final AccessTokens.Token now = tokens.now();
+        if (now != null)
+        {
+            send.go(authorised(now));
+        }
+        else
+        {
+            authorise(send);
+        }
     }
 
-    private Channel freeChannel()
+    private void reject(final DeliveryRequest request, final DeliveryCallback callback, final Reason reason)
     {
-        for (int i = 0; i < channels.length; i++)
+        counters.rejected(reason, -1);
+        callback.onRejected(request, reason);
+    }
+
+    /** Waits (without blocking the caller) for a token, then sends; a token failure fails the send. */
+    void authorise(final FcmSend send)
+    {
+        tokens.token().whenComplete((token, error) ->
         {
-            final Channel c = channels[next];
-            next = next + 1 == channels.length ? 0 : next + 1;
-            if (c.inFlight().tryAcquire())
+            if (error != null)
             {
-                return c;
+                send.finish(FcmResults.failure(error));
             }
-        }
-        return null;
-    }
-
-    private void attempt(
-        final Channel channel, final DeliveryRequest request, final DeliveryCallback callback, final String body, final boolean mayRefresh)
-    {
-        final AccessTokens.Token[] used = new AccessTokens.Token[1];
-        tokens.token()
-            .thenCompose(token ->
+            else
             {
-                used[0] = token;
-                return channel.http().sendAsync(post(body, token), HttpResponse.BodyHandlers.ofString());
-            })
-            .whenComplete((response, error) -> onAnswer(channel, request, callback, body, mayRefresh, used[0], response, error));
-    }
-
-    private void onAnswer(
-        final Channel channel,
-        final DeliveryRequest request,
-        final DeliveryCallback callback,
-        final String body,
-        final boolean mayRefresh,
-        final AccessTokens.Token used,
-        final HttpResponse<String> response,
-        final Throwable error)
-    {
-        if (error == null)
-        {
-            channel.onAnswer();
-        }
-        if (error == null && mayRefresh && FcmResults.accessTokenRefused(response.statusCode(), response.body()))
-        {
-            try
-            {
-                tokens.invalidate(used);
-                attempt(channel, request, callback, body, false);
-                return;
+                send.go(authorised(token));
             }
-            catch (final RuntimeException ex)
-            {
-                channel.inFlight().release();
-                callback.onFailed(request, Reason.PROVIDER_ERROR, 0); // never lose the callback
-                return;
-            }
-        }
-        channel.inFlight().release();
-        verdict(response, error).apply(request, callback, receipts);
+        });
     }
 
-    private Verdict verdict(final HttpResponse<String> response, final Throwable error)
+    void refused(final AccessTokens.Token token)
     {
-        try
+        tokens.invalidate(token);
+    }
+
+    private Authorised authorised(final AccessTokens.Token token)
+    {
+        final Authorised a = authorised;
+        if (a != null && a.token() == token)
         {
-            return error != null ? FcmResults.failure(error) : FcmResults.map(response.statusCode(), response.body(),
-                response.headers().firstValue("retry-after").orElse(null), clock.time());
+            return a;
         }
-        catch (final RuntimeException ex)
+        final Http2Headers headers = fcm.headers(HttpMethod.POST.asciiName(), settings.sendUri().getRawPath())
+            .set("authorization", "Bearer " + token.value())
+            .set("content-type", "application/json; charset=UTF-8");
+        final Authorised fresh = new Authorised(token, headers);
+        authorised = fresh; // a race builds the same headers twice, harmlessly
+        return fresh;
+    }
+
+    ReceiptSink receipts()
+    {
+        return receipts;
+    }
+
+    ConnectorCounters counters()
+    {
+        return counters;
+    }
+
+    @Override
+    public void writeMetrics(final MetricsWriter out)
+    {
+        counters.write(out);
+        if (fcm != null)
         {
-            return Verdict.fail(Reason.PROVIDER_ERROR, 0); // never lose the callback to a mapping bug
+            out.gauge("streams_in_flight", "HTTP/2 requests open now", fcm.inFlight());
+            out.gauge("stream_capacity", "HTTP/2 requests allowed at once (per connection: maxInFlight or the server's limit)",
+                fcm.capacity());
+            out.counter("access_token_grants_total", "OAuth access tokens requested", tokens.grants());
         }
     }
 
-    private HttpRequest post(final String body, final AccessTokens.Token token)
+    EpochClock clock()
     {
-        return HttpRequest.newBuilder(settings.sendUri())
-            .timeout(Duration.ofMillis(settings.requestTimeoutMs()))
-            .header("authorization", "Bearer " + token.value())
-            .header("content-type", "application/json; charset=UTF-8")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    }
-
-    /** An SSL context that trusts the CA certificates in a PEM file (tests, private gateways). */
-    private static SSLContext trusting(final java.nio.file.Path caFile) throws Exception
-    {
-        final KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(caFile))
-        {
-            int i = 0;
-            for (final Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(in))
-            {
-                store.setCertificateEntry("ca-" + i++, ca);
-            }
-        }
-        final TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        final SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
+        return clock;
     }
 
     @Override
     public void stop()
     {
-        if (executor != null)
+        if (fcm != null)
         {
-            executor.shutdown();
-            try
+            // let answers already on their way arrive, within a bound, before the connections close
+            final long until = System.nanoTime() + STOP_WAIT_MS * 1_000_000L;
+            while (fcm.inFlight() > 0 && System.nanoTime() < until)
             {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
+                LockSupport.parkNanos(1_000_000L);
             }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-            executor.shutdownNow();
+            fcm.close();
         }
-        // JDK 17's HttpClient has no close(); its selector thread ends once the client is unreachable
-        channels = null;
+        if (oauth != null)
+        {
+            oauth.close();
+        }
+        LoopGroups.shutdown(loops);
+        loops = null;
     }
 }

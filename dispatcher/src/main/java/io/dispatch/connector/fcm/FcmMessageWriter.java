@@ -41,7 +41,8 @@ final class FcmMessageWriter
     {
     }
 
-    static String write(
+    /** @return the body, as the builder it was written into (the caller encodes it once, without a String copy). */
+    static CharSequence write(
         final String token, final MessageKind kind, final String text, final PushFields fields, final long deadlineMs, final long nowMs)
     {
         if (fields.collapseId() != null && (fields.collapseId().isEmpty() || utf8(fields.collapseId()) > MAX_COLLAPSE_ID_BYTES))
@@ -105,7 +106,7 @@ final class FcmMessageWriter
         }
         out.append("}},\"webpush\":{\"headers\":{\"TTL\":\"").append(ttlS)
             .append("\",\"Urgency\":\"").append(high ? "high" : "normal").append("\"}}}}");
-        return out.toString();
+        return out;
     }
 
     private static int entry(final StringBuilder out, final String key, final String value, final boolean first)

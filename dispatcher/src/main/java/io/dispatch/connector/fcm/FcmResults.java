@@ -3,12 +3,12 @@ package io.dispatch.connector.fcm;
 import io.dispatch.connector.push.Verdict;
 import io.dispatch.protocol.Reason;
 
-import java.net.http.HttpTimeoutException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * FCM answers mapped onto engine outcomes (the table in docs/connectors/fcm.md). Maps on the FcmError
@@ -117,7 +117,7 @@ final class FcmResults
         {
             return Verdict.fail(te.reason, 0);
         }
-        return Verdict.fail(t instanceof HttpTimeoutException ? Reason.PROVIDER_TIMEOUT : Reason.PROVIDER_UNAVAILABLE, 0);
+        return Verdict.fail(t instanceof TimeoutException ? Reason.PROVIDER_TIMEOUT : Reason.PROVIDER_UNAVAILABLE, 0);
     }
 
     static long retryAfterMs(final String value, final long nowMs)

@@ -50,8 +50,8 @@ record FcmSettings(
             https(s, "tokenUri", tokenDefault),
             s.file("trustedCaFile", false),
             (int)s.number("maxInFlight", 100, 1, 100_000),
-            (int)s.number("connections", 1, 1, 64),
-            (int)s.number("threads", 2, 1, 64),
+            (int)s.number("connections", 2, 1, 64),
+            (int)s.number("threads", 1, 1, 64),
             s.number("connectTimeoutMs", 10_000, 100, 600_000),
             s.number("requestTimeoutMs", 30_000, 100, 600_000),
             s.number("tokenRefreshMarginMs", 300_000, 0, 3_000_000));

@@ -1,7 +1,11 @@
 package io.dispatch.connector.http;
 
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 
 import javax.net.ssl.SSLException;
 import java.io.File;
@@ -19,11 +23,32 @@ public final class ClientTls
      */
     public static SslContext create(final String trustCertFile) throws SSLException
     {
+        return builder(trustCertFile).build();
+    }
+
+    /**
+     * As {@link #create} but offering only {@code h2} through ALPN, with the cipher suites HTTP/2 allows
+     * (RFC 7540 §9.2); {@link Http2ClientTransport} refuses a connection on which the server chose otherwise.
+     */
+    public static SslContext http2(final String trustCertFile) throws SSLException
+    {
+        return builder(trustCertFile)
+            .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+            .applicationProtocolConfig(new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                ApplicationProtocolNames.HTTP_2))
+            .build();
+    }
+
+    private static SslContextBuilder builder(final String trustCertFile)
+    {
         final SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
         if (trustCertFile != null)
         {
             builder.trustManager(new File(trustCertFile));
         }
-        return builder.build();
+        return builder;
     }
 }

@@ -26,7 +26,7 @@ import static io.dispatch.testing.RecordingCallback.failed;
 import static io.dispatch.testing.RecordingCallback.rejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The real {@code fcm} connector (JDK HttpClient, HTTP/2 over TLS) against {@link FcmTestPeer} on loopback. */
+/** The real {@code fcm} connector (Netty HTTP/2 over TLS) against {@link FcmTestPeer} on loopback; connection behaviour in {@link FcmConnectionTest}. */
 @Timeout(60)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FcmConnectorTest

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.net.http.HttpTimeoutException;
 import java.util.concurrent.CompletionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,7 +86,7 @@ class FcmResultsTest
     @Test
     void shouldFailTransientlyWithoutAnAnswer()
     {
-        assertThat(FcmResults.failure(new CompletionException(new HttpTimeoutException("t"))))
+        assertThat(FcmResults.failure(new CompletionException(new java.util.concurrent.TimeoutException("t"))))
             .isEqualTo(Verdict.fail(Reason.PROVIDER_TIMEOUT, 0));
         assertThat(FcmResults.failure(new CompletionException(new java.io.IOException("reset"))))
             .isEqualTo(Verdict.fail(Reason.PROVIDER_UNAVAILABLE, 0));

@@ -14,7 +14,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -56,8 +58,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * JSON shape and the registration token as FCM does, then answers as scripted for the token
  * (404 UNREGISTERED, 429 QUOTA_EXCEEDED with Retry-After, 503, …) or accepts and records the message.
  * <p>
- * TLS rather than h2c because the JDK HttpClient speaks h2c only through an HTTP/1.1 upgrade, and TLS
- * with ALPN is what the connector meets in production.
+ * Besides answers it plays connection trouble per token: {@link #STALL} never answers, {@link #DROP}
+ * closes the connection, {@link #GOAWAY} answers and then sends GOAWAY; {@link #holdAnswers} keeps every
+ * answer back until released, so a test can see how many streams a client keeps open at once
+ * ({@link #peakOpenStreams}). TLS with ALPN {@code h2}, as the connector meets FCM in production.
  */
 public final class FcmTestPeer implements AutoCloseable
 {
@@ -68,6 +72,21 @@ public final class FcmTestPeer implements AutoCloseable
     public record Answer(int status, String errorStatus, String errorCode, String retryAfter)
     {
     }
+
+    /** Scripted trouble: no answer at all. */
+    public static final Answer STALL = new Answer(-1, null, null, null);
+    /** Scripted trouble: the connection closes without an answer. */
+    public static final Answer DROP = new Answer(-2, null, null, null);
+    /** Scripted trouble: a 200, then GOAWAY on the connection. */
+    public static final Answer GOAWAY = new Answer(-3, null, null, null);
+
+    /** Connections accepted so far. */
+    public final AtomicInteger connections = new AtomicInteger();
+    /** Requests received and not answered yet (stalled ones stay counted), and the most there ever were. */
+    public final AtomicInteger openStreams = new AtomicInteger();
+    public final AtomicInteger peakOpenStreams = new AtomicInteger();
+    private final java.util.Queue<Runnable> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile boolean holding;
 
     public final Map<String, Map<String, Object>> receivedByToken = new ConcurrentHashMap<>();
     public final Map<String, Answer> scripted = new ConcurrentHashMap<>();
@@ -87,6 +106,12 @@ public final class FcmTestPeer implements AutoCloseable
     private final Channel serverChannel;
 
     public FcmTestPeer(final Path dir) throws Exception
+    {
+        this(dir, 1000);
+    }
+
+    /** @param maxConcurrentStreams the SETTINGS_MAX_CONCURRENT_STREAMS the peer announces (Google: 100). */
+    public FcmTestPeer(final Path dir, final int maxConcurrentStreams) throws Exception
     {
         tls = TestTls.create(dir.resolve("fcm-tls"));
         final KeyPair account = TestTls.rsaKeyPair();
@@ -111,17 +136,20 @@ public final class FcmTestPeer implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
+                    connections.incrementAndGet();
                     ch.pipeline().addLast(
                         ssl.newHandler(ch.alloc()),
-                        Http2FrameCodecBuilder.forServer().initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(1000)).build(),
+                        Http2FrameCodecBuilder.forServer()
+                            .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(maxConcurrentStreams)).build(),
                         new Http2MultiplexHandler(new ChannelInitializer<Channel>()
                         {
                             @Override
                             protected void initChannel(final Channel stream)
                             {
-                                stream.pipeline().addLast(new StreamHandler(FcmTestPeer.this::handle));
+                                stream.pipeline().addLast(new StreamHandler(FcmTestPeer.this));
                             }
-                        }));
+                        }),
+                        new QuietClose());
                 }
             })
             .bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
@@ -173,10 +201,67 @@ public final class FcmTestPeer implements AutoCloseable
         tokenLifetimeS = seconds;
     }
 
+    /** While on, answers wait; turning it off sends every held answer. */
+    public void holdAnswers(final boolean on)
+    {
+        holding = on;
+        if (!on)
+        {
+            Runnable r;
+            while ((r = held.poll()) != null)
+            {
+                r.run();
+            }
+        }
+    }
+
     // ---- request handling, on the event loop ----
 
     private record Response(int status, Map<String, String> headers, String body)
     {
+    }
+
+    private static final Response NO_ANSWER = new Response(STALL.status, Map.of(), "");
+    private static final Response CLOSE = new Response(DROP.status, Map.of(), "");
+    private static final Response ANSWER_THEN_GOAWAY = new Response(GOAWAY.status, Map.of(), "");
+
+    /** Answers one request (or plays the scripted trouble) on the stream's event loop, or later when held. */
+    private void respond(final ChannelHandlerContext ctx, final Http2Headers headers, final String body)
+    {
+        final int open = openStreams.incrementAndGet();
+        peakOpenStreams.accumulateAndGet(open, Math::max);
+        final Response r = handle(headers, body);
+        if (r == NO_ANSWER)
+        {
+            return; // the stream stays open until the client resets it
+        }
+        final Runnable answer = () ->
+        {
+            openStreams.decrementAndGet();
+            if (r == CLOSE)
+            {
+                ctx.channel().parent().close();
+                return;
+            }
+            final Response written = r == ANSWER_THEN_GOAWAY ? ok() : r;
+            final Http2Headers out = new DefaultHttp2Headers().status(Integer.toString(written.status()));
+            out.set("content-type", "application/json; charset=UTF-8");
+            written.headers().forEach(out::set);
+            ctx.write(new DefaultHttp2HeadersFrame(out));
+            ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.copiedBuffer(written.body(), StandardCharsets.UTF_8), true));
+            if (r == ANSWER_THEN_GOAWAY)
+            {
+                ctx.channel().parent().writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+            }
+        };
+        if (holding)
+        {
+            held.add(() -> ctx.executor().execute(answer));
+        }
+        else
+        {
+            answer.run();
+        }
     }
 
     private Response handle(final Http2Headers headers, final String body)
@@ -272,6 +357,18 @@ public final class FcmTestPeer implements AutoCloseable
         }
         final String token = (String)message.get("token");
         final Answer answer = scripted.get(token);
+        if (answer == STALL)
+        {
+            return NO_ANSWER;
+        }
+        if (answer == DROP)
+        {
+            return CLOSE;
+        }
+        if (answer == GOAWAY)
+        {
+            return ANSWER_THEN_GOAWAY;
+        }
         if (answer != null)
         {
             return error(answer.status, answer.errorStatus, answer.errorCode, "scripted", answer.retryAfter);
@@ -280,6 +377,11 @@ public final class FcmTestPeer implements AutoCloseable
         {
             receivedByToken.put(token, message);
         }
+        return ok();
+    }
+
+    private static Response ok()
+    {
         return new Response(200, Map.of(), "{\"name\":\"projects/" + PROJECT + "/messages/0:" + System.nanoTime() + "\"}");
     }
 
@@ -309,16 +411,26 @@ public final class FcmTestPeer implements AutoCloseable
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
 
+    /** Clients that hang up mid-handshake or reset: close without a warning at the pipeline's tail. */
+    private static final class QuietClose extends io.netty.channel.ChannelInboundHandlerAdapter
+    {
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            ctx.close();
+        }
+    }
+
     /** One HTTP/2 stream: gathers headers and body, answers once the request has ended. */
     private static final class StreamHandler extends SimpleChannelInboundHandler<Http2StreamFrame>
     {
-        private final java.util.function.BiFunction<Http2Headers, String, Response> handler;
+        private final FcmTestPeer peer;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private Http2Headers headers;
 
-        StreamHandler(final java.util.function.BiFunction<Http2Headers, String, Response> handler)
+        StreamHandler(final FcmTestPeer peer)
         {
-            this.handler = handler;
+            this.peer = peer;
         }
 
         @Override
@@ -340,13 +452,9 @@ public final class FcmTestPeer implements AutoCloseable
             }
             if (end)
             {
-                final Response r = handler.apply(headers, body.toString(StandardCharsets.UTF_8));
-                final Http2Headers out = new DefaultHttp2Headers().status(Integer.toString(r.status()));
-                out.set("content-type", "application/json; charset=UTF-8");
-                r.headers().forEach(out::set);
-                ctx.write(new DefaultHttp2HeadersFrame(out));
-                ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.copiedBuffer(r.body(), StandardCharsets.UTF_8), true));
+                peer.respond(ctx, headers, body.toString(StandardCharsets.UTF_8));
             }
         }
+
     }
 }

@@ -79,7 +79,7 @@ class PushConnectorTest
             {
                 push.send(Requests.push(1, MessageKind.INFORMATIONAL, "apns:" + IOS, "to iOS"), callback);
                 assertThat(callback.await(1, 10_000)).isEqualTo(rejected(Reason.NO_CONNECTOR));
-                assertThat(push.version()).contains("[apns: off]", "[fcm: fcm-1");
+                assertThat(push.version()).contains("[apns: off]", "[fcm: fcm-2");
             }
             finally
             {
