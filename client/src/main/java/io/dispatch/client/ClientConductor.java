@@ -751,9 +751,11 @@ final class ClientConductor
         }
     }
 
-    void onReceipt(final long messageId, final int stateCode, final int attempts, final int reasonCode, final long atMs)
+    void onReceipt(
+        final long messageId, final int stateCode, final int attempts, final int reasonCode, final long atMs, final int channel)
     {
-        subscriptions.onReceipt(messageId, DeliveryState.of(stateCode), attempts, Reason.of(reasonCode), atMs);
+        subscriptions.onReceipt(messageId, DeliveryState.of(stateCode), attempts, Reason.of(reasonCode), atMs,
+            ChannelType.of(channel));
     }
 
     void onReceiptsDropped(final int count)

@@ -134,9 +134,10 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
             case MessageType.RECEIPT:
                 if (need(channel, type, bodyLength, 20))
                 {
+                    // the channel byte came later: an older engine's 20-byte receipt has none (0)
                     conductor.onReceipt(frame.getLongLE(body), frame.getUnsignedByte(body + 8),
                         frame.getUnsignedByte(body + 9), frame.getUnsignedShortLE(body + 10),
-                        frame.getLongLE(body + 12));
+                        frame.getLongLE(body + 12), bodyLength > 20 ? frame.getUnsignedByte(body + 20) : 0);
                 }
                 break;
             case MessageType.STATUS_RESULT:

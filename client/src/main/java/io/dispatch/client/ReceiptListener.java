@@ -1,5 +1,6 @@
 package io.dispatch.client;
 
+import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 
@@ -22,6 +23,21 @@ public interface ReceiptListener
      * @param atEpochMs when the engine recorded the change.
      */
     void onReceipt(long messageId, DeliveryState state, int attempts, Reason reason, long atEpochMs);
+
+    /**
+     * As above, with the channel the message is on: the one it was submitted for, or after a fallback
+     * (docs/connectors.md "Fallback") the new one, from the RETRYING that records the move onwards. The
+     * client calls this method; by default it drops the channel and calls the five-argument one, so
+     * lambdas keep working. Override it to see the channel.
+     *
+     * @param channel null from an engine too old to send it, or for a code this build does not know.
+     */
+    default void onReceipt(
+        final long messageId, final DeliveryState state, final int attempts, final Reason reason, final long atEpochMs,
+        final ChannelType channel)
+    {
+        onReceipt(messageId, state, attempts, reason, atEpochMs);
+    }
 
     /**
      * The engine skipped receipts because this connection read too slowly; STATUS still answers.

@@ -16,7 +16,8 @@ import io.dispatch.protocol.Reason;
  * @param attempts         delivery attempts so far.
  * @param reason           why it reached the state ({@link Reason#NONE} when there is none).
  * @param updatedAtEpochMs when the engine recorded the state.
- * @param channel          the channel the message asked for.
+ * @param channel          the channel the message is on: the one it asked for, or the fallback's after a
+ *                         move to another channel (docs/connectors.md "Fallback").
  * @param kind             the class of the message.
  */
 public record StatusResult(

@@ -1,5 +1,6 @@
 package io.dispatch.client;
 
+import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 
@@ -39,13 +40,14 @@ final class Subscriptions
     }
 
     void onReceipt(
-        final long messageId, final DeliveryState state, final int attempts, final Reason reason, final long atEpochMs)
+        final long messageId, final DeliveryState state, final int attempts, final Reason reason, final long atEpochMs,
+        final ChannelType channel)
     {
         for (int i = 0, n = confirmed.size(); i < n; i++)
         {
             try
             {
-                confirmed.get(i).listener.onReceipt(messageId, state, attempts, reason, atEpochMs);
+                confirmed.get(i).listener.onReceipt(messageId, state, attempts, reason, atEpochMs, channel);
             }
             catch (final Throwable t)
             {

@@ -28,7 +28,8 @@ import java.nio.charset.StandardCharsets;
 public final class Frames
 {
     public static final int ACK_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 9;
-    public static final int RECEIPT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 20;
+    /** Body: u64 messageId, u8 state, u8 attempts, u16 reason, u64 atEpochMs, u8 channel (since 2026-11: older engines send 20 bytes). */
+    public static final int RECEIPT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 21;
     public static final int STATUS_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 22;
     public static final int CREDIT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 4;
     /** u8 decision, u8 channel, u8 queue (0 priority, 1 bulk), u8 reserved, u16 reason, u16 reserved, i64 at. */
@@ -251,16 +252,34 @@ public final class Frames
         return mask;
     }
 
+    /** A RECEIPT as engines before 2026-11 wrote it, without the channel byte: for peers that play one. */
     public static void receipt(
         final ByteBuf out, final long messageId, final int state, final int attempts, final int reason, final long atMs)
     {
         final int start = beginFrame(out, MessageType.RECEIPT, 0, 0L);
+        receiptFields(out, messageId, state, attempts, reason, atMs);
+        endFrame(out, start);
+    }
+
+    /** A RECEIPT with the channel the message is on (after a fallback, the new one). */
+    public static void receipt(
+        final ByteBuf out, final long messageId, final int state, final int attempts, final int reason, final long atMs,
+        final int channel)
+    {
+        final int start = beginFrame(out, MessageType.RECEIPT, 0, 0L);
+        receiptFields(out, messageId, state, attempts, reason, atMs);
+        out.writeByte(channel);
+        endFrame(out, start);
+    }
+
+    private static void receiptFields(
+        final ByteBuf out, final long messageId, final int state, final int attempts, final int reason, final long atMs)
+    {
         out.writeLongLE(messageId);
         out.writeByte(state);
         out.writeByte(attempts);
         out.writeShortLE(reason);
         out.writeLongLE(atMs);
-        endFrame(out, start);
     }
 
     public static void receiptsDropped(final ByteBuf out, final int count)

@@ -166,4 +166,39 @@ class LifecycleTest extends PeerTestBase
         assertThat(receipt.get(2, TimeUnit.SECONDS)).isEqualTo("9 RETRYING 2 PROVIDER_TIMEOUT");
         assertThat(dropped.get(2, TimeUnit.SECONDS)).isEqualTo(7);
     }
+
+    @Test
+    void shouldPassTheReceiptsChannelAndNullFromAnEngineThatSendsNone() throws Exception
+    {
+        final DispatchClient client = connect(config());
+        final java.util.concurrent.BlockingQueue<String> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        client.subscribeReceipts(Frames.SCOPE_CONNECTION, new ReceiptListener()
+        {
+            @Override
+            public void onReceipt(
+                final long messageId, final DeliveryState state, final int attempts, final Reason reason, final long atEpochMs)
+            {
+                seen.add("five-argument " + messageId);
+            }
+
+            @Override
+            public void onReceipt(
+                final long messageId, final DeliveryState state, final int attempts, final Reason reason, final long atEpochMs,
+                final ChannelType channel)
+            {
+                seen.add(messageId + " " + state + " " + channel);
+            }
+        }).get(2, TimeUnit.SECONDS);
+        final ScriptedPeer.Session session = peer.awaitSession(1, 1000);
+        session.receipt(11, DeliveryState.DELIVERED.code(), 1, 0, 1L, ChannelType.SMS.code());
+        session.receipt(12, DeliveryState.DELIVERED.code(), 1, 0, 1L);
+        assertThat(seen.poll(2, TimeUnit.SECONDS)).isEqualTo("11 DELIVERED SMS");
+        assertThat(seen.poll(2, TimeUnit.SECONDS)).as("a 20-byte receipt").isEqualTo("12 DELIVERED null");
+
+        // a lambda (the five-argument form) still gets every receipt
+        final java.util.concurrent.BlockingQueue<Long> lambda = new java.util.concurrent.LinkedBlockingQueue<>();
+        client.subscribeReceipts(Frames.SCOPE_CONNECTION, (id, state, attempts, reason, at) -> lambda.add(id)).get(2, TimeUnit.SECONDS);
+        session.receipt(13, DeliveryState.DELIVERED.code(), 1, 0, 1L, ChannelType.CHAT.code());
+        assertThat(lambda.poll(2, TimeUnit.SECONDS)).isEqualTo(13L);
+    }
 }

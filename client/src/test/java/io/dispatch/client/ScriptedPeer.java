@@ -262,9 +262,16 @@ public final class ScriptedPeer implements AutoCloseable
             send(b -> Frames.statusResult(b, correlationId, messageId, state, attempts, reason, at, channel, kind));
         }
 
+        /** A receipt as an engine before 2026-11 sent it: no channel byte. */
         public void receipt(final long messageId, final int state, final int attempts, final int reason, final long at)
         {
             send(b -> Frames.receipt(b, messageId, state, attempts, reason, at));
+        }
+
+        public void receipt(
+            final long messageId, final int state, final int attempts, final int reason, final long at, final int channel)
+        {
+            send(b -> Frames.receipt(b, messageId, state, attempts, reason, at, channel));
         }
 
         public void receiptsDropped(final int count)

@@ -820,7 +820,8 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
      *
      * @return true when the session has something new to write: the receipt, or a drop to report.
      */
-    public boolean offerReceipt(final long messageId, final int state, final int attempts, final int reason, final long atMs)
+    public boolean offerReceipt(
+        final long messageId, final int state, final int attempts, final int reason, final long atMs, final int channel)
     {
         final OutboundQueue q = receipts;
         if (q == null || (receiptStateMask & (1 << state)) == 0)
@@ -840,6 +841,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         b.putByte(p + 9, (byte)attempts);
         b.putShort(p + 10, (short)reason, ByteOrder.LITTLE_ENDIAN);
         b.putLong(p + 12, atMs, ByteOrder.LITTLE_ENDIAN);
+        b.putByte(p + 20, (byte)channel);
         q.commit(index);
         return true;
     }

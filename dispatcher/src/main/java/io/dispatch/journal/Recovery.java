@@ -177,11 +177,11 @@ public final class Recovery implements JournalReader.Visitor
             d.prepaid = r.prepaid;
             d.consentOverride = r.consentOverride;
             deferred.put(messageId, d);
-            status.update(status.find(messageId), DeliveryState.DEFERRED.code(), (byte)0, r.reason, r.dueAtMs);
+            status.update(status.find(messageId), DeliveryState.DEFERRED.code(), (byte)0, r.reason, r.dueAtMs, (byte)0);
         }
         else if (r.decision == Decision.SUPPRESS.code())
         {
-            status.update(status.find(messageId), DeliveryState.SUPPRESSED.code(), (byte)0, r.reason, r.acceptedAtMs);
+            status.update(status.find(messageId), DeliveryState.SUPPRESSED.code(), (byte)0, r.reason, r.acceptedAtMs, (byte)0);
         }
         else
         {
@@ -209,7 +209,7 @@ public final class Recovery implements JournalReader.Visitor
         final int slot = status.find(messageId);
         if (slot >= 0)
         {
-            status.update(slot, state, attempts == 0 ? status.attempts(slot) : attempts, reason, atMs);
+            status.update(slot, state, attempts == 0 ? status.attempts(slot) : attempts, reason, atMs, channel);
             if (status.campaignSlot(slot) != 0)
             {
                 policy.campaignState(status.campaignSlot(slot), status.channel(slot), state, reason);

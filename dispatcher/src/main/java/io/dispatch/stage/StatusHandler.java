@@ -76,11 +76,11 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                     }
                     if (e.decision == Decision.DEFER.code())
                     {
-                        onState(e.messageId, DeliveryState.DEFERRED.code(), (byte)0, e.reason, e.dueAtMs);
+                        onState(e.messageId, DeliveryState.DEFERRED.code(), (byte)0, e.reason, e.dueAtMs, (byte)0);
                     }
                     else if (e.decision == Decision.SUPPRESS.code())
                     {
-                        onState(e.messageId, DeliveryState.SUPPRESSED.code(), (byte)0, e.reason, e.acceptedAtMs);
+                        onState(e.messageId, DeliveryState.SUPPRESSED.code(), (byte)0, e.reason, e.acceptedAtMs, (byte)0);
                     }
                 }
                 break;
@@ -89,7 +89,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                 if (e.newState != 0)
                 {
                     onState(e.messageId, e.newState, (byte)0, e.reason,
-                        e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs);
+                        e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, (byte)0);
                 }
                 break;
             case DispatchEvent.STATE:
@@ -109,12 +109,13 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         for (int i = 0, o = 0; i < e.stateCount; i++, o += StateRecords.LENGTH)
         {
             onState(StateRecords.messageId(b, o), StateRecords.state(b, o), StateRecords.attempts(b, o),
-                StateRecords.reason(b, o), StateRecords.atMs(b, o));
+                StateRecords.reason(b, o), StateRecords.atMs(b, o), StateRecords.channel(b, o));
         }
     }
 
+    /** @param channel the lane's channel (after a fallback, the new one), or 0 to keep the recorded one. */
     private void onState(final long messageId, final byte state, final byte reportedAttempts, final short reason,
-        final long atMs)
+        final long atMs, final byte channel)
     {
         final Counter counter = COUNTER_BY_STATE[state];
         if (counter != null)
@@ -128,31 +129,33 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         }
         // receipts and timeouts do not know the attempt; the table does
         final byte attempts = reportedAttempts == 0 ? table.attempts(slot) : reportedAttempts;
-        table.update(slot, state, attempts, reason, atMs);
+        table.update(slot, state, attempts, reason, atMs, channel);
+        final byte current = table.channel(slot);
         final int campaignSlot = table.campaignSlot(slot);
         if (campaignSlot != 0)
         {
-            campaigns.countState(campaignSlot, table.channel(slot), state, reason);
+            // by the channel in use: a message delivered by SMS after a chat fallback counts as SMS
+            campaigns.countState(campaignSlot, current, state, reason);
         }
         final IngestSession owner = sessions.resolve(table.sessionRef(slot));
         if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION)
         {
-            offer(owner, messageId, state, attempts, reason, atMs);
+            offer(owner, messageId, state, attempts, reason, atMs, current);
         }
         final int tenant = table.tenant(slot);
         for (final IngestSession s : sessions.tenantSubscribers())
         {
             if (s.tenantId() == tenant)
             {
-                offer(s, messageId, state, attempts, reason, atMs);
+                offer(s, messageId, state, attempts, reason, atMs, current);
             }
         }
     }
 
     private void offer(final IngestSession session, final long messageId, final byte state, final byte attempts,
-        final short reason, final long atMs)
+        final short reason, final long atMs, final byte channel)
     {
-        if (session.offerReceipt(messageId, state, attempts, reason, atMs))
+        if (session.offerReceipt(messageId, state, attempts, reason, atMs, channel))
         {
             flusher.touch(session);
         }

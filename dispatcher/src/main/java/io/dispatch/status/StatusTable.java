@@ -72,8 +72,17 @@ public final class StatusTable
         return ids[slot] == messageId ? slot : -1;
     }
 
-    public void update(final int slot, final byte state, final byte attemptCount, final short reason, final long atMs)
+    /**
+     * @param channel the channel the change happened on (a fallback's record names the new one), or 0
+     *                to keep the one recorded.
+     */
+    public void update(
+        final int slot, final byte state, final byte attemptCount, final short reason, final long atMs, final byte channel)
     {
+        if (channel != 0)
+        {
+            channels[slot] = channel;
+        }
         states[slot] = state;
         attempts[slot] = attemptCount;
         reasons[slot] = reason;

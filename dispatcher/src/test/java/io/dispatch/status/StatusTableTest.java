@@ -12,7 +12,7 @@ class StatusTableTest
         final StatusTable table = new StatusTable(1024);
         table.insert(100L, (byte)1, 5L, (byte)1, (byte)3, 7, 42);
         final int slot = table.find(100L);
-        table.update(slot, (byte)5, (byte)2, (short)0, 9L);
+        table.update(slot, (byte)5, (byte)2, (short)0, 9L, (byte)0);
         assertThat(table.state(slot)).isEqualTo((byte)5);
         assertThat(table.attempts(slot)).isEqualTo((byte)2);
         assertThat(table.updatedAt(slot)).isEqualTo(9L);
