@@ -426,6 +426,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler implements Http2Fr
             server(false);
             encoderEnforceMaxConcurrentStreams(true);
             initialSettings(Http2Settings.defaultSettings().pushEnabled(false));
+            gracefulShutdownTimeoutMillis(0); // callers close after their requests ended (or gave up on them)
         }
 
         @Override
