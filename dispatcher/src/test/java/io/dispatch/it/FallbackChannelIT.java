@@ -13,6 +13,7 @@ import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.testing.EngineFixture;
+import io.dispatch.testing.Statuses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,10 +67,10 @@ class FallbackChannelIT
             moved = submit(client, "nochat-01012345678", "fallback-1");
             stayed = submit(client, "01087654321", "stays-1");
 
-            final StatusResult movedStatus = awaitTerminal(client, moved);
+            final StatusResult movedStatus = Statuses.awaitTerminal(client, moved);
             assertThat(movedStatus.state()).isEqualTo(DeliveryState.DELIVERED);
             assertThat(movedStatus.channel()).as("delivered by SMS after the fallback").isEqualTo(ChannelType.SMS);
-            final StatusResult stayedStatus = awaitTerminal(client, stayed);
+            final StatusResult stayedStatus = Statuses.awaitTerminal(client, stayed);
             assertThat(stayedStatus.state()).isEqualTo(DeliveryState.DELIVERED);
             assertThat(stayedStatus.channel()).isEqualTo(ChannelType.CHAT);
 
@@ -98,18 +99,6 @@ class FallbackChannelIT
         final Submit submit = Submit.builder().kind(MessageKind.INFORMATIONAL).channel(ChannelType.CHAT).to(to)
             .text("주문하신 상품이 발송되었습니다").key(key).build();
         return client.submit(submit).get(10, TimeUnit.SECONDS).messageId();
-    }
-
-    private static StatusResult awaitTerminal(final DispatchClient client, final long id) throws Exception
-    {
-        final long deadline = System.currentTimeMillis() + 30_000;
-        StatusResult last = client.status(id).get(10, TimeUnit.SECONDS);
-        while (!last.state().isTerminal() && System.currentTimeMillis() < deadline)
-        {
-            Thread.sleep(20);
-            last = client.status(id).get(10, TimeUnit.SECONDS);
-        }
-        return last;
     }
 
     private static void awaitReceipt(final Map<Long, List<String>> receipts, final long id, final String wanted)

@@ -16,6 +16,7 @@ import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.testing.EngineFixture;
+import io.dispatch.testing.Statuses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,13 +70,13 @@ class PushEngineIT
                     ids.put(to, client.submit(submit).get(10, TimeUnit.SECONDS).messageId());
                 }
 
-                assertThat(await(client, ids.get("apns:" + IOS))).extracting(StatusResult::state, StatusResult::reason)
+                assertThat(Statuses.awaitTerminal(client, ids.get("apns:" + IOS))).extracting(StatusResult::state, StatusResult::reason)
                     .containsExactly(DeliveryState.DELIVERED, Reason.NONE);
-                assertThat(await(client, ids.get("fcm:" + ANDROID))).extracting(StatusResult::state, StatusResult::reason)
+                assertThat(Statuses.awaitTerminal(client, ids.get("fcm:" + ANDROID))).extracting(StatusResult::state, StatusResult::reason)
                     .containsExactly(DeliveryState.DELIVERED, Reason.NONE);
-                assertThat(await(client, ids.get("apns:" + IOS_GONE))).extracting(StatusResult::state, StatusResult::reason)
+                assertThat(Statuses.awaitTerminal(client, ids.get("apns:" + IOS_GONE))).extracting(StatusResult::state, StatusResult::reason)
                     .containsExactly(DeliveryState.REJECTED, Reason.UNREGISTERED);
-                assertThat(await(client, ids.get("fcm:" + ANDROID_GONE))).extracting(StatusResult::state, StatusResult::reason)
+                assertThat(Statuses.awaitTerminal(client, ids.get("fcm:" + ANDROID_GONE))).extracting(StatusResult::state, StatusResult::reason)
                     .containsExactly(DeliveryState.REJECTED, Reason.UNREGISTERED);
 
                 assertThat(apns.receivedByApnsId).as("the apns-id carries the engine's message id")
@@ -113,17 +114,5 @@ class PushEngineIT
         {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
-    }
-
-    private static StatusResult await(final DispatchClient client, final long id) throws Exception
-    {
-        final long deadline = System.currentTimeMillis() + 30_000;
-        StatusResult last = client.status(id).get(10, TimeUnit.SECONDS);
-        while (!last.state().isTerminal() && System.currentTimeMillis() < deadline)
-        {
-            Thread.sleep(20);
-            last = client.status(id).get(10, TimeUnit.SECONDS);
-        }
-        return last;
     }
 }

@@ -13,6 +13,13 @@ import java.io.File;
 /** Client TLS contexts for the HTTP connectors: JDK provider, hostname verification on. */
 public final class ClientTls
 {
+    /** ALPN offering (or, on a server, choosing) only {@code h2}; the HTTP/2 test peers use it too. */
+    public static final ApplicationProtocolConfig H2_ONLY = new ApplicationProtocolConfig(
+        ApplicationProtocolConfig.Protocol.ALPN,
+        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+        ApplicationProtocolNames.HTTP_2);
+
     private ClientTls()
     {
     }
@@ -34,11 +41,7 @@ public final class ClientTls
     {
         return builder(trustCertFile)
             .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-            .applicationProtocolConfig(new ApplicationProtocolConfig(
-                ApplicationProtocolConfig.Protocol.ALPN,
-                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                ApplicationProtocolNames.HTTP_2))
+            .applicationProtocolConfig(H2_ONLY)
             .build();
     }
 

@@ -178,44 +178,33 @@ class FcmConnectionTest
     @Test
     void shouldFailWhatWasInFlightOnALostConnectionThenReconnect() throws Exception
     {
-        final Connector c = connector(settings("connections", "1"));
-        try
-        {
-            warmUp(c);
-            final int connections = peer.connections.get();
-            assertThat(callback.await(send(c, "drop"), ANSWER_MS)).isEqualTo(failed(Reason.PROVIDER_UNAVAILABLE, 0));
-            assertThat(callback.await(send(c, "after-drop"), ANSWER_MS)).isEqualTo(ACCEPTED);
-            assertThat(peer.connections.get()).isEqualTo(connections + 1);
-        }
-        finally
-        {
-            c.stop();
-        }
+        assertNextSendGoesToANewConnection("drop", failed(Reason.PROVIDER_UNAVAILABLE, 0));
     }
 
     @Test
     void shouldMoveToANewConnectionAfterGoaway() throws Exception
     {
+        assertNextSendGoesToANewConnection("goaway", ACCEPTED); // answered before the GOAWAY
+    }
+
+    /** Sends to a device whose scripted trouble ends the connection, then checks the next send opens a new one. */
+    private void assertNextSendGoesToANewConnection(final String trouble, final RecordingCallback.Outcome expected)
+        throws Exception
+    {
         final Connector c = connector(settings("connections", "1"));
         try
         {
             warmUp(c);
             final int connections = peer.connections.get();
-            assertThat(callback.await(send(c, "goaway"), ANSWER_MS)).as("answered before the GOAWAY").isEqualTo(ACCEPTED);
-            waitForConnectionToSettle();
-            assertThat(callback.await(send(c, "after-goaway"), ANSWER_MS)).isEqualTo(ACCEPTED);
+            assertThat(callback.await(send(c, trouble), ANSWER_MS)).isEqualTo(expected);
+            Thread.sleep(200); // a GOAWAY follows its answer on the wire: let it arrive before the next send
+            assertThat(callback.await(send(c, "after-" + trouble), ANSWER_MS)).isEqualTo(ACCEPTED);
             assertThat(peer.connections.get()).isEqualTo(connections + 1);
         }
         finally
         {
             c.stop();
         }
-    }
-
-    /** The GOAWAY frame follows the answer on the wire; give it time to arrive before the next send. */
-    private static void waitForConnectionToSettle() throws InterruptedException
-    {
-        Thread.sleep(200);
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.dispatch.connector.push;
 import io.dispatch.Dispatcher;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
-import io.dispatch.client.DispatchException;
 import io.dispatch.client.Submit;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorContext;
@@ -19,6 +18,7 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
+import io.dispatch.testing.BenchSubmitter;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.Requests;
 import org.agrona.concurrent.EpochClock;
@@ -55,7 +55,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * mvn -B -o -pl dispatcher test -Dtest=PushLoopbackBench -Dsurefire.failIfNoSpecifiedTests=false -Dpush.bench.messages=200000
  * </pre>
  * Settings: {@code push.bench.messages} per run (default 2,000), {@code push.bench.window} sends in flight
- * (default 800, as {@code lane.push.window}).
+ * (default 800, as {@code lane.push.window}), {@code push.bench.warmup} messages sent before each measured
+ * run (default 10,000 or all), {@code push.bench.timeoutS} bound of a whole-engine run (default 600).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PushLoopbackBench
@@ -65,6 +66,8 @@ class PushLoopbackBench
     static final int MESSAGES = Integer.getInteger("push.bench.messages", 2_000);
     static final int WINDOW = Integer.getInteger("push.bench.window", 800);
     static final int TIMEOUT_S = Integer.getInteger("push.bench.timeoutS", 600);
+    /** Enough for the JIT to compile the send paths before the measured run (1,000 left them cold). */
+    static final int WARM_UP = Integer.getInteger("push.bench.warmup", Math.min(MESSAGES, 10_000));
 
     Path dir;
     ApnsTestPeer apns;
@@ -120,7 +123,7 @@ class PushLoopbackBench
         try
         {
             final long warm = System.nanoTime();
-            run(connector, counting, recipient, Math.min(MESSAGES, 1_000)); // warm up: connection, JIT
+            run(connector, counting, recipient, WARM_UP); // warm up: connection, JIT
             System.out.printf("%-5s warm-up %.2f s%n", name, (System.nanoTime() - warm) / 1e9);
             final CpuSample cpu = CpuSample.take();
             final long start = System.nanoTime();
@@ -158,7 +161,7 @@ class PushLoopbackBench
             }
             if (request == null)
             {
-                Thread.onSpinWait();
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000); // no spinning: 2 cores serve the peer and the connector
                 continue;
             }
             counting.window.acquire();
@@ -188,8 +191,8 @@ class PushLoopbackBench
                 Frames.stateMask(DeliveryState.DELIVERED, DeliveryState.REJECTED, DeliveryState.FAILED, DeliveryState.EXPIRED),
                 (id, state, attempts, reason, at) -> (state == DeliveryState.DELIVERED ? delivered : other).incrementAndGet())
                 .get(10, TimeUnit.SECONDS);
-            submit(client, name + "-warm-", recipient, Math.min(MESSAGES, 1_000));
-            await(engine, delivered, other, Math.min(MESSAGES, 1_000));
+            submit(client, name + "-warm-", recipient, WARM_UP);
+            await(engine, delivered, other, WARM_UP);
             delivered.set(0);
             final CpuSample cpu = CpuSample.take();
             final long start = System.nanoTime();
@@ -204,58 +207,11 @@ class PushLoopbackBench
         }
     }
 
-    /**
-     * Submits n messages with at most 8,192 unanswered. A NACK the engine marks retriable (BACKPRESSURE
-     * when its 4,096-slot ring is full) is submitted again with the same key, as a real client does;
-     * without that those messages never get a receipt and the run waits for its time bound.
-     */
     private static void submit(final DispatchClient client, final String keyPrefix, final String recipient, final int n)
         throws InterruptedException
     {
-        final Semaphore outstanding = new Semaphore(8_192);
-        final java.util.Queue<Integer> again = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        final AtomicLong answered = new AtomicLong();
-        final AtomicLong refused = new AtomicLong();
-        int next = 0;
-        while (answered.get() < n)
-        {
-            Integer i = again.poll();
-            if (i != null)
-            {
-                java.util.concurrent.locks.LockSupport.parkNanos(100_000); // let the ring drain a little
-            }
-            else if (next < n)
-            {
-                i = next++;
-            }
-            else
-            {
-                Thread.sleep(1);
-                continue;
-            }
-            outstanding.acquire();
-            final int index = i;
-            final Submit submit = Submit.builder().kind(MessageKind.INFORMATIONAL).channel(ChannelType.PUSH).to(recipient)
-                .text("bench " + index).key(keyPrefix + index).build();
-            client.submit(submit).whenComplete((r, e) ->
-            {
-                final Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-                if (cause instanceof DispatchException d && d.retriable())
-                {
-                    again.add(index);
-                }
-                else
-                {
-                    if (cause != null)
-                    {
-                        refused.incrementAndGet();
-                    }
-                    answered.incrementAndGet();
-                }
-                outstanding.release();
-            });
-        }
-        assertThat(refused.get()).as("submits refused for good").isZero();
+        BenchSubmitter.submitAll(client, n, 8_192, i -> Submit.builder().kind(MessageKind.INFORMATIONAL).channel(ChannelType.PUSH)
+            .to(recipient).text("bench " + i).key(keyPrefix + i).build());
     }
 
     private static void await(final Dispatcher engine, final AtomicLong delivered, final AtomicLong other, final long n)
