@@ -64,6 +64,9 @@ public final class KakaoRelayPeer implements AutoCloseable
     private final AtomicInteger stallLeft = new AtomicInteger();
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Integer> webhookStatuses = new ConcurrentLinkedQueue<>();
+    private static final int MAX_WEBHOOK_CALLS = 32;
+    private final ConcurrentLinkedQueue<HttpRequest> pendingWebhooks = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger webhookCalls = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private volatile int throttleStatus;
     private volatile String throttleRetryAfter;
@@ -315,8 +318,40 @@ public final class KakaoRelayPeer implements AutoCloseable
         {
             post.header("X-Toast-Webhook-Signature", webhookSignature);
         }
-        webhookClient.sendAsync(post.build(), HttpResponse.BodyHandlers.discarding())
-            .whenComplete((response, error) -> webhookStatuses.add(error == null ? response.statusCode() : -1));
+        pendingWebhooks.add(post.build());
+        sendWebhooks();
+    }
+
+    /**
+     * At most {@link #MAX_WEBHOOK_CALLS} webhook calls at once, as a relay's sender pool would: unbounded, the
+     * JDK client opened a connection per call in flight and a 50,000-message run ran out of file descriptors.
+     */
+    private void sendWebhooks()
+    {
+        while (!pendingWebhooks.isEmpty())
+        {
+            final int calls = webhookCalls.get();
+            if (calls >= MAX_WEBHOOK_CALLS || !webhookCalls.compareAndSet(calls, calls + 1))
+            {
+                if (calls >= MAX_WEBHOOK_CALLS)
+                {
+                    return; // a call that ends sends the next
+                }
+                continue;
+            }
+            final HttpRequest request = pendingWebhooks.poll();
+            if (request == null)
+            {
+                webhookCalls.decrementAndGet();
+                continue;
+            }
+            webhookClient.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) ->
+            {
+                webhookStatuses.add(error == null ? response.statusCode() : -1);
+                webhookCalls.decrementAndGet();
+                sendWebhooks();
+            });
+        }
     }
 
     // ---- shape checks as NHN documents them (DOMAIN.md §3, §4; friendtalkupgrade-api-guide) ----
