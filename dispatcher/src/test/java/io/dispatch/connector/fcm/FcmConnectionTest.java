@@ -221,7 +221,8 @@ class FcmConnectionTest
             assertThat(callback.await(send(c, "nobody-1"), ANSWER_MS)).isEqualTo(failed(Reason.PROVIDER_UNAVAILABLE, 0));
             final long start = System.nanoTime();
             assertThat(callback.await(send(c, "nobody-2"), ANSWER_MS)).isEqualTo(failed(Reason.PROVIDER_UNAVAILABLE, 0));
-            assertThat((System.nanoTime() - start) / 1_000_000).as("failed at once, no connect per send").isLessThan(500);
+            // within the reconnect delay the send fails without a connect attempt (bound generous for a loaded machine)
+            assertThat((System.nanoTime() - start) / 1_000_000).as("failed at once").isLessThan(2_000);
         }
         finally
         {
