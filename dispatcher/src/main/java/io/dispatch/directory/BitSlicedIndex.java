@@ -63,66 +63,81 @@ final class BitSlicedIndex
     /** @return a new bitmap of the ordinals whose value is within [lo, hi]. */
     RoaringBitmap range(final long lo, final long hi)
     {
-        if (lo > hi || exists.isEmpty())
-        {
-            return new RoaringBitmap();
-        }
+        return range(lo, hi, exists, null, null);
+    }
+
+    /**
+     * @param filter only ordinals in it are considered: a conjunction passes what its earlier predicates
+     *               selected, so every bitmap operation works on that (usually much smaller) set.
+     * @param loEdge when not null, receives the ordinals of the result whose value equals lo (the same for
+     *               hiEdge and hi): a coarser-keyed caller refines its boundary keys from these alone.
+     * @return a new bitmap of the ordinals of the filter whose value is within [lo, hi].
+     */
+    RoaringBitmap range(final long lo, final long hi, final RoaringBitmap filter, final RoaringBitmap loEdge,
+        final RoaringBitmap hiEdge)
+    {
         final long min = minValue();
         final long max = maxValue();
-        if (lo > max || hi < min)
+        if (lo > hi || lo > max || hi < min || exists.isEmpty())
         {
             return new RoaringBitmap();
         }
-        final RoaringBitmap result = lo <= min ? exists.clone() : greaterOrEqual(lo);
-        if (hi < max)
+        RoaringBitmap result = RoaringBitmap.and(exists, filter);
+        if (lo > min || loEdge != null && lo == min)
         {
-            result.and(lessOrEqual(hi));
+            result = compare(result, lo, true, loEdge);
+        }
+        if (hi < max || hiEdge != null && hi == max)
+        {
+            result = compare(result, hi, false, hiEdge);
         }
         return result;
     }
 
-    private RoaringBitmap greaterOrEqual(final long c)
+    /**
+     * One pass from the top slice down (O'Neil's algorithm) over the candidates: those with a key greater
+     * (atLeast) or smaller than c's are decided at the first differing bit; those still equal after the last
+     * slice equal c. @return candidates with value >= c (atLeast) or <= c.
+     */
+    private RoaringBitmap compare(final RoaringBitmap candidates, final long c, final boolean atLeast,
+        final RoaringBitmap edge)
     {
         final long key = toKey(c);
-        final RoaringBitmap greater = new RoaringBitmap();
-        final RoaringBitmap equal = exists.clone();
+        final RoaringBitmap decided = new RoaringBitmap();
+        final RoaringBitmap equal = candidates;
         for (int j = slices.length - 1; j >= 0 && !equal.isEmpty(); j--)
         {
             final RoaringBitmap slice = keySlice(j);
-            if ((key >>> j & 1) != 0)
+            final boolean bit = (key >>> j & 1) != 0;
+            if (atLeast == bit)
             {
-                equal.and(slice);
+                // c has 1 (atLeast) or 0 (atMost) here: who differs is below (atLeast) or above c: drop them.
+                if (bit)
+                {
+                    equal.and(slice);
+                }
+                else
+                {
+                    equal.andNot(slice);
+                }
+            }
+            else if (atLeast)
+            {
+                decided.or(RoaringBitmap.and(equal, slice));
+                equal.andNot(slice);
             }
             else
             {
-                greater.or(RoaringBitmap.and(equal, slice));
-                equal.andNot(slice);
+                decided.or(RoaringBitmap.andNot(equal, slice));
+                equal.and(slice);
             }
         }
-        greater.or(equal);
-        return greater;
-    }
-
-    private RoaringBitmap lessOrEqual(final long c)
-    {
-        final long key = toKey(c);
-        final RoaringBitmap less = new RoaringBitmap();
-        final RoaringBitmap equal = exists.clone();
-        for (int j = slices.length - 1; j >= 0 && !equal.isEmpty(); j--)
+        if (edge != null)
         {
-            final RoaringBitmap slice = keySlice(j);
-            if ((key >>> j & 1) != 0)
-            {
-                less.or(RoaringBitmap.andNot(equal, slice));
-                equal.and(slice);
-            }
-            else
-            {
-                equal.andNot(slice);
-            }
+            edge.or(equal);
         }
-        less.or(equal);
-        return less;
+        decided.or(equal);
+        return decided;
     }
 
     /** Slice j of the unsigned key: the value's slice, inverted within {@code exists} for the sign bit. */

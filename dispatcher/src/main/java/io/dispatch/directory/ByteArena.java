@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * Append-only storage of short byte strings (ids, phones, chat keys, push-token lists) in 1 MiB chunks,
+ * Append-only storage of short byte strings (ids, phones, chat keys, push-token lists) in 256 KiB chunks,
  * addressed by a long reference; 0 is never a reference, so a zeroed column cell means "none". An entry is
  * a u16 length and the bytes and never spans chunks. Replaced values stay behind as garbage (snapshots
  * carry it too; compaction is not done yet). <b>Note:</b> single writer.
@@ -14,7 +14,8 @@ import java.util.Arrays;
 final class ByteArena
 {
     static final int MAX_ENTRY = 0xFFFF;
-    private static final int CHUNK_SHIFT = 20;
+    // 256 KiB: under half of the smallest G1 region (1 MiB), so chunks are never humongous objects.
+    private static final int CHUNK_SHIFT = 18;
     private static final int CHUNK = 1 << CHUNK_SHIFT;
 
     private byte[][] chunks = new byte[4][];

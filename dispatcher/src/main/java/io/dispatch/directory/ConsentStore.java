@@ -39,10 +39,11 @@ final class ConsentStore
     }
 
     /** @param channel 1..3, or 0 for every channel. */
+    /** @param sourceAt the offset in {@code b} of the source's u8 length, then its UTF-8 bytes. */
     void apply(final int ordinal, final int channel, final int set, final int clear, final long atMs,
-        final String source)
+        final byte[] b, final int sourceAt)
     {
-        final int sourceId = sourceNames.idOf(source);
+        final int sourceId = sourceNames.idOf(b, sourceAt + 1, b[sourceAt] & 0xFF);
         int all = flags.get(ordinal);
         for (int c = 1; c <= CHANNELS; c++)
         {

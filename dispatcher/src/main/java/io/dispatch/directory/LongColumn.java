@@ -12,7 +12,8 @@ import java.nio.ByteBuffer;
  */
 final class LongColumn
 {
-    static final int SHIFT = 16;
+    // 32K cells: a long chunk is 256 KiB, under half of the smallest G1 region, so never a humongous object.
+    static final int SHIFT = 15;
     static final int CHUNK = 1 << SHIFT;
     private static final int MASK = CHUNK - 1;
 

@@ -7,9 +7,16 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
-/** An INT or TIME (epoch ms) attribute: a long column plus a {@link BitSlicedIndex} for ranges. */
+/**
+ * An INT or TIME (epoch ms) attribute: a long column plus a {@link BitSlicedIndex} for ranges. TIME is
+ * indexed by the minute (26 slices for today's dates instead of 42 for milliseconds: fewer bitmap operations
+ * per query and per update); a range whose bound falls inside a minute is made exact by checking the column
+ * for the recipients in that boundary minute only (about count / 1M of a 10M base spread over two years).
+ */
 final class NumberAttribute extends Attribute
 {
+    private static final long TIME_KEY_MS = 60_000L;
+
     private final LongColumn values = new LongColumn();
     private final BitSlicedIndex index = new BitSlicedIndex();
 
@@ -27,10 +34,15 @@ final class NumberAttribute extends Attribute
             {
                 return;
             }
-            index.remove(ordinal, old);
+            index.remove(ordinal, key(old));
         }
         values.set(ordinal, value);
-        index.add(ordinal, value);
+        index.add(ordinal, key(value));
+    }
+
+    private long key(final long value)
+    {
+        return type == DirectoryOp.TIME ? Math.floorDiv(value, TIME_KEY_MS) : value;
     }
 
     @Override
@@ -38,7 +50,7 @@ final class NumberAttribute extends Attribute
     {
         if (index.exists().contains(ordinal))
         {
-            index.remove(ordinal, values.get(ordinal));
+            index.remove(ordinal, key(values.get(ordinal)));
             values.set(ordinal, 0);
         }
     }
@@ -48,10 +60,39 @@ final class NumberAttribute extends Attribute
         return values.get(ordinal);
     }
 
-    /** @return a new bitmap of the ordinals whose value is within [lo, hi]. */
-    RoaringBitmap range(final long lo, final long hi)
+    /** @return a new bitmap of the ordinals of the filter whose value is within [lo, hi]. */
+    RoaringBitmap range(final long lo, final long hi, final RoaringBitmap filter)
     {
-        return index.range(lo, hi);
+        if (type != DirectoryOp.TIME)
+        {
+            return index.range(lo, hi, filter, null, null);
+        }
+        final RoaringBitmap loEdge = lo != Long.MIN_VALUE && Math.floorMod(lo, TIME_KEY_MS) != 0 ? new RoaringBitmap() : null;
+        final RoaringBitmap hiEdge = hi != Long.MAX_VALUE && Math.floorMod(hi, TIME_KEY_MS) != TIME_KEY_MS - 1
+            ? new RoaringBitmap() : null;
+        final RoaringBitmap result = index.range(Math.floorDiv(lo, TIME_KEY_MS), Math.floorDiv(hi, TIME_KEY_MS), filter,
+            loEdge, hiEdge);
+        if (loEdge != null)
+        {
+            loEdge.forEach((org.roaringbitmap.IntConsumer)o ->
+            {
+                if (values.get(o) < lo)
+                {
+                    result.remove(o);
+                }
+            });
+        }
+        if (hiEdge != null)
+        {
+            hiEdge.forEach((org.roaringbitmap.IntConsumer)o ->
+            {
+                if (values.get(o) > hi)
+                {
+                    result.remove(o);
+                }
+            });
+        }
+        return result;
     }
 
     @Override

@@ -37,14 +37,15 @@ final class OpApplier
             {
                 final int ordinal = findOrCreate(t, op);
                 final long at = op.consentAtEpochMs() == 0 ? atMs : op.consentAtEpochMs();
-                t.consent.apply(ordinal, op.consentChannel(), op.consentSet(), op.consentClear(), at, op.source());
+                t.consent.apply(ordinal, op.consentChannel(), op.consentSet(), op.consentClear(), at, b,
+                    op.sourceLengthAt());
                 return null;
             }
             case DirectoryOp.OPT_OUT:
             {
                 final long at = op.optOutAtEpochMs() == 0 ? atMs : op.optOutAtEpochMs();
                 t.optOuts.apply(b, op.subjectOffset(), op.subjectLength(), op.phoneOffset(), op.phoneLength(),
-                    op.optOutRemoved(), at, op.source());
+                    op.optOutRemoved(), at, op.sourceLengthAt());
                 return null;
             }
             case DirectoryOp.INVALIDATE_TOKEN:
@@ -86,30 +87,30 @@ final class OpApplier
             {
                 case DirectoryOp.STRING:
                 {
-                    final Attribute a = attributeFor(t, op.name(), type);
+                    final Attribute a = attributeFor(t, op, type);
                     if (a instanceof AddressAttribute)
                     {
                         ((AddressAttribute)a).set(ordinal, b, op.valueOffset(), op.valueLength());
                     }
                     else
                     {
-                        ((StringAttribute)a).set(ordinal, op.stringValue());
+                        ((StringAttribute)a).set(ordinal, b, op.valueOffset(), op.valueLength());
                     }
                     break;
                 }
                 case DirectoryOp.INT:
                 case DirectoryOp.TIME:
-                    ((NumberAttribute)attributeFor(t, op.name(), type)).set(ordinal, op.longValue());
+                    ((NumberAttribute)attributeFor(t, op, type)).set(ordinal, op.longValue());
                     break;
                 case DirectoryOp.TAG_ADD:
-                    t.tags.add(ordinal, op.name());
+                    t.tags.add(ordinal, b, op.nameOffset(), op.nameLength());
                     break;
                 case DirectoryOp.TAG_REMOVE:
-                    t.tags.remove(ordinal, op.name());
+                    t.tags.remove(ordinal, b, op.nameOffset(), op.nameLength());
                     break;
                 case DirectoryOp.UNSET:
                 {
-                    final Attribute a = t.attribute(op.name());
+                    final Attribute a = t.attribute(b, op.nameOffset(), op.nameLength());
                     if (a != null)
                     {
                         a.unset(ordinal);
@@ -124,7 +125,7 @@ final class OpApplier
                     break;
                 case DirectoryOp.CONSENT_FIELD:
                     t.consent.apply(ordinal, op.fieldConsentChannel(), op.fieldConsentSet(), op.fieldConsentClear(),
-                        op.longValue() == 0 ? atMs : op.longValue(), op.fieldConsentSource());
+                        op.longValue() == 0 ? atMs : op.longValue(), b, op.valueOffset() + 12);
                     break;
                 default:
                     break;
@@ -145,23 +146,30 @@ final class OpApplier
         {
             if (type == DirectoryOp.STRING || type == DirectoryOp.INT || type == DirectoryOp.TIME)
             {
+                final Attribute a = t.attribute(op.buffer(), op.nameOffset(), op.nameLength());
+                if (a != null)
+                {
+                    if (a.type != type)
+                    {
+                        return typeConflict(a.name, a.type, type);
+                    }
+                    continue;
+                }
+                // A name the tenant has never seen: the slow path, once per new attribute.
                 final String name = op.name();
                 if ("age".equals(name))
                 {
                     return "field 'age': age is derived from birth_year, set birth_year";
                 }
-                final Attribute a = t.attribute(name);
                 final int pending = newNames.indexOf(name);
-                final byte fixed = a != null ? a.type : pending >= 0 ? newTypes.get(pending) : 0;
-                if (fixed == 0)
+                if (pending < 0)
                 {
                     newNames.add(name);
                     newTypes.add(type);
                 }
-                else if (fixed != type)
+                else if (newTypes.get(pending) != type)
                 {
-                    return "field '" + name + "' is " + DirectoryOp.typeName(fixed) + " in this tenant, not "
-                        + DirectoryOp.typeName(type);
+                    return typeConflict(name, newTypes.get(pending), type);
                 }
             }
             else if (type == DirectoryOp.PUSH_TOKEN && ++tokens > PushTokens.MAX_TOKENS)
@@ -172,10 +180,16 @@ final class OpApplier
         return null;
     }
 
-    private static Attribute attributeFor(final TenantDirectory t, final String name, final byte type)
+    private static String typeConflict(final String name, final byte fixed, final byte type)
     {
-        final Attribute a = t.attribute(name);
-        return a != null ? a : t.addAttribute(name, type);
+        return "field '" + name + "' is " + DirectoryOp.typeName(fixed) + " in this tenant, not "
+            + DirectoryOp.typeName(type);
+    }
+
+    private static Attribute attributeFor(final TenantDirectory t, final DirectoryOp op, final byte type)
+    {
+        final Attribute a = t.attribute(op.buffer(), op.nameOffset(), op.nameLength());
+        return a != null ? a : t.addAttribute(op.name(), type);
     }
 
     private static int findOrCreate(final TenantDirectory t, final DirectoryOp op)

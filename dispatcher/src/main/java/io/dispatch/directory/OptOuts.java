@@ -24,7 +24,7 @@ final class OptOuts
     private final StringDictionary sourceNames = new StringDictionary();
 
     void apply(final byte[] b, final int senderOffset, final int senderLength, final int phoneOffset,
-        final int phoneLength, final boolean remove, final long atMs, final String source)
+        final int phoneLength, final boolean remove, final long atMs, final int sourceAt)
     {
         int s = find(b, senderOffset, senderLength);
         if (s < 0)
@@ -44,7 +44,7 @@ final class OptOuts
         else
         {
             timeByPhone.get(s).put(phone, atMs);
-            sourceByPhone.get(s).put(phone, sourceNames.idOf(source));
+            sourceByPhone.get(s).put(phone, sourceNames.idOf(b, sourceAt + 1, b[sourceAt] & 0xFF));
         }
     }
 

@@ -26,9 +26,9 @@ final class SegmentNodes
         return r;
     }
 
-    static RoaringBitmap copy(final RoaringBitmap bitmap)
+    static RoaringBitmap and(final RoaringBitmap bitmap, final RoaringBitmap filter)
     {
-        return bitmap == null ? new RoaringBitmap() : bitmap.clone();
+        return bitmap == null ? new RoaringBitmap() : RoaringBitmap.and(bitmap, filter);
     }
 
     static final class And implements SegmentNode
@@ -43,14 +43,10 @@ final class SegmentNodes
         }
 
         @Override
-        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs)
+        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs, final RoaringBitmap filter)
         {
-            final RoaringBitmap result = left.evaluate(t, nowMs);
-            if (!result.isEmpty())
-            {
-                result.and(right.evaluate(t, nowMs));
-            }
-            return result;
+            final RoaringBitmap result = left.evaluate(t, nowMs, filter);
+            return result.isEmpty() ? result : right.evaluate(t, nowMs, result);
         }
 
         @Override
@@ -72,10 +68,15 @@ final class SegmentNodes
         }
 
         @Override
-        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs)
+        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs, final RoaringBitmap filter)
         {
-            final RoaringBitmap result = left.evaluate(t, nowMs);
-            result.or(right.evaluate(t, nowMs));
+            final RoaringBitmap result = left.evaluate(t, nowMs, filter);
+            // Only who the left side did not select can still be added by the right side.
+            final RoaringBitmap rest = RoaringBitmap.andNot(filter, result);
+            if (!rest.isEmpty())
+            {
+                result.or(right.evaluate(t, nowMs, rest));
+            }
             return result;
         }
 
@@ -97,9 +98,9 @@ final class SegmentNodes
         }
 
         @Override
-        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs)
+        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs, final RoaringBitmap filter)
         {
-            return RoaringBitmap.andNot(t.live, child.evaluate(t, nowMs));
+            return RoaringBitmap.andNot(filter, child.evaluate(t, nowMs, filter));
         }
 
         @Override
@@ -124,11 +125,11 @@ final class SegmentNodes
         }
 
         @Override
-        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs)
+        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs, final RoaringBitmap filter)
         {
             final StringAttribute a = (StringAttribute)t.attribute(attribute);
-            final RoaringBitmap equal = a.equalToAny(values);
-            return negated ? RoaringBitmap.andNot(a.exists(), equal) : equal;
+            final RoaringBitmap equal = a.equalToAny(values, filter);
+            return negated ? RoaringBitmap.andNot(RoaringBitmap.and(a.exists(), filter), equal) : equal;
         }
 
         @Override
@@ -156,11 +157,11 @@ final class SegmentNodes
         }
 
         @Override
-        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs)
+        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs, final RoaringBitmap filter)
         {
             final NumberAttribute a = (NumberAttribute)t.attribute(attribute);
-            final RoaringBitmap in = a.range(lo, hi);
-            return negated ? RoaringBitmap.andNot(a.exists(), in) : in;
+            final RoaringBitmap in = a.range(lo, hi, filter);
+            return negated ? RoaringBitmap.andNot(RoaringBitmap.and(a.exists(), filter), in) : in;
         }
 
         @Override
@@ -200,9 +201,9 @@ final class SegmentNodes
         }
 
         @Override
-        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs)
+        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs, final RoaringBitmap filter)
         {
-            return birthYears(nowMs).evaluate(t, nowMs);
+            return birthYears(nowMs).evaluate(t, nowMs, filter);
         }
 
         @Override
@@ -232,11 +233,11 @@ final class SegmentNodes
         }
 
         @Override
-        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs)
+        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs, final RoaringBitmap filter)
         {
             final NumberAttribute a = (NumberAttribute)t.attribute(attribute);
             final long bound = bound(nowMs);
-            return within ? a.range(bound, Long.MAX_VALUE) : a.range(Long.MIN_VALUE, bound - 1);
+            return within ? a.range(bound, Long.MAX_VALUE, filter) : a.range(Long.MIN_VALUE, bound - 1, filter);
         }
 
         @Override
@@ -257,9 +258,9 @@ final class SegmentNodes
         }
 
         @Override
-        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs)
+        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs, final RoaringBitmap filter)
         {
-            return t.attribute(attribute).exists().clone();
+            return RoaringBitmap.and(t.attribute(attribute).exists(), filter);
         }
 
         @Override
@@ -279,9 +280,9 @@ final class SegmentNodes
         }
 
         @Override
-        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs)
+        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs, final RoaringBitmap filter)
         {
-            return copy(t.tags.get(tag));
+            return and(t.tags.get(tag), filter);
         }
 
         @Override
@@ -302,17 +303,18 @@ final class SegmentNodes
         }
 
         @Override
-        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs)
+        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs, final RoaringBitmap filter)
         {
             switch (channel)
             {
                 case 1:
-                    return t.attributes.get(TenantDirectory.PHONE).exists().clone();
+                    return RoaringBitmap.and(t.attributes.get(TenantDirectory.PHONE).exists(), filter);
                 case 2:
-                    return t.push.reachable().clone();
+                    return RoaringBitmap.and(t.push.reachable(), filter);
                 default:
-                    return RoaringBitmap.or(t.attributes.get(TenantDirectory.CHAT_KEY).exists(),
-                        t.attributes.get(TenantDirectory.PHONE).exists());
+                    final RoaringBitmap result = RoaringBitmap.and(t.attributes.get(TenantDirectory.CHAT_KEY).exists(), filter);
+                    result.or(RoaringBitmap.and(t.attributes.get(TenantDirectory.PHONE).exists(), filter));
+                    return result;
             }
         }
 
@@ -336,9 +338,9 @@ final class SegmentNodes
         }
 
         @Override
-        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs)
+        public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs, final RoaringBitmap filter)
         {
-            final RoaringBitmap result = t.consent.withFlag(channel, ConsentFlags.AD).clone();
+            final RoaringBitmap result = RoaringBitmap.and(t.consent.withFlag(channel, ConsentFlags.AD), filter);
             if (night)
             {
                 result.and(t.consent.withFlag(channel, ConsentFlags.NIGHT_AD));

@@ -27,9 +27,9 @@ final class StringAttribute extends Attribute
         byValue.add(null);
     }
 
-    void set(final int ordinal, final String value)
+    void set(final int ordinal, final byte[] b, final int offset, final int length)
     {
-        final int valueId = dictionary.idOf(value);
+        final int valueId = dictionary.idOf(b, offset, length);
         final int old = valueIds.get(ordinal);
         if (old == valueId)
         {
@@ -72,8 +72,8 @@ final class StringAttribute extends Attribute
         return valueIds.get(ordinal) != 0;
     }
 
-    /** @return a new bitmap of the ordinals whose value equals one of the values. */
-    RoaringBitmap equalToAny(final List<String> values)
+    /** @return a new bitmap of the ordinals of the filter whose value equals one of the values. */
+    RoaringBitmap equalToAny(final List<String> values, final RoaringBitmap filter)
     {
         final RoaringBitmap result = new RoaringBitmap();
         for (final String value : values)
@@ -81,7 +81,7 @@ final class StringAttribute extends Attribute
             final int valueId = dictionary.find(value);
             if (valueId != 0)
             {
-                result.or(byValue.get(valueId));
+                result.or(RoaringBitmap.and(byValue.get(valueId), filter));
             }
         }
         return result;

@@ -5,6 +5,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Map;
 final class StringDictionary
 {
     private final Map<String, Integer> ids = new HashMap<>();
+    private final ByteKeyMap<Integer> idsByBytes = new ByteKeyMap<>();
     private final List<byte[]> values = new ArrayList<>();
 
     StringDictionary()
@@ -31,9 +33,28 @@ final class StringDictionary
         {
             return id;
         }
+        return add(value, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** As {@link #idOf(String)} for UTF-8 bytes of an op; allocates only for a value never seen. */
+    int idOf(final byte[] b, final int offset, final int length)
+    {
+        final Integer id = idsByBytes.get(b, offset, length);
+        if (id != null)
+        {
+            return id;
+        }
+        final String value = new String(b, offset, length, StandardCharsets.UTF_8);
+        final Integer known = ids.get(value);
+        return known != null ? known : add(value, Arrays.copyOfRange(b, offset, offset + length));
+    }
+
+    private int add(final String value, final byte[] bytes)
+    {
         final int next = values.size();
         ids.put(value, next);
-        values.add(value.getBytes(StandardCharsets.UTF_8));
+        idsByBytes.put(bytes, next);
+        values.add(bytes);
         return next;
     }
 

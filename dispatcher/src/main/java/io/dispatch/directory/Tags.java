@@ -5,6 +5,7 @@ import org.roaringbitmap.RoaringBitmap;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,19 +17,33 @@ import java.util.Map;
 final class Tags
 {
     private final Map<String, RoaringBitmap> byName = new LinkedHashMap<>();
+    private final ByteKeyMap<RoaringBitmap> byBytes = new ByteKeyMap<>();
 
-    void add(final int ordinal, final String tag)
+    /** Tags are ASCII ([A-Za-z0-9_:.-], checked by DirectoryOp). */
+    void add(final int ordinal, final byte[] b, final int offset, final int length)
     {
-        byName.computeIfAbsent(tag, t -> new RoaringBitmap()).add(ordinal);
+        RoaringBitmap bitmap = byBytes.get(b, offset, length);
+        if (bitmap == null)
+        {
+            bitmap = register(new String(b, offset, length, StandardCharsets.US_ASCII), new RoaringBitmap());
+        }
+        bitmap.add(ordinal);
     }
 
-    void remove(final int ordinal, final String tag)
+    void remove(final int ordinal, final byte[] b, final int offset, final int length)
     {
-        final RoaringBitmap bitmap = byName.get(tag);
+        final RoaringBitmap bitmap = byBytes.get(b, offset, length);
         if (bitmap != null)
         {
             bitmap.remove(ordinal);
         }
+    }
+
+    private RoaringBitmap register(final String tag, final RoaringBitmap bitmap)
+    {
+        byName.put(tag, bitmap);
+        byBytes.put(tag.getBytes(StandardCharsets.US_ASCII), bitmap);
+        return bitmap;
     }
 
     void clear(final int ordinal)
@@ -79,7 +94,7 @@ final class Tags
             final String tag = in.readUTF();
             final RoaringBitmap bitmap = new RoaringBitmap();
             bitmap.deserialize(in);
-            byName.put(tag, bitmap);
+            register(tag, bitmap);
         }
     }
 }

@@ -32,6 +32,7 @@ public final class TenantDirectory
     final RoaringBitmap live = new RoaringBitmap();
     final List<Attribute> attributes = new ArrayList<>();
     final Map<String, Attribute> attributesByName = new HashMap<>();
+    private final ByteKeyMap<Attribute> attributesByBytes = new ByteKeyMap<>();
     final Tags tags = new Tags();
     final ConsentStore consent = new ConsentStore();
     final PushTokens push = new PushTokens(arena);
@@ -47,8 +48,8 @@ public final class TenantDirectory
         addAttribute("last_purchase", DirectoryOp.TIME);
         attributes.add(new AddressAttribute(PHONE, "phone", arena));
         attributes.add(new AddressAttribute(CHAT_KEY, "chat_key", arena));
-        attributesByName.put("phone", attributes.get(PHONE));
-        attributesByName.put("chat_key", attributes.get(CHAT_KEY));
+        register(attributes.get(PHONE));
+        register(attributes.get(CHAT_KEY));
     }
 
     /** Live recipients. */
@@ -78,9 +79,7 @@ public final class TenantDirectory
     /** @return a new bitmap of the live recipients the segment selects at {@code nowEpochMs}; the caller owns it. */
     public RoaringBitmap evaluate(final Segment segment, final long nowEpochMs)
     {
-        final RoaringBitmap result = segment.root().evaluate(this, nowEpochMs);
-        result.and(live);
-        return result;
+        return segment.root().evaluate(this, nowEpochMs, live);
     }
 
     /** @return bytes of the recipient id written at {@code at}, or -1 when they do not fit. */
@@ -199,13 +198,25 @@ public final class TenantDirectory
         return attributesByName.get(name);
     }
 
+    /** By the ASCII name bytes of an op field, without allocating. */
+    Attribute attribute(final byte[] b, final int offset, final int length)
+    {
+        return attributesByBytes.get(b, offset, length);
+    }
+
     Attribute addAttribute(final String name, final byte type)
     {
         final int id = attributes.size();
         final Attribute a = type == DirectoryOp.STRING ? new StringAttribute(id, name) : new NumberAttribute(id, name, type);
         attributes.add(a);
-        attributesByName.put(name, a);
+        register(a);
         return a;
+    }
+
+    private void register(final Attribute a)
+    {
+        attributesByName.put(a.name, a);
+        attributesByBytes.put(a.name.getBytes(java.nio.charset.StandardCharsets.US_ASCII), a);
     }
 
     int create(final byte[] b, final int offset, final int length)

@@ -52,6 +52,12 @@ class BitSlicedIndexTest
                     }
                 }
                 assertThat(index.range(lo, hi)).as("seed %d round %d [%d, %d]", seed, round, lo, hi).isEqualTo(expected);
+                final RoaringBitmap filter = new RoaringBitmap();
+                filter.add(0L, (long)random.nextInt(n));
+                final RoaringBitmap loEdge = new RoaringBitmap();
+                final RoaringBitmap filtered = index.range(lo, hi, filter, loEdge, null);
+                assertThat(filtered).isEqualTo(RoaringBitmap.and(expected, filter));
+                loEdge.forEach((org.roaringbitmap.IntConsumer)i -> assertThat(values[i]).isEqualTo(lo));
             }
         }
         assertThat(index.depth()).isEqualTo(64);

@@ -233,6 +233,39 @@ class DirectoryApplyTest
     }
 
     @Test
+    void shouldDecideTimesExactlyToTheMillisecondAtTheBoundaryMinute()
+    {
+        // TIME is indexed by the minute; bounds inside a minute are refined from the column.
+        final long now = NOW + 29_345L;
+        final long bound = now - 7 * 86_400_000L;
+        final long[] offsets = {-60_001, -1, 0, 1, 59_999, -bound % 60_000, 60_000 - bound % 60_000 - 1};
+        for (int i = 0; i < offsets.length; i++)
+        {
+            assertThat(apply(w.upsert("t" + i).time("last_visit", bound + offsets[i]))).isNull();
+        }
+        final TenantDirectory t = tenant();
+        for (int i = 0; i < offsets.length; i++)
+        {
+            final boolean within = offsets[i] >= 0;
+            final String id = "t" + i;
+            assertThat(member(t, "last_visit within 7d", now, id)).as("offset %d", offsets[i]).isEqualTo(within);
+            assertThat(member(t, "last_visit before 7d", now, id)).as("offset %d", offsets[i]).isEqualTo(!within);
+        }
+    }
+
+    private static boolean member(final TenantDirectory t, final String expression, final long now, final String id)
+    {
+        try
+        {
+            return t.evaluate(t.compile(expression), now).contains(ordinal(t, id));
+        }
+        catch (final SegmentException ex)
+        {
+            throw new AssertionError(ex.getMessage(), ex);
+        }
+    }
+
+    @Test
     void shouldKeepTenantsApart()
     {
         upsertAlice();
