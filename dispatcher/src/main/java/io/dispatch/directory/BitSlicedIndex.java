@@ -97,7 +97,8 @@ final class BitSlicedIndex
     /**
      * One pass from the top slice down (O'Neil's algorithm) over the candidates: those with a key greater
      * (atLeast) or smaller than c's are decided at the first differing bit; those still equal after the last
-     * slice equal c. @return candidates with value >= c (atLeast) or <= c.
+     * slice equal c. The key's top bit is the value's sign bit inverted: that slice is used with and/andNot
+     * swapped rather than materialised. @return candidates with value >= c (atLeast) or <= c.
      */
     private RoaringBitmap compare(final RoaringBitmap candidates, final long c, final boolean atLeast,
         final RoaringBitmap edge)
@@ -105,14 +106,17 @@ final class BitSlicedIndex
         final long key = toKey(c);
         final RoaringBitmap decided = new RoaringBitmap();
         final RoaringBitmap equal = candidates;
-        for (int j = slices.length - 1; j >= 0 && !equal.isEmpty(); j--)
+        final int top = slices.length - 1;
+        for (int j = top; j >= 0 && !equal.isEmpty(); j--)
         {
-            final RoaringBitmap slice = keySlice(j);
+            final RoaringBitmap slice = slices[j];
             final boolean bit = (key >>> j & 1) != 0;
+            // Candidates whose key has bit j set are the slice's members, except at the top (sign) slice.
+            final boolean keyOneIsMember = j != top;
             if (atLeast == bit)
             {
-                // c has 1 (atLeast) or 0 (atMost) here: who differs is below (atLeast) or above c: drop them.
-                if (bit)
+                // Candidates whose key bit differs from c's here are below (atLeast) or above c: drop them.
+                if (bit == keyOneIsMember)
                 {
                     equal.and(slice);
                 }
@@ -121,15 +125,19 @@ final class BitSlicedIndex
                     equal.andNot(slice);
                 }
             }
-            else if (atLeast)
-            {
-                decided.or(RoaringBitmap.and(equal, slice));
-                equal.andNot(slice);
-            }
             else
             {
-                decided.or(RoaringBitmap.andNot(equal, slice));
-                equal.and(slice);
+                // Those whose key bit differs from c's are decided in range; the rest stay equal so far.
+                final boolean decidedAreMembers = atLeast == keyOneIsMember;
+                decided.or(decidedAreMembers ? RoaringBitmap.and(equal, slice) : RoaringBitmap.andNot(equal, slice));
+                if (decidedAreMembers)
+                {
+                    equal.andNot(slice);
+                }
+                else
+                {
+                    equal.and(slice);
+                }
             }
         }
         if (edge != null)
@@ -138,12 +146,6 @@ final class BitSlicedIndex
         }
         decided.or(equal);
         return decided;
-    }
-
-    /** Slice j of the unsigned key: the value's slice, inverted within {@code exists} for the sign bit. */
-    private RoaringBitmap keySlice(final int j)
-    {
-        return j == slices.length - 1 ? RoaringBitmap.andNot(exists, slices[j]) : slices[j];
     }
 
     /** The value's key bits; only called with values within [min, max] of the current depth. */
@@ -187,15 +189,6 @@ final class BitSlicedIndex
             bytes += slice.getLongSizeInBytes();
         }
         return bytes;
-    }
-
-    void runOptimize()
-    {
-        exists.runOptimize();
-        for (final RoaringBitmap slice : slices)
-        {
-            slice.runOptimize();
-        }
     }
 
     void write(final DataOutput out) throws IOException

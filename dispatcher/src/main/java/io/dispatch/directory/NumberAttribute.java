@@ -158,11 +158,6 @@ final class NumberAttribute extends Attribute
         return index.sizeInBytes();
     }
 
-    void runOptimize()
-    {
-        index.runOptimize();
-    }
-
     @Override
     void write(final DataOutput out, final int size) throws IOException
     {

@@ -180,19 +180,6 @@ public final class TenantDirectory
         return arena.usedBytes();
     }
 
-    /** Compacts runs in the range indexes (a load step: makes the sign and high slices of times tiny). */
-    public void optimize()
-    {
-        live.runOptimize();
-        for (final Attribute a : attributes)
-        {
-            if (a instanceof NumberAttribute)
-            {
-                ((NumberAttribute)a).runOptimize();
-            }
-        }
-    }
-
     Attribute attribute(final String name)
     {
         return attributesByName.get(name);
