@@ -433,55 +433,56 @@ public final class DirectoryOp
             {
                 return "field " + index + " name length " + nLength + " (1.." + MAX_NAME_LENGTH + ")";
             }
-            final String name = new String(b, nAt, nLength, StandardCharsets.ISO_8859_1);
+            // The name as a String only for a problem message: validation runs on every ingested op.
             p = nAt + nLength;
             switch (type)
             {
                 case STRING:
-                    if (p + 2 > end || p + 2 + u16(p) > end) { return "field '" + name + "' value truncated"; }
+                    if (p + 2 > end || p + 2 + u16(p) > end) { return "field '" + name(nAt, nLength) + "' value truncated"; }
                     if (u16(p) > MAX_STRING_LENGTH)
                     {
-                        return "field '" + name + "' value longer than " + MAX_STRING_LENGTH + " bytes";
+                        return "field '" + name(nAt, nLength) + "' value longer than " + MAX_STRING_LENGTH + " bytes";
                     }
-                    final String typeProblem = checkReserved(name, STRING);
+                    final String typeProblem = checkReserved(nAt, nLength, STRING);
                     if (typeProblem != null) { return typeProblem; }
-                    final String valueProblem = checkReservedValue(name, p + 2, u16(p));
+                    final String valueProblem = checkReservedValue(nAt, nLength, p + 2, u16(p));
                     if (valueProblem != null) { return valueProblem; }
                     p += 2 + u16(p);
                     break;
                 case INT:
                 case TIME:
-                    if (!isAttributeName(name)) { return "field name '" + name + "' (use [a-z0-9_])"; }
-                    if (p + 8 > end) { return "field '" + name + "' value truncated"; }
-                    final String reservedProblem = checkReserved(name, type);
+                    if (!isAttributeName(nAt, nLength)) { return "field name '" + name(nAt, nLength) + "' (use [a-z0-9_])"; }
+                    if (p + 8 > end) { return "field '" + name(nAt, nLength) + "' value truncated"; }
+                    final String reservedProblem = checkReserved(nAt, nLength, type);
                     if (reservedProblem != null) { return reservedProblem; }
-                    if (type == TIME && i64(p) < 0) { return "field '" + name + "' time before 1970"; }
+                    if (type == TIME && i64(p) < 0) { return "field '" + name(nAt, nLength) + "' time before 1970"; }
                     p += 8;
                     break;
                 case TAG_ADD:
                 case TAG_REMOVE:
-                    if (!isTag(name)) { return "tag '" + name + "' (use [A-Za-z0-9_:.-])"; }
+                    if (!isTag(nAt, nLength)) { return "tag '" + name(nAt, nLength) + "' (use [A-Za-z0-9_:.-])"; }
                     break;
                 case UNSET:
-                    if (!patch) { return "field '" + name + "': UNSET is for PATCH only"; }
-                    if (!isAttributeName(name)) { return "field name '" + name + "' (use [a-z0-9_])"; }
+                    if (!patch) { return "field '" + name(nAt, nLength) + "': UNSET is for PATCH only"; }
+                    if (!isAttributeName(nAt, nLength)) { return "field name '" + name(nAt, nLength) + "' (use [a-z0-9_])"; }
                     break;
                 case PUSH_TOKEN:
                 case PUSH_TOKEN_REMOVE:
-                    if (!isPlatform(nAt, nLength)) { return "push token platform '" + name + "' (apns or fcm)"; }
+                    if (!isPlatform(nAt, nLength)) { return "push token platform '" + name(nAt, nLength) + "' (apns or fcm)"; }
                     if (p + 1 > end || p + 1 + u8(p) > end) { return "push token truncated"; }
                     if (u8(p) == 0) { return "push token empty"; }
                     p += 1 + u8(p);
                     break;
                 case CONSENT_FIELD:
-                    if (!("sms".equals(name) || "push".equals(name) || "chat".equals(name) || "all".equals(name)))
+                    if (!(bytesAre(nAt, nLength, "sms") || bytesAre(nAt, nLength, "push") || bytesAre(nAt, nLength, "chat")
+                        || bytesAre(nAt, nLength, "all")))
                     {
-                        return "consent channel '" + name + "' (sms, push, chat or all)";
+                        return "consent channel '" + name(nAt, nLength) + "' (sms, push, chat or all)";
                     }
-                    if (p + 13 > end || p + 13 + u8(p + 12) > end) { return "consent '" + name + "' truncated"; }
+                    if (p + 13 > end || p + 13 + u8(p + 12) > end) { return "consent '" + name(nAt, nLength) + "' truncated"; }
                     final String flagsProblem = checkConsentFlags(u16(p), u16(p + 2));
-                    if (flagsProblem != null) { return "consent '" + name + "' " + flagsProblem; }
-                    if (i64(p + 4) < 0) { return "consent '" + name + "' atEpochMs"; }
+                    if (flagsProblem != null) { return "consent '" + name(nAt, nLength) + "' " + flagsProblem; }
+                    if (i64(p + 4) < 0) { return "consent '" + name(nAt, nLength) + "' atEpochMs"; }
                     p += 13 + u8(p + 12);
                     break;
                 default:
@@ -492,30 +493,66 @@ public final class DirectoryOp
         return p == end ? null : "bytes after the last field";
     }
 
-    private String checkReserved(final String name, final byte type)
+    private String checkReserved(final int nameAt, final int nameLength, final byte type)
     {
-        if (!isAttributeName(name))
+        if (!isAttributeName(nameAt, nameLength))
         {
-            return "field name '" + name + "' (use [a-z0-9_])";
+            return "field name '" + name(nameAt, nameLength) + "' (use [a-z0-9_])";
         }
-        final byte reserved = reservedType(name);
+        final byte reserved = reservedType(nameAt, nameLength);
         if (reserved != 0 && reserved != type)
         {
-            return "field '" + name + "' must be " + typeName(reserved);
+            return "field '" + name(nameAt, nameLength) + "' must be " + typeName(reserved);
         }
         return null;
     }
 
-    private String checkReservedValue(final String name, final int at, final int length)
+    /** {@link #reservedType(String)} of a name in the buffer, without allocating. */
+    private byte reservedType(final int at, final int length)
     {
-        if ("gender".equals(name))
+        if (bytesAre(at, length, "gender") || bytesAre(at, length, "region") || bytesAre(at, length, "phone")
+            || bytesAre(at, length, "chat_key"))
+        {
+            return STRING;
+        }
+        if (bytesAre(at, length, "birth_year"))
+        {
+            return INT;
+        }
+        return bytesAre(at, length, "last_visit") || bytesAre(at, length, "last_purchase") ? TIME : 0;
+    }
+
+    private boolean bytesAre(final int at, final int length, final String s)
+    {
+        if (s.length() != length)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (b[at + i] != s.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String name(final int at, final int length)
+    {
+        return new String(b, at, length, StandardCharsets.ISO_8859_1);
+    }
+
+    private String checkReservedValue(final int nameAt, final int nameLength, final int at, final int length)
+    {
+        if (bytesAre(nameAt, nameLength, "gender"))
         {
             if (length != 1 || (b[at] != 'F' && b[at] != 'M' && b[at] != 'X'))
             {
                 return "field 'gender' must be F, M or X";
             }
         }
-        else if ("phone".equals(name))
+        else if (bytesAre(nameAt, nameLength, "phone"))
         {
             if (!isPhone(at, length))
             {
@@ -631,11 +668,11 @@ public final class DirectoryOp
         return length > 1 || b[at] != '+';
     }
 
-    private static boolean isAttributeName(final String name)
+    private boolean isAttributeName(final int at, final int length)
     {
-        for (int i = 0; i < name.length(); i++)
+        for (int i = 0; i < length; i++)
         {
-            final char c = name.charAt(i);
+            final char c = (char)(b[at + i] & 0xFF);
             if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '_')
             {
                 return false;
@@ -644,11 +681,11 @@ public final class DirectoryOp
         return true;
     }
 
-    private static boolean isTag(final String name)
+    private boolean isTag(final int at, final int length)
     {
-        for (int i = 0; i < name.length(); i++)
+        for (int i = 0; i < length; i++)
         {
-            final char c = name.charAt(i);
+            final char c = (char)(b[at + i] & 0xFF);
             if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9')
                 && c != '_' && c != ':' && c != '.' && c != '-')
             {

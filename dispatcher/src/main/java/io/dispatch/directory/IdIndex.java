@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Recipient id → ordinal. The ids' bytes live in the arena (one ref per ordinal, kept after a DELETE so the
  * ordinal still names its recipient); the map is keyed by a 64-bit hash of the id and every hit is verified
- * against the stored bytes. Two different ids with the same hash (expected about once in 10^11 pairs at 10M)
+ * against the stored bytes. Two different ids with the same hash (a chance of about 3 in 10^6 among 10M ids)
  * are still correct: the second goes to a small overflow map keyed by the id itself.
  * <b>Note:</b> single writer.
  */
