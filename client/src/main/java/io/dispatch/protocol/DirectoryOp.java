@@ -375,18 +375,7 @@ public final class DirectoryOp
     /** @return whether the field name equals the ASCII string. */
     public boolean nameIs(final String s)
     {
-        if (s.length() != nameLength)
-        {
-            return false;
-        }
-        for (int i = 0; i < nameLength; i++)
-        {
-            if (b[nameOffset + i] != s.charAt(i))
-            {
-                return false;
-            }
-        }
-        return true;
+        return bytesAre(nameOffset, nameLength, s);
     }
 
     /** The declared type of a reserved attribute name, or 0 for a custom attribute. */
