@@ -260,6 +260,12 @@ public final class Dispatcher implements AutoCloseable
                 }
 
                 @Override
+                public boolean campaignResumable(final long campaignId)
+                {
+                    return targeting.campaignResumable(campaignId);
+                }
+
+                @Override
                 public void campaignState(final int campaignSlot, final byte channel, final byte state,
                     final short reason)
                 {

@@ -415,6 +415,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         e.consentOverride = -1;
         e.campaignSlot = 0;
         e.campaignId = 0;
+        e.campaignResumed = false;
         if (markedTextLength < 0)
         {
             e.bodyLength = length;

@@ -52,6 +52,12 @@ public final class Recovery implements JournalReader.Visitor
             return 0;
         }
 
+        /** @return whether a campaign may still publish messages (so its keys must be deduplicated). */
+        default boolean campaignResumable(long campaignId)
+        {
+            return true;
+        }
+
         /** A later state of a campaign's message. */
         default void campaignState(int campaignSlot, byte channel, byte state, short reason)
         {
@@ -148,7 +154,9 @@ public final class Recovery implements JournalReader.Visitor
         {
             unknownTenantIds.add(messageId);
         }
-        if (r.keyHash != 0 && r.acceptedAtMs + dedupHorizonMs > nowMs)
+        // a campaign's keys matter only while it can still fan out again (it was interrupted)
+        if (r.keyHash != 0 && r.acceptedAtMs + dedupHorizonMs > nowMs
+            && (r.campaignId == 0 || policy.campaignResumable(r.campaignId)))
         {
             dedup.record(r.keyHash, messageId, r.acceptedAtMs);
         }

@@ -74,6 +74,12 @@ public final class DispatchEvent
     public int campaignSlot;
     /** Campaign messages: the campaign id (journaled with the message), 0 otherwise. */
     public long campaignId;
+    /**
+     * Campaign messages: whether the idempotency key must be looked up. Only a fan-out resumed after a restart
+     * can meet its own earlier messages; a first run's keys ({@code c<id>/<ordinal>}) are unique by
+     * construction, so it skips the dedup index (the largest cost of a campaign message in the ring).
+     */
+    public boolean campaignResumed;
 
     /** Content dedup hash, 0 when content dedup is off. */
     public long contentHash;

@@ -46,7 +46,8 @@ public final class DedupHandler implements EventHandler<DispatchEvent>
         if (keyLength > 0)
         {
             e.keyHash = DedupIndex.hash(e.tenantId, body, SubmitDescriptor.FIXED_LENGTH + 1, keyLength);
-            if (markDuplicate(e, index.find(e.keyHash, now)))
+            final boolean unique = e.campaignSlot != 0 && !e.campaignResumed;
+            if (!unique && markDuplicate(e, index.find(e.keyHash, now)))
             {
                 return;
             }

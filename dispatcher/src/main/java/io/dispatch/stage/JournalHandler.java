@@ -116,7 +116,8 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
         e.deadlineMs = e.acceptedAtMs + ttl * 1000L;
         e.messageId = writer.appendAccepted(e.kind, e.channel, tenants.nameBytes(e.tenantId), ttl, e.acceptedAtMs,
             e.keyHash, e.decision, e.prepaid, e.reason, e.dueAtMs, e.campaignId, e.consentOverride, e.body, e.bodyLength);
-        if (e.keyHash != 0)
+        // a campaign's keys are found again only after a restart, when recovery reads them from the journal
+        if (e.keyHash != 0 && e.campaignSlot == 0)
         {
             dedup.record(e.keyHash, e.messageId, e.acceptedAtMs);
         }

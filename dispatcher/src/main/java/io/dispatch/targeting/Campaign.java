@@ -26,6 +26,8 @@ final class Campaign
     long progressAtMs;
     /** Messages handed to the ring by this run of the fan-out (a dry run's answer waits for all of them). */
     long published;
+    /** Loaded back after a restart: its messages may meet their own earlier copies, so dedup looks them up. */
+    boolean resumed;
     int unreachableAtProgress;
     int optedOutAtProgress;
 

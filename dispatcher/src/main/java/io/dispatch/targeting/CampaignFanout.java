@@ -142,6 +142,7 @@ public final class CampaignFanout
         e.consentOverride = directory.consentFlags(ordinal, channel);
         e.campaignSlot = c.slot;
         e.campaignId = c.id;
+        e.campaignResumed = c.resumed;
         // written aside first: sizing every ring slot for the largest possible body would cost the heap
         final int length = writeBody(c, directory, ordinal, channel, scratch);
         System.arraycopy(scratch, 0, e.ensureBodyCapacity(length), 0, length);

@@ -543,6 +543,12 @@ final class Campaigns
         }
     }
 
+    boolean isResumable(final long campaignId)
+    {
+        final Campaign c = byId.get(campaignId);
+        return c != null && c.audience != null && (c.isActive() || c.state == STATE_PAUSED);
+    }
+
     /** @return the stats slot of a campaign, 0 when unknown (recovery of the message journal asks). */
     int slotOf(final long campaignId)
     {
@@ -558,6 +564,7 @@ final class Campaigns
             if (c.audience != null)
             {
                 c.seek(c.durablePosition);
+                c.resumed = true;
                 c.pendingPosition = c.durablePosition;
                 c.pacedSinceMs = nowMs;
                 stats.add(c.slot, CampaignDescriptor.COUNTER_UNREACHABLE, c.unreachableAtProgress);

@@ -109,6 +109,12 @@ public final class TargetingConductor implements Agent
         return directory;
     }
 
+    /** @return whether a campaign can still fan out (recovery keeps only such campaigns' keys). */
+    public boolean campaignResumable(final long campaignId)
+    {
+        return campaigns.isResumable(campaignId);
+    }
+
     /** @return the stats slot of a campaign for the message journal's recovery (before this thread starts). */
     public int campaignSlot(final long campaignId)
     {
