@@ -30,8 +30,13 @@ class SegmentPropertyTest
         final Ops ops = new Ops();
         final DirectoryOpWriter w = new DirectoryOpWriter();
         final int ids = 400;
+        // queries halfway through too: the range buckets built by the first queries must follow later updates
         for (int i = 0; i < 3000; i++)
         {
+            if (i == 1500)
+            {
+                checkQueries(seed, random, directory.tenant(1), 100);
+            }
             final String id = "r" + random.nextInt(ids);
             final int kind = random.nextInt(20);
             if (kind == 0)
@@ -61,8 +66,13 @@ class SegmentPropertyTest
                 assertThat(ops.apply(directory, 1, w, NOW)).isNull();
             }
         }
-        final TenantDirectory t = directory.tenant(1);
-        for (int q = 0; q < 300; q++)
+        checkQueries(seed, random, directory.tenant(1), 300);
+    }
+
+    private static void checkQueries(final long seed, final SplittableRandom random, final TenantDirectory t,
+        final int queries)
+    {
+        for (int q = 0; q < queries; q++)
         {
             final String expression = expression(random, 3);
             final Segment segment;
