@@ -192,8 +192,8 @@ public final class Dispatcher implements AutoCloseable
             final Connector connector = factory.create(lane.connectorSettings());
             final LaneAdmission admission = new LaneAdmission(lane.capacity());
             admissionByChannel[lane.channel().code()] = admission;
-            laneByChannel[lane.channel().code()] = new ConnectorLane(lane, connector, admission, journal, templates,
-                new StatePublisher(ringBuffer), clock, SystemNanoClock.INSTANCE, ringBuffer::getMinimumGatingSequence,
+            laneByChannel[lane.channel().code()] = new ConnectorLane(lane, connector, admission, journal,
+                config.dataDir(), templates, new StatePublisher(ringBuffer), clock, SystemNanoClock.INSTANCE, ringBuffer::getMinimumGatingSequence,
                 errors, counters);
         }
         for (final ConnectorLane lane : laneByChannel)

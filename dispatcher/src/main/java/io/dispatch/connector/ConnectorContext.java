@@ -3,6 +3,8 @@ package io.dispatch.connector;
 import io.dispatch.protocol.ChannelType;
 import org.agrona.concurrent.EpochClock;
 
+import java.nio.file.Path;
+
 /** What the runtime gives a connector at start. Immutable; safe to use from any thread. */
 public interface ConnectorContext
 {
@@ -13,4 +15,10 @@ public interface ConnectorContext
     EpochClock clock();
 
     ReceiptSink receipts();
+
+    /**
+     * A durable directory private to this lane's connector, kept across restarts: {@code <data.dir>/connectors/<lane>}
+     * in the engine. It may not exist yet; a connector that keeps state there creates it. Nothing else writes to it.
+     */
+    Path dataDir();
 }

@@ -5,12 +5,14 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitEncoder;
+import io.dispatch.testing.StatelessConnectorDir;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,5 +154,11 @@ public final class CapturingLane implements ConnectorContext, DeliveryCallback, 
     public ReceiptSink receipts()
     {
         return this;
+    }
+
+    @Override
+    public Path dataDir()
+    {
+        return StatelessConnectorDir.of(laneName(), this);
     }
 }

@@ -10,6 +10,7 @@ import io.dispatch.protocol.Reason;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -129,5 +130,11 @@ public final class RecordingCallback implements DeliveryCallback, ReceiptSink, C
     public ReceiptSink receipts()
     {
         return this;
+    }
+
+    @Override
+    public Path dataDir()
+    {
+        return StatelessConnectorDir.of(laneName(), this);
     }
 }

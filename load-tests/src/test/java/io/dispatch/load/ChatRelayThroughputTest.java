@@ -24,6 +24,7 @@ import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.testing.BenchSubmitter;
 import io.dispatch.testing.EngineFixture;
+import io.dispatch.testing.StatelessConnectorDir;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.agrona.concurrent.EpochClock;
@@ -303,6 +304,12 @@ class ChatRelayThroughputTest
         public ReceiptSink receipts()
         {
             return this;
+        }
+
+        @Override
+        public Path dataDir()
+        {
+            return StatelessConnectorDir.of(laneName(), this);
         }
     }
 

@@ -134,7 +134,7 @@ public class LanePriorityBenchmark extends AbstractBenchmark
         final LaneConfig config = DispatcherConfig.from(s).lanes().get(ChannelType.SMS);
         final Counters counters = new Counters();
         connector = new InlineConnector();
-        lane = new ConnectorLane(config, connector, new LaneAdmission(config.capacity()), journal,
+        lane = new ConnectorLane(config, connector, new LaneAdmission(config.capacity()), journal, dir.path(),
             new TemplateRegistry(Map.of()), new NoopStateSink(), SystemEpochClock.INSTANCE, SystemNanoClock.INSTANCE,
             () -> Long.MAX_VALUE, new DistinctErrorLog(counters), counters);
         lane.startOnCallerThread();

@@ -130,7 +130,7 @@ public class SmppConnectorBenchmark extends AbstractBenchmark
                 s.put("windowPerBind", Integer.toString(windowPerBind));
                 s.put("registeredDelivery", "none");
                 connector = new SmppConnectorFactory().create(s);
-                counting = new Counting();
+                counting = new Counting(dir.resolve("connector"));
                 connector.start(counting);
                 requests = new DeliveryRequest[BATCH];
                 for (int i = 0; i < BATCH; i++)
@@ -279,6 +279,12 @@ public class SmppConnectorBenchmark extends AbstractBenchmark
     {
         volatile CountDownLatch latch;
         final AtomicInteger failures = new AtomicInteger();
+        private final Path dataDir;
+
+        Counting(final Path dataDir)
+        {
+            this.dataDir = dataDir;
+        }
 
         @Override
         public void onAccepted(final DeliveryRequest request)
@@ -327,6 +333,12 @@ public class SmppConnectorBenchmark extends AbstractBenchmark
         public ReceiptSink receipts()
         {
             return this;
+        }
+
+        @Override
+        public Path dataDir()
+        {
+            return dataDir;
         }
     }
 }

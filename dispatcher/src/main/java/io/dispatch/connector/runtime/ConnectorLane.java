@@ -20,6 +20,7 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
 
+import java.nio.file.Path;
 import java.util.function.LongSupplier;
 
 /**
@@ -84,6 +85,7 @@ public final class ConnectorLane extends LaneThread
         final Connector connector,
         final LaneAdmission admission,
         final Journal journal,
+        final Path dataDir,
         final TemplateRegistry templates,
         final StateSink states,
         final EpochClock clock,
@@ -93,7 +95,7 @@ public final class ConnectorLane extends LaneThread
         final Counters counters)
     {
         super(config.channel().name().toLowerCase(java.util.Locale.ROOT) + "-" + config.connectorType(), connector,
-            clock, config.channel(), config.idleStrategy(), Math.max(config.window() * 4, 65536));
+            clock, config.channel(), config.idleStrategy(), Math.max(config.window() * 4, 65536), dataDir);
         this.config = config;
         this.channel = config.channel().code();
         this.admission = admission;

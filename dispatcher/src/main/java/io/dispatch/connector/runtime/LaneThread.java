@@ -15,6 +15,7 @@ import org.agrona.concurrent.MessageHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -30,6 +31,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     private final Connector connector;
     private final EpochClock clock;
     private final ChannelType channelType;
+    private final Path dataDir;
     private final IdleStrategy idle;
     private final OutcomeQueue outcomes;
     private volatile boolean running;
@@ -38,9 +40,10 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
 
     LaneThread(
         final String name, final Connector connector, final EpochClock clock, final ChannelType channelType,
-        final String idleStrategy, final int outcomeCapacity)
+        final String idleStrategy, final int outcomeCapacity, final Path engineDataDir)
     {
         this.name = name;
+        this.dataDir = engineDataDir.resolve("connectors").resolve(name);
         this.connector = connector;
         this.clock = clock;
         this.channelType = channelType;
@@ -223,5 +226,11 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     public final ReceiptSink receipts()
     {
         return this;
+    }
+
+    @Override
+    public final Path dataDir()
+    {
+        return dataDir;
     }
 }

@@ -7,6 +7,7 @@ import io.dispatch.connector.ReceiptSink;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  *       so the runtime never sees a receipt for a message it does not yet await.</li>
  *   <li>Some SMSCs answer submit_sm with a hex id and write the receipt id in decimal (or the reverse): a receipt
  *       that does not match as written is tried in the other base.</li>
+ *   <li>What must outlive a restart goes to a {@link CorrelationLog}: the ids of each accepted message, delivered
+ *       parts, and the end of each message; {@link #restore} puts the messages still waiting back at start.</li>
  * </ul>
  * Thread-safe: registered from the submitting threads, receipts from jSMPP's PDU threads.
  */
@@ -43,8 +46,14 @@ final class ReceiptCorrelator
 
         Tracking(final long messageId, final int parts)
         {
+            this(messageId, parts, 0);
+        }
+
+        private Tracking(final long messageId, final int parts, final int delivered)
+        {
             this.messageId = messageId;
             this.parts = parts;
+            this.delivered = delivered;
         }
 
         synchronized void onPart(final DeliveryState state, final Reason reason, final ReceiptSink sink)
@@ -86,12 +95,20 @@ final class ReceiptCorrelator
     }
 
     private final ReceiptSink sink;
+    private final CorrelationLog log;
     private final Cache<String, Tracking> byProviderId;
     private final Cache<String, DeliveryReceipts.Receipt> early;
 
-    ReceiptCorrelator(final ReceiptSink sink, final int capacity, final long ttlMs, final Ticker ticker)
+    ReceiptCorrelator(final ReceiptSink sink, final int capacity, final long ttlMs, final Ticker ticker,
+        final CorrelationLog log)
     {
-        this.sink = sink;
+        this.log = log;
+        // every message outcome passes here once: the log forgets the message before the runtime hears of it
+        this.sink = (messageId, state, reason) ->
+        {
+            log.onEnded(messageId);
+            sink.onReceipt(messageId, state, reason);
+        };
         this.byProviderId = Caffeine.newBuilder()
             .maximumSize(capacity)
             .expireAfterWrite(ttlMs, TimeUnit.MILLISECONDS)
@@ -113,8 +130,45 @@ final class ReceiptCorrelator
         if (overtaken != null)
         {
             byProviderId.invalidate(providerId);
-            tracking.onPart(overtaken.state(), overtaken.reason(), sink);
+            apply(providerId, tracking, overtaken);
         }
+    }
+
+    /**
+     * Every part of the tracked message was accepted (its ids registered): logs the ids and lets receipts flow to
+     * the runtime. Call after reporting the message accepted.
+     */
+    void accepted(final Tracking tracking, final String[] providerIds, final long atMs)
+    {
+        log.onAccepted(tracking.messageId, providerIds, atMs);
+        tracking.arm(sink);
+    }
+
+    /**
+     * Start-up, before any bind: a message accepted before a restart waits for the receipts of its parts not in
+     * {@code deliveredParts}. @return false when no part is left to wait for.
+     */
+    boolean restore(final long messageId, final String[] providerIds, final Set<String> deliveredParts)
+    {
+        int delivered = 0;
+        for (final String id : providerIds)
+        {
+            delivered += deliveredParts.contains(id) ? 1 : 0;
+        }
+        if (delivered == providerIds.length)
+        {
+            return false;
+        }
+        final Tracking tracking = new Tracking(messageId, providerIds.length, delivered);
+        for (final String id : providerIds)
+        {
+            if (!deliveredParts.contains(id))
+            {
+                byProviderId.put(id, tracking);
+            }
+        }
+        tracking.arm(sink);
+        return true;
     }
 
     void onReceipt(final DeliveryReceipts.Receipt receipt)
@@ -127,7 +181,7 @@ final class ReceiptCorrelator
         final Tracking tracking = byProviderId.asMap().remove(id);
         if (tracking != null)
         {
-            tracking.onPart(receipt.state(), receipt.reason(), sink);
+            apply(id, tracking, receipt);
             return;
         }
         final String earlyId = id == null ? receipt.providerId() : id;
@@ -137,8 +191,18 @@ final class ReceiptCorrelator
         if (late != null && early.asMap().remove(earlyId, receipt))
         {
             byProviderId.invalidate(earlyId);
-            late.onPart(receipt.state(), receipt.reason(), sink);
+            apply(earlyId, late, receipt);
         }
+    }
+
+    private void apply(final String providerId, final Tracking tracking, final DeliveryReceipts.Receipt receipt)
+    {
+        if (tracking.parts > 1 && receipt.state() == DeliveryState.DELIVERED)
+        {
+            // only delivered parts count after a restart; a part that fails ends the message (an ENDED record)
+            log.onPartDelivered(providerId);
+        }
+        tracking.onPart(receipt.state(), receipt.reason(), sink);
     }
 
     void forget(final String providerId)

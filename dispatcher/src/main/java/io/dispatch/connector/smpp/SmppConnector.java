@@ -24,6 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  *                                └─▶ worker × windowPerBind ─▶ bind 1 ─┼─ submit_sm / resp ─▶ SMSC
  *  supervisor: (re)binds with backoff, fails the queue while no bind is up     │
  *  jSMPP PDU threads ◀── deliver_sm receipts ── ReceiptCorrelator ─▶ ReceiptSink
+ *                                                      └─▶ CorrelationJournal (dataDir/smpp-receipts)
  * </pre>
  * jSMPP's submit is blocking, so the window of a bind is the number of workers sharing its session; idle workers
  * take the next message, which spreads load over the binds that are up. Workers of a bind that is down take
@@ -38,6 +39,8 @@ final class SmppConnector implements Connector
     private static final Logger LOG = LoggerFactory.getLogger(SmppConnector.class);
     private static final long POLL_MS = 100;
     private static final long SUPERVISOR_TICK_MS = 50;
+    /** The receipt correlation log's directory under {@link ConnectorContext#dataDir()}. */
+    static final String RECEIPT_LOG_DIR = "smpp-receipts";
 
     private final SmppSettings settings;
     private final LinkedBlockingDeque<DeliveryRequest> queue = new LinkedBlockingDeque<>();
@@ -45,6 +48,7 @@ final class SmppConnector implements Connector
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private final AtomicLong unexpectedErrors = new AtomicLong();
     private SmppBind[] binds;
+    private CorrelationJournal correlationJournal;
     private ConnectorContext context;
     private SmppSubmitter submitter;
     private ReceiptListener receiptListener;
@@ -67,9 +71,23 @@ final class SmppConnector implements Connector
     public void start(final ConnectorContext context)
     {
         this.context = context;
+        if (settings.registeredDelivery() != 0)
+        {
+            correlationJournal = new CorrelationJournal(context.dataDir().resolve(RECEIPT_LOG_DIR),
+                settings.receiptTrackingTtlMs(), context.clock());
+        }
         final ReceiptCorrelator correlator = new ReceiptCorrelator(context.receipts(), settings.receiptTrackingCapacity(),
-            settings.receiptTrackingTtlMs(), () -> TimeUnit.MILLISECONDS.toNanos(context.clock().time()));
-        submitter = new SmppSubmitter(settings, correlator, context.receipts(), context.clock());
+            settings.receiptTrackingTtlMs(), () -> TimeUnit.MILLISECONDS.toNanos(context.clock().time()),
+            correlationJournal == null ? CorrelationLog.NONE : correlationJournal);
+        if (correlationJournal != null)
+        {
+            // before the first bind: a receipt held by the SMSC may come the moment we are bound
+            final int restored = correlationJournal.restoreInto(correlator,
+                context.clock().time() - settings.receiptTrackingTtlMs());
+            LOG.info("event=smpp_receipts_restored lane={} messages={}", context.laneName(), restored);
+            correlationJournal.start(context.laneName());
+        }
+        submitter = new SmppSubmitter(settings, correlator, context.clock());
         receiptListener = new ReceiptListener(correlator);
         binds = new SmppBind[settings.binds()];
         for (int i = 0; i < binds.length; i++)
@@ -87,6 +105,7 @@ final class SmppConnector implements Connector
             else if (status != SmppBind.IO_FAILURE && SmppStatusMapping.isBindRefusal(status))
             {
                 closeBinds();
+                closeCorrelationJournal();
                 throw new IllegalStateException("smpp connector: the SMSC " + settings.host() + ":" + settings.port()
                     + " refused the bind of systemId '" + settings.systemId() + "' with command_status "
                     + SmppStatusMapping.hex(status) + "; check systemId, passwordFile/passwordEnv and systemType");
@@ -143,6 +162,7 @@ final class SmppConnector implements Connector
         }
         join(supervisor, deadlineNs);
         closeBinds();
+        closeCorrelationJournal(); // after the binds: their PDU threads may still report receipts until closed
     }
 
     /** @return how many binds are up now; for health and tests. */
@@ -217,6 +237,15 @@ final class SmppConnector implements Connector
         for (final SmppBind bind : binds)
         {
             bind.close();
+        }
+    }
+
+    private void closeCorrelationJournal()
+    {
+        if (correlationJournal != null)
+        {
+            correlationJournal.close();
+            correlationJournal = null;
         }
     }
 

@@ -2,7 +2,6 @@ package io.dispatch.connector.smpp;
 
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
-import io.dispatch.connector.ReceiptSink;
 import io.dispatch.protocol.Reason;
 import org.agrona.concurrent.EpochClock;
 import org.jsmpp.InvalidResponseException;
@@ -39,17 +38,14 @@ final class SmppSubmitter
 
     private final SmppSettings settings;
     private final ReceiptCorrelator correlator;
-    private final ReceiptSink sink;
     private final EpochClock clock;
     private final RegisteredDelivery registeredDelivery;
     private final AtomicInteger reference = new AtomicInteger();
 
-    SmppSubmitter(final SmppSettings settings, final ReceiptCorrelator correlator, final ReceiptSink sink,
-        final EpochClock clock)
+    SmppSubmitter(final SmppSettings settings, final ReceiptCorrelator correlator, final EpochClock clock)
     {
         this.settings = settings;
         this.correlator = correlator;
-        this.sink = sink;
         this.clock = clock;
         this.registeredDelivery = new RegisteredDelivery(settings.registeredDelivery());
     }
@@ -125,7 +121,10 @@ final class SmppSubmitter
             }
         }
         callback.onAccepted(request);
-        tracking.arm(sink);
+        if (trackReceipts)
+        {
+            correlator.accepted(tracking, ids, clock.time());
+        }
     }
 
     private OptionalParameter[] sar(final SmsEncoder.Encoded sms, final int total, final int index)

@@ -21,6 +21,7 @@ import io.dispatch.protocol.Reason;
 import io.dispatch.testing.BenchSubmitter;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.Requests;
+import io.dispatch.testing.StatelessConnectorDir;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.junit.jupiter.api.AfterAll;
@@ -325,6 +326,12 @@ class PushLoopbackBench
         public ReceiptSink receipts()
         {
             return this;
+        }
+
+        @Override
+        public Path dataDir()
+        {
+            return StatelessConnectorDir.of(laneName(), this);
         }
     }
 

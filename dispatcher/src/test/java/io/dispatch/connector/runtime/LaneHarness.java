@@ -34,6 +34,7 @@ final class LaneHarness implements AutoCloseable
     final DistinctErrorLog errors = new DistinctErrorLog(counters);
     final Journal journal;
     final JournalWriter writer;
+    private final Path dir;
     final DispatcherConfig config;
     private final ByteBuf body = Unpooled.buffer(512);
     private final byte[] tenant = "demo".getBytes(StandardCharsets.UTF_8);
@@ -47,6 +48,7 @@ final class LaneHarness implements AutoCloseable
         s.set("lane.chat.capacity", "4096");
         settings.forEach(s::set);
         config = DispatcherConfig.from(s);
+        this.dir = dir;
         journal = new Journal(dir, "FAST_DAILY");
         writer = journal.newWriter(false);
     }
@@ -61,7 +63,7 @@ final class LaneHarness implements AutoCloseable
         final ScriptedConnector connector = new ScriptedConnector();
         final CapturingStateSink sink = new CapturingStateSink();
         final LaneConfig lc = laneConfig(channel);
-        final ConnectorLane lane = new ConnectorLane(lc, connector, new LaneAdmission(lc.capacity()), journal,
+        final ConnectorLane lane = new ConnectorLane(lc, connector, new LaneAdmission(lc.capacity()), journal, dir,
             new TemplateRegistry(Map.of()), sink, clock, clock, sink::journaledPosition, errors, counters);
         lane.startOnCallerThread();
         return new Lane(lane, connector, sink);

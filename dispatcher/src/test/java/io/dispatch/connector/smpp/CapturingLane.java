@@ -14,6 +14,7 @@ import io.netty.buffer.Unpooled;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -40,7 +41,14 @@ final class CapturingLane implements ConnectorContext, ReceiptSink, DeliveryCall
     private final LinkedBlockingQueue<Receipt> receipts = new LinkedBlockingQueue<>();
     private final Map<Long, AtomicInteger> callbacks = new ConcurrentHashMap<>();
     private final AtomicInteger slots = new AtomicInteger();
+    private final Path dataDir;
     private volatile String duplicate;
+
+    /** @param dataDir the connector's durable directory (its receipt correlation log goes there). */
+    CapturingLane(final Path dataDir)
+    {
+        this.dataDir = dataDir;
+    }
 
     DeliveryRequest request(final long messageId, final String recipient, final String text)
     {
@@ -148,5 +156,11 @@ final class CapturingLane implements ConnectorContext, ReceiptSink, DeliveryCall
     public ReceiptSink receipts()
     {
         return this;
+    }
+
+    @Override
+    public Path dataDir()
+    {
+        return dataDir;
     }
 }

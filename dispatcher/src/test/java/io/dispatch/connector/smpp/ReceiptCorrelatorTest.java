@@ -18,7 +18,8 @@ class ReceiptCorrelatorTest
     private final AtomicLong nanos = new AtomicLong();
     private final Ticker ticker = nanos::get;
     private final ReceiptCorrelator correlator =
-        new ReceiptCorrelator((id, state, reason) -> out.add(id + " " + state + " " + reason), 1_000, 60_000, ticker);
+        new ReceiptCorrelator((id, state, reason) -> out.add(id + " " + state + " " + reason), 1_000, 60_000, ticker,
+            CorrelationLog.NONE);
 
     @Test
     void shouldReportOnlyAfterTheMessageWasArmed()

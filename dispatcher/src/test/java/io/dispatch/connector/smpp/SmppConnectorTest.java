@@ -33,12 +33,13 @@ class SmppConnectorTest
     Path dir;
     private SmscSimulator smsc;
     private SmppConnector connector;
-    private final CapturingLane lane = new CapturingLane();
+    private CapturingLane lane;
 
     @BeforeEach
     void startSmsc() throws Exception
     {
         smsc = new SmscSimulator("esme", "secret");
+        lane = new CapturingLane(dir.resolve("connector"));
     }
 
     @AfterEach

@@ -21,6 +21,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(60)
 class SmppSecretLoggingTest
 {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
     private static final String PASSWORD = "pw7Zq!x";
 
     @Test
@@ -40,7 +43,7 @@ class SmppSecretLoggingTest
             s.put("systemId", "esme");
             s.put("passwordEnv", "SMSC_PW");
             s.put("reconnectInitialMs", "50");
-            final CapturingLane lane = new CapturingLane();
+            final CapturingLane lane = new CapturingLane(dir);
 
             final SmppConnector good = new SmppConnector(SmppSettings.parse(s, env::get));
             good.start(lane);

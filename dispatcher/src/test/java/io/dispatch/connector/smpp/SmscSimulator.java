@@ -56,7 +56,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A loopback SMSC on jSMPP's server side, for tests and benchmarks: accepts binds (checking system id and password),
  * answers submit_sm, and can throttle (0x58 for the next N requests or a share of them), refuse recipients with a
  * command_status, refuse binds, drop every bind, and send delivery receipts after a delay (text plus the
- * receipted_message_id and message_state TLVs). Listens on 127.0.0.1, ephemeral port. Thread-safe.
+ * receipted_message_id and message_state TLVs) or hold them until released, as a real SMSC stores receipts for
+ * an ESME that is away and hands them to its next bind. Listens on 127.0.0.1, ephemeral port. Thread-safe.
  */
 public final class SmscSimulator implements ServerMessageReceiverListener, AutoCloseable
 {
@@ -87,6 +88,7 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
     private final Map<String, Submitted> byId = new ConcurrentHashMap<>();
     private final Map<String, Integer> statusByDestination = new ConcurrentHashMap<>();
     private final Map<String, String> receiptStatByDestination = new ConcurrentHashMap<>();
+    private final List<Submitted> heldReceipts = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService receipts = Executors.newScheduledThreadPool(2, r ->
     {
         final Thread t = new Thread(r, "smsc-sim-receipts");
@@ -101,6 +103,7 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
     private final Thread acceptor;
     private volatile double throttleShare;
     private volatile long receiptDelayMs = 20;
+    private volatile boolean holdReceipts;
     private volatile long responseDelayMs;
     private volatile boolean receiptTlvs = true;
     private volatile boolean recordSubmits = true;
@@ -176,6 +179,35 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
     {
         receiptDelayMs = ms;
         return this;
+    }
+
+    /** Keep every receipt instead of sending it, until {@link #releaseReceipts()}. */
+    public SmscSimulator holdReceipts()
+    {
+        holdReceipts = true;
+        return this;
+    }
+
+    /**
+     * Sends the held receipts on whichever session is bound now (and stops holding); a receipt that finds no bound
+     * session is lost. @return how many were released.
+     */
+    public int releaseReceipts()
+    {
+        holdReceipts = false;
+        final List<Submitted> held = List.copyOf(heldReceipts);
+        heldReceipts.removeAll(held);
+        for (final Submitted s : held)
+        {
+            receipts.execute(() -> sendReceipt(s, null));
+        }
+        return held.size();
+    }
+
+    /** @return how many receipts are held. */
+    public int heldReceipts()
+    {
+        return heldReceipts.size();
     }
 
     /** Receipts carry only the text, as some SMSCs send them. */
@@ -360,6 +392,11 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         {
             return;
         }
+        if (holdReceipts)
+        {
+            heldReceipts.add(s);
+            return;
+        }
         receipts.schedule(() -> sendReceipt(s, source), receiptDelayMs, TimeUnit.MILLISECONDS);
     }
 
@@ -367,7 +404,7 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
     {
         final String stat = receiptStatByDestination.getOrDefault(s.destination(), "DELIVRD");
         // receipts go back on any bound transceiver session, as SMSCs do after a rebind
-        SMPPServerSession target = preferred.getSessionState().isBound() ? preferred : null;
+        SMPPServerSession target = preferred != null && preferred.getSessionState().isBound() ? preferred : null;
         for (int i = 0; target == null && i < sessions.size(); i++)
         {
             target = sessions.get(i).getSessionState().isBound() ? sessions.get(i) : null;
