@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
-/** Polls STATUS for a set of message ids until each is terminal or the time is up. */
+/** Polls STATUS for a set of message ids until each is terminal (or in a given state) or the time is up. */
 final class StatusPoller
 {
     private static final int CHUNK = 500;
@@ -27,6 +28,13 @@ final class StatusPoller
 
     /** @return the last state seen per id, in the order given (0 when never answered). */
     static List<Integer> awaitTerminal(final RawConnection c, final List<Long> ids, final long timeoutMs) throws Exception
+    {
+        return await(c, ids, timeoutMs, state -> DeliveryState.of(state).isTerminal());
+    }
+
+    /** @return the last state seen per id, in the order given (0 when never answered), once each is {@code reached}. */
+    static List<Integer> await(final RawConnection c, final List<Long> ids, final long timeoutMs, final IntPredicate reached)
+        throws Exception
     {
         final Map<Long, Integer> states = new HashMap<>();
         final long deadline = System.currentTimeMillis() + timeoutMs;
@@ -54,7 +62,7 @@ final class StatusPoller
                     answered++;
                     final int state = f.type == MessageType.STATUS_RESULT ? f.state() : 0;
                     states.put(id, state);
-                    if (state == 0 || !DeliveryState.of(state).isTerminal())
+                    if (state == 0 || !reached.test(state))
                     {
                         stillOpen.add(id);
                     }

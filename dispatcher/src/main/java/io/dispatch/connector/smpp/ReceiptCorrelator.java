@@ -135,12 +135,17 @@ final class ReceiptCorrelator
     }
 
     /**
-     * Every part of the tracked message was accepted (its ids registered): logs the ids and lets receipts flow to
-     * the runtime. Call after reporting the message accepted.
+     * Every part of the tracked message was accepted (its ids registered): logs the ids, before the message is
+     * reported accepted so the record is on its way to disk before the runtime journals the acceptance.
      */
-    void accepted(final Tracking tracking, final String[] providerIds, final long atMs)
+    void logAccepted(final Tracking tracking, final String[] providerIds, final long atMs)
     {
         log.onAccepted(tracking.messageId, providerIds, atMs);
+    }
+
+    /** The message was reported accepted: its receipts may reach the runtime from now on. */
+    void arm(final Tracking tracking)
+    {
         tracking.arm(sink);
     }
 

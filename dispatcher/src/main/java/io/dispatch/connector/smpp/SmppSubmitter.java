@@ -120,11 +120,12 @@ final class SmppSubmitter
                 return;
             }
         }
-        callback.onAccepted(request);
         if (trackReceipts)
         {
-            correlator.accepted(tracking, ids, clock.time());
+            correlator.logAccepted(tracking, ids, clock.time());
         }
+        callback.onAccepted(request);
+        correlator.arm(tracking);
     }
 
     private OptionalParameter[] sar(final SmsEncoder.Encoded sms, final int total, final int index)

@@ -144,7 +144,8 @@ class CorrelationJournalTest
         {
             correlator.register(id, tracking);
         }
-        correlator.accepted(tracking, providerIds, nowMs.get());
+        correlator.logAccepted(tracking, providerIds, nowMs.get());
+        correlator.arm(tracking);
     }
 
     private static DeliveryReceipts.Receipt receipt(final String id, final DeliveryState state)
