@@ -22,6 +22,8 @@ package io.dispatch.connector;
  *       what it can within a few seconds, and release threads and sockets.</li>
  *   <li>{@link #writeMetrics} may be called on the admin thread at any time after {@code start}, while
  *       sends go on: it reads counters (e.g. a {@link ConnectorCounters}) and must not block.</li>
+ *   <li>State that must outlive a restart goes under {@link ConnectorContext#dataDir()}, private to the
+ *       lane's connector.</li>
  * </ol>
  */
 public interface Connector
