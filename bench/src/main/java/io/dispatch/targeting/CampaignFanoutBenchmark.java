@@ -108,15 +108,17 @@ public class CampaignFanoutBenchmark extends AbstractBenchmark
         long published = 0;
         while (c.cursor.hasNext())
         {
-            final int result = fanout.publish(c, directory, c.cursor.peekNext(), 1L);
+            final int result = fanout.publish(c, directory, c.cursor.peekNext(), Integer.MAX_VALUE);
             if (result == CampaignFanout.BLOCKED)
             {
+                fanout.flush();
                 Thread.onSpinWait();
                 continue;
             }
             published += result;
             c.cursor.next();
         }
+        fanout.flush();
         return published;
     }
 }

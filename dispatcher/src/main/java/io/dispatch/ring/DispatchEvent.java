@@ -20,6 +20,8 @@ import io.dispatch.ingest.IngestSession;
  */
 public final class DispatchEvent
 {
+    /** A claimed slot nobody filled (a campaign batch that ended early): every stage skips it. */
+    public static final int NOOP = 0;
     public static final int SUBMIT = 1;
     public static final int STATE = 2;
     public static final int STATUS_QUERY = 3;

@@ -37,7 +37,13 @@ public final class CampaignFanout
     private final TemplateRegistry templates;
     private final long ringReserve;
     private final byte[] scratch = new byte[SubmitDescriptor.MAX_BODY_LENGTH];
+    private static final int BATCH = 256;
+
     private long lastSequence = -1;
+    /** The claimed batch: [batchStart, batchEnd], next slot to fill; batchStart -1 when none is claimed. */
+    private long batchStart = -1;
+    private long next;
+    private long batchEnd = -1;
 
     public CampaignFanout(final RingBuffer<DispatchEvent> ring, final LaneAdmission[] admissionByChannel,
         final TemplateRegistry templates, final long ringReserve)
@@ -67,9 +73,11 @@ public final class CampaignFanout
     /**
      * Publishes the campaign's message for one audience member.
      *
+     * @param upcoming how many recipients the caller means to publish now, this one included: the size of
+     *                 the next batch of ring slots to claim.
      * @return the channel used (1..3), or {@link #BLOCKED}, {@link #UNREACHABLE} or {@link #SENDER_OPTED_OUT}.
      */
-    int publish(final Campaign c, final TenantDirectory directory, final int ordinal, final long nowMs)
+    int publish(final Campaign c, final TenantDirectory directory, final int ordinal, final int upcoming)
     {
         final CampaignSpec spec = c.spec;
         if (spec.sender.length > 0 && directory.optedOut(ordinal, spec.sender, 0, spec.sender.length))
@@ -104,7 +112,7 @@ public final class CampaignFanout
         {
             return UNREACHABLE;
         }
-        if (ring.remainingCapacity() < ringReserve)
+        if (next > batchEnd && !claimBatch(upcoming))
         {
             return BLOCKED;
         }
@@ -113,16 +121,7 @@ public final class CampaignFanout
         {
             return BLOCKED;
         }
-        final long sequence;
-        try
-        {
-            sequence = ring.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            admission.release();
-            return BLOCKED;
-        }
+        final long sequence = next++;
         final DispatchEvent e = ring.get(sequence);
         e.type = DispatchEvent.SUBMIT;
         e.session = null;
@@ -147,9 +146,59 @@ public final class CampaignFanout
         final int length = writeBody(c, directory, ordinal, channel, scratch);
         System.arraycopy(scratch, 0, e.ensureBodyCapacity(length), 0, length);
         e.bodyLength = length;
-        ring.publish(sequence);
         lastSequence = sequence;
+        if (next > batchEnd)
+        {
+            flush();
+        }
         return channel;
+    }
+
+    /**
+     * Claims up to {@link #BATCH} ring slots at once: one claim and one publish (one wake-up of the ring's
+     * blocking consumer) per batch instead of per recipient.
+     */
+    private boolean claimBatch(final int upcoming)
+    {
+        final long free = ring.remainingCapacity() - ringReserve;
+        if (free <= 0)
+        {
+            return false;
+        }
+        final int n = (int)Math.min(Math.min(BATCH, free), Math.max(1, upcoming));
+        try
+        {
+            batchEnd = ring.tryNext(n);
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return false;
+        }
+        next = batchEnd - n + 1;
+        batchStart = next;
+        return true;
+    }
+
+    /**
+     * Publishes what the current batch holds; slots claimed but not filled (the audience or the lane ran out)
+     * go as {@link DispatchEvent#NOOP}s every stage skips. Call before yielding the thread.
+     */
+    void flush()
+    {
+        if (batchStart < 0)
+        {
+            return;
+        }
+        for (long s = next; s <= batchEnd; s++)
+        {
+            final DispatchEvent e = ring.get(s);
+            e.type = DispatchEvent.NOOP;
+            e.session = null;
+        }
+        ring.publish(batchStart, batchEnd);
+        batchStart = -1;
+        next = 0;
+        batchEnd = -1;
     }
 
     /** The ring sequence of the last message published: once every stage has passed it, it is journaled. */

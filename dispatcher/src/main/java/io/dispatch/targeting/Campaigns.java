@@ -258,7 +258,7 @@ final class Campaigns
         while (done < budget && c.cursor.hasNext())
         {
             final int ordinal = c.cursor.peekNext();
-            final int result = fanout.publish(c, dir, ordinal, nowMs);
+            final int result = fanout.publish(c, dir, ordinal, budget - done);
             if (result == CampaignFanout.BLOCKED)
             {
                 break;
@@ -281,6 +281,7 @@ final class Campaigns
             c.position++;
             done++;
         }
+        fanout.flush();
         c.pendingPosition = c.position;
         if (!c.cursor.hasNext())
         {

@@ -36,12 +36,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * mvn -B -pl load-tests -am test -Dtest=CampaignFanoutThroughputTest -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dcampaign.bench.recipients=1000000
  * </pre>
+ * With {@code -Dcampaign.bench.stallProvider=true} the simulated provider holds every message (the lane sends
+ * nothing back), so the figure is the fan-out and the ring alone, without dispatch competing for the CPU.
  * Results also go to {@code load-tests/target/campaign-bench.txt}.
  */
 @Timeout(900)
 class CampaignFanoutThroughputTest
 {
     static final int RECIPIENTS = Integer.getInteger("campaign.bench.recipients", 20_000);
+    /** true: the simulated SMS provider holds every message, so the run measures the ring alone, not dispatch. */
+    static final boolean STALL_PROVIDER = Boolean.getBoolean("campaign.bench.stallProvider");
     private static final int OPS_PER_FRAME = 1000;
     private static final int FRAMES_IN_FLIGHT = 8;
 
@@ -57,6 +61,7 @@ class CampaignFanoutThroughputTest
         s.set("status.capacity", Integer.toString(Math.max(65536, Integer.highestOneBit(RECIPIENTS) * 4)));
         s.set("lane.sms.capacity", Integer.toString(RECIPIENTS * 2));
         s.set("lane.sms.connector.latencyMs", "0");
+        s.set("lane.sms.connector.stall", Boolean.toString(STALL_PROVIDER));
         try (Dispatcher engine = EngineFixture.launch(s);
              RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
         {
@@ -91,7 +96,7 @@ class CampaignFanoutThroughputTest
                 Thread.sleep(5);
             }
             final String report = String.format(Locale.ROOT,
-                "recipients=%d directory_load=%.0f/s (%.2f s) segment_and_start=%.1f ms fan_out_published=%.0f/s "
+                "stall_provider=" + STALL_PROVIDER + " recipients=%d directory_load=%.0f/s (%.2f s) segment_and_start=%.1f ms fan_out_published=%.0f/s "
                     + "(%.2f s) fan_out_journaled=%.0f/s (%.2f s) java=%s cores=%d%n",
                 RECIPIENTS, RECIPIENTS / loadSeconds, loadSeconds, (answered - start) / 1e6,
                 RECIPIENTS / ((fannedOutAt - answered) / 1e9), (fannedOutAt - answered) / 1e9,
