@@ -158,13 +158,6 @@ final class NumberAttribute extends Attribute
         return result;
     }
 
-    /** @return an upper bound of the recipients with a value in [lo, hi]: from the buckets, else everyone with one. */
-    long count(final long lo, final long hi)
-    {
-        final ValueBuckets b = buckets();
-        return b == null ? index.exists().getLongCardinality() : b.count(bucketKey(lo), bucketKey(hi));
-    }
-
     @Override
     RoaringBitmap exists()
     {

@@ -14,13 +14,4 @@ interface SegmentNode
 
     /** The same predicate decided for one recipient from its columns: the brute-force reference. */
     boolean matches(TenantDirectory t, int ordinal, long nowMs);
-
-    /**
-     * An upper bound of how many recipients match, cheap to compute (bitmap cardinalities, no bitmap
-     * operations): a conjunction evaluates its most selective predicates first. Unknown: everyone.
-     */
-    default long estimate(final TenantDirectory t, final long nowMs)
-    {
-        return t.size();
-    }
 }

@@ -3,7 +3,6 @@ package io.dispatch.directory;
 import io.dispatch.policy.ConsentFlags;
 import org.roaringbitmap.RoaringBitmap;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,55 +42,11 @@ final class SegmentNodes
             this.right = right;
         }
 
-        /**
-         * The conjuncts of a chain of {@code and}s in order of their estimates, most selective first: each one
-         * then works on the smallest set (e.g. `last_purchase within 7d` keeps 2 % before `gender = 'F'` would
-         * keep half), which also keeps the bitmaps the evaluation allocates small.
-         */
         @Override
         public RoaringBitmap evaluate(final TenantDirectory t, final long nowMs, final RoaringBitmap filter)
         {
-            final List<SegmentNode> conjuncts = new ArrayList<>();
-            collect(conjuncts);
-            final long[] estimates = new long[conjuncts.size()];
-            final Integer[] order = new Integer[conjuncts.size()];
-            for (int i = 0; i < order.length; i++)
-            {
-                order[i] = i;
-                estimates[i] = conjuncts.get(i).estimate(t, nowMs);
-            }
-            java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> estimates[i]));
-            RoaringBitmap result = filter;
-            for (final Integer i : order)
-            {
-                result = conjuncts.get(i).evaluate(t, nowMs, result);
-                if (result.isEmpty())
-                {
-                    break;
-                }
-            }
-            return result == filter ? filter.clone() : result;
-        }
-
-        private void collect(final List<SegmentNode> into)
-        {
-            for (final SegmentNode n : new SegmentNode[] {left, right})
-            {
-                if (n instanceof And)
-                {
-                    ((And)n).collect(into);
-                }
-                else
-                {
-                    into.add(n);
-                }
-            }
-        }
-
-        @Override
-        public long estimate(final TenantDirectory t, final long nowMs)
-        {
-            return Math.min(left.estimate(t, nowMs), right.estimate(t, nowMs));
+            final RoaringBitmap result = left.evaluate(t, nowMs, filter);
+            return result.isEmpty() ? result : right.evaluate(t, nowMs, result);
         }
 
         @Override
@@ -110,12 +65,6 @@ final class SegmentNodes
         {
             this.left = left;
             this.right = right;
-        }
-
-        @Override
-        public long estimate(final TenantDirectory t, final long nowMs)
-        {
-            return Math.min(t.size(), left.estimate(t, nowMs) + right.estimate(t, nowMs));
         }
 
         @Override
@@ -184,13 +133,6 @@ final class SegmentNodes
         }
 
         @Override
-        public long estimate(final TenantDirectory t, final long nowMs)
-        {
-            final StringAttribute a = (StringAttribute)t.attribute(attribute);
-            return negated ? a.exists().getLongCardinality() : a.count(values);
-        }
-
-        @Override
         public boolean matches(final TenantDirectory t, final int ordinal, final long nowMs)
         {
             final String value = ((StringAttribute)t.attribute(attribute)).value(ordinal);
@@ -220,13 +162,6 @@ final class SegmentNodes
             final NumberAttribute a = (NumberAttribute)t.attribute(attribute);
             final RoaringBitmap in = a.range(lo, hi, filter);
             return negated ? RoaringBitmap.andNot(RoaringBitmap.and(a.exists(), filter), in) : in;
-        }
-
-        @Override
-        public long estimate(final TenantDirectory t, final long nowMs)
-        {
-            final NumberAttribute a = (NumberAttribute)t.attribute(attribute);
-            return negated ? a.exists().getLongCardinality() : a.count(lo, hi);
         }
 
         @Override
@@ -276,12 +211,6 @@ final class SegmentNodes
         {
             return birthYears(nowMs).matches(t, ordinal, nowMs);
         }
-
-        @Override
-        public long estimate(final TenantDirectory t, final long nowMs)
-        {
-            return birthYears(nowMs).estimate(t, nowMs);
-        }
     }
 
     /** {@code attr within d}: at or after now - d; {@code attr before d}: earlier than now - d. */
@@ -316,14 +245,6 @@ final class SegmentNodes
         {
             final NumberAttribute a = (NumberAttribute)t.attribute(attribute);
             return a.isSet(ordinal) && (a.value(ordinal) >= bound(nowMs)) == within;
-        }
-
-        @Override
-        public long estimate(final TenantDirectory t, final long nowMs)
-        {
-            final NumberAttribute a = (NumberAttribute)t.attribute(attribute);
-            final long bound = bound(nowMs);
-            return within ? a.count(bound, Long.MAX_VALUE) : a.count(Long.MIN_VALUE, bound - 1);
         }
     }
 
@@ -368,13 +289,6 @@ final class SegmentNodes
         public boolean matches(final TenantDirectory t, final int ordinal, final long nowMs)
         {
             return t.tags.has(ordinal, tag);
-        }
-
-        @Override
-        public long estimate(final TenantDirectory t, final long nowMs)
-        {
-            final RoaringBitmap b = t.tags.get(tag);
-            return b == null ? 0 : b.getLongCardinality();
         }
     }
 

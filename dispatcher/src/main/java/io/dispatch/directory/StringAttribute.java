@@ -87,21 +87,6 @@ final class StringAttribute extends Attribute
         return result;
     }
 
-    /** @return how many recipients hold one of the values (a segment's selectivity estimate). */
-    long count(final List<String> values)
-    {
-        long n = 0;
-        for (final String value : values)
-        {
-            final int valueId = dictionary.find(value);
-            if (valueId != 0)
-            {
-                n += byValue.get(valueId).getLongCardinality();
-            }
-        }
-        return n;
-    }
-
     /** The value of the ordinal, or null: for brute-force checks, not the hot path. */
     String value(final int ordinal)
     {

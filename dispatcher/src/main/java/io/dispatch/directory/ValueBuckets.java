@@ -53,23 +53,6 @@ final class ValueBuckets
         }
     }
 
-    /** @return how many recipients are in the buckets [loKey, hiKey] (boundary buckets whole). */
-    long count(final long loKey, final long hiKey)
-    {
-        long n = 0;
-        final Long2ObjectHashMap<RoaringBitmap>.EntryIterator it = byKey.entrySet().iterator();
-        while (it.hasNext())
-        {
-            it.next();
-            final long key = it.getLongKey();
-            if (key >= loKey && key <= hiKey)
-            {
-                n += it.getValue().getLongCardinality();
-            }
-        }
-        return n;
-    }
-
     /**
      * The members of {@code filter} whose value is in [lo, hi], by bucket keys [loKey, hiKey].
      *
