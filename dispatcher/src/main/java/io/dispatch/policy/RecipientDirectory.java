@@ -8,9 +8,9 @@ import org.agrona.collections.Long2LongHashMap;
  * (tenant, address), as in the dedup index, so an entry costs one open-addressing slot (about 24 bytes).
  * An address never seen has no consent: marketing to it is suppressed (opt-in law).
  * <p>
- * Rebuilt from the journal's CONSENT records on restart; the recipient-directory issue replaces the key
- * with a recipient id holding several addresses and attributes. <b>Note:</b> single writer, the policy
- * stage thread.
+ * Rebuilt from the journal's CONSENT records on restart. It governs direct SUBMITs; campaign messages carry
+ * the consent of the recipient directory ({@code io.dispatch.directory}) and only an opt-out here still
+ * applies to them. <b>Note:</b> single writer, the policy stage thread.
  */
 public final class RecipientDirectory
 {
