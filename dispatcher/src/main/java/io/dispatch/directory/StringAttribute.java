@@ -75,6 +75,12 @@ final class StringAttribute extends Attribute
     /** @return a new bitmap of the ordinals of the filter whose value equals one of the values. */
     RoaringBitmap equalToAny(final List<String> values, final RoaringBitmap filter)
     {
+        if (values.size() == 1)
+        {
+            // the common `attr = 'v'`: one intersection, not an intersection copied into an empty bitmap
+            final int valueId = dictionary.find(values.get(0));
+            return valueId == 0 ? new RoaringBitmap() : RoaringBitmap.and(byValue.get(valueId), filter);
+        }
         final RoaringBitmap result = new RoaringBitmap();
         for (final String value : values)
         {
