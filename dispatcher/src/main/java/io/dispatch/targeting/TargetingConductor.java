@@ -132,9 +132,15 @@ public final class TargetingConductor implements Agent
         {
             return;
         }
-        final byte[] op = new io.dispatch.protocol.DirectoryOpWriter()
-            .invalidateToken(recipient.substring(0, colon), recipient.substring(colon + 1)).toBytes();
-        if (!offer(new TargetingRequest(TargetingRequest.INVALIDATE_TOKEN, tenantId, null, 0, op)))
+        final io.dispatch.protocol.DirectoryOpWriter op = new io.dispatch.protocol.DirectoryOpWriter()
+            .invalidateToken(recipient.substring(0, colon), recipient.substring(colon + 1));
+        // a DIRECTORY_UPDATE body of one op: the same path as a client's update, with nobody to answer
+        final byte[] batch = new byte[DirectoryOp.BATCH_HEADER_LENGTH + 2 + op.length()];
+        batch[0] = 1;
+        batch[DirectoryOp.BATCH_HEADER_LENGTH] = (byte)op.length();
+        batch[DirectoryOp.BATCH_HEADER_LENGTH + 1] = (byte)(op.length() >>> 8);
+        System.arraycopy(op.buffer(), 0, batch, DirectoryOp.BATCH_HEADER_LENGTH + 2, op.length());
+        if (!offer(new TargetingRequest(TargetingRequest.DIRECTORY_UPDATE, tenantId, null, 0, batch)))
         {
             metrics.opsRejected.incrementAndGet();
         }
@@ -177,7 +183,6 @@ public final class TargetingConductor implements Agent
             switch (r.type)
             {
                 case TargetingRequest.DIRECTORY_UPDATE:
-                case TargetingRequest.INVALIDATE_TOKEN:
                     onUpdate(r);
                     break;
                 case TargetingRequest.CAMPAIGN:
@@ -202,24 +207,14 @@ public final class TargetingConductor implements Agent
 
     /**
      * Applies a batch: each op validated and applied whole or not at all; the applied ones journaled as one
-     * record, then answered. (An INVALIDATE_TOKEN from a connector is a batch of one with nobody to answer.)
+     * record, then answered. (A connector's token invalidation is a batch of one with nobody to answer.)
      */
     private void onUpdate(final TargetingRequest r)
     {
         final byte[] b = r.body;
         final long now = clock.time();
-        final int count;
-        int p;
-        if (r.type == TargetingRequest.INVALIDATE_TOKEN)
-        {
-            count = 1;
-            p = -2;
-        }
-        else
-        {
-            count = DirectoryRecords.u16(b, 0);
-            p = DirectoryOp.BATCH_HEADER_LENGTH;
-        }
+        final int count = DirectoryRecords.u16(b, 0);
+        int p = DirectoryOp.BATCH_HEADER_LENGTH;
         records.start(DirectoryRecords.OPS).i64(now).str8(tenants.nameBytes(r.tenantId));
         final int countAt = records.length();
         records.u16(0);
@@ -227,8 +222,8 @@ public final class TargetingConductor implements Agent
         int rejected = 0;
         for (int i = 0; i < count; i++)
         {
-            final int length = p < 0 ? b.length : DirectoryRecords.u16(b, p);
-            final int at = p < 0 ? 0 : p + 2;
+            final int length = DirectoryRecords.u16(b, p);
+            final int at = p + 2;
             p = at + length;
             String problem = op.wrap(b, at, length).validate();
             if (problem == null)

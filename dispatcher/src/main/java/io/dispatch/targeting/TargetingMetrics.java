@@ -49,7 +49,7 @@ public final class TargetingMetrics
         sb.append("# TYPE dispatch_campaign_state gauge\n");
         for (final CampaignInfo c : list)
         {
-            labels(sb.append("dispatch_campaign_state"), c).append(' ').append(c.state()).append('\n');
+            labels(sb.append("dispatch_campaign_state"), c, "").append(' ').append(c.state()).append('\n');
         }
         counter(sb, list, "targeted", CampaignDescriptor.COUNTER_TARGETED);
         counter(sb, list, "unreachable", CampaignDescriptor.COUNTER_UNREACHABLE);
@@ -76,9 +76,9 @@ public final class TargetingMetrics
             {
                 if (counter >= CampaignDescriptor.COUNTER_SUPPRESSED_BASE)
                 {
-                    labels(sb.append("dispatch_campaign_suppressed_total"), c).setLength(sb.length() - 1);
-                    sb.append(",reason=\"").append(counter - CampaignDescriptor.COUNTER_SUPPRESSED_BASE).append("\"} ")
-                        .append(value).append('\n');
+                    labels(sb.append("dispatch_campaign_suppressed_total"), c,
+                        ",reason=\"" + (counter - CampaignDescriptor.COUNTER_SUPPRESSED_BASE) + '"')
+                        .append(' ').append(value).append('\n');
                 }
             });
         }
@@ -89,7 +89,7 @@ public final class TargetingMetrics
         sb.append("# TYPE dispatch_campaign_").append(name).append(" gauge\n");
         for (final CampaignInfo c : list)
         {
-            labels(sb.append("dispatch_campaign_").append(name), c).append(' ').append(stats.get(c.slot(), counter))
+            labels(sb.append("dispatch_campaign_").append(name), c, "").append(' ').append(stats.get(c.slot(), counter))
                 .append('\n');
         }
     }
@@ -100,15 +100,16 @@ public final class TargetingMetrics
         final long v = stats.get(c.slot(), counter);
         if (v != 0)
         {
-            labels(sb.append("dispatch_campaign_messages_total"), c).setLength(sb.length() - 1);
-            sb.append(",channel=\"").append(channel).append("\",outcome=\"").append(outcome).append("\"} ")
-                .append(v).append('\n');
+            labels(sb.append("dispatch_campaign_messages_total"), c,
+                ",channel=\"" + channel + "\",outcome=\"" + outcome + '"').append(' ').append(v).append('\n');
         }
     }
 
-    private static StringBuilder labels(final StringBuilder sb, final CampaignInfo c)
+    /** @param more further labels, each starting with a comma */
+    private static StringBuilder labels(final StringBuilder sb, final CampaignInfo c, final String more)
     {
         return sb.append("{id=\"").append(c.id()).append("\",tenant=\"").append(c.tenant())
-            .append("\",campaign=\"").append(c.name().replace("\\", "\\\\").replace("\"", "\\\"")).append("\"}");
+            .append("\",campaign=\"").append(c.name().replace("\\", "\\\\").replace("\"", "\\\""))
+            .append('"').append(more).append('}');
     }
 }

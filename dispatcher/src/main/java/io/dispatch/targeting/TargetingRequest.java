@@ -2,7 +2,7 @@ package io.dispatch.targeting;
 
 /**
  * A request for the targeting thread: a DIRECTORY_UPDATE or campaign frame body copied off the connection,
- * or a token invalidation reported by a push connector. One object per frame, not per recipient.
+ * or a token invalidation reported by a push connector (a DIRECTORY_UPDATE body with no requester). One object per frame, not per recipient.
  */
 public final class TargetingRequest
 {
@@ -10,8 +10,6 @@ public final class TargetingRequest
     public static final int CAMPAIGN = 2;
     public static final int CAMPAIGN_CONTROL = 3;
     public static final int CAMPAIGN_STATS = 4;
-    /** A push token the provider reported gone (APNs 410, FCM UNREGISTERED): body is an INVALIDATE_TOKEN op. */
-    public static final int INVALIDATE_TOKEN = 5;
 
     final int type;
     final int tenantId;
