@@ -19,7 +19,6 @@ final class Campaign
     PeekableIntIterator cursor;
     /** Audience members handed to the ring (or skipped at fan-out) so far. */
     int position;
-    long startedAtMs;
     /** Pacing: position when the current pacing period began, and its start. */
     long pacedFrom;
     long pacedSinceMs;
@@ -35,10 +34,12 @@ final class Campaign
     Requester explainRequester;
     long explainCorrelationId;
 
-    /** The last position known journaled, and the ring sequence that proves it (see {@link CampaignRunner}). */
+    /**
+     * The last position recorded as journaled, and the ring sequence of the last message published since:
+     * once every stage has passed it, {@link #position} is journaled too (Campaigns.recordProgress).
+     */
     int durablePosition;
     long pendingSequence = -1;
-    int pendingPosition;
 
     Campaign(final long id, final int tenantId, final CampaignSpec spec, final int slot)
     {

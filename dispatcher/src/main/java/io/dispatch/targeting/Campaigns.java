@@ -282,7 +282,6 @@ final class Campaigns
             done++;
         }
         fanout.flush();
-        c.pendingPosition = c.position;
         if (!c.cursor.hasNext())
         {
             c.state = c.spec.dryRun ? STATE_EXPLAINED : STATE_FANNED_OUT;
@@ -309,16 +308,16 @@ final class Campaigns
         }
         c.pendingSequence = -1;
         final boolean finished = c.state == STATE_FANNED_OUT && c.durablePosition < c.audience.getCardinality();
-        final boolean moved = c.pendingPosition > c.durablePosition;
-        if (c.pendingPosition - c.durablePosition >= PROGRESS_EVERY || finished
+        final boolean moved = c.position > c.durablePosition;
+        if (c.position - c.durablePosition >= PROGRESS_EVERY || finished
             || (moved && (c.state != STATE_RUNNING || nowMs - c.progressAtMs >= PROGRESS_EVERY_MS)))
         {
             c.progressAtMs = nowMs;
-            records.start(DirectoryRecords.CAMPAIGN_PROGRESS).i64(c.id).i32(c.pendingPosition)
+            records.start(DirectoryRecords.CAMPAIGN_PROGRESS).i64(c.id).i32(c.position)
                 .i32((int)stats.get(c.slot, CampaignDescriptor.COUNTER_UNREACHABLE))
                 .i32((int)stats.get(c.slot, CampaignDescriptor.COUNTER_SENDER_OPT_OUT));
             journal.append(records.array(), records.length());
-            c.durablePosition = c.pendingPosition;
+            c.durablePosition = c.position;
             if (finished)
             {
                 appendControl(c, STATE_FANNED_OUT, nowMs);
@@ -376,7 +375,6 @@ final class Campaigns
     private void begin(final Campaign c, final RoaringBitmap audience, final long nowMs)
     {
         c.audience = audience;
-        c.startedAtMs = nowMs;
         c.state = STATE_RUNNING;
         publishMetricsAfter = true;
         stats.add(c.slot, CampaignDescriptor.COUNTER_TARGETED, audience.getCardinality());
@@ -566,7 +564,6 @@ final class Campaigns
             {
                 c.seek(c.durablePosition);
                 c.resumed = true;
-                c.pendingPosition = c.durablePosition;
                 c.pacedSinceMs = nowMs;
                 stats.add(c.slot, CampaignDescriptor.COUNTER_UNREACHABLE, c.unreachableAtProgress);
                 stats.add(c.slot, CampaignDescriptor.COUNTER_SENDER_OPT_OUT, c.optedOutAtProgress);
