@@ -1,12 +1,14 @@
 package io.dispatch.journal;
 
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.impl.single.WriteLock;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,9 +81,43 @@ public final class Journal implements AutoCloseable
         return queue.createAppender();
     }
 
-    public ExcerptTailer newTailer()
+    /** Receives each document of {@link #readAll}; the array is reused, copy what you keep. */
+    public interface DocumentVisitor
     {
-        return queue.createTailer();
+        void onDocument(long index, byte[] bytes, int length);
+    }
+
+    /**
+     * Reads every document from the start, in order, for queues with their own record layout (the
+     * directory's, a connector's). @return the number of documents.
+     */
+    public long readAll(final DocumentVisitor visitor)
+    {
+        byte[] buffer = new byte[64 * 1024];
+        long count = 0;
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            tailer.toStart();
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        return count;
+                    }
+                    final Bytes<?> b = dc.wire().bytes();
+                    final int length = (int)b.readRemaining();
+                    if (buffer.length < length)
+                    {
+                        buffer = new byte[Integer.highestOneBit(length - 1) << 1];
+                    }
+                    b.read(buffer, 0, length);
+                    visitor.onDocument(dc.index(), buffer, length);
+                    count++;
+                }
+            }
+        }
     }
 
     public JournalReader newReader()

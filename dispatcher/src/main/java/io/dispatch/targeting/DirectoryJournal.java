@@ -1,9 +1,7 @@
 package io.dispatch.targeting;
 
 import io.dispatch.journal.Journal;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
 import java.nio.file.Path;
@@ -17,15 +15,8 @@ import java.nio.file.Path;
  */
 final class DirectoryJournal implements AutoCloseable
 {
-    /** Receives each record of a replay; the array is reused, copy what you keep. */
-    interface Visitor
-    {
-        void onRecord(long index, byte[] record, int length);
-    }
-
     private final Journal queue;
     private ExcerptAppender appender;
-    private byte[] readBuffer = new byte[64 * 1024];
 
     DirectoryJournal(final Path dir, final String rollCycle)
     {
@@ -47,32 +38,9 @@ final class DirectoryJournal implements AutoCloseable
     }
 
     /** Reads every record from the start, in order. @return the number of records. */
-    long replay(final Visitor visitor)
+    long replay(final Journal.DocumentVisitor visitor)
     {
-        long count = 0;
-        try (ExcerptTailer tailer = queue.newTailer())
-        {
-            tailer.toStart();
-            while (true)
-            {
-                try (DocumentContext dc = tailer.readingDocument())
-                {
-                    if (!dc.isPresent())
-                    {
-                        return count;
-                    }
-                    final Bytes<?> b = dc.wire().bytes();
-                    final int length = (int)b.readRemaining();
-                    if (readBuffer.length < length)
-                    {
-                        readBuffer = new byte[Integer.highestOneBit(length - 1) << 1];
-                    }
-                    b.read(readBuffer, 0, length);
-                    visitor.onRecord(dc.index(), readBuffer, length);
-                    count++;
-                }
-            }
-        }
+        return queue.readAll(visitor);
     }
 
     @Override

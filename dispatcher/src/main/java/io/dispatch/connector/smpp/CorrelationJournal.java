@@ -1,9 +1,7 @@
 package io.dispatch.connector.smpp;
 
 import io.dispatch.journal.Journal;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -90,30 +88,15 @@ final class CorrelationJournal implements CorrelationLog, Agent, AutoCloseable
         return replay.restoreInto(correlator);
     }
 
+    /** Each document is the record type, then its body. */
     private long replay(final CorrelationReplay replay)
     {
         final UnsafeBuffer view = new UnsafeBuffer(scratch);
-        long records = 0;
-        try (ExcerptTailer tailer = queue.newTailer())
+        return queue.readAll((index, bytes, length) ->
         {
-            tailer.toStart();
-            while (true)
-            {
-                try (DocumentContext dc = tailer.readingDocument())
-                {
-                    if (!dc.isPresent())
-                    {
-                        return records;
-                    }
-                    final Bytes<?> b = dc.wire().bytes();
-                    final int type = b.readUnsignedByte();
-                    final int length = (int)Math.min(b.readRemaining(), scratch.length);
-                    b.read(scratch, 0, length);
-                    replay.onRecord(type, view, 0);
-                    records++;
-                }
-            }
-        }
+            view.wrap(bytes, 0, length);
+            replay.onRecord(bytes[0] & 0xFF, view, 1);
+        });
     }
 
     /** Starts the writer agent on its own daemon thread. */
