@@ -1,6 +1,6 @@
 package io.dispatch.targeting;
 
-import io.dispatch.protocol.CampaignDescriptor;
+import io.dispatch.client.CampaignState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
@@ -78,17 +78,10 @@ final class Answers
         to.answer(out);
     }
 
+    /** The protocol's state name in lower case, as logs and NACK details use it. */
     static String stateName(final byte state)
     {
-        switch (state)
-        {
-            case CampaignDescriptor.STATE_SCHEDULED: return "scheduled";
-            case CampaignDescriptor.STATE_RUNNING: return "running";
-            case CampaignDescriptor.STATE_PAUSED: return "paused";
-            case CampaignDescriptor.STATE_CANCELLED: return "cancelled";
-            case CampaignDescriptor.STATE_FANNED_OUT: return "fanned_out";
-            case CampaignDescriptor.STATE_EXPLAINED: return "explained";
-            default: return "state " + state;
-        }
+        final CampaignState s = CampaignState.of(state);
+        return s == null ? "state " + state : s.name().toLowerCase(java.util.Locale.ROOT);
     }
 }
