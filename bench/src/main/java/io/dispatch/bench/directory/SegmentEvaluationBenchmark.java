@@ -30,12 +30,15 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code notSeenFor90Days}: {@code last_visit before 90d} (a large result, about half the base);</li>
  *   <li>{@code pushAdConsentedNotVip}: {@code reachable('push') and consent('push') and not tag('vip')}.</li>
  * </ul>
- * One fork with an 8 GiB heap (the directory holds about 3 GB at 10M).
+ * One fork with an 8 GiB heap (the directory holds about 3 GB at 10M), touched at start-up
+ * ({@code -XX:+AlwaysPreTouch}): otherwise the first pass of the evaluations' allocations through a young
+ * generation of gigabytes takes a page fault per fresh page, and the iterations measured during that pass
+ * run 2.5–3.5 times slower (docs/PERFORMANCE.md).
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgs = {"-Xms8g", "-Xmx8g"})
+@Fork(value = 1, jvmArgs = {"-Xms8g", "-Xmx8g", "-XX:+AlwaysPreTouch"})
 @Warmup(iterations = 3, time = 5, timeUnit = TimeUnit.SECONDS)
 @Measurement(iterations = 5, time = 10, timeUnit = TimeUnit.SECONDS)
 public class SegmentEvaluationBenchmark
