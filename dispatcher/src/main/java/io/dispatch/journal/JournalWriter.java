@@ -3,6 +3,7 @@ package io.dispatch.journal;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The single appender of the journal. <b>Note:</b> not thread-safe; owned by the journal stage thread.
@@ -10,6 +11,9 @@ import net.openhft.chronicle.wire.DocumentContext;
 public final class JournalWriter implements AutoCloseable
 {
     private final ExcerptAppender appender;
+    /** ACCEPTED's fixed fields in the byte order Chronicle's own writes use (native, as the readers expect). */
+    private final byte[] headerBytes = new byte[64];
+    private final UnsafeBuffer header = new UnsafeBuffer(headerBytes);
     private final boolean syncEachBatch;
     private boolean unsynced;
 
@@ -55,26 +59,32 @@ public final class JournalWriter implements AutoCloseable
         final byte[] body,
         final int bodyLength)
     {
+        // The fixed fields are laid out in a scratch buffer and copied with the tenant and body in three
+        // writes: each of Chronicle's per-field writes pays its own bounds and position bookkeeping.
+        final UnsafeBuffer h = header;
+        h.putByte(0, campaignId == 0 ? JournalRecord.TYPE_ACCEPTED_DECIDED : JournalRecord.TYPE_ACCEPTED_CAMPAIGN);
+        h.putByte(1, kind);
+        h.putByte(2, channel);
+        h.putByte(3, (byte)tenantName.length);
+        h.putInt(4, ttlSeconds);
+        h.putLong(8, acceptedAtMs);
+        h.putLong(16, keyHash);
+        h.putShort(24, (short)bodyLength);
+        h.putByte(26, decision);
+        h.putByte(27, (byte)(prepaid ? 1 : 0));
+        h.putShort(28, reason);
+        h.putLong(30, dueAtMs);
+        int length = 38;
+        if (campaignId != 0)
+        {
+            h.putLong(38, campaignId);
+            h.putInt(46, consentOverride);
+            length = 50;
+        }
         try (DocumentContext dc = appender.writingDocument())
         {
             final Bytes<?> b = dc.wire().bytes();
-            b.writeByte(campaignId == 0 ? JournalRecord.TYPE_ACCEPTED_DECIDED : JournalRecord.TYPE_ACCEPTED_CAMPAIGN);
-            b.writeByte(kind);
-            b.writeByte(channel);
-            b.writeByte((byte)tenantName.length);
-            b.writeInt(ttlSeconds);
-            b.writeLong(acceptedAtMs);
-            b.writeLong(keyHash);
-            b.writeShort((short)bodyLength);
-            b.writeByte(decision);
-            b.writeByte((byte)(prepaid ? 1 : 0));
-            b.writeShort(reason);
-            b.writeLong(dueAtMs);
-            if (campaignId != 0)
-            {
-                b.writeLong(campaignId);
-                b.writeInt(consentOverride);
-            }
+            b.write(headerBytes, 0, length);
             b.write(tenantName);
             b.write(body, 0, bodyLength);
         }
