@@ -1,5 +1,7 @@
 package io.dispatch.load;
 
+import io.dispatch.json.Json;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -172,7 +174,7 @@ public final class StandardTable
                 final Path json = run.resolve(ReportWriter.JSON_FILE);
                 if (Files.isRegularFile(json))
                 {
-                    reports.add(MiniJson.object(Files.readString(json)));
+                    reports.add(Json.parseObject(Files.readString(json)));
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.dispatch.load;
 
 import io.dispatch.Dispatcher;
 import io.dispatch.config.Settings;
+import io.dispatch.json.Json;
 import io.dispatch.testing.EngineFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +43,7 @@ class LoadTestAgainstEngineIT
             assertThat(exit).as(stdout.toString(StandardCharsets.UTF_8)).isZero();
 
             final String json = Files.readString(out.resolve("report.json"));
-            final Map<String, Object> report = (Map<String, Object>)MiniJson.parse(json);
+            final Map<String, Object> report = (Map<String, Object>)Json.parse(json);
             final long sent = ((Number)report.get("sent")).longValue();
             assertThat(sent).isBetween(5_500L, 6_500L);
             assertThat(((Number)report.get("acked")).longValue()).as(json).isEqualTo(sent);

@@ -1,5 +1,7 @@
 package io.dispatch.load;
 
+import io.dispatch.json.Json;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +46,7 @@ class LoadTestRunTest
             assertThat(code).as("stderr: %s", err).isEqualTo(0);
             assertThat(engine.submits()).isEqualTo(1200);
         }
-        final Map<String, Object> json = MiniJson.object(Files.readString(dir.resolve("report.json")));
+        final Map<String, Object> json = Json.parseObject(Files.readString(dir.resolve("report.json")));
         assertThat(json).containsEntry("offered", 800L)
             .containsEntry("sent", 800L)
             .containsEntry("acked", 800L)
@@ -83,7 +85,7 @@ class LoadTestRunTest
                 "--duration", "2", "--connections", "1", "--out", dir.toString());
             assertThat(code).as("stderr: %s", err).isEqualTo(0);
         }
-        final Map<String, Object> ack = (Map<String, Object>)MiniJson.object(
+        final Map<String, Object> ack = (Map<String, Object>)Json.parseObject(
             Files.readString(dir.resolve("report.json"))).get("ack_latency_us");
         // About 200 messages were due during the stall: from ~400 ms down to ~0 behind it.
         assertThat((Long)ack.get("max")).isGreaterThanOrEqualTo(380_000L);

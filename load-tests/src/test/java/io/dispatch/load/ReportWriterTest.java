@@ -1,6 +1,7 @@
 package io.dispatch.load;
 
 import io.dispatch.client.DispatchException;
+import io.dispatch.json.Json;
 import io.dispatch.protocol.ErrorCode;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class ReportWriterTest
     @SuppressWarnings("unchecked")
     void shouldWriteTheDocumentedFieldsWithValuesFromTheHistogram()
     {
-        final Map<String, Object> json = MiniJson.object(ReportWriter.toJson(knownReport()));
+        final Map<String, Object> json = Json.parseObject(ReportWriter.toJson(knownReport()));
 
         assertThat(json).containsEntry("offered_rate", 100L)
             .containsEntry("duration_s", 10L)
@@ -109,7 +110,7 @@ class ReportWriterTest
     void shouldWriteNullPercentilesNotZerosForASeriesWithoutSamples()
     {
         final Map<String, Object> e2e =
-            (Map<String, Object>)MiniJson.object(ReportWriter.toJson(knownReport())).get("e2e_latency_us");
+            (Map<String, Object>)Json.parseObject(ReportWriter.toJson(knownReport())).get("e2e_latency_us");
 
         assertThat(e2e).containsEntry("count", 0L);
         assertThat(e2e.get("p99")).isNull();
@@ -124,7 +125,7 @@ class ReportWriterTest
 
         final String json = Files.readString(dir.resolve("run/report.json"), StandardCharsets.UTF_8);
         final String text = Files.readString(dir.resolve("run/report.txt"), StandardCharsets.UTF_8);
-        assertThat(MiniJson.object(json)).containsKey("ack_latency_us");
+        assertThat(Json.parseObject(json)).containsKey("ack_latency_us");
         assertThat(text).contains("ack latency", "Value     Percentile TotalCount", "#[Max     =     1000.000",
             "(no samples)", "NOTE: unsent");
     }

@@ -1,5 +1,7 @@
 package io.dispatch.load;
 
+import io.dispatch.json.Json;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +43,7 @@ class SaturationAgainstSlowEngineIT
             new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
 
         final String printed = stdout.toString(StandardCharsets.UTF_8);
-        final Map<String, Object> report = MiniJson.object(Files.readString(out.resolve("report.json")));
+        final Map<String, Object> report = Json.parseObject(Files.readString(out.resolve("report.json")));
         assertThat(exit).as(printed).isIn(LoadTestMain.EXIT_OK, LoadTestMain.EXIT_SLO_MISSED);
         assertThat(report).containsEntry("mode", "saturation").containsEntry("slo", "p99.e2e<250ms")
             .containsEntry("stopped_early", true);

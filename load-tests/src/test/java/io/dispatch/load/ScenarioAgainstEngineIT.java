@@ -1,5 +1,7 @@
 package io.dispatch.load;
 
+import io.dispatch.json.Json;
+
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.Test;
@@ -72,7 +74,7 @@ class ScenarioAgainstEngineIT
         assertThat(printed).contains("embedded engine on 127.0.0.1:", "informational ack/e2e p99",
             "marketing ack/e2e p99", "SLO p99.9.e2e<60s,p99.ack.marketing<60s met:");
 
-        final Map<String, Object> report = MiniJson.object(Files.readString(out.resolve("report.json")));
+        final Map<String, Object> report = Json.parseObject(Files.readString(out.resolve("report.json")));
         assertThat(report).containsEntry("scenario", "burst-test").containsEntry("engine", "embedded")
             .containsEntry("kind", "mixed").containsEntry("offered", 1300L).containsEntry("acked", 1300L)
             .containsEntry("e2e_missing", 0L);

@@ -1,6 +1,6 @@
 package io.dispatch.bench.tools;
 
-import io.dispatch.connector.http.Json;
+import io.dispatch.json.Json;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -86,9 +86,9 @@ record ResultRow(String benchmark, String params, String mode, boolean primary, 
     /** JMH writes NaN and infinities as strings. */
     private static double number(final Object value)
     {
-        if (value instanceof Double)
+        if (value instanceof Number n)
         {
-            return (Double)value;
+            return n.doubleValue();
         }
         return value == null ? Double.NaN : Double.parseDouble(value.toString());
     }

@@ -69,7 +69,7 @@ class JmhReportTest
         assertThatThrownBy(() -> ResultRow.fromJmhJson("{\"benchmark\": 1}"))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSON array");
         assertThatThrownBy(() -> ResultRow.fromJmhJson("[{\"benchmark\": \"x\"]"))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset");
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column 19");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.dispatch.client.cli;
 
+import io.dispatch.json.Json;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -15,7 +17,6 @@ final class NdjsonRowSource implements RowSource
     private static final String ATTRIBUTES = "attributes";
 
     private final BufferedReader in;
-    private final JsonLineParser parser = new JsonLineParser();
     private long line;
 
     NdjsonRowSource(final BufferedReader in)
@@ -43,7 +44,7 @@ final class NdjsonRowSource implements RowSource
         }
         try
         {
-            return row(parser.parseObject(text));
+            return row(Json.parseObject(text));
         }
         catch (final IllegalArgumentException ex)
         {

@@ -194,12 +194,12 @@ final class AccessTokens
             final Map<String, Object> json = Json.parseObject(body);
             final String value = Json.string(json, "access_token");
             final Object expiresIn = json.get("expires_in");
-            if (value == null || !(expiresIn instanceof Double seconds))
+            if (value == null || !(expiresIn instanceof Number seconds))
             {
                 throw new TokenException(Reason.PROVIDER_AUTH_FAILED, "token answer without access_token or expires_in");
             }
             final long now = clock.time();
-            final long lifetimeMs = (long)(seconds * 1000);
+            final long lifetimeMs = (long)(seconds.doubleValue() * 1000);
             // a short-lived token is refreshed at half its life, not continuously
             return new Token(value, now + lifetimeMs - Math.min(refreshMarginMs, lifetimeMs / 2), now + lifetimeMs);
         }

@@ -3,7 +3,7 @@ package io.dispatch.connector.fcm;
 import java.util.Map;
 
 /**
- * The FCM connector's view of the HTTP connectors' JSON reader ({@link io.dispatch.connector.http.Json}):
+ * The FCM connector's view of the HTTP connectors' JSON reader ({@link io.dispatch.json.Json}):
  * documents that must be one object (service-account file, token and error answers), and typed lookups
  * that tolerate a missing or mistyped member.
  */
@@ -14,21 +14,15 @@ final class Json
     }
 
     /** @throws IllegalArgumentException when the text is not one JSON object (the message never quotes it). */
-    @SuppressWarnings("unchecked")
     static Map<String, Object> parseObject(final String text)
     {
-        final Object value = io.dispatch.connector.http.Json.parse(text);
-        if (!(value instanceof Map))
-        {
-            throw new IllegalArgumentException("not a JSON object");
-        }
-        return (Map<String, Object>)value;
+        return io.dispatch.json.Json.parseObject(text);
     }
 
     /** Appends {@code value} as a JSON string literal. */
     static StringBuilder quote(final StringBuilder out, final String value)
     {
-        return io.dispatch.connector.http.Json.quote(out, value);
+        return io.dispatch.json.Json.quote(out, value);
     }
 
     /** @return {@code map.get(key)} when it is a string, else null. */

@@ -10,7 +10,7 @@ import io.dispatch.connector.http.ClientTls;
 import io.dispatch.connector.http.HttpClientTransport;
 import io.dispatch.connector.http.HttpReceiver;
 import io.dispatch.connector.http.HttpResponseListener;
-import io.dispatch.connector.http.Json;
+import io.dispatch.json.Json;
 import io.dispatch.connector.http.LoopGroups;
 import io.dispatch.connector.http.RetryAfter;
 import io.dispatch.protocol.DeliveryState;

@@ -1,7 +1,7 @@
 package io.dispatch.connector.kakao;
 
 import io.dispatch.connector.DeliveryRequest;
-import io.dispatch.connector.http.Json;
+import io.dispatch.json.Json;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitFlyweight;

@@ -1,7 +1,7 @@
 package io.dispatch.connector.kakao;
 
 import io.dispatch.connector.http.HttpReceiver;
-import io.dispatch.connector.http.Json;
+import io.dispatch.json.Json;
 import io.dispatch.connector.http.Secret;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
@@ -116,6 +116,10 @@ final class KakaoWebhookHandler implements HttpReceiver.Handler
     /** NHN sends numbers as strings in places ({@code "resultCode":"1000"}); accept both. */
     static long integer(final Object value, final long otherwise)
     {
+        if (value instanceof Long l)
+        {
+            return l;
+        }
         if (value instanceof Double d && d == Math.rint(d))
         {
             return d.longValue();

@@ -313,8 +313,8 @@ public final class FcmTestPeer implements AutoCloseable
             final Map<String, Object> header = Json.parseObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
             final Map<String, Object> claims = Json.parseObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
             final long now = System.currentTimeMillis() / 1000;
-            final double iat = (Double)claims.get("iat");
-            final double exp = (Double)claims.get("exp");
+            final double iat = ((Number)claims.get("iat")).doubleValue();
+            final double exp = ((Number)claims.get("exp")).doubleValue();
             return "RS256".equals(header.get("alg")) && CLIENT_EMAIL.equals(claims.get("iss")) &&
                 (base() + "/token").equals(claims.get("aud")) && AccessTokens.SCOPE.equals(claims.get("scope")) &&
                 Math.abs(iat - now) < 300 && exp > now && exp - iat <= 3600;

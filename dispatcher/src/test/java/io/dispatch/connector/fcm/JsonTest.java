@@ -17,7 +17,7 @@ class JsonTest
         final Map<String, Object> doc = Json.parseObject(" {\"s\":" + Json.quote(new StringBuilder(), text) +
             ",\"n\":3599,\"b\":true,\"z\":null,\"l\":[1,{\"k\":\"v\"}],\"o\":{}} ");
         assertThat(doc.get("s")).isEqualTo(text);
-        assertThat(doc.get("n")).isEqualTo(3599.0);
+        assertThat(doc.get("n")).isEqualTo(3599L);
         assertThat(doc.get("b")).isEqualTo(Boolean.TRUE);
         assertThat(doc).containsKey("z");
         assertThat((List<?>)doc.get("l")).hasSize(2);

@@ -3,7 +3,7 @@ package io.dispatch.connector.kakao;
 import io.dispatch.connector.CapturingLane;
 import io.dispatch.connector.CapturingLane.Event;
 import io.dispatch.connector.DeliveryRequest;
-import io.dispatch.connector.http.Json;
+import io.dispatch.json.Json;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;

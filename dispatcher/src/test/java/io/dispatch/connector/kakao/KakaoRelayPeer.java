@@ -2,7 +2,7 @@ package io.dispatch.connector.kakao;
 
 import io.dispatch.connector.http.HttpReceiver;
 import io.dispatch.connector.http.HttpReceiver.Answer;
-import io.dispatch.connector.http.Json;
+import io.dispatch.json.Json;
 import io.dispatch.connector.http.LoopGroups;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.FullHttpRequest;

@@ -1,6 +1,6 @@
 package io.dispatch.connector.kakao;
 
-import io.dispatch.connector.http.Json;
+import io.dispatch.json.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,8 +54,8 @@ class KakaoRelayPeerTest
         final Object json = Json.parse(r.body());
         assertThat(Json.member(Json.member(json, "header"), "isSuccessful")).isEqualTo(true);
         final var results = (java.util.List<?>)Json.member(Json.member(json, "message"), "sendResults");
-        assertThat(results).extracting(x -> Json.member(x, "resultCode")).containsExactly(0.0, 3018.0);
-        assertThat(results).extracting(x -> Json.member(x, "recipientSeq")).containsExactly(1.0, 2.0);
+        assertThat(results).extracting(x -> Json.member(x, "resultCode")).containsExactly(0L, 3018L);
+        assertThat(results).extracting(x -> Json.member(x, "recipientSeq")).containsExactly(1L, 2L);
     }
 
     @Test

@@ -4,7 +4,7 @@ import io.dispatch.connector.CapturingLane;
 import io.dispatch.connector.CapturingLane.Event;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.DeliveryRequest;
-import io.dispatch.connector.http.Json;
+import io.dispatch.json.Json;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;

@@ -6,7 +6,7 @@ import io.dispatch.client.DispatchClient;
 import io.dispatch.client.StatusResult;
 import io.dispatch.client.Submit;
 import io.dispatch.config.Settings;
-import io.dispatch.connector.http.Json;
+import io.dispatch.json.Json;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;

@@ -1,4 +1,4 @@
-package io.dispatch.client.cli;
+package io.dispatch.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,40 +6,96 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parses one line of NDJSON into plain values: {@link Map} (keys in order), {@link List}, {@link String},
- * {@link Long} (integers), {@link Double} (other numbers), {@link Boolean} and null. Small on purpose: the
- * client module takes no JSON dependency, and import lines are flat records.
- * <p>
- * <b>Note:</b> not thread-safe; reuse one per thread.
+ * The project's one JSON reader (and string quoting): import lines, provider answers and webhook bodies, JMH
+ * and load-test reports. Values become {@link Map} (keys in order; a key given twice is an error),
+ * {@link List}, {@link String}, {@link Long} (integers), {@link Double} (other numbers), {@link Boolean} and
+ * null. Strict (RFC 8259: no leading '+', no bare control characters in strings), so parsing is itself a
+ * validity check; nesting is capped so a hostile body cannot overflow the stack. Small on purpose: the
+ * documents are small and the client module takes no JSON dependency. An instance is one document.
  */
-final class JsonLineParser
+public final class Json
 {
-    private static final int MAX_DEPTH = 16;
+    private static final int MAX_DEPTH = 32;
 
-    private String s;
+    private final String s;
     private int pos;
 
-    /**
-     * @return the object on the line.
-     * @throws IllegalArgumentException when the line is not exactly one JSON object, saying where.
-     */
-    Map<String, Object> parseObject(final String line)
+    private Json(final String text)
     {
-        s = line;
-        pos = 0;
-        skipSpace();
-        if (peek() != '{')
+        this.s = text;
+    }
+
+    /** @throws IllegalArgumentException saying where when the text is not exactly one JSON value. */
+    public static Object parse(final String text)
+    {
+        final Json json = new Json(text);
+        final Object value = json.value(0);
+        json.end();
+        return value;
+    }
+
+    /** @throws IllegalArgumentException saying where when the text is not exactly one JSON object. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(final String text)
+    {
+        final Json json = new Json(text);
+        json.skipSpace();
+        if (json.peek() != '{')
         {
-            throw error("expected a JSON object");
+            throw json.error("expected a JSON object");
         }
-        @SuppressWarnings("unchecked")
-        final Map<String, Object> object = (Map<String, Object>)value(0);
+        final Map<String, Object> object = (Map<String, Object>)json.value(0);
+        json.end();
+        return object;
+    }
+
+    /** @return the member {@code key} of a JSON object, or null when absent or {@code node} is no object. */
+    public static Object member(final Object node, final String key)
+    {
+        return node instanceof Map<?, ?> map ? map.get(key) : null;
+    }
+
+    /** Appends {@code value} as a JSON string literal (quoted, escaped); null becomes {@code null}. */
+    public static StringBuilder quote(final StringBuilder out, final String value)
+    {
+        if (value == null)
+        {
+            return out.append("null");
+        }
+        out.append('"');
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            switch (c)
+            {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default ->
+                {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029)
+                    {
+                        out.append(String.format("\\u%04x", (int)c));
+                    }
+                    else
+                    {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"');
+    }
+
+    private void end()
+    {
         skipSpace();
         if (pos != s.length())
         {
-            throw error("text after the object");
+            throw error("text after the value");
         }
-        return object;
     }
 
     private Object value(final int depth)
@@ -69,7 +125,7 @@ final class JsonLineParser
                 {
                     return number();
                 }
-                throw error(pos < s.length() ? "unexpected '" + c + "'" : "unexpected end of line");
+                throw error(pos < s.length() ? "unexpected '" + c + "'" : "unexpected end");
         }
     }
 
@@ -238,7 +294,7 @@ final class JsonLineParser
     {
         if (peek() != c)
         {
-            throw error(pos < s.length() ? "expected '" + c + "'" : "unexpected end of line, expected '" + c + "'");
+            throw error(pos < s.length() ? "expected '" + c + "'" : "unexpected end, expected '" + c + "'");
         }
         pos++;
     }
@@ -250,7 +306,8 @@ final class JsonLineParser
 
     private void skipSpace()
     {
-        while (pos < s.length() && (s.charAt(pos) == ' ' || s.charAt(pos) == '\t' || s.charAt(pos) == '\r'))
+        while (pos < s.length() && (s.charAt(pos) == ' ' || s.charAt(pos) == '\t' || s.charAt(pos) == '\r'
+            || s.charAt(pos) == '\n'))
         {
             pos++;
         }
@@ -258,6 +315,8 @@ final class JsonLineParser
 
     private IllegalArgumentException error(final String what)
     {
-        return new IllegalArgumentException("bad JSON at column " + (pos + 1) + ": " + what);
+        final int lineStart = s.lastIndexOf('\n', pos - 1) + 1;
+        final String line = lineStart == 0 ? "" : "line " + (s.chars().limit(lineStart).filter(c -> c == '\n').count() + 1) + " ";
+        return new IllegalArgumentException("bad JSON at " + line + "column " + (pos - lineStart + 1) + ": " + what);
     }
 }
