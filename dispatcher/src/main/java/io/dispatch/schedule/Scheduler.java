@@ -18,6 +18,7 @@ import org.agrona.DeadlineTimerWheel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Holds deferred messages (send-at, night window, rate limit) on Agrona's {@link DeadlineTimerWheel} and
@@ -41,6 +42,7 @@ public final class Scheduler implements Agent
     private static final int EXPIRIES_PER_CYCLE = 4096;
 
     private RingBuffer<DispatchEvent> ring;
+    private LongSupplier handedOff;
     private final int ringReserve;
     private final LaneAdmission[] admissionByChannel;
     private final EpochClock clock;
@@ -73,6 +75,7 @@ public final class Scheduler implements Agent
     public void ring(final RingBuffer<DispatchEvent> ring)
     {
         this.ring = ring;
+        this.handedOff = ring::getMinimumGatingSequence;
     }
 
     /**
@@ -111,7 +114,7 @@ public final class Scheduler implements Agent
     {
         cancelled.refresh();
         // read before the inbox: once the ring has handed off a cancellation's messages, they are in the inbox
-        final boolean sweep = cancelled.sweepDue(ring.getMinimumGatingSequence());
+        final boolean sweep = cancelled.sweepDue(handedOff);
         final int added = inbox.read(this::onDefer, 4096);
         final long now = clock.time();
         final int cancelledNow = sweep ? makeCancelledDue(now) : 0;

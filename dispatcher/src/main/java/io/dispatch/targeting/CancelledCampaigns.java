@@ -156,13 +156,13 @@ public final class CancelledCampaigns
         }
 
         /**
-         * @param handedOffSequence the sequence every ring stage has passed.
+         * @param handedOffSequence the sequence every ring stage has passed (read only while a sweep is pending).
          * @return true once per new cancellation, as soon as every message published before it has been handed
          * off: time for the owner to end the cancelled campaigns' messages it holds.
          */
-        public boolean sweepDue(final long handedOffSequence)
+        public boolean sweepDue(final LongSupplier handedOffSequence)
         {
-            if (swept != seen.ids.length && handedOffSequence >= seen.sweepAfter)
+            if (swept != seen.ids.length && handedOffSequence.getAsLong() >= seen.sweepAfter)
             {
                 swept = seen.ids.length;
                 return true;

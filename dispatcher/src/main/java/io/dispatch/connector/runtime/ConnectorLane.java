@@ -245,6 +245,7 @@ public final class ConnectorLane extends LaneThread
         handoff.seal(states.flush());
         work += handoff.deliver();
         inFlight = window.busy();
+        queues.publishDepths();
         metrics.publish(gate, breaker);
         return work;
     }
@@ -258,7 +259,7 @@ public final class ConnectorLane extends LaneThread
     {
         cancelled.refresh();
         int work = 0;
-        if (cancelled.sweepDue(handedOff.getAsLong()))
+        if (cancelled.sweepDue(handedOff))
         {
             queues.startBulkSweep();
             work += retries.endWhere(cancelledCheck);

@@ -33,6 +33,9 @@ final class LaneQueues
     /** A sweep in progress: bulk entries still to look at, in the redo then the fresh queue. */
     private int redoToSweep;
     private int freshToSweep;
+    /** Redo depths as of the lane's last duty cycle, for the gauges (a sweep moves fresh bulk entries there). */
+    private volatile int priorityRedoDepth;
+    private volatile int bulkRedoDepth;
 
     LaneQueues(final int capacity)
     {
@@ -170,13 +173,26 @@ final class LaneQueues
         return n;
     }
 
+    /** Lane thread, once per duty cycle: makes the redo depths visible to {@link #priorityDepth} and {@link #bulkDepth}. */
+    void publishDepths()
+    {
+        if (priorityRedoDepth != priorityRedo.size())
+        {
+            priorityRedoDepth = priorityRedo.size();
+        }
+        if (bulkRedoDepth != bulkRedo.size())
+        {
+            bulkRedoDepth = bulkRedo.size();
+        }
+    }
+
     int priorityDepth()
     {
-        return priority.size();
+        return priority.size() + priorityRedoDepth;
     }
 
     int bulkDepth()
     {
-        return bulk.size();
+        return bulk.size() + bulkRedoDepth;
     }
 }

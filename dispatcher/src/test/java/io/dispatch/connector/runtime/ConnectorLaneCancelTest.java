@@ -66,6 +66,7 @@ class ConnectorLaneCancelTest
                 assertThat(last(sms, id).attempts()).as("its failed attempt stays on record").isEqualTo(1);
             }
             assertThat(sms.lane().admission().inSystem()).isEqualTo(admittedBefore - (20 - window));
+            assertThat(sms.lane().bulkDepth()).as("the other messages wait on").isEqualTo(others.size());
 
             // the provider's answers for what it already had are not recalled
             sms.provider().acceptAll();
