@@ -33,6 +33,7 @@ import io.dispatch.ring.StageChain;
 import io.dispatch.schedule.Scheduler;
 import io.dispatch.targeting.CampaignFanout;
 import io.dispatch.targeting.CampaignStats;
+import io.dispatch.targeting.CancelledCampaigns;
 import io.dispatch.targeting.TargetingConductor;
 import io.dispatch.stage.AckHandler;
 import io.dispatch.stage.DedupHandler;
@@ -95,6 +96,8 @@ public final class Dispatcher implements AutoCloseable
     private TargetingConductor targeting;
     private AgentRunner targetingRunner;
     private final CampaignStats campaignStats = new CampaignStats();
+    /** Filled by the directory journal's replay before any recovered message is handed to a lane or the scheduler. */
+    private final CancelledCampaigns cancelledCampaigns = new CancelledCampaigns();
 
     private Dispatcher(final DispatcherConfig config)
     {
@@ -153,13 +156,13 @@ public final class Dispatcher implements AutoCloseable
 
         final SessionFlusher flusher = new SessionFlusher();
         final DedupHandler dedupStage = new DedupHandler(dedup, contentDedup, clock);
-        final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates);
+        final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns);
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage);
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, config.ringSize());
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats);
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
-        scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20);
+        scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
         ring = config.ringConsumerThreads() == 1
             ? new RingTopology(config.ringSize(), config.waitStrategy(), errors,
@@ -201,6 +204,7 @@ public final class Dispatcher implements AutoCloseable
             if (lane != null)
             {
                 lane.onUnregistered((tenant, recipient) -> targeting.tokenUnregistered(tenants.idOf(tenant), recipient));
+                lane.watchCancellations(cancelledCampaigns);
             }
         }
         for (final LaneConfig lane : config.lanes().values())
@@ -217,8 +221,9 @@ public final class Dispatcher implements AutoCloseable
             // slot, and queues behind at most that many campaign messages (a few ms), not behind a whole campaign
             new CampaignFanout(ringBuffer, admissionByChannel, templates,
                 config.ringSize() - Math.min(config.ringSize() / 2, CAMPAIGN_RING_WINDOW)), campaignStats,
-            config.policy().maxScheduleAheadMs(), clock, errors);
-        // before the message journal: its recovery counts campaign messages into their campaigns' stats
+            cancelledCampaigns, config.policy().maxScheduleAheadMs(), clock, errors);
+        // before the message journal: its recovery counts campaign messages into their campaigns' stats, and the
+        // lanes and the scheduler then get recovered messages with the cancelled campaigns already known
         targeting.load();
 
         new Recovery(dedup, status, tenants, clock.time(), config.dedupHorizonMs(), contentWindowMs,
@@ -288,11 +293,12 @@ public final class Dispatcher implements AutoCloseable
 
             @Override
             public void deferred(final long messageId, final long dueAtMs, final long recipientKey, final long deadlineMs,
-                final int tenantId, final byte kind, final byte channel, final boolean prepaid, final int consentOverride)
+                final int tenantId, final byte kind, final byte channel, final boolean prepaid, final int consentOverride,
+                final long campaignId)
             {
                 policyStage.recoverDeferred(messageId);
                 scheduler.recover(messageId, dueAtMs, recipientKey, deadlineMs, tenantId, kind, channel, prepaid,
-                    consentOverride);
+                    consentOverride, campaignId);
             }
         });
 

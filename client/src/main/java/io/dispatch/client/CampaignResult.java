@@ -108,6 +108,12 @@ public final class CampaignResult
         return counter(CampaignDescriptor.COUNTER_DUPLICATE);
     }
 
+    /** @return messages ended CANCELLED after acceptance, before a provider had them (the campaign was cancelled). */
+    public long cancelled()
+    {
+        return counter(CampaignDescriptor.COUNTER_CANCELLED);
+    }
+
     public long fannedOut(final ChannelType channel)
     {
         return counter(CampaignDescriptor.channelCounter(channel.code(), CampaignDescriptor.CHANNEL_FANNED_OUT));

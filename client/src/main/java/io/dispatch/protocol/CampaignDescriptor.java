@@ -21,7 +21,8 @@ package io.dispatch.protocol;
  *    u8    varCount       0..40, then varCount x (str8 name, str16 value): constant template variables;
  *                         any other placeholder is filled from the recipient attribute of the same name
  *
- * CAMPAIGN_CONTROL (C→S)   u64 campaignId, u8 action: 1 pause, 2 resume, 3 cancel
+ * CAMPAIGN_CONTROL (C→S)   u64 campaignId, u8 action: 1 pause, 2 resume, 3 cancel (also once fanned out:
+ *                          ends every accepted message not yet handed to a provider CANCELLED)
  * CAMPAIGN_STATS (C→S)     u64 campaignId (0 = look up by name), str8 name (when campaignId is 0)
  *
  * CAMPAIGN_RESULT (S→C, the answer to all three)
@@ -75,6 +76,8 @@ public final class CampaignDescriptor
     public static final int COUNTER_DECIDED_SUPPRESS = 7;
     /** Recipients already sent to by this campaign (a resumed fan-out after a restart). */
     public static final int COUNTER_DUPLICATE = 8;
+    /** Messages ended CANCELLED after acceptance, before reaching a provider (a cancelled campaign, or by id). */
+    public static final int COUNTER_CANCELLED = 9;
     /** Per channel c (1 sms, 2 push, 3 chat): messages fanned out on c, delivered on c, failed on c. */
     public static final int COUNTER_CHANNEL_BASE = 100;
     public static final int CHANNEL_FANNED_OUT = 0;

@@ -34,7 +34,7 @@ public final class Recovery implements JournalReader.Visitor
 
         /** A message still deferred (send-at, night window, rate limit): hand it back to the scheduler. */
         void deferred(long messageId, long dueAtMs, long recipientKey, long deadlineMs, int tenantId, byte kind,
-            byte channel, boolean prepaid, int consentOverride);
+            byte channel, boolean prepaid, int consentOverride, long campaignId);
     }
 
     /** What the policies need back from the journal: sends for the frequency caps, consent for the directory. */
@@ -75,6 +75,7 @@ public final class Recovery implements JournalReader.Visitor
         byte channel;
         boolean prepaid;
         int consentOverride;
+        long campaignId;
     }
 
     private final DedupIndex dedup;
@@ -133,7 +134,7 @@ public final class Recovery implements JournalReader.Visitor
         {
             final Deferred d = deferred.get(id);
             sink.deferred(id, d.dueAtMs, d.recipientKey, d.deadlineMs, d.tenantId, d.kind, d.channel, d.prepaid,
-                d.consentOverride);
+                d.consentOverride, d.campaignId);
         }
         LOG.info("event=recovery_done records={} accepted={} state_changes={} redispatch={} awaiting_receipt={} "
             + "deferred={} dedup_keys={} took_ms={}", records, accepted, states, ids.length, waiting.length, held.length,
@@ -184,6 +185,7 @@ public final class Recovery implements JournalReader.Visitor
             d.channel = r.channel;
             d.prepaid = r.prepaid;
             d.consentOverride = r.consentOverride;
+            d.campaignId = r.campaignId;
             deferred.put(messageId, d);
             status.update(status.find(messageId), DeliveryState.DEFERRED.code(), (byte)0, r.reason, r.dueAtMs, (byte)0);
         }

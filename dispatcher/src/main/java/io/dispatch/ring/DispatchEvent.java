@@ -10,7 +10,8 @@ import io.dispatch.ingest.IngestSession;
  *       ({@code io.dispatch.journal.StateRecords});</li>
  *   <li>{@link #STATUS_QUERY}: a client's STATUS request, answered by the status stage that owns the table;</li>
  *   <li>{@link #RELEASE}: a deferred message that is due, published by the scheduler;</li>
- *   <li>{@link #CANCEL}: a client's CANCEL of a deferred message;</li>
+ *   <li>{@link #CANCEL}: a client's CANCEL of a deferred message, or the scheduler's for a deferred message of a
+ *       cancelled campaign (no session to answer);</li>
  *   <li>{@link #CONSENT}: a client's consent or opt-out update (the CONSENT body in {@link #body});</li>
  *   <li>{@link #POLICY_UPDATE}: an operator's runtime rate change from the admin endpoint.</li>
  * </ul>
@@ -74,7 +75,10 @@ public final class DispatchEvent
     public int consentOverride = -1;
     /** Campaign messages: the campaign's stats slot (1..), 0 for every other message. */
     public int campaignSlot;
-    /** Campaign messages: the campaign id (journaled with the message), 0 otherwise. */
+    /**
+     * Campaign messages: the campaign id (journaled with the message; on RELEASE and the scheduler's CANCEL, kept
+     * by the scheduler), 0 otherwise.
+     */
     public long campaignId;
     /**
      * Campaign messages: whether the idempotency key must be looked up. Only a fan-out resumed after a restart

@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * What the scheduler keeps of each deferred message to release it without reading the journal: parallel
- * primitive arrays indexed by a slot, with a free list. About 32 bytes per message.
+ * primitive arrays indexed by a slot, with a free list. About 40 bytes per message (8 of them the campaign id,
+ * so a cancelled campaign's messages can be found without the journal).
  * <b>Note:</b> single writer, the scheduler thread.
  */
 final class DeferredMessages
@@ -12,6 +13,7 @@ final class DeferredMessages
     private long[] messageIds = new long[1024];
     private long[] recipientKeys = new long[1024];
     private long[] deadlines = new long[1024];
+    private long[] campaignIds = new long[1024];
     private int[] tenantKindChannel = new int[1024];
     private int[] freeSlots = new int[1024];
     private int freeCount;
@@ -19,7 +21,7 @@ final class DeferredMessages
     private int size;
 
     int add(final long messageId, final long recipientKey, final long deadlineMs, final int tenantId, final int kind,
-        final int channel, final boolean prepaid, final int consentOverride)
+        final int channel, final boolean prepaid, final int consentOverride, final long campaignId)
     {
         final int slot;
         if (freeCount > 0)
@@ -37,6 +39,7 @@ final class DeferredMessages
         messageIds[slot] = messageId;
         recipientKeys[slot] = recipientKey;
         deadlines[slot] = deadlineMs;
+        campaignIds[slot] = campaignId;
         tenantKindChannel[slot] = tenantId << 16 | (kind & 0xF) << 12 | (channel & 0xF) << 8
             | (consentOverride < 0 ? 0 : 0x10 | (consentOverride & 7) << 1) | (prepaid ? 1 : 0);
         size++;
@@ -56,6 +59,7 @@ final class DeferredMessages
     long messageId(final int slot) { return messageIds[slot]; }
     long recipientKey(final int slot) { return recipientKeys[slot]; }
     long deadlineMs(final int slot) { return deadlines[slot]; }
+    long campaignId(final int slot) { return campaignIds[slot]; }
     int tenantId(final int slot) { return tenantKindChannel[slot] >>> 16; }
     int kind(final int slot) { return (tenantKindChannel[slot] >>> 12) & 0xF; }
     int channel(final int slot) { return (tenantKindChannel[slot] >>> 8) & 0xF; }
@@ -78,6 +82,7 @@ final class DeferredMessages
         messageIds = Arrays.copyOf(messageIds, n);
         recipientKeys = Arrays.copyOf(recipientKeys, n);
         deadlines = Arrays.copyOf(deadlines, n);
+        campaignIds = Arrays.copyOf(campaignIds, n);
         tenantKindChannel = Arrays.copyOf(tenantKindChannel, n);
     }
 }

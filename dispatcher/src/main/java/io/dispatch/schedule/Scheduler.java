@@ -4,8 +4,10 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.targeting.CancelledCampaigns;
 import org.agrona.BitUtil;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -16,6 +18,7 @@ import org.agrona.DeadlineTimerWheel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Holds deferred messages (send-at, night window, rate limit) on Agrona's {@link DeadlineTimerWheel} and
@@ -24,19 +27,22 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Single writer: the scheduler thread owns the wheel and the entries. The hand-off stage adds entries through
  * a one-to-one ring buffer ({@link #defer}), never touching the wheel. Cancellation is the policy stage's:
- * a cancelled message's RELEASE is ignored there. When the ring is above its high-water mark or the target
- * lane is full, the timer is left on the wheel and retried on the next duty cycle (backpressure, not loss).
+ * a cancelled message's RELEASE is ignored there. The messages of a cancelled campaign are made due at once
+ * and published as CANCEL events instead of releases, which the policy stage ends CANCELLED. When the ring is
+ * above its high-water mark or the target lane is full, the timer is left on the wheel and retried on the next
+ * duty cycle (backpressure, not loss).
  * <p>
  * Tick resolution: 16 ms × 4096 ticks per revolution. A due time is honoured within one tick.
  */
 public final class Scheduler implements Agent
 {
-    private static final int RECORD_LENGTH = 40;
+    private static final int RECORD_LENGTH = 48;
     private static final int MSG_DEFER = 1;
     private static final long NO_SLOT = -1;
     private static final int EXPIRIES_PER_CYCLE = 4096;
 
     private RingBuffer<DispatchEvent> ring;
+    private LongSupplier handedOff;
     private final int ringReserve;
     private final LaneAdmission[] admissionByChannel;
     private final EpochClock clock;
@@ -46,13 +52,17 @@ public final class Scheduler implements Agent
     private final Long2LongHashMap slotByTimer = new Long2LongHashMap(1 << 12, 0.65f, NO_SLOT);
     private final DeferredMessages entries = new DeferredMessages();
     private final DeadlineTimerWheel.TimerHandler onExpiry = this::onExpiry;
+    private final CancelledCampaigns.Watch cancelled;
+    private final LongArrayList dueNow = new LongArrayList();
     private static final int WHEEL_TICKS = 4096;
     private volatile long pending;
     private boolean blocked;
 
     public Scheduler(
-        final int ringReserve, final LaneAdmission[] admissionByChannel, final EpochClock clock, final int inboxCapacityBytes)
+        final int ringReserve, final LaneAdmission[] admissionByChannel, final EpochClock clock, final int inboxCapacityBytes,
+        final CancelledCampaigns cancellations)
     {
+        this.cancelled = cancellations.newWatch();
         this.ringReserve = ringReserve;
         this.admissionByChannel = admissionByChannel;
         this.clock = clock;
@@ -65,6 +75,7 @@ public final class Scheduler implements Agent
     public void ring(final RingBuffer<DispatchEvent> ring)
     {
         this.ring = ring;
+        this.handedOff = ring::getMinimumGatingSequence;
     }
 
     /**
@@ -73,7 +84,8 @@ public final class Scheduler implements Agent
      * @return false when the inbox is full; the caller retries.
      */
     public boolean defer(final long messageId, final long dueAtMs, final long recipientKey, final long deadlineMs,
-        final int tenantId, final int kind, final int channel, final boolean prepaid, final int consentOverride)
+        final int tenantId, final int kind, final int channel, final boolean prepaid, final int consentOverride,
+        final long campaignId)
     {
         final UnsafeBuffer b = record;
         b.putLong(0, messageId, ByteOrder.LITTLE_ENDIAN);
@@ -82,15 +94,17 @@ public final class Scheduler implements Agent
         b.putLong(24, deadlineMs, ByteOrder.LITTLE_ENDIAN);
         b.putInt(32, tenantId << 16 | (kind & 0xF) << 12 | (channel & 0xF) << 8 | (prepaid ? 1 : 0), ByteOrder.LITTLE_ENDIAN);
         b.putInt(36, consentOverride, ByteOrder.LITTLE_ENDIAN);
+        b.putLong(40, campaignId, ByteOrder.LITTLE_ENDIAN);
         return inbox.write(MSG_DEFER, b, 0, RECORD_LENGTH);
     }
 
     /** Recovery, before the scheduler thread starts: straight onto the wheel, however many there are. */
     public void recover(final long messageId, final long dueAtMs, final long recipientKey, final long deadlineMs,
-        final int tenantId, final int kind, final int channel, final boolean prepaid, final int consentOverride)
+        final int tenantId, final int kind, final int channel, final boolean prepaid, final int consentOverride,
+        final long campaignId)
     {
         final int slot = entries.add(messageId, recipientKey, deadlineMs, tenantId, kind, channel, prepaid,
-            consentOverride);
+            consentOverride, campaignId);
         slotByTimer.put(wheel.scheduleTimer(dueAtMs), slot);
         pending = entries.size();
     }
@@ -98,8 +112,12 @@ public final class Scheduler implements Agent
     @Override
     public int doWork()
     {
+        cancelled.refresh();
+        // read before the inbox: once the ring has handed off a cancellation's messages, they are in the inbox
+        final boolean sweep = cancelled.sweepDue(handedOff);
         final int added = inbox.read(this::onDefer, 4096);
         final long now = clock.time();
+        final int cancelledNow = sweep ? makeCancelledDue(now) : 0;
         // poll advances the wheel one tick per call: catch up to `now` (after a pause, a clock jump, or at
         // start with recovered timers) within one duty cycle, at most one full turn, unless backpressure stops it
         int released = 0;
@@ -114,7 +132,28 @@ public final class Scheduler implements Agent
         {
             pending = entries.size();
         }
-        return added + released + ticks;
+        return added + released + ticks + cancelledNow;
+    }
+
+    /** Moves the timers of cancelled campaigns' messages to now: they leave as CANCELs on this duty cycle's poll. */
+    private int makeCancelledDue(final long now)
+    {
+        dueNow.clear();
+        slotByTimer.forEachLong((timerId, slot) ->
+        {
+            if (cancelled.isCancelled(entries.campaignId((int)slot)))
+            {
+                dueNow.addLong(timerId);
+            }
+        });
+        for (int i = 0; i < dueNow.size(); i++)
+        {
+            final long timerId = dueNow.getLong(i);
+            final long slot = slotByTimer.remove(timerId);
+            wheel.cancelTimer(timerId);
+            slotByTimer.put(wheel.scheduleTimer(now), slot);
+        }
+        return dueNow.size();
     }
 
     private void onDefer(final int msgTypeId, final org.agrona.MutableDirectBuffer b, final int index, final int length)
@@ -124,7 +163,7 @@ public final class Scheduler implements Agent
         final int packed = b.getInt(index + 32, ByteOrder.LITTLE_ENDIAN);
         final int slot = entries.add(messageId, b.getLong(index + 16, ByteOrder.LITTLE_ENDIAN),
             b.getLong(index + 24, ByteOrder.LITTLE_ENDIAN), packed >>> 16, (packed >>> 12) & 0xF, (packed >>> 8) & 0xF,
-            (packed & 1) != 0, b.getInt(index + 36, ByteOrder.LITTLE_ENDIAN));
+            (packed & 1) != 0, b.getInt(index + 36, ByteOrder.LITTLE_ENDIAN), b.getLong(index + 40, ByteOrder.LITTLE_ENDIAN));
         slotByTimer.put(wheel.scheduleTimer(dueAt), slot);
     }
 
@@ -132,13 +171,15 @@ public final class Scheduler implements Agent
     {
         final int slot = (int)slotByTimer.get(timerId);
         final int channel = entries.channel(slot);
+        // a cancelled campaign's message is not going to a lane: it needs no admission
+        final boolean cancel = cancelled.isCancelled(entries.campaignId(slot));
         if (ring.remainingCapacity() < ringReserve)
         {
             blocked = true;
             return false;
         }
         final LaneAdmission admission = admissionByChannel[channel];
-        if (!admission.tryAcquire())
+        if (!cancel && !admission.tryAcquire())
         {
             blocked = true;
             return false;
@@ -150,12 +191,15 @@ public final class Scheduler implements Agent
         }
         catch (final InsufficientCapacityException ex)
         {
-            admission.release();
+            if (!cancel)
+            {
+                admission.release();
+            }
             blocked = true;
             return false;
         }
         final DispatchEvent e = ring.get(sequence);
-        e.type = DispatchEvent.RELEASE;
+        e.type = cancel ? DispatchEvent.CANCEL : DispatchEvent.RELEASE;
         e.session = null;
         e.messageId = entries.messageId(slot);
         e.recipientKey = entries.recipientKey(slot);
@@ -165,12 +209,19 @@ public final class Scheduler implements Agent
         e.channel = (byte)channel;
         e.prepaid = entries.prepaid(slot);
         e.consentOverride = entries.consentOverride(slot);
+        e.campaignId = entries.campaignId(slot);
         e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
         e.newState = 0;
         ring.publish(sequence);
         slotByTimer.remove(timerId);
         entries.free(slot);
         return true;
+    }
+
+    @Override
+    public void onClose()
+    {
+        cancelled.close();
     }
 
     /** @return deferred messages held (read by metrics from any thread). */

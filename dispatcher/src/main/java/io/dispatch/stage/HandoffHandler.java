@@ -43,7 +43,7 @@ public final class HandoffHandler implements EventHandler<DispatchEvent>
         if (live && e.decision == Decision.DEFER.code())
         {
             while (!scheduler.defer(e.messageId, e.dueAtMs, e.recipientKey, e.deadlineMs, e.tenantId, e.kind, e.channel,
-                e.prepaid, e.consentOverride))
+                e.prepaid, e.consentOverride, e.campaignId))
             {
                 // the scheduler drains its inbox continuously; a full inbox is a brief burst of deferrals
                 Thread.onSpinWait();

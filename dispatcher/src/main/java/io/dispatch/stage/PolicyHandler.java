@@ -11,6 +11,7 @@ import io.dispatch.protocol.Reason;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
+import io.dispatch.targeting.CancelledCampaigns;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.EpochClock;
 
@@ -28,11 +29,21 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private final Counters counters;
     private final LongHashSet deferred = new LongHashSet();
     private final PolicyRates rates;
+    private final CancelledCampaigns cancelledCampaigns;
 
     public PolicyHandler(
         final PolicyEngine engine, final DedupIndex dedup, final EpochClock clock, final Counters counters,
         final PolicyRates rates)
     {
+        this(engine, dedup, clock, counters, rates, new CancelledCampaigns());
+    }
+
+    /** @param cancelledCampaigns a released message of one of them ends CANCELLED instead of being decided again. */
+    public PolicyHandler(
+        final PolicyEngine engine, final DedupIndex dedup, final EpochClock clock, final Counters counters,
+        final PolicyRates rates, final CancelledCampaigns cancelledCampaigns)
+    {
+        this.cancelledCampaigns = cancelledCampaigns;
         this.engine = engine;
         this.dedup = dedup;
         this.clock = clock;
@@ -129,6 +140,13 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         }
         final long now = clock.time();
         e.acceptedAtMs = now;
+        if (cancelledCampaigns.contains(e.campaignId))
+        {
+            // released before the scheduler took the cancellation in: it ends here, as the scheduler's CANCEL would
+            endCancelled(e);
+            e.decision = PolicyEngine.SUPPRESS;
+            return;
+        }
         counters.increment(Counter.POLICY_RELEASED);
         if (now >= e.deadlineMs)
         {
@@ -172,16 +190,21 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         if (id >= 0 && deferred.remove(id))
         {
             e.outcome = DispatchEvent.CANCEL_DONE;
-            e.newState = DeliveryState.CANCELLED.code();
-            e.reason = (short)Reason.CANCELLED.code();
             e.acceptedAtMs = clock.time();
-            counters.increment(Counter.POLICY_CANCELLED);
+            endCancelled(e);
         }
         else
         {
             e.outcome = DispatchEvent.CANCEL_NOT_DEFERRED;
             e.newState = 0;
         }
+    }
+
+    private void endCancelled(final DispatchEvent e)
+    {
+        e.newState = DeliveryState.CANCELLED.code();
+        e.reason = (short)Reason.CANCELLED.code();
+        counters.increment(Counter.POLICY_CANCELLED);
     }
 
     private void onConsent(final DispatchEvent e)

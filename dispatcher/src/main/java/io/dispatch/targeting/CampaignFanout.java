@@ -212,6 +212,12 @@ public final class CampaignFanout
         return ring.getMinimumGatingSequence();
     }
 
+    /** @return the last ring sequence any publisher claimed: a cancellation's messages are all at or before it. */
+    long claimedSequence()
+    {
+        return ring.getCursor();
+    }
+
     private int writeBody(final Campaign c, final TenantDirectory directory, final int ordinal, final int channel,
         final byte[] b)
     {

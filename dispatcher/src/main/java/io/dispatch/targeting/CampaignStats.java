@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * The counters of every campaign, by stats slot. Each counter has one writer: the targeting thread counts
  * the fan-out (targeted, unreachable, opted out, fanned out per channel), the ring's status stage counts what
- * happened to the messages (decisions, duplicates, suppressions by reason, deliveries and failures per
- * channel). Readers on other threads see each counter's latest value, not a snapshot of all of them.
+ * happened to the messages (decisions, duplicates, suppressions by reason, cancellations, deliveries and
+ * failures per channel). Readers on other threads see each counter's latest value, not a snapshot of all of them.
  */
 public final class CampaignStats
 {
@@ -86,12 +86,19 @@ public final class CampaignStats
         }
     }
 
-    /** A later state of a campaign message: suppressions by reason, deliveries and failures by channel. */
+    /**
+     * A later state of a campaign message: suppressions by reason, cancellations, deliveries and failures by
+     * channel.
+     */
     public void countState(final int slot, final int channel, final byte state, final short reason)
     {
         if (state == DeliveryState.SUPPRESSED.code())
         {
             incrementSuppressed(slot, reason);
+        }
+        else if (state == DeliveryState.CANCELLED.code())
+        {
+            increment(slot, CampaignDescriptor.COUNTER_CANCELLED);
         }
         else if (state == DeliveryState.DELIVERED.code())
         {

@@ -49,6 +49,8 @@ final class Campaigns
      */
     private static final int PROGRESS_EVERY = 50_000;
     private static final long PROGRESS_EVERY_MS = 1_000;
+    /** The ring's cursor before anything was published (replay runs before the ring starts). */
+    private static final java.util.function.LongSupplier NOTHING_CLAIMED = () -> -1L;
 
     private final Directory directory;
     private final DirectoryJournal journal;
@@ -59,6 +61,7 @@ final class Campaigns
     private final TenantRegistry tenants;
     private final long maxStartAheadMs;
     private final TargetingMetrics metrics;
+    private final CancelledCampaigns cancelled;
 
     private final Long2ObjectHashMap<Campaign> byId = new Long2ObjectHashMap<>();
     private final Map<String, Campaign> byName = new HashMap<>();
@@ -69,9 +72,11 @@ final class Campaigns
 
     Campaigns(final Directory directory, final DirectoryJournal journal, final DirectoryRecords records,
         final CampaignFanout fanout, final CampaignStats stats, final TemplateRegistry templates,
-        final TenantRegistry tenants, final long maxStartAheadMs, final TargetingMetrics metrics)
+        final TenantRegistry tenants, final long maxStartAheadMs, final TargetingMetrics metrics,
+        final CancelledCampaigns cancelled)
     {
         this.metrics = metrics;
+        this.cancelled = cancelled;
         this.directory = directory;
         this.journal = journal;
         this.records = records;
@@ -156,7 +161,8 @@ final class Campaigns
                 to = c.state == STATE_PAUSED ? (c.audience == null ? STATE_SCHEDULED : STATE_RUNNING) : 0;
                 break;
             case CampaignDescriptor.ACTION_CANCEL:
-                to = c.state == STATE_FANNED_OUT || c.state == STATE_CANCELLED ? 0 : STATE_CANCELLED;
+                // a fanned-out campaign still has messages in the lanes and the scheduler: those are what to stop
+                to = c.state == STATE_CANCELLED ? 0 : STATE_CANCELLED;
                 break;
             default:
                 Answers.nack(r.requester, r.correlationId, ErrorCode.INVALID_FIELD, "action " + action
@@ -170,7 +176,26 @@ final class Campaigns
             return;
         }
         moveTo(c, to, nowMs);
+        if (to == STATE_CANCELLED)
+        {
+            stopAcceptedMessages(c);
+        }
         Answers.campaignResult(r.requester, r.correlationId, c.id, c.state, stats, c.slot);
+    }
+
+    /**
+     * After the cancellation is journaled: publishes it to the lanes, the scheduler and the policy stage, which
+     * end the campaign's accepted messages CANCELLED, and waits until every lane has taken it in, so that no
+     * message of the campaign reaches a provider after the answer.
+     */
+    private void stopAcceptedMessages(final Campaign c)
+    {
+        cancelled.cancel(c.id, fanout::claimedSequence);
+        if (!cancelled.awaitWatches())
+        {
+            LOG.warn("event=campaign_cancel_unacknowledged id={} (a lane or the scheduler is stuck; its sends are "
+                + "still checked one by one)", c.id);
+        }
     }
 
     void onStats(final TargetingRequest r)
@@ -518,10 +543,16 @@ final class Campaigns
             }
             case DirectoryRecords.CAMPAIGN_CONTROL:
             {
-                final Campaign c = byId.get(DirectoryRecords.i64(b, 1));
+                final long id = DirectoryRecords.i64(b, 1);
+                final Campaign c = byId.get(id);
                 if (c != null)
                 {
                     c.state = b[17];
+                }
+                if (b[17] == STATE_CANCELLED)
+                {
+                    // before the message journal's recovery and the lanes start: nothing of it is sent again
+                    cancelled.cancel(id, NOTHING_CLAIMED);
                 }
                 break;
             }

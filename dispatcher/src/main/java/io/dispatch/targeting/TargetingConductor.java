@@ -46,6 +46,7 @@ public final class TargetingConductor implements Agent
     private final CampaignFanout fanout;
     private final CampaignStats stats;
     private final long maxStartAheadMs;
+    private final CancelledCampaigns cancelled;
     private Directory directory;
     private Campaigns campaigns;
     private long opsSinceSnapshot;
@@ -57,9 +58,10 @@ public final class TargetingConductor implements Agent
      */
     public TargetingConductor(final Path dataDir, final String rollCycle, final int inboxCapacity,
         final long snapshotEveryOps, final TenantRegistry tenants, final TemplateRegistry templates,
-        final CampaignFanout fanout, final CampaignStats stats, final long maxStartAheadMs, final EpochClock clock,
-        final DistinctErrorLog errors)
+        final CampaignFanout fanout, final CampaignStats stats, final CancelledCampaigns cancelled,
+        final long maxStartAheadMs, final EpochClock clock, final DistinctErrorLog errors)
     {
+        this.cancelled = cancelled;
         this.inbox = new ManyToOneConcurrentArrayQueue<>(inboxCapacity);
         this.journal = new DirectoryJournal(dataDir.resolve("directory"), rollCycle);
         this.snapshotFile = dataDir.resolve("directory-snapshot").resolve("directory.snap");
@@ -74,13 +76,17 @@ public final class TargetingConductor implements Agent
         this.metrics = new TargetingMetrics(stats);
     }
 
-    /** Loads the snapshot, replays the directory queue and puts the campaigns back where they were. */
+    /**
+     * Loads the snapshot, replays the directory queue and puts the campaigns back where they were. Cancelled
+     * campaigns are in {@link CancelledCampaigns} when it returns: call it before the message journal's
+     * recovery hands messages to the lanes and the scheduler.
+     */
     public Directory load() throws IOException
     {
         final long start = System.nanoTime();
         directory = Files.exists(snapshotFile) ? Directory.readSnapshot(snapshotFile) : new Directory();
         campaigns = new Campaigns(directory, journal, records, fanout, stats, templates, tenants, maxStartAheadMs,
-            metrics);
+            metrics, cancelled);
         final long snapshotIndex = directory.snapshotJournalIndex();
         final long[] applied = {0};
         final long records = journal.replay((index, b, length) ->

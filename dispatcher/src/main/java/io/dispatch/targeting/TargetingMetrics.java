@@ -55,6 +55,7 @@ public final class TargetingMetrics
         counter(sb, list, "unreachable", CampaignDescriptor.COUNTER_UNREACHABLE);
         counter(sb, list, "sender_opted_out", CampaignDescriptor.COUNTER_SENDER_OPT_OUT);
         counter(sb, list, "duplicates", CampaignDescriptor.COUNTER_DUPLICATE);
+        counter(sb, list, "messages_cancelled", CampaignDescriptor.COUNTER_CANCELLED);
         sb.append("# TYPE dispatch_campaign_messages_total counter\n");
         for (final CampaignInfo c : list)
         {

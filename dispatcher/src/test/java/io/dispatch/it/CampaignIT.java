@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.dispatch.protocol.CampaignDescriptor.CHANNEL_DELIVERED;
 import static io.dispatch.protocol.CampaignDescriptor.CHANNEL_FANNED_OUT;
@@ -44,8 +45,10 @@ class CampaignIT
     @TempDir
     Path dir;
 
+    /** Requests of every connection: ids only need to be unique among a connection's outstanding ones. */
+    private static final AtomicLong CORRELATION = new AtomicLong(1);
+
     private final JumpClock clock = JumpClock.atSeoul("2026-11-25T12:00:00");
-    private long correlation = 1;
 
     static Settings settings(final Path dir)
     {
@@ -235,7 +238,7 @@ class CampaignIT
         return now;
     }
 
-    private CampaignResult awaitState(final RawConnection c, final long id, final int state) throws Exception
+    static CampaignResult awaitState(final RawConnection c, final long id, final int state) throws Exception
     {
         final long end = System.currentTimeMillis() + 30_000;
         CampaignResult r;
@@ -303,9 +306,9 @@ class CampaignIT
         return w.toBytes();
     }
 
-    private DirectoryResult update(final RawConnection c, final List<byte[]> ops) throws Exception
+    static DirectoryResult update(final RawConnection c, final List<byte[]> ops) throws Exception
     {
-        final long corr = correlation++;
+        final long corr = CORRELATION.getAndIncrement();
         c.send(b -> TargetingFrames.directoryUpdate(b, corr, ops));
         return DirectoryResult.of(c.read());
     }
@@ -313,15 +316,15 @@ class CampaignIT
     private CampaignResult campaign(final RawConnection c, final boolean dryRun, final int pacing, final String name)
         throws Exception
     {
-        final long corr = correlation++;
+        final long corr = CORRELATION.getAndIncrement();
         c.send(b -> TargetingFrames.campaign(b, corr, dryRun, pacing, 0, name, "", CHAT_THEN_SMS, SEGMENT,
             3, "promo", 1, "promo"));
         return CampaignResult.of(c.read());
     }
 
-    private CampaignResult stats(final RawConnection c, final long id, final String name) throws Exception
+    static CampaignResult stats(final RawConnection c, final long id, final String name) throws Exception
     {
-        final long corr = correlation++;
+        final long corr = CORRELATION.getAndIncrement();
         c.send(b -> TargetingFrames.stats(b, corr, id, name));
         return CampaignResult.of(c.read());
     }

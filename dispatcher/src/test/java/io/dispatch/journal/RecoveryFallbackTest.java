@@ -108,7 +108,7 @@ class RecoveryFallbackTest
                     @Override
                     public void deferred(final long messageId, final long dueAtMs, final long recipientKey,
                         final long deadlineMs, final int tenantId, final byte kind, final byte channel, final boolean prepaid,
-                        final int consentOverride)
+                        final int consentOverride, final long campaignId)
                     {
                     }
                 });

@@ -35,6 +35,9 @@ public final class CampaignCommand
         "       scripts/campaign stats ID | NAME | --name NAME [--watch [--interval SECONDS]]",
         "       scripts/campaign pause|resume|cancel ID",
         "",
+        "cancel stops the fan-out and ends every accepted message not yet handed to a provider CANCELLED (also",
+        "once fanned out); messages a provider already has are not recalled.",
+        "",
         "start (docs/campaigns.md, docs/segments.md):",
         "  --name NAME             1..64 bytes; starting the same name again answers the existing campaign",
         "  --segment EXPR          the segment expression choosing the recipients",
@@ -242,6 +245,7 @@ public final class CampaignCommand
             line(sb, "  " + e.getKey().name().toLowerCase(Locale.ROOT), e.getValue(), "");
         }
         line(sb, "duplicates", r.duplicates(), "");
+        line(sb, "cancelled", r.cancelled(), "");
         for (final ChannelType c : ChannelType.values())
         {
             if (r.fannedOut(c) + r.delivered(c) + r.failed(c) > 0)

@@ -96,6 +96,20 @@ class CampaignCommandTest extends CommandTestBase
     }
 
     @Test
+    void shouldPrintHowManyAcceptedMessagesACancelEnded() throws Exception
+    {
+        peer.campaignRule = f -> new ScriptedPeer.CampaignAnswer(42, CampaignDescriptor.STATE_CANCELLED,
+            CampaignDescriptor.COUNTER_TARGETED, 5_000, CampaignDescriptor.COUNTER_FANNED_OUT, 5_000,
+            CampaignDescriptor.COUNTER_DECIDED_SEND, 5_000, CampaignDescriptor.COUNTER_CANCELLED, 3_800);
+
+        assertThat(run("cancel", "42")).isEqualTo(0);
+
+        assertThat(peer.nextFrame(MessageType.CAMPAIGN_CONTROL, 5000).body()[8])
+            .isEqualTo(CampaignDescriptor.ACTION_CANCEL);
+        assertThat(stdout()).startsWith("campaign 42 CANCELLED").contains("  cancelled        3,800");
+    }
+
+    @Test
     void shouldNameTheFlagOfAUsageError()
     {
         assertThat(run("start", "--name", "x", "--segment", "s", "--channels", "chat,fax")).isEqualTo(2);

@@ -14,6 +14,7 @@ import io.dispatch.protocol.Reason;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
+import io.dispatch.targeting.CancelledCampaigns;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.EpochClock;
@@ -38,6 +39,8 @@ import java.util.function.LongSupplier;
  * (PROVIDER_THROTTLED) pauses and slows the lane without spending the message's attempts. Transient
  * failures are retried with backoff and jitter within the TTL and attempt budget; definite failures
  * listed in the lane's fallback settings move the message to another channel's lane exactly once.
+ * A message whose campaign was cancelled is never sent: it ends CANCELLED at its send, and the lane ends
+ * all such messages it holds once per cancellation ({@link CancelledCampaigns}).
  * <p>
  * Threading: {@link #enqueue} from the hand-off stage only (single producer per queue); callbacks,
  * receipts and {@link #acceptFallback} from any thread; {@link #requestRate} from the admin thread;
@@ -48,6 +51,8 @@ public final class ConnectorLane extends LaneThread
     private static final long NONE = -1;
     /** How often queue heads are checked for TTL and fallback deadlines while the breaker holds sends. */
     private static final long HELD_CHECK_INTERVAL_MS = 100;
+    /** Held messages looked at per duty cycle after a campaign cancellation (one journal read each, ~1 µs). */
+    private static final int SWEEP_PER_CYCLE = 1024;
 
     private final LaneConfig config;
     private final byte channel;
@@ -73,7 +78,10 @@ public final class ConnectorLane extends LaneThread
     private java.util.function.BiConsumer<String, String> unregistered;
     private final InFlightWindow window;
     private final MessageHandler outcomeHandler = this::onOutcome;
-    private final LaneQueues.Overdue overdue = this::endIfOverdue;
+    private final LaneQueues.EndCheck overdue = this::endIfOverdue;
+    private final LaneQueues.EndCheck cancelledCheck = this::endIfCancelled;
+    private final LongSupplier handedOff;
+    private CancelledCampaigns.Watch cancelled = new CancelledCampaigns().newWatch();
     private final RateControl rate;
     private long nextHeldCheckMs;
     private long now;
@@ -112,6 +120,7 @@ public final class ConnectorLane extends LaneThread
         this.retries = new RetryTimers(start);
         this.receipts = new ReceiptTimeouts(config.receiptTimeoutMs());
         this.handoff = new FallbackHandoff(config.fallback(), journaledPosition);
+        this.handedOff = journaledPosition;
         this.gate = new LaneGate(config.window(), config.rate(), config.throttle(), start);
         this.breaker = new CircuitBreaker(config.breaker(), start);
         this.rate = new RateControl(config.rate());
@@ -132,6 +141,15 @@ public final class ConnectorLane extends LaneThread
     public void fallbackTo(final ConnectorLane target)
     {
         handoff.target(target);
+    }
+
+    /**
+     * The engine's cancelled campaigns: the lane sends none of their messages and ends those it holds
+     * CANCELLED. Set once before {@link #start()}; without it the lane knows no cancellation.
+     */
+    public void watchCancellations(final CancelledCampaigns cancellations)
+    {
+        this.cancelled = cancellations.newWatch();
     }
 
     // ---- hand-off stage ----
@@ -200,6 +218,7 @@ public final class ConnectorLane extends LaneThread
     protected void onClose()
     {
         messages.close();
+        cancelled.close();
     }
 
     /** One duty cycle; public so tests can drive the lane without its thread. @return work done. */
@@ -209,7 +228,8 @@ public final class ConnectorLane extends LaneThread
         now = clock.time();
         rate.applyTo(gate, now);
         gate.tick(now);
-        int work = drainOutcomes(outcomeHandler);
+        int work = sweepCancelled();
+        work += drainOutcomes(outcomeHandler);
         work += retries.poll(now, queues.priorityRedo(), queues.bulkRedo());
         for (long id = receipts.pollExpired(now); id != NONE; id = receipts.pollExpired(now))
         {
@@ -225,8 +245,37 @@ public final class ConnectorLane extends LaneThread
         handoff.seal(states.flush());
         work += handoff.deliver();
         inFlight = window.busy();
+        queues.publishDepths();
         metrics.publish(gate, breaker);
         return work;
+    }
+
+    /**
+     * Takes in the campaigns cancelled since the last cycle (every send after this checks them) and, once their
+     * messages in the ring have been handed off, ends those this lane holds: the bulk queues in slices of
+     * {@link #SWEEP_PER_CYCLE}, the retry timers at once.
+     */
+    private int sweepCancelled()
+    {
+        cancelled.refresh();
+        int work = 0;
+        if (cancelled.sweepDue(handedOff))
+        {
+            queues.startBulkSweep();
+            work += retries.endWhere(cancelledCheck);
+        }
+        return work + queues.sweepBulk(cancelledCheck, SWEEP_PER_CYCLE);
+    }
+
+    private boolean endIfCancelled(final long id, final boolean isPriority)
+    {
+        if (!messages.load(id) || !cancelled.isCancelled(messages.campaignId()))
+        {
+            return false;
+        }
+        final long spent = attemptsById.remove(id);
+        cancel(id, spent == NONE ? 0 : (int)spent);
+        return true;
     }
 
     private int dispatch()
@@ -279,7 +328,7 @@ public final class ConnectorLane extends LaneThread
         return queues.endOverdue(overdue);
     }
 
-    /** @return true when the message ended at its TTL or moved at the fallback deadline. */
+    /** @return true when the message ended (at its TTL, or its campaign cancelled) or moved at the fallback deadline. */
     private boolean endIfOverdue(final long id, final boolean isPriority)
     {
         if (!messages.load(id))
@@ -287,7 +336,7 @@ public final class ConnectorLane extends LaneThread
             return false; // send() reports it when the breaker lets it through
         }
         final long previous = attemptsById.get(id);
-        if (expireOrMove(id, isPriority, previous == NONE ? 0 : (int)previous))
+        if (endOrMove(id, isPriority, previous == NONE ? 0 : (int)previous))
         {
             attemptsById.remove(id);
             return true;
@@ -295,9 +344,17 @@ public final class ConnectorLane extends LaneThread
         return false;
     }
 
-    /** Ends the loaded message if its TTL passed, or moves it if its fallback deadline passed. */
-    private boolean expireOrMove(final long id, final boolean isPriority, final int attemptsSpent)
+    /**
+     * Ends the loaded message if its campaign was cancelled or its TTL passed, or moves it if its fallback
+     * deadline passed: the last check before a send.
+     */
+    private boolean endOrMove(final long id, final boolean isPriority, final int attemptsSpent)
     {
+        if (cancelled.isCancelled(messages.campaignId()))
+        {
+            cancel(id, attemptsSpent);
+            return true;
+        }
         if (now >= messages.deadlineMs())
         {
             finish(id, DeliveryState.EXPIRED, attemptsSpent, Reason.TTL_EXPIRED, messages.tenant(), messages.kind());
@@ -322,7 +379,7 @@ public final class ConnectorLane extends LaneThread
             finish(id, DeliveryState.FAILED, attempt - 1, Reason.PROVIDER_ERROR, "", null);
             return false;
         }
-        if (expireOrMove(id, isPriority, attempt - 1))
+        if (endOrMove(id, isPriority, attempt - 1))
         {
             return false;
         }
@@ -510,6 +567,13 @@ public final class ConnectorLane extends LaneThread
         {
             deadLetter(id, state, reason, 0, "", null);
         }
+    }
+
+    /** The message's campaign was cancelled before a provider had it: it ends unsent, which is no failure. */
+    private void cancel(final long id, final int attemptsSpent)
+    {
+        states.publish(id, DeliveryState.CANCELLED, attemptsSpent, channel, Reason.CANCELLED, now);
+        admission.release();
     }
 
     /** A terminal state before provider acceptance: the lane's responsibility ends, without success. */

@@ -13,10 +13,13 @@ import org.agrona.collections.LongArrayQueue;
  */
 final class LaneQueues
 {
-    /** Decides, on the lane thread, whether a held message is past its TTL or fallback deadline (and ends or moves it). */
-    interface Overdue
+    /**
+     * Decides, on the lane thread, whether a held message stops waiting (past its TTL or fallback deadline, or its
+     * campaign cancelled), and ends or moves it. @return true when it no longer belongs in the queue.
+     */
+    interface EndCheck
     {
-        boolean endIfOverdue(long messageId, boolean priority);
+        boolean tryEnd(long messageId, boolean priority);
     }
 
     static final long NONE = -1;
@@ -27,6 +30,12 @@ final class LaneQueues
     private final LongSpscQueue bulk;
     private final LongArrayQueue priorityRedo = new LongArrayQueue(1024, NONE);
     private final LongArrayQueue bulkRedo = new LongArrayQueue(1024, NONE);
+    /** A sweep in progress: bulk entries still to look at, in the redo then the fresh queue. */
+    private int redoToSweep;
+    private int freshToSweep;
+    /** Redo depths as of the lane's last duty cycle, for the gauges (a sweep moves fresh bulk entries there). */
+    private volatile int priorityRedoDepth;
+    private volatile int bulkRedoDepth;
 
     LaneQueues(final int capacity)
     {
@@ -78,18 +87,18 @@ final class LaneQueues
      * order), and the fresh queues from the head until the first one that is not due (they are in
      * acceptance order). @return how many ended or moved.
      */
-    int endOverdue(final Overdue overdue)
+    int endOverdue(final EndCheck overdue)
     {
         return endOverdueInRedo(priorityRedo, true, overdue) + endOverdueInRedo(bulkRedo, false, overdue)
             + endOverdueAtHead(priority, true, overdue) + endOverdueAtHead(bulk, false, overdue);
     }
 
-    private static int endOverdueAtHead(final LongSpscQueue queue, final boolean isPriority, final Overdue overdue)
+    private static int endOverdueAtHead(final LongSpscQueue queue, final boolean isPriority, final EndCheck overdue)
     {
         int ended = 0;
         for (long id = queue.peek(NONE); id != NONE && ended < MAX_ENDED_PER_CHECK; id = queue.peek(NONE))
         {
-            if (!overdue.endIfOverdue(id, isPriority))
+            if (!overdue.tryEnd(id, isPriority))
             {
                 break;
             }
@@ -99,13 +108,13 @@ final class LaneQueues
         return ended;
     }
 
-    private static int endOverdueInRedo(final LongArrayQueue queue, final boolean isPriority, final Overdue overdue)
+    private static int endOverdueInRedo(final LongArrayQueue queue, final boolean isPriority, final EndCheck overdue)
     {
         int ended = 0;
         for (int n = Math.min(queue.size(), MAX_REDO_CHECKED); n > 0; n--)
         {
             final long id = queue.pollLong();
-            if (overdue.endIfOverdue(id, isPriority))
+            if (overdue.tryEnd(id, isPriority))
             {
                 ended++;
             }
@@ -117,13 +126,73 @@ final class LaneQueues
         return ended;
     }
 
+    /**
+     * Starts a pass over every bulk message held now, continued by {@link #sweepBulk}: a campaign was cancelled,
+     * and campaign messages are marketing, so they wait only in the bulk queues.
+     */
+    void startBulkSweep()
+    {
+        redoToSweep = bulkRedo.size();
+        freshToSweep = bulk.size();
+    }
+
+    /**
+     * Looks at up to {@code max} messages of the pass; {@code check} ends some, the others stay. The lane can take
+     * from the fresh queue only at its head, so the kept ones move to the redo queue, which is taken first: their
+     * order is kept. @return how many were looked at.
+     */
+    int sweepBulk(final EndCheck check, final int max)
+    {
+        int n = 0;
+        for (; n < max && redoToSweep > 0; n++, redoToSweep--)
+        {
+            final long id = bulkRedo.pollLong();
+            if (id == NONE)
+            {
+                redoToSweep = 0; // sent meanwhile
+                break;
+            }
+            if (!check.tryEnd(id, false))
+            {
+                bulkRedo.addLong(id);
+            }
+        }
+        for (; n < max && freshToSweep > 0; n++, freshToSweep--)
+        {
+            final long id = bulk.poll(NONE);
+            if (id == NONE)
+            {
+                freshToSweep = 0;
+                break;
+            }
+            if (!check.tryEnd(id, false))
+            {
+                bulkRedo.addLong(id);
+            }
+        }
+        return n;
+    }
+
+    /** Lane thread, once per duty cycle: makes the redo depths visible to {@link #priorityDepth} and {@link #bulkDepth}. */
+    void publishDepths()
+    {
+        if (priorityRedoDepth != priorityRedo.size())
+        {
+            priorityRedoDepth = priorityRedo.size();
+        }
+        if (bulkRedoDepth != bulkRedo.size())
+        {
+            bulkRedoDepth = bulkRedo.size();
+        }
+    }
+
     int priorityDepth()
     {
-        return priority.size();
+        return priority.size() + priorityRedoDepth;
     }
 
     int bulkDepth()
     {
-        return bulk.size();
+        return bulk.size() + bulkRedoDepth;
     }
 }

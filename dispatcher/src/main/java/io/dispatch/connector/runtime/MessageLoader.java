@@ -52,6 +52,12 @@ final class MessageLoader implements AutoCloseable
         return record.acceptedAtMs + record.ttlSeconds * 1000L;
     }
 
+    /** @return the campaign of the loaded message, 0 when it is not a campaign's. */
+    long campaignId()
+    {
+        return record.campaignId;
+    }
+
     MessageKind kind()
     {
         return MessageKind.of(record.kind);

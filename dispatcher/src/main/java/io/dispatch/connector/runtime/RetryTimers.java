@@ -2,6 +2,7 @@ package io.dispatch.connector.runtime;
 
 import org.agrona.DeadlineTimerWheel;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongArrayQueue;
 
 import java.util.SplittableRandom;
@@ -24,6 +25,7 @@ final class RetryTimers
     private final Long2LongHashMap timerToMessage = new Long2LongHashMap(NONE);
     private final SplittableRandom random = new SplittableRandom();
     private final DeadlineTimerWheel.TimerHandler handler = this::onTimer;
+    private final LongArrayList ended = new LongArrayList();
     private LongArrayQueue priorityDue;
     private LongArrayQueue bulkDue;
 
@@ -61,6 +63,26 @@ final class RetryTimers
             wheel.currentTickTime(nowMs);
         }
         return work;
+    }
+
+    /** Ends the waiting messages {@code check} says to end (their campaign was cancelled). @return how many. */
+    int endWhere(final LaneQueues.EndCheck check)
+    {
+        ended.clear();
+        timerToMessage.forEachLong((timerId, v) ->
+        {
+            if (check.tryEnd(v >>> 1, (v & 1) == 1))
+            {
+                ended.addLong(timerId);
+            }
+        });
+        for (int i = 0; i < ended.size(); i++)
+        {
+            final long timerId = ended.getLong(i);
+            timerToMessage.remove(timerId);
+            wheel.cancelTimer(timerId);
+        }
+        return ended.size();
     }
 
     int pending()

@@ -72,12 +72,19 @@ final class LaneHarness implements AutoCloseable
     /** Journals an accepted message as the ingest path would. @return its message id. */
     long accept(final MessageKind kind, final ChannelType channel, final String recipient, final int ttlSeconds)
     {
+        return acceptCampaign(0, kind, channel, recipient, ttlSeconds);
+    }
+
+    /** Journals a message as a campaign's fan-out would (0: not a campaign's). @return its message id. */
+    long acceptCampaign(final long campaignId, final MessageKind kind, final ChannelType channel, final String recipient,
+        final int ttlSeconds)
+    {
         body.clear();
         final int n = SubmitEncoder.encode(body, kind, channel, ttlSeconds, "", recipient, "", "hello", null);
         final byte[] bytes = new byte[n];
         body.getBytes(0, bytes);
         return writer.appendAccepted(kind.code(), channel.code(), tenant, ttlSeconds, clock.time(), 0,
-            Decision.SEND.code(), false, (short)0, 0, bytes, n);
+            Decision.SEND.code(), false, (short)0, 0, campaignId, -1, bytes, n);
     }
 
     @Override
