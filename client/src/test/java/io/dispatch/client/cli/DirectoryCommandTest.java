@@ -170,7 +170,7 @@ class DirectoryCommandTest extends CommandTestBase
                 "seen=2024-03-01T09:00:00Z joined=@1709283600000",
             "UPSERT n5 tag:a tag:b birth_year=#1988");
         assertThat(stderr().lines()).containsExactly(
-            "line 2: skipped: bad JSON at column 24: unexpected end of line, expected '}'",
+            "line 2: skipped: bad JSON at column 24: unexpected end, expected '}'",
             "line 4: skipped: attribute 'score' must be a string or an integer (or name it time:score)",
             "line 5: skipped: unknown column 'nickname': use id, gender, birth_year, region, phone, chat_key, tags, " +
                 "last_visit, last_purchase, push, consent_sms, consent_push, consent_chat, or str:NAME, int:NAME, " +
