@@ -1,5 +1,6 @@
 package io.dispatch.directory;
 
+import io.dispatch.protocol.SubmitDescriptor;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongHashSet;
 import org.roaringbitmap.RoaringBitmap;
@@ -154,6 +155,38 @@ final class PushTokens
             p += 2 + length;
         }
         return 0;
+    }
+
+    /**
+     * Writes each valid token as a u8 length and "apns:token" or "fcm:token", leaving out those longer than a
+     * SUBMIT's recipient field. @return bytes written.
+     */
+    int validTokens(final int ordinal, final byte[] dst, final int at)
+    {
+        final long ref = refs.get(ordinal);
+        if (ref == 0)
+        {
+            return 0;
+        }
+        final byte[] chunk = arena.chunk(ref);
+        int p = arena.dataAt(ref);
+        final int count = chunk[p++] & 0xFF;
+        int q = at;
+        for (int i = 0; i < count; i++)
+        {
+            final int flags = chunk[p];
+            final int length = chunk[p + 1] & 0xFF;
+            final byte[] prefix = (flags & FCM) != 0 ? FCM_PREFIX : APNS_PREFIX;
+            if ((flags & INVALID) == 0 && prefix.length + length <= SubmitDescriptor.MAX_RECIPIENT_LENGTH)
+            {
+                dst[q] = (byte)(prefix.length + length);
+                System.arraycopy(prefix, 0, dst, q + 1, prefix.length);
+                System.arraycopy(chunk, p + 2, dst, q + 1 + prefix.length, length);
+                q += 1 + prefix.length + length;
+            }
+            p += 2 + length;
+        }
+        return q - at;
     }
 
     /** @return the offset within the entry's data of the token's flags byte, or -1. */
