@@ -15,8 +15,9 @@ import java.util.Arrays;
  *   <li>ad or night-ad consent the op withdraws is cleared: a CONSENT op withdraws every flag it clears; the
  *       consent fields of an UPSERT or PATCH (a CRM's current state, restated by every import) withdraw what
  *       the recipient held before the op and not after it;</li>
- *   <li>an opt-out the op records sets {@link ConsentFlags#DIRECTORY_OPTED_OUT}, and one it withdraws lifts it
- *       again (that lifts only the directory's own opt-out, never one of a client's CONSENT frames);</li>
+ *   <li>an opt-out the op records sets {@link ConsentFlags#DIRECTORY_OPTED_OUT} and clears ad and night-ad
+ *       consent (an opt-out withdraws consent); one it withdraws lifts the flag again, and only that flag: never
+ *       a client's opt-out, nor the consent the opt-out cleared;</li>
  *   <li>a recipient opted out on a channel who gets a new address there: the new address is opted out too;</li>
  *   <li>DELETE withdraws ad and night-ad consent from every address the recipient had.</li>
  * </ul>
@@ -107,6 +108,11 @@ final class ConsentRestrictions
                 && !Arrays.equals(addresses, 0, length, addressesBefore[c], 0, addressesBeforeLength[c]))
             {
                 set = ConsentFlags.DIRECTORY_OPTED_OUT;
+            }
+            if (set != 0)
+            {
+                // an opt-out withdraws consent: lifting it later must not give the address its old consent back
+                clear |= CONSENT;
             }
             if (set != 0 || clear != 0)
             {

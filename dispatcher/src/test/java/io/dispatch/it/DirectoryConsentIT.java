@@ -166,9 +166,12 @@ class DirectoryConsentIT
         {
             update(c, row("r3", PHONE, "sms", AD | NIGHT_AD));
             assertDecision(explain(c, ChannelType.SMS, PHONE), Decision.SUPPRESS, Reason.NO_CONSENT);
+            grant(c, ChannelType.SMS, PHONE);
+            assertDecision(explain(c, ChannelType.SMS, PHONE), Decision.SEND, null);
 
             update(c, row("r3", PHONE, "sms", OPTED_OUT));
             assertDecision(explain(c, ChannelType.SMS, PHONE), Decision.SUPPRESS, Reason.OPTED_OUT);
+            // the directory lifts its opt-out, but the consent the opt-out withdrew is not given back
             update(c, row("r3", PHONE, "sms", AD));
             assertDecision(explain(c, ChannelType.SMS, PHONE), Decision.SUPPRESS, Reason.NO_CONSENT);
             final var explained = c.startCampaign(Campaign.builder().name("it").segment("tag('it')")
@@ -176,6 +179,9 @@ class DirectoryConsentIT
                 .get(10, TimeUnit.SECONDS);
             assertThat(explained.counter(CampaignDescriptor.COUNTER_DECIDED_SEND))
                 .as("the campaign decides on the directory's consent: %s", explained.counters()).isEqualTo(1);
+
+            grant(c, ChannelType.SMS, PHONE);
+            assertDecision(explain(c, ChannelType.SMS, PHONE), Decision.SEND, null);
         }
     }
 

@@ -85,13 +85,13 @@ class ConsentRestrictionsTest
         apply(new DirectoryOpWriter().invalidateToken("fcm", "deadToken"));
 
         assertThat(apply(new DirectoryOpWriter().consent("u1", 0, OPTED_OUT, AD, 0, "080-call"))).containsExactly(
-            "1 +8 -1 01011110001 directory:u1",
-            "2 +8 -1 fcm:fcmToken1 directory:u1",
-            "2 +8 -1 fcmToken1 directory:u1",
-            "2 +8 -1 apns:" + APNS_TOKEN + " directory:u1",
-            "2 +8 -1 " + APNS_TOKEN + " directory:u1",
-            "3 +8 -1 kakao-u1 directory:u1",
-            "3 +8 -1 01011110001 directory:u1");
+            "1 +8 -3 01011110001 directory:u1",
+            "2 +8 -3 fcm:fcmToken1 directory:u1",
+            "2 +8 -3 fcmToken1 directory:u1",
+            "2 +8 -3 apns:" + APNS_TOKEN + " directory:u1",
+            "2 +8 -3 " + APNS_TOKEN + " directory:u1",
+            "3 +8 -3 kakao-u1 directory:u1",
+            "3 +8 -3 01011110001 directory:u1");
     }
 
     @Test
@@ -116,7 +116,7 @@ class ConsentRestrictionsTest
         apply(row("u1", "01011110001", "sms", OPTED_OUT));
         assertThat(apply(new DirectoryOpWriter().patch("u1").string("region", "서울"))).isEmpty();
         assertThat(apply(new DirectoryOpWriter().patch("u1").string("phone", "01022220001")))
-            .containsExactly("1 +8 -0 01022220001 directory:u1");
+            .containsExactly("1 +8 -3 01022220001 directory:u1");
         assertThat(apply(new DirectoryOpWriter().upsert("u1").string("phone", "01022220001"))).isEmpty();
     }
 
