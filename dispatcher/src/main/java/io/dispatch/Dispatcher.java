@@ -34,6 +34,7 @@ import io.dispatch.schedule.Scheduler;
 import io.dispatch.targeting.CampaignFanout;
 import io.dispatch.targeting.CampaignStats;
 import io.dispatch.targeting.CancelledCampaigns;
+import io.dispatch.targeting.ConsentPublisher;
 import io.dispatch.targeting.TargetingConductor;
 import io.dispatch.stage.AckHandler;
 import io.dispatch.stage.DedupHandler;
@@ -76,8 +77,11 @@ public final class Dispatcher implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Directory and campaign frames waiting for the targeting thread; beyond it the client gets BACKPRESSURE. */
     private static final int TARGETING_INBOX = 1024;
-    /** Campaign messages allowed in the ring at once (see docs/design/directory.md). */
-    private static final int CAMPAIGN_RING_WINDOW = 4096;
+    /**
+     * Events the targeting thread (campaign messages, consent restrictions of directory updates) may have in the
+     * ring at once (see docs/design/directory.md).
+     */
+    private static final int TARGETING_RING_WINDOW = 4096;
 
     private final DispatcherConfig config;
     private final Counters counters = new Counters();
@@ -215,12 +219,13 @@ public final class Dispatcher implements AutoCloseable
             }
         }
 
+        // the targeting thread keeps at most TARGETING_RING_WINDOW events in the ring: a client's SUBMIT never waits
+        // for a slot, and queues behind at most that many (a few ms), not behind a whole campaign or import
+        final long targetingReserve = config.ringSize() - Math.min(config.ringSize() / 2, TARGETING_RING_WINDOW);
         targeting = new TargetingConductor(config.dataDir(), config.rollCycle(), TARGETING_INBOX,
             config.directorySnapshotEveryOps(), tenants, templates,
-            // a fan-out keeps at most CAMPAIGN_RING_WINDOW events in the ring: a client's SUBMIT never waits for a
-            // slot, and queues behind at most that many campaign messages (a few ms), not behind a whole campaign
-            new CampaignFanout(ringBuffer, admissionByChannel, templates,
-                config.ringSize() - Math.min(config.ringSize() / 2, CAMPAIGN_RING_WINDOW)), campaignStats,
+            new CampaignFanout(ringBuffer, admissionByChannel, templates, targetingReserve),
+            new ConsentPublisher(ringBuffer, targetingReserve, counters, errors), campaignStats,
             cancelledCampaigns, config.policy().maxScheduleAheadMs(), clock, errors);
         // before the message journal: its recovery counts campaign messages into their campaigns' stats, and the
         // lanes and the scheduler then get recovered messages with the cancelled campaigns already known

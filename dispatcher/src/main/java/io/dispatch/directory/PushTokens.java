@@ -1,5 +1,6 @@
 package io.dispatch.directory;
 
+import io.dispatch.protocol.SubmitDescriptor;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongHashSet;
 import org.roaringbitmap.RoaringBitmap;
@@ -125,8 +126,35 @@ final class PushTokens
         return reachable;
     }
 
-    /** Writes "apns:token" or "fcm:token" of the first valid token. @return bytes, 0 when none, -1 when it does not fit. */
+    /**
+     * Writes "apns:token" or "fcm:token" of the first valid token a SUBMIT can name (its recipient field holds
+     * 255 bytes). @return bytes, 0 when none, -1 when it does not fit.
+     */
     int firstValid(final int ordinal, final byte[] dst, final int at)
+    {
+        if (validTokens(ordinal, scratch, 0, 1) == 0)
+        {
+            return 0;
+        }
+        final int length = scratch[0] & 0xFF;
+        if (at + length > dst.length)
+        {
+            return -1;
+        }
+        System.arraycopy(scratch, 1, dst, at, length);
+        return length;
+    }
+
+    /**
+     * Writes each valid token as a u8 length and "apns:token" or "fcm:token", leaving out those longer than a
+     * SUBMIT's recipient field. @return bytes written.
+     */
+    int validTokens(final int ordinal, final byte[] dst, final int at)
+    {
+        return validTokens(ordinal, dst, at, MAX_TOKENS);
+    }
+
+    private int validTokens(final int ordinal, final byte[] dst, final int at, final int max)
     {
         final long ref = refs.get(ordinal);
         if (ref == 0)
@@ -136,24 +164,23 @@ final class PushTokens
         final byte[] chunk = arena.chunk(ref);
         int p = arena.dataAt(ref);
         final int count = chunk[p++] & 0xFF;
-        for (int i = 0; i < count; i++)
+        int q = at;
+        for (int i = 0, written = 0; i < count && written < max; i++)
         {
             final int flags = chunk[p];
             final int length = chunk[p + 1] & 0xFF;
-            if ((flags & INVALID) == 0)
+            final byte[] prefix = (flags & FCM) != 0 ? FCM_PREFIX : APNS_PREFIX;
+            if ((flags & INVALID) == 0 && prefix.length + length <= SubmitDescriptor.MAX_RECIPIENT_LENGTH)
             {
-                final byte[] prefix = (flags & FCM) != 0 ? FCM_PREFIX : APNS_PREFIX;
-                if (at + prefix.length + length > dst.length)
-                {
-                    return -1;
-                }
-                System.arraycopy(prefix, 0, dst, at, prefix.length);
-                System.arraycopy(chunk, p + 2, dst, at + prefix.length, length);
-                return prefix.length + length;
+                dst[q] = (byte)(prefix.length + length);
+                System.arraycopy(prefix, 0, dst, q + 1, prefix.length);
+                System.arraycopy(chunk, p + 2, dst, q + 1 + prefix.length, length);
+                q += 1 + prefix.length + length;
+                written++;
             }
             p += 2 + length;
         }
-        return 0;
+        return q - at;
     }
 
     /** @return the offset within the entry's data of the token's flags byte, or -1. */

@@ -1,6 +1,7 @@
 package io.dispatch.directory;
 
 import io.dispatch.protocol.DirectoryOp;
+import io.dispatch.protocol.SubmitDescriptor;
 import org.roaringbitmap.RoaringBitmap;
 
 import java.util.ArrayList;
@@ -11,9 +12,9 @@ import java.util.Map;
 /**
  * One tenant's recipient directory: recipients by ordinal (assigned in apply order, never reused), columns
  * of attributes, addresses and consent, and the bitmap indexes the {@link Segment} predicates evaluate on.
- * Layout and sizes: docs/design/directory-store.md. The read methods used by the campaign fan-out
- * ({@link #recipientId}, {@link #address}, {@link #consentFlags}, {@link #optedOut}, {@link #attributeText})
- * do not allocate.
+ * Layout and sizes: docs/design/directory-store.md. The read methods used by the campaign fan-out and the
+ * consent mirror ({@link #recipientId}, {@link #address}, {@link #addresses}, {@link #consentFlags},
+ * {@link #optedOut}, {@link #attributeText}) do not allocate.
  * <p>
  * <b>Note:</b> not thread-safe: written and read by the engine's directory thread only.
  */
@@ -26,6 +27,8 @@ public final class TenantDirectory
     static final int LAST_PURCHASE = 4;
     static final int PHONE = 5;
     static final int CHAT_KEY = 6;
+    /** Upper bound of what {@link #addresses} writes: one SUBMIT recipient per push token. */
+    public static final int MAX_ADDRESSES_LENGTH = PushTokens.MAX_TOKENS * (1 + SubmitDescriptor.MAX_RECIPIENT_LENGTH);
 
     final ByteArena arena = new ByteArena();
     final IdIndex ids = new IdIndex(arena);
@@ -107,6 +110,40 @@ public final class TenantDirectory
             default:
                 return 0;
         }
+    }
+
+    /**
+     * Every address a direct SUBMIT on the channel may name for the recipient, each as a u8 length and its bytes:
+     * 1 sms the phone; 2 push each valid token as "apns:token" or "fcm:token"; 3 chat the chat key and the phone.
+     * An address longer than a SUBMIT's recipient field cannot be named and is left out.
+     * @return bytes written; {@code dst} needs {@link #MAX_ADDRESSES_LENGTH} bytes from {@code at}.
+     */
+    public int addresses(final int ordinal, final int channel, final byte[] dst, final int at)
+    {
+        switch (channel)
+        {
+            case 1:
+                return addressEntry(PHONE, ordinal, dst, at);
+            case 2:
+                return push.validTokens(ordinal, dst, at);
+            case 3:
+                final int chat = addressEntry(CHAT_KEY, ordinal, dst, at);
+                return chat + addressEntry(PHONE, ordinal, dst, at + chat);
+            default:
+                return 0;
+        }
+    }
+
+    private int addressEntry(final int attributeId, final int ordinal, final byte[] dst, final int at)
+    {
+        final long ref = ((AddressAttribute)attributes.get(attributeId)).ref(ordinal);
+        if (ref == 0 || arena.length(ref) > SubmitDescriptor.MAX_RECIPIENT_LENGTH)
+        {
+            return 0;
+        }
+        final int n = arena.copyTo(ref, dst, at + 1);
+        dst[at] = (byte)n;
+        return 1 + n;
     }
 
     private int addressText(final int attributeId, final int ordinal, final byte[] dst, final int at)

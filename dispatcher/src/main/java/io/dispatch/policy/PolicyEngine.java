@@ -98,6 +98,7 @@ public final class PolicyEngine
     /**
      * @param consentOverride the consent flags the recipient directory holds for a campaign message, or -1 to
      *                        look the address up; an opt-out recorded for the address (CONSENT frame) still wins.
+     *                        A direct SUBMIT (-1) is also stopped by an opt-out mirrored from the directory.
      */
     public byte decide(
         final int tenantId, final int kind, final int channel, final long recipientKey, final long sendAtMs,
@@ -117,8 +118,9 @@ public final class PolicyEngine
         if (marketing)
         {
             final int byAddress = directory.flags(recipientKey, channel);
+            // a campaign message carries the directory's own flags, so the directory's mirrored opt-out is not read
             final int flags = consentOverride < 0 ? byAddress : consentOverride | (byAddress & ConsentFlags.OPTED_OUT);
-            if ((flags & ConsentFlags.OPTED_OUT) != 0)
+            if ((flags & (ConsentFlags.OPTED_OUT | ConsentFlags.DIRECTORY_OPTED_OUT)) != 0)
             {
                 return result(SUPPRESS, Reason.OPTED_OUT, 0);
             }

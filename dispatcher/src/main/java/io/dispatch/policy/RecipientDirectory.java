@@ -8,9 +8,10 @@ import org.agrona.collections.Long2LongHashMap;
  * (tenant, address), as in the dedup index, so an entry costs one open-addressing slot (about 24 bytes).
  * An address never seen has no consent: marketing to it is suppressed (opt-in law).
  * <p>
- * Rebuilt from the journal's CONSENT records on restart. It governs direct SUBMITs; campaign messages carry
- * the consent of the recipient directory ({@code io.dispatch.directory}) and only an opt-out here still
- * applies to them. <b>Note:</b> single writer, the policy stage thread.
+ * Rebuilt from the journal's CONSENT records on restart: a client's CONSENT frames and the restrictions the
+ * targeting thread mirrors from the recipient directory ({@code io.dispatch.targeting.ConsentRestrictions}).
+ * It governs direct SUBMITs; campaign messages carry the consent of the recipient directory and only an
+ * {@link ConsentFlags#OPTED_OUT} here still applies to them. <b>Note:</b> single writer, the policy stage thread.
  */
 public final class RecipientDirectory
 {
@@ -19,9 +20,14 @@ public final class RecipientDirectory
 
     private final Long2LongHashMap flagsByKey = new Long2LongHashMap(1 << 16, 0.65f, MISSING);
 
-    /** @param channel a channel code (1..3), or 0 for every channel. */
+    /**
+     * @param channel a channel code (1..3), or 0 for every channel.
+     * @param clear   clearing {@link ConsentFlags#OPTED_OUT} also lifts {@link ConsentFlags#DIRECTORY_OPTED_OUT}:
+     *                a CONSENT frame is the newest word about the address.
+     */
     public void apply(final long key, final int channel, final int set, final int clear)
     {
+        final int cleared = (clear & ConsentFlags.OPTED_OUT) != 0 ? clear | ConsentFlags.DIRECTORY_OPTED_OUT : clear;
         long all = flagsByKey.get(key);
         for (int c = 1; c <= 3; c++)
         {
@@ -29,7 +35,7 @@ public final class RecipientDirectory
             {
                 final int shift = c * BITS_PER_CHANNEL;
                 long f = (all >>> shift) & 0xF;
-                f = (f | set) & ~clear & ConsentFlags.ALL;
+                f = (f | set) & ~cleared & ConsentFlags.STORED;
                 all = (all & ~(0xFL << shift)) | (f << shift);
             }
         }

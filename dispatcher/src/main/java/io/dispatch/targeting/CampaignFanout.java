@@ -1,6 +1,5 @@
 package io.dispatch.targeting;
 
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.directory.TenantDirectory;
@@ -35,9 +34,8 @@ public final class CampaignFanout
     private final RingBuffer<DispatchEvent> ring;
     private final LaneAdmission[] admissionByChannel;
     private final TemplateRegistry templates;
-    private final long ringReserve;
+    private final RingBatchClaim claim;
     private final byte[] scratch = new byte[SubmitDescriptor.MAX_BODY_LENGTH];
-    private static final int BATCH = 256;
 
     private long lastSequence = -1;
     /** The claimed batch: [batchStart, batchEnd], next slot to fill; batchStart -1 when none is claimed. */
@@ -51,7 +49,7 @@ public final class CampaignFanout
         this.ring = ring;
         this.admissionByChannel = admissionByChannel;
         this.templates = templates;
-        this.ringReserve = ringReserve;
+        this.claim = new RingBatchClaim(ring, ringReserve);
     }
 
     /** Resolves, per channel of the campaign, which recipient attribute fills each template placeholder. */
@@ -154,28 +152,16 @@ public final class CampaignFanout
         return channel;
     }
 
-    /**
-     * Claims up to {@link #BATCH} ring slots at once: one claim and one publish (one wake-up of the ring's
-     * blocking consumer) per batch instead of per recipient.
-     */
+    /** Claims ring slots for the next recipients, a batch at a time (see {@link RingBatchClaim}). */
     private boolean claimBatch(final int upcoming)
     {
-        final long free = ring.remainingCapacity() - ringReserve;
-        if (free <= 0)
+        if (claim.tryClaim(upcoming) == 0)
         {
             return false;
         }
-        final int n = (int)Math.min(Math.min(BATCH, free), Math.max(1, upcoming));
-        try
-        {
-            batchEnd = ring.tryNext(n);
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            return false;
-        }
-        next = batchEnd - n + 1;
+        next = claim.first();
         batchStart = next;
+        batchEnd = claim.last();
         return true;
     }
 

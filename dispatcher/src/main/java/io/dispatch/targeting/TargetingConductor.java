@@ -16,17 +16,24 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The targeting thread: the single writer of the recipient directory and the runner of campaigns. It applies
  * DIRECTORY_UPDATE batches (validate, apply whole or not at all, journal, answer), answers campaign requests,
  * fans running campaigns out into the dispatch ring, and writes directory snapshots. Segment evaluation and
  * fan-out run here, never on the ring's threads, so a 10M-recipient segment cannot stall a message's ACK.
+ * <p>
+ * Consent a batch takes away ({@link ConsentRestrictions}) goes to the policy stage's address map as CONSENT
+ * events through the ring ({@link ConsentPublisher}). The batch is journaled and answered only once the message
+ * journal holds them, and nothing else runs here meanwhile (docs/design/directory.md, "Durability").
  */
 public final class TargetingConductor implements Agent
 {
     private static final Logger LOG = LoggerFactory.getLogger(TargetingConductor.class);
     private static final int REQUESTS_PER_CYCLE = 64;
+    /** How long closing waits for a batch's restrictions to be journaled before leaving the batch unjournaled. */
+    private static final long CLOSE_WAIT_MS = 3_000;
 
     private final ManyToOneConcurrentArrayQueue<TargetingRequest> inbox;
     private final DirectoryJournal journal;
@@ -47,6 +54,13 @@ public final class TargetingConductor implements Agent
     private final CampaignStats stats;
     private final long maxStartAheadMs;
     private final CancelledCampaigns cancelled;
+    private final ConsentBodies restrictionBodies = new ConsentBodies();
+    private final ConsentRestrictions restrictions = new ConsentRestrictions(restrictionBodies);
+    private final ConsentPublisher restrictionPublisher;
+    /** A batch applied and waiting for its restrictions to be journaled; null when none. */
+    private TargetingRequest pendingUpdate;
+    private int pendingApplied;
+    private int pendingRejected;
     private Directory directory;
     private Campaigns campaigns;
     private long opsSinceSnapshot;
@@ -58,10 +72,12 @@ public final class TargetingConductor implements Agent
      */
     public TargetingConductor(final Path dataDir, final String rollCycle, final int inboxCapacity,
         final long snapshotEveryOps, final TenantRegistry tenants, final TemplateRegistry templates,
-        final CampaignFanout fanout, final CampaignStats stats, final CancelledCampaigns cancelled,
-        final long maxStartAheadMs, final EpochClock clock, final DistinctErrorLog errors)
+        final CampaignFanout fanout, final ConsentPublisher restrictionPublisher, final CampaignStats stats,
+        final CancelledCampaigns cancelled, final long maxStartAheadMs, final EpochClock clock,
+        final DistinctErrorLog errors)
     {
         this.cancelled = cancelled;
+        this.restrictionPublisher = restrictionPublisher;
         this.inbox = new ManyToOneConcurrentArrayQueue<>(inboxCapacity);
         this.journal = new DirectoryJournal(dataDir.resolve("directory"), rollCycle);
         this.snapshotFile = dataDir.resolve("directory-snapshot").resolve("directory.snap");
@@ -173,7 +189,19 @@ public final class TargetingConductor implements Agent
     @Override
     public int doWork()
     {
-        int work = inbox.drain(this::onRequest, REQUESTS_PER_CYCLE);
+        if (pendingUpdate != null)
+        {
+            // nothing else runs meanwhile: a campaign started now could name recipients the batch created, and its
+            // record must not reach the directory journal before the batch's
+            return publishRestrictions();
+        }
+        int work = 0;
+        TargetingRequest r;
+        while (pendingUpdate == null && work < REQUESTS_PER_CYCLE && (r = inbox.poll()) != null)
+        {
+            onRequest(r);
+            work++;
+        }
         work += campaigns.doWork(clock.time());
         if (opsSinceSnapshot >= snapshotEveryOps)
         {
@@ -206,6 +234,10 @@ public final class TargetingConductor implements Agent
         }
         catch (final RuntimeException ex)
         {
+            if (pendingUpdate == r)
+            {
+                pendingUpdate = null;
+            }
             errors.record("targeting_request_failed", ex);
             Answers.nack(r.requester, r.correlationId, ErrorCode.INTERNAL, "request failed: " + ex);
         }
@@ -213,13 +245,15 @@ public final class TargetingConductor implements Agent
 
     /**
      * Applies a batch: each op validated and applied whole or not at all; the applied ones journaled as one
-     * record, then answered. (A connector's token invalidation is a batch of one with nobody to answer.)
+     * record, then answered, once the consent they take away is journaled in the message journal. (A
+     * connector's token invalidation is a batch of one with nobody to answer.)
      */
     private void onUpdate(final TargetingRequest r)
     {
         final byte[] b = r.body;
         final long now = clock.time();
         final int count = DirectoryRecords.u16(b, 0);
+        restrictionBodies.clear();
         int p = DirectoryOp.BATCH_HEADER_LENGTH;
         records.start(DirectoryRecords.OPS).i64(now).str8(tenants.nameBytes(r.tenantId));
         final int countAt = records.length();
@@ -234,6 +268,7 @@ public final class TargetingConductor implements Agent
             String problem = op.wrap(b, at, length).validate();
             if (problem == null)
             {
+                restrictions.before(directory.tenant(r.tenantId), op);
                 problem = directory.apply(r.tenantId, op, now);
             }
             if (problem != null)
@@ -242,19 +277,65 @@ public final class TargetingConductor implements Agent
                 problems[rejected++] = problem;
                 continue;
             }
+            restrictions.after(directory.tenant(r.tenantId), op);
             records.u16(length).bytes(b, at, length);
             applied++;
         }
-        if (applied > 0)
+        records.putU16(countAt, applied);
+        pendingUpdate = r;
+        pendingApplied = applied;
+        pendingRejected = rejected;
+        if (restrictionBodies.isEmpty())
         {
-            records.putU16(countAt, applied);
-            lastIndex = journal.append(records.array(), records.length());
-            opsSinceSnapshot += applied;
+            finishUpdate();
+            return;
         }
-        metrics.opsApplied.addAndGet(applied);
-        metrics.opsRejected.addAndGet(rejected);
+        restrictionPublisher.start(restrictionBodies, r.tenantId);
+        publishRestrictions();
+    }
+
+    /** Publishes what the ring window takes of the pending batch's restrictions; finishes the batch once journaled. */
+    private int publishRestrictions()
+    {
+        final long now = clock.time();
+        final int work = restrictionPublisher.publish(now);
+        if (restrictionPublisher.journaled(now))
+        {
+            metrics.restrictionsPublished.addAndGet(restrictionBodies.count());
+            finishUpdate();
+            return work + 1;
+        }
+        return work;
+    }
+
+    /**
+     * Journals the pending batch's applied ops (after their restrictions, so a kill in between leaves the address
+     * map stricter than the directory, never looser), then answers.
+     */
+    private void finishUpdate()
+    {
+        final TargetingRequest r = pendingUpdate;
+        pendingUpdate = null;
+        restrictionBodies.clear();
+        try
+        {
+            if (pendingApplied > 0)
+            {
+                lastIndex = journal.append(records.array(), records.length());
+                opsSinceSnapshot += pendingApplied;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            errors.record("targeting_request_failed", ex);
+            Answers.nack(r.requester, r.correlationId, ErrorCode.INTERNAL, "request failed: " + ex);
+            return;
+        }
+        metrics.opsApplied.addAndGet(pendingApplied);
+        metrics.opsRejected.addAndGet(pendingRejected);
         countRecipients(r.tenantId);
-        Answers.directoryResult(r.requester, r.correlationId, applied, rejectedIndexes, problems, rejected);
+        Answers.directoryResult(r.requester, r.correlationId, pendingApplied, rejectedIndexes, problems,
+            pendingRejected);
     }
 
     private int replayOps(final byte[] b, final int length)
@@ -307,7 +388,19 @@ public final class TargetingConductor implements Agent
     @Override
     public void onClose()
     {
-        if (opsSinceSnapshot > 0)
+        // the ring is still running (the engine closes it after this thread): let a pending batch finish
+        final long deadline = System.nanoTime() + CLOSE_WAIT_MS * 1_000_000;
+        while (pendingUpdate != null && System.nanoTime() < deadline)
+        {
+            publishRestrictions();
+            LockSupport.parkNanos(1_000_000);
+        }
+        if (pendingUpdate != null)
+        {
+            // applied in memory only: a snapshot would record it without its restrictions; the client retries
+            LOG.warn("event=directory_update_not_journaled reason=restrictions_not_journaled_before_close");
+        }
+        else if (opsSinceSnapshot > 0)
         {
             snapshot();
         }

@@ -20,6 +20,8 @@ public final class TargetingMetrics
     final AtomicLong opsApplied = new AtomicLong();
     final AtomicLong opsRejected = new AtomicLong();
     final AtomicLong recipients = new AtomicLong();
+    /** CONSENT events the directory's restrictions added to the address map (journaled). */
+    final AtomicLong restrictionsPublished = new AtomicLong();
     private final CampaignStats stats;
     private volatile List<CampaignInfo> campaigns = List.of();
 
@@ -41,6 +43,8 @@ public final class TargetingMetrics
             .append(opsRejected.get()).append('\n');
         sb.append("# TYPE dispatch_directory_recipients gauge\ndispatch_directory_recipients ")
             .append(recipients.get()).append('\n');
+        sb.append("# TYPE dispatch_directory_consent_restrictions_total counter\n")
+            .append("dispatch_directory_consent_restrictions_total ").append(restrictionsPublished.get()).append('\n');
         final List<CampaignInfo> list = campaigns;
         if (list.isEmpty())
         {

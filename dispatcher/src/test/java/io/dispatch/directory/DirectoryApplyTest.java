@@ -266,6 +266,35 @@ class DirectoryApplyTest
     }
 
     @Test
+    void shouldNameOnlyAddressesASubmitCanCarry()
+    {
+        final String longToken = "t".repeat(253);
+        assertThat(apply(w.upsert("bob").string("phone", "01099990000").string("chat_key", "kakao-bob")
+            .pushToken("fcm", longToken).pushToken("apns", "0a1b2c3d4e5f6071").pushToken("fcm", "dead")))
+            .isNull();
+        assertThat(apply(w.invalidateToken("fcm", "dead"))).isNull();
+        final TenantDirectory t = tenant();
+        final int bob = ordinal(t, "bob");
+        assertThat(address(t, bob, 2)).as("fcm: and 253 bytes do not fit a SUBMIT's recipient")
+            .isEqualTo("apns:0a1b2c3d4e5f6071");
+        assertThat(addresses(t, bob, 1)).containsExactly("01099990000");
+        assertThat(addresses(t, bob, 2)).containsExactly("apns:0a1b2c3d4e5f6071");
+        assertThat(addresses(t, bob, 3)).containsExactly("kakao-bob", "01099990000");
+    }
+
+    private static java.util.List<String> addresses(final TenantDirectory t, final int ordinal, final int channel)
+    {
+        final byte[] b = new byte[TenantDirectory.MAX_ADDRESSES_LENGTH];
+        final int n = t.addresses(ordinal, channel, b, 0);
+        final java.util.List<String> out = new java.util.ArrayList<>();
+        for (int p = 0; p < n; p += 1 + (b[p] & 0xFF))
+        {
+            out.add(new String(b, p + 1, b[p] & 0xFF, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    @Test
     void shouldKeepTenantsApart()
     {
         upsertAlice();

@@ -80,6 +80,24 @@ class PolicyEngineTest
     }
 
     @Test
+    void shouldStopDirectButNotCampaignMarketingOnAnOptOutMirroredFromTheDirectory()
+    {
+        final PolicyEngine e = engine();
+        final long noon = at("2026-11-25T12:00:00");
+        e.directory().apply(ALICE, SMS, ConsentFlags.DIRECTORY_OPTED_OUT, 0);
+        assertThat(decide(e, MKT, SMS, ALICE, noon)).isEqualTo(PolicyEngine.SUPPRESS);
+        assertThat(e.reason()).isEqualTo((short)Reason.OPTED_OUT.code());
+        assertThat(e.decide(TENANT, MKT, SMS, ALICE, 0, false, false, noon, ConsentFlags.AD))
+            .as("a campaign message decides on the directory's own flags").isEqualTo(PolicyEngine.SEND);
+        assertThat(decide(e, INFO, SMS, ALICE, noon)).isEqualTo(PolicyEngine.SEND);
+
+        e.directory().apply(ALICE, SMS, 0, ConsentFlags.OPTED_OUT);
+        assertThat(decide(e, MKT, SMS, ALICE, noon)).as("a CONSENT frame clearing opted-out lifts it")
+            .isEqualTo(PolicyEngine.SEND);
+        assertThat(e.directory().flags(ALICE, SMS)).isEqualTo(ConsentFlags.AD);
+    }
+
+    @Test
     void shouldDeferMarketingAtTheLawsNightEdgesToEightOclock()
     {
         final PolicyEngine e = engine();
