@@ -223,7 +223,7 @@ public final class Dispatcher implements AutoCloseable
         // for a slot, and queues behind at most that many (a few ms), not behind a whole campaign or import
         final long targetingReserve = config.ringSize() - Math.min(config.ringSize() / 2, TARGETING_RING_WINDOW);
         targeting = new TargetingConductor(config.dataDir(), config.rollCycle(), TARGETING_INBOX,
-            config.directorySnapshotEveryOps(), tenants, templates,
+            config.directorySnapshotEveryOps(), config.directoryMaxRecipients(), tenants, templates,
             new CampaignFanout(ringBuffer, admissionByChannel, templates, targetingReserve),
             new ConsentPublisher(ringBuffer, targetingReserve, counters, errors), campaignStats,
             cancelledCampaigns, config.policy().maxScheduleAheadMs(), clock, errors);

@@ -16,6 +16,8 @@ public enum ErrorCode
     INVALID_FIELD(10, false),
     UNKNOWN_TEMPLATE(11, false),
     UNSUPPORTED_FEATURE(12, false),
+    /** A directory op would add a recipient beyond {@code directory.maxRecipients}; the operator must raise it. */
+    DIRECTORY_FULL(13, false),
     CREDIT_EXCEEDED(20, true),
     BACKPRESSURE(21, true),
     SHUTTING_DOWN(22, true),

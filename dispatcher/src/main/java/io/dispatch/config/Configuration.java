@@ -63,6 +63,8 @@ public final class Configuration
     /** Directory ops applied between two snapshots of the recipient directory (also written at shutdown). */
     public static final String DIRECTORY_SNAPSHOT_EVERY_OPS_PROP_NAME = "directory.snapshotEveryOps";
     public static final long DIRECTORY_SNAPSHOT_EVERY_OPS_DEFAULT = 5_000_000L;
+    /** Recipients of all tenants together beyond which ops adding one are refused; 0 = max heap / 450 B. */
+    public static final String DIRECTORY_MAX_RECIPIENTS_PROP_NAME = "directory.maxRecipients";
 
     public static final String SCHEDULE_MAX_AHEAD_DAYS_PROP_NAME = "schedule.maxAheadDays";
     public static final int SCHEDULE_MAX_AHEAD_DAYS_DEFAULT = 60;

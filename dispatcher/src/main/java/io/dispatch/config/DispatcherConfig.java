@@ -38,7 +38,8 @@ public record DispatcherConfig(
     Map<ChannelType, LaneConfig> lanes,
     PolicyConfig policy,
     List<TenantPolicy> tenantPolicies,
-    long directorySnapshotEveryOps)
+    long directorySnapshotEveryOps,
+    long directoryMaxRecipients)
 {
     /** @return the policy of a tenant id (ids start at 1, in the order of {@code tenants}). */
     public TenantPolicy tenantPolicy(final int tenantId)
@@ -131,7 +132,8 @@ public record DispatcherConfig(
             PolicyConfig.read(s),
             tenantPolicies(s),
             s.longValue(Configuration.DIRECTORY_SNAPSHOT_EVERY_OPS_PROP_NAME,
-                Configuration.DIRECTORY_SNAPSHOT_EVERY_OPS_DEFAULT, 1000, Long.MAX_VALUE));
+                Configuration.DIRECTORY_SNAPSHOT_EVERY_OPS_DEFAULT, 1000, Long.MAX_VALUE),
+            s.longValue(Configuration.DIRECTORY_MAX_RECIPIENTS_PROP_NAME, 0, 0, Integer.MAX_VALUE));
     }
 
     private static List<TenantPolicy> tenantPolicies(final Settings s)

@@ -28,7 +28,7 @@ final class Answers
 
     /** DIRECTORY_RESULT: applied count, then each rejected op's index, code and problem. */
     static void directoryResult(final Requester to, final long correlationId, final int applied,
-        final int[] rejectedIndexes, final String[] problems, final int rejected)
+        final int[] rejectedIndexes, final ErrorCode[] codes, final String[] problems, final int rejected)
     {
         if (to == null)
         {
@@ -41,7 +41,7 @@ final class Answers
         for (int i = 0; i < rejected; i++)
         {
             out.writeShortLE(rejectedIndexes[i]);
-            out.writeShortLE(ErrorCode.INVALID_FIELD.code());
+            out.writeShortLE(codes[i].code());
             final byte[] text = problems[i].getBytes(StandardCharsets.UTF_8);
             final int n = Math.min(text.length, 1024);
             out.writeShortLE(n);

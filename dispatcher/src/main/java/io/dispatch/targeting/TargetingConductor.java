@@ -45,6 +45,7 @@ public final class TargetingConductor implements Agent
     private final DistinctErrorLog errors;
     private final DirectoryOp op = new DirectoryOp();
     private final int[] rejectedIndexes = new int[DirectoryOp.MAX_BATCH_COUNT];
+    private final ErrorCode[] rejectedCodes = new ErrorCode[DirectoryOp.MAX_BATCH_COUNT];
     private final String[] problems = new String[DirectoryOp.MAX_BATCH_COUNT];
     private final TargetingMetrics metrics;
     private final long[] recipientsByTenant = new long[io.dispatch.config.TenantConfig.MAX_TENANTS];
@@ -57,6 +58,7 @@ public final class TargetingConductor implements Agent
     private final ConsentBodies restrictionBodies = new ConsentBodies();
     private final ConsentRestrictions restrictions = new ConsentRestrictions(restrictionBodies);
     private final ConsentPublisher restrictionPublisher;
+    private final DirectoryCapacity capacity;
     /** A batch applied and waiting for its restrictions to be journaled; null when none. */
     private TargetingRequest pendingUpdate;
     private int pendingApplied;
@@ -71,13 +73,14 @@ public final class TargetingConductor implements Agent
      * before the targeting thread starts.
      */
     public TargetingConductor(final Path dataDir, final String rollCycle, final int inboxCapacity,
-        final long snapshotEveryOps, final TenantRegistry tenants, final TemplateRegistry templates,
+        final long snapshotEveryOps, final long maxRecipients, final TenantRegistry tenants, final TemplateRegistry templates,
         final CampaignFanout fanout, final ConsentPublisher restrictionPublisher, final CampaignStats stats,
         final CancelledCampaigns cancelled, final long maxStartAheadMs, final EpochClock clock,
         final DistinctErrorLog errors)
     {
         this.cancelled = cancelled;
         this.restrictionPublisher = restrictionPublisher;
+        this.capacity = new DirectoryCapacity(maxRecipients);
         this.inbox = new ManyToOneConcurrentArrayQueue<>(inboxCapacity);
         this.journal = new DirectoryJournal(dataDir.resolve("directory"), rollCycle);
         this.snapshotFile = dataDir.resolve("directory-snapshot").resolve("directory.snap");
@@ -126,8 +129,9 @@ public final class TargetingConductor implements Agent
             countRecipients(t);
         }
         opsSinceSnapshot = applied[0];
-        LOG.info("event=directory_loaded snapshot_index={} records={} ops_replayed={} took_ms={}",
-            snapshotIndex, records, applied[0], (System.nanoTime() - start) / 1_000_000);
+        LOG.info("event=directory_loaded snapshot_index={} records={} ops_replayed={} took_ms={} recipients={} max_recipients={}",
+            snapshotIndex, records, applied[0], (System.nanoTime() - start) / 1_000_000, metrics.recipients.get(),
+            capacity.maxRecipients());
         return directory;
     }
 
@@ -254,6 +258,7 @@ public final class TargetingConductor implements Agent
         final long now = clock.time();
         final int count = DirectoryRecords.u16(b, 0);
         restrictionBodies.clear();
+        capacity.startBatch(metrics.recipients.get());
         int p = DirectoryOp.BATCH_HEADER_LENGTH;
         records.start(DirectoryRecords.OPS).i64(now).str8(tenants.nameBytes(r.tenantId));
         final int countAt = records.length();
@@ -266,17 +271,26 @@ public final class TargetingConductor implements Agent
             final int at = p + 2;
             p = at + length;
             String problem = op.wrap(b, at, length).validate();
+            ErrorCode code = ErrorCode.INVALID_FIELD;
+            if (problem == null)
+            {
+                problem = capacity.refusal(directory.tenant(r.tenantId), op);
+                code = ErrorCode.DIRECTORY_FULL;
+            }
             if (problem == null)
             {
                 restrictions.before(directory.tenant(r.tenantId), op);
                 problem = directory.apply(r.tenantId, op, now);
+                code = ErrorCode.INVALID_FIELD;
             }
             if (problem != null)
             {
                 rejectedIndexes[rejected] = i;
+                rejectedCodes[rejected] = code;
                 problems[rejected++] = problem;
                 continue;
             }
+            capacity.applied();
             restrictions.after(directory.tenant(r.tenantId), op);
             records.u16(length).bytes(b, at, length);
             applied++;
@@ -334,7 +348,7 @@ public final class TargetingConductor implements Agent
         metrics.opsApplied.addAndGet(pendingApplied);
         metrics.opsRejected.addAndGet(pendingRejected);
         countRecipients(r.tenantId);
-        Answers.directoryResult(r.requester, r.correlationId, pendingApplied, rejectedIndexes, problems,
+        Answers.directoryResult(r.requester, r.correlationId, pendingApplied, rejectedIndexes, rejectedCodes, problems,
             pendingRejected);
     }
 

@@ -67,7 +67,7 @@ class TargetingConductorTest
         final Counters counters = new Counters();
         final DistinctErrorLog errors = new DistinctErrorLog(counters);
         final TemplateRegistry templates = new TemplateRegistry(config.templates());
-        conductor = new TargetingConductor(dir, config.rollCycle(), 16, 1_000_000, new TenantRegistry(config.tenants()),
+        conductor = new TargetingConductor(dir, config.rollCycle(), 16, 1_000_000, 0, new TenantRegistry(config.tenants()),
             templates, new CampaignFanout(ring, new LaneAdmission[4], templates, RING / 2),
             new ConsentPublisher(ring, RING / 2, counters, errors), new CampaignStats(), new CancelledCampaigns(),
             86_400_000L, JumpClock.atSeoul("2026-11-25T12:00:00"), errors);
