@@ -33,7 +33,7 @@ public final class CampaignCommand
     static final String USAGE = String.join(System.lineSeparator(),
         "usage: scripts/campaign start --name NAME --segment EXPR --channels CH[,CH...] --template CH=ID... [options]",
         "       scripts/campaign stats ID | NAME | --name NAME [--watch [--interval SECONDS]]",
-        "       scripts/campaign pause|resume|cancel ID",
+        "       scripts/campaign pause|resume|cancel ID | NAME | --name NAME",
         "",
         "cancel stops the fan-out and ends every accepted message not yet handed to a provider CANCELLED (also",
         "once fanned out); messages a provider already has are not recalled.",
@@ -94,7 +94,7 @@ public final class CampaignCommand
             f = Flags.parse(Arrays.asList(args).subList(1, args.length), Set.of("--explain", "--watch"), VALUED,
                 Set.of("--template", "--var"));
             final Campaign campaign = args[0].equals("start") ? campaign(f) : null;
-            final long id = args[0].equals("start") || args[0].equals("stats") && byName(f) ? 0 : id(args[0], f);
+            final long id = args[0].equals("start") || byName(f) ? 0 : id(args[0], f);
             if (!Set.of("start", "stats", "pause", "resume", "cancel").contains(args[0]))
             {
                 throw new UsageException("unknown command '" + args[0] + "' (start, stats, pause, resume, cancel)");
@@ -111,7 +111,9 @@ public final class CampaignCommand
                             return stats(client, f, id);
                         default:
                             final CampaignAction action = CampaignAction.valueOf(args[0].toUpperCase(Locale.ROOT));
-                            out.print(format(SendCommand.await(client.controlCampaign(id, action))));
+                            // a name is resolved to its campaign's id by a STATS request first
+                            final long target = id > 0 ? id : SendCommand.await(client.campaignStats(name(f))).campaignId();
+                            out.print(format(SendCommand.await(client.controlCampaign(target, action))));
                             return EXIT_OK;
                     }
                 });
@@ -136,8 +138,7 @@ public final class CampaignCommand
         final long intervalMs = 1000 * f.number("--interval", 2, 1, 3600);
         while (true)
         {
-            final CompletableFuture<CampaignResult> answer = id > 0 ? client.campaignStats(id) :
-                client.campaignStats(f.get("--name", f.positionals().isEmpty() ? "" : f.positionals().get(0)));
+            final CompletableFuture<CampaignResult> answer = id > 0 ? client.campaignStats(id) : client.campaignStats(name(f));
             final CampaignResult r = SendCommand.await(answer);
             out.print(format(r));
             out.flush();
@@ -186,7 +187,12 @@ public final class CampaignCommand
         }
     }
 
-    /** {@code stats --name NAME}, or {@code stats NAME} when NAME is not a number. */
+    private static String name(final Flags f)
+    {
+        return f.get("--name", f.positionals().isEmpty() ? "" : f.positionals().get(0));
+    }
+
+    /** {@code --name NAME}, or a NAME that is not a number in place of the ID. */
     private static boolean byName(final Flags f)
     {
         return f.has("--name") || f.positionals().size() == 1 && !f.positionals().get(0).matches("[0-9]+");
@@ -196,7 +202,7 @@ public final class CampaignCommand
     {
         if (f.positionals().size() != 1)
         {
-            throw new UsageException(command + " takes one campaign ID" + (command.equals("stats") ? " or --name NAME" : ""));
+            throw new UsageException(command + " takes one campaign ID or NAME");
         }
         try
         {

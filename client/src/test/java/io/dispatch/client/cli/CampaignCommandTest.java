@@ -118,7 +118,8 @@ class CampaignCommandTest extends CommandTestBase
             .isEqualTo(2);
         assertThat(stderr()).contains("--template: none for channel SMS of the order");
         assertThat(run("stats")).isEqualTo(2);
-        assertThat(run("pause", "x")).isEqualTo(2);
+        assertThat(run("pause", "0")).isEqualTo(2);
+        assertThat(stderr()).contains("campaign ID must be a positive number");
         assertThat(peer.sessions).isEmpty();
     }
 

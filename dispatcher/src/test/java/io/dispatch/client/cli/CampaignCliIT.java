@@ -93,8 +93,9 @@ class CampaignCliIT
             assertThat(stdout()).startsWith("campaign ").contains(" SCHEDULED");
             final String laterId = stdout().substring("campaign ".length(), stdout().indexOf(' ', "campaign ".length()));
             out.reset();
-            assertThat(campaign("pause", laterId, "--port", port)).as(stderr()).isEqualTo(0);
-            assertThat(campaign("cancel", laterId, "--port", port)).as(stderr()).isEqualTo(0);
+            // by name too: the CLI looks the id up with a STATS by name
+            assertThat(campaign("pause", "later", "--port", port)).as(stderr()).isEqualTo(0);
+            assertThat(campaign("cancel", "--name", "later", "--port", port)).as(stderr()).isEqualTo(0);
             assertThat(stdout().lines().filter(l -> l.startsWith("campaign "))).containsExactly(
                 "campaign " + laterId + " PAUSED",
                 "campaign " + laterId + " CANCELLED");
