@@ -55,6 +55,19 @@ public final class Json
         return node instanceof Map<?, ?> map ? map.get(key) : null;
     }
 
+    /** @return the member {@code key} of a JSON object when it is a string, else null (absent, mistyped, no object). */
+    public static String string(final Object node, final String key)
+    {
+        return member(node, key) instanceof String s ? s : null;
+    }
+
+    /** @return the member {@code key} of a JSON object when it is an object, else an empty map. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> object(final Object node, final String key)
+    {
+        return member(node, key) instanceof Map<?, ?> m ? (Map<String, Object>)m : Map.of();
+    }
+
     /** Appends {@code value} as a JSON string literal (quoted, escaped); null becomes {@code null}. */
     public static StringBuilder quote(final StringBuilder out, final String value)
     {

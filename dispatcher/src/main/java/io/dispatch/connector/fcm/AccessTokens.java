@@ -1,15 +1,15 @@
 package io.dispatch.connector.fcm;
 
-import io.dispatch.protocol.Reason;
-import org.agrona.concurrent.EpochClock;
-
 import io.dispatch.connector.http.Http2ClientTransport;
 import io.dispatch.connector.http.Http2Link;
 import io.dispatch.connector.http.Http2Request;
+import io.dispatch.json.Json;
+import io.dispatch.protocol.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http2.Http2Headers;
+import org.agrona.concurrent.EpochClock;
 
 import java.net.URI;
 import java.net.URLEncoder;

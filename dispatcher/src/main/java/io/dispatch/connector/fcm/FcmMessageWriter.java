@@ -1,6 +1,7 @@
 package io.dispatch.connector.fcm;
 
 import io.dispatch.connector.push.PushFields;
+import io.dispatch.json.Json;
 import io.dispatch.protocol.MessageKind;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package io.dispatch.connector.fcm;
 
 import io.dispatch.connector.push.Verdict;
+import io.dispatch.json.Json;
 import io.dispatch.protocol.Reason;
 
 import java.time.ZonedDateTime;

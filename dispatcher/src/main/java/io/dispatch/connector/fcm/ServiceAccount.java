@@ -1,5 +1,7 @@
 package io.dispatch.connector.fcm;
 
+import io.dispatch.json.Json;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -262,7 +262,7 @@ public final class KakaoConnector implements Connector
                 return;
             }
             apply(KakaoResultCodes.classify((int)code),
-                Json.member(message, "requestId") instanceof String s ? s : null,
+                Json.string(message, "requestId"),
                 KakaoWebhookHandler.integer(Json.member(first, "recipientSeq"), -1));
         }
 

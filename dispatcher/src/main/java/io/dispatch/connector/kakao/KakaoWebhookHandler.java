@@ -90,7 +90,7 @@ final class KakaoWebhookHandler implements HttpReceiver.Handler
             final Object key = Json.member(hook, "recipientGroupingKey");
             receipts.onResult(
                 messageId(key),
-                Json.member(hook, "requestId") instanceof String s ? s : null,
+                Json.string(hook, "requestId"),
                 integer(Json.member(hook, "recipientSeq"), -1),
                 (int)integer(Json.member(hook, "resultCode"), -1));
         }

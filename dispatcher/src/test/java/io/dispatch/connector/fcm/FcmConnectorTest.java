@@ -1,6 +1,7 @@
 package io.dispatch.connector.fcm;
 
 import io.dispatch.connector.Connector;
+import io.dispatch.json.Json;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;

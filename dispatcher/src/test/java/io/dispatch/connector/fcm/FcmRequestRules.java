@@ -1,5 +1,7 @@
 package io.dispatch.connector.fcm;
 
+import io.dispatch.json.Json;
+
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;

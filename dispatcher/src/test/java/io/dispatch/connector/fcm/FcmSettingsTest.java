@@ -1,5 +1,6 @@
 package io.dispatch.connector.fcm;
 
+import io.dispatch.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

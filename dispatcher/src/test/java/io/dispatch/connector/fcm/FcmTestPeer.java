@@ -1,5 +1,6 @@
 package io.dispatch.connector.fcm;
 
+import io.dispatch.json.Json;
 import io.dispatch.testing.TestTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;

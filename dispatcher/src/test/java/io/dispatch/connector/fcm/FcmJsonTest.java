@@ -1,5 +1,6 @@
 package io.dispatch.connector.fcm;
 
+import io.dispatch.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -8,7 +9,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class JsonTest
+/** What the FCM connector needs of the shared JSON reader: its service-account, token and error documents. */
+class FcmJsonTest
 {
     @Test
     void shouldParseNestedDocumentsAndRoundTripQuotedStrings()
