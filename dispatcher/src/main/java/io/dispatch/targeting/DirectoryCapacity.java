@@ -19,6 +19,7 @@ final class DirectoryCapacity
     private long recipients;
     /** What the op let through does to the count once applied: +1 adds a recipient, -1 deletes one. */
     private int change;
+    private boolean roomForAll;
 
     /** @param maxRecipients 0: derived from the JVM's maximum heap. */
     DirectoryCapacity(final long maxRecipients)
@@ -31,23 +32,33 @@ final class DirectoryCapacity
         return maxRecipients;
     }
 
-    /** Before a batch: the live recipients of every tenant. */
-    void startBatch(final long recipientsNow)
+    /**
+     * Before a batch: the live recipients of every tenant, and how many ops the batch has. When even all of them
+     * adding a recipient stays within the limit, no op is looked up (the applier finds its recipient anyway).
+     */
+    void startBatch(final long recipientsNow, final int ops)
     {
         recipients = recipientsNow;
+        roomForAll = recipientsNow + ops <= maxRecipients;
     }
 
     /** @return why a valid op may not apply (the directory is full and the op would add a recipient), else null. */
     String refusal(final TenantDirectory t, final DirectoryOp op)
     {
-        final byte type = op.op();
-        final boolean exists = t.ordinal(op.buffer(), op.subjectOffset(), op.subjectLength()) >= 0;
         change = 0;
+        if (roomForAll)
+        {
+            return null;
+        }
+        final byte type = op.op();
+        final boolean namesRecipient = type == DirectoryOp.UPSERT || type == DirectoryOp.PATCH
+            || type == DirectoryOp.CONSENT || type == DirectoryOp.DELETE;
+        final boolean exists = namesRecipient && t.ordinal(op.buffer(), op.subjectOffset(), op.subjectLength()) >= 0;
         if (type == DirectoryOp.DELETE)
         {
             change = exists ? -1 : 0;
         }
-        else if ((type == DirectoryOp.UPSERT || type == DirectoryOp.PATCH || type == DirectoryOp.CONSENT) && !exists)
+        else if (namesRecipient && !exists)
         {
             if (recipients >= maxRecipients)
             {

@@ -258,7 +258,7 @@ public final class TargetingConductor implements Agent
         final long now = clock.time();
         final int count = DirectoryRecords.u16(b, 0);
         restrictionBodies.clear();
-        capacity.startBatch(metrics.recipients.get());
+        capacity.startBatch(metrics.recipients.get(), count);
         int p = DirectoryOp.BATCH_HEADER_LENGTH;
         records.start(DirectoryRecords.OPS).i64(now).str8(tenants.nameBytes(r.tenantId));
         final int countAt = records.length();
