@@ -46,6 +46,7 @@ import io.dispatch.stage.PolicyRates;
 import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
 import io.dispatch.status.AdminServer;
+import io.dispatch.status.AdminTokenFile;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
@@ -329,11 +330,13 @@ public final class Dispatcher implements AutoCloseable
         if (config.adminPort() >= 0)
         {
             final LaneAdmin laneAdmin = new LaneAdmin(lanes());
-            admin = new AdminServer(config.ingestHost(), config.adminPort(), this::healthJson, this::metricsText,
+            final String adminToken = config.admin().token() != null
+                ? config.admin().token() : AdminTokenFile.loadOrCreate(config.dataDir());
+            admin = new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
                 Map.of("/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates),
-                    "/lanes", laneAdmin, "/deadletters", laneAdmin));
+                    "/lanes", laneAdmin, "/deadletters", laneAdmin), adminToken);
         }
-        LOG.info("event=started ingest={}:{} admin_port={}", config.ingestHost(), ingest.port(),
+        LOG.info("event=started ingest={}:{} admin={}:{}", config.ingestHost(), ingest.port(), config.admin().host(),
             admin == null ? "off" : admin.port());
     }
 

@@ -270,14 +270,15 @@ class PolicyIT
         {
             final HttpClient http = HttpClient.newHttpClient();
             final String base = "http://127.0.0.1:" + engine.adminPort();
+            final String auth = "Bearer " + EngineFixture.adminToken(dir);
             final HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "/tenants/demo/rate?perSecond=1"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
             final long end = System.currentTimeMillis() + 10_000;
             String rates;
             do
             {
-                rates = http.send(HttpRequest.newBuilder(URI.create(base + "/tenants")).build(),
+                rates = http.send(HttpRequest.newBuilder(URI.create(base + "/tenants")).header("Authorization", auth).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             }
             while (!rates.contains("\"demo\":{\"perSecond\":1,") && System.currentTimeMillis() < end);
@@ -296,7 +297,7 @@ class PolicyIT
             awaitState(c, third, DeliveryState.DELIVERED);
 
             final HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(base + "/tenants/demo/rate?perSecond=x"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(bad.body()).contains("perSecond");
         }
