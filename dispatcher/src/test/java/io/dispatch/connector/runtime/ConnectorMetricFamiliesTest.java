@@ -7,6 +7,7 @@ import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.MetricsWriter;
 import io.dispatch.protocol.Reason;
+import io.dispatch.testing.PrometheusTextParser;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,5 +78,8 @@ class ConnectorMetricFamiliesTest
         assertThat(text).contains("dispatch_connector_answer_latency_seconds{lane=\"push-push\",connector=\"inner\\\"x\",quantile=\"1.0\"} 0.002");
         assertThat(text).contains("dispatch_connector_metrics_errors_total{lane=\"sms-bad\",connector=\"bad\"} 1\n");
         assertThat(text.split("# TYPE dispatch_connector_sent_total ", -1)).hasSize(2);
+        assertThat(PrometheusTextParser.parse(text)).as("a strict parser reads every family whole")
+            .containsKeys("dispatch_connector_sent_total", "dispatch_connector_rejected_total",
+                "dispatch_connector_answer_latency_seconds", "dispatch_connector_metrics_errors_total");
     }
 }
