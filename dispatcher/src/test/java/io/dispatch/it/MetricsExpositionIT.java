@@ -7,6 +7,7 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.testing.EngineFixture;
+import io.dispatch.testing.GrafanaDashboard;
 import io.dispatch.testing.JumpClock;
 import io.dispatch.testing.PrometheusTextParser;
 import io.dispatch.testing.PrometheusTextParser.Family;
@@ -116,6 +117,12 @@ class MetricsExpositionIT
                 with(with(campaign, "channel", "sms"), "outcome", "delivered"))).isEqualTo(4.0);
             assertThat(families.get("dispatch_lane_queue_depth").samples()).hasSize(6);
             assertThat(families.get("dispatch_lane_in_flight").samples()).hasSize(3);
+
+            // the connector families come from provider connectors only: ConnectorMetricFamiliesTest checks those
+            final Map<String, Family> page = families;
+            assertThat(GrafanaDashboard.metricFamilies()).as("docs/grafana-dashboard.json queries families of this page")
+                .filteredOn(name -> !name.startsWith("dispatch_connector_"))
+                .hasSizeGreaterThan(40).allSatisfy(name -> assertThat(page).containsKey(name));
         }
     }
 
