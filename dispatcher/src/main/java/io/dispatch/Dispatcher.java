@@ -283,6 +283,21 @@ public final class Dispatcher implements AutoCloseable
                 {
                     campaignStats.countState(campaignSlot, channel, state, reason);
                 }
+
+                @Override
+                public void rate(final int tenantId, final byte channel, final long perSecond, final long burst,
+                    final int reservedPercent, final long atMs)
+                {
+                    if (channel == 0)
+                    {
+                        policy.setTenantRate(tenantId, perSecond, burst, reservedPercent, clock.time());
+                    }
+                    else
+                    {
+                        policy.setChannelRate(tenantId, channel, perSecond, clock.time());
+                    }
+                    rates.publish(tenantId, channel, perSecond, atMs);
+                }
             }).run(journal, new Recovery.Sink()
         {
             @Override
