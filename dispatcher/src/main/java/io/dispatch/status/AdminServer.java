@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * HTTP endpoint for operators: {@code GET /health} (JSON) and {@code GET /metrics} (Prometheus text format),
  * open to anyone who reaches the port, plus routes registered by path prefix (e.g. {@code /tenants/} for
  * runtime rate changes), which change state or show message data and so answer only a request carrying
- * {@code Authorization: Bearer <token>} (401 otherwise). One thread; serves snapshots built by the suppliers
+ * {@code Authorization: Bearer <token>} (401 otherwise); routes under {@code /health/} stay open. One thread; serves snapshots built by the suppliers
  * it is given.
  */
 public final class AdminServer implements AutoCloseable
@@ -152,7 +152,7 @@ public final class AdminServer implements AutoCloseable
                 case "/metrics":
                     return respond(HttpResponseStatus.OK, "text/plain; version=0.0.4", metrics.get());
                 default:
-                    return authorized(request) ? route(request, path) : unauthorized();
+                    return isOpen(path) || authorized(request) ? route(request, path) : unauthorized();
             }
         }
 
@@ -168,6 +168,12 @@ public final class AdminServer implements AutoCloseable
                 }
             }
             return respond(HttpResponseStatus.NOT_FOUND, "text/plain", "try /health, /metrics or " + routes.keySet() + "\n");
+        }
+
+        /** Health probes are open like /metrics: load balancers and orchestrators hold no secret. */
+        private static boolean isOpen(final String path)
+        {
+            return path.startsWith("/health/");
         }
 
         private boolean authorized(final FullHttpRequest request)

@@ -34,7 +34,7 @@ class AdminServerTest
             return AdminServer.Reply.ok("changed " + uri.path() + "\n");
         };
         server = new AdminServer("127.0.0.1", 0, () -> "{\"status\":\"UP\"}\n", () -> "# TYPE x gauge\nx 1\n",
-            Map.of("/lanes", route, "/deadletters", route), TOKEN);
+            Map.of("/lanes", route, "/deadletters", route, "/health/", (method, uri) -> AdminServer.Reply.ok("live\n")), TOKEN);
     }
 
     @AfterEach
@@ -50,6 +50,7 @@ class AdminServerTest
         final HttpResponse<String> metrics = send("GET", "/metrics", null);
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).isEqualTo("# TYPE x gauge\nx 1\n");
+        assertThat(send("GET", "/health/live", null).body()).as("a health route is open too").isEqualTo("live\n");
     }
 
     @Test
