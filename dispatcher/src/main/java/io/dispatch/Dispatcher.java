@@ -47,10 +47,10 @@ import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
 import io.dispatch.status.AdminServer;
 import io.dispatch.status.AdminTokenFile;
-import io.dispatch.status.PrometheusText;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
+import io.dispatch.status.PrometheusText;
 import io.dispatch.status.RateAdminRoute;
 import io.dispatch.status.StatusTable;
 import org.agrona.concurrent.AgentRunner;
@@ -446,7 +446,7 @@ public final class Dispatcher implements AutoCloseable
             PrometheusText.family(sb, c.metricName(), "counter", c.help());
             PrometheusText.sample(sb, c.metricName(), counters.get(c));
         }
-        PrometheusText.family(sb, "dispatch_deferred_messages", "gauge", "messages waiting in the scheduler for their time");
+        PrometheusText.family(sb, "dispatch_deferred_messages", "gauge", "messages the scheduler holds until their time");
         PrometheusText.sample(sb, "dispatch_deferred_messages", scheduler.pending());
         PrometheusText.family(sb, "dispatch_ring_remaining", "gauge", "free slots in the dispatch ring");
         PrometheusText.sample(sb, "dispatch_ring_remaining", ringBuffer.remainingCapacity());
@@ -464,7 +464,8 @@ public final class Dispatcher implements AutoCloseable
         PrometheusText.family(sb, "dispatch_lane_in_flight", "gauge", "sends awaiting the provider's answer");
         for (final ConnectorLane lane : lanes())
         {
-            sb.append("dispatch_lane_in_flight{lane=\"").append(lane.name()).append("\"} ").append(lane.inFlight()).append('\n');
+            sb.append("dispatch_lane_in_flight{lane=\"").append(lane.name()).append("\"} ").append(lane.inFlight())
+                .append('\n');
         }
         LaneMetrics.appendPrometheus(sb, lanes().stream().map(ConnectorLane::metrics).toList());
         final ConnectorMetricFamilies connectorMetrics = new ConnectorMetricFamilies();

@@ -38,8 +38,8 @@ public record AdminAccess(String host, String token)
         if (port >= 0 && token == null && !isLoopback(host))
         {
             throw new ConfigurationException(Configuration.ADMIN_TOKEN_PROP_NAME, "admin.host=" + host
-                + " is reachable from other machines, so the admin port needs a token: set admin.token (or admin.tokenEnv)"
-                + ", or bind admin.host to 127.0.0.1");
+                + " is reachable from other machines, so the admin port needs a token: set admin.token"
+                + " (or admin.tokenEnv), or bind admin.host to 127.0.0.1");
         }
         return new AdminAccess(host, token);
     }

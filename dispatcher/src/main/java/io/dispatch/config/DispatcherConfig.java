@@ -106,7 +106,8 @@ public record DispatcherConfig(
             templates.putAll(Configuration.DEFAULT_TEMPLATES);
         }
 
-        final int adminPort = s.integer(Configuration.ADMIN_PORT_PROP_NAME, Configuration.ADMIN_PORT_DEFAULT, -1, 65535);
+        final int adminPort =
+            s.integer(Configuration.ADMIN_PORT_PROP_NAME, Configuration.ADMIN_PORT_DEFAULT, -1, 65535);
         return new DispatcherConfig(
             s.string(Configuration.INGEST_HOST_PROP_NAME, Configuration.INGEST_HOST_DEFAULT),
             s.integer(Configuration.INGEST_PORT_PROP_NAME, Configuration.INGEST_PORT_DEFAULT, 0, 65535),

@@ -23,7 +23,8 @@ public final class JournalReader implements AutoCloseable
         }
 
         /** A runtime rate change; channel 0 = the tenant's own rate. */
-        default void onRate(long atMs, byte[] tenantName, int tenantNameLength, byte channel, long perSecond, long burst,
+        default void onRate(
+            long atMs, byte[] tenantName, int tenantNameLength, byte channel, long perSecond, long burst,
             int reservedPercent)
         {
         }

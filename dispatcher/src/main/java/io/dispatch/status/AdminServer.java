@@ -35,8 +35,8 @@ import java.util.function.Supplier;
  * HTTP endpoint for operators: {@code GET /health} (JSON) and {@code GET /metrics} (Prometheus text format),
  * open to anyone who reaches the port, plus routes registered by path prefix (e.g. {@code /tenants/} for
  * runtime rate changes), which change state or show message data and so answer only a request carrying
- * {@code Authorization: Bearer <token>} (401 otherwise); routes under {@code /health/} stay open. One thread; serves snapshots built by the suppliers
- * it is given.
+ * {@code Authorization: Bearer <token>} (401 otherwise); routes under {@code /health/} stay open. One thread;
+ * serves snapshots built by the suppliers it is given.
  */
 public final class AdminServer implements AutoCloseable
 {
@@ -187,8 +187,9 @@ public final class AdminServer implements AutoCloseable
         private static FullHttpResponse unauthorized()
         {
             final FullHttpResponse r = respond(HttpResponseStatus.UNAUTHORIZED, "text/plain",
-                "this endpoint needs the admin token: send 'Authorization: Bearer <token>' with the token of admin.token"
-                + " (or, when none is configured, of the file <data.dir>/admin.token); /health and /metrics are open\n");
+                "this endpoint needs the admin token: send 'Authorization: Bearer <token>' with the token of"
+                + " admin.token (or, when none is configured, of the file <data.dir>/admin.token);"
+                + " /health and /metrics are open\n");
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"dispatch-admin\"");
             return r;
         }

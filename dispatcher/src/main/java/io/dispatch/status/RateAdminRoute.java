@@ -102,7 +102,7 @@ public final class RateAdminRoute implements AdminServer.Route
         return true;
     }
 
-    /** Each tenant's rates in force and, under "source", where each comes from: the configuration or a runtime change. */
+    /** Each tenant's rates in force and, under "source", whether each is configured or a runtime change (and when). */
     private String describe()
     {
         final StringBuilder sb = new StringBuilder("{");

@@ -42,7 +42,7 @@ public final class TargetingMetrics
     {
         PrometheusText.family(sb, "dispatch_directory_ops_applied_total", "counter", "directory ops applied");
         PrometheusText.sample(sb, "dispatch_directory_ops_applied_total", opsApplied.get());
-        PrometheusText.family(sb, "dispatch_directory_ops_rejected_total", "counter", "directory ops rejected as invalid");
+        PrometheusText.family(sb, "dispatch_directory_ops_rejected_total", "counter", "directory ops refused as invalid");
         PrometheusText.sample(sb, "dispatch_directory_ops_rejected_total", opsRejected.get());
         PrometheusText.family(sb, "dispatch_directory_recipients", "gauge", "recipients in the directory, all tenants");
         PrometheusText.sample(sb, "dispatch_directory_recipients", recipients.get());
