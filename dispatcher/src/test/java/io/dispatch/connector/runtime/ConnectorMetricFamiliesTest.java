@@ -87,4 +87,47 @@ class ConnectorMetricFamiliesTest
             .filteredOn(name -> name.startsWith(ConnectorMetricFamilies.PREFIX))
             .isNotEmpty().allSatisfy(name -> assertThat(parsed).containsKey(name));
     }
+
+    /** A connector that names a cumulative count without {@code _total}. */
+    private record Misnamed() implements Connector
+    {
+        @Override
+        public String version()
+        {
+            return "misnamed";
+        }
+
+        @Override
+        public void start(final ConnectorContext context)
+        {
+        }
+
+        @Override
+        public void send(final DeliveryRequest request, final DeliveryCallback callback)
+        {
+        }
+
+        @Override
+        public void stop()
+        {
+        }
+
+        @Override
+        public void writeMetrics(final MetricsWriter out)
+        {
+            out.counter("sent", "requests sent", 3);
+        }
+    }
+
+    @Test
+    void shouldCountACounterNamedWithoutTotalAsAMetricsErrorOfItsConnector()
+    {
+        final ConnectorMetricFamilies families = new ConnectorMetricFamilies();
+        families.collect("sms-x", "x", new Misnamed());
+        final StringBuilder sb = new StringBuilder();
+        families.appendTo(sb);
+        assertThat(sb.toString()).doesNotContain("dispatch_connector_sent")
+            .contains("dispatch_connector_metrics_errors_total{lane=\"sms-x\",connector=\"x\"} 1\n");
+        assertThat(PrometheusTextParser.parse(sb.toString())).containsOnlyKeys("dispatch_connector_metrics_errors_total");
+    }
 }
