@@ -152,6 +152,12 @@ final class SmppSubmitter
                 reject(request, callback, progress, Reason.CONTENT_REJECTED);
                 return;
             }
+            catch (final RuntimeException ex)
+            {
+                // a bug: the worker fails the attempt, and its retry must not resend what was accepted before
+                keepOrAbandon(request, progress);
+                throw ex;
+            }
             // command_status 0: the part is the SMSC's now, whatever its id looks like
             progress.accepted[i] = true;
             progress.ids[i] = ProviderIds.isMissing(id) ? "" : id.trim();
@@ -188,6 +194,12 @@ final class SmppSubmitter
     private void fail(
         final DeliveryRequest request, final DeliveryCallback callback, final Progress progress, final Reason reason)
     {
+        keepOrAbandon(request, progress);
+        callback.onFailed(request, reason, 0);
+    }
+
+    private void keepOrAbandon(final DeliveryRequest request, final Progress progress)
+    {
         if (progress.anyAccepted())
         {
             // the runtime retries the message: that attempt sends only the parts still missing
@@ -197,7 +209,6 @@ final class SmppSubmitter
         {
             abandon(progress);
         }
-        callback.onFailed(request, reason, 0);
     }
 
     private void reject(
