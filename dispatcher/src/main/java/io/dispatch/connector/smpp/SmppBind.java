@@ -135,13 +135,13 @@ final class SmppBind implements SessionStateListener
                 Thread.interrupted(); // the wake-up of a hang-up, if any, ends here
             }
         }
-        if (closed)
-        {
-            s.unbindAndClose(); // the connector stopped while this bind was on its way
-            return IO_FAILURE;
-        }
         backoffMs = settings.reconnectInitialMs();
         session = s;
+        if (closed)
+        {
+            close(); // the connector stopped while this bind was on its way: let the new session go
+            return IO_FAILURE;
+        }
         synchronized (boundSignal)
         {
             boundSignal.notifyAll();
