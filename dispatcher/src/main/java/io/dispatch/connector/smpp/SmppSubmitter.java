@@ -78,7 +78,8 @@ final class SmppSubmitter
 
     void submit(final DeliveryRequest request, final DeliveryCallback callback, final SMPPSession session)
     {
-        final Progress resumed = unfinished.asMap().remove(request.messageId());
+        // nearly always empty: skip the boxed lookup then (the failed attempt's write happened before this retry)
+        final Progress resumed = unfinished.estimatedSize() == 0 ? null : unfinished.asMap().remove(request.messageId());
         final String destination = destination(request.recipient());
         if (destination == null)
         {
