@@ -14,7 +14,7 @@ package io.dispatch.connector.smpp;
  *   <li>{@code text}: as written, compared exactly.</li>
  *   <li>{@code auto} (the default): the base cannot be told from one id, so an id that reads as a number in both
  *       bases has two keys (hex reading first); either may match. Two messages can then share a key (hex
- *       {@code 10} and decimal {@code 16}): name the bases when the SMSC's are known.</li>
+ *       {@code 2710} is the decimal reading of hex {@code 10000}): name the bases when the SMSC's are known.</li>
  * </ul>
  * Immutable and thread-safe.
  */

@@ -188,9 +188,11 @@ final class ReceiptCorrelator
             return;
         }
         final Part part = new Part(tracking, providerId.trim(), keys);
-        for (final String key : keys)
+        byKey.put(keys[0], part);
+        for (int i = 1; i < keys.length; i++)
         {
-            byKey.put(key, part);
+            // a second reading (auto) never displaces another part's id as written
+            byKey.asMap().putIfAbsent(keys[i], part);
         }
         // a receipt that overtook this response waits under one of our keys: whoever claims it applies it
         for (final String key : keys)

@@ -93,6 +93,22 @@ class ReceiptCorrelatorTest
     }
 
     @Test
+    void shouldLetAnIdAsWrittenWinOverAnotherIdsSecondReading()
+    {
+        // auto: hex "10000" read as decimal is 0x2710, the hex id of another message, in either order
+        armed(17, "2710");
+        armed(18, "10000");
+        armed(20, "2711");
+        armed(19, "10001");
+        correlator.onReceipt(receipt("2710", DeliveryState.DELIVERED));
+        correlator.onReceipt(receipt("2711", DeliveryState.DELIVERED));
+        correlator.onReceipt(receipt("10000", DeliveryState.DELIVERED));
+        correlator.onReceipt(receipt("10001", DeliveryState.DELIVERED));
+        assertThat(out).containsExactly("17 DELIVERED NONE", "20 DELIVERED NONE", "18 DELIVERED NONE",
+            "19 DELIVERED NONE");
+    }
+
+    @Test
     void shouldNotTrackAPartAcceptedWithoutAnId()
     {
         armed(16, "", "q9");
