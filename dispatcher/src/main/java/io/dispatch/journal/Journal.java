@@ -37,6 +37,8 @@ public final class Journal implements AutoCloseable
             .timeoutMS(WRITER_RECOVERY_TIMEOUT_MS)
             .build();
         releaseLocksOfDeadWriters(queue);
+        // Chronicle updates this small table in place (locks, last cycle): give its holes blocks now, while there is room
+        JournalSpace.reserveWhole(dir.resolve("metadata.cq4t").toFile());
     }
 
     /**
@@ -72,7 +74,7 @@ public final class Journal implements AutoCloseable
     /** Must be called on the thread that will append: Chronicle appenders are bound to their thread. */
     public JournalWriter newWriter(final boolean syncEachBatch)
     {
-        return new JournalWriter(queue.createAppender(), syncEachBatch);
+        return new JournalWriter(queue.createAppender(), syncEachBatch, queue.file().toPath());
     }
 
     /** A raw appender for a queue with its own record layout (the directory's). Thread-bound, like every appender. */
