@@ -213,7 +213,8 @@ public final class JournalWriter implements AutoCloseable
      */
     private boolean roomToRoll()
     {
-        if (fileStore == null || queue.cycle() == appender.cycle())
+        // a new appender reports the current cycle before it has a file: its first write may create one
+        if (fileStore == null || queue.cycle() == appender.cycle() && appender.currentFile() != null)
         {
             return true;
         }

@@ -160,11 +160,6 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
         if (appended)
         {
             counters.increment(Counter.JOURNAL_RECORDS);
-            if (noSpace)
-            {
-                noSpace = false;
-                LOG.info("event=journal_space_back effect=appends resume");
-            }
         }
         else
         {
@@ -201,6 +196,12 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
         }
         e.messageId = id;
         counted(true);
+        if (noSpace)
+        {
+            // state changes may still fit in the headroom while the disk is full: only a new message says it is over
+            noSpace = false;
+            LOG.info("event=journal_space_back effect=\"submits accepted again\"");
+        }
         // a campaign's keys are found again only after a restart, when recovery reads them from the journal
         if (e.keyHash != 0 && e.campaignSlot == 0)
         {
