@@ -2,10 +2,12 @@ package io.dispatch.it;
 
 import io.dispatch.Dispatcher;
 import io.dispatch.client.ClientConfig;
+import io.dispatch.client.DirectoryBatch;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.client.DispatchException;
 import io.dispatch.client.Submit;
 import io.dispatch.config.Settings;
+import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.TmpfsMount;
@@ -29,7 +31,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /**
  * The watcher as an operator sees it, on a 64 MiB tmpfs: below {@code journal.minFreeBytes} /health is DEGRADED
  * with the journal's free space, /metrics has {@code dispatch_storage_full 1}, and a submit is NACKed
- * STORAGE_FULL (retriable, mapped by the Java client); once space is freed all of it clears by itself.
+ * STORAGE_FULL (retriable, mapped by the Java client), and so is a directory update (it grows the directory
+ * journal); once space is freed all of it clears by itself.
  */
 @Timeout(120)
 class StorageFullHealthIT
@@ -67,14 +70,23 @@ class StorageFullHealthIT
                 assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FULL);
                 assertThat(e.retriable()).isTrue();
                 assertThat(e.detail()).contains("journal.minFreeBytes");
-                assertThat(get(engine, "/metrics")).contains("dispatch_storage_full_nacks_total 1\n");
+                final ExecutionException directoryNack = catchThrowableOfType(
+                    () -> c.updateDirectory(directoryUpdate()).get(30, TimeUnit.SECONDS), ExecutionException.class);
+                assertThat(((DispatchException)directoryNack.getCause()).code()).isEqualTo(ErrorCode.STORAGE_FULL);
+                assertThat(get(engine, "/metrics")).contains("dispatch_storage_full_nacks_total 2\n");
 
                 Files.delete(ballast);
                 assertThat(awaitHealth(engine, "\"storage_full\":false")).contains("\"status\":\"UP\"");
                 assertThat(get(engine, "/metrics")).contains("dispatch_storage_full 0\n");
                 assertThat(c.submit(message()).get(30, TimeUnit.SECONDS).messageId()).isPositive();
+                assertThat(c.updateDirectory(directoryUpdate()).get(30, TimeUnit.SECONDS).applied()).isEqualTo(1);
             }
         }
+    }
+
+    private static DirectoryBatch directoryUpdate()
+    {
+        return new DirectoryBatch().add(new DirectoryOpWriter().upsert("m1").string("region", "Seoul").toBytes());
     }
 
     private static Submit message()
