@@ -24,7 +24,7 @@ final class JournalSpace implements AutoCloseable
     /** After a failed extension, further attempts wait for this many reservation checks (not one syscall each). */
     static final int RETRY_EVERY_CHECKS = 64;
 
-    private final NativeFiles.LibC posix;
+    private final NativeFiles.LibC libc;
     private int fd = -1;
     private int cycle = Integer.MIN_VALUE;
     private long reservedEnd;
@@ -34,8 +34,8 @@ final class JournalSpace implements AutoCloseable
 
     JournalSpace()
     {
-        this.posix = NativeFiles.libc();
-        if (posix == null)
+        this.libc = NativeFiles.libc();
+        if (libc == null)
         {
             disable("no libc binding on this platform");
         }
@@ -75,16 +75,23 @@ final class JournalSpace implements AutoCloseable
         }
         final long from = Math.max(reservedEnd, position);
         final long to = end + EXTEND_BYTES;
-        if (posix.fallocate(fd, 0, from, to - from) == 0)
+        // the exact range as a second try: after a restart the blocks may already be there (a previous writer's
+        // reservation) even though the file system has no room for a whole step more
+        if (libc.fallocate(fd, 0, from, to - from) == 0)
         {
             reservedEnd = to;
+            return true;
+        }
+        if (libc.fallocate(fd, 0, from, end - from) == 0)
+        {
+            reservedEnd = end;
             return true;
         }
         lastErrno = NativeFiles.lastErrno();
         if (lastErrno != NativeFiles.ENOSPC && lastErrno != NativeFiles.EDQUOT)
         {
             // EOPNOTSUPP and the like: this file system cannot reserve; stop trying and rely on the watcher
-            disable("fallocate failed: " + posix.strerror(lastErrno) + " (errno " + lastErrno + ") on "
+            disable("fallocate failed: " + libc.strerror(lastErrno) + " (errno " + lastErrno + ") on "
                 + appender.currentFile());
             return true;
         }
@@ -104,10 +111,10 @@ final class JournalSpace implements AutoCloseable
         this.cycle = cycle;
         reservedEnd = 0;
         checksUntilRetry = 0;
-        fd = posix.open(file.getAbsolutePath(), NativeFiles.O_RDWR, 0);
+        fd = libc.open(file.getAbsolutePath(), NativeFiles.O_RDWR, 0);
         if (fd < 0)
         {
-            disable("cannot open " + file + ": " + posix.strerror(NativeFiles.lastErrno()));
+            disable("cannot open " + file + ": " + libc.strerror(NativeFiles.lastErrno()));
         }
     }
 
@@ -139,7 +146,7 @@ final class JournalSpace implements AutoCloseable
     {
         if (fd >= 0)
         {
-            posix.close(fd);
+            libc.close(fd);
             fd = -1;
         }
     }

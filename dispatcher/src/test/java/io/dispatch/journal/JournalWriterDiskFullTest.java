@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The writer on a really small file system (a 24 MiB tmpfs) that fills up: an append the disk has no room for
  * writes nothing and says so instead of faulting on the memory-mapped file; state changes still fit in the headroom
- * accepted records leave; every id handed out is distinct, readable, and appends resume once space is freed.
+ * accepted records leave, also for a writer opened again on the full disk; every id handed out is distinct,
+ * readable, and appends resume once space is freed.
  */
 class JournalWriterDiskFullTest
 {
@@ -40,7 +41,7 @@ class JournalWriterDiskFullTest
             final List<Long> ids = new ArrayList<>();
             try (Journal journal = new Journal(fs.dir().resolve("journal"), "FAST_DAILY"))
             {
-                final JournalWriter w = journal.newWriter(false);
+                JournalWriter w = journal.newWriter(false);
                 ids.add(append(w));
                 fs.fill(ballast, 14L << 20);
 
@@ -66,6 +67,12 @@ class JournalWriterDiskFullTest
                     assertThat(w.appendStates(states, 64)).as("state batch %d fits in the headroom", i).isTrue();
                 }
                 assertThat(w.lastSpaceErrno()).isEqualTo(28);
+                w.close();
+
+                // a restarted writer on the still full disk: the blocks the last one reserved are there to use
+                w = journal.newWriter(false);
+                assertThat(w.appendStates(states, 64)).as("state batch after a restart on a full disk").isTrue();
+                assertThat(append(w)).as("a new message after a restart on a full disk").isEqualTo(JournalWriter.NO_SPACE);
 
                 Files.delete(ballast);
                 // after a refusal the writer retries the reservation every RETRY_EVERY_CHECKS appends, not each one
