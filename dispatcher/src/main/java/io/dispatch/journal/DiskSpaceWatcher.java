@@ -40,10 +40,18 @@ public final class DiskSpaceWatcher implements Agent
         this.usableBytes = usableBytes;
     }
 
-    /** A watcher of the file system holding {@code dir}. */
-    public static DiskSpaceWatcher of(final Path dir, final long minFreeBytes) throws IOException
+    /** A watcher of the file system holding {@code dir}; one that never knows (and logs so) if it cannot be read. */
+    public static DiskSpaceWatcher of(final Path dir, final long minFreeBytes)
     {
-        final FileStore store = Files.getFileStore(dir);
+        final FileStore store;
+        try
+        {
+            store = Files.getFileStore(dir);
+        }
+        catch (final IOException ex)
+        {
+            return new DiskSpaceWatcher(dir, minFreeBytes, () -> -1);
+        }
         return new DiskSpaceWatcher(dir, minFreeBytes, () ->
         {
             try
