@@ -5,6 +5,7 @@ import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.testing.TmpfsMount;
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -114,6 +116,57 @@ class JournalWriterDiskFullTest
                     }, new AcceptedRecord());
                 }
                 assertThat(journaled).as("exactly the ids handed out are in the journal").containsExactlyElementsOf(ids);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseARollToANewCycleFileWhenTheDiskIsFull() throws Exception
+    {
+        try (TmpfsMount fs = TmpfsMount.mount(tmp.resolve("fs"), 24L << 20))
+        {
+            final SetTimeProvider time = new SetTimeProvider(TimeUnit.DAYS.toNanos(20_000));
+            try (Journal journal = new Journal(fs.dir().resolve("journal"), "FAST_DAILY", time))
+            {
+                final JournalWriter w = journal.newWriter(false);
+                final long first = append(w);
+                assertThat(first).isPositive();
+                final Path ballast = fs.dir().resolve("ballast");
+                fs.fill(ballast, 24L << 20);
+
+                // the next day: Chronicle would create the new cycle file and write its header into the full disk
+                time.advanceMillis(TimeUnit.DAYS.toMillis(1));
+                assertThat(append(w)).as("a record that would roll onto a full disk").isEqualTo(JournalWriter.NO_SPACE);
+                final byte[] state = new byte[StateRecords.LENGTH];
+                StateRecords.put(state, 0, first, 1_000, DeliveryState.DISPATCHED.code(), (byte)1, ChannelType.SMS.code(),
+                    (short)0);
+                assertThat(w.appendStates(state, 1)).as("a state change that would roll onto a full disk").isFalse();
+
+                Files.delete(ballast);
+                final long next = append(w);
+                assertThat(next).as("the roll once space is back").isGreaterThan(first);
+                assertThat(w.appendStates(state, 1)).isTrue();
+                w.close();
+
+                final List<Long> journaled = new ArrayList<>();
+                try (JournalReader reader = journal.newReader())
+                {
+                    reader.scanFromStart(new JournalReader.Visitor()
+                    {
+                        @Override
+                        public void onAccepted(final long messageId, final AcceptedRecord record)
+                        {
+                            journaled.add(messageId);
+                        }
+
+                        @Override
+                        public void onState(final long messageId, final byte state, final byte attempts, final byte channel,
+                            final short reason, final long atMs)
+                        {
+                        }
+                    }, new AcceptedRecord());
+                }
+                assertThat(journaled).containsExactly(first, next);
             }
         }
     }
