@@ -2,6 +2,7 @@ package io.dispatch.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.RollingChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -37,7 +38,7 @@ public final class JournalWriter implements AutoCloseable
     static final long ROLL_FREE_BYTES = 4L << 20;
 
     private final ExcerptAppender appender;
-    private final net.openhft.chronicle.queue.impl.RollingChronicleQueue queue;
+    private final RollingChronicleQueue queue;
     private final JournalSpace space = new JournalSpace();
     private final FileStore fileStore;
     private long lastId = Long.MIN_VALUE;
@@ -50,7 +51,7 @@ public final class JournalWriter implements AutoCloseable
     JournalWriter(final ExcerptAppender appender, final boolean syncEachBatch, final Path dir)
     {
         this.appender = appender;
-        this.queue = (net.openhft.chronicle.queue.impl.RollingChronicleQueue)appender.queue();
+        this.queue = (RollingChronicleQueue)appender.queue();
         this.syncEachBatch = syncEachBatch;
         FileStore store = null;
         try
