@@ -235,14 +235,27 @@ public final class JournalWriter implements AutoCloseable
         return space.lastErrno();
     }
 
-    /** Appends an operator's runtime rate change, so that a restart puts it back in force. */
-    public void appendRate(
+    /**
+     * Appends an operator's runtime rate change, so that a restart puts it back in force.
+     *
+     * @return false when the disk has no room: nothing was written.
+     */
+    public boolean appendRate(
         final long atMs, final byte[] tenantName, final byte channel, final long perSecond, final long burst,
         final int reservedPercent)
     {
+        if (!roomToRoll())
+        {
+            return false;
+        }
         try (DocumentContext dc = appender.writingDocument())
         {
             final Bytes<?> b = dc.wire().bytes();
+            if (!space.reserve(appender, b.writePosition(), 30L + tenantName.length + INDEX_SLACK_BYTES))
+            {
+                dc.rollbackOnClose();
+                return false;
+            }
             b.writeByte(JournalRecord.TYPE_RATE);
             b.writeLong(atMs);
             b.writeByte(channel);
@@ -253,6 +266,7 @@ public final class JournalWriter implements AutoCloseable
             b.write(tenantName);
         }
         unsynced = true;
+        return true;
     }
 
     /** Called at the end of each ring batch, before that batch is acked. */

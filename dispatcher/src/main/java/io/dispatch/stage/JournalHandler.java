@@ -98,9 +98,9 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                     }
                     break;
                 case DispatchEvent.POLICY_UPDATE:
-                    writer.appendRate(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.channel, e.ratePerSecond,
-                        e.rateBurst, e.reservedPercent);
-                    counters.increment(Counter.JOURNAL_RECORDS);
+                    // refused on a full disk: the change is in force but not journaled, so a restart forgets it
+                    counted(writer.appendRate(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.channel, e.ratePerSecond,
+                        e.rateBurst, e.reservedPercent));
                     break;
                 default:
                     break;
