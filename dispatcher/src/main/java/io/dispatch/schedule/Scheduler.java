@@ -3,6 +3,7 @@ package io.dispatch.schedule;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.ingest.LaneAdmission;
+import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.targeting.CancelledCampaigns;
 import org.agrona.BitUtil;
@@ -179,7 +180,8 @@ public final class Scheduler implements Agent
             return false;
         }
         final LaneAdmission admission = admissionByChannel[channel];
-        if (!cancel && !admission.tryAcquire())
+        final boolean isPriority = entries.kind(slot) != MessageKind.MARKETING.code();
+        if (!cancel && !admission.tryAcquire(isPriority))
         {
             blocked = true;
             return false;
@@ -193,7 +195,7 @@ public final class Scheduler implements Agent
         {
             if (!cancel)
             {
-                admission.release();
+                admission.release(isPriority);
             }
             blocked = true;
             return false;
