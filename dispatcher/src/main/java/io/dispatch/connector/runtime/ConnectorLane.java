@@ -34,8 +34,10 @@ import java.util.function.LongSupplier;
  *        breaker closed? ─▶ rate gate (reserved + shared buckets, window share, AIMD) ─▶ connector.send
  *                                                     ▲ outcomes / receipts / hand-offs (any thread)
  * </pre>
- * Priority messages always go first and have a share of the rate and window that marketing can never
- * use, so a marketing backlog of any size delays them by at most one provider round trip. Throttling
+ * Priority messages always go first and have a share of the admission, rate and window that marketing can
+ * never use, so a marketing backlog of any size delays them by at most one provider round trip. One message per
+ * recipient (tenant, address, class group) is in the lane's hands at a time; later ones park in id order until
+ * it is accepted, ends or moves ({@link RecipientOrder}, docs/design/per-recipient-order.md). Throttling
  * (PROVIDER_THROTTLED) pauses and slows the lane without spending the message's attempts. Transient
  * failures are retried with backoff and jitter within the TTL and attempt budget; definite failures
  * listed in the lane's fallback settings move the message to another channel's lane exactly once.
