@@ -401,6 +401,7 @@ public final class ConnectorLane extends LaneThread
             // no kind to report: the class is the queue's
             states.publish(id, DeliveryState.FAILED, attempt - 1, channel, Reason.PROVIDER_ERROR, now);
             admission.release(isPriority);
+            startNextOfRecipient(id); // in case it was a head: its key is known without the record
             deadLetter(id, DeliveryState.FAILED, Reason.PROVIDER_ERROR, attempt - 1, "", null);
             return false;
         }
