@@ -395,7 +395,8 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         if (!admission.tryAcquire(isPriority))
         {
             context.counters.increment(Counter.BACKPRESSURE_NACKS);
-            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "connector lane full");
+            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE,
+                isPriority ? "connector lane full" : "connector lane full for marketing (lane reservedPercent)");
             return;
         }
         final long sequence = claimRingSlot();

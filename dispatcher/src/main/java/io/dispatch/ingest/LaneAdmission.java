@@ -87,7 +87,8 @@ public final class LaneAdmission
         {
             return true;
         }
-        return !isPriority && (b >= bulkHighWater || b + priority.get() >= highWater);
+        // an empty share (reservedPercent 100) withholds nothing: marketing is refused there, not paused
+        return !isPriority && (b >= Math.max(1, bulkHighWater) || b + priority.get() >= highWater);
     }
 
     public long inSystem()

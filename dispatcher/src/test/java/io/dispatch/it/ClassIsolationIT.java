@@ -73,6 +73,7 @@ class ClassIsolationIT
                 else
                 {
                     assertThat(f.errorCode()).isEqualTo(ErrorCode.BACKPRESSURE.code());
+                    assertThat(f.detail()).isEqualTo("connector lane full for marketing (lane reservedPercent)");
                     refused++;
                 }
             }

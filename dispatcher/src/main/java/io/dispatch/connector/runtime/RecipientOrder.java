@@ -3,6 +3,8 @@ package io.dispatch.connector.runtime;
 import org.agrona.collections.Hashing;
 import org.agrona.collections.Long2LongHashMap;
 
+import java.util.Arrays;
+
 /**
  * Per-recipient order on one lane: of the messages the lane holds for one recipient key (tenant and address),
  * only one is "started" at a time, the head; it stays the head while it is in flight, retrying, throttled or
@@ -246,8 +248,8 @@ final class RecipientOrder
     private void growNodes()
     {
         final int oldLength = nodeValue.length;
-        nodeValue = java.util.Arrays.copyOf(nodeValue, oldLength * 2);
-        nodeNext = java.util.Arrays.copyOf(nodeNext, oldLength * 2);
+        nodeValue = Arrays.copyOf(nodeValue, oldLength * 2);
+        nodeNext = Arrays.copyOf(nodeNext, oldLength * 2);
         linkFree(oldLength);
     }
 

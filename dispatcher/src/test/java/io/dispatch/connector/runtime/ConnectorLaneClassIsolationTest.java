@@ -81,6 +81,15 @@ class ConnectorLaneClassIsolationTest
     }
 
     @Test
+    void shouldRefuseMarketingWithoutPausingItsConnectionsWhenTheWholeLaneIsReserved()
+    {
+        final LaneAdmission admission = new LaneAdmission(100, 100);
+        assertThat(admission.tryAcquire(false)).isFalse();
+        assertThat(admission.isAboveHighWater(false)).as("no credit withheld for a share that is always empty").isFalse();
+        assertThat(admission.tryAcquire(true)).isTrue();
+    }
+
+    @Test
     void shouldSendAnOtpAtOnceWhenMarketingHoldsItsWholeShareOfTheWindow() throws Exception
     {
         try (LaneHarness h = new LaneHarness(dir, Map.of("lane.sms.window", "10", "lane.sms.reservedPercent", "20")))
