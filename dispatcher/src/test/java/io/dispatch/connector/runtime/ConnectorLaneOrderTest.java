@@ -105,6 +105,32 @@ class ConnectorLaneOrderTest
     }
 
     @Test
+    void shouldEndAParkedMessageWhoseTtlPassedWithoutSendingItAndMoveOnToTheNext() throws Exception
+    {
+        try (LaneHarness h = new LaneHarness(dir, FLAKY))
+        {
+            final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
+            final long first = h.accept(MessageKind.INFORMATIONAL, ChannelType.SMS, "01066660000", 3600);
+            final long shortLived = h.accept(MessageKind.INFORMATIONAL, ChannelType.SMS, "01066660000", 1);
+            final long third = h.accept(MessageKind.INFORMATIONAL, ChannelType.SMS, "01066660000", 3600);
+            sms.submit(first, MessageKind.INFORMATIONAL);
+            sms.submit(shortLived, MessageKind.INFORMATIONAL);
+            sms.submit(third, MessageKind.INFORMATIONAL);
+            sms.settle();
+            h.clock.advance(1_000);
+            sms.provider().acceptAll();
+            sms.settle();
+
+            assertThat(sms.states().of(shortLived)).extracting(CapturingStateSink.Change::state)
+                .containsExactly(DeliveryState.EXPIRED);
+            assertThat(sms.provider().sent).extracting(ScriptedConnector.Sent::messageId).containsExactly(first, third);
+            sms.provider().acceptAll();
+            sms.settle();
+            assertThat(sms.lane().admission().inSystem()).isZero();
+        }
+    }
+
+    @Test
     void shouldNotHoldInformationalBehindMarketingNorAuthBehindInformational() throws Exception
     {
         try (LaneHarness h = new LaneHarness(dir, FLAKY))
