@@ -209,7 +209,7 @@ public final class Dispatcher implements AutoCloseable
                 throw new ConfigurationException(settingsKey, lane.connectorType() + " connector: " + ex.getMessage());
             }
             final Connector connector = factory.create(lane.connectorSettings());
-            final LaneAdmission admission = new LaneAdmission(lane.capacity());
+            final LaneAdmission admission = new LaneAdmission(lane.capacity(), lane.rate().reservedPercent());
             admissionByChannel[lane.channel().code()] = admission;
             laneByChannel[lane.channel().code()] = new ConnectorLane(lane, connector, admission, journal,
                 config.dataDir(), templates, new StatePublisher(ringBuffer), clock, SystemNanoClock.INSTANCE, ringBuffer::getMinimumGatingSequence,

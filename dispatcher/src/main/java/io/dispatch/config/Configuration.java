@@ -135,6 +135,12 @@ public final class Configuration
     public static final long LANE_RATE_BURST_DEFAULT = 0;
     public static final String LANE_RESERVED_PERCENT = "reservedPercent";
     public static final int LANE_RESERVED_PERCENT_DEFAULT = 20;
+    /**
+     * Per-recipient order (docs/design/per-recipient-order.md): false keeps auth messages in order only among
+     * themselves, so an OTP never waits behind an informational message's retries; true orders them together.
+     */
+    public static final String LANE_ORDER_AUTH_WITH_INFORMATIONAL = "orderAuthWithInformational";
+    public static final boolean LANE_ORDER_AUTH_WITH_INFORMATIONAL_DEFAULT = false;
     public static final String LANE_THROTTLE_CUT_PERCENT = "throttleCutPercent";
     public static final int LANE_THROTTLE_CUT_PERCENT_DEFAULT = 50;
     public static final String LANE_THROTTLE_FLOOR_PERCENT = "throttleFloorPercent";

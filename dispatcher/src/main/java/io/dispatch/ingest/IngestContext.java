@@ -71,8 +71,12 @@ public final class IngestContext
         this.creditReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent() / 2) / 100;
     }
 
-    /** True while the ring is above half its high-water mark or a lane is nearly full: credit is withheld. */
-    boolean underPressure()
+    /**
+     * True while the ring is above half its high-water mark or a lane is nearly full for the connection's
+     * traffic: credit is withheld. A connection that sent only informational and auth messages is measured
+     * against their share, so marketing that fills its own share does not stop it ({@link LaneAdmission}).
+     */
+    boolean underPressure(final boolean priorityOnly)
     {
         if (ring.remainingCapacity() < creditReserve)
         {
@@ -80,7 +84,7 @@ public final class IngestContext
         }
         for (final LaneAdmission a : admissionByChannel)
         {
-            if (a != null && a.isAboveHighWater())
+            if (a != null && a.isAboveHighWater(priorityOnly))
             {
                 return true;
             }
