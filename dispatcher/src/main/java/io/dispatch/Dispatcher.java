@@ -291,9 +291,10 @@ public final class Dispatcher implements AutoCloseable
             }
 
             @Override
-            public void awaitingReceipt(final long messageId, final byte channel)
+            public void awaitingReceipt(final long messageId, final byte channel, final byte kind,
+                final long providerAcceptedAtMs)
             {
-                laneByChannel[channel].recoverAwaitingReceipt(messageId);
+                laneByChannel[channel].recoverAwaitingReceipt(messageId, kind, providerAcceptedAtMs);
             }
 
             @Override

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Comparator;
 
 /**
  * Rebuilds the engine's state from the journal before the ring starts: dedup keys within the horizon,
@@ -30,7 +31,13 @@ public final class Recovery implements JournalReader.Visitor
     {
         void pending(long messageId, byte channel, byte kind, int attempts);
 
-        void awaitingReceipt(long messageId, byte channel);
+        /**
+         * A message the provider accepted, still owed its receipt; called in order of {@code providerAcceptedAtMs},
+         * so the receipt deadline stays the one the engine set before the restart (acceptance + receipt timeout).
+         *
+         * @param kind the message's kind code, 0 when the journal no longer shows it.
+         */
+        void awaitingReceipt(long messageId, byte channel, byte kind, long providerAcceptedAtMs);
 
         /** A message still deferred (send-at, night window, rate limit): hand it back to the scheduler. */
         void deferred(long messageId, long dueAtMs, long recipientKey, long deadlineMs, int tenantId, byte kind,
@@ -85,8 +92,10 @@ public final class Recovery implements JournalReader.Visitor
     private final long dedupHorizonMs;
     /** messageId → channel | kind << 8 | attempts << 16, for messages not yet handed off or ended. */
     private final Long2LongHashMap pending = new Long2LongHashMap(NONE);
-    /** messageId → channel, for messages the provider accepted without a receipt yet. */
+    /** messageId → channel | kind << 8, for messages the provider accepted without a receipt yet. */
     private final Long2LongHashMap awaiting = new Long2LongHashMap(NONE);
+    /** messageId → time of its last PROVIDER_ACCEPTED record: the receipt wait started there, not at the restart. */
+    private final Long2LongHashMap awaitingSinceMs = new Long2LongHashMap(NONE);
     private final LongHashSet unknownTenantIds = new LongHashSet();
     private final Long2ObjectHashMap<Deferred> deferred = new Long2ObjectHashMap<>();
     private final PolicySink policy;
@@ -122,11 +131,14 @@ public final class Recovery implements JournalReader.Visitor
             final long v = pending.get(id);
             sink.pending(id, (byte)(v & 0xFF), (byte)((v >> 8) & 0xFF), (int)(v >> 16));
         }
-        final long[] waiting = awaiting.keySet().stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(waiting);
+        // the lanes keep receipt deadlines in a FIFO: hand them over oldest acceptance first
+        final long[] waiting = awaiting.keySet().stream()
+            .sorted(Comparator.comparingLong((Long id) -> awaitingSinceMs.get(id.longValue())).thenComparingLong(Long::longValue))
+            .mapToLong(Long::longValue).toArray();
         for (final long id : waiting)
         {
-            sink.awaitingReceipt(id, (byte)awaiting.get(id));
+            final long v = awaiting.get(id);
+            sink.awaitingReceipt(id, (byte)(v & 0xFF), (byte)((v >> 8) & 0xFF), awaitingSinceMs.get(id));
         }
         final long[] held = deferred.keySet().stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(held);
@@ -250,11 +262,13 @@ public final class Recovery implements JournalReader.Visitor
         {
             pending.remove(messageId);
             awaiting.remove(messageId);
+            awaitingSinceMs.remove(messageId);
         }
         else if (s == DeliveryState.PROVIDER_ACCEPTED)
         {
             final long v = pending.remove(messageId);
             awaiting.put(messageId, (channel & 0xFF) | (v == NONE ? 0 : v & 0xFF00));
+            awaitingSinceMs.put(messageId, atMs);
         }
         else
         {
@@ -263,6 +277,7 @@ public final class Recovery implements JournalReader.Visitor
             {
                 // a failed receipt made the lane fall the message back to another channel: owed there
                 awaiting.remove(messageId);
+                awaitingSinceMs.remove(messageId);
                 pending.put(messageId, (channel & 0xFF) | (a & 0xFF00));
                 return;
             }

@@ -100,7 +100,8 @@ class RecoveryFallbackTest
                     }
 
                     @Override
-                    public void awaitingReceipt(final long messageId, final byte channel)
+                    public void awaitingReceipt(final long messageId, final byte channel, final byte kind,
+                        final long providerAcceptedAtMs)
                     {
                         pending.add("awaiting " + messageId);
                     }

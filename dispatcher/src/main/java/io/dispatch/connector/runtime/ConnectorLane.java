@@ -187,9 +187,17 @@ public final class ConnectorLane extends LaneThread
         enqueue(messageId, kind != MessageKind.MARKETING.code());
     }
 
-    public void recoverAwaitingReceipt(final long messageId)
+    /**
+     * A message the provider accepted before the restart: its receipt deadline counts from that acceptance,
+     * so one already past it expires at the first duty cycle instead of waiting a whole timeout again.
+     * Recovery calls this in acceptance order; a time ahead of the clock (it stepped back) counts from now,
+     * which keeps the deadlines in order.
+     *
+     * @param kind the kind code, 0 when unknown (treated as marketing).
+     */
+    public void recoverAwaitingReceipt(final long messageId, final byte kind, final long providerAcceptedAtMs)
     {
-        receipts.await(messageId, 0, clock.time());
+        receipts.await(messageId, kind, Math.min(providerAcceptedAtMs, clock.time()));
     }
 
     // ---- admin thread ----
