@@ -284,17 +284,18 @@ public final class Dispatcher implements AutoCloseable
             }).run(journal, new Recovery.Sink()
         {
             @Override
-            public void pending(final long messageId, final byte channel, final byte kind, final int attempts)
+            public void pending(final long messageId, final byte channel, final byte kind, final int attempts,
+                final boolean uncertain)
             {
-                laneByChannel[channel].recoverPending(messageId, attempts, kind);
+                laneByChannel[channel].recoverPending(messageId, attempts, kind, uncertain);
                 counters.increment(Counter.RECOVERED_REDISPATCHED);
             }
 
             @Override
             public void awaitingReceipt(final long messageId, final byte channel, final byte kind,
-                final long providerAcceptedAtMs)
+                final long providerAcceptedAtMs, final boolean uncertain)
             {
-                laneByChannel[channel].recoverAwaitingReceipt(messageId, kind, providerAcceptedAtMs);
+                laneByChannel[channel].recoverAwaitingReceipt(messageId, kind, providerAcceptedAtMs, uncertain);
             }
 
             @Override

@@ -1,10 +1,12 @@
 package io.dispatch.journal;
 
+import io.dispatch.config.FallbackSettings;
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.Reason;
 import io.dispatch.status.StatusTable;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -25,19 +27,31 @@ public final class Recovery implements JournalReader.Visitor
 {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
     private static final long NONE = -1;
+    private static final long ATTEMPTS = 0xFFL << 16;
+    /** An attempt on the message's current channel may have reached the recipient. */
+    private static final long UNCERTAIN = 1L << 32;
+    /** The last attempt was DISPATCHED with no outcome journaled yet: if the scan ends so, it is uncertain. */
+    private static final long OPEN_ATTEMPT = 1L << 33;
 
     /** Receives the outcome of the scan. */
     public interface Sink
     {
-        void pending(long messageId, byte channel, byte kind, int attempts);
+        /**
+         * A message still owed a dispatch on {@code channel}.
+         *
+         * @param uncertain an attempt on that channel may have reached the recipient (it timed out, its answer was
+         *                  unreadable, or its outcome died with the process): the message must not fall back.
+         */
+        void pending(long messageId, byte channel, byte kind, int attempts, boolean uncertain);
 
         /**
          * A message the provider accepted, still owed its receipt; called in order of {@code providerAcceptedAtMs},
          * so the receipt deadline stays the one the engine set before the restart (acceptance + receipt timeout).
          *
-         * @param kind the message's kind code, 0 when the journal no longer shows it.
+         * @param kind      the message's kind code, 0 when the journal no longer shows it.
+         * @param uncertain an earlier attempt may have reached the recipient: a failed receipt must not fall back.
          */
-        void awaitingReceipt(long messageId, byte channel, byte kind, long providerAcceptedAtMs);
+        void awaitingReceipt(long messageId, byte channel, byte kind, long providerAcceptedAtMs, boolean uncertain);
 
         /** A message still deferred (send-at, night window, rate limit): hand it back to the scheduler. */
         void deferred(long messageId, long dueAtMs, long recipientKey, long deadlineMs, int tenantId, byte kind,
@@ -90,9 +104,9 @@ public final class Recovery implements JournalReader.Visitor
     private final TenantRegistry tenants;
     private final long nowMs;
     private final long dedupHorizonMs;
-    /** messageId → channel | kind << 8 | attempts << 16, for messages not yet handed off or ended. */
+    /** messageId → channel | kind << 8 | attempts << 16 | flags, for messages not yet handed off or ended. */
     private final Long2LongHashMap pending = new Long2LongHashMap(NONE);
-    /** messageId → channel | kind << 8, for messages the provider accepted without a receipt yet. */
+    /** messageId → channel | kind << 8 | {@link #UNCERTAIN}, for messages the provider accepted without a receipt yet. */
     private final Long2LongHashMap awaiting = new Long2LongHashMap(NONE);
     /** messageId → time of its last PROVIDER_ACCEPTED record: the receipt wait started there, not at the restart. */
     private final Long2LongHashMap awaitingSinceMs = new Long2LongHashMap(NONE);
@@ -129,7 +143,8 @@ public final class Recovery implements JournalReader.Visitor
         for (final long id : ids)
         {
             final long v = pending.get(id);
-            sink.pending(id, (byte)(v & 0xFF), (byte)((v >> 8) & 0xFF), (int)(v >> 16));
+            sink.pending(id, (byte)(v & 0xFF), (byte)((v >> 8) & 0xFF), (int)((v & ATTEMPTS) >> 16),
+                (v & (UNCERTAIN | OPEN_ATTEMPT)) != 0);
         }
         // the lanes keep receipt deadlines in a FIFO: hand them over oldest acceptance first
         final long[] waiting = awaiting.keySet().stream()
@@ -138,7 +153,8 @@ public final class Recovery implements JournalReader.Visitor
         for (final long id : waiting)
         {
             final long v = awaiting.get(id);
-            sink.awaitingReceipt(id, (byte)(v & 0xFF), (byte)((v >> 8) & 0xFF), awaitingSinceMs.get(id));
+            sink.awaitingReceipt(id, (byte)(v & 0xFF), (byte)((v >> 8) & 0xFF), awaitingSinceMs.get(id),
+                (v & UNCERTAIN) != 0);
         }
         final long[] held = deferred.keySet().stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(held);
@@ -267,7 +283,8 @@ public final class Recovery implements JournalReader.Visitor
         else if (s == DeliveryState.PROVIDER_ACCEPTED)
         {
             final long v = pending.remove(messageId);
-            awaiting.put(messageId, (channel & 0xFF) | (v == NONE ? 0 : v & 0xFF00));
+            // this attempt's outcome is known; an earlier one that timed out may still have reached the recipient
+            awaiting.put(messageId, (channel & 0xFF) | (v == NONE ? 0 : v & (0xFF00 | UNCERTAIN)));
             awaitingSinceMs.put(messageId, atMs);
         }
         else
@@ -287,9 +304,16 @@ public final class Recovery implements JournalReader.Visitor
                 // a lane fell the message back to another channel: it is owed there, with a fresh budget
                 pending.put(messageId, (channel & 0xFF) | (v & 0xFF00));
             }
-            else if (v != NONE && attempts > 0)
+            else if (v != NONE)
             {
-                pending.put(messageId, (v & 0xFFFF) | (long)attempts << 16);
+                long next = attempts > 0 ? (v & ~ATTEMPTS) | (long)(attempts & 0xFF) << 16 : v;
+                // an attempt whose outcome is not journaled, or that timed out, may have reached the recipient
+                next = s == DeliveryState.DISPATCHED ? next | OPEN_ATTEMPT : next & ~OPEN_ATTEMPT;
+                if (s == DeliveryState.RETRYING && FallbackSettings.mayHaveReached(Reason.of(reason)))
+                {
+                    next |= UNCERTAIN;
+                }
+                pending.put(messageId, next);
             }
         }
     }

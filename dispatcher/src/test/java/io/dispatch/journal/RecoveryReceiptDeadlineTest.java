@@ -83,14 +83,15 @@ class RecoveryReceiptDeadlineTest
                 .run(journal, new Recovery.Sink()
                 {
                     @Override
-                    public void pending(final long messageId, final byte channel, final byte kind, final int attempts)
+                    public void pending(final long messageId, final byte channel, final byte kind, final int attempts,
+                        final boolean uncertain)
                     {
                         awaiting.add("pending " + messageId);
                     }
 
                     @Override
                     public void awaitingReceipt(final long messageId, final byte channel, final byte kind,
-                        final long providerAcceptedAtMs)
+                        final long providerAcceptedAtMs, final boolean uncertain)
                     {
                         awaiting.add((messageId == first ? "first" : messageId == second ? "second" : "delivered")
                             + " " + ChannelType.of(channel) + " " + MessageKind.of(kind) + " " + providerAcceptedAtMs);

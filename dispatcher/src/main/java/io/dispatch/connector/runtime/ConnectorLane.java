@@ -1,5 +1,6 @@
 package io.dispatch.connector.runtime;
 
+import io.dispatch.config.FallbackSettings;
 import io.dispatch.config.LaneConfig;
 import io.dispatch.config.RateSettings;
 import io.dispatch.config.TemplateRegistry;
@@ -17,6 +18,7 @@ import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.targeting.CancelledCampaigns;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
@@ -70,6 +72,11 @@ public final class ConnectorLane extends LaneThread
 
     // lane thread state
     private final Long2LongHashMap attemptsById = new Long2LongHashMap(NONE);
+    /**
+     * Messages held by the lane (queued, retrying, in flight) one of whose attempts may have reached the
+     * recipient: they never fall back (docs/connectors.md "Fallback"). Accepted ones carry it in {@link #receipts}.
+     */
+    private final LongHashSet uncertain = new LongHashSet();
     private final RetryTimers retries;
     private final ReceiptTimeouts receipts;
     private final FallbackHandoff handoff;
@@ -177,12 +184,17 @@ public final class ConnectorLane extends LaneThread
 
     // ---- recovery, before start ----
 
-    public void recoverPending(final long messageId, final int attempts, final byte kind)
+    /** @param uncertain an attempt before the restart may have reached the recipient: no fallback for it. */
+    public void recoverPending(final long messageId, final int attempts, final byte kind, final boolean uncertain)
     {
         admission.forceAcquire();
         if (attempts > 0)
         {
             attemptsById.put(messageId, attempts);
+        }
+        if (uncertain)
+        {
+            this.uncertain.add(messageId);
         }
         enqueue(messageId, kind != MessageKind.MARKETING.code());
     }
@@ -193,11 +205,13 @@ public final class ConnectorLane extends LaneThread
      * Recovery calls this in acceptance order; a time ahead of the clock (it stepped back) counts from now,
      * which keeps the deadlines in order.
      *
-     * @param kind the kind code, 0 when unknown (treated as marketing).
+     * @param kind      the kind code, 0 when unknown (treated as marketing).
+     * @param uncertain an earlier attempt may have reached the recipient: a failed receipt does not fall back.
      */
-    public void recoverAwaitingReceipt(final long messageId, final byte kind, final long providerAcceptedAtMs)
+    public void recoverAwaitingReceipt(
+        final long messageId, final byte kind, final long providerAcceptedAtMs, final boolean uncertain)
     {
-        receipts.await(messageId, kind, Math.min(providerAcceptedAtMs, clock.time()));
+        receipts.await(messageId, kind, uncertain, Math.min(providerAcceptedAtMs, clock.time()));
     }
 
     // ---- admin thread ----
@@ -368,7 +382,7 @@ public final class ConnectorLane extends LaneThread
             finish(id, DeliveryState.EXPIRED, attemptsSpent, Reason.TTL_EXPIRED, messages.tenant(), messages.kind());
             return true;
         }
-        if (handoff.due(messages.acceptedAtMs(), now))
+        if (handoff.due(messages.acceptedAtMs(), now) && !uncertain.contains(id))
         {
             fallBack(id, isPriority, Reason.FALLBACK_DEADLINE);
             return true;
@@ -436,7 +450,7 @@ public final class ConnectorLane extends LaneThread
                 breaker.onSuccess(now);
                 states.publish(id, DeliveryState.PROVIDER_ACCEPTED, request.attempt(), channel, Reason.NONE, now);
                 admission.release();
-                receipts.await(id, request.kind().code(), now);
+                receipts.await(id, request.kind().code(), uncertain.remove(id), now);
                 break;
             case OutcomeQueue.REJECTED:
                 metrics.countRejected(reason);
@@ -453,7 +467,7 @@ public final class ConnectorLane extends LaneThread
                 {
                     breaker.onSuccess(now);
                 }
-                if (handoff.applies(reason, request.kind()))
+                if (fallsBack(reason, request.kind(), uncertain.contains(id)))
                 {
                     fallBack(id, isPriority, reason);
                 }
@@ -505,9 +519,13 @@ public final class ConnectorLane extends LaneThread
     {
         final long id = request.messageId();
         final int attempt = request.attempt();
+        if (FallbackSettings.mayHaveReached(reason))
+        {
+            uncertain.add(id);
+        }
         if (attempt >= config.maxAttempts())
         {
-            if (handoff.applies(Reason.RETRIES_EXHAUSTED, request.kind()))
+            if (fallsBack(Reason.RETRIES_EXHAUSTED, request.kind(), uncertain.contains(id)))
             {
                 fallBack(id, isPriority, Reason.RETRIES_EXHAUSTED);
             }
@@ -518,7 +536,7 @@ public final class ConnectorLane extends LaneThread
             return;
         }
         final long delay = retries.backoff(attempt, config.retryBaseMs(), config.retryMaxMs(), retryAfterMs);
-        if (handoff.due(request.acceptedAtMs(), now + delay))
+        if (handoff.due(request.acceptedAtMs(), now + delay) && !uncertain.contains(id))
         {
             fallBack(id, isPriority, reason);
             return;
@@ -534,6 +552,16 @@ public final class ConnectorLane extends LaneThread
     }
 
     /**
+     * A listed trigger, unless an earlier attempt may have reached the recipient: then only a rejection saying the
+     * recipient cannot be reached on this channel at all ({@link FallbackSettings#NEVER_REACHABLE}) still moves it,
+     * so a fallback never delivers twice.
+     */
+    private boolean fallsBack(final Reason reason, final MessageKind kind, final boolean uncertainAttempt)
+    {
+        return handoff.applies(reason, kind) && (!uncertainAttempt || FallbackSettings.NEVER_REACHABLE.contains(reason));
+    }
+
+    /**
      * Journals the move (RETRYING on the new channel, with the reason) and hands the message to the
      * fallback lane once that record is journaled ({@link FallbackHandoff}).
      */
@@ -542,6 +570,7 @@ public final class ConnectorLane extends LaneThread
         states.publish(id, DeliveryState.RETRYING, 0, handoff.targetChannel(), reason, now);
         metrics.increment(LaneMetrics.FALLBACKS_OUT);
         attemptsById.remove(id);
+        uncertain.remove(id);
         admission.release();
         handoff.add(id, isPriority);
     }
@@ -553,8 +582,8 @@ public final class ConnectorLane extends LaneThread
             errors.record("bad_receipt_state", "connector reported receipt state " + state + " for message " + id);
             return;
         }
-        final long kindCode = receipts.receipt(id);
-        if (kindCode < 0)
+        final long awaited = receipts.receipt(id);
+        if (awaited < 0)
         {
             // after its receipt timeout, or a duplicate from the provider: the message already ended
             counters.increment(Counter.LATE_RECEIPTS);
@@ -563,8 +592,9 @@ public final class ConnectorLane extends LaneThread
         // a relay may accept a send and report "not a channel user" only in its result (Kakao 3018/3019 by
         // webhook): that is as clean a fallback trigger as a rejected send; an unknown kind (recovered after
         // a restart) is treated as marketing, the stricter case
-        final MessageKind kind = kindCode == 0 ? MessageKind.MARKETING : MessageKind.of((int)kindCode);
-        if (state != DeliveryState.DELIVERED && handoff.applies(reason, kind))
+        final int kindCode = ReceiptTimeouts.kind(awaited);
+        final MessageKind kind = kindCode == 0 ? MessageKind.MARKETING : MessageKind.of(kindCode);
+        if (state != DeliveryState.DELIVERED && fallsBack(reason, kind, ReceiptTimeouts.uncertain(awaited)))
         {
             admission.forceAcquire(); // fallBack releases it; the lane let it go at provider acceptance
             fallBack(id, kind.isPriority(), reason);
@@ -582,6 +612,7 @@ public final class ConnectorLane extends LaneThread
     {
         states.publish(id, DeliveryState.CANCELLED, attemptsSpent, channel, Reason.CANCELLED, now);
         admission.release();
+        uncertain.remove(id);
     }
 
     /** A terminal state before provider acceptance: the lane's responsibility ends, without success. */
@@ -591,6 +622,7 @@ public final class ConnectorLane extends LaneThread
     {
         states.publish(id, state, attempts, channel, reason, now);
         admission.release();
+        uncertain.remove(id);
         deadLetter(id, state, reason, attempts, tenant, kind);
     }
 

@@ -12,7 +12,10 @@ import org.agrona.collections.Long2LongHashMap;
 final class ReceiptTimeouts
 {
     private final long timeoutMs;
-    /** messageId → MessageKind code (0 when unknown: recovered after a restart). */
+    /** An earlier attempt of the message may have reached the recipient (it must not fall back). */
+    private static final long UNCERTAIN = 1L << 8;
+
+    /** messageId → MessageKind code (0 when unknown: recovered after a restart) | {@link #UNCERTAIN}. */
     private final Long2LongHashMap awaiting = new Long2LongHashMap(-1);
     private final DeadlineFifo deadlines = new DeadlineFifo(4096);
 
@@ -21,16 +24,26 @@ final class ReceiptTimeouts
         this.timeoutMs = timeoutMs;
     }
 
-    void await(final long messageId, final int kind, final long fromMs)
+    void await(final long messageId, final int kind, final boolean uncertain, final long fromMs)
     {
-        awaiting.put(messageId, kind);
+        awaiting.put(messageId, (kind & 0xFF) | (uncertain ? UNCERTAIN : 0));
         deadlines.add(messageId, null, fromMs + timeoutMs);
     }
 
-    /** @return the message's kind code, or -1 when it was not awaited (late or duplicate receipt). */
+    /** @return what {@link #kind} and {@link #uncertain} read, or -1 when it was not awaited (late or duplicate receipt). */
     long receipt(final long messageId)
     {
         return awaiting.remove(messageId);
+    }
+
+    static int kind(final long awaited)
+    {
+        return (int)(awaited & 0xFF);
+    }
+
+    static boolean uncertain(final long awaited)
+    {
+        return (awaited & UNCERTAIN) != 0;
     }
 
     /** @return the next message whose receipt is overdue, or -1. Call until -1. */

@@ -32,8 +32,9 @@ class ConnectorLaneReceiptRecoveryTest
             final long recent = h.accept(MessageKind.MARKETING, ChannelType.SMS, "01033334444", 3600);
             // as Recovery hands them over: oldest provider acceptance first
             sms.lane().recoverAwaitingReceipt(overdue, MessageKind.INFORMATIONAL.code(),
-                LaneHarness.START_MS - 25 * HOUR_MS - 1);
-            sms.lane().recoverAwaitingReceipt(recent, MessageKind.MARKETING.code(), LaneHarness.START_MS - 23 * HOUR_MS);
+                LaneHarness.START_MS - 25 * HOUR_MS - 1, false);
+            sms.lane().recoverAwaitingReceipt(recent, MessageKind.MARKETING.code(), LaneHarness.START_MS - 23 * HOUR_MS,
+                false);
 
             sms.settle();
             assertThat(sms.states().of(overdue)).extracting(CapturingStateSink.Change::state, CapturingStateSink.Change::reason)
@@ -58,7 +59,8 @@ class ConnectorLaneReceiptRecoveryTest
         {
             final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
             final long ahead = h.accept(MessageKind.INFORMATIONAL, ChannelType.SMS, "01011112222", 3600);
-            sms.lane().recoverAwaitingReceipt(ahead, MessageKind.INFORMATIONAL.code(), LaneHarness.START_MS + 10 * HOUR_MS);
+            sms.lane().recoverAwaitingReceipt(ahead, MessageKind.INFORMATIONAL.code(), LaneHarness.START_MS + 10 * HOUR_MS,
+                false);
             h.clock.advance(HOUR_MS);
             sms.settle();
             assertThat(sms.states().of(ahead)).extracting(CapturingStateSink.Change::reason)

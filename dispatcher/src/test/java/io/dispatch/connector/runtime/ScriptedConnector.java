@@ -86,6 +86,37 @@ final class ScriptedConnector implements Connector
         }
     }
 
+    /** Accepts the outstanding send of one message. */
+    void accept(final long messageId)
+    {
+        callback.onAccepted(take(messageId));
+    }
+
+    /** Fails the outstanding send of one message (a transient failure). */
+    void fail(final long messageId, final Reason reason)
+    {
+        callback.onFailed(take(messageId), reason, 0);
+    }
+
+    /** Rejects the outstanding send of one message. */
+    void reject(final long messageId, final Reason reason)
+    {
+        callback.onRejected(take(messageId), reason);
+    }
+
+    private DeliveryRequest take(final long messageId)
+    {
+        for (final DeliveryRequest r : held)
+        {
+            if (r.messageId() == messageId)
+            {
+                held.remove(r);
+                return r;
+            }
+        }
+        throw new IllegalStateException("no outstanding send of message " + messageId);
+    }
+
     void rejectAll(final Reason reason)
     {
         while (!held.isEmpty())
