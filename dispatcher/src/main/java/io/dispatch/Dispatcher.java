@@ -39,6 +39,7 @@ import io.dispatch.targeting.TargetingConductor;
 import io.dispatch.stage.AckHandler;
 import io.dispatch.stage.DedupHandler;
 import io.dispatch.stage.DispatchStages;
+import io.dispatch.stage.FallbackMessages;
 import io.dispatch.stage.HandoffHandler;
 import io.dispatch.stage.JournalHandler;
 import io.dispatch.stage.PolicyHandler;
@@ -90,6 +91,7 @@ public final class Dispatcher implements AutoCloseable
     private final ConnectorLane[] laneByChannel = new ConnectorLane[4];
     private final LaneAdmission[] admissionByChannel = new LaneAdmission[4];
     private Journal journal;
+    private FallbackMessages fallbackMessages;
     private RingTopology ring;
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
@@ -161,6 +163,8 @@ public final class Dispatcher implements AutoCloseable
         final SessionFlusher flusher = new SessionFlusher();
         final DedupHandler dedupStage = new DedupHandler(dedup, contentDedup, clock);
         final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns);
+        fallbackMessages = new FallbackMessages(journal, config.tenants());
+        policyStage.fallbacks(fallbackMessages, config.policy().adMarking());
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage);
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, config.ringSize());
@@ -482,6 +486,8 @@ public final class Dispatcher implements AutoCloseable
             closeQuietly(ring);
         }
         ring = null;
+        closeQuietly(fallbackMessages);
+        fallbackMessages = null;
         closeQuietly(journal);
         journal = null;
         closeQuietly(admin);

@@ -97,6 +97,8 @@ public final class Recovery implements JournalReader.Visitor
         boolean prepaid;
         int consentOverride;
         long campaignId;
+        /** Deferred by the policy stage as a fallback: the rest is read from its ACCEPTED record after the scan. */
+        boolean fallback;
     }
 
     private final DedupIndex dedup;
@@ -158,6 +160,7 @@ public final class Recovery implements JournalReader.Visitor
         }
         final long[] held = deferred.keySet().stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(held);
+        fillFallbacks(journal, held);
         for (final long id : held)
         {
             final Deferred d = deferred.get(id);
@@ -228,6 +231,31 @@ public final class Recovery implements JournalReader.Visitor
         }
     }
 
+    /** Completes the fallbacks still deferred from their ACCEPTED records, as the policy stage decided them. */
+    private void fillFallbacks(final Journal journal, final long[] held)
+    {
+        AcceptedRecord r = null;
+        try (JournalReader reader = journal.newReader())
+        {
+            for (final long id : held)
+            {
+                final Deferred d = deferred.get(id);
+                if (!d.fallback)
+                {
+                    continue;
+                }
+                r = r == null ? new AcceptedRecord() : r;
+                if (reader.readAccepted(id, r))
+                {
+                    d.tenantId = tenants.idOf(r.tenant());
+                    d.recipientKey = RecipientKeys.recipientKey(d.tenantId, r.body, RecipientKeys.recipientAt(r.body));
+                    d.deadlineMs = r.acceptedAtMs + r.ttlSeconds * 1000L;
+                    d.campaignId = r.campaignId;
+                }
+            }
+        }
+    }
+
     @Override
     public void onConsent(final long atMs, final byte[] tenantName, final int tenantNameLength, final byte[] body,
         final int bodyLength)
@@ -258,6 +286,11 @@ public final class Recovery implements JournalReader.Visitor
         {
             return;
         }
+        if (s == DeliveryState.DEFERRED && !deferred.containsKey(messageId))
+        {
+            deferFallback(messageId, channel, atMs);
+            return;
+        }
         final Deferred d = deferred.get(messageId);
         if (d != null)
         {
@@ -270,7 +303,10 @@ public final class Recovery implements JournalReader.Visitor
             if (!s.isTerminal())
             {
                 // released and handed to its lane before the restart: a send, and still owed a dispatch
-                policy.sent(d.tenantId, d.kind, d.channel, d.recipientKey, atMs);
+                if (!d.fallback)
+                {
+                    policy.sent(d.tenantId, d.kind, d.channel, d.recipientKey, atMs);
+                }
                 pending.put(messageId, (d.channel & 0xFF) | (d.kind & 0xFF) << 8);
             }
         }
@@ -316,5 +352,28 @@ public final class Recovery implements JournalReader.Visitor
                 pending.put(messageId, next);
             }
         }
+    }
+
+    /**
+     * A DEFERRED state of a message sent before: the policy stage deferred its fallback on the new channel (night
+     * window, rate limit). It waits for the scheduler there, not for a lane.
+     */
+    private void deferFallback(final long messageId, final byte channel, final long dueAtMs)
+    {
+        final long v = pending.remove(messageId);
+        final long a = awaiting.remove(messageId);
+        awaitingSinceMs.remove(messageId);
+        final long was = v != NONE ? v : a;
+        if (was == NONE)
+        {
+            return; // not a message this scan knows to be open
+        }
+        final Deferred d = new Deferred();
+        d.dueAtMs = dueAtMs;
+        d.kind = (byte)((was >> 8) & 0xFF);
+        d.channel = channel;
+        d.consentOverride = -1;
+        d.fallback = true;
+        deferred.put(messageId, d);
     }
 }

@@ -79,6 +79,7 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                     break;
                 case DispatchEvent.RELEASE:
                 case DispatchEvent.CANCEL:
+                case DispatchEvent.FALLBACK:
                     if (e.newState != 0)
                     {
                         final long at = e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs;

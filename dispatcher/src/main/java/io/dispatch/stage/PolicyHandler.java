@@ -2,11 +2,13 @@ package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
 import io.dispatch.ingest.ConsentFrame;
+import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
@@ -30,6 +32,8 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private final LongHashSet deferred = new LongHashSet();
     private final PolicyRates rates;
     private final CancelledCampaigns cancelledCampaigns;
+    private FallbackMessages fallbackMessages;
+    private AdMarkingMode[] adMarking;
 
     public PolicyHandler(
         final PolicyEngine engine, final DedupIndex dedup, final EpochClock clock, final Counters counters,
@@ -49,6 +53,17 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         this.clock = clock;
         this.counters = counters;
         this.rates = rates;
+    }
+
+    /**
+     * Lets the stage decide fallbacks ({@link DispatchEvent#FALLBACK}); set once before the ring starts.
+     *
+     * @param adMarking the ad-marking mode per channel code ({@code policy.adMarking.<channel>}).
+     */
+    public void fallbacks(final FallbackMessages messages, final AdMarkingMode[] adMarking)
+    {
+        this.fallbackMessages = messages;
+        this.adMarking = adMarking;
     }
 
     /** Recovery, before the ring starts. */
@@ -72,6 +87,9 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
                 break;
             case DispatchEvent.RELEASE:
                 onRelease(e);
+                break;
+            case DispatchEvent.FALLBACK:
+                onFallback(e);
                 break;
             case DispatchEvent.CANCEL:
                 onCancel(e);
@@ -173,6 +191,72 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             e.newState = DeliveryState.DEFERRED.code();
         }
         else if (e.decision == PolicyEngine.SUPPRESS)
+        {
+            e.newState = DeliveryState.SUPPRESSED.code();
+        }
+        countDecision(e.decision, e.reason);
+    }
+
+    /**
+     * A lane gave up on the message's channel for a fallback trigger ({@code e.reason}): it is a new decision on
+     * the fallback channel ({@code e.channel}), under that channel's consent, night window and blackout, caps and
+     * rate limits, as if submitted there now. SEND moves it (RETRYING on the new channel, with the trigger);
+     * DEFER holds it on the new channel; SUPPRESS ends it with the policy's reason. The consent a campaign
+     * carried was the directory's for the first channel, so the address's own consent on the new one decides.
+     */
+    private void onFallback(final DispatchEvent e)
+    {
+        final short trigger = e.reason;
+        final long now = e.acceptedAtMs;
+        e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
+        if (fallbackMessages == null || !fallbackMessages.load(e.messageId))
+        {
+            // the lane read it a moment ago; a tenant removed from the configuration cannot be decided for
+            e.decision = PolicyEngine.SUPPRESS;
+            e.newState = DeliveryState.FAILED.code();
+            e.reason = (short)Reason.UNDELIVERABLE.code();
+            return;
+        }
+        e.tenantId = fallbackMessages.tenantId();
+        e.kind = fallbackMessages.kind();
+        e.recipientKey = fallbackMessages.recipientKey();
+        e.deadlineMs = fallbackMessages.deadlineMs();
+        e.campaignId = fallbackMessages.campaignId();
+        e.consentOverride = -1;
+        e.prepaid = false;
+        if (now >= e.deadlineMs)
+        {
+            e.decision = PolicyEngine.SUPPRESS;
+            e.newState = DeliveryState.EXPIRED.code();
+            e.reason = (short)Reason.TTL_EXPIRED.code();
+            counters.increment(Counter.POLICY_EXPIRED);
+            return;
+        }
+        if (e.kind == MessageKind.MARKETING.code() && adMarking[e.channel] != AdMarkingMode.OFF
+            && adMarking[fallbackMessages.acceptedChannel()] == AdMarkingMode.OFF)
+        {
+            // its text was never checked for (광고) and the opt-out notice, which the new channel requires
+            e.decision = PolicyEngine.SUPPRESS;
+            e.newState = DeliveryState.SUPPRESSED.code();
+            e.reason = (short)Reason.AD_MARKING_MISSING.code();
+            countDecision(e.decision, e.reason);
+            return;
+        }
+        final byte decision = engine.decide(e.tenantId, e.kind, e.channel, e.recipientKey, 0, false, false, now, -1);
+        e.decision = decision == PolicyEngine.REFUSE ? PolicyEngine.DEFER : decision;
+        e.reason = decision == PolicyEngine.SEND ? trigger : engine.reason();
+        e.dueAtMs = decision == PolicyEngine.REFUSE ? now + 1000 : engine.dueAtMs();
+        e.prepaid = engine.prepaid();
+        if (e.decision == PolicyEngine.SEND)
+        {
+            e.newState = DeliveryState.RETRYING.code();
+        }
+        else if (e.decision == PolicyEngine.DEFER)
+        {
+            deferred.add(e.messageId);
+            e.newState = DeliveryState.DEFERRED.code();
+        }
+        else
         {
             e.newState = DeliveryState.SUPPRESSED.code();
         }

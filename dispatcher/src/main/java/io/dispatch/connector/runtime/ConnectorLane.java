@@ -126,7 +126,7 @@ public final class ConnectorLane extends LaneThread
         final long start = clock.time();
         this.retries = new RetryTimers(start);
         this.receipts = new ReceiptTimeouts(config.receiptTimeoutMs());
-        this.handoff = new FallbackHandoff(config.fallback(), journaledPosition);
+        this.handoff = new FallbackHandoff(config.fallback());
         this.handedOff = journaledPosition;
         this.gate = new LaneGate(config.window(), config.rate(), config.throttle(), start);
         this.breaker = new CircuitBreaker(config.breaker(), start);
@@ -175,8 +175,8 @@ public final class ConnectorLane extends LaneThread
         return admission;
     }
 
-    /** Another lane fell a message back to this one, after journaling it; any thread. */
-    void acceptFallback(final long messageId, final boolean isPriority)
+    /** The policy stage let another lane's fallback through to this one, after journaling the move; any thread. */
+    public void acceptFallback(final long messageId, final boolean isPriority)
     {
         admission.forceAcquire();
         handOff(messageId, isPriority);
@@ -264,8 +264,7 @@ public final class ConnectorLane extends LaneThread
         {
             work += endOverdueWhileHeld();
         }
-        handoff.seal(states.flush());
-        work += handoff.deliver();
+        states.flush();
         inFlight = window.busy();
         queues.publishDepths();
         metrics.publish(gate, breaker);
@@ -562,17 +561,17 @@ public final class ConnectorLane extends LaneThread
     }
 
     /**
-     * Journals the move (RETRYING on the new channel, with the reason) and hands the message to the
-     * fallback lane once that record is journaled ({@link FallbackHandoff}).
+     * Gives the message up for the fallback channel: the policy stage decides it again there, journals the move
+     * (RETRYING on the new channel, with the trigger) or its deferral or suppression, and only then is it handed
+     * to the new lane, so after a kill -9 it is owed on one channel only ({@link StateSink#fallBack}).
      */
     private void fallBack(final long id, final boolean isPriority, final Reason reason)
     {
-        states.publish(id, DeliveryState.RETRYING, 0, handoff.targetChannel(), reason, now);
+        states.fallBack(id, handoff.targetChannel(), reason, now, isPriority);
         metrics.increment(LaneMetrics.FALLBACKS_OUT);
         attemptsById.remove(id);
         uncertain.remove(id);
         admission.release();
-        handoff.add(id, isPriority);
     }
 
     private void onReceiptOutcome(final long id, final DeliveryState state, final Reason reason)

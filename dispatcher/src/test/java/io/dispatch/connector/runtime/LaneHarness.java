@@ -38,6 +38,7 @@ final class LaneHarness implements AutoCloseable
     final DispatcherConfig config;
     private final ByteBuf body = Unpooled.buffer(512);
     private final byte[] tenant = "demo".getBytes(StandardCharsets.UTF_8);
+    private final Map<Byte, ConnectorLane> lanes = new java.util.HashMap<>();
 
     LaneHarness(final Path dir, final Map<String, String> settings)
     {
@@ -61,11 +62,12 @@ final class LaneHarness implements AutoCloseable
     Lane lane(final ChannelType channel) throws Exception
     {
         final ScriptedConnector connector = new ScriptedConnector();
-        final CapturingStateSink sink = new CapturingStateSink();
+        final CapturingStateSink sink = new CapturingStateSink(lanes::get);
         final LaneConfig lc = laneConfig(channel);
         final ConnectorLane lane = new ConnectorLane(lc, connector, new LaneAdmission(lc.capacity()), journal, dir,
             new TemplateRegistry(Map.of()), sink, clock, clock, sink::journaledPosition, errors, counters);
         lane.startOnCallerThread();
+        lanes.put(channel.code(), lane);
         return new Lane(lane, connector, sink);
     }
 
