@@ -20,8 +20,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Recovery tells the lanes which messages may already have reached their recipient on their current channel (an
- * attempt timed out, or was dispatched with no outcome journaled before the kill), so that none of them falls back.
+ * What recovery rebuilds for fallbacks: which messages may already have reached their recipient on their current
+ * channel (an attempt timed out, or was dispatched with no outcome journaled before the kill), so that none of
+ * them falls back; and fallbacks the policy stage deferred on their new channel, which wait for the scheduler there.
  */
 class RecoveryUncertainAttemptTest
 {
@@ -148,6 +149,85 @@ class RecoveryUncertainAttemptTest
             "movedAfterTimeout SMS 0",
             "acceptedAfterTimeout awaiting uncertain",
             "acceptedCleanly awaiting");
+    }
+
+    @Test
+    void shouldHandBackAFallbackDeferredOnItsNewChannelToTheSchedulerThere()
+    {
+        final List<String> out = new ArrayList<>();
+        try (Journal journal = new Journal(dir, "FAST_DAILY"))
+        {
+            final JournalWriter w = journal.newWriter(false);
+            final long held = accept(w);
+            final long released = accept(w);
+            state(held, DeliveryState.DISPATCHED, 1, ChannelType.CHAT, Reason.NONE);
+            state(held, DeliveryState.DEFERRED, 0, ChannelType.SMS, Reason.NIGHT_WINDOW);
+            state(released, DeliveryState.DISPATCHED, 1, ChannelType.CHAT, Reason.NONE);
+            state(released, DeliveryState.DEFERRED, 0, ChannelType.SMS, Reason.NIGHT_WINDOW);
+            state(released, DeliveryState.DISPATCHED, 1, ChannelType.SMS, Reason.NONE);
+            final byte[] all = new byte[states.size() * StateRecords.LENGTH];
+            for (int i = 0; i < states.size(); i++)
+            {
+                System.arraycopy(states.get(i), 0, all, i * StateRecords.LENGTH, StateRecords.LENGTH);
+            }
+            w.appendStates(all, states.size());
+            w.close();
+
+            new Recovery(new DedupIndex(3_600_000), new StatusTable(1024),
+                new TenantRegistry(List.of(new TenantConfig(1, "demo", "k"))), 2_000, 3_600_000, 0,
+                new Recovery.PolicySink()
+                {
+                    @Override
+                    public void sent(final int tenantId, final byte kind, final byte channel, final long recipientKey,
+                        final long atMs)
+                    {
+                    }
+
+                    @Override
+                    public void consent(final int tenantId, final byte[] body)
+                    {
+                    }
+
+                    @Override
+                    public void content(final long contentHash, final long messageId, final long atMs)
+                    {
+                    }
+                })
+                .run(journal, new Recovery.Sink()
+                {
+                    @Override
+                    public void pending(final long messageId, final byte channel, final byte kind, final int attempts,
+                        final boolean uncertain)
+                    {
+                        out.add((messageId == released ? "released" : "held") + " pending " + ChannelType.of(channel)
+                            + " " + MessageKind.of(kind));
+                    }
+
+                    @Override
+                    public void awaitingReceipt(final long messageId, final byte channel, final byte kind,
+                        final long providerAcceptedAtMs, final boolean uncertain)
+                    {
+                        out.add("awaiting " + messageId);
+                    }
+
+                    @Override
+                    public void deferred(final long messageId, final long dueAtMs, final long recipientKey,
+                        final long deadlineMs, final int tenantId, final byte kind, final byte channel, final boolean prepaid,
+                        final int consentOverride, final long campaignId)
+                    {
+                        out.add((messageId == held ? "held" : "released") + " deferred " + ChannelType.of(channel) + " "
+                            + MessageKind.of(kind) + " due " + dueAtMs + " tenant " + tenantId + " deadline " + deadlineMs
+                            + " consent " + consentOverride + " key " + (recipientKey == recipientKey() ? "ok" : "wrong"));
+                    }
+                });
+        }
+        assertThat(out).containsExactly("released pending SMS INFORMATIONAL",
+            "held deferred SMS INFORMATIONAL due 1001 tenant 1 deadline 61000 consent -1 key ok");
+    }
+
+    private static long recipientKey()
+    {
+        return io.dispatch.policy.RecipientKeys.recipientKey(1, BODY, io.dispatch.policy.RecipientKeys.recipientAt(BODY));
     }
 
     private static long accept(final JournalWriter w)
