@@ -164,7 +164,10 @@ public final class Dispatcher implements AutoCloseable
         final DedupHandler dedupStage = new DedupHandler(dedup, contentDedup, clock);
         final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns);
         fallbackMessages = new FallbackMessages(journal, config.tenants());
-        policyStage.fallbacks(fallbackMessages, config.policy().adMarking());
+        final byte[] fallbackChannels = new byte[4];
+        config.lanes().values().forEach(l -> fallbackChannels[l.channel().code()] =
+            l.fallback().enabled() ? l.fallback().target().code() : 0);
+        policyStage.fallbacks(fallbackMessages, config.policy().adMarking(), fallbackChannels);
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage);
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, config.ringSize());

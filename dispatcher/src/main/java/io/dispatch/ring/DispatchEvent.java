@@ -104,6 +104,10 @@ public final class DispatchEvent
     public long deadlineMs;
     /** RELEASE and CANCEL: the state change to journal and report, 0 for none. */
     public byte newState;
+    /** Dry-run SUBMIT: the lane's fallback channel, 0 for none, and what a fallback there would be decided now. */
+    public byte fallbackChannel;
+    public byte fallbackDecision;
+    public short fallbackReason;
 
     // POLICY_UPDATE: channel 0 = the tenant's own rate
     public long ratePerSecond;

@@ -34,6 +34,8 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private final CancelledCampaigns cancelledCampaigns;
     private FallbackMessages fallbackMessages;
     private AdMarkingMode[] adMarking;
+    /** Per channel code: the channel its lane falls back to, 0 for none. */
+    private byte[] fallbackChannels = new byte[4];
 
     public PolicyHandler(
         final PolicyEngine engine, final DedupIndex dedup, final EpochClock clock, final Counters counters,
@@ -58,12 +60,15 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     /**
      * Lets the stage decide fallbacks ({@link DispatchEvent#FALLBACK}); set once before the ring starts.
      *
-     * @param adMarking the ad-marking mode per channel code ({@code policy.adMarking.<channel>}).
+     * @param adMarking        the ad-marking mode per channel code ({@code policy.adMarking.<channel>}).
+     * @param fallbackChannels per channel code, the channel its lane falls back to ({@code lane.<ch>.fallback}), 0
+     *                         for none: a dry run also explains what a fallback would be decided.
      */
-    public void fallbacks(final FallbackMessages messages, final AdMarkingMode[] adMarking)
+    public void fallbacks(final FallbackMessages messages, final AdMarkingMode[] adMarking, final byte[] fallbackChannels)
     {
         this.fallbackMessages = messages;
         this.adMarking = adMarking;
+        this.fallbackChannels = fallbackChannels;
     }
 
     /** Recovery, before the ring starts. */
@@ -124,6 +129,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         if (e.dryRun)
         {
             counters.increment(Counter.POLICY_DRY_RUNS);
+            explainFallback(e);
             return;
         }
         if (decision == PolicyEngine.REFUSE && e.campaignSlot != 0)
@@ -232,8 +238,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             counters.increment(Counter.POLICY_EXPIRED);
             return;
         }
-        if (e.kind == MessageKind.MARKETING.code() && adMarking[e.channel] != AdMarkingMode.OFF
-            && adMarking[fallbackMessages.acceptedChannel()] == AdMarkingMode.OFF)
+        if (adTextUnchecked(e.kind, fallbackMessages.acceptedChannel(), e.channel))
         {
             // its text was never checked for (광고) and the opt-out notice, which the new channel requires
             e.decision = PolicyEngine.SUPPRESS;
@@ -261,6 +266,37 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             e.newState = DeliveryState.SUPPRESSED.code();
         }
         countDecision(e.decision, e.reason);
+    }
+
+    /**
+     * A dry run on a lane with a fallback also says what the fallback would be decided now, on its channel: the
+     * same rules as {@link #onFallback}, without taking a token or counting a send.
+     */
+    private void explainFallback(final DispatchEvent e)
+    {
+        final byte target = fallbackChannels[e.channel];
+        e.fallbackChannel = target;
+        if (target == 0)
+        {
+            return;
+        }
+        if (adTextUnchecked(e.kind, e.channel, target))
+        {
+            e.fallbackDecision = PolicyEngine.SUPPRESS;
+            e.fallbackReason = (short)Reason.AD_MARKING_MISSING.code();
+            return;
+        }
+        final byte decision = engine.decide(e.tenantId, e.kind, target, e.recipientKey, 0, false, true, e.acceptedAtMs,
+            -1);
+        e.fallbackDecision = decision == PolicyEngine.REFUSE ? PolicyEngine.DEFER : decision;
+        e.fallbackReason = decision == PolicyEngine.SEND ? 0 : engine.reason();
+    }
+
+    /** Marketing accepted where no rule checked its text for (광고) and the opt-out notice, bound for a channel that requires them. */
+    private boolean adTextUnchecked(final byte kind, final byte acceptedChannel, final byte target)
+    {
+        return kind == MessageKind.MARKETING.code() && adMarking[target] != AdMarkingMode.OFF
+            && adMarking[acceptedChannel] == AdMarkingMode.OFF;
     }
 
     private void onCancel(final DispatchEvent e)

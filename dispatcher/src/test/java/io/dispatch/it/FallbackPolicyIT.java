@@ -3,10 +3,12 @@ package io.dispatch.it;
 import io.dispatch.Dispatcher;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
+import io.dispatch.client.Explanation;
 import io.dispatch.client.StatusResult;
 import io.dispatch.client.Submit;
 import io.dispatch.policy.ConsentFlags;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
@@ -24,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A chat → SMS fallback is decided again under the SMS rules, end to end: the simulated chat provider does not know
  * {@code nochat…} recipients, the lane gives their messages up for SMS, and the policy stage sends an ad there only
- * with the recipient's SMS ad consent.
+ * with the recipient's SMS ad consent. EXPLAIN_RESULT says so beforehand.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class FallbackPolicyIT
@@ -49,6 +51,17 @@ class FallbackPolicyIT
             c.updateConsent(both, ChannelType.CHAT, ConsentFlags.AD, 0, "form").get(10, TimeUnit.SECONDS);
             c.updateConsent(both, ChannelType.SMS, ConsentFlags.AD, 0, "form").get(10, TimeUnit.SECONDS);
 
+            final Explanation refusal = c.explain(marketing(chatOnly)).get(10, TimeUnit.SECONDS);
+            assertThat(refusal.decision()).as("chat consent: sent on chat").isEqualTo(Decision.SEND);
+            assertThat(refusal).extracting(Explanation::fallbackChannel, Explanation::fallbackDecision,
+                Explanation::fallbackReason).as("--explain shows what the fallback would do")
+                .containsExactly(ChannelType.SMS, Decision.SUPPRESS, Reason.NO_CONSENT);
+            assertThat(c.explain(marketing(both)).get(10, TimeUnit.SECONDS))
+                .extracting(Explanation::fallbackChannel, Explanation::fallbackDecision, Explanation::fallbackReason)
+                .containsExactly(ChannelType.SMS, Decision.SEND, Reason.NONE);
+            assertThat(c.explain(Submit.builder().kind(MessageKind.MARKETING).channel(ChannelType.SMS).to(both)
+                .text(PROMO).build()).get(10, TimeUnit.SECONDS).fallbackChannel()).as("the SMS lane has none").isNull();
+
             final long refused = submit(c, chatOnly);
             final long moved = submit(c, both);
             final long informational = c.submit(Submit.builder().kind(MessageKind.INFORMATIONAL).channel(ChannelType.CHAT)
@@ -71,8 +84,12 @@ class FallbackPolicyIT
 
     private static long submit(final DispatchClient c, final String to) throws Exception
     {
-        return c.submit(Submit.builder().kind(MessageKind.MARKETING).channel(ChannelType.CHAT).to(to).text(PROMO).build())
-            .get(10, TimeUnit.SECONDS).messageId();
+        return c.submit(marketing(to)).get(10, TimeUnit.SECONDS).messageId();
+    }
+
+    private static Submit marketing(final String to)
+    {
+        return Submit.builder().kind(MessageKind.MARKETING).channel(ChannelType.CHAT).to(to).text(PROMO).build();
     }
 
     private static StatusResult awaitTerminal(final DispatchClient c, final long id) throws Exception

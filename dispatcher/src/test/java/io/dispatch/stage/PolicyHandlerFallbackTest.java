@@ -69,7 +69,9 @@ class PolicyHandlerFallbackTest
         journal = new Journal(dir, "FAST_DAILY");
         writer = journal.newWriter(false);
         messages = new FallbackMessages(journal, List.of(new TenantConfig(1, "acme", "k")));
-        stage.fallbacks(messages, config.adMarking());
+        final byte[] fallbackChannels = new byte[4];
+        fallbackChannels[ChannelType.CHAT.code()] = SMS;
+        stage.fallbacks(messages, config.adMarking(), fallbackChannels);
     }
 
     @AfterEach
@@ -133,6 +135,32 @@ class PolicyHandlerFallbackTest
         final DispatchEvent sent = fallback(byDay, AFTERNOON, Reason.NOT_CHANNEL_USER);
         assertThat(sent.decision).isEqualTo(Decision.SEND.code());
         assertThat(sent.newState).isEqualTo(DeliveryState.RETRYING.code());
+    }
+
+    @Test
+    void shouldExplainWhatAFallbackWouldBeDecidedWithoutDecidingIt()
+    {
+        start("validate");
+        consent("01033334444", ConsentFlags.AD);
+        final DispatchEvent e = new DispatchEvent();
+        e.type = DispatchEvent.SUBMIT;
+        e.outcome = DispatchEvent.OUTCOME_DRY_RUN;
+        e.dryRun = true;
+        e.tenantId = 1;
+        e.kind = MessageKind.MARKETING.code();
+        e.channel = ChannelType.CHAT.code();
+        e.recipientKey = key("01033334444");
+        e.acceptedAtMs = NIGHT;
+        stage.onEvent(e, 0, true);
+        assertThat(e.fallbackChannel).isEqualTo(SMS);
+        assertThat(e.fallbackDecision).as("ad consent on SMS, but not for the night").isEqualTo(Decision.DEFER.code());
+        assertThat(e.fallbackReason).isEqualTo((short)Reason.NIGHT_WINDOW.code());
+        assertThat(stage.deferredCount()).as("nothing was deferred").isZero();
+
+        e.channel = SMS;
+        e.fallbackChannel = 0;
+        stage.onEvent(e, 1, true);
+        assertThat(e.fallbackChannel).as("the SMS lane has no fallback").isZero();
     }
 
     @Test
