@@ -112,6 +112,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
 
     private void onSubmit(final DispatchEvent e)
     {
+        e.fallbackChannel = 0; // the slot may hold an earlier dry run's
         if (e.outcome != DispatchEvent.OUTCOME_ACCEPTED && e.outcome != DispatchEvent.OUTCOME_DRY_RUN)
         {
             return;

@@ -157,9 +157,13 @@ class PolicyHandlerFallbackTest
         assertThat(e.fallbackReason).isEqualTo((short)Reason.NIGHT_WINDOW.code());
         assertThat(stage.deferredCount()).as("nothing was deferred").isZero();
 
-        e.channel = SMS;
-        e.fallbackChannel = 0;
+        e.decision = Decision.DUPLICATE.code();
         stage.onEvent(e, 1, true);
+        assertThat(e.fallbackChannel).as("a duplicate would not be sent at all, whatever the slot held").isZero();
+
+        e.decision = 0;
+        e.channel = SMS;
+        stage.onEvent(e, 2, true);
         assertThat(e.fallbackChannel).as("the SMS lane has no fallback").isZero();
     }
 
