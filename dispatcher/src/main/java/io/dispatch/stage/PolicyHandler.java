@@ -231,6 +231,12 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         e.campaignId = fallbackMessages.campaignId();
         e.consentOverride = -1;
         e.prepaid = false;
+        if (cancelledCampaigns.contains(e.campaignId))
+        {
+            endCancelled(e);
+            e.decision = PolicyEngine.SUPPRESS;
+            return;
+        }
         if (now >= e.deadlineMs)
         {
             e.decision = PolicyEngine.SUPPRESS;

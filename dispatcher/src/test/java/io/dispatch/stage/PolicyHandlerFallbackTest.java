@@ -19,6 +19,7 @@ import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counters;
+import io.dispatch.targeting.CancelledCampaigns;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +49,7 @@ class PolicyHandlerFallbackTest
     @TempDir
     Path dir;
 
+    private final CancelledCampaigns cancelled = new CancelledCampaigns();
     private Journal journal;
     private JournalWriter writer;
     private PolicyEngine engine;
@@ -65,7 +67,8 @@ class PolicyHandlerFallbackTest
         tenants[1] = TenantPolicy.read(s, "acme");
         final PolicyConfig config = PolicyConfig.read(s);
         engine = new PolicyEngine(config, tenants, new RecipientDirectory(), AFTERNOON);
-        stage = new PolicyHandler(engine, new DedupIndex(60_000), () -> AFTERNOON, new Counters(), new PolicyRates(2));
+        stage = new PolicyHandler(engine, new DedupIndex(60_000), () -> AFTERNOON, new Counters(), new PolicyRates(2),
+            cancelled);
         journal = new Journal(dir, "FAST_DAILY");
         writer = journal.newWriter(false);
         messages = new FallbackMessages(journal, List.of(new TenantConfig(1, "acme", "k")));
@@ -165,6 +168,21 @@ class PolicyHandlerFallbackTest
         e.channel = SMS;
         stage.onEvent(e, 2, true);
         assertThat(e.fallbackChannel).as("the SMS lane has no fallback").isZero();
+    }
+
+    @Test
+    void shouldEndAFallbackOfACancelledCampaignInsteadOfMovingIt()
+    {
+        start("off");
+        final byte[] body = body(MessageKind.INFORMATIONAL, "01011112222");
+        final long id = writer.appendAccepted(MessageKind.INFORMATIONAL.code(), ChannelType.CHAT.code(),
+            "acme".getBytes(StandardCharsets.UTF_8), 3600, AFTERNOON, 0, Decision.SEND.code(), false, (short)0, 0, 77, -1,
+            body, body.length);
+        cancelled.cancel(77, () -> -1L);
+        final DispatchEvent e = fallback(id, AFTERNOON, Reason.NOT_CHANNEL_USER);
+        assertThat(e.newState).isEqualTo(DeliveryState.CANCELLED.code());
+        assertThat(e.reason).isEqualTo((short)Reason.CANCELLED.code());
+        assertThat(e.decision).isNotEqualTo(Decision.SEND.code());
     }
 
     @Test
