@@ -22,6 +22,8 @@ import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
@@ -50,6 +52,7 @@ import java.util.function.LongSupplier;
  */
 public final class ConnectorLane extends LaneThread
 {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorLane.class);
     private static final long NONE = -1;
     /** How often queue heads are checked for TTL and fallback deadlines while the breaker holds sends. */
     private static final long HELD_CHECK_INTERVAL_MS = 100;
@@ -91,6 +94,8 @@ public final class ConnectorLane extends LaneThread
     private CancelledCampaigns.Watch cancelled = new CancelledCampaigns().newWatch();
     private final RateControl rate;
     private long nextHeldCheckMs;
+    /** One log line per lane for messages whose template is gone; dead letters count each one. */
+    private boolean templateMissingLogged;
     private long now;
 
     private volatile int inFlight;
@@ -405,7 +410,20 @@ public final class ConnectorLane extends LaneThread
             return false;
         }
         final DeliveryRequest request = window.acquire(isPriority, now, nanoClock.nanoTime());
-        messages.fill(request, id, attempt, config.channel());
+        if (!messages.fill(request, id, attempt, config.channel()))
+        {
+            // a retry would find the same configuration: it ends here, not on a connector thread
+            window.release(request.slot());
+            if (!templateMissingLogged)
+            {
+                templateMissingLogged = true;
+                LOG.warn("event=template_missing lane={} template={} messages naming it end FAILED(TEMPLATE_MISMATCH): "
+                    + "the configuration has no template.{} (removed since they were accepted); restore it to send them",
+                    name(), request.templateId(), request.templateId());
+            }
+            finish(id, DeliveryState.FAILED, attempt - 1, Reason.TEMPLATE_MISMATCH, messages.tenant(), messages.kind());
+            return false;
+        }
         states.publish(id, DeliveryState.DISPATCHED, attempt, channel, Reason.NONE, now);
         breaker.started();
         metrics.increment(LaneMetrics.SENT);

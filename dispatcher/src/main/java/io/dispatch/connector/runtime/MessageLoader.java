@@ -68,8 +68,13 @@ final class MessageLoader implements AutoCloseable
         return tenants.of(record.tenantName, record.tenantNameLength);
     }
 
-    /** Fills {@code request} from the loaded message, for sending on {@code channel} (the lane's, after a fallback too). */
-    void fill(final DeliveryRequest request, final long messageId, final int attempt, final ChannelType channel)
+    /**
+     * Fills {@code request} from the loaded message, for sending on {@code channel} (the lane's, after a fallback too).
+     *
+     * @return false when it cannot be rendered: it has no text and its template is not in this configuration (removed
+     * since it was accepted); the caller ends it instead of handing a connector a message without text.
+     */
+    boolean fill(final DeliveryRequest request, final long messageId, final int attempt, final ChannelType channel)
     {
         request.fill(messageId, attempt, tenant(), kind(), channel, record.acceptedAtMs, deadlineMs(), record.body,
             record.bodyLength);
@@ -79,6 +84,7 @@ final class MessageLoader implements AutoCloseable
         {
             request.templateText(templates.text(template));
         }
+        return template >= 0 || request.submit().textLength() > 0;
     }
 
     @Override

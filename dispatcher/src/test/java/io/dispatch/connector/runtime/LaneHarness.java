@@ -77,6 +77,17 @@ final class LaneHarness implements AutoCloseable
         return acceptCampaign(0, kind, channel, recipient, ttlSeconds);
     }
 
+    /** Journals a message that names a template and has no text of its own. @return its message id. */
+    long acceptTemplated(final MessageKind kind, final ChannelType channel, final String recipient, final String template)
+    {
+        body.clear();
+        final int n = SubmitEncoder.encode(body, kind, channel, 3600, "", recipient, template, "", null);
+        final byte[] bytes = new byte[n];
+        body.getBytes(0, bytes);
+        return writer.appendAccepted(kind.code(), channel.code(), tenant, 3600, clock.time(), 0,
+            Decision.SEND.code(), false, (short)0, 0, 0, -1, bytes, n);
+    }
+
     /** Journals a message as a campaign's fan-out would (0: not a campaign's). @return its message id. */
     long acceptCampaign(final long campaignId, final MessageKind kind, final ChannelType channel, final String recipient,
         final int ttlSeconds)
