@@ -23,6 +23,7 @@ public record DispatcherConfig(
     int maxFrameLength,
     int receiptBufferRecords,
     int adminPort,
+    AdminAccess admin,
     Path dataDir,
     FsyncPolicy fsync,
     String rollCycle,
@@ -105,6 +106,8 @@ public record DispatcherConfig(
             templates.putAll(Configuration.DEFAULT_TEMPLATES);
         }
 
+        final int adminPort =
+            s.integer(Configuration.ADMIN_PORT_PROP_NAME, Configuration.ADMIN_PORT_DEFAULT, -1, 65535);
         return new DispatcherConfig(
             s.string(Configuration.INGEST_HOST_PROP_NAME, Configuration.INGEST_HOST_DEFAULT),
             s.integer(Configuration.INGEST_PORT_PROP_NAME, Configuration.INGEST_PORT_DEFAULT, 0, 65535),
@@ -114,7 +117,8 @@ public record DispatcherConfig(
                 64 * 1024, 64 << 20),
             s.integer(Configuration.INGEST_RECEIPT_BUFFER_PROP_NAME, Configuration.INGEST_RECEIPT_BUFFER_DEFAULT,
                 1024, 1 << 22),
-            s.integer(Configuration.ADMIN_PORT_PROP_NAME, Configuration.ADMIN_PORT_DEFAULT, -1, 65535),
+            adminPort,
+            AdminAccess.read(s, adminPort),
             Path.of(s.string(Configuration.DATA_DIR_PROP_NAME, Configuration.DATA_DIR_DEFAULT)),
             policy,
             rollCycle,
@@ -170,7 +174,8 @@ public record DispatcherConfig(
         final List<String> lines = new ArrayList<>();
         lines.add("ingest " + ingestHost + ":" + ingestPort + " ioThreads=" + ioThreads + " initialCredit=" + initialCredit
             + " maxFrameLength=" + maxFrameLength);
-        lines.add("admin port=" + adminPort + " (health, metrics)");
+        lines.add("admin " + admin.host() + ":" + adminPort + " token=" + (admin.token() == null
+            ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****"));
         lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle);
         lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " consumerThreads=" + ringConsumerThreads
             + " highWater=" + ringHighWaterPercent + "%");

@@ -216,7 +216,7 @@ public final class ConnectorLane extends LaneThread
     public void recoverAwaitingReceipt(
         final long messageId, final byte kind, final long providerAcceptedAtMs, final boolean uncertain)
     {
-        receipts.await(messageId, kind, uncertain, Math.min(providerAcceptedAtMs, clock.time()));
+        receipts.await(messageId, kind, 0, uncertain, Math.min(providerAcceptedAtMs, clock.time()));
     }
 
     // ---- admin thread ----
@@ -261,7 +261,7 @@ public final class ConnectorLane extends LaneThread
         for (long id = receipts.pollExpired(now); id != NONE; id = receipts.pollExpired(now))
         {
             states.publish(id, DeliveryState.EXPIRED, 0, channel, Reason.RECEIPT_TIMEOUT, now);
-            deadLetter(id, DeliveryState.EXPIRED, Reason.RECEIPT_TIMEOUT, 0, "", null);
+            deadLetterAccepted(id, DeliveryState.EXPIRED, Reason.RECEIPT_TIMEOUT, receipts.expiredValue());
             work++;
         }
         work += dispatch();
@@ -467,7 +467,7 @@ public final class ConnectorLane extends LaneThread
                 breaker.onSuccess(now);
                 states.publish(id, DeliveryState.PROVIDER_ACCEPTED, request.attempt(), channel, Reason.NONE, now);
                 admission.release();
-                receipts.await(id, request.kind().code(), uncertain.remove(id), now);
+                receipts.await(id, request.kind().code(), request.attempt(), uncertain.remove(id), now);
                 break;
             case OutcomeQueue.REJECTED:
                 metrics.countRejected(reason);
@@ -609,7 +609,7 @@ public final class ConnectorLane extends LaneThread
         // a relay may accept a send and report "not a channel user" only in its result (Kakao 3018/3019 by
         // webhook): that is as clean a fallback trigger as a rejected send; an unknown kind (recovered after
         // a restart) is treated as marketing, the stricter case
-        final int kindCode = ReceiptTimeouts.kind(awaited);
+        final int kindCode = ReceiptTimeouts.kindOf(awaited);
         final MessageKind kind = kindCode == 0 ? MessageKind.MARKETING : MessageKind.of(kindCode);
         if (state != DeliveryState.DELIVERED && fallsBack(reason, kind, ReceiptTimeouts.uncertain(awaited)))
         {
@@ -620,7 +620,7 @@ public final class ConnectorLane extends LaneThread
         states.publish(id, state, 0, channel, reason, now);
         if (state != DeliveryState.DELIVERED)
         {
-            deadLetter(id, state, reason, 0, "", null);
+            deadLetterAccepted(id, state, reason, awaited);
         }
     }
 
@@ -641,6 +641,18 @@ public final class ConnectorLane extends LaneThread
         admission.release();
         uncertain.remove(id);
         deadLetter(id, state, reason, attempts, tenant, kind);
+    }
+
+    /**
+     * A message the provider had accepted ended without success (its receipt, or none in time). The lane holds ids
+     * only: the tenant, and the kind of a message recovered after a restart, come from its ACCEPTED record.
+     */
+    private void deadLetterAccepted(final long id, final DeliveryState state, final Reason reason, final long awaited)
+    {
+        final boolean loaded = messages.load(id);
+        final int kindCode = ReceiptTimeouts.kindOf(awaited);
+        final MessageKind kind = loaded ? messages.kind() : kindCode == 0 ? null : MessageKind.of(kindCode);
+        deadLetter(id, state, reason, ReceiptTimeouts.attemptsOf(awaited), loaded ? messages.tenant() : "", kind);
     }
 
     private void deadLetter(

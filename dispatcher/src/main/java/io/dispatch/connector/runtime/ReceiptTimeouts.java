@@ -11,39 +11,41 @@ import org.agrona.collections.Long2LongHashMap;
  */
 final class ReceiptTimeouts
 {
-    private final long timeoutMs;
     /** An earlier attempt of the message may have reached the recipient (it must not fall back). */
-    private static final long UNCERTAIN = 1L << 8;
+    private static final long UNCERTAIN = 1L << 24;
 
-    /** messageId → MessageKind code (0 when unknown: recovered after a restart) | {@link #UNCERTAIN}. */
+    private final long timeoutMs;
+    /**
+     * messageId → MessageKind code | attempts &lt;&lt; 8 (both 0 when unknown: recovered after a restart) |
+     * {@link #UNCERTAIN}.
+     */
     private final Long2LongHashMap awaiting = new Long2LongHashMap(-1);
     private final DeadlineFifo deadlines = new DeadlineFifo(4096);
+    private long expired = -1;
 
     ReceiptTimeouts(final long timeoutMs)
     {
         this.timeoutMs = timeoutMs;
     }
 
-    void await(final long messageId, final int kind, final boolean uncertain, final long fromMs)
+    /**
+     * @param attempts  the attempt the provider accepted, for the dead letter should the receipt say failed.
+     * @param uncertain an earlier attempt may have reached the recipient.
+     * @param fromMs    when the provider accepted it: calls come in that order.
+     */
+    void await(final long messageId, final int kind, final int attempts, final boolean uncertain, final long fromMs)
     {
-        awaiting.put(messageId, (kind & 0xFF) | (uncertain ? UNCERTAIN : 0));
+        awaiting.put(messageId, kind & 0xFF | (long)(attempts & 0xFFFF) << 8 | (uncertain ? UNCERTAIN : 0));
         deadlines.add(messageId, null, fromMs + timeoutMs);
     }
 
-    /** @return what {@link #kind} and {@link #uncertain} read, or -1 when it was not awaited (late or duplicate receipt). */
+    /**
+     * @return what {@link #await} kept ({@link #kindOf}, {@link #attemptsOf}, {@link #uncertain}), or -1 when the
+     * message was not awaited (late or duplicate receipt).
+     */
     long receipt(final long messageId)
     {
         return awaiting.remove(messageId);
-    }
-
-    static int kind(final long awaited)
-    {
-        return (int)(awaited & 0xFF);
-    }
-
-    static boolean uncertain(final long awaited)
-    {
-        return (awaited & UNCERTAIN) != 0;
     }
 
     /** @return the next message whose receipt is overdue, or -1. Call until -1. */
@@ -53,12 +55,35 @@ final class ReceiptTimeouts
         {
             final long id = deadlines.headValue();
             deadlines.removeHead();
-            if (awaiting.remove(id) != -1)
+            final long value = awaiting.remove(id);
+            if (value != -1)
             {
+                expired = value;
                 return id;
             }
         }
         return -1;
+    }
+
+    /** @return what {@link #await} kept for the message {@link #pollExpired} returned last. */
+    long expiredValue()
+    {
+        return expired;
+    }
+
+    static int kindOf(final long value)
+    {
+        return (int)(value & 0xFF);
+    }
+
+    static int attemptsOf(final long value)
+    {
+        return (int)(value >>> 8 & 0xFFFF);
+    }
+
+    static boolean uncertain(final long value)
+    {
+        return (value & UNCERTAIN) != 0;
     }
 
     int size()
