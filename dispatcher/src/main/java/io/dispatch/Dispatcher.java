@@ -19,6 +19,7 @@ import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.journal.Journal;
+import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.Recovery;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
@@ -305,6 +306,12 @@ public final class Dispatcher implements AutoCloseable
                     }
                     rates.publish(tenantId, channel, perSecond, atMs);
                 }
+
+                @Override
+                public void template(final long index, final byte[] id, final byte[] text)
+                {
+                    templates.versions().add(id, index, text);
+                }
             }).run(journal, new Recovery.Sink()
         {
             @Override
@@ -332,7 +339,7 @@ public final class Dispatcher implements AutoCloseable
                     consentOverride, campaignId);
             }
         });
-
+        journalTemplateChanges(templates);
 
         ring.start();
         // requests are rare next to messages: a 1 ms nap when idle keeps the thread off the CPU
@@ -484,6 +491,31 @@ public final class Dispatcher implements AutoCloseable
         }
         connectorMetrics.appendTo(sb);
         return sb.toString();
+    }
+
+    /**
+     * Journals each configured template whose text is not the last one journaled (new or changed since the last
+     * start), before anything is accepted: messages accepted from now on render with it, those before keep theirs.
+     */
+    private void journalTemplateChanges(final TemplateRegistry templates)
+    {
+        final JournalWriter writer = journal.newWriter(config.fsync() == DispatcherConfig.FsyncPolicy.BATCH);
+        try
+        {
+            for (int i = 0; i < templates.size(); i++)
+            {
+                if (!java.util.Arrays.equals(templates.versions().latest(templates.id(i)), templates.text(i)))
+                {
+                    templates.versions().add(templates.id(i), writer.appendTemplate(templates.id(i), templates.text(i)),
+                        templates.text(i));
+                }
+            }
+            writer.endOfBatch();
+        }
+        finally
+        {
+            writer.close();
+        }
     }
 
     /** Stops accepting, lets the ring drain, stops the lanes and closes the journal. Idempotent. */

@@ -141,6 +141,22 @@ public final class JournalWriter implements AutoCloseable
         unsynced = true;
     }
 
+    /** Journals a template version ({@link JournalRecord#TYPE_TEMPLATE}). @return its journal index. */
+    public long appendTemplate(final byte[] id, final byte[] text)
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> b = dc.wire().bytes();
+            b.writeByte(JournalRecord.TYPE_TEMPLATE);
+            b.writeByte((byte)id.length);
+            b.write(id);
+            b.writeInt(text.length);
+            b.write(text);
+        }
+        unsynced = true;
+        return appender.lastIndexAppended();
+    }
+
     /** Called at the end of each ring batch, before that batch is acked. */
     public void endOfBatch()
     {

@@ -84,6 +84,11 @@ public final class Recovery implements JournalReader.Visitor
         {
         }
 
+        /** A template version journaled at {@code index}, in journal order. */
+        default void template(long index, byte[] id, byte[] text)
+        {
+        }
+
         /** An operator's runtime rate change, in journal order (the last one of a tenant and channel wins). */
         default void rate(int tenantId, byte channel, long perSecond, long burst, int reservedPercent, long atMs)
         {
@@ -270,6 +275,12 @@ public final class Recovery implements JournalReader.Visitor
         {
             policy.consent(tenantId, body);
         }
+    }
+
+    @Override
+    public void onTemplate(final long index, final byte[] id, final byte[] text)
+    {
+        policy.template(index, id, text);
     }
 
     @Override

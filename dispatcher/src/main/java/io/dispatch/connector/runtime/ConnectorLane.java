@@ -418,7 +418,7 @@ public final class ConnectorLane extends LaneThread
             {
                 templateMissingLogged = true;
                 LOG.warn("event=template_missing lane={} template={} messages naming it end FAILED(TEMPLATE_MISMATCH): "
-                    + "the configuration has no template.{} (removed since they were accepted); restore it to send them",
+                    + "the journal has no version of it and the configuration no template.{}; restore it to send them",
                     name(), request.templateId(), request.templateId());
             }
             finish(id, DeliveryState.FAILED, attempt - 1, Reason.TEMPLATE_MISMATCH, messages.tenant(), messages.kind());

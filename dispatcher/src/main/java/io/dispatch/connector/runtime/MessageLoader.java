@@ -7,6 +7,7 @@ import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalReader;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
+import io.netty.buffer.ByteBuf;
 
 /**
  * Loads the message a lane is about to send (or to expire, or to move) from the journal, by id, into
@@ -78,13 +79,22 @@ final class MessageLoader implements AutoCloseable
     {
         request.fill(messageId, attempt, tenant(), kind(), channel, record.acceptedAtMs, deadlineMs(), record.body,
             record.bodyLength);
-        final int template = request.submit().templateLength() == 0 ? -1 :
-            templates.find(request.submit().buffer(), request.submit().templateOffset(), request.submit().templateLength());
-        if (template >= 0)
+        byte[] text = null;
+        if (request.submit().templateLength() != 0)
         {
-            request.templateText(templates.text(template));
+            final ByteBuf b = request.submit().buffer();
+            final int at = request.submit().templateOffset();
+            final int length = request.submit().templateLength();
+            // the version in force when it was accepted; a journal without versions renders the configured one
+            text = templates.versions().textAt(b, at, length, messageId);
+            final int configured = text == null ? templates.find(b, at, length) : -1;
+            text = configured >= 0 ? templates.text(configured) : text;
         }
-        return template >= 0 || request.submit().textLength() > 0;
+        if (text != null)
+        {
+            request.templateText(text);
+        }
+        return text != null || request.submit().textLength() > 0;
     }
 
     @Override

@@ -39,6 +39,8 @@ final class LaneHarness implements AutoCloseable
     private final ByteBuf body = Unpooled.buffer(512);
     private final byte[] tenant = "demo".getBytes(StandardCharsets.UTF_8);
     private final Map<Byte, ConnectorLane> lanes = new java.util.HashMap<>();
+    /** The running configuration's templates: {@code otp} only. */
+    final TemplateRegistry templates = new TemplateRegistry(Map.of("otp", "configured text"));
 
     LaneHarness(final Path dir, final Map<String, String> settings)
     {
@@ -65,7 +67,7 @@ final class LaneHarness implements AutoCloseable
         final CapturingStateSink sink = new CapturingStateSink(lanes::get);
         final LaneConfig lc = laneConfig(channel);
         final ConnectorLane lane = new ConnectorLane(lc, connector, new LaneAdmission(lc.capacity()), journal, dir,
-            new TemplateRegistry(Map.of()), sink, clock, clock, sink::journaledPosition, errors, counters);
+            templates, sink, clock, clock, sink::journaledPosition, errors, counters);
         lane.startOnCallerThread();
         lanes.put(channel.code(), lane);
         return new Lane(lane, connector, sink);

@@ -18,7 +18,8 @@ import java.util.List;
  */
 final class ScriptedConnector implements Connector
 {
-    record Sent(long messageId, MessageKind kind, String recipient, int attempt, long atMs)
+    /** @param text the rendered text, as a connector would send it. */
+    record Sent(long messageId, MessageKind kind, String recipient, int attempt, long atMs, String text)
     {
     }
 
@@ -43,7 +44,8 @@ final class ScriptedConnector implements Connector
     public void send(final DeliveryRequest request, final DeliveryCallback callback)
     {
         this.callback = callback;
-        sent.add(new Sent(request.messageId(), request.kind(), request.recipient(), request.attempt(), context.clock().time()));
+        sent.add(new Sent(request.messageId(), request.kind(), request.recipient(), request.attempt(), context.clock().time(),
+            request.renderText()));
         held.add(request);
     }
 
