@@ -34,6 +34,9 @@ public final class Configuration
     public static final String JOURNAL_FSYNC_DEFAULT = "none";
     public static final String JOURNAL_ROLL_CYCLE_PROP_NAME = "journal.rollCycle";
     public static final String JOURNAL_ROLL_CYCLE_DEFAULT = "FAST_DAILY";
+    public static final String JOURNAL_MIN_FREE_BYTES_PROP_NAME = "journal.minFreeBytes";
+    /** 256 MiB: four Chronicle blocks (64 MiB each); the reserve for state changes (docs/design/disk-safety.md). */
+    public static final long JOURNAL_MIN_FREE_BYTES_DEFAULT = 256L << 20;
 
     public static final String RING_SIZE_PROP_NAME = "ring.size";
     public static final int RING_SIZE_DEFAULT = 65536;

@@ -40,7 +40,8 @@ public record DispatcherConfig(
     PolicyConfig policy,
     List<TenantPolicy> tenantPolicies,
     long directorySnapshotEveryOps,
-    long directoryMaxRecipients)
+    long directoryMaxRecipients,
+    long journalMinFreeBytes)
 {
     /** @return the policy of a tenant id (ids start at 1, in the order of {@code tenants}). */
     public TenantPolicy tenantPolicy(final int tenantId)
@@ -137,7 +138,9 @@ public record DispatcherConfig(
             tenantPolicies(s),
             s.longValue(Configuration.DIRECTORY_SNAPSHOT_EVERY_OPS_PROP_NAME,
                 Configuration.DIRECTORY_SNAPSHOT_EVERY_OPS_DEFAULT, 1000, Long.MAX_VALUE),
-            s.longValue(Configuration.DIRECTORY_MAX_RECIPIENTS_PROP_NAME, 0, 0, Integer.MAX_VALUE));
+            s.longValue(Configuration.DIRECTORY_MAX_RECIPIENTS_PROP_NAME, 0, 0, Integer.MAX_VALUE),
+            s.longValue(Configuration.JOURNAL_MIN_FREE_BYTES_PROP_NAME, Configuration.JOURNAL_MIN_FREE_BYTES_DEFAULT,
+                0, Long.MAX_VALUE));
     }
 
     private static List<TenantPolicy> tenantPolicies(final Settings s)
@@ -176,7 +179,8 @@ public record DispatcherConfig(
             + " maxFrameLength=" + maxFrameLength);
         lines.add("admin " + admin.host() + ":" + adminPort + " token=" + (admin.token() == null
             ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****"));
-        lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle);
+        lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle
+            + " minFreeBytes=" + journalMinFreeBytes);
         lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " consumerThreads=" + ringConsumerThreads
             + " highWater=" + ringHighWaterPercent + "%");
         lines.add("dedup horizon=" + dedupHorizonMs / 3_600_000L + "h statusCapacity=" + statusCapacity

@@ -4,13 +4,14 @@ import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counters;
 import io.dispatch.targeting.TargetingConductor;
 import org.agrona.concurrent.EpochClock;
 
-/** What every ingest session shares. Immutable apart from the shutdown flag; thread-safe. */
+/** What every ingest session shares. Immutable apart from the shutdown flag and the storage watcher; thread-safe. */
 public final class IngestContext
 {
     final RingBuffer<DispatchEvent> ring;
@@ -33,6 +34,7 @@ public final class IngestContext
     /** The recipient directory's and campaigns' thread: DIRECTORY_UPDATE and campaign frames go there. */
     final TargetingConductor targeting;
     private volatile boolean shuttingDown;
+    private volatile DiskSpaceWatcher storage;
 
     public IngestContext(
         final DispatcherConfig config,
@@ -94,5 +96,17 @@ public final class IngestContext
     boolean isShuttingDown()
     {
         return shuttingDown;
+    }
+
+    /** From then on a SUBMIT is NACKed STORAGE_FULL while the watcher reports the journal's disk full. */
+    public void watchStorage(final DiskSpaceWatcher watcher)
+    {
+        storage = watcher;
+    }
+
+    boolean isStorageFull()
+    {
+        final DiskSpaceWatcher w = storage;
+        return w != null && w.isFull();
     }
 }

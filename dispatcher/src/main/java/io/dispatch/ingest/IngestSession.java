@@ -381,6 +381,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             nackReturningCredit(correlationId, ErrorCode.SHUTTING_DOWN, "engine is stopping");
             return;
         }
+        if (context.isStorageFull())
+        {
+            context.counters.increment(Counter.STORAGE_FULL_NACKS);
+            nackReturningCredit(correlationId, ErrorCode.STORAGE_FULL, "journal disk below journal.minFreeBytes; retry later");
+            return;
+        }
         final LaneAdmission admission = context.admissionByChannel[submit.channelCode()];
         if (!admission.tryAcquire())
         {
@@ -508,6 +514,14 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         if (context.isShuttingDown())
         {
             nackReturningCredit(correlationId, ErrorCode.SHUTTING_DOWN, "engine is stopping");
+            return;
+        }
+        // new recipients and new campaigns grow the journals; control and stats of running campaigns still work
+        if ((requestType == TargetingRequest.DIRECTORY_UPDATE || requestType == TargetingRequest.CAMPAIGN)
+            && context.isStorageFull())
+        {
+            context.counters.increment(Counter.STORAGE_FULL_NACKS);
+            nackReturningCredit(correlationId, ErrorCode.STORAGE_FULL, "journal disk below journal.minFreeBytes; retry later");
             return;
         }
         final byte[] body = new byte[length];

@@ -13,13 +13,16 @@ import io.dispatch.status.DistinctErrorLog;
 
 /**
  * Answers each SUBMIT after the journal stage: ACK (journaled), ACK duplicate (with the original id) or
- * NACK JOURNAL_FAILURE. Answers are collected during a ring batch and handed to the sessions at its
+ * NACK JOURNAL_FAILURE / STORAGE_FULL (nothing journaled). Answers are collected during a ring batch and handed to the sessions at its
  * end, after the journal stage's end-of-batch fsync (with {@code journal.fsync=batch}), so no client can
  * see an ACK for a record that is not yet on disk, even when ack and journal share a thread.
  */
 public final class AckHandler implements EventHandler<DispatchEvent>
 {
     private static final byte[] JOURNAL_FAILED = "journal append failed; resubmit with the same key"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private static final byte[] STORAGE_FULL = "journal disk full (journal.minFreeBytes); nothing journaled, retry later"
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private static final byte[] RATE_LIMITED = "marketing over the tenant's rate limit (rate.marketing=reject); retry later"
@@ -103,9 +106,16 @@ public final class AckHandler implements EventHandler<DispatchEvent>
                     offered = session.offerCancelResult(correlationIds[i], messageIds[i], outcomes[i]);
                     break;
                 default:
-                    offered = outcomes[i] == DispatchEvent.OUTCOME_JOURNAL_FAILED ?
-                        session.offerNack(correlationIds[i], ErrorCode.JOURNAL_FAILURE, JOURNAL_FAILED) :
-                        session.offerOk(correlationIds[i]);
+                    if (outcomes[i] == DispatchEvent.OUTCOME_STORAGE_FULL)
+                    {
+                        offered = session.offerNack(correlationIds[i], ErrorCode.STORAGE_FULL, STORAGE_FULL);
+                    }
+                    else
+                    {
+                        offered = outcomes[i] == DispatchEvent.OUTCOME_JOURNAL_FAILED ?
+                            session.offerNack(correlationIds[i], ErrorCode.JOURNAL_FAILURE, JOURNAL_FAILED) :
+                            session.offerOk(correlationIds[i]);
+                    }
             }
             if (offered)
             {
@@ -133,6 +143,10 @@ public final class AckHandler implements EventHandler<DispatchEvent>
                 return session.offerExplain(correlationIds[i], decisions[i], channels[i],
                     kinds[i] != MessageKind.MARKETING.code(), reasons[i],
                     decisions[i] == Decision.DUPLICATE.code() ? messageIds[i] : dueAts[i], fallbacks[i]);
+            case DispatchEvent.OUTCOME_STORAGE_FULL:
+                counters.increment(Counter.SUBMITS_NACKED);
+                counters.increment(Counter.STORAGE_FULL_NACKS);
+                return session.offerNack(correlationIds[i], ErrorCode.STORAGE_FULL, STORAGE_FULL);
             case DispatchEvent.OUTCOME_REFUSED:
                 counters.increment(Counter.SUBMITS_NACKED);
                 return session.offerNack(correlationIds[i], ErrorCode.RATE_LIMITED, RATE_LIMITED);
