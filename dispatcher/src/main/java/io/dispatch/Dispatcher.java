@@ -20,6 +20,7 @@ import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
+import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.Recovery;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
@@ -40,6 +41,7 @@ import io.dispatch.targeting.TargetingConductor;
 import io.dispatch.stage.AckHandler;
 import io.dispatch.stage.DedupHandler;
 import io.dispatch.stage.DispatchStages;
+import io.dispatch.stage.FallbackMessages;
 import io.dispatch.stage.HandoffHandler;
 import io.dispatch.stage.JournalHandler;
 import io.dispatch.stage.PolicyHandler;
@@ -94,6 +96,7 @@ public final class Dispatcher implements AutoCloseable
     private final ConnectorLane[] laneByChannel = new ConnectorLane[4];
     private final LaneAdmission[] admissionByChannel = new LaneAdmission[4];
     private Journal journal;
+    private FallbackMessages fallbackMessages;
     private RingTopology ring;
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
@@ -173,6 +176,11 @@ public final class Dispatcher implements AutoCloseable
         final SessionFlusher flusher = new SessionFlusher();
         final DedupHandler dedupStage = new DedupHandler(dedup, contentDedup, clock);
         final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns);
+        fallbackMessages = new FallbackMessages(journal, config.tenants());
+        final byte[] fallbackChannels = new byte[4];
+        config.lanes().values().forEach(l -> fallbackChannels[l.channel().code()] =
+            l.fallback().enabled() ? l.fallback().target().code() : 0);
+        policyStage.fallbacks(fallbackMessages, config.policy().adMarking(), fallbackChannels);
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage);
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, config.ringSize());
@@ -308,19 +316,27 @@ public final class Dispatcher implements AutoCloseable
                     }
                     rates.publish(tenantId, channel, perSecond, atMs);
                 }
+
+                @Override
+                public void template(final long index, final byte[] id, final byte[] text)
+                {
+                    templates.versions().add(id, index, text);
+                }
             }).run(journal, new Recovery.Sink()
         {
             @Override
-            public void pending(final long messageId, final byte channel, final byte kind, final int attempts)
+            public void pending(final long messageId, final byte channel, final byte kind, final int attempts,
+                final boolean uncertain)
             {
-                laneByChannel[channel].recoverPending(messageId, attempts, kind);
+                laneByChannel[channel].recoverPending(messageId, attempts, kind, uncertain);
                 counters.increment(Counter.RECOVERED_REDISPATCHED);
             }
 
             @Override
-            public void awaitingReceipt(final long messageId, final byte channel)
+            public void awaitingReceipt(final long messageId, final byte channel, final byte kind,
+                final long providerAcceptedAtMs, final boolean uncertain)
             {
-                laneByChannel[channel].recoverAwaitingReceipt(messageId);
+                laneByChannel[channel].recoverAwaitingReceipt(messageId, kind, providerAcceptedAtMs, uncertain);
             }
 
             @Override
@@ -333,7 +349,7 @@ public final class Dispatcher implements AutoCloseable
                     consentOverride, campaignId);
             }
         });
-
+        journalTemplateChanges(templates);
 
         ring.start();
         // requests are rare next to messages: a 1 ms nap when idle keeps the thread off the CPU
@@ -500,6 +516,38 @@ public final class Dispatcher implements AutoCloseable
         return sb.toString();
     }
 
+    /**
+     * Journals each configured template whose text is not the last one journaled (new or changed since the last
+     * start), before anything is accepted: messages accepted from now on render with it, those before keep theirs.
+     */
+    private void journalTemplateChanges(final TemplateRegistry templates)
+    {
+        final JournalWriter writer = journal.newWriter(config.fsync() == DispatcherConfig.FsyncPolicy.BATCH);
+        try
+        {
+            for (int i = 0; i < templates.size(); i++)
+            {
+                if (!java.util.Arrays.equals(templates.versions().latest(templates.id(i)), templates.text(i)))
+                {
+                    final long index = writer.appendTemplate(templates.id(i), templates.text(i));
+                    if (index == JournalWriter.NO_SPACE)
+                    {
+                        // accepting now would render new messages with the template's previous text
+                        throw new IllegalStateException("journal: no room to record the new text of template."
+                            + new String(templates.id(i), java.nio.charset.StandardCharsets.UTF_8)
+                            + "; free space on the journal's file system (journal.minFreeBytes) and start again");
+                    }
+                    templates.versions().add(templates.id(i), index, templates.text(i));
+                }
+            }
+            writer.endOfBatch();
+        }
+        finally
+        {
+            writer.close();
+        }
+    }
+
     /** Stops accepting, lets the ring drain, stops the lanes and closes the journal. Idempotent. */
     @Override
     public synchronized void close()
@@ -524,6 +572,8 @@ public final class Dispatcher implements AutoCloseable
             closeQuietly(ring);
         }
         ring = null;
+        closeQuietly(fallbackMessages);
+        fallbackMessages = null;
         closeQuietly(journal);
         journal = null;
         closeQuietly(storageRunner);

@@ -14,8 +14,19 @@ import io.dispatch.protocol.Reason;
  * @param reason    why it would be deferred, suppressed or refused; NONE for SEND.
  * @param untilEpochMs for DEFER, when it would be due; 0 otherwise.
  * @param duplicateOf  for DUPLICATE, the original message id; -1 otherwise.
+ * @param fallbackChannel  the channel the lane falls back to, null when it has no fallback.
+ * @param fallbackDecision what a fallback there would be decided now (SEND, DEFER or SUPPRESS); null without one.
+ * @param fallbackReason   why the fallback would be deferred or suppressed; NONE for SEND.
  */
 public record Explanation(
-    Decision decision, ChannelType channel, boolean priority, Reason reason, long untilEpochMs, long duplicateOf)
+    Decision decision, ChannelType channel, boolean priority, Reason reason, long untilEpochMs, long duplicateOf,
+    ChannelType fallbackChannel, Decision fallbackDecision, Reason fallbackReason)
 {
+    /** Without a fallback. */
+    public Explanation(
+        final Decision decision, final ChannelType channel, final boolean priority, final Reason reason,
+        final long untilEpochMs, final long duplicateOf)
+    {
+        this(decision, channel, priority, reason, untilEpochMs, duplicateOf, null, null, Reason.NONE);
+    }
 }

@@ -155,7 +155,8 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 if (need(channel, type, bodyLength, 16))
                 {
                     conductor.onExplainResult(correlationId, frame.getUnsignedByte(body), frame.getUnsignedByte(body + 1),
-                        frame.getUnsignedByte(body + 2) == 0, frame.getUnsignedShortLE(body + 4), frame.getLongLE(body + 8));
+                        frame.getUnsignedByte(body + 2) == 0, frame.getUnsignedShortLE(body + 4), frame.getLongLE(body + 8),
+                        frame.getUnsignedByte(body + 3), frame.getUnsignedByte(body + 6), frame.getUnsignedByte(body + 7));
                 }
                 break;
             case MessageType.CANCEL_RESULT:

@@ -25,7 +25,27 @@ public record FallbackSettings(ChannelType target, Set<Reason> reasons, long aft
         Reason.NOT_CHANNEL_USER, Reason.RECIPIENT_BLOCKED, Reason.UNREGISTERED, Reason.INVALID_RECIPIENT,
         Reason.RECIPIENT_UNREACHABLE, Reason.UNDELIVERABLE, Reason.OUTSIDE_SEND_WINDOW, Reason.RETRIES_EXHAUSTED);
 
+    /**
+     * Transient failures after which the provider may still have taken the send (no answer in time, or an
+     * answer that could not be read). A message with such an attempt never falls back from that channel,
+     * whatever the later trigger: the first attempt may already have reached the recipient.
+     */
+    public static final Set<Reason> UNCERTAIN_FAILURES = EnumSet.of(Reason.PROVIDER_TIMEOUT, Reason.PROVIDER_ERROR);
+
     public static final FallbackSettings NONE = new FallbackSettings(null, Set.of(), 0);
+
+    /**
+     * Rejections that say the recipient cannot be reached on the channel at all (no account there, or no valid
+     * address), so no earlier attempt reached them either: they trigger the fallback even after an uncertain
+     * attempt. Every other trigger, and the deadline, is refused once an attempt may have reached the recipient.
+     */
+    public static final Set<Reason> NEVER_REACHABLE = EnumSet.of(Reason.NOT_CHANNEL_USER, Reason.INVALID_RECIPIENT);
+
+    /** @return whether a send that failed with {@code reason} may have reached the recipient anyway. */
+    public static boolean mayHaveReached(final Reason reason)
+    {
+        return UNCERTAIN_FAILURES.contains(reason);
+    }
 
     public boolean enabled()
     {

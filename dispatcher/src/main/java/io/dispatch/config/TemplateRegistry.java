@@ -22,6 +22,7 @@ public final class TemplateRegistry
     private final byte[][] texts;
     private final byte[][][] placeholders;
     private final boolean[] adMarked;
+    private final TemplateVersions versions = new TemplateVersions();
 
     public TemplateRegistry(final Map<String, String> templates)
     {
@@ -83,6 +84,23 @@ public final class TemplateRegistry
     public byte[] text(final int index)
     {
         return texts[index];
+    }
+
+    /** @return the configured template ids, in the registry's index order. */
+    public byte[] id(final int index)
+    {
+        return ids[index];
+    }
+
+    public int size()
+    {
+        return ids.length;
+    }
+
+    /** The versions journaled so far: what accepted messages render with ({@link TemplateVersions}). */
+    public TemplateVersions versions()
+    {
+        return versions;
     }
 
     /** @return the first placeholder of the template that the submit has no variable for, or null. */

@@ -744,9 +744,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         return true;
     }
 
+    /** @param fallback the lane's fallback channel | its decision << 8 | its reason << 16 (docs/protocol.md). */
     public boolean offerExplain(
         final long correlationId, final byte decision, final byte channel, final boolean priority, final short reason,
-        final long at)
+        final long at, final int fallback)
     {
         final OutboundQueue q = answers;
         final int index = q.claimFrame(MessageType.EXPLAIN_RESULT, Frames.EXPLAIN_RESULT_FRAME_LENGTH, correlationId);
@@ -759,9 +760,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         b.putByte(p, decision);
         b.putByte(p + 1, channel);
         b.putByte(p + 2, (byte)(priority ? 0 : 1));
-        b.putByte(p + 3, (byte)0);
+        b.putByte(p + 3, (byte)fallback);
         b.putShort(p + 4, reason, ByteOrder.LITTLE_ENDIAN);
-        b.putShort(p + 6, (short)0, ByteOrder.LITTLE_ENDIAN);
+        b.putByte(p + 6, (byte)(fallback >>> 8));
+        b.putByte(p + 7, (byte)(fallback >>> 16));
         b.putLong(p + 8, at, ByteOrder.LITTLE_ENDIAN);
         q.commit(index);
         return true;

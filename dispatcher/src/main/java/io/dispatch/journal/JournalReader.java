@@ -22,6 +22,11 @@ public final class JournalReader implements AutoCloseable
         {
         }
 
+        /** A template version ({@link JournalRecord#TYPE_TEMPLATE}) at journal index {@code index}; fresh arrays. */
+        default void onTemplate(long index, byte[] id, byte[] text)
+        {
+        }
+
         /** A runtime rate change; channel 0 = the tenant's own rate. */
         default void onRate(
             long atMs, byte[] tenantName, int tenantNameLength, byte channel, long perSecond, long burst,
@@ -117,6 +122,14 @@ public final class JournalReader implements AutoCloseable
                     final int length = b.readUnsignedShort();
                     b.read(consentBody, 0, length);
                     visitor.onConsent(atMs, consentTenant, tenantLength, consentBody, length);
+                }
+                else if (type == JournalRecord.TYPE_TEMPLATE)
+                {
+                    final byte[] id = new byte[b.readUnsignedByte()];
+                    b.read(id);
+                    final byte[] text = new byte[b.readInt()];
+                    b.read(text);
+                    visitor.onTemplate(index, id, text);
                 }
                 else if (type == JournalRecord.TYPE_RATE)
                 {

@@ -41,6 +41,11 @@ public final class JournalRecord
     public static final byte TYPE_ACCEPTED_DECIDED = 4;
     public static final byte TYPE_ACCEPTED_CAMPAIGN = 5;
     public static final byte TYPE_RATE = 6;
+    /**
+     * A template's text as a configuration brought it (u8 idLength, id, i32 textLength, text), journaled at start
+     * when it differs from the last one: the messages after it in the journal render with it.
+     */
+    public static final byte TYPE_TEMPLATE = 7;
 
     public static boolean isAccepted(final byte type)
     {

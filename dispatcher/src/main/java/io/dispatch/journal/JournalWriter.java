@@ -269,6 +269,31 @@ public final class JournalWriter implements AutoCloseable
         return true;
     }
 
+    /** Journals a template version ({@link JournalRecord#TYPE_TEMPLATE}). @return its journal index, or {@link #NO_SPACE}. */
+    public long appendTemplate(final byte[] id, final byte[] text)
+    {
+        if (!roomToRoll())
+        {
+            return NO_SPACE;
+        }
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> b = dc.wire().bytes();
+            if (!space.reserve(appender, b.writePosition(), 6L + id.length + text.length + STATE_HEADROOM_BYTES))
+            {
+                dc.rollbackOnClose();
+                return NO_SPACE;
+            }
+            b.writeByte(JournalRecord.TYPE_TEMPLATE);
+            b.writeByte((byte)id.length);
+            b.write(id);
+            b.writeInt(text.length);
+            b.write(text);
+        }
+        unsynced = true;
+        return appender.lastIndexAppended();
+    }
+
     /** Called at the end of each ring batch, before that batch is acked. */
     public void endOfBatch()
     {

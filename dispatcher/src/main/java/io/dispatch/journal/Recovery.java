@@ -1,10 +1,12 @@
 package io.dispatch.journal;
 
+import io.dispatch.config.FallbackSettings;
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.Reason;
 import io.dispatch.status.StatusTable;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -14,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Comparator;
 
 /**
  * Rebuilds the engine's state from the journal before the ring starts: dedup keys within the horizon,
@@ -24,13 +27,31 @@ public final class Recovery implements JournalReader.Visitor
 {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
     private static final long NONE = -1;
+    private static final long ATTEMPTS = 0xFFL << 16;
+    /** An attempt on the message's current channel may have reached the recipient. */
+    private static final long UNCERTAIN = 1L << 32;
+    /** The last attempt was DISPATCHED with no outcome journaled yet: if the scan ends so, it is uncertain. */
+    private static final long OPEN_ATTEMPT = 1L << 33;
 
     /** Receives the outcome of the scan. */
     public interface Sink
     {
-        void pending(long messageId, byte channel, byte kind, int attempts);
+        /**
+         * A message still owed a dispatch on {@code channel}.
+         *
+         * @param uncertain an attempt on that channel may have reached the recipient (it timed out, its answer was
+         *                  unreadable, or its outcome died with the process): the message must not fall back.
+         */
+        void pending(long messageId, byte channel, byte kind, int attempts, boolean uncertain);
 
-        void awaitingReceipt(long messageId, byte channel);
+        /**
+         * A message the provider accepted, still owed its receipt; called in order of {@code providerAcceptedAtMs},
+         * so the receipt deadline stays the one the engine set before the restart (acceptance + receipt timeout).
+         *
+         * @param kind      the message's kind code, 0 when the journal no longer shows it.
+         * @param uncertain an earlier attempt may have reached the recipient: a failed receipt must not fall back.
+         */
+        void awaitingReceipt(long messageId, byte channel, byte kind, long providerAcceptedAtMs, boolean uncertain);
 
         /** A message still deferred (send-at, night window, rate limit): hand it back to the scheduler. */
         void deferred(long messageId, long dueAtMs, long recipientKey, long deadlineMs, int tenantId, byte kind,
@@ -63,6 +84,11 @@ public final class Recovery implements JournalReader.Visitor
         {
         }
 
+        /** A template version journaled at {@code index}, in journal order. */
+        default void template(long index, byte[] id, byte[] text)
+        {
+        }
+
         /** An operator's runtime rate change, in journal order (the last one of a tenant and channel wins). */
         default void rate(int tenantId, byte channel, long perSecond, long burst, int reservedPercent, long atMs)
         {
@@ -81,6 +107,8 @@ public final class Recovery implements JournalReader.Visitor
         boolean prepaid;
         int consentOverride;
         long campaignId;
+        /** Deferred by the policy stage as a fallback: the rest is read from its ACCEPTED record after the scan. */
+        boolean fallback;
     }
 
     private final DedupIndex dedup;
@@ -88,10 +116,12 @@ public final class Recovery implements JournalReader.Visitor
     private final TenantRegistry tenants;
     private final long nowMs;
     private final long dedupHorizonMs;
-    /** messageId → channel | kind << 8 | attempts << 16, for messages not yet handed off or ended. */
+    /** messageId → channel | kind << 8 | attempts << 16 | flags, for messages not yet handed off or ended. */
     private final Long2LongHashMap pending = new Long2LongHashMap(NONE);
-    /** messageId → channel, for messages the provider accepted without a receipt yet. */
+    /** messageId → channel | kind << 8 | {@link #UNCERTAIN}, for messages the provider accepted without a receipt yet. */
     private final Long2LongHashMap awaiting = new Long2LongHashMap(NONE);
+    /** messageId → time of its last PROVIDER_ACCEPTED record: the receipt wait started there, not at the restart. */
+    private final Long2LongHashMap awaitingSinceMs = new Long2LongHashMap(NONE);
     private final LongHashSet unknownTenantIds = new LongHashSet();
     private final Long2ObjectHashMap<Deferred> deferred = new Long2ObjectHashMap<>();
     private final PolicySink policy;
@@ -125,16 +155,22 @@ public final class Recovery implements JournalReader.Visitor
         for (final long id : ids)
         {
             final long v = pending.get(id);
-            sink.pending(id, (byte)(v & 0xFF), (byte)((v >> 8) & 0xFF), (int)(v >> 16));
+            sink.pending(id, (byte)(v & 0xFF), (byte)((v >> 8) & 0xFF), (int)((v & ATTEMPTS) >> 16),
+                (v & (UNCERTAIN | OPEN_ATTEMPT)) != 0);
         }
-        final long[] waiting = awaiting.keySet().stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(waiting);
+        // the lanes keep receipt deadlines in a FIFO: hand them over oldest acceptance first
+        final long[] waiting = awaiting.keySet().stream()
+            .sorted(Comparator.comparingLong((Long id) -> awaitingSinceMs.get(id.longValue())).thenComparingLong(Long::longValue))
+            .mapToLong(Long::longValue).toArray();
         for (final long id : waiting)
         {
-            sink.awaitingReceipt(id, (byte)awaiting.get(id));
+            final long v = awaiting.get(id);
+            sink.awaitingReceipt(id, (byte)(v & 0xFF), (byte)((v >> 8) & 0xFF), awaitingSinceMs.get(id),
+                (v & UNCERTAIN) != 0);
         }
         final long[] held = deferred.keySet().stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(held);
+        fillFallbacks(journal, held);
         for (final long id : held)
         {
             final Deferred d = deferred.get(id);
@@ -205,6 +241,31 @@ public final class Recovery implements JournalReader.Visitor
         }
     }
 
+    /** Completes the fallbacks still deferred from their ACCEPTED records, as the policy stage decided them. */
+    private void fillFallbacks(final Journal journal, final long[] held)
+    {
+        AcceptedRecord r = null;
+        try (JournalReader reader = journal.newReader())
+        {
+            for (final long id : held)
+            {
+                final Deferred d = deferred.get(id);
+                if (!d.fallback)
+                {
+                    continue;
+                }
+                r = r == null ? new AcceptedRecord() : r;
+                if (reader.readAccepted(id, r))
+                {
+                    d.tenantId = tenants.idOf(r.tenant());
+                    d.recipientKey = RecipientKeys.recipientKey(d.tenantId, r.body, RecipientKeys.recipientAt(r.body));
+                    d.deadlineMs = r.acceptedAtMs + r.ttlSeconds * 1000L;
+                    d.campaignId = r.campaignId;
+                }
+            }
+        }
+    }
+
     @Override
     public void onConsent(final long atMs, final byte[] tenantName, final int tenantNameLength, final byte[] body,
         final int bodyLength)
@@ -214,6 +275,12 @@ public final class Recovery implements JournalReader.Visitor
         {
             policy.consent(tenantId, body);
         }
+    }
+
+    @Override
+    public void onTemplate(final long index, final byte[] id, final byte[] text)
+    {
+        policy.template(index, id, text);
     }
 
     @Override
@@ -248,6 +315,11 @@ public final class Recovery implements JournalReader.Visitor
         {
             return;
         }
+        if (s == DeliveryState.DEFERRED && !deferred.containsKey(messageId))
+        {
+            deferFallback(messageId, channel, atMs);
+            return;
+        }
         final Deferred d = deferred.get(messageId);
         if (d != null)
         {
@@ -260,7 +332,10 @@ public final class Recovery implements JournalReader.Visitor
             if (!s.isTerminal())
             {
                 // released and handed to its lane before the restart: a send, and still owed a dispatch
-                policy.sent(d.tenantId, d.kind, d.channel, d.recipientKey, atMs);
+                if (!d.fallback)
+                {
+                    policy.sent(d.tenantId, d.kind, d.channel, d.recipientKey, atMs);
+                }
                 pending.put(messageId, (d.channel & 0xFF) | (d.kind & 0xFF) << 8);
             }
         }
@@ -268,11 +343,14 @@ public final class Recovery implements JournalReader.Visitor
         {
             pending.remove(messageId);
             awaiting.remove(messageId);
+            awaitingSinceMs.remove(messageId);
         }
         else if (s == DeliveryState.PROVIDER_ACCEPTED)
         {
             final long v = pending.remove(messageId);
-            awaiting.put(messageId, (channel & 0xFF) | (v == NONE ? 0 : v & 0xFF00));
+            // this attempt's outcome is known; an earlier one that timed out may still have reached the recipient
+            awaiting.put(messageId, (channel & 0xFF) | (v == NONE ? 0 : v & (0xFF00 | UNCERTAIN)));
+            awaitingSinceMs.put(messageId, atMs);
         }
         else
         {
@@ -281,6 +359,7 @@ public final class Recovery implements JournalReader.Visitor
             {
                 // a failed receipt made the lane fall the message back to another channel: owed there
                 awaiting.remove(messageId);
+                awaitingSinceMs.remove(messageId);
                 pending.put(messageId, (channel & 0xFF) | (a & 0xFF00));
                 return;
             }
@@ -290,10 +369,40 @@ public final class Recovery implements JournalReader.Visitor
                 // a lane fell the message back to another channel: it is owed there, with a fresh budget
                 pending.put(messageId, (channel & 0xFF) | (v & 0xFF00));
             }
-            else if (v != NONE && attempts > 0)
+            else if (v != NONE)
             {
-                pending.put(messageId, (v & 0xFFFF) | (long)attempts << 16);
+                long next = attempts > 0 ? (v & ~ATTEMPTS) | (long)(attempts & 0xFF) << 16 : v;
+                // an attempt whose outcome is not journaled, or that timed out, may have reached the recipient
+                next = s == DeliveryState.DISPATCHED ? next | OPEN_ATTEMPT : next & ~OPEN_ATTEMPT;
+                if (s == DeliveryState.RETRYING && FallbackSettings.mayHaveReached(Reason.of(reason)))
+                {
+                    next |= UNCERTAIN;
+                }
+                pending.put(messageId, next);
             }
         }
+    }
+
+    /**
+     * A DEFERRED state of a message sent before: the policy stage deferred its fallback on the new channel (night
+     * window, rate limit). It waits for the scheduler there, not for a lane.
+     */
+    private void deferFallback(final long messageId, final byte channel, final long dueAtMs)
+    {
+        final long v = pending.remove(messageId);
+        final long a = awaiting.remove(messageId);
+        awaitingSinceMs.remove(messageId);
+        final long was = v != NONE ? v : a;
+        if (was == NONE)
+        {
+            return; // not a message this scan knows to be open
+        }
+        final Deferred d = new Deferred();
+        d.dueAtMs = dueAtMs;
+        d.kind = (byte)((was >> 8) & 0xFF);
+        d.channel = channel;
+        d.consentOverride = -1;
+        d.fallback = true;
+        deferred.put(messageId, d);
     }
 }

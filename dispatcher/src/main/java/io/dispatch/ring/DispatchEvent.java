@@ -13,7 +13,10 @@ import io.dispatch.ingest.IngestSession;
  *   <li>{@link #CANCEL}: a client's CANCEL of a deferred message, or the scheduler's for a deferred message of a
  *       cancelled campaign (no session to answer);</li>
  *   <li>{@link #CONSENT}: a client's consent or opt-out update (the CONSENT body in {@link #body});</li>
- *   <li>{@link #POLICY_UPDATE}: an operator's runtime rate change from the admin endpoint.</li>
+ *   <li>{@link #POLICY_UPDATE}: an operator's runtime rate change from the admin endpoint;</li>
+ *   <li>{@link #FALLBACK}: a lane gave a message up for its fallback channel ({@link #channel}), with the trigger
+ *       in {@link #reason} and the time in {@link #acceptedAtMs}: the policy stage decides it again there, and
+ *       from then on it flows like a {@link #RELEASE}.</li>
  * </ul>
  * Fields are written by the publisher before publish and by stages in ring order; every stage reads only
  * what earlier stages wrote. {@link #body} grows to the largest message seen and is then reused, so the
@@ -30,6 +33,7 @@ public final class DispatchEvent
     public static final int CANCEL = 5;
     public static final int CONSENT = 6;
     public static final int POLICY_UPDATE = 7;
+    public static final int FALLBACK = 8;
 
     /** Outcomes of a SUBMIT, set by the dedup and journal stages. */
     public static final byte OUTCOME_ACCEPTED = 0;
@@ -102,6 +106,10 @@ public final class DispatchEvent
     public long deadlineMs;
     /** RELEASE and CANCEL: the state change to journal and report, 0 for none. */
     public byte newState;
+    /** Dry-run SUBMIT: the lane's fallback channel, 0 for none, and what a fallback there would be decided now. */
+    public byte fallbackChannel;
+    public byte fallbackDecision;
+    public short fallbackReason;
 
     // POLICY_UPDATE: channel 0 = the tenant's own rate
     public long ratePerSecond;

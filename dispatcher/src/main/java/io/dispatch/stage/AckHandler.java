@@ -41,6 +41,8 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private final long[] dueAts;
     private final byte[] channels;
     private final byte[] kinds;
+    /** Dry runs: fallback channel | decision << 8 | reason << 16. */
+    private final int[] fallbacks;
     private int pending;
 
     /** @param maxBatch the ring size: no batch is larger. */
@@ -59,6 +61,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         this.dueAts = new long[maxBatch];
         this.channels = new byte[maxBatch];
         this.kinds = new byte[maxBatch];
+        this.fallbacks = new int[maxBatch];
     }
 
     @Override
@@ -79,6 +82,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             dueAts[i] = e.dueAtMs;
             channels[i] = e.channel;
             kinds[i] = e.kind;
+            fallbacks[i] = e.dryRun ? (e.fallbackChannel & 0xFF) | (e.fallbackDecision & 0xFF) << 8 | e.fallbackReason << 16 : 0;
         }
         if (endOfBatch || pending == sessions.length)
         {
@@ -138,7 +142,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             case DispatchEvent.OUTCOME_DRY_RUN:
                 return session.offerExplain(correlationIds[i], decisions[i], channels[i],
                     kinds[i] != MessageKind.MARKETING.code(), reasons[i],
-                    decisions[i] == Decision.DUPLICATE.code() ? messageIds[i] : dueAts[i]);
+                    decisions[i] == Decision.DUPLICATE.code() ? messageIds[i] : dueAts[i], fallbacks[i]);
             case DispatchEvent.OUTCOME_STORAGE_FULL:
                 counters.increment(Counter.SUBMITS_NACKED);
                 counters.increment(Counter.STORAGE_FULL_NACKS);

@@ -10,7 +10,7 @@ import io.dispatch.schedule.Scheduler;
 /**
  * Hands each journaled SUBMIT the policies let through, and each released deferred message, to its channel's
  * lane: informational and auth messages to the lane's priority queue, marketing to its bulk queue. Deferred
- * messages go to the {@link Scheduler}; every other outcome (duplicate, suppressed, dry run, refused, failed
+ * messages go to the {@link Scheduler}, and so do fallbacks, decided again on their new channel; every other outcome (duplicate, suppressed, dry run, refused, failed
  * append) releases the lane admission taken at ingest (or by the scheduler). Never blocks on a lane: admission
  * guarantees room.
  */
@@ -28,6 +28,11 @@ public final class HandoffHandler implements EventHandler<DispatchEvent>
     @Override
     public void onEvent(final DispatchEvent e, final long sequence, final boolean endOfBatch)
     {
+        if (e.type == DispatchEvent.FALLBACK)
+        {
+            onFallback(e);
+            return;
+        }
         if (e.type != DispatchEvent.SUBMIT && e.type != DispatchEvent.RELEASE)
         {
             return;
@@ -47,6 +52,30 @@ public final class HandoffHandler implements EventHandler<DispatchEvent>
                 e.prepaid, e.consentOverride, e.campaignId))
             {
                 // the scheduler drains its inbox continuously; a full inbox is a brief burst of deferrals
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
+     * A fallback the policy stage let through goes to the new channel's lane ahead of its fresh messages; one it
+     * deferred goes to the scheduler on the new channel. The lane it left released its admission.
+     */
+    private void onFallback(final DispatchEvent e)
+    {
+        if (e.outcome != DispatchEvent.OUTCOME_ACCEPTED)
+        {
+            return;
+        }
+        if (e.decision == Decision.SEND.code())
+        {
+            laneByChannel[e.channel].acceptFallback(e.messageId, e.kind != MessageKind.MARKETING.code());
+        }
+        else if (e.decision == Decision.DEFER.code())
+        {
+            while (!scheduler.defer(e.messageId, e.dueAtMs, e.recipientKey, e.deadlineMs, e.tenantId, e.kind, e.channel,
+                e.prepaid, e.consentOverride, e.campaignId))
+            {
                 Thread.onSpinWait();
             }
         }

@@ -84,11 +84,16 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                     break;
                 case DispatchEvent.RELEASE:
                 case DispatchEvent.CANCEL:
+                case DispatchEvent.FALLBACK:
                     if (e.newState != 0)
                     {
                         final long at = e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs;
                         StateRecords.put(oneState, 0, e.messageId, at, e.newState, (byte)0, e.channel, e.reason);
-                        counted(writer.appendStates(oneState, 1));
+                        if (!counted(writer.appendStates(oneState, 1)) && e.type == DispatchEvent.FALLBACK)
+                        {
+                            // an unjournaled move must not reach the new lane: after a restart the old channel owes it
+                            e.outcome = DispatchEvent.OUTCOME_STORAGE_FULL;
+                        }
                     }
                     break;
                 case DispatchEvent.CONSENT:

@@ -2,11 +2,13 @@ package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
 import io.dispatch.ingest.ConsentFrame;
+import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
@@ -30,6 +32,10 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private final LongHashSet deferred = new LongHashSet();
     private final PolicyRates rates;
     private final CancelledCampaigns cancelledCampaigns;
+    private FallbackMessages fallbackMessages;
+    private AdMarkingMode[] adMarking;
+    /** Per channel code: the channel its lane falls back to, 0 for none. */
+    private byte[] fallbackChannels = new byte[4];
 
     public PolicyHandler(
         final PolicyEngine engine, final DedupIndex dedup, final EpochClock clock, final Counters counters,
@@ -49,6 +55,20 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         this.clock = clock;
         this.counters = counters;
         this.rates = rates;
+    }
+
+    /**
+     * Lets the stage decide fallbacks ({@link DispatchEvent#FALLBACK}); set once before the ring starts.
+     *
+     * @param adMarking        the ad-marking mode per channel code ({@code policy.adMarking.<channel>}).
+     * @param fallbackChannels per channel code, the channel its lane falls back to ({@code lane.<ch>.fallback}), 0
+     *                         for none: a dry run also explains what a fallback would be decided.
+     */
+    public void fallbacks(final FallbackMessages messages, final AdMarkingMode[] adMarking, final byte[] fallbackChannels)
+    {
+        this.fallbackMessages = messages;
+        this.adMarking = adMarking;
+        this.fallbackChannels = fallbackChannels;
     }
 
     /** Recovery, before the ring starts. */
@@ -73,6 +93,9 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             case DispatchEvent.RELEASE:
                 onRelease(e);
                 break;
+            case DispatchEvent.FALLBACK:
+                onFallback(e);
+                break;
             case DispatchEvent.CANCEL:
                 onCancel(e);
                 break;
@@ -89,6 +112,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
 
     private void onSubmit(final DispatchEvent e)
     {
+        e.fallbackChannel = 0; // the slot may hold an earlier dry run's
         if (e.outcome != DispatchEvent.OUTCOME_ACCEPTED && e.outcome != DispatchEvent.OUTCOME_DRY_RUN)
         {
             return;
@@ -106,6 +130,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         if (e.dryRun)
         {
             counters.increment(Counter.POLICY_DRY_RUNS);
+            explainFallback(e);
             return;
         }
         if (decision == PolicyEngine.REFUSE && e.campaignSlot != 0)
@@ -177,6 +202,108 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             e.newState = DeliveryState.SUPPRESSED.code();
         }
         countDecision(e.decision, e.reason);
+    }
+
+    /**
+     * A lane gave up on the message's channel for a fallback trigger ({@code e.reason}): it is a new decision on
+     * the fallback channel ({@code e.channel}), under that channel's consent, night window and blackout, caps and
+     * rate limits, as if submitted there now. SEND moves it (RETRYING on the new channel, with the trigger);
+     * DEFER holds it on the new channel; SUPPRESS ends it with the policy's reason. The consent a campaign
+     * carried was the directory's for the first channel, so the address's own consent on the new one decides.
+     */
+    private void onFallback(final DispatchEvent e)
+    {
+        final short trigger = e.reason;
+        final long now = e.acceptedAtMs;
+        e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
+        if (fallbackMessages == null || !fallbackMessages.load(e.messageId))
+        {
+            // the lane read it a moment ago; a tenant removed from the configuration cannot be decided for
+            e.decision = PolicyEngine.SUPPRESS;
+            e.newState = DeliveryState.FAILED.code();
+            e.reason = (short)Reason.UNDELIVERABLE.code();
+            return;
+        }
+        e.tenantId = fallbackMessages.tenantId();
+        e.kind = fallbackMessages.kind();
+        e.recipientKey = fallbackMessages.recipientKey();
+        e.deadlineMs = fallbackMessages.deadlineMs();
+        e.campaignId = fallbackMessages.campaignId();
+        e.consentOverride = -1;
+        e.prepaid = false;
+        if (cancelledCampaigns.contains(e.campaignId))
+        {
+            endCancelled(e);
+            e.decision = PolicyEngine.SUPPRESS;
+            return;
+        }
+        if (now >= e.deadlineMs)
+        {
+            e.decision = PolicyEngine.SUPPRESS;
+            e.newState = DeliveryState.EXPIRED.code();
+            e.reason = (short)Reason.TTL_EXPIRED.code();
+            counters.increment(Counter.POLICY_EXPIRED);
+            return;
+        }
+        if (adTextUnchecked(e.kind, fallbackMessages.acceptedChannel(), e.channel))
+        {
+            // its text was never checked for (광고) and the opt-out notice, which the new channel requires
+            e.decision = PolicyEngine.SUPPRESS;
+            e.newState = DeliveryState.SUPPRESSED.code();
+            e.reason = (short)Reason.AD_MARKING_MISSING.code();
+            countDecision(e.decision, e.reason);
+            return;
+        }
+        final byte decision = engine.decide(e.tenantId, e.kind, e.channel, e.recipientKey, 0, false, false, now, -1);
+        e.decision = decision == PolicyEngine.REFUSE ? PolicyEngine.DEFER : decision;
+        e.reason = decision == PolicyEngine.SEND ? trigger : engine.reason();
+        e.dueAtMs = decision == PolicyEngine.REFUSE ? now + 1000 : engine.dueAtMs();
+        e.prepaid = engine.prepaid();
+        if (e.decision == PolicyEngine.SEND)
+        {
+            e.newState = DeliveryState.RETRYING.code();
+        }
+        else if (e.decision == PolicyEngine.DEFER)
+        {
+            deferred.add(e.messageId);
+            e.newState = DeliveryState.DEFERRED.code();
+        }
+        else
+        {
+            e.newState = DeliveryState.SUPPRESSED.code();
+        }
+        countDecision(e.decision, e.reason);
+    }
+
+    /**
+     * A dry run on a lane with a fallback also says what the fallback would be decided now, on its channel: the
+     * same rules as {@link #onFallback}, without taking a token or counting a send.
+     */
+    private void explainFallback(final DispatchEvent e)
+    {
+        final byte target = fallbackChannels[e.channel];
+        e.fallbackChannel = target;
+        if (target == 0)
+        {
+            return;
+        }
+        if (adTextUnchecked(e.kind, e.channel, target))
+        {
+            e.fallbackDecision = PolicyEngine.SUPPRESS;
+            e.fallbackReason = (short)Reason.AD_MARKING_MISSING.code();
+            return;
+        }
+        final byte decision = engine.decide(e.tenantId, e.kind, target, e.recipientKey, 0, false, true, e.acceptedAtMs,
+            -1);
+        e.fallbackDecision = decision == PolicyEngine.REFUSE ? PolicyEngine.DEFER : decision;
+        e.fallbackReason = decision == PolicyEngine.SEND ? 0 : engine.reason();
+    }
+
+    /** Marketing accepted where no rule checked its text for (광고) and the opt-out notice, bound for a channel that requires them. */
+    private boolean adTextUnchecked(final byte kind, final byte acceptedChannel, final byte target)
+    {
+        return kind == MessageKind.MARKETING.code() && adMarking[target] != AdMarkingMode.OFF
+            && adMarking[acceptedChannel] == AdMarkingMode.OFF;
     }
 
     private void onCancel(final DispatchEvent e)

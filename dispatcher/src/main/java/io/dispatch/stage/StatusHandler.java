@@ -92,6 +92,11 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                         e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, (byte)0);
                 }
                 break;
+            case DispatchEvent.FALLBACK:
+                // reported on the new channel from the decision on, whatever it was
+                onState(e.messageId, e.newState, (byte)0, e.reason,
+                    e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, e.channel);
+                break;
             case DispatchEvent.STATE:
                 onStates(e);
                 break;

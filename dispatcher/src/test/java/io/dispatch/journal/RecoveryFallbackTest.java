@@ -93,14 +93,16 @@ class RecoveryFallbackTest
                 .run(journal, new Recovery.Sink()
                 {
                     @Override
-                    public void pending(final long messageId, final byte channel, final byte kind, final int attempts)
+                    public void pending(final long messageId, final byte channel, final byte kind, final int attempts,
+                        final boolean uncertain)
                     {
                         pending.add((messageId == moved ? "moved" : messageId == stayed ? "stayed" : "receipt")
                             + " " + ChannelType.of(channel) + " " + MessageKind.of(kind) + " " + attempts);
                     }
 
                     @Override
-                    public void awaitingReceipt(final long messageId, final byte channel)
+                    public void awaitingReceipt(final long messageId, final byte channel, final byte kind,
+                        final long providerAcceptedAtMs, final boolean uncertain)
                     {
                         pending.add("awaiting " + messageId);
                     }

@@ -234,6 +234,12 @@ public class LanePriorityBenchmark extends AbstractBenchmark
         }
 
         @Override
+        public void fallBack(
+            final long messageId, final byte channel, final Reason trigger, final long atMs, final boolean priority)
+        {
+        }
+
+        @Override
         public long flush()
         {
             return ++position;

@@ -203,6 +203,17 @@ public final class SendCommand
 
     static String describe(final Explanation e)
     {
+        final String primary = describePrimary(e);
+        if (e.fallbackChannel() == null || e.fallbackDecision() == null)
+        {
+            return primary;
+        }
+        return primary + "; fallback to " + e.fallbackChannel().name().toLowerCase(Locale.ROOT) + ": "
+            + e.fallbackDecision() + (e.fallbackReason() == Reason.NONE ? "" : " (" + e.fallbackReason() + ")");
+    }
+
+    private static String describePrimary(final Explanation e)
+    {
         if (e.decision() == null)
         {
             return "UNKNOWN decision (a newer engine?)";

@@ -28,6 +28,19 @@ class SendCommandTest extends CommandTestBase
     private final SendCommand command = new SendCommand(outStream, errStream, clock);
 
     @Test
+    void shouldDescribeWhatTheFallbackWouldDo()
+    {
+        assertThat(SendCommand.describe(new io.dispatch.client.Explanation(io.dispatch.protocol.Decision.SEND,
+            io.dispatch.protocol.ChannelType.CHAT, false, io.dispatch.protocol.Reason.NONE, 0, -1,
+            io.dispatch.protocol.ChannelType.SMS, io.dispatch.protocol.Decision.SUPPRESS,
+            io.dispatch.protocol.Reason.NO_CONSENT)))
+            .isEqualTo("SEND on lane chat bulk; fallback to sms: SUPPRESS (NO_CONSENT)");
+        assertThat(SendCommand.describe(new io.dispatch.client.Explanation(io.dispatch.protocol.Decision.SEND,
+            io.dispatch.protocol.ChannelType.SMS, true, io.dispatch.protocol.Reason.NONE, 0, -1)))
+            .isEqualTo("SEND on lane sms priority");
+    }
+
+    @Test
     void shouldPrintTheAcceptedMessageId()
     {
         final int exit = command.run("--port", port(), "--to", "01012345678", "--text", "hi", "--key", "k1");

@@ -1,5 +1,6 @@
 package io.dispatch.connector.runtime;
 
+import io.dispatch.config.FallbackSettings;
 import io.dispatch.config.LaneConfig;
 import io.dispatch.config.RateSettings;
 import io.dispatch.config.TemplateRegistry;
@@ -17,9 +18,12 @@ import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.targeting.CancelledCampaigns;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
@@ -50,6 +54,7 @@ import java.util.function.LongSupplier;
  */
 public final class ConnectorLane extends LaneThread
 {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorLane.class);
     private static final long NONE = -1;
     /** How often queue heads are checked for TTL and fallback deadlines while the breaker holds sends. */
     private static final long HELD_CHECK_INTERVAL_MS = 100;
@@ -72,6 +77,11 @@ public final class ConnectorLane extends LaneThread
 
     // lane thread state
     private final Long2LongHashMap attemptsById = new Long2LongHashMap(NONE);
+    /**
+     * Messages held by the lane (queued, retrying, in flight) one of whose attempts may have reached the
+     * recipient: they never fall back (docs/connectors.md "Fallback"). Accepted ones carry it in {@link #receipts}.
+     */
+    private final LongHashSet uncertain = new LongHashSet();
     private final RetryTimers retries;
     private final ReceiptTimeouts receipts;
     private final FallbackHandoff handoff;
@@ -87,6 +97,8 @@ public final class ConnectorLane extends LaneThread
     private CancelledCampaigns.Watch cancelled = new CancelledCampaigns().newWatch();
     private final RateControl rate;
     private long nextHeldCheckMs;
+    /** One log line per lane for messages whose template is gone; dead letters count each one. */
+    private boolean templateMissingLogged;
     private long now;
 
     private volatile int inFlight;
@@ -124,7 +136,7 @@ public final class ConnectorLane extends LaneThread
         final long start = clock.time();
         this.retries = new RetryTimers(start);
         this.receipts = new ReceiptTimeouts(config.receiptTimeoutMs());
-        this.handoff = new FallbackHandoff(config.fallback(), journaledPosition);
+        this.handoff = new FallbackHandoff(config.fallback());
         this.handedOff = journaledPosition;
         this.gate = new LaneGate(config.window(), config.rate(), config.throttle(), start);
         this.breaker = new CircuitBreaker(config.breaker(), start);
@@ -174,8 +186,8 @@ public final class ConnectorLane extends LaneThread
         return admission;
     }
 
-    /** Another lane fell a message back to this one, after journaling it; any thread. */
-    void acceptFallback(final long messageId, final boolean isPriority)
+    /** The policy stage let another lane's fallback through to this one, after journaling the move; any thread. */
+    public void acceptFallback(final long messageId, final boolean isPriority)
     {
         admission.forceAcquire(isPriority);
         handOff(messageId, isPriority);
@@ -183,7 +195,8 @@ public final class ConnectorLane extends LaneThread
 
     // ---- recovery, before start ----
 
-    public void recoverPending(final long messageId, final int attempts, final byte kind)
+    /** @param uncertain an attempt before the restart may have reached the recipient: no fallback for it. */
+    public void recoverPending(final long messageId, final int attempts, final byte kind, final boolean uncertain)
     {
         final boolean isPriority = kind != MessageKind.MARKETING.code();
         admission.forceAcquire(isPriority);
@@ -191,12 +204,26 @@ public final class ConnectorLane extends LaneThread
         {
             attemptsById.put(messageId, attempts);
         }
+        if (uncertain)
+        {
+            this.uncertain.add(messageId);
+        }
         enqueue(messageId, isPriority);
     }
 
-    public void recoverAwaitingReceipt(final long messageId)
+    /**
+     * A message the provider accepted before the restart: its receipt deadline counts from that acceptance,
+     * so one already past it expires at the first duty cycle instead of waiting a whole timeout again.
+     * Recovery calls this in acceptance order; a time ahead of the clock (it stepped back) counts from now,
+     * which keeps the deadlines in order.
+     *
+     * @param kind      the kind code, 0 when unknown (treated as marketing).
+     * @param uncertain an earlier attempt may have reached the recipient: a failed receipt does not fall back.
+     */
+    public void recoverAwaitingReceipt(
+        final long messageId, final byte kind, final long providerAcceptedAtMs, final boolean uncertain)
     {
-        receipts.await(messageId, 0, 0, clock.time());
+        receipts.await(messageId, kind, 0, uncertain, Math.min(providerAcceptedAtMs, clock.time()));
     }
 
     // ---- admin thread ----
@@ -250,8 +277,7 @@ public final class ConnectorLane extends LaneThread
         {
             work += endOverdueWhileHeld();
         }
-        handoff.seal(states.flush());
-        work += handoff.deliver();
+        states.flush();
         inFlight = window.busy();
         publishParked();
         queues.publishDepths();
@@ -369,7 +395,7 @@ public final class ConnectorLane extends LaneThread
             finish(id, DeliveryState.EXPIRED, attemptsSpent, Reason.TTL_EXPIRED, messages.tenant(), messages.kind());
             return true;
         }
-        if (handoff.due(messages.acceptedAtMs(), now))
+        if (handoff.due(messages.acceptedAtMs(), now) && !uncertain.contains(id))
         {
             fallBack(id, isPriority, Reason.FALLBACK_DEADLINE);
             return true;
@@ -419,7 +445,20 @@ public final class ConnectorLane extends LaneThread
             return false;
         }
         final DeliveryRequest request = window.acquire(isPriority, now, nanoClock.nanoTime());
-        messages.fill(request, id, attempt, config.channel());
+        if (!messages.fill(request, id, attempt, config.channel()))
+        {
+            // a retry would find the same configuration: it ends here, not on a connector thread
+            window.release(request.slot());
+            if (!templateMissingLogged)
+            {
+                templateMissingLogged = true;
+                LOG.warn("event=template_missing lane={} template={} messages naming it end FAILED(TEMPLATE_MISMATCH): "
+                    + "the journal has no version of it and the configuration no template.{}; restore it to send them",
+                    name(), request.templateId(), request.templateId());
+            }
+            finish(id, DeliveryState.FAILED, attempt - 1, Reason.TEMPLATE_MISMATCH, messages.tenant(), messages.kind());
+            return false;
+        }
         states.publish(id, DeliveryState.DISPATCHED, attempt, channel, Reason.NONE, now);
         breaker.started();
         metrics.increment(LaneMetrics.SENT);
@@ -464,7 +503,7 @@ public final class ConnectorLane extends LaneThread
                 states.publish(id, DeliveryState.PROVIDER_ACCEPTED, request.attempt(), channel, Reason.NONE, now);
                 admission.release(isPriority);
                 startNextOfRecipient(id);
-                receipts.await(id, request.kind().code(), request.attempt(), now);
+                receipts.await(id, request.kind().code(), request.attempt(), uncertain.remove(id), now);
                 break;
             case OutcomeQueue.REJECTED:
                 metrics.countRejected(reason);
@@ -481,7 +520,7 @@ public final class ConnectorLane extends LaneThread
                 {
                     breaker.onSuccess(now);
                 }
-                if (handoff.applies(reason, request.kind()))
+                if (fallsBack(reason, request.kind(), uncertain.contains(id)))
                 {
                     fallBack(id, isPriority, reason);
                 }
@@ -533,9 +572,13 @@ public final class ConnectorLane extends LaneThread
     {
         final long id = request.messageId();
         final int attempt = request.attempt();
+        if (FallbackSettings.mayHaveReached(reason))
+        {
+            uncertain.add(id);
+        }
         if (attempt >= config.maxAttempts())
         {
-            if (handoff.applies(Reason.RETRIES_EXHAUSTED, request.kind()))
+            if (fallsBack(Reason.RETRIES_EXHAUSTED, request.kind(), uncertain.contains(id)))
             {
                 fallBack(id, isPriority, Reason.RETRIES_EXHAUSTED);
             }
@@ -546,7 +589,7 @@ public final class ConnectorLane extends LaneThread
             return;
         }
         final long delay = retries.backoff(attempt, config.retryBaseMs(), config.retryMaxMs(), retryAfterMs);
-        if (handoff.due(request.acceptedAtMs(), now + delay))
+        if (handoff.due(request.acceptedAtMs(), now + delay) && !uncertain.contains(id))
         {
             fallBack(id, isPriority, reason);
             return;
@@ -562,17 +605,28 @@ public final class ConnectorLane extends LaneThread
     }
 
     /**
-     * Journals the move (RETRYING on the new channel, with the reason) and hands the message to the
-     * fallback lane once that record is journaled ({@link FallbackHandoff}).
+     * A listed trigger, unless an earlier attempt may have reached the recipient: then only a rejection saying the
+     * recipient cannot be reached on this channel at all ({@link FallbackSettings#NEVER_REACHABLE}) still moves it,
+     * so a fallback never delivers twice.
+     */
+    private boolean fallsBack(final Reason reason, final MessageKind kind, final boolean uncertainAttempt)
+    {
+        return handoff.applies(reason, kind) && (!uncertainAttempt || FallbackSettings.NEVER_REACHABLE.contains(reason));
+    }
+
+    /**
+     * Gives the message up for the fallback channel: the policy stage decides it again there, journals the move
+     * (RETRYING on the new channel, with the trigger) or its deferral or suppression, and only then is it handed
+     * to the new lane, so after a kill -9 it is owed on one channel only ({@link StateSink#fallBack}).
      */
     private void fallBack(final long id, final boolean isPriority, final Reason reason)
     {
-        states.publish(id, DeliveryState.RETRYING, 0, handoff.targetChannel(), reason, now);
+        states.fallBack(id, handoff.targetChannel(), reason, now, isPriority);
         metrics.increment(LaneMetrics.FALLBACKS_OUT);
         attemptsById.remove(id);
+        uncertain.remove(id);
         admission.release(isPriority);
         startNextOfRecipient(id);
-        handoff.add(id, isPriority);
     }
 
     private void onReceiptOutcome(final long id, final DeliveryState state, final Reason reason)
@@ -594,7 +648,7 @@ public final class ConnectorLane extends LaneThread
         // a restart) is treated as marketing, the stricter case
         final int kindCode = ReceiptTimeouts.kindOf(awaited);
         final MessageKind kind = kindCode == 0 ? MessageKind.MARKETING : MessageKind.of(kindCode);
-        if (state != DeliveryState.DELIVERED && handoff.applies(reason, kind))
+        if (state != DeliveryState.DELIVERED && fallsBack(reason, kind, ReceiptTimeouts.uncertain(awaited)))
         {
             admission.forceAcquire(kind.isPriority()); // fallBack releases it; the lane let it go at provider acceptance
             fallBack(id, kind.isPriority(), reason);
@@ -613,6 +667,7 @@ public final class ConnectorLane extends LaneThread
         states.publish(id, DeliveryState.CANCELLED, attemptsSpent, channel, Reason.CANCELLED, now);
         admission.release(isPriority);
         startNextOfRecipient(id);
+        uncertain.remove(id);
     }
 
     /** A terminal state before provider acceptance: the lane's responsibility ends, without success. */
@@ -623,6 +678,7 @@ public final class ConnectorLane extends LaneThread
         states.publish(id, state, attempts, channel, reason, now);
         admission.release(kind.isPriority());
         startNextOfRecipient(id);
+        uncertain.remove(id);
         deadLetter(id, state, reason, attempts, tenant, kind);
     }
 

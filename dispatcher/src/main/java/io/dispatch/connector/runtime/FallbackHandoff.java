@@ -3,36 +3,24 @@ package io.dispatch.connector.runtime;
 import io.dispatch.config.FallbackSettings;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import org.agrona.collections.LongArrayQueue;
-
-import java.util.function.LongSupplier;
 
 /**
- * A lane's fallback route: whether a message falls back ({@link #applies}, {@link #due}), and the
- * messages it has fallen back to another channel, held until the state change naming the new
- * channel is in the journal, then handed to the target lane. The order matters for kill -9: once the
- * target lane may send a message, recovery already routes it to the new channel; before, recovery still
- * sends it on the old channel and the target never saw it. Either way it goes to one channel, not both.
+ * A lane's fallback route: whether a message falls back ({@link #applies}, {@link #due}) and to which channel.
+ * The move itself is a new decision of the policy stage on that channel ({@link StateSink#fallBack}), which
+ * journals it before the hand-off stage gives the message to the new lane: once that lane may send it,
+ * recovery already routes it to the new channel; before, recovery still sends it on the old one and the
+ * new lane never saw it. Either way it goes to one channel, not both.
  * <p>
  * <b>Note:</b> not thread-safe; owned by the source lane's thread.
  */
 final class FallbackHandoff
 {
-    private static final long NONE = Long.MIN_VALUE;
-
-    /** message id << 1 | 1 for priority, in the order they fell back. */
-    private final LongArrayQueue messages = new LongArrayQueue(256, NONE);
-    /** journal position that covers each message's state change; unsealed entries have none yet. */
-    private final LongArrayQueue positions = new LongArrayQueue(256, NONE);
     private final FallbackSettings settings;
-    private final LongSupplier journaledPosition;
     private ConnectorLane target;
-    private int unsealed;
 
-    FallbackHandoff(final FallbackSettings settings, final LongSupplier journaledPosition)
+    FallbackHandoff(final FallbackSettings settings)
     {
         this.settings = settings;
-        this.journaledPosition = journaledPosition;
     }
 
     void target(final ConnectorLane lane)
@@ -58,45 +46,5 @@ final class FallbackHandoff
     boolean due(final long acceptedAtMs, final long atMs)
     {
         return target != null && settings.afterMs() > 0 && atMs >= acceptedAtMs + settings.afterMs();
-    }
-
-    /** The state change was published to the sink but not flushed yet. */
-    void add(final long messageId, final boolean priority)
-    {
-        messages.addLong(messageId << 1 | (priority ? 1 : 0));
-        unsealed++;
-    }
-
-    /** After the sink flushed: everything added so far is covered by {@code position}. */
-    void seal(final long position)
-    {
-        for (; unsealed > 0; unsealed--)
-        {
-            positions.addLong(position);
-        }
-    }
-
-    /** Hands over what is journaled. @return how many. */
-    int deliver()
-    {
-        if (positions.isEmpty())
-        {
-            return 0;
-        }
-        final long journaled = journaledPosition.getAsLong();
-        int n = 0;
-        while (!positions.isEmpty() && positions.peekLong() <= journaled)
-        {
-            positions.pollLong();
-            final long v = messages.pollLong();
-            target.acceptFallback(v >>> 1, (v & 1) == 1);
-            n++;
-        }
-        return n;
-    }
-
-    int size()
-    {
-        return messages.size();
     }
 }

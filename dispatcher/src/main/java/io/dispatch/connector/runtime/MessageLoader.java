@@ -8,6 +8,7 @@ import io.dispatch.journal.JournalReader;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
+import io.netty.buffer.ByteBuf;
 
 /**
  * Loads the message a lane is about to send (or to expire, or to move) from the journal, by id, into
@@ -83,17 +84,32 @@ final class MessageLoader implements AutoCloseable
         return tenants.of(record.tenantName, record.tenantNameLength);
     }
 
-    /** Fills {@code request} from the loaded message, for sending on {@code channel} (the lane's, after a fallback too). */
-    void fill(final DeliveryRequest request, final long messageId, final int attempt, final ChannelType channel)
+    /**
+     * Fills {@code request} from the loaded message, for sending on {@code channel} (the lane's, after a fallback too).
+     *
+     * @return false when it cannot be rendered: it has no text and its template is not in this configuration (removed
+     * since it was accepted); the caller ends it instead of handing a connector a message without text.
+     */
+    boolean fill(final DeliveryRequest request, final long messageId, final int attempt, final ChannelType channel)
     {
         request.fill(messageId, attempt, tenant(), kind(), channel, record.acceptedAtMs, deadlineMs(), record.body,
             record.bodyLength);
-        final int template = request.submit().templateLength() == 0 ? -1 :
-            templates.find(request.submit().buffer(), request.submit().templateOffset(), request.submit().templateLength());
-        if (template >= 0)
+        byte[] text = null;
+        if (request.submit().templateLength() != 0)
         {
-            request.templateText(templates.text(template));
+            final ByteBuf b = request.submit().buffer();
+            final int at = request.submit().templateOffset();
+            final int length = request.submit().templateLength();
+            // the version in force when it was accepted; a journal without versions renders the configured one
+            text = templates.versions().textAt(b, at, length, messageId);
+            final int configured = text == null ? templates.find(b, at, length) : -1;
+            text = configured >= 0 ? templates.text(configured) : text;
         }
+        if (text != null)
+        {
+            request.templateText(text);
+        }
+        return text != null || request.submit().textLength() > 0;
     }
 
     @Override

@@ -11,8 +11,14 @@ import org.agrona.collections.Long2LongHashMap;
  */
 final class ReceiptTimeouts
 {
+    /** An earlier attempt of the message may have reached the recipient (it must not fall back). */
+    private static final long UNCERTAIN = 1L << 24;
+
     private final long timeoutMs;
-    /** messageId → MessageKind code | attempts &lt;&lt; 8 (both 0 when unknown: recovered after a restart). */
+    /**
+     * messageId → MessageKind code | attempts &lt;&lt; 8 (both 0 when unknown: recovered after a restart) |
+     * {@link #UNCERTAIN}.
+     */
     private final Long2LongHashMap awaiting = new Long2LongHashMap(-1);
     private final DeadlineFifo deadlines = new DeadlineFifo(4096);
     private long expired = -1;
@@ -22,16 +28,20 @@ final class ReceiptTimeouts
         this.timeoutMs = timeoutMs;
     }
 
-    /** @param attempts the attempt the provider accepted, for the dead letter should the receipt say failed. */
-    void await(final long messageId, final int kind, final int attempts, final long fromMs)
+    /**
+     * @param attempts  the attempt the provider accepted, for the dead letter should the receipt say failed.
+     * @param uncertain an earlier attempt may have reached the recipient.
+     * @param fromMs    when the provider accepted it: calls come in that order.
+     */
+    void await(final long messageId, final int kind, final int attempts, final boolean uncertain, final long fromMs)
     {
-        awaiting.put(messageId, kind & 0xFF | (long)(attempts & 0xFFFF) << 8);
+        awaiting.put(messageId, kind & 0xFF | (long)(attempts & 0xFFFF) << 8 | (uncertain ? UNCERTAIN : 0));
         deadlines.add(messageId, null, fromMs + timeoutMs);
     }
 
     /**
-     * @return what {@link #await} kept ({@link #kindOf}, {@link #attemptsOf}), or -1 when the message was not awaited
-     * (late or duplicate receipt).
+     * @return what {@link #await} kept ({@link #kindOf}, {@link #attemptsOf}, {@link #uncertain}), or -1 when the
+     * message was not awaited (late or duplicate receipt).
      */
     long receipt(final long messageId)
     {
@@ -69,6 +79,11 @@ final class ReceiptTimeouts
     static int attemptsOf(final long value)
     {
         return (int)(value >>> 8 & 0xFFFF);
+    }
+
+    static boolean uncertain(final long value)
+    {
+        return (value & UNCERTAIN) != 0;
     }
 
     int size()

@@ -40,6 +40,25 @@ public final class StatePublisher implements StateSink
         }
     }
 
+    @Override
+    public void fallBack(final long messageId, final byte channel, final Reason trigger, final long atMs,
+        final boolean priority)
+    {
+        flush(); // the move follows the message's earlier state changes in the journal
+        final long sequence = ring.next();
+        final DispatchEvent e = ring.get(sequence);
+        e.type = DispatchEvent.FALLBACK;
+        e.session = null;
+        e.sessionRef = 0;
+        e.messageId = messageId;
+        e.channel = channel;
+        e.reason = (short)trigger.code();
+        e.acceptedAtMs = atMs;
+        e.newState = 0;
+        ring.publish(sequence);
+        lastSequence = sequence;
+    }
+
     /**
      * Publishes what was collected; called at the end of every lane duty cycle.
      *

@@ -9,6 +9,15 @@ public interface StateSink
     void publish(long messageId, DeliveryState state, int attempts, byte channel, Reason reason, long atMs);
 
     /**
+     * The lane gives the message up for its fallback channel, for {@code trigger}: after the state changes
+     * published so far, the policy stage decides it again on {@code channel} (and journals the result), then the
+     * hand-off stage gives it to that channel's lane ({@link ConnectorLane#acceptFallback}) or the scheduler.
+     *
+     * @param priority informational or auth (the decision reads the class from the journal; a test sink may not).
+     */
+    void fallBack(long messageId, byte channel, Reason trigger, long atMs, boolean priority);
+
+    /**
      * Publishes what was collected.
      *
      * @return a position that {@code journaledPosition} (given to the lane) reaches once everything

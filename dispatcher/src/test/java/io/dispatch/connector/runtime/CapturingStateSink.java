@@ -5,6 +5,7 @@ import io.dispatch.protocol.Reason;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** Records a lane's state changes; "journals" every flush at once unless the test holds the journal back. */
 final class CapturingStateSink implements StateSink
@@ -14,8 +15,15 @@ final class CapturingStateSink implements StateSink
     }
 
     final List<Change> changes = new ArrayList<>();
+    private final Function<Byte, ConnectorLane> laneByChannel;
     private long flushed = -1;
     private long journaled = Long.MAX_VALUE;
+
+    /** @param laneByChannel the lanes fallbacks go to, as the policy stage would let them through (SEND). */
+    CapturingStateSink(final Function<Byte, ConnectorLane> laneByChannel)
+    {
+        this.laneByChannel = laneByChannel;
+    }
 
     @Override
     public void publish(
@@ -23,6 +31,15 @@ final class CapturingStateSink implements StateSink
         final long atMs)
     {
         changes.add(new Change(messageId, state, attempts, channel, reason, atMs));
+    }
+
+    /** Records the move as the policy stage journals a SEND (RETRYING on the new channel) and hands it over. */
+    @Override
+    public void fallBack(final long messageId, final byte channel, final Reason trigger, final long atMs,
+        final boolean priority)
+    {
+        changes.add(new Change(messageId, DeliveryState.RETRYING, 0, channel, trigger, atMs));
+        laneByChannel.apply(channel).acceptFallback(messageId, priority);
     }
 
     @Override

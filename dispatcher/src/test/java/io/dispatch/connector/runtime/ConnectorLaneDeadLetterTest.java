@@ -70,7 +70,7 @@ class ConnectorLaneDeadLetterTest
         {
             final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
             final long id = h.accept(MessageKind.INFORMATIONAL, ChannelType.SMS, "01012345678", 600);
-            sms.lane().recoverAwaitingReceipt(id);
+            sms.lane().recoverAwaitingReceipt(id, (byte)0, h.clock.time(), false);
             sms.provider().receipt(id, DeliveryState.FAILED, Reason.UNDELIVERABLE);
             sms.settle();
 

@@ -38,6 +38,9 @@ final class LaneHarness implements AutoCloseable
     final DispatcherConfig config;
     private final ByteBuf body = Unpooled.buffer(512);
     private final byte[] tenant = "demo".getBytes(StandardCharsets.UTF_8);
+    private final Map<Byte, ConnectorLane> lanes = new java.util.HashMap<>();
+    /** The running configuration's templates: {@code otp} only. */
+    final TemplateRegistry templates = new TemplateRegistry(Map.of("otp", "configured text"));
 
     LaneHarness(final Path dir, final Map<String, String> settings)
     {
@@ -61,11 +64,13 @@ final class LaneHarness implements AutoCloseable
     Lane lane(final ChannelType channel) throws Exception
     {
         final ScriptedConnector connector = new ScriptedConnector();
-        final CapturingStateSink sink = new CapturingStateSink();
+        final CapturingStateSink sink = new CapturingStateSink(lanes::get);
         final LaneConfig lc = laneConfig(channel);
-        final ConnectorLane lane = new ConnectorLane(lc, connector, new LaneAdmission(lc.capacity(), lc.rate().reservedPercent()), journal, dir,
-            new TemplateRegistry(Map.of()), sink, clock, clock, sink::journaledPosition, errors, counters);
+        final ConnectorLane lane = new ConnectorLane(lc, connector,
+            new LaneAdmission(lc.capacity(), lc.rate().reservedPercent()), journal, dir, templates, sink, clock, clock,
+            sink::journaledPosition, errors, counters);
         lane.startOnCallerThread();
+        lanes.put(channel.code(), lane);
         return new Lane(lane, connector, sink);
     }
 
@@ -73,6 +78,17 @@ final class LaneHarness implements AutoCloseable
     long accept(final MessageKind kind, final ChannelType channel, final String recipient, final int ttlSeconds)
     {
         return acceptCampaign(0, kind, channel, recipient, ttlSeconds);
+    }
+
+    /** Journals a message that names a template and has no text of its own. @return its message id. */
+    long acceptTemplated(final MessageKind kind, final ChannelType channel, final String recipient, final String template)
+    {
+        body.clear();
+        final int n = SubmitEncoder.encode(body, kind, channel, 3600, "", recipient, template, "", null);
+        final byte[] bytes = new byte[n];
+        body.getBytes(0, bytes);
+        return writer.appendAccepted(kind.code(), channel.code(), tenant, 3600, clock.time(), 0,
+            Decision.SEND.code(), false, (short)0, 0, 0, -1, bytes, n);
     }
 
     /** Journals a message as a campaign's fan-out would (0: not a campaign's). @return its message id. */

@@ -18,7 +18,8 @@ import java.util.List;
  */
 final class ScriptedConnector implements Connector
 {
-    record Sent(long messageId, MessageKind kind, String recipient, int attempt, long atMs)
+    /** @param text the rendered text, as a connector would send it. */
+    record Sent(long messageId, MessageKind kind, String recipient, int attempt, long atMs, String text)
     {
     }
 
@@ -43,7 +44,8 @@ final class ScriptedConnector implements Connector
     public void send(final DeliveryRequest request, final DeliveryCallback callback)
     {
         this.callback = callback;
-        sent.add(new Sent(request.messageId(), request.kind(), request.recipient(), request.attempt(), context.clock().time()));
+        sent.add(new Sent(request.messageId(), request.kind(), request.recipient(), request.attempt(), context.clock().time(),
+            request.renderText()));
         held.add(request);
     }
 
@@ -108,6 +110,37 @@ final class ScriptedConnector implements Connector
         {
             callback.onFailed(held.poll(), reason, retryAfterMs);
         }
+    }
+
+    /** Accepts the outstanding send of one message. */
+    void accept(final long messageId)
+    {
+        callback.onAccepted(take(messageId));
+    }
+
+    /** Fails the outstanding send of one message (a transient failure). */
+    void fail(final long messageId, final Reason reason)
+    {
+        callback.onFailed(take(messageId), reason, 0);
+    }
+
+    /** Rejects the outstanding send of one message. */
+    void reject(final long messageId, final Reason reason)
+    {
+        callback.onRejected(take(messageId), reason);
+    }
+
+    private DeliveryRequest take(final long messageId)
+    {
+        for (final DeliveryRequest r : held)
+        {
+            if (r.messageId() == messageId)
+            {
+                held.remove(r);
+                return r;
+            }
+        }
+        throw new IllegalStateException("no outstanding send of message " + messageId);
     }
 
     void rejectAll(final Reason reason)

@@ -1,0 +1,243 @@
+package io.dispatch.stage;
+
+import io.dispatch.config.Settings;
+import io.dispatch.config.TenantConfig;
+import io.dispatch.journal.Journal;
+import io.dispatch.journal.JournalWriter;
+import io.dispatch.policy.ConsentFlags;
+import io.dispatch.policy.DedupIndex;
+import io.dispatch.policy.PolicyConfig;
+import io.dispatch.policy.PolicyEngine;
+import io.dispatch.policy.RecipientDirectory;
+import io.dispatch.policy.RecipientKeys;
+import io.dispatch.policy.TenantPolicy;
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Decision;
+import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.Reason;
+import io.dispatch.protocol.SubmitEncoder;
+import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.Counters;
+import io.dispatch.targeting.CancelledCampaigns;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A fallback is a new decision on the fallback channel: the policy stage reads the message from the journal and
+ * applies that channel's consent, ad-marking rule and night window as if it were submitted there now.
+ */
+class PolicyHandlerFallbackTest
+{
+    private static final ZoneId SEOUL = ZoneId.of("Asia/Seoul");
+    private static final long AFTERNOON = at("2026-11-25T14:00:00");
+    private static final long NIGHT = at("2026-11-25T22:00:00");
+    private static final byte SMS = ChannelType.SMS.code();
+
+    @TempDir
+    Path dir;
+
+    private final CancelledCampaigns cancelled = new CancelledCampaigns();
+    private Journal journal;
+    private JournalWriter writer;
+    private PolicyEngine engine;
+    private PolicyHandler stage;
+    private FallbackMessages messages;
+
+    private void start(final String chatAdMarking)
+    {
+        final Properties p = new Properties();
+        p.setProperty("tenants", "acme");
+        p.setProperty("tenant.acme.apiKey", "k");
+        p.setProperty("policy.adMarking.chat", chatAdMarking);
+        final Settings s = new Settings(p);
+        final TenantPolicy[] tenants = new TenantPolicy[2];
+        tenants[1] = TenantPolicy.read(s, "acme");
+        final PolicyConfig config = PolicyConfig.read(s);
+        engine = new PolicyEngine(config, tenants, new RecipientDirectory(), AFTERNOON);
+        stage = new PolicyHandler(engine, new DedupIndex(60_000), () -> AFTERNOON, new Counters(), new PolicyRates(2),
+            cancelled);
+        journal = new Journal(dir, "FAST_DAILY");
+        writer = journal.newWriter(false);
+        messages = new FallbackMessages(journal, List.of(new TenantConfig(1, "acme", "k")));
+        final byte[] fallbackChannels = new byte[4];
+        fallbackChannels[ChannelType.CHAT.code()] = SMS;
+        stage.fallbacks(messages, config.adMarking(), fallbackChannels);
+    }
+
+    @AfterEach
+    void close()
+    {
+        messages.close();
+        writer.close();
+        journal.close();
+    }
+
+    @Test
+    void shouldMoveAnInformationalMessageWithTheTriggerAndWhatTheNewLaneNeeds()
+    {
+        start("off");
+        final long id = accept(MessageKind.INFORMATIONAL, "01011112222", AFTERNOON - 5_000, 3600);
+        final DispatchEvent e = fallback(id, AFTERNOON, Reason.NOT_CHANNEL_USER);
+        assertThat(e.decision).isEqualTo(Decision.SEND.code());
+        assertThat(e.newState).isEqualTo(DeliveryState.RETRYING.code());
+        assertThat(e.reason).as("the trigger").isEqualTo((short)Reason.NOT_CHANNEL_USER.code());
+        assertThat(e.channel).isEqualTo(SMS);
+        assertThat(e.tenantId).isEqualTo(1);
+        assertThat(e.kind).isEqualTo(MessageKind.INFORMATIONAL.code());
+        assertThat(e.recipientKey).isEqualTo(key("01011112222"));
+        assertThat(e.deadlineMs).isEqualTo(AFTERNOON - 5_000 + 3_600_000);
+    }
+
+    @Test
+    void shouldSuppressMarketingWhoseTextNoChannelRuleCheckedWhenTheNewChannelRequiresTheAdMarking()
+    {
+        start("off");
+        final long id = accept(MessageKind.MARKETING, "01011112222", AFTERNOON, 3600);
+        consent("01011112222", ConsentFlags.AD);
+        final DispatchEvent e = fallback(id, AFTERNOON, Reason.NOT_CHANNEL_USER);
+        assertThat(e.decision).isEqualTo(Decision.SUPPRESS.code());
+        assertThat(e.newState).isEqualTo(DeliveryState.SUPPRESSED.code());
+        assertThat(e.reason).isEqualTo((short)Reason.AD_MARKING_MISSING.code());
+    }
+
+    @Test
+    void shouldApplyTheNewChannelsConsentAndNightWindowToMarketing()
+    {
+        start("validate");
+        final long noSmsConsent = accept(MessageKind.MARKETING, "01011112222", AFTERNOON, 86_400);
+        final long atNight = accept(MessageKind.MARKETING, "01033334444", AFTERNOON, 86_400);
+        final long byDay = accept(MessageKind.MARKETING, "01055556666", AFTERNOON, 86_400);
+        consent("01033334444", ConsentFlags.AD);
+        consent("01055556666", ConsentFlags.AD);
+
+        final DispatchEvent refused = fallback(noSmsConsent, AFTERNOON, Reason.NOT_CHANNEL_USER);
+        assertThat(refused.decision).isEqualTo(Decision.SUPPRESS.code());
+        assertThat(refused.reason).isEqualTo((short)Reason.NO_CONSENT.code());
+
+        final DispatchEvent held = fallback(atNight, NIGHT, Reason.NOT_CHANNEL_USER);
+        assertThat(held.decision).isEqualTo(Decision.DEFER.code());
+        assertThat(held.newState).isEqualTo(DeliveryState.DEFERRED.code());
+        assertThat(held.reason).isEqualTo((short)Reason.NIGHT_WINDOW.code());
+        assertThat(held.dueAtMs).isEqualTo(at("2026-11-26T08:00:00"));
+        assertThat(held.consentOverride).as("the address's own consent on SMS decides").isEqualTo(-1);
+        assertThat(stage.deferredCount()).as("its release will be decided like any deferral").isEqualTo(1);
+
+        final DispatchEvent sent = fallback(byDay, AFTERNOON, Reason.NOT_CHANNEL_USER);
+        assertThat(sent.decision).isEqualTo(Decision.SEND.code());
+        assertThat(sent.newState).isEqualTo(DeliveryState.RETRYING.code());
+    }
+
+    @Test
+    void shouldExplainWhatAFallbackWouldBeDecidedWithoutDecidingIt()
+    {
+        start("validate");
+        consent("01033334444", ConsentFlags.AD);
+        final DispatchEvent e = new DispatchEvent();
+        e.type = DispatchEvent.SUBMIT;
+        e.outcome = DispatchEvent.OUTCOME_DRY_RUN;
+        e.dryRun = true;
+        e.tenantId = 1;
+        e.kind = MessageKind.MARKETING.code();
+        e.channel = ChannelType.CHAT.code();
+        e.recipientKey = key("01033334444");
+        e.acceptedAtMs = NIGHT;
+        stage.onEvent(e, 0, true);
+        assertThat(e.fallbackChannel).isEqualTo(SMS);
+        assertThat(e.fallbackDecision).as("ad consent on SMS, but not for the night").isEqualTo(Decision.DEFER.code());
+        assertThat(e.fallbackReason).isEqualTo((short)Reason.NIGHT_WINDOW.code());
+        assertThat(stage.deferredCount()).as("nothing was deferred").isZero();
+
+        e.decision = Decision.DUPLICATE.code();
+        stage.onEvent(e, 1, true);
+        assertThat(e.fallbackChannel).as("a duplicate would not be sent at all, whatever the slot held").isZero();
+
+        e.decision = 0;
+        e.channel = SMS;
+        stage.onEvent(e, 2, true);
+        assertThat(e.fallbackChannel).as("the SMS lane has no fallback").isZero();
+    }
+
+    @Test
+    void shouldEndAFallbackOfACancelledCampaignInsteadOfMovingIt()
+    {
+        start("off");
+        final byte[] body = body(MessageKind.INFORMATIONAL, "01011112222");
+        final long id = writer.appendAccepted(MessageKind.INFORMATIONAL.code(), ChannelType.CHAT.code(),
+            "acme".getBytes(StandardCharsets.UTF_8), 3600, AFTERNOON, 0, Decision.SEND.code(), false, (short)0, 0, 77, -1,
+            body, body.length);
+        cancelled.cancel(77, () -> -1L);
+        final DispatchEvent e = fallback(id, AFTERNOON, Reason.NOT_CHANNEL_USER);
+        assertThat(e.newState).isEqualTo(DeliveryState.CANCELLED.code());
+        assertThat(e.reason).isEqualTo((short)Reason.CANCELLED.code());
+        assertThat(e.decision).isNotEqualTo(Decision.SEND.code());
+    }
+
+    @Test
+    void shouldExpireAFallbackPastItsTtl()
+    {
+        start("off");
+        final long id = accept(MessageKind.INFORMATIONAL, "01011112222", AFTERNOON - 61_000, 60);
+        final DispatchEvent e = fallback(id, AFTERNOON, Reason.FALLBACK_DEADLINE);
+        assertThat(e.newState).isEqualTo(DeliveryState.EXPIRED.code());
+        assertThat(e.reason).isEqualTo((short)Reason.TTL_EXPIRED.code());
+        assertThat(e.decision).isNotEqualTo(Decision.SEND.code());
+    }
+
+    private DispatchEvent fallback(final long id, final long atMs, final Reason trigger)
+    {
+        final DispatchEvent e = new DispatchEvent();
+        e.type = DispatchEvent.FALLBACK;
+        e.messageId = id;
+        e.channel = SMS;
+        e.reason = (short)trigger.code();
+        e.acceptedAtMs = atMs;
+        stage.onEvent(e, 0, true);
+        return e;
+    }
+
+    private long accept(final MessageKind kind, final String recipient, final long atMs, final int ttlSeconds)
+    {
+        final byte[] body = body(kind, recipient);
+        return writer.appendAccepted(kind.code(), ChannelType.CHAT.code(), "acme".getBytes(StandardCharsets.UTF_8),
+            ttlSeconds, atMs, 0, Decision.SEND.code(), false, (short)0, 0, 0, -1, body, body.length);
+    }
+
+    private void consent(final String recipient, final int flags)
+    {
+        engine.directory().apply(key(recipient), SMS, flags, 0);
+    }
+
+    private static long key(final String recipient)
+    {
+        final byte[] body = body(MessageKind.MARKETING, recipient);
+        return RecipientKeys.recipientKey(1, body, RecipientKeys.recipientAt(body));
+    }
+
+    private static byte[] body(final MessageKind kind, final String recipient)
+    {
+        final ByteBuf b = Unpooled.buffer();
+        final int n = SubmitEncoder.encode(b, kind, ChannelType.CHAT, 60, "", recipient, "",
+            "(광고) sale today. 무료수신거부 080-000-0000", null);
+        final byte[] out = new byte[n];
+        b.getBytes(0, out);
+        return out;
+    }
+
+    private static long at(final String seoulTime)
+    {
+        return LocalDateTime.parse(seoulTime).atZone(SEOUL).toInstant().toEpochMilli();
+    }
+}
