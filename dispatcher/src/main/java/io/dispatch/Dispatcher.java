@@ -20,6 +20,7 @@ import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.Recovery;
+import io.dispatch.journal.TenantIds;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
@@ -62,6 +63,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -116,7 +118,7 @@ public final class Dispatcher implements AutoCloseable
     /** @param clock the time of every policy, timer and deadline: tests inject one they can move. */
     public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock) throws Exception
     {
-        final Dispatcher d = new Dispatcher(config);
+        final Dispatcher d = new Dispatcher(config.withTenants(TenantIds.resolve(dataDir(config), config.tenants())));
         try
         {
             d.start(clock);
@@ -129,17 +131,22 @@ public final class Dispatcher implements AutoCloseable
         }
     }
 
-    private void start(final EpochClock clock) throws Exception
+    /** Creates the data dir: the tenant ids are resolved in it before anything else starts. */
+    private static Path dataDir(final DispatcherConfig config)
     {
-        LOG.info("event=starting config=\n{}", config.describe());
         try
         {
-            Files.createDirectories(config.dataDir().resolve("journal"));
+            return Files.createDirectories(config.dataDir().resolve("journal")).getParent();
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot create data dir " + config.dataDir(), ex);
         }
+    }
+
+    private void start(final EpochClock clock) throws Exception
+    {
+        LOG.info("event=starting config=\n{}", config.describe());
         journal = new Journal(config.dataDir().resolve("journal"), config.rollCycle());
         final TenantRegistry tenants = new TenantRegistry(config.tenants());
         final TemplateRegistry templates = new TemplateRegistry(config.templates());

@@ -41,10 +41,29 @@ public record DispatcherConfig(
     long directorySnapshotEveryOps,
     long directoryMaxRecipients)
 {
-    /** @return the policy of a tenant id (ids start at 1, in the order of {@code tenants}). */
+    /** @return the policy of a tenant id ({@code tenantPolicies} is in the order of {@code tenants}). */
     public TenantPolicy tenantPolicy(final int tenantId)
     {
-        return tenantPolicies.get(tenantId - 1);
+        for (int i = 0; i < tenants.size(); i++)
+        {
+            if (tenants.get(i).id() == tenantId)
+            {
+                return tenantPolicies.get(i);
+            }
+        }
+        throw new IllegalArgumentException("no tenant with id " + tenantId);
+    }
+
+    /**
+     * @param resolved the same tenants in the same order with their persisted ids
+     *                 ({@link io.dispatch.journal.TenantIds}).
+     */
+    public DispatcherConfig withTenants(final List<TenantConfig> resolved)
+    {
+        return new DispatcherConfig(ingestHost, ingestPort, ioThreads, initialCredit, maxFrameLength,
+            receiptBufferRecords, adminPort, dataDir, fsync, rollCycle, ringSize, waitStrategy, ringConsumerThreads,
+            ringHighWaterPercent, dedupHorizonMs, statusCapacity, defaultTtlSeconds, List.copyOf(resolved), templates,
+            lanes, policy, tenantPolicies, directorySnapshotEveryOps, directoryMaxRecipients);
     }
 
     /** When the journal forces its pages to disk. */
@@ -178,7 +197,7 @@ public record DispatcherConfig(
             + " defaultTtl=" + defaultTtlSeconds + "s");
         for (final TenantConfig t : tenants)
         {
-            lines.add("tenant " + t.name() + " apiKey=**** " + tenantPolicy(t.id()).describe());
+            lines.add("tenant " + t.name() + " id=" + t.id() + " apiKey=**** " + tenantPolicy(t.id()).describe());
         }
         lines.add(policy.describe());
         lines.add("templates " + templates.keySet());
