@@ -170,7 +170,7 @@ public final class Dispatcher implements AutoCloseable
         final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns);
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage);
-        final AckHandler ackStage = new AckHandler(flusher, counters, errors, config.ringSize());
+        final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, config.ringSize());
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats);
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
@@ -308,7 +308,7 @@ public final class Dispatcher implements AutoCloseable
                 final int tenantId, final byte kind, final byte channel, final boolean prepaid, final int consentOverride,
                 final long campaignId)
             {
-                policyStage.recoverDeferred(messageId);
+                policyStage.recoverDeferred(messageId, tenantId);
                 scheduler.recover(messageId, dueAtMs, recipientKey, deadlineMs, tenantId, kind, channel, prepaid,
                     consentOverride, campaignId);
             }
