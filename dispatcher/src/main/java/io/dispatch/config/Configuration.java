@@ -73,6 +73,8 @@ public final class Configuration
     public static final String TENANTS_DEFAULT = "demo";
     /** {@code tenant.<name>.apiKey}; the key may also come from the environment variable it names. */
     public static final String TENANT_PREFIX = "tenant.";
+    /** {@code tenant.<name>.id}: pins the tenant's id; checked against {@code <data.dir>/tenant-ids}. */
+    public static final String TENANT_ID = "id";
     public static final String TEMPLATE_PREFIX = "template.";
     /** Policy keys under {@code tenant.<name>.} (docs/policies.md). */
     public static final String TENANT_TIME_ZONE = "timeZone";

@@ -72,7 +72,7 @@ public record TenantConfig(int id, String name, String apiKey, int pinnedId)
             {
                 throw new ConfigurationException(keyProp, "tenant " + name + " has no API key");
             }
-            final int pinned = s.integer(Configuration.TENANT_PREFIX + name + ".id", 0, 1, MAX_TENANTS - 1);
+            final int pinned = s.integer(Configuration.TENANT_PREFIX + name + "." + Configuration.TENANT_ID, 0, 1, MAX_TENANTS - 1);
             out.add(new TenantConfig(id++, name, key, pinned));
         }
         if (out.isEmpty() || out.size() >= MAX_TENANTS)

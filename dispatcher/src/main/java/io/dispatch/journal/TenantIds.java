@@ -57,7 +57,7 @@ public final class TenantIds
         }
         for (final TenantConfig t : configured)
         {
-            final String key = Configuration.TENANT_PREFIX + t.name() + ".id";
+            final String key = Configuration.TENANT_PREFIX + t.name() + "." + Configuration.TENANT_ID;
             final Integer id = known.get(t.name());
             final String holder = nameById.get(t.pinnedId());
             if (t.pinnedId() != 0 && id != null && id != t.pinnedId())
