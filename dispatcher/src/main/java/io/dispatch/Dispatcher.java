@@ -330,6 +330,7 @@ public final class Dispatcher implements AutoCloseable
                 lane.start();
             }
         }
+        sessions.limits(config.sessionLimits());
         ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
             clock, targeting);
         ingest = new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads());

@@ -39,7 +39,8 @@ public record DispatcherConfig(
     PolicyConfig policy,
     List<TenantPolicy> tenantPolicies,
     long directorySnapshotEveryOps,
-    long directoryMaxRecipients)
+    long directoryMaxRecipients,
+    SessionLimits sessionLimits)
 {
     /** @return the policy of a tenant id ({@code tenantPolicies} is in the order of {@code tenants}). */
     public TenantPolicy tenantPolicy(final int tenantId)
@@ -63,7 +64,7 @@ public record DispatcherConfig(
         return new DispatcherConfig(ingestHost, ingestPort, ioThreads, initialCredit, maxFrameLength,
             receiptBufferRecords, adminPort, dataDir, fsync, rollCycle, ringSize, waitStrategy, ringConsumerThreads,
             ringHighWaterPercent, dedupHorizonMs, statusCapacity, defaultTtlSeconds, List.copyOf(resolved), templates,
-            lanes, policy, tenantPolicies, directorySnapshotEveryOps, directoryMaxRecipients);
+            lanes, policy, tenantPolicies, directorySnapshotEveryOps, directoryMaxRecipients, sessionLimits);
     }
 
     /** When the journal forces its pages to disk. */
@@ -152,7 +153,8 @@ public record DispatcherConfig(
             tenantPolicies(s),
             s.longValue(Configuration.DIRECTORY_SNAPSHOT_EVERY_OPS_PROP_NAME,
                 Configuration.DIRECTORY_SNAPSHOT_EVERY_OPS_DEFAULT, 1000, Long.MAX_VALUE),
-            s.longValue(Configuration.DIRECTORY_MAX_RECIPIENTS_PROP_NAME, 0, 0, Integer.MAX_VALUE));
+            s.longValue(Configuration.DIRECTORY_MAX_RECIPIENTS_PROP_NAME, 0, 0, Integer.MAX_VALUE),
+            SessionLimits.read(s));
     }
 
     private static List<TenantPolicy> tenantPolicies(final Settings s)
@@ -189,6 +191,7 @@ public record DispatcherConfig(
         final List<String> lines = new ArrayList<>();
         lines.add("ingest " + ingestHost + ":" + ingestPort + " ioThreads=" + ioThreads + " initialCredit=" + initialCredit
             + " maxFrameLength=" + maxFrameLength);
+        lines.add("ingest limits " + sessionLimits.describe());
         lines.add("admin port=" + adminPort + " (health, metrics)");
         lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle);
         lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " consumerThreads=" + ringConsumerThreads
