@@ -18,13 +18,13 @@ public final class Configuration
     public static final int INGEST_MAX_FRAME_LENGTH_DEFAULT = 1 << 20;
     public static final String INGEST_RECEIPT_BUFFER_PROP_NAME = "ingest.receiptBufferRecords";
     public static final int INGEST_RECEIPT_BUFFER_DEFAULT = 65536;
-    /** Connections of all tenants together: each reserves an answer queue (about 1 MiB of direct memory). */
+    /** Connections of all tenants together: each may grow an answer queue to about 1 MiB of direct memory. */
     public static final String INGEST_MAX_CONNECTIONS_PROP_NAME = "ingest.maxConnections";
     /** Also the most there can be: the session registry has 4096 slots, slot 0 unused. */
     public static final int INGEST_MAX_CONNECTIONS_DEFAULT = 4095;
     public static final String INGEST_MAX_CONNECTIONS_PER_TENANT_PROP_NAME = "ingest.maxConnectionsPerTenant";
     public static final int INGEST_MAX_CONNECTIONS_PER_TENANT_DEFAULT = 1024;
-    /** Receipt subscriptions (connections that sent SUBSCRIBE): each reserves a receipt buffer (4 MiB by default). */
+    /** Receipt subscriptions (connections that sent SUBSCRIBE): each may grow a receipt buffer to 4 MiB by default. */
     public static final String INGEST_MAX_SUBSCRIPTIONS_PROP_NAME = "ingest.maxSubscriptions";
     public static final int INGEST_MAX_SUBSCRIPTIONS_DEFAULT = 1024;
     public static final String INGEST_MAX_SUBSCRIPTIONS_PER_TENANT_PROP_NAME = "ingest.maxSubscriptionsPerTenant";

@@ -1,9 +1,9 @@
 package io.dispatch.config;
 
 /**
- * Caps on connections and receipt subscriptions, per tenant and in total: each connection reserves an answer
- * queue and each subscription a receipt buffer in direct memory, so one tenant's flood of idle connections must
- * not exhaust it and leave every other tenant's HELLO unanswered.
+ * Caps on connections and receipt subscriptions, per tenant and in total: each connection has an answer queue
+ * and each subscription a receipt buffer in direct memory (small when idle, up to megabytes under load), so one
+ * tenant's flood of connections must not exhaust it and leave every other tenant's HELLO unanswered.
  */
 public record SessionLimits(int maxConnections, int maxConnectionsPerTenant, int maxSubscriptions,
     int maxSubscriptionsPerTenant)

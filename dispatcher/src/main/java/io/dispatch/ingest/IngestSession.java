@@ -919,9 +919,15 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         maybeFinishGoodbye();
     }
 
-    /** The periodic tick: grants credit withheld under pressure once the pressure has gone. */
+    /** The periodic tick: grants credit withheld under pressure once the pressure has gone; lets idle queues shrink. */
     private void grantOwedCredit()
     {
+        answers.idleTick();
+        final OutboundQueue r = receipts;
+        if (r != null)
+        {
+            r.idleTick();
+        }
         if (mayGrantCredit())
         {
             final ByteBuf out = ctx.alloc().buffer(Frames.CREDIT_FRAME_LENGTH);
