@@ -40,7 +40,7 @@ public final class TenantIds
 
     /**
      * Gives each configured tenant its persisted id, assigns and durably records ids for new ones (before any
-     * of them is used), and refuses a {@code tenant.<name>.id} that contradicts the mapping.
+     * of them is used), and refuses a {@code tenant.<name>.id} that contradicts the mapping, or a corrupt file.
      *
      * @return the tenants in configured order with their persisted ids.
      */
@@ -174,8 +174,9 @@ public final class TenantIds
             if (id < 1 || id >= TenantConfig.MAX_TENANTS || name.isEmpty() || ids.containsKey(name) ||
                 names.containsKey(id))
             {
-                throw new IllegalStateException(file + " line " + (i + 1) + ": expected a unique '<id> <name>', got '" +
-                    line + "'; restore the file from a backup of the data dir (it numbers the tenants of this journal)");
+                throw new ConfigurationException(Configuration.DATA_DIR_PROP_NAME, file + " line " + (i + 1) +
+                    ": expected a unique '<id> <name>', got '" + line +
+                    "'; restore the file from a backup of the data dir (it numbers the tenants of this journal)");
             }
             ids.put(name, id);
             names.put(id, name);

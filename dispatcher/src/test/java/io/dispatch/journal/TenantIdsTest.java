@@ -69,7 +69,8 @@ class TenantIdsTest
     {
         Files.writeString(dir.resolve(TenantIds.FILE_NAME), "1 a\nx b\n", StandardCharsets.UTF_8);
         assertThatThrownBy(() -> resolve("a", "b"))
-            .isInstanceOf(IllegalStateException.class)
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageStartingWith("configuration key 'data.dir': ")
             .hasMessageContaining(TenantIds.FILE_NAME + " line 2: expected a unique '<id> <name>', got 'x b'");
     }
 
