@@ -47,9 +47,11 @@ import io.dispatch.stage.PolicyRates;
 import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
 import io.dispatch.status.AdminServer;
+import io.dispatch.status.AdminTokenFile;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
+import io.dispatch.status.PrometheusText;
 import io.dispatch.status.RateAdminRoute;
 import io.dispatch.status.StatusTable;
 import org.agrona.concurrent.AgentRunner;
@@ -288,6 +290,21 @@ public final class Dispatcher implements AutoCloseable
                 {
                     campaignStats.countState(campaignSlot, channel, state, reason);
                 }
+
+                @Override
+                public void rate(final int tenantId, final byte channel, final long perSecond, final long burst,
+                    final int reservedPercent, final long atMs)
+                {
+                    if (channel == 0)
+                    {
+                        policy.setTenantRate(tenantId, perSecond, burst, reservedPercent, clock.time());
+                    }
+                    else
+                    {
+                        policy.setChannelRate(tenantId, channel, perSecond, clock.time());
+                    }
+                    rates.publish(tenantId, channel, perSecond, atMs);
+                }
             }).run(journal, new Recovery.Sink()
         {
             @Override
@@ -337,11 +354,13 @@ public final class Dispatcher implements AutoCloseable
         if (config.adminPort() >= 0)
         {
             final LaneAdmin laneAdmin = new LaneAdmin(lanes());
-            admin = new AdminServer(config.ingestHost(), config.adminPort(), this::healthJson, this::metricsText,
+            final String adminToken = config.admin().token() != null
+                ? config.admin().token() : AdminTokenFile.loadOrCreate(config.dataDir());
+            admin = new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
                 Map.of("/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates),
-                    "/lanes", laneAdmin, "/deadletters", laneAdmin));
+                    "/lanes", laneAdmin, "/deadletters", laneAdmin), adminToken);
         }
-        LOG.info("event=started ingest={}:{} admin_port={}", config.ingestHost(), ingest.port(),
+        LOG.info("event=started ingest={}:{} admin={}:{}", config.ingestHost(), ingest.port(), config.admin().host(),
             admin == null ? "off" : admin.port());
     }
 
@@ -432,27 +451,29 @@ public final class Dispatcher implements AutoCloseable
         final StringBuilder sb = new StringBuilder(4096);
         for (final Counter c : Counter.values())
         {
-            sb.append("# TYPE ").append(c.metricName()).append(" counter\n")
-                .append(c.metricName()).append(' ').append(counters.get(c)).append('\n');
+            PrometheusText.family(sb, c.metricName(), "counter", c.help());
+            PrometheusText.sample(sb, c.metricName(), counters.get(c));
         }
-        sb.append("# TYPE dispatch_deferred_messages gauge\ndispatch_deferred_messages ")
-            .append(scheduler.pending()).append('\n');
-        sb.append("# TYPE dispatch_ring_remaining gauge\ndispatch_ring_remaining ")
-            .append(ringBuffer.remainingCapacity()).append('\n');
-        sb.append("# TYPE dispatch_sessions gauge\ndispatch_sessions ").append(sessions.size()).append('\n');
+        PrometheusText.family(sb, "dispatch_deferred_messages", "gauge", "messages the scheduler holds until their time");
+        PrometheusText.sample(sb, "dispatch_deferred_messages", scheduler.pending());
+        PrometheusText.family(sb, "dispatch_ring_remaining", "gauge", "free slots in the dispatch ring");
+        PrometheusText.sample(sb, "dispatch_ring_remaining", ringBuffer.remainingCapacity());
+        PrometheusText.family(sb, "dispatch_sessions", "gauge", "client sessions connected now");
+        PrometheusText.sample(sb, "dispatch_sessions", sessions.size());
         targeting.metrics().appendPrometheus(sb);
-        sb.append("# TYPE dispatch_lane_queue_depth gauge\n");
-        for (final ConnectorLane lane : laneByChannel)
+        PrometheusText.family(sb, "dispatch_lane_queue_depth", "gauge", "messages waiting in a lane's queue");
+        for (final ConnectorLane lane : lanes())
         {
-            if (lane != null)
-            {
-                sb.append("dispatch_lane_queue_depth{lane=\"").append(lane.name()).append("\",queue=\"priority\"} ")
-                    .append(lane.priorityDepth()).append('\n');
-                sb.append("dispatch_lane_queue_depth{lane=\"").append(lane.name()).append("\",queue=\"bulk\"} ")
-                    .append(lane.bulkDepth()).append('\n');
-                sb.append("dispatch_lane_in_flight{lane=\"").append(lane.name()).append("\"} ")
-                    .append(lane.inFlight()).append('\n');
-            }
+            sb.append("dispatch_lane_queue_depth{lane=\"").append(lane.name()).append("\",queue=\"priority\"} ")
+                .append(lane.priorityDepth()).append('\n');
+            sb.append("dispatch_lane_queue_depth{lane=\"").append(lane.name()).append("\",queue=\"bulk\"} ")
+                .append(lane.bulkDepth()).append('\n');
+        }
+        PrometheusText.family(sb, "dispatch_lane_in_flight", "gauge", "sends awaiting the provider's answer");
+        for (final ConnectorLane lane : lanes())
+        {
+            sb.append("dispatch_lane_in_flight{lane=\"").append(lane.name()).append("\"} ").append(lane.inFlight())
+                .append('\n');
         }
         LaneMetrics.appendPrometheus(sb, lanes().stream().map(ConnectorLane::metrics).toList());
         final ConnectorMetricFamilies connectorMetrics = new ConnectorMetricFamilies();

@@ -79,7 +79,7 @@ public final class DispatcherMain
             stopped.countDown();
         }, "shutdown"));
         System.out.println("dispatcher ready: protocol " + config.ingestHost() + ":" + dispatcher.port() + ", health http://"
-            + config.ingestHost() + ":" + dispatcher.adminPort() + "/health (Ctrl-C to stop)");
+            + config.admin().host() + ":" + dispatcher.adminPort() + "/health (Ctrl-C to stop)");
         stopped.await();
     }
 

@@ -32,6 +32,12 @@ public final class Configuration
 
     public static final String ADMIN_PORT_PROP_NAME = "admin.port";
     public static final int ADMIN_PORT_DEFAULT = 7701;
+    public static final String ADMIN_HOST_PROP_NAME = "admin.host";
+    public static final String ADMIN_HOST_DEFAULT = "127.0.0.1";
+    /** Bearer token of the admin port's protected endpoints; none on loopback = generated into the data dir. */
+    public static final String ADMIN_TOKEN_PROP_NAME = "admin.token";
+    /** Names an environment variable holding the admin token, so the secret need not sit in the file. */
+    public static final String ADMIN_TOKEN_ENV_PROP_NAME = "admin.tokenEnv";
 
     public static final String DATA_DIR_PROP_NAME = "data.dir";
     public static final String DATA_DIR_DEFAULT = "./data";

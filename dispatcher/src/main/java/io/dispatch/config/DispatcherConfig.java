@@ -23,6 +23,7 @@ public record DispatcherConfig(
     int maxFrameLength,
     int receiptBufferRecords,
     int adminPort,
+    AdminAccess admin,
     Path dataDir,
     FsyncPolicy fsync,
     String rollCycle,
@@ -62,7 +63,7 @@ public record DispatcherConfig(
     public DispatcherConfig withTenants(final List<TenantConfig> resolved)
     {
         return new DispatcherConfig(ingestHost, ingestPort, ioThreads, initialCredit, maxFrameLength,
-            receiptBufferRecords, adminPort, dataDir, fsync, rollCycle, ringSize, waitStrategy, ringConsumerThreads,
+            receiptBufferRecords, adminPort, admin, dataDir, fsync, rollCycle, ringSize, waitStrategy, ringConsumerThreads,
             ringHighWaterPercent, dedupHorizonMs, statusCapacity, defaultTtlSeconds, List.copyOf(resolved), templates,
             lanes, policy, tenantPolicies, directorySnapshotEveryOps, directoryMaxRecipients, sessionLimits);
     }
@@ -125,6 +126,8 @@ public record DispatcherConfig(
             templates.putAll(Configuration.DEFAULT_TEMPLATES);
         }
 
+        final int adminPort =
+            s.integer(Configuration.ADMIN_PORT_PROP_NAME, Configuration.ADMIN_PORT_DEFAULT, -1, 65535);
         return new DispatcherConfig(
             s.string(Configuration.INGEST_HOST_PROP_NAME, Configuration.INGEST_HOST_DEFAULT),
             s.integer(Configuration.INGEST_PORT_PROP_NAME, Configuration.INGEST_PORT_DEFAULT, 0, 65535),
@@ -134,7 +137,8 @@ public record DispatcherConfig(
                 64 * 1024, 64 << 20),
             s.integer(Configuration.INGEST_RECEIPT_BUFFER_PROP_NAME, Configuration.INGEST_RECEIPT_BUFFER_DEFAULT,
                 1024, 1 << 22),
-            s.integer(Configuration.ADMIN_PORT_PROP_NAME, Configuration.ADMIN_PORT_DEFAULT, -1, 65535),
+            adminPort,
+            AdminAccess.read(s, adminPort),
             Path.of(s.string(Configuration.DATA_DIR_PROP_NAME, Configuration.DATA_DIR_DEFAULT)),
             policy,
             rollCycle,
@@ -192,7 +196,8 @@ public record DispatcherConfig(
         lines.add("ingest " + ingestHost + ":" + ingestPort + " ioThreads=" + ioThreads + " initialCredit=" + initialCredit
             + " maxFrameLength=" + maxFrameLength);
         lines.add("ingest limits " + sessionLimits.describe());
-        lines.add("admin port=" + adminPort + " (health, metrics)");
+        lines.add("admin " + admin.host() + ":" + adminPort + " token=" + (admin.token() == null
+            ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****"));
         lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle);
         lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " consumerThreads=" + ringConsumerThreads
             + " highWater=" + ringHighWaterPercent + "%");

@@ -11,7 +11,9 @@ package io.dispatch.connector;
 public interface MetricsWriter
 {
     /**
-     * @param labels extra label name/value pairs, e.g. {@code "reason", "UNREGISTERED"}.
+     * A cumulative count; its name ends with {@code _total} (else the connector's scrape counts as a metrics error).
+     *
+     * @param labels extra label name/value pairs, e.g. {@code "reason", "UNREGISTERED"}; values are names, not codes.
      */
     void counter(String name, String help, long value, String... labels);
 

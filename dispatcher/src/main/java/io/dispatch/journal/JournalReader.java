@@ -21,6 +21,13 @@ public final class JournalReader implements AutoCloseable
         default void onConsent(long atMs, byte[] tenantName, int tenantNameLength, byte[] body, int bodyLength)
         {
         }
+
+        /** A runtime rate change; channel 0 = the tenant's own rate. */
+        default void onRate(
+            long atMs, byte[] tenantName, int tenantNameLength, byte channel, long perSecond, long burst,
+            int reservedPercent)
+        {
+        }
     }
 
     /** Beyond this many documents ahead, an index lookup is cheaper than reading forward. */
@@ -110,6 +117,17 @@ public final class JournalReader implements AutoCloseable
                     final int length = b.readUnsignedShort();
                     b.read(consentBody, 0, length);
                     visitor.onConsent(atMs, consentTenant, tenantLength, consentBody, length);
+                }
+                else if (type == JournalRecord.TYPE_RATE)
+                {
+                    final long atMs = b.readLong();
+                    final byte channel = b.readByte();
+                    final long perSecond = b.readLong();
+                    final long burst = b.readLong();
+                    final int reserved = b.readUnsignedByte();
+                    final int tenantLength = b.readUnsignedByte();
+                    b.read(consentTenant, 0, tenantLength);
+                    visitor.onRate(atMs, consentTenant, tenantLength, channel, perSecond, burst, reserved);
                 }
                 else if (type == JournalRecord.TYPE_STATE)
                 {

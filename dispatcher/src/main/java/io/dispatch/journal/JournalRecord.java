@@ -24,6 +24,10 @@ package io.dispatch.journal;
  * ACCEPTED_CAMPAIGN (type 5): a campaign's message: the type 4 layout with, before the tenant name,
  * 38 i64 campaignId   46 i32 consentOverride (the directory's consent flags for the recipient)
  * 50 tenant name bytes, then the SUBMIT body
+ *
+ * RATE (type 6): an operator's runtime rate change (POST /tenants/{name}/rate), replayed at start
+ *  0 u8  type = 6     1 i64 atEpochMs     9 u8 channel (0 = the tenant's own rate)
+ * 10 i64 perSecond   18 i64 burst        26 u8 reservedPercent   27 u8 tenantNameLength, tenant name
  * </pre>
  * Records are append-only and self-describing by type, so a newer engine can add types; a reader
  * skips types it does not know.
@@ -36,6 +40,7 @@ public final class JournalRecord
     public static final byte TYPE_CONSENT = 3;
     public static final byte TYPE_ACCEPTED_DECIDED = 4;
     public static final byte TYPE_ACCEPTED_CAMPAIGN = 5;
+    public static final byte TYPE_RATE = 6;
 
     public static boolean isAccepted(final byte type)
     {

@@ -121,6 +121,26 @@ public final class JournalWriter implements AutoCloseable
         unsynced = true;
     }
 
+    /** Appends an operator's runtime rate change, so that a restart puts it back in force. */
+    public void appendRate(
+        final long atMs, final byte[] tenantName, final byte channel, final long perSecond, final long burst,
+        final int reservedPercent)
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> b = dc.wire().bytes();
+            b.writeByte(JournalRecord.TYPE_RATE);
+            b.writeLong(atMs);
+            b.writeByte(channel);
+            b.writeLong(perSecond);
+            b.writeLong(burst);
+            b.writeByte((byte)reservedPercent);
+            b.writeByte((byte)tenantName.length);
+            b.write(tenantName);
+        }
+        unsynced = true;
+    }
+
     /** Called at the end of each ring batch, before that batch is acked. */
     public void endOfBatch()
     {

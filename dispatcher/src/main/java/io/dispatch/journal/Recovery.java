@@ -62,6 +62,11 @@ public final class Recovery implements JournalReader.Visitor
         default void campaignState(int campaignSlot, byte channel, byte state, short reason)
         {
         }
+
+        /** An operator's runtime rate change, in journal order (the last one of a tenant and channel wins). */
+        default void rate(int tenantId, byte channel, long perSecond, long burst, int reservedPercent, long atMs)
+        {
+        }
     }
 
     /** A deferred message as the scan last saw it. */
@@ -208,6 +213,19 @@ public final class Recovery implements JournalReader.Visitor
         if (tenantId != 0)
         {
             policy.consent(tenantId, body);
+        }
+    }
+
+    @Override
+    public void onRate(
+        final long atMs, final byte[] tenantName, final int tenantNameLength, final byte channel, final long perSecond,
+        final long burst, final int reservedPercent)
+    {
+        final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
+        // a channel this build does not know (a newer engine's record) is skipped, not applied to the wrong bucket
+        if (tenantId != 0 && channel >= 0 && channel <= io.dispatch.protocol.ChannelType.values().length)
+        {
+            policy.rate(tenantId, channel, perSecond, burst, reservedPercent, atMs);
         }
     }
 

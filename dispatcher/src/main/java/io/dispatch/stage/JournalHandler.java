@@ -91,6 +91,11 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                     writer.appendConsent(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.body, e.bodyLength);
                     counters.increment(Counter.JOURNAL_RECORDS);
                     break;
+                case DispatchEvent.POLICY_UPDATE:
+                    writer.appendRate(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.channel, e.ratePerSecond,
+                        e.rateBurst, e.reservedPercent);
+                    counters.increment(Counter.JOURNAL_RECORDS);
+                    break;
                 default:
                     break;
             }

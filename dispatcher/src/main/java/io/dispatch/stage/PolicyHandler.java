@@ -239,6 +239,8 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private void onPolicyUpdate(final DispatchEvent e)
     {
         final long now = clock.time();
+        // the journal stage, next on this thread, records the change with this time
+        e.acceptedAtMs = now;
         if (e.channel == 0)
         {
             engine.setTenantRate(e.tenantId, e.ratePerSecond, e.rateBurst, e.reservedPercent, now);
@@ -247,7 +249,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         {
             engine.setChannelRate(e.tenantId, e.channel, e.ratePerSecond, now);
         }
-        rates.publish(e.tenantId, e.channel, e.ratePerSecond);
+        rates.publish(e.tenantId, e.channel, e.ratePerSecond, now);
     }
 
     private void countDecision(final byte decision, final short reason)

@@ -26,14 +26,17 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Loopback HTTP endpoint for operators: {@code GET /health} (JSON) and {@code GET /metrics}
- * (Prometheus text format), plus routes registered by path prefix (e.g. {@code /tenants/} for runtime rate
- * changes). One thread; serves snapshots built by the suppliers it is given.
+ * HTTP endpoint for operators: {@code GET /health} (JSON) and {@code GET /metrics} (Prometheus text format),
+ * open to anyone who reaches the port, plus routes registered by path prefix (e.g. {@code /tenants/} for
+ * runtime rate changes), which change state or show message data and so answer only a request carrying
+ * {@code Authorization: Bearer <token>} (401 otherwise); routes under {@code /health/} stay open. One thread;
+ * serves snapshots built by the suppliers it is given.
  */
 public final class AdminServer implements AutoCloseable
 {
@@ -64,14 +67,18 @@ public final class AdminServer implements AutoCloseable
     public AdminServer(final String host, final int port, final Supplier<String> health, final Supplier<String> metrics)
         throws InterruptedException
     {
-        this(host, port, health, metrics, Map.of());
+        this(host, port, health, metrics, Map.of(), null);
     }
 
+    /**
+     * @param token the bearer token the routes ask for; null refuses every routed request.
+     */
     public AdminServer(
         final String host, final int port, final Supplier<String> health, final Supplier<String> metrics,
-        final Map<String, Route> routes)
+        final Map<String, Route> routes, final String token)
         throws InterruptedException
     {
+        final byte[] expected = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("admin-http", true), NioIoHandler.newFactory());
         channel = new ServerBootstrap()
             .group(group)
@@ -84,7 +91,7 @@ public final class AdminServer implements AutoCloseable
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(8192))
-                        .addLast(new Handler(health, metrics, routes));
+                        .addLast(new Handler(health, metrics, routes, expected));
                 }
             })
             .bind(host, port).sync().channel();
@@ -107,12 +114,16 @@ public final class AdminServer implements AutoCloseable
         private final Supplier<String> health;
         private final Supplier<String> metrics;
         private final Map<String, Route> routes;
+        private final byte[] expectedAuthorization;
 
-        Handler(final Supplier<String> health, final Supplier<String> metrics, final Map<String, Route> routes)
+        Handler(
+            final Supplier<String> health, final Supplier<String> metrics, final Map<String, Route> routes,
+            final byte[] expectedAuthorization)
         {
             this.health = health;
             this.metrics = metrics;
             this.routes = routes;
+            this.expectedAuthorization = expectedAuthorization;
         }
 
         @Override
@@ -141,7 +152,7 @@ public final class AdminServer implements AutoCloseable
                 case "/metrics":
                     return respond(HttpResponseStatus.OK, "text/plain; version=0.0.4", metrics.get());
                 default:
-                    return route(request, path);
+                    return isOpen(path) || authorized(request) ? route(request, path) : unauthorized();
             }
         }
 
@@ -157,6 +168,30 @@ public final class AdminServer implements AutoCloseable
                 }
             }
             return respond(HttpResponseStatus.NOT_FOUND, "text/plain", "try /health, /metrics or " + routes.keySet() + "\n");
+        }
+
+        /** Health probes are open like /metrics: load balancers and orchestrators hold no secret. */
+        private static boolean isOpen(final String path)
+        {
+            return path.startsWith("/health/");
+        }
+
+        private boolean authorized(final FullHttpRequest request)
+        {
+            final String given = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+            // constant-time: the answer's timing must not tell how much of a guess was right
+            return expectedAuthorization != null && given != null
+                && MessageDigest.isEqual(expectedAuthorization, given.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        private static FullHttpResponse unauthorized()
+        {
+            final FullHttpResponse r = respond(HttpResponseStatus.UNAUTHORIZED, "text/plain",
+                "this endpoint needs the admin token: send 'Authorization: Bearer <token>' with the token of"
+                + " admin.token (or, when none is configured, of the file <data.dir>/admin.token);"
+                + " /health and /metrics are open\n");
+            r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"dispatch-admin\"");
+            return r;
         }
 
         private static FullHttpResponse respond(final HttpResponseStatus status, final String type, final String body)

@@ -9,6 +9,7 @@ import io.dispatch.ring.DispatchEvent;
 import io.dispatch.stage.PolicyRates;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,7 +17,8 @@ import java.util.Locale;
  * {@code /tenants}: the tenants' rate limits, readable with GET and changed at runtime with
  * {@code POST /tenants/<name>/rate?perSecond=N[&burst=B][&reservedPercent=P][&channel=sms]}. A change is published
  * into the dispatch ring as a POLICY_UPDATE event, so the policy stage (the buckets' only writer) applies it in
- * order with the traffic: no lock, no shared mutable bucket.
+ * order with the traffic: no lock, no shared mutable bucket. The journal stage records it, and recovery puts it
+ * back in force at the next start; GET tells a runtime value (with its time) from a configured one.
  */
 public final class RateAdminRoute implements AdminServer.Route
 {
@@ -100,6 +102,7 @@ public final class RateAdminRoute implements AdminServer.Route
         return true;
     }
 
+    /** Each tenant's rates in force and, under "source", whether each is configured or a runtime change (and when). */
     private String describe()
     {
         final StringBuilder sb = new StringBuilder("{");
@@ -112,9 +115,21 @@ public final class RateAdminRoute implements AdminServer.Route
             {
                 sb.append(",\"").append(c.name().toLowerCase(Locale.ROOT)).append("PerSecond\":").append(rates.get(t.id(), c.code()));
             }
-            sb.append('}');
+            sb.append(",\"source\":{\"perSecond\":");
+            source(sb, rates.changedAtMs(t.id(), 0));
+            for (final ChannelType c : ChannelType.values())
+            {
+                sb.append(",\"").append(c.name().toLowerCase(Locale.ROOT)).append("PerSecond\":");
+                source(sb, rates.changedAtMs(t.id(), c.code()));
+            }
+            sb.append("}}");
         }
         return sb.append("}\n").toString();
+    }
+
+    private static void source(final StringBuilder sb, final long changedAtMs)
+    {
+        sb.append(changedAtMs == 0 ? "\"config\"" : "\"runtime " + Instant.ofEpochMilli(changedAtMs) + '"');
     }
 
     private static String first(final QueryStringDecoder uri, final String name)

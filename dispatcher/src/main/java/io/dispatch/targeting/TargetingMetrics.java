@@ -1,7 +1,10 @@
 package io.dispatch.targeting;
 
+import io.dispatch.client.CampaignState;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Reason;
+import io.dispatch.status.PrometheusText;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,30 +40,43 @@ public final class TargetingMetrics
 
     public void appendPrometheus(final StringBuilder sb)
     {
-        sb.append("# TYPE dispatch_directory_ops_applied_total counter\ndispatch_directory_ops_applied_total ")
-            .append(opsApplied.get()).append('\n');
-        sb.append("# TYPE dispatch_directory_ops_rejected_total counter\ndispatch_directory_ops_rejected_total ")
-            .append(opsRejected.get()).append('\n');
-        sb.append("# TYPE dispatch_directory_recipients gauge\ndispatch_directory_recipients ")
-            .append(recipients.get()).append('\n');
-        sb.append("# TYPE dispatch_directory_consent_restrictions_total counter\n")
-            .append("dispatch_directory_consent_restrictions_total ").append(restrictionsPublished.get()).append('\n');
+        PrometheusText.family(sb, "dispatch_directory_ops_applied_total", "counter", "directory ops applied");
+        PrometheusText.sample(sb, "dispatch_directory_ops_applied_total", opsApplied.get());
+        PrometheusText.family(sb, "dispatch_directory_ops_rejected_total", "counter", "directory ops refused as invalid");
+        PrometheusText.sample(sb, "dispatch_directory_ops_rejected_total", opsRejected.get());
+        PrometheusText.family(sb, "dispatch_directory_recipients", "gauge", "recipients in the directory, all tenants");
+        PrometheusText.sample(sb, "dispatch_directory_recipients", recipients.get());
+        PrometheusText.family(sb, "dispatch_directory_consent_restrictions_total", "counter",
+            "consent restrictions the directory published to the policy stage");
+        PrometheusText.sample(sb, "dispatch_directory_consent_restrictions_total", restrictionsPublished.get());
         final List<CampaignInfo> list = campaigns;
         if (list.isEmpty())
         {
             return;
         }
-        sb.append("# TYPE dispatch_campaign_state gauge\n");
+        PrometheusText.family(sb, "dispatch_campaign_state", "gauge", "1 for the campaign's current state (label state)");
         for (final CampaignInfo c : list)
         {
-            labels(sb.append("dispatch_campaign_state"), c, "").append(' ').append(c.state()).append('\n');
+            final CampaignState state = CampaignState.of(c.state());
+            labels(sb.append("dispatch_campaign_state"), c,
+                ",state=\"" + (state == null ? "UNKNOWN" : state.name()) + '"').append(" 1\n");
         }
-        counter(sb, list, "targeted", CampaignDescriptor.COUNTER_TARGETED);
-        counter(sb, list, "unreachable", CampaignDescriptor.COUNTER_UNREACHABLE);
-        counter(sb, list, "sender_opted_out", CampaignDescriptor.COUNTER_SENDER_OPT_OUT);
-        counter(sb, list, "duplicates", CampaignDescriptor.COUNTER_DUPLICATE);
-        counter(sb, list, "messages_cancelled", CampaignDescriptor.COUNTER_CANCELLED);
-        sb.append("# TYPE dispatch_campaign_messages_total counter\n");
+        PrometheusText.family(sb, "dispatch_campaign_targeted", "gauge", "recipients the segment matched at start");
+        for (final CampaignInfo c : list)
+        {
+            labels(sb.append("dispatch_campaign_targeted"), c, "").append(' ')
+                .append(stats.get(c.slot(), CampaignDescriptor.COUNTER_TARGETED)).append('\n');
+        }
+        counter(sb, list, "unreachable", "recipients skipped: no channel of the order reaches them",
+            CampaignDescriptor.COUNTER_UNREACHABLE);
+        counter(sb, list, "sender_opted_out", "recipients skipped: opted out of the sender number",
+            CampaignDescriptor.COUNTER_SENDER_OPT_OUT);
+        counter(sb, list, "duplicates", "recipients skipped: already sent to by this campaign (resumed fan-out)",
+            CampaignDescriptor.COUNTER_DUPLICATE);
+        counter(sb, list, "messages_cancelled", "messages cancelled before reaching a provider",
+            CampaignDescriptor.COUNTER_CANCELLED);
+        PrometheusText.family(sb, "dispatch_campaign_messages_total", "counter",
+            "campaign messages by channel and outcome (fanned_out, delivered, failed)");
         for (final CampaignInfo c : list)
         {
             for (final ChannelType ch : ChannelType.values())
@@ -74,7 +90,7 @@ public final class TargetingMetrics
                     CampaignDescriptor.CHANNEL_FAILED));
             }
         }
-        sb.append("# TYPE dispatch_campaign_suppressed_total counter\n");
+        PrometheusText.family(sb, "dispatch_campaign_suppressed_total", "counter", "campaign messages suppressed, by reason");
         for (final CampaignInfo c : list)
         {
             stats.forEach(c.slot(), (counter, value) ->
@@ -82,20 +98,21 @@ public final class TargetingMetrics
                 if (counter >= CampaignDescriptor.COUNTER_SUPPRESSED_BASE)
                 {
                     labels(sb.append("dispatch_campaign_suppressed_total"), c,
-                        ",reason=\"" + (counter - CampaignDescriptor.COUNTER_SUPPRESSED_BASE) + '"')
+                        ",reason=\"" + Reason.of(counter - CampaignDescriptor.COUNTER_SUPPRESSED_BASE).name() + '"')
                         .append(' ').append(value).append('\n');
                 }
             });
         }
     }
 
-    private void counter(final StringBuilder sb, final List<CampaignInfo> list, final String name, final int counter)
+    private void counter(
+        final StringBuilder sb, final List<CampaignInfo> list, final String name, final String help, final int counter)
     {
-        sb.append("# TYPE dispatch_campaign_").append(name).append(" gauge\n");
+        final String family = "dispatch_campaign_" + name + "_total";
+        PrometheusText.family(sb, family, "counter", help);
         for (final CampaignInfo c : list)
         {
-            labels(sb.append("dispatch_campaign_").append(name), c, "").append(' ').append(stats.get(c.slot(), counter))
-                .append('\n');
+            labels(sb.append(family), c, "").append(' ').append(stats.get(c.slot(), counter)).append('\n');
         }
     }
 
@@ -113,8 +130,7 @@ public final class TargetingMetrics
     /** @param more further labels, each starting with a comma */
     private static StringBuilder labels(final StringBuilder sb, final CampaignInfo c, final String more)
     {
-        return sb.append("{id=\"").append(c.id()).append("\",tenant=\"").append(c.tenant())
-            .append("\",campaign=\"").append(c.name().replace("\\", "\\\\").replace("\"", "\\\""))
-            .append('"').append(more).append('}');
+        return sb.append("{id=\"").append(c.id()).append("\",tenant=\"").append(PrometheusText.escape(c.tenant()))
+            .append("\",campaign=\"").append(PrometheusText.escape(c.name())).append('"').append(more).append('}');
     }
 }

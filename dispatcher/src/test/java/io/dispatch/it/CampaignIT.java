@@ -108,7 +108,7 @@ class CampaignIT
                 .contains("dispatch_campaign_messages_total{id=\"" + campaignId
                     + "\",tenant=\"demo\",campaign=\"autumn-sale\",channel=\"sms\",outcome=\"delivered\"} 4\n")
                 .contains("dispatch_campaign_suppressed_total{id=\"" + campaignId
-                    + "\",tenant=\"demo\",campaign=\"autumn-sale\",reason=\"40\"} 4\n");
+                    + "\",tenant=\"demo\",campaign=\"autumn-sale\",reason=\"NO_CONSENT\"} 4\n");
         }
 
         Files.delete(dir.resolve("directory-snapshot").resolve("directory.snap"));

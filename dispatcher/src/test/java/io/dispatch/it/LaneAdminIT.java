@@ -142,12 +142,14 @@ class LaneAdminIT
     private HttpResponse<String> get(final String path) throws Exception
     {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+            .header("Authorization", "Bearer " + EngineFixture.adminToken(dir))
             .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(final String path) throws Exception
     {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+            .header("Authorization", "Bearer " + EngineFixture.adminToken(dir))
             .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build(),
             HttpResponse.BodyHandlers.ofString());
     }

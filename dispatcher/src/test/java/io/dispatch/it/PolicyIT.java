@@ -270,14 +270,15 @@ class PolicyIT
         {
             final HttpClient http = HttpClient.newHttpClient();
             final String base = "http://127.0.0.1:" + engine.adminPort();
+            final String auth = "Bearer " + EngineFixture.adminToken(dir);
             final HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "/tenants/demo/rate?perSecond=1"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
             final long end = System.currentTimeMillis() + 10_000;
             String rates;
             do
             {
-                rates = http.send(HttpRequest.newBuilder(URI.create(base + "/tenants")).build(),
+                rates = http.send(HttpRequest.newBuilder(URI.create(base + "/tenants")).header("Authorization", auth).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             }
             while (!rates.contains("\"demo\":{\"perSecond\":1,") && System.currentTimeMillis() < end);
@@ -296,9 +297,66 @@ class PolicyIT
             awaitState(c, third, DeliveryState.DELIVERED);
 
             final HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(base + "/tenants/demo/rate?perSecond=x"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(bad.body()).contains("perSecond");
         }
+    }
+
+    @Test
+    void shouldKeepARuntimeRateChangeAcrossARestartAndSayWhereItCameFrom() throws Exception
+    {
+        final JumpClock clock = JumpClock.atSeoul("2026-11-25T12:00:00");
+        // the clock moves on with real time between the jumps: the change is a little after noon Seoul
+        final String changedAt = "runtime 2026-11-25T03:0";
+        try (Dispatcher engine = EngineFixture.launch(EngineFixture.settings(dir), clock))
+        {
+            assertThat(tenants(engine)).contains("\"demo\":{\"perSecond\":0,", "\"source\":{\"perSecond\":\"config\"");
+            assertThat(postRate(engine, "demo", "perSecond=1").statusCode()).isEqualTo(200);
+            assertThat(postRate(engine, "demo", "perSecond=7&channel=push").statusCode()).isEqualTo(200);
+            final long end = System.currentTimeMillis() + 10_000;
+            String rates;
+            do
+            {
+                rates = tenants(engine);
+            }
+            while (!rates.contains("\"pushPerSecond\":7") && System.currentTimeMillis() < end);
+            assertThat(rates).contains("\"demo\":{\"perSecond\":1,", "\"source\":{\"perSecond\":\"" + changedAt,
+                "\"pushPerSecond\":\"" + changedAt, "\"smsPerSecond\":\"config\"");
+        }
+
+        clock.jump(60_000);
+        try (Dispatcher engine = EngineFixture.launch(EngineFixture.settings(dir), clock); DispatchClient c = connect(engine))
+        {
+            final String rates = tenants(engine);
+            assertThat(rates).as("replayed from the journal at start")
+                .contains("\"demo\":{\"perSecond\":1,", "\"pushPerSecond\":7", "\"source\":{\"perSecond\":\"" + changedAt,
+                    "\"pushPerSecond\":\"" + changedAt, "\"other\":{\"perSecond\":0,");
+            // and in force: 1/s defers the last of three quick submits (the bucket may refill one token between them)
+            final long first = submit(c, info("01000000001"));
+            submit(c, info("01000000002"));
+            final long third = submit(c, info("01000000003"));
+            awaitState(c, first, DeliveryState.DELIVERED);
+            final StatusResult s3 = c.status(third).get(10, TimeUnit.SECONDS);
+            assertThat(s3.state()).isEqualTo(DeliveryState.DEFERRED);
+            assertThat(s3.reason()).isEqualTo(Reason.RATE_LIMITED);
+        }
+    }
+
+    private String tenants(final Dispatcher engine) throws Exception
+    {
+        final HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + engine.adminPort() + "/tenants"))
+            .header("Authorization", "Bearer " + EngineFixture.adminToken(dir)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    private HttpResponse<String> postRate(final Dispatcher engine, final String tenant, final String query) throws Exception
+    {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + engine.adminPort() + "/tenants/" + tenant + "/rate?" + query))
+            .header("Authorization", "Bearer " + EngineFixture.adminToken(dir)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
     }
 }

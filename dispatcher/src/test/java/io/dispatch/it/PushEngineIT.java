@@ -104,6 +104,9 @@ class PushEngineIT
                 }
                 assertThat(metrics).contains("dispatch_connector_stream_capacity{lane=\"push-push\",connector=\"fcm\"} ");
                 assertThat(metrics.split("# TYPE dispatch_connector_sent_total counter", -1)).as("one family header").hasSize(2);
+                assertThat(io.dispatch.testing.PrometheusTextParser.parse(metrics)).as("a strict parser reads the page")
+                    .containsKeys("dispatch_connector_sent_total", "dispatch_connector_stream_capacity",
+                        "dispatch_connector_requests_in_flight");
             }
         }
     }

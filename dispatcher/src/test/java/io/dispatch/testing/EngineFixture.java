@@ -38,6 +38,12 @@ public final class EngineFixture
         return s;
     }
 
+    /** @return the admin token a test engine generated into its data dir (no {@code admin.token} is configured). */
+    public static String adminToken(final Path dir) throws java.io.IOException
+    {
+        return java.nio.file.Files.readString(dir.resolve("admin.token")).trim();
+    }
+
     public static Dispatcher launch(final Settings settings) throws Exception
     {
         return Dispatcher.launch(DispatcherConfig.from(settings));

@@ -189,7 +189,7 @@ public final class ConnectorLane extends LaneThread
 
     public void recoverAwaitingReceipt(final long messageId)
     {
-        receipts.await(messageId, 0, clock.time());
+        receipts.await(messageId, 0, 0, clock.time());
     }
 
     // ---- admin thread ----
@@ -234,7 +234,7 @@ public final class ConnectorLane extends LaneThread
         for (long id = receipts.pollExpired(now); id != NONE; id = receipts.pollExpired(now))
         {
             states.publish(id, DeliveryState.EXPIRED, 0, channel, Reason.RECEIPT_TIMEOUT, now);
-            deadLetter(id, DeliveryState.EXPIRED, Reason.RECEIPT_TIMEOUT, 0, "", null);
+            deadLetterAccepted(id, DeliveryState.EXPIRED, Reason.RECEIPT_TIMEOUT, receipts.expiredValue());
             work++;
         }
         work += dispatch();
@@ -428,7 +428,7 @@ public final class ConnectorLane extends LaneThread
                 breaker.onSuccess(now);
                 states.publish(id, DeliveryState.PROVIDER_ACCEPTED, request.attempt(), channel, Reason.NONE, now);
                 admission.release();
-                receipts.await(id, request.kind().code(), now);
+                receipts.await(id, request.kind().code(), request.attempt(), now);
                 break;
             case OutcomeQueue.REJECTED:
                 metrics.countRejected(reason);
@@ -545,8 +545,8 @@ public final class ConnectorLane extends LaneThread
             errors.record("bad_receipt_state", "connector reported receipt state " + state + " for message " + id);
             return;
         }
-        final long kindCode = receipts.receipt(id);
-        if (kindCode < 0)
+        final long awaited = receipts.receipt(id);
+        if (awaited < 0)
         {
             // after its receipt timeout, or a duplicate from the provider: the message already ended
             counters.increment(Counter.LATE_RECEIPTS);
@@ -555,7 +555,8 @@ public final class ConnectorLane extends LaneThread
         // a relay may accept a send and report "not a channel user" only in its result (Kakao 3018/3019 by
         // webhook): that is as clean a fallback trigger as a rejected send; an unknown kind (recovered after
         // a restart) is treated as marketing, the stricter case
-        final MessageKind kind = kindCode == 0 ? MessageKind.MARKETING : MessageKind.of((int)kindCode);
+        final int kindCode = ReceiptTimeouts.kindOf(awaited);
+        final MessageKind kind = kindCode == 0 ? MessageKind.MARKETING : MessageKind.of(kindCode);
         if (state != DeliveryState.DELIVERED && handoff.applies(reason, kind))
         {
             admission.forceAcquire(); // fallBack releases it; the lane let it go at provider acceptance
@@ -565,7 +566,7 @@ public final class ConnectorLane extends LaneThread
         states.publish(id, state, 0, channel, reason, now);
         if (state != DeliveryState.DELIVERED)
         {
-            deadLetter(id, state, reason, 0, "", null);
+            deadLetterAccepted(id, state, reason, awaited);
         }
     }
 
@@ -584,6 +585,18 @@ public final class ConnectorLane extends LaneThread
         states.publish(id, state, attempts, channel, reason, now);
         admission.release();
         deadLetter(id, state, reason, attempts, tenant, kind);
+    }
+
+    /**
+     * A message the provider had accepted ended without success (its receipt, or none in time). The lane holds ids
+     * only: the tenant, and the kind of a message recovered after a restart, come from its ACCEPTED record.
+     */
+    private void deadLetterAccepted(final long id, final DeliveryState state, final Reason reason, final long awaited)
+    {
+        final boolean loaded = messages.load(id);
+        final int kindCode = ReceiptTimeouts.kindOf(awaited);
+        final MessageKind kind = loaded ? messages.kind() : kindCode == 0 ? null : MessageKind.of(kindCode);
+        deadLetter(id, state, reason, ReceiptTimeouts.attemptsOf(awaited), loaded ? messages.tenant() : "", kind);
     }
 
     private void deadLetter(

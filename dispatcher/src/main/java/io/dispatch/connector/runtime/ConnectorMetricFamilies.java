@@ -68,6 +68,11 @@ public final class ConnectorMetricFamilies
         @Override
         public void counter(final String name, final String help, final long value, final String... extra)
         {
+            if (!name.endsWith("_total"))
+            {
+                // a cumulative count without the suffix reads as a gauge to Prometheus tooling (rate() warnings)
+                throw new IllegalArgumentException("a counter's name ends with _total: " + name);
+            }
             sample(family(PREFIX + name, "counter", help), PREFIX + name, extra, null, 0).append(value).append('\n');
         }
 

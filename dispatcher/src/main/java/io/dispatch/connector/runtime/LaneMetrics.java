@@ -113,6 +113,10 @@ public final class LaneMetrics
         "sent", "accepted", "throttled", "throttle_episodes", "fallbacks_out", "fallbacks_in", "breaker_opened"};
     private static final int[] COUNTER_INDEX = {
         SENT, ACCEPTED, THROTTLED, THROTTLE_EPISODES, FALLBACKS_OUT, FALLBACKS_IN, BREAKER_OPENED};
+    private static final String[] COUNTER_HELP = {
+        "sends handed to the connector", "sends the provider accepted", "sends the provider throttled",
+        "times the lane cut its speed after throttling", "messages moved from this lane to its fallback lane",
+        "messages this lane took over from another lane's fallback", "times the circuit breaker opened"};
 
     /**
      * Appends every lane's series in Prometheus text format, one group per metric family (the format wants
@@ -123,7 +127,7 @@ public final class LaneMetrics
         for (int i = 0; i < COUNTERS.length; i++)
         {
             final String name = "dispatch_lane_" + COUNTERS[i] + "_total";
-            sb.append("# TYPE ").append(name).append(" counter\n");
+            family(sb, name, "counter", COUNTER_HELP[i]);
             for (final LaneMetrics m : lanes)
             {
                 line(sb, name, m.labels, "", m.values.get(COUNTER_INDEX[i]));

@@ -12,22 +12,27 @@ import org.agrona.collections.Long2LongHashMap;
 final class ReceiptTimeouts
 {
     private final long timeoutMs;
-    /** messageId → MessageKind code (0 when unknown: recovered after a restart). */
+    /** messageId → MessageKind code | attempts &lt;&lt; 8 (both 0 when unknown: recovered after a restart). */
     private final Long2LongHashMap awaiting = new Long2LongHashMap(-1);
     private final DeadlineFifo deadlines = new DeadlineFifo(4096);
+    private long expired = -1;
 
     ReceiptTimeouts(final long timeoutMs)
     {
         this.timeoutMs = timeoutMs;
     }
 
-    void await(final long messageId, final int kind, final long fromMs)
+    /** @param attempts the attempt the provider accepted, for the dead letter should the receipt say failed. */
+    void await(final long messageId, final int kind, final int attempts, final long fromMs)
     {
-        awaiting.put(messageId, kind);
+        awaiting.put(messageId, kind & 0xFF | (long)(attempts & 0xFFFF) << 8);
         deadlines.add(messageId, null, fromMs + timeoutMs);
     }
 
-    /** @return the message's kind code, or -1 when it was not awaited (late or duplicate receipt). */
+    /**
+     * @return what {@link #await} kept ({@link #kindOf}, {@link #attemptsOf}), or -1 when the message was not awaited
+     * (late or duplicate receipt).
+     */
     long receipt(final long messageId)
     {
         return awaiting.remove(messageId);
@@ -40,12 +45,30 @@ final class ReceiptTimeouts
         {
             final long id = deadlines.headValue();
             deadlines.removeHead();
-            if (awaiting.remove(id) != -1)
+            final long value = awaiting.remove(id);
+            if (value != -1)
             {
+                expired = value;
                 return id;
             }
         }
         return -1;
+    }
+
+    /** @return what {@link #await} kept for the message {@link #pollExpired} returned last. */
+    long expiredValue()
+    {
+        return expired;
+    }
+
+    static int kindOf(final long value)
+    {
+        return (int)(value & 0xFF);
+    }
+
+    static int attemptsOf(final long value)
+    {
+        return (int)(value >>> 8 & 0xFFFF);
     }
 
     int size()

@@ -7,7 +7,9 @@ import io.dispatch.connector.ReceiptSink;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 
+import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,8 +23,10 @@ import java.util.concurrent.TimeUnit;
  *       message with that state, and later part receipts are ignored.</li>
  *   <li>Nothing reaches the {@link ReceiptSink} before the message was reported accepted ({@link Tracking#arm}),
  *       so the runtime never sees a receipt for a message it does not yet await.</li>
- *   <li>Some SMSCs answer submit_sm with a hex id and write the receipt id in decimal (or the reverse): a receipt
- *       that does not match as written is tried in the other base.</li>
+ *   <li>Ids meet through their canonical keys ({@link ProviderIds}): a hex id in the submit_sm_resp matches the
+ *       same number written in decimal in the receipt, or the reverse, in whichever order the two arrive.</li>
+ *   <li>A part accepted without an id (empty or missing message_id) is not tracked: its receipt cannot be matched,
+ *       so its message ends by a failed part's receipt or the lane's receipt timeout.</li>
  *   <li>What must outlive a restart goes to a {@link CorrelationLog}: the ids of each accepted message, delivered
  *       parts, and the end of each message; {@link #restore} puts the messages still waiting back at start.</li>
  * </ul>
@@ -37,7 +41,7 @@ final class ReceiptCorrelator
     static final class Tracking
     {
         final long messageId;
-        private final int parts;
+        final int parts;
         private int delivered;
         private boolean armed;
         private boolean done;
@@ -94,22 +98,71 @@ final class ReceiptCorrelator
         }
     }
 
+    /** One accepted part: its message, its id as the SMSC wrote it, and the keys it is found under. */
+    private static final class Part
+    {
+        final Tracking tracking;
+        final String rawId;
+        final String[] keys;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+
+        Part(final Tracking tracking, final String rawId, final String[] keys)
+        {
+            this.tracking = tracking;
+            this.rawId = rawId;
+            this.keys = keys;
+        }
+
+        /** @return true for the one receipt that speaks for this part (a part may be found under two keys). */
+        boolean claim()
+        {
+            return claimed.compareAndSet(false, true);
+        }
+    }
+
+    /** A final receipt that came before its submit_sm_resp, under each of its keys. */
+    private static final class Early
+    {
+        final DeliveryReceipts.Receipt receipt;
+        final String[] keys;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+
+        Early(final DeliveryReceipts.Receipt receipt, final String[] keys)
+        {
+            this.receipt = receipt;
+            this.keys = keys;
+        }
+
+        boolean claim()
+        {
+            return claimed.compareAndSet(false, true);
+        }
+    }
+
     private final ReceiptSink sink;
     private final CorrelationLog log;
-    private final Cache<String, Tracking> byProviderId;
-    private final Cache<String, DeliveryReceipts.Receipt> early;
+    private final ProviderIds ids;
+    private final Cache<String, Part> byKey;
+    private final Cache<String, Early> early;
 
     ReceiptCorrelator(final ReceiptSink sink, final int capacity, final long ttlMs, final Ticker ticker,
         final CorrelationLog log)
     {
+        this(sink, capacity, ttlMs, ticker, log, ProviderIds.AUTO);
+    }
+
+    ReceiptCorrelator(final ReceiptSink sink, final int capacity, final long ttlMs, final Ticker ticker,
+        final CorrelationLog log, final ProviderIds ids)
+    {
         this.log = log;
+        this.ids = ids;
         // every message outcome passes here once: the log forgets the message before the runtime hears of it
         this.sink = (messageId, state, reason) ->
         {
             log.onEnded(messageId);
             sink.onReceipt(messageId, state, reason);
         };
-        this.byProviderId = Caffeine.newBuilder()
+        this.byKey = Caffeine.newBuilder()
             .maximumSize(capacity)
             .expireAfterWrite(ttlMs, TimeUnit.MILLISECONDS)
             .executor(Runnable::run) // maintenance inline: the common pool has one worker on a small box
@@ -123,14 +176,34 @@ final class ReceiptCorrelator
             .build();
     }
 
+    /**
+     * One part of {@code tracking} was accepted under {@code providerId} as the SMSC wrote it. An empty or missing
+     * id is not registered: nothing can match that part's receipt.
+     */
     void register(final String providerId, final Tracking tracking)
     {
-        byProviderId.put(providerId, tracking);
-        final DeliveryReceipts.Receipt overtaken = early.asMap().remove(providerId);
-        if (overtaken != null)
+        final String[] keys = ids.submitKeys(providerId);
+        if (keys.length == 0)
         {
-            byProviderId.invalidate(providerId);
-            apply(providerId, tracking, overtaken);
+            return;
+        }
+        final Part part = new Part(tracking, providerId.trim(), keys);
+        byKey.put(keys[0], part);
+        for (int i = 1; i < keys.length; i++)
+        {
+            // a second reading (auto) never displaces another part's id as written
+            byKey.asMap().putIfAbsent(keys[i], part);
+        }
+        // a receipt that overtook this response waits under one of our keys: whoever claims it applies it
+        for (final String key : keys)
+        {
+            final Early overtaken = early.getIfPresent(key);
+            if (overtaken != null && overtaken.claim())
+            {
+                early.invalidateAll(Arrays.asList(overtaken.keys));
+                settle(part, overtaken.receipt);
+                return;
+            }
         }
     }
 
@@ -151,7 +224,7 @@ final class ReceiptCorrelator
 
     /**
      * Start-up, before any bind: a message accepted before a restart waits for the receipts of its parts not in
-     * {@code deliveredParts}. @return false when no part is left to wait for.
+     * {@code deliveredParts} (ids as the SMSC wrote them). @return false when no part is left to wait for.
      */
     boolean restore(final long messageId, final String[] providerIds, final Set<String> deliveredParts)
     {
@@ -169,7 +242,7 @@ final class ReceiptCorrelator
         {
             if (!deliveredParts.contains(id))
             {
-                byProviderId.put(id, tracking);
+                register(id, tracking);
             }
         }
         tracking.arm(sink);
@@ -182,78 +255,66 @@ final class ReceiptCorrelator
         {
             return; // intermediate: ENROUTE, ACCEPTD
         }
-        final String id = matching(receipt.providerId());
-        final Tracking tracking = byProviderId.asMap().remove(id);
-        if (tracking != null)
+        final String[] keys = ids.receiptKeys(receipt.providerId());
+        for (final String key : keys)
         {
-            apply(id, tracking, receipt);
+            final Part part = byKey.getIfPresent(key);
+            if (part != null)
+            {
+                settle(part, receipt);
+                return;
+            }
+        }
+        final Early waiting = new Early(receipt, keys);
+        for (final String key : keys)
+        {
+            early.put(key, waiting);
+        }
+        // the submitting thread may have registered in between: whoever claims the early entry applies it
+        for (final String key : keys)
+        {
+            final Part late = byKey.getIfPresent(key);
+            if (late != null && waiting.claim())
+            {
+                early.invalidateAll(Arrays.asList(keys));
+                settle(late, receipt);
+                return;
+            }
+        }
+    }
+
+    /** The first receipt found for a part ends its tracking under every key; any later one is a duplicate. */
+    private void settle(final Part part, final DeliveryReceipts.Receipt receipt)
+    {
+        if (!part.claim())
+        {
             return;
         }
-        final String earlyId = id == null ? receipt.providerId() : id;
-        early.put(earlyId, receipt);
-        // the submitting thread may have registered in between: whoever removes the early entry applies it
-        final Tracking late = byProviderId.getIfPresent(earlyId);
-        if (late != null && early.asMap().remove(earlyId, receipt))
+        for (final String key : part.keys)
         {
-            byProviderId.invalidate(earlyId);
-            apply(earlyId, late, receipt);
+            byKey.asMap().remove(key, part);
         }
-    }
-
-    private void apply(final String providerId, final Tracking tracking, final DeliveryReceipts.Receipt receipt)
-    {
-        if (tracking.parts > 1 && receipt.state() == DeliveryState.DELIVERED)
+        if (part.tracking.parts > 1 && receipt.state() == DeliveryState.DELIVERED)
         {
             // only delivered parts count after a restart; a part that fails ends the message (an ENDED record)
-            log.onPartDelivered(providerId);
+            log.onPartDelivered(part.rawId);
         }
-        tracking.onPart(receipt.state(), receipt.reason(), sink);
+        part.tracking.onPart(receipt.state(), receipt.reason(), sink);
     }
 
+    /** A part's submit counts no more (its message was refused part-way): its receipt is dropped. */
     void forget(final String providerId)
     {
-        byProviderId.invalidate(providerId);
+        for (final String key : ids.submitKeys(providerId))
+        {
+            byKey.invalidate(key);
+        }
     }
 
+    /** @return how many keys are tracked (a part has one or two). */
     long tracked()
     {
-        byProviderId.cleanUp();
-        return byProviderId.estimatedSize();
-    }
-
-    /** @return the registered form of {@code id}: as written, else in the other base; as written when none is known. */
-    private String matching(final String id)
-    {
-        if (byProviderId.getIfPresent(id) != null)
-        {
-            return id;
-        }
-        try
-        {
-            if (id.length() <= 19 && id.chars().allMatch(Character::isDigit))
-            {
-                final String hex = Long.toHexString(Long.parseLong(id));
-                for (final String candidate : new String[] {hex, hex.toUpperCase(java.util.Locale.ROOT)})
-                {
-                    if (byProviderId.getIfPresent(candidate) != null)
-                    {
-                        return candidate;
-                    }
-                }
-            }
-            if (id.length() <= 15)
-            {
-                final String decimal = Long.toString(Long.parseLong(id, 16));
-                if (byProviderId.getIfPresent(decimal) != null)
-                {
-                    return decimal;
-                }
-            }
-        }
-        catch (final NumberFormatException ignored)
-        {
-            // not a number in that base: only the id as written can match
-        }
-        return id;
+        byKey.cleanUp();
+        return byKey.estimatedSize();
     }
 }

@@ -17,11 +17,11 @@ import java.net.Socket;
 import java.util.function.BiConsumer;
 
 /**
- * One SMPP bind: a jSMPP session that the supervisor (re)connects with exponential backoff and that the
+ * One SMPP bind: a jSMPP session that its binder thread (re)connects with exponential backoff and that the
  * submitting workers share. A dropped session is never reused; the next attempt opens a new one.
  * <p>
- * Threading: {@link #connect}, {@link #due} and {@link #close} on the supervisor thread (or the lane thread at
- * start and stop); {@link #session()} from any thread; jSMPP calls {@link SessionStateListener} from its reader thread.
+ * Threading: {@link #connect} and {@link #due} on the bind's own binder thread, {@link #close} on the lane thread
+ * at stop; {@link #session()} from any thread; jSMPP calls {@link SessionStateListener} from its reader thread.
  */
 final class SmppBind implements SessionStateListener
 {
@@ -38,7 +38,12 @@ final class SmppBind implements SessionStateListener
     private volatile SMPPSession session;
     private long backoffMs;
     private volatile long nextAttemptMs;
-    private String lastFailure = "";
+    private volatile String lastFailure = "";
+    private volatile boolean closed;
+    // the session being bound and the thread waiting for its bind_resp; guarded by this
+    private SMPPSession connecting;
+    private Thread binder;
+    private volatile boolean hungUp;
 
     SmppBind(
         final int index,
@@ -85,7 +90,7 @@ final class SmppBind implements SessionStateListener
      */
     int connect(final long nowMs)
     {
-        // jSMPP's own factory connects without a timeout: a black-holed SMSC would hold the supervisor for minutes
+        // jSMPP's own factory connects without a timeout: a black-holed SMSC would hold the binder for minutes
         final SMPPSession s = new SMPPSession((host, port) ->
         {
             final Socket socket = new Socket();
@@ -98,6 +103,12 @@ final class SmppBind implements SessionStateListener
         s.setQueueCapacity(Math.max(100, settings.windowPerBind() * 4));
         s.setMessageReceiverListener(receiver);
         s.addSessionStateListener(this);
+        synchronized (this)
+        {
+            connecting = s;
+            binder = Thread.currentThread();
+            hungUp = false;
+        }
         try
         {
             s.connectAndBind(settings.host(), settings.port(), new BindParameter(settings.bindType(), settings.systemId(),
@@ -111,12 +122,26 @@ final class SmppBind implements SessionStateListener
             backoffMs = Math.min(settings.reconnectMaxMs(), backoffMs * 2);
             final int status = ex.getCause() instanceof NegativeResponseException ?
                 ((NegativeResponseException)ex.getCause()).getCommandStatus() : IO_FAILURE;
-            lastFailure = status == IO_FAILURE ? ex.getClass().getSimpleName() + ": " + ex.getMessage() :
-                "bind refused with command_status " + SmppStatusMapping.hex(status);
+            lastFailure = status != IO_FAILURE ? "bind refused with command_status " + SmppStatusMapping.hex(status) :
+                hungUp ? "the SMSC closed the connection before answering the bind" :
+                ex.getClass().getSimpleName() + ": " + ex.getMessage();
             return status;
+        }
+        finally
+        {
+            synchronized (this)
+            {
+                connecting = null;
+                Thread.interrupted(); // the wake-up of a hang-up, if any, ends here
+            }
         }
         backoffMs = settings.reconnectInitialMs();
         session = s;
+        if (closed)
+        {
+            close(); // the connector stopped while this bind was on its way: let the new session go
+            return IO_FAILURE;
+        }
         synchronized (boundSignal)
         {
             boundSignal.notifyAll();
@@ -139,6 +164,7 @@ final class SmppBind implements SessionStateListener
     /** Unbinds politely (waits up to the request timeout for unbind_resp) and closes. */
     void close()
     {
+        closed = true;
         final SMPPSession s = session;
         session = null;
         if (s != null)
@@ -150,12 +176,30 @@ final class SmppBind implements SessionStateListener
     @Override
     public void onStateChange(final SessionState newState, final SessionState oldState, final Session source)
     {
+        if (newState == SessionState.CLOSED)
+        {
+            wakeBinder(source);
+        }
         if (newState == SessionState.CLOSED && source == session)
         {
             session = null;
-            // give the SMSC a moment (it may be restarting) before the supervisor binds again
+            // give the SMSC a moment (it may be restarting) before the binder binds again
             nextAttemptMs = clock.time() + settings.reconnectInitialMs();
             onDown.accept(this, source);
+        }
+    }
+
+    /**
+     * jSMPP's reader thread: the peer closed the connection while we wait for bind_resp. jSMPP would let the wait
+     * run to bindTimeoutMs; an SMSC that accepts TCP and hangs up (overloaded, wrong port, IP not allowed) fails
+     * the bind now.
+     */
+    private synchronized void wakeBinder(final Session source)
+    {
+        if (source == connecting)
+        {
+            hungUp = true;
+            binder.interrupt();
         }
     }
 }

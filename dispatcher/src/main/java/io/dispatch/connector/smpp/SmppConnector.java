@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  *  lane thread ── send ──▶ queue ──▶ worker × windowPerBind ─▶ bind 0 ─┐
  *                                └─▶ worker × windowPerBind ─▶ bind 1 ─┼─ submit_sm / resp ─▶ SMSC
- *  supervisor: (re)binds with backoff, fails the queue while no bind is up     │
+ *  binder per bind: (re)binds with backoff, in parallel; fails the queue while no bind is up
  *  jSMPP PDU threads ◀── deliver_sm receipts ── ReceiptCorrelator ─▶ ReceiptSink
  *                                                      └─▶ CorrelationJournal (dataDir/smpp-receipts)
  * </pre>
@@ -32,13 +33,13 @@ import java.util.concurrent.locks.LockSupport;
  * waiting for its response timeout.
  * <p>
  * Threading: {@link #send} on the lane thread (never blocks: an offer to an unbounded queue that the lane's own
- * window bounds); outcomes from the workers, the supervisor or, with no bind up, the lane thread itself.
+ * window bounds); outcomes from the workers, the binders or, with no bind up, the lane thread itself.
  */
 final class SmppConnector implements Connector
 {
     private static final Logger LOG = LoggerFactory.getLogger(SmppConnector.class);
     private static final long POLL_MS = 100;
-    private static final long SUPERVISOR_TICK_MS = 50;
+    private static final long BINDER_TICK_MS = 50;
     /** The receipt correlation log's directory under {@link ConnectorContext#dataDir()}. */
     static final String RECEIPT_LOG_DIR = "smpp-receipts";
 
@@ -54,7 +55,7 @@ final class SmppConnector implements Connector
     private ReceiptListener receiptListener;
     private volatile DeliveryCallback callback;
     private volatile boolean running;
-    private Thread supervisor;
+    private Binder[] binders;
 
     SmppConnector(final SmppSettings settings)
     {
@@ -78,7 +79,7 @@ final class SmppConnector implements Connector
         }
         final ReceiptCorrelator correlator = new ReceiptCorrelator(context.receipts(), settings.receiptTrackingCapacity(),
             settings.receiptTrackingTtlMs(), () -> TimeUnit.MILLISECONDS.toNanos(context.clock().time()),
-            correlationJournal == null ? CorrelationLog.NONE : correlationJournal);
+            correlationJournal == null ? CorrelationLog.NONE : correlationJournal, settings.messageIds());
         if (correlationJournal != null)
         {
             // before the first bind: a receipt held by the SMSC may come the moment we are bound
@@ -87,36 +88,39 @@ final class SmppConnector implements Connector
             LOG.info("event=smpp_receipts_restored lane={} messages={}", context.laneName(), restored);
             correlationJournal.start(context.laneName());
         }
-        submitter = new SmppSubmitter(settings, correlator, context.clock());
+        submitter = new SmppSubmitter(settings, correlator, context.clock(), context.laneName());
         receiptListener = new ReceiptListener(correlator);
         binds = new SmppBind[settings.binds()];
         for (int i = 0; i < binds.length; i++)
         {
             binds[i] = new SmppBind(i, settings, receiptListener, this::onBindDown, context.clock());
         }
+        // every bind's first attempt at once: start waits for the slowest, not for the sum
+        running = true;
+        final CountDownLatch firstAttempts = new CountDownLatch(binds.length);
+        binders = new Binder[binds.length];
         for (final SmppBind bind : binds)
         {
-            final int status = bind.connect(context.clock().time());
-            if (status == SmppBind.BOUND)
+            final Binder binder = new Binder(bind, firstAttempts);
+            binder.thread = new Thread(binder, "smpp-" + context.laneName() + "-b" + bind.index() + "-binder");
+            binder.thread.setDaemon(true);
+            binders[bind.index()] = binder;
+            binder.thread.start();
+        }
+        awaitFirstAttempts(firstAttempts);
+        for (final Binder binder : binders)
+        {
+            final int status = binder.firstStatus;
+            if (status != SmppBind.BOUND && status != SmppBind.IO_FAILURE && SmppStatusMapping.isBindRefusal(status))
             {
-                LOG.info("event=smpp_bound lane={} bind={} smsc={}:{}", context.laneName(), bind.index(), settings.host(),
-                    settings.port());
-            }
-            else if (status != SmppBind.IO_FAILURE && SmppStatusMapping.isBindRefusal(status))
-            {
+                stopBinders(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.bindTimeoutMs() * 2 + 1_000));
                 closeBinds();
                 closeCorrelationJournal();
                 throw new IllegalStateException("smpp connector: the SMSC " + settings.host() + ":" + settings.port()
                     + " refused the bind of systemId '" + settings.systemId() + "' with command_status "
                     + SmppStatusMapping.hex(status) + "; check systemId, passwordFile/passwordEnv and systemType");
             }
-            else
-            {
-                LOG.warn("event=smpp_bind_failed lane={} bind={} smsc={}:{} cause=\"{}\" retry=background",
-                    context.laneName(), bind.index(), settings.host(), settings.port(), bind.lastFailure());
-            }
         }
-        running = true;
         for (final SmppBind bind : binds)
         {
             for (int w = 0; w < settings.windowPerBind(); w++)
@@ -128,9 +132,6 @@ final class SmppConnector implements Connector
                 worker.thread.start();
             }
         }
-        supervisor = new Thread(this::supervise, "smpp-" + context.laneName() + "-supervisor");
-        supervisor.setDaemon(true);
-        supervisor.start();
     }
 
     @Override
@@ -153,16 +154,21 @@ final class SmppConnector implements Connector
             return; // never started
         }
         running = false;
-        LockSupport.unpark(supervisor);
         // workers finish the submit they are in (at most one request timeout), then exit
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.requestTimeoutMs() + 1_000);
+        stopBinders(deadlineNs);
         for (final Worker worker : workers)
         {
             join(worker.thread, deadlineNs);
         }
-        join(supervisor, deadlineNs);
-        closeBinds();
+        closeBinds(); // a binder still binding finds its bind closed and lets the new session go
         closeCorrelationJournal(); // after the binds: their PDU threads may still report receipts until closed
+    }
+
+    /** For tests: what the submitter holds. */
+    SmppSubmitter submitter()
+    {
+        return submitter;
     }
 
     /** @return how many binds are up now; for health and tests. */
@@ -179,29 +185,29 @@ final class SmppConnector implements Connector
         return n;
     }
 
-    private void supervise()
+    /** Bounded: a first attempt takes at most the TCP connect and the bind_resp wait, each up to bindTimeoutMs. */
+    private void awaitFirstAttempts(final CountDownLatch firstAttempts)
     {
-        while (running)
+        try
         {
-            failQueuedWhileUnbound();
-            final long now = context.clock().time();
-            for (final SmppBind bind : binds)
-            {
-                if (running && bind.due(now))
-                {
-                    if (bind.connect(now) == SmppBind.BOUND)
-                    {
-                        LOG.info("event=smpp_rebound lane={} bind={}", context.laneName(), bind.index());
-                    }
-                    else
-                    {
-                        LOG.warn("event=smpp_bind_failed lane={} bind={} cause=\"{}\"", context.laneName(), bind.index(),
-                            bind.lastFailure());
-                    }
-                }
-            }
-            failQueuedWhileUnbound();
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SUPERVISOR_TICK_MS));
+            firstAttempts.await(settings.bindTimeoutMs() * 2 + 1_000, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void stopBinders(final long deadlineNs)
+    {
+        running = false;
+        for (final Binder binder : binders)
+        {
+            LockSupport.unpark(binder.thread);
+        }
+        for (final Binder binder : binders)
+        {
+            join(binder.thread, deadlineNs);
         }
     }
 
@@ -229,7 +235,7 @@ final class SmppConnector implements Connector
                 worker.thread.interrupt();
             }
         }
-        LockSupport.unpark(supervisor);
+        LockSupport.unpark(binders[bind.index()].thread);
     }
 
     private void closeBinds()
@@ -262,6 +268,67 @@ final class SmppConnector implements Connector
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Keeps one bind up: its first attempt at start, then a new bind whenever it is down and its backoff is over. One
+     * thread per bind, so a slow or black-holed attempt holds up no other bind. Also hands queued messages back
+     * while no bind at all is up.
+     */
+    private final class Binder implements Runnable
+    {
+        private final SmppBind bind;
+        private final CountDownLatch firstAttempt;
+        private volatile int firstStatus = SmppBind.IO_FAILURE;
+        private Thread thread;
+
+        Binder(final SmppBind bind, final CountDownLatch firstAttempt)
+        {
+            this.bind = bind;
+            this.firstAttempt = firstAttempt;
+        }
+
+        @Override
+        public void run()
+        {
+            try
+            {
+                firstStatus = bind.connect(context.clock().time());
+                if (firstStatus == SmppBind.BOUND)
+                {
+                    LOG.info("event=smpp_bound lane={} bind={} smsc={}:{}", context.laneName(), bind.index(),
+                        settings.host(), settings.port());
+                }
+                else if (firstStatus == SmppBind.IO_FAILURE || !SmppStatusMapping.isBindRefusal(firstStatus))
+                {
+                    LOG.warn("event=smpp_bind_failed lane={} bind={} smsc={}:{} cause=\"{}\" retry=background",
+                        context.laneName(), bind.index(), settings.host(), settings.port(), bind.lastFailure());
+                }
+            }
+            finally
+            {
+                firstAttempt.countDown();
+            }
+            while (running)
+            {
+                failQueuedWhileUnbound();
+                final long now = context.clock().time();
+                if (bind.due(now))
+                {
+                    if (bind.connect(now) == SmppBind.BOUND)
+                    {
+                        LOG.info("event=smpp_rebound lane={} bind={}", context.laneName(), bind.index());
+                    }
+                    else if (running)
+                    {
+                        LOG.warn("event=smpp_bind_failed lane={} bind={} cause=\"{}\"", context.laneName(), bind.index(),
+                            bind.lastFailure());
+                    }
+                }
+                failQueuedWhileUnbound();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(BINDER_TICK_MS));
+            }
         }
     }
 

@@ -44,13 +44,14 @@ record SmppSettings(
     boolean sarConcatenation,
     int receiptTrackingCapacity,
     long receiptTrackingTtlMs,
+    ProviderIds messageIds,
     SmppStatusMapping statusMapping)
 {
     static final Set<String> KEYS = new TreeSet<>(Set.of(
         "host", "port", "systemId", "passwordFile", "passwordEnv", "systemType", "bindType", "binds", "windowPerBind",
         "enquireLinkMs", "requestTimeoutMs", "bindTimeoutMs", "reconnectInitialMs", "reconnectMaxMs", "serviceType",
         "sourceAddr", "sourceTon", "sourceNpi", "destTon", "destNpi", "registeredDelivery", "validityFromTtl",
-        "maxParts", "concatenation", "receiptTrackingCapacity", "receiptTrackingTtlMs", "statusMap"));
+        "maxParts", "concatenation", "receiptTrackingCapacity", "receiptTrackingTtlMs", "messageIds", "statusMap"));
 
     /** Parses with the process environment; see {@link #parse(Map, Function)}. */
     static SmppSettings parse(final Map<String, String> s)
@@ -104,6 +105,7 @@ record SmppSettings(
             sar(s.getOrDefault("concatenation", "udh")),
             (int)number(s, "receiptTrackingCapacity", 500_000, 16, 100_000_000),
             number(s, "receiptTrackingTtlMs", 172_800_000L, 1_000, 30L * 86_400_000L),
+            ProviderIds.parse(s.getOrDefault("messageIds", "auto")),
             SmppStatusMapping.parse(s.getOrDefault("statusMap", "")));
     }
 
@@ -114,7 +116,7 @@ record SmppSettings(
             + " binds=" + binds + " windowPerBind=" + windowPerBind + " enquireLinkMs=" + enquireLinkMs
             + " requestTimeoutMs=" + requestTimeoutMs + " reconnect=" + reconnectInitialMs + ".." + reconnectMaxMs + "ms"
             + " source=" + sourceAddr + "/" + sourceTon + "/" + sourceNpi + " dest=" + destTon + "/" + destNpi
-            + " maxParts=" + maxParts + " concatenation=" + (sarConcatenation ? "sar" : "udh");
+            + " maxParts=" + maxParts + " concatenation=" + (sarConcatenation ? "sar" : "udh") + " messageIds=" + messageIds;
     }
 
     private static String required(final Map<String, String> s, final String key)

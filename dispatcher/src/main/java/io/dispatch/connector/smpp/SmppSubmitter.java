@@ -1,5 +1,7 @@
 package io.dispatch.connector.smpp;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.protocol.Reason;
@@ -14,20 +16,33 @@ import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.extra.ResponseTimeoutException;
 import org.jsmpp.session.SMPPSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends one message as one or more blocking submit_sm on a bound session and reports exactly one outcome.
- * Runs on a submitting worker; thread-safe (the only shared state is the concatenation reference counter).
+ * Runs on a submitting worker; thread-safe (shared are the concatenation reference counter and the unfinished
+ * messages, each taken by one worker at a time since the runtime has one attempt of a message in flight).
  * <p>
- * A message is accepted once every part is; a part refused, timed out or lost with its bind ends the attempt
- * with that part's outcome, and the receipts of the parts already accepted are no longer mapped to the message
- * (the runtime's retry sends every part again, under a new concatenation reference).
+ * A part the SMSC answered with command_status 0 is never sent again, whatever its message_id (empty, missing):
+ * <ul>
+ *   <li>A message is accepted once every part is.</li>
+ *   <li>A part refused for good ends the message rejected; receipts of the parts already accepted no longer
+ *       speak for it.</li>
+ *   <li>A part that fails for now (throttled, timed out, bind lost) fails the attempt; when earlier parts were
+ *       accepted the message is kept as unfinished, and the runtime's retry sends only the parts still missing,
+ *       under the same concatenation reference, so the handset joins them.</li>
+ * </ul>
  */
 final class SmppSubmitter
 {
+    private static final Logger LOG = LoggerFactory.getLogger(SmppSubmitter.class);
+    private static final int UNFINISHED_CAPACITY = 65_536;
     private static final long MIN_VALIDITY_MS = 60_000;
     private static final long MAX_VALIDITY_MS = 30L * 86_400_000L;
     private static final DataCoding DEFAULT = DataCodings.newInstance(SmsEncoder.DATA_CODING_DEFAULT);
@@ -41,10 +56,21 @@ final class SmppSubmitter
     private final EpochClock clock;
     private final RegisteredDelivery registeredDelivery;
     private final AtomicInteger reference = new AtomicInteger();
+    private final AtomicLong missingIds = new AtomicLong();
+    private final String laneName;
+    /** Messages some of whose parts the SMSC accepted before one failed, by message id, until their retry. */
+    private final Cache<Long, Progress> unfinished;
 
-    SmppSubmitter(final SmppSettings settings, final ReceiptCorrelator correlator, final EpochClock clock)
+    SmppSubmitter(
+        final SmppSettings settings, final ReceiptCorrelator correlator, final EpochClock clock, final String laneName)
     {
         this.settings = settings;
+        this.laneName = laneName;
+        this.unfinished = Caffeine.newBuilder()
+            .maximumSize(UNFINISHED_CAPACITY)
+            .expireAfterWrite(settings.receiptTrackingTtlMs(), TimeUnit.MILLISECONDS)
+            .executor(Runnable::run)
+            .build();
         this.correlator = correlator;
         this.clock = clock;
         this.registeredDelivery = new RegisteredDelivery(settings.registeredDelivery());
@@ -52,80 +78,159 @@ final class SmppSubmitter
 
     void submit(final DeliveryRequest request, final DeliveryCallback callback, final SMPPSession session)
     {
+        // nearly always empty: skip the boxed lookup then (the failed attempt's write happened before this retry)
+        final Progress resumed = unfinished.estimatedSize() == 0 ? null : unfinished.asMap().remove(request.messageId());
         final String destination = destination(request.recipient());
         if (destination == null)
         {
-            callback.onRejected(request, Reason.INVALID_RECIPIENT);
+            reject(request, callback, resumed, Reason.INVALID_RECIPIENT);
             return;
         }
-        final SmsEncoder.Encoded sms = SmsEncoder.encode(request.renderText(), settings.maxParts(), reference.getAndIncrement(),
+        // a retry after a part-way failure keeps the reference, so the handset joins old and new parts
+        final int ref = resumed != null ? resumed.reference : reference.getAndIncrement();
+        final SmsEncoder.Encoded sms = SmsEncoder.encode(request.renderText(), settings.maxParts(), ref,
             !settings.sarConcatenation());
         if (sms == null)
         {
-            callback.onRejected(request, Reason.PAYLOAD_TOO_LARGE);
+            reject(request, callback, resumed, Reason.PAYLOAD_TOO_LARGE);
             return;
         }
         final byte[][] parts = sms.parts();
-        final ReceiptCorrelator.Tracking tracking = new ReceiptCorrelator.Tracking(request.messageId(), parts.length);
-        final String[] ids = new String[parts.length];
+        Progress progress = resumed;
+        if (progress == null || progress.ids.length != parts.length)
+        {
+            if (progress != null)
+            {
+                abandon(progress); // the text no longer splits as it did: a new message to the handset
+            }
+            progress = new Progress(ref, new ReceiptCorrelator.Tracking(request.messageId(), parts.length));
+        }
         final String validity = settings.validityFromTtl() ? validity(request.deadlineMs() - clock.time()) : null;
         final boolean trackReceipts = settings.registeredDelivery() != 0;
         for (int i = 0; i < parts.length; i++)
         {
+            if (progress.accepted[i])
+            {
+                continue; // accepted by an earlier attempt: never sent twice
+            }
+            final String id;
             try
             {
-                ids[i] = session.submitShortMessage(settings.serviceType(), settings.sourceTon(), settings.sourceNpi(),
+                id = session.submitShortMessage(settings.serviceType(), settings.sourceTon(), settings.sourceNpi(),
                     settings.sourceAddr(), settings.destTon(), settings.destNpi(), destination,
                     sms.esmClass() == SmsEncoder.ESM_CLASS_UDHI ? UDHI : PLAIN, (byte)0, (byte)0, null, validity, registeredDelivery, (byte)0,
                     sms.dataCoding() == SmsEncoder.DATA_CODING_UCS2 ? UCS2 : DEFAULT, (byte)0, parts[i],
                     sar(sms, parts.length, i)).getMessageId();
-                if (trackReceipts)
-                {
-                    correlator.register(ids[i], tracking);
-                }
             }
             catch (final NegativeResponseException ex)
             {
-                abandon(tracking, ids);
                 final SmppStatusMapping.Outcome outcome = settings.statusMapping().map(ex.getCommandStatus());
                 if (outcome.permanent())
                 {
-                    callback.onRejected(request, outcome.reason());
+                    reject(request, callback, progress, outcome.reason());
                 }
                 else
                 {
-                    callback.onFailed(request, outcome.reason(), 0);
+                    fail(request, callback, progress, outcome.reason());
                 }
                 return;
             }
             catch (final ResponseTimeoutException ex)
             {
-                abandon(tracking, ids);
                 // an interrupted wait means the bind dropped under us: the SMSC is gone, not slow
                 final boolean lost = Thread.interrupted() || session.getSessionState() == org.jsmpp.extra.SessionState.CLOSED;
-                callback.onFailed(request, lost ? Reason.PROVIDER_UNAVAILABLE : Reason.PROVIDER_TIMEOUT, 0);
+                fail(request, callback, progress, lost ? Reason.PROVIDER_UNAVAILABLE : Reason.PROVIDER_TIMEOUT);
                 return;
             }
             catch (final IOException | InvalidResponseException ex)
             {
-                abandon(tracking, ids);
-                callback.onFailed(request, Reason.PROVIDER_UNAVAILABLE, 0);
+                fail(request, callback, progress, Reason.PROVIDER_UNAVAILABLE);
                 return;
             }
             catch (final PDUException ex)
             {
                 // a field jSMPP cannot encode; validated settings leave only the message itself
-                abandon(tracking, ids);
-                callback.onRejected(request, Reason.CONTENT_REJECTED);
+                reject(request, callback, progress, Reason.CONTENT_REJECTED);
                 return;
+            }
+            catch (final RuntimeException ex)
+            {
+                // a bug: the worker fails the attempt, and its retry must not resend what was accepted before
+                keepOrAbandon(request, progress);
+                throw ex;
+            }
+            // command_status 0: the part is the SMSC's now, whatever its id looks like
+            progress.accepted[i] = true;
+            progress.ids[i] = ProviderIds.isMissing(id) ? "" : id.trim();
+            if (progress.ids[i].isEmpty())
+            {
+                onMissingId();
+            }
+            else if (trackReceipts)
+            {
+                correlator.register(progress.ids[i], progress.tracking);
             }
         }
         if (trackReceipts)
         {
-            correlator.logAccepted(tracking, ids, clock.time());
+            correlator.logAccepted(progress.tracking, progress.ids, clock.time());
         }
         callback.onAccepted(request);
-        correlator.arm(tracking);
+        correlator.arm(progress.tracking);
+    }
+
+    /** @return how many messages wait for a retry to send the parts an earlier attempt did not get accepted. */
+    long unfinished()
+    {
+        unfinished.cleanUp();
+        return unfinished.estimatedSize();
+    }
+
+    /** @return how many accepted parts came without a message id. */
+    long missingIds()
+    {
+        return missingIds.get();
+    }
+
+    private void fail(
+        final DeliveryRequest request, final DeliveryCallback callback, final Progress progress, final Reason reason)
+    {
+        keepOrAbandon(request, progress);
+        callback.onFailed(request, reason, 0);
+    }
+
+    private void keepOrAbandon(final DeliveryRequest request, final Progress progress)
+    {
+        if (progress.anyAccepted())
+        {
+            // the runtime retries the message: that attempt sends only the parts still missing
+            unfinished.put(request.messageId(), progress);
+        }
+        else
+        {
+            abandon(progress);
+        }
+    }
+
+    private void reject(
+        final DeliveryRequest request, final DeliveryCallback callback, final Progress progress, final Reason reason)
+    {
+        if (progress != null)
+        {
+            abandon(progress);
+        }
+        callback.onRejected(request, reason);
+    }
+
+    private void onMissingId()
+    {
+        if (missingIds.getAndIncrement() == 0)
+        {
+            LOG.warn("event=smpp_submit_resp_without_id lane={} smsc={}:{} (further ones counted, not logged): the SMSC "
+                + "accepted a submit_sm without a message_id; the part is not sent again, but its receipt cannot be "
+                + "matched, so its message ends by the lane's receipt timeout unless another part fails",
+                laneName, settings.host(), settings.port());
+        }
     }
 
     private OptionalParameter[] sar(final SmsEncoder.Encoded sms, final int total, final int index)
@@ -140,15 +245,45 @@ final class SmppSubmitter
             new OptionalParameter.Sar_segment_seqnum((byte)(index + 1))};
     }
 
-    private void abandon(final ReceiptCorrelator.Tracking tracking, final String[] ids)
+    /** The message ends without its remaining parts: receipts of those accepted no longer speak for it. */
+    private void abandon(final Progress progress)
     {
-        tracking.cancel();
-        for (final String id : ids)
+        progress.tracking.cancel();
+        for (final String id : progress.ids)
         {
-            if (id != null)
+            if (id != null && !id.isEmpty())
             {
                 correlator.forget(id);
             }
+        }
+    }
+
+    /** What the SMSC accepted of one message so far. */
+    private static final class Progress
+    {
+        final int reference;
+        final ReceiptCorrelator.Tracking tracking;
+        final boolean[] accepted;
+        final String[] ids;
+
+        Progress(final int reference, final ReceiptCorrelator.Tracking tracking)
+        {
+            this.reference = reference;
+            this.tracking = tracking;
+            this.accepted = new boolean[tracking.parts];
+            this.ids = new String[tracking.parts];
+        }
+
+        boolean anyAccepted()
+        {
+            for (final boolean a : accepted)
+            {
+                if (a)
+                {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -7,6 +7,8 @@ import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.MetricsWriter;
 import io.dispatch.protocol.Reason;
+import io.dispatch.testing.GrafanaDashboard;
+import io.dispatch.testing.PrometheusTextParser;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +52,7 @@ class ConnectorMetricFamiliesTest
     }
 
     @Test
-    void shouldGroupSamplesOfTwoConnectorsIntoOneFamilyEach()
+    void shouldGroupSamplesOfTwoConnectorsIntoOneFamilyEach() throws Exception
     {
         final ConnectorCounters a = new ConnectorCounters();
         a.sent();
@@ -77,5 +79,55 @@ class ConnectorMetricFamiliesTest
         assertThat(text).contains("dispatch_connector_answer_latency_seconds{lane=\"push-push\",connector=\"inner\\\"x\",quantile=\"1.0\"} 0.002");
         assertThat(text).contains("dispatch_connector_metrics_errors_total{lane=\"sms-bad\",connector=\"bad\"} 1\n");
         assertThat(text.split("# TYPE dispatch_connector_sent_total ", -1)).hasSize(2);
+        final java.util.Map<String, PrometheusTextParser.Family> parsed = PrometheusTextParser.parse(text);
+        assertThat(parsed).as("a strict parser reads every family whole")
+            .containsKeys("dispatch_connector_sent_total", "dispatch_connector_rejected_total",
+                "dispatch_connector_answer_latency_seconds", "dispatch_connector_metrics_errors_total");
+        assertThat(GrafanaDashboard.metricFamilies()).as("docs/grafana-dashboard.json queries connector families served")
+            .filteredOn(name -> name.startsWith(ConnectorMetricFamilies.PREFIX))
+            .isNotEmpty().allSatisfy(name -> assertThat(parsed).containsKey(name));
+    }
+
+    /** A connector that names a cumulative count without {@code _total}. */
+    private record Misnamed() implements Connector
+    {
+        @Override
+        public String version()
+        {
+            return "misnamed";
+        }
+
+        @Override
+        public void start(final ConnectorContext context)
+        {
+        }
+
+        @Override
+        public void send(final DeliveryRequest request, final DeliveryCallback callback)
+        {
+        }
+
+        @Override
+        public void stop()
+        {
+        }
+
+        @Override
+        public void writeMetrics(final MetricsWriter out)
+        {
+            out.counter("sent", "requests sent", 3);
+        }
+    }
+
+    @Test
+    void shouldCountACounterNamedWithoutTotalAsAMetricsErrorOfItsConnector()
+    {
+        final ConnectorMetricFamilies families = new ConnectorMetricFamilies();
+        families.collect("sms-x", "x", new Misnamed());
+        final StringBuilder sb = new StringBuilder();
+        families.appendTo(sb);
+        assertThat(sb.toString()).doesNotContain("dispatch_connector_sent")
+            .contains("dispatch_connector_metrics_errors_total{lane=\"sms-x\",connector=\"x\"} 1\n");
+        assertThat(PrometheusTextParser.parse(sb.toString())).containsOnlyKeys("dispatch_connector_metrics_errors_total");
     }
 }

@@ -71,6 +71,53 @@ class ReceiptCorrelatorTest
     }
 
     @Test
+    void shouldMatchAReceiptThatOvertookItsResponseInTheOtherBase()
+    {
+        correlator.onReceipt(receipt(Long.toString(0xab12), DeliveryState.DELIVERED)); // decimal, before the resp
+        assertThat(out).isEmpty();
+        armed(14, "0000AB12");
+        assertThat(out).containsExactly("14 DELIVERED NONE");
+    }
+
+    @Test
+    void shouldCountAPartFoundUnderTwoKeysOnce()
+    {
+        // "10" reads as hex 0x10 and as decimal 10: one part, two keys; its receipt twice, once in each base
+        armed(15, "10", "p2");
+        correlator.onReceipt(receipt("16", DeliveryState.DELIVERED));
+        correlator.onReceipt(receipt("10", DeliveryState.DELIVERED));
+        assertThat(out).isEmpty();
+        assertThat(correlator.tracked()).as("only p2 is left").isEqualTo(1);
+        correlator.onReceipt(receipt("p2", DeliveryState.DELIVERED));
+        assertThat(out).containsExactly("15 DELIVERED NONE");
+    }
+
+    @Test
+    void shouldLetAnIdAsWrittenWinOverAnotherIdsSecondReading()
+    {
+        // auto: hex "10000" read as decimal is 0x2710, the hex id of another message, in either order
+        armed(17, "2710");
+        armed(18, "10000");
+        armed(20, "2711");
+        armed(19, "10001");
+        correlator.onReceipt(receipt("2710", DeliveryState.DELIVERED));
+        correlator.onReceipt(receipt("2711", DeliveryState.DELIVERED));
+        correlator.onReceipt(receipt("10000", DeliveryState.DELIVERED));
+        correlator.onReceipt(receipt("10001", DeliveryState.DELIVERED));
+        assertThat(out).containsExactly("17 DELIVERED NONE", "20 DELIVERED NONE", "18 DELIVERED NONE",
+            "19 DELIVERED NONE");
+    }
+
+    @Test
+    void shouldNotTrackAPartAcceptedWithoutAnId()
+    {
+        armed(16, "", "q9");
+        assertThat(correlator.tracked()).isEqualTo(1);
+        correlator.onReceipt(new DeliveryReceipts.Receipt("q9", DeliveryState.FAILED, Reason.UNDELIVERABLE));
+        assertThat(out).as("a failed part still ends the message").containsExactly("16 FAILED UNDELIVERABLE");
+    }
+
+    @Test
     void shouldIgnoreIntermediateStatesDuplicatesAndCancelledMessages()
     {
         armed(11, "i1");

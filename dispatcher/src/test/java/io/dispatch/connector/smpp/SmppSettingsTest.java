@@ -73,6 +73,7 @@ class SmppSettingsTest
         assertRefused(Map.of("validityFromTtl", "maybe"), "validityFromTtl: 'maybe' is not true or false");
         assertRefused(Map.of("concatenation", "payload"), "concatenation: 'payload' is not udh or sar");
         assertRefused(Map.of("maxParts", "256"), "maxParts: 256 is outside [1, 255]");
+        assertRefused(Map.of("messageIds", "octal"), "messageIds: 'octal' is not auto, text, hex, decimal, hex-decimal");
         assertRefused(Map.of("reconnectInitialMs", "5000", "reconnectMaxMs", "1000"), "reconnectMaxMs: must be >=");
         assertRefused(Map.of("statusMap", "0x58"), "statusMap: '0x58': expected code=");
         assertRefused(Map.of("statusMap", "0x400=rejected:NO_SUCH_REASON"), "'NO_SUCH_REASON' is not a Reason name");

@@ -1,6 +1,9 @@
 package io.dispatch.connector.smpp;
 
+import org.jsmpp.DefaultPDUReader;
+import org.jsmpp.DefaultPDUSender;
 import org.jsmpp.PDUStringException;
+import org.jsmpp.SynchronizedPDUSender;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.BroadcastSm;
 import org.jsmpp.bean.CancelBroadcastSm;
@@ -26,18 +29,18 @@ import org.jsmpp.session.DataSmResult;
 import org.jsmpp.session.QueryBroadcastSmResult;
 import org.jsmpp.session.QuerySmResult;
 import org.jsmpp.session.SMPPServerSession;
-import org.jsmpp.session.SMPPServerSessionListener;
 import org.jsmpp.session.ServerMessageReceiverListener;
 import org.jsmpp.session.ServerResponseDeliveryAdapter;
 import org.jsmpp.session.Session;
 import org.jsmpp.session.SubmitMultiResult;
 import org.jsmpp.session.SubmitSmResult;
-import org.jsmpp.session.connection.ServerConnection;
-import org.jsmpp.session.connection.ServerConnectionFactory;
+import org.jsmpp.session.connection.Connection;
 import org.jsmpp.session.connection.socket.ServerSocketConnection;
 import org.jsmpp.util.MessageId;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -57,13 +60,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * answers submit_sm, and can throttle (0x58 for the next N requests or a share of them), refuse recipients with a
  * command_status, refuse binds, drop every bind, and send delivery receipts after a delay (text plus the
  * receipted_message_id and message_state TLVs) or hold them until released, as a real SMSC stores receipts for
- * an ESME that is away and hands them to its next bind. Listens on 127.0.0.1, ephemeral port. Thread-safe.
+ * an ESME that is away and hands them to its next bind. Providers' quirks on demand: submit_sm_resp with an empty or
+ * no message_id, ids in hex or decimal (each side its own form), a receipt before its submit_sm_resp, a part refused
+ * after earlier parts were accepted, a peer that accepts TCP and hangs up, binds answered only once several wait.
+ * Listens on 127.0.0.1, ephemeral port. Thread-safe.
  */
 public final class SmscSimulator implements ServerMessageReceiverListener, AutoCloseable
 {
     /** What the SMSC received in one submit_sm. */
     public record Submitted(String providerId, String destination, String source, byte dataCoding, byte esmClass,
-        byte registeredDelivery, String validityPeriod, byte[] shortMessage, int sarRef, int sarTotal, int sarSeq)
+        byte registeredDelivery, String validityPeriod, byte[] shortMessage, int sarRef, int sarTotal, int sarSeq,
+        long serial)
     {
         public boolean udhi()
         {
@@ -79,13 +86,31 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         }
     }
 
+    /** How the SMSC writes a message id: its serial number in hex or decimal, or no id at all. */
+    public enum IdForm
+    {
+        /** Lower-case hex, the default. */
+        HEX,
+        /** Upper-case hex with leading zeros, 12 digits. */
+        PADDED_HEX,
+        DECIMAL,
+        /** An empty C-string: submit_sm_resp carries only the NUL. */
+        EMPTY,
+        /** No body at all: submit_sm_resp is the 16-octet header. */
+        MISSING
+    }
+
+    /** Stands for "send no message_id" between {@link #onAcceptSubmitSm} and the PDU sender. */
+    private static final String NO_BODY = "\u0001no-body";
+
     private final String systemId;
     private final String password;
     private final ServerSocket socket;
-    private final SMPPServerSessionListener listener;
+    private final ServerSocketConnection server;
+    private final int pduThreads;
     private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
     private final List<Submitted> submitted = new CopyOnWriteArrayList<>();
-    private final Map<String, Submitted> byId = new ConcurrentHashMap<>();
+    private final Map<SubmitSmResult, Submitted> awaitingResp = new ConcurrentHashMap<>();
     private final Map<String, Integer> statusByDestination = new ConcurrentHashMap<>();
     private final Map<String, String> receiptStatByDestination = new ConcurrentHashMap<>();
     private final List<Submitted> heldReceipts = new CopyOnWriteArrayList<>();
@@ -100,6 +125,9 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
     private final AtomicInteger throttled = new AtomicInteger();
     private final AtomicInteger bindsAccepted = new AtomicInteger();
     private final AtomicInteger submits = new AtomicInteger();
+    private final AtomicInteger hangUps = new AtomicInteger();
+    private final AtomicInteger pendingBinds = new AtomicInteger();
+    private final AtomicInteger mostPendingBinds = new AtomicInteger();
     private final Thread acceptor;
     private volatile double throttleShare;
     private volatile long receiptDelayMs = 20;
@@ -110,6 +138,16 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
     private volatile int bindRefusal;
     private volatile boolean running = true;
     private volatile boolean silentLinks;
+    private volatile IdForm submitIdForm = IdForm.HEX;
+    private volatile IdForm receiptIdForm = IdForm.HEX;
+    private volatile boolean receiptBeforeResp;
+    private volatile boolean hangUpOnConnect;
+    private volatile int holdBindsUntil;
+    private volatile String failDestinationAfterParts;
+    private volatile int acceptPartsBeforeFailure;
+    private volatile int failureStatus;
+    private volatile int failuresLeft;
+    private final Map<String, AtomicInteger> partsByDestination = new ConcurrentHashMap<>();
     private final AtomicInteger enquireLinks = new AtomicInteger();
 
     public SmscSimulator(final String systemId, final String password) throws IOException
@@ -123,18 +161,8 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         this.systemId = systemId;
         this.password = password;
         this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        this.listener = new SMPPServerSessionListener(0, new LoopbackFactory(socket));
-        listener.setPduProcessorDegree(pduThreads);
-        listener.setQueueCapacity(10_000);
-        listener.setMessageReceiverListener(this);
-        listener.setResponseDeliveryListener(new ServerResponseDeliveryAdapter()
-        {
-            @Override
-            public void onSubmitSmRespSent(final SubmitSmResult result, final SMPPServerSession source)
-            {
-                scheduleReceipt(result.getMessageId(), source);
-            }
-        });
+        this.server = new ServerSocketConnection(socket);
+        this.pduThreads = pduThreads;
         acceptor = new Thread(this::acceptLoop, "smsc-sim-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -238,6 +266,61 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         return this;
     }
 
+    /** Write submit_sm_resp message ids this way (receipts keep their own form). */
+    public SmscSimulator submitIds(final IdForm form)
+    {
+        submitIdForm = form;
+        return this;
+    }
+
+    /** Write the message id of receipts (TLV and text) this way; EMPTY and MISSING are not receipt forms. */
+    public SmscSimulator receiptIds(final IdForm form)
+    {
+        receiptIdForm = form;
+        return this;
+    }
+
+    /**
+     * Send each receipt before the submit_sm_resp of its message, and wait for the ESME's deliver_sm_resp first: the
+     * receipt is processed before the response is even on the wire.
+     */
+    public SmscSimulator receiptBeforeResp()
+    {
+        receiptBeforeResp = true;
+        return this;
+    }
+
+    /** Accept TCP connections and close them at once, before any bind (0 binds accepted meanwhile). */
+    public SmscSimulator hangUpOnConnect(final boolean hangUp)
+    {
+        hangUpOnConnect = hangUp;
+        return this;
+    }
+
+    /**
+     * Hold every bind request, unanswered, until {@code n} are waiting at once (up to 30 s, then answer anyway):
+     * a slow SMSC that shows whether the ESME binds its sessions in parallel.
+     */
+    public SmscSimulator holdBindsUntilConcurrent(final int n)
+    {
+        holdBindsUntil = n;
+        return this;
+    }
+
+    /**
+     * To {@code destination}, accept the first {@code acceptedParts} submit_sm, then answer the next {@code times}
+     * with {@code commandStatus}, then accept again: part 2 of a message failing after part 1 was accepted.
+     */
+    public SmscSimulator failAfterParts(final String destination, final int acceptedParts, final int commandStatus,
+        final int times)
+    {
+        acceptPartsBeforeFailure = acceptedParts;
+        failureStatus = commandStatus;
+        failuresLeft = times;
+        failDestinationAfterParts = destination;
+        return this;
+    }
+
     /** Keep counts only (benchmarks): no per-submit record. */
     public SmscSimulator recordSubmits(final boolean record)
     {
@@ -265,6 +348,25 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
     public int submits()
     {
         return submits.get();
+    }
+
+    /** @return how many submit_sm went to this destination, answered or not (counted while submits are recorded). */
+    public int submitsTo(final String destination)
+    {
+        final AtomicInteger n = partsByDestination.get(destination);
+        return n == null ? 0 : n.get();
+    }
+
+    /** @return how many TCP connections were closed unanswered ({@link #hangUpOnConnect}). */
+    public int hangUps()
+    {
+        return hangUps.get();
+    }
+
+    /** @return the most bind requests that waited unanswered at one time. */
+    public int mostConcurrentBinds()
+    {
+        return mostPendingBinds.get();
     }
 
     public int enquireLinks()
@@ -302,6 +404,8 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         throws ProcessRequestException
     {
         submits.incrementAndGet();
+        final int partNo = !recordSubmits ? 0 :
+            partsByDestination.computeIfAbsent(submitSm.getDestAddress(), d -> new AtomicInteger()).incrementAndGet();
         if (responseDelayMs > 0)
         {
             try
@@ -324,31 +428,47 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         {
             throw new ProcessRequestException("refused", status);
         }
-        final String id = Long.toHexString(ids.getAndIncrement());
-        if (recordSubmits || submitSm.getRegisteredDelivery() != 0)
+        if (submitSm.getDestAddress().equals(failDestinationAfterParts) && partNo > acceptPartsBeforeFailure
+            && failuresLeft > 0)
         {
-            final Submitted s = new Submitted(id, submitSm.getDestAddress(), submitSm.getSourceAddr(),
-                submitSm.getDataCoding(), submitSm.getEsmClass(), submitSm.getRegisteredDelivery(),
-                submitSm.getValidityPeriod(), submitSm.getShortMessage(),
-                tlv(submitSm, OptionalParameter.Tag.SAR_MSG_REF_NUM), tlv(submitSm, OptionalParameter.Tag.SAR_TOTAL_SEGMENTS),
-                tlv(submitSm, OptionalParameter.Tag.SAR_SEGMENT_SEQNUM));
-            if (recordSubmits)
-            {
-                submitted.add(s);
-            }
-            if (submitSm.getRegisteredDelivery() != 0)
-            {
-                byId.put(id, s);
-            }
+            failuresLeft--;
+            throw new ProcessRequestException("part refused for now", failureStatus);
         }
+        final long serial = ids.getAndIncrement();
+        final String id = format(serial, submitIdForm);
+        final boolean receipt = submitSm.getRegisteredDelivery() != 0;
+        // benchmarks neither record nor ask for receipts: nothing is kept per submit then
+        final Submitted s = !recordSubmits && !receipt ? null : new Submitted(id, submitSm.getDestAddress(),
+            submitSm.getSourceAddr(), submitSm.getDataCoding(), submitSm.getEsmClass(), submitSm.getRegisteredDelivery(),
+            submitSm.getValidityPeriod(), submitSm.getShortMessage(),
+            tlv(submitSm, OptionalParameter.Tag.SAR_MSG_REF_NUM), tlv(submitSm, OptionalParameter.Tag.SAR_TOTAL_SEGMENTS),
+            tlv(submitSm, OptionalParameter.Tag.SAR_SEGMENT_SEQNUM), serial);
+        if (recordSubmits)
+        {
+            submitted.add(s);
+        }
+        final SubmitSmResult result;
         try
         {
-            return new SubmitSmResult(new MessageId(id), new OptionalParameter[0]);
+            result = new SubmitSmResult(new MessageId(submitIdForm == IdForm.MISSING ? NO_BODY : id),
+                new OptionalParameter[0]);
         }
         catch (final PDUStringException ex)
         {
             throw new ProcessRequestException("bad id", SMPPConstant.STAT_ESME_RSYSERR);
         }
+        if (receipt)
+        {
+            if (receiptBeforeResp)
+            {
+                sendReceipt(s, source); // returns once the ESME answered the deliver_sm
+            }
+            else
+            {
+                awaitingResp.put(result, s);
+            }
+        }
+        return result;
     }
 
     @Override
@@ -385,9 +505,21 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         return -1;
     }
 
-    private void scheduleReceipt(final String id, final SMPPServerSession source)
+    private static String format(final long serial, final IdForm form)
     {
-        final Submitted s = byId.remove(id);
+        switch (form)
+        {
+            case PADDED_HEX: return String.format("%012X", serial);
+            case DECIMAL: return Long.toString(serial);
+            case EMPTY:
+            case MISSING: return "";
+            default: return Long.toHexString(serial);
+        }
+    }
+
+    private void scheduleReceipt(final SubmitSmResult result, final SMPPServerSession source)
+    {
+        final Submitted s = awaitingResp.remove(result);
         if (s == null)
         {
             return;
@@ -413,10 +545,11 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         {
             return;
         }
-        final String text = "id:" + s.providerId() + " sub:001 dlvrd:" + ("DELIVRD".equals(stat) ? "001" : "000")
+        final String receiptId = format(s.serial(), receiptIdForm);
+        final String text = "id:" + receiptId + " sub:001 dlvrd:" + ("DELIVRD".equals(stat) ? "001" : "000")
             + " submit date:2601010000 done date:2601010000 stat:" + stat + " err:000 text:";
         final OptionalParameter[] tlvs = receiptTlvs ? new OptionalParameter[] {
-            new OptionalParameter.Receipted_message_id(s.providerId()),
+            new OptionalParameter.Receipted_message_id(receiptId),
             new OptionalParameter.Message_state(messageState(stat))} : new OptionalParameter[0];
         try
         {
@@ -449,7 +582,17 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         {
             try
             {
-                final SMPPServerSession session = listener.accept();
+                final Connection connection = server.accept();
+                if (hangUpOnConnect)
+                {
+                    hangUps.incrementAndGet();
+                    connection.close();
+                    continue;
+                }
+                connection.setSoTimeout(5_000); // jSMPP's initiation timer, as SMPPServerSessionListener sets it
+                final SMPPServerSession session = new SMPPServerSession(connection, null, this, responses, pduThreads,
+                    10_000, new SynchronizedPDUSender(new HeaderOnlyResponses()), new DefaultPDUReader());
+                session.setTransactionTimer(10_000); // a receipt's deliver_sm_resp may be slow on a busy test box
                 final Thread binder = new Thread(() -> awaitBind(session), "smsc-sim-bind");
                 binder.setDaemon(true);
                 binder.start();
@@ -461,11 +604,37 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         }
     }
 
+    private final ServerResponseDeliveryAdapter responses = new ServerResponseDeliveryAdapter()
+    {
+        @Override
+        public void onSubmitSmRespSent(final SubmitSmResult result, final SMPPServerSession source)
+        {
+            scheduleReceipt(result, source);
+        }
+    };
+
+    private void holdBind() throws InterruptedException
+    {
+        if (holdBindsUntil <= 0)
+        {
+            return;
+        }
+        final int waiting = pendingBinds.incrementAndGet();
+        mostPendingBinds.accumulateAndGet(waiting, Math::max);
+        final long deadline = System.nanoTime() + 30_000_000_000L;
+        while (mostPendingBinds.get() < holdBindsUntil && System.nanoTime() < deadline && running)
+        {
+            Thread.sleep(5);
+        }
+        pendingBinds.decrementAndGet();
+    }
+
     private void awaitBind(final SMPPServerSession session)
     {
         try
         {
             final BindRequest bind = session.waitForBind(5_000);
+            holdBind();
             if (bindRefusal != 0)
             {
                 bind.reject(bindRefusal);
@@ -495,7 +664,7 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
     public void close() throws IOException
     {
         running = false;
-        listener.close();
+        server.close();
         for (final SMPPServerSession s : sessions)
         {
             s.unbindAndClose();
@@ -567,33 +736,22 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
     }
 
-    /** Listens on the loopback address only, on the socket the simulator already opened. */
-    private static final class LoopbackFactory implements ServerConnectionFactory
+    /** What jSMPP's server sends as submit_sm_resp; {@link IdForm#MISSING} gets the bare header. */
+    private static final class HeaderOnlyResponses extends DefaultPDUSender
     {
-        private final ServerSocket socket;
-
-        LoopbackFactory(final ServerSocket socket)
-        {
-            this.socket = socket;
-        }
-
         @Override
-        public ServerConnection listen(final int port)
+        public byte[] sendSubmitSmResp(final OutputStream os, final int sequenceNumber, final String messageId,
+            final OptionalParameter... optionalParameters) throws PDUStringException, IOException
         {
-            return new ServerSocketConnection(socket);
-        }
-
-        @Override
-        public ServerConnection listen(final int port, final int timeout) throws IOException
-        {
-            socket.setSoTimeout(timeout);
-            return new ServerSocketConnection(socket);
-        }
-
-        @Override
-        public ServerConnection listen(final int port, final int timeout, final int backlog) throws IOException
-        {
-            return listen(port, timeout);
+            if (!NO_BODY.equals(messageId))
+            {
+                return super.sendSubmitSmResp(os, sequenceNumber, messageId, optionalParameters);
+            }
+            final byte[] header = ByteBuffer.allocate(16).putInt(16).putInt(SMPPConstant.CID_SUBMIT_SM_RESP)
+                .putInt(SMPPConstant.STAT_ESME_ROK).putInt(sequenceNumber).array();
+            os.write(header);
+            os.flush();
+            return header;
         }
     }
 }

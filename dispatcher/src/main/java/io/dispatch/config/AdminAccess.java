@@ -1,0 +1,77 @@
+package io.dispatch.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * Where the admin HTTP port binds and the bearer token its protected endpoints ask for
+ * (docs/monitoring.md "Admin port access"). A non-loopback bind needs a configured token; on loopback a
+ * missing token is generated at start into {@code <data.dir>/admin.token}.
+ *
+ * @param token the configured token, or null when the engine is to generate one.
+ */
+public record AdminAccess(String host, String token)
+{
+    /** A token shorter than this is too easy to guess for an endpoint that changes rates. */
+    public static final int MIN_TOKEN_LENGTH = 16;
+
+    static AdminAccess read(final Settings s, final int port)
+    {
+        final String host = s.string(Configuration.ADMIN_HOST_PROP_NAME, Configuration.ADMIN_HOST_DEFAULT);
+        String token = s.string(Configuration.ADMIN_TOKEN_PROP_NAME, null);
+        final String env = s.string(Configuration.ADMIN_TOKEN_ENV_PROP_NAME, null);
+        if (env != null)
+        {
+            token = System.getenv(env);
+            if (token == null || token.isEmpty())
+            {
+                throw new ConfigurationException(Configuration.ADMIN_TOKEN_ENV_PROP_NAME,
+                    "environment variable " + env + " is not set");
+            }
+        }
+        final String key = env != null ? Configuration.ADMIN_TOKEN_ENV_PROP_NAME : Configuration.ADMIN_TOKEN_PROP_NAME;
+        if (token != null && (token.length() < MIN_TOKEN_LENGTH || !isVisibleAscii(token)))
+        {
+            throw new ConfigurationException(key, "the admin token needs at least " + MIN_TOKEN_LENGTH
+                + " characters, printable ASCII without spaces (e.g. the output of: openssl rand -hex 24)");
+        }
+        if (port >= 0 && token == null && !isLoopback(host))
+        {
+            throw new ConfigurationException(Configuration.ADMIN_TOKEN_PROP_NAME, "admin.host=" + host
+                + " is reachable from other machines, so the admin port needs a token: set admin.token"
+                + " (or admin.tokenEnv), or bind admin.host to 127.0.0.1");
+        }
+        return new AdminAccess(host, token);
+    }
+
+    private static boolean isLoopback(final String host)
+    {
+        try
+        {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new ConfigurationException(Configuration.ADMIN_HOST_PROP_NAME, "cannot resolve '" + host + "'");
+        }
+    }
+
+    private static boolean isVisibleAscii(final String s)
+    {
+        for (int i = 0; i < s.length(); i++)
+        {
+            final char c = s.charAt(i);
+            if (c <= ' ' || c > '~')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "AdminAccess[" + host + ", token=" + (token == null ? "generated" : "****") + "]";
+    }
+}
