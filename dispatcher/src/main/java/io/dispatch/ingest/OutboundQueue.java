@@ -170,11 +170,17 @@ final class OutboundQueue
         {
             drain.out = out;
             int n = 0;
-            int read;
-            // one read() stops where the records wrap around the end of the buffer: read again
-            while (n < limit && (read = ring.read(drain, limit - n)) > 0)
+            // one read() stops where the records wrap around the end of the buffer: read again. A read that
+            // consumed only the padding before the wrap returns 0 frames but moved on: stop only when a read
+            // consumed nothing (empty, or the next frame is not committed yet)
+            while (n < limit)
             {
-                n += read;
+                final long before = ring.consumerPosition();
+                n += ring.read(drain, limit - n);
+                if (ring.consumerPosition() == before)
+                {
+                    break;
+                }
             }
             drain.out = null;
             return n;

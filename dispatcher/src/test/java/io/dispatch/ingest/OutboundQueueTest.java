@@ -62,6 +62,22 @@ class OutboundQueueTest
         }
     }
 
+    /** Frames of 48 bytes do not divide the buffer: some writes wrap after a padding record at its end. */
+    @Test
+    void shouldDrainEveryFrameWhenTheRecordsWrapAfterPadding()
+    {
+        for (int round = 0; round < 2000; round++)
+        {
+            final int count = round % 7 + 1;
+            for (int i = 0; i < count; i++)
+            {
+                assertThat(offer()).isTrue();
+            }
+            assertThat(drain(Integer.MAX_VALUE)).as("round %d", round).hasSize(count);
+        }
+        assertThat(queue.capacityBytes()).as("never needed more").isEqualTo(OutboundQueue.INITIAL_BYTES);
+    }
+
     @Test
     void shouldShrinkBackAfterBeingIdleAndGrowAgain()
     {
