@@ -63,9 +63,10 @@ public record DispatcherConfig(
     public DispatcherConfig withTenants(final List<TenantConfig> resolved)
     {
         return new DispatcherConfig(ingestHost, ingestPort, ioThreads, initialCredit, maxFrameLength,
-            receiptBufferRecords, adminPort, admin, dataDir, fsync, rollCycle, ringSize, waitStrategy, ringConsumerThreads,
-            ringHighWaterPercent, dedupHorizonMs, statusCapacity, defaultTtlSeconds, List.copyOf(resolved), templates,
-            lanes, policy, tenantPolicies, directorySnapshotEveryOps, directoryMaxRecipients, sessionLimits);
+            receiptBufferRecords, adminPort, admin, dataDir, fsync, rollCycle, ringSize, waitStrategy,
+            ringConsumerThreads, ringHighWaterPercent, dedupHorizonMs, statusCapacity, defaultTtlSeconds,
+            List.copyOf(resolved), templates, lanes, policy, tenantPolicies, directorySnapshotEveryOps,
+            directoryMaxRecipients, sessionLimits);
     }
 
     /** When the journal forces its pages to disk. */

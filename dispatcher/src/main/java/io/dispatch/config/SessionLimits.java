@@ -16,11 +16,12 @@ public record SessionLimits(int maxConnections, int maxConnectionsPerTenant, int
     {
         final int total = Configuration.INGEST_MAX_CONNECTIONS_DEFAULT;
         return new SessionLimits(
-            s.integer(Configuration.INGEST_MAX_CONNECTIONS_PROP_NAME, Configuration.INGEST_MAX_CONNECTIONS_DEFAULT, 1, total),
+            s.integer(Configuration.INGEST_MAX_CONNECTIONS_PROP_NAME, Configuration.INGEST_MAX_CONNECTIONS_DEFAULT, 1,
+                total),
             s.integer(Configuration.INGEST_MAX_CONNECTIONS_PER_TENANT_PROP_NAME,
                 Configuration.INGEST_MAX_CONNECTIONS_PER_TENANT_DEFAULT, 1, total),
-            s.integer(Configuration.INGEST_MAX_SUBSCRIPTIONS_PROP_NAME, Configuration.INGEST_MAX_SUBSCRIPTIONS_DEFAULT, 0,
-                total),
+            s.integer(Configuration.INGEST_MAX_SUBSCRIPTIONS_PROP_NAME, Configuration.INGEST_MAX_SUBSCRIPTIONS_DEFAULT,
+                0, total),
             s.integer(Configuration.INGEST_MAX_SUBSCRIPTIONS_PER_TENANT_PROP_NAME,
                 Configuration.INGEST_MAX_SUBSCRIPTIONS_PER_TENANT_DEFAULT, 0, total));
     }

@@ -50,7 +50,8 @@ public record TenantConfig(int id, String name, String apiKey, int pinnedId)
             }
             if (!seen.add(name))
             {
-                throw new ConfigurationException(Configuration.TENANTS_PROP_NAME, "tenant " + name + " is listed twice");
+                throw new ConfigurationException(Configuration.TENANTS_PROP_NAME,
+                    "tenant " + name + " is listed twice");
             }
             final String keyProp = Configuration.TENANT_PREFIX + name + ".apiKey";
             final String envProp = Configuration.TENANT_PREFIX + name + ".apiKeyEnv";
@@ -72,7 +73,8 @@ public record TenantConfig(int id, String name, String apiKey, int pinnedId)
             {
                 throw new ConfigurationException(keyProp, "tenant " + name + " has no API key");
             }
-            final int pinned = s.integer(Configuration.TENANT_PREFIX + name + "." + Configuration.TENANT_ID, 0, 1, MAX_TENANTS - 1);
+            final int pinned =
+                s.integer(Configuration.TENANT_PREFIX + name + "." + Configuration.TENANT_ID, 0, 1, MAX_TENANTS - 1);
             out.add(new TenantConfig(id++, name, key, pinned));
         }
         if (out.isEmpty() || out.size() >= MAX_TENANTS)

@@ -320,7 +320,8 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             final String problem = registered == SessionRegistry.TENANT_FULL
                 ? "tenant " + t.name() + " has " + context.sessions.limits().maxConnectionsPerTenant() +
                 " connections (ingest.maxConnectionsPerTenant)"
-                : "the engine has " + context.sessions.limits().maxConnections() + " connections (ingest.maxConnections)";
+                : "the engine has " + context.sessions.limits().maxConnections() +
+                " connections (ingest.maxConnections)";
             LOG.warn("event=session_refused tenant={} remote={} reason=\"{}\"", t.name(), ctx.channel().remoteAddress(),
                 problem);
             fatal(correlationId, ErrorCode.BACKPRESSURE, problem + "; retry later");

@@ -42,7 +42,8 @@ final class OutboundQueue
     /** @param records frames of {@code recordLength} the queue must hold at most (its capacity). */
     OutboundQueue(final int records, final int recordLength)
     {
-        maxBytes = Integer.highestOneBit(Math.max(1024, records * (recordLength + RECORD_HEADER_AND_ALIGNMENT)) - 1) << 1;
+        final int wanted = Math.max(1024, records * (recordLength + RECORD_HEADER_AND_ALIGNMENT));
+        maxBytes = Integer.highestOneBit(wanted - 1) << 1;
         initialBytes = Math.min(INITIAL_BYTES, maxBytes);
         producer = new Segment(initialBytes);
         consumer = producer;
@@ -160,8 +161,8 @@ final class OutboundQueue
         Segment(final int capacity)
         {
             this.capacity = capacity;
-            buffer = new UnsafeBuffer(
-                ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH).order(ByteOrder.LITTLE_ENDIAN));
+            buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)
+                .order(ByteOrder.LITTLE_ENDIAN));
             ring = new OneToOneRingBuffer(buffer);
             drain = new Drain(buffer.byteBuffer().duplicate());
         }

@@ -18,8 +18,9 @@ import org.agrona.concurrent.EpochClock;
 /**
  * Applies the policies to every new SUBMIT and every RELEASE of a deferred message, before the journal
  * stage, so that each decision is journaled with the message (or as its next state change). Also owns the
- * set of deferred messages (CANCEL succeeds only for those, and only for their own tenant), the recipient directory (CONSENT updates) and
- * the runtime rate changes (POLICY_UPDATE). Single writer of all policy state: the journal thread.
+ * set of deferred messages (CANCEL succeeds only for those, and only for their own tenant), the recipient
+ * directory (CONSENT updates) and the runtime rate changes (POLICY_UPDATE). Single writer of all policy state:
+ * the journal thread.
  */
 public final class PolicyHandler implements EventHandler<DispatchEvent>
 {

@@ -71,7 +71,8 @@ class SessionLimitsIT
             open.add(RawConnection.open(engine.port(), "other", "other-key"));
             final RawConnection.Frame engineFull = hello(engine.port(), "other", "other-key");
             assertThat(engineFull.type).isEqualTo(MessageType.ERROR);
-            assertThat(engineFull.detail()).isEqualTo("the engine has 5 connections (ingest.maxConnections); retry later");
+            assertThat(engineFull.detail())
+                .isEqualTo("the engine has 5 connections (ingest.maxConnections); retry later");
 
             // a closed connection frees its place (and its subscription) once the engine has seen the close
             open.remove(0).close();
