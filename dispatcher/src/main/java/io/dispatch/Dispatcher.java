@@ -18,6 +18,7 @@ import io.dispatch.ingest.IngestServer;
 import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.Recovery;
 import io.dispatch.journal.TenantIds;
@@ -86,6 +87,7 @@ public final class Dispatcher implements AutoCloseable
      * ring at once (see docs/design/directory.md).
      */
     private static final int TARGETING_RING_WINDOW = 4096;
+    private static final long STORAGE_POLL_MS = 250;
 
     private final DispatcherConfig config;
     private final Counters counters = new Counters();
@@ -103,6 +105,8 @@ public final class Dispatcher implements AutoCloseable
     private AgentRunner schedulerRunner;
     private TargetingConductor targeting;
     private AgentRunner targetingRunner;
+    private DiskSpaceWatcher storage;
+    private AgentRunner storageRunner;
     private final CampaignStats campaignStats = new CampaignStats();
     /** Filled by the directory journal's replay before any recovered message is handed to a lane or the scheduler. */
     private final CancelledCampaigns cancelledCampaigns = new CancelledCampaigns();
@@ -150,6 +154,12 @@ public final class Dispatcher implements AutoCloseable
     {
         LOG.info("event=starting config=\n{}", config.describe());
         journal = new Journal(config.dataDir().resolve("journal"), config.rollCycle());
+        storage = DiskSpaceWatcher.of(config.dataDir().resolve("journal"), config.journalMinFreeBytes());
+        storage.doWork();
+        // four polls a second: a statvfs each, off the hot path (docs/design/disk-safety.md)
+        storageRunner = new AgentRunner(new SleepingMillisIdleStrategy(STORAGE_POLL_MS),
+            ex -> errors.record("disk_space_watcher_failed", ex), null, storage);
+        AgentRunner.startOnThread(storageRunner);
         final TenantRegistry tenants = new TenantRegistry(config.tenants());
         final TemplateRegistry templates = new TemplateRegistry(config.templates());
         final DedupIndex dedup = new DedupIndex(config.dedupHorizonMs());
@@ -206,7 +216,7 @@ public final class Dispatcher implements AutoCloseable
                 throw new ConfigurationException(settingsKey, lane.connectorType() + " connector: " + ex.getMessage());
             }
             final Connector connector = factory.create(lane.connectorSettings());
-            final LaneAdmission admission = new LaneAdmission(lane.capacity());
+            final LaneAdmission admission = new LaneAdmission(lane.capacity(), lane.rate().reservedPercent());
             admissionByChannel[lane.channel().code()] = admission;
             laneByChannel[lane.channel().code()] = new ConnectorLane(lane, connector, admission, journal,
                 config.dataDir(), templates, new StatePublisher(ringBuffer), clock, SystemNanoClock.INSTANCE, ringBuffer::getMinimumGatingSequence,
@@ -350,6 +360,7 @@ public final class Dispatcher implements AutoCloseable
         sessions.limits(config.sessionLimits());
         ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
             clock, targeting);
+        ingestContext.watchStorage(storage);
         ingest = new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads());
         if (config.adminPort() >= 0)
         {
@@ -417,12 +428,18 @@ public final class Dispatcher implements AutoCloseable
         return out;
     }
 
-    /** UP, or DEGRADED while a lane's circuit breaker is not closed (its messages wait). */
+    /**
+     * UP, or DEGRADED while a lane's circuit breaker is not closed (its messages wait) or the journal's disk is below
+     * {@code journal.minFreeBytes} (new submits are NACKed STORAGE_FULL).
+     */
     String healthJson()
     {
         final StringBuilder sb = new StringBuilder(256);
-        final boolean degraded = lanes().stream().anyMatch(l -> !"CLOSED".equals(l.breakerState()));
+        final boolean degraded = storage.isFull() || lanes().stream().anyMatch(l -> !"CLOSED".equals(l.breakerState()));
         sb.append("{\"status\":\"").append(degraded ? "DEGRADED" : "UP").append("\",\"sessions\":").append(sessions.size())
+            .append(",\"journal\":{\"storage_full\":").append(storage.isFull())
+            .append(",\"free_bytes\":").append(storage.freeBytes())
+            .append(",\"min_free_bytes\":").append(storage.minFreeBytes()).append('}')
             .append(",\"ring_remaining\":").append(ringBuffer.remainingCapacity())
             .append(",\"ring_size\":").append(ringBuffer.getBufferSize())
             .append(",\"lanes\":{");
@@ -460,6 +477,12 @@ public final class Dispatcher implements AutoCloseable
         PrometheusText.sample(sb, "dispatch_ring_remaining", ringBuffer.remainingCapacity());
         PrometheusText.family(sb, "dispatch_sessions", "gauge", "client sessions connected now");
         PrometheusText.sample(sb, "dispatch_sessions", sessions.size());
+        PrometheusText.family(sb, "dispatch_journal_free_bytes", "gauge",
+            "free bytes on the journal's file system at the watcher's last poll");
+        PrometheusText.sample(sb, "dispatch_journal_free_bytes", storage.freeBytes());
+        PrometheusText.family(sb, "dispatch_storage_full", "gauge",
+            "1 while the journal's disk is below journal.minFreeBytes (submits NACKed STORAGE_FULL)");
+        PrometheusText.sample(sb, "dispatch_storage_full", storage.isFull() ? 1 : 0);
         targeting.metrics().appendPrometheus(sb);
         PrometheusText.family(sb, "dispatch_lane_queue_depth", "gauge", "messages waiting in a lane's queue");
         for (final ConnectorLane lane : lanes())
@@ -511,6 +534,8 @@ public final class Dispatcher implements AutoCloseable
         ring = null;
         closeQuietly(journal);
         journal = null;
+        closeQuietly(storageRunner);
+        storageRunner = null;
         closeQuietly(admin);
         admin = null;
     }

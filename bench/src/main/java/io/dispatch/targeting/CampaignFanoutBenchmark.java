@@ -86,7 +86,7 @@ public class CampaignFanoutBenchmark extends AbstractBenchmark
         }
         disruptor = new Disruptor<>(DispatchEvent::new, 65536, DaemonThreadFactory.INSTANCE, ProducerType.MULTI,
             new YieldingWaitStrategy());
-        final EventHandler<DispatchEvent> handoff = (e, sequence, endOfBatch) -> admission[e.channel].release();
+        final EventHandler<DispatchEvent> handoff = (e, sequence, endOfBatch) -> admission[e.channel].release(e.kind != io.dispatch.protocol.MessageKind.MARKETING.code());
         disruptor.handleEventsWith(handoff);
         disruptor.start();
         fanout = new CampaignFanout(disruptor.getRingBuffer(), admission, templates, 65536 / 2);

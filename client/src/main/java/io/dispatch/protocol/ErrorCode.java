@@ -26,6 +26,8 @@ public enum ErrorCode
     NOT_FOUND(30, false),
     STATUS_EVICTED(31, false),
     JOURNAL_FAILURE(40, true),
+    /** The journal's disk is below {@code journal.minFreeBytes}: nothing journaled; retry once the operator frees space. */
+    STORAGE_FULL(41, true),
     INTERNAL(99, true);
 
     private static final ErrorCode[] BY_CODE = new ErrorCode[100];

@@ -45,6 +45,9 @@ public final class Configuration
     public static final String JOURNAL_FSYNC_DEFAULT = "none";
     public static final String JOURNAL_ROLL_CYCLE_PROP_NAME = "journal.rollCycle";
     public static final String JOURNAL_ROLL_CYCLE_DEFAULT = "FAST_DAILY";
+    public static final String JOURNAL_MIN_FREE_BYTES_PROP_NAME = "journal.minFreeBytes";
+    /** 256 MiB: four Chronicle blocks (64 MiB each); the reserve for state changes (docs/design/disk-safety.md). */
+    public static final long JOURNAL_MIN_FREE_BYTES_DEFAULT = 256L << 20;
 
     public static final String RING_SIZE_PROP_NAME = "ring.size";
     public static final int RING_SIZE_DEFAULT = 65536;
@@ -145,6 +148,12 @@ public final class Configuration
     public static final long LANE_RATE_BURST_DEFAULT = 0;
     public static final String LANE_RESERVED_PERCENT = "reservedPercent";
     public static final int LANE_RESERVED_PERCENT_DEFAULT = 20;
+    /**
+     * Per-recipient order (docs/design/per-recipient-order.md): false keeps auth messages in order only among
+     * themselves, so an OTP never waits behind an informational message's retries; true orders them together.
+     */
+    public static final String LANE_ORDER_AUTH_WITH_INFORMATIONAL = "orderAuthWithInformational";
+    public static final boolean LANE_ORDER_AUTH_WITH_INFORMATIONAL_DEFAULT = false;
     public static final String LANE_THROTTLE_CUT_PERCENT = "throttleCutPercent";
     public static final int LANE_THROTTLE_CUT_PERCENT_DEFAULT = 50;
     public static final String LANE_THROTTLE_FLOOR_PERCENT = "throttleFloorPercent";

@@ -41,6 +41,7 @@ public record DispatcherConfig(
     List<TenantPolicy> tenantPolicies,
     long directorySnapshotEveryOps,
     long directoryMaxRecipients,
+    long journalMinFreeBytes,
     SessionLimits sessionLimits)
 {
     /** @return the policy of a tenant id ({@code tenantPolicies} is in the order of {@code tenants}). */
@@ -66,7 +67,7 @@ public record DispatcherConfig(
             receiptBufferRecords, adminPort, admin, dataDir, fsync, rollCycle, ringSize, waitStrategy,
             ringConsumerThreads, ringHighWaterPercent, dedupHorizonMs, statusCapacity, defaultTtlSeconds,
             List.copyOf(resolved), templates, lanes, policy, tenantPolicies, directorySnapshotEveryOps,
-            directoryMaxRecipients, sessionLimits);
+            directoryMaxRecipients, journalMinFreeBytes, sessionLimits);
     }
 
     /** When the journal forces its pages to disk. */
@@ -159,6 +160,8 @@ public record DispatcherConfig(
             s.longValue(Configuration.DIRECTORY_SNAPSHOT_EVERY_OPS_PROP_NAME,
                 Configuration.DIRECTORY_SNAPSHOT_EVERY_OPS_DEFAULT, 1000, Long.MAX_VALUE),
             s.longValue(Configuration.DIRECTORY_MAX_RECIPIENTS_PROP_NAME, 0, 0, Integer.MAX_VALUE),
+            s.longValue(Configuration.JOURNAL_MIN_FREE_BYTES_PROP_NAME, Configuration.JOURNAL_MIN_FREE_BYTES_DEFAULT,
+                0, Long.MAX_VALUE),
             SessionLimits.read(s));
     }
 
@@ -199,7 +202,8 @@ public record DispatcherConfig(
         lines.add("ingest limits " + sessionLimits.describe());
         lines.add("admin " + admin.host() + ":" + adminPort + " token=" + (admin.token() == null
             ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****"));
-        lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle);
+        lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle
+            + " minFreeBytes=" + journalMinFreeBytes);
         lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " consumerThreads=" + ringConsumerThreads
             + " highWater=" + ringHighWaterPercent + "%");
         lines.add("dedup horizon=" + dedupHorizonMs / 3_600_000L + "h statusCapacity=" + statusCapacity

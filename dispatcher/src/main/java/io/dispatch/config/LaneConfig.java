@@ -20,7 +20,8 @@ public record LaneConfig(
     ThrottleSettings throttle,
     BreakerSettings breaker,
     FallbackSettings fallback,
-    int deadLetterBuffer)
+    int deadLetterBuffer,
+    boolean orderAuthWithInformational)
 {
     static LaneConfig read(final Settings s, final ChannelType channel)
     {
@@ -64,7 +65,9 @@ public record LaneConfig(
                 s.longValue(p + Configuration.LANE_BREAKER_OPEN_MS, Configuration.LANE_BREAKER_OPEN_MS_DEFAULT,
                     10, 3_600_000)),
             FallbackSettings.read(s, p, channel),
-            s.integer(p + Configuration.LANE_DEAD_LETTER_BUFFER, Configuration.LANE_DEAD_LETTER_BUFFER_DEFAULT, 16, 1 << 20));
+            s.integer(p + Configuration.LANE_DEAD_LETTER_BUFFER, Configuration.LANE_DEAD_LETTER_BUFFER_DEFAULT, 16, 1 << 20),
+            s.bool(p + Configuration.LANE_ORDER_AUTH_WITH_INFORMATIONAL,
+                Configuration.LANE_ORDER_AUTH_WITH_INFORMATIONAL_DEFAULT));
         if (lane.retryMaxMs < lane.retryBaseMs)
         {
             throw new ConfigurationException(p + Configuration.LANE_RETRY_MAX_MS, "must be >= retryBaseMs");

@@ -4,13 +4,14 @@ import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counters;
 import io.dispatch.targeting.TargetingConductor;
 import org.agrona.concurrent.EpochClock;
 
-/** What every ingest session shares. Immutable apart from the shutdown flag; thread-safe. */
+/** What every ingest session shares. Immutable apart from the shutdown flag and the storage watcher; thread-safe. */
 public final class IngestContext
 {
     final RingBuffer<DispatchEvent> ring;
@@ -33,6 +34,7 @@ public final class IngestContext
     /** The recipient directory's and campaigns' thread: DIRECTORY_UPDATE and campaign frames go there. */
     final TargetingConductor targeting;
     private volatile boolean shuttingDown;
+    private volatile DiskSpaceWatcher storage;
 
     public IngestContext(
         final DispatcherConfig config,
@@ -69,8 +71,12 @@ public final class IngestContext
         this.creditReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent() / 2) / 100;
     }
 
-    /** True while the ring is above half its high-water mark or a lane is nearly full: credit is withheld. */
-    boolean underPressure()
+    /**
+     * True while the ring is above half its high-water mark or a lane is nearly full for the connection's
+     * traffic: credit is withheld. A connection that sent only informational and auth messages is measured
+     * against their share, so marketing that fills its own share does not stop it ({@link LaneAdmission}).
+     */
+    boolean underPressure(final boolean priorityOnly)
     {
         if (ring.remainingCapacity() < creditReserve)
         {
@@ -78,7 +84,7 @@ public final class IngestContext
         }
         for (final LaneAdmission a : admissionByChannel)
         {
-            if (a != null && a.isAboveHighWater())
+            if (a != null && a.isAboveHighWater(priorityOnly))
             {
                 return true;
             }
@@ -94,5 +100,17 @@ public final class IngestContext
     boolean isShuttingDown()
     {
         return shuttingDown;
+    }
+
+    /** From then on a SUBMIT is NACKed STORAGE_FULL while the watcher reports the journal's disk full. */
+    public void watchStorage(final DiskSpaceWatcher watcher)
+    {
+        storage = watcher;
+    }
+
+    boolean isStorageFull()
+    {
+        final DiskSpaceWatcher w = storage;
+        return w != null && w.isFull();
     }
 }

@@ -60,6 +60,8 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private int outstanding;
     private boolean goodbyeReceived;
     private boolean goodbyeSent;
+    /** Once it sent marketing, the connection's credit follows the marketing share of the lanes. */
+    private boolean sendsMarketing;
     private boolean closed;
     private boolean subscribed;
     private ScheduledFuture<?> creditTick;
@@ -391,17 +393,26 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             nackReturningCredit(correlationId, ErrorCode.SHUTTING_DOWN, "engine is stopping");
             return;
         }
+        if (context.isStorageFull())
+        {
+            context.counters.increment(Counter.STORAGE_FULL_NACKS);
+            nackReturningCredit(correlationId, ErrorCode.STORAGE_FULL, "journal disk below journal.minFreeBytes; retry later");
+            return;
+        }
+        final boolean isPriority = submit.kindCode() != MessageKind.MARKETING.code();
+        sendsMarketing |= !isPriority;
         final LaneAdmission admission = context.admissionByChannel[submit.channelCode()];
-        if (!admission.tryAcquire())
+        if (!admission.tryAcquire(isPriority))
         {
             context.counters.increment(Counter.BACKPRESSURE_NACKS);
-            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "connector lane full");
+            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE,
+                isPriority ? "connector lane full" : "connector lane full for marketing (lane reservedPercent)");
             return;
         }
         final long sequence = claimRingSlot();
         if (sequence < 0)
         {
-            admission.release();
+            admission.release(isPriority);
             context.counters.increment(Counter.BACKPRESSURE_NACKS);
             nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
             return;
@@ -518,6 +529,14 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         if (context.isShuttingDown())
         {
             nackReturningCredit(correlationId, ErrorCode.SHUTTING_DOWN, "engine is stopping");
+            return;
+        }
+        // new recipients and new campaigns grow the journals; control and stats of running campaigns still work
+        if ((requestType == TargetingRequest.DIRECTORY_UPDATE || requestType == TargetingRequest.CAMPAIGN)
+            && context.isStorageFull())
+        {
+            context.counters.increment(Counter.STORAGE_FULL_NACKS);
+            nackReturningCredit(correlationId, ErrorCode.STORAGE_FULL, "journal disk below journal.minFreeBytes; retry later");
             return;
         }
         final byte[] body = new byte[length];
@@ -939,7 +958,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
 
     private boolean mayGrantCredit()
     {
-        return owedCredit > 0 && !goodbyeReceived && !context.underPressure();
+        return owedCredit > 0 && !goodbyeReceived && !context.underPressure(!sendsMarketing);
     }
 
     private void appendCredit(final ByteBuf out)

@@ -2,6 +2,8 @@ package io.dispatch.journal;
 
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptTailer;
 
 import net.openhft.chronicle.queue.RollCycles;
@@ -29,14 +31,23 @@ public final class Journal implements AutoCloseable
 
     public Journal(final Path dir, final String rollCycle)
     {
+        this(dir, rollCycle, SystemTimeProvider.INSTANCE);
+    }
+
+    /** @param time what decides the cycle (and so when files roll): tests move it to roll at will. */
+    Journal(final Path dir, final String rollCycle, final TimeProvider time)
+    {
         this.queue = SingleChronicleQueueBuilder.binary(dir.toFile())
             .rollCycle(RollCycles.valueOf(rollCycle))
+            .timeProvider(time)
             // How long an appender waits for another writer's unfinished header before recovering it.
             // The engine has one writer, so the only unfinished header is a dead process's: the
             // default 10 s would only hold up every ACK after a crash.
             .timeoutMS(WRITER_RECOVERY_TIMEOUT_MS)
             .build();
         releaseLocksOfDeadWriters(queue);
+        // Chronicle updates this small table in place (locks, last cycle): give its holes blocks now, while there is room
+        JournalSpace.reserveWhole(dir.resolve("metadata.cq4t").toFile());
     }
 
     /**
@@ -72,7 +83,7 @@ public final class Journal implements AutoCloseable
     /** Must be called on the thread that will append: Chronicle appenders are bound to their thread. */
     public JournalWriter newWriter(final boolean syncEachBatch)
     {
-        return new JournalWriter(queue.createAppender(), syncEachBatch);
+        return new JournalWriter(queue.createAppender(), syncEachBatch, queue.file().toPath());
     }
 
     /** A raw appender for a queue with its own record layout (the directory's). Thread-bound, like every appender. */

@@ -2,28 +2,70 @@ package io.dispatch.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.RollingChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
- * The single appender of the journal. <b>Note:</b> not thread-safe; owned by the journal stage thread.
+ * The single appender of the journal. Every append first makes sure the bytes it will write (and the index
+ * Chronicle may add after it) are backed by allocated disk blocks ({@link JournalSpace}); when the disk has no
+ * room the append writes nothing and says so: {@link #NO_SPACE} or {@code false}. A message id is never handed
+ * out twice. <b>Note:</b> not thread-safe; owned by the journal stage thread.
  */
 public final class JournalWriter implements AutoCloseable
 {
+    /** Returned by {@link #appendAccepted} when the disk has no room for the record: nothing was written. */
+    public static final long NO_SPACE = -1;
+    /** Returned by {@link #appendAccepted} when Chronicle gave an index already handed out: never ACK it. */
+    public static final long INDEX_REUSED = -2;
+    /**
+     * Room kept behind any record for the index array (indexCount x 8 bytes, 32 KiB for the FAST_ roll cycles)
+     * and the index-to-index array Chronicle may write right after it, and the end-of-file marker of a roll.
+     */
+    static final long INDEX_SLACK_BYTES = 1L << 20;
+    /**
+     * An ACCEPTED or CONSENT record also leaves this much of the reservation (index slack included) for state
+     * changes: when the disk fills up between two watcher polls, the messages already accepted can still journal
+     * their progress (about 170,000 state records).
+     */
+    static final long STATE_HEADROOM_BYTES = 4L << 20;
+    /** Free bytes a roll needs: the new cycle file's header, index-to-index and first index arrays. */
+    static final long ROLL_FREE_BYTES = 4L << 20;
+
     private final ExcerptAppender appender;
+    private final RollingChronicleQueue queue;
+    private final JournalSpace space = new JournalSpace();
+    private final FileStore fileStore;
+    private long lastId = Long.MIN_VALUE;
     /** ACCEPTED's fixed fields in the byte order Chronicle's own writes use (native, as the readers expect). */
     private final byte[] headerBytes = new byte[64];
     private final UnsafeBuffer header = new UnsafeBuffer(headerBytes);
     private final boolean syncEachBatch;
     private boolean unsynced;
 
-    JournalWriter(final ExcerptAppender appender, final boolean syncEachBatch)
+    JournalWriter(final ExcerptAppender appender, final boolean syncEachBatch, final Path dir)
     {
         this.appender = appender;
+        this.queue = (RollingChronicleQueue)appender.queue();
         this.syncEachBatch = syncEachBatch;
+        FileStore store = null;
+        try
+        {
+            store = Files.getFileStore(dir);
+        }
+        catch (final IOException ex)
+        {
+            // without it a roll is not checked for room; the reservation still covers every record
+        }
+        this.fileStore = store;
     }
 
-    /** @return the message id: the index of the record just written. */
+    /** @return the message id: the index of the record just written, or {@link #NO_SPACE} / {@link #INDEX_REUSED}. */
     public long appendAccepted(
         final byte kind,
         final byte channel,
@@ -81,36 +123,79 @@ public final class JournalWriter implements AutoCloseable
             h.putInt(46, consentOverride);
             length = 50;
         }
+        if (!roomToRoll())
+        {
+            return NO_SPACE;
+        }
         try (DocumentContext dc = appender.writingDocument())
         {
             final Bytes<?> b = dc.wire().bytes();
+            if (!space.reserve(appender, b.writePosition(), length + tenantName.length + bodyLength + STATE_HEADROOM_BYTES))
+            {
+                dc.rollbackOnClose();
+                return NO_SPACE;
+            }
             b.write(headerBytes, 0, length);
             b.write(tenantName);
             b.write(body, 0, bodyLength);
         }
         unsynced = true;
-        return appender.lastIndexAppended();
+        final long id = appender.lastIndexAppended();
+        if (id <= lastId)
+        {
+            return INDEX_REUSED;
+        }
+        lastId = id;
+        return id;
     }
 
-    /** Appends {@code count} packed state changes ({@link StateRecords}) as one document. */
-    public void appendStates(final byte[] records, final int count)
+    /**
+     * Appends {@code count} packed state changes ({@link StateRecords}) as one document. They may use the headroom
+     * that ACCEPTED records leave.
+     *
+     * @return false when the disk has no room: nothing was written.
+     */
+    public boolean appendStates(final byte[] records, final int count)
     {
+        if (!roomToRoll())
+        {
+            return false;
+        }
         try (DocumentContext dc = appender.writingDocument())
         {
             final Bytes<?> b = dc.wire().bytes();
+            if (!space.reserve(appender, b.writePosition(), 2L + count * StateRecords.LENGTH + INDEX_SLACK_BYTES))
+            {
+                dc.rollbackOnClose();
+                return false;
+            }
             b.writeByte(JournalRecord.TYPE_STATE);
             b.writeByte((byte)count);
             b.write(records, 0, count * StateRecords.LENGTH);
         }
         unsynced = true;
+        return true;
     }
 
-    /** Appends one directory update (the CONSENT frame body) with its time and tenant: the consent evidence. */
-    public void appendConsent(final long atMs, final byte[] tenantName, final byte[] body, final int bodyLength)
+    /**
+     * Appends one directory update (the CONSENT frame body) with its time and tenant: the consent evidence.
+     *
+     * @return false when the disk has no room: nothing was written.
+     */
+    public boolean appendConsent(final long atMs, final byte[] tenantName, final byte[] body, final int bodyLength)
     {
+        if (!roomToRoll())
+        {
+            return false;
+        }
         try (DocumentContext dc = appender.writingDocument())
         {
             final Bytes<?> b = dc.wire().bytes();
+            if (!space.reserve(appender, b.writePosition(), 12L + tenantName.length + bodyLength + STATE_HEADROOM_BYTES))
+            {
+                dc.rollbackOnClose();
+                return false;
+            }
             b.writeByte(JournalRecord.TYPE_CONSENT);
             b.writeLong(atMs);
             b.writeByte((byte)tenantName.length);
@@ -119,16 +204,58 @@ public final class JournalWriter implements AutoCloseable
             b.write(body, 0, bodyLength);
         }
         unsynced = true;
+        return true;
     }
 
-    /** Appends an operator's runtime rate change, so that a restart puts it back in force. */
-    public void appendRate(
+    /**
+     * Chronicle writes a new cycle file's header inside {@code writingDocument}, before any reservation can cover
+     * it: when the next write would roll (or is the first), the file system must have room for the new file's
+     * first pages. One {@code statvfs} per roll, not per record.
+     */
+    private boolean roomToRoll()
+    {
+        // a new appender reports the current cycle before it has a file: its first write may create one
+        if (fileStore == null || queue.cycle() == appender.cycle() && appender.currentFile() != null)
+        {
+            return true;
+        }
+        try
+        {
+            return fileStore.getUsableSpace() >= ROLL_FREE_BYTES;
+        }
+        catch (final IOException ex)
+        {
+            return true;
+        }
+    }
+
+    /** @return the errno of the last failed disk reservation (ENOSPC = 28), 0 if none failed. */
+    public int lastSpaceErrno()
+    {
+        return space.lastErrno();
+    }
+
+    /**
+     * Appends an operator's runtime rate change, so that a restart puts it back in force.
+     *
+     * @return false when the disk has no room: nothing was written.
+     */
+    public boolean appendRate(
         final long atMs, final byte[] tenantName, final byte channel, final long perSecond, final long burst,
         final int reservedPercent)
     {
+        if (!roomToRoll())
+        {
+            return false;
+        }
         try (DocumentContext dc = appender.writingDocument())
         {
             final Bytes<?> b = dc.wire().bytes();
+            if (!space.reserve(appender, b.writePosition(), 30L + tenantName.length + INDEX_SLACK_BYTES))
+            {
+                dc.rollbackOnClose();
+                return false;
+            }
             b.writeByte(JournalRecord.TYPE_RATE);
             b.writeLong(atMs);
             b.writeByte(channel);
@@ -139,6 +266,7 @@ public final class JournalWriter implements AutoCloseable
             b.write(tenantName);
         }
         unsynced = true;
+        return true;
     }
 
     /** Called at the end of each ring batch, before that batch is acked. */
@@ -154,6 +282,7 @@ public final class JournalWriter implements AutoCloseable
     @Override
     public void close()
     {
+        space.close();
         appender.close();
     }
 }

@@ -41,6 +41,8 @@ public final class DispatchEvent
     public static final byte OUTCOME_REFUSED = 4;
     /** A RELEASE for a message no longer deferred (cancelled): nothing to do. */
     public static final byte OUTCOME_IGNORED = 5;
+    /** The journal's disk has no room (journal.minFreeBytes): NACK STORAGE_FULL, nothing journaled. */
+    public static final byte OUTCOME_STORAGE_FULL = 6;
 
     /** Answers to CANCEL (wire values of CANCEL_RESULT). */
     public static final byte CANCEL_DONE = 0;

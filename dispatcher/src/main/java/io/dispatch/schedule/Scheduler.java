@@ -3,6 +3,7 @@ package io.dispatch.schedule;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.ingest.LaneAdmission;
+import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.targeting.CancelledCampaigns;
 import org.agrona.BitUtil;
@@ -29,8 +30,13 @@ import java.util.function.LongSupplier;
  * a one-to-one ring buffer ({@link #defer}), never touching the wheel. Cancellation is the policy stage's:
  * a cancelled message's RELEASE is ignored there. The messages of a cancelled campaign are made due at once
  * and published as CANCEL events instead of releases, which the policy stage ends CANCELLED. When the ring is
- * above its high-water mark or the target lane is full, the timer is left on the wheel and retried on the next
- * duty cycle (backpressure, not loss).
+ * above its high-water mark or the target lane is full, the due messages not yet published wait in the due
+ * buffer and are retried on the next duty cycle (backpressure, not loss).
+ * <p>
+ * Due messages are published in message id order (= acceptance order) within a duty cycle, not in the order the
+ * wheel fires them: the wheel reuses a freed slot of a tick before later ones, so two messages due at the same
+ * instant may fire in either order, and lanes keep per-recipient order by the order messages reach them
+ * (docs/design/per-recipient-order.md).
  * <p>
  * Tick resolution: 16 ms × 4096 ticks per revolution. A due time is honoured within one tick.
  */
@@ -55,8 +61,11 @@ public final class Scheduler implements Agent
     private final CancelledCampaigns.Watch cancelled;
     private final LongArrayList dueNow = new LongArrayList();
     private static final int WHEEL_TICKS = 4096;
+    /** Taken off the wheel, not yet published: message ids, sorted before publishing, and their entry slots. */
+    private final long[] dueIds = new long[EXPIRIES_PER_CYCLE];
+    private final Long2LongHashMap slotByDueId = new Long2LongHashMap(EXPIRIES_PER_CYCLE * 2, 0.65f, NO_SLOT);
+    private int dueCount;
     private volatile long pending;
-    private boolean blocked;
 
     public Scheduler(
         final int ringReserve, final LaneAdmission[] admissionByChannel, final EpochClock clock, final int inboxCapacityBytes,
@@ -120,14 +129,13 @@ public final class Scheduler implements Agent
         final int cancelledNow = sweep ? makeCancelledDue(now) : 0;
         // poll advances the wheel one tick per call: catch up to `now` (after a pause, a clock jump, or at
         // start with recovered timers) within one duty cycle, at most one full turn, unless backpressure stops it
-        int released = 0;
+        // taking due timers off the wheel stops when the due buffer is full (backpressure held it)
         int ticks = 0;
-        blocked = false;
-        do
+        while (dueCount < EXPIRIES_PER_CYCLE && wheel.currentTickTime() <= now && ticks++ < WHEEL_TICKS)
         {
-            released += wheel.poll(now, onExpiry, EXPIRIES_PER_CYCLE - released);
+            wheel.poll(now, onExpiry, EXPIRIES_PER_CYCLE - dueCount);
         }
-        while (!blocked && released < EXPIRIES_PER_CYCLE && wheel.currentTickTime() <= now && ++ticks < WHEEL_TICKS);
+        final int released = publishDue();
         if (added > 0 || released > 0)
         {
             pending = entries.size();
@@ -169,19 +177,45 @@ public final class Scheduler implements Agent
 
     private boolean onExpiry(final TimeUnit unit, final long now, final long timerId)
     {
-        final int slot = (int)slotByTimer.get(timerId);
+        final long slot = slotByTimer.remove(timerId);
+        final long messageId = entries.messageId((int)slot);
+        dueIds[dueCount++] = messageId;
+        slotByDueId.put(messageId, slot);
+        return true;
+    }
+
+    /** Publishes the due messages in id order until backpressure stops it; the rest wait. @return how many. */
+    private int publishDue()
+    {
+        if (dueCount == 0)
+        {
+            return 0;
+        }
+        java.util.Arrays.sort(dueIds, 0, dueCount);
+        int published = 0;
+        while (published < dueCount && publish(dueIds[published]))
+        {
+            published++;
+        }
+        System.arraycopy(dueIds, published, dueIds, 0, dueCount - published);
+        dueCount -= published;
+        return published;
+    }
+
+    private boolean publish(final long messageId)
+    {
+        final int slot = (int)slotByDueId.get(messageId);
         final int channel = entries.channel(slot);
         // a cancelled campaign's message is not going to a lane: it needs no admission
         final boolean cancel = cancelled.isCancelled(entries.campaignId(slot));
         if (ring.remainingCapacity() < ringReserve)
         {
-            blocked = true;
             return false;
         }
         final LaneAdmission admission = admissionByChannel[channel];
-        if (!cancel && !admission.tryAcquire())
+        final boolean isPriority = entries.kind(slot) != MessageKind.MARKETING.code();
+        if (!cancel && !admission.tryAcquire(isPriority))
         {
-            blocked = true;
             return false;
         }
         final long sequence;
@@ -193,15 +227,14 @@ public final class Scheduler implements Agent
         {
             if (!cancel)
             {
-                admission.release();
+                admission.release(isPriority);
             }
-            blocked = true;
             return false;
         }
         final DispatchEvent e = ring.get(sequence);
         e.type = cancel ? DispatchEvent.CANCEL : DispatchEvent.RELEASE;
         e.session = null;
-        e.messageId = entries.messageId(slot);
+        e.messageId = messageId;
         e.recipientKey = entries.recipientKey(slot);
         e.deadlineMs = entries.deadlineMs(slot);
         e.tenantId = entries.tenantId(slot);
@@ -213,7 +246,7 @@ public final class Scheduler implements Agent
         e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
         e.newState = 0;
         ring.publish(sequence);
-        slotByTimer.remove(timerId);
+        slotByDueId.remove(messageId);
         entries.free(slot);
         return true;
     }

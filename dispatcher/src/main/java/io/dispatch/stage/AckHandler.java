@@ -14,7 +14,7 @@ import io.dispatch.status.StatusTable;
 
 /**
  * Answers each SUBMIT after the journal stage: ACK (journaled), ACK duplicate (with the original id) or
- * NACK JOURNAL_FAILURE. Answers are collected during a ring batch and handed to the sessions at its
+ * NACK JOURNAL_FAILURE / STORAGE_FULL (nothing journaled). Answers are collected during a ring batch and handed to the sessions at its
  * end, after the journal stage's end-of-batch fsync (with {@code journal.fsync=batch}), so no client can
  * see an ACK for a record that is not yet on disk, even when ack and journal share a thread.
  * <p>
@@ -28,6 +28,9 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private static final byte[] NOT_FOUND = "no such message for this tenant"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private static final byte[] STORAGE_FULL = "journal disk full (journal.minFreeBytes); nothing journaled, retry later"
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private static final byte[] RATE_LIMITED = "marketing over the tenant's rate limit (rate.marketing=reject); retry later"
@@ -115,9 +118,16 @@ public final class AckHandler implements EventHandler<DispatchEvent>
                         session.offerCancelResult(correlationIds[i], messageIds[i], outcomes[i]);
                     break;
                 default:
-                    offered = outcomes[i] == DispatchEvent.OUTCOME_JOURNAL_FAILED ?
-                        session.offerNack(correlationIds[i], ErrorCode.JOURNAL_FAILURE, JOURNAL_FAILED) :
-                        session.offerOk(correlationIds[i]);
+                    if (outcomes[i] == DispatchEvent.OUTCOME_STORAGE_FULL)
+                    {
+                        offered = session.offerNack(correlationIds[i], ErrorCode.STORAGE_FULL, STORAGE_FULL);
+                    }
+                    else
+                    {
+                        offered = outcomes[i] == DispatchEvent.OUTCOME_JOURNAL_FAILED ?
+                            session.offerNack(correlationIds[i], ErrorCode.JOURNAL_FAILURE, JOURNAL_FAILED) :
+                            session.offerOk(correlationIds[i]);
+                    }
             }
             if (offered)
             {
@@ -156,6 +166,10 @@ public final class AckHandler implements EventHandler<DispatchEvent>
                 return session.offerExplain(correlationIds[i], decisions[i], channels[i],
                     kinds[i] != MessageKind.MARKETING.code(), reasons[i],
                     decisions[i] == Decision.DUPLICATE.code() ? messageIds[i] : dueAts[i]);
+            case DispatchEvent.OUTCOME_STORAGE_FULL:
+                counters.increment(Counter.SUBMITS_NACKED);
+                counters.increment(Counter.STORAGE_FULL_NACKS);
+                return session.offerNack(correlationIds[i], ErrorCode.STORAGE_FULL, STORAGE_FULL);
             case DispatchEvent.OUTCOME_REFUSED:
                 counters.increment(Counter.SUBMITS_NACKED);
                 return session.offerNack(correlationIds[i], ErrorCode.RATE_LIMITED, RATE_LIMITED);

@@ -34,12 +34,13 @@ public final class HandoffHandler implements EventHandler<DispatchEvent>
         }
         final ConnectorLane lane = laneByChannel[e.channel];
         final boolean live = e.outcome == DispatchEvent.OUTCOME_ACCEPTED;
+        final boolean isPriority = e.kind != MessageKind.MARKETING.code();
         if (live && e.decision == Decision.SEND.code())
         {
-            lane.enqueue(e.messageId, e.kind != MessageKind.MARKETING.code());
+            lane.enqueue(e.messageId, isPriority);
             return;
         }
-        lane.admission().release();
+        lane.admission().release(isPriority);
         if (live && e.decision == Decision.DEFER.code())
         {
             while (!scheduler.defer(e.messageId, e.dueAtMs, e.recipientKey, e.deadlineMs, e.tenantId, e.kind, e.channel,

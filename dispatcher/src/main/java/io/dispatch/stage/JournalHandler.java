@@ -12,14 +12,19 @@ import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Appends every accepted SUBMIT and every STATE change to the journal; the index of a SUBMIT's record
  * becomes its message id. With fsync {@code batch} the pages are forced once per ring batch, before any
- * stage downstream (the acks) sees the batch. Owns the only journal appender.
+ * stage downstream (the acks) sees the batch. Owns the only journal appender. When the disk has no room the
+ * writer refuses the record before writing anything: a SUBMIT or CONSENT is then NACKed STORAGE_FULL, a state
+ * change is dropped (its message is dispatched again after a restart), and the ring goes on.
  */
 public final class JournalHandler implements EventHandler<DispatchEvent>
 {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalHandler.class);
     private final Journal journal;
     private final boolean syncEachBatch;
     private final DedupIndex dedup;
@@ -31,6 +36,7 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
     private final PolicyHandler policy;
     private final byte[] oneState = new byte[StateRecords.LENGTH];
     private JournalWriter writer;
+    private boolean noSpace;
 
     public JournalHandler(
         final Journal journal,
@@ -74,8 +80,7 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                     }
                     break;
                 case DispatchEvent.STATE:
-                    writer.appendStates(e.body, e.stateCount);
-                    counters.increment(Counter.JOURNAL_RECORDS);
+                    counted(writer.appendStates(e.body, e.stateCount));
                     break;
                 case DispatchEvent.RELEASE:
                 case DispatchEvent.CANCEL:
@@ -83,18 +88,19 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                     {
                         final long at = e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs;
                         StateRecords.put(oneState, 0, e.messageId, at, e.newState, (byte)0, e.channel, e.reason);
-                        writer.appendStates(oneState, 1);
-                        counters.increment(Counter.JOURNAL_RECORDS);
+                        counted(writer.appendStates(oneState, 1));
                     }
                     break;
                 case DispatchEvent.CONSENT:
-                    writer.appendConsent(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.body, e.bodyLength);
-                    counters.increment(Counter.JOURNAL_RECORDS);
+                    if (!counted(writer.appendConsent(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.body, e.bodyLength)))
+                    {
+                        e.outcome = DispatchEvent.OUTCOME_STORAGE_FULL;
+                    }
                     break;
                 case DispatchEvent.POLICY_UPDATE:
-                    writer.appendRate(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.channel, e.ratePerSecond,
-                        e.rateBurst, e.reservedPercent);
-                    counters.increment(Counter.JOURNAL_RECORDS);
+                    // refused on a full disk: the change is in force but not journaled, so a restart forgets it
+                    counted(writer.appendRate(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.channel, e.ratePerSecond,
+                        e.rateBurst, e.reservedPercent));
                     break;
                 default:
                     break;
@@ -106,21 +112,96 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
         }
         catch (final RuntimeException ex)
         {
-            counters.increment(Counter.JOURNAL_FAILURES);
-            errors.record("journal_append_failed", ex);
-            if (e.type == DispatchEvent.SUBMIT || e.type == DispatchEvent.CONSENT)
+            failed(e, "journal_append_failed", ex);
+        }
+        catch (final InternalError ex)
+        {
+            // a fault in the mapped file (SIGBUS: a hole the file system could not fill, despite the reservation):
+            // the appender's view of the file can no longer be trusted, so this event is NACKed and a fresh appender
+            // re-reads the queue's end before the next record
+            failed(e, "journal_fault", ex);
+            reopenWriter();
+        }
+    }
+
+    private void failed(final DispatchEvent e, final String key, final Throwable ex)
+    {
+        counters.increment(Counter.JOURNAL_FAILURES);
+        errors.record(key, ex);
+        if (e.type == DispatchEvent.SUBMIT || e.type == DispatchEvent.CONSENT)
+        {
+            e.outcome = DispatchEvent.OUTCOME_JOURNAL_FAILED;
+        }
+    }
+
+    private void reopenWriter()
+    {
+        try
+        {
+            writer.close();
+        }
+        catch (final RuntimeException | InternalError ex)
+        {
+            errors.record("journal_close_failed", ex);
+        }
+        try
+        {
+            writer = journal.newWriter(syncEachBatch);
+        }
+        catch (final RuntimeException ex)
+        {
+            errors.record("journal_reopen_failed", ex);
+        }
+    }
+
+    /** A state change the disk had no room for is lost, not the message: recovery dispatches it again. */
+    private boolean counted(final boolean appended)
+    {
+        if (appended)
+        {
+            counters.increment(Counter.JOURNAL_RECORDS);
+        }
+        else
+        {
+            counters.increment(Counter.JOURNAL_NO_SPACE);
+            if (!noSpace)
             {
-                e.outcome = DispatchEvent.OUTCOME_JOURNAL_FAILED;
+                // once per episode, not per record: the watcher's storage_full line says what to do
+                noSpace = true;
+                LOG.warn("event=journal_no_space errno={} effect=\"appends refused, submits NACKed STORAGE_FULL\"" +
+                    " fix=\"free space on the journal's file system (journal.minFreeBytes)\"", writer.lastSpaceErrno());
             }
         }
+        return appended;
     }
 
     private void appendSubmit(final DispatchEvent e)
     {
         final int ttl = ttlOf(e);
         e.deadlineMs = e.acceptedAtMs + ttl * 1000L;
-        e.messageId = writer.appendAccepted(e.kind, e.channel, tenants.nameBytes(e.tenantId), ttl, e.acceptedAtMs,
+        final long id = writer.appendAccepted(e.kind, e.channel, tenants.nameBytes(e.tenantId), ttl, e.acceptedAtMs,
             e.keyHash, e.decision, e.prepaid, e.reason, e.dueAtMs, e.campaignId, e.consentOverride, e.body, e.bodyLength);
+        if (id == JournalWriter.NO_SPACE)
+        {
+            counted(false);
+            e.outcome = DispatchEvent.OUTCOME_STORAGE_FULL;
+            return;
+        }
+        if (id == JournalWriter.INDEX_REUSED)
+        {
+            counters.increment(Counter.JOURNAL_FAILURES);
+            errors.record("journal_index_reused", "the journal returned an index already handed out; not acked");
+            e.outcome = DispatchEvent.OUTCOME_JOURNAL_FAILED;
+            return;
+        }
+        e.messageId = id;
+        counted(true);
+        if (noSpace)
+        {
+            // state changes may still fit in the headroom while the disk is full: only a new message says it is over
+            noSpace = false;
+            LOG.info("event=journal_space_back effect=\"submits accepted again\"");
+        }
         // a campaign's keys are found again only after a restart, when recovery reads them from the journal
         if (e.keyHash != 0 && e.campaignSlot == 0)
         {
@@ -134,7 +215,6 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
         {
             policy.deferredAfterJournal(e.messageId, e.tenantId);
         }
-        counters.increment(Counter.JOURNAL_RECORDS);
     }
 
     /** Seconds from acceptance to the deadline: the message's TTL counts from its send-at when it has one. */

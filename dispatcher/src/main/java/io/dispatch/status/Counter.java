@@ -81,7 +81,12 @@ public enum Counter
     POLICY_DRY_RUNS(37, "dispatch_policy_dry_runs_total",
         "policy dry runs answered"),
     CONSENT_UPDATES(38, "dispatch_consent_updates_total",
-        "consent updates applied");
+        "consent updates applied"),
+    // disk safety (docs/design/disk-safety.md)
+    STORAGE_FULL_NACKS(39, "dispatch_storage_full_nacks_total",
+        "requests NACKed STORAGE_FULL: the journal's disk below journal.minFreeBytes or without room"),
+    JOURNAL_NO_SPACE(40, "dispatch_journal_no_space_total",
+        "journal records refused because the disk had no room for them");
 
     private static final Counter[] BY_REASON = new Counter[64];
 

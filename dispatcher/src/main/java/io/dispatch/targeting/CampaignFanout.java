@@ -115,7 +115,7 @@ public final class CampaignFanout
             return BLOCKED;
         }
         final LaneAdmission admission = admissionByChannel[channel];
-        if (admission == null || !admission.tryAcquire())
+        if (admission == null || !admission.tryAcquire(false))
         {
             return BLOCKED;
         }

@@ -140,7 +140,7 @@ public class LanePriorityBenchmark extends AbstractBenchmark
         lane.startOnCallerThread();
         for (final long id : marketing)
         {
-            lane.admission().forceAcquire();
+            lane.admission().forceAcquire(false);
             lane.enqueue(id, false);
         }
     }
@@ -152,7 +152,7 @@ public class LanePriorityBenchmark extends AbstractBenchmark
         connector.target = id;
         connector.targetSeen = false;
         final long marketingBefore = connector.marketingSent;
-        lane.admission().forceAcquire();
+        lane.admission().forceAcquire(true);
         lane.enqueue(id, true);
         while (!connector.targetSeen)
         {
@@ -162,7 +162,7 @@ public class LanePriorityBenchmark extends AbstractBenchmark
         // keep the backlog where it was: what was sent goes back to the end of the bulk queue
         for (long m = connector.sentMarketing.pollLong(); m != -1; m = connector.sentMarketing.pollLong())
         {
-            lane.admission().forceAcquire();
+            lane.admission().forceAcquire(false);
             lane.enqueue(m, false);
         }
         return id;

@@ -34,8 +34,10 @@ import java.util.function.LongSupplier;
  *        breaker closed? ─▶ rate gate (reserved + shared buckets, window share, AIMD) ─▶ connector.send
  *                                                     ▲ outcomes / receipts / hand-offs (any thread)
  * </pre>
- * Priority messages always go first and have a share of the rate and window that marketing can never
- * use, so a marketing backlog of any size delays them by at most one provider round trip. Throttling
+ * Priority messages always go first and have a share of the admission, rate and window that marketing can
+ * never use, so a marketing backlog of any size delays them by at most one provider round trip. One message per
+ * recipient (tenant, address, class group) is in the lane's hands at a time; later ones park in id order until
+ * it is accepted, ends or moves ({@link RecipientOrder}, docs/design/per-recipient-order.md). Throttling
  * (PROVIDER_THROTTLED) pauses and slows the lane without spending the message's attempts. Transient
  * failures are retried with backoff and jitter within the TTL and attempt budget; definite failures
  * listed in the lane's fallback settings move the message to another channel's lane exactly once.
@@ -77,6 +79,7 @@ public final class ConnectorLane extends LaneThread
     private final CircuitBreaker breaker;
     private java.util.function.BiConsumer<String, String> unregistered;
     private final InFlightWindow window;
+    private final RecipientOrder order;
     private final MessageHandler outcomeHandler = this::onOutcome;
     private final LaneQueues.EndCheck overdue = this::endIfOverdue;
     private final LaneQueues.EndCheck cancelledCheck = this::endIfCancelled;
@@ -87,6 +90,8 @@ public final class ConnectorLane extends LaneThread
     private long now;
 
     private volatile int inFlight;
+    private volatile int parkedPriority;
+    private volatile int parkedBulk;
 
     public ConnectorLane(
         final LaneConfig config,
@@ -125,6 +130,7 @@ public final class ConnectorLane extends LaneThread
         this.breaker = new CircuitBreaker(config.breaker(), start);
         this.rate = new RateControl(config.rate());
         this.window = new InFlightWindow(config.window());
+        this.order = new RecipientOrder(config.window() * 4);
         metrics.publish(gate, breaker);
     }
 
@@ -171,7 +177,7 @@ public final class ConnectorLane extends LaneThread
     /** Another lane fell a message back to this one, after journaling it; any thread. */
     void acceptFallback(final long messageId, final boolean isPriority)
     {
-        admission.forceAcquire();
+        admission.forceAcquire(isPriority);
         handOff(messageId, isPriority);
     }
 
@@ -179,12 +185,13 @@ public final class ConnectorLane extends LaneThread
 
     public void recoverPending(final long messageId, final int attempts, final byte kind)
     {
-        admission.forceAcquire();
+        final boolean isPriority = kind != MessageKind.MARKETING.code();
+        admission.forceAcquire(isPriority);
         if (attempts > 0)
         {
             attemptsById.put(messageId, attempts);
         }
-        enqueue(messageId, kind != MessageKind.MARKETING.code());
+        enqueue(messageId, isPriority);
     }
 
     public void recoverAwaitingReceipt(final long messageId)
@@ -197,6 +204,7 @@ public final class ConnectorLane extends LaneThread
     /** Asks the lane thread to take new rate settings at its next duty cycle. */
     public void requestRate(final RateSettings settings)
     {
+        admission.reserve(settings.reservedPercent());
         rate.request(settings);
     }
 
@@ -245,6 +253,7 @@ public final class ConnectorLane extends LaneThread
         handoff.seal(states.flush());
         work += handoff.deliver();
         inFlight = window.busy();
+        publishParked();
         queues.publishDepths();
         metrics.publish(gate, breaker);
         return work;
@@ -274,7 +283,7 @@ public final class ConnectorLane extends LaneThread
             return false;
         }
         final long spent = attemptsById.remove(id);
-        cancel(id, spent == NONE ? 0 : (int)spent);
+        cancel(id, isPriority, spent == NONE ? 0 : (int)spent);
         return true;
     }
 
@@ -352,7 +361,7 @@ public final class ConnectorLane extends LaneThread
     {
         if (cancelled.isCancelled(messages.campaignId()))
         {
-            cancel(id, attemptsSpent);
+            cancel(id, isPriority, attemptsSpent);
             return true;
         }
         if (now >= messages.deadlineMs())
@@ -368,6 +377,19 @@ public final class ConnectorLane extends LaneThread
         return false;
     }
 
+    /**
+     * The loaded message's key for per-recipient order: its tenant, address and class group. Order is kept within
+     * a group, never across: marketing (the bulk queue, behind a campaign's backlog) never holds an informational
+     * message back, nor one of the others; auth is a group of its own unless {@code orderAuthWithInformational}.
+     */
+    private long orderKey()
+    {
+        final MessageKind kind = messages.kind();
+        final long group = kind == MessageKind.MARKETING ? 1 :
+            kind == MessageKind.AUTH && !config.orderAuthWithInformational() ? 2 : 3;
+        return messages.recipientKey() ^ group * 0x9E3779B97F4A7C15L;
+    }
+
     /** @return false when the message ended or moved without a send. */
     private boolean send(final long id, final boolean isPriority)
     {
@@ -376,11 +398,24 @@ public final class ConnectorLane extends LaneThread
         if (!messages.load(id))
         {
             errors.record("journal_record_missing", "no ACCEPTED record for message " + id);
-            finish(id, DeliveryState.FAILED, attempt - 1, Reason.PROVIDER_ERROR, "", null);
+            // no kind to report: the class is the queue's
+            states.publish(id, DeliveryState.FAILED, attempt - 1, channel, Reason.PROVIDER_ERROR, now);
+            admission.release(isPriority);
+            startNextOfRecipient(id); // in case it was a head: its key is known without the record
+            deadLetter(id, DeliveryState.FAILED, Reason.PROVIDER_ERROR, attempt - 1, "", null);
             return false;
         }
         if (endOrMove(id, isPriority, attempt - 1))
         {
+            return false;
+        }
+        if (!order.tryStart(orderKey(), id, isPriority))
+        {
+            // an earlier message to the recipient is still in the lane's hands: this one follows it
+            if (previous != NONE)
+            {
+                attemptsById.put(id, previous);
+            }
             return false;
         }
         final DeliveryRequest request = window.acquire(isPriority, now, nanoClock.nanoTime());
@@ -427,7 +462,8 @@ public final class ConnectorLane extends LaneThread
                 gate.onSuccess();
                 breaker.onSuccess(now);
                 states.publish(id, DeliveryState.PROVIDER_ACCEPTED, request.attempt(), channel, Reason.NONE, now);
-                admission.release();
+                admission.release(isPriority);
+                startNextOfRecipient(id);
                 receipts.await(id, request.kind().code(), request.attempt(), now);
                 break;
             case OutcomeQueue.REJECTED:
@@ -534,7 +570,8 @@ public final class ConnectorLane extends LaneThread
         states.publish(id, DeliveryState.RETRYING, 0, handoff.targetChannel(), reason, now);
         metrics.increment(LaneMetrics.FALLBACKS_OUT);
         attemptsById.remove(id);
-        admission.release();
+        admission.release(isPriority);
+        startNextOfRecipient(id);
         handoff.add(id, isPriority);
     }
 
@@ -559,7 +596,7 @@ public final class ConnectorLane extends LaneThread
         final MessageKind kind = kindCode == 0 ? MessageKind.MARKETING : MessageKind.of(kindCode);
         if (state != DeliveryState.DELIVERED && handoff.applies(reason, kind))
         {
-            admission.forceAcquire(); // fallBack releases it; the lane let it go at provider acceptance
+            admission.forceAcquire(kind.isPriority()); // fallBack releases it; the lane let it go at provider acceptance
             fallBack(id, kind.isPriority(), reason);
             return;
         }
@@ -571,10 +608,11 @@ public final class ConnectorLane extends LaneThread
     }
 
     /** The message's campaign was cancelled before a provider had it: it ends unsent, which is no failure. */
-    private void cancel(final long id, final int attemptsSpent)
+    private void cancel(final long id, final boolean isPriority, final int attemptsSpent)
     {
         states.publish(id, DeliveryState.CANCELLED, attemptsSpent, channel, Reason.CANCELLED, now);
-        admission.release();
+        admission.release(isPriority);
+        startNextOfRecipient(id);
     }
 
     /** A terminal state before provider acceptance: the lane's responsibility ends, without success. */
@@ -583,7 +621,8 @@ public final class ConnectorLane extends LaneThread
         final MessageKind kind)
     {
         states.publish(id, state, attempts, channel, reason, now);
-        admission.release();
+        admission.release(kind.isPriority());
+        startNextOfRecipient(id);
         deadLetter(id, state, reason, attempts, tenant, kind);
     }
 
@@ -599,6 +638,16 @@ public final class ConnectorLane extends LaneThread
         deadLetter(id, state, reason, ReceiptTimeouts.attemptsOf(awaited), loaded ? messages.tenant() : "", kind);
     }
 
+    /** The message left the lane's hands: the next parked one to its recipient, if any, is sent next. */
+    private void startNextOfRecipient(final long id)
+    {
+        final long next = order.done(id);
+        if (next != RecipientOrder.NONE)
+        {
+            queues.redo(next >>> 1, (next & 1) == 1);
+        }
+    }
+
     private void deadLetter(
         final long id, final DeliveryState state, final Reason reason, final int attempts, final String tenant,
         final MessageKind kind)
@@ -607,16 +656,31 @@ public final class ConnectorLane extends LaneThread
         deadLetters.add(id, now, tenant, state, reason, attempts, kind);
     }
 
+    private void publishParked()
+    {
+        final int priority = order.parkedPriority();
+        final int bulk = order.parked() - priority;
+        if (parkedPriority != priority)
+        {
+            parkedPriority = priority;
+        }
+        if (parkedBulk != bulk)
+        {
+            parkedBulk = bulk;
+        }
+    }
+
     // ---- gauges, any thread ----
 
+    /** @return informational and auth messages waiting: queued, and parked behind their recipient's earlier one. */
     public int priorityDepth()
     {
-        return queues.priorityDepth();
+        return queues.priorityDepth() + parkedPriority;
     }
 
     public int bulkDepth()
     {
-        return queues.bulkDepth();
+        return queues.bulkDepth() + parkedBulk;
     }
 
     public int inFlight()

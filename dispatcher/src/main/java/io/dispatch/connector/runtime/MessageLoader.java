@@ -5,6 +5,7 @@ import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.journal.AcceptedRecord;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalReader;
+import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 
@@ -56,6 +57,20 @@ final class MessageLoader implements AutoCloseable
     long campaignId()
     {
         return record.campaignId;
+    }
+
+    /**
+     * @return the loaded message's recipient key for per-recipient order: its tenant and address (the lane is
+     * one channel's), hashed in place.
+     */
+    long recipientKey()
+    {
+        int tenantHash = 0;
+        for (int i = 0; i < record.tenantNameLength; i++)
+        {
+            tenantHash = 31 * tenantHash + record.tenantName[i];
+        }
+        return RecipientKeys.recipientKey(tenantHash, record.body, RecipientKeys.recipientAt(record.body));
     }
 
     MessageKind kind()

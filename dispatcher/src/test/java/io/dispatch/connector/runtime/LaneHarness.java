@@ -63,7 +63,7 @@ final class LaneHarness implements AutoCloseable
         final ScriptedConnector connector = new ScriptedConnector();
         final CapturingStateSink sink = new CapturingStateSink();
         final LaneConfig lc = laneConfig(channel);
-        final ConnectorLane lane = new ConnectorLane(lc, connector, new LaneAdmission(lc.capacity()), journal, dir,
+        final ConnectorLane lane = new ConnectorLane(lc, connector, new LaneAdmission(lc.capacity(), lc.rate().reservedPercent()), journal, dir,
             new TemplateRegistry(Map.of()), sink, clock, clock, sink::journaledPosition, errors, counters);
         lane.startOnCallerThread();
         return new Lane(lane, connector, sink);
@@ -100,7 +100,7 @@ final class LaneHarness implements AutoCloseable
         /** Accepts then hands a message to the lane as the hand-off stage does. */
         void submit(final long messageId, final MessageKind kind)
         {
-            lane.admission().forceAcquire();
+            lane.admission().forceAcquire(kind != MessageKind.MARKETING);
             lane.enqueue(messageId, kind != MessageKind.MARKETING);
         }
 

@@ -78,6 +78,30 @@ final class ScriptedConnector implements Connector
         context.receipts().onReceipt(messageId, state, reason);
     }
 
+    /**
+     * Answers every outstanding send, newest first (a provider answering out of order): {@code answer} returns
+     * null to accept, or the reason to fail it with (PROVIDER_THROTTLED throttles). @return how many.
+     */
+    int answerNewestFirst(final java.util.function.Function<DeliveryRequest, Reason> answer)
+    {
+        int n = 0;
+        while (!held.isEmpty())
+        {
+            final DeliveryRequest r = held.pollLast();
+            final Reason failure = answer.apply(r);
+            if (failure == null)
+            {
+                callback.onAccepted(r);
+            }
+            else
+            {
+                callback.onFailed(r, failure, 0);
+            }
+            n++;
+        }
+        return n;
+    }
+
     void failAll(final Reason reason, final long retryAfterMs)
     {
         while (!held.isEmpty())

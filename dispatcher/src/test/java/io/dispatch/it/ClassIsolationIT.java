@@ -1,0 +1,97 @@
+package io.dispatch.it;
+
+import io.dispatch.Dispatcher;
+import io.dispatch.client.ClientConfig;
+import io.dispatch.client.DispatchClient;
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.policy.ConsentFlags;
+import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.ErrorCode;
+import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.MessageType;
+import io.dispatch.testing.EngineFixture;
+import io.dispatch.testing.JumpClock;
+import io.dispatch.testing.RawConnection;
+import io.dispatch.testing.RawConnection.Frame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 12: a bulk client that fills a lane whose provider holds every send gets BACKPRESSURE, while an OTP sent on
+ * another connection is still acked, keeps its connection's credit and is sent to the provider ahead of the backlog.
+ */
+@Timeout(90)
+class ClassIsolationIT
+{
+    private static final String PROMO = "(광고)[shop] 50% sale 무료수신거부 080-000-0000";
+    private static final int MARKETING = 30;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldAdmitAndDispatchAnOtpWhileMarketingFillsTheLane() throws Exception
+    {
+        // daytime in Seoul whatever the hour the suite runs at: marketing is sent, not deferred to the morning
+        final JumpClock clock = JumpClock.atSeoul("2026-11-25T12:00:00");
+        // nothing leaves the lane while the test looks: the provider holds every send, marketing gets 3 of 4 slots
+        final var settings = EngineFixture.settings(dir).set("lane.sms.capacity", "20")
+            .set("lane.sms.reservedPercent", "20").set("lane.sms.window", "4")
+            .set("lane.sms.connector.stall", "true");
+        try (Dispatcher engine = EngineFixture.launch(settings, clock);
+            DispatchClient admin = DispatchClient.connect(ClientConfig.builder().port(engine.port()).tenant("demo")
+                .apiKey("demo-key").build());
+            RawConnection bulk = RawConnection.open(engine.port(), "demo", "demo-key");
+            RawConnection otpClient = RawConnection.open(engine.port(), "demo", "demo-key"))
+        {
+            for (int i = 0; i < MARKETING; i++)
+            {
+                admin.updateConsent("0102000" + (1000 + i), ChannelType.SMS, ConsentFlags.AD, 0, "test")
+                    .get(10, TimeUnit.SECONDS);
+            }
+            for (int i = 0; i < MARKETING; i++)
+            {
+                bulk.submit(i + 1, MessageKind.MARKETING, ChannelType.SMS, "", "0102000" + (1000 + i), PROMO);
+            }
+            final List<Long> acked = new ArrayList<>();
+            int refused = 0;
+            for (int i = 0; i < MARKETING; i++)
+            {
+                final Frame f = bulk.read();
+                if (f.type == MessageType.ACK)
+                {
+                    acked.add(f.messageId());
+                }
+                else
+                {
+                    assertThat(f.errorCode()).isEqualTo(ErrorCode.BACKPRESSURE.code());
+                    assertThat(f.detail()).isEqualTo("connector lane full for marketing (lane reservedPercent)");
+                    refused++;
+                }
+            }
+            assertThat(acked).as("marketing filled its 16 of the lane's 20").hasSize(16);
+            assertThat(refused).isEqualTo(MARKETING - 16);
+
+            otpClient.submit(1, MessageKind.AUTH, ChannelType.SMS, "", "01099990000", "code 123456");
+            final Frame answer = otpClient.read();
+            assertThat(answer.type).as("the OTP is acked, not refused").isEqualTo(MessageType.ACK);
+            final Frame credit = otpClient.readAnyWithTimeout(5_000);
+            assertThat(credit.type).as("its connection keeps its credit").isEqualTo(MessageType.CREDIT);
+
+            final List<Integer> otpState = StatusPoller.await(otpClient, List.of(answer.messageId()), 30_000,
+                s -> s == DeliveryState.DISPATCHED.code());
+            assertThat(otpState).as("sent to the provider").containsExactly((int)DeliveryState.DISPATCHED.code());
+            final List<Integer> backlog = StatusPoller.await(otpClient, acked, 10_000, s -> true);
+            assertThat(backlog.stream().filter(s -> s == DeliveryState.DISPATCHED.code()))
+                .as("only marketing's 3 slots of the window went to marketing").hasSize(3);
+        }
+    }
+}
