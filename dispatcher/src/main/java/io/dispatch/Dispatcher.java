@@ -22,6 +22,7 @@ import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.Recovery;
+import io.dispatch.journal.TenantIds;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
@@ -67,6 +68,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -125,7 +127,7 @@ public final class Dispatcher implements AutoCloseable
     /** @param clock the time of every policy, timer and deadline: tests inject one they can move. */
     public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock) throws Exception
     {
-        final Dispatcher d = new Dispatcher(config);
+        final Dispatcher d = new Dispatcher(config.withTenants(TenantIds.resolve(dataDir(config), config.tenants())));
         try
         {
             d.start(clock);
@@ -138,17 +140,22 @@ public final class Dispatcher implements AutoCloseable
         }
     }
 
-    private void start(final EpochClock clock) throws Exception
+    /** Creates the data dir: the tenant ids are resolved in it before anything else starts. */
+    private static Path dataDir(final DispatcherConfig config)
     {
-        LOG.info("event=starting config=\n{}", config.describe());
         try
         {
-            Files.createDirectories(config.dataDir().resolve("journal"));
+            return Files.createDirectories(config.dataDir().resolve("journal")).getParent();
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot create data dir " + config.dataDir(), ex);
         }
+    }
+
+    private void start(final EpochClock clock) throws Exception
+    {
+        LOG.info("event=starting config=\n{}", config.describe());
         journal = new Journal(config.dataDir().resolve("journal"), config.rollCycle());
         storage = DiskSpaceWatcher.of(config.dataDir().resolve("journal"), config.journalMinFreeBytes());
         storage.doWork();
@@ -183,7 +190,7 @@ public final class Dispatcher implements AutoCloseable
         policyStage.fallbacks(fallbackMessages, config.policy().adMarking(), fallbackChannels);
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage);
-        final AckHandler ackStage = new AckHandler(flusher, counters, errors, config.ringSize());
+        final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, config.ringSize());
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats);
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
@@ -344,7 +351,7 @@ public final class Dispatcher implements AutoCloseable
                 final int tenantId, final byte kind, final byte channel, final boolean prepaid, final int consentOverride,
                 final long campaignId)
             {
-                policyStage.recoverDeferred(messageId);
+                policyStage.recoverDeferred(messageId, tenantId);
                 scheduler.recover(messageId, dueAtMs, recipientKey, deadlineMs, tenantId, kind, channel, prepaid,
                     consentOverride, campaignId);
             }
@@ -366,6 +373,7 @@ public final class Dispatcher implements AutoCloseable
                 lane.start();
             }
         }
+        sessions.limits(config.sessionLimits());
         ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
             clock, targeting);
         ingestContext.watchStorage(storage);

@@ -204,7 +204,8 @@ public final class DispatchClient implements AutoCloseable
 
     /**
      * Cancels a deferred message (scheduled, night-deferred or rate-deferred) by its id. A message already handed
-     * to a connector cannot be cancelled: the result then says {@code cancelled=false}.
+     * to a connector cannot be cancelled: the result then says {@code cancelled=false}. An id that names no
+     * message of this tenant fails with {@link DispatchException} {@code NOT_FOUND}.
      */
     public CompletableFuture<CancelResult> cancel(final long messageId)
     {

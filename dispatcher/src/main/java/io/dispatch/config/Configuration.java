@@ -18,6 +18,17 @@ public final class Configuration
     public static final int INGEST_MAX_FRAME_LENGTH_DEFAULT = 1 << 20;
     public static final String INGEST_RECEIPT_BUFFER_PROP_NAME = "ingest.receiptBufferRecords";
     public static final int INGEST_RECEIPT_BUFFER_DEFAULT = 65536;
+    /** Connections of all tenants together: each may grow an answer queue to about 1 MiB of direct memory. */
+    public static final String INGEST_MAX_CONNECTIONS_PROP_NAME = "ingest.maxConnections";
+    /** Also the most there can be: the session registry has 4096 slots, slot 0 unused. */
+    public static final int INGEST_MAX_CONNECTIONS_DEFAULT = 4095;
+    public static final String INGEST_MAX_CONNECTIONS_PER_TENANT_PROP_NAME = "ingest.maxConnectionsPerTenant";
+    public static final int INGEST_MAX_CONNECTIONS_PER_TENANT_DEFAULT = 1024;
+    /** Receipt subscriptions (connections that sent SUBSCRIBE): each may grow a receipt buffer to 4 MiB by default. */
+    public static final String INGEST_MAX_SUBSCRIPTIONS_PROP_NAME = "ingest.maxSubscriptions";
+    public static final int INGEST_MAX_SUBSCRIPTIONS_DEFAULT = 1024;
+    public static final String INGEST_MAX_SUBSCRIPTIONS_PER_TENANT_PROP_NAME = "ingest.maxSubscriptionsPerTenant";
+    public static final int INGEST_MAX_SUBSCRIPTIONS_PER_TENANT_DEFAULT = 256;
 
     public static final String ADMIN_PORT_PROP_NAME = "admin.port";
     public static final int ADMIN_PORT_DEFAULT = 7701;
@@ -82,6 +93,8 @@ public final class Configuration
     public static final String TENANTS_DEFAULT = "demo";
     /** {@code tenant.<name>.apiKey}; the key may also come from the environment variable it names. */
     public static final String TENANT_PREFIX = "tenant.";
+    /** {@code tenant.<name>.id}: pins the tenant's id; checked against {@code <data.dir>/tenant-ids}. */
+    public static final String TENANT_ID = "id";
     public static final String TEMPLATE_PREFIX = "template.";
     /** Policy keys under {@code tenant.<name>.} (docs/policies.md). */
     public static final String TENANT_TIME_ZONE = "timeZone";

@@ -41,12 +41,33 @@ public record DispatcherConfig(
     List<TenantPolicy> tenantPolicies,
     long directorySnapshotEveryOps,
     long directoryMaxRecipients,
-    long journalMinFreeBytes)
+    long journalMinFreeBytes,
+    SessionLimits sessionLimits)
 {
-    /** @return the policy of a tenant id (ids start at 1, in the order of {@code tenants}). */
+    /** @return the policy of a tenant id ({@code tenantPolicies} is in the order of {@code tenants}). */
     public TenantPolicy tenantPolicy(final int tenantId)
     {
-        return tenantPolicies.get(tenantId - 1);
+        for (int i = 0; i < tenants.size(); i++)
+        {
+            if (tenants.get(i).id() == tenantId)
+            {
+                return tenantPolicies.get(i);
+            }
+        }
+        throw new IllegalArgumentException("no tenant with id " + tenantId);
+    }
+
+    /**
+     * @param resolved the same tenants in the same order with their persisted ids
+     *                 ({@link io.dispatch.journal.TenantIds}).
+     */
+    public DispatcherConfig withTenants(final List<TenantConfig> resolved)
+    {
+        return new DispatcherConfig(ingestHost, ingestPort, ioThreads, initialCredit, maxFrameLength,
+            receiptBufferRecords, adminPort, admin, dataDir, fsync, rollCycle, ringSize, waitStrategy,
+            ringConsumerThreads, ringHighWaterPercent, dedupHorizonMs, statusCapacity, defaultTtlSeconds,
+            List.copyOf(resolved), templates, lanes, policy, tenantPolicies, directorySnapshotEveryOps,
+            directoryMaxRecipients, journalMinFreeBytes, sessionLimits);
     }
 
     /** When the journal forces its pages to disk. */
@@ -140,7 +161,8 @@ public record DispatcherConfig(
                 Configuration.DIRECTORY_SNAPSHOT_EVERY_OPS_DEFAULT, 1000, Long.MAX_VALUE),
             s.longValue(Configuration.DIRECTORY_MAX_RECIPIENTS_PROP_NAME, 0, 0, Integer.MAX_VALUE),
             s.longValue(Configuration.JOURNAL_MIN_FREE_BYTES_PROP_NAME, Configuration.JOURNAL_MIN_FREE_BYTES_DEFAULT,
-                0, Long.MAX_VALUE));
+                0, Long.MAX_VALUE),
+            SessionLimits.read(s));
     }
 
     private static List<TenantPolicy> tenantPolicies(final Settings s)
@@ -177,6 +199,7 @@ public record DispatcherConfig(
         final List<String> lines = new ArrayList<>();
         lines.add("ingest " + ingestHost + ":" + ingestPort + " ioThreads=" + ioThreads + " initialCredit=" + initialCredit
             + " maxFrameLength=" + maxFrameLength);
+        lines.add("ingest limits " + sessionLimits.describe());
         lines.add("admin " + admin.host() + ":" + adminPort + " token=" + (admin.token() == null
             ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****"));
         lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle
@@ -187,7 +210,7 @@ public record DispatcherConfig(
             + " defaultTtl=" + defaultTtlSeconds + "s");
         for (final TenantConfig t : tenants)
         {
-            lines.add("tenant " + t.name() + " apiKey=**** " + tenantPolicy(t.id()).describe());
+            lines.add("tenant " + t.name() + " id=" + t.id() + " apiKey=**** " + tenantPolicy(t.id()).describe());
         }
         lines.add(policy.describe());
         lines.add("templates " + templates.keySet());

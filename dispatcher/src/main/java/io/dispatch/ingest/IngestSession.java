@@ -63,6 +63,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     /** Once it sent marketing, the connection's credit follows the marketing share of the lanes. */
     private boolean sendsMarketing;
     private boolean closed;
+    private boolean subscribed;
     private ScheduledFuture<?> creditTick;
 
     // shared with ring threads
@@ -167,7 +168,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             creditTick.cancel(false);
         }
-        context.sessions.unregister(this);
+        context.sessions.unregister(this, subscribed);
         ctx.fireChannelInactive();
     }
 
@@ -313,14 +314,23 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             fatal(correlationId, ErrorCode.AUTH_FAILED, "unknown tenant or wrong key");
             return;
         }
-        answers = new OutboundQueue(context.initialCredit + 64, MAX_ANSWER_FRAME);
-        if (context.sessions.register(this) < 0)
+        tenantId = t.id();
+        // counted before anything is reserved for the connection: a refused one costs no direct memory
+        final int registered = context.sessions.register(this);
+        if (registered < 0)
         {
-            fatal(correlationId, ErrorCode.BACKPRESSURE, "too many connections");
+            final String problem = registered == SessionRegistry.TENANT_FULL
+                ? "tenant " + t.name() + " has " + context.sessions.limits().maxConnectionsPerTenant() +
+                " connections (ingest.maxConnectionsPerTenant)"
+                : "the engine has " + context.sessions.limits().maxConnections() +
+                " connections (ingest.maxConnections)";
+            LOG.warn("event=session_refused tenant={} remote={} reason=\"{}\"", t.name(), ctx.channel().remoteAddress(),
+                problem);
+            fatal(correlationId, ErrorCode.BACKPRESSURE, problem + "; retry later");
             return;
         }
+        answers = new OutboundQueue(context.initialCredit + 64, MAX_ANSWER_FRAME);
         tenant = t;
-        tenantId = t.id();
         credit = context.initialCredit;
         creditTick = ctx.executor().scheduleAtFixedRate(this::grantOwedCredit, CREDIT_TICK_MS, CREDIT_TICK_MS,
             TimeUnit.MILLISECONDS);
@@ -629,6 +639,17 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         }
         if (receipts == null)
         {
+            final int refused = context.sessions.subscribe(this);
+            if (refused < 0)
+            {
+                error(correlationId, ErrorCode.BACKPRESSURE, refused == SessionRegistry.TENANT_FULL
+                    ? "tenant " + tenant.name() + " has " + context.sessions.limits().maxSubscriptionsPerTenant() +
+                    " receipt subscriptions (ingest.maxSubscriptionsPerTenant); retry later"
+                    : "the engine has " + context.sessions.limits().maxSubscriptions() +
+                    " receipt subscriptions (ingest.maxSubscriptions); retry later");
+                return;
+            }
+            subscribed = true;
             receipts = new OutboundQueue(context.receiptBufferRecords, Frames.RECEIPT_FRAME_LENGTH);
         }
         final int mask = length >= 4 ? frame.getUnsignedShortLE(offset + 2) : 0;
@@ -920,9 +941,15 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         maybeFinishGoodbye();
     }
 
-    /** The periodic tick: grants credit withheld under pressure once the pressure has gone. */
+    /** The periodic tick: grants credit withheld under pressure once the pressure has gone; lets idle queues shrink. */
     private void grantOwedCredit()
     {
+        answers.idleTick();
+        final OutboundQueue r = receipts;
+        if (r != null)
+        {
+            r.idleTick();
+        }
         if (mayGrantCredit())
         {
             final ByteBuf out = ctx.alloc().buffer(Frames.CREDIT_FRAME_LENGTH);

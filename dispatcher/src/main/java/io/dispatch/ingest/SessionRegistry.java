@@ -1,12 +1,16 @@
 package io.dispatch.ingest;
 
+import io.dispatch.config.SessionLimits;
+import io.dispatch.config.TenantConfig;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Live sessions by reference. A reference is {@code generation << 12 | slot}, so a message whose
- * session has gone (and whose slot was reused) no longer resolves. Register/unregister are rare and
+ * session has gone (and whose slot was reused) no longer resolves. Also counts connections and receipt
+ * subscriptions per tenant against {@link SessionLimits}. Register/unregister are rare and
  * synchronized; {@link #resolve} and {@link #tenantSubscribers} are lock-free reads for the ring stages.
  */
 public final class SessionRegistry
@@ -15,13 +19,47 @@ public final class SessionRegistry
     private static final int SLOT_MASK = MAX_SESSIONS - 1;
     private static final IngestSession[] NONE = new IngestSession[0];
 
+    /** {@link #register}: the engine's connection cap is reached. */
+    public static final int FULL = -1;
+    /** {@link #register}: the tenant's connection cap is reached. */
+    public static final int TENANT_FULL = -2;
+
     private final AtomicReferenceArray<IngestSession> slots = new AtomicReferenceArray<>(MAX_SESSIONS);
+    private final int[] connectionsByTenant = new int[TenantConfig.MAX_TENANTS];
+    private final int[] subscriptionsByTenant = new int[TenantConfig.MAX_TENANTS];
+    private int connections;
+    private int subscriptions;
     private int generation;
     private volatile IngestSession[] tenantSubscribers = NONE;
+    private volatile SessionLimits limits = SessionLimits.DEFAULT;
 
-    /** @return the new session's reference, or -1 when every slot is taken. */
+    /** Before the ingest server accepts connections. */
+    public void limits(final SessionLimits limits)
+    {
+        this.limits = limits;
+    }
+
+    SessionLimits limits()
+    {
+        return limits;
+    }
+
+    /**
+     * Registers an authenticated session of {@link IngestSession#tenantId()}.
+     *
+     * @return the new session's reference, {@link #FULL} or {@link #TENANT_FULL}.
+     */
     synchronized int register(final IngestSession session)
     {
+        final int tenant = session.tenantId();
+        if (connections >= limits.maxConnections())
+        {
+            return FULL;
+        }
+        if (connectionsByTenant[tenant] >= limits.maxConnectionsPerTenant())
+        {
+            return TENANT_FULL;
+        }
         for (int i = 1; i < MAX_SESSIONS; i++)
         {
             if (slots.get(i) == null)
@@ -30,18 +68,49 @@ public final class SessionRegistry
                 final int ref = generation << 12 | i;
                 session.assignRef(ref);
                 slots.set(i, session);
+                connections++;
+                connectionsByTenant[tenant]++;
                 return ref;
             }
         }
-        return -1;
+        return FULL;
     }
 
-    synchronized void unregister(final IngestSession session)
+    /**
+     * Counts a registered session's first SUBSCRIBE against the caps; its later ones only change the scope.
+     *
+     * @return 0, {@link #FULL} or {@link #TENANT_FULL}.
+     */
+    synchronized int subscribe(final IngestSession session)
+    {
+        final int tenant = session.tenantId();
+        if (subscriptions >= limits.maxSubscriptions())
+        {
+            return FULL;
+        }
+        if (subscriptionsByTenant[tenant] >= limits.maxSubscriptionsPerTenant())
+        {
+            return TENANT_FULL;
+        }
+        subscriptions++;
+        subscriptionsByTenant[tenant]++;
+        return 0;
+    }
+
+    /** @param subscribed whether {@link #subscribe} counted the session. */
+    synchronized void unregister(final IngestSession session, final boolean subscribed)
     {
         final int ref = session.ref();
         if (ref > 0 && slots.get(ref & SLOT_MASK) == session)
         {
             slots.set(ref & SLOT_MASK, null);
+            connections--;
+            connectionsByTenant[session.tenantId()]--;
+            if (subscribed)
+            {
+                subscriptions--;
+                subscriptionsByTenant[session.tenantId()]--;
+            }
         }
         refreshSubscribers();
     }

@@ -51,6 +51,8 @@ public final class DispatchEvent
     /** Answers to CANCEL (wire values of CANCEL_RESULT). */
     public static final byte CANCEL_DONE = 0;
     public static final byte CANCEL_NOT_DEFERRED = 1;
+    /** Not a wire value: the id or key names no message of the caller's tenant; answered NACK NOT_FOUND. */
+    public static final byte CANCEL_NOT_FOUND = 2;
 
     private static final int INITIAL_BODY_CAPACITY = 512;
 

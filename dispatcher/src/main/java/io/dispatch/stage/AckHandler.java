@@ -10,16 +10,24 @@ import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
+import io.dispatch.status.StatusTable;
 
 /**
  * Answers each SUBMIT after the journal stage: ACK (journaled), ACK duplicate (with the original id) or
  * NACK JOURNAL_FAILURE / STORAGE_FULL (nothing journaled). Answers are collected during a ring batch and handed to the sessions at its
  * end, after the journal stage's end-of-batch fsync (with {@code journal.fsync=batch}), so no client can
  * see an ACK for a record that is not yet on disk, even when ack and journal share a thread.
+ * <p>
+ * A CANCEL of a message that is not deferred is answered "not deferred" only when the caller's tenant owns it
+ * (the status table, read here on its own thread: the status stage runs next on this thread); any other id
+ * is NOT_FOUND, so a CANCEL cannot tell a foreign message from one that never existed.
  */
 public final class AckHandler implements EventHandler<DispatchEvent>
 {
     private static final byte[] JOURNAL_FAILED = "journal append failed; resubmit with the same key"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private static final byte[] NOT_FOUND = "no such message for this tenant"
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private static final byte[] STORAGE_FULL = "journal disk full (journal.minFreeBytes); nothing journaled, retry later"
@@ -31,6 +39,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private final SessionFlusher flusher;
     private final Counters counters;
     private final DistinctErrorLog errors;
+    private final StatusTable status;
     private final IngestSession[] sessions;
     private final long[] correlationIds;
     private final long[] messageIds;
@@ -45,9 +54,14 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private final int[] fallbacks;
     private int pending;
 
-    /** @param maxBatch the ring size: no batch is larger. */
-    public AckHandler(final SessionFlusher flusher, final Counters counters, final DistinctErrorLog errors, final int maxBatch)
+    /**
+     * @param status   the status stage's table; read only, on the status stage's thread.
+     * @param maxBatch the ring size: no batch is larger.
+     */
+    public AckHandler(final SessionFlusher flusher, final Counters counters, final DistinctErrorLog errors,
+        final StatusTable status, final int maxBatch)
     {
+        this.status = status;
         this.flusher = flusher;
         this.counters = counters;
         this.errors = errors;
@@ -75,7 +89,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             sessions[i] = e.session;
             correlationIds[i] = e.correlationId;
             messageIds[i] = e.messageId;
-            outcomes[i] = e.outcome;
+            outcomes[i] = e.type == DispatchEvent.CANCEL ? cancelOutcome(e) : e.outcome;
             types[i] = (byte)e.type;
             decisions[i] = e.decision;
             reasons[i] = e.reason;
@@ -103,7 +117,9 @@ public final class AckHandler implements EventHandler<DispatchEvent>
                     offered = answerSubmit(session, i);
                     break;
                 case DispatchEvent.CANCEL:
-                    offered = session.offerCancelResult(correlationIds[i], messageIds[i], outcomes[i]);
+                    offered = outcomes[i] == DispatchEvent.CANCEL_NOT_FOUND ?
+                        session.offerNack(correlationIds[i], ErrorCode.NOT_FOUND, NOT_FOUND) :
+                        session.offerCancelResult(correlationIds[i], messageIds[i], outcomes[i]);
                     break;
                 default:
                     if (outcomes[i] == DispatchEvent.OUTCOME_STORAGE_FULL)
@@ -127,6 +143,17 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             }
         }
         pending = 0;
+    }
+
+    /** An unknown key keeps its documented answer (-1, not deferred): the key space is the tenant's own. */
+    private byte cancelOutcome(final DispatchEvent e)
+    {
+        if (e.outcome != DispatchEvent.CANCEL_NOT_DEFERRED || e.messageId < 0)
+        {
+            return e.outcome;
+        }
+        final int slot = status.find(e.messageId);
+        return slot >= 0 && status.tenant(slot) == e.tenantId ? e.outcome : DispatchEvent.CANCEL_NOT_FOUND;
     }
 
     private boolean answerSubmit(final IngestSession session, final int i)

@@ -218,7 +218,7 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
         }
         if (e.decision == Decision.DEFER.code())
         {
-            policy.deferredAfterJournal(e.messageId);
+            policy.deferredAfterJournal(e.messageId, e.tenantId);
         }
     }
 

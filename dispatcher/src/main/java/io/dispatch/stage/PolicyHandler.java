@@ -14,14 +14,15 @@ import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.targeting.CancelledCampaigns;
-import org.agrona.collections.LongHashSet;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.EpochClock;
 
 /**
  * Applies the policies to every new SUBMIT and every RELEASE of a deferred message, before the journal
  * stage, so that each decision is journaled with the message (or as its next state change). Also owns the
- * set of deferred messages (CANCEL succeeds only for those), the recipient directory (CONSENT updates) and
- * the runtime rate changes (POLICY_UPDATE). Single writer of all policy state: the journal thread.
+ * set of deferred messages (CANCEL succeeds only for those, and only for their own tenant), the recipient
+ * directory (CONSENT updates) and the runtime rate changes (POLICY_UPDATE). Single writer of all policy state:
+ * the journal thread.
  */
 public final class PolicyHandler implements EventHandler<DispatchEvent>
 {
@@ -29,7 +30,10 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private final DedupIndex dedup;
     private final EpochClock clock;
     private final Counters counters;
-    private final LongHashSet deferred = new LongHashSet();
+    private static final long NOT_DEFERRED = -1;
+
+    /** Deferred message id → its tenant id: a client's CANCEL reaches only its own tenant's messages. */
+    private final Long2LongHashMap deferred = new Long2LongHashMap(NOT_DEFERRED);
     private final PolicyRates rates;
     private final CancelledCampaigns cancelledCampaigns;
     private FallbackMessages fallbackMessages;
@@ -72,9 +76,9 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     }
 
     /** Recovery, before the ring starts. */
-    public void recoverDeferred(final long messageId)
+    public void recoverDeferred(final long messageId, final int tenantId)
     {
-        deferred.add(messageId);
+        deferred.put(messageId, tenantId);
     }
 
     public int deferredCount()
@@ -151,14 +155,14 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     }
 
     /** Called by the journal stage right after it assigned the id of a deferred SUBMIT (same thread). */
-    void deferredAfterJournal(final long messageId)
+    void deferredAfterJournal(final long messageId, final int tenantId)
     {
-        deferred.add(messageId);
+        deferred.put(messageId, tenantId);
     }
 
     private void onRelease(final DispatchEvent e)
     {
-        if (!deferred.remove(e.messageId))
+        if (deferred.remove(e.messageId) == NOT_DEFERRED)
         {
             e.outcome = DispatchEvent.OUTCOME_IGNORED;
             return;
@@ -194,7 +198,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         }
         if (e.decision == PolicyEngine.DEFER)
         {
-            deferred.add(e.messageId);
+            deferred.put(e.messageId, e.tenantId);
             e.newState = DeliveryState.DEFERRED.code();
         }
         else if (e.decision == PolicyEngine.SUPPRESS)
@@ -314,14 +318,23 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             id = dedup.find(DedupIndex.hash(e.tenantId, e.body, 0, e.bodyLength), clock.time());
             e.messageId = id;
         }
-        if (id >= 0 && deferred.remove(id))
+        final long owner = id >= 0 ? deferred.get(id) : NOT_DEFERRED;
+        // the scheduler's CANCEL (a cancelled campaign) has no session and may end any tenant's message
+        if (owner != NOT_DEFERRED && e.session != null && owner != e.tenantId)
         {
+            e.outcome = DispatchEvent.CANCEL_NOT_FOUND;
+            e.newState = 0;
+        }
+        else if (owner != NOT_DEFERRED)
+        {
+            deferred.remove(id);
             e.outcome = DispatchEvent.CANCEL_DONE;
             e.acceptedAtMs = clock.time();
             endCancelled(e);
         }
         else
         {
+            // the post-journal stage tells a message of the tenant that is no longer deferred from a foreign one
             e.outcome = DispatchEvent.CANCEL_NOT_DEFERRED;
             e.newState = 0;
         }

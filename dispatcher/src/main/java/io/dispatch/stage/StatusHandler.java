@@ -142,12 +142,13 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
             // by the channel in use: a message delivered by SMS after a chat fallback counts as SMS
             campaigns.countState(campaignSlot, current, state, reason);
         }
+        final int tenant = table.tenant(slot);
         final IngestSession owner = sessions.resolve(table.sessionRef(slot));
-        if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION)
+        // the tenant check guards against a session reference reused after its generation counter wrapped
+        if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION && owner.tenantId() == tenant)
         {
             offer(owner, messageId, state, attempts, reason, atMs, current);
         }
-        final int tenant = table.tenant(slot);
         for (final IngestSession s : sessions.tenantSubscribers())
         {
             if (s.tenantId() == tenant)

@@ -40,8 +40,8 @@ class PolicyHandlerCancelTest
     @Test
     void shouldEndAReleasedMessageOfACancelledCampaignInsteadOfDecidingIt()
     {
-        stage.recoverDeferred(100);
-        stage.recoverDeferred(101);
+        stage.recoverDeferred(100, 1);
+        stage.recoverDeferred(101, 1);
         cancelled.cancel(CANCELLED_CAMPAIGN, () -> -1L);
 
         final DispatchEvent ofCancelled = release(100, CANCELLED_CAMPAIGN);
@@ -62,7 +62,7 @@ class PolicyHandlerCancelTest
     @Test
     void shouldCancelADeferredMessageForTheSchedulerWithNobodyToAnswer()
     {
-        stage.recoverDeferred(200);
+        stage.recoverDeferred(200, 1);
         final DispatchEvent e = new DispatchEvent();
         e.type = DispatchEvent.CANCEL;
         e.session = null;
@@ -76,6 +76,33 @@ class PolicyHandlerCancelTest
         final DispatchEvent late = release(200, CANCELLED_CAMPAIGN);
         stage.onEvent(late, 1, true);
         assertThat(late.outcome).isEqualTo(DispatchEvent.OUTCOME_IGNORED);
+    }
+
+    @Test
+    void shouldNotCancelAnotherTenantsDeferredMessage()
+    {
+        stage.recoverDeferred(300, 1);
+        final DispatchEvent foreign = clientCancel(300, 2);
+        stage.onEvent(foreign, 0, true);
+        assertThat(foreign.outcome).isEqualTo(DispatchEvent.CANCEL_NOT_FOUND);
+        assertThat(foreign.newState).as("nothing journaled").isZero();
+        assertThat(stage.deferredCount()).isEqualTo(1);
+
+        final DispatchEvent own = clientCancel(300, 1);
+        stage.onEvent(own, 1, true);
+        assertThat(own.outcome).isEqualTo(DispatchEvent.CANCEL_DONE);
+        assertThat(own.newState).isEqualTo(DeliveryState.CANCELLED.code());
+        assertThat(counters.get(Counter.POLICY_CANCELLED)).isEqualTo(1);
+    }
+
+    private static DispatchEvent clientCancel(final long messageId, final int tenantId)
+    {
+        final DispatchEvent e = new DispatchEvent();
+        e.type = DispatchEvent.CANCEL;
+        e.session = new io.dispatch.ingest.IngestSession(null);
+        e.messageId = messageId;
+        e.tenantId = tenantId;
+        return e;
     }
 
     private static DispatchEvent release(final long messageId, final long campaignId)
