@@ -269,7 +269,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         }
         else if (e.decision == PolicyEngine.DEFER)
         {
-            deferred.add(e.messageId);
+            deferred.put(e.messageId, e.tenantId);
             e.newState = DeliveryState.DEFERRED.code();
         }
         else
