@@ -8,6 +8,7 @@ import io.dispatch.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Command line entry point: {@code scripts/dispatcher [--config FILE] [--data-dir DIR] [--port N] ...}. */
 public final class DispatcherMain
@@ -50,9 +51,13 @@ public final class DispatcherMain
             return;
         }
         final DispatcherConfig config;
+        final long drainMs;
         try
         {
             config = DispatcherConfig.from(settings);
+            drainMs = settings.longValue(Configuration.SHUTDOWN_DRAIN_MS_PROP_NAME, Configuration.SHUTDOWN_DRAIN_MS_DEFAULT,
+                0, 3_600_000);
+            settings.rejectUnknownKeys();
         }
         catch (final ConfigurationException ex)
         {
@@ -67,20 +72,44 @@ public final class DispatcherMain
         }
         catch (final ConfigurationException ex)
         {
-            // connector settings are checked by their factory at launch
+            // connector settings, the data dir lock and the ports are checked at launch; launch stopped what it started
             System.err.println("error: " + ex.getMessage());
             System.exit(2);
             return;
         }
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        catch (final Exception ex)
         {
-            dispatcher.close();
-            stopped.countDown();
-        }, "shutdown"));
+            // not a setup mistake: the trace is for the bug report
+            ex.printStackTrace();
+            System.err.println("error: the engine failed to start: " + ex);
+            System.exit(1);
+            return;
+        }
+        final CountDownLatch stopped = new CountDownLatch(1);
+        // any other exit (System.exit elsewhere, SIGHUP) still closes the journal; close() is idempotent
+        Runtime.getRuntime().addShutdownHook(new Thread(dispatcher::close, "shutdown"));
+        final AtomicInteger exitCode = new AtomicInteger();
+        Shutdown.onSignals(() ->
+        {
+            try
+            {
+                dispatcher.drain(drainMs);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                ex.printStackTrace();
+                exitCode.set(1);
+            }
+            finally
+            {
+                stopped.countDown();
+            }
+        });
         System.out.println("dispatcher ready: protocol " + config.ingestHost() + ":" + dispatcher.port() + ", health http://"
             + config.admin().host() + ":" + dispatcher.adminPort() + "/health (Ctrl-C to stop)");
         stopped.await();
+        // drained and closed: exit 0 tells a supervisor this was an orderly stop, not a crash
+        System.exit(exitCode.get());
     }
 
     /** @return the settings, or null when --help was asked for. */

@@ -60,6 +60,9 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private int outstanding;
     private boolean goodbyeReceived;
     private boolean goodbyeSent;
+    /** The engine is draining: GOODBYE with this reason (an error code) once every answer owed is written. */
+    private int leavingReason = -1;
+    private long leavingRetryAfterMs;
     private boolean closed;
     private ScheduledFuture<?> creditTick;
 
@@ -939,13 +942,43 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
+    /**
+     * Any thread (the drain): stop reading and say GOODBYE with {@code reason} and the retry hint once every
+     * answer owed is written. Frames already read are still answered (a SUBMIT with NACK SHUTTING_DOWN).
+     */
+    void leave(final int reason, final long retryAfterMs)
+    {
+        final ChannelHandlerContext c = ctx;
+        if (c == null)
+        {
+            return;
+        }
+        c.executor().execute(() ->
+        {
+            if (leavingReason < 0)
+            {
+                leavingReason = reason;
+                leavingRetryAfterMs = retryAfterMs;
+                c.channel().config().setAutoRead(false);
+                maybeFinishGoodbye();
+            }
+        });
+    }
+
     private void maybeFinishGoodbye()
     {
-        if (goodbyeReceived && !goodbyeSent && outstanding == 0 && ctx.channel().isActive())
+        if ((goodbyeReceived || leavingReason >= 0) && !goodbyeSent && outstanding == 0 && ctx.channel().isActive())
         {
             goodbyeSent = true;
-            final ByteBuf out = ctx.alloc().buffer(24);
-            Frames.goodbye(out, 0, 0);
+            final ByteBuf out = ctx.alloc().buffer(32);
+            if (leavingReason >= 0)
+            {
+                Frames.goodbye(out, 0, leavingReason, leavingRetryAfterMs);
+            }
+            else
+            {
+                Frames.goodbye(out, 0, 0);
+            }
             ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
         }
     }

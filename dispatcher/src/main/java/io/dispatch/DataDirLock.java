@@ -1,0 +1,133 @@
+package io.dispatch;
+
+import io.dispatch.config.Configuration;
+import io.dispatch.config.ConfigurationException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One engine per data dir: an exclusive lock on {@code <data.dir>/engine.lock}, taken before the journal is
+ * read and held for the life of the engine. Two engines on one journal would both append and both send, so
+ * a second start fails at once. The operating system releases the lock when the process dies, even after
+ * {@code kill -9}, so a stale lock file never blocks a restart. The file holds the owner's pid for the message.
+ */
+final class DataDirLock implements AutoCloseable
+{
+    static final String FILE_NAME = "engine.lock";
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DataDirLock(final FileChannel channel, final FileLock lock)
+    {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /** @throws ConfigurationException naming {@code data.dir} when the dir is unwritable or another engine holds it. */
+    static DataDirLock acquire(final Path dataDir)
+    {
+        final Path file = dataDir.resolve(FILE_NAME);
+        final FileChannel channel;
+        try
+        {
+            Files.createDirectories(dataDir);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
+        catch (final AccessDeniedException ex)
+        {
+            throw unwritable(dataDir, "permission denied");
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            throw unwritable(dataDir, ex.getFile() + " is a file, not a directory");
+        }
+        catch (final IOException ex)
+        {
+            throw unwritable(dataDir, ex.toString());
+        }
+        try
+        {
+            final FileLock lock = channel.tryLock();
+            if (lock == null)
+            {
+                throw inUse(dataDir, channel);
+            }
+            final byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(pid), 0);
+            return new DataDirLock(channel, lock);
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            // this JVM already runs an engine on the dir
+            throw inUse(dataDir, channel);
+        }
+        catch (final IOException ex)
+        {
+            closeQuietly(channel);
+            throw unwritable(dataDir, ex.toString());
+        }
+    }
+
+    private static ConfigurationException inUse(final Path dataDir, final FileChannel channel)
+    {
+        String owner = "";
+        try
+        {
+            final ByteBuffer b = ByteBuffer.allocate(32);
+            final int n = channel.read(b, 0);
+            final String pid = n > 0 ? new String(b.array(), 0, n, StandardCharsets.US_ASCII).trim() : "";
+            owner = pid.isEmpty() ? "" : " (pid " + pid + ")";
+        }
+        catch (final IOException ignored)
+        {
+            // the message goes without the pid
+        }
+        closeQuietly(channel);
+        return new ConfigurationException(Configuration.DATA_DIR_PROP_NAME, dataDir.toAbsolutePath().normalize() +
+            " is in use by another engine" + owner + "; stop that engine first, or give this one its own --data-dir");
+    }
+
+    private static ConfigurationException unwritable(final Path dataDir, final String cause)
+    {
+        return new ConfigurationException(Configuration.DATA_DIR_PROP_NAME, "cannot write to " +
+            dataDir.toAbsolutePath().normalize() + " (" + cause + "); fix its permissions or choose another with --data-dir");
+    }
+
+    private static void closeQuietly(final FileChannel channel)
+    {
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException ignored)
+        {
+            // nothing held
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            lock.release();
+        }
+        catch (final IOException ignored)
+        {
+            // closing the channel releases it too
+        }
+        closeQuietly(channel);
+    }
+}
