@@ -50,7 +50,7 @@ final class DataDirLock implements AutoCloseable
         }
         catch (final FileAlreadyExistsException ex)
         {
-            throw unwritable(dataDir, ex.getFile() + " is a file, not a directory");
+            throw unwritable(dataDir, "it is a file, not a directory");
         }
         catch (final IOException ex)
         {
@@ -101,8 +101,8 @@ final class DataDirLock implements AutoCloseable
 
     private static ConfigurationException unwritable(final Path dataDir, final String cause)
     {
-        return new ConfigurationException(Configuration.DATA_DIR_PROP_NAME, "cannot write to " +
-            dataDir.toAbsolutePath().normalize() + " (" + cause + "); fix its permissions or choose another with --data-dir");
+        return new ConfigurationException(Configuration.DATA_DIR_PROP_NAME, "cannot use " +
+            dataDir.toAbsolutePath().normalize() + " (" + cause + "); fix that or choose another with --data-dir");
     }
 
     private static void closeQuietly(final FileChannel channel)

@@ -567,16 +567,17 @@ public final class Dispatcher implements AutoCloseable
         final long startNs = System.nanoTime();
         final long deadlineNs = startNs + drainMs * 1_000_000L;
         ready = false;
+        // first, so that nothing handed to a lane from here on (the ring, the scheduler, campaigns) is sent:
+        // it stays pending in the journal for the next start
+        final List<ConnectorLane> lanes = lanes();
+        lanes.forEach(ConnectorLane::stopSending);
         ingestContext.shutdown();
         ingest.stopAccepting();
         final int goodbyes = sessions.goodbyeAll(ErrorCode.SHUTTING_DOWN.code(), drainMs);
-        // they publish into the ring: stopped before the lanes so nothing new is handed to a lane
         closeQuietly(schedulerRunner);
         schedulerRunner = null;
         closeQuietly(targetingRunner);
         targetingRunner = null;
-        final List<ConnectorLane> lanes = lanes();
-        lanes.forEach(ConnectorLane::stopSending);
         boolean drained = false;
         while (!(drained = allDrained(lanes)) || sessions.size() > 0)
         {

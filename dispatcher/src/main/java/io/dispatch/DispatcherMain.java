@@ -50,14 +50,10 @@ public final class DispatcherMain
             System.out.println(USAGE);
             return;
         }
-        final DispatcherConfig config;
-        final long drainMs;
+        final Setup setup;
         try
         {
-            config = DispatcherConfig.from(settings);
-            drainMs = settings.longValue(Configuration.SHUTDOWN_DRAIN_MS_PROP_NAME, Configuration.SHUTDOWN_DRAIN_MS_DEFAULT,
-                0, 3_600_000);
-            settings.rejectUnknownKeys();
+            setup = setup(settings);
         }
         catch (final ConfigurationException ex)
         {
@@ -65,6 +61,8 @@ public final class DispatcherMain
             System.exit(2);
             return;
         }
+        final DispatcherConfig config = setup.config();
+        final long drainMs = setup.drainMs();
         final Dispatcher dispatcher;
         try
         {
@@ -105,11 +103,32 @@ public final class DispatcherMain
                 stopped.countDown();
             }
         });
-        System.out.println("dispatcher ready: protocol " + config.ingestHost() + ":" + dispatcher.port() + ", health http://"
-            + config.admin().host() + ":" + dispatcher.adminPort() + "/health (Ctrl-C to stop)");
+        System.out.println("dispatcher ready: protocol " + config.ingestHost() + ":" + dispatcher.port() + ", " +
+            (dispatcher.adminPort() < 0 ? "admin endpoint off" : "health http://" + config.admin().host() + ":" +
+            dispatcher.adminPort() + "/health (also /health/live, /health/ready)") +
+            " (Ctrl-C or SIGTERM drains and stops; a second one stops at once)");
         stopped.await();
         // drained and closed: exit 0 tells a supervisor this was an orderly stop, not a crash
         System.exit(exitCode.get());
+    }
+
+    /** What the engine runs with: the validated configuration and the drain bound of a graceful stop. */
+    record Setup(DispatcherConfig config, long drainMs)
+    {
+    }
+
+    /**
+     * Reads every key, then rejects any key nothing read (a typo would otherwise be ignored in silence).
+     *
+     * @throws ConfigurationException naming the key.
+     */
+    static Setup setup(final Settings settings)
+    {
+        final DispatcherConfig config = DispatcherConfig.from(settings);
+        final long drainMs = settings.longValue(Configuration.SHUTDOWN_DRAIN_MS_PROP_NAME,
+            Configuration.SHUTDOWN_DRAIN_MS_DEFAULT, 0, 3_600_000);
+        settings.rejectUnknownKeys();
+        return new Setup(config, drainMs);
     }
 
     /** @return the settings, or null when --help was asked for. */

@@ -1,5 +1,9 @@
 package io.dispatch;
 
+import io.dispatch.client.ClientConfig;
+import io.dispatch.client.DispatchClient;
+import io.dispatch.client.EngineGoodbye;
+import io.dispatch.client.Submit;
 import io.dispatch.config.Settings;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
@@ -94,7 +98,7 @@ class DrainTest
                 drain.join(30_000);
                 assertThat(drain.isAlive()).as("drain returned once the peer answered").isFalse();
             }
-            assertThat(peer.requests()).as("no queued message was sent during the drain").isEqualTo(IN_FLIGHT);
+            assertThat(peer.requests()).as("no queued message was sent during the drain: %s", peer.countsById()).isEqualTo(IN_FLIGHT);
 
             try (Dispatcher restarted = EngineFixture.launch(settings);
                 RawConnection c = RawConnection.open(restarted.port(), "demo", "demo-key"))
@@ -107,6 +111,29 @@ class DrainTest
             }
             assertThat(peer.countsById()).as("each message reached the provider exactly once")
                 .hasSize(IN_FLIGHT + QUEUED).allSatisfy((id, n) -> assertThat(n).as("posts of " + id).isEqualTo(1));
+        }
+    }
+
+    @Test
+    void shouldTellTheJavaClientWhyTheEngineLeftAndWhenToComeBack() throws Exception
+    {
+        final Dispatcher engine = EngineFixture.launch(EngineFixture.settings(dir.resolve("engine")));
+        try (engine;
+            DispatchClient client = DispatchClient.connect(ClientConfig.builder().host("127.0.0.1").port(engine.port())
+                .tenant("demo").apiKey("demo-key").build()))
+        {
+            client.submit(Submit.builder().kind(MessageKind.INFORMATIONAL).channel(ChannelType.SMS).to("01012345678")
+                .text("before the drain").build()).join();
+            assertThat(client.lastGoodbye()).isNull();
+
+            engine.drain(3_000);
+
+            await(() -> client.lastGoodbye() != null, "the client saw GOODBYE");
+            final EngineGoodbye goodbye = client.lastGoodbye();
+            assertThat(goodbye.reason()).isEqualTo(ErrorCode.SHUTTING_DOWN);
+            assertThat(goodbye.reasonCode()).isEqualTo(22);
+            assertThat(goodbye.retryAfterMs()).isEqualTo(3_000);
+            assertThat(client.isConnected()).isFalse();
         }
     }
 

@@ -16,6 +16,7 @@ import io.dispatch.targeting.TargetingRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
@@ -43,6 +44,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
 {
     private static final Logger LOG = LoggerFactory.getLogger(IngestSession.class);
     private static final long CREDIT_TICK_MS = 5;
+    private static final long GOODBYE_LINGER_MS = 2_000;
     private static final int MAX_ANSWER_FRAME = Frames.STATUS_RESULT_FRAME_LENGTH + 64;
 
     private final IngestContext context;
@@ -136,6 +138,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         final ByteBuf frame = (ByteBuf)msg;
         try
         {
+            if (leavingReason >= 0 && goodbyeSent)
+            {
+                return; // read only so that closing sends no RST, which could destroy the GOODBYE in flight
+            }
             onFrame(frame);
         }
         finally
@@ -974,12 +980,29 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             if (leavingReason >= 0)
             {
                 Frames.goodbye(out, 0, leavingReason, leavingRetryAfterMs);
+                ctx.writeAndFlush(out).addListener(f -> lingerAfterGoodbye());
             }
             else
             {
                 Frames.goodbye(out, 0, 0);
+                ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
             }
-            ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /**
+     * The engine's GOODBYE may cross requests the client is still writing. Closing with those unread would send
+     * RST, and a RST can make the client's kernel drop the GOODBYE before it was read. So: send FIN, read and
+     * discard until the client closes, and close anyway after {@link #GOODBYE_LINGER_MS}.
+     */
+    private void lingerAfterGoodbye()
+    {
+        final ChannelHandlerContext c = ctx;
+        if (c.channel() instanceof DuplexChannel duplex)
+        {
+            duplex.shutdownOutput();
+        }
+        c.channel().config().setAutoRead(true);
+        c.executor().schedule(() -> c.close(), GOODBYE_LINGER_MS, TimeUnit.MILLISECONDS);
     }
 }
