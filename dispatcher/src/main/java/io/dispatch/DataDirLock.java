@@ -11,7 +11,9 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -54,7 +56,7 @@ final class DataDirLock implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw unwritable(dataDir, ex.toString());
+            throw unwritable(dataDir, reason(ex));
         }
         try
         {
@@ -76,7 +78,7 @@ final class DataDirLock implements AutoCloseable
         catch (final IOException ex)
         {
             closeQuietly(channel);
-            throw unwritable(dataDir, ex.toString());
+            throw unwritable(dataDir, reason(ex));
         }
     }
 
@@ -97,6 +99,16 @@ final class DataDirLock implements AutoCloseable
         closeQuietly(channel);
         return new ConfigurationException(Configuration.DATA_DIR_PROP_NAME, dataDir.toAbsolutePath().normalize() +
             " is in use by another engine" + owner + "; stop that engine first, or give this one its own --data-dir");
+    }
+
+    private static String reason(final IOException ex)
+    {
+        if (ex instanceof FileSystemException fs)
+        {
+            return fs.getReason() != null ? fs.getReason() + ": " + fs.getFile() :
+                (ex instanceof NoSuchFileException ? "cannot create " : ex.getClass().getSimpleName() + " ") + fs.getFile();
+        }
+        return ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
     }
 
     private static ConfigurationException unwritable(final Path dataDir, final String cause)

@@ -146,9 +146,11 @@ public final class Dispatcher implements AutoCloseable
 
     private void start(final EpochClock clock) throws Exception
     {
-        LOG.info("event=starting config=\n{}", config.describe());
         // before the journal is opened or read: a second engine on this dir fails here and touches nothing
         dataDirLock = DataDirLock.acquire(config.dataDir());
+        // a taken port fails the start now, not after a long recovery; the servers bind for real at the end
+        checkFree(Configuration.INGEST_PORT_PROP_NAME, config.ingestHost(), config.ingestPort(), "--port");
+        checkFree(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port");
         try
         {
             Files.createDirectories(config.dataDir().resolve("journal"));
@@ -383,8 +385,24 @@ public final class Dispatcher implements AutoCloseable
         }
         startedAtNs = System.nanoTime();
         ready = true;
-        LOG.info("event=started ingest={}:{} admin={}:{}", config.ingestHost(), ingest.port(), config.admin().host(),
-            admin == null ? "off" : admin.port());
+        LOG.info("event=started ingest={}:{} admin={}:{} data_dir={} config=\n{}", config.ingestHost(), ingest.port(),
+            config.admin().host(), admin == null ? "off" : admin.port(), config.dataDir(), config.describe());
+    }
+
+    private static void checkFree(final String key, final String host, final int port, final String flag) throws Exception
+    {
+        if (port > 0)
+        {
+            bind(key, host, port, flag, () ->
+            {
+                try (java.net.ServerSocket probe = new java.net.ServerSocket())
+                {
+                    probe.setReuseAddress(true);
+                    probe.bind(new java.net.InetSocketAddress(host, port));
+                }
+                return null;
+            });
+        }
     }
 
     /** A server that binds a port. */

@@ -25,7 +25,9 @@ public final class DispatcherMain
         "  --port N           binary protocol port (default 7700)",
         "  --admin-port N     health/metrics port (default 7701, -1 = off)",
         "  --set KEY=VALUE    override any configuration key (repeatable)",
-        "  --help             this text");
+        "  --help             this text",
+        "",
+        "Ctrl-C or SIGTERM drains (up to shutdown.drainMs) and exits 0; a second one stops at once.");
 
     private DispatcherMain()
     {

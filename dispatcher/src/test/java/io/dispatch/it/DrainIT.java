@@ -138,4 +138,35 @@ class DrainIT
                 .allSatisfy((id, n) -> assertThat(n).as("posts of message " + id).isEqualTo(1));
         }
     }
+
+    @Test
+    void shouldStopAtOnceOnASecondSignalWhileDraining() throws Exception
+    {
+        try (CountingWebhookPeer peer = new CountingWebhookPeer(0))
+        {
+            peer.hold(true);
+            final String[] args = Stream.of(peer.laneArgs("chat", dir), new String[] {
+                "--set", "shutdown.drainMs=600000"}).flatMap(Stream::of).toArray(String[]::new);
+            try (ChildEngine child = ChildEngine.start(dir.resolve("data"), args);
+                RawConnection c = RawConnection.open(child.port(), "demo", "demo-key"))
+            {
+                c.submit(1, MessageKind.INFORMATIONAL, ChannelType.CHAT, "", "user-1", "held by the provider");
+                assertThat(c.read().type).isEqualTo(MessageType.ACK);
+                final long deadline = System.nanoTime() + 30_000_000_000L;
+                while (peer.requests() < 1 && System.nanoTime() < deadline)
+                {
+                    Thread.sleep(10);
+                }
+                assertThat(peer.requests()).isEqualTo(1);
+
+                child.terminate();
+                assertThat(c.read().type).as("the drain began").isEqualTo(MessageType.GOODBYE);
+                // the drain would wait up to 10 minutes for the held call; the second signal does not wait
+                child.terminate();
+                assertThat(child.awaitExit(60_000)).isTrue();
+                assertThat(child.exitCode()).isEqualTo(143);
+                assertThat(child.output()).anySatisfy(line -> assertThat(line).contains("SIGTERM again while draining"));
+            }
+        }
+    }
 }
