@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One engine per data dir: an exclusive lock on {@code <data.dir>/engine.lock}, taken before the journal is
@@ -27,11 +28,20 @@ final class DataDirLock implements AutoCloseable
 {
     static final String FILE_NAME = "engine.lock";
 
+    /**
+     * Dirs locked by this JVM. POSIX drops all of a process's locks on a file when it closes any descriptor of it,
+     * so a second engine in the same JVM (tests) must be refused before it opens the file, or closing its channel
+     * would release the first engine's lock for every other process.
+     */
+    private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+
+    private final Path dir;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DataDirLock(final FileChannel channel, final FileLock lock)
+    private DataDirLock(final Path dir, final FileChannel channel, final FileLock lock)
     {
+        this.dir = dir;
         this.channel = channel;
         this.lock = lock;
     }
@@ -39,12 +49,25 @@ final class DataDirLock implements AutoCloseable
     /** @throws ConfigurationException naming {@code data.dir} when the dir is unwritable or another engine holds it. */
     static DataDirLock acquire(final Path dataDir)
     {
-        final Path file = dataDir.resolve(FILE_NAME);
+        final Path dir;
         final FileChannel channel;
         try
         {
-            Files.createDirectories(dataDir);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            dir = Files.createDirectories(dataDir).toRealPath();
+            if (!HELD_IN_THIS_JVM.add(dir))
+            {
+                throw inUse(dataDir, " (pid " + ProcessHandle.current().pid() + ")");
+            }
+            try
+            {
+                channel = FileChannel.open(dir.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            }
+            catch (final IOException ex)
+            {
+                HELD_IN_THIS_JVM.remove(dir);
+                throw ex;
+            }
         }
         catch (final AccessDeniedException ex)
         {
@@ -63,26 +86,24 @@ final class DataDirLock implements AutoCloseable
             final FileLock lock = channel.tryLock();
             if (lock == null)
             {
-                throw inUse(dataDir, channel);
+                HELD_IN_THIS_JVM.remove(dir);
+                throw inUse(dataDir, owner(channel));
             }
             final byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(pid), 0);
-            return new DataDirLock(channel, lock);
-        }
-        catch (final OverlappingFileLockException ex)
-        {
-            // this JVM already runs an engine on the dir
-            throw inUse(dataDir, channel);
+            return new DataDirLock(dir, channel, lock);
         }
         catch (final IOException ex)
         {
+            HELD_IN_THIS_JVM.remove(dir);
             closeQuietly(channel);
             throw unwritable(dataDir, reason(ex));
         }
     }
 
-    private static ConfigurationException inUse(final Path dataDir, final FileChannel channel)
+    /** Reads the other engine's pid and closes the channel (it holds no lock). */
+    private static String owner(final FileChannel channel)
     {
         String owner = "";
         try
@@ -97,6 +118,11 @@ final class DataDirLock implements AutoCloseable
             // the message goes without the pid
         }
         closeQuietly(channel);
+        return owner;
+    }
+
+    private static ConfigurationException inUse(final Path dataDir, final String owner)
+    {
         return new ConfigurationException(Configuration.DATA_DIR_PROP_NAME, dataDir.toAbsolutePath().normalize() +
             " is in use by another engine" + owner + "; stop that engine first, or give this one its own --data-dir");
     }
@@ -141,5 +167,6 @@ final class DataDirLock implements AutoCloseable
             // closing the channel releases it too
         }
         closeQuietly(channel);
+        HELD_IN_THIS_JVM.remove(dir);
     }
 }

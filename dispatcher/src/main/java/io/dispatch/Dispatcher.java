@@ -114,7 +114,7 @@ public final class Dispatcher implements AutoCloseable
     private DataDirLock dataDirLock;
     /** Set once every component runs; cleared when a drain begins: what {@code /health/ready} reports. */
     private volatile boolean ready;
-    private long startedAtNs;
+    private volatile long startedAtNs;
     /** What the drain left for the next start, for the one line {@link #close()} logs. */
     private String stopSummary = "drain=none";
 
@@ -378,7 +378,8 @@ public final class Dispatcher implements AutoCloseable
                 "/lanes", laneAdmin, "/deadletters", laneAdmin,
                 "/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n"),
                 "/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
-                    : new AdminServer.Reply(503, "{\"ready\":false,\"state\":\"draining\"}\n"));
+                    : new AdminServer.Reply(503, "{\"ready\":false,\"state\":\"" +
+                    (startedAtNs == 0 ? "starting" : "draining") + "\"}\n"));
             admin = bind(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port",
                 () -> new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
                     routes, adminToken));
