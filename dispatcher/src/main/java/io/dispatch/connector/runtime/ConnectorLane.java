@@ -254,7 +254,11 @@ public final class ConnectorLane extends LaneThread
         handoff.seal(states.flush());
         work += handoff.deliver();
         inFlight = window.busy();
-        retriesPending = retries.pending();
+        final int retrying = retries.pending();
+        if (retrying != retriesPending)
+        {
+            retriesPending = retrying;
+        }
         queues.publishDepths();
         metrics.publish(gate, breaker);
         if (draining && !drained && inFlight == 0 && outcomes == 0)
