@@ -7,6 +7,7 @@ import io.dispatch.config.Settings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -65,6 +66,27 @@ public final class DispatcherMain
         }
         final DispatcherConfig config = setup.config();
         final long drainMs = setup.drainMs();
+        // installed before the launch: a signal during a long recovery drains once the engine runs, never kills
+        // it half-started through the JVM's default handling; a second signal still stops it at once
+        final CompletableFuture<Dispatcher> launched = new CompletableFuture<>();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final AtomicInteger exitCode = new AtomicInteger();
+        Shutdown.onSignals(() ->
+        {
+            try
+            {
+                launched.join().drain(drainMs);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                ex.printStackTrace();
+                exitCode.set(1);
+            }
+            finally
+            {
+                stopped.countDown();
+            }
+        });
         final Dispatcher dispatcher;
         try
         {
@@ -85,26 +107,9 @@ public final class DispatcherMain
             System.exit(1);
             return;
         }
-        final CountDownLatch stopped = new CountDownLatch(1);
         // any other exit (System.exit elsewhere, SIGHUP) still closes the journal; close() is idempotent
         Runtime.getRuntime().addShutdownHook(new Thread(dispatcher::close, "shutdown"));
-        final AtomicInteger exitCode = new AtomicInteger();
-        Shutdown.onSignals(() ->
-        {
-            try
-            {
-                dispatcher.drain(drainMs);
-            }
-            catch (final RuntimeException | Error ex)
-            {
-                ex.printStackTrace();
-                exitCode.set(1);
-            }
-            finally
-            {
-                stopped.countDown();
-            }
-        });
+        launched.complete(dispatcher);
         System.out.println("dispatcher ready: protocol " + config.ingestHost() + ":" + dispatcher.port() + ", " +
             (dispatcher.adminPort() < 0 ? "admin endpoint off" : "health http://" + config.admin().host() + ":" +
             dispatcher.adminPort() + "/health (also /health/live, /health/ready)") +
