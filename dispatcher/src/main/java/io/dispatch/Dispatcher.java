@@ -1,6 +1,7 @@
 package io.dispatch;
 
 import com.lmax.disruptor.RingBuffer;
+import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.LaneConfig;
@@ -29,6 +30,7 @@ import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
+import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingTopology;
@@ -74,6 +76,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The engine: journal, recovery, ring, connector lanes, ingest server and admin endpoint, started in
@@ -113,6 +116,12 @@ public final class Dispatcher implements AutoCloseable
     private final CampaignStats campaignStats = new CampaignStats();
     /** Filled by the directory journal's replay before any recovered message is handed to a lane or the scheduler. */
     private final CancelledCampaigns cancelledCampaigns = new CancelledCampaigns();
+    private DataDirLock dataDirLock;
+    /** Set once every component runs; cleared when a drain begins: what {@code /health/ready} reports. */
+    private volatile boolean ready;
+    private volatile long startedAtNs;
+    /** What the drain left for the next start, for the one line {@link #close()} logs. */
+    private String stopSummary = "drain=none";
 
     private Dispatcher(final DispatcherConfig config)
     {
@@ -127,7 +136,22 @@ public final class Dispatcher implements AutoCloseable
     /** @param clock the time of every policy, timer and deadline: tests inject one they can move. */
     public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock) throws Exception
     {
-        final Dispatcher d = new Dispatcher(config.withTenants(TenantIds.resolve(dataDir(config), config.tenants())));
+        // before the tenant ids or the journal are read: a second engine on this dir fails here and touches nothing
+        final DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        final Dispatcher d;
+        try
+        {
+            // a taken port fails the start now, not after a long recovery; the servers bind for real at the end
+            checkFree(Configuration.INGEST_PORT_PROP_NAME, config.ingestHost(), config.ingestPort(), "--port");
+            checkFree(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port");
+            d = new Dispatcher(config.withTenants(TenantIds.resolve(dataDir(config), config.tenants())));
+        }
+        catch (final Exception | Error ex)
+        {
+            lock.close();
+            throw ex;
+        }
+        d.dataDirLock = lock;
         try
         {
             d.start(clock);
@@ -377,18 +401,66 @@ public final class Dispatcher implements AutoCloseable
         ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
             clock, targeting);
         ingestContext.watchStorage(storage);
-        ingest = new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads());
+        ingest = bind(Configuration.INGEST_PORT_PROP_NAME, config.ingestHost(), config.ingestPort(), "--port",
+            () -> new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads()));
         if (config.adminPort() >= 0)
         {
             final LaneAdmin laneAdmin = new LaneAdmin(lanes());
             final String adminToken = config.admin().token() != null
                 ? config.admin().token() : AdminTokenFile.loadOrCreate(config.dataDir());
-            admin = new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
-                Map.of("/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates),
-                    "/lanes", laneAdmin, "/deadletters", laneAdmin), adminToken);
+            final Map<String, AdminServer.Route> routes = Map.of(
+                "/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates),
+                "/lanes", laneAdmin, "/deadletters", laneAdmin,
+                "/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n"),
+                "/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
+                    : new AdminServer.Reply(503, "{\"ready\":false,\"state\":\"" +
+                    (startedAtNs == 0 ? "starting" : "draining") + "\"}\n"));
+            admin = bind(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port",
+                () -> new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
+                    routes, adminToken));
         }
-        LOG.info("event=started ingest={}:{} admin={}:{}", config.ingestHost(), ingest.port(), config.admin().host(),
-            admin == null ? "off" : admin.port());
+        startedAtNs = System.nanoTime();
+        ready = true;
+        LOG.info("event=started ingest={}:{} admin={}:{} data_dir={} config=\n{}", config.ingestHost(), ingest.port(),
+            config.admin().host(), admin == null ? "off" : admin.port(), config.dataDir(), config.describe());
+    }
+
+    private static void checkFree(final String key, final String host, final int port, final String flag) throws Exception
+    {
+        if (port > 0)
+        {
+            bind(key, host, port, flag, () ->
+            {
+                try (java.net.ServerSocket probe = new java.net.ServerSocket())
+                {
+                    probe.setReuseAddress(true);
+                    probe.bind(new java.net.InetSocketAddress(host, port));
+                }
+                return null;
+            });
+        }
+    }
+
+    /** A server that binds a port. */
+    @FunctionalInterface
+    private interface Binding<T>
+    {
+        T bind() throws Exception;
+    }
+
+    /** A port another process holds is a setup mistake: one line naming the key and the fix, not a stack trace. */
+    private static <T> T bind(final String key, final String host, final int port, final String flag,
+        final Binding<T> binding) throws Exception
+    {
+        try
+        {
+            return binding.bind();
+        }
+        catch (final java.net.BindException ex)
+        {
+            throw new ConfigurationException(key, host + ":" + port + " is taken (" + ex.getMessage() +
+                "); stop the process that holds it, or choose a free port with " + flag + " N");
+        }
     }
 
     private TenantPolicy[] tenantPolicies()
@@ -556,10 +628,82 @@ public final class Dispatcher implements AutoCloseable
         }
     }
 
+    /** @return true while the engine takes new work: started and not draining ({@code /health/ready}). */
+    public boolean isReady()
+    {
+        return ready;
+    }
+
+    /**
+     * Graceful stop (SIGTERM): readiness turns false; the protocol port stops accepting; every client session
+     * gets GOODBYE {@code SHUTTING_DOWN} with {@code drainMs} as its retry hint once its answers are written, and
+     * a SUBMIT that still arrives is refused with NACK {@code SHUTTING_DOWN}; the lanes start no more provider
+     * calls and wait up to {@code drainMs} for the outcomes of those they made; then {@link #close()} journals
+     * those outcomes (the ring drains into the journal) and closes the journal. Whatever was not sent stays
+     * pending in the journal for the next start; no message a provider already took is sent again.
+     * See docs/design/graceful-drain.md.
+     */
+    public synchronized void drain(final long drainMs)
+    {
+        if (ring == null || !ready)
+        {
+            close();
+            return;
+        }
+        final long startNs = System.nanoTime();
+        final long deadlineNs = startNs + drainMs * 1_000_000L;
+        ready = false;
+        // first, so that nothing handed to a lane from here on (the ring, the scheduler, campaigns) is sent:
+        // it stays pending in the journal for the next start
+        final List<ConnectorLane> lanes = lanes();
+        lanes.forEach(ConnectorLane::stopSending);
+        ingestContext.shutdown();
+        ingest.stopAccepting();
+        final int goodbyes = sessions.goodbyeAll(ErrorCode.SHUTTING_DOWN.code(), drainMs);
+        closeQuietly(schedulerRunner);
+        schedulerRunner = null;
+        closeQuietly(targetingRunner);
+        targetingRunner = null;
+        boolean drained = false;
+        while (!(drained = allDrained(lanes)) || sessions.size() > 0)
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                break;
+            }
+            LockSupport.parkNanos(5_000_000L);
+        }
+        int inFlightLeft = 0;
+        int held = 0;
+        for (final ConnectorLane lane : lanes)
+        {
+            inFlightLeft += lane.isDrained() ? 0 : lane.inFlight();
+            held += lane.heldForRestart();
+        }
+        stopSummary = "drain=" + (drained ? "complete" : "timed_out") + " drain_ms=" + (System.nanoTime() - startNs) / 1_000_000 +
+            " sessions_told=" + goodbyes + " in_flight_left=" + inFlightLeft + " pending_for_restart=" + held +
+            " deferred=" + scheduler.pending();
+        close();
+    }
+
+    private static boolean allDrained(final List<ConnectorLane> lanes)
+    {
+        for (final ConnectorLane lane : lanes)
+        {
+            if (!lane.isDrained())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Stops accepting, lets the ring drain, stops the lanes and closes the journal. Idempotent. */
     @Override
     public synchronized void close()
     {
+        final boolean wasRunning = ring != null && startedAtNs != 0;
+        ready = false;
         if (ingestContext != null)
         {
             ingestContext.shutdown();
@@ -588,6 +732,13 @@ public final class Dispatcher implements AutoCloseable
         storageRunner = null;
         closeQuietly(admin);
         admin = null;
+        closeQuietly(dataDirLock);
+        dataDirLock = null;
+        if (wasRunning)
+        {
+            LOG.info("event=stopped data_dir={} {} uptime_s={}", config.dataDir(), stopSummary,
+                (System.nanoTime() - startedAtNs) / 1_000_000_000L);
+        }
     }
 
     private static void closeQuietly(final AutoCloseable c)

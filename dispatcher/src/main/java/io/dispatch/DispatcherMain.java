@@ -7,7 +7,9 @@ import io.dispatch.config.Settings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Command line entry point: {@code scripts/dispatcher [--config FILE] [--data-dir DIR] [--port N] ...}. */
 public final class DispatcherMain
@@ -24,7 +26,9 @@ public final class DispatcherMain
         "  --port N           binary protocol port (default 7700)",
         "  --admin-port N     health/metrics port (default 7701, -1 = off)",
         "  --set KEY=VALUE    override any configuration key (repeatable)",
-        "  --help             this text");
+        "  --help             this text",
+        "",
+        "Ctrl-C or SIGTERM drains (up to shutdown.drainMs) and exits 0; a second one stops at once.");
 
     private DispatcherMain()
     {
@@ -49,10 +53,10 @@ public final class DispatcherMain
             System.out.println(USAGE);
             return;
         }
-        final DispatcherConfig config;
+        final Setup setup;
         try
         {
-            config = DispatcherConfig.from(settings);
+            setup = setup(settings);
         }
         catch (final ConfigurationException ex)
         {
@@ -60,6 +64,29 @@ public final class DispatcherMain
             System.exit(2);
             return;
         }
+        final DispatcherConfig config = setup.config();
+        final long drainMs = setup.drainMs();
+        // installed before the launch: a signal during a long recovery drains once the engine runs, never kills
+        // it half-started through the JVM's default handling; a second signal still stops it at once
+        final CompletableFuture<Dispatcher> launched = new CompletableFuture<>();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final AtomicInteger exitCode = new AtomicInteger();
+        Shutdown.onSignals(() ->
+        {
+            try
+            {
+                launched.join().drain(drainMs);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                ex.printStackTrace();
+                exitCode.set(1);
+            }
+            finally
+            {
+                stopped.countDown();
+            }
+        });
         final Dispatcher dispatcher;
         try
         {
@@ -67,20 +94,48 @@ public final class DispatcherMain
         }
         catch (final ConfigurationException ex)
         {
-            // connector settings are checked by their factory at launch
+            // connector settings, the data dir lock and the ports are checked at launch; launch stopped what it started
             System.err.println("error: " + ex.getMessage());
             System.exit(2);
             return;
         }
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        catch (final Exception ex)
         {
-            dispatcher.close();
-            stopped.countDown();
-        }, "shutdown"));
-        System.out.println("dispatcher ready: protocol " + config.ingestHost() + ":" + dispatcher.port() + ", health http://"
-            + config.admin().host() + ":" + dispatcher.adminPort() + "/health (Ctrl-C to stop)");
+            // not a setup mistake: the trace is for the bug report
+            ex.printStackTrace();
+            System.err.println("error: the engine failed to start: " + ex);
+            System.exit(1);
+            return;
+        }
+        // any other exit (System.exit elsewhere, SIGHUP) still closes the journal; close() is idempotent
+        Runtime.getRuntime().addShutdownHook(new Thread(dispatcher::close, "shutdown"));
+        launched.complete(dispatcher);
+        System.out.println("dispatcher ready: protocol " + config.ingestHost() + ":" + dispatcher.port() + ", " +
+            (dispatcher.adminPort() < 0 ? "admin endpoint off" : "health http://" + config.admin().host() + ":" +
+            dispatcher.adminPort() + "/health (also /health/live, /health/ready)") +
+            " (Ctrl-C or SIGTERM drains and stops; a second one stops at once)");
         stopped.await();
+        // drained and closed: exit 0 tells a supervisor this was an orderly stop, not a crash
+        System.exit(exitCode.get());
+    }
+
+    /** What the engine runs with: the validated configuration and the drain bound of a graceful stop. */
+    record Setup(DispatcherConfig config, long drainMs)
+    {
+    }
+
+    /**
+     * Reads every key, then rejects any key nothing read (a typo would otherwise be ignored in silence).
+     *
+     * @throws ConfigurationException naming the key.
+     */
+    static Setup setup(final Settings settings)
+    {
+        final DispatcherConfig config = DispatcherConfig.from(settings);
+        final long drainMs = settings.longValue(Configuration.SHUTDOWN_DRAIN_MS_PROP_NAME,
+            Configuration.SHUTDOWN_DRAIN_MS_DEFAULT, 0, 3_600_000);
+        settings.rejectUnknownKeys();
+        return new Setup(config, drainMs);
     }
 
     /** @return the settings, or null when --help was asked for. */

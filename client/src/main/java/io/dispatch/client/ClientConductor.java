@@ -102,6 +102,9 @@ final class ClientConductor
     private DispatchException handshakeFailure;
     /** The engine said GOODBYE: it reads no more, so hold new requests for the next connection. */
     private boolean engineLeaving;
+    /** The retry hint of the engine's last GOODBYE, for the next reconnect only. */
+    private long goodbyeRetryAfterMs;
+    private volatile EngineGoodbye lastGoodbye;
     private boolean flushing;
     private boolean flushAgain;
     private ScheduledFuture<?> tickTimer;
@@ -509,7 +512,13 @@ final class ClientConductor
     private void scheduleReconnect()
     {
         state = State.BACKOFF;
-        final long delayMs = backoff.nextDelayMs();
+        long delayMs = backoff.nextDelayMs();
+        if (goodbyeRetryAfterMs > 0)
+        {
+            // the engine is restarting: connecting at once would only be refused
+            delayMs = Math.max(delayMs, Math.min(goodbyeRetryAfterMs, config.reconnectMaxBackoffMs()));
+            goodbyeRetryAfterMs = 0;
+        }
         reconnectTimer = loop.schedule(this::connectAttempt, delayMs, TimeUnit.MILLISECONDS);
     }
 
@@ -806,15 +815,23 @@ final class ClientConductor
         }
     }
 
-    void onGoodbye(final int reason)
+    void onGoodbye(final int reason, final long retryAfterMs)
     {
         if (state == State.READY)
         {
-            LOG.info("engine {} said GOODBYE (reason {}); holding new requests for the next connection",
-                endpoint(), reason);
+            final ErrorCode code = reason == 0 ? null : ErrorCode.of(reason);
+            LOG.info("engine {} said GOODBYE (reason {}{}, retry after {} ms); holding new requests for the next connection",
+                endpoint(), reason, code == null ? "" : " " + code, retryAfterMs);
+            lastGoodbye = new EngineGoodbye(code, reason, retryAfterMs, System.currentTimeMillis());
+            goodbyeRetryAfterMs = retryAfterMs;
             engineLeaving = true;
             connected = false;
         }
+    }
+
+    EngineGoodbye lastGoodbye()
+    {
+        return lastGoodbye;
     }
 
     private void unexpectedAnswer(final String type, final long correlationId, final Request request)

@@ -324,6 +324,12 @@ public final class DispatchClient implements AutoCloseable
         return conductor.queuedRequests();
     }
 
+    /** @return the last GOODBYE the engine sent on its own (it was stopping), or null if none came. */
+    public EngineGoodbye lastGoodbye()
+    {
+        return conductor.lastGoodbye();
+    }
+
     /** @return true while a session is established (false during reconnects and after close). */
     public boolean isConnected()
     {

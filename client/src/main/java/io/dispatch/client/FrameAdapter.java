@@ -195,7 +195,8 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 }
                 break;
             case MessageType.GOODBYE:
-                conductor.onGoodbye(bodyLength >= 2 ? frame.getUnsignedShortLE(body) : 0);
+                conductor.onGoodbye(bodyLength >= 2 ? frame.getUnsignedShortLE(body) : 0,
+                    bodyLength >= 6 ? frame.getUnsignedIntLE(body + 2) : 0);
                 break;
             default:
                 // Newer engines may add types: ignore rather than drop the connection.

@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
  * RECEIPT          u64 messageId, u8 state, u8 attempts, u16 reason, u64 atEpochMs
  * RECEIPTS_DROPPED u32 count (receipts not delivered to a slow subscriber; STATUS still answers)
  * PING, PONG       u64 payload (echoed)
- * GOODBYE          u16 reason (0 normal)
+ * GOODBYE          u16 reason (0 normal, else an error code), u32 retryAfterMs (engine only, optional)
  * </pre>
  */
 public final class Frames
@@ -310,6 +310,18 @@ public final class Frames
     {
         final int start = beginFrame(out, MessageType.GOODBYE, 0, correlationId);
         out.writeShortLE(reason);
+        endFrame(out, start);
+    }
+
+    /**
+     * The engine's GOODBYE when it leaves on its own (a drain): the reason is an error code (22 SHUTTING_DOWN)
+     * and {@code retryAfterMs} how long the client should wait before it reconnects.
+     */
+    public static void goodbye(final ByteBuf out, final long correlationId, final int reason, final long retryAfterMs)
+    {
+        final int start = beginFrame(out, MessageType.GOODBYE, 0, correlationId);
+        out.writeShortLE(reason);
+        out.writeIntLE((int)Math.min(retryAfterMs, 0xFFFF_FFFFL));
         endFrame(out, start);
     }
 

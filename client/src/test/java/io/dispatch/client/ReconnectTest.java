@@ -88,6 +88,26 @@ class ReconnectTest extends PeerTestBase
     }
 
     @Test
+    void shouldReportTheEnginesGoodbyeAndWaitItsRetryHintBeforeReconnecting() throws Exception
+    {
+        // the hint (1.5 s) is far above the backoff (20..100 ms) but within reconnectMaxBackoffMs (5 s)
+        final DispatchClient client = connect(config().reconnectMaxBackoffMs(5_000));
+        final ScriptedPeer.Session first = peer.awaitSession(1, 1000);
+        assertThat(client.lastGoodbye()).isNull();
+
+        first.send(b -> Frames.goodbye(b, 0, ErrorCode.SHUTTING_DOWN.code(), 1_500));
+        await("goodbye seen", () -> client.lastGoodbye() != null);
+        final long droppedAtNs = System.nanoTime();
+        first.drop();
+
+        assertThat(client.lastGoodbye().reason()).isEqualTo(ErrorCode.SHUTTING_DOWN);
+        assertThat(client.lastGoodbye().retryAfterMs()).isEqualTo(1_500);
+        peer.awaitSession(2, 10_000);
+        // a lower bound only: a busy machine makes the reconnect later, never earlier
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - droppedAtNs)).isGreaterThanOrEqualTo(1_500);
+    }
+
+    @Test
     void shouldKeepRetryingWhileTheEngineIsAwayAndRejectWhenReconnectIsOff() throws Exception
     {
         peer.autoAnswer = false;

@@ -39,6 +39,10 @@ public final class Configuration
     /** Names an environment variable holding the admin token, so the secret need not sit in the file. */
     public static final String ADMIN_TOKEN_ENV_PROP_NAME = "admin.tokenEnv";
 
+    /** On SIGTERM/SIGINT, how long provider calls already made may take to finish before the engine exits. */
+    public static final String SHUTDOWN_DRAIN_MS_PROP_NAME = "shutdown.drainMs";
+    public static final long SHUTDOWN_DRAIN_MS_DEFAULT = 10_000;
+
     public static final String DATA_DIR_PROP_NAME = "data.dir";
     public static final String DATA_DIR_DEFAULT = "./data";
     public static final String JOURNAL_FSYNC_PROP_NAME = "journal.fsync";

@@ -5,8 +5,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Typed, validating reader over the flat key=value configuration (file, then command-line overrides).
@@ -15,6 +19,10 @@ import java.util.TreeMap;
 public final class Settings
 {
     private final Properties props;
+    /** Every key a reader asked for, set or not: the keys this engine knows. */
+    private final Set<String> asked = new HashSet<>();
+    /** Prefixes whose keys a component reads itself (connector settings, templates), which checks them. */
+    private final Set<String> askedPrefixes = new HashSet<>();
 
     public Settings(final Properties props)
     {
@@ -46,7 +54,7 @@ public final class Settings
 
     public String string(final String key, final String defaultValue)
     {
-        final String v = props.getProperty(key);
+        final String v = get(key);
         return v == null ? defaultValue : v.trim();
     }
 
@@ -58,7 +66,7 @@ public final class Settings
 
     public long longValue(final String key, final long defaultValue, final long min, final long max)
     {
-        final String s = props.getProperty(key);
+        final String s = get(key);
         if (s == null)
         {
             return defaultValue;
@@ -81,7 +89,7 @@ public final class Settings
 
     public double decimal(final String key, final double defaultValue, final double min, final double max)
     {
-        final String s = props.getProperty(key);
+        final String s = get(key);
         if (s == null)
         {
             return defaultValue;
@@ -104,7 +112,7 @@ public final class Settings
 
     public boolean bool(final String key, final boolean defaultValue)
     {
-        final String s = props.getProperty(key);
+        final String s = get(key);
         if (s == null)
         {
             return defaultValue;
@@ -120,6 +128,7 @@ public final class Settings
     /** @return the keys that start with {@code prefix}, sorted. */
     public TreeMap<String, String> withPrefix(final String prefix)
     {
+        askedPrefixes.add(prefix);
         final TreeMap<String, String> out = new TreeMap<>();
         for (final String k : props.stringPropertyNames())
         {
@@ -129,5 +138,71 @@ public final class Settings
             }
         }
         return out;
+    }
+
+    /**
+     * After every reader ran: a key no reader asked for is a typo or a key of another version, which would
+     * otherwise be ignored in silence. Call it once the whole configuration was read.
+     *
+     * @throws ConfigurationException naming the first unknown key (sorted) and the closest known key.
+     */
+    public void rejectUnknownKeys()
+    {
+        for (final String key : new TreeSet<>(props.stringPropertyNames()))
+        {
+            if (asked.contains(key) || askedPrefixes.stream().anyMatch(key::startsWith))
+            {
+                continue;
+            }
+            final String closest = closest(key, asked);
+            throw new ConfigurationException(key, "unknown key" +
+                (closest == null ? "" : "; did you mean '" + closest + "'?") + " (every key is in docs/configuration.md)");
+        }
+    }
+
+    private String get(final String key)
+    {
+        asked.add(key);
+        return props.getProperty(key);
+    }
+
+    /** @return the known key within a few edits of {@code key}, or null. */
+    static String closest(final String key, final Set<String> known)
+    {
+        String best = null;
+        int bestDistance = Math.max(2, key.length() / 4) + 1;
+        for (final String k : new TreeSet<>(known))
+        {
+            final int d = editDistance(key.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
+            if (d < bestDistance)
+            {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(final String a, final String b)
+    {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++)
+        {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++)
+            {
+                final int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            final int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 }

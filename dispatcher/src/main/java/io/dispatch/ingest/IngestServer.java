@@ -55,6 +55,12 @@ public final class IngestServer implements AutoCloseable
         return ((InetSocketAddress)serverChannel.localAddress()).getPort();
     }
 
+    /** Closes the listening socket (a drain: new connections are refused); existing connections stay. */
+    public void stopAccepting()
+    {
+        serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
     /** Stops accepting; existing connections are closed. */
     @Override
     public void close()

@@ -17,6 +17,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -43,6 +44,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
 {
     private static final Logger LOG = LoggerFactory.getLogger(IngestSession.class);
     private static final long CREDIT_TICK_MS = 5;
+    private static final long GOODBYE_LINGER_MS = 2_000;
     private static final int MAX_ANSWER_FRAME = Frames.STATUS_RESULT_FRAME_LENGTH + 64;
 
     private final IngestContext context;
@@ -62,6 +64,9 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private boolean goodbyeSent;
     /** Once it sent marketing, the connection's credit follows the marketing share of the lanes. */
     private boolean sendsMarketing;
+    /** The engine is draining: GOODBYE with this reason (an error code) once every answer owed is written. */
+    private int leavingReason = -1;
+    private long leavingRetryAfterMs;
     private boolean closed;
     private boolean subscribed;
     private ScheduledFuture<?> creditTick;
@@ -136,6 +141,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         final ByteBuf frame = (ByteBuf)msg;
         try
         {
+            if (leavingReason >= 0 && goodbyeSent)
+            {
+                return; // read only so that closing sends no RST, which could destroy the GOODBYE in flight
+            }
             onFrame(frame);
         }
         finally
@@ -973,14 +982,61 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
+    /**
+     * Any thread (the drain): stop reading and say GOODBYE with {@code reason} and the retry hint once every
+     * answer owed is written. Frames already read are still answered (a SUBMIT with NACK SHUTTING_DOWN).
+     */
+    void leave(final int reason, final long retryAfterMs)
+    {
+        final ChannelHandlerContext c = ctx;
+        if (c == null)
+        {
+            return;
+        }
+        c.executor().execute(() ->
+        {
+            if (leavingReason < 0)
+            {
+                leavingReason = reason;
+                leavingRetryAfterMs = retryAfterMs;
+                c.channel().config().setAutoRead(false);
+                maybeFinishGoodbye();
+            }
+        });
+    }
+
     private void maybeFinishGoodbye()
     {
-        if (goodbyeReceived && !goodbyeSent && outstanding == 0 && ctx.channel().isActive())
+        if ((goodbyeReceived || leavingReason >= 0) && !goodbyeSent && outstanding == 0 && ctx.channel().isActive())
         {
             goodbyeSent = true;
-            final ByteBuf out = ctx.alloc().buffer(24);
-            Frames.goodbye(out, 0, 0);
-            ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+            final ByteBuf out = ctx.alloc().buffer(32);
+            if (leavingReason >= 0)
+            {
+                Frames.goodbye(out, 0, leavingReason, leavingRetryAfterMs);
+                ctx.writeAndFlush(out).addListener(f -> lingerAfterGoodbye());
+            }
+            else
+            {
+                Frames.goodbye(out, 0, 0);
+                ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+            }
         }
+    }
+
+    /**
+     * The engine's GOODBYE may cross requests the client is still writing. Closing with those unread would send
+     * RST, and a RST can make the client's kernel drop the GOODBYE before it was read. So: send FIN, read and
+     * discard until the client closes, and close anyway after {@link #GOODBYE_LINGER_MS}.
+     */
+    private void lingerAfterGoodbye()
+    {
+        final ChannelHandlerContext c = ctx;
+        if (c.channel() instanceof DuplexChannel duplex)
+        {
+            duplex.shutdownOutput();
+        }
+        c.channel().config().setAutoRead(true);
+        c.executor().schedule(() -> c.close(), GOODBYE_LINGER_MS, TimeUnit.MILLISECONDS);
     }
 }

@@ -145,6 +145,25 @@ public final class SessionRegistry
         return tenantSubscribers;
     }
 
+    /**
+     * A drain: every session stops reading and sends GOODBYE with {@code reason} and the retry hint once it has
+     * written every answer it owes, then closes. @return how many sessions were told.
+     */
+    public synchronized int goodbyeAll(final int reason, final long retryAfterMs)
+    {
+        int n = 0;
+        for (int i = 1; i < MAX_SESSIONS; i++)
+        {
+            final IngestSession s = slots.get(i);
+            if (s != null)
+            {
+                s.leave(reason, retryAfterMs);
+                n++;
+            }
+        }
+        return n;
+    }
+
     public int size()
     {
         int n = 0;

@@ -27,6 +27,8 @@ public final class ChildEngine implements AutoCloseable
     private final int port;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final AtomicLong redispatched = new AtomicLong(-1);
+    private final List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final CountDownLatch outputEnded = new CountDownLatch(1);
 
     private ChildEngine(final Path dataDir, final String[] extraArgs) throws IOException
     {
@@ -78,6 +80,7 @@ public final class ChildEngine implements AutoCloseable
             while ((line = r.readLine()) != null)
             {
                 System.out.println("[child " + port + "] " + line);
+                output.add(line);
                 final Matcher m = REDISPATCH.matcher(line);
                 if (m.find())
                 {
@@ -93,6 +96,62 @@ public final class ChildEngine implements AutoCloseable
         {
             // the child died: nothing more to read
         }
+        finally
+        {
+            outputEnded.countDown();
+        }
+    }
+
+    /** What a child that exits by itself left: its exit code and every line it wrote (stdout and stderr). */
+    public record Exit(int code, List<String> output)
+    {
+        public String text()
+        {
+            return String.join("\n", output);
+        }
+    }
+
+    /**
+     * Runs the engine on {@code dataDir} with {@code extraArgs} (later flags override the defaults) and waits for
+     * it to exit by itself, as it must on a setup mistake. Fails if it is still running after {@code timeoutMs}.
+     */
+    public static Exit runToExit(final Path dataDir, final long timeoutMs, final String... extraArgs) throws Exception
+    {
+        final ChildEngine child = new ChildEngine(dataDir, extraArgs);
+        if (!child.awaitExit(timeoutMs))
+        {
+            child.kill();
+            throw new IllegalStateException("child engine still running after " + timeoutMs + " ms: " + child.output);
+        }
+        child.outputEnded.await(10, TimeUnit.SECONDS);
+        return new Exit(child.process.exitValue(), List.copyOf(child.output));
+    }
+
+    /** SIGTERM: the engine drains and exits by itself; its output is still read (Process.destroy() would close it). */
+    public void terminate()
+    {
+        process.toHandle().destroy();
+    }
+
+    public long pid()
+    {
+        return process.pid();
+    }
+
+    /** @return the exit code, once {@link #awaitExit} returned true. */
+    public int exitCode()
+    {
+        return process.exitValue();
+    }
+
+    /** @return every line the child wrote so far; complete once it exited and {@link #awaitExit} returned true. */
+    public List<String> output() throws InterruptedException
+    {
+        if (!process.isAlive())
+        {
+            outputEnded.await(10, TimeUnit.SECONDS);
+        }
+        return List.copyOf(output);
     }
 
     public int port()

@@ -104,6 +104,11 @@ public final class ConnectorLane extends LaneThread
     private volatile int inFlight;
     private volatile int parkedPriority;
     private volatile int parkedBulk;
+    /** Set by {@link #stopSending()}: the lane starts no provider call, only takes in the outcomes of those it made. */
+    private volatile boolean draining;
+    /** Published by the lane thread: once draining, whether every provider call it made has an outcome in hand. */
+    private volatile boolean drained;
+    private volatile int retriesPending;
 
     public ConnectorLane(
         final LaneConfig config,
@@ -264,7 +269,8 @@ public final class ConnectorLane extends LaneThread
         rate.applyTo(gate, now);
         gate.tick(now);
         int work = sweepCancelled();
-        work += drainOutcomes(outcomeHandler);
+        final int outcomes = drainOutcomes(outcomeHandler);
+        work += outcomes;
         work += retries.poll(now, queues.priorityRedo(), queues.bulkRedo());
         for (long id = receipts.pollExpired(now); id != NONE; id = receipts.pollExpired(now))
         {
@@ -272,7 +278,10 @@ public final class ConnectorLane extends LaneThread
             deadLetterAccepted(id, DeliveryState.EXPIRED, Reason.RECEIPT_TIMEOUT, receipts.expiredValue());
             work++;
         }
-        work += dispatch();
+        if (!draining)
+        {
+            work += dispatch();
+        }
         if (breaker.state() != CircuitBreaker.CLOSED)
         {
             work += endOverdueWhileHeld();
@@ -280,9 +289,44 @@ public final class ConnectorLane extends LaneThread
         states.flush();
         inFlight = window.busy();
         publishParked();
+        final int retrying = retries.pending();
+        if (retrying != retriesPending)
+        {
+            retriesPending = retrying;
+        }
         queues.publishDepths();
         metrics.publish(gate, breaker);
+        if (draining && !drained && inFlight == 0 && outcomes == 0)
+        {
+            // the outcomes of every call were published to the ring in earlier cycles (states.flush); waiting for
+            // a cycle with none lets a receipt a connector reports right after its acceptance (webhook) come in too
+            drained = true;
+        }
         return work;
+    }
+
+    // ---- drain, any thread ----
+
+    /**
+     * Graceful shutdown: from the next duty cycle the lane starts no provider call; queued and retrying
+     * messages stay pending in the journal for the next start. The outcomes of calls already made are still
+     * taken in and journaled, so a restart does not send those messages again.
+     */
+    public void stopSending()
+    {
+        draining = true;
+    }
+
+    /** @return true once, after {@link #stopSending()}, no provider call of this lane awaits its outcome. */
+    public boolean isDrained()
+    {
+        return drained;
+    }
+
+    /** @return messages this lane holds that wait for the next start: queued and waiting for a retry. */
+    public int heldForRestart()
+    {
+        return queues.priorityDepth() + queues.bulkDepth() + retriesPending;
     }
 
     /**
