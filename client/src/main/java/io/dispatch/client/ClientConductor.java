@@ -418,7 +418,8 @@ final class ClientConductor
         }
         tlsFailure = new SSLException("TLS handshake with " + endpoint() + " failed: " +
             (reason.getMessage() != null ? reason.getMessage() : reason.getClass().getSimpleName()) +
-            " (is TLS on at the engine's port, and does the CA file trust its certificate?)", cause);
+            " (check that the engine's port has TLS on, that the CA file signs its certificate and, under mutual TLS," +
+            " the client certificate)", cause);
         ch.close();
     }
 
