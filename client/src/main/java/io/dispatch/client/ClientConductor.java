@@ -487,14 +487,16 @@ final class ClientConductor
             case CONNECTING:
                 if (!everReady)
                 {
-                    failFirstSession(tlsFailure != null ? new UncheckedIOException(tlsFailure.getMessage(), tlsFailure) :
+                    failFirstSession(tlsFailure != null ?
+                        new UncheckedIOException(tlsFailure.getMessage(), tlsFailure) :
                         handshakeFailure != null ? handshakeFailure : new UncheckedIOException(
                         new IOException("connection to " + endpoint() + " closed before HELLO_OK")));
                     return;
                 }
                 if (tlsFailure != null)
                 {
-                    ErrorLog.warnOnce("reconnect-tls", "reconnect to " + endpoint() + ": " + tlsFailure.getMessage(), null);
+                    ErrorLog.warnOnce(
+                        "reconnect-tls", "reconnect to " + endpoint() + ": " + tlsFailure.getMessage(), null);
                 }
                 else if (handshakeFailure != null)
                 {

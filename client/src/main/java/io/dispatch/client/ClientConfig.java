@@ -203,7 +203,8 @@ public final class ClientConfig
             ", reconnect=" + reconnect + ", reconnectMinBackoffMs=" + reconnectMinBackoffMs +
             ", reconnectMaxBackoffMs=" + reconnectMaxBackoffMs + ", maxQueuedRequests=" + maxQueuedRequests +
             ", maxBatchSize=" + maxBatchSize + ", maxFrameLength=" + maxFrameLength +
-            ", closeTimeoutMs=" + closeTimeoutMs + ", sharedEventLoopGroup=" + (eventLoopGroup != null) + ", tls=" + tls +
+            ", closeTimeoutMs=" + closeTimeoutMs + ", sharedEventLoopGroup=" + (eventLoopGroup != null) +
+            ", tls=" + tls +
             (tls ? ", tlsCaFile=" + tlsCaFile + ", tlsCertFile=" + tlsCertFile + ", tlsServerNameCheck=" +
             tlsServerNameCheck : "") + '}';
     }

@@ -36,7 +36,8 @@ final class ClientTls
             }
             catch (final IllegalArgumentException ex)
             {
-                throw new IllegalArgumentException("tlsCaFile " + caFile + " holds no PEM certificate: " + ex.getMessage());
+                throw new IllegalArgumentException(
+                    "tlsCaFile " + caFile + " holds no PEM certificate: " + ex.getMessage());
             }
         }
         if (certFile != null)

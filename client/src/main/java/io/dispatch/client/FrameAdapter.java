@@ -91,7 +91,8 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        if (cause instanceof SSLException || (cause instanceof DecoderException && cause.getCause() instanceof SSLException))
+        if (cause instanceof SSLException ||
+            (cause instanceof DecoderException && cause.getCause() instanceof SSLException))
         {
             // an alert after our side of the handshake (TLS 1.3: the engine refusing our certificate) lands here
             conductor.onTlsHandshakeFailed(ctx.channel(), cause);

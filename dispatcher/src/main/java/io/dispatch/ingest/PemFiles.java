@@ -49,7 +49,8 @@ final class PemFiles
         }
         if (certs.isEmpty())
         {
-            throw new ConfigurationException(key, file + " holds no certificate (expected -----BEGIN CERTIFICATE-----)");
+            throw new ConfigurationException(key,
+                file + " holds no certificate (expected -----BEGIN CERTIFICATE-----)");
         }
         return certs.toArray(new X509Certificate[0]);
     }
@@ -91,7 +92,8 @@ final class PemFiles
     }
 
     /** Signs with the key and verifies with the certificate: the check a TLS stack would otherwise fail late. */
-    static void requireMatch(final String key, final Path keyFile, final PrivateKey privateKey, final X509Certificate cert)
+    static void requireMatch(
+        final String key, final Path keyFile, final PrivateKey privateKey, final X509Certificate cert)
     {
         final PublicKey publicKey = cert.getPublicKey();
         final String algorithm;

@@ -21,10 +21,11 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The protocol port's TLS context, built from the {@code ingest.tls.*} files, and its reload: {@link #checkForChange()}
- * (run every {@code ingest.tls.reloadCheckMs} by the accept thread) compares the files' modification times, sizes
- * and identities (a file replaced by a move is a new inode) and, when one moved, builds a new context that new connections get; connections already open keep theirs.
- * A new set of files that does not load is logged once and the previous context stays.
+ * The protocol port's TLS context, built from the {@code ingest.tls.*} files, and its reload:
+ * {@link #checkForChange()} (run every {@code ingest.tls.reloadCheckMs} by the accept thread) compares the files'
+ * modification times, sizes and identities (a file replaced by a move is a new inode) and, when one moved, builds
+ * a new context that new connections get; connections already open keep theirs. A new set of files that does not
+ * load is logged once and the previous context stays (docs/design/ingest-tls.md).
  * <p>
  * <b>Threading:</b> {@link #checkForChange()} from one thread at a time; {@link #current()} from any thread.
  */
@@ -111,7 +112,8 @@ public final class TlsContexts
 
     static SslContext build(final IngestTlsSettings s)
     {
-        final X509Certificate[] chain = PemFiles.certificates(Configuration.INGEST_TLS_CERT_FILE_PROP_NAME, s.certFile());
+        final X509Certificate[] chain =
+            PemFiles.certificates(Configuration.INGEST_TLS_CERT_FILE_PROP_NAME, s.certFile());
         final PrivateKey key = PemFiles.privateKey(Configuration.INGEST_TLS_KEY_FILE_PROP_NAME, s.keyFile());
         PemFiles.requireMatch(Configuration.INGEST_TLS_KEY_FILE_PROP_NAME, s.keyFile(), key, chain[0]);
         final SslContextBuilder builder = SslContextBuilder.forServer(key, chain)
@@ -119,9 +121,9 @@ public final class TlsContexts
             .protocols(PROTOCOLS);
         if (s.mutual())
         {
-            builder
-                .trustManager(PemFiles.certificates(Configuration.INGEST_TLS_CLIENT_CA_FILE_PROP_NAME, s.clientCaFile()))
-                .clientAuth(ClientAuth.REQUIRE);
+            final X509Certificate[] clientCas =
+                PemFiles.certificates(Configuration.INGEST_TLS_CLIENT_CA_FILE_PROP_NAME, s.clientCaFile());
+            builder.trustManager(clientCas).clientAuth(ClientAuth.REQUIRE);
         }
         try
         {

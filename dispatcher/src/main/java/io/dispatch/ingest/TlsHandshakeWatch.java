@@ -49,7 +49,8 @@ final class TlsHandshakeWatch extends ChannelInboundHandlerAdapter
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        if (cause instanceof SSLException || (cause instanceof DecoderException && cause.getCause() instanceof SSLException))
+        if (cause instanceof SSLException ||
+            (cause instanceof DecoderException && cause.getCause() instanceof SSLException))
         {
             ctx.close();
             return;

@@ -16,6 +16,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -60,9 +61,11 @@ public final class TestTls
         this.serverCertFile = writePem(dir.resolve("server.pem"), "CERTIFICATE", server.getEncoded());
         this.serverKeyFile = writePem(dir.resolve("server-key.pem"), "PRIVATE KEY", serverKey.getEncoded());
         final KeyPair clientKeys = ecKeyPair();
-        final X509Certificate client = sign(leaf(BigInteger.valueOf(3), "CN=dispatch test client", clientKeys), caKeys.getPrivate());
+        final X509Certificate client =
+            sign(leaf(BigInteger.valueOf(3), "CN=dispatch test client", clientKeys), caKeys.getPrivate());
         this.clientCertFile = writePem(dir.resolve("client.pem"), "CERTIFICATE", client.getEncoded());
-        this.clientKeyFile = writePem(dir.resolve("client-key.pem"), "PRIVATE KEY", clientKeys.getPrivate().getEncoded());
+        this.clientKeyFile =
+            writePem(dir.resolve("client-key.pem"), "PRIVATE KEY", clientKeys.getPrivate().getEncoded());
     }
 
     /**
@@ -84,7 +87,7 @@ public final class TestTls
     {
         final Path tmp = file.resolveSibling(file.getFileName() + ".new");
         Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static X509v3CertificateBuilder leaf(final BigInteger serial, final String subject, final KeyPair keys)

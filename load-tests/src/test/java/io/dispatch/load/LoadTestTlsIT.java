@@ -44,7 +44,8 @@ class LoadTestTlsIT
             assertThat(run("--port", port, "--rate", "200", "--duration", "2", "--warmup", "1", "--connections", "2",
                 "--out", out.toString(), "--tls", "--ca", tls.caFile.toString()))
                 .as(stdout.toString(StandardCharsets.UTF_8) + stderr.toString(StandardCharsets.UTF_8)).isZero();
-            final Map<String, Object> report = (Map<String, Object>)Json.parse(Files.readString(out.resolve("report.json")));
+            final Map<String, Object> report =
+                (Map<String, Object>)Json.parse(Files.readString(out.resolve("report.json")));
             final long sent = ((Number)report.get("sent")).longValue();
             assertThat(sent).isPositive();
             assertThat(((Number)report.get("acked")).longValue()).isEqualTo(sent);

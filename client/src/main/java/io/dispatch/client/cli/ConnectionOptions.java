@@ -17,7 +17,8 @@ import java.util.Set;
  */
 final class ConnectionOptions
 {
-    static final Set<String> FLAGS = Set.of("--host", "--port", "--tenant", "--api-key", "--ca", "--cert", "--cert-key");
+    static final Set<String> FLAGS =
+        Set.of("--host", "--port", "--tenant", "--api-key", "--ca", "--cert", "--cert-key");
     /** The connection flags without a value. */
     static final Set<String> SWITCHES = Set.of("--tls");
 
