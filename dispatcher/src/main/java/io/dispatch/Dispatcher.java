@@ -575,6 +575,10 @@ public final class Dispatcher implements AutoCloseable
             "1 while the journal's disk is below journal.minFreeBytes (submits NACKed STORAGE_FULL)");
         PrometheusText.sample(sb, "dispatch_storage_full", storage.isFull() ? 1 : 0);
         targeting.metrics().appendPrometheus(sb);
+        if (ingest != null && ingest.tls() != null)
+        {
+            ingest.tls().appendPrometheus(sb);
+        }
         PrometheusText.family(sb, "dispatch_lane_queue_depth", "gauge", "messages waiting in a lane's queue");
         for (final ConnectorLane lane : lanes())
         {

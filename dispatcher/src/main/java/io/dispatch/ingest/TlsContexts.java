@@ -3,6 +3,7 @@ package io.dispatch.ingest;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.IngestTlsSettings;
+import io.dispatch.status.PrometheusText;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -37,16 +38,24 @@ public final class TlsContexts
 
     private final IngestTlsSettings settings;
     private volatile SslContext current;
+    /** notAfter of the certificate {@link #current} serves, epoch seconds: what an expiry alert watches. */
+    private volatile long certificateExpiresEpochS;
     private volatile long reloads;
     private volatile long reloadFailures;
     private long[] loadedStamps;
     private long[] failedStamps;
 
-    private TlsContexts(final IngestTlsSettings settings, final SslContext first, final long[] stamps)
+    private TlsContexts(final IngestTlsSettings settings, final Loaded first, final long[] stamps)
     {
         this.settings = settings;
-        this.current = first;
+        this.current = first.context;
+        this.certificateExpiresEpochS = first.expiresEpochS;
         this.loadedStamps = stamps;
+    }
+
+    /** A context and the expiry of the certificate it serves. */
+    private record Loaded(SslContext context, long expiresEpochS)
+    {
     }
 
     /**
@@ -57,7 +66,7 @@ public final class TlsContexts
     public static TlsContexts load(final IngestTlsSettings settings)
     {
         final long[] stamps = stamps(settings);
-        return new TlsContexts(settings, build(settings), stamps);
+        return new TlsContexts(settings, read(settings), stamps);
     }
 
     /** @return the context for a connection accepted now. */
@@ -93,7 +102,9 @@ public final class TlsContexts
         }
         try
         {
-            current = build(settings);
+            final Loaded next = read(settings);
+            certificateExpiresEpochS = next.expiresEpochS;
+            current = next.context;
         }
         catch (final ConfigurationException ex)
         {
@@ -110,7 +121,21 @@ public final class TlsContexts
         return true;
     }
 
-    static SslContext build(final IngestTlsSettings s)
+    /** Adds the reload counters and the certificate's expiry to a {@code /metrics} page. */
+    public void appendPrometheus(final StringBuilder sb)
+    {
+        PrometheusText.family(sb, "dispatch_ingest_tls_reloads_total", "counter",
+            "TLS contexts built because ingest.tls.* files changed");
+        PrometheusText.sample(sb, "dispatch_ingest_tls_reloads_total", reloads);
+        PrometheusText.family(sb, "dispatch_ingest_tls_reload_failures_total", "counter",
+            "changed ingest.tls.* file sets that did not load (the previous certificate stays)");
+        PrometheusText.sample(sb, "dispatch_ingest_tls_reload_failures_total", reloadFailures);
+        PrometheusText.family(sb, "dispatch_ingest_tls_certificate_expiry_seconds", "gauge",
+            "notAfter of the protocol port's certificate, Unix seconds");
+        PrometheusText.sample(sb, "dispatch_ingest_tls_certificate_expiry_seconds", certificateExpiresEpochS);
+    }
+
+    private static Loaded read(final IngestTlsSettings s)
     {
         final X509Certificate[] chain =
             PemFiles.certificates(Configuration.INGEST_TLS_CERT_FILE_PROP_NAME, s.certFile());
@@ -127,7 +152,7 @@ public final class TlsContexts
         }
         try
         {
-            return builder.build();
+            return new Loaded(builder.build(), chain[0].getNotAfter().getTime() / 1000);
         }
         catch (final SSLException | IllegalArgumentException ex)
         {

@@ -24,9 +24,14 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -141,6 +146,11 @@ class TlsIngestTest
                 seen = peerSerial(engine.port());
             }
             assertThat(seen).isEqualTo(renewed.getSerialNumber());
+            final String metrics = metrics(engine);
+            assertThat(metrics).contains("dispatch_ingest_tls_certificate_expiry_seconds " +
+                renewed.getNotAfter().getTime() / 1000 + "\n");
+            // the reload may have met the new key before the new certificate: one failure, then the pair loads
+            assertThat(metrics).containsPattern("dispatch_ingest_tls_reloads_total [1-9]");
 
             // the connection made before the reload keeps its session and still gets answers
             assertThat(before.submit(sms()).get(30, TimeUnit.SECONDS).messageId()).isPositive();
@@ -205,6 +215,15 @@ class TlsIngestTest
     {
         return Submit.builder().kind(MessageKind.INFORMATIONAL).channel(ChannelType.SMS).to("01012345678")
             .text("over tls").build();
+    }
+
+    private static String metrics(final Dispatcher engine) throws Exception
+    {
+        final HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + engine.adminPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
     }
 
     /** @return the serial of the certificate the engine shows a new connection now. */
