@@ -29,6 +29,14 @@ public final class Configuration
     public static final int INGEST_MAX_SUBSCRIPTIONS_DEFAULT = 1024;
     public static final String INGEST_MAX_SUBSCRIPTIONS_PER_TENANT_PROP_NAME = "ingest.maxSubscriptionsPerTenant";
     public static final int INGEST_MAX_SUBSCRIPTIONS_PER_TENANT_DEFAULT = 256;
+    /** PEM certificate chain of the protocol port; set = TLS on (docs/security.md). */
+    public static final String INGEST_TLS_CERT_FILE_PROP_NAME = "ingest.tls.certFile";
+    /** PEM PKCS#8 private key of {@link #INGEST_TLS_CERT_FILE_PROP_NAME}. */
+    public static final String INGEST_TLS_KEY_FILE_PROP_NAME = "ingest.tls.keyFile";
+    /** PEM CAs of client certificates; set = mutual TLS required. */
+    public static final String INGEST_TLS_CLIENT_CA_FILE_PROP_NAME = "ingest.tls.clientCaFile";
+    public static final String INGEST_TLS_RELOAD_CHECK_MS_PROP_NAME = "ingest.tls.reloadCheckMs";
+    public static final long INGEST_TLS_RELOAD_CHECK_MS_DEFAULT = 10_000;
 
     public static final String ADMIN_PORT_PROP_NAME = "admin.port";
     public static final int ADMIN_PORT_DEFAULT = 7701;
