@@ -324,11 +324,13 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         context.authenticator.authenticate(fields[0], fields[1], ctx.channel().remoteAddress(), ctx.executor(),
             new HelloAuthenticator.Outcome()
             {
+                @Override
                 public void accepted(final TenantConfig t)
                 {
                     onAuthenticated(correlationId, t, fields[2]);
                 }
 
+                @Override
                 public void refused(final ErrorCode code, final String detail)
                 {
                     fatal(correlationId, code, detail);

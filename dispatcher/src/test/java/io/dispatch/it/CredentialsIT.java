@@ -68,7 +68,8 @@ class CredentialsIT
             assertRefused(engine, "other", "other-s3cre", ErrorCode.AUTH_FAILED);
             assertRefused(engine, "other", typed.get(0), ErrorCode.AUTH_FAILED); // the hash is no key
             assertRefused(engine, "demo", "demo-key", ErrorCode.AUTH_FAILED);
-            assertThat(engine.counters().get(Counter.AUTH_FAILURES)).isEqualTo(3);
+            assertRefused(engine, "nobody", "other-s3cret", ErrorCode.AUTH_FAILED);
+            assertThat(engine.counters().get(Counter.AUTH_FAILURES)).isEqualTo(4);
             try (RawConnection c = RawConnection.open(engine.port(), "other", "other-s3cret"))
             {
                 assertPingAnswered(c); // also from the verification cache
