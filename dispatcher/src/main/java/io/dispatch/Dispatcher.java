@@ -62,6 +62,7 @@ import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.status.PrometheusText;
 import io.dispatch.status.MessageHistoryRoute;
 import io.dispatch.status.RateAdminRoute;
+import io.dispatch.status.RedriveRoute;
 import io.dispatch.status.StatusTable;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
@@ -111,6 +112,7 @@ public final class Dispatcher implements AutoCloseable
     private IngestContext ingestContext;
     private IngestServer ingest;
     private AdminServer admin;
+    private RedriveRoute redrive;
     private Scheduler scheduler;
     private AgentRunner schedulerRunner;
     private TargetingConductor targeting;
@@ -427,9 +429,12 @@ public final class Dispatcher implements AutoCloseable
             final LaneAdmin laneAdmin = new LaneAdmin(lanes());
             final String adminToken = config.admin().token() != null
                 ? config.admin().token() : AdminTokenFile.loadOrCreate(config.dataDir());
+            redrive = new RedriveRoute(journal, ringBuffer,
+                (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100, tenants, admissionByChannel);
             final Map<String, AdminServer.Route> routes = Map.of(
                 "/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates),
                 "/lanes", laneAdmin, "/deadletters", laneAdmin, "/messages/", new MessageHistoryRoute(journal),
+                "/redrive", redrive,
                 "/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n"),
                 "/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
                     : new AdminServer.Reply(503, "{\"ready\":false,\"state\":\"" +
@@ -733,6 +738,9 @@ public final class Dispatcher implements AutoCloseable
         }
         closeQuietly(ingest);
         ingest = null;
+        // before the ring: a redrive publishes into it
+        closeQuietly(redrive);
+        redrive = null;
         closeQuietly(schedulerRunner);
         schedulerRunner = null;
         // before the ring: a campaign's fan-out publishes into it; closing writes the directory snapshot

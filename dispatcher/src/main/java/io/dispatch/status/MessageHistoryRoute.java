@@ -8,8 +8,10 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
+import io.dispatch.protocol.SubmitDescriptor;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -77,6 +79,7 @@ public final class MessageHistoryRoute implements AdminServer.Route
             .append(",\"tenant\":\"").append(escape(a.tenant()))
             .append("\",\"kind\":\"").append(MessageKind.of(a.kind))
             .append("\",\"channel\":\"").append(channel(a.channel))
+            .append("\",\"key\":\"").append(escape(key(a)))
             .append("\",\"campaign_id\":").append(a.campaignId)
             .append(",\"accepted_at\":\"").append(Instant.ofEpochMilli(a.acceptedAtMs))
             .append("\",\"decision\":\"").append(Decision.of(a.decision))
@@ -105,7 +108,8 @@ public final class MessageHistoryRoute implements AdminServer.Route
         final AcceptedRecord a = h.accepted;
         final StringBuilder sb = new StringBuilder();
         sb.append("message ").append(messageId).append("  tenant ").append(a.tenant()).append("  kind ")
-            .append(MessageKind.of(a.kind)).append(a.campaignId == 0 ? "" : "  campaign " + a.campaignId).append('\n');
+            .append(MessageKind.of(a.kind)).append(a.campaignId == 0 ? "" : "  campaign " + a.campaignId)
+            .append(key(a).isEmpty() ? "" : "  key " + key(a)).append('\n');
         sb.append(String.format("%-24s  %-17s  %7s  %-7s  %s%n", "time", "state", "attempt", "channel", "reason"));
         sb.append(String.format("%-24s  %-17s  %7d  %-7s  %s%n", Instant.ofEpochMilli(a.acceptedAtMs), "ACCEPTED", 0,
             channel(a.channel), Decision.of(a.decision) + (a.reason == 0 ? "" : " " + Reason.of(a.reason))
@@ -125,6 +129,13 @@ public final class MessageHistoryRoute implements AdminServer.Route
         return sb.toString();
     }
 
+    /** The idempotency key as the client sent it; a redriven copy's is {@code redrive:<original id>}. */
+    private static String key(final AcceptedRecord a)
+    {
+        return new String(a.body, SubmitDescriptor.FIXED_LENGTH + 1, a.body[SubmitDescriptor.FIXED_LENGTH] & 0xFF,
+            StandardCharsets.UTF_8);
+    }
+
     private static String channel(final byte code)
     {
         final ChannelType c = ChannelType.of(code);
@@ -133,7 +144,24 @@ public final class MessageHistoryRoute implements AdminServer.Route
 
     private static String escape(final String s)
     {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+        final StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++)
+        {
+            final char c = s.charAt(i);
+            if (c == '"' || c == '\\')
+            {
+                sb.append('\\').append(c);
+            }
+            else if (c < 0x20)
+            {
+                sb.append(String.format("\\u%04x", (int)c));
+            }
+            else
+            {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private static String first(final QueryStringDecoder uri, final String name)

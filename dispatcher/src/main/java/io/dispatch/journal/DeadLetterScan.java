@@ -1,0 +1,104 @@
+package io.dispatch.journal;
+
+import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.SubmitDescriptor;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One pass over the journal for a redrive: the dead letters (FAILED, EXPIRED, REJECTED states) that match the
+ * state-level filters, in journal order, and the messages already redriven (an ACCEPTED record whose idempotency
+ * key is {@link #KEY_PREFIX}{@code <original id>}). The tenant and campaign filters need each candidate's ACCEPTED
+ * record: the caller reads those after the scan.
+ */
+public final class DeadLetterScan implements JournalReader.Visitor
+{
+    /** The idempotency key of a redriven copy is this prefix and the original's message id. */
+    public static final String KEY_PREFIX = "redrive:";
+    private static final byte[] PREFIX = KEY_PREFIX.getBytes(StandardCharsets.US_ASCII);
+
+    private final long fromMs;
+    private final long toMs;
+    private final int reason;
+    private final byte channel;
+    private final int maxCandidates;
+    /** Dead letters matching the filters, in journal order (at most {@code maxCandidates}). */
+    public final LongArrayList candidates = new LongArrayList();
+    /** Per candidate: its reason code | channel code &lt;&lt; 16 | state code &lt;&lt; 24. */
+    public final IntArrayList details = new IntArrayList();
+    /** Original message ids with a redriven copy in the journal. */
+    public final LongHashSet redriven = new LongHashSet();
+    /** More dead letters matched than {@code maxCandidates}. */
+    public boolean truncated;
+
+    /**
+     * @param reason  a {@code Reason} code, or -1 for any.
+     * @param channel a channel code, or 0 for any.
+     */
+    public DeadLetterScan(final long fromMs, final long toMs, final int reason, final byte channel, final int maxCandidates)
+    {
+        this.fromMs = fromMs;
+        this.toMs = toMs;
+        this.reason = reason;
+        this.channel = channel;
+        this.maxCandidates = maxCandidates;
+    }
+
+    public static boolean isDeadLetter(final DeliveryState s)
+    {
+        return s == DeliveryState.FAILED || s == DeliveryState.EXPIRED || s == DeliveryState.REJECTED;
+    }
+
+    @Override
+    public void onAccepted(final long messageId, final AcceptedRecord r)
+    {
+        final int keyLength = r.body[SubmitDescriptor.FIXED_LENGTH] & 0xFF;
+        final int keyAt = SubmitDescriptor.FIXED_LENGTH + 1;
+        if (keyLength <= PREFIX.length || keyLength > PREFIX.length + 19)
+        {
+            return;
+        }
+        long origin = 0;
+        for (int i = 0; i < keyLength; i++)
+        {
+            final byte b = r.body[keyAt + i];
+            if (i < PREFIX.length)
+            {
+                if (b != PREFIX[i])
+                {
+                    return;
+                }
+            }
+            else if (b >= '0' && b <= '9')
+            {
+                origin = origin * 10 + (b - '0');
+            }
+            else
+            {
+                return;
+            }
+        }
+        redriven.add(origin);
+    }
+
+    @Override
+    public void onState(
+        final long messageId, final byte state, final byte attempts, final byte channel, final short reason, final long atMs)
+    {
+        if (!isDeadLetter(DeliveryState.of(state)) || atMs < fromMs || atMs >= toMs
+            || (this.reason >= 0 && this.reason != (reason & 0xFFFF)) || (this.channel != 0 && this.channel != channel))
+        {
+            return;
+        }
+        if (candidates.size() >= maxCandidates)
+        {
+            truncated = true;
+            return;
+        }
+        candidates.addLong(messageId);
+        details.addInt((reason & 0xFFFF) | (channel & 0xFF) << 16 | (state & 0xFF) << 24);
+    }
+}
