@@ -3,6 +3,7 @@ package io.dispatch.journal;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.SubmitDescriptor;
 import org.agrona.collections.IntArrayList;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 
@@ -10,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One pass over the journal for a redrive: the dead letters (FAILED, EXPIRED, REJECTED states) that match the
- * state-level filters, in journal order, and the messages already redriven (an ACCEPTED record whose idempotency
+ * state-level filters, in journal order, each with its cause (the reason of its last RETRYING state: FAILED
+ * RETRIES_EXHAUSTED after PROVIDER_UNAVAILABLE retries was "the provider was down"), and the messages already redriven (an ACCEPTED record whose idempotency
  * key is {@link #KEY_PREFIX}{@code <original id>}). The tenant and campaign filters need each candidate's ACCEPTED
  * record: the caller reads those after the scan.
  */
@@ -29,6 +31,10 @@ public final class DeadLetterScan implements JournalReader.Visitor
     public final LongArrayList candidates = new LongArrayList();
     /** Per candidate: its reason code | channel code &lt;&lt; 16 | state code &lt;&lt; 24. */
     public final IntArrayList details = new IntArrayList();
+    /** Per candidate: the reason code of its last RETRYING state, -1 when it never retried. */
+    public final IntArrayList causes = new IntArrayList();
+    /** The last RETRYING reason of messages not yet terminal: as many as were retrying at once. */
+    private final Long2LongHashMap retrying = new Long2LongHashMap(-1);
     /** Original message ids with a redriven copy in the journal. */
     public final LongHashSet redriven = new LongHashSet();
     /** More dead letters matched than {@code maxCandidates}. */
@@ -88,8 +94,20 @@ public final class DeadLetterScan implements JournalReader.Visitor
     public void onState(
         final long messageId, final byte state, final byte attempts, final byte channel, final short reason, final long atMs)
     {
-        if (!isDeadLetter(DeliveryState.of(state)) || atMs < fromMs || atMs >= toMs
-            || (this.reason >= 0 && this.reason != (reason & 0xFFFF)) || (this.channel != 0 && this.channel != channel))
+        final DeliveryState s = DeliveryState.of(state);
+        if (s == DeliveryState.RETRYING)
+        {
+            retrying.put(messageId, reason & 0xFFFF);
+            return;
+        }
+        if (s == null || !s.isTerminal())
+        {
+            return;
+        }
+        final int cause = (int)retrying.remove(messageId);
+        if (!isDeadLetter(s) || atMs < fromMs || atMs >= toMs
+            || (this.reason >= 0 && this.reason != (reason & 0xFFFF) && this.reason != cause)
+            || (this.channel != 0 && this.channel != channel))
         {
             return;
         }
@@ -100,5 +118,6 @@ public final class DeadLetterScan implements JournalReader.Visitor
         }
         candidates.addLong(messageId);
         details.addInt((reason & 0xFFFF) | (channel & 0xFF) << 16 | (state & 0xFF) << 24);
+        causes.addInt(cause);
     }
 }

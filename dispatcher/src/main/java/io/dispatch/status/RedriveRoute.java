@@ -222,7 +222,9 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
                     }
                     selected++;
                     final int d = scan.details.getInt(i);
-                    final String key = DeliveryState.of(d >>> 24 & 0xFF) + " " + Reason.of(d & 0xFFFF);
+                    final int cause = scan.causes.getInt(i);
+                    final String key = DeliveryState.of(d >>> 24 & 0xFF) + " " + Reason.of(d & 0xFFFF)
+                        + (cause < 0 ? "" : " after " + Reason.of(cause));
                     synchronized (byReason)
                     {
                         byReason.merge(key, 1L, Long::sum);

@@ -75,6 +75,12 @@ class MessageHistoryIT
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(bad.body()).contains("message id", "abc");
             assertThat(get("/messages/" + id + "/history?limit=0").body()).contains("limit");
+            for (final String path : new String[] {"/messages/" + id + "/history", "/redrive"})
+            {
+                assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .as(path + " without the admin token").isEqualTo(401);
+            }
         }
         try (Dispatcher d = EngineFixture.launch(EngineFixture.settings(dir)))
         {

@@ -39,7 +39,7 @@ class RedriveIT
     void shouldRedriveADeadLetterOnceThroughTheRingAndCountFirstWithExplain() throws Exception
     {
         final Settings s = EngineFixture.settings(dir);
-        s.set("lane.sms.maxAttempts", "1");
+        s.set("lane.sms.maxAttempts", "2");
         try (Dispatcher d = EngineFixture.launch(s);
             RawConnection c = RawConnection.open(d.port(), "demo", "demo-key"))
         {
@@ -51,15 +51,16 @@ class RedriveIT
             awaitBody("/messages/" + failed + "/history", "\"end\":\"terminal\"");
             awaitBody("/messages/" + rejected + "/history", "\"end\":\"terminal\"");
             final String before = Instant.now().plusMillis(1).toString();
-            assertThat(metric(SENT)).isEqualTo(2);
+            assertThat(metric(SENT)).as("two attempts and one").isEqualTo(3);
 
-            final String explained = runJob("/redrive?explain=true&reason=retries_exhausted&to=" + before);
-            assertThat(explained).contains("\"explain\":true", "\"matched\":1", "\"selected\":1", "\"published\":0",
-                "\"by_state_reason\":{\"FAILED RETRIES_EXHAUSTED\":1}");
+            final String explained = runJob("/redrive?explain=true&reason=provider_unavailable&to=" + before);
+            assertThat(explained).as("selected by the reason of its last retry")
+                .contains("\"explain\":true", "\"matched\":1", "\"selected\":1", "\"published\":0",
+                "\"by_state_reason\":{\"FAILED RETRIES_EXHAUSTED after PROVIDER_UNAVAILABLE\":1}");
             assertThat(runJob("/redrive?explain=true&to=" + before)).as("both kinds of dead letter")
                 .contains("\"selected\":2", "\"REJECTED INVALID_RECIPIENT\":1");
             assertThat(runJob("/redrive?explain=true&tenant=other")).contains("\"selected\":0");
-            assertThat(metric(SENT)).as("explain sends nothing").isEqualTo(2);
+            assertThat(metric(SENT)).as("explain sends nothing").isEqualTo(3);
 
             assertThat(runJob("/redrive?reason=RETRIES_EXHAUSTED&to=" + before))
                 .contains("\"explain\":false", "\"selected\":1", "\"published\":1", "\"already_redriven\":0");
@@ -82,12 +83,12 @@ class RedriveIT
             assertThat(copy).as("the copy is a new message: " + letters).isGreaterThan(rejected);
             assertThat(get("/messages/" + copy + "/history").body())
                 .contains("\"tenant\":\"demo\"", "\"key\":\"redrive:" + failed + "\"", "\"end\":\"terminal\"");
-            assertThat(metric(SENT)).as("the redrive sent it once").isEqualTo(3);
+            assertThat(metric(SENT)).as("the redrive sent it once (two attempts)").isEqualTo(5);
 
             assertThat(runJob("/redrive?reason=RETRIES_EXHAUSTED&to=" + before))
                 .as("a second redrive of the same selection sends nothing")
                 .contains("\"matched\":1", "\"already_redriven\":1", "\"selected\":0", "\"published\":0");
-            assertThat(metric(SENT)).isEqualTo(3);
+            assertThat(metric(SENT)).isEqualTo(5);
 
             final HttpResponse<String> bad = post("/redrive?reason=SLOW");
             assertThat(bad.statusCode()).isEqualTo(400);
@@ -96,6 +97,50 @@ class RedriveIT
             assertThat(post("/redrive?tenant=nobody").body()).contains("tenant", "nobody");
             assertThat(post("/redrive?lane=sms").body()).contains("lane: unknown parameter");
         }
+    }
+
+    @Test
+    void shouldPrintAHistoryAndRedriveFromTheScripts() throws Exception
+    {
+        final Settings s = EngineFixture.settings(dir);
+        s.set("lane.sms.maxAttempts", "1");
+        try (Dispatcher d = EngineFixture.launch(s);
+            RawConnection c = RawConnection.open(d.port(), "demo", "demo-key"))
+        {
+            adminPort = d.adminPort();
+            c.submit(1, MessageKind.INFORMATIONAL, ChannelType.SMS, "", "fail-01011112222", "provider down");
+            final long failed = c.read().messageId();
+            awaitBody("/messages/" + failed + "/history", "\"end\":\"terminal\"");
+            // an offset with '+': the script must send it encoded
+            final String before = java.time.OffsetDateTime.now(java.time.ZoneOffset.ofHours(9)).plusSeconds(1).toString();
+
+            final String history = script("send", "--history", Long.toString(failed), "--tenant", "demo");
+            assertThat(history).contains("message " + failed + "  tenant demo", "FAILED", "RETRIES_EXHAUSTED", "(complete:");
+            assertThat(script("send", "--history", Long.toString(failed), "--tenant", "other"))
+                .contains("no message " + failed + " of tenant other");
+
+            assertThat(script("redrive", "--explain", "--reason", "RETRIES_EXHAUSTED", "--to", before))
+                .contains("\"state\":\"done\"", "\"selected\":1", "\"published\":0");
+            assertThat(script("redrive", "--channel", "sms", "--to", before))
+                .contains("\"state\":\"done\"", "\"published\":1");
+            assertThat(script("redrive", "--channel", "fax")).contains("channel: unknown value 'fax'");
+        }
+    }
+
+    /** Runs one of scripts/ against the test engine; bounded. @return its stdout and stderr. */
+    private String script(final String name, final String... args) throws Exception
+    {
+        final java.util.List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("project.root", "..")).toAbsolutePath().resolve("scripts/" + name).toString());
+        cmd.addAll(java.util.List.of(args));
+        final ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("DISPATCH_ADMIN_URL", "http://127.0.0.1:" + adminPort);
+        pb.environment().put("DISPATCH_DATA_DIR", dir.toString());
+        pb.environment().remove("DISPATCH_ADMIN_TOKEN");
+        final Process p = pb.start();
+        final byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new String(out, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Starts a job and polls GET /redrive until it is done; bounded. */
