@@ -430,7 +430,8 @@ public final class Dispatcher implements AutoCloseable
             final String adminToken = config.admin().token() != null
                 ? config.admin().token() : AdminTokenFile.loadOrCreate(config.dataDir());
             redrive = new RedriveRoute(journal, ringBuffer,
-                (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100, tenants, admissionByChannel);
+                (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100, tenants, admissionByChannel,
+                storage::isFull);
             final Map<String, AdminServer.Route> routes = Map.of(
                 "/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates),
                 "/lanes", laneAdmin, "/deadletters", laneAdmin, "/messages/", new MessageHistoryRoute(journal),

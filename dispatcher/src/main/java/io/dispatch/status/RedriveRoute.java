@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -52,6 +53,7 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
     private final long ringReserve;
     private final TenantRegistry tenants;
     private final LaneAdmission[] admissionByChannel;
+    private final BooleanSupplier storageFull;
     private volatile Job last;
     private volatile boolean closed;
     private volatile Thread worker;
@@ -59,8 +61,9 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
 
     public RedriveRoute(
         final Journal journal, final RingBuffer<DispatchEvent> ring, final long ringReserve, final TenantRegistry tenants,
-        final LaneAdmission[] admissionByChannel)
+        final LaneAdmission[] admissionByChannel, final BooleanSupplier storageFull)
     {
+        this.storageFull = storageFull;
         this.journal = journal;
         this.ring = ring;
         this.ringReserve = ringReserve;
@@ -92,6 +95,11 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
         catch (final IllegalArgumentException ex)
         {
             return AdminServer.Reply.badRequest(ex.getMessage() + "; " + USAGE);
+        }
+        if (!job.explain && storageFull.getAsBoolean())
+        {
+            return new AdminServer.Reply(503, "the journal's disk is below journal.minFreeBytes: free space first"
+                + " (explain=true still counts)\n");
         }
         final Job running = last;
         if (running != null && !running.done)
@@ -229,6 +237,12 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
                     {
                         byReason.merge(key, 1L, Long::sum);
                     }
+                    if (!explain && storageFull.getAsBoolean())
+                    {
+                        // the journal stage would refuse the copies: stop; a rerun carries on from here
+                        throw new IllegalStateException("the journal's disk fell below journal.minFreeBytes after "
+                            + published + " copies; free space and run it again");
+                    }
                     if (!explain && publish(messageId, r, tenantId))
                     {
                         published++;
@@ -236,6 +250,11 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
                 }
                 LOG.info("event=redrive_done job={} explain={} matched={} already_redriven={} selected={} published={}",
                     id, explain, matched, alreadyRedriven, selected, published);
+            }
+            catch (final IllegalStateException ex)
+            {
+                error = ex.getMessage();
+                LOG.warn("event=redrive_stopped job={} reason=\"{}\"", id, ex.getMessage());
             }
             catch (final RuntimeException ex)
             {
