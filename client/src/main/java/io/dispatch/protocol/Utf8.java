@@ -15,11 +15,27 @@ public final class Utf8
     /** @return true when {@code length} bytes from {@code offset} are well-formed UTF-8. */
     public static boolean isValid(final ByteBuf b, final int offset, final int length)
     {
+        return isValid(b, null, offset, length);
+    }
+
+    /** @return true when {@code length} bytes from {@code offset} are well-formed UTF-8. */
+    public static boolean isValid(final byte[] b, final int offset, final int length)
+    {
+        return isValid(null, b, offset, length);
+    }
+
+    private static int at(final ByteBuf buf, final byte[] array, final int index)
+    {
+        return (array != null ? array[index] : buf.getByte(index)) & 0xFF;
+    }
+
+    private static boolean isValid(final ByteBuf buf, final byte[] array, final int offset, final int length)
+    {
         final int end = offset + length;
         int p = offset;
         while (p < end)
         {
-            final int b0 = b.getByte(p) & 0xFF;
+            final int b0 = at(buf, array, p);
             if (b0 < 0x80)
             {
                 p++;
@@ -64,14 +80,14 @@ public final class Utf8
             {
                 return false;
             }
-            final int b1 = b.getByte(p + 1) & 0xFF;
+            final int b1 = at(buf, array, p + 1);
             if (b1 < min2 || b1 > max2)
             {
                 return false;
             }
             for (int i = 2; i <= extra; i++)
             {
-                final int bi = b.getByte(p + i) & 0xFF;
+                final int bi = at(buf, array, p + i);
                 if (bi < 0x80 || bi > 0xBF)
                 {
                     return false;

@@ -1,7 +1,9 @@
 package io.dispatch.it;
 
 import io.dispatch.Dispatcher;
+import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
@@ -11,6 +13,7 @@ import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.RawConnection;
 import io.dispatch.testing.RawConnection.Frame;
+import io.dispatch.testing.TargetingFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -246,6 +250,26 @@ class ProtocolConformanceIT
             assertThat(bad.errorCode()).isEqualTo(ErrorCode.INVALID_FIELD.code());
             assertThat(bad.detail()).isEqualTo("source: not valid UTF-8");
             assertNothingJournaledBefore(c, 93);
+
+            final byte[] badSubject = new DirectoryOpWriter().upsert("c").toBytes();
+            badSubject[2] = (byte)0x80;
+            final byte[] good = new DirectoryOpWriter().upsert("d").toBytes();
+            c.send(b -> TargetingFrames.directoryUpdate(b, 94, List.of(badSubject, good)));
+            final TargetingFrames.DirectoryResult result = TargetingFrames.DirectoryResult.of(c.read());
+            assertThat(result.applied()).isEqualTo(1);
+            assertThat(result.rejected()).containsExactly(Map.entry(0, "subject: not valid UTF-8"));
+
+            c.send(b ->
+            {
+                final int start = b.writerIndex();
+                TargetingFrames.campaign(b, 95, true, 0, 0, "x", "", new byte[] {ChannelType.SMS.code()},
+                    "gender = 'F'", (int)ChannelType.SMS.code(), "promo");
+                b.setByte(start + FrameDescriptor.HEADER_LENGTH + CampaignDescriptor.NAME_OFFSET + 1, 0xFF);
+            });
+            final Frame campaign = c.read();
+            assertThat(campaign.type).as("%s", campaign).isEqualTo(MessageType.NACK);
+            assertThat(campaign.errorCode()).isEqualTo(ErrorCode.INVALID_FIELD.code());
+            assertThat(campaign.detail()).contains("not valid UTF-8");
         }
     }
 
