@@ -679,7 +679,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         final int scope = length >= 1 ? frame.getUnsignedByte(offset) : -1;
         if (scope != Frames.SCOPE_CONNECTION && scope != Frames.SCOPE_TENANT)
         {
-            nack(correlationId, ErrorCode.INVALID_FIELD, "scope must be 0 (connection) or 1 (tenant)");
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "scope must be 0 (connection) or 1 (tenant)");
             return;
         }
         if (receipts == null)
@@ -687,7 +687,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             final int refused = context.sessions.subscribe(this);
             if (refused < 0)
             {
-                nack(correlationId, ErrorCode.BACKPRESSURE, refused == SessionRegistry.TENANT_FULL
+                refuse(correlationId, ErrorCode.BACKPRESSURE, refused == SessionRegistry.TENANT_FULL
                     ? "tenant " + tenant.name() + " has " + context.sessions.limits().maxSubscriptionsPerTenant() +
                     " receipt subscriptions (ingest.maxSubscriptionsPerTenant); retry later"
                     : "the engine has " + context.sessions.limits().maxSubscriptions() +
@@ -759,6 +759,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private void nack(final long correlationId, final ErrorCode code, final String detail)
     {
         context.counters.increment(Counter.SUBMITS_NACKED);
+        refuse(correlationId, code, detail);
+    }
+
+    /** A NACK that counts no refused SUBMIT: a refused SUBSCRIBE. */
+    private void refuse(final long correlationId, final ErrorCode code, final String detail)
+    {
         final ByteBuf out = ctx.alloc().buffer(64);
         Frames.nack(out, correlationId, code, detail);
         ctx.write(out);
