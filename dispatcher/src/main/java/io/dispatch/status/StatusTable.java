@@ -100,9 +100,9 @@ public final class StatusTable
     }
 
     /**
-     * For an id {@link #find} does not know. Ids from {@link #coveredFrom} on are all still here, and ids before the
-     * first message or after the newest never named one: those are unknown. Only an id in between may have been a
-     * message since evicted (the table cannot tell which journal indexes there were messages).
+     * For an id {@link #find} does not know. Every message from one past the newest overwritten id on is still
+     * here, and ids before the first message or after the newest never named one: those are unknown. Only an id in
+     * between may have been a message since evicted (the table cannot tell which journal indexes were messages).
      *
      * @return true when {@code messageId} is older than what the table covers but not older than the journal.
      */
