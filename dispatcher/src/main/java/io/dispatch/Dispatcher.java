@@ -19,6 +19,7 @@ import io.dispatch.ingest.IngestServer;
 import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.ingest.TlsContexts;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
@@ -180,6 +181,8 @@ public final class Dispatcher implements AutoCloseable
     private void start(final EpochClock clock) throws Exception
     {
         LOG.info("event=starting config=\n{}", config.describe());
+        // before the journal opens: a bad certificate or key fails the start with one line naming the key
+        final TlsContexts tls = config.ingestTls().enabled() ? TlsContexts.load(config.ingestTls()) : null;
         journal = new Journal(config.dataDir().resolve("journal"), config.rollCycle());
         storage = DiskSpaceWatcher.of(config.dataDir().resolve("journal"), config.journalMinFreeBytes());
         storage.doWork();
@@ -402,7 +405,7 @@ public final class Dispatcher implements AutoCloseable
             clock, targeting);
         ingestContext.watchStorage(storage);
         ingest = bind(Configuration.INGEST_PORT_PROP_NAME, config.ingestHost(), config.ingestPort(), "--port",
-            () -> new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads()));
+            () -> new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads(), tls));
         if (config.adminPort() >= 0)
         {
             final LaneAdmin laneAdmin = new LaneAdmin(lanes());
@@ -572,6 +575,10 @@ public final class Dispatcher implements AutoCloseable
             "1 while the journal's disk is below journal.minFreeBytes (submits NACKed STORAGE_FULL)");
         PrometheusText.sample(sb, "dispatch_storage_full", storage.isFull() ? 1 : 0);
         targeting.metrics().appendPrometheus(sb);
+        if (ingest != null && ingest.tls() != null)
+        {
+            ingest.tls().appendPrometheus(sb);
+        }
         PrometheusText.family(sb, "dispatch_lane_queue_depth", "gauge", "messages waiting in a lane's queue");
         for (final ConnectorLane lane : lanes())
         {

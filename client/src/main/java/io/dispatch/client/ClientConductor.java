@@ -22,6 +22,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
@@ -100,6 +101,8 @@ final class ClientConductor
     private int sessionId;
     private boolean everReady;
     private DispatchException handshakeFailure;
+    /** Why the TLS handshake of the current connection failed, or null. */
+    private SSLException tlsFailure;
     /** The engine said GOODBYE: it reads no more, so hold new requests for the next connection. */
     private boolean engineLeaving;
     /** The retry hint of the engine's last GOODBYE, for the next reconnect only. */
@@ -137,6 +140,11 @@ final class ClientConductor
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
+                    if (config.sslContext() != null)
+                    {
+                        // host and port give SNI and the server name check; HELLO waits for the handshake
+                        ch.pipeline().addLast(config.sslContext().newHandler(ch.alloc(), config.host(), config.port()));
+                    }
                     ch.pipeline().addLast(
                         new FrameDecoder(config.maxFrameLength()), new FrameAdapter(ClientConductor.this));
                 }
@@ -342,6 +350,7 @@ final class ClientConductor
         }
         state = State.CONNECTING;
         handshakeFailure = null;
+        tlsFailure = null;
         engineLeaving = false;
         final ChannelFuture connect = bootstrap.connect();
         channel = connect.channel();
@@ -392,6 +401,26 @@ final class ClientConductor
                 "no HELLO_OK from " + endpoint() + " within " + config.connectTimeoutMs() + " ms", true);
             ch.close();
         }
+    }
+
+    /** The TLS handshake failed: the connection closes and the first connect fails with this, not a timeout. */
+    void onTlsHandshakeFailed(final Channel ch, final Throwable cause)
+    {
+        if (ch != channel || state != State.CONNECTING || tlsFailure != null)
+        {
+            return;
+        }
+        // the TLS stack's own exception says most ("PKIX path building failed", "Received fatal alert: ...")
+        Throwable reason = cause;
+        while (!(reason instanceof SSLException) && reason.getCause() != null && reason.getCause() != reason)
+        {
+            reason = reason.getCause();
+        }
+        tlsFailure = new SSLException("TLS handshake with " + endpoint() + " failed: " +
+            (reason.getMessage() != null ? reason.getMessage() : reason.getClass().getSimpleName()) +
+            " (check that the engine's port has TLS on, that the CA file signs its certificate and, under mutual TLS," +
+            " the client certificate)", cause);
+        ch.close();
     }
 
     void onHelloOk(final int version, final int initialCredit, final int maxFrameLength, final int sessionId)
@@ -458,11 +487,18 @@ final class ClientConductor
             case CONNECTING:
                 if (!everReady)
                 {
-                    failFirstSession(handshakeFailure != null ? handshakeFailure : new UncheckedIOException(
+                    failFirstSession(tlsFailure != null ?
+                        new UncheckedIOException(tlsFailure.getMessage(), tlsFailure) :
+                        handshakeFailure != null ? handshakeFailure : new UncheckedIOException(
                         new IOException("connection to " + endpoint() + " closed before HELLO_OK")));
                     return;
                 }
-                if (handshakeFailure != null)
+                if (tlsFailure != null)
+                {
+                    ErrorLog.warnOnce(
+                        "reconnect-tls", "reconnect to " + endpoint() + ": " + tlsFailure.getMessage(), null);
+                }
+                else if (handshakeFailure != null)
                 {
                     ErrorLog.warnOnce("reconnect-refused-" + handshakeFailure.code(),
                         "reconnect to " + endpoint() + " refused: " + handshakeFailure.getMessage(), null);

@@ -4,6 +4,9 @@ import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+
+import java.nio.file.Path;
 
 /**
  * Immutable configuration of a {@link DispatchClient}, made with {@link #builder()}; {@link Builder#build()}
@@ -28,8 +31,14 @@ public final class ClientConfig
     private final int maxFrameLength;
     private final long closeTimeoutMs;
     private final EventLoopGroup eventLoopGroup;
+    private final boolean tls;
+    private final Path tlsCaFile;
+    private final Path tlsCertFile;
+    private final Path tlsKeyFile;
+    private final boolean tlsServerNameCheck;
+    private final SslContext sslContext;
 
-    private ClientConfig(final Builder b)
+    private ClientConfig(final Builder b, final SslContext sslContext)
     {
         host = b.host;
         port = b.port;
@@ -46,6 +55,12 @@ public final class ClientConfig
         maxFrameLength = b.maxFrameLength;
         closeTimeoutMs = b.closeTimeoutMs;
         eventLoopGroup = b.eventLoopGroup;
+        tls = b.tls;
+        tlsCaFile = b.tlsCaFile;
+        tlsCertFile = b.tlsCertFile;
+        tlsKeyFile = b.tlsKeyFile;
+        tlsServerNameCheck = b.tlsServerNameCheck;
+        this.sslContext = sslContext;
     }
 
     /** @return a builder holding the defaults. */
@@ -144,6 +159,42 @@ public final class ClientConfig
         return eventLoopGroup;
     }
 
+    /** @return whether the connection runs over TLS (1.3, or 1.2 when the engine has nothing newer); default false. */
+    public boolean tls()
+    {
+        return tls;
+    }
+
+    /** @return PEM CA certificates trusted to sign the engine's certificate; null = the JDK's default trust store. */
+    public Path tlsCaFile()
+    {
+        return tlsCaFile;
+    }
+
+    /** @return PEM client certificate chain for mutual TLS, or null for none. */
+    public Path tlsCertFile()
+    {
+        return tlsCertFile;
+    }
+
+    /** @return unencrypted PKCS#8 PEM key of {@link #tlsCertFile()}, or null. */
+    public Path tlsKeyFile()
+    {
+        return tlsKeyFile;
+    }
+
+    /** @return whether the engine's certificate must name {@link #host()} (DNS name or IP); default true. */
+    public boolean tlsServerNameCheck()
+    {
+        return tlsServerNameCheck;
+    }
+
+    /** @return the TLS context built from the files at {@link Builder#build()}, or null without TLS. */
+    SslContext sslContext()
+    {
+        return sslContext;
+    }
+
     @Override
     public String toString()
     {
@@ -152,7 +203,10 @@ public final class ClientConfig
             ", reconnect=" + reconnect + ", reconnectMinBackoffMs=" + reconnectMinBackoffMs +
             ", reconnectMaxBackoffMs=" + reconnectMaxBackoffMs + ", maxQueuedRequests=" + maxQueuedRequests +
             ", maxBatchSize=" + maxBatchSize + ", maxFrameLength=" + maxFrameLength +
-            ", closeTimeoutMs=" + closeTimeoutMs + ", sharedEventLoopGroup=" + (eventLoopGroup != null) + '}';
+            ", closeTimeoutMs=" + closeTimeoutMs + ", sharedEventLoopGroup=" + (eventLoopGroup != null) +
+            ", tls=" + tls +
+            (tls ? ", tlsCaFile=" + tlsCaFile + ", tlsCertFile=" + tlsCertFile + ", tlsServerNameCheck=" +
+            tlsServerNameCheck : "") + '}';
     }
 
     /** Fluent, mutable builder of {@link ClientConfig}. Not thread-safe. */
@@ -173,6 +227,11 @@ public final class ClientConfig
         private int maxFrameLength = FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH;
         private long closeTimeoutMs = 5000;
         private EventLoopGroup eventLoopGroup;
+        private boolean tls;
+        private Path tlsCaFile;
+        private Path tlsCertFile;
+        private Path tlsKeyFile;
+        private boolean tlsServerNameCheck = true;
 
         private Builder()
         {
@@ -283,8 +342,37 @@ public final class ClientConfig
             return this;
         }
 
+        /** @see ClientConfig#tls() */
+        public Builder tls(final boolean tls)
+        {
+            this.tls = tls;
+            return this;
+        }
+
+        /** @see ClientConfig#tlsCaFile() */
+        public Builder tlsCaFile(final Path tlsCaFile)
+        {
+            this.tlsCaFile = tlsCaFile;
+            return this;
+        }
+
+        /** Client certificate and its key for mutual TLS; both or neither. */
+        public Builder tlsClientCertificate(final Path tlsCertFile, final Path tlsKeyFile)
+        {
+            this.tlsCertFile = tlsCertFile;
+            this.tlsKeyFile = tlsKeyFile;
+            return this;
+        }
+
+        /** @see ClientConfig#tlsServerNameCheck() */
+        public Builder tlsServerNameCheck(final boolean tlsServerNameCheck)
+        {
+            this.tlsServerNameCheck = tlsServerNameCheck;
+            return this;
+        }
+
         /**
-         * @return the validated, immutable configuration.
+         * @return the validated, immutable configuration; with TLS on, the files are read here.
          * @throws IllegalArgumentException naming the first invalid field.
          */
         public ClientConfig build()
@@ -312,7 +400,12 @@ public final class ClientConfig
                 "maxFrameLength",
                 "must be >= 1024 (NACK details need room), was " + maxFrameLength);
             require(closeTimeoutMs >= 0, "closeTimeoutMs", "must be >= 0, was " + closeTimeoutMs);
-            return new ClientConfig(this);
+            require((tlsCertFile == null) == (tlsKeyFile == null), tlsCertFile == null ? "tlsCertFile" : "tlsKeyFile",
+                "is required with " + (tlsCertFile == null ? "tlsKeyFile" : "tlsCertFile"));
+            require(tls || (tlsCaFile == null && tlsCertFile == null), tlsCaFile != null ? "tlsCaFile" : "tlsCertFile",
+                "is set but tls is off");
+            return new ClientConfig(this,
+                tls ? ClientTls.context(tlsCaFile, tlsCertFile, tlsKeyFile, tlsServerNameCheck) : null);
         }
 
         private static void requireText(final String field, final String value, final int maxBytes)

@@ -8,6 +8,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+
+import javax.net.ssl.SSLException;
 
 /**
  * Last handler of a connection's pipeline, after the length-field frame decoder: checks each frame's header and
@@ -75,8 +79,26 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
     }
 
     @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
+    {
+        if (evt instanceof SslHandshakeCompletionEvent && !((SslHandshakeCompletionEvent)evt).isSuccess())
+        {
+            conductor.onTlsHandshakeFailed(ctx.channel(), ((SslHandshakeCompletionEvent)evt).cause());
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
+        if (cause instanceof SSLException ||
+            (cause instanceof DecoderException && cause.getCause() instanceof SSLException))
+        {
+            // an alert after our side of the handshake (TLS 1.3: the engine refusing our certificate) lands here
+            conductor.onTlsHandshakeFailed(ctx.channel(), cause);
+            ctx.close();
+            return;
+        }
         conductor.onProtocolError(ctx.channel(), "connection error: " + cause, cause);
     }
 

@@ -1,6 +1,10 @@
 package io.dispatch.client;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,6 +27,9 @@ class ClientConfigTest
         assertThat(config.reconnectMinBackoffMs()).isEqualTo(100);
         assertThat(config.reconnectMaxBackoffMs()).isEqualTo(5000);
         assertThat(config.maxQueuedRequests()).isEqualTo(65_536);
+        assertThat(config.tls()).isFalse();
+        assertThat(config.tlsServerNameCheck()).isTrue();
+        assertThat(config.sslContext()).isNull();
         assertThat(config.toString()).doesNotContain("demo-key");
     }
 
@@ -39,5 +46,32 @@ class ClientConfigTest
             .hasMessageStartingWith("maxQueuedRequests ");
         assertThatThrownBy(() -> ClientConfig.builder().maxBatchSize(1025).build())
             .hasMessageStartingWith("maxBatchSize ");
+    }
+
+    @Test
+    void shouldBuildATlsContextTrustingTheJdkDefaultsWithoutACaFile()
+    {
+        final ClientConfig config = ClientConfig.builder().tls(true).build();
+
+        assertThat(config.sslContext()).isNotNull();
+        assertThat(config.sslContext().isClient()).isTrue();
+    }
+
+    @Test
+    void shouldNameTheTlsFieldOfAFileThatCannotBeUsed(@TempDir final Path dir) throws Exception
+    {
+        final Path missing = dir.resolve("missing.pem");
+        final Path notPem = Files.writeString(dir.resolve("ca.pem"), "not a certificate\n");
+
+        assertThatThrownBy(() -> ClientConfig.builder().tls(true).tlsCaFile(missing).build())
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith("tlsCaFile ")
+            .hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> ClientConfig.builder().tls(true).tlsCaFile(notPem).build())
+            .hasMessageStartingWith("tlsCaFile ");
+        assertThatThrownBy(() -> ClientConfig.builder().tls(true).tlsClientCertificate(notPem, null).build())
+            .hasMessageStartingWith("tlsKeyFile is required with tlsCertFile");
+        assertThatThrownBy(() -> ClientConfig.builder().tlsCaFile(notPem).build())
+            .hasMessageStartingWith("tlsCaFile is set but tls is off");
     }
 }

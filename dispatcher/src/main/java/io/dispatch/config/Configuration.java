@@ -29,6 +29,23 @@ public final class Configuration
     public static final int INGEST_MAX_SUBSCRIPTIONS_DEFAULT = 1024;
     public static final String INGEST_MAX_SUBSCRIPTIONS_PER_TENANT_PROP_NAME = "ingest.maxSubscriptionsPerTenant";
     public static final int INGEST_MAX_SUBSCRIPTIONS_PER_TENANT_DEFAULT = 256;
+    /** PEM certificate chain of the protocol port; set = TLS on (docs/security.md). */
+    public static final String INGEST_TLS_CERT_FILE_PROP_NAME = "ingest.tls.certFile";
+    /** PEM PKCS#8 private key of {@link #INGEST_TLS_CERT_FILE_PROP_NAME}. */
+    public static final String INGEST_TLS_KEY_FILE_PROP_NAME = "ingest.tls.keyFile";
+    /** PEM CAs of client certificates; set = mutual TLS required. */
+    public static final String INGEST_TLS_CLIENT_CA_FILE_PROP_NAME = "ingest.tls.clientCaFile";
+    public static final String INGEST_TLS_RELOAD_CHECK_MS_PROP_NAME = "ingest.tls.reloadCheckMs";
+    public static final long INGEST_TLS_RELOAD_CHECK_MS_DEFAULT = 10_000;
+    /** Failed HELLOs one source address may make before it is throttled (docs/security.md). */
+    public static final String INGEST_AUTH_FAILURE_BURST_PROP_NAME = "ingest.authFailureBurst";
+    public static final int INGEST_AUTH_FAILURE_BURST_DEFAULT = 5;
+    /** Once throttled, an address may try once per this interval. */
+    public static final String INGEST_AUTH_FAILURE_INTERVAL_MS_PROP_NAME = "ingest.authFailureIntervalMs";
+    public static final int INGEST_AUTH_FAILURE_INTERVAL_MS_DEFAULT = 1000;
+    /** Source addresses the failure table remembers; the least recently failing one is forgotten beyond it. */
+    public static final String INGEST_AUTH_FAILURE_ADDRESSES_PROP_NAME = "ingest.authFailureAddresses";
+    public static final int INGEST_AUTH_FAILURE_ADDRESSES_DEFAULT = 16384;
 
     public static final String ADMIN_PORT_PROP_NAME = "admin.port";
     public static final int ADMIN_PORT_DEFAULT = 7701;
@@ -99,6 +116,10 @@ public final class Configuration
     public static final String TENANT_PREFIX = "tenant.";
     /** {@code tenant.<name>.id}: pins the tenant's id; checked against {@code <data.dir>/tenant-ids}. */
     public static final String TENANT_ID = "id";
+    /** The tenant's API key, plain or hashed ({@link ApiKey}); {@code <key>Env} names an environment variable instead. */
+    public static final String TENANT_API_KEY = "apiKey";
+    /** A second key valid at the same time, for rotation. */
+    public static final String TENANT_API_KEY_NEXT = "apiKeyNext";
     public static final String TEMPLATE_PREFIX = "template.";
     /** Policy keys under {@code tenant.<name>.} (docs/policies.md). */
     public static final String TENANT_TIME_ZONE = "timeZone";

@@ -42,7 +42,9 @@ public record DispatcherConfig(
     long directorySnapshotEveryOps,
     long directoryMaxRecipients,
     long journalMinFreeBytes,
-    SessionLimits sessionLimits)
+    SessionLimits sessionLimits,
+    IngestTlsSettings ingestTls,
+    AuthLimits authLimits)
 {
     /** @return the policy of a tenant id ({@code tenantPolicies} is in the order of {@code tenants}). */
     public TenantPolicy tenantPolicy(final int tenantId)
@@ -67,7 +69,7 @@ public record DispatcherConfig(
             receiptBufferRecords, adminPort, admin, dataDir, fsync, rollCycle, ringSize, waitStrategy,
             ringConsumerThreads, ringHighWaterPercent, dedupHorizonMs, statusCapacity, defaultTtlSeconds,
             List.copyOf(resolved), templates, lanes, policy, tenantPolicies, directorySnapshotEveryOps,
-            directoryMaxRecipients, journalMinFreeBytes, sessionLimits);
+            directoryMaxRecipients, journalMinFreeBytes, sessionLimits, ingestTls, authLimits);
     }
 
     /** When the journal forces its pages to disk. */
@@ -162,7 +164,9 @@ public record DispatcherConfig(
             s.longValue(Configuration.DIRECTORY_MAX_RECIPIENTS_PROP_NAME, 0, 0, Integer.MAX_VALUE),
             s.longValue(Configuration.JOURNAL_MIN_FREE_BYTES_PROP_NAME, Configuration.JOURNAL_MIN_FREE_BYTES_DEFAULT,
                 0, Long.MAX_VALUE),
-            SessionLimits.read(s));
+            SessionLimits.read(s),
+            IngestTlsSettings.read(s),
+            AuthLimits.read(s));
     }
 
     private static List<TenantPolicy> tenantPolicies(final Settings s)
@@ -198,8 +202,8 @@ public record DispatcherConfig(
     {
         final List<String> lines = new ArrayList<>();
         lines.add("ingest " + ingestHost + ":" + ingestPort + " ioThreads=" + ioThreads + " initialCredit=" + initialCredit
-            + " maxFrameLength=" + maxFrameLength);
-        lines.add("ingest limits " + sessionLimits.describe());
+            + " maxFrameLength=" + maxFrameLength + " " + ingestTls.describe());
+        lines.add("ingest limits " + sessionLimits.describe() + " " + authLimits.describe());
         lines.add("admin " + admin.host() + ":" + adminPort + " token=" + (admin.token() == null
             ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****"));
         lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle
@@ -210,7 +214,7 @@ public record DispatcherConfig(
             + " defaultTtl=" + defaultTtlSeconds + "s");
         for (final TenantConfig t : tenants)
         {
-            lines.add("tenant " + t.name() + " id=" + t.id() + " apiKey=**** " + tenantPolicy(t.id()).describe());
+            lines.add("tenant " + t.name() + " id=" + t.id() + " " + t.describeKeys() + " " + tenantPolicy(t.id()).describe());
         }
         lines.add(policy.describe());
         lines.add("templates " + templates.keySet());

@@ -17,6 +17,7 @@ public final class IngestContext
     final RingBuffer<DispatchEvent> ring;
     final LaneAdmission[] admissionByChannel;
     final TenantRegistry tenants;
+    final HelloAuthenticator authenticator;
     final TemplateRegistry templates;
     final SessionRegistry sessions;
     final Counters counters;
@@ -60,6 +61,7 @@ public final class IngestContext
         this.ring = ring;
         this.admissionByChannel = admissionByChannel;
         this.tenants = tenants;
+        this.authenticator = new HelloAuthenticator(tenants, config.tenants(), config.authLimits(), counters, clock);
         this.templates = templates;
         this.sessions = sessions;
         this.counters = counters;

@@ -17,16 +17,29 @@ import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 
-/** The TCP edge speaking protocol v1: one {@link IngestSession} per connection. */
+/**
+ * The TCP edge speaking protocol v1: one {@link IngestSession} per connection, behind TLS when
+ * {@code ingest.tls.certFile} is set ({@link TlsContexts}; docs/security.md).
+ */
 public final class IngestServer implements AutoCloseable
 {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel serverChannel;
+    private final TlsContexts tls;
 
     public IngestServer(final IngestContext context, final String host, final int port, final int ioThreads)
         throws InterruptedException
     {
+        this(context, host, port, ioThreads, null);
+    }
+
+    /** @param tls the TLS contexts of the port, or null for plain TCP. */
+    public IngestServer(
+        final IngestContext context, final String host, final int port, final int ioThreads, final TlsContexts tls)
+        throws InterruptedException
+    {
+        this.tls = tls;
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ingest-accept"), NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("ingest-io"), NioIoHandler.newFactory());
         final ServerBootstrap bootstrap = new ServerBootstrap()
@@ -41,6 +54,14 @@ public final class IngestServer implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
+                    if (tls != null)
+                    {
+                        // the context of the moment: a reload changes what new connections get, not open ones
+                        ch.pipeline()
+                            .addLast("tls-required", new TlsRequired())
+                            .addLast("tls", tls.current().newHandler(ch.alloc()))
+                            .addLast("tls-handshake", TlsHandshakeWatch.INSTANCE);
+                    }
                     ch.pipeline()
                         .addLast("framer", new LengthFieldBasedFrameDecoder(
                             ByteOrder.LITTLE_ENDIAN, context.maxFrameLength, 0, 4, 0, 0, true))
@@ -48,11 +69,23 @@ public final class IngestServer implements AutoCloseable
                 }
             });
         serverChannel = bootstrap.bind(host, port).sync().channel();
+        if (tls != null && tls.reloadCheckMs() > 0)
+        {
+            // a few stat calls per period on the accept thread, which is otherwise idle between connections
+            serverChannel.eventLoop().scheduleWithFixedDelay(
+                tls::checkForChange, tls.reloadCheckMs(), tls.reloadCheckMs(), TimeUnit.MILLISECONDS);
+        }
     }
 
     public int port()
     {
         return ((InetSocketAddress)serverChannel.localAddress()).getPort();
+    }
+
+    /** @return the TLS contexts of the port, or null when it is plain TCP. */
+    public TlsContexts tls()
+    {
+        return tls;
     }
 
     /** Closes the listening socket (a drain: new connections are refused); existing connections stay. */

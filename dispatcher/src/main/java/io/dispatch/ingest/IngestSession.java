@@ -68,6 +68,8 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private int leavingReason = -1;
     private long leavingRetryAfterMs;
     private boolean closed;
+    /** A HELLO's key is being checked (maybe hashed off the event loop); reading is paused meanwhile. */
+    private boolean authenticating;
     private boolean subscribed;
     private ScheduledFuture<?> creditTick;
 
@@ -302,9 +304,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
 
     private void onHello(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        if (tenant != null)
+        if (tenant != null || authenticating)
         {
-            error(correlationId, ErrorCode.ALREADY_AUTHENTICATED, "HELLO already accepted on this connection");
+            error(correlationId, ErrorCode.ALREADY_AUTHENTICATED, tenant != null
+                ? "HELLO already accepted on this connection" : "a HELLO is being verified on this connection");
             return;
         }
         final int end = offset + length;
@@ -333,14 +336,34 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
                 "client speaks " + minVersion + ".." + maxVersion + "; this server speaks 1..1");
             return;
         }
-        final TenantConfig t = context.tenants.authenticate(fields[0], fields[1]);
-        if (t == null)
+        // a hashed key may be verified off the event loop: read nothing more until the answer
+        authenticating = true;
+        ctx.channel().config().setAutoRead(false);
+        context.authenticator.authenticate(fields[0], fields[1], ctx.channel().remoteAddress(), ctx.executor(),
+            new HelloAuthenticator.Outcome()
+            {
+                @Override
+                public void accepted(final TenantConfig t)
+                {
+                    onAuthenticated(correlationId, t, fields[2]);
+                }
+
+                @Override
+                public void refused(final ErrorCode code, final String detail)
+                {
+                    fatal(correlationId, code, detail);
+                }
+            });
+    }
+
+    private void onAuthenticated(final long correlationId, final TenantConfig t, final String clientName)
+    {
+        authenticating = false;
+        if (closed || goodbyeReceived)
         {
-            context.counters.increment(Counter.AUTH_FAILURES);
-            LOG.warn("event=auth_failed tenant={} remote={}", fields[0], ctx.channel().remoteAddress());
-            fatal(correlationId, ErrorCode.AUTH_FAILED, "unknown tenant or wrong key");
-            return;
+            return; // the client left (or said GOODBYE, answered already) while its key was verified
         }
+        ctx.channel().config().setAutoRead(true);
         tenantId = t.id();
         // counted before anything is reserved for the connection: a refused one costs no direct memory
         final int registered = context.sessions.register(this);
@@ -363,8 +386,8 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             TimeUnit.MILLISECONDS);
         final ByteBuf out = ctx.alloc().buffer(40);
         Frames.helloOk(out, correlationId, FrameDescriptor.CURRENT_VERSION, credit, context.maxFrameLength, ref);
-        ctx.write(out);
-        LOG.info("event=session_open tenant={} client={} remote={} session={}", t.name(), fields[2],
+        ctx.writeAndFlush(out);
+        LOG.info("event=session_open tenant={} client={} remote={} session={}", t.name(), clientName,
             ctx.channel().remoteAddress(), ref);
     }
 

@@ -8,7 +8,7 @@ public enum Counter
     CONNECTIONS_OPENED(0, "dispatch_connections_opened_total",
         "client connections accepted on the protocol port"),
     AUTH_FAILURES(1, "dispatch_auth_failures_total",
-        "AUTH requests refused (unknown tenant or wrong API key)"),
+        "HELLOs refused AUTH_FAILED (unknown tenant or wrong API key)"),
     FRAMES_RECEIVED(2, "dispatch_frames_received_total",
         "protocol frames received from clients"),
     PROTOCOL_ERRORS(3, "dispatch_protocol_errors_total",
@@ -86,7 +86,10 @@ public enum Counter
     STORAGE_FULL_NACKS(39, "dispatch_storage_full_nacks_total",
         "requests NACKed STORAGE_FULL: the journal's disk below journal.minFreeBytes or without room"),
     JOURNAL_NO_SPACE(40, "dispatch_journal_no_space_total",
-        "journal records refused because the disk had no room for them");
+        "journal records refused because the disk had no room for them"),
+    // credentials (docs/security.md)
+    AUTH_THROTTLED(41, "dispatch_auth_throttled_total",
+        "HELLOs refused without checking the key: their address failed too often, or too many keys wait to be hashed");
 
     private static final Counter[] BY_REASON = new Counter[64];
 

@@ -71,7 +71,8 @@ class DispatcherConfigTest
         final Settings noKey = new Settings(new Properties()).set("tenants", "demo,shop");
         assertThatThrownBy(() -> DispatcherConfig.from(noKey)).hasMessageContaining("tenant.shop.apiKey");
         final Settings env = new Settings(new Properties()).set("tenants", "shop").set("tenant.shop.apiKeyEnv", "PATH");
-        assertThat(DispatcherConfig.from(env).tenants().get(0).apiKey()).isEqualTo(System.getenv("PATH"));
+        assertThat(DispatcherConfig.from(env).tenants().get(0).apiKey()
+            .matches(System.getenv("PATH").getBytes(java.nio.charset.StandardCharsets.UTF_8))).isTrue();
         final Settings missingEnv = new Settings(new Properties()).set("tenants", "shop")
             .set("tenant.shop.apiKeyEnv", "DISPATCH_SURELY_UNSET_VARIABLE");
         assertThatThrownBy(() -> DispatcherConfig.from(missingEnv)).hasMessageContaining("DISPATCH_SURELY_UNSET_VARIABLE");

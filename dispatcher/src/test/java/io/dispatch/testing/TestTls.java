@@ -16,6 +16,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -29,7 +30,8 @@ import java.util.Date;
 
 /**
  * Test TLS material made per test run, never checked in: a CA, a server certificate for
- * {@code localhost} and {@code 127.0.0.1} signed by it, and PEM files for the peers and the connectors.
+ * {@code localhost} and {@code 127.0.0.1} signed by it, a client certificate for mutual TLS, and PEM files for the
+ * peers and the connectors.
  * BouncyCastle (test scope) builds the X.509 certificates; keys come from the JDK.
  */
 public final class TestTls
@@ -42,16 +44,68 @@ public final class TestTls
     public final Path serverCertFile;
     /** The server key as unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"), which Netty needs. */
     public final Path serverKeyFile;
+    public final Path clientCertFile;
+    public final Path clientKeyFile;
+    private final KeyPair caKeys;
 
-    private TestTls(final X509Certificate ca, final X509Certificate server, final PrivateKey serverKey, final Path dir)
-        throws IOException, GeneralSecurityException
+    private TestTls(
+        final KeyPair caKeys, final X509Certificate ca, final X509Certificate server, final PrivateKey serverKey,
+        final Path dir)
+        throws Exception
     {
+        this.caKeys = caKeys;
         this.ca = ca;
         this.server = server;
         this.serverKey = serverKey;
         this.caFile = writePem(dir.resolve("ca.pem"), "CERTIFICATE", ca.getEncoded());
         this.serverCertFile = writePem(dir.resolve("server.pem"), "CERTIFICATE", server.getEncoded());
         this.serverKeyFile = writePem(dir.resolve("server-key.pem"), "PRIVATE KEY", serverKey.getEncoded());
+        final KeyPair clientKeys = ecKeyPair();
+        final X509Certificate client =
+            sign(leaf(BigInteger.valueOf(3), "CN=dispatch test client", clientKeys), caKeys.getPrivate());
+        this.clientCertFile = writePem(dir.resolve("client.pem"), "CERTIFICATE", client.getEncoded());
+        this.clientKeyFile =
+            writePem(dir.resolve("client-key.pem"), "PRIVATE KEY", clientKeys.getPrivate().getEncoded());
+    }
+
+    /**
+     * A new key and server certificate for {@code localhost} from the same CA, in place of the first one's
+     * files (key first, then certificate, each replaced by a move as a deployment tool would).
+     *
+     * @return the new certificate.
+     */
+    public X509Certificate reissueServer(final BigInteger serial) throws Exception
+    {
+        final KeyPair keys = ecKeyPair();
+        final X509Certificate cert = sign(serverLeaf(serial, keys), caKeys.getPrivate());
+        replace(serverKeyFile, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        replace(serverCertFile, pem("CERTIFICATE", cert.getEncoded()));
+        return cert;
+    }
+
+    private static void replace(final Path file, final String text) throws IOException
+    {
+        final Path tmp = file.resolveSibling(file.getFileName() + ".new");
+        Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static X509v3CertificateBuilder leaf(final BigInteger serial, final String subject, final KeyPair keys)
+        throws Exception
+    {
+        final Instant now = Instant.now();
+        return new JcaX509v3CertificateBuilder(
+            new X500Name("CN=dispatch test CA"), serial, Date.from(now.minus(Duration.ofHours(1))),
+            Date.from(now.plus(Duration.ofDays(2))), new X500Name(subject), keys.getPublic())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+    }
+
+    private static X509v3CertificateBuilder serverLeaf(final BigInteger serial, final KeyPair keys) throws Exception
+    {
+        return leaf(serial, "CN=localhost", keys)
+            .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
     }
 
     public static TestTls create(final Path dir) throws Exception
@@ -66,16 +120,9 @@ public final class TestTls
             .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
             .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         final X509Certificate ca = sign(caBuilder, caKeys.getPrivate());
-        final X509v3CertificateBuilder serverBuilder = new JcaX509v3CertificateBuilder(
-            caName, BigInteger.TWO, Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))),
-            new X500Name("CN=localhost"), serverKeys.getPublic())
-            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-            .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-        final X509Certificate server = sign(serverBuilder, caKeys.getPrivate());
+        final X509Certificate server = sign(serverLeaf(BigInteger.TWO, serverKeys), caKeys.getPrivate());
         Files.createDirectories(dir);
-        return new TestTls(ca, server, serverKeys.getPrivate(), dir);
+        return new TestTls(caKeys, ca, server, serverKeys.getPrivate(), dir);
     }
 
     /** @return a new EC P-256 key pair (the curve of APNs .p8 keys). */

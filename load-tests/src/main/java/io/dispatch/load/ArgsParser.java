@@ -49,6 +49,10 @@ public final class ArgsParser
         "  --print-engine-args    print the scripts/dispatcher --set flags for the scenario's engine settings, exit",
         "  --tenant NAME          tenant (default " + LoadTestConfig.DEFAULT_TENANT + ")",
         "  --api-key KEY          API key (default " + LoadTestConfig.DEFAULT_API_KEY + ")",
+        "  --tls                  connect over TLS (docs/security.md); the JDK's trusted CAs unless --ca",
+        "  --ca FILE              PEM CA certificate(s) of the engine's certificate (implies --tls)",
+        "  --cert FILE            PEM client certificate for mutual TLS (implies --tls), with:",
+        "  --cert-key FILE        its unencrypted PKCS#8 PEM key",
         "",
         "Without --scenario, one stream of identical messages:",
         "  --channel CH           sms | push | chat (default sms)",
@@ -162,7 +166,7 @@ public final class ArgsParser
         }
     }
 
-    private static final List<String> BOOLEAN_FLAGS = List.of("--saturate", "--print-engine-args");
+    private static final List<String> BOOLEAN_FLAGS = List.of("--saturate", "--print-engine-args", "--tls");
 
     /** @return {flag, value} pairs; boolean flags get a null value. */
     private static List<String[]> split(final String[] args)
@@ -223,6 +227,10 @@ public final class ArgsParser
             case "--out": b.outDir(parsePath(flag, value)); break;
             case "--tenant": b.tenant(value); break;
             case "--api-key": b.apiKey(value); break;
+            case "--tls": b.tls(true); break;
+            case "--ca": b.tlsCaFile(parsePath(flag, value)); break;
+            case "--cert": b.tlsCertFile(parsePath(flag, value)); break;
+            case "--cert-key": b.tlsKeyFile(parsePath(flag, value)); break;
             case "--engine": settings.apply(Setting.fromFlag(flag, "engine", value)); break;
             case "--slo": settings.apply(Setting.fromFlag(flag, "slo", value)); break;
             case "--saturate": settings.saturate(Setting.fromFlag(flag, "saturate", "")); break;

@@ -3,11 +3,13 @@ package io.dispatch.load;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.client.DispatchException;
+import io.dispatch.protocol.ErrorCode;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import javax.net.ssl.SSLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -54,16 +56,30 @@ public final class ClientConnections implements AutoCloseable
         final int ioThreads = Math.max(1, Math.min(config.connections(), Runtime.getRuntime().availableProcessors()));
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
             ioThreads, new DefaultThreadFactory("loadtest-io", true), NioIoHandler.newFactory());
-        final ClientConfig clientConfig = ClientConfig.builder()
-            .host(config.host())
-            .port(config.port())
-            .tenant(config.tenant())
-            .apiKey(config.apiKey())
-            .clientName(CLIENT_NAME)
-            .connectTimeoutMs(CLIENT_CONNECT_TIMEOUT_MS)
-            .closeTimeoutMs(CLIENT_CLOSE_TIMEOUT_MS)
-            .eventLoopGroup(group)
-            .build();
+        final ClientConfig clientConfig;
+        try
+        {
+            clientConfig = ClientConfig.builder()
+                .host(config.host())
+                .port(config.port())
+                .tenant(config.tenant())
+                .apiKey(config.apiKey())
+                .clientName(CLIENT_NAME)
+                .connectTimeoutMs(CLIENT_CONNECT_TIMEOUT_MS)
+                .closeTimeoutMs(CLIENT_CLOSE_TIMEOUT_MS)
+                .eventLoopGroup(group)
+                .tls(config.tls())
+                .tlsCaFile(config.tlsCaFile())
+                .tlsClientCertificate(config.tlsCertFile(), config.tlsKeyFile())
+                .build();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // a TLS file that cannot be read: the field names map to the flags
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new LoadTestException(ex.getMessage().replace("tlsCaFile", "--ca").replace("tlsCertFile", "--cert")
+                .replace("tlsKeyFile", "--cert-key"), ex);
+        }
         final ExecutorService connectors = Executors.newCachedThreadPool(daemonThreads("loadtest-connect"));
         final List<CompletableFuture<DispatchClient>> futures = new ArrayList<>();
         for (int i = 0; i < config.connections(); i++)
@@ -115,7 +131,14 @@ public final class ClientConnections implements AutoCloseable
         if (failure instanceof DispatchException && ((DispatchException)failure).kind() == DispatchException.Kind.ERROR)
         {
             return "the engine at " + target + " refused the session: " + failure.getMessage() +
-                " (check --tenant and --api-key)";
+                (((DispatchException)failure).code() == ErrorCode.AUTH_FAILED ? " (check --tenant and --api-key)" : "");
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause())
+        {
+            if (t instanceof SSLException)
+            {
+                return t.getMessage();
+            }
         }
         return "cannot connect to " + target + " — start the engine with scripts/dispatcher (" + describe(failure) + ")";
     }

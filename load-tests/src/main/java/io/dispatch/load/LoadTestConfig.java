@@ -69,6 +69,10 @@ public final class LoadTestConfig
     private final Path outDir;
     private final String tenant;
     private final String apiKey;
+    private final boolean tls;
+    private final Path tlsCaFile;
+    private final Path tlsCertFile;
+    private final Path tlsKeyFile;
     private final long seed;
     private final EngineMode engineMode;
     private final Map<String, String> engineSettings;
@@ -96,6 +100,10 @@ public final class LoadTestConfig
         outDir = b.outDir;
         tenant = b.tenant;
         apiKey = b.apiKey;
+        tls = b.tls;
+        tlsCaFile = b.tlsCaFile;
+        tlsCertFile = b.tlsCertFile;
+        tlsKeyFile = b.tlsKeyFile;
         seed = b.seed;
         engineMode = b.engineMode;
         engineSettings = Collections.unmodifiableMap(new LinkedHashMap<>(b.engineSettings));
@@ -131,6 +139,14 @@ public final class LoadTestConfig
     public Path outDir() { return outDir; }
     public String tenant() { return tenant; }
     public String apiKey() { return apiKey; }
+    /** @return whether the clients connect over TLS (--tls, or implied by --ca or --cert). */
+    public boolean tls() { return tls; }
+    /** @return PEM CA file of the engine's certificate, or null for the JDK's default trust store. */
+    public Path tlsCaFile() { return tlsCaFile; }
+    /** @return PEM client certificate for mutual TLS, or null. */
+    public Path tlsCertFile() { return tlsCertFile; }
+    /** @return PKCS#8 PEM key of {@link #tlsCertFile()}, or null. */
+    public Path tlsKeyFile() { return tlsKeyFile; }
     public long seed() { return seed; }
     public EngineMode engineMode() { return engineMode; }
     /** @return dispatcher configuration keys for the engine under test (sim.* and engine.* of the scenario). */
@@ -207,6 +223,10 @@ public final class LoadTestConfig
         b.outDir = outDir;
         b.tenant = tenant;
         b.apiKey = apiKey;
+        b.tls = tls;
+        b.tlsCaFile = tlsCaFile;
+        b.tlsCertFile = tlsCertFile;
+        b.tlsKeyFile = tlsKeyFile;
         b.seed = seed;
         b.engineMode = engineMode;
         b.engineSettings.putAll(engineSettings);
@@ -272,6 +292,10 @@ public final class LoadTestConfig
         private MessageKind kind = MessageKind.INFORMATIONAL;
         private String tenant = DEFAULT_TENANT;
         private String apiKey = DEFAULT_API_KEY;
+        private boolean tls;
+        private Path tlsCaFile;
+        private Path tlsCertFile;
+        private Path tlsKeyFile;
         private int payloadBytes = DEFAULT_PAYLOAD_BYTES;
         private int recipients = DEFAULT_RECIPIENTS;
         private long seed = DEFAULT_SEED;
@@ -299,6 +323,10 @@ public final class LoadTestConfig
         public Builder kind(final MessageKind kind) { this.kind = kind; return this; }
         public Builder tenant(final String tenant) { this.tenant = tenant; return this; }
         public Builder apiKey(final String apiKey) { this.apiKey = apiKey; return this; }
+        public Builder tls(final boolean tls) { this.tls = tls; return this; }
+        public Builder tlsCaFile(final Path file) { this.tlsCaFile = file; tls = true; return this; }
+        public Builder tlsCertFile(final Path file) { this.tlsCertFile = file; tls = true; return this; }
+        public Builder tlsKeyFile(final Path file) { this.tlsKeyFile = file; tls = true; return this; }
         public Builder payloadBytes(final int payloadBytes) { this.payloadBytes = payloadBytes; return this; }
         public Builder recipients(final int recipients) { this.recipients = recipients; return this; }
         public Builder seed(final long seed) { this.seed = seed; return this; }
@@ -323,6 +351,7 @@ public final class LoadTestConfig
                 "--connections must be 1.." + MAX_CONNECTIONS + ", got " + connections);
             require(tenant != null && !tenant.isEmpty() && tenant.length() <= 255, "--tenant must be 1..255 chars");
             require(apiKey != null && apiKey.length() <= 255, "--api-key must be at most 255 chars");
+            require((tlsCertFile == null) == (tlsKeyFile == null), "--cert and --cert-key go together");
             require(!rateSet || (rate > 0 && rate <= MAX_RATE),
                 "--rate must be > 0 and <= " + (long)MAX_RATE + ", got " + rate);
             final long timelineNs = TimeUnit.SECONDS.toNanos((long)warmupS + durationS);

@@ -56,6 +56,7 @@ public final class CampaignCommand
         ConnectionOptions.USAGE,
         "");
 
+    private static final Set<String> SWITCHES = Flags.union(ConnectionOptions.SWITCHES, Set.of("--explain", "--watch"));
     private static final Set<String> VALUED = Flags.union(ConnectionOptions.FLAGS, Set.of("--name", "--segment",
         "--channels", "--template", "--pacing", "--at", "--ttl", "--sender", "--var", "--interval"));
 
@@ -91,7 +92,7 @@ public final class CampaignCommand
         final Flags f;
         try
         {
-            f = Flags.parse(Arrays.asList(args).subList(1, args.length), Set.of("--explain", "--watch"), VALUED,
+            f = Flags.parse(Arrays.asList(args).subList(1, args.length), SWITCHES, VALUED,
                 Set.of("--template", "--var"));
             final Campaign campaign = args[0].equals("start") ? campaign(f) : null;
             final long id = args[0].equals("start") || byName(f) ? 0 : id(args[0], f);

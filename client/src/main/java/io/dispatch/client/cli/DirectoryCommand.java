@@ -69,6 +69,8 @@ public final class DirectoryCommand
         "exit codes: 0 every row applied (or the fix), 1 some row bad, rejected or not sent, 2 bad arguments",
         "");
 
+    private static final Set<String> IMPORT_SWITCHES = Flags.union(ConnectionOptions.SWITCHES, Set.of("--check"));
+    private static final Set<String> FIX_SWITCHES = Flags.union(ConnectionOptions.SWITCHES, Set.of("--remove"));
     private static final Set<String> IMPORT_FLAGS = Flags.union(ConnectionOptions.FLAGS, Set.of(
         "--format", "--batch", "--in-flight", "--errors", "--source", "--progress"));
     private static final Set<String> FIX_FLAGS = Flags.union(ConnectionOptions.FLAGS, Set.of(
@@ -117,12 +119,12 @@ public final class DirectoryCommand
             switch (args[0])
             {
                 case "import":
-                    return importFile(Flags.parse(rest, Set.of("--check"), IMPORT_FLAGS, Set.of()));
+                    return importFile(Flags.parse(rest, IMPORT_SWITCHES, IMPORT_FLAGS, Set.of()));
                 case "upsert":
                 case "consent":
                 case "opt-out":
                 case "delete":
-                    final Flags f = Flags.parse(rest, Set.of("--remove"), FIX_FLAGS, Set.of());
+                    final Flags f = Flags.parse(rest, FIX_SWITCHES, FIX_FLAGS, Set.of());
                     return fix(f, encodeFix(args[0], f));
                 default:
                     throw new UsageException("unknown command '" + args[0] + "' (import, upsert, consent, opt-out, delete)");

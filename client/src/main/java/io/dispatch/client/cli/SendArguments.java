@@ -45,11 +45,11 @@ final class SendArguments
      */
     static final List<String> CONSENT_NAMES = List.of("ad", "night-ad", "opted-out");
 
-    private static final Set<String> SWITCHES = Set.of("--wait", "--explain", "--help", "-h");
+    private static final Set<String> SWITCHES = Set.of("--wait", "--explain", "--help", "-h", "--tls");
     private static final Set<String> VALUED = Set.of(
         "--kind", "--to", "--channel", "--text", "--template", "--var", "--key", "--ttl", "--send-at",
         "--wait-timeout", "--status", "--cancel", "--cancel-key", "--consent", "--source", "--host", "--port",
-        "--tenant", "--api-key");
+        "--tenant", "--api-key", "--ca", "--cert", "--cert-key");
     /** Flags that only describe a message to send. */
     private static final Set<String> MESSAGE_FLAGS = Set.of(
         "--kind", "--text", "--template", "--var", "--key", "--ttl", "--send-at", "--wait", "--wait-timeout",
@@ -80,6 +80,10 @@ final class SendArguments
     int port = 7700;
     String tenant = "demo";
     String apiKey = "demo-key";
+    boolean tls;
+    String caFile;
+    String certFile;
+    String certKeyFile;
 
     private SendArguments()
     {
@@ -114,6 +118,10 @@ final class SendArguments
                 else if (flag.equals("--explain"))
                 {
                     a.mode = Mode.EXPLAIN;
+                }
+                else if (flag.equals("--tls"))
+                {
+                    a.tls = true;
                 }
                 else
                 {
@@ -223,6 +231,15 @@ final class SendArguments
                 break;
             case "--api-key":
                 apiKey = value;
+                break;
+            case "--ca":
+                caFile = requireText(flag, value);
+                break;
+            case "--cert":
+                certFile = requireText(flag, value);
+                break;
+            case "--cert-key":
+                certKeyFile = requireText(flag, value);
                 break;
             default:
                 throw new UsageException("unknown option " + flag);
@@ -407,19 +424,19 @@ final class SendArguments
     {
         try
         {
-            return ClientConfig.builder()
+            final ClientConfig.Builder b = ClientConfig.builder()
                 .host(host)
                 .port(port)
                 .tenant(tenant)
                 .apiKey(apiKey)
                 .clientName("send-cli")
-                .reconnect(false)
-                .build();
+                .reconnect(false);
+            ConnectionOptions.tls(b, tls, caFile, certFile, certKeyFile);
+            return b.build();
         }
         catch (final IllegalArgumentException ex)
         {
-            // Config messages start with the field name; the flags spell api-key with a dash.
-            throw new UsageException("--" + ex.getMessage().replaceFirst("^apiKey", "api-key"));
+            throw new UsageException(ConnectionOptions.flagMessage(ex));
         }
     }
 

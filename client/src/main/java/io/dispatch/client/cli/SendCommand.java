@@ -73,11 +73,7 @@ public final class SendCommand
         "  --channel CHANNEL       the channel the flags apply to (default: every channel)",
         "  --source TEXT           evidence kept in the journal (default scripts/send)",
         "",
-        "connection:",
-        "  --host HOST             default 127.0.0.1",
-        "  --port PORT             default 7700",
-        "  --tenant TENANT         default demo",
-        "  --api-key KEY           default demo-key",
+        ConnectionOptions.USAGE,
         "",
         "exit codes: 0 ok (with --wait: DELIVERED; --explain whatever the decision), 1 refused, failed,",
         "            not delivered or not cancelled (not deferred), 2 bad arguments,",
@@ -169,6 +165,12 @@ public final class SendCommand
         }
         catch (final UncheckedIOException ex)
         {
+            final String tls = ConnectionOptions.tlsFailure(ex);
+            if (tls != null)
+            {
+                err.println("send: " + tls);
+                return EXIT_FAILED;
+            }
             err.println("send: cannot connect to " + a.host + ":" + a.port + " (" + rootMessage(ex) +
                 "): is the engine running? start it with scripts/dispatcher");
             return EXIT_FAILED;
