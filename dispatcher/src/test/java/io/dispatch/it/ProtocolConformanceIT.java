@@ -1,6 +1,8 @@
 package io.dispatch.it;
 
 import io.dispatch.Dispatcher;
+import io.dispatch.HashKeyRunner;
+import io.dispatch.config.Settings;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DirectoryOpWriter;
@@ -171,6 +173,35 @@ class ProtocolConformanceIT
             final Frame f = c.read();
             assertThat(f.type).as("%s", f).isEqualTo(MessageType.GOODBYE);
             assertThat(c.awaitClosed(5_000)).isTrue();
+        }
+    }
+
+    @Test
+    void shouldSayGoodbyeAndCloseWithoutHelloOkWhenGoodbyeCrossesAKeyCheck() throws Exception
+    {
+        final Settings settings = EngineFixture.settings(dir.resolve("hashed"))
+            .set("tenant.other.apiKey", HashKeyRunner.run("other-s3cret\n", "--iterations", "10000").get(0));
+        try (Dispatcher hashed = EngineFixture.launch(settings);
+            RawConnection c = new RawConnection(hashed.port()))
+        {
+            // one write: the GOODBYE is read while the key is being hashed off the event loop
+            final ByteBuf both = Unpooled.buffer();
+            Frames.hello(both, 1, "other", "other-s3cret", "conformance");
+            Frames.goodbye(both, 2, 0);
+            c.sendBytes(both);
+            final List<Byte> types = new ArrayList<>();
+            try
+            {
+                while (true)
+                {
+                    types.add(c.readAny().type);
+                }
+            }
+            catch (final java.io.EOFException | java.net.SocketException ex)
+            {
+                // closed by the engine
+            }
+            assertThat(types).containsExactly(MessageType.GOODBYE);
         }
     }
 
