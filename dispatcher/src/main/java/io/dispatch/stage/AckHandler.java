@@ -145,12 +145,16 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         pending = 0;
     }
 
-    /** An unknown key keeps its documented answer (-1, not deferred): the key space is the tenant's own. */
+    /** An unknown key is NOT_FOUND like an unknown id: message ids on the wire are u64, never -1. */
     private byte cancelOutcome(final DispatchEvent e)
     {
-        if (e.outcome != DispatchEvent.CANCEL_NOT_DEFERRED || e.messageId < 0)
+        if (e.outcome != DispatchEvent.CANCEL_NOT_DEFERRED)
         {
             return e.outcome;
+        }
+        if (e.messageId < 0)
+        {
+            return DispatchEvent.CANCEL_NOT_FOUND;
         }
         final int slot = status.find(e.messageId);
         return slot >= 0 && status.tenant(slot) == e.tenantId ? e.outcome : DispatchEvent.CANCEL_NOT_FOUND;
