@@ -11,7 +11,8 @@ import java.util.Arrays;
 /**
  * {@code scripts/directory import --check} on fuzzed files, CSV (first input byte even) or NDJSON (odd): the
  * whole import path (UTF-8 decoding, CSV/NDJSON records, profile encoding, op validation) must end with an
- * exit code and a report, never an exception or a stack trace. In package {@code cli} (not {@code fuzz})
+ * exit code and a report, never an exception (the command prints no stack traces: one escaping run() would be
+ * the only way to show one). In package {@code cli} (not {@code fuzz})
  * because the command's constructor is package-private.
  */
 class ImportFuzzTest
@@ -30,10 +31,9 @@ class ImportFuzzTest
             new PrintStream(err, true, StandardCharsets.UTF_8),
             new ByteArrayInputStream(Arrays.copyOfRange(input, 1, input.length)), System::nanoTime, false)
             .run("import", "-", "--format", format, "--check", "--progress", "none");
-        final String stderr = err.toString(StandardCharsets.UTF_8);
-        if (exit < DirectoryCommand.EXIT_OK || exit > DirectoryCommand.EXIT_USAGE || stderr.contains("\tat "))
+        if (exit < DirectoryCommand.EXIT_OK || exit > DirectoryCommand.EXIT_USAGE)
         {
-            throw new AssertionError("exit " + exit + ", stderr:\n" + stderr);
+            throw new AssertionError("exit " + exit + ", stderr:\n" + err.toString(StandardCharsets.UTF_8));
         }
     }
 }
