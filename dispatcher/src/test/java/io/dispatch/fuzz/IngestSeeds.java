@@ -83,7 +83,7 @@ public final class IngestSeeds
         write(dir, "directory-update", structured(b -> TargetingFrames.directoryUpdate(b, 1,
             List.of(upsert, patch, consent, optOut, invalidate, delete))));
         write(dir, "campaign-dry-run", structured(b -> TargetingFrames.campaign(b, 1, true, 100, 0L, "spring",
-            "0800", new byte[] {1, 2}, "region = \"서울\" and birth_year between 1980 and 1999 and tag vip",
+            "0800", new byte[] {1, 2}, "region = '서울' and birth_year between 1980 and 1999 and tag('vip')",
             1, "otp")));
         write(dir, "campaign-control", structured(b -> TargetingFrames.control(b, 1, 1L, (byte)1)));
         write(dir, "campaign-stats", structured(b -> TargetingFrames.stats(b, 1, 0L, "spring")));
