@@ -32,8 +32,8 @@ class IngestFuzzTest
         try
         {
             harness.checkServes();
-            System.out.printf("ingest fuzz: %d inputs, engine serving, heap after GC %d MB%n", harness.inputs(),
-                harness.heapUsedAfterGc() >> 20);
+            System.out.printf("ingest fuzz: %d inputs, engine serving, heap after GC %d MB;%s%n", harness.inputs(),
+                harness.heapUsedAfterGc() >> 20, harness.reach());
         }
         finally
         {

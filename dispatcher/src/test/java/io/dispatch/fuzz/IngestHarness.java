@@ -145,14 +145,28 @@ final class IngestHarness implements AutoCloseable
                 final boolean pressure = answer.type == MessageType.NACK
                     && (answer.errorCode() == ErrorCode.BACKPRESSURE.code()
                     || answer.errorCode() == ErrorCode.CREDIT_EXCEEDED.code());
-                check(pressure && System.nanoTime() < deadline, "SUBMIT after the fuzzed input answered " + answer);
-                Thread.sleep(10); // backpressure clears as the simulated providers drain: poll again
+                check(pressure, "SUBMIT after the fuzzed input answered " + answer);
+                // credit is granted again only once the pressure is gone: that CREDIT is the moment to retry
+                check(peer.credits.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) != null,
+                    "still under backpressure after " + WAIT_SECONDS + " s");
             }
         }
         finally
         {
             peer.channel.close().await(WAIT_SECONDS, TimeUnit.SECONDS);
         }
+    }
+
+    /** How deep the inputs went: the engine's frame, submit, ack and error counters. */
+    String reach()
+    {
+        final StringBuilder b = new StringBuilder();
+        for (final Counter c : new Counter[] {Counter.FRAMES_RECEIVED, Counter.PROTOCOL_ERRORS, Counter.AUTH_FAILURES,
+            Counter.SUBMITS_RECEIVED, Counter.SUBMITS_NACKED, Counter.ACKED, Counter.DUPLICATES, Counter.STATUS_QUERIES})
+        {
+            b.append(' ').append(c.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(engine.counters().get(c));
+        }
+        return b.toString();
     }
 
     long heapUsedAfterGc()
@@ -227,6 +241,7 @@ final class IngestHarness implements AutoCloseable
     {
         final CompletableFuture<Object> pong = new CompletableFuture<>();
         final BlockingQueue<RawConnection.Frame> frames = new ArrayBlockingQueue<>(1 << 16);
+        final BlockingQueue<Boolean> credits = new ArrayBlockingQueue<>(1 << 16);
         volatile Channel channel;
         volatile String violation;
 
@@ -244,7 +259,11 @@ final class IngestHarness implements AutoCloseable
             {
                 pong.complete(Boolean.TRUE);
             }
-            if (type != MessageType.CREDIT)
+            if (type == MessageType.CREDIT)
+            {
+                credits.offer(Boolean.TRUE);
+            }
+            else
             {
                 frames.offer(RawConnection.Frame.of(frame.copy()));
             }

@@ -125,9 +125,15 @@ class NetworkFuzzIT
                 {
                     return;
                 }
-                assertThat(answer.type == MessageType.NACK && answer.errorCode() == ErrorCode.BACKPRESSURE.code()
-                    && System.nanoTime() < deadline).as("answer to a SUBMIT after the run: %s", answer).isTrue();
-                Thread.sleep(10); // the lanes drain what the run queued: ask again
+                assertThat(answer.type == MessageType.NACK && answer.errorCode() == ErrorCode.BACKPRESSURE.code())
+                    .as("answer to a SUBMIT after the run: %s", answer).isTrue();
+                // credit is granted again only once the pressure is gone: that CREDIT is the moment to retry
+                RawConnection.Frame credit;
+                do
+                {
+                    credit = c.readAnyWithTimeout((int)Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                }
+                while (credit.type != MessageType.CREDIT);
             }
         }
     }
