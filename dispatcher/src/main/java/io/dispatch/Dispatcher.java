@@ -496,6 +496,12 @@ public final class Dispatcher implements AutoCloseable
         return admin == null ? -1 : admin.port();
     }
 
+    /** What ingest sessions share: tests attach sessions to it over in-JVM channels (see IngestServer#addHandlers). */
+    public IngestContext ingestContext()
+    {
+        return ingestContext;
+    }
+
     public Counters counters()
     {
         return counters;
