@@ -2,6 +2,7 @@ package io.dispatch.fuzz;
 
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
+import io.dispatch.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -9,8 +10,8 @@ import io.netty.buffer.Unpooled;
  * Turns one fuzzer input into the bytes a client sends. Byte 0 holds two switches: bit 0 set = no HELLO first
  * (so unauthenticated frames are tried too), bit 1 set = the rest is sent raw (framing, length and header
  * bugs). Otherwise the rest is a list of {@code u8 type, u16 LE length, body} entries, each sent as a
- * well-framed v1 frame with correlation id 1, 2, ..., then a PING whose PONG tells that the session read it
- * all: this mode reaches the body decoders instead of being stopped by the framer.
+ * well-framed v1 frame with correlation id 1, 2, ..., then a PING whose answer ({@link #answersMarker}) tells
+ * that the session read it all: this mode reaches the body decoders instead of being stopped by the framer.
  */
 final class FrameStream
 {
@@ -19,6 +20,15 @@ final class FrameStream
     static final long PING_MARKER = 0x5EED_5EEDL;
     static final int NO_HELLO = 1;
     static final int RAW = 2;
+
+    /**
+     * The marker PING's answer: PONG once authenticated, ERROR NOT_AUTHENTICATED before HELLO (docs/protocol.md);
+     * either says the session read everything sent before it.
+     */
+    static boolean answersMarker(final byte type, final long correlationId)
+    {
+        return correlationId == PING_MARKER && (type == MessageType.PONG || type == MessageType.ERROR);
+    }
 
     final ByteBuf bytes;
     /** True when the stream ends with the marker PING on a frame boundary: a PONG or a close will come. */

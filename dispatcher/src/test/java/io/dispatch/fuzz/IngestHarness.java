@@ -104,7 +104,7 @@ final class IngestHarness implements AutoCloseable
             {
                 final boolean done = CompletableFuture.anyOf(peer.pong, toFuture(session))
                     .completeOnTimeout(null, WAIT_SECONDS, TimeUnit.SECONDS).get() != null;
-                check(done, "hang: neither PONG nor close within " + WAIT_SECONDS + " s");
+                check(done, "hang: neither an answer to the marker PING nor a close within " + WAIT_SECONDS + " s");
             }
             peer.channel.close().await(WAIT_SECONDS, TimeUnit.SECONDS);
             check(session.closeFuture().await(WAIT_SECONDS, TimeUnit.SECONDS), "hang: the session did not close");
@@ -255,7 +255,7 @@ final class IngestHarness implements AutoCloseable
                 return;
             }
             final byte type = frame.getByte(FrameDescriptor.TYPE_OFFSET);
-            if (type == MessageType.PONG && frame.getLongLE(FrameDescriptor.CORRELATION_ID_OFFSET) == FrameStream.PING_MARKER)
+            if (FrameStream.answersMarker(type, frame.getLongLE(FrameDescriptor.CORRELATION_ID_OFFSET)))
             {
                 pong.complete(Boolean.TRUE);
             }

@@ -94,7 +94,7 @@ class NetworkFuzzIT
             while (true)
             {
                 final RawConnection.Frame f = c.readAnyWithTimeout(WAIT_MS);
-                if (f.type == MessageType.PONG && f.correlationId == FrameStream.PING_MARKER)
+                if (FrameStream.answersMarker(f.type, f.correlationId))
                 {
                     return;
                 }
@@ -106,7 +106,7 @@ class NetworkFuzzIT
         }
         catch (final SocketTimeoutException ex)
         {
-            throw new AssertionError("hang: no PONG and no close within " + WAIT_MS + " ms, seed " + seed
+            throw new AssertionError("hang: no answer to the marker PING and no close within " + WAIT_MS + " ms, seed " + seed
                 + " connection " + connection);
         }
     }
