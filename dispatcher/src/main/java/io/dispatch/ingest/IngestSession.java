@@ -60,6 +60,8 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private int credit;
     private int owedCredit;
     private int outstanding;
+    /** System.nanoTime() of the socket read being decoded, 0 between reads (event loop only). */
+    private long readNanos;
     private boolean goodbyeReceived;
     private boolean goodbyeSent;
     /** Once it sent marketing, the connection's credit follows the marketing share of the lanes. */
@@ -141,6 +143,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
         final ByteBuf frame = (ByteBuf)msg;
+        if (readNanos == 0)
+        {
+            readNanos = System.nanoTime(); // once per socket read: every frame of it arrived then
+        }
         try
         {
             if (leavingReason >= 0 && goodbyeSent)
@@ -158,6 +164,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx)
     {
+        readNanos = 0;
         ctx.flush();
     }
 
@@ -472,6 +479,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         e.session = this;
         e.sessionRef = ref;
         e.correlationId = correlationId;
+        e.readNanos = readNanos;
         e.tenantId = tenantId;
         e.kind = (byte)submit.kindCode();
         e.channel = (byte)submit.channelCode();
