@@ -56,6 +56,7 @@ import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
 import io.dispatch.status.AdminServer;
 import io.dispatch.status.AdminTokenFile;
+import io.dispatch.status.ClassLatency;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
@@ -103,6 +104,8 @@ public final class Dispatcher implements AutoCloseable
     private final Counters counters = new Counters();
     private final DistinctErrorLog errors = new DistinctErrorLog(counters);
     private final SessionRegistry sessions = new SessionRegistry();
+    /** Frame read → ACK per class; written by the ack stage only. */
+    private final ClassLatency ackLatency = new ClassLatency("");
     private final ConnectorLane[] laneByChannel = new ConnectorLane[4];
     private final LaneAdmission[] admissionByChannel = new LaneAdmission[4];
     private Journal journal;
@@ -222,7 +225,7 @@ public final class Dispatcher implements AutoCloseable
         policyStage.fallbacks(fallbackMessages, config.policy().adMarking(), fallbackChannels);
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage);
-        final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, config.ringSize());
+        final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, config.ringSize());
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats);
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
@@ -518,6 +521,12 @@ public final class Dispatcher implements AutoCloseable
         return admin == null ? -1 : admin.port();
     }
 
+    /** What ingest sessions share: tests attach sessions to it over in-JVM channels (see IngestServer#addHandlers). */
+    public IngestContext ingestContext()
+    {
+        return ingestContext;
+    }
+
     public Counters counters()
     {
         return counters;
@@ -596,6 +605,9 @@ public final class Dispatcher implements AutoCloseable
         PrometheusText.family(sb, "dispatch_storage_full", "gauge",
             "1 while the journal's disk is below journal.minFreeBytes (submits NACKed STORAGE_FULL)");
         PrometheusText.sample(sb, "dispatch_storage_full", storage.isFull() ? 1 : 0);
+        ClassLatency.family(sb, "dispatch_ack_latency_seconds",
+            "SUBMIT frame read to its ACK queued for the session, by class, since start");
+        ackLatency.appendSamples(sb, "dispatch_ack_latency_seconds");
         targeting.metrics().appendPrometheus(sb);
         if (ingest != null && ingest.tls() != null)
         {

@@ -214,7 +214,10 @@ public final class DispatchClient implements AutoCloseable
         return request.future;
     }
 
-    /** Cancels a deferred message by the idempotency key it was submitted with. */
+    /**
+     * Cancels a deferred message by the idempotency key it was submitted with; a key this tenant never used fails with
+     * {@link DispatchException} {@code NOT_FOUND}.
+     */
     public CompletableFuture<CancelResult> cancelByKey(final String idempotencyKey)
     {
         final CancelRequest request = new CancelRequest(-1, Objects.requireNonNull(idempotencyKey, "idempotencyKey"));

@@ -128,6 +128,10 @@ public final class DirectoryOp
         {
             return "subject length beyond the op";
         }
+        if (!Utf8.isValid(b, subjectOffset, subjectLength))
+        {
+            return "subject: not valid UTF-8";
+        }
         switch (op)
         {
             case UPSERT:
@@ -431,6 +435,10 @@ public final class DirectoryOp
                     if (u16(p) > MAX_STRING_LENGTH)
                     {
                         return "field '" + name(nAt, nLength) + "' value longer than " + MAX_STRING_LENGTH + " bytes";
+                    }
+                    if (!Utf8.isValid(b, p + 2, u16(p)))
+                    {
+                        return "field '" + name(nAt, nLength) + "' value: not valid UTF-8";
                     }
                     final String typeProblem = checkReserved(nAt, nLength, STRING);
                     if (typeProblem != null) { return typeProblem; }

@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  *                  u8 reserved, u16 stateMask (bit n set = send receipts for state code n; 0 or absent = all)
  * RECEIPT          u64 messageId, u8 state, u8 attempts, u16 reason, u64 atEpochMs
  * RECEIPTS_DROPPED u32 count (receipts not delivered to a slow subscriber; STATUS still answers)
- * PING, PONG       u64 payload (echoed)
+ * PING, PONG       u64 payload (echoed); a PING body is exactly 8 bytes
  * GOODBYE          u16 reason (0 normal, else an error code), u32 retryAfterMs (engine only, optional)
  * </pre>
  */
@@ -34,7 +34,7 @@ public final class Frames
     public static final int CREDIT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 4;
     /** u8 decision, u8 channel, u8 queue (0 priority, 1 bulk), u8 reserved, u16 reason, u16 reserved, i64 at. */
     public static final int EXPLAIN_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 16;
-    /** u64 messageId (-1 when the key is unknown), u8 result. */
+    /** u64 messageId, u8 result; an unknown id or key is NACK NOT_FOUND instead (before 2026-12 a key got -1). */
     public static final int CANCEL_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 9;
 
     /** CANCEL_RESULT results. */

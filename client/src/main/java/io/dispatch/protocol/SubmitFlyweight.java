@@ -134,6 +134,44 @@ public final class SubmitFlyweight
         {
             return fail(ErrorCode.MALFORMED_FRAME, "trailing bytes after submit body");
         }
+        return checkUtf8();
+    }
+
+    /** Every string must be well-formed UTF-8, so nothing undecodable is journaled (the layout is valid here). */
+    private ErrorCode checkUtf8()
+    {
+        if (!Utf8.isValid(buffer, keyOffset, keyLength))
+        {
+            return fail(ErrorCode.INVALID_FIELD, "idempotencyKey: not valid UTF-8");
+        }
+        if (!Utf8.isValid(buffer, recipientOffset, recipientLength))
+        {
+            return fail(ErrorCode.INVALID_FIELD, "recipient: not valid UTF-8");
+        }
+        if (!Utf8.isValid(buffer, templateOffset, templateLength))
+        {
+            return fail(ErrorCode.INVALID_FIELD, "templateId: not valid UTF-8");
+        }
+        if (!Utf8.isValid(buffer, textOffset, textLength))
+        {
+            return fail(ErrorCode.INVALID_FIELD, "text: not valid UTF-8");
+        }
+        int p = varsOffset;
+        for (int i = 0; i < varCount; i++)
+        {
+            final int nameLength = buffer.getUnsignedByte(p);
+            if (!Utf8.isValid(buffer, p + 1, nameLength))
+            {
+                return fail(ErrorCode.INVALID_FIELD, "var name: not valid UTF-8");
+            }
+            p += 1 + nameLength;
+            final int valueLength = buffer.getUnsignedShortLE(p);
+            if (!Utf8.isValid(buffer, p + 2, valueLength))
+            {
+                return fail(ErrorCode.INVALID_FIELD, "var value: not valid UTF-8");
+            }
+            p += 2 + valueLength;
+        }
         return null;
     }
 

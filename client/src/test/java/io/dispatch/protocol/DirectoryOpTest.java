@@ -87,6 +87,12 @@ class DirectoryOpTest
 
         final byte[] truncated = writer.upsert("c").string("region", "Seoul").toBytes();
         assertThat(op.wrap(truncated, 0, truncated.length - 2).validate()).contains("'region' value truncated");
+        final byte[] badValue = writer.upsert("c").string("region", "Seoul").toBytes();
+        badValue[badValue.length - 1] = (byte)0xFF;
+        assertThat(op.wrap(badValue, 0, badValue.length).validate()).isEqualTo("field 'region' value: not valid UTF-8");
+        final byte[] badSubject = writer.upsert("c").toBytes();
+        badSubject[2] = (byte)0x80;
+        assertThat(op.wrap(badSubject, 0, badSubject.length).validate()).isEqualTo("subject: not valid UTF-8");
         final byte[] unknownOp = {9, 1, 'c'};
         assertThat(op.wrap(unknownOp, 0, 3).validate()).contains("op 9");
     }

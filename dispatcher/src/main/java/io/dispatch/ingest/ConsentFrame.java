@@ -3,6 +3,7 @@ package io.dispatch.ingest;
 import io.dispatch.policy.ConsentFlags;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.SubmitDescriptor;
+import io.dispatch.protocol.Utf8;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -51,6 +52,14 @@ public final class ConsentFrame
         if (sourceAt + 1 > length || sourceAt + 1 + b.getUnsignedByte(offset + sourceAt) != length)
         {
             return "CONSENT body length does not match the recipient and source lengths";
+        }
+        if (!Utf8.isValid(b, offset + RECIPIENT_LENGTH_OFFSET + 1, recipientLength))
+        {
+            return "recipient: not valid UTF-8";
+        }
+        if (!Utf8.isValid(b, offset + sourceAt + 1, b.getUnsignedByte(offset + sourceAt)))
+        {
+            return "source: not valid UTF-8";
         }
         return null;
     }

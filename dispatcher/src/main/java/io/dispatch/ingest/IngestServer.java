@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -62,10 +63,7 @@ public final class IngestServer implements AutoCloseable
                             .addLast("tls", tls.current().newHandler(ch.alloc()))
                             .addLast("tls-handshake", TlsHandshakeWatch.INSTANCE);
                     }
-                    ch.pipeline()
-                        .addLast("framer", new LengthFieldBasedFrameDecoder(
-                            ByteOrder.LITTLE_ENDIAN, context.maxFrameLength, 0, 4, 0, 0, true))
-                        .addLast("session", new IngestSession(context));
+                    addHandlers(ch.pipeline(), context);
                 }
             });
         serverChannel = bootstrap.bind(host, port).sync().channel();
@@ -75,6 +73,15 @@ public final class IngestServer implements AutoCloseable
             serverChannel.eventLoop().scheduleWithFixedDelay(
                 tls::checkForChange, tls.reloadCheckMs(), tls.reloadCheckMs(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** The protocol v1 handlers of one connection; the fuzz tests drive the same pipeline over in-JVM channels. */
+    public static void addHandlers(final ChannelPipeline pipeline, final IngestContext context)
+    {
+        pipeline
+            .addLast("framer", new LengthFieldBasedFrameDecoder(
+                ByteOrder.LITTLE_ENDIAN, context.maxFrameLength, 0, 4, 0, 0, true))
+            .addLast("session", new IngestSession(context));
     }
 
     public int port()

@@ -60,6 +60,8 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private int credit;
     private int owedCredit;
     private int outstanding;
+    /** System.nanoTime() of the socket read being decoded, 0 between reads (event loop only). */
+    private long readNanos;
     private boolean goodbyeReceived;
     private boolean goodbyeSent;
     /** Once it sent marketing, the connection's credit follows the marketing share of the lanes. */
@@ -141,6 +143,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
         final ByteBuf frame = (ByteBuf)msg;
+        if (readNanos == 0)
+        {
+            readNanos = System.nanoTime(); // once per socket read: every frame of it arrived then
+        }
         try
         {
             if (leavingReason >= 0 && goodbyeSent)
@@ -158,6 +164,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx)
     {
+        readNanos = 0;
         ctx.flush();
     }
 
@@ -221,21 +228,30 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         }
         final int bodyOffset = start + FrameDescriptor.HEADER_LENGTH;
         final int bodyLength = frame.readableBytes() - FrameDescriptor.HEADER_LENGTH;
-
+        if (goodbyeReceived)
+        {
+            return;
+        }
+        final int flags = frame.getUnsignedShortLE(start + FrameDescriptor.FLAGS_OFFSET);
+        if (flags != 0)
+        {
+            // no header flag is defined in v1: a frame that sets one asks for something this server cannot do
+            context.counters.increment(Counter.PROTOCOL_ERRORS);
+            error(correlationId, ErrorCode.UNSUPPORTED_FEATURE, "header flags must be 0, got 0x" +
+                Integer.toHexString(flags) + "; " + MessageType.name(type) + " ignored");
+            return;
+        }
         if (type == MessageType.HELLO)
         {
             onHello(correlationId, frame, bodyOffset, bodyLength);
             return;
         }
-        if (type == MessageType.PING)
+        if (type == MessageType.GOODBYE)
         {
-            final ByteBuf out = ctx.alloc().buffer(24);
-            Frames.pong(out, correlationId, bodyLength >= 8 ? frame.getLongLE(bodyOffset) : 0L);
-            ctx.write(out);
-            return;
-        }
-        if (type == MessageType.PONG)
-        {
+            // also before HELLO: the client is leaving either way, and a half-open unauthenticated socket helps nobody
+            goodbyeReceived = true;
+            ctx.channel().config().setAutoRead(false);
+            maybeFinishGoodbye();
             return;
         }
         if (tenant == null)
@@ -243,12 +259,13 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             error(correlationId, ErrorCode.NOT_AUTHENTICATED, "send HELLO first; " + MessageType.name(type) + " ignored");
             return;
         }
-        if (goodbyeReceived)
-        {
-            return;
-        }
         switch (type)
         {
+            case MessageType.PING:
+                onPing(correlationId, frame, bodyOffset, bodyLength);
+                break;
+            case MessageType.PONG:
+                break; // the server sends no PING; a stray PONG is harmless
             case MessageType.SUBMIT:
                 onSubmit(correlationId, frame, bodyOffset, bodyLength);
                 break;
@@ -273,15 +290,23 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             case MessageType.CAMPAIGN_STATS:
                 onTargeting(TargetingFrames.requestType(type), correlationId, frame, bodyOffset, bodyLength);
                 break;
-            case MessageType.GOODBYE:
-                goodbyeReceived = true;
-                ctx.channel().config().setAutoRead(false);
-                maybeFinishGoodbye();
-                break;
             default:
                 context.counters.increment(Counter.PROTOCOL_ERRORS);
                 error(correlationId, ErrorCode.UNKNOWN_MESSAGE_TYPE, "unknown message type " + MessageType.name(type));
         }
+    }
+
+    private void onPing(final long correlationId, final ByteBuf frame, final int offset, final int length)
+    {
+        if (length != 8)
+        {
+            context.counters.increment(Counter.PROTOCOL_ERRORS);
+            error(correlationId, ErrorCode.MALFORMED_FRAME, "PING body must be 8 bytes (u64 payload), got " + length);
+            return;
+        }
+        final ByteBuf out = ctx.alloc().buffer(FrameDescriptor.HEADER_LENGTH + 8);
+        Frames.pong(out, correlationId, frame.getLongLE(offset));
+        ctx.write(out);
     }
 
     private void onHello(final long correlationId, final ByteBuf frame, final int offset, final int length)
@@ -341,9 +366,9 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private void onAuthenticated(final long correlationId, final TenantConfig t, final String clientName)
     {
         authenticating = false;
-        if (closed)
+        if (closed || goodbyeReceived)
         {
-            return; // the client left while its key was verified
+            return; // the client left (or said GOODBYE, answered already) while its key was verified
         }
         ctx.channel().config().setAutoRead(true);
         tenantId = t.id();
@@ -454,6 +479,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         e.session = this;
         e.sessionRef = ref;
         e.correlationId = correlationId;
+        e.readNanos = readNanos;
         e.tenantId = tenantId;
         e.kind = (byte)submit.kindCode();
         e.channel = (byte)submit.channelCode();
@@ -606,6 +632,11 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         });
     }
 
+    /**
+     * Every item of a batch gets exactly one answer with its own correlation id and costs one credit. The framing
+     * (item lengths, no trailing bytes) is checked before any item is taken: when it is broken nothing of the
+     * batch is processed and every item gets NACK MALFORMED_FRAME, so the client's ids and credit all come back.
+     */
     private void onSubmitBatch(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
         if (length < SubmitDescriptor.BATCH_HEADER_LENGTH)
@@ -616,25 +647,38 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         final int count = frame.getUnsignedShortLE(offset);
         if (count == 0 || count > SubmitDescriptor.MAX_BATCH_COUNT)
         {
-            nack(correlationId, ErrorCode.INVALID_FIELD, "count " + count + " outside 1..1024");
+            nack(correlationId, ErrorCode.MALFORMED_FRAME, "SUBMIT_BATCH count " + count + " outside 1..1024");
             return;
         }
         final int end = offset + length;
-        int p = offset + SubmitDescriptor.BATCH_HEADER_LENGTH;
+        final int first = offset + SubmitDescriptor.BATCH_HEADER_LENGTH;
+        int p = first;
+        int framed = 0;
+        while (framed < count && p + 2 <= end && p + 2 + frame.getUnsignedShortLE(p) <= end)
+        {
+            p += 2 + frame.getUnsignedShortLE(p);
+            framed++;
+        }
+        if (framed < count || p != end)
+        {
+            final String problem = framed < count
+                ? "SUBMIT_BATCH item " + framed + " runs past the frame; no item of the batch processed"
+                : "SUBMIT_BATCH has bytes after its last item; no item of the batch processed";
+            for (int i = 0; i < count; i++)
+            {
+                if (takeCredit(correlationId + i))
+                {
+                    nackReturningCredit(correlationId + i, ErrorCode.MALFORMED_FRAME, problem);
+                }
+            }
+            return;
+        }
+        p = first;
         for (int i = 0; i < count; i++)
         {
-            if (p + 2 > end || p + 2 + frame.getUnsignedShortLE(p) > end)
-            {
-                nack(correlationId + i, ErrorCode.MALFORMED_FRAME, "batch item " + i + " truncated; items from here on ignored");
-                return;
-            }
             final int itemLength = frame.getUnsignedShortLE(p);
             onSubmit(correlationId + i, frame, p + 2, itemLength);
             p += 2 + itemLength;
-        }
-        if (p != end)
-        {
-            nack(correlationId + count, ErrorCode.MALFORMED_FRAME, "trailing bytes after the last batch item");
         }
     }
 
@@ -666,7 +710,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         final int scope = length >= 1 ? frame.getUnsignedByte(offset) : -1;
         if (scope != Frames.SCOPE_CONNECTION && scope != Frames.SCOPE_TENANT)
         {
-            error(correlationId, ErrorCode.INVALID_FIELD, "scope must be 0 (connection) or 1 (tenant)");
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "scope must be 0 (connection) or 1 (tenant)");
             return;
         }
         if (receipts == null)
@@ -674,7 +718,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             final int refused = context.sessions.subscribe(this);
             if (refused < 0)
             {
-                error(correlationId, ErrorCode.BACKPRESSURE, refused == SessionRegistry.TENANT_FULL
+                refuse(correlationId, ErrorCode.BACKPRESSURE, refused == SessionRegistry.TENANT_FULL
                     ? "tenant " + tenant.name() + " has " + context.sessions.limits().maxSubscriptionsPerTenant() +
                     " receipt subscriptions (ingest.maxSubscriptionsPerTenant); retry later"
                     : "the engine has " + context.sessions.limits().maxSubscriptions() +
@@ -746,6 +790,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private void nack(final long correlationId, final ErrorCode code, final String detail)
     {
         context.counters.increment(Counter.SUBMITS_NACKED);
+        refuse(correlationId, code, detail);
+    }
+
+    /** A NACK that counts no refused SUBMIT: a refused SUBSCRIBE. */
+    private void refuse(final long correlationId, final ErrorCode code, final String detail)
+    {
         final ByteBuf out = ctx.alloc().buffer(64);
         Frames.nack(out, correlationId, code, detail);
         ctx.write(out);

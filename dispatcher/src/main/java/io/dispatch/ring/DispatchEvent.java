@@ -67,6 +67,8 @@ public final class DispatchEvent
     public byte channel;
     public long keyHash;
     public long acceptedAtMs;
+    /** SUBMIT from a session: System.nanoTime() when its frame was read, for the frame-read → ACK histogram. */
+    public long readNanos;
     public byte[] body = new byte[INITIAL_BODY_CAPACITY];
     public int bodyLength;
     public byte outcome;

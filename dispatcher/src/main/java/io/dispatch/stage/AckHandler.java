@@ -7,6 +7,7 @@ import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.ClassLatency;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
@@ -21,6 +22,9 @@ import io.dispatch.status.StatusTable;
  * A CANCEL of a message that is not deferred is answered "not deferred" only when the caller's tenant owns it
  * (the status table, read here on its own thread: the status stage runs next on this thread); any other id
  * is NOT_FOUND, so a CANCEL cannot tell a foreign message from one that never existed.
+ * <p>
+ * Each ACK records, per class, the time from the socket read that brought its SUBMIT to the moment the ACK is
+ * queued for the session ({@code dispatch_ack_latency_seconds}): one clock read per batch, on this thread only.
  */
 public final class AckHandler implements EventHandler<DispatchEvent>
 {
@@ -40,6 +44,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private final Counters counters;
     private final DistinctErrorLog errors;
     private final StatusTable status;
+    private final ClassLatency latency;
     private final IngestSession[] sessions;
     private final long[] correlationIds;
     private final long[] messageIds;
@@ -50,18 +55,21 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private final long[] dueAts;
     private final byte[] channels;
     private final byte[] kinds;
+    private final long[] readNanos;
     /** Dry runs: fallback channel | decision << 8 | reason << 16. */
     private final int[] fallbacks;
     private int pending;
 
     /**
      * @param status   the status stage's table; read only, on the status stage's thread.
+     * @param latency  frame read → ACK, written by this stage only.
      * @param maxBatch the ring size: no batch is larger.
      */
     public AckHandler(final SessionFlusher flusher, final Counters counters, final DistinctErrorLog errors,
-        final StatusTable status, final int maxBatch)
+        final StatusTable status, final ClassLatency latency, final int maxBatch)
     {
         this.status = status;
+        this.latency = latency;
         this.flusher = flusher;
         this.counters = counters;
         this.errors = errors;
@@ -75,6 +83,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         this.dueAts = new long[maxBatch];
         this.channels = new byte[maxBatch];
         this.kinds = new byte[maxBatch];
+        this.readNanos = new long[maxBatch];
         this.fallbacks = new int[maxBatch];
     }
 
@@ -96,6 +105,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             dueAts[i] = e.dueAtMs;
             channels[i] = e.channel;
             kinds[i] = e.kind;
+            readNanos[i] = e.readNanos;
             fallbacks[i] = e.dryRun ? (e.fallbackChannel & 0xFF) | (e.fallbackDecision & 0xFF) << 8 | e.fallbackReason << 16 : 0;
         }
         if (endOfBatch || pending == sessions.length)
@@ -106,6 +116,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
 
     private void answerPending()
     {
+        final long now = pending == 0 ? 0 : System.nanoTime();
         for (int i = 0; i < pending; i++)
         {
             final IngestSession session = sessions[i];
@@ -115,6 +126,12 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             {
                 case DispatchEvent.SUBMIT:
                     offered = answerSubmit(session, i);
+                    final boolean acked = outcomes[i] == DispatchEvent.OUTCOME_ACCEPTED
+                        || outcomes[i] == DispatchEvent.OUTCOME_DUPLICATE;
+                    if (offered && acked && readNanos[i] != 0)
+                    {
+                        latency.record(kinds[i], now - readNanos[i]);
+                    }
                     break;
                 case DispatchEvent.CANCEL:
                     offered = outcomes[i] == DispatchEvent.CANCEL_NOT_FOUND ?
@@ -145,12 +162,16 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         pending = 0;
     }
 
-    /** An unknown key keeps its documented answer (-1, not deferred): the key space is the tenant's own. */
+    /** An unknown key is NOT_FOUND like an unknown id: message ids on the wire are u64, never -1. */
     private byte cancelOutcome(final DispatchEvent e)
     {
-        if (e.outcome != DispatchEvent.CANCEL_NOT_DEFERRED || e.messageId < 0)
+        if (e.outcome != DispatchEvent.CANCEL_NOT_DEFERRED)
         {
             return e.outcome;
+        }
+        if (e.messageId < 0)
+        {
+            return DispatchEvent.CANCEL_NOT_FOUND;
         }
         final int slot = status.find(e.messageId);
         return slot >= 0 && status.tenant(slot) == e.tenantId ? e.outcome : DispatchEvent.CANCEL_NOT_FOUND;

@@ -42,7 +42,9 @@ public final class HandoffHandler implements EventHandler<DispatchEvent>
         final boolean isPriority = e.kind != MessageKind.MARKETING.code();
         if (live && e.decision == Decision.SEND.code())
         {
-            lane.enqueue(e.messageId, isPriority);
+            // an ACKed message's hand-off time (a campaign's is never ACKed): the lane times its wait to the first send
+            final long handedOffNs = e.type == DispatchEvent.SUBMIT && e.session != null ? System.nanoTime() : 0;
+            lane.enqueue(e.messageId, isPriority, handedOffNs);
             return;
         }
         lane.admission().release(isPriority);

@@ -23,6 +23,10 @@ public final class StatusTable
     private final int[] sessionRefs;
     private final int[] campaignSlots;
     private long newestId = Long.MIN_VALUE;
+    /** The first message id the table held (recovery replays the journal from its start): older ids never existed. */
+    private long oldestId = Long.MAX_VALUE;
+    /** Every message id from here on is still in the table: one past the newest id an insert overwrote. */
+    private long coveredFrom = Long.MIN_VALUE;
     private int size;
 
     public StatusTable(final int capacity)
@@ -48,9 +52,14 @@ public final class StatusTable
         final int sessionRef)
     {
         final int slot = (int)(messageId & mask);
-        if (ids[slot] == -1L)
+        final long occupant = ids[slot];
+        if (occupant == -1L)
         {
             size++;
+        }
+        else if (occupant != messageId)
+        {
+            coveredFrom = Math.max(coveredFrom, occupant + 1);
         }
         ids[slot] = messageId;
         states[slot] = state;
@@ -63,6 +72,7 @@ public final class StatusTable
         sessionRefs[slot] = sessionRef;
         campaignSlots[slot] = 0;
         newestId = Math.max(newestId, messageId);
+        oldestId = Math.min(oldestId, messageId);
     }
 
     /** @return the slot of {@code messageId}, or -1 when unknown or evicted. */
@@ -89,11 +99,16 @@ public final class StatusTable
         updatedAt[slot] = atMs;
     }
 
-    /** @return true when {@code messageId} is older than what the table still covers in its slot. */
+    /**
+     * For an id {@link #find} does not know. Every message from one past the newest overwritten id on is still
+     * here, and ids before the first message or after the newest never named one: those are unknown. Only an id in
+     * between may have been a message since evicted (the table cannot tell which journal indexes were messages).
+     *
+     * @return true when {@code messageId} is older than what the table covers but not older than the journal.
+     */
     public boolean wasEvicted(final long messageId)
     {
-        final long occupant = ids[(int)(messageId & mask)];
-        return messageId <= newestId && occupant > messageId;
+        return messageId >= oldestId && messageId < coveredFrom;
     }
 
     public byte state(final int slot) { return states[slot]; }

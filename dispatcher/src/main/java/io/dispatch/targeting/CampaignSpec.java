@@ -3,6 +3,7 @@ package io.dispatch.targeting;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Utf8;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -212,6 +213,10 @@ final class CampaignSpec
                 throw new Invalid(field + " length " + n + " (" + min + ".." + max + ")");
             }
             need(n, field);
+            if (!Utf8.isValid(b, p, n))
+            {
+                throw new Invalid(field + ": not valid UTF-8");
+            }
             final String s = new String(b, p, n, StandardCharsets.UTF_8);
             p += n;
             return s;

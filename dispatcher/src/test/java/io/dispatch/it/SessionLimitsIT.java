@@ -53,7 +53,7 @@ class SessionLimitsIT
             assertThat(subscribe(open.get(0)).type).isEqualTo(MessageType.OK);
             assertThat(subscribe(open.get(1)).type).isEqualTo(MessageType.OK);
             final RawConnection.Frame noMore = subscribe(open.get(2));
-            assertThat(noMore.type).isEqualTo(MessageType.ERROR);
+            assertThat(noMore.type).as("a refused request, not a connection problem").isEqualTo(MessageType.NACK);
             assertThat(noMore.errorCode()).isEqualTo(ErrorCode.BACKPRESSURE.code());
             assertThat(noMore.detail()).contains("ingest.maxSubscriptionsPerTenant");
             open.get(2).send(b -> Frames.ping(b, 5, 42));

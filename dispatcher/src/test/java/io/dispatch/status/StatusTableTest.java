@@ -55,4 +55,34 @@ class StatusTableTest
         assertThat(table.wasEvicted(1501L)).isFalse();
         assertThat(table.wasEvicted(1500L)).isFalse();
     }
+
+    @Test
+    void shouldNotCallAnIdThatNeverNamedAMessageEvicted()
+    {
+        final StatusTable table = new StatusTable(1024);
+        for (long id = 1; id <= 1124; id++)
+        {
+            if (id != 100)
+            {
+                table.insert(id, (byte)1, id, (byte)1, (byte)1, 1, 0);
+            }
+        }
+        assertThat(table.find(99L)).as("overwritten by 1123").isEqualTo(-1);
+        assertThat(table.wasEvicted(99L)).isTrue();
+        assertThat(table.find(100L)).isEqualTo(-1);
+        assertThat(table.wasEvicted(100L)).as("a journal index that was not a message; its slot holds 1124").isFalse();
+    }
+
+    @Test
+    void shouldNotCallIdsBeforeTheFirstMessageEvicted()
+    {
+        final StatusTable table = new StatusTable(1024);
+        for (long id = 5000; id <= 6500; id++)
+        {
+            table.insert(id, (byte)1, id, (byte)1, (byte)1, 1, 0);
+        }
+        assertThat(table.wasEvicted(5000L)).isTrue();
+        assertThat(table.wasEvicted(4999L)).as("before the journal's first message").isFalse();
+        assertThat(table.wasEvicted(10L)).isFalse();
+    }
 }

@@ -155,6 +155,12 @@ public final class RawConnection implements AutoCloseable
         public final byte type;
         public final long correlationId;
 
+        /** @param buf one whole frame, length field first. */
+        public static Frame of(final ByteBuf buf)
+        {
+            return new Frame(buf);
+        }
+
         Frame(final ByteBuf buf)
         {
             this.buf = buf;

@@ -53,6 +53,8 @@ public final class ArgsParser
         "  --ca FILE              PEM CA certificate(s) of the engine's certificate (implies --tls)",
         "  --cert FILE            PEM client certificate for mutual TLS (implies --tls), with:",
         "  --cert-key FILE        its unencrypted PKCS#8 PEM key",
+        "  --metrics-url URL      the engine's /metrics (e.g. http://127.0.0.1:8081/metrics), read before and",
+        "                         after the run: the report shows the engine's latency breakdown too",
         "",
         "Without --scenario, one stream of identical messages:",
         "  --channel CH           sms | push | chat (default sms)",
@@ -231,6 +233,7 @@ public final class ArgsParser
             case "--ca": b.tlsCaFile(parsePath(flag, value)); break;
             case "--cert": b.tlsCertFile(parsePath(flag, value)); break;
             case "--cert-key": b.tlsKeyFile(parsePath(flag, value)); break;
+            case "--metrics-url": b.metricsUrl(parseHttpUrl(flag, value)); break;
             case "--engine": settings.apply(Setting.fromFlag(flag, "engine", value)); break;
             case "--slo": settings.apply(Setting.fromFlag(flag, "slo", value)); break;
             case "--saturate": settings.saturate(Setting.fromFlag(flag, "saturate", "")); break;
@@ -320,6 +323,24 @@ public final class ArgsParser
         {
             throw new UsageException(flag + " expects a number, got '" + value + "'");
         }
+    }
+
+    private static java.net.URI parseHttpUrl(final String flag, final String value)
+    {
+        try
+        {
+            final java.net.URI url = new java.net.URI(value);
+            if (("http".equals(url.getScheme()) || "https".equals(url.getScheme())) && url.getHost() != null)
+            {
+                return url;
+            }
+        }
+        catch (final java.net.URISyntaxException ex)
+        {
+            // reported below
+        }
+        throw new UsageException(flag + " must be an http(s) URL such as http://127.0.0.1:8081/metrics, got '" + value
+            + "'");
     }
 
     private static Path parsePath(final String flag, final String value)

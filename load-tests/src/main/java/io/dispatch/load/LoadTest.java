@@ -63,6 +63,8 @@ public final class LoadTest
     private final Path outDir;
     private final PrintStream out;
     private final NanoClock clock;
+    /** The engine's /metrics before the run (--metrics-url), or null. */
+    private String metricsBefore;
 
     public LoadTest(final LoadTestConfig config, final Path outDir, final PrintStream out, final NanoClock clock)
     {
@@ -84,6 +86,7 @@ public final class LoadTest
         {
             createOutDir();
             out.println("loadtest: output in " + outDir);
+            metricsBefore = config.metricsUrl() == null ? null : EngineLatency.scrape(config.metricsUrl(), out);
             final RunReport report = runWith(connections.clients());
             ReportWriter.write(report, outDir);
             return report;
@@ -320,6 +323,8 @@ public final class LoadTest
             .drainS(drainS)
             .drainTimedOut(drainTimedOut)
             .failedConnections(failed)
+            .engineLatency(config.metricsUrl() == null ? null :
+                EngineLatency.between(metricsBefore, EngineLatency.scrape(config.metricsUrl(), out)))
             .build();
     }
 }

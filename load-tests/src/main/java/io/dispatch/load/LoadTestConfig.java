@@ -73,6 +73,7 @@ public final class LoadTestConfig
     private final Path tlsCaFile;
     private final Path tlsCertFile;
     private final Path tlsKeyFile;
+    private final java.net.URI metricsUrl;
     private final long seed;
     private final EngineMode engineMode;
     private final Map<String, String> engineSettings;
@@ -104,6 +105,7 @@ public final class LoadTestConfig
         tlsCaFile = b.tlsCaFile;
         tlsCertFile = b.tlsCertFile;
         tlsKeyFile = b.tlsKeyFile;
+        metricsUrl = b.metricsUrl;
         seed = b.seed;
         engineMode = b.engineMode;
         engineSettings = Collections.unmodifiableMap(new LinkedHashMap<>(b.engineSettings));
@@ -147,6 +149,8 @@ public final class LoadTestConfig
     public Path tlsCertFile() { return tlsCertFile; }
     /** @return PKCS#8 PEM key of {@link #tlsCertFile()}, or null. */
     public Path tlsKeyFile() { return tlsKeyFile; }
+    /** @return the engine's {@code /metrics} page, read before and after the run (--metrics-url), or null. */
+    public java.net.URI metricsUrl() { return metricsUrl; }
     public long seed() { return seed; }
     public EngineMode engineMode() { return engineMode; }
     /** @return dispatcher configuration keys for the engine under test (sim.* and engine.* of the scenario). */
@@ -227,6 +231,7 @@ public final class LoadTestConfig
         b.tlsCaFile = tlsCaFile;
         b.tlsCertFile = tlsCertFile;
         b.tlsKeyFile = tlsKeyFile;
+        b.metricsUrl = metricsUrl;
         b.seed = seed;
         b.engineMode = engineMode;
         b.engineSettings.putAll(engineSettings);
@@ -296,6 +301,7 @@ public final class LoadTestConfig
         private Path tlsCaFile;
         private Path tlsCertFile;
         private Path tlsKeyFile;
+        private java.net.URI metricsUrl;
         private int payloadBytes = DEFAULT_PAYLOAD_BYTES;
         private int recipients = DEFAULT_RECIPIENTS;
         private long seed = DEFAULT_SEED;
@@ -327,6 +333,7 @@ public final class LoadTestConfig
         public Builder tlsCaFile(final Path file) { this.tlsCaFile = file; tls = true; return this; }
         public Builder tlsCertFile(final Path file) { this.tlsCertFile = file; tls = true; return this; }
         public Builder tlsKeyFile(final Path file) { this.tlsKeyFile = file; tls = true; return this; }
+        public Builder metricsUrl(final java.net.URI url) { this.metricsUrl = url; return this; }
         public Builder payloadBytes(final int payloadBytes) { this.payloadBytes = payloadBytes; return this; }
         public Builder recipients(final int recipients) { this.recipients = recipients; return this; }
         public Builder seed(final long seed) { this.seed = seed; return this; }

@@ -79,6 +79,10 @@ public final class ReportWriter
         latency(w.name("ack_latency_us"), r.ackLatencyUs);
         latency(w.name("e2e_latency_us"), r.e2eLatencyUs);
         classes(w, r);
+        if (r.engineLatency != null)
+        {
+            r.engineLatency.json(w);
+        }
         streams(w, c);
         if (c.slo() != null)
         {
@@ -248,6 +252,10 @@ public final class ReportWriter
                     "their latency exceeds the run's remaining time.");
             }
             distribution(out, "ack latency (µs, from intended send time to ACK)", r.ackLatencyUs);
+            if (r.engineLatency != null)
+            {
+                r.engineLatency.print(out);
+            }
             distribution(out, "end-to-end latency (µs, from intended send time to PROVIDER_ACCEPTED or terminal " +
                 "receipt)", r.e2eLatencyUs);
             if (r.config.slo() != null)

@@ -38,6 +38,8 @@ public final class RunReport
     private final Histogram[] ackByClass;
     private final Histogram[] e2eByClass;
     public final Timeline timeline;
+    /** The engine's own figures (--metrics-url), or null when not asked for. */
+    public final EngineLatency engineLatency;
 
     private RunReport(final Builder b)
     {
@@ -61,6 +63,7 @@ public final class RunReport
         ackByClass = b.ackByClass;
         e2eByClass = b.e2eByClass;
         timeline = b.timeline;
+        engineLatency = b.engineLatency;
     }
 
     public long offered(final int classIndex)
@@ -125,6 +128,7 @@ public final class RunReport
         private Histogram[] ackByClass;
         private Histogram[] e2eByClass;
         private Timeline timeline = new Timeline();
+        private EngineLatency engineLatency;
 
         private Builder()
         {
@@ -132,6 +136,7 @@ public final class RunReport
 
         public Builder offeredByClass(final long[] v) { offeredByClass = v; return this; }
         public Builder timeline(final Timeline v) { timeline = v; return this; }
+        public Builder engineLatency(final EngineLatency v) { engineLatency = v; return this; }
 
         /** Per-class latency histograms, indexed by {@link MessageClasses}. */
         public Builder classLatency(final Histogram[] ack, final Histogram[] e2e)

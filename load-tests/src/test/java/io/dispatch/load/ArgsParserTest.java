@@ -74,6 +74,7 @@ class ArgsParserTest
         "--channel email ; --channel must be one of sms | push | chat",
         "--kind promo ; --kind must be one of informational | auth | marketing",
         "--bogus 1 ; unknown flag --bogus",
+        "--metrics-url localhost:8081 ; --metrics-url must be an http(s) URL",
         "--rate ; --rate needs a value",
         "stray ; unexpected argument",
     })

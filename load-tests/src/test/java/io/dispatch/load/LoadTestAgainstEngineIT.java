@@ -17,7 +17,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** scripts/loadtest's main against the real engine over loopback: every message acked and receipted. */
+/**
+ * scripts/loadtest's main against the real engine over loopback: every message acked and receipted, and the engine's
+ * own latency breakdown, read from its /metrics, in the report beside the client's figures.
+ */
 @Timeout(120)
 class LoadTestAgainstEngineIT
 {
@@ -38,7 +41,8 @@ class LoadTestAgainstEngineIT
             final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
             final int exit = LoadTestMain.run(new String[] {
                 "--port", Integer.toString(engine.port()), "--rate", "2000", "--duration", "3", "--warmup", "1",
-                "--connections", "2", "--out", out.toString()},
+                "--connections", "2", "--out", out.toString(),
+                "--metrics-url", "http://127.0.0.1:" + engine.adminPort() + "/metrics"},
                 new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
             assertThat(exit).as(stdout.toString(StandardCharsets.UTF_8)).isZero();
 
@@ -53,6 +57,16 @@ class LoadTestAgainstEngineIT
             assertThat(((Number)ack.get("p50")).doubleValue()).isPositive();
             assertThat(((Number)ack.get("max")).doubleValue()).isGreaterThanOrEqualTo(((Number)ack.get("p99")).doubleValue());
             assertThat(out.resolve("ack.hlog")).isNotEmptyFile();
+
+            // the engine counted every ACK of the run, warm-up included, and timed each message's hand-off to its lane
+            final Map<String, Object> engineSide = (Map<String, Object>)report.get("engine_latency_us");
+            assertThat(engineSide).as(json).containsKeys("ack/informational", "handoff/sms-simulated/informational");
+            final Map<String, Object> engineAck = (Map<String, Object>)engineSide.get("ack/informational");
+            assertThat(((Number)engineAck.get("count")).longValue()).isGreaterThanOrEqualTo(sent);
+            assertThat(((Number)engineAck.get("p50")).doubleValue()).isPositive();
+            assertThat(((Number)((Map<String, Object>)engineSide.get("handoff/sms-simulated/informational")).get("count"))
+                .longValue()).isGreaterThanOrEqualTo(sent);
+            assertThat(Files.readString(out.resolve("report.txt"))).contains("frame read -> ACK", "hand-off -> send");
         }
     }
 }

@@ -248,7 +248,7 @@ public final class SendCommand
             out.println("message " + r.messageId() + " cancelled");
             return EXIT_OK;
         }
-        if (r.messageId() < 0)
+        if (r.messageId() < 0) // an engine before 2026-12 answered an unknown key so; newer ones NACK NOT_FOUND
         {
             out.println("not cancelled: no message with key " + a.cancelKey);
         }

@@ -1,11 +1,10 @@
 package io.dispatch.connector.fcm;
 
+import io.dispatch.connector.http.RetryAfter;
 import io.dispatch.connector.push.Verdict;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.Reason;
 
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -123,26 +122,7 @@ final class FcmResults
 
     static long retryAfterMs(final String value, final long nowMs)
     {
-        if (value == null || value.isBlank())
-        {
-            return 0;
-        }
-        try
-        {
-            return Math.max(0, Long.parseLong(value.trim()) * 1000);
-        }
-        catch (final NumberFormatException notSeconds)
-        {
-            try
-            {
-                final long at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-                return Math.max(0, at - nowMs);
-            }
-            catch (final RuntimeException notADate)
-            {
-                return 0;
-            }
-        }
+        return RetryAfter.toMs(value, nowMs);
     }
 
     private static Map<String, Object> error(final String body)

@@ -24,11 +24,20 @@ public final class RetryAfter
         final String v = value.trim();
         try
         {
-            return Math.min(MAX_MS, Math.max(0, Long.parseLong(v) * 1000));
+            // clamped before multiplying: a huge number of seconds must not overflow into a small delay
+            return Math.max(0, Math.min(Long.parseLong(v), MAX_MS / 1000) * 1000);
         }
         catch (final NumberFormatException ex)
         {
-            final Date date = DateFormatter.parseHttpDate(v);
+            final Date date;
+            try
+            {
+                date = DateFormatter.parseHttpDate(v);
+            }
+            catch (final IllegalArgumentException tooLong)
+            {
+                return 0; // Netty refuses dates over 64 characters; thrown, this lost the send's outcome
+            }
             return date == null ? 0 : Math.min(MAX_MS, Math.max(0, date.getTime() - nowMs));
         }
     }

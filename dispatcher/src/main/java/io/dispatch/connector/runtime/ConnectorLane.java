@@ -179,7 +179,16 @@ public final class ConnectorLane extends LaneThread
 
     public void enqueue(final long messageId, final boolean isPriority)
     {
-        if (!queues.offer(messageId, isPriority))
+        enqueue(messageId, isPriority, 0);
+    }
+
+    /**
+     * @param handedOffNs System.nanoTime() when the ring handed the message over: the lane records the wait until
+     *                    its first send ({@code dispatch_lane_handoff_latency_seconds}); 0 for not measured.
+     */
+    public void enqueue(final long messageId, final boolean isPriority, final long handedOffNs)
+    {
+        if (!queues.offer(messageId, isPriority, handedOffNs))
         {
             // admission bounds the queues; reaching this is a bug, and the message stays pending in the journal
             errors.record("lane_queue_full", "lane " + name() + " queue full; message " + messageId + " waits for restart");
@@ -380,7 +389,8 @@ public final class ConnectorLane extends LaneThread
             {
                 break;
             }
-            if (send(queues.take(isPriority), isPriority))
+            final long id = queues.take(isPriority);
+            if (send(id, isPriority, queues.takenStamp()))
             {
                 sent++;
             }
@@ -460,8 +470,11 @@ public final class ConnectorLane extends LaneThread
         return messages.recipientKey() ^ group * 0x9E3779B97F4A7C15L;
     }
 
-    /** @return false when the message ended or moved without a send. */
-    private boolean send(final long id, final boolean isPriority)
+    /**
+     * @param handedOffNs when the ring handed a fresh message over, 0 for one from a redo queue.
+     * @return false when the message ended or moved without a send.
+     */
+    private boolean send(final long id, final boolean isPriority, final long handedOffNs)
     {
         final long previous = attemptsById.remove(id);
         final int attempt = previous == NONE ? 1 : (int)previous + 1;
@@ -506,6 +519,10 @@ public final class ConnectorLane extends LaneThread
         states.publish(id, DeliveryState.DISPATCHED, attempt, channel, Reason.NONE, now);
         breaker.started();
         metrics.increment(LaneMetrics.SENT);
+        if (handedOffNs != 0)
+        {
+            metrics.recordHandoffLatency(messages.kind().code(), System.nanoTime() - handedOffNs);
+        }
         try
         {
             connector().send(request, this);

@@ -1,13 +1,15 @@
 package io.dispatch.connector.runtime;
 
 import io.dispatch.protocol.Reason;
+import io.dispatch.status.ClassLatency;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Per-lane counters, gauges and the send → provider-accepted latency histogram. Written by the lane
+ * Per-lane counters, gauges, the send → provider-accepted latency histogram and the ring hand-off → send
+ * histogram per class ({@link ClassLatency}). Written by the lane
  * thread only (ordered stores, no read-modify-write contention); read by the admin thread, which renders
  * the Prometheus text. The histogram is an HdrHistogram {@link SingleWriterRecorder}: recording is
  * wait-free and allocation-free on the lane thread; the reader accumulates interval histograms.
@@ -37,6 +39,7 @@ public final class LaneMetrics
     private final AtomicLongArray failures = new AtomicLongArray(REASONS);
     private final AtomicLongArray deadLetters = new AtomicLongArray(REASONS);
     private final SingleWriterRecorder latency = new SingleWriterRecorder(1, HIGHEST_MICROS, 3);
+    private final ClassLatency handoffLatency;
     // reader side, guarded by this (admin thread only; the lane never takes the lock)
     private final Histogram cumulative = new Histogram(1, HIGHEST_MICROS, 3);
     private Histogram interval;
@@ -44,6 +47,7 @@ public final class LaneMetrics
     public LaneMetrics(final String lane)
     {
         this.labels = "{lane=\"" + lane + "\"";
+        this.handoffLatency = new ClassLatency("lane=\"" + lane + "\",");
     }
 
     // ---- lane thread ----
@@ -90,6 +94,12 @@ public final class LaneMetrics
     void recordAcceptLatencyMicros(final long micros)
     {
         latency.recordValue(Math.max(1, Math.min(HIGHEST_MICROS, micros)));
+    }
+
+    /** Ring hand-off → the lane's first send of the message, per class, in ns. */
+    void recordHandoffLatency(final byte kindCode, final long nanos)
+    {
+        handoffLatency.record(kindCode, nanos);
     }
 
     // ---- any thread ----
@@ -151,6 +161,9 @@ public final class LaneMetrics
         lanes.forEach(m -> line(sb, "dispatch_lane_window_limit", m.labels, "", m.values.get(WINDOW_LIMIT)));
         family(sb, "dispatch_lane_accept_latency_seconds", "summary", "send to provider-accepted, since start");
         lanes.forEach(m -> m.appendLatency(sb));
+        ClassLatency.family(sb, "dispatch_lane_handoff_latency_seconds",
+            "ring hand-off of an ACKed message to the lane's first send, by class, since start");
+        lanes.forEach(m -> m.handoffLatency.appendSamples(sb, "dispatch_lane_handoff_latency_seconds"));
     }
 
     private synchronized void appendLatency(final StringBuilder sb)

@@ -33,6 +33,7 @@ final class LaneQueues
     /** A sweep in progress: bulk entries still to look at, in the redo then the fresh queue. */
     private int redoToSweep;
     private int freshToSweep;
+    private long takenStamp;
     /** Redo depths as of the lane's last duty cycle, for the gauges (a sweep moves fresh bulk entries there). */
     private volatile int priorityRedoDepth;
     private volatile int bulkRedoDepth;
@@ -44,10 +45,13 @@ final class LaneQueues
         bulk = new LongSpscQueue(capacity + 1024);
     }
 
-    /** Hand-off stage. @return false when full (admission should make that impossible). */
-    boolean offer(final long messageId, final boolean isPriority)
+    /**
+     * Hand-off stage. @param handedOffNs when the ring handed the message over (System.nanoTime()), 0 for not
+     * measured. @return false when full (admission should make that impossible).
+     */
+    boolean offer(final long messageId, final boolean isPriority, final long handedOffNs)
     {
-        return isPriority ? priority.offer(messageId) : bulk.offer(messageId);
+        return isPriority ? priority.offer(messageId, handedOffNs) : bulk.offer(messageId, handedOffNs);
     }
 
     void redo(final long messageId, final boolean isPriority)
@@ -77,9 +81,25 @@ final class LaneQueues
 
     long take(final boolean isPriority)
     {
-        return isPriority
-            ? (priorityRedo.isEmpty() ? priority.poll(NONE) : priorityRedo.pollLong())
-            : (bulkRedo.isEmpty() ? bulk.poll(NONE) : bulkRedo.pollLong());
+        final LongSpscQueue fresh = isPriority ? priority : bulk;
+        final LongArrayQueue redo = isPriority ? priorityRedo : bulkRedo;
+        if (redo.isEmpty())
+        {
+            final long id = fresh.poll(NONE);
+            takenStamp = id == NONE ? 0 : fresh.polledStamp();
+            return id;
+        }
+        takenStamp = 0;
+        return redo.pollLong();
+    }
+
+    /**
+     * The hand-off time of the message the last {@link #take} returned, 0 when it came from a redo queue (a retry,
+     * a throttled send, a message held for its recipient's order, a fallback): only a first hand-off is timed.
+     */
+    long takenStamp()
+    {
+        return takenStamp;
     }
 
     /**

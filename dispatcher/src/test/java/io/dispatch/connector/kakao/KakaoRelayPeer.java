@@ -77,6 +77,7 @@ public final class KakaoRelayPeer implements AutoCloseable
     private volatile long webhookDelayMs = 5;
     private volatile boolean groupingKeyInHooks = true;
     private volatile boolean recordRequests = true;
+    private volatile Answer rawAnswer;
 
     public KakaoRelayPeer(final String appKey, final String secretKey, final String senderKey) throws InterruptedException
     {
@@ -135,6 +136,13 @@ public final class KakaoRelayPeer implements AutoCloseable
         throttleStatus = status;
         throttleRetryAfter = retryAfter;
         throttleLeft.set(count);
+    }
+
+    /** Every send from now on gets exactly this answer (status, body, headers), checked or not; null restores the normal ones. */
+    public KakaoRelayPeer rawAnswer(final Answer answer)
+    {
+        rawAnswer = answer;
+        return this;
     }
 
     /** The next {@code count} sends get no answer at all. */
@@ -225,6 +233,11 @@ public final class KakaoRelayPeer implements AutoCloseable
             final Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             request.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
             received.add(new Received(path, headers, body));
+        }
+        final Answer raw = rawAnswer;
+        if (raw != null)
+        {
+            return raw;
         }
         if (stallLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0)
         {

@@ -120,7 +120,11 @@ class WebhookConnectorTest
         "500, , FAILED, PROVIDER_UNAVAILABLE, 0", "408, , FAILED, PROVIDER_TIMEOUT, 0",
         "400, , REJECTED, CONTENT_REJECTED, 0", "404, , REJECTED, CONTENT_REJECTED, 0",
         "403, , REJECTED, PROVIDER_AUTH_FAILED, 0", "410, , REJECTED, UNREGISTERED, 0",
-        "413, , REJECTED, PAYLOAD_TOO_LARGE, 0", "302, , REJECTED, PROVIDER_ERROR, 0"})
+        "413, , REJECTED, PAYLOAD_TOO_LARGE, 0", "302, , REJECTED, PROVIDER_ERROR, 0",
+        // found by fuzzing: a date over 64 characters made Netty throw, and the send's outcome was lost; then a
+        // number of seconds too large to multiply by 1000
+        "429, Wed 21 Oct 2026 07:28:00 GMT from a proxy that appends a long trailer, FAILED, PROVIDER_THROTTLED, 0",
+        "503, 99999999999999999, FAILED, PROVIDER_UNAVAILABLE, 3600000"})
     void shouldMapTheReceiversStatus(final int status, final String retryAfter, final String kind, final Reason reason,
         final long retryAfterMs) throws Exception
     {

@@ -1,0 +1,150 @@
+package io.dispatch.it;
+
+import io.dispatch.Dispatcher;
+import io.dispatch.client.ClientConfig;
+import io.dispatch.client.DispatchClient;
+import io.dispatch.policy.ConsentFlags;
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.MessageType;
+import io.dispatch.testing.EngineFixture;
+import io.dispatch.testing.JumpClock;
+import io.dispatch.testing.PrometheusTextParser;
+import io.dispatch.testing.PrometheusTextParser.Family;
+import io.dispatch.testing.PrometheusTextParser.Sample;
+import io.dispatch.testing.RawConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 12: the engine's own latency breakdown on {@code /metrics}. Messages of every class acked and sent on the SMS
+ * lane appear, per class, in the frame read → ACK summary and the lane's hand-off → send summary.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class LatencyBreakdownIT
+{
+    private static final String PROMO = "(광고)[shop] 50% sale 무료수신거부 080-000-0000";
+    private static final int PER_CLASS = 20;
+    private static final String ACK = "dispatch_ack_latency_seconds";
+    private static final String HANDOFF = "dispatch_lane_handoff_latency_seconds";
+    private static final Map<String, String> SMS = Map.of("lane", "sms-simulated");
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void shouldExposeFrameReadToAckAndHandoffToSendPerClass() throws Exception
+    {
+        // daytime in Seoul: marketing is sent, not deferred to the morning
+        final JumpClock clock = JumpClock.atSeoul("2026-11-25T12:00:00");
+        try (Dispatcher engine = EngineFixture.launch(EngineFixture.settings(dir), clock);
+            DispatchClient admin = DispatchClient.connect(ClientConfig.builder().port(engine.port()).tenant("demo")
+                .apiKey("demo-key").build());
+            RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
+        {
+            for (int i = 0; i < PER_CLASS; i++)
+            {
+                admin.updateConsent(recipient(MessageKind.MARKETING, i), ChannelType.SMS, ConsentFlags.AD, 0, "test")
+                    .get(10, TimeUnit.SECONDS);
+            }
+            long correlationId = 1;
+            for (final MessageKind kind : MessageKind.values())
+            {
+                for (int i = 0; i < PER_CLASS; i++)
+                {
+                    c.submit(correlationId++, kind, ChannelType.SMS, "", recipient(kind, i),
+                        kind == MessageKind.MARKETING ? PROMO : "code 1234");
+                }
+            }
+            for (int i = 0; i < PER_CLASS * MessageKind.values().length; i++)
+            {
+                assertThat(c.read().type).isEqualTo(MessageType.ACK);
+            }
+
+            // every ACK is counted before it is queued; the sends come a little later: wait for the lane's counts
+            Map<String, Family> page = PrometheusTextParser.parse(metrics(engine));
+            final long end = System.currentTimeMillis() + 30_000;
+            while (!allSent(page) && System.currentTimeMillis() < end)
+            {
+                Thread.sleep(50);
+                page = PrometheusTextParser.parse(metrics(engine));
+            }
+            assertThat(allSent(page)).as("every class handed off and sent: %s", page.get(HANDOFF)).isTrue();
+
+            assertThat(page.get(ACK).type()).isEqualTo("summary");
+            assertThat(page.get(HANDOFF).type()).isEqualTo("summary");
+            for (final MessageKind kind : MessageKind.values())
+            {
+                final Map<String, String> cls = Map.of("class", kind.name().toLowerCase(Locale.ROOT));
+                assertThat(value(page, ACK + "_count", cls)).as("%s acks", kind).isEqualTo(PER_CLASS);
+                assertThat(value(page, ACK, with(cls, "quantile", "0.5"))).as("%s ack p50", kind).isPositive();
+                assertThat(value(page, ACK, with(cls, "quantile", "1.0")))
+                    .isGreaterThanOrEqualTo(value(page, ACK, with(cls, "quantile", "0.99")));
+                assertThat(value(page, ACK + "_sum", cls)).isPositive();
+                final Map<String, String> lane = with(SMS, "class", kind.name().toLowerCase(Locale.ROOT));
+                assertThat(value(page, HANDOFF, with(lane, "quantile", "1.0"))).as("%s hand-off max", kind).isPositive();
+            }
+            // the other lanes carried nothing: their summaries are there, empty
+            assertThat(value(page, HANDOFF + "_count", Map.of("lane", "push-simulated", "class", "auth"))).isZero();
+        }
+    }
+
+    private static String recipient(final MessageKind kind, final int i)
+    {
+        return String.format("010%d%07d", kind.code(), i);
+    }
+
+    private static boolean allSent(final Map<String, Family> page)
+    {
+        for (final MessageKind kind : MessageKind.values())
+        {
+            if (value(page, HANDOFF + "_count", with(SMS, "class", kind.name().toLowerCase(Locale.ROOT))) != PER_CLASS)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static double value(final Map<String, Family> page, final String name, final Map<String, String> labels)
+    {
+        final Family f = page.get(name.endsWith("_count") || name.endsWith("_sum") ?
+            name.substring(0, name.lastIndexOf('_')) : name);
+        if (f == null)
+        {
+            return -1;
+        }
+        return f.samples().stream().filter(s -> s.name().equals(name) && s.labels().equals(labels))
+            .mapToDouble(Sample::value).findFirst().orElse(-1);
+    }
+
+    private static Map<String, String> with(final Map<String, String> labels, final String name, final String value)
+    {
+        final Map<String, String> out = new java.util.LinkedHashMap<>(labels);
+        out.put(name, value);
+        return out;
+    }
+
+    private String metrics(final Dispatcher engine) throws Exception
+    {
+        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.adminPort()
+            + "/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+}
