@@ -32,6 +32,8 @@ import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.ErrorCode;
+import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingTopology;
@@ -59,7 +61,9 @@ import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.status.PrometheusText;
+import io.dispatch.status.MessageHistoryRoute;
 import io.dispatch.status.RateAdminRoute;
+import io.dispatch.status.RedriveRoute;
 import io.dispatch.status.StatusTable;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
@@ -111,6 +115,7 @@ public final class Dispatcher implements AutoCloseable
     private IngestContext ingestContext;
     private IngestServer ingest;
     private AdminServer admin;
+    private RedriveRoute redrive;
     private Scheduler scheduler;
     private AgentRunner schedulerRunner;
     private TargetingConductor targeting;
@@ -385,6 +390,19 @@ public final class Dispatcher implements AutoCloseable
                 scheduler.recover(messageId, dueAtMs, recipientKey, deadlineMs, tenantId, kind, channel, prepaid,
                     consentOverride, campaignId);
             }
+
+            @Override
+            public void deadLetter(final long messageId, final long atMs, final byte channel, final int tenantId,
+                final byte state, final short reason, final int attempts, final byte kind)
+            {
+                final ConnectorLane lane = channel > 0 && channel < laneByChannel.length ? laneByChannel[channel] : null;
+                final String tenant = tenants.name(tenantId);
+                if (lane != null)
+                {
+                    lane.deadLetters().recover(messageId, atMs, tenant == null ? "" : tenant, DeliveryState.of(state),
+                        Reason.of(reason), attempts, kind == 0 ? null : MessageKind.of(kind));
+                }
+            }
         });
         journalTemplateChanges(templates);
 
@@ -414,9 +432,13 @@ public final class Dispatcher implements AutoCloseable
             final LaneAdmin laneAdmin = new LaneAdmin(lanes());
             final String adminToken = config.admin().token() != null
                 ? config.admin().token() : AdminTokenFile.loadOrCreate(config.dataDir());
+            redrive = new RedriveRoute(journal, ringBuffer,
+                (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100, tenants, admissionByChannel,
+                storage::isFull);
             final Map<String, AdminServer.Route> routes = Map.of(
                 "/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates),
-                "/lanes", laneAdmin, "/deadletters", laneAdmin,
+                "/lanes", laneAdmin, "/deadletters", laneAdmin, "/messages/", new MessageHistoryRoute(journal),
+                "/redrive", redrive,
                 "/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n"),
                 "/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
                     : new AdminServer.Reply(503, "{\"ready\":false,\"state\":\"" +
@@ -729,6 +751,9 @@ public final class Dispatcher implements AutoCloseable
         }
         closeQuietly(ingest);
         ingest = null;
+        // before the ring: a redrive publishes into it
+        closeQuietly(redrive);
+        redrive = null;
         closeQuietly(schedulerRunner);
         schedulerRunner = null;
         // before the ring: a campaign's fan-out publishes into it; closing writes the directory snapshot

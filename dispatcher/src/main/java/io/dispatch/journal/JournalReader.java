@@ -1,5 +1,7 @@
 package io.dispatch.journal;
 
+import io.dispatch.protocol.Decision;
+import io.dispatch.protocol.DeliveryState;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -90,6 +92,69 @@ public final class JournalReader implements AutoCloseable
                 return true;
             }
         }
+    }
+
+    /**
+     * Reads the history of {@code messageId}: its ACCEPTED record, then forward through at most {@code maxDocuments}
+     * documents for its state changes, stopping at its first terminal state. A tailer of its own: it never touches
+     * the journal stage's appender. Allocates (an operator's read, not the hot path).
+     */
+    public MessageHistory readHistory(final long messageId, final long maxDocuments)
+    {
+        final MessageHistory history = new MessageHistory();
+        if (!readAccepted(messageId, history.accepted))
+        {
+            return history;
+        }
+        if (history.accepted.decision == Decision.SUPPRESS.code())
+        {
+            history.end = MessageHistory.End.TERMINAL; // the policy stage ended it at acceptance: no STATE follows
+            return history;
+        }
+        int lastAttempts = 0;
+        while (history.documentsRead < maxDocuments)
+        {
+            try (DocumentContext dc = tailer.readingDocument())
+            {
+                if (!dc.isPresent())
+                {
+                    history.end = MessageHistory.End.OPEN;
+                    return history;
+                }
+                history.documentsRead++;
+                final Bytes<?> b = dc.wire().bytes();
+                if (b.readByte() != JournalRecord.TYPE_STATE)
+                {
+                    continue;
+                }
+                final int n = b.readUnsignedByte();
+                b.read(states, 0, n * StateRecords.LENGTH);
+                for (int i = 0, o = 0; i < n; i++, o += StateRecords.LENGTH)
+                {
+                    if (StateRecords.messageId(states, o) != messageId)
+                    {
+                        continue;
+                    }
+                    final DeliveryState state = DeliveryState.of(StateRecords.state(states, o));
+                    if (state == null)
+                    {
+                        continue; // a state a newer engine added: skipped like an unknown record type
+                    }
+                    // 0 = "unchanged" (a receipt's state does not repeat the attempt): show the last one, as STATUS does
+                    final int attempts = StateRecords.attempts(states, o) & 0xFF;
+                    lastAttempts = attempts == 0 ? lastAttempts : attempts;
+                    history.changes.add(new MessageHistory.Change(StateRecords.atMs(states, o), state, lastAttempts,
+                        StateRecords.channel(states, o), StateRecords.reason(states, o)));
+                    if (state.isTerminal())
+                    {
+                        history.end = MessageHistory.End.TERMINAL;
+                        return history;
+                    }
+                }
+            }
+        }
+        history.end = MessageHistory.End.CUT;
+        return history;
     }
 
     /** Scans from the start of the journal to its end. @return the number of records read. */

@@ -56,6 +56,18 @@ public final class Recovery implements JournalReader.Visitor
         /** A message still deferred (send-at, night window, rate limit): hand it back to the scheduler. */
         void deferred(long messageId, long dueAtMs, long recipientKey, long deadlineMs, int tenantId, byte kind,
             byte channel, boolean prepaid, int consentOverride, long campaignId);
+
+        /**
+         * A message that ended without success (FAILED, EXPIRED, REJECTED): a dead letter, in journal order, so the
+         * lanes' bounded lists of recent dead letters come back after a restart.
+         *
+         * @param tenantId 0 when the tenant is no longer configured or the ACCEPTED record was not read.
+         * @param kind     the message's kind code, 0 when unknown.
+         */
+        default void deadLetter(long messageId, long atMs, byte channel, int tenantId, byte state, short reason,
+            int attempts, byte kind)
+        {
+        }
     }
 
     /** What the policies need back from the journal: sends for the frequency caps, consent for the directory. */
@@ -128,6 +140,8 @@ public final class Recovery implements JournalReader.Visitor
     private final long contentWindowMs;
     private long accepted;
     private long states;
+    private long deadLetters;
+    private Sink sink;
 
     public Recovery(
         final DedupIndex dedup, final StatusTable status, final TenantRegistry tenants, final long nowMs,
@@ -146,6 +160,7 @@ public final class Recovery implements JournalReader.Visitor
     {
         final long start = System.nanoTime();
         final long records;
+        this.sink = sink;
         try (JournalReader reader = journal.newReader())
         {
             records = reader.scanFromStart(this, new AcceptedRecord());
@@ -178,8 +193,8 @@ public final class Recovery implements JournalReader.Visitor
                 d.consentOverride, d.campaignId);
         }
         LOG.info("event=recovery_done records={} accepted={} state_changes={} redispatch={} awaiting_receipt={} "
-            + "deferred={} dedup_keys={} took_ms={}", records, accepted, states, ids.length, waiting.length, held.length,
-            dedup.size(), (System.nanoTime() - start) / 1_000_000);
+            + "deferred={} dead_letters={} dedup_keys={} took_ms={}", records, accepted, states, ids.length, waiting.length,
+            held.length, deadLetters, dedup.size(), (System.nanoTime() - start) / 1_000_000);
         if (!unknownTenantIds.isEmpty())
         {
             LOG.warn("event=recovery_unknown_tenant messages={} (tenant no longer configured; still dispatched)",
@@ -314,6 +329,13 @@ public final class Recovery implements JournalReader.Visitor
         if (s == null)
         {
             return;
+        }
+        if (s == DeliveryState.FAILED || s == DeliveryState.EXPIRED || s == DeliveryState.REJECTED)
+        {
+            deadLetters++;
+            sink.deadLetter(messageId, atMs, channel != 0 || slot < 0 ? channel : status.channel(slot),
+                slot < 0 ? 0 : status.tenant(slot), state, reason, slot < 0 ? attempts & 0xFF : status.attempts(slot) & 0xFF,
+                slot < 0 ? 0 : status.kind(slot));
         }
         if (s == DeliveryState.DEFERRED && !deferred.containsKey(messageId))
         {

@@ -64,6 +64,8 @@ public final class SendCommand
         "",
         "query and cancel:",
         "  --status MESSAGE_ID     print the latest state of a message instead of sending",
+        "  --history MESSAGE_ID    every journaled state of a message, read by the admin port (admin token as",
+        "                          scripts/admin; first flag only; --tenant NAME, --limit DOCUMENTS)",
         "  --cancel MESSAGE_ID     cancel a deferred (scheduled or held) message",
         "  --cancel-key KEY        cancel a deferred message by the idempotency key it was sent with",
         "",

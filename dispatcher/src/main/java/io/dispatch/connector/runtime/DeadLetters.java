@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The most recent messages a lane ended without success (rejected, failed after its retries, expired),
  * for operators ({@code GET /deadletters}). A bounded ring: the lane thread writes without locks or
  * allocation; readers copy entries and drop any the writer overwrote while they read. The journal stays
- * the durable, complete record (STATUS by message id, or a journal scan); this is a recent view.
+ * the durable, complete record (STATUS and history by message id); recovery refills this recent view at start
+ * from the terminal failure states it reads there, so it survives a restart.
  */
 public final class DeadLetters
 {
@@ -61,6 +62,17 @@ public final class DeadLetters
             | (long)(kind == null ? 0 : kind.code()) << 32;
         tenants[i] = tenant;
         written.lazySet(seq + 1);
+    }
+
+    /**
+     * A dead letter read back from the journal at start, oldest first: the ring keeps the newest, as if the lane had
+     * just ended them. Only before the lane starts (its thread start publishes what this wrote).
+     */
+    public void recover(
+        final long messageId, final long atMs, final String tenant, final DeliveryState state, final Reason reason,
+        final int attempts, final MessageKind kind)
+    {
+        add(messageId, atMs, tenant, state, reason, attempts, kind);
     }
 
     /** @return up to {@code limit} entries, newest first. Any thread. */

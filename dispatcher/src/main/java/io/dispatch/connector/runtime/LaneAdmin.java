@@ -154,7 +154,7 @@ public final class LaneAdmin implements AdminServer.Route
         {
             sb.append(i == 0 ? "\n" : ",\n").append(all.get(i).toJson());
         }
-        sb.append("],\"note\":\"most recent per lane since start; the journal (STATUS by id) is the durable record\"}");
+        sb.append("],\"note\":\"most recent per lane, refilled from the journal at start; the journal (STATUS, /messages/<id>/history) is the durable record\"}");
         return json(200, sb.toString());
     }
 

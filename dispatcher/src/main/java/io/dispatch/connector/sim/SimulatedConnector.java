@@ -219,6 +219,12 @@ final class SimulatedConnector implements Connector
             cb.onRejected(request, Reason.INVALID_RECIPIENT);
             return;
         }
+        if (recipientStartsWith(request, "flaky") && request.attempt() == 1)
+        {
+            // fails its first attempt only: a retried-then-delivered message on demand
+            cb.onFailed(request, Reason.PROVIDER_UNAVAILABLE, 0);
+            return;
+        }
         if (recipientStartsWith(request, "fail"))
         {
             cb.onFailed(request, Reason.PROVIDER_UNAVAILABLE, 0);

@@ -1,0 +1,28 @@
+package io.dispatch.status;
+
+import io.dispatch.ingest.LaneAdmission;
+import io.dispatch.ingest.TenantRegistry;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedriveRouteTest
+{
+    @Test
+    void shouldRefuseToResendWhileTheJournalDiskIsFull()
+    {
+        try (RedriveRoute route = new RedriveRoute(null, null, 0, new TenantRegistry(List.of()), new LaneAdmission[4],
+            () -> true))
+        {
+            final AdminServer.Reply reply = route.handle("POST", new QueryStringDecoder("/redrive?reason=RETRIES_EXHAUSTED"));
+
+            assertThat(reply.status()).isEqualTo(503);
+            assertThat(reply.body()).contains("journal.minFreeBytes");
+            assertThat(route.handle("GET", new QueryStringDecoder("/redrive")).body()).as("no job started")
+                .isEqualTo("{\"state\":\"none\"}\n");
+        }
+    }
+}
