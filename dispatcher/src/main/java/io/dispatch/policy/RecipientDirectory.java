@@ -11,7 +11,12 @@ import org.agrona.collections.Long2LongHashMap;
  * Rebuilt from the journal's CONSENT records on restart: a client's CONSENT frames and the restrictions the
  * targeting thread mirrors from the recipient directory ({@code io.dispatch.targeting.ConsentRestrictions}).
  * It governs direct SUBMITs; campaign messages carry the consent of the recipient directory and only an
- * {@link ConsentFlags#OPTED_OUT} here still applies to them. <b>Note:</b> single writer, the policy stage thread.
+ * {@link ConsentFlags#OPTED_OUT} here still applies to them.
+ * <p>
+ * It also maps each address of a recipient of the recipient directory to that recipient's person key, so the
+ * frequency caps count a person's sends on all their addresses ({@link #capSubject}). The targeting thread mirrors
+ * the links as it applies directory ops; they are journaled like consent and rebuilt the same way.
+ * <b>Note:</b> single writer, the policy stage thread.
  */
 public final class RecipientDirectory
 {
@@ -19,6 +24,42 @@ public final class RecipientDirectory
     private static final long MISSING = 0;
 
     private final Long2LongHashMap flagsByKey = new Long2LongHashMap(1 << 16, 0.65f, MISSING);
+    private final Long2LongHashMap personByKey = new Long2LongHashMap(1 << 16, 0.65f, MISSING);
+
+    /** @return the key of a directory recipient's person, from the source "directory:&lt;id&gt;" of its links. */
+    public static long personKey(final int tenantId, final byte[] source, final int offset, final int length)
+    {
+        // another seed than an address's key, so an address spelled like a source is not that person
+        final long key = DedupIndex.hash(~tenantId, source, offset, length);
+        return key == MISSING ? 1 : key;
+    }
+
+    /** The address belongs to the person now (an address two recipients share goes with the latest link). */
+    public void link(final long key, final long personKey)
+    {
+        personByKey.put(key, personKey);
+    }
+
+    /** The address no longer belongs to the person; a later link to another person stays. */
+    public void unlink(final long key, final long personKey)
+    {
+        if (personByKey.get(key) == personKey)
+        {
+            personByKey.remove(key);
+        }
+    }
+
+    /** @return what the frequency caps count the address's sends under: its person's key, else the address's. */
+    public long capSubject(final long key)
+    {
+        final long person = personByKey.get(key);
+        return person == MISSING ? key : person;
+    }
+
+    public int linkedAddresses()
+    {
+        return personByKey.size();
+    }
 
     /**
      * @param channel a channel code (1..3), or 0 for every channel.

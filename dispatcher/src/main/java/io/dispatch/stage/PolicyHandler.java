@@ -5,6 +5,7 @@ import io.dispatch.ingest.ConsentFrame;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
+import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
@@ -349,19 +350,48 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
 
     private void onConsent(final DispatchEvent e)
     {
-        applyConsent(engine, e.tenantId, e.body);
         e.acceptedAtMs = clock.time();
-        counters.increment(Counter.CONSENT_UPDATES);
+        if (applyConsent(engine, e.tenantId, e.body))
+        {
+            counters.increment(Counter.CONSENT_UPDATES);
+        }
     }
 
-    /** Applies a CONSENT body ({@link ConsentFrame}) to the directory; also used by recovery. */
-    public static void applyConsent(final PolicyEngine engine, final int tenantId, final byte[] b)
+    /**
+     * Applies a CONSENT body ({@link ConsentFrame}) to the directory, or the address link it carries; also used by
+     * recovery.
+     *
+     * @return false for an address link, which is no consent update.
+     */
+    public static boolean applyConsent(final PolicyEngine engine, final int tenantId, final byte[] b)
     {
+        final byte kind = b[ConsentFrame.KIND_OFFSET];
+        if (kind != ConsentFrame.CONSENT)
+        {
+            link(engine.directory(), tenantId, b, kind);
+            return false;
+        }
         final int channel = b[0] & 0xFF;
         final int set = (b[2] & 0xFF) | (b[3] & 0xFF) << 8;
         final int clear = (b[4] & 0xFF) | (b[5] & 0xFF) << 8;
         engine.directory().apply(
             RecipientKeys.recipientKey(tenantId, b, ConsentFrame.RECIPIENT_LENGTH_OFFSET), channel, set, clear);
+        return true;
+    }
+
+    private static void link(final RecipientDirectory directory, final int tenantId, final byte[] b, final byte kind)
+    {
+        final long address = RecipientKeys.recipientKey(tenantId, b, ConsentFrame.RECIPIENT_LENGTH_OFFSET);
+        final int sourceAt = ConsentFrame.RECIPIENT_LENGTH_OFFSET + 1 + (b[ConsentFrame.RECIPIENT_LENGTH_OFFSET] & 0xFF);
+        final long person = RecipientDirectory.personKey(tenantId, b, sourceAt + 1, b[sourceAt] & 0xFF);
+        if (kind == ConsentFrame.LINK)
+        {
+            directory.link(address, person);
+        }
+        else if (kind == ConsentFrame.UNLINK)
+        {
+            directory.unlink(address, person);
+        }
     }
 
     private void onPolicyUpdate(final DispatchEvent e)
