@@ -12,9 +12,10 @@ import java.util.Arrays;
  * Derives which addresses a directory op gives to or takes from its recipient, as address links for the policy
  * stage's address map, so the frequency caps count a person's sends on every address they have
  * ({@code io.dispatch.policy.RecipientDirectory#capSubject}). An UPSERT or PATCH links each address the recipient
- * gained on a channel and unlinks each it lost; a DELETE unlinks every address it had. Addresses are those a
- * SUBMIT would name ({@link TenantDirectory#addresses}): the phone, the chat key, each valid push token as
- * "fcm:…"/"apns:…" and bare. Only changes are linked, so importing the same file again publishes nothing.
+ * gained and unlinks each it lost; a DELETE unlinks every address it had. Addresses are those a SUBMIT would name
+ * on any channel ({@link TenantDirectory#addresses}), each once: the phone, the chat key, each valid push token as
+ * "fcm:…"/"apns:…" and bare. A link is per address (channel 0 in its body), since a cap across channels counts
+ * the person's sends on all of them. Only changes are linked, so importing the same file again publishes nothing.
  * The person is named by the source, {@code directory:<recipient id>}, as for {@link ConsentRestrictions}.
  * <p>
  * Call {@link #before} with a valid op just before the directory applies it, and {@link #after} once it did.
@@ -28,9 +29,10 @@ final class AddressLinks
     private static final byte[] FCM = "fcm:".getBytes(StandardCharsets.US_ASCII);
 
     private final ConsentBodies out;
-    private final byte[][] before = new byte[CHANNELS + 1][TenantDirectory.MAX_ADDRESSES_LENGTH];
-    private final int[] beforeLength = new int[CHANNELS + 1];
-    private final byte[] now = new byte[TenantDirectory.MAX_ADDRESSES_LENGTH];
+    private final byte[] channelAddresses = new byte[TenantDirectory.MAX_ADDRESSES_LENGTH];
+    private final byte[] before = new byte[CHANNELS * TenantDirectory.MAX_ADDRESSES_LENGTH];
+    private final byte[] now = new byte[CHANNELS * TenantDirectory.MAX_ADDRESSES_LENGTH];
+    private int beforeLength;
 
     AddressLinks(final ConsentBodies out)
     {
@@ -45,10 +47,7 @@ final class AddressLinks
             return;
         }
         final int ordinal = t.ordinal(op.buffer(), op.subjectOffset(), op.subjectLength());
-        for (int c = 1; c <= CHANNELS; c++)
-        {
-            beforeLength[c] = ordinal < 0 ? 0 : t.addresses(ordinal, c, before[c], 0);
-        }
+        beforeLength = ordinal < 0 ? 0 : addresses(t, ordinal, before);
     }
 
     /** Appends the op's links and unlinks, if any, to the bodies; the op was applied. */
@@ -60,36 +59,61 @@ final class AddressLinks
         }
         final int ordinal = op.op() == DirectoryOp.DELETE ? -1 :
             t.ordinal(op.buffer(), op.subjectOffset(), op.subjectLength());
+        final int nowLength = ordinal < 0 ? 0 : addresses(t, ordinal, now);
+        emitMissing(ConsentFrame.UNLINK, before, beforeLength, now, nowLength, op);
+        emitMissing(ConsentFrame.LINK, now, nowLength, before, beforeLength, op);
+    }
+
+    /**
+     * Every address of the recipient on any channel, once (the chat channel names the phone too), and each push token
+     * also bare: a link is per address, not per channel.
+     */
+    private int addresses(final TenantDirectory t, final int ordinal, final byte[] dst)
+    {
+        int length = 0;
         for (int c = 1; c <= CHANNELS; c++)
         {
-            final int nowLength = ordinal < 0 ? 0 : t.addresses(ordinal, c, now, 0);
-            emitMissing(ConsentFrame.UNLINK, c, before[c], beforeLength[c], now, nowLength, op);
-            emitMissing(ConsentFrame.LINK, c, now, nowLength, before[c], beforeLength[c], op);
+            final int n = t.addresses(ordinal, c, channelAddresses, 0);
+            for (int p = 0; p < n; p += 1 + (channelAddresses[p] & 0xFF))
+            {
+                final int size = channelAddresses[p] & 0xFF;
+                length = add(dst, length, channelAddresses, p + 1, size);
+                if (c == ChannelType.PUSH.code())
+                {
+                    // a single-provider lane takes the bare token
+                    final int prefix = startsWith(channelAddresses, p + 1, size, FCM) ? FCM.length :
+                        startsWith(channelAddresses, p + 1, size, APNS) ? APNS.length : 0;
+                    if (prefix > 0)
+                    {
+                        length = add(dst, length, channelAddresses, p + 1 + prefix, size - prefix);
+                    }
+                }
+            }
         }
+        return length;
+    }
+
+    private static int add(final byte[] dst, final int length, final byte[] b, final int at, final int n)
+    {
+        if (contains(dst, length, b, at, n))
+        {
+            return length;
+        }
+        dst[length] = (byte)n;
+        System.arraycopy(b, at, dst, length + 1, n);
+        return length + 1 + n;
     }
 
     /** One body for each address of {@code list} that {@code other} lacks (both u8 length + bytes each). */
-    private void emitMissing(final byte kind, final int channel, final byte[] list, final int length,
-        final byte[] other, final int otherLength, final DirectoryOp op)
+    private void emitMissing(final byte kind, final byte[] list, final int length, final byte[] other,
+        final int otherLength, final DirectoryOp op)
     {
         for (int p = 0; p < length; p += 1 + (list[p] & 0xFF))
         {
             final int n = list[p] & 0xFF;
-            if (contains(other, otherLength, list, p + 1, n))
+            if (!contains(other, otherLength, list, p + 1, n))
             {
-                continue;
-            }
-            out.addLink(kind, channel, list, p + 1, n, SOURCE, op.buffer(), op.subjectOffset(), op.subjectLength());
-            if (channel == ChannelType.PUSH.code())
-            {
-                // a single-provider lane takes the bare token
-                final int prefix = startsWith(list, p + 1, n, FCM) ? FCM.length :
-                    startsWith(list, p + 1, n, APNS) ? APNS.length : 0;
-                if (prefix > 0)
-                {
-                    out.addLink(kind, channel, list, p + 1 + prefix, n - prefix, SOURCE, op.buffer(),
-                        op.subjectOffset(), op.subjectLength());
-                }
+                out.addLink(kind, 0, list, p + 1, n, SOURCE, op.buffer(), op.subjectOffset(), op.subjectLength());
             }
         }
     }
