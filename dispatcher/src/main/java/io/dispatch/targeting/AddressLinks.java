@@ -2,8 +2,11 @@ package io.dispatch.targeting;
 
 import io.dispatch.directory.TenantDirectory;
 import io.dispatch.ingest.ConsentFrame;
+import io.dispatch.policy.RecipientDirectory;
+import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DirectoryOp;
+import org.roaringbitmap.PeekableIntIterator;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -24,6 +27,7 @@ import java.util.Arrays;
 final class AddressLinks
 {
     private static final int CHANNELS = 3;
+    private static final int MAX_ID_LENGTH = 255;
     private static final byte[] SOURCE = "directory:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] APNS = "apns:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FCM = "fcm:".getBytes(StandardCharsets.US_ASCII);
@@ -62,6 +66,36 @@ final class AddressLinks
         final int nowLength = ordinal < 0 ? 0 : addresses(t, ordinal, now);
         emitMissing(ConsentFrame.UNLINK, before, beforeLength, now, nowLength, op);
         emitMissing(ConsentFrame.LINK, now, nowLength, before, beforeLength, op);
+    }
+
+    /**
+     * Start-up, before the message journal's recovery: links every address of every live recipient of the tenant,
+     * as the links journaled so far would have (recovery then replays those in order over it). Covers recipients
+     * whose links were never journaled: imported before links existed, or in journal files since removed.
+     *
+     * @return how many addresses were linked.
+     */
+    int linkAll(final TenantDirectory t, final int tenantId, final RecipientDirectory map)
+    {
+        final byte[] source = Arrays.copyOf(SOURCE, SOURCE.length + MAX_ID_LENGTH);
+        int linked = 0;
+        for (final PeekableIntIterator it = t.live().getIntIterator(); it.hasNext(); )
+        {
+            final int ordinal = it.next();
+            final int idLength = t.recipientId(ordinal, source, SOURCE.length);
+            if (idLength < 0)
+            {
+                continue;
+            }
+            final long person = RecipientDirectory.personKey(tenantId, source, 0, SOURCE.length + idLength);
+            final int length = addresses(t, ordinal, now);
+            for (int p = 0; p < length; p += 1 + (now[p] & 0xFF))
+            {
+                map.link(RecipientKeys.recipientKey(tenantId, now, p), person);
+                linked++;
+            }
+        }
+        return linked;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.dispatch.targeting;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.directory.Directory;
 import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.protocol.DirectoryOp;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.status.DistinctErrorLog;
@@ -96,6 +97,23 @@ public final class TargetingConductor implements Agent
         this.stats = stats;
         this.maxStartAheadMs = maxStartAheadMs;
         this.metrics = new TargetingMetrics(stats);
+    }
+
+    /**
+     * Start-up, after {@link #load} and before the message journal's recovery (the ring is not running): links the
+     * address of every live recipient to its person in the policy stage's address map, for per-person frequency
+     * caps ({@link AddressLinks#linkAll}).
+     *
+     * @return how many addresses were linked.
+     */
+    public long linkAddresses(final RecipientDirectory map)
+    {
+        long linked = 0;
+        for (final int tenantId : directory.tenantIds())
+        {
+            linked += links.linkAll(directory.tenant(tenantId), tenantId, map);
+        }
+        return linked;
     }
 
     /**

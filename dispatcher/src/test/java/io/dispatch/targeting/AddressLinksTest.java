@@ -141,6 +141,29 @@ class AddressLinksTest
         assertThat(map.capSubject(42)).as("an address never linked is its own subject").isEqualTo(42);
     }
 
+    @Test
+    void shouldLinkEveryLiveRecipientsAddressesAtStartUpAsTheJournaledLinksWould()
+    {
+        final PolicyEngine live = engine();
+        apply(new DirectoryOpWriter().upsert("u1").string("phone", "01011110001").string("chat_key", "kakao-u1")
+            .pushToken("apns", "0a1b2c3d4e5f60718293a4b5c6d7e8f9"));
+        apply(new DirectoryOpWriter().upsert("u2").string("phone", "01011110002"));
+        apply(new DirectoryOpWriter().delete("u2"));
+        published.forEach(body -> PolicyHandler.applyConsent(live, TENANT, body));
+
+        // a directory whose links were never journaled (imported before they existed)
+        final RecipientDirectory rebuilt = new RecipientDirectory();
+        assertThat(links.linkAll(directory.tenant(TENANT), TENANT, rebuilt)).isEqualTo(4);
+        for (final String address : new String[] {"01011110001", "kakao-u1", "apns:0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+            "0a1b2c3d4e5f60718293a4b5c6d7e8f9", "01011110002"})
+        {
+            assertThat(rebuilt.capSubject(key(address))).as(address)
+                .isEqualTo(live.directory().capSubject(key(address)));
+        }
+        assertThat(rebuilt.capSubject(key("01011110002"))).as("a deleted recipient's phone is its own")
+            .isEqualTo(key("01011110002"));
+    }
+
     private static long key(final String address)
     {
         final byte[] a = address.getBytes(StandardCharsets.UTF_8);
