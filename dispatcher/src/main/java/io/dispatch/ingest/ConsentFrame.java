@@ -21,7 +21,10 @@ public final class ConsentFrame
     public static final int RECIPIENT_LENGTH_OFFSET = 6;
     /** A consent update: set and clear flags. */
     public static final byte CONSENT = 0;
-    /** The address belongs to the directory recipient named by the source ("directory:&lt;id&gt;"); no flags. */
+    /**
+     * The address belongs to the directory recipient named by the source ("directory:&lt;id&gt;"); no flags, and the
+     * channel byte says what it is to them: 1 the phone, 2 a push token, 3 the chat key.
+     */
     public static final byte LINK = 1;
     /** The address no longer belongs to that recipient; no flags. */
     public static final byte UNLINK = 2;

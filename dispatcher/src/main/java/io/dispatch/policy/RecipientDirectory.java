@@ -26,24 +26,34 @@ public final class RecipientDirectory
     private final Long2LongHashMap flagsByKey = new Long2LongHashMap(1 << 16, 0.65f, MISSING);
     private final Long2LongHashMap personByKey = new Long2LongHashMap(1 << 16, 0.65f, MISSING);
 
+    /** {@link #role}: the address is the recipient's phone, push token (either form) or chat key; 0 unknown. */
+    public static final int PHONE = 1;
+    public static final int PUSH_TOKEN = 2;
+    public static final int CHAT_KEY = 3;
+    private static final long ROLE_MASK = 3;
+
     /** @return the key of a directory recipient's person, from the source "directory:&lt;id&gt;" of its links. */
     public static long personKey(final int tenantId, final byte[] source, final int offset, final int length)
     {
-        // another seed than an address's key, so an address spelled like a source is not that person
-        final long key = DedupIndex.hash(~tenantId, source, offset, length);
-        return key == MISSING ? 1 : key;
+        // another seed than an address's key, so an address spelled like a source is not that person; the low two
+        // bits hold the address's role in the map
+        final long key = DedupIndex.hash(~tenantId, source, offset, length) & ~ROLE_MASK;
+        return key == MISSING ? 4 : key;
     }
 
-    /** The address belongs to the person now (an address two recipients share goes with the latest link). */
-    public void link(final long key, final long personKey)
+    /**
+     * The address belongs to the person now (an address two recipients share goes with the latest link).
+     * @param role {@link #PHONE}, {@link #PUSH_TOKEN} or {@link #CHAT_KEY}.
+     */
+    public void link(final long key, final long personKey, final int role)
     {
-        personByKey.put(key, personKey);
+        personByKey.put(key, personKey | (role & ROLE_MASK));
     }
 
     /** The address no longer belongs to the person; a later link to another person stays. */
     public void unlink(final long key, final long personKey)
     {
-        if (personByKey.get(key) == personKey)
+        if ((personByKey.get(key) & ~ROLE_MASK) == personKey)
         {
             personByKey.remove(key);
         }
@@ -53,7 +63,13 @@ public final class RecipientDirectory
     public long capSubject(final long key)
     {
         final long person = personByKey.get(key);
-        return person == MISSING ? key : person;
+        return person == MISSING ? key : person & ~ROLE_MASK;
+    }
+
+    /** @return what the address is to the directory recipient who has it ({@link #PHONE} …); 0 when nobody has it. */
+    public int role(final long key)
+    {
+        return (int)(personByKey.get(key) & ROLE_MASK);
     }
 
     public int linkedAddresses()

@@ -17,8 +17,9 @@ import java.util.Arrays;
  * ({@code io.dispatch.policy.RecipientDirectory#capSubject}). An UPSERT or PATCH links each address the recipient
  * gained and unlinks each it lost; a DELETE unlinks every address it had. Addresses are those a SUBMIT would name
  * on any channel ({@link TenantDirectory#addresses}), each once: the phone, the chat key, each valid push token as
- * "fcm:…"/"apns:…" and bare. A link is per address (channel 0 in its body), since a cap across channels counts
- * the person's sends on all of them. Only changes are linked, so importing the same file again publishes nothing.
+ * "fcm:…"/"apns:…" and bare. A link is per address, since a cap across channels counts the person's sends on all
+ * of them; its body's channel byte says what the address is to the recipient (1 phone, 2 push token, 3 chat key),
+ * so a fallback can tell a chat key from a phone. Only changes are linked, so importing the same file again publishes nothing.
  * The person is named by the source, {@code directory:<recipient id>}, as for {@link ConsentRestrictions}.
  * <p>
  * Call {@link #before} with a valid op just before the directory applies it, and {@link #after} once it did.
@@ -89,9 +90,9 @@ final class AddressLinks
             }
             final long person = RecipientDirectory.personKey(tenantId, source, 0, SOURCE.length + idLength);
             final int length = addresses(t, ordinal, now);
-            for (int p = 0; p < length; p += 1 + (now[p] & 0xFF))
+            for (int p = 0; p < length; p += 2 + (now[p] & 0xFF))
             {
-                map.link(RecipientKeys.recipientKey(tenantId, now, p), person);
+                map.link(RecipientKeys.recipientKey(tenantId, now, p), person, now[p + 1 + (now[p] & 0xFF)]);
                 linked++;
             }
         }
@@ -100,7 +101,8 @@ final class AddressLinks
 
     /**
      * Every address of the recipient on any channel, once (the chat channel names the phone too), and each push token
-     * also bare: a link is per address, not per channel.
+     * also bare: a link is per address, not per channel. Each entry is a u8 length, the address and a u8 role: the
+     * channel it is first found on, so 1 the phone, 2 a push token, 3 the chat key.
      */
     private int addresses(final TenantDirectory t, final int ordinal, final byte[] dst)
     {
@@ -111,7 +113,7 @@ final class AddressLinks
             for (int p = 0; p < n; p += 1 + (channelAddresses[p] & 0xFF))
             {
                 final int size = channelAddresses[p] & 0xFF;
-                length = add(dst, length, channelAddresses, p + 1, size);
+                length = add(dst, length, channelAddresses, p + 1, size, c);
                 if (c == ChannelType.PUSH.code())
                 {
                     // a single-provider lane takes the bare token
@@ -119,7 +121,7 @@ final class AddressLinks
                         startsWith(channelAddresses, p + 1, size, APNS) ? APNS.length : 0;
                     if (prefix > 0)
                     {
-                        length = add(dst, length, channelAddresses, p + 1 + prefix, size - prefix);
+                        length = add(dst, length, channelAddresses, p + 1 + prefix, size - prefix, c);
                     }
                 }
             }
@@ -127,7 +129,7 @@ final class AddressLinks
         return length;
     }
 
-    private static int add(final byte[] dst, final int length, final byte[] b, final int at, final int n)
+    private static int add(final byte[] dst, final int length, final byte[] b, final int at, final int n, final int role)
     {
         if (contains(dst, length, b, at, n))
         {
@@ -135,26 +137,28 @@ final class AddressLinks
         }
         dst[length] = (byte)n;
         System.arraycopy(b, at, dst, length + 1, n);
-        return length + 1 + n;
+        dst[length + 1 + n] = (byte)role;
+        return length + 2 + n;
     }
 
-    /** One body for each address of {@code list} that {@code other} lacks (both u8 length + bytes each). */
+    /** One body, carrying the address's role as its channel, for each address of {@code list} that {@code other} lacks. */
     private void emitMissing(final byte kind, final byte[] list, final int length, final byte[] other,
         final int otherLength, final DirectoryOp op)
     {
-        for (int p = 0; p < length; p += 1 + (list[p] & 0xFF))
+        for (int p = 0; p < length; p += 2 + (list[p] & 0xFF))
         {
             final int n = list[p] & 0xFF;
             if (!contains(other, otherLength, list, p + 1, n))
             {
-                out.addLink(kind, 0, list, p + 1, n, SOURCE, op.buffer(), op.subjectOffset(), op.subjectLength());
+                out.addLink(kind, list[p + 1 + n], list, p + 1, n, SOURCE, op.buffer(), op.subjectOffset(),
+                    op.subjectLength());
             }
         }
     }
 
     private static boolean contains(final byte[] list, final int length, final byte[] b, final int at, final int n)
     {
-        for (int p = 0; p < length; p += 1 + (list[p] & 0xFF))
+        for (int p = 0; p < length; p += 2 + (list[p] & 0xFF))
         {
             if ((list[p] & 0xFF) == n && Arrays.equals(list, p + 1, p + 1 + n, b, at, at + n))
             {

@@ -73,23 +73,23 @@ class AddressLinksTest
     void shouldLinkEveryAddressARecipientGainsAndUnlinkWhatItLoses()
     {
         assertThat(apply(new DirectoryOpWriter().upsert("u1").string("phone", "01011110001")
-            .string("chat_key", "kakao-u1").pushToken("fcm", "fcmToken1"))).as("each address once").containsExactly(
-            "+0 01011110001 directory:u1",
-            "+0 fcm:fcmToken1 directory:u1",
-            "+0 fcmToken1 directory:u1",
-            "+0 kakao-u1 directory:u1");
+            .string("chat_key", "kakao-u1").pushToken("fcm", "fcmToken1"))).as("each address once, with its role").containsExactly(
+            "+1 01011110001 directory:u1",
+            "+2 fcm:fcmToken1 directory:u1",
+            "+2 fcmToken1 directory:u1",
+            "+3 kakao-u1 directory:u1");
         assertThat(apply(new DirectoryOpWriter().upsert("u1").string("phone", "01011110001")
             .string("chat_key", "kakao-u1").pushToken("fcm", "fcmToken1"))).as("the same row again").isEmpty();
 
         assertThat(apply(new DirectoryOpWriter().patch("u1").string("phone", "01022220001"))).containsExactly(
-            "-0 01011110001 directory:u1",
-            "+0 01022220001 directory:u1");
+            "-1 01011110001 directory:u1",
+            "+1 01022220001 directory:u1");
 
         assertThat(apply(new DirectoryOpWriter().delete("u1"))).containsExactly(
-            "-0 01022220001 directory:u1",
-            "-0 fcm:fcmToken1 directory:u1",
-            "-0 fcmToken1 directory:u1",
-            "-0 kakao-u1 directory:u1");
+            "-1 01022220001 directory:u1",
+            "-2 fcm:fcmToken1 directory:u1",
+            "-2 fcmToken1 directory:u1",
+            "-3 kakao-u1 directory:u1");
     }
 
     @Test
