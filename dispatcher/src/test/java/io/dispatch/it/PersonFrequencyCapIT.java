@@ -14,6 +14,7 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
+import io.dispatch.testing.ChildEngine;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.JumpClock;
 import io.dispatch.testing.Statuses;
@@ -121,6 +122,32 @@ class PersonFrequencyCapIT
             update(c, new DirectoryOpWriter().patch("p1").string("phone", "01055550002"));
             assertCapped(c, ChannelType.SMS, "01055550002");
             assertSent(c, ChannelType.SMS, PHONE);
+        }
+    }
+
+    @Test
+    void shouldKeepAPersonsCapAcrossAKillNine() throws Exception
+    {
+        // a child engine runs on the real clock: informational messages have no night window to run into
+        final String[] capped = {"--set", "tenant.demo.cap.informational=" + CAP + "/1d"};
+        final Path data = dir.resolve("child");
+        final Submit toPhone = Submit.builder().channel(ChannelType.SMS).to(PHONE).text("order 42 shipped").build();
+        final Submit toToken = Submit.builder().channel(ChannelType.PUSH).to(TOKEN).text("order 42 shipped").build();
+        try (ChildEngine child = ChildEngine.start(data, capped); DispatchClient c = connect(child.port()))
+        {
+            update(c, new DirectoryOpWriter().upsert("p1").string("phone", PHONE).pushToken("fcm", TOKEN.substring(4)));
+            for (int i = 0; i < CAP; i++)
+            {
+                assertThat(c.submit(toPhone).get(10, TimeUnit.SECONDS).messageId()).isPositive();
+            }
+            child.kill();
+            assertThat(child.awaitExit(10_000)).isTrue();
+        }
+        try (ChildEngine child = ChildEngine.start(data, capped); DispatchClient c = connect(child.port()))
+        {
+            final Explanation e = c.explain(toToken).get(10, TimeUnit.SECONDS);
+            assertThat(e.decision()).as("%s", e).isEqualTo(Decision.SUPPRESS);
+            assertThat(e.reason()).as("%s", e).isEqualTo(Reason.FREQUENCY_CAPPED);
         }
     }
 }
