@@ -406,7 +406,8 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     public static boolean applyConsent(final PolicyEngine engine, final int tenantId, final byte[] b)
     {
         final byte kind = b[ConsentFrame.KIND_OFFSET];
-        if (kind != ConsentFrame.CONSENT)
+        // other values: a record of an engine that did not check the reserved byte, applied as the consent it was
+        if (kind == ConsentFrame.LINK || kind == ConsentFrame.UNLINK)
         {
             link(engine.directory(), tenantId, b, kind);
             return false;
@@ -428,7 +429,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         {
             directory.link(address, person, b[0]);
         }
-        else if (kind == ConsentFrame.UNLINK)
+        else
         {
             directory.unlink(address, person);
         }
