@@ -292,6 +292,8 @@ public final class Dispatcher implements AutoCloseable
         // before the message journal: its recovery counts campaign messages into their campaigns' stats, and the
         // lanes and the scheduler then get recovered messages with the cancelled campaigns already known
         targeting.load();
+        // directory recipients' addresses count as one person for the caps; recovery replays later links over it
+        targeting.linkAddresses(policy.directory());
 
         new Recovery(dedup, status, tenants, clock.time(), config.dedupHorizonMs(), contentWindowMs,
             new Recovery.PolicySink()

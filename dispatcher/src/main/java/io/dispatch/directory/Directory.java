@@ -40,6 +40,18 @@ public final class Directory
         return applier.apply(t, op, atMs);
     }
 
+    /** @return the ids of the tenants that have a directory (allocates: for start-up, not per op). */
+    public int[] tenantIds()
+    {
+        final int[] ids = new int[tenants.size()];
+        int i = 0;
+        for (final Int2ObjectHashMap<TenantDirectory>.KeyIterator it = tenants.keySet().iterator(); it.hasNext(); )
+        {
+            ids[i++] = it.nextInt();
+        }
+        return ids;
+    }
+
     /** @return the tenant's directory; an empty one (shared, do not keep) for a tenant without any op. */
     public TenantDirectory tenant(final int tenantId)
     {

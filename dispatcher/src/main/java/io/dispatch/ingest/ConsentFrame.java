@@ -9,13 +9,25 @@ import io.netty.buffer.ByteBuf;
 /**
  * Layout of a CONSENT body (docs/protocol.md), as received and as journaled:
  * <pre>
- * 0 u8 channel (0 = every channel)   1 u8 reserved   2 u16 set flags   4 u16 clear flags
+ * 0 u8 channel (0 = every channel)   1 u8 kind (0 from clients)   2 u16 set flags   4 u16 clear flags
  * 6 u8 recipient length, recipient   then u8 source length, source (evidence, free text)
  * </pre>
+ * Byte 1 is reserved (0) in the protocol; the engine uses it for the address links the targeting thread mirrors
+ * from the recipient directory ({@link #LINK}, {@link #UNLINK}), so a client frame with it set is refused.
  */
 public final class ConsentFrame
 {
+    public static final int KIND_OFFSET = 1;
     public static final int RECIPIENT_LENGTH_OFFSET = 6;
+    /** A consent update: set and clear flags. */
+    public static final byte CONSENT = 0;
+    /**
+     * The address belongs to the directory recipient named by the source ("directory:&lt;id&gt;"); no flags, and the
+     * channel byte says what it is to them: 1 the phone, 2 a push token, 3 the chat key.
+     */
+    public static final byte LINK = 1;
+    /** The address no longer belongs to that recipient; no flags. */
+    public static final byte UNLINK = 2;
 
     private ConsentFrame()
     {
@@ -32,6 +44,10 @@ public final class ConsentFrame
         if (channel != 0 && ChannelType.of(channel) == null)
         {
             return "channel " + channel + " (0 = every channel, 1 sms, 2 push, 3 chat)";
+        }
+        if (b.getUnsignedByte(offset + KIND_OFFSET) != CONSENT)
+        {
+            return "reserved byte (offset 1) must be 0";
         }
         final int set = b.getUnsignedShortLE(offset + 2);
         final int clear = b.getUnsignedShortLE(offset + 4);

@@ -144,8 +144,10 @@ public final class PolicyEngine
         }
         final CapRules crossChannel = policy.caps(kind, 0);
         final CapRules perChannel = policy.caps(kind, channel);
-        final long crossKey = crossChannel.isEmpty() ? 0 : FrequencyCaps.key(recipientKey, kind, 0);
-        final long channelKey = perChannel.isEmpty() ? 0 : FrequencyCaps.key(recipientKey, kind, channel);
+        // per person when the address is a directory recipient's, so their other addresses count too
+        final long subject = crossChannel.isEmpty() && perChannel.isEmpty() ? 0 : directory.capSubject(recipientKey);
+        final long crossKey = crossChannel.isEmpty() ? 0 : FrequencyCaps.key(subject, kind, 0);
+        final long channelKey = perChannel.isEmpty() ? 0 : FrequencyCaps.key(subject, kind, channel);
         if ((crossKey != 0 && caps.isCapped(crossKey, crossChannel, nowMs)) ||
             (channelKey != 0 && caps.isCapped(channelKey, perChannel, nowMs)))
         {
@@ -257,13 +259,15 @@ public final class PolicyEngine
     public void recordSend(final int tenantId, final int kind, final int channel, final long recipientKey, final long atMs)
     {
         final TenantPolicy policy = tenants[tenantId];
+        // recovery replays links and sends in journal order, so the subject is the one the live decision used
+        final long subject = directory.capSubject(recipientKey);
         if (!policy.caps(kind, 0).isEmpty())
         {
-            caps.record(FrequencyCaps.key(recipientKey, kind, 0), atMs);
+            caps.record(FrequencyCaps.key(subject, kind, 0), atMs);
         }
         if (!policy.caps(kind, channel).isEmpty())
         {
-            caps.record(FrequencyCaps.key(recipientKey, kind, channel), atMs);
+            caps.record(FrequencyCaps.key(subject, kind, channel), atMs);
         }
     }
 

@@ -11,7 +11,12 @@ import org.agrona.collections.Long2LongHashMap;
  * Rebuilt from the journal's CONSENT records on restart: a client's CONSENT frames and the restrictions the
  * targeting thread mirrors from the recipient directory ({@code io.dispatch.targeting.ConsentRestrictions}).
  * It governs direct SUBMITs; campaign messages carry the consent of the recipient directory and only an
- * {@link ConsentFlags#OPTED_OUT} here still applies to them. <b>Note:</b> single writer, the policy stage thread.
+ * {@link ConsentFlags#OPTED_OUT} here still applies to them.
+ * <p>
+ * It also maps each address of a recipient of the recipient directory to that recipient's person key, so the
+ * frequency caps count a person's sends on all their addresses ({@link #capSubject}). The targeting thread mirrors
+ * the links as it applies directory ops; they are journaled like consent and rebuilt the same way.
+ * <b>Note:</b> single writer, the policy stage thread.
  */
 public final class RecipientDirectory
 {
@@ -19,6 +24,58 @@ public final class RecipientDirectory
     private static final long MISSING = 0;
 
     private final Long2LongHashMap flagsByKey = new Long2LongHashMap(1 << 16, 0.65f, MISSING);
+    private final Long2LongHashMap personByKey = new Long2LongHashMap(1 << 16, 0.65f, MISSING);
+
+    /** {@link #role}: the address is the recipient's phone, push token (either form) or chat key; 0 unknown. */
+    public static final int PHONE = 1;
+    public static final int PUSH_TOKEN = 2;
+    public static final int CHAT_KEY = 3;
+    private static final long ROLE_MASK = 3;
+
+    /** @return the key of a directory recipient's person, from the source "directory:&lt;id&gt;" of its links. */
+    public static long personKey(final int tenantId, final byte[] source, final int offset, final int length)
+    {
+        // another seed than an address's key, so an address spelled like a source is not that person; the low two
+        // bits hold the address's role in the map
+        final long key = DedupIndex.hash(~tenantId, source, offset, length) & ~ROLE_MASK;
+        return key == MISSING ? 4 : key;
+    }
+
+    /**
+     * The address belongs to the person now (an address two recipients share goes with the latest link).
+     * @param role {@link #PHONE}, {@link #PUSH_TOKEN} or {@link #CHAT_KEY}.
+     */
+    public void link(final long key, final long personKey, final int role)
+    {
+        personByKey.put(key, personKey | (role & ROLE_MASK));
+    }
+
+    /** The address no longer belongs to the person; a later link to another person stays. */
+    public void unlink(final long key, final long personKey)
+    {
+        if ((personByKey.get(key) & ~ROLE_MASK) == personKey)
+        {
+            personByKey.remove(key);
+        }
+    }
+
+    /** @return what the frequency caps count the address's sends under: its person's key, else the address's. */
+    public long capSubject(final long key)
+    {
+        final long person = personByKey.get(key);
+        return person == MISSING ? key : person & ~ROLE_MASK;
+    }
+
+    /** @return what the address is to the directory recipient who has it ({@link #PHONE} …); 0 when nobody has it. */
+    public int role(final long key)
+    {
+        return (int)(personByKey.get(key) & ROLE_MASK);
+    }
+
+    public int linkedAddresses()
+    {
+        return personByKey.size();
+    }
 
     /**
      * @param channel a channel code (1..3), or 0 for every channel.

@@ -5,7 +5,9 @@ import io.dispatch.ingest.ConsentFrame;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
+import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
+import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
@@ -249,6 +251,14 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             counters.increment(Counter.POLICY_EXPIRED);
             return;
         }
+        if (unreachable(e.channel, e.recipientKey))
+        {
+            e.decision = PolicyEngine.SUPPRESS;
+            e.newState = DeliveryState.SUPPRESSED.code();
+            e.reason = (short)Reason.UNKNOWN_RECIPIENT.code();
+            countDecision(e.decision, e.reason);
+            return;
+        }
         if (adTextUnchecked(e.kind, fallbackMessages.acceptedChannel(), e.channel))
         {
             // its text was never checked for (광고) and the opt-out notice, which the new channel requires
@@ -291,6 +301,12 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         {
             return;
         }
+        if (unreachable(target, e.recipientKey))
+        {
+            e.fallbackDecision = PolicyEngine.SUPPRESS;
+            e.fallbackReason = (short)Reason.UNKNOWN_RECIPIENT.code();
+            return;
+        }
         if (adTextUnchecked(e.kind, e.channel, target))
         {
             e.fallbackDecision = PolicyEngine.SUPPRESS;
@@ -301,6 +317,31 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             -1);
         e.fallbackDecision = decision == PolicyEngine.REFUSE ? PolicyEngine.DEFER : decision;
         e.fallbackReason = decision == PolicyEngine.SEND ? 0 : engine.reason();
+    }
+
+    /**
+     * Whether the fallback channel cannot take the message's address (the first channel's), as far as the directory
+     * tells: an SMS goes to a phone, so a directory recipient's chat key or push token cannot be texted; a push to a
+     * token, so not to their phone or chat key; a chat message not to a push token. The stage does not re-address
+     * the message to the recipient's phone (docs/design/policy-stage.md): it ends it rather than text a chat key,
+     * which may even be someone else's number. An address the directory does not know is taken as it is.
+     */
+    private boolean unreachable(final byte target, final long recipientKey)
+    {
+        final int role = engine.directory().role(recipientKey);
+        if (role == 0)
+        {
+            return false;
+        }
+        if (target == ChannelType.SMS.code())
+        {
+            return role != RecipientDirectory.PHONE;
+        }
+        if (target == ChannelType.PUSH.code())
+        {
+            return role != RecipientDirectory.PUSH_TOKEN;
+        }
+        return role == RecipientDirectory.PUSH_TOKEN;
     }
 
     /** Marketing accepted where no rule checked its text for (광고) and the opt-out notice, bound for a channel that requires them. */
@@ -349,19 +390,49 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
 
     private void onConsent(final DispatchEvent e)
     {
-        applyConsent(engine, e.tenantId, e.body);
         e.acceptedAtMs = clock.time();
-        counters.increment(Counter.CONSENT_UPDATES);
+        if (applyConsent(engine, e.tenantId, e.body))
+        {
+            counters.increment(Counter.CONSENT_UPDATES);
+        }
     }
 
-    /** Applies a CONSENT body ({@link ConsentFrame}) to the directory; also used by recovery. */
-    public static void applyConsent(final PolicyEngine engine, final int tenantId, final byte[] b)
+    /**
+     * Applies a CONSENT body ({@link ConsentFrame}) to the directory, or the address link it carries; also used by
+     * recovery.
+     *
+     * @return false for an address link, which is no consent update.
+     */
+    public static boolean applyConsent(final PolicyEngine engine, final int tenantId, final byte[] b)
     {
+        final byte kind = b[ConsentFrame.KIND_OFFSET];
+        // other values: a record of an engine that did not check the reserved byte, applied as the consent it was
+        if (kind == ConsentFrame.LINK || kind == ConsentFrame.UNLINK)
+        {
+            link(engine.directory(), tenantId, b, kind);
+            return false;
+        }
         final int channel = b[0] & 0xFF;
         final int set = (b[2] & 0xFF) | (b[3] & 0xFF) << 8;
         final int clear = (b[4] & 0xFF) | (b[5] & 0xFF) << 8;
         engine.directory().apply(
             RecipientKeys.recipientKey(tenantId, b, ConsentFrame.RECIPIENT_LENGTH_OFFSET), channel, set, clear);
+        return true;
+    }
+
+    private static void link(final RecipientDirectory directory, final int tenantId, final byte[] b, final byte kind)
+    {
+        final long address = RecipientKeys.recipientKey(tenantId, b, ConsentFrame.RECIPIENT_LENGTH_OFFSET);
+        final int sourceAt = ConsentFrame.RECIPIENT_LENGTH_OFFSET + 1 + (b[ConsentFrame.RECIPIENT_LENGTH_OFFSET] & 0xFF);
+        final long person = RecipientDirectory.personKey(tenantId, b, sourceAt + 1, b[sourceAt] & 0xFF);
+        if (kind == ConsentFrame.LINK)
+        {
+            directory.link(address, person, b[0]);
+        }
+        else
+        {
+            directory.unlink(address, person);
+        }
     }
 
     private void onPolicyUpdate(final DispatchEvent e)

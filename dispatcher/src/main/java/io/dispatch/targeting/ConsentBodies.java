@@ -17,6 +17,7 @@ final class ConsentBodies
     private int[] starts = new int[64];
     private int count;
     private int length;
+    private int links;
 
     /**
      * Appends one body: channel, set and clear flags, the address, and a source made of a prefix and the
@@ -24,6 +25,22 @@ final class ConsentBodies
      */
     void add(final int channel, final int set, final int clear, final byte[] address, final int addressAt,
         final int addressLength, final byte[] sourcePrefix, final byte[] id, final int idAt, final int idLength)
+    {
+        add(ConsentFrame.CONSENT, channel, set, clear, address, addressAt, addressLength, sourcePrefix, id, idAt,
+            idLength);
+    }
+
+    /** Appends an address link ({@link ConsentFrame#LINK} or {@link ConsentFrame#UNLINK}) to the recipient id. */
+    void addLink(final byte kind, final int channel, final byte[] address, final int addressAt, final int addressLength,
+        final byte[] sourcePrefix, final byte[] id, final int idAt, final int idLength)
+    {
+        add(kind, channel, 0, 0, address, addressAt, addressLength, sourcePrefix, id, idAt, idLength);
+        links++;
+    }
+
+    private void add(final byte kind, final int channel, final int set, final int clear, final byte[] address,
+        final int addressAt, final int addressLength, final byte[] sourcePrefix, final byte[] id, final int idAt,
+        final int idLength)
     {
         final int sourceLength = sourcePrefix.length + idLength;
         final int bodyLength = ConsentFrame.RECIPIENT_LENGTH_OFFSET + 1 + addressLength + 1 + sourceLength;
@@ -39,7 +56,7 @@ final class ConsentBodies
         final byte[] b = data;
         int p = length;
         b[p++] = (byte)channel;
-        b[p++] = 0;
+        b[p++] = kind;
         b[p++] = (byte)set;
         b[p++] = (byte)(set >>> 8);
         b[p++] = (byte)clear;
@@ -56,6 +73,12 @@ final class ConsentBodies
     int count()
     {
         return count;
+    }
+
+    /** @return how many of the bodies are address links rather than consent restrictions. */
+    int links()
+    {
+        return links;
     }
 
     boolean isEmpty()
@@ -83,5 +106,6 @@ final class ConsentBodies
     {
         count = 0;
         length = 0;
+        links = 0;
     }
 }

@@ -3,6 +3,7 @@ package io.dispatch.targeting;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.directory.Directory;
 import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.protocol.DirectoryOp;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.status.DistinctErrorLog;
@@ -24,8 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * fans running campaigns out into the dispatch ring, and writes directory snapshots. Segment evaluation and
  * fan-out run here, never on the ring's threads, so a 10M-recipient segment cannot stall a message's ACK.
  * <p>
- * Consent a batch takes away ({@link ConsentRestrictions}) goes to the policy stage's address map as CONSENT
- * events through the ring ({@link ConsentPublisher}). The batch is journaled and answered only once the message
+ * Consent a batch takes away ({@link ConsentRestrictions}), and the addresses it gives to or takes from a recipient
+ * ({@link AddressLinks}, for per-person frequency caps), go to the policy stage's address map as CONSENT events
+ * through the ring ({@link ConsentPublisher}). The batch is journaled and answered only once the message
  * journal holds them, and nothing else runs here meanwhile (docs/design/directory.md, "Durability").
  */
 public final class TargetingConductor implements Agent
@@ -57,6 +59,8 @@ public final class TargetingConductor implements Agent
     private final CancelledCampaigns cancelled;
     private final ConsentBodies restrictionBodies = new ConsentBodies();
     private final ConsentRestrictions restrictions = new ConsentRestrictions(restrictionBodies);
+    /** Address links go through the ring with the restrictions, in op order. */
+    private final AddressLinks links = new AddressLinks(restrictionBodies);
     private final ConsentPublisher restrictionPublisher;
     private final DirectoryCapacity capacity;
     /** A batch applied and waiting for its restrictions to be journaled; null when none. */
@@ -93,6 +97,23 @@ public final class TargetingConductor implements Agent
         this.stats = stats;
         this.maxStartAheadMs = maxStartAheadMs;
         this.metrics = new TargetingMetrics(stats);
+    }
+
+    /**
+     * Start-up, after {@link #load} and before the message journal's recovery (the ring is not running): links the
+     * address of every live recipient to its person in the policy stage's address map, for per-person frequency
+     * caps ({@link AddressLinks#linkAll}).
+     *
+     * @return how many addresses were linked.
+     */
+    public long linkAddresses(final RecipientDirectory map)
+    {
+        long linked = 0;
+        for (final int tenantId : directory.tenantIds())
+        {
+            linked += links.linkAll(directory.tenant(tenantId), tenantId, map);
+        }
+        return linked;
     }
 
     /**
@@ -280,6 +301,7 @@ public final class TargetingConductor implements Agent
             if (problem == null)
             {
                 restrictions.before(directory.tenant(r.tenantId), op);
+                links.before(directory.tenant(r.tenantId), op);
                 problem = directory.apply(r.tenantId, op, now);
                 code = ErrorCode.INVALID_FIELD;
             }
@@ -292,6 +314,7 @@ public final class TargetingConductor implements Agent
             }
             capacity.applied();
             restrictions.after(directory.tenant(r.tenantId), op);
+            links.after(directory.tenant(r.tenantId), op);
             records.u16(length).bytes(b, at, length);
             applied++;
         }
@@ -315,7 +338,7 @@ public final class TargetingConductor implements Agent
         final int work = restrictionPublisher.publish(now);
         if (restrictionPublisher.journaled(now))
         {
-            metrics.restrictionsPublished.addAndGet(restrictionBodies.count());
+            metrics.restrictionsPublished.addAndGet(restrictionBodies.count() - restrictionBodies.links());
             finishUpdate();
             return work + 1;
         }

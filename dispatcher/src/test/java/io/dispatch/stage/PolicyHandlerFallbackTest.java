@@ -153,6 +153,8 @@ class PolicyHandlerFallbackTest
         e.kind = MessageKind.MARKETING.code();
         e.channel = ChannelType.CHAT.code();
         e.recipientKey = key("01033334444");
+        e.body = body(MessageKind.MARKETING, "01033334444");
+        e.bodyLength = e.body.length;
         e.acceptedAtMs = NIGHT;
         stage.onEvent(e, 0, true);
         assertThat(e.fallbackChannel).isEqualTo(SMS);
@@ -168,6 +170,47 @@ class PolicyHandlerFallbackTest
         e.channel = SMS;
         stage.onEvent(e, 2, true);
         assertThat(e.fallbackChannel).as("the SMS lane has no fallback").isZero();
+    }
+
+    @Test
+    void shouldSuppressAnSmsFallbackOfADirectoryRecipientsChatKeyRatherThanTextIt()
+    {
+        start("off");
+        final byte[] person = "directory:u1".getBytes(StandardCharsets.US_ASCII);
+        engine.directory().link(key("kakao-u1"), RecipientDirectory.personKey(1, person, 0, person.length),
+            RecipientDirectory.CHAT_KEY);
+        final long chatKey = accept(MessageKind.INFORMATIONAL, "kakao-u1", AFTERNOON, 3600);
+        final DispatchEvent e = fallback(chatKey, AFTERNOON, Reason.NOT_CHANNEL_USER);
+        assertThat(e.decision).isEqualTo(Decision.SUPPRESS.code());
+        assertThat(e.newState).isEqualTo(DeliveryState.SUPPRESSED.code());
+        assertThat(e.reason).isEqualTo((short)Reason.UNKNOWN_RECIPIENT.code());
+
+        final DispatchEvent explained = explain(MessageKind.INFORMATIONAL, "kakao-u1");
+        assertThat(explained.fallbackChannel).isEqualTo(SMS);
+        assertThat(explained.fallbackDecision).isEqualTo(Decision.SUPPRESS.code());
+        assertThat(explained.fallbackReason).isEqualTo((short)Reason.UNKNOWN_RECIPIENT.code());
+    }
+
+    @Test
+    void shouldSuppressAnSmsFallbackOfADirectoryChatKeyThatLooksLikeAPhoneNumberButMoveItsPhone()
+    {
+        start("off");
+        final byte[] person = "directory:u1".getBytes(StandardCharsets.US_ASCII);
+        final long u1 = RecipientDirectory.personKey(1, person, 0, person.length);
+        engine.directory().link(key("8210123456789"), u1, RecipientDirectory.CHAT_KEY);
+        engine.directory().link(key("01011112222"), u1, RecipientDirectory.PHONE);
+
+        final DispatchEvent numericChatKey = fallback(accept(MessageKind.INFORMATIONAL, "8210123456789", AFTERNOON, 3600),
+            AFTERNOON, Reason.NOT_CHANNEL_USER);
+        assertThat(numericChatKey.newState).as("someone else's number, maybe").isEqualTo(DeliveryState.SUPPRESSED.code());
+        assertThat(numericChatKey.reason).isEqualTo((short)Reason.UNKNOWN_RECIPIENT.code());
+
+        final DispatchEvent phone = fallback(accept(MessageKind.INFORMATIONAL, "01011112222", AFTERNOON, 3600),
+            AFTERNOON, Reason.NOT_CHANNEL_USER);
+        assertThat(phone.decision).isEqualTo(Decision.SEND.code());
+        assertThat(phone.newState).isEqualTo(DeliveryState.RETRYING.code());
+        assertThat(explain(MessageKind.INFORMATIONAL, "kakao-u2").fallbackDecision)
+            .as("an address the directory does not know is taken as it is").isEqualTo(Decision.SEND.code());
     }
 
     @Test
@@ -194,6 +237,24 @@ class PolicyHandlerFallbackTest
         assertThat(e.newState).isEqualTo(DeliveryState.EXPIRED.code());
         assertThat(e.reason).isEqualTo((short)Reason.TTL_EXPIRED.code());
         assertThat(e.decision).isNotEqualTo(Decision.SEND.code());
+    }
+
+    /** A dry run of a chat SUBMIT, whose lane falls back to SMS. */
+    private DispatchEvent explain(final MessageKind kind, final String recipient)
+    {
+        final DispatchEvent e = new DispatchEvent();
+        e.type = DispatchEvent.SUBMIT;
+        e.outcome = DispatchEvent.OUTCOME_DRY_RUN;
+        e.dryRun = true;
+        e.tenantId = 1;
+        e.kind = kind.code();
+        e.channel = ChannelType.CHAT.code();
+        e.recipientKey = key(recipient);
+        e.body = body(kind, recipient);
+        e.bodyLength = e.body.length;
+        e.acceptedAtMs = AFTERNOON;
+        stage.onEvent(e, 0, true);
+        return e;
     }
 
     private DispatchEvent fallback(final long id, final long atMs, final Reason trigger)

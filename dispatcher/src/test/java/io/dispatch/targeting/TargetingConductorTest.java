@@ -7,6 +7,7 @@ import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.util.DaemonThreadFactory;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.TemplateRegistry;
+import io.dispatch.ingest.ConsentFrame;
 import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.policy.ConsentFlags;
@@ -59,7 +60,8 @@ class TargetingConductorTest
             journalStage.await();
             if (e.type == DispatchEvent.CONSENT)
             {
-                journaled.add("+" + e.body[2] + " " + new String(e.body, 7, e.body[6]));
+                journaled.add((e.body[ConsentFrame.KIND_OFFSET] == ConsentFrame.LINK ? "link" : "+" + e.body[2])
+                    + " " + new String(e.body, 7, e.body[6]));
             }
         });
         final RingBuffer<DispatchEvent> ring = disruptor.start();
@@ -123,7 +125,8 @@ class TargetingConductorTest
             c.doWork();
             Thread.sleep(1);
         }
-        assertThat(journaled).containsExactly("+8 01011112222");
+        // the restriction, then the address link of each batch
+        assertThat(journaled).containsExactly("+8 01011112222", "link 01011112222", "link 01033334444");
         assertThat(answers).containsExactly("DIRECTORY_RESULT 1", "DIRECTORY_RESULT 2");
     }
 }
