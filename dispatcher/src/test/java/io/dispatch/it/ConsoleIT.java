@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -91,23 +92,22 @@ class ConsoleIT
                 assertThat(text(browser, "count-dispatched")).isEqualTo(String.valueOf(metric("dispatch_dispatched_total")));
                 assertThat(text(browser, "count-rejected")).isEqualTo("1");
 
-                final By smsSent = By.cssSelector("#lanes tr[data-lane='sms-simulated'] td[data-field='sent']");
-                wait.until(b -> b.findElement(smsSent).getText()
-                    .equals(String.valueOf(metric("dispatch_lane_sent_total{lane=\"sms-simulated\"}"))));
-                assertThat(browser.findElement(smsSent).getText()).isEqualTo(String.valueOf(MESSAGES + 1));
+                final String smsSent = "#lanes tr[data-lane='sms-simulated'] td[data-field='sent']";
+                wait.until(b -> String.valueOf(metric("dispatch_lane_sent_total{lane=\"sms-simulated\"}"))
+                    .equals(shown(b, smsSent)));
+                assertThat(shown(browser, smsSent)).isEqualTo(String.valueOf(MESSAGES + 1));
 
-                final By deadRow = By.cssSelector("#deadletters tr[data-message-id='" + dead + "']");
-                wait.until(b -> !b.findElements(deadRow).isEmpty());
-                assertThat(browser.findElement(deadRow).getText()).contains("INVALID_RECIPIENT", "demo");
+                final String deadRow = "#deadletters tr[data-message-id='" + dead + "']";
+                wait.until(b -> shown(b, deadRow) != null);
+                assertThat(shown(browser, deadRow)).contains("INVALID_RECIPIENT", "demo");
 
-                wait.until(b -> !b.findElements(By.cssSelector("#tenants tr[data-tenant='other']")).isEmpty());
+                wait.until(b -> shown(b, "#tenants tr[data-tenant='other']") != null);
                 new Select(browser.findElement(By.id("rate-tenant"))).selectByValue("other");
                 browser.findElement(By.id("rate-per-second")).sendKeys("123");
                 browser.findElement(By.id("rate-submit")).click();
                 wait.until(b -> text(b, "rate-result").startsWith("accepted: tenant other"));
                 wait.until(b -> get("/tenants").contains("\"other\":{\"perSecond\":123,"));
-                wait.until(b -> b.findElement(By.cssSelector("#tenants tr[data-tenant='other'] td[data-field='perSecond']"))
-                    .getText().equals("123"));
+                wait.until(b -> "123".equals(shown(b, "#tenants tr[data-tenant='other'] td[data-field='perSecond']")));
                 assertThat(get("/tenants")).contains("\"demo\":{\"perSecond\":0,");
             }
             finally
@@ -156,6 +156,16 @@ class ConsoleIT
     private static String text(final WebDriver browser, final String id)
     {
         return browser.findElement(By.id(id)).getText();
+    }
+
+    /**
+     * @return the text of the first element the CSS selector matches, or null; read in one script call, since the
+     * page rebuilds its tables every poll and an element found by one WebDriver call may be gone by the next.
+     */
+    private static String shown(final WebDriver browser, final String selector)
+    {
+        return (String)((JavascriptExecutor)browser).executeScript(
+            "const e = document.querySelector(arguments[0]); return e === null ? null : e.textContent;", selector);
     }
 
     private long metric(final String series)
