@@ -73,16 +73,21 @@ function find(samples, name, where)
 
 async function fetchText(path, options)
 {
+  const sent = token();
   const headers = {};
-  if (token())
+  if (sent !== null)
   {
-    headers.Authorization = 'Bearer ' + token();
+    headers.Authorization = 'Bearer ' + sent;
   }
   const response = await fetch(path, Object.assign({headers, cache: 'no-store'}, options || {}));
   const body = await response.text();
   if (response.status === 401)
   {
-    askForToken(token() ? 'the token was refused: enter the current one' : '');
+    // several requests of one poll can be refused: only the first, still holding the token it sent, asks again
+    if (sent === null || sent === token())
+    {
+      askForToken(sent === null ? '' : 'the token was refused: enter the current one');
+    }
     throw new Error('unauthorized');
   }
   if (!response.ok)

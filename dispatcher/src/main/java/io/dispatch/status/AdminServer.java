@@ -170,13 +170,16 @@ public final class AdminServer implements AutoCloseable
             final ConsoleAssets.Asset asset = console.get(path);
             if (asset == null)
             {
-                return respond(HttpResponseStatus.NOT_FOUND, "text/plain", "no console file " + path + "; open /console\n");
+                return respond(HttpResponseStatus.NOT_FOUND, "text/plain",
+                    "no console file " + path + "; open /console\n");
             }
             if (!request.method().name().equals("GET"))
             {
-                return respond(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "the console's files are read with GET\n");
+                return respond(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain",
+                    "the console's files are read with GET\n");
             }
-            final FullHttpResponse r = respond(HttpResponseStatus.OK, asset.contentType(), Unpooled.wrappedBuffer(asset.bytes()));
+            final FullHttpResponse r =
+                respond(HttpResponseStatus.OK, asset.contentType(), Unpooled.wrappedBuffer(asset.bytes()));
             // the page loads only its own files and talks only to this port
             r.headers().set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
             r.headers().set("X-Content-Type-Options", "nosniff");

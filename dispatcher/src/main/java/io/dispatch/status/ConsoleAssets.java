@@ -6,8 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * The operator console's static files ({@code GET /console}, {@code /console/console.js}, {@code /console/console.css}),
- * read once from the class path (they ship in the jar: no CDN, no build step). They hold no data and no secret, so
+ * The operator console's static files ({@code GET /console}, {@code /console/console.js},
+ * {@code /console/console.css}), read once from the class path (they ship in the jar: no CDN, no build step). They hold no data and no secret, so
  * they are open like {@code /metrics}; the admin routes the page calls still ask for the bearer token.
  */
 final class ConsoleAssets

@@ -79,17 +79,24 @@ class ConsoleIT
                 browser.get("http://127.0.0.1:" + adminPort + "/console");
                 final WebDriverWait wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(100));
                 wait.until(b -> b.findElement(By.id("token")).isDisplayed());
+                browser.findElement(By.id("token")).sendKeys("not-the-token");
+                browser.findElement(By.id("token-submit")).click();
+                wait.until(b -> b.findElement(By.id("token")).isDisplayed() && text(b, "token-problem").contains("refused"));
                 browser.findElement(By.id("token")).sendKeys(EngineFixture.adminToken(dir.resolve("engine")));
                 browser.findElement(By.id("token-submit")).click();
+                wait.until(b -> !b.findElement(By.id("token-form")).isDisplayed()
+                    && b.findElement(By.id("forget-token")).isDisplayed());
 
                 // traffic has stopped once every message is delivered or dead: then the page's raw counters and
                 // /metrics read at the same moment must agree exactly
-                wait.until(b -> metric("dispatch_delivered_total") == MESSAGES && metric("dispatch_rejected_total") == 1);
+                wait.until(b -> metric("dispatch_delivered_total") == MESSAGES
+                    && metric("dispatch_rejected_total") == 1);
                 wait.until(b -> text(b, "count-delivered").equals(String.valueOf(MESSAGES)));
                 assertThat(text(browser, "count-accepted"))
                     .isEqualTo(String.valueOf(metric("dispatch_acked_total")))
                     .isEqualTo(String.valueOf(MESSAGES + 1));
-                assertThat(text(browser, "count-dispatched")).isEqualTo(String.valueOf(metric("dispatch_dispatched_total")));
+                assertThat(text(browser, "count-dispatched"))
+                    .isEqualTo(String.valueOf(metric("dispatch_dispatched_total")));
                 assertThat(text(browser, "count-rejected")).isEqualTo("1");
 
                 final String smsSent = "#lanes tr[data-lane='sms-simulated'] td[data-field='sent']";
@@ -128,9 +135,12 @@ class ConsoleIT
             assertType("/console/console.css", 200, "text/css; charset=utf-8");
             assertType("/console/other.js", 404, "text/plain");
             final HttpResponse<String> page = send("/console", false);
-            assertThat(page.body()).contains("<script src=\"/console/console.js\"").doesNotContain("http://", "https://");
-            assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue("default-src 'self'; frame-ancestors 'none'");
-            assertThat(send("/tenants", false).statusCode()).as("the data routes still need the token").isEqualTo(401);
+            assertThat(page.body()).contains("<script src=\"/console/console.js\"")
+                .as("nothing loaded from elsewhere").doesNotContain("http://", "https://");
+            assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .hasValue("default-src 'self'; frame-ancestors 'none'");
+            assertThat(send("/tenants", false).statusCode()).as("the data routes still need the token")
+                .isEqualTo(401);
         }
     }
 
