@@ -63,16 +63,6 @@ class ConsoleIT
                 .port(engine.port()).tenant("demo").apiKey("demo-key").build()))
         {
             adminPort = engine.adminPort();
-            final List<CompletableFuture<SubmitResult>> acks = new ArrayList<>();
-            for (int i = 0; i < MESSAGES; i++)
-            {
-                acks.add(client.submit(Submit.builder().kind(MessageKind.INFORMATIONAL).channel(ChannelType.SMS)
-                    .to("0101234" + i).text("console " + i).build()));
-            }
-            final long dead = client.submit(Submit.builder().kind(MessageKind.INFORMATIONAL).channel(ChannelType.SMS)
-                .to("reject-01099998888").text("no such number").build()).join().messageId();
-            acks.forEach(CompletableFuture::join);
-
             final WebDriver browser = startBrowser();
             try
             {
@@ -81,11 +71,25 @@ class ConsoleIT
                 wait.until(b -> b.findElement(By.id("token")).isDisplayed());
                 browser.findElement(By.id("token")).sendKeys("not-the-token");
                 browser.findElement(By.id("token-submit")).click();
-                wait.until(b -> b.findElement(By.id("token")).isDisplayed() && text(b, "token-problem").contains("refused"));
+                wait.until(b -> b.findElement(By.id("token")).isDisplayed()
+                    && text(b, "token-problem").contains("refused"));
                 browser.findElement(By.id("token")).sendKeys(EngineFixture.adminToken(dir.resolve("engine")));
                 browser.findElement(By.id("token-submit")).click();
                 wait.until(b -> !b.findElement(By.id("token-form")).isDisplayed()
                     && b.findElement(By.id("forget-token")).isDisplayed());
+                // the page has read /metrics once before the traffic, so its next reading shows a rate
+                wait.until(b -> text(b, "count-accepted").equals("0"));
+
+                final List<CompletableFuture<SubmitResult>> acks = new ArrayList<>();
+                for (int i = 0; i < MESSAGES; i++)
+                {
+                    acks.add(client.submit(Submit.builder().kind(MessageKind.INFORMATIONAL).channel(ChannelType.SMS)
+                        .to("0101234" + i).text("console " + i).build()));
+                }
+                final long dead = client.submit(Submit.builder().kind(MessageKind.INFORMATIONAL)
+                    .channel(ChannelType.SMS).to("reject-01099998888").text("no such number").build())
+                    .join().messageId();
+                acks.forEach(CompletableFuture::join);
 
                 // traffic has stopped once every message is delivered or dead: then the page's raw counters and
                 // /metrics read at the same moment must agree exactly
@@ -98,6 +102,7 @@ class ConsoleIT
                 assertThat(text(browser, "count-dispatched"))
                     .isEqualTo(String.valueOf(metric("dispatch_dispatched_total")));
                 assertThat(text(browser, "count-rejected")).isEqualTo("1");
+                assertThat(chartPixelsAboveZero(browser)).as("the throughput chart drew the burst").isPositive();
 
                 final String smsSent = "#lanes tr[data-lane='sms-simulated'] td[data-field='sent']";
                 wait.until(b -> String.valueOf(metric("dispatch_lane_sent_total{lane=\"sms-simulated\"}"))
@@ -166,6 +171,22 @@ class ConsoleIT
     private static String text(final WebDriver browser, final String id)
     {
         return browser.findElement(By.id(id)).getText();
+    }
+
+    /** @return how many pixels of the throughput chart are drawn in a series' colour above the zero line. */
+    private static long chartPixelsAboveZero(final WebDriver browser)
+    {
+        return (Long)((JavascriptExecutor)browser).executeScript(String.join("\n",
+            "const c = document.getElementById('throughput-chart');",
+            "const zeroLine = c.height - 30 - 3;",
+            "const px = c.getContext('2d').getImageData(0, 0, c.width, zeroLine).data;",
+            "const colours = [[0x2f, 0x6f, 0xdf], [0xd9, 0x8a, 0x1c], [0x2a, 0x9d, 0x57]];",
+            "let n = 0;",
+            "for (let i = 0; i < px.length; i += 4) {",
+            "  if (px[i + 3] > 128 && colours.some(([r, g, b]) =>",
+            "    Math.abs(px[i] - r) < 40 && Math.abs(px[i + 1] - g) < 40 && Math.abs(px[i + 2] - b) < 40)) { n++; }",
+            "}",
+            "return n;"));
     }
 
     /**
