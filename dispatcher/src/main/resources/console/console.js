@@ -335,6 +335,45 @@ async function changeRate(event)
   }
 }
 
+/** Shows one message's journaled states ({@code GET /messages/<id>/history}), its acceptance first. */
+async function lookUp(event)
+{
+  event.preventDefault();
+  const result = $('lookup-result');
+  const id = $('lookup-id').value.trim();
+  fillTable('history', []);
+  if (!/^[0-9]+$/.test(id))
+  {
+    result.textContent = 'message id: a whole number, as in ACK and STATUS';
+    result.className = 'error';
+    return;
+  }
+  try
+  {
+    const h = JSON.parse(await fetchText('/messages/' + id + '/history'));
+    result.textContent = 'tenant ' + h.tenant + ', ' + h.kind + ', ' + h.channel + (h.key ? ', key ' + h.key : '') +
+      ({terminal: ' (complete)', open: ' (not final yet)'}[h.end] || ' (cut: later states may exist)');
+    result.className = '';
+    const accepted = {at: h.accepted_at, state: 'ACCEPTED', attempt: 0, channel: h.channel,
+      reason: h.decision + (h.decision_reason === 'NONE' ? '' : ' ' + h.decision_reason)};
+    fillTable('history', [accepted].concat(h.states).map((s) =>
+    {
+      const row = document.createElement('tr');
+      row.dataset.state = s.state;
+      for (const v of [s.at, s.state, s.attempt, s.channel, s.reason])
+      {
+        cell(row, String(v));
+      }
+      return row;
+    }));
+  }
+  catch (e)
+  {
+    result.textContent = e.message;
+    result.className = 'error';
+  }
+}
+
 function start()
 {
   $('token-form').addEventListener('submit', (event) =>
@@ -354,6 +393,7 @@ function start()
   });
   $('forget-token').addEventListener('click', () => askForToken(''));
   $('rate-form').addEventListener('submit', changeRate);
+  $('lookup-form').addEventListener('submit', lookUp);
   if (token())
   {
     $('forget-token').hidden = false;

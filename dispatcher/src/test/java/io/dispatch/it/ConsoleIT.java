@@ -113,6 +113,14 @@ class ConsoleIT
                 wait.until(b -> shown(b, deadRow) != null);
                 assertThat(shown(browser, deadRow)).contains("INVALID_RECIPIENT", "demo");
 
+                browser.findElement(By.id("lookup-id")).sendKeys(Long.toString(dead));
+                browser.findElement(By.id("lookup-submit")).click();
+                wait.until(b -> shown(b, "#history tr[data-state='REJECTED']") != null);
+                assertThat(shown(browser, "#history tr[data-state='ACCEPTED']")).contains("sms");
+                assertThat(shown(browser, "#history tr[data-state='REJECTED']")).contains("INVALID_RECIPIENT");
+                assertThat(text(browser, "lookup-result")).startsWith("tenant demo, INFORMATIONAL, sms")
+                    .endsWith("(complete)");
+
                 wait.until(b -> shown(b, "#tenants tr[data-tenant='other']") != null);
                 new Select(browser.findElement(By.id("rate-tenant"))).selectByValue("other");
                 browser.findElement(By.id("rate-per-second")).sendKeys("123");
