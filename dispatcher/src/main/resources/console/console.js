@@ -231,6 +231,23 @@ function showLanes(samples, lanesJson)
   }));
 }
 
+function showClasses(samples)
+{
+  const classes = samples.filter((s) => s.name === 'dispatch_ack_latency_seconds_count').map((s) => s.labels.class);
+  fillTable('classes', classes.map((name) =>
+  {
+    const row = document.createElement('tr');
+    row.dataset.class = name;
+    cell(row, name);
+    cell(row, String(find(samples, 'dispatch_ack_latency_seconds_count', {class: name}))).dataset.field = 'count';
+    for (const q of ['0.5', '0.99', '0.999', '1.0'])
+    {
+      cell(row, seconds(find(samples, 'dispatch_ack_latency_seconds', {class: name, quantile: q})));
+    }
+    return row;
+  }));
+}
+
 function showTenants(tenants)
 {
   const names = Object.keys(tenants);
@@ -285,6 +302,7 @@ async function poll()
   {
     const samples = parseMetrics(await fetchText('/metrics'));
     showCounters(samples);
+    showClasses(samples);
     let lanesJson = null;
     if (token())
     {

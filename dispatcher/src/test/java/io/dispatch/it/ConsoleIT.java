@@ -104,6 +104,11 @@ class ConsoleIT
                 assertThat(text(browser, "count-rejected")).isEqualTo("1");
                 assertThat(chartPixelsAboveZero(browser)).as("the throughput chart drew the burst").isPositive();
 
+                final String informational = "#classes tr[data-class='informational'] td[data-field='count']";
+                assertThat(metric("dispatch_ack_latency_seconds_count{class=\"informational\"}"))
+                    .isEqualTo(MESSAGES + 1);
+                wait.until(b -> String.valueOf(MESSAGES + 1).equals(shown(b, informational)));
+
                 final String smsSent = "#lanes tr[data-lane='sms-simulated'] td[data-field='sent']";
                 wait.until(b -> String.valueOf(metric("dispatch_lane_sent_total{lane=\"sms-simulated\"}"))
                     .equals(shown(b, smsSent)));
