@@ -306,11 +306,12 @@ async function poll()
     let lanesJson = null;
     if (token())
     {
-      const [lanes, tenants, dead] = await Promise.all(
-        ['/lanes', '/tenants', '/deadletters?limit=50'].map((p) => fetchText(p).then(JSON.parse)));
+      const [lanes, tenants, dead, job] = await Promise.all(
+        ['/lanes', '/tenants', '/deadletters?limit=50', '/redrive'].map((p) => fetchText(p).then(JSON.parse)));
       lanesJson = lanes;
       showTenants(tenants);
       showDeadLetters(dead);
+      showRedriveJob(job);
     }
     showLanes(samples, lanesJson);
     status.textContent = 'updated ' + new Date().toLocaleTimeString() + (token() ? '' : ' (metrics only: no token)');
@@ -353,7 +354,44 @@ async function changeRate(event)
   }
 }
 
-/** Shows one message's journaled states ({@code GET /messages/<id>/history}), its acceptance first. */
+function showRedriveJob(job)
+{
+  $('redrive-job').textContent = job.state === 'none' ? 'none' : 'job ' + job.job + ' ' + job.state +
+    (job.explain ? ' (dry run)' : '') + ': matched ' + job.matched + ', selected ' + job.selected +
+    ', published ' + job.published + (job.truncated ? ' (stopped at max)' : '');
+}
+
+// Starts a re-drive job (POST /redrive): the journal's matching dead letters go through every policy again.
+async function redrive(event)
+{
+  event.preventDefault();
+  const result = $('redrive-result');
+  const params = new URLSearchParams();
+  for (const [key, id] of [['reason', 'redrive-reason'], ['channel', 'redrive-channel'], ['tenant', 'redrive-tenant']])
+  {
+    if ($(id).value.trim() !== '')
+    {
+      params.set(key, $(id).value.trim());
+    }
+  }
+  if ($('redrive-explain').checked)
+  {
+    params.set('explain', 'true');
+  }
+  try
+  {
+    showRedriveJob(JSON.parse(await fetchText('/redrive?' + params, {method: 'POST'})));
+    result.textContent = 'started';
+    result.className = '';
+  }
+  catch (e)
+  {
+    result.textContent = e.message;
+    result.className = 'error';
+  }
+}
+
+/** Shows one message's journaled states (GET /messages/<id>/history), its acceptance first. */
 async function lookUp(event)
 {
   event.preventDefault();
@@ -412,6 +450,7 @@ function start()
   $('forget-token').addEventListener('click', () => askForToken(''));
   $('rate-form').addEventListener('submit', changeRate);
   $('lookup-form').addEventListener('submit', lookUp);
+  $('redrive-form').addEventListener('submit', redrive);
   if (token())
   {
     $('forget-token').hidden = false;

@@ -118,6 +118,14 @@ class ConsoleIT
                 wait.until(b -> shown(b, deadRow) != null);
                 assertThat(shown(browser, deadRow)).contains("INVALID_RECIPIENT", "demo");
 
+                browser.findElement(By.id("redrive-reason")).sendKeys("INVALID_RECIPIENT");
+                browser.findElement(By.id("redrive-explain")).click();
+                browser.findElement(By.id("redrive-submit")).click();
+                wait.until(b -> get("/redrive").contains("\"state\":\"done\""));
+                assertThat(get("/redrive")).contains("\"explain\":false", "\"reason\":\"INVALID_RECIPIENT\"",
+                    "\"published\":1");
+                wait.until(b -> text(b, "redrive-job").endsWith("done: matched 1, selected 1, published 1"));
+
                 browser.findElement(By.id("lookup-id")).sendKeys(Long.toString(dead));
                 browser.findElement(By.id("lookup-submit")).click();
                 wait.until(b -> shown(b, "#history tr[data-state='REJECTED']") != null);
