@@ -1,6 +1,7 @@
 package io.dispatch.status;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -35,8 +36,9 @@ import java.util.function.Supplier;
  * HTTP endpoint for operators: {@code GET /health} (JSON) and {@code GET /metrics} (Prometheus text format),
  * open to anyone who reaches the port, plus routes registered by path prefix (e.g. {@code /tenants/} for
  * runtime rate changes), which change state or show message data and so answer only a request carrying
- * {@code Authorization: Bearer <token>} (401 otherwise); routes under {@code /health/} stay open. One thread;
- * serves snapshots built by the suppliers it is given.
+ * {@code Authorization: Bearer <token>} (401 otherwise); routes under {@code /health/} stay open, and so do the
+ * operator console's static files under {@code /console} (see {@link ConsoleAssets}). One thread; serves snapshots
+ * built by the suppliers it is given.
  */
 public final class AdminServer implements AutoCloseable
 {
@@ -79,6 +81,7 @@ public final class AdminServer implements AutoCloseable
         throws InterruptedException
     {
         final byte[] expected = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
+        final ConsoleAssets console = new ConsoleAssets();
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("admin-http", true), NioIoHandler.newFactory());
         channel = new ServerBootstrap()
             .group(group)
@@ -91,7 +94,7 @@ public final class AdminServer implements AutoCloseable
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(8192))
-                        .addLast(new Handler(health, metrics, routes, expected));
+                        .addLast(new Handler(health, metrics, routes, expected, console));
                 }
             })
             .bind(host, port).sync().channel();
@@ -115,15 +118,17 @@ public final class AdminServer implements AutoCloseable
         private final Supplier<String> metrics;
         private final Map<String, Route> routes;
         private final byte[] expectedAuthorization;
+        private final ConsoleAssets console;
 
         Handler(
             final Supplier<String> health, final Supplier<String> metrics, final Map<String, Route> routes,
-            final byte[] expectedAuthorization)
+            final byte[] expectedAuthorization, final ConsoleAssets console)
         {
             this.health = health;
             this.metrics = metrics;
             this.routes = routes;
             this.expectedAuthorization = expectedAuthorization;
+            this.console = console;
         }
 
         @Override
@@ -152,8 +157,34 @@ public final class AdminServer implements AutoCloseable
                 case "/metrics":
                     return respond(HttpResponseStatus.OK, "text/plain; version=0.0.4", metrics.get());
                 default:
+                    if (ConsoleAssets.isConsolePath(path))
+                    {
+                        return consoleAsset(request, path);
+                    }
                     return isOpen(path) || authorized(request) ? route(request, path) : unauthorized();
             }
+        }
+
+        private FullHttpResponse consoleAsset(final FullHttpRequest request, final String path)
+        {
+            final ConsoleAssets.Asset asset = console.get(path);
+            if (asset == null)
+            {
+                return respond(HttpResponseStatus.NOT_FOUND, "text/plain",
+                    "no console file " + path + "; open /console\n");
+            }
+            if (!request.method().name().equals("GET"))
+            {
+                return respond(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain",
+                    "the console's files are read with GET\n");
+            }
+            final FullHttpResponse r =
+                respond(HttpResponseStatus.OK, asset.contentType(), Unpooled.wrappedBuffer(asset.bytes()));
+            // the page loads only its own files and talks only to this port
+            r.headers().set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+            r.headers().set("X-Content-Type-Options", "nosniff");
+            r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+            return r;
         }
 
         private FullHttpResponse route(final FullHttpRequest request, final String path)
@@ -196,8 +227,13 @@ public final class AdminServer implements AutoCloseable
 
         private static FullHttpResponse respond(final HttpResponseStatus status, final String type, final String body)
         {
-            final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+            return respond(status, type, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        }
+
+        private static FullHttpResponse respond(
+            final HttpResponseStatus status, final String type, final ByteBuf body)
+        {
+            final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
             r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
             // the server closes after each answer: say so, or a keep-alive client reuses the dead connection
