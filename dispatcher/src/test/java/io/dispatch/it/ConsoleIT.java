@@ -177,7 +177,7 @@ class ConsoleIT
         {
             fail(CHROMIUM + " or " + CHROMEDRIVER + " is missing: the console's browser test needs Debian's chromium;"
                 + " install it with: apt-get update -qq && apt-get install -y -qq chromium chromium-driver"
-                + " (.ci/run does this)");
+                + " (scripts/test, the README's test command, does this)");
         }
         final ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
