@@ -1,14 +1,10 @@
 package io.dispatch.journal;
 
-import io.dispatch.config.TenantConfig;
-import io.dispatch.ingest.TenantRegistry;
-import io.dispatch.policy.DedupIndex;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import io.dispatch.status.StatusTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,17 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RecoveryFallbackTest
 {
     /** A minimal SUBMIT body: recovery reads the recipient from it for the policy state. */
-    private static final byte[] BODY = body();
+    private static final byte[] BODY = RecoveryFixture.submitBody(ChannelType.CHAT);
 
-    private static byte[] body()
-    {
-        final io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
-        final int n = io.dispatch.protocol.SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, ChannelType.CHAT, 60, "",
-            "010", "", "hi", null);
-        final byte[] out = new byte[n];
-        b.getBytes(0, out);
-        return out;
-    }
 
     @TempDir
     Path dir;
@@ -71,25 +58,7 @@ class RecoveryFallbackTest
             w.appendStates(states, 7);
             w.close();
 
-            new Recovery(new DedupIndex(3_600_000), new StatusTable(1024),
-                new TenantRegistry(List.of(new TenantConfig(1, "demo", "k"))), 2_000, 3_600_000, 0, new Recovery.PolicySink()
-                {
-                    @Override
-                    public void sent(final int tenantId, final byte kind, final byte channel, final long recipientKey,
-                        final long atMs)
-                    {
-                    }
-
-                    @Override
-                    public void consent(final int tenantId, final byte[] body)
-                    {
-                    }
-
-                    @Override
-                    public void content(final long contentHash, final long messageId, final long atMs)
-                    {
-                    }
-                })
+            RecoveryFixture.recovery(2_000)
                 .run(journal, new Recovery.Sink()
                 {
                     @Override
