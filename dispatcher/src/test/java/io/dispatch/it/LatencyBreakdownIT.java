@@ -11,7 +11,6 @@ import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.JumpClock;
 import io.dispatch.testing.PrometheusTextParser;
 import io.dispatch.testing.PrometheusTextParser.Family;
-import io.dispatch.testing.PrometheusTextParser.Sample;
 import io.dispatch.testing.RawConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +26,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.dispatch.testing.PrometheusTextParser.sample;
+import static io.dispatch.testing.PrometheusTextParser.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -91,16 +92,16 @@ class LatencyBreakdownIT
             for (final MessageKind kind : MessageKind.values())
             {
                 final Map<String, String> cls = Map.of("class", kind.name().toLowerCase(Locale.ROOT));
-                assertThat(value(page, ACK + "_count", cls)).as("%s acks", kind).isEqualTo(PER_CLASS);
-                assertThat(value(page, ACK, with(cls, "quantile", "0.5"))).as("%s ack p50", kind).isPositive();
-                assertThat(value(page, ACK, with(cls, "quantile", "1.0")))
-                    .isGreaterThanOrEqualTo(value(page, ACK, with(cls, "quantile", "0.99")));
-                assertThat(value(page, ACK + "_sum", cls)).isPositive();
+                assertThat(sample(page, ACK + "_count", cls)).as("%s acks", kind).isEqualTo(PER_CLASS);
+                assertThat(sample(page, ACK, with(cls, "quantile", "0.5"))).as("%s ack p50", kind).isPositive();
+                assertThat(sample(page, ACK, with(cls, "quantile", "1.0")))
+                    .isGreaterThanOrEqualTo(sample(page, ACK, with(cls, "quantile", "0.99")));
+                assertThat(sample(page, ACK + "_sum", cls)).isPositive();
                 final Map<String, String> lane = with(SMS, "class", kind.name().toLowerCase(Locale.ROOT));
-                assertThat(value(page, HANDOFF, with(lane, "quantile", "1.0"))).as("%s hand-off max", kind).isPositive();
+                assertThat(sample(page, HANDOFF, with(lane, "quantile", "1.0"))).as("%s hand-off max", kind).isPositive();
             }
             // the other lanes carried nothing: their summaries are there, empty
-            assertThat(value(page, HANDOFF + "_count", Map.of("lane", "push-simulated", "class", "auth"))).isZero();
+            assertThat(sample(page, HANDOFF + "_count", Map.of("lane", "push-simulated", "class", "auth"))).isZero();
         }
     }
 
@@ -113,7 +114,7 @@ class LatencyBreakdownIT
     {
         for (final MessageKind kind : MessageKind.values())
         {
-            if (value(page, HANDOFF + "_count", with(SMS, "class", kind.name().toLowerCase(Locale.ROOT))) != PER_CLASS)
+            if (sample(page, HANDOFF + "_count", with(SMS, "class", kind.name().toLowerCase(Locale.ROOT))) != PER_CLASS)
             {
                 return false;
             }
@@ -121,24 +122,6 @@ class LatencyBreakdownIT
         return true;
     }
 
-    private static double value(final Map<String, Family> page, final String name, final Map<String, String> labels)
-    {
-        final Family f = page.get(name.endsWith("_count") || name.endsWith("_sum") ?
-            name.substring(0, name.lastIndexOf('_')) : name);
-        if (f == null)
-        {
-            return -1;
-        }
-        return f.samples().stream().filter(s -> s.name().equals(name) && s.labels().equals(labels))
-            .mapToDouble(Sample::value).findFirst().orElse(-1);
-    }
-
-    private static Map<String, String> with(final Map<String, String> labels, final String name, final String value)
-    {
-        final Map<String, String> out = new java.util.LinkedHashMap<>(labels);
-        out.put(name, value);
-        return out;
-    }
 
     private String metrics(final Dispatcher engine) throws Exception
     {

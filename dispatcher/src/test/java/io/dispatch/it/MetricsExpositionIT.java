@@ -31,6 +31,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static io.dispatch.testing.PrometheusTextParser.sample;
+import static io.dispatch.testing.PrometheusTextParser.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -134,23 +136,6 @@ class MetricsExpositionIT
             == 10;
     }
 
-    private static double sample(final Map<String, Family> families, final String family, final Map<String, String> labels)
-    {
-        final Family f = families.get(family);
-        if (f == null)
-        {
-            return -1;
-        }
-        return f.samples().stream().filter(s -> s.name().equals(family) && s.labels().equals(labels))
-            .mapToDouble(Sample::value).findFirst().orElse(-1);
-    }
-
-    private static Map<String, String> with(final Map<String, String> labels, final String name, final String value)
-    {
-        final Map<String, String> out = new java.util.LinkedHashMap<>(labels);
-        out.put(name, value);
-        return out;
-    }
 
     private String metrics(final Dispatcher engine) throws Exception
     {

@@ -68,6 +68,30 @@ public final class PrometheusTextParser
     {
     }
 
+    /**
+     * @param name a sample's name: the family's, or a summary's {@code _count} / {@code _sum}.
+     * @return the value of the sample with exactly these labels, or -1 when the page has none.
+     */
+    public static double sample(final Map<String, Family> families, final String name, final Map<String, String> labels)
+    {
+        final Family f = families.get(name.endsWith("_count") || name.endsWith("_sum") ?
+            name.substring(0, name.lastIndexOf('_')) : name);
+        if (f == null)
+        {
+            return -1;
+        }
+        return f.samples().stream().filter(s -> s.name().equals(name) && s.labels().equals(labels))
+            .mapToDouble(Sample::value).findFirst().orElse(-1);
+    }
+
+    /** @return {@code labels} with one more label (in order, as the page writes them). */
+    public static Map<String, String> with(final Map<String, String> labels, final String name, final String value)
+    {
+        final Map<String, String> out = new LinkedHashMap<>(labels);
+        out.put(name, value);
+        return out;
+    }
+
     /** @return the families in page order. */
     public static Map<String, Family> parse(final String text)
     {
