@@ -5,20 +5,15 @@ import io.dispatch.config.Settings;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
+import io.dispatch.testing.AdminHttp;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.RawConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +24,6 @@ class LaneAdminIT
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private int adminPort;
 
     @Test
@@ -58,18 +52,20 @@ class LaneAdminIT
                 assertThat(c.read().type).isEqualTo(MessageType.ACK);
             }
             Thread.sleep(500);
-            final long sent = metric(get("/metrics").body(), "dispatch_lane_sent_total{lane=\"sms-simulated\"}");
+            final long sent =
+                AdminHttp.metric(get("/metrics").body(), "dispatch_lane_sent_total{lane=\"sms-simulated\"}");
             final double elapsedS = (System.nanoTime() - start) / 1e9;
             assertThat(sent).isPositive().isLessThanOrEqualTo((long)(20 * elapsedS) + 2 + 1);
 
             assertThat(post("/lanes/sms/rate?perSecond=0").statusCode()).isEqualTo(200);
             final long deadline = System.currentTimeMillis() + 10_000;
-            while (metric(get("/metrics").body(), "dispatch_lane_accepted_total{lane=\"sms-simulated\"}") < 60
+            while (AdminHttp.metric(get("/metrics").body(), "dispatch_lane_accepted_total{lane=\"sms-simulated\"}") < 60
                 && System.currentTimeMillis() < deadline)
             {
                 Thread.sleep(50);
             }
-            assertThat(metric(get("/metrics").body(), "dispatch_lane_accepted_total{lane=\"sms-simulated\"}")).isEqualTo(60);
+            assertThat(AdminHttp.metric(get("/metrics").body(), "dispatch_lane_accepted_total{lane=\"sms-simulated\"}"))
+                .isEqualTo(60);
 
             assertBadRequest(post("/lanes/sms/rate?perSecond=abc"), 400, "perSecond");
             assertBadRequest(post("/lanes/sms/rate?reservedPercent=150"), 400, "reservedPercent");
@@ -133,24 +129,13 @@ class LaneAdminIT
         assertThat(r.body()).contains("\"error\"", names);
     }
 
-    private static long metric(final String text, final String series)
-    {
-        final Matcher m = Pattern.compile(Pattern.quote(series) + " (\\d+)").matcher(text);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
-    }
-
     private HttpResponse<String> get(final String path) throws Exception
     {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-            .header("Authorization", "Bearer " + EngineFixture.adminToken(dir))
-            .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return AdminHttp.get(adminPort, dir, path);
     }
 
     private HttpResponse<String> post(final String path) throws Exception
     {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-            .header("Authorization", "Bearer " + EngineFixture.adminToken(dir))
-            .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-            HttpResponse.BodyHandlers.ofString());
+        return AdminHttp.post(adminPort, dir, path);
     }
 }

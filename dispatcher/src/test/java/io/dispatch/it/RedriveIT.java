@@ -4,18 +4,15 @@ import io.dispatch.Dispatcher;
 import io.dispatch.config.Settings;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
+import io.dispatch.testing.AdminHttp;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.RawConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +29,6 @@ class RedriveIT
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private int adminPort;
 
     @Test
@@ -167,22 +163,16 @@ class RedriveIT
 
     private long metric(final String series) throws Exception
     {
-        final Matcher m = Pattern.compile(Pattern.quote(series) + " (\\d+)").matcher(get("/metrics").body());
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        return AdminHttp.metric(get("/metrics").body(), series);
     }
 
     private HttpResponse<String> get(final String path) throws Exception
     {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-            .header("Authorization", "Bearer " + EngineFixture.adminToken(dir))
-            .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return AdminHttp.get(adminPort, dir, path);
     }
 
     private HttpResponse<String> post(final String path) throws Exception
     {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-            .header("Authorization", "Bearer " + EngineFixture.adminToken(dir))
-            .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-            HttpResponse.BodyHandlers.ofString());
+        return AdminHttp.post(adminPort, dir, path);
     }
 }
