@@ -21,4 +21,10 @@ public interface ConnectorContext
      * in the engine. It may not exist yet; a connector that keeps state there creates it. Nothing else writes to it.
      */
     Path dataDir();
+
+    /** Where the connector hands inbound messages and events (chat replies, MO, consent webhooks). */
+    default InboundSink inbound()
+    {
+        return InboundSink.NONE;
+    }
 }

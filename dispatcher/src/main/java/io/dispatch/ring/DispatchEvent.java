@@ -17,6 +17,10 @@ import io.dispatch.ingest.IngestSession;
  *   <li>{@link #FALLBACK}: a lane gave a message up for its fallback channel ({@link #channel}), with the trigger
  *       in {@link #reason} and the time in {@link #acceptedAtMs}: the policy stage decides it again there, and
  *       from then on it flows like a {@link #RELEASE}.</li>
+ *   <li>{@link #INBOUND}: a user's message or event from a connector ({@code io.dispatch.connector.InboundEvent},
+ *       encoded in {@link #body}), with {@link #tenantId}, {@link #channel}, {@link #recipientKey} (tenant and the
+ *       sender's address) and the receive time in {@link #acceptedAtMs}: journaled, then seen by the policy stage
+ *       (consent, conversation window) and delivered to inbound subscribers.</li>
  * </ul>
  * Fields are written by the publisher before publish and by stages in ring order; every stage reads only
  * what earlier stages wrote. {@link #body} grows to the largest message seen and is then reused, so the
@@ -34,6 +38,7 @@ public final class DispatchEvent
     public static final int CONSENT = 6;
     public static final int POLICY_UPDATE = 7;
     public static final int FALLBACK = 8;
+    public static final int INBOUND = 9;
 
     /** Outcomes of a SUBMIT, set by the dedup and journal stages. */
     public static final byte OUTCOME_ACCEPTED = 0;
