@@ -60,6 +60,7 @@ import io.dispatch.stage.PolicyRates;
 import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
 import io.dispatch.status.AdminServer;
+import io.dispatch.stream.JournalStreams;
 import io.dispatch.status.AdminTokenFile;
 import io.dispatch.status.ClassLatency;
 import io.dispatch.status.Counter;
@@ -71,6 +72,7 @@ import io.dispatch.status.RateAdminRoute;
 import io.dispatch.status.RedriveRoute;
 import io.dispatch.status.StatusTable;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
@@ -117,6 +119,7 @@ public final class Dispatcher implements AutoCloseable
     private FallbackMessages fallbackMessages;
     private RingTopology ring;
     private InboundPublisher inbound;
+    private AgentRunner streamsRunner;
     private final InboundAnswers inboundAnswers = new InboundAnswers();
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
@@ -452,6 +455,11 @@ public final class Dispatcher implements AutoCloseable
         ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
             clock, targeting);
         ingestContext.watchStorage(storage);
+        // resumed receipts and inbound subscribers read the journal on their own thread; 1 ms naps when all caught up
+        streamsRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000),
+            ex -> errors.record("journal_streams_failed", ex), null, new JournalStreams(journal));
+        ingestContext.streams((JournalStreams)streamsRunner.agent());
+        AgentRunner.startOnThread(streamsRunner);
         ingest = bind(Configuration.INGEST_PORT_PROP_NAME, config.ingestHost(), config.ingestPort(), "--port",
             () -> new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads(), tls));
         if (config.adminPort() >= 0)
@@ -799,6 +807,8 @@ public final class Dispatcher implements AutoCloseable
         }
         ring = null;
         closeQuietly(inboundAnswers);
+        closeQuietly(streamsRunner);
+        streamsRunner = null;
         closeQuietly(fallbackMessages);
         fallbackMessages = null;
         closeQuietly(journal);
