@@ -4,6 +4,7 @@ import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
+import io.dispatch.config.OptOut080Settings;
 import io.dispatch.config.LaneConfig;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
@@ -24,6 +25,7 @@ import io.dispatch.inbound.InboundAnswers;
 import io.dispatch.inbound.InboundBody;
 import io.dispatch.inbound.InboundDedup;
 import io.dispatch.inbound.InboundPublisher;
+import io.dispatch.inbound.OptOut080Receiver;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
@@ -120,6 +122,7 @@ public final class Dispatcher implements AutoCloseable
     private RingTopology ring;
     private InboundPublisher inbound;
     private AgentRunner streamsRunner;
+    private OptOut080Receiver optOut080;
     private final InboundAnswers inboundAnswers = new InboundAnswers();
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
@@ -482,6 +485,11 @@ public final class Dispatcher implements AutoCloseable
                 () -> new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
                     routes, adminToken));
         }
+        if (config.optOut080().enabled())
+        {
+            optOut080 = bind(OptOut080Settings.PORT, config.optOut080().host(), config.optOut080().port(),
+                OptOut080Settings.PORT + "=", () -> OptOut080Receiver.start(config.optOut080(), inbound, clock));
+        }
         startedAtNs = System.nanoTime();
         ready = true;
         LOG.info("event=started ingest={}:{} admin={}:{} data_dir={} config=\n{}", config.ingestHost(), ingest.port(),
@@ -565,6 +573,13 @@ public final class Dispatcher implements AutoCloseable
     public Counters counters()
     {
         return counters;
+    }
+
+    /** @return the 080 opt-out webhook's port, -1 when it is off. */
+    public int optOut080Port()
+    {
+        final OptOut080Receiver r = optOut080;
+        return r == null ? -1 : r.port();
     }
 
     public ConnectorLane lane(final ChannelType channel)
@@ -786,6 +801,8 @@ public final class Dispatcher implements AutoCloseable
         }
         closeQuietly(ingest);
         ingest = null;
+        closeQuietly(optOut080);
+        optOut080 = null;
         // before the ring: a redrive publishes into it
         closeQuietly(redrive);
         redrive = null;
