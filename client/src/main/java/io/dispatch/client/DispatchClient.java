@@ -219,7 +219,9 @@ public final class DispatchClient implements AutoCloseable
 
     /**
      * Subscribes to the tenant's inbound messages and events (chat replies, SMS MO, consent events, 080 opt-outs).
-     * After a reconnect the client resumes by itself after the last one it received.
+     * After a reconnect the client resumes by itself after the last one it received; a {@link #FROM_NOW}
+     * subscription that has received nothing yet starts from now again, so one that must not miss an event across
+     * a reconnect subscribes with a position (0 for the start).
      *
      * @param afterPosition the position of the last {@link InboundMessage} processed, 0 for everything the journal
      *                      holds, or {@link #FROM_NOW} for only what arrives from now on.
