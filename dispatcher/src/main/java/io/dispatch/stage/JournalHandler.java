@@ -283,7 +283,15 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
         {
             inboundDedup.record(e.keyHash, e.acceptedAtMs);
         }
-        policy.inboundAfterJournal(e, inboundConsent, consentLength);
+        try
+        {
+            policy.inboundAfterJournal(e, inboundConsent, consentLength);
+        }
+        catch (final RuntimeException ex)
+        {
+            // journaled, so answered true: a failing observer is a bug to log, not a reason for the platform to resend
+            errors.record("inbound_observer_failed", ex);
+        }
     }
 
     /** Seconds from acceptance to the deadline: the message's TTL counts from its send-at when it has one. */
