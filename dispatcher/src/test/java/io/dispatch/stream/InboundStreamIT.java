@@ -18,6 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The inbound stream on a real engine over loopback: what connectors hand in reaches the tenant's subscribers with
@@ -65,6 +66,8 @@ class InboundStreamIT
             {
                 a.subscribeInbound(DispatchClient.FROM_NOW, demo::add).get(10, TimeUnit.SECONDS);
                 o.subscribeInbound(DispatchClient.FROM_NOW, other::add).get(10, TimeUnit.SECONDS);
+                assertThatThrownBy(() -> o.subscribeInbound(0, other::add).get(10, TimeUnit.SECONDS))
+                    .hasMessageContaining("already subscribed inbound");
                 assertThat(sink.offer(message("demo", "m1", 4242)).get(10, TimeUnit.SECONDS)).isTrue();
                 assertThat(sink.offer(message("other", "o1", 0)).get(10, TimeUnit.SECONDS)).isTrue();
                 assertThat(sink.offer(message("demo", "m2", 0)).get(10, TimeUnit.SECONDS)).isTrue();

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Resumable receipts on a real engine over loopback: a subscriber that disconnects while messages flow and resumes
@@ -176,6 +177,9 @@ class ReceiptResumeIT
         {
             final Recorder liveReceipts = new Recorder(200);
             live.subscribeReceipts(Frames.SCOPE_TENANT, liveReceipts).get(10, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> live.resumeReceipts(1, Frames.ALL_STATES, liveReceipts).get(10, TimeUnit.SECONDS))
+                .as("one producer per receipt buffer: a resume needs a connection of its own")
+                .hasMessageContaining("INVALID_FIELD").hasMessageContaining("connection of its own");
             for (int i = 0; i < 200; i++)
             {
                 live.submit(Submit.builder().channel(ChannelType.PUSH).to("fcm:token-" + i).text("hi " + i).build())
