@@ -24,8 +24,13 @@ public final class MessageHistory
         CUT
     }
 
-    /** One journaled state change. */
-    public record Change(long atMs, DeliveryState state, int attempts, byte channel, short reason)
+    /**
+     * One journaled state change.
+     *
+     * @param address where a fallback moved by this change goes on its channel when it was re-addressed (a directory
+     *                recipient's phone instead of their chat key), else null: the ACCEPTED record's recipient.
+     */
+    public record Change(long atMs, DeliveryState state, int attempts, byte channel, short reason, String address)
     {
     }
 

@@ -119,6 +119,12 @@ public final class DispatchEvent
     public byte fallbackChannel;
     public byte fallbackDecision;
     public short fallbackReason;
+    /**
+     * FALLBACK, and a dry-run SUBMIT's fallback: the directory recipient's phone the fallback goes to instead of the
+     * message's address (a u8 length, then the bytes); {@link #readdressed} says whether it is set.
+     */
+    public final byte[] fallbackAddress = new byte[256];
+    public boolean readdressed;
 
     // POLICY_UPDATE: channel 0 = the tenant's own rate
     public long ratePerSecond;

@@ -97,7 +97,12 @@ public final class MessageHistoryRoute implements AdminServer.Route
                 .append(",\"state\":\"").append(c.state())
                 .append("\",\"attempt\":").append(c.attempts())
                 .append(",\"channel\":\"").append(channel(c.channel()))
-                .append("\",\"reason\":\"").append(Reason.of(c.reason())).append("\"}");
+                .append("\",\"reason\":\"").append(Reason.of(c.reason())).append('"');
+            if (c.address() != null)
+            {
+                sb.append(",\"address\":\"").append(escape(c.address())).append('"');
+            }
+            sb.append('}');
         }
         return sb.append("],\"end\":\"").append(h.end.name().toLowerCase(Locale.ROOT))
             .append("\",\"documents_read\":").append(h.documentsRead).append("}\n").toString();
@@ -116,8 +121,8 @@ public final class MessageHistoryRoute implements AdminServer.Route
             + (a.decision == Decision.DEFER.code() ? " until " + Instant.ofEpochMilli(a.dueAtMs) : "")));
         for (final MessageHistory.Change c : h.changes)
         {
-            sb.append(String.format("%-24s  %-17s  %7d  %-7s  %s%n", Instant.ofEpochMilli(c.atMs()), c.state(),
-                c.attempts(), channel(c.channel()), Reason.of(c.reason())));
+            sb.append(String.format("%-24s  %-17s  %7d  %-7s  %s%s%n", Instant.ofEpochMilli(c.atMs()), c.state(),
+                c.attempts(), channel(c.channel()), Reason.of(c.reason()), c.address() == null ? "" : " to " + c.address()));
         }
         switch (h.end)
         {

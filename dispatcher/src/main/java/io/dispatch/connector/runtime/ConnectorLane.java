@@ -129,7 +129,7 @@ public final class ConnectorLane extends LaneThread
         this.config = config;
         this.channel = config.channel().code();
         this.admission = admission;
-        this.messages = new MessageLoader(journal, templates);
+        this.messages = new MessageLoader(journal, templates, config.channel().code());
         this.states = states;
         this.clock = clock;
         this.nanoClock = nanoClock;
@@ -562,6 +562,7 @@ public final class ConnectorLane extends LaneThread
                 gate.onSuccess();
                 breaker.onSuccess(now);
                 states.publish(id, DeliveryState.PROVIDER_ACCEPTED, request.attempt(), channel, Reason.NONE, now);
+                messages.forget(id);
                 admission.release(isPriority);
                 startNextOfRecipient(id);
                 receipts.await(id, request.kind().code(), request.attempt(), uncertain.remove(id), now);
@@ -683,6 +684,7 @@ public final class ConnectorLane extends LaneThread
     private void fallBack(final long id, final boolean isPriority, final Reason reason)
     {
         states.fallBack(id, handoff.targetChannel(), reason, now, isPriority);
+        messages.forget(id);
         metrics.increment(LaneMetrics.FALLBACKS_OUT);
         attemptsById.remove(id);
         uncertain.remove(id);
@@ -726,6 +728,7 @@ public final class ConnectorLane extends LaneThread
     private void cancel(final long id, final boolean isPriority, final int attemptsSpent)
     {
         states.publish(id, DeliveryState.CANCELLED, attemptsSpent, channel, Reason.CANCELLED, now);
+        messages.forget(id);
         admission.release(isPriority);
         startNextOfRecipient(id);
         uncertain.remove(id);
@@ -737,6 +740,7 @@ public final class ConnectorLane extends LaneThread
         final MessageKind kind)
     {
         states.publish(id, state, attempts, channel, reason, now);
+        messages.forget(id);
         admission.release(kind.isPriority());
         startNextOfRecipient(id);
         uncertain.remove(id);
