@@ -4,12 +4,14 @@ import io.dispatch.Dispatcher;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DirectoryBatch;
 import io.dispatch.client.DispatchClient;
+import io.dispatch.client.Explanation;
 import io.dispatch.client.StatusResult;
 import io.dispatch.client.Submit;
 import io.dispatch.config.Settings;
 import io.dispatch.connector.smpp.SmppEngineSettings;
 import io.dispatch.connector.smpp.SmscSimulator;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.protocol.MessageKind;
@@ -51,6 +53,14 @@ class FallbackReaddressIT
             DispatchClient c = connect(engine.port()))
         {
             directory(c);
+            final Explanation explained = c.explain(notice(CHAT_KEY)).get(10, TimeUnit.SECONDS);
+            assertThat(explained.fallbackChannel()).isEqualTo(ChannelType.SMS);
+            assertThat(explained.fallbackDecision()).as("%s", explained).isEqualTo(Decision.SEND);
+            assertThat(explained.fallbackAddress()).as("--explain shows where it would go").isEqualTo(PHONE);
+            final Explanation none = c.explain(notice(PHONELESS_KEY)).get(10, TimeUnit.SECONDS);
+            assertThat(none.fallbackDecision()).as("%s", none).isEqualTo(Decision.SUPPRESS);
+            assertThat(none.fallbackReason()).isEqualTo(Reason.UNKNOWN_RECIPIENT);
+            assertThat(none.fallbackAddress()).isNull();
 
             final long id = submit(c, CHAT_KEY);
             final StatusResult r = Statuses.awaitTerminal(c, id);
@@ -125,9 +135,13 @@ class FallbackReaddressIT
 
     private static long submit(final DispatchClient c, final String to) throws Exception
     {
-        final Submit s = Submit.builder().kind(MessageKind.INFORMATIONAL).channel(ChannelType.CHAT).to(to)
-            .text("order 42 shipped").build();
-        return c.submit(s).get(10, TimeUnit.SECONDS).messageId();
+        return c.submit(notice(to)).get(10, TimeUnit.SECONDS).messageId();
+    }
+
+    private static Submit notice(final String to)
+    {
+        return Submit.builder().kind(MessageKind.INFORMATIONAL).channel(ChannelType.CHAT).to(to).text("order 42 shipped")
+            .build();
     }
 
     private static DispatchClient connect(final int port)
