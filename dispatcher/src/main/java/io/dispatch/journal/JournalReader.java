@@ -145,6 +145,14 @@ public final class JournalReader implements AutoCloseable
                     readdressed = new String(address, 1, address[0] & 0xFF, StandardCharsets.UTF_8);
                     continue;
                 }
+                if (type == JournalRecord.TYPE_LATE_RECEIPT && b.readLong() == messageId)
+                {
+                    final long atMs = b.readLong();
+                    final byte channel = b.readByte();
+                    final DeliveryState state = DeliveryState.of(b.readByte());
+                    history.lateReceipts.add(new MessageHistory.LateReceipt(atMs, state, channel, b.readShort()));
+                    continue;
+                }
                 if (type != JournalRecord.TYPE_STATE)
                 {
                     continue;

@@ -301,6 +301,37 @@ public final class JournalWriter implements AutoCloseable
         return true;
     }
 
+    /**
+     * Appends a receipt that came after the receipt deadline moved the message on ({@link JournalRecord#TYPE_LATE_RECEIPT}).
+     *
+     * @return false when the disk has no room: nothing was written.
+     */
+    public boolean appendLateReceipt(final long messageId, final long atMs, final byte channel, final byte state,
+        final short reason)
+    {
+        if (!roomToRoll())
+        {
+            return false;
+        }
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> b = dc.wire().bytes();
+            if (!space.reserve(appender, b.writePosition(), 21L + STATE_HEADROOM_BYTES))
+            {
+                dc.rollbackOnClose();
+                return false;
+            }
+            b.writeByte(JournalRecord.TYPE_LATE_RECEIPT);
+            b.writeLong(messageId);
+            b.writeLong(atMs);
+            b.writeByte(channel);
+            b.writeByte(state);
+            b.writeShort(reason);
+        }
+        unsynced = true;
+        return true;
+    }
+
     /** Journals a template version ({@link JournalRecord#TYPE_TEMPLATE}). @return its journal index, or {@link #NO_SPACE}. */
     public long appendTemplate(final byte[] id, final byte[] text)
     {

@@ -34,8 +34,14 @@ public final class MessageHistory
     {
     }
 
+    /** A receipt that came after the receipt deadline moved the message to its fallback channel. */
+    public record LateReceipt(long atMs, DeliveryState state, byte channel, short reason)
+    {
+    }
+
     public final AcceptedRecord accepted = new AcceptedRecord();
     public final List<Change> changes = new ArrayList<>();
+    public final List<LateReceipt> lateReceipts = new ArrayList<>();
     public End end = End.NOT_FOUND;
     /** Documents read after the ACCEPTED record. */
     public long documentsRead;

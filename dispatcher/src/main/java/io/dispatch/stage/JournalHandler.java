@@ -109,6 +109,9 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                         }
                     }
                     break;
+                case DispatchEvent.LATE_RECEIPT:
+                    counted(writer.appendLateReceipt(e.messageId, e.acceptedAtMs, e.channel, e.newState, e.reason));
+                    break;
                 case DispatchEvent.CONSENT:
                     if (!counted(writer.appendConsent(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.body, e.bodyLength)))
                     {
