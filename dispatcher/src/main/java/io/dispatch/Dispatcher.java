@@ -278,6 +278,10 @@ public final class Dispatcher implements AutoCloseable
             if (lane.fallback().enabled())
             {
                 laneByChannel[lane.channel().code()].fallbackTo(laneByChannel[lane.fallback().target().code()]);
+                if (lane.fallback().undeliveredMs() > 0)
+                {
+                    campaignStats.receiptDeadline(lane.channel().code());
+                }
             }
         }
 

@@ -11,6 +11,8 @@ import io.dispatch.connector.fcm.FcmTestPeer;
 import io.dispatch.connector.push.PushTestPeers;
 import io.dispatch.connector.smpp.SmppEngineSettings;
 import io.dispatch.connector.smpp.SmscSimulator;
+import io.dispatch.policy.ConsentFlags;
+import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.DirectoryOpWriter;
@@ -19,7 +21,10 @@ import io.dispatch.protocol.Reason;
 import io.dispatch.testing.AdminHttp;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.JumpClock;
+import io.dispatch.testing.RawConnection;
 import io.dispatch.testing.Statuses;
+import io.dispatch.testing.TargetingFrames;
+import io.dispatch.testing.TargetingFrames.CampaignResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -106,6 +113,65 @@ class PushFirstSmsFallbackIT
             awaitTrue(() -> late(engine) == 1, "the late confirmation counted");
             assertThat(smsc.submits()).as("no second send").isEqualTo(1);
             assertThat(c.status(id).get(10, TimeUnit.SECONDS).channel()).isEqualTo(ChannelType.SMS);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldCountTheSmsAPushFirstCampaignSavedInItsStats() throws Exception
+    {
+        final String otherToken = "eQiy9Lb0RlLcCwA4iT3d2b:APA91b" + "Jr8nA-y_5".repeat(15);
+        final String otherPhone = "01055550003";
+        final int adAtNight = ConsentFlags.AD | ConsentFlags.NIGHT_AD; // the test runs at any hour
+        try (FcmTestPeer fcm = new FcmTestPeer(dir); SmscSimulator smsc = new SmscSimulator("esme", "secret");
+            Dispatcher engine = EngineFixture.launch(settings(fcm, smsc).set("template.promo", CampaignIT.TEMPLATE), clock);
+            RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key");
+            DispatchClient client = connect(engine.port()))
+        {
+            // SMS ad consent is the phone's own (a campaign's directory consent was for its push)
+            client.updateConsent(otherPhone, ChannelType.SMS, adAtNight, 0, "form").get(10, TimeUnit.SECONDS);
+            assertThat(CampaignIT.update(c, List.of(
+                new DirectoryOpWriter().upsert("u1").string("phone", PHONE).pushToken("fcm", TOKEN).string("region", "Seoul")
+                    .consentField("all", adAtNight, 0, 0, "app").toBytes(),
+                new DirectoryOpWriter().upsert("u2").string("phone", otherPhone).pushToken("fcm", otherToken)
+                    .string("region", "Busan").consentField("all", adAtNight, 0, 0, "app").toBytes())).applied())
+                .isEqualTo(2);
+            c.send(b -> TargetingFrames.campaign(b, 7, false, 0, 0, "push-first", "", new byte[] {ChannelType.PUSH.code()},
+                "reachable('push')", (int)ChannelType.PUSH.code(), "promo"));
+            final long campaign = CampaignResult.of(c.read()).id();
+            awaitTrue(() -> fcm.receivedByToken.size() == 2, "both pushes sent");
+            final Map<String, Object> data = (Map<String, Object>)fcm.receivedByToken.get(TOKEN).get("data");
+            final long u1Message = Long.parseLong((String)data.get("dispatch_message_id"));
+            assertThat(confirm(engine, u1Message).statusCode()).as("the app confirms with the id the push carried")
+                .isEqualTo(202);
+            awaitTrue(() -> stats(c, campaign).counter(CampaignDescriptor.COUNTER_FALLBACK_AVOIDED) == 1, "the saved SMS in the campaign's stats");
+
+            clock.jump(DEADLINE_MS + 1_000);
+            awaitTrue(() -> stats(c, campaign).counter(delivered(ChannelType.SMS)) == 1, "u2's SMS after the deadline");
+            final CampaignResult r = stats(c, campaign);
+            assertThat(r.counter(CampaignDescriptor.COUNTER_FALLBACK_AVOIDED)).isEqualTo(1);
+            assertThat(r.counter(delivered(ChannelType.PUSH))).isEqualTo(1);
+            assertThat(smsc.submitsTo(otherPhone)).isEqualTo(1);
+            assertThat(smsc.submitsTo(PHONE)).isZero();
+            assertThat(AdminHttp.get(engine.adminPort(), dataDir(), "/metrics").body())
+                .contains("dispatch_campaign_fallback_avoided_total{");
+        }
+    }
+
+    private static int delivered(final ChannelType channel)
+    {
+        return CampaignDescriptor.channelCounter(channel.code(), CampaignDescriptor.CHANNEL_DELIVERED);
+    }
+
+    private static CampaignResult stats(final RawConnection c, final long id)
+    {
+        try
+        {
+            return CampaignIT.stats(c, id, null);
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException(ex);
         }
     }
 
