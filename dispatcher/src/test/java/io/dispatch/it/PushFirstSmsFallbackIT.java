@@ -29,6 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,23 +99,27 @@ class PushFirstSmsFallbackIT
             DispatchClient c = connect(engine.port()))
         {
             directory(c);
+            smsc.holdReceipts(); // the SMS stays open until the test lets its receipt go
             final long id = submit(c);
             awaitState(c, id, DeliveryState.PROVIDER_ACCEPTED);
             assertThat(smsc.submits()).as("before the deadline").isZero();
 
             clock.jump(DEADLINE_MS + 1_000);
-            final StatusResult r = Statuses.awaitTerminal(c, id);
-            assertThat(r.state()).as("%s", r).isEqualTo(DeliveryState.DELIVERED);
-            assertThat(r.channel()).isEqualTo(ChannelType.SMS);
+            awaitTrue(() -> smsc.heldReceipts() == 1, "the SMS left");
             assertThat(smsc.submitsTo(PHONE)).as("one SMS, to the push token's recipient's phone").isEqualTo(1);
-            final String history = AdminHttp.get(engine.adminPort(), dataDir(), "/messages/" + id + "/history").body();
-            assertThat(history).contains("\"state\":\"RETRYING\"", "\"reason\":\"FALLBACK_DEADLINE\"",
-                "\"address\":\"" + PHONE + "\"");
 
             assertThat(confirm(engine, id).statusCode()).as("the app's confirmation after the SMS left").isEqualTo(202);
             awaitTrue(() -> late(engine) == 1, "the late confirmation counted");
+            final String history = AdminHttp.get(engine.adminPort(), dataDir(), "/messages/" + id + "/history").body();
+            assertThat(history).as("the move and the late confirmation are journaled")
+                .contains("\"state\":\"RETRYING\"", "\"reason\":\"FALLBACK_DEADLINE\"", "\"address\":\"" + PHONE + "\"",
+                    "\"late_receipts\":[{", "\"state\":\"DELIVERED\",\"channel\":\"push\"");
+
+            assertThat(smsc.releaseReceipts()).isEqualTo(1);
+            final StatusResult r = Statuses.awaitTerminal(c, id);
+            assertThat(r.state()).as("%s", r).isEqualTo(DeliveryState.DELIVERED);
+            assertThat(r.channel()).as("the SMS's receipt decides, not the push's").isEqualTo(ChannelType.SMS);
             assertThat(smsc.submits()).as("no second send").isEqualTo(1);
-            assertThat(c.status(id).get(10, TimeUnit.SECONDS).channel()).isEqualTo(ChannelType.SMS);
         }
     }
 
@@ -188,6 +195,11 @@ class PushFirstSmsFallbackIT
                 .statusCode()).isEqualTo(404);
             assertThat(AdminHttp.post(engine.adminPort(), dataDir(), "/messages/12345/delivered").statusCode())
                 .isEqualTo(404);
+            final HttpResponse<String> noToken = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + engine.adminPort() + "/messages/" + id + "/delivered"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(noToken.statusCode()).as("the admin token is required").isEqualTo(401);
+            assertThat(c.status(id).get(10, TimeUnit.SECONDS).state()).isNotEqualTo(DeliveryState.DELIVERED);
         }
     }
 
