@@ -278,6 +278,10 @@ public final class Dispatcher implements AutoCloseable
             if (lane.fallback().enabled())
             {
                 laneByChannel[lane.channel().code()].fallbackTo(laneByChannel[lane.fallback().target().code()]);
+                if (lane.fallback().undeliveredMs() > 0)
+                {
+                    campaignStats.receiptDeadline(lane.channel().code());
+                }
             }
         }
 
@@ -439,7 +443,7 @@ public final class Dispatcher implements AutoCloseable
                 storage::isFull);
             final Map<String, AdminServer.Route> routes = Map.of(
                 "/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates),
-                "/lanes", laneAdmin, "/deadletters", laneAdmin, "/messages/", new MessageHistoryRoute(journal),
+                "/lanes", laneAdmin, "/deadletters", laneAdmin, "/messages/", new MessageHistoryRoute(journal, this::confirmDelivered),
                 "/redrive", redrive,
                 "/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n"),
                 "/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
@@ -521,6 +525,13 @@ public final class Dispatcher implements AutoCloseable
     public int adminPort()
     {
         return admin == null ? -1 : admin.port();
+    }
+
+    /** {@code POST /messages/<id>/delivered}: an app's confirmation, for the lane of the message's channel. */
+    private boolean confirmDelivered(final byte channel, final long messageId)
+    {
+        final ConnectorLane lane = channel > 0 && channel < laneByChannel.length ? laneByChannel[channel] : null;
+        return lane != null && lane.confirmDelivered(messageId);
     }
 
     /** What ingest sessions share: tests attach sessions to it over in-JVM channels (see IngestServer#addHandlers). */
