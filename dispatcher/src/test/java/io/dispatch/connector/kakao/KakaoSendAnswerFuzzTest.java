@@ -39,7 +39,7 @@ class KakaoSendAnswerFuzzTest
         // an answer the client cannot read leaves the exchange to this timeout: well inside scripts/fuzz's 10 s
         settings.put("requestTimeoutMs", "3000");
         connector = (KakaoConnector)new KakaoConnectorFactory().create(settings);
-        connector.start(lane);
+        connector.start(lane.dataDir(dir.resolve("connector")));
     }
 
     @AfterAll
