@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -252,7 +253,7 @@ final class KakaoBatchLedger
                 byMessage.remove(id);
             }
         }
-        final long[] ids = java.util.Arrays.copyOf(accepted, n);
+        final long[] ids = Arrays.copyOf(accepted, n);
         append(u.key, ids);
         remember(file(u.key), ids, nowMs + RETENTION_MS);
     }

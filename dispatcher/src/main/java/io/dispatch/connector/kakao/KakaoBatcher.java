@@ -21,11 +21,13 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -63,7 +65,7 @@ final class KakaoBatcher
 
     final AtomicLong requests = new AtomicLong();
     /** Batched requests awaiting their answer. */
-    final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger inFlight = new AtomicInteger();
     final AtomicLong recipients = new AtomicLong();
     final AtomicLong unsettledBatches = new AtomicLong();
     final AtomicLong settledBatches = new AtomicLong();
@@ -523,7 +525,7 @@ final class KakaoBatcher
             }
             else if (unknown.isEmpty())
             {
-                ledger.answered(key, java.util.Arrays.copyOf(accepted, acceptedCount), sentAtMs);
+                ledger.answered(key, Arrays.copyOf(accepted, acceptedCount), sentAtMs);
             }
             for (int i = 0; i < n; i++)
             {
