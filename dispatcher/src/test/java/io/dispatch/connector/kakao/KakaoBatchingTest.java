@@ -267,6 +267,52 @@ class KakaoBatchingTest
     }
 
     @Test
+    void shouldHandHeldMessagesBackWhileTheRelayCannotListTheBatchAndNeverSendThemBeforeItCould() throws Exception
+    {
+        final KakaoConnector connector = start(lane, Map.of("requestTimeoutMs", "500"));
+        peer.takeThenStallNext(1);
+        peer.stallListQueries(true);
+        for (long id = 1; id <= 3; id++)
+        {
+            lane.send(connector, promo(id, phone(id)));
+        }
+        assertThat(outcomes(lane, 3).values()).allSatisfy(e -> assertThat(e.reason()).isEqualTo(Reason.PROVIDER_TIMEOUT));
+
+        // retried while no list query gets an answer: held until one times out, then handed back, never sent
+        for (long id = 1; id <= 3; id++)
+        {
+            lane.send(connector, promo(id, phone(id)));
+        }
+        assertThat(outcomes(lane, 3).values())
+            .allSatisfy(e -> assertThat(e).isEqualTo(new Event("FAILED", e.messageId(), Reason.PROVIDER_UNAVAILABLE, 0, null)));
+        assertThat(peer.sendRequests()).as("nothing sent while the batch is unsettled").isEqualTo(1);
+
+        // the relay answers list queries again: the next retries are answered from the list, without a request
+        peer.stallListQueries(false);
+        final Set<Long> pending = new HashSet<>(Set.of(1L, 2L, 3L));
+        for (int round = 0; round < 10 && !pending.isEmpty(); round++)
+        {
+            pending.forEach(id -> lane.send(connector, promo(id, phone(id))));
+            outcomes(lane, pending.size()).values().forEach(e ->
+            {
+                if (e.kind().equals("ACCEPTED"))
+                {
+                    pending.remove(e.messageId());
+                }
+                else
+                {
+                    // a query still stalled from before: handed back once more
+                    assertThat(e.reason()).isEqualTo(Reason.PROVIDER_UNAVAILABLE);
+                }
+            });
+        }
+        assertThat(pending).isEmpty();
+        assertThat(peer.listQueries()).isPositive();
+        assertThat(peer.sendRequests()).isEqualTo(1);
+        assertThat(peer.takenByRecipient()).hasSize(3).allSatisfy((no, n) -> assertThat(n).isEqualTo(1));
+    }
+
+    @Test
     void shouldSettleABatchTheRelayTookAndThenAnsweredWithAServerError() throws Exception
     {
         final KakaoConnector connector = start(lane, Map.of());

@@ -77,6 +77,7 @@ public final class KakaoRelayPeer implements AutoCloseable
     private final java.util.concurrent.ConcurrentHashMap<String, ConcurrentLinkedQueue<String>> listed =
         new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong listQueries = new AtomicLong();
+    private volatile boolean stallListQueries;
     private volatile int throttleStatus;
     private volatile String throttleRetryAfter;
     private volatile ToIntFunction<String> sendCode = KakaoRelayPeer::defaultSendCode;
@@ -184,6 +185,12 @@ public final class KakaoRelayPeer implements AutoCloseable
         final Map<String, Integer> copy = new java.util.HashMap<>();
         takenByRecipient.forEach((k, v) -> copy.put(k, v.get()));
         return copy;
+    }
+
+    /** While on, message-list queries get no answer. */
+    public void stallListQueries(final boolean stall)
+    {
+        stallListQueries = stall;
     }
 
     /** @return message-list queries answered. */
@@ -343,6 +350,10 @@ public final class KakaoRelayPeer implements AutoCloseable
         if (params.get("startRequestDate") == null || params.get("endRequestDate") == null)
         {
             return failure(400, -1000, "startRequestDate and endRequestDate are required");
+        }
+        if (stallListQueries)
+        {
+            return null;
         }
         final int pageSize = Integer.parseInt(params.getOrDefault("pageSize", "15"));
         if (pageSize < 1 || pageSize > 1000)
