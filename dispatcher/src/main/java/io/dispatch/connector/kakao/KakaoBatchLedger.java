@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * The durable per-recipient duplicate check of batched sends (docs/design/kakao-batching.md).
@@ -258,8 +259,8 @@ final class KakaoBatchLedger
         remember(file(u.key), ids, nowMs + RETENTION_MS);
     }
 
-    /** Drops acceptances past retention and their files. @return files deleted. */
-    int prune(final long nowMs)
+    /** Drops acceptances past retention and their files, telling {@code dropped} each message id. @return files deleted. */
+    int prune(final long nowMs, final LongConsumer dropped)
     {
         int n = 0;
         for (Done d = done.peek(); d != null && d.dropAtMs <= nowMs; d = done.peek())
@@ -270,6 +271,7 @@ final class KakaoBatchLedger
                 if (byMessage.get(id) == ACCEPTED)
                 {
                     byMessage.remove(id);
+                    dropped.accept(id);
                 }
             }
             try

@@ -103,8 +103,9 @@ final class KakaoBatcher
             unsettledBatches.incrementAndGet();
             scheduleSettle(u, Math.max(0, u.sentAtMs + settings.batchSettleDelayMs() - clock.time()));
         }
-        loop.scheduleAtFixedRate(() -> ledger.prune(clock.time()), PRUNE_INTERVAL_MS, PRUNE_INTERVAL_MS,
-            TimeUnit.MILLISECONDS);
+        // a taken member that never came back (it expired or was cancelled meanwhile) has its held result dropped
+        loop.scheduleAtFixedRate(() -> ledger.prune(clock.time(), receipts::forget), PRUNE_INTERVAL_MS,
+            PRUNE_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
     /** A message to send; on the event loop. */
@@ -286,6 +287,13 @@ final class KakaoBatcher
         u.querying = false;
         ledger.settled(u, found, clock.time());
         settledBatches.incrementAndGet();
+        for (final long id : u.members)
+        {
+            if (!found.contains(id))
+            {
+                receipts.forget(id); // the relay never had it: no result will come for this send
+            }
+        }
         final List<KakaoMember> held = new ArrayList<>(u.held);
         u.held.clear();
         for (final KakaoMember m : held)
