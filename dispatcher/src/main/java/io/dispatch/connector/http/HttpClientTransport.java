@@ -115,7 +115,17 @@ public final class HttpClientTransport implements AutoCloseable
      */
     public void post(final String path, final HttpHeaders headers, final byte[] body, final HttpResponseListener listener)
     {
-        final Exchange exchange = new Exchange(path, headers, body, listener);
+        start(new Exchange(path, headers, body, listener));
+    }
+
+    /** Sends {@code GET path} (with its query); otherwise as {@link #post}. */
+    public void get(final String path, final HttpHeaders headers, final HttpResponseListener listener)
+    {
+        start(new Exchange(path, headers, null, listener));
+    }
+
+    private void start(final Exchange exchange)
+    {
         if (closed)
         {
             loop.execute(() -> exchange.fail(new ClosedChannelException(), false));
@@ -173,13 +183,14 @@ public final class HttpClientTransport implements AutoCloseable
             }
             channel = ch;
             ch.attr(EXCHANGE).set(this);
-            final FullHttpRequest request = new DefaultFullHttpRequest(
-                HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.wrappedBuffer(body));
+            final FullHttpRequest request = body == null
+                ? new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path)
+                : new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.wrappedBuffer(body));
             request.headers()
                 .set(headers)
                 .set(HttpHeaderNames.HOST, hostHeader)
                 .set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8")
-                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONTENT_LENGTH, body == null ? 0 : body.length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ch.writeAndFlush(request).addListener((ChannelFutureListener)w ->
             {
