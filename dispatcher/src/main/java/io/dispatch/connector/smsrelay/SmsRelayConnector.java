@@ -13,6 +13,7 @@ import io.dispatch.connector.http.HttpResponseListener;
 import io.dispatch.connector.http.LoopGroups;
 import io.dispatch.connector.http.RetryAfter;
 import io.dispatch.json.Json;
+import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -235,6 +236,7 @@ public final class SmsRelayConnector implements Connector
         private final long acceptedAtMs;
         private final long[] fileIds;
         private String uploadKey;
+        private SmsRelayResultCodes.Result found;
         private int image;
         private int part;
         private int stage;
@@ -426,8 +428,19 @@ public final class SmsRelayConnector implements Connector
             final long total = integer(Json.member(page, "totalCount"));
             if (total > 0 || data instanceof List<?> list && !list.isEmpty())
             {
-                // an earlier attempt got through: its result comes by webhook like any other
+                // an earlier attempt got through. Its result may be in already (a webhook that came while we were
+                // down, or before this attempt): the look-up carries it, else the webhook brings it later
                 lookupsFound.incrementAndGet();
+                final Object first = data instanceof List<?> list && !list.isEmpty() ? list.get(0) : null;
+                final String status = Json.string(first, "msgStatus");
+                final SmsRelayResultCodes.Result result = "1".equals(status) || "2".equals(status) ? SmsRelayResultCodes.PENDING
+                    : SmsRelayResultCodes.result(SmsRelayWebhookHandler.text(Json.member(first, "resultCode")), null);
+                // a split message: the last part's delivery, or any part's failure (the first one found) decides
+                if (result.state() != null && (found == null || found.state() == DeliveryState.DELIVERED)
+                    && (result.state() != DeliveryState.DELIVERED || part == plan.partCount() - 1))
+                {
+                    found = result;
+                }
                 part++;
                 next();
                 return;
@@ -488,6 +501,10 @@ public final class SmsRelayConnector implements Connector
             counters.accepted(System.nanoTime() - startNs);
             callback.onAccepted(request);
             receipts.onAnswered(messageId, true, plan.type(), context.clock().time());
+            if (found != null)
+            {
+                receipts.onResult(SmsRelayRequestWriter.groupingKey(messageId, plan.partCount() - 1, plan.partCount()), found);
+            }
         }
 
         private void rejected(final Reason reason)

@@ -321,6 +321,8 @@ class SmsRelayConnectorTest
         // the runtime retries: the connector asks first, finds it, and does not send again
         lane.send(connector, request(61, 2, MessageKind.INFORMATIONAL, "01012345678", "안내", Map.of()));
         assertThat(nextOutcome(61)).isEqualTo(new Event("ACCEPTED", 61, Reason.NONE, 0, null));
+        assertThat(lane.next()).as("the look-up carried the relay's result").isEqualTo(
+            new Event("RECEIPT", 61, Reason.NONE, 0, DeliveryState.DELIVERED));
         assertThat(peer.sends()).hasSize(1);
         assertThat(connector.lookupsFound()).isEqualTo(1);
 

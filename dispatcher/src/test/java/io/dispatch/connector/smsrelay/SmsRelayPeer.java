@@ -322,7 +322,7 @@ public final class SmsRelayPeer implements AutoCloseable
                 accepted.incrementAndGet();
                 if (grouping != null)
                 {
-                    sentByGroupingKey.put((mms ? "mms|" : "sms|") + grouping, requestId);
+                    sentByGroupingKey.put((mms ? "mms|" : "sms|") + grouping, requestId + "|" + resultCode((String)no));
                 }
                 hooks.add(hook(requestId, i + 1, (String)no, grouping, resultCode((String)no), mms));
             }
@@ -343,13 +343,18 @@ public final class SmsRelayPeer implements AutoCloseable
             return failure(200, -2011, "RequestId or start/endRequestDate is required.");
         }
         final String key = q.getOrDefault("recipientGroupingKey", List.of("")).get(0);
-        final String requestId = sentByGroupingKey.get((uri.path().endsWith("/mms") ? "mms|" : "sms|") + key);
+        final String sent = sentByGroupingKey.get((uri.path().endsWith("/mms") ? "mms|" : "sms|") + key);
+        final String requestId = sent == null ? null : sent.substring(0, sent.indexOf('|'));
         final StringBuilder out = new StringBuilder("{\"header\":{\"isSuccessful\":true,\"resultCode\":0,"
             + "\"resultMessage\":\"SUCCESS\"},\"body\":{\"pageNum\":1,\"pageSize\":1,\"totalCount\":")
             .append(requestId == null ? 0 : 1).append(",\"data\":[");
         if (requestId != null)
         {
-            out.append("{\"requestId\":\"").append(requestId).append("\",\"msgStatus\":\"2\",\"recipientGroupingKey\":");
+            // results are final at once here: 3 = success, 0 = failed, with the carrier code
+            final String code = sent.substring(sent.indexOf('|') + 1);
+            out.append("{\"requestId\":\"").append(requestId).append("\",\"msgStatus\":\"")
+                .append("1000".equals(code) ? "3" : "0").append("\",\"resultCode\":\"").append(code)
+                .append("\",\"recipientGroupingKey\":");
             Json.quote(out, key).append('}');
         }
         return Answer.of(200, out.append("]}}").toString());
