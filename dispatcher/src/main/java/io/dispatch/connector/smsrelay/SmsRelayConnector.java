@@ -391,8 +391,9 @@ public final class SmsRelayConnector implements Connector
                     return;
                 }
                 final SmsRelayResultCodes.Mapping m = SmsRelayResultCodes.classify((int)code);
-                // a request-level failure that is not a known code means the relay refused the request's shape
-                apply(m.verdict() == SmsRelayResultCodes.Verdict.REJECTED && m.reason() == Reason.PROVIDER_ERROR
+                // a request-level failure that is not a known code means the relay refused the request's shape; a
+                // refused look-up stays PROVIDER_ERROR: nothing is sent without one, and the content was not the problem
+                apply(stage != LOOKUP && m.verdict() == SmsRelayResultCodes.Verdict.REJECTED && m.reason() == Reason.PROVIDER_ERROR
                     ? new SmsRelayResultCodes.Mapping(SmsRelayResultCodes.Verdict.REJECTED, Reason.CONTENT_REJECTED) : m);
                 return;
             }

@@ -1,14 +1,14 @@
 package io.dispatch.connector.smsrelay;
 
 import java.nio.charset.Charset;
-import java.nio.charset.CharsetEncoder;
 
 /**
  * Byte lengths as the Korean relays count them: text goes to the carriers in EUC-KR, one byte per ASCII
  * character and two per Hangul syllable or other KS X 1001 character (NHN SMS API guide, "주의 사항"). A
  * character EUC-KR cannot encode (emoji, Hangul syllables outside KS X 1001) fails at the relay (-2023), so it
  * is refused before sending.
- * <p><b>Note:</b> not thread-safe (one encoder); one instance per lane thread.
+ * <p>The two-byte characters are found once, at class load, by decoding every two-byte EUC-KR code (8,836 of them),
+ * so measuring a text is a table look-up per character: no encoder, no allocation. Stateless; thread-safe.
  */
 final class SmsText
 {
@@ -18,10 +18,36 @@ final class SmsText
     static final int NOT_ENCODABLE = -1;
 
     private static final Charset EUC_KR = Charset.forName("EUC-KR");
-    private final CharsetEncoder encoder = EUC_KR.newEncoder();
+    /** The chars EUC-KR encodes in two bytes. */
+    private static final java.util.BitSet TWO_BYTE = twoByteChars();
+
+    private static java.util.BitSet twoByteChars()
+    {
+        final java.util.BitSet set = new java.util.BitSet(65_536);
+        final byte[] code = new byte[2];
+        for (int lead = 0xA1; lead <= 0xFE; lead++)
+        {
+            for (int trail = 0xA1; trail <= 0xFE; trail++)
+            {
+                code[0] = (byte)lead;
+                code[1] = (byte)trail;
+                final String decoded = new String(code, EUC_KR);
+                if (decoded.length() == 1 && decoded.charAt(0) != '\uFFFD')
+                {
+                    set.set(decoded.charAt(0));
+                }
+            }
+        }
+        return set;
+    }
 
     /** @return the EUC-KR byte length, or {@link #NOT_ENCODABLE}. */
     int length(final CharSequence text)
+    {
+        return eucKrLength(text);
+    }
+
+    static int eucKrLength(final CharSequence text)
     {
         int bytes = 0;
         for (int i = 0; i < text.length(); i++)
@@ -31,22 +57,16 @@ final class SmsText
             {
                 bytes++;
             }
-            else if (Character.isSurrogate(c) || !encoder.canEncode(c))
-            {
-                return NOT_ENCODABLE;
-            }
-            else
+            else if (TWO_BYTE.get(c))
             {
                 bytes += 2;
             }
+            else
+            {
+                return NOT_ENCODABLE;
+            }
         }
         return bytes;
-    }
-
-    /** For start-up checks; allocates an encoder. */
-    static int eucKrLength(final String text)
-    {
-        return new SmsText().length(text);
     }
 
     /**
