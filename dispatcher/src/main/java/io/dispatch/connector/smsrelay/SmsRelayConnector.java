@@ -100,8 +100,10 @@ public final class SmsRelayConnector implements Connector
         this.context = context;
         headers = new DefaultHttpHeaders().set(SECRET_HEADER, settings.secretKey().reveal());
         // registered images live under <data.dir>/mms-images, where the admin API stores them (<data.dir>/connectors/<lane> is ours)
+        final Path connectors = context.dataDir().toAbsolutePath().getParent();
         final Path imagesDir = settings.imagesDir() != null ? Path.of(settings.imagesDir())
-            : context.dataDir().toAbsolutePath().getParent().getParent().resolve(SmsImageRoute.DIRECTORY);
+            : (connectors == null || connectors.getParent() == null ? context.dataDir() : connectors.getParent())
+                .resolve(SmsImageRoute.DIRECTORY);
         images = new SmsImages(imagesDir, settings.imagesAllowedDir() == null ? null : Path.of(settings.imagesAllowedDir()));
         group = LoopGroups.single("smsrelay-" + context.laneName());
         loop = group.next();

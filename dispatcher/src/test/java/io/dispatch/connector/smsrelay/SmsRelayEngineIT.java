@@ -64,7 +64,8 @@ class SmsRelayEngineIT
         s.set("tenant.demo.consentRequired", "false");
         s.set("policy.night.sms", "off");
         SmsRelayConnectorTest.settings(peer, dir).forEach((k, v) -> s.set("lane.sms.connector." + k, v));
-        s.set("lane.sms.connector.images.dir", "");   // the default: <data.dir>/mms-images, where the admin API stores
+        s.set("lane.sms.connector.images.dir", "");
+        s.set("template.spring", "#{shop} 봄 신상품이 입고되었습니다.");   // the default: <data.dir>/mms-images, where the admin API stores
         return s;
     }
 
@@ -97,8 +98,10 @@ class SmsRelayEngineIT
                 final long sms = submit(client, MessageKind.INFORMATIONAL, "010-1234-5678", "주문이 발송되었습니다.", Map.of());
                 final long lms = submit(client, MessageKind.INFORMATIONAL, "01012345678", "배송 안내 ".repeat(20),
                     Map.of("sms.title", "배송 안내"));
-                final long mms = submit(client, MessageKind.INFORMATIONAL, "01012345678", "봄 신상품",
-                    Map.of("sms.images", "spring"));
+                // a template fills the text; the image rides along as a variable the template does not use
+                final Submit.Builder spring = Submit.builder().kind(MessageKind.INFORMATIONAL).channel(ChannelType.SMS)
+                    .to("01012345678").template("spring").var("shop", "[가게]").var("sms.images", "spring");
+                final long mms = client.submit(spring.build()).join().messageId();
                 final long ad = submit(client, MessageKind.MARKETING, "01012345678", SmsRelayConnectorTest.AD, Map.of());
                 final long blocked = submit(client, MessageKind.INFORMATIONAL, "09913006", "안내", Map.of());
                 final long optedOut = submit(client, MessageKind.MARKETING, "09906001", SmsRelayConnectorTest.AD, Map.of());
@@ -118,7 +121,8 @@ class SmsRelayEngineIT
             assertThat(peer.sends()).extracting(r -> r.path().substring(r.path().indexOf("/sender/")))
                 .containsExactlyInAnyOrder("/sender/sms", "/sender/mms", "/sender/mms", "/sender/ad-sms",
                     "/sender/sms", "/sender/ad-sms");
-            assertThat(peer.sends()).filteredOn(r -> Json.member(r.body(), "attachFileIdList") != null).hasSize(1);
+            assertThat(peer.sends()).filteredOn(r -> Json.member(r.body(), "attachFileIdList") != null)
+                .extracting(r -> Json.member(r.body(), "body")).containsExactly("[가게] 봄 신상품이 입고되었습니다.");
 
             final String metrics = AdminHttp.get(engine.adminPort(), dataDir, "/metrics").body();
             for (final String type : List.of("SMS", "LMS", "MMS"))
