@@ -169,6 +169,23 @@ class SmsRelayConnectorTest
     }
 
     @Test
+    void shouldResumeASplitMessageAfterTheFirstPartNotTakenWithoutResendingTheOthers() throws Exception
+    {
+        start(Map.of("longText.demo", "split"));
+        final String body = "가".repeat(45) + "나".repeat(45) + "end";
+        peer.throttleAfter(1, 1, 429, "1");   // part 1 is taken, part 2 is throttled
+        lane.send(connector, sms(9, "01012345678", body));
+        assertThat(nextOutcome(9)).isEqualTo(new Event("FAILED", 9, Reason.PROVIDER_THROTTLED, 1_000, null));
+
+        lane.send(connector, request(9, 2, MessageKind.INFORMATIONAL, "01012345678", body, Map.of()));
+        assertThat(nextOutcome(9)).isEqualTo(new Event("ACCEPTED", 9, Reason.NONE, 0, null));
+        assertThat(peer.accepted()).isEqualTo(3);
+        final List<Object> taken = peer.sends().stream().map(s -> Json.member(recipient(s), "recipientGroupingKey")).toList();
+        assertThat(taken).as("part 1 once; part 2 throttled, then sent").containsExactly("9:1/3", "9:2/3", "9:2/3", "9:3/3");
+        assertThat(connector.lookupsFound()).isEqualTo(1);
+    }
+
+    @Test
     void shouldRefuseWhatNoRelayCanSendWithoutARequest() throws Exception
     {
         start(Map.of("longText.demo", "split", "split.maxParts", "2", "longText.other", "lms"));

@@ -68,6 +68,7 @@ public final class SmsRelayPeer implements AutoCloseable
     private final AtomicLong fileIds = new AtomicLong(100);
     private final AtomicLong requestIds = new AtomicLong();
     private final AtomicInteger throttleLeft = new AtomicInteger();
+    private final AtomicInteger throttleSkip = new AtomicInteger();
     private final AtomicInteger stallLeft = new AtomicInteger();
     private final AtomicInteger stallAfterAcceptLeft = new AtomicInteger();
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
@@ -108,6 +109,13 @@ public final class SmsRelayPeer implements AutoCloseable
     /** The next {@code count} requests get HTTP {@code status} (429, 503, …) with an optional Retry-After. */
     public void throttleNext(final int count, final int status, final String retryAfter)
     {
+        throttleAfter(0, count, status, retryAfter);
+    }
+
+    /** As {@link #throttleNext}, after letting {@code skip} requests through first (e.g. the second part of a split SMS). */
+    public void throttleAfter(final int skip, final int count, final int status, final String retryAfter)
+    {
+        throttleSkip.set(skip);
         throttleStatus = status;
         throttleRetryAfter = retryAfter;
         throttleLeft.set(count);
@@ -201,7 +209,8 @@ public final class SmsRelayPeer implements AutoCloseable
         {
             return null;
         }
-        if (throttleLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0)
+        if (throttleLeft.get() > 0 && throttleSkip.getAndUpdate(n -> Math.max(0, n - 1)) == 0
+            && throttleLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0)
         {
             final String retryAfter = throttleRetryAfter;
             return new Answer(throttleStatus, "{}", retryAfter == null ? Map.of() : Map.of("Retry-After", retryAfter));
