@@ -502,8 +502,10 @@ public final class SmsRelayConnector implements Connector
         private void accepted()
         {
             counters.accepted(System.nanoTime() - startNs);
+            // the receipt clock starts at acceptance, read before the runtime hears of it
+            final long acceptedNowMs = context.clock().time();
             callback.onAccepted(request);
-            receipts.onAnswered(messageId, true, plan.type(), context.clock().time());
+            receipts.onAnswered(messageId, true, plan.type(), acceptedNowMs);
             if (found != null)
             {
                 receipts.onResult(SmsRelayRequestWriter.groupingKey(messageId, plan.partCount() - 1, plan.partCount()), found);

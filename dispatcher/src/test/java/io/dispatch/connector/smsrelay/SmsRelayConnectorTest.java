@@ -330,7 +330,8 @@ class SmsRelayConnectorTest
     @Test
     void shouldReportAHangingPeerAsUncertainAndNeverResendWhatTheRelayTook() throws Exception
     {
-        start(Map.of("requestTimeoutMs", "300"));
+        // long enough that only the stalled requests time out, even on a busy machine
+        start(Map.of("requestTimeoutMs", "3000"));
         // the relay takes the message but its answer never comes
         peer.stallAfterAccepting(1);
         lane.send(connector, sms(61, "01012345678", "안내"));
