@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *  relay ── POST result webhook ───────────┘   hooks   ─▶ ReceiptSink (DELIVERED / FAILED / EXPIRED)
  * </pre>
  * <b>Never resent blindly.</b> The relay has no idempotency key (its duplicate blocking is an optional console
- * setting over content, DOMAIN §7), so before any attempt after the first the connector asks the relay whether a
+ * setting over content, NHN SMS console guide), so before any attempt after the first the connector asks the relay whether a
  * request with the message's {@code recipientGroupingKey} exists ({@code GET …/sender/sms?recipientGroupingKey=}),
  * and sends only when it does not. A send that timed out is reported {@code PROVIDER_TIMEOUT}, which the runtime
  * marks uncertain (no fallback); the look-up settles the retry.

@@ -51,7 +51,7 @@ record SmsRelaySettings(
     static final String API = "/sms/v3.0/appKeys/";
     static final int NO_WEBHOOK = -1;
     static final String LONG_TEXT_PREFIX = "longText.";
-    /** NHN: SMS 25 h, LMS/MMS 80 h, after which the relay reports 2000 (DOMAIN §12); plus an hour for the webhook. */
+    /** NHN: SMS 25 h, LMS/MMS 80 h, after which the relay reports 2000 (NHN SMS error-code page); plus an hour for the webhook. */
     static final long SMS_RECEIPT_TIMEOUT_MS = 26L * 3_600_000;
     static final long LMS_RECEIPT_TIMEOUT_MS = 81L * 3_600_000;
 
