@@ -55,6 +55,16 @@ class SmsRelaySettingsTest
         assertProblem(Map.of("recieptTimeout.smsMs", "1"), "'recieptTimeout.smsMs': unknown setting");
     }
 
+    @Test
+    void shouldDocumentEverySetting() throws Exception
+    {
+        final Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath();
+        final String doc = Files.readString(root.resolve("docs/connectors/sms-relay.md"));
+        final String table = doc.substring(doc.indexOf("## Settings"), doc.indexOf("## Result codes"));
+        assertThat(SmsRelaySettings.KEYS).allSatisfy(key -> assertThat(table).contains("`" + key + "`"));
+        assertThat(table).contains("`longText.<tenant>`");
+    }
+
     private void assertProblem(final Map<String, String> change, final String expected) throws Exception
     {
         final Map<String, String> m = valid();
