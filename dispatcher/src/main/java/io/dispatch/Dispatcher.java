@@ -14,6 +14,7 @@ import io.dispatch.connector.runtime.LaneAdmin;
 import io.dispatch.connector.runtime.ConnectorMetricFamilies;
 import io.dispatch.connector.runtime.LaneMetrics;
 import io.dispatch.connector.runtime.StatePublisher;
+import io.dispatch.connector.smsrelay.SmsImageRoute;
 import io.dispatch.ingest.IngestContext;
 import io.dispatch.ingest.IngestServer;
 import io.dispatch.ingest.LaneAdmission;
@@ -445,6 +446,8 @@ public final class Dispatcher implements AutoCloseable
                 "/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates),
                 "/lanes", laneAdmin, "/deadletters", laneAdmin, "/messages/", new MessageHistoryRoute(journal, this::confirmDelivered),
                 "/redrive", redrive,
+                SmsImageRoute.PREFIX, new SmsImageRoute(config.dataDir().resolve(SmsImageRoute.DIRECTORY),
+                    config.tenants().stream().map(TenantConfig::name).collect(java.util.stream.Collectors.toSet())),
                 "/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n"),
                 "/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
                     : new AdminServer.Reply(503, "{\"ready\":false,\"state\":\"" +

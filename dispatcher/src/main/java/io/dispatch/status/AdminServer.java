@@ -47,7 +47,16 @@ public final class AdminServer implements AutoCloseable
     public interface Route
     {
         Reply handle(String method, QueryStringDecoder uri);
+
+        /** For routes that read the request body (an upload); at most {@link #MAX_BODY_BYTES}. */
+        default Reply handle(final String method, final QueryStringDecoder uri, final byte[] body)
+        {
+            return handle(method, uri);
+        }
     }
+
+    /** The largest request body: an MMS image upload (300 KB at the relay) with room to spare. */
+    public static final int MAX_BODY_BYTES = 512 * 1024;
 
     /** An HTTP status and a plain-text or JSON body. */
     public record Reply(int status, String body)
@@ -93,7 +102,7 @@ public final class AdminServer implements AutoCloseable
                 {
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
-                        .addLast(new HttpObjectAggregator(8192))
+                        .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
                         .addLast(new Handler(health, metrics, routes, expected, console));
                 }
             })
@@ -193,7 +202,9 @@ public final class AdminServer implements AutoCloseable
             {
                 if (path.startsWith(r.getKey()))
                 {
-                    final Reply reply = r.getValue().handle(request.method().name(), new QueryStringDecoder(request.uri()));
+                    final byte[] body = new byte[request.content().readableBytes()];
+                    request.content().getBytes(request.content().readerIndex(), body);
+                    final Reply reply = r.getValue().handle(request.method().name(), new QueryStringDecoder(request.uri()), body);
                     return respond(HttpResponseStatus.valueOf(reply.status()),
                         reply.body().startsWith("{") ? "application/json" : "text/plain", reply.body());
                 }

@@ -115,16 +115,19 @@ public final class HttpClientTransport implements AutoCloseable
      */
     public void post(final String path, final HttpHeaders headers, final byte[] body, final HttpResponseListener listener)
     {
-        start(new Exchange(path, headers, body, listener));
+        submit(new Exchange(HttpMethod.POST, path, headers, body, listener));
     }
 
-    /** Sends {@code GET path} (with its query); otherwise as {@link #post}. */
-    public void get(final String path, final HttpHeaders headers, final HttpResponseListener listener)
+    /**
+     * Sends {@code GET pathAndQuery} (the caller encodes the query); exactly one listener call follows, on the
+     * event loop. Never blocks; after {@link #close()} the listener gets an error.
+     */
+    public void get(final String pathAndQuery, final HttpHeaders headers, final HttpResponseListener listener)
     {
-        start(new Exchange(path, headers, null, listener));
+        submit(new Exchange(HttpMethod.GET, pathAndQuery, headers, null, listener));
     }
 
-    private void start(final Exchange exchange)
+    private void submit(final Exchange exchange)
     {
         if (closed)
         {
@@ -146,6 +149,7 @@ public final class HttpClientTransport implements AutoCloseable
     /** One request and its answer. Touched on the event loop only. */
     private final class Exchange
     {
+        private final HttpMethod method;
         private final String path;
         private final HttpHeaders headers;
         private final byte[] body;
@@ -154,8 +158,11 @@ public final class HttpClientTransport implements AutoCloseable
         private Channel channel;
         private boolean done;
 
-        Exchange(final String path, final HttpHeaders headers, final byte[] body, final HttpResponseListener listener)
+        Exchange(
+            final HttpMethod method, final String path, final HttpHeaders headers, final byte[] body,
+            final HttpResponseListener listener)
         {
+            this.method = method;
             this.path = path;
             this.headers = headers;
             this.body = body;
@@ -183,9 +190,8 @@ public final class HttpClientTransport implements AutoCloseable
             }
             channel = ch;
             ch.attr(EXCHANGE).set(this);
-            final FullHttpRequest request = body == null
-                ? new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path)
-                : new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.wrappedBuffer(body));
+            final FullHttpRequest request = new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1, method, path, body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
             request.headers()
                 .set(headers)
                 .set(HttpHeaderNames.HOST, hostHeader)
