@@ -67,6 +67,7 @@ import io.dispatch.status.PrometheusText;
 import io.dispatch.status.LaneRateJournal;
 import io.dispatch.status.MessageHistoryRoute;
 import io.dispatch.status.RateAdminRoute;
+import io.dispatch.status.RecipientRoute;
 import io.dispatch.status.RedriveRoute;
 import io.dispatch.status.StatusTable;
 import org.agrona.concurrent.AgentRunner;
@@ -472,8 +473,11 @@ public final class Dispatcher implements AutoCloseable
             redrive = new RedriveRoute(journal, ringBuffer,
                 (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100, tenants, admissionByChannel,
                 storage::isFull);
+            final RateAdminRoute tenantRates = new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates, caps);
+            final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger());
             final Map<String, AdminServer.Route> routes = Map.of(
-                "/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates, caps),
+                "/tenants", (method, uri) -> RecipientRoute.handles(uri.path())
+                    ? recipients.handle(method, uri) : tenantRates.handle(method, uri),
                 "/lanes", laneAdmin, "/deadletters", laneAdmin, "/messages/", new MessageHistoryRoute(journal),
                 "/redrive", redrive,
                 "/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n"),
