@@ -68,6 +68,7 @@ import io.dispatch.status.LaneRateJournal;
 import io.dispatch.status.MessageHistoryRoute;
 import io.dispatch.status.RateAdminRoute;
 import io.dispatch.status.RecipientRoute;
+import io.dispatch.targeting.CampaignAdminRoute;
 import io.dispatch.status.RedriveRoute;
 import io.dispatch.status.StatusTable;
 import org.agrona.concurrent.AgentRunner;
@@ -479,7 +480,7 @@ public final class Dispatcher implements AutoCloseable
                 "/tenants", (method, uri) -> RecipientRoute.handles(uri.path())
                     ? recipients.handle(method, uri) : tenantRates.handle(method, uri),
                 "/lanes", laneAdmin, "/deadletters", laneAdmin, "/messages/", new MessageHistoryRoute(journal),
-                "/redrive", redrive,
+                "/redrive", redrive, "/campaigns", new CampaignAdminRoute(targeting, tenants, campaignStats),
                 "/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n"),
                 "/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
                     : new AdminServer.Reply(503, "{\"ready\":false,\"state\":\"" +
