@@ -68,6 +68,7 @@ import io.dispatch.status.LaneRateJournal;
 import io.dispatch.status.MessageHistoryRoute;
 import io.dispatch.status.RateAdminRoute;
 import io.dispatch.status.RecipientRoute;
+import io.dispatch.targeting.AddressConsentLedger;
 import io.dispatch.targeting.CampaignAdminRoute;
 import io.dispatch.status.RedriveRoute;
 import io.dispatch.status.StatusTable;
@@ -475,7 +476,7 @@ public final class Dispatcher implements AutoCloseable
                 (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100, tenants, admissionByChannel,
                 storage::isFull);
             final RateAdminRoute tenantRates = new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates, caps);
-            final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger());
+            final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger(), new AddressConsentLedger(journal));
             final Map<String, AdminServer.Route> routes = Map.of(
                 "/tenants", (method, uri) -> RecipientRoute.handles(uri.path())
                     ? recipients.handle(method, uri) : tenantRates.handle(method, uri),

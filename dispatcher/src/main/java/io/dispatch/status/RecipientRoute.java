@@ -2,13 +2,18 @@ package io.dispatch.status;
 
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.json.Json;
+import io.dispatch.targeting.AddressConsentLedger;
 import io.dispatch.targeting.DirectoryLedger;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The directory read back from its journal, per tenant (the path names it; another tenant's recipient is unknown):
@@ -16,23 +21,31 @@ import java.util.Map;
  * GET /tenants/{t}/recipients/{id}[?format=text]     profile, addresses, consent in force and the consent ledger
  * GET /tenants/{t}/consent[?recipient=ID][&amp;from=T][&amp;to=T][&amp;format=csv|ndjson]   every consent statement
  * </pre>
- * Times ({@code from} inclusive, {@code to} exclusive) are ISO-8601 instants or epoch milliseconds. Each call reads the
- * whole directory journal on the admin thread ({@link DirectoryLedger}): an audit, not a hot path.
+ * The ledger joins the directory's consent statements ({@link DirectoryLedger}) and the CONSENT frames clients sent
+ * for addresses ({@link AddressConsentLedger}; for one recipient, those for its phone, chat key and push tokens),
+ * ordered by time, then by journal order. Times ({@code from} inclusive, {@code to} exclusive) are ISO-8601 instants
+ * or epoch milliseconds. Each call reads the whole directory journal, and the message journal, on the admin thread:
+ * an audit, not a hot path.
  */
 public final class RecipientRoute implements AdminServer.Route
 {
     static final String USAGE = "GET /tenants/<t>/recipients/<id>[?format=text] or GET /tenants/<t>/consent"
         + "[?recipient=ID][&from=ISO-8601|epochMs][&to=...][&format=csv|ndjson]";
     private static final String CSV_HEADER =
-        "time,recorded_at,recipient,address,channel,purpose,action,sender,via,source,journal_index\n";
+        "time,recorded_at,recipient,address,channel,purpose,action,sender,via,source,journal,journal_index\n";
+
+    /** Stable: rows of one time keep their journal order (the directory's first). */
+    private static final Comparator<DirectoryLedger.Entry> BY_TIME = Comparator.comparingLong(DirectoryLedger.Entry::atMs);
 
     private final TenantRegistry tenants;
     private final DirectoryLedger ledger;
+    private final AddressConsentLedger addressLedger;
 
-    public RecipientRoute(final TenantRegistry tenants, final DirectoryLedger ledger)
+    public RecipientRoute(final TenantRegistry tenants, final DirectoryLedger ledger, final AddressConsentLedger addressLedger)
     {
         this.tenants = tenants;
         this.ledger = ledger;
+        this.addressLedger = addressLedger;
     }
 
     /** @return whether the path is one of this route's (the rest of /tenants is the rates' and caps'). */
@@ -72,6 +85,8 @@ public final class RecipientRoute implements AdminServer.Route
         {
             return new AdminServer.Reply(404, "no recipient '" + id + "' in the directory of tenant " + tenant + "\n");
         }
+        addressLedger.export(tenant, addresses(p), id, 0, Long.MAX_VALUE, p.ledger::add);
+        p.ledger.sort(BY_TIME);
         return AdminServer.Reply.ok(text ? text(tenant, p) : json(tenant, p));
     }
 
@@ -94,8 +109,23 @@ public final class RecipientRoute implements AdminServer.Route
             return AdminServer.Reply.badRequest("format: '" + format + "' is not csv or ndjson; " + USAGE);
         }
         final String recipient = first(uri, "recipient");
+        final List<DirectoryLedger.Entry> rows = new ArrayList<>();
+        ledger.export(tenant, recipient, from, to, rows::add);
+        if (recipient == null)
+        {
+            addressLedger.export(tenant, null, "", from, to, rows::add);
+        }
+        else
+        {
+            final DirectoryLedger.Profile p = ledger.show(tenant, recipient);
+            if (p != null)
+            {
+                addressLedger.export(tenant, addresses(p), recipient, from, to, rows::add);
+            }
+        }
+        rows.sort(BY_TIME);
         final StringBuilder sb = new StringBuilder(format.equals("csv") ? CSV_HEADER : "");
-        ledger.export(tenant, recipient, from, to, e ->
+        for (final DirectoryLedger.Entry e : rows)
         {
             if (format.equals("csv"))
             {
@@ -105,8 +135,27 @@ public final class RecipientRoute implements AdminServer.Route
             {
                 entryJson(sb, e).append('\n');
             }
-        });
+        }
         return AdminServer.Reply.ok(sb.toString());
+    }
+
+    /** The addresses a direct SUBMIT may name for the recipient: phone, chat key, push tokens with and without prefix. */
+    private static Set<String> addresses(final DirectoryLedger.Profile p)
+    {
+        final Set<String> out = new HashSet<>();
+        for (final String key : new String[] {"phone", "chat_key"})
+        {
+            if (p.attributes.containsKey(key))
+            {
+                out.add(p.attributes.get(key));
+            }
+        }
+        for (final String token : p.pushTokens)
+        {
+            out.add(token);
+            out.add(token.substring(token.indexOf(':') + 1));
+        }
+        return out;
     }
 
     private static String json(final String tenant, final DirectoryLedger.Profile p)
@@ -183,8 +232,9 @@ public final class RecipientRoute implements AdminServer.Route
                 .append(e.purpose()).append(' ').append(e.action())
                 .append(e.sender().isEmpty() ? "" : " sender " + e.sender())
                 .append("  via ").append(e.via()).append("  source: ").append(e.source())
-                .append("  (journaled ").append(Instant.ofEpochMilli(e.recordedAtMs())).append(", directory journal index ")
-                .append(e.journalIndex()).append(")\n");
+                .append(e.address().isEmpty() ? "" : "  address " + e.address())
+                .append("  (journaled ").append(Instant.ofEpochMilli(e.recordedAtMs())).append(", ").append(e.journal())
+                .append(" journal index ").append(e.journalIndex()).append(")\n");
         }
         return sb.toString();
     }
@@ -198,7 +248,8 @@ public final class RecipientRoute implements AdminServer.Route
             .append("\",\"purpose\":\"").append(e.purpose()).append("\",\"action\":\"").append(e.action())
             .append("\",\"sender\":");
         Json.quote(sb, e.sender()).append(",\"via\":\"").append(e.via()).append("\",\"source\":");
-        return Json.quote(sb, e.source()).append(",\"journal_index\":").append(e.journalIndex()).append('}');
+        return Json.quote(sb, e.source()).append(",\"journal\":\"").append(e.journal()).append("\",\"journal_index\":")
+            .append(e.journalIndex()).append('}');
     }
 
     private static void csv(final StringBuilder sb, final DirectoryLedger.Entry e)
@@ -208,7 +259,7 @@ public final class RecipientRoute implements AdminServer.Route
         csvField(sb, e.address()).append(',').append(e.channel()).append(',').append(e.purpose()).append(',')
             .append(e.action()).append(',');
         csvField(sb, e.sender()).append(',').append(e.via()).append(',');
-        csvField(sb, e.source()).append(',').append(e.journalIndex()).append('\n');
+        csvField(sb, e.source()).append(',').append(e.journal()).append(',').append(e.journalIndex()).append('\n');
     }
 
     /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */

@@ -33,7 +33,8 @@ public final class DirectoryLedger
     /**
      * One consent statement for one channel and purpose.
      *
-     * @param journalIndex the position of the directory journal record that holds it
+     * @param journal      which journal holds it: "directory" (directory ops) or "messages" (CONSENT frames)
+     * @param journalIndex the position of the record in that journal
      * @param recordedAtMs when the engine journaled it
      * @param atMs         when it happened (the op's own time, else when journaled)
      * @param recipient    the recipient id, empty for a phone no recipient had
@@ -44,7 +45,7 @@ public final class DirectoryLedger
      * @param via          the op that carried it: CONSENT, UPSERT, PATCH, DELETE or OPT_OUT
      * @param source       the evidence the op gave (free text: a call, a form, an import)
      */
-    public record Entry(long journalIndex, long recordedAtMs, long atMs, String recipient, String address,
+    public record Entry(String journal, long journalIndex, long recordedAtMs, long atMs, String recipient, String address,
         String channel, String purpose, String action, String sender, String via, String source)
     {
     }
@@ -390,7 +391,7 @@ public final class DirectoryLedger
                 final boolean on = (after & FLAGS[f]) != 0;
                 final String action = FLAGS[f] == ConsentFlags.OPTED_OUT
                     ? (on ? "opt_out" : "opt_out_withdrawn") : (on ? "grant" : "withdraw");
-                out.accept(new Entry(index, recordedAtMs, atMs, id, "", CHANNELS[channel], PURPOSES[f], action, "",
+                out.accept(new Entry("directory", index, recordedAtMs, atMs, id, "", CHANNELS[channel], PURPOSES[f], action, "",
                     via, source));
             }
         }
@@ -416,7 +417,7 @@ public final class DirectoryLedger
             final long at = op.optOutAtEpochMs() == 0 ? recordedAtMs : op.optOutAtEpochMs();
             if (at >= fromMs && at < toMs)
             {
-                out.accept(new Entry(index, recordedAtMs, at, recipient, phone, "sms", "sender_opt_out",
+                out.accept(new Entry("directory", index, recordedAtMs, at, recipient, phone, "sms", "sender_opt_out",
                     op.optOutRemoved() ? "opt_out_withdrawn" : "opt_out", op.subject(), "OPT_OUT", op.source()));
             }
         }

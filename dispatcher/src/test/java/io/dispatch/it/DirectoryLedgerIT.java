@@ -5,6 +5,7 @@ import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DirectoryBatch;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.json.Json;
+import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.testing.AdminHttp;
 import io.dispatch.testing.EngineFixture;
@@ -68,6 +69,9 @@ class DirectoryLedgerIT
             update(c, new DirectoryOpWriter().delete("u3"));
             // an import restating what the directory already holds is no consent event
             update(c, new DirectoryOpWriter().patch("u1").consentField("sms", 0, 1, T5, "crm sync"));
+            // address-level consent from clients (message journal): one for u1's phone, one for a phone no one has
+            c.updateConsent(PHONE, ChannelType.SMS, 1, 0, "web form 42").get(10, TimeUnit.SECONDS);
+            c.updateConsent("01055550000", null, 4, 0, "080 webhook").get(10, TimeUnit.SECONDS);
 
             final int admin = d.adminPort();
             final HttpResponse<String> show = AdminHttp.get(admin, dir, "/tenants/demo/recipients/u1");
@@ -76,10 +80,19 @@ class DirectoryLedgerIT
             shown = show.body();
 
             exported = AdminHttp.get(admin, dir, "/tenants/demo/consent?recipient=u1").body();
-            assertThat(csvRows(exported)).containsExactlyElementsOf(U1_LEDGER);
+            final List<String> u1 = csvRows(exported);
+            assertThat(u1).hasSize(U1_LEDGER.size() + 1);
+            assertThat(u1.subList(0, U1_LEDGER.size())).containsExactlyElementsOf(U1_LEDGER);
+            assertThat(u1.get(U1_LEDGER.size())).as("the CONSENT frame for u1's phone, journaled now: the newest")
+                .endsWith(",sms,ad,grant,CONSENT_FRAME,web form 42");
+            assertThat(exported).as("the directory's own mirror of its ops into the address map is not repeated")
+                .doesNotContain("directory:u1");
 
             final String tenantCsv = AdminHttp.get(admin, dir, "/tenants/demo/consent").body();
-            assertThat(csvRows(tenantCsv)).hasSize(U1_LEDGER.size() + 1 + 9)
+            assertThat(csvRows(tenantCsv).stream().filter(r -> r.endsWith(",opted_out,opt_out,CONSENT_FRAME,080 webhook"))
+                .map(r -> r.split(",")[1])).as("an every-channel CONSENT frame: a row per channel")
+                .containsExactly("sms", "push", "chat");
+            assertThat(csvRows(tenantCsv)).hasSize(U1_LEDGER.size() + 1 + 9 + 1 + 3)
                 .contains("2026-03-01T09:00:00Z,push,ad,grant,UPSERT,app settings");
             assertThat(tenantCsv).as("the phone's opt-out is u1's in the tenant export too")
                 .contains(",u1," + PHONE + ",sms,sender_opt_out,opt_out,0801234567,OPT_OUT,080 call,");
@@ -95,7 +108,7 @@ class DirectoryLedgerIT
 
             final String ndjson = AdminHttp.get(admin, dir, "/tenants/demo/consent?recipient=u1&format=ndjson").body();
             final String[] lines = ndjson.split("\n");
-            assertThat(lines).hasSize(U1_LEDGER.size());
+            assertThat(lines).hasSize(U1_LEDGER.size() + 1);
             final Map<String, Object> optOut = Json.parseObject(lines[6]);
             assertThat(optOut).containsEntry("sender", "0801234567").containsEntry("address", PHONE)
                 .containsEntry("recipient", "u1").containsEntry("source", "080 call");
@@ -116,7 +129,7 @@ class DirectoryLedgerIT
             assertThat(AdminHttp.get(d.adminPort(), dir, "/tenants/demo/consent?recipient=u1").body()).isEqualTo(exported);
             final String text = AdminHttp.get(d.adminPort(), dir, "/tenants/demo/recipients/u1?format=text").body();
             assertThat(text).contains("recipient u1 (tenant demo)", "phone: " + PHONE, "tags: vip",
-                "7 statements", "sender 0801234567", "source: call 2026-03-02");
+                "8 statements", "sender 0801234567", "source: call 2026-03-02", "address " + PHONE);
         }
     }
 
@@ -134,11 +147,13 @@ class DirectoryLedgerIT
         assertThat((Map<String, Object>)consent.get("push")).containsEntry("flags", "night_ad")
             .containsEntry("at", "2026-03-02T10:00:00Z").containsEntry("source", "call 2026-03-02");
         final List<Object> ledger = (List<Object>)p.get("ledger");
-        assertThat(ledger).hasSize(U1_LEDGER.size());
+        assertThat(ledger).hasSize(U1_LEDGER.size() + 1);
+        assertThat((Map<String, Object>)ledger.get(U1_LEDGER.size())).containsEntry("journal", "messages")
+            .containsEntry("address", PHONE).containsEntry("via", "CONSENT_FRAME").containsEntry("source", "web form 42");
         final Map<String, Object> first = (Map<String, Object>)ledger.get(0);
         assertThat(first).containsEntry("time", "2026-03-01T09:00:00Z").containsEntry("channel", "sms")
             .containsEntry("purpose", "ad").containsEntry("action", "grant").containsEntry("via", "UPSERT")
-            .containsEntry("source", "signup form, 2026-03-01");
+            .containsEntry("source", "signup form, 2026-03-01").containsEntry("journal", "directory");
         assertThat(((Number)first.get("journal_index")).longValue()).isNotNegative();
     }
 
@@ -147,16 +162,16 @@ class DirectoryLedgerIT
     {
         final String[] lines = csv.split("\n");
         assertThat(lines[0]).isEqualTo(
-            "time,recorded_at,recipient,address,channel,purpose,action,sender,via,source,journal_index");
+            "time,recorded_at,recipient,address,channel,purpose,action,sender,via,source,journal,journal_index");
         return java.util.Arrays.stream(lines).skip(1).map(DirectoryLedgerIT::project).toList();
     }
 
     private static String project(final String line)
     {
-        // time,recorded_at,recipient,address,channel,purpose,action,sender,via,<source...>,journal_index
+        // time,recorded_at,recipient,address,channel,purpose,action,sender,via,<source...>,journal,journal_index
         final String[] f = line.split(",", 10);
         final String tail = f[9];
-        final String source = tail.substring(0, tail.lastIndexOf(','));
+        final String source = tail.substring(0, tail.lastIndexOf(',', tail.lastIndexOf(',') - 1));
         return String.join(",", f[0], f[4], f[5], f[6], f[8], source);
     }
 
