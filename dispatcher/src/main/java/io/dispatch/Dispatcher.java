@@ -68,6 +68,7 @@ import io.dispatch.status.LaneRateJournal;
 import io.dispatch.status.MessageHistoryRoute;
 import io.dispatch.status.RateAdminRoute;
 import io.dispatch.status.RecipientRoute;
+import io.dispatch.status.TenantRoutes;
 import io.dispatch.targeting.AddressConsentLedger;
 import io.dispatch.targeting.CampaignAdminRoute;
 import io.dispatch.status.RedriveRoute;
@@ -478,8 +479,7 @@ public final class Dispatcher implements AutoCloseable
             final RateAdminRoute tenantRates = new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates, caps);
             final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger(), new AddressConsentLedger(journal));
             final Map<String, AdminServer.Route> routes = Map.of(
-                "/tenants", (method, uri) -> RecipientRoute.handles(uri.path())
-                    ? recipients.handle(method, uri) : tenantRates.handle(method, uri),
+                "/tenants", new TenantRoutes(recipients, tenantRates),
                 "/lanes", laneAdmin, "/deadletters", laneAdmin, "/messages/", new MessageHistoryRoute(journal),
                 "/redrive", redrive, "/campaigns", new CampaignAdminRoute(targeting, tenants, campaignStats),
                 "/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n"),

@@ -24,8 +24,8 @@ import java.util.Set;
  * The ledger joins the directory's consent statements ({@link DirectoryLedger}) and the CONSENT frames clients sent
  * for addresses ({@link AddressConsentLedger}; for one recipient, those for its phone, chat key and push tokens),
  * ordered by time, then by journal order. Times ({@code from} inclusive, {@code to} exclusive) are ISO-8601 instants
- * or epoch milliseconds. Each call reads the whole directory journal, and the message journal, on the admin thread:
- * an audit, not a hot path.
+ * or epoch milliseconds. Each call reads the whole directory journal, and the message journal: an audit, not a hot
+ * path, answered off the admin thread ({@link AdminServer.Route#slow}).
  */
 public final class RecipientRoute implements AdminServer.Route
 {
@@ -53,6 +53,12 @@ public final class RecipientRoute implements AdminServer.Route
     {
         final String[] parts = path.split("/");
         return parts.length >= 4 && (parts[3].equals("recipients") || parts[3].equals("consent"));
+    }
+
+    @Override
+    public boolean slow(final String path)
+    {
+        return true;
     }
 
     @Override
