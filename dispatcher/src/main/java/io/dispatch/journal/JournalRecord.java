@@ -52,7 +52,7 @@ public final class JournalRecord
      * u8 kind, u8 channel (0 = across channels), u8 tenantNameLength, tenant name, u16 rulesLength, the rules as text
      * ("1/24h,3/7d", "none").
      */
-    public static final byte TYPE_CAPS = 8;
+    public static final byte TYPE_CAPS = 24;
 
     public static boolean isAccepted(final byte type)
     {
