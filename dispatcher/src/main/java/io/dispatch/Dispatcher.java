@@ -476,7 +476,8 @@ public final class Dispatcher implements AutoCloseable
             redrive = new RedriveRoute(journal, ringBuffer,
                 (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100, tenants, admissionByChannel,
                 storage::isFull);
-            final RateAdminRoute tenantRates = new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates, caps);
+            final RateAdminRoute tenantRates = new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates, caps,
+                storage::isFull);
             final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger(), new AddressConsentLedger(journal));
             final Map<String, AdminServer.Route> routes = Map.of(
                 "/tenants", new TenantRoutes(recipients, tenantRates),

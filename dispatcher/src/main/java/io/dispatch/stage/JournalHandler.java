@@ -106,12 +106,13 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                 case DispatchEvent.POLICY_UPDATE:
                     if (e.capRules != null)
                     {
-                        // refused on a full disk like a rate change below; an operator's rare change, so it may allocate
+                        // as a rate change below; an operator's rare change, so it may allocate
                         counted(writer.appendCaps(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.kind, e.channel,
                             e.capRules.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
                         break;
                     }
-                    // refused on a full disk: the change is in force but not journaled, so a restart forgets it
+                    // refused when the disk filled after the admin route checked it: the change is in force but not
+                    // journaled, so a restart forgets it
                     // tenant 0: a lane's rate, journaled with no tenant name
                     counted(writer.appendRate(e.acceptedAtMs, e.tenantId == 0 ? NO_TENANT : tenants.nameBytes(e.tenantId),
                         e.channel, e.ratePerSecond,

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code /tenants}: the tenants' rate limits, readable with GET and changed at runtime with
@@ -35,11 +36,14 @@ public final class RateAdminRoute implements AdminServer.Route
     private final List<TenantConfig> tenantConfigs;
     private final PolicyRates rates;
     private final PolicyCaps caps;
+    private final BooleanSupplier storageFull;
 
+    /** @param storageFull whether the journal's disk is below journal.minFreeBytes: changes are refused then. */
     public RateAdminRoute(
         final RingBuffer<DispatchEvent> ring, final TenantRegistry tenants, final List<TenantConfig> tenantConfigs,
-        final PolicyRates rates, final PolicyCaps caps)
+        final PolicyRates rates, final PolicyCaps caps, final BooleanSupplier storageFull)
     {
+        this.storageFull = storageFull;
         this.ring = ring;
         this.tenants = tenants;
         this.tenantConfigs = tenantConfigs;
@@ -68,6 +72,10 @@ public final class RateAdminRoute implements AdminServer.Route
         if (tenantId == 0)
         {
             return new AdminServer.Reply(404, "unknown tenant '" + parts[2] + "'\n");
+        }
+        if (storageFull.getAsBoolean())
+        {
+            return storageFull();
         }
         try
         {
@@ -108,6 +116,10 @@ public final class RateAdminRoute implements AdminServer.Route
         {
             return new AdminServer.Reply(405, CAPS_USAGE + "\n");
         }
+        if (storageFull.getAsBoolean())
+        {
+            return storageFull();
+        }
         final MessageKind kind;
         final ChannelType channel;
         final CapRules rules;
@@ -139,6 +151,13 @@ public final class RateAdminRoute implements AdminServer.Route
         return new AdminServer.Reply(applied ? 200 : 202, (applied ? "applied" : "accepted") + ": tenant " + tenant + " " + kind.name().toLowerCase(Locale.ROOT)
             + (channel == null ? " across channels" : " on " + channel.name().toLowerCase(Locale.ROOT)) + " caps " + rules
             + (applied ? "" : " (the ring is slow: applied and journaled in order once it moves)") + "\n");
+    }
+
+    /** The journal stage would refuse the record: a change in force that a restart forgets is not what was asked for. */
+    private static AdminServer.Reply storageFull()
+    {
+        return new AdminServer.Reply(503, "the journal's disk is below journal.minFreeBytes (STORAGE_FULL): nothing"
+            + " changed; free space and retry\n");
     }
 
     /** @return the ring sequence of the change, -1 when the ring is full. */
