@@ -80,7 +80,8 @@ class RuntimeSettingsRestartIT
         try (ChildEngine child = ChildEngine.start(data, "--admin-port", Integer.toString(admin));
             DispatchClient c = connect(child.port()))
         {
-            final String lane = AdminHttp.get(admin, data, "/lanes/sms/rate").body();
+            // recovery hands the rate to the lane before it starts; the lane thread applies it at its first duty cycle
+            final String lane = awaitBody(admin, data, "/lanes/sms/rate", "\"per_second\":37");
             assertThat(lane).contains("\"per_second\":37", "\"burst\":5", "\"reserved_percent\":10");
             assertThat(group(LANE_SOURCE, lane)).as("the time of the operator's change, not of the restart")
                 .isEqualTo(laneChangedAt);
@@ -124,6 +125,20 @@ class RuntimeSettingsRestartIT
         final Explanation e = c.explain(s).get(10, TimeUnit.SECONDS);
         assertThat(e.decision()).as("%s", e).isEqualTo(Decision.SUPPRESS);
         assertThat(e.reason()).as("%s", e).isEqualTo(Reason.FREQUENCY_CAPPED);
+    }
+
+    /** @return the body of {@code path} once it contains {@code wanted}, polled for at most 10 s. */
+    private static String awaitBody(final int admin, final Path data, final String path, final String wanted)
+        throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String body = AdminHttp.get(admin, data, path).body();
+        while (!body.contains(wanted) && System.nanoTime() < deadline)
+        {
+            Thread.sleep(20);
+            body = AdminHttp.get(admin, data, path).body();
+        }
+        return body;
     }
 
     private static Matcher smsInformationalCaps(final int admin, final Path data) throws Exception
