@@ -231,6 +231,27 @@ function showLanes(samples, lanesJson)
   }));
 }
 
+/** Per lane and class, the wait from hand-off to the first send: with the ack latency, the engine's part of e2e. */
+function showLaneWaits(samples)
+{
+  const series = samples.filter((s) => s.name === 'dispatch_lane_handoff_latency_seconds_count' && s.value > 0);
+  fillTable('lane-waits', series.map((s) =>
+  {
+    const where = {lane: s.labels.lane, class: s.labels.class};
+    const row = document.createElement('tr');
+    row.dataset.lane = where.lane;
+    row.dataset.class = where.class;
+    cell(row, where.lane);
+    cell(row, where.class);
+    cell(row, String(s.value)).dataset.field = 'count';
+    for (const q of ['0.5', '0.99', '0.999', '1.0'])
+    {
+      cell(row, seconds(find(samples, 'dispatch_lane_handoff_latency_seconds', Object.assign({quantile: q}, where))));
+    }
+    return row;
+  }));
+}
+
 function showClasses(samples)
 {
   const classes = samples.filter((s) => s.name === 'dispatch_ack_latency_seconds_count').map((s) => s.labels.class);
@@ -380,6 +401,7 @@ async function poll()
     const samples = parseMetrics(await fetchText('/metrics'));
     showCounters(samples);
     showClasses(samples);
+    showLaneWaits(samples);
     let lanesJson = null;
     if (token())
     {

@@ -117,6 +117,12 @@ class ConsoleIT
                     .equals(shown(b, smsSent)));
                 assertThat(shown(browser, smsSent)).isEqualTo(String.valueOf(MESSAGES + 1));
 
+                final String smsWait = "#lane-waits tr[data-lane='sms-simulated'][data-class='informational']"
+                    + " td[data-field='count']";
+                final String waitSeries = "dispatch_lane_handoff_latency_seconds_count{lane=\"sms-simulated\","
+                    + "class=\"informational\"}";
+                wait.until(b -> metric(waitSeries) > 0 && String.valueOf(metric(waitSeries)).equals(shown(b, smsWait)));
+
                 final String deadRow = "#deadletters tr[data-message-id='" + dead + "']";
                 wait.until(b -> shown(b, deadRow) != null);
                 assertThat(shown(browser, deadRow)).contains("INVALID_RECIPIENT", "demo");
