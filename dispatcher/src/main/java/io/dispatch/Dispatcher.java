@@ -298,6 +298,10 @@ public final class Dispatcher implements AutoCloseable
             if (lane.fallback().enabled())
             {
                 laneByChannel[lane.channel().code()].fallbackTo(laneByChannel[lane.fallback().target().code()]);
+                if (lane.fallback().undeliveredMs() > 0)
+                {
+                    campaignStats.receiptDeadline(lane.channel().code());
+                }
             }
         }
 
@@ -481,7 +485,8 @@ public final class Dispatcher implements AutoCloseable
             final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger(), new AddressConsentLedger(journal));
             final Map<String, AdminServer.Route> routes = Map.of(
                 "/tenants", new TenantRoutes(recipients, tenantRates),
-                "/lanes", laneAdmin, "/deadletters", laneAdmin, "/messages/", new MessageHistoryRoute(journal),
+                "/lanes", laneAdmin, "/deadletters", laneAdmin,
+                "/messages/", new MessageHistoryRoute(journal, this::confirmDelivered),
                 "/redrive", redrive, "/campaigns", new CampaignAdminRoute(targeting, tenants, campaignStats),
                 "/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n"),
                 "/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
@@ -563,6 +568,13 @@ public final class Dispatcher implements AutoCloseable
     public int adminPort()
     {
         return admin == null ? -1 : admin.port();
+    }
+
+    /** {@code POST /messages/<id>/delivered}: an app's confirmation, for the lane of the message's channel. */
+    private boolean confirmDelivered(final byte channel, final long messageId)
+    {
+        final ConnectorLane lane = channel > 0 && channel < laneByChannel.length ? laneByChannel[channel] : null;
+        return lane != null && lane.confirmDelivered(messageId);
     }
 
     /** What ingest sessions share: tests attach sessions to it over in-JVM channels (see IngestServer#addHandlers). */

@@ -207,6 +207,9 @@ public final class Configuration
     public static final String LANE_FALLBACK_AFTER_MS = "fallbackAfterMs";
     /** 0 = no deadline fallback. */
     public static final long LANE_FALLBACK_AFTER_MS_DEFAULT = 0;
+    public static final String LANE_FALLBACK_UNDELIVERED_MS = "fallbackUndeliveredMs";
+    /** 0 = off; else fall back when no DELIVERED receipt came within this many ms of provider acceptance. */
+    public static final long LANE_FALLBACK_UNDELIVERED_MS_DEFAULT = 0;
     public static final String LANE_DEAD_LETTER_BUFFER = "deadLetterBuffer";
     public static final int LANE_DEAD_LETTER_BUFFER_DEFAULT = 1024;
 

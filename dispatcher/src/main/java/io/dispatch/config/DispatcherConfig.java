@@ -227,7 +227,8 @@ public record DispatcherConfig(
             lines.add("lane " + l.channel() + " rate=" + (l.rate().unlimited() ? "unlimited" : l.rate().perSecond() + "/s burst="
                 + l.rate().burst()) + " reserved=" + l.rate().reservedPercent() + "% throttle=" + l.throttle()
                 + " breaker=" + l.breaker() + " fallback=" + (l.fallback().enabled()
-                ? l.fallback().target() + " on " + l.fallback().reasons() + " after=" + l.fallback().afterMs() + "ms" : "none")
+                ? l.fallback().target() + " on " + l.fallback().reasons() + " after=" + l.fallback().afterMs() + "ms"
+                + " undelivered=" + l.fallback().undeliveredMs() + "ms" : "none")
                 + " deadLetterBuffer=" + l.deadLetterBuffer());
         }
         return String.join(System.lineSeparator(), lines);

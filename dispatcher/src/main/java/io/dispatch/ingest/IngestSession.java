@@ -847,13 +847,18 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         return true;
     }
 
-    /** @param fallback the lane's fallback channel | its decision << 8 | its reason << 16 (docs/protocol.md). */
+    /**
+     * @param fallback        the lane's fallback channel | its decision << 8 | its reason << 16 (docs/protocol.md).
+     * @param fallbackAddress where the fallback would go instead of the message's address: u8 length (0: its own), bytes.
+     */
     public boolean offerExplain(
         final long correlationId, final byte decision, final byte channel, final boolean priority, final short reason,
-        final long at, final int fallback)
+        final long at, final int fallback, final byte[] fallbackAddress)
     {
         final OutboundQueue q = answers;
-        final int index = q.claimFrame(MessageType.EXPLAIN_RESULT, Frames.EXPLAIN_RESULT_FRAME_LENGTH, correlationId);
+        final int addressLength = 1 + (fallbackAddress[0] & 0xFF);
+        final int index = q.claimFrame(MessageType.EXPLAIN_RESULT, Frames.EXPLAIN_RESULT_FRAME_LENGTH + addressLength,
+            correlationId);
         if (index < 0)
         {
             return false;
@@ -868,6 +873,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         b.putByte(p + 6, (byte)(fallback >>> 8));
         b.putByte(p + 7, (byte)(fallback >>> 16));
         b.putLong(p + 8, at, ByteOrder.LITTLE_ENDIAN);
+        b.putBytes(p + 16, fallbackAddress, 0, addressLength);
         q.commit(index);
         return true;
     }

@@ -147,6 +147,8 @@ public final class Recovery implements JournalReader.Visitor
     private final Long2LongHashMap awaitingSinceMs = new Long2LongHashMap(NONE);
     private final LongHashSet unknownTenantIds = new LongHashSet();
     private final Long2ObjectHashMap<Deferred> deferred = new Long2ObjectHashMap<>();
+    /** messageId → the channel byte, then the address (u8 length, bytes) its fallback there was re-addressed to. */
+    private final Long2ObjectHashMap<byte[]> addresses = new Long2ObjectHashMap<>();
     private final PolicySink policy;
     private final long contentWindowMs;
     private long accepted;
@@ -181,6 +183,7 @@ public final class Recovery implements JournalReader.Visitor
         for (final long id : ids)
         {
             final long v = pending.get(id);
+            readdressed(journal, id, (byte)(v & 0xFF));
             sink.pending(id, (byte)(v & 0xFF), (byte)((v >> 8) & 0xFF), (int)((v & ATTEMPTS) >> 16),
                 (v & (UNCERTAIN | OPEN_ATTEMPT)) != 0);
         }
@@ -284,12 +287,41 @@ public final class Recovery implements JournalReader.Visitor
                 if (reader.readAccepted(id, r))
                 {
                     d.tenantId = tenants.idOf(r.tenant());
-                    d.recipientKey = RecipientKeys.recipientKey(d.tenantId, r.body, RecipientKeys.recipientAt(r.body));
+                    final byte[] address = readdressed(journal, id, d.channel);
+                    // the policy stage decides its release by the address it goes to, as it decided the deferral
+                    d.recipientKey = address != null ? RecipientKeys.recipientKey(d.tenantId, address, 0) :
+                        RecipientKeys.recipientKey(d.tenantId, r.body, RecipientKeys.recipientAt(r.body));
                     d.deadlineMs = r.acceptedAtMs + r.ttlSeconds * 1000L;
                     d.campaignId = r.campaignId;
                 }
             }
         }
+    }
+
+    /**
+     * A message still owed on {@code channel} whose fallback there was re-addressed: the lane sends it to that address.
+     *
+     * @return the address (u8 length, bytes), null when the message is at its ACCEPTED record's recipient there.
+     */
+    private byte[] readdressed(final Journal journal, final long messageId, final byte channel)
+    {
+        final byte[] entry = addresses.get(messageId);
+        if (entry == null || entry[0] != channel)
+        {
+            return null;
+        }
+        final byte[] address = Arrays.copyOfRange(entry, 1, entry.length);
+        journal.fallbackAddresses().put(messageId, address);
+        return address;
+    }
+
+    @Override
+    public void onAddress(final long messageId, final long atMs, final byte channel, final byte[] address)
+    {
+        final byte[] entry = new byte[2 + (address[0] & 0xFF)];
+        entry[0] = channel;
+        System.arraycopy(address, 0, entry, 1, entry.length - 1);
+        addresses.put(messageId, entry);
     }
 
     @Override
@@ -400,6 +432,7 @@ public final class Recovery implements JournalReader.Visitor
         }
         if (s.isTerminal())
         {
+            addresses.remove(messageId);
             pending.remove(messageId);
             awaiting.remove(messageId);
             awaitingSinceMs.remove(messageId);

@@ -58,6 +58,8 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private final long[] readNanos;
     /** Dry runs: fallback channel | decision << 8 | reason << 16. */
     private final int[] fallbacks;
+    /** Per answer, a dry run's re-addressed fallback address (u8 length, bytes); length 0 for none. */
+    private final byte[][] fallbackAddresses;
     private int pending;
 
     /**
@@ -85,6 +87,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         this.kinds = new byte[maxBatch];
         this.readNanos = new long[maxBatch];
         this.fallbacks = new int[maxBatch];
+        this.fallbackAddresses = new byte[maxBatch][256];
     }
 
     @Override
@@ -107,6 +110,11 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             kinds[i] = e.kind;
             readNanos[i] = e.readNanos;
             fallbacks[i] = e.dryRun ? (e.fallbackChannel & 0xFF) | (e.fallbackDecision & 0xFF) << 8 | e.fallbackReason << 16 : 0;
+            fallbackAddresses[i][0] = 0;
+            if (e.dryRun && e.fallbackChannel != 0 && e.readdressed)
+            {
+                System.arraycopy(e.fallbackAddress, 0, fallbackAddresses[i], 0, 1 + (e.fallbackAddress[0] & 0xFF));
+            }
         }
         if (endOfBatch || pending == sessions.length)
         {
@@ -190,7 +198,8 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             case DispatchEvent.OUTCOME_DRY_RUN:
                 return session.offerExplain(correlationIds[i], decisions[i], channels[i],
                     kinds[i] != MessageKind.MARKETING.code(), reasons[i],
-                    decisions[i] == Decision.DUPLICATE.code() ? messageIds[i] : dueAts[i], fallbacks[i]);
+                    decisions[i] == Decision.DUPLICATE.code() ? messageIds[i] : dueAts[i], fallbacks[i],
+                    fallbackAddresses[i]);
             case DispatchEvent.OUTCOME_STORAGE_FULL:
                 counters.increment(Counter.SUBMITS_NACKED);
                 counters.increment(Counter.STORAGE_FULL_NACKS);

@@ -15,6 +15,8 @@ import io.dispatch.status.DistinctErrorLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
+
 /**
  * Appends every accepted SUBMIT and every STATE change to the journal; the index of a SUBMIT's record
  * becomes its message id. With fsync {@code batch} the pages are forced once per ring batch, before any
@@ -83,9 +85,15 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                 case DispatchEvent.STATE:
                     counted(writer.appendStates(e.body, e.stateCount));
                     break;
+                case DispatchEvent.FALLBACK:
+                    if (e.newState != 0 && e.readdressed)
+                    {
+                        appendFallbackAddress(e);
+                        break;
+                    }
+                    // fall through: a fallback at the message's own address is a state change like the others
                 case DispatchEvent.RELEASE:
                 case DispatchEvent.CANCEL:
-                case DispatchEvent.FALLBACK:
                     if (e.newState != 0)
                     {
                         final long at = e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs;
@@ -95,7 +103,15 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                             // an unjournaled move must not reach the new lane: after a restart the old channel owes it
                             e.outcome = DispatchEvent.OUTCOME_STORAGE_FULL;
                         }
+                        else if (e.newState != DeliveryState.DEFERRED.code() && journal.fallbackAddresses().size() > 0)
+                        {
+                            // a deferred re-addressed fallback that ended without reaching its lane
+                            journal.fallbackAddresses().remove(e.messageId);
+                        }
                     }
+                    break;
+                case DispatchEvent.LATE_RECEIPT:
+                    counted(writer.appendLateReceipt(e.messageId, e.acceptedAtMs, e.channel, e.newState, e.reason));
                     break;
                 case DispatchEvent.CONSENT:
                     if (!counted(writer.appendConsent(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.body, e.bodyLength)))
@@ -137,6 +153,28 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
             // re-reads the queue's end before the next record
             failed(e, "journal_fault", ex);
             reopenWriter();
+        }
+    }
+
+    /**
+     * A fallback the policy stage re-addressed (a directory recipient's phone instead of their chat key): the address
+     * record, then the move's state. The lane of the new channel sends to the address only once both are journaled,
+     * so after a kill -9 recovery finds the address with the move; a full disk keeps the message where it was.
+     */
+    private void appendFallbackAddress(final DispatchEvent e)
+    {
+        final long at = e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs;
+        StateRecords.put(oneState, 0, e.messageId, at, e.newState, (byte)0, e.channel, e.reason);
+        if (!counted(writer.appendAddress(e.messageId, e.acceptedAtMs, e.channel, e.fallbackAddress))
+            || !counted(writer.appendStates(oneState, 1)))
+        {
+            e.outcome = DispatchEvent.OUTCOME_STORAGE_FULL;
+            return;
+        }
+        if (e.newState != DeliveryState.SUPPRESSED.code())
+        {
+            journal.fallbackAddresses().put(e.messageId,
+                Arrays.copyOf(e.fallbackAddress, 1 + (e.fallbackAddress[0] & 0xFF)));
         }
     }
 

@@ -131,7 +131,7 @@ public final class ConnectorLane extends LaneThread
         this.config = config;
         this.channel = config.channel().code();
         this.admission = admission;
-        this.messages = new MessageLoader(journal, templates);
+        this.messages = new MessageLoader(journal, templates, config.channel().code());
         this.states = states;
         this.clock = clock;
         this.nanoClock = nanoClock;
@@ -142,8 +142,19 @@ public final class ConnectorLane extends LaneThread
         this.queues = new LaneQueues(config.capacity());
         final long start = clock.time();
         this.retries = new RetryTimers(start);
-        this.receipts = new ReceiptTimeouts(config.receiptTimeoutMs());
+        final long undeliveredMs = config.fallback().undeliveredMs();
+        // with a receipt deadline the wait is that deadline, at which the message falls back instead of expiring
+        this.receipts = new ReceiptTimeouts(undeliveredMs > 0 ? undeliveredMs : config.receiptTimeoutMs());
         this.handoff = new FallbackHandoff(config.fallback());
+        if (undeliveredMs > 0 && config.channel() == ChannelType.PUSH)
+        {
+            confirmedDeliveriesOnly();
+        }
+        if (undeliveredMs > 0)
+        {
+            metrics.receiptDeadline(config.channel().name().toLowerCase(java.util.Locale.ROOT),
+                config.fallback().target().name().toLowerCase(java.util.Locale.ROOT));
+        }
         this.handedOff = journaledPosition;
         this.gate = new LaneGate(config.window(), config.rate(), config.throttle(), start);
         this.breaker = new CircuitBreaker(config.breaker(), start);
@@ -207,6 +218,22 @@ public final class ConnectorLane extends LaneThread
     {
         admission.forceAcquire(isPriority);
         handOff(messageId, isPriority);
+    }
+
+    /**
+     * The recipient's app confirmed the message's delivery: its DELIVERED receipt, on a lane with a receipt deadline
+     * (whose provider's own receipts do not say delivered); any thread.
+     *
+     * @return false when the lane has no receipt deadline.
+     */
+    public boolean confirmDelivered(final long messageId)
+    {
+        if (!handoff.onUndelivered())
+        {
+            return false;
+        }
+        onReceipt(messageId, DeliveryState.DELIVERED, Reason.NONE);
+        return true;
     }
 
     // ---- recovery, before start ----
@@ -296,8 +323,15 @@ public final class ConnectorLane extends LaneThread
         work += retries.poll(now, queues.priorityRedo(), queues.bulkRedo());
         for (long id = receipts.pollExpired(now); id != NONE; id = receipts.pollExpired(now))
         {
-            states.publish(id, DeliveryState.EXPIRED, 0, channel, Reason.RECEIPT_TIMEOUT, now);
-            deadLetterAccepted(id, DeliveryState.EXPIRED, Reason.RECEIPT_TIMEOUT, receipts.expiredValue());
+            if (handoff.onUndelivered())
+            {
+                fallBackUndelivered(id, receipts.expiredValue());
+            }
+            else
+            {
+                states.publish(id, DeliveryState.EXPIRED, 0, channel, Reason.RECEIPT_TIMEOUT, now);
+                deadLetterAccepted(id, DeliveryState.EXPIRED, Reason.RECEIPT_TIMEOUT, receipts.expiredValue());
+            }
             work++;
         }
         if (!draining)
@@ -575,6 +609,7 @@ public final class ConnectorLane extends LaneThread
                 gate.onSuccess();
                 breaker.onSuccess(now);
                 states.publish(id, DeliveryState.PROVIDER_ACCEPTED, request.attempt(), channel, Reason.NONE, now);
+                messages.forget(id);
                 admission.release(isPriority);
                 startNextOfRecipient(id);
                 receipts.await(id, request.kind().code(), request.attempt(), uncertain.remove(id), now);
@@ -696,11 +731,25 @@ public final class ConnectorLane extends LaneThread
     private void fallBack(final long id, final boolean isPriority, final Reason reason)
     {
         states.fallBack(id, handoff.targetChannel(), reason, now, isPriority);
+        messages.forget(id);
         metrics.increment(LaneMetrics.FALLBACKS_OUT);
         attemptsById.remove(id);
         uncertain.remove(id);
         admission.release(isPriority);
         startNextOfRecipient(id);
+    }
+
+    /**
+     * No DELIVERED receipt within the lane's receipt deadline ({@code fallbackUndeliveredMs}): the message falls back,
+     * decided again on the new channel, whatever an earlier attempt did; the tenant chose to pay the fallback rather
+     * than wait. A receipt that comes after is late ({@link #onReceiptOutcome}) and moves nothing.
+     */
+    private void fallBackUndelivered(final long id, final long awaited)
+    {
+        final int kindCode = ReceiptTimeouts.kindOf(awaited);
+        final boolean isPriority = kindCode != 0 && MessageKind.of(kindCode).isPriority();
+        admission.forceAcquire(isPriority); // fallBack releases it; the lane let it go at provider acceptance
+        fallBack(id, isPriority, Reason.FALLBACK_DEADLINE);
     }
 
     private void onReceiptOutcome(final long id, final DeliveryState state, final Reason reason)
@@ -715,7 +764,17 @@ public final class ConnectorLane extends LaneThread
         {
             // after its receipt timeout, or a duplicate from the provider: the message already ended
             counters.increment(Counter.LATE_RECEIPTS);
+            if (handoff.onUndelivered())
+            {
+                // most likely after the deadline moved it to the fallback channel: both may have reached the recipient
+                metrics.increment(LaneMetrics.FALLBACK_LATE_RECEIPTS);
+                states.lateReceipt(id, channel, state, reason, now);
+            }
             return;
+        }
+        if (state == DeliveryState.DELIVERED && handoff.onUndelivered())
+        {
+            metrics.increment(LaneMetrics.FALLBACK_AVOIDED);
         }
         // a relay may accept a send and report "not a channel user" only in its result (Kakao 3018/3019 by
         // webhook): that is as clean a fallback trigger as a rejected send; an unknown kind (recovered after
@@ -739,6 +798,7 @@ public final class ConnectorLane extends LaneThread
     private void cancel(final long id, final boolean isPriority, final int attemptsSpent)
     {
         states.publish(id, DeliveryState.CANCELLED, attemptsSpent, channel, Reason.CANCELLED, now);
+        messages.forget(id);
         admission.release(isPriority);
         startNextOfRecipient(id);
         uncertain.remove(id);
@@ -750,6 +810,7 @@ public final class ConnectorLane extends LaneThread
         final MessageKind kind)
     {
         states.publish(id, state, attempts, channel, reason, now);
+        messages.forget(id);
         admission.release(kind.isPriority());
         startNextOfRecipient(id);
         uncertain.remove(id);

@@ -37,6 +37,15 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     private volatile boolean running;
     private Thread thread;
     private boolean startedInline;
+    /** {@link #confirmedDeliveriesOnly}: the connector's DELIVERED receipts are dropped, its other receipts pass. */
+    private final ReceiptSink providerReceipts = (messageId, state, reason) ->
+    {
+        if (state != DeliveryState.DELIVERED)
+        {
+            onReceipt(messageId, state, reason);
+        }
+    };
+    private boolean confirmedDeliveriesOnly;
 
     LaneThread(
         final String name, final Connector connector, final EpochClock clock, final ChannelType channelType,
@@ -225,7 +234,17 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     @Override
     public final ReceiptSink receipts()
     {
-        return this;
+        return confirmedDeliveriesOnly ? providerReceipts : this;
+    }
+
+    /**
+     * Before start: the connector's DELIVERED receipts say only that the provider took the message (APNs and FCM
+     * have no delivery receipts), so they are not passed on; DELIVERED comes from {@link #onReceipt} called for a
+     * confirmation from the recipient's app instead.
+     */
+    protected final void confirmedDeliveriesOnly()
+    {
+        confirmedDeliveriesOnly = true;
     }
 
     @Override
