@@ -5,6 +5,7 @@ import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.LaneConfig;
+import io.dispatch.config.RateSettings;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.connector.Connector;
@@ -26,6 +27,7 @@ import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.Recovery;
 import io.dispatch.journal.TenantIds;
+import io.dispatch.policy.CapRules;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
@@ -40,6 +42,8 @@ import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
 import io.dispatch.schedule.Scheduler;
+import io.dispatch.targeting.AddressConsentLedger;
+import io.dispatch.targeting.CampaignAdminRoute;
 import io.dispatch.targeting.CampaignFanout;
 import io.dispatch.targeting.CampaignStats;
 import io.dispatch.targeting.CancelledCampaigns;
@@ -51,6 +55,7 @@ import io.dispatch.stage.DispatchStages;
 import io.dispatch.stage.FallbackMessages;
 import io.dispatch.stage.HandoffHandler;
 import io.dispatch.stage.JournalHandler;
+import io.dispatch.stage.PolicyCaps;
 import io.dispatch.stage.PolicyHandler;
 import io.dispatch.stage.PolicyRates;
 import io.dispatch.stage.SessionFlusher;
@@ -62,10 +67,13 @@ import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.status.PrometheusText;
+import io.dispatch.status.LaneRateJournal;
 import io.dispatch.status.MessageHistoryRoute;
 import io.dispatch.status.RateAdminRoute;
+import io.dispatch.status.RecipientRoute;
 import io.dispatch.status.RedriveRoute;
 import io.dispatch.status.StatusTable;
+import io.dispatch.status.TenantRoutes;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
@@ -215,10 +223,22 @@ public final class Dispatcher implements AutoCloseable
                 rates.publish(t.id(), c.code(), policy.channelRate(t.id(), c.code()));
             }
         }
+        final PolicyCaps caps = new PolicyCaps(TenantConfig.MAX_TENANTS);
+        for (final TenantConfig t : config.tenants())
+        {
+            for (final MessageKind k : MessageKind.values())
+            {
+                for (int c = 0; c <= ChannelType.values().length; c++)
+                {
+                    caps.publish(t.id(), k.code(), c, policy.caps(t.id(), k.code(), c), 0);
+                }
+            }
+        }
 
         final SessionFlusher flusher = new SessionFlusher();
         final DedupHandler dedupStage = new DedupHandler(dedup, contentDedup, clock);
         final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns);
+        policyStage.caps(caps);
         fallbackMessages = new FallbackMessages(journal, config.tenants());
         final byte[] fallbackChannels = new byte[4];
         config.lanes().values().forEach(l -> fallbackChannels[l.channel().code()] =
@@ -367,6 +387,25 @@ public final class Dispatcher implements AutoCloseable
                 }
 
                 @Override
+                public void caps(final int tenantId, final byte kind, final byte channel, final CapRules rules,
+                    final long atMs)
+                {
+                    policy.setCaps(tenantId, kind, channel, rules);
+                    caps.publish(tenantId, kind, channel, rules, atMs);
+                }
+
+                @Override
+                public void laneRate(final byte channel, final long perSecond, final long burst,
+                    final int reservedPercent, final long atMs)
+                {
+                    // a lane no longer configured has nothing to restore; the lane thread applies it once started
+                    if (channel > 0 && channel < laneByChannel.length && laneByChannel[channel] != null)
+                    {
+                        laneByChannel[channel].requestRate(RateSettings.of(perSecond, burst, reservedPercent), atMs);
+                    }
+                }
+
+                @Override
                 public void template(final long index, final byte[] id, final byte[] text)
                 {
                     templates.versions().add(id, index, text);
@@ -436,22 +475,27 @@ public final class Dispatcher implements AutoCloseable
             () -> new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads(), tls));
         if (config.adminPort() >= 0)
         {
-            final LaneAdmin laneAdmin = new LaneAdmin(lanes());
+            final LaneAdmin laneAdmin = new LaneAdmin(lanes(), new LaneRateJournal(ringBuffer, storage::isFull));
             final String adminToken = config.admin().token() != null
                 ? config.admin().token() : AdminTokenFile.loadOrCreate(config.dataDir());
             redrive = new RedriveRoute(journal, ringBuffer,
                 (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100, tenants, admissionByChannel,
                 storage::isFull);
-            final Map<String, AdminServer.Route> routes = Map.of(
-                "/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates),
-                "/lanes", laneAdmin, "/deadletters", laneAdmin, "/messages/", new MessageHistoryRoute(journal, this::confirmDelivered),
-                "/redrive", redrive,
-                SmsImageRoute.PREFIX, new SmsImageRoute(config.dataDir().resolve(SmsImageRoute.DIRECTORY),
-                    config.tenants().stream().map(TenantConfig::name).collect(java.util.stream.Collectors.toSet())),
-                "/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n"),
-                "/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
+            final RateAdminRoute tenantRates = new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates, caps,
+                storage::isFull);
+            final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger(), new AddressConsentLedger(journal));
+            final Map<String, AdminServer.Route> routes = Map.ofEntries(
+                Map.entry("/tenants", new TenantRoutes(recipients, tenantRates)),
+                Map.entry("/lanes", laneAdmin), Map.entry("/deadletters", laneAdmin),
+                Map.entry("/messages/", new MessageHistoryRoute(journal, this::confirmDelivered)),
+                Map.entry("/redrive", redrive),
+                Map.entry("/campaigns", new CampaignAdminRoute(targeting, tenants, campaignStats)),
+                Map.entry(SmsImageRoute.PREFIX, new SmsImageRoute(config.dataDir().resolve(SmsImageRoute.DIRECTORY),
+                    config.tenants().stream().map(TenantConfig::name).collect(java.util.stream.Collectors.toSet()))),
+                Map.entry("/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n")),
+                Map.entry("/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
                     : new AdminServer.Reply(503, "{\"ready\":false,\"state\":\"" +
-                    (startedAtNs == 0 ? "starting" : "draining") + "\"}\n"));
+                    (startedAtNs == 0 ? "starting" : "draining") + "\"}\n")));
             admin = bind(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port",
                 () -> new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
                     routes, adminToken));

@@ -40,6 +40,11 @@ public final class JournalReader implements AutoCloseable
         {
         }
 
+        /** A runtime change of frequency caps; channel 0 = across channels; {@code rules} as configured ("none"). */
+        default void onCaps(long atMs, byte[] tenantName, int tenantNameLength, byte kind, byte channel, String rules)
+        {
+        }
+
         /** A runtime rate change; channel 0 = the tenant's own rate. */
         default void onRate(
             long atMs, byte[] tenantName, int tenantNameLength, byte channel, long perSecond, long burst,
@@ -245,6 +250,18 @@ public final class JournalReader implements AutoCloseable
                     final byte channel = b.readByte();
                     readAddress(b);
                     visitor.onAddress(messageId, atMs, channel, address);
+                }
+                else if (type == JournalRecord.TYPE_CAPS)
+                {
+                    final long atMs = b.readLong();
+                    final byte kind = b.readByte();
+                    final byte channel = b.readByte();
+                    final int tenantLength = b.readUnsignedByte();
+                    b.read(consentTenant, 0, tenantLength);
+                    final byte[] rules = new byte[b.readUnsignedShort()];
+                    b.read(rules);
+                    visitor.onCaps(atMs, consentTenant, tenantLength, kind, channel,
+                        new String(rules, java.nio.charset.StandardCharsets.US_ASCII));
                 }
                 else if (type == JournalRecord.TYPE_STATE)
                 {

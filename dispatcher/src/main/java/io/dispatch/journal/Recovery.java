@@ -2,6 +2,7 @@ package io.dispatch.journal;
 
 import io.dispatch.config.FallbackSettings;
 import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.policy.CapRules;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.Decision;
@@ -103,6 +104,16 @@ public final class Recovery implements JournalReader.Visitor
 
         /** An operator's runtime rate change, in journal order (the last one of a tenant and channel wins). */
         default void rate(int tenantId, byte channel, long perSecond, long burst, int reservedPercent, long atMs)
+        {
+        }
+
+        /** An operator's runtime change of frequency caps, in journal order (the last one of a scope wins). */
+        default void caps(int tenantId, byte kind, byte channel, CapRules rules, long atMs)
+        {
+        }
+
+        /** An operator's runtime change of a lane's rate (a RATE record with no tenant), in journal order. */
+        default void laneRate(byte channel, long perSecond, long burst, int reservedPercent, long atMs)
         {
         }
     }
@@ -331,10 +342,36 @@ public final class Recovery implements JournalReader.Visitor
     }
 
     @Override
+    public void onCaps(
+        final long atMs, final byte[] tenantName, final int tenantNameLength, final byte kind, final byte channel,
+        final String rules)
+    {
+        final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
+        if (tenantId == 0 || kind < 0 || kind > 3 || channel < 0 || channel > 3)
+        {
+            return;
+        }
+        try
+        {
+            policy.caps(tenantId, kind, channel, CapRules.parse("journaled caps", rules), atMs);
+        }
+        catch (final RuntimeException ex)
+        {
+            // a rule this build cannot read (a newer engine's) is skipped rather than failing the start
+            LOG.warn("event=caps_record_skipped tenant={} rules={} problem={}", tenantId, rules, ex.getMessage());
+        }
+    }
+
+    @Override
     public void onRate(
         final long atMs, final byte[] tenantName, final int tenantNameLength, final byte channel, final long perSecond,
         final long burst, final int reservedPercent)
     {
+        if (tenantNameLength == 0)
+        {
+            policy.laneRate(channel, perSecond, burst, reservedPercent, atMs);
+            return;
+        }
         final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
         // a channel this build does not know (a newer engine's record) is skipped, not applied to the wrong bucket
         if (tenantId != 0 && channel >= 0 && channel <= io.dispatch.protocol.ChannelType.values().length)

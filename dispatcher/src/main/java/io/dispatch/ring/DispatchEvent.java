@@ -131,7 +131,12 @@ public final class DispatchEvent
     public final byte[] fallbackAddress = new byte[256];
     public boolean readdressed;
 
-    // POLICY_UPDATE: channel 0 = the tenant's own rate
+    // POLICY_UPDATE: channel 0 = the tenant's own rate; tenant 0 = the lane of the channel (its rate only)
+    /**
+     * POLICY_UPDATE: non-null for a change of frequency caps (of {@link #kind} on {@link #channel}, 0 = across
+     * channels) instead of a rate. Every publisher of a POLICY_UPDATE sets it.
+     */
+    public io.dispatch.policy.CapRules capRules;
     public long ratePerSecond;
     public long rateBurst;
     public int reservedPercent;

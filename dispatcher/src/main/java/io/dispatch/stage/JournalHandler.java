@@ -27,6 +27,7 @@ import java.util.Arrays;
 public final class JournalHandler implements EventHandler<DispatchEvent>
 {
     private static final Logger LOG = LoggerFactory.getLogger(JournalHandler.class);
+    private static final byte[] NO_TENANT = new byte[0];
     private final Journal journal;
     private final boolean syncEachBatch;
     private final DedupIndex dedup;
@@ -119,8 +120,18 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                     }
                     break;
                 case DispatchEvent.POLICY_UPDATE:
-                    // refused on a full disk: the change is in force but not journaled, so a restart forgets it
-                    counted(writer.appendRate(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.channel, e.ratePerSecond,
+                    if (e.capRules != null)
+                    {
+                        // as a rate change below; an operator's rare change, so it may allocate
+                        counted(writer.appendCaps(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.kind, e.channel,
+                            e.capRules.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                        break;
+                    }
+                    // refused when the disk filled after the admin route checked it: the change is in force but not
+                    // journaled, so a restart forgets it
+                    // tenant 0: a lane's rate, journaled with no tenant name
+                    counted(writer.appendRate(e.acceptedAtMs, e.tenantId == 0 ? NO_TENANT : tenants.nameBytes(e.tenantId),
+                        e.channel, e.ratePerSecond,
                         e.rateBurst, e.reservedPercent));
                     break;
                 default:

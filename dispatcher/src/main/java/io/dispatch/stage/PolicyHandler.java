@@ -38,6 +38,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private final Long2LongHashMap deferred = new Long2LongHashMap(NOT_DEFERRED);
     private final PolicyRates rates;
     private final CancelledCampaigns cancelledCampaigns;
+    private PolicyCaps caps;
     private FallbackMessages fallbackMessages;
     private AdMarkingMode[] adMarking;
     /** Per channel code: the channel its lane falls back to, 0 for none. */
@@ -75,6 +76,12 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         this.fallbackMessages = messages;
         this.adMarking = adMarking;
         this.fallbackChannels = fallbackChannels;
+    }
+
+    /** Where the stage publishes the cap rules an operator changes, for the admin endpoint; set before the ring starts. */
+    public void caps(final PolicyCaps caps)
+    {
+        this.caps = caps;
     }
 
     /** Recovery, before the ring starts. */
@@ -458,9 +465,23 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
 
     private void onPolicyUpdate(final DispatchEvent e)
     {
+        if (e.tenantId == 0)
+        {
+            // a lane's rate (LaneRateJournal): the lane applies it; this stage has nothing to change or stamp
+            return;
+        }
         final long now = clock.time();
         // the journal stage, next on this thread, records the change with this time
         e.acceptedAtMs = now;
+        if (e.capRules != null)
+        {
+            engine.setCaps(e.tenantId, e.kind, e.channel, e.capRules);
+            if (caps != null)
+            {
+                caps.publish(e.tenantId, e.kind, e.channel, e.capRules, now);
+            }
+            return;
+        }
         if (e.channel == 0)
         {
             engine.setTenantRate(e.tenantId, e.ratePerSecond, e.rateBurst, e.reservedPercent, now);

@@ -29,6 +29,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -42,7 +46,7 @@ import java.util.function.Supplier;
  */
 public final class AdminServer implements AutoCloseable
 {
-    /** A route under a path prefix. Runs on the admin thread; must not block. */
+    /** A route under a path prefix. Runs on the admin thread and must not block, unless it says it is slow. */
     @FunctionalInterface
     public interface Route
     {
@@ -52,6 +56,15 @@ public final class AdminServer implements AutoCloseable
         default Reply handle(final String method, final QueryStringDecoder uri, final byte[] body)
         {
             return handle(method, uri);
+        }
+
+        /**
+         * @return true when the answer to {@code path} can take seconds (a scan of a journal): it is then made on a
+         * thread of its own, one request at a time, so the admin thread keeps answering health probes and scrapes.
+         */
+        default boolean slow(final String path)
+        {
+            return false;
         }
     }
 
@@ -72,8 +85,13 @@ public final class AdminServer implements AutoCloseable
         }
     }
 
+    /** Slow requests waiting beyond the one being answered; more are refused with 503 rather than queued unseen. */
+    private static final int SLOW_QUEUE = 4;
+
     private final EventLoopGroup group;
     private final Channel channel;
+    private final ThreadPoolExecutor slow = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(SLOW_QUEUE), new DefaultThreadFactory("admin-slow", true));
 
     public AdminServer(final String host, final int port, final Supplier<String> health, final Supplier<String> metrics)
         throws InterruptedException
@@ -103,7 +121,7 @@ public final class AdminServer implements AutoCloseable
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
-                        .addLast(new Handler(health, metrics, routes, expected, console));
+                        .addLast(new Handler(health, metrics, routes, expected, console, slow));
                 }
             })
             .bind(host, port).sync().channel();
@@ -118,6 +136,7 @@ public final class AdminServer implements AutoCloseable
     public void close()
     {
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        slow.shutdownNow();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 
@@ -128,11 +147,13 @@ public final class AdminServer implements AutoCloseable
         private final Map<String, Route> routes;
         private final byte[] expectedAuthorization;
         private final ConsoleAssets console;
+        private final Executor slow;
 
         Handler(
             final Supplier<String> health, final Supplier<String> metrics, final Map<String, Route> routes,
-            final byte[] expectedAuthorization, final ConsoleAssets console)
+            final byte[] expectedAuthorization, final ConsoleAssets console, final Executor slow)
         {
+            this.slow = slow;
             this.health = health;
             this.metrics = metrics;
             this.routes = routes;
@@ -147,17 +168,21 @@ public final class AdminServer implements AutoCloseable
             FullHttpResponse response;
             try
             {
-                response = serve(request, path);
+                response = serve(ctx, request, path);
             }
             catch (final RuntimeException ex)
             {
                 // an operator gets an answer, never a hung connection
                 response = respond(HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", ex + "\n");
             }
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            if (response != null)
+            {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
         }
 
-        private FullHttpResponse serve(final FullHttpRequest request, final String path)
+        /** @return the response, or null when a slow route answers later from its own thread. */
+        private FullHttpResponse serve(final ChannelHandlerContext ctx, final FullHttpRequest request, final String path)
         {
             switch (path)
             {
@@ -170,7 +195,7 @@ public final class AdminServer implements AutoCloseable
                     {
                         return consoleAsset(request, path);
                     }
-                    return isOpen(path) || authorized(request) ? route(request, path) : unauthorized();
+                    return isOpen(path) || authorized(request) ? route(ctx, request, path) : unauthorized();
             }
         }
 
@@ -196,20 +221,57 @@ public final class AdminServer implements AutoCloseable
             return r;
         }
 
-        private FullHttpResponse route(final FullHttpRequest request, final String path)
+        private FullHttpResponse route(final ChannelHandlerContext ctx, final FullHttpRequest request, final String path)
         {
             for (final Map.Entry<String, Route> r : routes.entrySet())
             {
                 if (path.startsWith(r.getKey()))
                 {
+                    final String method = request.method().name();
+                    final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+                    if (r.getValue().slow(path))
+                    {
+                        return slowly(ctx, r.getValue(), method, uri);
+                    }
                     final byte[] body = new byte[request.content().readableBytes()];
                     request.content().getBytes(request.content().readerIndex(), body);
-                    final Reply reply = r.getValue().handle(request.method().name(), new QueryStringDecoder(request.uri()), body);
-                    return respond(HttpResponseStatus.valueOf(reply.status()),
-                        reply.body().startsWith("{") ? "application/json" : "text/plain", reply.body());
+                    return respond(r.getValue().handle(method, uri, body));
                 }
             }
             return respond(HttpResponseStatus.NOT_FOUND, "text/plain", "try /health, /metrics or " + routes.keySet() + "\n");
+        }
+
+        private FullHttpResponse slowly(
+            final ChannelHandlerContext ctx, final Route route, final String method, final QueryStringDecoder uri)
+        {
+            try
+            {
+                slow.execute(() ->
+                {
+                    FullHttpResponse response;
+                    try
+                    {
+                        response = respond(route.handle(method, uri));
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        response = respond(HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", ex + "\n");
+                    }
+                    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                });
+                return null;
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                return respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
+                    "busy: " + SLOW_QUEUE + " slow admin requests (journal reads) are already waiting; retry\n");
+            }
+        }
+
+        private static FullHttpResponse respond(final Reply reply)
+        {
+            return respond(HttpResponseStatus.valueOf(reply.status()),
+                reply.body().startsWith("{") ? "application/json" : "text/plain", reply.body());
         }
 
         /** Health probes are open like /metrics: load balancers and orchestrators hold no secret. */

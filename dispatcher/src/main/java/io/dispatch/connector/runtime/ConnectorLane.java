@@ -56,6 +56,8 @@ public final class ConnectorLane extends LaneThread
 {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorLane.class);
     private static final long NONE = -1;
+    /** Admin thread (or recovery before start) writes; read by the admin thread. */
+    private volatile long rateChangedAtMs;
     /** How often queue heads are checked for TTL and fallback deadlines while the breaker holds sends. */
     private static final long HELD_CHECK_INTERVAL_MS = 100;
     /** Held messages looked at per duty cycle after a campaign cancellation (one journal read each, ~1 µs). */
@@ -269,11 +271,22 @@ public final class ConnectorLane extends LaneThread
 
     // ---- admin thread ----
 
-    /** Asks the lane thread to take new rate settings at its next duty cycle. */
-    public void requestRate(final RateSettings settings)
+    /**
+     * Asks the lane thread to take new rate settings at its next duty cycle.
+     *
+     * @param changedAtMs when an operator made the change (journaled), 0 for the configured settings.
+     */
+    public void requestRate(final RateSettings settings, final long changedAtMs)
     {
+        rateChangedAtMs = changedAtMs;
         admission.reserve(settings.reservedPercent());
         rate.request(settings);
+    }
+
+    /** @return when the rate last changed at runtime (epoch ms), 0 while it is the configured one. */
+    public long rateChangedAtMs()
+    {
+        return rateChangedAtMs;
     }
 
     /** @return the settings in force (after the lane applied the last request). */
