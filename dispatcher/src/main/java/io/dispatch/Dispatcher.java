@@ -226,7 +226,8 @@ public final class Dispatcher implements AutoCloseable
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage);
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, config.ringSize());
-        final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats);
+        final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats,
+            config.ringSize());
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);

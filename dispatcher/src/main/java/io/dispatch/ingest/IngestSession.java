@@ -996,37 +996,55 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             return;
         }
+        // receipts are read before answers and written after them: the ring thread queues a message's ACK before
+        // any receipt of it, so every ACK a receipt read here depends on is already in the answer queue when it is
+        // read next (docs/design/answer-order.md)
+        final OutboundQueue r = receipts;
+        ByteBuf receiptFrames = null;
+        int receiptCount = 0;
+        if (r != null && ctx.channel().isWritable())
+        {
+            receiptFrames = ctx.alloc().directBuffer(4096);
+            receiptCount = r.drainTo(receiptFrames, 8192);
+            final int dropped = droppedReceipts.getAndSet(0);
+            if (dropped > 0)
+            {
+                Frames.receiptsDropped(receiptFrames, dropped);
+                context.counters.add(Counter.RECEIPTS_DROPPED, dropped);
+            }
+        }
         final ByteBuf out = ctx.alloc().directBuffer(4096);
         final int answered = answers == null ? 0 : answers.drainTo(out, Integer.MAX_VALUE);
         outstanding -= answered;
         owedCredit += answered;
-        final OutboundQueue r = receipts;
-        int receiptCount = 0;
-        if (r != null && ctx.channel().isWritable())
-        {
-            receiptCount = r.drainTo(out, 8192);
-            final int dropped = droppedReceipts.getAndSet(0);
-            if (dropped > 0)
-            {
-                Frames.receiptsDropped(out, dropped);
-                context.counters.add(Counter.RECEIPTS_DROPPED, dropped);
-            }
-        }
         context.counters.add(Counter.RECEIPTS_SENT, receiptCount);
         appendCredit(out);
-        if (out.isReadable())
+        boolean written = write(out);
+        if (receiptFrames != null)
         {
-            ctx.writeAndFlush(out, ctx.voidPromise());
+            written |= write(receiptFrames);
         }
-        else
+        if (written)
         {
-            out.release();
+            ctx.flush();
         }
         if (r != null && !r.isEmpty() && ctx.channel().isWritable())
         {
             scheduleDrain();
         }
         maybeFinishGoodbye();
+    }
+
+    /** @return true when there was something to write (and it is written, not flushed). */
+    private boolean write(final ByteBuf frames)
+    {
+        if (frames.isReadable())
+        {
+            ctx.write(frames, ctx.voidPromise());
+            return true;
+        }
+        frames.release();
+        return false;
     }
 
     /** The periodic tick: grants credit withheld under pressure once the pressure has gone; lets idle queues shrink. */
