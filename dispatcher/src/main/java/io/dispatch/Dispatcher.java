@@ -116,6 +116,7 @@ public final class Dispatcher implements AutoCloseable
     private IngestServer ingest;
     private AdminServer admin;
     private RedriveRoute redrive;
+    private ConfigReload configReload;
     private Scheduler scheduler;
     private AgentRunner schedulerRunner;
     private TargetingConductor targeting;
@@ -199,6 +200,7 @@ public final class Dispatcher implements AutoCloseable
             ex -> errors.record("disk_space_watcher_failed", ex), null, storage);
         AgentRunner.startOnThread(storageRunner);
         final TenantRegistry tenants = new TenantRegistry(config.tenants());
+        configReload = new ConfigReload(tenants);
         final TemplateRegistry templates = new TemplateRegistry(config.templates());
         final DedupIndex dedup = new DedupIndex(config.dedupHorizonMs());
         final long contentWindowMs = config.policy().contentDedupWindowMs();
@@ -445,7 +447,7 @@ public final class Dispatcher implements AutoCloseable
             final Map<String, AdminServer.Route> routes = Map.of(
                 "/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates),
                 "/lanes", laneAdmin, "/deadletters", laneAdmin, "/messages/", new MessageHistoryRoute(journal, this::confirmDelivered),
-                "/redrive", redrive,
+                "/redrive", redrive, "/config/reload", configReload,
                 "/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n"),
                 "/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
                     : new AdminServer.Reply(503, "{\"ready\":false,\"state\":\"" +
@@ -533,6 +535,21 @@ public final class Dispatcher implements AutoCloseable
     {
         final ConnectorLane lane = channel > 0 && channel < laneByChannel.length ? laneByChannel[channel] : null;
         return lane != null && lane.confirmDelivered(messageId);
+    }
+
+    /**
+     * Where {@link #reloadConfig} re-reads the configuration (the file and the command line's overrides, as at
+     * start); without one a reload is refused.
+     */
+    public void configSource(final java.util.function.Supplier<io.dispatch.config.Settings> source)
+    {
+        configReload.source(source);
+    }
+
+    /** Puts the re-read tenants' API keys in force (SIGHUP, {@code POST /config/reload}); see {@link ConfigReload}. */
+    public ConfigReload.Result reloadConfig()
+    {
+        return configReload.reload();
     }
 
     /** What ingest sessions share: tests attach sessions to it over in-JVM channels (see IngestServer#addHandlers). */
