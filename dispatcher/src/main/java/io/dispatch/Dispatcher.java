@@ -4,6 +4,7 @@ import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
+import io.dispatch.config.IngestTlsSettings;
 import io.dispatch.config.LaneConfig;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
@@ -192,6 +193,9 @@ public final class Dispatcher implements AutoCloseable
         LOG.info("event=starting config=\n{}", config.describe());
         // before the journal opens: a bad certificate or key fails the start with one line naming the key
         final TlsContexts tls = config.ingestTls().enabled() ? TlsContexts.load(config.ingestTls()) : null;
+        final TlsContexts adminTls = config.adminPort() >= 0 && config.admin().tls() ? TlsContexts.load(
+            new IngestTlsSettings(config.admin().tlsCertFile(), config.admin().tlsKeyFile(), null, 0),
+            Configuration.ADMIN_TLS_CERT_FILE_PROP_NAME, Configuration.ADMIN_TLS_KEY_FILE_PROP_NAME) : null;
         journal = new Journal(config.dataDir().resolve("journal"), config.rollCycle());
         storage = DiskSpaceWatcher.of(config.dataDir().resolve("journal"), config.journalMinFreeBytes());
         storage.doWork();
@@ -454,7 +458,7 @@ public final class Dispatcher implements AutoCloseable
                     (startedAtNs == 0 ? "starting" : "draining") + "\"}\n"));
             admin = bind(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port",
                 () -> new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
-                    routes, adminToken));
+                    routes, adminToken, adminTls));
         }
         startedAtNs = System.nanoTime();
         ready = true;

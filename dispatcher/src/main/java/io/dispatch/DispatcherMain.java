@@ -115,7 +115,7 @@ public final class DispatcherMain
         Shutdown.onReload(dispatcher::reloadConfig);
         launched.complete(dispatcher);
         System.out.println("dispatcher ready: protocol " + config.ingestHost() + ":" + dispatcher.port() + ", " +
-            (dispatcher.adminPort() < 0 ? "admin endpoint off" : "health http://" + config.admin().host() + ":" +
+            (dispatcher.adminPort() < 0 ? "admin endpoint off" : "health " + (config.admin().tls() ? "https" : "http") + "://" + config.admin().host() + ":" +
             dispatcher.adminPort() + "/health (also /health/live, /health/ready)") +
             " (Ctrl-C or SIGTERM drains and stops; a second one stops at once)");
         stopped.await();
