@@ -7,6 +7,7 @@ import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.testing.AdminHttp;
+import io.dispatch.testing.ChildEngine;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.RawConnection;
 import io.dispatch.testing.RawConnection.Frame;
@@ -82,6 +83,29 @@ class KeyReloadIT
     }
 
     @Test
+    void shouldReloadTheKeysOfTheConfigurationFileOnSighup() throws Exception
+    {
+        final Path file = Files.createDirectories(dir.resolve("etc")).resolve("dispatcher.properties");
+        writeConfig(file, "tenants=demo,other", OTHER, "tenant.demo.apiKey=old-key");
+        try (ChildEngine child = ChildEngine.start(dir.resolve("data"), "--config", file.toString()))
+        {
+            assertHello(child.port(), "demo", "old-key", null);
+            writeConfig(file, "tenants=demo,other", OTHER, "tenant.demo.apiKey=new-key");
+            final Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(child.pid())).start();
+            assertThat(hup.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(hup.exitValue()).isZero();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (child.output().stream().noneMatch(l -> l.contains("event=config_reloaded")))
+            {
+                assertThat(System.nanoTime()).as("reload logged within 30 s").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            assertHello(child.port(), "demo", "new-key", null);
+            assertHello(child.port(), "demo", "old-key", ErrorCode.AUTH_FAILED);
+        }
+    }
+
+    @Test
     void shouldRefuseAReloadWithoutAConfigurationToReRead() throws Exception
     {
         try (Dispatcher engine = EngineFixture.launch(EngineFixture.settings(dir)))
@@ -109,7 +133,13 @@ class KeyReloadIT
     private static void assertHello(final Dispatcher engine, final String tenant, final String key,
         final ErrorCode refused) throws Exception
     {
-        try (RawConnection c = new RawConnection(engine.port()))
+        assertHello(engine.port(), tenant, key, refused);
+    }
+
+    private static void assertHello(final int port, final String tenant, final String key,
+        final ErrorCode refused) throws Exception
+    {
+        try (RawConnection c = new RawConnection(port))
         {
             c.send(b -> Frames.hello(b, 7, tenant, key, "t"));
             final Frame f = c.read();
