@@ -15,9 +15,10 @@ import io.dispatch.testing.RawConnection;
 import io.dispatch.testing.RawConnection.Frame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -43,12 +44,14 @@ class AckBeforeReceiptIT
     @TempDir
     Path dir;
 
-    @Test
-    void shouldWriteEveryAckBeforeAnyReceiptOfItsMessage() throws Exception
+    @ParameterizedTest(name = "ring.consumerThreads={0}")
+    @ValueSource(ints = {1, 2})
+    void shouldWriteEveryAckBeforeAnyReceiptOfItsMessage(final int consumerThreads) throws Exception
     {
         // night in Seoul: consented marketing is DEFERRED (night window), unconsented marketing SUPPRESSED
         final JumpClock clock = JumpClock.atSeoul("2026-11-25T22:00:00");
-        try (Dispatcher engine = EngineFixture.launch(EngineFixture.settings(dir), clock);
+        final var settings = EngineFixture.settings(dir).set("ring.consumerThreads", Integer.toString(consumerThreads));
+        try (Dispatcher engine = EngineFixture.launch(settings, clock);
             DispatchClient admin = DispatchClient.connect(
                 ClientConfig.builder().port(engine.port()).tenant("demo").apiKey("demo-key").build());
             RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
