@@ -36,7 +36,7 @@ final class RecoveryQueries implements Runnable
     private final LinkedBlockingQueue<String> providerIds = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
     private Thread thread;
-    private volatile int asked;
+    private int asked;
     private int ended;
     private int pending;
     private int refused;
@@ -105,12 +105,6 @@ final class RecoveryQueries implements Runnable
                     laneName, asked, ended, pending, refused, failed);
             }
         }
-    }
-
-    /** For tests and metrics: parts asked about so far, and those the answer ended. */
-    int asked()
-    {
-        return asked;
     }
 
     private void ask(final SMPPSession session, final String id)
