@@ -4,6 +4,7 @@ import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
+import io.dispatch.config.IngestTlsSettings;
 import io.dispatch.config.LaneConfig;
 import io.dispatch.config.RateSettings;
 import io.dispatch.config.TemplateRegistry;
@@ -125,6 +126,7 @@ public final class Dispatcher implements AutoCloseable
     private IngestServer ingest;
     private AdminServer admin;
     private RedriveRoute redrive;
+    private ConfigReload configReload;
     private Scheduler scheduler;
     private AgentRunner schedulerRunner;
     private TargetingConductor targeting;
@@ -200,6 +202,9 @@ public final class Dispatcher implements AutoCloseable
         LOG.info("event=starting config=\n{}", config.describe());
         // before the journal opens: a bad certificate or key fails the start with one line naming the key
         final TlsContexts tls = config.ingestTls().enabled() ? TlsContexts.load(config.ingestTls()) : null;
+        final TlsContexts adminTls = config.adminPort() >= 0 && config.admin().tls() ? TlsContexts.load(
+            new IngestTlsSettings(config.admin().tlsCertFile(), config.admin().tlsKeyFile(), null, 0),
+            Configuration.ADMIN_TLS_CERT_FILE_PROP_NAME, Configuration.ADMIN_TLS_KEY_FILE_PROP_NAME) : null;
         journal = new Journal(config.dataDir().resolve("journal"), config.rollCycle());
         storage = DiskSpaceWatcher.of(config.dataDir().resolve("journal"), config.journalMinFreeBytes());
         storage.doWork();
@@ -208,6 +213,7 @@ public final class Dispatcher implements AutoCloseable
             ex -> errors.record("disk_space_watcher_failed", ex), null, storage);
         AgentRunner.startOnThread(storageRunner);
         final TenantRegistry tenants = new TenantRegistry(config.tenants());
+        configReload = new ConfigReload(tenants);
         final TemplateRegistry templates = new TemplateRegistry(config.templates());
         final DedupIndex dedup = new DedupIndex(config.dedupHorizonMs());
         final long contentWindowMs = config.policy().contentDedupWindowMs();
@@ -247,7 +253,8 @@ public final class Dispatcher implements AutoCloseable
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage);
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, config.ringSize());
-        final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats);
+        final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats,
+            config.ringSize());
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
@@ -488,7 +495,7 @@ public final class Dispatcher implements AutoCloseable
                 Map.entry("/tenants", new TenantRoutes(recipients, tenantRates)),
                 Map.entry("/lanes", laneAdmin), Map.entry("/deadletters", laneAdmin),
                 Map.entry("/messages/", new MessageHistoryRoute(journal, this::confirmDelivered)),
-                Map.entry("/redrive", redrive),
+                Map.entry("/redrive", redrive), Map.entry("/config/reload", configReload),
                 Map.entry("/campaigns", new CampaignAdminRoute(targeting, tenants, campaignStats)),
                 Map.entry(SmsImageRoute.PREFIX, new SmsImageRoute(config.dataDir().resolve(SmsImageRoute.DIRECTORY),
                     config.tenants().stream().map(TenantConfig::name).collect(java.util.stream.Collectors.toSet()))),
@@ -498,7 +505,7 @@ public final class Dispatcher implements AutoCloseable
                     (startedAtNs == 0 ? "starting" : "draining") + "\"}\n")));
             admin = bind(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port",
                 () -> new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
-                    routes, adminToken));
+                    routes, adminToken, adminTls));
         }
         startedAtNs = System.nanoTime();
         ready = true;
@@ -579,6 +586,21 @@ public final class Dispatcher implements AutoCloseable
     {
         final ConnectorLane lane = channel > 0 && channel < laneByChannel.length ? laneByChannel[channel] : null;
         return lane != null && lane.confirmDelivered(messageId);
+    }
+
+    /**
+     * Where {@link #reloadConfig} re-reads the configuration (the file and the command line's overrides, as at
+     * start); without one a reload is refused.
+     */
+    public void configSource(final java.util.function.Supplier<io.dispatch.config.Settings> source)
+    {
+        configReload.source(source);
+    }
+
+    /** Puts the re-read tenants' API keys in force (SIGHUP, {@code POST /config/reload}); see {@link ConfigReload}. */
+    public ConfigReload.Result reloadConfig()
+    {
+        return configReload.reload();
     }
 
     /** What ingest sessions share: tests attach sessions to it over in-JVM channels (see IngestServer#addHandlers). */

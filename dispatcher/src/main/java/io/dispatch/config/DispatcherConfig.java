@@ -205,7 +205,8 @@ public record DispatcherConfig(
             + " maxFrameLength=" + maxFrameLength + " " + ingestTls.describe());
         lines.add("ingest limits " + sessionLimits.describe() + " " + authLimits.describe());
         lines.add("admin " + admin.host() + ":" + adminPort + " token=" + (admin.token() == null
-            ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****"));
+            ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****") + (admin.tls()
+            ? " https cert=" + admin.tlsCertFile() + " key=" + admin.tlsKeyFile() : " http"));
         lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle
             + " minFreeBytes=" + journalMinFreeBytes);
         lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " consumerThreads=" + ringConsumerThreads

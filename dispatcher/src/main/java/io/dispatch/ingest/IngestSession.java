@@ -74,6 +74,14 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private boolean authenticating;
     private boolean subscribed;
     private ScheduledFuture<?> creditTick;
+    /** Requests within credit that found no room wait here instead of meeting BACKPRESSURE; reading stops. */
+    private final ParkedRequests parked = new ParkedRequests();
+    /** Set by a request that found no room: the frame being processed joins {@link #parked}. */
+    private boolean parkCurrent;
+    /** With {@link #parkCurrent} on a SUBMIT_BATCH: the item that found no room. */
+    private int parkedBatchItem;
+    /** A parked frame is being processed again: it was counted when it was read. */
+    private boolean replaying;
 
     // shared with ring threads
     private volatile int ref;
@@ -147,18 +155,63 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             readNanos = System.nanoTime(); // once per socket read: every frame of it arrived then
         }
-        try
+        if (leavingReason < 0 || !goodbyeSent)
         {
-            if (leavingReason >= 0 && goodbyeSent)
+            if (!parked.isEmpty())
             {
-                return; // read only so that closing sends no RST, which could destroy the GOODBYE in flight
+                parked.add(frame); // behind the request that waits for room: requests keep their order
+                return;
             }
             onFrame(frame);
+            if (parkCurrent)
+            {
+                park(frame);
+                return;
+            }
         }
-        finally
+        // else: read only so that closing sends no RST, which could destroy the GOODBYE in flight
+        frame.release();
+    }
+
+    /** The frame just processed found no room: it waits, and nothing more is read until it got in. */
+    private void park(final ByteBuf frame)
+    {
+        parkCurrent = false;
+        parked.add(frame);
+        parked.batchResumeAt(parkedBatchItem);
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    /**
+     * The periodic tick, and a drain's GOODBYE: processes the waiting frames again, in order, until one still finds
+     * no room; reading resumes once none waits.
+     */
+    private void replayParked()
+    {
+        while (!parked.isEmpty() && !closed)
         {
-            frame.release();
+            replaying = true;
+            try
+            {
+                onFrame(parked.head());
+            }
+            finally
+            {
+                replaying = false;
+            }
+            if (parkCurrent)
+            {
+                parkCurrent = false;
+                parked.batchResumeAt(parkedBatchItem);
+                break;
+            }
+            parked.removeHead();
         }
+        if (parked.isEmpty() && !closed && !authenticating && !goodbyeReceived && leavingReason < 0)
+        {
+            ctx.channel().config().setAutoRead(true);
+        }
+        ctx.flush();
     }
 
     @Override
@@ -186,6 +239,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             creditTick.cancel(false);
         }
+        parked.releaseAll();
         context.sessions.unregister(this, subscribed);
         ctx.fireChannelInactive();
     }
@@ -211,7 +265,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
 
     private void onFrame(final ByteBuf frame)
     {
-        context.counters.increment(Counter.FRAMES_RECEIVED);
+        if (!replaying)
+        {
+            context.counters.increment(Counter.FRAMES_RECEIVED);
+        }
         final int start = frame.readerIndex();
         if (frame.readableBytes() < FrameDescriptor.HEADER_LENGTH)
         {
@@ -400,7 +457,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
 
     private void onSubmit(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        context.counters.increment(Counter.SUBMITS_RECEIVED);
+        if (!replaying)
+        {
+            context.counters.increment(Counter.SUBMITS_RECEIVED);
+        }
         if (!takeCredit(correlationId))
         {
             return;
@@ -461,17 +521,14 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         final LaneAdmission admission = context.admissionByChannel[submit.channelCode()];
         if (!admission.tryAcquire(isPriority))
         {
-            context.counters.increment(Counter.BACKPRESSURE_NACKS);
-            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE,
-                isPriority ? "connector lane full" : "connector lane full for marketing (lane reservedPercent)");
+            waitForRoom();
             return;
         }
         final long sequence = claimRingSlot();
         if (sequence < 0)
         {
             admission.release(isPriority);
-            context.counters.increment(Counter.BACKPRESSURE_NACKS);
-            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
+            waitForRoom();
             return;
         }
         final DispatchEvent e = context.ring.get(sequence);
@@ -674,17 +731,29 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         p = first;
+        final int resumeAt = replaying ? parked.batchResumeAt() : 0;
         for (int i = 0; i < count; i++)
         {
             final int itemLength = frame.getUnsignedShortLE(p);
-            onSubmit(correlationId + i, frame, p + 2, itemLength);
+            if (i >= resumeAt)
+            {
+                onSubmit(correlationId + i, frame, p + 2, itemLength);
+                if (parkCurrent)
+                {
+                    parkedBatchItem = i; // the items before it are answered; it and the rest wait
+                    return;
+                }
+            }
             p += 2 + itemLength;
         }
     }
 
     private void onStatus(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        context.counters.increment(Counter.STATUS_QUERIES);
+        if (!replaying)
+        {
+            context.counters.increment(Counter.STATUS_QUERIES);
+        }
         if (!takeCredit(correlationId))
         {
             return;
@@ -737,6 +806,17 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         ctx.write(out);
     }
 
+    /**
+     * A request within credit found the lanes or the ring full: it is not refused but waits, with every frame after
+     * it, until there is room (docs/design/backpressure.md). Its credit is given back: it is taken again then.
+     */
+    private void waitForRoom()
+    {
+        credit++;
+        parkCurrent = true;
+        parkedBatchItem = 0; // a SUBMIT_BATCH sets the item after this returns
+    }
+
     /** Takes one credit for a request, or answers NACK CREDIT_EXCEEDED. */
     private boolean takeCredit(final long correlationId)
     {
@@ -752,14 +832,14 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     /**
      * Claims a ring slot for a request answered by the ring and fills the fields every request has.
      *
-     * @return the sequence to publish, or -1 after answering NACK BACKPRESSURE.
+     * @return the sequence to publish, or -1 when the request waits for room ({@link #waitForRoom()}).
      */
     private long claimRequest(final long correlationId, final int type)
     {
         final long sequence = claimRingSlot();
         if (sequence < 0)
         {
-            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
+            waitForRoom();
             return -1;
         }
         final DispatchEvent e = context.ring.get(sequence);
@@ -996,31 +1076,37 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             return;
         }
+        // receipts are read before answers and written after them: the ring thread queues a message's ACK before
+        // any receipt of it, so every ACK a receipt read here depends on is already in the answer queue when it is
+        // read next (docs/design/answer-order.md)
+        final OutboundQueue r = receipts;
+        ByteBuf receiptFrames = null;
+        int receiptCount = 0;
+        if (r != null && ctx.channel().isWritable())
+        {
+            receiptFrames = ctx.alloc().directBuffer(4096);
+            receiptCount = r.drainTo(receiptFrames, 8192);
+            final int dropped = droppedReceipts.getAndSet(0);
+            if (dropped > 0)
+            {
+                Frames.receiptsDropped(receiptFrames, dropped);
+                context.counters.add(Counter.RECEIPTS_DROPPED, dropped);
+            }
+        }
         final ByteBuf out = ctx.alloc().directBuffer(4096);
         final int answered = answers == null ? 0 : answers.drainTo(out, Integer.MAX_VALUE);
         outstanding -= answered;
         owedCredit += answered;
-        final OutboundQueue r = receipts;
-        int receiptCount = 0;
-        if (r != null && ctx.channel().isWritable())
-        {
-            receiptCount = r.drainTo(out, 8192);
-            final int dropped = droppedReceipts.getAndSet(0);
-            if (dropped > 0)
-            {
-                Frames.receiptsDropped(out, dropped);
-                context.counters.add(Counter.RECEIPTS_DROPPED, dropped);
-            }
-        }
         context.counters.add(Counter.RECEIPTS_SENT, receiptCount);
         appendCredit(out);
-        if (out.isReadable())
+        boolean written = write(out);
+        if (receiptFrames != null)
         {
-            ctx.writeAndFlush(out, ctx.voidPromise());
+            written |= write(receiptFrames);
         }
-        else
+        if (written)
         {
-            out.release();
+            ctx.flush();
         }
         if (r != null && !r.isEmpty() && ctx.channel().isWritable())
         {
@@ -1029,9 +1115,25 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         maybeFinishGoodbye();
     }
 
+    /** @return true when there was something to write (and it is written, not flushed). */
+    private boolean write(final ByteBuf frames)
+    {
+        if (frames.isReadable())
+        {
+            ctx.write(frames, ctx.voidPromise());
+            return true;
+        }
+        frames.release();
+        return false;
+    }
+
     /** The periodic tick: grants credit withheld under pressure once the pressure has gone; lets idle queues shrink. */
     private void grantOwedCredit()
     {
+        if (!parked.isEmpty())
+        {
+            replayParked();
+        }
         answers.idleTick();
         final OutboundQueue r = receipts;
         if (r != null)
@@ -1079,6 +1181,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
                 leavingReason = reason;
                 leavingRetryAfterMs = retryAfterMs;
                 c.channel().config().setAutoRead(false);
+                if (!parked.isEmpty())
+                {
+                    replayParked(); // the engine is stopping: a waiting SUBMIT is answered SHUTTING_DOWN
+                }
                 maybeFinishGoodbye();
             }
         });
@@ -1086,7 +1192,8 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
 
     private void maybeFinishGoodbye()
     {
-        if ((goodbyeReceived || leavingReason >= 0) && !goodbyeSent && outstanding == 0 && ctx.channel().isActive())
+        if ((goodbyeReceived || leavingReason >= 0) && !goodbyeSent && outstanding == 0 && parked.isEmpty()
+            && ctx.channel().isActive())
         {
             goodbyeSent = true;
             final ByteBuf out = ctx.alloc().buffer(32);

@@ -1,5 +1,6 @@
 package io.dispatch.status;
 
+import io.dispatch.ingest.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -107,6 +108,20 @@ public final class AdminServer implements AutoCloseable
         final Map<String, Route> routes, final String token)
         throws InterruptedException
     {
+        this(host, port, health, metrics, routes, token, null);
+    }
+
+    /**
+     * @param token the bearer token the routes ask for; null refuses every routed request.
+     * @param tls   HTTPS with these contexts ({@code admin.tls.*}), or null for plain HTTP. The files are checked
+     *              for a change at each new connection (two stats; admin connections are rare), so a renewed
+     *              certificate serves the next connection without a restart.
+     */
+    public AdminServer(
+        final String host, final int port, final Supplier<String> health, final Supplier<String> metrics,
+        final Map<String, Route> routes, final String token, final TlsContexts tls)
+        throws InterruptedException
+    {
         final byte[] expected = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
         final ConsoleAssets console = new ConsoleAssets();
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("admin-http", true), NioIoHandler.newFactory());
@@ -118,6 +133,12 @@ public final class AdminServer implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
+                    if (tls != null)
+                    {
+                        // on the admin server's one event loop: one checker at a time, as TlsContexts asks
+                        tls.checkForChange();
+                        ch.pipeline().addLast(tls.current().newHandler(ch.alloc()));
+                    }
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))

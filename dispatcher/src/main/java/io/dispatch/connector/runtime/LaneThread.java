@@ -66,6 +66,9 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     /** On the lane thread, before the connector starts. */
     protected abstract void onStart();
 
+    /** On the lane thread, right after the connector started, before the first duty cycle. */
+    protected abstract void onConnectorStarted();
+
     /** On the lane thread, after the connector stopped. */
     protected abstract void onClose();
 
@@ -90,6 +93,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
         onStart();
         startedInline = true;
         connector.start(this);
+        onConnectorStarted();
     }
 
     private void run(final CountDownLatch started, final Exception[] failure)
@@ -99,6 +103,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
             onStart();
             connector.start(this);
             LOG.info("event=lane_started lane={} connector_version={}", name, connector.version());
+            onConnectorStarted();
         }
         catch (final Exception ex)
         {
