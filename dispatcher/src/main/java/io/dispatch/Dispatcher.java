@@ -5,7 +5,9 @@ import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.OptOut080Settings;
+import io.dispatch.config.IngestTlsSettings;
 import io.dispatch.config.LaneConfig;
+import io.dispatch.config.RateSettings;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.connector.Connector;
@@ -15,6 +17,7 @@ import io.dispatch.connector.runtime.LaneAdmin;
 import io.dispatch.connector.runtime.ConnectorMetricFamilies;
 import io.dispatch.connector.runtime.LaneMetrics;
 import io.dispatch.connector.runtime.StatePublisher;
+import io.dispatch.connector.smsrelay.SmsImageRoute;
 import io.dispatch.ingest.IngestContext;
 import io.dispatch.ingest.IngestServer;
 import io.dispatch.ingest.LaneAdmission;
@@ -31,6 +34,7 @@ import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.Recovery;
 import io.dispatch.journal.TenantIds;
+import io.dispatch.policy.CapRules;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientKeys;
@@ -46,6 +50,8 @@ import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
 import io.dispatch.schedule.Scheduler;
+import io.dispatch.targeting.AddressConsentLedger;
+import io.dispatch.targeting.CampaignAdminRoute;
 import io.dispatch.targeting.CampaignFanout;
 import io.dispatch.targeting.CampaignStats;
 import io.dispatch.targeting.CancelledCampaigns;
@@ -57,6 +63,7 @@ import io.dispatch.stage.DispatchStages;
 import io.dispatch.stage.FallbackMessages;
 import io.dispatch.stage.HandoffHandler;
 import io.dispatch.stage.JournalHandler;
+import io.dispatch.stage.PolicyCaps;
 import io.dispatch.stage.PolicyHandler;
 import io.dispatch.stage.PolicyRates;
 import io.dispatch.stage.SessionFlusher;
@@ -69,10 +76,13 @@ import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.status.PrometheusText;
+import io.dispatch.status.LaneRateJournal;
 import io.dispatch.status.MessageHistoryRoute;
 import io.dispatch.status.RateAdminRoute;
+import io.dispatch.status.RecipientRoute;
 import io.dispatch.status.RedriveRoute;
 import io.dispatch.status.StatusTable;
+import io.dispatch.status.TenantRoutes;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
@@ -129,6 +139,7 @@ public final class Dispatcher implements AutoCloseable
     private IngestServer ingest;
     private AdminServer admin;
     private RedriveRoute redrive;
+    private ConfigReload configReload;
     private Scheduler scheduler;
     private AgentRunner schedulerRunner;
     private TargetingConductor targeting;
@@ -204,6 +215,9 @@ public final class Dispatcher implements AutoCloseable
         LOG.info("event=starting config=\n{}", config.describe());
         // before the journal opens: a bad certificate or key fails the start with one line naming the key
         final TlsContexts tls = config.ingestTls().enabled() ? TlsContexts.load(config.ingestTls()) : null;
+        final TlsContexts adminTls = config.adminPort() >= 0 && config.admin().tls() ? TlsContexts.load(
+            new IngestTlsSettings(config.admin().tlsCertFile(), config.admin().tlsKeyFile(), null, 0),
+            Configuration.ADMIN_TLS_CERT_FILE_PROP_NAME, Configuration.ADMIN_TLS_KEY_FILE_PROP_NAME) : null;
         journal = new Journal(config.dataDir().resolve("journal"), config.rollCycle());
         storage = DiskSpaceWatcher.of(config.dataDir().resolve("journal"), config.journalMinFreeBytes());
         storage.doWork();
@@ -212,6 +226,7 @@ public final class Dispatcher implements AutoCloseable
             ex -> errors.record("disk_space_watcher_failed", ex), null, storage);
         AgentRunner.startOnThread(storageRunner);
         final TenantRegistry tenants = new TenantRegistry(config.tenants());
+        configReload = new ConfigReload(tenants);
         final TemplateRegistry templates = new TemplateRegistry(config.templates());
         final DedupIndex dedup = new DedupIndex(config.dedupHorizonMs());
         final long contentWindowMs = config.policy().contentDedupWindowMs();
@@ -227,10 +242,22 @@ public final class Dispatcher implements AutoCloseable
                 rates.publish(t.id(), c.code(), policy.channelRate(t.id(), c.code()));
             }
         }
+        final PolicyCaps caps = new PolicyCaps(TenantConfig.MAX_TENANTS);
+        for (final TenantConfig t : config.tenants())
+        {
+            for (final MessageKind k : MessageKind.values())
+            {
+                for (int c = 0; c <= ChannelType.values().length; c++)
+                {
+                    caps.publish(t.id(), k.code(), c, policy.caps(t.id(), k.code(), c), 0);
+                }
+            }
+        }
 
         final SessionFlusher flusher = new SessionFlusher();
         final DedupHandler dedupStage = new DedupHandler(dedup, contentDedup, clock);
         final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns);
+        policyStage.caps(caps);
         fallbackMessages = new FallbackMessages(journal, config.tenants());
         final byte[] fallbackChannels = new byte[4];
         config.lanes().values().forEach(l -> fallbackChannels[l.channel().code()] =
@@ -241,7 +268,8 @@ public final class Dispatcher implements AutoCloseable
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage, inboundDedup);
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, config.ringSize());
         ackStage.inboundAnswers(inboundAnswers);
-        final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats);
+        final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats,
+            config.ringSize());
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
@@ -295,6 +323,10 @@ public final class Dispatcher implements AutoCloseable
             if (lane.fallback().enabled())
             {
                 laneByChannel[lane.channel().code()].fallbackTo(laneByChannel[lane.fallback().target().code()]);
+                if (lane.fallback().undeliveredMs() > 0)
+                {
+                    campaignStats.receiptDeadline(lane.channel().code());
+                }
             }
         }
 
@@ -376,6 +408,25 @@ public final class Dispatcher implements AutoCloseable
                         policy.setChannelRate(tenantId, channel, perSecond, clock.time());
                     }
                     rates.publish(tenantId, channel, perSecond, atMs);
+                }
+
+                @Override
+                public void caps(final int tenantId, final byte kind, final byte channel, final CapRules rules,
+                    final long atMs)
+                {
+                    policy.setCaps(tenantId, kind, channel, rules);
+                    caps.publish(tenantId, kind, channel, rules, atMs);
+                }
+
+                @Override
+                public void laneRate(final byte channel, final long perSecond, final long burst,
+                    final int reservedPercent, final long atMs)
+                {
+                    // a lane no longer configured has nothing to restore; the lane thread applies it once started
+                    if (channel > 0 && channel < laneByChannel.length && laneByChannel[channel] != null)
+                    {
+                        laneByChannel[channel].requestRate(RateSettings.of(perSecond, burst, reservedPercent), atMs);
+                    }
                 }
 
                 @Override
@@ -467,23 +518,30 @@ public final class Dispatcher implements AutoCloseable
             () -> new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads(), tls));
         if (config.adminPort() >= 0)
         {
-            final LaneAdmin laneAdmin = new LaneAdmin(lanes());
+            final LaneAdmin laneAdmin = new LaneAdmin(lanes(), new LaneRateJournal(ringBuffer, storage::isFull));
             final String adminToken = config.admin().token() != null
                 ? config.admin().token() : AdminTokenFile.loadOrCreate(config.dataDir());
             redrive = new RedriveRoute(journal, ringBuffer,
                 (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100, tenants, admissionByChannel,
                 storage::isFull);
-            final Map<String, AdminServer.Route> routes = Map.of(
-                "/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates),
-                "/lanes", laneAdmin, "/deadletters", laneAdmin, "/messages/", new MessageHistoryRoute(journal),
-                "/redrive", redrive,
-                "/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n"),
-                "/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
+            final RateAdminRoute tenantRates = new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates, caps,
+                storage::isFull);
+            final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger(), new AddressConsentLedger(journal));
+            final Map<String, AdminServer.Route> routes = Map.ofEntries(
+                Map.entry("/tenants", new TenantRoutes(recipients, tenantRates)),
+                Map.entry("/lanes", laneAdmin), Map.entry("/deadletters", laneAdmin),
+                Map.entry("/messages/", new MessageHistoryRoute(journal, this::confirmDelivered)),
+                Map.entry("/redrive", redrive), Map.entry("/config/reload", configReload),
+                Map.entry("/campaigns", new CampaignAdminRoute(targeting, tenants, campaignStats)),
+                Map.entry(SmsImageRoute.PREFIX, new SmsImageRoute(config.dataDir().resolve(SmsImageRoute.DIRECTORY),
+                    config.tenants().stream().map(TenantConfig::name).collect(java.util.stream.Collectors.toSet()))),
+                Map.entry("/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n")),
+                Map.entry("/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
                     : new AdminServer.Reply(503, "{\"ready\":false,\"state\":\"" +
-                    (startedAtNs == 0 ? "starting" : "draining") + "\"}\n"));
+                    (startedAtNs == 0 ? "starting" : "draining") + "\"}\n")));
             admin = bind(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port",
                 () -> new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
-                    routes, adminToken));
+                    routes, adminToken, adminTls));
         }
         if (config.optOut080().enabled())
         {
@@ -562,6 +620,28 @@ public final class Dispatcher implements AutoCloseable
     public int adminPort()
     {
         return admin == null ? -1 : admin.port();
+    }
+
+    /** {@code POST /messages/<id>/delivered}: an app's confirmation, for the lane of the message's channel. */
+    private boolean confirmDelivered(final byte channel, final long messageId)
+    {
+        final ConnectorLane lane = channel > 0 && channel < laneByChannel.length ? laneByChannel[channel] : null;
+        return lane != null && lane.confirmDelivered(messageId);
+    }
+
+    /**
+     * Where {@link #reloadConfig} re-reads the configuration (the file and the command line's overrides, as at
+     * start); without one a reload is refused.
+     */
+    public void configSource(final java.util.function.Supplier<io.dispatch.config.Settings> source)
+    {
+        configReload.source(source);
+    }
+
+    /** Puts the re-read tenants' API keys in force (SIGHUP, {@code POST /config/reload}); see {@link ConfigReload}. */
+    public ConfigReload.Result reloadConfig()
+    {
+        return configReload.reload();
     }
 
     /** What ingest sessions share: tests attach sessions to it over in-JVM channels (see IngestServer#addHandlers). */

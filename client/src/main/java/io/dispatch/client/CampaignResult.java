@@ -114,6 +114,12 @@ public final class CampaignResult
         return counter(CampaignDescriptor.COUNTER_CANCELLED);
     }
 
+    /** @return messages confirmed before their lane's receipt deadline: fallback sends (SMS after push) saved. */
+    public long fallbackAvoided()
+    {
+        return counter(CampaignDescriptor.COUNTER_FALLBACK_AVOIDED);
+    }
+
     public long fannedOut(final ChannelType channel)
     {
         return counter(CampaignDescriptor.channelCounter(channel.code(), CampaignDescriptor.CHANNEL_FANNED_OUT));

@@ -17,16 +17,28 @@ import io.dispatch.protocol.Reason;
  * @param fallbackChannel  the channel the lane falls back to, null when it has no fallback.
  * @param fallbackDecision what a fallback there would be decided now (SEND, DEFER or SUPPRESS); null without one.
  * @param fallbackReason   why the fallback would be deferred or suppressed; NONE for SEND.
+ * @param fallbackAddress  where the fallback would go when it is not the message's own address (a directory recipient's
+ *                         phone for the SMS fallback of their chat key or push token); null otherwise.
  */
 public record Explanation(
     Decision decision, ChannelType channel, boolean priority, Reason reason, long untilEpochMs, long duplicateOf,
-    ChannelType fallbackChannel, Decision fallbackDecision, Reason fallbackReason)
+    ChannelType fallbackChannel, Decision fallbackDecision, Reason fallbackReason, String fallbackAddress)
 {
+    /** With a fallback at the message's own address. */
+    public Explanation(
+        final Decision decision, final ChannelType channel, final boolean priority, final Reason reason,
+        final long untilEpochMs, final long duplicateOf, final ChannelType fallbackChannel,
+        final Decision fallbackDecision, final Reason fallbackReason)
+    {
+        this(decision, channel, priority, reason, untilEpochMs, duplicateOf, fallbackChannel, fallbackDecision,
+            fallbackReason, null);
+    }
+
     /** Without a fallback. */
     public Explanation(
         final Decision decision, final ChannelType channel, final boolean priority, final Reason reason,
         final long untilEpochMs, final long duplicateOf)
     {
-        this(decision, channel, priority, reason, untilEpochMs, duplicateOf, null, null, Reason.NONE);
+        this(decision, channel, priority, reason, untilEpochMs, duplicateOf, null, null, Reason.NONE, null);
     }
 }

@@ -78,6 +78,11 @@ public final class CampaignDescriptor
     public static final int COUNTER_DUPLICATE = 8;
     /** Messages ended CANCELLED after acceptance, before reaching a provider (a cancelled campaign, or by id). */
     public static final int COUNTER_CANCELLED = 9;
+    /**
+     * Messages DELIVERED on a lane with a receipt deadline ({@code lane.<ch>.fallbackUndeliveredMs}) before it: the
+     * fallback sends (SMS after push) the campaign did not need.
+     */
+    public static final int COUNTER_FALLBACK_AVOIDED = 15;
     /** Per channel c (1 sms, 2 push, 3 chat): messages fanned out on c, delivered on c, failed on c. */
     public static final int COUNTER_CHANNEL_BASE = 100;
     public static final int CHANNEL_FANNED_OUT = 0;

@@ -55,6 +55,10 @@ public final class Configuration
     public static final String ADMIN_TOKEN_PROP_NAME = "admin.token";
     /** Names an environment variable holding the admin token, so the secret need not sit in the file. */
     public static final String ADMIN_TOKEN_ENV_PROP_NAME = "admin.tokenEnv";
+    /** PEM certificate chain of the admin port; set = HTTPS (docs/monitoring.md). */
+    public static final String ADMIN_TLS_CERT_FILE_PROP_NAME = "admin.tls.certFile";
+    /** PEM PKCS#8 private key of {@link #ADMIN_TLS_CERT_FILE_PROP_NAME}. */
+    public static final String ADMIN_TLS_KEY_FILE_PROP_NAME = "admin.tls.keyFile";
 
     /** On SIGTERM/SIGINT, how long provider calls already made may take to finish before the engine exits. */
     public static final String SHUTDOWN_DRAIN_MS_PROP_NAME = "shutdown.drainMs";
@@ -207,6 +211,9 @@ public final class Configuration
     public static final String LANE_FALLBACK_AFTER_MS = "fallbackAfterMs";
     /** 0 = no deadline fallback. */
     public static final long LANE_FALLBACK_AFTER_MS_DEFAULT = 0;
+    public static final String LANE_FALLBACK_UNDELIVERED_MS = "fallbackUndeliveredMs";
+    /** 0 = off; else fall back when no DELIVERED receipt came within this many ms of provider acceptance. */
+    public static final long LANE_FALLBACK_UNDELIVERED_MS_DEFAULT = 0;
     public static final String LANE_DEAD_LETTER_BUFFER = "deadLetterBuffer";
     public static final int LANE_DEAD_LETTER_BUFFER_DEFAULT = 1024;
 

@@ -208,7 +208,8 @@ public record DispatcherConfig(
         lines.add("ingest limits " + sessionLimits.describe() + " " + authLimits.describe());
         lines.add(optOut080.describe());
         lines.add("admin " + admin.host() + ":" + adminPort + " token=" + (admin.token() == null
-            ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****"));
+            ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****") + (admin.tls()
+            ? " https cert=" + admin.tlsCertFile() + " key=" + admin.tlsKeyFile() : " http"));
         lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle
             + " minFreeBytes=" + journalMinFreeBytes);
         lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " consumerThreads=" + ringConsumerThreads
@@ -230,7 +231,8 @@ public record DispatcherConfig(
             lines.add("lane " + l.channel() + " rate=" + (l.rate().unlimited() ? "unlimited" : l.rate().perSecond() + "/s burst="
                 + l.rate().burst()) + " reserved=" + l.rate().reservedPercent() + "% throttle=" + l.throttle()
                 + " breaker=" + l.breaker() + " fallback=" + (l.fallback().enabled()
-                ? l.fallback().target() + " on " + l.fallback().reasons() + " after=" + l.fallback().afterMs() + "ms" : "none")
+                ? l.fallback().target() + " on " + l.fallback().reasons() + " after=" + l.fallback().afterMs() + "ms"
+                + " undelivered=" + l.fallback().undeliveredMs() + "ms" : "none")
                 + " deadLetterBuffer=" + l.deadLetterBuffer());
         }
         return String.join(System.lineSeparator(), lines);

@@ -9,13 +9,15 @@ import java.util.Set;
 /**
  * Where a lane's messages go when the channel cannot reach the recipient: another channel, for the given
  * definite reasons, and optionally when the message was not provider-accepted within {@code afterMs} of
- * its acceptance.
+ * its acceptance, or not DELIVERED within {@code undeliveredMs} of the provider accepting it ("push, then SMS if the
+ * push is not confirmed within 60 s").
  *
- * @param target  the fallback channel, or null for none.
- * @param reasons the rejection (or dead-letter) reasons that trigger it.
- * @param afterMs 0 = no deadline fallback.
+ * @param target        the fallback channel, or null for none.
+ * @param reasons       the rejection (or dead-letter) reasons that trigger it.
+ * @param afterMs       0 = no deadline fallback.
+ * @param undeliveredMs 0 = none; else the receipt wait after which the message falls back instead of expiring.
  */
-public record FallbackSettings(ChannelType target, Set<Reason> reasons, long afterMs)
+public record FallbackSettings(ChannelType target, Set<Reason> reasons, long afterMs, long undeliveredMs)
 {
     /**
      * Reasons that prove the channel did not and will not deliver. Anything uncertain (timeouts, receipt
@@ -32,7 +34,13 @@ public record FallbackSettings(ChannelType target, Set<Reason> reasons, long aft
      */
     public static final Set<Reason> UNCERTAIN_FAILURES = EnumSet.of(Reason.PROVIDER_TIMEOUT, Reason.PROVIDER_ERROR);
 
-    public static final FallbackSettings NONE = new FallbackSettings(null, Set.of(), 0);
+    public static final FallbackSettings NONE = new FallbackSettings(null, Set.of(), 0, 0);
+
+    /** Three-field form: no receipt deadline. */
+    public FallbackSettings(final ChannelType target, final Set<Reason> reasons, final long afterMs)
+    {
+        this(target, reasons, afterMs, 0);
+    }
 
     /**
      * Rejections that say the recipient cannot be reached on the channel at all (no account there, or no valid
@@ -52,15 +60,32 @@ public record FallbackSettings(ChannelType target, Set<Reason> reasons, long aft
         return target != null;
     }
 
-    static FallbackSettings read(final Settings s, final String prefix, final ChannelType self)
+    /**
+     * @param receiptTimeoutMs the lane's receipt wait: a receipt deadline must end before it, or the wait would
+     *                         expire the message first.
+     */
+    static FallbackSettings read(final Settings s, final String prefix, final ChannelType self, final long receiptTimeoutMs)
     {
         final String targetKey = prefix + Configuration.LANE_FALLBACK;
         final String targetName = s.string(targetKey, Configuration.LANE_FALLBACK_DEFAULT);
         final long afterMs = s.longValue(prefix + Configuration.LANE_FALLBACK_AFTER_MS,
             Configuration.LANE_FALLBACK_AFTER_MS_DEFAULT, 0, 30L * 86_400_000);
+        final String undeliveredKey = prefix + Configuration.LANE_FALLBACK_UNDELIVERED_MS;
+        final long undeliveredMs = s.longValue(undeliveredKey, Configuration.LANE_FALLBACK_UNDELIVERED_MS_DEFAULT, 0,
+            30L * 86_400_000);
         if (targetName.isEmpty())
         {
+            if (undeliveredMs > 0)
+            {
+                throw new ConfigurationException(undeliveredKey, "set, but " + targetKey
+                    + " is empty: name the channel to fall back to (e.g. " + targetKey + "=sms)");
+            }
             return NONE;
+        }
+        if (undeliveredMs >= receiptTimeoutMs)
+        {
+            throw new ConfigurationException(undeliveredKey, "must be below " + prefix
+                + Configuration.LANE_RECEIPT_TIMEOUT_MS + " (" + receiptTimeoutMs + "), which would expire the message first");
         }
         final ChannelType target;
         try
@@ -99,11 +124,11 @@ public record FallbackSettings(ChannelType target, Set<Reason> reasons, long aft
             }
             reasons.add(r);
         }
-        if (reasons.isEmpty() && afterMs == 0)
+        if (reasons.isEmpty() && afterMs == 0 && undeliveredMs == 0)
         {
             throw new ConfigurationException(reasonsKey, "empty, and no " + Configuration.LANE_FALLBACK_AFTER_MS
-                + ": the fallback could never trigger");
+                + " or " + Configuration.LANE_FALLBACK_UNDELIVERED_MS + ": the fallback could never trigger");
         }
-        return new FallbackSettings(target, Set.copyOf(reasons), afterMs);
+        return new FallbackSettings(target, Set.copyOf(reasons), afterMs, undeliveredMs);
     }
 }

@@ -64,7 +64,8 @@ public record LaneConfig(
                     100, 3_600_000),
                 s.longValue(p + Configuration.LANE_BREAKER_OPEN_MS, Configuration.LANE_BREAKER_OPEN_MS_DEFAULT,
                     10, 3_600_000)),
-            FallbackSettings.read(s, p, channel),
+            FallbackSettings.read(s, p, channel, s.longValue(p + Configuration.LANE_RECEIPT_TIMEOUT_MS,
+                Configuration.LANE_RECEIPT_TIMEOUT_MS_DEFAULT, 10, 30L * 86_400_000)),
             s.integer(p + Configuration.LANE_DEAD_LETTER_BUFFER, Configuration.LANE_DEAD_LETTER_BUFFER_DEFAULT, 16, 1 << 20),
             s.bool(p + Configuration.LANE_ORDER_AUTH_WITH_INFORMATIONAL,
                 Configuration.LANE_ORDER_AUTH_WITH_INFORMATIONAL_DEFAULT));

@@ -80,6 +80,14 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private boolean authenticating;
     private boolean subscribed;
     private ScheduledFuture<?> creditTick;
+    /** Requests within credit that found no room wait here instead of meeting BACKPRESSURE; reading stops. */
+    private final ParkedRequests parked = new ParkedRequests();
+    /** Set by a request that found no room: the frame being processed joins {@link #parked}. */
+    private boolean parkCurrent;
+    /** With {@link #parkCurrent} on a SUBMIT_BATCH: the item that found no room. */
+    private int parkedBatchItem;
+    /** A parked frame is being processed again: it was counted when it was read. */
+    private boolean replaying;
 
     // shared with ring threads
     private volatile int ref;
@@ -157,18 +165,63 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             readNanos = System.nanoTime(); // once per socket read: every frame of it arrived then
         }
-        try
+        if (leavingReason < 0 || !goodbyeSent)
         {
-            if (leavingReason >= 0 && goodbyeSent)
+            if (!parked.isEmpty())
             {
-                return; // read only so that closing sends no RST, which could destroy the GOODBYE in flight
+                parked.add(frame); // behind the request that waits for room: requests keep their order
+                return;
             }
             onFrame(frame);
+            if (parkCurrent)
+            {
+                park(frame);
+                return;
+            }
         }
-        finally
+        // else: read only so that closing sends no RST, which could destroy the GOODBYE in flight
+        frame.release();
+    }
+
+    /** The frame just processed found no room: it waits, and nothing more is read until it got in. */
+    private void park(final ByteBuf frame)
+    {
+        parkCurrent = false;
+        parked.add(frame);
+        parked.batchResumeAt(parkedBatchItem);
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    /**
+     * The periodic tick, and a drain's GOODBYE: processes the waiting frames again, in order, until one still finds
+     * no room; reading resumes once none waits.
+     */
+    private void replayParked()
+    {
+        while (!parked.isEmpty() && !closed)
         {
-            frame.release();
+            replaying = true;
+            try
+            {
+                onFrame(parked.head());
+            }
+            finally
+            {
+                replaying = false;
+            }
+            if (parkCurrent)
+            {
+                parkCurrent = false;
+                parked.batchResumeAt(parkedBatchItem);
+                break;
+            }
+            parked.removeHead();
         }
+        if (parked.isEmpty() && !closed && !authenticating && !goodbyeReceived && leavingReason < 0)
+        {
+            ctx.channel().config().setAutoRead(true);
+        }
+        ctx.flush();
     }
 
     @Override
@@ -197,6 +250,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             creditTick.cancel(false);
         }
+        parked.releaseAll();
         context.sessions.unregister(this, subscribed);
         ctx.fireChannelInactive();
     }
@@ -222,7 +276,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
 
     private void onFrame(final ByteBuf frame)
     {
-        context.counters.increment(Counter.FRAMES_RECEIVED);
+        if (!replaying)
+        {
+            context.counters.increment(Counter.FRAMES_RECEIVED);
+        }
         final int start = frame.readerIndex();
         if (frame.readableBytes() < FrameDescriptor.HEADER_LENGTH)
         {
@@ -414,7 +471,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
 
     private void onSubmit(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        context.counters.increment(Counter.SUBMITS_RECEIVED);
+        if (!replaying)
+        {
+            context.counters.increment(Counter.SUBMITS_RECEIVED);
+        }
         if (!takeCredit(correlationId))
         {
             return;
@@ -475,17 +535,14 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         final LaneAdmission admission = context.admissionByChannel[submit.channelCode()];
         if (!admission.tryAcquire(isPriority))
         {
-            context.counters.increment(Counter.BACKPRESSURE_NACKS);
-            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE,
-                isPriority ? "connector lane full" : "connector lane full for marketing (lane reservedPercent)");
+            waitForRoom();
             return;
         }
         final long sequence = claimRingSlot();
         if (sequence < 0)
         {
             admission.release(isPriority);
-            context.counters.increment(Counter.BACKPRESSURE_NACKS);
-            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
+            waitForRoom();
             return;
         }
         final DispatchEvent e = context.ring.get(sequence);
@@ -688,17 +745,29 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         p = first;
+        final int resumeAt = replaying ? parked.batchResumeAt() : 0;
         for (int i = 0; i < count; i++)
         {
             final int itemLength = frame.getUnsignedShortLE(p);
-            onSubmit(correlationId + i, frame, p + 2, itemLength);
+            if (i >= resumeAt)
+            {
+                onSubmit(correlationId + i, frame, p + 2, itemLength);
+                if (parkCurrent)
+                {
+                    parkedBatchItem = i; // the items before it are answered; it and the rest wait
+                    return;
+                }
+            }
             p += 2 + itemLength;
         }
     }
 
     private void onStatus(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        context.counters.increment(Counter.STATUS_QUERIES);
+        if (!replaying)
+        {
+            context.counters.increment(Counter.STATUS_QUERIES);
+        }
         if (!takeCredit(correlationId))
         {
             return;
@@ -804,6 +873,17 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         ctx.write(out);
     }
 
+    /**
+     * A request within credit found the lanes or the ring full: it is not refused but waits, with every frame after
+     * it, until there is room (docs/design/backpressure.md). Its credit is given back: it is taken again then.
+     */
+    private void waitForRoom()
+    {
+        credit++;
+        parkCurrent = true;
+        parkedBatchItem = 0; // a SUBMIT_BATCH sets the item after this returns
+    }
+
     /** Takes one credit for a request, or answers NACK CREDIT_EXCEEDED. */
     private boolean takeCredit(final long correlationId)
     {
@@ -819,14 +899,14 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     /**
      * Claims a ring slot for a request answered by the ring and fills the fields every request has.
      *
-     * @return the sequence to publish, or -1 after answering NACK BACKPRESSURE.
+     * @return the sequence to publish, or -1 when the request waits for room ({@link #waitForRoom()}).
      */
     private long claimRequest(final long correlationId, final int type)
     {
         final long sequence = claimRingSlot();
         if (sequence < 0)
         {
-            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
+            waitForRoom();
             return -1;
         }
         final DispatchEvent e = context.ring.get(sequence);
@@ -914,13 +994,18 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         return true;
     }
 
-    /** @param fallback the lane's fallback channel | its decision << 8 | its reason << 16 (docs/protocol.md). */
+    /**
+     * @param fallback        the lane's fallback channel | its decision << 8 | its reason << 16 (docs/protocol.md).
+     * @param fallbackAddress where the fallback would go instead of the message's address: u8 length (0: its own), bytes.
+     */
     public boolean offerExplain(
         final long correlationId, final byte decision, final byte channel, final boolean priority, final short reason,
-        final long at, final int fallback)
+        final long at, final int fallback, final byte[] fallbackAddress)
     {
         final OutboundQueue q = answers;
-        final int index = q.claimFrame(MessageType.EXPLAIN_RESULT, Frames.EXPLAIN_RESULT_FRAME_LENGTH, correlationId);
+        final int addressLength = 1 + (fallbackAddress[0] & 0xFF);
+        final int index = q.claimFrame(MessageType.EXPLAIN_RESULT, Frames.EXPLAIN_RESULT_FRAME_LENGTH + addressLength,
+            correlationId);
         if (index < 0)
         {
             return false;
@@ -935,6 +1020,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         b.putByte(p + 6, (byte)(fallback >>> 8));
         b.putByte(p + 7, (byte)(fallback >>> 16));
         b.putLong(p + 8, at, ByteOrder.LITTLE_ENDIAN);
+        b.putBytes(p + 16, fallbackAddress, 0, addressLength);
         q.commit(index);
         return true;
     }
@@ -1108,22 +1194,27 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             return;
         }
+        // receipts are read before answers and written after them: the ring thread queues a message's ACK before
+        // any receipt of it, so every ACK a receipt read here depends on is already in the answer queue when it is
+        // read next (docs/design/answer-order.md)
+        final OutboundQueue r = receipts;
+        ByteBuf receiptFrames = null;
+        int receiptCount = 0;
+        if (r != null && ctx.channel().isWritable())
+        {
+            receiptFrames = ctx.alloc().directBuffer(4096);
+            receiptCount = r.drainTo(receiptFrames, 8192);
+            final int dropped = droppedReceipts.getAndSet(0);
+            if (dropped > 0)
+            {
+                Frames.receiptsDropped(receiptFrames, dropped);
+                context.counters.add(Counter.RECEIPTS_DROPPED, dropped);
+            }
+        }
         final ByteBuf out = ctx.alloc().directBuffer(4096);
         final int answered = answers == null ? 0 : answers.drainTo(out, Integer.MAX_VALUE);
         outstanding -= answered;
         owedCredit += answered;
-        final OutboundQueue r = receipts;
-        int receiptCount = 0;
-        if (r != null && ctx.channel().isWritable())
-        {
-            receiptCount = r.drainTo(out, 8192);
-            final int dropped = droppedReceipts.getAndSet(0);
-            if (dropped > 0)
-            {
-                Frames.receiptsDropped(out, dropped);
-                context.counters.add(Counter.RECEIPTS_DROPPED, dropped);
-            }
-        }
         context.counters.add(Counter.RECEIPTS_SENT, receiptCount);
         final OutboundQueue in = inbound;
         if (in != null && ctx.channel().isWritable())
@@ -1131,13 +1222,14 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             in.drainTo(out, 1024);
         }
         appendCredit(out);
-        if (out.isReadable())
+        boolean written = write(out);
+        if (receiptFrames != null)
         {
-            ctx.writeAndFlush(out, ctx.voidPromise());
+            written |= write(receiptFrames);
         }
-        else
+        if (written)
         {
-            out.release();
+            ctx.flush();
         }
         if ((r != null && !r.isEmpty() || in != null && !in.isEmpty()) && ctx.channel().isWritable())
         {
@@ -1146,9 +1238,25 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         maybeFinishGoodbye();
     }
 
+    /** @return true when there was something to write (and it is written, not flushed). */
+    private boolean write(final ByteBuf frames)
+    {
+        if (frames.isReadable())
+        {
+            ctx.write(frames, ctx.voidPromise());
+            return true;
+        }
+        frames.release();
+        return false;
+    }
+
     /** The periodic tick: grants credit withheld under pressure once the pressure has gone; lets idle queues shrink. */
     private void grantOwedCredit()
     {
+        if (!parked.isEmpty())
+        {
+            replayParked();
+        }
         answers.idleTick();
         final OutboundQueue r = receipts;
         if (r != null)
@@ -1201,6 +1309,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
                 leavingReason = reason;
                 leavingRetryAfterMs = retryAfterMs;
                 c.channel().config().setAutoRead(false);
+                if (!parked.isEmpty())
+                {
+                    replayParked(); // the engine is stopping: a waiting SUBMIT is answered SHUTTING_DOWN
+                }
                 maybeFinishGoodbye();
             }
         });
@@ -1208,7 +1320,8 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
 
     private void maybeFinishGoodbye()
     {
-        if ((goodbyeReceived || leavingReason >= 0) && !goodbyeSent && outstanding == 0 && ctx.channel().isActive())
+        if ((goodbyeReceived || leavingReason >= 0) && !goodbyeSent && outstanding == 0 && parked.isEmpty()
+            && ctx.channel().isActive())
         {
             goodbyeSent = true;
             final ByteBuf out = ctx.alloc().buffer(32);

@@ -28,6 +28,7 @@ public final class Journal implements AutoCloseable
     private static final long WRITER_RECOVERY_TIMEOUT_MS = 1_000;
 
     private final SingleChronicleQueue queue;
+    private final FallbackAddresses fallbackAddresses = new FallbackAddresses();
 
     public Journal(final Path dir, final String rollCycle)
     {
@@ -135,6 +136,12 @@ public final class Journal implements AutoCloseable
     public JournalCursor newCursor()
     {
         return new JournalCursor(queue.createTailer());
+    }
+
+    /** Where the fallbacks still owed a send on their new channel were re-addressed to; shared by stage, recovery and lanes. */
+    public FallbackAddresses fallbackAddresses()
+    {
+        return fallbackAddresses;
     }
 
     public JournalReader newReader()

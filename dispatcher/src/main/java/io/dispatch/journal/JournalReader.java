@@ -6,6 +6,8 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Reads journal records, sequentially (recovery) or by message id (lanes load the message they
  * dispatch). <b>Note:</b> not thread-safe; one per thread.
@@ -35,6 +37,20 @@ public final class JournalReader implements AutoCloseable
         {
         }
 
+        /**
+         * A fallback re-addressed on its new channel ({@link JournalRecord#TYPE_ADDRESS}).
+         *
+         * @param address a u8 length, then the address's bytes; reused, copy to keep.
+         */
+        default void onAddress(long messageId, long atMs, byte channel, byte[] address)
+        {
+        }
+
+        /** A runtime change of frequency caps; channel 0 = across channels; {@code rules} as configured ("none"). */
+        default void onCaps(long atMs, byte[] tenantName, int tenantNameLength, byte kind, byte channel, String rules)
+        {
+        }
+
         /** A runtime rate change; channel 0 = the tenant's own rate. */
         default void onRate(
             long atMs, byte[] tenantName, int tenantNameLength, byte channel, long perSecond, long burst,
@@ -51,6 +67,7 @@ public final class JournalReader implements AutoCloseable
     private final byte[] consentTenant = new byte[255];
     private final byte[] consentBody = new byte[1024];
     private byte[] inboundBody = new byte[1024];
+    private final byte[] address = new byte[256];
 
     JournalReader(final ExcerptTailer tailer)
     {
@@ -119,6 +136,7 @@ public final class JournalReader implements AutoCloseable
             return history;
         }
         int lastAttempts = 0;
+        String readdressed = null;
         while (history.documentsRead < maxDocuments)
         {
             try (DocumentContext dc = tailer.readingDocument())
@@ -130,7 +148,24 @@ public final class JournalReader implements AutoCloseable
                 }
                 history.documentsRead++;
                 final Bytes<?> b = dc.wire().bytes();
-                if (b.readByte() != JournalRecord.TYPE_STATE)
+                final byte type = b.readByte();
+                if (type == JournalRecord.TYPE_ADDRESS && b.readLong() == messageId)
+                {
+                    b.readLong();
+                    b.readByte();
+                    readAddress(b);
+                    readdressed = new String(address, 1, address[0] & 0xFF, StandardCharsets.UTF_8);
+                    continue;
+                }
+                if (type == JournalRecord.TYPE_LATE_RECEIPT && b.readLong() == messageId)
+                {
+                    final long atMs = b.readLong();
+                    final byte channel = b.readByte();
+                    final DeliveryState state = DeliveryState.of(b.readByte());
+                    history.lateReceipts.add(new MessageHistory.LateReceipt(atMs, state, channel, b.readShort()));
+                    continue;
+                }
+                if (type != JournalRecord.TYPE_STATE)
                 {
                     continue;
                 }
@@ -151,7 +186,8 @@ public final class JournalReader implements AutoCloseable
                     final int attempts = StateRecords.attempts(states, o) & 0xFF;
                     lastAttempts = attempts == 0 ? lastAttempts : attempts;
                     history.changes.add(new MessageHistory.Change(StateRecords.atMs(states, o), state, lastAttempts,
-                        StateRecords.channel(states, o), StateRecords.reason(states, o)));
+                        StateRecords.channel(states, o), StateRecords.reason(states, o), readdressed));
+                    readdressed = null; // the address record comes right before the move it belongs to
                     if (state.isTerminal())
                     {
                         history.end = MessageHistory.End.TERMINAL;
@@ -227,6 +263,26 @@ public final class JournalReader implements AutoCloseable
                     b.read(inboundBody, 0, length);
                     visitor.onInbound(index, atMs, consentTenant, tenantLength, inboundBody, length);
                 }
+                else if (type == JournalRecord.TYPE_ADDRESS)
+                {
+                    final long messageId = b.readLong();
+                    final long atMs = b.readLong();
+                    final byte channel = b.readByte();
+                    readAddress(b);
+                    visitor.onAddress(messageId, atMs, channel, address);
+                }
+                else if (type == JournalRecord.TYPE_CAPS)
+                {
+                    final long atMs = b.readLong();
+                    final byte kind = b.readByte();
+                    final byte channel = b.readByte();
+                    final int tenantLength = b.readUnsignedByte();
+                    b.read(consentTenant, 0, tenantLength);
+                    final byte[] rules = new byte[b.readUnsignedShort()];
+                    b.read(rules);
+                    visitor.onCaps(atMs, consentTenant, tenantLength, kind, channel,
+                        new String(rules, java.nio.charset.StandardCharsets.US_ASCII));
+                }
                 else if (type == JournalRecord.TYPE_STATE)
                 {
                     final int n = b.readUnsignedByte();
@@ -240,6 +296,13 @@ public final class JournalReader implements AutoCloseable
                 }
             }
         }
+    }
+
+    private void readAddress(final Bytes<?> b)
+    {
+        final int length = b.readUnsignedByte();
+        address[0] = (byte)length;
+        b.read(address, 1, length);
     }
 
     @Override

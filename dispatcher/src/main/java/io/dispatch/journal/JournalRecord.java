@@ -25,13 +25,19 @@ package io.dispatch.journal;
  * 38 i64 campaignId   46 i32 consentOverride (the directory's consent flags for the recipient)
  * 50 tenant name bytes, then the SUBMIT body
  *
- * RATE (type 6): an operator's runtime rate change (POST /tenants/{name}/rate), replayed at start
+ * RATE (type 6): an operator's runtime rate change (POST /tenants/{name}/rate), replayed at start; with no tenant
+ * name (length 0) the change of the lane of {@code channel} (POST /lanes/{channel}/rate)
  *  0 u8  type = 6     1 i64 atEpochMs     9 u8 channel (0 = the tenant's own rate)
  * 10 i64 perSecond   18 i64 burst        26 u8 reservedPercent   27 u8 tenantNameLength, tenant name
  *
  * INBOUND (type 16): a user's message or event from a connector (io.dispatch.inbound.InboundBody); its index is
  * its position in the inbound stream
  *  0 u8  type = 16    1 i64 atEpochMs (received)   9 u8 tenantNameLength, tenant name   then i32 bodyLength, body
+ *
+ * ADDRESS (type 20): the address a fallback was re-addressed to on its new channel (a directory recipient's phone
+ * instead of their chat key or push token), written just before the STATE record of the move; lanes and recovery
+ * send the message there instead of to the ACCEPTED record's recipient while it is on that channel
+ *  0 u8  type = 20    1 i64 messageId     9 i64 atEpochMs    17 u8 channel   18 u8 addressLength, address
  * </pre>
  * Records are append-only and self-describing by type, so a newer engine can add types; a reader
  * skips types it does not know.
@@ -50,8 +56,21 @@ public final class JournalRecord
      * when it differs from the last one: the messages after it in the journal render with it.
      */
     public static final byte TYPE_TEMPLATE = 7;
+    public static final byte TYPE_ADDRESS = 20;
+    /**
+     * A receipt that came after the lane's receipt deadline moved the message to its fallback channel (u8 type,
+     * i64 messageId, i64 atEpochMs, u8 channel, u8 state, u16 reason): evidence that both channels may have reached
+     * the recipient. Not a state change: the message's state is its fallback's.
+     */
+    public static final byte TYPE_LATE_RECEIPT = 21;
+    /**
+     * An operator's runtime change of frequency caps (POST /tenants/{name}/caps), replayed at start: i64 atEpochMs,
+     * u8 kind, u8 channel (0 = across channels), u8 tenantNameLength, tenant name, u16 rulesLength, the rules as text
+     * ("1/24h,3/7d", "none").
+     */
+    public static final byte TYPE_CAPS = 24;
 
-    /** Numbered apart from the types other record families may add next (8..15). */
+    /** An inbound event (the layout above). */
     public static final byte TYPE_INBOUND = 16;
 
     public static boolean isAccepted(final byte type)

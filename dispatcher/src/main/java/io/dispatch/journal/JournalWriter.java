@@ -270,6 +270,102 @@ public final class JournalWriter implements AutoCloseable
     }
 
     /**
+     * Appends the address a fallback goes to on its new channel ({@link JournalRecord#TYPE_ADDRESS}), before the
+     * STATE record of the move: a crash between the two leaves an address that no move uses.
+     *
+     * @param address a u8 length, then the address's bytes.
+     * @return false when the disk has no room: nothing was written.
+     */
+    public boolean appendAddress(final long messageId, final long atMs, final byte channel, final byte[] address)
+    {
+        if (!roomToRoll())
+        {
+            return false;
+        }
+        final int length = 1 + (address[0] & 0xFF);
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> b = dc.wire().bytes();
+            if (!space.reserve(appender, b.writePosition(), 18L + length + STATE_HEADROOM_BYTES))
+            {
+                dc.rollbackOnClose();
+                return false;
+            }
+            b.writeByte(JournalRecord.TYPE_ADDRESS);
+            b.writeLong(messageId);
+            b.writeLong(atMs);
+            b.writeByte(channel);
+            b.write(address, 0, length);
+        }
+        unsynced = true;
+        return true;
+    }
+
+    /**
+     * Appends a receipt that came after the receipt deadline moved the message on ({@link JournalRecord#TYPE_LATE_RECEIPT}).
+     *
+     * @return false when the disk has no room: nothing was written.
+     */
+    public boolean appendLateReceipt(final long messageId, final long atMs, final byte channel, final byte state,
+        final short reason)
+    {
+        if (!roomToRoll())
+        {
+            return false;
+        }
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> b = dc.wire().bytes();
+            if (!space.reserve(appender, b.writePosition(), 21L + STATE_HEADROOM_BYTES))
+            {
+                dc.rollbackOnClose();
+                return false;
+            }
+            b.writeByte(JournalRecord.TYPE_LATE_RECEIPT);
+            b.writeLong(messageId);
+            b.writeLong(atMs);
+            b.writeByte(channel);
+            b.writeByte(state);
+            b.writeShort(reason);
+        }
+        unsynced = true;
+        return true;
+    }
+
+    /**
+     * Appends an operator's runtime change of frequency caps ({@link JournalRecord#TYPE_CAPS}).
+     *
+     * @return false when the disk has no room: nothing was written.
+     */
+    public boolean appendCaps(
+        final long atMs, final byte[] tenantName, final byte kind, final byte channel, final byte[] rules)
+    {
+        if (!roomToRoll())
+        {
+            return false;
+        }
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> b = dc.wire().bytes();
+            if (!space.reserve(appender, b.writePosition(), 15L + tenantName.length + rules.length + INDEX_SLACK_BYTES))
+            {
+                dc.rollbackOnClose();
+                return false;
+            }
+            b.writeByte(JournalRecord.TYPE_CAPS);
+            b.writeLong(atMs);
+            b.writeByte(kind);
+            b.writeByte(channel);
+            b.writeByte((byte)tenantName.length);
+            b.write(tenantName);
+            b.writeShort((short)rules.length);
+            b.write(rules);
+        }
+        unsynced = true;
+        return true;
+    }
+
+    /**
      * Appends an inbound event ({@link JournalRecord#TYPE_INBOUND}).
      *
      * @return its journal index (the event's position in the inbound stream), or {@link #NO_SPACE}.

@@ -24,13 +24,24 @@ public final class MessageHistory
         CUT
     }
 
-    /** One journaled state change. */
-    public record Change(long atMs, DeliveryState state, int attempts, byte channel, short reason)
+    /**
+     * One journaled state change.
+     *
+     * @param address where a fallback moved by this change goes on its channel when it was re-addressed (a directory
+     *                recipient's phone instead of their chat key), else null: the ACCEPTED record's recipient.
+     */
+    public record Change(long atMs, DeliveryState state, int attempts, byte channel, short reason, String address)
+    {
+    }
+
+    /** A receipt that came after the receipt deadline moved the message to its fallback channel. */
+    public record LateReceipt(long atMs, DeliveryState state, byte channel, short reason)
     {
     }
 
     public final AcceptedRecord accepted = new AcceptedRecord();
     public final List<Change> changes = new ArrayList<>();
+    public final List<LateReceipt> lateReceipts = new ArrayList<>();
     public End end = End.NOT_FOUND;
     /** Documents read after the ACCEPTED record. */
     public long documentsRead;

@@ -2,6 +2,7 @@ package io.dispatch.journal;
 
 import io.dispatch.config.FallbackSettings;
 import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.policy.CapRules;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.Decision;
@@ -113,6 +114,16 @@ public final class Recovery implements JournalReader.Visitor
         default void rate(int tenantId, byte channel, long perSecond, long burst, int reservedPercent, long atMs)
         {
         }
+
+        /** An operator's runtime change of frequency caps, in journal order (the last one of a scope wins). */
+        default void caps(int tenantId, byte kind, byte channel, CapRules rules, long atMs)
+        {
+        }
+
+        /** An operator's runtime change of a lane's rate (a RATE record with no tenant), in journal order. */
+        default void laneRate(byte channel, long perSecond, long burst, int reservedPercent, long atMs)
+        {
+        }
     }
 
     /** A deferred message as the scan last saw it. */
@@ -144,6 +155,8 @@ public final class Recovery implements JournalReader.Visitor
     private final Long2LongHashMap awaitingSinceMs = new Long2LongHashMap(NONE);
     private final LongHashSet unknownTenantIds = new LongHashSet();
     private final Long2ObjectHashMap<Deferred> deferred = new Long2ObjectHashMap<>();
+    /** messageId → the channel byte, then the address (u8 length, bytes) its fallback there was re-addressed to. */
+    private final Long2ObjectHashMap<byte[]> addresses = new Long2ObjectHashMap<>();
     private final PolicySink policy;
     private final long contentWindowMs;
     private long accepted;
@@ -178,6 +191,7 @@ public final class Recovery implements JournalReader.Visitor
         for (final long id : ids)
         {
             final long v = pending.get(id);
+            readdressed(journal, id, (byte)(v & 0xFF));
             sink.pending(id, (byte)(v & 0xFF), (byte)((v >> 8) & 0xFF), (int)((v & ATTEMPTS) >> 16),
                 (v & (UNCERTAIN | OPEN_ATTEMPT)) != 0);
         }
@@ -281,12 +295,41 @@ public final class Recovery implements JournalReader.Visitor
                 if (reader.readAccepted(id, r))
                 {
                     d.tenantId = tenants.idOf(r.tenant());
-                    d.recipientKey = RecipientKeys.recipientKey(d.tenantId, r.body, RecipientKeys.recipientAt(r.body));
+                    final byte[] address = readdressed(journal, id, d.channel);
+                    // the policy stage decides its release by the address it goes to, as it decided the deferral
+                    d.recipientKey = address != null ? RecipientKeys.recipientKey(d.tenantId, address, 0) :
+                        RecipientKeys.recipientKey(d.tenantId, r.body, RecipientKeys.recipientAt(r.body));
                     d.deadlineMs = r.acceptedAtMs + r.ttlSeconds * 1000L;
                     d.campaignId = r.campaignId;
                 }
             }
         }
+    }
+
+    /**
+     * A message still owed on {@code channel} whose fallback there was re-addressed: the lane sends it to that address.
+     *
+     * @return the address (u8 length, bytes), null when the message is at its ACCEPTED record's recipient there.
+     */
+    private byte[] readdressed(final Journal journal, final long messageId, final byte channel)
+    {
+        final byte[] entry = addresses.get(messageId);
+        if (entry == null || entry[0] != channel)
+        {
+            return null;
+        }
+        final byte[] address = Arrays.copyOfRange(entry, 1, entry.length);
+        journal.fallbackAddresses().put(messageId, address);
+        return address;
+    }
+
+    @Override
+    public void onAddress(final long messageId, final long atMs, final byte channel, final byte[] address)
+    {
+        final byte[] entry = new byte[2 + (address[0] & 0xFF)];
+        entry[0] = channel;
+        System.arraycopy(address, 0, entry, 1, entry.length - 1);
+        addresses.put(messageId, entry);
     }
 
     @Override
@@ -318,10 +361,36 @@ public final class Recovery implements JournalReader.Visitor
     }
 
     @Override
+    public void onCaps(
+        final long atMs, final byte[] tenantName, final int tenantNameLength, final byte kind, final byte channel,
+        final String rules)
+    {
+        final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
+        if (tenantId == 0 || kind < 0 || kind > 3 || channel < 0 || channel > 3)
+        {
+            return;
+        }
+        try
+        {
+            policy.caps(tenantId, kind, channel, CapRules.parse("journaled caps", rules), atMs);
+        }
+        catch (final RuntimeException ex)
+        {
+            // a rule this build cannot read (a newer engine's) is skipped rather than failing the start
+            LOG.warn("event=caps_record_skipped tenant={} rules={} problem={}", tenantId, rules, ex.getMessage());
+        }
+    }
+
+    @Override
     public void onRate(
         final long atMs, final byte[] tenantName, final int tenantNameLength, final byte channel, final long perSecond,
         final long burst, final int reservedPercent)
     {
+        if (tenantNameLength == 0)
+        {
+            policy.laneRate(channel, perSecond, burst, reservedPercent, atMs);
+            return;
+        }
         final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
         // a channel this build does not know (a newer engine's record) is skipped, not applied to the wrong bucket
         if (tenantId != 0 && channel >= 0 && channel <= io.dispatch.protocol.ChannelType.values().length)
@@ -382,6 +451,7 @@ public final class Recovery implements JournalReader.Visitor
         }
         if (s.isTerminal())
         {
+            addresses.remove(messageId);
             pending.remove(messageId);
             awaiting.remove(messageId);
             awaitingSinceMs.remove(messageId);

@@ -285,6 +285,22 @@ public final class PolicyEngine
         channelBuckets[tenantId * CHANNELS + channel].configure(perSecond, 0, nowMs);
     }
 
+    /**
+     * Admin (policy stage): new frequency-cap rules for a tenant's class on a channel (0 = across channels). Sends
+     * count against them from the change on, in the scope they name. Allocates: an operator's change, not a message.
+     */
+    public void setCaps(final int tenantId, final int kind, final int channel, final CapRules rules)
+    {
+        tenants[tenantId] = tenants[tenantId].withCaps(kind, channel, rules);
+        caps.widen(rules.maxCount(), rules.maxWindowMs());
+    }
+
+    /** @return the cap rules in force for a tenant's class on a channel (0 = across channels). */
+    public CapRules caps(final int tenantId, final int kind, final int channel)
+    {
+        return tenants[tenantId].caps(kind, channel);
+    }
+
     public long tenantRate(final int tenantId)
     {
         return tenantBuckets[tenantId].perSecond();

@@ -1,6 +1,9 @@
 package io.dispatch.policy;
 
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.Arrays;
 
 /**
  * The minimal recipient directory the policies consult: per tenant and recipient address, the consent
@@ -25,6 +28,10 @@ public final class RecipientDirectory
 
     private final Long2LongHashMap flagsByKey = new Long2LongHashMap(1 << 16, 0.65f, MISSING);
     private final Long2LongHashMap personByKey = new Long2LongHashMap(1 << 16, 0.65f, MISSING);
+    /** Person key → their phone, as a u8 length and the bytes: where a fallback to SMS goes instead of a chat key. */
+    private final Long2ObjectHashMap<byte[]> phoneByPerson = new Long2ObjectHashMap<>(1 << 12, 0.65f);
+    /** Person key → their phone's address key, so an unlink of that phone drops it even after another person took it. */
+    private final Long2LongHashMap phoneKeyByPerson = new Long2LongHashMap(1 << 12, 0.65f, MISSING);
 
     /** {@link #role}: the address is the recipient's phone, push token (either form) or chat key; 0 unknown. */
     public static final int PHONE = 1;
@@ -50,6 +57,28 @@ public final class RecipientDirectory
         personByKey.put(key, personKey | (role & ROLE_MASK));
     }
 
+    /**
+     * As {@link #link}, and a phone's bytes are kept for the person: a fallback to SMS of their chat key or push token
+     * is re-addressed to it ({@link #phoneOf}). One small array per recipient with a phone, allocated when the
+     * directory links it, never per message.
+     *
+     * @param lengthAt offset in {@code b} of the address's u8 length, followed by its bytes.
+     */
+    public void link(final long key, final long personKey, final int role, final byte[] b, final int lengthAt)
+    {
+        link(key, personKey, role);
+        if (role == PHONE)
+        {
+            final byte[] phone = phoneByPerson.get(personKey);
+            final int length = 1 + (b[lengthAt] & 0xFF);
+            if (phone == null || !Arrays.equals(phone, 0, phone.length, b, lengthAt, lengthAt + length))
+            {
+                phoneByPerson.put(personKey, Arrays.copyOfRange(b, lengthAt, lengthAt + length));
+            }
+            phoneKeyByPerson.put(personKey, key);
+        }
+    }
+
     /** The address no longer belongs to the person; a later link to another person stays. */
     public void unlink(final long key, final long personKey)
     {
@@ -57,6 +86,21 @@ public final class RecipientDirectory
         {
             personByKey.remove(key);
         }
+        if (phoneKeyByPerson.get(personKey) == key)
+        {
+            phoneKeyByPerson.remove(personKey);
+            phoneByPerson.remove(personKey);
+        }
+    }
+
+    /**
+     * @return the phone (u8 length, then the bytes; do not modify) of the directory recipient who has the address,
+     * null when nobody has it or they have no phone.
+     */
+    public byte[] phoneOf(final long key)
+    {
+        final long person = personByKey.get(key);
+        return person == MISSING ? null : phoneByPerson.get(person & ~ROLE_MASK);
     }
 
     /** @return what the frequency caps count the address's sends under: its person's key, else the address's. */

@@ -36,6 +36,15 @@ public record TenantPolicy(
         return caps[kind * 4 + channel];
     }
 
+    /** @return this policy with other rules for a class on a channel (0 = across channels): a runtime change. */
+    public TenantPolicy withCaps(final int kind, final int channel, final CapRules rules)
+    {
+        final CapRules[] changed = caps.clone();
+        changed[kind * 4 + channel] = rules;
+        return new TenantPolicy(timeZone, ratePerSecond, rateBurst, reservedPercent, channelRatePerSecond,
+            rejectMarketingOverRate, suppressAtNight, consentRequired, optOutFooter, changed);
+    }
+
     public static TenantPolicy read(final Settings s, final String tenant)
     {
         final String p = Configuration.TENANT_PREFIX + tenant + ".";

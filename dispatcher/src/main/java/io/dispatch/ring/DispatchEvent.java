@@ -39,6 +39,11 @@ public final class DispatchEvent
     public static final int POLICY_UPDATE = 7;
     public static final int FALLBACK = 8;
     public static final int INBOUND = 9;
+    /**
+     * A receipt after the lane's receipt deadline moved the message on: journaled as evidence only ({@link #channel},
+     * {@link #newState} the receipt's state, {@link #reason}, {@link #acceptedAtMs} its time).
+     */
+    public static final int LATE_RECEIPT = 12;
 
     /** Outcomes of a SUBMIT, set by the dedup and journal stages. */
     public static final byte OUTCOME_ACCEPTED = 0;
@@ -119,8 +124,19 @@ public final class DispatchEvent
     public byte fallbackChannel;
     public byte fallbackDecision;
     public short fallbackReason;
+    /**
+     * FALLBACK, and a dry-run SUBMIT's fallback: the directory recipient's phone the fallback goes to instead of the
+     * message's address (a u8 length, then the bytes); {@link #readdressed} says whether it is set.
+     */
+    public final byte[] fallbackAddress = new byte[256];
+    public boolean readdressed;
 
-    // POLICY_UPDATE: channel 0 = the tenant's own rate
+    // POLICY_UPDATE: channel 0 = the tenant's own rate; tenant 0 = the lane of the channel (its rate only)
+    /**
+     * POLICY_UPDATE: non-null for a change of frequency caps (of {@link #kind} on {@link #channel}, 0 = across
+     * channels) instead of a rate. Every publisher of a POLICY_UPDATE sets it.
+     */
+    public io.dispatch.policy.CapRules capRules;
     public long ratePerSecond;
     public long rateBurst;
     public int reservedPercent;

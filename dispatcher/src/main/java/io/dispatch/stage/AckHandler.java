@@ -59,6 +59,8 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private final long[] readNanos;
     /** Dry runs: fallback channel | decision << 8 | reason << 16. */
     private final int[] fallbacks;
+    /** Per answer, a dry run's re-addressed fallback address (u8 length, bytes); length 0 for none. */
+    private final byte[][] fallbackAddresses;
     private int pending;
     private final java.util.concurrent.CompletableFuture<?>[] inboundAnswers;
     private final boolean[] inboundJournaled;
@@ -90,6 +92,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         this.kinds = new byte[maxBatch];
         this.readNanos = new long[maxBatch];
         this.fallbacks = new int[maxBatch];
+        this.fallbackAddresses = new byte[maxBatch][256];
         this.inboundAnswers = new java.util.concurrent.CompletableFuture<?>[maxBatch];
         this.inboundJournaled = new boolean[maxBatch];
     }
@@ -120,6 +123,11 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             kinds[i] = e.kind;
             readNanos[i] = e.readNanos;
             fallbacks[i] = e.dryRun ? (e.fallbackChannel & 0xFF) | (e.fallbackDecision & 0xFF) << 8 | e.fallbackReason << 16 : 0;
+            fallbackAddresses[i][0] = 0;
+            if (e.dryRun && e.fallbackChannel != 0 && e.readdressed)
+            {
+                System.arraycopy(e.fallbackAddress, 0, fallbackAddresses[i], 0, 1 + (e.fallbackAddress[0] & 0xFF));
+            }
         }
         else if (e.type == DispatchEvent.INBOUND && e.inboundAnswer != null)
         {
@@ -231,7 +239,8 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             case DispatchEvent.OUTCOME_DRY_RUN:
                 return session.offerExplain(correlationIds[i], decisions[i], channels[i],
                     kinds[i] != MessageKind.MARKETING.code(), reasons[i],
-                    decisions[i] == Decision.DUPLICATE.code() ? messageIds[i] : dueAts[i], fallbacks[i]);
+                    decisions[i] == Decision.DUPLICATE.code() ? messageIds[i] : dueAts[i], fallbacks[i],
+                    fallbackAddresses[i]);
             case DispatchEvent.OUTCOME_STORAGE_FULL:
                 counters.increment(Counter.SUBMITS_NACKED);
                 counters.increment(Counter.STORAGE_FULL_NACKS);

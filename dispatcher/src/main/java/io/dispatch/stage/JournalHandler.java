@@ -17,6 +17,8 @@ import io.dispatch.status.DistinctErrorLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
+
 /**
  * Appends every accepted SUBMIT, every STATE change and every inbound event to the journal; the index of a SUBMIT's record
  * becomes its message id. With fsync {@code batch} the pages are forced once per ring batch, before any
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class JournalHandler implements EventHandler<DispatchEvent>
 {
     private static final Logger LOG = LoggerFactory.getLogger(JournalHandler.class);
+    private static final byte[] NO_TENANT = new byte[0];
     private final Journal journal;
     private final boolean syncEachBatch;
     private final DedupIndex dedup;
@@ -105,9 +108,15 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                 case DispatchEvent.STATE:
                     e.journalIndex = counted(writer.appendStates(e.body, e.stateCount)) ? writer.lastIndex() : 0;
                     break;
+                case DispatchEvent.FALLBACK:
+                    if (e.newState != 0 && e.readdressed)
+                    {
+                        appendFallbackAddress(e);
+                        break;
+                    }
+                    // fall through: a fallback at the message's own address is a state change like the others
                 case DispatchEvent.RELEASE:
                 case DispatchEvent.CANCEL:
-                case DispatchEvent.FALLBACK:
                     if (e.newState != 0)
                     {
                         final long at = e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs;
@@ -119,7 +128,15 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                             // an unjournaled move must not reach the new lane: after a restart the old channel owes it
                             e.outcome = DispatchEvent.OUTCOME_STORAGE_FULL;
                         }
+                        else if (e.newState != DeliveryState.DEFERRED.code() && journal.fallbackAddresses().size() > 0)
+                        {
+                            // a deferred re-addressed fallback that ended without reaching its lane
+                            journal.fallbackAddresses().remove(e.messageId);
+                        }
                     }
+                    break;
+                case DispatchEvent.LATE_RECEIPT:
+                    counted(writer.appendLateReceipt(e.messageId, e.acceptedAtMs, e.channel, e.newState, e.reason));
                     break;
                 case DispatchEvent.CONSENT:
                     if (!counted(writer.appendConsent(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.body, e.bodyLength)))
@@ -131,8 +148,18 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                     appendInbound(e);
                     break;
                 case DispatchEvent.POLICY_UPDATE:
-                    // refused on a full disk: the change is in force but not journaled, so a restart forgets it
-                    counted(writer.appendRate(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.channel, e.ratePerSecond,
+                    if (e.capRules != null)
+                    {
+                        // as a rate change below; an operator's rare change, so it may allocate
+                        counted(writer.appendCaps(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.kind, e.channel,
+                            e.capRules.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                        break;
+                    }
+                    // refused when the disk filled after the admin route checked it: the change is in force but not
+                    // journaled, so a restart forgets it
+                    // tenant 0: a lane's rate, journaled with no tenant name
+                    counted(writer.appendRate(e.acceptedAtMs, e.tenantId == 0 ? NO_TENANT : tenants.nameBytes(e.tenantId),
+                        e.channel, e.ratePerSecond,
                         e.rateBurst, e.reservedPercent));
                     break;
                 default:
@@ -154,6 +181,28 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
             // re-reads the queue's end before the next record
             failed(e, "journal_fault", ex);
             reopenWriter();
+        }
+    }
+
+    /**
+     * A fallback the policy stage re-addressed (a directory recipient's phone instead of their chat key): the address
+     * record, then the move's state. The lane of the new channel sends to the address only once both are journaled,
+     * so after a kill -9 recovery finds the address with the move; a full disk keeps the message where it was.
+     */
+    private void appendFallbackAddress(final DispatchEvent e)
+    {
+        final long at = e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs;
+        StateRecords.put(oneState, 0, e.messageId, at, e.newState, (byte)0, e.channel, e.reason);
+        if (!counted(writer.appendAddress(e.messageId, e.acceptedAtMs, e.channel, e.fallbackAddress))
+            || !counted(writer.appendStates(oneState, 1)))
+        {
+            e.outcome = DispatchEvent.OUTCOME_STORAGE_FULL;
+            return;
+        }
+        if (e.newState != DeliveryState.SUPPRESSED.code())
+        {
+            journal.fallbackAddresses().put(e.messageId,
+                Arrays.copyOf(e.fallbackAddress, 1 + (e.fallbackAddress[0] & 0xFF)));
         }
     }
 

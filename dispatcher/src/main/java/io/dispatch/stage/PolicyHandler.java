@@ -40,6 +40,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private final Long2LongHashMap deferred = new Long2LongHashMap(NOT_DEFERRED);
     private final PolicyRates rates;
     private final CancelledCampaigns cancelledCampaigns;
+    private PolicyCaps caps;
     private FallbackMessages fallbackMessages;
     private AdMarkingMode[] adMarking;
     private InboundObserver inboundObserver = InboundObserver.NONE;
@@ -89,6 +90,12 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     public InboundObserver inboundObserver()
     {
         return inboundObserver;
+    }
+
+    /** Where the stage publishes the cap rules an operator changes, for the admin endpoint; set before the ring starts. */
+    public void caps(final PolicyCaps caps)
+    {
+        this.caps = caps;
     }
 
     /** Recovery, before the ring starts. */
@@ -236,6 +243,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         final short trigger = e.reason;
         final long now = e.acceptedAtMs;
         e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
+        e.readdressed = false;
         if (fallbackMessages == null || !fallbackMessages.load(e.messageId))
         {
             // the lane read it a moment ago; a tenant removed from the configuration cannot be decided for
@@ -265,13 +273,18 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             counters.increment(Counter.POLICY_EXPIRED);
             return;
         }
-        if (unreachable(e.channel, e.recipientKey))
+        if (!readdress(e, e.channel))
         {
             e.decision = PolicyEngine.SUPPRESS;
             e.newState = DeliveryState.SUPPRESSED.code();
             e.reason = (short)Reason.UNKNOWN_RECIPIENT.code();
             countDecision(e.decision, e.reason);
             return;
+        }
+        if (e.readdressed)
+        {
+            // the phone's own consent, opt-out and rate decide on SMS; the caps count the person either way
+            e.recipientKey = RecipientKeys.recipientKey(e.tenantId, e.fallbackAddress, 0);
         }
         if (adTextUnchecked(e.kind, fallbackMessages.acceptedChannel(), e.channel))
         {
@@ -311,51 +324,66 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     {
         final byte target = fallbackChannels[e.channel];
         e.fallbackChannel = target;
+        e.readdressed = false;
         if (target == 0)
         {
             return;
         }
-        if (unreachable(target, e.recipientKey))
+        if (!readdress(e, target))
         {
             e.fallbackDecision = PolicyEngine.SUPPRESS;
             e.fallbackReason = (short)Reason.UNKNOWN_RECIPIENT.code();
             return;
         }
+        final long key = e.readdressed ? RecipientKeys.recipientKey(e.tenantId, e.fallbackAddress, 0) : e.recipientKey;
         if (adTextUnchecked(e.kind, e.channel, target))
         {
             e.fallbackDecision = PolicyEngine.SUPPRESS;
             e.fallbackReason = (short)Reason.AD_MARKING_MISSING.code();
             return;
         }
-        final byte decision = engine.decide(e.tenantId, e.kind, target, e.recipientKey, 0, false, true, e.acceptedAtMs,
-            -1);
+        final byte decision = engine.decide(e.tenantId, e.kind, target, key, 0, false, true, e.acceptedAtMs, -1);
         e.fallbackDecision = decision == PolicyEngine.REFUSE ? PolicyEngine.DEFER : decision;
         e.fallbackReason = decision == PolicyEngine.SEND ? 0 : engine.reason();
     }
 
     /**
-     * Whether the fallback channel cannot take the message's address (the first channel's), as far as the directory
-     * tells: an SMS goes to a phone, so a directory recipient's chat key or push token cannot be texted; a push to a
-     * token, so not to their phone or chat key; a chat message not to a push token. The stage does not re-address
-     * the message to the recipient's phone (docs/design/policy-stage.md): it ends it rather than text a chat key,
-     * which may even be someone else's number. An address the directory does not know is taken as it is.
+     * Finds where the fallback to {@code target} goes, as far as the directory tells: an SMS goes to a phone, so the
+     * fallback of a directory recipient's chat key or push token is re-addressed to their phone (into
+     * {@link DispatchEvent#fallbackAddress}, {@link DispatchEvent#readdressed}), never texted to the key, which may
+     * even be someone else's number; a push goes to a token, so not to their phone or chat key; a chat message not to
+     * a push token. An address the directory does not know is taken as it is.
+     *
+     * @return false when the recipient has no address the target channel can take: the fallback is suppressed.
      */
-    private boolean unreachable(final byte target, final long recipientKey)
+    private boolean readdress(final DispatchEvent e, final byte target)
     {
-        final int role = engine.directory().role(recipientKey);
+        final RecipientDirectory directory = engine.directory();
+        final int role = directory.role(e.recipientKey);
         if (role == 0)
         {
-            return false;
+            return true;
         }
         if (target == ChannelType.SMS.code())
         {
-            return role != RecipientDirectory.PHONE;
+            if (role == RecipientDirectory.PHONE)
+            {
+                return true;
+            }
+            final byte[] phone = directory.phoneOf(e.recipientKey);
+            if (phone == null)
+            {
+                return false;
+            }
+            System.arraycopy(phone, 0, e.fallbackAddress, 0, phone.length);
+            e.readdressed = true;
+            return true;
         }
         if (target == ChannelType.PUSH.code())
         {
-            return role != RecipientDirectory.PUSH_TOKEN;
+            return role == RecipientDirectory.PUSH_TOKEN;
         }
-        return role == RecipientDirectory.PUSH_TOKEN;
+        return role != RecipientDirectory.PUSH_TOKEN;
     }
 
     /** Marketing accepted where no rule checked its text for (광고) and the opt-out notice, bound for a channel that requires them. */
@@ -441,7 +469,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         final long person = RecipientDirectory.personKey(tenantId, b, sourceAt + 1, b[sourceAt] & 0xFF);
         if (kind == ConsentFrame.LINK)
         {
-            directory.link(address, person, b[0]);
+            directory.link(address, person, b[0], b, ConsentFrame.RECIPIENT_LENGTH_OFFSET);
         }
         else
         {
@@ -468,9 +496,23 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
 
     private void onPolicyUpdate(final DispatchEvent e)
     {
+        if (e.tenantId == 0)
+        {
+            // a lane's rate (LaneRateJournal): the lane applies it; this stage has nothing to change or stamp
+            return;
+        }
         final long now = clock.time();
         // the journal stage, next on this thread, records the change with this time
         e.acceptedAtMs = now;
+        if (e.capRules != null)
+        {
+            engine.setCaps(e.tenantId, e.kind, e.channel, e.capRules);
+            if (caps != null)
+            {
+                caps.publish(e.tenantId, e.kind, e.channel, e.capRules, now);
+            }
+            return;
+        }
         if (e.channel == 0)
         {
             engine.setTenantRate(e.tenantId, e.ratePerSecond, e.rateBurst, e.reservedPercent, now);

@@ -20,6 +20,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * Owns the {@link StatusTable}: records accepted messages and their state changes (after they are
  * journaled), routes each change as a RECEIPT to the subscribed sessions, and answers STATUS queries.
+ * <p>
+ * A receipt decided by a SUBMIT or a CANCEL (DEFERRED, SUPPRESSED, CANCELLED) may be for a message whose ACK the
+ * ack stage holds until the end of the ring batch (after the fsync). Those receipts are held here too and routed
+ * at the end of the batch, after the ack stage has queued its answers, so a session's ACK is always queued before
+ * any receipt of its message (docs/design/answer-order.md). Every other state change comes from a lane or the
+ * scheduler, which only learn of a message after its batch has ended, and is routed at once.
  */
 public final class StatusHandler implements EventHandler<DispatchEvent>
 {
@@ -44,11 +50,32 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
     private final SessionFlusher flusher;
     private final Counters counters;
     private final CampaignStats campaigns;
+    // receipts held until the end of the batch: at most one per event
+    private final long[] heldIds;
+    private final byte[] heldStates;
+    private final byte[] heldAttempts;
+    private final short[] heldReasons;
+    private final long[] heldAts;
+    private final byte[] heldChannels;
+    private final int[] heldTenants;
+    private final int[] heldSessionRefs;
+    private final long[] heldPositions;
+    private int held;
 
+    /** @param maxBatch the ring size: no batch is larger. */
     public StatusHandler(
         final StatusTable table, final SessionRegistry sessions, final SessionFlusher flusher, final Counters counters,
-        final CampaignStats campaigns)
+        final CampaignStats campaigns, final int maxBatch)
     {
+        this.heldIds = new long[maxBatch];
+        this.heldStates = new byte[maxBatch];
+        this.heldAttempts = new byte[maxBatch];
+        this.heldReasons = new short[maxBatch];
+        this.heldAts = new long[maxBatch];
+        this.heldChannels = new byte[maxBatch];
+        this.heldTenants = new int[maxBatch];
+        this.heldSessionRefs = new int[maxBatch];
+        this.heldPositions = new long[maxBatch];
         this.table = table;
         this.sessions = sessions;
         this.flusher = flusher;
@@ -80,12 +107,12 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                     if (e.decision == Decision.DEFER.code())
                     {
                         onState(e.messageId, DeliveryState.DEFERRED.code(), (byte)0, e.reason, e.dueAtMs, (byte)0,
-                            position);
+                            true, position);
                     }
                     else if (e.decision == Decision.SUPPRESS.code())
                     {
                         onState(e.messageId, DeliveryState.SUPPRESSED.code(), (byte)0, e.reason, e.acceptedAtMs, (byte)0,
-                            position);
+                            true, position);
                     }
                 }
                 break;
@@ -93,15 +120,17 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
             case DispatchEvent.CANCEL:
                 if (e.newState != 0)
                 {
+                    // a CANCEL by key may name a message accepted earlier in this batch, not acked yet
                     onState(e.messageId, e.newState, (byte)0, e.reason,
                         e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, (byte)0,
-                        positionOf(e, 0));
+                        e.type == DispatchEvent.CANCEL, positionOf(e, 0));
                 }
                 break;
             case DispatchEvent.FALLBACK:
                 // reported on the new channel from the decision on, whatever it was
                 onState(e.messageId, e.newState, (byte)0, e.reason,
-                    e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, e.channel, positionOf(e, 0));
+                    e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, e.channel, false,
+                    positionOf(e, 0));
                 break;
             case DispatchEvent.STATE:
                 onStates(e);
@@ -112,6 +141,21 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
             default:
                 break;
         }
+        if (endOfBatch && held > 0)
+        {
+            routeHeld();
+        }
+    }
+
+    /** After the ack stage queued this batch's answers (it runs before this stage, on this thread). */
+    private void routeHeld()
+    {
+        for (int i = 0; i < held; i++)
+        {
+            route(heldIds[i], heldStates[i], heldAttempts[i], heldReasons[i], heldAts[i], heldChannels[i],
+                heldTenants[i], heldSessionRefs[i], heldPositions[i]);
+        }
+        held = 0;
     }
 
     private void onStates(final DispatchEvent e)
@@ -120,7 +164,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         for (int i = 0, o = 0; i < e.stateCount; i++, o += StateRecords.LENGTH)
         {
             onState(StateRecords.messageId(b, o), StateRecords.state(b, o), StateRecords.attempts(b, o),
-                StateRecords.reason(b, o), StateRecords.atMs(b, o), StateRecords.channel(b, o), positionOf(e, i));
+                StateRecords.reason(b, o), StateRecords.atMs(b, o), StateRecords.channel(b, o), false, positionOf(e, i));
         }
     }
 
@@ -130,9 +174,13 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         return e.journalIndex == 0 ? 0 : JournalCursor.position(e.journalIndex, ordinal);
     }
 
-    /** @param channel the lane's channel (after a fallback, the new one), or 0 to keep the recorded one. */
+    /**
+     * @param channel the lane's channel (after a fallback, the new one), or 0 to keep the recorded one.
+     * @param hold    route the receipt at the end of the batch, after the batch's ACKs.
+     * @param position the receipt's stream position, 0 for none.
+     */
     private void onState(final long messageId, final byte state, final byte reportedAttempts, final short reason,
-        final long atMs, final byte channel, final long position)
+        final long atMs, final byte channel, final boolean hold, final long position)
     {
         final Counter counter = COUNTER_BY_STATE[state];
         if (counter != null)
@@ -155,7 +203,28 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
             campaigns.countState(campaignSlot, current, state, reason);
         }
         final int tenant = table.tenant(slot);
-        final IngestSession owner = sessions.resolve(table.sessionRef(slot));
+        final int sessionRef = table.sessionRef(slot);
+        if (hold)
+        {
+            final int i = held++;
+            heldIds[i] = messageId;
+            heldStates[i] = state;
+            heldAttempts[i] = attempts;
+            heldReasons[i] = reason;
+            heldAts[i] = atMs;
+            heldChannels[i] = current;
+            heldTenants[i] = tenant;
+            heldSessionRefs[i] = sessionRef;
+            heldPositions[i] = position;
+            return;
+        }
+        route(messageId, state, attempts, reason, atMs, current, tenant, sessionRef, position);
+    }
+
+    private void route(final long messageId, final byte state, final byte attempts, final short reason,
+        final long atMs, final byte current, final int tenant, final int sessionRef, final long position)
+    {
+        final IngestSession owner = sessions.resolve(sessionRef);
         // the tenant check guards against a session reference reused after its generation counter wrapped
         if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION && owner.tenantId() == tenant)
         {

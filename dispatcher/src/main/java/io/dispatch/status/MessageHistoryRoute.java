@@ -22,6 +22,10 @@ import java.util.Locale;
  * at the message's ACCEPTED record (its id is its journal index) and goes forward until its terminal state, the
  * end of the journal, or {@code limit} documents, and the answer says which ({@code end}: terminal, open, cut).
  * With {@code tenant}, a message of another tenant is answered as unknown: a tenant-facing caller sees only its own.
+ * <p>
+ * {@code POST /messages/<id>/delivered[?tenant=NAME]}: the recipient's app confirmed the push (APNs and FCM send no
+ * delivery receipts); the lane of the message's channel takes it as its DELIVERED receipt, which settles a receipt
+ * deadline ({@code lane.push.fallbackUndeliveredMs}) before it moves the message to its fallback channel.
  */
 public final class MessageHistoryRoute implements AdminServer.Route
 {
@@ -30,17 +34,39 @@ public final class MessageHistoryRoute implements AdminServer.Route
     static final long MAX_LIMIT = 100_000_000;
     private static final String USAGE = "GET /messages/<id>/history[?tenant=NAME][&limit=DOCUMENTS][&format=text]";
 
+    private static final String CONFIRM_USAGE = "POST /messages/<id>/delivered[?tenant=NAME]";
+
+    /** Hands a confirmed delivery to the lane of a channel; any thread. */
+    @FunctionalInterface
+    public interface Confirmations
+    {
+        /** @return false when that channel's lane takes no confirmations (it has no receipt deadline). */
+        boolean delivered(byte channel, long messageId);
+    }
+
     private final Journal journal;
+    private final Confirmations confirmations;
 
     public MessageHistoryRoute(final Journal journal)
     {
+        this(journal, (channel, messageId) -> false);
+    }
+
+    public MessageHistoryRoute(final Journal journal, final Confirmations confirmations)
+    {
         this.journal = journal;
+        this.confirmations = confirmations;
     }
 
     @Override
     public AdminServer.Reply handle(final String method, final QueryStringDecoder uri)
     {
         final String[] parts = uri.path().split("/");
+        if (parts.length == 4 && parts[3].equals("delivered"))
+        {
+            return method.equals("POST") ? confirm(parts[2], first(uri, "tenant")) :
+                new AdminServer.Reply(405, CONFIRM_USAGE + "\n");
+        }
         if (!method.equals("GET") || parts.length != 4 || !parts[3].equals("history"))
         {
             return new AdminServer.Reply(method.equals("GET") ? 404 : 405, USAGE + "\n");
@@ -71,6 +97,36 @@ public final class MessageHistoryRoute implements AdminServer.Route
         return AdminServer.Reply.ok("text".equals(first(uri, "format")) ? text(messageId, history) : json(messageId, history));
     }
 
+    private AdminServer.Reply confirm(final String id, final String tenant)
+    {
+        final long messageId;
+        try
+        {
+            messageId = parse("message id", id, 0, Long.MAX_VALUE);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return AdminServer.Reply.badRequest(ex.getMessage() + "; " + CONFIRM_USAGE);
+        }
+        final AcceptedRecord accepted = new AcceptedRecord();
+        final boolean found;
+        try (JournalReader reader = journal.newReader())
+        {
+            found = reader.readAccepted(messageId, accepted);
+        }
+        if (!found || (tenant != null && !tenant.equals(accepted.tenant())))
+        {
+            return new AdminServer.Reply(404, "no message " + messageId + (tenant == null ? "" : " of tenant " + tenant)
+                + " in the journal\n");
+        }
+        if (!confirmations.delivered(accepted.channel, messageId))
+        {
+            return new AdminServer.Reply(409, "lane." + channel(accepted.channel)
+                + " has no fallbackUndeliveredMs: its provider's receipts decide, not confirmations\n");
+        }
+        return new AdminServer.Reply(202, "{\"message_id\":" + messageId + ",\"receipt\":\"DELIVERED\"}\n");
+    }
+
     private static String json(final long messageId, final MessageHistory h)
     {
         final AcceptedRecord a = h.accepted;
@@ -97,9 +153,28 @@ public final class MessageHistoryRoute implements AdminServer.Route
                 .append(",\"state\":\"").append(c.state())
                 .append("\",\"attempt\":").append(c.attempts())
                 .append(",\"channel\":\"").append(channel(c.channel()))
-                .append("\",\"reason\":\"").append(Reason.of(c.reason())).append("\"}");
+                .append("\",\"reason\":\"").append(Reason.of(c.reason())).append('"');
+            if (c.address() != null)
+            {
+                sb.append(",\"address\":\"").append(escape(c.address())).append('"');
+            }
+            sb.append('}');
         }
-        return sb.append("],\"end\":\"").append(h.end.name().toLowerCase(Locale.ROOT))
+        sb.append(']');
+        if (!h.lateReceipts.isEmpty())
+        {
+            sb.append(",\"late_receipts\":[");
+            for (int i = 0; i < h.lateReceipts.size(); i++)
+            {
+                final MessageHistory.LateReceipt r = h.lateReceipts.get(i);
+                sb.append(i == 0 ? "" : ",").append("{\"at\":\"").append(Instant.ofEpochMilli(r.atMs()))
+                    .append("\",\"state\":\"").append(r.state())
+                    .append("\",\"channel\":\"").append(channel(r.channel()))
+                    .append("\",\"reason\":\"").append(Reason.of(r.reason())).append("\"}");
+            }
+            sb.append(']');
+        }
+        return sb.append(",\"end\":\"").append(h.end.name().toLowerCase(Locale.ROOT))
             .append("\",\"documents_read\":").append(h.documentsRead).append("}\n").toString();
     }
 
@@ -116,8 +191,8 @@ public final class MessageHistoryRoute implements AdminServer.Route
             + (a.decision == Decision.DEFER.code() ? " until " + Instant.ofEpochMilli(a.dueAtMs) : "")));
         for (final MessageHistory.Change c : h.changes)
         {
-            sb.append(String.format("%-24s  %-17s  %7d  %-7s  %s%n", Instant.ofEpochMilli(c.atMs()), c.state(),
-                c.attempts(), channel(c.channel()), Reason.of(c.reason())));
+            sb.append(String.format("%-24s  %-17s  %7d  %-7s  %s%s%n", Instant.ofEpochMilli(c.atMs()), c.state(),
+                c.attempts(), channel(c.channel()), Reason.of(c.reason()), c.address() == null ? "" : " to " + c.address()));
         }
         switch (h.end)
         {

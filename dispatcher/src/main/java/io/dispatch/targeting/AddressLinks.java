@@ -92,7 +92,7 @@ final class AddressLinks
             final int length = addresses(t, ordinal, now);
             for (int p = 0; p < length; p += 2 + (now[p] & 0xFF))
             {
-                map.link(RecipientKeys.recipientKey(tenantId, now, p), person, now[p + 1 + (now[p] & 0xFF)]);
+                map.link(RecipientKeys.recipientKey(tenantId, now, p), person, now[p + 1 + (now[p] & 0xFF)], now, p);
                 linked++;
             }
         }

@@ -22,6 +22,14 @@ public final class CampaignStats
     private static final int MAX_REASON = WIDTH - REASON_AT - 1;
 
     private final AtomicLongArray counters = new AtomicLongArray(MAX_SLOTS * WIDTH);
+    /** Per channel code: its lane has a receipt deadline, so a DELIVERED there is a fallback avoided. */
+    private final boolean[] receiptDeadline = new boolean[4];
+
+    /** Before the ring starts (and recovery): {@code channel}'s lane has {@code fallbackUndeliveredMs}. */
+    public void receiptDeadline(final int channel)
+    {
+        receiptDeadline[channel] = true;
+    }
 
     /** Single writer per counter: a plain increment published with release semantics. */
     public void increment(final int slot, final int counter)
@@ -103,6 +111,10 @@ public final class CampaignStats
         else if (state == DeliveryState.DELIVERED.code())
         {
             incrementChannel(slot, channel, CampaignDescriptor.CHANNEL_DELIVERED);
+            if (channel > 0 && channel < receiptDeadline.length && receiptDeadline[channel])
+            {
+                increment(slot, CampaignDescriptor.COUNTER_FALLBACK_AVOIDED);
+            }
         }
         else if (state == DeliveryState.FAILED.code() || state == DeliveryState.EXPIRED.code()
             || state == DeliveryState.REJECTED.code())

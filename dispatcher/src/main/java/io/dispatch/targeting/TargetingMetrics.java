@@ -38,6 +38,12 @@ public final class TargetingMetrics
         campaigns = List.copyOf(latest);
     }
 
+    /** The campaigns as last published, by id. Any thread. */
+    List<CampaignInfo> campaigns()
+    {
+        return campaigns;
+    }
+
     public void appendPrometheus(final StringBuilder sb)
     {
         PrometheusText.family(sb, "dispatch_directory_ops_applied_total", "counter", "directory ops applied");
@@ -75,6 +81,8 @@ public final class TargetingMetrics
             CampaignDescriptor.COUNTER_DUPLICATE);
         counter(sb, list, "messages_cancelled", "messages cancelled before reaching a provider",
             CampaignDescriptor.COUNTER_CANCELLED);
+        counter(sb, list, "fallback_avoided", "messages delivered before their lane's receipt deadline: fallback sends saved",
+            CampaignDescriptor.COUNTER_FALLBACK_AVOIDED);
         PrometheusText.family(sb, "dispatch_campaign_messages_total", "counter",
             "campaign messages by channel and outcome (fanned_out, delivered, failed)");
         for (final CampaignInfo c : list)

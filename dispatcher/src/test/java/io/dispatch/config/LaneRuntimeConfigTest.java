@@ -43,6 +43,26 @@ class LaneRuntimeConfigTest
     }
 
     @Test
+    void shouldReadAReceiptDeadlineAndRefuseOneThatCouldNeverTrigger()
+    {
+        final DispatcherConfig c = config("lane.push.fallback", "sms", "lane.push.fallbackUndeliveredMs", "60000");
+        assertThat(c.lanes().get(ChannelType.PUSH).fallback().undeliveredMs()).isEqualTo(60_000);
+        assertThat(c.describe()).contains("undelivered=60000ms");
+        assertThat(config("lane.push.fallback", "sms", "lane.push.fallbackReasons", "",
+            "lane.push.fallbackUndeliveredMs", "60000").lanes().get(ChannelType.PUSH).fallback().reasons())
+            .as("the deadline alone is a trigger").isEmpty();
+
+        assertThatThrownBy(() -> config("lane.push.fallbackUndeliveredMs", "60000"))
+            .isInstanceOf(ConfigurationException.class).hasMessageContaining("lane.push.fallbackUndeliveredMs")
+            .hasMessageContaining("lane.push.fallback=sms");
+        assertThatThrownBy(() -> config("lane.push.fallback", "sms", "lane.push.fallbackUndeliveredMs", "60000",
+            "lane.push.receiptTimeoutMs", "60000"))
+            .hasMessageContaining("lane.push.fallbackUndeliveredMs").hasMessageContaining("lane.push.receiptTimeoutMs");
+        assertThatThrownBy(() -> config("lane.push.fallback", "sms", "lane.push.fallbackUndeliveredMs", "soon"))
+            .hasMessageContaining("lane.push.fallbackUndeliveredMs");
+    }
+
+    @Test
     void shouldRejectBadRuntimeKeysNamingThem()
     {
         assertThatThrownBy(() -> config("lane.chat.fallback", "fax"))

@@ -35,11 +35,19 @@ public final class CapturingLane implements ConnectorContext, DeliveryCallback, 
     private final List<String> violations = new ArrayList<>();
     private final java.util.Set<Long> outstanding = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile EpochClock clock = SystemEpochClock.INSTANCE;
+    private volatile Path dataDir;
     private final ChannelType channel;
 
     public CapturingLane(final ChannelType channel)
     {
         this.channel = channel;
+    }
+
+    /** Gives the connector a real durable directory (for connectors that keep state there). */
+    public CapturingLane dataDir(final Path dir)
+    {
+        this.dataDir = dir;
+        return this;
     }
 
     /** Replaces the clock the connector sees (e.g. a skewed one). */
@@ -159,6 +167,6 @@ public final class CapturingLane implements ConnectorContext, DeliveryCallback, 
     @Override
     public Path dataDir()
     {
-        return StatelessConnectorDir.of(laneName(), this);
+        return dataDir != null ? dataDir : StatelessConnectorDir.of(laneName(), this);
     }
 }

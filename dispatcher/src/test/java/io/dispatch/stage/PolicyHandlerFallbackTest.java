@@ -214,6 +214,86 @@ class PolicyHandlerFallbackTest
     }
 
     @Test
+    void shouldReaddressAnSmsFallbackOfAChatKeyToTheDirectorysPhoneAndDecideItUnderThePhonesConsent()
+    {
+        start("validate");
+        final long u1 = linkPerson("u1", "kakao-u1", "01011112222");
+        consent("kakao-u1", ConsentFlags.AD); // the chat key's consent is not the phone's
+        final long chatKey = accept(MessageKind.MARKETING, "kakao-u1", AFTERNOON, 86_400);
+
+        final DispatchEvent refused = fallback(chatKey, AFTERNOON, Reason.NOT_CHANNEL_USER);
+        assertThat(refused.readdressed).isTrue();
+        assertThat(address(refused)).isEqualTo("01011112222");
+        assertThat(refused.recipientKey).as("decided for the phone").isEqualTo(key("01011112222"));
+        assertThat(refused.newState).isEqualTo(DeliveryState.SUPPRESSED.code());
+        assertThat(refused.reason).as("no ad consent on the phone").isEqualTo((short)Reason.NO_CONSENT.code());
+
+        consent("01011112222", ConsentFlags.AD);
+        final DispatchEvent sent = fallback(accept(MessageKind.MARKETING, "kakao-u1", AFTERNOON, 86_400), AFTERNOON,
+            Reason.NOT_CHANNEL_USER);
+        assertThat(sent.decision).isEqualTo(Decision.SEND.code());
+        assertThat(sent.newState).isEqualTo(DeliveryState.RETRYING.code());
+        assertThat(address(sent)).isEqualTo("01011112222");
+
+        final DispatchEvent explained = explain(MessageKind.MARKETING, "kakao-u1");
+        assertThat(explained.fallbackDecision).isEqualTo(Decision.SEND.code());
+        assertThat(explained.readdressed).isTrue();
+        assertThat(address(explained)).isEqualTo("01011112222");
+
+        final DispatchEvent atPhone = fallback(accept(MessageKind.MARKETING, "01011112222", AFTERNOON, 86_400),
+            AFTERNOON, Reason.NOT_CHANNEL_USER);
+        assertThat(atPhone.decision).isEqualTo(Decision.SEND.code());
+        assertThat(atPhone.readdressed).as("already the phone: it moves as it is").isFalse();
+
+        engine.directory().unlink(key("01011112222"), u1);
+        final DispatchEvent phoneRemoved = fallback(accept(MessageKind.MARKETING, "kakao-u1", AFTERNOON, 86_400),
+            AFTERNOON, Reason.NOT_CHANNEL_USER);
+        assertThat(phoneRemoved.readdressed).isFalse();
+        assertThat(phoneRemoved.newState).isEqualTo(DeliveryState.SUPPRESSED.code());
+        assertThat(phoneRemoved.reason).isEqualTo((short)Reason.UNKNOWN_RECIPIENT.code());
+    }
+
+    @Test
+    void shouldKeepThePhoneOfTheRecipientWhoHasItWhenAnotherRecipientsPhoneChanges()
+    {
+        start("off");
+        final long u1 = linkPerson("u1", "kakao-u1", "01011112222");
+        linkPerson("u2", "kakao-u2", "01011112222"); // the number passed to u2
+        engine.directory().unlink(key("01011112222"), u1);
+        assertThat(engine.directory().phoneOf(key("kakao-u1"))).as("u1 gave it up").isNull();
+        assertThat(engine.directory().phoneOf(key("kakao-u2"))).isNotNull();
+        final DispatchEvent u2 = fallback(accept(MessageKind.INFORMATIONAL, "kakao-u2", AFTERNOON, 3600), AFTERNOON,
+            Reason.NOT_CHANNEL_USER);
+        assertThat(address(u2)).isEqualTo("01011112222");
+    }
+
+    /** Links a chat key and a phone to the directory recipient {@code id}, as the targeting thread's links do. */
+    private long linkPerson(final String id, final String chatKey, final String phone)
+    {
+        final byte[] source = ("directory:" + id).getBytes(StandardCharsets.US_ASCII);
+        final long person = RecipientDirectory.personKey(1, source, 0, source.length);
+        final byte[] chat = lengthPrefixed(chatKey);
+        final byte[] number = lengthPrefixed(phone);
+        engine.directory().link(key(chatKey), person, RecipientDirectory.CHAT_KEY, chat, 0);
+        engine.directory().link(key(phone), person, RecipientDirectory.PHONE, number, 0);
+        return person;
+    }
+
+    private static byte[] lengthPrefixed(final String address)
+    {
+        final byte[] bytes = address.getBytes(StandardCharsets.US_ASCII);
+        final byte[] out = new byte[1 + bytes.length];
+        out[0] = (byte)bytes.length;
+        System.arraycopy(bytes, 0, out, 1, bytes.length);
+        return out;
+    }
+
+    private static String address(final DispatchEvent e)
+    {
+        return new String(e.fallbackAddress, 1, e.fallbackAddress[0] & 0xFF, StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void shouldEndAFallbackOfACancelledCampaignInsteadOfMovingIt()
     {
         start("off");

@@ -253,6 +253,7 @@ public final class CampaignCommand
         }
         line(sb, "duplicates", r.duplicates(), "");
         line(sb, "cancelled", r.cancelled(), "");
+        line(sb, "fallback avoided", r.fallbackAvoided(), " (delivered before the receipt deadline)");
         for (final ChannelType c : ChannelType.values())
         {
             if (r.fannedOut(c) + r.delivered(c) + r.failed(c) > 0)

@@ -263,7 +263,8 @@ public final class SendCommand
         {
             return primary;
         }
-        return primary + "; fallback to " + e.fallbackChannel().name().toLowerCase(Locale.ROOT) + ": "
+        return primary + "; fallback to " + e.fallbackChannel().name().toLowerCase(Locale.ROOT)
+            + (e.fallbackAddress() == null ? "" : " at " + e.fallbackAddress()) + ": "
             + e.fallbackDecision() + (e.fallbackReason() == Reason.NONE ? "" : " (" + e.fallbackReason() + ")");
     }
 

@@ -36,6 +36,12 @@ class SendCommandTest extends CommandTestBase
             io.dispatch.protocol.Reason.NO_CONSENT)))
             .isEqualTo("SEND on lane chat bulk; fallback to sms: SUPPRESS (NO_CONSENT)");
         assertThat(SendCommand.describe(new io.dispatch.client.Explanation(io.dispatch.protocol.Decision.SEND,
+            io.dispatch.protocol.ChannelType.CHAT, true, io.dispatch.protocol.Reason.NONE, 0, -1,
+            io.dispatch.protocol.ChannelType.SMS, io.dispatch.protocol.Decision.SEND, io.dispatch.protocol.Reason.NONE,
+            "01055550001")))
+            .as("a chat key's fallback goes to the directory's phone")
+            .isEqualTo("SEND on lane chat priority; fallback to sms at 01055550001: SEND");
+        assertThat(SendCommand.describe(new io.dispatch.client.Explanation(io.dispatch.protocol.Decision.SEND,
             io.dispatch.protocol.ChannelType.SMS, true, io.dispatch.protocol.Reason.NONE, 0, -1)))
             .isEqualTo("SEND on lane sms priority");
     }

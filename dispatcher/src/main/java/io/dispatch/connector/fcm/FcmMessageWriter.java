@@ -10,13 +10,15 @@ import java.util.Map;
 /**
  * Writes the body of an FCM HTTP v1 {@code messages:send} request for one token:
  * <pre>
- * {"message":{"token":…, "notification":{"title","body"} | "data":{…},
+ * {"message":{"token":…, "notification":{"title","body"}, "data":{"dispatch_message_id", …},
  *   "android":{"priority":"HIGH|NORMAL","ttl":"Ns","collapse_key"?},
  *   "apns":{"headers":{"apns-priority","apns-expiration","apns-push-type","apns-collapse-id"?}},
  *   "webpush":{"headers":{"TTL","Urgency"}}}}
  * </pre>
  * TTL counts down to the message's deadline (at most FCM's 4 weeks); marketing goes at normal priority,
- * informational and auth messages at high. Stateless.
+ * informational and auth messages at high. The data always carries the engine's message id
+ * ({@link #MESSAGE_ID_KEY}): the app confirms the push with it (POST /messages/&lt;id&gt;/delivered), which a push
+ * lane with a receipt deadline waits for before it sends the SMS fallback. Stateless.
  */
 final class FcmMessageWriter
 {
@@ -24,6 +26,8 @@ final class FcmMessageWriter
     static final int MAX_PAYLOAD_BYTES = 4096;
     static final int MAX_COLLAPSE_ID_BYTES = 64;
     static final long MAX_TTL_S = 28L * 24 * 3600;
+    /** The data key with the engine's message id, for the app's delivery confirmation. */
+    static final String MESSAGE_ID_KEY = "dispatch_message_id";
 
     /** The message can never be sent as it is. */
     static final class InvalidMessage extends RuntimeException
@@ -44,7 +48,8 @@ final class FcmMessageWriter
 
     /** @return the body, as the builder it was written into (the caller encodes it once, without a String copy). */
     static CharSequence write(
-        final String token, final MessageKind kind, final String text, final PushFields fields, final long deadlineMs, final long nowMs)
+        final String token, final long messageId, final MessageKind kind, final String text, final PushFields fields,
+        final long deadlineMs, final long nowMs)
     {
         if (fields.collapseId() != null && (fields.collapseId().isEmpty() || utf8(fields.collapseId()) > MAX_COLLAPSE_ID_BYTES))
         {
@@ -66,29 +71,23 @@ final class FcmMessageWriter
             Json.quote(out.append("\"body\":"), text).append('}');
             payloadBytes += 4 + utf8(text);
         }
-        final boolean hasData = fields.background() || !fields.data().isEmpty();
-        if (hasData)
+        out.append(",\"data\":{");
+        payloadBytes += entry(out, MESSAGE_ID_KEY, Long.toString(messageId), true);
+        if (fields.background())
         {
-            out.append(",\"data\":{");
-            boolean first = true;
-            if (fields.background())
+            // a data-only message shows nothing; the app reads the text from the data
+            payloadBytes += entry(out, "body", text, false);
+            if (fields.title() != null)
             {
-                // a data-only message shows nothing; the app reads the text from the data
-                payloadBytes += entry(out, "body", text, first);
-                first = false;
-                if (fields.title() != null)
-                {
-                    payloadBytes += entry(out, "title", fields.title(), false);
-                }
+                payloadBytes += entry(out, "title", fields.title(), false);
             }
-            for (final Map.Entry<String, String> e : fields.data().entrySet())
-            {
-                checkDataKey(e.getKey());
-                payloadBytes += entry(out, e.getKey(), e.getValue(), first);
-                first = false;
-            }
-            out.append('}');
         }
+        for (final Map.Entry<String, String> e : fields.data().entrySet())
+        {
+            checkDataKey(e.getKey());
+            payloadBytes += entry(out, e.getKey(), e.getValue(), false);
+        }
+        out.append('}');
         if (payloadBytes > MAX_PAYLOAD_BYTES)
         {
             throw new InvalidMessage("payload of " + payloadBytes + " bytes", true);
@@ -121,11 +120,11 @@ final class FcmMessageWriter
         return utf8(key) + utf8(value);
     }
 
-    /** FCM reserves these data keys and answers INVALID_ARGUMENT for them. */
+    /** FCM reserves these data keys and answers INVALID_ARGUMENT for them; the engine reserves its message id's. */
     private static void checkDataKey(final String key)
     {
         if (key.equals("from") || key.equals("notification") || key.equals("message_type") ||
-            key.startsWith("google") || key.startsWith("gcm"))
+            key.startsWith("google") || key.startsWith("gcm") || key.equals(MESSAGE_ID_KEY))
         {
             throw new InvalidMessage("reserved data key '" + key + "'", false);
         }

@@ -18,6 +18,7 @@ import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.targeting.CancelledCampaigns;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.MessageHandler;
@@ -56,6 +57,8 @@ public final class ConnectorLane extends LaneThread
 {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorLane.class);
     private static final long NONE = -1;
+    /** Admin thread (or recovery before start) writes; read by the admin thread. */
+    private volatile long rateChangedAtMs;
     /** How often queue heads are checked for TTL and fallback deadlines while the breaker holds sends. */
     private static final long HELD_CHECK_INTERVAL_MS = 100;
     /** Held messages looked at per duty cycle after a campaign cancellation (one journal read each, ~1 µs). */
@@ -84,6 +87,8 @@ public final class ConnectorLane extends LaneThread
     private final LongHashSet uncertain = new LongHashSet();
     private final RetryTimers retries;
     private final ReceiptTimeouts receipts;
+    /** Recovered messages awaiting a receipt: the connector is asked about each once it started, then dropped. */
+    private LongArrayList toQuery = new LongArrayList();
     private final FallbackHandoff handoff;
     private final LaneGate gate;
     private final CircuitBreaker breaker;
@@ -129,7 +134,7 @@ public final class ConnectorLane extends LaneThread
         this.config = config;
         this.channel = config.channel().code();
         this.admission = admission;
-        this.messages = new MessageLoader(journal, templates);
+        this.messages = new MessageLoader(journal, templates, config.channel().code());
         this.states = states;
         this.clock = clock;
         this.nanoClock = nanoClock;
@@ -140,8 +145,19 @@ public final class ConnectorLane extends LaneThread
         this.queues = new LaneQueues(config.capacity());
         final long start = clock.time();
         this.retries = new RetryTimers(start);
-        this.receipts = new ReceiptTimeouts(config.receiptTimeoutMs());
+        final long undeliveredMs = config.fallback().undeliveredMs();
+        // with a receipt deadline the wait is that deadline, at which the message falls back instead of expiring
+        this.receipts = new ReceiptTimeouts(undeliveredMs > 0 ? undeliveredMs : config.receiptTimeoutMs());
         this.handoff = new FallbackHandoff(config.fallback());
+        if (undeliveredMs > 0 && config.channel() == ChannelType.PUSH)
+        {
+            confirmedDeliveriesOnly();
+        }
+        if (undeliveredMs > 0)
+        {
+            metrics.receiptDeadline(config.channel().name().toLowerCase(java.util.Locale.ROOT),
+                config.fallback().target().name().toLowerCase(java.util.Locale.ROOT));
+        }
         this.handedOff = journaledPosition;
         this.gate = new LaneGate(config.window(), config.rate(), config.throttle(), start);
         this.breaker = new CircuitBreaker(config.breaker(), start);
@@ -207,6 +223,22 @@ public final class ConnectorLane extends LaneThread
         handOff(messageId, isPriority);
     }
 
+    /**
+     * The recipient's app confirmed the message's delivery: its DELIVERED receipt, on a lane with a receipt deadline
+     * (whose provider's own receipts do not say delivered); any thread.
+     *
+     * @return false when the lane has no receipt deadline.
+     */
+    public boolean confirmDelivered(final long messageId)
+    {
+        if (!handoff.onUndelivered())
+        {
+            return false;
+        }
+        onReceipt(messageId, DeliveryState.DELIVERED, Reason.NONE);
+        return true;
+    }
+
     // ---- recovery, before start ----
 
     /** @param uncertain an attempt before the restart may have reached the recipient: no fallback for it. */
@@ -238,15 +270,30 @@ public final class ConnectorLane extends LaneThread
         final long messageId, final byte kind, final long providerAcceptedAtMs, final boolean uncertain)
     {
         receipts.await(messageId, kind, 0, uncertain, Math.min(providerAcceptedAtMs, clock.time()));
+        if (toQuery != null)
+        {
+            toQuery.addLong(messageId); // null once started: tests recover into a running lane, with nobody to ask
+        }
     }
 
     // ---- admin thread ----
 
-    /** Asks the lane thread to take new rate settings at its next duty cycle. */
-    public void requestRate(final RateSettings settings)
+    /**
+     * Asks the lane thread to take new rate settings at its next duty cycle.
+     *
+     * @param changedAtMs when an operator made the change (journaled), 0 for the configured settings.
+     */
+    public void requestRate(final RateSettings settings, final long changedAtMs)
     {
+        rateChangedAtMs = changedAtMs;
         admission.reserve(settings.reservedPercent());
         rate.request(settings);
+    }
+
+    /** @return when the rate last changed at runtime (epoch ms), 0 while it is the configured one. */
+    public long rateChangedAtMs()
+    {
+        return rateChangedAtMs;
     }
 
     /** @return the settings in force (after the lane applied the last request). */
@@ -261,6 +308,27 @@ public final class ConnectorLane extends LaneThread
     protected void onStart()
     {
         messages.open();
+    }
+
+    /**
+     * Asks the provider, where the connector can ({@link Connector#query}), how each message it accepted before the
+     * restart ended: a final answer comes back as a receipt and ends the message long before its receipt deadline.
+     */
+    @Override
+    protected void onConnectorStarted()
+    {
+        final LongArrayList ids = toQuery;
+        toQuery = null;
+        int asked = 0;
+        for (int i = 0; i < ids.size(); i++)
+        {
+            asked += connector().query(ids.getLong(i)) ? 1 : 0;
+        }
+        if (!ids.isEmpty())
+        {
+            LOG.info("event=recovery_provider_queries lane={} awaiting_receipt={} asked={}{}", name(), ids.size(), asked,
+                asked == 0 ? " hint=\"the connector did not ask (it cannot, or it is configured not to): they end by receipt or receipt timeout\"" : "");
+        }
     }
 
     @Override
@@ -283,8 +351,15 @@ public final class ConnectorLane extends LaneThread
         work += retries.poll(now, queues.priorityRedo(), queues.bulkRedo());
         for (long id = receipts.pollExpired(now); id != NONE; id = receipts.pollExpired(now))
         {
-            states.publish(id, DeliveryState.EXPIRED, 0, channel, Reason.RECEIPT_TIMEOUT, now);
-            deadLetterAccepted(id, DeliveryState.EXPIRED, Reason.RECEIPT_TIMEOUT, receipts.expiredValue());
+            if (handoff.onUndelivered())
+            {
+                fallBackUndelivered(id, receipts.expiredValue());
+            }
+            else
+            {
+                states.publish(id, DeliveryState.EXPIRED, 0, channel, Reason.RECEIPT_TIMEOUT, now);
+                deadLetterAccepted(id, DeliveryState.EXPIRED, Reason.RECEIPT_TIMEOUT, receipts.expiredValue());
+            }
             work++;
         }
         if (!draining)
@@ -562,6 +637,7 @@ public final class ConnectorLane extends LaneThread
                 gate.onSuccess();
                 breaker.onSuccess(now);
                 states.publish(id, DeliveryState.PROVIDER_ACCEPTED, request.attempt(), channel, Reason.NONE, now);
+                messages.forget(id);
                 admission.release(isPriority);
                 startNextOfRecipient(id);
                 receipts.await(id, request.kind().code(), request.attempt(), uncertain.remove(id), now);
@@ -683,11 +759,25 @@ public final class ConnectorLane extends LaneThread
     private void fallBack(final long id, final boolean isPriority, final Reason reason)
     {
         states.fallBack(id, handoff.targetChannel(), reason, now, isPriority);
+        messages.forget(id);
         metrics.increment(LaneMetrics.FALLBACKS_OUT);
         attemptsById.remove(id);
         uncertain.remove(id);
         admission.release(isPriority);
         startNextOfRecipient(id);
+    }
+
+    /**
+     * No DELIVERED receipt within the lane's receipt deadline ({@code fallbackUndeliveredMs}): the message falls back,
+     * decided again on the new channel, whatever an earlier attempt did; the tenant chose to pay the fallback rather
+     * than wait. A receipt that comes after is late ({@link #onReceiptOutcome}) and moves nothing.
+     */
+    private void fallBackUndelivered(final long id, final long awaited)
+    {
+        final int kindCode = ReceiptTimeouts.kindOf(awaited);
+        final boolean isPriority = kindCode != 0 && MessageKind.of(kindCode).isPriority();
+        admission.forceAcquire(isPriority); // fallBack releases it; the lane let it go at provider acceptance
+        fallBack(id, isPriority, Reason.FALLBACK_DEADLINE);
     }
 
     private void onReceiptOutcome(final long id, final DeliveryState state, final Reason reason)
@@ -702,7 +792,17 @@ public final class ConnectorLane extends LaneThread
         {
             // after its receipt timeout, or a duplicate from the provider: the message already ended
             counters.increment(Counter.LATE_RECEIPTS);
+            if (handoff.onUndelivered())
+            {
+                // most likely after the deadline moved it to the fallback channel: both may have reached the recipient
+                metrics.increment(LaneMetrics.FALLBACK_LATE_RECEIPTS);
+                states.lateReceipt(id, channel, state, reason, now);
+            }
             return;
+        }
+        if (state == DeliveryState.DELIVERED && handoff.onUndelivered())
+        {
+            metrics.increment(LaneMetrics.FALLBACK_AVOIDED);
         }
         // a relay may accept a send and report "not a channel user" only in its result (Kakao 3018/3019 by
         // webhook): that is as clean a fallback trigger as a rejected send; an unknown kind (recovered after
@@ -726,6 +826,7 @@ public final class ConnectorLane extends LaneThread
     private void cancel(final long id, final boolean isPriority, final int attemptsSpent)
     {
         states.publish(id, DeliveryState.CANCELLED, attemptsSpent, channel, Reason.CANCELLED, now);
+        messages.forget(id);
         admission.release(isPriority);
         startNextOfRecipient(id);
         uncertain.remove(id);
@@ -737,6 +838,7 @@ public final class ConnectorLane extends LaneThread
         final MessageKind kind)
     {
         states.publish(id, state, attempts, channel, reason, now);
+        messages.forget(id);
         admission.release(kind.isPriority());
         startNextOfRecipient(id);
         uncertain.remove(id);

@@ -42,6 +42,12 @@ final class FallbackHandoff
             && !(reason == Reason.RECIPIENT_BLOCKED && kind == MessageKind.MARKETING);
     }
 
+    /** A receipt wait that ran out means "not DELIVERED in time": the message falls back instead of expiring. */
+    boolean onUndelivered()
+    {
+        return target != null && settings.undeliveredMs() > 0;
+    }
+
     /** The message, accepted at {@code acceptedAtMs}, has not been provider-accepted by the deadline at {@code atMs}. */
     boolean due(final long acceptedAtMs, final long atMs)
     {

@@ -28,7 +28,11 @@ public final class LaneMetrics
     public static final int FACTOR_PERMILLE = 9;
     public static final int WINDOW_LIMIT = 10;
     public static final int PAUSED_UNTIL_MS = 11;
-    private static final int VALUES = 12;
+    /** Messages DELIVERED within the lane's receipt deadline: the fallback they did not need. */
+    public static final int FALLBACK_AVOIDED = 12;
+    /** Receipts that came after the receipt deadline moved the message to its fallback channel. */
+    public static final int FALLBACK_LATE_RECEIPTS = 13;
+    private static final int VALUES = 14;
     private static final int REASONS = 64;
     private static final long HIGHEST_MICROS = 3_600_000_000L;
     private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999, 1.0};
@@ -43,11 +47,19 @@ public final class LaneMetrics
     // reader side, guarded by this (admin thread only; the lane never takes the lock)
     private final Histogram cumulative = new Histogram(1, HIGHEST_MICROS, 3);
     private Histogram interval;
+    /** {@code ,channel="push",fallback="sms"} for a lane with a receipt deadline; null for others (no series). */
+    private volatile String deadlineLabels;
 
     public LaneMetrics(final String lane)
     {
         this.labels = "{lane=\"" + lane + "\"";
         this.handoffLatency = new ClassLatency("lane=\"" + lane + "\",");
+    }
+
+    /** Before start: the lane falls back to {@code target} when a message is not DELIVERED by its receipt deadline. */
+    void receiptDeadline(final String channel, final String target)
+    {
+        deadlineLabels = ",channel=\"" + channel + "\",fallback=\"" + target + "\"";
     }
 
     // ---- lane thread ----
@@ -143,6 +155,14 @@ public final class LaneMetrics
                 line(sb, name, m.labels, "", m.values.get(COUNTER_INDEX[i]));
             }
         }
+        family(sb, "dispatch_fallback_avoided_total", "counter",
+            "messages DELIVERED before the lane's receipt deadline: the fallback send they saved");
+        lanes.stream().filter(m -> m.deadlineLabels != null).forEach(m ->
+            line(sb, "dispatch_fallback_avoided_total", m.labels, m.deadlineLabels, m.values.get(FALLBACK_AVOIDED)));
+        family(sb, "dispatch_fallback_late_receipts_total", "counter",
+            "receipts that came after the receipt deadline moved the message to its fallback channel");
+        lanes.stream().filter(m -> m.deadlineLabels != null).forEach(m -> line(sb,
+            "dispatch_fallback_late_receipts_total", m.labels, m.deadlineLabels, m.values.get(FALLBACK_LATE_RECEIPTS)));
         family(sb, "dispatch_lane_rejected_total", "counter", "rejections by reason");
         lanes.forEach(m -> byReason(sb, "dispatch_lane_rejected_total", m.labels, m.rejected));
         family(sb, "dispatch_lane_failures_total", "counter", "transient send failures by reason (each attempt)");

@@ -39,6 +39,15 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     private volatile boolean running;
     private Thread thread;
     private boolean startedInline;
+    /** {@link #confirmedDeliveriesOnly}: the connector's DELIVERED receipts are dropped, its other receipts pass. */
+    private final ReceiptSink providerReceipts = (messageId, state, reason) ->
+    {
+        if (state != DeliveryState.DELIVERED)
+        {
+            onReceipt(messageId, state, reason);
+        }
+    };
+    private boolean confirmedDeliveriesOnly;
 
     LaneThread(
         final String name, final Connector connector, final EpochClock clock, final ChannelType channelType,
@@ -58,6 +67,9 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
 
     /** On the lane thread, before the connector starts. */
     protected abstract void onStart();
+
+    /** On the lane thread, right after the connector started, before the first duty cycle. */
+    protected abstract void onConnectorStarted();
 
     /** On the lane thread, after the connector stopped. */
     protected abstract void onClose();
@@ -83,6 +95,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
         onStart();
         startedInline = true;
         connector.start(this);
+        onConnectorStarted();
     }
 
     private void run(final CountDownLatch started, final Exception[] failure)
@@ -92,6 +105,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
             onStart();
             connector.start(this);
             LOG.info("event=lane_started lane={} connector_version={}", name, connector.version());
+            onConnectorStarted();
         }
         catch (final Exception ex)
         {
@@ -227,7 +241,17 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     @Override
     public final ReceiptSink receipts()
     {
-        return this;
+        return confirmedDeliveriesOnly ? providerReceipts : this;
+    }
+
+    /**
+     * Before start: the connector's DELIVERED receipts say only that the provider took the message (APNs and FCM
+     * have no delivery receipts), so they are not passed on; DELIVERED comes from {@link #onReceipt} called for a
+     * confirmation from the recipient's app instead.
+     */
+    protected final void confirmedDeliveriesOnly()
+    {
+        confirmedDeliveriesOnly = true;
     }
 
     @Override

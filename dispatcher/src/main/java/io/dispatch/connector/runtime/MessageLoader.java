@@ -3,17 +3,21 @@ package io.dispatch.connector.runtime;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.journal.AcceptedRecord;
+import io.dispatch.journal.FallbackAddresses;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalReader;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.netty.buffer.ByteBuf;
+import org.agrona.collections.LongHashSet;
 
 /**
  * Loads the message a lane is about to send (or to expire, or to move) from the journal, by id, into
  * one reused record, and fills a {@link DeliveryRequest} from it with its template text. The journal is
- * the only copy of a message's body: lanes hold ids, not messages.
+ * the only copy of a message's body: lanes hold ids, not messages. A fallback the policy stage re-addressed on this
+ * lane's channel ({@link FallbackAddresses}) is loaded with that address in place of the ACCEPTED record's recipient,
+ * so the connector, the per-recipient order and every retry use it.
  * <p>
  * <b>Note:</b> not thread-safe; owned by the lane thread (Chronicle tailers are per thread).
  */
@@ -23,12 +27,20 @@ final class MessageLoader implements AutoCloseable
     private final TemplateRegistry templates;
     private final AcceptedRecord record = new AcceptedRecord();
     private final TenantNames tenants = new TenantNames();
+    private final FallbackAddresses readdressed;
+    /** Ids this lane loaded with a re-addressed recipient: {@link #forget} touches the shared map only for them. */
+    private final LongHashSet readdressedHere = new LongHashSet();
+    private final byte channel;
+    private byte[] spare = new byte[512];
     private JournalReader reader;
 
-    MessageLoader(final Journal journal, final TemplateRegistry templates)
+    /** @param channel the lane's channel code: a message accepted for another one came as a fallback. */
+    MessageLoader(final Journal journal, final TemplateRegistry templates, final byte channel)
     {
         this.journal = journal;
         this.templates = templates;
+        this.readdressed = journal.fallbackAddresses();
+        this.channel = channel;
     }
 
     /** On the lane thread, before the first {@link #load}. */
@@ -40,7 +52,48 @@ final class MessageLoader implements AutoCloseable
     /** @return false when the journal has no ACCEPTED record with this id. */
     boolean load(final long messageId)
     {
-        return reader.readAccepted(messageId, record);
+        if (!reader.readAccepted(messageId, record))
+        {
+            return false;
+        }
+        if (record.channel != channel)
+        {
+            final byte[] address = readdressed.get(messageId);
+            if (address != null)
+            {
+                readdressedHere.add(messageId);
+                replaceRecipient(address);
+            }
+        }
+        return true;
+    }
+
+    /** The message left the lane (a provider took it, it ended or moved on): its re-address is no longer needed. */
+    void forget(final long messageId)
+    {
+        if (readdressedHere.remove(messageId))
+        {
+            readdressed.remove(messageId);
+        }
+    }
+
+    /** Rewrites the loaded body with {@code address} (u8 length, bytes) as its recipient, the rest as it was. */
+    private void replaceRecipient(final byte[] address)
+    {
+        final byte[] body = record.body;
+        final int at = RecipientKeys.recipientAt(body);
+        final int tail = at + 1 + (body[at] & 0xFF);
+        final int length = at + address.length + record.bodyLength - tail;
+        if (spare.length < length)
+        {
+            spare = new byte[Math.max(length, spare.length * 2)];
+        }
+        System.arraycopy(body, 0, spare, 0, at);
+        System.arraycopy(address, 0, spare, at, address.length);
+        System.arraycopy(body, tail, spare, at + address.length, record.bodyLength - tail);
+        record.body = spare;
+        record.bodyLength = length;
+        spare = body;
     }
 
     long acceptedAtMs()
@@ -94,6 +147,7 @@ final class MessageLoader implements AutoCloseable
     {
         request.fill(messageId, attempt, tenant(), kind(), channel, record.acceptedAtMs, deadlineMs(), record.body,
             record.bodyLength);
+        request.campaignId(record.campaignId);
         byte[] text = null;
         if (request.submit().templateLength() != 0)
         {

@@ -59,6 +59,25 @@ public final class StatePublisher implements StateSink
         lastSequence = sequence;
     }
 
+    @Override
+    public void lateReceipt(final long messageId, final byte channel, final DeliveryState state, final Reason reason,
+        final long atMs)
+    {
+        flush();
+        final long sequence = ring.next();
+        final DispatchEvent e = ring.get(sequence);
+        e.type = DispatchEvent.LATE_RECEIPT;
+        e.session = null;
+        e.sessionRef = 0;
+        e.messageId = messageId;
+        e.channel = channel;
+        e.newState = state.code();
+        e.reason = (short)reason.code();
+        e.acceptedAtMs = atMs;
+        ring.publish(sequence);
+        lastSequence = sequence;
+    }
+
     /**
      * Publishes what was collected; called at the end of every lane duty cycle.
      *

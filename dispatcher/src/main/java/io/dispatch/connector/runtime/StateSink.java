@@ -18,6 +18,14 @@ public interface StateSink
     void fallBack(long messageId, byte channel, Reason trigger, long atMs, boolean priority);
 
     /**
+     * A receipt came after the receipt deadline moved the message to its fallback channel: journaled as evidence (both
+     * channels may have reached the recipient), not as a state change.
+     */
+    default void lateReceipt(long messageId, byte channel, DeliveryState state, Reason reason, long atMs)
+    {
+    }
+
+    /**
      * Publishes what was collected.
      *
      * @return a position that {@code journaledPosition} (given to the lane) reaches once everything

@@ -46,6 +46,8 @@ record SmppSettings(
     long receiptTrackingTtlMs,
     ProviderIds messageIds,
     SmppStatusMapping statusMapping,
+    boolean queryOnRecovery,
+    int queryPerSecond,
     String moTenant)
 {
     static final Set<String> KEYS = new TreeSet<>(Set.of(
@@ -53,7 +55,7 @@ record SmppSettings(
         "enquireLinkMs", "requestTimeoutMs", "bindTimeoutMs", "reconnectInitialMs", "reconnectMaxMs", "serviceType",
         "sourceAddr", "sourceTon", "sourceNpi", "destTon", "destNpi", "registeredDelivery", "validityFromTtl",
         "maxParts", "concatenation", "receiptTrackingCapacity", "receiptTrackingTtlMs", "messageIds", "statusMap",
-        "moTenant"));
+        "queryOnRecovery", "queryPerSecond", "moTenant"));
 
     /** Parses with the process environment; see {@link #parse(Map, Function)}. */
     static SmppSettings parse(final Map<String, String> s)
@@ -109,6 +111,8 @@ record SmppSettings(
             number(s, "receiptTrackingTtlMs", 172_800_000L, 1_000, 30L * 86_400_000L),
             ProviderIds.parse(s.getOrDefault("messageIds", "auto")),
             SmppStatusMapping.parse(s.getOrDefault("statusMap", "")),
+            bool(s, "queryOnRecovery", true),
+            (int)number(s, "queryPerSecond", 20, 1, 10_000),
             s.getOrDefault("moTenant", "").trim());
     }
 
@@ -120,6 +124,7 @@ record SmppSettings(
             + " requestTimeoutMs=" + requestTimeoutMs + " reconnect=" + reconnectInitialMs + ".." + reconnectMaxMs + "ms"
             + " source=" + sourceAddr + "/" + sourceTon + "/" + sourceNpi + " dest=" + destTon + "/" + destNpi
             + " maxParts=" + maxParts + " concatenation=" + (sarConcatenation ? "sar" : "udh") + " messageIds=" + messageIds
+            + " queryOnRecovery=" + (queryOnRecovery ? queryPerSecond + "/s" : "off")
             + " moTenant=" + (moTenant.isEmpty() ? "none (MO acknowledged and dropped)" : moTenant);
     }
 

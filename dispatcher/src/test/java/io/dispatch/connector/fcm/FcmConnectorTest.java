@@ -91,7 +91,8 @@ class FcmConnectorTest
 
         final Map<String, Object> sent = peer.receivedByToken.get(token("good"));
         assertThat(Json.object(sent, "notification")).containsEntry("title", "Shop").containsEntry("body", "인증번호 482913");
-        assertThat(Json.object(sent, "data")).containsEntry("orderId", "42");
+        assertThat(Json.object(sent, "data")).containsEntry("orderId", "42")
+            .as("the app confirms delivery with it").containsEntry("dispatch_message_id", Long.toString(first));
         final Map<String, Object> android = Json.object(sent, "android");
         assertThat(android).containsEntry("priority", "HIGH").containsEntry("collapse_key", "order-42");
         assertThat(Long.parseLong(((String)android.get("ttl")).replace("s", ""))).isBetween(590L, 600L);
