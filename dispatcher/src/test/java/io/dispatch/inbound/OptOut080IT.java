@@ -11,6 +11,7 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
+import io.dispatch.testing.AdminHttp;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.JumpClock;
 import io.dispatch.testing.Statuses;
@@ -116,6 +117,11 @@ class OptOut080IT
             assertThat(m.providerEventId()).isEqualTo("hook-1");
             assertThat(m.payload()).contains("\"enterpriseName\":\"Shop\"");
             assertThat(inbound.poll(300, TimeUnit.MILLISECONDS)).as("the redelivery was journaled once").isNull();
+
+            final String ledger = AdminHttp.get(engine.adminPort(), dir, "/tenants/demo/consent?format=csv").body();
+            assertThat(ledger.lines().filter(l -> l.contains("inbound sms opt_out event hook-1")))
+                .as("in the consent ledger with the webhook as evidence:%n%s", ledger)
+                .anySatisfy(l -> assertThat(l).contains(PHONE).contains("opt_out"));
         }
     }
 }
