@@ -729,6 +729,17 @@ public final class Dispatcher implements AutoCloseable
         PrometheusText.sample(sb, "dispatch_ring_remaining", ringBuffer.remainingCapacity());
         PrometheusText.family(sb, "dispatch_sessions", "gauge", "client sessions connected now");
         PrometheusText.sample(sb, "dispatch_sessions", sessions.size());
+        final InboundPublisher in = inbound;
+        PrometheusText.family(sb, "dispatch_inbound_events_total", "counter",
+            "inbound messages and events connectors offered, by answer: journaled (a redelivery included) or refused");
+        sb.append("dispatch_inbound_events_total{result=\"journaled\"} ").append(inboundAnswers.journaled()).append('\n');
+        sb.append("dispatch_inbound_events_total{result=\"refused\"} ")
+            .append(inboundAnswers.refused() + (in == null ? 0 : in.refused())).append('\n');
+        final AgentRunner streamsNow = streamsRunner;
+        PrometheusText.family(sb, "dispatch_journal_stream_subscriptions", "gauge",
+            "resumed receipt and inbound subscriptions served from the journal by the stream thread");
+        PrometheusText.sample(sb, "dispatch_journal_stream_subscriptions",
+            streamsNow == null ? 0 : ((JournalStreams)streamsNow.agent()).size());
         PrometheusText.family(sb, "dispatch_journal_free_bytes", "gauge",
             "free bytes on the journal's file system at the watcher's last poll");
         PrometheusText.sample(sb, "dispatch_journal_free_bytes", storage.freeBytes());

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Completes the futures of {@code InboundSink.offer} off the ring thread: a connector's continuation (answering its
@@ -19,8 +20,12 @@ public final class InboundAnswers implements AutoCloseable
         return t;
     });
 
+    private final AtomicLong journaled = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+
     public void answer(final CompletableFuture<Boolean> future, final boolean journaled)
     {
+        (journaled ? this.journaled : refused).incrementAndGet();
         try
         {
             executor.execute(() -> future.complete(journaled));
@@ -29,6 +34,18 @@ public final class InboundAnswers implements AutoCloseable
         {
             future.complete(journaled); // stopping: nothing of the engine waits on this thread any more
         }
+    }
+
+    /** Events answered true: journaled now, or a redelivery of one journaled before. */
+    public long journaled()
+    {
+        return journaled.get();
+    }
+
+    /** Events the ring took but could not journal (disk full, a journal fault). */
+    public long refused()
+    {
+        return refused.get();
     }
 
     @Override

@@ -28,6 +28,7 @@ public final class InboundPublisher implements InboundSink, AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(InboundPublisher.class);
     /** What was refused and logged already: one line per distinct misconfiguration, not one per webhook. */
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     public InboundPublisher(final RingBuffer<DispatchEvent> ring, final TenantRegistry tenants)
@@ -36,8 +37,24 @@ public final class InboundPublisher implements InboundSink, AutoCloseable
         this.tenants = tenants;
     }
 
+    /** Events refused before the ring: unknown tenant, too large, ring full, stopping. */
+    public long refused()
+    {
+        return refused.get();
+    }
+
     @Override
     public CompletableFuture<Boolean> offer(final InboundEvent event)
+    {
+        final CompletableFuture<Boolean> answer = publish(event);
+        if (answer == REFUSED)
+        {
+            refused.incrementAndGet();
+        }
+        return answer;
+    }
+
+    private CompletableFuture<Boolean> publish(final InboundEvent event)
     {
         if (closed)
         {

@@ -19,6 +19,8 @@ public final class JournalStreams implements Agent
     private final Journal journal;
     private final ManyToOneConcurrentLinkedQueue<JournalStream> added = new ManyToOneConcurrentLinkedQueue<>();
     private final List<JournalStream> streams = new ArrayList<>();
+    /** For the admin thread's /metrics. */
+    private volatile int size;
 
     public JournalStreams(final Journal journal)
     {
@@ -59,12 +61,14 @@ public final class JournalStreams implements Agent
             }
             work += stream.poll();
         }
+        size = streams.size();
         return work;
     }
 
+    /** Subscriptions served now (any thread; as of the stream thread's last duty cycle). */
     public int size()
     {
-        return streams.size();
+        return size;
     }
 
     @Override

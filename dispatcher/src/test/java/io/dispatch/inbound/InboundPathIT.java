@@ -14,6 +14,7 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
+import io.dispatch.testing.AdminHttp;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.JumpClock;
 import io.dispatch.testing.Statuses;
@@ -89,6 +90,9 @@ class InboundPathIT
 
             assertThat(sink.offer(event(InboundEvent.Kind.MESSAGE, "nobody", "ev-2")).get(10, TimeUnit.SECONDS))
                 .as("unknown tenant").isFalse();
+            final String metrics = AdminHttp.get(engine.adminPort(), dir, "/metrics").body();
+            assertThat(AdminHttp.metric(metrics, "dispatch_inbound_events_total{result=\"journaled\"}")).isEqualTo(2);
+            assertThat(AdminHttp.metric(metrics, "dispatch_inbound_events_total{result=\"refused\"}")).isEqualTo(1);
         }
         final List<String> inbound = new ArrayList<>();
         final List<String> consentSources = new ArrayList<>();
