@@ -867,10 +867,14 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         inbound = new OutboundQueue(INBOUND_BUFFER_FRAMES, FrameDescriptor.HEADER_LENGTH + 8 + InboundBody.MAX_BODY_BYTES);
-        context.streams.inbound(this, context.tenants.nameBytes(tenantId), resumeAfter);
-        final ByteBuf out = ctx.alloc().buffer(16);
-        Frames.ok(out, correlationId);
-        ctx.write(out);
+        // answered once the stream thread placed the cursor: an event journaled after the OK is never "before now"
+        final ChannelHandlerContext c = ctx;
+        context.streams.inbound(this, context.tenants.nameBytes(tenantId), resumeAfter, () -> c.executor().execute(() ->
+        {
+            final ByteBuf out = c.alloc().buffer(16);
+            Frames.ok(out, correlationId);
+            c.writeAndFlush(out);
+        }));
     }
 
     /**

@@ -5,9 +5,10 @@ import io.dispatch.ingest.IngestSession;
 /** A SUBSCRIBE_INBOUND: the tenant's inbound events as INBOUND frames, each with its position. */
 final class InboundStream extends JournalStream
 {
-    InboundStream(final IngestSession session, final int tenantId, final byte[] tenantName, final long startAfter)
+    InboundStream(final IngestSession session, final int tenantId, final byte[] tenantName, final long startAfter,
+        final Runnable onOpen)
     {
-        super(session, tenantId, tenantName, startAfter);
+        super(session, tenantId, tenantName, startAfter, onOpen);
     }
 
     @Override

@@ -20,12 +20,16 @@ abstract class JournalStream implements JournalCursor.Visitor, AutoCloseable
     final int tenantId;
     private final byte[] tenantName;
     private final long startAfter;
+    private final Runnable onOpen;
     private JournalCursor cursor;
     /** Something was handed to the session in this poll: it must be asked to write. */
     boolean offered;
 
-    JournalStream(final IngestSession session, final int tenantId, final byte[] tenantName, final long startAfter)
+    /** @param onOpen run once the cursor is placed, before anything is read (the subscription's OK). */
+    JournalStream(final IngestSession session, final int tenantId, final byte[] tenantName, final long startAfter,
+        final Runnable onOpen)
     {
+        this.onOpen = onOpen;
         this.session = session;
         this.tenantId = tenantId;
         this.tenantName = tenantName;
@@ -37,6 +41,7 @@ abstract class JournalStream implements JournalCursor.Visitor, AutoCloseable
     {
         this.cursor = journal.newCursor();
         cursor.startAfter(startAfter);
+        onOpen.run();
     }
 
     /** @return the records read. */

@@ -33,10 +33,16 @@ public final class JournalStreams implements Agent
         added.offer(new ReceiptStream(session, session.tenantId(), tenantName, startAfter));
     }
 
-    /** Any thread: the tenant's inbound events after {@code startAfter} ({@code JournalCursor.FROM_NOW} allowed). */
-    public void inbound(final IngestSession session, final byte[] tenantName, final long startAfter)
+    /**
+     * Any thread: the tenant's inbound events after {@code startAfter} ({@code JournalCursor.FROM_NOW} allowed).
+     *
+     * @param onOpen run on the stream thread once the cursor is placed, before any event is read: "from now" is
+     *               then, so the subscription's OK must not go before it.
+     */
+    public void inbound(final IngestSession session, final byte[] tenantName, final long startAfter,
+        final Runnable onOpen)
     {
-        added.offer(new InboundStream(session, session.tenantId(), tenantName, startAfter));
+        added.offer(new InboundStream(session, session.tenantId(), tenantName, startAfter, onOpen));
     }
 
     @Override

@@ -27,7 +27,7 @@ final class ReceiptStream extends JournalStream
 
     ReceiptStream(final IngestSession session, final int tenantId, final byte[] tenantName, final long startAfter)
     {
-        super(session, tenantId, tenantName, startAfter);
+        super(session, tenantId, tenantName, startAfter, () -> { });
     }
 
     @Override
