@@ -4,6 +4,7 @@ import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
+import io.dispatch.config.OptOut080Settings;
 import io.dispatch.config.IngestTlsSettings;
 import io.dispatch.config.LaneConfig;
 import io.dispatch.config.RateSettings;
@@ -23,6 +24,11 @@ import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.ingest.TlsContexts;
+import io.dispatch.inbound.InboundAnswers;
+import io.dispatch.inbound.InboundBody;
+import io.dispatch.inbound.InboundDedup;
+import io.dispatch.inbound.InboundPublisher;
+import io.dispatch.inbound.OptOut080Receiver;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
@@ -31,6 +37,7 @@ import io.dispatch.journal.TenantIds;
 import io.dispatch.policy.CapRules;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
+import io.dispatch.policy.RecipientKeys;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
@@ -62,6 +69,7 @@ import io.dispatch.stage.PolicyRates;
 import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
 import io.dispatch.status.AdminServer;
+import io.dispatch.stream.JournalStreams;
 import io.dispatch.status.AdminTokenFile;
 import io.dispatch.status.ClassLatency;
 import io.dispatch.status.Counter;
@@ -76,6 +84,7 @@ import io.dispatch.status.RedriveRoute;
 import io.dispatch.status.StatusTable;
 import io.dispatch.status.TenantRoutes;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
@@ -121,6 +130,10 @@ public final class Dispatcher implements AutoCloseable
     private Journal journal;
     private FallbackMessages fallbackMessages;
     private RingTopology ring;
+    private InboundPublisher inbound;
+    private AgentRunner streamsRunner;
+    private OptOut080Receiver optOut080;
+    private final InboundAnswers inboundAnswers = new InboundAnswers();
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
     private IngestServer ingest;
@@ -250,9 +263,11 @@ public final class Dispatcher implements AutoCloseable
         config.lanes().values().forEach(l -> fallbackChannels[l.channel().code()] =
             l.fallback().enabled() ? l.fallback().target().code() : 0);
         policyStage.fallbacks(fallbackMessages, config.policy().adMarking(), fallbackChannels);
+        final InboundDedup inboundDedup = new InboundDedup();
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
-            dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage);
+            dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage, inboundDedup);
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, config.ringSize());
+        ackStage.inboundAnswers(inboundAnswers);
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats,
             config.ringSize());
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
@@ -266,6 +281,7 @@ public final class Dispatcher implements AutoCloseable
                 new StageChain(ackStage, statusStage, handoffStage, flusher));
         ringBuffer = ring.ringBuffer();
         scheduler.ring(ringBuffer);
+        inbound = new InboundPublisher(ringBuffer, tenants);
 
         final Map<String, ConnectorFactory> factories = connectorFactories();
         for (final LaneConfig lane : config.lanes().values())
@@ -299,6 +315,7 @@ public final class Dispatcher implements AutoCloseable
             {
                 lane.onUnregistered((tenant, recipient) -> targeting.tokenUnregistered(tenants.idOf(tenant), recipient));
                 lane.watchCancellations(cancelledCampaigns);
+                lane.inboundSink(inbound);
             }
         }
         for (final LaneConfig lane : config.lanes().values())
@@ -417,6 +434,20 @@ public final class Dispatcher implements AutoCloseable
                 {
                     templates.versions().add(id, index, text);
                 }
+
+                @Override
+                public void inbound(final long index, final int tenantId, final long atMs, final byte[] body,
+                    final int bodyLength)
+                {
+                    final long key = InboundBody.eventKey(tenantId, body);
+                    if (key != 0 && atMs >= clock.time() - InboundDedup.WINDOW_MS)
+                    {
+                        inboundDedup.record(key, atMs);
+                    }
+                    policyStage.inboundObserver().onInbound(tenantId, body[InboundBody.CHANNEL_OFFSET],
+                        RecipientKeys.recipientKey(tenantId, body, InboundBody.FROM_LENGTH_OFFSET), InboundBody.to(body),
+                        InboundBody.kind(body), atMs);
+                }
             }).run(journal, new Recovery.Sink()
         {
             @Override
@@ -478,6 +509,11 @@ public final class Dispatcher implements AutoCloseable
         ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
             clock, targeting);
         ingestContext.watchStorage(storage);
+        // resumed receipts and inbound subscribers read the journal on their own thread; 1 ms naps when all caught up
+        streamsRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000),
+            ex -> errors.record("journal_streams_failed", ex), null, new JournalStreams(journal));
+        ingestContext.streams((JournalStreams)streamsRunner.agent());
+        AgentRunner.startOnThread(streamsRunner);
         ingest = bind(Configuration.INGEST_PORT_PROP_NAME, config.ingestHost(), config.ingestPort(), "--port",
             () -> new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads(), tls));
         if (config.adminPort() >= 0)
@@ -506,6 +542,11 @@ public final class Dispatcher implements AutoCloseable
             admin = bind(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port",
                 () -> new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
                     routes, adminToken, adminTls));
+        }
+        if (config.optOut080().enabled())
+        {
+            optOut080 = bind(OptOut080Settings.PORT, config.optOut080().host(), config.optOut080().port(),
+                OptOut080Settings.PORT + "=", () -> OptOut080Receiver.start(config.optOut080(), inbound, clock));
         }
         startedAtNs = System.nanoTime();
         ready = true;
@@ -614,6 +655,13 @@ public final class Dispatcher implements AutoCloseable
         return counters;
     }
 
+    /** @return the 080 opt-out webhook's port, -1 when it is off. */
+    public int optOut080Port()
+    {
+        final OptOut080Receiver r = optOut080;
+        return r == null ? -1 : r.port();
+    }
+
     public ConnectorLane lane(final ChannelType channel)
     {
         return laneByChannel[channel.code()];
@@ -681,6 +729,17 @@ public final class Dispatcher implements AutoCloseable
         PrometheusText.sample(sb, "dispatch_ring_remaining", ringBuffer.remainingCapacity());
         PrometheusText.family(sb, "dispatch_sessions", "gauge", "client sessions connected now");
         PrometheusText.sample(sb, "dispatch_sessions", sessions.size());
+        final InboundPublisher in = inbound;
+        PrometheusText.family(sb, "dispatch_inbound_events_total", "counter",
+            "inbound messages and events connectors offered, by answer: journaled (a redelivery included) or refused");
+        sb.append("dispatch_inbound_events_total{result=\"journaled\"} ").append(inboundAnswers.journaled()).append('\n');
+        sb.append("dispatch_inbound_events_total{result=\"refused\"} ")
+            .append(inboundAnswers.refused() + (in == null ? 0 : in.refused())).append('\n');
+        final AgentRunner streamsNow = streamsRunner;
+        PrometheusText.family(sb, "dispatch_journal_stream_subscriptions", "gauge",
+            "resumed receipt and inbound subscriptions served from the journal by the stream thread");
+        PrometheusText.sample(sb, "dispatch_journal_stream_subscriptions",
+            streamsNow == null ? 0 : ((JournalStreams)streamsNow.agent()).size());
         PrometheusText.family(sb, "dispatch_journal_free_bytes", "gauge",
             "free bytes on the journal's file system at the watcher's last poll");
         PrometheusText.sample(sb, "dispatch_journal_free_bytes", storage.freeBytes());
@@ -833,6 +892,8 @@ public final class Dispatcher implements AutoCloseable
         }
         closeQuietly(ingest);
         ingest = null;
+        closeQuietly(optOut080);
+        optOut080 = null;
         // before the ring: a redrive publishes into it
         closeQuietly(redrive);
         redrive = null;
@@ -845,11 +906,17 @@ public final class Dispatcher implements AutoCloseable
         {
             closeQuietly(laneByChannel[i]);
         }
+        // after the lanes (no connector offers any more), before the ring drains what was offered
+        closeQuietly(inbound);
+        inbound = null;
         if (ring != null && ringBuffer != null)
         {
             closeQuietly(ring);
         }
         ring = null;
+        closeQuietly(inboundAnswers);
+        closeQuietly(streamsRunner);
+        streamsRunner = null;
         closeQuietly(fallbackMessages);
         fallbackMessages = null;
         closeQuietly(journal);

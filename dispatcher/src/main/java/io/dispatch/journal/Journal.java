@@ -132,6 +132,12 @@ public final class Journal implements AutoCloseable
         }
     }
 
+    /** A cursor for a stream subscriber ({@link JournalCursor}); thread-bound, like every tailer. */
+    public JournalCursor newCursor()
+    {
+        return new JournalCursor(queue.createTailer());
+    }
+
     /** Where the fallbacks still owed a send on their new channel were re-addressed to; shared by stage, recovery and lanes. */
     public FallbackAddresses fallbackAddresses()
     {

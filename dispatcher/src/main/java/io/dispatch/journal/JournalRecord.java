@@ -30,6 +30,10 @@ package io.dispatch.journal;
  *  0 u8  type = 6     1 i64 atEpochMs     9 u8 channel (0 = the tenant's own rate)
  * 10 i64 perSecond   18 i64 burst        26 u8 reservedPercent   27 u8 tenantNameLength, tenant name
  *
+ * INBOUND (type 16): a user's message or event from a connector (io.dispatch.inbound.InboundBody); its index is
+ * its position in the inbound stream
+ *  0 u8  type = 16    1 i64 atEpochMs (received)   9 u8 tenantNameLength, tenant name   then i32 bodyLength, body
+ *
  * ADDRESS (type 20): the address a fallback was re-addressed to on its new channel (a directory recipient's phone
  * instead of their chat key or push token), written just before the STATE record of the move; lanes and recovery
  * send the message there instead of to the ACCEPTED record's recipient while it is on that channel
@@ -65,6 +69,9 @@ public final class JournalRecord
      * ("1/24h,3/7d", "none").
      */
     public static final byte TYPE_CAPS = 24;
+
+    /** An inbound event (the layout above). */
+    public static final byte TYPE_INBOUND = 16;
 
     public static boolean isAccepted(final byte type)
     {

@@ -3,6 +3,7 @@ package io.dispatch.stage;
 import com.lmax.disruptor.EventHandler;
 import io.dispatch.ingest.IngestSession;
 import io.dispatch.ingest.SessionRegistry;
+import io.dispatch.journal.JournalCursor;
 import io.dispatch.journal.StateRecords;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
@@ -58,6 +59,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
     private final byte[] heldChannels;
     private final int[] heldTenants;
     private final int[] heldSessionRefs;
+    private final long[] heldPositions;
     private int held;
 
     /** @param maxBatch the ring size: no batch is larger. */
@@ -73,6 +75,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         this.heldChannels = new byte[maxBatch];
         this.heldTenants = new int[maxBatch];
         this.heldSessionRefs = new int[maxBatch];
+        this.heldPositions = new long[maxBatch];
         this.table = table;
         this.sessions = sessions;
         this.flusher = flusher;
@@ -99,15 +102,17 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                     {
                         table.campaignSlot(table.find(e.messageId), e.campaignSlot);
                     }
+                    // decided at acceptance: the ACCEPTED record is the change's journal record
+                    final long position = JournalCursor.position(e.messageId, 0);
                     if (e.decision == Decision.DEFER.code())
                     {
                         onState(e.messageId, DeliveryState.DEFERRED.code(), (byte)0, e.reason, e.dueAtMs, (byte)0,
-                            true);
+                            true, position);
                     }
                     else if (e.decision == Decision.SUPPRESS.code())
                     {
                         onState(e.messageId, DeliveryState.SUPPRESSED.code(), (byte)0, e.reason, e.acceptedAtMs, (byte)0,
-                            true);
+                            true, position);
                     }
                 }
                 break;
@@ -118,13 +123,14 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                     // a CANCEL by key may name a message accepted earlier in this batch, not acked yet
                     onState(e.messageId, e.newState, (byte)0, e.reason,
                         e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, (byte)0,
-                        e.type == DispatchEvent.CANCEL);
+                        e.type == DispatchEvent.CANCEL, positionOf(e, 0));
                 }
                 break;
             case DispatchEvent.FALLBACK:
                 // reported on the new channel from the decision on, whatever it was
                 onState(e.messageId, e.newState, (byte)0, e.reason,
-                    e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, e.channel, false);
+                    e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, e.channel, false,
+                    positionOf(e, 0));
                 break;
             case DispatchEvent.STATE:
                 onStates(e);
@@ -147,7 +153,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         for (int i = 0; i < held; i++)
         {
             route(heldIds[i], heldStates[i], heldAttempts[i], heldReasons[i], heldAts[i], heldChannels[i],
-                heldTenants[i], heldSessionRefs[i]);
+                heldTenants[i], heldSessionRefs[i], heldPositions[i]);
         }
         held = 0;
     }
@@ -158,16 +164,23 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         for (int i = 0, o = 0; i < e.stateCount; i++, o += StateRecords.LENGTH)
         {
             onState(StateRecords.messageId(b, o), StateRecords.state(b, o), StateRecords.attempts(b, o),
-                StateRecords.reason(b, o), StateRecords.atMs(b, o), StateRecords.channel(b, o), false);
+                StateRecords.reason(b, o), StateRecords.atMs(b, o), StateRecords.channel(b, o), false, positionOf(e, i));
         }
+    }
+
+    /** The receipt's stream position ({@link JournalCursor}), 0 when its change was not journaled (disk full). */
+    private static long positionOf(final DispatchEvent e, final int ordinal)
+    {
+        return e.journalIndex == 0 ? 0 : JournalCursor.position(e.journalIndex, ordinal);
     }
 
     /**
      * @param channel the lane's channel (after a fallback, the new one), or 0 to keep the recorded one.
      * @param hold    route the receipt at the end of the batch, after the batch's ACKs.
+     * @param position the receipt's stream position, 0 for none.
      */
     private void onState(final long messageId, final byte state, final byte reportedAttempts, final short reason,
-        final long atMs, final byte channel, final boolean hold)
+        final long atMs, final byte channel, final boolean hold, final long position)
     {
         final Counter counter = COUNTER_BY_STATE[state];
         if (counter != null)
@@ -202,33 +215,34 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
             heldChannels[i] = current;
             heldTenants[i] = tenant;
             heldSessionRefs[i] = sessionRef;
+            heldPositions[i] = position;
             return;
         }
-        route(messageId, state, attempts, reason, atMs, current, tenant, sessionRef);
+        route(messageId, state, attempts, reason, atMs, current, tenant, sessionRef, position);
     }
 
     private void route(final long messageId, final byte state, final byte attempts, final short reason,
-        final long atMs, final byte current, final int tenant, final int sessionRef)
+        final long atMs, final byte current, final int tenant, final int sessionRef, final long position)
     {
         final IngestSession owner = sessions.resolve(sessionRef);
         // the tenant check guards against a session reference reused after its generation counter wrapped
         if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION && owner.tenantId() == tenant)
         {
-            offer(owner, messageId, state, attempts, reason, atMs, current);
+            offer(owner, messageId, state, attempts, reason, atMs, current, position);
         }
         for (final IngestSession s : sessions.tenantSubscribers())
         {
             if (s.tenantId() == tenant)
             {
-                offer(s, messageId, state, attempts, reason, atMs, current);
+                offer(s, messageId, state, attempts, reason, atMs, current, position);
             }
         }
     }
 
     private void offer(final IngestSession session, final long messageId, final byte state, final byte attempts,
-        final short reason, final long atMs, final byte channel)
+        final short reason, final long atMs, final byte channel, final long position)
     {
-        if (session.offerReceipt(messageId, state, attempts, reason, atMs, channel))
+        if (session.offerReceipt(messageId, state, attempts, reason, atMs, channel, position))
         {
             flusher.touch(session);
         }

@@ -47,14 +47,15 @@ record SmppSettings(
     ProviderIds messageIds,
     SmppStatusMapping statusMapping,
     boolean queryOnRecovery,
-    int queryPerSecond)
+    int queryPerSecond,
+    String moTenant)
 {
     static final Set<String> KEYS = new TreeSet<>(Set.of(
         "host", "port", "systemId", "passwordFile", "passwordEnv", "systemType", "bindType", "binds", "windowPerBind",
         "enquireLinkMs", "requestTimeoutMs", "bindTimeoutMs", "reconnectInitialMs", "reconnectMaxMs", "serviceType",
         "sourceAddr", "sourceTon", "sourceNpi", "destTon", "destNpi", "registeredDelivery", "validityFromTtl",
         "maxParts", "concatenation", "receiptTrackingCapacity", "receiptTrackingTtlMs", "messageIds", "statusMap",
-        "queryOnRecovery", "queryPerSecond"));
+        "queryOnRecovery", "queryPerSecond", "moTenant"));
 
     /** Parses with the process environment; see {@link #parse(Map, Function)}. */
     static SmppSettings parse(final Map<String, String> s)
@@ -111,7 +112,8 @@ record SmppSettings(
             ProviderIds.parse(s.getOrDefault("messageIds", "auto")),
             SmppStatusMapping.parse(s.getOrDefault("statusMap", "")),
             bool(s, "queryOnRecovery", true),
-            (int)number(s, "queryPerSecond", 20, 1, 10_000));
+            (int)number(s, "queryPerSecond", 20, 1, 10_000),
+            s.getOrDefault("moTenant", "").trim());
     }
 
     @Override
@@ -122,7 +124,8 @@ record SmppSettings(
             + " requestTimeoutMs=" + requestTimeoutMs + " reconnect=" + reconnectInitialMs + ".." + reconnectMaxMs + "ms"
             + " source=" + sourceAddr + "/" + sourceTon + "/" + sourceNpi + " dest=" + destTon + "/" + destNpi
             + " maxParts=" + maxParts + " concatenation=" + (sarConcatenation ? "sar" : "udh") + " messageIds=" + messageIds
-            + " queryOnRecovery=" + (queryOnRecovery ? queryPerSecond + "/s" : "off");
+            + " queryOnRecovery=" + (queryOnRecovery ? queryPerSecond + "/s" : "off")
+            + " moTenant=" + (moTenant.isEmpty() ? "none (MO acknowledged and dropped)" : moTenant);
     }
 
     private static String required(final Map<String, String> s, final String key)
