@@ -106,8 +106,8 @@ public final class Dispatcher implements AutoCloseable
     private final SessionRegistry sessions = new SessionRegistry();
     /** Frame read → ACK per class; written by the ack stage only. */
     private final ClassLatency ackLatency = new ClassLatency("");
-    private final ConnectorLane[] laneByChannel = new ConnectorLane[4];
-    private final LaneAdmission[] admissionByChannel = new LaneAdmission[4];
+    private final ConnectorLane[] laneByChannel = new ConnectorLane[ChannelType.CODES];
+    private final LaneAdmission[] admissionByChannel = new LaneAdmission[ChannelType.CODES];
     private Journal journal;
     private FallbackMessages fallbackMessages;
     private RingTopology ring;
@@ -219,7 +219,7 @@ public final class Dispatcher implements AutoCloseable
         final DedupHandler dedupStage = new DedupHandler(dedup, contentDedup, clock);
         final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns);
         fallbackMessages = new FallbackMessages(journal, config.tenants());
-        final byte[] fallbackChannels = new byte[4];
+        final byte[] fallbackChannels = new byte[ChannelType.CODES];
         config.lanes().values().forEach(l -> fallbackChannels[l.channel().code()] =
             l.fallback().enabled() ? l.fallback().target().code() : 0);
         policyStage.fallbacks(fallbackMessages, config.policy().adMarking(), fallbackChannels);

@@ -200,7 +200,7 @@ public final class Configuration
     public static final String LANE_BREAKER_OPEN_MS = "breakerOpenMs";
     public static final long LANE_BREAKER_OPEN_MS_DEFAULT = 5_000;
     public static final String LANE_FALLBACK = "fallback";
-    /** Empty: no fallback. Otherwise a channel name (sms, push, chat). */
+    /** Empty: no fallback. Otherwise a channel name (sms, push, chat, talktalk, messenger). */
     public static final String LANE_FALLBACK_DEFAULT = "";
     public static final String LANE_FALLBACK_REASONS = "fallbackReasons";
     public static final String LANE_FALLBACK_REASONS_DEFAULT = "NOT_CHANNEL_USER";

@@ -24,9 +24,9 @@ public record PolicyConfig(
 {
     public static PolicyConfig read(final Settings s)
     {
-        final NightWindow[] night = new NightWindow[4];
-        final NightWindow[] blackout = new NightWindow[4];
-        final AdMarkingMode[] marking = new AdMarkingMode[4];
+        final NightWindow[] night = new NightWindow[ChannelType.CODES];
+        final NightWindow[] blackout = new NightWindow[ChannelType.CODES];
+        final AdMarkingMode[] marking = new AdMarkingMode[ChannelType.CODES];
         for (final ChannelType c : ChannelType.values())
         {
             final String name = c.name().toLowerCase(Locale.ROOT);

@@ -41,7 +41,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private FallbackMessages fallbackMessages;
     private AdMarkingMode[] adMarking;
     /** Per channel code: the channel its lane falls back to, 0 for none. */
-    private byte[] fallbackChannels = new byte[4];
+    private byte[] fallbackChannels = new byte[ChannelType.CODES];
 
     public PolicyHandler(
         final PolicyEngine engine, final DedupIndex dedup, final EpochClock clock, final Counters counters,
