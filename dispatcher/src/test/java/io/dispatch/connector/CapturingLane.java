@@ -35,6 +35,7 @@ public final class CapturingLane implements ConnectorContext, DeliveryCallback, 
     private final List<String> violations = new ArrayList<>();
     private final java.util.Set<Long> outstanding = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile EpochClock clock = SystemEpochClock.INSTANCE;
+    private volatile InboundSink inbound = InboundSink.NONE;
     private final ChannelType channel;
 
     public CapturingLane(final ChannelType channel)
@@ -65,6 +66,19 @@ public final class CapturingLane implements ConnectorContext, DeliveryCallback, 
             request.templateText(("template " + template).getBytes(StandardCharsets.UTF_8));
         }
         return request;
+    }
+
+    /** Where the connector's inbound events go (none by default: every event refused). */
+    public CapturingLane inbound(final InboundSink sink)
+    {
+        this.inbound = sink;
+        return this;
+    }
+
+    @Override
+    public InboundSink inbound()
+    {
+        return inbound;
     }
 
     /** Sends through the connector, noting that an outcome is now owed. */

@@ -142,6 +142,7 @@ public final class HttpClientTransport implements AutoCloseable
         private final HttpResponseListener listener;
         private ScheduledFuture<?> timeout;
         private Channel channel;
+        private boolean written;
         private boolean done;
 
         Exchange(final String path, final HttpHeaders headers, final byte[] body, final HttpResponseListener listener)
@@ -172,6 +173,7 @@ public final class HttpClientTransport implements AutoCloseable
                 return;
             }
             channel = ch;
+            written = true;
             ch.attr(EXCHANGE).set(this);
             final FullHttpRequest request = new DefaultFullHttpRequest(
                 HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.wrappedBuffer(body));
@@ -237,7 +239,7 @@ public final class HttpClientTransport implements AutoCloseable
             }
             try
             {
-                listener.onError(cause, timedOut);
+                listener.onError(cause, timedOut, written);
             }
             catch (final RuntimeException ex)
             {
