@@ -20,6 +20,10 @@ import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.ingest.TlsContexts;
+import io.dispatch.inbound.InboundAnswers;
+import io.dispatch.inbound.InboundBody;
+import io.dispatch.inbound.InboundDedup;
+import io.dispatch.inbound.InboundPublisher;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
@@ -27,6 +31,7 @@ import io.dispatch.journal.Recovery;
 import io.dispatch.journal.TenantIds;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
+import io.dispatch.policy.RecipientKeys;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
@@ -111,6 +116,8 @@ public final class Dispatcher implements AutoCloseable
     private Journal journal;
     private FallbackMessages fallbackMessages;
     private RingTopology ring;
+    private InboundPublisher inbound;
+    private final InboundAnswers inboundAnswers = new InboundAnswers();
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
     private IngestServer ingest;
@@ -223,9 +230,11 @@ public final class Dispatcher implements AutoCloseable
         config.lanes().values().forEach(l -> fallbackChannels[l.channel().code()] =
             l.fallback().enabled() ? l.fallback().target().code() : 0);
         policyStage.fallbacks(fallbackMessages, config.policy().adMarking(), fallbackChannels);
+        final InboundDedup inboundDedup = new InboundDedup();
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
-            dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage);
+            dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage, inboundDedup);
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, config.ringSize());
+        ackStage.inboundAnswers(inboundAnswers);
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats);
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
@@ -238,6 +247,7 @@ public final class Dispatcher implements AutoCloseable
                 new StageChain(ackStage, statusStage, handoffStage, flusher));
         ringBuffer = ring.ringBuffer();
         scheduler.ring(ringBuffer);
+        inbound = new InboundPublisher(ringBuffer, tenants);
 
         final Map<String, ConnectorFactory> factories = connectorFactories();
         for (final LaneConfig lane : config.lanes().values())
@@ -271,6 +281,7 @@ public final class Dispatcher implements AutoCloseable
             {
                 lane.onUnregistered((tenant, recipient) -> targeting.tokenUnregistered(tenants.idOf(tenant), recipient));
                 lane.watchCancellations(cancelledCampaigns);
+                lane.inboundSink(inbound);
             }
         }
         for (final LaneConfig lane : config.lanes().values())
@@ -365,6 +376,20 @@ public final class Dispatcher implements AutoCloseable
                 public void template(final long index, final byte[] id, final byte[] text)
                 {
                     templates.versions().add(id, index, text);
+                }
+
+                @Override
+                public void inbound(final long index, final int tenantId, final long atMs, final byte[] body,
+                    final int bodyLength)
+                {
+                    final long key = InboundBody.eventKey(tenantId, body);
+                    if (key != 0 && atMs >= clock.time() - InboundDedup.WINDOW_MS)
+                    {
+                        inboundDedup.record(key, atMs);
+                    }
+                    policyStage.inboundObserver().onInbound(tenantId, body[InboundBody.CHANNEL_OFFSET],
+                        RecipientKeys.recipientKey(tenantId, body, InboundBody.FROM_LENGTH_OFFSET), InboundBody.to(body),
+                        InboundBody.kind(body), atMs);
                 }
             }).run(journal, new Recovery.Sink()
         {
@@ -765,11 +790,15 @@ public final class Dispatcher implements AutoCloseable
         {
             closeQuietly(laneByChannel[i]);
         }
+        // after the lanes (no connector offers any more), before the ring drains what was offered
+        closeQuietly(inbound);
+        inbound = null;
         if (ring != null && ringBuffer != null)
         {
             closeQuietly(ring);
         }
         ring = null;
+        closeQuietly(inboundAnswers);
         closeQuietly(fallbackMessages);
         fallbackMessages = null;
         closeQuietly(journal);

@@ -29,6 +29,12 @@ public final class JournalReader implements AutoCloseable
         {
         }
 
+        /** An inbound event ({@link JournalRecord#TYPE_INBOUND}) at journal index {@code index}; arrays are reused. */
+        default void onInbound(long index, long atMs, byte[] tenantName, int tenantNameLength, byte[] body,
+            int bodyLength)
+        {
+        }
+
         /** A runtime rate change; channel 0 = the tenant's own rate. */
         default void onRate(
             long atMs, byte[] tenantName, int tenantNameLength, byte channel, long perSecond, long burst,
@@ -44,6 +50,7 @@ public final class JournalReader implements AutoCloseable
     private final byte[] states = new byte[StateRecords.MAX_PER_BATCH * StateRecords.LENGTH];
     private final byte[] consentTenant = new byte[255];
     private final byte[] consentBody = new byte[1024];
+    private byte[] inboundBody = new byte[1024];
 
     JournalReader(final ExcerptTailer tailer)
     {
@@ -206,6 +213,19 @@ public final class JournalReader implements AutoCloseable
                     final int tenantLength = b.readUnsignedByte();
                     b.read(consentTenant, 0, tenantLength);
                     visitor.onRate(atMs, consentTenant, tenantLength, channel, perSecond, burst, reserved);
+                }
+                else if (type == JournalRecord.TYPE_INBOUND)
+                {
+                    final long atMs = b.readLong();
+                    final int tenantLength = b.readUnsignedByte();
+                    b.read(consentTenant, 0, tenantLength);
+                    final int length = b.readInt();
+                    if (inboundBody.length < length)
+                    {
+                        inboundBody = new byte[length];
+                    }
+                    b.read(inboundBody, 0, length);
+                    visitor.onInbound(index, atMs, consentTenant, tenantLength, inboundBody, length);
                 }
                 else if (type == JournalRecord.TYPE_STATE)
                 {

@@ -28,6 +28,10 @@ package io.dispatch.journal;
  * RATE (type 6): an operator's runtime rate change (POST /tenants/{name}/rate), replayed at start
  *  0 u8  type = 6     1 i64 atEpochMs     9 u8 channel (0 = the tenant's own rate)
  * 10 i64 perSecond   18 i64 burst        26 u8 reservedPercent   27 u8 tenantNameLength, tenant name
+ *
+ * INBOUND (type 16): a user's message or event from a connector (io.dispatch.inbound.InboundBody); its index is
+ * its position in the inbound stream
+ *  0 u8  type = 16    1 i64 atEpochMs (received)   9 u8 tenantNameLength, tenant name   then i32 bodyLength, body
  * </pre>
  * Records are append-only and self-describing by type, so a newer engine can add types; a reader
  * skips types it does not know.
@@ -46,6 +50,9 @@ public final class JournalRecord
      * when it differs from the last one: the messages after it in the journal render with it.
      */
     public static final byte TYPE_TEMPLATE = 7;
+
+    /** Numbered apart from the types other record families may add next (8..15). */
+    public static final byte TYPE_INBOUND = 16;
 
     public static boolean isAccepted(final byte type)
     {

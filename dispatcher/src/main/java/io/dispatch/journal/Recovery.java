@@ -101,6 +101,14 @@ public final class Recovery implements JournalReader.Visitor
         {
         }
 
+        /**
+         * An inbound event journaled at {@code index}, in journal order ({@code io.dispatch.inbound.InboundBody};
+         * the array is reused). Its consent change, if any, comes as the CONSENT record that follows it.
+         */
+        default void inbound(long index, int tenantId, long atMs, byte[] body, int bodyLength)
+        {
+        }
+
         /** An operator's runtime rate change, in journal order (the last one of a tenant and channel wins). */
         default void rate(int tenantId, byte channel, long perSecond, long burst, int reservedPercent, long atMs)
         {
@@ -289,6 +297,17 @@ public final class Recovery implements JournalReader.Visitor
         if (tenantId != 0)
         {
             policy.consent(tenantId, body);
+        }
+    }
+
+    @Override
+    public void onInbound(final long index, final long atMs, final byte[] tenantName, final int tenantNameLength,
+        final byte[] body, final int bodyLength)
+    {
+        final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
+        if (tenantId != 0)
+        {
+            policy.inbound(index, tenantId, atMs, body, bodyLength);
         }
     }
 

@@ -131,6 +131,9 @@ public final class DispatchEvent
     // STATE
     public int stateCount;
 
+    /** INBOUND: the connector's answer, completed by the ack stage (true once journaled); null otherwise. */
+    public java.util.concurrent.CompletableFuture<Boolean> inboundAnswer;
+
     public byte[] ensureBodyCapacity(final int length)
     {
         if (body.length < length)
@@ -143,5 +146,6 @@ public final class DispatchEvent
     public void clearReferences()
     {
         session = null;
+        inboundAnswer = null;
     }
 }

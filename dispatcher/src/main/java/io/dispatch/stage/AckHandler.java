@@ -1,6 +1,7 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
+import io.dispatch.inbound.InboundAnswers;
 import io.dispatch.ingest.IngestSession;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.ErrorCode;
@@ -59,6 +60,10 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     /** Dry runs: fallback channel | decision << 8 | reason << 16. */
     private final int[] fallbacks;
     private int pending;
+    private final java.util.concurrent.CompletableFuture<?>[] inboundAnswers;
+    private final boolean[] inboundJournaled;
+    private int inboundPending;
+    private InboundAnswers inboundAnswerer;
 
     /**
      * @param status   the status stage's table; read only, on the status stage's thread.
@@ -85,6 +90,14 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         this.kinds = new byte[maxBatch];
         this.readNanos = new long[maxBatch];
         this.fallbacks = new int[maxBatch];
+        this.inboundAnswers = new java.util.concurrent.CompletableFuture<?>[maxBatch];
+        this.inboundJournaled = new boolean[maxBatch];
+    }
+
+    /** Completes connectors' inbound offers off this thread; set once before the ring starts. */
+    public void inboundAnswers(final InboundAnswers answers)
+    {
+        this.inboundAnswerer = answers;
     }
 
     @Override
@@ -108,10 +121,38 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             readNanos[i] = e.readNanos;
             fallbacks[i] = e.dryRun ? (e.fallbackChannel & 0xFF) | (e.fallbackDecision & 0xFF) << 8 | e.fallbackReason << 16 : 0;
         }
-        if (endOfBatch || pending == sessions.length)
+        else if (e.type == DispatchEvent.INBOUND && e.inboundAnswer != null)
+        {
+            final int i = inboundPending++;
+            inboundAnswers[i] = e.inboundAnswer;
+            inboundJournaled[i] = e.outcome == DispatchEvent.OUTCOME_ACCEPTED || e.outcome == DispatchEvent.OUTCOME_DUPLICATE;
+        }
+        if (endOfBatch || pending == sessions.length || inboundPending == inboundAnswers.length)
         {
             answerPending();
+            answerInbound();
         }
+    }
+
+    /** After the batch's fsync, like the ACKs: true tells the connector the event is journaled (or was already). */
+    @SuppressWarnings("unchecked")
+    private void answerInbound()
+    {
+        for (int i = 0; i < inboundPending; i++)
+        {
+            final java.util.concurrent.CompletableFuture<Boolean> f =
+                (java.util.concurrent.CompletableFuture<Boolean>)inboundAnswers[i];
+            inboundAnswers[i] = null;
+            if (inboundAnswerer != null)
+            {
+                inboundAnswerer.answer(f, inboundJournaled[i]);
+            }
+            else
+            {
+                f.complete(inboundJournaled[i]);
+            }
+        }
+        inboundPending = 0;
     }
 
     private void answerPending()

@@ -1,9 +1,11 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
+import io.dispatch.inbound.InboundBody;
 import io.dispatch.ingest.ConsentFrame;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.policy.DedupIndex;
+import io.dispatch.policy.InboundObserver;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
@@ -40,6 +42,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private final CancelledCampaigns cancelledCampaigns;
     private FallbackMessages fallbackMessages;
     private AdMarkingMode[] adMarking;
+    private InboundObserver inboundObserver = InboundObserver.NONE;
     /** Per channel code: the channel its lane falls back to, 0 for none. */
     private byte[] fallbackChannels = new byte[ChannelType.CODES];
 
@@ -75,6 +78,17 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         this.fallbackMessages = messages;
         this.adMarking = adMarking;
         this.fallbackChannels = fallbackChannels;
+    }
+
+    /** Who else sees inbound events (the conversation window); set once before the ring starts. */
+    public void inboundObserver(final InboundObserver observer)
+    {
+        this.inboundObserver = observer;
+    }
+
+    public InboundObserver inboundObserver()
+    {
+        return inboundObserver;
     }
 
     /** Recovery, before the ring starts. */
@@ -433,6 +447,23 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         {
             directory.unlink(address, person);
         }
+    }
+
+    /**
+     * Called by the journal stage once an inbound event is journaled (same thread): a consent event changes the
+     * sender's consent through the CONSENT path, with the body the journal stage wrote as evidence; then the observer
+     * (the conversation window) is told.
+     *
+     * @param consentLength 0 when the event changes no consent.
+     */
+    void inboundAfterJournal(final DispatchEvent e, final byte[] consentBody, final int consentLength)
+    {
+        if (consentLength > 0 && applyConsent(engine, e.tenantId, consentBody))
+        {
+            counters.increment(Counter.CONSENT_UPDATES);
+        }
+        inboundObserver.onInbound(e.tenantId, e.channel, e.recipientKey, InboundBody.to(e.body),
+            InboundBody.kind(e.body), e.acceptedAtMs);
     }
 
     private void onPolicyUpdate(final DispatchEvent e)
