@@ -29,6 +29,8 @@ import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.Recovery;
 import io.dispatch.journal.TenantIds;
+import io.dispatch.connector.messenger.MessengerConnectorFactory;
+import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientKeys;
@@ -225,6 +227,7 @@ public final class Dispatcher implements AutoCloseable
         final SessionFlusher flusher = new SessionFlusher();
         final DedupHandler dedupStage = new DedupHandler(dedup, contentDedup, clock);
         final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns);
+        policyStage.conversationWindow(new ConversationWindow(config.policy().conversationWindowMs(), messageTags()));
         fallbackMessages = new FallbackMessages(journal, config.tenants());
         final byte[] fallbackChannels = new byte[ChannelType.CODES];
         config.lanes().values().forEach(l -> fallbackChannels[l.channel().code()] =
@@ -526,6 +529,20 @@ public final class Dispatcher implements AutoCloseable
             byId[t.id()] = config.tenantPolicy(t.id());
         }
         return byId;
+    }
+
+    /** Per channel with a messenger lane, its template → message tag settings: what the window policy decides with. */
+    private Map<ChannelType, Map<String, String>> messageTags()
+    {
+        final Map<ChannelType, Map<String, String>> tags = new java.util.EnumMap<>(ChannelType.class);
+        for (final LaneConfig lane : config.lanes().values())
+        {
+            if (MessengerConnectorFactory.TYPE.equals(lane.connectorType()))
+            {
+                tags.put(lane.channel(), MessengerConnectorFactory.tags(lane.connectorSettings()));
+            }
+        }
+        return tags;
     }
 
     private static Map<String, ConnectorFactory> connectorFactories()

@@ -119,6 +119,14 @@ public final class DispatchEvent
     public byte fallbackChannel;
     public byte fallbackDecision;
     public short fallbackReason;
+    /**
+     * SUBMIT on a channel with a conversation window (set by the policy stage, shown by a dry run): the window's
+     * state ({@code io.dispatch.policy.ConversationWindow} STATE_), the user's last message (epoch ms, 0 unknown)
+     * and the message tag chosen outside the window (a TAGS code, 0 none).
+     */
+    public byte windowState;
+    public long windowLastMessageMs;
+    public byte windowTag;
 
     // POLICY_UPDATE: channel 0 = the tenant's own rate
     public long ratePerSecond;

@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import io.dispatch.inbound.InboundBody;
 import io.dispatch.ingest.ConsentFrame;
 import io.dispatch.policy.AdMarkingMode;
+import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.InboundObserver;
 import io.dispatch.policy.PolicyEngine;
@@ -43,6 +44,7 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private FallbackMessages fallbackMessages;
     private AdMarkingMode[] adMarking;
     private InboundObserver inboundObserver = InboundObserver.NONE;
+    private ConversationWindow window;
     /** Per channel code: the channel its lane falls back to, 0 for none. */
     private byte[] fallbackChannels = new byte[ChannelType.CODES];
 
@@ -89,6 +91,16 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     public InboundObserver inboundObserver()
     {
         return inboundObserver;
+    }
+
+    /**
+     * The conversation window rule, which also observes inbound events (live and in recovery) to know each user's
+     * last message; set once before recovery and the ring start.
+     */
+    public void conversationWindow(final ConversationWindow window)
+    {
+        this.window = window;
+        this.inboundObserver = window;
     }
 
     /** Recovery, before the ring starts. */
@@ -141,6 +153,23 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         {
             return;
         }
+        e.windowState = ConversationWindow.STATE_NONE;
+        if (window != null && window.applies(e.channel) && outsideWindow(e))
+        {
+            // decided before the engine, so a suppressed message takes no rate token and counts against no cap
+            e.decision = PolicyEngine.SUPPRESS;
+            e.reason = (short)Reason.OUTSIDE_CONVERSATION_WINDOW.code();
+            e.dueAtMs = 0;
+            e.prepaid = false;
+            if (e.dryRun)
+            {
+                counters.increment(Counter.POLICY_DRY_RUNS);
+                explainFallback(e);
+                return;
+            }
+            countDecision(e.decision, e.reason);
+            return;
+        }
         final byte decision = engine.decide(
             e.tenantId, e.kind, e.channel, e.recipientKey, e.sendAtMs, false, e.dryRun, e.acceptedAtMs, e.consentOverride);
         e.decision = decision;
@@ -168,6 +197,37 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         countDecision(decision, e.reason);
         // a deferred message's id is known only after the append: the journal stage, on this same thread,
         // adds it to `deferred` through deferredAfterJournal
+    }
+
+    /**
+     * The conversation window rule for a SUBMIT (a message scheduled for later is checked on release), leaving what
+     * {@code --explain} shows in the event: the window's state, the user's last message and the tag chosen.
+     *
+     * @return true when the message may not go: outside the window and marketing, or without a tag for its template.
+     */
+    private boolean outsideWindow(final DispatchEvent e)
+    {
+        final long now = e.acceptedAtMs;
+        final int recipientAt = RecipientKeys.recipientAt(e.body);
+        final int templateAt = recipientAt + 1 + (e.body[recipientAt] & 0xFF);
+        final int verdict = window.check(e.channel, e.kind, e.recipientKey, e.body, templateAt + 1,
+            e.body[templateAt] & 0xFF, now);
+        e.windowState = window.isOpen(e.channel, e.recipientKey, now) ? ConversationWindow.STATE_OPEN :
+            ConversationWindow.STATE_CLOSED;
+        e.windowLastMessageMs = window.lastMessageMs(e.channel, e.recipientKey);
+        e.windowTag = (byte)Math.max(0, verdict);
+        return e.sendAtMs <= now && verdict == ConversationWindow.SUPPRESS;
+    }
+
+    /**
+     * A released message on a channel with a window: marketing whose window has closed meanwhile is suppressed. An
+     * informational one goes on; without the template here the connector's tag settles it (a tagged template goes as
+     * MESSAGE_TAG, an untagged one is refused by the platform with the same reason).
+     */
+    private boolean closedForMarketing(final DispatchEvent e, final long now)
+    {
+        return window != null && window.applies(e.channel) && e.kind == MessageKind.MARKETING.code()
+            && !window.isOpen(e.channel, e.recipientKey, now);
     }
 
     /** Called by the journal stage right after it assigned the id of a deferred SUBMIT (same thread). */
@@ -199,6 +259,14 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             e.newState = DeliveryState.EXPIRED.code();
             e.reason = (short)Reason.TTL_EXPIRED.code();
             counters.increment(Counter.POLICY_EXPIRED);
+            return;
+        }
+        if (closedForMarketing(e, now))
+        {
+            e.decision = PolicyEngine.SUPPRESS;
+            e.newState = DeliveryState.SUPPRESSED.code();
+            e.reason = (short)Reason.OUTSIDE_CONVERSATION_WINDOW.code();
+            countDecision(e.decision, e.reason);
             return;
         }
         final byte decision = engine.decide(e.tenantId, e.kind, e.channel, e.recipientKey, 0, e.prepaid, false, now,
