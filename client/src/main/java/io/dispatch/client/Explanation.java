@@ -17,11 +17,40 @@ import io.dispatch.protocol.Reason;
  * @param fallbackChannel  the channel the lane falls back to, null when it has no fallback.
  * @param fallbackDecision what a fallback there would be decided now (SEND, DEFER or SUPPRESS); null without one.
  * @param fallbackReason   why the fallback would be deferred or suppressed; NONE for SEND.
+ * @param window    the conversation window on a channel with one (Messenger), null otherwise.
  */
 public record Explanation(
     Decision decision, ChannelType channel, boolean priority, Reason reason, long untilEpochMs, long duplicateOf,
-    ChannelType fallbackChannel, Decision fallbackDecision, Reason fallbackReason)
+    ChannelType fallbackChannel, Decision fallbackDecision, Reason fallbackReason, ConversationWindow window)
 {
+    /** Tags in their wire order (docs/protocol.md, EXPLAIN_RESULT). */
+    private static final String[] TAGS = {null, "CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE", "ACCOUNT_UPDATE",
+        "HUMAN_AGENT"};
+
+    /**
+     * @param open              the user wrote within the window.
+     * @param lastMessageEpochMs the user's last message on the channel, 0 when none is known.
+     * @param tag               the message tag the message would go with outside the window, null for none.
+     */
+    public record ConversationWindow(boolean open, long lastMessageEpochMs, String tag)
+    {
+        static ConversationWindow of(final int state, final int tag, final long lastMessageEpochMs)
+        {
+            return state == 0 ? null : new ConversationWindow(state == 1, lastMessageEpochMs,
+                tag > 0 && tag < TAGS.length ? TAGS[tag] : null);
+        }
+    }
+
+    /** Without a conversation window. */
+    public Explanation(
+        final Decision decision, final ChannelType channel, final boolean priority, final Reason reason,
+        final long untilEpochMs, final long duplicateOf, final ChannelType fallbackChannel,
+        final Decision fallbackDecision, final Reason fallbackReason)
+    {
+        this(decision, channel, priority, reason, untilEpochMs, duplicateOf, fallbackChannel, fallbackDecision,
+            fallbackReason, null);
+    }
+
     /** Without a fallback. */
     public Explanation(
         final Decision decision, final ChannelType channel, final boolean priority, final Reason reason,

@@ -178,7 +178,11 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 {
                     conductor.onExplainResult(correlationId, frame.getUnsignedByte(body), frame.getUnsignedByte(body + 1),
                         frame.getUnsignedByte(body + 2) == 0, frame.getUnsignedShortLE(body + 4), frame.getLongLE(body + 8),
-                        frame.getUnsignedByte(body + 3), frame.getUnsignedByte(body + 6), frame.getUnsignedByte(body + 7));
+                        frame.getUnsignedByte(body + 3), frame.getUnsignedByte(body + 6), frame.getUnsignedByte(body + 7),
+                        // engines before the conversation window sent 16 bytes
+                        bodyLength >= 26 ? frame.getUnsignedByte(body + 16) : 0,
+                        bodyLength >= 26 ? frame.getUnsignedByte(body + 17) : 0,
+                        bodyLength >= 26 ? frame.getLongLE(body + 18) : 0);
                 }
                 break;
             case MessageType.CANCEL_RESULT:

@@ -847,10 +847,14 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         return true;
     }
 
-    /** @param fallback the lane's fallback channel | its decision << 8 | its reason << 16 (docs/protocol.md). */
+    /**
+     * @param fallback     the lane's fallback channel | its decision << 8 | its reason << 16 (docs/protocol.md).
+     * @param window       the conversation window's state | the message tag chosen << 8, 0 without a window rule.
+     * @param windowLastMs the user's last message on the channel, epoch ms, 0 when none is known.
+     */
     public boolean offerExplain(
         final long correlationId, final byte decision, final byte channel, final boolean priority, final short reason,
-        final long at, final int fallback)
+        final long at, final int fallback, final int window, final long windowLastMs)
     {
         final OutboundQueue q = answers;
         final int index = q.claimFrame(MessageType.EXPLAIN_RESULT, Frames.EXPLAIN_RESULT_FRAME_LENGTH, correlationId);
@@ -868,6 +872,9 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         b.putByte(p + 6, (byte)(fallback >>> 8));
         b.putByte(p + 7, (byte)(fallback >>> 16));
         b.putLong(p + 8, at, ByteOrder.LITTLE_ENDIAN);
+        b.putByte(p + 16, (byte)window);
+        b.putByte(p + 17, (byte)(window >>> 8));
+        b.putLong(p + 18, windowLastMs, ByteOrder.LITTLE_ENDIAN);
         q.commit(index);
         return true;
     }

@@ -59,6 +59,9 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private final long[] readNanos;
     /** Dry runs: fallback channel | decision << 8 | reason << 16. */
     private final int[] fallbacks;
+    /** Dry runs: the conversation window's state | its tag << 8, and the user's last message. */
+    private final int[] windows;
+    private final long[] windowLastMs;
     private int pending;
     private final java.util.concurrent.CompletableFuture<?>[] inboundAnswers;
     private final boolean[] inboundJournaled;
@@ -90,6 +93,8 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         this.kinds = new byte[maxBatch];
         this.readNanos = new long[maxBatch];
         this.fallbacks = new int[maxBatch];
+        this.windows = new int[maxBatch];
+        this.windowLastMs = new long[maxBatch];
         this.inboundAnswers = new java.util.concurrent.CompletableFuture<?>[maxBatch];
         this.inboundJournaled = new boolean[maxBatch];
     }
@@ -120,6 +125,8 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             kinds[i] = e.kind;
             readNanos[i] = e.readNanos;
             fallbacks[i] = e.dryRun ? (e.fallbackChannel & 0xFF) | (e.fallbackDecision & 0xFF) << 8 | e.fallbackReason << 16 : 0;
+            windows[i] = e.dryRun ? (e.windowState & 0xFF) | (e.windowTag & 0xFF) << 8 : 0;
+            windowLastMs[i] = e.dryRun ? e.windowLastMessageMs : 0;
         }
         else if (e.type == DispatchEvent.INBOUND && e.inboundAnswer != null)
         {
@@ -231,7 +238,8 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             case DispatchEvent.OUTCOME_DRY_RUN:
                 return session.offerExplain(correlationIds[i], decisions[i], channels[i],
                     kinds[i] != MessageKind.MARKETING.code(), reasons[i],
-                    decisions[i] == Decision.DUPLICATE.code() ? messageIds[i] : dueAts[i], fallbacks[i]);
+                    decisions[i] == Decision.DUPLICATE.code() ? messageIds[i] : dueAts[i], fallbacks[i], windows[i],
+                    windowLastMs[i]);
             case DispatchEvent.OUTCOME_STORAGE_FULL:
                 counters.increment(Counter.SUBMITS_NACKED);
                 counters.increment(Counter.STORAGE_FULL_NACKS);

@@ -210,12 +210,13 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         final long now = e.acceptedAtMs;
         final int recipientAt = RecipientKeys.recipientAt(e.body);
         final int templateAt = recipientAt + 1 + (e.body[recipientAt] & 0xFF);
-        final int verdict = window.check(e.channel, e.kind, e.recipientKey, e.body, templateAt + 1,
-            e.body[templateAt] & 0xFF, now);
+        final int templateLength = e.body[templateAt] & 0xFF;
+        final int verdict = window.check(e.channel, e.kind, e.recipientKey, e.body, templateAt + 1, templateLength, now);
         e.windowState = window.isOpen(e.channel, e.recipientKey, now) ? ConversationWindow.STATE_OPEN :
             ConversationWindow.STATE_CLOSED;
         e.windowLastMessageMs = window.lastMessageMs(e.channel, e.recipientKey);
-        e.windowTag = (byte)Math.max(0, verdict);
+        // a tagged template goes with its tag inside the window too (docs/design/chat-connectors.md)
+        e.windowTag = (byte)window.tag(e.channel, e.body, templateAt + 1, templateLength);
         return e.sendAtMs <= now && verdict == ConversationWindow.SUPPRESS;
     }
 

@@ -207,13 +207,24 @@ public final class SendCommand
 
     static String describe(final Explanation e)
     {
-        final String primary = describePrimary(e);
+        final String primary = describePrimary(e) + describeWindow(e.window());
         if (e.fallbackChannel() == null || e.fallbackDecision() == null)
         {
             return primary;
         }
         return primary + "; fallback to " + e.fallbackChannel().name().toLowerCase(Locale.ROOT) + ": "
             + e.fallbackDecision() + (e.fallbackReason() == Reason.NONE ? "" : " (" + e.fallbackReason() + ")");
+    }
+
+    private static String describeWindow(final Explanation.ConversationWindow w)
+    {
+        if (w == null)
+        {
+            return "";
+        }
+        return "; window " + (w.open() ? "open" : "closed") + " (last message "
+            + (w.lastMessageEpochMs() == 0 ? "none" : TIME.format(Instant.ofEpochMilli(w.lastMessageEpochMs()))) + ")"
+            + (w.tag() != null ? ", tag " + w.tag() : w.open() ? ", untagged" : ", no tag for its template");
     }
 
     private static String describePrimary(final Explanation e)

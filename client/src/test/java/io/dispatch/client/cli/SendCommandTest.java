@@ -41,6 +41,23 @@ class SendCommandTest extends CommandTestBase
     }
 
     @Test
+    void shouldDescribeTheConversationWindow()
+    {
+        assertThat(SendCommand.describe(new io.dispatch.client.Explanation(io.dispatch.protocol.Decision.SUPPRESS,
+            io.dispatch.protocol.ChannelType.MESSENGER, false, io.dispatch.protocol.Reason.OUTSIDE_CONVERSATION_WINDOW,
+            0, -1, null, null, io.dispatch.protocol.Reason.NONE,
+            new io.dispatch.client.Explanation.ConversationWindow(false, 1_764_039_600_000L, null))))
+            .startsWith("SUPPRESS (OUTSIDE_CONVERSATION_WINDOW)")
+            .contains("; window closed (last message ")
+            .endsWith("), no tag for its template");
+        assertThat(SendCommand.describe(new io.dispatch.client.Explanation(io.dispatch.protocol.Decision.SEND,
+            io.dispatch.protocol.ChannelType.MESSENGER, true, io.dispatch.protocol.Reason.NONE, 0, -1, null, null,
+            io.dispatch.protocol.Reason.NONE,
+            new io.dispatch.client.Explanation.ConversationWindow(false, 0, "ACCOUNT_UPDATE"))))
+            .isEqualTo("SEND on lane messenger priority; window closed (last message none), tag ACCOUNT_UPDATE");
+    }
+
+    @Test
     void shouldPrintTheAcceptedMessageId()
     {
         final int exit = command.run("--port", port(), "--to", "01012345678", "--text", "hi", "--key", "k1");

@@ -3,12 +3,14 @@ package io.dispatch.connector.messenger;
 import io.dispatch.Dispatcher;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
+import io.dispatch.client.Explanation;
 import io.dispatch.client.StatusResult;
 import io.dispatch.client.Submit;
 import io.dispatch.config.Settings;
 import io.dispatch.connector.ChatPlatformPeer;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
@@ -83,6 +85,11 @@ class ConversationWindowIT
         return last;
     }
 
+    private static Submit promo()
+    {
+        return Submit.builder().kind(MessageKind.MARKETING).channel(ChannelType.MESSENGER).to(PSID).text(PROMO).build();
+    }
+
     private static Object lastSent(final ChatPlatformPeer peer)
     {
         final List<ChatPlatformPeer.Received> r = peer.received();
@@ -98,22 +105,36 @@ class ConversationWindowIT
             try (Dispatcher engine = EngineFixture.launch(settings(peer), clock); DispatchClient c = connect(engine))
             {
                 c.updateConsent(PSID, ChannelType.MESSENGER, AD, 0, "signup-form").get(10, TimeUnit.SECONDS);
+                final Explanation closedPromo = c.explain(promo()).get(10, TimeUnit.SECONDS);
+                assertThat(closedPromo.decision()).isEqualTo(Decision.SUPPRESS);
+                assertThat(closedPromo.reason()).isEqualTo(Reason.OUTSIDE_CONVERSATION_WINDOW);
+                assertThat(closedPromo.window()).isEqualTo(new Explanation.ConversationWindow(false, 0, null));
+                final Explanation tagged = c.explain(Submit.builder().kind(MessageKind.INFORMATIONAL)
+                    .channel(ChannelType.MESSENGER).to(PSID).template("order-shipped").var("shop", "가게")
+                    .var("tracking", "1").build()).get(10, TimeUnit.SECONDS);
+                assertThat(tagged.decision()).isEqualTo(Decision.SEND);
+                assertThat(tagged.window()).isEqualTo(new Explanation.ConversationWindow(false, 0, "POST_PURCHASE_UPDATE"));
 
                 final StatusResult promo = settled(c, submit(c, MessageKind.MARKETING, null, PROMO));
                 assertThat(promo.state()).as("no message from the user yet").isEqualTo(DeliveryState.SUPPRESSED);
                 assertThat(promo.reason()).isEqualTo(Reason.OUTSIDE_CONVERSATION_WINDOW);
                 final StatusResult untagged = settled(c, submit(c, MessageKind.INFORMATIONAL, null, "안내"));
                 assertThat(untagged.reason()).as("informational without a tag").isEqualTo(Reason.OUTSIDE_CONVERSATION_WINDOW);
-                final StatusResult tagged = settled(c, submit(c, MessageKind.INFORMATIONAL, "order-shipped", null));
-                assertThat(tagged.state()).isEqualTo(DeliveryState.PROVIDER_ACCEPTED);
+                final StatusResult sentTagged = settled(c, submit(c, MessageKind.INFORMATIONAL, "order-shipped", null));
+                assertThat(sentTagged.state()).isEqualTo(DeliveryState.PROVIDER_ACCEPTED);
                 assertThat(Json.string(lastSent(peer), "messaging_type")).isEqualTo("MESSAGE_TAG");
                 assertThat(Json.string(lastSent(peer), "tag")).isEqualTo("POST_PURCHASE_UPDATE");
                 assertThat(peer.received()).as("the suppressed ones never left").hasSize(1);
 
                 final MessengerConnector connector = (MessengerConnector)engine.lane(ChannelType.MESSENGER).connector();
                 peer.webhook(URI.create("http://127.0.0.1:" + connector.webhookPort() + "/messenger/webhook"));
+                final long before = clock.time();
                 assertThat(peer.event(peer.message(PSID, "m_open", "쿠폰 있나요?", clock.time()))
                     .get(30, TimeUnit.SECONDS).statusCode()).as("journaled").isEqualTo(200);
+                final Explanation.ConversationWindow open = c.explain(promo()).get(10, TimeUnit.SECONDS).window();
+                assertThat(open.open()).isTrue();
+                assertThat(open.lastMessageEpochMs()).as("when the connector received it").isBetween(before, clock.time());
+                assertThat(open.tag()).isNull();
 
                 final StatusResult inside = settled(c, submit(c, MessageKind.MARKETING, null, PROMO));
                 assertThat(inside.state()).isEqualTo(DeliveryState.PROVIDER_ACCEPTED);
