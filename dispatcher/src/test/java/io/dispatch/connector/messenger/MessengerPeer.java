@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * 2,000 characters) and answers {@code recipient_id/message_id} or a Graph {@code error}; and the webhook side posts
  * {@code object: page} events signed with {@code X-Hub-Signature-256}.
  */
-final class MessengerPeer extends ChatPlatformPeer
+public final class MessengerPeer extends ChatPlatformPeer
 {
     static final Set<String> TAGS = Set.of("CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE", "ACCOUNT_UPDATE", "HUMAN_AGENT");
 
@@ -33,7 +33,7 @@ final class MessengerPeer extends ChatPlatformPeer
     private final AtomicLong mids = new AtomicLong();
     private volatile URI webhook;
 
-    MessengerPeer(final String pageId, final String token, final String appSecret) throws InterruptedException
+    public MessengerPeer(final String pageId, final String token, final String appSecret) throws InterruptedException
     {
         super("messenger-peer", null);
         this.pageId = pageId;

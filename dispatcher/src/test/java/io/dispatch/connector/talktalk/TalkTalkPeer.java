@@ -18,12 +18,12 @@ import java.util.concurrent.CompletableFuture;
  * auth, 02 JSON, 99 other); users whose id starts with {@code code-XX-} get result code XX (e.g. {@code code-IMG-03-u1}).
  * It also posts the partner webhook's events (open, leave, friend on/off, send, echo, action) to the connector.
  */
-final class TalkTalkPeer extends ChatPlatformPeer
+public final class TalkTalkPeer extends ChatPlatformPeer
 {
     private final String authorization;
     private volatile URI webhook;
 
-    TalkTalkPeer(final String authorization, final SslContext tls) throws InterruptedException
+    public TalkTalkPeer(final String authorization, final SslContext tls) throws InterruptedException
     {
         super("talktalk-peer", tls);
         this.authorization = authorization;
