@@ -101,7 +101,7 @@ public final class Configuration
      * business messages may go untagged (Messenger's 24 h); 0 = no window rule on the channel.
      */
     public static final String POLICY_WINDOW_PREFIX = "policy.window.";
-    public static final String POLICY_WINDOW_HOURS_SUFFIX = ".hours";
+    public static final String POLICY_WINDOW_HOURS = "hours";
     public static final int POLICY_WINDOW_MESSENGER_HOURS_DEFAULT = 24;
     /** {@code policy.adMarking.<channel>=add|validate|off}: the (광고) prefix and opt-out footer rule. */
     public static final String POLICY_AD_MARKING_PREFIX = "policy.adMarking.";

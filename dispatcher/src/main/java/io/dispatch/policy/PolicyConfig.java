@@ -37,7 +37,7 @@ public record PolicyConfig(
                 c == ChannelType.CHAT ? Configuration.POLICY_NIGHT_CHAT_DEFAULT : "off");
             final String markingKey = Configuration.POLICY_AD_MARKING_PREFIX + name;
             conversation[c.code()] = s.integer(
-                Configuration.POLICY_WINDOW_PREFIX + name + Configuration.POLICY_WINDOW_HOURS_SUFFIX,
+                Configuration.POLICY_WINDOW_PREFIX + name + "." + Configuration.POLICY_WINDOW_HOURS,
                 c == ChannelType.MESSENGER ? Configuration.POLICY_WINDOW_MESSENGER_HOURS_DEFAULT : 0, 0, 168) * 3_600_000L;
             marking[c.code()] = AdMarkingMode.parse(markingKey, s.string(markingKey,
                 c == ChannelType.CHAT ? Configuration.POLICY_AD_MARKING_CHAT_DEFAULT : Configuration.POLICY_AD_MARKING_DEFAULT));
