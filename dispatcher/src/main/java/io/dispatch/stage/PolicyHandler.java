@@ -145,6 +145,9 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private void onSubmit(final DispatchEvent e)
     {
         e.fallbackChannel = 0; // the slot may hold an earlier dry run's
+        e.windowState = ConversationWindow.STATE_NONE;
+        e.windowTag = 0;
+        e.windowLastMessageMs = 0;
         if (e.outcome != DispatchEvent.OUTCOME_ACCEPTED && e.outcome != DispatchEvent.OUTCOME_DRY_RUN)
         {
             return;
@@ -153,7 +156,6 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         {
             return;
         }
-        e.windowState = ConversationWindow.STATE_NONE;
         if (window != null && window.applies(e.channel) && outsideWindow(e))
         {
             // decided before the engine, so a suppressed message takes no rate token and counts against no cap
