@@ -50,7 +50,7 @@ public final class SendCommand
         "message:",
         "  --to RECIPIENT          phone number, push token or chat user key (required)",
         "  --kind KIND             informational (default) | auth | marketing",
-        "  --channel CHANNEL       sms (default) | push | chat",
+        "  --channel CHANNEL       sms (default) | push | chat | talktalk | messenger",
         "  --text TEXT             literal text",
         "  --template ID           template id; fill it with --var NAME=VALUE (repeatable)",
         "  --key KEY               idempotency key: resubmitting with it is answered as a duplicate",
