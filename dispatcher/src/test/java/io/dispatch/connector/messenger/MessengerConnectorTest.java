@@ -274,6 +274,17 @@ class MessengerConnectorTest
     }
 
     @Test
+    void shouldServeTheSignedWebhookOverTls() throws Exception
+    {
+        final io.dispatch.testing.TestTls tls = io.dispatch.testing.TestTls.create(dir);
+        start(Map.of("webhook.tlsCertFile", tls.serverCertFile.toString(), "webhook.tlsKeyFile", tls.serverKeyFile.toString()));
+        peer.trustWebhookCa(tls.ca);
+        peer.webhook(URI.create("https://127.0.0.1:" + connector.webhookPort() + "/messenger/webhook"));
+        assertThat(peer.event(peer.message(PSID, "m_tls", "hi", 1)).get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(inbound.next().event().providerEventId()).isEqualTo("m_tls");
+    }
+
+    @Test
     void shouldAnswerTheSubscriptionCheckOnlyWithTheVerifyToken() throws Exception
     {
         start(Map.of());
