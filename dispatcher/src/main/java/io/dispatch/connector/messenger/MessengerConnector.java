@@ -42,6 +42,8 @@ public final class MessengerConnector implements Connector
     private static final Logger LOG = LoggerFactory.getLogger(MessengerConnector.class);
     private static final int MAX_ANSWER_BYTES = 1 << 16;
     private static final int MAX_WEBHOOK_BYTES = 1 << 20;
+    /** Sent messages remembered for replies: about a day of a busy Page's answers to users at a few per minute. */
+    static final int REPLY_CORRELATION_CAPACITY = 65_536;
 
     private final MessengerSettings settings;
     private final MessengerRequestWriter writer;
@@ -54,6 +56,15 @@ public final class MessengerConnector implements Connector
     private HttpReceiver webhook;
     private MessengerWebhookHandler webhookHandler;
     private HttpHeaders headers;
+    /** Our message id by Meta's message id, for the {@code reply_to} of user messages; event loop only. */
+    private final java.util.LinkedHashMap<String, Long> sentByMid = new java.util.LinkedHashMap<>(1024, 0.75f, false)
+    {
+        @Override
+        protected boolean removeEldestEntry(final java.util.Map.Entry<String, Long> eldest)
+        {
+            return size() > REPLY_CORRELATION_CAPACITY;
+        }
+    };
 
     MessengerConnector(final MessengerSettings settings)
     {
@@ -83,7 +94,9 @@ public final class MessengerConnector implements Connector
                 settings.maxConnections(), settings.connectTimeoutMs(), settings.requestTimeoutMs(), MAX_ANSWER_BYTES);
             if (settings.webhookPort() != MessengerSettings.NO_WEBHOOK)
             {
-                webhookHandler = new MessengerWebhookHandler(settings, context.inbound(), context.clock());
+                // the webhook runs on the same single event loop as the answers, so the map needs no lock
+                webhookHandler = new MessengerWebhookHandler(settings, context.inbound(), context.clock(),
+                    mid -> sentByMid.getOrDefault(mid, 0L));
                 webhook = HttpReceiver.startAsync(group, settings.webhookHost(), settings.webhookPort(),
                     settings.webhookTls(), MAX_WEBHOOK_BYTES, webhookHandler);
                 LOG.info("event=messenger_webhook_listening lane={} page={} address={}:{} path={} tls={}",
@@ -209,8 +222,10 @@ public final class MessengerConnector implements Connector
             final Object error = Json.member(json, "error");
             if (status >= 200 && status < 300 && error == null)
             {
-                if (Json.string(json, "message_id") != null)
+                final String mid = Json.string(json, "message_id");
+                if (mid != null)
                 {
+                    sentByMid.put(mid, request.messageId());
                     counters.accepted(System.nanoTime() - startNs);
                     callback.onAccepted(request);
                 }

@@ -49,14 +49,19 @@ final class MessengerWebhookHandler implements HttpReceiver.AsyncHandler
     private final InboundSink sink;
     private final EpochClock clock;
     private final Mac mac;
+    private final java.util.function.ToLongFunction<String> sentMessageId;
     final AtomicLong events = new AtomicLong();
     final AtomicLong badSignatures = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     final AtomicLong otherPages = new AtomicLong();
 
-    MessengerWebhookHandler(final MessengerSettings settings, final InboundSink sink, final EpochClock clock)
+    /** @param sentMessageId our message id for a Meta message id the Page sent, 0 when unknown. */
+    MessengerWebhookHandler(
+        final MessengerSettings settings, final InboundSink sink, final EpochClock clock,
+        final java.util.function.ToLongFunction<String> sentMessageId)
         throws GeneralSecurityException
     {
+        this.sentMessageId = sentMessageId;
         this.settings = settings;
         this.sink = sink;
         this.clock = clock;
@@ -149,8 +154,11 @@ final class MessengerWebhookHandler implements HttpReceiver.AsyncHandler
                 return new InboundEvent(InboundEvent.Kind.EVENT, settings.tenant(), ChannelType.MESSENGER, recipient,
                     sender, 0, "", payload, "echo:" + mid, now);
             }
+            // a swipe-reply names the message it answers: ours, if we sent it recently
+            final String replyTo = Json.string(Json.member(message, "reply_to"), "mid");
             return new InboundEvent(InboundEvent.Kind.MESSAGE, settings.tenant(), ChannelType.MESSENGER, sender,
-                recipient, 0, orEmpty(Json.string(message, "text")), payload, mid, now);
+                recipient, replyTo == null ? 0 : sentMessageId.applyAsLong(replyTo),
+                orEmpty(Json.string(message, "text")), payload, mid, now);
         }
         final Object postback = Json.member(item, "postback");
         if (postback != null)

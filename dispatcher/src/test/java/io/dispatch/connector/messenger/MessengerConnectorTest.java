@@ -277,6 +277,20 @@ class MessengerConnectorTest
     }
 
     @Test
+    void shouldSayWhichOfOurMessagesAUserReplyAnswers() throws Exception
+    {
+        start(Map.of());
+        lane.send(connector, text(77, MessageKind.INFORMATIONAL, "주문이 접수되었습니다"));
+        assertThat(lane.next().kind()).isEqualTo("ACCEPTED");
+        assertThat(peer.event(peer.reply(PSID, "m_u1", "취소할게요", "m_1")).get(30, TimeUnit.SECONDS).statusCode())
+            .isEqualTo(200);
+        assertThat(inbound.next().event().inReplyTo()).as("the peer's first message id, m_1, was our 77").isEqualTo(77);
+        assertThat(peer.event(peer.reply(PSID, "m_u2", "?", "m_unknown")).get(30, TimeUnit.SECONDS).statusCode())
+            .isEqualTo(200);
+        assertThat(inbound.next().event().inReplyTo()).isZero();
+    }
+
+    @Test
     void shouldServeTheSignedWebhookOverTls() throws Exception
     {
         final io.dispatch.testing.TestTls tls = io.dispatch.testing.TestTls.create(dir);

@@ -108,6 +108,13 @@ public final class MessengerPeer extends ChatPlatformPeer
             + timestamp + ",\"message\":{\"mid\":\"" + mid + "\",\"text\":\"" + text + "\"}}");
     }
 
+    String reply(final String psid, final String mid, final String text, final String replyToMid)
+    {
+        return entry("{\"sender\":{\"id\":\"" + psid + "\"},\"recipient\":{\"id\":\"" + pageId + "\"},\"timestamp\":1,"
+            + "\"message\":{\"mid\":\"" + mid + "\",\"text\":\"" + text + "\",\"reply_to\":{\"mid\":\"" + replyToMid
+            + "\"}}}");
+    }
+
     String echo(final String psid, final String mid)
     {
         return entry("{\"sender\":{\"id\":\"" + pageId + "\"},\"recipient\":{\"id\":\"" + psid + "\"},\"timestamp\":1,"
