@@ -4,6 +4,7 @@ import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
+import io.dispatch.config.OptOut080Settings;
 import io.dispatch.config.LaneConfig;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
@@ -24,6 +25,7 @@ import io.dispatch.inbound.InboundAnswers;
 import io.dispatch.inbound.InboundBody;
 import io.dispatch.inbound.InboundDedup;
 import io.dispatch.inbound.InboundPublisher;
+import io.dispatch.inbound.OptOut080Receiver;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
@@ -62,6 +64,7 @@ import io.dispatch.stage.PolicyRates;
 import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
 import io.dispatch.status.AdminServer;
+import io.dispatch.stream.JournalStreams;
 import io.dispatch.status.AdminTokenFile;
 import io.dispatch.status.ClassLatency;
 import io.dispatch.status.Counter;
@@ -73,6 +76,7 @@ import io.dispatch.status.RateAdminRoute;
 import io.dispatch.status.RedriveRoute;
 import io.dispatch.status.StatusTable;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
@@ -119,6 +123,8 @@ public final class Dispatcher implements AutoCloseable
     private FallbackMessages fallbackMessages;
     private RingTopology ring;
     private InboundPublisher inbound;
+    private AgentRunner streamsRunner;
+    private OptOut080Receiver optOut080;
     private final InboundAnswers inboundAnswers = new InboundAnswers();
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
@@ -455,6 +461,11 @@ public final class Dispatcher implements AutoCloseable
         ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
             clock, targeting);
         ingestContext.watchStorage(storage);
+        // resumed receipts and inbound subscribers read the journal on their own thread; 1 ms naps when all caught up
+        streamsRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000),
+            ex -> errors.record("journal_streams_failed", ex), null, new JournalStreams(journal));
+        ingestContext.streams((JournalStreams)streamsRunner.agent());
+        AgentRunner.startOnThread(streamsRunner);
         ingest = bind(Configuration.INGEST_PORT_PROP_NAME, config.ingestHost(), config.ingestPort(), "--port",
             () -> new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads(), tls));
         if (config.adminPort() >= 0)
@@ -476,6 +487,11 @@ public final class Dispatcher implements AutoCloseable
             admin = bind(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port",
                 () -> new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
                     routes, adminToken));
+        }
+        if (config.optOut080().enabled())
+        {
+            optOut080 = bind(OptOut080Settings.PORT, config.optOut080().host(), config.optOut080().port(),
+                OptOut080Settings.PORT + "=", () -> OptOut080Receiver.start(config.optOut080(), inbound, clock));
         }
         startedAtNs = System.nanoTime();
         ready = true;
@@ -574,6 +590,13 @@ public final class Dispatcher implements AutoCloseable
     public Counters counters()
     {
         return counters;
+    }
+
+    /** @return the 080 opt-out webhook's port, -1 when it is off. */
+    public int optOut080Port()
+    {
+        final OptOut080Receiver r = optOut080;
+        return r == null ? -1 : r.port();
     }
 
     public ConnectorLane lane(final ChannelType channel)
@@ -795,6 +818,8 @@ public final class Dispatcher implements AutoCloseable
         }
         closeQuietly(ingest);
         ingest = null;
+        closeQuietly(optOut080);
+        optOut080 = null;
         // before the ring: a redrive publishes into it
         closeQuietly(redrive);
         redrive = null;
@@ -816,6 +841,8 @@ public final class Dispatcher implements AutoCloseable
         }
         ring = null;
         closeQuietly(inboundAnswers);
+        closeQuietly(streamsRunner);
+        streamsRunner = null;
         closeQuietly(fallbackMessages);
         fallbackMessages = null;
         closeQuietly(journal);

@@ -790,9 +790,16 @@ final class ClientConductor
         if (request instanceof SubscribeRequest)
         {
             final SubscribeRequest subscribe = (SubscribeRequest)request;
-            if (subscribe.ok() && !subscribe.isRestore())
+            if (subscribe.ok())
             {
-                subscriptions.add(subscribe);
+                if (subscribe.isRestore())
+                {
+                    subscriptions.confirmRestore(subscribe);
+                }
+                else
+                {
+                    subscriptions.add(subscribe);
+                }
             }
         }
         else
@@ -802,10 +809,16 @@ final class ClientConductor
     }
 
     void onReceipt(
-        final long messageId, final int stateCode, final int attempts, final int reasonCode, final long atMs, final int channel)
+        final long messageId, final int stateCode, final int attempts, final int reasonCode, final long atMs, final int channel,
+        final long position)
     {
         subscriptions.onReceipt(messageId, DeliveryState.of(stateCode), attempts, Reason.of(reasonCode), atMs,
-            ChannelType.of(channel));
+            ChannelType.of(channel), position);
+    }
+
+    void onInbound(final InboundMessage message)
+    {
+        subscriptions.onInbound(message);
     }
 
     void onReceiptsDropped(final int count)

@@ -159,7 +159,18 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                     // the channel byte came later: an older engine's 20-byte receipt has none (0)
                     conductor.onReceipt(frame.getLongLE(body), frame.getUnsignedByte(body + 8),
                         frame.getUnsignedByte(body + 9), frame.getUnsignedShortLE(body + 10),
-                        frame.getLongLE(body + 12), bodyLength > 20 ? frame.getUnsignedByte(body + 20) : 0);
+                        frame.getLongLE(body + 12), bodyLength > 20 ? frame.getUnsignedByte(body + 20) : 0,
+                        bodyLength >= 29 ? frame.getLongLE(body + 21) : 0);
+                }
+                break;
+            case MessageType.INBOUND:
+                if (need(channel, type, bodyLength, 8 + 18 + 3 + 2 + 4))
+                {
+                    final InboundMessage m = InboundFrame.read(frame, body, bodyLength);
+                    if (m != null)
+                    {
+                        conductor.onInbound(m);
+                    }
                 }
                 break;
             case MessageType.STATUS_RESULT:

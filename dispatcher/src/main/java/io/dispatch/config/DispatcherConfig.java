@@ -44,7 +44,8 @@ public record DispatcherConfig(
     long journalMinFreeBytes,
     SessionLimits sessionLimits,
     IngestTlsSettings ingestTls,
-    AuthLimits authLimits)
+    AuthLimits authLimits,
+    OptOut080Settings optOut080)
 {
     /** @return the policy of a tenant id ({@code tenantPolicies} is in the order of {@code tenants}). */
     public TenantPolicy tenantPolicy(final int tenantId)
@@ -69,7 +70,7 @@ public record DispatcherConfig(
             receiptBufferRecords, adminPort, admin, dataDir, fsync, rollCycle, ringSize, waitStrategy,
             ringConsumerThreads, ringHighWaterPercent, dedupHorizonMs, statusCapacity, defaultTtlSeconds,
             List.copyOf(resolved), templates, lanes, policy, tenantPolicies, directorySnapshotEveryOps,
-            directoryMaxRecipients, journalMinFreeBytes, sessionLimits, ingestTls, authLimits);
+            directoryMaxRecipients, journalMinFreeBytes, sessionLimits, ingestTls, authLimits, optOut080);
     }
 
     /** When the journal forces its pages to disk. */
@@ -166,7 +167,8 @@ public record DispatcherConfig(
                 0, Long.MAX_VALUE),
             SessionLimits.read(s),
             IngestTlsSettings.read(s),
-            AuthLimits.read(s));
+            AuthLimits.read(s),
+            OptOut080Settings.read(s));
     }
 
     private static List<TenantPolicy> tenantPolicies(final Settings s)
@@ -204,6 +206,7 @@ public record DispatcherConfig(
         lines.add("ingest " + ingestHost + ":" + ingestPort + " ioThreads=" + ioThreads + " initialCredit=" + initialCredit
             + " maxFrameLength=" + maxFrameLength + " " + ingestTls.describe());
         lines.add("ingest limits " + sessionLimits.describe() + " " + authLimits.describe());
+        lines.add(optOut080.describe());
         lines.add("admin " + admin.host() + ":" + adminPort + " token=" + (admin.token() == null
             ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****"));
         lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle

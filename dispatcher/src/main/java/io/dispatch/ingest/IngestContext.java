@@ -8,6 +8,7 @@ import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counters;
+import io.dispatch.stream.JournalStreams;
 import io.dispatch.targeting.TargetingConductor;
 import org.agrona.concurrent.EpochClock;
 
@@ -34,6 +35,7 @@ public final class IngestContext
     final byte[][] optOutFooters;
     /** The recipient directory's and campaigns' thread: DIRECTORY_UPDATE and campaign frames go there. */
     final TargetingConductor targeting;
+    volatile JournalStreams streams;
     private volatile boolean shuttingDown;
     private volatile DiskSpaceWatcher storage;
 
@@ -102,6 +104,12 @@ public final class IngestContext
     boolean isShuttingDown()
     {
         return shuttingDown;
+    }
+
+    /** Serves resumed receipt subscriptions and inbound subscriptions; set before the server binds. */
+    public void streams(final JournalStreams streams)
+    {
+        this.streams = streams;
     }
 
     /** From then on a SUBMIT is NACKed STORAGE_FULL while the watcher reports the journal's disk full. */

@@ -2,6 +2,8 @@ package io.dispatch.ingest;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.inbound.InboundBody;
+import io.dispatch.journal.JournalCursor;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
@@ -46,6 +48,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private static final long CREDIT_TICK_MS = 5;
     private static final long GOODBYE_LINGER_MS = 2_000;
     private static final int MAX_ANSWER_FRAME = Frames.STATUS_RESULT_FRAME_LENGTH + 64;
+    /** Not a wire scope: receipts resumed from a position, served by the stream thread from the journal. */
+    public static final byte SCOPE_JOURNAL = 2;
+    /** INBOUND frames of the largest size the buffer holds at most; smaller ones fit many more. */
+    private static final int INBOUND_BUFFER_FRAMES = 8;
 
     private final IngestContext context;
     private final SubmitFlyweight submit = new SubmitFlyweight();
@@ -82,6 +88,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private volatile int receiptStateMask = Frames.ALL_STATES;
     private volatile OutboundQueue answers;
     private volatile OutboundQueue receipts;
+    /** INBOUND frames, written by the stream thread only. */
+    private volatile OutboundQueue inbound;
+    /** False once the connection closed: the stream thread drops its subscriptions. */
+    private volatile boolean open = true;
 
     /** Post-journal thread only: set while this session is in the batch's flush list. */
     private boolean touched;
@@ -182,6 +192,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     public void channelInactive(final ChannelHandlerContext ctx)
     {
         closed = true;
+        open = false;
         if (creditTick != null)
         {
             creditTick.cancel(false);
@@ -277,6 +288,9 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
                 break;
             case MessageType.SUBSCRIBE:
                 onSubscribe(correlationId, frame, bodyOffset, bodyLength);
+                break;
+            case MessageType.SUBSCRIBE_INBOUND:
+                onSubscribeInbound(correlationId, frame, bodyOffset, bodyLength);
                 break;
             case MessageType.CANCEL:
                 onCancel(correlationId, frame, bodyOffset, bodyLength);
@@ -713,6 +727,25 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             refuse(correlationId, ErrorCode.INVALID_FIELD, "scope must be 0 (connection) or 1 (tenant)");
             return;
         }
+        final boolean resume = length >= 12;
+        if (resume && scope != Frames.SCOPE_TENANT)
+        {
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "resumeAfter: only a scope 1 (tenant) subscription resumes");
+            return;
+        }
+        final long resumeAfter = resume ? frame.getLongLE(offset + 4) : 0;
+        if (resume && resumeAfter < 0)
+        {
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "resumeAfter: a RECEIPT's position, or 0 for the start");
+            return;
+        }
+        // one producer per receipt queue: the ring's status stage for live receipts, the stream thread for resumed ones
+        if (receipts != null && (resume || subscriptionScope == SCOPE_JOURNAL))
+        {
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "this connection already subscribed receipts; " +
+                "a resumed subscription needs a connection of its own");
+            return;
+        }
         if (receipts == null)
         {
             final int refused = context.sessions.subscribe(this);
@@ -730,8 +763,42 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         }
         final int mask = length >= 4 ? frame.getUnsignedShortLE(offset + 2) : 0;
         receiptStateMask = mask == 0 ? Frames.ALL_STATES : mask;
-        subscriptionScope = (byte)scope;
-        context.sessions.refreshSubscribers();
+        if (resume)
+        {
+            // served by the stream thread from the journal: the status stage's live fan-out skips this scope
+            subscriptionScope = SCOPE_JOURNAL;
+            context.streams.receipts(this, context.tenants.nameBytes(tenantId), resumeAfter);
+        }
+        else
+        {
+            subscriptionScope = (byte)scope;
+            context.sessions.refreshSubscribers();
+        }
+        final ByteBuf out = ctx.alloc().buffer(16);
+        Frames.ok(out, correlationId);
+        ctx.write(out);
+    }
+
+    private void onSubscribeInbound(final long correlationId, final ByteBuf frame, final int offset, final int length)
+    {
+        if (length != 0 && length != 8)
+        {
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "SUBSCRIBE_INBOUND body: empty (from now) or u64 resumeAfter");
+            return;
+        }
+        final long resumeAfter = length == 8 ? frame.getLongLE(offset) : JournalCursor.FROM_NOW;
+        if (length == 8 && resumeAfter < 0)
+        {
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "resumeAfter: an INBOUND position, or 0 for the start");
+            return;
+        }
+        if (inbound != null)
+        {
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "this connection already subscribed inbound events");
+            return;
+        }
+        inbound = new OutboundQueue(INBOUND_BUFFER_FRAMES, FrameDescriptor.HEADER_LENGTH + 8 + InboundBody.MAX_BODY_BYTES);
+        context.streams.inbound(this, context.tenants.nameBytes(tenantId), resumeAfter);
         final ByteBuf out = ctx.alloc().buffer(16);
         Frames.ok(out, correlationId);
         ctx.write(out);
@@ -953,18 +1020,28 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
      * @return true when the session has something new to write: the receipt, or a drop to report.
      */
     public boolean offerReceipt(
-        final long messageId, final int state, final int attempts, final int reason, final long atMs, final int channel)
+        final long messageId, final int state, final int attempts, final int reason, final long atMs, final int channel,
+        final long position)
     {
         final OutboundQueue q = receipts;
         if (q == null || (receiptStateMask & (1 << state)) == 0)
         {
             return false;
         }
+        if (!putReceipt(q, messageId, state, attempts, reason, atMs, channel, position))
+        {
+            droppedReceipts.incrementAndGet();
+        }
+        return true;
+    }
+
+    private static boolean putReceipt(final OutboundQueue q, final long messageId, final int state, final int attempts,
+        final int reason, final long atMs, final int channel, final long position)
+    {
         final int index = q.claimFrame(MessageType.RECEIPT, Frames.RECEIPT_FRAME_LENGTH, 0L);
         if (index < 0)
         {
-            droppedReceipts.incrementAndGet();
-            return true;
+            return false;
         }
         final UnsafeBuffer b = q.buffer();
         final int p = index + FrameDescriptor.HEADER_LENGTH;
@@ -974,8 +1051,49 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         b.putShort(p + 10, (short)reason, ByteOrder.LITTLE_ENDIAN);
         b.putLong(p + 12, atMs, ByteOrder.LITTLE_ENDIAN);
         b.putByte(p + 20, (byte)channel);
+        b.putLong(p + 21, position, ByteOrder.LITTLE_ENDIAN);
         q.commit(index);
         return true;
+    }
+
+    /**
+     * Stream thread: a receipt read from the journal for a resumed subscription. Never dropped: when the buffer is
+     * full the stream stops and offers it again later.
+     *
+     * @return false when the buffer is full.
+     */
+    public boolean offerStreamedReceipt(final long messageId, final int state, final int attempts, final int reason,
+        final long atMs, final int channel, final long position)
+    {
+        final OutboundQueue q = receipts;
+        if ((receiptStateMask & (1 << state)) == 0)
+        {
+            return true;
+        }
+        return putReceipt(q, messageId, state, attempts, reason, atMs, channel, position);
+    }
+
+    /** Stream thread: one inbound event ({@code InboundBody}) with its position. @return false when the buffer is full. */
+    public boolean offerInbound(final long position, final byte[] body, final int length)
+    {
+        final OutboundQueue q = inbound;
+        final int index = q.claimFrame(MessageType.INBOUND, FrameDescriptor.HEADER_LENGTH + 8 + length, 0L);
+        if (index < 0)
+        {
+            return false;
+        }
+        final UnsafeBuffer b = q.buffer();
+        final int p = index + FrameDescriptor.HEADER_LENGTH;
+        b.putLong(p, position, ByteOrder.LITTLE_ENDIAN);
+        b.putBytes(p + 8, body, 0, length);
+        q.commit(index);
+        return true;
+    }
+
+    /** Whether the connection is still open (any thread). */
+    public boolean isOpen()
+    {
+        return open;
     }
 
     /** Asks the event loop to write what the ring stages queued; at most one drain is pending at a time. */
@@ -1014,6 +1132,11 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             }
         }
         context.counters.add(Counter.RECEIPTS_SENT, receiptCount);
+        final OutboundQueue in = inbound;
+        if (in != null && ctx.channel().isWritable())
+        {
+            in.drainTo(out, 1024);
+        }
         appendCredit(out);
         if (out.isReadable())
         {
@@ -1023,7 +1146,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             out.release();
         }
-        if (r != null && !r.isEmpty() && ctx.channel().isWritable())
+        if ((r != null && !r.isEmpty() || in != null && !in.isEmpty()) && ctx.channel().isWritable())
         {
             scheduleDrain();
         }
@@ -1038,6 +1161,11 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         if (r != null)
         {
             r.idleTick();
+        }
+        final OutboundQueue in = inbound;
+        if (in != null)
+        {
+            in.idleTick();
         }
         if (mayGrantCredit())
         {

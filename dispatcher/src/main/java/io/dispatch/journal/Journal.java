@@ -131,6 +131,12 @@ public final class Journal implements AutoCloseable
         }
     }
 
+    /** A cursor for a stream subscriber ({@link JournalCursor}); thread-bound, like every tailer. */
+    public JournalCursor newCursor()
+    {
+        return new JournalCursor(queue.createTailer());
+    }
+
     public JournalReader newReader()
     {
         return new JournalReader(queue.createTailer());

@@ -138,6 +138,11 @@ public final class DispatchEvent
 
     // STATE
     public int stateCount;
+    /**
+     * STATE, RELEASE, CANCEL and FALLBACK: the journal index of the record holding the state change(s), set by the
+     * journal stage (receipt positions); 0 when it was not journaled.
+     */
+    public long journalIndex;
 
     /** INBOUND: the connector's answer, completed by the ack stage (true once journaled); null otherwise. */
     public java.util.concurrent.CompletableFuture<Boolean> inboundAnswer;

@@ -91,6 +91,7 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
     @Override
     public void onEvent(final DispatchEvent e, final long sequence, final boolean endOfBatch)
     {
+        e.journalIndex = 0;
         try
         {
             switch (e.type)
@@ -102,7 +103,7 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                     }
                     break;
                 case DispatchEvent.STATE:
-                    counted(writer.appendStates(e.body, e.stateCount));
+                    e.journalIndex = counted(writer.appendStates(e.body, e.stateCount)) ? writer.lastIndex() : 0;
                     break;
                 case DispatchEvent.RELEASE:
                 case DispatchEvent.CANCEL:
@@ -111,7 +112,9 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                     {
                         final long at = e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs;
                         StateRecords.put(oneState, 0, e.messageId, at, e.newState, (byte)0, e.channel, e.reason);
-                        if (!counted(writer.appendStates(oneState, 1)) && e.type == DispatchEvent.FALLBACK)
+                        final boolean appended = counted(writer.appendStates(oneState, 1));
+                        e.journalIndex = appended ? writer.lastIndex() : 0;
+                        if (!appended && e.type == DispatchEvent.FALLBACK)
                         {
                             // an unjournaled move must not reach the new lane: after a restart the old channel owes it
                             e.outcome = DispatchEvent.OUTCOME_STORAGE_FULL;
@@ -280,7 +283,15 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
         {
             inboundDedup.record(e.keyHash, e.acceptedAtMs);
         }
-        policy.inboundAfterJournal(e, inboundConsent, consentLength);
+        try
+        {
+            policy.inboundAfterJournal(e, inboundConsent, consentLength);
+        }
+        catch (final RuntimeException ex)
+        {
+            // journaled, so answered true: a failing observer is a bug to log, not a reason for the platform to resend
+            errors.record("inbound_observer_failed", ex);
+        }
     }
 
     /** Seconds from acceptance to the deadline: the message's TTL counts from its send-at when it has one. */

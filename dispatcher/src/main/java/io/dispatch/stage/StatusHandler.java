@@ -3,6 +3,7 @@ package io.dispatch.stage;
 import com.lmax.disruptor.EventHandler;
 import io.dispatch.ingest.IngestSession;
 import io.dispatch.ingest.SessionRegistry;
+import io.dispatch.journal.JournalCursor;
 import io.dispatch.journal.StateRecords;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
@@ -74,13 +75,17 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                     {
                         table.campaignSlot(table.find(e.messageId), e.campaignSlot);
                     }
+                    // decided at acceptance: the ACCEPTED record is the change's journal record
+                    final long position = JournalCursor.position(e.messageId, 0);
                     if (e.decision == Decision.DEFER.code())
                     {
-                        onState(e.messageId, DeliveryState.DEFERRED.code(), (byte)0, e.reason, e.dueAtMs, (byte)0);
+                        onState(e.messageId, DeliveryState.DEFERRED.code(), (byte)0, e.reason, e.dueAtMs, (byte)0,
+                            position);
                     }
                     else if (e.decision == Decision.SUPPRESS.code())
                     {
-                        onState(e.messageId, DeliveryState.SUPPRESSED.code(), (byte)0, e.reason, e.acceptedAtMs, (byte)0);
+                        onState(e.messageId, DeliveryState.SUPPRESSED.code(), (byte)0, e.reason, e.acceptedAtMs, (byte)0,
+                            position);
                     }
                 }
                 break;
@@ -89,13 +94,14 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                 if (e.newState != 0)
                 {
                     onState(e.messageId, e.newState, (byte)0, e.reason,
-                        e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, (byte)0);
+                        e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, (byte)0,
+                        positionOf(e, 0));
                 }
                 break;
             case DispatchEvent.FALLBACK:
                 // reported on the new channel from the decision on, whatever it was
                 onState(e.messageId, e.newState, (byte)0, e.reason,
-                    e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, e.channel);
+                    e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, e.channel, positionOf(e, 0));
                 break;
             case DispatchEvent.STATE:
                 onStates(e);
@@ -114,13 +120,19 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         for (int i = 0, o = 0; i < e.stateCount; i++, o += StateRecords.LENGTH)
         {
             onState(StateRecords.messageId(b, o), StateRecords.state(b, o), StateRecords.attempts(b, o),
-                StateRecords.reason(b, o), StateRecords.atMs(b, o), StateRecords.channel(b, o));
+                StateRecords.reason(b, o), StateRecords.atMs(b, o), StateRecords.channel(b, o), positionOf(e, i));
         }
+    }
+
+    /** The receipt's stream position ({@link JournalCursor}), 0 when its change was not journaled (disk full). */
+    private static long positionOf(final DispatchEvent e, final int ordinal)
+    {
+        return e.journalIndex == 0 ? 0 : JournalCursor.position(e.journalIndex, ordinal);
     }
 
     /** @param channel the lane's channel (after a fallback, the new one), or 0 to keep the recorded one. */
     private void onState(final long messageId, final byte state, final byte reportedAttempts, final short reason,
-        final long atMs, final byte channel)
+        final long atMs, final byte channel, final long position)
     {
         final Counter counter = COUNTER_BY_STATE[state];
         if (counter != null)
@@ -147,21 +159,21 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         // the tenant check guards against a session reference reused after its generation counter wrapped
         if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION && owner.tenantId() == tenant)
         {
-            offer(owner, messageId, state, attempts, reason, atMs, current);
+            offer(owner, messageId, state, attempts, reason, atMs, current, position);
         }
         for (final IngestSession s : sessions.tenantSubscribers())
         {
             if (s.tenantId() == tenant)
             {
-                offer(s, messageId, state, attempts, reason, atMs, current);
+                offer(s, messageId, state, attempts, reason, atMs, current, position);
             }
         }
     }
 
     private void offer(final IngestSession session, final long messageId, final byte state, final byte attempts,
-        final short reason, final long atMs, final byte channel)
+        final short reason, final long atMs, final byte channel, final long position)
     {
-        if (session.offerReceipt(messageId, state, attempts, reason, atMs, channel))
+        if (session.offerReceipt(messageId, state, attempts, reason, atMs, channel, position))
         {
             flusher.touch(session);
         }

@@ -89,7 +89,7 @@ final class SmppConnector implements Connector
             correlationJournal.start(context.laneName());
         }
         submitter = new SmppSubmitter(settings, correlator, context.clock(), context.laneName());
-        receiptListener = new ReceiptListener(correlator);
+        receiptListener = new ReceiptListener(correlator, context.inbound(), settings.moTenant(), context.clock());
         binds = new SmppBind[settings.binds()];
         for (int i = 0; i < binds.length; i++)
         {

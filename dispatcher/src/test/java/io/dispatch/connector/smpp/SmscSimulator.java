@@ -340,6 +340,30 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
 
     // ---- observations ----
 
+    /**
+     * Sends a mobile originated message (a deliver_sm without the receipt bits) on a bound session and waits for the
+     * ESME's deliver_sm_resp.
+     *
+     * @return its command_status: 0 when the ESME took it.
+     */
+    public int sendMo(final String from, final String to, final byte dataCoding, final byte esmClass, final byte[] message)
+        throws Exception
+    {
+        final SMPPServerSession target = sessions.stream().filter(s -> s.getSessionState().isBound()).findFirst()
+            .orElseThrow(() -> new IllegalStateException("no bound session to send the MO on"));
+        try
+        {
+            target.deliverShortMessage("", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, from,
+                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, to, new ESMClass(esmClass), (byte)0, (byte)0,
+                new RegisteredDelivery(0), DataCodings.newInstance(dataCoding), message);
+            return 0;
+        }
+        catch (final org.jsmpp.extra.NegativeResponseException ex)
+        {
+            return ex.getCommandStatus();
+        }
+    }
+
     public List<Submitted> submitted()
     {
         return submitted;
