@@ -109,4 +109,18 @@ class InboundStreamIT
             assertThat(all.poll(200, TimeUnit.MILLISECONDS)).isNull();
         }
     }
+
+    @Test
+    void shouldJournalAndStreamWithTheTwoThreadRing() throws Exception
+    {
+        try (Dispatcher engine = EngineFixture.launch(EngineFixture.settings(dir).set("ring.consumerThreads", "2"));
+            DispatchClient c = connect(engine.port(), "demo", "demo-key"))
+        {
+            final InboundSink sink = engine.lane(ChannelType.CHAT).inbound();
+            assertThat(sink.offer(message("demo", "t1", 0)).get(10, TimeUnit.SECONDS)).isTrue();
+            final LinkedBlockingQueue<InboundMessage> all = new LinkedBlockingQueue<>();
+            c.subscribeInbound(0, all::add).get(10, TimeUnit.SECONDS);
+            assertThat(next(all).providerEventId()).isEqualTo("t1");
+        }
+    }
 }
