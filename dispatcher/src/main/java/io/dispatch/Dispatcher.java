@@ -34,7 +34,9 @@ import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.Recovery;
 import io.dispatch.journal.TenantIds;
+import io.dispatch.connector.messenger.MessengerConnectorFactory;
 import io.dispatch.policy.CapRules;
+import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientKeys;
@@ -125,8 +127,8 @@ public final class Dispatcher implements AutoCloseable
     private final SessionRegistry sessions = new SessionRegistry();
     /** Frame read → ACK per class; written by the ack stage only. */
     private final ClassLatency ackLatency = new ClassLatency("");
-    private final ConnectorLane[] laneByChannel = new ConnectorLane[4];
-    private final LaneAdmission[] admissionByChannel = new LaneAdmission[4];
+    private final ConnectorLane[] laneByChannel = new ConnectorLane[ChannelType.CODES];
+    private final LaneAdmission[] admissionByChannel = new LaneAdmission[ChannelType.CODES];
     private Journal journal;
     private FallbackMessages fallbackMessages;
     private RingTopology ring;
@@ -258,8 +260,9 @@ public final class Dispatcher implements AutoCloseable
         final DedupHandler dedupStage = new DedupHandler(dedup, contentDedup, clock);
         final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns);
         policyStage.caps(caps);
+        policyStage.conversationWindow(new ConversationWindow(config.policy().conversationWindowMs(), messageTags()));
         fallbackMessages = new FallbackMessages(journal, config.tenants());
-        final byte[] fallbackChannels = new byte[4];
+        final byte[] fallbackChannels = new byte[ChannelType.CODES];
         config.lanes().values().forEach(l -> fallbackChannels[l.channel().code()] =
             l.fallback().enabled() ? l.fallback().target().code() : 0);
         policyStage.fallbacks(fallbackMessages, config.policy().adMarking(), fallbackChannels);
@@ -600,6 +603,20 @@ public final class Dispatcher implements AutoCloseable
             byId[t.id()] = config.tenantPolicy(t.id());
         }
         return byId;
+    }
+
+    /** Per channel with a messenger lane, its template → message tag settings: what the window policy decides with. */
+    private Map<ChannelType, Map<String, String>> messageTags()
+    {
+        final Map<ChannelType, Map<String, String>> tags = new java.util.EnumMap<>(ChannelType.class);
+        for (final LaneConfig lane : config.lanes().values())
+        {
+            if (MessengerConnectorFactory.TYPE.equals(lane.connectorType()))
+            {
+                tags.put(lane.channel(), MessengerConnectorFactory.tags(lane.connectorSettings()));
+            }
+        }
+        return tags;
     }
 
     private static Map<String, ConnectorFactory> connectorFactories()

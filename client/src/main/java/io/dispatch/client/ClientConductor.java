@@ -729,7 +729,7 @@ final class ClientConductor
     void onExplainResult(
         final long correlationId, final int decision, final int channel, final boolean priority, final int reason,
         final long at, final int fallbackChannel, final int fallbackDecision, final int fallbackReason,
-        final String fallbackAddress)
+        final String fallbackAddress, final int windowState, final int windowTag, final long windowLastMs)
     {
         final Request request = inFlight.remove(correlationId);
         if (request instanceof ExplainRequest)
@@ -739,7 +739,8 @@ final class ClientConductor
             ((ExplainRequest)request).complete(new Explanation(d, ChannelType.of(channel), priority, Reason.of(reason),
                 d == Decision.DEFER ? at : 0, d == Decision.DUPLICATE ? at : -1,
                 fallback ? ChannelType.of(fallbackChannel) : null, fallback ? Decision.of(fallbackDecision) : null,
-                fallback ? Reason.of(fallbackReason) : Reason.NONE, fallback ? fallbackAddress : null));
+                fallback ? Reason.of(fallbackReason) : Reason.NONE, fallback ? fallbackAddress : null,
+                Explanation.ConversationWindow.of(windowState, windowTag, windowLastMs)));
         }
         else
         {

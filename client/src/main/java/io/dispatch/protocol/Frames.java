@@ -39,7 +39,7 @@ public final class Frames
     public static final int STATUS_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 22;
     public static final int CREDIT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 4;
     /** u8 decision, u8 channel, u8 queue (0 priority, 1 bulk), u8 reserved, u16 reason, u16 reserved, i64 at. */
-    public static final int EXPLAIN_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 16;
+    public static final int EXPLAIN_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 26;
     /** u64 messageId, u8 result; an unknown id or key is NACK NOT_FOUND instead (before 2026-12 a key got -1). */
     public static final int CANCEL_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 9;
 

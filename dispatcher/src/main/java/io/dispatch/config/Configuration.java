@@ -100,6 +100,13 @@ public final class Configuration
     public static final String POLICY_BLACKOUT_PREFIX = "policy.blackout.";
     /** Kakao blocks ad sends from 20:50 (DOMAIN.md §5.2). */
     public static final String POLICY_NIGHT_CHAT_DEFAULT = "20:50-08:00";
+    /**
+     * {@code policy.window.<channel>.hours}: the conversation window, hours after the user's last message in which
+     * business messages may go untagged (Messenger's 24 h); 0 = no window rule on the channel.
+     */
+    public static final String POLICY_WINDOW_PREFIX = "policy.window.";
+    public static final String POLICY_WINDOW_HOURS = "hours";
+    public static final int POLICY_WINDOW_MESSENGER_HOURS_DEFAULT = 24;
     /** {@code policy.adMarking.<channel>=add|validate|off}: the (광고) prefix and opt-out footer rule. */
     public static final String POLICY_AD_MARKING_PREFIX = "policy.adMarking.";
     public static final String POLICY_AD_MARKING_DEFAULT = "add";
@@ -204,7 +211,7 @@ public final class Configuration
     public static final String LANE_BREAKER_OPEN_MS = "breakerOpenMs";
     public static final long LANE_BREAKER_OPEN_MS_DEFAULT = 5_000;
     public static final String LANE_FALLBACK = "fallback";
-    /** Empty: no fallback. Otherwise a channel name (sms, push, chat). */
+    /** Empty: no fallback. Otherwise a channel name (sms, push, chat, talktalk, messenger). */
     public static final String LANE_FALLBACK_DEFAULT = "";
     public static final String LANE_FALLBACK_REASONS = "fallbackReasons";
     public static final String LANE_FALLBACK_REASONS_DEFAULT = "NOT_CHANNEL_USER";

@@ -1001,10 +1001,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     /**
      * @param fallback        the lane's fallback channel | its decision << 8 | its reason << 16 (docs/protocol.md).
      * @param fallbackAddress where the fallback would go instead of the message's address: u8 length (0: its own), bytes.
+     * @param window          the conversation window's state | the message tag chosen << 8, 0 without a window rule.
+     * @param windowLastMs    the user's last message on the channel, epoch ms, 0 when none is known.
      */
     public boolean offerExplain(
         final long correlationId, final byte decision, final byte channel, final boolean priority, final short reason,
-        final long at, final int fallback, final byte[] fallbackAddress)
+        final long at, final int fallback, final byte[] fallbackAddress, final int window, final long windowLastMs)
     {
         final OutboundQueue q = answers;
         final int addressLength = 1 + (fallbackAddress[0] & 0xFF);
@@ -1024,7 +1026,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         b.putByte(p + 6, (byte)(fallback >>> 8));
         b.putByte(p + 7, (byte)(fallback >>> 16));
         b.putLong(p + 8, at, ByteOrder.LITTLE_ENDIAN);
-        b.putBytes(p + 16, fallbackAddress, 0, addressLength);
+        b.putByte(p + 16, (byte)window);
+        b.putByte(p + 17, (byte)(window >>> 8));
+        b.putLong(p + 18, windowLastMs, ByteOrder.LITTLE_ENDIAN);
+        b.putBytes(p + 26, fallbackAddress, 0, addressLength);
         q.commit(index);
         return true;
     }

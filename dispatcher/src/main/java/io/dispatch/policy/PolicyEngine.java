@@ -1,5 +1,6 @@
 package io.dispatch.policy;
 
+import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
@@ -24,7 +25,7 @@ public final class PolicyEngine
     public static final byte REFUSE = Decision.REFUSE.code();
 
     private static final int MARKETING = MessageKind.MARKETING.code();
-    private static final int CHANNELS = 4;
+    private static final int CHANNELS = ChannelType.CODES;
 
     private final PolicyConfig config;
     private final TenantPolicy[] tenants;

@@ -130,6 +130,14 @@ public final class DispatchEvent
      */
     public final byte[] fallbackAddress = new byte[256];
     public boolean readdressed;
+    /**
+     * SUBMIT on a channel with a conversation window (set by the policy stage, shown by a dry run): the window's
+     * state ({@code io.dispatch.policy.ConversationWindow} STATE_), the user's last message (epoch ms, 0 unknown)
+     * and the message tag chosen outside the window (a TAGS code, 0 none).
+     */
+    public byte windowState;
+    public long windowLastMessageMs;
+    public byte windowTag;
 
     // POLICY_UPDATE: channel 0 = the tenant's own rate; tenant 0 = the lane of the channel (its rate only)
     /**

@@ -61,6 +61,9 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private final int[] fallbacks;
     /** Per answer, a dry run's re-addressed fallback address (u8 length, bytes); length 0 for none. */
     private final byte[][] fallbackAddresses;
+    /** Dry runs: the conversation window's state | its tag << 8, and the user's last message. */
+    private final int[] windows;
+    private final long[] windowLastMs;
     private int pending;
     private final java.util.concurrent.CompletableFuture<?>[] inboundAnswers;
     private final boolean[] inboundJournaled;
@@ -93,6 +96,8 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         this.readNanos = new long[maxBatch];
         this.fallbacks = new int[maxBatch];
         this.fallbackAddresses = new byte[maxBatch][256];
+        this.windows = new int[maxBatch];
+        this.windowLastMs = new long[maxBatch];
         this.inboundAnswers = new java.util.concurrent.CompletableFuture<?>[maxBatch];
         this.inboundJournaled = new boolean[maxBatch];
     }
@@ -128,6 +133,8 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             {
                 System.arraycopy(e.fallbackAddress, 0, fallbackAddresses[i], 0, 1 + (e.fallbackAddress[0] & 0xFF));
             }
+            windows[i] = e.dryRun ? (e.windowState & 0xFF) | (e.windowTag & 0xFF) << 8 : 0;
+            windowLastMs[i] = e.dryRun ? e.windowLastMessageMs : 0;
         }
         else if (e.type == DispatchEvent.INBOUND && e.inboundAnswer != null)
         {
@@ -240,7 +247,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
                 return session.offerExplain(correlationIds[i], decisions[i], channels[i],
                     kinds[i] != MessageKind.MARKETING.code(), reasons[i],
                     decisions[i] == Decision.DUPLICATE.code() ? messageIds[i] : dueAts[i], fallbacks[i],
-                    fallbackAddresses[i]);
+                    fallbackAddresses[i], windows[i], windowLastMs[i]);
             case DispatchEvent.OUTCOME_STORAGE_FULL:
                 counters.increment(Counter.SUBMITS_NACKED);
                 counters.increment(Counter.STORAGE_FULL_NACKS);

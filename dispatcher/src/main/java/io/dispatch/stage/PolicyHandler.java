@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import io.dispatch.inbound.InboundBody;
 import io.dispatch.ingest.ConsentFrame;
 import io.dispatch.policy.AdMarkingMode;
+import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.InboundObserver;
 import io.dispatch.policy.PolicyEngine;
@@ -44,8 +45,9 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private FallbackMessages fallbackMessages;
     private AdMarkingMode[] adMarking;
     private InboundObserver inboundObserver = InboundObserver.NONE;
+    private ConversationWindow window;
     /** Per channel code: the channel its lane falls back to, 0 for none. */
-    private byte[] fallbackChannels = new byte[4];
+    private byte[] fallbackChannels = new byte[ChannelType.CODES];
 
     public PolicyHandler(
         final PolicyEngine engine, final DedupIndex dedup, final EpochClock clock, final Counters counters,
@@ -98,6 +100,16 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         this.caps = caps;
     }
 
+    /**
+     * The conversation window rule, which also observes inbound events (live and in recovery) to know each user's
+     * last message; set once before recovery and the ring start.
+     */
+    public void conversationWindow(final ConversationWindow window)
+    {
+        this.window = window;
+        this.inboundObserver = window;
+    }
+
     /** Recovery, before the ring starts. */
     public void recoverDeferred(final long messageId, final int tenantId)
     {
@@ -140,12 +152,31 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private void onSubmit(final DispatchEvent e)
     {
         e.fallbackChannel = 0; // the slot may hold an earlier dry run's
+        e.windowState = ConversationWindow.STATE_NONE;
+        e.windowTag = 0;
+        e.windowLastMessageMs = 0;
         if (e.outcome != DispatchEvent.OUTCOME_ACCEPTED && e.outcome != DispatchEvent.OUTCOME_DRY_RUN)
         {
             return;
         }
         if (e.decision == Decision.DUPLICATE.code())
         {
+            return;
+        }
+        if (window != null && window.applies(e.channel) && outsideWindow(e))
+        {
+            // decided before the engine, so a suppressed message takes no rate token and counts against no cap
+            e.decision = PolicyEngine.SUPPRESS;
+            e.reason = (short)Reason.OUTSIDE_CONVERSATION_WINDOW.code();
+            e.dueAtMs = 0;
+            e.prepaid = false;
+            if (e.dryRun)
+            {
+                counters.increment(Counter.POLICY_DRY_RUNS);
+                explainFallback(e);
+                return;
+            }
+            countDecision(e.decision, e.reason);
             return;
         }
         final byte decision = engine.decide(
@@ -177,6 +208,38 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         // adds it to `deferred` through deferredAfterJournal
     }
 
+    /**
+     * The conversation window rule for a SUBMIT (a message scheduled for later is checked on release), leaving what
+     * {@code --explain} shows in the event: the window's state, the user's last message and the tag chosen.
+     *
+     * @return true when the message may not go: outside the window and marketing, or without a tag for its template.
+     */
+    private boolean outsideWindow(final DispatchEvent e)
+    {
+        final long now = e.acceptedAtMs;
+        final int recipientAt = RecipientKeys.recipientAt(e.body);
+        final int templateAt = recipientAt + 1 + (e.body[recipientAt] & 0xFF);
+        final int templateLength = e.body[templateAt] & 0xFF;
+        final int verdict = window.check(e.channel, e.kind, e.recipientKey, e.body, templateAt + 1, templateLength, now);
+        e.windowState = window.isOpen(e.channel, e.recipientKey, now) ? ConversationWindow.STATE_OPEN :
+            ConversationWindow.STATE_CLOSED;
+        e.windowLastMessageMs = window.lastMessageMs(e.channel, e.recipientKey);
+        // a tagged template goes with its tag inside the window too (docs/design/chat-connectors.md)
+        e.windowTag = (byte)window.tag(e.channel, e.body, templateAt + 1, templateLength);
+        return e.sendAtMs <= now && verdict == ConversationWindow.SUPPRESS;
+    }
+
+    /**
+     * A released message on a channel with a window: marketing whose window has closed meanwhile is suppressed. An
+     * informational one goes on; without the template here the connector's tag settles it (a tagged template goes as
+     * MESSAGE_TAG, an untagged one is refused by the platform with the same reason).
+     */
+    private boolean closedForMarketing(final DispatchEvent e, final long now)
+    {
+        return window != null && window.applies(e.channel) && e.kind == MessageKind.MARKETING.code()
+            && !window.isOpen(e.channel, e.recipientKey, now);
+    }
+
     /** Called by the journal stage right after it assigned the id of a deferred SUBMIT (same thread). */
     void deferredAfterJournal(final long messageId, final int tenantId)
     {
@@ -206,6 +269,14 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             e.newState = DeliveryState.EXPIRED.code();
             e.reason = (short)Reason.TTL_EXPIRED.code();
             counters.increment(Counter.POLICY_EXPIRED);
+            return;
+        }
+        if (closedForMarketing(e, now))
+        {
+            e.decision = PolicyEngine.SUPPRESS;
+            e.newState = DeliveryState.SUPPRESSED.code();
+            e.reason = (short)Reason.OUTSIDE_CONVERSATION_WINDOW.code();
+            countDecision(e.decision, e.reason);
             return;
         }
         final byte decision = engine.decide(e.tenantId, e.kind, e.channel, e.recipientKey, 0, e.prepaid, false, now,

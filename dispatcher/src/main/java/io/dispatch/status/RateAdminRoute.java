@@ -66,7 +66,7 @@ public final class RateAdminRoute implements AdminServer.Route
         if (!method.equals("POST") || parts.length != 4 || !parts[3].equals("rate"))
         {
             return new AdminServer.Reply(405, "GET /tenants or POST /tenants/<name>/rate?perSecond=N"
-                + "[&burst=B][&reservedPercent=P][&channel=sms|push|chat], or " + CAPS_USAGE + "\n");
+                + "[&burst=B][&reservedPercent=P][&channel=sms|push|chat|talktalk|messenger], or " + CAPS_USAGE + "\n");
         }
         final int tenantId = tenants.idOf(parts[2]);
         if (tenantId == 0)

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  */
 public final class AddressConsentLedger
 {
-    private static final String[] CHANNELS = {"all", "sms", "push", "chat"};
+    private static final String[] CHANNELS = {"all", "sms", "push", "chat", "talktalk", "messenger"};
     private static final int[] FLAGS = {ConsentFlags.AD, ConsentFlags.NIGHT_AD, ConsentFlags.OPTED_OUT};
     private static final String[] PURPOSES = {"ad", "night_ad", "opted_out"};
 
@@ -63,7 +63,8 @@ public final class AddressConsentLedger
             final int channel = b[body] & 0xFF;
             final int set = u16(b, body + 2);
             final int clear = u16(b, body + 4);
-            for (int c = 1; c <= 3; c++)
+            // every channel: TalkTalk friend on/off and Messenger consent come as CONSENT records of their channel
+            for (int c = 1; c < CHANNELS.length; c++)
             {
                 if (channel != 0 && channel != c)
                 {

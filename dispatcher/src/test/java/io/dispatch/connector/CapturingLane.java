@@ -36,6 +36,7 @@ public final class CapturingLane implements ConnectorContext, DeliveryCallback, 
     private final java.util.Set<Long> outstanding = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile EpochClock clock = SystemEpochClock.INSTANCE;
     private volatile Path dataDir;
+    private volatile InboundSink inbound = InboundSink.NONE;
     private final ChannelType channel;
 
     public CapturingLane(final ChannelType channel)
@@ -73,6 +74,19 @@ public final class CapturingLane implements ConnectorContext, DeliveryCallback, 
             request.templateText(("template " + template).getBytes(StandardCharsets.UTF_8));
         }
         return request;
+    }
+
+    /** Where the connector's inbound events go (none by default: every event refused). */
+    public CapturingLane inbound(final InboundSink sink)
+    {
+        this.inbound = sink;
+        return this;
+    }
+
+    @Override
+    public InboundSink inbound()
+    {
+        return inbound;
     }
 
     /** Sends through the connector, noting that an outcome is now owed. */

@@ -52,7 +52,7 @@ public final class SendCommand
         "message:",
         "  --to RECIPIENT          phone number, push token or chat user key (required)",
         "  --kind KIND             informational (default) | auth | marketing",
-        "  --channel CHANNEL       sms (default) | push | chat",
+        "  --channel CHANNEL       sms (default) | push | chat | talktalk | messenger",
         "  --text TEXT             literal text",
         "  --template ID           template id; fill it with --var NAME=VALUE (repeatable)",
         "  --key KEY               idempotency key: resubmitting with it is answered as a duplicate",
@@ -258,7 +258,7 @@ public final class SendCommand
 
     static String describe(final Explanation e)
     {
-        final String primary = describePrimary(e);
+        final String primary = describePrimary(e) + describeWindow(e.window());
         if (e.fallbackChannel() == null || e.fallbackDecision() == null)
         {
             return primary;
@@ -266,6 +266,17 @@ public final class SendCommand
         return primary + "; fallback to " + e.fallbackChannel().name().toLowerCase(Locale.ROOT)
             + (e.fallbackAddress() == null ? "" : " at " + e.fallbackAddress()) + ": "
             + e.fallbackDecision() + (e.fallbackReason() == Reason.NONE ? "" : " (" + e.fallbackReason() + ")");
+    }
+
+    private static String describeWindow(final Explanation.ConversationWindow w)
+    {
+        if (w == null)
+        {
+            return "";
+        }
+        return "; window " + (w.open() ? "open" : "closed") + " (last message "
+            + (w.lastMessageEpochMs() == 0 ? "none" : TIME.format(Instant.ofEpochMilli(w.lastMessageEpochMs()))) + ")"
+            + (w.tag() != null ? ", tag " + w.tag() : w.open() ? ", untagged" : ", no tag for its template");
     }
 
     private static String describePrimary(final Explanation e)

@@ -156,6 +156,7 @@ public final class HttpClientTransport implements AutoCloseable
         private final HttpResponseListener listener;
         private ScheduledFuture<?> timeout;
         private Channel channel;
+        private boolean written;
         private boolean done;
 
         Exchange(
@@ -189,6 +190,7 @@ public final class HttpClientTransport implements AutoCloseable
                 return;
             }
             channel = ch;
+            written = true;
             ch.attr(EXCHANGE).set(this);
             final FullHttpRequest request = new DefaultFullHttpRequest(
                 HttpVersion.HTTP_1_1, method, path, body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
@@ -254,7 +256,7 @@ public final class HttpClientTransport implements AutoCloseable
             }
             try
             {
-                listener.onError(cause, timedOut);
+                listener.onError(cause, timedOut, written);
             }
             catch (final RuntimeException ex)
             {
