@@ -44,7 +44,8 @@ public record DispatcherConfig(
     long journalMinFreeBytes,
     SessionLimits sessionLimits,
     IngestTlsSettings ingestTls,
-    AuthLimits authLimits)
+    AuthLimits authLimits,
+    JournalRetention retention)
 {
     /** @return the policy of a tenant id ({@code tenantPolicies} is in the order of {@code tenants}). */
     public TenantPolicy tenantPolicy(final int tenantId)
@@ -69,7 +70,7 @@ public record DispatcherConfig(
             receiptBufferRecords, adminPort, admin, dataDir, fsync, rollCycle, ringSize, waitStrategy,
             ringConsumerThreads, ringHighWaterPercent, dedupHorizonMs, statusCapacity, defaultTtlSeconds,
             List.copyOf(resolved), templates, lanes, policy, tenantPolicies, directorySnapshotEveryOps,
-            directoryMaxRecipients, journalMinFreeBytes, sessionLimits, ingestTls, authLimits);
+            directoryMaxRecipients, journalMinFreeBytes, sessionLimits, ingestTls, authLimits, retention);
     }
 
     /** When the journal forces its pages to disk. */
@@ -166,7 +167,8 @@ public record DispatcherConfig(
                 0, Long.MAX_VALUE),
             SessionLimits.read(s),
             IngestTlsSettings.read(s),
-            AuthLimits.read(s));
+            AuthLimits.read(s),
+            JournalRetention.read(s));
     }
 
     private static List<TenantPolicy> tenantPolicies(final Settings s)
@@ -207,6 +209,7 @@ public record DispatcherConfig(
         lines.add("admin " + admin.host() + ":" + adminPort + " token=" + (admin.token() == null
             ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****"));
         lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle
+            + " " + retention.describe()
             + " minFreeBytes=" + journalMinFreeBytes);
         lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " consumerThreads=" + ringConsumerThreads
             + " highWater=" + ringHighWaterPercent + "%");
