@@ -40,8 +40,11 @@ public final class Journal implements AutoCloseable
         this(dir, rollCycle, SystemTimeProvider.INSTANCE);
     }
 
-    /** @param time what decides the cycle (and so when files roll): tests move it to roll at will. */
-    Journal(final Path dir, final String rollCycle, final TimeProvider time)
+    /**
+     * @param time what decides the cycle (and so when files roll): tests move it to roll at will, and the restart
+     *             benchmark's journal builder writes weeks of history with it.
+     */
+    public Journal(final Path dir, final String rollCycle, final TimeProvider time)
     {
         this.queue = SingleChronicleQueueBuilder.binary(dir.toFile())
             .rollCycle(RollCycles.valueOf(rollCycle))
