@@ -111,7 +111,9 @@ public final class Snapshotter implements Runnable, AutoCloseable
             nowMs, dedupHorizonMs, contentWindowMs, effects);
         final List<SnapshotStore.Snapshot> existing = store.list();
         final long covered = fold.fold(journal, store, effects, () -> stopped);
-        if (covered < 0 || !existing.isEmpty() && existing.get(0).coveredIndex() == covered)
+        // nothing new since the newest snapshot (unless that one is damaged: then it is written again)
+        if (covered < 0 || !existing.isEmpty() && existing.get(0).coveredIndex() == covered
+            && SnapshotStore.verify(existing.get(0)))
         {
             return null;
         }

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * Writes the journal of the restart benchmark (scripts/bench-restart): {@code messages} SMS messages of tenant
  * "demo" spread evenly over the last {@code days} days (one Chronicle cycle per day, as the engine's FAST_DAILY
  * journal), every other one with an idempotency key. The newest {@code openPercent} % stay open, alternately owed a
- * dispatch (DISPATCHED with no outcome, as after a kill -9) and deferred to tomorrow; every other message is
+ * dispatch (DISPATCHED with no outcome, as after a kill -9) and deferred by a day; every other message is
  * DISPATCHED, PROVIDER_ACCEPTED, DELIVERED, in STATE batches of 63 changes as lanes write them.
  * <p>
  * Usage: {@code RestartJournalBuilder DATA_DIR [messages=10000000] [days=40] [openPercent=1]}; DATA_DIR/journal must
@@ -100,7 +100,7 @@ public final class RestartJournalBuilder
                 final boolean deferred = isOpen && (i & 1) == 1;
                 final long id = w.appendAccepted(MessageKind.INFORMATIONAL.code(), ChannelType.SMS.code(), tenant,
                     2 * 86_400, at, (i & 1) == 0 ? i + 1 : 0, deferred ? Decision.DEFER.code() : Decision.SEND.code(),
-                    false, (short)0, deferred ? end + DAY_MS : 0, body, body.length);
+                    false, (short)0, deferred ? at + DAY_MS : 0, body, body.length);
                 if (id < 0)
                 {
                     throw new IllegalStateException("journal append failed: " + id);
