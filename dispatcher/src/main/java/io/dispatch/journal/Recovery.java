@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -245,9 +244,20 @@ public final class Recovery implements JournalReader.Visitor
                     + "document it ends at: falling back)", s.file(), s.coveredIndex());
                 continue;
             }
-            try (DataInputStream in = SnapshotStore.openBody(s))
+            try
             {
-                readSnapshot(in);
+                final DataInput in = SnapshotStore.openBody(s);
+                try
+                {
+                    readSnapshot(in);
+                }
+                finally
+                {
+                    if (in instanceof java.io.Closeable closeable)
+                    {
+                        closeable.close();
+                    }
+                }
             }
             catch (final IOException ex)
             {

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -129,7 +130,7 @@ public final class SnapshotStore
         }
     }
 
-    /** @return whether the file's CRC32C trailer matches its content (read once through, before any state loads). */
+    /** @return whether the file's CRC32C trailer matches its content (checked before any state loads). */
     public static boolean verify(final Snapshot s)
     {
         try
@@ -138,6 +139,13 @@ public final class SnapshotStore
             if (length < HEADER_LENGTH + 4)
             {
                 return false;
+            }
+            if (length <= Integer.MAX_VALUE)
+            {
+                final ByteBuffer b = map(s.file(), length);
+                final CRC32C crc = new CRC32C();
+                crc.update(b.slice(0, (int)length - 4));
+                return (int)crc.getValue() == b.getInt((int)length - 4);
             }
             final CRC32C crc = new CRC32C();
             try (InputStream in = new CheckedInputStream(new BufferedInputStream(Files.newInputStream(s.file()), BUFFER), crc))
@@ -163,12 +171,29 @@ public final class SnapshotStore
         }
     }
 
-    /** Opens a verified snapshot positioned at its body. The caller closes it. */
-    public static DataInputStream openBody(final Snapshot s) throws IOException
+    /**
+     * A verified snapshot's body: the mapped file (one intrinsic read per field), or, for one beyond 2 GiB, a buffered
+     * stream, which the caller closes (it is {@link java.io.Closeable}; the mapping needs no closing).
+     */
+    public static DataInput openBody(final Snapshot s) throws IOException
     {
+        final long length = Files.size(s.file());
+        if (length <= Integer.MAX_VALUE)
+        {
+            final ByteBuffer b = map(s.file(), length);
+            return new BufferDataInput(b.slice(HEADER_LENGTH, (int)length - 4 - HEADER_LENGTH));
+        }
         final DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(s.file()), BUFFER));
         in.skipNBytes(HEADER_LENGTH);
         return in;
+    }
+
+    private static ByteBuffer map(final Path file, final long length) throws IOException
+    {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, length);
+        }
     }
 
     /**
