@@ -17,7 +17,9 @@ import java.util.ArrayDeque;
  * {@link Recovery.Sink}), recorded in journal order so that a snapshot can hand the same calls to the real ones at the
  * next start. Only what can still matter is kept: sends within the longest frequency-cap window, content keys within
  * the content window, every consent update, template version and rate change, campaign counts summed per campaign, the
- * newest dead letters per channel. Owned by the snapshot thread's fold; not thread-safe.
+ * newest dead letters per channel. At load the policy calls come back in journal order, then the campaign counts
+ * (accepted before states), then the dead letters in their order: each sink sees its own calls in journal order.
+ * Owned by the snapshot thread's fold; not thread-safe.
  */
 final class SnapshotEffects implements Recovery.PolicySink, Recovery.Sink
 {
