@@ -147,7 +147,8 @@ public final class Journal implements AutoCloseable
      *
      * @return the number of files deleted.
      */
-    int deleteCyclesBefore(final long index, final long endedBeforeMs) throws java.io.IOException
+    int deleteCyclesBefore(final long index, final long endedBeforeMs, final DeletionGuard beforeFirst)
+        throws java.io.IOException
     {
         final RollCycle rc = queue.rollCycle();
         final int limit = Math.min(rc.toCycle(index), queue.cycle());
@@ -166,6 +167,10 @@ public final class Journal implements AutoCloseable
             }
             final File f = new File(queue.file(), names.format(Instant.ofEpochMilli((long)c * rc.lengthInMillis()))
                 + SingleChronicleQueue.SUFFIX);
+            if (deleted == 0 && f.exists())
+            {
+                beforeFirst.run();
+            }
             if (Files.deleteIfExists(f.toPath()))
             {
                 deleted++;
@@ -178,6 +183,12 @@ public final class Journal implements AutoCloseable
             queue.refreshDirectoryListing();
         }
         return deleted;
+    }
+
+    /** Runs before the first cycle file is deleted. */
+    interface DeletionGuard
+    {
+        void run() throws java.io.IOException;
     }
 
     /** @return the length of the journal's cycle files together (Chronicle grows them a block at a time). */

@@ -180,6 +180,13 @@ public final class Recovery implements JournalReader.Visitor
         try (JournalReader reader = journal.newReader())
         {
             from = snapshots == null ? null : load(snapshots, reader);
+            if (from == null && snapshots != null && java.nio.file.Files.exists(snapshots.retainedMarker()))
+            {
+                throw new IllegalStateException("journal: retention deleted old cycles and no snapshot in "
+                    + snapshots.dir() + " is usable, so the consent updates (opt-outs), rate changes and template "
+                    + "versions of those cycles would be lost. Restore the snapshots dir from a backup; or, to start "
+                    + "from what the journal still holds and accept that loss, delete " + snapshots.retainedMarker());
+            }
             final long loadedNs = System.nanoTime();
             records = from == null ? reader.scanFromStart(this, new AcceptedRecord())
                 : reader.scan(this, new AcceptedRecord());

@@ -70,6 +70,28 @@ public final class SnapshotStore
         return dir;
     }
 
+    /**
+     * The file retention writes before it deletes its first cycle: from then on the snapshots hold the only copy of
+     * what those cycles said (consent updates, rate changes, template versions), and a start without a usable
+     * snapshot must not quietly carry on without it.
+     */
+    public Path retainedMarker()
+    {
+        return dir.resolveSibling("journal.retained");
+    }
+
+    /** Writes {@link #retainedMarker} (once, durably) before retention deletes anything. */
+    void markRetained() throws IOException
+    {
+        final Path marker = retainedMarker();
+        if (!Files.exists(marker))
+        {
+            Files.writeString(marker, "journal cycles were deleted by retention; the snapshots in " + dir
+                + " hold what they said\n", StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+            forceDirectory(marker.getParent());
+        }
+    }
+
     /** Every snapshot whose header reads, newest (highest covered index) first. Leftover temp files are removed. */
     public List<Snapshot> list()
     {

@@ -154,7 +154,7 @@ public final class Snapshotter implements Runnable, AutoCloseable
         }
         final long keepMs = Math.max(retention.retentionDays() * DAY_MS, dedupHorizonMs);
         final long before = journal.diskBytes();
-        final int deleted = journal.deleteCyclesBefore(bound, clock.time() - keepMs);
+        final int deleted = journal.deleteCyclesBefore(bound, clock.time() - keepMs, store::markRetained);
         if (deleted > 0)
         {
             LOG.info("event=journal_retention cycles_deleted={} bytes_before={} bytes_after={} bound_index={}", deleted,

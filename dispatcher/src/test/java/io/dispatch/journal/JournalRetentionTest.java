@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Retention deletes only old cycles that no kept snapshot needs: never one holding a message still owed a dispatch
@@ -148,6 +150,32 @@ class JournalRetentionTest
             {
                 assertThat(reader.readAccepted(open, r)).as("the open message's body is still readable").isTrue();
                 assertThat(reader.readAccepted(done, r)).isFalse();
+            }
+
+            // without a usable snapshot the start refuses to carry on quietly (what day 0 said would be lost)...
+            final Path snapshots = dir.resolve("snapshots");
+            final Path keep = Files.createDirectories(dir.resolve("kept"));
+            try (var files = Files.list(snapshots))
+            {
+                for (final Path f : files.toList())
+                {
+                    Files.move(f, keep.resolve(f.getFileName()));
+                }
+            }
+            assertThatThrownBy(() -> pending(journal)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("retention deleted old cycles").hasMessageContaining("journal.retained");
+            // ...unless the operator accepts it, by deleting the marker: then it scans what is left
+            final Path marker = dir.resolve("journal.retained");
+            final byte[] markerText = Files.readAllBytes(marker);
+            Files.delete(marker);
+            assertThat(pending(journal)).containsExactly("pending " + open + " attempts=1", "full scan");
+            Files.write(marker, markerText);
+            try (var files = Files.list(keep))
+            {
+                for (final Path f : files.toList())
+                {
+                    Files.move(f, snapshots.resolve(f.getFileName()));
+                }
             }
 
             // the open message ends; two snapshots later neither kept snapshot needs day 1 or 2
