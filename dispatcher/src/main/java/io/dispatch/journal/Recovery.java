@@ -180,12 +180,9 @@ public final class Recovery implements JournalReader.Visitor
         try (JournalReader reader = journal.newReader())
         {
             from = snapshots == null ? null : load(snapshots, reader);
-            if (from == null && snapshots != null && java.nio.file.Files.exists(snapshots.retainedMarker()))
+            if (from == null && snapshots != null)
             {
-                throw new IllegalStateException("journal: retention deleted old cycles and no snapshot in "
-                    + snapshots.dir() + " is usable, so the consent updates (opt-outs), rate changes and template "
-                    + "versions of those cycles would be lost. Restore the snapshots dir from a backup; or, to start "
-                    + "from what the journal still holds and accept that loss, delete " + snapshots.retainedMarker());
+                requireNothingRetained(snapshots);
             }
             final long loadedNs = System.nanoTime();
             records = from == null ? reader.scanFromStart(this, new AcceptedRecord())
@@ -232,6 +229,18 @@ public final class Recovery implements JournalReader.Visitor
                 unknownTenantIds.size());
         }
         return from;
+    }
+
+    /** A full scan after retention deleted cycles would lose what they said: refuse it, naming the way out. */
+    private static void requireNothingRetained(final SnapshotStore snapshots)
+    {
+        if (java.nio.file.Files.exists(snapshots.retainedMarker()))
+        {
+            throw new IllegalStateException("journal: retention deleted old cycles and no snapshot in "
+                + snapshots.dir() + " is usable, so the consent updates (opt-outs), rate changes and template "
+                + "versions of those cycles would be lost. Restore the snapshots dir from a backup; or, to start "
+                + "from what the journal still holds and accept that loss, delete " + snapshots.retainedMarker());
+        }
     }
 
     /** @return the snapshot loaded, the reader positioned after it; null when none is usable. */
@@ -288,6 +297,10 @@ public final class Recovery implements JournalReader.Visitor
         try (JournalReader reader = journal.newReader())
         {
             final SnapshotStore.Snapshot from = load(snapshots, reader);
+            if (from == null)
+            {
+                requireNothingRetained(snapshots); // a snapshot of what is left would hide the loss from the next start
+            }
             final long read = from == null ? reader.scanFromStart(this, new AcceptedRecord(), stop)
                 : reader.scan(this, new AcceptedRecord(), stop);
             if (read < 0)

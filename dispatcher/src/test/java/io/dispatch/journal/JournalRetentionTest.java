@@ -164,6 +164,8 @@ class JournalRetentionTest
             }
             assertThatThrownBy(() -> pending(journal)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("retention deleted old cycles").hasMessageContaining("journal.retained");
+            assertThatThrownBy(snapshotter::snapshotNow).as("nor writes a snapshot that would hide the loss")
+                .isInstanceOf(IllegalStateException.class);
             // ...unless the operator accepts it, by deleting the marker: then it scans what is left
             final Path marker = dir.resolve("journal.retained");
             final byte[] markerText = Files.readAllBytes(marker);
