@@ -33,6 +33,8 @@ import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.Recovery;
+import io.dispatch.journal.SnapshotStore;
+import io.dispatch.journal.Snapshotter;
 import io.dispatch.journal.TenantIds;
 import io.dispatch.connector.messenger.MessengerConnectorFactory;
 import io.dispatch.policy.CapRules;
@@ -130,6 +132,7 @@ public final class Dispatcher implements AutoCloseable
     private final ConnectorLane[] laneByChannel = new ConnectorLane[ChannelType.CODES];
     private final LaneAdmission[] admissionByChannel = new LaneAdmission[ChannelType.CODES];
     private Journal journal;
+    private Snapshotter snapshotter;
     private FallbackMessages fallbackMessages;
     private RingTopology ring;
     private InboundPublisher inbound;
@@ -347,6 +350,7 @@ public final class Dispatcher implements AutoCloseable
         // directory recipients' addresses count as one person for the caps; recovery replays later links over it
         targeting.linkAddresses(policy.directory());
 
+        final SnapshotStore snapshots = new SnapshotStore(config.dataDir().resolve("snapshots"));
         new Recovery(dedup, status, tenants, clock.time(), config.dedupHorizonMs(), contentWindowMs,
             new Recovery.PolicySink()
             {
@@ -490,10 +494,15 @@ public final class Dispatcher implements AutoCloseable
                         Reason.of(reason), attempts, kind == 0 ? null : MessageKind.of(kind));
                 }
             }
-        });
+        }, snapshots);
         journalTemplateChanges(templates);
 
         ring.start();
+        // folds the journal into snapshots on a thread of its own, from the journal, never from the stages' state
+        snapshotter = new Snapshotter(journal, snapshots, tenants, clock, config.dedupHorizonMs(), contentWindowMs,
+            policy.caps().retentionMs(), config.statusCapacity(),
+            config.lanes().values().stream().mapToInt(LaneConfig::deadLetterBuffer).max().orElse(0), config.retention());
+        snapshotter.start();
         // requests are rare next to messages: a 1 ms nap when idle keeps the thread off the CPU
         targetingRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), ex -> errors.record("targeting_failed", ex),
             null, targeting);
@@ -936,6 +945,9 @@ public final class Dispatcher implements AutoCloseable
         streamsRunner = null;
         closeQuietly(fallbackMessages);
         fallbackMessages = null;
+        // before the journal: a snapshot in progress reads it (it stops within a few thousand documents)
+        closeQuietly(snapshotter);
+        snapshotter = null;
         closeQuietly(journal);
         journal = null;
         closeQuietly(storageRunner);

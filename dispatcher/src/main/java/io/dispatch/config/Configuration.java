@@ -73,6 +73,10 @@ public final class Configuration
     public static final String JOURNAL_MIN_FREE_BYTES_PROP_NAME = "journal.minFreeBytes";
     /** 256 MiB: four Chronicle blocks (64 MiB each); the reserve for state changes (docs/design/disk-safety.md). */
     public static final long JOURNAL_MIN_FREE_BYTES_DEFAULT = 256L << 20;
+    public static final String JOURNAL_SNAPSHOT_INTERVAL_SECONDS_PROP_NAME = "journal.snapshotIntervalSeconds";
+    public static final long JOURNAL_SNAPSHOT_INTERVAL_SECONDS_DEFAULT = 900;
+    public static final String JOURNAL_RETENTION_DAYS_PROP_NAME = "journal.retentionDays";
+    public static final int JOURNAL_RETENTION_DAYS_DEFAULT = 30;
 
     public static final String RING_SIZE_PROP_NAME = "ring.size";
     public static final int RING_SIZE_DEFAULT = 65536;

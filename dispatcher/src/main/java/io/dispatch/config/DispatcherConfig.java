@@ -45,7 +45,8 @@ public record DispatcherConfig(
     SessionLimits sessionLimits,
     IngestTlsSettings ingestTls,
     AuthLimits authLimits,
-    OptOut080Settings optOut080)
+    OptOut080Settings optOut080,
+    JournalRetention retention)
 {
     /** @return the policy of a tenant id ({@code tenantPolicies} is in the order of {@code tenants}). */
     public TenantPolicy tenantPolicy(final int tenantId)
@@ -70,7 +71,7 @@ public record DispatcherConfig(
             receiptBufferRecords, adminPort, admin, dataDir, fsync, rollCycle, ringSize, waitStrategy,
             ringConsumerThreads, ringHighWaterPercent, dedupHorizonMs, statusCapacity, defaultTtlSeconds,
             List.copyOf(resolved), templates, lanes, policy, tenantPolicies, directorySnapshotEveryOps,
-            directoryMaxRecipients, journalMinFreeBytes, sessionLimits, ingestTls, authLimits, optOut080);
+            directoryMaxRecipients, journalMinFreeBytes, sessionLimits, ingestTls, authLimits, optOut080, retention);
     }
 
     /** When the journal forces its pages to disk. */
@@ -168,7 +169,8 @@ public record DispatcherConfig(
             SessionLimits.read(s),
             IngestTlsSettings.read(s),
             AuthLimits.read(s),
-            OptOut080Settings.read(s));
+            OptOut080Settings.read(s),
+            JournalRetention.read(s));
     }
 
     private static List<TenantPolicy> tenantPolicies(final Settings s)
@@ -211,6 +213,7 @@ public record DispatcherConfig(
             ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****") + (admin.tls()
             ? " https cert=" + admin.tlsCertFile() + " key=" + admin.tlsKeyFile() : " http"));
         lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle
+            + " " + retention.describe()
             + " minFreeBytes=" + journalMinFreeBytes);
         lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " consumerThreads=" + ringConsumerThreads
             + " highWater=" + ringHighWaterPercent + "%");

@@ -7,6 +7,7 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reads journal records, sequentially (recovery) or by message id (lanes load the message they
@@ -68,6 +69,7 @@ public final class JournalReader implements AutoCloseable
     private final byte[] consentBody = new byte[1024];
     private byte[] inboundBody = new byte[1024];
     private final byte[] address = new byte[256];
+    private long lastIndex = -1;
 
     JournalReader(final ExcerptTailer tailer)
     {
@@ -203,16 +205,62 @@ public final class JournalReader implements AutoCloseable
     /** Scans from the start of the journal to its end. @return the number of records read. */
     public long scanFromStart(final Visitor visitor, final AcceptedRecord scratch)
     {
+        return scanFromStart(visitor, scratch, () -> false);
+    }
+
+    /** As {@link #scanFromStart(Visitor, AcceptedRecord)}, giving up (returning -1) once {@code stop} says so. */
+    public long scanFromStart(final Visitor visitor, final AcceptedRecord scratch, final BooleanSupplier stop)
+    {
         tailer.toStart();
+        return scan(visitor, scratch, stop);
+    }
+
+    /**
+     * Positions the reader just after the document at {@code index} (a snapshot's last one).
+     *
+     * @return false when the journal no longer holds that document (its cycle was deleted, or the journal replaced).
+     */
+    public boolean positionAfter(final long index)
+    {
+        if (!tailer.moveToIndex(index))
+        {
+            return false;
+        }
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            return dc.isPresent() && dc.index() == index;
+        }
+    }
+
+    /** The index of the last document {@link #scan} read, or -1 before any. */
+    public long lastIndex()
+    {
+        return lastIndex;
+    }
+
+    /** Scans from the reader's position to the end of the journal. @return the number of records read. */
+    public long scan(final Visitor visitor, final AcceptedRecord scratch)
+    {
+        return scan(visitor, scratch, () -> false);
+    }
+
+    /** As {@link #scan(Visitor, AcceptedRecord)}, giving up (returning -1) once {@code stop} says so. */
+    public long scan(final Visitor visitor, final AcceptedRecord scratch, final BooleanSupplier stop)
+    {
         long count = 0;
         while (true)
         {
+            if ((count & 0xFFF) == 0 && stop.getAsBoolean())
+            {
+                return -1;
+            }
             try (DocumentContext dc = tailer.readingDocument())
             {
                 if (!dc.isPresent())
                 {
                     return count;
                 }
+                lastIndex = dc.index();
                 count++;
                 final Bytes<?> b = dc.wire().bytes();
                 final long index = dc.index();

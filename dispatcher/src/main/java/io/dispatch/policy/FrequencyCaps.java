@@ -41,6 +41,12 @@ public final class FrequencyCaps
         this.keyBySlot = new long[1024];
     }
 
+    /** @return the longest window of any rule: sends older than this no longer count. */
+    public long retentionMs()
+    {
+        return retentionMs;
+    }
+
     public static long key(final long recipientKey, final int kind, final int scopeChannel)
     {
         long h = recipientKey ^ ((long)kind << 56) ^ ((long)scopeChannel << 48);
