@@ -36,11 +36,6 @@ final class ReceiptTimeouts
         this.perMessage = perMessageWaits ? new DeadlineHeap(4096) : null;
     }
 
-    ReceiptTimeouts(final long timeoutMs)
-    {
-        this(timeoutMs, false);
-    }
-
     /** @return the wait when the message names none. */
     long defaultWaitMs()
     {
