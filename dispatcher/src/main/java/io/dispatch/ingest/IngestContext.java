@@ -29,6 +29,11 @@ public final class IngestContext
     final long creditReserve;
     final EpochClock clock;
     final long maxScheduleAheadMs;
+    /**
+     * By channel code: the longest per-message receipt deadline ({@code fallback.undeliveredMs}) a SUBMIT may name,
+     * below the lane's {@code receiptTimeoutMs}; 0 where the lane has no receipt deadline to override.
+     */
+    final long[] maxFallbackDeadlineMs = new long[io.dispatch.protocol.ChannelType.CODES];
     /** Per channel code. */
     final AdMarkingMode[] adMarking;
     /** Per tenant id: the opt-out footer added to marketing text, or null. */
@@ -53,6 +58,13 @@ public final class IngestContext
         this.targeting = targeting;
         this.clock = clock;
         this.maxScheduleAheadMs = config.policy().maxScheduleAheadMs();
+        for (final io.dispatch.config.LaneConfig lane : config.lanes().values())
+        {
+            if (lane.fallback().undeliveredMs() > 0)
+            {
+                maxFallbackDeadlineMs[lane.channel().code()] = lane.receiptTimeoutMs() - 1;
+            }
+        }
         this.adMarking = config.policy().adMarking();
         this.optOutFooters = new byte[TenantConfig.MAX_TENANTS][];
         for (final TenantConfig t : config.tenants())

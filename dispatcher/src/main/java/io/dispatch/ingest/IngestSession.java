@@ -4,7 +4,9 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.inbound.InboundBody;
 import io.dispatch.journal.JournalCursor;
+import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
+import io.dispatch.protocol.FallbackDeadline;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
@@ -509,6 +511,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
                 + context.maxScheduleAheadMs / 86_400_000L + " days ahead (schedule.maxAheadDays)");
             return;
         }
+        final String badDeadline = submit.varCount() == 0 ? null : fallbackDeadlineProblem();
+        if (badDeadline != null)
+        {
+            nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD, badDeadline);
+            return;
+        }
         int markedTextLength = -1;
         if (submit.kindCode() == MessageKind.MARKETING.code())
         {
@@ -614,6 +622,29 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         }
         context.ring.publish(sequence);
         outstanding++;
+    }
+
+    /** @return what is wrong with the submit's {@link FallbackDeadline} and how to fix it, or null. */
+    private String fallbackDeadlineProblem()
+    {
+        final long named = FallbackDeadline.of(submit);
+        if (named == FallbackDeadline.ABSENT)
+        {
+            return null;
+        }
+        final long max = context.maxFallbackDeadlineMs[submit.channelCode()];
+        if (max == 0)
+        {
+            return "var " + FallbackDeadline.VARIABLE + ": the " + ChannelType.of(submit.channelCode()).name()
+                .toLowerCase(java.util.Locale.ROOT) + " lane has no receipt deadline to override (lane.<channel>.fallback "
+                + "and lane.<channel>.fallbackUndeliveredMs)";
+        }
+        if (named < FallbackDeadline.MIN_MS || named > max)
+        {
+            return "var " + FallbackDeadline.VARIABLE + ": milliseconds from " + FallbackDeadline.MIN_MS + " to " + max
+                + " (below the lane's receiptTimeoutMs)";
+        }
+        return null;
     }
 
     private void onConsent(final long correlationId, final ByteBuf frame, final int offset, final int length)
