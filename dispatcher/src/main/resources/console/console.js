@@ -297,7 +297,7 @@ function showE2e(samples)
     for (const q of ['0.5', '0.99', '0.999', '1.0'])
     {
       const value = find(samples, E2E, Object.assign({quantile: q}, where));
-      const td = cell(row, seconds(value));
+      const td = cell(row, s.value === 0 ? '–' : seconds(value));
       td.dataset.field = 'q' + q;
       td.dataset.seconds = String(value);
     }
@@ -371,7 +371,8 @@ function drawLatencyChart(name)
   g.moveTo(pad, h - pad);
   g.lineTo(w, h - pad);
   g.stroke();
-  const x = (i) => pad + (w - pad) * (HISTORY_POINTS - points.length + i) / (HISTORY_POINTS - 1);
+  // the newest point sits a dot's width inside the right edge, so it is drawn whole
+  const x = (i) => pad + (w - pad - 3) * (HISTORY_POINTS - points.length + i) / (HISTORY_POINTS - 1);
   const y = (v) => h - pad - (h - pad - 15) * v / max;
   for (const [key, , , colour] of LATENCY_SERIES)
   {
@@ -386,7 +387,7 @@ function drawLatencyChart(name)
       {
         return;
       }
-      g.fillRect(x(i) - 1.5, y(v) - 1.5, 3, 3);
+      g.fillRect(x(i) - 2, y(v) - 2, 4, 4);
       if (i > 0 && points[i - 1][key] !== null)
       {
         g.lineTo(x(i), y(v));
