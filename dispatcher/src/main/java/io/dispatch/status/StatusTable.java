@@ -178,6 +178,7 @@ public final class StatusTable
             out.writeByte(kinds[slot]);
             out.writeShort(tenants[slot]);
             out.writeLong(campaignSlots[slot] == 0 ? 0 : campaignIdOfSlot.applyAsLong(campaignSlots[slot]));
+            out.writeLong(e2eStarts[slot]);
         }
     }
 
@@ -204,6 +205,7 @@ public final class StatusTable
             final byte kind = in.readByte();
             final short tenant = in.readShort();
             final long campaignId = in.readLong();
+            final long e2eStart = in.readLong();
             final int slot = (int)(id & mask);
             if (ids[slot] > id)
             {
@@ -214,6 +216,7 @@ public final class StatusTable
             attempts[slot] = attemptCount;
             reasons[slot] = reason;
             campaignSlots[slot] = campaignId == 0 ? 0 : slotOfCampaign.applyAsInt(campaignId);
+            e2eStarts[slot] = e2eStart;
         }
         newestId = Math.max(newestId, newest);
         oldestId = Math.min(oldestId, oldest);
