@@ -236,7 +236,7 @@ public final class StatusTable
     public void campaignSlot(final int slot, final int campaignSlot) { campaignSlots[slot] = campaignSlot; }
     /** @return the end-to-end clock's start in epoch ms (acceptance, or a deferral's due time), 0 once delivered. */
     public long e2eStartMs(final int slot) { return Math.abs(e2eStarts[slot]); }
-    /** @return whether a provider accepted the message since its clock started (its hand-off is timed). */
+    /** @return whether a provider accepted the message (its hand-off is timed; a later deferral keeps this). */
     public boolean handedOff(final int slot) { return e2eStarts[slot] < 0; }
     /** @return occupied slots. */
     public int size() { return size; }
