@@ -76,6 +76,7 @@ import io.dispatch.status.AdminServer;
 import io.dispatch.stream.JournalStreams;
 import io.dispatch.status.AdminTokenFile;
 import io.dispatch.status.ClassLatency;
+import io.dispatch.status.EndToEndLatency;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
@@ -129,6 +130,7 @@ public final class Dispatcher implements AutoCloseable
     private final SessionRegistry sessions = new SessionRegistry();
     /** Frame read → ACK per class; written by the ack stage only. */
     private final ClassLatency ackLatency = new ClassLatency("");
+    private final EndToEndLatency e2eLatency = new EndToEndLatency();
     private final ConnectorLane[] laneByChannel = new ConnectorLane[ChannelType.CODES];
     private final LaneAdmission[] admissionByChannel = new LaneAdmission[ChannelType.CODES];
     private Journal journal;
@@ -275,7 +277,7 @@ public final class Dispatcher implements AutoCloseable
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, config.ringSize());
         ackStage.inboundAnswers(inboundAnswers);
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats,
-            config.ringSize());
+            e2eLatency, config.ringSize());
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
@@ -775,6 +777,7 @@ public final class Dispatcher implements AutoCloseable
         ClassLatency.family(sb, "dispatch_ack_latency_seconds",
             "SUBMIT frame read to its ACK queued for the session, by class, since start");
         ackLatency.appendSamples(sb, "dispatch_ack_latency_seconds");
+        e2eLatency.appendPrometheus(sb);
         targeting.metrics().appendPrometheus(sb);
         if (ingest != null && ingest.tls() != null)
         {
