@@ -15,6 +15,7 @@ import io.dispatch.connector.runtime.ConnectorMetricFamilies;
 import io.dispatch.connector.runtime.LaneMetrics;
 import io.dispatch.connector.runtime.StatePublisher;
 import io.dispatch.ingest.IngestContext;
+import io.dispatch.ingest.SubmitIntake;
 import io.dispatch.ingest.IngestServer;
 import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.ingest.SessionRegistry;
@@ -113,6 +114,7 @@ public final class Dispatcher implements AutoCloseable
     private RingTopology ring;
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
+    private SubmitIntake intake;
     private IngestServer ingest;
     private AdminServer admin;
     private RedriveRoute redrive;
@@ -145,6 +147,16 @@ public final class Dispatcher implements AutoCloseable
     /** @param clock the time of every policy, timer and deadline: tests inject one they can move. */
     public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock) throws Exception
     {
+        return launch(config, clock, null);
+    }
+
+    /**
+     * @param intake cluster mode (module {@code cluster}): where client SUBMITs go instead of the ring; null for the
+     *               single-node engine (docs/design/cluster.md).
+     */
+    public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock, final SubmitIntake intake)
+        throws Exception
+    {
         // before the tenant ids or the journal are read: a second engine on this dir fails here and touches nothing
         final DataDirLock lock = DataDirLock.acquire(config.dataDir());
         final Dispatcher d;
@@ -161,6 +173,7 @@ public final class Dispatcher implements AutoCloseable
             throw ex;
         }
         d.dataDirLock = lock;
+        d.intake = intake;
         try
         {
             d.start(clock);
@@ -431,6 +444,7 @@ public final class Dispatcher implements AutoCloseable
         ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
             clock, targeting);
         ingestContext.watchStorage(storage);
+        ingestContext.intake(intake);
         ingest = bind(Configuration.INGEST_PORT_PROP_NAME, config.ingestHost(), config.ingestPort(), "--port",
             () -> new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads(), tls));
         if (config.adminPort() >= 0)

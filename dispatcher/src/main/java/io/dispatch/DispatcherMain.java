@@ -120,7 +120,7 @@ public final class DispatcherMain
     }
 
     /** What the engine runs with: the validated configuration and the drain bound of a graceful stop. */
-    record Setup(DispatcherConfig config, long drainMs)
+    public record Setup(DispatcherConfig config, long drainMs)
     {
     }
 
@@ -129,7 +129,7 @@ public final class DispatcherMain
      *
      * @throws ConfigurationException naming the key.
      */
-    static Setup setup(final Settings settings)
+    public static Setup setup(final Settings settings)
     {
         final DispatcherConfig config = DispatcherConfig.from(settings);
         final long drainMs = settings.longValue(Configuration.SHUTDOWN_DRAIN_MS_PROP_NAME,
@@ -139,7 +139,7 @@ public final class DispatcherMain
     }
 
     /** @return the settings, or null when --help was asked for. */
-    static Settings parse(final String[] args)
+    public static Settings parse(final String[] args)
     {
         Path configFile = null;
         final java.util.List<String[]> overrides = new java.util.ArrayList<>();

@@ -1,0 +1,230 @@
+package io.dispatch.cluster;
+
+import io.dispatch.Dispatcher;
+import io.dispatch.config.ConfigurationException;
+import io.dispatch.config.DispatcherConfig;
+import org.agrona.concurrent.EpochClock;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A dispatcher node in cluster mode: the single-node engine, with client SUBMITs written to the cluster topic
+ * ({@link ProducingIntake}) and the records of the partitions this node owns fed into its ring
+ * ({@link PartitionFeeder}). Stopping hands the partitions over first, then drains the engine.
+ */
+public final class ClusterNode implements AutoCloseable
+{
+    private final Dispatcher dispatcher;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final PartitionFeeder feeder;
+    private final Thread feederThread;
+    private boolean closed;
+
+    private ClusterNode(final Dispatcher dispatcher, final KafkaProducer<byte[], byte[]> producer,
+        final PartitionFeeder feeder)
+    {
+        this.dispatcher = dispatcher;
+        this.producer = producer;
+        this.feeder = feeder;
+        this.feederThread = new Thread(feeder, "cluster-feeder");
+    }
+
+    /**
+     * @throws ConfigurationException when the cluster cannot be reached or has no topic {@code cluster.topic}: one
+     *                                line naming the setting and the fix.
+     */
+    public static ClusterNode start(final DispatcherConfig config, final ClusterSettings cluster, final EpochClock clock)
+        throws Exception
+    {
+        final int partitions = checkTopic(cluster);
+        final KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
+        final Dispatcher dispatcher;
+        try
+        {
+            awaitMetadata(producer, cluster.topic());
+            dispatcher = Dispatcher.launch(config, clock, new ProducingIntake(producer, cluster.topic()));
+        }
+        catch (final Exception | Error ex)
+        {
+            producer.close(Duration.ZERO);
+            throw ex;
+        }
+        final KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(consumerProperties(cluster), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        final ClusterNode node = new ClusterNode(dispatcher, producer,
+            new PartitionFeeder(consumer, dispatcher.ingestContext().acceptedPublisher(), cluster.topic()));
+        node.feederThread.start();
+        org.slf4j.LoggerFactory.getLogger(ClusterNode.class).info(
+            "event=cluster_node_started bootstrap={} topic={} partitions={} group={}", cluster.bootstrapServers(),
+            cluster.topic(), partitions, cluster.groupId());
+        return node;
+    }
+
+    public Dispatcher dispatcher()
+    {
+        return dispatcher;
+    }
+
+    /** @return records this node fed into its ring since it started. */
+    public long fed()
+    {
+        return feeder.fed();
+    }
+
+    /** @return records this node could not send (unknown tenant or lane, a broken record): logged once each. */
+    public long skipped()
+    {
+        return feeder.skipped();
+    }
+
+    public int ownedPartitions()
+    {
+        return feeder.ownedPartitions();
+    }
+
+    /**
+     * A graceful stop: hands the partitions over (what was fed is journaled and committed, so the next owner sends
+     * nothing twice), then drains the engine for up to {@code drainMs}.
+     */
+    public synchronized void drain(final long drainMs)
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        stopFeeder();
+        dispatcher.drain(drainMs);
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    /** Hands the partitions over and closes the engine. Idempotent. */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        stopFeeder();
+        dispatcher.close();
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    private void stopFeeder()
+    {
+        feeder.stop();
+        try
+        {
+            feederThread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int checkTopic(final ClusterSettings cluster) throws Exception
+    {
+        final Properties p = new Properties();
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        p.putAll(cluster.kafka());
+        try (Admin admin = Admin.create(p))
+        {
+            final TopicDescription d = admin.describeTopics(List.of(cluster.topic())).allTopicNames()
+                .get(30, TimeUnit.SECONDS).get(cluster.topic());
+            return d.partitions().size();
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new ConfigurationException(ClusterSettings.TOPIC, "topic '" + cluster.topic() + "' not readable on " +
+                cluster.bootstrapServers() + ": " + ex.getCause().getMessage() + " (create it with the partition count" +
+                " you will keep, see docs/cluster.md; scripts/cluster up does)");
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new ConfigurationException(ClusterSettings.BOOTSTRAP_SERVERS, "no Kafka broker answered at " +
+                cluster.bootstrapServers() + " within 30 s (is it running? TLS/SASL settings go in cluster.kafka.*)");
+        }
+    }
+
+    /**
+     * A send waits at most {@code max.block.ms} (100 ms) for the topic's metadata: fetch it before the first client
+     * can send, so the first SUBMITs are not NACKed while it arrives.
+     */
+    private static void awaitMetadata(final KafkaProducer<byte[], byte[]> producer, final String topic)
+        throws ConfigurationException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true)
+        {
+            try
+            {
+                producer.partitionsFor(topic);
+                return;
+            }
+            catch (final org.apache.kafka.common.errors.TimeoutException ex)
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    throw new ConfigurationException(ClusterSettings.TOPIC, "no metadata for topic '" + topic +
+                        "' within 30 s: " + ex.getMessage());
+                }
+            }
+        }
+    }
+
+    static Properties producerProperties(final ClusterSettings cluster)
+    {
+        final Properties p = new Properties();
+        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "1");
+        // send() runs on a session's event loop: a full buffer NACKs BACKPRESSURE instead of stalling the loop
+        p.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "100");
+        p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        p.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        if (cluster.nodeName() != null)
+        {
+            p.setProperty(ProducerConfig.CLIENT_ID_CONFIG, "dispatch-" + cluster.nodeName());
+        }
+        p.putAll(cluster.kafka());
+        return p;
+    }
+
+    static Properties consumerProperties(final ClusterSettings cluster)
+    {
+        final Properties p = new Properties();
+        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, cluster.groupId());
+        // KIP-848: the broker assigns incrementally, no stop-the-world rebalance; session timeouts are broker settings
+        p.setProperty(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        if (cluster.nodeName() != null)
+        {
+            p.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, "dispatch-" + cluster.nodeName());
+        }
+        p.putAll(cluster.kafka());
+        return p;
+    }
+}

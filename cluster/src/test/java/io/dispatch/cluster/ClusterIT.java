@@ -1,0 +1,172 @@
+package io.dispatch.cluster;
+
+import io.dispatch.config.DispatcherConfig;
+import io.dispatch.config.Settings;
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Frames;
+import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.MessageType;
+import io.dispatch.testing.EngineFixture;
+import io.dispatch.testing.RawConnection;
+import org.agrona.concurrent.SystemEpochClock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Three cluster nodes in this JVM over one local KRaft broker process (started from the project's Maven artifacts,
+ * {@link LocalBroker}), their sms lanes all pointing at one counting webhook peer: each message is sent exactly once,
+ * by the node owning its recipient's partition, whichever node the client wrote it to.
+ */
+class ClusterIT
+{
+    private static final int PARTITIONS = 6;
+    private static final int NODES = 3;
+
+    @TempDir
+    static Path dir;
+
+    private static LocalBroker broker;
+    private static TextCountingPeer peer;
+    private static final List<ClusterNode> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception
+    {
+        broker = LocalBroker.start(dir.resolve("kafka"), 0);
+        broker.createTopic("dispatch", PARTITIONS);
+        peer = new TextCountingPeer();
+        for (int i = 0; i < NODES; i++)
+        {
+            final Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
+            final Settings s = nodeSettings(nodeDir, peer);
+            s.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            s.set(ClusterSettings.NODE_NAME, "node-" + i);
+            nodes.add(ClusterNode.start(DispatcherConfig.from(s), ClusterSettings.from(s), SystemEpochClock.INSTANCE));
+        }
+        // every node owns partitions before traffic: the test then shows several owners sending, not one
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (nodes.stream().anyMatch(n -> n.ownedPartitions() == 0) && System.nanoTime() < deadline)
+        {
+            Thread.sleep(50); // the assignment has no event to await from outside the consumer thread
+        }
+        assertThat(nodes).allMatch(n -> n.ownedPartitions() > 0);
+    }
+
+    /** {@link EngineFixture#settings} with the sms lane on the counting peer. */
+    static Settings nodeSettings(final Path nodeDir, final TextCountingPeer peer) throws java.io.IOException
+    {
+        final java.util.Properties p = new java.util.Properties();
+        EngineFixture.settings(nodeDir).withPrefix("").forEach((k, v) ->
+        {
+            if (!k.startsWith("lane.sms.connector."))
+            {
+                p.setProperty(k, v);
+            }
+        });
+        final Settings s = new Settings(p);
+        peer.configure(s, nodeDir);
+        return s;
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception
+    {
+        for (final ClusterNode n : nodes)
+        {
+            n.close();
+        }
+        if (peer != null)
+        {
+            peer.close();
+        }
+        if (broker != null)
+        {
+            broker.close();
+        }
+    }
+
+    @Test
+    void messagesWrittenToAnyNodeAreSentOnceByTheOwnerOfTheirPartition() throws Exception
+    {
+        final int count = 300;
+        final long fedBefore = nodes.stream().mapToLong(ClusterNode::fed).sum();
+        final Set<Long> ids = new HashSet<>();
+        final List<RawConnection> connections = new ArrayList<>();
+        try
+        {
+            for (final ClusterNode n : nodes)
+            {
+                connections.add(RawConnection.open(n.dispatcher().port(), "demo", "demo-key"));
+            }
+            for (int window = 0; window < count; window += 30)
+            {
+                for (int i = window; i < window + 30; i++)
+                {
+                    connections.get(i % NODES).submit(i, MessageKind.INFORMATIONAL, ChannelType.SMS, "spread-" + i,
+                        "+8210" + (10_000_000 + i), "spread-" + i);
+                }
+                for (int i = window; i < window + 30; i++)
+                {
+                    final RawConnection.Frame f = connections.get(i % NODES).read();
+                    assertThat(f.type).as("answer to %d: %s", i, f).isEqualTo(MessageType.ACK);
+                    assertThat(f.ackOutcome()).isEqualTo(Frames.ACK_ACCEPTED);
+                    assertThat(ClusterMessageIds.isClusterId(f.messageId())).isTrue();
+                    ids.add(f.messageId());
+                }
+            }
+        }
+        finally
+        {
+            for (final RawConnection c : connections)
+            {
+                c.close();
+            }
+        }
+        assertThat(ids).as("cluster ids are unique across nodes").hasSize(count);
+
+        for (int i = 0; i < count; i++)
+        {
+            assertThat(peer.awaitCount("spread-" + i, 1, 60_000)).as("spread-%d sent", i).isTrue();
+        }
+        final long fed = nodes.stream().mapToLong(ClusterNode::fed).sum() - fedBefore;
+        assertThat(fed).isEqualTo(count);
+        assertThat(nodes.stream().filter(n -> n.fed() > 0).count()).as("several owners sent").isGreaterThan(1);
+        for (int i = 0; i < count; i++)
+        {
+            assertThat(peer.count("spread-" + i)).as("spread-%d sent once", i).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theSameIdempotencyKeyThroughTwoNodesIsSentOnce() throws Exception
+    {
+        final String to = "+821099990001";
+        try (RawConnection a = RawConnection.open(nodes.get(0).dispatcher().port(), "demo", "demo-key");
+            RawConnection b = RawConnection.open(nodes.get(1).dispatcher().port(), "demo", "demo-key");
+            RawConnection c = RawConnection.open(nodes.get(2).dispatcher().port(), "demo", "demo-key"))
+        {
+            a.submit(1, MessageKind.INFORMATIONAL, ChannelType.SMS, "order-42", to, "dup-order-42");
+            assertThat(a.read().type).isEqualTo(MessageType.ACK);
+            b.submit(2, MessageKind.INFORMATIONAL, ChannelType.SMS, "order-42", to, "dup-order-42");
+            assertThat(b.read().type).isEqualTo(MessageType.ACK);
+            // same recipient, so the same partition and owner, read after both copies; per-recipient order sends it
+            // only after anything of that recipient handed to the lane before it
+            c.submit(3, MessageKind.INFORMATIONAL, ChannelType.SMS, "order-43", to, "after-order-42");
+            assertThat(c.read().type).isEqualTo(MessageType.ACK);
+        }
+        assertThat(peer.awaitCount("after-order-42", 1, 60_000)).isTrue();
+        assertThat(peer.count("dup-order-42")).isEqualTo(1);
+    }
+}
