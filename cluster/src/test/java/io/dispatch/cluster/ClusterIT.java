@@ -169,4 +169,99 @@ class ClusterIT
         assertThat(peer.awaitCount("after-order-42", 1, 60_000)).isTrue();
         assertThat(peer.count("dup-order-42")).isEqualTo(1);
     }
+
+    /**
+     * Two nodes on their own topic: the survivor in this JVM, the victim a child process killed with -9 under load.
+     * The survivor takes the victim's partitions after the group session timeout (6 s on the local broker) and sends
+     * what the victim had not committed; what the victim had journaled and committed but not yet sent is sent when it
+     * restarts on its data dir (no changelog takeover yet: docs/design/cluster.md). Every acked message is sent; the
+     * repeats are what the victim fed after its last commit, at most a poll batch plus the commit in flight.
+     */
+    @Test
+    void aNodeKilledUnderLoadLosesNoAckedMessage() throws Exception
+    {
+        final int partitions = 6;
+        final int total = 3000;
+        final int killAfter = 1000;
+        broker.createTopic("dispatch-kill", partitions);
+        final Path victimDir = dir.resolve("kill-victim");
+        final List<String> victimArgs = new ArrayList<>();
+        final Settings vs = nodeSettings(Files.createDirectories(victimDir), peer);
+        vs.withPrefix("").forEach((k, v) ->
+        {
+            if (!k.equals("data.dir") && !k.equals("ingest.port") && !k.equals("admin.port"))
+            {
+                victimArgs.addAll(List.of("--set", k + "=" + v));
+            }
+        });
+        victimArgs.addAll(List.of("--set", ClusterSettings.BOOTSTRAP_SERVERS + "=" + broker.bootstrapServers(),
+            "--set", ClusterSettings.TOPIC + "=dispatch-kill", "--set", ClusterSettings.GROUP_ID + "=dispatch-kill",
+            "--set", ClusterSettings.NODE_NAME + "=victim"));
+        final Path survivorDir = Files.createDirectories(dir.resolve("kill-survivor"));
+        final Settings ss = nodeSettings(survivorDir, peer);
+        ss.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        ss.set(ClusterSettings.TOPIC, "dispatch-kill");
+        ss.set(ClusterSettings.GROUP_ID, "dispatch-kill");
+        ss.set(ClusterSettings.NODE_NAME, "survivor");
+        ClusterChild victim = ClusterChild.start(victimDir, victimArgs);
+        try (ClusterNode survivor = ClusterNode.start(DispatcherConfig.from(ss), ClusterSettings.from(ss),
+            SystemEpochClock.INSTANCE);
+            RawConnection c = RawConnection.open(survivor.dispatcher().port(), "demo", "demo-key"))
+        {
+            awaitOwned(survivor, owned -> owned > 0 && owned < partitions, "the partitions split between the nodes");
+            long killedAtNs = 0;
+            for (int window = 0; window < total; window += 50)
+            {
+                for (int i = window; i < window + 50; i++)
+                {
+                    c.submit(i, MessageKind.INFORMATIONAL, ChannelType.SMS, "kill-" + i, "+8211" + (10_000_000 + i),
+                        "kill-" + i);
+                }
+                for (int i = window; i < window + 50; i++)
+                {
+                    final RawConnection.Frame f = c.read();
+                    assertThat(f.type).as("answer to %d: %s", i, f).isEqualTo(MessageType.ACK);
+                }
+                if (window + 50 == killAfter)
+                {
+                    victim.kill();
+                    killedAtNs = System.nanoTime();
+                }
+            }
+            awaitOwned(survivor, owned -> owned == partitions, "the survivor owns every partition");
+            final long takeoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAtNs);
+            System.out.println("cluster kill: partitions reassigned " + takeoverMs + " ms after kill -9" +
+                " (the rest of the load was sent meanwhile)");
+            assertThat(takeoverMs).as("reassigned within the 6 s session timeout plus slack").isLessThan(10_000);
+
+            // what the victim journaled and committed but had not sent yet goes out when it comes back
+            victim = ClusterChild.start(victimDir, victimArgs);
+            for (int i = 0; i < total; i++)
+            {
+                assertThat(peer.awaitCount("kill-" + i, 1, 60_000)).as("acked kill-%d sent", i).isTrue();
+            }
+            int repeated = 0;
+            for (int i = 0; i < total; i++)
+            {
+                repeated += peer.count("kill-" + i) - 1;
+            }
+            System.out.println("cluster kill: " + total + " acked, " + total + " sent, " + repeated + " sent twice");
+            assertThat(repeated).as("repeats bounded by what the victim fed after its last commit").isLessThanOrEqualTo(1000);
+        }
+        finally
+        {
+            victim.close();
+        }
+    }
+
+    private static void awaitOwned(final ClusterNode node, final java.util.function.IntPredicate until, final String what)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!until.test(node.ownedPartitions()))
+        {
+            assertThat(System.nanoTime()).as(what + " within 60 s").isLessThan(deadline);
+            Thread.sleep(20); // the assignment is the consumer thread's; polled with a bound
+        }
+    }
 }
