@@ -115,6 +115,7 @@ public final class Dispatcher implements AutoCloseable
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
     private SubmitIntake intake;
+    private volatile java.util.function.Consumer<StringBuilder> extraMetrics;
     private IngestServer ingest;
     private AdminServer admin;
     private RedriveRoute redrive;
@@ -661,7 +662,18 @@ public final class Dispatcher implements AutoCloseable
             connectorMetrics.collect(lane.name(), lane.connectorType(), lane.connector());
         }
         connectorMetrics.appendTo(sb);
+        final java.util.function.Consumer<StringBuilder> extra = extraMetrics;
+        if (extra != null)
+        {
+            extra.accept(sb);
+        }
         return sb.toString();
+    }
+
+    /** Cluster mode: appends its metric families to every {@code /metrics} page (called on the admin thread). */
+    public void extraMetrics(final java.util.function.Consumer<StringBuilder> families)
+    {
+        this.extraMetrics = families;
     }
 
     /**

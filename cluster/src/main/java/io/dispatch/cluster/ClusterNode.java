@@ -3,6 +3,7 @@ package io.dispatch.cluster;
 import io.dispatch.Dispatcher;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
+import io.dispatch.status.PrometheusText;
 import org.agrona.concurrent.EpochClock;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -68,6 +69,7 @@ public final class ClusterNode implements AutoCloseable
             new KafkaConsumer<>(consumerProperties(cluster), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         final ClusterNode node = new ClusterNode(dispatcher, producer,
             new PartitionFeeder(consumer, dispatcher.ingestContext().acceptedPublisher(), cluster.topic()));
+        dispatcher.extraMetrics(node::appendMetrics);
         node.feederThread.start();
         org.slf4j.LoggerFactory.getLogger(ClusterNode.class).info(
             "event=cluster_node_started bootstrap={} topic={} partitions={} group={}", cluster.bootstrapServers(),
@@ -90,6 +92,27 @@ public final class ClusterNode implements AutoCloseable
     public long skipped()
     {
         return feeder.skipped();
+    }
+
+    /** @return records fed after takeovers that the previous owner may already have sent (upper bound). */
+    public long redelivered()
+    {
+        return feeder.redelivered();
+    }
+
+    private void appendMetrics(final StringBuilder sb)
+    {
+        PrometheusText.family(sb, "dispatch_cluster_fed_total", "counter",
+            "records of owned partitions fed into this node's ring");
+        PrometheusText.sample(sb, "dispatch_cluster_fed_total", feeder.fed());
+        PrometheusText.family(sb, "dispatch_cluster_skipped_total", "counter",
+            "records this node could not send: unknown tenant or lane, broken record (logged once per problem)");
+        PrometheusText.sample(sb, "dispatch_cluster_skipped_total", feeder.skipped());
+        PrometheusText.family(sb, "dispatch_cluster_takeover_redelivered_total", "counter",
+            "records fed after a takeover that the previous owner may already have sent (upper bound of repeats)");
+        PrometheusText.sample(sb, "dispatch_cluster_takeover_redelivered_total", feeder.redelivered());
+        PrometheusText.family(sb, "dispatch_cluster_owned_partitions", "gauge", "partitions this node owns now");
+        PrometheusText.sample(sb, "dispatch_cluster_owned_partitions", feeder.ownedPartitions());
     }
 
     public int ownedPartitions()

@@ -18,6 +18,11 @@ final class HandledOffsets
     private int size;
     /** The next offset to commit, -1 while nothing was handled since the assignment. */
     private long commitOffset = -1;
+    /**
+     * Records below this offset (and at or above the committed one) may have been sent by an owner that did not hand
+     * the partition over: set at assignment, 0 when the previous owner handed over (or there was none).
+     */
+    long takeoverEnd;
 
     void published(final long offset, final long sequence)
     {

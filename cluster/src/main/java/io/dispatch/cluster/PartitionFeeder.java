@@ -38,6 +38,8 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
 {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionFeeder.class);
     private static final long REVOKE_WAIT_NS = TimeUnit.SECONDS.toNanos(10);
+    /** Commit metadata of a graceful hand-over: the next owner repeats nothing. */
+    static final String HANDOVER = "handover";
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AcceptedPublisher publisher;
@@ -48,6 +50,7 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     private final AtomicLong fed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong owners = new AtomicLong();
+    private final AtomicLong redelivered = new AtomicLong();
     private volatile boolean running = true;
     private volatile int ownedCount;
 
@@ -118,6 +121,15 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         return skipped.get();
     }
 
+    /**
+     * @return records fed after a takeover that the previous owner may already have sent (it did not hand the
+     *         partition over): an upper bound of the repeated sends.
+     */
+    long redelivered()
+    {
+        return redelivered.get();
+    }
+
     int ownedPartitions()
     {
         return ownedCount;
@@ -148,6 +160,10 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
             {
                 h.published(r.offset(), sequence);
                 fed.incrementAndGet();
+                if (r.offset() < h.takeoverEnd)
+                {
+                    redelivered.incrementAndGet();
+                }
                 return true;
             }
             if (!running)
@@ -206,9 +222,44 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         {
             owned.put(tp, new HandledOffsets());
         }
+        markTakeovers(partitions);
         ownedCount = owned.size();
         owners.incrementAndGet();
         LOG.info("event=cluster_partitions_assigned added={} owned={}", partitions, owned.size());
+    }
+
+    /**
+     * A partition whose last commit is not a {@link #HANDOVER} came from an owner that stopped without handing it over
+     * (killed, or fenced): every record already in it past the commit may have been sent by that owner.
+     */
+    private void markTakeovers(final Collection<TopicPartition> partitions)
+    {
+        if (partitions.isEmpty())
+        {
+            return;
+        }
+        try
+        {
+            final Set<TopicPartition> set = new HashSet<>(partitions);
+            final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(set, Duration.ofSeconds(5));
+            final Map<TopicPartition, Long> ends = consumer.endOffsets(set, Duration.ofSeconds(5));
+            for (final TopicPartition tp : partitions)
+            {
+                final OffsetAndMetadata c = committed.get(tp);
+                final Long end = ends.get(tp);
+                if (c != null && end != null && !HANDOVER.equals(c.metadata()) && end > c.offset())
+                {
+                    owned.get(tp).takeoverEnd = end;
+                    LOG.info("event=cluster_takeover partition={} committed={} end={} effect=\"up to {} records may be" +
+                        " sent again\"", tp, c.offset(), end, end - c.offset());
+                }
+            }
+        }
+        catch (final KafkaException ex)
+        {
+            LOG.warn("event=cluster_takeover_unknown partitions={} error=\"{}\" effect=\"repeats after this takeover are" +
+                " not counted\"", partitions, ex.toString());
+        }
     }
 
     @Override
@@ -256,7 +307,7 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
                 h.handledThrough(through);
                 if (h.commitOffset() >= 0)
                 {
-                    commits.put(tp, new OffsetAndMetadata(h.commitOffset()));
+                    commits.put(tp, new OffsetAndMetadata(h.commitOffset(), HANDOVER));
                 }
             }
         }

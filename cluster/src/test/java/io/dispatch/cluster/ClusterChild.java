@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 final class ClusterChild implements AutoCloseable
 {
     private final Process process;
+    private static final java.util.regex.Pattern REDISPATCH = java.util.regex.Pattern.compile("redispatch=(\\d+)");
+
     private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile long redispatched = -1;
 
     private ClusterChild(final List<String> args) throws IOException
     {
@@ -64,6 +67,11 @@ final class ClusterChild implements AutoCloseable
             while ((line = r.readLine()) != null)
             {
                 System.out.println("[cluster child " + process.pid() + "] " + line);
+                final java.util.regex.Matcher m = REDISPATCH.matcher(line);
+                if (m.find())
+                {
+                    redispatched = Long.parseLong(m.group(1));
+                }
                 if (line.startsWith("cluster node ready"))
                 {
                     ready.countDown();
@@ -74,6 +82,12 @@ final class ClusterChild implements AutoCloseable
         {
             // the child died: nothing more to read
         }
+    }
+
+    /** @return what the node's recovery sent again at start (its in-flight and unsent messages), -1 before it says. */
+    long recoveryRedispatched()
+    {
+        return redispatched;
     }
 
     /** kill -9: no hand-over, no drain, no journal close. */
