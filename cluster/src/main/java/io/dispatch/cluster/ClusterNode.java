@@ -3,6 +3,9 @@ package io.dispatch.cluster;
 import io.dispatch.Dispatcher;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
+import io.dispatch.connector.runtime.ConnectorLane;
+import io.dispatch.ingest.AcceptedPublisher;
+import io.dispatch.protocol.ChannelType;
 import io.dispatch.status.PrometheusText;
 import org.agrona.concurrent.EpochClock;
 import org.apache.kafka.clients.admin.Admin;
@@ -21,6 +24,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A dispatcher node in cluster mode: the single-node engine, with client SUBMITs written to the cluster topic
@@ -32,15 +36,18 @@ public final class ClusterNode implements AutoCloseable
     private final Dispatcher dispatcher;
     private final KafkaProducer<byte[], byte[]> producer;
     private final PartitionFeeder feeder;
+    private final AcceptedPublisher publisher;
     private final Thread feederThread;
     private boolean closed;
 
     private ClusterNode(final Dispatcher dispatcher, final KafkaProducer<byte[], byte[]> producer,
-        final PartitionFeeder feeder)
+        final KafkaConsumer<byte[], byte[]> consumer, final String topic)
     {
         this.dispatcher = dispatcher;
         this.producer = producer;
-        this.feeder = feeder;
+        // the feeder's own publisher; ringIdle() only reads the ring's sequences, so any thread may ask it
+        this.publisher = dispatcher.ingestContext().acceptedPublisher();
+        this.feeder = new PartitionFeeder(consumer, publisher, topic);
         this.feederThread = new Thread(feeder, "cluster-feeder");
     }
 
@@ -67,8 +74,7 @@ public final class ClusterNode implements AutoCloseable
         }
         final KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(consumerProperties(cluster), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        final ClusterNode node = new ClusterNode(dispatcher, producer,
-            new PartitionFeeder(consumer, dispatcher.ingestContext().acceptedPublisher(), cluster.topic()));
+        final ClusterNode node = new ClusterNode(dispatcher, producer, consumer, cluster.topic());
         dispatcher.extraMetrics(node::appendMetrics);
         node.feederThread.start();
         org.slf4j.LoggerFactory.getLogger(ClusterNode.class).info(
@@ -121,8 +127,10 @@ public final class ClusterNode implements AutoCloseable
     }
 
     /**
-     * A graceful stop: hands the partitions over (what was fed is journaled and committed, so the next owner sends
-     * nothing twice), then drains the engine for up to {@code drainMs}.
+     * A graceful stop: stops feeding, lets the lanes send what this node already took (up to {@code drainMs}), hands
+     * the partitions over (what was fed is journaled and committed, so the next owner sends nothing twice), then
+     * drains the engine with the time left. What the lanes still hold then (a provider slower than the bound,
+     * retries, deferred messages) stays in this node's journal for its next start, as on one node.
      */
     public synchronized void drain(final long drainMs)
     {
@@ -131,9 +139,28 @@ public final class ClusterNode implements AutoCloseable
             return;
         }
         closed = true;
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMs);
+        feeder.pauseFeeding();
+        while (!lanesIdle() && System.nanoTime() < deadline)
+        {
+            LockSupport.parkNanos(5_000_000); // lane depths have no event to await from here
+        }
         stopFeeder();
-        dispatcher.drain(drainMs);
+        dispatcher.drain(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         producer.close(Duration.ofSeconds(5));
+    }
+
+    private boolean lanesIdle()
+    {
+        for (final ChannelType channel : ChannelType.values())
+        {
+            final ConnectorLane lane = dispatcher.lane(channel);
+            if (lane != null && (lane.heldForRestart() > 0 || lane.inFlight() > 0))
+            {
+                return false;
+            }
+        }
+        return publisher.ringIdle();
     }
 
     /** Hands the partitions over and closes the engine. Idempotent. */

@@ -52,6 +52,7 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     private final AtomicLong owners = new AtomicLong();
     private final AtomicLong redelivered = new AtomicLong();
     private volatile boolean running = true;
+    private volatile boolean feeding = true;
     private volatile int ownedCount;
 
     PartitionFeeder(final KafkaConsumer<byte[], byte[]> consumer, final AcceptedPublisher publisher, final String topic)
@@ -69,11 +70,16 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
             consumer.subscribe(List.of(topic), this);
             while (running)
             {
+                if (!feeding)
+                {
+                    // a graceful stop is waiting for the lanes: keep the partitions (and heartbeating), feed nothing
+                    consumer.pause(consumer.assignment());
+                }
                 final ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
                 for (final ConsumerRecord<byte[], byte[]> r : records)
                 {
                     final HandledOffsets h = owned.get(new TopicPartition(r.topic(), r.partition()));
-                    if (h == null || !feed(r, h))
+                    if (h == null || !feeding || !feed(r, h))
                     {
                         break; // lost meanwhile, or stopping: the rest goes to the next owner from the last commit
                     }
@@ -103,6 +109,12 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
                 LOG.warn("event=cluster_consumer_close_failed error=\"{}\"", ex.toString());
             }
         }
+    }
+
+    /** The first step of a graceful stop: feed nothing more, keep the partitions until {@link #stop()}. */
+    void pauseFeeding()
+    {
+        feeding = false;
     }
 
     /** Asks the thread to hand its partitions over and stop; {@code join} the thread to wait for it. */

@@ -171,6 +171,99 @@ class ClusterIT
     }
 
     /**
+     * A fourth node joins under load and later stops gracefully under load: each time the partitions move without a
+     * restart of the others, and no message is sent twice (a hand-over commits what the leaver fed, after its lanes
+     * sent it).
+     */
+    @Test
+    void aNodeJoiningAndLeavingGracefullyRepeatsNothing() throws Exception
+    {
+        final Path joinerDir = Files.createDirectories(dir.resolve("joiner"));
+        final Settings js = nodeSettings(joinerDir, peer);
+        js.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        js.set(ClusterSettings.NODE_NAME, "joiner");
+        final int perBatch = 300;
+        ClusterNode joiner = null;
+        try (RawConnection c = RawConnection.open(nodes.get(0).dispatcher().port(), "demo", "demo-key"))
+        {
+            final long joinStart = System.nanoTime();
+            joiner = ClusterNode.start(DispatcherConfig.from(js), ClusterSettings.from(js), SystemEpochClock.INSTANCE);
+            sendBatch(c, "join-", 0, perBatch); // under load while the group rebalances
+            final ClusterNode j = joiner;
+            awaitOwned(j, owned -> owned > 0, "the new node owns partitions");
+            final long joinMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - joinStart);
+            sendBatch(c, "joined-", 0, perBatch);
+
+            final Thread load = new Thread(() ->
+            {
+                try
+                {
+                    sendBatch(c, "leave-", 0, perBatch);
+                }
+                catch (final Exception ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+            }, "load-during-leave");
+            load.start();
+            final long leaveStart = System.nanoTime();
+            joiner.drain(30_000);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (nodes.stream().mapToInt(ClusterNode::ownedPartitions).sum() < PARTITIONS)
+            {
+                assertThat(System.nanoTime()).as("the others own every partition within 60 s").isLessThan(deadline);
+                Thread.sleep(20); // the assignment is the consumer threads'; polled with a bound
+            }
+            final long leaveMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - leaveStart);
+            load.join(60_000);
+            System.out.println("cluster join: partitions assigned to the new node " + joinMs + " ms after its start;" +
+                " leave: the others own everything " + leaveMs + " ms after the drain began (its lanes emptied first)");
+            assertThat(j.fed()).as("the joiner sent part of the load").isPositive();
+            assertThat(joinMs).as("join rebalance (incl. the node's own start)").isLessThan(15_000);
+            assertThat(leaveMs).as("leave rebalance (incl. emptying its lanes)").isLessThan(15_000);
+        }
+        finally
+        {
+            if (joiner != null)
+            {
+                joiner.close();
+            }
+        }
+        for (final String prefix : new String[] {"join-", "joined-", "leave-"})
+        {
+            for (int i = 0; i < perBatch; i++)
+            {
+                assertThat(peer.awaitCount(prefix + i, 1, 60_000)).as("%s%d sent", prefix, i).isTrue();
+            }
+        }
+        for (final String prefix : new String[] {"join-", "joined-", "leave-"})
+        {
+            for (int i = 0; i < perBatch; i++)
+            {
+                assertThat(peer.count(prefix + i)).as("%s%d sent once", prefix, i).isEqualTo(1);
+            }
+        }
+    }
+
+    private static void sendBatch(final RawConnection c, final String prefix, final int from, final int count)
+        throws Exception
+    {
+        for (int window = from; window < from + count; window += 30)
+        {
+            for (int i = window; i < window + 30; i++)
+            {
+                c.submit(i, MessageKind.INFORMATIONAL, ChannelType.SMS, prefix + i,
+                    "+8212" + Math.abs(prefix.hashCode() % 1000) + (10_000 + i), prefix + i);
+            }
+            for (int i = window; i < window + 30; i++)
+            {
+                final RawConnection.Frame f = c.read();
+                assertThat(f.type).as("answer to %s%d: %s", prefix, i, f).isEqualTo(MessageType.ACK);
+            }
+        }
+    }
+
+    /**
      * Two nodes on their own topic: the survivor in this JVM, the victim a child process killed with -9 under load.
      * The survivor takes the victim's partitions after the group session timeout (6 s on the local broker) and sends
      * what the victim had not committed; what the victim had journaled and committed but not yet sent is sent when it

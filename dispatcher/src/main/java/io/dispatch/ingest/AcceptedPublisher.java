@@ -98,6 +98,12 @@ public final class AcceptedPublisher
         return sequence;
     }
 
+    /** @return whether every stage has finished with everything published so far (any thread). */
+    public boolean ringIdle()
+    {
+        return ring.getMinimumGatingSequence() >= ring.getCursor();
+    }
+
     /** @return the highest ring sequence every stage has finished with: events up to it are journaled. */
     public long handledThrough()
     {
