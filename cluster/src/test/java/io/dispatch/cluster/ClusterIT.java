@@ -77,6 +77,8 @@ class ClusterIT
         });
         final Settings s = new Settings(p);
         peer.configure(s, nodeDir);
+        // informational is exempt from caps unless one is configured: two per recipient a day, for the cap test
+        s.set("tenant.demo.cap.informational", "2/1d");
         return s;
     }
 
@@ -168,6 +170,43 @@ class ClusterIT
         }
         assertThat(peer.awaitCount("after-order-42", 1, 60_000)).isTrue();
         assertThat(peer.count("dup-order-42")).isEqualTo(1);
+    }
+
+    @Test
+    void aFrequencyCapHoldsAcrossNodes() throws Exception
+    {
+        final String to = "+821077770001";
+        final long cappedBefore = cappedOnAllNodes();
+        for (int i = 0; i < NODES; i++)
+        {
+            try (RawConnection c = RawConnection.open(nodes.get(i).dispatcher().port(), "demo", "demo-key"))
+            {
+                c.submit(1, MessageKind.INFORMATIONAL, ChannelType.SMS, "cap-" + i, to, "cap-" + i);
+                assertThat(c.read().type).isEqualTo(MessageType.ACK);
+            }
+        }
+        assertThat(peer.awaitCount("cap-0", 1, 60_000)).isTrue();
+        assertThat(peer.awaitCount("cap-1", 1, 60_000)).isTrue();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (cappedOnAllNodes() == cappedBefore)
+        {
+            assertThat(System.nanoTime()).as("the third is capped within 60 s").isLessThan(deadline);
+            Thread.sleep(50); // a policy decision on another node: polled on /metrics with a bound
+        }
+        assertThat(cappedOnAllNodes() - cappedBefore).isEqualTo(1);
+        assertThat(peer.count("cap-2")).as("the third message to the recipient, written to a third node").isZero();
+    }
+
+    private static long cappedOnAllNodes() throws Exception
+    {
+        long sum = 0;
+        for (int i = 0; i < NODES; i++)
+        {
+            sum += io.dispatch.testing.AdminHttp.metric(io.dispatch.testing.AdminHttp.get(
+                nodes.get(i).dispatcher().adminPort(), dir.resolve("node-" + i), "/metrics").body(),
+                "dispatch_policy_frequency_capped_total");
+        }
+        return sum;
     }
 
     /**
