@@ -53,6 +53,13 @@ public final class DispatcherMain
             System.out.println(USAGE);
             return;
         }
+        if (!settings.withPrefix("cluster.").isEmpty())
+        {
+            System.err.println("error: configuration key '" + settings.withPrefix("cluster.").firstKey() + "': cluster mode" +
+                " runs with scripts/cluster node, not scripts/dispatcher (docs/cluster.md)");
+            System.exit(2);
+            return;
+        }
         final Setup setup;
         try
         {

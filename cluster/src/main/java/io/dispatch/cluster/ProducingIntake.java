@@ -45,6 +45,11 @@ final class ProducingIntake implements SubmitIntake
             {
                 if (ex == null)
                 {
+                    if (failureLogged)
+                    {
+                        failureLogged = false;
+                        LOG.info("event=cluster_produce_recovered topic={}", topic);
+                    }
                     final long id = ClusterMessageIds.of(metadata.partition(), metadata.offset());
                     session.eventLoop().execute(() -> session.answerTaken(correlationId, id, null, null));
                 }
@@ -70,6 +75,7 @@ final class ProducingIntake implements SubmitIntake
         session.eventLoop().execute(() -> session.answerTaken(correlationId, 0, ErrorCode.BACKPRESSURE, detail));
     }
 
+    /** One line per outage, not per message: the next successful write logs the recovery and re-arms it. */
     private void logOnce(final Exception ex)
     {
         if (!failureLogged)

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Three cluster nodes in this JVM over one local KRaft broker process (started from the project's Maven artifacts,
@@ -170,6 +171,23 @@ class ClusterIT
         }
         assertThat(peer.awaitCount("after-order-42", 1, 60_000)).isTrue();
         assertThat(peer.count("dup-order-42")).isEqualTo(1);
+    }
+
+    @Test
+    void aMissingTopicStopsTheNodeWithOneLineNamingTheKey() throws Exception
+    {
+        final Path nodeDir = Files.createDirectories(dir.resolve("no-topic"));
+        final Settings s = nodeSettings(nodeDir, peer);
+        s.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        s.set(ClusterSettings.TOPIC, "no-such-topic");
+        assertThatThrownBy(() -> ClusterNode.start(DispatcherConfig.from(s), ClusterSettings.from(s),
+            SystemEpochClock.INSTANCE))
+            .isInstanceOf(io.dispatch.config.ConfigurationException.class)
+            .hasMessageContaining("cluster.topic")
+            .hasMessageContaining("no-such-topic")
+            .hasMessageContaining("create it");
+        // nothing was started: the data dir is free for the next try
+        assertThat(Files.exists(nodeDir.resolve("journal"))).isFalse();
     }
 
     @Test
