@@ -204,6 +204,11 @@ public final class ClusterNode implements AutoCloseable
         }
         catch (final ExecutionException ex)
         {
+            if (ex.getCause() instanceof org.apache.kafka.common.errors.TimeoutException)
+            {
+                throw new ConfigurationException(ClusterSettings.BOOTSTRAP_SERVERS, "no Kafka broker answered at " +
+                    cluster.bootstrapServers() + " within 30 s (is it running? TLS/SASL settings go in cluster.kafka.*)");
+            }
             throw new ConfigurationException(ClusterSettings.TOPIC, "topic '" + cluster.topic() + "' not readable on " +
                 cluster.bootstrapServers() + ": " + ex.getCause().getMessage() + " (create it with the partition count" +
                 " you will keep, see docs/cluster.md; scripts/cluster up does)");
