@@ -79,9 +79,14 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
                 for (final ConsumerRecord<byte[], byte[]> r : records)
                 {
                     final HandledOffsets h = owned.get(new TopicPartition(r.topic(), r.partition()));
-                    if (h == null || !feeding || !feed(r, h))
+                    if (h == null)
                     {
-                        break; // lost meanwhile, or stopping: the rest goes to the next owner from the last commit
+                        continue; // revoked or lost meanwhile: its next owner reads it from the last commit
+                    }
+                    if (!feeding || !feed(r, h))
+                    {
+                        // stopping: every partition is handed over next, committed only as far as it was fed
+                        break;
                     }
                 }
                 commitHandled();
