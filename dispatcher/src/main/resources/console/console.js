@@ -231,6 +231,27 @@ function showLanes(samples, lanesJson)
   }));
 }
 
+/** Per lane and class, the wait from hand-off to the first send: with the ack latency, the engine's part of e2e. */
+function showLaneWaits(samples)
+{
+  const series = samples.filter((s) => s.name === 'dispatch_lane_handoff_latency_seconds_count' && s.value > 0);
+  fillTable('lane-waits', series.map((s) =>
+  {
+    const where = {lane: s.labels.lane, class: s.labels.class};
+    const row = document.createElement('tr');
+    row.dataset.lane = where.lane;
+    row.dataset.class = where.class;
+    cell(row, where.lane);
+    cell(row, where.class);
+    cell(row, String(s.value)).dataset.field = 'count';
+    for (const q of ['0.5', '0.99', '0.999', '1.0'])
+    {
+      cell(row, seconds(find(samples, 'dispatch_lane_handoff_latency_seconds', Object.assign({quantile: q}, where))));
+    }
+    return row;
+  }));
+}
+
 function showClasses(samples)
 {
   const classes = samples.filter((s) => s.name === 'dispatch_ack_latency_seconds_count').map((s) => s.labels.class);
@@ -295,6 +316,83 @@ function showDeadLetters(json)
   }));
 }
 
+const CAMPAIGN_ACTIONS = {pause: ['scheduled', 'running'], resume: ['paused'], cancel: ['scheduled', 'running', 'paused']};
+
+/**
+ * Campaign rows are kept across polls and updated in place (keyed by id), so a button does not vanish under the
+ * operator's pointer at the next poll; a button shows only where its action applies to the state.
+ */
+function showCampaigns(json)
+{
+  const body = document.querySelector('#campaigns tbody');
+  const seen = new Set();
+  for (const c of json.campaigns)
+  {
+    const id = String(c.id);
+    seen.add(id);
+    let row = body.querySelector('tr[data-campaign-id="' + id + '"]');
+    if (!row)
+    {
+      row = document.createElement('tr');
+      row.dataset.campaignId = id;
+      for (const field of ['id', 'tenant', 'name', 'state', 'targeted', 'fanned_out', 'progress', 'delivered', 'failed',
+        'cancelled'])
+      {
+        cell(row, '').dataset.field = field;
+      }
+      const actions = cell(row, '');
+      for (const action of Object.keys(CAMPAIGN_ACTIONS))
+      {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = action;
+        button.dataset.action = action;
+        button.addEventListener('click', () => controlCampaign(id, action));
+        actions.appendChild(button);
+      }
+      body.appendChild(row);
+    }
+    const progress = c.targeted === 0 ? '–' : Math.floor(100 * c.fanned_out / c.targeted) + ' %';
+    const values = {id, tenant: c.tenant, name: c.name, state: c.state, targeted: c.targeted, fanned_out: c.fanned_out,
+      progress, delivered: c.delivered, failed: c.failed, cancelled: c.cancelled};
+    for (const [field, value] of Object.entries(values))
+    {
+      row.querySelector('td[data-field="' + field + '"]').textContent = String(value);
+    }
+    for (const button of row.querySelectorAll('button'))
+    {
+      button.hidden = !CAMPAIGN_ACTIONS[button.dataset.action].includes(c.state);
+    }
+  }
+  for (const row of [...body.querySelectorAll('tr')])
+  {
+    if (!seen.has(row.dataset.campaignId))
+    {
+      row.remove();
+    }
+  }
+}
+
+async function controlCampaign(id, action)
+{
+  const result = $('campaign-result');
+  if (action === 'cancel' && !window.confirm('Cancel campaign ' + id + '? Its unsent messages will not be sent.'))
+  {
+    return;
+  }
+  try
+  {
+    const answer = JSON.parse(await fetchText('/campaigns/' + encodeURIComponent(id) + '/' + action, {method: 'POST'}));
+    result.textContent = 'campaign ' + answer.id + ' ' + answer.state;
+    result.className = '';
+  }
+  catch (e)
+  {
+    result.textContent = e.message;
+    result.className = 'error';
+  }
+}
+
 async function poll()
 {
   const status = $('status');
@@ -303,12 +401,15 @@ async function poll()
     const samples = parseMetrics(await fetchText('/metrics'));
     showCounters(samples);
     showClasses(samples);
+    showLaneWaits(samples);
     let lanesJson = null;
     if (token())
     {
-      const [lanes, tenants, dead, job] = await Promise.all(
-        ['/lanes', '/tenants', '/deadletters?limit=50', '/redrive'].map((p) => fetchText(p).then(JSON.parse)));
+      const [lanes, tenants, dead, job, campaigns] = await Promise.all(
+        ['/lanes', '/tenants', '/deadletters?limit=50', '/redrive', '/campaigns']
+          .map((p) => fetchText(p).then(JSON.parse)));
       lanesJson = lanes;
+      showCampaigns(campaigns);
       showTenants(tenants);
       showDeadLetters(dead);
       showRedriveJob(job);

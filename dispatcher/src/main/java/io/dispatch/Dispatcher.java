@@ -4,7 +4,10 @@ import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
+import io.dispatch.config.OptOut080Settings;
+import io.dispatch.config.IngestTlsSettings;
 import io.dispatch.config.LaneConfig;
+import io.dispatch.config.RateSettings;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.connector.Connector;
@@ -14,6 +17,7 @@ import io.dispatch.connector.runtime.LaneAdmin;
 import io.dispatch.connector.runtime.ConnectorMetricFamilies;
 import io.dispatch.connector.runtime.LaneMetrics;
 import io.dispatch.connector.runtime.StatePublisher;
+import io.dispatch.connector.smsrelay.SmsImageRoute;
 import io.dispatch.ingest.IngestContext;
 import io.dispatch.ingest.SubmitIntake;
 import io.dispatch.ingest.IngestServer;
@@ -21,13 +25,24 @@ import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.ingest.TlsContexts;
+import io.dispatch.inbound.InboundAnswers;
+import io.dispatch.inbound.InboundBody;
+import io.dispatch.inbound.InboundDedup;
+import io.dispatch.inbound.InboundPublisher;
+import io.dispatch.inbound.OptOut080Receiver;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.Recovery;
+import io.dispatch.journal.SnapshotStore;
+import io.dispatch.journal.Snapshotter;
 import io.dispatch.journal.TenantIds;
+import io.dispatch.connector.messenger.MessengerConnectorFactory;
+import io.dispatch.policy.CapRules;
+import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
+import io.dispatch.policy.RecipientKeys;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
@@ -40,6 +55,8 @@ import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
 import io.dispatch.schedule.Scheduler;
+import io.dispatch.targeting.AddressConsentLedger;
+import io.dispatch.targeting.CampaignAdminRoute;
 import io.dispatch.targeting.CampaignFanout;
 import io.dispatch.targeting.CampaignStats;
 import io.dispatch.targeting.CancelledCampaigns;
@@ -51,22 +68,28 @@ import io.dispatch.stage.DispatchStages;
 import io.dispatch.stage.FallbackMessages;
 import io.dispatch.stage.HandoffHandler;
 import io.dispatch.stage.JournalHandler;
+import io.dispatch.stage.PolicyCaps;
 import io.dispatch.stage.PolicyHandler;
 import io.dispatch.stage.PolicyRates;
 import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
 import io.dispatch.status.AdminServer;
+import io.dispatch.stream.JournalStreams;
 import io.dispatch.status.AdminTokenFile;
 import io.dispatch.status.ClassLatency;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.status.PrometheusText;
+import io.dispatch.status.LaneRateJournal;
 import io.dispatch.status.MessageHistoryRoute;
 import io.dispatch.status.RateAdminRoute;
+import io.dispatch.status.RecipientRoute;
 import io.dispatch.status.RedriveRoute;
 import io.dispatch.status.StatusTable;
+import io.dispatch.status.TenantRoutes;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
@@ -107,11 +130,16 @@ public final class Dispatcher implements AutoCloseable
     private final SessionRegistry sessions = new SessionRegistry();
     /** Frame read → ACK per class; written by the ack stage only. */
     private final ClassLatency ackLatency = new ClassLatency("");
-    private final ConnectorLane[] laneByChannel = new ConnectorLane[4];
-    private final LaneAdmission[] admissionByChannel = new LaneAdmission[4];
+    private final ConnectorLane[] laneByChannel = new ConnectorLane[ChannelType.CODES];
+    private final LaneAdmission[] admissionByChannel = new LaneAdmission[ChannelType.CODES];
     private Journal journal;
+    private Snapshotter snapshotter;
     private FallbackMessages fallbackMessages;
     private RingTopology ring;
+    private InboundPublisher inbound;
+    private AgentRunner streamsRunner;
+    private OptOut080Receiver optOut080;
+    private final InboundAnswers inboundAnswers = new InboundAnswers();
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
     private SubmitIntake intake;
@@ -119,6 +147,7 @@ public final class Dispatcher implements AutoCloseable
     private IngestServer ingest;
     private AdminServer admin;
     private RedriveRoute redrive;
+    private ConfigReload configReload;
     private Scheduler scheduler;
     private AgentRunner schedulerRunner;
     private TargetingConductor targeting;
@@ -205,6 +234,9 @@ public final class Dispatcher implements AutoCloseable
         LOG.info("event=starting config=\n{}", config.describe());
         // before the journal opens: a bad certificate or key fails the start with one line naming the key
         final TlsContexts tls = config.ingestTls().enabled() ? TlsContexts.load(config.ingestTls()) : null;
+        final TlsContexts adminTls = config.adminPort() >= 0 && config.admin().tls() ? TlsContexts.load(
+            new IngestTlsSettings(config.admin().tlsCertFile(), config.admin().tlsKeyFile(), null, 0),
+            Configuration.ADMIN_TLS_CERT_FILE_PROP_NAME, Configuration.ADMIN_TLS_KEY_FILE_PROP_NAME) : null;
         journal = new Journal(config.dataDir().resolve("journal"), config.rollCycle());
         storage = DiskSpaceWatcher.of(config.dataDir().resolve("journal"), config.journalMinFreeBytes());
         storage.doWork();
@@ -213,6 +245,7 @@ public final class Dispatcher implements AutoCloseable
             ex -> errors.record("disk_space_watcher_failed", ex), null, storage);
         AgentRunner.startOnThread(storageRunner);
         final TenantRegistry tenants = new TenantRegistry(config.tenants());
+        configReload = new ConfigReload(tenants);
         final TemplateRegistry templates = new TemplateRegistry(config.templates());
         final DedupIndex dedup = new DedupIndex(config.dedupHorizonMs());
         final long contentWindowMs = config.policy().contentDedupWindowMs();
@@ -228,19 +261,35 @@ public final class Dispatcher implements AutoCloseable
                 rates.publish(t.id(), c.code(), policy.channelRate(t.id(), c.code()));
             }
         }
+        final PolicyCaps caps = new PolicyCaps(TenantConfig.MAX_TENANTS);
+        for (final TenantConfig t : config.tenants())
+        {
+            for (final MessageKind k : MessageKind.values())
+            {
+                for (int c = 0; c <= ChannelType.values().length; c++)
+                {
+                    caps.publish(t.id(), k.code(), c, policy.caps(t.id(), k.code(), c), 0);
+                }
+            }
+        }
 
         final SessionFlusher flusher = new SessionFlusher();
         final DedupHandler dedupStage = new DedupHandler(dedup, contentDedup, clock);
         final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns);
+        policyStage.caps(caps);
+        policyStage.conversationWindow(new ConversationWindow(config.policy().conversationWindowMs(), messageTags()));
         fallbackMessages = new FallbackMessages(journal, config.tenants());
-        final byte[] fallbackChannels = new byte[4];
+        final byte[] fallbackChannels = new byte[ChannelType.CODES];
         config.lanes().values().forEach(l -> fallbackChannels[l.channel().code()] =
             l.fallback().enabled() ? l.fallback().target().code() : 0);
         policyStage.fallbacks(fallbackMessages, config.policy().adMarking(), fallbackChannels);
+        final InboundDedup inboundDedup = new InboundDedup();
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
-            dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage);
+            dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage, inboundDedup);
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, config.ringSize());
-        final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats);
+        ackStage.inboundAnswers(inboundAnswers);
+        final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats,
+            config.ringSize());
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
@@ -252,6 +301,7 @@ public final class Dispatcher implements AutoCloseable
                 new StageChain(ackStage, statusStage, handoffStage, flusher));
         ringBuffer = ring.ringBuffer();
         scheduler.ring(ringBuffer);
+        inbound = new InboundPublisher(ringBuffer, tenants);
 
         final Map<String, ConnectorFactory> factories = connectorFactories();
         for (final LaneConfig lane : config.lanes().values())
@@ -285,6 +335,7 @@ public final class Dispatcher implements AutoCloseable
             {
                 lane.onUnregistered((tenant, recipient) -> targeting.tokenUnregistered(tenants.idOf(tenant), recipient));
                 lane.watchCancellations(cancelledCampaigns);
+                lane.inboundSink(inbound);
             }
         }
         for (final LaneConfig lane : config.lanes().values())
@@ -313,6 +364,7 @@ public final class Dispatcher implements AutoCloseable
         // directory recipients' addresses count as one person for the caps; recovery replays later links over it
         targeting.linkAddresses(policy.directory());
 
+        final SnapshotStore snapshots = new SnapshotStore(config.dataDir().resolve("snapshots"));
         new Recovery(dedup, status, tenants, clock.time(), config.dedupHorizonMs(), contentWindowMs,
             new Recovery.PolicySink()
             {
@@ -380,9 +432,42 @@ public final class Dispatcher implements AutoCloseable
                 }
 
                 @Override
+                public void caps(final int tenantId, final byte kind, final byte channel, final CapRules rules,
+                    final long atMs)
+                {
+                    policy.setCaps(tenantId, kind, channel, rules);
+                    caps.publish(tenantId, kind, channel, rules, atMs);
+                }
+
+                @Override
+                public void laneRate(final byte channel, final long perSecond, final long burst,
+                    final int reservedPercent, final long atMs)
+                {
+                    // a lane no longer configured has nothing to restore; the lane thread applies it once started
+                    if (channel > 0 && channel < laneByChannel.length && laneByChannel[channel] != null)
+                    {
+                        laneByChannel[channel].requestRate(RateSettings.of(perSecond, burst, reservedPercent), atMs);
+                    }
+                }
+
+                @Override
                 public void template(final long index, final byte[] id, final byte[] text)
                 {
                     templates.versions().add(id, index, text);
+                }
+
+                @Override
+                public void inbound(final long index, final int tenantId, final long atMs, final byte[] body,
+                    final int bodyLength)
+                {
+                    final long key = InboundBody.eventKey(tenantId, body);
+                    if (key != 0 && atMs >= clock.time() - InboundDedup.WINDOW_MS)
+                    {
+                        inboundDedup.record(key, atMs);
+                    }
+                    policyStage.inboundObserver().onInbound(tenantId, body[InboundBody.CHANNEL_OFFSET],
+                        RecipientKeys.recipientKey(tenantId, body, InboundBody.FROM_LENGTH_OFFSET), InboundBody.to(body),
+                        InboundBody.kind(body), atMs);
                 }
             }).run(journal, new Recovery.Sink()
         {
@@ -423,10 +508,15 @@ public final class Dispatcher implements AutoCloseable
                         Reason.of(reason), attempts, kind == 0 ? null : MessageKind.of(kind));
                 }
             }
-        });
+        }, snapshots);
         journalTemplateChanges(templates);
 
         ring.start();
+        // folds the journal into snapshots on a thread of its own, from the journal, never from the stages' state
+        snapshotter = new Snapshotter(journal, snapshots, tenants, clock, config.dedupHorizonMs(), contentWindowMs,
+            policy.caps().retentionMs(), config.statusCapacity(),
+            config.lanes().values().stream().mapToInt(LaneConfig::deadLetterBuffer).max().orElse(0), config.retention());
+        snapshotter.start();
         // requests are rare next to messages: a 1 ms nap when idle keeps the thread off the CPU
         targetingRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), ex -> errors.record("targeting_failed", ex),
             null, targeting);
@@ -446,27 +536,44 @@ public final class Dispatcher implements AutoCloseable
             clock, targeting);
         ingestContext.watchStorage(storage);
         ingestContext.intake(intake);
+        // resumed receipts and inbound subscribers read the journal on their own thread; 1 ms naps when all caught up
+        streamsRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000),
+            ex -> errors.record("journal_streams_failed", ex), null, new JournalStreams(journal));
+        ingestContext.streams((JournalStreams)streamsRunner.agent());
+        AgentRunner.startOnThread(streamsRunner);
         ingest = bind(Configuration.INGEST_PORT_PROP_NAME, config.ingestHost(), config.ingestPort(), "--port",
             () -> new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads(), tls));
         if (config.adminPort() >= 0)
         {
-            final LaneAdmin laneAdmin = new LaneAdmin(lanes());
+            final LaneAdmin laneAdmin = new LaneAdmin(lanes(), new LaneRateJournal(ringBuffer, storage::isFull));
             final String adminToken = config.admin().token() != null
                 ? config.admin().token() : AdminTokenFile.loadOrCreate(config.dataDir());
             redrive = new RedriveRoute(journal, ringBuffer,
                 (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100, tenants, admissionByChannel,
                 storage::isFull);
-            final Map<String, AdminServer.Route> routes = Map.of(
-                "/tenants", new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates),
-                "/lanes", laneAdmin, "/deadletters", laneAdmin, "/messages/", new MessageHistoryRoute(journal, this::confirmDelivered),
-                "/redrive", redrive,
-                "/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n"),
-                "/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
+            final RateAdminRoute tenantRates = new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates, caps,
+                storage::isFull);
+            final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger(), new AddressConsentLedger(journal));
+            final Map<String, AdminServer.Route> routes = Map.ofEntries(
+                Map.entry("/tenants", new TenantRoutes(recipients, tenantRates)),
+                Map.entry("/lanes", laneAdmin), Map.entry("/deadletters", laneAdmin),
+                Map.entry("/messages/", new MessageHistoryRoute(journal, this::confirmDelivered)),
+                Map.entry("/redrive", redrive), Map.entry("/config/reload", configReload),
+                Map.entry("/campaigns", new CampaignAdminRoute(targeting, tenants, campaignStats)),
+                Map.entry(SmsImageRoute.PREFIX, new SmsImageRoute(config.dataDir().resolve(SmsImageRoute.DIRECTORY),
+                    config.tenants().stream().map(TenantConfig::name).collect(java.util.stream.Collectors.toSet()))),
+                Map.entry("/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n")),
+                Map.entry("/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
                     : new AdminServer.Reply(503, "{\"ready\":false,\"state\":\"" +
-                    (startedAtNs == 0 ? "starting" : "draining") + "\"}\n"));
+                    (startedAtNs == 0 ? "starting" : "draining") + "\"}\n")));
             admin = bind(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port",
                 () -> new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
-                    routes, adminToken));
+                    routes, adminToken, adminTls));
+        }
+        if (config.optOut080().enabled())
+        {
+            optOut080 = bind(OptOut080Settings.PORT, config.optOut080().host(), config.optOut080().port(),
+                OptOut080Settings.PORT + "=", () -> OptOut080Receiver.start(config.optOut080(), inbound, clock));
         }
         startedAtNs = System.nanoTime();
         ready = true;
@@ -522,6 +629,20 @@ public final class Dispatcher implements AutoCloseable
         return byId;
     }
 
+    /** Per channel with a messenger lane, its template → message tag settings: what the window policy decides with. */
+    private Map<ChannelType, Map<String, String>> messageTags()
+    {
+        final Map<ChannelType, Map<String, String>> tags = new java.util.EnumMap<>(ChannelType.class);
+        for (final LaneConfig lane : config.lanes().values())
+        {
+            if (MessengerConnectorFactory.TYPE.equals(lane.connectorType()))
+            {
+                tags.put(lane.channel(), MessengerConnectorFactory.tags(lane.connectorSettings()));
+            }
+        }
+        return tags;
+    }
+
     private static Map<String, ConnectorFactory> connectorFactories()
     {
         final Map<String, ConnectorFactory> out = new HashMap<>();
@@ -549,6 +670,21 @@ public final class Dispatcher implements AutoCloseable
         return lane != null && lane.confirmDelivered(messageId);
     }
 
+    /**
+     * Where {@link #reloadConfig} re-reads the configuration (the file and the command line's overrides, as at
+     * start); without one a reload is refused.
+     */
+    public void configSource(final java.util.function.Supplier<io.dispatch.config.Settings> source)
+    {
+        configReload.source(source);
+    }
+
+    /** Puts the re-read tenants' API keys in force (SIGHUP, {@code POST /config/reload}); see {@link ConfigReload}. */
+    public ConfigReload.Result reloadConfig()
+    {
+        return configReload.reload();
+    }
+
     /** What ingest sessions share: tests attach sessions to it over in-JVM channels (see IngestServer#addHandlers). */
     public IngestContext ingestContext()
     {
@@ -558,6 +694,13 @@ public final class Dispatcher implements AutoCloseable
     public Counters counters()
     {
         return counters;
+    }
+
+    /** @return the 080 opt-out webhook's port, -1 when it is off. */
+    public int optOut080Port()
+    {
+        final OptOut080Receiver r = optOut080;
+        return r == null ? -1 : r.port();
     }
 
     public ConnectorLane lane(final ChannelType channel)
@@ -627,6 +770,17 @@ public final class Dispatcher implements AutoCloseable
         PrometheusText.sample(sb, "dispatch_ring_remaining", ringBuffer.remainingCapacity());
         PrometheusText.family(sb, "dispatch_sessions", "gauge", "client sessions connected now");
         PrometheusText.sample(sb, "dispatch_sessions", sessions.size());
+        final InboundPublisher in = inbound;
+        PrometheusText.family(sb, "dispatch_inbound_events_total", "counter",
+            "inbound messages and events connectors offered, by answer: journaled (a redelivery included) or refused");
+        sb.append("dispatch_inbound_events_total{result=\"journaled\"} ").append(inboundAnswers.journaled()).append('\n');
+        sb.append("dispatch_inbound_events_total{result=\"refused\"} ")
+            .append(inboundAnswers.refused() + (in == null ? 0 : in.refused())).append('\n');
+        final AgentRunner streamsNow = streamsRunner;
+        PrometheusText.family(sb, "dispatch_journal_stream_subscriptions", "gauge",
+            "resumed receipt and inbound subscriptions served from the journal by the stream thread");
+        PrometheusText.sample(sb, "dispatch_journal_stream_subscriptions",
+            streamsNow == null ? 0 : ((JournalStreams)streamsNow.agent()).size());
         PrometheusText.family(sb, "dispatch_journal_free_bytes", "gauge",
             "free bytes on the journal's file system at the watcher's last poll");
         PrometheusText.sample(sb, "dispatch_journal_free_bytes", storage.freeBytes());
@@ -790,6 +944,8 @@ public final class Dispatcher implements AutoCloseable
         }
         closeQuietly(ingest);
         ingest = null;
+        closeQuietly(optOut080);
+        optOut080 = null;
         // before the ring: a redrive publishes into it
         closeQuietly(redrive);
         redrive = null;
@@ -802,13 +958,22 @@ public final class Dispatcher implements AutoCloseable
         {
             closeQuietly(laneByChannel[i]);
         }
+        // after the lanes (no connector offers any more), before the ring drains what was offered
+        closeQuietly(inbound);
+        inbound = null;
         if (ring != null && ringBuffer != null)
         {
             closeQuietly(ring);
         }
         ring = null;
+        closeQuietly(inboundAnswers);
+        closeQuietly(streamsRunner);
+        streamsRunner = null;
         closeQuietly(fallbackMessages);
         fallbackMessages = null;
+        // before the journal: a snapshot in progress reads it (it stops within a few thousand documents)
+        closeQuietly(snapshotter);
+        snapshotter = null;
         closeQuietly(journal);
         journal = null;
         closeQuietly(storageRunner);

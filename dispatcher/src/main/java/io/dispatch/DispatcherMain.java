@@ -28,7 +28,8 @@ public final class DispatcherMain
         "  --set KEY=VALUE    override any configuration key (repeatable)",
         "  --help             this text",
         "",
-        "Ctrl-C or SIGTERM drains (up to shutdown.drainMs) and exits 0; a second one stops at once.");
+        "Ctrl-C or SIGTERM drains (up to shutdown.drainMs) and exits 0; a second one stops at once.",
+        "SIGHUP re-reads the configuration and puts the tenants' API keys in force (docs/security.md).");
 
     private DispatcherMain()
     {
@@ -114,11 +115,14 @@ public final class DispatcherMain
             System.exit(1);
             return;
         }
-        // any other exit (System.exit elsewhere, SIGHUP) still closes the journal; close() is idempotent
+        // any other exit (System.exit elsewhere) still closes the journal; close() is idempotent
         Runtime.getRuntime().addShutdownHook(new Thread(dispatcher::close, "shutdown"));
+        // SIGHUP re-reads the file and the same overrides: a key rotation without a restart
+        dispatcher.configSource(() -> parse(args));
+        Shutdown.onReload(dispatcher::reloadConfig);
         launched.complete(dispatcher);
         System.out.println("dispatcher ready: protocol " + config.ingestHost() + ":" + dispatcher.port() + ", " +
-            (dispatcher.adminPort() < 0 ? "admin endpoint off" : "health http://" + config.admin().host() + ":" +
+            (dispatcher.adminPort() < 0 ? "admin endpoint off" : "health " + (config.admin().tls() ? "https" : "http") + "://" + config.admin().host() + ":" +
             dispatcher.adminPort() + "/health (also /health/live, /health/ready)") +
             " (Ctrl-C or SIGTERM drains and stops; a second one stops at once)");
         stopped.await();

@@ -35,4 +35,10 @@ public final class Shutdown
         Signal.handle(new Signal("TERM"), handler);
         Signal.handle(new Signal("INT"), handler);
     }
+
+    /** SIGHUP runs {@code reload} on a thread of its own (it reads a file; its outcome is logged). */
+    static void onReload(final Runnable reload)
+    {
+        Signal.handle(new Signal("HUP"), signal -> new Thread(reload, "config-reload").start());
+    }
 }

@@ -729,7 +729,7 @@ final class ClientConductor
     void onExplainResult(
         final long correlationId, final int decision, final int channel, final boolean priority, final int reason,
         final long at, final int fallbackChannel, final int fallbackDecision, final int fallbackReason,
-        final String fallbackAddress)
+        final String fallbackAddress, final int windowState, final int windowTag, final long windowLastMs)
     {
         final Request request = inFlight.remove(correlationId);
         if (request instanceof ExplainRequest)
@@ -739,7 +739,8 @@ final class ClientConductor
             ((ExplainRequest)request).complete(new Explanation(d, ChannelType.of(channel), priority, Reason.of(reason),
                 d == Decision.DEFER ? at : 0, d == Decision.DUPLICATE ? at : -1,
                 fallback ? ChannelType.of(fallbackChannel) : null, fallback ? Decision.of(fallbackDecision) : null,
-                fallback ? Reason.of(fallbackReason) : Reason.NONE, fallback ? fallbackAddress : null));
+                fallback ? Reason.of(fallbackReason) : Reason.NONE, fallback ? fallbackAddress : null,
+                Explanation.ConversationWindow.of(windowState, windowTag, windowLastMs)));
         }
         else
         {
@@ -789,9 +790,16 @@ final class ClientConductor
         if (request instanceof SubscribeRequest)
         {
             final SubscribeRequest subscribe = (SubscribeRequest)request;
-            if (subscribe.ok() && !subscribe.isRestore())
+            if (subscribe.ok())
             {
-                subscriptions.add(subscribe);
+                if (subscribe.isRestore())
+                {
+                    subscriptions.confirmRestore(subscribe);
+                }
+                else
+                {
+                    subscriptions.add(subscribe);
+                }
             }
         }
         else
@@ -801,10 +809,16 @@ final class ClientConductor
     }
 
     void onReceipt(
-        final long messageId, final int stateCode, final int attempts, final int reasonCode, final long atMs, final int channel)
+        final long messageId, final int stateCode, final int attempts, final int reasonCode, final long atMs, final int channel,
+        final long position)
     {
         subscriptions.onReceipt(messageId, DeliveryState.of(stateCode), attempts, Reason.of(reasonCode), atMs,
-            ChannelType.of(channel));
+            ChannelType.of(channel), position);
+    }
+
+    void onInbound(final InboundMessage message)
+    {
+        subscriptions.onInbound(message);
     }
 
     void onReceiptsDropped(final int count)

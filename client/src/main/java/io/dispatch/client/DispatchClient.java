@@ -2,6 +2,8 @@ package io.dispatch.client;
 
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
 import io.netty.channel.EventLoopGroup;
@@ -60,6 +62,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class DispatchClient implements AutoCloseable
 {
+    /** {@link #subscribeInbound}: only what arrives from now on. */
+    public static final long FROM_NOW = -1;
+
     private final ClientConfig config;
     private final ClientConductor conductor;
     private final EventLoopGroup ownedGroup;
@@ -186,6 +191,49 @@ public final class DispatchClient implements AutoCloseable
         }
         final SubscribeRequest request = new SubscribeRequest(
             scope, stateMask, Objects.requireNonNull(listener, "listener"), new CompletableFuture<>());
+        conductor.offer(request);
+        return request.future;
+    }
+
+    /**
+     * Resumes the tenant's receipts after {@code afterPosition}, the position of the last receipt the caller
+     * processed ({@link ReceiptListener#onReceipt(long, DeliveryState, int, Reason, long, ChannelType, long)}), or
+     * from the start of the journal with 0: every receipt since, read from the engine's journal, then the new ones,
+     * none twice. After a reconnect the client resumes by itself after the last receipt it received. Needs a
+     * connection of its own (the engine refuses it on a connection that already subscribed receipts).
+     *
+     * @param stateMask bit {@code n} set = receipts for state code {@code n}; {@link Frames#ALL_STATES} for all.
+     */
+    public CompletableFuture<Void> resumeReceipts(final long afterPosition, final int stateMask,
+        final ReceiptListener listener)
+    {
+        if (afterPosition < 0)
+        {
+            throw new IllegalArgumentException("afterPosition must be a receipt's position or 0, was " + afterPosition);
+        }
+        final SubscribeRequest request = new SubscribeRequest(Frames.SCOPE_TENANT, stateMask,
+            Objects.requireNonNull(listener, "listener"), null, afterPosition, new CompletableFuture<>());
+        conductor.offer(request);
+        return request.future;
+    }
+
+    /**
+     * Subscribes to the tenant's inbound messages and events (chat replies, SMS MO, consent events, 080 opt-outs).
+     * After a reconnect the client resumes by itself after the last one it received; a {@link #FROM_NOW}
+     * subscription that has received nothing yet starts from now again, so one that must not miss an event across
+     * a reconnect subscribes with a position (0 for the start).
+     *
+     * @param afterPosition the position of the last {@link InboundMessage} processed, 0 for everything the journal
+     *                      holds, or {@link #FROM_NOW} for only what arrives from now on.
+     */
+    public CompletableFuture<Void> subscribeInbound(final long afterPosition, final InboundListener listener)
+    {
+        if (afterPosition < FROM_NOW)
+        {
+            throw new IllegalArgumentException("afterPosition must be a position, 0 or FROM_NOW, was " + afterPosition);
+        }
+        final SubscribeRequest request = new SubscribeRequest(Frames.SCOPE_TENANT, Frames.ALL_STATES, null,
+            Objects.requireNonNull(listener, "listener"), afterPosition, new CompletableFuture<>());
         conductor.offer(request);
         return request.future;
     }

@@ -159,7 +159,18 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                     // the channel byte came later: an older engine's 20-byte receipt has none (0)
                     conductor.onReceipt(frame.getLongLE(body), frame.getUnsignedByte(body + 8),
                         frame.getUnsignedByte(body + 9), frame.getUnsignedShortLE(body + 10),
-                        frame.getLongLE(body + 12), bodyLength > 20 ? frame.getUnsignedByte(body + 20) : 0);
+                        frame.getLongLE(body + 12), bodyLength > 20 ? frame.getUnsignedByte(body + 20) : 0,
+                        bodyLength >= 29 ? frame.getLongLE(body + 21) : 0);
+                }
+                break;
+            case MessageType.INBOUND:
+                if (need(channel, type, bodyLength, 8 + 18 + 3 + 2 + 4))
+                {
+                    final InboundMessage m = InboundFrame.read(frame, body, bodyLength);
+                    if (m != null)
+                    {
+                        conductor.onInbound(m);
+                    }
                 }
                 break;
             case MessageType.STATUS_RESULT:
@@ -179,7 +190,11 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                     conductor.onExplainResult(correlationId, frame.getUnsignedByte(body), frame.getUnsignedByte(body + 1),
                         frame.getUnsignedByte(body + 2) == 0, frame.getUnsignedShortLE(body + 4), frame.getLongLE(body + 8),
                         frame.getUnsignedByte(body + 3), frame.getUnsignedByte(body + 6), frame.getUnsignedByte(body + 7),
-                        explainAddress(frame, body, bodyLength));
+                        explainAddress(frame, body, bodyLength),
+                        // engines before the conversation window sent 16 bytes
+                        bodyLength >= 26 ? frame.getUnsignedByte(body + 16) : 0,
+                        bodyLength >= 26 ? frame.getUnsignedByte(body + 17) : 0,
+                        bodyLength >= 26 ? frame.getLongLE(body + 18) : 0);
                 }
                 break;
             case MessageType.CANCEL_RESULT:
@@ -232,9 +247,10 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
     /** The re-addressed fallback's address after the fixed fields; null when absent (older engines) or empty. */
     private static String explainAddress(final ByteBuf frame, final int body, final int bodyLength)
     {
-        final int length = bodyLength > 16 ? frame.getUnsignedByte(body + 16) : 0;
-        return length == 0 || 17 + length > bodyLength ? null :
-            frame.toString(body + 17, length, java.nio.charset.StandardCharsets.UTF_8);
+        // after the conversation window's fields (bytes 16-25)
+        final int length = bodyLength > 26 ? frame.getUnsignedByte(body + 26) : 0;
+        return length == 0 || 27 + length > bodyLength ? null :
+            frame.toString(body + 27, length, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private boolean need(final Channel channel, final byte type, final int bodyLength, final int required)

@@ -214,7 +214,18 @@ final class OutboundQueue
         if (request instanceof SubscribeRequest)
         {
             final SubscribeRequest subscribe = (SubscribeRequest)request;
-            Frames.subscribe(out, request.correlationId, subscribe.scope, subscribe.stateMask);
+            if (subscribe.inboundListener != null)
+            {
+                Frames.subscribeInbound(out, request.correlationId, subscribe.resumeAfter);
+            }
+            else if (subscribe.resumeAfter != SubscribeRequest.LIVE)
+            {
+                Frames.subscribe(out, request.correlationId, subscribe.scope, subscribe.stateMask, subscribe.resumeAfter);
+            }
+            else
+            {
+                Frames.subscribe(out, request.correlationId, subscribe.scope, subscribe.stateMask);
+            }
         }
         else
         {

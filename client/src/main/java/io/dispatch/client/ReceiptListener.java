@@ -40,6 +40,19 @@ public interface ReceiptListener
     }
 
     /**
+     * As above, with the receipt's position in the tenant's receipt stream (a journal position, growing): pass the
+     * last one seen to {@link DispatchClient#resumeReceipts} to get every receipt after it. 0 from an engine too old
+     * to send it, or for a change the engine could not journal (its disk was full). The client calls this method; by
+     * default it drops the position and calls the six-argument one.
+     */
+    default void onReceipt(
+        final long messageId, final DeliveryState state, final int attempts, final Reason reason, final long atEpochMs,
+        final ChannelType channel, final long position)
+    {
+        onReceipt(messageId, state, attempts, reason, atEpochMs, channel);
+    }
+
+    /**
      * The engine skipped receipts because this connection read too slowly; STATUS still answers.
      *
      * @param count how many receipts were not sent.

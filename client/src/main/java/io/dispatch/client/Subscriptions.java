@@ -33,21 +33,64 @@ final class Subscriptions
         for (int i = confirmed.size() - 1; i >= 0; i--)
         {
             final SubscribeRequest original = confirmed.get(i);
-            final SubscribeRequest again = new SubscribeRequest(original.scope, original.stateMask, original.listener, null);
+            final SubscribeRequest again = original.restore();
             again.deadlineNs = deadlineNs;
             outbound.addControlFirst(again);
         }
     }
 
-    void onReceipt(
-        final long messageId, final DeliveryState state, final int attempts, final Reason reason, final long atEpochMs,
-        final ChannelType channel)
+    /** Restores and an answer to the original share the listener: the newest confirmation replaces the older. */
+    void confirmRestore(final SubscribeRequest restored)
     {
         for (int i = 0, n = confirmed.size(); i < n; i++)
         {
+            final SubscribeRequest s = confirmed.get(i);
+            if (s.listener == restored.listener && s.inboundListener == restored.inboundListener)
+            {
+                confirmed.set(i, restored);
+            }
+        }
+    }
+
+    void onInbound(final InboundMessage message)
+    {
+        for (int i = 0, n = confirmed.size(); i < n; i++)
+        {
+            final SubscribeRequest s = confirmed.get(i);
+            if (s.inboundListener == null)
+            {
+                continue;
+            }
+            s.resumeAfter = Math.max(s.resumeAfter, message.position());
             try
             {
-                confirmed.get(i).listener.onReceipt(messageId, state, attempts, reason, atEpochMs, channel);
+                s.inboundListener.onInbound(message);
+            }
+            catch (final Throwable t)
+            {
+                ErrorLog.callbackFailed(t);
+            }
+        }
+    }
+
+    void onReceipt(
+        final long messageId, final DeliveryState state, final int attempts, final Reason reason, final long atEpochMs,
+        final ChannelType channel, final long position)
+    {
+        for (int i = 0, n = confirmed.size(); i < n; i++)
+        {
+            final SubscribeRequest s = confirmed.get(i);
+            if (s.listener == null)
+            {
+                continue;
+            }
+            if (s.resumeAfter != SubscribeRequest.LIVE && position != 0)
+            {
+                s.resumeAfter = Math.max(s.resumeAfter, position);
+            }
+            try
+            {
+                s.listener.onReceipt(messageId, state, attempts, reason, atEpochMs, channel, position);
             }
             catch (final Throwable t)
             {
@@ -60,9 +103,14 @@ final class Subscriptions
     {
         for (int i = 0, n = confirmed.size(); i < n; i++)
         {
+            final ReceiptListener listener = confirmed.get(i).listener;
+            if (listener == null)
+            {
+                continue;
+            }
             try
             {
-                confirmed.get(i).listener.onReceiptsDropped(count);
+                listener.onReceiptsDropped(count);
             }
             catch (final Throwable t)
             {

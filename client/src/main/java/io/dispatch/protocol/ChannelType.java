@@ -5,9 +5,16 @@ public enum ChannelType
 {
     SMS(1),
     PUSH(2),
-    CHAT(3);
+    CHAT(3),
+    /** Naver TalkTalk: its own consent (friend on/off) and its own lane, apart from Kakao's CHAT. */
+    TALKTALK(4),
+    /** Facebook Messenger: its own consent, conversation window and lane. */
+    MESSENGER(5);
 
-    private static final ChannelType[] BY_CODE = {null, SMS, PUSH, CHAT};
+    /** Size of an array indexed by channel code (0 unused or "every channel"). */
+    public static final int CODES = 6;
+
+    private static final ChannelType[] BY_CODE = {null, SMS, PUSH, CHAT, TALKTALK, MESSENGER};
 
     private final byte code;
 

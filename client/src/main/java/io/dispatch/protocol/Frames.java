@@ -18,8 +18,11 @@ import java.nio.charset.StandardCharsets;
  * STATUS           u64 messageId
  * STATUS_RESULT    u64 messageId, u8 state, u8 attempts, u16 reason, u64 updatedAtEpochMs, u8 channel, u8 kind
  * SUBSCRIBE        u8 scope (0 messages submitted on this connection, 1 every message of the tenant),
- *                  u8 reserved, u16 stateMask (bit n set = send receipts for state code n; 0 or absent = all)
- * RECEIPT          u64 messageId, u8 state, u8 attempts, u16 reason, u64 atEpochMs
+ *                  u8 reserved, u16 stateMask (bit n set = send receipts for state code n; 0 or absent = all),
+ *                  then optionally u64 resumeAfter (scope 1 only: receipts after that position, from the journal)
+ * RECEIPT          u64 messageId, u8 state, u8 attempts, u16 reason, u64 atEpochMs, u8 channel, u64 position
+ * SUBSCRIBE_INBOUND empty (from now) or u64 resumeAfter (0 = from the start of the journal)
+ * INBOUND          u64 position, then the event (see docs/protocol.md)
  * RECEIPTS_DROPPED u32 count (receipts not delivered to a slow subscriber; STATUS still answers)
  * PING, PONG       u64 payload (echoed); a PING body is exactly 8 bytes
  * GOODBYE          u16 reason (0 normal, else an error code), u32 retryAfterMs (engine only, optional)
@@ -28,12 +31,15 @@ import java.nio.charset.StandardCharsets;
 public final class Frames
 {
     public static final int ACK_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 9;
-    /** Body: u64 messageId, u8 state, u8 attempts, u16 reason, u64 atEpochMs, u8 channel (since 2026-11: older engines send 20 bytes). */
-    public static final int RECEIPT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 21;
+    /**
+     * Body: u64 messageId, u8 state, u8 attempts, u16 reason, u64 atEpochMs, u8 channel (since 2026-11: older engines
+     * send 20 bytes), u64 position (since 2026-12: older engines send 21 bytes).
+     */
+    public static final int RECEIPT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 29;
     public static final int STATUS_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 22;
     public static final int CREDIT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 4;
     /** u8 decision, u8 channel, u8 queue (0 priority, 1 bulk), u8 reserved, u16 reason, u16 reserved, i64 at. */
-    public static final int EXPLAIN_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 16;
+    public static final int EXPLAIN_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 26;
     /** u64 messageId, u8 result; an unknown id or key is NACK NOT_FOUND instead (before 2026-12 a key got -1). */
     public static final int CANCEL_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 9;
 
@@ -238,6 +244,32 @@ public final class Frames
         out.writeByte(scope);
         out.writeByte(0);
         out.writeShortLE(stateMask);
+        endFrame(out, start);
+    }
+
+    /**
+     * A SUBSCRIBE that resumes the tenant's receipts after {@code resumeAfter} (a RECEIPT's position; 0 = from the
+     * start of the journal): scope 1 only.
+     */
+    public static void subscribe(final ByteBuf out, final long correlationId, final byte scope, final int stateMask,
+        final long resumeAfter)
+    {
+        final int start = beginFrame(out, MessageType.SUBSCRIBE, 0, correlationId);
+        out.writeByte(scope);
+        out.writeByte(0);
+        out.writeShortLE(stateMask);
+        out.writeLongLE(resumeAfter);
+        endFrame(out, start);
+    }
+
+    /** @param resumeAfter an INBOUND frame's position, 0 for the start of the journal, or -1 for "from now". */
+    public static void subscribeInbound(final ByteBuf out, final long correlationId, final long resumeAfter)
+    {
+        final int start = beginFrame(out, MessageType.SUBSCRIBE_INBOUND, 0, correlationId);
+        if (resumeAfter >= 0)
+        {
+            out.writeLongLE(resumeAfter);
+        }
         endFrame(out, start);
     }
 

@@ -22,6 +22,10 @@ public final class MessageType
     public static final byte SUBSCRIBE = 0x22;
     public static final byte RECEIPT = 0x23;
     public static final byte RECEIPTS_DROPPED = 0x24;
+    /** C→S: subscribe to the tenant's inbound messages and events (optionally resumed from a position). */
+    public static final byte SUBSCRIBE_INBOUND = 0x25;
+    /** S→C: one inbound message or event, with its position. */
+    public static final byte INBOUND = 0x26;
 
     public static final byte CONSENT = 0x40;
     /** A batch of recipient-directory operations ({@link DirectoryOp}). */
@@ -74,6 +78,8 @@ public final class MessageType
             case SUBSCRIBE: return "SUBSCRIBE";
             case RECEIPT: return "RECEIPT";
             case RECEIPTS_DROPPED: return "RECEIPTS_DROPPED";
+            case SUBSCRIBE_INBOUND: return "SUBSCRIBE_INBOUND";
+            case INBOUND: return "INBOUND";
             case PING: return "PING";
             case PONG: return "PONG";
             case ERROR: return "ERROR";

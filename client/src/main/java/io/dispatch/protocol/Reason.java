@@ -56,7 +56,13 @@ public enum Reason
     /** The recipient is not in the directory, or has no address for the channel. */
     UNKNOWN_RECIPIENT(47),
     /** Deferred by send-at scheduling. */
-    SCHEDULED(48);
+    SCHEDULED(48),
+    /**
+     * Messenger: outside the 24 h after the user's last message, and marketing or without a message tag for its
+     * template (the policy), or the platform said so (error 10 / 2018278). Numbered apart from 49-51, which other
+     * branches of this release may take.
+     */
+    OUTSIDE_CONVERSATION_WINDOW(52);
 
     private static final Reason[] BY_CODE = new Reason[64];
 

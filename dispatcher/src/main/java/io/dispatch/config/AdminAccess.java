@@ -2,15 +2,21 @@ package io.dispatch.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 
 /**
  * Where the admin HTTP port binds and the bearer token its protected endpoints ask for
  * (docs/monitoring.md "Admin port access"). A non-loopback bind needs a configured token; on loopback a
  * missing token is generated at start into {@code <data.dir>/admin.token}.
  *
- * @param token the configured token, or null when the engine is to generate one.
+ * The port speaks HTTPS when {@code admin.tls.certFile} and {@code admin.tls.keyFile} are set (read and checked
+ * when the admin server starts).
+ *
+ * @param token       the configured token, or null when the engine is to generate one.
+ * @param tlsCertFile PEM certificate chain, leaf first; null = plain HTTP.
+ * @param tlsKeyFile  PEM PKCS#8 private key of the leaf certificate.
  */
-public record AdminAccess(String host, String token)
+public record AdminAccess(String host, String token, Path tlsCertFile, Path tlsKeyFile)
 {
     /** A token shorter than this is too easy to guess for an endpoint that changes rates. */
     public static final int MIN_TOKEN_LENGTH = 16;
@@ -41,7 +47,21 @@ public record AdminAccess(String host, String token)
                 + " is reachable from other machines, so the admin port needs a token: set admin.token"
                 + " (or admin.tokenEnv), or bind admin.host to 127.0.0.1");
         }
-        return new AdminAccess(host, token);
+        final String cert = s.string(Configuration.ADMIN_TLS_CERT_FILE_PROP_NAME, "");
+        final String tlsKey = s.string(Configuration.ADMIN_TLS_KEY_FILE_PROP_NAME, "");
+        if (cert.isEmpty() != tlsKey.isEmpty())
+        {
+            throw new ConfigurationException(cert.isEmpty() ? Configuration.ADMIN_TLS_CERT_FILE_PROP_NAME
+                : Configuration.ADMIN_TLS_KEY_FILE_PROP_NAME, "is required when " + (cert.isEmpty()
+                ? Configuration.ADMIN_TLS_KEY_FILE_PROP_NAME : Configuration.ADMIN_TLS_CERT_FILE_PROP_NAME) +
+                " is set (HTTPS needs both the certificate and its key)");
+        }
+        return new AdminAccess(host, token, cert.isEmpty() ? null : Path.of(cert), tlsKey.isEmpty() ? null : Path.of(tlsKey));
+    }
+
+    public boolean tls()
+    {
+        return tlsCertFile != null;
     }
 
     private static boolean isLoopback(final String host)
@@ -72,6 +92,7 @@ public record AdminAccess(String host, String token)
     @Override
     public String toString()
     {
-        return "AdminAccess[" + host + ", token=" + (token == null ? "generated" : "****") + "]";
+        return "AdminAccess[" + host + ", token=" + (token == null ? "generated" : "****") +
+            (tls() ? ", https cert=" + tlsCertFile + " key=" + tlsKeyFile : ", http") + "]";
     }
 }

@@ -55,6 +55,10 @@ public final class Configuration
     public static final String ADMIN_TOKEN_PROP_NAME = "admin.token";
     /** Names an environment variable holding the admin token, so the secret need not sit in the file. */
     public static final String ADMIN_TOKEN_ENV_PROP_NAME = "admin.tokenEnv";
+    /** PEM certificate chain of the admin port; set = HTTPS (docs/monitoring.md). */
+    public static final String ADMIN_TLS_CERT_FILE_PROP_NAME = "admin.tls.certFile";
+    /** PEM PKCS#8 private key of {@link #ADMIN_TLS_CERT_FILE_PROP_NAME}. */
+    public static final String ADMIN_TLS_KEY_FILE_PROP_NAME = "admin.tls.keyFile";
 
     /** On SIGTERM/SIGINT, how long provider calls already made may take to finish before the engine exits. */
     public static final String SHUTDOWN_DRAIN_MS_PROP_NAME = "shutdown.drainMs";
@@ -69,6 +73,10 @@ public final class Configuration
     public static final String JOURNAL_MIN_FREE_BYTES_PROP_NAME = "journal.minFreeBytes";
     /** 256 MiB: four Chronicle blocks (64 MiB each); the reserve for state changes (docs/design/disk-safety.md). */
     public static final long JOURNAL_MIN_FREE_BYTES_DEFAULT = 256L << 20;
+    public static final String JOURNAL_SNAPSHOT_INTERVAL_SECONDS_PROP_NAME = "journal.snapshotIntervalSeconds";
+    public static final long JOURNAL_SNAPSHOT_INTERVAL_SECONDS_DEFAULT = 900;
+    public static final String JOURNAL_RETENTION_DAYS_PROP_NAME = "journal.retentionDays";
+    public static final int JOURNAL_RETENTION_DAYS_DEFAULT = 30;
 
     public static final String RING_SIZE_PROP_NAME = "ring.size";
     public static final int RING_SIZE_DEFAULT = 65536;
@@ -96,6 +104,13 @@ public final class Configuration
     public static final String POLICY_BLACKOUT_PREFIX = "policy.blackout.";
     /** Kakao blocks ad sends from 20:50 (DOMAIN.md §5.2). */
     public static final String POLICY_NIGHT_CHAT_DEFAULT = "20:50-08:00";
+    /**
+     * {@code policy.window.<channel>.hours}: the conversation window, hours after the user's last message in which
+     * business messages may go untagged (Messenger's 24 h); 0 = no window rule on the channel.
+     */
+    public static final String POLICY_WINDOW_PREFIX = "policy.window.";
+    public static final String POLICY_WINDOW_HOURS = "hours";
+    public static final int POLICY_WINDOW_MESSENGER_HOURS_DEFAULT = 24;
     /** {@code policy.adMarking.<channel>=add|validate|off}: the (광고) prefix and opt-out footer rule. */
     public static final String POLICY_AD_MARKING_PREFIX = "policy.adMarking.";
     public static final String POLICY_AD_MARKING_DEFAULT = "add";
@@ -200,7 +215,7 @@ public final class Configuration
     public static final String LANE_BREAKER_OPEN_MS = "breakerOpenMs";
     public static final long LANE_BREAKER_OPEN_MS_DEFAULT = 5_000;
     public static final String LANE_FALLBACK = "fallback";
-    /** Empty: no fallback. Otherwise a channel name (sms, push, chat). */
+    /** Empty: no fallback. Otherwise a channel name (sms, push, chat, talktalk, messenger). */
     public static final String LANE_FALLBACK_DEFAULT = "";
     public static final String LANE_FALLBACK_REASONS = "fallbackReasons";
     public static final String LANE_FALLBACK_REASONS_DEFAULT = "NOT_CHANNEL_USER";

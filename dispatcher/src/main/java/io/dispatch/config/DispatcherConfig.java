@@ -44,7 +44,9 @@ public record DispatcherConfig(
     long journalMinFreeBytes,
     SessionLimits sessionLimits,
     IngestTlsSettings ingestTls,
-    AuthLimits authLimits)
+    AuthLimits authLimits,
+    OptOut080Settings optOut080,
+    JournalRetention retention)
 {
     /** @return the policy of a tenant id ({@code tenantPolicies} is in the order of {@code tenants}). */
     public TenantPolicy tenantPolicy(final int tenantId)
@@ -69,7 +71,7 @@ public record DispatcherConfig(
             receiptBufferRecords, adminPort, admin, dataDir, fsync, rollCycle, ringSize, waitStrategy,
             ringConsumerThreads, ringHighWaterPercent, dedupHorizonMs, statusCapacity, defaultTtlSeconds,
             List.copyOf(resolved), templates, lanes, policy, tenantPolicies, directorySnapshotEveryOps,
-            directoryMaxRecipients, journalMinFreeBytes, sessionLimits, ingestTls, authLimits);
+            directoryMaxRecipients, journalMinFreeBytes, sessionLimits, ingestTls, authLimits, optOut080, retention);
     }
 
     /** When the journal forces its pages to disk. */
@@ -166,7 +168,9 @@ public record DispatcherConfig(
                 0, Long.MAX_VALUE),
             SessionLimits.read(s),
             IngestTlsSettings.read(s),
-            AuthLimits.read(s));
+            AuthLimits.read(s),
+            OptOut080Settings.read(s),
+            JournalRetention.read(s));
     }
 
     private static List<TenantPolicy> tenantPolicies(final Settings s)
@@ -204,9 +208,12 @@ public record DispatcherConfig(
         lines.add("ingest " + ingestHost + ":" + ingestPort + " ioThreads=" + ioThreads + " initialCredit=" + initialCredit
             + " maxFrameLength=" + maxFrameLength + " " + ingestTls.describe());
         lines.add("ingest limits " + sessionLimits.describe() + " " + authLimits.describe());
+        lines.add(optOut080.describe());
         lines.add("admin " + admin.host() + ":" + adminPort + " token=" + (admin.token() == null
-            ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****"));
+            ? "generated into " + dataDir.resolve("admin.token").toAbsolutePath() : "****") + (admin.tls()
+            ? " https cert=" + admin.tlsCertFile() + " key=" + admin.tlsKeyFile() : " http"));
         lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle
+            + " " + retention.describe()
             + " minFreeBytes=" + journalMinFreeBytes);
         lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " consumerThreads=" + ringConsumerThreads
             + " highWater=" + ringHighWaterPercent + "%");

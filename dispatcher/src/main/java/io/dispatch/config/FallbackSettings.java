@@ -94,7 +94,7 @@ public record FallbackSettings(ChannelType target, Set<Reason> reasons, long aft
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new ConfigurationException(targetKey, "'" + targetName + "' is not a channel (sms, push, chat)");
+            throw new ConfigurationException(targetKey, "'" + targetName + "' is not a channel (sms, push, chat, talktalk, messenger)");
         }
         if (target == self)
         {

@@ -24,6 +24,8 @@ package io.dispatch.connector;
  *       sends go on: it reads counters (e.g. a {@link ConnectorCounters}) and must not block.</li>
  *   <li>State that must outlive a restart goes under {@link ConnectorContext#dataDir()}, private to the
  *       lane's connector.</li>
+ *   <li>After a restart, {@link #query} is called on the lane thread, once per message the provider had accepted
+ *       before and whose receipt has not come, right after {@code start}.</li>
  * </ol>
  */
 public interface Connector
@@ -36,6 +38,21 @@ public interface Connector
     void send(DeliveryRequest request, DeliveryCallback callback);
 
     void stop();
+
+    /**
+     * Asks the provider how a message it accepted before the restart ended, where the provider can be asked
+     * (SMPP {@code query_sm}). The answer, if it is a final one, comes later as a receipt through
+     * {@link ConnectorContext#receipts()}, from any thread; "still on its way" or "unknown" gives no receipt, and the
+     * message keeps its receipt deadline. Must not block: the connector queues the question and paces its questions
+     * to the provider itself.
+     *
+     * @return true when a question was queued; false when this connector cannot ask about this message (the
+     *         default: no provider API for it, the feature is off, or the message is unknown to the connector).
+     */
+    default boolean query(final long messageId)
+    {
+        return false;
+    }
 
     /** Writes the connector's own series for {@code GET /metrics}; none by default. */
     default void writeMetrics(final MetricsWriter out)

@@ -27,6 +27,7 @@ public final class DeliveryRequest
     private ChannelType channel;
     private long acceptedAtMs;
     private long deadlineMs;
+    private long campaignId;
 
     public DeliveryRequest(final int slot)
     {
@@ -62,6 +63,13 @@ public final class DeliveryRequest
         this.acceptedAtMs = acceptedAtMs;
         this.deadlineMs = deadlineMs;
         this.templateText = null;
+        this.campaignId = 0;
+    }
+
+    /** Runtime use, after {@link #fill}: the campaign the message belongs to. */
+    public void campaignId(final long campaignId)
+    {
+        this.campaignId = campaignId;
     }
 
     /** Runtime use: the text of the request's template, when it has one. */
@@ -81,6 +89,8 @@ public final class DeliveryRequest
     /** After this instant the message expires instead of being sent. */
     public long deadlineMs() { return deadlineMs; }
     public SubmitFlyweight submit() { return submit; }
+    /** The campaign that fanned the message out, 0 for a message submitted on its own (connectors batch campaigns). */
+    public long campaignId() { return campaignId; }
 
     public String recipient()
     {

@@ -93,7 +93,10 @@ public final class TenantDirectory
 
     /**
      * The address to send to on a channel: 1 sms the phone; 2 push the first valid token as "apns:token" or
-     * "fcm:token"; 3 chat the chat key, else the phone (Kakao AlimTalk addresses a phone number).
+     * "fcm:token"; 3 chat the chat key, else the phone (Kakao AlimTalk addresses a phone number). TalkTalk and
+     * Messenger address a user id the platform gives (only in its webhook), so the directory has none: a SUBMIT
+     * names it directly, and directory consent stays sms, push and chat; consent on those channels comes from
+     * their webhooks and CONSENT frames.
      * @return bytes written, 0 when not reachable on the channel, -1 when it does not fit.
      */
     public int address(final int ordinal, final int channel, final byte[] dst, final int at)

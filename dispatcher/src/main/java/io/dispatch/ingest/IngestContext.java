@@ -8,6 +8,7 @@ import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counters;
+import io.dispatch.stream.JournalStreams;
 import io.dispatch.targeting.TargetingConductor;
 import org.agrona.concurrent.EpochClock;
 
@@ -36,6 +37,7 @@ public final class IngestContext
     final TargetingConductor targeting;
     /** Cluster mode's intake of client SUBMITs; null on a single node (set before the ingest server starts). */
     SubmitIntake intake;
+    volatile JournalStreams streams;
     private volatile boolean shuttingDown;
     private volatile DiskSpaceWatcher storage;
 
@@ -116,6 +118,12 @@ public final class IngestContext
     boolean isShuttingDown()
     {
         return shuttingDown;
+    }
+
+    /** Serves resumed receipt subscriptions and inbound subscriptions; set before the server binds. */
+    public void streams(final JournalStreams streams)
+    {
+        this.streams = streams;
     }
 
     /** From then on a SUBMIT is NACKed STORAGE_FULL while the watcher reports the journal's disk full. */

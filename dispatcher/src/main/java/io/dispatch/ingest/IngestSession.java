@@ -2,6 +2,8 @@ package io.dispatch.ingest;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.inbound.InboundBody;
+import io.dispatch.journal.JournalCursor;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
@@ -46,6 +48,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private static final long CREDIT_TICK_MS = 5;
     private static final long GOODBYE_LINGER_MS = 2_000;
     private static final int MAX_ANSWER_FRAME = Frames.STATUS_RESULT_FRAME_LENGTH + 64;
+    /** Not a wire scope: receipts resumed from a position, served by the stream thread from the journal. */
+    public static final byte SCOPE_JOURNAL = 2;
+    /** INBOUND frames of the largest size the buffer holds at most; smaller ones fit many more. */
+    private static final int INBOUND_BUFFER_FRAMES = 8;
 
     private final IngestContext context;
     private final SubmitFlyweight submit = new SubmitFlyweight();
@@ -74,6 +80,14 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private boolean authenticating;
     private boolean subscribed;
     private ScheduledFuture<?> creditTick;
+    /** Requests within credit that found no room wait here instead of meeting BACKPRESSURE; reading stops. */
+    private final ParkedRequests parked = new ParkedRequests();
+    /** Set by a request that found no room: the frame being processed joins {@link #parked}. */
+    private boolean parkCurrent;
+    /** With {@link #parkCurrent} on a SUBMIT_BATCH: the item that found no room. */
+    private int parkedBatchItem;
+    /** A parked frame is being processed again: it was counted when it was read. */
+    private boolean replaying;
 
     // shared with ring threads
     private volatile int ref;
@@ -82,6 +96,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private volatile int receiptStateMask = Frames.ALL_STATES;
     private volatile OutboundQueue answers;
     private volatile OutboundQueue receipts;
+    /** INBOUND frames, written by the stream thread only. */
+    private volatile OutboundQueue inbound;
+    /** False once the connection closed: the stream thread drops its subscriptions. */
+    private volatile boolean open = true;
 
     /** Cluster mode: where a SUBMIT is filled for the {@link SubmitIntake}; event loop only. */
     private DispatchEvent intakeEvent;
@@ -150,18 +168,63 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             readNanos = System.nanoTime(); // once per socket read: every frame of it arrived then
         }
-        try
+        if (leavingReason < 0 || !goodbyeSent)
         {
-            if (leavingReason >= 0 && goodbyeSent)
+            if (!parked.isEmpty())
             {
-                return; // read only so that closing sends no RST, which could destroy the GOODBYE in flight
+                parked.add(frame); // behind the request that waits for room: requests keep their order
+                return;
             }
             onFrame(frame);
+            if (parkCurrent)
+            {
+                park(frame);
+                return;
+            }
         }
-        finally
+        // else: read only so that closing sends no RST, which could destroy the GOODBYE in flight
+        frame.release();
+    }
+
+    /** The frame just processed found no room: it waits, and nothing more is read until it got in. */
+    private void park(final ByteBuf frame)
+    {
+        parkCurrent = false;
+        parked.add(frame);
+        parked.batchResumeAt(parkedBatchItem);
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    /**
+     * The periodic tick, and a drain's GOODBYE: processes the waiting frames again, in order, until one still finds
+     * no room; reading resumes once none waits.
+     */
+    private void replayParked()
+    {
+        while (!parked.isEmpty() && !closed)
         {
-            frame.release();
+            replaying = true;
+            try
+            {
+                onFrame(parked.head());
+            }
+            finally
+            {
+                replaying = false;
+            }
+            if (parkCurrent)
+            {
+                parkCurrent = false;
+                parked.batchResumeAt(parkedBatchItem);
+                break;
+            }
+            parked.removeHead();
         }
+        if (parked.isEmpty() && !closed && !authenticating && !goodbyeReceived && leavingReason < 0)
+        {
+            ctx.channel().config().setAutoRead(true);
+        }
+        ctx.flush();
     }
 
     @Override
@@ -185,10 +248,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     public void channelInactive(final ChannelHandlerContext ctx)
     {
         closed = true;
+        open = false;
         if (creditTick != null)
         {
             creditTick.cancel(false);
         }
+        parked.releaseAll();
         context.sessions.unregister(this, subscribed);
         ctx.fireChannelInactive();
     }
@@ -214,7 +279,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
 
     private void onFrame(final ByteBuf frame)
     {
-        context.counters.increment(Counter.FRAMES_RECEIVED);
+        if (!replaying)
+        {
+            context.counters.increment(Counter.FRAMES_RECEIVED);
+        }
         final int start = frame.readerIndex();
         if (frame.readableBytes() < FrameDescriptor.HEADER_LENGTH)
         {
@@ -280,6 +348,9 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
                 break;
             case MessageType.SUBSCRIBE:
                 onSubscribe(correlationId, frame, bodyOffset, bodyLength);
+                break;
+            case MessageType.SUBSCRIBE_INBOUND:
+                onSubscribeInbound(correlationId, frame, bodyOffset, bodyLength);
                 break;
             case MessageType.CANCEL:
                 onCancel(correlationId, frame, bodyOffset, bodyLength);
@@ -403,7 +474,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
 
     private void onSubmit(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        context.counters.increment(Counter.SUBMITS_RECEIVED);
+        if (!replaying)
+        {
+            context.counters.increment(Counter.SUBMITS_RECEIVED);
+        }
         if (!takeCredit(correlationId))
         {
             return;
@@ -466,17 +540,14 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         final LaneAdmission admission = context.admissionByChannel[submit.channelCode()];
         if (intake == null && !admission.tryAcquire(isPriority))
         {
-            context.counters.increment(Counter.BACKPRESSURE_NACKS);
-            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE,
-                isPriority ? "connector lane full" : "connector lane full for marketing (lane reservedPercent)");
+            waitForRoom();
             return;
         }
         final long sequence = intake == null ? claimRingSlot() : Long.MAX_VALUE;
         if (sequence < 0)
         {
             admission.release(isPriority);
-            context.counters.increment(Counter.BACKPRESSURE_NACKS);
-            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
+            waitForRoom();
             return;
         }
         final DispatchEvent e = intake == null ? context.ring.get(sequence) : intakeEvent();
@@ -731,17 +802,29 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         p = first;
+        final int resumeAt = replaying ? parked.batchResumeAt() : 0;
         for (int i = 0; i < count; i++)
         {
             final int itemLength = frame.getUnsignedShortLE(p);
-            onSubmit(correlationId + i, frame, p + 2, itemLength);
+            if (i >= resumeAt)
+            {
+                onSubmit(correlationId + i, frame, p + 2, itemLength);
+                if (parkCurrent)
+                {
+                    parkedBatchItem = i; // the items before it are answered; it and the rest wait
+                    return;
+                }
+            }
             p += 2 + itemLength;
         }
     }
 
     private void onStatus(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        context.counters.increment(Counter.STATUS_QUERIES);
+        if (!replaying)
+        {
+            context.counters.increment(Counter.STATUS_QUERIES);
+        }
         if (!takeCredit(correlationId))
         {
             return;
@@ -770,6 +853,25 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             refuse(correlationId, ErrorCode.INVALID_FIELD, "scope must be 0 (connection) or 1 (tenant)");
             return;
         }
+        final boolean resume = length >= 12;
+        if (resume && scope != Frames.SCOPE_TENANT)
+        {
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "resumeAfter: only a scope 1 (tenant) subscription resumes");
+            return;
+        }
+        final long resumeAfter = resume ? frame.getLongLE(offset + 4) : 0;
+        if (resume && resumeAfter < 0)
+        {
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "resumeAfter: a RECEIPT's position, or 0 for the start");
+            return;
+        }
+        // one producer per receipt queue: the ring's status stage for live receipts, the stream thread for resumed ones
+        if (receipts != null && (resume || subscriptionScope == SCOPE_JOURNAL))
+        {
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "this connection already subscribed receipts; " +
+                "a resumed subscription needs a connection of its own");
+            return;
+        }
         if (receipts == null)
         {
             final int refused = context.sessions.subscribe(this);
@@ -787,11 +889,60 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         }
         final int mask = length >= 4 ? frame.getUnsignedShortLE(offset + 2) : 0;
         receiptStateMask = mask == 0 ? Frames.ALL_STATES : mask;
-        subscriptionScope = (byte)scope;
-        context.sessions.refreshSubscribers();
+        if (resume)
+        {
+            // served by the stream thread from the journal: the status stage's live fan-out skips this scope
+            subscriptionScope = SCOPE_JOURNAL;
+            context.streams.receipts(this, context.tenants.nameBytes(tenantId), resumeAfter);
+        }
+        else
+        {
+            subscriptionScope = (byte)scope;
+            context.sessions.refreshSubscribers();
+        }
         final ByteBuf out = ctx.alloc().buffer(16);
         Frames.ok(out, correlationId);
         ctx.write(out);
+    }
+
+    private void onSubscribeInbound(final long correlationId, final ByteBuf frame, final int offset, final int length)
+    {
+        if (length != 0 && length != 8)
+        {
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "SUBSCRIBE_INBOUND body: empty (from now) or u64 resumeAfter");
+            return;
+        }
+        final long resumeAfter = length == 8 ? frame.getLongLE(offset) : JournalCursor.FROM_NOW;
+        if (length == 8 && resumeAfter < 0)
+        {
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "resumeAfter: an INBOUND position, or 0 for the start");
+            return;
+        }
+        if (inbound != null)
+        {
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "this connection already subscribed inbound events");
+            return;
+        }
+        inbound = new OutboundQueue(INBOUND_BUFFER_FRAMES, FrameDescriptor.HEADER_LENGTH + 8 + InboundBody.MAX_BODY_BYTES);
+        // answered once the stream thread placed the cursor: an event journaled after the OK is never "before now"
+        final ChannelHandlerContext c = ctx;
+        context.streams.inbound(this, context.tenants.nameBytes(tenantId), resumeAfter, () -> c.executor().execute(() ->
+        {
+            final ByteBuf out = c.alloc().buffer(16);
+            Frames.ok(out, correlationId);
+            c.writeAndFlush(out);
+        }));
+    }
+
+    /**
+     * A request within credit found the lanes or the ring full: it is not refused but waits, with every frame after
+     * it, until there is room (docs/design/backpressure.md). Its credit is given back: it is taken again then.
+     */
+    private void waitForRoom()
+    {
+        credit++;
+        parkCurrent = true;
+        parkedBatchItem = 0; // a SUBMIT_BATCH sets the item after this returns
     }
 
     /** Takes one credit for a request, or answers NACK CREDIT_EXCEEDED. */
@@ -809,14 +960,14 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     /**
      * Claims a ring slot for a request answered by the ring and fills the fields every request has.
      *
-     * @return the sequence to publish, or -1 after answering NACK BACKPRESSURE.
+     * @return the sequence to publish, or -1 when the request waits for room ({@link #waitForRoom()}).
      */
     private long claimRequest(final long correlationId, final int type)
     {
         final long sequence = claimRingSlot();
         if (sequence < 0)
         {
-            nackReturningCredit(correlationId, ErrorCode.BACKPRESSURE, "ring above high-water mark");
+            waitForRoom();
             return -1;
         }
         final DispatchEvent e = context.ring.get(sequence);
@@ -907,10 +1058,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     /**
      * @param fallback        the lane's fallback channel | its decision << 8 | its reason << 16 (docs/protocol.md).
      * @param fallbackAddress where the fallback would go instead of the message's address: u8 length (0: its own), bytes.
+     * @param window          the conversation window's state | the message tag chosen << 8, 0 without a window rule.
+     * @param windowLastMs    the user's last message on the channel, epoch ms, 0 when none is known.
      */
     public boolean offerExplain(
         final long correlationId, final byte decision, final byte channel, final boolean priority, final short reason,
-        final long at, final int fallback, final byte[] fallbackAddress)
+        final long at, final int fallback, final byte[] fallbackAddress, final int window, final long windowLastMs)
     {
         final OutboundQueue q = answers;
         final int addressLength = 1 + (fallbackAddress[0] & 0xFF);
@@ -930,7 +1083,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         b.putByte(p + 6, (byte)(fallback >>> 8));
         b.putByte(p + 7, (byte)(fallback >>> 16));
         b.putLong(p + 8, at, ByteOrder.LITTLE_ENDIAN);
-        b.putBytes(p + 16, fallbackAddress, 0, addressLength);
+        b.putByte(p + 16, (byte)window);
+        b.putByte(p + 17, (byte)(window >>> 8));
+        b.putLong(p + 18, windowLastMs, ByteOrder.LITTLE_ENDIAN);
+        b.putBytes(p + 26, fallbackAddress, 0, addressLength);
         q.commit(index);
         return true;
     }
@@ -1009,18 +1165,28 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
      * @return true when the session has something new to write: the receipt, or a drop to report.
      */
     public boolean offerReceipt(
-        final long messageId, final int state, final int attempts, final int reason, final long atMs, final int channel)
+        final long messageId, final int state, final int attempts, final int reason, final long atMs, final int channel,
+        final long position)
     {
         final OutboundQueue q = receipts;
         if (q == null || (receiptStateMask & (1 << state)) == 0)
         {
             return false;
         }
+        if (!putReceipt(q, messageId, state, attempts, reason, atMs, channel, position))
+        {
+            droppedReceipts.incrementAndGet();
+        }
+        return true;
+    }
+
+    private static boolean putReceipt(final OutboundQueue q, final long messageId, final int state, final int attempts,
+        final int reason, final long atMs, final int channel, final long position)
+    {
         final int index = q.claimFrame(MessageType.RECEIPT, Frames.RECEIPT_FRAME_LENGTH, 0L);
         if (index < 0)
         {
-            droppedReceipts.incrementAndGet();
-            return true;
+            return false;
         }
         final UnsafeBuffer b = q.buffer();
         final int p = index + FrameDescriptor.HEADER_LENGTH;
@@ -1030,8 +1196,49 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         b.putShort(p + 10, (short)reason, ByteOrder.LITTLE_ENDIAN);
         b.putLong(p + 12, atMs, ByteOrder.LITTLE_ENDIAN);
         b.putByte(p + 20, (byte)channel);
+        b.putLong(p + 21, position, ByteOrder.LITTLE_ENDIAN);
         q.commit(index);
         return true;
+    }
+
+    /**
+     * Stream thread: a receipt read from the journal for a resumed subscription. Never dropped: when the buffer is
+     * full the stream stops and offers it again later.
+     *
+     * @return false when the buffer is full.
+     */
+    public boolean offerStreamedReceipt(final long messageId, final int state, final int attempts, final int reason,
+        final long atMs, final int channel, final long position)
+    {
+        final OutboundQueue q = receipts;
+        if ((receiptStateMask & (1 << state)) == 0)
+        {
+            return true;
+        }
+        return putReceipt(q, messageId, state, attempts, reason, atMs, channel, position);
+    }
+
+    /** Stream thread: one inbound event ({@code InboundBody}) with its position. @return false when the buffer is full. */
+    public boolean offerInbound(final long position, final byte[] body, final int length)
+    {
+        final OutboundQueue q = inbound;
+        final int index = q.claimFrame(MessageType.INBOUND, FrameDescriptor.HEADER_LENGTH + 8 + length, 0L);
+        if (index < 0)
+        {
+            return false;
+        }
+        final UnsafeBuffer b = q.buffer();
+        final int p = index + FrameDescriptor.HEADER_LENGTH;
+        b.putLong(p, position, ByteOrder.LITTLE_ENDIAN);
+        b.putBytes(p + 8, body, 0, length);
+        q.commit(index);
+        return true;
+    }
+
+    /** Whether the connection is still open (any thread). */
+    public boolean isOpen()
+    {
+        return open;
     }
 
     /** Asks the event loop to write what the ring stages queued; at most one drain is pending at a time. */
@@ -1053,47 +1260,79 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             return;
         }
+        // receipts are read before answers and written after them: the ring thread queues a message's ACK before
+        // any receipt of it, so every ACK a receipt read here depends on is already in the answer queue when it is
+        // read next (docs/design/answer-order.md)
+        final OutboundQueue r = receipts;
+        ByteBuf receiptFrames = null;
+        int receiptCount = 0;
+        if (r != null && ctx.channel().isWritable())
+        {
+            receiptFrames = ctx.alloc().directBuffer(4096);
+            receiptCount = r.drainTo(receiptFrames, 8192);
+            final int dropped = droppedReceipts.getAndSet(0);
+            if (dropped > 0)
+            {
+                Frames.receiptsDropped(receiptFrames, dropped);
+                context.counters.add(Counter.RECEIPTS_DROPPED, dropped);
+            }
+        }
         final ByteBuf out = ctx.alloc().directBuffer(4096);
         final int answered = answers == null ? 0 : answers.drainTo(out, Integer.MAX_VALUE);
         outstanding -= answered;
         owedCredit += answered;
-        final OutboundQueue r = receipts;
-        int receiptCount = 0;
-        if (r != null && ctx.channel().isWritable())
-        {
-            receiptCount = r.drainTo(out, 8192);
-            final int dropped = droppedReceipts.getAndSet(0);
-            if (dropped > 0)
-            {
-                Frames.receiptsDropped(out, dropped);
-                context.counters.add(Counter.RECEIPTS_DROPPED, dropped);
-            }
-        }
         context.counters.add(Counter.RECEIPTS_SENT, receiptCount);
+        final OutboundQueue in = inbound;
+        if (in != null && ctx.channel().isWritable())
+        {
+            in.drainTo(out, 1024);
+        }
         appendCredit(out);
-        if (out.isReadable())
+        boolean written = write(out);
+        if (receiptFrames != null)
         {
-            ctx.writeAndFlush(out, ctx.voidPromise());
+            written |= write(receiptFrames);
         }
-        else
+        if (written)
         {
-            out.release();
+            ctx.flush();
         }
-        if (r != null && !r.isEmpty() && ctx.channel().isWritable())
+        if ((r != null && !r.isEmpty() || in != null && !in.isEmpty()) && ctx.channel().isWritable())
         {
             scheduleDrain();
         }
         maybeFinishGoodbye();
     }
 
+    /** @return true when there was something to write (and it is written, not flushed). */
+    private boolean write(final ByteBuf frames)
+    {
+        if (frames.isReadable())
+        {
+            ctx.write(frames, ctx.voidPromise());
+            return true;
+        }
+        frames.release();
+        return false;
+    }
+
     /** The periodic tick: grants credit withheld under pressure once the pressure has gone; lets idle queues shrink. */
     private void grantOwedCredit()
     {
+        if (!parked.isEmpty())
+        {
+            replayParked();
+        }
         answers.idleTick();
         final OutboundQueue r = receipts;
         if (r != null)
         {
             r.idleTick();
+        }
+        final OutboundQueue in = inbound;
+        if (in != null)
+        {
+            in.idleTick();
         }
         if (mayGrantCredit())
         {
@@ -1136,6 +1375,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
                 leavingReason = reason;
                 leavingRetryAfterMs = retryAfterMs;
                 c.channel().config().setAutoRead(false);
+                if (!parked.isEmpty())
+                {
+                    replayParked(); // the engine is stopping: a waiting SUBMIT is answered SHUTTING_DOWN
+                }
                 maybeFinishGoodbye();
             }
         });
@@ -1143,7 +1386,8 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
 
     private void maybeFinishGoodbye()
     {
-        if ((goodbyeReceived || leavingReason >= 0) && !goodbyeSent && outstanding == 0 && ctx.channel().isActive())
+        if ((goodbyeReceived || leavingReason >= 0) && !goodbyeSent && outstanding == 0 && parked.isEmpty()
+            && ctx.channel().isActive())
         {
             goodbyeSent = true;
             final ByteBuf out = ctx.alloc().buffer(32);

@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Tenants by name and by id, with constant-time key checks. The tenants are immutable after construction; the
- * one mutable part is the cache of recent verifications of hashed keys, which is thread-safe.
+ * Tenants by name and by id, with constant-time key checks. Names and ids are fixed after construction; the keys
+ * can be replaced at runtime ({@link #replaceKeys}, a configuration reload), as a whole new immutable map
+ * published through one volatile field, and the cache of recent verifications of hashed keys is thread-safe.
  * <p>
  * A hashed key costs a PBKDF2 derivation to check ({@link #verify}, slow by design). A successful one remembers
  * the SHA-256 of the presented key for {@link #VERIFIED_TTL_MS}, so {@link #check} can answer the same key again
@@ -27,24 +28,27 @@ public final class TenantRegistry
     public static final int NEEDS_HASHING = 2;
     public static final long VERIFIED_TTL_MS = 5 * 60_000L;
 
-    private final Map<String, TenantConfig> byName = new HashMap<>();
+    private volatile Map<String, TenantConfig> byName;
     private final byte[][] nameBytesById;
     private final String[] nameById;
     /** Per tenant id, two slots (apiKey, apiKeyNext): the last successful verification of a hashed key. */
     private final AtomicReferenceArray<Verified> verified;
 
-    private record Verified(byte[] digest, long expiresMs)
+    /** @param key the key it matched: a verification of a key a reload replaced no longer counts. */
+    private record Verified(ApiKey key, byte[] digest, long expiresMs)
     {
     }
 
     public TenantRegistry(final List<TenantConfig> tenants)
     {
         int maxId = 0;
+        final Map<String, TenantConfig> names = new HashMap<>();
         for (final TenantConfig t : tenants)
         {
-            byName.put(t.name(), t);
+            names.put(t.name(), t);
             maxId = Math.max(maxId, t.id());
         }
+        byName = Map.copyOf(names);
         nameBytesById = new byte[maxId + 1][];
         nameById = new String[maxId + 1];
         for (final TenantConfig t : tenants)
@@ -99,7 +103,7 @@ public final class TenantRegistry
             }
             hashed = true;
             final Verified v = verified.get(2 * t.id() + slot);
-            if (v != null && v.expiresMs > nowMs && MessageDigest.isEqual(v.digest, digest))
+            if (v != null && v.key == k && v.expiresMs > nowMs && MessageDigest.isEqual(v.digest, digest))
             {
                 return MATCH;
             }
@@ -119,11 +123,50 @@ public final class TenantRegistry
             final ApiKey k = slot == 0 ? t.apiKey() : t.apiKeyNext();
             if (k != null && k.isHashed() && k.matches(key))
             {
-                verified.set(2 * t.id() + slot, new Verified(digest.clone(), nowMs + VERIFIED_TTL_MS));
+                verified.set(2 * t.id() + slot, new Verified(k, digest.clone(), nowMs + VERIFIED_TTL_MS));
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Takes the keys of a re-read configuration. The tenants must be the same ones (the same names, no pinned id
+     * other than the one each has): adding, removing or renaming a tenant changes the id mapping, which only a
+     * restart may do (docs/design/tenants.md). Sessions already authenticated are not affected; the next HELLO
+     * is checked against the new keys.
+     *
+     * @param fresh the tenants as the configuration now lists them (ids in list order, replaced by the current ones).
+     * @return null when the keys were replaced, otherwise why nothing was changed.
+     */
+    public synchronized String replaceKeys(final List<TenantConfig> fresh)
+    {
+        final Map<String, TenantConfig> current = byName;
+        final Map<String, TenantConfig> next = new HashMap<>();
+        for (final TenantConfig t : fresh)
+        {
+            final TenantConfig old = current.get(t.name());
+            if (old == null)
+            {
+                return "tenant " + t.name() + " is not running; adding or renaming a tenant needs a restart";
+            }
+            if (t.pinnedId() != 0 && t.pinnedId() != old.id())
+            {
+                return "tenant " + t.name() + " has id " + old.id() + "; tenant." + t.name() + ".id=" + t.pinnedId() +
+                    " would give it another one";
+            }
+            next.put(t.name(), t.withId(old.id()));
+        }
+        for (final String name : current.keySet())
+        {
+            if (!next.containsKey(name))
+            {
+                return "tenant " + name + " is missing from the tenants list; removing or renaming a tenant needs a " +
+                    "restart";
+            }
+        }
+        byName = Map.copyOf(next);
+        return null;
     }
 
     public byte[] nameBytes(final int tenantId)

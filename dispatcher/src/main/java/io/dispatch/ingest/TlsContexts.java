@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  * a new context that new connections get; connections already open keep theirs. A new set of files that does not
  * load is logged once and the previous context stays (docs/design/ingest-tls.md).
  * <p>
+ * The admin port uses the same class for {@code admin.tls.*} ({@link #load(IngestTlsSettings, String, String)}):
+ * errors then name its keys.
+ * <p>
  * <b>Threading:</b> {@link #checkForChange()} from one thread at a time; {@link #current()} from any thread.
  */
 public final class TlsContexts
@@ -37,6 +40,8 @@ public final class TlsContexts
     private static final Logger LOG = LoggerFactory.getLogger(TlsContexts.class);
 
     private final IngestTlsSettings settings;
+    private final String certKey;
+    private final String keyKey;
     private volatile SslContext current;
     /** notAfter of the certificate {@link #current} serves, epoch seconds: what an expiry alert watches. */
     private volatile long certificateExpiresEpochS;
@@ -45,9 +50,13 @@ public final class TlsContexts
     private long[] loadedStamps;
     private long[] failedStamps;
 
-    private TlsContexts(final IngestTlsSettings settings, final Loaded first, final long[] stamps)
+    private TlsContexts(
+        final IngestTlsSettings settings, final String certKey, final String keyKey, final Loaded first,
+        final long[] stamps)
     {
         this.settings = settings;
+        this.certKey = certKey;
+        this.keyKey = keyKey;
         this.current = first.context;
         this.certificateExpiresEpochS = first.expiresEpochS;
         this.loadedStamps = stamps;
@@ -65,8 +74,14 @@ public final class TlsContexts
      */
     public static TlsContexts load(final IngestTlsSettings settings)
     {
+        return load(settings, Configuration.INGEST_TLS_CERT_FILE_PROP_NAME, Configuration.INGEST_TLS_KEY_FILE_PROP_NAME);
+    }
+
+    /** @param certKey the configuration key of the certificate file, named in errors; {@code keyKey} the key's. */
+    public static TlsContexts load(final IngestTlsSettings settings, final String certKey, final String keyKey)
+    {
         final long[] stamps = stamps(settings);
-        return new TlsContexts(settings, read(settings), stamps);
+        return new TlsContexts(settings, certKey, keyKey, read(settings, certKey, keyKey), stamps);
     }
 
     /** @return the context for a connection accepted now. */
@@ -102,7 +117,7 @@ public final class TlsContexts
         }
         try
         {
-            final Loaded next = read(settings);
+            final Loaded next = read(settings, certKey, keyKey);
             certificateExpiresEpochS = next.expiresEpochS;
             current = next.context;
         }
@@ -111,13 +126,14 @@ public final class TlsContexts
             // A half-copied set (new certificate, old key) lands here too; the next change retries.
             failedStamps = stamps;
             reloadFailures++;
-            LOG.warn("event=tls_reload_failed keeping=previous_certificate error=\"{}\"", ex.getMessage());
+            LOG.warn("event=tls_reload_failed key={} keeping=previous_certificate error=\"{}\"", certKey,
+                ex.getMessage());
             return false;
         }
         loadedStamps = stamps;
         failedStamps = null;
         reloads++;
-        LOG.info("event=tls_reloaded {}", settings.describe());
+        LOG.info("event=tls_reloaded key={} {}", certKey, settings.describe());
         return true;
     }
 
@@ -135,12 +151,11 @@ public final class TlsContexts
         PrometheusText.sample(sb, "dispatch_ingest_tls_certificate_expiry_seconds", certificateExpiresEpochS);
     }
 
-    private static Loaded read(final IngestTlsSettings s)
+    private static Loaded read(final IngestTlsSettings s, final String certKey, final String keyKey)
     {
-        final X509Certificate[] chain =
-            PemFiles.certificates(Configuration.INGEST_TLS_CERT_FILE_PROP_NAME, s.certFile());
-        final PrivateKey key = PemFiles.privateKey(Configuration.INGEST_TLS_KEY_FILE_PROP_NAME, s.keyFile());
-        PemFiles.requireMatch(Configuration.INGEST_TLS_KEY_FILE_PROP_NAME, s.keyFile(), key, chain[0]);
+        final X509Certificate[] chain = PemFiles.certificates(certKey, s.certFile());
+        final PrivateKey key = PemFiles.privateKey(keyKey, s.keyFile());
+        PemFiles.requireMatch(keyKey, s.keyFile(), key, chain[0]);
         final SslContextBuilder builder = SslContextBuilder.forServer(key, chain)
             .sslProvider(SslProvider.JDK)
             .protocols(PROTOCOLS);
@@ -156,7 +171,7 @@ public final class TlsContexts
         }
         catch (final SSLException | IllegalArgumentException ex)
         {
-            throw new ConfigurationException(Configuration.INGEST_TLS_CERT_FILE_PROP_NAME,
+            throw new ConfigurationException(certKey,
                 "cannot build a TLS context from " + s.certFile() + " and " + s.keyFile() + ": " + ex.getMessage());
         }
     }

@@ -14,7 +14,13 @@ import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import net.openhft.chronicle.queue.RollCycle;
 
 import java.nio.file.Path;
 
@@ -35,8 +41,11 @@ public final class Journal implements AutoCloseable
         this(dir, rollCycle, SystemTimeProvider.INSTANCE);
     }
 
-    /** @param time what decides the cycle (and so when files roll): tests move it to roll at will. */
-    Journal(final Path dir, final String rollCycle, final TimeProvider time)
+    /**
+     * @param time what decides the cycle (and so when files roll): tests move it to roll at will, and the restart
+     *             benchmark's journal builder writes weeks of history with it.
+     */
+    public Journal(final Path dir, final String rollCycle, final TimeProvider time)
     {
         this.queue = SingleChronicleQueueBuilder.binary(dir.toFile())
             .rollCycle(RollCycles.valueOf(rollCycle))
@@ -132,10 +141,79 @@ public final class Journal implements AutoCloseable
         }
     }
 
+    /** A cursor for a stream subscriber ({@link JournalCursor}); thread-bound, like every tailer. */
+    public JournalCursor newCursor()
+    {
+        return new JournalCursor(queue.createTailer());
+    }
+
     /** Where the fallbacks still owed a send on their new channel were re-addressed to; shared by stage, recovery and lanes. */
     public FallbackAddresses fallbackAddresses()
     {
         return fallbackAddresses;
+    }
+
+    /**
+     * Deletes whole cycle files, oldest first, that lie below the cycle of {@code index} and ended before
+     * {@code endedBeforeMs}. Never the current cycle (the index bound is at most the journal's end). Called by the
+     * snapshot thread only.
+     *
+     * @return the number of files deleted.
+     */
+    int deleteCyclesBefore(final long index, final long endedBeforeMs, final DeletionGuard beforeFirst)
+        throws java.io.IOException
+    {
+        final RollCycle rc = queue.rollCycle();
+        final int limit = Math.min(rc.toCycle(index), queue.cycle());
+        final int first = queue.firstCycle();
+        if (first == Integer.MAX_VALUE)
+        {
+            return 0;
+        }
+        final DateTimeFormatter names = DateTimeFormatter.ofPattern(rc.format()).withZone(ZoneOffset.UTC);
+        int deleted = 0;
+        for (int c = first; c < limit; c++)
+        {
+            if ((long)(c + 1) * rc.lengthInMillis() > endedBeforeMs)
+            {
+                break;
+            }
+            final File f = new File(queue.file(), names.format(Instant.ofEpochMilli((long)c * rc.lengthInMillis()))
+                + SingleChronicleQueue.SUFFIX);
+            if (deleted == 0 && f.exists())
+            {
+                beforeFirst.run();
+            }
+            if (Files.deleteIfExists(f.toPath()))
+            {
+                deleted++;
+                SnapshotStore.forceDirectory(queue.file().toPath());
+                SnapshotCrashPoint.reach("mid_retention");
+            }
+        }
+        if (deleted > 0)
+        {
+            queue.refreshDirectoryListing();
+        }
+        return deleted;
+    }
+
+    /** Runs before the first cycle file is deleted. */
+    interface DeletionGuard
+    {
+        void run() throws java.io.IOException;
+    }
+
+    /** @return the length of the journal's cycle files together (Chronicle grows them a block at a time). */
+    long diskBytes()
+    {
+        long total = 0;
+        final File[] files = queue.file().listFiles((d, n) -> n.endsWith(SingleChronicleQueue.SUFFIX));
+        for (final File f : files == null ? new File[0] : files)
+        {
+            total += f.length();
+        }
+        return total;
     }
 
     public JournalReader newReader()

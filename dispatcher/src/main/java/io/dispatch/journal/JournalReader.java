@@ -7,6 +7,7 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reads journal records, sequentially (recovery) or by message id (lanes load the message they
@@ -31,12 +32,23 @@ public final class JournalReader implements AutoCloseable
         {
         }
 
+        /** An inbound event ({@link JournalRecord#TYPE_INBOUND}) at journal index {@code index}; arrays are reused. */
+        default void onInbound(long index, long atMs, byte[] tenantName, int tenantNameLength, byte[] body,
+            int bodyLength)
+        {
+        }
+
         /**
          * A fallback re-addressed on its new channel ({@link JournalRecord#TYPE_ADDRESS}).
          *
          * @param address a u8 length, then the address's bytes; reused, copy to keep.
          */
         default void onAddress(long messageId, long atMs, byte channel, byte[] address)
+        {
+        }
+
+        /** A runtime change of frequency caps; channel 0 = across channels; {@code rules} as configured ("none"). */
+        default void onCaps(long atMs, byte[] tenantName, int tenantNameLength, byte kind, byte channel, String rules)
         {
         }
 
@@ -55,7 +67,9 @@ public final class JournalReader implements AutoCloseable
     private final byte[] states = new byte[StateRecords.MAX_PER_BATCH * StateRecords.LENGTH];
     private final byte[] consentTenant = new byte[255];
     private final byte[] consentBody = new byte[1024];
+    private byte[] inboundBody = new byte[1024];
     private final byte[] address = new byte[256];
+    private long lastIndex = -1;
 
     JournalReader(final ExcerptTailer tailer)
     {
@@ -191,16 +205,62 @@ public final class JournalReader implements AutoCloseable
     /** Scans from the start of the journal to its end. @return the number of records read. */
     public long scanFromStart(final Visitor visitor, final AcceptedRecord scratch)
     {
+        return scanFromStart(visitor, scratch, () -> false);
+    }
+
+    /** As {@link #scanFromStart(Visitor, AcceptedRecord)}, giving up (returning -1) once {@code stop} says so. */
+    public long scanFromStart(final Visitor visitor, final AcceptedRecord scratch, final BooleanSupplier stop)
+    {
         tailer.toStart();
+        return scan(visitor, scratch, stop);
+    }
+
+    /**
+     * Positions the reader just after the document at {@code index} (a snapshot's last one).
+     *
+     * @return false when the journal no longer holds that document (its cycle was deleted, or the journal replaced).
+     */
+    public boolean positionAfter(final long index)
+    {
+        if (!tailer.moveToIndex(index))
+        {
+            return false;
+        }
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            return dc.isPresent() && dc.index() == index;
+        }
+    }
+
+    /** The index of the last document {@link #scan} read, or -1 before any. */
+    public long lastIndex()
+    {
+        return lastIndex;
+    }
+
+    /** Scans from the reader's position to the end of the journal. @return the number of records read. */
+    public long scan(final Visitor visitor, final AcceptedRecord scratch)
+    {
+        return scan(visitor, scratch, () -> false);
+    }
+
+    /** As {@link #scan(Visitor, AcceptedRecord)}, giving up (returning -1) once {@code stop} says so. */
+    public long scan(final Visitor visitor, final AcceptedRecord scratch, final BooleanSupplier stop)
+    {
         long count = 0;
         while (true)
         {
+            if ((count & 0xFFF) == 0 && stop.getAsBoolean())
+            {
+                return -1;
+            }
             try (DocumentContext dc = tailer.readingDocument())
             {
                 if (!dc.isPresent())
                 {
                     return count;
                 }
+                lastIndex = dc.index();
                 count++;
                 final Bytes<?> b = dc.wire().bytes();
                 final long index = dc.index();
@@ -238,6 +298,19 @@ public final class JournalReader implements AutoCloseable
                     b.read(consentTenant, 0, tenantLength);
                     visitor.onRate(atMs, consentTenant, tenantLength, channel, perSecond, burst, reserved);
                 }
+                else if (type == JournalRecord.TYPE_INBOUND)
+                {
+                    final long atMs = b.readLong();
+                    final int tenantLength = b.readUnsignedByte();
+                    b.read(consentTenant, 0, tenantLength);
+                    final int length = b.readInt();
+                    if (inboundBody.length < length)
+                    {
+                        inboundBody = new byte[length];
+                    }
+                    b.read(inboundBody, 0, length);
+                    visitor.onInbound(index, atMs, consentTenant, tenantLength, inboundBody, length);
+                }
                 else if (type == JournalRecord.TYPE_ADDRESS)
                 {
                     final long messageId = b.readLong();
@@ -245,6 +318,18 @@ public final class JournalReader implements AutoCloseable
                     final byte channel = b.readByte();
                     readAddress(b);
                     visitor.onAddress(messageId, atMs, channel, address);
+                }
+                else if (type == JournalRecord.TYPE_CAPS)
+                {
+                    final long atMs = b.readLong();
+                    final byte kind = b.readByte();
+                    final byte channel = b.readByte();
+                    final int tenantLength = b.readUnsignedByte();
+                    b.read(consentTenant, 0, tenantLength);
+                    final byte[] rules = new byte[b.readUnsignedShort()];
+                    b.read(rules);
+                    visitor.onCaps(atMs, consentTenant, tenantLength, kind, channel,
+                        new String(rules, java.nio.charset.StandardCharsets.US_ASCII));
                 }
                 else if (type == JournalRecord.TYPE_STATE)
                 {

@@ -25,9 +25,14 @@ package io.dispatch.journal;
  * 38 i64 campaignId   46 i32 consentOverride (the directory's consent flags for the recipient)
  * 50 tenant name bytes, then the SUBMIT body
  *
- * RATE (type 6): an operator's runtime rate change (POST /tenants/{name}/rate), replayed at start
+ * RATE (type 6): an operator's runtime rate change (POST /tenants/{name}/rate), replayed at start; with no tenant
+ * name (length 0) the change of the lane of {@code channel} (POST /lanes/{channel}/rate)
  *  0 u8  type = 6     1 i64 atEpochMs     9 u8 channel (0 = the tenant's own rate)
  * 10 i64 perSecond   18 i64 burst        26 u8 reservedPercent   27 u8 tenantNameLength, tenant name
+ *
+ * INBOUND (type 16): a user's message or event from a connector (io.dispatch.inbound.InboundBody); its index is
+ * its position in the inbound stream
+ *  0 u8  type = 16    1 i64 atEpochMs (received)   9 u8 tenantNameLength, tenant name   then i32 bodyLength, body
  *
  * ADDRESS (type 20): the address a fallback was re-addressed to on its new channel (a directory recipient's phone
  * instead of their chat key or push token), written just before the STATE record of the move; lanes and recovery
@@ -58,6 +63,15 @@ public final class JournalRecord
      * the recipient. Not a state change: the message's state is its fallback's.
      */
     public static final byte TYPE_LATE_RECEIPT = 21;
+    /**
+     * An operator's runtime change of frequency caps (POST /tenants/{name}/caps), replayed at start: i64 atEpochMs,
+     * u8 kind, u8 channel (0 = across channels), u8 tenantNameLength, tenant name, u16 rulesLength, the rules as text
+     * ("1/24h,3/7d", "none").
+     */
+    public static final byte TYPE_CAPS = 24;
+
+    /** An inbound event (the layout above). */
+    public static final byte TYPE_INBOUND = 16;
 
     public static boolean isAccepted(final byte type)
     {

@@ -332,6 +332,75 @@ public final class JournalWriter implements AutoCloseable
         return true;
     }
 
+    /**
+     * Appends an operator's runtime change of frequency caps ({@link JournalRecord#TYPE_CAPS}).
+     *
+     * @return false when the disk has no room: nothing was written.
+     */
+    public boolean appendCaps(
+        final long atMs, final byte[] tenantName, final byte kind, final byte channel, final byte[] rules)
+    {
+        if (!roomToRoll())
+        {
+            return false;
+        }
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> b = dc.wire().bytes();
+            if (!space.reserve(appender, b.writePosition(), 15L + tenantName.length + rules.length + INDEX_SLACK_BYTES))
+            {
+                dc.rollbackOnClose();
+                return false;
+            }
+            b.writeByte(JournalRecord.TYPE_CAPS);
+            b.writeLong(atMs);
+            b.writeByte(kind);
+            b.writeByte(channel);
+            b.writeByte((byte)tenantName.length);
+            b.write(tenantName);
+            b.writeShort((short)rules.length);
+            b.write(rules);
+        }
+        unsynced = true;
+        return true;
+    }
+
+    /**
+     * Appends an inbound event ({@link JournalRecord#TYPE_INBOUND}).
+     *
+     * @return its journal index (the event's position in the inbound stream), or {@link #NO_SPACE}.
+     */
+    public long appendInbound(final long atMs, final byte[] tenantName, final byte[] body, final int bodyLength)
+    {
+        if (!roomToRoll())
+        {
+            return NO_SPACE;
+        }
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> b = dc.wire().bytes();
+            if (!space.reserve(appender, b.writePosition(), 14L + tenantName.length + bodyLength + STATE_HEADROOM_BYTES))
+            {
+                dc.rollbackOnClose();
+                return NO_SPACE;
+            }
+            b.writeByte(JournalRecord.TYPE_INBOUND);
+            b.writeLong(atMs);
+            b.writeByte((byte)tenantName.length);
+            b.write(tenantName);
+            b.writeInt(bodyLength);
+            b.write(body, 0, bodyLength);
+        }
+        unsynced = true;
+        return appender.lastIndexAppended();
+    }
+
+    /** @return the journal index of the last record this writer appended. */
+    public long lastIndex()
+    {
+        return appender.lastIndexAppended();
+    }
+
     /** Journals a template version ({@link JournalRecord#TYPE_TEMPLATE}). @return its journal index, or {@link #NO_SPACE}. */
     public long appendTemplate(final byte[] id, final byte[] text)
     {

@@ -2,6 +2,7 @@ package io.dispatch.journal;
 
 import io.dispatch.config.FallbackSettings;
 import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.policy.CapRules;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.Decision;
@@ -14,9 +15,13 @@ import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.function.BooleanSupplier;
 
 /**
  * Rebuilds the engine's state from the journal before the ring starts: dedup keys within the horizon,
@@ -101,8 +106,26 @@ public final class Recovery implements JournalReader.Visitor
         {
         }
 
+        /**
+         * An inbound event journaled at {@code index}, in journal order ({@code io.dispatch.inbound.InboundBody};
+         * the array is reused). Its consent change, if any, comes as the CONSENT record that follows it.
+         */
+        default void inbound(long index, int tenantId, long atMs, byte[] body, int bodyLength)
+        {
+        }
+
         /** An operator's runtime rate change, in journal order (the last one of a tenant and channel wins). */
         default void rate(int tenantId, byte channel, long perSecond, long burst, int reservedPercent, long atMs)
+        {
+        }
+
+        /** An operator's runtime change of frequency caps, in journal order (the last one of a scope wins). */
+        default void caps(int tenantId, byte kind, byte channel, CapRules rules, long atMs)
+        {
+        }
+
+        /** An operator's runtime change of a lane's rate (a RATE record with no tenant), in journal order. */
+        default void laneRate(byte channel, long perSecond, long burst, int reservedPercent, long atMs)
         {
         }
     }
@@ -160,12 +183,36 @@ public final class Recovery implements JournalReader.Visitor
 
     public void run(final Journal journal, final Sink sink)
     {
+        run(journal, sink, null);
+    }
+
+    /**
+     * Loads the newest usable snapshot of {@code snapshots} (none: from the start of the journal), replays the journal
+     * after it, then hands what is owed to {@code sink}.
+     *
+     * @return the snapshot it started from, null for a full scan.
+     */
+    public SnapshotStore.Snapshot run(final Journal journal, final Sink sink, final SnapshotStore snapshots)
+    {
         final long start = System.nanoTime();
         final long records;
+        final SnapshotStore.Snapshot from;
         this.sink = sink;
         try (JournalReader reader = journal.newReader())
         {
-            records = reader.scanFromStart(this, new AcceptedRecord());
+            from = snapshots == null ? null : load(snapshots, reader);
+            if (from == null && snapshots != null)
+            {
+                requireNothingRetained(snapshots);
+            }
+            final long loadedNs = System.nanoTime();
+            records = from == null ? reader.scanFromStart(this, new AcceptedRecord())
+                : reader.scan(this, new AcceptedRecord());
+            if (from != null)
+            {
+                LOG.info("event=recovery_snapshot_loaded covered_index={} taken_at_ms={} load_ms={} tail_records={}",
+                    from.coveredIndex(), from.takenAtMs(), (loadedNs - start) / 1_000_000, records);
+            }
         }
         final long[] ids = pending.keySet().stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(ids);
@@ -203,6 +250,183 @@ public final class Recovery implements JournalReader.Visitor
             LOG.warn("event=recovery_unknown_tenant messages={} (tenant no longer configured; still dispatched)",
                 unknownTenantIds.size());
         }
+        return from;
+    }
+
+    /** A full scan after retention deleted cycles would lose what they said: refuse it, naming the way out. */
+    private static void requireNothingRetained(final SnapshotStore snapshots)
+    {
+        if (java.nio.file.Files.exists(snapshots.retainedMarker()))
+        {
+            throw new IllegalStateException("journal: retention deleted old cycles and no snapshot in "
+                + snapshots.dir() + " is usable, so the consent updates (opt-outs), rate changes and template "
+                + "versions of those cycles would be lost. Restore the snapshots dir from a backup; or, to start "
+                + "from what the journal still holds and accept that loss, delete " + snapshots.retainedMarker());
+        }
+    }
+
+    /** @return the snapshot loaded, the reader positioned after it; null when none is usable. */
+    private SnapshotStore.Snapshot load(final SnapshotStore store, final JournalReader reader)
+    {
+        for (final SnapshotStore.Snapshot s : store.list())
+        {
+            if (!SnapshotStore.verify(s))
+            {
+                LOG.warn("event=snapshot_corrupt file={} (checksum mismatch: falling back to an older snapshot or a full "
+                    + "scan)", s.file());
+                continue;
+            }
+            if (!reader.positionAfter(s.coveredIndex()))
+            {
+                LOG.warn("event=snapshot_not_in_journal file={} covered_index={} (the journal no longer holds the "
+                    + "document it ends at: falling back)", s.file(), s.coveredIndex());
+                continue;
+            }
+            try
+            {
+                final DataInput in = SnapshotStore.openBody(s);
+                try
+                {
+                    readSnapshot(in);
+                }
+                finally
+                {
+                    if (in instanceof java.io.Closeable closeable)
+                    {
+                        closeable.close();
+                    }
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new IllegalStateException("snapshot " + s.file() + " passed its checksum but does not read ("
+                    + ex + "): move it out of " + store.dir() + " and start again to recover from the journal", ex);
+            }
+            return s;
+        }
+        return null;
+    }
+
+    /**
+     * Folds the newest snapshot and the journal after it into this recovery's own holders, handing nothing to lanes or
+     * the scheduler: the snapshot thread's half of {@link #run}.
+     *
+     * @return the index of the last document folded, -1 for an empty journal, -2 when {@code stop} interrupted it.
+     */
+    long fold(final Journal journal, final SnapshotStore snapshots, final Sink sink, final BooleanSupplier stop)
+    {
+        this.sink = sink;
+        try (JournalReader reader = journal.newReader())
+        {
+            final SnapshotStore.Snapshot from = load(snapshots, reader);
+            if (from == null)
+            {
+                requireNothingRetained(snapshots); // a snapshot of what is left would hide the loss from the next start
+            }
+            final long read = from == null ? reader.scanFromStart(this, new AcceptedRecord(), stop)
+                : reader.scan(this, new AcceptedRecord(), stop);
+            if (read < 0)
+            {
+                return -2;
+            }
+            return read > 0 ? reader.lastIndex() : from == null ? -1 : from.coveredIndex();
+        }
+    }
+
+    /**
+     * Writes this recovery's state for a snapshot: the recorded effects, dedup keys, status table, then the messages
+     * still owed a dispatch, awaiting a receipt or deferred. Read back by {@link #readSnapshot}, in that order.
+     */
+    void writeSnapshot(final DataOutput out, final SnapshotEffects effects) throws IOException
+    {
+        effects.write(out, nowMs);
+        dedup.writeSnapshot(out, nowMs);
+        status.writeSnapshot(out, effects::campaignIdOfSlot);
+        out.writeInt(pending.size());
+        for (final Long2LongHashMap.EntryIterator it = pending.entrySet().iterator(); it.hasNext(); )
+        {
+            it.next();
+            out.writeLong(it.getLongKey());
+            out.writeLong(it.getLongValue());
+        }
+        out.writeInt(awaiting.size());
+        for (final Long2LongHashMap.EntryIterator it = awaiting.entrySet().iterator(); it.hasNext(); )
+        {
+            it.next();
+            out.writeLong(it.getLongKey());
+            out.writeLong(it.getLongValue());
+            out.writeLong(awaitingSinceMs.get(it.getLongKey()));
+        }
+        out.writeInt(deferred.size());
+        for (final Long2ObjectHashMap<Deferred>.EntryIterator it = deferred.entrySet().iterator(); it.hasNext(); )
+        {
+            it.next();
+            final Deferred d = it.getValue();
+            out.writeLong(it.getLongKey());
+            out.writeLong(d.dueAtMs);
+            out.writeLong(d.recipientKey);
+            out.writeLong(d.deadlineMs);
+            out.writeInt(d.tenantId);
+            out.writeByte(d.kind);
+            out.writeByte(d.channel);
+            out.writeBoolean(d.prepaid);
+            out.writeInt(d.consentOverride);
+            out.writeLong(d.campaignId);
+            out.writeBoolean(d.fallback);
+        }
+    }
+
+    /** Loads a snapshot through the holders' own methods and the policy and lane sinks, as the scan would have. */
+    void readSnapshot(final DataInput in) throws IOException
+    {
+        final Long2LongHashMap campaignSlots = SnapshotEffects.replay(in, policy, sink);
+        dedup.readSnapshot(in);
+        status.readSnapshot(in, campaignId -> (int)campaignSlots.get(campaignId));
+        for (int i = 0, n = in.readInt(); i < n; i++)
+        {
+            pending.put(in.readLong(), in.readLong());
+        }
+        for (int i = 0, n = in.readInt(); i < n; i++)
+        {
+            final long id = in.readLong();
+            awaiting.put(id, in.readLong());
+            awaitingSinceMs.put(id, in.readLong());
+        }
+        for (int i = 0, n = in.readInt(); i < n; i++)
+        {
+            final long id = in.readLong();
+            final Deferred d = new Deferred();
+            d.dueAtMs = in.readLong();
+            d.recipientKey = in.readLong();
+            d.deadlineMs = in.readLong();
+            d.tenantId = in.readInt();
+            d.kind = in.readByte();
+            d.channel = in.readByte();
+            d.prepaid = in.readBoolean();
+            d.consentOverride = in.readInt();
+            d.campaignId = in.readLong();
+            d.fallback = in.readBoolean();
+            deferred.put(id, d);
+        }
+    }
+
+    /** @return the lowest id of a message still open (owed a dispatch, a receipt, or deferred), else Long.MAX_VALUE. */
+    long lowestOpenId()
+    {
+        long low = Long.MAX_VALUE;
+        for (final Long2LongHashMap.KeyIterator it = pending.keySet().iterator(); it.hasNext(); )
+        {
+            low = Math.min(low, it.nextValue());
+        }
+        for (final Long2LongHashMap.KeyIterator it = awaiting.keySet().iterator(); it.hasNext(); )
+        {
+            low = Math.min(low, it.nextValue());
+        }
+        for (final Long2ObjectHashMap<Deferred>.KeyIterator it = deferred.keySet().iterator(); it.hasNext(); )
+        {
+            low = Math.min(low, it.nextLong());
+        }
+        return low;
     }
 
     @Override
@@ -325,9 +549,41 @@ public final class Recovery implements JournalReader.Visitor
     }
 
     @Override
+    public void onInbound(final long index, final long atMs, final byte[] tenantName, final int tenantNameLength,
+        final byte[] body, final int bodyLength)
+    {
+        final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
+        if (tenantId != 0)
+        {
+            policy.inbound(index, tenantId, atMs, body, bodyLength);
+        }
+    }
+
+    @Override
     public void onTemplate(final long index, final byte[] id, final byte[] text)
     {
         policy.template(index, id, text);
+    }
+
+    @Override
+    public void onCaps(
+        final long atMs, final byte[] tenantName, final int tenantNameLength, final byte kind, final byte channel,
+        final String rules)
+    {
+        final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
+        if (tenantId == 0 || kind < 0 || kind > 3 || channel < 0 || channel > 3)
+        {
+            return;
+        }
+        try
+        {
+            policy.caps(tenantId, kind, channel, CapRules.parse("journaled caps", rules), atMs);
+        }
+        catch (final RuntimeException ex)
+        {
+            // a rule this build cannot read (a newer engine's) is skipped rather than failing the start
+            LOG.warn("event=caps_record_skipped tenant={} rules={} problem={}", tenantId, rules, ex.getMessage());
+        }
     }
 
     @Override
@@ -335,6 +591,11 @@ public final class Recovery implements JournalReader.Visitor
         final long atMs, final byte[] tenantName, final int tenantNameLength, final byte channel, final long perSecond,
         final long burst, final int reservedPercent)
     {
+        if (tenantNameLength == 0)
+        {
+            policy.laneRate(channel, perSecond, burst, reservedPercent, atMs);
+            return;
+        }
         final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
         // a channel this build does not know (a newer engine's record) is skipped, not applied to the wrong bucket
         if (tenantId != 0 && channel >= 0 && channel <= io.dispatch.protocol.ChannelType.values().length)

@@ -2,6 +2,10 @@ package io.dispatch.policy;
 
 import org.agrona.collections.Long2LongHashMap;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Tenant-scoped idempotency keys within a horizon: key hash → message id, expired in insertion order.
  * A key is stored as a 64-bit hash of (tenant, key bytes): two different keys collide with probability
@@ -57,6 +61,36 @@ public final class DedupIndex
     public int size()
     {
         return idByKey.size();
+    }
+
+    /**
+     * Writes the keys still within the horizon at {@code nowMs}, oldest first, for a journal snapshot. Only by the
+     * index's owner (a snapshot folds the journal into an index of its own).
+     */
+    public void writeSnapshot(final DataOutput out, final long nowMs) throws IOException
+    {
+        expire(nowMs);
+        final int mask = fifoKeys.length - 1;
+        out.writeInt(tail - head);
+        for (int i = head; i != tail; i++)
+        {
+            final long key = fifoKeys[i & mask];
+            out.writeLong(key);
+            out.writeLong(idByKey.get(key));
+            out.writeLong(fifoTimes[i & mask]);
+        }
+    }
+
+    /** Adds the keys {@link #writeSnapshot} wrote, in their order, before the journal's tail is replayed over them. */
+    public void readSnapshot(final DataInput in) throws IOException
+    {
+        final int n = in.readInt();
+        for (int i = 0; i < n; i++)
+        {
+            final long key = in.readLong();
+            final long id = in.readLong();
+            record(key, id, in.readLong());
+        }
     }
 
     private void expire(final long nowMs)

@@ -19,8 +19,8 @@ public final class FrequencyCaps
     private static final long BASE_MS = 1_577_836_800_000L;
     private static final long MISSING = -1;
 
-    private final int depth;
-    private final long retentionMs;
+    private int depth;
+    private long retentionMs;
     private final Long2LongHashMap slotByKey = new Long2LongHashMap(1 << 16, 0.65f, MISSING);
     private int[] times;
     private long[] keyBySlot;
@@ -39,6 +39,12 @@ public final class FrequencyCaps
         this.retentionMs = retentionMs;
         this.times = new int[this.depth * 1024];
         this.keyBySlot = new long[1024];
+    }
+
+    /** @return the longest window of any rule: sends older than this no longer count. */
+    public long retentionMs()
+    {
+        return retentionMs;
     }
 
     public static long key(final long recipientKey, final int kind, final int scopeChannel)
@@ -137,6 +143,26 @@ public final class FrequencyCaps
             keyBySlot = Arrays.copyOf(keyBySlot, keyBySlot.length * 2);
         }
         return slot;
+    }
+
+    /**
+     * Makes room for rules an operator set at runtime: a deeper history (copied slot by slot, once per change, on the
+     * policy thread) and a longer retention. Never narrows: a history kept for a removed rule only costs memory.
+     */
+    public void widen(final int newDepth, final long newRetentionMs)
+    {
+        retentionMs = Math.max(retentionMs, newRetentionMs);
+        if (newDepth <= depth)
+        {
+            return;
+        }
+        final int[] wider = new int[times.length / depth * newDepth];
+        for (int slot = 0; slot < nextSlot; slot++)
+        {
+            System.arraycopy(times, slot * depth, wider, slot * newDepth, depth);
+        }
+        times = wider;
+        depth = newDepth;
     }
 
     public int depth()

@@ -20,13 +20,15 @@ public record PolicyConfig(
     NightWindow[] blackout,
     AdMarkingMode[] adMarking,
     long maxScheduleAheadMs,
-    long contentDedupWindowMs)
+    long contentDedupWindowMs,
+    long[] conversationWindowMs)
 {
     public static PolicyConfig read(final Settings s)
     {
-        final NightWindow[] night = new NightWindow[4];
-        final NightWindow[] blackout = new NightWindow[4];
-        final AdMarkingMode[] marking = new AdMarkingMode[4];
+        final NightWindow[] night = new NightWindow[ChannelType.CODES];
+        final NightWindow[] blackout = new NightWindow[ChannelType.CODES];
+        final AdMarkingMode[] marking = new AdMarkingMode[ChannelType.CODES];
+        final long[] conversation = new long[ChannelType.CODES];
         for (final ChannelType c : ChannelType.values())
         {
             final String name = c.name().toLowerCase(Locale.ROOT);
@@ -34,6 +36,9 @@ public record PolicyConfig(
             blackout[c.code()] = window(s, Configuration.POLICY_BLACKOUT_PREFIX + name,
                 c == ChannelType.CHAT ? Configuration.POLICY_NIGHT_CHAT_DEFAULT : "off");
             final String markingKey = Configuration.POLICY_AD_MARKING_PREFIX + name;
+            conversation[c.code()] = s.integer(
+                Configuration.POLICY_WINDOW_PREFIX + name + "." + Configuration.POLICY_WINDOW_HOURS,
+                c == ChannelType.MESSENGER ? Configuration.POLICY_WINDOW_MESSENGER_HOURS_DEFAULT : 0, 0, 168) * 3_600_000L;
             marking[c.code()] = AdMarkingMode.parse(markingKey, s.string(markingKey,
                 c == ChannelType.CHAT ? Configuration.POLICY_AD_MARKING_CHAT_DEFAULT : Configuration.POLICY_AD_MARKING_DEFAULT));
         }
@@ -47,7 +52,8 @@ public record PolicyConfig(
             s.integer(Configuration.SCHEDULE_MAX_AHEAD_DAYS_PROP_NAME, Configuration.SCHEDULE_MAX_AHEAD_DAYS_DEFAULT, 1, 366)
                 * 86_400_000L,
             s.integer(Configuration.DEDUP_CONTENT_WINDOW_SECONDS_PROP_NAME, Configuration.DEDUP_CONTENT_WINDOW_SECONDS_DEFAULT,
-                0, 86_400 * 30) * 1000L);
+                0, 86_400 * 30) * 1000L,
+            conversation);
     }
 
     /** {@code HH:MM-HH:MM}, or {@code off}. */
@@ -74,7 +80,9 @@ public record PolicyConfig(
             final String name = c.name().toLowerCase(Locale.ROOT);
             sb.append(' ').append(name).append("[night=").append(night[c.code()].isEmpty() ? "off" : night[c.code()])
                 .append(" blackout=").append(blackout[c.code()].isEmpty() ? "off" : blackout[c.code()])
-                .append(" adMarking=").append(adMarking[c.code()].name().toLowerCase(Locale.ROOT)).append(']');
+                .append(" adMarking=").append(adMarking[c.code()].name().toLowerCase(Locale.ROOT))
+                .append(conversationWindowMs[c.code()] == 0 ? "" : " window=" + conversationWindowMs[c.code()] / 3_600_000L + "h")
+                .append(']');
         }
         sb.append(" scheduleMaxAhead=").append(maxScheduleAheadMs / 86_400_000L).append('d')
             .append(" contentDedup=").append(contentDedupWindowMs / 1000).append('s');

@@ -1,5 +1,6 @@
 package io.dispatch.policy;
 
+import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
@@ -24,7 +25,7 @@ public final class PolicyEngine
     public static final byte REFUSE = Decision.REFUSE.code();
 
     private static final int MARKETING = MessageKind.MARKETING.code();
-    private static final int CHANNELS = 4;
+    private static final int CHANNELS = ChannelType.CODES;
 
     private final PolicyConfig config;
     private final TenantPolicy[] tenants;
@@ -283,6 +284,22 @@ public final class PolicyEngine
     public void setChannelRate(final int tenantId, final int channel, final long perSecond, final long nowMs)
     {
         channelBuckets[tenantId * CHANNELS + channel].configure(perSecond, 0, nowMs);
+    }
+
+    /**
+     * Admin (policy stage): new frequency-cap rules for a tenant's class on a channel (0 = across channels). Sends
+     * count against them from the change on, in the scope they name. Allocates: an operator's change, not a message.
+     */
+    public void setCaps(final int tenantId, final int kind, final int channel, final CapRules rules)
+    {
+        tenants[tenantId] = tenants[tenantId].withCaps(kind, channel, rules);
+        caps.widen(rules.maxCount(), rules.maxWindowMs());
+    }
+
+    /** @return the cap rules in force for a tenant's class on a channel (0 = across channels). */
+    public CapRules caps(final int tenantId, final int kind, final int channel)
+    {
+        return tenants[tenantId].caps(kind, channel);
     }
 
     public long tenantRate(final int tenantId)

@@ -1,5 +1,6 @@
 package io.dispatch.policy;
 
+import io.dispatch.protocol.ChannelType;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -122,7 +123,7 @@ public final class RecipientDirectory
     }
 
     /**
-     * @param channel a channel code (1..3), or 0 for every channel.
+     * @param channel a channel code (1..5), or 0 for every channel.
      * @param clear   clearing {@link ConsentFlags#OPTED_OUT} also lifts {@link ConsentFlags#DIRECTORY_OPTED_OUT}:
      *                a CONSENT frame is the newest word about the address.
      */
@@ -130,7 +131,7 @@ public final class RecipientDirectory
     {
         final int cleared = (clear & ConsentFlags.OPTED_OUT) != 0 ? clear | ConsentFlags.DIRECTORY_OPTED_OUT : clear;
         long all = flagsByKey.get(key);
-        for (int c = 1; c <= 3; c++)
+        for (int c = 1; c < ChannelType.CODES; c++)
         {
             if (channel == 0 || channel == c)
             {

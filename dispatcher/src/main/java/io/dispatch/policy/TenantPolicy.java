@@ -27,13 +27,22 @@ public record TenantPolicy(
     String optOutFooter,
     CapRules[] caps)
 {
-    public static final TenantPolicy DEFAULT = new TenantPolicy(ZoneId.of("Asia/Seoul"), 0, 0, 20, new long[4],
+    public static final TenantPolicy DEFAULT = new TenantPolicy(ZoneId.of("Asia/Seoul"), 0, 0, 20, new long[ChannelType.CODES],
         false, false, true, null, noCaps());
 
     /** @return the cap rules of a class on a channel; channel 0 is the cross-channel scope. */
     public CapRules caps(final int kind, final int channel)
     {
-        return caps[kind * 4 + channel];
+        return caps[kind * ChannelType.CODES + channel];
+    }
+
+    /** @return this policy with other rules for a class on a channel (0 = across channels): a runtime change. */
+    public TenantPolicy withCaps(final int kind, final int channel, final CapRules rules)
+    {
+        final CapRules[] changed = caps.clone();
+        changed[kind * 4 + channel] = rules;
+        return new TenantPolicy(timeZone, ratePerSecond, rateBurst, reservedPercent, channelRatePerSecond,
+            rejectMarketingOverRate, suppressAtNight, consentRequired, optOutFooter, changed);
     }
 
     public static TenantPolicy read(final Settings s, final String tenant)
@@ -50,7 +59,7 @@ public record TenantPolicy(
             throw new ConfigurationException(zoneKey, "not a time zone id such as Asia/Seoul: " + ex.getMessage());
         }
         final long rate = s.longValue(p + Configuration.TENANT_RATE_PER_SECOND, 0, 0, 100_000_000);
-        final long[] channelRates = new long[4];
+        final long[] channelRates = new long[ChannelType.CODES];
         for (final ChannelType c : ChannelType.values())
         {
             channelRates[c.code()] = s.longValue(
@@ -80,14 +89,14 @@ public record TenantPolicy(
             final String all = s.string(key, null);
             if (all != null)
             {
-                caps[k.code() * 4] = CapRules.parse(key, all);
+                caps[k.code() * ChannelType.CODES] = CapRules.parse(key, all);
             }
             for (final ChannelType c : ChannelType.values())
             {
                 final String v = s.string(key + "." + name(c), null);
                 if (v != null)
                 {
-                    caps[k.code() * 4 + c.code()] = CapRules.parse(key + "." + name(c), v);
+                    caps[k.code() * ChannelType.CODES + c.code()] = CapRules.parse(key + "." + name(c), v);
                 }
             }
         }
@@ -106,7 +115,7 @@ public record TenantPolicy(
 
     private static CapRules[] noCaps()
     {
-        final CapRules[] caps = new CapRules[16];
+        final CapRules[] caps = new CapRules[4 * ChannelType.CODES];
         java.util.Arrays.fill(caps, CapRules.NONE);
         return caps;
     }
@@ -126,7 +135,7 @@ public record TenantPolicy(
             .append(" consentRequired=").append(consentRequired);
         for (final MessageKind k : MessageKind.values())
         {
-            for (int c = 0; c < 4; c++)
+            for (int c = 0; c < ChannelType.CODES; c++)
             {
                 final CapRules r = caps(k.code(), c);
                 if (!r.isEmpty())

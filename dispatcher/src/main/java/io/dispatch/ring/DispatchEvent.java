@@ -130,8 +130,21 @@ public final class DispatchEvent
      */
     public final byte[] fallbackAddress = new byte[256];
     public boolean readdressed;
+    /**
+     * SUBMIT on a channel with a conversation window (set by the policy stage, shown by a dry run): the window's
+     * state ({@code io.dispatch.policy.ConversationWindow} STATE_), the user's last message (epoch ms, 0 unknown)
+     * and the message tag chosen outside the window (a TAGS code, 0 none).
+     */
+    public byte windowState;
+    public long windowLastMessageMs;
+    public byte windowTag;
 
-    // POLICY_UPDATE: channel 0 = the tenant's own rate
+    // POLICY_UPDATE: channel 0 = the tenant's own rate; tenant 0 = the lane of the channel (its rate only)
+    /**
+     * POLICY_UPDATE: non-null for a change of frequency caps (of {@link #kind} on {@link #channel}, 0 = across
+     * channels) instead of a rate. Every publisher of a POLICY_UPDATE sets it.
+     */
+    public io.dispatch.policy.CapRules capRules;
     public long ratePerSecond;
     public long rateBurst;
     public int reservedPercent;
@@ -141,6 +154,14 @@ public final class DispatchEvent
 
     // STATE
     public int stateCount;
+    /**
+     * STATE, RELEASE, CANCEL and FALLBACK: the journal index of the record holding the state change(s), set by the
+     * journal stage (receipt positions); 0 when it was not journaled.
+     */
+    public long journalIndex;
+
+    /** INBOUND: the connector's answer, completed by the ack stage (true once journaled); null otherwise. */
+    public java.util.concurrent.CompletableFuture<Boolean> inboundAnswer;
 
     public byte[] ensureBodyCapacity(final int length)
     {
@@ -154,5 +175,6 @@ public final class DispatchEvent
     public void clearReferences()
     {
         session = null;
+        inboundAnswer = null;
     }
 }

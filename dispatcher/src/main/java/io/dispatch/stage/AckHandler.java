@@ -1,6 +1,7 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
+import io.dispatch.inbound.InboundAnswers;
 import io.dispatch.ingest.IngestSession;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.ErrorCode;
@@ -60,7 +61,14 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private final int[] fallbacks;
     /** Per answer, a dry run's re-addressed fallback address (u8 length, bytes); length 0 for none. */
     private final byte[][] fallbackAddresses;
+    /** Dry runs: the conversation window's state | its tag << 8, and the user's last message. */
+    private final int[] windows;
+    private final long[] windowLastMs;
     private int pending;
+    private final java.util.concurrent.CompletableFuture<?>[] inboundAnswers;
+    private final boolean[] inboundJournaled;
+    private int inboundPending;
+    private InboundAnswers inboundAnswerer;
 
     /**
      * @param status   the status stage's table; read only, on the status stage's thread.
@@ -88,6 +96,16 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         this.readNanos = new long[maxBatch];
         this.fallbacks = new int[maxBatch];
         this.fallbackAddresses = new byte[maxBatch][256];
+        this.windows = new int[maxBatch];
+        this.windowLastMs = new long[maxBatch];
+        this.inboundAnswers = new java.util.concurrent.CompletableFuture<?>[maxBatch];
+        this.inboundJournaled = new boolean[maxBatch];
+    }
+
+    /** Completes connectors' inbound offers off this thread; set once before the ring starts. */
+    public void inboundAnswers(final InboundAnswers answers)
+    {
+        this.inboundAnswerer = answers;
     }
 
     @Override
@@ -115,11 +133,41 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             {
                 System.arraycopy(e.fallbackAddress, 0, fallbackAddresses[i], 0, 1 + (e.fallbackAddress[0] & 0xFF));
             }
+            windows[i] = e.dryRun ? (e.windowState & 0xFF) | (e.windowTag & 0xFF) << 8 : 0;
+            windowLastMs[i] = e.dryRun ? e.windowLastMessageMs : 0;
         }
-        if (endOfBatch || pending == sessions.length)
+        else if (e.type == DispatchEvent.INBOUND && e.inboundAnswer != null)
+        {
+            final int i = inboundPending++;
+            inboundAnswers[i] = e.inboundAnswer;
+            inboundJournaled[i] = e.outcome == DispatchEvent.OUTCOME_ACCEPTED || e.outcome == DispatchEvent.OUTCOME_DUPLICATE;
+        }
+        if (endOfBatch || pending == sessions.length || inboundPending == inboundAnswers.length)
         {
             answerPending();
+            answerInbound();
         }
+    }
+
+    /** After the batch's fsync, like the ACKs: true tells the connector the event is journaled (or was already). */
+    @SuppressWarnings("unchecked")
+    private void answerInbound()
+    {
+        for (int i = 0; i < inboundPending; i++)
+        {
+            final java.util.concurrent.CompletableFuture<Boolean> f =
+                (java.util.concurrent.CompletableFuture<Boolean>)inboundAnswers[i];
+            inboundAnswers[i] = null;
+            if (inboundAnswerer != null)
+            {
+                inboundAnswerer.answer(f, inboundJournaled[i]);
+            }
+            else
+            {
+                f.complete(inboundJournaled[i]);
+            }
+        }
+        inboundPending = 0;
     }
 
     private void answerPending()
@@ -199,7 +247,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
                 return session.offerExplain(correlationIds[i], decisions[i], channels[i],
                     kinds[i] != MessageKind.MARKETING.code(), reasons[i],
                     decisions[i] == Decision.DUPLICATE.code() ? messageIds[i] : dueAts[i], fallbacks[i],
-                    fallbackAddresses[i]);
+                    fallbackAddresses[i], windows[i], windowLastMs[i]);
             case DispatchEvent.OUTCOME_STORAGE_FULL:
                 counters.increment(Counter.SUBMITS_NACKED);
                 counters.increment(Counter.STORAGE_FULL_NACKS);

@@ -1,6 +1,8 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
+import io.dispatch.inbound.InboundBody;
+import io.dispatch.inbound.InboundDedup;
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Arrays;
 
 /**
- * Appends every accepted SUBMIT and every STATE change to the journal; the index of a SUBMIT's record
+ * Appends every accepted SUBMIT, every STATE change and every inbound event to the journal; the index of a SUBMIT's record
  * becomes its message id. With fsync {@code batch} the pages are forced once per ring batch, before any
  * stage downstream (the acks) sees the batch. Owns the only journal appender. When the disk has no room the
  * writer refuses the record before writing anything: a SUBMIT or CONSENT is then NACKed STORAGE_FULL, a state
@@ -27,6 +29,7 @@ import java.util.Arrays;
 public final class JournalHandler implements EventHandler<DispatchEvent>
 {
     private static final Logger LOG = LoggerFactory.getLogger(JournalHandler.class);
+    private static final byte[] NO_TENANT = new byte[0];
     private final Journal journal;
     private final boolean syncEachBatch;
     private final DedupIndex dedup;
@@ -37,6 +40,8 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
     private final DedupIndex contentDedup;
     private final PolicyHandler policy;
     private final byte[] oneState = new byte[StateRecords.LENGTH];
+    private final byte[] inboundConsent = new byte[InboundBody.MAX_CONSENT_BODY];
+    private final InboundDedup inboundDedup;
     private JournalWriter writer;
     private boolean noSpace;
 
@@ -51,6 +56,24 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
         final DedupIndex contentDedup,
         final PolicyHandler policy)
     {
+        this(journal, syncEachBatch, dedup, tenants, counters, errors, defaultTtlSeconds, contentDedup, policy,
+            new InboundDedup());
+    }
+
+    /** @param inboundDedup the platform event ids journaled recently (recovery fills it before the ring starts). */
+    public JournalHandler(
+        final Journal journal,
+        final boolean syncEachBatch,
+        final DedupIndex dedup,
+        final TenantRegistry tenants,
+        final Counters counters,
+        final DistinctErrorLog errors,
+        final int defaultTtlSeconds,
+        final DedupIndex contentDedup,
+        final PolicyHandler policy,
+        final InboundDedup inboundDedup)
+    {
+        this.inboundDedup = inboundDedup;
         this.contentDedup = contentDedup;
         this.policy = policy;
         this.journal = journal;
@@ -71,6 +94,7 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
     @Override
     public void onEvent(final DispatchEvent e, final long sequence, final boolean endOfBatch)
     {
+        e.journalIndex = 0;
         try
         {
             switch (e.type)
@@ -82,7 +106,7 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                     }
                     break;
                 case DispatchEvent.STATE:
-                    counted(writer.appendStates(e.body, e.stateCount));
+                    e.journalIndex = counted(writer.appendStates(e.body, e.stateCount)) ? writer.lastIndex() : 0;
                     break;
                 case DispatchEvent.FALLBACK:
                     if (e.newState != 0 && e.readdressed)
@@ -97,7 +121,9 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                     {
                         final long at = e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs;
                         StateRecords.put(oneState, 0, e.messageId, at, e.newState, (byte)0, e.channel, e.reason);
-                        if (!counted(writer.appendStates(oneState, 1)) && e.type == DispatchEvent.FALLBACK)
+                        final boolean appended = counted(writer.appendStates(oneState, 1));
+                        e.journalIndex = appended ? writer.lastIndex() : 0;
+                        if (!appended && e.type == DispatchEvent.FALLBACK)
                         {
                             // an unjournaled move must not reach the new lane: after a restart the old channel owes it
                             e.outcome = DispatchEvent.OUTCOME_STORAGE_FULL;
@@ -118,9 +144,22 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
                         e.outcome = DispatchEvent.OUTCOME_STORAGE_FULL;
                     }
                     break;
+                case DispatchEvent.INBOUND:
+                    appendInbound(e);
+                    break;
                 case DispatchEvent.POLICY_UPDATE:
-                    // refused on a full disk: the change is in force but not journaled, so a restart forgets it
-                    counted(writer.appendRate(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.channel, e.ratePerSecond,
+                    if (e.capRules != null)
+                    {
+                        // as a rate change below; an operator's rare change, so it may allocate
+                        counted(writer.appendCaps(e.acceptedAtMs, tenants.nameBytes(e.tenantId), e.kind, e.channel,
+                            e.capRules.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                        break;
+                    }
+                    // refused when the disk filled after the admin route checked it: the change is in force but not
+                    // journaled, so a restart forgets it
+                    // tenant 0: a lane's rate, journaled with no tenant name
+                    counted(writer.appendRate(e.acceptedAtMs, e.tenantId == 0 ? NO_TENANT : tenants.nameBytes(e.tenantId),
+                        e.channel, e.ratePerSecond,
                         e.rateBurst, e.reservedPercent));
                     break;
                 default:
@@ -171,7 +210,7 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
     {
         counters.increment(Counter.JOURNAL_FAILURES);
         errors.record(key, ex);
-        if (e.type == DispatchEvent.SUBMIT || e.type == DispatchEvent.CONSENT)
+        if (e.type == DispatchEvent.SUBMIT || e.type == DispatchEvent.CONSENT || e.type == DispatchEvent.INBOUND)
         {
             e.outcome = DispatchEvent.OUTCOME_JOURNAL_FAILED;
         }
@@ -257,6 +296,50 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
         if (e.decision == Decision.DEFER.code())
         {
             policy.deferredAfterJournal(e.messageId, e.tenantId);
+        }
+    }
+
+    /**
+     * Journals an inbound event, unless the platform delivered the same event (by its id) before. One that changes
+     * consent is followed by the CONSENT record it stands for, the ledger's evidence that recovery applies like a
+     * client's; only when both are written is the event answered journaled and its id remembered, so a redelivery
+     * of one refused half-way is journaled again rather than taken for done. Then the policy stage sees it.
+     */
+    private void appendInbound(final DispatchEvent e)
+    {
+        if (e.keyHash != 0 && inboundDedup.contains(e.keyHash, e.acceptedAtMs))
+        {
+            e.outcome = DispatchEvent.OUTCOME_DUPLICATE;
+            return;
+        }
+        final byte[] tenant = tenants.nameBytes(e.tenantId);
+        final long index = writer.appendInbound(e.acceptedAtMs, tenant, e.body, e.bodyLength);
+        if (index == JournalWriter.NO_SPACE)
+        {
+            counted(false);
+            e.outcome = DispatchEvent.OUTCOME_STORAGE_FULL;
+            return;
+        }
+        counted(true);
+        e.messageId = index;
+        final int consentLength = InboundBody.consentBody(e.body, inboundConsent);
+        if (consentLength > 0 && !counted(writer.appendConsent(e.acceptedAtMs, tenant, inboundConsent, consentLength)))
+        {
+            e.outcome = DispatchEvent.OUTCOME_STORAGE_FULL;
+            return;
+        }
+        if (e.keyHash != 0)
+        {
+            inboundDedup.record(e.keyHash, e.acceptedAtMs);
+        }
+        try
+        {
+            policy.inboundAfterJournal(e, inboundConsent, consentLength);
+        }
+        catch (final RuntimeException ex)
+        {
+            // journaled, so answered true: a failing observer is a bug to log, not a reason for the platform to resend
+            errors.record("inbound_observer_failed", ex);
         }
     }
 

@@ -1,9 +1,12 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
+import io.dispatch.inbound.InboundBody;
 import io.dispatch.ingest.ConsentFrame;
 import io.dispatch.policy.AdMarkingMode;
+import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
+import io.dispatch.policy.InboundObserver;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
@@ -38,10 +41,13 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private final Long2LongHashMap deferred = new Long2LongHashMap(NOT_DEFERRED);
     private final PolicyRates rates;
     private final CancelledCampaigns cancelledCampaigns;
+    private PolicyCaps caps;
     private FallbackMessages fallbackMessages;
     private AdMarkingMode[] adMarking;
+    private InboundObserver inboundObserver = InboundObserver.NONE;
+    private ConversationWindow window;
     /** Per channel code: the channel its lane falls back to, 0 for none. */
-    private byte[] fallbackChannels = new byte[4];
+    private byte[] fallbackChannels = new byte[ChannelType.CODES];
 
     public PolicyHandler(
         final PolicyEngine engine, final DedupIndex dedup, final EpochClock clock, final Counters counters,
@@ -75,6 +81,33 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         this.fallbackMessages = messages;
         this.adMarking = adMarking;
         this.fallbackChannels = fallbackChannels;
+    }
+
+    /** Who else sees inbound events (the conversation window); set once before the ring starts. */
+    public void inboundObserver(final InboundObserver observer)
+    {
+        this.inboundObserver = observer;
+    }
+
+    public InboundObserver inboundObserver()
+    {
+        return inboundObserver;
+    }
+
+    /** Where the stage publishes the cap rules an operator changes, for the admin endpoint; set before the ring starts. */
+    public void caps(final PolicyCaps caps)
+    {
+        this.caps = caps;
+    }
+
+    /**
+     * The conversation window rule, which also observes inbound events (live and in recovery) to know each user's
+     * last message; set once before recovery and the ring start.
+     */
+    public void conversationWindow(final ConversationWindow window)
+    {
+        this.window = window;
+        this.inboundObserver = window;
     }
 
     /** Recovery, before the ring starts. */
@@ -119,12 +152,31 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private void onSubmit(final DispatchEvent e)
     {
         e.fallbackChannel = 0; // the slot may hold an earlier dry run's
+        e.windowState = ConversationWindow.STATE_NONE;
+        e.windowTag = 0;
+        e.windowLastMessageMs = 0;
         if (e.outcome != DispatchEvent.OUTCOME_ACCEPTED && e.outcome != DispatchEvent.OUTCOME_DRY_RUN)
         {
             return;
         }
         if (e.decision == Decision.DUPLICATE.code())
         {
+            return;
+        }
+        if (window != null && window.applies(e.channel) && outsideWindow(e))
+        {
+            // decided before the engine, so a suppressed message takes no rate token and counts against no cap
+            e.decision = PolicyEngine.SUPPRESS;
+            e.reason = (short)Reason.OUTSIDE_CONVERSATION_WINDOW.code();
+            e.dueAtMs = 0;
+            e.prepaid = false;
+            if (e.dryRun)
+            {
+                counters.increment(Counter.POLICY_DRY_RUNS);
+                explainFallback(e);
+                return;
+            }
+            countDecision(e.decision, e.reason);
             return;
         }
         final byte decision = engine.decide(
@@ -156,6 +208,38 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         // adds it to `deferred` through deferredAfterJournal
     }
 
+    /**
+     * The conversation window rule for a SUBMIT (a message scheduled for later is checked on release), leaving what
+     * {@code --explain} shows in the event: the window's state, the user's last message and the tag chosen.
+     *
+     * @return true when the message may not go: outside the window and marketing, or without a tag for its template.
+     */
+    private boolean outsideWindow(final DispatchEvent e)
+    {
+        final long now = e.acceptedAtMs;
+        final int recipientAt = RecipientKeys.recipientAt(e.body);
+        final int templateAt = recipientAt + 1 + (e.body[recipientAt] & 0xFF);
+        final int templateLength = e.body[templateAt] & 0xFF;
+        final int verdict = window.check(e.channel, e.kind, e.recipientKey, e.body, templateAt + 1, templateLength, now);
+        e.windowState = window.isOpen(e.channel, e.recipientKey, now) ? ConversationWindow.STATE_OPEN :
+            ConversationWindow.STATE_CLOSED;
+        e.windowLastMessageMs = window.lastMessageMs(e.channel, e.recipientKey);
+        // a tagged template goes with its tag inside the window too (docs/design/chat-connectors.md)
+        e.windowTag = (byte)window.tag(e.channel, e.body, templateAt + 1, templateLength);
+        return e.sendAtMs <= now && verdict == ConversationWindow.SUPPRESS;
+    }
+
+    /**
+     * A released message on a channel with a window: marketing whose window has closed meanwhile is suppressed. An
+     * informational one goes on; without the template here the connector's tag settles it (a tagged template goes as
+     * MESSAGE_TAG, an untagged one is refused by the platform with the same reason).
+     */
+    private boolean closedForMarketing(final DispatchEvent e, final long now)
+    {
+        return window != null && window.applies(e.channel) && e.kind == MessageKind.MARKETING.code()
+            && !window.isOpen(e.channel, e.recipientKey, now);
+    }
+
     /** Called by the journal stage right after it assigned the id of a deferred SUBMIT (same thread). */
     void deferredAfterJournal(final long messageId, final int tenantId)
     {
@@ -185,6 +269,14 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             e.newState = DeliveryState.EXPIRED.code();
             e.reason = (short)Reason.TTL_EXPIRED.code();
             counters.increment(Counter.POLICY_EXPIRED);
+            return;
+        }
+        if (closedForMarketing(e, now))
+        {
+            e.decision = PolicyEngine.SUPPRESS;
+            e.newState = DeliveryState.SUPPRESSED.code();
+            e.reason = (short)Reason.OUTSIDE_CONVERSATION_WINDOW.code();
+            countDecision(e.decision, e.reason);
             return;
         }
         final byte decision = engine.decide(e.tenantId, e.kind, e.channel, e.recipientKey, 0, e.prepaid, false, now,
@@ -456,11 +548,42 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         }
     }
 
+    /**
+     * Called by the journal stage once an inbound event is journaled (same thread): a consent event changes the
+     * sender's consent through the CONSENT path, with the body the journal stage wrote as evidence; then the observer
+     * (the conversation window) is told.
+     *
+     * @param consentLength 0 when the event changes no consent.
+     */
+    void inboundAfterJournal(final DispatchEvent e, final byte[] consentBody, final int consentLength)
+    {
+        if (consentLength > 0 && applyConsent(engine, e.tenantId, consentBody))
+        {
+            counters.increment(Counter.CONSENT_UPDATES);
+        }
+        inboundObserver.onInbound(e.tenantId, e.channel, e.recipientKey, InboundBody.to(e.body),
+            InboundBody.kind(e.body), e.acceptedAtMs);
+    }
+
     private void onPolicyUpdate(final DispatchEvent e)
     {
+        if (e.tenantId == 0)
+        {
+            // a lane's rate (LaneRateJournal): the lane applies it; this stage has nothing to change or stamp
+            return;
+        }
         final long now = clock.time();
         // the journal stage, next on this thread, records the change with this time
         e.acceptedAtMs = now;
+        if (e.capRules != null)
+        {
+            engine.setCaps(e.tenantId, e.kind, e.channel, e.capRules);
+            if (caps != null)
+            {
+                caps.publish(e.tenantId, e.kind, e.channel, e.capRules, now);
+            }
+            return;
+        }
         if (e.channel == 0)
         {
             engine.setTenantRate(e.tenantId, e.ratePerSecond, e.rateBurst, e.reservedPercent, now);

@@ -3,6 +3,7 @@ package io.dispatch.stage;
 import com.lmax.disruptor.EventHandler;
 import io.dispatch.ingest.IngestSession;
 import io.dispatch.ingest.SessionRegistry;
+import io.dispatch.journal.JournalCursor;
 import io.dispatch.journal.StateRecords;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
@@ -19,6 +20,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * Owns the {@link StatusTable}: records accepted messages and their state changes (after they are
  * journaled), routes each change as a RECEIPT to the subscribed sessions, and answers STATUS queries.
+ * <p>
+ * A receipt decided by a SUBMIT or a CANCEL (DEFERRED, SUPPRESSED, CANCELLED) may be for a message whose ACK the
+ * ack stage holds until the end of the ring batch (after the fsync). Those receipts are held here too and routed
+ * at the end of the batch, after the ack stage has queued its answers, so a session's ACK is always queued before
+ * any receipt of its message (docs/design/answer-order.md). Every other state change comes from a lane or the
+ * scheduler, which only learn of a message after its batch has ended, and is routed at once.
  */
 public final class StatusHandler implements EventHandler<DispatchEvent>
 {
@@ -43,11 +50,32 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
     private final SessionFlusher flusher;
     private final Counters counters;
     private final CampaignStats campaigns;
+    // receipts held until the end of the batch: at most one per event
+    private final long[] heldIds;
+    private final byte[] heldStates;
+    private final byte[] heldAttempts;
+    private final short[] heldReasons;
+    private final long[] heldAts;
+    private final byte[] heldChannels;
+    private final int[] heldTenants;
+    private final int[] heldSessionRefs;
+    private final long[] heldPositions;
+    private int held;
 
+    /** @param maxBatch the ring size: no batch is larger. */
     public StatusHandler(
         final StatusTable table, final SessionRegistry sessions, final SessionFlusher flusher, final Counters counters,
-        final CampaignStats campaigns)
+        final CampaignStats campaigns, final int maxBatch)
     {
+        this.heldIds = new long[maxBatch];
+        this.heldStates = new byte[maxBatch];
+        this.heldAttempts = new byte[maxBatch];
+        this.heldReasons = new short[maxBatch];
+        this.heldAts = new long[maxBatch];
+        this.heldChannels = new byte[maxBatch];
+        this.heldTenants = new int[maxBatch];
+        this.heldSessionRefs = new int[maxBatch];
+        this.heldPositions = new long[maxBatch];
         this.table = table;
         this.sessions = sessions;
         this.flusher = flusher;
@@ -74,13 +102,17 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                     {
                         table.campaignSlot(table.find(e.messageId), e.campaignSlot);
                     }
+                    // decided at acceptance: the ACCEPTED record is the change's journal record
+                    final long position = JournalCursor.position(e.messageId, 0);
                     if (e.decision == Decision.DEFER.code())
                     {
-                        onState(e.messageId, DeliveryState.DEFERRED.code(), (byte)0, e.reason, e.dueAtMs, (byte)0);
+                        onState(e.messageId, DeliveryState.DEFERRED.code(), (byte)0, e.reason, e.dueAtMs, (byte)0,
+                            true, position);
                     }
                     else if (e.decision == Decision.SUPPRESS.code())
                     {
-                        onState(e.messageId, DeliveryState.SUPPRESSED.code(), (byte)0, e.reason, e.acceptedAtMs, (byte)0);
+                        onState(e.messageId, DeliveryState.SUPPRESSED.code(), (byte)0, e.reason, e.acceptedAtMs, (byte)0,
+                            true, position);
                     }
                 }
                 break;
@@ -88,14 +120,17 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
             case DispatchEvent.CANCEL:
                 if (e.newState != 0)
                 {
+                    // a CANCEL by key may name a message accepted earlier in this batch, not acked yet
                     onState(e.messageId, e.newState, (byte)0, e.reason,
-                        e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, (byte)0);
+                        e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, (byte)0,
+                        e.type == DispatchEvent.CANCEL, positionOf(e, 0));
                 }
                 break;
             case DispatchEvent.FALLBACK:
                 // reported on the new channel from the decision on, whatever it was
                 onState(e.messageId, e.newState, (byte)0, e.reason,
-                    e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, e.channel);
+                    e.newState == DeliveryState.DEFERRED.code() ? e.dueAtMs : e.acceptedAtMs, e.channel, false,
+                    positionOf(e, 0));
                 break;
             case DispatchEvent.STATE:
                 onStates(e);
@@ -106,6 +141,21 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
             default:
                 break;
         }
+        if (endOfBatch && held > 0)
+        {
+            routeHeld();
+        }
+    }
+
+    /** After the ack stage queued this batch's answers (it runs before this stage, on this thread). */
+    private void routeHeld()
+    {
+        for (int i = 0; i < held; i++)
+        {
+            route(heldIds[i], heldStates[i], heldAttempts[i], heldReasons[i], heldAts[i], heldChannels[i],
+                heldTenants[i], heldSessionRefs[i], heldPositions[i]);
+        }
+        held = 0;
     }
 
     private void onStates(final DispatchEvent e)
@@ -114,13 +164,23 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         for (int i = 0, o = 0; i < e.stateCount; i++, o += StateRecords.LENGTH)
         {
             onState(StateRecords.messageId(b, o), StateRecords.state(b, o), StateRecords.attempts(b, o),
-                StateRecords.reason(b, o), StateRecords.atMs(b, o), StateRecords.channel(b, o));
+                StateRecords.reason(b, o), StateRecords.atMs(b, o), StateRecords.channel(b, o), false, positionOf(e, i));
         }
     }
 
-    /** @param channel the lane's channel (after a fallback, the new one), or 0 to keep the recorded one. */
+    /** The receipt's stream position ({@link JournalCursor}), 0 when its change was not journaled (disk full). */
+    private static long positionOf(final DispatchEvent e, final int ordinal)
+    {
+        return e.journalIndex == 0 ? 0 : JournalCursor.position(e.journalIndex, ordinal);
+    }
+
+    /**
+     * @param channel the lane's channel (after a fallback, the new one), or 0 to keep the recorded one.
+     * @param hold    route the receipt at the end of the batch, after the batch's ACKs.
+     * @param position the receipt's stream position, 0 for none.
+     */
     private void onState(final long messageId, final byte state, final byte reportedAttempts, final short reason,
-        final long atMs, final byte channel)
+        final long atMs, final byte channel, final boolean hold, final long position)
     {
         final Counter counter = COUNTER_BY_STATE[state];
         if (counter != null)
@@ -143,25 +203,46 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
             campaigns.countState(campaignSlot, current, state, reason);
         }
         final int tenant = table.tenant(slot);
-        final IngestSession owner = sessions.resolve(table.sessionRef(slot));
+        final int sessionRef = table.sessionRef(slot);
+        if (hold)
+        {
+            final int i = held++;
+            heldIds[i] = messageId;
+            heldStates[i] = state;
+            heldAttempts[i] = attempts;
+            heldReasons[i] = reason;
+            heldAts[i] = atMs;
+            heldChannels[i] = current;
+            heldTenants[i] = tenant;
+            heldSessionRefs[i] = sessionRef;
+            heldPositions[i] = position;
+            return;
+        }
+        route(messageId, state, attempts, reason, atMs, current, tenant, sessionRef, position);
+    }
+
+    private void route(final long messageId, final byte state, final byte attempts, final short reason,
+        final long atMs, final byte current, final int tenant, final int sessionRef, final long position)
+    {
+        final IngestSession owner = sessions.resolve(sessionRef);
         // the tenant check guards against a session reference reused after its generation counter wrapped
         if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION && owner.tenantId() == tenant)
         {
-            offer(owner, messageId, state, attempts, reason, atMs, current);
+            offer(owner, messageId, state, attempts, reason, atMs, current, position);
         }
         for (final IngestSession s : sessions.tenantSubscribers())
         {
             if (s.tenantId() == tenant)
             {
-                offer(s, messageId, state, attempts, reason, atMs, current);
+                offer(s, messageId, state, attempts, reason, atMs, current, position);
             }
         }
     }
 
     private void offer(final IngestSession session, final long messageId, final byte state, final byte attempts,
-        final short reason, final long atMs, final byte channel)
+        final short reason, final long atMs, final byte channel, final long position)
     {
-        if (session.offerReceipt(messageId, state, attempts, reason, atMs, channel))
+        if (session.offerReceipt(messageId, state, attempts, reason, atMs, channel, position))
         {
             flusher.touch(session);
         }

@@ -1,5 +1,6 @@
 package io.dispatch.status;
 
+import io.dispatch.ingest.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -29,6 +30,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -42,12 +47,30 @@ import java.util.function.Supplier;
  */
 public final class AdminServer implements AutoCloseable
 {
-    /** A route under a path prefix. Runs on the admin thread; must not block. */
+    /** A route under a path prefix. Runs on the admin thread and must not block, unless it says it is slow. */
     @FunctionalInterface
     public interface Route
     {
         Reply handle(String method, QueryStringDecoder uri);
+
+        /** For routes that read the request body (an upload); at most {@link #MAX_BODY_BYTES}. */
+        default Reply handle(final String method, final QueryStringDecoder uri, final byte[] body)
+        {
+            return handle(method, uri);
+        }
+
+        /**
+         * @return true when the answer to {@code path} can take seconds (a scan of a journal): it is then made on a
+         * thread of its own, one request at a time, so the admin thread keeps answering health probes and scrapes.
+         */
+        default boolean slow(final String path)
+        {
+            return false;
+        }
     }
+
+    /** The largest request body: an MMS image upload (300 KB at the relay) with room to spare. */
+    public static final int MAX_BODY_BYTES = 512 * 1024;
 
     /** An HTTP status and a plain-text or JSON body. */
     public record Reply(int status, String body)
@@ -63,8 +86,13 @@ public final class AdminServer implements AutoCloseable
         }
     }
 
+    /** Slow requests waiting beyond the one being answered; more are refused with 503 rather than queued unseen. */
+    private static final int SLOW_QUEUE = 4;
+
     private final EventLoopGroup group;
     private final Channel channel;
+    private final ThreadPoolExecutor slow = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(SLOW_QUEUE), new DefaultThreadFactory("admin-slow", true));
 
     public AdminServer(final String host, final int port, final Supplier<String> health, final Supplier<String> metrics)
         throws InterruptedException
@@ -80,6 +108,20 @@ public final class AdminServer implements AutoCloseable
         final Map<String, Route> routes, final String token)
         throws InterruptedException
     {
+        this(host, port, health, metrics, routes, token, null);
+    }
+
+    /**
+     * @param token the bearer token the routes ask for; null refuses every routed request.
+     * @param tls   HTTPS with these contexts ({@code admin.tls.*}), or null for plain HTTP. The files are checked
+     *              for a change at each new connection (two stats; admin connections are rare), so a renewed
+     *              certificate serves the next connection without a restart.
+     */
+    public AdminServer(
+        final String host, final int port, final Supplier<String> health, final Supplier<String> metrics,
+        final Map<String, Route> routes, final String token, final TlsContexts tls)
+        throws InterruptedException
+    {
         final byte[] expected = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
         final ConsoleAssets console = new ConsoleAssets();
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("admin-http", true), NioIoHandler.newFactory());
@@ -91,10 +133,16 @@ public final class AdminServer implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
+                    if (tls != null)
+                    {
+                        // on the admin server's one event loop: one checker at a time, as TlsContexts asks
+                        tls.checkForChange();
+                        ch.pipeline().addLast(tls.current().newHandler(ch.alloc()));
+                    }
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
-                        .addLast(new HttpObjectAggregator(8192))
-                        .addLast(new Handler(health, metrics, routes, expected, console));
+                        .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
+                        .addLast(new Handler(health, metrics, routes, expected, console, slow));
                 }
             })
             .bind(host, port).sync().channel();
@@ -109,6 +157,7 @@ public final class AdminServer implements AutoCloseable
     public void close()
     {
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        slow.shutdownNow();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 
@@ -119,11 +168,13 @@ public final class AdminServer implements AutoCloseable
         private final Map<String, Route> routes;
         private final byte[] expectedAuthorization;
         private final ConsoleAssets console;
+        private final Executor slow;
 
         Handler(
             final Supplier<String> health, final Supplier<String> metrics, final Map<String, Route> routes,
-            final byte[] expectedAuthorization, final ConsoleAssets console)
+            final byte[] expectedAuthorization, final ConsoleAssets console, final Executor slow)
         {
+            this.slow = slow;
             this.health = health;
             this.metrics = metrics;
             this.routes = routes;
@@ -138,17 +189,21 @@ public final class AdminServer implements AutoCloseable
             FullHttpResponse response;
             try
             {
-                response = serve(request, path);
+                response = serve(ctx, request, path);
             }
             catch (final RuntimeException ex)
             {
                 // an operator gets an answer, never a hung connection
                 response = respond(HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", ex + "\n");
             }
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            if (response != null)
+            {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
         }
 
-        private FullHttpResponse serve(final FullHttpRequest request, final String path)
+        /** @return the response, or null when a slow route answers later from its own thread. */
+        private FullHttpResponse serve(final ChannelHandlerContext ctx, final FullHttpRequest request, final String path)
         {
             switch (path)
             {
@@ -161,7 +216,7 @@ public final class AdminServer implements AutoCloseable
                     {
                         return consoleAsset(request, path);
                     }
-                    return isOpen(path) || authorized(request) ? route(request, path) : unauthorized();
+                    return isOpen(path) || authorized(request) ? route(ctx, request, path) : unauthorized();
             }
         }
 
@@ -187,18 +242,57 @@ public final class AdminServer implements AutoCloseable
             return r;
         }
 
-        private FullHttpResponse route(final FullHttpRequest request, final String path)
+        private FullHttpResponse route(final ChannelHandlerContext ctx, final FullHttpRequest request, final String path)
         {
             for (final Map.Entry<String, Route> r : routes.entrySet())
             {
                 if (path.startsWith(r.getKey()))
                 {
-                    final Reply reply = r.getValue().handle(request.method().name(), new QueryStringDecoder(request.uri()));
-                    return respond(HttpResponseStatus.valueOf(reply.status()),
-                        reply.body().startsWith("{") ? "application/json" : "text/plain", reply.body());
+                    final String method = request.method().name();
+                    final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+                    if (r.getValue().slow(path))
+                    {
+                        return slowly(ctx, r.getValue(), method, uri);
+                    }
+                    final byte[] body = new byte[request.content().readableBytes()];
+                    request.content().getBytes(request.content().readerIndex(), body);
+                    return respond(r.getValue().handle(method, uri, body));
                 }
             }
             return respond(HttpResponseStatus.NOT_FOUND, "text/plain", "try /health, /metrics or " + routes.keySet() + "\n");
+        }
+
+        private FullHttpResponse slowly(
+            final ChannelHandlerContext ctx, final Route route, final String method, final QueryStringDecoder uri)
+        {
+            try
+            {
+                slow.execute(() ->
+                {
+                    FullHttpResponse response;
+                    try
+                    {
+                        response = respond(route.handle(method, uri));
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        response = respond(HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", ex + "\n");
+                    }
+                    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                });
+                return null;
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                return respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
+                    "busy: " + SLOW_QUEUE + " slow admin requests (journal reads) are already waiting; retry\n");
+            }
+        }
+
+        private static FullHttpResponse respond(final Reply reply)
+        {
+            return respond(HttpResponseStatus.valueOf(reply.status()),
+                reply.body().startsWith("{") ? "application/json" : "text/plain", reply.body());
         }
 
         /** Health probes are open like /metrics: load balancers and orchestrators hold no secret. */

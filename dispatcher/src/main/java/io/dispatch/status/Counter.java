@@ -89,7 +89,10 @@ public enum Counter
         "journal records refused because the disk had no room for them"),
     // credentials (docs/security.md)
     AUTH_THROTTLED(41, "dispatch_auth_throttled_total",
-        "HELLOs refused without checking the key: their address failed too often, or too many keys wait to be hashed");
+        "HELLOs refused without checking the key: their address failed too often, or too many keys wait to be hashed"),
+    // conversation window (docs/policies.md); numbered apart from the ids other branches of this release add
+    POLICY_WINDOW_SUPPRESSED(58, "dispatch_policy_window_suppressed_total",
+        "messages suppressed outside the conversation window (marketing, or no message tag for the template)");
 
     private static final Counter[] BY_REASON = new Counter[64];
 
@@ -103,6 +106,7 @@ public enum Counter
         BY_REASON[Reason.NO_NIGHT_CONSENT.code()] = POLICY_NO_NIGHT_CONSENT;
         BY_REASON[Reason.OPTED_OUT.code()] = POLICY_OPTED_OUT;
         BY_REASON[Reason.OUTSIDE_SEND_WINDOW.code()] = POLICY_BLACKOUT_SUPPRESSED;
+        BY_REASON[Reason.OUTSIDE_CONVERSATION_WINDOW.code()] = POLICY_WINDOW_SUPPRESSED;
     }
 
     /** @return the counter of a policy decision's reason, or null. */

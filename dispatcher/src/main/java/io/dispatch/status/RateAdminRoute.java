@@ -4,37 +4,51 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.policy.CapRules;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.stage.PolicyCaps;
 import io.dispatch.stage.PolicyRates;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code /tenants}: the tenants' rate limits, readable with GET and changed at runtime with
- * {@code POST /tenants/<name>/rate?perSecond=N[&burst=B][&reservedPercent=P][&channel=sms]}. A change is published
- * into the dispatch ring as a POLICY_UPDATE event, so the policy stage (the buckets' only writer) applies it in
- * order with the traffic: no lock, no shared mutable bucket. The journal stage records it, and recovery puts it
- * back in force at the next start; GET tells a runtime value (with its time) from a configured one.
+ * {@code POST /tenants/<name>/rate?perSecond=N[&burst=B][&reservedPercent=P][&channel=sms]}, and their frequency
+ * caps, {@code GET /tenants/<name>/caps} and {@code POST /tenants/<name>/caps?kind=marketing[&channel=sms]&rules=1/24h,3/7d}
+ * ({@code rules=none} lifts them). A change is published into the dispatch ring as a POLICY_UPDATE event, so the
+ * policy stage (the buckets' and caps' only writer) applies it in order with the traffic: no lock, no shared mutable
+ * bucket. The journal stage records it, and recovery puts it back in force at the next start; GET tells a runtime
+ * value (with its time) from a configured one.
  */
 public final class RateAdminRoute implements AdminServer.Route
 {
+    private static final String CAPS_USAGE = "GET /tenants/<name>/caps or POST /tenants/<name>/caps"
+        + "?kind=informational|auth|marketing[&channel=sms|push|chat]&rules=COUNT/DURATION[,...]|none";
+
     private final RingBuffer<DispatchEvent> ring;
     private final TenantRegistry tenants;
     private final List<TenantConfig> tenantConfigs;
     private final PolicyRates rates;
+    private final PolicyCaps caps;
+    private final BooleanSupplier storageFull;
 
+    /** @param storageFull whether the journal's disk is below journal.minFreeBytes: changes are refused then. */
     public RateAdminRoute(
         final RingBuffer<DispatchEvent> ring, final TenantRegistry tenants, final List<TenantConfig> tenantConfigs,
-        final PolicyRates rates)
+        final PolicyRates rates, final PolicyCaps caps, final BooleanSupplier storageFull)
     {
+        this.storageFull = storageFull;
         this.ring = ring;
         this.tenants = tenants;
         this.tenantConfigs = tenantConfigs;
         this.rates = rates;
+        this.caps = caps;
     }
 
     @Override
@@ -45,15 +59,23 @@ public final class RateAdminRoute implements AdminServer.Route
         {
             return AdminServer.Reply.ok(describe());
         }
+        if (parts.length == 4 && parts[3].equals("caps"))
+        {
+            return capsRoute(method, parts[2], uri);
+        }
         if (!method.equals("POST") || parts.length != 4 || !parts[3].equals("rate"))
         {
             return new AdminServer.Reply(405, "GET /tenants or POST /tenants/<name>/rate?perSecond=N"
-                + "[&burst=B][&reservedPercent=P][&channel=sms|push|chat]\n");
+                + "[&burst=B][&reservedPercent=P][&channel=sms|push|chat|talktalk|messenger], or " + CAPS_USAGE + "\n");
         }
         final int tenantId = tenants.idOf(parts[2]);
         if (tenantId == 0)
         {
             return new AdminServer.Reply(404, "unknown tenant '" + parts[2] + "'\n");
+        }
+        if (storageFull.getAsBoolean())
+        {
+            return storageFull();
         }
         try
         {
@@ -79,6 +101,108 @@ public final class RateAdminRoute implements AdminServer.Route
         }
     }
 
+    private AdminServer.Reply capsRoute(final String method, final String tenant, final QueryStringDecoder uri)
+    {
+        final int tenantId = tenants.idOf(tenant);
+        if (tenantId == 0)
+        {
+            return new AdminServer.Reply(404, "unknown tenant '" + tenant + "'\n");
+        }
+        if (method.equals("GET"))
+        {
+            return AdminServer.Reply.ok(capsJson(tenant, tenantId));
+        }
+        if (!method.equals("POST"))
+        {
+            return new AdminServer.Reply(405, CAPS_USAGE + "\n");
+        }
+        if (storageFull.getAsBoolean())
+        {
+            return storageFull();
+        }
+        final MessageKind kind;
+        final ChannelType channel;
+        final CapRules rules;
+        try
+        {
+            final String kindName = first(uri, "kind");
+            final String channelName = first(uri, "channel");
+            final String text = first(uri, "rules");
+            if (kindName == null || text == null)
+            {
+                return AdminServer.Reply.badRequest("kind and rules are required; " + CAPS_USAGE);
+            }
+            kind = named("kind", kindName, MessageKind::parse);
+            channel = channelName == null ? null : named("channel", channelName, ChannelType::parse);
+            rules = text.trim().equals("none") ? CapRules.NONE : CapRules.parse("rules", text);
+        }
+        catch (final RuntimeException ex)
+        {
+            // an unknown kind or channel, or a rule that is not COUNT/DURATION: the message names the parameter
+            return AdminServer.Reply.badRequest(ex.getMessage() + "; " + CAPS_USAGE);
+        }
+        final long sequence = publishCaps(tenantId, kind.code(), channel == null ? 0 : channel.code(), rules);
+        if (sequence < 0)
+        {
+            return new AdminServer.Reply(503, "dispatch ring is full; retry\n");
+        }
+        // answered once in force and journaled: a kill -9 after the answer keeps the change
+        final boolean applied = RingWait.awaitProcessed(ring, sequence);
+        return new AdminServer.Reply(applied ? 200 : 202, (applied ? "applied" : "accepted") + ": tenant " + tenant + " " + kind.name().toLowerCase(Locale.ROOT)
+            + (channel == null ? " across channels" : " on " + channel.name().toLowerCase(Locale.ROOT)) + " caps " + rules
+            + (applied ? "" : " (the ring is slow: applied and journaled in order once it moves)") + "\n");
+    }
+
+    /** The journal stage would refuse the record: a change in force that a restart forgets is not what was asked for. */
+    private static AdminServer.Reply storageFull()
+    {
+        return new AdminServer.Reply(503, "the journal's disk is below journal.minFreeBytes (STORAGE_FULL): nothing"
+            + " changed; free space and retry\n");
+    }
+
+    /** @return the ring sequence of the change, -1 when the ring is full. */
+    private long publishCaps(final int tenantId, final byte kind, final byte channel, final CapRules rules)
+    {
+        final long sequence;
+        try
+        {
+            sequence = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return -1;
+        }
+        final DispatchEvent e = ring.get(sequence);
+        e.type = DispatchEvent.POLICY_UPDATE;
+        e.session = null;
+        e.tenantId = tenantId;
+        e.kind = kind;
+        e.channel = channel;
+        e.capRules = rules;
+        ring.publish(sequence);
+        return sequence;
+    }
+
+    /** Every class's caps across channels ("all") and per channel, in force, with their source. */
+    private String capsJson(final String tenant, final int tenantId)
+    {
+        final StringBuilder sb = new StringBuilder("{\"tenant\":\"").append(tenant).append("\",\"caps\":[");
+        boolean first = true;
+        for (final MessageKind k : MessageKind.values())
+        {
+            for (int c = 0; c <= ChannelType.values().length; c++)
+            {
+                sb.append(first ? "\n" : ",\n").append("{\"kind\":\"").append(k.name().toLowerCase(Locale.ROOT))
+                    .append("\",\"channel\":\"").append(c == 0 ? "all" : ChannelType.of(c).name().toLowerCase(Locale.ROOT))
+                    .append("\",\"rules\":\"").append(caps.get(tenantId, k.code(), c)).append("\",\"source\":");
+                source(sb, caps.changedAtMs(tenantId, k.code(), c));
+                sb.append('}');
+                first = false;
+            }
+        }
+        return sb.append("]}\n").toString();
+    }
+
     private boolean publish(final int tenantId, final int channel, final long perSecond, final long burst, final int reserved)
     {
         final long sequence;
@@ -94,6 +218,7 @@ public final class RateAdminRoute implements AdminServer.Route
         e.type = DispatchEvent.POLICY_UPDATE;
         e.session = null;
         e.tenantId = tenantId;
+        e.capRules = null;
         e.channel = (byte)channel;
         e.ratePerSecond = perSecond;
         e.rateBurst = burst;
@@ -130,6 +255,18 @@ public final class RateAdminRoute implements AdminServer.Route
     private static void source(final StringBuilder sb, final long changedAtMs)
     {
         sb.append(changedAtMs == 0 ? "\"config\"" : "\"runtime " + Instant.ofEpochMilli(changedAtMs) + '"');
+    }
+
+    private static <T> T named(final String parameter, final String value, final java.util.function.Function<String, T> parse)
+    {
+        try
+        {
+            return parse.apply(value);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(parameter + ": unknown value '" + value + "'");
+        }
     }
 
     private static String first(final QueryStringDecoder uri, final String name)

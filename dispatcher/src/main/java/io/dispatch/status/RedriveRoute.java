@@ -45,7 +45,7 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(RedriveRoute.class);
     static final int DEFAULT_MAX = 10_000;
     static final int MAX_MAX = 1_000_000;
-    private static final String USAGE = "POST /redrive?[from=ISO-8601][&to=ISO-8601][&reason=REASON][&channel=sms|push|chat]"
+    private static final String USAGE = "POST /redrive?[from=ISO-8601][&to=ISO-8601][&reason=REASON][&channel=sms|push|chat|talktalk|messenger]"
         + "[&tenant=NAME][&campaign=ID][&max=N][&explain=true], GET /redrive for the last job";
 
     private final Journal journal;

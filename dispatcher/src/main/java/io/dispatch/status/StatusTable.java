@@ -1,5 +1,11 @@
 package io.dispatch.status;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.function.IntToLongFunction;
+import java.util.function.LongToIntFunction;
+
 /**
  * Latest state of recent messages, for STATUS queries and receipt routing. Direct-mapped: a message id
  * is a journal index, increasing and nearly dense, so its low bits pick the slot and no hash map is
@@ -109,6 +115,75 @@ public final class StatusTable
     public boolean wasEvicted(final long messageId)
     {
         return messageId >= oldestId && messageId < coveredFrom;
+    }
+
+    /**
+     * Writes every occupied slot and the coverage bounds, for a journal snapshot. Only by the table's owner (a
+     * snapshot folds the journal into a table of its own).
+     *
+     * @param campaignIdOfSlot the campaign id behind a campaign stats slot (slots are numbered per process).
+     */
+    public void writeSnapshot(final DataOutput out, final IntToLongFunction campaignIdOfSlot) throws IOException
+    {
+        out.writeLong(newestId);
+        out.writeLong(oldestId);
+        out.writeLong(coveredFrom);
+        out.writeInt(size);
+        for (int slot = 0; slot <= mask; slot++)
+        {
+            if (ids[slot] == -1L)
+            {
+                continue;
+            }
+            out.writeLong(ids[slot]);
+            out.writeByte(states[slot]);
+            out.writeByte(attempts[slot]);
+            out.writeShort(reasons[slot]);
+            out.writeLong(updatedAt[slot]);
+            out.writeByte(channels[slot]);
+            out.writeByte(kinds[slot]);
+            out.writeShort(tenants[slot]);
+            out.writeLong(campaignSlots[slot] == 0 ? 0 : campaignIdOfSlot.applyAsLong(campaignSlots[slot]));
+        }
+    }
+
+    /**
+     * Loads what {@link #writeSnapshot} wrote into this (empty) table. A table smaller than the one written keeps
+     * the newer message of two that share a slot, as inserts in id order would.
+     *
+     * @param slotOfCampaign this process's stats slot for a campaign id, 0 for none.
+     */
+    public void readSnapshot(final DataInput in, final LongToIntFunction slotOfCampaign) throws IOException
+    {
+        final long newest = in.readLong();
+        final long oldest = in.readLong();
+        final long covered = in.readLong();
+        final int n = in.readInt();
+        for (int i = 0; i < n; i++)
+        {
+            final long id = in.readLong();
+            final byte state = in.readByte();
+            final byte attemptCount = in.readByte();
+            final short reason = in.readShort();
+            final long atMs = in.readLong();
+            final byte channel = in.readByte();
+            final byte kind = in.readByte();
+            final short tenant = in.readShort();
+            final long campaignId = in.readLong();
+            final int slot = (int)(id & mask);
+            if (ids[slot] > id)
+            {
+                coveredFrom = Math.max(coveredFrom, id + 1);
+                continue;
+            }
+            insert(id, state, atMs, channel, kind, tenant, 0);
+            attempts[slot] = attemptCount;
+            reasons[slot] = reason;
+            campaignSlots[slot] = campaignId == 0 ? 0 : slotOfCampaign.applyAsInt(campaignId);
+        }
+        newestId = Math.max(newestId, newest);
+        oldestId = Math.min(oldestId, oldest);
+        coveredFrom = Math.max(coveredFrom, covered);
     }
 
     public byte state(final int slot) { return states[slot]; }

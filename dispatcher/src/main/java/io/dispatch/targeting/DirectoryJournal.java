@@ -37,6 +37,12 @@ final class DirectoryJournal implements AutoCloseable
         return appender.lastIndexAppended();
     }
 
+    /** The queue, for readers of their own on other threads ({@link DirectoryLedger}). */
+    Journal queue()
+    {
+        return queue;
+    }
+
     /** Reads every record from the start, in order. @return the number of records. */
     long replay(final Journal.DocumentVisitor visitor)
     {

@@ -199,6 +199,12 @@ public final class TargetingConductor implements Agent
         return inbox.offer(request);
     }
 
+    /** Recipients and consent read back from the directory journal, for audits; any thread. */
+    public DirectoryLedger ledger()
+    {
+        return new DirectoryLedger(journal.queue());
+    }
+
     public TargetingMetrics metrics()
     {
         return metrics;

@@ -38,6 +38,12 @@ public final class TargetingMetrics
         campaigns = List.copyOf(latest);
     }
 
+    /** The campaigns as last published, by id. Any thread. */
+    List<CampaignInfo> campaigns()
+    {
+        return campaigns;
+    }
+
     public void appendPrometheus(final StringBuilder sb)
     {
         PrometheusText.family(sb, "dispatch_directory_ops_applied_total", "counter", "directory ops applied");

@@ -24,6 +24,7 @@ class DispatcherConfigTest
         assertThat(c.tenants()).extracting(TenantConfig::name).containsExactly("demo");
         assertThat(c.templates()).containsKeys("otp", "order-shipped");
         assertThat(c.describe()).contains("apiKey=****").doesNotContain("demo-key");
+        assertThat(c.retention()).isEqualTo(new JournalRetention(900_000, 30));
     }
 
     @Test
@@ -36,6 +37,8 @@ class DispatcherConfigTest
         assertBad("lane.sms.window", "x", "lane.sms.window");
         assertBad("lane.push.idleStrategy", "nap", "lane.push.idleStrategy");
         assertBad("journal.rollCycle", "EVERY_BLUE_MOON", "journal.rollCycle");
+        assertBad("journal.snapshotIntervalSeconds", "0", "journal.snapshotIntervalSeconds");
+        assertBad("journal.retentionDays", "-1", "journal.retentionDays");
         assertBad("tenant.demo.cap.marketing", "1/fortnight", "tenant.demo.cap.marketing");
         assertBad("tenant.demo.cap.marketing.sms", "0/24h", "tenant.demo.cap.marketing.sms");
         assertBad("tenant.demo.timeZone", "Mars/Olympus", "tenant.demo.timeZone");

@@ -35,11 +35,20 @@ public final class CapturingLane implements ConnectorContext, DeliveryCallback, 
     private final List<String> violations = new ArrayList<>();
     private final java.util.Set<Long> outstanding = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile EpochClock clock = SystemEpochClock.INSTANCE;
+    private volatile Path dataDir;
+    private volatile InboundSink inbound = InboundSink.NONE;
     private final ChannelType channel;
 
     public CapturingLane(final ChannelType channel)
     {
         this.channel = channel;
+    }
+
+    /** Gives the connector a real durable directory (for connectors that keep state there). */
+    public CapturingLane dataDir(final Path dir)
+    {
+        this.dataDir = dir;
+        return this;
     }
 
     /** Replaces the clock the connector sees (e.g. a skewed one). */
@@ -65,6 +74,19 @@ public final class CapturingLane implements ConnectorContext, DeliveryCallback, 
             request.templateText(("template " + template).getBytes(StandardCharsets.UTF_8));
         }
         return request;
+    }
+
+    /** Where the connector's inbound events go (none by default: every event refused). */
+    public CapturingLane inbound(final InboundSink sink)
+    {
+        this.inbound = sink;
+        return this;
+    }
+
+    @Override
+    public InboundSink inbound()
+    {
+        return inbound;
     }
 
     /** Sends through the connector, noting that an outcome is now owed. */
@@ -159,6 +181,6 @@ public final class CapturingLane implements ConnectorContext, DeliveryCallback, 
     @Override
     public Path dataDir()
     {
-        return StatelessConnectorDir.of(laneName(), this);
+        return dataDir != null ? dataDir : StatelessConnectorDir.of(laneName(), this);
     }
 }

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OutboundQueueTest
 {
     private static final int RECORDS = 4096;
-    private static final int FRAME = Frames.RECEIPT_FRAME_LENGTH;
+    /** 37 bytes, RECEIPT's size before it carried a position: the rounds below fill the queue past RECORDS with it. */
+    private static final int FRAME = io.dispatch.protocol.FrameDescriptor.HEADER_LENGTH + 21;
 
     private final OutboundQueue queue = new OutboundQueue(RECORDS, FRAME);
     private long nextCorrelation = 1;

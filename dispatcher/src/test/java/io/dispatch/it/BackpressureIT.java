@@ -89,7 +89,7 @@ class BackpressureIT
             assertThat(System.currentTimeMillis() - lastCreditAtMs)
                 .as("no credit granted while the lane is full").isGreaterThan(1_000);
             assertThat(credit).isLessThan(INITIAL_CREDIT);
-            assertThat(backpressureNacks).isLessThanOrEqualTo(INITIAL_CREDIT);
+            assertThat(backpressureNacks).as("a client within its credit is paused, never refused").isZero();
         }
 
         final Settings working = EngineFixture.settings(dir).set("lane.sms.connector.stall", "false");
@@ -99,6 +99,107 @@ class BackpressureIT
             assertThat(StatusPoller.awaitTerminal(c, acked, 60_000))
                 .as("every acked message delivered after restart")
                 .allMatch(state -> state == DeliveryState.DELIVERED.code());
+        }
+    }
+
+    @Test
+    void shouldPauseSeveralSessionsWithinTheirCreditWithoutRefusingAny() throws Exception
+    {
+        // three sessions send 3 × 1,000 within their initial credit into a stalled lane of 2,000
+        final int sessions = 3;
+        final int credit = 1_000;
+        final Settings stalled = EngineFixture.settings(dir)
+            .set("lane.sms.capacity", Integer.toString(LANE_CAPACITY))
+            .set("lane.sms.window", "64")
+            .set("lane.sms.connector.stall", "true")
+            .set("ingest.initialCredit", Integer.toString(credit));
+        try (Dispatcher engine = EngineFixture.launch(stalled))
+        {
+            final List<RawConnection> clients = new ArrayList<>();
+            try
+            {
+                for (int s = 0; s < sessions; s++)
+                {
+                    final RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key");
+                    clients.add(c);
+                    final io.netty.buffer.ByteBuf burst = io.netty.buffer.Unpooled.buffer();
+                    for (int i = 1; i <= credit; i++)
+                    {
+                        RawConnection.submitFrame(burst, i, MessageKind.INFORMATIONAL, ChannelType.SMS, null,
+                            "010" + (10_000_000 + s * credit + i), null, "x", null);
+                    }
+                    c.sendBytes(burst);
+                }
+                int acks = 0;
+                final long deadline = System.currentTimeMillis() + 30_000;
+                while (acks < LANE_CAPACITY && System.currentTimeMillis() < deadline)
+                {
+                    for (final RawConnection c : clients)
+                    {
+                        // what this connection has been answered so far; a paused one answers nothing
+                        while (true)
+                        {
+                            final Frame f;
+                            try
+                            {
+                                f = c.readAnyWithTimeout(20);
+                            }
+                            catch (final SocketTimeoutException ex)
+                            {
+                                break;
+                            }
+                            assertThat(f.type).as("within credit: acked or waiting, %s", f)
+                                .isIn(MessageType.ACK, MessageType.CREDIT);
+                            acks += f.type == MessageType.ACK ? 1 : 0;
+                        }
+                    }
+                }
+                assertThat(acks).as("the lane filled with acked messages").isEqualTo(LANE_CAPACITY);
+                assertThat(engine.lane(ChannelType.SMS).admission().inSystem()).isEqualTo(LANE_CAPACITY);
+                assertThat(engine.counters().get(io.dispatch.status.Counter.BACKPRESSURE_NACKS)).isZero();
+            }
+            finally
+            {
+                for (final RawConnection c : clients)
+                {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseWhatAClientSendsBeyondItsCredit() throws Exception
+    {
+        // the refusal a client that ignores its credit meets: CREDIT_EXCEEDED, nothing journaled
+        try (Dispatcher engine = EngineFixture.launch(EngineFixture.settings(dir).set("ingest.initialCredit", "5"));
+            RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
+        {
+            // one write, read by the engine before any answer can return credit
+            final io.netty.buffer.ByteBuf burst = io.netty.buffer.Unpooled.buffer();
+            for (int i = 1; i <= 8; i++)
+            {
+                RawConnection.submitFrame(burst, i, MessageKind.INFORMATIONAL, ChannelType.SMS, null,
+                    "0109" + (1_000_000 + i), null, "x", null);
+            }
+            c.sendBytes(burst);
+            final List<Long> exceeded = new ArrayList<>();
+            int acks = 0;
+            while (acks + exceeded.size() < 8)
+            {
+                final Frame f = c.read();
+                if (f.type == MessageType.ACK)
+                {
+                    acks++;
+                }
+                else
+                {
+                    assertThat(f.errorCode()).as("%s", f).isEqualTo(ErrorCode.CREDIT_EXCEEDED.code());
+                    exceeded.add(f.correlationId);
+                }
+            }
+            assertThat(exceeded).containsExactlyInAnyOrder(6L, 7L, 8L);
+            assertThat(engine.counters().get(io.dispatch.status.Counter.BACKPRESSURE_NACKS)).isZero();
         }
     }
 

@@ -1,6 +1,8 @@
 package io.dispatch.it;
 
 import io.dispatch.Dispatcher;
+import io.dispatch.client.Campaign;
+import io.dispatch.client.CampaignState;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.client.Submit;
@@ -31,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -114,6 +117,12 @@ class ConsoleIT
                     .equals(shown(b, smsSent)));
                 assertThat(shown(browser, smsSent)).isEqualTo(String.valueOf(MESSAGES + 1));
 
+                final String smsWait = "#lane-waits tr[data-lane='sms-simulated'][data-class='informational']"
+                    + " td[data-field='count']";
+                final String waitSeries = "dispatch_lane_handoff_latency_seconds_count{lane=\"sms-simulated\","
+                    + "class=\"informational\"}";
+                wait.until(b -> metric(waitSeries) > 0 && String.valueOf(metric(waitSeries)).equals(shown(b, smsWait)));
+
                 final String deadRow = "#deadletters tr[data-message-id='" + dead + "']";
                 wait.until(b -> shown(b, deadRow) != null);
                 assertThat(shown(browser, deadRow)).contains("INVALID_RECIPIENT", "demo");
@@ -151,6 +160,64 @@ class ConsoleIT
     }
 
     @Test
+    void shouldPauseAndResumeACampaignFromThePage() throws Exception
+    {
+        try (Dispatcher engine = EngineFixture.launch(EngineFixture.settings(dir.resolve("engine")));
+            DispatchClient client = DispatchClient.connect(ClientConfig.builder().host("127.0.0.1")
+                .port(engine.port()).tenant("demo").apiKey("demo-key").build()))
+        {
+            adminPort = engine.adminPort();
+            // due in an hour: the campaign stays scheduled (or paused) for the whole test, whatever the machine's speed
+            final long id = client.startCampaign(Campaign.builder().name("console-pause").segment("gender = 'F'")
+                .channels(ChannelType.SMS).template(ChannelType.SMS, "promo")
+                .startAt(System.currentTimeMillis() + 3_600_000L).build()).get(10, TimeUnit.SECONDS).campaignId();
+            final String row = "#campaigns tr[data-campaign-id='" + id + "']";
+            final WebDriver browser = startBrowser();
+            try
+            {
+                browser.get("http://127.0.0.1:" + adminPort + "/console");
+                final WebDriverWait wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(100));
+                wait.until(b -> b.findElement(By.id("token")).isDisplayed());
+                browser.findElement(By.id("token")).sendKeys(EngineFixture.adminToken(dir.resolve("engine")));
+                browser.findElement(By.id("token-submit")).click();
+                wait.until(b -> "scheduled".equals(shown(b, row + " td[data-field='state']")));
+                assertThat(shown(browser, row + " td[data-field='name']")).isEqualTo("console-pause");
+                assertThat(shown(browser, row + " td[data-field='tenant']")).isEqualTo("demo");
+
+                click(wait, row + " button[data-action='pause']");
+                wait.until(b -> text(b, "campaign-result").equals("campaign " + id + " paused"));
+                assertThat(campaignState(id)).as("the engine, through the admin API").isEqualTo("paused");
+                assertThat(client.campaignStats(id).get(10, TimeUnit.SECONDS).state())
+                    .as("and through the protocol").isEqualTo(CampaignState.PAUSED);
+                wait.until(b -> "paused".equals(shown(b, row + " td[data-field='state']")));
+
+                click(wait, row + " button[data-action='resume']");
+                wait.until(b -> text(b, "campaign-result").equals("campaign " + id + " scheduled"));
+                assertThat(campaignState(id)).isEqualTo("scheduled");
+                assertThat(client.campaignStats(id).get(10, TimeUnit.SECONDS).state())
+                    .isEqualTo(CampaignState.SCHEDULED);
+            }
+            finally
+            {
+                browser.quit();
+            }
+        }
+    }
+
+    /** Clicks the button once the page shows it (a poll hides the buttons whose action does not apply). */
+    private static void click(final WebDriverWait wait, final String selector)
+    {
+        wait.until(b -> b.findElement(By.cssSelector(selector)).isDisplayed());
+        wait.until(b -> b.findElement(By.cssSelector(selector))).click();
+    }
+
+    private String campaignState(final long id)
+    {
+        final Matcher m = Pattern.compile("\\{\"id\":" + id + ",[^}]*\"state\":\"([a-z_]+)\"").matcher(get("/campaigns"));
+        return m.find() ? m.group(1) : null;
+    }
+
+    @Test
     void shouldServeTheConsoleFilesWithTheirTypesWithoutTheToken() throws Exception
     {
         try (Dispatcher engine = EngineFixture.launch(EngineFixture.settings(dir)))
@@ -167,6 +234,10 @@ class ConsoleIT
                 .hasValue("default-src 'self'; frame-ancestors 'none'");
             assertThat(send("/tenants", false).statusCode()).as("the data routes still need the token")
                 .isEqualTo(401);
+            final HttpResponse<String> pause = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + adminPort + "/campaigns/1/pause"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(pause.statusCode()).as("so do the campaign controls").isEqualTo(401);
         }
     }
 

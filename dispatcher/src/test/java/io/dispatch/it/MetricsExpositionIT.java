@@ -117,8 +117,10 @@ class MetricsExpositionIT
                 with(with(campaign, "channel", "sms"), "outcome", "fanned_out"))).isEqualTo(8.0);
             assertThat(sample(families, "dispatch_campaign_messages_total",
                 with(with(campaign, "channel", "sms"), "outcome", "delivered"))).isEqualTo(4.0);
-            assertThat(families.get("dispatch_lane_queue_depth").samples()).hasSize(6);
-            assertThat(families.get("dispatch_lane_in_flight").samples()).hasSize(3);
+            // one lane per channel, two queues each
+            final int lanes = io.dispatch.protocol.ChannelType.values().length;
+            assertThat(families.get("dispatch_lane_queue_depth").samples()).hasSize(2 * lanes);
+            assertThat(families.get("dispatch_lane_in_flight").samples()).hasSize(lanes);
 
             // the connector families come from provider connectors only: ConnectorMetricFamiliesTest checks those
             final Map<String, Family> page = families;

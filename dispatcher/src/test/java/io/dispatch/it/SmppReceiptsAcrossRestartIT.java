@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Receipts the SMSC holds while the engine restarts: the real engine with the smpp connector submits to the loopback
  * SMSC, which keeps every receipt; the engine stops (or is killed with SIGKILL) and starts again on the same data
  * directory; the SMSC hands the receipts to the new bind, and each message ends with its receipt's state — not by
- * the lane's receipt timeout.
+ * the lane's receipt timeout. An SMSC that delivered but never sends the receipt is asked with query_sm.
  */
 @Timeout(180)
 class SmppReceiptsAcrossRestartIT
@@ -62,6 +62,8 @@ class SmppReceiptsAcrossRestartIT
             try (Dispatcher engine = EngineFixture.launch(settings(smsc.port()));
                 RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
             {
+                // asked about each part after the restart; ENROUTE (this SMSC's answer) leaves them to their receipts
+                awaitTrue(() -> smsc.queries() == MESSAGES + 2, "a query_sm per part awaiting its receipt");
                 assertThat(smsc.releaseReceipts()).isEqualTo(MESSAGES + 2);
                 assertThat(StatusPoller.awaitTerminal(c, ids, 60_000)).as("every message ends by its receipt")
                     .containsOnly((int)DeliveryState.DELIVERED.code());
@@ -123,6 +125,69 @@ class SmppReceiptsAcrossRestartIT
                 assertThat(smsc.releaseReceipts()).isEqualTo(MESSAGES + 1);
                 assertThat(StatusPoller.awaitTerminal(c, ids, 60_000)).as("every message ends by its receipt")
                     .containsOnly((int)DeliveryState.DELIVERED.code());
+            }
+        }
+    }
+
+    @Test
+    void shouldEndMessagesTheSmscDeliveredWithoutReceiptsByQueryingItAfterKillNine() throws Exception
+    {
+        // the SMSC delivered every message but sends no receipt: only query_sm can tell
+        try (SmscSimulator smsc = new SmscSimulator("esme", "secret").holdReceipts().answerQueriesWithOutcome())
+        {
+            smsc.receiptStat(FAILING, "UNDELIV");
+            final Path data = dir.resolve("data");
+            final String[] smpp = childArgs(smsc.port());
+            final List<Long> ids;
+            final long failing;
+            try (ChildEngine child = ChildEngine.start(data, smpp);
+                RawConnection c = RawConnection.open(child.port(), "demo", "demo-key"))
+            {
+                ids = submit(c, MESSAGES);
+                failing = submit(c, 1000, FAILING, "never arrives");
+                awaitProviderAccepted(c, ids, failing);
+                awaitTrue(() -> smsc.heldReceipts() == MESSAGES + 2, "the SMSC accepted every part");
+                // the correlation record reaches the file within about a millisecond; a margin for a loaded machine
+                Thread.sleep(300);
+                child.kill();
+                assertThat(child.awaitExit(10_000)).isTrue();
+            }
+            assertThat(smsc.queries()).isZero();
+
+            // the default receipt timeout (25 h): only the answers to query_sm can end these within the test
+            try (ChildEngine child = ChildEngine.start(data, smpp);
+                RawConnection c = RawConnection.open(child.port(), "demo", "demo-key"))
+            {
+                assertThat(StatusPoller.awaitTerminal(c, ids, 60_000)).as("every message ends by its query_sm answer")
+                    .containsOnly((int)DeliveryState.DELIVERED.code());
+                assertThat(StatusPoller.awaitTerminal(c, List.of(failing), 60_000))
+                    .containsExactly((int)DeliveryState.FAILED.code());
+                assertThat(smsc.queries()).as("one query_sm per part awaiting its receipt").isEqualTo(MESSAGES + 2);
+                assertThat(smsc.heldReceipts()).as("no receipt was sent").isEqualTo(MESSAGES + 2);
+            }
+        }
+    }
+
+    @Test
+    void shouldNotQueryWhenQueryOnRecoveryIsOff() throws Exception
+    {
+        try (SmscSimulator smsc = new SmscSimulator("esme", "secret").holdReceipts().answerQueriesWithOutcome())
+        {
+            final List<Long> ids;
+            try (Dispatcher engine = EngineFixture.launch(settings(smsc.port()));
+                RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
+            {
+                ids = submit(c, 3);
+                awaitProviderAccepted(c, ids);
+            }
+            try (Dispatcher engine = EngineFixture.launch(settings(smsc.port())
+                .set("lane.sms.connector.queryOnRecovery", "false"));
+                RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
+            {
+                awaitTrue(() -> smsc.boundSessions() == 1, "the restarted engine bound");
+                assertThat(smsc.releaseReceipts()).isEqualTo(4);
+                assertThat(StatusPoller.awaitTerminal(c, ids, 60_000)).containsOnly((int)DeliveryState.DELIVERED.code());
+                assertThat(smsc.queries()).isZero();
             }
         }
     }

@@ -50,4 +50,29 @@ class FrequencyCapsTest
         caps.sweep(T0 + 2 * DAY, 100);
         assertThat(caps.size()).isZero();
     }
+
+    @Test
+    void shouldKeepEachRecipientsHistoryWhenARuntimeRuleWidensIt()
+    {
+        final FrequencyCaps caps = new FrequencyCaps(1, DAY);
+        for (long r = 1; r <= 2_000; r++)
+        {
+            caps.record(r, T0);
+        }
+        caps.record(7, T0 + 1_000);
+        final CapRules three = CapRules.parse("rules", "3/2d");
+        caps.widen(three.maxCount(), three.maxWindowMs());
+
+        assertThat(caps.depth()).isEqualTo(3);
+        caps.record(7, T0 + 2_000);
+        assertThat(caps.isCapped(7, three, T0 + 3_000)).as("the depth-1 history kept only the newest send").isFalse();
+        caps.record(7, T0 + 2_500);
+        assertThat(caps.isCapped(7, three, T0 + 3_000)).as("recipient 7: its send before the change and two after")
+            .isTrue();
+        caps.record(1_999, T0 + 2_000);
+        caps.record(1_999, T0 + 2_500);
+        assertThat(caps.isCapped(1_999, three, T0 + 3_000)).as("the last slot's history moved too").isTrue();
+        caps.sweep(T0 + DAY + 1_000, 10_000);
+        assertThat(caps.size()).as("retention follows the longer window: nothing older than 2 days yet").isEqualTo(2_000);
+    }
 }

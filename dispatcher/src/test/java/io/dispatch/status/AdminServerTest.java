@@ -1,5 +1,6 @@
 package io.dispatch.status;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,6 +98,74 @@ class AdminServerTest
             null);
         assertThat(send("GET", "/lanes", "Bearer null").statusCode()).isEqualTo(401);
         assertThat(send("GET", "/health", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldKeepAnsweringHealthAndMetricsWhileASlowRouteWorksAndRefuseSlowRequestsBeyondItsQueue() throws Exception
+    {
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch started = new CountDownLatch(1);
+        // asked on the admin thread as each request arrives, just before it is handed to the slow thread
+        final CountDownLatch arrived = new CountDownLatch(5);
+        final AdminServer.Route audit = new AdminServer.Route()
+        {
+            @Override
+            public boolean slow(final String path)
+            {
+                arrived.countDown();
+                return true;
+            }
+
+            @Override
+            public AdminServer.Reply handle(final String method, final QueryStringDecoder uri)
+            {
+                started.countDown();
+                try
+                {
+                    release.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                return AdminServer.Reply.ok("scanned " + uri.path() + "\n");
+            }
+        };
+        server.close();
+        server = new AdminServer("127.0.0.1", 0, () -> "{\"status\":\"UP\"}\n", () -> "x 1\n", Map.of("/audit", audit),
+            TOKEN);
+        final List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        waiting.add(sendAsync("/audit/1"));
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 2; i <= 5; i++)
+        {
+            waiting.add(sendAsync("/audit/" + i));
+        }
+
+        // the one being answered and the four queued hold no admin thread: probes and scrapes are answered
+        assertThat(send("GET", "/health", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/metrics", null).body()).isEqualTo("x 1\n");
+        assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(waiting).noneMatch(CompletableFuture::isDone);
+        final HttpResponse<String> sixth = send("GET", "/audit/6", "Bearer " + TOKEN);
+        assertThat(sixth.statusCode()).as("one answered, four queued: the sixth is refused, not queued unseen")
+            .isEqualTo(503);
+        assertThat(sixth.body()).contains("busy");
+
+        release.countDown();
+        for (int i = 0; i < waiting.size(); i++)
+        {
+            final HttpResponse<String> r = waiting.get(i).get(10, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("scanned /audit/" + (i + 1) + "\n");
+        }
+    }
+
+    private CompletableFuture<HttpResponse<String>> sendAsync(final String path)
+    {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + TOKEN).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(final String method, final String path, final String authorization) throws Exception

@@ -44,6 +44,12 @@ public final class ChildEngine implements AutoCloseable
         cmd.add("-Xmx512m");
         cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
         cmd.add("-Duser.home=" + System.getProperty("user.home"));
+        // "-Dname=value" among the extra arguments is a system property of the child (a crash-injection point)
+        final List<String> engineArgs = new ArrayList<>();
+        for (final String a : extraArgs)
+        {
+            (a.startsWith("-D") ? cmd : engineArgs).add(a);
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.dispatch.DispatcherMain");
@@ -53,7 +59,7 @@ public final class ChildEngine implements AutoCloseable
         cmd.add(Integer.toString(port));
         cmd.add("--admin-port");
         cmd.add("-1");
-        cmd.addAll(List.of(extraArgs));
+        cmd.addAll(engineArgs);
         Files.createDirectories(dataDir);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         final Thread pump = new Thread(this::pump, "child-engine-output");

@@ -24,7 +24,6 @@ import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.testing.BenchSubmitter;
 import io.dispatch.testing.EngineFixture;
-import io.dispatch.testing.StatelessConnectorDir;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.agrona.concurrent.EpochClock;
@@ -52,7 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Throughput of the chat connectors against their loopback peers, and the engine's overhead per message:
  * <ol>
- *   <li>{@code kakao} connector alone (driven like a lane: a window of reused requests) → relay → webhook;</li>
+ *   <li>{@code kakao} connector alone (driven like a lane: a window of reused requests) → relay → webhook, one
+ *       recipient per request (informational) and batched (marketing, up to 1,000 per request);</li>
  *   <li>the whole engine with {@code lane.chat.connector=kakao}: client → ring → journal → lane → relay →
  *       webhook → DELIVERED receipt back to the client;</li>
  *   <li>{@code webhook} connector alone → HTTPS receiver.</li>
@@ -88,6 +88,22 @@ class ChatRelayThroughputTest
                     + "/kakao/webhook"), null));
             report("kakao connector alone (window " + WINDOW + ")", r);
             assertThat(r.delivered).isEqualTo(MESSAGES);
+        }
+    }
+
+    /** As {@link #kakaoConnectorAlone}, with marketing messages: batches of up to 1,000 recipients per request. */
+    @Test
+    void kakaoConnectorBatched() throws Exception
+    {
+        try (KakaoRelayPeer peer = new KakaoRelayPeer("bench", SECRET, SENDER).recordRequests(false).webhookDelayMs(0))
+        {
+            final Map<String, String> s = kakaoSettings(peer);
+            final Result r = driveConnector(new KakaoConnectorFactory(), s, MessageKind.MARKETING,
+                (connector, lane) -> peer.webhookTarget(URI.create("http://127.0.0.1:" + webhookPort(lane)
+                    + "/kakao/webhook"), null));
+            report("kakao connector batched, " + peer.sendRequests() + " requests (window " + WINDOW + ")", r);
+            assertThat(r.delivered).isEqualTo(MESSAGES);
+            assertThat(peer.sendRequests()).isLessThan(MESSAGES);
         }
     }
 
@@ -187,13 +203,13 @@ class ChatRelayThroughputTest
         void run(Connector connector, BenchLane lane) throws Exception;
     }
 
-    private static Result driveConnector(
+    private Result driveConnector(
         final ConnectorFactory factory, final Map<String, String> settings, final MessageKind kind, final AfterStart after)
         throws Exception
     {
         factory.validate(settings);
         final Connector connector = factory.create(settings);
-        final BenchLane lane = new BenchLane(connector);
+        final BenchLane lane = new BenchLane(connector, dir.resolve("connector"));
         connector.start(lane);
         try
         {
@@ -233,14 +249,16 @@ class ChatRelayThroughputTest
     static final class BenchLane implements ConnectorContext, DeliveryCallback, ReceiptSink
     {
         final Connector connector;
+        final Path dataDir;
         final ArrayBlockingQueue<DeliveryRequest> free = new ArrayBlockingQueue<>(WINDOW);
         final CountDownLatch done = new CountDownLatch(MESSAGES);
         final AtomicLong delivered = new AtomicLong();
         final AtomicLong other = new AtomicLong();
 
-        BenchLane(final Connector connector)
+        BenchLane(final Connector connector, final Path dataDir)
         {
             this.connector = connector;
+            this.dataDir = dataDir;
             for (int i = 0; i < WINDOW; i++)
             {
                 free.add(new DeliveryRequest(i));
@@ -309,7 +327,7 @@ class ChatRelayThroughputTest
         @Override
         public Path dataDir()
         {
-            return StatelessConnectorDir.of(laneName(), this);
+            return dataDir;
         }
     }
 

@@ -228,7 +228,7 @@ public final class CampaignCommand
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new UsageException(flag + ": '" + name + "' is not sms, push or chat");
+            throw new UsageException(flag + ": '" + name + "' is not sms, push, chat, talktalk or messenger");
         }
     }
 

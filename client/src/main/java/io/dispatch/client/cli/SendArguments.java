@@ -33,7 +33,7 @@ final class SendArguments
 {
     enum Mode
     {
-        SEND, EXPLAIN, STATUS, CANCEL, CONSENT, HELP
+        SEND, EXPLAIN, STATUS, CANCEL, CONSENT, LISTEN, HELP
     }
 
     /** A local date-time in {@code --send-at} is read in this zone, the engine's default tenant zone. */
@@ -45,11 +45,13 @@ final class SendArguments
      */
     static final List<String> CONSENT_NAMES = List.of("ad", "night-ad", "opted-out");
 
-    private static final Set<String> SWITCHES = Set.of("--wait", "--explain", "--help", "-h", "--tls");
+    private static final Set<String> SWITCHES = Set.of("--wait", "--explain", "--help", "-h", "--tls", "--listen");
     private static final Set<String> VALUED = Set.of(
         "--kind", "--to", "--channel", "--text", "--template", "--var", "--key", "--ttl", "--send-at",
         "--wait-timeout", "--status", "--cancel", "--cancel-key", "--consent", "--source", "--host", "--port",
-        "--tenant", "--api-key", "--ca", "--cert", "--cert-key");
+        "--tenant", "--api-key", "--ca", "--cert", "--cert-key", "--from-position", "--count");
+    /** What {@code --listen} may be combined with besides the connection options. */
+    private static final Set<String> LISTEN_FLAGS = Set.of("--listen", "--from-position", "--count");
     /** Flags that only describe a message to send. */
     private static final Set<String> MESSAGE_FLAGS = Set.of(
         "--kind", "--text", "--template", "--var", "--key", "--ttl", "--send-at", "--wait", "--wait-timeout",
@@ -76,6 +78,10 @@ final class SendArguments
     int consentSet;
     int consentClear;
     String source = "scripts/send";
+    /** {@code --listen}: resume after this inbound position; -1 = from now. */
+    long fromPosition = -1;
+    /** {@code --listen}: exit after this many inbound messages; 0 = never. */
+    long listenCount;
     String host = "127.0.0.1";
     int port = 7700;
     String tenant = "demo";
@@ -122,6 +128,10 @@ final class SendArguments
                 else if (flag.equals("--tls"))
                 {
                     a.tls = true;
+                }
+                else if (flag.equals("--listen"))
+                {
+                    a.mode = Mode.LISTEN;
                 }
                 else
                 {
@@ -201,6 +211,12 @@ final class SendArguments
             case "--wait-timeout":
                 waitTimeoutSeconds = (int)parseLong(flag, value, 1, 86_400);
                 break;
+            case "--from-position":
+                fromPosition = parseLong(flag, value, 0, Long.MAX_VALUE);
+                break;
+            case "--count":
+                listenCount = parseLong(flag, value, 1, Long.MAX_VALUE);
+                break;
             case "--status":
                 statusId = parseLong(flag, value, 0, Long.MAX_VALUE);
                 mode = Mode.STATUS;
@@ -248,6 +264,26 @@ final class SendArguments
 
     private void check(final Set<String> seen) throws UsageException
     {
+        if (seen.contains("--listen"))
+        {
+            mode = Mode.LISTEN;
+            for (final String flag : seen)
+            {
+                if (MESSAGE_FLAGS.contains(flag) || MODE_FLAGS.contains(flag) || flag.equals("--to") ||
+                    flag.equals("--channel") || flag.equals("--source"))
+                {
+                    throw new UsageException("--listen prints inbound messages: it cannot be combined with " + flag);
+                }
+            }
+            return;
+        }
+        for (final String flag : LISTEN_FLAGS)
+        {
+            if (seen.contains(flag))
+            {
+                throw new UsageException(flag + " needs --listen");
+            }
+        }
         String modeFlag = null;
         for (final String flag : seen)
         {

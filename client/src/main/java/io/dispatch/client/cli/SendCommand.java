@@ -5,6 +5,7 @@ import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.client.DispatchException;
 import io.dispatch.client.Explanation;
+import io.dispatch.client.InboundMessage;
 import io.dispatch.client.StatusResult;
 import io.dispatch.client.Submit;
 import io.dispatch.client.SubmitResult;
@@ -46,11 +47,12 @@ public final class SendCommand
         "       scripts/send --explain --to RECIPIENT (--text TEXT | --template ID ...) [options]",
         "       scripts/send --status MESSAGE_ID | --cancel MESSAGE_ID | --cancel-key KEY [connection options]",
         "       scripts/send --consent FLAGS --to RECIPIENT [--channel CHANNEL] [--source TEXT] [connection options]",
+        "       scripts/send --listen [--from-position P] [--count N] [connection options]",
         "",
         "message:",
         "  --to RECIPIENT          phone number, push token or chat user key (required)",
         "  --kind KIND             informational (default) | auth | marketing",
-        "  --channel CHANNEL       sms (default) | push | chat",
+        "  --channel CHANNEL       sms (default) | push | chat | talktalk | messenger",
         "  --text TEXT             literal text",
         "  --template ID           template id; fill it with --var NAME=VALUE (repeatable)",
         "  --key KEY               idempotency key: resubmitting with it is answered as a duplicate",
@@ -74,6 +76,11 @@ public final class SendCommand
         "                          (--consent ad,night-ad or --consent -ad,opted-out); needs --to",
         "  --channel CHANNEL       the channel the flags apply to (default: every channel)",
         "  --source TEXT           evidence kept in the journal (default scripts/send)",
+        "",
+        "inbound (what users send: chat replies, SMS MO, consent events, 080 opt-outs):",
+        "  --listen                print the tenant's inbound messages, one line each, until Ctrl-C",
+        "  --from-position P       resume after position P (the last line's position=); 0 = all journaled",
+        "  --count N               exit after N messages",
         "",
         ConnectionOptions.USAGE,
         "",
@@ -161,6 +168,8 @@ public final class SendCommand
                     return cancel(client, a);
                 case CONSENT:
                     return consent(client, a);
+                case LISTEN:
+                    return listen(client, a);
                 default:
                     return send(client, submit, a);
             }
@@ -190,6 +199,48 @@ public final class SendCommand
         }
     }
 
+    /** Prints each inbound message as one line; resumable from the {@code position=} of the last line printed. */
+    private int listen(final DispatchClient client, final SendArguments a) throws InterruptedException
+    {
+        final BlockingQueue<InboundMessage> inbound = new LinkedBlockingQueue<>();
+        await(client.subscribeInbound(a.fromPosition, inbound::add));
+        err.println("listening for inbound messages of tenant " + a.tenant +
+            (a.fromPosition < 0 ? " from now" : " after position " + a.fromPosition) + " (Ctrl-C stops)");
+        for (long printed = 0; a.listenCount == 0 || printed < a.listenCount; printed++)
+        {
+            out.println(line(inbound.take()));
+            out.flush();
+        }
+        return EXIT_OK;
+    }
+
+    static String line(final InboundMessage m)
+    {
+        final StringBuilder sb = new StringBuilder("inbound position=").append(m.position())
+            .append(" kind=").append(m.kind().name().toLowerCase(Locale.ROOT))
+            .append(" channel=").append(m.channel() == null ? "?" : m.channel().name().toLowerCase(Locale.ROOT))
+            .append(" from=").append(m.from());
+        if (!m.to().isEmpty())
+        {
+            sb.append(" to=").append(m.to());
+        }
+        if (m.inReplyTo() != 0)
+        {
+            sb.append(" in_reply_to=").append(m.inReplyTo());
+        }
+        sb.append(" at=").append(TIME.format(Instant.ofEpochMilli(m.atEpochMs())));
+        if (!m.providerEventId().isEmpty())
+        {
+            sb.append(" event=").append(m.providerEventId());
+        }
+        if (!m.text().isEmpty())
+        {
+            sb.append(" text=\"").append(m.text().replace("\\", "\\\\").replace("\"", "\\\"")
+                .replace("\n", "\\n")).append('"');
+        }
+        return sb.toString();
+    }
+
     private int status(final DispatchClient client, final long messageId) throws InterruptedException
     {
         final StatusResult s = await(client.status(messageId));
@@ -207,7 +258,7 @@ public final class SendCommand
 
     static String describe(final Explanation e)
     {
-        final String primary = describePrimary(e);
+        final String primary = describePrimary(e) + describeWindow(e.window());
         if (e.fallbackChannel() == null || e.fallbackDecision() == null)
         {
             return primary;
@@ -215,6 +266,17 @@ public final class SendCommand
         return primary + "; fallback to " + e.fallbackChannel().name().toLowerCase(Locale.ROOT)
             + (e.fallbackAddress() == null ? "" : " at " + e.fallbackAddress()) + ": "
             + e.fallbackDecision() + (e.fallbackReason() == Reason.NONE ? "" : " (" + e.fallbackReason() + ")");
+    }
+
+    private static String describeWindow(final Explanation.ConversationWindow w)
+    {
+        if (w == null)
+        {
+            return "";
+        }
+        return "; window " + (w.open() ? "open" : "closed") + " (last message "
+            + (w.lastMessageEpochMs() == 0 ? "none" : TIME.format(Instant.ofEpochMilli(w.lastMessageEpochMs()))) + ")"
+            + (w.tag() != null ? ", tag " + w.tag() : w.open() ? ", untagged" : ", no tag for its template");
     }
 
     private static String describePrimary(final Explanation e)

@@ -113,7 +113,7 @@ class CampaignCommandTest extends CommandTestBase
     void shouldNameTheFlagOfAUsageError()
     {
         assertThat(run("start", "--name", "x", "--segment", "s", "--channels", "chat,fax")).isEqualTo(2);
-        assertThat(stderr()).contains("--channels: 'fax' is not sms, push or chat");
+        assertThat(stderr()).contains("--channels: 'fax' is not sms, push, chat, talktalk or messenger");
         assertThat(run("start", "--name", "x", "--segment", "s", "--channels", "chat,sms", "--template", "chat=c"))
             .isEqualTo(2);
         assertThat(stderr()).contains("--template: none for channel SMS of the order");

@@ -38,12 +38,29 @@ class SendCommandTest extends CommandTestBase
         assertThat(SendCommand.describe(new io.dispatch.client.Explanation(io.dispatch.protocol.Decision.SEND,
             io.dispatch.protocol.ChannelType.CHAT, true, io.dispatch.protocol.Reason.NONE, 0, -1,
             io.dispatch.protocol.ChannelType.SMS, io.dispatch.protocol.Decision.SEND, io.dispatch.protocol.Reason.NONE,
-            "01055550001")))
+            "01055550001", null)))
             .as("a chat key's fallback goes to the directory's phone")
             .isEqualTo("SEND on lane chat priority; fallback to sms at 01055550001: SEND");
         assertThat(SendCommand.describe(new io.dispatch.client.Explanation(io.dispatch.protocol.Decision.SEND,
             io.dispatch.protocol.ChannelType.SMS, true, io.dispatch.protocol.Reason.NONE, 0, -1)))
             .isEqualTo("SEND on lane sms priority");
+    }
+
+    @Test
+    void shouldDescribeTheConversationWindow()
+    {
+        assertThat(SendCommand.describe(new io.dispatch.client.Explanation(io.dispatch.protocol.Decision.SUPPRESS,
+            io.dispatch.protocol.ChannelType.MESSENGER, false, io.dispatch.protocol.Reason.OUTSIDE_CONVERSATION_WINDOW,
+            0, -1, null, null, io.dispatch.protocol.Reason.NONE, null,
+            new io.dispatch.client.Explanation.ConversationWindow(false, 1_764_039_600_000L, null))))
+            .startsWith("SUPPRESS (OUTSIDE_CONVERSATION_WINDOW)")
+            .contains("; window closed (last message ")
+            .endsWith("), no tag for its template");
+        assertThat(SendCommand.describe(new io.dispatch.client.Explanation(io.dispatch.protocol.Decision.SEND,
+            io.dispatch.protocol.ChannelType.MESSENGER, true, io.dispatch.protocol.Reason.NONE, 0, -1, null, null,
+            io.dispatch.protocol.Reason.NONE, null,
+            new io.dispatch.client.Explanation.ConversationWindow(false, 0, "ACCOUNT_UPDATE"))))
+            .isEqualTo("SEND on lane messenger priority; window closed (last message none), tag ACCOUNT_UPDATE");
     }
 
     @Test

@@ -115,7 +115,20 @@ public final class HttpClientTransport implements AutoCloseable
      */
     public void post(final String path, final HttpHeaders headers, final byte[] body, final HttpResponseListener listener)
     {
-        final Exchange exchange = new Exchange(path, headers, body, listener);
+        submit(new Exchange(HttpMethod.POST, path, headers, body, listener));
+    }
+
+    /**
+     * Sends {@code GET pathAndQuery} (the caller encodes the query); exactly one listener call follows, on the
+     * event loop. Never blocks; after {@link #close()} the listener gets an error.
+     */
+    public void get(final String pathAndQuery, final HttpHeaders headers, final HttpResponseListener listener)
+    {
+        submit(new Exchange(HttpMethod.GET, pathAndQuery, headers, null, listener));
+    }
+
+    private void submit(final Exchange exchange)
+    {
         if (closed)
         {
             loop.execute(() -> exchange.fail(new ClosedChannelException(), false));
@@ -136,16 +149,21 @@ public final class HttpClientTransport implements AutoCloseable
     /** One request and its answer. Touched on the event loop only. */
     private final class Exchange
     {
+        private final HttpMethod method;
         private final String path;
         private final HttpHeaders headers;
         private final byte[] body;
         private final HttpResponseListener listener;
         private ScheduledFuture<?> timeout;
         private Channel channel;
+        private boolean written;
         private boolean done;
 
-        Exchange(final String path, final HttpHeaders headers, final byte[] body, final HttpResponseListener listener)
+        Exchange(
+            final HttpMethod method, final String path, final HttpHeaders headers, final byte[] body,
+            final HttpResponseListener listener)
         {
+            this.method = method;
             this.path = path;
             this.headers = headers;
             this.body = body;
@@ -172,14 +190,15 @@ public final class HttpClientTransport implements AutoCloseable
                 return;
             }
             channel = ch;
+            written = true;
             ch.attr(EXCHANGE).set(this);
             final FullHttpRequest request = new DefaultFullHttpRequest(
-                HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.wrappedBuffer(body));
+                HttpVersion.HTTP_1_1, method, path, body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
             request.headers()
                 .set(headers)
                 .set(HttpHeaderNames.HOST, hostHeader)
                 .set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8")
-                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONTENT_LENGTH, body == null ? 0 : body.length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ch.writeAndFlush(request).addListener((ChannelFutureListener)w ->
             {
@@ -237,7 +256,7 @@ public final class HttpClientTransport implements AutoCloseable
             }
             try
             {
-                listener.onError(cause, timedOut);
+                listener.onError(cause, timedOut, written);
             }
             catch (final RuntimeException ex)
             {

@@ -26,6 +26,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A small HTTP/1.1 server that hands each complete request to one {@link Handler} and writes its answer:
@@ -44,6 +45,18 @@ public final class HttpReceiver implements AutoCloseable
     {
         /** @return the answer, or null to answer nothing (test peers use it to play a stalled server). */
         Answer handle(FullHttpRequest request);
+    }
+
+    /**
+     * Decides the answer to one request later, e.g. once what it carried is journaled (the chat connectors' inbound
+     * webhooks). Runs on an event loop and must not block; read what it needs from the request before returning,
+     * since the request is released then. The answer is written on the connection's event loop when the future
+     * completes; a future that fails answers 500.
+     */
+    @FunctionalInterface
+    public interface AsyncHandler
+    {
+        CompletableFuture<Answer> handle(FullHttpRequest request);
     }
 
     /** An answer: status, JSON (or empty) body, extra headers. */
@@ -71,6 +84,15 @@ public final class HttpReceiver implements AutoCloseable
     public static HttpReceiver start(
         final EventLoopGroup group, final String host, final int port, final SslContext ssl, final int maxBodyBytes,
         final Handler handler) throws InterruptedException
+    {
+        return startAsync(group, host, port, ssl, maxBodyBytes,
+            request -> CompletableFuture.completedFuture(handler.handle(request)));
+    }
+
+    /** As {@link #start}, with answers that may come later. */
+    public static HttpReceiver startAsync(
+        final EventLoopGroup group, final String host, final int port, final SslContext ssl, final int maxBodyBytes,
+        final AsyncHandler handler) throws InterruptedException
     {
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(group)
@@ -115,9 +137,11 @@ public final class HttpReceiver implements AutoCloseable
 
     private static final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     {
-        private final Handler handler;
+        private static final Answer INTERNAL_ERROR = Answer.of(500, "{\"error\":\"internal error\"}");
 
-        RequestHandler(final Handler handler)
+        private final AsyncHandler handler;
+
+        RequestHandler(final AsyncHandler handler)
         {
             this.handler = handler;
         }
@@ -125,22 +149,32 @@ public final class HttpReceiver implements AutoCloseable
         @Override
         protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
         {
-            Answer answer;
+            final boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
             if (!request.decoderResult().isSuccess())
             {
-                answer = Answer.of(400, "{\"error\":\"malformed HTTP request\"}");
+                write(ctx, Answer.of(400, "{\"error\":\"malformed HTTP request\"}"), keepAlive);
+                return;
             }
-            else
+            CompletableFuture<Answer> answer;
+            try
             {
-                try
-                {
-                    answer = handler.handle(request);
-                }
-                catch (final RuntimeException ex)
-                {
-                    answer = Answer.of(500, "{\"error\":\"internal error\"}");
-                }
+                answer = handler.handle(request);
             }
+            catch (final RuntimeException ex)
+            {
+                answer = CompletableFuture.completedFuture(INTERNAL_ERROR);
+            }
+            if (answer.isDone() && !answer.isCompletedExceptionally())
+            {
+                write(ctx, answer.join(), keepAlive);
+                return;
+            }
+            answer.whenComplete((a, failure) -> ctx.executor().execute(() ->
+                write(ctx, failure != null ? INTERNAL_ERROR : a, keepAlive)));
+        }
+
+        private static void write(final ChannelHandlerContext ctx, final Answer answer, final boolean keepAlive)
+        {
             if (answer == null)
             {
                 return;
@@ -151,7 +185,6 @@ public final class HttpReceiver implements AutoCloseable
             answer.headers().forEach(response.headers()::set);
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8");
             HttpUtil.setContentLength(response, body.length);
-            final boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
             HttpUtil.setKeepAlive(response, keepAlive);
             final var written = ctx.writeAndFlush(response);
             if (!keepAlive)

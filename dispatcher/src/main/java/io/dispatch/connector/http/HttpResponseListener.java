@@ -14,4 +14,15 @@ public interface HttpResponseListener
      * @param timedOut true when the request timeout expired (the server may still have acted on it).
      */
     void onError(Throwable cause, boolean timedOut);
+
+    /**
+     * As {@link #onError(Throwable, boolean)}, saying whether the request was handed to a connection: when it was
+     * not (no connection could be made, the transport was closed, the timeout expired while waiting for a
+     * connection), the server never saw it and a resend cannot duplicate it. Connectors to APIs without an
+     * idempotency key override this one.
+     */
+    default void onError(final Throwable cause, final boolean timedOut, final boolean written)
+    {
+        onError(cause, timedOut);
+    }
 }

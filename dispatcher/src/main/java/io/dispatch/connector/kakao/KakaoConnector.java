@@ -14,6 +14,7 @@ import io.dispatch.json.Json;
 import io.dispatch.connector.http.LoopGroups;
 import io.dispatch.connector.http.RetryAfter;
 import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -24,6 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Type {@code kakao}: sends through an NHN Cloud KakaoTalk Bizmessage style relay (AlimTalk for
@@ -54,6 +57,8 @@ public final class KakaoConnector implements Connector
     private HttpReceiver webhook;
     private KakaoWebhookHandler webhookHandler;
     private KakaoReceipts receipts;
+    private KakaoBatcher batcher;
+    private boolean stopped;
 
     KakaoConnector(final KakaoSettings settings)
     {
@@ -79,6 +84,16 @@ public final class KakaoConnector implements Connector
                 "https".equals(settings.baseUrl().getScheme()) ? ClientTls.create(settings.trustCertFile()) : null,
                 settings.maxConnections(), settings.connectTimeoutMs(), settings.requestTimeoutMs(), MAX_ANSWER_BYTES);
             receipts = new KakaoReceipts(context.receipts(), settings.correlationCapacity());
+            final KakaoBatchLedger ledger = new KakaoBatchLedger(context.dataDir().resolve("kakao-batches"));
+            final List<KakaoBatchLedger.Unsettled> leftOver = ledger.load(context.clock().time());
+            if (!leftOver.isEmpty())
+            {
+                LOG.info("event=kakao_batches_unsettled lane={} batches={} their messages are sent again only after "
+                    + "the relay lists which of them it took", context.laneName(), leftOver.size());
+            }
+            batcher = new KakaoBatcher(settings, loop, transport, receipts, context.receipts(), counters, context.clock(),
+                ledger, this::sendAlone);
+            loop.submit(() -> batcher.start(leftOver)).syncUninterruptibly();
             if (settings.webhookPort() != KakaoSettings.NO_WEBHOOK)
             {
                 webhookHandler = new KakaoWebhookHandler(settings.webhookPath(), settings.webhookSignature(), receipts);
@@ -116,14 +131,24 @@ public final class KakaoConnector implements Connector
             callback.onRejected(request, writer.refusal());
             return;
         }
-        final long messageId = request.messageId();
+        // auth never waits for a batch (its own sending pool), nor an informational message outside a campaign
+        final boolean alone = request.kind() == MessageKind.AUTH
+            || request.kind() == MessageKind.INFORMATIONAL && request.campaignId() == 0;
+        final KakaoMember member = new KakaoMember(request, callback, writer.path(), writer.head(), writer.recipient(),
+            alone, alone || settings.batchSize() == 1 ? writer.body(request.tenant()) : null);
+        counters.sent();
+        loop.execute(() -> batcher.add(member));
+    }
+
+    /** A message in a request of its own; on the event loop. */
+    private void sendAlone(final KakaoMember m)
+    {
         final HttpHeaders headers = new DefaultHttpHeaders()
             .set(SECRET_HEADER, settings.secretKey().reveal())
             // the same key on every attempt: NHN answers -1005 to a repeat within 10 min instead of sending twice
-            .set(IDEMPOTENCY_HEADER, Long.toString(messageId));
-        loop.execute(() -> receipts.onSending(messageId));
-        counters.sent();
-        transport.post(writer.path(), headers, writer.body(), new Answer(request, callback, messageId, System.nanoTime()));
+            .set(IDEMPOTENCY_HEADER, Long.toString(m.messageId));
+        receipts.onSending(m.messageId);
+        transport.post(m.path, headers, m.single, new Answer(m.request, m.callback, m.messageId, System.nanoTime()));
     }
 
     @Override
@@ -137,11 +162,36 @@ public final class KakaoConnector implements Connector
             out.counter("webhook_unconfirmed_total", "results 3005: sent, receipt unconfirmed", receipts.unconfirmed.get());
         }
         out.counter("webhook_refused_total", "webhook calls refused (bad signature, path or body)", webhookRefused());
+        if (batcher != null)
+        {
+            out.counter("batch_requests_total", "batched send requests", batcher.requests.get());
+            out.counter("batch_recipients_total", "recipients sent in batched requests", batcher.recipients.get());
+            out.counter("batch_unsettled_total", "batches whose answer did not say which recipients the relay took",
+                batcher.unsettledBatches.get());
+            out.counter("batch_settled_total", "unsettled batches listed at the relay", batcher.settledBatches.get());
+            out.counter("batch_resends_avoided_total", "messages answered accepted from an earlier batch, not sent again",
+                batcher.resendsAvoided.get());
+        }
     }
 
     @Override
     public void stop()
     {
+        if (stopped)
+        {
+            return;
+        }
+        stopped = true;
+        if (batcher != null)
+        {
+            // what waits for its linger is sent now, and answered if the relay answers soon: every send gets its outcome
+            loop.submit(batcher::flushAll).awaitUninterruptibly(2_000);
+            final long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(5_000, settings.requestTimeoutMs()));
+            while (batcher.inFlight.get() > 0 && System.nanoTime() < end)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        }
         if (webhook != null)
         {
             webhook.close();
@@ -172,6 +222,21 @@ public final class KakaoConnector implements Connector
     long webhookUnconfirmed()
     {
         return receipts.unconfirmed.get();
+    }
+
+    long batchRequests()
+    {
+        return batcher.requests.get();
+    }
+
+    long batchUnsettled()
+    {
+        return batcher.unsettledBatches.get();
+    }
+
+    long batchResendsAvoided()
+    {
+        return batcher.resendsAvoided.get();
     }
 
     long webhookRefused()

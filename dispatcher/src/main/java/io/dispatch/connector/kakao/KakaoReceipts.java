@@ -71,6 +71,13 @@ final class KakaoReceipts
         }
     }
 
+    /** The message will get no send answer from this run (its batch is settled or past retention): stop holding for it. */
+    void forget(final long messageId)
+    {
+        awaitingAnswer.remove(messageId);
+        early.remove(messageId);
+    }
+
     /**
      * One hook of a MESSAGE_RESULT_UPDATE webhook.
      *

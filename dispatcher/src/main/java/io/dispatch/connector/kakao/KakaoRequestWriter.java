@@ -10,7 +10,7 @@ import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Builds the NHN Cloud request body for one message (one recipient per request), checking locally what
+ * Builds the NHN Cloud request parts for one message, checking locally what
  * NHN would refuse anyway so that bad input costs no round trip:
  * <ul>
  *   <li>informational → AlimTalk {@code …/messages}, auth → AlimTalk {@code …/auth/messages} (the separate
@@ -20,6 +20,9 @@ import java.nio.charset.StandardCharsets;
  * Every recipient carries {@code recipientGroupingKey} = our message id (the result webhook echoes it) and an
  * explicit {@code resendParameter}: when relay-side fallback is off it says {@code isResend:false}, because a
  * fallback switched on in the NHN console would otherwise apply by default and double the engine's own.
+ * A request is {@link #head()} (the fields every recipient of a request shares: sender key, template or content),
+ * the {@code senderGroupingKey}, and a {@code recipientList} of {@link #recipient()} entries: one for a message sent
+ * alone ({@link #body()}), up to 1,000 for a batch ({@link KakaoBatch}).
  * <p>Used on the lane thread only; not thread-safe.
  */
 final class KakaoRequestWriter
@@ -31,6 +34,7 @@ final class KakaoRequestWriter
 
     private final KakaoSettings settings;
     private final StringBuilder out = new StringBuilder(512);
+    private final StringBuilder entry = new StringBuilder(256);
     private String path;
     private Reason refusal;
 
@@ -43,6 +47,7 @@ final class KakaoRequestWriter
     boolean write(final DeliveryRequest request)
     {
         out.setLength(0);
+        entry.setLength(0);
         refusal = null;
         final String recipient = normalise(request.recipient());
         if (recipient == null)
@@ -70,13 +75,12 @@ final class KakaoRequestWriter
         path = request.kind() == MessageKind.AUTH ? settings.authPath() : settings.alimtalkPath();
         out.append(",\"templateCode\":");
         Json.quote(out, template);
-        senderGroupingKey(request);
         recipientStart(recipient, request);
-        out.append(",\"templateParameter\":{");
+        entry.append(",\"templateParameter\":{");
         appendVariables(submit);
-        out.append('}');
+        entry.append('}');
         resend(false);
-        out.append("}]}");
+        entry.append('}');
         return true;
     }
 
@@ -94,52 +98,50 @@ final class KakaoRequestWriter
         path = settings.brandPath();
         out.append(",\"chatBubbleType\":\"TEXT\",\"content\":");
         Json.quote(out, content);
-        senderGroupingKey(request);
         recipientStart(recipient, request);
-        out.append(",\"targeting\":");
-        Json.quote(out, settings.brandTargeting());
+        entry.append(",\"targeting\":");
+        Json.quote(entry, settings.brandTargeting());
         resend(true);
-        out.append("}]}");
+        entry.append('}');
         return true;
     }
 
-    private void senderGroupingKey(final DeliveryRequest request)
+    /** The tenant as NHN's {@code senderGroupingKey} (at most 100 characters). */
+    static String senderGroupingKey(final String tenant)
     {
-        out.append(",\"senderGroupingKey\":");
-        final String tenant = request.tenant();
-        Json.quote(out, tenant.length() > 100 ? tenant.substring(0, 100) : tenant);
+        return tenant.length() > 100 ? tenant.substring(0, 100) : tenant;
     }
 
     private void recipientStart(final String recipient, final DeliveryRequest request)
     {
-        out.append(",\"recipientList\":[{\"recipientNo\":");
-        Json.quote(out, recipient);
-        out.append(",\"recipientGroupingKey\":\"").append(request.messageId()).append('"');
+        entry.append("{\"recipientNo\":");
+        Json.quote(entry, recipient);
+        entry.append(",\"recipientGroupingKey\":\"").append(request.messageId()).append('"');
     }
 
     private void resend(final boolean advertising)
     {
-        out.append(",\"resendParameter\":{\"isResend\":").append(settings.resendEnabled());
+        entry.append(",\"resendParameter\":{\"isResend\":").append(settings.resendEnabled());
         if (settings.resendEnabled())
         {
             if (settings.resendType() != null)
             {
-                out.append(",\"resendType\":\"").append(settings.resendType()).append('"');
+                entry.append(",\"resendType\":\"").append(settings.resendType()).append('"');
             }
-            out.append(",\"resendSendNo\":");
-            Json.quote(out, settings.resendSendNo());
+            entry.append(",\"resendSendNo\":");
+            Json.quote(entry, settings.resendSendNo());
             if (settings.resendTitle() != null)
             {
-                out.append(",\"resendTitle\":");
-                Json.quote(out, settings.resendTitle());
+                entry.append(",\"resendTitle\":");
+                Json.quote(entry, settings.resendTitle());
             }
             if (advertising && settings.resendUnsubscribeNo() != null)
             {
-                out.append(",\"resendUnsubscribeNo\":");
-                Json.quote(out, settings.resendUnsubscribeNo());
+                entry.append(",\"resendUnsubscribeNo\":");
+                Json.quote(entry, settings.resendUnsubscribeNo());
             }
         }
-        out.append('}');
+        entry.append('}');
     }
 
     private void appendVariables(final SubmitFlyweight submit)
@@ -156,10 +158,10 @@ final class KakaoRequestWriter
             p += 2 + valueLength;
             if (v > 0)
             {
-                out.append(',');
+                entry.append(',');
             }
-            Json.quote(out, name).append(':');
-            Json.quote(out, value);
+            Json.quote(entry, name).append(':');
+            Json.quote(entry, value);
         }
     }
 
@@ -188,9 +190,25 @@ final class KakaoRequestWriter
         return false;
     }
 
-    byte[] body()
+    /** @return the whole body of a request that carries this one message alone. */
+    byte[] body(final String tenant)
     {
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        final StringBuilder b = new StringBuilder(out.length() + entry.length() + 160).append(out);
+        b.append(",\"senderGroupingKey\":");
+        Json.quote(b, senderGroupingKey(tenant)).append(",\"recipientList\":[").append(entry).append("]}");
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** @return the request fields every recipient of a batch shares, from the opening brace, without the closing one. */
+    String head()
+    {
+        return out.toString();
+    }
+
+    /** @return this message's entry of {@code recipientList}. */
+    String recipient()
+    {
+        return entry.toString();
     }
 
     String path()

@@ -31,17 +31,22 @@ record KakaoSettings(
     int webhookPort,
     String webhookPath,
     Secret webhookSignature,
-    int correlationCapacity)
+    int correlationCapacity,
+    int batchSize,
+    long batchLingerMs,
+    long batchSettleDelayMs)
 {
     static final String DEFAULT_BASE_URL = "https://kakaotalk-bizmessage.api.nhncloudservice.com";
     static final int NO_WEBHOOK = -1;
+    /** NHN's limit of recipients per send request (AlimTalk v2.3 and Brand Message v1.0 {@code recipientList}). */
+    static final int MAX_BATCH = 1_000;
 
     static final Set<String> KEYS = Set.of(
         "baseUrl", "appKey", "secretKeyFile", "secretKeyEnv", "senderKey", "trustCertFile",
         "connectTimeoutMs", "requestTimeoutMs", "maxConnections", "brand.targeting",
         "resend.enabled", "resend.type", "resend.sendNo", "resend.title", "resend.unsubscribeNo",
         "webhook.host", "webhook.port", "webhook.path", "webhook.signatureFile", "webhook.signatureEnv",
-        "webhook.correlationCapacity");
+        "webhook.correlationCapacity", "batchSize", "batchLingerMs", "batchSettleDelayMs");
 
     private static final Pattern APP_KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern PHONE = Pattern.compile("[0-9-]{1,20}");
@@ -97,7 +102,10 @@ record KakaoSettings(
             (int)webhookPort,
             path,
             signed ? s.secret("webhook.signature") : null,
-            (int)s.number("webhook.correlationCapacity", 65_536, 16, 16_777_216));
+            (int)s.number("webhook.correlationCapacity", 65_536, 16, 16_777_216),
+            (int)s.number("batchSize", MAX_BATCH, 1, MAX_BATCH),
+            s.number("batchLingerMs", 20, 0, 10_000),
+            s.number("batchSettleDelayMs", 15_000, 0, 600_000));
     }
 
     static KakaoSettings parse(final Map<String, String> settings)
@@ -122,6 +130,12 @@ record KakaoSettings(
         return basePath() + "/alimtalk/v2.3/appkeys/" + appKey + "/auth/messages";
     }
 
+    /** Where sends of {@code sendPath} are listed (NHN "메시지 리스트 조회": GET on the send path of AlimTalk). */
+    String listPath(final String sendPath)
+    {
+        return sendPath.equals(brandPath()) ? basePath() + "/brand-message/v1.0/appkeys/" + appKey + "/messages" : sendPath;
+    }
+
     String brandPath()
     {
         return basePath() + "/brand-message/v1.0/appkeys/" + appKey + "/freestyle-messages";
@@ -134,6 +148,6 @@ record KakaoSettings(
         return "base=" + baseUrl + " appKey=(" + appKey.length() + " chars) maxConnections=" + maxConnections
             + " requestTimeoutMs=" + requestTimeoutMs + " resend=" + resendEnabled
             + " webhook=" + (webhookPort == NO_WEBHOOK ? "off" : webhookHost + ":" + webhookPort + webhookPath)
-            + " webhookSigned=" + (webhookSignature != null);
+            + " webhookSigned=" + (webhookSignature != null) + " batchSize=" + batchSize + " batchLingerMs=" + batchLingerMs;
     }
 }

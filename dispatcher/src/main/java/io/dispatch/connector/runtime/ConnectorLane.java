@@ -18,6 +18,7 @@ import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.targeting.CancelledCampaigns;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.MessageHandler;
@@ -56,6 +57,8 @@ public final class ConnectorLane extends LaneThread
 {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorLane.class);
     private static final long NONE = -1;
+    /** Admin thread (or recovery before start) writes; read by the admin thread. */
+    private volatile long rateChangedAtMs;
     /** How often queue heads are checked for TTL and fallback deadlines while the breaker holds sends. */
     private static final long HELD_CHECK_INTERVAL_MS = 100;
     /** Held messages looked at per duty cycle after a campaign cancellation (one journal read each, ~1 µs). */
@@ -84,6 +87,8 @@ public final class ConnectorLane extends LaneThread
     private final LongHashSet uncertain = new LongHashSet();
     private final RetryTimers retries;
     private final ReceiptTimeouts receipts;
+    /** Recovered messages awaiting a receipt: the connector is asked about each once it started, then dropped. */
+    private LongArrayList toQuery = new LongArrayList();
     private final FallbackHandoff handoff;
     private final LaneGate gate;
     private final CircuitBreaker breaker;
@@ -265,15 +270,30 @@ public final class ConnectorLane extends LaneThread
         final long messageId, final byte kind, final long providerAcceptedAtMs, final boolean uncertain)
     {
         receipts.await(messageId, kind, 0, uncertain, Math.min(providerAcceptedAtMs, clock.time()));
+        if (toQuery != null)
+        {
+            toQuery.addLong(messageId); // null once started: tests recover into a running lane, with nobody to ask
+        }
     }
 
     // ---- admin thread ----
 
-    /** Asks the lane thread to take new rate settings at its next duty cycle. */
-    public void requestRate(final RateSettings settings)
+    /**
+     * Asks the lane thread to take new rate settings at its next duty cycle.
+     *
+     * @param changedAtMs when an operator made the change (journaled), 0 for the configured settings.
+     */
+    public void requestRate(final RateSettings settings, final long changedAtMs)
     {
+        rateChangedAtMs = changedAtMs;
         admission.reserve(settings.reservedPercent());
         rate.request(settings);
+    }
+
+    /** @return when the rate last changed at runtime (epoch ms), 0 while it is the configured one. */
+    public long rateChangedAtMs()
+    {
+        return rateChangedAtMs;
     }
 
     /** @return the settings in force (after the lane applied the last request). */
@@ -288,6 +308,27 @@ public final class ConnectorLane extends LaneThread
     protected void onStart()
     {
         messages.open();
+    }
+
+    /**
+     * Asks the provider, where the connector can ({@link Connector#query}), how each message it accepted before the
+     * restart ended: a final answer comes back as a receipt and ends the message long before its receipt deadline.
+     */
+    @Override
+    protected void onConnectorStarted()
+    {
+        final LongArrayList ids = toQuery;
+        toQuery = null;
+        int asked = 0;
+        for (int i = 0; i < ids.size(); i++)
+        {
+            asked += connector().query(ids.getLong(i)) ? 1 : 0;
+        }
+        if (!ids.isEmpty())
+        {
+            LOG.info("event=recovery_provider_queries lane={} awaiting_receipt={} asked={}{}", name(), ids.size(), asked,
+                asked == 0 ? " hint=\"the connector did not ask (it cannot, or it is configured not to): they end by receipt or receipt timeout\"" : "");
+        }
     }
 
     @Override

@@ -19,19 +19,30 @@ import java.util.Map;
  * POST /lanes/{channel}/rate?perSecond=&amp;burst=&amp;reservedPercent=   change them (omitted = unchanged)
  * GET  /deadletters?limit=&amp;lane=                  the most recent dead letters, newest first
  * </pre>
- * A rate change is handed to the lane thread as an immutable value through a volatile field; the call
- * returns once the lane applied it (or after a second, saying so).
+ * A rate change is journaled first ({@link RateJournal}), so that a restart puts it back in force, then handed to
+ * the lane thread as an immutable value through a volatile field; the call returns once the lane applied it (or
+ * after a second, saying so). GET tells a runtime value (with its time) from the configured one.
  */
 public final class LaneAdmin implements AdminServer.Route
 {
     private static final int MAX_DEAD_LETTERS = 10_000;
     private static final long APPLY_WAIT_MS = 1_000;
 
-    private final List<ConnectorLane> lanes;
+    /** Makes a lane's rate change durable before it takes effect. */
+    @FunctionalInterface
+    public interface RateJournal
+    {
+        /** @return null once the change is journaled, otherwise why it was not (nothing changed then). */
+        String journal(ConnectorLane lane, RateSettings settings, long atMs);
+    }
 
-    public LaneAdmin(final List<ConnectorLane> lanes)
+    private final List<ConnectorLane> lanes;
+    private final RateJournal journal;
+
+    public LaneAdmin(final List<ConnectorLane> lanes, final RateJournal journal)
     {
         this.lanes = List.copyOf(lanes);
+        this.journal = journal;
     }
 
     @Override
@@ -102,7 +113,13 @@ public final class LaneAdmin implements AdminServer.Route
         {
             return error(400, ex.getMessage());
         }
-        lane.requestRate(wanted);
+        final long now = System.currentTimeMillis();
+        final String refused = journal.journal(lane, wanted, now);
+        if (refused != null)
+        {
+            return error(503, refused + "; the rate is unchanged, retry");
+        }
+        lane.requestRate(wanted, now);
         final long deadline = System.currentTimeMillis() + APPLY_WAIT_MS;
         while (lane.rateSettings() != wanted && System.currentTimeMillis() < deadline)
         {
@@ -183,7 +200,14 @@ public final class LaneAdmin implements AdminServer.Route
             + ",\"effective_per_second\":" + m.get(LaneMetrics.RATE_MILLI_PER_SECOND) / 1000.0
             + ",\"speed_factor\":" + m.get(LaneMetrics.FACTOR_PERMILLE) / 1000.0
             + ",\"window_limit\":" + m.get(LaneMetrics.WINDOW_LIMIT)
-            + ",\"breaker\":\"" + lane.breakerState() + "\"}";
+            + ",\"breaker\":\"" + lane.breakerState() + "\",\"source\":" + source(lane.rateChangedAtMs()) + '}';
+    }
+
+    /** "config", or "runtime" with the time of the operator's change (kept across restarts by the journal). */
+    private static String source(final long changedAtMs)
+    {
+        return changedAtMs == 0 ? "\"config\""
+            : "\"runtime\",\"changed_at\":\"" + java.time.Instant.ofEpochMilli(changedAtMs) + '"';
     }
 
     private ConnectorLane find(final String channel)

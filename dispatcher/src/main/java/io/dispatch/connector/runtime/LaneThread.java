@@ -3,6 +3,7 @@ package io.dispatch.connector.runtime;
 import io.dispatch.config.IdleStrategies;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorContext;
+import io.dispatch.connector.InboundSink;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.ReceiptSink;
@@ -34,6 +35,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     private final Path dataDir;
     private final IdleStrategy idle;
     private final OutcomeQueue outcomes;
+    private volatile InboundSink inbound = InboundSink.NONE;
     private volatile boolean running;
     private Thread thread;
     private boolean startedInline;
@@ -66,6 +68,9 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     /** On the lane thread, before the connector starts. */
     protected abstract void onStart();
 
+    /** On the lane thread, right after the connector started, before the first duty cycle. */
+    protected abstract void onConnectorStarted();
+
     /** On the lane thread, after the connector stopped. */
     protected abstract void onClose();
 
@@ -90,6 +95,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
         onStart();
         startedInline = true;
         connector.start(this);
+        onConnectorStarted();
     }
 
     private void run(final CountDownLatch started, final Exception[] failure)
@@ -99,6 +105,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
             onStart();
             connector.start(this);
             LOG.info("event=lane_started lane={} connector_version={}", name, connector.version());
+            onConnectorStarted();
         }
         catch (final Exception ex)
         {
@@ -251,5 +258,17 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     public final Path dataDir()
     {
         return dataDir;
+    }
+
+    @Override
+    public final InboundSink inbound()
+    {
+        return inbound;
+    }
+
+    /** The engine's inbound path; set before {@link #start}, so the connector finds it in its context. */
+    public final void inboundSink(final InboundSink sink)
+    {
+        this.inbound = sink;
     }
 }

@@ -147,6 +147,7 @@ final class MessageLoader implements AutoCloseable
     {
         request.fill(messageId, attempt, tenant(), kind(), channel, record.acceptedAtMs, deadlineMs(), record.body,
             record.bodyLength);
+        request.campaignId(record.campaignId);
         byte[] text = null;
         if (request.submit().templateLength() != 0)
         {

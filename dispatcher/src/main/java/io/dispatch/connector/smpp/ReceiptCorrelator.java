@@ -8,7 +8,9 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 
@@ -144,6 +146,8 @@ final class ReceiptCorrelator
     private final ProviderIds ids;
     private final Cache<String, Part> byKey;
     private final Cache<String, Early> early;
+    /** Messages restored at start, by id: the parts still waiting, as the SMSC wrote their ids (for query_sm). */
+    private final Map<Long, String[]> restored = new ConcurrentHashMap<>();
 
     ReceiptCorrelator(final ReceiptSink sink, final int capacity, final long ttlMs, final Ticker ticker,
         final CorrelationLog log)
@@ -238,15 +242,34 @@ final class ReceiptCorrelator
             return false;
         }
         final Tracking tracking = new Tracking(messageId, providerIds.length, delivered);
+        final String[] waiting = new String[providerIds.length - delivered];
+        int w = 0;
         for (final String id : providerIds)
         {
             if (!deliveredParts.contains(id))
             {
                 register(id, tracking);
+                waiting[w++] = id;
             }
         }
+        restored.put(messageId, waiting);
         tracking.arm(sink);
         return true;
+    }
+
+    /**
+     * @return the ids (as the SMSC wrote them) of the parts of a message restored at start whose receipts were
+     *         still awaited then, or null; each message's once.
+     */
+    String[] takeRestored(final long messageId)
+    {
+        return restored.remove(messageId);
+    }
+
+    /** Start-up is over for the restored messages nobody asked about: their ids need not be kept. */
+    void forgetRestored()
+    {
+        restored.clear();
     }
 
     void onReceipt(final DeliveryReceipts.Receipt receipt)

@@ -26,6 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  *  binder per bind: (re)binds with backoff, in parallel; fails the queue while no bind is up
  *  jSMPP PDU threads ◀── deliver_sm receipts ── ReceiptCorrelator ─▶ ReceiptSink
  *                                                      └─▶ CorrelationJournal (dataDir/smpp-receipts)
+ *  after a restart: query(id) ─▶ RecoveryQueries ── query_sm ─▶ SMSC; a final state ─▶ ReceiptCorrelator
  * </pre>
  * jSMPP's submit is blocking, so the window of a bind is the number of workers sharing its session; idle workers
  * take the next message, which spreads load over the binds that are up. Workers of a bind that is down take
@@ -53,6 +54,9 @@ final class SmppConnector implements Connector
     private ConnectorContext context;
     private SmppSubmitter submitter;
     private ReceiptListener receiptListener;
+    private ReceiptCorrelator correlator;
+    private RecoveryQueries recoveryQueries;
+    private boolean sending;
     private volatile DeliveryCallback callback;
     private volatile boolean running;
     private Binder[] binders;
@@ -77,7 +81,7 @@ final class SmppConnector implements Connector
             correlationJournal = new CorrelationJournal(context.dataDir().resolve(RECEIPT_LOG_DIR),
                 settings.receiptTrackingTtlMs(), context.clock());
         }
-        final ReceiptCorrelator correlator = new ReceiptCorrelator(context.receipts(), settings.receiptTrackingCapacity(),
+        correlator = new ReceiptCorrelator(context.receipts(), settings.receiptTrackingCapacity(),
             settings.receiptTrackingTtlMs(), () -> TimeUnit.MILLISECONDS.toNanos(context.clock().time()),
             correlationJournal == null ? CorrelationLog.NONE : correlationJournal, settings.messageIds());
         if (correlationJournal != null)
@@ -87,9 +91,13 @@ final class SmppConnector implements Connector
                 context.clock().time() - settings.receiptTrackingTtlMs());
             LOG.info("event=smpp_receipts_restored lane={} messages={}", context.laneName(), restored);
             correlationJournal.start(context.laneName());
+            if (settings.queryOnRecovery() && restored > 0)
+            {
+                recoveryQueries = new RecoveryQueries(settings, correlator, this::anyBoundSession, context.laneName());
+            }
         }
         submitter = new SmppSubmitter(settings, correlator, context.clock(), context.laneName());
-        receiptListener = new ReceiptListener(correlator);
+        receiptListener = new ReceiptListener(correlator, context.inbound(), settings.moTenant(), context.clock());
         binds = new SmppBind[settings.binds()];
         for (int i = 0; i < binds.length; i++)
         {
@@ -134,9 +142,28 @@ final class SmppConnector implements Connector
         }
     }
 
+    /** Lane thread, right after start: queues a query_sm for each part of a restored message still awaited. */
+    @Override
+    public boolean query(final long messageId)
+    {
+        final String[] parts = recoveryQueries == null ? null : correlator.takeRestored(messageId);
+        if (parts == null)
+        {
+            return false;
+        }
+        recoveryQueries.ask(parts);
+        return true;
+    }
+
     @Override
     public void send(final DeliveryRequest request, final DeliveryCallback callback)
     {
+        if (!sending)
+        {
+            // the runtime asks about recovered messages before its first send: what it did not ask about is over
+            sending = true;
+            correlator.forgetRestored();
+        }
         this.callback = callback;
         if (boundCount() == 0)
         {
@@ -154,6 +181,10 @@ final class SmppConnector implements Connector
             return; // never started
         }
         running = false;
+        if (recoveryQueries != null)
+        {
+            recoveryQueries.stop();
+        }
         // workers finish the submit they are in (at most one request timeout), then exit
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.requestTimeoutMs() + 1_000);
         stopBinders(deadlineNs);
@@ -169,6 +200,20 @@ final class SmppConnector implements Connector
     SmppSubmitter submitter()
     {
         return submitter;
+    }
+
+    /** @return a bound session, or null while no bind is up. */
+    private SMPPSession anyBoundSession()
+    {
+        for (final SmppBind bind : binds)
+        {
+            final SMPPSession s = bind.session();
+            if (s != null)
+            {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** @return how many binds are up now; for health and tests. */

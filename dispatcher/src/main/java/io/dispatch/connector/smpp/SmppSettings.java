@@ -45,13 +45,17 @@ record SmppSettings(
     int receiptTrackingCapacity,
     long receiptTrackingTtlMs,
     ProviderIds messageIds,
-    SmppStatusMapping statusMapping)
+    SmppStatusMapping statusMapping,
+    boolean queryOnRecovery,
+    int queryPerSecond,
+    String moTenant)
 {
     static final Set<String> KEYS = new TreeSet<>(Set.of(
         "host", "port", "systemId", "passwordFile", "passwordEnv", "systemType", "bindType", "binds", "windowPerBind",
         "enquireLinkMs", "requestTimeoutMs", "bindTimeoutMs", "reconnectInitialMs", "reconnectMaxMs", "serviceType",
         "sourceAddr", "sourceTon", "sourceNpi", "destTon", "destNpi", "registeredDelivery", "validityFromTtl",
-        "maxParts", "concatenation", "receiptTrackingCapacity", "receiptTrackingTtlMs", "messageIds", "statusMap"));
+        "maxParts", "concatenation", "receiptTrackingCapacity", "receiptTrackingTtlMs", "messageIds", "statusMap",
+        "queryOnRecovery", "queryPerSecond", "moTenant"));
 
     /** Parses with the process environment; see {@link #parse(Map, Function)}. */
     static SmppSettings parse(final Map<String, String> s)
@@ -106,7 +110,10 @@ record SmppSettings(
             (int)number(s, "receiptTrackingCapacity", 500_000, 16, 100_000_000),
             number(s, "receiptTrackingTtlMs", 172_800_000L, 1_000, 30L * 86_400_000L),
             ProviderIds.parse(s.getOrDefault("messageIds", "auto")),
-            SmppStatusMapping.parse(s.getOrDefault("statusMap", "")));
+            SmppStatusMapping.parse(s.getOrDefault("statusMap", "")),
+            bool(s, "queryOnRecovery", true),
+            (int)number(s, "queryPerSecond", 20, 1, 10_000),
+            s.getOrDefault("moTenant", "").trim());
     }
 
     @Override
@@ -116,7 +123,9 @@ record SmppSettings(
             + " binds=" + binds + " windowPerBind=" + windowPerBind + " enquireLinkMs=" + enquireLinkMs
             + " requestTimeoutMs=" + requestTimeoutMs + " reconnect=" + reconnectInitialMs + ".." + reconnectMaxMs + "ms"
             + " source=" + sourceAddr + "/" + sourceTon + "/" + sourceNpi + " dest=" + destTon + "/" + destNpi
-            + " maxParts=" + maxParts + " concatenation=" + (sarConcatenation ? "sar" : "udh") + " messageIds=" + messageIds;
+            + " maxParts=" + maxParts + " concatenation=" + (sarConcatenation ? "sar" : "udh") + " messageIds=" + messageIds
+            + " queryOnRecovery=" + (queryOnRecovery ? queryPerSecond + "/s" : "off")
+            + " moTenant=" + (moTenant.isEmpty() ? "none (MO acknowledged and dropped)" : moTenant);
     }
 
     private static String required(final Map<String, String> s, final String key)

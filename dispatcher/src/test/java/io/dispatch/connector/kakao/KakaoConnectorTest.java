@@ -81,7 +81,7 @@ class KakaoConnectorTest
         final Map<String, String> s = settings(peer, dir);
         s.putAll(extra);
         connector = (KakaoConnector)new KakaoConnectorFactory().create(s);
-        connector.start(lane);
+        connector.start(lane.dataDir(dir.resolve("connector")));
         peer.webhookTarget(URI.create("http://127.0.0.1:" + connector.webhookPort() + "/kakao/webhook"), SIGNATURE);
     }
 
@@ -286,7 +286,7 @@ class KakaoConnectorTest
         peer.close();
         s.put("baseUrl", "http://127.0.0.1:1");
         connector = (KakaoConnector)new KakaoConnectorFactory().create(s);
-        connector.start(lane);
+        connector.start(lane.dataDir(dir.resolve("connector")));
         lane.send(connector, alimtalk(71, "01012345678"));
         assertThat(lane.next()).isEqualTo(new Event("FAILED", 71, Reason.PROVIDER_UNAVAILABLE, 0, null));
         peer = new KakaoRelayPeer(APP_KEY, SECRET, SENDER_KEY);
@@ -301,7 +301,7 @@ class KakaoConnectorTest
         final Map<String, String> s = settings(peer, dir);
         s.put("secretKeyFile", wrong.toString());
         connector = (KakaoConnector)new KakaoConnectorFactory().create(s);
-        connector.start(lane);
+        connector.start(lane.dataDir(dir.resolve("connector")));
         lane.send(connector, alimtalk(81, "01012345678"));
         assertThat(lane.next()).isEqualTo(new Event("REJECTED", 81, Reason.PROVIDER_AUTH_FAILED, 0, null));
     }

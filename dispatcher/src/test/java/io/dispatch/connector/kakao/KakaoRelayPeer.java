@@ -68,6 +68,16 @@ public final class KakaoRelayPeer implements AutoCloseable
     private final ConcurrentLinkedQueue<HttpRequest> pendingWebhooks = new ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicInteger webhookCalls = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong sendRequests = new AtomicLong();
+    private final AtomicInteger takeThenStallLeft = new AtomicInteger();
+    private final AtomicInteger takeThenFailLeft = new AtomicInteger();
+    private final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> takenByRecipient =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    /** What the relay registered per senderGroupingKey, as its message list would show it. */
+    private final java.util.concurrent.ConcurrentHashMap<String, ConcurrentLinkedQueue<String>> listed =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong listQueries = new AtomicLong();
+    private volatile boolean stallListQueries;
     private volatile int throttleStatus;
     private volatile String throttleRetryAfter;
     private volatile ToIntFunction<String> sendCode = KakaoRelayPeer::defaultSendCode;
@@ -151,6 +161,44 @@ public final class KakaoRelayPeer implements AutoCloseable
         stallLeft.set(count);
     }
 
+    /** The next {@code count} sends are taken (recipients accepted, results webhooked) but never answered. */
+    public void takeThenStallNext(final int count)
+    {
+        takeThenStallLeft.set(count);
+    }
+
+    /** The next {@code count} sends are taken, then answered 500 as if the relay broke before answering. */
+    public void takeThenFailNext(final int count)
+    {
+        takeThenFailLeft.set(count);
+    }
+
+    /** @return POSTs to a send API that passed the secret and content-type checks. */
+    public long sendRequests()
+    {
+        return sendRequests.get();
+    }
+
+    /** @return how often each recipient number was taken (accepted for sending) by the relay. */
+    public Map<String, Integer> takenByRecipient()
+    {
+        final Map<String, Integer> copy = new java.util.HashMap<>();
+        takenByRecipient.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    /** While on, message-list queries get no answer. */
+    public void stallListQueries(final boolean stall)
+    {
+        stallListQueries = stall;
+    }
+
+    /** @return message-list queries answered. */
+    public long listQueries()
+    {
+        return listQueries.get();
+    }
+
     public List<Received> received()
     {
         return new ArrayList<>(received);
@@ -188,7 +236,15 @@ public final class KakaoRelayPeer implements AutoCloseable
 
     private Answer handle(final FullHttpRequest request)
     {
-        final String path = request.uri();
+        final String uri = request.uri();
+        final int q = uri.indexOf('?');
+        final String path = q < 0 ? uri : uri.substring(0, q);
+        if (HttpMethod.GET.equals(request.method()) && (path.equals("/alimtalk/v2.3/appkeys/" + appKey + "/messages")
+            || path.equals("/alimtalk/v2.3/appkeys/" + appKey + "/auth/messages")
+            || path.equals("/brand-message/v1.0/appkeys/" + appKey + "/messages")))
+        {
+            return list(request, q < 0 ? "" : uri.substring(q + 1));
+        }
         final String kind;
         if (path.equals("/alimtalk/v2.3/appkeys/" + appKey + "/messages"))
         {
@@ -228,6 +284,7 @@ public final class KakaoRelayPeer implements AutoCloseable
         {
             return failure(400, -1000, "body is not JSON");
         }
+        sendRequests.incrementAndGet();
         if (recordRequests)
         {
             final Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -262,7 +319,54 @@ public final class KakaoRelayPeer implements AutoCloseable
         {
             return failure(200, -1005, "duplicate idempotency key");
         }
-        return answer(kind, body);
+        final Answer answer = answer(kind, body);
+        if (takeThenStallLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0)
+        {
+            return null;
+        }
+        if (takeThenFailLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0)
+        {
+            return failure(500, -9999, "internal error after taking the request");
+        }
+        return answer;
+    }
+
+    /** NHN "메시지 리스트 조회": the messages of a senderGroupingKey (the only filter this peer supports). */
+    private Answer list(final FullHttpRequest request, final String query)
+    {
+        if (!secretKey.equals(request.headers().get("X-Secret-Key")))
+        {
+            return failure(401, -1000, "invalid X-Secret-Key");
+        }
+        final Map<String, String> params = new java.util.HashMap<>();
+        for (final String pair : query.split("&"))
+        {
+            final int eq = pair.indexOf('=');
+            if (eq > 0)
+            {
+                params.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        if (params.get("startRequestDate") == null || params.get("endRequestDate") == null)
+        {
+            return failure(400, -1000, "startRequestDate and endRequestDate are required");
+        }
+        if (stallListQueries)
+        {
+            return null;
+        }
+        final int pageSize = Integer.parseInt(params.getOrDefault("pageSize", "15"));
+        if (pageSize < 1 || pageSize > 1000)
+        {
+            return failure(400, -1000, "pageSize (1-1000)");
+        }
+        listQueries.incrementAndGet();
+        final List<String> messages = new ArrayList<>(
+            listed.getOrDefault(params.getOrDefault("senderGroupingKey", ""), new ConcurrentLinkedQueue<>()));
+        final List<String> page = messages.subList(0, Math.min(pageSize, messages.size()));
+        return Answer.of(200, "{\"header\":{\"resultCode\":0,\"resultMessage\":\"SUCCESS\",\"isSuccessful\":true},"
+            + "\"messageSearchResultResponse\":{\"messages\":[" + String.join(",", page) + "],\"totalCount\":"
+            + messages.size() + "}}");
     }
 
     private Answer answer(final String kind, final Object body)
@@ -291,6 +395,15 @@ public final class KakaoRelayPeer implements AutoCloseable
             if (code == 0)
             {
                 accepted.incrementAndGet();
+                takenByRecipient.computeIfAbsent(no, k -> new AtomicInteger()).incrementAndGet();
+                final StringBuilder m = new StringBuilder("{\"requestId\":\"").append(requestId)
+                    .append("\",\"recipientSeq\":").append(i + 1).append(",\"recipientNo\":");
+                Json.quote(m, no).append(",\"messageStatus\":\"COMPLETED\",\"senderGroupingKey\":");
+                final String sgk = (String)Json.member(body, "senderGroupingKey");
+                Json.quote(m, sgk == null ? "" : sgk).append(",\"recipientGroupingKey\":");
+                Json.quote(m, grouping).append('}');
+                listed.computeIfAbsent(sgk == null ? "" : sgk, k -> new ConcurrentLinkedQueue<>())
+                    .add(m.toString());
                 hooks.add(hook(kind, requestId, i + 1, no, grouping, resultCode.applyAsInt(no)));
             }
         }

@@ -26,7 +26,9 @@ class KakaoSendAnswerFuzzTest
     private static Path dir;
     private static KakaoRelayPeer peer;
     private static KakaoConnector connector;
+    private static KakaoConnector batching;
     private static CapturingLane lane;
+    private static final CapturingLane batchLane = new CapturingLane(io.dispatch.protocol.ChannelType.CHAT);
     private static long messageId;
 
     @BeforeAll
@@ -39,7 +41,13 @@ class KakaoSendAnswerFuzzTest
         // an answer the client cannot read leaves the exchange to this timeout: well inside scripts/fuzz's 10 s
         settings.put("requestTimeoutMs", "3000");
         connector = (KakaoConnector)new KakaoConnectorFactory().create(settings);
-        connector.start(lane);
+        connector.start(lane.dataDir(dir.resolve("connector")));
+        // marketing goes in batches: three messages per request, every answer mapped back to each of them
+        settings.put("batchSize", "3");
+        settings.put("batchLingerMs", "10000");
+        settings.put("batchSettleDelayMs", "600000");
+        batching = (KakaoConnector)new KakaoConnectorFactory().create(settings);
+        batching.start(batchLane.dataDir(dir.resolve("batching")));
     }
 
     @AfterAll
@@ -47,14 +55,15 @@ class KakaoSendAnswerFuzzTest
     {
         try
         {
-            if (!lane.violations().isEmpty())
+            if (!lane.violations().isEmpty() || !batchLane.violations().isEmpty())
             {
-                throw new AssertionError("lane violations: " + lane.violations());
+                throw new AssertionError("lane violations: " + lane.violations() + batchLane.violations());
             }
         }
         finally
         {
             connector.stop();
+            batching.stop();
             peer.close();
             try (var paths = Files.walk(dir))
             {
@@ -81,6 +90,34 @@ class KakaoSendAnswerFuzzTest
         if (outcome.messageId() != id || !OUTCOMES.contains(outcome.kind()))
         {
             throw new AssertionError("status " + status + " body " + body + " gave " + outcome);
+        }
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void batchAnswer(final byte[] input) throws InterruptedException
+    {
+        if (input.length < 2)
+        {
+            return;
+        }
+        final int status = 200 + ((input[0] & 0xFF) << 8 | (input[1] & 0xFF)) % 400;
+        final String body = new String(Arrays.copyOfRange(input, 2, input.length), StandardCharsets.UTF_8);
+        peer.rawAnswer(new HttpReceiver.Answer(status, body, Map.of()));
+        final Set<Long> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++)
+        {
+            final long id = ++messageId;
+            ids.add(id);
+            batchLane.send(batching, CapturingLane.request(id, MessageKind.MARKETING, "010-1234-567" + i, null,
+                "(광고) 주말 특가", Map.of()));
+        }
+        while (!ids.isEmpty())
+        {
+            final CapturingLane.Event outcome = batchLane.next();
+            if (!ids.remove(outcome.messageId()) || !OUTCOMES.contains(outcome.kind()))
+            {
+                throw new AssertionError("status " + status + " body " + body + " gave " + outcome);
+            }
         }
     }
 }

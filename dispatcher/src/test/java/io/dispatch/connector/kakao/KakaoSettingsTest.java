@@ -74,6 +74,21 @@ class KakaoSettingsTest
         expect(with("webhook.port", "70000"), "'webhook.port': 70000 is outside");
         expect(with("requestTimeoutMs", "soon"), "'requestTimeoutMs': 'soon' is not a whole number");
         expect(with("senderkey", "typo"), "'senderkey': unknown setting");
+        expect(with("batchSize", "1001"), "'batchSize': 1001 is outside");
+        expect(with("batchSize", "0"), "'batchSize': 0 is outside");
+        expect(with("batchLingerMs", "-1"), "'batchLingerMs'");
+        expect(with("batchSettleDelayMs", "later"), "'batchSettleDelayMs': 'later' is not a whole number");
+    }
+
+    @Test
+    void shouldBatchAThousandRecipientsWithinTwentyMillisecondsByDefault() throws Exception
+    {
+        final KakaoSettings s = parse(valid());
+        assertThat(s.batchSize()).isEqualTo(1_000);
+        assertThat(s.batchLingerMs()).isEqualTo(20);
+        assertThat(s.batchSettleDelayMs()).isEqualTo(15_000);
+        assertThat(s.listPath(s.alimtalkPath())).isEqualTo("/alimtalk/v2.3/appkeys/app1/messages");
+        assertThat(s.listPath(s.brandPath())).isEqualTo("/brand-message/v1.0/appkeys/app1/messages");
     }
 
     @Test

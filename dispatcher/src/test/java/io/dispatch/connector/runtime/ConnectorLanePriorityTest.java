@@ -130,7 +130,7 @@ class ConnectorLanePriorityTest
         {
             final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
             final io.dispatch.config.RateSettings slower = io.dispatch.config.RateSettings.of(100, 1, 50);
-            final Thread admin = new Thread(() -> sms.lane().requestRate(slower));
+            final Thread admin = new Thread(() -> sms.lane().requestRate(slower, 0));
             admin.start();
             admin.join();
             assertThat(sms.lane().rateSettings().perSecond()).isEqualTo(1000);

@@ -110,6 +110,15 @@ final class CapturingLane implements ConnectorContext, ReceiptSink, DeliveryCall
         callbacks.remove(messageId);
     }
 
+    /** What the connector's {@link #inbound()} hands MOs to; refuses everything until a test sets one. */
+    volatile io.dispatch.connector.InboundSink inbound = io.dispatch.connector.InboundSink.NONE;
+
+    @Override
+    public io.dispatch.connector.InboundSink inbound()
+    {
+        return inbound;
+    }
+
     @Override
     public void onAccepted(final DeliveryRequest request)
     {

@@ -13,6 +13,7 @@ import org.jsmpp.bean.DataSm;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.EnquireLink;
 import org.jsmpp.bean.InterfaceVersion;
+import org.jsmpp.bean.MessageState;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
 import org.jsmpp.bean.QueryBroadcastSm;
@@ -114,6 +115,10 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
     private final Map<String, Integer> statusByDestination = new ConcurrentHashMap<>();
     private final Map<String, String> receiptStatByDestination = new ConcurrentHashMap<>();
     private final List<Submitted> heldReceipts = new CopyOnWriteArrayList<>();
+    /** Submits by their id as written in submit_sm_resp: what query_sm names. */
+    private final Map<String, Submitted> byProviderId = new ConcurrentHashMap<>();
+    private final AtomicInteger queries = new AtomicInteger();
+    private volatile boolean answerQueriesWithOutcome;
     private final ScheduledExecutorService receipts = Executors.newScheduledThreadPool(2, r ->
     {
         final Thread t = new Thread(r, "smsc-sim-receipts");
@@ -232,6 +237,23 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         return held.size();
     }
 
+    /**
+     * query_sm answers what each message's receipt says (its {@link #receiptStat}, DELIVRD by default), as an SMSC
+     * that delivered it but holds its receipt. Without this, query_sm of a known message answers ENROUTE; of an
+     * unknown one, ESME_RQUERYFAIL.
+     */
+    public SmscSimulator answerQueriesWithOutcome()
+    {
+        answerQueriesWithOutcome = true;
+        return this;
+    }
+
+    /** @return how many query_sm were received. */
+    public int queries()
+    {
+        return queries.get();
+    }
+
     /** @return how many receipts are held. */
     public int heldReceipts()
     {
@@ -340,6 +362,30 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
 
     // ---- observations ----
 
+    /**
+     * Sends a mobile originated message (a deliver_sm without the receipt bits) on a bound session and waits for the
+     * ESME's deliver_sm_resp.
+     *
+     * @return its command_status: 0 when the ESME took it.
+     */
+    public int sendMo(final String from, final String to, final byte dataCoding, final byte esmClass, final byte[] message)
+        throws Exception
+    {
+        final SMPPServerSession target = sessions.stream().filter(s -> s.getSessionState().isBound()).findFirst()
+            .orElseThrow(() -> new IllegalStateException("no bound session to send the MO on"));
+        try
+        {
+            target.deliverShortMessage("", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, from,
+                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, to, new ESMClass(esmClass), (byte)0, (byte)0,
+                new RegisteredDelivery(0), DataCodings.newInstance(dataCoding), message);
+            return 0;
+        }
+        catch (final org.jsmpp.extra.NegativeResponseException ex)
+        {
+            return ex.getCommandStatus();
+        }
+    }
+
     public List<Submitted> submitted()
     {
         return submitted;
@@ -446,6 +492,7 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         if (recordSubmits)
         {
             submitted.add(s);
+            byProviderId.put(id, s);
         }
         final SubmitSmResult result;
         try
@@ -469,6 +516,21 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
             }
         }
         return result;
+    }
+
+    @Override
+    public QuerySmResult onAcceptQuerySm(final QuerySm querySm, final SMPPServerSession source)
+        throws ProcessRequestException
+    {
+        queries.incrementAndGet();
+        final Submitted s = byProviderId.get(querySm.getMessageId());
+        if (s == null)
+        {
+            throw new ProcessRequestException("unknown message", SMPPConstant.STAT_ESME_RQUERYFAIL);
+        }
+        final String stat = answerQueriesWithOutcome ? receiptStatByDestination.getOrDefault(s.destination(), "DELIVRD")
+            : "ENROUTE";
+        return new QuerySmResult("", MessageState.valueOf(messageState(stat)), (byte)0);
     }
 
     @Override
@@ -689,12 +751,7 @@ public final class SmscSimulator implements ServerMessageReceiverListener, AutoC
         throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
     }
 
-    @Override
-    public QuerySmResult onAcceptQuerySm(final QuerySm querySm, final SMPPServerSession source)
-        throws ProcessRequestException
-    {
-        throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
-    }
+
 
     @Override
     public void onAcceptReplaceSm(final ReplaceSm replaceSm, final SMPPServerSession source)
