@@ -40,6 +40,8 @@ public final class IngestContext
     final byte[][] optOutFooters;
     /** The recipient directory's and campaigns' thread: DIRECTORY_UPDATE and campaign frames go there. */
     final TargetingConductor targeting;
+    /** Cluster mode's intake of client SUBMITs; null on a single node (set before the ingest server starts). */
+    SubmitIntake intake;
     volatile JournalStreams streams;
     private volatile boolean shuttingDown;
     private volatile DiskSpaceWatcher storage;
@@ -85,6 +87,18 @@ public final class IngestContext
         this.ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         // credit stops at half the high-water mark, so clients that honour credit rarely meet a NACK
         this.creditReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent() / 2) / 100;
+    }
+
+    /** Cluster mode, before the ingest server starts: client SUBMITs go to {@code intake} instead of the ring. */
+    public void intake(final SubmitIntake intake)
+    {
+        this.intake = intake;
+    }
+
+    /** @return a publisher for SUBMITs accepted elsewhere, for one thread. */
+    public AcceptedPublisher acceptedPublisher()
+    {
+        return new AcceptedPublisher(this);
     }
 
     /**

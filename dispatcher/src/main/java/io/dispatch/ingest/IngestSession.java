@@ -103,6 +103,9 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     /** False once the connection closed: the stream thread drops its subscriptions. */
     private volatile boolean open = true;
 
+    /** Cluster mode: where a SUBMIT is filled for the {@link SubmitIntake}; event loop only. */
+    private DispatchEvent intakeEvent;
+
     /** Post-journal thread only: set while this session is in the batch's flush list. */
     private boolean touched;
 
@@ -540,20 +543,22 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         }
         final boolean isPriority = submit.kindCode() != MessageKind.MARKETING.code();
         sendsMarketing |= !isPriority;
+        // cluster mode: the owner of the recipient's partition takes lane admission when it reads the message
+        final SubmitIntake intake = submit.isDryRun() ? null : context.intake;
         final LaneAdmission admission = context.admissionByChannel[submit.channelCode()];
-        if (!admission.tryAcquire(isPriority))
+        if (intake == null && !admission.tryAcquire(isPriority))
         {
             waitForRoom();
             return;
         }
-        final long sequence = claimRingSlot();
+        final long sequence = intake == null ? claimRingSlot() : Long.MAX_VALUE;
         if (sequence < 0)
         {
             admission.release(isPriority);
             waitForRoom();
             return;
         }
-        final DispatchEvent e = context.ring.get(sequence);
+        final DispatchEvent e = intake == null ? context.ring.get(sequence) : intakeEvent();
         e.type = DispatchEvent.SUBMIT;
         e.session = this;
         e.sessionRef = ref;
@@ -583,8 +588,60 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             marking.copyMarked(e, frame, submit, offset, length, markedTextLength, tenantId);
         }
-        context.ring.publish(sequence);
         outstanding++;
+        if (intake == null)
+        {
+            context.ring.publish(sequence);
+        }
+        else
+        {
+            intake.submit(this, correlationId, e);
+        }
+    }
+
+    private DispatchEvent intakeEvent()
+    {
+        if (intakeEvent == null)
+        {
+            intakeEvent = new DispatchEvent();
+        }
+        return intakeEvent;
+    }
+
+    /** Cluster mode: the authenticated tenant's name (nodes number tenants each in their own data dir). */
+    public byte[] tenantName()
+    {
+        return context.tenants.nameBytes(tenantId);
+    }
+
+    /** Cluster mode: the session's event loop, where a {@link SubmitIntake} answers. */
+    public java.util.concurrent.Executor eventLoop()
+    {
+        return ctx.executor();
+    }
+
+    /**
+     * Cluster mode, event loop only: the answer to a SUBMIT the {@link SubmitIntake} took: ACK with its id, or a NACK
+     * when {@code code} is not null.
+     */
+    public void answerTaken(final long correlationId, final long messageId, final ErrorCode code, final String detail)
+    {
+        outstanding--;
+        owedCredit++;
+        final ByteBuf out = ctx.alloc().buffer(64);
+        if (code == null)
+        {
+            context.counters.increment(Counter.ACKED);
+            Frames.ack(out, correlationId, messageId, Frames.ACK_ACCEPTED);
+        }
+        else
+        {
+            context.counters.increment(Counter.SUBMITS_NACKED);
+            Frames.nack(out, correlationId, code, detail);
+        }
+        appendCredit(out);
+        ctx.writeAndFlush(out, ctx.voidPromise());
+        maybeFinishGoodbye();
     }
 
     private void onCancel(final long correlationId, final ByteBuf frame, final int offset, final int length)
