@@ -9,12 +9,15 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32C;
 
@@ -146,6 +149,7 @@ public final class ConsentArchive
         final int[] copied = {0};
         final CRC32C crc = new CRC32C();
         final ByteBuffer head = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer trailer = ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN);
         journal.readRange(highestIndex, beforeIndex, (index, b, n) ->
         {
             if (index <= highestIndex || n < 1 || b[0] != JournalRecord.TYPE_CONSENT)
@@ -157,10 +161,11 @@ public final class ConsentArchive
             crc.reset();
             crc.update(head.array(), 4, 8);
             crc.update(b, 0, n);
+            trailer.clear();
+            trailer.putInt((int)crc.getValue());
             batch.write(head.array(), 0, HEADER);
             batch.write(b, 0, n);
-            final int sum = (int)crc.getValue();
-            batch.write(new byte[] {(byte)sum, (byte)(sum >>> 8), (byte)(sum >>> 16), (byte)(sum >>> 24)}, 0, TRAILER);
+            batch.write(trailer.array(), 0, TRAILER);
             last[0] = index;
             copied[0]++;
         });
@@ -187,7 +192,7 @@ public final class ConsentArchive
         }
         catch (final IOException ex)
         {
-            throw new java.io.UncheckedIOException("consent archive " + file, ex);
+            throw new UncheckedIOException("consent archive " + file, ex);
         }
         lock.readLock().lock();
         try
@@ -204,7 +209,7 @@ public final class ConsentArchive
         }
         catch (final IOException ex)
         {
-            throw new java.io.UncheckedIOException("consent archive " + file, ex);
+            throw new UncheckedIOException("consent archive " + file, ex);
         }
         finally
         {
@@ -250,6 +255,10 @@ public final class ConsentArchive
                 ch.write(ByteBuffer.wrap(MAGIC), 0);
                 length = MAGIC.length;
             }
+            if (ch.size() > length)
+            {
+                ch.truncate(length); // what a failed append (a full disk) left: never a record, written again below
+            }
             final ByteBuffer b = ByteBuffer.wrap(batch);
             long at = length;
             while (b.hasRemaining())
@@ -279,14 +288,13 @@ public final class ConsentArchive
         final long size = Files.size(file);
         long good = 0;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-            DataInputStream data = new DataInputStream(new BufferedInputStream(java.nio.channels.Channels.newInputStream(ch),
-                64 * 1024)))
+            DataInputStream data = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 64 * 1024)))
         {
             final byte[] magic = new byte[MAGIC.length];
             if (size >= MAGIC.length)
             {
                 data.readFully(magic);
-                if (!java.util.Arrays.equals(magic, MAGIC))
+                if (!Arrays.equals(magic, MAGIC))
                 {
                     throw damaged(0, "it is not a consent archive");
                 }

@@ -69,6 +69,7 @@ class ConsentArchiveTest
     void shouldExportTheSameConsentRowsAfterRetentionDeletedTheirCycles() throws Exception
     {
         final List<DirectoryLedger.Entry> before;
+        final long archived;
         try (Journal journal = journal())
         {
             final JournalWriter w = journal.newWriter(false);
@@ -93,6 +94,16 @@ class ConsentArchiveTest
             final List<DirectoryLedger.Entry> more = export(journal);
             assertThat(more).hasSize(before.size() + 1).startsWith(before.toArray(new DirectoryLedger.Entry[0]));
             assertThat(more.get(more.size() - 1).source()).isEqualTo("call 2023-12-14");
+
+            // a copy that failed half-way (a full disk) leaves bytes past the last record: the next copy replaces them
+            final byte[] junk = new byte[4096];
+            Arrays.fill(junk, (byte)0x55);
+            Files.write(dir.resolve(ConsentArchive.FILE), junk, StandardOpenOption.APPEND);
+            final ConsentArchive archive = journal.consentArchive();
+            assertThat(archive.exclusive(() -> archive.copyBefore(journal, Long.MAX_VALUE))).isEqualTo(2);
+            assertThat(archive.records()).isEqualTo(7);
+            assertThat(export(journal)).isEqualTo(more);
+            archived = Files.size(dir.resolve(ConsentArchive.FILE));
             w.close();
             before.clear();
             before.addAll(more);
@@ -100,6 +111,9 @@ class ConsentArchiveTest
         // a restart reads the archive from disk
         try (Journal journal = journal())
         {
+            assertThat(journal.consentArchive().records()).isEqualTo(7);
+            assertThat(Files.size(dir.resolve(ConsentArchive.FILE))).as("nothing past the last record to cut")
+                .isEqualTo(archived);
             assertThat(export(journal)).isEqualTo(before);
         }
     }
