@@ -83,8 +83,8 @@ class DueQueueTest
     {
         final DueQueue queue = new DueQueue();
         final long[][] messages = {
-            {DUE_MS + 2_000, 3}, {DUE_MS, 9}, {DUE_MS + 1_000, 1}, {DUE_MS, 4}, {DUE_MS + 2_000, 2}, {DUE_MS + 1_000, 7},
-            {DUE_MS, 5}, {DUE_MS + 1_000, 6}, {DUE_MS + 2_000, 8}};
+            {DUE_MS + 2_000, 3}, {DUE_MS, 9}, {DUE_MS + 1_000, 1}, {DUE_MS, 4}, {DUE_MS + 2_000, 2},
+            {DUE_MS + 1_000, 7}, {DUE_MS, 5}, {DUE_MS + 1_000, 6}, {DUE_MS + 2_000, 8}};
         for (final long[] m : messages)
         {
             queue.add(m[0], m[1], (int)m[1]);
