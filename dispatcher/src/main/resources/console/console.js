@@ -15,10 +15,21 @@ const COUNTERS = {
 };
 const CHARTED = [['accepted', '#2f6fdf'], ['dispatched', '#d98a1c'], ['delivered', '#2a9d57']];
 const BREAKER = ['CLOSED', 'OPEN', 'HALF_OPEN'];
+const CLASSES = ['auth', 'informational', 'marketing'];
+const E2E = 'dispatch_e2e_latency_seconds';
+const UNTIL = {provider_accepted: 'handed off', delivered: 'delivered'};
+// per class chart: [key, family, labels besides class, colour]
+const LATENCY_SERIES = [
+  ['ack', 'dispatch_ack_latency_seconds', {}, '#2f6fdf'],
+  ['handedOff', E2E, {until: 'provider_accepted'}, '#d98a1c'],
+  ['delivered', E2E, {until: 'delivered'}, '#2a9d57'],
+];
 
 let previous = null; // {atMs, values} of the last /metrics poll, for rates
 const history = []; // [{accepted, dispatched, delivered}] per second, oldest first
 let tenantsShown = '';
+let previousLatency = null; // {class: {key: [count, sum]}} of the last /metrics poll
+const latencyHistory = {auth: [], informational: [], marketing: []}; // per second: {key: mean seconds, or null}
 
 const $ = (id) => document.getElementById(id);
 
@@ -269,6 +280,127 @@ function showClasses(samples)
   }));
 }
 
+/** Since-start quantiles of both end-to-end spans, one row per class and span; the raw value rides in data-seconds. */
+function showE2e(samples)
+{
+  const series = samples.filter((s) => s.name === E2E + '_count')
+    .sort((a, b) => CLASSES.indexOf(a.labels.class) - CLASSES.indexOf(b.labels.class));
+  fillTable('e2e', series.map((s) =>
+  {
+    const where = {until: s.labels.until, class: s.labels.class};
+    const row = document.createElement('tr');
+    row.dataset.class = where.class;
+    row.dataset.until = where.until;
+    cell(row, where.class);
+    cell(row, UNTIL[where.until] || where.until);
+    cell(row, String(s.value)).dataset.field = 'count';
+    for (const q of ['0.5', '0.99', '0.999', '1.0'])
+    {
+      const value = find(samples, E2E, Object.assign({quantile: q}, where));
+      const td = cell(row, s.value === 0 ? '–' : seconds(value));
+      td.dataset.field = 'q' + q;
+      td.dataset.seconds = String(value);
+    }
+    return row;
+  }));
+}
+
+/**
+ * The summaries are cumulative, so a chart of their quantiles would flatten as the counts grow: each point is instead
+ * the mean latency of the messages counted since the previous poll (difference of _sum over difference of _count).
+ */
+function recordLatencies(samples)
+{
+  const now = {};
+  for (const name of CLASSES)
+  {
+    now[name] = {};
+    for (const [key, family, where] of LATENCY_SERIES)
+    {
+      const labels = Object.assign({class: name}, where);
+      now[name][key] = [find(samples, family + '_count', labels), find(samples, family + '_sum', labels)];
+    }
+  }
+  if (previousLatency !== null)
+  {
+    for (const name of CLASSES)
+    {
+      const point = {};
+      for (const [key] of LATENCY_SERIES)
+      {
+        const [count, total] = now[name][key];
+        const [before, totalBefore] = previousLatency[name][key];
+        const n = count - before; // NaN when a series is missing, negative after a restart: no point
+        point[key] = n > 0 ? Math.max(0, total - totalBefore) / n : null;
+      }
+      latencyHistory[name].push(point);
+      if (latencyHistory[name].length > HISTORY_POINTS)
+      {
+        latencyHistory[name].shift();
+      }
+      drawLatencyChart(name);
+    }
+  }
+  previousLatency = now;
+}
+
+/** A dot per second that had messages, joined where consecutive seconds both had some. */
+function drawLatencyChart(name)
+{
+  const canvas = $('latency-chart-' + name);
+  const points = latencyHistory[name];
+  const g = canvas.getContext('2d');
+  const w = canvas.width;
+  const h = canvas.height;
+  const pad = 30;
+  g.clearRect(0, 0, w, h);
+  let max = 0.001;
+  for (const point of points)
+  {
+    for (const [key] of LATENCY_SERIES)
+    {
+      max = Math.max(max, point[key] || 0);
+    }
+  }
+  g.fillStyle = '#555';
+  g.font = '11px sans-serif';
+  g.fillText(seconds(max), 2, 12);
+  g.fillText('0', 2, h - pad + 4);
+  g.strokeStyle = '#ccc';
+  g.beginPath();
+  g.moveTo(pad, h - pad);
+  g.lineTo(w, h - pad);
+  g.stroke();
+  // the newest point sits a dot's width inside the right edge, so it is drawn whole
+  const x = (i) => pad + (w - pad - 3) * (HISTORY_POINTS - points.length + i) / (HISTORY_POINTS - 1);
+  const y = (v) => h - pad - (h - pad - 15) * v / max;
+  for (const [key, , , colour] of LATENCY_SERIES)
+  {
+    g.strokeStyle = colour;
+    g.fillStyle = colour;
+    g.lineWidth = 1.5;
+    g.beginPath();
+    points.forEach((point, i) =>
+    {
+      const v = point[key];
+      if (v === null)
+      {
+        return;
+      }
+      g.fillRect(x(i) - 2, y(v) - 2, 4, 4);
+      if (i > 0 && points[i - 1][key] !== null)
+      {
+        g.lineTo(x(i), y(v));
+      }
+      else
+      {
+        g.moveTo(x(i), y(v));
+      }
+    });
+    g.stroke();
+  }
+}
+
 function showTenants(tenants)
 {
   const names = Object.keys(tenants);
@@ -401,6 +533,8 @@ async function poll()
     const samples = parseMetrics(await fetchText('/metrics'));
     showCounters(samples);
     showClasses(samples);
+    showE2e(samples);
+    recordLatencies(samples);
     showLaneWaits(samples);
     let lanesJson = null;
     if (token())

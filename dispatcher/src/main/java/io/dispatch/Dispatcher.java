@@ -19,6 +19,7 @@ import io.dispatch.connector.runtime.LaneMetrics;
 import io.dispatch.connector.runtime.StatePublisher;
 import io.dispatch.connector.smsrelay.SmsImageRoute;
 import io.dispatch.ingest.IngestContext;
+import io.dispatch.ingest.SubmitIntake;
 import io.dispatch.ingest.IngestServer;
 import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.ingest.SessionRegistry;
@@ -76,6 +77,7 @@ import io.dispatch.status.AdminServer;
 import io.dispatch.stream.JournalStreams;
 import io.dispatch.status.AdminTokenFile;
 import io.dispatch.status.ClassLatency;
+import io.dispatch.status.EndToEndLatency;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
@@ -130,6 +132,7 @@ public final class Dispatcher implements AutoCloseable
     private final SessionRegistry sessions = new SessionRegistry();
     /** Frame read → ACK per class; written by the ack stage only. */
     private final ClassLatency ackLatency = new ClassLatency("");
+    private final EndToEndLatency e2eLatency = new EndToEndLatency();
     private final ConnectorLane[] laneByChannel = new ConnectorLane[ChannelType.CODES];
     private final LaneAdmission[] admissionByChannel = new LaneAdmission[ChannelType.CODES];
     private Journal journal;
@@ -142,6 +145,8 @@ public final class Dispatcher implements AutoCloseable
     private final InboundAnswers inboundAnswers = new InboundAnswers();
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
+    private SubmitIntake intake;
+    private volatile java.util.function.Consumer<StringBuilder> extraMetrics;
     private IngestServer ingest;
     private AdminServer admin;
     private RedriveRoute redrive;
@@ -175,6 +180,16 @@ public final class Dispatcher implements AutoCloseable
     /** @param clock the time of every policy, timer and deadline: tests inject one they can move. */
     public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock) throws Exception
     {
+        return launch(config, clock, null);
+    }
+
+    /**
+     * @param intake cluster mode (module {@code cluster}): where client SUBMITs go instead of the ring; null for the
+     *               single-node engine (docs/design/cluster.md).
+     */
+    public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock, final SubmitIntake intake)
+        throws Exception
+    {
         // before the tenant ids or the journal are read: a second engine on this dir fails here and touches nothing
         final DataDirLock lock = DataDirLock.acquire(config.dataDir());
         final Dispatcher d;
@@ -191,6 +206,7 @@ public final class Dispatcher implements AutoCloseable
             throw ex;
         }
         d.dataDirLock = lock;
+        d.intake = intake;
         try
         {
             d.start(clock);
@@ -276,7 +292,7 @@ public final class Dispatcher implements AutoCloseable
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, config.ringSize());
         ackStage.inboundAnswers(inboundAnswers);
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats,
-            config.ringSize());
+            e2eLatency, config.ringSize());
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
@@ -522,6 +538,7 @@ public final class Dispatcher implements AutoCloseable
         ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
             clock, targeting);
         ingestContext.watchStorage(storage);
+        ingestContext.intake(intake);
         // resumed receipts and inbound subscribers read the journal on their own thread; 1 ms naps when all caught up
         streamsRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000),
             ex -> errors.record("journal_streams_failed", ex), null, new JournalStreams(journal));
@@ -782,6 +799,7 @@ public final class Dispatcher implements AutoCloseable
         ClassLatency.family(sb, "dispatch_ack_latency_seconds",
             "SUBMIT frame read to its ACK queued for the session, by class, since start");
         ackLatency.appendSamples(sb, "dispatch_ack_latency_seconds");
+        e2eLatency.appendPrometheus(sb);
         targeting.metrics().appendPrometheus(sb);
         if (ingest != null && ingest.tls() != null)
         {
@@ -808,7 +826,18 @@ public final class Dispatcher implements AutoCloseable
             connectorMetrics.collect(lane.name(), lane.connectorType(), lane.connector());
         }
         connectorMetrics.appendTo(sb);
+        final java.util.function.Consumer<StringBuilder> extra = extraMetrics;
+        if (extra != null)
+        {
+            extra.accept(sb);
+        }
         return sb.toString();
+    }
+
+    /** Cluster mode: appends its metric families to every {@code /metrics} page (called on the admin thread). */
+    public void extraMetrics(final java.util.function.Consumer<StringBuilder> families)
+    {
+        this.extraMetrics = families;
     }
 
     /**

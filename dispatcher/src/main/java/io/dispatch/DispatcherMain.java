@@ -54,6 +54,13 @@ public final class DispatcherMain
             System.out.println(USAGE);
             return;
         }
+        if (!settings.withPrefix("cluster.").isEmpty())
+        {
+            System.err.println("error: configuration key '" + settings.withPrefix("cluster.").firstKey() + "': cluster mode" +
+                " runs with scripts/cluster node, not scripts/dispatcher (docs/cluster.md)");
+            System.exit(2);
+            return;
+        }
         final Setup setup;
         try
         {
@@ -124,7 +131,7 @@ public final class DispatcherMain
     }
 
     /** What the engine runs with: the validated configuration and the drain bound of a graceful stop. */
-    record Setup(DispatcherConfig config, long drainMs)
+    public record Setup(DispatcherConfig config, long drainMs)
     {
     }
 
@@ -133,7 +140,7 @@ public final class DispatcherMain
      *
      * @throws ConfigurationException naming the key.
      */
-    static Setup setup(final Settings settings)
+    public static Setup setup(final Settings settings)
     {
         final DispatcherConfig config = DispatcherConfig.from(settings);
         final long drainMs = settings.longValue(Configuration.SHUTDOWN_DRAIN_MS_PROP_NAME,
@@ -143,7 +150,7 @@ public final class DispatcherMain
     }
 
     /** @return the settings, or null when --help was asked for. */
-    static Settings parse(final String[] args)
+    public static Settings parse(final String[] args)
     {
         Path configFile = null;
         final java.util.List<String[]> overrides = new java.util.ArrayList<>();

@@ -11,13 +11,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * SIGTERM), which a supervisor reads as a crash; replacing the handlers lets a drained engine exit 0.
  * {@code sun.misc.Signal} (module jdk.unsupported) is the only JDK API for it.
  */
-final class Shutdown
+public final class Shutdown
 {
     private Shutdown()
     {
     }
 
-    static void onSignals(final Runnable drain)
+    public static void onSignals(final Runnable drain)
     {
         final AtomicBoolean draining = new AtomicBoolean();
         final sun.misc.SignalHandler handler = signal ->

@@ -1,6 +1,7 @@
 package io.dispatch.client;
 
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.FallbackDeadline;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.netty.buffer.ByteBufUtil;
@@ -200,6 +201,19 @@ public final class Submit
         {
             vars.put(Objects.requireNonNull(name, "var name"), Objects.requireNonNull(value, "var value"));
             return this;
+        }
+
+        /**
+         * Push first: falls back to the lane's fallback channel (e.g. SMS) when the message is not confirmed DELIVERED
+         * within {@code wait} of the provider's acceptance, overriding the lane's {@code fallbackUndeliveredMs}. Carried
+         * as the reserved variable {@value FallbackDeadline#VARIABLE}; the engine refuses it (INVALID_FIELD) on a lane
+         * without a receipt deadline or outside 1 s .. the lane's receipt timeout.
+         */
+        public Builder fallbackAfter(final java.time.Duration wait)
+        {
+            final long ms = Objects.requireNonNull(wait, "fallbackAfter").toMillis();
+            check(ms >= FallbackDeadline.MIN_MS, "fallbackAfter", "must be at least 1 s, was " + ms + " ms");
+            return var(FallbackDeadline.VARIABLE, Long.toString(ms));
         }
 
         /** Sets the idempotency key (up to 128 bytes; tenant-scoped); none by default. */

@@ -29,12 +29,19 @@ public final class IngestContext
     final long creditReserve;
     final EpochClock clock;
     final long maxScheduleAheadMs;
+    /**
+     * By channel code: the longest per-message receipt deadline ({@code fallback.undeliveredMs}) a SUBMIT may name,
+     * below the lane's {@code receiptTimeoutMs}; 0 where the lane has no receipt deadline to override.
+     */
+    final long[] maxFallbackDeadlineMs = new long[io.dispatch.protocol.ChannelType.CODES];
     /** Per channel code. */
     final AdMarkingMode[] adMarking;
     /** Per tenant id: the opt-out footer added to marketing text, or null. */
     final byte[][] optOutFooters;
     /** The recipient directory's and campaigns' thread: DIRECTORY_UPDATE and campaign frames go there. */
     final TargetingConductor targeting;
+    /** Cluster mode's intake of client SUBMITs; null on a single node (set before the ingest server starts). */
+    SubmitIntake intake;
     volatile JournalStreams streams;
     private volatile boolean shuttingDown;
     private volatile DiskSpaceWatcher storage;
@@ -53,6 +60,13 @@ public final class IngestContext
         this.targeting = targeting;
         this.clock = clock;
         this.maxScheduleAheadMs = config.policy().maxScheduleAheadMs();
+        for (final io.dispatch.config.LaneConfig lane : config.lanes().values())
+        {
+            if (lane.fallback().undeliveredMs() > 0)
+            {
+                maxFallbackDeadlineMs[lane.channel().code()] = lane.receiptTimeoutMs() - 1;
+            }
+        }
         this.adMarking = config.policy().adMarking();
         this.optOutFooters = new byte[TenantConfig.MAX_TENANTS][];
         for (final TenantConfig t : config.tenants())
@@ -73,6 +87,18 @@ public final class IngestContext
         this.ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         // credit stops at half the high-water mark, so clients that honour credit rarely meet a NACK
         this.creditReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent() / 2) / 100;
+    }
+
+    /** Cluster mode, before the ingest server starts: client SUBMITs go to {@code intake} instead of the ring. */
+    public void intake(final SubmitIntake intake)
+    {
+        this.intake = intake;
+    }
+
+    /** @return a publisher for SUBMITs accepted elsewhere, for one thread. */
+    public AcceptedPublisher acceptedPublisher()
+    {
+        return new AcceptedPublisher(this);
     }
 
     /**

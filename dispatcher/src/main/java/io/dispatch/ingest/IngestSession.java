@@ -4,7 +4,9 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.inbound.InboundBody;
 import io.dispatch.journal.JournalCursor;
+import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
+import io.dispatch.protocol.FallbackDeadline;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
@@ -100,6 +102,9 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private volatile OutboundQueue inbound;
     /** False once the connection closed: the stream thread drops its subscriptions. */
     private volatile boolean open = true;
+
+    /** Cluster mode: where a SUBMIT is filled for the {@link SubmitIntake}; event loop only. */
+    private DispatchEvent intakeEvent;
 
     /** Post-journal thread only: set while this session is in the batch's flush list. */
     private boolean touched;
@@ -509,6 +514,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
                 + context.maxScheduleAheadMs / 86_400_000L + " days ahead (schedule.maxAheadDays)");
             return;
         }
+        final String badDeadline = submit.varCount() == 0 ? null : fallbackDeadlineProblem();
+        if (badDeadline != null)
+        {
+            nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD, badDeadline);
+            return;
+        }
         int markedTextLength = -1;
         if (submit.kindCode() == MessageKind.MARKETING.code())
         {
@@ -532,20 +543,22 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         }
         final boolean isPriority = submit.kindCode() != MessageKind.MARKETING.code();
         sendsMarketing |= !isPriority;
+        // cluster mode: the owner of the recipient's partition takes lane admission when it reads the message
+        final SubmitIntake intake = submit.isDryRun() ? null : context.intake;
         final LaneAdmission admission = context.admissionByChannel[submit.channelCode()];
-        if (!admission.tryAcquire(isPriority))
+        if (intake == null && !admission.tryAcquire(isPriority))
         {
             waitForRoom();
             return;
         }
-        final long sequence = claimRingSlot();
+        final long sequence = intake == null ? claimRingSlot() : Long.MAX_VALUE;
         if (sequence < 0)
         {
             admission.release(isPriority);
             waitForRoom();
             return;
         }
-        final DispatchEvent e = context.ring.get(sequence);
+        final DispatchEvent e = intake == null ? context.ring.get(sequence) : intakeEvent();
         e.type = DispatchEvent.SUBMIT;
         e.session = this;
         e.sessionRef = ref;
@@ -575,8 +588,60 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             marking.copyMarked(e, frame, submit, offset, length, markedTextLength, tenantId);
         }
-        context.ring.publish(sequence);
         outstanding++;
+        if (intake == null)
+        {
+            context.ring.publish(sequence);
+        }
+        else
+        {
+            intake.submit(this, correlationId, e);
+        }
+    }
+
+    private DispatchEvent intakeEvent()
+    {
+        if (intakeEvent == null)
+        {
+            intakeEvent = new DispatchEvent();
+        }
+        return intakeEvent;
+    }
+
+    /** Cluster mode: the authenticated tenant's name (nodes number tenants each in their own data dir). */
+    public byte[] tenantName()
+    {
+        return context.tenants.nameBytes(tenantId);
+    }
+
+    /** Cluster mode: the session's event loop, where a {@link SubmitIntake} answers. */
+    public java.util.concurrent.Executor eventLoop()
+    {
+        return ctx.executor();
+    }
+
+    /**
+     * Cluster mode, event loop only: the answer to a SUBMIT the {@link SubmitIntake} took: ACK with its id, or a NACK
+     * when {@code code} is not null.
+     */
+    public void answerTaken(final long correlationId, final long messageId, final ErrorCode code, final String detail)
+    {
+        outstanding--;
+        owedCredit++;
+        final ByteBuf out = ctx.alloc().buffer(64);
+        if (code == null)
+        {
+            context.counters.increment(Counter.ACKED);
+            Frames.ack(out, correlationId, messageId, Frames.ACK_ACCEPTED);
+        }
+        else
+        {
+            context.counters.increment(Counter.SUBMITS_NACKED);
+            Frames.nack(out, correlationId, code, detail);
+        }
+        appendCredit(out);
+        ctx.writeAndFlush(out, ctx.voidPromise());
+        maybeFinishGoodbye();
     }
 
     private void onCancel(final long correlationId, final ByteBuf frame, final int offset, final int length)
@@ -614,6 +679,29 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         }
         context.ring.publish(sequence);
         outstanding++;
+    }
+
+    /** @return what is wrong with the submit's {@link FallbackDeadline} and how to fix it, or null. */
+    private String fallbackDeadlineProblem()
+    {
+        final long named = FallbackDeadline.of(submit);
+        if (named == FallbackDeadline.ABSENT)
+        {
+            return null;
+        }
+        final long max = context.maxFallbackDeadlineMs[submit.channelCode()];
+        if (max == 0)
+        {
+            return "var " + FallbackDeadline.VARIABLE + ": the " + ChannelType.of(submit.channelCode()).name()
+                .toLowerCase(java.util.Locale.ROOT) + " lane has no receipt deadline to override (lane.<channel>.fallback "
+                + "and lane.<channel>.fallbackUndeliveredMs)";
+        }
+        if (named < FallbackDeadline.MIN_MS || named > max)
+        {
+            return "var " + FallbackDeadline.VARIABLE + ": milliseconds from " + FallbackDeadline.MIN_MS + " to " + max
+                + " (below the lane's receiptTimeoutMs)";
+        }
+        return null;
     }
 
     private void onConsent(final long correlationId, final ByteBuf frame, final int offset, final int length)

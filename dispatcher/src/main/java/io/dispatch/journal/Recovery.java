@@ -5,6 +5,7 @@ import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.policy.CapRules;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.RecipientKeys;
+import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
@@ -588,7 +589,7 @@ public final class Recovery implements JournalReader.Visitor
         final String rules)
     {
         final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
-        if (tenantId == 0 || kind < 0 || kind > 3 || channel < 0 || channel > 3)
+        if (tenantId == 0 || kind < 0 || kind > 3 || channel < 0 || channel >= ChannelType.CODES)
         {
             return;
         }

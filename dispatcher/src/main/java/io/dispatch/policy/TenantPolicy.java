@@ -40,7 +40,7 @@ public record TenantPolicy(
     public TenantPolicy withCaps(final int kind, final int channel, final CapRules rules)
     {
         final CapRules[] changed = caps.clone();
-        changed[kind * 4 + channel] = rules;
+        changed[kind * ChannelType.CODES + channel] = rules;
         return new TenantPolicy(timeZone, ratePerSecond, rateBurst, reservedPercent, channelRatePerSecond,
             rejectMarketingOverRate, suppressAtNight, consentRequired, optOutFooter, changed);
     }

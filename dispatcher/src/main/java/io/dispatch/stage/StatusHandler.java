@@ -12,6 +12,7 @@ import io.dispatch.protocol.Frames;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
+import io.dispatch.status.EndToEndLatency;
 import io.dispatch.status.StatusTable;
 import io.dispatch.targeting.CampaignStats;
 
@@ -50,6 +51,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
     private final SessionFlusher flusher;
     private final Counters counters;
     private final CampaignStats campaigns;
+    private final EndToEndLatency e2e;
     // receipts held until the end of the batch: at most one per event
     private final long[] heldIds;
     private final byte[] heldStates;
@@ -65,8 +67,9 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
     /** @param maxBatch the ring size: no batch is larger. */
     public StatusHandler(
         final StatusTable table, final SessionRegistry sessions, final SessionFlusher flusher, final Counters counters,
-        final CampaignStats campaigns, final int maxBatch)
+        final CampaignStats campaigns, final EndToEndLatency e2e, final int maxBatch)
     {
+        this.e2e = e2e;
         this.heldIds = new long[maxBatch];
         this.heldStates = new byte[maxBatch];
         this.heldAttempts = new byte[maxBatch];
@@ -194,6 +197,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         }
         // receipts and timeouts do not know the attempt; the table does
         final byte attempts = reportedAttempts == 0 ? table.attempts(slot) : reportedAttempts;
+        e2e.onState(table, slot, state, atMs);
         table.update(slot, state, attempts, reason, atMs, channel);
         final byte current = table.channel(slot);
         final int campaignSlot = table.campaignSlot(slot);

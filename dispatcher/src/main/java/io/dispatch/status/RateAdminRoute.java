@@ -29,7 +29,7 @@ import java.util.function.BooleanSupplier;
 public final class RateAdminRoute implements AdminServer.Route
 {
     private static final String CAPS_USAGE = "GET /tenants/<name>/caps or POST /tenants/<name>/caps"
-        + "?kind=informational|auth|marketing[&channel=sms|push|chat]&rules=COUNT/DURATION[,...]|none";
+        + "?kind=informational|auth|marketing[&channel=sms|push|chat|talktalk|messenger]&rules=COUNT/DURATION[,...]|none";
 
     private final RingBuffer<DispatchEvent> ring;
     private final TenantRegistry tenants;

@@ -1,5 +1,7 @@
 package io.dispatch.status;
 
+import io.dispatch.protocol.DeliveryState;
+
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -28,6 +30,12 @@ public final class StatusTable
     private final short[] tenants;
     private final int[] sessionRefs;
     private final int[] campaignSlots;
+    /**
+     * The end-to-end clock of each message ({@link EndToEndLatency}), epoch ms: its acceptance, or the due time of its
+     * latest deferral; negated once its hand-off to a provider is timed, 0 once its delivery is. One long per slot
+     * holds all three, so the table grows by 8 bytes a message.
+     */
+    private final long[] e2eStarts;
     private long newestId = Long.MIN_VALUE;
     /** The first message id the table held (recovery replays the journal from its start): older ids never existed. */
     private long oldestId = Long.MAX_VALUE;
@@ -50,6 +58,7 @@ public final class StatusTable
         tenants = new short[n];
         sessionRefs = new int[n];
         campaignSlots = new int[n];
+        e2eStarts = new long[n];
     }
 
     /** Records a newly accepted message. Ids arrive in increasing order. */
@@ -77,6 +86,7 @@ public final class StatusTable
         tenants[slot] = (short)tenantId;
         sessionRefs[slot] = sessionRef;
         campaignSlots[slot] = 0;
+        e2eStarts[slot] = atMs;
         newestId = Math.max(newestId, messageId);
         oldestId = Math.min(oldestId, messageId);
     }
@@ -103,6 +113,30 @@ public final class StatusTable
         attempts[slot] = attemptCount;
         reasons[slot] = reason;
         updatedAt[slot] = atMs;
+        advanceE2eClock(slot, state, atMs);
+    }
+
+    /** Here, not in the status stage, so that recovery replaying the journal leaves each clock as it was. */
+    private void advanceE2eClock(final int slot, final byte state, final long atMs)
+    {
+        final long start = e2eStarts[slot];
+        if (start == 0)
+        {
+            return;
+        }
+        if (state == DeliveryState.DEFERRED.code())
+        {
+            // the wait until the due time was asked for: the clock restarts there (atMs is the due time)
+            e2eStarts[slot] = start < 0 ? -atMs : atMs;
+        }
+        else if (state == DeliveryState.PROVIDER_ACCEPTED.code())
+        {
+            e2eStarts[slot] = -Math.abs(start);
+        }
+        else if (state == DeliveryState.DELIVERED.code())
+        {
+            e2eStarts[slot] = 0;
+        }
     }
 
     /**
@@ -144,6 +178,7 @@ public final class StatusTable
             out.writeByte(kinds[slot]);
             out.writeShort(tenants[slot]);
             out.writeLong(campaignSlots[slot] == 0 ? 0 : campaignIdOfSlot.applyAsLong(campaignSlots[slot]));
+            out.writeLong(e2eStarts[slot]);
         }
     }
 
@@ -170,6 +205,7 @@ public final class StatusTable
             final byte kind = in.readByte();
             final short tenant = in.readShort();
             final long campaignId = in.readLong();
+            final long e2eStart = in.readLong();
             final int slot = (int)(id & mask);
             if (ids[slot] > id)
             {
@@ -180,6 +216,7 @@ public final class StatusTable
             attempts[slot] = attemptCount;
             reasons[slot] = reason;
             campaignSlots[slot] = campaignId == 0 ? 0 : slotOfCampaign.applyAsInt(campaignId);
+            e2eStarts[slot] = e2eStart;
         }
         newestId = Math.max(newestId, newest);
         oldestId = Math.min(oldestId, oldest);
@@ -197,6 +234,10 @@ public final class StatusTable
     /** The stats slot of the campaign the message belongs to, 0 for none. */
     public int campaignSlot(final int slot) { return campaignSlots[slot]; }
     public void campaignSlot(final int slot, final int campaignSlot) { campaignSlots[slot] = campaignSlot; }
+    /** @return the end-to-end clock's start in epoch ms (acceptance, or a deferral's due time), 0 once delivered. */
+    public long e2eStartMs(final int slot) { return Math.abs(e2eStarts[slot]); }
+    /** @return whether a provider accepted the message (its hand-off is timed; a later deferral keeps this). */
+    public boolean handedOff(final int slot) { return e2eStarts[slot] < 0; }
     /** @return occupied slots. */
     public int size() { return size; }
 }

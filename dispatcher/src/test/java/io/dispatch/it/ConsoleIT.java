@@ -112,6 +112,8 @@ class ConsoleIT
                     .isEqualTo(MESSAGES + 1);
                 wait.until(b -> String.valueOf(MESSAGES + 1).equals(shown(b, informational)));
 
+                assertEndToEndLatencyShownAsOnMetrics(browser, wait);
+
                 final String smsSent = "#lanes tr[data-lane='sms-simulated'] td[data-field='sent']";
                 wait.until(b -> String.valueOf(metric("dispatch_lane_sent_total{lane=\"sms-simulated\"}"))
                     .equals(shown(b, smsSent)));
@@ -204,6 +206,32 @@ class ConsoleIT
         }
     }
 
+    /**
+     * Every message but the rejected one was handed off and delivered: once the page counts them all (nothing is timed
+     * after), its counts and quantiles are those of /metrics, and the informational chart drew its delivery latency.
+     */
+    private void assertEndToEndLatencyShownAsOnMetrics(final WebDriver browser, final WebDriverWait wait)
+    {
+        for (final String until : List.of("provider_accepted", "delivered"))
+        {
+            final String row = "#e2e tr[data-class='informational'][data-until='" + until + "']";
+            final String labels = "until=\"" + until + "\",class=\"informational\"";
+            wait.until(b -> String.valueOf(MESSAGES).equals(shown(b, row + " td[data-field='count']")));
+            assertThat(metric("dispatch_e2e_latency_seconds_count{" + labels + "}")).isEqualTo(MESSAGES);
+            for (final String q : List.of("0.5", "0.99", "1.0"))
+            {
+                final String cell = row + " td[data-field='q" + q + "']";
+                assertThat(Double.parseDouble(attribute(browser, cell, "data-seconds"))).as("%s q%s", until, q)
+                    .isEqualTo(metricValue("dispatch_e2e_latency_seconds{" + labels + ",quantile=\"" + q + "\"}"));
+                assertThat(shown(browser, cell)).matches("[0-9.]+ m?s");
+            }
+            final String marketing = "#e2e tr[data-class='marketing'][data-until='" + until + "']";
+            assertThat(shown(browser, marketing + " td[data-field='count']")).isEqualTo("0");
+        }
+        assertThat(pixelsOfColour(browser, "latency-chart-informational", 0x2a, 0x9d, 0x57))
+            .as("the informational chart drew the delivery latency").isPositive();
+    }
+
     /** Clicks the button once the page shows it (a poll hides the buttons whose action does not apply). */
     private static void click(final WebDriverWait wait, final String selector)
     {
@@ -281,6 +309,29 @@ class ConsoleIT
             "return n;"));
     }
 
+    /** @return how many pixels of a canvas are drawn in about this colour. */
+    private static long pixelsOfColour(final WebDriver browser, final String canvasId, final int r, final int g,
+        final int b)
+    {
+        return (Long)((JavascriptExecutor)browser).executeScript(String.join("\n",
+            "const c = document.getElementById(arguments[0]);",
+            "const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;",
+            "let n = 0;",
+            "for (let i = 0; i < px.length; i += 4) {",
+            "  if (px[i + 3] > 128 && Math.abs(px[i] - arguments[1]) < 40 && Math.abs(px[i + 1] - arguments[2]) < 40",
+            "    && Math.abs(px[i + 2] - arguments[3]) < 40) { n++; }",
+            "}",
+            "return n;"), canvasId, r, g, b);
+    }
+
+    /** @return an attribute of the first element the CSS selector matches, or null. */
+    private static String attribute(final WebDriver browser, final String selector, final String name)
+    {
+        return (String)((JavascriptExecutor)browser).executeScript(
+            "const e = document.querySelector(arguments[0]); return e === null ? null : e.getAttribute(arguments[1]);",
+            selector, name);
+    }
+
     /**
      * @return the text of the first element the CSS selector matches, or null; read in one script call, since the
      * page rebuilds its tables every poll and an element found by one WebDriver call may be gone by the next.
@@ -295,6 +346,13 @@ class ConsoleIT
     {
         final Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\d+)$").matcher(get("/metrics"));
         return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private double metricValue(final String series)
+    {
+        final Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(get("/metrics"));
+        assertThat(m.find()).as("%s on /metrics", series).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     private String get(final String path)

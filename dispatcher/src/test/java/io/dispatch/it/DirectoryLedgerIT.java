@@ -90,9 +90,9 @@ class DirectoryLedgerIT
 
             final String tenantCsv = AdminHttp.get(admin, dir, "/tenants/demo/consent").body();
             assertThat(csvRows(tenantCsv).stream().filter(r -> r.endsWith(",opted_out,opt_out,CONSENT_FRAME,080 webhook"))
-                .map(r -> r.split(",")[1])).as("an every-channel CONSENT frame: a row per channel")
-                .containsExactly("sms", "push", "chat");
-            assertThat(csvRows(tenantCsv)).hasSize(U1_LEDGER.size() + 1 + 9 + 1 + 3)
+                .map(r -> r.split(",")[1])).as("an every-channel CONSENT frame: a row per channel it applies to")
+                .containsExactly("sms", "push", "chat", "talktalk", "messenger");
+            assertThat(csvRows(tenantCsv)).hasSize(U1_LEDGER.size() + 1 + 9 + 1 + 5)
                 .contains("2026-03-01T09:00:00Z,push,ad,grant,UPSERT,app settings");
             assertThat(tenantCsv).as("the phone's opt-out is u1's in the tenant export too")
                 .contains(",u1," + PHONE + ",sms,sender_opt_out,opt_out,0801234567,OPT_OUT,080 call,");

@@ -51,6 +51,17 @@ class EngineProcessIT
     }
 
     @Test
+    void clusterKeysPointToTheClusterCommand() throws Exception
+    {
+        final ChildEngine.Exit exit = ChildEngine.runToExit(dir.resolve("data"), EXIT_TIMEOUT_MS,
+            "--set", "cluster.bootstrapServers=127.0.0.1:9092");
+
+        assertThat(exit.code()).isEqualTo(2);
+        assertOneLineError(exit, "configuration key 'cluster.bootstrapServers': cluster mode runs with scripts/cluster" +
+            " node, not scripts/dispatcher (docs/cluster.md)");
+    }
+
+    @Test
     void shouldNameATakenProtocolPortAndExit() throws Exception
     {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()))

@@ -107,6 +107,7 @@ class MetricsExpositionIT
             assertThat(sample(families, "dispatch_lane_rejected_total", Map.of("lane", "chat-simulated",
                 "reason", "INVALID_RECIPIENT"))).isEqualTo(10.0);
             assertThat(families.get("dispatch_lane_accept_latency_seconds").type()).isEqualTo("summary");
+            assertThat(families.get("dispatch_e2e_latency_seconds").type()).isEqualTo("summary");
             final Map<String, String> campaign = Map.of("id", Long.toString(campaignId), "tenant", "demo",
                 "campaign", "winter \"sale\"");
             assertThat(sample(families, "dispatch_campaign_state", with(campaign, "state", "FANNED_OUT"))).isEqualTo(1.0);

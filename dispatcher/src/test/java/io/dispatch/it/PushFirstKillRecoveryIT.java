@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +63,47 @@ class PushFirstKillRecoveryIT
         }
     }
 
+    /**
+     * The message names a 3 s deadline on a lane whose own is an hour: after the restart the lane reads it back from
+     * the journaled message, so the SMS leaves within the test and exactly once.
+     */
+    @Test
+    void shouldKeepTheMessagesOwnDeadlineAcrossAKill() throws Exception
+    {
+        try (FcmTestPeer fcm = new FcmTestPeer(dir); SmscSimulator smsc = new SmscSimulator("esme", "secret"))
+        {
+            final Path data = dir.resolve("data");
+            final String[] args = args(fcm, smsc, 3_600_000);
+            final long id;
+            try (ChildEngine child = ChildEngine.start(data, args);
+                DispatchClient c = PushFirstSmsFallbackIT.connect(child.port()))
+            {
+                PushFirstSmsFallbackIT.directory(c);
+                id = c.submit(PushFirstMessageDeadlineIT.push().fallbackAfter(Duration.ofSeconds(3)).build())
+                    .get(10, TimeUnit.SECONDS).messageId();
+                PushFirstSmsFallbackIT.awaitState(c, id, DeliveryState.PROVIDER_ACCEPTED);
+                child.kill();
+                assertThat(child.awaitExit(10_000)).isTrue();
+            }
+            assertThat(smsc.submits()).as("the kill came before the deadline").isZero();
+            try (ChildEngine child = ChildEngine.start(data, args);
+                DispatchClient c = PushFirstSmsFallbackIT.connect(child.port()))
+            {
+                final StatusResult r = Statuses.awaitTerminal(c, id);
+                assertThat(r.state()).as("%s", r).isEqualTo(DeliveryState.DELIVERED);
+                assertThat(r.channel()).as("%s", r).isEqualTo(ChannelType.SMS);
+                assertThat(smsc.submitsTo(PushFirstSmsFallbackIT.PHONE)).as("exactly one SMS").isEqualTo(1);
+                assertThat(fcm.receivedByToken).as("the push went out before the kill only").hasSize(1);
+            }
+        }
+    }
+
     private String[] args(final FcmTestPeer fcm, final SmscSimulator smsc) throws Exception
+    {
+        return args(fcm, smsc, DEADLINE_MS);
+    }
+
+    private String[] args(final FcmTestPeer fcm, final SmscSimulator smsc, final long laneDeadlineMs) throws Exception
     {
         final Path password = dir.resolve("smsc.password");
         Files.writeString(password, "secret");
@@ -75,7 +116,7 @@ class PushFirstKillRecoveryIT
             "--set", "lane.sms.connector.reconnectInitialMs=50",
             "--set", "lane.push.connector=push",
             "--set", "lane.push.fallback=sms",
-            "--set", "lane.push.fallbackUndeliveredMs=" + DEADLINE_MS));
+            "--set", "lane.push.fallbackUndeliveredMs=" + laneDeadlineMs));
         fcm.connectorSettings().forEach((k, v) ->
         {
             args.add("--set");

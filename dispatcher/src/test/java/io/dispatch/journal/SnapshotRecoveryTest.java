@@ -180,7 +180,7 @@ class SnapshotRecoveryTest
                 {
                     out.add(id + ":" + status.state(slot) + "/" + status.attempts(slot) + "/" + status.channel(slot) + "/"
                         + status.reason(slot) + "/" + status.tenant(slot) + "/" + status.kind(slot) + "/"
-                        + status.campaignSlot(slot));
+                        + status.campaignSlot(slot) + "/e2e " + status.e2eStartMs(slot) + "/" + status.handedOff(slot));
                 }
             }
             for (final long k : keys)

@@ -153,7 +153,7 @@ public class RingJournalBenchmark extends AbstractBenchmark
             journalStopped);
         final StatusHandler status = new StatusHandler(
             new StatusTable(Configuration.STATUS_CAPACITY_DEFAULT), new SessionRegistry(), flusher, counters,
-            new io.dispatch.targeting.CampaignStats(), ringSize);
+            new io.dispatch.targeting.CampaignStats(), new io.dispatch.status.EndToEndLatency(), ringSize);
         ring = consumerThreads == 1
             ? new RingTopology(ringSize, waitStrategy, errors, new StageChain(journalStages, acks, status, flusher))
             : new RingTopology(ringSize, waitStrategy, errors, journalStages, new StageChain(acks, status, flusher));

@@ -48,14 +48,14 @@ final class SendArguments
     private static final Set<String> SWITCHES = Set.of("--wait", "--explain", "--help", "-h", "--tls", "--listen");
     private static final Set<String> VALUED = Set.of(
         "--kind", "--to", "--channel", "--text", "--template", "--var", "--key", "--ttl", "--send-at",
-        "--wait-timeout", "--status", "--cancel", "--cancel-key", "--consent", "--source", "--host", "--port",
+        "--fallback-after", "--wait-timeout", "--status", "--cancel", "--cancel-key", "--consent", "--source", "--host", "--port",
         "--tenant", "--api-key", "--ca", "--cert", "--cert-key", "--from-position", "--count");
     /** What {@code --listen} may be combined with besides the connection options. */
     private static final Set<String> LISTEN_FLAGS = Set.of("--listen", "--from-position", "--count");
     /** Flags that only describe a message to send. */
     private static final Set<String> MESSAGE_FLAGS = Set.of(
-        "--kind", "--text", "--template", "--var", "--key", "--ttl", "--send-at", "--wait", "--wait-timeout",
-        "--explain");
+        "--kind", "--text", "--template", "--var", "--key", "--ttl", "--send-at", "--fallback-after", "--wait",
+        "--wait-timeout", "--explain");
     private static final Set<String> MODE_FLAGS = Set.of("--status", "--cancel", "--cancel-key", "--consent");
 
     Mode mode = Mode.SEND;
@@ -68,6 +68,8 @@ final class SendArguments
     String key;
     int ttlSeconds;
     long sendAtEpochMs;
+    /** Push first: the message's own receipt deadline, 0 for the lane's. */
+    long fallbackAfterMs;
     boolean waitForReceipts;
     int waitTimeoutSeconds = 30;
     long statusId;
@@ -207,6 +209,9 @@ final class SendArguments
                 break;
             case "--send-at":
                 sendAtEpochMs = parseTime(flag, value, clock);
+                break;
+            case "--fallback-after":
+                fallbackAfterMs = parseDurationMs(flag, value);
                 break;
             case "--wait-timeout":
                 waitTimeoutSeconds = (int)parseLong(flag, value, 1, 86_400);
@@ -428,6 +433,30 @@ final class SendArguments
         }
     }
 
+    /** @return {@code value} (e.g. {@code 60s}, {@code 2m}, {@code 1500ms}; bare digits are seconds) in ms, at least 1 s. */
+    static long parseDurationMs(final String flag, final String value) throws UsageException
+    {
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})(ms|s|m|h)?").matcher(value);
+        if (!m.matches())
+        {
+            throw new UsageException(flag + " must be a duration such as 60s, 2m or 1500ms, was '" + value + "'");
+        }
+        final long n = Long.parseLong(m.group(1));
+        final String unit = m.group(2) == null ? "s" : m.group(2);
+        final long ms = switch (unit)
+        {
+            case "ms" -> n;
+            case "m" -> n * 60_000;
+            case "h" -> n * 3_600_000;
+            default -> n * 1_000;
+        };
+        if (ms < io.dispatch.protocol.FallbackDeadline.MIN_MS)
+        {
+            throw new UsageException(flag + " must be at least 1s, was '" + value + "'");
+        }
+        return ms;
+    }
+
     /** @return the message to send (SEND mode). */
     Submit toSubmit() throws UsageException
     {
@@ -446,6 +475,10 @@ final class SendArguments
             b.key(key);
         }
         b.sendAt(sendAtEpochMs);
+        if (fallbackAfterMs > 0)
+        {
+            b.fallbackAfter(java.time.Duration.ofMillis(fallbackAfterMs));
+        }
         try
         {
             return b.build();

@@ -59,6 +59,9 @@ public final class SendCommand
         "  --ttl SECONDS           expire undelivered after this long (default: engine's)",
         "  --send-at TIME          send later: +SECONDS from now, an ISO-8601 time (2026-11-26T09:00:00+09:00,",
         "                          2026-11-26T00:00:00Z) or a local date-time read as Asia/Seoul (2026-11-26T09:00)",
+        "  --fallback-after TIME   push first: fall back (the lane's lane.<channel>.fallback, e.g. SMS) if not",
+        "                          confirmed DELIVERED within TIME (60s, 2m, 1500ms) of the provider's acceptance;",
+        "                          overrides lane.<channel>.fallbackUndeliveredMs, only on a lane that has it",
         "  --wait                  print the message's receipts until a terminal state",
         "  --wait-timeout SECONDS  bound on --wait (default 30)",
         "  --explain               dry run: print what the policies would decide (SEND on lane, DEFER until,",
@@ -161,7 +164,7 @@ public final class SendCommand
             switch (a.mode)
             {
                 case EXPLAIN:
-                    return explain(client, submit);
+                    return explain(client, submit, a.fallbackAfterMs);
                 case STATUS:
                     return status(client, a.statusId);
                 case CANCEL:
@@ -250,13 +253,23 @@ public final class SendCommand
         return EXIT_OK;
     }
 
-    private int explain(final DispatchClient client, final Submit submit) throws InterruptedException
+    private int explain(final DispatchClient client, final Submit submit, final long fallbackAfterMs)
+        throws InterruptedException
     {
-        out.println(describe(await(client.explain(submit))));
+        out.println(describe(await(client.explain(submit)), fallbackAfterMs));
         return EXIT_OK;
     }
 
     static String describe(final Explanation e)
+    {
+        return describe(e, 0);
+    }
+
+    /**
+     * @param fallbackAfterMs the message's own receipt deadline ({@code --fallback-after}), 0 for none: the engine
+     *                        answered the explanation, so it accepted the deadline for this lane.
+     */
+    static String describe(final Explanation e, final long fallbackAfterMs)
     {
         final String primary = describePrimary(e) + describeWindow(e.window());
         if (e.fallbackChannel() == null || e.fallbackDecision() == null)
@@ -264,8 +277,14 @@ public final class SendCommand
             return primary;
         }
         return primary + "; fallback to " + e.fallbackChannel().name().toLowerCase(Locale.ROOT)
-            + (e.fallbackAddress() == null ? "" : " at " + e.fallbackAddress()) + ": "
+            + (e.fallbackAddress() == null ? "" : " at " + e.fallbackAddress())
+            + (fallbackAfterMs > 0 ? " if not DELIVERED within " + duration(fallbackAfterMs) : "") + ": "
             + e.fallbackDecision() + (e.fallbackReason() == Reason.NONE ? "" : " (" + e.fallbackReason() + ")");
+    }
+
+    private static String duration(final long ms)
+    {
+        return ms % 60_000 == 0 ? ms / 60_000 + " min" : ms % 1_000 == 0 ? ms / 1_000 + " s" : ms + " ms";
     }
 
     private static String describeWindow(final Explanation.ConversationWindow w)

@@ -111,6 +111,22 @@ class SendArgumentsTest
     }
 
     @Test
+    void shouldCarryFallbackAfterAsTheReservedVariableInMilliseconds() throws Exception
+    {
+        assertThat(SendArguments.parse(NOW, "--channel", "push", "--to", "x", "--text", "a", "--fallback-after", "60s")
+            .toSubmit().vars()).containsEntry(io.dispatch.protocol.FallbackDeadline.VARIABLE, "60000");
+        assertThat(SendArguments.parse(NOW, "--to", "x", "--text", "a", "--fallback-after", "2m").fallbackAfterMs)
+            .isEqualTo(120_000);
+        assertThat(SendArguments.parse(NOW, "--to", "x", "--text", "a", "--fallback-after", "1500ms").fallbackAfterMs)
+            .isEqualTo(1_500);
+        assertThat(SendArguments.parse(NOW, "--to", "x", "--text", "a").toSubmit().vars()).isEmpty();
+        assertError("--to", "x", "--text", "a", "--fallback-after", "soon")
+            .hasMessageStartingWith("--fallback-after must be a duration such as 60s");
+        assertError("--to", "x", "--text", "a", "--fallback-after", "500ms")
+            .hasMessageStartingWith("--fallback-after must be at least 1s");
+    }
+
+    @Test
     void shouldParseExplainAsADryRunOfTheSameMessage() throws Exception
     {
         final SendArguments a = SendArguments.parse(

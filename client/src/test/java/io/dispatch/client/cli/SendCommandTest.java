@@ -47,6 +47,16 @@ class SendCommandTest extends CommandTestBase
     }
 
     @Test
+    void shouldDescribeTheMessagesFallbackDeadline()
+    {
+        assertThat(SendCommand.describe(new io.dispatch.client.Explanation(io.dispatch.protocol.Decision.SEND,
+            io.dispatch.protocol.ChannelType.PUSH, true, io.dispatch.protocol.Reason.NONE, 0, -1,
+            io.dispatch.protocol.ChannelType.SMS, io.dispatch.protocol.Decision.SEND, io.dispatch.protocol.Reason.NONE,
+            "01055550001", null), 90_000))
+            .isEqualTo("SEND on lane push priority; fallback to sms at 01055550001 if not DELIVERED within 90 s: SEND");
+    }
+
+    @Test
     void shouldDescribeTheConversationWindow()
     {
         assertThat(SendCommand.describe(new io.dispatch.client.Explanation(io.dispatch.protocol.Decision.SUPPRESS,

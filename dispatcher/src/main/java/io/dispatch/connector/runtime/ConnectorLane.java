@@ -10,8 +10,10 @@ import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.journal.Journal;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.FallbackDeadline;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
+import io.dispatch.protocol.SubmitFlyweight;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
@@ -87,6 +89,11 @@ public final class ConnectorLane extends LaneThread
     private final LongHashSet uncertain = new LongHashSet();
     private final RetryTimers retries;
     private final ReceiptTimeouts receipts;
+    /**
+     * On a lane with a receipt deadline, recovered receipt waits (id, provider acceptance, what {@link ReceiptTimeouts}
+     * keeps) until the lane thread can read each message's own deadline from the journal ({@link #onStart}).
+     */
+    private LongArrayList recoveredWaits = new LongArrayList();
     /** Recovered messages awaiting a receipt: the connector is asked about each once it started, then dropped. */
     private LongArrayList toQuery = new LongArrayList();
     private final FallbackHandoff handoff;
@@ -147,7 +154,7 @@ public final class ConnectorLane extends LaneThread
         this.retries = new RetryTimers(start);
         final long undeliveredMs = config.fallback().undeliveredMs();
         // with a receipt deadline the wait is that deadline, at which the message falls back instead of expiring
-        this.receipts = new ReceiptTimeouts(undeliveredMs > 0 ? undeliveredMs : config.receiptTimeoutMs());
+        this.receipts = new ReceiptTimeouts(undeliveredMs > 0 ? undeliveredMs : config.receiptTimeoutMs(), undeliveredMs > 0);
         this.handoff = new FallbackHandoff(config.fallback());
         if (undeliveredMs > 0 && config.channel() == ChannelType.PUSH)
         {
@@ -269,7 +276,18 @@ public final class ConnectorLane extends LaneThread
     public void recoverAwaitingReceipt(
         final long messageId, final byte kind, final long providerAcceptedAtMs, final boolean uncertain)
     {
-        receipts.await(messageId, kind, 0, uncertain, Math.min(providerAcceptedAtMs, clock.time()));
+        final long fromMs = Math.min(providerAcceptedAtMs, clock.time());
+        if (config.fallback().undeliveredMs() > 0 && recoveredWaits != null)
+        {
+            // the message's own deadline is in its journaled body, read on the lane thread
+            recoveredWaits.addLong(messageId);
+            recoveredWaits.addLong(fromMs);
+            recoveredWaits.addLong((kind & 0xFF) | (uncertain ? 1L << 8 : 0));
+        }
+        else
+        {
+            receipts.await(messageId, kind, 0, uncertain, fromMs);
+        }
         if (toQuery != null)
         {
             toQuery.addLong(messageId); // null once started: tests recover into a running lane, with nobody to ask
@@ -308,6 +326,31 @@ public final class ConnectorLane extends LaneThread
     protected void onStart()
     {
         messages.open();
+        final LongArrayList waits = recoveredWaits;
+        recoveredWaits = null;
+        for (int i = 0; i < waits.size(); i += 3)
+        {
+            final long id = waits.getLong(i);
+            final long kindAndUncertain = waits.getLong(i + 2);
+            final long waitMs = messages.load(id) ? waitMs(messages.submit()) : receipts.defaultWaitMs();
+            receipts.await(id, (int)(kindAndUncertain & 0xFF), 0, (kindAndUncertain & 1L << 8) != 0,
+                waits.getLong(i + 1), waitMs);
+        }
+    }
+
+    /**
+     * @return how long the lane waits for the message's DELIVERED receipt: the deadline it names
+     * ({@link FallbackDeadline}, checked at ingest) on a lane with a receipt deadline, else the lane's wait. A value
+     * out of this lane's bounds (a message that came here as another lane's fallback) takes the lane's.
+     */
+    private long waitMs(final SubmitFlyweight submit)
+    {
+        if (config.fallback().undeliveredMs() <= 0 || submit.varCount() == 0)
+        {
+            return receipts.defaultWaitMs();
+        }
+        final long named = FallbackDeadline.of(submit);
+        return named >= FallbackDeadline.MIN_MS && named < config.receiptTimeoutMs() ? named : receipts.defaultWaitMs();
     }
 
     /**
@@ -640,7 +683,8 @@ public final class ConnectorLane extends LaneThread
                 messages.forget(id);
                 admission.release(isPriority);
                 startNextOfRecipient(id);
-                receipts.await(id, request.kind().code(), request.attempt(), uncertain.remove(id), now);
+                receipts.await(id, request.kind().code(), request.attempt(), uncertain.remove(id), now,
+                    waitMs(request.submit()));
                 break;
             case OutcomeQueue.REJECTED:
                 metrics.countRejected(reason);

@@ -9,7 +9,9 @@ import io.dispatch.journal.JournalReader;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.SubmitFlyweight;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.agrona.collections.LongHashSet;
 
 /**
@@ -32,6 +34,8 @@ final class MessageLoader implements AutoCloseable
     private final LongHashSet readdressedHere = new LongHashSet();
     private final byte channel;
     private byte[] spare = new byte[512];
+    private final SubmitFlyweight submit = new SubmitFlyweight();
+    private ByteBuf bodyBuffer = Unpooled.EMPTY_BUFFER;
     private JournalReader reader;
 
     /** @param channel the lane's channel code: a message accepted for another one came as a fallback. */
@@ -94,6 +98,19 @@ final class MessageLoader implements AutoCloseable
         record.body = spare;
         record.bodyLength = length;
         spare = body;
+    }
+
+    /** @return the loaded message's SUBMIT body (valid until the next {@link #load}), for its variables. */
+    SubmitFlyweight submit()
+    {
+        if (!bodyBuffer.hasArray() || bodyBuffer.array() != record.body)
+        {
+            bodyBuffer = Unpooled.wrappedBuffer(record.body); // only when the reader or a re-address replaced the array
+        }
+        bodyBuffer.setIndex(0, record.bodyLength);
+        submit.wrap(bodyBuffer, 0, record.bodyLength);
+        submit.validate();
+        return submit;
     }
 
     long acceptedAtMs()

@@ -1,11 +1,15 @@
 package io.dispatch.connector.runtime;
 
 import io.dispatch.util.DeadlineFifo;
+import io.dispatch.util.DeadlineHeap;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
- * Messages a provider accepted and whose receipt the lane still waits for. Every timeout is "accepted +
- * receiptTimeoutMs", added in time order, so a FIFO replaces a timer wheel.
+ * Messages a provider accepted and whose receipt the lane still waits for. On most lanes every timeout is
+ * "accepted + receiptTimeoutMs", added in time order, so a FIFO replaces a timer wheel. A lane with a receipt
+ * deadline ({@code fallbackUndeliveredMs}) takes a per-message deadline too (the SUBMIT variable
+ * {@code fallback.undeliveredMs}): waits then differ per message, so it keeps them in a heap of primitive arrays
+ * (docs/design/policy-stage.md "Push first").
  * <p>
  * <b>Note:</b> not thread-safe; owned by the lane thread.
  */
@@ -20,12 +24,22 @@ final class ReceiptTimeouts
      * {@link #UNCERTAIN}.
      */
     private final Long2LongHashMap awaiting = new Long2LongHashMap(-1);
-    private final DeadlineFifo deadlines = new DeadlineFifo(4096);
+    private final DeadlineFifo deadlines;
+    private final DeadlineHeap perMessage;
     private long expired = -1;
 
-    ReceiptTimeouts(final long timeoutMs)
+    /** @param perMessageWaits waits may differ per message ({@link #await(long, int, int, boolean, long, long)}). */
+    ReceiptTimeouts(final long timeoutMs, final boolean perMessageWaits)
     {
         this.timeoutMs = timeoutMs;
+        this.deadlines = perMessageWaits ? null : new DeadlineFifo(4096);
+        this.perMessage = perMessageWaits ? new DeadlineHeap(4096) : null;
+    }
+
+    /** @return the wait when the message names none. */
+    long defaultWaitMs()
+    {
+        return timeoutMs;
     }
 
     /**
@@ -35,8 +49,25 @@ final class ReceiptTimeouts
      */
     void await(final long messageId, final int kind, final int attempts, final boolean uncertain, final long fromMs)
     {
+        await(messageId, kind, attempts, uncertain, fromMs, timeoutMs);
+    }
+
+    /**
+     * @param waitMs this message's wait; only a lane built with per-message waits takes one other than the default.
+     */
+    void await(
+        final long messageId, final int kind, final int attempts, final boolean uncertain, final long fromMs,
+        final long waitMs)
+    {
         awaiting.put(messageId, kind & 0xFF | (long)(attempts & 0xFFFF) << 8 | (uncertain ? UNCERTAIN : 0));
-        deadlines.add(messageId, null, fromMs + timeoutMs);
+        if (perMessage != null)
+        {
+            perMessage.add(messageId, fromMs + waitMs);
+        }
+        else
+        {
+            deadlines.add(messageId, null, fromMs + timeoutMs);
+        }
     }
 
     /**
@@ -51,10 +82,19 @@ final class ReceiptTimeouts
     /** @return the next message whose receipt is overdue, or -1. Call until -1. */
     long pollExpired(final long nowMs)
     {
-        while (deadlines.headExpired(nowMs))
+        while (perMessage != null ? perMessage.headExpired(nowMs) : deadlines.headExpired(nowMs))
         {
-            final long id = deadlines.headValue();
-            deadlines.removeHead();
+            final long id;
+            if (perMessage != null)
+            {
+                id = perMessage.headValue();
+                perMessage.removeHead();
+            }
+            else
+            {
+                id = deadlines.headValue();
+                deadlines.removeHead();
+            }
             final long value = awaiting.remove(id);
             if (value != -1)
             {

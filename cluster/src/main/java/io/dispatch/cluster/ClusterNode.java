@@ -1,0 +1,285 @@
+package io.dispatch.cluster;
+
+import io.dispatch.Dispatcher;
+import io.dispatch.config.ConfigurationException;
+import io.dispatch.config.DispatcherConfig;
+import io.dispatch.connector.runtime.ConnectorLane;
+import io.dispatch.ingest.AcceptedPublisher;
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.status.PrometheusText;
+import org.agrona.concurrent.EpochClock;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A dispatcher node in cluster mode: the single-node engine, with client SUBMITs written to the cluster topic
+ * ({@link ProducingIntake}) and the records of the partitions this node owns fed into its ring
+ * ({@link PartitionFeeder}). Stopping hands the partitions over first, then drains the engine.
+ */
+public final class ClusterNode implements AutoCloseable
+{
+    private final Dispatcher dispatcher;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final PartitionFeeder feeder;
+    private final AcceptedPublisher publisher;
+    private final Thread feederThread;
+    private boolean closed;
+
+    private ClusterNode(final Dispatcher dispatcher, final KafkaProducer<byte[], byte[]> producer,
+        final KafkaConsumer<byte[], byte[]> consumer, final String topic)
+    {
+        this.dispatcher = dispatcher;
+        this.producer = producer;
+        // the feeder's own publisher; ringIdle() only reads the ring's sequences, so any thread may ask it
+        this.publisher = dispatcher.ingestContext().acceptedPublisher();
+        this.feeder = new PartitionFeeder(consumer, publisher, topic);
+        this.feederThread = new Thread(feeder, "cluster-feeder");
+    }
+
+    /**
+     * @throws ConfigurationException when the cluster cannot be reached or has no topic {@code cluster.topic}: one
+     *                                line naming the setting and the fix.
+     */
+    public static ClusterNode start(final DispatcherConfig config, final ClusterSettings cluster, final EpochClock clock)
+        throws Exception
+    {
+        final int partitions = checkTopic(cluster);
+        final KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
+        final Dispatcher dispatcher;
+        try
+        {
+            awaitMetadata(producer, cluster.topic());
+            dispatcher = Dispatcher.launch(config, clock, new ProducingIntake(producer, cluster.topic()));
+        }
+        catch (final Exception | Error ex)
+        {
+            producer.close(Duration.ZERO);
+            throw ex;
+        }
+        final KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(consumerProperties(cluster), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        final ClusterNode node = new ClusterNode(dispatcher, producer, consumer, cluster.topic());
+        dispatcher.extraMetrics(node::appendMetrics);
+        node.feederThread.start();
+        org.slf4j.LoggerFactory.getLogger(ClusterNode.class).info(
+            "event=cluster_node_started bootstrap={} topic={} partitions={} group={}", cluster.bootstrapServers(),
+            cluster.topic(), partitions, cluster.groupId());
+        return node;
+    }
+
+    public Dispatcher dispatcher()
+    {
+        return dispatcher;
+    }
+
+    /** @return records this node fed into its ring since it started. */
+    public long fed()
+    {
+        return feeder.fed();
+    }
+
+    /** @return records this node could not send (unknown tenant or lane, a broken record): logged once each. */
+    public long skipped()
+    {
+        return feeder.skipped();
+    }
+
+    /** @return records fed after takeovers that the previous owner may already have sent (upper bound). */
+    public long redelivered()
+    {
+        return feeder.redelivered();
+    }
+
+    private void appendMetrics(final StringBuilder sb)
+    {
+        PrometheusText.family(sb, "dispatch_cluster_fed_total", "counter",
+            "records of owned partitions fed into this node's ring");
+        PrometheusText.sample(sb, "dispatch_cluster_fed_total", feeder.fed());
+        PrometheusText.family(sb, "dispatch_cluster_skipped_total", "counter",
+            "records this node could not send: unknown tenant or lane, broken record (logged once per problem)");
+        PrometheusText.sample(sb, "dispatch_cluster_skipped_total", feeder.skipped());
+        PrometheusText.family(sb, "dispatch_cluster_takeover_redelivered_total", "counter",
+            "records fed after a takeover that the previous owner may already have sent (upper bound of repeats)");
+        PrometheusText.sample(sb, "dispatch_cluster_takeover_redelivered_total", feeder.redelivered());
+        PrometheusText.family(sb, "dispatch_cluster_owned_partitions", "gauge", "partitions this node owns now");
+        PrometheusText.sample(sb, "dispatch_cluster_owned_partitions", feeder.ownedPartitions());
+    }
+
+    public int ownedPartitions()
+    {
+        return feeder.ownedPartitions();
+    }
+
+    /**
+     * A graceful stop: stops feeding, lets the lanes send what this node already took (up to {@code drainMs}), hands
+     * the partitions over (what was fed is journaled and committed, so the next owner sends nothing twice), then
+     * drains the engine with the time left. What the lanes still hold then (a provider slower than the bound,
+     * retries, deferred messages) stays in this node's journal for its next start, as on one node.
+     */
+    public synchronized void drain(final long drainMs)
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMs);
+        feeder.pauseFeeding();
+        while (!lanesIdle() && System.nanoTime() < deadline)
+        {
+            LockSupport.parkNanos(5_000_000); // lane depths have no event to await from here
+        }
+        stopFeeder();
+        dispatcher.drain(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    private boolean lanesIdle()
+    {
+        for (final ChannelType channel : ChannelType.values())
+        {
+            final ConnectorLane lane = dispatcher.lane(channel);
+            if (lane != null && (lane.heldForRestart() > 0 || lane.inFlight() > 0))
+            {
+                return false;
+            }
+        }
+        return publisher.ringIdle();
+    }
+
+    /** Hands the partitions over and closes the engine. Idempotent. */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        stopFeeder();
+        dispatcher.close();
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    private void stopFeeder()
+    {
+        feeder.stop();
+        try
+        {
+            feederThread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int checkTopic(final ClusterSettings cluster) throws Exception
+    {
+        final Properties p = new Properties();
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        p.putAll(cluster.kafka());
+        try (Admin admin = Admin.create(p))
+        {
+            final TopicDescription d = admin.describeTopics(List.of(cluster.topic())).allTopicNames()
+                .get(30, TimeUnit.SECONDS).get(cluster.topic());
+            return d.partitions().size();
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof org.apache.kafka.common.errors.TimeoutException)
+            {
+                throw new ConfigurationException(ClusterSettings.BOOTSTRAP_SERVERS, "no Kafka broker answered at " +
+                    cluster.bootstrapServers() + " within 30 s (is it running? TLS/SASL settings go in cluster.kafka.*)");
+            }
+            throw new ConfigurationException(ClusterSettings.TOPIC, "topic '" + cluster.topic() + "' not readable on " +
+                cluster.bootstrapServers() + ": " + ex.getCause().getMessage() + " (create it with the partition count" +
+                " you will keep, see docs/cluster.md; scripts/cluster up does)");
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new ConfigurationException(ClusterSettings.BOOTSTRAP_SERVERS, "no Kafka broker answered at " +
+                cluster.bootstrapServers() + " within 30 s (is it running? TLS/SASL settings go in cluster.kafka.*)");
+        }
+    }
+
+    /**
+     * A send waits at most {@code max.block.ms} (100 ms) for the topic's metadata: fetch it before the first client
+     * can send, so the first SUBMITs are not NACKed while it arrives.
+     */
+    private static void awaitMetadata(final KafkaProducer<byte[], byte[]> producer, final String topic)
+        throws ConfigurationException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true)
+        {
+            try
+            {
+                producer.partitionsFor(topic);
+                return;
+            }
+            catch (final org.apache.kafka.common.errors.TimeoutException ex)
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    throw new ConfigurationException(ClusterSettings.TOPIC, "no metadata for topic '" + topic +
+                        "' within 30 s: " + ex.getMessage());
+                }
+            }
+        }
+    }
+
+    static Properties producerProperties(final ClusterSettings cluster)
+    {
+        final Properties p = new Properties();
+        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "1");
+        // send() runs on a session's event loop: a full buffer NACKs BACKPRESSURE instead of stalling the loop
+        p.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "100");
+        p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        p.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        if (cluster.nodeName() != null)
+        {
+            p.setProperty(ProducerConfig.CLIENT_ID_CONFIG, "dispatch-" + cluster.nodeName());
+        }
+        p.putAll(cluster.kafka());
+        return p;
+    }
+
+    static Properties consumerProperties(final ClusterSettings cluster)
+    {
+        final Properties p = new Properties();
+        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, cluster.groupId());
+        // KIP-848: the broker assigns incrementally, no stop-the-world rebalance; session timeouts are broker settings
+        p.setProperty(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        if (cluster.nodeName() != null)
+        {
+            p.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, "dispatch-" + cluster.nodeName());
+        }
+        p.putAll(cluster.kafka());
+        return p;
+    }
+}

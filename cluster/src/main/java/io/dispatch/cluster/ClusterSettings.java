@@ -1,0 +1,45 @@
+package io.dispatch.cluster;
+
+import io.dispatch.config.ConfigurationException;
+import io.dispatch.config.Settings;
+
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The {@code cluster.*} keys (docs/cluster.md). {@code cluster.bootstrapServers} turns cluster mode on; every
+ * {@code cluster.kafka.<name>} key is handed unchanged to the Kafka clients as {@code <name>} (TLS, SASL, timeouts),
+ * after the engine's own client settings, so an operator can override them.
+ */
+public record ClusterSettings(String bootstrapServers, String topic, String groupId, String nodeName,
+    Properties kafka)
+{
+    public static final String BOOTSTRAP_SERVERS = "cluster.bootstrapServers";
+    public static final String TOPIC = "cluster.topic";
+    public static final String GROUP_ID = "cluster.groupId";
+    public static final String NODE_NAME = "cluster.nodeName";
+    public static final String KAFKA_PREFIX = "cluster.kafka.";
+
+    /** @return the settings, or null when {@code cluster.bootstrapServers} is not set (single-node engine). */
+    public static ClusterSettings from(final Settings s)
+    {
+        final String servers = s.string(BOOTSTRAP_SERVERS, null);
+        final String topic = s.string(TOPIC, "dispatch");
+        final String group = s.string(GROUP_ID, "dispatch");
+        final String node = s.string(NODE_NAME, null);
+        final Properties kafka = new Properties();
+        for (final Map.Entry<String, String> e : s.withPrefix(KAFKA_PREFIX).entrySet())
+        {
+            kafka.setProperty(e.getKey().substring(KAFKA_PREFIX.length()), e.getValue());
+        }
+        if (servers == null || servers.isBlank())
+        {
+            return null;
+        }
+        if (topic.isBlank() || group.isBlank())
+        {
+            throw new ConfigurationException(topic.isBlank() ? TOPIC : GROUP_ID, "must not be empty");
+        }
+        return new ClusterSettings(servers.trim(), topic.trim(), group.trim(), node, kafka);
+    }
+}

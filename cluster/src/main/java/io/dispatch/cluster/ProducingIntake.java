@@ -1,0 +1,88 @@
+package io.dispatch.cluster;
+
+import io.dispatch.ingest.IngestSession;
+import io.dispatch.ingest.SubmitIntake;
+import io.dispatch.protocol.ErrorCode;
+import io.dispatch.ring.DispatchEvent;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster mode's intake: a client's SUBMIT is written to the cluster topic (idempotent producer, {@code acks=all})
+ * keyed by its recipient, and the client is answered only once Kafka confirmed the write: ACK with the
+ * {@link ClusterMessageIds cluster id}, or NACK BACKPRESSURE when the write failed (nothing acked, the client
+ * retries with the same idempotency key). The node owning the partition sends it ({@link PartitionFeeder}).
+ * <p>
+ * Allocates per message (the record, its key and value, the answer task): the Kafka client does anyway.
+ */
+final class ProducingIntake implements SubmitIntake
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ProducingIntake.class);
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private volatile boolean failureLogged;
+
+    ProducingIntake(final KafkaProducer<byte[], byte[]> producer, final String topic)
+    {
+        this.producer = producer;
+        this.topic = topic;
+    }
+
+    @Override
+    public void submit(final IngestSession session, final long correlationId, final DispatchEvent e)
+    {
+        final byte[] tenant = session.tenantName();
+        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, ClusterRecords.key(tenant, e.body),
+            ClusterRecords.value(tenant, e.kind, e.channel, e.sendAtMs, e.body, e.bodyLength));
+        try
+        {
+            producer.send(record, (metadata, ex) ->
+            {
+                if (ex == null)
+                {
+                    if (failureLogged)
+                    {
+                        failureLogged = false;
+                        LOG.info("event=cluster_produce_recovered topic={}", topic);
+                    }
+                    final long id = ClusterMessageIds.of(metadata.partition(), metadata.offset());
+                    session.eventLoop().execute(() -> session.answerTaken(correlationId, id, null, null));
+                }
+                else
+                {
+                    refused(session, correlationId, ex);
+                }
+            });
+        }
+        catch (final KafkaException ex)
+        {
+            // a full producer buffer or no metadata within max.block.ms: on the event loop already
+            logOnce(ex);
+            session.answerTaken(correlationId, 0, ErrorCode.BACKPRESSURE, "cluster log unavailable: " + ex.getMessage());
+        }
+    }
+
+    private void refused(final IngestSession session, final long correlationId, final Exception ex)
+    {
+        logOnce(ex);
+        final String detail = (ex instanceof RetriableException ? "cluster log write timed out: " :
+            "cluster log refused the write: ") + ex.getMessage();
+        session.eventLoop().execute(() -> session.answerTaken(correlationId, 0, ErrorCode.BACKPRESSURE, detail));
+    }
+
+    /** One line per outage, not per message: the next successful write logs the recovery and re-arms it. */
+    private void logOnce(final Exception ex)
+    {
+        if (!failureLogged)
+        {
+            failureLogged = true;
+            LOG.warn("event=cluster_produce_failed topic={} error=\"{}\" effect=\"SUBMITs NACKed BACKPRESSURE, nothing" +
+                " acked\" fix=\"check cluster.bootstrapServers and the brokers\"", topic, ex.toString());
+        }
+    }
+}
