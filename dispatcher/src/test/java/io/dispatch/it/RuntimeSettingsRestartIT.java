@@ -94,7 +94,7 @@ class RuntimeSettingsRestartIT
             final Explanation other = c.explain(Submit.builder().channel(ChannelType.SMS).to("01077770002")
                 .text("order 43 shipped").build()).get(10, TimeUnit.SECONDS);
             assertThat(other.decision()).as("%s", other).isEqualTo(Decision.SEND);
-            // the snapshot taken once this start is ready covers the journal of the changes: the next start loads it
+            // the snapshot this start takes once ready covers the first run's changes: the next start loads it
             awaitLine(child, "event=snapshot_written");
             child.kill();
             assertThat(child.awaitExit(10_000)).isTrue();

@@ -151,7 +151,7 @@ class ConversationWindowIT
                 assertThat(afterRestart.state()).as("the window rebuilt from the journal")
                     .isEqualTo(DeliveryState.PROVIDER_ACCEPTED);
                 lastMessageMs = c.explain(promo()).get(10, TimeUnit.SECONDS).window().lastMessageEpochMs();
-                // this start's snapshot covers the user's message: the next start loads it instead of scanning it
+                // the snapshot this start takes once ready covers the user's message, journaled by the first run
                 Snapshots.awaitOne(dir.resolve("engine"));
             }
 
