@@ -103,6 +103,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -518,7 +519,7 @@ public final class Dispatcher implements AutoCloseable
         ring.start();
         // folds the journal into snapshots on a thread of its own, from the journal, never from the stages' state
         snapshotter = new Snapshotter(journal, snapshots, tenants, clock, config.dedupHorizonMs(), contentWindowMs,
-            policy.caps().retentionMs(), config.statusCapacity(),
+            policy.caps().retentionMs(), inboundWindowMs(), config.statusCapacity(),
             config.lanes().values().stream().mapToInt(LaneConfig::deadLetterBuffer).max().orElse(0), config.retention());
         snapshotter.start();
         // requests are rare next to messages: a 1 ms nap when idle keeps the thread off the CPU
@@ -631,6 +632,12 @@ public final class Dispatcher implements AutoCloseable
             byId[t.id()] = config.tenantPolicy(t.id());
         }
         return byId;
+    }
+
+    /** How long a journaled inbound event still matters at a start: for its dedup id, or a conversation window. */
+    private long inboundWindowMs()
+    {
+        return Math.max(InboundDedup.WINDOW_MS, Arrays.stream(config.policy().conversationWindowMs()).max().orElse(0));
     }
 
     /** Per channel with a messenger lane, its template → message tag settings: what the window policy decides with. */

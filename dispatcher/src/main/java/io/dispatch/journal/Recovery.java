@@ -336,7 +336,8 @@ public final class Recovery implements JournalReader.Visitor
 
     /**
      * Writes this recovery's state for a snapshot: the recorded effects, dedup keys, status table, then the messages
-     * still owed a dispatch, awaiting a receipt or deferred. Read back by {@link #readSnapshot}, in that order.
+     * still owed a dispatch, awaiting a receipt or deferred, and the addresses their fallbacks were re-addressed to.
+     * Read back by {@link #readSnapshot}, in that order.
      */
     void writeSnapshot(final DataOutput out, final SnapshotEffects effects) throws IOException
     {
@@ -375,6 +376,15 @@ public final class Recovery implements JournalReader.Visitor
             out.writeLong(d.campaignId);
             out.writeBoolean(d.fallback);
         }
+        // re-addressed fallbacks of open messages: their ADDRESS records may be in cycles retention deletes
+        out.writeInt(addresses.size());
+        for (final Long2ObjectHashMap<byte[]>.EntryIterator it = addresses.entrySet().iterator(); it.hasNext(); )
+        {
+            it.next();
+            out.writeLong(it.getLongKey());
+            out.writeShort(it.getValue().length);
+            out.write(it.getValue());
+        }
     }
 
     /** Loads a snapshot through the holders' own methods and the policy and lane sinks, as the scan would have. */
@@ -408,6 +418,13 @@ public final class Recovery implements JournalReader.Visitor
             d.campaignId = in.readLong();
             d.fallback = in.readBoolean();
             deferred.put(id, d);
+        }
+        for (int i = 0, n = in.readInt(); i < n; i++)
+        {
+            final long id = in.readLong();
+            final byte[] entry = new byte[in.readUnsignedShort()];
+            in.readFully(entry);
+            addresses.put(id, entry);
         }
     }
 
@@ -578,13 +595,22 @@ public final class Recovery implements JournalReader.Visitor
         }
         try
         {
-            policy.caps(tenantId, kind, channel, CapRules.parse("journaled caps", rules), atMs);
+            policy.caps(tenantId, kind, channel, capRules(rules), atMs);
         }
         catch (final RuntimeException ex)
         {
             // a rule this build cannot read (a newer engine's) is skipped rather than failing the start
             LOG.warn("event=caps_record_skipped tenant={} rules={} problem={}", tenantId, rules, ex.getMessage());
         }
+    }
+
+    /**
+     * The rules of a CAPS record as the admin route took them: "none" (the scope's caps removed) is no COUNT/DURATION
+     * rule, and skipping it would bring back, at the next start, the caps the operator removed.
+     */
+    static CapRules capRules(final String text)
+    {
+        return text.trim().equals("none") ? CapRules.NONE : CapRules.parse("journaled caps", text);
     }
 
     @Override

@@ -41,8 +41,11 @@ public final class SnapshotStore
 {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
     private static final int MAGIC = 0x44534E50;
-    /** 2: the status table's slots carry the end-to-end clock (an older snapshot is unreadable: a full scan). */
-    private static final int VERSION = 2;
+    /**
+     * 2: the status table's slots carry the end-to-end clock; 3: caps, lane rates, inbound events and fallback
+     * addresses. An older snapshot lacks them and is unreadable: a full scan.
+     */
+    private static final int VERSION = 3;
     static final int HEADER_LENGTH = 32;
     private static final int BUFFER = 1 << 20;
     /** Two: a corrupt newest one falls back to the previous, and retention keeps what that one needs. */

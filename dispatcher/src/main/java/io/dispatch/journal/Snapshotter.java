@@ -32,6 +32,7 @@ public final class Snapshotter implements Runnable, AutoCloseable
     private final long dedupHorizonMs;
     private final long contentWindowMs;
     private final long sendWindowMs;
+    private final long inboundWindowMs;
     private final int statusCapacity;
     private final int deadLettersPerChannel;
     private final JournalRetention retention;
@@ -41,9 +42,10 @@ public final class Snapshotter implements Runnable, AutoCloseable
 
     public Snapshotter(
         final Journal journal, final SnapshotStore store, final TenantRegistry tenants, final EpochClock clock,
-        final long dedupHorizonMs, final long contentWindowMs, final long sendWindowMs, final int statusCapacity,
-        final int deadLettersPerChannel, final JournalRetention retention)
+        final long dedupHorizonMs, final long contentWindowMs, final long sendWindowMs, final long inboundWindowMs,
+        final int statusCapacity, final int deadLettersPerChannel, final JournalRetention retention)
     {
+        this.inboundWindowMs = inboundWindowMs;
         this.journal = journal;
         this.store = store;
         this.tenants = tenants;
@@ -106,7 +108,8 @@ public final class Snapshotter implements Runnable, AutoCloseable
     {
         final long start = System.nanoTime();
         final long nowMs = clock.time();
-        final SnapshotEffects effects = new SnapshotEffects(sendWindowMs, contentWindowMs, deadLettersPerChannel);
+        final SnapshotEffects effects = new SnapshotEffects(sendWindowMs, contentWindowMs, inboundWindowMs,
+            deadLettersPerChannel);
         final Recovery fold = new Recovery(new DedupIndex(dedupHorizonMs), new StatusTable(statusCapacity), tenants,
             nowMs, dedupHorizonMs, contentWindowMs, effects);
         final List<SnapshotStore.Snapshot> existing = store.list();

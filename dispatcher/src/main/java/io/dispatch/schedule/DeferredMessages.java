@@ -4,13 +4,13 @@ import java.util.Arrays;
 
 /**
  * What the scheduler keeps of each deferred message to release it without reading the journal: parallel
- * primitive arrays indexed by a slot, with a free list. About 40 bytes per message (8 of them the campaign id,
- * so a cancelled campaign's messages can be found without the journal).
+ * primitive arrays indexed by a slot, with a free list. About 32 bytes per message (8 of them the campaign id,
+ * so a cancelled campaign's messages can be found without the journal); the id and due time are in the
+ * {@link DueQueue}, which points here by slot.
  * <b>Note:</b> single writer, the scheduler thread.
  */
 final class DeferredMessages
 {
-    private long[] messageIds = new long[1024];
     private long[] recipientKeys = new long[1024];
     private long[] deadlines = new long[1024];
     private long[] campaignIds = new long[1024];
@@ -20,7 +20,7 @@ final class DeferredMessages
     private int used;
     private int size;
 
-    int add(final long messageId, final long recipientKey, final long deadlineMs, final int tenantId, final int kind,
+    int add(final long recipientKey, final long deadlineMs, final int tenantId, final int kind,
         final int channel, final boolean prepaid, final int consentOverride, final long campaignId)
     {
         final int slot;
@@ -30,13 +30,12 @@ final class DeferredMessages
         }
         else
         {
-            if (used == messageIds.length)
+            if (used == recipientKeys.length)
             {
                 grow();
             }
             slot = used++;
         }
-        messageIds[slot] = messageId;
         recipientKeys[slot] = recipientKey;
         deadlines[slot] = deadlineMs;
         campaignIds[slot] = campaignId;
@@ -56,7 +55,6 @@ final class DeferredMessages
         size--;
     }
 
-    long messageId(final int slot) { return messageIds[slot]; }
     long recipientKey(final int slot) { return recipientKeys[slot]; }
     long deadlineMs(final int slot) { return deadlines[slot]; }
     long campaignId(final int slot) { return campaignIds[slot]; }
@@ -78,8 +76,7 @@ final class DeferredMessages
 
     private void grow()
     {
-        final int n = messageIds.length * 2;
-        messageIds = Arrays.copyOf(messageIds, n);
+        final int n = recipientKeys.length * 2;
         recipientKeys = Arrays.copyOf(recipientKeys, n);
         deadlines = Arrays.copyOf(deadlines, n);
         campaignIds = Arrays.copyOf(campaignIds, n);

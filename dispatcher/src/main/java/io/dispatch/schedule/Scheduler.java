@@ -8,37 +8,36 @@ import io.dispatch.ring.DispatchEvent;
 import io.dispatch.targeting.CancelledCampaigns;
 import org.agrona.BitUtil;
 import org.agrona.collections.Long2LongHashMap;
-import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
-import org.agrona.DeadlineTimerWheel;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 
 /**
- * Holds deferred messages (send-at, night window, rate limit) on Agrona's {@link DeadlineTimerWheel} and
- * publishes each into the dispatch ring as a RELEASE event when it is due, where the policy stage decides
- * again (consent may have been withdrawn meanwhile; opt-out always wins).
+ * Holds deferred messages (send-at, night window, rate limit) in a {@link DueQueue}, a min-heap by (due time,
+ * message id) whose memory is proportional to the messages held however many share a due time, and publishes
+ * each into the dispatch ring as a RELEASE event when it is due, where the policy stage decides again (consent
+ * may have been withdrawn meanwhile; opt-out always wins).
  * <p>
- * Single writer: the scheduler thread owns the wheel and the entries. The hand-off stage adds entries through
- * a one-to-one ring buffer ({@link #defer}), never touching the wheel. Cancellation is the policy stage's:
+ * Single writer: the scheduler thread owns the queue and the entries. The hand-off stage adds entries through
+ * a one-to-one ring buffer ({@link #defer}), never touching the queue. Cancellation is the policy stage's:
  * a cancelled message's RELEASE is ignored there. The messages of a cancelled campaign are made due at once
  * and published as CANCEL events instead of releases, which the policy stage ends CANCELLED. When the ring is
  * above its high-water mark or the target lane is full, the due messages not yet published wait in the due
  * buffer and are retried on the next duty cycle (backpressure, not loss).
  * <p>
- * Due messages are published in message id order (= acceptance order) within a duty cycle, not in the order the
- * wheel fires them: the wheel reuses a freed slot of a tick before later ones, so two messages due at the same
- * instant may fire in either order, and lanes keep per-recipient order by the order messages reach them
- * (docs/design/per-recipient-order.md).
+ * The queue gives due messages up in (due time, id) order; the due ones taken in one duty cycle are published in
+ * message id order (= acceptance order), and those held back by backpressure stay in that sorted buffer, so a
+ * message that comes due meanwhile with a lower id goes before them. Lanes keep per-recipient order by the order
+ * messages reach them (docs/design/per-recipient-order.md).
  * <p>
- * Tick resolution: 16 ms × 4096 ticks per revolution. A due time is honoured within one tick.
+ * A due time is honoured on the first duty cycle at or after it (no ticks).
  */
 public final class Scheduler implements Agent
 {
@@ -54,14 +53,11 @@ public final class Scheduler implements Agent
     private final EpochClock clock;
     private final OneToOneRingBuffer inbox;
     private final UnsafeBuffer record = new UnsafeBuffer(ByteBuffer.allocateDirect(RECORD_LENGTH));
-    private final DeadlineTimerWheel wheel;
-    private final Long2LongHashMap slotByTimer = new Long2LongHashMap(1 << 12, 0.65f, NO_SLOT);
+    private final DueQueue queue = new DueQueue();
     private final DeferredMessages entries = new DeferredMessages();
-    private final DeadlineTimerWheel.TimerHandler onExpiry = this::onExpiry;
     private final CancelledCampaigns.Watch cancelled;
-    private final LongArrayList dueNow = new LongArrayList();
-    private static final int WHEEL_TICKS = 4096;
-    /** Taken off the wheel, not yet published: message ids, sorted before publishing, and their entry slots. */
+    private final IntPredicate inCancelledCampaign;
+    /** Taken off the queue, not yet published: message ids, sorted before publishing, and their entry slots. */
     private final long[] dueIds = new long[EXPIRIES_PER_CYCLE];
     private final Long2LongHashMap slotByDueId = new Long2LongHashMap(EXPIRIES_PER_CYCLE * 2, 0.65f, NO_SLOT);
     private int dueCount;
@@ -72,12 +68,12 @@ public final class Scheduler implements Agent
         final CancelledCampaigns cancellations)
     {
         this.cancelled = cancellations.newWatch();
+        this.inCancelledCampaign = (slot) -> cancelled.isCancelled(entries.campaignId(slot));
         this.ringReserve = ringReserve;
         this.admissionByChannel = admissionByChannel;
         this.clock = clock;
         final int capacity = BitUtil.findNextPositivePowerOfTwo(inboxCapacityBytes) + RingBufferDescriptor.TRAILER_LENGTH;
         this.inbox = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(capacity)));
-        this.wheel = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, clock.time(), 16, WHEEL_TICKS);
     }
 
     /** The ring the releases go to; set once before the scheduler thread starts (the ring needs the stages first). */
@@ -107,14 +103,14 @@ public final class Scheduler implements Agent
         return inbox.write(MSG_DEFER, b, 0, RECORD_LENGTH);
     }
 
-    /** Recovery, before the scheduler thread starts: straight onto the wheel, however many there are. */
+    /** Recovery, before the scheduler thread starts: straight into the queue, however many there are. */
     public void recover(final long messageId, final long dueAtMs, final long recipientKey, final long deadlineMs,
         final int tenantId, final int kind, final int channel, final boolean prepaid, final int consentOverride,
         final long campaignId)
     {
-        final int slot = entries.add(messageId, recipientKey, deadlineMs, tenantId, kind, channel, prepaid,
+        final int slot = entries.add(recipientKey, deadlineMs, tenantId, kind, channel, prepaid,
             consentOverride, campaignId);
-        slotByTimer.put(wheel.scheduleTimer(dueAtMs), slot);
+        queue.add(dueAtMs, messageId, slot);
         pending = entries.size();
     }
 
@@ -127,41 +123,34 @@ public final class Scheduler implements Agent
         final int added = inbox.read(this::onDefer, 4096);
         final long now = clock.time();
         final int cancelledNow = sweep ? makeCancelledDue(now) : 0;
-        // poll advances the wheel one tick per call: catch up to `now` (after a pause, a clock jump, or at
-        // start with recovered timers) within one duty cycle, at most one full turn, unless backpressure stops it
-        // taking due timers off the wheel stops when the due buffer is full (backpressure held it)
-        int ticks = 0;
-        while (dueCount < EXPIRIES_PER_CYCLE && wheel.currentTickTime() <= now && ticks++ < WHEEL_TICKS)
-        {
-            wheel.poll(now, onExpiry, EXPIRIES_PER_CYCLE - dueCount);
-        }
+        // taking due messages off the queue stops when the due buffer is full (backpressure held it)
+        final int taken = takeDue(now);
         final int released = publishDue();
         if (added > 0 || released > 0)
         {
             pending = entries.size();
         }
-        return added + released + ticks + cancelledNow;
+        return added + released + taken + cancelledNow;
     }
 
-    /** Moves the timers of cancelled campaigns' messages to now: they leave as CANCELs on this duty cycle's poll. */
+    /** Makes cancelled campaigns' messages due now: they leave as CANCELs on this duty cycle. */
     private int makeCancelledDue(final long now)
     {
-        dueNow.clear();
-        slotByTimer.forEachLong((timerId, slot) ->
+        return queue.makeDue(inCancelledCampaign, now);
+    }
+
+    private int takeDue(final long now)
+    {
+        int taken = 0;
+        while (dueCount < EXPIRIES_PER_CYCLE && queue.hasDue(now))
         {
-            if (cancelled.isCancelled(entries.campaignId((int)slot)))
-            {
-                dueNow.addLong(timerId);
-            }
-        });
-        for (int i = 0; i < dueNow.size(); i++)
-        {
-            final long timerId = dueNow.getLong(i);
-            final long slot = slotByTimer.remove(timerId);
-            wheel.cancelTimer(timerId);
-            slotByTimer.put(wheel.scheduleTimer(now), slot);
+            final long messageId = queue.peekMessageId();
+            final int slot = queue.poll();
+            dueIds[dueCount++] = messageId;
+            slotByDueId.put(messageId, slot);
+            taken++;
         }
-        return dueNow.size();
+        return taken;
     }
 
     private void onDefer(final int msgTypeId, final org.agrona.MutableDirectBuffer b, final int index, final int length)
@@ -169,19 +158,10 @@ public final class Scheduler implements Agent
         final long messageId = b.getLong(index, ByteOrder.LITTLE_ENDIAN);
         final long dueAt = b.getLong(index + 8, ByteOrder.LITTLE_ENDIAN);
         final int packed = b.getInt(index + 32, ByteOrder.LITTLE_ENDIAN);
-        final int slot = entries.add(messageId, b.getLong(index + 16, ByteOrder.LITTLE_ENDIAN),
+        final int slot = entries.add(b.getLong(index + 16, ByteOrder.LITTLE_ENDIAN),
             b.getLong(index + 24, ByteOrder.LITTLE_ENDIAN), packed >>> 16, (packed >>> 12) & 0xF, (packed >>> 8) & 0xF,
             (packed & 1) != 0, b.getInt(index + 36, ByteOrder.LITTLE_ENDIAN), b.getLong(index + 40, ByteOrder.LITTLE_ENDIAN));
-        slotByTimer.put(wheel.scheduleTimer(dueAt), slot);
-    }
-
-    private boolean onExpiry(final TimeUnit unit, final long now, final long timerId)
-    {
-        final long slot = slotByTimer.remove(timerId);
-        final long messageId = entries.messageId((int)slot);
-        dueIds[dueCount++] = messageId;
-        slotByDueId.put(messageId, slot);
-        return true;
+        queue.add(dueAt, messageId, slot);
     }
 
     /** Publishes the due messages in id order until backpressure stops it; the rest wait. @return how many. */
@@ -261,6 +241,12 @@ public final class Scheduler implements Agent
     public long pending()
     {
         return pending;
+    }
+
+    /** @return the queue's capacity in messages (tests: the footprint follows the messages held). */
+    int queueCapacity()
+    {
+        return queue.capacity();
     }
 
     @Override

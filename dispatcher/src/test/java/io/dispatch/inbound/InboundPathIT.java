@@ -16,6 +16,7 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.testing.AdminHttp;
 import io.dispatch.testing.EngineFixture;
+import io.dispatch.testing.Snapshots;
 import io.dispatch.testing.JumpClock;
 import io.dispatch.testing.Statuses;
 import org.junit.jupiter.api.Test;
@@ -109,10 +110,27 @@ class InboundPathIT
             assertThat(sink.offer(event(InboundEvent.Kind.CONSENT_GRANTED, "demo", "ev-friend-on"))
                 .get(10, TimeUnit.SECONDS)).isTrue();
             assertThat(marketing(c).state()).as("friend on grants it again").isEqualTo(DeliveryState.DELIVERED);
+            // the snapshot this start takes once ready covers what the first run journaled (ev-leave-1)
+            Snapshots.awaitOne(dir);
         }
         inbound.clear();
         readJournal(inbound, consentSources);
         assertThat(inbound).containsExactly("demo:" + USER + ":ev-leave-1", "demo:" + USER + ":ev-friend-on");
+
+        try (Dispatcher engine = launch(); DispatchClient c = connect(engine.port()))
+        {
+            final InboundSink sink = engine.lane(ChannelType.CHAT).inbound();
+            // its event id comes back from the snapshot: journaled again, it would withdraw the consent again
+            assertThat(sink.offer(event(InboundEvent.Kind.CONSENT_WITHDRAWN, "demo", "ev-leave-1"))
+                .get(10, TimeUnit.SECONDS)).as("recognised after a start from the snapshot").isTrue();
+            assertThat(sink.offer(event(InboundEvent.Kind.CONSENT_GRANTED, "demo", "ev-friend-on"))
+                .get(10, TimeUnit.SECONDS)).as("and the one in the tail").isTrue();
+            assertThat(marketing(c).state()).as("still granted").isEqualTo(DeliveryState.DELIVERED);
+        }
+        inbound.clear();
+        readJournal(inbound, consentSources);
+        assertThat(inbound).as("the redelivery after the snapshot start is not journaled again")
+            .containsExactly("demo:" + USER + ":ev-leave-1", "demo:" + USER + ":ev-friend-on");
     }
 
     private void readJournal(final List<String> inbound, final List<String> consentSources)

@@ -18,6 +18,7 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.testing.AdminHttp;
 import io.dispatch.testing.EngineFixture;
+import io.dispatch.testing.Snapshots;
 import io.dispatch.testing.Statuses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -109,6 +110,38 @@ class FallbackReaddressIT
                 assertThat(smsc.submitsTo(PHONE)).as("recovery sends it to the phone, once accepted")
                     .isEqualTo(smsc.throttled() + 1);
                 assertThat(smsc.throttled()).as("the throttled tries were before the restart").isEqualTo(throttled);
+                assertThat(smsc.submitsTo(CHAT_KEY)).isZero();
+            }
+        }
+    }
+
+    @Test
+    void shouldTextTheDirectoryPhoneAfterAStartFromASnapshotWhileTheFallbackWasOwed() throws Exception
+    {
+        try (SmscSimulator smsc = new SmscSimulator("esme", "secret"))
+        {
+            final long id;
+            smsc.throttleNext(Integer.MAX_VALUE);
+            try (Dispatcher engine = EngineFixture.launch(settings(smsc.port()));
+                DispatchClient c = connect(engine.port()))
+            {
+                directory(c);
+                id = submit(c, CHAT_KEY);
+                awaitTrue(() -> smsc.throttled() > 0, "the fallback was tried on sms, and throttled");
+            }
+            // still throttled: this start's snapshot (taken once ready) covers the ADDRESS record and the move
+            try (Dispatcher engine = EngineFixture.launch(settings(smsc.port())))
+            {
+                Snapshots.awaitOne(dir.resolve("data"));
+            }
+            smsc.throttleNext(0);
+            try (Dispatcher engine = EngineFixture.launch(settings(smsc.port()));
+                DispatchClient c = connect(engine.port()))
+            {
+                final StatusResult r = Statuses.awaitTerminal(c, id);
+                assertThat(r.state()).as("%s", r).isEqualTo(DeliveryState.DELIVERED);
+                assertThat(smsc.submitsTo(PHONE)).as("the address came back from the snapshot")
+                    .isEqualTo(smsc.throttled() + 1);
                 assertThat(smsc.submitsTo(CHAT_KEY)).isZero();
             }
         }

@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Rate and cap changes made on the admin port are journaled and put back in force by a restart after kill -9, and
- * GET tells them from configured values: a child engine, real sockets, the real journal.
+ * Rate and cap changes made on the admin port are journaled and put back in force by a restart after kill -9, by a
+ * full scan and then from a snapshot, and GET tells them from configured values: a child engine, real sockets, the
+ * real journal.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RuntimeSettingsRestartIT
@@ -40,7 +41,7 @@ class RuntimeSettingsRestartIT
     Path dir;
 
     @Test
-    void shouldKeepALaneRateAndACapChangedAtRuntimeAcrossAKillNine() throws Exception
+    void shouldKeepALaneRateAndACapChangedAtRuntimeAcrossAKillNineAndASnapshot() throws Exception
     {
         final Path data = dir.resolve("child");
         final Submit notice = Submit.builder().channel(ChannelType.SMS).to(PHONE).text("order 42 shipped").build();
@@ -93,6 +94,36 @@ class RuntimeSettingsRestartIT
             final Explanation other = c.explain(Submit.builder().channel(ChannelType.SMS).to("01077770002")
                 .text("order 43 shipped").build()).get(10, TimeUnit.SECONDS);
             assertThat(other.decision()).as("%s", other).isEqualTo(Decision.SEND);
+            // the snapshot this start takes once ready covers the first run's changes: the next start loads it
+            awaitLine(child, "event=snapshot_written");
+            child.kill();
+            assertThat(child.awaitExit(10_000)).isTrue();
+        }
+
+        admin = freePort();
+        try (ChildEngine child = ChildEngine.start(data, "--admin-port", Integer.toString(admin));
+            DispatchClient c = connect(child.port()))
+        {
+            assertThat(child.output()).anyMatch(l -> l.contains("event=recovery_snapshot_loaded"));
+            final String lane = awaitBody(admin, data, "/lanes/sms/rate", "\"per_second\":37");
+            assertThat(lane).contains("\"per_second\":37", "\"burst\":5", "\"reserved_percent\":10");
+            assertThat(group(LANE_SOURCE, lane)).as("from the snapshot: the time of the operator's change")
+                .isEqualTo(laneChangedAt);
+            final Matcher capsAfter = smsInformationalCaps(admin, data);
+            assertThat(capsAfter.group(1)).isEqualTo("1/1h");
+            assertThat(capsAfter.group(2)).isEqualTo(capsSource);
+            assertCapped(c, notice);
+        }
+    }
+
+    /** Waits (at most 30 s) for the child to log a line containing {@code text}: the snapshot thread has no other signal. */
+    private static void awaitLine(final ChildEngine child, final String text) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (child.output().stream().noneMatch(l -> l.contains(text)))
+        {
+            assertThat(System.nanoTime() < deadline).as("no '%s' logged within 30 s", text).isTrue();
+            Thread.sleep(20);
         }
     }
 

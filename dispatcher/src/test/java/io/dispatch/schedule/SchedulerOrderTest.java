@@ -14,9 +14,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Messages due at the same instant are released in message id order, even when the timer wheel fires them in
- * another: a later-scheduled timer takes a slot freed by an earlier rotation's timer and fires first. And when the
- * lane is full, the due messages wait and still leave in id order once it has room.
+ * Messages due at the same instant are released in message id order, also in the case where the timer wheel the
+ * scheduler used before fired them in another (a later-scheduled timer took a slot freed by an earlier rotation's
+ * timer and fired first). And when the lane is full, the due messages wait and still leave in id order once it
+ * has room.
  */
 class SchedulerOrderTest
 {

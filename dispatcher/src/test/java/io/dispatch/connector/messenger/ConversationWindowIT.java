@@ -15,6 +15,7 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.testing.EngineFixture;
+import io.dispatch.testing.Snapshots;
 import io.dispatch.testing.JumpClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The conversation window end to end: a real engine with {@code lane.messenger.connector=messenger} against
  * {@link MessengerPeer}; the peer's signed webhook opens the window through the journal, the policy stage decides
- * with it, a restart rebuilds it from the journaled INBOUND records, and it closes 24 h later.
+ * with it, a restart rebuilds it from the journaled INBOUND records (by a full scan, then from a snapshot), and it
+ * closes 24 h later.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ConversationWindowIT
@@ -142,11 +144,22 @@ class ConversationWindowIT
             }
 
             clock.jump(TimeUnit.HOURS.toMillis(23));
+            final long lastMessageMs;
             try (Dispatcher engine = EngineFixture.launch(settings(peer), clock); DispatchClient c = connect(engine))
             {
                 final StatusResult afterRestart = settled(c, submit(c, MessageKind.MARKETING, null, PROMO));
                 assertThat(afterRestart.state()).as("the window rebuilt from the journal")
                     .isEqualTo(DeliveryState.PROVIDER_ACCEPTED);
+                lastMessageMs = c.explain(promo()).get(10, TimeUnit.SECONDS).window().lastMessageEpochMs();
+                // the snapshot this start takes once ready covers the user's message, journaled by the first run
+                Snapshots.awaitOne(dir.resolve("engine"));
+            }
+
+            try (Dispatcher engine = EngineFixture.launch(settings(peer), clock); DispatchClient c = connect(engine))
+            {
+                final Explanation.ConversationWindow fromSnapshot = c.explain(promo()).get(10, TimeUnit.SECONDS).window();
+                assertThat(fromSnapshot.open()).as("the window rebuilt from the snapshot").isTrue();
+                assertThat(fromSnapshot.lastMessageEpochMs()).isEqualTo(lastMessageMs);
 
                 clock.jump(TimeUnit.HOURS.toMillis(1) + 1);
                 final StatusResult closed = settled(c, submit(c, MessageKind.MARKETING, null, PROMO));
