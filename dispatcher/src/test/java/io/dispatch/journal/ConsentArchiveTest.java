@@ -200,7 +200,7 @@ class ConsentArchiveTest
     private Snapshotter snapshotter(final Journal journal)
     {
         return new Snapshotter(journal, new SnapshotStore(dir.resolve("snapshots")), TENANTS, () -> nowMs, 3_600_000, 0,
-            0, 1024, 16, new JournalRetention(60_000, 1));
+            0, 0, 1024, 16, new JournalRetention(60_000, 1));
     }
 
     private static List<DirectoryLedger.Entry> export(final Journal journal)
