@@ -241,6 +241,8 @@ public final class Dispatcher implements AutoCloseable
             new IngestTlsSettings(config.admin().tlsCertFile(), config.admin().tlsKeyFile(), null, 0),
             Configuration.ADMIN_TLS_CERT_FILE_PROP_NAME, Configuration.ADMIN_TLS_KEY_FILE_PROP_NAME) : null;
         journal = new Journal(config.dataDir().resolve("journal"), config.rollCycle());
+        // a damaged consent archive stops the start here, with a line naming the file, not every export later
+        journal.consentArchive().open();
         storage = DiskSpaceWatcher.of(config.dataDir().resolve("journal"), config.journalMinFreeBytes());
         storage.doWork();
         // four polls a second: a statvfs each, off the hot path (docs/design/disk-safety.md)

@@ -35,6 +35,7 @@ public final class Journal implements AutoCloseable
 
     private final SingleChronicleQueue queue;
     private final FallbackAddresses fallbackAddresses = new FallbackAddresses();
+    private final ConsentArchive consentArchive;
 
     public Journal(final Path dir, final String rollCycle)
     {
@@ -55,6 +56,8 @@ public final class Journal implements AutoCloseable
             // default 10 s would only hold up every ACK after a crash.
             .timeoutMS(WRITER_RECOVERY_TIMEOUT_MS)
             .build();
+        // beside the journal's directory, in the data dir: only the message journal's is ever opened
+        consentArchive = new ConsentArchive(dir.toAbsolutePath().resolveSibling(ConsentArchive.FILE));
         releaseLocksOfDeadWriters(queue);
         // Chronicle updates this small table in place (locks, last cycle): give its holes blocks now, while there is room
         JournalSpace.reserveWhole(dir.resolve("metadata.cq4t").toFile());
@@ -114,16 +117,28 @@ public final class Journal implements AutoCloseable
      */
     public long readAll(final DocumentVisitor visitor)
     {
+        return readRange(-1, Long.MAX_VALUE, visitor);
+    }
+
+    /**
+     * Reads the documents from {@code fromIndex} (from the start when it is -1 or no longer in the journal) up to,
+     * not including, {@code beforeIndex}. @return the number of documents.
+     */
+    long readRange(final long fromIndex, final long beforeIndex, final DocumentVisitor visitor)
+    {
         byte[] buffer = new byte[64 * 1024];
         long count = 0;
         try (ExcerptTailer tailer = queue.createTailer())
         {
-            tailer.toStart();
+            if (fromIndex < 0 || !tailer.moveToIndex(fromIndex))
+            {
+                tailer.toStart();
+            }
             while (true)
             {
                 try (DocumentContext dc = tailer.readingDocument())
                 {
-                    if (!dc.isPresent())
+                    if (!dc.isPresent() || dc.index() >= beforeIndex)
                     {
                         return count;
                     }
@@ -139,6 +154,12 @@ public final class Journal implements AutoCloseable
                 }
             }
         }
+    }
+
+    /** The consent records retention removed from this (the message) journal, kept for good. */
+    public ConsentArchive consentArchive()
+    {
+        return consentArchive;
     }
 
     /** A cursor for a stream subscriber ({@link JournalCursor}); thread-bound, like every tailer. */
@@ -171,18 +192,19 @@ public final class Journal implements AutoCloseable
             return 0;
         }
         final DateTimeFormatter names = DateTimeFormatter.ofPattern(rc.format()).withZone(ZoneOffset.UTC);
-        int deleted = 0;
-        for (int c = first; c < limit; c++)
+        int stop = first;
+        while (stop < limit && (long)(stop + 1) * rc.lengthInMillis() <= endedBeforeMs)
         {
-            if ((long)(c + 1) * rc.lengthInMillis() > endedBeforeMs)
-            {
-                break;
-            }
+            stop++;
+        }
+        int deleted = 0;
+        for (int c = first; c < stop; c++)
+        {
             final File f = new File(queue.file(), names.format(Instant.ofEpochMilli((long)c * rc.lengthInMillis()))
                 + SingleChronicleQueue.SUFFIX);
             if (deleted == 0 && f.exists())
             {
-                beforeFirst.run();
+                beforeFirst.run(rc.toIndex(stop, 0));
             }
             if (Files.deleteIfExists(f.toPath()))
             {
@@ -201,7 +223,8 @@ public final class Journal implements AutoCloseable
     /** Runs before the first cycle file is deleted. */
     interface DeletionGuard
     {
-        void run() throws java.io.IOException;
+        /** @param keptFromIndex the first index of the first cycle kept: everything below it is about to go. */
+        void run(long keptFromIndex) throws java.io.IOException;
     }
 
     /** @return the length of the journal's cycle files together (Chronicle grows them a block at a time). */

@@ -157,7 +157,15 @@ public final class Snapshotter implements Runnable, AutoCloseable
         }
         final long keepMs = Math.max(retention.retentionDays() * DAY_MS, dedupHorizonMs);
         final long before = journal.diskBytes();
-        final int deleted = journal.deleteCyclesBefore(bound, clock.time() - keepMs, store::markRetained);
+        final long below = bound;
+        final ConsentArchive consents = journal.consentArchive();
+        // the write lock spans copy and deletions: a consent export never sees a record in neither place
+        final int deleted = consents.exclusive(() -> journal.deleteCyclesBefore(below, clock.time() - keepMs, keptFrom ->
+        {
+            store.markRetained();
+            // consent evidence outlives the messages: copied and forced before the first cycle file goes
+            consents.copyBefore(journal, keptFrom);
+        }));
         if (deleted > 0)
         {
             LOG.info("event=journal_retention cycles_deleted={} bytes_before={} bytes_after={} bound_index={}", deleted,

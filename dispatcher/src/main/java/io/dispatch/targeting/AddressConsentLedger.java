@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * was journaled and its source. The restrictions the directory mirrors into the address map (source
  * {@code directory:<id>} or {@code directory-delete:<id>}) and its address links are left out: the directory op
  * behind each is in {@link DirectoryLedger}'s rows already. A reader of its own on the admin thread, reading the
- * whole message journal: for audits, not traffic.
+ * consent archive (the CONSENT records of cycles retention deleted, {@link io.dispatch.journal.ConsentArchive}) and
+ * then the whole message journal: for audits, not traffic. The rows are the same before and after a deletion.
  */
 public final class AddressConsentLedger
 {
@@ -38,7 +39,8 @@ public final class AddressConsentLedger
         final long toMs, final Consumer<DirectoryLedger.Entry> out)
     {
         final byte[] name = tenant.getBytes(StandardCharsets.UTF_8);
-        messages.readAll((index, b, length) ->
+        // the archive first: CONSENT records of cycles retention deleted, then the journal's after them
+        messages.consentArchive().readAll(messages, (index, b, length) ->
         {
             if (length < 11 || b[0] != JournalRecord.TYPE_CONSENT || !sameTenant(b, name))
             {

@@ -9,6 +9,8 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.SubmitEncoder;
+import io.dispatch.targeting.AddressConsentLedger;
+import io.dispatch.targeting.DirectoryLedger;
 import io.dispatch.testing.ChildEngine;
 import io.dispatch.testing.RawConnection;
 import io.dispatch.testing.RawConnection.Frame;
@@ -129,7 +131,48 @@ class SnapshotCrashIT
         }
     }
 
+    @Test
+    void shouldKeepEveryConsentRowOnceAfterAKillBetweenTheArchiveAndTheDeletion() throws Exception
+    {
+        // consent evidence in three old days (an 080 opt-out, a client's grant, TalkTalk friend events), and today
+        final long today = System.currentTimeMillis();
+        writeJournal(true, today - 10 * DAY, today - 9 * DAY, today - 8 * DAY, today);
+        final List<DirectoryLedger.Entry> before = consentRows();
+        assertThat(before).hasSize(6);
+        final String[] args = {"--set", "journal.retentionDays=2", "--set", "journal.snapshotIntervalSeconds=3600"};
+
+        final ChildEngine.Exit crashed = ChildEngine.runToExit(dir, 120_000,
+            with(args, "-Ddispatch.test.crashAt=after_consent_archive"));
+        assertThat(crashed.code()).isEqualTo(137);
+        assertThat(crashed.text()).contains("event=consent_archived records=6", "crash point reached: after_consent_archive");
+        assertThat(cycles()).as("archived, nothing deleted yet").hasSize(4);
+        assertThat(consentRows()).as("archived and still in the journal: each row once").isEqualTo(before);
+
+        try (ChildEngine child = ChildEngine.start(dir, args))
+        {
+            awaitCycles(1, 60_000);
+            assertThat(child.output()).noneMatch(l -> l.contains("event=consent_archived"));
+        }
+        assertThat(consentRows()).as("the same rows, journal index and time, after the deletion").isEqualTo(before);
+    }
+
+    /** The tenant's consent export, as {@code GET /tenants/demo/consent} reads it, from the data dir. */
+    private List<DirectoryLedger.Entry> consentRows()
+    {
+        final List<DirectoryLedger.Entry> rows = new ArrayList<>();
+        try (Journal journal = new Journal(dir.resolve("journal"), "FAST_DAILY"))
+        {
+            new AddressConsentLedger(journal).export("demo", null, "", 0, Long.MAX_VALUE, rows::add);
+        }
+        return rows;
+    }
+
     private long writeJournal(final long... days) throws Exception
+    {
+        return writeJournal(false, days);
+    }
+
+    private long writeJournal(final boolean consent, final long... days) throws Exception
     {
         final long[] now = {days[0]};
         final TimeProvider time = new TimeProvider()
@@ -172,10 +215,33 @@ class SnapshotCrashIT
                 StateRecords.put(state, 0, id, days[d], (last ? DeliveryState.DISPATCHED : DeliveryState.DELIVERED).code(),
                     (byte)1, ChannelType.SMS.code(), (short)0);
                 w.appendStates(state, 1);
+                if (consent && d < days.length - 1)
+                {
+                    // an opt-out, a grant, a withdrawal
+                    consent(w, tenant, days[d], d == 0 ? 4 : d == 1 ? 1 : 0, d == 2 ? 1 : 0, "0101111222" + d,
+                        "080:080123456" + d);
+                    consent(w, tenant, days[d], 1, 0, "tt-" + d, "talktalk:friend_on");
+                }
             }
             w.close();
         }
         return id;
+    }
+
+    private static void consent(final JournalWriter w, final byte[] tenant, final long atMs, final int set,
+        final int clear, final String address, final String source)
+    {
+        final byte[] a = address.getBytes(StandardCharsets.UTF_8);
+        final byte[] s = source.getBytes(StandardCharsets.UTF_8);
+        final byte[] body = new byte[8 + a.length + s.length];
+        body[0] = address.startsWith("tt-") ? (byte)4 : ChannelType.SMS.code();
+        body[2] = (byte)set;
+        body[4] = (byte)clear;
+        body[6] = (byte)a.length;
+        System.arraycopy(a, 0, body, 7, a.length);
+        body[7 + a.length] = (byte)s.length;
+        System.arraycopy(s, 0, body, 8 + a.length, s.length);
+        assertThat(w.appendConsent(atMs, tenant, body, body.length)).isTrue();
     }
 
     private static void awaitLine(final ChildEngine child, final String text, final long timeoutMs) throws Exception
