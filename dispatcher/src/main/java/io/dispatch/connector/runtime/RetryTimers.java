@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 final class RetryTimers
 {
     private static final long NONE = -1;
-    private static final long TICK_MS = 4;
+    /** The wheel's resolution: a timer fires at the end of the tick its deadline falls in, up to this much late. */
+    static final long TICK_MS = 4;
 
     private final DeadlineTimerWheel wheel;
     /** timer id → message id << 1 | 1 when it returns to the priority queue. Message ids are journal indexes, < 2^62. */

@@ -87,7 +87,9 @@ class ConnectorLaneOrderTest
             assertThat(sms.lane().priorityDepth()).as("the second is parked, and counted as waiting").isEqualTo(1);
             sms.provider().failAll(Reason.PROVIDER_UNAVAILABLE, 0);
             sms.settle();
-            h.clock.advance(100);
+            // the backoff is 50-100 ms and the retry wheel fires at the end of a tick: a retry due at +100 ms may go only
+            // at +100 + TICK_MS (an advance of exactly 100 failed when the jitter drew the full step)
+            h.clock.advance(100 + RetryTimers.TICK_MS);
             sms.settle();
             assertThat(sms.provider().sent).extracting(ScriptedConnector.Sent::messageId)
                 .as("the retry goes first; the second waits for it").containsExactly(first, first);
@@ -172,7 +174,8 @@ class ConnectorLaneOrderTest
             sms.provider().failAll(Reason.PROVIDER_UNAVAILABLE, 0);
             sms.settle();
             assertThat(sms.provider().sent).extracting(ScriptedConnector.Sent::messageId).containsExactly(notice);
-            h.clock.advance(100);
+            h.clock.advance(100 + RetryTimers.TICK_MS); // the full backoff step, and the wheel's tick
+
             sms.settle();
             sms.provider().acceptAll();
             sms.settle();
