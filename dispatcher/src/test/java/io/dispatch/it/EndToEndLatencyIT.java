@@ -171,8 +171,16 @@ class EndToEndLatencyIT
         return Map.of("until", until, "class", kind.name().toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Both the e2e counts and the delivered counter: one /metrics page is not one instant (the counters are written
+     * before the latency families, and a burst of receipts can land in between), so wait for both.
+     */
     private static boolean allDelivered(final Map<String, Family> page)
     {
+        if (sample(page, "dispatch_delivered_total", Map.of()) != 2 * PER_CLASS)
+        {
+            return false;
+        }
         for (final MessageKind kind : SENT)
         {
             if (sample(page, E2E + "_count", series("delivered", kind)) != PER_CLASS)
