@@ -174,7 +174,6 @@ public final class ConnectorLane extends LaneThread
         metrics.publish(gate, breaker);
     }
 
-    /** Wires the lane that takes this lane's fallbacks (config {@code lane.<ch>.fallback}); before start. */
     /**
      * Where recipients the provider reports gone (APNs 410, FCM UNREGISTERED) are reported, so the
      * directory stops choosing them. Set once before {@link #start()}; called on the lane thread.
@@ -184,6 +183,7 @@ public final class ConnectorLane extends LaneThread
         this.unregistered = tenantAndRecipient;
     }
 
+    /** Wires the lane that takes this lane's fallbacks (config {@code lane.<ch>.fallback}); before start. */
     public void fallbackTo(final ConnectorLane target)
     {
         handoff.target(target);
