@@ -101,6 +101,12 @@ final class KakaoBatcher
         for (final KakaoBatchLedger.Unsettled u : leftOver)
         {
             unsettledBatches.incrementAndGet();
+            for (final long id : u.members)
+            {
+                // as in the run that sent the batch: a result the relay reports before the settle waits for the
+                // member's acceptance instead of reaching the lane first (which would drop it as late)
+                receipts.onSending(id);
+            }
             scheduleSettle(u, Math.max(0, u.sentAtMs + settings.batchSettleDelayMs() - clock.time()));
         }
         // a taken member that never came back (it expired or was cancelled meanwhile) has its held result dropped
