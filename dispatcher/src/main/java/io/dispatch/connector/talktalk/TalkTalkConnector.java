@@ -7,11 +7,11 @@ import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.MetricsWriter;
 import io.dispatch.connector.http.ClientTls;
+import io.dispatch.connector.http.HttpAnswers;
 import io.dispatch.connector.http.HttpClientTransport;
 import io.dispatch.connector.http.HttpReceiver;
 import io.dispatch.connector.http.HttpResponseListener;
 import io.dispatch.connector.http.LoopGroups;
-import io.dispatch.connector.http.RetryAfter;
 import io.dispatch.json.Json;
 import io.dispatch.policy.TokenBucket;
 import io.dispatch.protocol.Reason;
@@ -174,7 +174,7 @@ public final class TalkTalkConnector implements Connector
     }
 
     /** Interprets the API's answer to one send; runs on the event loop. */
-    private final class Answer implements HttpResponseListener
+    private final class Answer implements HttpResponseListener, HttpAnswers.Settle
     {
         private final DeliveryRequest request;
         private final DeliveryCallback callback;
@@ -190,20 +190,8 @@ public final class TalkTalkConnector implements Connector
         @Override
         public void onResponse(final int status, final HttpHeaders headers, final String body)
         {
-            if (status == 429 || status == 503)
+            if (HttpAnswers.settleByStatus(status, headers, context.clock(), this))
             {
-                final long retryAfterMs = RetryAfter.toMs(headers.get(HttpHeaderNames.RETRY_AFTER), context.clock().time());
-                failed(status == 429 ? Reason.PROVIDER_THROTTLED : Reason.PROVIDER_UNAVAILABLE, retryAfterMs);
-                return;
-            }
-            if (status >= 500)
-            {
-                failed(Reason.PROVIDER_UNAVAILABLE, 0);
-                return;
-            }
-            if (status == 401 || status == 403)
-            {
-                rejected(Reason.PROVIDER_AUTH_FAILED);
                 return;
             }
             final Object json;
@@ -214,7 +202,7 @@ public final class TalkTalkConnector implements Connector
             catch (final IllegalArgumentException ex)
             {
                 // 2xx with an unreadable body: it may have been shown; not resent (see the class comment)
-                if (status >= 200 && status < 300)
+                if (HttpAnswers.isSuccess(status))
                 {
                     uncertain.incrementAndGet();
                     rejected(Reason.PROVIDER_ERROR);
@@ -228,7 +216,7 @@ public final class TalkTalkConnector implements Connector
             final Object code = Json.member(json, "resultCode");
             if (!(code instanceof String c))
             {
-                rejected(status >= 200 && status < 300 ? Reason.PROVIDER_ERROR : Reason.CONTENT_REJECTED);
+                rejected(HttpAnswers.isSuccess(status) ? Reason.PROVIDER_ERROR : Reason.CONTENT_REJECTED);
                 return;
             }
             final TalkTalkResultCodes.Mapping m = TalkTalkResultCodes.classify(c);
@@ -265,13 +253,15 @@ public final class TalkTalkConnector implements Connector
             rejected(Reason.PROVIDER_TIMEOUT);
         }
 
-        private void rejected(final Reason reason)
+        @Override
+        public void rejected(final Reason reason)
         {
             counters.rejected(reason, System.nanoTime() - startNs);
             callback.onRejected(request, reason);
         }
 
-        private void failed(final Reason reason, final long retryAfterMs)
+        @Override
+        public void failed(final Reason reason, final long retryAfterMs)
         {
             counters.failed(reason, System.nanoTime() - startNs);
             callback.onFailed(request, reason, retryAfterMs);

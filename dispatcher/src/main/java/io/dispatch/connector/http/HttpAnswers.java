@@ -1,0 +1,62 @@
+package io.dispatch.connector.http;
+
+import io.dispatch.protocol.Reason;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import org.agrona.concurrent.EpochClock;
+
+/**
+ * What an HTTP status alone says about a send, shared by the JSON relay connectors (Kakao, SMS relay, TalkTalk):
+ * each keeps only its own reading of the body and of an unreadable 2xx explicit.
+ */
+public final class HttpAnswers
+{
+    /** Where an answer settles a send; the connector's per-send listener implements it, so settling allocates nothing. */
+    public interface Settle
+    {
+        /** Transient: the runtime retries, no sooner than {@code retryAfterMs} when that is positive. */
+        void failed(Reason reason, long retryAfterMs);
+
+        /** Final: never resent. */
+        void rejected(Reason reason);
+    }
+
+    private HttpAnswers()
+    {
+    }
+
+    /**
+     * Settles a send the status alone decides: 429 → PROVIDER_THROTTLED and 503 → PROVIDER_UNAVAILABLE, both retried
+     * after the Retry-After hint; any other 5xx → PROVIDER_UNAVAILABLE, retried at once; 401/403 →
+     * PROVIDER_AUTH_FAILED, rejected (a wrong key does not heal by resending).
+     *
+     * @return true when the send was settled; false when the body decides.
+     */
+    public static boolean settleByStatus(
+        final int status, final HttpHeaders headers, final EpochClock clock, final Settle settle)
+    {
+        if (status == 429 || status == 503)
+        {
+            final long retryAfterMs = RetryAfter.toMs(headers.get(HttpHeaderNames.RETRY_AFTER), clock.time());
+            settle.failed(status == 429 ? Reason.PROVIDER_THROTTLED : Reason.PROVIDER_UNAVAILABLE, retryAfterMs);
+            return true;
+        }
+        if (status >= 500)
+        {
+            settle.failed(Reason.PROVIDER_UNAVAILABLE, 0);
+            return true;
+        }
+        if (status == 401 || status == 403)
+        {
+            settle.rejected(Reason.PROVIDER_AUTH_FAILED);
+            return true;
+        }
+        return false;
+    }
+
+    /** @return true for a 2xx status: the server says it took the request, whatever its body says. */
+    public static boolean isSuccess(final int status)
+    {
+        return status >= 200 && status < 300;
+    }
+}
