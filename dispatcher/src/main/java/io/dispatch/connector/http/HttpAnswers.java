@@ -5,9 +5,12 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.agrona.concurrent.EpochClock;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * What an HTTP status alone says about a send, shared by the JSON relay connectors (Kakao, SMS relay, TalkTalk):
- * each keeps only its own reading of the body and of an unreadable 2xx explicit.
+ * each keeps only its own reading of the body and of an unreadable 2xx explicit. Also how the chat APIs without an
+ * idempotency key (TalkTalk, Messenger) settle a send that got no answer.
  */
 public final class HttpAnswers
 {
@@ -52,6 +55,24 @@ public final class HttpAnswers
             return true;
         }
         return false;
+    }
+
+    /**
+     * Settles a send that got no answer, for an API without an idempotency key: a request never handed to a connection
+     * was not seen and is retried (PROVIDER_TIMEOUT when the timeout expired while it waited for a connection, else
+     * PROVIDER_UNAVAILABLE); one that was written may have been acted on, so it is counted in {@code uncertain} and
+     * rejected as PROVIDER_TIMEOUT, never resent by the runtime.
+     */
+    public static void settleUnansweredWithoutResend(
+        final boolean timedOut, final boolean written, final AtomicLong uncertain, final Settle settle)
+    {
+        if (!written)
+        {
+            settle.failed(timedOut ? Reason.PROVIDER_TIMEOUT : Reason.PROVIDER_UNAVAILABLE, 0);
+            return;
+        }
+        uncertain.incrementAndGet();
+        settle.rejected(Reason.PROVIDER_TIMEOUT);
     }
 
     /** @return true for a 2xx status: the server says it took the request, whatever its body says. */

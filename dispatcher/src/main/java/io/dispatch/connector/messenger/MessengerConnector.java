@@ -7,6 +7,7 @@ import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.MetricsWriter;
 import io.dispatch.connector.http.ClientTls;
+import io.dispatch.connector.http.HttpAnswers;
 import io.dispatch.connector.http.HttpClientTransport;
 import io.dispatch.connector.http.HttpReceiver;
 import io.dispatch.connector.http.HttpResponseListener;
@@ -194,7 +195,7 @@ public final class MessengerConnector implements Connector
     }
 
     /** Interprets the Send API's answer to one send; runs on the event loop. */
-    private final class Answer implements HttpResponseListener
+    private final class Answer implements HttpResponseListener, HttpAnswers.Settle
     {
         private final DeliveryRequest request;
         private final DeliveryCallback callback;
@@ -280,22 +281,18 @@ public final class MessengerConnector implements Connector
         @Override
         public void onError(final Throwable cause, final boolean timedOut, final boolean written)
         {
-            if (!written)
-            {
-                failed(timedOut ? Reason.PROVIDER_TIMEOUT : Reason.PROVIDER_UNAVAILABLE, 0);
-                return;
-            }
-            uncertain.incrementAndGet();
-            rejected(Reason.PROVIDER_TIMEOUT);
+            HttpAnswers.settleUnansweredWithoutResend(timedOut, written, uncertain, this);
         }
 
-        private void rejected(final Reason reason)
+        @Override
+        public void rejected(final Reason reason)
         {
             counters.rejected(reason, System.nanoTime() - startNs);
             callback.onRejected(request, reason);
         }
 
-        private void failed(final Reason reason, final long retryAfterMs)
+        @Override
+        public void failed(final Reason reason, final long retryAfterMs)
         {
             counters.failed(reason, System.nanoTime() - startNs);
             callback.onFailed(request, reason, retryAfterMs);

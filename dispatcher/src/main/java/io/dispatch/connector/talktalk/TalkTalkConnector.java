@@ -244,13 +244,7 @@ public final class TalkTalkConnector implements Connector
         @Override
         public void onError(final Throwable cause, final boolean timedOut, final boolean written)
         {
-            if (!written)
-            {
-                failed(timedOut ? Reason.PROVIDER_TIMEOUT : Reason.PROVIDER_UNAVAILABLE, 0);
-                return;
-            }
-            uncertain.incrementAndGet();
-            rejected(Reason.PROVIDER_TIMEOUT);
+            HttpAnswers.settleUnansweredWithoutResend(timedOut, written, uncertain, this);
         }
 
         @Override

@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class HttpAnswersTest
@@ -72,6 +74,27 @@ class HttpAnswersTest
         {
             assertThat(settle(status, new DefaultHttpHeaders())).as("status %d", status).isNull();
         }
+    }
+
+    @Test
+    void anUnansweredRequestIsRetriedOnlyWhenItNeverReachedAConnection()
+    {
+        final AtomicLong uncertain = new AtomicLong();
+        final Recorded neverWritten = new Recorded();
+        HttpAnswers.settleUnansweredWithoutResend(false, false, uncertain, neverWritten);
+        assertThat(neverWritten.outcome).isEqualTo("failed PROVIDER_UNAVAILABLE 0");
+        final Recorded waitedTooLong = new Recorded();
+        HttpAnswers.settleUnansweredWithoutResend(true, false, uncertain, waitedTooLong);
+        assertThat(waitedTooLong.outcome).isEqualTo("failed PROVIDER_TIMEOUT 0");
+        assertThat(uncertain.get()).isZero();
+
+        final Recorded written = new Recorded();
+        HttpAnswers.settleUnansweredWithoutResend(true, true, uncertain, written);
+        assertThat(written.outcome).isEqualTo("rejected PROVIDER_TIMEOUT");
+        final Recorded lostAfterWriting = new Recorded();
+        HttpAnswers.settleUnansweredWithoutResend(false, true, uncertain, lostAfterWriting);
+        assertThat(lostAfterWriting.outcome).isEqualTo("rejected PROVIDER_TIMEOUT");
+        assertThat(uncertain.get()).isEqualTo(2);
     }
 
     @Test
