@@ -12,6 +12,7 @@ import io.dispatch.connector.http.HttpClientTransport;
 import io.dispatch.connector.http.HttpReceiver;
 import io.dispatch.connector.http.HttpResponseListener;
 import io.dispatch.connector.http.LoopGroups;
+import io.dispatch.connector.http.RequestWriter;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
@@ -112,22 +113,8 @@ public final class KakaoConnector implements Connector
     @Override
     public void send(final DeliveryRequest request, final DeliveryCallback callback)
     {
-        final boolean written;
-        try
+        if (!RequestWriter.writeOrReject(writer, request, callback, counters))
         {
-            written = writer.write(request);
-        }
-        catch (final RuntimeException ex)
-        {
-            // a body the runtime could not render (e.g. a template missing from this configuration): never retried
-            counters.rejected(Reason.CONTENT_REJECTED, -1);
-            callback.onRejected(request, Reason.CONTENT_REJECTED);
-            return;
-        }
-        if (!written)
-        {
-            counters.rejected(writer.refusal(), -1);
-            callback.onRejected(request, writer.refusal());
             return;
         }
         // auth never waits for a batch (its own sending pool), nor an informational message outside a campaign

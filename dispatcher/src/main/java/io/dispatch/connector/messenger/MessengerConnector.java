@@ -12,6 +12,7 @@ import io.dispatch.connector.http.HttpClientTransport;
 import io.dispatch.connector.http.HttpReceiver;
 import io.dispatch.connector.http.HttpResponseListener;
 import io.dispatch.connector.http.LoopGroups;
+import io.dispatch.connector.http.RequestWriter;
 import io.dispatch.connector.http.RetryAfter;
 import io.dispatch.json.Json;
 import io.dispatch.policy.TokenBucket;
@@ -115,21 +116,8 @@ public final class MessengerConnector implements Connector
     @Override
     public void send(final DeliveryRequest request, final DeliveryCallback callback)
     {
-        final boolean written;
-        try
+        if (!RequestWriter.writeOrReject(writer, request, callback, counters))
         {
-            written = writer.write(request);
-        }
-        catch (final RuntimeException ex)
-        {
-            counters.rejected(Reason.CONTENT_REJECTED, -1);
-            callback.onRejected(request, Reason.CONTENT_REJECTED);
-            return;
-        }
-        if (!written)
-        {
-            counters.rejected(writer.refusal(), -1);
-            callback.onRejected(request, writer.refusal());
             return;
         }
         final long nowMs = context.clock().time();
