@@ -49,6 +49,31 @@ public abstract class NhnResultWebhook implements HttpReceiver.Handler
     /** Reports one hook that {@link #problem} accepted. */
     protected abstract void report(Object hook);
 
+    /** NHN sends numbers as strings in places ({@code "resultCode":"1000"}); accept both. */
+    public static long integer(final Object value, final long otherwise)
+    {
+        if (value instanceof Long l)
+        {
+            return l;
+        }
+        if (value instanceof Double d && d == Math.rint(d))
+        {
+            return d.longValue();
+        }
+        if (value instanceof String s)
+        {
+            try
+            {
+                return Long.parseLong(s.trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                return otherwise;
+            }
+        }
+        return otherwise;
+    }
+
     @Override
     public final HttpReceiver.Answer handle(final FullHttpRequest request)
     {

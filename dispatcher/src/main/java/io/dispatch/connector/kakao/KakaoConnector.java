@@ -12,6 +12,7 @@ import io.dispatch.connector.http.HttpClientTransport;
 import io.dispatch.connector.http.HttpReceiver;
 import io.dispatch.connector.http.HttpResponseListener;
 import io.dispatch.connector.http.LoopGroups;
+import io.dispatch.connector.http.NhnResultWebhook;
 import io.dispatch.connector.http.RequestWriter;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.DeliveryState;
@@ -274,7 +275,7 @@ public final class KakaoConnector implements Connector
             final Object header = Json.member(json, "header");
             if (!Boolean.TRUE.equals(Json.member(header, "isSuccessful")) || !HttpAnswers.isSuccess(status))
             {
-                final long code = KakaoWebhookHandler.integer(Json.member(header, "resultCode"), Long.MIN_VALUE);
+                final long code = NhnResultWebhook.integer(Json.member(header, "resultCode"), Long.MIN_VALUE);
                 if (code == Long.MIN_VALUE)
                 {
                     rejected(Reason.CONTENT_REJECTED);
@@ -294,7 +295,7 @@ public final class KakaoConnector implements Connector
                 return;
             }
             final Object first = list.get(0);
-            final long code = KakaoWebhookHandler.integer(Json.member(first, "resultCode"), Long.MIN_VALUE);
+            final long code = NhnResultWebhook.integer(Json.member(first, "resultCode"), Long.MIN_VALUE);
             if (code == Long.MIN_VALUE)
             {
                 failed(Reason.PROVIDER_ERROR, 0);
@@ -302,7 +303,7 @@ public final class KakaoConnector implements Connector
             }
             apply(KakaoResultCodes.classify((int)code),
                 Json.string(message, "requestId"),
-                KakaoWebhookHandler.integer(Json.member(first, "recipientSeq"), -1));
+                NhnResultWebhook.integer(Json.member(first, "recipientSeq"), -1));
         }
 
         @Override

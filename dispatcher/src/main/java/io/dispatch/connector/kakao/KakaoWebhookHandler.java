@@ -49,31 +49,6 @@ final class KakaoWebhookHandler extends NhnResultWebhook
         return keyed || sequenced ? null : "neither a numeric 'recipientGroupingKey' nor 'requestId' with 'recipientSeq'";
     }
 
-    /** NHN sends numbers as strings in places ({@code "resultCode":"1000"}); accept both. */
-    static long integer(final Object value, final long otherwise)
-    {
-        if (value instanceof Long l)
-        {
-            return l;
-        }
-        if (value instanceof Double d && d == Math.rint(d))
-        {
-            return d.longValue();
-        }
-        if (value instanceof String s)
-        {
-            try
-            {
-                return Long.parseLong(s.trim());
-            }
-            catch (final NumberFormatException ex)
-            {
-                return otherwise;
-            }
-        }
-        return otherwise;
-    }
-
     private static long messageId(final Object key)
     {
         return key instanceof String s && !s.isEmpty() ? integer(s, -1) : -1;

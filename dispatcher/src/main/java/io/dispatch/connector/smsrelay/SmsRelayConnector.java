@@ -12,6 +12,7 @@ import io.dispatch.connector.http.HttpClientTransport;
 import io.dispatch.connector.http.HttpReceiver;
 import io.dispatch.connector.http.HttpResponseListener;
 import io.dispatch.connector.http.LoopGroups;
+import io.dispatch.connector.http.NhnResultWebhook;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
@@ -521,28 +522,9 @@ public final class SmsRelayConnector implements Connector
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** NHN sends numbers as strings in places; accept both. @return the value, or {@link Long#MIN_VALUE}. */
+    /** @return the number NHN sent as a number or a string, or {@link Long#MIN_VALUE}. */
     static long integer(final Object value)
     {
-        if (value instanceof Long l)
-        {
-            return l;
-        }
-        if (value instanceof Double d && d == Math.rint(d))
-        {
-            return d.longValue();
-        }
-        if (value instanceof String s)
-        {
-            try
-            {
-                return Long.parseLong(s.trim());
-            }
-            catch (final NumberFormatException ex)
-            {
-                return Long.MIN_VALUE;
-            }
-        }
-        return Long.MIN_VALUE;
+        return NhnResultWebhook.integer(value, Long.MIN_VALUE);
     }
 }
