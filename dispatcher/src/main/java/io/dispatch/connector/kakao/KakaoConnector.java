@@ -82,7 +82,7 @@ public final class KakaoConnector implements Connector
         try
         {
             transport = new HttpClientTransport(loop, settings.baseUrl(),
-                "https".equals(settings.baseUrl().getScheme()) ? ClientTls.create(settings.trustCertFile()) : null,
+                ClientTls.forUrl(settings.baseUrl(), settings.trustCertFile()),
                 settings.maxConnections(), settings.connectTimeoutMs(), settings.requestTimeoutMs(), MAX_ANSWER_BYTES);
             receipts = new KakaoReceipts(context.receipts(), settings.correlationCapacity());
             final KakaoBatchLedger ledger = new KakaoBatchLedger(context.dataDir().resolve("kakao-batches"));

@@ -92,7 +92,7 @@ public final class MessengerConnector implements Connector
         try
         {
             transport = new HttpClientTransport(group.next(), settings.baseUrl(),
-                "https".equals(settings.baseUrl().getScheme()) ? ClientTls.create(settings.trustCertFile()) : null,
+                ClientTls.forUrl(settings.baseUrl(), settings.trustCertFile()),
                 settings.maxConnections(), settings.connectTimeoutMs(), settings.requestTimeoutMs(), MAX_ANSWER_BYTES);
             if (settings.webhookPort() != MessengerSettings.NO_WEBHOOK)
             {

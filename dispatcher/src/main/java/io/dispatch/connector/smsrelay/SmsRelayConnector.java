@@ -110,7 +110,7 @@ public final class SmsRelayConnector implements Connector
         try
         {
             transport = new HttpClientTransport(loop, settings.baseUrl(),
-                "https".equals(settings.baseUrl().getScheme()) ? ClientTls.create(settings.trustCertFile()) : null,
+                ClientTls.forUrl(settings.baseUrl(), settings.trustCertFile()),
                 settings.maxConnections(), settings.connectTimeoutMs(), settings.requestTimeoutMs(), MAX_ANSWER_BYTES);
             receipts = new SmsRelayReceipts(context.receipts(), settings.smsReceiptTimeoutMs(), settings.lmsReceiptTimeoutMs());
             loop.scheduleAtFixedRate(() -> receipts.expire(context.clock().time()), 1, 1, TimeUnit.SECONDS);

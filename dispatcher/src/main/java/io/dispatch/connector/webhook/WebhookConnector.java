@@ -66,7 +66,7 @@ final class WebhookConnector implements Connector
         try
         {
             transport = new HttpClientTransport(group.next(), settings.url(),
-                "https".equals(settings.url().getScheme()) ? ClientTls.create(settings.trustCertFile()) : null,
+                ClientTls.forUrl(settings.url(), settings.trustCertFile()),
                 settings.maxConnections(), settings.connectTimeoutMs(), settings.requestTimeoutMs(), MAX_ANSWER_BYTES);
         }
         catch (final Exception ex)
