@@ -8,7 +8,7 @@ import org.agrona.concurrent.EpochClock;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What an HTTP status alone says about a send, shared by the JSON relay connectors (Kakao, SMS relay, TalkTalk):
+ * What an HTTP status alone says about a send, shared by the Kakao, SMS relay, TalkTalk and webhook connectors:
  * each keeps only its own reading of the body and of an unreadable 2xx explicit. Also how the chat APIs without an
  * idempotency key (TalkTalk, Messenger) settle a send that got no answer.
  */
