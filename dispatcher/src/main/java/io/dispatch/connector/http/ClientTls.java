@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 
 import javax.net.ssl.SSLException;
 import java.io.File;
+import java.net.URI;
 
 /** Client TLS contexts for the HTTP connectors: JDK provider, hostname verification on. */
 public final class ClientTls
@@ -31,6 +32,12 @@ public final class ClientTls
     public static SslContext create(final String trustCertFile) throws SSLException
     {
         return builder(trustCertFile).build();
+    }
+
+    /** @return {@link #create}'s context for an https URL, null (plain HTTP) for an http one. */
+    public static SslContext forUrl(final URI url, final String trustCertFile) throws SSLException
+    {
+        return "https".equals(url.getScheme()) ? create(trustCertFile) : null;
     }
 
     /**

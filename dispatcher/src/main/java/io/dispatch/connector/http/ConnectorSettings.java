@@ -1,5 +1,9 @@
 package io.dispatch.connector.http;
 
+import io.dispatch.config.ConfigurationException;
+import io.dispatch.ingest.ServerTls;
+import io.netty.handler.ssl.SslContext;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -173,6 +177,43 @@ public final class ConnectorSettings
             throw fail(name + "File", file + " is empty");
         }
         return new Secret(value);
+    }
+
+    /**
+     * Reads an optional server certificate and key, {@code <prefix>tlsCertFile} and {@code <prefix>tlsKeyFile}: both
+     * or neither.
+     *
+     * @return the server TLS context, or null when neither is given.
+     */
+    public SslContext serverTls(final String prefix)
+    {
+        final String certKey = prefix + "tlsCertFile";
+        final String keyKey = prefix + "tlsKeyFile";
+        final String cert = string(certKey, null);
+        final String key = string(keyKey, null);
+        if (cert == null && key == null)
+        {
+            return null;
+        }
+        if (cert == null || key == null)
+        {
+            throw fail(cert == null ? certKey : keyKey, "give both " + certKey + " and " + keyKey + ", or neither");
+        }
+        try
+        {
+            return ServerTls.create(certKey, Path.of(cert), keyKey, Path.of(key));
+        }
+        catch (final ConfigurationException ex)
+        {
+            throw new IllegalArgumentException(type + " connector " + ex.getMessage());
+        }
+    }
+
+    /** @return the base URL's path without a trailing slash ("" for none), so an API behind a path prefix works. */
+    public static String basePath(final URI baseUrl)
+    {
+        final String p = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
+        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     }
 
     public IllegalArgumentException fail(final String key, final String problem)

@@ -4,6 +4,7 @@ import io.dispatch.connector.ConnectorCounters;
 import io.dispatch.connector.ReceiptSink;
 import io.dispatch.connector.http.HttpClientTransport;
 import io.dispatch.connector.http.HttpResponseListener;
+import io.dispatch.connector.http.NhnResultWebhook;
 import io.dispatch.connector.http.RetryAfter;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.DeliveryState;
@@ -274,7 +275,7 @@ final class KakaoBatcher
             final LongHashSet found = new LongHashSet();
             for (final Object m : list)
             {
-                final long id = KakaoWebhookHandler.integer(Json.member(m, "recipientGroupingKey"), -1);
+                final long id = NhnResultWebhook.integer(Json.member(m, "recipientGroupingKey"), -1);
                 if (id >= 0)
                 {
                     found.add(id);
@@ -453,7 +454,7 @@ final class KakaoBatcher
             final Object header = Json.member(json, "header");
             if (!Boolean.TRUE.equals(Json.member(header, "isSuccessful")) || status < 200 || status >= 300)
             {
-                requestFailed(KakaoWebhookHandler.integer(Json.member(header, "resultCode"), Long.MIN_VALUE));
+                requestFailed(NhnResultWebhook.integer(Json.member(header, "resultCode"), Long.MIN_VALUE));
                 return;
             }
             final Object message = Json.member(json, "message");
@@ -507,9 +508,9 @@ final class KakaoBatcher
             final boolean[] answered = new boolean[n];
             for (final Object r : results)
             {
-                final long seq = KakaoWebhookHandler.integer(Json.member(r, "recipientSeq"), -1);
-                final long code = KakaoWebhookHandler.integer(Json.member(r, "resultCode"), Long.MIN_VALUE);
-                final long grouping = KakaoWebhookHandler.integer(Json.member(r, "recipientGroupingKey"), -1);
+                final long seq = NhnResultWebhook.integer(Json.member(r, "recipientSeq"), -1);
+                final long code = NhnResultWebhook.integer(Json.member(r, "resultCode"), Long.MIN_VALUE);
+                final long grouping = NhnResultWebhook.integer(Json.member(r, "recipientGroupingKey"), -1);
                 if (seq < 1 || seq > n || code == Long.MIN_VALUE
                     || (grouping >= 0 && grouping != members.get((int)seq - 1).messageId))
                 {

@@ -7,19 +7,20 @@ import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.MetricsWriter;
 import io.dispatch.connector.http.ClientTls;
+import io.dispatch.connector.http.HttpAnswers;
 import io.dispatch.connector.http.HttpClientTransport;
 import io.dispatch.connector.http.HttpReceiver;
 import io.dispatch.connector.http.HttpResponseListener;
-import io.dispatch.json.Json;
 import io.dispatch.connector.http.LoopGroups;
-import io.dispatch.connector.http.RetryAfter;
+import io.dispatch.connector.http.NhnResultWebhook;
+import io.dispatch.connector.http.RequestWriter;
+import io.dispatch.json.Json;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,7 @@ public final class KakaoConnector implements Connector
         try
         {
             transport = new HttpClientTransport(loop, settings.baseUrl(),
-                "https".equals(settings.baseUrl().getScheme()) ? ClientTls.create(settings.trustCertFile()) : null,
+                ClientTls.forUrl(settings.baseUrl(), settings.trustCertFile()),
                 settings.maxConnections(), settings.connectTimeoutMs(), settings.requestTimeoutMs(), MAX_ANSWER_BYTES);
             receipts = new KakaoReceipts(context.receipts(), settings.correlationCapacity());
             final KakaoBatchLedger ledger = new KakaoBatchLedger(context.dataDir().resolve("kakao-batches"));
@@ -113,22 +114,8 @@ public final class KakaoConnector implements Connector
     @Override
     public void send(final DeliveryRequest request, final DeliveryCallback callback)
     {
-        final boolean written;
-        try
+        if (!RequestWriter.writeOrReject(writer, request, callback, counters))
         {
-            written = writer.write(request);
-        }
-        catch (final RuntimeException ex)
-        {
-            // a body the runtime could not render (e.g. a template missing from this configuration): never retried
-            counters.rejected(Reason.CONTENT_REJECTED, -1);
-            callback.onRejected(request, Reason.CONTENT_REJECTED);
-            return;
-        }
-        if (!written)
-        {
-            counters.rejected(writer.refusal(), -1);
-            callback.onRejected(request, writer.refusal());
             return;
         }
         // auth never waits for a batch (its own sending pool), nor an informational message outside a campaign
@@ -245,7 +232,7 @@ public final class KakaoConnector implements Connector
     }
 
     /** Interprets the relay's answer to one send; runs on the event loop. */
-    private final class Answer implements HttpResponseListener
+    private final class Answer implements HttpResponseListener, HttpAnswers.Settle
     {
         private final DeliveryRequest request;
         private final DeliveryCallback callback;
@@ -263,20 +250,8 @@ public final class KakaoConnector implements Connector
         @Override
         public void onResponse(final int status, final HttpHeaders headers, final String body)
         {
-            if (status == 429 || status == 503)
+            if (HttpAnswers.settleByStatus(status, headers, context.clock(), this))
             {
-                final long retryAfterMs = RetryAfter.toMs(headers.get(HttpHeaderNames.RETRY_AFTER), context.clock().time());
-                failed(status == 429 ? Reason.PROVIDER_THROTTLED : Reason.PROVIDER_UNAVAILABLE, retryAfterMs);
-                return;
-            }
-            if (status >= 500)
-            {
-                failed(Reason.PROVIDER_UNAVAILABLE, 0);
-                return;
-            }
-            if (status == 401 || status == 403)
-            {
-                rejected(Reason.PROVIDER_AUTH_FAILED);
                 return;
             }
             final Object json;
@@ -287,7 +262,7 @@ public final class KakaoConnector implements Connector
             catch (final IllegalArgumentException ex)
             {
                 // 2xx with an unreadable body: unknown whether it was taken; the retry's idempotency key settles it
-                if (status >= 200 && status < 300)
+                if (HttpAnswers.isSuccess(status))
                 {
                     failed(Reason.PROVIDER_ERROR, 0);
                 }
@@ -298,9 +273,9 @@ public final class KakaoConnector implements Connector
                 return;
             }
             final Object header = Json.member(json, "header");
-            if (!Boolean.TRUE.equals(Json.member(header, "isSuccessful")) || status < 200 || status >= 300)
+            if (!Boolean.TRUE.equals(Json.member(header, "isSuccessful")) || !HttpAnswers.isSuccess(status))
             {
-                final long code = KakaoWebhookHandler.integer(Json.member(header, "resultCode"), Long.MIN_VALUE);
+                final long code = NhnResultWebhook.integer(Json.member(header, "resultCode"), Long.MIN_VALUE);
                 if (code == Long.MIN_VALUE)
                 {
                     rejected(Reason.CONTENT_REJECTED);
@@ -320,7 +295,7 @@ public final class KakaoConnector implements Connector
                 return;
             }
             final Object first = list.get(0);
-            final long code = KakaoWebhookHandler.integer(Json.member(first, "resultCode"), Long.MIN_VALUE);
+            final long code = NhnResultWebhook.integer(Json.member(first, "resultCode"), Long.MIN_VALUE);
             if (code == Long.MIN_VALUE)
             {
                 failed(Reason.PROVIDER_ERROR, 0);
@@ -328,7 +303,7 @@ public final class KakaoConnector implements Connector
             }
             apply(KakaoResultCodes.classify((int)code),
                 Json.string(message, "requestId"),
-                KakaoWebhookHandler.integer(Json.member(first, "recipientSeq"), -1));
+                NhnResultWebhook.integer(Json.member(first, "recipientSeq"), -1));
         }
 
         @Override
@@ -364,14 +339,16 @@ public final class KakaoConnector implements Connector
             }
         }
 
-        private void rejected(final Reason reason)
+        @Override
+        public void rejected(final Reason reason)
         {
             counters.rejected(reason, System.nanoTime() - startNs);
             callback.onRejected(request, reason);
             receipts.onAnswered(messageId, false, null, -1);
         }
 
-        private void failed(final Reason reason, final long retryAfterMs)
+        @Override
+        public void failed(final Reason reason, final long retryAfterMs)
         {
             counters.failed(reason, System.nanoTime() - startNs);
             callback.onFailed(request, reason, retryAfterMs);

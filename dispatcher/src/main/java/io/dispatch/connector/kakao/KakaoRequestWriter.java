@@ -1,6 +1,7 @@
 package io.dispatch.connector.kakao;
 
 import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.connector.http.RequestWriter;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
@@ -25,7 +26,7 @@ import java.nio.charset.StandardCharsets;
  * alone ({@link #body()}), up to 1,000 for a batch ({@link KakaoBatch}).
  * <p>Used on the lane thread only; not thread-safe.
  */
-final class KakaoRequestWriter
+final class KakaoRequestWriter implements RequestWriter
 {
     static final int MAX_TEMPLATE_CODE = 20;
     static final int MAX_VARIABLES = 40;
@@ -44,7 +45,8 @@ final class KakaoRequestWriter
     }
 
     /** @return true when a body was built ({@link #body()}, {@link #path()}); false with {@link #refusal()} otherwise. */
-    boolean write(final DeliveryRequest request)
+    @Override
+    public boolean write(final DeliveryRequest request)
     {
         out.setLength(0);
         entry.setLength(0);
@@ -216,7 +218,8 @@ final class KakaoRequestWriter
         return path;
     }
 
-    Reason refusal()
+    @Override
+    public Reason refusal()
     {
         return refusal;
     }

@@ -116,8 +116,7 @@ record KakaoSettings(
     /** The base URL's path without a trailing slash, so a relay behind a path prefix works. */
     String basePath()
     {
-        final String p = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
-        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+        return ConnectorSettings.basePath(baseUrl);
     }
 
     String alimtalkPath()

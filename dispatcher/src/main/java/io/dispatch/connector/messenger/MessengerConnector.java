@@ -7,10 +7,12 @@ import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.MetricsWriter;
 import io.dispatch.connector.http.ClientTls;
+import io.dispatch.connector.http.HttpAnswers;
 import io.dispatch.connector.http.HttpClientTransport;
 import io.dispatch.connector.http.HttpReceiver;
 import io.dispatch.connector.http.HttpResponseListener;
 import io.dispatch.connector.http.LoopGroups;
+import io.dispatch.connector.http.RequestWriter;
 import io.dispatch.connector.http.RetryAfter;
 import io.dispatch.json.Json;
 import io.dispatch.policy.TokenBucket;
@@ -90,7 +92,7 @@ public final class MessengerConnector implements Connector
         try
         {
             transport = new HttpClientTransport(group.next(), settings.baseUrl(),
-                "https".equals(settings.baseUrl().getScheme()) ? ClientTls.create(settings.trustCertFile()) : null,
+                ClientTls.forUrl(settings.baseUrl(), settings.trustCertFile()),
                 settings.maxConnections(), settings.connectTimeoutMs(), settings.requestTimeoutMs(), MAX_ANSWER_BYTES);
             if (settings.webhookPort() != MessengerSettings.NO_WEBHOOK)
             {
@@ -114,21 +116,8 @@ public final class MessengerConnector implements Connector
     @Override
     public void send(final DeliveryRequest request, final DeliveryCallback callback)
     {
-        final boolean written;
-        try
+        if (!RequestWriter.writeOrReject(writer, request, callback, counters))
         {
-            written = writer.write(request);
-        }
-        catch (final RuntimeException ex)
-        {
-            counters.rejected(Reason.CONTENT_REJECTED, -1);
-            callback.onRejected(request, Reason.CONTENT_REJECTED);
-            return;
-        }
-        if (!written)
-        {
-            counters.rejected(writer.refusal(), -1);
-            callback.onRejected(request, writer.refusal());
             return;
         }
         final long nowMs = context.clock().time();
@@ -194,7 +183,7 @@ public final class MessengerConnector implements Connector
     }
 
     /** Interprets the Send API's answer to one send; runs on the event loop. */
-    private final class Answer implements HttpResponseListener
+    private final class Answer implements HttpResponseListener, HttpAnswers.Settle
     {
         private final DeliveryRequest request;
         private final DeliveryCallback callback;
@@ -280,22 +269,18 @@ public final class MessengerConnector implements Connector
         @Override
         public void onError(final Throwable cause, final boolean timedOut, final boolean written)
         {
-            if (!written)
-            {
-                failed(timedOut ? Reason.PROVIDER_TIMEOUT : Reason.PROVIDER_UNAVAILABLE, 0);
-                return;
-            }
-            uncertain.incrementAndGet();
-            rejected(Reason.PROVIDER_TIMEOUT);
+            HttpAnswers.settleUnansweredWithoutResend(timedOut, written, uncertain, this);
         }
 
-        private void rejected(final Reason reason)
+        @Override
+        public void rejected(final Reason reason)
         {
             counters.rejected(reason, System.nanoTime() - startNs);
             callback.onRejected(request, reason);
         }
 
-        private void failed(final Reason reason, final long retryAfterMs)
+        @Override
+        public void failed(final Reason reason, final long retryAfterMs)
         {
             counters.failed(reason, System.nanoTime() - startNs);
             callback.onFailed(request, reason, retryAfterMs);

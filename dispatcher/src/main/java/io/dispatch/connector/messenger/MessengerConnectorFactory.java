@@ -1,7 +1,6 @@
 package io.dispatch.connector.messenger;
 
-import io.dispatch.connector.Connector;
-import io.dispatch.connector.ConnectorFactory;
+import io.dispatch.connector.SettingsConnectorFactory;
 
 import java.util.Map;
 
@@ -10,26 +9,13 @@ import java.util.Map;
  * Required settings: {@code pageId}, {@code pageAccessTokenFile} or {@code pageAccessTokenEnv}; with a webhook,
  * {@code tenant} and {@code appSecretFile} or {@code appSecretEnv}.
  */
-public final class MessengerConnectorFactory implements ConnectorFactory
+public final class MessengerConnectorFactory extends SettingsConnectorFactory<MessengerSettings>
 {
     public static final String TYPE = "messenger";
 
-    @Override
-    public String type()
+    public MessengerConnectorFactory()
     {
-        return TYPE;
-    }
-
-    @Override
-    public void validate(final Map<String, String> settings)
-    {
-        MessengerSettings.parse(settings);
-    }
-
-    @Override
-    public Connector create(final Map<String, String> settings)
-    {
-        return new MessengerConnector(MessengerSettings.parse(settings));
+        super(TYPE, MessengerSettings::parse, MessengerConnector::new);
     }
 
     /**

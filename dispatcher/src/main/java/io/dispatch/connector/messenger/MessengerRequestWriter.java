@@ -2,6 +2,7 @@ package io.dispatch.connector.messenger;
 
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.TemplateRenderer;
+import io.dispatch.connector.http.RequestWriter;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.Reason;
 
@@ -15,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * the rendered text, or with {@code content=image} an image attachment of {@code image_url}.
  * Used on the lane thread only; not thread-safe.
  */
-final class MessengerRequestWriter
+final class MessengerRequestWriter implements RequestWriter
 {
     /** Meta's limit on a text message, in characters. */
     static final int MAX_TEXT = 2_000;
@@ -30,7 +31,8 @@ final class MessengerRequestWriter
         this.settings = settings;
     }
 
-    boolean write(final DeliveryRequest request)
+    @Override
+    public boolean write(final DeliveryRequest request)
     {
         out.setLength(0);
         refusal = null;
@@ -103,7 +105,8 @@ final class MessengerRequestWriter
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    Reason refusal()
+    @Override
+    public Reason refusal()
     {
         return refusal;
     }

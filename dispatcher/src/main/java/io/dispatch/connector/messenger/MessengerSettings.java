@@ -1,13 +1,10 @@
 package io.dispatch.connector.messenger;
 
-import io.dispatch.config.ConfigurationException;
 import io.dispatch.connector.http.ConnectorSettings;
 import io.dispatch.connector.http.Secret;
-import io.dispatch.ingest.ServerTls;
 import io.netty.handler.ssl.SslContext;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -123,7 +120,7 @@ record MessengerSettings(
             s.string("webhook.host", "127.0.0.1"),
             (int)webhookPort,
             path,
-            webhookTls(s),
+            s.serverTls("webhook."),
             s.number("webhook.answerTimeoutMs", 4_000, 100, 60_000));
     }
 
@@ -138,33 +135,9 @@ record MessengerSettings(
         return parse(settings).tags();
     }
 
-    private static SslContext webhookTls(final ConnectorSettings s)
-    {
-        final String cert = s.string("webhook.tlsCertFile", null);
-        final String key = s.string("webhook.tlsKeyFile", null);
-        if (cert == null && key == null)
-        {
-            return null;
-        }
-        if (cert == null || key == null)
-        {
-            throw s.fail(cert == null ? "webhook.tlsCertFile" : "webhook.tlsKeyFile",
-                "give both webhook.tlsCertFile and webhook.tlsKeyFile, or neither");
-        }
-        try
-        {
-            return ServerTls.create("webhook.tlsCertFile", Path.of(cert), "webhook.tlsKeyFile", Path.of(key));
-        }
-        catch (final ConfigurationException ex)
-        {
-            throw new IllegalArgumentException(MessengerConnectorFactory.TYPE + " connector " + ex.getMessage());
-        }
-    }
-
     String messagesPath()
     {
-        final String p = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
-        return (p.endsWith("/") ? p.substring(0, p.length() - 1) : p) + "/" + apiVersion + "/" + pageId + "/messages";
+        return ConnectorSettings.basePath(baseUrl) + "/" + apiVersion + "/" + pageId + "/messages";
     }
 
     @Override

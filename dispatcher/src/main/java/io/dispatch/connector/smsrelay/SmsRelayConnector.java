@@ -7,18 +7,18 @@ import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.MetricsWriter;
 import io.dispatch.connector.http.ClientTls;
+import io.dispatch.connector.http.HttpAnswers;
 import io.dispatch.connector.http.HttpClientTransport;
 import io.dispatch.connector.http.HttpReceiver;
 import io.dispatch.connector.http.HttpResponseListener;
 import io.dispatch.connector.http.LoopGroups;
-import io.dispatch.connector.http.RetryAfter;
+import io.dispatch.connector.http.NhnResultWebhook;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,7 +110,7 @@ public final class SmsRelayConnector implements Connector
         try
         {
             transport = new HttpClientTransport(loop, settings.baseUrl(),
-                "https".equals(settings.baseUrl().getScheme()) ? ClientTls.create(settings.trustCertFile()) : null,
+                ClientTls.forUrl(settings.baseUrl(), settings.trustCertFile()),
                 settings.maxConnections(), settings.connectTimeoutMs(), settings.requestTimeoutMs(), MAX_ANSWER_BYTES);
             receipts = new SmsRelayReceipts(context.receipts(), settings.smsReceiptTimeoutMs(), settings.lmsReceiptTimeoutMs());
             loop.scheduleAtFixedRate(() -> receipts.expire(context.clock().time()), 1, 1, TimeUnit.SECONDS);
@@ -221,7 +221,7 @@ public final class SmsRelayConnector implements Connector
     }
 
     /** One message's way through the relay: image uploads, then per part a look-up (retries only) and a send. */
-    private final class Delivery implements HttpResponseListener
+    private final class Delivery implements HttpResponseListener, HttpAnswers.Settle
     {
         private static final int UPLOAD = 0;
         private static final int LOOKUP = 1;
@@ -349,20 +349,8 @@ public final class SmsRelayConnector implements Connector
         @Override
         public void onResponse(final int status, final HttpHeaders answerHeaders, final String body)
         {
-            if (status == 429 || status == 503)
+            if (HttpAnswers.settleByStatus(status, answerHeaders, context.clock(), this))
             {
-                final long retryAfterMs = RetryAfter.toMs(answerHeaders.get(HttpHeaderNames.RETRY_AFTER), context.clock().time());
-                failed(status == 429 ? Reason.PROVIDER_THROTTLED : Reason.PROVIDER_UNAVAILABLE, retryAfterMs);
-                return;
-            }
-            if (status >= 500)
-            {
-                failed(Reason.PROVIDER_UNAVAILABLE, 0);
-                return;
-            }
-            if (status == 401 || status == 403)
-            {
-                rejected(Reason.PROVIDER_AUTH_FAILED);
                 return;
             }
             final Object json;
@@ -372,7 +360,7 @@ public final class SmsRelayConnector implements Connector
             }
             catch (final IllegalArgumentException ex)
             {
-                if (status >= 200 && status < 300)
+                if (HttpAnswers.isSuccess(status))
                 {
                     // unknown whether a send was taken: the retry's look-up settles it
                     failed(stage == SEND ? Reason.PROVIDER_ERROR : Reason.PROVIDER_UNAVAILABLE, 0);
@@ -384,7 +372,7 @@ public final class SmsRelayConnector implements Connector
                 return;
             }
             final Object header = Json.member(json, "header");
-            if (!Boolean.TRUE.equals(Json.member(header, "isSuccessful")) || status < 200 || status >= 300)
+            if (!Boolean.TRUE.equals(Json.member(header, "isSuccessful")) || !HttpAnswers.isSuccess(status))
             {
                 final long code = integer(Json.member(header, "resultCode"));
                 if (code == Long.MIN_VALUE)
@@ -512,14 +500,16 @@ public final class SmsRelayConnector implements Connector
             }
         }
 
-        private void rejected(final Reason reason)
+        @Override
+        public void rejected(final Reason reason)
         {
             counters.rejected(reason, System.nanoTime() - startNs);
             callback.onRejected(request, reason);
             receipts.onAnswered(messageId, false, plan.type(), 0);
         }
 
-        private void failed(final Reason reason, final long retryAfterMs)
+        @Override
+        public void failed(final Reason reason, final long retryAfterMs)
         {
             counters.failed(reason, System.nanoTime() - startNs);
             callback.onFailed(request, reason, retryAfterMs);
@@ -532,28 +522,9 @@ public final class SmsRelayConnector implements Connector
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** NHN sends numbers as strings in places; accept both. @return the value, or {@link Long#MIN_VALUE}. */
+    /** @return the number NHN sent as a number or a string, or {@link Long#MIN_VALUE}. */
     static long integer(final Object value)
     {
-        if (value instanceof Long l)
-        {
-            return l;
-        }
-        if (value instanceof Double d && d == Math.rint(d))
-        {
-            return d.longValue();
-        }
-        if (value instanceof String s)
-        {
-            try
-            {
-                return Long.parseLong(s.trim());
-            }
-            catch (final NumberFormatException ex)
-            {
-                return Long.MIN_VALUE;
-            }
-        }
-        return Long.MIN_VALUE;
+        return NhnResultWebhook.integer(value, Long.MIN_VALUE);
     }
 }

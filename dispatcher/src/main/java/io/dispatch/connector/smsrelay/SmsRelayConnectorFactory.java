@@ -1,33 +1,17 @@
 package io.dispatch.connector.smsrelay;
 
-import io.dispatch.connector.Connector;
-import io.dispatch.connector.ConnectorFactory;
-
-import java.util.Map;
+import io.dispatch.connector.SettingsConnectorFactory;
 
 /**
  * Type {@code smsrelay}: an NHN Cloud SMS style HTTP relay for SMS, LMS and MMS (docs/connectors/sms-relay.md).
  * Required settings: {@code appKey}, {@code sendNo}, {@code secretKeyFile} or {@code secretKeyEnv}.
  */
-public final class SmsRelayConnectorFactory implements ConnectorFactory
+public final class SmsRelayConnectorFactory extends SettingsConnectorFactory<SmsRelaySettings>
 {
     static final String TYPE = "smsrelay";
 
-    @Override
-    public String type()
+    public SmsRelayConnectorFactory()
     {
-        return TYPE;
-    }
-
-    @Override
-    public void validate(final Map<String, String> settings)
-    {
-        SmsRelaySettings.parse(settings);
-    }
-
-    @Override
-    public Connector create(final Map<String, String> settings)
-    {
-        return new SmsRelayConnector(SmsRelaySettings.parse(settings));
+        super(TYPE, SmsRelaySettings::parse, SmsRelayConnector::new);
     }
 }

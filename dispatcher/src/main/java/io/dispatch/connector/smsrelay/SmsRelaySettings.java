@@ -156,8 +156,7 @@ record SmsRelaySettings(
     /** The base URL's path without a trailing slash, so a relay behind a path prefix works. */
     String apiPath()
     {
-        final String p = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
-        return (p.endsWith("/") ? p.substring(0, p.length() - 1) : p) + API + appKey;
+        return ConnectorSettings.basePath(baseUrl) + API + appKey;
     }
 
     long receiptTimeoutMs(final SmsType type)

@@ -7,11 +7,12 @@ import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.MetricsWriter;
 import io.dispatch.connector.http.ClientTls;
+import io.dispatch.connector.http.HttpAnswers;
 import io.dispatch.connector.http.HttpClientTransport;
 import io.dispatch.connector.http.HttpReceiver;
 import io.dispatch.connector.http.HttpResponseListener;
 import io.dispatch.connector.http.LoopGroups;
-import io.dispatch.connector.http.RetryAfter;
+import io.dispatch.connector.http.RequestWriter;
 import io.dispatch.json.Json;
 import io.dispatch.policy.TokenBucket;
 import io.dispatch.protocol.Reason;
@@ -78,7 +79,7 @@ public final class TalkTalkConnector implements Connector
         try
         {
             transport = new HttpClientTransport(group.next(), settings.baseUrl(),
-                "https".equals(settings.baseUrl().getScheme()) ? ClientTls.create(settings.trustCertFile()) : null,
+                ClientTls.forUrl(settings.baseUrl(), settings.trustCertFile()),
                 settings.maxConnections(), settings.connectTimeoutMs(), settings.requestTimeoutMs(), MAX_ANSWER_BYTES);
             if (settings.webhookPort() != TalkTalkSettings.NO_WEBHOOK)
             {
@@ -99,22 +100,8 @@ public final class TalkTalkConnector implements Connector
     @Override
     public void send(final DeliveryRequest request, final DeliveryCallback callback)
     {
-        final boolean written;
-        try
+        if (!RequestWriter.writeOrReject(writer, request, callback, counters))
         {
-            written = writer.write(request);
-        }
-        catch (final RuntimeException ex)
-        {
-            // a body the runtime could not render (e.g. a template missing from this configuration): never retried
-            counters.rejected(Reason.CONTENT_REJECTED, -1);
-            callback.onRejected(request, Reason.CONTENT_REJECTED);
-            return;
-        }
-        if (!written)
-        {
-            counters.rejected(writer.refusal(), -1);
-            callback.onRejected(request, writer.refusal());
             return;
         }
         final long nowMs = context.clock().time();
@@ -174,7 +161,7 @@ public final class TalkTalkConnector implements Connector
     }
 
     /** Interprets the API's answer to one send; runs on the event loop. */
-    private final class Answer implements HttpResponseListener
+    private final class Answer implements HttpResponseListener, HttpAnswers.Settle
     {
         private final DeliveryRequest request;
         private final DeliveryCallback callback;
@@ -190,20 +177,8 @@ public final class TalkTalkConnector implements Connector
         @Override
         public void onResponse(final int status, final HttpHeaders headers, final String body)
         {
-            if (status == 429 || status == 503)
+            if (HttpAnswers.settleByStatus(status, headers, context.clock(), this))
             {
-                final long retryAfterMs = RetryAfter.toMs(headers.get(HttpHeaderNames.RETRY_AFTER), context.clock().time());
-                failed(status == 429 ? Reason.PROVIDER_THROTTLED : Reason.PROVIDER_UNAVAILABLE, retryAfterMs);
-                return;
-            }
-            if (status >= 500)
-            {
-                failed(Reason.PROVIDER_UNAVAILABLE, 0);
-                return;
-            }
-            if (status == 401 || status == 403)
-            {
-                rejected(Reason.PROVIDER_AUTH_FAILED);
                 return;
             }
             final Object json;
@@ -214,7 +189,7 @@ public final class TalkTalkConnector implements Connector
             catch (final IllegalArgumentException ex)
             {
                 // 2xx with an unreadable body: it may have been shown; not resent (see the class comment)
-                if (status >= 200 && status < 300)
+                if (HttpAnswers.isSuccess(status))
                 {
                     uncertain.incrementAndGet();
                     rejected(Reason.PROVIDER_ERROR);
@@ -228,7 +203,7 @@ public final class TalkTalkConnector implements Connector
             final Object code = Json.member(json, "resultCode");
             if (!(code instanceof String c))
             {
-                rejected(status >= 200 && status < 300 ? Reason.PROVIDER_ERROR : Reason.CONTENT_REJECTED);
+                rejected(HttpAnswers.isSuccess(status) ? Reason.PROVIDER_ERROR : Reason.CONTENT_REJECTED);
                 return;
             }
             final TalkTalkResultCodes.Mapping m = TalkTalkResultCodes.classify(c);
@@ -256,22 +231,18 @@ public final class TalkTalkConnector implements Connector
         @Override
         public void onError(final Throwable cause, final boolean timedOut, final boolean written)
         {
-            if (!written)
-            {
-                failed(timedOut ? Reason.PROVIDER_TIMEOUT : Reason.PROVIDER_UNAVAILABLE, 0);
-                return;
-            }
-            uncertain.incrementAndGet();
-            rejected(Reason.PROVIDER_TIMEOUT);
+            HttpAnswers.settleUnansweredWithoutResend(timedOut, written, uncertain, this);
         }
 
-        private void rejected(final Reason reason)
+        @Override
+        public void rejected(final Reason reason)
         {
             counters.rejected(reason, System.nanoTime() - startNs);
             callback.onRejected(request, reason);
         }
 
-        private void failed(final Reason reason, final long retryAfterMs)
+        @Override
+        public void failed(final Reason reason, final long retryAfterMs)
         {
             counters.failed(reason, System.nanoTime() - startNs);
             callback.onFailed(request, reason, retryAfterMs);

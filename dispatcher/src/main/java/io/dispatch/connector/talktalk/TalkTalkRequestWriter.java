@@ -2,6 +2,7 @@ package io.dispatch.connector.talktalk;
 
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.TemplateRenderer;
+import io.dispatch.connector.http.RequestWriter;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitFlyweight;
@@ -22,7 +23,7 @@ import java.nio.charset.StandardCharsets;
  * {@code options.notification} comes from the connector's setting: TalkTalk then pushes only when the user is not
  * in the chat window. Used on the lane thread only; not thread-safe.
  */
-final class TalkTalkRequestWriter
+final class TalkTalkRequestWriter implements RequestWriter
 {
     static final int MAX_TEXT = 10_000;
     static final int MAX_BUTTON_TITLE = 18;
@@ -38,7 +39,8 @@ final class TalkTalkRequestWriter
     }
 
     /** @return true when a body was built ({@link #body()}); false with {@link #refusal()} otherwise. */
-    boolean write(final DeliveryRequest request)
+    @Override
+    public boolean write(final DeliveryRequest request)
     {
         out.setLength(0);
         refusal = null;
@@ -192,7 +194,8 @@ final class TalkTalkRequestWriter
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    Reason refusal()
+    @Override
+    public Reason refusal()
     {
         return refusal;
     }

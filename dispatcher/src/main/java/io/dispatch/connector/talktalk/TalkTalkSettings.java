@@ -1,13 +1,10 @@
 package io.dispatch.connector.talktalk;
 
-import io.dispatch.config.ConfigurationException;
 import io.dispatch.connector.http.ConnectorSettings;
 import io.dispatch.connector.http.Secret;
-import io.dispatch.ingest.ServerTls;
 import io.netty.handler.ssl.SslContext;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
@@ -71,7 +68,8 @@ record TalkTalkSettings(
             s.string("webhook.host", "127.0.0.1"),
             (int)webhookPort,
             path,
-            webhookTls(s),
+            // Naver calls the webhook over TLS only (a CA-issued certificate), unless a TLS proxy in front terminates it
+            s.serverTls("webhook."),
             // Naver reads the answer for 5 s: answer a retriable error before that rather than be cut off
             s.number("webhook.answerTimeoutMs", 4_000, 100, 60_000));
     }
@@ -81,34 +79,9 @@ record TalkTalkSettings(
         return parse(ConnectorSettings.of(TalkTalkConnectorFactory.TYPE, settings));
     }
 
-    /** Naver calls the webhook over TLS only (a CA-issued certificate), unless a TLS proxy in front terminates it. */
-    private static SslContext webhookTls(final ConnectorSettings s)
-    {
-        final String cert = s.string("webhook.tlsCertFile", null);
-        final String key = s.string("webhook.tlsKeyFile", null);
-        if (cert == null && key == null)
-        {
-            return null;
-        }
-        if (cert == null || key == null)
-        {
-            throw s.fail(cert == null ? "webhook.tlsCertFile" : "webhook.tlsKeyFile",
-                "give both webhook.tlsCertFile and webhook.tlsKeyFile, or neither");
-        }
-        try
-        {
-            return ServerTls.create("webhook.tlsCertFile", Path.of(cert), "webhook.tlsKeyFile", Path.of(key));
-        }
-        catch (final ConfigurationException ex)
-        {
-            throw new IllegalArgumentException(TalkTalkConnectorFactory.TYPE + " connector " + ex.getMessage());
-        }
-    }
-
     String eventPath()
     {
-        final String p = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
-        return (p.endsWith("/") ? p.substring(0, p.length() - 1) : p) + EVENT_PATH;
+        return ConnectorSettings.basePath(baseUrl) + EVENT_PATH;
     }
 
     @Override

@@ -5,18 +5,17 @@ import io.dispatch.connector.ConnectorContext;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.http.ClientTls;
+import io.dispatch.connector.http.HttpAnswers;
 import io.dispatch.connector.http.HttpClientTransport;
 import io.dispatch.connector.http.HttpResponseListener;
 import io.dispatch.json.Json;
 import io.dispatch.connector.http.LoopGroups;
-import io.dispatch.connector.http.RetryAfter;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 
 import java.nio.charset.StandardCharsets;
@@ -66,7 +65,7 @@ final class WebhookConnector implements Connector
         try
         {
             transport = new HttpClientTransport(group.next(), settings.url(),
-                "https".equals(settings.url().getScheme()) ? ClientTls.create(settings.trustCertFile()) : null,
+                ClientTls.forUrl(settings.url(), settings.trustCertFile()),
                 settings.maxConnections(), settings.connectTimeoutMs(), settings.requestTimeoutMs(), MAX_ANSWER_BYTES);
         }
         catch (final Exception ex)
@@ -147,7 +146,7 @@ final class WebhookConnector implements Connector
     }
 
     /** Maps the receiver's answer onto the three outcomes; runs on the event loop. */
-    private final class Answer implements HttpResponseListener
+    private final class Answer implements HttpResponseListener, HttpAnswers.Settle
     {
         private final DeliveryRequest request;
         private final DeliveryCallback callback;
@@ -172,10 +171,8 @@ final class WebhookConnector implements Connector
                 }
                 return;
             }
-            if (status == 429 || status == 503)
+            if (HttpAnswers.settleByStatus(status, headers, context.clock(), this))
             {
-                callback.onFailed(request, status == 429 ? Reason.PROVIDER_THROTTLED : Reason.PROVIDER_UNAVAILABLE,
-                    RetryAfter.toMs(headers.get(HttpHeaderNames.RETRY_AFTER), context.clock().time()));
                 return;
             }
             if (status == 408)
@@ -183,12 +180,19 @@ final class WebhookConnector implements Connector
                 callback.onFailed(request, Reason.PROVIDER_TIMEOUT, 0);
                 return;
             }
-            if (status >= 500)
-            {
-                callback.onFailed(request, Reason.PROVIDER_UNAVAILABLE, 0);
-                return;
-            }
             callback.onRejected(request, rejection(status));
+        }
+
+        @Override
+        public void failed(final Reason reason, final long retryAfterMs)
+        {
+            callback.onFailed(request, reason, retryAfterMs);
+        }
+
+        @Override
+        public void rejected(final Reason reason)
+        {
+            callback.onRejected(request, reason);
         }
 
         @Override

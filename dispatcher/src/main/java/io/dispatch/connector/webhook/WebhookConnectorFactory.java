@@ -1,34 +1,18 @@
 package io.dispatch.connector.webhook;
 
-import io.dispatch.connector.Connector;
-import io.dispatch.connector.ConnectorFactory;
-
-import java.util.Map;
+import io.dispatch.connector.SettingsConnectorFactory;
 
 /**
  * Type {@code webhook}: HTTPS POST of each message as signed JSON to one URL, for in-house messengers and
  * other receivers on any channel (docs/connectors/webhook.md). Required: {@code url}, {@code secretFile} or
  * {@code secretEnv}.
  */
-public final class WebhookConnectorFactory implements ConnectorFactory
+public final class WebhookConnectorFactory extends SettingsConnectorFactory<WebhookSettings>
 {
     static final String TYPE = "webhook";
 
-    @Override
-    public String type()
+    public WebhookConnectorFactory()
     {
-        return TYPE;
-    }
-
-    @Override
-    public void validate(final Map<String, String> settings)
-    {
-        WebhookSettings.parse(settings);
-    }
-
-    @Override
-    public Connector create(final Map<String, String> settings)
-    {
-        return new WebhookConnector(WebhookSettings.parse(settings));
+        super(TYPE, WebhookSettings::parse, WebhookConnector::new);
     }
 }
