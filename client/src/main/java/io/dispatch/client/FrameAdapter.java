@@ -142,7 +142,7 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                     need(channel, type, bodyLength, 4 + frame.getUnsignedShortLE(body + 2)))
                 {
                     final ErrorCode code = ErrorCode.of(frame.getUnsignedShortLE(body));
-                    final String detail = Frames.readStr16(frame, body + 2);
+                    final String detail = ByteBufFrames.readStr16(frame, body + 2);
                     if (type == MessageType.NACK)
                     {
                         conductor.onNack(correlationId, code, detail);

@@ -18,8 +18,8 @@ class FrameDecoderTest
     {
         final EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(1024));
         final ByteBuf wire = Unpooled.buffer();
-        Frames.ack(wire, 1, 100, Frames.ACK_ACCEPTED);
-        Frames.credit(wire, 5);
+        ByteBufFrames.ack(wire, 1, 100, Frames.ACK_ACCEPTED);
+        ByteBufFrames.credit(wire, 5);
 
         channel.writeInbound(wire.readRetainedSlice(10));
         final Object partial = channel.readInbound();

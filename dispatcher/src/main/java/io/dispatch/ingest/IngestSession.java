@@ -1,6 +1,8 @@
 package io.dispatch.ingest;
 
 import com.lmax.disruptor.InsufficientCapacityException;
+import io.dispatch.client.ByteBufFrames;
+import io.dispatch.client.ByteBufView;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.inbound.InboundBody;
 import io.dispatch.journal.JournalCursor;
@@ -57,6 +59,8 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
 
     private final IngestContext context;
     private final SubmitFlyweight submit = new SubmitFlyweight();
+    /** The protocol's flyweights read Agrona buffers: this views the frame's ByteBuf, without copying. */
+    private final ByteBufView frameView = new ByteBufView();
     private final SubmitMarking marking;
     private final Runnable drainTask = this::drain;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -381,7 +385,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         final ByteBuf out = ctx.alloc().buffer(FrameDescriptor.HEADER_LENGTH + 8);
-        Frames.pong(out, correlationId, frame.getLongLE(offset));
+        ByteBufFrames.pong(out, correlationId, frame.getLongLE(offset));
         ctx.write(out);
     }
 
@@ -410,7 +414,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
                 fatal(correlationId, ErrorCode.MALFORMED_FRAME, "HELLO truncated");
                 return;
             }
-            fields[i] = Frames.readStr8(frame, p);
+            fields[i] = ByteBufFrames.readStr8(frame, p);
             p += 1 + frame.getUnsignedByte(p);
         }
         if (minVersion > FrameDescriptor.CURRENT_VERSION || maxVersion < FrameDescriptor.CURRENT_VERSION)
@@ -468,7 +472,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         creditTick = ctx.executor().scheduleAtFixedRate(this::grantOwedCredit, CREDIT_TICK_MS, CREDIT_TICK_MS,
             TimeUnit.MILLISECONDS);
         final ByteBuf out = ctx.alloc().buffer(40);
-        Frames.helloOk(out, correlationId, FrameDescriptor.CURRENT_VERSION, credit, context.maxFrameLength, ref);
+        ByteBufFrames.helloOk(out, correlationId, FrameDescriptor.CURRENT_VERSION, credit, context.maxFrameLength, ref);
         ctx.writeAndFlush(out);
         LOG.info("event=session_open tenant={} client={} remote={} session={}", t.name(), clientName,
             ctx.channel().remoteAddress(), ref);
@@ -484,7 +488,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             return;
         }
-        final ErrorCode invalid = submit.wrap(frame, offset, length).validate();
+        final ErrorCode invalid = submit.wrap(frameView.wrap(frame), offset, length).validate();
         if (invalid != null)
         {
             nackReturningCredit(correlationId, invalid, submit.invalidField());
@@ -493,7 +497,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         int template = -1;
         if (submit.templateLength() > 0)
         {
-            template = context.templates.find(frame, submit.templateOffset(), submit.templateLength());
+            template = context.templates.find(submit.buffer(), submit.templateOffset(), submit.templateLength());
             if (template < 0)
             {
                 nackReturningCredit(correlationId, ErrorCode.UNKNOWN_TEMPLATE,
@@ -632,12 +636,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         if (code == null)
         {
             context.counters.increment(Counter.ACKED);
-            Frames.ack(out, correlationId, messageId, Frames.ACK_ACCEPTED);
+            ByteBufFrames.ack(out, correlationId, messageId, Frames.ACK_ACCEPTED);
         }
         else
         {
             context.counters.increment(Counter.SUBMITS_NACKED);
-            Frames.nack(out, correlationId, code, detail);
+            ByteBufFrames.nack(out, correlationId, code, detail);
         }
         appendCredit(out);
         ctx.writeAndFlush(out, ctx.voidPromise());
@@ -710,7 +714,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         {
             return;
         }
-        final String invalid = ConsentFrame.validate(frame, offset, length);
+        final String invalid = ConsentFrame.validate(frameView.wrap(frame), offset, length);
         if (invalid != null)
         {
             nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD, invalid);
@@ -932,7 +936,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             context.sessions.refreshSubscribers();
         }
         final ByteBuf out = ctx.alloc().buffer(16);
-        Frames.ok(out, correlationId);
+        ByteBufFrames.ok(out, correlationId);
         ctx.write(out);
     }
 
@@ -960,7 +964,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         context.streams.inbound(this, context.tenants.nameBytes(tenantId), resumeAfter, () -> c.executor().execute(() ->
         {
             final ByteBuf out = c.alloc().buffer(16);
-            Frames.ok(out, correlationId);
+            ByteBufFrames.ok(out, correlationId);
             c.writeAndFlush(out);
         }));
     }
@@ -1036,7 +1040,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private void refuse(final long correlationId, final ErrorCode code, final String detail)
     {
         final ByteBuf out = ctx.alloc().buffer(64);
-        Frames.nack(out, correlationId, code, detail);
+        ByteBufFrames.nack(out, correlationId, code, detail);
         ctx.write(out);
     }
 
@@ -1049,7 +1053,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     private void error(final long correlationId, final ErrorCode code, final String detail)
     {
         final ByteBuf out = ctx.alloc().buffer(64);
-        Frames.error(out, correlationId, code, detail);
+        ByteBufFrames.error(out, correlationId, code, detail);
         ctx.write(out);
     }
 
@@ -1064,7 +1068,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         closed = true;
         ctx.channel().config().setAutoRead(false);
         final ByteBuf out = ctx.alloc().buffer(64);
-        Frames.error(out, correlationId, code, detail);
+        ByteBufFrames.error(out, correlationId, code, detail);
         ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -1304,7 +1308,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             final int dropped = droppedReceipts.getAndSet(0);
             if (dropped > 0)
             {
-                Frames.receiptsDropped(receiptFrames, dropped);
+                ByteBufFrames.receiptsDropped(receiptFrames, dropped);
                 context.counters.add(Counter.RECEIPTS_DROPPED, dropped);
             }
         }
@@ -1382,7 +1386,7 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
     {
         if (mayGrantCredit())
         {
-            Frames.credit(out, owedCredit);
+            ByteBufFrames.credit(out, owedCredit);
             credit += owedCredit;
             owedCredit = 0;
         }
@@ -1424,12 +1428,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             final ByteBuf out = ctx.alloc().buffer(32);
             if (leavingReason >= 0)
             {
-                Frames.goodbye(out, 0, leavingReason, leavingRetryAfterMs);
+                ByteBufFrames.goodbye(out, 0, leavingReason, leavingRetryAfterMs);
                 ctx.writeAndFlush(out).addListener(f -> lingerAfterGoodbye());
             }
             else
             {
-                Frames.goodbye(out, 0, 0);
+                ByteBufFrames.goodbye(out, 0, 0);
                 ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
             }
         }

@@ -1,32 +1,52 @@
 package io.dispatch.ingest;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.dispatch.policy.ConsentFlags;
+import io.dispatch.protocol.FrameDescriptor;
+import io.dispatch.protocol.Frames;
+import org.agrona.ExpandableArrayBuffer;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A client's CONSENT body cannot pass for an address link the engine journals in the same layout. */
+/** The CONSENT layout as the client writes it, as ingest checks it and as the policy stage reads it once journaled. */
 class ConsentFrameTest
 {
-    private static ByteBuf body(final int kind)
+    private final ExpandableArrayBuffer frame = new ExpandableArrayBuffer();
+
+    private int consent(final int channel, final int set, final int clear)
     {
-        final byte[] recipient = "01011112222".getBytes(StandardCharsets.US_ASCII);
-        final byte[] source = "signup-form".getBytes(StandardCharsets.US_ASCII);
-        final ByteBuf b = Unpooled.buffer();
-        b.writeByte(1).writeByte(kind).writeShortLE(1).writeShortLE(0);
-        b.writeByte(recipient.length).writeBytes(recipient).writeByte(source.length).writeBytes(source);
-        return b;
+        return Frames.consent(frame, 0, 9, channel, set, clear, "01011112222", "signup-form")
+            - FrameDescriptor.HEADER_LENGTH;
     }
 
     @Test
     void shouldRefuseABodyWhoseReservedByteIsSet()
     {
-        final ByteBuf valid = body(ConsentFrame.CONSENT);
-        assertThat(ConsentFrame.validate(valid, 0, valid.readableBytes())).isNull();
-        final ByteBuf link = body(ConsentFrame.LINK);
-        assertThat(ConsentFrame.validate(link, 0, link.readableBytes())).isEqualTo("reserved byte (offset 1) must be 0");
+        final int length = consent(1, ConsentFlags.AD, 0);
+        assertThat(ConsentFrame.validate(frame, FrameDescriptor.HEADER_LENGTH, length)).isNull();
+        frame.putByte(FrameDescriptor.HEADER_LENGTH + ConsentFrame.KIND_OFFSET, ConsentFrame.LINK);
+        assertThat(ConsentFrame.validate(frame, FrameDescriptor.HEADER_LENGTH, length))
+            .isEqualTo("reserved byte (offset 1) must be 0");
+    }
+
+    @Test
+    void shouldReadTheJournaledBodyAsTheClientWroteIt()
+    {
+        final int length = consent(2, ConsentFlags.NIGHT_AD, ConsentFlags.AD | ConsentFlags.OPTED_OUT);
+        assertThat(ConsentFrame.validate(frame, FrameDescriptor.HEADER_LENGTH, length)).isNull();
+        final byte[] body = new byte[length];
+        frame.getBytes(FrameDescriptor.HEADER_LENGTH, body);
+
+        assertThat(ConsentFrame.channel(body)).isEqualTo(2);
+        assertThat(ConsentFrame.setFlags(body)).isEqualTo(ConsentFlags.NIGHT_AD);
+        assertThat(ConsentFrame.clearFlags(body)).isEqualTo(ConsentFlags.AD | ConsentFlags.OPTED_OUT);
+        final int sourceAt = ConsentFrame.sourceLengthOffset(body);
+        assertThat(new String(body, sourceAt + 1, body[sourceAt], java.nio.charset.StandardCharsets.UTF_8))
+            .isEqualTo("signup-form");
+
+        final byte[] written = body.clone();
+        ConsentFrame.putHeader(written, 2, ConsentFrame.CONSENT, ConsentFlags.NIGHT_AD,
+            ConsentFlags.AD | ConsentFlags.OPTED_OUT);
+        assertThat(written).isEqualTo(body);
     }
 }
