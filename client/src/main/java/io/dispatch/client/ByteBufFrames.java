@@ -7,6 +7,7 @@ import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitEncoder;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import org.agrona.ExpandableArrayBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,15 @@ import java.util.Map;
  */
 public final class ByteBufFrames
 {
-    private static final ThreadLocal<ExpandableArrayBuffer> SCRATCH =
-        ThreadLocal.withInitial(() -> new ExpandableArrayBuffer(256));
+    /** Netty's thread-local: an indexed slot on event-loop threads, a plain ThreadLocal on others. */
+    private static final FastThreadLocal<ExpandableArrayBuffer> SCRATCH = new FastThreadLocal<>()
+    {
+        @Override
+        protected ExpandableArrayBuffer initialValue()
+        {
+            return new ExpandableArrayBuffer(256);
+        }
+    };
 
     private ByteBufFrames()
     {
