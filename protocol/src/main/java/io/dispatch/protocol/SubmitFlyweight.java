@@ -390,6 +390,10 @@ public final class SubmitFlyweight
 
     private int commitStr8(final int written)
     {
+        if (written < 0 || written > 0xFF)
+        {
+            throw new IllegalArgumentException("str8 field of " + written + " bytes (0..255)");
+        }
         mutableBuffer.putByte(limit, (byte)written);
         final int at = limit + 1;
         limit = at + written;
@@ -399,6 +403,10 @@ public final class SubmitFlyweight
 
     private int commitStr16(final int written)
     {
+        if (written < 0 || written > 0xFFFF)
+        {
+            throw new IllegalArgumentException("str16 field of " + written + " bytes (0..65535)");
+        }
         mutableBuffer.putShort(limit, (short)written, ORDER);
         final int at = limit + 2;
         limit = at + written;

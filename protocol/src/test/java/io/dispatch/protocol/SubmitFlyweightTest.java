@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SubmitFlyweightTest
 {
@@ -95,6 +96,20 @@ class SubmitFlyweightTest
         {
             assertThat(b.getByte(i)).as("byte %d", i).isEqualTo(reference.getByte(i));
         }
+    }
+
+    @Test
+    void shouldRefuseToEncodeAFieldItsLengthPrefixCannotHold()
+    {
+        final MutableDirectBuffer b = new ExpandableArrayBuffer();
+        flyweight.wrapForEncode(b, 0);
+        assertThatThrownBy(() -> flyweight.idempotencyKeyWritten(256)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("str8");
+        flyweight.idempotencyKeyWritten(0).recipientWritten(255).templateIdWritten(0);
+        assertThatThrownBy(() -> flyweight.textWritten(65_536)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("str16");
+        assertThat(flyweight.encodedLength()).as("nothing committed by a refused field")
+            .isEqualTo(SubmitDescriptor.FIXED_LENGTH + 1 + 1 + 255 + 1);
     }
 
     @Test
