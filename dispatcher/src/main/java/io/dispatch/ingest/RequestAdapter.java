@@ -1,15 +1,12 @@
 package io.dispatch.ingest;
 
 import com.lmax.disruptor.InsufficientCapacityException;
-import io.dispatch.journal.JournalCursor;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FallbackDeadline;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
-import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.protocol.SubmitFlyweight;
-import io.dispatch.ring.AnswerSink;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
 import io.dispatch.targeting.TargetingRequest;
@@ -20,7 +17,8 @@ import java.util.Locale;
 
 /**
  * Decodes and validates one connection's requests and hands each on: into the dispatch ring (SUBMIT, CANCEL,
- * STATUS, CONSENT), to the cluster's {@link SubmitIntake}, to the targeting thread, or to the subscriptions.
+ * STATUS, CONSENT), to the cluster's {@link SubmitIntake}, or to the targeting thread. (SUBSCRIBE and
+ * SUBSCRIBE_INBOUND go to {@link SubscriptionRequests}; SUBMIT_BATCH's framing is {@link SubmitBatchFrame}'s.)
  * It writes nothing to the connection: each {@code onXxx} returns an outcome, and for {@link #REFUSED} the
  * {@link #refusal()} code and {@link #detail()} the {@link SessionHandler} answers with. Credit is the handler's:
  * it takes one before a request that costs one gets here.
@@ -38,9 +36,9 @@ final class RequestAdapter
     static final int REFUSED = 2;
     /** A SUBMIT for the {@link SubmitIntake}, filled in {@link #intakeEvent()}: the handler hands it over. */
     static final int FOR_INTAKE = 3;
-    /** A subscription is in place: answer OK now. */
+    /** A subscription is in place: answer OK now ({@link SubscriptionRequests}). */
     static final int SUBSCRIBED = 4;
-    /** A subscription is being placed: its OK comes from the stream thread. */
+    /** A subscription is being placed: its OK comes from the stream thread ({@link SubscriptionRequests}). */
     static final int SUBSCRIBING = 5;
 
     private final IngestContext context;
@@ -54,8 +52,6 @@ final class RequestAdapter
     private String detail;
     /** Once it sent marketing, the connection's credit follows the marketing share of the lanes. */
     private boolean sendsMarketing;
-    /** Whether the registry counted a receipt subscription of this connection. */
-    private boolean subscribed;
 
     RequestAdapter(final IngestContext context, final SessionHandler session, final SessionProxy proxy)
     {
@@ -78,11 +74,6 @@ final class RequestAdapter
     boolean sendsMarketing()
     {
         return sendsMarketing;
-    }
-
-    boolean subscribed()
-    {
-        return subscribed;
     }
 
     DispatchEvent intakeEvent()
@@ -228,45 +219,6 @@ final class RequestAdapter
         return null;
     }
 
-    /**
-     * SUBMIT_BATCH framing: u16 count, u16 reserved, then count items of u16 length + SUBMIT body, nothing after.
-     *
-     * @return the item count, or -1 with {@link #detail()} saying what is broken.
-     */
-    int batchCount(final ByteBuf frame, final int offset, final int length)
-    {
-        if (length < SubmitDescriptor.BATCH_HEADER_LENGTH)
-        {
-            detail = "SUBMIT_BATCH body shorter than 4 bytes";
-            return -1;
-        }
-        final int count = frame.getUnsignedShortLE(offset);
-        if (count == 0 || count > SubmitDescriptor.MAX_BATCH_COUNT)
-        {
-            detail = "SUBMIT_BATCH count " + count + " outside 1..1024";
-            return -1;
-        }
-        return count;
-    }
-
-    /** @return null when the batch's {@code count} items fill the body exactly, else what is wrong. */
-    static String batchItemsProblem(final ByteBuf frame, final int offset, final int length, final int count)
-    {
-        final int end = offset + length;
-        int p = offset + SubmitDescriptor.BATCH_HEADER_LENGTH;
-        int framed = 0;
-        while (framed < count && p + 2 <= end && p + 2 + frame.getUnsignedShortLE(p) <= end)
-        {
-            p += 2 + frame.getUnsignedShortLE(p);
-            framed++;
-        }
-        if (framed < count)
-        {
-            return "SUBMIT_BATCH item " + framed + " runs past the frame; no item of the batch processed";
-        }
-        return p != end ? "SUBMIT_BATCH has bytes after its last item; no item of the batch processed" : null;
-    }
-
     /** CANCEL: u8 0 + u64 messageId, or u8 1 + u8 key length + key. */
     int onCancel(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
@@ -363,89 +315,6 @@ final class RequestAdapter
             return refuse(ErrorCode.BACKPRESSURE, "directory busy: retry");
         }
         return PUBLISHED;
-    }
-
-    /**
-     * SUBSCRIBE: u8 scope, u8 reserved, u16 state mask (0 or absent: every state), then optionally u64 resumeAfter
-     * (scope 1 only: served by the stream thread from the journal).
-     */
-    int onSubscribe(final ByteBuf frame, final int offset, final int length)
-    {
-        final int scope = length >= 1 ? frame.getUnsignedByte(offset) : -1;
-        if (scope != AnswerSink.SCOPE_CONNECTION && scope != AnswerSink.SCOPE_TENANT)
-        {
-            return refuse(ErrorCode.INVALID_FIELD, "scope must be 0 (connection) or 1 (tenant)");
-        }
-        final boolean resume = length >= 12;
-        if (resume && scope != AnswerSink.SCOPE_TENANT)
-        {
-            return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: only a scope 1 (tenant) subscription resumes");
-        }
-        final long resumeAfter = resume ? frame.getLongLE(offset + 4) : 0;
-        if (resume && resumeAfter < 0)
-        {
-            return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: a RECEIPT's position, or 0 for the start");
-        }
-        // one producer per receipt queue: the ring's status stage for live receipts, the stream thread for resumed ones
-        if (proxy.hasReceipts() && (resume || proxy.subscriptionScope() == AnswerSink.SCOPE_JOURNAL))
-        {
-            return refuse(ErrorCode.INVALID_FIELD, "this connection already subscribed receipts; " +
-                "a resumed subscription needs a connection of its own");
-        }
-        if (!proxy.hasReceipts())
-        {
-            final int full = context.sessions.subscribe(session);
-            if (full < 0)
-            {
-                return refuse(ErrorCode.BACKPRESSURE, full == SessionRegistry.TENANT_FULL
-                    ? "tenant " + session.tenant().name() + " has " +
-                    context.sessions.limits().maxSubscriptionsPerTenant() +
-                    " receipt subscriptions (ingest.maxSubscriptionsPerTenant); retry later"
-                    : "the engine has " + context.sessions.limits().maxSubscriptions() +
-                    " receipt subscriptions (ingest.maxSubscriptions); retry later");
-            }
-            subscribed = true;
-            proxy.openReceipts(context.receiptBufferRecords);
-        }
-        final int mask = length >= 4 ? frame.getUnsignedShortLE(offset + 2) : 0;
-        if (resume)
-        {
-            // served by the stream thread from the journal: the status stage's live fan-out skips this scope
-            proxy.subscribe(AnswerSink.SCOPE_JOURNAL, mask);
-            context.streams.receipts(proxy, context.tenants.nameBytes(proxy.tenantId()), resumeAfter);
-        }
-        else
-        {
-            proxy.subscribe((byte)scope, mask);
-            context.sessions.refreshSubscribers();
-        }
-        return SUBSCRIBED;
-    }
-
-    /**
-     * SUBSCRIBE_INBOUND: empty (from now) or u64 resumeAfter.
-     *
-     * @param onOpen answers OK once the stream thread placed the cursor, so an event journaled after the OK is
-     *               never "before now".
-     */
-    int onSubscribeInbound(final ByteBuf frame, final int offset, final int length, final Runnable onOpen)
-    {
-        if (length != 0 && length != 8)
-        {
-            return refuse(ErrorCode.INVALID_FIELD, "SUBSCRIBE_INBOUND body: empty (from now) or u64 resumeAfter");
-        }
-        final long resumeAfter = length == 8 ? frame.getLongLE(offset) : JournalCursor.FROM_NOW;
-        if (length == 8 && resumeAfter < 0)
-        {
-            return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: an INBOUND position, or 0 for the start");
-        }
-        if (proxy.hasInbound())
-        {
-            return refuse(ErrorCode.INVALID_FIELD, "this connection already subscribed inbound events");
-        }
-        proxy.openInbound();
-        context.streams.inbound(proxy, context.tenants.nameBytes(proxy.tenantId()), resumeAfter, onOpen);
-        return SUBSCRIBING;
     }
 
     private int refuse(final ErrorCode code, final String detail)

@@ -13,7 +13,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -25,11 +24,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One client connection on its event loop: lifecycle, HELLO and authentication, the credit window and its tick,
- * requests parked for room, GOODBYE, and the drain that writes what the ring queued. Each request frame goes to
- * the {@link RequestAdapter}, which decodes, validates and publishes it; this class answers what it refuses. The
- * ring and the stream thread answer through the {@link SessionProxy}, never through this class. Never
- * {@code @Sharable}. See docs/design/session.md.
+ * One client connection on its event loop: lifecycle, HELLO and authentication, the credit tick, requests parked
+ * for room, and the order of things at GOODBYE ({@link SessionExit}). Each request frame goes to the
+ * {@link RequestAdapter} (or {@link SubscriptionRequests}), which decodes, validates and publishes it and says what
+ * became of it; {@link SessionOutput} writes the answers and refusals and keeps the credit window. The ring and the
+ * stream thread answer through the {@link SessionProxy}, never through this class. Never {@code @Sharable}. See
+ * docs/design/session.md.
  * <p>
  * <b>Note:</b> every method runs on the connection's event loop, except {@link #answer} and {@link #leave}, which
  * hop onto it.
@@ -42,14 +42,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private final IngestContext context;
     private final SessionProxy proxy;
     private final RequestAdapter requests;
+    private final SubscriptionRequests subscriptions;
     private final SessionExit exit;
+    private final SessionOutput output;
     private final ParkedRequests parked = new ParkedRequests();
 
     private ChannelHandlerContext ctx;
     private TenantConfig tenant;
-    private int credit;
-    private int owedCredit;
-    private int outstanding;
     /** System.nanoTime() of the socket read being decoded, 0 between reads. */
     private long readNanos;
     private boolean closed;
@@ -68,7 +67,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         this.context = context;
         this.proxy = new SessionProxy(this::drain);
         this.requests = new RequestAdapter(context, this, proxy);
+        this.subscriptions = new SubscriptionRequests(context, this, proxy);
         this.exit = new SessionExit(this);
+        this.output = new SessionOutput(context, proxy, exit, requests);
     }
 
     /** The ring's side of this connection. */
@@ -97,6 +98,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     public void channelActive(final ChannelHandlerContext ctx)
     {
         this.ctx = ctx;
+        output.channel(ctx);
         proxy.eventLoop(ctx.executor());
         context.counters.increment(Counter.CONNECTIONS_OPENED);
         ctx.fireChannelActive();
@@ -201,7 +203,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             creditTick.cancel(false);
         }
         parked.releaseAll();
-        context.sessions.unregister(this, requests.subscribed());
+        context.sessions.unregister(this, subscriptions.subscribed());
         ctx.fireChannelInactive();
     }
 
@@ -255,7 +257,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         {
             // no header flag is defined in v1: a frame that sets one asks for something this server cannot do
             context.counters.increment(Counter.PROTOCOL_ERRORS);
-            error(correlationId, ErrorCode.UNSUPPORTED_FEATURE, "header flags must be 0, got 0x" +
+            output.error(correlationId, ErrorCode.UNSUPPORTED_FEATURE, "header flags must be 0, got 0x" +
                 Integer.toHexString(flags) + "; " + MessageType.name(type) + " ignored");
             return;
         }
@@ -272,7 +274,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         if (tenant == null)
         {
-            error(correlationId, ErrorCode.NOT_AUTHENTICATED, "send HELLO first; " + MessageType.name(type) + " ignored");
+            output.error(correlationId, ErrorCode.NOT_AUTHENTICATED, "send HELLO first; " + MessageType.name(type) + " ignored");
             return;
         }
         onRequest(type, correlationId, frame, body, length);
@@ -299,26 +301,26 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 {
                     context.counters.increment(Counter.STATUS_QUERIES);
                 }
-                if (takeCredit(correlationId))
+                if (output.takeCredit(correlationId))
                 {
                     settle(correlationId, requests.onStatus(correlationId, frame, body, length));
                 }
                 break;
             case MessageType.SUBSCRIBE:
-                answerSubscription(correlationId, requests.onSubscribe(frame, body, length));
+                answerSubscription(correlationId, subscriptions.onSubscribe(frame, body, length));
                 break;
             case MessageType.SUBSCRIBE_INBOUND:
                 answerSubscription(correlationId,
-                    requests.onSubscribeInbound(frame, body, length, okOnEventLoop(correlationId)));
+                    subscriptions.onSubscribeInbound(frame, body, length, okOnEventLoop(correlationId)));
                 break;
             case MessageType.CANCEL:
-                if (takeCredit(correlationId))
+                if (output.takeCredit(correlationId))
                 {
                     settle(correlationId, requests.onCancel(correlationId, frame, body, length));
                 }
                 break;
             case MessageType.CONSENT:
-                if (takeCredit(correlationId))
+                if (output.takeCredit(correlationId))
                 {
                     settle(correlationId, requests.onConsent(correlationId, frame, body, length));
                 }
@@ -327,7 +329,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             case MessageType.CAMPAIGN:
             case MessageType.CAMPAIGN_CONTROL:
             case MessageType.CAMPAIGN_STATS:
-                if (takeCredit(correlationId))
+                if (output.takeCredit(correlationId))
                 {
                     settle(correlationId, requests.onTargeting(TargetingFrames.requestType(type), correlationId, frame,
                         body, length));
@@ -335,7 +337,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 break;
             default:
                 context.counters.increment(Counter.PROTOCOL_ERRORS);
-                error(correlationId, ErrorCode.UNKNOWN_MESSAGE_TYPE, "unknown message type " + MessageType.name(type));
+                output.error(correlationId, ErrorCode.UNKNOWN_MESSAGE_TYPE, "unknown message type " + MessageType.name(type));
         }
     }
 
@@ -344,7 +346,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (length != 8)
         {
             context.counters.increment(Counter.PROTOCOL_ERRORS);
-            error(correlationId, ErrorCode.MALFORMED_FRAME, "PING body must be 8 bytes (u64 payload), got " + length);
+            output.error(correlationId, ErrorCode.MALFORMED_FRAME, "PING body must be 8 bytes (u64 payload), got " + length);
             return;
         }
         final ByteBuf out = ctx.alloc().buffer(FrameDescriptor.HEADER_LENGTH + 8);
@@ -356,7 +358,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     {
         if (tenant != null || authenticating)
         {
-            error(correlationId, ErrorCode.ALREADY_AUTHENTICATED, tenant != null
+            output.error(correlationId, ErrorCode.ALREADY_AUTHENTICATED, tenant != null
                 ? "HELLO already accepted on this connection" : "a HELLO is being verified on this connection");
             return;
         }
@@ -413,11 +415,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         proxy.openAnswers(context.initialCredit + 64);
         tenant = t;
-        credit = context.initialCredit;
+        output.openCredit(context.initialCredit);
         creditTick = ctx.executor().scheduleAtFixedRate(this::onTick, CREDIT_TICK_MS, CREDIT_TICK_MS,
             TimeUnit.MILLISECONDS);
         final ByteBuf out = ctx.alloc().buffer(40);
-        Frames.helloOk(out, correlationId, FrameDescriptor.CURRENT_VERSION, credit, context.maxFrameLength,
+        Frames.helloOk(out, correlationId, FrameDescriptor.CURRENT_VERSION, output.credit(), context.maxFrameLength,
             proxy.ref());
         ctx.writeAndFlush(out);
         LOG.info("event=session_open tenant={} client={} remote={} session={}", t.name(), clientName,
@@ -430,7 +432,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         {
             context.counters.increment(Counter.SUBMITS_RECEIVED);
         }
-        if (takeCredit(correlationId))
+        if (output.takeCredit(correlationId))
         {
             settle(correlationId, requests.onSubmit(correlationId, frame, offset, length, readNanos));
         }
@@ -443,20 +445,21 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
      */
     private void onSubmitBatch(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        final int count = requests.batchCount(frame, offset, length);
-        if (count < 0)
+        final String broken = SubmitBatchFrame.headerProblem(frame, offset, length);
+        if (broken != null)
         {
-            nack(correlationId, ErrorCode.MALFORMED_FRAME, requests.detail());
+            output.nack(correlationId, ErrorCode.MALFORMED_FRAME, broken);
             return;
         }
-        final String problem = RequestAdapter.batchItemsProblem(frame, offset, length, count);
+        final int count = SubmitBatchFrame.count(frame, offset, length);
+        final String problem = SubmitBatchFrame.itemsProblem(frame, offset, length, count);
         if (problem != null)
         {
             for (int i = 0; i < count; i++)
             {
-                if (takeCredit(correlationId + i))
+                if (output.takeCredit(correlationId + i))
                 {
-                    nackReturningCredit(correlationId + i, ErrorCode.MALFORMED_FRAME, problem);
+                    output.nackReturningCredit(correlationId + i, ErrorCode.MALFORMED_FRAME, problem);
                 }
             }
             return;
@@ -485,17 +488,17 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         switch (outcome)
         {
             case RequestAdapter.PUBLISHED:
-                outstanding++;
+                output.handedOn();
                 break;
             case RequestAdapter.FOR_INTAKE:
-                outstanding++; // before the hand-over: an intake may answer at once
+                output.handedOn(); // before the hand-over: an intake may answer at once
                 context.intake.submit(this, correlationId, requests.intakeEvent());
                 break;
             case RequestAdapter.NO_ROOM:
                 waitForRoom();
                 break;
             default:
-                nackReturningCredit(correlationId, requests.refusal(), requests.detail());
+                output.nackReturningCredit(correlationId, requests.refusal(), requests.detail());
         }
     }
 
@@ -504,13 +507,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     {
         if (outcome == RequestAdapter.SUBSCRIBED)
         {
-            final ByteBuf out = ctx.alloc().buffer(16);
-            Frames.ok(out, correlationId);
-            ctx.write(out);
+            output.ok(correlationId);
         }
         else if (outcome == RequestAdapter.REFUSED)
         {
-            refuse(correlationId, requests.refusal(), requests.detail());
+            output.refuse(correlationId, subscriptions.refusal(), subscriptions.detail());
         }
     }
 
@@ -543,8 +544,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
      */
     public void answerTaken(final long correlationId, final long messageId, final ErrorCode code, final String detail)
     {
-        outstanding--;
-        owedCredit++;
         final ByteBuf out = ctx.alloc().buffer(64);
         if (code == null)
         {
@@ -556,9 +555,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             context.counters.increment(Counter.SUBMITS_NACKED);
             Frames.nack(out, correlationId, code, detail);
         }
-        appendCredit(out);
-        ctx.writeAndFlush(out, ctx.voidPromise());
-        exit.maybeFinish();
+        output.writeAnswer(out);
     }
 
     /** The targeting thread's answer to a directory or campaign request: written on the event loop. */
@@ -573,16 +570,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         c.executor().execute(() ->
         {
-            outstanding--;
-            owedCredit++;
             if (closed && !exit.goodbyeReceived())
             {
+                output.dropAnswer();
                 answer.release();
                 return;
             }
-            appendCredit(answer);
-            c.writeAndFlush(answer, c.voidPromise());
-            exit.maybeFinish();
+            output.writeAnswer(answer);
         });
     }
 
@@ -592,48 +586,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
      */
     private void waitForRoom()
     {
-        credit++;
+        output.giveCreditBack();
         parkCurrent = true;
         parkedBatchItem = 0; // a SUBMIT_BATCH sets the item after this returns
-    }
-
-    /** Takes one credit for a request, or answers NACK CREDIT_EXCEEDED. */
-    private boolean takeCredit(final long correlationId)
-    {
-        if (credit <= 0)
-        {
-            nack(correlationId, ErrorCode.CREDIT_EXCEEDED, "no credit left: wait for CREDIT");
-            return false;
-        }
-        credit--;
-        return true;
-    }
-
-    private void nack(final long correlationId, final ErrorCode code, final String detail)
-    {
-        context.counters.increment(Counter.SUBMITS_NACKED);
-        refuse(correlationId, code, detail);
-    }
-
-    /** A NACK that counts no refused SUBMIT: a refused SUBSCRIBE. */
-    private void refuse(final long correlationId, final ErrorCode code, final String detail)
-    {
-        final ByteBuf out = ctx.alloc().buffer(64);
-        Frames.nack(out, correlationId, code, detail);
-        ctx.write(out);
-    }
-
-    private void nackReturningCredit(final long correlationId, final ErrorCode code, final String detail)
-    {
-        nack(correlationId, code, detail);
-        owedCredit++;
-    }
-
-    private void error(final long correlationId, final ErrorCode code, final String detail)
-    {
-        final ByteBuf out = ctx.alloc().buffer(64);
-        Frames.error(out, correlationId, code, detail);
-        ctx.write(out);
     }
 
     /** ERROR, then close: the stream cannot be trusted any more. */
@@ -651,17 +606,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
     }
 
-    boolean isClosed()
-    {
-        return closed;
-    }
-
     int outstanding()
     {
-        return outstanding;
+        return output.outstanding();
     }
 
-    /** The event loop's half of the hand-off: writes what the proxy's queues hold (docs/design/answer-order.md). */
+    /** The proxy asked for a drain. */
     private void drain()
     {
         proxy.drainStarted();
@@ -669,57 +619,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         {
             return;
         }
-        // receipts are read before answers and written after them: the ring thread queues a message's ACK before
-        // any receipt of it, so every ACK a receipt read here depends on is already in the answer queue when it is
-        // read next
-        final boolean writable = ctx.channel().isWritable();
-        ByteBuf receiptFrames = null;
-        if (writable && proxy.hasReceipts())
-        {
-            receiptFrames = ctx.alloc().directBuffer(4096);
-            context.counters.add(Counter.RECEIPTS_SENT, proxy.drainReceipts(receiptFrames, 8192));
-            final int dropped = proxy.takeDroppedReceipts();
-            if (dropped > 0)
-            {
-                Frames.receiptsDropped(receiptFrames, dropped);
-                context.counters.add(Counter.RECEIPTS_DROPPED, dropped);
-            }
-        }
-        final ByteBuf out = ctx.alloc().directBuffer(4096);
-        final int answered = proxy.drainAnswers(out);
-        outstanding -= answered;
-        owedCredit += answered;
-        if (writable)
-        {
-            proxy.drainInbound(out, 1024);
-        }
-        appendCredit(out);
-        boolean written = write(out);
-        if (receiptFrames != null)
-        {
-            written |= write(receiptFrames);
-        }
-        if (written)
-        {
-            ctx.flush();
-        }
-        if (proxy.hasMoreStreamed() && ctx.channel().isWritable())
-        {
-            proxy.scheduleDrain();
-        }
-        exit.maybeFinish();
-    }
-
-    /** @return true when there was something to write (and it is written, not flushed). */
-    private boolean write(final ByteBuf frames)
-    {
-        if (frames.isReadable())
-        {
-            ctx.write(frames, ctx.voidPromise());
-            return true;
-        }
-        frames.release();
-        return false;
+        output.drain();
     }
 
     /** Every {@link #CREDIT_TICK_MS}: retries parked requests, grants credit withheld under pressure, shrinks queues. */
@@ -730,27 +630,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             replayParked();
         }
         proxy.idleTick();
-        if (mayGrantCredit())
-        {
-            final ByteBuf out = ctx.alloc().buffer(Frames.CREDIT_FRAME_LENGTH);
-            appendCredit(out);
-            ctx.writeAndFlush(out, ctx.voidPromise());
-        }
-    }
-
-    private boolean mayGrantCredit()
-    {
-        return owedCredit > 0 && !exit.goodbyeReceived() && !context.underPressure(!requests.sendsMarketing());
-    }
-
-    private void appendCredit(final ByteBuf out)
-    {
-        if (mayGrantCredit())
-        {
-            Frames.credit(out, owedCredit);
-            credit += owedCredit;
-            owedCredit = 0;
-        }
+        output.grantOwedCredit();
     }
 
     /**
