@@ -1,7 +1,6 @@
 package io.dispatch.ingest;
 
 import io.dispatch.config.TenantConfig;
-import io.dispatch.protocol.AckFlyweight;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
@@ -548,7 +547,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (code == null)
         {
             context.counters.increment(Counter.ACKED);
-            Frames.ack(out, correlationId, messageId, AckFlyweight.ACCEPTED);
+            output.ack(out, correlationId, messageId);
         }
         else
         {

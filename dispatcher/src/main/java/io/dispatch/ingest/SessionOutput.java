@@ -1,10 +1,13 @@
 package io.dispatch.ingest;
 
+import io.dispatch.protocol.AckFlyweight;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
+import io.dispatch.protocol.MessageType;
 import io.dispatch.status.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * What a connection's event loop writes to the client, and the credit window that rides on it: the answers the
@@ -20,6 +23,8 @@ final class SessionOutput
     private final SessionProxy proxy;
     private final SessionExit exit;
     private final RequestAdapter requests;
+    /** Cluster mode writes its ACKs here, not through the proxy: encoded on this scratch, so only the ByteBuf is new. */
+    private final AckFlyweight ack = new AckFlyweight().wrap(new UnsafeBuffer(new byte[AckFlyweight.FRAME_LENGTH]), 0);
     private ChannelHandlerContext ctx;
     /** Requests the client may still send. */
     private int credit;
@@ -116,6 +121,14 @@ final class SessionOutput
         final ByteBuf out = ctx.alloc().buffer(16);
         Frames.ok(out, correlationId);
         ctx.write(out);
+    }
+
+    /** Appends an ACK (accepted) to {@code out}: the answer to a SUBMIT the cluster's intake took. */
+    void ack(final ByteBuf out, final long correlationId, final long messageId)
+    {
+        ack.header(MessageType.ACK, AckFlyweight.FRAME_LENGTH, correlationId);
+        ack.messageId(messageId).outcome(AckFlyweight.ACCEPTED);
+        out.writeBytes(ack.buffer().byteArray(), 0, AckFlyweight.FRAME_LENGTH);
     }
 
     /** An answer written here rather than drained (cluster intake, targeting): its credit rides on it. */

@@ -245,6 +245,35 @@ class SessionHandlerTest
         assertThat(s.channel.isOpen()).isFalse();
     }
 
+    @Test
+    void shouldHandASubmitToTheClusterIntakeAndWriteItsAnswer()
+    {
+        final List<DispatchEvent> taken = new java.util.ArrayList<>();
+        s.context.intake((session, correlationId, e) ->
+        {
+            taken.add(e);
+            assertThat(e.type).isEqualTo(DispatchEvent.SUBMIT);
+            assertThat(e.session).isSameAs(s.handler.proxy());
+            session.answerTaken(correlationId, 900, null, null); // answers at once, on the event loop
+        });
+        s.hello();
+        s.send(out ->
+        {
+            submit(out, 80, "key-1");
+            Frames.goodbye(out, 81, 0);
+        });
+        assertThat(taken).hasSize(1);
+        assertThat(s.ring.getCursor()).as("not in the local ring").isEqualTo(-1);
+        final List<Frame> frames = s.written();
+        assertThat(frames).extracting(Frame::type)
+            .containsExactly(MessageType.ACK, MessageType.CREDIT, MessageType.GOODBYE);
+        final AckFlyweight ack = new AckFlyweight().wrap(frames.get(0).buffer(), 0);
+        assertThat(ack.correlationId()).isEqualTo(80);
+        assertThat(ack.messageId()).isEqualTo(900);
+        assertThat(ack.outcome()).isEqualTo(AckFlyweight.ACCEPTED);
+        assertThat(s.counters.get(Counter.ACKED)).isEqualTo(1);
+    }
+
     private static void submit(final ByteBuf out, final long correlationId, final String key)
     {
         submit(out, correlationId, key, "");
