@@ -3,7 +3,7 @@ package io.dispatch;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TenantConfig;
-import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.status.AdminServer;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;

@@ -15,6 +15,7 @@ import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
+import io.dispatch.status.LaneAdmission;
 import io.dispatch.targeting.Requester;
 import io.dispatch.targeting.TargetingRequest;
 import io.netty.buffer.ByteBuf;

@@ -10,11 +10,11 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.CampaignStats;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.EndToEndLatency;
 import io.dispatch.status.StatusTable;
-import io.dispatch.targeting.CampaignStats;
 
 import java.nio.charset.StandardCharsets;
 

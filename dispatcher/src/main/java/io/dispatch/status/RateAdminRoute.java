@@ -3,13 +3,12 @@ package io.dispatch.status;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.TenantConfig;
-import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.policy.CapRules;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.stage.PolicyCaps;
-import io.dispatch.stage.PolicyRates;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.time.Instant;

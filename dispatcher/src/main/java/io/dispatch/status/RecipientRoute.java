@@ -1,6 +1,6 @@
 package io.dispatch.status;
 
-import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.json.Json;
 import io.dispatch.targeting.AddressConsentLedger;
 import io.dispatch.targeting.DirectoryLedger;

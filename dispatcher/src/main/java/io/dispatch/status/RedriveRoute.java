@@ -2,8 +2,7 @@ package io.dispatch.status;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import io.dispatch.ingest.LaneAdmission;
-import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.journal.AcceptedRecord;
 import io.dispatch.journal.DeadLetterScan;
 import io.dispatch.journal.Journal;
@@ -27,8 +26,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code POST /redrive?from=&to=&reason=&channel=&tenant=&campaign=&max=[&explain=true]} resends dead letters (the

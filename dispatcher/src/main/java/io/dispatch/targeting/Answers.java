@@ -4,6 +4,7 @@ import io.dispatch.client.CampaignState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
+import io.dispatch.status.CampaignStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 

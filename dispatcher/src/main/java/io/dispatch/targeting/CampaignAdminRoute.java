@@ -1,7 +1,7 @@
 package io.dispatch.targeting;
 
 import io.dispatch.client.CampaignState;
-import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
@@ -9,6 +9,7 @@ import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.status.AdminServer;
+import io.dispatch.status.CampaignStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.QueryStringDecoder;
 

@@ -4,6 +4,7 @@ import io.dispatch.client.CampaignState;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Reason;
+import io.dispatch.status.CampaignStats;
 import io.dispatch.status.PrometheusText;
 
 import java.util.List;

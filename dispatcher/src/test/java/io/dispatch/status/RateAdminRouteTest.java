@@ -2,11 +2,10 @@ package io.dispatch.status;
 
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.TenantConfig;
-import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.stage.PolicyCaps;
-import io.dispatch.stage.PolicyRates;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,6 @@
 package io.dispatch.status;
 
-import io.dispatch.ingest.LaneAdmission;
-import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.dispatch.targeting;
+package io.dispatch.status;
 
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.Decision;
@@ -124,7 +124,7 @@ public final class CampaignStats
     }
 
     /** Clears a slot before a new campaign takes it (the targeting thread, when no message of the old one is left). */
-    void clear(final int slot)
+    public void clear(final int slot)
     {
         for (int i = 0; i < WIDTH; i++)
         {
@@ -133,7 +133,7 @@ public final class CampaignStats
     }
 
     /** Calls {@code visitor} with every non-zero counter of a slot, by protocol counter id. */
-    void forEach(final int slot, final CounterVisitor visitor)
+    public void forEach(final int slot, final CounterVisitor visitor)
     {
         for (int i = 1; i < WIDTH; i++)
         {
@@ -145,7 +145,7 @@ public final class CampaignStats
         }
     }
 
-    interface CounterVisitor
+    public interface CounterVisitor
     {
         void counter(int counterId, long value);
     }

@@ -1,4 +1,4 @@
-package io.dispatch.stage;
+package io.dispatch.status;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 

@@ -1,4 +1,4 @@
-package io.dispatch.targeting;
+package io.dispatch.status;
 
 import java.util.ArrayList;
 import java.util.Arrays;

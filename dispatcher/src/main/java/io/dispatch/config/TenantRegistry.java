@@ -1,7 +1,5 @@
-package io.dispatch.ingest;
+package io.dispatch.config;
 
-import io.dispatch.config.ApiKey;
-import io.dispatch.config.TenantConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.dispatch.ingest;
+package io.dispatch.status;
 
 import java.util.concurrent.atomic.AtomicLong;
 
