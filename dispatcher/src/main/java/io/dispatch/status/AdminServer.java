@@ -1,6 +1,6 @@
 package io.dispatch.status;
 
-import io.dispatch.ingest.TlsContexts;
+import io.dispatch.tls.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

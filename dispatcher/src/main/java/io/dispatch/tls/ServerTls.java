@@ -1,14 +1,14 @@
-package io.dispatch.ingest;
+package io.dispatch.tls;
 
 import io.dispatch.config.ConfigurationException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 
-import javax.net.ssl.SSLException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLException;
 
 /**
  * A server TLS context from PEM files, built as the protocol port's is ({@link TlsContexts}: the same file checks

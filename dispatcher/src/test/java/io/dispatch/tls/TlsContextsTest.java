@@ -1,4 +1,4 @@
-package io.dispatch.ingest;
+package io.dispatch.tls;
 
 import io.dispatch.config.IngestTlsSettings;
 import io.dispatch.testing.TestTls;

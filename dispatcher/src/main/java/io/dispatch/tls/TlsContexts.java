@@ -1,4 +1,4 @@
-package io.dispatch.ingest;
+package io.dispatch.tls;
 
 import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
@@ -11,7 +11,6 @@ import io.netty.handler.ssl.SslProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +19,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * The protocol port's TLS context, built from the {@code ingest.tls.*} files, and its reload:
