@@ -5,6 +5,7 @@ import io.dispatch.config.TenantConfig;
 import io.dispatch.inbound.InboundBody;
 import io.dispatch.journal.JournalCursor;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFrame;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FallbackDeadline;
 import io.dispatch.protocol.FrameDescriptor;

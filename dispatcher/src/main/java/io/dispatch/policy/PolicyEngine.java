@@ -1,6 +1,7 @@
 package io.dispatch.policy;
 
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;

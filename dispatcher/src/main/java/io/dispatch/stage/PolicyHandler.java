@@ -2,7 +2,6 @@ package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
 import io.dispatch.inbound.InboundBody;
-import io.dispatch.ingest.ConsentFrame;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
@@ -11,6 +10,7 @@ import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFrame;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;

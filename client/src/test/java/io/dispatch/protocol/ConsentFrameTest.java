@@ -1,4 +1,4 @@
-package io.dispatch.ingest;
+package io.dispatch.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,9 +1,5 @@
-package io.dispatch.ingest;
+package io.dispatch.protocol;
 
-import io.dispatch.policy.ConsentFlags;
-import io.dispatch.protocol.ChannelType;
-import io.dispatch.protocol.SubmitDescriptor;
-import io.dispatch.protocol.Utf8;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -34,7 +30,7 @@ public final class ConsentFrame
     }
 
     /** @return null when valid, otherwise the problem, naming the field. */
-    static String validate(final ByteBuf b, final int offset, final int length)
+    public static String validate(final ByteBuf b, final int offset, final int length)
     {
         if (length < 8)
         {

@@ -1,8 +1,8 @@
-package io.dispatch.policy;
+package io.dispatch.protocol;
 
 /**
  * Consent and suppression flags of one recipient address on one channel, as carried by the CONSENT frame
- * and kept by the {@link RecipientDirectory}. Wire values are stable. {@link #ALL} are the flags a client may
+ * and kept by the engine's recipient directory. Wire values are stable. {@link #ALL} are the flags a client may
  * set or clear; {@link #DIRECTORY_OPTED_OUT} is written only by the engine (docs/design/directory.md).
  */
 public final class ConsentFlags
