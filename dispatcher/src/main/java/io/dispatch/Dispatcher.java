@@ -52,6 +52,8 @@ import io.dispatch.protocol.Reason;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
+import io.dispatch.route.AdminReply;
+import io.dispatch.route.AdminRoute;
 import io.dispatch.schedule.Scheduler;
 import io.dispatch.stage.AckHandler;
 import io.dispatch.stage.DedupHandler;
@@ -559,7 +561,7 @@ public final class Dispatcher implements AutoCloseable
             final RateAdminRoute tenantRates = new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates, caps,
                 storage::isFull);
             final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger(), new AddressConsentLedger(journal));
-            final Map<String, AdminServer.Route> routes = Map.ofEntries(
+            final Map<String, AdminRoute> routes = Map.ofEntries(
                 Map.entry("/tenants", new TenantRoutes(recipients, tenantRates)),
                 Map.entry("/lanes", laneAdmin), Map.entry("/deadletters", laneAdmin),
                 Map.entry("/messages/", new MessageHistoryRoute(journal, this::confirmDelivered)),
@@ -567,9 +569,9 @@ public final class Dispatcher implements AutoCloseable
                 Map.entry("/campaigns", new CampaignAdminRoute(targeting, tenants, campaignStats)),
                 Map.entry(SmsImageRoute.PREFIX, new SmsImageRoute(config.dataDir().resolve(SmsImageRoute.DIRECTORY),
                     config.tenants().stream().map(TenantConfig::name).collect(java.util.stream.Collectors.toSet()))),
-                Map.entry("/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n")),
-                Map.entry("/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
-                    : new AdminServer.Reply(503, "{\"ready\":false,\"state\":\"" +
+                Map.entry("/health/live", (method, uri) -> AdminReply.ok("{\"live\":true}\n")),
+                Map.entry("/health/ready", (method, uri) -> ready ? AdminReply.ok("{\"ready\":true}\n")
+                    : new AdminReply(503, "{\"ready\":false,\"state\":\"" +
                     (startedAtNs == 0 ? "starting" : "draining") + "\"}\n")));
             admin = bind(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port",
                 () -> new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,

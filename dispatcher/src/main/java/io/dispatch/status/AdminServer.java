@@ -1,5 +1,7 @@
 package io.dispatch.status;
 
+import io.dispatch.route.AdminReply;
+import io.dispatch.route.AdminRoute;
 import io.dispatch.tls.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -47,44 +49,8 @@ import java.util.function.Supplier;
  */
 public final class AdminServer implements AutoCloseable
 {
-    /** A route under a path prefix. Runs on the admin thread and must not block, unless it says it is slow. */
-    @FunctionalInterface
-    public interface Route
-    {
-        Reply handle(String method, QueryStringDecoder uri);
-
-        /** For routes that read the request body (an upload); at most {@link #MAX_BODY_BYTES}. */
-        default Reply handle(final String method, final QueryStringDecoder uri, final byte[] body)
-        {
-            return handle(method, uri);
-        }
-
-        /**
-         * @return true when the answer to {@code path} can take seconds (a scan of a journal): it is then made on a
-         * thread of its own, one request at a time, so the admin thread keeps answering health probes and scrapes.
-         */
-        default boolean slow(final String path)
-        {
-            return false;
-        }
-    }
-
     /** The largest request body: an MMS image upload (300 KB at the relay) with room to spare. */
     public static final int MAX_BODY_BYTES = 512 * 1024;
-
-    /** An HTTP status and a plain-text or JSON body. */
-    public record Reply(int status, String body)
-    {
-        public static Reply ok(final String body)
-        {
-            return new Reply(200, body);
-        }
-
-        public static Reply badRequest(final String problem)
-        {
-            return new Reply(400, problem + "\n");
-        }
-    }
 
     /** Slow requests waiting beyond the one being answered; more are refused with 503 rather than queued unseen. */
     private static final int SLOW_QUEUE = 4;
@@ -105,7 +71,7 @@ public final class AdminServer implements AutoCloseable
      */
     public AdminServer(
         final String host, final int port, final Supplier<String> health, final Supplier<String> metrics,
-        final Map<String, Route> routes, final String token)
+        final Map<String, AdminRoute> routes, final String token)
         throws InterruptedException
     {
         this(host, port, health, metrics, routes, token, null);
@@ -119,7 +85,7 @@ public final class AdminServer implements AutoCloseable
      */
     public AdminServer(
         final String host, final int port, final Supplier<String> health, final Supplier<String> metrics,
-        final Map<String, Route> routes, final String token, final TlsContexts tls)
+        final Map<String, AdminRoute> routes, final String token, final TlsContexts tls)
         throws InterruptedException
     {
         final byte[] expected = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
@@ -165,13 +131,13 @@ public final class AdminServer implements AutoCloseable
     {
         private final Supplier<String> health;
         private final Supplier<String> metrics;
-        private final Map<String, Route> routes;
+        private final Map<String, AdminRoute> routes;
         private final byte[] expectedAuthorization;
         private final ConsoleAssets console;
         private final Executor slow;
 
         Handler(
-            final Supplier<String> health, final Supplier<String> metrics, final Map<String, Route> routes,
+            final Supplier<String> health, final Supplier<String> metrics, final Map<String, AdminRoute> routes,
             final byte[] expectedAuthorization, final ConsoleAssets console, final Executor slow)
         {
             this.slow = slow;
@@ -244,7 +210,7 @@ public final class AdminServer implements AutoCloseable
 
         private FullHttpResponse route(final ChannelHandlerContext ctx, final FullHttpRequest request, final String path)
         {
-            for (final Map.Entry<String, Route> r : routes.entrySet())
+            for (final Map.Entry<String, AdminRoute> r : routes.entrySet())
             {
                 if (path.startsWith(r.getKey()))
                 {
@@ -263,7 +229,7 @@ public final class AdminServer implements AutoCloseable
         }
 
         private FullHttpResponse slowly(
-            final ChannelHandlerContext ctx, final Route route, final String method, final QueryStringDecoder uri)
+            final ChannelHandlerContext ctx, final AdminRoute route, final String method, final QueryStringDecoder uri)
         {
             try
             {
@@ -289,7 +255,7 @@ public final class AdminServer implements AutoCloseable
             }
         }
 
-        private static FullHttpResponse respond(final Reply reply)
+        private static FullHttpResponse respond(final AdminReply reply)
         {
             return respond(HttpResponseStatus.valueOf(reply.status()),
                 reply.body().startsWith("{") ? "application/json" : "text/plain", reply.body());

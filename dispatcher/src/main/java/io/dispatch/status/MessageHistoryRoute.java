@@ -9,6 +9,8 @@ import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitDescriptor;
+import io.dispatch.route.AdminReply;
+import io.dispatch.route.AdminRoute;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,7 @@ import java.util.Locale;
  * delivery receipts); the lane of the message's channel takes it as its DELIVERED receipt, which settles a receipt
  * deadline ({@code lane.push.fallbackUndeliveredMs}) before it moves the message to its fallback channel.
  */
-public final class MessageHistoryRoute implements AdminServer.Route
+public final class MessageHistoryRoute implements AdminRoute
 {
     /** About a second of reading on a busy machine; the operator can pass a larger limit. */
     static final long DEFAULT_LIMIT = 1_000_000;
@@ -59,17 +61,17 @@ public final class MessageHistoryRoute implements AdminServer.Route
     }
 
     @Override
-    public AdminServer.Reply handle(final String method, final QueryStringDecoder uri)
+    public AdminReply handle(final String method, final QueryStringDecoder uri)
     {
         final String[] parts = uri.path().split("/");
         if (parts.length == 4 && parts[3].equals("delivered"))
         {
             return method.equals("POST") ? confirm(parts[2], first(uri, "tenant")) :
-                new AdminServer.Reply(405, CONFIRM_USAGE + "\n");
+                new AdminReply(405, CONFIRM_USAGE + "\n");
         }
         if (!method.equals("GET") || parts.length != 4 || !parts[3].equals("history"))
         {
-            return new AdminServer.Reply(method.equals("GET") ? 404 : 405, USAGE + "\n");
+            return new AdminReply(method.equals("GET") ? 404 : 405, USAGE + "\n");
         }
         final long messageId;
         final long limit;
@@ -81,7 +83,7 @@ public final class MessageHistoryRoute implements AdminServer.Route
         }
         catch (final IllegalArgumentException ex)
         {
-            return AdminServer.Reply.badRequest(ex.getMessage() + "; " + USAGE);
+            return AdminReply.badRequest(ex.getMessage() + "; " + USAGE);
         }
         final String tenant = first(uri, "tenant");
         final MessageHistory history;
@@ -91,13 +93,13 @@ public final class MessageHistoryRoute implements AdminServer.Route
         }
         if (history.end == MessageHistory.End.NOT_FOUND || (tenant != null && !tenant.equals(history.accepted.tenant())))
         {
-            return new AdminServer.Reply(404, "no message " + messageId + (tenant == null ? "" : " of tenant " + tenant)
+            return new AdminReply(404, "no message " + messageId + (tenant == null ? "" : " of tenant " + tenant)
                 + " in the journal\n");
         }
-        return AdminServer.Reply.ok("text".equals(first(uri, "format")) ? text(messageId, history) : json(messageId, history));
+        return AdminReply.ok("text".equals(first(uri, "format")) ? text(messageId, history) : json(messageId, history));
     }
 
-    private AdminServer.Reply confirm(final String id, final String tenant)
+    private AdminReply confirm(final String id, final String tenant)
     {
         final long messageId;
         try
@@ -106,7 +108,7 @@ public final class MessageHistoryRoute implements AdminServer.Route
         }
         catch (final IllegalArgumentException ex)
         {
-            return AdminServer.Reply.badRequest(ex.getMessage() + "; " + CONFIRM_USAGE);
+            return AdminReply.badRequest(ex.getMessage() + "; " + CONFIRM_USAGE);
         }
         final AcceptedRecord accepted = new AcceptedRecord();
         final boolean found;
@@ -116,15 +118,15 @@ public final class MessageHistoryRoute implements AdminServer.Route
         }
         if (!found || (tenant != null && !tenant.equals(accepted.tenant())))
         {
-            return new AdminServer.Reply(404, "no message " + messageId + (tenant == null ? "" : " of tenant " + tenant)
+            return new AdminReply(404, "no message " + messageId + (tenant == null ? "" : " of tenant " + tenant)
                 + " in the journal\n");
         }
         if (!confirmations.delivered(accepted.channel, messageId))
         {
-            return new AdminServer.Reply(409, "lane." + channel(accepted.channel)
+            return new AdminReply(409, "lane." + channel(accepted.channel)
                 + " has no fallbackUndeliveredMs: its provider's receipts decide, not confirmations\n");
         }
-        return new AdminServer.Reply(202, "{\"message_id\":" + messageId + ",\"receipt\":\"DELIVERED\"}\n");
+        return new AdminReply(202, "{\"message_id\":" + messageId + ",\"receipt\":\"DELIVERED\"}\n");
     }
 
     private static String json(final long messageId, final MessageHistory h)

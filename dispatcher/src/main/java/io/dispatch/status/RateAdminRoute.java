@@ -8,6 +8,8 @@ import io.dispatch.policy.CapRules;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.route.AdminReply;
+import io.dispatch.route.AdminRoute;
 import io.dispatch.stage.PolicyCaps;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
@@ -25,7 +27,7 @@ import java.util.function.BooleanSupplier;
  * bucket. The journal stage records it, and recovery puts it back in force at the next start; GET tells a runtime
  * value (with its time) from a configured one.
  */
-public final class RateAdminRoute implements AdminServer.Route
+public final class RateAdminRoute implements AdminRoute
 {
     private static final String CAPS_USAGE = "GET /tenants/<name>/caps or POST /tenants/<name>/caps"
         + "?kind=informational|auth|marketing[&channel=sms|push|chat|talktalk|messenger]&rules=COUNT/DURATION[,...]|none";
@@ -51,12 +53,12 @@ public final class RateAdminRoute implements AdminServer.Route
     }
 
     @Override
-    public AdminServer.Reply handle(final String method, final QueryStringDecoder uri)
+    public AdminReply handle(final String method, final QueryStringDecoder uri)
     {
         final String[] parts = uri.path().split("/");
         if (method.equals("GET") && parts.length == 2)
         {
-            return AdminServer.Reply.ok(describe());
+            return AdminReply.ok(describe());
         }
         if (parts.length == 4 && parts[3].equals("caps"))
         {
@@ -64,13 +66,13 @@ public final class RateAdminRoute implements AdminServer.Route
         }
         if (!method.equals("POST") || parts.length != 4 || !parts[3].equals("rate"))
         {
-            return new AdminServer.Reply(405, "GET /tenants or POST /tenants/<name>/rate?perSecond=N"
+            return new AdminReply(405, "GET /tenants or POST /tenants/<name>/rate?perSecond=N"
                 + "[&burst=B][&reservedPercent=P][&channel=sms|push|chat|talktalk|messenger], or " + CAPS_USAGE + "\n");
         }
         final int tenantId = tenants.idOf(parts[2]);
         if (tenantId == 0)
         {
-            return new AdminServer.Reply(404, "unknown tenant '" + parts[2] + "'\n");
+            return new AdminReply(404, "unknown tenant '" + parts[2] + "'\n");
         }
         if (storageFull.getAsBoolean())
         {
@@ -81,7 +83,7 @@ public final class RateAdminRoute implements AdminServer.Route
             final long perSecond = number(uri, "perSecond", -1, 0, 100_000_000);
             if (perSecond < 0)
             {
-                return AdminServer.Reply.badRequest("perSecond is required (0 = unlimited)");
+                return AdminReply.badRequest("perSecond is required (0 = unlimited)");
             }
             final String channelName = first(uri, "channel");
             final ChannelType channel = channelName == null ? null : ChannelType.parse(channelName);
@@ -89,31 +91,31 @@ public final class RateAdminRoute implements AdminServer.Route
             final int reserved = (int)number(uri, "reservedPercent", 20, 0, 100);
             if (!publish(tenantId, channel == null ? 0 : channel.code(), perSecond, burst, reserved))
             {
-                return new AdminServer.Reply(503, "dispatch ring is full; retry\n");
+                return new AdminReply(503, "dispatch ring is full; retry\n");
             }
-            return AdminServer.Reply.ok("accepted: tenant " + parts[2] + (channel == null ? "" : " channel "
+            return AdminReply.ok("accepted: tenant " + parts[2] + (channel == null ? "" : " channel "
                 + channel.name().toLowerCase(Locale.ROOT)) + " rate " + perSecond + "/s (applied in ring order)\n");
         }
         catch (final IllegalArgumentException ex)
         {
-            return AdminServer.Reply.badRequest(ex.getMessage());
+            return AdminReply.badRequest(ex.getMessage());
         }
     }
 
-    private AdminServer.Reply capsRoute(final String method, final String tenant, final QueryStringDecoder uri)
+    private AdminReply capsRoute(final String method, final String tenant, final QueryStringDecoder uri)
     {
         final int tenantId = tenants.idOf(tenant);
         if (tenantId == 0)
         {
-            return new AdminServer.Reply(404, "unknown tenant '" + tenant + "'\n");
+            return new AdminReply(404, "unknown tenant '" + tenant + "'\n");
         }
         if (method.equals("GET"))
         {
-            return AdminServer.Reply.ok(capsJson(tenant, tenantId));
+            return AdminReply.ok(capsJson(tenant, tenantId));
         }
         if (!method.equals("POST"))
         {
-            return new AdminServer.Reply(405, CAPS_USAGE + "\n");
+            return new AdminReply(405, CAPS_USAGE + "\n");
         }
         if (storageFull.getAsBoolean())
         {
@@ -129,7 +131,7 @@ public final class RateAdminRoute implements AdminServer.Route
             final String text = first(uri, "rules");
             if (kindName == null || text == null)
             {
-                return AdminServer.Reply.badRequest("kind and rules are required; " + CAPS_USAGE);
+                return AdminReply.badRequest("kind and rules are required; " + CAPS_USAGE);
             }
             kind = named("kind", kindName, MessageKind::parse);
             channel = channelName == null ? null : named("channel", channelName, ChannelType::parse);
@@ -138,24 +140,24 @@ public final class RateAdminRoute implements AdminServer.Route
         catch (final RuntimeException ex)
         {
             // an unknown kind or channel, or a rule that is not COUNT/DURATION: the message names the parameter
-            return AdminServer.Reply.badRequest(ex.getMessage() + "; " + CAPS_USAGE);
+            return AdminReply.badRequest(ex.getMessage() + "; " + CAPS_USAGE);
         }
         final long sequence = publishCaps(tenantId, kind.code(), channel == null ? 0 : channel.code(), rules);
         if (sequence < 0)
         {
-            return new AdminServer.Reply(503, "dispatch ring is full; retry\n");
+            return new AdminReply(503, "dispatch ring is full; retry\n");
         }
         // answered once in force and journaled: a kill -9 after the answer keeps the change
         final boolean applied = RingWait.awaitProcessed(ring, sequence);
-        return new AdminServer.Reply(applied ? 200 : 202, (applied ? "applied" : "accepted") + ": tenant " + tenant + " " + kind.name().toLowerCase(Locale.ROOT)
+        return new AdminReply(applied ? 200 : 202, (applied ? "applied" : "accepted") + ": tenant " + tenant + " " + kind.name().toLowerCase(Locale.ROOT)
             + (channel == null ? " across channels" : " on " + channel.name().toLowerCase(Locale.ROOT)) + " caps " + rules
             + (applied ? "" : " (the ring is slow: applied and journaled in order once it moves)") + "\n");
     }
 
     /** The journal stage would refuse the record: a change in force that a restart forgets is not what was asked for. */
-    private static AdminServer.Reply storageFull()
+    private static AdminReply storageFull()
     {
-        return new AdminServer.Reply(503, "the journal's disk is below journal.minFreeBytes (STORAGE_FULL): nothing"
+        return new AdminReply(503, "the journal's disk is below journal.minFreeBytes (STORAGE_FULL): nothing"
             + " changed; free space and retry\n");
     }
 

@@ -2,6 +2,8 @@ package io.dispatch.status;
 
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.json.Json;
+import io.dispatch.route.AdminReply;
+import io.dispatch.route.AdminRoute;
 import io.dispatch.targeting.AddressConsentLedger;
 import io.dispatch.targeting.DirectoryLedger;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -25,9 +27,9 @@ import java.util.Set;
  * for addresses ({@link AddressConsentLedger}; for one recipient, those for its phone, chat key and push tokens),
  * ordered by time, then by journal order. Times ({@code from} inclusive, {@code to} exclusive) are ISO-8601 instants
  * or epoch milliseconds. Each call reads the whole directory journal, and the message journal: an audit, not a hot
- * path, answered off the admin thread ({@link AdminServer.Route#slow}).
+ * path, answered off the admin thread ({@link AdminRoute#slow}).
  */
-public final class RecipientRoute implements AdminServer.Route
+public final class RecipientRoute implements AdminRoute
 {
     static final String USAGE = "GET /tenants/<t>/recipients/<id>[?format=text] or GET /tenants/<t>/consent"
         + "[?recipient=ID][&from=ISO-8601|epochMs][&to=...][&format=csv|ndjson]";
@@ -62,16 +64,16 @@ public final class RecipientRoute implements AdminServer.Route
     }
 
     @Override
-    public AdminServer.Reply handle(final String method, final QueryStringDecoder uri)
+    public AdminReply handle(final String method, final QueryStringDecoder uri)
     {
         final String[] parts = uri.path().split("/", 5);
         if (!method.equals("GET"))
         {
-            return new AdminServer.Reply(405, USAGE + "\n");
+            return new AdminReply(405, USAGE + "\n");
         }
         if (tenants.idOf(parts[2]) == 0)
         {
-            return new AdminServer.Reply(404, "unknown tenant '" + parts[2] + "'\n");
+            return new AdminReply(404, "unknown tenant '" + parts[2] + "'\n");
         }
         if (parts[3].equals("recipients") && parts.length == 5 && !parts[4].isEmpty())
         {
@@ -81,22 +83,22 @@ public final class RecipientRoute implements AdminServer.Route
         {
             return export(parts[2], uri);
         }
-        return new AdminServer.Reply(404, USAGE + "\n");
+        return new AdminReply(404, USAGE + "\n");
     }
 
-    private AdminServer.Reply show(final String tenant, final String id, final boolean text)
+    private AdminReply show(final String tenant, final String id, final boolean text)
     {
         final DirectoryLedger.Profile p = ledger.show(tenant, id);
         if (p == null)
         {
-            return new AdminServer.Reply(404, "no recipient '" + id + "' in the directory of tenant " + tenant + "\n");
+            return new AdminReply(404, "no recipient '" + id + "' in the directory of tenant " + tenant + "\n");
         }
         addressLedger.export(tenant, addresses(p), id, 0, Long.MAX_VALUE, p.ledger::add);
         p.ledger.sort(BY_TIME);
-        return AdminServer.Reply.ok(text ? text(tenant, p) : json(tenant, p));
+        return AdminReply.ok(text ? text(tenant, p) : json(tenant, p));
     }
 
-    private AdminServer.Reply export(final String tenant, final QueryStringDecoder uri)
+    private AdminReply export(final String tenant, final QueryStringDecoder uri)
     {
         final long from;
         final long to;
@@ -107,12 +109,12 @@ public final class RecipientRoute implements AdminServer.Route
         }
         catch (final IllegalArgumentException ex)
         {
-            return AdminServer.Reply.badRequest(ex.getMessage() + "; " + USAGE);
+            return AdminReply.badRequest(ex.getMessage() + "; " + USAGE);
         }
         final String format = first(uri, "format") == null ? "csv" : first(uri, "format");
         if (!format.equals("csv") && !format.equals("ndjson"))
         {
-            return AdminServer.Reply.badRequest("format: '" + format + "' is not csv or ndjson; " + USAGE);
+            return AdminReply.badRequest("format: '" + format + "' is not csv or ndjson; " + USAGE);
         }
         final String recipient = first(uri, "recipient");
         final List<DirectoryLedger.Entry> rows = new ArrayList<>();
@@ -142,7 +144,7 @@ public final class RecipientRoute implements AdminServer.Route
                 entryJson(sb, e).append('\n');
             }
         }
-        return AdminServer.Reply.ok(sb.toString());
+        return AdminReply.ok(sb.toString());
     }
 
     /** The addresses a direct SUBMIT may name for the recipient: phone, chat key, push tokens with and without prefix. */

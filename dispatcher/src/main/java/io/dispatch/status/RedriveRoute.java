@@ -13,6 +13,8 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.route.AdminReply;
+import io.dispatch.route.AdminRoute;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +41,7 @@ import java.util.function.BooleanSupplier;
  * {@code redrive:<original id>} and the send-at cleared. The key journals the origin with the copy, lets a later scan
  * skip originals already redriven, and makes a racing second redrive a DUPLICATE in the dedup stage.
  */
-public final class RedriveRoute implements AdminServer.Route, AutoCloseable
+public final class RedriveRoute implements AdminRoute, AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(RedriveRoute.class);
     static final int DEFAULT_MAX = 10_000;
@@ -71,20 +73,20 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
     }
 
     @Override
-    public AdminServer.Reply handle(final String method, final QueryStringDecoder uri)
+    public AdminReply handle(final String method, final QueryStringDecoder uri)
     {
         if (!uri.path().equals("/redrive"))
         {
-            return new AdminServer.Reply(404, USAGE + "\n");
+            return new AdminReply(404, USAGE + "\n");
         }
         if (method.equals("GET"))
         {
             final Job job = last;
-            return AdminServer.Reply.ok(job == null ? "{\"state\":\"none\"}\n" : job.json());
+            return AdminReply.ok(job == null ? "{\"state\":\"none\"}\n" : job.json());
         }
         if (!method.equals("POST"))
         {
-            return new AdminServer.Reply(405, USAGE + "\n");
+            return new AdminReply(405, USAGE + "\n");
         }
         final Job job;
         try
@@ -93,23 +95,23 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
         }
         catch (final IllegalArgumentException ex)
         {
-            return AdminServer.Reply.badRequest(ex.getMessage() + "; " + USAGE);
+            return AdminReply.badRequest(ex.getMessage() + "; " + USAGE);
         }
         if (!job.explain && storageFull.getAsBoolean())
         {
-            return new AdminServer.Reply(503, "the journal's disk is below journal.minFreeBytes: free space first"
+            return new AdminReply(503, "the journal's disk is below journal.minFreeBytes: free space first"
                 + " (explain=true still counts)\n");
         }
         final Job running = last;
         if (running != null && !running.done)
         {
-            return new AdminServer.Reply(409, "redrive job " + running.id + " is still running; GET /redrive\n");
+            return new AdminReply(409, "redrive job " + running.id + " is still running; GET /redrive\n");
         }
         last = job;
         worker = new Thread(job, "redrive-" + job.id);
         worker.setDaemon(true);
         worker.start();
-        return new AdminServer.Reply(202, job.json());
+        return new AdminReply(202, job.json());
     }
 
     private Job parse(final QueryStringDecoder uri)

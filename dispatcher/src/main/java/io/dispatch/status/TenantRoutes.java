@@ -1,9 +1,11 @@
 package io.dispatch.status;
 
+import io.dispatch.route.AdminReply;
+import io.dispatch.route.AdminRoute;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 /** {@code /tenants}: a tenant's recipients and consent ({@link RecipientRoute}), else its rates and caps. */
-public final class TenantRoutes implements AdminServer.Route
+public final class TenantRoutes implements AdminRoute
 {
     private final RecipientRoute recipients;
     private final RateAdminRoute rates;
@@ -21,7 +23,7 @@ public final class TenantRoutes implements AdminServer.Route
     }
 
     @Override
-    public AdminServer.Reply handle(final String method, final QueryStringDecoder uri)
+    public AdminReply handle(final String method, final QueryStringDecoder uri)
     {
         return RecipientRoute.handles(uri.path()) ? recipients.handle(method, uri) : rates.handle(method, uri);
     }

@@ -1,5 +1,7 @@
 package io.dispatch.status;
 
+import io.dispatch.route.AdminReply;
+import io.dispatch.route.AdminRoute;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,13 +36,13 @@ class AdminServerTest
     @BeforeEach
     void start() throws Exception
     {
-        final AdminServer.Route route = (method, uri) ->
+        final AdminRoute route = (method, uri) ->
         {
             routed.incrementAndGet();
-            return AdminServer.Reply.ok("changed " + uri.path() + "\n");
+            return AdminReply.ok("changed " + uri.path() + "\n");
         };
         server = new AdminServer("127.0.0.1", 0, () -> "{\"status\":\"UP\"}\n", () -> "# TYPE x gauge\nx 1\n",
-            Map.of("/lanes", route, "/deadletters", route, "/health/", (method, uri) -> AdminServer.Reply.ok("live\n")), TOKEN);
+            Map.of("/lanes", route, "/deadletters", route, "/health/", (method, uri) -> AdminReply.ok("live\n")), TOKEN);
     }
 
     @AfterEach
@@ -94,7 +96,7 @@ class AdminServerTest
     void shouldRefuseEveryRouteWhenNoTokenWasGiven() throws Exception
     {
         server.close();
-        server = new AdminServer("127.0.0.1", 0, () -> "{}", () -> "", Map.of("/lanes", (m, u) -> AdminServer.Reply.ok("")),
+        server = new AdminServer("127.0.0.1", 0, () -> "{}", () -> "", Map.of("/lanes", (m, u) -> AdminReply.ok("")),
             null);
         assertThat(send("GET", "/lanes", "Bearer null").statusCode()).isEqualTo(401);
         assertThat(send("GET", "/health", null).statusCode()).isEqualTo(200);
@@ -107,7 +109,7 @@ class AdminServerTest
         final CountDownLatch started = new CountDownLatch(1);
         // asked on the admin thread as each request arrives, just before it is handed to the slow thread
         final CountDownLatch arrived = new CountDownLatch(5);
-        final AdminServer.Route audit = new AdminServer.Route()
+        final AdminRoute audit = new AdminRoute()
         {
             @Override
             public boolean slow(final String path)
@@ -117,7 +119,7 @@ class AdminServerTest
             }
 
             @Override
-            public AdminServer.Reply handle(final String method, final QueryStringDecoder uri)
+            public AdminReply handle(final String method, final QueryStringDecoder uri)
             {
                 started.countDown();
                 try
@@ -128,7 +130,7 @@ class AdminServerTest
                 {
                     Thread.currentThread().interrupt();
                 }
-                return AdminServer.Reply.ok("scanned " + uri.path() + "\n");
+                return AdminReply.ok("scanned " + uri.path() + "\n");
             }
         };
         server.close();

@@ -5,6 +5,7 @@ import io.dispatch.config.TenantConfig;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.route.AdminReply;
 import io.dispatch.stage.PolicyCaps;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class RateAdminRouteTest
     @Test
     void shouldPublishACapChangeForThePolicyAndJournalStages()
     {
-        final AdminServer.Reply reply = post("/tenants/demo/caps?kind=marketing&channel=sms&rules=2/1h,5/1d");
+        final AdminReply reply = post("/tenants/demo/caps?kind=marketing&channel=sms&rules=2/1h,5/1d");
 
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         assertThat(reply.body()).startsWith("applied: tenant demo marketing on sms caps 2/1h,5/1d");
@@ -49,7 +50,7 @@ class RateAdminRouteTest
     void shouldRefuseEveryChangeOnAFullDiskAndPublishNothing()
     {
         storageFull.set(true);
-        final AdminServer.Reply caps = post("/tenants/demo/caps?kind=auth&rules=3/1m");
+        final AdminReply caps = post("/tenants/demo/caps?kind=auth&rules=3/1m");
         assertThat(caps.status()).isEqualTo(503);
         assertThat(caps.body()).contains("STORAGE_FULL", "journal.minFreeBytes");
         assertThat(post("/tenants/demo/rate?perSecond=5").status()).isEqualTo(503);
@@ -69,7 +70,7 @@ class RateAdminRouteTest
         assertThat(ring.getCursor()).isEqualTo(-1);
     }
 
-    private AdminServer.Reply post(final String uri)
+    private AdminReply post(final String uri)
     {
         return route.handle("POST", new QueryStringDecoder(uri));
     }

@@ -1,6 +1,7 @@
 package io.dispatch.status;
 
 import io.dispatch.config.TenantRegistry;
+import io.dispatch.route.AdminReply;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class RedriveRouteTest
         try (RedriveRoute route = new RedriveRoute(null, null, 0, new TenantRegistry(List.of()), new LaneAdmission[4],
             () -> true))
         {
-            final AdminServer.Reply reply = route.handle("POST", new QueryStringDecoder("/redrive?reason=RETRIES_EXHAUSTED"));
+            final AdminReply reply = route.handle("POST", new QueryStringDecoder("/redrive?reason=RETRIES_EXHAUSTED"));
 
             assertThat(reply.status()).isEqualTo(503);
             assertThat(reply.body()).contains("journal.minFreeBytes");

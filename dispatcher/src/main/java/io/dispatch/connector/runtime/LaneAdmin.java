@@ -1,8 +1,8 @@
 package io.dispatch.connector.runtime;
 
 import io.dispatch.config.RateSettings;
-import io.dispatch.status.AdminServer;
-import io.dispatch.status.AdminServer.Reply;
+import io.dispatch.route.AdminReply;
+import io.dispatch.route.AdminRoute;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import java.util.Map;
  * the lane thread as an immutable value through a volatile field; the call returns once the lane applied it (or
  * after a second, saying so). GET tells a runtime value (with its time) from the configured one.
  */
-public final class LaneAdmin implements AdminServer.Route
+public final class LaneAdmin implements AdminRoute
 {
     private static final int MAX_DEAD_LETTERS = 10_000;
     private static final long APPLY_WAIT_MS = 1_000;
@@ -46,15 +46,15 @@ public final class LaneAdmin implements AdminServer.Route
     }
 
     @Override
-    public Reply handle(final String method, final QueryStringDecoder uri)
+    public AdminReply handle(final String method, final QueryStringDecoder uri)
     {
-        final Reply reply = handle(method, uri.path(), uri.parameters());
+        final AdminReply reply = handle(method, uri.path(), uri.parameters());
         return reply != null ? reply : error(404, "no such endpoint " + uri.path()
             + "; try /lanes, /lanes/<channel>/rate, /deadletters");
     }
 
     /** @return the reply, or null when the path is none of the lane endpoints. */
-    Reply handle(final String method, final String path, final Map<String, List<String>> params)
+    AdminReply handle(final String method, final String path, final Map<String, List<String>> params)
     {
         if (path.equals("/lanes"))
         {
@@ -82,7 +82,7 @@ public final class LaneAdmin implements AdminServer.Route
         return null;
     }
 
-    private Reply changeRate(final ConnectorLane lane, final Map<String, List<String>> params)
+    private AdminReply changeRate(final ConnectorLane lane, final Map<String, List<String>> params)
     {
         final RateSettings current = lane.rateSettings();
         final RateSettings wanted;
@@ -137,7 +137,7 @@ public final class LaneAdmin implements AdminServer.Route
         return json(applied ? 200 : 202, rateJson(lane, wanted, applied));
     }
 
-    private Reply deadLetters(final Map<String, List<String>> params)
+    private AdminReply deadLetters(final Map<String, List<String>> params)
     {
         final long limit;
         try
@@ -245,18 +245,18 @@ public final class LaneAdmin implements AdminServer.Route
         }
     }
 
-    private static Reply json(final int status, final String body)
+    private static AdminReply json(final int status, final String body)
     {
-        return new Reply(status, body + "\n");
+        return new AdminReply(status, body + "\n");
     }
 
     /** A JSON error whose message names the field or parameter at fault. */
-    private static Reply error(final int status, final String message)
+    private static AdminReply error(final int status, final String message)
     {
         return json(status, "{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
     }
 
-    private static Reply notAllowed(final String method, final String path)
+    private static AdminReply notAllowed(final String method, final String path)
     {
         return error(405, method + " not allowed on " + path);
     }
