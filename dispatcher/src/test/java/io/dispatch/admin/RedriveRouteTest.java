@@ -1,7 +1,8 @@
-package io.dispatch.status;
+package io.dispatch.admin;
 
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.route.AdminReply;
+import io.dispatch.status.LaneAdmission;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.dispatch.status;
+package io.dispatch.admin;
 
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.TenantConfig;
@@ -7,6 +7,7 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.route.AdminReply;
 import io.dispatch.stage.PolicyCaps;
+import io.dispatch.status.PolicyRates;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.Test;
 

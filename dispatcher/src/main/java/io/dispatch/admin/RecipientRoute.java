@@ -1,4 +1,4 @@
-package io.dispatch.status;
+package io.dispatch.admin;
 
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.json.Json;

@@ -1,4 +1,4 @@
-package io.dispatch.status;
+package io.dispatch.admin;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
@@ -15,6 +15,7 @@ import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.route.AdminReply;
 import io.dispatch.route.AdminRoute;
+import io.dispatch.status.LaneAdmission;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

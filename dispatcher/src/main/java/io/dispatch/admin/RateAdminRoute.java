@@ -1,4 +1,4 @@
-package io.dispatch.status;
+package io.dispatch.admin;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
@@ -11,6 +11,7 @@ import io.dispatch.ring.DispatchEvent;
 import io.dispatch.route.AdminReply;
 import io.dispatch.route.AdminRoute;
 import io.dispatch.stage.PolicyCaps;
+import io.dispatch.status.PolicyRates;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.dispatch.status;
+package io.dispatch.admin;
 
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.ring.DispatchEvent;

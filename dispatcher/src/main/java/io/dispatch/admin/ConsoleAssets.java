@@ -1,4 +1,4 @@
-package io.dispatch.status;
+package io.dispatch.admin;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,9 @@
-package io.dispatch.connector.runtime;
+package io.dispatch.admin;
 
 import io.dispatch.config.RateSettings;
+import io.dispatch.connector.runtime.ConnectorLane;
+import io.dispatch.connector.runtime.DeadLetters;
+import io.dispatch.connector.runtime.LaneMetrics;
 import io.dispatch.route.AdminReply;
 import io.dispatch.route.AdminRoute;
 import io.netty.handler.codec.http.QueryStringDecoder;

@@ -1,4 +1,4 @@
-package io.dispatch.status;
+package io.dispatch.admin;
 
 import io.dispatch.journal.AcceptedRecord;
 import io.dispatch.journal.Journal;

@@ -1,10 +1,9 @@
-package io.dispatch.status;
+package io.dispatch.admin;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.RateSettings;
 import io.dispatch.connector.runtime.ConnectorLane;
-import io.dispatch.connector.runtime.LaneAdmin;
 import io.dispatch.ring.DispatchEvent;
 
 import java.util.function.BooleanSupplier;
