@@ -1,4 +1,4 @@
-package io.dispatch.policy;
+package io.dispatch.util;
 
 /**
  * A token bucket in milli-tokens on an epoch-millisecond clock. {@link #reserve} may take the bucket into
