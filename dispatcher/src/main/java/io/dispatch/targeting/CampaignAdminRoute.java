@@ -1,6 +1,5 @@
 package io.dispatch.targeting;
 
-import io.dispatch.client.CampaignState;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.CampaignDescriptor;
@@ -190,8 +189,8 @@ public final class CampaignAdminRoute implements AdminRoute
 
     private static String stateName(final byte state)
     {
-        final CampaignState s = CampaignState.of(state);
-        return s == null ? "unknown" : s.name().toLowerCase(Locale.ROOT);
+        final String name = CampaignDescriptor.stateName(state);
+        return name == null ? "unknown" : name.toLowerCase(Locale.ROOT);
     }
 
     private static int u16(final byte[] b, final int at)
