@@ -2,8 +2,10 @@ package io.dispatch.ingest;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.LaneAdmission;
 
 /**
  * Publishes SUBMITs that were accepted elsewhere (cluster mode: read from the cluster's log by the node owning

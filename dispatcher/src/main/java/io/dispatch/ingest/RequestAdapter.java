@@ -2,6 +2,7 @@ package io.dispatch.ingest;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFrame;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FallbackDeadline;
 import io.dispatch.protocol.Frames;
@@ -9,6 +10,7 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
+import io.dispatch.status.LaneAdmission;
 import io.dispatch.targeting.TargetingRequest;
 import io.netty.buffer.ByteBuf;
 

@@ -1,9 +1,11 @@
 package io.dispatch.policy;
 
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
+import io.dispatch.util.TokenBucket;
 
 /**
  * Decides what happens to one message now: send, defer until an instant, suppress, or (marketing over a

@@ -2,10 +2,10 @@ package io.dispatch.schedule;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
-import io.dispatch.targeting.CancelledCampaigns;
+import io.dispatch.status.CancelledCampaigns;
+import io.dispatch.status.LaneAdmission;
 import org.agrona.BitUtil;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;

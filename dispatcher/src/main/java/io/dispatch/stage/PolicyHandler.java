@@ -2,7 +2,6 @@ package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
 import io.dispatch.inbound.InboundBody;
-import io.dispatch.ingest.ConsentFrame;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
@@ -11,14 +10,16 @@ import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFrame;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.CancelledCampaigns;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
-import io.dispatch.targeting.CancelledCampaigns;
+import io.dispatch.status.PolicyRates;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.EpochClock;
 

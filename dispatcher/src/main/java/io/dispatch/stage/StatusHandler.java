@@ -9,11 +9,11 @@ import io.dispatch.protocol.ErrorCode;
 import io.dispatch.ring.AnswerSink;
 import io.dispatch.ring.AnswerSinks;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.CampaignStats;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.EndToEndLatency;
 import io.dispatch.status.StatusTable;
-import io.dispatch.targeting.CampaignStats;
 
 import java.nio.charset.StandardCharsets;
 

@@ -2,6 +2,7 @@ package io.dispatch.policy;
 
 import io.dispatch.config.Settings;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import org.junit.jupiter.api.Test;
