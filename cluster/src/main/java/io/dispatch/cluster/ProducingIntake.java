@@ -25,12 +25,14 @@ final class ProducingIntake implements SubmitIntake
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
+    private final AckedIds acked;
     private volatile boolean failureLogged;
 
-    ProducingIntake(final KafkaProducer<byte[], byte[]> producer, final String topic)
+    ProducingIntake(final KafkaProducer<byte[], byte[]> producer, final String topic, final AckedIds acked)
     {
         this.producer = producer;
         this.topic = topic;
+        this.acked = acked;
     }
 
     @Override
@@ -51,7 +53,12 @@ final class ProducingIntake implements SubmitIntake
                         LOG.info("event=cluster_produce_recovered topic={}", topic);
                     }
                     final long id = ClusterMessageIds.of(metadata.partition(), metadata.offset());
-                    session.eventLoop().execute(() -> session.answerTaken(correlationId, id, null, null));
+                    session.eventLoop().execute(() ->
+                    {
+                        // on the event loop, before the ACK: no receipt of the message is queued ahead of its ACK
+                        acked.put(id, session);
+                        session.answerTaken(correlationId, id, null, null);
+                    });
                 }
                 else
                 {

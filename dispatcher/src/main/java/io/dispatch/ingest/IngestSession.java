@@ -659,6 +659,10 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
                 "CANCEL body: u8 0 + u64 messageId, or u8 1 + u8 key length + key");
             return;
         }
+        if (context.router != null && routedCancel(correlationId, by, frame, offset))
+        {
+            return;
+        }
         final long sequence = claimRequest(correlationId, DispatchEvent.CANCEL);
         if (sequence < 0)
         {
@@ -679,6 +683,60 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         }
         context.ring.publish(sequence);
         outstanding++;
+    }
+
+    /** Cluster mode: @return true when the router took (or refused) the CANCEL; false when the ring answers it. */
+    private boolean routedCancel(final long correlationId, final int by, final ByteBuf frame, final int offset)
+    {
+        if (by == Frames.CANCEL_BY_KEY)
+        {
+            nackReturningCredit(correlationId, ErrorCode.INVALID_FIELD, "CANCEL by key is not available in cluster" +
+                " mode (a key is not tied to one node): cancel by the message id the ACK gave");
+            return true;
+        }
+        if (!context.router.cancel(this, correlationId, frame.getLongLE(offset + 1)))
+        {
+            return false;
+        }
+        outstanding++;
+        return true;
+    }
+
+    /** Cluster mode, event loop only: the answer to a STATUS the {@link RequestRouter} took. */
+    public void answerStatus(final long correlationId, final long messageId, final int state, final int attempts,
+        final int reason, final long updatedAtMs, final int channel, final int kind)
+    {
+        final ByteBuf out = ctx.alloc().buffer(Frames.STATUS_RESULT_FRAME_LENGTH + 16);
+        Frames.statusResult(out, correlationId, messageId, state, attempts, reason, updatedAtMs, channel, kind);
+        answerRouted(out);
+    }
+
+    /** Cluster mode, event loop only: the answer to a CANCEL the {@link RequestRouter} took. */
+    public void answerCancel(final long correlationId, final long messageId, final byte result)
+    {
+        final ByteBuf out = ctx.alloc().buffer(Frames.CANCEL_RESULT_FRAME_LENGTH + 16);
+        final int start = Frames.beginFrame(out, MessageType.CANCEL_RESULT, 0, correlationId);
+        out.writeLongLE(messageId);
+        out.writeByte(result);
+        Frames.endFrame(out, start);
+        answerRouted(out);
+    }
+
+    /** Cluster mode, event loop only: a NACK to a STATUS or CANCEL the {@link RequestRouter} took. */
+    public void answerRefused(final long correlationId, final ErrorCode code, final String detail)
+    {
+        final ByteBuf out = ctx.alloc().buffer(64);
+        Frames.nack(out, correlationId, code, detail);
+        answerRouted(out);
+    }
+
+    private void answerRouted(final ByteBuf out)
+    {
+        outstanding--;
+        owedCredit++;
+        appendCredit(out);
+        ctx.writeAndFlush(out, ctx.voidPromise());
+        maybeFinishGoodbye();
     }
 
     /** @return what is wrong with the submit's {@link FallbackDeadline} and how to fix it, or null. */
@@ -865,6 +923,11 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
             nackReturningCredit(correlationId, ErrorCode.MALFORMED_FRAME, "STATUS body must be 8 bytes");
             return;
         }
+        if (context.router != null && context.router.status(this, correlationId, frame.getLongLE(offset)))
+        {
+            outstanding++;
+            return;
+        }
         final long sequence = claimRequest(correlationId, DispatchEvent.STATUS_QUERY);
         if (sequence < 0)
         {
@@ -888,6 +951,12 @@ public final class IngestSession extends ChannelInboundHandlerAdapter implements
         if (resume && scope != Frames.SCOPE_TENANT)
         {
             refuse(correlationId, ErrorCode.INVALID_FIELD, "resumeAfter: only a scope 1 (tenant) subscription resumes");
+            return;
+        }
+        if (resume && context.router != null)
+        {
+            refuse(correlationId, ErrorCode.INVALID_FIELD, "resumeAfter: not available in cluster mode (receipts come" +
+                " live from the cluster's status topic); subscribe without it");
             return;
         }
         final long resumeAfter = resume ? frame.getLongLE(offset + 4) : 0;
