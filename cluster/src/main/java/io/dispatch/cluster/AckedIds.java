@@ -6,8 +6,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The sessions this node ACKed cluster ids to, for their connection-scoped receipts: the owner that sends a message
- * does not know the connection, the node that acked it does. Written on the sessions' event loops when the ACK is
- * written (so a receipt is never queued before its ACK), read by the {@link StatusFollower}.
+ * does not know the connection, the node that acked it does. An id is recorded when Kafka confirms the write (on the
+ * producer's thread, before the owner can normally have sent it) and marked acked on the session's event loop once
+ * the ACK is written; the {@link StatusFollower} holds a receipt back until then, so a receipt never precedes its
+ * ACK.
  * <p>
  * Direct-mapped by (offset, partition): it holds about the last {@code capacity / partitions} ids acked per
  * partition by the cluster (not only by this node); a message older than that when its state changes (a long
@@ -15,8 +17,18 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class AckedIds
 {
-    private record Entry(long id, IngestSession session)
+    static final class Entry
     {
+        final long id;
+        final IngestSession session;
+        /** Set on the session's event loop once the ACK is written. */
+        volatile boolean acked;
+
+        Entry(final long id, final IngestSession session)
+        {
+            this.id = id;
+            this.session = session;
+        }
     }
 
     private final AtomicReferenceArray<Entry> entries;
@@ -36,16 +48,18 @@ final class AckedIds
         return (int)(ClusterMessageIds.offset(id) * partitions + ClusterMessageIds.partition(id)) & mask;
     }
 
-    /** Event loop of {@code session}, just before its ACK is written. */
-    void put(final long id, final IngestSession session)
+    /** Kafka confirmed the write of {@code id} for {@code session} (its ACK is not written yet). */
+    Entry put(final long id, final IngestSession session)
     {
-        entries.set(slot(id), new Entry(id, session));
+        final Entry e = new Entry(id, session);
+        entries.set(slot(id), e);
+        return e;
     }
 
-    /** @return the session that was acked {@code id} here, or null. */
-    IngestSession session(final long id)
+    /** @return the entry of {@code id} if this node wrote it for a session, or null. */
+    Entry get(final long id)
     {
         final Entry e = entries.get(slot(id));
-        return e != null && e.id() == id ? e.session() : null;
+        return e != null && e.id == id ? e : null;
     }
 }

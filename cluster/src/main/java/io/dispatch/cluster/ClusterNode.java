@@ -46,8 +46,7 @@ public final class ClusterNode implements AutoCloseable
     private boolean closed;
 
     private ClusterNode(final Dispatcher dispatcher, final KafkaProducer<byte[], byte[]> producer,
-        final KafkaConsumer<byte[], byte[]> consumer, final ClusterSettings cluster, final int partitions,
-        final Routing routing)
+        final KafkaConsumer<byte[], byte[]> consumer, final ClusterSettings cluster, final Routing routing)
     {
         this.dispatcher = dispatcher;
         this.producer = producer;
@@ -58,12 +57,13 @@ public final class ClusterNode implements AutoCloseable
         routing.share.feeder(feeder);
         // "same protocol from any node": the status topic out (tap) and in (follower), CANCELs forwarded in order
         this.tap = routing.tap;
-        final ClusterCancels cancels = new ClusterCancels(producer, cluster.statusTopic(), partitions, tap, publisher);
-        tap.publishTo(producer, cluster.statusTopic(), partitions, publisher, cancels, routing.share);
+        final ClusterCancels cancels =
+            new ClusterCancels(producer, cluster.statusTopic(), routing.statusPartitions, tap, publisher);
+        tap.publishTo(producer, cluster.statusTopic(), routing.statusPartitions, publisher, cancels, routing.share);
         feeder.cancels(cancels);
         this.tapThread = new Thread(tap, "cluster-status-publisher");
         this.follower = new StatusFollower(new KafkaConsumer<>(followerProperties(cluster), new ByteArrayDeserializer(),
-            new ByteArrayDeserializer()), cluster.statusTopic(), partitions, producer, cluster.topic(), routing.nodeId,
+            new ByteArrayDeserializer()), cluster.statusTopic(), routing.statusPartitions, producer, cluster.topic(), routing.nodeId,
             routing.view, routing.acked, dispatcher.ingestContext().sessions(), dispatcher.ingestContext()
             .acceptedPublisher());
         this.followerThread = new Thread(follower, "cluster-status-follower");
@@ -79,14 +79,16 @@ public final class ClusterNode implements AutoCloseable
         final ClusterStateTap tap;
         final ClusterRouter router = new ClusterRouter();
         final ClusterRateShare share;
+        final int statusPartitions;
 
-        Routing(final DispatcherConfig config, final int partitions)
+        Routing(final DispatcherConfig config, final int partitions, final int statusPartitions)
         {
+            this.statusPartitions = statusPartitions;
             // as many recent messages as the status table holds (at most 1M: memory per node)
             final int capacity = Math.max(1024, Math.min(1 << 20, Integer.highestOneBit(config.statusCapacity())));
             acked = new AckedIds(capacity, partitions);
             view = new StatusView(capacity, partitions);
-            tap = new ClusterStateTap(capacity, 8 << 20, nodeId);
+            tap = new ClusterStateTap(capacity, 8 << 20, nodeId, partitions);
             share = new ClusterRateShare(partitions);
         }
     }
@@ -98,8 +100,9 @@ public final class ClusterNode implements AutoCloseable
     public static ClusterNode start(final DispatcherConfig config, final ClusterSettings cluster, final EpochClock clock)
         throws Exception
     {
-        final int partitions = checkTopic(cluster);
-        final Routing routing = new Routing(config, partitions);
+        final int[] counts = checkTopic(cluster);
+        final int partitions = counts[0];
+        final Routing routing = new Routing(config, partitions, counts[1]);
         final KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
         final Dispatcher dispatcher;
@@ -120,7 +123,7 @@ public final class ClusterNode implements AutoCloseable
         final ClusterNode node;
         try
         {
-            node = new ClusterNode(dispatcher, producer, consumer, cluster, partitions, routing);
+            node = new ClusterNode(dispatcher, producer, consumer, cluster, routing);
         }
         catch (final Exception | Error ex)
         {
@@ -276,7 +279,8 @@ public final class ClusterNode implements AutoCloseable
         }
     }
 
-    private static int checkTopic(final ClusterSettings cluster) throws Exception
+    /** @return the partitions of the cluster topic and of the status topic. */
+    private static int[] checkTopic(final ClusterSettings cluster) throws Exception
     {
         final Properties p = new Properties();
         p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
@@ -286,8 +290,7 @@ public final class ClusterNode implements AutoCloseable
         {
             final TopicDescription d = admin.describeTopics(List.of(cluster.topic())).allTopicNames()
                 .get(30, TimeUnit.SECONDS).get(cluster.topic());
-            ensureStatusTopic(admin, cluster, d);
-            return d.partitions().size();
+            return new int[] {d.partitions().size(), ensureStatusTopic(admin, cluster, d)};
         }
         catch (final ExecutionException ex)
         {
@@ -311,14 +314,14 @@ public final class ClusterNode implements AutoCloseable
      * The status topic, created on first start like the cluster topic (same partitions and replication) when it is
      * missing: state changes are short-lived, so it keeps them a day. An operator may create it beforehand.
      */
-    private static void ensureStatusTopic(final Admin admin, final ClusterSettings cluster, final TopicDescription main)
+    private static int ensureStatusTopic(final Admin admin, final ClusterSettings cluster, final TopicDescription main)
         throws Exception
     {
         final String name = cluster.statusTopic();
         try
         {
-            admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS);
-            return;
+            return admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name).partitions()
+                .size();
         }
         catch (final ExecutionException ex)
         {
@@ -334,6 +337,7 @@ public final class ClusterNode implements AutoCloseable
         try
         {
             admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            return main.partitions().size();
         }
         catch (final ExecutionException ex)
         {
@@ -343,6 +347,9 @@ public final class ClusterNode implements AutoCloseable
                     cluster.bootstrapServers() + ": " + ex.getCause().getMessage() + " (create it with the partitions of '" +
                     cluster.topic() + "', see docs/cluster.md)");
             }
+            // another node created it first
+            return admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name).partitions()
+                .size();
         }
     }
 

@@ -41,6 +41,7 @@ final class ClusterStateTap implements StateTap, Runnable
     private final long[] byCluster;
     private final long[] localByCluster;
     private final int mask;
+    private final int clusterPartitions;
     private final RingBuffer changes;
     private final long nodeId;
     private final AtomicLong dropped = new AtomicLong();
@@ -64,8 +65,9 @@ final class ClusterStateTap implements StateTap, Runnable
      * @param capacity local ids remembered (a power of two, like {@code status.capacity}).
      * @param nodeId   this node's id in the status topic, for the messages it accepted itself.
      */
-    ClusterStateTap(final int capacity, final int bufferBytes, final long nodeId)
+    ClusterStateTap(final int capacity, final int bufferBytes, final long nodeId, final int clusterPartitions)
     {
+        this.clusterPartitions = clusterPartitions;
         localIds = new long[capacity];
         clusterIds = new long[capacity];
         byCluster = new long[capacity];
@@ -76,7 +78,7 @@ final class ClusterStateTap implements StateTap, Runnable
         this.nodeId = nodeId;
     }
 
-    /** Before {@link #run}: where to publish, and how to name a tenant. */
+    /** Before {@link #run}: where to publish ({@code partitions}: the status topic's), and how to name a tenant. */
     void publishTo(final Producer<byte[], byte[]> producer, final String topic, final int partitions,
         final AcceptedPublisher names, final ClusterCancels cancels, final ClusterRateShare share)
     {
@@ -140,7 +142,7 @@ final class ClusterStateTap implements StateTap, Runnable
 
     private int clusterSlot(final long clusterId)
     {
-        return (int)(ClusterMessageIds.offset(clusterId) * 31 + ClusterMessageIds.partition(clusterId)) & mask;
+        return (int)(ClusterMessageIds.offset(clusterId) * clusterPartitions + ClusterMessageIds.partition(clusterId)) & mask;
     }
 
     /**
@@ -196,23 +198,25 @@ final class ClusterStateTap implements StateTap, Runnable
         running = false;
     }
 
+    private final org.agrona.concurrent.MessageHandler handler = (type, buffer, index, length) ->
+    {
+        if (type == MSG_CANCELLED)
+        {
+            cancels.decided(buffer.getLong(index, ByteOrder.LITTLE_ENDIAN), buffer.getByte(index + 8));
+        }
+        else
+        {
+            publish(buffer, index);
+        }
+    };
+
     @Override
     public void run()
     {
         long droppedLogged = 0;
         while (running || changes.size() > 0)
         {
-            final int read = changes.read((type, buffer, index, length) ->
-            {
-                if (type == MSG_CANCELLED)
-                {
-                    cancels.decided(buffer.getLong(index, ByteOrder.LITTLE_ENDIAN), buffer.getByte(index + 8));
-                }
-                else
-                {
-                    publish(buffer, index);
-                }
-            }, 256);
+            final int read = changes.read(handler, 256);
             final long d = dropped.get();
             if (d != droppedLogged)
             {

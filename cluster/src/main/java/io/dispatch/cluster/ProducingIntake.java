@@ -53,11 +53,12 @@ final class ProducingIntake implements SubmitIntake
                         LOG.info("event=cluster_produce_recovered topic={}", topic);
                     }
                     final long id = ClusterMessageIds.of(metadata.partition(), metadata.offset());
+                    // recorded now, before the owner can normally have sent it; receipts wait for the ACK's flag
+                    final AckedIds.Entry entry = acked.put(id, session);
                     session.eventLoop().execute(() ->
                     {
-                        // on the event loop, before the ACK: no receipt of the message is queued ahead of its ACK
-                        acked.put(id, session);
                         session.answerTaken(correlationId, id, null, null);
+                        entry.acked = true;
                     });
                 }
                 else

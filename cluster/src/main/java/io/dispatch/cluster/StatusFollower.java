@@ -46,11 +46,19 @@ final class StatusFollower implements Runnable
     private static final Logger LOG = LoggerFactory.getLogger(StatusFollower.class);
     /** How long a request about an id the status topic has not named yet waits for it (the owner may be behind). */
     static final long UNKNOWN_WAIT_NS = TimeUnit.SECONDS.toNanos(2);
+    private static final Duration POLL = Duration.ofMillis(50);
+    /** While receipts wait for their ACK: look again soon. */
+    private static final Duration HELD_POLL = Duration.ofMillis(1);
     /** How long a forwarded CANCEL waits for the owner's answer. */
     static final long CANCEL_WAIT_NS = TimeUnit.SECONDS.toNanos(10);
 
     /** A STATUS or CANCEL of a cluster id from a session of this node. */
     record Request(boolean cancel, IngestSession session, long correlationId, long id, long deadlineNs)
+    {
+    }
+
+    private record HeldReceipt(AckedIds.Entry entry, byte state, byte attempts, short reason, long atMs, byte channel,
+        long deadlineNs)
     {
     }
 
@@ -66,6 +74,8 @@ final class StatusFollower implements Runnable
     private final Queue<Request> requests = new ConcurrentLinkedQueue<>();
     private final List<Request> waiting = new ArrayList<>();
     private final Map<Long, Request> forwarded = new HashMap<>();
+    /** Connection-scoped receipts whose ACK the session has not written yet, in arrival order. */
+    private final List<HeldReceipt> held = new ArrayList<>();
     private final Set<String> problems = new HashSet<>();
     private final AtomicLong receipts = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
@@ -132,7 +142,7 @@ final class StatusFollower implements Runnable
                 ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
                 try
                 {
-                    records = consumer.poll(Duration.ofMillis(50));
+                    records = consumer.poll(held.isEmpty() ? POLL : HELD_POLL);
                 }
                 catch (final WakeupException ex)
                 {
@@ -140,7 +150,15 @@ final class StatusFollower implements Runnable
                 }
                 for (final ConsumerRecord<byte[], byte[]> r : records)
                 {
+                    if (!held.isEmpty())
+                    {
+                        releaseHeld();
+                    }
                     apply(r);
+                }
+                if (!held.isEmpty())
+                {
+                    releaseHeld();
                 }
                 serve();
             }
@@ -195,25 +213,55 @@ final class StatusFollower implements Runnable
         }
         if (decoded.origin == 0)
         {
-            final IngestSession owner = acked.session(id);
+            final AckedIds.Entry entry = acked.get(id);
+            final IngestSession owner = entry == null ? null : entry.session;
             if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION && owner.tenantId() == tenantId)
             {
-                offer(owner, id);
+                if (entry.acked && held.isEmpty())
+                {
+                    offer(owner, id, decoded.state, decoded.attempts, decoded.reason, decoded.atMs, decoded.channel);
+                }
+                else
+                {
+                    // its ACK is not written yet: the receipt waits (in order with any other held one)
+                    held.add(new HeldReceipt(entry, decoded.state, decoded.attempts, decoded.reason, decoded.atMs,
+                        decoded.channel, System.nanoTime() + UNKNOWN_WAIT_NS));
+                }
             }
         }
         for (final IngestSession s : sessions.tenantSubscribers())
         {
             if (s.tenantId() == tenantId)
             {
-                offer(s, id);
+                offer(s, id, decoded.state, decoded.attempts, decoded.reason, decoded.atMs, decoded.channel);
             }
         }
     }
 
-    private void offer(final IngestSession s, final long id)
+    /** Delivers held receipts whose ACK is written now, in the order they came; drops those of a lost ACK. */
+    private void releaseHeld()
+    {
+        final long now = System.nanoTime();
+        for (final Iterator<HeldReceipt> it = held.iterator(); it.hasNext(); )
+        {
+            final HeldReceipt h = it.next();
+            if (h.entry().acked)
+            {
+                it.remove();
+                offer(h.entry().session, h.entry().id, h.state(), h.attempts(), h.reason(), h.atMs(), h.channel());
+            }
+            else if (now - h.deadlineNs() > 0 || !h.entry().session.isOpen())
+            {
+                it.remove(); // the connection closed before its ACK went out: nobody to tell
+            }
+        }
+    }
+
+    private void offer(final IngestSession s, final long id, final byte state, final byte attempts, final short reason,
+        final long atMs, final byte channel)
     {
         // position 0: cluster receipts are live only (docs/cluster.md)
-        if (s.offerReceipt(id, decoded.state, decoded.attempts, decoded.reason, decoded.atMs, decoded.channel, 0))
+        if (s.offerReceipt(id, state, attempts, reason, atMs, channel, 0))
         {
             receipts.incrementAndGet();
             s.scheduleDrain();
