@@ -109,8 +109,9 @@ public final class ClusterNode implements AutoCloseable
         try
         {
             awaitMetadata(producer, cluster.topic());
+            awaitMetadata(producer, cluster.statusTopic());
             dispatcher = Dispatcher.launch(config, clock, new ClusterHooks(
-                new ProducingIntake(producer, cluster.topic(), routing.acked), routing.router, routing.tap,
+                new ProducingIntake(producer, cluster.topic(), partitions, routing.acked), routing.router, routing.tap,
                 routing.share));
         }
         catch (final Exception | Error ex)

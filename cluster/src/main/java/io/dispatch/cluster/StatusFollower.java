@@ -57,10 +57,13 @@ final class StatusFollower implements Runnable
     {
     }
 
-    private record HeldReceipt(AckedIds.Entry entry, byte state, byte attempts, short reason, long atMs, byte channel,
+    private record HeldReceipt(long id, int tenantId, byte state, byte attempts, short reason, long atMs, byte channel,
         long deadlineNs)
     {
     }
+
+    /** {@link #resolve}: not yet. */
+    private static final AckedIds.Entry WAIT = new AckedIds.Entry(0, null);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
@@ -76,6 +79,7 @@ final class StatusFollower implements Runnable
     private final Map<Long, Request> forwarded = new HashMap<>();
     /** Connection-scoped receipts whose ACK the session has not written yet, in arrival order. */
     private final List<HeldReceipt> held = new ArrayList<>();
+    private final org.agrona.collections.LongHashSet waited = new org.agrona.collections.LongHashSet();
     private final Set<String> problems = new HashSet<>();
     private final AtomicLong receipts = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
@@ -148,12 +152,12 @@ final class StatusFollower implements Runnable
                 {
                     // a request arrived, or stop()
                 }
+                if (!held.isEmpty())
+                {
+                    releaseHeld();
+                }
                 for (final ConsumerRecord<byte[], byte[]> r : records)
                 {
-                    if (!held.isEmpty())
-                    {
-                        releaseHeld();
-                    }
                     apply(r);
                 }
                 if (!held.isEmpty())
@@ -213,21 +217,7 @@ final class StatusFollower implements Runnable
         }
         if (decoded.origin == 0)
         {
-            final AckedIds.Entry entry = acked.get(id);
-            final IngestSession owner = entry == null ? null : entry.session;
-            if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION && owner.tenantId() == tenantId)
-            {
-                if (entry.acked && held.isEmpty())
-                {
-                    offer(owner, id, decoded.state, decoded.attempts, decoded.reason, decoded.atMs, decoded.channel);
-                }
-                else
-                {
-                    // its ACK is not written yet: the receipt waits (in order with any other held one)
-                    held.add(new HeldReceipt(entry, decoded.state, decoded.attempts, decoded.reason, decoded.atMs,
-                        decoded.channel, System.nanoTime() + UNKNOWN_WAIT_NS));
-                }
-            }
+            toConnection(id, tenantId);
         }
         for (final IngestSession s : sessions.tenantSubscribers())
         {
@@ -238,21 +228,74 @@ final class StatusFollower implements Runnable
         }
     }
 
-    /** Delivers held receipts whose ACK is written now, in the order they came; drops those of a lost ACK. */
+    /** The receipt for the connection this node acked {@code id} to, if any: now, later (held), or not at all. */
+    private void toConnection(final long id, final int tenantId)
+    {
+        if (held.isEmpty())
+        {
+            final AckedIds.Entry e = resolve(id, tenantId);
+            if (e == null)
+            {
+                return;
+            }
+            if (e != WAIT)
+            {
+                offer(e.session, id, decoded.state, decoded.attempts, decoded.reason, decoded.atMs, decoded.channel);
+                return;
+            }
+        }
+        else if (!acked.mayStillBeOurs(id) && acked.get(id) == null)
+        {
+            return; // another node's: nothing to keep in order with
+        }
+        held.add(new HeldReceipt(id, tenantId, decoded.state, decoded.attempts, decoded.reason, decoded.atMs,
+            decoded.channel, System.nanoTime() + UNKNOWN_WAIT_NS));
+    }
+
+    /**
+     * @return the entry of the connection-scoped session to offer {@code id}'s receipt to now, {@link #WAIT} when it
+     *         may be this node's but is not known yet or its ACK is not written yet, or null when nobody here gets it.
+     */
+    private AckedIds.Entry resolve(final long id, final int tenantId)
+    {
+        if (acked.mayStillBeOurs(id))
+        {
+            return WAIT;
+        }
+        final AckedIds.Entry e = acked.get(id);
+        if (e == null || e.session.subscriptionScope() != Frames.SCOPE_CONNECTION || e.session.tenantId() != tenantId ||
+            !e.session.isOpen())
+        {
+            return null;
+        }
+        return e.acked ? e : WAIT;
+    }
+
+    /** Delivers held receipts that can go now, each message's in the order they came; drops the expired. */
     private void releaseHeld()
     {
         final long now = System.nanoTime();
+        waited.clear();
         for (final Iterator<HeldReceipt> it = held.iterator(); it.hasNext(); )
         {
             final HeldReceipt h = it.next();
-            if (h.entry().acked)
+            final AckedIds.Entry e = waited.contains(h.id()) ? WAIT : resolve(h.id(), h.tenantId());
+            if (e == null)
             {
                 it.remove();
-                offer(h.entry().session, h.entry().id, h.state(), h.attempts(), h.reason(), h.atMs(), h.channel());
             }
-            else if (now - h.deadlineNs() > 0 || !h.entry().session.isOpen())
+            else if (e != WAIT)
             {
-                it.remove(); // the connection closed before its ACK went out: nobody to tell
+                it.remove();
+                offer(e.session, h.id(), h.state(), h.attempts(), h.reason(), h.atMs(), h.channel());
+            }
+            else if (now - h.deadlineNs() > 0)
+            {
+                it.remove(); // its ACK never went out (the connection is gone) or it never was this node's
+            }
+            else
+            {
+                waited.add(h.id()); // a later state of the same message must not overtake this one
             }
         }
     }
