@@ -1,6 +1,6 @@
 package io.dispatch.cluster;
 
-import io.dispatch.ingest.IngestSession;
+import io.dispatch.ingest.SessionProxy;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -27,11 +27,11 @@ final class AckedIds
     static final class Entry
     {
         final long id;
-        final IngestSession session;
+        final SessionProxy session;
         /** Set on the session's event loop once the ACK is written. */
         volatile boolean acked;
 
-        Entry(final long id, final IngestSession session)
+        Entry(final long id, final SessionProxy session)
         {
             this.id = id;
             this.session = session;
@@ -79,7 +79,7 @@ final class AckedIds
      * Kafka confirmed the write of {@code id} for {@code session} (its ACK is not written yet). The entry is visible
      * before the partition's confirmed offset and in-flight count move, which {@link #mayStillBeOurs} relies on.
      */
-    Entry put(final long id, final IngestSession session)
+    Entry put(final long id, final SessionProxy session)
     {
         final Entry e = new Entry(id, session);
         entries.set(slot(id), e);

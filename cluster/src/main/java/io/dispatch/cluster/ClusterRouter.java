@@ -1,6 +1,6 @@
 package io.dispatch.cluster;
 
-import io.dispatch.ingest.IngestSession;
+import io.dispatch.ingest.SessionHandler;
 import io.dispatch.ingest.RequestRouter;
 
 /**
@@ -19,18 +19,18 @@ final class ClusterRouter implements RequestRouter
     }
 
     @Override
-    public boolean status(final IngestSession session, final long correlationId, final long messageId)
+    public boolean status(final SessionHandler session, final long correlationId, final long messageId)
     {
         return route(false, session, correlationId, messageId);
     }
 
     @Override
-    public boolean cancel(final IngestSession session, final long correlationId, final long messageId)
+    public boolean cancel(final SessionHandler session, final long correlationId, final long messageId)
     {
         return route(true, session, correlationId, messageId);
     }
 
-    private boolean route(final boolean cancel, final IngestSession session, final long correlationId,
+    private boolean route(final boolean cancel, final SessionHandler session, final long correlationId,
         final long messageId)
     {
         if (!ClusterMessageIds.isClusterId(messageId))

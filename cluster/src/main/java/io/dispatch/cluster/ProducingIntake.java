@@ -1,6 +1,6 @@
 package io.dispatch.cluster;
 
-import io.dispatch.ingest.IngestSession;
+import io.dispatch.ingest.SessionHandler;
 import io.dispatch.ingest.SubmitIntake;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.ring.DispatchEvent;
@@ -46,7 +46,7 @@ final class ProducingIntake implements SubmitIntake
     }
 
     @Override
-    public void submit(final IngestSession session, final long correlationId, final DispatchEvent e)
+    public void submit(final SessionHandler session, final long correlationId, final DispatchEvent e)
     {
         final byte[] tenant = session.tenantName();
         final byte[] key = ClusterRecords.key(tenant, e.body);
@@ -67,7 +67,7 @@ final class ProducingIntake implements SubmitIntake
                     }
                     final long id = ClusterMessageIds.of(metadata.partition(), metadata.offset());
                     // recorded now, before the owner can normally have sent it; receipts wait for the ACK's flag
-                    final AckedIds.Entry entry = acked.put(id, session);
+                    final AckedIds.Entry entry = acked.put(id, session.receiptSink());
                     session.eventLoop().execute(() ->
                     {
                         session.answerTaken(correlationId, id, null, null);
@@ -90,7 +90,7 @@ final class ProducingIntake implements SubmitIntake
         }
     }
 
-    private void refused(final IngestSession session, final long correlationId, final Exception ex)
+    private void refused(final SessionHandler session, final long correlationId, final Exception ex)
     {
         logOnce(ex);
         final String detail = (ex instanceof RetriableException ? "cluster log write timed out: " :

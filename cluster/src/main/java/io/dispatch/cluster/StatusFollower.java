@@ -1,7 +1,9 @@
 package io.dispatch.cluster;
 
 import io.dispatch.ingest.AcceptedPublisher;
-import io.dispatch.ingest.IngestSession;
+import io.dispatch.ingest.SessionHandler;
+import io.dispatch.ingest.SessionProxy;
+import io.dispatch.ring.AnswerSink;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
@@ -53,7 +55,7 @@ final class StatusFollower implements Runnable
     static final long CANCEL_WAIT_NS = TimeUnit.SECONDS.toNanos(10);
 
     /** A STATUS or CANCEL of a cluster id from a session of this node. */
-    record Request(boolean cancel, IngestSession session, long correlationId, long id, long deadlineNs)
+    record Request(boolean cancel, SessionHandler session, long correlationId, long id, long deadlineNs)
     {
     }
 
@@ -219,7 +221,7 @@ final class StatusFollower implements Runnable
         {
             toConnection(id, tenantId);
         }
-        for (final IngestSession s : sessions.tenantSubscribers())
+        for (final AnswerSink s : sessions.tenantSubscribers())
         {
             if (s.tenantId() == tenantId)
             {
@@ -300,14 +302,22 @@ final class StatusFollower implements Runnable
         }
     }
 
-    private void offer(final IngestSession s, final long id, final byte state, final byte attempts, final short reason,
+    private void offer(final AnswerSink s, final long id, final byte state, final byte attempts, final short reason,
         final long atMs, final byte channel)
     {
         // position 0: cluster receipts are live only (docs/cluster.md)
         if (s.offerReceipt(id, state, attempts, reason, atMs, channel, 0))
         {
             receipts.incrementAndGet();
-            s.scheduleDrain();
+            // this thread is the receipts' only producer in cluster mode, outside the ring's batches: write now
+            if (s instanceof SessionProxy p)
+            {
+                p.scheduleDrain();
+            }
+            else
+            {
+                s.flushTouched();
+            }
         }
     }
 
@@ -336,7 +346,7 @@ final class StatusFollower implements Runnable
                 }
                 else
                 {
-                    final IngestSession s = r.session();
+                    final SessionHandler s = r.session();
                     final long id = r.id();
                     final int state = view.state(slot);
                     final int attempts = view.attempts(slot);
@@ -403,13 +413,13 @@ final class StatusFollower implements Runnable
             refuse(r, ErrorCode.NOT_FOUND, "no such message for this tenant");
             return;
         }
-        final IngestSession s = r.session();
+        final SessionHandler s = r.session();
         s.eventLoop().execute(() -> s.answerCancel(r.correlationId(), r.id(), result));
     }
 
     private static void refuse(final Request r, final ErrorCode code, final String detail)
     {
-        final IngestSession s = r.session();
+        final SessionHandler s = r.session();
         s.eventLoop().execute(() -> s.answerRefused(r.correlationId(), code, detail));
     }
 

@@ -6,14 +6,14 @@ package io.dispatch.ingest;
  * every request, as it always did (docs/design/cluster.md).
  * <p>
  * Called on the session's event loop; a request the router takes is answered exactly once, later, on that event
- * loop, through {@link IngestSession#answerStatus}, {@link IngestSession#answerCancel} or
- * {@link IngestSession#answerRefused}.
+ * loop, through {@link SessionHandler#answerStatus}, {@link SessionHandler#answerCancel} or
+ * {@link SessionHandler#answerRefused}.
  */
 public interface RequestRouter
 {
     /** @return false when {@code messageId} is not one of the router's (a node-local id): the ring answers it. */
-    boolean status(IngestSession session, long correlationId, long messageId);
+    boolean status(SessionHandler session, long correlationId, long messageId);
 
     /** @return false when {@code messageId} is not one of the router's (a node-local id): the ring answers it. */
-    boolean cancel(IngestSession session, long correlationId, long messageId);
+    boolean cancel(SessionHandler session, long correlationId, long messageId);
 }
