@@ -88,7 +88,9 @@ public final class ClusterNode implements AutoCloseable
             final int capacity = Math.max(1024, Math.min(1 << 20, Integer.highestOneBit(config.statusCapacity())));
             acked = new AckedIds(capacity, partitions);
             view = new StatusView(capacity, partitions);
-            tap = new ClusterStateTap(capacity, 8 << 20, nodeId, partitions);
+            // the status table's own size and mapping (StatusTable): the tap forgets a message only when the table does
+            final int tableSize = Integer.highestOneBit(Math.max(2, config.statusCapacity()) - 1) << 1;
+            tap = new ClusterStateTap(tableSize, capacity, 8 << 20, nodeId, partitions);
             share = new ClusterRateShare(partitions);
         }
     }

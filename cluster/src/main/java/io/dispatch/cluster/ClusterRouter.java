@@ -40,8 +40,8 @@ final class ClusterRouter implements RequestRouter
         final StatusFollower f = follower;
         if (f == null)
         {
-            session.eventLoop().execute(() -> session.answerRefused(correlationId, io.dispatch.protocol.ErrorCode.BACKPRESSURE,
-                "the node is still starting; retry"));
+            session.eventLoop().execute(() -> session.answerRefused(correlationId,
+                io.dispatch.protocol.ErrorCode.BACKPRESSURE, "the node is still starting; retry"));
             return true;
         }
         f.request(new StatusFollower.Request(cancel, session, correlationId, messageId,

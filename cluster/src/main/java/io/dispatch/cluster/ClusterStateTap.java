@@ -41,6 +41,7 @@ final class ClusterStateTap implements StateTap, Runnable
     private final long[] byCluster;
     private final long[] localByCluster;
     private final int mask;
+    private final int clusterMask;
     private final int clusterPartitions;
     private final RingBuffer changes;
     private final long nodeId;
@@ -62,17 +63,21 @@ final class ClusterStateTap implements StateTap, Runnable
     private volatile boolean running = true;
 
     /**
-     * @param capacity local ids remembered (a power of two, like {@code status.capacity}).
+     * @param capacity        local ids remembered: the status table's size, so a message the table holds is never
+     *                        forgotten here (both are direct-mapped by local id).
+     * @param clusterCapacity cluster ids remembered for forwarded CANCELs (a power of two).
      * @param nodeId   this node's id in the status topic, for the messages it accepted itself.
      */
-    ClusterStateTap(final int capacity, final int bufferBytes, final long nodeId, final int clusterPartitions)
+    ClusterStateTap(final int capacity, final int clusterCapacity, final int bufferBytes, final long nodeId,
+        final int clusterPartitions)
     {
         this.clusterPartitions = clusterPartitions;
         localIds = new long[capacity];
         clusterIds = new long[capacity];
-        byCluster = new long[capacity];
-        localByCluster = new long[capacity];
         mask = capacity - 1;
+        byCluster = new long[clusterCapacity];
+        localByCluster = new long[clusterCapacity];
+        clusterMask = clusterCapacity - 1;
         changes = new OneToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(bufferBytes + RingBufferDescriptor.TRAILER_LENGTH)));
         this.nodeId = nodeId;
@@ -96,13 +101,13 @@ final class ClusterStateTap implements StateTap, Runnable
     public void accepted(final long messageId, final long sourceId, final int tenantId, final byte channel,
         final byte kind, final long atMs)
     {
+        final int slot = (int)messageId & mask;
+        localIds[slot] = messageId;
+        clusterIds[slot] = sourceId;
         if (sourceId == 0)
         {
             return; // accepted here (a campaign's): no ACCEPTED receipt on one node either
         }
-        final int slot = (int)messageId & mask;
-        localIds[slot] = messageId;
-        clusterIds[slot] = sourceId;
         final int bySlot = clusterSlot(sourceId);
         localByCluster[bySlot] = messageId;
         byCluster[bySlot] = sourceId;
@@ -142,7 +147,9 @@ final class ClusterStateTap implements StateTap, Runnable
 
     private int clusterSlot(final long clusterId)
     {
-        return (int)(ClusterMessageIds.offset(clusterId) * clusterPartitions + ClusterMessageIds.partition(clusterId)) & mask;
+        final long spread = ClusterMessageIds.offset(clusterId) * clusterPartitions +
+            ClusterMessageIds.partition(clusterId);
+        return (int)spread & clusterMask;
     }
 
     /**
