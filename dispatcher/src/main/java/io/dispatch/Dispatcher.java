@@ -147,7 +147,7 @@ public final class Dispatcher implements AutoCloseable
     private final InboundAnswers inboundAnswers = new InboundAnswers();
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
-    private SubmitIntake intake;
+    private ClusterHooks hooks = new ClusterHooks(null, null, null, null);
     private volatile java.util.function.Consumer<StringBuilder> extraMetrics;
     private IngestServer ingest;
     private AdminServer admin;
@@ -182,7 +182,7 @@ public final class Dispatcher implements AutoCloseable
     /** @param clock the time of every policy, timer and deadline: tests inject one they can move. */
     public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock) throws Exception
     {
-        return launch(config, clock, null);
+        return launch(config, clock, (ClusterHooks)null);
     }
 
     /**
@@ -190,6 +190,13 @@ public final class Dispatcher implements AutoCloseable
      *               single-node engine (docs/design/cluster.md).
      */
     public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock, final SubmitIntake intake)
+        throws Exception
+    {
+        return launch(config, clock, new ClusterHooks(intake, null, null, null));
+    }
+
+    /** @param hooks cluster mode (module {@code cluster}): what it plugs into the engine (docs/design/cluster.md). */
+    public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock, final ClusterHooks hooks)
         throws Exception
     {
         // before the tenant ids or the journal are read: a second engine on this dir fails here and touches nothing
@@ -208,7 +215,7 @@ public final class Dispatcher implements AutoCloseable
             throw ex;
         }
         d.dataDirLock = lock;
-        d.intake = intake;
+        d.hooks = hooks == null ? new ClusterHooks(null, null, null, null) : hooks;
         try
         {
             d.start(clock);
@@ -297,6 +304,8 @@ public final class Dispatcher implements AutoCloseable
         ackStage.inboundAnswers(inboundAnswers);
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats,
             e2eLatency, config.ringSize());
+        statusStage.tap(hooks.tap());
+        policyStage.rateShare(hooks.share());
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
@@ -542,7 +551,8 @@ public final class Dispatcher implements AutoCloseable
         ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
             clock, targeting);
         ingestContext.watchStorage(storage);
-        ingestContext.intake(intake);
+        ingestContext.intake(hooks.intake());
+        ingestContext.router(hooks.router());
         // resumed receipts and inbound subscribers read the journal on their own thread; 1 ms naps when all caught up
         streamsRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000),
             ex -> errors.record("journal_streams_failed", ex), null, new JournalStreams(journal));

@@ -242,6 +242,7 @@ public final class RateAdminRoute implements AdminRoute
             {
                 sb.append(",\"").append(c.name().toLowerCase(Locale.ROOT)).append("PerSecond\":").append(rates.get(t.id(), c.code()));
             }
+            sb.append(",\"inForcePerSecond\":").append(rates.inForce(t.id()));
             sb.append(",\"source\":{\"perSecond\":");
             source(sb, rates.changedAtMs(t.id(), 0));
             for (final ChannelType c : ChannelType.values())

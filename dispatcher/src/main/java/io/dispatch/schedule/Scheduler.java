@@ -214,6 +214,7 @@ public final class Scheduler implements Agent
         final DispatchEvent e = ring.get(sequence);
         e.type = cancel ? DispatchEvent.CANCEL : DispatchEvent.RELEASE;
         e.session = null;
+        e.correlationId = 0; // no forwarded request (cluster mode's StateTap#cancelled)
         e.messageId = messageId;
         e.recipientKey = entries.recipientKey(slot);
         e.deadlineMs = entries.deadlineMs(slot);

@@ -11,11 +11,36 @@ public final class PolicyRates
 {
     private final AtomicLongArray perSecond;
     private final AtomicLongArray changedAtMs;
+    /** Cluster mode: the tenant rate this node enforces (its share of the configured one); -1 = the configured one. */
+    private final AtomicLongArray inForce;
 
     public PolicyRates(final int tenantSlots)
     {
         perSecond = new AtomicLongArray(tenantSlots * 4);
         changedAtMs = new AtomicLongArray(tenantSlots * 4);
+        inForce = new AtomicLongArray(tenantSlots);
+        for (int t = 0; t < tenantSlots; t++)
+        {
+            inForce.set(t, -1);
+        }
+    }
+
+    public int tenantSlots()
+    {
+        return inForce.length();
+    }
+
+    /** Cluster mode, policy stage: the tenant rate this node enforces after splitting it with the other nodes. */
+    public void publishInForce(final int tenantId, final long ratePerSecond)
+    {
+        inForce.set(tenantId, ratePerSecond);
+    }
+
+    /** @return the tenant rate this node enforces: its cluster share, or the configured one on a single node. */
+    public long inForce(final int tenantId)
+    {
+        final long v = inForce.get(tenantId);
+        return v < 0 ? perSecond.get(tenantId * 4) : v;
     }
 
     /** A configured rate. */
