@@ -1,5 +1,6 @@
 package io.dispatch.client;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.netty.buffer.ByteBuf;
 
 /** A CANCEL on its way, by message id or by idempotency key. */

@@ -1,5 +1,6 @@
 package io.dispatch.client;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.netty.buffer.ByteBuf;
 
 /** A CONSENT update on its way: answered by OK once journaled. */

@@ -1,5 +1,6 @@
 package io.dispatch.client;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;

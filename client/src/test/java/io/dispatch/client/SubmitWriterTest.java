@@ -1,5 +1,7 @@
 package io.dispatch.client;
 
+import io.dispatch.netty.ByteBufFrames;
+import io.dispatch.netty.ByteBufView;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageKind;

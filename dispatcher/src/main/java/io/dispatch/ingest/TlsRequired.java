@@ -1,6 +1,6 @@
 package io.dispatch.ingest;
 
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;

@@ -3,13 +3,13 @@ package io.dispatch.targeting;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.directory.TenantDirectory;
-import io.dispatch.ingest.LaneAdmission;
-import io.dispatch.policy.ConsentFlags;
 import io.dispatch.protocol.CampaignDescriptor;
+import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.LaneAdmission;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**

@@ -1,6 +1,6 @@
 package io.dispatch.connector;
 
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;

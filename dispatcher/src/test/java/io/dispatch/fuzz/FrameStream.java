@@ -1,6 +1,6 @@
 package io.dispatch.fuzz;
 
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageType;
 import io.netty.buffer.ByteBuf;

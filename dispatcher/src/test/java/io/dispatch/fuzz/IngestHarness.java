@@ -1,7 +1,7 @@
 package io.dispatch.fuzz;
 
 import io.dispatch.Dispatcher;
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.Settings;
 import io.dispatch.ingest.IngestServer;
 import io.dispatch.protocol.ChannelType;

@@ -1,19 +1,19 @@
 package io.dispatch.it;
 
 import io.dispatch.Dispatcher;
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
-import io.dispatch.policy.ConsentFlags;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.JumpClock;
-import io.dispatch.testing.RawConnection;
 import io.dispatch.testing.RawConnection.Frame;
+import io.dispatch.testing.RawConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Timeout;

@@ -1,7 +1,7 @@
 package io.dispatch.it;
 
 import io.dispatch.Dispatcher;
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.Settings;
 import io.dispatch.connector.runtime.LaneMetrics;
 import io.dispatch.journal.AcceptedRecord;

@@ -5,7 +5,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.dispatch.Dispatcher;
 import io.dispatch.HashKeyRunner;
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.Settings;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.MessageType;

@@ -1,7 +1,7 @@
 package io.dispatch.it;
 
 import io.dispatch.Dispatcher;
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;

@@ -2,7 +2,7 @@ package io.dispatch.it;
 
 import io.dispatch.Dispatcher;
 import io.dispatch.HashKeyRunner;
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.Settings;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.MessageType;

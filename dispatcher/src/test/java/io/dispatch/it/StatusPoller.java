@@ -1,6 +1,6 @@
 package io.dispatch.it;
 
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.testing.RawConnection;

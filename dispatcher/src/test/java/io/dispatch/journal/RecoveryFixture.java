@@ -1,8 +1,8 @@
 package io.dispatch.journal;
 
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.TenantConfig;
-import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;

@@ -1,7 +1,7 @@
 package io.dispatch.stage;
 
 import io.dispatch.config.TenantConfig;
-import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.journal.AcceptedRecord;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalReader;

@@ -1,6 +1,6 @@
 package io.dispatch.testing;
 
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageType;

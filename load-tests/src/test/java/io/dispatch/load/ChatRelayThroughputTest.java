@@ -1,7 +1,7 @@
 package io.dispatch.load;
 
 import io.dispatch.Dispatcher;
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.client.Submit;

@@ -5,7 +5,6 @@ import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * Encoders for every fixed-layout frame of protocol v1, over Agrona buffers (no Netty: a Netty peer wraps its
@@ -31,31 +30,31 @@ import java.nio.charset.StandardCharsets;
  * PING, PONG       u64 payload (echoed); a PING body is exactly 8 bytes
  * GOODBYE          u16 reason (0 normal, else an error code), u32 retryAfterMs (engine only, optional)
  * </pre>
+ * The answers the engine's ring stages write (ACK, NACK/ERROR, STATUS_RESULT, RECEIPT, EXPLAIN_RESULT,
+ * CANCEL_RESULT) have their layout in one flyweight each ({@link AckFlyweight} …); the encoders here for them go
+ * through those flyweights, so a layout has one writer.
  */
 public final class Frames
 {
-    public static final int ACK_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 9;
-    /**
-     * Body: u64 messageId, u8 state, u8 attempts, u16 reason, u64 atEpochMs, u8 channel (since 2026-11: older engines
-     * send 20 bytes), u64 position (since 2026-12: older engines send 21 bytes).
-     */
-    public static final int RECEIPT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 29;
-    public static final int STATUS_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 22;
+    public static final int ACK_FRAME_LENGTH = AckFlyweight.FRAME_LENGTH;
+    /** See {@link ReceiptFlyweight}: older engines send 20 or 21 body bytes. */
+    public static final int RECEIPT_FRAME_LENGTH = ReceiptFlyweight.FRAME_LENGTH;
+    public static final int STATUS_RESULT_FRAME_LENGTH = StatusResultFlyweight.FRAME_LENGTH;
     public static final int CREDIT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 4;
-    /** u8 decision, u8 channel, u8 queue (0 priority, 1 bulk), u8 reserved, u16 reason, u16 reserved, i64 at. */
-    public static final int EXPLAIN_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 26;
-    /** u64 messageId, u8 result; an unknown id or key is NACK NOT_FOUND instead (before 2026-12 a key got -1). */
-    public static final int CANCEL_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 9;
+    /** Up to the re-addressed fallback's address: see {@link ExplainResultFlyweight}. */
+    public static final int EXPLAIN_RESULT_FRAME_LENGTH = ExplainResultFlyweight.FIXED_FRAME_LENGTH;
+    /** An unknown id or key is NACK NOT_FOUND instead (before 2026-12 a key got -1). */
+    public static final int CANCEL_RESULT_FRAME_LENGTH = CancelResultFlyweight.FRAME_LENGTH;
 
     /** CANCEL_RESULT results. */
-    public static final byte CANCEL_DONE = 0;
-    public static final byte CANCEL_NOT_DEFERRED = 1;
+    public static final byte CANCEL_DONE = CancelResultFlyweight.DONE;
+    public static final byte CANCEL_NOT_DEFERRED = CancelResultFlyweight.NOT_DEFERRED;
     /** CANCEL selectors. */
     public static final byte CANCEL_BY_ID = 0;
     public static final byte CANCEL_BY_KEY = 1;
 
-    public static final byte ACK_ACCEPTED = 0;
-    public static final byte ACK_DUPLICATE = 1;
+    public static final byte ACK_ACCEPTED = AckFlyweight.ACCEPTED;
+    public static final byte ACK_DUPLICATE = AckFlyweight.DUPLICATE;
 
     public static final byte SCOPE_CONNECTION = 0;
     public static final byte SCOPE_TENANT = 1;
@@ -142,11 +141,10 @@ public final class Frames
         final MutableDirectBuffer out, final int offset,
         final long correlationId, final long messageId, final byte outcome)
     {
-        int p = beginFrame(out, offset, MessageType.ACK, 0, correlationId);
-        out.putLong(p, messageId, LE);
-        p += 8;
-        out.putByte(p++, (byte)outcome);
-        return endFrame(out, offset, p);
+        final AckFlyweight ack = new AckFlyweight().wrap(out, offset);
+        ack.header(MessageType.ACK, AckFlyweight.FRAME_LENGTH, correlationId);
+        ack.messageId(messageId).outcome(outcome);
+        return AckFlyweight.FRAME_LENGTH;
     }
 
     public static int nack(
@@ -167,16 +165,12 @@ public final class Frames
         final MutableDirectBuffer out, final int offset,
         final byte type, final long correlationId, final ErrorCode code, final String detail)
     {
-        int p = beginFrame(out, offset, type, 0, correlationId);
-        out.putShort(p, (short)(code.code()), LE);
-        p += 2;
-        final byte[] bytes = detail == null ? new byte[0] : detail.getBytes(StandardCharsets.UTF_8);
-        final int n = Math.min(bytes.length, 1024);
-        out.putShort(p, (short)n, LE);
-        p += 2;
-        out.putBytes(p, bytes, 0, n);
-        p += n;
-        return endFrame(out, offset, p);
+        final byte[] bytes = NackFlyweight.encodeDetail(detail);
+        final int length = NackFlyweight.frameLength(bytes.length);
+        final NackFlyweight nack = new NackFlyweight().wrap(out, offset);
+        nack.header(type, length, correlationId);
+        nack.code(code).detail(bytes);
+        return length;
     }
 
     /** CANCEL by message id. */
@@ -268,18 +262,11 @@ public final class Frames
         final int channel,
         final int kind)
     {
-        int p = beginFrame(out, offset, MessageType.STATUS_RESULT, 0, correlationId);
-        out.putLong(p, messageId, LE);
-        p += 8;
-        out.putByte(p++, (byte)state);
-        out.putByte(p++, (byte)attempts);
-        out.putShort(p, (short)reason, LE);
-        p += 2;
-        out.putLong(p, updatedAtEpochMs, LE);
-        p += 8;
-        out.putByte(p++, (byte)channel);
-        out.putByte(p++, (byte)kind);
-        return endFrame(out, offset, p);
+        final StatusResultFlyweight result = new StatusResultFlyweight().wrap(out, offset);
+        result.header(MessageType.STATUS_RESULT, StatusResultFlyweight.FRAME_LENGTH, correlationId);
+        result.messageId(messageId).state(state).attempts(attempts).reason(reason).updatedAtMs(updatedAtEpochMs)
+            .channel(channel).kind(kind);
+        return StatusResultFlyweight.FRAME_LENGTH;
     }
 
     public static int subscribe(
@@ -349,35 +336,28 @@ public final class Frames
         final MutableDirectBuffer out, final int offset,
         final long messageId, final int state, final int attempts, final int reason, final long atMs)
     {
-        int p = beginFrame(out, offset, MessageType.RECEIPT, 0, 0L);
-        p = receiptFields(out, p, messageId, state, attempts, reason, atMs);
-        return endFrame(out, offset, p);
+        receiptFields(out, offset, ReceiptFlyweight.OLDEST_BODY_LENGTH, messageId, state, attempts, reason, atMs);
+        return FrameDescriptor.HEADER_LENGTH + ReceiptFlyweight.OLDEST_BODY_LENGTH;
     }
 
-    /** A RECEIPT with the channel the message is on (after a fallback, the new one). */
+    /** A RECEIPT with the channel the message is on (after a fallback, the new one), as engines before 2026-12 wrote it. */
     public static int receipt(
         final MutableDirectBuffer out, final int offset,
         final long messageId, final int state, final int attempts, final int reason, final long atMs,
         final int channel)
     {
-        int p = beginFrame(out, offset, MessageType.RECEIPT, 0, 0L);
-        p = receiptFields(out, p, messageId, state, attempts, reason, atMs);
-        out.putByte(p++, (byte)channel);
-        return endFrame(out, offset, p);
+        receiptFields(out, offset, ReceiptFlyweight.CHANNEL_BODY_LENGTH, messageId, state, attempts, reason, atMs)
+            .channel(channel);
+        return FrameDescriptor.HEADER_LENGTH + ReceiptFlyweight.CHANNEL_BODY_LENGTH;
     }
 
-    private static int receiptFields(final MutableDirectBuffer out, final int offset, final long messageId,
-        final int state, final int attempts, final int reason, final long atMs)
+    private static ReceiptFlyweight receiptFields(final MutableDirectBuffer out, final int offset,
+        final int bodyLength, final long messageId, final int state, final int attempts, final int reason,
+        final long atMs)
     {
-        int p = offset;
-        out.putLong(p, messageId, LE);
-        p += 8;
-        out.putByte(p++, (byte)state);
-        out.putByte(p++, (byte)attempts);
-        out.putShort(p, (short)reason, LE);
-        p += 2;
-        out.putLong(p, atMs, LE);
-        return p + 8;
+        final ReceiptFlyweight receipt = new ReceiptFlyweight().wrap(out, offset);
+        receipt.header(MessageType.RECEIPT, FrameDescriptor.HEADER_LENGTH + bodyLength, 0L);
+        return receipt.messageId(messageId).state(state).attempts(attempts).reason(reason).atMs(atMs);
     }
 
     public static int receiptsDropped(

@@ -1,7 +1,7 @@
 package io.dispatch.bench.connector;
 
 import io.dispatch.bench.AbstractBenchmark;
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.connector.ChatPlatformPeer;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorContext;

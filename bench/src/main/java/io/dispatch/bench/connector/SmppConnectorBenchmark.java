@@ -2,7 +2,7 @@ package io.dispatch.bench.connector;
 
 import io.dispatch.Dispatcher;
 import io.dispatch.bench.AbstractBenchmark;
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.client.Submit;

@@ -2,8 +2,8 @@ package io.dispatch.bench.protocol;
 
 import io.dispatch.bench.AbstractBenchmark;
 import io.dispatch.bench.SubmitSamples;
-import io.dispatch.client.ByteBufFrames;
-import io.dispatch.client.ByteBufView;
+import io.dispatch.netty.ByteBufFrames;
+import io.dispatch.netty.ByteBufView;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.netty.buffer.ByteBuf;

@@ -1,6 +1,6 @@
 package io.dispatch.client.cli;
 
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.client.ScriptedPeer;
 import io.dispatch.protocol.DirectoryOp;
 import io.dispatch.protocol.ErrorCode;

@@ -1,6 +1,6 @@
 package io.dispatch.connector.smpp;
 
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.connector.ConnectorContext;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;

@@ -1,6 +1,6 @@
 package io.dispatch.connector.smsrelay;
 
-import io.dispatch.client.ByteBufFrames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.connector.CapturingLane;
 import io.dispatch.connector.CapturingLane.Event;
 import io.dispatch.connector.DeliveryRequest;
