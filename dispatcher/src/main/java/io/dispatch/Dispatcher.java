@@ -26,31 +26,26 @@ import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.ingest.TlsContexts;
 import io.dispatch.inbound.InboundAnswers;
-import io.dispatch.inbound.InboundBody;
 import io.dispatch.inbound.InboundDedup;
 import io.dispatch.inbound.InboundPublisher;
 import io.dispatch.inbound.OptOut080Receiver;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
+import io.dispatch.journal.JournalReplayer;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.Recovery;
 import io.dispatch.journal.SnapshotStore;
 import io.dispatch.journal.Snapshotter;
 import io.dispatch.journal.TenantIds;
 import io.dispatch.connector.messenger.MessengerConnectorFactory;
-import io.dispatch.policy.CapRules;
 import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
-import io.dispatch.policy.RecipientKeys;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
-import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.MessageKind;
-import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.DeliveryState;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
@@ -58,6 +53,7 @@ import io.dispatch.schedule.Scheduler;
 import io.dispatch.targeting.AddressConsentLedger;
 import io.dispatch.targeting.CampaignAdminRoute;
 import io.dispatch.targeting.CampaignFanout;
+import io.dispatch.targeting.CampaignReplay;
 import io.dispatch.targeting.CampaignStats;
 import io.dispatch.targeting.CancelledCampaigns;
 import io.dispatch.targeting.ConsentPublisher;
@@ -71,6 +67,7 @@ import io.dispatch.stage.JournalHandler;
 import io.dispatch.stage.PolicyCaps;
 import io.dispatch.stage.PolicyHandler;
 import io.dispatch.stage.PolicyRates;
+import io.dispatch.stage.RecoveryHandoff;
 import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
 import io.dispatch.status.AdminServer;
@@ -370,150 +367,13 @@ public final class Dispatcher implements AutoCloseable
         targeting.linkAddresses(policy.directory());
 
         final SnapshotStore snapshots = new SnapshotStore(config.dataDir().resolve("snapshots"));
+        // replay into the objects the stages run with, through their own state methods (docs/design/recovery.md)
         new Recovery(dedup, status, tenants, clock.time(), config.dedupHorizonMs(), contentWindowMs,
-            new Recovery.PolicySink()
-            {
-                @Override
-                public void sent(final int tenantId, final byte kind, final byte channel, final long recipientKey,
-                    final long atMs)
-                {
-                    if (tenantId != 0)
-                    {
-                        policy.recordSend(tenantId, kind, channel, recipientKey, atMs);
-                    }
-                }
-
-                @Override
-                public void consent(final int tenantId, final byte[] body)
-                {
-                    PolicyHandler.applyConsent(policy, tenantId, body);
-                }
-
-                @Override
-                public void content(final long contentHash, final long messageId, final long atMs)
-                {
-                    contentDedup.record(contentHash, messageId, atMs);
-                }
-
-                @Override
-                public int campaignMessage(final long campaignId, final byte channel, final byte decision,
-                    final short reason)
-                {
-                    final int slot = targeting.campaignSlot(campaignId);
-                    campaignStats.countAccepted(slot, channel, decision, reason, false);
-                    if (decision == Decision.SUPPRESS.code())
-                    {
-                        campaignStats.countState(slot, channel, DeliveryState.SUPPRESSED.code(), reason);
-                    }
-                    return slot;
-                }
-
-                @Override
-                public boolean campaignResumable(final long campaignId)
-                {
-                    return targeting.campaignResumable(campaignId);
-                }
-
-                @Override
-                public void campaignState(final int campaignSlot, final byte channel, final byte state,
-                    final short reason)
-                {
-                    campaignStats.countState(campaignSlot, channel, state, reason);
-                }
-
-                @Override
-                public void rate(final int tenantId, final byte channel, final long perSecond, final long burst,
-                    final int reservedPercent, final long atMs)
-                {
-                    if (channel == 0)
-                    {
-                        policy.setTenantRate(tenantId, perSecond, burst, reservedPercent, clock.time());
-                    }
-                    else
-                    {
-                        policy.setChannelRate(tenantId, channel, perSecond, clock.time());
-                    }
-                    rates.publish(tenantId, channel, perSecond, atMs);
-                }
-
-                @Override
-                public void caps(final int tenantId, final byte kind, final byte channel, final CapRules rules,
-                    final long atMs)
-                {
-                    policy.setCaps(tenantId, kind, channel, rules);
-                    caps.publish(tenantId, kind, channel, rules, atMs);
-                }
-
-                @Override
-                public void laneRate(final byte channel, final long perSecond, final long burst,
-                    final int reservedPercent, final long atMs)
-                {
-                    // a lane no longer configured has nothing to restore; the lane thread applies it once started
-                    if (channel > 0 && channel < laneByChannel.length && laneByChannel[channel] != null)
-                    {
-                        laneByChannel[channel].requestRate(RateSettings.of(perSecond, burst, reservedPercent), atMs);
-                    }
-                }
-
-                @Override
-                public void template(final long index, final byte[] id, final byte[] text)
-                {
-                    templates.versions().add(id, index, text);
-                }
-
-                @Override
-                public void inbound(final long index, final int tenantId, final long atMs, final byte[] body,
-                    final int bodyLength)
-                {
-                    final long key = InboundBody.eventKey(tenantId, body);
-                    if (key != 0 && atMs >= clock.time() - InboundDedup.WINDOW_MS)
-                    {
-                        inboundDedup.record(key, atMs);
-                    }
-                    policyStage.inboundObserver().onInbound(tenantId, body[InboundBody.CHANNEL_OFFSET],
-                        RecipientKeys.recipientKey(tenantId, body, InboundBody.FROM_LENGTH_OFFSET), InboundBody.to(body),
-                        InboundBody.kind(body), atMs);
-                }
-            }).run(journal, new Recovery.Sink()
-        {
-            @Override
-            public void pending(final long messageId, final byte channel, final byte kind, final int attempts,
-                final boolean uncertain)
-            {
-                laneByChannel[channel].recoverPending(messageId, attempts, kind, uncertain);
-                counters.increment(Counter.RECOVERED_REDISPATCHED);
-            }
-
-            @Override
-            public void awaitingReceipt(final long messageId, final byte channel, final byte kind,
-                final long providerAcceptedAtMs, final boolean uncertain)
-            {
-                laneByChannel[channel].recoverAwaitingReceipt(messageId, kind, providerAcceptedAtMs, uncertain);
-            }
-
-            @Override
-            public void deferred(final long messageId, final long dueAtMs, final long recipientKey, final long deadlineMs,
-                final int tenantId, final byte kind, final byte channel, final boolean prepaid, final int consentOverride,
-                final long campaignId)
-            {
-                policyStage.recoverDeferred(messageId, tenantId);
-                scheduler.recover(messageId, dueAtMs, recipientKey, deadlineMs, tenantId, kind, channel, prepaid,
-                    consentOverride, campaignId);
-            }
-
-            @Override
-            public void deadLetter(final long messageId, final long atMs, final byte channel, final int tenantId,
-                final byte state, final short reason, final int attempts, final byte kind)
-            {
-                final ConnectorLane lane = channel > 0 && channel < laneByChannel.length ? laneByChannel[channel] : null;
-                final String tenant = tenants.name(tenantId);
-                if (lane != null)
-                {
-                    lane.deadLetters().recover(messageId, atMs, tenant == null ? "" : tenant, DeliveryState.of(state),
-                        Reason.of(reason), attempts, kind == 0 ? null : MessageKind.of(kind));
-                }
-            }
-        }, snapshots);
+            new JournalReplayer.Targets(policyStage,
+                contentDedup == null ? JournalReplayer.ContentState.NONE : contentDedup::record,
+                new CampaignReplay(targeting, campaignStats),
+                (index, id, text) -> templates.versions().add(id, index, text), journalStage, this::restoreLaneRate))
+            .run(journal, new RecoveryHandoff(laneByChannel, scheduler, policyStage, tenants, counters), snapshots);
         journalTemplateChanges(templates);
 
         ring.start();
@@ -584,6 +444,16 @@ public final class Dispatcher implements AutoCloseable
         ready = true;
         LOG.info("event=started ingest={}:{} admin={}:{} data_dir={} config=\n{}", config.ingestHost(), ingest.port(),
             config.admin().host(), admin == null ? "off" : admin.port(), config.dataDir(), config.describe());
+    }
+
+    /** A lane's journaled runtime rate: a lane no longer configured has nothing to restore; the lane applies it once started. */
+    private void restoreLaneRate(final byte channel, final long perSecond, final long burst, final int reservedPercent,
+        final long atMs)
+    {
+        if (channel > 0 && channel < laneByChannel.length && laneByChannel[channel] != null)
+        {
+            laneByChannel[channel].requestRate(RateSettings.of(perSecond, burst, reservedPercent), atMs);
+        }
     }
 
     private static void checkFree(final String key, final String host, final int port, final String flag) throws Exception
