@@ -371,7 +371,7 @@ public final class Dispatcher implements AutoCloseable
         new Recovery(dedup, status, tenants, clock.time(), config.dedupHorizonMs(), contentWindowMs,
             new JournalReplayer.Targets(policyStage,
                 contentDedup == null ? JournalReplayer.ContentState.NONE : contentDedup::record,
-                new CampaignReplay(targeting, campaignStats),
+                new CampaignReplay(targeting::campaignSlot, targeting::campaignResumable, campaignStats),
                 (index, id, text) -> templates.versions().add(id, index, text), journalStage, this::restoreLaneRate))
             .run(journal, new RecoveryHandoff(laneByChannel, scheduler, policyStage, tenants, counters), snapshots);
         journalTemplateChanges(templates);

@@ -4,6 +4,9 @@ import io.dispatch.journal.CampaignState;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 
+import java.util.function.LongPredicate;
+import java.util.function.LongToIntFunction;
+
 /**
  * The campaigns' state methods for a replay of the journal: a campaign message's ACCEPTED and STATE records count into
  * its campaign's {@link CampaignStats} as the status stage counted them live (there the slot comes with the message).
@@ -11,19 +14,25 @@ import io.dispatch.protocol.DeliveryState;
  */
 public final class CampaignReplay implements CampaignState
 {
-    private final TargetingConductor targeting;
+    private final LongToIntFunction slotOf;
+    private final LongPredicate resumable;
     private final CampaignStats stats;
 
-    public CampaignReplay(final TargetingConductor targeting, final CampaignStats stats)
+    /**
+     * @param slotOf    a campaign's stats slot ({@link TargetingConductor#campaignSlot}).
+     * @param resumable whether a campaign can still fan out ({@link TargetingConductor#campaignResumable}).
+     */
+    public CampaignReplay(final LongToIntFunction slotOf, final LongPredicate resumable, final CampaignStats stats)
     {
-        this.targeting = targeting;
+        this.slotOf = slotOf;
+        this.resumable = resumable;
         this.stats = stats;
     }
 
     @Override
     public int campaignMessage(final long campaignId, final byte channel, final byte decision, final short reason)
     {
-        final int slot = targeting.campaignSlot(campaignId);
+        final int slot = slotOf.applyAsInt(campaignId);
         stats.countAccepted(slot, channel, decision, reason, false);
         if (decision == Decision.SUPPRESS.code())
         {
@@ -36,7 +45,7 @@ public final class CampaignReplay implements CampaignState
     @Override
     public boolean campaignResumable(final long campaignId)
     {
-        return targeting.campaignResumable(campaignId);
+        return resumable.test(campaignId);
     }
 
     @Override
