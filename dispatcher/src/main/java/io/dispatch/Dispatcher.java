@@ -1,6 +1,8 @@
 package io.dispatch;
 
 import com.lmax.disruptor.RingBuffer;
+import io.dispatch.admin.HealthPage;
+import io.dispatch.admin.MetricsPage;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
@@ -14,8 +16,6 @@ import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorFactory;
 import io.dispatch.connector.runtime.ConnectorLane;
 import io.dispatch.connector.runtime.LaneAdmin;
-import io.dispatch.connector.runtime.ConnectorMetricFamilies;
-import io.dispatch.connector.runtime.LaneMetrics;
 import io.dispatch.connector.runtime.StatePublisher;
 import io.dispatch.connector.smsrelay.SmsImageRoute;
 import io.dispatch.ingest.IngestContext;
@@ -75,10 +75,8 @@ import io.dispatch.stream.JournalStreams;
 import io.dispatch.status.AdminTokenFile;
 import io.dispatch.status.ClassLatency;
 import io.dispatch.status.EndToEndLatency;
-import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
-import io.dispatch.status.PrometheusText;
 import io.dispatch.status.LaneRateJournal;
 import io.dispatch.status.MessageHistoryRoute;
 import io.dispatch.status.RateAdminRoute;
@@ -431,8 +429,10 @@ public final class Dispatcher implements AutoCloseable
                 Map.entry("/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
                     : new AdminServer.Reply(503, "{\"ready\":false,\"state\":\"" +
                     (startedAtNs == 0 ? "starting" : "draining") + "\"}\n")));
+            final HealthPage health = new HealthPage(storage, laneByChannel, sessions::size, ringBuffer);
+            final MetricsPage metrics = metricsPage();
             admin = bind(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port",
-                () -> new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
+                () -> new AdminServer(config.admin().host(), config.adminPort(), health::render, metrics::render,
                     routes, adminToken, adminTls));
         }
         if (config.optOut080().enabled())
@@ -602,114 +602,40 @@ public final class Dispatcher implements AutoCloseable
         return out;
     }
 
-    /**
-     * UP, or DEGRADED while a lane's circuit breaker is not closed (its messages wait) or the journal's disk is below
-     * {@code journal.minFreeBytes} (new submits are NACKed STORAGE_FULL).
-     */
-    String healthJson()
+    /** Cluster mode: appends its metric families to every {@code /metrics} page (called on the admin thread). */
+    public void extraMetrics(final java.util.function.Consumer<StringBuilder> families)
     {
-        final StringBuilder sb = new StringBuilder(256);
-        final boolean degraded = storage.isFull() || lanes().stream().anyMatch(l -> !"CLOSED".equals(l.breakerState()));
-        sb.append("{\"status\":\"").append(degraded ? "DEGRADED" : "UP").append("\",\"sessions\":").append(sessions.size())
-            .append(",\"journal\":{\"storage_full\":").append(storage.isFull())
-            .append(",\"free_bytes\":").append(storage.freeBytes())
-            .append(",\"min_free_bytes\":").append(storage.minFreeBytes()).append('}')
-            .append(",\"ring_remaining\":").append(ringBuffer.remainingCapacity())
-            .append(",\"ring_size\":").append(ringBuffer.getBufferSize())
-            .append(",\"lanes\":{");
-        boolean first = true;
-        for (final ConnectorLane lane : laneByChannel)
-        {
-            if (lane == null)
-            {
-                continue;
-            }
-            sb.append(first ? "" : ",").append('"').append(lane.name()).append("\":{\"priority_queue\":")
-                .append(lane.priorityDepth()).append(",\"bulk_queue\":").append(lane.bulkDepth())
-                .append(",\"in_flight\":").append(lane.inFlight())
-                .append(",\"breaker\":\"").append(lane.breakerState()).append('"')
-                .append(",\"rate_per_second\":").append(lane.metrics().get(LaneMetrics.RATE_MILLI_PER_SECOND) / 1000.0)
-                .append(",\"speed_factor\":").append(lane.metrics().get(LaneMetrics.FACTOR_PERMILLE) / 1000.0)
-                .append(",\"admitted\":").append(lane.admission().inSystem())
-                .append(",\"capacity\":").append(lane.admission().capacity()).append('}');
-            first = false;
-        }
-        return sb.append("}}\n").toString();
+        this.extraMetrics = families;
     }
 
-    String metricsText()
+    private void appendExtraMetrics(final StringBuilder sb)
     {
-        final StringBuilder sb = new StringBuilder(4096);
-        for (final Counter c : Counter.values())
-        {
-            PrometheusText.family(sb, c.metricName(), "counter", c.help());
-            PrometheusText.sample(sb, c.metricName(), counters.get(c));
-        }
-        PrometheusText.family(sb, "dispatch_deferred_messages", "gauge", "messages the scheduler holds until their time");
-        PrometheusText.sample(sb, "dispatch_deferred_messages", scheduler.pending());
-        PrometheusText.family(sb, "dispatch_ring_remaining", "gauge", "free slots in the dispatch ring");
-        PrometheusText.sample(sb, "dispatch_ring_remaining", ringBuffer.remainingCapacity());
-        PrometheusText.family(sb, "dispatch_sessions", "gauge", "client sessions connected now");
-        PrometheusText.sample(sb, "dispatch_sessions", sessions.size());
-        final InboundPublisher in = inbound;
-        PrometheusText.family(sb, "dispatch_inbound_events_total", "counter",
-            "inbound messages and events connectors offered, by answer: journaled (a redelivery included) or refused");
-        sb.append("dispatch_inbound_events_total{result=\"journaled\"} ").append(inboundAnswers.journaled()).append('\n');
-        sb.append("dispatch_inbound_events_total{result=\"refused\"} ")
-            .append(inboundAnswers.refused() + (in == null ? 0 : in.refused())).append('\n');
-        final AgentRunner streamsNow = streamsRunner;
-        PrometheusText.family(sb, "dispatch_journal_stream_subscriptions", "gauge",
-            "resumed receipt and inbound subscriptions served from the journal by the stream thread");
-        PrometheusText.sample(sb, "dispatch_journal_stream_subscriptions",
-            streamsNow == null ? 0 : ((JournalStreams)streamsNow.agent()).size());
-        PrometheusText.family(sb, "dispatch_journal_free_bytes", "gauge",
-            "free bytes on the journal's file system at the watcher's last poll");
-        PrometheusText.sample(sb, "dispatch_journal_free_bytes", storage.freeBytes());
-        PrometheusText.family(sb, "dispatch_storage_full", "gauge",
-            "1 while the journal's disk is below journal.minFreeBytes (submits NACKed STORAGE_FULL)");
-        PrometheusText.sample(sb, "dispatch_storage_full", storage.isFull() ? 1 : 0);
-        ClassLatency.family(sb, "dispatch_ack_latency_seconds",
-            "SUBMIT frame read to its ACK queued for the session, by class, since start");
-        ackLatency.appendSamples(sb, "dispatch_ack_latency_seconds");
-        e2eLatency.appendPrometheus(sb);
-        targeting.metrics().appendPrometheus(sb);
-        if (ingest != null && ingest.tls() != null)
-        {
-            ingest.tls().appendPrometheus(sb);
-        }
-        PrometheusText.family(sb, "dispatch_lane_queue_depth", "gauge", "messages waiting in a lane's queue");
-        for (final ConnectorLane lane : lanes())
-        {
-            sb.append("dispatch_lane_queue_depth{lane=\"").append(lane.name()).append("\",queue=\"priority\"} ")
-                .append(lane.priorityDepth()).append('\n');
-            sb.append("dispatch_lane_queue_depth{lane=\"").append(lane.name()).append("\",queue=\"bulk\"} ")
-                .append(lane.bulkDepth()).append('\n');
-        }
-        PrometheusText.family(sb, "dispatch_lane_in_flight", "gauge", "sends awaiting the provider's answer");
-        for (final ConnectorLane lane : lanes())
-        {
-            sb.append("dispatch_lane_in_flight{lane=\"").append(lane.name()).append("\"} ").append(lane.inFlight())
-                .append('\n');
-        }
-        LaneMetrics.appendPrometheus(sb, lanes().stream().map(ConnectorLane::metrics).toList());
-        final ConnectorMetricFamilies connectorMetrics = new ConnectorMetricFamilies();
-        for (final ConnectorLane lane : lanes())
-        {
-            connectorMetrics.collect(lane.name(), lane.connectorType(), lane.connector());
-        }
-        connectorMetrics.appendTo(sb);
         final java.util.function.Consumer<StringBuilder> extra = extraMetrics;
         if (extra != null)
         {
             extra.accept(sb);
         }
-        return sb.toString();
     }
 
-    /** Cluster mode: appends its metric families to every {@code /metrics} page (called on the admin thread). */
-    public void extraMetrics(final java.util.function.Consumer<StringBuilder> families)
+    /** The {@code /metrics} page, from the components started by now; read on the admin thread. */
+    private MetricsPage metricsPage()
     {
-        this.extraMetrics = families;
+        return new MetricsPage(counters, new MetricsPage.Gauges(sessions::size, scheduler::pending, () ->
+        {
+            final InboundPublisher in = inbound;
+            return in == null ? 0 : in.refused();
+        }, () ->
+        {
+            final AgentRunner streams = streamsRunner;
+            return streams == null ? 0 : ((JournalStreams)streams.agent()).size();
+        }), ringBuffer, storage, inboundAnswers, ackLatency, e2eLatency, List.of(targeting.metrics()::appendPrometheus,
+            sb ->
+            {
+                if (ingest != null && ingest.tls() != null)
+                {
+                    ingest.tls().appendPrometheus(sb);
+                }
+            }), laneByChannel, this::appendExtraMetrics);
     }
 
     /**
