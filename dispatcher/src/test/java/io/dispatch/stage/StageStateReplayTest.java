@@ -1,7 +1,10 @@
 package io.dispatch.stage;
 
+import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.connector.InboundEvent;
+import io.dispatch.inbound.InboundPublisher;
 import io.dispatch.ingest.ConsentFrame;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.ingest.TenantRegistry;
@@ -57,6 +60,29 @@ class StageStateReplayTest
     private static final int CAMPAIGN_SLOT = 7;
     private static final byte SMS = ChannelType.SMS.code();
     private static final byte CHAT = ChannelType.CHAT.code();
+
+    /** These tests look at the stages' state, not at what a start hands the lanes. */
+    private static final Recovery.Sink NO_HANDOFF = new Recovery.Sink()
+    {
+        @Override
+        public void pending(final long messageId, final byte channel, final byte kind, final int attempts,
+            final boolean uncertain)
+        {
+        }
+
+        @Override
+        public void awaitingReceipt(final long messageId, final byte channel, final byte kind,
+            final long providerAcceptedAtMs, final boolean uncertain)
+        {
+        }
+
+        @Override
+        public void deferred(final long messageId, final long dueAtMs, final long recipientKey, final long deadlineMs,
+            final int tenantId, final byte kind, final byte channel, final boolean prepaid, final int consentOverride,
+            final long campaignId)
+        {
+        }
+    };
 
     @TempDir
     Path dir;
@@ -188,6 +214,45 @@ class StageStateReplayTest
             .isNotZero();
     }
 
+    @Test
+    void shouldReplayInboundEventsSoThatARedeliveryIsStillADuplicateAndTheObserverSeesEachOnce()
+    {
+        final List<String> seenLive = new ArrayList<>();
+        final List<String> seenReplayed = new ArrayList<>();
+        policyStage.inboundObserver((tenantId, channel, recipientKey, to, kind, atMs) ->
+            seenLive.add(tenantId + "/" + channel + "/" + recipientKey + "/" + to + "/" + kind + "/" + atMs));
+        replayedPolicy.inboundObserver((tenantId, channel, recipientKey, to, kind, atMs) ->
+            seenReplayed.add(tenantId + "/" + channel + "/" + recipientKey + "/" + to + "/" + kind + "/" + atMs));
+        try (Journal journal = new Journal(dir, "FAST_DAILY"))
+        {
+            final JournalHandler journalStage = journalStage(journal);
+            journalStage.onStart();
+            assertThat(inbound(journalStage, "mid-1").outcome).isEqualTo(DispatchEvent.OUTCOME_ACCEPTED);
+            now += 1_000;
+            assertThat(inbound(journalStage, "mid-2").outcome).isEqualTo(DispatchEvent.OUTCOME_ACCEPTED);
+            assertThat(inbound(journalStage, "mid-1").outcome).as("live").isEqualTo(DispatchEvent.OUTCOME_DUPLICATE);
+            journalStage.onShutdown();
+        }
+
+        now += 1_000;
+        try (Journal journal = new Journal(dir, "FAST_DAILY"))
+        {
+            final JournalHandler replayedJournalStage = new JournalHandler(journal, false, replayedKeys, tenants,
+                new Counters(), new DistinctErrorLog(new Counters()), 60, replayedContents, replayedPolicy);
+            new Recovery(replayedKeys, replayedTable, tenants, now, HOUR, HOUR, new JournalReplayer.Targets(
+                replayedPolicy, replayedContents::record, new CampaignReplay(id -> 0, id -> false, replayedStats),
+                (index, id, text) -> { }, replayedJournalStage, (channel, perSecond, burst, reserved, atMs) -> { }))
+                .run(journal, NO_HANDOFF);
+            assertThat(seenReplayed).as("each journaled event once, in order").isEqualTo(seenLive).hasSize(2);
+
+            replayedJournalStage.onStart();
+            assertThat(inbound(replayedJournalStage, "mid-2").outcome).as("a redelivery after the restart")
+                .isEqualTo(DispatchEvent.OUTCOME_DUPLICATE);
+            assertThat(inbound(replayedJournalStage, "mid-3").outcome).isEqualTo(DispatchEvent.OUTCOME_ACCEPTED);
+            replayedJournalStage.onShutdown();
+        }
+    }
+
     private void replay()
     {
         try (Journal journal = new Journal(dir, "FAST_DAILY"))
@@ -196,27 +261,7 @@ class StageStateReplayTest
                 replayedContents::record,
                 new CampaignReplay(id -> id == CAMPAIGN ? CAMPAIGN_SLOT : 0, id -> false, replayedStats),
                 (index, id, text) -> { }, (index, tenantId, atMs, body, length) -> { },
-                (channel, perSecond, burst, reserved, atMs) -> { })).run(journal, new Recovery.Sink()
-                {
-                    @Override
-                    public void pending(final long messageId, final byte channel, final byte kind, final int attempts,
-                        final boolean uncertain)
-                    {
-                    }
-
-                    @Override
-                    public void awaitingReceipt(final long messageId, final byte channel, final byte kind,
-                        final long providerAcceptedAtMs, final boolean uncertain)
-                    {
-                    }
-
-                    @Override
-                    public void deferred(final long messageId, final long dueAtMs, final long recipientKey,
-                        final long deadlineMs, final int tenantId, final byte kind, final byte channel,
-                        final boolean prepaid, final int consentOverride, final long campaignId)
-                    {
-                    }
-                });
+                (channel, perSecond, burst, reserved, atMs) -> { })).run(journal, NO_HANDOFF);
         }
     }
 
@@ -277,6 +322,18 @@ class StageStateReplayTest
         final int reason)
     {
         return new long[] {of.messageId, state.code(), attempts, channel, reason};
+    }
+
+    /** An inbound chat message with platform event id {@code eventId}, as the inbound publisher puts it in the ring. */
+    private DispatchEvent inbound(final JournalHandler journalStage, final String eventId)
+    {
+        final RingBuffer<DispatchEvent> ring = RingBuffer.createMultiProducer(DispatchEvent::new, 2);
+        assertThat(new InboundPublisher(ring, tenants).offer(new InboundEvent(InboundEvent.Kind.MESSAGE, "acme",
+            ChannelType.CHAT, "psid-1", "page-9", 0, "hello", "{}", eventId, now))).isNotDone();
+        final DispatchEvent e = ring.get(ring.getCursor());
+        // the journal stage is the only one that acts on an INBOUND event
+        journalStage.onEvent(e, 0, true);
+        return e;
     }
 
     private DispatchEvent rate(final int channel, final long perSecond, final long burst, final int reservedPercent)
