@@ -215,6 +215,38 @@ class StageStateReplayTest
     }
 
     @Test
+    void shouldReplaySendsSoThatTheFrequencyCapsCountThemAfterTheRestart()
+    {
+        final DispatchEvent capped;
+        try (Journal journal = new Journal(dir, "FAST_DAILY"))
+        {
+            final JournalHandler journalStage = journalStage(journal);
+            journalStage.onStart();
+            final DispatchEvent capsChange = new DispatchEvent();
+            capsChange.type = DispatchEvent.POLICY_UPDATE;
+            capsChange.tenantId = 1;
+            capsChange.kind = MessageKind.INFORMATIONAL.code();
+            capsChange.channel = SMS;
+            capsChange.capRules = CapRules.parse("caps", "2/1h");
+            live(journalStage, capsChange);
+            assertThat(decided(journalStage, "first").decision).isEqualTo(Decision.SEND.code());
+            assertThat(decided(journalStage, "second").decision).isEqualTo(Decision.SEND.code());
+            capped = decided(journalStage, "third");
+            assertThat(capped.decision).as("the cap's third send, live").isNotEqualTo(Decision.SEND.code());
+            journalStage.onShutdown();
+        }
+
+        now += 1_000;
+        replay();
+
+        final DispatchEvent e = submit("", "fourth", Decision.SEND, null, 0);
+        new DedupHandler(replayedKeys, replayedContents, () -> now).onEvent(e, 0, true);
+        replayedPolicy.onEvent(e, 0, true);
+        assertThat(e.decision).as("the replayed sends count").isEqualTo(capped.decision);
+        assertThat(e.reason).isEqualTo(capped.reason).isEqualTo((short)Reason.FREQUENCY_CAPPED.code());
+    }
+
+    @Test
     void shouldReplayInboundEventsSoThatARedeliveryIsStillADuplicateAndTheObserverSeesEachOnce()
     {
         final List<String> seenLive = new ArrayList<>();
@@ -276,6 +308,17 @@ class StageStateReplayTest
         {
             policyStage.onEvent(e, 0, true);
         }
+        journalStage.onEvent(e, 0, true);
+        statusStage.onEvent(e, 0, true);
+        return e;
+    }
+
+    /** A SUBMIT the policy stage decides, through every stage that owns state. */
+    private DispatchEvent decided(final JournalHandler journalStage, final String text)
+    {
+        final DispatchEvent e = submit("", text, Decision.SEND, null, 0);
+        dedupStage.onEvent(e, 0, true);
+        policyStage.onEvent(e, 0, true);
         journalStage.onEvent(e, 0, true);
         statusStage.onEvent(e, 0, true);
         return e;
