@@ -7,6 +7,7 @@ import io.dispatch.config.TenantConfig;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPorts;
 import io.dispatch.status.Counters;
 import io.dispatch.stream.JournalStreams;
 import io.dispatch.targeting.TargetingConductor;
@@ -25,8 +26,10 @@ public final class IngestContext
     final int initialCredit;
     final int maxFrameLength;
     final int receiptBufferRecords;
+    /** Who may claim ring slots while how many are free; sessions claim through {@link RingPorts#ingest()}. */
+    final RingPorts ports;
+    /** The ingest port's reserve: the ring's high-water mark. */
     final long ringReserve;
-    final long creditReserve;
     final EpochClock clock;
     final long maxScheduleAheadMs;
     /**
@@ -49,6 +52,7 @@ public final class IngestContext
     public IngestContext(
         final DispatcherConfig config,
         final RingBuffer<DispatchEvent> ring,
+        final RingPorts ports,
         final LaneAdmission[] admissionByChannel,
         final TenantRegistry tenants,
         final TemplateRegistry templates,
@@ -84,9 +88,8 @@ public final class IngestContext
         this.initialCredit = config.initialCredit();
         this.maxFrameLength = config.maxFrameLength();
         this.receiptBufferRecords = config.receiptBufferRecords();
-        this.ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
-        // credit stops at half the high-water mark, so clients that honour credit rarely meet a NACK
-        this.creditReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent() / 2) / 100;
+        this.ports = ports;
+        this.ringReserve = ports.ingest().reserve();
     }
 
     /** Cluster mode, before the ingest server starts: client SUBMITs go to {@code intake} instead of the ring. */
@@ -108,7 +111,7 @@ public final class IngestContext
      */
     boolean underPressure(final boolean priorityOnly)
     {
-        if (ring.remainingCapacity() < creditReserve)
+        if (!ports.credit().hasRoom(ring))
         {
             return true;
         }

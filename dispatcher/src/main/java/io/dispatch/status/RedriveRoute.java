@@ -1,6 +1,6 @@
 package io.dispatch.status;
 
-import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.EventTranslatorThreeArg;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.ingest.TenantRegistry;
@@ -14,6 +14,7 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +50,12 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
         + "[&tenant=NAME][&campaign=ID][&max=N][&explain=true], GET /redrive for the last job";
 
     private final Journal journal;
+    /** Fills a slot with the copy of a dead letter as a SUBMIT under key {@code redrive:<id>}, nobody to answer. */
+    private static final EventTranslatorThreeArg<DispatchEvent, AcceptedRecord, byte[], Job> REDRIVE =
+        RedriveRoute::translate;
+
     private final RingBuffer<DispatchEvent> ring;
-    private final long ringReserve;
+    private final RingPort port;
     private final TenantRegistry tenants;
     private final LaneAdmission[] admissionByChannel;
     private final BooleanSupplier storageFull;
@@ -60,13 +65,13 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
     private long jobs;
 
     public RedriveRoute(
-        final Journal journal, final RingBuffer<DispatchEvent> ring, final long ringReserve, final TenantRegistry tenants,
+        final Journal journal, final RingBuffer<DispatchEvent> ring, final RingPort port, final TenantRegistry tenants,
         final LaneAdmission[] admissionByChannel, final BooleanSupplier storageFull)
     {
         this.storageFull = storageFull;
         this.journal = journal;
         this.ring = ring;
-        this.ringReserve = ringReserve;
+        this.port = port;
         this.tenants = tenants;
         this.admissionByChannel = admissionByChannel;
     }
@@ -187,6 +192,8 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
         volatile long published;
         volatile boolean truncated;
         final Map<String, Long> byReason = new TreeMap<>();
+        /** The tenant of the copy being published, read by {@link #REDRIVE}. */
+        int publishingTenantId;
 
         Job(final long id)
         {
@@ -270,26 +277,19 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
         /** Publishes the copy as a SUBMIT, waiting for room in the ring and the lane as a client would. */
         private boolean publish(final long originalId, final AcceptedRecord r, final int tenantId)
         {
+            final byte[] key = (DeadLetterScan.KEY_PREFIX + originalId).getBytes(StandardCharsets.US_ASCII);
             final boolean isPriority = r.kind != MessageKind.MARKETING.code();
             final LaneAdmission admission = admissionByChannel[r.channel];
             while (!closed)
             {
-                if (ring.remainingCapacity() >= ringReserve && admission.tryAcquire(isPriority))
+                if (port.hasRoom(ring) && admission.tryAcquire(isPriority))
                 {
-                    final long sequence;
-                    try
+                    publishingTenantId = tenantId;
+                    if (port.tryPublish(ring, REDRIVE, r, key, this) != RingPort.NO_ROOM)
                     {
-                        sequence = ring.tryNext();
+                        return true;
                     }
-                    catch (final InsufficientCapacityException ex)
-                    {
-                        admission.release(isPriority);
-                        LockSupport.parkNanos(1_000_000);
-                        continue;
-                    }
-                    fill(ring.get(sequence), originalId, r, tenantId);
-                    ring.publish(sequence);
-                    return true;
+                    admission.release(isPriority);
                 }
                 // a redrive yields to live traffic: it takes room only below the ring's high-water mark
                 LockSupport.parkNanos(1_000_000);
@@ -334,9 +334,10 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
         }
     }
 
-    private static void fill(final DispatchEvent e, final long originalId, final AcceptedRecord r, final int tenantId)
+    private static void translate(
+        final DispatchEvent e, final long sequence, final AcceptedRecord r, final byte[] key, final Job job)
     {
-        final byte[] key = (DeadLetterScan.KEY_PREFIX + originalId).getBytes(StandardCharsets.US_ASCII);
+        e.reset(DispatchEvent.SUBMIT);
         final int keyAt = SubmitDescriptor.FIXED_LENGTH;
         final int oldKeyLength = r.body[keyAt] & 0xFF;
         final int restAt = keyAt + 1 + oldKeyLength;
@@ -352,26 +353,11 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
         System.arraycopy(key, 0, b, keyAt + 1, key.length);
         System.arraycopy(r.body, restAt, b, keyAt + 1 + key.length, rest);
         e.bodyLength = length;
-        e.type = DispatchEvent.SUBMIT;
-        e.session = null;
-        e.sessionRef = 0;
-        e.correlationId = 0;
-        e.tenantId = tenantId;
+        e.tenantId = job.publishingTenantId;
         e.kind = r.kind;
         e.channel = r.channel;
-        e.dryRun = false;
-        e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
-        e.sendAtMs = 0;
-        e.keyHash = 0;
-        e.decision = 0;
-        e.reason = 0;
-        e.dueAtMs = 0;
-        e.prepaid = false;
-        // consent is decided afresh from the engine's consent records, not the directory flags a campaign saw
-        e.consentOverride = -1;
-        e.campaignSlot = 0;
-        e.campaignId = 0;
-        e.campaignResumed = false;
+        // consent is decided afresh from the engine's consent records (consentOverride stays -1), not the directory
+        // flags a campaign saw
     }
 
     private static String first(final Map<String, List<String>> p, final String name)

@@ -2,6 +2,7 @@ package io.dispatch.status;
 
 import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.ring.RingPort;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,8 @@ class RedriveRouteTest
     @Test
     void shouldRefuseToResendWhileTheJournalDiskIsFull()
     {
-        try (RedriveRoute route = new RedriveRoute(null, null, 0, new TenantRegistry(List.of()), new LaneAdmission[4],
+        try (RedriveRoute route = new RedriveRoute(null, null, new RingPort("redrive", 0),
+            new TenantRegistry(List.of()), new LaneAdmission[4],
             () -> true))
         {
             final AdminServer.Reply reply = route.handle("POST", new QueryStringDecoder("/redrive?reason=RETRIES_EXHAUSTED"));
