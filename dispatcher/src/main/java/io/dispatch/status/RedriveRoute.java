@@ -51,7 +51,7 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
 
     private final Journal journal;
     /** Fills a slot with the copy of a dead letter as a SUBMIT under key {@code redrive:<id>}, nobody to answer. */
-    private static final EventTranslatorThreeArg<DispatchEvent, AcceptedRecord, byte[], Job> REDRIVE =
+    static final EventTranslatorThreeArg<DispatchEvent, AcceptedRecord, byte[], TenantRegistry> REDRIVE =
         RedriveRoute::translate;
 
     private final RingBuffer<DispatchEvent> ring;
@@ -192,8 +192,6 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
         volatile long published;
         volatile boolean truncated;
         final Map<String, Long> byReason = new TreeMap<>();
-        /** The tenant of the copy being published, read by {@link #REDRIVE}. */
-        int publishingTenantId;
 
         Job(final long id)
         {
@@ -250,7 +248,7 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
                         throw new IllegalStateException("the journal's disk fell below journal.minFreeBytes after "
                             + published + " copies; free space and run it again");
                     }
-                    if (!explain && publish(messageId, r, tenantId))
+                    if (!explain && publish(messageId, r))
                     {
                         published++;
                     }
@@ -275,7 +273,7 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
         }
 
         /** Publishes the copy as a SUBMIT, waiting for room in the ring and the lane as a client would. */
-        private boolean publish(final long originalId, final AcceptedRecord r, final int tenantId)
+        private boolean publish(final long originalId, final AcceptedRecord r)
         {
             final byte[] key = (DeadLetterScan.KEY_PREFIX + originalId).getBytes(StandardCharsets.US_ASCII);
             final boolean isPriority = r.kind != MessageKind.MARKETING.code();
@@ -284,8 +282,7 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
             {
                 if (port.hasRoom(ring) && admission.tryAcquire(isPriority))
                 {
-                    publishingTenantId = tenantId;
-                    if (port.tryPublish(ring, REDRIVE, r, key, this) != RingPort.NO_ROOM)
+                    if (port.tryPublish(ring, REDRIVE, r, key, tenants) != RingPort.NO_ROOM)
                     {
                         return true;
                     }
@@ -335,7 +332,7 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
     }
 
     private static void translate(
-        final DispatchEvent e, final long sequence, final AcceptedRecord r, final byte[] key, final Job job)
+        final DispatchEvent e, final long sequence, final AcceptedRecord r, final byte[] key, final TenantRegistry tenants)
     {
         e.reset(DispatchEvent.SUBMIT);
         final int keyAt = SubmitDescriptor.FIXED_LENGTH;
@@ -353,7 +350,7 @@ public final class RedriveRoute implements AdminServer.Route, AutoCloseable
         System.arraycopy(key, 0, b, keyAt + 1, key.length);
         System.arraycopy(r.body, restAt, b, keyAt + 1 + key.length, rest);
         e.bodyLength = length;
-        e.tenantId = job.publishingTenantId;
+        e.tenantId = tenants.idOf(r.tenant()); // a known tenant: the job skipped the others
         e.kind = r.kind;
         e.channel = r.channel;
         // consent is decided afresh from the engine's consent records (consentOverride stays -1), not the directory
