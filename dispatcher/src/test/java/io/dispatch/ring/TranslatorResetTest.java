@@ -195,8 +195,8 @@ class TranslatorResetTest
         final AcceptedPublisher publisher = context.acceptedPublisher();
         final byte[] body = {1, 2, 3, 4, 5};
 
-        final long sequence = publisher.tryPublish(1, MessageKind.INFORMATIONAL.code(), ChannelType.SMS.code(), NOW, body,
-            1, 3);
+        final long sequence = publisher.tryPublish(1, MessageKind.INFORMATIONAL.code(), ChannelType.SMS.code(), NOW,
+            body, 1, 3);
 
         final DispatchEvent e = published(sequence);
         assertThat(e.type).isEqualTo(DispatchEvent.SUBMIT);

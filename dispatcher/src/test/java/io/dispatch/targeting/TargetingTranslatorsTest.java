@@ -58,7 +58,8 @@ class TargetingTranslatorsTest
         op.wrap(w.buffer(), 0, w.length()).validate();
         all.apply(TENANT, op, 1L);
         final TenantDirectory directory = all.tenant(TENANT);
-        final TemplateRegistry templates = new TemplateRegistry(Map.of("promo", "(광고)[shop] 쿠폰 무료수신거부 080-000-0000"));
+        final TemplateRegistry templates =
+            new TemplateRegistry(Map.of("promo", "(광고)[shop] 쿠폰 무료수신거부 080-000-0000"));
         final ByteBuf frame = Unpooled.buffer();
         TargetingFrames.campaign(frame, 1, false, 0, 0, "test", "", new byte[] {ChannelType.SMS.code()},
             "consent('sms')", (int)ChannelType.SMS.code(), "promo");
