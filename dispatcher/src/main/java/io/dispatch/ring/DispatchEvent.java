@@ -23,8 +23,10 @@ import io.dispatch.ingest.IngestSession;
  *       (consent, conversation window) and delivered to inbound subscribers.</li>
  * </ul>
  * Fields are written by the publisher before publish and by stages in ring order; every stage reads only
- * what earlier stages wrote. {@link #body} grows to the largest message seen and is then reused, so the
- * steady state allocates nothing.
+ * what earlier stages wrote. A publisher fills its slot through its translator, which starts with
+ * {@link #reset(int)}, so no field keeps the value of the slot's previous event; {@link ClearingHandler}, the last
+ * stage, drops the slot's references. {@link #body} grows to the largest message seen and is then reused, so the
+ * steady state allocates nothing. See docs/design/ring-topology.md.
  */
 public final class DispatchEvent
 {

@@ -1,31 +1,69 @@
 package io.dispatch.stage;
 
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ErrorCode;
+import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.MessageType;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.ClassLatency;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.status.StatusTable;
+import io.dispatch.testing.RawConnection;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * The ack stage's answers to what has no ingest session: a connector's inbound event is answered once its batch
- * ended (after the journal stage's end-of-batch fsync), journaled or not; a message nobody sent over a connection
- * (a cluster feeder's, a campaign's) is answered to nobody. The answers to a session are covered end to end by
- * the engine ITs until the ack stage answers through an interface instead of the Netty handler.
+ * The ack stage answers at the end of a ring batch (after the journal stage's end-of-batch fsync): a client's SUBMIT
+ * with ACK, ACK duplicate or a NACK, written to a real session ({@link ConnectedSession}); a connector's inbound event
+ * journaled or not; and a message nobody sent over a connection (a cluster feeder's, a campaign's) to nobody.
  */
 class AckHandlerTest
 {
     private final StageEvents events = new StageEvents();
     private final Counters counters = new Counters();
-    private final AckHandler stage = new AckHandler(new SessionFlusher(), counters, new DistinctErrorLog(counters),
+    private final SessionFlusher flusher = new SessionFlusher();
+    private final AckHandler stage = new AckHandler(flusher, counters, new DistinctErrorLog(counters),
         new StatusTable(64), new ClassLatency(""), 64);
+
+    @Test
+    void shouldAnswerASessionsSubmitsOnlyOnceTheirBatchEnded()
+    {
+        try (ConnectedSession client = new ConnectedSession(events))
+        {
+            final DispatchEvent accepted = fromSession(client, 11, DispatchEvent.OUTCOME_ACCEPTED, 101);
+            final DispatchEvent duplicate = fromSession(client, 12, DispatchEvent.OUTCOME_DUPLICATE, 101);
+            final DispatchEvent failed = fromSession(client, 13, DispatchEvent.OUTCOME_JOURNAL_FAILED, 0);
+
+            stage.onEvent(accepted, 0, false);
+            flusher.onEvent(accepted, 0, false);
+            stage.onEvent(duplicate, 1, false);
+            flusher.onEvent(duplicate, 1, false);
+            assertThat(client.frames()).as("nothing before the batch's fsync").isEmpty();
+
+            stage.onEvent(failed, 2, true);
+            flusher.onEvent(failed, 2, true);
+
+            final List<RawConnection.Frame> frames = client.frames();
+            assertThat(frames).extracting(f -> f.type, f -> f.correlationId).containsExactly(
+                tuple(MessageType.ACK, 11L), tuple(MessageType.ACK, 12L), tuple(MessageType.NACK, 13L));
+            assertThat(frames.get(0).messageId()).isEqualTo(101);
+            assertThat(frames.get(0).ackOutcome()).isEqualTo(Frames.ACK_ACCEPTED);
+            assertThat(frames.get(1).messageId()).as("the original's id").isEqualTo(101);
+            assertThat(frames.get(1).ackOutcome()).isEqualTo(Frames.ACK_DUPLICATE);
+            assertThat(frames.get(2).errorCode()).isEqualTo(ErrorCode.JOURNAL_FAILURE.code());
+            assertThat(counters.get(Counter.ACKED)).isEqualTo(1);
+            assertThat(counters.get(Counter.DUPLICATES)).isEqualTo(1);
+            assertThat(counters.get(Counter.SUBMITS_NACKED)).isEqualTo(1);
+        }
+    }
 
     @Test
     void shouldAnswerInboundEventsAtTheEndOfTheirBatchJournaledOrNot()
@@ -61,5 +99,17 @@ class AckHandlerTest
 
         assertThat(counters.get(Counter.ACKED)).isZero();
         assertThat(counters.get(Counter.SUBMITS_NACKED)).isZero();
+    }
+
+    /** A SUBMIT as the ingest session publishes it and the journal stage leaves it. */
+    private DispatchEvent fromSession(
+        final ConnectedSession client, final long correlationId, final byte outcome, final long messageId)
+    {
+        final DispatchEvent e = events.submit(MessageKind.INFORMATIONAL, ChannelType.SMS, "", "010");
+        e.session = client.session;
+        e.correlationId = correlationId;
+        e.outcome = outcome;
+        e.messageId = messageId;
+        return e;
     }
 }
