@@ -7,7 +7,7 @@ import com.lmax.disruptor.RingBuffer;
 
 /**
  * One producer's door into the dispatch ring: it claims a slot only while at least {@link #reserve()} slots are
- * free, so the slots below it stay for the producers that rank before it ({@link RingPorts}). A port holds no ring
+ * free, so the last ones stay for the producers with a smaller reserve ({@link RingPorts}). A port holds no ring
  * and no state: one instance serves every thread of its producer.
  */
 public final class RingPort
@@ -30,7 +30,7 @@ public final class RingPort
         return name;
     }
 
-    /** @return the free slots this port leaves to others. */
+    /** @return how many slots must be free for this port to claim one (a batch leaves them all free). */
     public long reserve()
     {
         return reserve;

@@ -6,7 +6,7 @@ import io.dispatch.config.DispatcherConfig;
  * Who may claim dispatch-ring slots while how many are free, computed once from the configuration; every producer
  * asks its {@link RingPort}. The order of the reserves is the order of precedence when the ring fills up:
  * <pre>
- *  port       reserve (free slots it leaves to others)     when the ring has no room for it
+ *  port       reserve (free slots it needs to claim)       when the ring has no room for it
  *  lanes      0                                            waits (RingPort#publish): no ring stage waits on a lane
  *  admin      0                                            the operator's request fails (503)
  *  inbound    0                                            the connector's event is refused (retriable answer)
