@@ -1,6 +1,6 @@
 package io.dispatch.cluster;
 
-import io.dispatch.ingest.IngestSession;
+import io.dispatch.ingest.SessionHandler;
 import io.dispatch.ingest.SubmitIntake;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.ring.DispatchEvent;
@@ -34,7 +34,7 @@ final class ProducingIntake implements SubmitIntake
     }
 
     @Override
-    public void submit(final IngestSession session, final long correlationId, final DispatchEvent e)
+    public void submit(final SessionHandler session, final long correlationId, final DispatchEvent e)
     {
         final byte[] tenant = session.tenantName();
         final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, ClusterRecords.key(tenant, e.body),
@@ -67,7 +67,7 @@ final class ProducingIntake implements SubmitIntake
         }
     }
 
-    private void refused(final IngestSession session, final long correlationId, final Exception ex)
+    private void refused(final SessionHandler session, final long correlationId, final Exception ex)
     {
         logOnce(ex);
         final String detail = (ex instanceof RetriableException ? "cluster log write timed out: " :

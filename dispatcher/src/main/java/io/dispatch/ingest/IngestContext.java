@@ -28,8 +28,6 @@ public final class IngestContext
     final int receiptBufferRecords;
     /** Who may claim ring slots while how many are free; sessions claim through {@link RingPorts#ingest()}. */
     final RingPorts ports;
-    /** The ingest port's reserve: the ring's high-water mark. */
-    final long ringReserve;
     final EpochClock clock;
     final long maxScheduleAheadMs;
     /**
@@ -89,7 +87,6 @@ public final class IngestContext
         this.maxFrameLength = config.maxFrameLength();
         this.receiptBufferRecords = config.receiptBufferRecords();
         this.ports = ports;
-        this.ringReserve = ports.ingest().reserve();
     }
 
     /** Cluster mode, before the ingest server starts: client SUBMITs go to {@code intake} instead of the ring. */

@@ -19,7 +19,7 @@ import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The TCP edge speaking protocol v1: one {@link IngestSession} per connection, behind TLS when
+ * The TCP edge speaking protocol v1: one {@link SessionHandler} per connection, behind TLS when
  * {@code ingest.tls.certFile} is set ({@link TlsContexts}; docs/security.md).
  */
 public final class IngestServer implements AutoCloseable
@@ -81,7 +81,7 @@ public final class IngestServer implements AutoCloseable
         pipeline
             .addLast("framer", new LengthFieldBasedFrameDecoder(
                 ByteOrder.LITTLE_ENDIAN, context.maxFrameLength, 0, 4, 0, 0, true))
-            .addLast("session", new IngestSession(context));
+            .addLast("session", new SessionHandler(context));
     }
 
     public int port()

@@ -1,14 +1,13 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
-import io.dispatch.ingest.IngestSession;
-import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.journal.JournalCursor;
 import io.dispatch.journal.StateRecords;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.Frames;
+import io.dispatch.ring.AnswerSink;
+import io.dispatch.ring.AnswerSinks;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
@@ -47,7 +46,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
     private static final byte[] EVICTED = "older than the status table (status.capacity)".getBytes(StandardCharsets.UTF_8);
 
     private final StatusTable table;
-    private final SessionRegistry sessions;
+    private final AnswerSinks sessions;
     private final SessionFlusher flusher;
     private final Counters counters;
     private final CampaignStats campaigns;
@@ -66,7 +65,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
 
     /** @param maxBatch the ring size: no batch is larger. */
     public StatusHandler(
-        final StatusTable table, final SessionRegistry sessions, final SessionFlusher flusher, final Counters counters,
+        final StatusTable table, final AnswerSinks sessions, final SessionFlusher flusher, final Counters counters,
         final CampaignStats campaigns, final EndToEndLatency e2e, final int maxBatch)
     {
         this.e2e = e2e;
@@ -228,13 +227,13 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
     private void route(final long messageId, final byte state, final byte attempts, final short reason,
         final long atMs, final byte current, final int tenant, final int sessionRef, final long position)
     {
-        final IngestSession owner = sessions.resolve(sessionRef);
+        final AnswerSink owner = sessions.resolve(sessionRef);
         // the tenant check guards against a session reference reused after its generation counter wrapped
-        if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION && owner.tenantId() == tenant)
+        if (owner != null && owner.subscriptionScope() == AnswerSink.SCOPE_CONNECTION && owner.tenantId() == tenant)
         {
             offer(owner, messageId, state, attempts, reason, atMs, current, position);
         }
-        for (final IngestSession s : sessions.tenantSubscribers())
+        for (final AnswerSink s : sessions.tenantSubscribers())
         {
             if (s.tenantId() == tenant)
             {
@@ -243,7 +242,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         }
     }
 
-    private void offer(final IngestSession session, final long messageId, final byte state, final byte attempts,
+    private void offer(final AnswerSink session, final long messageId, final byte state, final byte attempts,
         final short reason, final long atMs, final byte channel, final long position)
     {
         if (session.offerReceipt(messageId, state, attempts, reason, atMs, channel, position))
@@ -254,7 +253,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
 
     private void onQuery(final DispatchEvent e)
     {
-        final IngestSession session = e.session;
+        final AnswerSink session = e.session;
         final int slot = table.find(e.messageId);
         if (slot >= 0 && table.tenant(slot) == e.tenantId)
         {

@@ -3,7 +3,9 @@ package io.dispatch.ring;
 import sun.misc.Unsafe;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -12,7 +14,7 @@ import java.util.Set;
 
 /**
  * Fills every field of a ring slot with a value no producer writes (0x5A bytes, {@code true}, a fresh object of the
- * field's type), as if the slot had carried some other event, and lists the fields a producer left holding them:
+ * field's type, or a proxy of its interface that fails any call), as if the slot had carried some other event, and lists the fields a producer left holding them:
  * found by reflection, so a field added to {@link DispatchEvent} later is covered without touching the tests.
  * The arrays are the slot's reused storage and are not compared, but the fallback address's length byte is.
  */
@@ -57,7 +59,9 @@ public final class SlotSentinels
                 }
                 else if (!t.isArray())
                 {
-                    final Object sentinel = UNSAFE.allocateInstance(t);
+                    final Object sentinel = t.isInterface()
+                        ? Proxy.newProxyInstance(t.getClassLoader(), new Class<?>[] {t}, SlotSentinels::refuse)
+                        : UNSAFE.allocateInstance(t);
                     MADE.add(sentinel);
                     f.set(e, sentinel);
                 }
@@ -99,6 +103,11 @@ public final class SlotSentinels
             throw new AssertionError(ex);
         }
         return stale;
+    }
+
+    private static Object refuse(final Object proxy, final Method method, final Object[] args)
+    {
+        throw new AssertionError("a stage called " + method.getName() + " on a reference the slot's previous event left");
     }
 
     private static boolean isSentinel(final Object value)

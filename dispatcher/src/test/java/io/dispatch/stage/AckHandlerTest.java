@@ -1,28 +1,24 @@
 package io.dispatch.stage;
 
+import io.dispatch.protocol.AckFlyweight;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
-import io.dispatch.protocol.MessageType;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.ClassLatency;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.status.StatusTable;
-import io.dispatch.testing.RawConnection;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The ack stage answers at the end of a ring batch (after the journal stage's end-of-batch fsync): a client's SUBMIT
- * with ACK, ACK duplicate or a NACK, written to a real session ({@link ConnectedSession}); a connector's inbound event
+ * with ACK, ACK duplicate or a NACK, offered to its answer target ({@link CapturingAnswerSink}); a connector's inbound event
  * journaled or not; and a message nobody sent over a connection (a cluster feeder's, a campaign's) to nobody.
  */
 class AckHandlerTest
@@ -36,33 +32,28 @@ class AckHandlerTest
     @Test
     void shouldAnswerASessionsSubmitsOnlyOnceTheirBatchEnded()
     {
-        try (ConnectedSession client = new ConnectedSession(events))
-        {
-            final DispatchEvent accepted = fromSession(client, 11, DispatchEvent.OUTCOME_ACCEPTED, 101);
-            final DispatchEvent duplicate = fromSession(client, 12, DispatchEvent.OUTCOME_DUPLICATE, 101);
-            final DispatchEvent failed = fromSession(client, 13, DispatchEvent.OUTCOME_JOURNAL_FAILED, 0);
+        final CapturingAnswerSink client = new CapturingAnswerSink(StageEvents.TENANT);
+        final DispatchEvent accepted = fromSession(client, 11, DispatchEvent.OUTCOME_ACCEPTED, 101);
+        final DispatchEvent duplicate = fromSession(client, 12, DispatchEvent.OUTCOME_DUPLICATE, 101);
+        final DispatchEvent failed = fromSession(client, 13, DispatchEvent.OUTCOME_JOURNAL_FAILED, 0);
 
-            stage.onEvent(accepted, 0, false);
-            flusher.onEvent(accepted, 0, false);
-            stage.onEvent(duplicate, 1, false);
-            flusher.onEvent(duplicate, 1, false);
-            assertThat(client.frames()).as("nothing before the batch's fsync").isEmpty();
+        stage.onEvent(accepted, 0, false);
+        flusher.onEvent(accepted, 0, false);
+        stage.onEvent(duplicate, 1, false);
+        flusher.onEvent(duplicate, 1, false);
+        assertThat(client.offered).as("nothing before the batch's fsync").isEmpty();
 
-            stage.onEvent(failed, 2, true);
-            flusher.onEvent(failed, 2, true);
+        stage.onEvent(failed, 2, true);
+        flusher.onEvent(failed, 2, true);
 
-            final List<RawConnection.Frame> frames = client.frames();
-            assertThat(frames).extracting(f -> f.type, f -> f.correlationId).containsExactly(
-                tuple(MessageType.ACK, 11L), tuple(MessageType.ACK, 12L), tuple(MessageType.NACK, 13L));
-            assertThat(frames.get(0).messageId()).isEqualTo(101);
-            assertThat(frames.get(0).ackOutcome()).isEqualTo(Frames.ACK_ACCEPTED);
-            assertThat(frames.get(1).messageId()).as("the original's id").isEqualTo(101);
-            assertThat(frames.get(1).ackOutcome()).isEqualTo(Frames.ACK_DUPLICATE);
-            assertThat(frames.get(2).errorCode()).isEqualTo(ErrorCode.JOURNAL_FAILURE.code());
-            assertThat(counters.get(Counter.ACKED)).isEqualTo(1);
-            assertThat(counters.get(Counter.DUPLICATES)).isEqualTo(1);
-            assertThat(counters.get(Counter.SUBMITS_NACKED)).isEqualTo(1);
-        }
+        assertThat(client.offered).containsExactly(
+            "ACK 11 id=101 outcome=" + AckFlyweight.ACCEPTED,
+            "ACK 12 id=101 outcome=" + AckFlyweight.DUPLICATE,
+            "NACK 13 " + ErrorCode.JOURNAL_FAILURE);
+        assertThat(client.flushes).as("one hand-off to the connection for the batch").isEqualTo(1);
+        assertThat(counters.get(Counter.ACKED)).isEqualTo(1);
+        assertThat(counters.get(Counter.DUPLICATES)).isEqualTo(1);
+        assertThat(counters.get(Counter.SUBMITS_NACKED)).isEqualTo(1);
     }
 
     @Test
@@ -103,10 +94,11 @@ class AckHandlerTest
 
     /** A SUBMIT as the ingest session publishes it and the journal stage leaves it. */
     private DispatchEvent fromSession(
-        final ConnectedSession client, final long correlationId, final byte outcome, final long messageId)
+        final CapturingAnswerSink client, final long correlationId, final byte outcome, final long messageId)
     {
         final DispatchEvent e = events.submit(MessageKind.INFORMATIONAL, ChannelType.SMS, "", "010");
-        e.session = client.session;
+        e.session = client;
+        e.sessionRef = 1;
         e.correlationId = correlationId;
         e.outcome = outcome;
         e.messageId = messageId;

@@ -99,7 +99,7 @@ class PolicyHandlerCancelTest
     {
         final DispatchEvent e = new DispatchEvent();
         e.type = DispatchEvent.CANCEL;
-        e.session = new io.dispatch.ingest.IngestSession(null);
+        e.session = new io.dispatch.ingest.SessionProxy(() -> { });
         e.messageId = messageId;
         e.tenantId = tenantId;
         return e;

@@ -6,7 +6,6 @@ import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.MessageKind;
-import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.Reason;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
@@ -14,15 +13,11 @@ import io.dispatch.status.Counters;
 import io.dispatch.status.EndToEndLatency;
 import io.dispatch.status.StatusTable;
 import io.dispatch.targeting.CampaignStats;
-import io.dispatch.testing.RawConnection;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
 
 import static io.dispatch.stage.StageEvents.NOW;
 import static io.dispatch.stage.StageEvents.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 
 /** The status stage keeps each journaled message's state in the table, from its acceptance through the lanes'. */
 class StatusHandlerTest
@@ -87,31 +82,26 @@ class StatusHandlerTest
     void shouldAnswerAStatusQueryOfTheTenantsOwnMessageAndNotFoundForAnyOther()
     {
         stage.onEvent(journaled(events.submit(MessageKind.AUTH, ChannelType.SMS, "", "010"), 51), 0, true);
-        try (ConnectedSession client = new ConnectedSession(events))
-        {
-            final DispatchEvent own = query(client, 7, TENANT, 51);
-            final DispatchEvent foreign = query(client, 8, TENANT + 1, 51);
-            stage.onEvent(own, 1, false);
-            stage.onEvent(foreign, 2, true);
-            flusher.onEvent(foreign, 2, true);
+        final CapturingAnswerSink client = new CapturingAnswerSink(TENANT);
+        final DispatchEvent own = query(client, 7, TENANT, 51);
+        final DispatchEvent foreign = query(client, 8, TENANT + 1, 51);
+        stage.onEvent(own, 1, false);
+        stage.onEvent(foreign, 2, true);
+        flusher.onEvent(foreign, 2, true);
 
-            final List<RawConnection.Frame> frames = client.frames();
-            assertThat(frames).extracting(f -> f.type, f -> f.correlationId).containsExactly(
-                tuple(MessageType.STATUS_RESULT, 7L), tuple(MessageType.NACK, 8L));
-            assertThat(frames.get(0).messageId()).isEqualTo(51);
-            assertThat(frames.get(0).state()).isEqualTo(DeliveryState.ACCEPTED.code());
-            assertThat(frames.get(1).errorCode()).as("a foreign id looks like no id at all")
-                .isEqualTo(ErrorCode.NOT_FOUND.code());
-        }
+        assertThat(client.offered).containsExactly(
+            "STATUS_RESULT 7 id=51 state=" + DeliveryState.ACCEPTED.code(),
+            "NACK 8 " + ErrorCode.NOT_FOUND);
+        assertThat(client.flushes).isEqualTo(1);
     }
 
     /** A STATUS request as the ingest session publishes it. */
-    private static DispatchEvent query(final ConnectedSession client, final long correlationId, final int tenantId,
+    private static DispatchEvent query(final CapturingAnswerSink client, final long correlationId, final int tenantId,
         final long messageId)
     {
         final DispatchEvent e = new DispatchEvent();
         e.reset(DispatchEvent.STATUS_QUERY);
-        e.session = client.session;
+        e.session = client;
         e.correlationId = correlationId;
         e.tenantId = tenantId;
         e.messageId = messageId;

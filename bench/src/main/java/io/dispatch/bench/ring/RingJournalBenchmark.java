@@ -54,11 +54,11 @@ import java.util.concurrent.locks.LockSupport;
  * the network and without connector lanes:
  * <pre>
  *  benchmark thread ─▶ ring (multi-  ─▶ │ dedup ─▶ journal append (+fsync) ─▶ latch │ ─▶ │ no-op ack ─▶ status ─▶ flush │
- *  (as IngestSession:    producer)      └──────────── ring-journal ─────────────────┘    └────────── ring-post ──────────┘
+ *  (as RequestAdapter:   producer)      └──────────── ring-journal ─────────────────┘    └────────── ring-post ──────────┘
  *   claim, copy, publish)
  * </pre>
  * One invocation publishes {@value #BATCH} SUBMITs, each with a new idempotency key, the way
- * {@code IngestSession} does (high-water check, {@code tryNext}, fill the slot, copy the body out of a
+ * {@code RequestAdapter} does (high-water check, {@code tryNext}, fill the slot, copy the body out of a
  * direct buffer, publish), then waits until the last one has passed the post stage. Score: messages/s.
  * When the ring is above its high-water mark the producer yields and retries where ingest would NACK
  * BACKPRESSURE; {@code ringFullRetries} is the rate of those retries (per second, as the score).
@@ -227,7 +227,7 @@ public class RingJournalBenchmark extends AbstractBenchmark
         return sequence;
     }
 
-    /** As IngestSession.claimRingSlot: refuse above the high-water mark, never block. */
+    /** As RequestAdapter.claimRingSlot: refuse above the high-water mark, never block. */
     private long claimRingSlot()
     {
         if (ringBuffer.remainingCapacity() < reserve)

@@ -87,6 +87,8 @@ public final class ConnectorLane extends LaneThread
      * recipient: they never fall back (docs/connectors.md "Fallback"). Accepted ones carry it in {@link #receipts}.
      */
     private final LongHashSet uncertain = new LongHashSet();
+    /** How soon a priority message throttled during a marketing pause is tried again. */
+    static final long PRIORITY_RETRY_IN_PAUSE_MS = 20;
     private final RetryTimers retries;
     private final ReceiptTimeouts receipts;
     /**
@@ -734,7 +736,7 @@ public final class ConnectorLane extends LaneThread
             metrics.increment(LaneMetrics.THROTTLE_EPISODES);
         }
         breaker.onNeutral();
-        if (gate.pausedUntilMs() >= request.deadlineMs())
+        if (gate.pausedUntilMs(isPriority) >= request.deadlineMs())
         {
             finish(id, DeliveryState.EXPIRED, request.attempt() - 1, Reason.TTL_EXPIRED, request.tenant(), request.kind());
             return;
@@ -745,7 +747,17 @@ public final class ConnectorLane extends LaneThread
             attemptsById.put(id, spent);
         }
         states.publish(id, DeliveryState.RETRYING, spent, channel, Reason.PROVIDER_THROTTLED, now);
-        queues.redo(id, isPriority);
+        // Priority is not held by a pause without the provider's hint, but while the provider keeps refusing, a
+        // message resent at once would bounce every round trip: it tries again a little later instead.
+        final long pauseLeftMs = isPriority ? gate.pausedUntilMs() - now : 0;
+        if (pauseLeftMs > 0)
+        {
+            retries.schedule(id, true, now + Math.min(pauseLeftMs, PRIORITY_RETRY_IN_PAUSE_MS));
+        }
+        else
+        {
+            queues.redo(id, isPriority);
+        }
     }
 
     private void onTransientFailure(
