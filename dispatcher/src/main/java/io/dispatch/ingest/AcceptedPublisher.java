@@ -1,10 +1,13 @@
 package io.dispatch.ingest;
 
+import com.lmax.disruptor.EventTranslator;
 import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.RingBuffer;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingPort;
+import io.dispatch.status.LaneAdmission;
 
 /**
  * Publishes SUBMITs that were accepted elsewhere (cluster mode: read from the cluster's log by the node owning
@@ -22,11 +25,19 @@ public final class AcceptedPublisher
 {
     /** Fills a slot with the SUBMIT being published (the {@code submit*} fields): nobody to answer. */
     static final EventTranslatorOneArg<DispatchEvent, AcceptedPublisher> SUBMIT = AcceptedPublisher::translate;
+    /** Fills a slot with the CANCEL being published (the {@code cancel*} fields), forwarded from another node. */
+    static final EventTranslatorOneArg<DispatchEvent, AcceptedPublisher> CANCEL = AcceptedPublisher::translateCancel;
+    /** An empty slot every stage skips: it only wakes the ring. */
+    static final EventTranslator<DispatchEvent> NOOP = (e, sequence) -> e.reset(DispatchEvent.NOOP);
 
     private final RingBuffer<DispatchEvent> ring;
     private final RingPort port;
     private final LaneAdmission[] admissionByChannel;
     private final TenantRegistry tenants;
+    private long submitSourceId;
+    private int cancelTenantId;
+    private long cancelMessageId;
+    private long cancelRequest;
     private int submitTenantId;
     private byte submitKind;
     private byte submitChannel;
@@ -49,6 +60,11 @@ public final class AcceptedPublisher
         return tenants.idOf(name);
     }
 
+    public byte[] tenantName(final int tenantId)
+    {
+        return tenants.nameBytes(tenantId);
+    }
+
     /** @return whether this node has a lane for the channel code. */
     public boolean hasLane(final int channel)
     {
@@ -62,12 +78,24 @@ public final class AcceptedPublisher
     public long tryPublish(final int tenantId, final byte kind, final byte channel, final long sendAtMs,
         final byte[] body, final int offset, final int length)
     {
+        return tryPublish(tenantId, kind, channel, sendAtMs, body, offset, length, 0);
+    }
+
+    /**
+     * @param sourceId the id the message was accepted under elsewhere (cluster mode: its cluster id), handed to the
+     *                 status stage's {@link io.dispatch.stage.StateTap}; 0 for none.
+     * @return the ring sequence it was published at, or -1 when the lane or the ring has no room now (retry later).
+     */
+    public long tryPublish(final int tenantId, final byte kind, final byte channel, final long sendAtMs,
+        final byte[] body, final int offset, final int length, final long sourceId)
+    {
         final boolean isPriority = kind != MessageKind.MARKETING.code();
         final LaneAdmission admission = admissionByChannel[channel];
         if (!admission.tryAcquire(isPriority))
         {
             return -1;
         }
+        submitSourceId = sourceId;
         submitTenantId = tenantId;
         submitKind = kind;
         submitChannel = channel;
@@ -84,9 +112,36 @@ public final class AcceptedPublisher
         return sequence;
     }
 
+    /**
+     * A CANCEL another node forwarded for a message of this node (by its local id); no session: the outcome goes to
+     * the status stage's {@link io.dispatch.stage.StateTap#cancelled} under {@code request}, which must not be 0.
+     *
+     * @return the ring sequence it was published at, or -1 when the ring has no room now (retry later).
+     */
+    public long tryPublishCancel(final int tenantId, final long messageId, final long request)
+    {
+        cancelTenantId = tenantId;
+        cancelMessageId = messageId;
+        cancelRequest = request;
+        return port.tryPublish(ring, CANCEL, this);
+    }
+
+    /**
+     * Publishes an event every stage skips, so the stages look at what changed outside the ring without waiting for
+     * traffic (cluster mode: the policy stage's rate share after an assignment). Any thread: it claims no admission.
+     *
+     * @return false when the ring has no room now.
+     */
+    public boolean nudge()
+    {
+        return ring.tryPublishEvent(NOOP);
+    }
+
     private static void translate(final DispatchEvent e, final long sequence, final AcceptedPublisher p)
     {
         e.reset(DispatchEvent.SUBMIT);
+        // no session to answer: the correlation id carries the source id to the status stage
+        e.correlationId = p.submitSourceId;
         e.tenantId = p.submitTenantId;
         e.kind = p.submitKind;
         e.channel = p.submitChannel;
@@ -105,5 +160,13 @@ public final class AcceptedPublisher
     public long handledThrough()
     {
         return ring.getMinimumGatingSequence();
+    }
+
+    private static void translateCancel(final DispatchEvent e, final long sequence, final AcceptedPublisher p)
+    {
+        e.reset(DispatchEvent.CANCEL);
+        e.correlationId = p.cancelRequest;
+        e.tenantId = p.cancelTenantId;
+        e.messageId = p.cancelMessageId;
     }
 }

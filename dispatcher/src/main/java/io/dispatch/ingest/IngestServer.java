@@ -1,5 +1,6 @@
 package io.dispatch.ingest;
 
+import io.dispatch.tls.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -2,6 +2,7 @@ package io.dispatch.ingest;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFrame;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FallbackDeadline;
 import io.dispatch.protocol.Frames;
@@ -9,6 +10,7 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
+import io.dispatch.status.LaneAdmission;
 import io.dispatch.targeting.TargetingRequest;
 import io.netty.buffer.ByteBuf;
 
@@ -40,6 +42,8 @@ final class RequestAdapter
     static final int SUBSCRIBED = 4;
     /** A subscription is being placed: its OK comes from the stream thread ({@link SubscriptionRequests}). */
     static final int SUBSCRIBING = 5;
+    /** Cluster mode: a STATUS or CANCEL the {@link RequestRouter} took; it answers later on the event loop. */
+    static final int ROUTED = 6;
 
     private final IngestContext context;
     private final SessionHandler session;
@@ -220,6 +224,18 @@ final class RequestAdapter
         {
             return refuse(ErrorCode.MALFORMED_FRAME, "CANCEL body: u8 0 + u64 messageId, or u8 1 + u8 key length + key");
         }
+        if (context.router != null)
+        {
+            if (by == Frames.CANCEL_BY_KEY)
+            {
+                return refuse(ErrorCode.INVALID_FIELD, "CANCEL by key is not available in cluster mode (a key is not" +
+                    " tied to one node): cancel by the message id the ACK gave");
+            }
+            if (context.router.cancel(session, correlationId, frame.getLongLE(offset + 1)))
+            {
+                return ROUTED;
+            }
+        }
         final long sequence = claimRequest(correlationId, DispatchEvent.CANCEL);
         if (sequence < 0)
         {
@@ -248,6 +264,10 @@ final class RequestAdapter
         if (length != 8)
         {
             return refuse(ErrorCode.MALFORMED_FRAME, "STATUS body must be 8 bytes");
+        }
+        if (context.router != null && context.router.status(session, correlationId, frame.getLongLE(offset)))
+        {
+            return ROUTED;
         }
         final long sequence = claimRequest(correlationId, DispatchEvent.STATUS_QUERY);
         if (sequence < 0)

@@ -493,6 +493,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 output.handedOn(); // before the hand-over: an intake may answer at once
                 context.intake.submit(this, correlationId, requests.intakeEvent());
                 break;
+            case RequestAdapter.ROUTED:
+                output.handedOn(); // the router answers through answerStatus/answerCancel/answerRefused
+                break;
             case RequestAdapter.NO_ROOM:
                 waitForRoom();
                 break;
@@ -555,6 +558,40 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             Frames.nack(out, correlationId, code, detail);
         }
         output.writeAnswer(out);
+    }
+
+    /** Cluster mode, event loop only: the answer to a STATUS the {@link RequestRouter} took. */
+    public void answerStatus(final long correlationId, final long messageId, final int state, final int attempts,
+        final int reason, final long updatedAtMs, final int channel, final int kind)
+    {
+        final ByteBuf out = ctx.alloc().buffer(Frames.STATUS_RESULT_FRAME_LENGTH + 16);
+        Frames.statusResult(out, correlationId, messageId, state, attempts, reason, updatedAtMs, channel, kind);
+        output.writeAnswer(out);
+    }
+
+    /** Cluster mode, event loop only: the answer to a CANCEL the {@link RequestRouter} took. */
+    public void answerCancel(final long correlationId, final long messageId, final byte result)
+    {
+        final ByteBuf out = ctx.alloc().buffer(Frames.CANCEL_RESULT_FRAME_LENGTH + 16);
+        final int start = Frames.beginFrame(out, MessageType.CANCEL_RESULT, 0, correlationId);
+        out.writeLongLE(messageId);
+        out.writeByte(result);
+        Frames.endFrame(out, start);
+        output.writeAnswer(out);
+    }
+
+    /** Cluster mode, event loop only: a NACK to a STATUS or CANCEL the {@link RequestRouter} took. */
+    public void answerRefused(final long correlationId, final ErrorCode code, final String detail)
+    {
+        final ByteBuf out = ctx.alloc().buffer(64);
+        Frames.nack(out, correlationId, code, detail);
+        output.writeAnswer(out);
+    }
+
+    /** Cluster mode: the ring's side of this connection, where a cluster node delivers its receipts. */
+    public SessionProxy receiptSink()
+    {
+        return proxy;
     }
 
     /** The targeting thread's answer to a directory or campaign request: written on the event loop. */

@@ -61,6 +61,11 @@ final class SubscriptionRequests
         {
             return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: only a scope 1 (tenant) subscription resumes");
         }
+        if (resume && context.router != null)
+        {
+            return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: not available in cluster mode (receipts come live" +
+                " from the cluster's status topic); subscribe without it");
+        }
         final long resumeAfter = resume ? frame.getLongLE(offset + 4) : 0;
         if (resume && resumeAfter < 0)
         {

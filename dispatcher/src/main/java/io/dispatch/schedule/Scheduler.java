@@ -2,11 +2,11 @@ package io.dispatch.schedule;
 
 import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.RingBuffer;
-import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingPort;
-import io.dispatch.targeting.CancelledCampaigns;
+import io.dispatch.status.CancelledCampaigns;
+import io.dispatch.status.LaneAdmission;
 import org.agrona.BitUtil;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
@@ -228,6 +228,7 @@ public final class Scheduler implements Agent
     {
         final DeferredMessages entries = s.entries;
         final int slot = s.publishingSlot;
+        // correlation id 0: no forwarded request (cluster mode's StateTap#cancelled)
         e.reset(s.publishingCancel ? DispatchEvent.CANCEL : DispatchEvent.RELEASE);
         e.messageId = s.publishingId;
         e.recipientKey = entries.recipientKey(slot);

@@ -9,11 +9,11 @@ import io.dispatch.protocol.ErrorCode;
 import io.dispatch.ring.AnswerSink;
 import io.dispatch.ring.AnswerSinks;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.CampaignStats;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.EndToEndLatency;
 import io.dispatch.status.StatusTable;
-import io.dispatch.targeting.CampaignStats;
 
 import java.nio.charset.StandardCharsets;
 
@@ -62,6 +62,8 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
     private final int[] heldSessionRefs;
     private final long[] heldPositions;
     private int held;
+    /** Cluster mode: where accepted messages and state changes go instead of the local subscribers; null on one node. */
+    private StateTap tap;
 
     /** @param maxBatch the ring size: no batch is larger. */
     public StatusHandler(
@@ -85,6 +87,12 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         this.campaigns = campaigns;
     }
 
+    /** Cluster mode, before the ring starts. */
+    public void tap(final StateTap tap)
+    {
+        this.tap = tap;
+    }
+
     @Override
     public void onEvent(final DispatchEvent e, final long sequence, final boolean endOfBatch)
     {
@@ -104,6 +112,11 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                     {
                         table.campaignSlot(table.find(e.messageId), e.campaignSlot);
                     }
+                    if (tap != null)
+                    {
+                        tap.accepted(e.messageId, e.session == null ? e.correlationId : 0, e.tenantId, e.channel, e.kind,
+                            e.acceptedAtMs);
+                    }
                     // decided at acceptance: the ACCEPTED record is the change's journal record
                     final long position = JournalCursor.position(e.messageId, 0);
                     if (e.decision == Decision.DEFER.code())
@@ -120,6 +133,10 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                 break;
             case DispatchEvent.RELEASE:
             case DispatchEvent.CANCEL:
+                if (tap != null && e.type == DispatchEvent.CANCEL && e.session == null && e.correlationId != 0)
+                {
+                    tap.cancelled(e.correlationId, e.messageId, e.outcome);
+                }
                 if (e.newState != 0)
                 {
                     // a CANCEL by key may name a message accepted earlier in this batch, not acked yet
@@ -206,6 +223,10 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
             campaigns.countState(campaignSlot, current, state, reason);
         }
         final int tenant = table.tenant(slot);
+        if (tap != null && tap.state(messageId, state, attempts, reason, atMs, current, table.kind(slot), tenant))
+        {
+            return;
+        }
         final int sessionRef = table.sessionRef(slot);
         if (hold)
         {

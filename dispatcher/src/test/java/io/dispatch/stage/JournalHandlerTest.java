@@ -11,6 +11,7 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
+import io.dispatch.status.PolicyRates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -8,8 +8,9 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.schedule.Scheduler;
+import io.dispatch.status.CancelledCampaigns;
 import io.dispatch.status.Counters;
-import io.dispatch.targeting.CancelledCampaigns;
+import io.dispatch.status.PolicyRates;
 import org.junit.jupiter.api.Test;
 
 import static io.dispatch.stage.StageEvents.NOW;

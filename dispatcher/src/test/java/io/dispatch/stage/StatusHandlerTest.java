@@ -8,11 +8,11 @@ import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.CampaignStats;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.EndToEndLatency;
 import io.dispatch.status.StatusTable;
-import io.dispatch.targeting.CampaignStats;
 import org.junit.jupiter.api.Test;
 
 import static io.dispatch.stage.StageEvents.NOW;

@@ -6,7 +6,7 @@ import io.dispatch.client.DirectoryBatch;
 import io.dispatch.client.DirectoryResult;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.load.scenario.CampaignSpec;
-import io.dispatch.policy.ConsentFlags;
+import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DirectoryOpWriter;
 

@@ -7,8 +7,8 @@ import io.dispatch.bench.SubmitSamples;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.ingest.SessionRegistry;
-import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.journal.Journal;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyConfig;
@@ -23,11 +23,11 @@ import io.dispatch.ring.StageChain;
 import io.dispatch.stage.DedupHandler;
 import io.dispatch.stage.JournalHandler;
 import io.dispatch.stage.PolicyHandler;
-import io.dispatch.stage.PolicyRates;
 import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
+import io.dispatch.status.PolicyRates;
 import io.dispatch.status.StatusTable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -154,7 +154,7 @@ public class RingJournalBenchmark extends AbstractBenchmark
             journalStopped);
         final StatusHandler status = new StatusHandler(
             new StatusTable(Configuration.STATUS_CAPACITY_DEFAULT), new SessionRegistry(), flusher, counters,
-            new io.dispatch.targeting.CampaignStats(), new io.dispatch.status.EndToEndLatency(), ringSize);
+            new io.dispatch.status.CampaignStats(), new io.dispatch.status.EndToEndLatency(), ringSize);
         ring = consumerThreads == 1
             ? new RingTopology(ringSize, waitStrategy, errors,
                 new StageChain(journalStages, acks, status, flusher, new ClearingHandler()))
