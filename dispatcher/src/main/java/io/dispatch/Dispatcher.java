@@ -52,7 +52,10 @@ import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.Reason;
+import io.dispatch.ring.ClearingHandler;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPorts;
 import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
 import io.dispatch.route.AdminReply;
@@ -116,11 +119,6 @@ public final class Dispatcher implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Directory and campaign frames waiting for the targeting thread; beyond it the client gets BACKPRESSURE. */
     private static final int TARGETING_INBOX = 1024;
-    /**
-     * Events the targeting thread (campaign messages, consent restrictions of directory updates) may have in the
-     * ring at once (see docs/design/directory.md).
-     */
-    private static final int TARGETING_RING_WINDOW = 4096;
     private static final long STORAGE_POLL_MS = 250;
 
     private final DispatcherConfig config;
@@ -301,18 +299,19 @@ public final class Dispatcher implements AutoCloseable
             e2eLatency, config.ringSize());
         statusStage.tap(hooks.tap());
         policyStage.rateShare(hooks.share());
-        final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
-        scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
+        final RingPorts ports = RingPorts.of(config);
+        scheduler = new Scheduler(ports.scheduler(), admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
         ring = config.ringConsumerThreads() == 1
             ? new RingTopology(config.ringSize(), config.waitStrategy(), errors,
-                new DispatchStages(dedupStage, policyStage, journalStage, ackStage, statusStage, handoffStage, flusher))
+                new DispatchStages(dedupStage, policyStage, journalStage, ackStage, statusStage, handoffStage, flusher,
+                    new ClearingHandler()))
             : new RingTopology(config.ringSize(), config.waitStrategy(), errors,
                 new StageChain(dedupStage, policyStage, journalStage),
-                new StageChain(ackStage, statusStage, handoffStage, flusher));
+                new StageChain(ackStage, statusStage, handoffStage, flusher, new ClearingHandler()));
         ringBuffer = ring.ringBuffer();
         scheduler.ring(ringBuffer);
-        inbound = new InboundPublisher(ringBuffer, tenants);
+        inbound = new InboundPublisher(ringBuffer, ports.inbound(), tenants);
 
         final Map<String, ConnectorFactory> factories = connectorFactories();
         for (final LaneConfig lane : config.lanes().values())
@@ -337,7 +336,8 @@ public final class Dispatcher implements AutoCloseable
             final LaneAdmission admission = new LaneAdmission(lane.capacity(), lane.rate().reservedPercent());
             admissionByChannel[lane.channel().code()] = admission;
             laneByChannel[lane.channel().code()] = new ConnectorLane(lane, connector, admission, journal,
-                config.dataDir(), templates, new StatePublisher(ringBuffer), clock, SystemNanoClock.INSTANCE, ringBuffer::getMinimumGatingSequence,
+                config.dataDir(), templates, new StatePublisher(ringBuffer, ports.lanes()), clock, SystemNanoClock.INSTANCE,
+                ringBuffer::getMinimumGatingSequence,
                 errors, counters);
         }
         for (final ConnectorLane lane : laneByChannel)
@@ -361,13 +361,12 @@ public final class Dispatcher implements AutoCloseable
             }
         }
 
-        // the targeting thread keeps at most TARGETING_RING_WINDOW events in the ring: a client's SUBMIT never waits
-        // for a slot, and queues behind at most that many (a few ms), not behind a whole campaign or import
-        final long targetingReserve = config.ringSize() - Math.min(config.ringSize() / 2, TARGETING_RING_WINDOW);
+        // the targeting thread keeps at most RingPorts.TARGETING_WINDOW events in the ring: a client's SUBMIT never
+        // waits for a slot, and queues behind at most that many (a few ms), not behind a whole campaign or import
         targeting = new TargetingConductor(config.dataDir(), config.rollCycle(), TARGETING_INBOX,
             config.directorySnapshotEveryOps(), config.directoryMaxRecipients(), tenants, templates,
-            new CampaignFanout(ringBuffer, admissionByChannel, templates, targetingReserve),
-            new ConsentPublisher(ringBuffer, targetingReserve, counters, errors), campaignStats,
+            new CampaignFanout(ringBuffer, admissionByChannel, templates, ports.targeting()),
+            new ConsentPublisher(ringBuffer, ports.targeting(), counters, errors), campaignStats,
             cancelledCampaigns, config.policy().maxScheduleAheadMs(), clock, errors);
         // before the message journal: its recovery counts campaign messages into their campaigns' stats, and the
         // lanes and the scheduler then get recovered messages with the cancelled campaigns already known
@@ -406,8 +405,8 @@ public final class Dispatcher implements AutoCloseable
             }
         }
         sessions.limits(config.sessionLimits());
-        ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
-            clock, targeting);
+        ingestContext = new IngestContext(config, ringBuffer, ports, admissionByChannel, tenants, templates, sessions,
+            counters, clock, targeting);
         ingestContext.watchStorage(storage);
         ingestContext.intake(hooks.intake());
         ingestContext.router(hooks.router());
@@ -420,13 +419,14 @@ public final class Dispatcher implements AutoCloseable
             () -> new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads(), tls));
         if (config.adminPort() >= 0)
         {
-            final LaneAdmin laneAdmin = new LaneAdmin(lanes(), new LaneRateJournal(ringBuffer, storage::isFull));
+            final LaneAdmin laneAdmin =
+                new LaneAdmin(lanes(), new LaneRateJournal(ringBuffer, ports.admin(), storage::isFull));
             final String adminToken = config.admin().token() != null
                 ? config.admin().token() : AdminTokenFile.loadOrCreate(config.dataDir());
-            redrive = new RedriveRoute(journal, ringBuffer,
-                (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100, tenants, admissionByChannel,
+            redrive = new RedriveRoute(journal, ringBuffer, ports.redrive(), tenants, admissionByChannel,
                 storage::isFull);
-            final RateAdminRoute tenantRates = new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates, caps,
+            final RateAdminRoute tenantRates = new RateAdminRoute(ringBuffer, ports.admin(), tenants, config.tenants(),
+                rates, caps,
                 storage::isFull);
             final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger(), new AddressConsentLedger(journal));
             final Map<String, AdminRoute> routes = Map.ofEntries(

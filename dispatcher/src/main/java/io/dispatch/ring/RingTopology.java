@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The dispatch ring and its handler graph. By default one consumer thread runs every stage in order:
  * <pre>
- *  ingest event loops ─┐                   ┌──────────────────────── ring-1 ─────────────────────────────┐
- *  connector lanes ────┼─▶ ring (multi- ──▶│ dedup ─▶ journal (+fsync) ─▶ ack ─▶ status ─▶ hand-off ─▶ flush │
- *  (state changes)     ┘    producer)      └─────────────────────────────────────────────────────────────┘
+ *  ingest event loops ─┐                   ┌──────────────────────── ring-1 ──────────────────────────────────────────┐
+ *  connector lanes ────┼─▶ ring (multi- ──▶│ dedup ─▶ journal (+fsync) ─▶ ack ─▶ status ─▶ hand-off ─▶ flush ─▶ clear │
+ *  (state changes)     ┘    producer)      └──────────────────────────────────────────────────────────────────────────┘
  * </pre>
  * With {@code ring.consumerThreads=2} the stages after the journal run on a second thread that follows
  * the first. Either way nothing after the journal stage sees a message before its append. See

@@ -28,6 +28,7 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.status.EndToEndLatency;
@@ -372,7 +373,7 @@ class StageStateReplayTest
     private DispatchEvent inbound(final JournalHandler journalStage, final String eventId)
     {
         final RingBuffer<DispatchEvent> ring = RingBuffer.createMultiProducer(DispatchEvent::new, 2);
-        assertThat(new InboundPublisher(ring, tenants).offer(new InboundEvent(InboundEvent.Kind.MESSAGE, "acme",
+        assertThat(new InboundPublisher(ring, new RingPort("inbound", 0), tenants).offer(new InboundEvent(InboundEvent.Kind.MESSAGE, "acme",
             ChannelType.CHAT, "psid-1", "page-9", 0, "hello", "{}", eventId, now))).isNotDone();
         final DispatchEvent e = ring.get(ring.getCursor());
         // the journal stage is the only one that acts on an INBOUND event
