@@ -73,12 +73,16 @@ public final class DormantIdle
         }
     }
 
-    /** Any thread, after publishing work for the agent: ends its dormant park. */
+    /**
+     * Any thread, after publishing work for the agent: ends its dormant park. The first waker also ends the dormant
+     * spell, so the producers that follow before the agent runs (it may wait for a CPU) do not unpark it again.
+     */
     public void wake()
     {
         final Thread t = sleeper;
         if (t != null)
         {
+            sleeper = null;
             LockSupport.unpark(t);
         }
     }
