@@ -3,8 +3,9 @@ package io.dispatch;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TenantConfig;
-import io.dispatch.ingest.TenantRegistry;
-import io.dispatch.status.AdminServer;
+import io.dispatch.config.TenantRegistry;
+import io.dispatch.route.AdminReply;
+import io.dispatch.route.AdminRoute;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
  * applied. A change to the tenants themselves is refused: see {@link TenantRegistry#replaceKeys}.
  * Reloads are rare and serialised; nothing here is on a message path.
  */
-public final class ConfigReload implements AdminServer.Route
+public final class ConfigReload implements AdminRoute
 {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReload.class);
 
@@ -83,13 +84,13 @@ public final class ConfigReload implements AdminServer.Route
     }
 
     @Override
-    public AdminServer.Reply handle(final String method, final QueryStringDecoder uri)
+    public AdminReply handle(final String method, final QueryStringDecoder uri)
     {
         if (!method.equals("POST") || !uri.path().equals("/config/reload"))
         {
-            return new AdminServer.Reply(405, "POST /config/reload\n");
+            return new AdminReply(405, "POST /config/reload\n");
         }
         final Result r = reload();
-        return new AdminServer.Reply(r.applied() ? 200 : 409, r.message() + "\n");
+        return new AdminReply(r.applied() ? 200 : 409, r.message() + "\n");
     }
 }

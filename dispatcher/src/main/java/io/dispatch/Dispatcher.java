@@ -1,35 +1,42 @@
 package io.dispatch;
 
 import com.lmax.disruptor.RingBuffer;
+import io.dispatch.admin.AdminServer;
+import io.dispatch.admin.AdminTokenFile;
+import io.dispatch.admin.LaneAdmin;
+import io.dispatch.admin.LaneRateJournal;
+import io.dispatch.admin.MessageHistoryRoute;
+import io.dispatch.admin.RateAdminRoute;
+import io.dispatch.admin.RecipientRoute;
+import io.dispatch.admin.RedriveRoute;
+import io.dispatch.admin.TenantRoutes;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
-import io.dispatch.config.OptOut080Settings;
 import io.dispatch.config.IngestTlsSettings;
 import io.dispatch.config.LaneConfig;
+import io.dispatch.config.OptOut080Settings;
 import io.dispatch.config.RateSettings;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorFactory;
+import io.dispatch.connector.messenger.MessengerConnectorFactory;
 import io.dispatch.connector.runtime.ConnectorLane;
-import io.dispatch.connector.runtime.LaneAdmin;
 import io.dispatch.connector.runtime.ConnectorMetricFamilies;
 import io.dispatch.connector.runtime.LaneMetrics;
 import io.dispatch.connector.runtime.StatePublisher;
 import io.dispatch.connector.smsrelay.SmsImageRoute;
-import io.dispatch.ingest.IngestContext;
-import io.dispatch.ingest.SubmitIntake;
-import io.dispatch.ingest.IngestServer;
-import io.dispatch.ingest.LaneAdmission;
-import io.dispatch.ingest.SessionRegistry;
-import io.dispatch.ingest.TenantRegistry;
-import io.dispatch.ingest.TlsContexts;
 import io.dispatch.inbound.InboundAnswers;
 import io.dispatch.inbound.InboundBody;
 import io.dispatch.inbound.InboundDedup;
 import io.dispatch.inbound.InboundPublisher;
 import io.dispatch.inbound.OptOut080Receiver;
+import io.dispatch.ingest.IngestContext;
+import io.dispatch.ingest.IngestServer;
+import io.dispatch.ingest.SessionRegistry;
+import io.dispatch.ingest.SubmitIntake;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
@@ -37,31 +44,25 @@ import io.dispatch.journal.Recovery;
 import io.dispatch.journal.SnapshotStore;
 import io.dispatch.journal.Snapshotter;
 import io.dispatch.journal.TenantIds;
-import io.dispatch.connector.messenger.MessengerConnectorFactory;
 import io.dispatch.policy.CapRules;
 import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
-import io.dispatch.policy.RecipientKeys;
 import io.dispatch.policy.RecipientDirectory;
+import io.dispatch.policy.RecipientKeys;
 import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
+import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.DeliveryState;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
+import io.dispatch.route.AdminReply;
+import io.dispatch.route.AdminRoute;
 import io.dispatch.schedule.Scheduler;
-import io.dispatch.targeting.AddressConsentLedger;
-import io.dispatch.targeting.CampaignAdminRoute;
-import io.dispatch.targeting.CampaignFanout;
-import io.dispatch.targeting.CampaignStats;
-import io.dispatch.targeting.CancelledCampaigns;
-import io.dispatch.targeting.ConsentPublisher;
-import io.dispatch.targeting.TargetingConductor;
 import io.dispatch.stage.AckHandler;
 import io.dispatch.stage.DedupHandler;
 import io.dispatch.stage.DispatchStages;
@@ -70,25 +71,26 @@ import io.dispatch.stage.HandoffHandler;
 import io.dispatch.stage.JournalHandler;
 import io.dispatch.stage.PolicyCaps;
 import io.dispatch.stage.PolicyHandler;
-import io.dispatch.stage.PolicyRates;
 import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
-import io.dispatch.status.AdminServer;
-import io.dispatch.stream.JournalStreams;
-import io.dispatch.status.AdminTokenFile;
+import io.dispatch.status.CampaignStats;
+import io.dispatch.status.CancelledCampaigns;
 import io.dispatch.status.ClassLatency;
-import io.dispatch.status.EndToEndLatency;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
+import io.dispatch.status.EndToEndLatency;
+import io.dispatch.status.LaneAdmission;
+import io.dispatch.status.PolicyRates;
 import io.dispatch.status.PrometheusText;
-import io.dispatch.status.LaneRateJournal;
-import io.dispatch.status.MessageHistoryRoute;
-import io.dispatch.status.RateAdminRoute;
-import io.dispatch.status.RecipientRoute;
-import io.dispatch.status.RedriveRoute;
 import io.dispatch.status.StatusTable;
-import io.dispatch.status.TenantRoutes;
+import io.dispatch.stream.JournalStreams;
+import io.dispatch.targeting.AddressConsentLedger;
+import io.dispatch.targeting.CampaignAdminRoute;
+import io.dispatch.targeting.CampaignFanout;
+import io.dispatch.targeting.ConsentPublisher;
+import io.dispatch.targeting.TargetingConductor;
+import io.dispatch.tls.TlsContexts;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
@@ -145,7 +147,7 @@ public final class Dispatcher implements AutoCloseable
     private final InboundAnswers inboundAnswers = new InboundAnswers();
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
-    private SubmitIntake intake;
+    private ClusterHooks hooks = new ClusterHooks(null, null, null, null);
     private volatile java.util.function.Consumer<StringBuilder> extraMetrics;
     private IngestServer ingest;
     private AdminServer admin;
@@ -180,7 +182,7 @@ public final class Dispatcher implements AutoCloseable
     /** @param clock the time of every policy, timer and deadline: tests inject one they can move. */
     public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock) throws Exception
     {
-        return launch(config, clock, null);
+        return launch(config, clock, (ClusterHooks)null);
     }
 
     /**
@@ -188,6 +190,13 @@ public final class Dispatcher implements AutoCloseable
      *               single-node engine (docs/design/cluster.md).
      */
     public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock, final SubmitIntake intake)
+        throws Exception
+    {
+        return launch(config, clock, new ClusterHooks(intake, null, null, null));
+    }
+
+    /** @param hooks cluster mode (module {@code cluster}): what it plugs into the engine (docs/design/cluster.md). */
+    public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock, final ClusterHooks hooks)
         throws Exception
     {
         // before the tenant ids or the journal are read: a second engine on this dir fails here and touches nothing
@@ -206,7 +215,7 @@ public final class Dispatcher implements AutoCloseable
             throw ex;
         }
         d.dataDirLock = lock;
-        d.intake = intake;
+        d.hooks = hooks == null ? new ClusterHooks(null, null, null, null) : hooks;
         try
         {
             d.start(clock);
@@ -295,6 +304,8 @@ public final class Dispatcher implements AutoCloseable
         ackStage.inboundAnswers(inboundAnswers);
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats,
             e2eLatency, config.ringSize());
+        statusStage.tap(hooks.tap());
+        policyStage.rateShare(hooks.share());
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
@@ -540,7 +551,8 @@ public final class Dispatcher implements AutoCloseable
         ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
             clock, targeting);
         ingestContext.watchStorage(storage);
-        ingestContext.intake(intake);
+        ingestContext.intake(hooks.intake());
+        ingestContext.router(hooks.router());
         // resumed receipts and inbound subscribers read the journal on their own thread; 1 ms naps when all caught up
         streamsRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000),
             ex -> errors.record("journal_streams_failed", ex), null, new JournalStreams(journal));
@@ -559,7 +571,7 @@ public final class Dispatcher implements AutoCloseable
             final RateAdminRoute tenantRates = new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates, caps,
                 storage::isFull);
             final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger(), new AddressConsentLedger(journal));
-            final Map<String, AdminServer.Route> routes = Map.ofEntries(
+            final Map<String, AdminRoute> routes = Map.ofEntries(
                 Map.entry("/tenants", new TenantRoutes(recipients, tenantRates)),
                 Map.entry("/lanes", laneAdmin), Map.entry("/deadletters", laneAdmin),
                 Map.entry("/messages/", new MessageHistoryRoute(journal, this::confirmDelivered)),
@@ -567,9 +579,9 @@ public final class Dispatcher implements AutoCloseable
                 Map.entry("/campaigns", new CampaignAdminRoute(targeting, tenants, campaignStats)),
                 Map.entry(SmsImageRoute.PREFIX, new SmsImageRoute(config.dataDir().resolve(SmsImageRoute.DIRECTORY),
                     config.tenants().stream().map(TenantConfig::name).collect(java.util.stream.Collectors.toSet()))),
-                Map.entry("/health/live", (method, uri) -> AdminServer.Reply.ok("{\"live\":true}\n")),
-                Map.entry("/health/ready", (method, uri) -> ready ? AdminServer.Reply.ok("{\"ready\":true}\n")
-                    : new AdminServer.Reply(503, "{\"ready\":false,\"state\":\"" +
+                Map.entry("/health/live", (method, uri) -> AdminReply.ok("{\"live\":true}\n")),
+                Map.entry("/health/ready", (method, uri) -> ready ? AdminReply.ok("{\"ready\":true}\n")
+                    : new AdminReply(503, "{\"ready\":false,\"state\":\"" +
                     (startedAtNs == 0 ? "starting" : "draining") + "\"}\n")));
             admin = bind(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port",
                 () -> new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,

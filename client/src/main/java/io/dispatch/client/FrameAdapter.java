@@ -1,22 +1,28 @@
 package io.dispatch.client;
 
-import io.dispatch.protocol.ErrorCode;
+import io.dispatch.protocol.AckFlyweight;
+import io.dispatch.protocol.CancelResultFlyweight;
+import io.dispatch.protocol.ExplainResultFlyweight;
 import io.dispatch.protocol.FrameDescriptor;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
+import io.dispatch.protocol.NackFlyweight;
+import io.dispatch.protocol.ReceiptFlyweight;
+import io.dispatch.protocol.StatusResultFlyweight;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import javax.net.ssl.SSLException;
 
 /**
  * Last handler of a connection's pipeline, after the length-field frame decoder: checks each frame's header and
  * body length, then turns it into one {@code onXxx} call on the {@link ClientConductor}. Releases every frame
- * (the decoder hands over retained slices of the read buffer, never copies).
+ * (the decoder hands over retained slices of the read buffer, never copies). The engine's answers are read with
+ * the protocol's flyweights, the same the engine writes them with, over a view of the frame's memory.
  * <p>
  * <b>Note:</b> one instance per connection (not sharable); runs on the connection's I/O thread.
  */
@@ -25,6 +31,13 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
     private static final int BODY = FrameDescriptor.HEADER_LENGTH;
 
     private final ClientConductor conductor;
+    private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+    private final AckFlyweight ack = new AckFlyweight();
+    private final NackFlyweight nack = new NackFlyweight();
+    private final ReceiptFlyweight receipt = new ReceiptFlyweight();
+    private final StatusResultFlyweight statusResult = new StatusResultFlyweight();
+    private final ExplainResultFlyweight explainResult = new ExplainResultFlyweight();
+    private final CancelResultFlyweight cancelResult = new CancelResultFlyweight();
 
     FrameAdapter(final ClientConductor conductor)
     {
@@ -124,10 +137,10 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
         switch (type)
         {
             case MessageType.ACK:
-                if (need(channel, type, bodyLength, 9))
+                if (need(channel, type, bodyLength, AckFlyweight.FRAME_LENGTH - BODY))
                 {
-                    conductor.onAck(correlationId, frame.getLongLE(body),
-                        frame.getByte(body + 8) == Frames.ACK_DUPLICATE);
+                    ack.wrap(view(frame, start, length), 0);
+                    conductor.onAck(correlationId, ack.messageId(), ack.outcome() == AckFlyweight.DUPLICATE);
                 }
                 break;
             case MessageType.CREDIT:
@@ -138,29 +151,27 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 break;
             case MessageType.NACK:
             case MessageType.ERROR:
-                if (need(channel, type, bodyLength, 4) &&
-                    need(channel, type, bodyLength, 4 + frame.getUnsignedShortLE(body + 2)))
+                if (need(channel, type, bodyLength, NackFlyweight.frameLength(0) - BODY) &&
+                    need(channel, type, bodyLength, NackFlyweight.frameLength(
+                        nack.wrap(view(frame, start, length), 0).detailLength()) - BODY))
                 {
-                    final ErrorCode code = ErrorCode.of(frame.getUnsignedShortLE(body));
-                    final String detail = Frames.readStr16(frame, body + 2);
                     if (type == MessageType.NACK)
                     {
-                        conductor.onNack(correlationId, code, detail);
+                        conductor.onNack(correlationId, nack.code(), nack.detail());
                     }
                     else
                     {
-                        conductor.onError(correlationId, code, detail);
+                        conductor.onError(correlationId, nack.code(), nack.detail());
                     }
                 }
                 break;
             case MessageType.RECEIPT:
-                if (need(channel, type, bodyLength, 20))
+                if (need(channel, type, bodyLength, ReceiptFlyweight.OLDEST_BODY_LENGTH))
                 {
-                    // the channel byte came later: an older engine's 20-byte receipt has none (0)
-                    conductor.onReceipt(frame.getLongLE(body), frame.getUnsignedByte(body + 8),
-                        frame.getUnsignedByte(body + 9), frame.getUnsignedShortLE(body + 10),
-                        frame.getLongLE(body + 12), bodyLength > 20 ? frame.getUnsignedByte(body + 20) : 0,
-                        bodyLength >= 29 ? frame.getLongLE(body + 21) : 0);
+                    // the channel and position came later: an older engine's receipt has none (0)
+                    receipt.wrap(view(frame, start, length), 0);
+                    conductor.onReceipt(receipt.messageId(), receipt.state(), receipt.attempts(), receipt.reason(),
+                        receipt.atMs(), receipt.channel(), receipt.position());
                 }
                 break;
             case MessageType.INBOUND:
@@ -174,33 +185,32 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 }
                 break;
             case MessageType.STATUS_RESULT:
-                if (need(channel, type, bodyLength, 22))
+                if (need(channel, type, bodyLength, StatusResultFlyweight.FRAME_LENGTH - BODY))
                 {
-                    conductor.onStatusResult(correlationId, frame.getLongLE(body), frame.getUnsignedByte(body + 8),
-                        frame.getUnsignedByte(body + 9), frame.getUnsignedShortLE(body + 10),
-                        frame.getLongLE(body + 12), frame.getUnsignedByte(body + 20), frame.getUnsignedByte(body + 21));
+                    final StatusResultFlyweight r = statusResult.wrap(view(frame, start, length), 0);
+                    conductor.onStatusResult(correlationId, r.messageId(), r.state(), r.attempts(), r.reason(),
+                        r.updatedAtMs(), r.channel(), r.kind());
                 }
                 break;
             case MessageType.OK:
                 conductor.onOk(correlationId);
                 break;
             case MessageType.EXPLAIN_RESULT:
-                if (need(channel, type, bodyLength, 16))
+                if (need(channel, type, bodyLength, ExplainResultFlyweight.OLDEST_BODY_LENGTH))
                 {
-                    conductor.onExplainResult(correlationId, frame.getUnsignedByte(body), frame.getUnsignedByte(body + 1),
-                        frame.getUnsignedByte(body + 2) == 0, frame.getUnsignedShortLE(body + 4), frame.getLongLE(body + 8),
-                        frame.getUnsignedByte(body + 3), frame.getUnsignedByte(body + 6), frame.getUnsignedByte(body + 7),
-                        explainAddress(frame, body, bodyLength),
-                        // engines before the conversation window sent 16 bytes
-                        bodyLength >= 26 ? frame.getUnsignedByte(body + 16) : 0,
-                        bodyLength >= 26 ? frame.getUnsignedByte(body + 17) : 0,
-                        bodyLength >= 26 ? frame.getLongLE(body + 18) : 0);
+                    final ExplainResultFlyweight r = explainResult.wrap(view(frame, start, length), 0);
+                    // engines before the conversation window sent 16 bytes
+                    final boolean window = bodyLength >= ExplainResultFlyweight.WINDOW_BODY_LENGTH;
+                    conductor.onExplainResult(correlationId, r.decision(), r.channel(), r.priority(), r.reason(),
+                        r.at(), r.fallbackChannel(), r.fallbackDecision(), r.fallbackReason(), explainAddress(r),
+                        window ? r.windowState() : 0, window ? r.windowTag() : 0, window ? r.windowLastMessageMs() : 0);
                 }
                 break;
             case MessageType.CANCEL_RESULT:
-                if (need(channel, type, bodyLength, 9))
+                if (need(channel, type, bodyLength, CancelResultFlyweight.FRAME_LENGTH - BODY))
                 {
-                    conductor.onCancelResult(correlationId, frame.getLongLE(body), frame.getUnsignedByte(body + 8));
+                    final CancelResultFlyweight r = cancelResult.wrap(view(frame, start, length), 0);
+                    conductor.onCancelResult(correlationId, r.messageId(), r.result());
                 }
                 break;
             case MessageType.DIRECTORY_RESULT:
@@ -245,12 +255,33 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
     }
 
     /** The re-addressed fallback's address after the fixed fields; null when absent (older engines) or empty. */
-    private static String explainAddress(final ByteBuf frame, final int body, final int bodyLength)
+    private static String explainAddress(final ExplainResultFlyweight r)
     {
-        // after the conversation window's fields (bytes 16-25)
-        final int length = bodyLength > 26 ? frame.getUnsignedByte(body + 26) : 0;
-        return length == 0 || 27 + length > bodyLength ? null :
-            frame.toString(body + 27, length, java.nio.charset.StandardCharsets.UTF_8);
+        final int frameLength = r.frameLength();
+        if (frameLength <= ExplainResultFlyweight.FIXED_FRAME_LENGTH ||
+            ExplainResultFlyweight.frameLength(r.addressLength()) > frameLength)
+        {
+            return null;
+        }
+        return r.address();
+    }
+
+    /** The frame's bytes as an Agrona buffer, without a copy: pooled direct, heap, or (rarely) composite. */
+    private UnsafeBuffer view(final ByteBuf frame, final int start, final int length)
+    {
+        if (frame.hasMemoryAddress())
+        {
+            view.wrap(frame.memoryAddress() + start, length);
+        }
+        else if (frame.hasArray())
+        {
+            view.wrap(frame.array(), frame.arrayOffset() + start, length);
+        }
+        else
+        {
+            view.wrap(frame.nioBuffer(start, length));
+        }
+        return view;
     }
 
     private boolean need(final Channel channel, final byte type, final int bodyLength, final int required)

@@ -100,4 +100,26 @@ public final class CampaignDescriptor
     {
         return COUNTER_CHANNEL_BASE + channel * 10 + what;
     }
+
+    /** @return the name of a STATE_ value in upper case ("FANNED_OUT"), or null when this build does not know it. */
+    public static String stateName(final int state)
+    {
+        switch (state)
+        {
+            case STATE_SCHEDULED:
+                return "SCHEDULED";
+            case STATE_RUNNING:
+                return "RUNNING";
+            case STATE_PAUSED:
+                return "PAUSED";
+            case STATE_CANCELLED:
+                return "CANCELLED";
+            case STATE_FANNED_OUT:
+                return "FANNED_OUT";
+            case STATE_EXPLAINED:
+                return "EXPLAINED";
+            default:
+                return null;
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.dispatch.protocol;
 
 import io.netty.buffer.ByteBuf;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 
@@ -27,31 +28,31 @@ import java.nio.charset.StandardCharsets;
  * PING, PONG       u64 payload (echoed); a PING body is exactly 8 bytes
  * GOODBYE          u16 reason (0 normal, else an error code), u32 retryAfterMs (engine only, optional)
  * </pre>
+ * The answers the engine's ring stages write (ACK, NACK/ERROR, STATUS_RESULT, RECEIPT, EXPLAIN_RESULT,
+ * CANCEL_RESULT) have their layout in one flyweight each ({@link AckFlyweight} …); the encoders here for them go
+ * through those flyweights, so a layout has one writer.
  */
 public final class Frames
 {
-    public static final int ACK_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 9;
-    /**
-     * Body: u64 messageId, u8 state, u8 attempts, u16 reason, u64 atEpochMs, u8 channel (since 2026-11: older engines
-     * send 20 bytes), u64 position (since 2026-12: older engines send 21 bytes).
-     */
-    public static final int RECEIPT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 29;
-    public static final int STATUS_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 22;
+    public static final int ACK_FRAME_LENGTH = AckFlyweight.FRAME_LENGTH;
+    /** See {@link ReceiptFlyweight}: older engines send 20 or 21 body bytes. */
+    public static final int RECEIPT_FRAME_LENGTH = ReceiptFlyweight.FRAME_LENGTH;
+    public static final int STATUS_RESULT_FRAME_LENGTH = StatusResultFlyweight.FRAME_LENGTH;
     public static final int CREDIT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 4;
-    /** u8 decision, u8 channel, u8 queue (0 priority, 1 bulk), u8 reserved, u16 reason, u16 reserved, i64 at. */
-    public static final int EXPLAIN_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 26;
-    /** u64 messageId, u8 result; an unknown id or key is NACK NOT_FOUND instead (before 2026-12 a key got -1). */
-    public static final int CANCEL_RESULT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 9;
+    /** Up to the re-addressed fallback's address: see {@link ExplainResultFlyweight}. */
+    public static final int EXPLAIN_RESULT_FRAME_LENGTH = ExplainResultFlyweight.FIXED_FRAME_LENGTH;
+    /** An unknown id or key is NACK NOT_FOUND instead (before 2026-12 a key got -1). */
+    public static final int CANCEL_RESULT_FRAME_LENGTH = CancelResultFlyweight.FRAME_LENGTH;
 
     /** CANCEL_RESULT results. */
-    public static final byte CANCEL_DONE = 0;
-    public static final byte CANCEL_NOT_DEFERRED = 1;
+    public static final byte CANCEL_DONE = CancelResultFlyweight.DONE;
+    public static final byte CANCEL_NOT_DEFERRED = CancelResultFlyweight.NOT_DEFERRED;
     /** CANCEL selectors. */
     public static final byte CANCEL_BY_ID = 0;
     public static final byte CANCEL_BY_KEY = 1;
 
-    public static final byte ACK_ACCEPTED = 0;
-    public static final byte ACK_DUPLICATE = 1;
+    public static final byte ACK_ACCEPTED = AckFlyweight.ACCEPTED;
+    public static final byte ACK_DUPLICATE = AckFlyweight.DUPLICATE;
 
     public static final byte SCOPE_CONNECTION = 0;
     public static final byte SCOPE_TENANT = 1;
@@ -117,10 +118,10 @@ public final class Frames
 
     public static void ack(final ByteBuf out, final long correlationId, final long messageId, final byte outcome)
     {
-        final int start = beginFrame(out, MessageType.ACK, 0, correlationId);
-        out.writeLongLE(messageId);
-        out.writeByte(outcome);
-        endFrame(out, start);
+        final AckFlyweight ack = new AckFlyweight().wrap(new UnsafeBuffer(new byte[AckFlyweight.FRAME_LENGTH]), 0);
+        ack.header(MessageType.ACK, AckFlyweight.FRAME_LENGTH, correlationId);
+        ack.messageId(messageId).outcome(outcome);
+        append(out, ack);
     }
 
     public static void nack(final ByteBuf out, final long correlationId, final ErrorCode code, final String detail)
@@ -136,13 +137,18 @@ public final class Frames
     private static void codeAndDetail(
         final ByteBuf out, final byte type, final long correlationId, final ErrorCode code, final String detail)
     {
-        final int start = beginFrame(out, type, 0, correlationId);
-        out.writeShortLE(code.code());
-        final byte[] bytes = detail == null ? new byte[0] : detail.getBytes(StandardCharsets.UTF_8);
-        final int n = Math.min(bytes.length, 1024);
-        out.writeShortLE(n);
-        out.writeBytes(bytes, 0, n);
-        endFrame(out, start);
+        final byte[] bytes = NackFlyweight.encodeDetail(detail);
+        final int length = NackFlyweight.frameLength(bytes.length);
+        final NackFlyweight nack = new NackFlyweight().wrap(new UnsafeBuffer(new byte[length]), 0);
+        nack.header(type, length, correlationId);
+        nack.code(code).detail(bytes);
+        append(out, nack);
+    }
+
+    /** Appends the whole frame a flyweight wrote on a heap buffer of its own (off the hot path: allocates). */
+    private static void append(final ByteBuf out, final FrameFlyweight frame)
+    {
+        out.writeBytes(frame.buffer().byteArray(), frame.offset(), frame.frameLength());
     }
 
     /** CANCEL by message id. */
@@ -221,15 +227,12 @@ public final class Frames
         final int channel,
         final int kind)
     {
-        final int start = beginFrame(out, MessageType.STATUS_RESULT, 0, correlationId);
-        out.writeLongLE(messageId);
-        out.writeByte(state);
-        out.writeByte(attempts);
-        out.writeShortLE(reason);
-        out.writeLongLE(updatedAtEpochMs);
-        out.writeByte(channel);
-        out.writeByte(kind);
-        endFrame(out, start);
+        final StatusResultFlyweight result =
+            new StatusResultFlyweight().wrap(new UnsafeBuffer(new byte[StatusResultFlyweight.FRAME_LENGTH]), 0);
+        result.header(MessageType.STATUS_RESULT, StatusResultFlyweight.FRAME_LENGTH, correlationId);
+        result.messageId(messageId).state(state).attempts(attempts).reason(reason).updatedAtMs(updatedAtEpochMs)
+            .channel(channel).kind(kind);
+        append(out, result);
     }
 
     public static void subscribe(final ByteBuf out, final long correlationId, final byte scope)
@@ -288,30 +291,29 @@ public final class Frames
     public static void receipt(
         final ByteBuf out, final long messageId, final int state, final int attempts, final int reason, final long atMs)
     {
-        final int start = beginFrame(out, MessageType.RECEIPT, 0, 0L);
-        receiptFields(out, messageId, state, attempts, reason, atMs);
-        endFrame(out, start);
+        final ReceiptFlyweight receipt = receiptFields(ReceiptFlyweight.OLDEST_BODY_LENGTH, messageId, state, attempts,
+            reason, atMs);
+        append(out, receipt);
     }
 
-    /** A RECEIPT with the channel the message is on (after a fallback, the new one). */
+    /** A RECEIPT with the channel the message is on (after a fallback, the new one), as engines before 2026-12 wrote it. */
     public static void receipt(
         final ByteBuf out, final long messageId, final int state, final int attempts, final int reason, final long atMs,
         final int channel)
     {
-        final int start = beginFrame(out, MessageType.RECEIPT, 0, 0L);
-        receiptFields(out, messageId, state, attempts, reason, atMs);
-        out.writeByte(channel);
-        endFrame(out, start);
+        final ReceiptFlyweight receipt = receiptFields(ReceiptFlyweight.CHANNEL_BODY_LENGTH, messageId, state, attempts,
+            reason, atMs);
+        receipt.channel(channel);
+        append(out, receipt);
     }
 
-    private static void receiptFields(
-        final ByteBuf out, final long messageId, final int state, final int attempts, final int reason, final long atMs)
+    private static ReceiptFlyweight receiptFields(final int bodyLength, final long messageId, final int state,
+        final int attempts, final int reason, final long atMs)
     {
-        out.writeLongLE(messageId);
-        out.writeByte(state);
-        out.writeByte(attempts);
-        out.writeShortLE(reason);
-        out.writeLongLE(atMs);
+        final ReceiptFlyweight receipt =
+            new ReceiptFlyweight().wrap(new UnsafeBuffer(new byte[ReceiptFlyweight.FRAME_LENGTH]), 0);
+        receipt.header(MessageType.RECEIPT, FrameDescriptor.HEADER_LENGTH + bodyLength, 0L);
+        return receipt.messageId(messageId).state(state).attempts(attempts).reason(reason).atMs(atMs);
     }
 
     public static void receiptsDropped(final ByteBuf out, final int count)

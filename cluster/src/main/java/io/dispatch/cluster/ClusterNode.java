@@ -1,5 +1,6 @@
 package io.dispatch.cluster;
 
+import io.dispatch.ClusterHooks;
 import io.dispatch.Dispatcher;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
@@ -38,17 +39,60 @@ public final class ClusterNode implements AutoCloseable
     private final PartitionFeeder feeder;
     private final AcceptedPublisher publisher;
     private final Thread feederThread;
+    private final ClusterStateTap tap;
+    private final Thread tapThread;
+    private final StatusFollower follower;
+    private final Thread followerThread;
     private boolean closed;
 
     private ClusterNode(final Dispatcher dispatcher, final KafkaProducer<byte[], byte[]> producer,
-        final KafkaConsumer<byte[], byte[]> consumer, final String topic)
+        final KafkaConsumer<byte[], byte[]> consumer, final ClusterSettings cluster, final Routing routing)
     {
         this.dispatcher = dispatcher;
         this.producer = producer;
         // the feeder's own publisher; ringIdle() only reads the ring's sequences, so any thread may ask it
         this.publisher = dispatcher.ingestContext().acceptedPublisher();
-        this.feeder = new PartitionFeeder(consumer, publisher, topic);
+        this.feeder = new PartitionFeeder(consumer, publisher, cluster.topic());
         this.feederThread = new Thread(feeder, "cluster-feeder");
+        routing.share.feeder(feeder);
+        // "same protocol from any node": the status topic out (tap) and in (follower), CANCELs forwarded in order
+        this.tap = routing.tap;
+        final ClusterCancels cancels =
+            new ClusterCancels(producer, cluster.statusTopic(), routing.statusPartitions, tap, publisher);
+        tap.publishTo(producer, cluster.statusTopic(), routing.statusPartitions, publisher, cancels, routing.share);
+        feeder.cancels(cancels);
+        this.tapThread = new Thread(tap, "cluster-status-publisher");
+        this.follower = new StatusFollower(new KafkaConsumer<>(followerProperties(cluster), new ByteArrayDeserializer(),
+            new ByteArrayDeserializer()), cluster.statusTopic(), routing.statusPartitions, producer, cluster.topic(), routing.nodeId,
+            routing.view, routing.acked, dispatcher.ingestContext().sessions(), dispatcher.ingestContext()
+            .acceptedPublisher());
+        this.followerThread = new Thread(follower, "cluster-status-follower");
+        routing.router.follower(follower);
+    }
+
+    /** What cluster mode plugs into the engine before it starts, beyond the intake. */
+    private static final class Routing
+    {
+        final long nodeId = new java.security.SecureRandom().nextLong() | 1; // never 0: 0 marks a cluster id's change
+        final AckedIds acked;
+        final StatusView view;
+        final ClusterStateTap tap;
+        final ClusterRouter router = new ClusterRouter();
+        final ClusterRateShare share;
+        final int statusPartitions;
+
+        Routing(final DispatcherConfig config, final int partitions, final int statusPartitions)
+        {
+            this.statusPartitions = statusPartitions;
+            // as many recent messages as the status table holds (at most 1M: memory per node)
+            final int capacity = Math.max(1024, Math.min(1 << 20, Integer.highestOneBit(config.statusCapacity())));
+            acked = new AckedIds(capacity, partitions);
+            view = new StatusView(capacity, partitions);
+            // the status table's own size and mapping (StatusTable): the tap forgets a message only when the table does
+            final int tableSize = Integer.highestOneBit(Math.max(2, config.statusCapacity()) - 1) << 1;
+            tap = new ClusterStateTap(tableSize, capacity, 8 << 20, nodeId, partitions);
+            share = new ClusterRateShare(partitions);
+        }
     }
 
     /**
@@ -58,14 +102,19 @@ public final class ClusterNode implements AutoCloseable
     public static ClusterNode start(final DispatcherConfig config, final ClusterSettings cluster, final EpochClock clock)
         throws Exception
     {
-        final int partitions = checkTopic(cluster);
+        final int[] counts = checkTopic(cluster);
+        final int partitions = counts[0];
+        final Routing routing = new Routing(config, partitions, counts[1]);
         final KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
         final Dispatcher dispatcher;
         try
         {
             awaitMetadata(producer, cluster.topic());
-            dispatcher = Dispatcher.launch(config, clock, new ProducingIntake(producer, cluster.topic()));
+            awaitMetadata(producer, cluster.statusTopic());
+            dispatcher = Dispatcher.launch(config, clock, new ClusterHooks(
+                new ProducingIntake(producer, cluster.topic(), partitions, routing.acked), routing.router, routing.tap,
+                routing.share));
         }
         catch (final Exception | Error ex)
         {
@@ -74,12 +123,25 @@ public final class ClusterNode implements AutoCloseable
         }
         final KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(consumerProperties(cluster), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        final ClusterNode node = new ClusterNode(dispatcher, producer, consumer, cluster.topic());
+        final ClusterNode node;
+        try
+        {
+            node = new ClusterNode(dispatcher, producer, consumer, cluster, routing);
+        }
+        catch (final Exception | Error ex)
+        {
+            consumer.close(Duration.ZERO);
+            dispatcher.close();
+            producer.close(Duration.ZERO);
+            throw ex;
+        }
         dispatcher.extraMetrics(node::appendMetrics);
+        node.tapThread.start();
+        node.followerThread.start();
         node.feederThread.start();
         org.slf4j.LoggerFactory.getLogger(ClusterNode.class).info(
-            "event=cluster_node_started bootstrap={} topic={} partitions={} group={}", cluster.bootstrapServers(),
-            cluster.topic(), partitions, cluster.groupId());
+            "event=cluster_node_started bootstrap={} topic={} partitions={} group={} statusTopic={}",
+            cluster.bootstrapServers(), cluster.topic(), partitions, cluster.groupId(), cluster.statusTopic());
         return node;
     }
 
@@ -119,6 +181,18 @@ public final class ClusterNode implements AutoCloseable
         PrometheusText.sample(sb, "dispatch_cluster_takeover_redelivered_total", feeder.redelivered());
         PrometheusText.family(sb, "dispatch_cluster_owned_partitions", "gauge", "partitions this node owns now");
         PrometheusText.sample(sb, "dispatch_cluster_owned_partitions", feeder.ownedPartitions());
+        PrometheusText.family(sb, "dispatch_cluster_status_published_total", "counter",
+            "state changes of messages this node sends, written to the status topic");
+        PrometheusText.sample(sb, "dispatch_cluster_status_published_total", tap.published());
+        PrometheusText.family(sb, "dispatch_cluster_status_dropped_total", "counter",
+            "state changes not written to the status topic (buffer full or the write failed): logged");
+        PrometheusText.sample(sb, "dispatch_cluster_status_dropped_total", tap.dropped());
+        PrometheusText.family(sb, "dispatch_cluster_status_read_total", "counter",
+            "state changes read from the status topic for this node's STATUS answers and subscribers");
+        PrometheusText.sample(sb, "dispatch_cluster_status_read_total", follower.changes());
+        PrometheusText.family(sb, "dispatch_cluster_receipts_total", "counter",
+            "receipts this node offered to its subscribers from the status topic");
+        PrometheusText.sample(sb, "dispatch_cluster_receipts_total", follower.receipts());
     }
 
     public int ownedPartitions()
@@ -147,6 +221,7 @@ public final class ClusterNode implements AutoCloseable
         }
         stopFeeder();
         dispatcher.drain(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        stopStatus();
         producer.close(Duration.ofSeconds(5));
     }
 
@@ -174,6 +249,7 @@ public final class ClusterNode implements AutoCloseable
         closed = true;
         stopFeeder();
         dispatcher.close();
+        stopStatus();
         producer.close(Duration.ofSeconds(5));
     }
 
@@ -190,7 +266,24 @@ public final class ClusterNode implements AutoCloseable
         }
     }
 
-    private static int checkTopic(final ClusterSettings cluster) throws Exception
+    /** After the engine stopped: the tap writes what the ring left it, then the follower stops. */
+    private void stopStatus()
+    {
+        tap.stop();
+        follower.stop();
+        try
+        {
+            tapThread.join(TimeUnit.SECONDS.toMillis(10));
+            followerThread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return the partitions of the cluster topic and of the status topic. */
+    private static int[] checkTopic(final ClusterSettings cluster) throws Exception
     {
         final Properties p = new Properties();
         p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
@@ -200,7 +293,7 @@ public final class ClusterNode implements AutoCloseable
         {
             final TopicDescription d = admin.describeTopics(List.of(cluster.topic())).allTopicNames()
                 .get(30, TimeUnit.SECONDS).get(cluster.topic());
-            return d.partitions().size();
+            return new int[] {d.partitions().size(), ensureStatusTopic(admin, cluster, d)};
         }
         catch (final ExecutionException ex)
         {
@@ -217,6 +310,49 @@ public final class ClusterNode implements AutoCloseable
         {
             throw new ConfigurationException(ClusterSettings.BOOTSTRAP_SERVERS, "no Kafka broker answered at " +
                 cluster.bootstrapServers() + " within 30 s (is it running? TLS/SASL settings go in cluster.kafka.*)");
+        }
+    }
+
+    /**
+     * The status topic, created on first start like the cluster topic (same partitions and replication) when it is
+     * missing: state changes are short-lived, so it keeps them a day. An operator may create it beforehand.
+     */
+    private static int ensureStatusTopic(final Admin admin, final ClusterSettings cluster, final TopicDescription main)
+        throws Exception
+    {
+        final String name = cluster.statusTopic();
+        try
+        {
+            return admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name).partitions()
+                .size();
+        }
+        catch (final ExecutionException ex)
+        {
+            if (!(ex.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException))
+            {
+                throw new ConfigurationException(ClusterSettings.STATUS_TOPIC, "topic '" + name + "' not readable on " +
+                    cluster.bootstrapServers() + ": " + ex.getCause().getMessage());
+            }
+        }
+        final org.apache.kafka.clients.admin.NewTopic topic = new org.apache.kafka.clients.admin.NewTopic(name,
+            main.partitions().size(), (short)main.partitions().get(0).replicas().size())
+            .configs(java.util.Map.of("retention.ms", "86400000"));
+        try
+        {
+            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            return main.partitions().size();
+        }
+        catch (final ExecutionException ex)
+        {
+            if (!(ex.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException))
+            {
+                throw new ConfigurationException(ClusterSettings.STATUS_TOPIC, "cannot create topic '" + name + "' on " +
+                    cluster.bootstrapServers() + ": " + ex.getCause().getMessage() + " (create it with the partitions of '" +
+                    cluster.topic() + "', see docs/cluster.md)");
+            }
+            // another node created it first
+            return admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name).partitions()
+                .size();
         }
     }
 
@@ -262,6 +398,28 @@ public final class ClusterNode implements AutoCloseable
             p.setProperty(ProducerConfig.CLIENT_ID_CONFIG, "dispatch-" + cluster.nodeName());
         }
         p.putAll(cluster.kafka());
+        return p;
+    }
+
+    /** The status topic's reader: every partition, no group (each node reads everything), from the end. */
+    static Properties followerProperties(final ClusterSettings cluster)
+    {
+        final Properties p = new Properties();
+        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        if (cluster.nodeName() != null)
+        {
+            p.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, "dispatch-" + cluster.nodeName() + "-status");
+        }
+        cluster.kafka().forEach((k, v) ->
+        {
+            if (!k.toString().startsWith("group."))
+            {
+                p.put(k, v); // no group: a group.instance.id meant for the feeder must not reach this consumer
+            }
+        });
         return p;
     }
 

@@ -12,12 +12,13 @@ import java.util.Properties;
  * after the engine's own client settings, so an operator can override them.
  */
 public record ClusterSettings(String bootstrapServers, String topic, String groupId, String nodeName,
-    Properties kafka)
+    Properties kafka, String statusTopic)
 {
     public static final String BOOTSTRAP_SERVERS = "cluster.bootstrapServers";
     public static final String TOPIC = "cluster.topic";
     public static final String GROUP_ID = "cluster.groupId";
     public static final String NODE_NAME = "cluster.nodeName";
+    public static final String STATUS_TOPIC = "cluster.statusTopic";
     public static final String KAFKA_PREFIX = "cluster.kafka.";
 
     /** @return the settings, or null when {@code cluster.bootstrapServers} is not set (single-node engine). */
@@ -27,6 +28,7 @@ public record ClusterSettings(String bootstrapServers, String topic, String grou
         final String topic = s.string(TOPIC, "dispatch");
         final String group = s.string(GROUP_ID, "dispatch");
         final String node = s.string(NODE_NAME, null);
+        final String status = s.string(STATUS_TOPIC, topic.trim() + "-status");
         final Properties kafka = new Properties();
         for (final Map.Entry<String, String> e : s.withPrefix(KAFKA_PREFIX).entrySet())
         {
@@ -36,10 +38,15 @@ public record ClusterSettings(String bootstrapServers, String topic, String grou
         {
             return null;
         }
-        if (topic.isBlank() || group.isBlank())
+        if (topic.isBlank() || group.isBlank() || status.isBlank())
         {
-            throw new ConfigurationException(topic.isBlank() ? TOPIC : GROUP_ID, "must not be empty");
+            throw new ConfigurationException(topic.isBlank() ? TOPIC : group.isBlank() ? GROUP_ID : STATUS_TOPIC,
+                "must not be empty");
         }
-        return new ClusterSettings(servers.trim(), topic.trim(), group.trim(), node, kafka);
+        if (status.trim().equals(topic.trim()))
+        {
+            throw new ConfigurationException(STATUS_TOPIC, "must differ from " + TOPIC + " ('" + topic.trim() + "')");
+        }
+        return new ClusterSettings(servers.trim(), topic.trim(), group.trim(), node, kafka, status.trim());
     }
 }

@@ -54,6 +54,8 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     private volatile boolean running = true;
     private volatile boolean feeding = true;
     private volatile int ownedCount;
+    /** CANCELs other nodes forwarded into the partitions (docs/design/cluster.md); set before the thread starts. */
+    private ClusterCancels cancels;
 
     PartitionFeeder(final KafkaConsumer<byte[], byte[]> consumer, final AcceptedPublisher publisher, final String topic)
     {
@@ -116,6 +118,11 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         }
     }
 
+    void cancels(final ClusterCancels cancels)
+    {
+        this.cancels = cancels;
+    }
+
     /** The first step of a graceful stop: feed nothing more, keep the partitions until {@link #stop()}. */
     void pauseFeeding()
     {
@@ -161,6 +168,16 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     /** @return false when stopping before the record could be published (it is not committed). */
     private boolean feed(final ConsumerRecord<byte[], byte[]> r, final HandledOffsets h)
     {
+        if (cancels != null && CancelRecords.isCancel(r.value()))
+        {
+            final long sequence = cancels.apply(r.value(), h.lastSequence(), () -> running);
+            if (sequence < 0)
+            {
+                return false;
+            }
+            h.published(r.offset(), sequence);
+            return true;
+        }
         final String broken = decoded.wrap(r.value());
         final int tenantId = broken == null ? publisher.tenantId(decoded.tenant) : -1;
         if (broken != null || tenantId < 0 || !publisher.hasLane(decoded.channel))
@@ -172,7 +189,7 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         while (true)
         {
             final long sequence = publisher.tryPublish(tenantId, decoded.kind, decoded.channel, decoded.sendAtMs,
-                decoded.bytes, decoded.bodyOffset, decoded.bodyLength);
+                decoded.bytes, decoded.bodyOffset, decoded.bodyLength, ClusterMessageIds.of(r.partition(), r.offset()));
             if (sequence >= 0)
             {
                 h.published(r.offset(), sequence);

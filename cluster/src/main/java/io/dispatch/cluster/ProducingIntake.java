@@ -1,6 +1,6 @@
 package io.dispatch.cluster;
 
-import io.dispatch.ingest.IngestSession;
+import io.dispatch.ingest.SessionHandler;
 import io.dispatch.ingest.SubmitIntake;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.ring.DispatchEvent;
@@ -8,6 +8,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,20 +26,34 @@ final class ProducingIntake implements SubmitIntake
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
+    private final AckedIds acked;
+    private final int partitions;
     private volatile boolean failureLogged;
 
-    ProducingIntake(final KafkaProducer<byte[], byte[]> producer, final String topic)
+    ProducingIntake(final KafkaProducer<byte[], byte[]> producer, final String topic, final int partitions,
+        final AckedIds acked)
     {
         this.producer = producer;
         this.topic = topic;
+        this.partitions = partitions;
+        this.acked = acked;
+    }
+
+    /** Kafka's own choice for a keyed record (its built-in partitioner), made here so the write's partition is known. */
+    static int partition(final byte[] key, final int partitions)
+    {
+        return Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 
     @Override
-    public void submit(final IngestSession session, final long correlationId, final DispatchEvent e)
+    public void submit(final SessionHandler session, final long correlationId, final DispatchEvent e)
     {
         final byte[] tenant = session.tenantName();
-        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, ClusterRecords.key(tenant, e.body),
+        final byte[] key = ClusterRecords.key(tenant, e.body);
+        final int partition = partition(key, partitions);
+        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, key,
             ClusterRecords.value(tenant, e.kind, e.channel, e.sendAtMs, e.body, e.bodyLength));
+        acked.writing(partition);
         try
         {
             producer.send(record, (metadata, ex) ->
@@ -51,10 +66,17 @@ final class ProducingIntake implements SubmitIntake
                         LOG.info("event=cluster_produce_recovered topic={}", topic);
                     }
                     final long id = ClusterMessageIds.of(metadata.partition(), metadata.offset());
-                    session.eventLoop().execute(() -> session.answerTaken(correlationId, id, null, null));
+                    // recorded now, before the owner can normally have sent it; receipts wait for the ACK's flag
+                    final AckedIds.Entry entry = acked.put(id, session.receiptSink());
+                    session.eventLoop().execute(() ->
+                    {
+                        session.answerTaken(correlationId, id, null, null);
+                        entry.acked = true;
+                    });
                 }
                 else
                 {
+                    acked.failed(partition);
                     refused(session, correlationId, ex);
                 }
             });
@@ -62,12 +84,13 @@ final class ProducingIntake implements SubmitIntake
         catch (final KafkaException ex)
         {
             // a full producer buffer or no metadata within max.block.ms: on the event loop already
+            acked.failed(partition);
             logOnce(ex);
             session.answerTaken(correlationId, 0, ErrorCode.BACKPRESSURE, "cluster log unavailable: " + ex.getMessage());
         }
     }
 
-    private void refused(final IngestSession session, final long correlationId, final Exception ex)
+    private void refused(final SessionHandler session, final long correlationId, final Exception ex)
     {
         logOnce(ex);
         final String detail = (ex instanceof RetriableException ? "cluster log write timed out: " :

@@ -1,6 +1,6 @@
 package io.dispatch.directory;
 
-import io.dispatch.policy.ConsentFlags;
+import io.dispatch.protocol.ConsentFlags;
 import org.roaringbitmap.RoaringBitmap;
 
 import java.io.DataInput;

@@ -155,7 +155,7 @@ public final class TenantDirectory
         return a.isSet(ordinal) ? a.text(ordinal, dst, at) : 0;
     }
 
-    /** The {@link io.dispatch.policy.ConsentFlags} of the recipient on the channel (1..3); 0 when none. */
+    /** The {@link io.dispatch.protocol.ConsentFlags} of the recipient on the channel (1..3); 0 when none. */
     public int consentFlags(final int ordinal, final int channel)
     {
         return consent.flags(ordinal, channel);

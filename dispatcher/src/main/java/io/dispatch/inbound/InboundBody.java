@@ -1,10 +1,10 @@
 package io.dispatch.inbound;
 
 import io.dispatch.connector.InboundEvent;
-import io.dispatch.ingest.ConsentFrame;
-import io.dispatch.policy.ConsentFlags;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFlags;
+import io.dispatch.protocol.ConsentFrame;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -2,9 +2,9 @@ package io.dispatch.inbound;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.connector.InboundEvent;
 import io.dispatch.connector.InboundSink;
-import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.ring.DispatchEvent;
 import org.slf4j.Logger;

@@ -3,6 +3,7 @@ package io.dispatch.ingest;
 import io.dispatch.config.AuthLimits;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;

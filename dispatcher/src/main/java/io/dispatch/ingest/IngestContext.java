@@ -4,10 +4,12 @@ import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counters;
+import io.dispatch.status.LaneAdmission;
 import io.dispatch.stream.JournalStreams;
 import io.dispatch.targeting.TargetingConductor;
 import org.agrona.concurrent.EpochClock;
@@ -42,6 +44,8 @@ public final class IngestContext
     final TargetingConductor targeting;
     /** Cluster mode's intake of client SUBMITs; null on a single node (set before the ingest server starts). */
     SubmitIntake intake;
+    /** Cluster mode's STATUS and CANCEL of cluster ids; null on a single node (set before the ingest server starts). */
+    RequestRouter router;
     volatile JournalStreams streams;
     private volatile boolean shuttingDown;
     private volatile DiskSpaceWatcher storage;
@@ -87,6 +91,18 @@ public final class IngestContext
         this.ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         // credit stops at half the high-water mark, so clients that honour credit rarely meet a NACK
         this.creditReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent() / 2) / 100;
+    }
+
+    /** Cluster mode: the sessions, whose receipts a cluster node delivers from its status topic reader. */
+    public SessionRegistry sessions()
+    {
+        return sessions;
+    }
+
+    /** Cluster mode, before the ingest server starts: STATUS and CANCEL of ids the router knows go to it. */
+    public void router(final RequestRouter router)
+    {
+        this.router = router;
     }
 
     /** Cluster mode, before the ingest server starts: client SUBMITs go to {@code intake} instead of the ring. */

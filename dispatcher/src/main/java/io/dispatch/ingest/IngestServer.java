@@ -1,5 +1,6 @@
 package io.dispatch.ingest;
 
+import io.dispatch.tls.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -18,7 +19,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The TCP edge speaking protocol v1: one {@link IngestSession} per connection, behind TLS when
+ * The TCP edge speaking protocol v1: one {@link SessionHandler} per connection, behind TLS when
  * {@code ingest.tls.certFile} is set ({@link TlsContexts}; docs/security.md).
  */
 public final class IngestServer implements AutoCloseable
@@ -81,7 +82,7 @@ public final class IngestServer implements AutoCloseable
     {
         pipeline
             .addLast("framer", new FrameDecoder(context.maxFrameLength))
-            .addLast("session", new IngestSession(context));
+            .addLast("session", new SessionHandler(context));
     }
 
     public int port()

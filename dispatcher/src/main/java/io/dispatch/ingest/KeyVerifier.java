@@ -1,6 +1,7 @@
 package io.dispatch.ingest;
 
 import io.dispatch.config.TenantConfig;
+import io.dispatch.config.TenantRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

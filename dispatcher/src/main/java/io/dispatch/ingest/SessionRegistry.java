@@ -2,6 +2,8 @@ package io.dispatch.ingest;
 
 import io.dispatch.config.SessionLimits;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.ring.AnswerSink;
+import io.dispatch.ring.AnswerSinks;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,26 +13,27 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Live sessions by reference. A reference is {@code generation << 12 | slot}, so a message whose
  * session has gone (and whose slot was reused) no longer resolves. Also counts connections and receipt
  * subscriptions per tenant against {@link SessionLimits}. Register/unregister are rare and
- * synchronized; {@link #resolve} and {@link #tenantSubscribers} are lock-free reads for the ring stages.
+ * synchronized; {@link #resolve} and {@link #tenantSubscribers} are lock-free reads for the ring stages, which see
+ * each session as its {@link SessionProxy}.
  */
-public final class SessionRegistry
+public final class SessionRegistry implements AnswerSinks
 {
-    public static final int MAX_SESSIONS = 4096;
+    public static final int MAX_SESSIONS = AnswerSinks.MAX_SINKS;
     private static final int SLOT_MASK = MAX_SESSIONS - 1;
-    private static final IngestSession[] NONE = new IngestSession[0];
+    private static final AnswerSink[] NONE = new AnswerSink[0];
 
     /** {@link #register}: the engine's connection cap is reached. */
     public static final int FULL = -1;
     /** {@link #register}: the tenant's connection cap is reached. */
     public static final int TENANT_FULL = -2;
 
-    private final AtomicReferenceArray<IngestSession> slots = new AtomicReferenceArray<>(MAX_SESSIONS);
+    private final AtomicReferenceArray<SessionHandler> slots = new AtomicReferenceArray<>(MAX_SESSIONS);
     private final int[] connectionsByTenant = new int[TenantConfig.MAX_TENANTS];
     private final int[] subscriptionsByTenant = new int[TenantConfig.MAX_TENANTS];
     private int connections;
     private int subscriptions;
     private int generation;
-    private volatile IngestSession[] tenantSubscribers = NONE;
+    private volatile AnswerSink[] tenantSubscribers = NONE;
     private volatile SessionLimits limits = SessionLimits.DEFAULT;
 
     /** Before the ingest server accepts connections. */
@@ -45,11 +48,11 @@ public final class SessionRegistry
     }
 
     /**
-     * Registers an authenticated session of {@link IngestSession#tenantId()}.
+     * Registers an authenticated session of {@link SessionHandler#tenantId()}.
      *
      * @return the new session's reference, {@link #FULL} or {@link #TENANT_FULL}.
      */
-    synchronized int register(final IngestSession session)
+    synchronized int register(final SessionHandler session)
     {
         final int tenant = session.tenantId();
         if (connections >= limits.maxConnections())
@@ -66,7 +69,7 @@ public final class SessionRegistry
             {
                 generation = (generation + 1) & 0x7FFFF;
                 final int ref = generation << 12 | i;
-                session.assignRef(ref);
+                session.proxy().assignRef(ref);
                 slots.set(i, session);
                 connections++;
                 connectionsByTenant[tenant]++;
@@ -81,7 +84,7 @@ public final class SessionRegistry
      *
      * @return 0, {@link #FULL} or {@link #TENANT_FULL}.
      */
-    synchronized int subscribe(final IngestSession session)
+    synchronized int subscribe(final SessionHandler session)
     {
         final int tenant = session.tenantId();
         if (subscriptions >= limits.maxSubscriptions())
@@ -98,9 +101,9 @@ public final class SessionRegistry
     }
 
     /** @param subscribed whether {@link #subscribe} counted the session. */
-    synchronized void unregister(final IngestSession session, final boolean subscribed)
+    synchronized void unregister(final SessionHandler session, final boolean subscribed)
     {
-        final int ref = session.ref();
+        final int ref = session.proxy().ref();
         if (ref > 0 && slots.get(ref & SLOT_MASK) == session)
         {
             slots.set(ref & SLOT_MASK, null);
@@ -117,30 +120,32 @@ public final class SessionRegistry
 
     synchronized void refreshSubscribers()
     {
-        final List<IngestSession> list = new ArrayList<>();
+        final List<AnswerSink> list = new ArrayList<>();
         for (int i = 1; i < MAX_SESSIONS; i++)
         {
-            final IngestSession s = slots.get(i);
-            if (s != null && s.subscriptionScope() == io.dispatch.protocol.Frames.SCOPE_TENANT)
+            final SessionHandler s = slots.get(i);
+            if (s != null && s.proxy().subscriptionScope() == AnswerSink.SCOPE_TENANT)
             {
-                list.add(s);
+                list.add(s.proxy());
             }
         }
         tenantSubscribers = list.toArray(NONE);
     }
 
-    public IngestSession resolve(final int ref)
+    @Override
+    public AnswerSink resolve(final int ref)
     {
         if (ref <= 0)
         {
             return null;
         }
-        final IngestSession s = slots.get(ref & SLOT_MASK);
-        return s != null && s.ref() == ref ? s : null;
+        final SessionHandler s = slots.get(ref & SLOT_MASK);
+        return s != null && s.proxy().ref() == ref ? s.proxy() : null;
     }
 
-    /** Sessions subscribed to every receipt of their tenant (any tenant: filter by {@link IngestSession#tenantId()}). */
-    public IngestSession[] tenantSubscribers()
+    /** Sessions subscribed to every receipt of their tenant (any tenant: filter by {@link AnswerSink#tenantId()}). */
+    @Override
+    public AnswerSink[] tenantSubscribers()
     {
         return tenantSubscribers;
     }
@@ -154,7 +159,7 @@ public final class SessionRegistry
         int n = 0;
         for (int i = 1; i < MAX_SESSIONS; i++)
         {
-            final IngestSession s = slots.get(i);
+            final SessionHandler s = slots.get(i);
             if (s != null)
             {
                 s.leave(reason, retryAfterMs);

@@ -15,8 +15,8 @@ public interface SubmitIntake
     /**
      * Called on the session's event loop. {@code e} is the session's own scratch event (not a ring slot), filled
      * exactly as a ring SUBMIT would be; it is reused for the next SUBMIT as soon as this returns. The intake must
-     * answer exactly once, on the session's event loop ({@link IngestSession#eventLoop()}), through
-     * {@link IngestSession#answerTaken}.
+     * answer exactly once, on the session's event loop ({@link SessionHandler#eventLoop()}), through
+     * {@link SessionHandler#answerTaken}.
      */
-    void submit(IngestSession session, long correlationId, DispatchEvent e);
+    void submit(SessionHandler session, long correlationId, DispatchEvent e);
 }

@@ -1,7 +1,7 @@
 package io.dispatch.journal;
 
 import io.dispatch.config.FallbackSettings;
-import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.policy.CapRules;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.RecipientKeys;

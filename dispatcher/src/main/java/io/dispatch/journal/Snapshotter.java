@@ -1,7 +1,7 @@
 package io.dispatch.journal;
 
 import io.dispatch.config.JournalRetention;
-import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.status.StatusTable;
 import org.agrona.concurrent.EpochClock;

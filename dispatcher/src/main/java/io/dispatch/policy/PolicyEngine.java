@@ -1,9 +1,11 @@
 package io.dispatch.policy;
 
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
+import io.dispatch.util.TokenBucket;
 
 /**
  * Decides what happens to one message now: send, defer until an instant, suppress, or (marketing over a
@@ -33,6 +35,13 @@ public final class PolicyEngine
     private final TokenBucket[] tenantBuckets;
     private final TokenBucket[] marketingBuckets;
     private final TokenBucket[] channelBuckets;
+    /** The rates as configured or changed at runtime, before a cluster node's {@link #share} scales them. */
+    private final long[] tenantRates;
+    private final long[] tenantBursts;
+    private final int[] reservedPercents;
+    private final long[] channelRates;
+    private int shareOwned = 1;
+    private int shareOf = 1;
     private final RecipientDirectory directory;
     private final FrequencyCaps caps;
 
@@ -52,6 +61,10 @@ public final class PolicyEngine
         this.tenantBuckets = new TokenBucket[tenants.length];
         this.marketingBuckets = new TokenBucket[tenants.length];
         this.channelBuckets = new TokenBucket[tenants.length * CHANNELS];
+        this.tenantRates = new long[tenants.length];
+        this.tenantBursts = new long[tenants.length];
+        this.reservedPercents = new int[tenants.length];
+        this.channelRates = new long[tenants.length * CHANNELS];
         int depth = 1;
         long retentionMs = 0;
         for (int t = 0; t < tenants.length; t++)
@@ -59,11 +72,15 @@ public final class PolicyEngine
             final TenantPolicy p = tenants[t] == null ? TenantPolicy.DEFAULT : tenants[t];
             this.tenants[t] = p;
             zones[t] = new ZoneOffsetCache(p.timeZone());
+            tenantRates[t] = p.ratePerSecond();
+            tenantBursts[t] = p.rateBurst();
+            reservedPercents[t] = p.reservedPercent();
             tenantBuckets[t] = new TokenBucket(p.ratePerSecond(), p.rateBurst(), nowMs);
             marketingBuckets[t] = new TokenBucket(marketingRate(p.ratePerSecond(), p.reservedPercent()),
                 marketingRate(p.rateBurst(), p.reservedPercent()), nowMs);
             for (int c = 0; c < CHANNELS; c++)
             {
+                channelRates[t * CHANNELS + c] = p.channelRatePerSecond()[c];
                 channelBuckets[t * CHANNELS + c] = new TokenBucket(p.channelRatePerSecond()[c], 0, nowMs);
             }
             for (final CapRules r : p.caps())
@@ -275,15 +292,51 @@ public final class PolicyEngine
     /** Admin: a new tenant rate, applied on the policy thread. 0 = unlimited. */
     public void setTenantRate(final int tenantId, final long perSecond, final long burst, final int reservedPercent, final long nowMs)
     {
-        tenantBuckets[tenantId].configure(perSecond, burst, nowMs);
-        marketingBuckets[tenantId].configure(marketingRate(perSecond, reservedPercent),
-            marketingRate(burst > 0 ? burst : perSecond, reservedPercent), nowMs);
+        tenantRates[tenantId] = perSecond;
+        tenantBursts[tenantId] = burst;
+        reservedPercents[tenantId] = reservedPercent;
+        applyTenantRate(tenantId, nowMs);
     }
 
     /** Admin: a new sender-profile (tenant × channel) rate. 0 = unlimited. */
     public void setChannelRate(final int tenantId, final int channel, final long perSecond, final long nowMs)
     {
-        channelBuckets[tenantId * CHANNELS + channel].configure(perSecond, 0, nowMs);
+        channelRates[tenantId * CHANNELS + channel] = perSecond;
+        channelBuckets[tenantId * CHANNELS + channel].configure(shared(perSecond), 0, nowMs);
+    }
+
+    /**
+     * Cluster mode: this node sends for {@code owned} of the {@code of} partitions, so it enforces that share of every
+     * tenant and sender-profile rate; the nodes' shares add up to the configured rate (rounded down, at least 1/s).
+     */
+    public void share(final int owned, final int of, final long nowMs)
+    {
+        shareOwned = owned;
+        shareOf = of;
+        for (int t = 0; t < tenantBuckets.length; t++)
+        {
+            applyTenantRate(t, nowMs);
+            for (int c = 0; c < CHANNELS; c++)
+            {
+                channelBuckets[t * CHANNELS + c].configure(shared(channelRates[t * CHANNELS + c]), 0, nowMs);
+            }
+        }
+    }
+
+    private void applyTenantRate(final int tenantId, final long nowMs)
+    {
+        final long perSecond = shared(tenantRates[tenantId]);
+        final long burst = shared(tenantBursts[tenantId]);
+        final int reservedPercent = reservedPercents[tenantId];
+        tenantBuckets[tenantId].configure(perSecond, burst, nowMs);
+        marketingBuckets[tenantId].configure(marketingRate(perSecond, reservedPercent),
+            marketingRate(burst > 0 ? burst : perSecond, reservedPercent), nowMs);
+    }
+
+    /** A rate scaled to this node's share; 0 (unlimited) stays 0, a limit never rounds down to unlimited. */
+    private long shared(final long rate)
+    {
+        return rate <= 0 || shareOwned == shareOf ? rate : Math.max(1, rate * shareOwned / shareOf);
     }
 
     /**
@@ -302,6 +355,12 @@ public final class PolicyEngine
         return tenants[tenantId].caps(kind, channel);
     }
 
+    public int tenantCount()
+    {
+        return tenantBuckets.length;
+    }
+
+    /** @return the tenant rate in force on this node (its cluster share, if any). */
     public long tenantRate(final int tenantId)
     {
         return tenantBuckets[tenantId].perSecond();

@@ -1,7 +1,5 @@
 package io.dispatch.ring;
 
-import io.dispatch.ingest.IngestSession;
-
 /**
  * One pre-allocated slot of the dispatch ring. A slot carries one of three things:
  * <ul>
@@ -67,7 +65,8 @@ public final class DispatchEvent
     private static final int INITIAL_BODY_CAPACITY = 512;
 
     public int type;
-    public IngestSession session;
+    /** The connection that asked, to answer it; null for a request of the engine's own (campaign, scheduler). */
+    public AnswerSink session;
     public int sessionRef;
     public long correlationId;
 

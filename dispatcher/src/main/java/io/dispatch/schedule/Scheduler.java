@@ -2,10 +2,10 @@ package io.dispatch.schedule;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
-import io.dispatch.targeting.CancelledCampaigns;
+import io.dispatch.status.CancelledCampaigns;
+import io.dispatch.status.LaneAdmission;
 import org.agrona.BitUtil;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
@@ -214,6 +214,7 @@ public final class Scheduler implements Agent
         final DispatchEvent e = ring.get(sequence);
         e.type = cancel ? DispatchEvent.CANCEL : DispatchEvent.RELEASE;
         e.session = null;
+        e.correlationId = 0; // no forwarded request (cluster mode's StateTap#cancelled)
         e.messageId = messageId;
         e.recipientKey = entries.recipientKey(slot);
         e.deadlineMs = entries.deadlineMs(slot);

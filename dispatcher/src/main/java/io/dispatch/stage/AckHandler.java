@@ -2,11 +2,11 @@ package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
 import io.dispatch.inbound.InboundAnswers;
-import io.dispatch.ingest.IngestSession;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.Frames;
+import io.dispatch.protocol.AckFlyweight;
 import io.dispatch.protocol.MessageKind;
+import io.dispatch.ring.AnswerSink;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.ClassLatency;
 import io.dispatch.status.Counter;
@@ -46,7 +46,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private final DistinctErrorLog errors;
     private final StatusTable status;
     private final ClassLatency latency;
-    private final IngestSession[] sessions;
+    private final AnswerSink[] sessions;
     private final long[] correlationIds;
     private final long[] messageIds;
     private final byte[] outcomes;
@@ -83,7 +83,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         this.flusher = flusher;
         this.counters = counters;
         this.errors = errors;
-        this.sessions = new IngestSession[maxBatch];
+        this.sessions = new AnswerSink[maxBatch];
         this.correlationIds = new long[maxBatch];
         this.messageIds = new long[maxBatch];
         this.outcomes = new byte[maxBatch];
@@ -175,7 +175,7 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         final long now = pending == 0 ? 0 : System.nanoTime();
         for (int i = 0; i < pending; i++)
         {
-            final IngestSession session = sessions[i];
+            final AnswerSink session = sessions[i];
             sessions[i] = null;
             final boolean offered;
             switch (types[i])
@@ -233,16 +233,16 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         return slot >= 0 && status.tenant(slot) == e.tenantId ? e.outcome : DispatchEvent.CANCEL_NOT_FOUND;
     }
 
-    private boolean answerSubmit(final IngestSession session, final int i)
+    private boolean answerSubmit(final AnswerSink session, final int i)
     {
         switch (outcomes[i])
         {
             case DispatchEvent.OUTCOME_ACCEPTED:
                 counters.increment(Counter.ACKED);
-                return session.offerAck(correlationIds[i], messageIds[i], Frames.ACK_ACCEPTED);
+                return session.offerAck(correlationIds[i], messageIds[i], AckFlyweight.ACCEPTED);
             case DispatchEvent.OUTCOME_DUPLICATE:
                 counters.increment(Counter.DUPLICATES);
-                return session.offerAck(correlationIds[i], messageIds[i], Frames.ACK_DUPLICATE);
+                return session.offerAck(correlationIds[i], messageIds[i], AckFlyweight.DUPLICATE);
             case DispatchEvent.OUTCOME_DRY_RUN:
                 return session.offerExplain(correlationIds[i], decisions[i], channels[i],
                     kinds[i] != MessageKind.MARKETING.code(), reasons[i],

@@ -1,15 +1,15 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.inbound.InboundBody;
 import io.dispatch.inbound.InboundDedup;
-import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.StateRecords;
+import io.dispatch.policy.DedupIndex;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
-import io.dispatch.policy.DedupIndex;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;

@@ -2,7 +2,6 @@ package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
 import io.dispatch.inbound.InboundBody;
-import io.dispatch.ingest.ConsentFrame;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
@@ -11,14 +10,16 @@ import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFrame;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.CancelledCampaigns;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
-import io.dispatch.targeting.CancelledCampaigns;
+import io.dispatch.status.PolicyRates;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.EpochClock;
 
@@ -42,6 +43,9 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     private final PolicyRates rates;
     private final CancelledCampaigns cancelledCampaigns;
     private PolicyCaps caps;
+    /** Cluster mode: this node's share of the rates; null on a single node. */
+    private RateShare share;
+    private int sharedOwned = -1;
     private FallbackMessages fallbackMessages;
     private AdMarkingMode[] adMarking;
     private InboundObserver inboundObserver = InboundObserver.NONE;
@@ -110,6 +114,12 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         this.inboundObserver = window;
     }
 
+    /** Cluster mode, before the ring starts: enforce this node's share of every rate, re-applied as it changes. */
+    public void rateShare(final RateShare share)
+    {
+        this.share = share;
+    }
+
     /** Recovery, before the ring starts. */
     public void recoverDeferred(final long messageId, final int tenantId)
     {
@@ -124,6 +134,10 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
     @Override
     public void onEvent(final DispatchEvent e, final long sequence, final boolean endOfBatch)
     {
+        if (share != null && share.owned() != sharedOwned)
+        {
+            applyShare();
+        }
         switch (e.type)
         {
             case DispatchEvent.SUBMIT:
@@ -593,6 +607,21 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             engine.setChannelRate(e.tenantId, e.channel, e.ratePerSecond, now);
         }
         rates.publish(e.tenantId, e.channel, e.ratePerSecond, now);
+        if (e.channel == 0 && share != null)
+        {
+            rates.publishInForce(e.tenantId, engine.tenantRate(e.tenantId));
+        }
+    }
+
+    /** An assignment changed: the rates in force become this node's share of the configured ones. */
+    private void applyShare()
+    {
+        sharedOwned = share.owned();
+        engine.share(sharedOwned, share.partitions(), clock.time());
+        for (int t = 1; t < Math.min(rates.tenantSlots(), engine.tenantCount()); t++)
+        {
+            rates.publishInForce(t, engine.tenantRate(t));
+        }
     }
 
     private void countDecision(final byte decision, final short reason)

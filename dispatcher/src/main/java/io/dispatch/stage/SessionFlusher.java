@@ -1,8 +1,8 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
-import io.dispatch.ingest.IngestSession;
-import io.dispatch.ingest.SessionRegistry;
+import io.dispatch.ring.AnswerSink;
+import io.dispatch.ring.AnswerSinks;
 import io.dispatch.ring.DispatchEvent;
 
 /**
@@ -12,11 +12,11 @@ import io.dispatch.ring.DispatchEvent;
  */
 public final class SessionFlusher implements EventHandler<DispatchEvent>
 {
-    private final IngestSession[] touched = new IngestSession[SessionRegistry.MAX_SESSIONS];
+    private final AnswerSink[] touched = new AnswerSink[AnswerSinks.MAX_SINKS];
     private int count;
 
     /** Called by stages on the same thread. */
-    public void touch(final IngestSession session)
+    public void touch(final AnswerSink session)
     {
         if (session.markTouched())
         {
@@ -32,7 +32,7 @@ public final class SessionFlusher implements EventHandler<DispatchEvent>
         {
             for (int i = 0; i < count; i++)
             {
-                final IngestSession s = touched[i];
+                final AnswerSink s = touched[i];
                 touched[i] = null;
                 s.flushTouched();
             }

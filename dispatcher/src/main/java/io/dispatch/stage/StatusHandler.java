@@ -1,20 +1,19 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
-import io.dispatch.ingest.IngestSession;
-import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.journal.JournalCursor;
 import io.dispatch.journal.StateRecords;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.Frames;
+import io.dispatch.ring.AnswerSink;
+import io.dispatch.ring.AnswerSinks;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.CampaignStats;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.EndToEndLatency;
 import io.dispatch.status.StatusTable;
-import io.dispatch.targeting.CampaignStats;
 
 import java.nio.charset.StandardCharsets;
 
@@ -47,7 +46,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
     private static final byte[] EVICTED = "older than the status table (status.capacity)".getBytes(StandardCharsets.UTF_8);
 
     private final StatusTable table;
-    private final SessionRegistry sessions;
+    private final AnswerSinks sessions;
     private final SessionFlusher flusher;
     private final Counters counters;
     private final CampaignStats campaigns;
@@ -63,10 +62,12 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
     private final int[] heldSessionRefs;
     private final long[] heldPositions;
     private int held;
+    /** Cluster mode: where accepted messages and state changes go instead of the local subscribers; null on one node. */
+    private StateTap tap;
 
     /** @param maxBatch the ring size: no batch is larger. */
     public StatusHandler(
-        final StatusTable table, final SessionRegistry sessions, final SessionFlusher flusher, final Counters counters,
+        final StatusTable table, final AnswerSinks sessions, final SessionFlusher flusher, final Counters counters,
         final CampaignStats campaigns, final EndToEndLatency e2e, final int maxBatch)
     {
         this.e2e = e2e;
@@ -84,6 +85,12 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         this.flusher = flusher;
         this.counters = counters;
         this.campaigns = campaigns;
+    }
+
+    /** Cluster mode, before the ring starts. */
+    public void tap(final StateTap tap)
+    {
+        this.tap = tap;
     }
 
     @Override
@@ -105,6 +112,11 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                     {
                         table.campaignSlot(table.find(e.messageId), e.campaignSlot);
                     }
+                    if (tap != null)
+                    {
+                        tap.accepted(e.messageId, e.session == null ? e.correlationId : 0, e.tenantId, e.channel, e.kind,
+                            e.acceptedAtMs);
+                    }
                     // decided at acceptance: the ACCEPTED record is the change's journal record
                     final long position = JournalCursor.position(e.messageId, 0);
                     if (e.decision == Decision.DEFER.code())
@@ -121,6 +133,10 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                 break;
             case DispatchEvent.RELEASE:
             case DispatchEvent.CANCEL:
+                if (tap != null && e.type == DispatchEvent.CANCEL && e.session == null && e.correlationId != 0)
+                {
+                    tap.cancelled(e.correlationId, e.messageId, e.outcome);
+                }
                 if (e.newState != 0)
                 {
                     // a CANCEL by key may name a message accepted earlier in this batch, not acked yet
@@ -207,6 +223,10 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
             campaigns.countState(campaignSlot, current, state, reason);
         }
         final int tenant = table.tenant(slot);
+        if (tap != null && tap.state(messageId, state, attempts, reason, atMs, current, table.kind(slot), tenant))
+        {
+            return;
+        }
         final int sessionRef = table.sessionRef(slot);
         if (hold)
         {
@@ -228,13 +248,13 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
     private void route(final long messageId, final byte state, final byte attempts, final short reason,
         final long atMs, final byte current, final int tenant, final int sessionRef, final long position)
     {
-        final IngestSession owner = sessions.resolve(sessionRef);
+        final AnswerSink owner = sessions.resolve(sessionRef);
         // the tenant check guards against a session reference reused after its generation counter wrapped
-        if (owner != null && owner.subscriptionScope() == Frames.SCOPE_CONNECTION && owner.tenantId() == tenant)
+        if (owner != null && owner.subscriptionScope() == AnswerSink.SCOPE_CONNECTION && owner.tenantId() == tenant)
         {
             offer(owner, messageId, state, attempts, reason, atMs, current, position);
         }
-        for (final IngestSession s : sessions.tenantSubscribers())
+        for (final AnswerSink s : sessions.tenantSubscribers())
         {
             if (s.tenantId() == tenant)
             {
@@ -243,7 +263,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         }
     }
 
-    private void offer(final IngestSession session, final long messageId, final byte state, final byte attempts,
+    private void offer(final AnswerSink session, final long messageId, final byte state, final byte attempts,
         final short reason, final long atMs, final byte channel, final long position)
     {
         if (session.offerReceipt(messageId, state, attempts, reason, atMs, channel, position))
@@ -254,7 +274,7 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
 
     private void onQuery(final DispatchEvent e)
     {
-        final IngestSession session = e.session;
+        final AnswerSink session = e.session;
         final int slot = table.find(e.messageId);
         if (slot >= 0 && table.tenant(slot) == e.tenantId)
         {

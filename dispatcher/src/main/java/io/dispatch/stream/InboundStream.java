@@ -1,14 +1,13 @@
 package io.dispatch.stream;
 
-import io.dispatch.ingest.IngestSession;
 
 /** A SUBSCRIBE_INBOUND: the tenant's inbound events as INBOUND frames, each with its position. */
 final class InboundStream extends JournalStream
 {
-    InboundStream(final IngestSession session, final int tenantId, final byte[] tenantName, final long startAfter,
+    InboundStream(final StreamSink sink, final int tenantId, final byte[] tenantName, final long startAfter,
         final Runnable onOpen)
     {
-        super(session, tenantId, tenantName, startAfter, onOpen);
+        super(sink, tenantId, tenantName, startAfter, onOpen);
     }
 
     @Override
@@ -19,7 +18,7 @@ final class InboundStream extends JournalStream
         {
             return true;
         }
-        if (!session.offerInbound(position, body, length))
+        if (!sink.offerInbound(position, body, length))
         {
             return false;
         }

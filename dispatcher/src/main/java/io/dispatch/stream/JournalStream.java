@@ -1,6 +1,5 @@
 package io.dispatch.stream;
 
-import io.dispatch.ingest.IngestSession;
 import io.dispatch.journal.AcceptedRecord;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalCursor;
@@ -16,21 +15,21 @@ abstract class JournalStream implements JournalCursor.Visitor, AutoCloseable
 {
     private static final int RECORDS_PER_POLL = 1024;
 
-    final IngestSession session;
+    final StreamSink sink;
     final int tenantId;
     private final byte[] tenantName;
     private final long startAfter;
     private final Runnable onOpen;
     private JournalCursor cursor;
-    /** Something was handed to the session in this poll: it must be asked to write. */
+    /** Something was handed to the sink in this poll: it must be asked to write. */
     boolean offered;
 
     /** @param onOpen run once the cursor is placed, before anything is read (the subscription's OK). */
-    JournalStream(final IngestSession session, final int tenantId, final byte[] tenantName, final long startAfter,
+    JournalStream(final StreamSink sink, final int tenantId, final byte[] tenantName, final long startAfter,
         final Runnable onOpen)
     {
         this.onOpen = onOpen;
-        this.session = session;
+        this.sink = sink;
         this.tenantId = tenantId;
         this.tenantName = tenantName;
         this.startAfter = startAfter;
@@ -51,7 +50,7 @@ abstract class JournalStream implements JournalCursor.Visitor, AutoCloseable
         final int read = cursor.poll(this, RECORDS_PER_POLL);
         if (offered)
         {
-            session.scheduleDrain();
+            sink.scheduleDrain();
         }
         return read;
     }

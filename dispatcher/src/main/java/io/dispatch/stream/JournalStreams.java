@@ -1,6 +1,5 @@
 package io.dispatch.stream;
 
-import io.dispatch.ingest.IngestSession;
 import io.dispatch.journal.Journal;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
@@ -27,10 +26,10 @@ public final class JournalStreams implements Agent
         this.journal = journal;
     }
 
-    /** Any thread (a session's event loop): the tenant's receipts after {@code startAfter}. */
-    public void receipts(final IngestSession session, final byte[] tenantName, final long startAfter)
+    /** Any thread (a connection's event loop): the tenant's receipts after {@code startAfter}. */
+    public void receipts(final StreamSink sink, final byte[] tenantName, final long startAfter)
     {
-        added.offer(new ReceiptStream(session, session.tenantId(), tenantName, startAfter));
+        added.offer(new ReceiptStream(sink, sink.tenantId(), tenantName, startAfter));
     }
 
     /**
@@ -39,10 +38,10 @@ public final class JournalStreams implements Agent
      * @param onOpen run on the stream thread once the cursor is placed, before any event is read: "from now" is
      *               then, so the subscription's OK must not go before it.
      */
-    public void inbound(final IngestSession session, final byte[] tenantName, final long startAfter,
+    public void inbound(final StreamSink sink, final byte[] tenantName, final long startAfter,
         final Runnable onOpen)
     {
-        added.offer(new InboundStream(session, session.tenantId(), tenantName, startAfter, onOpen));
+        added.offer(new InboundStream(sink, sink.tenantId(), tenantName, startAfter, onOpen));
     }
 
     @Override
@@ -59,7 +58,7 @@ public final class JournalStreams implements Agent
         for (int i = streams.size() - 1; i >= 0; i--)
         {
             final JournalStream stream = streams.get(i);
-            if (!stream.session.isOpen())
+            if (!stream.sink.isOpen())
             {
                 stream.close();
                 streams.remove(i);

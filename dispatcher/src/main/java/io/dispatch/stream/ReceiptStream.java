@@ -1,6 +1,5 @@
 package io.dispatch.stream;
 
-import io.dispatch.ingest.IngestSession;
 import io.dispatch.journal.AcceptedRecord;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalReader;
@@ -25,9 +24,9 @@ final class ReceiptStream extends JournalStream
     /** messageId → ours (1 bit) | channel << 8 | last attempts << 16. */
     private final Long2LongHashMap known = new Long2LongHashMap(UNKNOWN);
 
-    ReceiptStream(final IngestSession session, final int tenantId, final byte[] tenantName, final long startAfter)
+    ReceiptStream(final StreamSink sink, final int tenantId, final byte[] tenantName, final long startAfter)
     {
-        super(session, tenantId, tenantName, startAfter, () -> { });
+        super(sink, tenantId, tenantName, startAfter, () -> { });
     }
 
     @Override
@@ -88,7 +87,7 @@ final class ReceiptStream extends JournalStream
     private boolean offer(final long position, final long messageId, final byte state, final int attempts,
         final short reason, final long atMs, final byte channel)
     {
-        if (!session.offerStreamedReceipt(messageId, state, attempts, reason, atMs, channel, position))
+        if (!sink.offerStreamedReceipt(messageId, state, attempts, reason, atMs, channel, position))
         {
             return false;
         }

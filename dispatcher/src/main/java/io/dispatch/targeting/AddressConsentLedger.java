@@ -1,9 +1,9 @@
 package io.dispatch.targeting;
 
-import io.dispatch.ingest.ConsentFrame;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalRecord;
-import io.dispatch.policy.ConsentFlags;
+import io.dispatch.protocol.ConsentFlags;
+import io.dispatch.protocol.ConsentFrame;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Set;

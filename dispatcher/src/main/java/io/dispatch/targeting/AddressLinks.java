@@ -1,10 +1,10 @@
 package io.dispatch.targeting;
 
 import io.dispatch.directory.TenantDirectory;
-import io.dispatch.ingest.ConsentFrame;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFrame;
 import io.dispatch.protocol.DirectoryOp;
 import org.roaringbitmap.PeekableIntIterator;
 

@@ -1,9 +1,10 @@
 package io.dispatch.targeting;
 
-import io.dispatch.client.CampaignState;
+import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
+import io.dispatch.status.CampaignStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -81,7 +82,7 @@ final class Answers
     /** The protocol's state name in lower case, as logs and NACK details use it. */
     static String stateName(final byte state)
     {
-        final CampaignState s = CampaignState.of(state);
-        return s == null ? "state " + state : s.name().toLowerCase(java.util.Locale.ROOT);
+        final String name = CampaignDescriptor.stateName(state);
+        return name == null ? "state " + state : name.toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -1,14 +1,15 @@
 package io.dispatch.targeting;
 
-import io.dispatch.client.CampaignState;
-import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageType;
-import io.dispatch.status.AdminServer;
+import io.dispatch.route.AdminReply;
+import io.dispatch.route.AdminRoute;
+import io.dispatch.status.CampaignStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  * for that answer (an operator's action, a few ms) up to {@link #ANSWER_WAIT_MS}. The list is the snapshot the
  * targeting thread publishes for /metrics, with the counters of {@link CampaignStats}.
  */
-public final class CampaignAdminRoute implements AdminServer.Route
+public final class CampaignAdminRoute implements AdminRoute
 {
     static final long ANSWER_WAIT_MS = 2_000;
     private static final String USAGE = "GET /campaigns or POST /campaigns/<id>/pause|resume|cancel";
@@ -48,12 +49,12 @@ public final class CampaignAdminRoute implements AdminServer.Route
     }
 
     @Override
-    public AdminServer.Reply handle(final String method, final QueryStringDecoder uri)
+    public AdminReply handle(final String method, final QueryStringDecoder uri)
     {
         final String[] parts = uri.path().split("/");
         if (parts.length == 2 && method.equals("GET"))
         {
-            return AdminServer.Reply.ok(list());
+            return AdminReply.ok(list());
         }
         if (parts.length != 4 || !method.equals("POST"))
         {
@@ -84,7 +85,7 @@ public final class CampaignAdminRoute implements AdminServer.Route
         return control(campaign, action);
     }
 
-    private AdminServer.Reply control(final TargetingMetrics.CampaignInfo campaign, final byte action)
+    private AdminReply control(final TargetingMetrics.CampaignInfo campaign, final byte action)
     {
         final byte[] body = new byte[9];
         for (int i = 0; i < 8; i++)
@@ -127,7 +128,7 @@ public final class CampaignAdminRoute implements AdminServer.Route
         return reply(campaign, frame);
     }
 
-    private static AdminServer.Reply reply(final TargetingMetrics.CampaignInfo campaign, final byte[] f)
+    private static AdminReply reply(final TargetingMetrics.CampaignInfo campaign, final byte[] f)
     {
         final int at = FrameDescriptor.HEADER_LENGTH;
         final byte type = f[5];
@@ -135,7 +136,7 @@ public final class CampaignAdminRoute implements AdminServer.Route
         {
             final StringBuilder sb = new StringBuilder("{\"id\":").append(campaign.id()).append(",\"state\":\"")
                 .append(stateName(f[at + 8])).append("\"}");
-            return new AdminServer.Reply(200, sb.append('\n').toString());
+            return new AdminReply(200, sb.append('\n').toString());
         }
         final ErrorCode code = ErrorCode.of(u16(f, at));
         final String detail = new String(f, at + 4, u16(f, at + 2), StandardCharsets.UTF_8);
@@ -188,8 +189,8 @@ public final class CampaignAdminRoute implements AdminServer.Route
 
     private static String stateName(final byte state)
     {
-        final CampaignState s = CampaignState.of(state);
-        return s == null ? "unknown" : s.name().toLowerCase(Locale.ROOT);
+        final String name = CampaignDescriptor.stateName(state);
+        return name == null ? "unknown" : name.toLowerCase(Locale.ROOT);
     }
 
     private static int u16(final byte[] b, final int at)
@@ -197,9 +198,9 @@ public final class CampaignAdminRoute implements AdminServer.Route
         return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
     }
 
-    private static AdminServer.Reply error(final int status, final String message)
+    private static AdminReply error(final int status, final String message)
     {
         final StringBuilder sb = new StringBuilder("{\"error\":");
-        return new AdminServer.Reply(status, Json.quote(sb, message).append("}\n").toString());
+        return new AdminReply(status, Json.quote(sb, message).append("}\n").toString());
     }
 }

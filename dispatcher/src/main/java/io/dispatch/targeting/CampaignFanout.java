@@ -3,12 +3,12 @@ package io.dispatch.targeting;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.directory.TenantDirectory;
-import io.dispatch.ingest.LaneAdmission;
-import io.dispatch.policy.ConsentFlags;
 import io.dispatch.protocol.CampaignDescriptor;
+import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.LaneAdmission;
 
 /**
  * Turns audience members into marketing SUBMITs published straight into the dispatch ring, so every policy

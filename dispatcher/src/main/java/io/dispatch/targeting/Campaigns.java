@@ -1,13 +1,15 @@
 package io.dispatch.targeting;
 
 import io.dispatch.config.TemplateRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.directory.Directory;
 import io.dispatch.directory.Segment;
 import io.dispatch.directory.SegmentException;
 import io.dispatch.directory.TenantDirectory;
-import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ErrorCode;
+import io.dispatch.status.CampaignStats;
+import io.dispatch.status.CancelledCampaigns;
 import org.agrona.collections.IntArrayQueue;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.roaringbitmap.RoaringBitmap;

@@ -1,6 +1,6 @@
 package io.dispatch.targeting;
 
-import io.dispatch.ingest.ConsentFrame;
+import io.dispatch.protocol.ConsentFrame;
 
 import java.util.Arrays;
 

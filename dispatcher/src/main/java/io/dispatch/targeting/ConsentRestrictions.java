@@ -1,8 +1,8 @@
 package io.dispatch.targeting;
 
 import io.dispatch.directory.TenantDirectory;
-import io.dispatch.policy.ConsentFlags;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.DirectoryOp;
 
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.dispatch.targeting;
 
 import io.dispatch.journal.Journal;
-import io.dispatch.policy.ConsentFlags;
+import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.DirectoryOp;
 
 import java.nio.charset.StandardCharsets;

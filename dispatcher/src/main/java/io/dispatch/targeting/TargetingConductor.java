@@ -1,11 +1,13 @@
 package io.dispatch.targeting;
 
 import io.dispatch.config.TemplateRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.directory.Directory;
-import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.protocol.DirectoryOp;
 import io.dispatch.protocol.ErrorCode;
+import io.dispatch.status.CampaignStats;
+import io.dispatch.status.CancelledCampaigns;
 import io.dispatch.status.DistinctErrorLog;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;

@@ -1,9 +1,9 @@
 package io.dispatch.targeting;
 
-import io.dispatch.client.CampaignState;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Reason;
+import io.dispatch.status.CampaignStats;
 import io.dispatch.status.PrometheusText;
 
 import java.util.List;
@@ -63,9 +63,9 @@ public final class TargetingMetrics
         PrometheusText.family(sb, "dispatch_campaign_state", "gauge", "1 for the campaign's current state (label state)");
         for (final CampaignInfo c : list)
         {
-            final CampaignState state = CampaignState.of(c.state());
+            final String state = CampaignDescriptor.stateName(c.state());
             labels(sb.append("dispatch_campaign_state"), c,
-                ",state=\"" + (state == null ? "UNKNOWN" : state.name()) + '"').append(" 1\n");
+                ",state=\"" + (state == null ? "UNKNOWN" : state) + '"').append(" 1\n");
         }
         PrometheusText.family(sb, "dispatch_campaign_targeted", "gauge", "recipients the segment matched at start");
         for (final CampaignInfo c : list)

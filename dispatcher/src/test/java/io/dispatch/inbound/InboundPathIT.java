@@ -16,8 +16,8 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.testing.AdminHttp;
 import io.dispatch.testing.EngineFixture;
-import io.dispatch.testing.Snapshots;
 import io.dispatch.testing.JumpClock;
+import io.dispatch.testing.Snapshots;
 import io.dispatch.testing.Statuses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.dispatch.policy.ConsentFlags.AD;
+import static io.dispatch.protocol.ConsentFlags.AD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

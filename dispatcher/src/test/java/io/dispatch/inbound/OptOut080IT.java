@@ -28,7 +28,7 @@ import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import static io.dispatch.policy.ConsentFlags.AD;
+import static io.dispatch.protocol.ConsentFlags.AD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

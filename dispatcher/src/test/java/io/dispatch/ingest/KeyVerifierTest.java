@@ -2,6 +2,7 @@ package io.dispatch.ingest;
 
 import io.dispatch.config.ApiKey;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.config.TenantRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import static io.dispatch.policy.ConsentFlags.AD;
-import static io.dispatch.policy.ConsentFlags.NIGHT_AD;
-import static io.dispatch.policy.ConsentFlags.OPTED_OUT;
+import static io.dispatch.protocol.ConsentFlags.AD;
+import static io.dispatch.protocol.ConsentFlags.NIGHT_AD;
+import static io.dispatch.protocol.ConsentFlags.OPTED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

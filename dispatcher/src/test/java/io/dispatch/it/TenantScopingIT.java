@@ -36,8 +36,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import static io.dispatch.policy.ConsentFlags.AD;
-import static io.dispatch.policy.ConsentFlags.OPTED_OUT;
+import static io.dispatch.protocol.ConsentFlags.AD;
+import static io.dispatch.protocol.ConsentFlags.OPTED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

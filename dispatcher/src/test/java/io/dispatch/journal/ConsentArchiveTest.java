@@ -2,9 +2,9 @@ package io.dispatch.journal;
 
 import io.dispatch.config.JournalRetention;
 import io.dispatch.config.TenantConfig;
-import io.dispatch.ingest.TenantRegistry;
-import io.dispatch.policy.ConsentFlags;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;

@@ -2,7 +2,7 @@ package io.dispatch.journal;
 
 import io.dispatch.config.JournalRetention;
 import io.dispatch.config.TenantConfig;
-import io.dispatch.ingest.TenantRegistry;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.connector.InboundEvent;
 import io.dispatch.inbound.InboundBody;
 import io.dispatch.policy.CapRules;

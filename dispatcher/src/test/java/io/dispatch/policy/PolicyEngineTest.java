@@ -2,6 +2,7 @@ package io.dispatch.policy;
 
 import io.dispatch.config.Settings;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import org.junit.jupiter.api.Test;
@@ -244,6 +245,26 @@ class PolicyEngineTest
         e.setTenantRate(TENANT, 1, 1, 0, t + 1);
         assertThat(decide(e, INFO, SMS, BOB, t + 1)).isEqualTo(PolicyEngine.SEND);
         assertThat(decide(e, INFO, SMS, BOB, t + 1)).isEqualTo(PolicyEngine.DEFER);
+    }
+
+    @Test
+    void shouldEnforceAClusterNodesShareOfEveryRateAndKeepTheConfiguredOneForTheNextShare()
+    {
+        final PolicyEngine e = engine("tenant.acme.rate.perSecond", "600", "tenant.acme.rate.sms.perSecond", "60");
+        final long t = at("2026-11-25T12:00:00");
+        e.share(2, 6, t);
+        assertThat(e.tenantRate(TENANT)).isEqualTo(200);
+        assertThat(e.channelRate(TENANT, SMS)).isEqualTo(20);
+        assertThat(e.channelRate(TENANT, ChannelType.PUSH.code())).as("unlimited stays unlimited").isZero();
+        e.setTenantRate(TENANT, 900, 0, 20, t);
+        assertThat(e.tenantRate(TENANT)).as("a runtime change is shared too").isEqualTo(300);
+        e.share(1, 6, t);
+        assertThat(e.tenantRate(TENANT)).as("re-applied from the configured rate, not the old share").isEqualTo(150);
+        e.share(0, 6, t);
+        assertThat(e.tenantRate(TENANT)).as("a limit never rounds down to unlimited").isEqualTo(1);
+        e.share(6, 6, t);
+        assertThat(e.tenantRate(TENANT)).isEqualTo(900);
+        assertThat(e.channelRate(TENANT, SMS)).isEqualTo(60);
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.dispatch.schedule;
 
 import com.lmax.disruptor.RingBuffer;
-import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
-import io.dispatch.targeting.CancelledCampaigns;
+import io.dispatch.status.CancelledCampaigns;
+import io.dispatch.status.LaneAdmission;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -12,9 +12,10 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.status.CancelledCampaigns;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
-import io.dispatch.targeting.CancelledCampaigns;
+import io.dispatch.status.PolicyRates;
 import org.agrona.concurrent.EpochClock;
 import org.junit.jupiter.api.Test;
 
@@ -99,7 +100,7 @@ class PolicyHandlerCancelTest
     {
         final DispatchEvent e = new DispatchEvent();
         e.type = DispatchEvent.CANCEL;
-        e.session = new io.dispatch.ingest.IngestSession(null);
+        e.session = new io.dispatch.ingest.SessionProxy(() -> { });
         e.messageId = messageId;
         e.tenantId = tenantId;
         return e;

@@ -2,14 +2,14 @@ package io.dispatch.targeting;
 
 import io.dispatch.config.Settings;
 import io.dispatch.directory.Directory;
-import io.dispatch.ingest.ConsentFrame;
-import io.dispatch.policy.ConsentFlags;
 import io.dispatch.policy.PolicyConfig;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFlags;
+import io.dispatch.protocol.ConsentFrame;
 import io.dispatch.protocol.DirectoryOp;
 import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.protocol.MessageKind;

@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.dispatch.policy.ConsentFlags.AD;
-import static io.dispatch.policy.ConsentFlags.NIGHT_AD;
-import static io.dispatch.policy.ConsentFlags.OPTED_OUT;
+import static io.dispatch.protocol.ConsentFlags.AD;
+import static io.dispatch.protocol.ConsentFlags.NIGHT_AD;
+import static io.dispatch.protocol.ConsentFlags.OPTED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What directory ops restrict in the address map, on a real directory. */

@@ -1,5 +1,6 @@
 package io.dispatch.load;
 
+import io.dispatch.client.CampaignResult;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Frames;
@@ -109,7 +110,7 @@ public final class LoadTest
         }
     }
 
-    private RunReport runWith(final List<DispatchClient> clients) throws IOException
+    private RunReport runWith(final List<DispatchClient> clients) throws IOException, LoadTestException
     {
         final List<StreamSpec> streams = config.streams();
         final MessageCatalog[] catalogs = new MessageCatalog[streams.size()];
@@ -121,12 +122,22 @@ public final class LoadTest
         }
         final List<TrackerReceiptListener> receiptListeners = new ArrayList<>();
         final boolean receiptsOn = subscribeReceipts(clients, receiptListeners);
+        final EngineCampaign campaign = config.campaign() == null ? null :
+            new EngineCampaign(config.campaign(), out, clock, System.currentTimeMillis());
+        if (campaign != null)
+        {
+            campaign.loadDirectory(clients.get(0));
+        }
 
         // The timeline starts only now, so connecting and subscribing never count as sender lag.
         final Instant startedAt = Instant.now();
         final RunWindow window = RunWindow.ofSeconds(
             clock.nanoTime() + START_DELAY_NS, config.warmupS(), config.durationS());
         final long startEpochMs = startedAt.toEpochMilli() + TimeUnit.NANOSECONDS.toMillis(START_DELAY_NS);
+        if (campaign != null)
+        {
+            campaign.startAt(clients.get(0), window.startNs());
+        }
         final OpenLoopSchedule[] schedules = new OpenLoopSchedule[streams.size()];
         for (int s = 0; s < schedules.length; s++)
         {
@@ -180,7 +191,7 @@ public final class LoadTest
             runners.forEach(PacedRunner::requestStop);
             joinAll(threads);
             return buildReport(startedAt, window, schedules, classes, trackers, collector, runners, drainS,
-                !reporter.drained(), reporter.timeline());
+                !reporter.drained(), reporter.timeline(), campaign == null ? null : campaign.stats(clients.get(0)));
         }
         finally
         {
@@ -266,7 +277,8 @@ public final class LoadTest
         final List<PacedRunner> runners,
         final double drainS,
         final boolean drainTimedOut,
-        final Timeline timeline)
+        final Timeline timeline,
+        final CampaignResult campaignResult)
     {
         long offered = 0;
         final long[] offeredByClass = new long[MessageClasses.COUNT];
@@ -323,6 +335,7 @@ public final class LoadTest
             .drainS(drainS)
             .drainTimedOut(drainTimedOut)
             .failedConnections(failed)
+            .campaign(campaignResult)
             .engineLatency(config.metricsUrl() == null ? null :
                 EngineLatency.between(metricsBefore, EngineLatency.scrape(config.metricsUrl(), out)))
             .build();

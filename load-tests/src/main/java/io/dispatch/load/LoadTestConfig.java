@@ -6,6 +6,8 @@ import io.dispatch.load.scenario.Recipients;
 import io.dispatch.load.scenario.SaturationSpec;
 import io.dispatch.load.scenario.Slo;
 import io.dispatch.load.scenario.StreamSpec;
+import io.dispatch.load.scenario.CampaignReader;
+import io.dispatch.load.scenario.CampaignSpec;
 import io.dispatch.load.scenario.StreamsReader;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
@@ -89,8 +91,10 @@ public final class LoadTestConfig
     private final double singleRate;
     private final boolean rateSet;
     private final StreamsReader streamSettings;
+    private final CampaignReader campaignSettings;
+    private final CampaignSpec campaign;
 
-    private LoadTestConfig(final Builder b, final List<StreamSpec> streams)
+    private LoadTestConfig(final Builder b, final List<StreamSpec> streams, final CampaignSpec campaign)
     {
         name = b.name;
         host = b.host;
@@ -120,6 +124,8 @@ public final class LoadTestConfig
         singleRate = b.rate;
         rateSet = b.rateSet;
         streamSettings = b.streamSettings;
+        campaignSettings = b.campaignSettings;
+        this.campaign = campaign;
     }
 
     public static Builder builder()
@@ -156,6 +162,8 @@ public final class LoadTestConfig
     /** @return dispatcher configuration keys for the engine under test (sim.* and engine.* of the scenario). */
     public Map<String, String> engineSettings() { return engineSettings; }
     public List<StreamSpec> streams() { return streams; }
+    /** @return the engine-side campaign the run starts (campaign.*), or null. */
+    public CampaignSpec campaign() { return campaign; }
     /** @return the latency objective, or null. */
     public Slo slo() { return slo; }
     /** @return the saturation sweep, or null for a single run. */
@@ -244,6 +252,7 @@ public final class LoadTestConfig
         b.rate = singleRate;
         b.rateSet = rateSet;
         b.streamSettings = streamSettings;
+        b.campaignSettings = campaignSettings;
         return b;
     }
 
@@ -260,6 +269,10 @@ public final class LoadTestConfig
         for (final StreamSpec s : streams)
         {
             sb.append(" stream ").append(s);
+        }
+        if (campaign != null)
+        {
+            sb.append(' ').append(campaign);
         }
         if (slo != null)
         {
@@ -308,6 +321,7 @@ public final class LoadTestConfig
         private EngineMode engineMode = EngineMode.EXTERNAL;
         private final Map<String, String> engineSettings = new LinkedHashMap<>();
         private StreamsReader streamSettings = new StreamsReader();
+        private CampaignReader campaignSettings = new CampaignReader();
         private Slo slo;
         private SaturationSpec saturation;
 
@@ -344,6 +358,9 @@ public final class LoadTestConfig
 
         /** The {@code stream.*} settings, interpreted in {@link #build()} once the timeline is final. */
         public StreamsReader streamSettings() { return streamSettings; }
+
+        /** The {@code campaign.*} settings, interpreted in {@link #build()} once the timeline is final. */
+        public CampaignReader campaignSettings() { return campaignSettings; }
 
         /**
          * @throws IllegalArgumentException naming the flag or key of the first invalid setting.
@@ -383,7 +400,7 @@ public final class LoadTestConfig
                 require(s.profile().peakRate() <= MAX_RATE, "stream." + s.name() + ".rate peaks above " +
                     (long)MAX_RATE + "/s");
             }
-            return new LoadTestConfig(this, streams);
+            return new LoadTestConfig(this, streams, campaignSettings.build(timelineNs));
         }
 
         private StreamSpec singleStream(final long timelineNs)

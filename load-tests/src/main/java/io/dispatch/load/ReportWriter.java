@@ -83,6 +83,18 @@ public final class ReportWriter
         {
             r.engineLatency.json(w);
         }
+        if (r.campaign != null)
+        {
+            w.name("campaign").beginObject()
+                .field("id", r.campaign.campaignId())
+                .field("state", r.campaign.state().name())
+                .field("targeted", r.campaign.targeted())
+                .field("fanned_out", r.campaign.fannedOut())
+                .field("decided_send", r.campaign.decidedSend())
+                .field("decided_defer", r.campaign.decidedDefer())
+                .field("decided_suppress", r.campaign.decidedSuppress())
+                .endObject();
+        }
         streams(w, c);
         if (c.slo() != null)
         {

@@ -1,5 +1,6 @@
 package io.dispatch.load;
 
+import io.dispatch.client.CampaignResult;
 import org.HdrHistogram.Histogram;
 
 import java.time.Instant;
@@ -40,6 +41,8 @@ public final class RunReport
     public final Timeline timeline;
     /** The engine's own figures (--metrics-url), or null when not asked for. */
     public final EngineLatency engineLatency;
+    /** The engine-side campaign's counters after the run (campaign.*), or null. */
+    public final CampaignResult campaign;
 
     private RunReport(final Builder b)
     {
@@ -64,6 +67,7 @@ public final class RunReport
         e2eByClass = b.e2eByClass;
         timeline = b.timeline;
         engineLatency = b.engineLatency;
+        campaign = b.campaign;
     }
 
     public long offered(final int classIndex)
@@ -129,6 +133,7 @@ public final class RunReport
         private Histogram[] e2eByClass;
         private Timeline timeline = new Timeline();
         private EngineLatency engineLatency;
+        private CampaignResult campaign;
 
         private Builder()
         {
@@ -137,6 +142,7 @@ public final class RunReport
         public Builder offeredByClass(final long[] v) { offeredByClass = v; return this; }
         public Builder timeline(final Timeline v) { timeline = v; return this; }
         public Builder engineLatency(final EngineLatency v) { engineLatency = v; return this; }
+        public Builder campaign(final CampaignResult v) { campaign = v; return this; }
 
         /** Per-class latency histograms, indexed by {@link MessageClasses}. */
         public Builder classLatency(final Histogram[] ack, final Histogram[] e2e)

@@ -1,5 +1,6 @@
 package io.dispatch.load;
 
+import io.dispatch.load.scenario.CampaignReader;
 import io.dispatch.load.scenario.Durations;
 import io.dispatch.load.scenario.RateProfiles;
 import io.dispatch.load.scenario.SaturationSpec;
@@ -18,6 +19,7 @@ import java.util.TreeSet;
  * <ul>
  *   <li>run: {@code name description duration warmup connections seed host port tenant api-key engine slo}</li>
  *   <li>{@code stream.NAME.{class,channel,rate,start,stop,recipients,payload,catalog}} ({@link StreamsReader})</li>
+ *   <li>{@code campaign.{recipients,channel,start,pacing,template}}: an engine-side campaign ({@link CampaignReader})</li>
  *   <li>{@code sim.SETTING} and {@code sim.CHANNEL.SETTING}: the simulated providers of the engine</li>
  *   <li>{@code engine.KEY}: any engine configuration key (docs/configuration.md)</li>
  *   <li>{@code saturation.{start,step,max,step-duration,warmup}}</li>
@@ -29,7 +31,8 @@ public final class ScenarioSettings
     public static final Set<String> RUN_KEYS = Set.of("name", "description", "duration", "warmup", "connections",
         "seed", "host", "port", "tenant", "api-key", "engine", "slo");
     /** Settings of the simulated connector (dispatcher connector/sim), all lanes or one channel. */
-    public static final Set<String> SIM_SETTINGS = Set.of("latencyMs", "failureRate", "rejectRate", "receiptDelayMs");
+    public static final Set<String> SIM_SETTINGS =
+        Set.of("latencyMs", "failureRate", "rejectRate", "receiptDelayMs", "maxPerSecond", "throttleRetryAfterMs");
     public static final Set<String> SATURATION_KEYS = Set.of("start", "step", "max", "step-duration", "warmup");
     private static final String[] CHANNELS = {"sms", "push", "chat"};
 
@@ -63,6 +66,11 @@ public final class ScenarioSettings
             b.streamSettings().add(s);
             return;
         }
+        if (key.startsWith(CampaignReader.PREFIX))
+        {
+            b.campaignSettings().add(s);
+            return;
+        }
         if (key.startsWith("sim."))
         {
             sim(s, key.substring(4));
@@ -94,7 +102,7 @@ public final class ScenarioSettings
             case "slo": b.slo(slo(s)); break;
             default:
                 throw s.error("is not a scenario key; known: " + new TreeSet<>(RUN_KEYS) +
-                    ", stream.NAME.*, sim.*, engine.*, saturation.* (docs/load-testing.md)");
+                    ", stream.NAME.*, campaign.*, sim.*, engine.*, saturation.* (docs/load-testing.md)");
         }
     }
 

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +38,8 @@ class ScenarioParsingTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"steady-informational", "informational-with-campaign", "mixed-channels", "saturation"})
+    @ValueSource(strings = {"steady-informational", "informational-with-campaign", "mixed-channels", "saturation",
+        "auth-with-campaign", "marketing-flood"})
     void shouldParseEveryShippedStandardScenario(final String name)
     {
         final LoadTestConfig c = ArgsParser.parse(new String[] {"--scenario", SCENARIOS.resolve(name + ".properties").toString()});
@@ -70,6 +72,24 @@ class ScenarioParsingTest
         assertThat(c.rate()).isCloseTo(50_000 + 1_000_000 / 30.0, offset(1e-6));
         assertThat(c.slo()).isNull();
         assertThat(c.saturation()).isNull();
+    }
+
+    @Test
+    void shouldReadAnEngineCampaignBesideTheAuthStreamAndTurnItOffWithZeroRecipients()
+    {
+        final String file = SCENARIOS.resolve("auth-with-campaign.properties").toString();
+        final LoadTestConfig c = ArgsParser.parse(new String[] {"--scenario", file});
+
+        assertThat(c.kinds()).containsExactly(MessageKind.AUTH);
+        assertThat(c.campaign().recipients()).isEqualTo(1_000_000);
+        assertThat(c.campaign().channel()).isEqualTo(ChannelType.SMS);
+        assertThat(c.campaign().startNs()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
+        assertThat(c.campaign().templateId()).isEqualTo("promo");
+        assertThat(c.campaign().vars()).containsExactly(Map.entry("shop", "LoadShop"), Map.entry("offer", "sale"));
+        assertThat(c.engineSettings()).containsEntry("lane.sms.connector.maxPerSecond", "20000")
+            .containsEntry("lane.sms.ratePerSecond", "20000");
+        assertThat(ArgsParser.parse(new String[] {"--scenario", file, "--set", "campaign.recipients=0"}).campaign())
+            .isNull();
     }
 
     @Test
@@ -153,6 +173,11 @@ class ScenarioParsingTest
         "stream.a.rate = 100;stream.a.rate = 200 | line 2: stream.a.rate is already set on line 1",
         "stream.a.rate = 100;just words | line 2: expected 'key = value', got 'just words'",
         "stream.a b.rate = 100 | line 1: malformed key",
+        "stream.a.rate = 100;campaign.size = 5 | line 2: campaign.size unknown campaign key 'size'",
+        "stream.a.rate = 100;campaign.channel = sms | line 2: campaign.channel a campaign needs campaign.recipients",
+        "stream.a.rate = 100;campaign.recipients = lots | line 2: campaign.recipients expects an integer",
+        "stream.a.rate = 100;campaign.recipients = 5;campaign.channel = fax | line 3: campaign.channel must be sms",
+        "stream.a.rate = 100;campaign.recipients = 5;campaign.start = 99s | line 3: campaign.start is after the run",
     })
     void shouldNameTheKeyAndLineOfEachMistake(final String content, final String message) throws IOException
     {

@@ -10,8 +10,8 @@ import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.stage.DedupHandler;
 import io.dispatch.stage.PolicyHandler;
-import io.dispatch.stage.PolicyRates;
 import io.dispatch.status.Counters;
+import io.dispatch.status.PolicyRates;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.agrona.concurrent.CachedEpochClock;
@@ -25,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  * The policy part of the ring's journal thread, without the journal: {@link DedupHandler} then
  * {@link PolicyHandler} on one reused {@link DispatchEvent}, followed by what the journal stage does to the
  * policy state of an accepted SUBMIT (record its idempotency key in the dedup index). Each {@link #submit}
- * fills the event as {@code IngestSession} does, with a new idempotency key and the next message of the
+ * fills the event as {@code RequestAdapter} does, with a new idempotency key and the next message of the
  * {@link PolicyWorkload} stream (its recipient's digits are written into the body, so the stages hash the
  * recipient from the bytes as in production). The dedup index holds {@code dedupKeys} live keys: its
  * horizon is {@code dedupKeys /} {@value PolicyWorkload#MESSAGES_PER_MS} ms, and it is filled before the start.

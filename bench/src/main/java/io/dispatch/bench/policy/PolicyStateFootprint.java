@@ -1,9 +1,9 @@
 package io.dispatch.bench.policy;
 
 import io.dispatch.policy.CapRules;
-import io.dispatch.policy.ConsentFlags;
 import io.dispatch.policy.FrequencyCaps;
 import io.dispatch.policy.RecipientDirectory;
+import io.dispatch.protocol.ConsentFlags;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

@@ -1,13 +1,13 @@
 package io.dispatch.bench.policy;
 
 import io.dispatch.config.Settings;
-import io.dispatch.policy.ConsentFlags;
 import io.dispatch.policy.PolicyConfig;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.MessageKind;
 
 import java.nio.charset.StandardCharsets;

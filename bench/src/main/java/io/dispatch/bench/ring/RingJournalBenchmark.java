@@ -7,8 +7,8 @@ import io.dispatch.bench.SubmitSamples;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.config.TenantRegistry;
 import io.dispatch.ingest.SessionRegistry;
-import io.dispatch.ingest.TenantRegistry;
 import io.dispatch.journal.Journal;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyConfig;
@@ -22,11 +22,11 @@ import io.dispatch.ring.StageChain;
 import io.dispatch.stage.DedupHandler;
 import io.dispatch.stage.JournalHandler;
 import io.dispatch.stage.PolicyHandler;
-import io.dispatch.stage.PolicyRates;
 import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
+import io.dispatch.status.PolicyRates;
 import io.dispatch.status.StatusTable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -53,11 +53,11 @@ import java.util.concurrent.locks.LockSupport;
  * the network and without connector lanes:
  * <pre>
  *  benchmark thread ─▶ ring (multi-  ─▶ │ dedup ─▶ journal append (+fsync) ─▶ latch │ ─▶ │ no-op ack ─▶ status ─▶ flush │
- *  (as IngestSession:    producer)      └──────────── ring-journal ─────────────────┘    └────────── ring-post ──────────┘
+ *  (as RequestAdapter:   producer)      └──────────── ring-journal ─────────────────┘    └────────── ring-post ──────────┘
  *   claim, copy, publish)
  * </pre>
  * One invocation publishes {@value #BATCH} SUBMITs, each with a new idempotency key, the way
- * {@code IngestSession} does (high-water check, {@code tryNext}, fill the slot, copy the body out of a
+ * {@code RequestAdapter} does (high-water check, {@code tryNext}, fill the slot, copy the body out of a
  * direct buffer, publish), then waits until the last one has passed the post stage. Score: messages/s.
  * When the ring is above its high-water mark the producer yields and retries where ingest would NACK
  * BACKPRESSURE; {@code ringFullRetries} is the rate of those retries (per second, as the score).
@@ -153,7 +153,7 @@ public class RingJournalBenchmark extends AbstractBenchmark
             journalStopped);
         final StatusHandler status = new StatusHandler(
             new StatusTable(Configuration.STATUS_CAPACITY_DEFAULT), new SessionRegistry(), flusher, counters,
-            new io.dispatch.targeting.CampaignStats(), new io.dispatch.status.EndToEndLatency(), ringSize);
+            new io.dispatch.status.CampaignStats(), new io.dispatch.status.EndToEndLatency(), ringSize);
         ring = consumerThreads == 1
             ? new RingTopology(ringSize, waitStrategy, errors, new StageChain(journalStages, acks, status, flusher))
             : new RingTopology(ringSize, waitStrategy, errors, journalStages, new StageChain(acks, status, flusher));
@@ -224,7 +224,7 @@ public class RingJournalBenchmark extends AbstractBenchmark
         return sequence;
     }
 
-    /** As IngestSession.claimRingSlot: refuse above the high-water mark, never block. */
+    /** As RequestAdapter.claimRingSlot: refuse above the high-water mark, never block. */
     private long claimRingSlot()
     {
         if (ringBuffer.remainingCapacity() < reserve)

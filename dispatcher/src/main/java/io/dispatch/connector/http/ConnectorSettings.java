@@ -1,7 +1,7 @@
 package io.dispatch.connector.http;
 
 import io.dispatch.config.ConfigurationException;
-import io.dispatch.ingest.ServerTls;
+import io.dispatch.tls.ServerTls;
 import io.netty.handler.ssl.SslContext;
 
 import java.io.IOException;

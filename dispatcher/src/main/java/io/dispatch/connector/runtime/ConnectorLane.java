@@ -6,7 +6,6 @@ import io.dispatch.config.RateSettings;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.DeliveryRequest;
-import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.journal.Journal;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
@@ -14,10 +13,11 @@ import io.dispatch.protocol.FallbackDeadline;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitFlyweight;
+import io.dispatch.status.CancelledCampaigns;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
-import io.dispatch.targeting.CancelledCampaigns;
+import io.dispatch.status.LaneAdmission;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
@@ -87,6 +87,8 @@ public final class ConnectorLane extends LaneThread
      * recipient: they never fall back (docs/connectors.md "Fallback"). Accepted ones carry it in {@link #receipts}.
      */
     private final LongHashSet uncertain = new LongHashSet();
+    /** How soon a priority message throttled during a marketing pause is tried again. */
+    static final long PRIORITY_RETRY_IN_PAUSE_MS = 20;
     private final RetryTimers retries;
     private final ReceiptTimeouts receipts;
     /**
@@ -737,7 +739,7 @@ public final class ConnectorLane extends LaneThread
             metrics.increment(LaneMetrics.THROTTLE_EPISODES);
         }
         breaker.onNeutral();
-        if (gate.pausedUntilMs() >= request.deadlineMs())
+        if (gate.pausedUntilMs(isPriority) >= request.deadlineMs())
         {
             finish(id, DeliveryState.EXPIRED, request.attempt() - 1, Reason.TTL_EXPIRED, request.tenant(), request.kind());
             return;
@@ -748,7 +750,17 @@ public final class ConnectorLane extends LaneThread
             attemptsById.put(id, spent);
         }
         states.publish(id, DeliveryState.RETRYING, spent, channel, Reason.PROVIDER_THROTTLED, now);
-        queues.redo(id, isPriority);
+        // Priority is not held by a pause without the provider's hint, but while the provider keeps refusing, a
+        // message resent at once would bounce every round trip: it tries again a little later instead.
+        final long pauseLeftMs = isPriority ? gate.pausedUntilMs() - now : 0;
+        if (pauseLeftMs > 0)
+        {
+            retries.schedule(id, true, now + Math.min(pauseLeftMs, PRIORITY_RETRY_IN_PAUSE_MS));
+        }
+        else
+        {
+            queues.redo(id, isPriority);
+        }
     }
 
     private void onTransientFailure(

@@ -1,6 +1,7 @@
 package io.dispatch.connector.smsrelay;
 
-import io.dispatch.status.AdminServer;
+import io.dispatch.route.AdminReply;
+import io.dispatch.route.AdminRoute;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.util.Set;
  * upload (JPEG, 1 byte to 300 KB), so a bad image fails here, with a reason, and not in a campaign.
  * <p>Runs on the admin thread; the files are small, so the blocking write is brief.
  */
-public final class SmsImageRoute implements AdminServer.Route
+public final class SmsImageRoute implements AdminRoute
 {
     /** Under the data dir. */
     public static final String DIRECTORY = "mms-images";
@@ -37,29 +38,29 @@ public final class SmsImageRoute implements AdminServer.Route
     }
 
     @Override
-    public AdminServer.Reply handle(final String method, final QueryStringDecoder uri)
+    public AdminReply handle(final String method, final QueryStringDecoder uri)
     {
         return handle(method, uri, new byte[0]);
     }
 
     @Override
-    public AdminServer.Reply handle(final String method, final QueryStringDecoder uri, final byte[] body)
+    public AdminReply handle(final String method, final QueryStringDecoder uri, final byte[] body)
     {
         final String[] segments = uri.path().substring(PREFIX.length()).split("/", -1);
         if (segments.length != 2)
         {
-            return new AdminServer.Reply(404, "use /mms-images/<tenant>/<id>\n");
+            return new AdminReply(404, "use /mms-images/<tenant>/<id>\n");
         }
         final String tenant = segments[0];
         final String id = segments[1];
         if (!tenants.contains(tenant))
         {
-            return new AdminServer.Reply(404, "no tenant '" + tenant + "'\n");
+            return new AdminReply(404, "no tenant '" + tenant + "'\n");
         }
         final Path file = SmsImages.registeredFile(dir, tenant, id);
         if (file == null)
         {
-            return AdminServer.Reply.badRequest("image id '" + id + "': use 1-40 letters, digits, '_' or '-'"
+            return AdminReply.badRequest("image id '" + id + "': use 1-40 letters, digits, '_' or '-'"
                 + " (and a tenant name of the same characters)");
         }
         try
@@ -71,34 +72,34 @@ public final class SmsImageRoute implements AdminServer.Route
                     return store(tenant, id, file, body);
                 case "GET":
                     return Files.exists(file)
-                        ? AdminServer.Reply.ok("{\"tenant\":\"" + tenant + "\",\"id\":\"" + id + "\",\"bytes\":" + Files.size(file) + "}\n")
-                        : new AdminServer.Reply(404, "no image '" + id + "' for tenant '" + tenant + "'\n");
+                        ? AdminReply.ok("{\"tenant\":\"" + tenant + "\",\"id\":\"" + id + "\",\"bytes\":" + Files.size(file) + "}\n")
+                        : new AdminReply(404, "no image '" + id + "' for tenant '" + tenant + "'\n");
                 case "DELETE":
-                    return Files.deleteIfExists(file) ? AdminServer.Reply.ok("{\"deleted\":true}\n")
-                        : new AdminServer.Reply(404, "no image '" + id + "' for tenant '" + tenant + "'\n");
+                    return Files.deleteIfExists(file) ? AdminReply.ok("{\"deleted\":true}\n")
+                        : new AdminReply(404, "no image '" + id + "' for tenant '" + tenant + "'\n");
                 default:
-                    return new AdminServer.Reply(405, "PUT (upload), GET or DELETE\n");
+                    return new AdminReply(405, "PUT (upload), GET or DELETE\n");
             }
         }
         catch (final IOException ex)
         {
-            return new AdminServer.Reply(500, "cannot access " + file + ": " + ex.getMessage() + "\n");
+            return new AdminReply(500, "cannot access " + file + ": " + ex.getMessage() + "\n");
         }
     }
 
-    private AdminServer.Reply store(final String tenant, final String id, final Path file, final byte[] body)
+    private AdminReply store(final String tenant, final String id, final Path file, final byte[] body)
         throws IOException
     {
         final String problem = SmsImages.problem(body);
         if (problem != null)
         {
-            return AdminServer.Reply.badRequest("image '" + id + "' refused: " + problem
+            return AdminReply.badRequest("image '" + id + "' refused: " + problem
                 + "; the relay takes JPEG files of at most " + SmsImages.MAX_BYTES + " bytes");
         }
         Files.createDirectories(file.getParent());
         final Path tmp = file.resolveSibling(id + ".jpg.tmp");
         Files.write(tmp, body);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return AdminServer.Reply.ok("{\"tenant\":\"" + tenant + "\",\"id\":\"" + id + "\",\"bytes\":" + body.length + "}\n");
+        return AdminReply.ok("{\"tenant\":\"" + tenant + "\",\"id\":\"" + id + "\",\"bytes\":" + body.length + "}\n");
     }
 }

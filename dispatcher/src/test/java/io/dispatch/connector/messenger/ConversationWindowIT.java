@@ -15,8 +15,8 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.testing.EngineFixture;
-import io.dispatch.testing.Snapshots;
 import io.dispatch.testing.JumpClock;
+import io.dispatch.testing.Snapshots;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import static io.dispatch.policy.ConsentFlags.AD;
+import static io.dispatch.protocol.ConsentFlags.AD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -110,6 +110,73 @@ class ConnectorLaneThrottleTest
     }
 
     @Test
+    void shouldLearnTheProvidersRateAtTheFirstThrottleAndReserveItsShareForPriority() throws Exception
+    {
+        // no configured rate: only the window bounds the lane (16, of which marketing may hold 12), and a fast
+        // provider takes what is in flight every 10 ms: 1,200 marketing sends a second
+        try (LaneHarness h = new LaneHarness(dir, Map.of("lane.sms.window", "16", "lane.sms.reservedPercent", "20",
+            "lane.sms.throttlePauseMs", "250")))
+        {
+            final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
+            for (int i = 0; i < 4000; i++)
+            {
+                sms.submit(h.accept(MessageKind.MARKETING, ChannelType.SMS, "010" + i, 3600), MessageKind.MARKETING);
+            }
+            sms.settle();
+            for (int ms = 0; ms < 1500; ms += 10)
+            {
+                sms.provider().acceptAll();
+                h.clock.advance(10);
+                sms.settle();
+            }
+            assertThat(sms.lane().metrics().get(LaneMetrics.RATE_MILLI_PER_SECOND)).as("unlimited: no rate").isZero();
+
+            // the quota is reached: the lane learns what the provider took (~1,200/s) and paces at half of it
+            sms.provider().failAll(Reason.PROVIDER_THROTTLED, 0);
+            sms.settle();
+            assertThat(sms.lane().metrics().get(LaneMetrics.THROTTLE_EPISODES)).isEqualTo(1);
+            assertThat(sms.lane().metrics().get(LaneMetrics.RATE_MILLI_PER_SECOND)).isBetween(550_000L, 650_000L);
+            assertThat(sms.provider().outstanding()).as("marketing waits out the pause").isZero();
+
+            // an OTP in the pause that marketing's volume caused goes out at once, from the reserved share
+            final long otp = h.accept(MessageKind.AUTH, ChannelType.SMS, "01099999999", 60);
+            sms.submit(otp, MessageKind.AUTH);
+            sms.settle();
+            assertThat(sms.provider().sent).last().extracting(ScriptedConnector.Sent::messageId).isEqualTo(otp);
+            assertThat(sms.provider().outstanding()).isEqualTo(1);
+            // still refused: the provider refusing it in the pause is the same congestion episode (no second cut),
+            // and the OTP is tried again 20 ms later rather than bouncing every round trip
+            final int sent = sms.provider().sent.size();
+            sms.provider().failAll(Reason.PROVIDER_THROTTLED, 0);
+            sms.settle();
+            assertThat(sms.lane().metrics().get(LaneMetrics.THROTTLE_EPISODES)).isEqualTo(1);
+            h.clock.advance(ConnectorLane.PRIORITY_RETRY_IN_PAUSE_MS - 1);
+            sms.settle();
+            assertThat(sms.provider().sent).hasSize(sent);
+            h.clock.advance(2 * RetryTimers.TICK_MS); // a timer fires at the end of its wheel tick
+            sms.settle();
+            assertThat(sms.provider().sent).hasSize(sent + 1).last().extracting(ScriptedConnector.Sent::messageId)
+                .isEqualTo(otp);
+
+            // after the pause marketing is paced by the shared bucket: 80 % of the learned rate x factor, plus at
+            // most its bucket's depth (a tenth of a second's worth)
+            sms.provider().acceptAll();
+            h.clock.advance(250);
+            sms.settle();
+            final long ratePerSecond = sms.lane().metrics().get(LaneMetrics.RATE_MILLI_PER_SECOND) / 1000;
+            final int before = sms.provider().sent.size();
+            for (int ms = 0; ms < 1000; ms += 10)
+            {
+                sms.provider().acceptAll();
+                h.clock.advance(10);
+                sms.settle();
+            }
+            assertThat(sms.provider().sent.size() - before)
+                .isBetween((int)(ratePerSecond * 0.8) - 20, (int)(ratePerSecond * 0.9));
+        }
+    }
+
+    @Test
     void shouldExpireAThrottledMessageWhoseTtlEndsBeforeTheRetryAfter() throws Exception
     {
         try (LaneHarness h = new LaneHarness(dir, Map.of()))

@@ -4,7 +4,6 @@ import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.LaneConfig;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TemplateRegistry;
-import io.dispatch.ingest.LaneAdmission;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.protocol.ChannelType;
@@ -13,6 +12,7 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
+import io.dispatch.status.LaneAdmission;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 

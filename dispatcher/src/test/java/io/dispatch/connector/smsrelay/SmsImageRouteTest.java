@@ -1,6 +1,6 @@
 package io.dispatch.connector.smsrelay;
 
-import io.dispatch.status.AdminServer;
+import io.dispatch.route.AdminReply;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +17,7 @@ class SmsImageRouteTest
     @TempDir
     Path dir;
 
-    private AdminServer.Reply call(final SmsImageRoute route, final String method, final String path, final byte[] body)
+    private AdminReply call(final SmsImageRoute route, final String method, final String path, final byte[] body)
     {
         return route.handle(method, new QueryStringDecoder(path), body);
     }

@@ -22,7 +22,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import static io.dispatch.policy.ConsentFlags.AD;
+import static io.dispatch.protocol.ConsentFlags.AD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,6 +1,6 @@
 package io.dispatch.load.directory;
 
-import io.dispatch.policy.ConsentFlags;
+import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.DirectoryOpWriter;
 
 import java.time.Instant;

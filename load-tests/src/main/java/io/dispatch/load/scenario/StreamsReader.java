@@ -200,7 +200,7 @@ public final class StreamsReader
     }
 
     /** A time on the run's timeline: a duration ({@code 20s}) or a share of the whole run ({@code 50%}). */
-    private static long time(final Setting s, final long timelineNs)
+    static long time(final Setting s, final long timelineNs)
     {
         final long ns;
         try

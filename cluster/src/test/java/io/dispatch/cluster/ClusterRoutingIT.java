@@ -1,0 +1,353 @@
+package io.dispatch.cluster;
+
+import io.dispatch.config.DispatcherConfig;
+import io.dispatch.config.Settings;
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.ErrorCode;
+import io.dispatch.protocol.FrameDescriptor;
+import io.dispatch.protocol.Frames;
+import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.MessageType;
+import io.dispatch.protocol.SubmitDescriptor;
+import io.dispatch.testing.AdminHttp;
+import io.dispatch.testing.RawConnection;
+import org.agrona.concurrent.SystemEpochClock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * "Same protocol from any node": three cluster nodes over one local broker. A message is written to one node, sent by
+ * the node owning its partition, and its STATUS, CANCEL and receipts are served by whichever node the client reached
+ * (the status topic every node reads, the CANCEL forwarded to the message's own partition). The tenant's rate is
+ * split across the nodes by the partitions each owns.
+ */
+class ClusterRoutingIT
+{
+    private static final int PARTITIONS = 6;
+    private static final int NODES = 3;
+    private static final long RATE = 600;
+    private static final Pattern IN_FORCE = Pattern.compile("\"demo\":\\{[^}]*\"inForcePerSecond\":(\\d+)");
+
+    @TempDir
+    static Path dir;
+
+    private static LocalBroker broker;
+    private static TextCountingPeer peer;
+    private static final List<ClusterNode> nodes = new ArrayList<>();
+    private static final List<Path> dirs = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception
+    {
+        broker = LocalBroker.start(dir.resolve("kafka"), 0);
+        broker.createTopic("routing", PARTITIONS);
+        peer = new TextCountingPeer();
+        for (int i = 0; i < NODES; i++)
+        {
+            nodes.add(startNode("node-" + i));
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (nodes.stream().anyMatch(n -> n.ownedPartitions() == 0) && System.nanoTime() < deadline)
+        {
+            Thread.sleep(50); // the assignment has no event to await from outside the consumer thread
+        }
+        assertThat(nodes).allMatch(n -> n.ownedPartitions() > 0);
+    }
+
+    private static ClusterNode startNode(final String name) throws Exception
+    {
+        final Path nodeDir = Files.createDirectories(dir.resolve(name));
+        final Settings s = ClusterIT.nodeSettings(nodeDir, peer);
+        s.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        s.set(ClusterSettings.TOPIC, "routing");
+        s.set(ClusterSettings.GROUP_ID, "routing");
+        s.set(ClusterSettings.NODE_NAME, name);
+        s.set("tenant.demo.rate.perSecond", Long.toString(RATE));
+        dirs.add(nodeDir);
+        return ClusterNode.start(DispatcherConfig.from(s), ClusterSettings.from(s), SystemEpochClock.INSTANCE);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception
+    {
+        for (final ClusterNode n : nodes)
+        {
+            n.close();
+        }
+        if (peer != null)
+        {
+            peer.close();
+        }
+        if (broker != null)
+        {
+            broker.close();
+        }
+    }
+
+    /**
+     * A tenant subscriber on node 0 and a connection subscriber on node 1 that submits: messages written to node 1 are
+     * sent by all three owners, and each subscription gets each state of each message once.
+     */
+    @Test
+    void receiptsReachSubscribersOnAnyNodeOncePerState() throws Exception
+    {
+        final int count = 60;
+        final long[] fedBefore = nodes.stream().mapToLong(ClusterNode::fed).toArray();
+        try (RawConnection tenantWide = RawConnection.open(nodes.get(0).dispatcher().port(), "demo", "demo-key");
+            RawConnection sender = RawConnection.open(nodes.get(1).dispatcher().port(), "demo", "demo-key");
+            RawConnection bystander = RawConnection.open(nodes.get(2).dispatcher().port(), "demo", "demo-key"))
+        {
+            subscribe(tenantWide, Frames.SCOPE_TENANT);
+            subscribe(sender, Frames.SCOPE_CONNECTION);
+            subscribe(bystander, Frames.SCOPE_CONNECTION);
+
+            final Set<Long> ids = new HashSet<>();
+            final Map<Long, Map<Integer, Integer>> atSender = new HashMap<>();
+            for (int i = 0; i < count; i++)
+            {
+                sender.submit(i, MessageKind.INFORMATIONAL, ChannelType.SMS, "r-" + i, "+8213" + (10_000_000 + i),
+                    "routed-" + i);
+            }
+            int acked = 0;
+            while (acked < count)
+            {
+                final RawConnection.Frame f = sender.read();
+                if (f.type == MessageType.RECEIPT)
+                {
+                    count(atSender, f);
+                    continue;
+                }
+                assertThat(f.type).as("answer: %s", f).isEqualTo(MessageType.ACK);
+                assertThat(ClusterMessageIds.isClusterId(f.messageId())).isTrue();
+                ids.add(f.messageId());
+                acked++;
+            }
+
+            final Map<Long, Map<Integer, Integer>> atTenant = new HashMap<>();
+            awaitSent(tenantWide, atTenant, ids);
+            awaitSent(sender, atSender, ids);
+            for (int i = 0; i < NODES; i++)
+            {
+                assertThat(nodes.get(i).fed() - fedBefore[i]).as("node %d sent some of them", i).isPositive();
+            }
+            for (final long id : ids)
+            {
+                assertThat(atTenant.get(id)).as("states of %d at the tenant subscriber", id)
+                    .allSatisfy((state, n) -> assertThat(n).as("state %d", state).isEqualTo(1));
+                assertThat(atSender.get(id)).as("states of %d at the sending connection", id)
+                    .isEqualTo(atTenant.get(id));
+            }
+            // a connection-scoped subscriber gets its own connection's messages only
+            bystander.send(b -> Frames.status(b, 99, ids.iterator().next()));
+            final RawConnection.Frame status = bystander.read();
+            assertThat(status.type).as("bystander's first frame is its STATUS answer: %s", status)
+                .isEqualTo(MessageType.STATUS_RESULT);
+        }
+    }
+
+    /**
+     * A deferred message written to node 0: its STATUS from every node, a CANCEL through node 2 (forwarded to the
+     * owner in the message's partition), then CANCELLED everywhere; node-local-only features refuse with one line.
+     */
+    @Test
+    void statusAndCancelWorkThroughEveryNode() throws Exception
+    {
+        final List<RawConnection> c = new ArrayList<>();
+        try
+        {
+            for (final ClusterNode n : nodes)
+            {
+                c.add(RawConnection.open(n.dispatcher().port(), "demo", "demo-key"));
+            }
+            final long sendAt = System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1);
+            c.get(0).send(b ->
+            {
+                RawConnection.submitFrame(b, 1, MessageKind.INFORMATIONAL, ChannelType.SMS, "later-1", "+821055550001",
+                    null, "later-1", null);
+                b.setLongLE(FrameDescriptor.HEADER_LENGTH + SubmitDescriptor.SEND_AT_OFFSET, sendAt);
+            });
+            final RawConnection.Frame ack = c.get(0).read();
+            assertThat(ack.type).as("%s", ack).isEqualTo(MessageType.ACK);
+            final long id = ack.messageId();
+
+            for (int i = 0; i < NODES; i++)
+            {
+                assertThat(awaitState(c.get(i), id, DeliveryState.DEFERRED)).as("STATUS through node %d", i)
+                    .isEqualTo(DeliveryState.DEFERRED.code());
+            }
+
+            c.get(2).send(b -> Frames.cancel(b, 7, id));
+            final RawConnection.Frame cancelled = c.get(2).read();
+            assertThat(cancelled.type).as("%s", cancelled).isEqualTo(MessageType.CANCEL_RESULT);
+            assertThat(cancelled.messageId()).isEqualTo(id);
+            assertThat(cancelled.ackOutcome()).isEqualTo(0); // CANCEL_DONE
+            for (int i = 0; i < NODES; i++)
+            {
+                assertThat(awaitState(c.get(i), id, DeliveryState.CANCELLED)).as("STATUS through node %d", i)
+                    .isEqualTo(DeliveryState.CANCELLED.code());
+            }
+            c.get(1).send(b -> Frames.cancel(b, 8, id));
+            final RawConnection.Frame again = c.get(1).read();
+            assertThat(again.type).as("%s", again).isEqualTo(MessageType.CANCEL_RESULT);
+            assertThat(again.ackOutcome()).as("no longer deferred").isEqualTo(1);
+
+            // an id no owner ever took: NOT_FOUND after the bounded wait for the status topic
+            c.get(1).send(b -> Frames.status(b, 9, ClusterMessageIds.of(0, 999_999_999L)));
+            final RawConnection.Frame unknown = c.get(1).read();
+            assertThat(unknown.type).as("%s", unknown).isEqualTo(MessageType.NACK);
+            assertThat(unknown.errorCode()).isEqualTo(ErrorCode.NOT_FOUND.code());
+
+            c.get(1).send(b -> Frames.cancelByKey(b, 10, "later-1"));
+            final RawConnection.Frame byKey = c.get(1).read();
+            assertThat(byKey.type).as("%s", byKey).isEqualTo(MessageType.NACK);
+            assertThat(byKey.detail()).contains("cluster mode").contains("message id");
+
+            c.get(1).send(b -> Frames.subscribe(b, 11, Frames.SCOPE_TENANT, Frames.ALL_STATES, 0));
+            final RawConnection.Frame resume = c.get(1).read();
+            assertThat(resume.type).as("%s", resume).isEqualTo(MessageType.NACK);
+            assertThat(resume.detail()).contains("resumeAfter").contains("cluster mode");
+        }
+        finally
+        {
+            for (final RawConnection r : c)
+            {
+                r.close();
+            }
+        }
+        assertThat(peer.count("later-1")).as("the cancelled message was never sent").isZero();
+    }
+
+    /** Each node enforces rate × owned / partitions: the shares add up to the tenant's rate, before and after a join. */
+    @Test
+    void theTenantRateIsSplitByOwnedPartitionsAcrossAJoin() throws Exception
+    {
+        awaitRateSum(nodes, "three nodes");
+        final ClusterNode joiner = startNode("joiner");
+        try
+        {
+            final List<ClusterNode> four = new ArrayList<>(nodes);
+            four.add(joiner);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (joiner.ownedPartitions() == 0 || four.stream().mapToInt(ClusterNode::ownedPartitions).sum() != PARTITIONS)
+            {
+                assertThat(System.nanoTime()).as("the joiner owns partitions within 60 s").isLessThan(deadline);
+                Thread.sleep(20); // the assignment is the consumer threads'; polled with a bound
+            }
+            awaitRateSum(four, "four nodes");
+            assertThat(inForce(four.size() - 1, joiner)).as("the joiner's share")
+                .isEqualTo(RATE * joiner.ownedPartitions() / PARTITIONS);
+        }
+        finally
+        {
+            joiner.drain(30_000);
+        }
+        awaitRateSum(nodes, "three nodes after the joiner left");
+    }
+
+    private static void awaitRateSum(final List<ClusterNode> members, final String what) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true)
+        {
+            long sum = 0;
+            int owned = 0;
+            for (int i = 0; i < members.size(); i++)
+            {
+                sum += inForce(i, members.get(i));
+                owned += members.get(i).ownedPartitions();
+            }
+            if (sum == RATE && owned == PARTITIONS)
+            {
+                return;
+            }
+            assertThat(System.nanoTime()).as("%s: the rates in force add up to %d (now %d)", what, RATE, sum)
+                .isLessThan(deadline);
+            Thread.sleep(20); // applied by each node's policy stage after its assignment; polled with a bound
+        }
+    }
+
+    private static long inForce(final int index, final ClusterNode node) throws Exception
+    {
+        final Path nodeDir = index < NODES ? dirs.get(index) : dir.resolve("joiner");
+        final String body = AdminHttp.get(node.dispatcher().adminPort(), nodeDir, "/tenants").body();
+        final Matcher m = IN_FORCE.matcher(body);
+        assertThat(m.find()).as("GET /tenants: %s", body).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private static void subscribe(final RawConnection c, final byte scope) throws Exception
+    {
+        c.send(b -> Frames.subscribe(b, 0, scope));
+        final RawConnection.Frame ok = c.read();
+        assertThat(ok.type).as("%s", ok).isEqualTo(MessageType.OK);
+    }
+
+    private static void count(final Map<Long, Map<Integer, Integer>> seen, final RawConnection.Frame receipt)
+    {
+        seen.computeIfAbsent(receipt.messageId(), k -> new HashMap<>()).merge(receipt.state(), 1, Integer::sum);
+    }
+
+    /** Reads receipts until every id reached a terminal state (the webhook peer's answer: DELIVERED), bounded. */
+    private static void awaitSent(final RawConnection c, final Map<Long, Map<Integer, Integer>> seen,
+        final Set<Long> ids) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!ids.stream().allMatch(id -> seen.containsKey(id) &&
+            seen.get(id).keySet().stream().anyMatch(state -> DeliveryState.of(state).isTerminal())))
+        {
+            assertThat(System.nanoTime()).as("receipts of every message within 60 s: %s", seen).isLessThan(deadline);
+            try
+            {
+                final RawConnection.Frame f = c.readAnyWithTimeout(1_000);
+                if (f.type == MessageType.RECEIPT)
+                {
+                    assertThat(ids).as("a receipt of a message of this test").contains(f.messageId());
+                    count(seen, f);
+                }
+            }
+            catch (final SocketTimeoutException ex)
+            {
+                // nothing yet: look at the deadline again
+            }
+        }
+    }
+
+    /** STATUS through {@code c} until the message reaches {@code until} (its owner publishes it), bounded. */
+    private static int awaitState(final RawConnection c, final long id, final DeliveryState until) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true)
+        {
+            c.send(b -> Frames.status(b, 5, id));
+            RawConnection.Frame f = c.read();
+            while (f.type == MessageType.RECEIPT)
+            {
+                f = c.read();
+            }
+            assertThat(f.type).as("STATUS answer: %s", f).isEqualTo(MessageType.STATUS_RESULT);
+            if (f.state() == until.code() || System.nanoTime() > deadline)
+            {
+                return f.state();
+            }
+            Thread.sleep(20); // the state change travels through the status topic; polled with a bound
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package io.dispatch.admin;
+
+import io.dispatch.journal.AcceptedRecord;
+import io.dispatch.journal.Journal;
+import io.dispatch.journal.JournalReader;
+import io.dispatch.journal.MessageHistory;
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.Decision;
+import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.Reason;
+import io.dispatch.protocol.SubmitDescriptor;
+import io.dispatch.route.AdminReply;
+import io.dispatch.route.AdminRoute;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code GET /messages/<id>/history[?tenant=NAME][&limit=DOCUMENTS][&format=text]}: every journaled state change of
+ * a message, read from the journal with a tailer of its own (never the journal stage's appender). The read starts
+ * at the message's ACCEPTED record (its id is its journal index) and goes forward until its terminal state, the
+ * end of the journal, or {@code limit} documents, and the answer says which ({@code end}: terminal, open, cut).
+ * With {@code tenant}, a message of another tenant is answered as unknown: a tenant-facing caller sees only its own.
+ * <p>
+ * {@code POST /messages/<id>/delivered[?tenant=NAME]}: the recipient's app confirmed the push (APNs and FCM send no
+ * delivery receipts); the lane of the message's channel takes it as its DELIVERED receipt, which settles a receipt
+ * deadline ({@code lane.push.fallbackUndeliveredMs}) before it moves the message to its fallback channel.
+ */
+public final class MessageHistoryRoute implements AdminRoute
+{
+    /** About a second of reading on a busy machine; the operator can pass a larger limit. */
+    static final long DEFAULT_LIMIT = 1_000_000;
+    static final long MAX_LIMIT = 100_000_000;
+    private static final String USAGE = "GET /messages/<id>/history[?tenant=NAME][&limit=DOCUMENTS][&format=text]";
+
+    private static final String CONFIRM_USAGE = "POST /messages/<id>/delivered[?tenant=NAME]";
+
+    /** Hands a confirmed delivery to the lane of a channel; any thread. */
+    @FunctionalInterface
+    public interface Confirmations
+    {
+        /** @return false when that channel's lane takes no confirmations (it has no receipt deadline). */
+        boolean delivered(byte channel, long messageId);
+    }
+
+    private final Journal journal;
+    private final Confirmations confirmations;
+
+    public MessageHistoryRoute(final Journal journal)
+    {
+        this(journal, (channel, messageId) -> false);
+    }
+
+    public MessageHistoryRoute(final Journal journal, final Confirmations confirmations)
+    {
+        this.journal = journal;
+        this.confirmations = confirmations;
+    }
+
+    @Override
+    public AdminReply handle(final String method, final QueryStringDecoder uri)
+    {
+        final String[] parts = uri.path().split("/");
+        if (parts.length == 4 && parts[3].equals("delivered"))
+        {
+            return method.equals("POST") ? confirm(parts[2], first(uri, "tenant")) :
+                new AdminReply(405, CONFIRM_USAGE + "\n");
+        }
+        if (!method.equals("GET") || parts.length != 4 || !parts[3].equals("history"))
+        {
+            return new AdminReply(method.equals("GET") ? 404 : 405, USAGE + "\n");
+        }
+        final long messageId;
+        final long limit;
+        try
+        {
+            messageId = parse("message id", parts[2], 0, Long.MAX_VALUE);
+            final String l = first(uri, "limit");
+            limit = l == null ? DEFAULT_LIMIT : parse("limit", l, 1, MAX_LIMIT);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return AdminReply.badRequest(ex.getMessage() + "; " + USAGE);
+        }
+        final String tenant = first(uri, "tenant");
+        final MessageHistory history;
+        try (JournalReader reader = journal.newReader())
+        {
+            history = reader.readHistory(messageId, limit);
+        }
+        if (history.end == MessageHistory.End.NOT_FOUND || (tenant != null && !tenant.equals(history.accepted.tenant())))
+        {
+            return new AdminReply(404, "no message " + messageId + (tenant == null ? "" : " of tenant " + tenant)
+                + " in the journal\n");
+        }
+        return AdminReply.ok("text".equals(first(uri, "format")) ? text(messageId, history) : json(messageId, history));
+    }
+
+    private AdminReply confirm(final String id, final String tenant)
+    {
+        final long messageId;
+        try
+        {
+            messageId = parse("message id", id, 0, Long.MAX_VALUE);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return AdminReply.badRequest(ex.getMessage() + "; " + CONFIRM_USAGE);
+        }
+        final AcceptedRecord accepted = new AcceptedRecord();
+        final boolean found;
+        try (JournalReader reader = journal.newReader())
+        {
+            found = reader.readAccepted(messageId, accepted);
+        }
+        if (!found || (tenant != null && !tenant.equals(accepted.tenant())))
+        {
+            return new AdminReply(404, "no message " + messageId + (tenant == null ? "" : " of tenant " + tenant)
+                + " in the journal\n");
+        }
+        if (!confirmations.delivered(accepted.channel, messageId))
+        {
+            return new AdminReply(409, "lane." + channel(accepted.channel)
+                + " has no fallbackUndeliveredMs: its provider's receipts decide, not confirmations\n");
+        }
+        return new AdminReply(202, "{\"message_id\":" + messageId + ",\"receipt\":\"DELIVERED\"}\n");
+    }
+
+    private static String json(final long messageId, final MessageHistory h)
+    {
+        final AcceptedRecord a = h.accepted;
+        final StringBuilder sb = new StringBuilder(256 + 128 * h.changes.size());
+        sb.append("{\"message_id\":").append(messageId)
+            .append(",\"tenant\":\"").append(escape(a.tenant()))
+            .append("\",\"kind\":\"").append(MessageKind.of(a.kind))
+            .append("\",\"channel\":\"").append(channel(a.channel))
+            .append("\",\"key\":\"").append(escape(key(a)))
+            .append("\",\"campaign_id\":").append(a.campaignId)
+            .append(",\"accepted_at\":\"").append(Instant.ofEpochMilli(a.acceptedAtMs))
+            .append("\",\"decision\":\"").append(Decision.of(a.decision))
+            .append("\",\"decision_reason\":\"").append(Reason.of(a.reason)).append('"');
+        if (a.decision == Decision.DEFER.code())
+        {
+            sb.append(",\"due_at\":\"").append(Instant.ofEpochMilli(a.dueAtMs)).append('"');
+        }
+        sb.append(",\"states\":[");
+        for (int i = 0; i < h.changes.size(); i++)
+        {
+            final MessageHistory.Change c = h.changes.get(i);
+            sb.append(i == 0 ? "" : ",").append("{\"at\":\"").append(Instant.ofEpochMilli(c.atMs()))
+                .append("\",\"at_ms\":").append(c.atMs())
+                .append(",\"state\":\"").append(c.state())
+                .append("\",\"attempt\":").append(c.attempts())
+                .append(",\"channel\":\"").append(channel(c.channel()))
+                .append("\",\"reason\":\"").append(Reason.of(c.reason())).append('"');
+            if (c.address() != null)
+            {
+                sb.append(",\"address\":\"").append(escape(c.address())).append('"');
+            }
+            sb.append('}');
+        }
+        sb.append(']');
+        if (!h.lateReceipts.isEmpty())
+        {
+            sb.append(",\"late_receipts\":[");
+            for (int i = 0; i < h.lateReceipts.size(); i++)
+            {
+                final MessageHistory.LateReceipt r = h.lateReceipts.get(i);
+                sb.append(i == 0 ? "" : ",").append("{\"at\":\"").append(Instant.ofEpochMilli(r.atMs()))
+                    .append("\",\"state\":\"").append(r.state())
+                    .append("\",\"channel\":\"").append(channel(r.channel()))
+                    .append("\",\"reason\":\"").append(Reason.of(r.reason())).append("\"}");
+            }
+            sb.append(']');
+        }
+        return sb.append(",\"end\":\"").append(h.end.name().toLowerCase(Locale.ROOT))
+            .append("\",\"documents_read\":").append(h.documentsRead).append("}\n").toString();
+    }
+
+    private static String text(final long messageId, final MessageHistory h)
+    {
+        final AcceptedRecord a = h.accepted;
+        final StringBuilder sb = new StringBuilder();
+        sb.append("message ").append(messageId).append("  tenant ").append(a.tenant()).append("  kind ")
+            .append(MessageKind.of(a.kind)).append(a.campaignId == 0 ? "" : "  campaign " + a.campaignId)
+            .append(key(a).isEmpty() ? "" : "  key " + key(a)).append('\n');
+        sb.append(String.format("%-24s  %-17s  %7s  %-7s  %s%n", "time", "state", "attempt", "channel", "reason"));
+        sb.append(String.format("%-24s  %-17s  %7d  %-7s  %s%n", Instant.ofEpochMilli(a.acceptedAtMs), "ACCEPTED", 0,
+            channel(a.channel), Decision.of(a.decision) + (a.reason == 0 ? "" : " " + Reason.of(a.reason))
+            + (a.decision == Decision.DEFER.code() ? " until " + Instant.ofEpochMilli(a.dueAtMs) : "")));
+        for (final MessageHistory.Change c : h.changes)
+        {
+            sb.append(String.format("%-24s  %-17s  %7d  %-7s  %s%s%n", Instant.ofEpochMilli(c.atMs()), c.state(),
+                c.attempts(), channel(c.channel()), Reason.of(c.reason()), c.address() == null ? "" : " to " + c.address()));
+        }
+        switch (h.end)
+        {
+            case TERMINAL -> sb.append("(complete: the message reached a final state)\n");
+            case OPEN -> sb.append("(open: end of the journal; the message is not final yet)\n");
+            default -> sb.append("(cut after ").append(h.documentsRead)
+                .append(" journal documents: later states may exist; pass a larger limit)\n");
+        }
+        return sb.toString();
+    }
+
+    /** The idempotency key as the client sent it; a redriven copy's is {@code redrive:<original id>}. */
+    private static String key(final AcceptedRecord a)
+    {
+        return new String(a.body, SubmitDescriptor.FIXED_LENGTH + 1, a.body[SubmitDescriptor.FIXED_LENGTH] & 0xFF,
+            StandardCharsets.UTF_8);
+    }
+
+    private static String channel(final byte code)
+    {
+        final ChannelType c = ChannelType.of(code);
+        return c == null ? "-" : c.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String escape(final String s)
+    {
+        final StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++)
+        {
+            final char c = s.charAt(i);
+            if (c == '"' || c == '\\')
+            {
+                sb.append('\\').append(c);
+            }
+            else if (c < 0x20)
+            {
+                sb.append(String.format("\\u%04x", (int)c));
+            }
+            else
+            {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String first(final QueryStringDecoder uri, final String name)
+    {
+        final List<String> v = uri.parameters().get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private static long parse(final String name, final String value, final long min, final long max)
+    {
+        try
+        {
+            final long n = Long.parseLong(value);
+            if (n >= min && n <= max)
+            {
+                return n;
+            }
+        }
+        catch (final NumberFormatException ignore)
+        {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a number in " + min + ".." + max + ", was '" + value + "'");
+    }
+}

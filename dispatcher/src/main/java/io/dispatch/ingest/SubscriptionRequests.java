@@ -1,0 +1,142 @@
+package io.dispatch.ingest;
+
+import io.dispatch.journal.JournalCursor;
+import io.dispatch.protocol.ErrorCode;
+import io.dispatch.ring.AnswerSink;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A connection's SUBSCRIBE (receipts: live from the status stage, or resumed from the journal by the stream thread)
+ * and SUBSCRIBE_INBOUND (inbound events, from the stream thread). Neither costs credit. Each returns
+ * {@link RequestAdapter#SUBSCRIBED}, {@link RequestAdapter#SUBSCRIBING} or {@link RequestAdapter#REFUSED} with
+ * {@link #refusal()} and {@link #detail()}. See docs/design/inbound-and-resume.md.
+ * <p>
+ * <b>Note:</b> not thread-safe; the connection's event loop only.
+ */
+final class SubscriptionRequests
+{
+    private final IngestContext context;
+    private final SessionHandler session;
+    private final SessionProxy proxy;
+    private ErrorCode refusal;
+    private String detail;
+    /** Whether the registry counted a receipt subscription of this connection. */
+    private boolean subscribed;
+
+    SubscriptionRequests(final IngestContext context, final SessionHandler session, final SessionProxy proxy)
+    {
+        this.context = context;
+        this.session = session;
+        this.proxy = proxy;
+    }
+
+    ErrorCode refusal()
+    {
+        return refusal;
+    }
+
+    String detail()
+    {
+        return detail;
+    }
+
+    boolean subscribed()
+    {
+        return subscribed;
+    }
+
+    /**
+     * SUBSCRIBE: u8 scope, u8 reserved, u16 state mask (0 or absent: every state), then optionally u64 resumeAfter
+     * (scope 1 only: served by the stream thread from the journal).
+     */
+    int onSubscribe(final ByteBuf frame, final int offset, final int length)
+    {
+        final int scope = length >= 1 ? frame.getUnsignedByte(offset) : -1;
+        if (scope != AnswerSink.SCOPE_CONNECTION && scope != AnswerSink.SCOPE_TENANT)
+        {
+            return refuse(ErrorCode.INVALID_FIELD, "scope must be 0 (connection) or 1 (tenant)");
+        }
+        final boolean resume = length >= 12;
+        if (resume && scope != AnswerSink.SCOPE_TENANT)
+        {
+            return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: only a scope 1 (tenant) subscription resumes");
+        }
+        if (resume && context.router != null)
+        {
+            return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: not available in cluster mode (receipts come live" +
+                " from the cluster's status topic); subscribe without it");
+        }
+        final long resumeAfter = resume ? frame.getLongLE(offset + 4) : 0;
+        if (resume && resumeAfter < 0)
+        {
+            return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: a RECEIPT's position, or 0 for the start");
+        }
+        // one producer per receipt queue: the ring's status stage for live receipts, the stream thread for resumed ones
+        if (proxy.hasReceipts() && (resume || proxy.subscriptionScope() == AnswerSink.SCOPE_JOURNAL))
+        {
+            return refuse(ErrorCode.INVALID_FIELD, "this connection already subscribed receipts; " +
+                "a resumed subscription needs a connection of its own");
+        }
+        if (!proxy.hasReceipts())
+        {
+            final int full = context.sessions.subscribe(session);
+            if (full < 0)
+            {
+                return refuse(ErrorCode.BACKPRESSURE, full == SessionRegistry.TENANT_FULL
+                    ? "tenant " + session.tenant().name() + " has " +
+                    context.sessions.limits().maxSubscriptionsPerTenant() +
+                    " receipt subscriptions (ingest.maxSubscriptionsPerTenant); retry later"
+                    : "the engine has " + context.sessions.limits().maxSubscriptions() +
+                    " receipt subscriptions (ingest.maxSubscriptions); retry later");
+            }
+            subscribed = true;
+            proxy.openReceipts(context.receiptBufferRecords);
+        }
+        final int mask = length >= 4 ? frame.getUnsignedShortLE(offset + 2) : 0;
+        if (resume)
+        {
+            // served by the stream thread from the journal: the status stage's live fan-out skips this scope
+            proxy.subscribe(AnswerSink.SCOPE_JOURNAL, mask);
+            context.streams.receipts(proxy, context.tenants.nameBytes(proxy.tenantId()), resumeAfter);
+        }
+        else
+        {
+            proxy.subscribe((byte)scope, mask);
+            context.sessions.refreshSubscribers();
+        }
+        return RequestAdapter.SUBSCRIBED;
+    }
+
+    /**
+     * SUBSCRIBE_INBOUND: empty (from now) or u64 resumeAfter.
+     *
+     * @param onOpen answers OK once the stream thread placed the cursor, so an event journaled after the OK is
+     *               never "before now".
+     */
+    int onSubscribeInbound(final ByteBuf frame, final int offset, final int length, final Runnable onOpen)
+    {
+        if (length != 0 && length != 8)
+        {
+            return refuse(ErrorCode.INVALID_FIELD, "SUBSCRIBE_INBOUND body: empty (from now) or u64 resumeAfter");
+        }
+        final long resumeAfter = length == 8 ? frame.getLongLE(offset) : JournalCursor.FROM_NOW;
+        if (length == 8 && resumeAfter < 0)
+        {
+            return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: an INBOUND position, or 0 for the start");
+        }
+        if (proxy.hasInbound())
+        {
+            return refuse(ErrorCode.INVALID_FIELD, "this connection already subscribed inbound events");
+        }
+        proxy.openInbound();
+        context.streams.inbound(proxy, context.tenants.nameBytes(proxy.tenantId()), resumeAfter, onOpen);
+        return RequestAdapter.SUBSCRIBING;
+    }
+
+    private int refuse(final ErrorCode code, final String detail)
+    {
+        this.refusal = code;
+        this.detail = detail;
+        return RequestAdapter.REFUSED;
+    }
+}
