@@ -10,6 +10,8 @@ import io.dispatch.admin.RateAdminRoute;
 import io.dispatch.admin.RecipientRoute;
 import io.dispatch.admin.RedriveRoute;
 import io.dispatch.admin.TenantRoutes;
+import io.dispatch.admin.HealthPage;
+import io.dispatch.admin.MetricsPage;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.DispatcherConfig;
@@ -24,12 +26,9 @@ import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorFactory;
 import io.dispatch.connector.messenger.MessengerConnectorFactory;
 import io.dispatch.connector.runtime.ConnectorLane;
-import io.dispatch.connector.runtime.ConnectorMetricFamilies;
-import io.dispatch.connector.runtime.LaneMetrics;
 import io.dispatch.connector.runtime.StatePublisher;
 import io.dispatch.connector.smsrelay.SmsImageRoute;
 import io.dispatch.inbound.InboundAnswers;
-import io.dispatch.inbound.InboundBody;
 import io.dispatch.inbound.InboundDedup;
 import io.dispatch.inbound.InboundPublisher;
 import io.dispatch.inbound.OptOut080Receiver;
@@ -39,30 +38,37 @@ import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.ingest.SubmitIntake;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
+import io.dispatch.journal.JournalReplayer;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.Recovery;
 import io.dispatch.journal.SnapshotStore;
 import io.dispatch.journal.Snapshotter;
 import io.dispatch.journal.TenantIds;
-import io.dispatch.policy.CapRules;
 import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
-import io.dispatch.policy.RecipientKeys;
 import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
-import io.dispatch.protocol.Decision;
-import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
+import io.dispatch.ring.ClearingHandler;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPorts;
 import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
 import io.dispatch.route.AdminReply;
 import io.dispatch.route.AdminRoute;
 import io.dispatch.schedule.Scheduler;
+import io.dispatch.targeting.AddressConsentLedger;
+import io.dispatch.targeting.CampaignAdminRoute;
+import io.dispatch.targeting.CampaignFanout;
+import io.dispatch.targeting.CampaignReplay;
+import io.dispatch.status.CampaignStats;
+import io.dispatch.status.CancelledCampaigns;
+import io.dispatch.targeting.ConsentPublisher;
+import io.dispatch.targeting.TargetingConductor;
 import io.dispatch.stage.AckHandler;
 import io.dispatch.stage.DedupHandler;
 import io.dispatch.stage.DispatchStages;
@@ -71,25 +77,17 @@ import io.dispatch.stage.HandoffHandler;
 import io.dispatch.stage.JournalHandler;
 import io.dispatch.stage.PolicyCaps;
 import io.dispatch.stage.PolicyHandler;
+import io.dispatch.status.PolicyRates;
+import io.dispatch.stage.RecoveryHandoff;
 import io.dispatch.stage.SessionFlusher;
 import io.dispatch.stage.StatusHandler;
-import io.dispatch.status.CampaignStats;
-import io.dispatch.status.CancelledCampaigns;
 import io.dispatch.status.ClassLatency;
-import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.status.EndToEndLatency;
 import io.dispatch.status.LaneAdmission;
-import io.dispatch.status.PolicyRates;
-import io.dispatch.status.PrometheusText;
 import io.dispatch.status.StatusTable;
 import io.dispatch.stream.JournalStreams;
-import io.dispatch.targeting.AddressConsentLedger;
-import io.dispatch.targeting.CampaignAdminRoute;
-import io.dispatch.targeting.CampaignFanout;
-import io.dispatch.targeting.ConsentPublisher;
-import io.dispatch.targeting.TargetingConductor;
 import io.dispatch.tls.TlsContexts;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -121,11 +119,6 @@ public final class Dispatcher implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Directory and campaign frames waiting for the targeting thread; beyond it the client gets BACKPRESSURE. */
     private static final int TARGETING_INBOX = 1024;
-    /**
-     * Events the targeting thread (campaign messages, consent restrictions of directory updates) may have in the
-     * ring at once (see docs/design/directory.md).
-     */
-    private static final int TARGETING_RING_WINDOW = 4096;
     private static final long STORAGE_POLL_MS = 250;
 
     private final DispatcherConfig config;
@@ -306,18 +299,19 @@ public final class Dispatcher implements AutoCloseable
             e2eLatency, config.ringSize());
         statusStage.tap(hooks.tap());
         policyStage.rateShare(hooks.share());
-        final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
-        scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
+        final RingPorts ports = RingPorts.of(config);
+        scheduler = new Scheduler(ports.scheduler(), admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
         ring = config.ringConsumerThreads() == 1
             ? new RingTopology(config.ringSize(), config.waitStrategy(), errors,
-                new DispatchStages(dedupStage, policyStage, journalStage, ackStage, statusStage, handoffStage, flusher))
+                new DispatchStages(dedupStage, policyStage, journalStage, ackStage, statusStage, handoffStage, flusher,
+                    new ClearingHandler()))
             : new RingTopology(config.ringSize(), config.waitStrategy(), errors,
                 new StageChain(dedupStage, policyStage, journalStage),
-                new StageChain(ackStage, statusStage, handoffStage, flusher));
+                new StageChain(ackStage, statusStage, handoffStage, flusher, new ClearingHandler()));
         ringBuffer = ring.ringBuffer();
         scheduler.ring(ringBuffer);
-        inbound = new InboundPublisher(ringBuffer, tenants);
+        inbound = new InboundPublisher(ringBuffer, ports.inbound(), tenants);
 
         final Map<String, ConnectorFactory> factories = connectorFactories();
         for (final LaneConfig lane : config.lanes().values())
@@ -342,7 +336,8 @@ public final class Dispatcher implements AutoCloseable
             final LaneAdmission admission = new LaneAdmission(lane.capacity(), lane.rate().reservedPercent());
             admissionByChannel[lane.channel().code()] = admission;
             laneByChannel[lane.channel().code()] = new ConnectorLane(lane, connector, admission, journal,
-                config.dataDir(), templates, new StatePublisher(ringBuffer), clock, SystemNanoClock.INSTANCE, ringBuffer::getMinimumGatingSequence,
+                config.dataDir(), templates, new StatePublisher(ringBuffer, ports.lanes()), clock, SystemNanoClock.INSTANCE,
+                ringBuffer::getMinimumGatingSequence,
                 errors, counters);
         }
         for (final ConnectorLane lane : laneByChannel)
@@ -366,13 +361,12 @@ public final class Dispatcher implements AutoCloseable
             }
         }
 
-        // the targeting thread keeps at most TARGETING_RING_WINDOW events in the ring: a client's SUBMIT never waits
-        // for a slot, and queues behind at most that many (a few ms), not behind a whole campaign or import
-        final long targetingReserve = config.ringSize() - Math.min(config.ringSize() / 2, TARGETING_RING_WINDOW);
+        // the targeting thread keeps at most RingPorts.TARGETING_WINDOW events in the ring: a client's SUBMIT never
+        // waits for a slot, and queues behind at most that many (a few ms), not behind a whole campaign or import
         targeting = new TargetingConductor(config.dataDir(), config.rollCycle(), TARGETING_INBOX,
             config.directorySnapshotEveryOps(), config.directoryMaxRecipients(), tenants, templates,
-            new CampaignFanout(ringBuffer, admissionByChannel, templates, targetingReserve),
-            new ConsentPublisher(ringBuffer, targetingReserve, counters, errors), campaignStats,
+            new CampaignFanout(ringBuffer, admissionByChannel, templates, ports.targeting()),
+            new ConsentPublisher(ringBuffer, ports.targeting(), counters, errors), campaignStats,
             cancelledCampaigns, config.policy().maxScheduleAheadMs(), clock, errors);
         // before the message journal: its recovery counts campaign messages into their campaigns' stats, and the
         // lanes and the scheduler then get recovered messages with the cancelled campaigns already known
@@ -381,150 +375,13 @@ public final class Dispatcher implements AutoCloseable
         targeting.linkAddresses(policy.directory());
 
         final SnapshotStore snapshots = new SnapshotStore(config.dataDir().resolve("snapshots"));
+        // replay into the objects the stages run with, through their own state methods (docs/design/recovery.md)
         new Recovery(dedup, status, tenants, clock.time(), config.dedupHorizonMs(), contentWindowMs,
-            new Recovery.PolicySink()
-            {
-                @Override
-                public void sent(final int tenantId, final byte kind, final byte channel, final long recipientKey,
-                    final long atMs)
-                {
-                    if (tenantId != 0)
-                    {
-                        policy.recordSend(tenantId, kind, channel, recipientKey, atMs);
-                    }
-                }
-
-                @Override
-                public void consent(final int tenantId, final byte[] body)
-                {
-                    PolicyHandler.applyConsent(policy, tenantId, body);
-                }
-
-                @Override
-                public void content(final long contentHash, final long messageId, final long atMs)
-                {
-                    contentDedup.record(contentHash, messageId, atMs);
-                }
-
-                @Override
-                public int campaignMessage(final long campaignId, final byte channel, final byte decision,
-                    final short reason)
-                {
-                    final int slot = targeting.campaignSlot(campaignId);
-                    campaignStats.countAccepted(slot, channel, decision, reason, false);
-                    if (decision == Decision.SUPPRESS.code())
-                    {
-                        campaignStats.countState(slot, channel, DeliveryState.SUPPRESSED.code(), reason);
-                    }
-                    return slot;
-                }
-
-                @Override
-                public boolean campaignResumable(final long campaignId)
-                {
-                    return targeting.campaignResumable(campaignId);
-                }
-
-                @Override
-                public void campaignState(final int campaignSlot, final byte channel, final byte state,
-                    final short reason)
-                {
-                    campaignStats.countState(campaignSlot, channel, state, reason);
-                }
-
-                @Override
-                public void rate(final int tenantId, final byte channel, final long perSecond, final long burst,
-                    final int reservedPercent, final long atMs)
-                {
-                    if (channel == 0)
-                    {
-                        policy.setTenantRate(tenantId, perSecond, burst, reservedPercent, clock.time());
-                    }
-                    else
-                    {
-                        policy.setChannelRate(tenantId, channel, perSecond, clock.time());
-                    }
-                    rates.publish(tenantId, channel, perSecond, atMs);
-                }
-
-                @Override
-                public void caps(final int tenantId, final byte kind, final byte channel, final CapRules rules,
-                    final long atMs)
-                {
-                    policy.setCaps(tenantId, kind, channel, rules);
-                    caps.publish(tenantId, kind, channel, rules, atMs);
-                }
-
-                @Override
-                public void laneRate(final byte channel, final long perSecond, final long burst,
-                    final int reservedPercent, final long atMs)
-                {
-                    // a lane no longer configured has nothing to restore; the lane thread applies it once started
-                    if (channel > 0 && channel < laneByChannel.length && laneByChannel[channel] != null)
-                    {
-                        laneByChannel[channel].requestRate(RateSettings.of(perSecond, burst, reservedPercent), atMs);
-                    }
-                }
-
-                @Override
-                public void template(final long index, final byte[] id, final byte[] text)
-                {
-                    templates.versions().add(id, index, text);
-                }
-
-                @Override
-                public void inbound(final long index, final int tenantId, final long atMs, final byte[] body,
-                    final int bodyLength)
-                {
-                    final long key = InboundBody.eventKey(tenantId, body);
-                    if (key != 0 && atMs >= clock.time() - InboundDedup.WINDOW_MS)
-                    {
-                        inboundDedup.record(key, atMs);
-                    }
-                    policyStage.inboundObserver().onInbound(tenantId, body[InboundBody.CHANNEL_OFFSET],
-                        RecipientKeys.recipientKey(tenantId, body, InboundBody.FROM_LENGTH_OFFSET), InboundBody.to(body),
-                        InboundBody.kind(body), atMs);
-                }
-            }).run(journal, new Recovery.Sink()
-        {
-            @Override
-            public void pending(final long messageId, final byte channel, final byte kind, final int attempts,
-                final boolean uncertain)
-            {
-                laneByChannel[channel].recoverPending(messageId, attempts, kind, uncertain);
-                counters.increment(Counter.RECOVERED_REDISPATCHED);
-            }
-
-            @Override
-            public void awaitingReceipt(final long messageId, final byte channel, final byte kind,
-                final long providerAcceptedAtMs, final boolean uncertain)
-            {
-                laneByChannel[channel].recoverAwaitingReceipt(messageId, kind, providerAcceptedAtMs, uncertain);
-            }
-
-            @Override
-            public void deferred(final long messageId, final long dueAtMs, final long recipientKey, final long deadlineMs,
-                final int tenantId, final byte kind, final byte channel, final boolean prepaid, final int consentOverride,
-                final long campaignId)
-            {
-                policyStage.recoverDeferred(messageId, tenantId);
-                scheduler.recover(messageId, dueAtMs, recipientKey, deadlineMs, tenantId, kind, channel, prepaid,
-                    consentOverride, campaignId);
-            }
-
-            @Override
-            public void deadLetter(final long messageId, final long atMs, final byte channel, final int tenantId,
-                final byte state, final short reason, final int attempts, final byte kind)
-            {
-                final ConnectorLane lane = channel > 0 && channel < laneByChannel.length ? laneByChannel[channel] : null;
-                final String tenant = tenants.name(tenantId);
-                if (lane != null)
-                {
-                    lane.deadLetters().recover(messageId, atMs, tenant == null ? "" : tenant, DeliveryState.of(state),
-                        Reason.of(reason), attempts, kind == 0 ? null : MessageKind.of(kind));
-                }
-            }
-        }, snapshots);
+            new JournalReplayer.Targets(policyStage,
+                contentDedup == null ? JournalReplayer.ContentState.NONE : contentDedup::record,
+                new CampaignReplay(targeting::campaignSlot, targeting::campaignResumable, campaignStats),
+                (index, id, text) -> templates.versions().add(id, index, text), journalStage, this::restoreLaneRate))
+            .run(journal, new RecoveryHandoff(laneByChannel, scheduler, policyStage, tenants, counters), snapshots);
         journalTemplateChanges(templates);
 
         ring.start();
@@ -548,8 +405,8 @@ public final class Dispatcher implements AutoCloseable
             }
         }
         sessions.limits(config.sessionLimits());
-        ingestContext = new IngestContext(config, ringBuffer, admissionByChannel, tenants, templates, sessions, counters,
-            clock, targeting);
+        ingestContext = new IngestContext(config, ringBuffer, ports, admissionByChannel, tenants, templates, sessions,
+            counters, clock, targeting);
         ingestContext.watchStorage(storage);
         ingestContext.intake(hooks.intake());
         ingestContext.router(hooks.router());
@@ -562,13 +419,14 @@ public final class Dispatcher implements AutoCloseable
             () -> new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads(), tls));
         if (config.adminPort() >= 0)
         {
-            final LaneAdmin laneAdmin = new LaneAdmin(lanes(), new LaneRateJournal(ringBuffer, storage::isFull));
+            final LaneAdmin laneAdmin =
+                new LaneAdmin(lanes(), new LaneRateJournal(ringBuffer, ports.admin(), storage::isFull));
             final String adminToken = config.admin().token() != null
                 ? config.admin().token() : AdminTokenFile.loadOrCreate(config.dataDir());
-            redrive = new RedriveRoute(journal, ringBuffer,
-                (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100, tenants, admissionByChannel,
+            redrive = new RedriveRoute(journal, ringBuffer, ports.redrive(), tenants, admissionByChannel,
                 storage::isFull);
-            final RateAdminRoute tenantRates = new RateAdminRoute(ringBuffer, tenants, config.tenants(), rates, caps,
+            final RateAdminRoute tenantRates = new RateAdminRoute(ringBuffer, ports.admin(), tenants, config.tenants(),
+                rates, caps,
                 storage::isFull);
             final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger(), new AddressConsentLedger(journal));
             final Map<String, AdminRoute> routes = Map.ofEntries(
@@ -583,8 +441,10 @@ public final class Dispatcher implements AutoCloseable
                 Map.entry("/health/ready", (method, uri) -> ready ? AdminReply.ok("{\"ready\":true}\n")
                     : new AdminReply(503, "{\"ready\":false,\"state\":\"" +
                     (startedAtNs == 0 ? "starting" : "draining") + "\"}\n")));
+            final HealthPage health = new HealthPage(storage, laneByChannel, sessions::size, ringBuffer);
+            final MetricsPage metrics = metricsPage();
             admin = bind(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port",
-                () -> new AdminServer(config.admin().host(), config.adminPort(), this::healthJson, this::metricsText,
+                () -> new AdminServer(config.admin().host(), config.adminPort(), health::render, metrics::render,
                     routes, adminToken, adminTls));
         }
         if (config.optOut080().enabled())
@@ -596,6 +456,16 @@ public final class Dispatcher implements AutoCloseable
         ready = true;
         LOG.info("event=started ingest={}:{} admin={}:{} data_dir={} config=\n{}", config.ingestHost(), ingest.port(),
             config.admin().host(), admin == null ? "off" : admin.port(), config.dataDir(), config.describe());
+    }
+
+    /** A lane's journaled runtime rate: a lane no longer configured has nothing to restore; the lane applies it once started. */
+    private void restoreLaneRate(final byte channel, final long perSecond, final long burst, final int reservedPercent,
+        final long atMs)
+    {
+        if (channel > 0 && channel < laneByChannel.length && laneByChannel[channel] != null)
+        {
+            laneByChannel[channel].requestRate(RateSettings.of(perSecond, burst, reservedPercent), atMs);
+        }
     }
 
     private static void checkFree(final String key, final String host, final int port, final String flag) throws Exception
@@ -744,114 +614,40 @@ public final class Dispatcher implements AutoCloseable
         return out;
     }
 
-    /**
-     * UP, or DEGRADED while a lane's circuit breaker is not closed (its messages wait) or the journal's disk is below
-     * {@code journal.minFreeBytes} (new submits are NACKed STORAGE_FULL).
-     */
-    String healthJson()
+    /** Cluster mode: appends its metric families to every {@code /metrics} page (called on the admin thread). */
+    public void extraMetrics(final java.util.function.Consumer<StringBuilder> families)
     {
-        final StringBuilder sb = new StringBuilder(256);
-        final boolean degraded = storage.isFull() || lanes().stream().anyMatch(l -> !"CLOSED".equals(l.breakerState()));
-        sb.append("{\"status\":\"").append(degraded ? "DEGRADED" : "UP").append("\",\"sessions\":").append(sessions.size())
-            .append(",\"journal\":{\"storage_full\":").append(storage.isFull())
-            .append(",\"free_bytes\":").append(storage.freeBytes())
-            .append(",\"min_free_bytes\":").append(storage.minFreeBytes()).append('}')
-            .append(",\"ring_remaining\":").append(ringBuffer.remainingCapacity())
-            .append(",\"ring_size\":").append(ringBuffer.getBufferSize())
-            .append(",\"lanes\":{");
-        boolean first = true;
-        for (final ConnectorLane lane : laneByChannel)
-        {
-            if (lane == null)
-            {
-                continue;
-            }
-            sb.append(first ? "" : ",").append('"').append(lane.name()).append("\":{\"priority_queue\":")
-                .append(lane.priorityDepth()).append(",\"bulk_queue\":").append(lane.bulkDepth())
-                .append(",\"in_flight\":").append(lane.inFlight())
-                .append(",\"breaker\":\"").append(lane.breakerState()).append('"')
-                .append(",\"rate_per_second\":").append(lane.metrics().get(LaneMetrics.RATE_MILLI_PER_SECOND) / 1000.0)
-                .append(",\"speed_factor\":").append(lane.metrics().get(LaneMetrics.FACTOR_PERMILLE) / 1000.0)
-                .append(",\"admitted\":").append(lane.admission().inSystem())
-                .append(",\"capacity\":").append(lane.admission().capacity()).append('}');
-            first = false;
-        }
-        return sb.append("}}\n").toString();
+        this.extraMetrics = families;
     }
 
-    String metricsText()
+    private void appendExtraMetrics(final StringBuilder sb)
     {
-        final StringBuilder sb = new StringBuilder(4096);
-        for (final Counter c : Counter.values())
-        {
-            PrometheusText.family(sb, c.metricName(), "counter", c.help());
-            PrometheusText.sample(sb, c.metricName(), counters.get(c));
-        }
-        PrometheusText.family(sb, "dispatch_deferred_messages", "gauge", "messages the scheduler holds until their time");
-        PrometheusText.sample(sb, "dispatch_deferred_messages", scheduler.pending());
-        PrometheusText.family(sb, "dispatch_ring_remaining", "gauge", "free slots in the dispatch ring");
-        PrometheusText.sample(sb, "dispatch_ring_remaining", ringBuffer.remainingCapacity());
-        PrometheusText.family(sb, "dispatch_sessions", "gauge", "client sessions connected now");
-        PrometheusText.sample(sb, "dispatch_sessions", sessions.size());
-        final InboundPublisher in = inbound;
-        PrometheusText.family(sb, "dispatch_inbound_events_total", "counter",
-            "inbound messages and events connectors offered, by answer: journaled (a redelivery included) or refused");
-        sb.append("dispatch_inbound_events_total{result=\"journaled\"} ").append(inboundAnswers.journaled()).append('\n');
-        sb.append("dispatch_inbound_events_total{result=\"refused\"} ")
-            .append(inboundAnswers.refused() + (in == null ? 0 : in.refused())).append('\n');
-        final AgentRunner streamsNow = streamsRunner;
-        PrometheusText.family(sb, "dispatch_journal_stream_subscriptions", "gauge",
-            "resumed receipt and inbound subscriptions served from the journal by the stream thread");
-        PrometheusText.sample(sb, "dispatch_journal_stream_subscriptions",
-            streamsNow == null ? 0 : ((JournalStreams)streamsNow.agent()).size());
-        PrometheusText.family(sb, "dispatch_journal_free_bytes", "gauge",
-            "free bytes on the journal's file system at the watcher's last poll");
-        PrometheusText.sample(sb, "dispatch_journal_free_bytes", storage.freeBytes());
-        PrometheusText.family(sb, "dispatch_storage_full", "gauge",
-            "1 while the journal's disk is below journal.minFreeBytes (submits NACKed STORAGE_FULL)");
-        PrometheusText.sample(sb, "dispatch_storage_full", storage.isFull() ? 1 : 0);
-        ClassLatency.family(sb, "dispatch_ack_latency_seconds",
-            "SUBMIT frame read to its ACK queued for the session, by class, since start");
-        ackLatency.appendSamples(sb, "dispatch_ack_latency_seconds");
-        e2eLatency.appendPrometheus(sb);
-        targeting.metrics().appendPrometheus(sb);
-        if (ingest != null && ingest.tls() != null)
-        {
-            ingest.tls().appendPrometheus(sb);
-        }
-        PrometheusText.family(sb, "dispatch_lane_queue_depth", "gauge", "messages waiting in a lane's queue");
-        for (final ConnectorLane lane : lanes())
-        {
-            sb.append("dispatch_lane_queue_depth{lane=\"").append(lane.name()).append("\",queue=\"priority\"} ")
-                .append(lane.priorityDepth()).append('\n');
-            sb.append("dispatch_lane_queue_depth{lane=\"").append(lane.name()).append("\",queue=\"bulk\"} ")
-                .append(lane.bulkDepth()).append('\n');
-        }
-        PrometheusText.family(sb, "dispatch_lane_in_flight", "gauge", "sends awaiting the provider's answer");
-        for (final ConnectorLane lane : lanes())
-        {
-            sb.append("dispatch_lane_in_flight{lane=\"").append(lane.name()).append("\"} ").append(lane.inFlight())
-                .append('\n');
-        }
-        LaneMetrics.appendPrometheus(sb, lanes().stream().map(ConnectorLane::metrics).toList());
-        final ConnectorMetricFamilies connectorMetrics = new ConnectorMetricFamilies();
-        for (final ConnectorLane lane : lanes())
-        {
-            connectorMetrics.collect(lane.name(), lane.connectorType(), lane.connector());
-        }
-        connectorMetrics.appendTo(sb);
         final java.util.function.Consumer<StringBuilder> extra = extraMetrics;
         if (extra != null)
         {
             extra.accept(sb);
         }
-        return sb.toString();
     }
 
-    /** Cluster mode: appends its metric families to every {@code /metrics} page (called on the admin thread). */
-    public void extraMetrics(final java.util.function.Consumer<StringBuilder> families)
+    /** The {@code /metrics} page, from the components started by now; read on the admin thread. */
+    private MetricsPage metricsPage()
     {
-        this.extraMetrics = families;
+        return new MetricsPage(counters, new MetricsPage.Gauges(sessions::size, scheduler::pending, () ->
+        {
+            final InboundPublisher in = inbound;
+            return in == null ? 0 : in.refused();
+        }, () ->
+        {
+            final AgentRunner streams = streamsRunner;
+            return streams == null ? 0 : ((JournalStreams)streams.agent()).size();
+        }), ringBuffer, storage, inboundAnswers, ackLatency, e2eLatency, List.of(targeting.metrics()::appendPrometheus,
+            sb ->
+            {
+                if (ingest != null && ingest.tls() != null)
+                {
+                    ingest.tls().appendPrometheus(sb);
+                }
+            }), laneByChannel, this::appendExtraMetrics);
     }
 
     /**

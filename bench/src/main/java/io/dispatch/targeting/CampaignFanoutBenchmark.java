@@ -14,6 +14,7 @@ import io.dispatch.protocol.DirectoryOp;
 import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import io.dispatch.status.LaneAdmission;
 import io.dispatch.testing.TargetingFrames;
 import io.netty.buffer.ByteBuf;
@@ -89,7 +90,8 @@ public class CampaignFanoutBenchmark extends AbstractBenchmark
         final EventHandler<DispatchEvent> handoff = (e, sequence, endOfBatch) -> admission[e.channel].release(e.kind != io.dispatch.protocol.MessageKind.MARKETING.code());
         disruptor.handleEventsWith(handoff);
         disruptor.start();
-        fanout = new CampaignFanout(disruptor.getRingBuffer(), admission, templates, 65536 / 2);
+        fanout = new CampaignFanout(disruptor.getRingBuffer(), admission, templates,
+            new RingPort("targeting", 65536 / 2));
         fanout.resolveAttributes(campaign, directory);
     }
 

@@ -1,10 +1,10 @@
 package io.dispatch.admin;
 
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.RateSettings;
 import io.dispatch.connector.runtime.ConnectorLane;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 
 import java.util.function.BooleanSupplier;
 
@@ -19,11 +19,14 @@ import java.util.function.BooleanSupplier;
 public final class LaneRateJournal implements LaneAdmin.RateJournal
 {
     private final RingBuffer<DispatchEvent> ring;
+    private final RingPort port;
     private final BooleanSupplier storageFull;
 
-    public LaneRateJournal(final RingBuffer<DispatchEvent> ring, final BooleanSupplier storageFull)
+    /** @param port the admin port ({@code RingPorts#admin}). */
+    public LaneRateJournal(final RingBuffer<DispatchEvent> ring, final RingPort port, final BooleanSupplier storageFull)
     {
         this.ring = ring;
+        this.port = port;
         this.storageFull = storageFull;
     }
 
@@ -35,26 +38,12 @@ public final class LaneRateJournal implements LaneAdmin.RateJournal
             // the journal stage would refuse the record, and a change a restart forgets is not what was asked for
             return "the journal's disk is below journal.minFreeBytes (STORAGE_FULL)";
         }
-        final long sequence;
-        try
-        {
-            sequence = ring.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
+        final long sequence = port.tryPublish(ring, PolicyUpdate.TRANSLATOR, PolicyUpdate.laneRate(
+            lane.channelType().code(), settings.perSecond(), settings.burst(), settings.reservedPercent(), atMs));
+        if (sequence == RingPort.NO_ROOM)
         {
             return "the dispatch ring is full";
         }
-        final DispatchEvent e = ring.get(sequence);
-        e.type = DispatchEvent.POLICY_UPDATE;
-        e.session = null;
-        e.tenantId = 0;
-        e.capRules = null;
-        e.channel = lane.channelType().code();
-        e.ratePerSecond = settings.perSecond();
-        e.rateBurst = settings.burst();
-        e.reservedPercent = settings.reservedPercent();
-        e.acceptedAtMs = atMs;
-        ring.publish(sequence);
         RingWait.awaitProcessed(ring, sequence);
         return null;
     }

@@ -1,6 +1,5 @@
 package io.dispatch.admin;
 
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.config.TenantRegistry;
@@ -8,6 +7,7 @@ import io.dispatch.policy.CapRules;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import io.dispatch.route.AdminReply;
 import io.dispatch.route.AdminRoute;
 import io.dispatch.stage.PolicyCaps;
@@ -34,19 +34,25 @@ public final class RateAdminRoute implements AdminRoute
         + "?kind=informational|auth|marketing[&channel=sms|push|chat|talktalk|messenger]&rules=COUNT/DURATION[,...]|none";
 
     private final RingBuffer<DispatchEvent> ring;
+    private final RingPort port;
     private final TenantRegistry tenants;
     private final List<TenantConfig> tenantConfigs;
     private final PolicyRates rates;
     private final PolicyCaps caps;
     private final BooleanSupplier storageFull;
 
-    /** @param storageFull whether the journal's disk is below journal.minFreeBytes: changes are refused then. */
+    /**
+     * @param port        the admin port ({@code RingPorts#admin}): a ring without room for it fails the request.
+     * @param storageFull whether the journal's disk is below journal.minFreeBytes: changes are refused then.
+     */
     public RateAdminRoute(
-        final RingBuffer<DispatchEvent> ring, final TenantRegistry tenants, final List<TenantConfig> tenantConfigs,
+        final RingBuffer<DispatchEvent> ring, final RingPort port, final TenantRegistry tenants,
+        final List<TenantConfig> tenantConfigs,
         final PolicyRates rates, final PolicyCaps caps, final BooleanSupplier storageFull)
     {
         this.storageFull = storageFull;
         this.ring = ring;
+        this.port = port;
         this.tenants = tenants;
         this.tenantConfigs = tenantConfigs;
         this.rates = rates;
@@ -165,24 +171,7 @@ public final class RateAdminRoute implements AdminRoute
     /** @return the ring sequence of the change, -1 when the ring is full. */
     private long publishCaps(final int tenantId, final byte kind, final byte channel, final CapRules rules)
     {
-        final long sequence;
-        try
-        {
-            sequence = ring.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            return -1;
-        }
-        final DispatchEvent e = ring.get(sequence);
-        e.type = DispatchEvent.POLICY_UPDATE;
-        e.session = null;
-        e.tenantId = tenantId;
-        e.kind = kind;
-        e.channel = channel;
-        e.capRules = rules;
-        ring.publish(sequence);
-        return sequence;
+        return port.tryPublish(ring, PolicyUpdate.TRANSLATOR, PolicyUpdate.tenantCaps(tenantId, kind, channel, rules));
     }
 
     /** Every class's caps across channels ("all") and per channel, in force, with their source. */
@@ -207,26 +196,8 @@ public final class RateAdminRoute implements AdminRoute
 
     private boolean publish(final int tenantId, final int channel, final long perSecond, final long burst, final int reserved)
     {
-        final long sequence;
-        try
-        {
-            sequence = ring.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            return false;
-        }
-        final DispatchEvent e = ring.get(sequence);
-        e.type = DispatchEvent.POLICY_UPDATE;
-        e.session = null;
-        e.tenantId = tenantId;
-        e.capRules = null;
-        e.channel = (byte)channel;
-        e.ratePerSecond = perSecond;
-        e.rateBurst = burst;
-        e.reservedPercent = reserved;
-        ring.publish(sequence);
-        return true;
+        return port.tryPublish(ring, PolicyUpdate.TRANSLATOR,
+            PolicyUpdate.tenantRate(tenantId, channel, perSecond, burst, reserved)) != RingPort.NO_ROOM;
     }
 
     /** Each tenant's rates in force and, under "source", whether each is configured or a runtime change (and when). */

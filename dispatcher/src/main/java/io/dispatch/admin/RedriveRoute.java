@@ -1,6 +1,6 @@
 package io.dispatch.admin;
 
-import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.EventTranslatorThreeArg;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.journal.AcceptedRecord;
@@ -13,6 +13,7 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import io.dispatch.route.AdminReply;
 import io.dispatch.route.AdminRoute;
 import io.dispatch.status.LaneAdmission;
@@ -51,8 +52,12 @@ public final class RedriveRoute implements AdminRoute, AutoCloseable
         + "[&tenant=NAME][&campaign=ID][&max=N][&explain=true], GET /redrive for the last job";
 
     private final Journal journal;
+    /** Fills a slot with the copy of a dead letter as a SUBMIT under key {@code redrive:<id>}, nobody to answer. */
+    static final EventTranslatorThreeArg<DispatchEvent, AcceptedRecord, byte[], TenantRegistry> REDRIVE =
+        RedriveRoute::translate;
+
     private final RingBuffer<DispatchEvent> ring;
-    private final long ringReserve;
+    private final RingPort port;
     private final TenantRegistry tenants;
     private final LaneAdmission[] admissionByChannel;
     private final BooleanSupplier storageFull;
@@ -62,13 +67,13 @@ public final class RedriveRoute implements AdminRoute, AutoCloseable
     private long jobs;
 
     public RedriveRoute(
-        final Journal journal, final RingBuffer<DispatchEvent> ring, final long ringReserve, final TenantRegistry tenants,
+        final Journal journal, final RingBuffer<DispatchEvent> ring, final RingPort port, final TenantRegistry tenants,
         final LaneAdmission[] admissionByChannel, final BooleanSupplier storageFull)
     {
         this.storageFull = storageFull;
         this.journal = journal;
         this.ring = ring;
-        this.ringReserve = ringReserve;
+        this.port = port;
         this.tenants = tenants;
         this.admissionByChannel = admissionByChannel;
     }
@@ -245,7 +250,7 @@ public final class RedriveRoute implements AdminRoute, AutoCloseable
                         throw new IllegalStateException("the journal's disk fell below journal.minFreeBytes after "
                             + published + " copies; free space and run it again");
                     }
-                    if (!explain && publish(messageId, r, tenantId))
+                    if (!explain && publish(messageId, r))
                     {
                         published++;
                     }
@@ -270,28 +275,20 @@ public final class RedriveRoute implements AdminRoute, AutoCloseable
         }
 
         /** Publishes the copy as a SUBMIT, waiting for room in the ring and the lane as a client would. */
-        private boolean publish(final long originalId, final AcceptedRecord r, final int tenantId)
+        private boolean publish(final long originalId, final AcceptedRecord r)
         {
+            final byte[] key = (DeadLetterScan.KEY_PREFIX + originalId).getBytes(StandardCharsets.US_ASCII);
             final boolean isPriority = r.kind != MessageKind.MARKETING.code();
             final LaneAdmission admission = admissionByChannel[r.channel];
             while (!closed)
             {
-                if (ring.remainingCapacity() >= ringReserve && admission.tryAcquire(isPriority))
+                if (port.hasRoom(ring) && admission.tryAcquire(isPriority))
                 {
-                    final long sequence;
-                    try
+                    if (port.tryPublish(ring, REDRIVE, r, key, tenants) != RingPort.NO_ROOM)
                     {
-                        sequence = ring.tryNext();
+                        return true;
                     }
-                    catch (final InsufficientCapacityException ex)
-                    {
-                        admission.release(isPriority);
-                        LockSupport.parkNanos(1_000_000);
-                        continue;
-                    }
-                    fill(ring.get(sequence), originalId, r, tenantId);
-                    ring.publish(sequence);
-                    return true;
+                    admission.release(isPriority);
                 }
                 // a redrive yields to live traffic: it takes room only below the ring's high-water mark
                 LockSupport.parkNanos(1_000_000);
@@ -336,9 +333,10 @@ public final class RedriveRoute implements AdminRoute, AutoCloseable
         }
     }
 
-    private static void fill(final DispatchEvent e, final long originalId, final AcceptedRecord r, final int tenantId)
+    private static void translate(
+        final DispatchEvent e, final long sequence, final AcceptedRecord r, final byte[] key, final TenantRegistry tenants)
     {
-        final byte[] key = (DeadLetterScan.KEY_PREFIX + originalId).getBytes(StandardCharsets.US_ASCII);
+        e.reset(DispatchEvent.SUBMIT);
         final int keyAt = SubmitDescriptor.FIXED_LENGTH;
         final int oldKeyLength = r.body[keyAt] & 0xFF;
         final int restAt = keyAt + 1 + oldKeyLength;
@@ -354,26 +352,11 @@ public final class RedriveRoute implements AdminRoute, AutoCloseable
         System.arraycopy(key, 0, b, keyAt + 1, key.length);
         System.arraycopy(r.body, restAt, b, keyAt + 1 + key.length, rest);
         e.bodyLength = length;
-        e.type = DispatchEvent.SUBMIT;
-        e.session = null;
-        e.sessionRef = 0;
-        e.correlationId = 0;
-        e.tenantId = tenantId;
+        e.tenantId = tenants.idOf(r.tenant()); // a known tenant: the job skipped the others
         e.kind = r.kind;
         e.channel = r.channel;
-        e.dryRun = false;
-        e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
-        e.sendAtMs = 0;
-        e.keyHash = 0;
-        e.decision = 0;
-        e.reason = 0;
-        e.dueAtMs = 0;
-        e.prepaid = false;
-        // consent is decided afresh from the engine's consent records, not the directory flags a campaign saw
-        e.consentOverride = -1;
-        e.campaignSlot = 0;
-        e.campaignId = 0;
-        e.campaignResumed = false;
+        // consent is decided afresh from the engine's consent records (consentOverride stays -1), not the directory
+        // flags a campaign saw
     }
 
     private static String first(final Map<String, List<String>> p, final String name)

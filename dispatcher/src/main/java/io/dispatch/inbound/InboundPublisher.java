@@ -1,12 +1,13 @@
 package io.dispatch.inbound;
 
-import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.EventTranslatorThreeArg;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.connector.InboundEvent;
 import io.dispatch.connector.InboundSink;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,12 @@ public final class InboundPublisher implements InboundSink, AutoCloseable
 {
     private static final CompletableFuture<Boolean> REFUSED = CompletableFuture.completedFuture(Boolean.FALSE);
 
+    /** Fills a slot with an inbound event, its encoded body and the answer the ack stage completes. */
+    static final EventTranslatorThreeArg<DispatchEvent, InboundEvent, byte[], Answer> INBOUND =
+        InboundPublisher::translate;
+
     private final RingBuffer<DispatchEvent> ring;
+    private final RingPort port;
     private final TenantRegistry tenants;
     private static final Logger LOG = LoggerFactory.getLogger(InboundPublisher.class);
     /** What was refused and logged already: one line per distinct misconfiguration, not one per webhook. */
@@ -31,9 +37,11 @@ public final class InboundPublisher implements InboundSink, AutoCloseable
     private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
-    public InboundPublisher(final RingBuffer<DispatchEvent> ring, final TenantRegistry tenants)
+    /** @param port the inbound port ({@code RingPorts#inbound}): a ring without room for it refuses the event. */
+    public InboundPublisher(final RingBuffer<DispatchEvent> ring, final RingPort port, final TenantRegistry tenants)
     {
         this.ring = ring;
+        this.port = port;
         this.tenants = tenants;
     }
 
@@ -81,21 +89,15 @@ public final class InboundPublisher implements InboundSink, AutoCloseable
             }
             return REFUSED;
         }
-        final long sequence;
-        try
-        {
-            sequence = ring.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            return REFUSED;
-        }
-        final CompletableFuture<Boolean> answer = new CompletableFuture<>();
-        final DispatchEvent e = ring.get(sequence);
-        e.type = DispatchEvent.INBOUND;
-        e.session = null;
-        e.sessionRef = 0;
-        e.correlationId = 0;
+        final Answer answer = new Answer(tenantId);
+        return port.tryPublish(ring, INBOUND, event, body, answer) == RingPort.NO_ROOM ? REFUSED : answer;
+    }
+
+    private static void translate(
+        final DispatchEvent e, final long sequence, final InboundEvent event, final byte[] body, final Answer answer)
+    {
+        final int tenantId = answer.tenantId;
+        e.reset(DispatchEvent.INBOUND);
         e.tenantId = tenantId;
         e.channel = event.channel().code();
         e.kind = (byte)event.kind().ordinal();
@@ -103,13 +105,9 @@ public final class InboundPublisher implements InboundSink, AutoCloseable
             body[InboundBody.FROM_LENGTH_OFFSET] & 0xFF);
         e.keyHash = InboundBody.eventKey(tenantId, body);
         e.acceptedAtMs = event.receivedAtMs();
-        e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
-        e.messageId = 0;
         System.arraycopy(body, 0, e.ensureBodyCapacity(body.length), 0, body.length);
         e.bodyLength = body.length;
         e.inboundAnswer = answer;
-        ring.publish(sequence);
-        return answer;
     }
 
     /** From now on every offer is refused: the engine is stopping. */
@@ -117,5 +115,16 @@ public final class InboundPublisher implements InboundSink, AutoCloseable
     public void close()
     {
         closed = true;
+    }
+
+    /** The connector's answer, carrying the tenant id resolved for it into the translator (no boxing, no holder). */
+    static final class Answer extends CompletableFuture<Boolean>
+    {
+        final int tenantId;
+
+        Answer(final int tenantId)
+        {
+            this.tenantId = tenantId;
+        }
     }
 }

@@ -1,10 +1,12 @@
 package io.dispatch.ingest;
 
-import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.EventTranslator;
+import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import io.dispatch.status.LaneAdmission;
 
 /**
@@ -12,7 +14,8 @@ import io.dispatch.status.LaneAdmission;
  * their partition) into the local ring, where they run the single-node pipeline: dedup, policy, caps, per-recipient
  * order, journal, lanes. Nobody is answered: the client had its ACK from the node it wrote to.
  * <p>
- * Like the targeting thread, it takes lane admission and leaves the ring's client reserve alone, so it waits for
+ * Like the targeting thread, it takes lane admission and claims only while its port has room
+ * ({@code RingPorts#cluster}, the ingest high-water mark), so it waits for
  * room rather than overfill a lane. {@link #handledThrough()} tells the caller which of its events every stage has
  * finished with (journaled, handed to a lane), so it can checkpoint its source only behind the local journal.
  * <p>
@@ -20,17 +23,35 @@ import io.dispatch.status.LaneAdmission;
  */
 public final class AcceptedPublisher
 {
+    /** Fills a slot with the SUBMIT being published (the {@code submit*} fields): nobody to answer. */
+    static final EventTranslatorOneArg<DispatchEvent, AcceptedPublisher> SUBMIT = AcceptedPublisher::translate;
+    /** Fills a slot with the CANCEL being published (the {@code cancel*} fields), forwarded from another node. */
+    static final EventTranslatorOneArg<DispatchEvent, AcceptedPublisher> CANCEL = AcceptedPublisher::translateCancel;
+    /** An empty slot every stage skips: it only wakes the ring. */
+    static final EventTranslator<DispatchEvent> NOOP = (e, sequence) -> e.reset(DispatchEvent.NOOP);
+
     private final RingBuffer<DispatchEvent> ring;
+    private final RingPort port;
     private final LaneAdmission[] admissionByChannel;
     private final TenantRegistry tenants;
-    private final long reserve;
+    private long submitSourceId;
+    private int cancelTenantId;
+    private long cancelMessageId;
+    private long cancelRequest;
+    private int submitTenantId;
+    private byte submitKind;
+    private byte submitChannel;
+    private long submitSendAtMs;
+    private byte[] submitBody;
+    private int submitOffset;
+    private int submitLength;
 
     AcceptedPublisher(final IngestContext context)
     {
         this.ring = context.ring;
+        this.port = context.ports.cluster();
         this.admissionByChannel = context.admissionByChannel;
         this.tenants = context.tenants;
-        this.reserve = context.ringReserve;
     }
 
     /** @return the tenant's id on this node, or -1 when this node has no such tenant. */
@@ -39,7 +60,6 @@ public final class AcceptedPublisher
         return tenants.idOf(name);
     }
 
-    /** @return the tenant's name as bytes (cached), for the id this node numbers it with. */
     public byte[] tenantName(final int tenantId)
     {
         return tenants.nameBytes(tenantId);
@@ -75,46 +95,20 @@ public final class AcceptedPublisher
         {
             return -1;
         }
-        final long sequence;
-        try
-        {
-            if (ring.remainingCapacity() <= reserve)
-            {
-                admission.release(isPriority);
-                return -1;
-            }
-            sequence = ring.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
+        submitSourceId = sourceId;
+        submitTenantId = tenantId;
+        submitKind = kind;
+        submitChannel = channel;
+        submitSendAtMs = sendAtMs;
+        submitBody = body;
+        submitOffset = offset;
+        submitLength = length;
+        final long sequence = port.tryPublish(ring, SUBMIT, this);
+        submitBody = null;
+        if (sequence == RingPort.NO_ROOM)
         {
             admission.release(isPriority);
-            return -1;
         }
-        final DispatchEvent e = ring.get(sequence);
-        e.type = DispatchEvent.SUBMIT;
-        e.session = null;
-        e.sessionRef = 0;
-        // no session to answer: the correlation id carries the source id to the status stage
-        e.correlationId = sourceId;
-        e.readNanos = 0;
-        e.tenantId = tenantId;
-        e.kind = kind;
-        e.channel = channel;
-        e.dryRun = false;
-        e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
-        e.sendAtMs = sendAtMs;
-        e.keyHash = 0;
-        e.decision = 0;
-        e.reason = 0;
-        e.dueAtMs = 0;
-        e.prepaid = false;
-        e.consentOverride = -1;
-        e.campaignSlot = 0;
-        e.campaignId = 0;
-        e.campaignResumed = false;
-        e.bodyLength = length;
-        System.arraycopy(body, offset, e.ensureBodyCapacity(length), 0, length);
-        ring.publish(sequence);
         return sequence;
     }
 
@@ -126,30 +120,10 @@ public final class AcceptedPublisher
      */
     public long tryPublishCancel(final int tenantId, final long messageId, final long request)
     {
-        final long sequence;
-        try
-        {
-            if (ring.remainingCapacity() <= reserve)
-            {
-                return -1;
-            }
-            sequence = ring.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            return -1;
-        }
-        final DispatchEvent e = ring.get(sequence);
-        e.type = DispatchEvent.CANCEL;
-        e.session = null;
-        e.sessionRef = 0;
-        e.correlationId = request;
-        e.tenantId = tenantId;
-        e.messageId = messageId;
-        e.newState = 0;
-        e.bodyLength = 0;
-        ring.publish(sequence);
-        return sequence;
+        cancelTenantId = tenantId;
+        cancelMessageId = messageId;
+        cancelRequest = request;
+        return port.tryPublish(ring, CANCEL, this);
     }
 
     /**
@@ -160,18 +134,20 @@ public final class AcceptedPublisher
      */
     public boolean nudge()
     {
-        final long sequence;
-        try
-        {
-            sequence = ring.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            return false;
-        }
-        ring.get(sequence).type = DispatchEvent.NOOP;
-        ring.publish(sequence);
-        return true;
+        return ring.tryPublishEvent(NOOP);
+    }
+
+    private static void translate(final DispatchEvent e, final long sequence, final AcceptedPublisher p)
+    {
+        e.reset(DispatchEvent.SUBMIT);
+        // no session to answer: the correlation id carries the source id to the status stage
+        e.correlationId = p.submitSourceId;
+        e.tenantId = p.submitTenantId;
+        e.kind = p.submitKind;
+        e.channel = p.submitChannel;
+        e.sendAtMs = p.submitSendAtMs;
+        System.arraycopy(p.submitBody, p.submitOffset, e.ensureBodyCapacity(p.submitLength), 0, p.submitLength);
+        e.bodyLength = p.submitLength;
     }
 
     /** @return whether every stage has finished with everything published so far (any thread). */
@@ -184,5 +160,13 @@ public final class AcceptedPublisher
     public long handledThrough()
     {
         return ring.getMinimumGatingSequence();
+    }
+
+    private static void translateCancel(final DispatchEvent e, final long sequence, final AcceptedPublisher p)
+    {
+        e.reset(DispatchEvent.CANCEL);
+        e.correlationId = p.cancelRequest;
+        e.tenantId = p.cancelTenantId;
+        e.messageId = p.cancelMessageId;
     }
 }

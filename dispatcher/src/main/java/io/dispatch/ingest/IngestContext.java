@@ -8,6 +8,7 @@ import io.dispatch.config.TenantRegistry;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPorts;
 import io.dispatch.status.Counters;
 import io.dispatch.status.LaneAdmission;
 import io.dispatch.stream.JournalStreams;
@@ -27,8 +28,8 @@ public final class IngestContext
     final int initialCredit;
     final int maxFrameLength;
     final int receiptBufferRecords;
-    final long ringReserve;
-    final long creditReserve;
+    /** Who may claim ring slots while how many are free; sessions claim through {@link RingPorts#ingest()}. */
+    final RingPorts ports;
     final EpochClock clock;
     final long maxScheduleAheadMs;
     /**
@@ -53,6 +54,7 @@ public final class IngestContext
     public IngestContext(
         final DispatcherConfig config,
         final RingBuffer<DispatchEvent> ring,
+        final RingPorts ports,
         final LaneAdmission[] admissionByChannel,
         final TenantRegistry tenants,
         final TemplateRegistry templates,
@@ -88,9 +90,7 @@ public final class IngestContext
         this.initialCredit = config.initialCredit();
         this.maxFrameLength = config.maxFrameLength();
         this.receiptBufferRecords = config.receiptBufferRecords();
-        this.ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
-        // credit stops at half the high-water mark, so clients that honour credit rarely meet a NACK
-        this.creditReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent() / 2) / 100;
+        this.ports = ports;
     }
 
     /** Cluster mode: the sessions, whose receipts a cluster node delivers from its status topic reader. */
@@ -124,7 +124,7 @@ public final class IngestContext
      */
     boolean underPressure(final boolean priorityOnly)
     {
-        if (ring.remainingCapacity() < creditReserve)
+        if (!ports.credit().hasRoom(ring))
         {
             return true;
         }

@@ -2,6 +2,7 @@ package io.dispatch.ingest;
 
 import io.dispatch.tls.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -12,11 +13,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetSocketAddress;
-import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,6 +49,8 @@ public final class IngestServer implements AutoCloseable
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            // pooled buffers keep their NIO view: Netty 4.2's default adaptive allocator made one per socket read
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
             .childHandler(new ChannelInitializer<SocketChannel>()
             {
@@ -80,8 +81,7 @@ public final class IngestServer implements AutoCloseable
     public static void addHandlers(final ChannelPipeline pipeline, final IngestContext context)
     {
         pipeline
-            .addLast("framer", new LengthFieldBasedFrameDecoder(
-                ByteOrder.LITTLE_ENDIAN, context.maxFrameLength, 0, 4, 0, 0, true))
+            .addLast("framer", new FrameDecoder(context.maxFrameLength))
             .addLast("session", new SessionHandler(context));
     }
 

@@ -21,14 +21,18 @@ final class ParkedRequests
         return frames == null || frames.isEmpty();
     }
 
-    /** Takes over {@code frame}'s reference. The queue is made on the first wait: none while there is room. */
+    /**
+     * Keeps a copy of {@code frame} and releases it: the frame is a view {@link FrameDecoder} reuses for the next
+     * one. The queue is made on the first wait: none while there is room.
+     */
     void add(final ByteBuf frame)
     {
         if (frames == null)
         {
             frames = new ArrayDeque<>();
         }
-        frames.addLast(frame);
+        frames.addLast(frame.copy());
+        frame.release();
     }
 
     ByteBuf head()

@@ -157,7 +157,7 @@ final class RequestAdapter
             return NO_ROOM;
         }
         final DispatchEvent e = intake == null ? context.ring.get(sequence) : intakeSlot();
-        e.type = DispatchEvent.SUBMIT;
+        e.reset(DispatchEvent.SUBMIT); // nothing of the slot's previous event survives
         e.session = proxy;
         e.sessionRef = proxy.ref();
         e.correlationId = correlationId;
@@ -168,15 +168,6 @@ final class RequestAdapter
         e.dryRun = submit.isDryRun();
         e.outcome = e.dryRun ? DispatchEvent.OUTCOME_DRY_RUN : DispatchEvent.OUTCOME_ACCEPTED;
         e.sendAtMs = sendAt;
-        e.keyHash = 0;
-        e.decision = 0;
-        e.reason = 0;
-        e.dueAtMs = 0;
-        e.prepaid = false;
-        e.consentOverride = -1;
-        e.campaignSlot = 0;
-        e.campaignId = 0;
-        e.campaignResumed = false;
         if (markedTextLength < 0)
         {
             e.bodyLength = length;
@@ -360,7 +351,7 @@ final class RequestAdapter
             return -1;
         }
         final DispatchEvent e = context.ring.get(sequence);
-        e.type = type;
+        e.reset(type);
         e.session = proxy;
         e.sessionRef = proxy.ref();
         e.correlationId = correlationId;
@@ -370,7 +361,7 @@ final class RequestAdapter
 
     private long claimRingSlot()
     {
-        if (context.ring.remainingCapacity() < context.ringReserve)
+        if (!context.ports.ingest().hasRoom(context.ring))
         {
             return -1;
         }

@@ -2,34 +2,32 @@ package io.dispatch.journal;
 
 import io.dispatch.config.FallbackSettings;
 import io.dispatch.config.TenantRegistry;
-import io.dispatch.policy.CapRules;
-import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.RecipientKeys;
-import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
-import io.dispatch.status.StatusTable;
+import io.dispatch.status.DedupState;
+import io.dispatch.status.StatusState;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.function.BooleanSupplier;
 
 /**
- * Rebuilds the engine's state from the journal before the ring starts: dedup keys within the horizon,
- * the status table, the messages still owed a dispatch (acked, neither provider-accepted nor terminal)
- * and those awaiting a receipt. Runs on the starting thread; single-threaded.
+ * Rebuilds the engine's state from the journal before the ring starts. A {@link JournalReplayer} hands each record to
+ * the state methods of its owners (dedup keys within the horizon, the status table, the policies, the campaigns); this
+ * class folds what the lanes and the scheduler are owed: the messages still owed a dispatch (acked, neither
+ * provider-accepted nor terminal), those awaiting a receipt, those deferred, and the dead letters. It loads and writes
+ * snapshots of all of it. Runs on the starting thread (or the snapshot thread, for a fold); single-threaded.
  */
-public final class Recovery implements JournalReader.Visitor
+public final class Recovery implements JournalReplayer.OpenMessages
 {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
     private static final long NONE = -1;
@@ -76,56 +74,24 @@ public final class Recovery implements JournalReader.Visitor
         }
     }
 
-    /** What the policies need back from the journal: sends for the frequency caps, consent for the directory. */
-    public interface PolicySink
+    /**
+     * Every owner of a replay in one object ({@link JournalReplayer.Targets#of}): a test's recorder, or the snapshot
+     * fold's {@link SnapshotEffects}, which records the calls to make them again at the next start.
+     */
+    public interface PolicySink extends PolicyState, CampaignState, JournalReplayer.ContentState,
+        JournalReplayer.TemplateState, JournalReplayer.InboundState, JournalReplayer.LaneRateState
     {
-        void sent(int tenantId, byte kind, byte channel, long recipientKey, long atMs);
-
-        void consent(int tenantId, byte[] body);
-
-        void content(long contentHash, long messageId, long atMs);
-
-        /** A campaign's message: count it in its campaign's stats. @return the campaign's stats slot, 0 if none. */
-        default int campaignMessage(long campaignId, byte channel, byte decision, short reason)
-        {
-            return 0;
-        }
-
-        /** @return whether a campaign may still publish messages (so its keys must be deduplicated). */
-        default boolean campaignResumable(long campaignId)
-        {
-            return true;
-        }
-
-        /** A later state of a campaign's message. */
-        default void campaignState(int campaignSlot, byte channel, byte state, short reason)
-        {
-        }
-
-        /** A template version journaled at {@code index}, in journal order. */
+        @Override
         default void template(long index, byte[] id, byte[] text)
         {
         }
 
-        /**
-         * An inbound event journaled at {@code index}, in journal order ({@code io.dispatch.inbound.InboundBody};
-         * the array is reused). Its consent change, if any, comes as the CONSENT record that follows it.
-         */
+        @Override
         default void inbound(long index, int tenantId, long atMs, byte[] body, int bodyLength)
         {
         }
 
-        /** An operator's runtime rate change, in journal order (the last one of a tenant and channel wins). */
-        default void rate(int tenantId, byte channel, long perSecond, long burst, int reservedPercent, long atMs)
-        {
-        }
-
-        /** An operator's runtime change of frequency caps, in journal order (the last one of a scope wins). */
-        default void caps(int tenantId, byte kind, byte channel, CapRules rules, long atMs)
-        {
-        }
-
-        /** An operator's runtime change of a lane's rate (a RATE record with no tenant), in journal order. */
+        @Override
         default void laneRate(byte channel, long perSecond, long burst, int reservedPercent, long atMs)
         {
         }
@@ -147,39 +113,46 @@ public final class Recovery implements JournalReader.Visitor
         boolean fallback;
     }
 
-    private final DedupIndex dedup;
-    private final StatusTable status;
+    private final DedupState dedup;
+    private final StatusState status;
     private final TenantRegistry tenants;
     private final long nowMs;
-    private final long dedupHorizonMs;
     /** messageId → channel | kind << 8 | attempts << 16 | flags, for messages not yet handed off or ended. */
     private final Long2LongHashMap pending = new Long2LongHashMap(NONE);
     /** messageId → channel | kind << 8 | {@link #UNCERTAIN}, for messages the provider accepted without a receipt yet. */
     private final Long2LongHashMap awaiting = new Long2LongHashMap(NONE);
     /** messageId → time of its last PROVIDER_ACCEPTED record: the receipt wait started there, not at the restart. */
     private final Long2LongHashMap awaitingSinceMs = new Long2LongHashMap(NONE);
-    private final LongHashSet unknownTenantIds = new LongHashSet();
     private final Long2ObjectHashMap<Deferred> deferred = new Long2ObjectHashMap<>();
     /** messageId → the channel byte, then the address (u8 length, bytes) its fallback there was re-addressed to. */
     private final Long2ObjectHashMap<byte[]> addresses = new Long2ObjectHashMap<>();
-    private final PolicySink policy;
-    private final long contentWindowMs;
-    private long accepted;
-    private long states;
-    private long deadLetters;
+    private final JournalReplayer.Targets targets;
+    private final JournalReplayer replayer;
     private Sink sink;
 
+    /** @param policy every owner but the dedup index and the status table, in one object. */
     public Recovery(
-        final DedupIndex dedup, final StatusTable status, final TenantRegistry tenants, final long nowMs,
+        final DedupState dedup, final StatusState status, final TenantRegistry tenants, final long nowMs,
         final long dedupHorizonMs, final long contentWindowMs, final PolicySink policy)
     {
-        this.contentWindowMs = contentWindowMs;
-        this.policy = policy;
+        this(dedup, status, tenants, nowMs, dedupHorizonMs, contentWindowMs, JournalReplayer.Targets.of(policy));
+    }
+
+    /**
+     * @param dedup   the idempotency keys the journal stage will use.
+     * @param status  the status table the status stage will use.
+     * @param targets the other owners the records are replayed into.
+     */
+    public Recovery(
+        final DedupState dedup, final StatusState status, final TenantRegistry tenants, final long nowMs,
+        final long dedupHorizonMs, final long contentWindowMs, final JournalReplayer.Targets targets)
+    {
+        this.targets = targets;
         this.dedup = dedup;
         this.status = status;
         this.tenants = tenants;
         this.nowMs = nowMs;
-        this.dedupHorizonMs = dedupHorizonMs;
+        this.replayer = new JournalReplayer(tenants, nowMs, dedupHorizonMs, contentWindowMs, dedup, status, targets, this);
     }
 
     public void run(final Journal journal, final Sink sink)
@@ -207,8 +180,8 @@ public final class Recovery implements JournalReader.Visitor
                 requireNothingRetained(snapshots);
             }
             final long loadedNs = System.nanoTime();
-            records = from == null ? reader.scanFromStart(this, new AcceptedRecord())
-                : reader.scan(this, new AcceptedRecord());
+            records = from == null ? reader.scanFromStart(replayer, new AcceptedRecord())
+                : reader.scan(replayer, new AcceptedRecord());
             if (from != null)
             {
                 LOG.info("event=recovery_snapshot_loaded covered_index={} taken_at_ms={} load_ms={} tail_records={}",
@@ -244,12 +217,13 @@ public final class Recovery implements JournalReader.Visitor
                 d.consentOverride, d.campaignId);
         }
         LOG.info("event=recovery_done records={} accepted={} state_changes={} redispatch={} awaiting_receipt={} "
-            + "deferred={} dead_letters={} dedup_keys={} took_ms={}", records, accepted, states, ids.length, waiting.length,
-            held.length, deadLetters, dedup.size(), (System.nanoTime() - start) / 1_000_000);
-        if (!unknownTenantIds.isEmpty())
+            + "deferred={} dead_letters={} dedup_keys={} took_ms={}", records, replayer.accepted(), replayer.states(),
+            ids.length, waiting.length, held.length, replayer.deadLetters(), dedup.size(),
+            (System.nanoTime() - start) / 1_000_000);
+        if (replayer.unknownTenantMessages() > 0)
         {
             LOG.warn("event=recovery_unknown_tenant messages={} (tenant no longer configured; still dispatched)",
-                unknownTenantIds.size());
+                replayer.unknownTenantMessages());
         }
         return from;
     }
@@ -324,8 +298,8 @@ public final class Recovery implements JournalReader.Visitor
             {
                 requireNothingRetained(snapshots); // a snapshot of what is left would hide the loss from the next start
             }
-            final long read = from == null ? reader.scanFromStart(this, new AcceptedRecord(), stop)
-                : reader.scan(this, new AcceptedRecord(), stop);
+            final long read = from == null ? reader.scanFromStart(replayer, new AcceptedRecord(), stop)
+                : reader.scan(replayer, new AcceptedRecord(), stop);
             if (read < 0)
             {
                 return -2;
@@ -390,7 +364,7 @@ public final class Recovery implements JournalReader.Visitor
     /** Loads a snapshot through the holders' own methods and the policy and lane sinks, as the scan would have. */
     void readSnapshot(final DataInput in) throws IOException
     {
-        final Long2LongHashMap campaignSlots = SnapshotEffects.replay(in, policy, sink);
+        final Long2LongHashMap campaignSlots = SnapshotEffects.replay(in, targets, sink);
         dedup.readSnapshot(in);
         status.readSnapshot(in, campaignId -> (int)campaignSlots.get(campaignId));
         for (int i = 0, n = in.readInt(); i < n; i++)
@@ -448,33 +422,8 @@ public final class Recovery implements JournalReader.Visitor
     }
 
     @Override
-    public void onAccepted(final long messageId, final AcceptedRecord r)
+    public void accepted(final long messageId, final AcceptedRecord r, final int tenantId, final long recipientKey)
     {
-        accepted++;
-        final int tenantId = tenants.idOf(r.tenant());
-        if (tenantId == 0)
-        {
-            unknownTenantIds.add(messageId);
-        }
-        // a campaign's keys matter only while it can still fan out again (it was interrupted)
-        if (r.keyHash != 0 && r.acceptedAtMs + dedupHorizonMs > nowMs
-            && (r.campaignId == 0 || policy.campaignResumable(r.campaignId)))
-        {
-            dedup.record(r.keyHash, messageId, r.acceptedAtMs);
-        }
-        status.insert(messageId, DeliveryState.ACCEPTED.code(), r.acceptedAtMs, r.channel, r.kind, tenantId, 0);
-        if (r.campaignId != 0)
-        {
-            status.campaignSlot(status.find(messageId), policy.campaignMessage(r.campaignId, r.channel, r.decision,
-                r.reason));
-        }
-        final int recipientAt = RecipientKeys.recipientAt(r.body);
-        final long recipientKey = RecipientKeys.recipientKey(tenantId, r.body, recipientAt);
-        if (contentWindowMs > 0 && r.acceptedAtMs + contentWindowMs > nowMs)
-        {
-            policy.content(RecipientKeys.contentKey(tenantId, r.channel, r.body, recipientAt, r.bodyLength), messageId,
-                r.acceptedAtMs);
-        }
         if (r.decision == Decision.DEFER.code())
         {
             final Deferred d = new Deferred();
@@ -488,17 +437,18 @@ public final class Recovery implements JournalReader.Visitor
             d.consentOverride = r.consentOverride;
             d.campaignId = r.campaignId;
             deferred.put(messageId, d);
-            status.update(status.find(messageId), DeliveryState.DEFERRED.code(), (byte)0, r.reason, r.dueAtMs, (byte)0);
         }
-        else if (r.decision == Decision.SUPPRESS.code())
+        else if (r.decision != Decision.SUPPRESS.code())
         {
-            status.update(status.find(messageId), DeliveryState.SUPPRESSED.code(), (byte)0, r.reason, r.acceptedAtMs, (byte)0);
-        }
-        else
-        {
-            policy.sent(tenantId, r.kind, r.channel, recipientKey, r.acceptedAtMs);
             pending.put(messageId, (r.channel & 0xFF) | (r.kind & 0xFF) << 8);
         }
+    }
+
+    @Override
+    public void deadLetter(final long messageId, final long atMs, final byte channel, final int tenantId,
+        final byte state, final short reason, final int attempts, final byte kind)
+    {
+        sink.deadLetter(messageId, atMs, channel, tenantId, state, reason, attempts, kind);
     }
 
     /** Completes the fallbacks still deferred from their ACCEPTED records, as the policy stage decided them. */
@@ -547,7 +497,7 @@ public final class Recovery implements JournalReader.Visitor
     }
 
     @Override
-    public void onAddress(final long messageId, final long atMs, final byte channel, final byte[] address)
+    public void address(final long messageId, final byte channel, final byte[] address)
     {
         final byte[] entry = new byte[2 + (address[0] & 0xFF)];
         entry[0] = channel;
@@ -556,106 +506,13 @@ public final class Recovery implements JournalReader.Visitor
     }
 
     @Override
-    public void onConsent(final long atMs, final byte[] tenantName, final int tenantNameLength, final byte[] body,
-        final int bodyLength)
-    {
-        final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
-        if (tenantId != 0)
-        {
-            policy.consent(tenantId, body);
-        }
-    }
-
-    @Override
-    public void onInbound(final long index, final long atMs, final byte[] tenantName, final int tenantNameLength,
-        final byte[] body, final int bodyLength)
-    {
-        final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
-        if (tenantId != 0)
-        {
-            policy.inbound(index, tenantId, atMs, body, bodyLength);
-        }
-    }
-
-    @Override
-    public void onTemplate(final long index, final byte[] id, final byte[] text)
-    {
-        policy.template(index, id, text);
-    }
-
-    @Override
-    public void onCaps(
-        final long atMs, final byte[] tenantName, final int tenantNameLength, final byte kind, final byte channel,
-        final String rules)
-    {
-        final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
-        if (tenantId == 0 || kind < 0 || kind > 3 || channel < 0 || channel >= ChannelType.CODES)
-        {
-            return;
-        }
-        try
-        {
-            policy.caps(tenantId, kind, channel, capRules(rules), atMs);
-        }
-        catch (final RuntimeException ex)
-        {
-            // a rule this build cannot read (a newer engine's) is skipped rather than failing the start
-            LOG.warn("event=caps_record_skipped tenant={} rules={} problem={}", tenantId, rules, ex.getMessage());
-        }
-    }
-
-    /**
-     * The rules of a CAPS record as the admin route took them: "none" (the scope's caps removed) is no COUNT/DURATION
-     * rule, and skipping it would bring back, at the next start, the caps the operator removed.
-     */
-    static CapRules capRules(final String text)
-    {
-        return text.trim().equals("none") ? CapRules.NONE : CapRules.parse("journaled caps", text);
-    }
-
-    @Override
-    public void onRate(
-        final long atMs, final byte[] tenantName, final int tenantNameLength, final byte channel, final long perSecond,
-        final long burst, final int reservedPercent)
-    {
-        if (tenantNameLength == 0)
-        {
-            policy.laneRate(channel, perSecond, burst, reservedPercent, atMs);
-            return;
-        }
-        final int tenantId = tenants.idOf(new String(tenantName, 0, tenantNameLength, StandardCharsets.UTF_8));
-        // a channel this build does not know (a newer engine's record) is skipped, not applied to the wrong bucket
-        if (tenantId != 0 && channel >= 0 && channel <= io.dispatch.protocol.ChannelType.values().length)
-        {
-            policy.rate(tenantId, channel, perSecond, burst, reservedPercent, atMs);
-        }
-    }
-
-    @Override
-    public void onState(
+    public void state(
         final long messageId, final byte state, final byte attempts, final byte channel, final short reason, final long atMs)
     {
-        states++;
-        final int slot = status.find(messageId);
-        if (slot >= 0)
-        {
-            status.update(slot, state, attempts == 0 ? status.attempts(slot) : attempts, reason, atMs, channel);
-            if (status.campaignSlot(slot) != 0)
-            {
-                policy.campaignState(status.campaignSlot(slot), status.channel(slot), state, reason);
-            }
-        }
         final DeliveryState s = DeliveryState.of(state);
         if (s == null)
         {
             return;
-        }
-        if (s == DeliveryState.FAILED || s == DeliveryState.EXPIRED || s == DeliveryState.REJECTED)
-        {
-            deadLetters++;
-            sink.deadLetter(messageId, atMs, channel != 0 || slot < 0 ? channel : status.channel(slot),
-                slot < 0 ? 0 : status.tenant(slot), state, reason, slot < 0 ? attempts & 0xFF : status.attempts(slot) & 0xFF,
-                slot < 0 ? 0 : status.kind(slot));
         }
         if (s == DeliveryState.DEFERRED && !deferred.containsKey(messageId))
         {
@@ -676,7 +533,7 @@ public final class Recovery implements JournalReader.Visitor
                 // released and handed to its lane before the restart: a send, and still owed a dispatch
                 if (!d.fallback)
                 {
-                    policy.sent(d.tenantId, d.kind, d.channel, d.recipientKey, atMs);
+                    targets.policy().sent(d.tenantId, d.kind, d.channel, d.recipientKey, atMs);
                 }
                 pending.put(messageId, (d.channel & 0xFF) | (d.kind & 0xFF) << 8);
             }

@@ -16,7 +16,7 @@ import java.util.ArrayDeque;
 import java.util.Map;
 
 /**
- * What a journal fold hands to the policies and the lanes ({@link Recovery.PolicySink}, the dead letters of
+ * What a journal fold hands to the owners of {@link JournalReplayer.Targets} and the lanes (the dead letters of
  * {@link Recovery.Sink}), recorded in journal order so that a snapshot can hand the same calls to the real ones at the
  * next start. Only what can still matter is kept: sends within the longest frequency-cap window, content keys within
  * the content window, inbound events within the inbound window, every consent update, template version, rate and caps
@@ -529,11 +529,11 @@ final class SnapshotEffects implements Recovery.PolicySink, Recovery.Sink
     }
 
     /**
-     * Hands what {@link #write} wrote to the real policies and lanes, in the order it was recorded.
+     * Hands what {@link #write} wrote to the owners' state methods and the lanes, in the order it was recorded.
      *
-     * @return campaign id → the slot {@code policy} gave it, for the status table's campaign slots.
+     * @return campaign id → the slot {@code targets.campaigns()} gave it, for the status table's campaign slots.
      */
-    static Long2LongHashMap replay(final DataInput in, final Recovery.PolicySink policy, final Recovery.Sink sink)
+    static Long2LongHashMap replay(final DataInput in, final JournalReplayer.Targets targets, final Recovery.Sink sink)
         throws IOException
     {
         byte[] inbound = new byte[256];
@@ -542,17 +542,17 @@ final class SnapshotEffects implements Recovery.PolicySink, Recovery.Sink
             switch (type)
             {
                 case SENT:
-                    policy.sent(in.readInt(), in.readByte(), in.readByte(), in.readLong(), in.readLong());
+                    targets.policy().sent(in.readInt(), in.readByte(), in.readByte(), in.readLong(), in.readLong());
                     break;
                 case CONTENT:
-                    policy.content(in.readLong(), in.readLong(), in.readLong());
+                    targets.content().content(in.readLong(), in.readLong(), in.readLong());
                     break;
                 case CONSENT:
                 {
                     final int tenantId = in.readInt();
                     final byte[] body = new byte[in.readInt()];
                     in.readFully(body);
-                    policy.consent(tenantId, body);
+                    targets.policy().consent(tenantId, body);
                     break;
                 }
                 case TEMPLATE:
@@ -562,14 +562,14 @@ final class SnapshotEffects implements Recovery.PolicySink, Recovery.Sink
                     in.readFully(id);
                     final byte[] text = new byte[in.readInt()];
                     in.readFully(text);
-                    policy.template(index, id, text);
+                    targets.templates().template(index, id, text);
                     break;
                 }
                 case RATE:
-                    policy.rate(in.readInt(), in.readByte(), in.readLong(), in.readLong(), in.readInt(), in.readLong());
+                    targets.policy().rate(in.readInt(), in.readByte(), in.readLong(), in.readLong(), in.readInt(), in.readLong());
                     break;
                 case LANE_RATE:
-                    policy.laneRate(in.readByte(), in.readLong(), in.readLong(), in.readInt(), in.readLong());
+                    targets.laneRates().laneRate(in.readByte(), in.readLong(), in.readLong(), in.readInt(), in.readLong());
                     break;
                 case CAPS:
                 {
@@ -578,8 +578,8 @@ final class SnapshotEffects implements Recovery.PolicySink, Recovery.Sink
                     final byte channel = in.readByte();
                     final byte[] text = new byte[in.readUnsignedShort()];
                     in.readFully(text);
-                    final CapRules rules = Recovery.capRules(new String(text, StandardCharsets.US_ASCII));
-                    policy.caps(tenantId, kind, channel, rules, in.readLong());
+                    final CapRules rules = JournalReplayer.capRules(new String(text, StandardCharsets.US_ASCII));
+                    targets.policy().caps(tenantId, kind, channel, rules, in.readLong());
                     break;
                 }
                 case INBOUND:
@@ -593,7 +593,7 @@ final class SnapshotEffects implements Recovery.PolicySink, Recovery.Sink
                         inbound = new byte[length];
                     }
                     in.readFully(inbound, 0, length);
-                    policy.inbound(index, tenantId, atMs, inbound, length);
+                    targets.inbound().inbound(index, tenantId, atMs, inbound, length);
                     break;
                 }
                 default:
@@ -614,11 +614,11 @@ final class SnapshotEffects implements Recovery.PolicySink, Recovery.Sink
             {
                 if (state)
                 {
-                    policy.campaignState((int)slots.get(campaignId), channel, code, reason);
+                    targets.campaigns().campaignState((int)slots.get(campaignId), channel, code, reason);
                 }
                 else
                 {
-                    slots.put(campaignId, policy.campaignMessage(campaignId, channel, code, reason));
+                    slots.put(campaignId, targets.campaigns().campaignMessage(campaignId, channel, code, reason));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.dispatch.policy;
 
+import io.dispatch.status.DedupState;
 import org.agrona.collections.Long2LongHashMap;
 
 import java.io.DataInput;
@@ -14,7 +15,7 @@ import java.io.IOException;
  * <p>
  * <b>Note:</b> not thread-safe; owned by the journal stage thread (and by recovery before it starts).
  */
-public final class DedupIndex
+public final class DedupIndex implements DedupState
 {
     private static final long MISSING = Long.MIN_VALUE;
 
@@ -38,6 +39,7 @@ public final class DedupIndex
         return id == MISSING ? -1 : id;
     }
 
+    @Override
     public void record(final long keyHash, final long messageId, final long atMs)
     {
         if (horizonMs <= 0)
@@ -58,6 +60,7 @@ public final class DedupIndex
         tail++;
     }
 
+    @Override
     public int size()
     {
         return idByKey.size();
@@ -67,6 +70,7 @@ public final class DedupIndex
      * Writes the keys still within the horizon at {@code nowMs}, oldest first, for a journal snapshot. Only by the
      * index's owner (a snapshot folds the journal into an index of its own).
      */
+    @Override
     public void writeSnapshot(final DataOutput out, final long nowMs) throws IOException
     {
         expire(nowMs);
@@ -82,6 +86,7 @@ public final class DedupIndex
     }
 
     /** Adds the keys {@link #writeSnapshot} wrote, in their order, before the journal's tail is replayed over them. */
+    @Override
     public void readSnapshot(final DataInput in) throws IOException
     {
         final int n = in.readInt();

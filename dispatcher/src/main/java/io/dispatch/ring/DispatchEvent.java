@@ -21,8 +21,10 @@ package io.dispatch.ring;
  *       (consent, conversation window) and delivered to inbound subscribers.</li>
  * </ul>
  * Fields are written by the publisher before publish and by stages in ring order; every stage reads only
- * what earlier stages wrote. {@link #body} grows to the largest message seen and is then reused, so the
- * steady state allocates nothing.
+ * what earlier stages wrote. A publisher fills its slot through its translator, which starts with
+ * {@link #reset(int)}, so no field keeps the value of the slot's previous event; {@link ClearingHandler}, the last
+ * stage, drops the slot's references. {@link #body} grows to the largest message seen and is then reused, so the
+ * steady state allocates nothing. See docs/design/ring-topology.md.
  */
 public final class DispatchEvent
 {
@@ -81,7 +83,7 @@ public final class DispatchEvent
     public byte[] body = new byte[INITIAL_BODY_CAPACITY];
     public int bodyLength;
     public byte outcome;
-    /** SUBMIT: the dry-run flag; RELEASE: whether the message holds its rate-limit token. */
+    /** SUBMIT: the dry-run flag (false on every other type; a RELEASE's rate-limit token is {@link #prepaid}). */
     public boolean dryRun;
     public long sendAtMs;
     /** Hash of (tenant, recipient): the key of the directory and the frequency caps. */
@@ -171,9 +173,65 @@ public final class DispatchEvent
         return body;
     }
 
+    /**
+     * Makes the slot a fresh event of {@code type}: every field back to its initial value, so a producer sets only
+     * the fields of its own type and none is left as the slot's previous event had it. The body and fallback
+     * address arrays are kept for reuse (their lengths are zeroed, not their bytes). Every publisher starts here.
+     */
+    public void reset(final int type)
+    {
+        this.type = type;
+        session = null;
+        sessionRef = 0;
+        correlationId = 0;
+        tenantId = 0;
+        kind = 0;
+        channel = 0;
+        keyHash = 0;
+        acceptedAtMs = 0;
+        readNanos = 0;
+        bodyLength = 0;
+        outcome = OUTCOME_ACCEPTED;
+        dryRun = false;
+        sendAtMs = 0;
+        recipientKey = 0;
+        consentOverride = -1;
+        campaignSlot = 0;
+        campaignId = 0;
+        campaignResumed = false;
+        contentHash = 0;
+        decision = 0;
+        reason = 0;
+        dueAtMs = 0;
+        prepaid = false;
+        deadlineMs = 0;
+        newState = 0;
+        fallbackChannel = 0;
+        fallbackDecision = 0;
+        fallbackReason = 0;
+        fallbackAddress[0] = 0;
+        readdressed = false;
+        windowState = 0;
+        windowLastMessageMs = 0;
+        windowTag = 0;
+        capRules = null;
+        ratePerSecond = 0;
+        rateBurst = 0;
+        reservedPercent = 0;
+        messageId = 0;
+        stateCount = 0;
+        journalIndex = 0;
+        inboundAnswer = null;
+    }
+
+    /**
+     * Drops the objects the slot refers to once every stage is done with it, so a slot does not keep a closed
+     * session or an answered future reachable until the ring wraps round to it again.
+     */
     public void clearReferences()
     {
         session = null;
         inboundAnswer = null;
+        capRules = null;
     }
 }

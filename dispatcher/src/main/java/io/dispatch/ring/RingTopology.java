@@ -12,6 +12,7 @@ import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.EventHandlerGroup;
 import com.lmax.disruptor.dsl.ProducerType;
+import io.dispatch.journal.StateRecords;
 import io.dispatch.status.DistinctErrorLog;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -23,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The dispatch ring and its handler graph. By default one consumer thread runs every stage in order:
  * <pre>
- *  ingest event loops ─┐                   ┌──────────────────────── ring-1 ─────────────────────────────┐
- *  connector lanes ────┼─▶ ring (multi- ──▶│ dedup ─▶ journal (+fsync) ─▶ ack ─▶ status ─▶ hand-off ─▶ flush │
- *  (state changes)     ┘    producer)      └─────────────────────────────────────────────────────────────┘
+ *  ingest event loops ─┐                   ┌──────────────────────── ring-1 ──────────────────────────────────────────┐
+ *  connector lanes ────┼─▶ ring (multi- ──▶│ dedup ─▶ journal (+fsync) ─▶ ack ─▶ status ─▶ hand-off ─▶ flush ─▶ clear │
+ *  (state changes)     ┘    producer)      └──────────────────────────────────────────────────────────────────────────┘
  * </pre>
  * With {@code ring.consumerThreads=2} the stages after the journal run on a second thread that follows
  * the first. Either way nothing after the journal stage sees a message before its append. See
@@ -52,13 +53,24 @@ public final class RingTopology implements AutoCloseable
             threads.add(t);
             return t;
         };
-        disruptor = new Disruptor<>(DispatchEvent::new, size, recorded, ProducerType.MULTI, waitStrategy(waitStrategy));
+        disruptor = new Disruptor<>(RingTopology::newSlot, size, recorded, ProducerType.MULTI, waitStrategy(waitStrategy));
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler(errors));
         EventHandlerGroup<DispatchEvent> group = disruptor.handleEventsWith(phases[0]);
         for (int i = 1; i < phases.length; i++)
         {
             group = group.then(phases[i]);
         }
+    }
+
+    /**
+     * A slot whose body already holds a lane's fullest STATE batch: grown one slot at a time instead, the lanes went on
+     * allocating for many ring laps, as each slot met its first full batch (docs/PERFORMANCE.md, "Hot-path allocation").
+     */
+    static DispatchEvent newSlot()
+    {
+        final DispatchEvent e = new DispatchEvent();
+        e.body = new byte[StateRecords.MAX_PER_BATCH * StateRecords.LENGTH];
+        return e;
     }
 
     public static WaitStrategy waitStrategy(final String name)

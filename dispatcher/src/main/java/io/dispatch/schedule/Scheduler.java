@@ -1,9 +1,10 @@
 package io.dispatch.schedule;
 
-import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import io.dispatch.status.CancelledCampaigns;
 import io.dispatch.status.LaneAdmission;
 import org.agrona.BitUtil;
@@ -46,9 +47,12 @@ public final class Scheduler implements Agent
     private static final long NO_SLOT = -1;
     private static final int EXPIRIES_PER_CYCLE = 4096;
 
+    /** Fills a slot with the due message being published: a RELEASE, or a CANCEL for a cancelled campaign's. */
+    static final EventTranslatorOneArg<DispatchEvent, Scheduler> DUE = Scheduler::translate;
+
     private RingBuffer<DispatchEvent> ring;
     private LongSupplier handedOff;
-    private final int ringReserve;
+    private final RingPort port;
     private final LaneAdmission[] admissionByChannel;
     private final EpochClock clock;
     private final OneToOneRingBuffer inbox;
@@ -61,15 +65,21 @@ public final class Scheduler implements Agent
     private final long[] dueIds = new long[EXPIRIES_PER_CYCLE];
     private final Long2LongHashMap slotByDueId = new Long2LongHashMap(EXPIRIES_PER_CYCLE * 2, 0.65f, NO_SLOT);
     private int dueCount;
+    /** The due message {@link #DUE} reads: its id, entry slot and whether its campaign was cancelled. */
+    private long publishingId;
+    private int publishingSlot;
+    private boolean publishingCancel;
     private volatile long pending;
 
+    /** @param port the scheduler's ring port: publishes only while it has room ({@code RingPorts#scheduler}). */
     public Scheduler(
-        final int ringReserve, final LaneAdmission[] admissionByChannel, final EpochClock clock, final int inboxCapacityBytes,
+        final RingPort port, final LaneAdmission[] admissionByChannel, final EpochClock clock,
+        final int inboxCapacityBytes,
         final CancelledCampaigns cancellations)
     {
         this.cancelled = cancellations.newWatch();
         this.inCancelledCampaign = (slot) -> cancelled.isCancelled(entries.campaignId(slot));
-        this.ringReserve = ringReserve;
+        this.port = port;
         this.admissionByChannel = admissionByChannel;
         this.clock = clock;
         final int capacity = BitUtil.findNextPositivePowerOfTwo(inboxCapacityBytes) + RingBufferDescriptor.TRAILER_LENGTH;
@@ -188,7 +198,7 @@ public final class Scheduler implements Agent
         final int channel = entries.channel(slot);
         // a cancelled campaign's message is not going to a lane: it needs no admission
         final boolean cancel = cancelled.isCancelled(entries.campaignId(slot));
-        if (ring.remainingCapacity() < ringReserve)
+        if (!port.hasRoom(ring))
         {
             return false;
         }
@@ -198,12 +208,10 @@ public final class Scheduler implements Agent
         {
             return false;
         }
-        final long sequence;
-        try
-        {
-            sequence = ring.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
+        publishingId = messageId;
+        publishingSlot = slot;
+        publishingCancel = cancel;
+        if (port.tryPublish(ring, DUE, this) == RingPort.NO_ROOM)
         {
             if (!cancel)
             {
@@ -211,25 +219,26 @@ public final class Scheduler implements Agent
             }
             return false;
         }
-        final DispatchEvent e = ring.get(sequence);
-        e.type = cancel ? DispatchEvent.CANCEL : DispatchEvent.RELEASE;
-        e.session = null;
-        e.correlationId = 0; // no forwarded request (cluster mode's StateTap#cancelled)
-        e.messageId = messageId;
+        slotByDueId.remove(messageId);
+        entries.free(slot);
+        return true;
+    }
+
+    private static void translate(final DispatchEvent e, final long sequence, final Scheduler s)
+    {
+        final DeferredMessages entries = s.entries;
+        final int slot = s.publishingSlot;
+        // correlation id 0: no forwarded request (cluster mode's StateTap#cancelled)
+        e.reset(s.publishingCancel ? DispatchEvent.CANCEL : DispatchEvent.RELEASE);
+        e.messageId = s.publishingId;
         e.recipientKey = entries.recipientKey(slot);
         e.deadlineMs = entries.deadlineMs(slot);
         e.tenantId = entries.tenantId(slot);
         e.kind = (byte)entries.kind(slot);
-        e.channel = (byte)channel;
+        e.channel = (byte)entries.channel(slot);
         e.prepaid = entries.prepaid(slot);
         e.consentOverride = entries.consentOverride(slot);
         e.campaignId = entries.campaignId(slot);
-        e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
-        e.newState = 0;
-        ring.publish(sequence);
-        slotByDueId.remove(messageId);
-        entries.free(slot);
-        return true;
     }
 
     @Override

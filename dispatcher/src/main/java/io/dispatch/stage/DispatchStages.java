@@ -1,6 +1,7 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
+import io.dispatch.ring.ClearingHandler;
 import io.dispatch.ring.DispatchEvent;
 
 /**
@@ -17,6 +18,7 @@ public final class DispatchStages implements EventHandler<DispatchEvent>
     private final StatusHandler status;
     private final HandoffHandler handoff;
     private final SessionFlusher flusher;
+    private final ClearingHandler clearing;
 
     public DispatchStages(
         final DedupHandler dedup,
@@ -25,7 +27,8 @@ public final class DispatchStages implements EventHandler<DispatchEvent>
         final AckHandler ack,
         final StatusHandler status,
         final HandoffHandler handoff,
-        final SessionFlusher flusher)
+        final SessionFlusher flusher,
+        final ClearingHandler clearing)
     {
         this.dedup = dedup;
         this.policy = policy;
@@ -34,6 +37,7 @@ public final class DispatchStages implements EventHandler<DispatchEvent>
         this.status = status;
         this.handoff = handoff;
         this.flusher = flusher;
+        this.clearing = clearing;
     }
 
     @Override
@@ -46,6 +50,7 @@ public final class DispatchStages implements EventHandler<DispatchEvent>
         status.onEvent(event, sequence, endOfBatch);
         handoff.onEvent(event, sequence, endOfBatch);
         flusher.onEvent(event, sequence, endOfBatch);
+        clearing.onEvent(event, sequence, endOfBatch);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.dispatch.config.TenantRegistry;
 import io.dispatch.inbound.InboundBody;
 import io.dispatch.inbound.InboundDedup;
 import io.dispatch.journal.Journal;
+import io.dispatch.journal.JournalReplayer;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.StateRecords;
 import io.dispatch.policy.DedupIndex;
@@ -29,7 +30,7 @@ import java.util.Arrays;
  * writer refuses the record before writing anything: a SUBMIT or CONSENT is then NACKed STORAGE_FULL, a state
  * change is dropped (its message is dispatched again after a restart), and the ring goes on.
  */
-public final class JournalHandler implements EventHandler<DispatchEvent>
+public final class JournalHandler implements EventHandler<DispatchEvent>, JournalReplayer.InboundState
 {
     private static final Logger LOG = LoggerFactory.getLogger(JournalHandler.class);
     private static final byte[] NO_TENANT = new byte[0];
@@ -346,6 +347,22 @@ public final class JournalHandler implements EventHandler<DispatchEvent>
             // journaled, so answered true: a failing observer is a bug to log, not a reason for the platform to resend
             errors.record("inbound_observer_failed", ex);
         }
+    }
+
+    /**
+     * A journaled inbound event, at a start: its platform id is remembered and the policy stage observes it, as
+     * {@link #appendInbound} did live (its consent change comes back as the CONSENT record after it). Keys older than
+     * {@link InboundDedup#WINDOW_MS} leave on the first lookup; replayed oldest first, they are evicted first.
+     */
+    @Override
+    public void inbound(final long index, final int tenantId, final long atMs, final byte[] body, final int bodyLength)
+    {
+        final long key = InboundBody.eventKey(tenantId, body);
+        if (key != 0)
+        {
+            inboundDedup.record(key, atMs);
+        }
+        policy.inboundObserved(tenantId, body, atMs);
     }
 
     /** Seconds from acceptance to the deadline: the message's TTL counts from its send-at when it has one. */

@@ -2,7 +2,9 @@ package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
 import io.dispatch.inbound.InboundBody;
+import io.dispatch.journal.PolicyState;
 import io.dispatch.policy.AdMarkingMode;
+import io.dispatch.policy.CapRules;
 import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.InboundObserver;
@@ -30,7 +32,7 @@ import org.agrona.concurrent.EpochClock;
  * directory (CONSENT updates) and the runtime rate changes (POLICY_UPDATE). Single writer of all policy state:
  * the journal thread.
  */
-public final class PolicyHandler implements EventHandler<DispatchEvent>
+public final class PolicyHandler implements EventHandler<DispatchEvent>, PolicyState
 {
     private final PolicyEngine engine;
     private final DedupIndex dedup;
@@ -576,6 +578,14 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
             InboundBody.kind(e.body), e.acceptedAtMs);
     }
 
+    /** A journaled inbound event replayed at a start ({@link JournalHandler#inbound}): the observer sees it again. */
+    void inboundObserved(final int tenantId, final byte[] body, final long atMs)
+    {
+        inboundObserver.onInbound(tenantId, body[InboundBody.CHANNEL_OFFSET],
+            RecipientKeys.recipientKey(tenantId, body, InboundBody.FROM_LENGTH_OFFSET), InboundBody.to(body),
+            InboundBody.kind(body), atMs);
+    }
+
     private void onPolicyUpdate(final DispatchEvent e)
     {
         if (e.tenantId == 0)
@@ -588,25 +598,62 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>
         e.acceptedAtMs = now;
         if (e.capRules != null)
         {
-            engine.setCaps(e.tenantId, e.kind, e.channel, e.capRules);
-            if (caps != null)
-            {
-                caps.publish(e.tenantId, e.kind, e.channel, e.capRules, now);
-            }
+            caps(e.tenantId, e.kind, e.channel, e.capRules, now);
             return;
         }
-        if (e.channel == 0)
+        applyRate(e.tenantId, e.channel, e.ratePerSecond, e.rateBurst, e.reservedPercent, now, now);
+    }
+
+    /** A send recovery read back: the frequency caps count it as the engine counted it when it decided it. */
+    @Override
+    public void sent(final int tenantId, final byte kind, final byte channel, final long recipientKey, final long atMs)
+    {
+        if (tenantId != 0)
         {
-            engine.setTenantRate(e.tenantId, e.ratePerSecond, e.rateBurst, e.reservedPercent, now);
+            engine.recordSend(tenantId, kind, channel, recipientKey, atMs);
+        }
+    }
+
+    /** A journaled CONSENT body, at a start: the same change {@link #onConsent} made live. */
+    @Override
+    public void consent(final int tenantId, final byte[] body)
+    {
+        applyConsent(engine, tenantId, body);
+    }
+
+    /** A rate change journaled at {@code atMs}: the buckets take it now, the admin view shows when it was made. */
+    @Override
+    public void rate(final int tenantId, final byte channel, final long perSecond, final long burst,
+        final int reservedPercent, final long atMs)
+    {
+        applyRate(tenantId, channel, perSecond, burst, reservedPercent, clock.time(), atMs);
+    }
+
+    @Override
+    public void caps(final int tenantId, final byte kind, final byte channel, final CapRules rules, final long atMs)
+    {
+        engine.setCaps(tenantId, kind, channel, rules);
+        if (caps != null)
+        {
+            caps.publish(tenantId, kind, channel, rules, atMs);
+        }
+    }
+
+    private void applyRate(final int tenantId, final byte channel, final long perSecond, final long burst,
+        final int reservedPercent, final long nowMs, final long atMs)
+    {
+        if (channel == 0)
+        {
+            engine.setTenantRate(tenantId, perSecond, burst, reservedPercent, nowMs);
         }
         else
         {
-            engine.setChannelRate(e.tenantId, e.channel, e.ratePerSecond, now);
+            engine.setChannelRate(tenantId, channel, perSecond, nowMs);
         }
-        rates.publish(e.tenantId, e.channel, e.ratePerSecond, now);
-        if (e.channel == 0 && share != null)
+        rates.publish(tenantId, channel, perSecond, atMs);
+        if (channel == 0 && share != null)
         {
-            rates.publishInForce(e.tenantId, engine.tenantRate(e.tenantId));
+            rates.publishInForce(tenantId, engine.tenantRate(tenantId));
         }
     }
 

@@ -8,7 +8,7 @@ import io.dispatch.ring.DispatchEvent;
 /**
  * Collects the sessions that stages of this thread wrote answers or receipts to, and at the end of the
  * ring batch asks each one's event loop to write them: one hand-off per session per batch, not per message.
- * Last stage of the post-journal chain; also drops the event's session reference.
+ * Runs after every stage that answers; {@link io.dispatch.ring.ClearingHandler} then drops the event's references.
  */
 public final class SessionFlusher implements EventHandler<DispatchEvent>
 {
@@ -27,7 +27,6 @@ public final class SessionFlusher implements EventHandler<DispatchEvent>
     @Override
     public void onEvent(final DispatchEvent e, final long sequence, final boolean endOfBatch)
     {
-        e.clearReferences();
         if (endOfBatch && count > 0)
         {
             for (int i = 0; i < count; i++)

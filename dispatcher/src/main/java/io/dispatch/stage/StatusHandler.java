@@ -106,28 +106,19 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
                 }
                 if (e.outcome == DispatchEvent.OUTCOME_ACCEPTED)
                 {
-                    table.insert(e.messageId, DeliveryState.ACCEPTED.code(), e.acceptedAtMs, e.channel, e.kind,
-                        e.tenantId, e.sessionRef);
-                    if (e.campaignSlot != 0)
-                    {
-                        table.campaignSlot(table.find(e.messageId), e.campaignSlot);
-                    }
+                    // the table's own method, as the journal's replay calls it at a start
+                    final int slot = table.onAccepted(e.messageId, e.acceptedAtMs, e.channel, e.kind, e.tenantId,
+                        e.sessionRef, e.campaignSlot, e.decision, e.reason, e.dueAtMs);
                     if (tap != null)
                     {
                         tap.accepted(e.messageId, e.session == null ? e.correlationId : 0, e.tenantId, e.channel, e.kind,
                             e.acceptedAtMs);
                     }
-                    // decided at acceptance: the ACCEPTED record is the change's journal record
-                    final long position = JournalCursor.position(e.messageId, 0);
-                    if (e.decision == Decision.DEFER.code())
+                    if (e.decision == Decision.DEFER.code() || e.decision == Decision.SUPPRESS.code())
                     {
-                        onState(e.messageId, DeliveryState.DEFERRED.code(), (byte)0, e.reason, e.dueAtMs, (byte)0,
-                            true, position);
-                    }
-                    else if (e.decision == Decision.SUPPRESS.code())
-                    {
-                        onState(e.messageId, DeliveryState.SUPPRESSED.code(), (byte)0, e.reason, e.acceptedAtMs, (byte)0,
-                            true, position);
+                        // decided at acceptance: the ACCEPTED record is the change's journal record
+                        changed(slot, e.messageId, table.state(slot), e.reason, table.updatedAt(slot), true,
+                            JournalCursor.position(e.messageId, 0));
                     }
                 }
                 break;
@@ -211,10 +202,17 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         {
             return;
         }
-        // receipts and timeouts do not know the attempt; the table does
-        final byte attempts = reportedAttempts == 0 ? table.attempts(slot) : reportedAttempts;
         e2e.onState(table, slot, state, atMs);
-        table.update(slot, state, attempts, reason, atMs, channel);
+        table.onState(slot, state, reportedAttempts, reason, atMs, channel);
+        changed(slot, messageId, state, reason, atMs, hold, position);
+    }
+
+    /** Counts a change the table took for its campaign, and routes it as a receipt (now, or held to the batch end). */
+    private void changed(final int slot, final long messageId, final byte state, final short reason, final long atMs,
+        final boolean hold, final long position)
+    {
+        // receipts and timeouts do not know the attempt; the table does
+        final byte attempts = table.attempts(slot);
         final byte current = table.channel(slot);
         final int campaignSlot = table.campaignSlot(slot);
         if (campaignSlot != 0)

@@ -1,14 +1,18 @@
 package io.dispatch.status;
 
+import io.dispatch.protocol.ChannelType;
+
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The rate limits in force, as last applied by the policy stage, for the admin endpoint to read from any
- * thread, with when an operator last changed them at runtime (0 = as configured). Indexed by tenant id × 4 +
- * channel code (channel 0 = the tenant's own rate). 0 = unlimited.
+ * thread, with when an operator last changed them at runtime (0 = as configured). Indexed by tenant id ×
+ * {@link ChannelType#CODES} + channel code (channel 0 = the tenant's own rate). 0 = unlimited.
  */
 public final class PolicyRates
 {
+    private static final int STRIDE = ChannelType.CODES;
+
     private final AtomicLongArray perSecond;
     private final AtomicLongArray changedAtMs;
     /** Cluster mode: the tenant rate this node enforces (its share of the configured one); -1 = the configured one. */
@@ -16,8 +20,8 @@ public final class PolicyRates
 
     public PolicyRates(final int tenantSlots)
     {
-        perSecond = new AtomicLongArray(tenantSlots * 4);
-        changedAtMs = new AtomicLongArray(tenantSlots * 4);
+        perSecond = new AtomicLongArray(tenantSlots * STRIDE);
+        changedAtMs = new AtomicLongArray(tenantSlots * STRIDE);
         inForce = new AtomicLongArray(tenantSlots);
         for (int t = 0; t < tenantSlots; t++)
         {
@@ -40,7 +44,7 @@ public final class PolicyRates
     public long inForce(final int tenantId)
     {
         final long v = inForce.get(tenantId);
-        return v < 0 ? perSecond.get(tenantId * 4) : v;
+        return v < 0 ? perSecond.get(tenantId * STRIDE) : v;
     }
 
     /** A configured rate. */
@@ -52,18 +56,18 @@ public final class PolicyRates
     /** @param changedAtMs when an operator changed it at runtime; 0 = from the configuration. */
     public void publish(final int tenantId, final int channel, final long ratePerSecond, final long changedAtMs)
     {
-        this.changedAtMs.set(tenantId * 4 + channel, changedAtMs);
-        perSecond.set(tenantId * 4 + channel, ratePerSecond);
+        this.changedAtMs.set(tenantId * STRIDE + channel, changedAtMs);
+        perSecond.set(tenantId * STRIDE + channel, ratePerSecond);
     }
 
     /** @return when the rate was changed at runtime, or 0 when it is the configured one. */
     public long changedAtMs(final int tenantId, final int channel)
     {
-        return changedAtMs.get(tenantId * 4 + channel);
+        return changedAtMs.get(tenantId * STRIDE + channel);
     }
 
     public long get(final int tenantId, final int channel)
     {
-        return perSecond.get(tenantId * 4 + channel);
+        return perSecond.get(tenantId * STRIDE + channel);
     }
 }

@@ -1,5 +1,7 @@
 package io.dispatch.status;
 
+import io.dispatch.status.StatusState;
+import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 
 import java.io.DataInput;
@@ -15,9 +17,13 @@ import java.util.function.LongToIntFunction;
  * message evicts the one in its slot; the table holds at least the last {@code capacity / 2} messages
  * of the current journal cycle when state records take as many indexes as messages.
  * <p>
+ * <p>
+ * Its {@link StatusState} methods are what the journal's records change: the status stage calls them live, the
+ * journal's replayer at a start, so the table is built one way.
+ * <p>
  * <b>Note:</b> not thread-safe; owned by the status stage thread (and recovery before it starts).
  */
-public final class StatusTable
+public final class StatusTable implements StatusState
 {
     private final int mask;
     private final long[] ids;
@@ -91,7 +97,36 @@ public final class StatusTable
         oldestId = Math.min(oldestId, messageId);
     }
 
+    @Override
+    public int onAccepted(
+        final long messageId, final long acceptedAtMs, final byte channel, final byte kind, final int tenantId,
+        final int sessionRef, final int campaignSlot, final byte decision, final short reason, final long dueAtMs)
+    {
+        insert(messageId, DeliveryState.ACCEPTED.code(), acceptedAtMs, channel, kind, tenantId, sessionRef);
+        final int slot = (int)(messageId & mask);
+        campaignSlots[slot] = campaignSlot;
+        // decided at acceptance: the ACCEPTED record is the change's only record
+        if (decision == Decision.DEFER.code())
+        {
+            update(slot, DeliveryState.DEFERRED.code(), (byte)0, reason, dueAtMs, (byte)0);
+        }
+        else if (decision == Decision.SUPPRESS.code())
+        {
+            update(slot, DeliveryState.SUPPRESSED.code(), (byte)0, reason, acceptedAtMs, (byte)0);
+        }
+        return slot;
+    }
+
+    @Override
+    public void onState(
+        final int slot, final byte state, final byte reportedAttempts, final short reason, final long atMs,
+        final byte channel)
+    {
+        update(slot, state, reportedAttempts == 0 ? attempts[slot] : reportedAttempts, reason, atMs, channel);
+    }
+
     /** @return the slot of {@code messageId}, or -1 when unknown or evicted. */
+    @Override
     public int find(final long messageId)
     {
         final int slot = (int)(messageId & mask);
@@ -157,6 +192,7 @@ public final class StatusTable
      *
      * @param campaignIdOfSlot the campaign id behind a campaign stats slot (slots are numbered per process).
      */
+    @Override
     public void writeSnapshot(final DataOutput out, final IntToLongFunction campaignIdOfSlot) throws IOException
     {
         out.writeLong(newestId);
@@ -188,6 +224,7 @@ public final class StatusTable
      *
      * @param slotOfCampaign this process's stats slot for a campaign id, 0 for none.
      */
+    @Override
     public void readSnapshot(final DataInput in, final LongToIntFunction slotOfCampaign) throws IOException
     {
         final long newest = in.readLong();
@@ -224,14 +261,19 @@ public final class StatusTable
     }
 
     public byte state(final int slot) { return states[slot]; }
+    @Override
     public byte attempts(final int slot) { return attempts[slot]; }
     public short reason(final int slot) { return reasons[slot]; }
     public long updatedAt(final int slot) { return updatedAt[slot]; }
+    @Override
     public byte channel(final int slot) { return channels[slot]; }
+    @Override
     public byte kind(final int slot) { return kinds[slot]; }
+    @Override
     public int tenant(final int slot) { return tenants[slot]; }
     public int sessionRef(final int slot) { return sessionRefs[slot]; }
     /** The stats slot of the campaign the message belongs to, 0 for none. */
+    @Override
     public int campaignSlot(final int slot) { return campaignSlots[slot]; }
     public void campaignSlot(final int slot, final int campaignSlot) { campaignSlots[slot] = campaignSlot; }
     /** @return the end-to-end clock's start in epoch ms (acceptance, or a deferral's due time), 0 once delivered. */

@@ -1,5 +1,6 @@
 package io.dispatch.targeting;
 
+import com.lmax.disruptor.EventTranslatorThreeArg;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.directory.TenantDirectory;
@@ -9,6 +10,7 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import io.dispatch.status.LaneAdmission;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -32,6 +34,10 @@ public final class CampaignFanout
     static final int SENDER_OPTED_OUT = -3;
 
 
+    /** Fills a claimed slot with the campaign's SUBMIT for the recipient the fan-out holds ({@link #ordinal}). */
+    static final EventTranslatorThreeArg<DispatchEvent, CampaignFanout, Campaign, TenantDirectory> SUBMIT =
+        CampaignFanout::translate;
+
     private final RingBuffer<DispatchEvent> ring;
     private final LaneAdmission[] admissionByChannel;
     private final TemplateRegistry templates;
@@ -45,14 +51,18 @@ public final class CampaignFanout
     private long batchStart = -1;
     private long next;
     private long batchEnd = -1;
+    /** The recipient being published and its channel: what {@link #SUBMIT} reads besides its arguments. */
+    private int ordinal;
+    private int channel;
 
+    /** @param port the targeting thread's port: it claims only above its reserve ({@code RingPorts#targeting}). */
     public CampaignFanout(final RingBuffer<DispatchEvent> ring, final LaneAdmission[] admissionByChannel,
-        final TemplateRegistry templates, final long ringReserve)
+        final TemplateRegistry templates, final RingPort port)
     {
         this.ring = ring;
         this.admissionByChannel = admissionByChannel;
         this.templates = templates;
-        this.claim = new RingBatchClaim(ring, ringReserve);
+        this.claim = new RingBatchClaim(ring, port);
     }
 
     /** Resolves, per channel of the campaign, which recipient attribute fills each template placeholder. */
@@ -123,36 +133,36 @@ public final class CampaignFanout
             return BLOCKED;
         }
         final long sequence = next++;
-        final DispatchEvent e = ring.get(sequence);
-        e.type = DispatchEvent.SUBMIT;
-        e.session = null;
-        e.sessionRef = 0;
-        e.correlationId = 0;
-        e.tenantId = c.tenantId;
-        e.kind = MessageKind.MARKETING.code();
-        e.channel = (byte)channel;
-        e.dryRun = spec.dryRun;
-        e.outcome = spec.dryRun ? DispatchEvent.OUTCOME_DRY_RUN : DispatchEvent.OUTCOME_ACCEPTED;
-        e.sendAtMs = 0;
-        e.keyHash = 0;
-        e.decision = 0;
-        e.reason = 0;
-        e.dueAtMs = 0;
-        e.prepaid = false;
-        e.consentOverride = directory.consentFlags(ordinal, channel);
-        e.campaignSlot = c.slot;
-        e.campaignId = c.id;
-        e.campaignResumed = c.resumed;
-        // written aside first: sizing every ring slot for the largest possible body would cost the heap
-        final int length = writeBody(c, directory, ordinal, channel, scratch);
-        System.arraycopy(scratch, 0, e.ensureBodyCapacity(length), 0, length);
-        e.bodyLength = length;
+        this.ordinal = ordinal;
+        this.channel = channel;
+        SUBMIT.translateTo(ring.get(sequence), sequence, this, c, directory);
         lastSequence = sequence;
         if (next > batchEnd)
         {
             flush();
         }
         return channel;
+    }
+
+    private static void translate(
+        final DispatchEvent e, final long sequence, final CampaignFanout f, final Campaign c,
+        final TenantDirectory directory)
+    {
+        e.reset(DispatchEvent.SUBMIT);
+        final CampaignSpec spec = c.spec;
+        e.tenantId = c.tenantId;
+        e.kind = MessageKind.MARKETING.code();
+        e.channel = (byte)f.channel;
+        e.dryRun = spec.dryRun;
+        e.outcome = spec.dryRun ? DispatchEvent.OUTCOME_DRY_RUN : DispatchEvent.OUTCOME_ACCEPTED;
+        e.consentOverride = directory.consentFlags(f.ordinal, f.channel);
+        e.campaignSlot = c.slot;
+        e.campaignId = c.id;
+        e.campaignResumed = c.resumed;
+        // written aside first: sizing every ring slot for the largest possible body would cost the heap
+        final int length = f.writeBody(c, directory, f.ordinal, f.channel, f.scratch);
+        System.arraycopy(f.scratch, 0, e.ensureBodyCapacity(length), 0, length);
+        e.bodyLength = length;
     }
 
     /** Claims ring slots for the next recipients, a batch at a time (see {@link RingBatchClaim}). */
@@ -180,9 +190,7 @@ public final class CampaignFanout
         }
         for (long s = next; s <= batchEnd; s++)
         {
-            final DispatchEvent e = ring.get(s);
-            e.type = DispatchEvent.NOOP;
-            e.session = null;
+            ring.get(s).reset(DispatchEvent.NOOP);
         }
         ring.publish(batchStart, batchEnd);
         batchStart = -1;

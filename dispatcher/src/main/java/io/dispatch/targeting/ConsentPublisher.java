@@ -1,7 +1,9 @@
 package io.dispatch.targeting;
 
+import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
@@ -12,7 +14,7 @@ import io.dispatch.status.DistinctErrorLog;
  * the journal stage journals them, exactly as a client's CONSENT frame, so recovery rebuilds them from the
  * message journal. Then tells when the ring has journaled all of them.
  * <p>
- * Back-pressure: slots are claimed in batches above the reserve the ring keeps for clients
+ * Back-pressure: slots are claimed in batches above the targeting port's reserve
  * ({@link RingBatchClaim}, the same window as a campaign's fan-out); what does not fit waits for a later duty
  * cycle, so an import never takes a client's slot and never blocks a ring thread.
  * <p>
@@ -26,6 +28,9 @@ public final class ConsentPublisher
 {
     private static final long RETRY_AFTER_JOURNAL_FAILURE_MS = 1000;
 
+    /** Fills a claimed slot with the publisher's next body ({@link #next}) as a CONSENT nobody is answered for. */
+    static final EventTranslatorOneArg<DispatchEvent, ConsentPublisher> CONSENT = ConsentPublisher::translate;
+
     private final RingBuffer<DispatchEvent> ring;
     private final RingBatchClaim claim;
     private final Counters counters;
@@ -37,12 +42,12 @@ public final class ConsentPublisher
     private long journalFailures;
     private long retryAtMs;
 
-    /** @param reserve ring slots left to clients: publishes only while more are free. */
-    public ConsentPublisher(final RingBuffer<DispatchEvent> ring, final long reserve, final Counters counters,
+    /** @param port the targeting thread's port: publishes only above its reserve ({@code RingPorts#targeting}). */
+    public ConsentPublisher(final RingBuffer<DispatchEvent> ring, final RingPort port, final Counters counters,
         final DistinctErrorLog errors)
     {
         this.ring = ring;
-        this.claim = new RingBatchClaim(ring, reserve);
+        this.claim = new RingBatchClaim(ring, port);
         this.counters = counters;
         this.errors = errors;
     }
@@ -75,7 +80,8 @@ public final class ConsentPublisher
             }
             for (long s = claim.first(); s <= claim.last(); s++)
             {
-                fill(ring.get(s), next++);
+                CONSENT.translateTo(ring.get(s), s, this);
+                next++;
             }
             ring.publish(claim.first(), claim.last());
             lastSequence = claim.last();
@@ -105,16 +111,13 @@ public final class ConsentPublisher
         return true;
     }
 
-    private void fill(final DispatchEvent e, final int index)
+    private static void translate(final DispatchEvent e, final long sequence, final ConsentPublisher p)
     {
-        e.type = DispatchEvent.CONSENT;
-        e.session = null;
-        e.sessionRef = 0;
-        e.correlationId = 0;
-        e.tenantId = tenantId;
-        e.outcome = DispatchEvent.OUTCOME_ACCEPTED;
-        final int length = bodies.length(index);
-        System.arraycopy(bodies.data(), bodies.offset(index), e.ensureBodyCapacity(length), 0, length);
+        e.reset(DispatchEvent.CONSENT);
+        e.tenantId = p.tenantId;
+        final ConsentBodies bodies = p.bodies;
+        final int length = bodies.length(p.next);
+        System.arraycopy(bodies.data(), bodies.offset(p.next), e.ensureBodyCapacity(length), 0, length);
         e.bodyLength = length;
     }
 }

@@ -3,12 +3,14 @@ package io.dispatch.targeting;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 
 /**
- * Claims dispatch-ring slots for the targeting thread in batches, and only while more than {@code reserve} slots
- * are free: the rest of the ring stays for the clients, so their SUBMITs never wait for a slot behind a campaign
- * fan-out or a directory import. One claim and one publish (one wake-up of the ring's consumer) per batch
- * instead of per event. Claimed slots must all be published, filled or as {@link DispatchEvent#NOOP}s.
+ * Claims dispatch-ring slots for the targeting thread in batches, and only above its port's reserve
+ * ({@link io.dispatch.ring.RingPorts#targeting()}): the rest of the ring stays for the clients, so their SUBMITs
+ * never wait for a slot behind a campaign fan-out or a directory import. One claim and one publish (one wake-up of the ring's consumer) per batch
+ * instead of per event. Claimed slots must all be published, each filled through its producer's translator or
+ * reset to a {@link DispatchEvent#NOOP}.
  * <p>
  * <b>Note:</b> one thread.
  */
@@ -17,25 +19,24 @@ final class RingBatchClaim
     static final int BATCH = 256;
 
     private final RingBuffer<DispatchEvent> ring;
-    private final long reserve;
+    private final RingPort port;
     private long first;
     private long last;
 
-    RingBatchClaim(final RingBuffer<DispatchEvent> ring, final long reserve)
+    RingBatchClaim(final RingBuffer<DispatchEvent> ring, final RingPort port)
     {
         this.ring = ring;
-        this.reserve = reserve;
+        this.port = port;
     }
 
     /** @return how many slots were claimed ({@link #first()}..{@link #last()}), at most {@code wanted}; 0 when full. */
     int tryClaim(final int wanted)
     {
-        final long free = ring.remainingCapacity() - reserve;
-        if (free <= 0)
+        final int n = port.batchRoom(ring, Math.min(BATCH, Math.max(1, wanted)));
+        if (n == 0)
         {
             return 0;
         }
-        final int n = (int)Math.min(Math.min(BATCH, free), Math.max(1, wanted));
         try
         {
             last = ring.tryNext(n);

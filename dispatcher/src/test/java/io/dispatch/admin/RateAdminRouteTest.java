@@ -5,6 +5,7 @@ import io.dispatch.config.TenantConfig;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import io.dispatch.route.AdminReply;
 import io.dispatch.stage.PolicyCaps;
 import io.dispatch.status.PolicyRates;
@@ -25,7 +26,8 @@ class RateAdminRouteTest
     private final RingBuffer<DispatchEvent> ring = RingBuffer.createMultiProducer(DispatchEvent::new, 16);
     private final List<TenantConfig> configs = List.of(new TenantConfig(1, "demo", "k"));
     private final AtomicBoolean storageFull = new AtomicBoolean();
-    private final RateAdminRoute route = new RateAdminRoute(ring, new TenantRegistry(configs), configs,
+    private final RateAdminRoute route = new RateAdminRoute(ring, new RingPort("admin", 0),
+        new TenantRegistry(configs), configs,
         new PolicyRates(2), new PolicyCaps(2), storageFull::get);
 
     @Test

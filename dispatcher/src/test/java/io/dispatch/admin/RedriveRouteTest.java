@@ -1,6 +1,7 @@
 package io.dispatch.admin;
 
 import io.dispatch.config.TenantRegistry;
+import io.dispatch.ring.RingPort;
 import io.dispatch.route.AdminReply;
 import io.dispatch.status.LaneAdmission;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -15,7 +16,8 @@ class RedriveRouteTest
     @Test
     void shouldRefuseToResendWhileTheJournalDiskIsFull()
     {
-        try (RedriveRoute route = new RedriveRoute(null, null, 0, new TenantRegistry(List.of()), new LaneAdmission[4],
+        try (RedriveRoute route = new RedriveRoute(null, null, new RingPort("redrive", 0),
+            new TenantRegistry(List.of()), new LaneAdmission[4],
             () -> true))
         {
             final AdminReply reply = route.handle("POST", new QueryStringDecoder("/redrive?reason=RETRIES_EXHAUSTED"));

@@ -11,6 +11,7 @@ import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.NackFlyweight;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPorts;
 import io.dispatch.status.Counters;
 import io.dispatch.status.LaneAdmission;
 import io.netty.buffer.ByteBuf;
@@ -54,8 +55,9 @@ final class EmbeddedSession
         final LaneAdmission[] admission = new LaneAdmission[ChannelType.CODES];
         sms = new LaneAdmission(smsLaneCapacity);
         admission[ChannelType.SMS.code()] = sms;
-        context = new IngestContext(config, ring, admission, new TenantRegistry(config.tenants()),
-            new TemplateRegistry(Map.of()), sessions, counters, SystemEpochClock.INSTANCE, null);
+        context = new IngestContext(config, ring, RingPorts.of(config), admission,
+            new TenantRegistry(config.tenants()), new TemplateRegistry(Map.of()), sessions, counters,
+            SystemEpochClock.INSTANCE, null);
         handler = new SessionHandler(context);
         channel = new EmbeddedChannel();
         channel.freezeTime(); // the credit tick runs when a test advances the time, not when the machine is slow

@@ -4,6 +4,7 @@ import com.lmax.disruptor.RingBuffer;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import io.dispatch.status.CancelledCampaigns;
 import io.dispatch.status.LaneAdmission;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class SchedulerBacklogTest
     {
         final LaneAdmission[] admissions = new LaneAdmission[4];
         admissions[ChannelType.SMS.code()] = new LaneAdmission(Long.MAX_VALUE / 2);
-        scheduler = new Scheduler(0, admissions, () -> now[0], 1 << 16, cancellations);
+        scheduler = new Scheduler(new RingPort("scheduler", 0), admissions, () -> now[0], 1 << 16, cancellations);
         scheduler.ring(ring);
     }
 

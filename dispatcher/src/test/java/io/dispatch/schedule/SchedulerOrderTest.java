@@ -4,6 +4,7 @@ import com.lmax.disruptor.RingBuffer;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import io.dispatch.status.CancelledCampaigns;
 import io.dispatch.status.LaneAdmission;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,8 @@ class SchedulerOrderTest
     {
         final LaneAdmission[] admissions = new LaneAdmission[4];
         admissions[ChannelType.SMS.code()] = sms;
-        scheduler = new Scheduler(0, admissions, () -> now[0], 1 << 16, new CancelledCampaigns());
+        scheduler = new Scheduler(new RingPort("scheduler", 0), admissions, () -> now[0], 1 << 16,
+            new CancelledCampaigns());
         scheduler.ring(ring);
     }
 

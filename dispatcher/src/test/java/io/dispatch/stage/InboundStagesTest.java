@@ -15,6 +15,7 @@ import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.status.PolicyRates;
@@ -44,7 +45,7 @@ class InboundStagesTest
 
     private final TenantRegistry tenants = new TenantRegistry(List.of(new TenantConfig(1, "acme", "k")));
     private final RingBuffer<DispatchEvent> ring = RingBuffer.createMultiProducer(DispatchEvent::new, 8);
-    private final InboundPublisher publisher = new InboundPublisher(ring, tenants);
+    private final InboundPublisher publisher = new InboundPublisher(ring, new RingPort("inbound", 0), tenants);
     private final List<String> seen = new ArrayList<>();
 
     @Test

@@ -5,6 +5,7 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.util.DaemonThreadFactory;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
@@ -46,7 +47,8 @@ class ConsentPublisherTest
                 consumed.add(e.tenantId + ":" + new String(e.body, 7, addressLength, StandardCharsets.US_ASCII));
             }
         });
-        publisher = new ConsentPublisher(disruptor.start(), RESERVE, counters, new DistinctErrorLog(counters));
+        publisher = new ConsentPublisher(disruptor.start(), new RingPort("targeting", RESERVE), counters,
+            new DistinctErrorLog(counters));
     }
 
     @AfterEach

@@ -16,6 +16,7 @@ import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.SubmitDescriptor;
+import io.dispatch.ring.ClearingHandler;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
@@ -155,8 +156,10 @@ public class RingJournalBenchmark extends AbstractBenchmark
             new StatusTable(Configuration.STATUS_CAPACITY_DEFAULT), new SessionRegistry(), flusher, counters,
             new io.dispatch.status.CampaignStats(), new io.dispatch.status.EndToEndLatency(), ringSize);
         ring = consumerThreads == 1
-            ? new RingTopology(ringSize, waitStrategy, errors, new StageChain(journalStages, acks, status, flusher))
-            : new RingTopology(ringSize, waitStrategy, errors, journalStages, new StageChain(acks, status, flusher));
+            ? new RingTopology(ringSize, waitStrategy, errors,
+                new StageChain(journalStages, acks, status, flusher, new ClearingHandler()))
+            : new RingTopology(ringSize, waitStrategy, errors, journalStages,
+                new StageChain(acks, status, flusher, new ClearingHandler()));
         ringBuffer = ring.start();
     }
 

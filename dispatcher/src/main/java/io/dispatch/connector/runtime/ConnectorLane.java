@@ -218,6 +218,7 @@ public final class ConnectorLane extends LaneThread
             // admission bounds the queues; reaching this is a bug, and the message stays pending in the journal
             errors.record("lane_queue_full", "lane " + name() + " queue full; message " + messageId + " waits for restart");
         }
+        wake();
     }
 
     public LaneAdmission admission()
@@ -308,6 +309,7 @@ public final class ConnectorLane extends LaneThread
         rateChangedAtMs = changedAtMs;
         admission.reserve(settings.reservedPercent());
         rate.request(settings);
+        wake();
     }
 
     /** @return when the rate last changed at runtime (epoch ms), 0 while it is the configured one. */
@@ -444,6 +446,7 @@ public final class ConnectorLane extends LaneThread
     public void stopSending()
     {
         draining = true;
+        wake();
     }
 
     /** @return true once, after {@link #stopSending()}, no provider call of this lane awaits its outcome. */

@@ -10,8 +10,8 @@ import io.dispatch.connector.ReceiptSink;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
+import io.dispatch.util.DormantIdle;
 import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.MessageHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +27,15 @@ import java.util.concurrent.CountDownLatch;
 abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCallback, AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(LaneThread.class);
+    /** Idle duty cycles before a {@code backoff} lane goes dormant: about a second once its parks reach 1 ms. */
+    static final int DORMANT_AFTER_IDLE_CYCLES = 1_000;
 
     private final String name;
     private final Connector connector;
     private final EpochClock clock;
     private final ChannelType channelType;
     private final Path dataDir;
-    private final IdleStrategy idle;
+    private final DormantIdle idle;
     private final OutcomeQueue outcomes;
     private volatile InboundSink inbound = InboundSink.NONE;
     private volatile boolean running;
@@ -58,7 +60,9 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
         this.connector = connector;
         this.clock = clock;
         this.channelType = channelType;
-        this.idle = IdleStrategies.create(idleStrategy);
+        // the default strategy lets a lane nobody sends on sleep; the spinning ones were chosen not to
+        this.idle = new DormantIdle(IdleStrategies.create(idleStrategy),
+            "backoff".equals(idleStrategy) ? DORMANT_AFTER_IDLE_CYCLES : Integer.MAX_VALUE);
         this.outcomes = new OutcomeQueue(outcomeCapacity);
     }
 
@@ -144,6 +148,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     public void close()
     {
         running = false;
+        wake();
         if (startedInline)
         {
             startedInline = false;
@@ -169,6 +174,12 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
         }
     }
 
+    /** Any thread, after giving the lane work: ends a dormant lane's park (see {@link DormantIdle}). */
+    protected final void wake()
+    {
+        idle.wake();
+    }
+
     /** Lane thread: hands queued outcomes, receipts and hand-offs to {@code handler}. @return how many. */
     protected final int drainOutcomes(final MessageHandler handler)
     {
@@ -179,6 +190,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     protected final void handOff(final long messageId, final boolean isPriority)
     {
         outcomes.outcome(OutcomeQueue.HANDOFF, -1, messageId, Reason.NONE, isPriority ? 1 : 0);
+        wake();
     }
 
     // ---- DeliveryCallback and ReceiptSink: any thread; queued for the lane thread ----
@@ -187,24 +199,28 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     public final void onAccepted(final DeliveryRequest request)
     {
         outcomes.outcome(OutcomeQueue.ACCEPTED, request.slot(), request.messageId(), Reason.NONE, 0);
+        wake();
     }
 
     @Override
     public final void onRejected(final DeliveryRequest request, final Reason reason)
     {
         outcomes.outcome(OutcomeQueue.REJECTED, request.slot(), request.messageId(), reason, 0);
+        wake();
     }
 
     @Override
     public final void onFailed(final DeliveryRequest request, final Reason reason, final long retryAfterMs)
     {
         outcomes.outcome(OutcomeQueue.FAILED, request.slot(), request.messageId(), reason, Math.max(0, retryAfterMs));
+        wake();
     }
 
     @Override
     public final void onReceipt(final long messageId, final DeliveryState state, final Reason reason)
     {
         outcomes.receipt(messageId, state, reason);
+        wake();
     }
 
     /** The lane's connector, also for tests and diagnostics (e.g. the port a connector bound for provider callbacks). */

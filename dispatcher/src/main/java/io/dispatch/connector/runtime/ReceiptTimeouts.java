@@ -32,7 +32,8 @@ final class ReceiptTimeouts
     ReceiptTimeouts(final long timeoutMs, final boolean perMessageWaits)
     {
         this.timeoutMs = timeoutMs;
-        this.deadlines = perMessageWaits ? null : new DeadlineFifo(4096);
+        // a receipt ends the wait: its deadline is dropped when the FIFO fills, not kept for receiptTimeoutMs
+        this.deadlines = perMessageWaits ? null : new DeadlineFifo(4096, awaiting::containsKey);
         this.perMessage = perMessageWaits ? new DeadlineHeap(4096) : null;
     }
 
@@ -129,5 +130,11 @@ final class ReceiptTimeouts
     int size()
     {
         return awaiting.size();
+    }
+
+    /** Tests: the deadlines the FIFO has room for. */
+    int deadlineCapacity()
+    {
+        return deadlines.capacity();
     }
 }

@@ -8,9 +8,9 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 import io.dispatch.util.DeadlineFifo;
+import io.dispatch.util.DormantIdle;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
 import java.util.Map;
@@ -82,7 +82,8 @@ final class SimulatedConnector implements Connector
     private final DeadlineFifo answers = new DeadlineFifo(1024);
     private final DeadlineFifo receipts = new DeadlineFifo(4096);
     private final SplittableRandom random;
-    private final IdleStrategy idle = new BackoffIdleStrategy(64, 16, 1_000, 1_000_000);
+    // the simulated provider of a channel nobody sends on sleeps, like its lane (DormantIdle)
+    private final DormantIdle idle = new DormantIdle(new BackoffIdleStrategy(64, 16, 1_000, 1_000_000), 1_000);
     private volatile DeliveryCallback callback;
     private volatile boolean running;
     private ConnectorContext context;
@@ -121,12 +122,14 @@ final class SimulatedConnector implements Connector
         {
             Thread.onSpinWait();
         }
+        idle.wake();
     }
 
     @Override
     public void stop()
     {
         running = false;
+        idle.wake();
         if (thread != null)
         {
             try

@@ -31,8 +31,9 @@ final class SmsRelayReceipts
     private final LongHashSet awaitingAnswer = new LongHashSet();
     private final Long2ObjectHashMap<Early> early = new Long2ObjectHashMap<>();
     private final LongHashSet awaitingResult = new LongHashSet();
-    private final DeadlineFifo smsDeadlines = new DeadlineFifo(1024);
-    private final DeadlineFifo lmsDeadlines = new DeadlineFifo(1024);
+    // a result ends the wait: its deadline is dropped when the FIFO fills, not kept for the type's whole timeout
+    private final DeadlineFifo smsDeadlines = new DeadlineFifo(1024, awaitingResult::contains);
+    private final DeadlineFifo lmsDeadlines = new DeadlineFifo(1024, awaitingResult::contains);
     private final long smsTimeoutMs;
     private final long lmsTimeoutMs;
 

@@ -40,4 +40,26 @@ class ReceiptTimeoutsTest
         assertThat(timeouts.pollExpired(60_000)).isEqualTo(1);
         assertThat(timeouts.pollExpired(61_000)).isEqualTo(2);
     }
+
+    @Test
+    void shouldNotHoldTheDeadlinesOfReceiptedMessagesForTheWholeTimeout()
+    {
+        final ReceiptTimeouts timeouts = new ReceiptTimeouts(90_000_000, false);
+        final int capacity = timeouts.deadlineCapacity();
+        // a provider answering within ~1,000 messages: far fewer awaited at once than the FIFO holds
+        for (long id = 1; id <= 1_000_000; id++)
+        {
+            timeouts.await(id, MessageKind.INFORMATIONAL.code(), 1, false, id / 100);
+            if (id > 1_000)
+            {
+                assertThat(timeouts.receipt(id - 1_000)).isNotNegative();
+            }
+        }
+
+        assertThat(timeouts.size()).isEqualTo(1_000);
+        assertThat(timeouts.deadlineCapacity()).as("receipted messages' deadlines dropped, not kept 25 h").isEqualTo(capacity);
+        assertThat(timeouts.pollExpired(90_000_000 + 998_999L / 100)).as("receipted: no expiry").isEqualTo(-1);
+        assertThat(timeouts.pollExpired(90_000_000 + 999_001L / 100)).isEqualTo(999_001);
+        assertThat(timeouts.pollExpired(Long.MAX_VALUE)).isEqualTo(999_002);
+    }
 }

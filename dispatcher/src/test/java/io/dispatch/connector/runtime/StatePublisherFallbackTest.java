@@ -6,6 +6,7 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.RingPort;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +22,7 @@ class StatePublisherFallbackTest
     void shouldPublishTheFallbackAfterTheStateChangesBeforeIt()
     {
         final RingBuffer<DispatchEvent> ring = RingBuffer.createMultiProducer(DispatchEvent::new, 8);
-        final StatePublisher publisher = new StatePublisher(ring);
+        final StatePublisher publisher = new StatePublisher(ring, new RingPort("lanes", 0));
         publisher.publish(42, DeliveryState.DISPATCHED, 1, ChannelType.CHAT.code(), Reason.NONE, 1_000);
         publisher.fallBack(42, ChannelType.SMS.code(), Reason.NOT_CHANNEL_USER, 1_005, true);
 
