@@ -17,7 +17,7 @@ class RingSlotTest
     {
         final RingBuffer<DispatchEvent> ring = RingBuffer.createMultiProducer(RingTopology::newSlot, 16);
         final byte[] body = ring.get(0).body;
-        final StatePublisher publisher = new StatePublisher(ring);
+        final StatePublisher publisher = new StatePublisher(ring, new RingPort("lanes", 0));
 
         for (int i = 0; i < StateRecords.MAX_PER_BATCH; i++) // the last one flushes the batch
         {
