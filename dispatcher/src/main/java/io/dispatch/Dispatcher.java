@@ -146,6 +146,7 @@ public final class Dispatcher implements AutoCloseable
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
     private SubmitIntake intake;
+    private ClusterHooks clusterHooks;
     private volatile java.util.function.Consumer<StringBuilder> extraMetrics;
     private IngestServer ingest;
     private AdminServer admin;
@@ -190,6 +191,13 @@ public final class Dispatcher implements AutoCloseable
     public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock, final SubmitIntake intake)
         throws Exception
     {
+        return launch(config, clock, intake, null);
+    }
+
+    /** @param hooks cluster mode's ring observer and lane ownership check; null for the single-node engine. */
+    public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock, final SubmitIntake intake,
+        final ClusterHooks hooks) throws Exception
+    {
         // before the tenant ids or the journal are read: a second engine on this dir fails here and touches nothing
         final DataDirLock lock = DataDirLock.acquire(config.dataDir());
         final Dispatcher d;
@@ -207,6 +215,7 @@ public final class Dispatcher implements AutoCloseable
         }
         d.dataDirLock = lock;
         d.intake = intake;
+        d.clusterHooks = hooks;
         try
         {
             d.start(clock);
@@ -298,11 +307,15 @@ public final class Dispatcher implements AutoCloseable
         final long ringReserve = (long)config.ringSize() * (100 - config.ringHighWaterPercent()) / 100;
         scheduler = new Scheduler((int)ringReserve, admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
+        final com.lmax.disruptor.EventHandler<DispatchEvent> observer =
+            clusterHooks == null ? null : clusterHooks.journaledObserver();
         ring = config.ringConsumerThreads() == 1
             ? new RingTopology(config.ringSize(), config.waitStrategy(), errors,
-                new DispatchStages(dedupStage, policyStage, journalStage, ackStage, statusStage, handoffStage, flusher))
+                new DispatchStages(dedupStage, policyStage, journalStage, ackStage, statusStage, handoffStage, flusher)
+                    .observeJournaled(observer))
             : new RingTopology(config.ringSize(), config.waitStrategy(), errors,
-                new StageChain(dedupStage, policyStage, journalStage),
+                observer == null ? new StageChain(dedupStage, policyStage, journalStage)
+                    : new StageChain(dedupStage, policyStage, journalStage, observer),
                 new StageChain(ackStage, statusStage, handoffStage, flusher));
         ringBuffer = ring.ringBuffer();
         scheduler.ring(ringBuffer);
@@ -341,6 +354,10 @@ public final class Dispatcher implements AutoCloseable
                 lane.onUnregistered((tenant, recipient) -> targeting.tokenUnregistered(tenants.idOf(tenant), recipient));
                 lane.watchCancellations(cancelledCampaigns);
                 lane.inboundSink(inbound);
+                if (clusterHooks != null)
+                {
+                    lane.dispatchOnlyIf(clusterHooks.mayDispatch(), clusterHooks.holdDispatch());
+                }
             }
         }
         for (final LaneConfig lane : config.lanes().values())

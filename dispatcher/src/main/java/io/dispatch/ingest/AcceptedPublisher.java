@@ -22,6 +22,10 @@ public final class AcceptedPublisher
     private final LaneAdmission[] admissionByChannel;
     private final TenantRegistry tenants;
     private final long reserve;
+    /** Per ring slot: the sequence last published from here and the caller's id of its source record. */
+    private final long[] sourceSequences;
+    private final long[] sourceIds;
+    private final int slotMask;
 
     AcceptedPublisher(final IngestContext context)
     {
@@ -29,6 +33,10 @@ public final class AcceptedPublisher
         this.admissionByChannel = context.admissionByChannel;
         this.tenants = context.tenants;
         this.reserve = context.ringReserve;
+        this.sourceSequences = new long[ring.getBufferSize()];
+        this.sourceIds = new long[ring.getBufferSize()];
+        this.slotMask = ring.getBufferSize() - 1;
+        java.util.Arrays.fill(sourceSequences, -1);
     }
 
     /** @return the tenant's id on this node, or -1 when this node has no such tenant. */
@@ -49,6 +57,16 @@ public final class AcceptedPublisher
      */
     public long tryPublish(final int tenantId, final byte kind, final byte channel, final long sendAtMs,
         final byte[] body, final int offset, final int length)
+    {
+        return tryPublish(tenantId, kind, channel, sendAtMs, body, offset, length, 0);
+    }
+
+    /**
+     * As {@link #tryPublish(int, byte, byte, long, byte[], int, int)}, remembering {@code sourceId} (cluster mode: the
+     * message's cluster id) for the event, so a ring stage can tell it apart ({@link #sourceIdAt}).
+     */
+    public long tryPublish(final int tenantId, final byte kind, final byte channel, final long sendAtMs,
+        final byte[] body, final int offset, final int length, final long sourceId)
     {
         final boolean isPriority = kind != MessageKind.MARKETING.code();
         final LaneAdmission admission = admissionByChannel[channel];
@@ -94,14 +112,33 @@ public final class AcceptedPublisher
         e.campaignResumed = false;
         e.bodyLength = length;
         System.arraycopy(body, offset, e.ensureBodyCapacity(length), 0, length);
+        // written before publish: a stage that sees the event sees these too
+        sourceIds[(int)sequence & slotMask] = sourceId;
+        sourceSequences[(int)sequence & slotMask] = sequence;
         ring.publish(sequence);
         return sequence;
+    }
+
+    /**
+     * For a ring stage, about the event it is handling at {@code sequence} (the slot cannot be reused meanwhile).
+     *
+     * @return the source id given to {@link #tryPublish} for it, or -1 when it was not published from here.
+     */
+    public long sourceIdAt(final long sequence)
+    {
+        return sourceSequences[(int)sequence & slotMask] == sequence ? sourceIds[(int)sequence & slotMask] : -1;
     }
 
     /** @return whether every stage has finished with everything published so far (any thread). */
     public boolean ringIdle()
     {
         return ring.getMinimumGatingSequence() >= ring.getCursor();
+    }
+
+    /** @return the ring's last published sequence (any thread). */
+    public long cursor()
+    {
+        return ring.getCursor();
     }
 
     /** @return the highest ring sequence every stage has finished with: events up to it are journaled. */
