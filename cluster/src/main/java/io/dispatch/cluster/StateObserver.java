@@ -86,9 +86,14 @@ final class StateObserver implements EventHandler<DispatchEvent>
         {
             return; // lost meanwhile: the lanes drop it (not live), the new owner sends it
         }
-        if (e.outcome != DispatchEvent.OUTCOME_ACCEPTED)
+        if (e.outcome == DispatchEvent.OUTCOME_STORAGE_FULL || e.outcome == DispatchEvent.OUTCOME_JOURNAL_FAILED)
         {
-            signals.offer(ProgressSignals.DONE, epoch, clusterId); // a duplicate, refused, or not journaled
+            // not journaled here: it holds the partition's commit, so the partition's next owner sends it
+            signals.offer(ProgressSignals.DROPPED, epoch, clusterId);
+        }
+        else if (e.outcome != DispatchEvent.OUTCOME_ACCEPTED)
+        {
+            signals.offer(ProgressSignals.DONE, epoch, clusterId); // a duplicate, or refused by a rate limit
         }
         else if (e.decision == Decision.SEND.code())
         {
