@@ -336,6 +336,7 @@ class ClusterIT
         broker.createClusterTopics("dispatch-kill", partitions);
         final Path victimDir = dir.resolve("kill-victim");
         final ClusterChild victim = ClusterChild.start(victimDir, childArgs(victimDir, "dispatch-kill", "victim"));
+        ClusterChild restarted = null;
         final Path survivorDir = Files.createDirectories(dir.resolve("kill-survivor"));
         final Settings ss = nodeSettings(survivorDir, peer);
         ss.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
@@ -390,10 +391,28 @@ class ClusterIT
                 counted + " counted as possible repeats, " + skippedDone + " skipped as done by the victim");
             assertThat(takeoverMs).as("reassigned within the 6 s session timeout plus slack").isLessThan(10_000);
             assertThat((long)repeated).as("repeats within the counted bound").isLessThanOrEqualTo(counted);
+
+            // the victim restarts on its data dir: its journal's unfinished messages are the survivor's business now,
+            // so its recovery hands them to its lanes and the fence ends them unsent; it takes partitions back
+            restarted = ClusterChild.start(victimDir, childArgs(victimDir, "dispatch-kill", "victim"));
+            assertThat(restarted.awaitOutput("event=cluster_partitions_assigned", 60_000)).isTrue();
+            sendBatch(c, "kill-after-", 0, 50);
+            for (int i = 0; i < 50; i++)
+            {
+                assertThat(peer.awaitCount("kill-after-" + i, 1, 60_000)).as("kill-after-%d sent", i).isTrue();
+            }
+            System.out.println("cluster kill: the restarted victim's recovery handed " +
+                restarted.recoveryRedispatched() + " journaled messages to its lanes");
+            assertThat(sentOnce("kill-", total)).as("the restarted victim sent none of its journal again")
+                .isEqualTo(total + repeated);
         }
         finally
         {
             victim.close();
+            if (restarted != null)
+            {
+                restarted.close();
+            }
         }
     }
 
