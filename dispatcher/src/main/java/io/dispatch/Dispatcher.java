@@ -140,7 +140,7 @@ public final class Dispatcher implements AutoCloseable
     private final InboundAnswers inboundAnswers = new InboundAnswers();
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
-    private ClusterHooks hooks = new ClusterHooks(null, null, null, null);
+    private ClusterHooks hooks = ClusterHooks.NONE;
     private volatile java.util.function.Consumer<StringBuilder> extraMetrics;
     private IngestServer ingest;
     private AdminServer admin;
@@ -185,7 +185,7 @@ public final class Dispatcher implements AutoCloseable
     public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock, final SubmitIntake intake)
         throws Exception
     {
-        return launch(config, clock, new ClusterHooks(intake, null, null, null));
+        return launch(config, clock, ClusterHooks.intakeOnly(intake));
     }
 
     /** @param hooks cluster mode (module {@code cluster}): what it plugs into the engine (docs/design/cluster.md). */
@@ -208,7 +208,7 @@ public final class Dispatcher implements AutoCloseable
             throw ex;
         }
         d.dataDirLock = lock;
-        d.hooks = hooks == null ? new ClusterHooks(null, null, null, null) : hooks;
+        d.hooks = hooks == null ? ClusterHooks.NONE : hooks;
         try
         {
             d.start(clock);
@@ -302,12 +302,15 @@ public final class Dispatcher implements AutoCloseable
         final RingPorts ports = RingPorts.of(config);
         scheduler = new Scheduler(ports.scheduler(), admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
+        final com.lmax.disruptor.EventHandler<DispatchEvent> observer =
+            hooks.journaledObserver();
         ring = config.ringConsumerThreads() == 1
             ? new RingTopology(config.ringSize(), config.waitStrategy(), errors,
                 new DispatchStages(dedupStage, policyStage, journalStage, ackStage, statusStage, handoffStage, flusher,
-                    new ClearingHandler()))
+                    new ClearingHandler()).observeJournaled(observer))
             : new RingTopology(config.ringSize(), config.waitStrategy(), errors,
-                new StageChain(dedupStage, policyStage, journalStage),
+                observer == null ? new StageChain(dedupStage, policyStage, journalStage)
+                    : new StageChain(dedupStage, policyStage, journalStage, observer),
                 new StageChain(ackStage, statusStage, handoffStage, flusher, new ClearingHandler()));
         ringBuffer = ring.ringBuffer();
         scheduler.ring(ringBuffer);
@@ -347,6 +350,10 @@ public final class Dispatcher implements AutoCloseable
                 lane.onUnregistered((tenant, recipient) -> targeting.tokenUnregistered(tenants.idOf(tenant), recipient));
                 lane.watchCancellations(cancelledCampaigns);
                 lane.inboundSink(inbound);
+                if (hooks.mayDispatch() != null)
+                {
+                    lane.dispatchOnlyIf(hooks.mayDispatch(), hooks.holdDispatch());
+                }
             }
         }
         for (final LaneConfig lane : config.lanes().values())

@@ -1,5 +1,6 @@
 package io.dispatch.cluster;
 
+import com.lmax.disruptor.EventHandler;
 import io.dispatch.ClusterHooks;
 import io.dispatch.Dispatcher;
 import io.dispatch.config.ConfigurationException;
@@ -7,6 +8,7 @@ import io.dispatch.config.DispatcherConfig;
 import io.dispatch.connector.runtime.ConnectorLane;
 import io.dispatch.ingest.AcceptedPublisher;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.PrometheusText;
 import org.agrona.concurrent.EpochClock;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,6 +28,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongPredicate;
 
 /**
  * A dispatcher node in cluster mode: the single-node engine, with client SUBMITs written to the cluster topic
@@ -43,16 +47,26 @@ public final class ClusterNode implements AutoCloseable
     private final Thread tapThread;
     private final StatusFollower follower;
     private final Thread followerThread;
+    private final KafkaProducer<byte[], byte[]> stateProducer;
+    private final StateChangelog changelog;
+    private final OwnershipFence fence;
     private boolean closed;
 
     private ClusterNode(final Dispatcher dispatcher, final KafkaProducer<byte[], byte[]> producer,
-        final KafkaConsumer<byte[], byte[]> consumer, final ClusterSettings cluster, final Routing routing)
+        final KafkaConsumer<byte[], byte[]> consumer, final ClusterSettings cluster, final Routing routing,
+        final Hooks hooks)
     {
         this.dispatcher = dispatcher;
         this.producer = producer;
         // the feeder's own publisher; ringIdle() only reads the ring's sequences, so any thread may ask it
         this.publisher = dispatcher.ingestContext().acceptedPublisher();
-        this.feeder = new PartitionFeeder(consumer, publisher, cluster.topic());
+        hooks.observer.publisher(publisher);
+        this.fence = hooks.fence;
+        this.stateProducer =
+            new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
+        this.changelog = new StateChangelog(stateProducer, new KafkaConsumer<>(restoreProperties(cluster),
+            new ByteArrayDeserializer(), new ByteArrayDeserializer()), cluster.stateTopic());
+        this.feeder = new PartitionFeeder(consumer, publisher, cluster.topic(), changelog, hooks.fence, hooks.signals);
         this.feederThread = new Thread(feeder, "cluster-feeder");
         routing.share.feeder(feeder);
         // "same protocol from any node": the status topic out (tap) and in (follower), CANCELs forwarded in order
@@ -95,6 +109,21 @@ public final class ClusterNode implements AutoCloseable
         }
     }
 
+    /** The engine hooks of one node: the journal-thread observer and the lanes' ownership check. */
+    private static final class Hooks
+    {
+        final LiveMessages live = new LiveMessages();
+        final OwnershipFence fence;
+        final ProgressSignals signals = new ProgressSignals(1 << 16);
+        final StateObserver observer;
+
+        Hooks(final int partitions, final long leaseMs)
+        {
+            fence = new OwnershipFence(live, partitions, leaseMs);
+            observer = new StateObserver(live, fence, signals);
+        }
+    }
+
     /**
      * @throws ConfigurationException when the cluster cannot be reached or has no topic {@code cluster.topic}: one
      *                                line naming the setting and the fix.
@@ -107,6 +136,7 @@ public final class ClusterNode implements AutoCloseable
         final Routing routing = new Routing(config, partitions, counts[1]);
         final KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
+        final Hooks hooks = new Hooks(partitions, cluster.sendLeaseMs());
         final Dispatcher dispatcher;
         try
         {
@@ -114,7 +144,7 @@ public final class ClusterNode implements AutoCloseable
             awaitMetadata(producer, cluster.statusTopic());
             dispatcher = Dispatcher.launch(config, clock, new ClusterHooks(
                 new ProducingIntake(producer, cluster.topic(), partitions, routing.acked), routing.router, routing.tap,
-                routing.share));
+                routing.share, hooks.observer, hooks.fence, hooks.fence::held));
         }
         catch (final Exception | Error ex)
         {
@@ -126,7 +156,7 @@ public final class ClusterNode implements AutoCloseable
         final ClusterNode node;
         try
         {
-            node = new ClusterNode(dispatcher, producer, consumer, cluster, routing);
+            node = new ClusterNode(dispatcher, producer, consumer, cluster, routing, hooks);
         }
         catch (final Exception | Error ex)
         {
@@ -140,8 +170,9 @@ public final class ClusterNode implements AutoCloseable
         node.followerThread.start();
         node.feederThread.start();
         org.slf4j.LoggerFactory.getLogger(ClusterNode.class).info(
-            "event=cluster_node_started bootstrap={} topic={} partitions={} group={} statusTopic={}",
-            cluster.bootstrapServers(), cluster.topic(), partitions, cluster.groupId(), cluster.statusTopic());
+            "event=cluster_node_started bootstrap={} topic={} state_topic={} status_topic={} partitions={} group={}",
+            cluster.bootstrapServers(), cluster.topic(), cluster.stateTopic(), cluster.statusTopic(), partitions,
+            cluster.groupId());
         return node;
     }
 
@@ -162,10 +193,19 @@ public final class ClusterNode implements AutoCloseable
         return feeder.skipped();
     }
 
-    /** @return records fed after takeovers that the previous owner may already have sent (upper bound). */
+    /**
+     * @return records fed after assignments that an earlier owner had in hands, not finished and not marked unsent:
+     *         each may be sent a second time, and no other record is.
+     */
     public long redelivered()
     {
         return feeder.redelivered();
+    }
+
+    /** @return records an earlier owner had finished (changelog), skipped here. */
+    public long skippedDone()
+    {
+        return feeder.skippedDone();
     }
 
     private void appendMetrics(final StringBuilder sb)
@@ -177,8 +217,17 @@ public final class ClusterNode implements AutoCloseable
             "records this node could not send: unknown tenant or lane, broken record (logged once per problem)");
         PrometheusText.sample(sb, "dispatch_cluster_skipped_total", feeder.skipped());
         PrometheusText.family(sb, "dispatch_cluster_takeover_redelivered_total", "counter",
-            "records fed after a takeover that the previous owner may already have sent (upper bound of repeats)");
+            "records sent after an assignment that an earlier owner had in hands and not finished: possible repeats");
         PrometheusText.sample(sb, "dispatch_cluster_takeover_redelivered_total", feeder.redelivered());
+        PrometheusText.family(sb, "dispatch_cluster_takeover_skipped_total", "counter",
+            "records an earlier owner had finished (changelog marks), skipped after an assignment");
+        PrometheusText.sample(sb, "dispatch_cluster_takeover_skipped_total", feeder.skippedDone());
+        PrometheusText.family(sb, "dispatch_cluster_state_restore_milliseconds_total", "counter",
+            "time spent restoring partitions' state from the changelog at assignments");
+        PrometheusText.sample(sb, "dispatch_cluster_state_restore_milliseconds_total", feeder.restoreMillis());
+        PrometheusText.family(sb, "dispatch_cluster_state_write_failures_total", "counter",
+            "changelog writes the brokers did not take (logged once per 1000)");
+        PrometheusText.sample(sb, "dispatch_cluster_state_write_failures_total", changelog.failures());
         PrometheusText.family(sb, "dispatch_cluster_owned_partitions", "gauge", "partitions this node owns now");
         PrometheusText.sample(sb, "dispatch_cluster_owned_partitions", feeder.ownedPartitions());
         PrometheusText.family(sb, "dispatch_cluster_status_published_total", "counter",
@@ -198,6 +247,12 @@ public final class ClusterNode implements AutoCloseable
     public int ownedPartitions()
     {
         return feeder.ownedPartitions();
+    }
+
+    /** @return whether this node owns the partition now (any thread). */
+    public boolean owns(final int partition)
+    {
+        return partition >= 0 && partition < fence.partitions() && fence.epoch(partition) != 0;
     }
 
     /**
@@ -223,6 +278,7 @@ public final class ClusterNode implements AutoCloseable
         dispatcher.drain(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         stopStatus();
         producer.close(Duration.ofSeconds(5));
+        closeState();
     }
 
     private boolean lanesIdle()
@@ -251,6 +307,13 @@ public final class ClusterNode implements AutoCloseable
         dispatcher.close();
         stopStatus();
         producer.close(Duration.ofSeconds(5));
+        closeState();
+    }
+
+    private void closeState()
+    {
+        stateProducer.close(Duration.ofSeconds(5));
+        changelog.close();
     }
 
     private void stopFeeder()
@@ -293,6 +356,7 @@ public final class ClusterNode implements AutoCloseable
         {
             final TopicDescription d = admin.describeTopics(List.of(cluster.topic())).allTopicNames()
                 .get(30, TimeUnit.SECONDS).get(cluster.topic());
+            checkStateTopic(admin, cluster, d.partitions().size());
             return new int[] {d.partitions().size(), ensureStatusTopic(admin, cluster, d)};
         }
         catch (final ExecutionException ex)
@@ -310,6 +374,32 @@ public final class ClusterNode implements AutoCloseable
         {
             throw new ConfigurationException(ClusterSettings.BOOTSTRAP_SERVERS, "no Kafka broker answered at " +
                 cluster.bootstrapServers() + " within 30 s (is it running? TLS/SASL settings go in cluster.kafka.*)");
+        }
+    }
+
+    /** The changelog must exist with the cluster topic's partition count: partition p holds partition p's state. */
+    private static void checkStateTopic(final Admin admin, final ClusterSettings cluster, final int partitions)
+        throws Exception
+    {
+        final int state;
+        try
+        {
+            state = admin.describeTopics(List.of(cluster.stateTopic())).allTopicNames().get(30, TimeUnit.SECONDS)
+                .get(cluster.stateTopic()).partitions().size();
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new ConfigurationException(ClusterSettings.STATE_TOPIC, "topic '" + cluster.stateTopic() + "' not" +
+                " readable on " + cluster.bootstrapServers() + ": " + ex.getCause().getMessage() + " (create it with " +
+                partitions + " partitions, like '" + cluster.topic() + "', and cleanup.policy=compact, see" +
+                " docs/cluster.md; scripts/cluster up does)");
+        }
+        if (state != partitions)
+        {
+            throw new ConfigurationException(ClusterSettings.STATE_TOPIC, "topic '" + cluster.stateTopic() + "' has " +
+                state + " partitions, '" + cluster.topic() + "' has " + partitions + ": they must match (partition p" +
+                " holds the state of partition p); recreate it with " + partitions + " partitions and" +
+                " cleanup.policy=compact");
         }
     }
 
@@ -420,6 +510,26 @@ public final class ClusterNode implements AutoCloseable
                 p.put(k, v); // no group: a group.instance.id meant for the feeder must not reach this consumer
             }
         });
+        return p;
+    }
+
+    /** The changelog reader: assigned partitions only, no group, no commits. */
+    static Properties restoreProperties(final ClusterSettings cluster)
+    {
+        final Properties p = new Properties();
+        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        p.setProperty(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
+        p.setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
+        if (cluster.nodeName() != null)
+        {
+            p.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, "dispatch-" + cluster.nodeName() + "-restore");
+        }
+        p.putAll(cluster.kafka());
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.remove(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+        p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         return p;
     }
 

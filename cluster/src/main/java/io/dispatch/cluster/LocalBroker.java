@@ -46,7 +46,7 @@ public final class LocalBroker implements AutoCloseable
             System.exit(2);
         }
         final LocalBroker broker = start(Path.of(args[0]), Integer.parseInt(args[1]));
-        broker.createTopic(args[3], Integer.parseInt(args[2]));
+        broker.createClusterTopics(args[3], Integer.parseInt(args[2]));
         System.out.println("pid=" + broker.process.pid());
     }
 
@@ -98,13 +98,27 @@ public final class LocalBroker implements AutoCloseable
     }
 
     /** Creates {@code topic} with {@code partitions} partitions (replication 1), unless it exists. */
+    /** The cluster topic and its changelog ({@code <topic>-state}, compacted, the same partition count). */
+    public void createClusterTopics(final String topic, final int partitions) throws Exception
+    {
+        createTopic(topic, partitions);
+        createTopic(topic + "-state", partitions, StateChangelog.topicConfig());
+    }
+
     public void createTopic(final String topic, final int partitions) throws Exception
+    {
+        createTopic(topic, partitions, java.util.Map.of());
+    }
+
+    public void createTopic(final String topic, final int partitions, final java.util.Map<String, String> config)
+        throws Exception
     {
         final Properties p = new Properties();
         p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(p))
         {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short)1))).all().get(60, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short)1).configs(config))).all()
+                .get(60, TimeUnit.SECONDS);
         }
         catch (final ExecutionException ex)
         {
@@ -148,6 +162,11 @@ public final class LocalBroker implements AutoCloseable
             // a killed node's partitions move after 6 s instead of 45 s (KIP-848 session timeouts are broker settings)
             "group.consumer.min.session.timeout.ms=3000",
             "group.consumer.session.timeout.ms=6000",
+            // members learn a new assignment at their next heartbeat: 1 s instead of 5 s after a node dies or joins
+            "group.consumer.min.heartbeat.interval.ms=1000",
+            "group.consumer.heartbeat.interval.ms=1000",
+            // the cleaner compacts the changelog soon after the commits passed its marks (tombstones)
+            "log.cleaner.backoff.ms=5000",
             "group.consumer.min.heartbeat.interval.ms=500",
             "group.consumer.heartbeat.interval.ms=1000",
             "");

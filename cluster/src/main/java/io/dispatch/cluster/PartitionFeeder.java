@@ -26,42 +26,63 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The consumer thread of a cluster node: owns the partitions the group assigns it and feeds their records, in
  * offset order, into the local ring as SUBMITs ({@link AcceptedPublisher}), where the single-node pipeline takes
- * over. It commits a partition's offset only past records the local journal holds ({@link HandledOffsets}).
+ * over. It commits a partition only up to its first record not yet done ({@link PartitionProgress}: the provider
+ * accepted it, or it ended), and keeps the state a new owner needs in the changelog ({@link StateChangelog}).
  * <ul>
- *   <li>Revoked (a graceful hand-over): waits, bounded, until what it fed is journaled, commits, lets go.</li>
- *   <li>Lost (the group fenced this node): stops feeding those partitions at once; the new owner starts from the
- *       last commit, so what was fed after it may be sent twice (docs/design/cluster.md).</li>
- *   <li>A failed commit (a rebalance in progress): logged; the records are redelivered to the next owner.</li>
+ *   <li>Assigned: restores the partition's changelog before it consumes, then skips what an earlier owner finished,
+ *       and counts what it sends that an earlier owner had in hands and may have sent.</li>
+ *   <li>Revoked (a graceful hand-over): stops the partitions' sends ({@link OwnershipFence}), waits (bounded) for the
+ *       sends already at a provider, writes the marks, commits, lets go. What this node held unsent is sent by the
+ *       next owner: nothing twice.</li>
+ *   <li>Lost (the group fenced this node): stops the partitions' sends at once, commits nothing.</li>
  * </ul>
  */
 final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
 {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionFeeder.class);
-    private static final long REVOKE_WAIT_NS = TimeUnit.SECONDS.toNanos(10);
-    /** Commit metadata of a graceful hand-over: the next owner repeats nothing. */
-    static final String HANDOVER = "handover";
+    /** How long a revoke waits for sends at a provider, and an assignment for the ring to pass what was fed. */
+    private static final long WAIT_NS = TimeUnit.SECONDS.toNanos(3);
+    /** With nothing new to commit, the offsets are committed again this often: the group's answer renews the lease. */
+    private static final long RECOMMIT_NS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AcceptedPublisher publisher;
     private final String topic;
-    private final Map<TopicPartition, HandledOffsets> owned = new HashMap<>();
+    private final StateChangelog changelog;
+    private final OwnershipFence fence;
+    private final ProgressSignals signals;
+    private final PartitionProgress[] byPartition;
+    private final Map<TopicPartition, PartitionProgress> owned = new HashMap<>();
     private final ClusterRecords.Decoded decoded = new ClusterRecords.Decoded();
     private final Set<String> unknownTenants = new HashSet<>();
+    private final ProgressSignals.Handler onSignal = this::onSignal;
+    private final Map<Integer, Long> batchEnds = new HashMap<>();
     private final AtomicLong fed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong owners = new AtomicLong();
     private final AtomicLong redelivered = new AtomicLong();
+    private final AtomicLong skippedDone = new AtomicLong();
+    private final AtomicLong restoreMillis = new AtomicLong();
+    private int nextEpoch;
+    /** The ring sequence of the last record fed, whatever its partition's fate since. */
+    private long lastFedSequence = -1;
+    private long lastCommitNs;
     private volatile boolean running = true;
     private volatile boolean feeding = true;
     private volatile int ownedCount;
     /** CANCELs other nodes forwarded into the partitions (docs/design/cluster.md); set before the thread starts. */
     private ClusterCancels cancels;
 
-    PartitionFeeder(final KafkaConsumer<byte[], byte[]> consumer, final AcceptedPublisher publisher, final String topic)
+    PartitionFeeder(final KafkaConsumer<byte[], byte[]> consumer, final AcceptedPublisher publisher, final String topic,
+        final StateChangelog changelog, final OwnershipFence fence, final ProgressSignals signals)
     {
         this.consumer = consumer;
         this.publisher = publisher;
         this.topic = topic;
+        this.changelog = changelog;
+        this.fence = fence;
+        this.signals = signals;
+        this.byPartition = new PartitionProgress[fence.partitions()];
     }
 
     @Override
@@ -77,23 +98,28 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
                     // a graceful stop is waiting for the lanes: keep the partitions (and heartbeating), feed nothing
                     consumer.pause(consumer.assignment());
                 }
-                final ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                final ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(20));
+                signals.drain(onSignal);
+                if (feeding && !records.isEmpty())
+                {
+                    markFed(records);
+                }
                 for (final ConsumerRecord<byte[], byte[]> r : records)
                 {
-                    final HandledOffsets h = owned.get(new TopicPartition(r.topic(), r.partition()));
-                    if (h == null)
+                    final PartitionProgress p = owned.get(new TopicPartition(r.topic(), r.partition()));
+                    if (p == null)
                     {
                         continue; // revoked or lost meanwhile: its next owner reads it from the last commit
                     }
-                    if (!feeding || !feed(r, h))
+                    if (!feeding || !feed(r, p))
                     {
-                        // stopping: every partition is handed over next, committed only as far as it was fed
+                        // stopping: every partition is handed over next, committed only as far as it is done
                         break;
                     }
                 }
-                commitHandled();
+                progress();
             }
-            // a graceful stop: hand every partition over with what it fed journaled and committed
+            // a graceful stop: hand every partition over
             handOver(new HashSet<>(owned.keySet()));
         }
         catch (final WakeupException ex)
@@ -104,6 +130,10 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         {
             LOG.error("event=cluster_feeder_failed error=\"{}\" effect=\"this node consumes no partition; the group" +
                 " moves them to the other nodes\"", ex.toString(), ex);
+            for (final PartitionProgress p : owned.values())
+            {
+                fence.release(p.partition);
+            }
         }
         finally
         {
@@ -146,12 +176,24 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     }
 
     /**
-     * @return records fed after a takeover that the previous owner may already have sent (it did not hand the
-     *         partition over): an upper bound of the repeated sends.
+     * @return records fed after an assignment that an earlier owner had fed and not finished, nor marked unsent: it
+     *         may have sent them, so each is a possible repeat (and only these are).
      */
     long redelivered()
     {
         return redelivered.get();
+    }
+
+    /** @return records an earlier owner finished (changelog) and this node therefore skipped. */
+    long skippedDone()
+    {
+        return skippedDone.get();
+    }
+
+    /** @return the time spent restoring changelog partitions at assignments, in total. */
+    long restoreMillis()
+    {
+        return restoreMillis.get();
     }
 
     int ownedPartitions()
@@ -165,17 +207,54 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         return owners.get();
     }
 
-    /** @return false when stopping before the record could be published (it is not committed). */
-    private boolean feed(final ConsumerRecord<byte[], byte[]> r, final HandledOffsets h)
+    /**
+     * Before feeding a batch: the changelog says how far the partitions were fed, acknowledged by the brokers, so a
+     * new owner knows which records were never in this node's hands.
+     */
+    private void markFed(final ConsumerRecords<byte[], byte[]> records)
     {
+        batchEnds.clear();
+        for (final TopicPartition tp : records.partitions())
+        {
+            final List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+            batchEnds.put(tp.partition(), list.get(list.size() - 1).offset());
+        }
+        boolean wrote = false;
+        for (final Map.Entry<Integer, Long> e : batchEnds.entrySet())
+        {
+            final PartitionProgress p = byPartition[e.getKey()];
+            if (p != null && e.getValue() > p.fedThrough)
+            {
+                p.fedThrough = e.getValue();
+                changelog.fedThrough(p.partition, p.fedThrough);
+                wrote = true;
+            }
+        }
+        if (wrote)
+        {
+            changelog.flush();
+        }
+    }
+
+    /** @return false when stopping before the record could be published (it is not committed). */
+    private boolean feed(final ConsumerRecord<byte[], byte[]> r, final PartitionProgress p)
+    {
+        final long offset = r.offset();
+        if (p.restoredDone(offset))
+        {
+            skippedDone.incrementAndGet();
+            p.append(offset, PartitionProgress.DONE, -1);
+            return true;
+        }
         if (cancels != null && CancelRecords.isCancel(r.value()))
         {
-            final long sequence = cancels.apply(r.value(), h.lastSequence(), () -> running);
+            // nothing to send: done once the owner's ring has it (the answer goes out on the status topic)
+            final long sequence = cancels.apply(r.value(), p.lastFedSequence(), () -> running);
             if (sequence < 0)
             {
                 return false;
             }
-            h.published(r.offset(), sequence);
+            p.append(offset, PartitionProgress.DONE, -1);
             return true;
         }
         final String broken = decoded.wrap(r.value());
@@ -184,17 +263,20 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         {
             skip(r, broken != null ? broken : tenantId < 0 ? "tenant '" + decoded.tenant + "' is not configured on this" +
                 " node" : "channel " + decoded.channel + " has no lane on this node");
+            p.append(offset, PartitionProgress.DONE, -1);
             return true;
         }
+        final long clusterId = ClusterMessageIds.of(r.partition(), offset);
         while (true)
         {
             final long sequence = publisher.tryPublish(tenantId, decoded.kind, decoded.channel, decoded.sendAtMs,
-                decoded.bytes, decoded.bodyOffset, decoded.bodyLength, ClusterMessageIds.of(r.partition(), r.offset()));
+                decoded.bytes, decoded.bodyOffset, decoded.bodyLength, clusterId);
             if (sequence >= 0)
             {
-                h.published(r.offset(), sequence);
+                p.append(offset, PartitionProgress.ACTIVE, sequence);
+                lastFedSequence = sequence;
                 fed.incrementAndGet();
-                if (r.offset() < h.takeoverEnd)
+                if (p.mayRepeat(offset))
                 {
                     redelivered.incrementAndGet();
                 }
@@ -204,8 +286,9 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
             {
                 return false;
             }
-            // a full lane or ring: the records wait in Kafka, not in memory; commits keep up meanwhile
-            commitHandled();
+            // a full lane or ring: the records wait in Kafka, not in memory; marks and commits keep up meanwhile
+            signals.drain(onSignal);
+            progress();
             LockSupport.parkNanos(200_000);
         }
     }
@@ -221,29 +304,73 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         }
     }
 
-    private void commitHandled()
+    private void onSignal(final int kind, final int epoch, final long clusterId)
     {
-        final long through = publisher.handledThrough();
-        Map<TopicPartition, OffsetAndMetadata> commits = null;
-        for (final Map.Entry<TopicPartition, HandledOffsets> e : owned.entrySet())
+        final PartitionProgress p = byPartition[ClusterMessageIds.partition(clusterId)];
+        if (p == null || p.epoch != epoch)
         {
-            if (e.getValue().handledThrough(through))
+            return; // an earlier ownership's message
+        }
+        final byte state = switch (kind)
+        {
+            case ProgressSignals.DONE -> PartitionProgress.DONE;
+            case ProgressSignals.PARKED -> PartitionProgress.PARKED;
+            case ProgressSignals.DROPPED -> PartitionProgress.DROPPED;
+            default -> PartitionProgress.ACTIVE;
+        };
+        p.mark(ClusterMessageIds.offset(clusterId), state);
+    }
+
+    /**
+     * Writes the changed marks, then commits what is done (asynchronously); tombstones follow a commit. With nothing
+     * new, the offsets are committed again every {@link #RECOMMIT_NS}: the group accepting a commit is what renews the
+     * send lease ({@link OwnershipFence#held}).
+     */
+    private void progress()
+    {
+        final long now = System.nanoTime();
+        final boolean recommit = now - lastCommitNs > RECOMMIT_NS;
+        Map<TopicPartition, OffsetAndMetadata> commits = null;
+        for (final Map.Entry<TopicPartition, PartitionProgress> e : owned.entrySet())
+        {
+            final PartitionProgress p = e.getValue();
+            p.writeDirty(changelog::bucket);
+            long offset = p.commitOffset() >= 0 ? p.commitOffset() : p.committed();
+            if (offset < 0 && recommit)
+            {
+                offset = position(e.getKey()); // nothing fed or committed yet: commit where it starts, for the lease
+            }
+            if (offset > p.committed() || (recommit && offset >= 0))
             {
                 if (commits == null)
                 {
                     commits = new HashMap<>();
                 }
-                commits.put(e.getKey(), new OffsetAndMetadata(e.getValue().commitOffset()));
+                commits.put(e.getKey(), new OffsetAndMetadata(offset));
             }
         }
         if (commits != null)
         {
+            lastCommitNs = now;
+            final Map<TopicPartition, OffsetAndMetadata> sent = commits;
             consumer.commitAsync(commits, (offsets, ex) ->
             {
                 if (ex != null)
                 {
-                    // during a rebalance: the next owner starts from the previous commit and sees these again
-                    LOG.info("event=cluster_commit_failed partitions={} error=\"{}\"", offsets.keySet(), ex.toString());
+                    // during a rebalance: the next owner starts from the previous commit and skips what is marked done
+                    // (the new consumer passes no offsets with a failure: name what was sent)
+                    LOG.info("event=cluster_commit_failed partitions={} error=\"{}\"", sent.keySet(), ex.toString());
+                    return;
+                }
+                fence.renew(now);
+                for (final Map.Entry<TopicPartition, OffsetAndMetadata> c : sent.entrySet())
+                {
+                    final PartitionProgress p = owned.get(c.getKey());
+                    if (p != null)
+                    {
+                        p.committed(c.getValue().offset());
+                        p.tombstoneCommitted(changelog::tombstone);
+                    }
                 }
             });
         }
@@ -252,48 +379,55 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     @Override
     public void onPartitionsAssigned(final Collection<TopicPartition> partitions)
     {
-        for (final TopicPartition tp : partitions)
-        {
-            owned.put(tp, new HandledOffsets());
-        }
-        markTakeovers(partitions);
-        ownedCount = owned.size();
-        owners.incrementAndGet();
-        LOG.info("event=cluster_partitions_assigned added={} owned={}", partitions, owned.size());
-    }
-
-    /**
-     * A partition whose last commit is not a {@link #HANDOVER} came from an owner that stopped without handing it over
-     * (killed, or fenced): every record already in it past the commit may have been sent by that owner.
-     */
-    private void markTakeovers(final Collection<TopicPartition> partitions)
-    {
         if (partitions.isEmpty())
         {
             return;
         }
+        // what this node fed from an earlier ownership of these partitions is seen by the journal thread first, under
+        // that ownership's epoch: its signals are then told apart from the new ones
+        awaitRing(lastFedSequence);
+        final Set<TopicPartition> set = new HashSet<>(partitions);
+        Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
         try
         {
-            final Set<TopicPartition> set = new HashSet<>(partitions);
-            final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(set, Duration.ofSeconds(5));
-            final Map<TopicPartition, Long> ends = consumer.endOffsets(set, Duration.ofSeconds(5));
-            for (final TopicPartition tp : partitions)
-            {
-                final OffsetAndMetadata c = committed.get(tp);
-                final Long end = ends.get(tp);
-                if (c != null && end != null && !HANDOVER.equals(c.metadata()) && end > c.offset())
-                {
-                    owned.get(tp).takeoverEnd = end;
-                    LOG.info("event=cluster_takeover partition={} committed={} end={} effect=\"up to {} records may be" +
-                        " sent again\"", tp, c.offset(), end, end - c.offset());
-                }
-            }
+            committed = consumer.committed(set, Duration.ofSeconds(10));
         }
         catch (final KafkaException ex)
         {
-            LOG.warn("event=cluster_takeover_unknown partitions={} error=\"{}\" effect=\"repeats after this takeover are" +
-                " not counted\"", partitions, ex.toString());
+            LOG.warn("event=cluster_committed_unknown partitions={} error=\"{}\"", partitions, ex.toString());
         }
+        for (final TopicPartition tp : partitions)
+        {
+            StateChangelog.Restored restored;
+            try
+            {
+                restored = changelog.restore(tp.partition());
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("event=cluster_state_restore_failed partition={} error=\"{}\" effect=\"records after the last" +
+                    " commit are all sent again (none counted)\"", tp, ex.toString());
+                restored = StateChangelog.Restored.none();
+            }
+            restoreMillis.addAndGet(restored.millis);
+            final PartitionProgress p = new PartitionProgress(tp.partition(), ++nextEpoch, restored);
+            final OffsetAndMetadata c = committed == null ? null : committed.get(tp);
+            if (c != null)
+            {
+                p.committed(c.offset());
+            }
+            owned.put(tp, p);
+            byPartition[tp.partition()] = p;
+            fence.own(tp.partition(), p.epoch);
+            fence.renew(System.nanoTime()); // the group just gave them: a fresh confirmation
+            LOG.info("event=cluster_state_restored partition={} records={} done_buckets={} fed_through={} committed={}" +
+                " ms={}", tp, restored.records, restored.done.size(), restored.fedThrough, c == null ? -1 : c.offset(),
+                restored.millis);
+        }
+        ownedCount = owned.size();
+        fence.owning(ownedCount);
+        owners.incrementAndGet();
+        LOG.info("event=cluster_partitions_assigned added={} owned={}", partitions, owned.size());
     }
 
     @Override
@@ -307,45 +441,65 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     {
         for (final TopicPartition tp : partitions)
         {
-            owned.remove(tp);
+            final PartitionProgress p = owned.remove(tp);
+            if (p != null)
+            {
+                fence.release(tp.partition()); // at once: another node owns it now
+                byPartition[tp.partition()] = null;
+            }
         }
         ownedCount = owned.size();
-        LOG.warn("event=cluster_partitions_lost partitions={} effect=\"no longer fed from here; the new owner starts" +
-            " from their last commit\"", partitions);
+        fence.owning(ownedCount);
+        LOG.warn("event=cluster_partitions_lost partitions={} effect=\"this node sends nothing more for them; the new" +
+            " owner sends what was not done here\"", partitions);
     }
 
-    /** Waits, bounded, until what was fed from {@code partitions} is journaled, then commits it synchronously. */
+    /**
+     * Stops the partitions' sends, waits (bounded) until the ring has seen what was fed and no send is at a provider,
+     * writes their marks, commits synchronously and lets go. What this node held unsent is the next owner's.
+     */
     private void handOver(final Collection<TopicPartition> partitions)
     {
-        final long deadline = System.nanoTime() + REVOKE_WAIT_NS;
+        final List<PartitionProgress> leaving = new java.util.ArrayList<>();
         long last = -1;
         for (final TopicPartition tp : partitions)
         {
-            final HandledOffsets h = owned.get(tp);
-            if (h != null)
+            final PartitionProgress p = owned.get(tp);
+            if (p != null)
             {
-                last = Math.max(last, h.lastSequence());
+                leaving.add(p);
+                last = Math.max(last, p.lastFedSequence());
             }
         }
-        while (last >= 0 && publisher.handledThrough() < last && System.nanoTime() < deadline)
+        if (leaving.isEmpty())
         {
-            LockSupport.parkNanos(1_000_000);
+            return;
         }
-        final long through = publisher.handledThrough();
+        awaitRing(last);
+        for (final PartitionProgress p : leaving)
+        {
+            fence.stopSending(p.partition);
+        }
+        final long deadline = System.nanoTime() + WAIT_NS;
+        while (inFlight(leaving) > 0 && System.nanoTime() < deadline)
+        {
+            signals.drain(onSignal);
+            LockSupport.parkNanos(1_000_000); // the outcome comes on a lane thread: no event to await from here
+        }
+        // the outcomes journaled so far are all signalled once the ring passed them
+        awaitRing(publisherCursor());
+        signals.drain(onSignal);
         final Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-        for (final TopicPartition tp : partitions)
+        for (final PartitionProgress p : leaving)
         {
-            final HandledOffsets h = owned.remove(tp);
-            if (h != null)
+            p.writeDirty(changelog::bucket);
+            if (p.commitOffset() > p.committed())
             {
-                h.handledThrough(through);
-                if (h.commitOffset() >= 0)
-                {
-                    commits.put(tp, new OffsetAndMetadata(h.commitOffset(), HANDOVER));
-                }
+                commits.put(new TopicPartition(topic, p.partition), new OffsetAndMetadata(p.commitOffset()));
             }
         }
-        ownedCount = owned.size();
+        changelog.flush();
+        final int stillSending = inFlight(leaving);
         if (!commits.isEmpty())
         {
             try
@@ -354,11 +508,58 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
             }
             catch (final KafkaException ex)
             {
-                LOG.info("event=cluster_commit_failed partitions={} error=\"{}\" effect=\"the next owner sends what" +
-                    " was fed since the last commit again\"", commits.keySet(), ex.toString());
+                LOG.info("event=cluster_commit_failed partitions={} error=\"{}\" effect=\"the next owner skips what" +
+                    " the changelog marks done and sends the rest\"", commits.keySet(), ex.toString());
             }
         }
-        LOG.info("event=cluster_partitions_revoked partitions={} committed={} owned={}", partitions, commits.size(),
-            owned.size());
+        for (final PartitionProgress p : leaving)
+        {
+            fence.release(p.partition);
+            owned.remove(new TopicPartition(topic, p.partition));
+            byPartition[p.partition] = null;
+        }
+        ownedCount = owned.size();
+        fence.owning(ownedCount);
+        LOG.info("event=cluster_partitions_revoked partitions={} committed={} owned={} still_at_provider={}",
+            partitions, commits.size(), owned.size(), stillSending);
+    }
+
+    private int inFlight(final List<PartitionProgress> partitions)
+    {
+        int n = 0;
+        for (final PartitionProgress p : partitions)
+        {
+            n += fence.inFlight(p.partition);
+        }
+        return n;
+    }
+
+    /** @return the consumer's position in the partition, -1 while it does not know it yet. */
+    private long position(final TopicPartition tp)
+    {
+        try
+        {
+            return consumer.position(tp, Duration.ZERO);
+        }
+        catch (final KafkaException ex)
+        {
+            return -1;
+        }
+    }
+
+    private long publisherCursor()
+    {
+        return publisher.cursor();
+    }
+
+    /** Waits, bounded, until every ring stage passed {@code sequence}; drains signals meanwhile. */
+    private void awaitRing(final long sequence)
+    {
+        final long deadline = System.nanoTime() + WAIT_NS;
+        while (sequence >= 0 && publisher.handledThrough() < sequence && System.nanoTime() < deadline)
+        {
+            signals.drain(onSignal);
+            LockSupport.parkNanos(200_000);
+        }
     }
 }

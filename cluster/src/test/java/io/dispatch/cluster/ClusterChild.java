@@ -19,6 +19,7 @@ final class ClusterChild implements AutoCloseable
 
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile long redispatched = -1;
+    private final List<String> lines = new ArrayList<>();
 
     private ClusterChild(final List<String> args) throws IOException
     {
@@ -67,6 +68,11 @@ final class ClusterChild implements AutoCloseable
             while ((line = r.readLine()) != null)
             {
                 System.out.println("[cluster child " + process.pid() + "] " + line);
+                synchronized (lines)
+                {
+                    lines.add(line);
+                    lines.notifyAll();
+                }
                 final java.util.regex.Matcher m = REDISPATCH.matcher(line);
                 if (m.find())
                 {
@@ -88,6 +94,60 @@ final class ClusterChild implements AutoCloseable
     long recoveryRedispatched()
     {
         return redispatched;
+    }
+
+    /** @return whether a line containing {@code fragment} was printed, waiting up to {@code timeoutMs} for it. */
+    boolean awaitOutput(final String fragment, final long timeoutMs) throws InterruptedException
+    {
+        return awaitOutput(fragment, 1, timeoutMs);
+    }
+
+    /** @return whether {@code times} lines containing {@code fragment} were printed, waiting up to {@code timeoutMs}. */
+    boolean awaitOutput(final String fragment, final int times, final long timeoutMs) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (lines)
+        {
+            int seen = 0;
+            int found = 0;
+            while (true)
+            {
+                for (; seen < lines.size(); seen++)
+                {
+                    if (lines.get(seen).contains(fragment) && ++found == times)
+                    {
+                        return true;
+                    }
+                }
+                final long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0)
+                {
+                    return false;
+                }
+                lines.wait(left);
+            }
+        }
+    }
+
+    /** SIGSTOP: every thread of the node freezes, as in a long GC pause or a stalled VM. */
+    void pause() throws Exception
+    {
+        signal("-STOP");
+    }
+
+    /** SIGCONT. */
+    void resume() throws Exception
+    {
+        signal("-CONT");
+    }
+
+    private void signal(final String signal) throws Exception
+    {
+        final Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0)
+        {
+            throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+        }
     }
 
     /** kill -9: no hand-over, no drain, no journal close. */

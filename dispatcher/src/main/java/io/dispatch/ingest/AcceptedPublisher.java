@@ -45,6 +45,10 @@ public final class AcceptedPublisher
     private byte[] submitBody;
     private int submitOffset;
     private int submitLength;
+    /** Per ring slot: the sequence last published from here and the caller's id of its source record. */
+    private final long[] sourceSequences;
+    private final long[] sourceIds;
+    private final int slotMask;
 
     AcceptedPublisher(final IngestContext context)
     {
@@ -52,6 +56,10 @@ public final class AcceptedPublisher
         this.port = context.ports.cluster();
         this.admissionByChannel = context.admissionByChannel;
         this.tenants = context.tenants;
+        this.sourceSequences = new long[ring.getBufferSize()];
+        this.sourceIds = new long[ring.getBufferSize()];
+        this.slotMask = ring.getBufferSize() - 1;
+        java.util.Arrays.fill(sourceSequences, -1);
     }
 
     /** @return the tenant's id on this node, or -1 when this node has no such tenant. */
@@ -83,7 +91,7 @@ public final class AcceptedPublisher
 
     /**
      * @param sourceId the id the message was accepted under elsewhere (cluster mode: its cluster id), handed to the
-     *                 status stage's {@link io.dispatch.stage.StateTap}; 0 for none.
+     *                 status stage's {@link io.dispatch.stage.StateTap} and kept for {@link #sourceIdAt}; 0 for none.
      * @return the ring sequence it was published at, or -1 when the lane or the ring has no room now (retry later).
      */
     public long tryPublish(final int tenantId, final byte kind, final byte channel, final long sendAtMs,
@@ -148,12 +156,31 @@ public final class AcceptedPublisher
         e.sendAtMs = p.submitSendAtMs;
         System.arraycopy(p.submitBody, p.submitOffset, e.ensureBodyCapacity(p.submitLength), 0, p.submitLength);
         e.bodyLength = p.submitLength;
+        // written before publish: a stage that sees the event sees these too
+        p.sourceIds[(int)sequence & p.slotMask] = p.submitSourceId;
+        p.sourceSequences[(int)sequence & p.slotMask] = sequence;
+    }
+
+    /**
+     * For a ring stage, about the event it is handling at {@code sequence} (the slot cannot be reused meanwhile).
+     *
+     * @return the source id given to {@link #tryPublish} for it, or -1 when it was not published from here.
+     */
+    public long sourceIdAt(final long sequence)
+    {
+        return sourceSequences[(int)sequence & slotMask] == sequence ? sourceIds[(int)sequence & slotMask] : -1;
     }
 
     /** @return whether every stage has finished with everything published so far (any thread). */
     public boolean ringIdle()
     {
         return ring.getMinimumGatingSequence() >= ring.getCursor();
+    }
+
+    /** @return the ring's last published sequence (any thread). */
+    public long cursor()
+    {
+        return ring.getCursor();
     }
 
     /** @return the highest ring sequence every stage has finished with: events up to it are journaled. */

@@ -19,6 +19,8 @@ public final class DispatchStages implements EventHandler<DispatchEvent>
     private final HandoffHandler handoff;
     private final SessionFlusher flusher;
     private final ClearingHandler clearing;
+    /** Cluster mode's observer of journaled events ({@code io.dispatch.ClusterHooks}), null on one node. */
+    private EventHandler<DispatchEvent> observer;
 
     public DispatchStages(
         final DedupHandler dedup,
@@ -40,12 +42,23 @@ public final class DispatchStages implements EventHandler<DispatchEvent>
         this.clearing = clearing;
     }
 
+    /** @param observer called after the journal stage, before the hand-off; null for none. */
+    public DispatchStages observeJournaled(final EventHandler<DispatchEvent> observer)
+    {
+        this.observer = observer;
+        return this;
+    }
+
     @Override
-    public void onEvent(final DispatchEvent event, final long sequence, final boolean endOfBatch)
+    public void onEvent(final DispatchEvent event, final long sequence, final boolean endOfBatch) throws Exception
     {
         dedup.onEvent(event, sequence, endOfBatch);
         policy.onEvent(event, sequence, endOfBatch);
         journal.onEvent(event, sequence, endOfBatch);
+        if (observer != null)
+        {
+            observer.onEvent(event, sequence, endOfBatch);
+        }
         ack.onEvent(event, sequence, endOfBatch);
         status.onEvent(event, sequence, endOfBatch);
         handoff.onEvent(event, sequence, endOfBatch);

@@ -109,6 +109,10 @@ public final class ConnectorLane extends LaneThread
     private final LaneQueues.EndCheck cancelledCheck = this::endIfCancelled;
     private final LongSupplier handedOff;
     private CancelledCampaigns.Watch cancelled = new CancelledCampaigns().newWatch();
+    /** Cluster mode: whether this node still owns a message's partition; null on one node. */
+    private java.util.function.LongPredicate mayDispatch;
+    /** Cluster mode: true while the node must not send at all (its ownership is unconfirmed); null on one node. */
+    private java.util.function.BooleanSupplier holdDispatch;
     private final RateControl rate;
     private long nextHeldCheckMs;
     /** One log line per lane for messages whose template is gone; dead letters count each one. */
@@ -183,6 +187,19 @@ public final class ConnectorLane extends LaneThread
     public void onUnregistered(final java.util.function.BiConsumer<String, String> tenantAndRecipient)
     {
         this.unregistered = tenantAndRecipient;
+    }
+
+    /**
+     * Cluster mode: asked just before each provider send of a message that is not a campaign's; false ends the message
+     * here CANCELLED (reason CANCELLED), unsent: its partition moved to another node, which sends it
+     * ({@code io.dispatch.ClusterHooks#mayDispatch}); while {@code hold} is true the lane sends nothing and ends
+     * nothing. Set once before {@link #start()}.
+     */
+    public void dispatchOnlyIf(final java.util.function.LongPredicate mayDispatch,
+        final java.util.function.BooleanSupplier hold)
+    {
+        this.mayDispatch = mayDispatch;
+        this.holdDispatch = hold;
     }
 
     /** Wires the lane that takes this lane's fallbacks (config {@code lane.<ch>.fallback}); before start. */
@@ -491,7 +508,7 @@ public final class ConnectorLane extends LaneThread
 
     private int dispatch()
     {
-        if (gate.isPaused(now))
+        if (gate.isPaused(now) || (holdDispatch != null && holdDispatch.getAsBoolean()))
         {
             return 0;
         }
@@ -637,6 +654,12 @@ public final class ConnectorLane extends LaneThread
                     name(), request.templateId(), request.templateId());
             }
             finish(id, DeliveryState.FAILED, attempt - 1, Reason.TEMPLATE_MISMATCH, messages.tenant(), messages.kind());
+            return false;
+        }
+        if (mayDispatch != null && messages.campaignId() == 0 && !mayDispatch.test(id))
+        {
+            window.release(request.slot());
+            cancel(id, isPriority, attempt - 1);
             return false;
         }
         states.publish(id, DeliveryState.DISPATCHED, attempt, channel, Reason.NONE, now);
