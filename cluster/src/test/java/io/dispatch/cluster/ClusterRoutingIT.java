@@ -59,7 +59,7 @@ class ClusterRoutingIT
     static void startCluster() throws Exception
     {
         broker = LocalBroker.start(dir.resolve("kafka"), 0);
-        broker.createTopic("routing", PARTITIONS);
+        broker.createClusterTopics("routing", PARTITIONS);
         peer = new TextCountingPeer();
         for (int i = 0; i < NODES; i++)
         {
