@@ -25,7 +25,9 @@ ensure_built() {
   for module in client dispatcher load-tests; do
     jar=$(ls "$ROOT/$module"/target/*.jar 2>/dev/null | grep -v -e tests.jar -e sources.jar | head -n 1 || true)
     if [ -z "$jar" ] || [ ! -d "$ROOT/$module/target/lib" ]; then stale=1; break; fi
+    # every module builds on protocol/ (no target/lib of its own): its sources count for each
     if [ "$stale" = 0 ] && [ -n "$(find "$ROOT/$module/src/main" "$ROOT/$module/pom.xml" "$ROOT/pom.xml" \
+        "$ROOT/protocol/src/main" "$ROOT/protocol/pom.xml" \
         -newer "$stamp" -type f -print -quit 2>/dev/null)" ]; then
       stale=1; break
     fi

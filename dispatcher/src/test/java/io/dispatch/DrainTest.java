@@ -159,7 +159,7 @@ class DrainTest
 
     private static int state(final RawConnection c, final long id) throws Exception
     {
-        c.send(b -> io.dispatch.protocol.Frames.status(b, id, id));
+        c.send(b -> io.dispatch.netty.ByteBufFrames.status(b, id, id));
         final Frame f = c.read();
         return f.type == MessageType.STATUS_RESULT ? f.state() : -1;
     }

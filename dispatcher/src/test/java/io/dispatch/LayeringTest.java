@@ -92,6 +92,12 @@ class LayeringTest
     }
 
     @Test
+    void nettyEdgeImportsOnlyTheProtocol()
+    {
+        check(new String[]{"io.dispatch.netty.."}, engineExcept("io.dispatch.netty..", "io.dispatch.protocol.."));
+    }
+
+    @Test
     void groundFloorPackagesImportOnlyTheProtocol()
     {
         check(new String[]{"io.dispatch.status.."}, engineExcept("io.dispatch.status..", "io.dispatch.protocol.."));

@@ -1,9 +1,9 @@
 package io.dispatch.bench;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitDescriptor;
-import io.dispatch.protocol.SubmitEncoder;
 import io.netty.buffer.ByteBuf;
 
 import java.util.LinkedHashMap;
@@ -39,7 +39,7 @@ public final class SubmitSamples
     /** Appends the sample body named {@code shape} at the writer index. @return its length. */
     public static int encode(final ByteBuf out, final String shape)
     {
-        return SubmitEncoder.encode(out, KIND, CHANNEL, 0, KEY, RECIPIENT, templateId(shape), text(shape), vars(shape));
+        return ByteBufFrames.submitBody(out, KIND, CHANNEL, 0, KEY, RECIPIENT, templateId(shape), text(shape), vars(shape));
     }
 
     public static String templateId(final String shape)

@@ -1,6 +1,6 @@
 package io.dispatch.client;
 
-import io.dispatch.protocol.Frames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
 
@@ -46,7 +46,7 @@ final class CampaignRequest extends AnswerRequest<CampaignResult>
     @Override
     void write(final ByteBuf out)
     {
-        final int start = Frames.beginFrame(out, type, 0, correlationId);
+        final int start = ByteBufFrames.beginFrame(out, type, 0, correlationId);
         switch (type)
         {
             case MessageType.CAMPAIGN:
@@ -63,7 +63,7 @@ final class CampaignRequest extends AnswerRequest<CampaignResult>
                 out.writeBytes(n);
                 break;
         }
-        Frames.endFrame(out, start);
+        ByteBufFrames.endFrame(out, start);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.dispatch.client;
 
-import io.dispatch.protocol.Frames;
+import io.dispatch.netty.ByteBufFrames;
 import io.netty.buffer.ByteBuf;
 
 /** A CANCEL on its way, by message id or by idempotency key. */
@@ -20,11 +20,11 @@ final class CancelRequest extends FrameRequest<CancelResult>
     {
         if (key != null)
         {
-            Frames.cancelByKey(out, correlationId, key);
+            ByteBufFrames.cancelByKey(out, correlationId, key);
         }
         else
         {
-            Frames.cancel(out, correlationId, messageId);
+            ByteBufFrames.cancel(out, correlationId, messageId);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.dispatch.client;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
@@ -388,7 +389,7 @@ final class ClientConductor
             return;
         }
         final ByteBuf hello = ch.alloc().ioBuffer(64);
-        Frames.hello(hello, 0L, config.tenant(), config.apiKey(), config.clientName());
+        ByteBufFrames.hello(hello, 0L, config.tenant(), config.apiKey(), config.clientName());
         ch.writeAndFlush(hello, ch.voidPromise());
         handshakeTimer = loop.schedule(() -> onHandshakeTimeout(ch), config.connectTimeoutMs(), TimeUnit.MILLISECONDS);
     }
@@ -615,7 +616,7 @@ final class ClientConductor
                 return;
             }
             final ByteBuf goodbye = channel.alloc().ioBuffer(FrameDescriptor.HEADER_LENGTH + 2);
-            Frames.goodbye(goodbye, 0L, 0);
+            ByteBufFrames.goodbye(goodbye, 0L, 0);
             goodbyeWrite = channel.writeAndFlush(goodbye);
             goodbyeWrite.addListener(f -> progressClose());
         }
@@ -829,7 +830,7 @@ final class ClientConductor
     void onPing(final long correlationId, final long payload)
     {
         final ByteBuf pong = channel.alloc().ioBuffer(FrameDescriptor.HEADER_LENGTH + 8);
-        Frames.pong(pong, correlationId, payload);
+        ByteBufFrames.pong(pong, correlationId, payload);
         channel.writeAndFlush(pong, channel.voidPromise());
     }
 

@@ -1,6 +1,6 @@
 package io.dispatch.client;
 
-import io.dispatch.protocol.Frames;
+import io.dispatch.netty.ByteBufFrames;
 import io.netty.buffer.ByteBuf;
 
 /** A CONSENT update on its way: answered by OK once journaled. */
@@ -24,6 +24,6 @@ final class ConsentRequest extends FrameRequest<Void>
     @Override
     void write(final ByteBuf out)
     {
-        Frames.consent(out, correlationId, channel, set, clear, recipient, source);
+        ByteBufFrames.consent(out, correlationId, channel, set, clear, recipient, source);
     }
 }

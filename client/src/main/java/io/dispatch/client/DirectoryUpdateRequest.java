@@ -1,7 +1,7 @@
 package io.dispatch.client;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
 
@@ -29,11 +29,11 @@ final class DirectoryUpdateRequest extends AnswerRequest<DirectoryResult>
     @Override
     void write(final ByteBuf out)
     {
-        final int start = Frames.beginFrame(out, MessageType.DIRECTORY_UPDATE, 0, correlationId);
+        final int start = ByteBufFrames.beginFrame(out, MessageType.DIRECTORY_UPDATE, 0, correlationId);
         out.writeShortLE(count);
         out.writeShortLE(0);
         out.writeBytes(items);
-        Frames.endFrame(out, start);
+        ByteBufFrames.endFrame(out, start);
     }
 
     @Override
@@ -62,7 +62,7 @@ final class DirectoryUpdateRequest extends AnswerRequest<DirectoryResult>
                 throw new IndexOutOfBoundsException("DIRECTORY_RESULT rejection " + i + " beyond the body");
             }
             rejections.add(new DirectoryResult.Rejection(frame.getUnsignedShortLE(p),
-                ErrorCode.of(frame.getUnsignedShortLE(p + 2)), Frames.readStr16(frame, p + 4)));
+                ErrorCode.of(frame.getUnsignedShortLE(p + 2)), ByteBufFrames.readStr16(frame, p + 4)));
             p += 6 + frame.getUnsignedShortLE(p + 4);
         }
         return new DirectoryResult(applied, rejections);

@@ -1,6 +1,6 @@
 package io.dispatch.client;
 
-import io.dispatch.protocol.Frames;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.netty.buffer.ByteBuf;
@@ -18,8 +18,8 @@ final class ExplainRequest extends FrameRequest<Explanation>
     @Override
     void write(final ByteBuf out)
     {
-        final int start = Frames.beginFrame(out, MessageType.SUBMIT, 0, correlationId);
+        final int start = ByteBufFrames.beginFrame(out, MessageType.SUBMIT, 0, correlationId);
         SubmitWriter.writeBody(out, submit, SubmitDescriptor.FLAG_DRY_RUN);
-        Frames.endFrame(out, start);
+        ByteBufFrames.endFrame(out, start);
     }
 }

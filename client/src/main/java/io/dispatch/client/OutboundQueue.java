@@ -1,7 +1,7 @@
 package io.dispatch.client;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 
@@ -216,21 +216,21 @@ final class OutboundQueue
             final SubscribeRequest subscribe = (SubscribeRequest)request;
             if (subscribe.inboundListener != null)
             {
-                Frames.subscribeInbound(out, request.correlationId, subscribe.resumeAfter);
+                ByteBufFrames.subscribeInbound(out, request.correlationId, subscribe.resumeAfter);
             }
             else if (subscribe.resumeAfter != SubscribeRequest.LIVE)
             {
-                Frames.subscribe(out, request.correlationId, subscribe.scope, subscribe.stateMask, subscribe.resumeAfter);
+                ByteBufFrames.subscribe(out, request.correlationId, subscribe.scope, subscribe.stateMask, subscribe.resumeAfter);
             }
             else
             {
-                Frames.subscribe(out, request.correlationId, subscribe.scope, subscribe.stateMask);
+                ByteBufFrames.subscribe(out, request.correlationId, subscribe.scope, subscribe.stateMask);
             }
         }
         else
         {
             // The payload is the send time: PONG echoes it, so the round trip needs no lookup.
-            Frames.ping(out, request.correlationId, System.nanoTime());
+            ByteBufFrames.ping(out, request.correlationId, System.nanoTime());
         }
     }
 

@@ -1,6 +1,6 @@
 package io.dispatch.client;
 
-import io.dispatch.protocol.Frames;
+import io.dispatch.netty.ByteBufFrames;
 import io.netty.buffer.ByteBuf;
 
 /** A STATUS on its way. See {@link Request}. */
@@ -16,6 +16,6 @@ final class StatusRequest extends FrameRequest<StatusResult>
     @Override
     void write(final ByteBuf out)
     {
-        Frames.status(out, correlationId, messageId);
+        ByteBufFrames.status(out, correlationId, messageId);
     }
 }

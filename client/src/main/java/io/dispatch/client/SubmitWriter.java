@@ -1,7 +1,7 @@
 package io.dispatch.client;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.FrameDescriptor;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.netty.buffer.ByteBuf;
@@ -34,16 +34,16 @@ final class SubmitWriter
 
     static void writeSubmit(final ByteBuf out, final long correlationId, final Submit submit)
     {
-        final int start = Frames.beginFrame(out, MessageType.SUBMIT, 0, correlationId);
+        final int start = ByteBufFrames.beginFrame(out, MessageType.SUBMIT, 0, correlationId);
         writeBody(out, submit);
-        Frames.endFrame(out, start);
+        ByteBufFrames.endFrame(out, start);
     }
 
     /** Writes one SUBMIT_BATCH of {@code count} items; item i is answered with correlation id base + i. */
     static void writeBatch(
         final ByteBuf out, final long baseCorrelationId, final SubmitRequest[] items, final int count)
     {
-        final int start = Frames.beginFrame(out, MessageType.SUBMIT_BATCH, 0, baseCorrelationId);
+        final int start = ByteBufFrames.beginFrame(out, MessageType.SUBMIT_BATCH, 0, baseCorrelationId);
         out.writeShortLE(count);
         out.writeShortLE(0);
         for (int i = 0; i < count; i++)
@@ -53,7 +53,7 @@ final class SubmitWriter
             writeBody(out, items[i].submit);
             out.setShortLE(lengthAt, out.writerIndex() - lengthAt - BATCH_ITEM_OVERHEAD);
         }
-        Frames.endFrame(out, start);
+        ByteBufFrames.endFrame(out, start);
     }
 
     static void writeBody(final ByteBuf out, final Submit submit)

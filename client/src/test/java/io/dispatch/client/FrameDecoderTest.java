@@ -1,5 +1,6 @@
 package io.dispatch.client;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
@@ -18,8 +19,8 @@ class FrameDecoderTest
     {
         final EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(1024));
         final ByteBuf wire = Unpooled.buffer();
-        Frames.ack(wire, 1, 100, Frames.ACK_ACCEPTED);
-        Frames.credit(wire, 5);
+        ByteBufFrames.ack(wire, 1, 100, Frames.ACK_ACCEPTED);
+        ByteBufFrames.credit(wire, 5);
 
         channel.writeInbound(wire.readRetainedSlice(10));
         final Object partial = channel.readInbound();

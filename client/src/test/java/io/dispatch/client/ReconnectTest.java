@@ -1,5 +1,6 @@
 package io.dispatch.client;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
@@ -75,7 +76,7 @@ class ReconnectTest extends PeerTestBase
     {
         final DispatchClient client = connect(config());
         final ScriptedPeer.Session first = peer.awaitSession(1, 1000);
-        first.send(b -> Frames.goodbye(b, 0, 0));
+        first.send(b -> ByteBufFrames.goodbye(b, 0, 0));
         await("goodbye seen", () -> !client.isConnected());
 
         final CompletableFuture<SubmitResult> held = client.submit(message("held"));
@@ -95,7 +96,7 @@ class ReconnectTest extends PeerTestBase
         final ScriptedPeer.Session first = peer.awaitSession(1, 1000);
         assertThat(client.lastGoodbye()).isNull();
 
-        first.send(b -> Frames.goodbye(b, 0, ErrorCode.SHUTTING_DOWN.code(), 1_500));
+        first.send(b -> ByteBufFrames.goodbye(b, 0, ErrorCode.SHUTTING_DOWN.code(), 1_500));
         await("goodbye seen", () -> client.lastGoodbye() != null);
         final long droppedAtNs = System.nanoTime();
         first.drop();

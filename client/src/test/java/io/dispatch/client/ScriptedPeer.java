@@ -1,5 +1,7 @@
 package io.dispatch.client;
 
+import io.dispatch.netty.ByteBufFrames;
+import io.dispatch.netty.ByteBufView;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DirectoryOp;
@@ -10,6 +12,7 @@ import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.protocol.SubmitFlyweight;
+import io.dispatch.protocol.VarCursor;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -232,51 +235,51 @@ public final class ScriptedPeer implements AutoCloseable
 
         public void ack(final long correlationId, final long messageId, final boolean duplicate)
         {
-            send(b -> Frames.ack(b, correlationId, messageId, duplicate ? Frames.ACK_DUPLICATE : Frames.ACK_ACCEPTED));
+            send(b -> ByteBufFrames.ack(b, correlationId, messageId, duplicate ? Frames.ACK_DUPLICATE : Frames.ACK_ACCEPTED));
         }
 
         public void nack(final long correlationId, final ErrorCode code, final String detail)
         {
-            send(b -> Frames.nack(b, correlationId, code, detail));
+            send(b -> ByteBufFrames.nack(b, correlationId, code, detail));
         }
 
         public void error(final long correlationId, final ErrorCode code, final String detail)
         {
-            send(b -> Frames.error(b, correlationId, code, detail));
+            send(b -> ByteBufFrames.error(b, correlationId, code, detail));
         }
 
         public void grant(final int n)
         {
             credit.addAndGet(n);
-            send(b -> Frames.credit(b, n));
+            send(b -> ByteBufFrames.credit(b, n));
         }
 
         public void ok(final long correlationId)
         {
-            send(b -> Frames.ok(b, correlationId));
+            send(b -> ByteBufFrames.ok(b, correlationId));
         }
 
         public void statusResult(final long correlationId, final long messageId, final int state, final int attempts,
             final int reason, final long at, final int channel, final int kind)
         {
-            send(b -> Frames.statusResult(b, correlationId, messageId, state, attempts, reason, at, channel, kind));
+            send(b -> ByteBufFrames.statusResult(b, correlationId, messageId, state, attempts, reason, at, channel, kind));
         }
 
         /** A receipt as an engine before 2026-11 sent it: no channel byte. */
         public void receipt(final long messageId, final int state, final int attempts, final int reason, final long at)
         {
-            send(b -> Frames.receipt(b, messageId, state, attempts, reason, at));
+            send(b -> ByteBufFrames.receipt(b, messageId, state, attempts, reason, at));
         }
 
         public void receipt(
             final long messageId, final int state, final int attempts, final int reason, final long at, final int channel)
         {
-            send(b -> Frames.receipt(b, messageId, state, attempts, reason, at, channel));
+            send(b -> ByteBufFrames.receipt(b, messageId, state, attempts, reason, at, channel));
         }
 
         public void receiptsDropped(final int count)
         {
-            send(b -> Frames.receiptsDropped(b, count));
+            send(b -> ByteBufFrames.receiptsDropped(b, count));
         }
 
         /** Closes the TCP connection abruptly (no GOODBYE). */
@@ -297,6 +300,7 @@ public final class ScriptedPeer implements AutoCloseable
     {
         private final Session session;
         private final SubmitFlyweight flyweight = new SubmitFlyweight();
+        private final ByteBufView view = new ByteBufView();
         private boolean answer;
 
         Handler(final Session session)
@@ -367,7 +371,7 @@ public final class ScriptedPeer implements AutoCloseable
                         final CampaignAnswer a = campaignRule.apply(new Frame(session, type, correlationId, copy));
                         session.send(b ->
                         {
-                            final int at = Frames.beginFrame(b, MessageType.CAMPAIGN_RESULT, 0, correlationId);
+                            final int at = ByteBufFrames.beginFrame(b, MessageType.CAMPAIGN_RESULT, 0, correlationId);
                             b.writeLongLE(a.campaignId());
                             b.writeByte(a.state());
                             b.writeByte(0);
@@ -377,7 +381,7 @@ public final class ScriptedPeer implements AutoCloseable
                                 b.writeShortLE((int)a.counters()[i]);
                                 b.writeLongLE(a.counters()[i + 1]);
                             }
-                            Frames.endFrame(b, at);
+                            ByteBufFrames.endFrame(b, at);
                         });
                         returnCredit(1);
                     }
@@ -388,7 +392,7 @@ public final class ScriptedPeer implements AutoCloseable
                     if (answer)
                     {
                         final long payload = frame.getLongLE(body);
-                        session.send(b -> Frames.pong(b, correlationId, payload));
+                        session.send(b -> ByteBufFrames.pong(b, correlationId, payload));
                     }
                 }
                 case MessageType.GOODBYE ->
@@ -401,7 +405,7 @@ public final class ScriptedPeer implements AutoCloseable
                     }
                     session.channel.config().setAutoRead(false);
                     final ByteBuf b = session.channel.alloc().buffer(32);
-                    Frames.goodbye(b, 0, 0);
+                    ByteBufFrames.goodbye(b, 0, 0);
                     session.channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
                 }
                 default -> { }
@@ -411,11 +415,11 @@ public final class ScriptedPeer implements AutoCloseable
         private void onHello(final ByteBuf frame, final int body, final long correlationId)
         {
             int p = body + 4;
-            session.tenant = Frames.readStr8(frame, p);
+            session.tenant = ByteBufFrames.readStr8(frame, p);
             p += 1 + frame.getUnsignedByte(p);
-            session.presentedKey = Frames.readStr8(frame, p);
+            session.presentedKey = ByteBufFrames.readStr8(frame, p);
             p += 1 + frame.getUnsignedByte(p);
-            session.clientName = Frames.readStr8(frame, p);
+            session.clientName = ByteBufFrames.readStr8(frame, p);
             if (!answerHello)
             {
                 return;
@@ -423,20 +427,20 @@ public final class ScriptedPeer implements AutoCloseable
             if (!apiKey.equals(session.presentedKey))
             {
                 final ByteBuf b = session.channel.alloc().buffer(64);
-                Frames.error(b, correlationId, ErrorCode.AUTH_FAILED, "unknown tenant or wrong key");
+                ByteBufFrames.error(b, correlationId, ErrorCode.AUTH_FAILED, "unknown tenant or wrong key");
                 session.channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             session.credit.set(initialCredit);
             session.helloOk = true;
-            session.send(b -> Frames.helloOk(b, correlationId, 1, initialCredit, maxFrameLength, session.sessionId));
+            session.send(b -> ByteBufFrames.helloOk(b, correlationId, 1, initialCredit, maxFrameLength, session.sessionId));
         }
 
         private void onCancel(final ByteBuf frame, final int body, final long correlationId)
         {
             final boolean byKey = frame.getUnsignedByte(body) == Frames.CANCEL_BY_KEY;
             final Request r = new Request(session, MessageType.CANCEL, correlationId, false, null,
-                byKey ? Frames.readStr8(frame, body + 1) : null, null, null, Map.of(),
+                byKey ? ByteBufFrames.readStr8(frame, body + 1) : null, null, null, Map.of(),
                 byKey ? -1 : frame.getLongLE(body + 1), 0, false, 0);
             requests.add(r);
             if (takeCredit(correlationId) && answer)
@@ -444,10 +448,10 @@ public final class ScriptedPeer implements AutoCloseable
                 final CancelAnswer a = cancelRule.apply(r);
                 session.send(b ->
                 {
-                    final int start = Frames.beginFrame(b, MessageType.CANCEL_RESULT, 0, correlationId);
+                    final int start = ByteBufFrames.beginFrame(b, MessageType.CANCEL_RESULT, 0, correlationId);
                     b.writeLongLE(a.messageId());
                     b.writeByte(a.cancelled() ? Frames.CANCEL_DONE : Frames.CANCEL_NOT_DEFERRED);
-                    Frames.endFrame(b, start);
+                    ByteBufFrames.endFrame(b, start);
                 });
                 returnCredit(1);
             }
@@ -456,8 +460,8 @@ public final class ScriptedPeer implements AutoCloseable
         private void onConsent(final ByteBuf frame, final int body, final long correlationId)
         {
             final int recipientAt = body + 6;
-            final String recipient = Frames.readStr8(frame, recipientAt);
-            final String source = Frames.readStr8(frame, recipientAt + 1 + frame.getUnsignedByte(recipientAt));
+            final String recipient = ByteBufFrames.readStr8(frame, recipientAt);
+            final String source = ByteBufFrames.readStr8(frame, recipientAt + 1 + frame.getUnsignedByte(recipientAt));
             final int channel = frame.getUnsignedByte(body);
             consents.add(new Consent(channel, frame.getUnsignedShortLE(body + 2), frame.getUnsignedShortLE(body + 4),
                 recipient, source));
@@ -503,7 +507,7 @@ public final class ScriptedPeer implements AutoCloseable
             }
             session.send(b ->
             {
-                final int start = Frames.beginFrame(b, MessageType.DIRECTORY_RESULT, 0, correlationId);
+                final int start = ByteBufFrames.beginFrame(b, MessageType.DIRECTORY_RESULT, 0, correlationId);
                 b.writeShortLE(count - rejections.size());
                 b.writeShortLE(rejections.size());
                 for (final Object[] r : rejections)
@@ -514,7 +518,7 @@ public final class ScriptedPeer implements AutoCloseable
                     b.writeShortLE(problem.length);
                     b.writeBytes(problem);
                 }
-                Frames.endFrame(b, start);
+                ByteBufFrames.endFrame(b, start);
             });
             returnCredit(1);
         }
@@ -542,7 +546,7 @@ public final class ScriptedPeer implements AutoCloseable
         private void onSubmit(
             final ByteBuf frame, final int offset, final int length, final long correlationId, final boolean batched)
         {
-            final ErrorCode invalid = flyweight.wrap(frame, offset, length).validate();
+            final ErrorCode invalid = flyweight.wrap(view.wrap(frame), offset, length).validate();
             if (invalid != null)
             {
                 violations.add("invalid SUBMIT body: " + invalid + " " + flyweight.invalidField());
@@ -550,14 +554,10 @@ public final class ScriptedPeer implements AutoCloseable
                 return;
             }
             final Map<String, String> vars = new LinkedHashMap<>();
-            int p = flyweight.varsOffset();
-            for (int i = 0; i < flyweight.varCount(); i++)
+            final VarCursor cursor = flyweight.vars();
+            while (cursor.next())
             {
-                final String name = Frames.readStr8(frame, p);
-                p += 1 + frame.getUnsignedByte(p);
-                final String value = Frames.readStr16(frame, p);
-                p += 2 + frame.getUnsignedShortLE(p);
-                vars.put(name, value);
+                vars.put(cursor.name(), cursor.value());
             }
             final Request r = new Request(session, MessageType.SUBMIT, correlationId, batched,
                 str(frame, flyweight.recipientOffset(), flyweight.recipientLength()),
@@ -575,7 +575,7 @@ public final class ScriptedPeer implements AutoCloseable
                 final ExplainAnswer a = explainAnswer;
                 session.send(b ->
                 {
-                    final int start = Frames.beginFrame(b, MessageType.EXPLAIN_RESULT, 0, correlationId);
+                    final int start = ByteBufFrames.beginFrame(b, MessageType.EXPLAIN_RESULT, 0, correlationId);
                     b.writeByte(a.decision().code());
                     b.writeByte(a.channel() == null ? 0 : a.channel().code());
                     b.writeByte(a.priority() ? 0 : 1);
@@ -583,7 +583,7 @@ public final class ScriptedPeer implements AutoCloseable
                     b.writeShortLE(a.reason().code());
                     b.writeShortLE(0);
                     b.writeLongLE(a.at());
-                    Frames.endFrame(b, start);
+                    ByteBufFrames.endFrame(b, start);
                 });
                 returnCredit(1);
                 return;

@@ -1,9 +1,10 @@
 package io.dispatch.client;
 
+import io.dispatch.netty.ByteBufFrames;
+import io.dispatch.netty.ByteBufView;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageKind;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -47,12 +48,13 @@ class SubmitWriterTest
         final ByteBuf reference = Unpooled.buffer();
 
         SubmitWriter.writeBody(mine, submit);
-        SubmitEncoder.encode(reference, MessageKind.AUTH, ChannelType.CHAT, 300, "order-42", "user-ü-42", "otp", "",
+        ByteBufFrames.submitBody(reference, MessageKind.AUTH, ChannelType.CHAT, 300, "order-42", "user-ü-42", "otp", "",
             submit.vars());
 
         assertThat(ByteBufUtil.hexDump(mine)).isEqualTo(ByteBufUtil.hexDump(reference));
         assertThat(mine.readableBytes()).isEqualTo(submit.encodedLength());
-        final SubmitFlyweight flyweight = new SubmitFlyweight().wrap(mine, 0, mine.readableBytes());
+        final SubmitFlyweight flyweight =
+            new SubmitFlyweight().wrap(new ByteBufView().wrap(mine), 0, mine.readableBytes());
         assertThat(flyweight.validate()).isNull();
         assertThat(flyweight.varCount()).isEqualTo(2);
     }

@@ -1,9 +1,9 @@
 package io.dispatch.fuzz;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.protocol.MessageKind;
-import io.dispatch.protocol.SubmitEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -64,7 +64,7 @@ public final class ClientSeeds
     private static byte[] submit(final MessageKind kind, final String text, final String template, final Map<String, String> vars)
     {
         final ByteBuf b = Unpooled.buffer();
-        SubmitEncoder.encode(b, kind, ChannelType.SMS, 60, "key-1", "+821012345678", template, text, vars);
+        ByteBufFrames.submitBody(b, kind, ChannelType.SMS, 60, "key-1", "+821012345678", template, text, vars);
         final byte[] out = new byte[b.readableBytes()];
         b.readBytes(out);
         return out;

@@ -4,8 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.dispatch.protocol.DirectoryOp;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.SubmitFlyweight;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The body decoders the engine runs on every request, fuzzed directly (much faster than through a
@@ -21,7 +20,7 @@ class ProtocolCodecFuzzTest
     @FuzzTest(maxDuration = "60s")
     void submitBody(final byte[] input)
     {
-        final ByteBuf body = Unpooled.wrappedBuffer(input);
+        final UnsafeBuffer body = new UnsafeBuffer(input);
         final ErrorCode invalid = submit.wrap(body, 0, input.length).validate();
         if (invalid != null)
         {

@@ -2,6 +2,7 @@ package io.dispatch.cluster;
 
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.Settings;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
@@ -156,7 +157,7 @@ class ClusterRoutingIT
                     .isEqualTo(atTenant.get(id));
             }
             // a connection-scoped subscriber gets its own connection's messages only
-            bystander.send(b -> Frames.status(b, 99, ids.iterator().next()));
+            bystander.send(b -> ByteBufFrames.status(b, 99, ids.iterator().next()));
             final RawConnection.Frame status = bystander.read();
             assertThat(status.type).as("bystander's first frame is its STATUS answer: %s", status)
                 .isEqualTo(MessageType.STATUS_RESULT);
@@ -194,7 +195,7 @@ class ClusterRoutingIT
                     .isEqualTo(DeliveryState.DEFERRED.code());
             }
 
-            c.get(2).send(b -> Frames.cancel(b, 7, id));
+            c.get(2).send(b -> ByteBufFrames.cancel(b, 7, id));
             final RawConnection.Frame cancelled = c.get(2).read();
             assertThat(cancelled.type).as("%s", cancelled).isEqualTo(MessageType.CANCEL_RESULT);
             assertThat(cancelled.messageId()).isEqualTo(id);
@@ -204,23 +205,23 @@ class ClusterRoutingIT
                 assertThat(awaitState(c.get(i), id, DeliveryState.CANCELLED)).as("STATUS through node %d", i)
                     .isEqualTo(DeliveryState.CANCELLED.code());
             }
-            c.get(1).send(b -> Frames.cancel(b, 8, id));
+            c.get(1).send(b -> ByteBufFrames.cancel(b, 8, id));
             final RawConnection.Frame again = c.get(1).read();
             assertThat(again.type).as("%s", again).isEqualTo(MessageType.CANCEL_RESULT);
             assertThat(again.ackOutcome()).as("no longer deferred").isEqualTo(1);
 
             // an id no owner ever took: NOT_FOUND after the bounded wait for the status topic
-            c.get(1).send(b -> Frames.status(b, 9, ClusterMessageIds.of(0, 999_999_999L)));
+            c.get(1).send(b -> ByteBufFrames.status(b, 9, ClusterMessageIds.of(0, 999_999_999L)));
             final RawConnection.Frame unknown = c.get(1).read();
             assertThat(unknown.type).as("%s", unknown).isEqualTo(MessageType.NACK);
             assertThat(unknown.errorCode()).isEqualTo(ErrorCode.NOT_FOUND.code());
 
-            c.get(1).send(b -> Frames.cancelByKey(b, 10, "later-1"));
+            c.get(1).send(b -> ByteBufFrames.cancelByKey(b, 10, "later-1"));
             final RawConnection.Frame byKey = c.get(1).read();
             assertThat(byKey.type).as("%s", byKey).isEqualTo(MessageType.NACK);
             assertThat(byKey.detail()).contains("cluster mode").contains("message id");
 
-            c.get(1).send(b -> Frames.subscribe(b, 11, Frames.SCOPE_TENANT, Frames.ALL_STATES, 0));
+            c.get(1).send(b -> ByteBufFrames.subscribe(b, 11, Frames.SCOPE_TENANT, Frames.ALL_STATES, 0));
             final RawConnection.Frame resume = c.get(1).read();
             assertThat(resume.type).as("%s", resume).isEqualTo(MessageType.NACK);
             assertThat(resume.detail()).contains("resumeAfter").contains("cluster mode");
@@ -295,7 +296,7 @@ class ClusterRoutingIT
 
     private static void subscribe(final RawConnection c, final byte scope) throws Exception
     {
-        c.send(b -> Frames.subscribe(b, 0, scope));
+        c.send(b -> ByteBufFrames.subscribe(b, 0, scope));
         final RawConnection.Frame ok = c.read();
         assertThat(ok.type).as("%s", ok).isEqualTo(MessageType.OK);
     }
@@ -336,7 +337,7 @@ class ClusterRoutingIT
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true)
         {
-            c.send(b -> Frames.status(b, 5, id));
+            c.send(b -> ByteBufFrames.status(b, 5, id));
             RawConnection.Frame f = c.read();
             while (f.type == MessageType.RECEIPT)
             {

@@ -1,7 +1,8 @@
 package io.dispatch.config;
 
 import io.dispatch.protocol.SubmitFlyweight;
-import io.netty.buffer.ByteBuf;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class TemplateRegistry
     }
 
     /** @return the template index for the id at {@code buffer[offset, offset+length)}, or -1. */
-    public int find(final ByteBuf buffer, final int offset, final int length)
+    public int find(final DirectBuffer buffer, final int offset, final int length)
     {
         for (int i = 0; i < ids.length; i++)
         {
@@ -78,7 +79,7 @@ public final class TemplateRegistry
     public int find(final String id)
     {
         final byte[] b = id.getBytes(StandardCharsets.UTF_8);
-        return find(io.netty.buffer.Unpooled.wrappedBuffer(b), 0, b.length);
+        return find(new UnsafeBuffer(b), 0, b.length);
     }
 
     public byte[] text(final int index)
@@ -106,19 +107,9 @@ public final class TemplateRegistry
     /** @return the first placeholder of the template that the submit has no variable for, or null. */
     public String missingVariable(final int index, final SubmitFlyweight submit)
     {
-        final ByteBuf b = submit.buffer();
         for (final byte[] name : placeholders[index])
         {
-            boolean found = false;
-            int p = submit.varsOffset();
-            for (int v = 0; v < submit.varCount() && !found; v++)
-            {
-                final int nameLength = b.getUnsignedByte(p);
-                found = nameLength == name.length && equalsAt(b, p + 1, name);
-                p += 1 + nameLength;
-                p += 2 + b.getUnsignedShortLE(p);
-            }
-            if (!found)
+            if (!submit.vars().find(name))
             {
                 return new String(name, StandardCharsets.UTF_8);
             }
@@ -126,7 +117,7 @@ public final class TemplateRegistry
         return null;
     }
 
-    private static boolean equalsAt(final ByteBuf b, final int offset, final byte[] wanted)
+    private static boolean equalsAt(final DirectBuffer b, final int offset, final byte[] wanted)
     {
         for (int i = 0; i < wanted.length; i++)
         {

@@ -1,6 +1,6 @@
 package io.dispatch.config;
 
-import io.netty.buffer.ByteBuf;
+import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,7 +55,7 @@ public final class TemplateVersions
      * {@code messageId} was accepted (the earliest version for a message older than every journaled one), or null
      * when no version of it was journaled.
      */
-    public byte[] textAt(final ByteBuf buffer, final int offset, final int length, final long messageId)
+    public byte[] textAt(final DirectBuffer buffer, final int offset, final int length, final long messageId)
     {
         for (int i = 0; i < ids.size(); i++)
         {
@@ -86,7 +86,7 @@ public final class TemplateVersions
         return -1;
     }
 
-    private static boolean equalsAt(final ByteBuf b, final int offset, final byte[] wanted)
+    private static boolean equalsAt(final DirectBuffer b, final int offset, final byte[] wanted)
     {
         for (int i = 0; i < wanted.length; i++)
         {

@@ -3,8 +3,7 @@ package io.dispatch.connector;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitFlyweight;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 
@@ -18,7 +17,7 @@ public final class DeliveryRequest
     private final int slot;
     private final SubmitFlyweight submit = new SubmitFlyweight();
     private byte[] body = new byte[512];
-    private ByteBuf bodyBuffer = Unpooled.wrappedBuffer(body);
+    private final UnsafeBuffer bodyBuffer = new UnsafeBuffer(body);
     private byte[] templateText;
     private long messageId;
     private int attempt;
@@ -49,10 +48,9 @@ public final class DeliveryRequest
         if (body.length < length)
         {
             body = new byte[Integer.highestOneBit(length - 1) << 1];
-            bodyBuffer = Unpooled.wrappedBuffer(body);
+            bodyBuffer.wrap(body);
         }
         System.arraycopy(source, 0, body, 0, length);
-        bodyBuffer.setIndex(0, length);
         submit.wrap(bodyBuffer, 0, length);
         submit.validate();
         this.messageId = messageId;
@@ -94,18 +92,18 @@ public final class DeliveryRequest
 
     public String recipient()
     {
-        return bodyBuffer.toString(submit.recipientOffset(), submit.recipientLength(), StandardCharsets.UTF_8);
+        return bodyBuffer.getStringWithoutLengthUtf8(submit.recipientOffset(), submit.recipientLength());
     }
 
     public String templateId()
     {
         return submit.templateLength() == 0 ? null :
-            bodyBuffer.toString(submit.templateOffset(), submit.templateLength(), StandardCharsets.UTF_8);
+            bodyBuffer.getStringWithoutLengthUtf8(submit.templateOffset(), submit.templateLength());
     }
 
     public String idempotencyKey()
     {
-        return bodyBuffer.toString(submit.keyOffset(), submit.keyLength(), StandardCharsets.UTF_8);
+        return bodyBuffer.getStringWithoutLengthUtf8(submit.keyOffset(), submit.keyLength());
     }
 
     /** @return the text to send: the message text, or its template with {@code #{name}} filled from the variables. */
@@ -113,7 +111,7 @@ public final class DeliveryRequest
     {
         if (submit.textLength() > 0)
         {
-            return bodyBuffer.toString(submit.textOffset(), submit.textLength(), StandardCharsets.UTF_8);
+            return bodyBuffer.getStringWithoutLengthUtf8(submit.textOffset(), submit.textLength());
         }
         return TemplateRenderer.render(new String(templateText, StandardCharsets.UTF_8), submit);
     }

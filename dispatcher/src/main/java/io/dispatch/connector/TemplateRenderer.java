@@ -1,7 +1,7 @@
 package io.dispatch.connector;
 
 import io.dispatch.protocol.SubmitFlyweight;
-import io.netty.buffer.ByteBuf;
+import io.dispatch.protocol.VarCursor;
 
 import java.nio.charset.StandardCharsets;
 
@@ -37,34 +37,7 @@ public final class TemplateRenderer
     /** @return the value of variable {@code name}, or null. */
     public static String variable(final SubmitFlyweight submit, final String name)
     {
-        final ByteBuf b = submit.buffer();
-        final byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
-        int p = submit.varsOffset();
-        for (int v = 0; v < submit.varCount(); v++)
-        {
-            final int nameLength = b.getUnsignedByte(p);
-            final int nameOffset = p + 1;
-            p = nameOffset + nameLength;
-            final int valueLength = b.getUnsignedShortLE(p);
-            final int valueOffset = p + 2;
-            p = valueOffset + valueLength;
-            if (nameLength == wanted.length && equalsAt(b, nameOffset, wanted))
-            {
-                return b.toString(valueOffset, valueLength, StandardCharsets.UTF_8);
-            }
-        }
-        return null;
-    }
-
-    static boolean equalsAt(final ByteBuf b, final int offset, final byte[] wanted)
-    {
-        for (int i = 0; i < wanted.length; i++)
-        {
-            if (b.getByte(offset + i) != wanted[i])
-            {
-                return false;
-            }
-        }
-        return true;
+        final VarCursor vars = submit.vars();
+        return vars.find(name.getBytes(StandardCharsets.UTF_8)) ? vars.value() : null;
     }
 }

@@ -164,12 +164,7 @@ public final class InboundBody
         final int set = kind == InboundEvent.Kind.CONSENT_GRANTED ? ConsentFlags.AD : ConsentFlags.OPTED_OUT;
         final int clear = kind == InboundEvent.Kind.CONSENT_GRANTED ?
             ConsentFlags.OPTED_OUT : ConsentFlags.AD | ConsentFlags.NIGHT_AD;
-        into[0] = b[CHANNEL_OFFSET];
-        into[ConsentFrame.KIND_OFFSET] = ConsentFrame.CONSENT;
-        into[2] = (byte)set;
-        into[3] = 0;
-        into[4] = (byte)clear;
-        into[5] = 0;
+        ConsentFrame.putHeader(into, b[CHANNEL_OFFSET], ConsentFrame.CONSENT, set, clear);
         final int fromLength = b[FROM_LENGTH_OFFSET] & 0xFF;
         int p = ConsentFrame.RECIPIENT_LENGTH_OFFSET;
         into[p++] = (byte)fromLength;

@@ -1,7 +1,7 @@
 package io.dispatch.ingest;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.FrameDescriptor;
-import io.dispatch.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -40,7 +40,7 @@ final class HelloFrame
             {
                 return "HELLO truncated";
             }
-            fields[i] = Frames.readStr8(frame, p);
+            fields[i] = ByteBufFrames.readStr8(frame, p);
             p += 1 + frame.getUnsignedByte(p);
         }
         if (minVersion > FrameDescriptor.CURRENT_VERSION || maxVersion < FrameDescriptor.CURRENT_VERSION)

@@ -1,6 +1,7 @@
 package io.dispatch.ingest;
 
 import com.lmax.disruptor.InsufficientCapacityException;
+import io.dispatch.netty.ByteBufView;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ConsentFrame;
 import io.dispatch.protocol.ErrorCode;
@@ -49,6 +50,8 @@ final class RequestAdapter
     private final SessionHandler session;
     private final SessionProxy proxy;
     private final SubmitFlyweight submit = new SubmitFlyweight();
+    /** The protocol's flyweights read Agrona buffers: this views the frame's ByteBuf, without copying. */
+    private final ByteBufView frameView = new ByteBufView();
     private final SubmitMarking marking;
     /** Cluster mode: where a SUBMIT is filled for the {@link SubmitIntake}. */
     private DispatchEvent intakeEvent;
@@ -88,7 +91,7 @@ final class RequestAdapter
     /** @param readNanos when the socket read that brought it was decoded, for the frame-read → ACK histogram. */
     int onSubmit(final long correlationId, final ByteBuf frame, final int offset, final int length, final long readNanos)
     {
-        final ErrorCode invalid = submit.wrap(frame, offset, length).validate();
+        final ErrorCode invalid = submit.wrap(frameView.wrap(frame), offset, length).validate();
         if (invalid != null)
         {
             return refuse(invalid, submit.invalidField());
@@ -97,7 +100,7 @@ final class RequestAdapter
         int template = -1;
         if (submit.templateLength() > 0)
         {
-            template = context.templates.find(frame, submit.templateOffset(), submit.templateLength());
+            template = context.templates.find(submit.buffer(), submit.templateOffset(), submit.templateLength());
             if (template < 0)
             {
                 return refuse(ErrorCode.UNKNOWN_TEMPLATE,
@@ -281,7 +284,7 @@ final class RequestAdapter
 
     int onConsent(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        final String invalid = ConsentFrame.validate(frame, offset, length);
+        final String invalid = ConsentFrame.validate(frameView.wrap(frame), offset, length);
         if (invalid != null)
         {
             return refuse(ErrorCode.INVALID_FIELD, invalid);

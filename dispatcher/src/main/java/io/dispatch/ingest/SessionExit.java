@@ -1,6 +1,6 @@
 package io.dispatch.ingest;
 
-import io.dispatch.protocol.Frames;
+import io.dispatch.netty.ByteBufFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -82,12 +82,12 @@ final class SessionExit
             final ByteBuf out = ctx.alloc().buffer(32);
             if (leavingReason >= 0)
             {
-                Frames.goodbye(out, 0, leavingReason, leavingRetryAfterMs);
+                ByteBufFrames.goodbye(out, 0, leavingReason, leavingRetryAfterMs);
                 ctx.writeAndFlush(out).addListener(f -> lingerAfterGoodbye(ctx));
             }
             else
             {
-                Frames.goodbye(out, 0, 0);
+                ByteBufFrames.goodbye(out, 0, 0);
                 ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
             }
         }

@@ -1,6 +1,7 @@
 package io.dispatch.ingest;
 
 import io.dispatch.config.TenantConfig;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
@@ -349,7 +350,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         final ByteBuf out = ctx.alloc().buffer(FrameDescriptor.HEADER_LENGTH + 8);
-        Frames.pong(out, correlationId, frame.getLongLE(offset));
+        ByteBufFrames.pong(out, correlationId, frame.getLongLE(offset));
         ctx.write(out);
     }
 
@@ -418,7 +419,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         creditTick = ctx.executor().scheduleAtFixedRate(this::onTick, CREDIT_TICK_MS, CREDIT_TICK_MS,
             TimeUnit.MILLISECONDS);
         final ByteBuf out = ctx.alloc().buffer(40);
-        Frames.helloOk(out, correlationId, FrameDescriptor.CURRENT_VERSION, output.credit(), context.maxFrameLength,
+        ByteBufFrames.helloOk(out, correlationId, FrameDescriptor.CURRENT_VERSION, output.credit(), context.maxFrameLength,
             proxy.ref());
         ctx.writeAndFlush(out);
         LOG.info("event=session_open tenant={} client={} remote={} session={}", t.name(), clientName,
@@ -523,7 +524,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         return () -> c.executor().execute(() ->
         {
             final ByteBuf out = c.alloc().buffer(16);
-            Frames.ok(out, correlationId);
+            ByteBufFrames.ok(out, correlationId);
             c.writeAndFlush(out);
         });
     }
@@ -555,7 +556,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         else
         {
             context.counters.increment(Counter.SUBMITS_NACKED);
-            Frames.nack(out, correlationId, code, detail);
+            ByteBufFrames.nack(out, correlationId, code, detail);
         }
         output.writeAnswer(out);
     }
@@ -565,7 +566,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         final int reason, final long updatedAtMs, final int channel, final int kind)
     {
         final ByteBuf out = ctx.alloc().buffer(Frames.STATUS_RESULT_FRAME_LENGTH + 16);
-        Frames.statusResult(out, correlationId, messageId, state, attempts, reason, updatedAtMs, channel, kind);
+        ByteBufFrames.statusResult(out, correlationId, messageId, state, attempts, reason, updatedAtMs, channel, kind);
         output.writeAnswer(out);
     }
 
@@ -573,10 +574,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     public void answerCancel(final long correlationId, final long messageId, final byte result)
     {
         final ByteBuf out = ctx.alloc().buffer(Frames.CANCEL_RESULT_FRAME_LENGTH + 16);
-        final int start = Frames.beginFrame(out, MessageType.CANCEL_RESULT, 0, correlationId);
+        final int start = ByteBufFrames.beginFrame(out, MessageType.CANCEL_RESULT, 0, correlationId);
         out.writeLongLE(messageId);
         out.writeByte(result);
-        Frames.endFrame(out, start);
+        ByteBufFrames.endFrame(out, start);
         output.writeAnswer(out);
     }
 
@@ -584,7 +585,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     public void answerRefused(final long correlationId, final ErrorCode code, final String detail)
     {
         final ByteBuf out = ctx.alloc().buffer(64);
-        Frames.nack(out, correlationId, code, detail);
+        ByteBufFrames.nack(out, correlationId, code, detail);
         output.writeAnswer(out);
     }
 
@@ -638,7 +639,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         closed = true;
         ctx.channel().config().setAutoRead(false);
         final ByteBuf out = ctx.alloc().buffer(64);
-        Frames.error(out, correlationId, code, detail);
+        ByteBufFrames.error(out, correlationId, code, detail);
         ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
     }
 

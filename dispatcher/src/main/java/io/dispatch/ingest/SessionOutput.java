@@ -1,5 +1,6 @@
 package io.dispatch.ingest;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.AckFlyweight;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
@@ -98,7 +99,7 @@ final class SessionOutput
     void refuse(final long correlationId, final ErrorCode code, final String detail)
     {
         final ByteBuf out = ctx.alloc().buffer(64);
-        Frames.nack(out, correlationId, code, detail);
+        ByteBufFrames.nack(out, correlationId, code, detail);
         ctx.write(out);
     }
 
@@ -112,14 +113,14 @@ final class SessionOutput
     void error(final long correlationId, final ErrorCode code, final String detail)
     {
         final ByteBuf out = ctx.alloc().buffer(64);
-        Frames.error(out, correlationId, code, detail);
+        ByteBufFrames.error(out, correlationId, code, detail);
         ctx.write(out);
     }
 
     void ok(final long correlationId)
     {
         final ByteBuf out = ctx.alloc().buffer(16);
-        Frames.ok(out, correlationId);
+        ByteBufFrames.ok(out, correlationId);
         ctx.write(out);
     }
 
@@ -164,7 +165,7 @@ final class SessionOutput
             final int dropped = proxy.takeDroppedReceipts();
             if (dropped > 0)
             {
-                Frames.receiptsDropped(receiptFrames, dropped);
+                ByteBufFrames.receiptsDropped(receiptFrames, dropped);
                 context.counters.add(Counter.RECEIPTS_DROPPED, dropped);
             }
         }
@@ -225,7 +226,7 @@ final class SessionOutput
     {
         if (mayGrantCredit())
         {
-            Frames.credit(out, owedCredit);
+            ByteBufFrames.credit(out, owedCredit);
             credit += owedCredit;
             owedCredit = 0;
         }

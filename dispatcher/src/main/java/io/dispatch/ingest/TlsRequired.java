@@ -1,7 +1,7 @@
 package io.dispatch.ingest;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,7 +43,7 @@ final class TlsRequired extends ByteToMessageDecoder
         ctx.pipeline().remove(TlsHandshakeWatch.INSTANCE);
         LOG.warn("event=plaintext_on_tls_port remote={}", ctx.channel().remoteAddress());
         final ByteBuf error = ctx.alloc().ioBuffer(128);
-        Frames.error(error, 0L, ErrorCode.UNSUPPORTED_FEATURE, DETAIL);
+        ByteBufFrames.error(error, 0L, ErrorCode.UNSUPPORTED_FEATURE, DETAIL);
         // from this handler's context the frame goes out below the SslHandler: in the clear
         ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
     }

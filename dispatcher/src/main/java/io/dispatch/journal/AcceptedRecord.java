@@ -2,7 +2,21 @@ package io.dispatch.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
 
-/** A reusable holder for one ACCEPTED record. <b>Note:</b> not thread-safe. */
+import static io.dispatch.journal.AcceptedRecordDescriptor.ACCEPTED_AT_OFFSET;
+import static io.dispatch.journal.AcceptedRecordDescriptor.BODY_LENGTH_OFFSET;
+import static io.dispatch.journal.AcceptedRecordDescriptor.CAMPAIGN_ID_OFFSET;
+import static io.dispatch.journal.AcceptedRecordDescriptor.CHANNEL_OFFSET;
+import static io.dispatch.journal.AcceptedRecordDescriptor.CONSENT_OVERRIDE_OFFSET;
+import static io.dispatch.journal.AcceptedRecordDescriptor.DECISION_OFFSET;
+import static io.dispatch.journal.AcceptedRecordDescriptor.DUE_AT_OFFSET;
+import static io.dispatch.journal.AcceptedRecordDescriptor.KEY_HASH_OFFSET;
+import static io.dispatch.journal.AcceptedRecordDescriptor.KIND_OFFSET;
+import static io.dispatch.journal.AcceptedRecordDescriptor.PREPAID_OFFSET;
+import static io.dispatch.journal.AcceptedRecordDescriptor.REASON_OFFSET;
+import static io.dispatch.journal.AcceptedRecordDescriptor.TENANT_NAME_LENGTH_OFFSET;
+import static io.dispatch.journal.AcceptedRecordDescriptor.TTL_OFFSET;
+
+/** A reusable holder for one ACCEPTED record ({@link AcceptedRecordDescriptor}). <b>Note:</b> not thread-safe. */
 public final class AcceptedRecord
 {
     public byte kind;
@@ -22,39 +36,29 @@ public final class AcceptedRecord
     public long campaignId;
     public int consentOverride = -1;
 
+    /**
+     * Reads the record whose type byte {@code b} has just read, at the {@link AcceptedRecordDescriptor} offsets;
+     * leaves {@code b} after the body.
+     */
     void read(final Bytes<?> b, final byte type)
     {
-        kind = b.readByte();
-        channel = b.readByte();
-        tenantNameLength = b.readUnsignedByte();
-        ttlSeconds = b.readInt();
-        acceptedAtMs = b.readLong();
-        keyHash = b.readLong();
-        bodyLength = b.readUnsignedShort();
-        if (type != JournalRecord.TYPE_ACCEPTED)
-        {
-            decision = b.readByte();
-            prepaid = b.readByte() != 0;
-            reason = b.readShort();
-            dueAtMs = b.readLong();
-        }
-        else
-        {
-            decision = 0;
-            prepaid = false;
-            reason = 0;
-            dueAtMs = 0;
-        }
-        if (type == JournalRecord.TYPE_ACCEPTED_CAMPAIGN)
-        {
-            campaignId = b.readLong();
-            consentOverride = b.readInt();
-        }
-        else
-        {
-            campaignId = 0;
-            consentOverride = -1;
-        }
+        final long start = b.readPosition() - 1;
+        kind = b.readByte(start + KIND_OFFSET);
+        channel = b.readByte(start + CHANNEL_OFFSET);
+        tenantNameLength = b.readUnsignedByte(start + TENANT_NAME_LENGTH_OFFSET);
+        ttlSeconds = b.readInt(start + TTL_OFFSET);
+        acceptedAtMs = b.readLong(start + ACCEPTED_AT_OFFSET);
+        keyHash = b.readLong(start + KEY_HASH_OFFSET);
+        bodyLength = b.readUnsignedShort(start + BODY_LENGTH_OFFSET);
+        final boolean decided = type != JournalRecord.TYPE_ACCEPTED; // the spine's records carry no decision: SEND
+        decision = decided ? b.readByte(start + DECISION_OFFSET) : 0;
+        prepaid = decided && b.readByte(start + PREPAID_OFFSET) != 0;
+        reason = decided ? b.readShort(start + REASON_OFFSET) : 0;
+        dueAtMs = decided ? b.readLong(start + DUE_AT_OFFSET) : 0;
+        final boolean campaign = type == JournalRecord.TYPE_ACCEPTED_CAMPAIGN;
+        campaignId = campaign ? b.readLong(start + CAMPAIGN_ID_OFFSET) : 0;
+        consentOverride = campaign ? b.readInt(start + CONSENT_OVERRIDE_OFFSET) : -1;
+        b.readPosition(start + AcceptedRecordDescriptor.fixedLength(type));
         b.read(tenantName, 0, tenantNameLength);
         if (body.length < bodyLength)
         {

@@ -5,25 +5,14 @@ package io.dispatch.journal;
  * message is the Chronicle index of its ACCEPTED record.
  *
  * <pre>
- * ACCEPTED (type 4; type 1 = the spine's layout without the
- * decision fields, still read as decision SEND)  STATE (a batch of state changes)
- *  0 u8  type = 4                             0 u8  type = 2
- *  1 u8  kind                                 1 u8  count (1..64)
- *  2 u8  channel                              2 count x 24-byte records, see {@link StateRecords}
- *  3 u8  tenantNameLength                       (DEFERRED: atEpochMs is the instant it is due)
- *  4 i32 ttlSeconds (from acceptance; includes the send-at delay)
- *  8 i64 acceptedAtEpochMs                    CONSENT (a directory update)
- * 16 i64 keyHash (0 = no idempotency key)     0 u8  type = 3
- * 24 u16 bodyLength                           1 i64 atEpochMs
- * 26 u8  decision (Decision code)             9 u8  tenantNameLength, tenant name
- * 27 u8  prepaid (holds a rate token)           then the CONSENT frame body as received
- * 28 u16 reason                                 (u16 length first)
- * 30 i64 dueAtEpochMs (DEFER)
- * 38 tenant name bytes, then the SUBMIT body exactly as received
+ * ACCEPTED (types 1, 4, 5): see {@link AcceptedRecordDescriptor}
  *
- * ACCEPTED_CAMPAIGN (type 5): a campaign's message: the type 4 layout with, before the tenant name,
- * 38 i64 campaignId   46 i32 consentOverride (the directory's consent flags for the recipient)
- * 50 tenant name bytes, then the SUBMIT body
+ * STATE (a batch of state changes)             CONSENT (a directory update)
+ *  0 u8  type = 2                               0 u8  type = 3
+ *  1 u8  count (1..64)                          1 i64 atEpochMs
+ *  2 count x 24-byte records, see               9 u8  tenantNameLength, tenant name
+ *    {@link StateRecords} (DEFERRED: atEpochMs     then the CONSENT frame body as received
+ *    is the instant it is due)                    (u16 length first)
  *
  * RATE (type 6): an operator's runtime rate change (POST /tenants/{name}/rate), replayed at start; with no tenant
  * name (length 0) the change of the lane of {@code channel} (POST /lanes/{channel}/rate)

@@ -104,25 +104,25 @@ public final class JournalWriter implements AutoCloseable
         // The fixed fields are laid out in a scratch buffer and copied with the tenant and body in three
         // writes: each of Chronicle's per-field writes pays its own bounds and position bookkeeping.
         final UnsafeBuffer h = header;
-        h.putByte(0, campaignId == 0 ? JournalRecord.TYPE_ACCEPTED_DECIDED : JournalRecord.TYPE_ACCEPTED_CAMPAIGN);
-        h.putByte(1, kind);
-        h.putByte(2, channel);
-        h.putByte(3, (byte)tenantName.length);
-        h.putInt(4, ttlSeconds);
-        h.putLong(8, acceptedAtMs);
-        h.putLong(16, keyHash);
-        h.putShort(24, (short)bodyLength);
-        h.putByte(26, decision);
-        h.putByte(27, (byte)(prepaid ? 1 : 0));
-        h.putShort(28, reason);
-        h.putLong(30, dueAtMs);
-        int length = 38;
+        final byte type = campaignId == 0 ? JournalRecord.TYPE_ACCEPTED_DECIDED : JournalRecord.TYPE_ACCEPTED_CAMPAIGN;
+        h.putByte(AcceptedRecordDescriptor.TYPE_OFFSET, type);
+        h.putByte(AcceptedRecordDescriptor.KIND_OFFSET, kind);
+        h.putByte(AcceptedRecordDescriptor.CHANNEL_OFFSET, channel);
+        h.putByte(AcceptedRecordDescriptor.TENANT_NAME_LENGTH_OFFSET, (byte)tenantName.length);
+        h.putInt(AcceptedRecordDescriptor.TTL_OFFSET, ttlSeconds);
+        h.putLong(AcceptedRecordDescriptor.ACCEPTED_AT_OFFSET, acceptedAtMs);
+        h.putLong(AcceptedRecordDescriptor.KEY_HASH_OFFSET, keyHash);
+        h.putShort(AcceptedRecordDescriptor.BODY_LENGTH_OFFSET, (short)bodyLength);
+        h.putByte(AcceptedRecordDescriptor.DECISION_OFFSET, decision);
+        h.putByte(AcceptedRecordDescriptor.PREPAID_OFFSET, (byte)(prepaid ? 1 : 0));
+        h.putShort(AcceptedRecordDescriptor.REASON_OFFSET, reason);
+        h.putLong(AcceptedRecordDescriptor.DUE_AT_OFFSET, dueAtMs);
         if (campaignId != 0)
         {
-            h.putLong(38, campaignId);
-            h.putInt(46, consentOverride);
-            length = 50;
+            h.putLong(AcceptedRecordDescriptor.CAMPAIGN_ID_OFFSET, campaignId);
+            h.putInt(AcceptedRecordDescriptor.CONSENT_OVERRIDE_OFFSET, consentOverride);
         }
+        final int length = AcceptedRecordDescriptor.fixedLength(type);
         if (!roomToRoll())
         {
             return NO_SPACE;

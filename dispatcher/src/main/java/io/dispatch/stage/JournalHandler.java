@@ -11,13 +11,16 @@ import io.dispatch.journal.StateRecords;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -43,6 +46,8 @@ public final class JournalHandler implements EventHandler<DispatchEvent>, Journa
     private final byte[] oneState = new byte[StateRecords.LENGTH];
     private final byte[] inboundConsent = new byte[InboundBody.MAX_CONSENT_BODY];
     private final InboundDedup inboundDedup;
+    /** A view of the slot's SUBMIT body, for its fixed fields at their SubmitDescriptor offsets. */
+    private final UnsafeBuffer bodyView = new UnsafeBuffer(new byte[0]);
     private JournalWriter writer;
     private boolean noSpace;
 
@@ -363,8 +368,11 @@ public final class JournalHandler implements EventHandler<DispatchEvent>, Journa
     /** Seconds from acceptance to the deadline: the message's TTL counts from its send-at when it has one. */
     private int ttlOf(final DispatchEvent e)
     {
-        final byte[] b = e.body;
-        final int ttl = (b[4] & 0xFF) | (b[5] & 0xFF) << 8 | (b[6] & 0xFF) << 16 | (b[7] & 0xFF) << 24;
+        if (bodyView.byteArray() != e.body)
+        {
+            bodyView.wrap(e.body); // only when the slot's body array was replaced by a larger one
+        }
+        final int ttl = bodyView.getInt(SubmitDescriptor.TTL_OFFSET, ByteOrder.LITTLE_ENDIAN);
         final long delayMs = e.sendAtMs > e.acceptedAtMs ? e.sendAtMs - e.acceptedAtMs : 0;
         return (int)Math.min(Integer.MAX_VALUE, (ttl == 0 ? defaultTtlSeconds : ttl) + (delayMs + 999) / 1000);
     }

@@ -541,22 +541,19 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>, PolicyS
             link(engine.directory(), tenantId, b, kind);
             return false;
         }
-        final int channel = b[0] & 0xFF;
-        final int set = (b[2] & 0xFF) | (b[3] & 0xFF) << 8;
-        final int clear = (b[4] & 0xFF) | (b[5] & 0xFF) << 8;
-        engine.directory().apply(
-            RecipientKeys.recipientKey(tenantId, b, ConsentFrame.RECIPIENT_LENGTH_OFFSET), channel, set, clear);
+        engine.directory().apply(RecipientKeys.recipientKey(tenantId, b, ConsentFrame.RECIPIENT_LENGTH_OFFSET),
+            ConsentFrame.channel(b), ConsentFrame.setFlags(b), ConsentFrame.clearFlags(b));
         return true;
     }
 
     private static void link(final RecipientDirectory directory, final int tenantId, final byte[] b, final byte kind)
     {
         final long address = RecipientKeys.recipientKey(tenantId, b, ConsentFrame.RECIPIENT_LENGTH_OFFSET);
-        final int sourceAt = ConsentFrame.RECIPIENT_LENGTH_OFFSET + 1 + (b[ConsentFrame.RECIPIENT_LENGTH_OFFSET] & 0xFF);
+        final int sourceAt = ConsentFrame.sourceLengthOffset(b);
         final long person = RecipientDirectory.personKey(tenantId, b, sourceAt + 1, b[sourceAt] & 0xFF);
         if (kind == ConsentFrame.LINK)
         {
-            directory.link(address, person, b[0], b, ConsentFrame.RECIPIENT_LENGTH_OFFSET);
+            directory.link(address, person, b[ConsentFrame.CHANNEL_OFFSET], b, ConsentFrame.RECIPIENT_LENGTH_OFFSET);
         }
         else
         {

@@ -1,8 +1,8 @@
 package io.dispatch.targeting;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.status.CampaignStats;
 import io.netty.buffer.ByteBuf;
@@ -22,7 +22,7 @@ final class Answers
         if (to != null)
         {
             final ByteBuf out = ByteBufAllocator.DEFAULT.buffer(64 + detail.length() * 3);
-            Frames.nack(out, correlationId, code, detail);
+            ByteBufFrames.nack(out, correlationId, code, detail);
             to.answer(out);
         }
     }
@@ -36,7 +36,7 @@ final class Answers
             return;
         }
         final ByteBuf out = ByteBufAllocator.DEFAULT.buffer(32 + rejected * 80);
-        final int start = Frames.beginFrame(out, MessageType.DIRECTORY_RESULT, 0, correlationId);
+        final int start = ByteBufFrames.beginFrame(out, MessageType.DIRECTORY_RESULT, 0, correlationId);
         out.writeShortLE(applied);
         out.writeShortLE(rejected);
         for (int i = 0; i < rejected; i++)
@@ -48,7 +48,7 @@ final class Answers
             out.writeShortLE(n);
             out.writeBytes(text, 0, n);
         }
-        Frames.endFrame(out, start);
+        ByteBufFrames.endFrame(out, start);
         to.answer(out);
     }
 
@@ -61,7 +61,7 @@ final class Answers
             return;
         }
         final ByteBuf out = ByteBufAllocator.DEFAULT.buffer(256);
-        final int start = Frames.beginFrame(out, MessageType.CAMPAIGN_RESULT, 0, correlationId);
+        final int start = ByteBufFrames.beginFrame(out, MessageType.CAMPAIGN_RESULT, 0, correlationId);
         out.writeLongLE(campaignId);
         out.writeByte(state);
         out.writeByte(0);
@@ -75,7 +75,7 @@ final class Answers
             count[0]++;
         });
         out.setShortLE(countAt, count[0]);
-        Frames.endFrame(out, start);
+        ByteBufFrames.endFrame(out, start);
         to.answer(out);
     }
 

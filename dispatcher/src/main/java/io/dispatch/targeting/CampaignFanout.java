@@ -8,9 +8,11 @@ import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitDescriptor;
+import io.dispatch.protocol.SubmitFlyweight;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingPort;
 import io.dispatch.status.LaneAdmission;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Turns audience members into marketing SUBMITs published straight into the dispatch ring, so every policy
@@ -31,7 +33,6 @@ public final class CampaignFanout
     /** Result of {@link #publish}: the recipient's phone opted out of the campaign's sender number; skipped. */
     static final int SENDER_OPTED_OUT = -3;
 
-    private static final int KEY_AT = SubmitDescriptor.FIXED_LENGTH;
 
     /** Fills a claimed slot with the campaign's SUBMIT for the recipient the fan-out holds ({@link #ordinal}). */
     static final EventTranslatorThreeArg<DispatchEvent, CampaignFanout, Campaign, TenantDirectory> SUBMIT =
@@ -42,6 +43,8 @@ public final class CampaignFanout
     private final TemplateRegistry templates;
     private final RingBatchClaim claim;
     private final byte[] scratch = new byte[SubmitDescriptor.MAX_BODY_LENGTH];
+    private final UnsafeBuffer scratchBuffer = new UnsafeBuffer(scratch);
+    private final SubmitFlyweight encoder = new SubmitFlyweight();
 
     private long lastSequence = -1;
     /** The claimed batch: [batchStart, batchEnd], next slot to fill; batchStart -1 when none is claimed. */
@@ -212,53 +215,50 @@ public final class CampaignFanout
         return ring.getCursor();
     }
 
+    /** Writes the fan-out's SUBMIT body into {@code scratch} through the SUBMIT flyweight; @return its length. */
     private int writeBody(final Campaign c, final TenantDirectory directory, final int ordinal, final int channel,
         final byte[] b)
     {
         final CampaignSpec spec = c.spec;
-        b[SubmitDescriptor.KIND_OFFSET] = MessageKind.MARKETING.code();
-        b[SubmitDescriptor.CHANNEL_OFFSET] = (byte)channel;
-        putU16(b, SubmitDescriptor.FLAGS_OFFSET, spec.dryRun ? SubmitDescriptor.FLAG_DRY_RUN : 0);
-        putI32(b, SubmitDescriptor.TTL_OFFSET, spec.ttlSeconds);
-        putI64(b, SubmitDescriptor.SEND_AT_OFFSET, 0);
-        int p = KEY_AT + 1;
+        final SubmitFlyweight body = encoder.wrapForEncode(scratchBuffer, 0)
+            .kindCode(MessageKind.MARKETING.code())
+            .channelCode(channel)
+            .flags(spec.dryRun ? SubmitDescriptor.FLAG_DRY_RUN : 0)
+            .ttlSeconds(spec.ttlSeconds)
+            .sendAtEpochMs(0);
+        // key "c<campaign>/<ordinal>", the recipient's address and the attribute values are written in place
+        final int keyAt = body.str8ValueAt();
+        int p = keyAt;
         b[p++] = 'c';
         p = putDecimal(b, p, c.id);
         b[p++] = '/';
         p = putDecimal(b, p, ordinal);
-        b[KEY_AT] = (byte)(p - KEY_AT - 1);
-        final int addressLength = directory.address(ordinal, channel, b, p + 1);
-        b[p] = (byte)addressLength;
-        p += 1 + addressLength;
+        body.idempotencyKeyWritten(p - keyAt);
+        body.recipientWritten(directory.address(ordinal, channel, b, body.str8ValueAt()));
         final byte[] templateId = spec.templateIdByChannel[channel];
-        b[p++] = (byte)templateId.length;
-        System.arraycopy(templateId, 0, b, p, templateId.length);
-        p += templateId.length;
-        putU16(b, p, 0);
-        p += 2;
+        scratchBuffer.putBytes(body.str8ValueAt(), templateId);
+        body.templateIdWritten(templateId.length).textWritten(0);
         final byte[][] names = templates.placeholders(spec.templateByChannel[channel]);
         final int[] attributeIds = c.attributeIds[channel];
-        b[p++] = (byte)names.length;
+        body.varCount(names.length);
         for (int i = 0; i < names.length; i++)
         {
-            b[p++] = (byte)names[i].length;
-            System.arraycopy(names[i], 0, b, p, names[i].length);
-            p += names[i].length;
+            scratchBuffer.putBytes(body.str8ValueAt(), names[i]);
+            body.varNameWritten(names[i].length);
             final byte[] constant = attributeIds[i] < 0 ? spec.constant(names[i]) : null;
             int valueLength = 0;
             if (constant != null)
             {
-                System.arraycopy(constant, 0, b, p + 2, constant.length);
+                scratchBuffer.putBytes(body.str16ValueAt(), constant);
                 valueLength = constant.length;
             }
             else if (attributeIds[i] >= 0)
             {
-                valueLength = Math.max(0, directory.attributeText(ordinal, attributeIds[i], b, p + 2));
+                valueLength = Math.max(0, directory.attributeText(ordinal, attributeIds[i], b, body.str16ValueAt()));
             }
-            putU16(b, p, Math.min(valueLength, SubmitDescriptor.MAX_VAR_VALUE_LENGTH));
-            p += 2 + Math.min(valueLength, SubmitDescriptor.MAX_VAR_VALUE_LENGTH);
+            body.varValueWritten(Math.min(valueLength, SubmitDescriptor.MAX_VAR_VALUE_LENGTH));
         }
-        return p;
+        return body.encodedLength();
     }
 
     private static int putDecimal(final byte[] b, final int at, final long value)
@@ -275,23 +275,5 @@ public final class CampaignFanout
             v /= 10;
         }
         return at + digits;
-    }
-
-    private static void putU16(final byte[] b, final int at, final int v)
-    {
-        b[at] = (byte)v;
-        b[at + 1] = (byte)(v >>> 8);
-    }
-
-    private static void putI32(final byte[] b, final int at, final int v)
-    {
-        putU16(b, at, v);
-        putU16(b, at + 2, v >>> 16);
-    }
-
-    private static void putI64(final byte[] b, final int at, final long v)
-    {
-        putI32(b, at, (int)v);
-        putI32(b, at + 4, (int)(v >>> 32));
     }
 }

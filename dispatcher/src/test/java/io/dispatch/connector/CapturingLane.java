@@ -1,10 +1,10 @@
 package io.dispatch.connector;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.testing.StatelessConnectorDir;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -63,7 +63,7 @@ public final class CapturingLane implements ConnectorContext, DeliveryCallback, 
         final Map<String, String> vars)
     {
         final ByteBuf b = Unpooled.buffer();
-        final int n = SubmitEncoder.encode(b, kind, ChannelType.CHAT, 0, "", recipient,
+        final int n = ByteBufFrames.submitBody(b, kind, ChannelType.CHAT, 0, "", recipient,
             template == null ? "" : template, text == null ? "" : text, vars);
         final byte[] body = new byte[n];
         b.getBytes(0, body);

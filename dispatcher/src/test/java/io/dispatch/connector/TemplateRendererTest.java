@@ -1,8 +1,8 @@
 package io.dispatch.connector;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
-import io.dispatch.protocol.SubmitEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class TemplateRendererTest
         vars.put("shop", "가게");
         vars.put("tracking", "123-45");
         final ByteBuf b = Unpooled.buffer();
-        final int n = SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, ChannelType.CHAT, 0, "", "010", "order-shipped",
+        final int n = ByteBufFrames.submitBody(b, MessageKind.INFORMATIONAL, ChannelType.CHAT, 0, "", "010", "order-shipped",
             "", vars);
         final byte[] body = new byte[n];
         b.getBytes(0, body);

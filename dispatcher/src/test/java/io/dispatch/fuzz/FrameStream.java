@@ -1,7 +1,7 @@
 package io.dispatch.fuzz;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.FrameDescriptor;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -46,7 +46,7 @@ final class FrameStream
         final int switches = input.length == 0 ? 0 : input[0];
         if ((switches & NO_HELLO) == 0)
         {
-            Frames.hello(out, 0, TENANT, KEY, "fuzz");
+            ByteBufFrames.hello(out, 0, TENANT, KEY, "fuzz");
         }
         if ((switches & RAW) != 0)
         {
@@ -69,12 +69,12 @@ final class FrameStream
                 p = input.length;
             }
             length = Math.min(length, input.length - p);
-            final int start = Frames.beginFrame(out, type, 0, correlationId++);
+            final int start = ByteBufFrames.beginFrame(out, type, 0, correlationId++);
             out.writeBytes(input, p, length);
-            Frames.endFrame(out, start);
+            ByteBufFrames.endFrame(out, start);
             p += length;
         }
-        Frames.ping(out, PING_MARKER, 0L);
+        ByteBufFrames.ping(out, PING_MARKER, 0L);
         return new FrameStream(out, true);
     }
 

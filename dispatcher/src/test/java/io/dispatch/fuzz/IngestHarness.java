@@ -1,12 +1,12 @@
 package io.dispatch.fuzz;
 
 import io.dispatch.Dispatcher;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.Settings;
 import io.dispatch.ingest.IngestServer;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.status.Counter;
@@ -127,7 +127,7 @@ final class IngestHarness implements AutoCloseable
         {
             check(accepted.poll(WAIT_SECONDS, TimeUnit.SECONDS) != null, "the session was never created");
             final ByteBuf hello = Unpooled.buffer();
-            Frames.hello(hello, 1, FrameStream.TENANT, FrameStream.KEY, "fuzz-check");
+            ByteBufFrames.hello(hello, 1, FrameStream.TENANT, FrameStream.KEY, "fuzz-check");
             peer.channel.writeAndFlush(hello);
             check(peer.next().type == MessageType.HELLO_OK, "HELLO not answered with HELLO_OK");
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);

@@ -1,12 +1,12 @@
 package io.dispatch.fuzz;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.testing.RawConnection;
 import io.dispatch.testing.TargetingFrames;
 import io.netty.buffer.ByteBuf;
@@ -45,32 +45,32 @@ public final class IngestSeeds
             ChannelType.PUSH, "k3", "fcm:token-1", null, "(광고) sale", null)));
         write(dir, "submit-explain", structured(b ->
         {
-            final int start = Frames.beginFrame(b, MessageType.SUBMIT, 0, 1);
+            final int start = ByteBufFrames.beginFrame(b, MessageType.SUBMIT, 0, 1);
             final int body = b.writerIndex();
-            SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, ChannelType.CHAT, 60, "k4", "chat-key", null, "hi", null);
+            ByteBufFrames.submitBody(b, MessageKind.INFORMATIONAL, ChannelType.CHAT, 60, "k4", "chat-key", null, "hi", null);
             b.setShortLE(body + 2, 1); // dry run
-            Frames.endFrame(b, start);
+            ByteBufFrames.endFrame(b, start);
         }));
         write(dir, "submit-batch", structured(b ->
         {
-            final int start = Frames.beginFrame(b, MessageType.SUBMIT_BATCH, 0, 1);
+            final int start = ByteBufFrames.beginFrame(b, MessageType.SUBMIT_BATCH, 0, 1);
             b.writeShortLE(2);
             b.writeShortLE(0);
             for (int i = 0; i < 2; i++)
             {
                 final int at = b.writerIndex();
                 b.writeShortLE(0);
-                final int n = SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, "b" + i,
+                final int n = ByteBufFrames.submitBody(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, "b" + i,
                     "+82101234567" + i, null, "batch " + i, null);
                 b.setShortLE(at, n);
             }
-            Frames.endFrame(b, start);
+            ByteBufFrames.endFrame(b, start);
         }));
-        write(dir, "status", structured(b -> Frames.status(b, 1, 1L)));
-        write(dir, "subscribe", structured(b -> Frames.subscribe(b, 1, Frames.SCOPE_TENANT, 0x3)));
-        write(dir, "cancel-by-id", structured(b -> Frames.cancel(b, 1, 1L)));
-        write(dir, "cancel-by-key", structured(b -> Frames.cancelByKey(b, 1, "k1")));
-        write(dir, "consent", structured(b -> Frames.consent(b, 1, 1, 1, 4, "+821012345678", "signup-form")));
+        write(dir, "status", structured(b -> ByteBufFrames.status(b, 1, 1L)));
+        write(dir, "subscribe", structured(b -> ByteBufFrames.subscribe(b, 1, Frames.SCOPE_TENANT, 0x3)));
+        write(dir, "cancel-by-id", structured(b -> ByteBufFrames.cancel(b, 1, 1L)));
+        write(dir, "cancel-by-key", structured(b -> ByteBufFrames.cancelByKey(b, 1, "k1")));
+        write(dir, "consent", structured(b -> ByteBufFrames.consent(b, 1, 1, 1, 4, "+821012345678", "signup-form")));
         final DirectoryOpWriter w = new DirectoryOpWriter();
         final byte[] upsert = w.upsert("r1").string("gender", "f").integer("birth_year", 1990).string("region", "서울")
             .time("last_visit", 1_795_000_000_000L).addTag("vip").string("phone", "+821012345678")
@@ -87,8 +87,8 @@ public final class IngestSeeds
             1, "otp")));
         write(dir, "campaign-control", structured(b -> TargetingFrames.control(b, 1, 1L, (byte)1)));
         write(dir, "campaign-stats", structured(b -> TargetingFrames.stats(b, 1, 0L, "spring")));
-        write(dir, "goodbye", structured(b -> Frames.goodbye(b, 1, 0)));
-        write(dir, "ping", structured(b -> Frames.ping(b, 1, 42L)));
+        write(dir, "goodbye", structured(b -> ByteBufFrames.goodbye(b, 1, 0)));
+        write(dir, "ping", structured(b -> ByteBufFrames.ping(b, 1, 42L)));
         write(dir, "unknown-type", new byte[] {0, 0x6A, 1, 0, 0});
         write(dir, "unauthenticated-submit", withSwitches(FrameStream.NO_HELLO,
             structured(b -> RawConnection.submitFrame(b, 1, MessageKind.INFORMATIONAL, ChannelType.SMS, "k5",

@@ -5,9 +5,9 @@ import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantRegistry;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.FrameDescriptor;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.NackFlyweight;
 import io.dispatch.ring.DispatchEvent;
@@ -68,7 +68,7 @@ final class EmbeddedSession
     /** HELLO as tenant "shop"; returns the HELLO_OK. */
     Frame hello()
     {
-        send(out -> Frames.hello(out, 1, "shop", "k", "test"));
+        send(out -> ByteBufFrames.hello(out, 1, "shop", "k", "test"));
         return single();
     }
 

@@ -1,7 +1,7 @@
 package io.dispatch.ingest;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.SlotSentinels;
@@ -29,7 +29,7 @@ class RequestSlotsTest
 
         s.send(out -> RawConnection.submitFrame(out, 10, MessageKind.INFORMATIONAL, ChannelType.SMS, "key-1",
             "01012345678", null, "hello", null));
-        s.send(out -> Frames.status(out, 11, 1));
+        s.send(out -> ByteBufFrames.status(out, 11, 1));
 
         final DispatchEvent submit = s.ring.get(0);
         assertThat(submit.type).isEqualTo(DispatchEvent.SUBMIT);

@@ -1,13 +1,13 @@
 package io.dispatch.ingest;
 
 import io.dispatch.ingest.EmbeddedSession.Frame;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.AckFlyweight;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.ring.AnswerSink;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
@@ -41,7 +41,7 @@ class SessionHandlerTest
     @Test
     void shouldRefuseAWrongKeyAndClose()
     {
-        s.send(out -> Frames.hello(out, 1, "shop", "wrong", "test"));
+        s.send(out -> ByteBufFrames.hello(out, 1, "shop", "wrong", "test"));
         final Frame error = s.single();
         assertThat(error.type()).isEqualTo(MessageType.ERROR);
         assertThat(error.nack().code()).isEqualTo(ErrorCode.AUTH_FAILED);
@@ -51,7 +51,7 @@ class SessionHandlerTest
     @Test
     void shouldRefuseARequestBeforeHello()
     {
-        s.send(out -> Frames.status(out, 5, 77));
+        s.send(out -> ByteBufFrames.status(out, 5, 77));
         final Frame error = s.single();
         assertThat(error.type()).isEqualTo(MessageType.ERROR);
         assertThat(error.correlationId()).isEqualTo(5);
@@ -127,7 +127,7 @@ class SessionHandlerTest
         {
             for (int i = 0; i < 5; i++)
             {
-                Frames.status(out, 20 + i, 1);
+                ByteBufFrames.status(out, 20 + i, 1);
             }
         });
         assertThat(s.ring.getCursor()).as("four credits, four requests").isEqualTo(3);
@@ -160,10 +160,10 @@ class SessionHandlerTest
         s.hello();
         s.send(out ->
         {
-            Frames.cancel(out, 40, 1234);
-            Frames.cancelByKey(out, 41, "order-9");
-            Frames.status(out, 42, 5678);
-            Frames.consent(out, 43, 0, 1, 0, "+821012345678", "signup");
+            ByteBufFrames.cancel(out, 40, 1234);
+            ByteBufFrames.cancelByKey(out, 41, "order-9");
+            ByteBufFrames.status(out, 42, 5678);
+            ByteBufFrames.consent(out, 43, 0, 1, 0, "+821012345678", "signup");
         });
         assertThat(s.written()).isEmpty();
         assertThat(s.ring.getCursor()).isEqualTo(3);
@@ -193,8 +193,8 @@ class SessionHandlerTest
         s.hello();
         s.send(out ->
         {
-            Frames.subscribe(out, 50, (byte)7);
-            Frames.subscribe(out, 51, Frames.SCOPE_TENANT);
+            ByteBufFrames.subscribe(out, 50, (byte)7);
+            ByteBufFrames.subscribe(out, 51, Frames.SCOPE_TENANT);
         });
         final List<Frame> frames = s.written();
         assertThat(frames).extracting(Frame::type).containsExactly(MessageType.NACK, MessageType.OK);
@@ -213,7 +213,7 @@ class SessionHandlerTest
         {
             submit(out, 60, "a");
             submit(out, 61, "b");
-            Frames.status(out, 62, 1);
+            ByteBufFrames.status(out, 62, 1);
         });
         assertThat(full.ring.getCursor()).as("the second SUBMIT found the lane full; the STATUS waits behind it")
             .isZero();
@@ -234,8 +234,8 @@ class SessionHandlerTest
         s.hello();
         s.send(out ->
         {
-            Frames.status(out, 70, 1);
-            Frames.goodbye(out, 71, 0);
+            ByteBufFrames.status(out, 70, 1);
+            ByteBufFrames.goodbye(out, 71, 0);
         });
         assertThat(s.written()).as("the STATUS is still owed").isEmpty();
         final AnswerSink sink = s.ring.get(0).session;
@@ -260,7 +260,7 @@ class SessionHandlerTest
         s.send(out ->
         {
             submit(out, 80, "key-1");
-            Frames.goodbye(out, 81, 0);
+            ByteBufFrames.goodbye(out, 81, 0);
         });
         assertThat(taken).hasSize(1);
         assertThat(s.ring.getCursor()).as("not in the local ring").isEqualTo(-1);
@@ -281,9 +281,9 @@ class SessionHandlerTest
 
     private static void submit(final ByteBuf out, final long correlationId, final String key, final String template)
     {
-        final int start = Frames.beginFrame(out, MessageType.SUBMIT, 0, correlationId);
-        SubmitEncoder.encode(out, MessageKind.INFORMATIONAL, ChannelType.SMS, 60, key, "+821012345678", template,
+        final int start = ByteBufFrames.beginFrame(out, MessageType.SUBMIT, 0, correlationId);
+        ByteBufFrames.submitBody(out, MessageKind.INFORMATIONAL, ChannelType.SMS, 60, key, "+821012345678", template,
             template.isEmpty() ? "hi" : "", null);
-        Frames.endFrame(out, start);
+        ByteBufFrames.endFrame(out, start);
     }
 }

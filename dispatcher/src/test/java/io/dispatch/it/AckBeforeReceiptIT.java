@@ -1,6 +1,7 @@
 package io.dispatch.it;
 
 import io.dispatch.Dispatcher;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.protocol.ChannelType;
@@ -57,7 +58,7 @@ class AckBeforeReceiptIT
             RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
         {
             admin.updateConsent(CONSENTED, ChannelType.SMS, ConsentFlags.AD, 0, "signup-form").get(10, TimeUnit.SECONDS);
-            c.send(b -> Frames.subscribe(b, 1, Frames.SCOPE_CONNECTION));
+            c.send(b -> ByteBufFrames.subscribe(b, 1, Frames.SCOPE_CONNECTION));
             assertThat(c.read().type).isEqualTo(MessageType.OK);
 
             final Set<Long> acked = new HashSet<>();

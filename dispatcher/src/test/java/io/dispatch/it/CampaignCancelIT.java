@@ -1,6 +1,7 @@
 package io.dispatch.it;
 
 import io.dispatch.Dispatcher;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.Settings;
 import io.dispatch.connector.runtime.LaneMetrics;
 import io.dispatch.journal.AcceptedRecord;
@@ -87,7 +88,7 @@ class CampaignCancelIT
             assertThat(cancelled).hasSize(WITH_CONSENT - (int)sentAtAnswer);
             assertThat(withState(receipts, DeliveryState.DISPATCHED)).hasSize((int)sentAtAnswer)
                 .doesNotContainAnyElementsOf(cancelled);
-            c.send(b -> Frames.status(b, 9_000, cancelled.get(0)));
+            c.send(b -> ByteBufFrames.status(b, 9_000, cancelled.get(0)));
             final RawConnection.Frame status = c.read();
             assertThat(status.state()).isEqualTo(DeliveryState.CANCELLED.code());
             assertThat(status.reason()).isEqualTo(Reason.CANCELLED.code());
@@ -242,7 +243,7 @@ class CampaignCancelIT
     private static RawConnection subscribed(final int port) throws Exception
     {
         final RawConnection watcher = RawConnection.open(port, "demo", "demo-key");
-        watcher.send(b -> Frames.subscribe(b, 1, Frames.SCOPE_TENANT,
+        watcher.send(b -> ByteBufFrames.subscribe(b, 1, Frames.SCOPE_TENANT,
             Frames.stateMask(DeliveryState.DISPATCHED, DeliveryState.CANCELLED)));
         assertThat(watcher.read().type).isEqualTo(MessageType.OK);
         return watcher;

@@ -5,9 +5,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.dispatch.Dispatcher;
 import io.dispatch.HashKeyRunner;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.Settings;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.status.Counter;
 import io.dispatch.testing.EngineFixture;
@@ -125,8 +125,8 @@ class CredentialsIT
             // two HELLOs in one write: the event loop decodes both in one read, so while it handles the second the
             // first can only be answered already if its key was hashed on the event loop itself
             final ByteBuf both = Unpooled.buffer();
-            Frames.hello(both, 1, "other", "wrong", "t");
-            Frames.hello(both, 2, "other", "wrong", "t");
+            ByteBufFrames.hello(both, 1, "other", "wrong", "t");
+            ByteBufFrames.hello(both, 2, "other", "wrong", "t");
             c.sendBytes(both);
             final Frame second = c.read();
             assertThat(second.correlationId).isEqualTo(2);
@@ -191,7 +191,7 @@ class CredentialsIT
     {
         try (RawConnection c = new RawConnection(engine.port()))
         {
-            c.send(b -> Frames.hello(b, 7, tenant, key, "t"));
+            c.send(b -> ByteBufFrames.hello(b, 7, tenant, key, "t"));
             final Frame f = c.read();
             assertThat(f.type).isEqualTo(MessageType.ERROR);
             assertThat(f.correlationId).isEqualTo(7);
@@ -203,7 +203,7 @@ class CredentialsIT
 
     private static void assertPingAnswered(final RawConnection c) throws Exception
     {
-        c.send(b -> Frames.ping(b, 99, 42L));
+        c.send(b -> ByteBufFrames.ping(b, 99, 42L));
         final Frame pong = c.read();
         assertThat(pong.type).isEqualTo(MessageType.PONG);
         assertThat(pong.correlationId).isEqualTo(99);

@@ -1,6 +1,7 @@
 package io.dispatch.it;
 
 import io.dispatch.Dispatcher;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
@@ -8,7 +9,6 @@ import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.RawConnection;
 import io.dispatch.testing.RawConnection.Frame;
@@ -52,7 +52,7 @@ class IngestProtocolIT
     {
         try (RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
         {
-            c.send(b -> Frames.subscribe(b, 1, Frames.SCOPE_CONNECTION));
+            c.send(b -> ByteBufFrames.subscribe(b, 1, Frames.SCOPE_CONNECTION));
             assertThat(c.read().type).isEqualTo(MessageType.OK);
             c.submit(10, MessageKind.INFORMATIONAL, ChannelType.SMS, "", "01012345678", "hello");
             c.submit(11, MessageKind.AUTH, ChannelType.PUSH, "", "token-1", "code 1234 인증");
@@ -71,7 +71,7 @@ class IngestProtocolIT
                 .containsExactly((int)DeliveryState.DISPATCHED.code(), (int)DeliveryState.PROVIDER_ACCEPTED.code(),
                     (int)DeliveryState.DELIVERED.code());
 
-            c.send(b -> Frames.status(b, 12, first));
+            c.send(b -> ByteBufFrames.status(b, 12, first));
             final Frame status = c.read();
             assertThat(status.type).isEqualTo(MessageType.STATUS_RESULT);
             assertThat(status.state()).isEqualTo(DeliveryState.DELIVERED.code());
@@ -98,7 +98,7 @@ class IngestProtocolIT
             assertThat(otherTenant.ackOutcome()).isEqualTo(Frames.ACK_ACCEPTED);
             assertThat(otherTenant.messageId()).isNotEqualTo(original.messageId());
 
-            other.send(b -> Frames.status(b, 2, original.messageId()));
+            other.send(b -> ByteBufFrames.status(b, 2, original.messageId()));
             final Frame foreign = other.read();
             assertThat(foreign.type).isEqualTo(MessageType.NACK);
             assertThat(foreign.errorCode()).isEqualTo(ErrorCode.NOT_FOUND.code());
@@ -133,10 +133,10 @@ class IngestProtocolIT
         {
             c.send(b ->
             {
-                final int start = Frames.beginFrame(b, MessageType.SUBMIT, 0, 5);
-                SubmitEncoder.encode(b, MessageKind.MARKETING, ChannelType.SMS, 0, "", "010", null, "x", null);
+                final int start = ByteBufFrames.beginFrame(b, MessageType.SUBMIT, 0, 5);
+                ByteBufFrames.submitBody(b, MessageKind.MARKETING, ChannelType.SMS, 0, "", "010", null, "x", null);
                 b.setByte(start + FrameDescriptor.HEADER_LENGTH, 9);
-                Frames.endFrame(b, start);
+                ByteBufFrames.endFrame(b, start);
             });
             final Frame badKind = c.read();
             assertThat(badKind.type).isEqualTo(MessageType.NACK);
@@ -162,10 +162,10 @@ class IngestProtocolIT
         {
             c.send(b ->
             {
-                final int start = Frames.beginFrame(b, MessageType.SUBMIT, 0, 8);
-                SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, "k", "01000000000", null, "hello", null);
+                final int start = ByteBufFrames.beginFrame(b, MessageType.SUBMIT, 0, 8);
+                ByteBufFrames.submitBody(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, "k", "01000000000", null, "hello", null);
                 b.writerIndex(b.writerIndex() - 4);
-                Frames.endFrame(b, start);
+                ByteBufFrames.endFrame(b, start);
             });
             final Frame f = c.read();
             assertThat(f.type).isEqualTo(MessageType.NACK);
@@ -181,12 +181,12 @@ class IngestProtocolIT
     {
         try (RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
         {
-            c.send(b -> Frames.endFrame(b, Frames.beginFrame(b, (byte)0x55, 0, 77)));
+            c.send(b -> ByteBufFrames.endFrame(b, ByteBufFrames.beginFrame(b, (byte)0x55, 0, 77)));
             final Frame f = c.read();
             assertThat(f.type).isEqualTo(MessageType.ERROR);
             assertThat(f.errorCode()).isEqualTo(ErrorCode.UNKNOWN_MESSAGE_TYPE.code());
             assertThat(f.correlationId).isEqualTo(77);
-            c.send(b -> Frames.ping(b, 78, 123));
+            c.send(b -> ByteBufFrames.ping(b, 78, 123));
             assertThat(c.read().type).isEqualTo(MessageType.PONG);
             assertOtherConnectionsServed();
         }
@@ -200,10 +200,10 @@ class IngestProtocolIT
         {
             bad.send(b ->
             {
-                final int start = Frames.beginFrame(b, MessageType.PING, 0, 3);
+                final int start = ByteBufFrames.beginFrame(b, MessageType.PING, 0, 3);
                 b.setByte(start + FrameDescriptor.VERSION_OFFSET, 2);
                 b.writeLongLE(0);
-                Frames.endFrame(b, start);
+                ByteBufFrames.endFrame(b, start);
             });
             final Frame f = bad.read();
             assertThat(f.type).isEqualTo(MessageType.ERROR);
@@ -241,7 +241,7 @@ class IngestProtocolIT
             final Frame f = c.read();
             assertThat(f.type).isEqualTo(MessageType.ERROR);
             assertThat(f.errorCode()).isEqualTo(ErrorCode.NOT_AUTHENTICATED.code());
-            c.send(b -> Frames.hello(b, 2, "demo", "wrong", "t"));
+            c.send(b -> ByteBufFrames.hello(b, 2, "demo", "wrong", "t"));
             final Frame auth = c.read();
             assertThat(auth.errorCode()).isEqualTo(ErrorCode.AUTH_FAILED.code());
             assertThat(c.awaitClosed(5_000)).isTrue();
@@ -254,7 +254,7 @@ class IngestProtocolIT
     {
         try (RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
         {
-            c.send(b -> Frames.subscribe(b, 1, Frames.SCOPE_CONNECTION));
+            c.send(b -> ByteBufFrames.subscribe(b, 1, Frames.SCOPE_CONNECTION));
             c.read();
             c.submit(2, MessageKind.INFORMATIONAL, ChannelType.SMS, "", "reject-010", "x");
             c.submit(3, MessageKind.INFORMATIONAL, ChannelType.SMS, "", "fail-010", "x");
@@ -293,7 +293,7 @@ class IngestProtocolIT
             {
                 c.submit(100 + i, MessageKind.INFORMATIONAL, ChannelType.SMS, "", "0105555" + i, "bye " + i);
             }
-            c.send(b -> Frames.goodbye(b, 999, 0));
+            c.send(b -> ByteBufFrames.goodbye(b, 999, 0));
             final List<Long> acked = new ArrayList<>();
             Frame f;
             while ((f = c.read()).type == MessageType.ACK)

@@ -2,9 +2,9 @@ package io.dispatch.it;
 
 import io.dispatch.Dispatcher;
 import io.dispatch.HashKeyRunner;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.Settings;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.testing.AdminHttp;
 import io.dispatch.testing.ChildEngine;
@@ -141,7 +141,7 @@ class KeyReloadIT
     {
         try (RawConnection c = new RawConnection(port))
         {
-            c.send(b -> Frames.hello(b, 7, tenant, key, "t"));
+            c.send(b -> ByteBufFrames.hello(b, 7, tenant, key, "t"));
             final Frame f = c.read();
             if (refused == null)
             {
@@ -158,7 +158,7 @@ class KeyReloadIT
 
     private static void assertPingAnswered(final RawConnection c) throws Exception
     {
-        c.send(b -> Frames.ping(b, 99, 42L));
+        c.send(b -> ByteBufFrames.ping(b, 99, 42L));
         final Frame pong = c.read();
         assertThat(pong.type).isEqualTo(MessageType.PONG);
         assertThat(pong.correlationId).isEqualTo(99);

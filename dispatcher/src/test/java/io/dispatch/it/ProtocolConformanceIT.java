@@ -2,6 +2,7 @@ package io.dispatch.it;
 
 import io.dispatch.Dispatcher;
 import io.dispatch.HashKeyRunner;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.Settings;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
@@ -11,7 +12,6 @@ import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.RawConnection;
 import io.dispatch.testing.RawConnection.Frame;
@@ -66,11 +66,11 @@ class ProtocolConformanceIT
                 final int start = batchHeader(b, 10, 3);
                 item(b, "b-0", "01000000010", "first");
                 b.writeShortLE(500); // item 1 claims more bytes than the frame holds
-                SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, "b-1", "01000000011", null,
+                ByteBufFrames.submitBody(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, "b-1", "01000000011", null,
                     "second", null);
-                Frames.endFrame(b, start);
+                ByteBufFrames.endFrame(b, start);
             });
-            c.send(b -> Frames.ping(b, 99, PING_PAYLOAD));
+            c.send(b -> ByteBufFrames.ping(b, 99, PING_PAYLOAD));
 
             final List<Frame> answers = new ArrayList<>();
             int granted = 0;
@@ -112,7 +112,7 @@ class ProtocolConformanceIT
                 item(b, "v-0", "01000000030", "first");
                 item(b, "v-1", "", "no recipient");
                 item(b, "v-2", "01000000032", "third");
-                Frames.endFrame(b, start);
+                ByteBufFrames.endFrame(b, start);
             });
             final List<Frame> answers = List.of(c.read(), c.read(), c.read());
             assertThat(answers).extracting(a -> a.correlationId).containsExactlyInAnyOrder(30L, 31L, 32L);
@@ -136,9 +136,9 @@ class ProtocolConformanceIT
                 item(b, "t-0", "01000000040", "first");
                 item(b, "t-1", "01000000041", "second");
                 b.writeByte(0);
-                Frames.endFrame(b, start);
+                ByteBufFrames.endFrame(b, start);
             });
-            c.send(b -> Frames.ping(b, 99, PING_PAYLOAD));
+            c.send(b -> ByteBufFrames.ping(b, 99, PING_PAYLOAD));
             final List<Frame> answers = readUntilPong(c);
             assertThat(answers).extracting(a -> a.correlationId).as("no id outside 40..41").containsExactly(40L, 41L);
             assertThat(answers).extracting(Frame::errorCode).containsOnly(ErrorCode.MALFORMED_FRAME.code());
@@ -151,15 +151,15 @@ class ProtocolConformanceIT
     {
         try (RawConnection c = new RawConnection(engine.port()))
         {
-            c.send(b -> Frames.ping(b, 5, PING_PAYLOAD));
+            c.send(b -> ByteBufFrames.ping(b, 5, PING_PAYLOAD));
             final Frame refused = c.read();
             assertThat(refused.type).as("%s", refused).isEqualTo(MessageType.ERROR);
             assertThat(refused.errorCode()).isEqualTo(ErrorCode.NOT_AUTHENTICATED.code());
             assertThat(refused.correlationId).isEqualTo(5);
 
-            c.send(b -> Frames.hello(b, 6, "demo", "demo-key", "conformance"));
+            c.send(b -> ByteBufFrames.hello(b, 6, "demo", "demo-key", "conformance"));
             assertThat(c.read().type).isEqualTo(MessageType.HELLO_OK);
-            c.send(b -> Frames.ping(b, 7, PING_PAYLOAD));
+            c.send(b -> ByteBufFrames.ping(b, 7, PING_PAYLOAD));
             assertThat(c.read().type).isEqualTo(MessageType.PONG);
         }
     }
@@ -169,7 +169,7 @@ class ProtocolConformanceIT
     {
         try (RawConnection c = new RawConnection(engine.port()))
         {
-            c.send(b -> Frames.goodbye(b, 8, 0));
+            c.send(b -> ByteBufFrames.goodbye(b, 8, 0));
             final Frame f = c.read();
             assertThat(f.type).as("%s", f).isEqualTo(MessageType.GOODBYE);
             assertThat(c.awaitClosed(5_000)).isTrue();
@@ -186,8 +186,8 @@ class ProtocolConformanceIT
         {
             // one write: the GOODBYE is read while the key is being hashed off the event loop
             final ByteBuf both = Unpooled.buffer();
-            Frames.hello(both, 1, "other", "other-s3cret", "conformance");
-            Frames.goodbye(both, 2, 0);
+            ByteBufFrames.hello(both, 1, "other", "other-s3cret", "conformance");
+            ByteBufFrames.goodbye(both, 2, 0);
             c.sendBytes(both);
             final List<Byte> types = new ArrayList<>();
             try
@@ -214,16 +214,16 @@ class ProtocolConformanceIT
             {
                 c.send(b ->
                 {
-                    final int start = Frames.beginFrame(b, MessageType.PING, 0, 60 + length);
+                    final int start = ByteBufFrames.beginFrame(b, MessageType.PING, 0, 60 + length);
                     b.writeZero(length);
-                    Frames.endFrame(b, start);
+                    ByteBufFrames.endFrame(b, start);
                 });
                 final Frame f = c.read();
                 assertThat(f.type).as("%d-byte body: %s", length, f).isEqualTo(MessageType.ERROR);
                 assertThat(f.errorCode()).isEqualTo(ErrorCode.MALFORMED_FRAME.code());
                 assertThat(f.correlationId).isEqualTo(60 + length);
             }
-            c.send(b -> Frames.ping(b, 70, PING_PAYLOAD));
+            c.send(b -> ByteBufFrames.ping(b, 70, PING_PAYLOAD));
             final Frame pong = c.read();
             assertThat(pong.type).as("the connection stays").isEqualTo(MessageType.PONG);
             assertThat(pong.buf.getLongLE(FrameDescriptor.HEADER_LENGTH)).isEqualTo(PING_PAYLOAD);
@@ -237,10 +237,10 @@ class ProtocolConformanceIT
         {
             c.send(b ->
             {
-                final int start = Frames.beginFrame(b, MessageType.SUBMIT, 0x0004, 80);
-                SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, "flagged", "01000000080", null,
+                final int start = ByteBufFrames.beginFrame(b, MessageType.SUBMIT, 0x0004, 80);
+                ByteBufFrames.submitBody(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, "flagged", "01000000080", null,
                     "flagged", null);
-                Frames.endFrame(b, start);
+                ByteBufFrames.endFrame(b, start);
             });
             final Frame f = c.read();
             assertThat(f.type).as("%s", f).isEqualTo(MessageType.ERROR);
@@ -263,14 +263,14 @@ class ProtocolConformanceIT
             assertThat(f.errorCode()).isEqualTo(ErrorCode.INVALID_FIELD.code());
             assertThat(f.detail()).isEqualTo("text: not valid UTF-8");
 
-            c.send(b -> Frames.consent(b, 91, 0, 1, 0, "01000000091", "form"));
+            c.send(b -> ByteBufFrames.consent(b, 91, 0, 1, 0, "01000000091", "form"));
             c.send(b ->
             {
-                final int start = Frames.beginFrame(b, MessageType.CONSENT, 0, 92);
+                final int start = ByteBufFrames.beginFrame(b, MessageType.CONSENT, 0, 92);
                 b.writeByte(0).writeByte(0).writeShortLE(1).writeShortLE(0);
                 b.writeByte(11).writeBytes("01000000092".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 b.writeByte(2).writeByte(0xC3).writeByte(0x28);
-                Frames.endFrame(b, start);
+                ByteBufFrames.endFrame(b, start);
             });
             final Frame first = c.read();
             final Frame second = c.read();
@@ -309,12 +309,12 @@ class ProtocolConformanceIT
     {
         try (RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
         {
-            c.send(b -> Frames.subscribe(b, 100, (byte)7));
+            c.send(b -> ByteBufFrames.subscribe(b, 100, (byte)7));
             final Frame f = c.read();
             assertThat(f.type).as("%s", f).isEqualTo(MessageType.NACK);
             assertThat(f.errorCode()).isEqualTo(ErrorCode.INVALID_FIELD.code());
             assertThat(f.correlationId).isEqualTo(100);
-            c.send(b -> Frames.subscribe(b, 101, Frames.SCOPE_CONNECTION));
+            c.send(b -> ByteBufFrames.subscribe(b, 101, Frames.SCOPE_CONNECTION));
             assertThat(c.read().type).isEqualTo(MessageType.OK);
         }
     }
@@ -324,7 +324,7 @@ class ProtocolConformanceIT
     {
         try (RawConnection c = RawConnection.open(engine.port(), "demo", "demo-key"))
         {
-            c.send(b -> Frames.cancelByKey(b, 110, "never-used"));
+            c.send(b -> ByteBufFrames.cancelByKey(b, 110, "never-used"));
             final Frame f = c.read();
             assertThat(f.type).as("%s", f).isEqualTo(MessageType.NACK);
             assertThat(f.errorCode()).isEqualTo(ErrorCode.NOT_FOUND.code());
@@ -343,9 +343,9 @@ class ProtocolConformanceIT
             final long first = ack.messageId();
             // the status table is direct-mapped (65536 slots in the fixture): this id shares the first message's slot
             final long beforeTheJournal = first - 65_536;
-            c.send(b -> Frames.status(b, 121, beforeTheJournal));
-            c.send(b -> Frames.status(b, 122, first + 1_000_000));
-            c.send(b -> Frames.status(b, 123, first));
+            c.send(b -> ByteBufFrames.status(b, 121, beforeTheJournal));
+            c.send(b -> ByteBufFrames.status(b, 122, first + 1_000_000));
+            c.send(b -> ByteBufFrames.status(b, 123, first));
             final List<Frame> answers = List.of(c.read(), c.read(), c.read());
             for (final Frame a : answers)
             {
@@ -364,7 +364,7 @@ class ProtocolConformanceIT
 
     private static int batchHeader(final ByteBuf b, final long correlationId, final int count)
     {
-        final int start = Frames.beginFrame(b, MessageType.SUBMIT_BATCH, 0, correlationId);
+        final int start = ByteBufFrames.beginFrame(b, MessageType.SUBMIT_BATCH, 0, correlationId);
         b.writeShortLE(count);
         b.writeShortLE(0);
         return start;
@@ -373,14 +373,14 @@ class ProtocolConformanceIT
     private static void item(final ByteBuf b, final String key, final String to, final String text)
     {
         final ByteBuf body = Unpooled.buffer();
-        SubmitEncoder.encode(body, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, key, to, null, text, null);
+        ByteBufFrames.submitBody(body, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, key, to, null, text, null);
         b.writeShortLE(body.readableBytes());
         b.writeBytes(body);
     }
 
     private static void submitWithText(final ByteBuf b, final long correlationId, final byte[] text)
     {
-        final int start = Frames.beginFrame(b, MessageType.SUBMIT, 0, correlationId);
+        final int start = ByteBufFrames.beginFrame(b, MessageType.SUBMIT, 0, correlationId);
         b.writeByte(MessageKind.INFORMATIONAL.code()).writeByte(ChannelType.SMS.code()).writeShortLE(0);
         b.writeIntLE(0).writeLongLE(0);
         b.writeByte(0); // no key
@@ -388,7 +388,7 @@ class ProtocolConformanceIT
         b.writeByte(0); // no template
         b.writeShortLE(text.length).writeBytes(text);
         b.writeByte(0);
-        Frames.endFrame(b, start);
+        ByteBufFrames.endFrame(b, start);
     }
 
     private static List<Frame> readUntilPong(final RawConnection c) throws Exception

@@ -100,7 +100,7 @@ class ReceiptDeadlineAcrossRestartIT
 
     private static RawConnection.Frame status(final RawConnection c, final long id) throws Exception
     {
-        c.send(b -> io.dispatch.protocol.Frames.status(b, 77, id));
+        c.send(b -> io.dispatch.netty.ByteBufFrames.status(b, 77, id));
         while (true)
         {
             final RawConnection.Frame f = c.readAnyWithTimeout(30_000);

@@ -1,6 +1,7 @@
 package io.dispatch.it;
 
 import io.dispatch.Dispatcher;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.Frames;
@@ -56,7 +57,7 @@ class SessionLimitsIT
             assertThat(noMore.type).as("a refused request, not a connection problem").isEqualTo(MessageType.NACK);
             assertThat(noMore.errorCode()).isEqualTo(ErrorCode.BACKPRESSURE.code());
             assertThat(noMore.detail()).contains("ingest.maxSubscriptionsPerTenant");
-            open.get(2).send(b -> Frames.ping(b, 5, 42));
+            open.get(2).send(b -> ByteBufFrames.ping(b, 5, 42));
             assertThat(open.get(2).read().type).as("the connection stays").isEqualTo(MessageType.PONG);
 
             // the other tenant: connects, subscribes, submits
@@ -99,7 +100,7 @@ class SessionLimitsIT
     private RawConnection.Frame hello(final int port, final String tenant, final String key) throws Exception
     {
         final RawConnection c = new RawConnection(port);
-        c.send(b -> Frames.hello(b, 1, tenant, key, "flood"));
+        c.send(b -> ByteBufFrames.hello(b, 1, tenant, key, "flood"));
         final RawConnection.Frame f = c.read();
         if (f.type != MessageType.HELLO_OK)
         {
@@ -115,7 +116,7 @@ class SessionLimitsIT
 
     private static RawConnection.Frame subscribe(final RawConnection c) throws Exception
     {
-        c.send(b -> Frames.subscribe(b, 3, Frames.SCOPE_TENANT));
+        c.send(b -> ByteBufFrames.subscribe(b, 3, Frames.SCOPE_TENANT));
         return c.read();
     }
 }

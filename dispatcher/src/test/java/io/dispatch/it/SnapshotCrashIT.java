@@ -1,5 +1,6 @@
 package io.dispatch.it;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.StateRecords;
@@ -8,7 +9,6 @@ import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.targeting.AddressConsentLedger;
 import io.dispatch.targeting.DirectoryLedger;
 import io.dispatch.testing.ChildEngine;
@@ -196,7 +196,7 @@ class SnapshotCrashIT
             }
         };
         final ByteBuf b = Unpooled.buffer();
-        final int n = SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 3 * 86_400, "", "01012345678", "",
+        final int n = ByteBufFrames.submitBody(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 3 * 86_400, "", "01012345678", "",
             "hi", null);
         final byte[] body = new byte[n];
         b.getBytes(0, body);

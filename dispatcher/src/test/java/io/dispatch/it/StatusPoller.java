@@ -1,7 +1,7 @@
 package io.dispatch.it;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.DeliveryState;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.testing.RawConnection;
 import io.dispatch.testing.RawConnection.Frame;
@@ -49,7 +49,7 @@ final class StatusPoller
                 {
                     final long id = chunk.get(i);
                     final long corr = i;
-                    c.send(b -> Frames.status(b, corr, id));
+                    c.send(b -> ByteBufFrames.status(b, corr, id));
                 }
                 for (int answered = 0; answered < chunk.size(); )
                 {

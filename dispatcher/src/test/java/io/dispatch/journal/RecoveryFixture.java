@@ -1,11 +1,11 @@
 package io.dispatch.journal;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.status.StatusTable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -43,7 +43,7 @@ final class RecoveryFixture
     static byte[] submitBody(final ChannelType channel)
     {
         final ByteBuf b = Unpooled.buffer();
-        final int n = SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, channel, 60, "", "010", "", "hi", null);
+        final int n = ByteBufFrames.submitBody(b, MessageKind.INFORMATIONAL, channel, 60, "", "010", "", "hi", null);
         final byte[] out = new byte[n];
         b.getBytes(0, out);
         return out;

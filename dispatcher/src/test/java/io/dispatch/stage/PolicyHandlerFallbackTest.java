@@ -1,5 +1,6 @@
 package io.dispatch.stage;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.journal.Journal;
@@ -16,7 +17,6 @@ import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.CancelledCampaigns;
 import io.dispatch.status.Counters;
@@ -371,7 +371,7 @@ class PolicyHandlerFallbackTest
     private static byte[] body(final MessageKind kind, final String recipient)
     {
         final ByteBuf b = Unpooled.buffer();
-        final int n = SubmitEncoder.encode(b, kind, ChannelType.CHAT, 60, "", recipient, "",
+        final int n = ByteBufFrames.submitBody(b, kind, ChannelType.CHAT, 60, "", recipient, "",
             "(광고) sale today. 무료수신거부 080-000-0000", null);
         final byte[] out = new byte[n];
         b.getBytes(0, out);

@@ -14,6 +14,7 @@ import io.dispatch.inbound.InboundPublisher;
 import io.dispatch.ingest.AcceptedPublisher;
 import io.dispatch.ingest.IngestContext;
 import io.dispatch.ingest.SessionRegistry;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.policy.PolicyConfig;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
@@ -22,7 +23,6 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingPort;
 import io.dispatch.ring.RingPorts;
@@ -78,7 +78,7 @@ final class StageEvents
     DispatchEvent submit(final MessageKind kind, final ChannelType channel, final String key, final String recipient)
     {
         scratch.clear();
-        final int n = SubmitEncoder.encode(scratch, kind, channel, 60, key, recipient, "", "hello", null);
+        final int n = ByteBufFrames.submitBody(scratch, kind, channel, 60, key, recipient, "", "hello", null);
         final byte[] body = new byte[n];
         scratch.getBytes(0, body);
         return at(feeder.tryPublish(TENANT, kind.code(), channel.code(), 0, body, 0, n));

@@ -5,6 +5,7 @@ import io.dispatch.config.Settings;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.connector.InboundEvent;
 import io.dispatch.inbound.InboundPublisher;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ConsentFrame;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.config.TenantRegistry;
@@ -26,7 +27,6 @@ import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingPort;
 import io.dispatch.status.Counters;
@@ -331,7 +331,7 @@ class StageStateReplayTest
         final int campaignSlot)
     {
         final ByteBuf b = Unpooled.buffer();
-        final int n = SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 60, key, "010", "", text, null);
+        final int n = ByteBufFrames.submitBody(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 60, key, "010", "", text, null);
         final DispatchEvent e = new DispatchEvent();
         e.type = DispatchEvent.SUBMIT;
         e.tenantId = 1;

@@ -1,11 +1,10 @@
 package io.dispatch.testing;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.FrameDescriptor;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
-import io.dispatch.protocol.SubmitEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -39,7 +38,7 @@ public final class RawConnection implements AutoCloseable
     public static RawConnection open(final int port, final String tenant, final String key) throws IOException
     {
         final RawConnection c = new RawConnection(port);
-        c.send(b -> Frames.hello(b, 1, tenant, key, "raw-test"));
+        c.send(b -> ByteBufFrames.hello(b, 1, tenant, key, "raw-test"));
         final Frame f = c.read();
         if (f.type != MessageType.HELLO_OK)
         {
@@ -78,9 +77,9 @@ public final class RawConnection implements AutoCloseable
         final ChannelType channel, final String key, final String to, final String template, final String text,
         final Map<String, String> vars)
     {
-        final int start = Frames.beginFrame(b, MessageType.SUBMIT, 0, correlationId);
-        SubmitEncoder.encode(b, kind, channel, 0, key, to, template, text, vars);
-        Frames.endFrame(b, start);
+        final int start = ByteBufFrames.beginFrame(b, MessageType.SUBMIT, 0, correlationId);
+        ByteBufFrames.submitBody(b, kind, channel, 0, key, to, template, text, vars);
+        ByteBufFrames.endFrame(b, start);
     }
 
     /** Reads the next frame; skips CREDIT frames unless asked for them. */
@@ -186,7 +185,7 @@ public final class RawConnection implements AutoCloseable
 
         public String detail()
         {
-            return Frames.readStr16(buf, FrameDescriptor.HEADER_LENGTH + 2);
+            return ByteBufFrames.readStr16(buf, FrameDescriptor.HEADER_LENGTH + 2);
         }
 
         /** For RECEIPT and STATUS_RESULT. */

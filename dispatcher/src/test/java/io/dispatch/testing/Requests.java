@@ -1,9 +1,9 @@
 package io.dispatch.testing;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
-import io.dispatch.protocol.SubmitEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -31,7 +31,7 @@ public final class Requests
         final long deadlineMs)
     {
         final ByteBuf b = Unpooled.buffer();
-        final int n = SubmitEncoder.encode(b, kind, ChannelType.PUSH, 3600, "key-" + messageId, recipient, "", text,
+        final int n = ByteBufFrames.submitBody(b, kind, ChannelType.PUSH, 3600, "key-" + messageId, recipient, "", text,
             new LinkedHashMap<>(vars));
         final byte[] body = new byte[n];
         b.getBytes(0, body);

@@ -1,8 +1,8 @@
 package io.dispatch.testing;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.FrameDescriptor;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
 
@@ -20,7 +20,7 @@ public final class TargetingFrames
 
     public static void directoryUpdate(final ByteBuf b, final long correlationId, final List<byte[]> ops)
     {
-        final int start = Frames.beginFrame(b, MessageType.DIRECTORY_UPDATE, 0, correlationId);
+        final int start = ByteBufFrames.beginFrame(b, MessageType.DIRECTORY_UPDATE, 0, correlationId);
         b.writeShortLE(ops.size());
         b.writeShortLE(0);
         for (final byte[] op : ops)
@@ -28,7 +28,7 @@ public final class TargetingFrames
             b.writeShortLE(op.length);
             b.writeBytes(op);
         }
-        Frames.endFrame(b, start);
+        ByteBufFrames.endFrame(b, start);
     }
 
     /** A campaign body; {@code templates} alternates channel code and template id. */
@@ -36,7 +36,7 @@ public final class TargetingFrames
         final long startAtMs, final String name, final String sender, final byte[] channels, final String segment,
         final Object... templates)
     {
-        final int start = Frames.beginFrame(b, MessageType.CAMPAIGN, 0, correlationId);
+        final int start = ByteBufFrames.beginFrame(b, MessageType.CAMPAIGN, 0, correlationId);
         b.writeShortLE(dryRun ? CampaignDescriptor.FLAG_DRY_RUN : 0);
         b.writeShortLE(0);
         b.writeIntLE(pacing);
@@ -56,23 +56,23 @@ public final class TargetingFrames
         b.writeShortLE(s.length);
         b.writeBytes(s);
         b.writeByte(0);
-        Frames.endFrame(b, start);
+        ByteBufFrames.endFrame(b, start);
     }
 
     public static void control(final ByteBuf b, final long correlationId, final long campaignId, final byte action)
     {
-        final int start = Frames.beginFrame(b, MessageType.CAMPAIGN_CONTROL, 0, correlationId);
+        final int start = ByteBufFrames.beginFrame(b, MessageType.CAMPAIGN_CONTROL, 0, correlationId);
         b.writeLongLE(campaignId);
         b.writeByte(action);
-        Frames.endFrame(b, start);
+        ByteBufFrames.endFrame(b, start);
     }
 
     public static void stats(final ByteBuf b, final long correlationId, final long campaignId, final String name)
     {
-        final int start = Frames.beginFrame(b, MessageType.CAMPAIGN_STATS, 0, correlationId);
+        final int start = ByteBufFrames.beginFrame(b, MessageType.CAMPAIGN_STATS, 0, correlationId);
         b.writeLongLE(campaignId);
         str8(b, name == null ? "" : name);
-        Frames.endFrame(b, start);
+        ByteBufFrames.endFrame(b, start);
     }
 
     private static void str8(final ByteBuf b, final String s)
@@ -126,7 +126,7 @@ public final class TargetingFrames
             for (int i = 0; i < n; i++)
             {
                 final int index = b.getUnsignedShortLE(p);
-                rejected.put(index, Frames.readStr16(b, p + 4));
+                rejected.put(index, ByteBufFrames.readStr16(b, p + 4));
                 p += 6 + b.getUnsignedShortLE(p + 4);
             }
             return new DirectoryResult(applied, rejected);

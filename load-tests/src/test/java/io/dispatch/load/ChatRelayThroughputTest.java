@@ -1,6 +1,7 @@
 package io.dispatch.load;
 
 import io.dispatch.Dispatcher;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.client.Submit;
@@ -21,7 +22,6 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.testing.BenchSubmitter;
 import io.dispatch.testing.EngineFixture;
 import io.netty.buffer.ByteBuf;
@@ -238,7 +238,7 @@ class ChatRelayThroughputTest
     private static byte[] submitBody(final MessageKind kind)
     {
         final ByteBuf b = Unpooled.buffer();
-        final int n = SubmitEncoder.encode(b, kind, ChannelType.CHAT, 0, "", "01012345678", "order-shipped", "",
+        final int n = ByteBufFrames.submitBody(b, kind, ChannelType.CHAT, 0, "", "01012345678", "order-shipped", "",
             Map.of("shop", "가게", "tracking", "1"));
         final byte[] body = new byte[n];
         b.getBytes(0, body);

@@ -1,5 +1,6 @@
 package io.dispatch.load;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
@@ -123,20 +124,20 @@ final class FakeEngine implements AutoCloseable
             {
                 int p = body + 4;
                 p += 1 + f.getUnsignedByte(p);
-                if (!"demo-key".equals(Frames.readStr8(f, p)))
+                if (!"demo-key".equals(ByteBufFrames.readStr8(f, p)))
                 {
-                    Frames.error(reply, corr, ErrorCode.AUTH_FAILED, "unknown tenant or wrong key");
+                    ByteBufFrames.error(reply, corr, ErrorCode.AUTH_FAILED, "unknown tenant or wrong key");
                     return false;
                 }
-                Frames.helloOk(reply, corr, 1, 100_000, FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH, 7);
+                ByteBufFrames.helloOk(reply, corr, 1, 100_000, FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH, 7);
                 return true;
             }
             case MessageType.SUBSCRIBE:
-                Frames.ok(reply, corr);
+                ByteBufFrames.ok(reply, corr);
                 return true;
             case MessageType.SUBMIT:
                 submitted(corr, reply);
-                Frames.credit(reply, 1);
+                ByteBufFrames.credit(reply, 1);
                 return true;
             case MessageType.SUBMIT_BATCH:
             {
@@ -145,17 +146,17 @@ final class FakeEngine implements AutoCloseable
                 {
                     submitted(corr + i, reply);
                 }
-                Frames.credit(reply, count);
+                ByteBufFrames.credit(reply, count);
                 return true;
             }
             case MessageType.PING:
-                Frames.pong(reply, corr, f.getLongLE(body));
+                ByteBufFrames.pong(reply, corr, f.getLongLE(body));
                 return true;
             case MessageType.GOODBYE:
-                Frames.goodbye(reply, corr, 0);
+                ByteBufFrames.goodbye(reply, corr, 0);
                 return false;
             default:
-                Frames.error(reply, corr, ErrorCode.UNKNOWN_MESSAGE_TYPE, "fake engine");
+                ByteBufFrames.error(reply, corr, ErrorCode.UNKNOWN_MESSAGE_TYPE, "fake engine");
                 return true;
         }
     }
@@ -167,10 +168,10 @@ final class FakeEngine implements AutoCloseable
             Thread.sleep(stallMs);
         }
         final long id = nextMessageId.getAndIncrement();
-        Frames.ack(reply, corr, id, Frames.ACK_ACCEPTED);
-        Frames.receipt(reply, id, DeliveryState.DISPATCHED.code(), 1, 0, System.currentTimeMillis());
-        Frames.receipt(reply, id, DeliveryState.PROVIDER_ACCEPTED.code(), 1, 0, System.currentTimeMillis());
-        Frames.receipt(reply, id, DeliveryState.DELIVERED.code(), 1, 0, System.currentTimeMillis());
+        ByteBufFrames.ack(reply, corr, id, Frames.ACK_ACCEPTED);
+        ByteBufFrames.receipt(reply, id, DeliveryState.DISPATCHED.code(), 1, 0, System.currentTimeMillis());
+        ByteBufFrames.receipt(reply, id, DeliveryState.PROVIDER_ACCEPTED.code(), 1, 0, System.currentTimeMillis());
+        ByteBufFrames.receipt(reply, id, DeliveryState.DELIVERED.code(), 1, 0, System.currentTimeMillis());
     }
 
     long submits()

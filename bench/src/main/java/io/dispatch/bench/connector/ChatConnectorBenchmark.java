@@ -1,6 +1,7 @@
 package io.dispatch.bench.connector;
 
 import io.dispatch.bench.AbstractBenchmark;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.connector.ChatPlatformPeer;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorContext;
@@ -15,7 +16,6 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.agrona.concurrent.EpochClock;
@@ -208,7 +208,7 @@ public class ChatConnectorBenchmark extends AbstractBenchmark
     private static DeliveryRequest request(final int i, final String recipient)
     {
         final ByteBuf b = Unpooled.buffer();
-        final int n = SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, ChannelType.CHAT, 0, "", recipient, null,
+        final int n = ByteBufFrames.submitBody(b, MessageKind.INFORMATIONAL, ChannelType.CHAT, 0, "", recipient, null,
             "주문하신 상품이 출발했습니다. 송장번호 1234-5678", null);
         final byte[] body = new byte[n];
         b.readBytes(body);

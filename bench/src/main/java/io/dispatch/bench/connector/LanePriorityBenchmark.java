@@ -2,6 +2,7 @@ package io.dispatch.bench.connector;
 
 import io.dispatch.bench.AbstractBenchmark;
 import io.dispatch.bench.ScratchDirectory;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.LaneConfig;
 import io.dispatch.config.Settings;
@@ -19,7 +20,6 @@ import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.status.LaneAdmission;
@@ -113,7 +113,7 @@ public class LanePriorityBenchmark extends AbstractBenchmark
             {
                 final MessageKind kind = i < backlog ? MessageKind.MARKETING : MessageKind.INFORMATIONAL;
                 body.clear();
-                final int n = SubmitEncoder.encode(body, kind, ChannelType.SMS, 86_400, "", "0101234" + i, "", "benchmark", null);
+                final int n = ByteBufFrames.submitBody(body, kind, ChannelType.SMS, 86_400, "", "0101234" + i, "", "benchmark", null);
                 body.getBytes(0, bytes, 0, n);
                 final long id = writer.appendAccepted(kind.code(), ChannelType.SMS.code(), tenant, 86_400, now, 0,
                     Decision.SEND.code(), false, (short)0, 0, bytes, n);

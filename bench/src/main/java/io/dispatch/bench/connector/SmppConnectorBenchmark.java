@@ -2,6 +2,7 @@ package io.dispatch.bench.connector;
 
 import io.dispatch.Dispatcher;
 import io.dispatch.bench.AbstractBenchmark;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.client.Submit;
@@ -19,7 +20,6 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.testing.EngineFixture;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -265,7 +265,7 @@ public class SmppConnectorBenchmark extends AbstractBenchmark
     private static DeliveryRequest request(final int i)
     {
         final ByteBuf b = Unpooled.buffer();
-        final int n = SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, "", "01012345678", null,
+        final int n = ByteBufFrames.submitBody(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, "", "01012345678", null,
             "Your order has shipped", null);
         final byte[] body = new byte[n];
         b.readBytes(body);

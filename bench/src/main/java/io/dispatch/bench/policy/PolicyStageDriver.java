@@ -1,12 +1,12 @@
 package io.dispatch.bench.policy;
 
 import io.dispatch.bench.SubmitSamples;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitDescriptor;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.stage.DedupHandler;
 import io.dispatch.stage.PolicyHandler;
@@ -66,7 +66,7 @@ public final class PolicyStageDriver
         final byte[] address = new byte[PolicyWorkload.ADDRESS_LENGTH + 1];
         PolicyWorkload.address(0, address);
         final String recipient = new String(address, 1, PolicyWorkload.ADDRESS_LENGTH, StandardCharsets.US_ASCII);
-        final int length = SubmitEncoder.encode(template, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, SubmitSamples.KEY,
+        final int length = ByteBufFrames.submitBody(template, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, SubmitSamples.KEY,
             recipient, SubmitSamples.TEMPLATE_ID, null, SubmitSamples.vars(SubmitSamples.TEMPLATE));
         event.bodyLength = length;
         template.getBytes(0, event.ensureBodyCapacity(length), 0, length);

@@ -1,6 +1,7 @@
 package io.dispatch.connector.smsrelay;
 
 import io.dispatch.bench.AbstractBenchmark;
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorContext;
 import io.dispatch.connector.DeliveryCallback;
@@ -10,7 +11,6 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.agrona.concurrent.EpochClock;
@@ -178,7 +178,7 @@ public class SmsRelayConnectorBenchmark extends AbstractBenchmark
     private static DeliveryRequest request(final long id, final String text)
     {
         final ByteBuf b = Unpooled.buffer();
-        final int n = SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, "", "010-1234-5678", "", text,
+        final int n = ByteBufFrames.submitBody(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, "", "010-1234-5678", "", text,
             Map.of());
         final byte[] body = new byte[n];
         b.getBytes(0, body);

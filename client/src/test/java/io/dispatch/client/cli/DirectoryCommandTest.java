@@ -1,9 +1,9 @@
 package io.dispatch.client.cli;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.client.ScriptedPeer;
 import io.dispatch.protocol.DirectoryOp;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,10 +139,10 @@ class DirectoryCommandTest extends CommandTestBase
         {
             f.session().send(b ->
             {
-                final int start = Frames.beginFrame(b, MessageType.DIRECTORY_RESULT, 0, f.correlationId());
+                final int start = ByteBufFrames.beginFrame(b, MessageType.DIRECTORY_RESULT, 0, f.correlationId());
                 b.writeShortLE(50);
                 b.writeShortLE(0);
-                Frames.endFrame(b, start);
+                ByteBufFrames.endFrame(b, start);
             });
             f.session().grant(1);
         }

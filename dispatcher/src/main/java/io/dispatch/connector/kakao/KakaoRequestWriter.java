@@ -6,7 +6,7 @@ import io.dispatch.json.Json;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitFlyweight;
-import io.netty.buffer.ByteBuf;
+import io.dispatch.protocol.VarCursor;
 
 import java.nio.charset.StandardCharsets;
 
@@ -148,22 +148,17 @@ final class KakaoRequestWriter implements RequestWriter
 
     private void appendVariables(final SubmitFlyweight submit)
     {
-        final ByteBuf b = submit.buffer();
-        int p = submit.varsOffset();
-        for (int v = 0; v < submit.varCount(); v++)
+        final VarCursor vars = submit.vars();
+        boolean first = true;
+        while (vars.next())
         {
-            final int nameLength = b.getUnsignedByte(p);
-            final String name = b.toString(p + 1, nameLength, StandardCharsets.UTF_8);
-            p += 1 + nameLength;
-            final int valueLength = b.getUnsignedShortLE(p);
-            final String value = b.toString(p + 2, valueLength, StandardCharsets.UTF_8);
-            p += 2 + valueLength;
-            if (v > 0)
+            if (!first)
             {
                 entry.append(',');
             }
-            Json.quote(entry, name).append(':');
-            Json.quote(entry, value);
+            first = false;
+            Json.quote(entry, vars.name()).append(':');
+            Json.quote(entry, vars.value());
         }
     }
 

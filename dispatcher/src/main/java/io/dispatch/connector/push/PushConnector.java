@@ -6,7 +6,7 @@ import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.MetricsWriter;
 import io.dispatch.protocol.Reason;
-import io.netty.buffer.ByteBuf;
+import org.agrona.DirectBuffer;
 
 /**
  * Routes each send to the APNs or the FCM connector by the recipient's prefix; the chosen connector
@@ -78,7 +78,7 @@ final class PushConnector implements Connector
 
     private static boolean startsWith(final DeliveryRequest request, final byte[] prefix)
     {
-        final ByteBuf b = request.submit().buffer();
+        final DirectBuffer b = request.submit().buffer();
         final int offset = request.submit().recipientOffset();
         if (request.submit().recipientLength() < prefix.length)
         {

@@ -1,10 +1,8 @@
 package io.dispatch.connector.push;
 
 import io.dispatch.connector.DeliveryRequest;
-import io.dispatch.protocol.SubmitFlyweight;
-import io.netty.buffer.ByteBuf;
+import io.dispatch.protocol.VarCursor;
 
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -47,20 +45,14 @@ public final class PushFields
     public static PushFields of(final DeliveryRequest request)
     {
         final PushFields fields = new PushFields();
-        final SubmitFlyweight submit = request.submit();
-        final ByteBuf b = submit.buffer();
-        int p = submit.varsOffset();
-        for (int v = 0; v < submit.varCount(); v++)
+        final VarCursor vars = request.submit().vars();
+        while (vars.next())
         {
-            final int nameLength = b.getUnsignedByte(p);
-            final String name = b.toString(p + 1, nameLength, StandardCharsets.UTF_8);
-            p += 1 + nameLength;
-            final int valueLength = b.getUnsignedShortLE(p);
+            final String name = vars.name();
             if (name.startsWith(PREFIX))
             {
-                fields.set(name, b.toString(p + 2, valueLength, StandardCharsets.UTF_8));
+                fields.set(name, vars.value());
             }
-            p += 2 + valueLength;
         }
         return fields;
     }

@@ -683,10 +683,10 @@ public final class ConnectorLane extends LaneThread
 
     private void onOutcome(final int type, final MutableDirectBuffer b, final int index, final int length)
     {
-        final long id = b.getLong(index);
-        final long extra = b.getLong(index + 8);
-        final int slot = b.getInt(index + 16);
-        final Reason reason = Reason.of(b.getInt(index + 20));
+        final long id = b.getLong(index + OutcomeDescriptor.MESSAGE_ID_OFFSET);
+        final long extra = b.getLong(index + OutcomeDescriptor.EXTRA_OFFSET);
+        final int slot = b.getInt(index + OutcomeDescriptor.SLOT_OFFSET);
+        final Reason reason = Reason.of(b.getInt(index + OutcomeDescriptor.REASON_OFFSET));
         if (type == OutcomeQueue.RECEIPT)
         {
             onReceiptOutcome(id, DeliveryState.of((int)extra), reason);

@@ -10,9 +10,9 @@ import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitFlyweight;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import org.agrona.DirectBuffer;
 import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Loads the message a lane is about to send (or to expire, or to move) from the journal, by id, into
@@ -35,7 +35,7 @@ final class MessageLoader implements AutoCloseable
     private final byte channel;
     private byte[] spare = new byte[512];
     private final SubmitFlyweight submit = new SubmitFlyweight();
-    private ByteBuf bodyBuffer = Unpooled.EMPTY_BUFFER;
+    private final UnsafeBuffer bodyBuffer = new UnsafeBuffer(new byte[0]);
     private JournalReader reader;
 
     /** @param channel the lane's channel code: a message accepted for another one came as a fallback. */
@@ -103,11 +103,10 @@ final class MessageLoader implements AutoCloseable
     /** @return the loaded message's SUBMIT body (valid until the next {@link #load}), for its variables. */
     SubmitFlyweight submit()
     {
-        if (!bodyBuffer.hasArray() || bodyBuffer.array() != record.body)
+        if (bodyBuffer.byteArray() != record.body)
         {
-            bodyBuffer = Unpooled.wrappedBuffer(record.body); // only when the reader or a re-address replaced the array
+            bodyBuffer.wrap(record.body); // only when the reader or a re-address replaced the array
         }
-        bodyBuffer.setIndex(0, record.bodyLength);
         submit.wrap(bodyBuffer, 0, record.bodyLength);
         submit.validate();
         return submit;
@@ -168,7 +167,7 @@ final class MessageLoader implements AutoCloseable
         byte[] text = null;
         if (request.submit().templateLength() != 0)
         {
-            final ByteBuf b = request.submit().buffer();
+            final DirectBuffer b = request.submit().buffer();
             final int at = request.submit().templateOffset();
             final int length = request.submit().templateLength();
             // the version in force when it was accepted; a journal without versions renders the configured one

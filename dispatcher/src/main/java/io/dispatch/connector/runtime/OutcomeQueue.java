@@ -11,9 +11,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Outcomes and receipts from connector threads to the lane thread: many producers, one consumer,
- * fixed-size binary records in an Agrona ring buffer (no allocation). A producer that finds it full
- * spins with a yield: bounded, because outcomes are bounded by the window and receipts by what the
- * provider has accepted.
+ * fixed-size binary records ({@link OutcomeDescriptor}) in an Agrona ring buffer (no allocation). A producer
+ * that finds it full spins with a yield: bounded, because outcomes are bounded by the window and receipts by
+ * what the provider has accepted.
  */
 final class OutcomeQueue
 {
@@ -23,8 +23,6 @@ final class OutcomeQueue
     static final int RECEIPT = 4;
     /** A message another lane fell back to this one; extra = 1 for the priority queue. */
     static final int HANDOFF = 5;
-
-    private static final int LENGTH = 24;
 
     private final ManyToOneRingBuffer ring;
 
@@ -38,14 +36,14 @@ final class OutcomeQueue
     {
         while (true)
         {
-            final int index = ring.tryClaim(type, LENGTH);
+            final int index = ring.tryClaim(type, OutcomeDescriptor.LENGTH);
             if (index >= 0)
             {
                 final org.agrona.concurrent.AtomicBuffer b = ring.buffer();
-                b.putLong(index, messageId);
-                b.putLong(index + 8, extra);
-                b.putInt(index + 16, slot);
-                b.putInt(index + 20, reason.code());
+                b.putLong(index + OutcomeDescriptor.MESSAGE_ID_OFFSET, messageId);
+                b.putLong(index + OutcomeDescriptor.EXTRA_OFFSET, extra);
+                b.putInt(index + OutcomeDescriptor.SLOT_OFFSET, slot);
+                b.putInt(index + OutcomeDescriptor.REASON_OFFSET, reason.code());
                 ring.commit(index);
                 return;
             }

@@ -9,7 +9,7 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 import io.dispatch.util.DeadlineFifo;
 import io.dispatch.util.DormantIdle;
-import io.netty.buffer.ByteBuf;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
@@ -258,7 +258,7 @@ final class SimulatedConnector implements Connector
 
     private static boolean recipientStartsWith(final DeliveryRequest request, final String prefix)
     {
-        final ByteBuf b = request.submit().buffer();
+        final DirectBuffer b = request.submit().buffer();
         final int offset = request.submit().recipientOffset();
         if (request.submit().recipientLength() < prefix.length())
         {

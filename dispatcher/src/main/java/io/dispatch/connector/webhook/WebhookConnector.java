@@ -12,8 +12,7 @@ import io.dispatch.json.Json;
 import io.dispatch.connector.http.LoopGroups;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitFlyweight;
-import io.netty.buffer.ByteBuf;
+import io.dispatch.protocol.VarCursor;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -125,21 +124,17 @@ final class WebhookConnector implements Connector
         out.append(",\"text\":");
         Json.quote(out, request.renderText());
         out.append(",\"variables\":{");
-        final SubmitFlyweight submit = request.submit();
-        final ByteBuf b = submit.buffer();
-        int p = submit.varsOffset();
-        for (int v = 0; v < submit.varCount(); v++)
+        final VarCursor vars = request.submit().vars();
+        boolean first = true;
+        while (vars.next())
         {
-            final int nameLength = b.getUnsignedByte(p);
-            if (v > 0)
+            if (!first)
             {
                 out.append(',');
             }
-            Json.quote(out, b.toString(p + 1, nameLength, StandardCharsets.UTF_8)).append(':');
-            p += 1 + nameLength;
-            final int valueLength = b.getUnsignedShortLE(p);
-            Json.quote(out, b.toString(p + 2, valueLength, StandardCharsets.UTF_8));
-            p += 2 + valueLength;
+            first = false;
+            Json.quote(out, vars.name()).append(':');
+            Json.quote(out, vars.value());
         }
         out.append("}}");
         return out.toString().getBytes(StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package io.dispatch.connector.runtime;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.LaneConfig;
 import io.dispatch.config.Settings;
@@ -9,7 +10,6 @@ import io.dispatch.journal.JournalWriter;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.MessageKind;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.status.LaneAdmission;
@@ -84,7 +84,7 @@ final class LaneHarness implements AutoCloseable
     long acceptTemplated(final MessageKind kind, final ChannelType channel, final String recipient, final String template)
     {
         body.clear();
-        final int n = SubmitEncoder.encode(body, kind, channel, 3600, "", recipient, template, "", null);
+        final int n = ByteBufFrames.submitBody(body, kind, channel, 3600, "", recipient, template, "", null);
         final byte[] bytes = new byte[n];
         body.getBytes(0, bytes);
         return writer.appendAccepted(kind.code(), channel.code(), tenant, 3600, clock.time(), 0,
@@ -96,7 +96,7 @@ final class LaneHarness implements AutoCloseable
         final int ttlSeconds)
     {
         body.clear();
-        final int n = SubmitEncoder.encode(body, kind, channel, ttlSeconds, "", recipient, "", "hello", null);
+        final int n = ByteBufFrames.submitBody(body, kind, channel, ttlSeconds, "", recipient, "", "hello", null);
         final byte[] bytes = new byte[n];
         body.getBytes(0, bytes);
         return writer.appendAccepted(kind.code(), channel.code(), tenant, ttlSeconds, clock.time(), 0,

@@ -1,5 +1,6 @@
 package io.dispatch.connector.smpp;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.connector.ConnectorContext;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
@@ -8,7 +9,6 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.agrona.concurrent.EpochClock;
@@ -53,7 +53,7 @@ final class CapturingLane implements ConnectorContext, ReceiptSink, DeliveryCall
     DeliveryRequest request(final long messageId, final String recipient, final String text)
     {
         final ByteBuf b = Unpooled.buffer();
-        final int n = SubmitEncoder.encode(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, "", recipient, null, text, null);
+        final int n = ByteBufFrames.submitBody(b, MessageKind.INFORMATIONAL, ChannelType.SMS, 0, "", recipient, null, text, null);
         final byte[] body = new byte[n];
         b.readBytes(body);
         final DeliveryRequest r = new DeliveryRequest(slots.getAndIncrement());

@@ -1,5 +1,6 @@
 package io.dispatch.connector.smsrelay;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.connector.CapturingLane;
 import io.dispatch.connector.CapturingLane.Event;
 import io.dispatch.connector.DeliveryRequest;
@@ -8,7 +9,6 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.testing.JumpClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -95,7 +95,7 @@ class SmsRelayConnectorTest
         final String text, final Map<String, String> vars)
     {
         final ByteBuf b = Unpooled.buffer();
-        final int n = SubmitEncoder.encode(b, kind, ChannelType.SMS, 0, "", to, "", text, vars);
+        final int n = ByteBufFrames.submitBody(b, kind, ChannelType.SMS, 0, "", to, "", text, vars);
         final byte[] body = new byte[n];
         b.getBytes(0, body);
         final DeliveryRequest request = new DeliveryRequest((int)(id & 0xFFFF));

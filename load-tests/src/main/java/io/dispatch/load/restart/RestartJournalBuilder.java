@@ -1,5 +1,6 @@
 package io.dispatch.load.restart;
 
+import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.StateRecords;
@@ -7,7 +8,6 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
-import io.dispatch.protocol.SubmitEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import net.openhft.chronicle.core.time.TimeProvider;
@@ -78,7 +78,7 @@ public final class RestartJournalBuilder
         for (int i = 0; i < BODIES; i++)
         {
             buf.clear();
-            final int n = SubmitEncoder.encode(buf, MessageKind.INFORMATIONAL, ChannelType.SMS, 2 * 86_400, "",
+            final int n = ByteBufFrames.submitBody(buf, MessageKind.INFORMATIONAL, ChannelType.SMS, 2 * 86_400, "",
                 String.format("0101%07d", i), "", "Your order " + i + " has shipped.", null);
             bodies[i] = new byte[n];
             buf.getBytes(0, bodies[i]);

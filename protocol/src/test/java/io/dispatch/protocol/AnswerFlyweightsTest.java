@@ -1,7 +1,6 @@
 package io.dispatch.protocol;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -117,11 +116,10 @@ class AnswerFlyweightsTest
     @Test
     void shouldReadNoChannelOrPositionFromAnOlderEnginesReceipt()
     {
-        final ByteBuf wire = Unpooled.buffer();
-        Frames.receipt(wire, 7, DeliveryState.DELIVERED.code(), 1, 0, 55);
-        final UnsafeBuffer frame = new UnsafeBuffer(new byte[wire.readableBytes()]);
-        wire.getBytes(0, frame.byteArray());
-        final ReceiptFlyweight r = new ReceiptFlyweight().wrap(frame, 0);
+        final ExpandableArrayBuffer frame = new ExpandableArrayBuffer(64);
+        final int length = Frames.receipt(frame, AT, 7, DeliveryState.DELIVERED.code(), 1, 0, 55);
+        final ReceiptFlyweight r = new ReceiptFlyweight().wrap(frame, AT);
+        assertThat(r.frameLength()).isEqualTo(length);
         assertThat(r.bodyLength()).isEqualTo(ReceiptFlyweight.OLDEST_BODY_LENGTH);
         assertThat(r.atMs()).isEqualTo(55);
         assertThat(r.channel()).isZero();
@@ -171,12 +169,11 @@ class AnswerFlyweightsTest
     @Test
     void shouldEncodeTheSameBytesThroughFramesAsThroughTheFlyweight()
     {
-        final ByteBuf wire = Unpooled.buffer();
-        Frames.nack(wire, 5, ErrorCode.CREDIT_EXCEEDED, "no credit left: wait for CREDIT");
-        final UnsafeBuffer frame = new UnsafeBuffer(new byte[wire.readableBytes()]);
-        wire.getBytes(0, frame.byteArray());
-        final NackFlyweight r = new NackFlyweight().wrap(frame, 0);
-        assertThat(r.frameLength()).isEqualTo(wire.readableBytes());
+        final ExpandableArrayBuffer frame = new ExpandableArrayBuffer(16);
+        final int length = Frames.nack(frame, AT, 5, ErrorCode.CREDIT_EXCEEDED, "no credit left: wait for CREDIT");
+        final NackFlyweight r = new NackFlyweight().wrap(frame, AT);
+        assertThat(length).isEqualTo(NackFlyweight.frameLength("no credit left: wait for CREDIT".length()));
+        assertThat(r.frameLength()).isEqualTo(length);
         assertThat(r.type()).isEqualTo(MessageType.NACK);
         assertThat(r.correlationId()).isEqualTo(5);
         assertThat(r.code()).isEqualTo(ErrorCode.CREDIT_EXCEEDED);

@@ -1,6 +1,6 @@
 package io.dispatch.protocol;
 
-import io.netty.buffer.Unpooled;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ class Utf8Test
     private static boolean valid(final String s)
     {
         final byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        return Utf8.isValid(Unpooled.wrappedBuffer(bytes), 0, bytes.length);
+        return Utf8.isValid(new UnsafeBuffer(bytes), 0, bytes.length);
     }
 
     private static boolean valid(final int... values)
@@ -49,6 +49,6 @@ class Utf8Test
         }
         bytes[bytes.length - 1] = 'y';
         // the bytes after the checked range must not be read
-        return Utf8.isValid(Unpooled.wrappedBuffer(bytes), 1, values.length);
+        return Utf8.isValid(new UnsafeBuffer(bytes), 1, values.length);
     }
 }

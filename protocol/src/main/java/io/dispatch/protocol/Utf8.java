@@ -1,6 +1,6 @@
 package io.dispatch.protocol;
 
-import io.netty.buffer.ByteBuf;
+import org.agrona.DirectBuffer;
 
 /**
  * Checks that bytes are well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF,
@@ -13,7 +13,7 @@ public final class Utf8
     }
 
     /** @return true when {@code length} bytes from {@code offset} are well-formed UTF-8. */
-    public static boolean isValid(final ByteBuf b, final int offset, final int length)
+    public static boolean isValid(final DirectBuffer b, final int offset, final int length)
     {
         return isValid(b, null, offset, length);
     }
@@ -24,12 +24,12 @@ public final class Utf8
         return isValid(null, b, offset, length);
     }
 
-    private static int at(final ByteBuf buf, final byte[] array, final int index)
+    private static int at(final DirectBuffer buf, final byte[] array, final int index)
     {
         return (array != null ? array[index] : buf.getByte(index)) & 0xFF;
     }
 
-    private static boolean isValid(final ByteBuf buf, final byte[] array, final int offset, final int length)
+    private static boolean isValid(final DirectBuffer buf, final byte[] array, final int offset, final int length)
     {
         final int end = offset + length;
         int p = offset;

@@ -1,6 +1,6 @@
 package io.dispatch.protocol;
 
-import io.netty.buffer.ByteBuf;
+import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;
 
@@ -31,37 +31,11 @@ public final class FallbackDeadline
     /** @return the milliseconds the submit names, {@link #ABSENT} or {@link #MALFORMED}. */
     public static long of(final SubmitFlyweight submit)
     {
-        final ByteBuf b = submit.buffer();
-        int p = submit.varsOffset();
-        for (int v = 0; v < submit.varCount(); v++)
-        {
-            final int nameLength = b.getUnsignedByte(p);
-            final int nameOffset = p + 1;
-            p = nameOffset + nameLength;
-            final int valueLength = b.getUnsignedShortLE(p);
-            final int valueOffset = p + 2;
-            p = valueOffset + valueLength;
-            if (nameLength == NAME.length && nameAt(b, nameOffset))
-            {
-                return parse(b, valueOffset, valueLength);
-            }
-        }
-        return ABSENT;
+        final VarCursor vars = submit.vars();
+        return vars.find(NAME) ? parse(vars.buffer(), vars.valueOffset(), vars.valueLength()) : ABSENT;
     }
 
-    private static boolean nameAt(final ByteBuf b, final int offset)
-    {
-        for (int i = 0; i < NAME.length; i++)
-        {
-            if (b.getByte(offset + i) != NAME[i])
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static long parse(final ByteBuf b, final int offset, final int length)
+    private static long parse(final DirectBuffer b, final int offset, final int length)
     {
         if (length == 0 || length > MAX_DIGITS)
         {

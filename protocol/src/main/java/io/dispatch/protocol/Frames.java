@@ -1,0 +1,430 @@
+package io.dispatch.protocol;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+
+
+/**
+ * Encoders for every fixed-layout frame of protocol v1, over Agrona buffers (no Netty: a Netty peer wraps its
+ * buffer at the edge). Each method writes one whole frame (header included) at {@code offset} and returns its
+ * length; an expandable buffer ({@code ExpandableArrayBuffer}) grows to fit. Bodies, little-endian:
+ *
+ * <pre>
+ * HELLO            u8 minVersion, u8 maxVersion, u16 reserved, str8 tenant, str8 apiKey, str8 clientName
+ * HELLO_OK         u8 version, u8 reserved, u16 reserved, u32 initialCredit, u32 maxFrameLength, u32 sessionId
+ * OK               (empty)
+ * ACK              u64 messageId, u8 outcome (0 accepted, 1 duplicate: messageId is the original's)
+ * NACK, ERROR      u16 errorCode, str16 detail
+ * CREDIT           u32 grant (added to the client's window)
+ * STATUS           u64 messageId
+ * STATUS_RESULT    u64 messageId, u8 state, u8 attempts, u16 reason, u64 updatedAtEpochMs, u8 channel, u8 kind
+ * SUBSCRIBE        u8 scope (0 messages submitted on this connection, 1 every message of the tenant),
+ *                  u8 reserved, u16 stateMask (bit n set = send receipts for state code n; 0 or absent = all),
+ *                  then optionally u64 resumeAfter (scope 1 only: receipts after that position, from the journal)
+ * RECEIPT          u64 messageId, u8 state, u8 attempts, u16 reason, u64 atEpochMs, u8 channel, u64 position
+ * SUBSCRIBE_INBOUND empty (from now) or u64 resumeAfter (0 = from the start of the journal)
+ * INBOUND          u64 position, then the event (see docs/protocol.md)
+ * RECEIPTS_DROPPED u32 count (receipts not delivered to a slow subscriber; STATUS still answers)
+ * PING, PONG       u64 payload (echoed); a PING body is exactly 8 bytes
+ * GOODBYE          u16 reason (0 normal, else an error code), u32 retryAfterMs (engine only, optional)
+ * </pre>
+ * The answers the engine's ring stages write (ACK, NACK/ERROR, STATUS_RESULT, RECEIPT, EXPLAIN_RESULT,
+ * CANCEL_RESULT) have their layout in one flyweight each ({@link AckFlyweight} …); the encoders here for them go
+ * through those flyweights, so a layout has one writer.
+ */
+public final class Frames
+{
+    public static final int ACK_FRAME_LENGTH = AckFlyweight.FRAME_LENGTH;
+    /** See {@link ReceiptFlyweight}: older engines send 20 or 21 body bytes. */
+    public static final int RECEIPT_FRAME_LENGTH = ReceiptFlyweight.FRAME_LENGTH;
+    public static final int STATUS_RESULT_FRAME_LENGTH = StatusResultFlyweight.FRAME_LENGTH;
+    public static final int CREDIT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 4;
+    /** Up to the re-addressed fallback's address: see {@link ExplainResultFlyweight}. */
+    public static final int EXPLAIN_RESULT_FRAME_LENGTH = ExplainResultFlyweight.FIXED_FRAME_LENGTH;
+    /** An unknown id or key is NACK NOT_FOUND instead (before 2026-12 a key got -1). */
+    public static final int CANCEL_RESULT_FRAME_LENGTH = CancelResultFlyweight.FRAME_LENGTH;
+
+    /** CANCEL_RESULT results. */
+    public static final byte CANCEL_DONE = CancelResultFlyweight.DONE;
+    public static final byte CANCEL_NOT_DEFERRED = CancelResultFlyweight.NOT_DEFERRED;
+    /** CANCEL selectors. */
+    public static final byte CANCEL_BY_ID = 0;
+    public static final byte CANCEL_BY_KEY = 1;
+
+    public static final byte ACK_ACCEPTED = AckFlyweight.ACCEPTED;
+    public static final byte ACK_DUPLICATE = AckFlyweight.DUPLICATE;
+
+    public static final byte SCOPE_CONNECTION = 0;
+    public static final byte SCOPE_TENANT = 1;
+    /** SUBSCRIBE state mask selecting every state. */
+    public static final int ALL_STATES = 0xFFFF;
+
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private Frames()
+    {
+    }
+
+    /**
+     * Writes a header with a zero length at {@code offset}; {@link #endFrame} fixes the length.
+     *
+     * @return the offset of the body.
+     */
+    public static int beginFrame(
+        final MutableDirectBuffer out, final int offset, final byte type, final int flags, final long correlationId)
+    {
+        out.putInt(offset + FrameDescriptor.LENGTH_OFFSET, 0, LE);
+        out.putByte(offset + FrameDescriptor.VERSION_OFFSET, FrameDescriptor.CURRENT_VERSION);
+        out.putByte(offset + FrameDescriptor.TYPE_OFFSET, type);
+        out.putShort(offset + FrameDescriptor.FLAGS_OFFSET, (short)flags, LE);
+        out.putLong(offset + FrameDescriptor.CORRELATION_ID_OFFSET, correlationId, LE);
+        return offset + FrameDescriptor.HEADER_LENGTH;
+    }
+
+    /**
+     * Sets the length field of the frame begun at {@code start} that ends before {@code end}.
+     *
+     * @return the length of the whole frame, header included.
+     */
+    public static int endFrame(final MutableDirectBuffer out, final int start, final int end)
+    {
+        out.putInt(start + FrameDescriptor.LENGTH_OFFSET, end - start - FrameDescriptor.LENGTH_FIELD_LENGTH, LE);
+        return end - start;
+    }
+
+    public static int hello(
+        final MutableDirectBuffer out, final int offset,
+        final long correlationId, final String tenant, final String apiKey, final String clientName)
+    {
+        int p = beginFrame(out, offset, MessageType.HELLO, 0, correlationId);
+        out.putByte(p++, (byte)FrameDescriptor.VERSION_1);
+        out.putByte(p++, (byte)FrameDescriptor.CURRENT_VERSION);
+        out.putShort(p, (short)0, LE);
+        p += 2;
+        p = SubmitEncoder.writeStr8(out, p, tenant);
+        p = SubmitEncoder.writeStr8(out, p, apiKey);
+        p = SubmitEncoder.writeStr8(out, p, clientName);
+        return endFrame(out, offset, p);
+    }
+
+    public static int helloOk(
+        final MutableDirectBuffer out, final int offset,
+        final long correlationId,
+        final int version,
+        final int initialCredit,
+        final int maxFrameLength,
+        final int sessionId)
+    {
+        int p = beginFrame(out, offset, MessageType.HELLO_OK, 0, correlationId);
+        out.putByte(p++, (byte)version);
+        out.putByte(p++, (byte)0);
+        out.putShort(p, (short)0, LE);
+        p += 2;
+        out.putInt(p, initialCredit, LE);
+        p += 4;
+        out.putInt(p, maxFrameLength, LE);
+        p += 4;
+        out.putInt(p, sessionId, LE);
+        p += 4;
+        return endFrame(out, offset, p);
+    }
+
+    public static int ok(
+        final MutableDirectBuffer out, final int offset, final long correlationId)
+    {
+        return endFrame(out, offset, beginFrame(out, offset, MessageType.OK, 0, correlationId));
+    }
+
+    public static int ack(
+        final MutableDirectBuffer out, final int offset,
+        final long correlationId, final long messageId, final byte outcome)
+    {
+        final AckFlyweight ack = new AckFlyweight().wrap(out, offset);
+        ack.header(MessageType.ACK, AckFlyweight.FRAME_LENGTH, correlationId);
+        ack.messageId(messageId).outcome(outcome);
+        return AckFlyweight.FRAME_LENGTH;
+    }
+
+    public static int nack(
+        final MutableDirectBuffer out, final int offset,
+        final long correlationId, final ErrorCode code, final String detail)
+    {
+        return codeAndDetail(out, offset, MessageType.NACK, correlationId, code, detail);
+    }
+
+    public static int error(
+        final MutableDirectBuffer out, final int offset,
+        final long correlationId, final ErrorCode code, final String detail)
+    {
+        return codeAndDetail(out, offset, MessageType.ERROR, correlationId, code, detail);
+    }
+
+    private static int codeAndDetail(
+        final MutableDirectBuffer out, final int offset,
+        final byte type, final long correlationId, final ErrorCode code, final String detail)
+    {
+        final byte[] bytes = NackFlyweight.encodeDetail(detail);
+        final int length = NackFlyweight.frameLength(bytes.length);
+        final NackFlyweight nack = new NackFlyweight().wrap(out, offset);
+        nack.header(type, length, correlationId);
+        nack.code(code).detail(bytes);
+        return length;
+    }
+
+    /** CANCEL by message id. */
+    public static int cancel(
+        final MutableDirectBuffer out, final int offset, final long correlationId, final long messageId)
+    {
+        int p = beginFrame(out, offset, MessageType.CANCEL, 0, correlationId);
+        out.putByte(p++, (byte)CANCEL_BY_ID);
+        out.putLong(p, messageId, LE);
+        p += 8;
+        return endFrame(out, offset, p);
+    }
+
+    /** CANCEL by idempotency key. */
+    public static int cancelByKey(
+        final MutableDirectBuffer out, final int offset, final long correlationId, final String idempotencyKey)
+    {
+        final byte[] key = idempotencyKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (key.length == 0 || key.length > SubmitDescriptor.MAX_KEY_LENGTH)
+        {
+            throw new IllegalArgumentException("idempotencyKey must be 1.." + SubmitDescriptor.MAX_KEY_LENGTH + " bytes");
+        }
+        int p = beginFrame(out, offset, MessageType.CANCEL, 0, correlationId);
+        out.putByte(p++, (byte)CANCEL_BY_KEY);
+        out.putByte(p++, (byte)key.length);
+        out.putBytes(p, key);
+        p += key.length;
+        return endFrame(out, offset, p);
+    }
+
+    /**
+     * CONSENT: u8 channel (0 = every channel), u8 reserved, u16 set flags, u16 clear flags, u8 recipient length,
+     * recipient, u8 source length, source (free text evidence, e.g. "signup-form").
+     */
+    public static int consent(
+        final MutableDirectBuffer out, final int offset,
+        final long correlationId, final int channel, final int set, final int clear,
+        final String recipient, final String source)
+    {
+        final byte[] r = recipient.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final byte[] s = source.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (r.length == 0 || r.length > SubmitDescriptor.MAX_RECIPIENT_LENGTH || s.length > 255)
+        {
+            throw new IllegalArgumentException("recipient must be 1.." + SubmitDescriptor.MAX_RECIPIENT_LENGTH
+                + " bytes and source at most 255");
+        }
+        int p = beginFrame(out, offset, MessageType.CONSENT, 0, correlationId);
+        out.putByte(p++, (byte)channel);
+        out.putByte(p++, (byte)0);
+        out.putShort(p, (short)set, LE);
+        p += 2;
+        out.putShort(p, (short)clear, LE);
+        p += 2;
+        out.putByte(p++, (byte)r.length);
+        out.putBytes(p, r);
+        p += r.length;
+        out.putByte(p++, (byte)s.length);
+        out.putBytes(p, s);
+        p += s.length;
+        return endFrame(out, offset, p);
+    }
+
+    public static int credit(
+        final MutableDirectBuffer out, final int offset, final int grant)
+    {
+        int p = beginFrame(out, offset, MessageType.CREDIT, 0, 0L);
+        out.putInt(p, grant, LE);
+        p += 4;
+        return endFrame(out, offset, p);
+    }
+
+    public static int status(
+        final MutableDirectBuffer out, final int offset, final long correlationId, final long messageId)
+    {
+        int p = beginFrame(out, offset, MessageType.STATUS, 0, correlationId);
+        out.putLong(p, messageId, LE);
+        p += 8;
+        return endFrame(out, offset, p);
+    }
+
+    public static int statusResult(
+        final MutableDirectBuffer out, final int offset,
+        final long correlationId,
+        final long messageId,
+        final int state,
+        final int attempts,
+        final int reason,
+        final long updatedAtEpochMs,
+        final int channel,
+        final int kind)
+    {
+        final StatusResultFlyweight result = new StatusResultFlyweight().wrap(out, offset);
+        result.header(MessageType.STATUS_RESULT, StatusResultFlyweight.FRAME_LENGTH, correlationId);
+        result.messageId(messageId).state(state).attempts(attempts).reason(reason).updatedAtMs(updatedAtEpochMs)
+            .channel(channel).kind(kind);
+        return StatusResultFlyweight.FRAME_LENGTH;
+    }
+
+    public static int subscribe(
+        final MutableDirectBuffer out, final int offset, final long correlationId, final byte scope)
+    {
+        return subscribe(out, offset, correlationId, scope, ALL_STATES);
+    }
+
+    /** @param stateMask bit {@code n} set = receipts for the state with code {@code n} (see {@link #stateMask}). */
+    public static int subscribe(
+        final MutableDirectBuffer out, final int offset,
+        final long correlationId, final byte scope, final int stateMask)
+    {
+        int p = beginFrame(out, offset, MessageType.SUBSCRIBE, 0, correlationId);
+        out.putByte(p++, (byte)scope);
+        out.putByte(p++, (byte)0);
+        out.putShort(p, (short)stateMask, LE);
+        p += 2;
+        return endFrame(out, offset, p);
+    }
+
+    /**
+     * A SUBSCRIBE that resumes the tenant's receipts after {@code resumeAfter} (a RECEIPT's position; 0 = from the
+     * start of the journal): scope 1 only.
+     */
+    public static int subscribe(
+        final MutableDirectBuffer out, final int offset,
+        final long correlationId, final byte scope, final int stateMask,
+        final long resumeAfter)
+    {
+        int p = beginFrame(out, offset, MessageType.SUBSCRIBE, 0, correlationId);
+        out.putByte(p++, (byte)scope);
+        out.putByte(p++, (byte)0);
+        out.putShort(p, (short)stateMask, LE);
+        p += 2;
+        out.putLong(p, resumeAfter, LE);
+        p += 8;
+        return endFrame(out, offset, p);
+    }
+
+    /** @param resumeAfter an INBOUND frame's position, 0 for the start of the journal, or -1 for "from now". */
+    public static int subscribeInbound(
+        final MutableDirectBuffer out, final int offset, final long correlationId, final long resumeAfter)
+    {
+        int p = beginFrame(out, offset, MessageType.SUBSCRIBE_INBOUND, 0, correlationId);
+        if (resumeAfter >= 0)
+        {
+            out.putLong(p, resumeAfter, LE);
+            p += 8;
+        }
+        return endFrame(out, offset, p);
+    }
+
+    /** @return the SUBSCRIBE state mask selecting the given states. */
+    public static int stateMask(final DeliveryState... states)
+    {
+        int mask = 0;
+        for (final DeliveryState s : states)
+        {
+            mask |= 1 << s.code();
+        }
+        return mask;
+    }
+
+    /** A RECEIPT as engines before 2026-11 wrote it, without the channel byte: for peers that play one. */
+    public static int receipt(
+        final MutableDirectBuffer out, final int offset,
+        final long messageId, final int state, final int attempts, final int reason, final long atMs)
+    {
+        receiptFields(out, offset, ReceiptFlyweight.OLDEST_BODY_LENGTH, messageId, state, attempts, reason, atMs);
+        return FrameDescriptor.HEADER_LENGTH + ReceiptFlyweight.OLDEST_BODY_LENGTH;
+    }
+
+    /** A RECEIPT with the channel the message is on (after a fallback, the new one), as engines before 2026-12 wrote it. */
+    public static int receipt(
+        final MutableDirectBuffer out, final int offset,
+        final long messageId, final int state, final int attempts, final int reason, final long atMs,
+        final int channel)
+    {
+        receiptFields(out, offset, ReceiptFlyweight.CHANNEL_BODY_LENGTH, messageId, state, attempts, reason, atMs)
+            .channel(channel);
+        return FrameDescriptor.HEADER_LENGTH + ReceiptFlyweight.CHANNEL_BODY_LENGTH;
+    }
+
+    private static ReceiptFlyweight receiptFields(final MutableDirectBuffer out, final int offset,
+        final int bodyLength, final long messageId, final int state, final int attempts, final int reason,
+        final long atMs)
+    {
+        final ReceiptFlyweight receipt = new ReceiptFlyweight().wrap(out, offset);
+        receipt.header(MessageType.RECEIPT, FrameDescriptor.HEADER_LENGTH + bodyLength, 0L);
+        return receipt.messageId(messageId).state(state).attempts(attempts).reason(reason).atMs(atMs);
+    }
+
+    public static int receiptsDropped(
+        final MutableDirectBuffer out, final int offset, final int count)
+    {
+        int p = beginFrame(out, offset, MessageType.RECEIPTS_DROPPED, 0, 0L);
+        out.putInt(p, count, LE);
+        p += 4;
+        return endFrame(out, offset, p);
+    }
+
+    public static int ping(
+        final MutableDirectBuffer out, final int offset, final long correlationId, final long payload)
+    {
+        return pingPong(out, offset, MessageType.PING, correlationId, payload);
+    }
+
+    public static int pong(
+        final MutableDirectBuffer out, final int offset, final long correlationId, final long payload)
+    {
+        return pingPong(out, offset, MessageType.PONG, correlationId, payload);
+    }
+
+    private static int pingPong(
+        final MutableDirectBuffer out, final int offset, final byte type, final long correlationId, final long payload)
+    {
+        int p = beginFrame(out, offset, type, 0, correlationId);
+        out.putLong(p, payload, LE);
+        p += 8;
+        return endFrame(out, offset, p);
+    }
+
+    public static int goodbye(
+        final MutableDirectBuffer out, final int offset, final long correlationId, final int reason)
+    {
+        int p = beginFrame(out, offset, MessageType.GOODBYE, 0, correlationId);
+        out.putShort(p, (short)reason, LE);
+        p += 2;
+        return endFrame(out, offset, p);
+    }
+
+    /**
+     * The engine's GOODBYE when it leaves on its own (a drain): the reason is an error code (22 SHUTTING_DOWN)
+     * and {@code retryAfterMs} how long the client should wait before it reconnects.
+     */
+    public static int goodbye(
+        final MutableDirectBuffer out, final int offset,
+        final long correlationId, final int reason, final long retryAfterMs)
+    {
+        int p = beginFrame(out, offset, MessageType.GOODBYE, 0, correlationId);
+        out.putShort(p, (short)reason, LE);
+        p += 2;
+        out.putInt(p, (int)Math.min(retryAfterMs, 0xFFFF_FFFFL), LE);
+        p += 4;
+        return endFrame(out, offset, p);
+    }
+
+    /** Reads a str16 at {@code offset}; for NACK/ERROR details (allocates: not for the hot path). */
+    public static String readStr16(final DirectBuffer in, final int offset)
+    {
+        final int n = in.getShort(offset, LE) & 0xFFFF;
+        return in.getStringWithoutLengthUtf8(offset + 2, n);
+    }
+
+    public static String readStr8(final DirectBuffer in, final int offset)
+    {
+        final int n = in.getByte(offset) & 0xFF;
+        return in.getStringWithoutLengthUtf8(offset + 1, n);
+    }
+}
