@@ -11,6 +11,7 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.PrometheusText;
 import org.agrona.concurrent.EpochClock;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -475,7 +476,6 @@ public final class ClusterNode implements AutoCloseable
     static Properties producerProperties(final ClusterSettings cluster)
     {
         final Properties p = new Properties();
-        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "1");
@@ -483,71 +483,63 @@ public final class ClusterNode implements AutoCloseable
         p.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "100");
         p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         p.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        if (cluster.nodeName() != null)
-        {
-            p.setProperty(ProducerConfig.CLIENT_ID_CONFIG, "dispatch-" + cluster.nodeName());
-        }
-        p.putAll(cluster.kafka());
-        return p;
+        return withCluster(cluster, p, "", true);
     }
 
     /** The status topic's reader: every partition, no group (each node reads everything), from the end. */
     static Properties followerProperties(final ClusterSettings cluster)
     {
         final Properties p = new Properties();
-        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        if (cluster.nodeName() != null)
-        {
-            p.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, "dispatch-" + cluster.nodeName() + "-status");
-        }
-        cluster.kafka().forEach((k, v) ->
-        {
-            if (!k.toString().startsWith("group."))
-            {
-                p.put(k, v); // no group: a group.instance.id meant for the feeder must not reach this consumer
-            }
-        });
-        return p;
+        return withCluster(cluster, p, "-status", false);
     }
 
     /** The changelog reader: assigned partitions only, no group, no commits. */
     static Properties restoreProperties(final ClusterSettings cluster)
     {
         final Properties p = new Properties();
-        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
         p.setProperty(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
         p.setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
-        if (cluster.nodeName() != null)
-        {
-            p.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, "dispatch-" + cluster.nodeName() + "-restore");
-        }
-        p.putAll(cluster.kafka());
-        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        p.remove(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
-        p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        return p;
+        return withCluster(cluster, p, "-restore", false);
     }
 
     static Properties consumerProperties(final ClusterSettings cluster)
     {
         final Properties p = new Properties();
-        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, cluster.groupId());
         // KIP-848: the broker assigns incrementally, no stop-the-world rebalance; session timeouts are broker settings
         p.setProperty(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        return withCluster(cluster, p, "", true);
+    }
+
+    /**
+     * What every client of the node shares, added to its own settings: the brokers, a client id naming the node and
+     * the client's role, and last the operator's {@code cluster.kafka.*}, so they win. A client outside the group
+     * (it assigns its partitions itself) gets none of the {@code group.*} ones: a {@code group.instance.id} meant for
+     * the feeder would make it join the group.
+     */
+    private static Properties withCluster(
+        final ClusterSettings cluster, final Properties p, final String clientIdSuffix, final boolean inGroup)
+    {
+        p.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         if (cluster.nodeName() != null)
         {
-            p.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, "dispatch-" + cluster.nodeName());
+            p.setProperty(CommonClientConfigs.CLIENT_ID_CONFIG, "dispatch-" + cluster.nodeName() + clientIdSuffix);
         }
-        p.putAll(cluster.kafka());
+        cluster.kafka().forEach((k, v) ->
+        {
+            if (inGroup || !k.toString().startsWith("group."))
+            {
+                p.put(k, v);
+            }
+        });
         return p;
     }
 }
