@@ -92,10 +92,10 @@ public final class ScenarioSettings
             case "description": break;
             case "duration": b.durationS(seconds(s, 1)); break;
             case "warmup": b.warmupS(seconds(s, 0)); break;
-            case "connections": b.connections(integer(s, 1, LoadTestConfig.MAX_CONNECTIONS)); break;
-            case "seed": b.seed(integer(s, Integer.MIN_VALUE, Integer.MAX_VALUE)); break;
+            case "connections": b.connections(s.integer(1, LoadTestConfig.MAX_CONNECTIONS)); break;
+            case "seed": b.seed(s.integer(Integer.MIN_VALUE, Integer.MAX_VALUE)); break;
             case "host": b.host(nonEmpty(s)); break;
-            case "port": b.port(integer(s, 1, 65_535)); break;
+            case "port": b.port(s.integer(1, 65_535)); break;
             case "tenant": b.tenant(nonEmpty(s)); break;
             case "api-key": b.apiKey(s.value()); break;
             case "engine": b.engineMode(engineMode(s)); break;
@@ -159,7 +159,7 @@ public final class ScenarioSettings
         }
         else
         {
-            integer(s, 0, Integer.MAX_VALUE);
+            s.integer(0, Integer.MAX_VALUE);
         }
         for (final String lane : channel == null ? CHANNELS : new String[] {channel})
         {
@@ -235,24 +235,6 @@ public final class ScenarioSettings
         if (v < min)
         {
             throw s.error("must be >= " + min + " seconds, got " + v);
-        }
-        return v;
-    }
-
-    private static int integer(final Setting s, final int min, final int max)
-    {
-        final int v;
-        try
-        {
-            v = Integer.parseInt(s.value().trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw s.error("expects an integer, got '" + s.value() + "'");
-        }
-        if (v < min || v > max)
-        {
-            throw s.error("must be " + min + ".." + max + ", got " + v);
         }
         return v;
     }

@@ -48,14 +48,14 @@ public final class CampaignReader
         {
             throw settings.values().iterator().next().error("a campaign needs campaign.recipients (directory size)");
         }
-        final int count = integer(recipients, 0, CampaignSpec.MAX_RECIPIENTS);
+        final int count = recipients.integer(0, CampaignSpec.MAX_RECIPIENTS);
         if (count == 0)
         {
             return null; // the same scenario without its campaign: the baseline to compare with
         }
         final ChannelType channel = settings.containsKey("channel") ? channel(settings.get("channel")) : ChannelType.SMS;
         final long startNs = settings.containsKey("start") ? StreamsReader.time(settings.get("start"), timelineNs) : 0;
-        final int pacing = settings.containsKey("pacing") ? integer(settings.get("pacing"), 0, Integer.MAX_VALUE) : 0;
+        final int pacing = settings.containsKey("pacing") ? settings.get("pacing").integer(0, Integer.MAX_VALUE) : 0;
         final Setting template = settings.get("template");
         final String[] words = (template == null ? DEFAULT_TEMPLATE : "template " + template.value().trim()).split("\\s+");
         if (words.length < 2)
@@ -85,23 +85,5 @@ public final class CampaignReader
             case "chat": return ChannelType.CHAT;
             default: throw s.error("must be sms | push | chat, got '" + s.value() + "'");
         }
-    }
-
-    private static int integer(final Setting s, final int min, final int max)
-    {
-        final int v;
-        try
-        {
-            v = Integer.parseInt(s.value().trim().replace("_", ""));
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw s.error("expects an integer, got '" + s.value() + "'");
-        }
-        if (v < min || v > max)
-        {
-            throw s.error("must be " + min + ".." + max + ", got " + v);
-        }
-        return v;
     }
 }

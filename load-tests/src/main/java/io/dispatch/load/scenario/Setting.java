@@ -14,6 +14,25 @@ public record Setting(String key, String value, String where)
         return new ScenarioException(where + " " + problem);
     }
 
+    /** @throws ScenarioException naming this setting when the value is not a whole number in [min, max]. */
+    public int integer(final int min, final int max)
+    {
+        final int v;
+        try
+        {
+            v = Integer.parseInt(value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw error("expects an integer, got '" + value + "'");
+        }
+        if (v < min || v > max)
+        {
+            throw error("must be " + min + ".." + max + ", got " + v);
+        }
+        return v;
+    }
+
     public static Setting fromFlag(final String flag, final String key, final String value)
     {
         return new Setting(key, value, flag);
