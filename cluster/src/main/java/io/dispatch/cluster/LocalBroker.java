@@ -117,14 +117,44 @@ public final class LocalBroker implements AutoCloseable
         p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(p))
         {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short)1).configs(config))).all()
-                .get(60, TimeUnit.SECONDS);
-        }
-        catch (final ExecutionException ex)
-        {
-            if (!(ex.getCause() instanceof TopicExistsException))
+            try
             {
-                throw ex;
+                admin.createTopics(List.of(new NewTopic(topic, partitions, (short)1).configs(config))).all()
+                    .get(60, TimeUnit.SECONDS);
+            }
+            catch (final ExecutionException ex)
+            {
+                if (!(ex.getCause() instanceof TopicExistsException))
+                {
+                    throw ex;
+                }
+            }
+            awaitDescribable(admin, topic);
+        }
+    }
+
+    /**
+     * The controller answers a creation before the broker serves the topic's metadata; a node started in between
+     * finds the topic "unknown" and refuses to start. So "created" here means describable (bounded: 60 s).
+     */
+    private static void awaitDescribable(final Admin admin, final String topic) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true)
+        {
+            try
+            {
+                admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS);
+                return;
+            }
+            catch (final ExecutionException ex)
+            {
+                if (!(ex.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) ||
+                    System.nanoTime() > deadline)
+                {
+                    throw ex;
+                }
+                Thread.sleep(50);
             }
         }
     }
