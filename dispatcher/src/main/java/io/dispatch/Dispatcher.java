@@ -38,6 +38,7 @@ import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.ingest.SubmitIntake;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
+import io.dispatch.journal.JournalPretoucher;
 import io.dispatch.journal.JournalReplayer;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.journal.Recovery;
@@ -86,6 +87,7 @@ import io.dispatch.status.Counters;
 import io.dispatch.status.DistinctErrorLog;
 import io.dispatch.status.EndToEndLatency;
 import io.dispatch.status.LaneAdmission;
+import io.dispatch.status.PrometheusText;
 import io.dispatch.status.StatusTable;
 import io.dispatch.stream.JournalStreams;
 import io.dispatch.tls.TlsContexts;
@@ -120,6 +122,8 @@ public final class Dispatcher implements AutoCloseable
     /** Directory and campaign frames waiting for the targeting thread; beyond it the client gets BACKPRESSURE. */
     private static final int TARGETING_INBOX = 1024;
     private static final long STORAGE_POLL_MS = 250;
+    /** At 300,000 messages/s the appender moves about 0.3 MiB in this time: well inside the pages kept touched. */
+    private static final long PRETOUCH_POLL_MS = 5;
 
     private final DispatcherConfig config;
     private final Counters counters = new Counters();
@@ -152,6 +156,7 @@ public final class Dispatcher implements AutoCloseable
     private AgentRunner targetingRunner;
     private DiskSpaceWatcher storage;
     private AgentRunner storageRunner;
+    private volatile AgentRunner pretouchRunner;
     private final CampaignStats campaignStats = new CampaignStats();
     /** Filled by the directory journal's replay before any recovered message is handed to a lane or the scheduler. */
     private final CancelledCampaigns cancelledCampaigns = new CancelledCampaigns();
@@ -251,6 +256,14 @@ public final class Dispatcher implements AutoCloseable
         storageRunner = new AgentRunner(new SleepingMillisIdleStrategy(STORAGE_POLL_MS),
             ex -> errors.record("disk_space_watcher_failed", ex), null, storage);
         AgentRunner.startOnThread(storageRunner);
+        if (config.journalPretouchBytes() > 0)
+        {
+            // first stores into the journal's pages off the journal thread (docs/design/journal-pretouch.md)
+            pretouchRunner = new AgentRunner(new SleepingMillisIdleStrategy(PRETOUCH_POLL_MS),
+                ex -> errors.record("journal_pretouch_failed", ex), null,
+                new JournalPretoucher(journal.appendFrontier(), config.journalPretouchBytes()));
+            AgentRunner.startOnThread(pretouchRunner);
+        }
         final TenantRegistry tenants = new TenantRegistry(config.tenants());
         configReload = new ConfigReload(tenants);
         final TemplateRegistry templates = new TemplateRegistry(config.templates());
@@ -629,6 +642,14 @@ public final class Dispatcher implements AutoCloseable
 
     private void appendExtraMetrics(final StringBuilder sb)
     {
+        final AgentRunner pretouch = pretouchRunner;
+        if (pretouch != null)
+        {
+            PrometheusText.family(sb, "dispatch_journal_pretouched_bytes_total", "counter",
+                "journal bytes touched ahead of the appender on the pretouch thread (journal.pretouchBytes)");
+            PrometheusText.sample(sb, "dispatch_journal_pretouched_bytes_total",
+                ((JournalPretoucher)pretouch.agent()).touchedBytes());
+        }
         final java.util.function.Consumer<StringBuilder> extra = extraMetrics;
         if (extra != null)
         {
@@ -801,6 +822,8 @@ public final class Dispatcher implements AutoCloseable
         // before the journal: a snapshot in progress reads it (it stops within a few thousand documents)
         closeQuietly(snapshotter);
         snapshotter = null;
+        closeQuietly(pretouchRunner);
+        pretouchRunner = null;
         closeQuietly(journal);
         journal = null;
         closeQuietly(storageRunner);

@@ -42,6 +42,7 @@ public record DispatcherConfig(
     long directorySnapshotEveryOps,
     long directoryMaxRecipients,
     long journalMinFreeBytes,
+    long journalPretouchBytes,
     SessionLimits sessionLimits,
     IngestTlsSettings ingestTls,
     AuthLimits authLimits,
@@ -71,7 +72,7 @@ public record DispatcherConfig(
             receiptBufferRecords, adminPort, admin, dataDir, fsync, rollCycle, ringSize, waitStrategy,
             ringConsumerThreads, ringHighWaterPercent, dedupHorizonMs, statusCapacity, defaultTtlSeconds,
             List.copyOf(resolved), templates, lanes, policy, tenantPolicies, directorySnapshotEveryOps,
-            directoryMaxRecipients, journalMinFreeBytes, sessionLimits, ingestTls, authLimits, optOut080, retention);
+            directoryMaxRecipients, journalMinFreeBytes, journalPretouchBytes, sessionLimits, ingestTls, authLimits, optOut080, retention);
     }
 
     /** When the journal forces its pages to disk. */
@@ -166,6 +167,8 @@ public record DispatcherConfig(
             s.longValue(Configuration.DIRECTORY_MAX_RECIPIENTS_PROP_NAME, 0, 0, Integer.MAX_VALUE),
             s.longValue(Configuration.JOURNAL_MIN_FREE_BYTES_PROP_NAME, Configuration.JOURNAL_MIN_FREE_BYTES_DEFAULT,
                 0, Long.MAX_VALUE),
+            s.longValue(Configuration.JOURNAL_PRETOUCH_BYTES_PROP_NAME, Configuration.JOURNAL_PRETOUCH_BYTES_DEFAULT,
+                0, Configuration.JOURNAL_PRETOUCH_BYTES_MAX),
             SessionLimits.read(s),
             IngestTlsSettings.read(s),
             AuthLimits.read(s),
@@ -214,7 +217,7 @@ public record DispatcherConfig(
             ? " https cert=" + admin.tlsCertFile() + " key=" + admin.tlsKeyFile() : " http"));
         lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle
             + " " + retention.describe()
-            + " minFreeBytes=" + journalMinFreeBytes);
+            + " minFreeBytes=" + journalMinFreeBytes + " pretouchBytes=" + journalPretouchBytes);
         lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " consumerThreads=" + ringConsumerThreads
             + " highWater=" + ringHighWaterPercent + "%");
         lines.add("dedup horizon=" + dedupHorizonMs / 3_600_000L + "h statusCapacity=" + statusCapacity
