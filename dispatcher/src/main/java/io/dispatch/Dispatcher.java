@@ -306,22 +306,23 @@ public final class Dispatcher implements AutoCloseable
         final InboundDedup inboundDedup = new InboundDedup();
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage, inboundDedup);
-        final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, config.ringSize());
+        final RingPorts ports = RingPorts.of(config);
+        final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, ports.marketing(),
+            config.ringSize());
         ackStage.inboundAnswers(inboundAnswers);
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats,
             e2eLatency, config.ringSize());
         statusStage.tap(hooks.tap());
         policyStage.rateShare(hooks.share());
-        final RingPorts ports = RingPorts.of(config);
         scheduler = new Scheduler(ports.scheduler(), admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
         final com.lmax.disruptor.EventHandler<DispatchEvent> observer =
             hooks.journaledObserver();
         ring = config.ringConsumerThreads() == 1
-            ? new RingTopology(config.ringSize(), config.waitStrategy(), errors,
+            ? new RingTopology(config.ringSize(), config.waitStrategy(), errors, ports.marketing(),
                 new DispatchStages(dedupStage, policyStage, journalStage, ackStage, statusStage, handoffStage, flusher,
                     new ClearingHandler()).observeJournaled(observer))
-            : new RingTopology(config.ringSize(), config.waitStrategy(), errors,
+            : new RingTopology(config.ringSize(), config.waitStrategy(), errors, ports.marketing(),
                 observer == null ? new StageChain(dedupStage, policyStage, journalStage)
                     : new StageChain(dedupStage, policyStage, journalStage, observer),
                 new StageChain(ackStage, statusStage, handoffStage, flusher, new ClearingHandler()));

@@ -38,6 +38,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 {
     private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
     private static final long CREDIT_TICK_MS = 5;
+    private static final long MARKETING_RETRY_MS = 1;
 
     private final IngestContext context;
     private final SessionProxy proxy;
@@ -55,6 +56,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** A HELLO's key is being checked (maybe hashed off the event loop); reading is paused meanwhile. */
     private boolean authenticating;
     private ScheduledFuture<?> creditTick;
+    private boolean marketingRetryPending;
     /** Set by a request that found no room: the frame being processed joins {@link #parked}. */
     private boolean parkCurrent;
     /** With {@link #parkCurrent} on a SUBMIT_BATCH: the item that found no room. */
@@ -137,6 +139,27 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         parked.add(frame);
         parked.batchResumeAt(parkedBatchItem);
         ctx.channel().config().setAutoRead(false);
+        retrySoonIfMarketingShare();
+    }
+
+    /**
+     * Marketing's ring share frees up within a ring batch, not a tick: a request waiting for it is retried after
+     * {@link #MARKETING_RETRY_MS}, so a bulk client still fills what marketing may hold.
+     */
+    private void retrySoonIfMarketingShare()
+    {
+        if (requests.takeWaitsForMarketingShare() && !marketingRetryPending)
+        {
+            marketingRetryPending = true;
+            ctx.executor().schedule(() ->
+            {
+                marketingRetryPending = false;
+                if (!parked.isEmpty())
+                {
+                    replayParked();
+                }
+            }, MARKETING_RETRY_MS, TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -160,6 +183,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             {
                 parkCurrent = false;
                 parked.batchResumeAt(parkedBatchItem);
+                retrySoonIfMarketingShare();
                 break;
             }
             parked.removeHead();
