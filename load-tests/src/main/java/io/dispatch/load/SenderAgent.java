@@ -14,7 +14,8 @@ import org.agrona.concurrent.NanoClock;
  * Allocation-free per message: the next intended time of each stream is cached in an array and the
  * message itself comes pre-built from the sink's catalog.
  * <p>
- * <b>Threading:</b> single-threaded; driven by {@link PacedRunner} (or directly by tests).
+ * <b>Threading:</b> {@link #doWork()} from one thread at a time: the connection's event loop, through
+ * {@link LoopSender} (or directly by tests); {@link #isDone()} and {@link #hasFailed()} from any thread.
  */
 public final class SenderAgent
 {
@@ -40,7 +41,8 @@ public final class SenderAgent
     /** Intended time of each stream's next message, {@link #NONE} once the stream is exhausted. */
     private final long[] nextNs;
     private long seq;
-    private boolean stopped;
+    /** Volatile: the reporter and the pacer read it from their threads. */
+    private volatile boolean stopped;
     private volatile boolean failed;
 
     /** One stream of informational messages (tests and simple runs). */
@@ -161,6 +163,21 @@ public final class SenderAgent
     {
         final int stream = earliestStream();
         return stream < 0 ? NONE : nextNs[stream];
+    }
+
+    /**
+     * @return the intended time of this connection's first message (any stream) intended after
+     * {@code timeNs}, or {@link Long#MAX_VALUE} when none is left; from the immutable schedules only, so any
+     * thread may ask.
+     */
+    public long nextIntendedAfter(final long timeNs)
+    {
+        long earliest = NONE;
+        for (final OpenLoopSchedule schedule : schedules)
+        {
+            earliest = Math.min(earliest, schedule.nextIntendedAfter(connection, timeNs));
+        }
+        return earliest;
     }
 
     /** @return true when the run is over for this connection (end reached, schedule exhausted or failed). */
