@@ -57,7 +57,8 @@ public final class ClientConnections implements AutoCloseable
      */
     public static ClientConnections open(final LoadTestConfig config, final long timeoutMs) throws LoadTestException
     {
-        final int ioThreads = Math.max(1, Math.min(config.connections(), Runtime.getRuntime().availableProcessors()));
+        final int count = config.connectionPlan().connections();
+        final int ioThreads = Math.max(1, Math.min(count, Runtime.getRuntime().availableProcessors()));
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
             ioThreads, new DefaultThreadFactory("loadtest-io", true), NioIoHandler.newFactory());
         final List<ClientConfig> clientConfigs = new ArrayList<>();
@@ -75,7 +76,7 @@ public final class ClientConnections implements AutoCloseable
                 .tls(config.tls())
                 .tlsCaFile(config.tlsCaFile())
                 .tlsClientCertificate(config.tlsCertFile(), config.tlsKeyFile());
-            for (int i = 0; i < config.connections(); i++)
+            for (int i = 0; i < count; i++)
             {
                 // One loop as the client's group: the client runs on it, and its sender is queued on it.
                 final EventLoop loop = group.next();

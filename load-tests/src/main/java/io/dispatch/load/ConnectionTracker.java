@@ -39,6 +39,8 @@ public final class ConnectionTracker
     private final AtomicLong receipts = new AtomicLong();
     private final AtomicLongArray receiptsByState = new AtomicLongArray(16);
     private final AtomicLong receiptsDropped = new AtomicLong();
+    /** ACKs per class, both phases: which classes this connection carried (connections.json). */
+    private final AtomicLongArray ackedByClass = new AtomicLongArray(MessageClasses.COUNT);
     private volatile long pendingE2e;
 
     public ConnectionTracker(final int connection, final RunWindow window, final NanoClock clock)
@@ -103,6 +105,7 @@ public final class ConnectionTracker
         final boolean isMeasured = window.isMeasured(intendedNs);
         final PhaseCounters p = isMeasured ? measured : warmup;
         p.acked.incrementAndGet();
+        ackedByClass.lazySet(classIndex, ackedByClass.get(classIndex) + 1);
         if (window.inMeasuredPeriod(nowNs))
         {
             acksInMeasuredPeriod.incrementAndGet();
@@ -181,6 +184,8 @@ public final class ConnectionTracker
     public LatencyRecorder e2eLatency(final int classIndex) { return e2eLatency[classIndex]; }
     public long acksInMeasuredPeriod() { return acksInMeasuredPeriod.get(); }
     public long receipts() { return receipts.get(); }
+    /** @return ACKs of one class ({@link MessageClasses} index), warm-up included. */
+    public long acked(final int classIndex) { return ackedByClass.get(classIndex); }
     public long receiptsDropped() { return receiptsDropped.get(); }
 
     public long receipts(final DeliveryState state)

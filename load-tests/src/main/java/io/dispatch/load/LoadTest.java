@@ -115,6 +115,7 @@ public final class LoadTest
     {
         final List<DispatchClient> clients = connections.clients();
         final List<StreamSpec> streams = config.streams();
+        final ConnectionPlan plan = config.connectionPlan();
         final MessageCatalog[] catalogs = new MessageCatalog[streams.size()];
         final int[] classes = new int[streams.size()];
         for (int s = 0; s < catalogs.length; s++)
@@ -143,7 +144,7 @@ public final class LoadTest
         final OpenLoopSchedule[] schedules = new OpenLoopSchedule[streams.size()];
         for (int s = 0; s < schedules.length; s++)
         {
-            schedules[s] = new OpenLoopSchedule(window, streams.get(s).profile(), config.connections());
+            schedules[s] = new OpenLoopSchedule(window, streams.get(s).profile(), plan.connectionsOf(s));
         }
         final List<ConnectionTracker> trackers = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++)
@@ -174,10 +175,8 @@ public final class LoadTest
             for (int i = 0; i < clients.size(); i++)
             {
                 final ConnectionTracker tracker = trackers.get(i);
-                final SenderAgent agent = new SenderAgent(i, schedules, classes, clock,
-                    new ClientSubmitSink(i, clients.get(i), catalogs, out), new InFlightRing(IN_FLIGHT_SLOTS, tracker),
-                    tracker);
-                senders.add(new LoopSender(agent, connections.loop(i)));
+                senders.add(new LoopSender(sender(i, plan, schedules, classes, clients.get(i), catalogs, tracker),
+                    connections.loop(i)));
             }
             final PacedRunner pacer = new PacedRunner(senders, clock);
             final Thread pacing = new Thread(pacer, "loadtest-pacer");
@@ -190,6 +189,7 @@ public final class LoadTest
 
             pacer.requestStop();
             join(pacing);
+            ConnectionsReport.write(plan, trackers, outDir);
             return buildReport(startedAt, window, schedules, classes, trackers, collector, senders, drainS,
                 !reporter.drained(), reporter.timeline(), campaign == null ? null : campaign.stats(clients.get(0)));
         }
@@ -197,6 +197,30 @@ public final class LoadTest
         {
             logs.forEach(HistogramLogWriter::close);
         }
+    }
+
+    /** @return the sender of connection {@code c}, over the streams the plan gives it. */
+    private SenderAgent sender(
+        final int c,
+        final ConnectionPlan plan,
+        final OpenLoopSchedule[] schedules,
+        final int[] classes,
+        final DispatchClient client,
+        final MessageCatalog[] catalogs,
+        final ConnectionTracker tracker)
+    {
+        final int[] streams = plan.streamsOn(c);
+        final OpenLoopSchedule[] carried = new OpenLoopSchedule[streams.length];
+        final int[] slots = new int[streams.length];
+        final int[] carriedClasses = new int[streams.length];
+        for (int i = 0; i < streams.length; i++)
+        {
+            carried[i] = schedules[streams[i]];
+            slots[i] = plan.slot(c, streams[i]);
+            carriedClasses[i] = classes[streams[i]];
+        }
+        return new SenderAgent(c, carried, slots, streams, carriedClasses, clock,
+            new ClientSubmitSink(c, client, catalogs, out), new InFlightRing(IN_FLIGHT_SLOTS, tracker), tracker);
     }
 
     /** @return e.g. {@code ack.marketing.hlog}. */

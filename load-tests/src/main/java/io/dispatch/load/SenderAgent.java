@@ -2,9 +2,12 @@ package io.dispatch.load;
 
 import org.agrona.concurrent.NanoClock;
 
+import java.util.Arrays;
+
 /**
- * The open-loop sender of one connection, over one or more streams (each with its own
- * {@link OpenLoopSchedule}). Each {@link #doWork()} sends every message whose intended time has come
+ * The open-loop sender of one connection, over the one or more streams it carries (each with its own
+ * {@link OpenLoopSchedule}, in which this connection has a slot: see {@link ConnectionPlan}). Each
+ * {@link #doWork()} sends every message whose intended time has come
  * (up to {@link #MAX_BURST}), earliest first across streams, however far behind the schedule it is: the
  * backlog goes out at once and nothing is ever skipped, so a stall shows up as latency of the queued
  * messages (measured from their intended times) rather than as a quietly lower rate.
@@ -31,6 +34,8 @@ public final class SenderAgent
 
     private final int connection;
     private final OpenLoopSchedule[] schedules;
+    private final int[] slots;
+    private final int[] streams;
     private final int[] classes;
     private final long endNs;
     private final NanoClock clock;
@@ -57,10 +62,7 @@ public final class SenderAgent
         this(connection, new OpenLoopSchedule[] {schedule}, new int[] {0}, clock, sink, ring, tracker);
     }
 
-    /**
-     * @param schedules one per stream, all on the same window and connection count.
-     * @param classes   the {@link MessageClasses} index of each stream's messages.
-     */
+    /** Every stream on every connection of the run: this connection is slot {@code connection} of each. */
     public SenderAgent(
         final int connection,
         final OpenLoopSchedule[] schedules,
@@ -70,12 +72,36 @@ public final class SenderAgent
         final InFlightRing ring,
         final ConnectionTracker tracker)
     {
-        if (schedules.length == 0 || schedules.length != classes.length)
+        this(connection, schedules, filled(schedules.length, connection), identity(schedules.length), classes, clock,
+            sink, ring, tracker);
+    }
+
+    /**
+     * @param schedules the schedules of the streams this connection carries, all on the same window.
+     * @param slots     this connection's index in each schedule ({@link ConnectionPlan#slot}).
+     * @param streams   each schedule's stream index in the run, passed to the sink.
+     * @param classes   the {@link MessageClasses} index of each stream's messages.
+     */
+    public SenderAgent(
+        final int connection,
+        final OpenLoopSchedule[] schedules,
+        final int[] slots,
+        final int[] streams,
+        final int[] classes,
+        final NanoClock clock,
+        final SubmitSink sink,
+        final InFlightRing ring,
+        final ConnectionTracker tracker)
+    {
+        if (schedules.length == 0 || schedules.length != classes.length || schedules.length != slots.length ||
+            schedules.length != streams.length)
         {
-            throw new IllegalArgumentException("one class per schedule, at least one schedule");
+            throw new IllegalArgumentException("one slot, stream and class per schedule, at least one schedule");
         }
         this.connection = connection;
         this.schedules = schedules.clone();
+        this.slots = slots.clone();
+        this.streams = streams.clone();
         this.classes = classes.clone();
         this.endNs = schedules[0].window().endNs();
         this.clock = clock;
@@ -90,11 +116,28 @@ public final class SenderAgent
         }
     }
 
+    private static int[] filled(final int length, final int value)
+    {
+        final int[] a = new int[length];
+        Arrays.fill(a, value);
+        return a;
+    }
+
+    private static int[] identity(final int length)
+    {
+        final int[] a = new int[length];
+        for (int i = 0; i < length; i++)
+        {
+            a[i] = i;
+        }
+        return a;
+    }
+
     private long next(final int stream)
     {
         final OpenLoopSchedule schedule = schedules[stream];
-        return schedule.isScheduled(connection, streamSeq[stream]) ?
-            schedule.intendedNs(connection, streamSeq[stream]) : NONE;
+        return schedule.isScheduled(slots[stream], streamSeq[stream]) ?
+            schedule.intendedNs(slots[stream], streamSeq[stream]) : NONE;
     }
 
     /** @return the stream whose next message is due first, or -1 when every stream is exhausted. */
@@ -137,8 +180,8 @@ public final class SenderAgent
             }
             final InFlightSubmit listener = ring.arm(seq, intendedNs, classes[stream]);
             tracker.onSubmitting(intendedNs);
-            final long streamIndex = schedules[stream].globalIndex(connection, streamSeq[stream]);
-            if (!sink.submit(stream, streamIndex, listener))
+            final long streamIndex = schedules[stream].globalIndex(slots[stream], streamSeq[stream]);
+            if (!sink.submit(streams[stream], streamIndex, listener))
             {
                 listener.cancel();
                 tracker.onSubmitFailed(intendedNs);
@@ -173,9 +216,9 @@ public final class SenderAgent
     public long nextIntendedAfter(final long timeNs)
     {
         long earliest = NONE;
-        for (final OpenLoopSchedule schedule : schedules)
+        for (int s = 0; s < schedules.length; s++)
         {
-            earliest = Math.min(earliest, schedule.nextIntendedAfter(connection, timeNs));
+            earliest = Math.min(earliest, schedules[s].nextIntendedAfter(slots[s], timeNs));
         }
         return earliest;
     }
