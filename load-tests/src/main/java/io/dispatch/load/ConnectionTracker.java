@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>
  * <b>Threading:</b>
  * <ul>
- *   <li>{@link #onSubmitting}, {@link #onSubmitFailed}: the connection's sender thread.</li>
- *   <li>{@link #onAck}, {@link #onReceipt}, {@link #onReceiptsDropped}: the connection's client I/O
- *       thread only (the recorders and the correlator are single-writer).</li>
+ *   <li>{@link #onSubmitting}, {@link #onSubmitFailed}, {@link #onAck}, {@link #onReceipt},
+ *       {@link #onReceiptsDropped}: the connection's event loop only, which runs both its client and its
+ *       {@link LoopSender} (the recorders, the correlator and the per-class ACK counts are single-writer).</li>
  *   <li>{@link #onNack}, {@link #onClientFailure}: any thread (only atomic counters): the client reports
  *       a request it refuses at once on the submitting thread.</li>
  *   <li>Getters and interval swaps: the reporter thread.</li>
