@@ -68,6 +68,8 @@ class StreamConnectionsIT
         final Map<String, Object> shared1 = (Map<String, Object>)connections.get(1);
         final Map<String, Object> own = (Map<String, Object>)connections.get(2);
         assertThat(own).containsEntry("streams", "[info]").containsEntry("sent", 900L);
+        assertThat((Map<String, Object>)((Map<String, Object>)report.get("streams")).get("info"))
+            .containsEntry("connections", 1L);
         assertThat((Map<String, Object>)own.get("acked")).containsOnly(Map.entry("informational", 900L));
         for (final Map<String, Object> shared : List.of(shared0, shared1))
         {
