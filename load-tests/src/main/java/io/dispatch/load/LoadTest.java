@@ -57,7 +57,7 @@ public final class LoadTest
 
     /** Lets the pacing thread start before the first intended send time. */
     static final long START_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(100);
-    static final long SENDER_JOIN_MS = 2_000;
+    static final long PACER_JOIN_MS = 2_000;
     /** In-flight listeners per connection before the ring starts allocating. */
     static final int IN_FLIGHT_SLOTS = 1 << 16;
 
@@ -274,7 +274,7 @@ public final class LoadTest
     {
         try
         {
-            pacing.join(SENDER_JOIN_MS);
+            pacing.join(PACER_JOIN_MS);
         }
         catch (final InterruptedException ex)
         {
