@@ -114,6 +114,9 @@ public final class SenderAgent
         {
             nextNs[s] = next(s);
         }
+        // A connection with no share of any schedule (fewer messages than connections) is done at once: the
+        // pacer never wakes it, since it has nothing due.
+        stopped = earliestStream() < 0;
     }
 
     private static int[] filled(final int length, final int value)

@@ -79,6 +79,20 @@ class SenderAgentTest
     }
 
     @Test
+    void shouldBeDoneFromTheStartWhenItsShareOfTheScheduleIsEmpty()
+    {
+        // Two messages dealt over four connections: connection 3 has none, and nobody needs to wake it.
+        window = RunWindow.ofSeconds(START, 0, 1);
+        final OpenLoopSchedule schedule = new OpenLoopSchedule(window, 2, 4);
+        tracker = new ConnectionTracker(3, window, clock);
+        agent = new SenderAgent(3, schedule, clock, sink, new InFlightRing(16, tracker), tracker);
+
+        assertThat(agent.isDone()).isTrue();
+        assertThat(agent.hasFailed()).isFalse();
+        assertThat(agent.nextIntendedAfter(START - 1)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void shouldSendTheWholeBacklogAtOnceAndSkipNothingWhenBehind()
     {
         newAgent(1000, 1, 0);
