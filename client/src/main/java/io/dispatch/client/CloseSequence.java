@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * The steps of a close from READY, within {@link ClientConfig#closeTimeoutMs()}: the requests queued before the
  * close are written as credit allows, then GOODBYE, then the answers owed are awaited. The conductor calls
  * {@link #progress} whenever one of those may have moved (a flush, the GOODBYE write done, the tick, the deadline
- * timer) and finishes the close when it returns true.
+ * timer) and finishes the close when it returns true. Time is the event loop's ticker, so the deadline and its
+ * timer agree (and a test can move both).
  * <p>
  * <b>Note:</b> not thread-safe; owned by the connection's I/O thread.
  */
@@ -39,7 +40,7 @@ final class CloseSequence
 
     void begin()
     {
-        deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(closeTimeoutMs);
+        deadlineNs = loop.ticker().nanoTime() + TimeUnit.MILLISECONDS.toNanos(closeTimeoutMs);
         deadlineTimer = loop.schedule(progress, closeTimeoutMs, TimeUnit.MILLISECONDS);
     }
 
@@ -59,7 +60,7 @@ final class CloseSequence
      */
     boolean progress(final Channel channel, final boolean allWritten, final boolean allAnswered)
     {
-        if (System.nanoTime() - deadlineNs >= 0 || channel == null)
+        if (loop.ticker().nanoTime() - deadlineNs >= 0 || channel == null)
         {
             return true;
         }
