@@ -61,7 +61,8 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     private final AcceptedEntries entries;
     private final org.agrona.concurrent.MessageHandler onEntry = this::onEntry;
     /** The {@code 'A'} entries written or restored while owning their partition: {partition, offset, expires at}. */
-    private final java.util.ArrayDeque<long[]> acceptedExpiry = new java.util.ArrayDeque<>();
+    private final java.util.PriorityQueue<long[]> acceptedExpiry =
+        new java.util.PriorityQueue<>(java.util.Comparator.comparingLong((long[] e) -> e[2]));
     private final AtomicLong restoredKeys = new AtomicLong();
     private final AtomicLong restoredSends = new AtomicLong();
     /** An {@code 'A'} entry was written since the last flush: the next commit waits for it to be acknowledged. */
@@ -451,15 +452,16 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         }
     }
 
+    /** An {@code 'A'} entry to load, with the cluster id of its record. */
+    private record Restore(long clusterId, byte[] value)
+    {
+    }
+
     /**
      * The {@code 'A'} entries of a partition just assigned: each is tracked for its tombstone; one whose record will
      * not be fed again (below the commit, or marked done) is loaded into the engine, the rest are decided again as
      * they are fed. @return the entries to load.
      */
-    private record Restore(long clusterId, byte[] value)
-    {
-    }
-
     private List<Restore> restoreAccepted(final PartitionProgress p, final StateChangelog.Restored restored,
         final long committed)
     {

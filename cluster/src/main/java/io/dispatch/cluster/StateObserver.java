@@ -57,8 +57,9 @@ final class StateObserver implements EventHandler<DispatchEvent>
      */
     long load(final Runnable load)
     {
+        final long target = loads + 1; // read first: the load may run before this returns
         pendingLoad = load;
-        return loads + 1;
+        return target;
     }
 
     /** @return loads run so far (any thread). */
