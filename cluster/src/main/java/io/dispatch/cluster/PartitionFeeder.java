@@ -1,6 +1,9 @@
 package io.dispatch.cluster;
 
+import io.dispatch.OwnerState;
 import io.dispatch.ingest.AcceptedPublisher;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -12,12 +15,17 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,12 +65,12 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     private final Set<String> unknownTenants = new HashSet<>();
     private final ProgressSignals.Handler onSignal = this::onSignal;
     private final StateObserver observer;
-    private final io.dispatch.OwnerState owner;
+    private final OwnerState owner;
     private final AcceptedEntries entries;
-    private final org.agrona.concurrent.MessageHandler onEntry = this::onEntry;
+    private final MessageHandler onEntry = this::onEntry;
     /** The {@code 'A'} entries written or restored while owning their partition: {partition, offset, expires at}. */
-    private final java.util.PriorityQueue<long[]> acceptedExpiry =
-        new java.util.PriorityQueue<>(java.util.Comparator.comparingLong((long[] e) -> e[2]));
+    private final PriorityQueue<long[]> acceptedExpiry =
+        new PriorityQueue<>(Comparator.comparingLong((long[] e) -> e[2]));
     private final AtomicLong restoredKeys = new AtomicLong();
     private final AtomicLong restoredSends = new AtomicLong();
     /** An {@code 'A'} entry was written since the last flush: the next commit waits for it to be acknowledged. */
@@ -86,7 +94,7 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
 
     PartitionFeeder(final KafkaConsumer<byte[], byte[]> consumer, final AcceptedPublisher publisher, final String topic,
         final StateChangelog changelog, final OwnershipFence fence, final ProgressSignals signals,
-        final StateObserver observer, final AcceptedEntries entries, final io.dispatch.OwnerState owner)
+        final StateObserver observer, final AcceptedEntries entries, final OwnerState owner)
     {
         this.owner = owner;
         this.observer = observer;
@@ -329,7 +337,7 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         entries.drain(onEntry);
     }
 
-    private void onEntry(final int type, final org.agrona.MutableDirectBuffer b, final int index, final int length)
+    private void onEntry(final int type, final MutableDirectBuffer b, final int index, final int length)
     {
         final long clusterId = b.getLong(index);
         final long atMs = b.getLong(index + 8);
@@ -338,7 +346,7 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         final int keyLength = b.getByte(index + AcceptedEntries.FIXED) & 0xFF;
         final int recipientLength = b.getByte(index + AcceptedEntries.FIXED + 1 + keyLength) & 0xFF;
         final byte[] value = new byte[8 + 3 + 1 + tenant.length + 2 + keyLength + recipientLength];
-        final java.nio.ByteBuffer v = java.nio.ByteBuffer.wrap(value);
+        final ByteBuffer v = ByteBuffer.wrap(value);
         v.putLong(atMs).put((byte)flags).put(b.getByte(index + 20)).put(b.getByte(index + 21));
         v.put((byte)tenant.length).put(tenant);
         b.getBytes(index + AcceptedEntries.FIXED, value, v.position(), 2 + keyLength + recipientLength);
@@ -465,11 +473,11 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     private List<Restore> restoreAccepted(final PartitionProgress p, final StateChangelog.Restored restored,
         final long committed)
     {
-        final List<Restore> load = new java.util.ArrayList<>();
+        final List<Restore> load = new ArrayList<>();
         final long nowMs = System.currentTimeMillis();
         restored.accepted.forEach((offset, value) ->
         {
-            final long atMs = java.nio.ByteBuffer.wrap(value).getLong();
+            final long atMs = ByteBuffer.wrap(value).getLong();
             final long expiresAt = atMs + retentionMs(value[8]);
             if (expiresAt <= nowMs)
             {
@@ -492,17 +500,17 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     private void loadInto(final List<Restore> values)
     {
         observer.forgetStaleKeys();
-        values.sort(java.util.Comparator.comparingLong(r -> java.nio.ByteBuffer.wrap(r.value).getLong()));
+        values.sort(Comparator.comparingLong(r -> ByteBuffer.wrap(r.value).getLong()));
         final long nowMs = System.currentTimeMillis();
         for (final Restore r : values)
         {
             final byte[] v = r.value;
-            final long atMs = java.nio.ByteBuffer.wrap(v).getLong();
+            final long atMs = ByteBuffer.wrap(v).getLong();
             final int flags = v[8];
             final int nameAt = 11;
             final int nameLength = v[nameAt] & 0xFF;
             final int tenantId = publisher.tenantId(new String(v, nameAt + 1, nameLength,
-                java.nio.charset.StandardCharsets.UTF_8));
+                StandardCharsets.UTF_8));
             if (tenantId < 0)
             {
                 continue; // logged when its records are fed
@@ -573,7 +581,7 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         {
             LOG.warn("event=cluster_committed_unknown partitions={} error=\"{}\"", partitions, ex.toString());
         }
-        final List<Restore> toLoad = new java.util.ArrayList<>();
+        final List<Restore> toLoad = new ArrayList<>();
         for (final TopicPartition tp : partitions)
         {
             StateChangelog.Restored restored;
@@ -640,7 +648,7 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
      */
     private void handOver(final Collection<TopicPartition> partitions)
     {
-        final List<PartitionProgress> leaving = new java.util.ArrayList<>();
+        final List<PartitionProgress> leaving = new ArrayList<>();
         long last = -1;
         for (final TopicPartition tp : partitions)
         {

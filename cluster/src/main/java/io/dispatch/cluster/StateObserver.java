@@ -167,8 +167,10 @@ final class StateObserver implements EventHandler<DispatchEvent>
         }
     }
 
-    /** An accepted message's key and cap-counted send, for the changelog (before its DONE signal, so the feeder
-     * has written it before a commit passes the record). */
+    /**
+     * An accepted message's key and cap-counted send, for the changelog: offered before any signal of the message, so
+     * the feeder has written it before a commit passes the record.
+     */
     private void offerEntry(final DispatchEvent e, final long clusterId)
     {
         final int flags = (e.keyHash != 0 ? AcceptedEntries.KEYED : 0) |
