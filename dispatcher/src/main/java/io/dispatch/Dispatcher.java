@@ -144,6 +144,7 @@ public final class Dispatcher implements AutoCloseable
     private final InboundAnswers inboundAnswers = new InboundAnswers();
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
+    private OwnerState ownerState;
     private ClusterHooks hooks = ClusterHooks.NONE;
     private volatile java.util.function.Consumer<StringBuilder> extraMetrics;
     private IngestServer ingest;
@@ -314,6 +315,7 @@ public final class Dispatcher implements AutoCloseable
             e2eLatency, config.ringSize());
         statusStage.tap(hooks.tap());
         policyStage.rateShare(hooks.share());
+        ownerState = new OwnerState(dedup, policyStage, caps, config.dedupHorizonMs(), policy.caps().retentionMs());
         scheduler = new Scheduler(ports.scheduler(), admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
         final com.lmax.disruptor.EventHandler<DispatchEvent> observer =
@@ -402,6 +404,7 @@ public final class Dispatcher implements AutoCloseable
                 contentDedup == null ? JournalReplayer.ContentState.NONE : contentDedup::record,
                 new CampaignReplay(targeting::campaignSlot, targeting::campaignResumable, campaignStats),
                 (index, id, text) -> templates.versions().add(id, index, text), journalStage, this::restoreLaneRate))
+            .campaignKeysOnly(hooks.intake() != null)
             .run(journal, new RecoveryHandoff(laneByChannel, scheduler, policyStage, tenants, counters), snapshots);
         journalTemplateChanges(templates);
 
@@ -597,6 +600,12 @@ public final class Dispatcher implements AutoCloseable
     public ConfigReload.Result reloadConfig()
     {
         return configReload.reload();
+    }
+
+    /** Cluster mode: the dedup keys and cap counters a partition's owner restores (journal thread only). */
+    public OwnerState ownerState()
+    {
+        return ownerState;
     }
 
     /** What ingest sessions share: tests attach sessions to it over in-JVM channels (see IngestServer#addHandlers). */

@@ -67,7 +67,9 @@ public final class ClusterNode implements AutoCloseable
             new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
         this.changelog = new StateChangelog(stateProducer, new KafkaConsumer<>(restoreProperties(cluster),
             new ByteArrayDeserializer(), new ByteArrayDeserializer()), cluster.stateTopic());
-        this.feeder = new PartitionFeeder(consumer, publisher, cluster.topic(), changelog, hooks.fence, hooks.signals);
+        hooks.observer.owner(dispatcher.ownerState());
+        this.feeder = new PartitionFeeder(consumer, publisher, cluster.topic(), changelog, hooks.fence, hooks.signals,
+            hooks.observer, hooks.entries, dispatcher.ownerState());
         this.feederThread = new Thread(feeder, "cluster-feeder");
         routing.share.feeder(feeder);
         // "same protocol from any node": the status topic out (tap) and in (follower), CANCELs forwarded in order
@@ -116,12 +118,13 @@ public final class ClusterNode implements AutoCloseable
         final LiveMessages live = new LiveMessages();
         final OwnershipFence fence;
         final ProgressSignals signals = new ProgressSignals(1 << 16);
+        final AcceptedEntries entries = new AcceptedEntries(4 << 20);
         final StateObserver observer;
 
         Hooks(final int partitions, final long leaseMs)
         {
             fence = new OwnershipFence(live, partitions, leaseMs);
-            observer = new StateObserver(live, fence, signals);
+            observer = new StateObserver(live, fence, signals, entries);
         }
     }
 
@@ -223,6 +226,12 @@ public final class ClusterNode implements AutoCloseable
         PrometheusText.family(sb, "dispatch_cluster_takeover_skipped_total", "counter",
             "records an earlier owner had finished (changelog marks), skipped after an assignment");
         PrometheusText.sample(sb, "dispatch_cluster_takeover_skipped_total", feeder.skippedDone());
+        PrometheusText.family(sb, "dispatch_cluster_restored_keys_total", "counter",
+            "idempotency keys of earlier owners' messages loaded from the changelog at assignments");
+        PrometheusText.sample(sb, "dispatch_cluster_restored_keys_total", feeder.restoredKeys());
+        PrometheusText.family(sb, "dispatch_cluster_restored_cap_sends_total", "counter",
+            "earlier owners' sends counted against frequency caps, loaded from the changelog at assignments");
+        PrometheusText.sample(sb, "dispatch_cluster_restored_cap_sends_total", feeder.restoredSends());
         PrometheusText.family(sb, "dispatch_cluster_state_restore_milliseconds_total", "counter",
             "time spent restoring partitions' state from the changelog at assignments");
         PrometheusText.sample(sb, "dispatch_cluster_state_restore_milliseconds_total", feeder.restoreMillis());
