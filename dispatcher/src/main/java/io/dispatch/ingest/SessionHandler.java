@@ -38,7 +38,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 {
     private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
     private static final long CREDIT_TICK_MS = 5;
-    private static final long MARKETING_RETRY_MS = 1;
+    /**
+     * 2 ms: marketing's 1,024 slots then still carry 500,000 msg/s, and the event loop, which polls without blocking
+     * for the last half millisecond before a timer is due, spins a quarter of the wait instead of half of it.
+     */
+    private static final long MARKETING_RETRY_MS = 2;
 
     private final IngestContext context;
     private final SessionProxy proxy;
