@@ -267,7 +267,15 @@ final class ClusterCampaigns implements Runnable
             {
                 for (final ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100)))
                 {
-                    handle(r);
+                    try
+                    {
+                        handle(r);
+                    }
+                    catch (final java.nio.BufferUnderflowException | IndexOutOfBoundsException ex)
+                    {
+                        // written by something else than a node of this version: one line each, never the reader
+                        LOG.warn("event=cluster_record_skipped reason=broken_campaign_record offset={}", r.offset());
+                    }
                 }
                 if (!caughtUp && consumer.position(partition) >= endAtStart)
                 {
@@ -307,6 +315,10 @@ final class ClusterCampaigns implements Runnable
 
     private void handle(final ConsumerRecord<byte[], byte[]> r)
     {
+        if (r.value() == null)
+        {
+            return;
+        }
         final ByteBuffer v = ByteBuffer.wrap(r.value()).order(ByteOrder.LITTLE_ENDIAN);
         final byte kind = v.get();
         final long token = v.getLong();

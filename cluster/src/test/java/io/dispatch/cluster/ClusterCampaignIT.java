@@ -58,15 +58,7 @@ class ClusterCampaignIT
         peer = new TextCountingPeer();
         for (int i = 0; i < NODES; i++)
         {
-            final Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
-            final Settings s = ClusterIT.nodeSettings(nodeDir, peer);
-            s.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-            s.set(ClusterSettings.TOPIC, "camp");
-            s.set(ClusterSettings.GROUP_ID, "camp");
-            s.set(ClusterSettings.NODE_NAME, "node-" + i);
-            s.set("template.promo", TEMPLATE);
-            s.set("policy.night.sms", "off"); // the wall clock may be in Seoul's night
-            nodes.add(ClusterNode.start(DispatcherConfig.from(s), ClusterSettings.from(s), SystemEpochClock.INSTANCE));
+            nodes.add(startNode(i));
         }
         // the group's assignment has no event to await from outside the consumer threads: an even split of 6
         await("every node owns 2 partitions", () -> nodes.stream().allMatch(n -> n.ownedPartitions() == 2));
@@ -100,17 +92,7 @@ class ClusterCampaignIT
                 c.add(RawConnection.open(n.dispatcher().port(), "demo", "demo-key"));
             }
             // the directory, through node 0: acked once in Kafka, applied by each row's owner
-            final List<byte[]> ops = new ArrayList<>();
-            for (int i = 0; i < RECIPIENTS; i++)
-            {
-                ops.add(new DirectoryOpWriter().upsert("r" + i).string("phone", String.format("0105555%04d", i))
-                    .string("code", "c" + i).consentField("sms", 1, 0, 0, "signup").toBytes());
-            }
-            final long corr = CORRELATION.getAndIncrement();
-            c.get(0).send(b -> TargetingFrames.directoryUpdate(b, corr, ops));
-            assertThat(DirectoryResult.of(c.get(0).read()).applied()).isEqualTo(RECIPIENTS);
-            await("every row applied by its owner",
-                () -> nodes.stream().mapToLong(ClusterNode::directoryRowsApplied).sum() >= RECIPIENTS);
+            load(c.get(0), "r", RECIPIENTS);
             final int[] owned = new int[NODES];
             for (int i = 0; i < RECIPIENTS; i++)
             {
@@ -118,7 +100,7 @@ class ClusterCampaignIT
             }
 
             // started through node 1
-            final CampaignResult started = campaign(c.get(1), "spread");
+            final CampaignResult started = campaign(c.get(1), "spread", PACING, "r");
             assertThat(started.state()).as("%s", started).isEqualTo(CampaignDescriptor.STATE_RUNNING);
             final long id = started.id();
             await("every node fans out", () -> nodes.stream().allMatch(n -> local(n, id, COUNTER_FANNED_OUT) > 0));
@@ -128,22 +110,22 @@ class ClusterCampaignIT
                 .isEqualTo(CampaignDescriptor.STATE_PAUSED);
             await("every node paused", () -> nodes.stream().allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_PAUSED));
             final long fannedWhilePaused = stats(c.get(0), id).counter(COUNTER_FANNED_OUT);
-            await("the messages fanned out before the pause are sent", () -> peer.total() >= fannedWhilePaused);
+            await("the messages fanned out before the pause are sent", () -> countSent("r", RECIPIENTS) >= fannedWhilePaused);
             assertThat(fannedWhilePaused).as("fanned out when every node had paused").isLessThan(RECIPIENTS);
             assertThat(nodes).allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_PAUSED);
             assertThat(stats(c.get(1), id).counter(COUNTER_FANNED_OUT)).as("nothing fanned out while paused")
                 .isEqualTo(fannedWhilePaused);
-            assertThat(peer.total()).isEqualTo((int)fannedWhilePaused);
+            assertThat(countSent("r", RECIPIENTS)).isEqualTo((int)fannedWhilePaused);
 
             // resumed through node 0: everyone gets exactly one message, from the owner of their row
             assertThat(control(c.get(0), id, CampaignDescriptor.ACTION_RESUME).state())
                 .isEqualTo(CampaignDescriptor.STATE_RUNNING);
-            await("every recipient sent to", () -> peer.total() >= RECIPIENTS);
+            await("every recipient sent to", () -> countSent("r", RECIPIENTS) >= RECIPIENTS);
             await("every node fanned out", () -> nodes.stream()
                 .allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_FANNED_OUT));
             for (int i = 0; i < RECIPIENTS; i++)
             {
-                assertThat(peer.count("(광고)[shop] c" + i + " 고객님 쿠폰 무료수신거부 080-000-0000"))
+                assertThat(peer.count(text("r", i)))
                     .as("messages to r%d", i).isEqualTo(1);
             }
             for (int n = 0; n < NODES; n++)
@@ -166,7 +148,7 @@ class ClusterCampaignIT
             await("every node cancelled", () -> nodes.stream()
                 .allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_CANCELLED));
             assertThat(stats(c.get(1), id).state()).isEqualTo(CampaignDescriptor.STATE_CANCELLED);
-            assertThat(peer.total()).isEqualTo(RECIPIENTS);
+            assertThat(countSent("r", RECIPIENTS)).isEqualTo(RECIPIENTS);
         }
         finally
         {
@@ -175,6 +157,103 @@ class ClusterCampaignIT
                 r.close();
             }
         }
+    }
+
+    /**
+     * A node joining while a campaign runs does not run it: the recipients of the partitions it takes stay with their
+     * earlier owner, which sends them. Everyone still gets one message, and stats through the new node add up.
+     */
+    @Test
+    void aNodeJoiningMidCampaignLeavesNobodyOutAndSendsNothingTwice() throws Exception
+    {
+        final int recipients = 150;
+        ClusterNode joiner = null;
+        try (RawConnection first = RawConnection.open(nodes.get(0).dispatcher().port(), "demo", "demo-key");
+            RawConnection third = RawConnection.open(nodes.get(2).dispatcher().port(), "demo", "demo-key"))
+        {
+            load(first, "j", recipients);
+            // ~50 a node at 10/s: the join lands midway
+            final long id = campaign(third, "joined", 10, "j").id();
+            await("every node fans out", () -> nodes.stream().allMatch(n -> local(n, id, COUNTER_FANNED_OUT) > 0));
+            // paused while the node joins, so that it joins midway however slowly it starts
+            assertThat(control(first, id, CampaignDescriptor.ACTION_PAUSE).state())
+                .isEqualTo(CampaignDescriptor.STATE_PAUSED);
+            await("every node paused", () -> nodes.stream().allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_PAUSED));
+            joiner = startNode(3);
+            final ClusterNode joined = joiner;
+            await("the joiner owns partitions", () -> joined.ownedPartitions() > 0);
+            assertThat(countSent("j", recipients)).as("sent before the join").isLessThan(recipients);
+            assertThat(control(third, id, CampaignDescriptor.ACTION_RESUME).state())
+                .isEqualTo(CampaignDescriptor.STATE_RUNNING);
+            await("every recipient sent to", () -> countSent("j", recipients) >= recipients);
+            await("every node fanned out", () -> nodes.stream()
+                .allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_FANNED_OUT));
+            for (int i = 0; i < recipients; i++)
+            {
+                assertThat(peer.count(text("j", i))).as("messages to j%d", i).isEqualTo(1);
+            }
+            assertThat(joiner.localCampaignCounters(id)).as("the joiner did not run it").isNull();
+            try (RawConnection fourth = RawConnection.open(joiner.dispatcher().port(), "demo", "demo-key"))
+            {
+                final CampaignResult sum = stats(fourth, id);
+                assertThat(sum.counter(COUNTER_TARGETED)).isEqualTo(recipients);
+                assertThat(sum.counter(COUNTER_FANNED_OUT)).isEqualTo(recipients);
+            }
+        }
+        finally
+        {
+            if (joiner != null)
+            {
+                joiner.drain(10_000);
+                await("the partitions back with the three", () -> nodes.stream().allMatch(n -> n.ownedPartitions() == 2));
+            }
+        }
+    }
+
+    private static ClusterNode startNode(final int i) throws Exception
+    {
+        final Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
+        final Settings s = ClusterIT.nodeSettings(nodeDir, peer);
+        s.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        s.set(ClusterSettings.TOPIC, "camp");
+        s.set(ClusterSettings.GROUP_ID, "camp");
+        s.set(ClusterSettings.NODE_NAME, "node-" + i);
+        s.set("template.promo", TEMPLATE);
+        s.set("policy.night.sms", "off"); // the wall clock may be in Seoul's night
+        return ClusterNode.start(DispatcherConfig.from(s), ClusterSettings.from(s), SystemEpochClock.INSTANCE);
+    }
+
+    /** Recipients {@code prefix + i}, tagged {@code prefix}, with a phone, SMS ad consent and their own text. */
+    private static void load(final RawConnection c, final String prefix, final int count) throws Exception
+    {
+        final long before = nodes.stream().mapToLong(ClusterNode::directoryRowsApplied).sum();
+        final List<byte[]> ops = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            ops.add(new DirectoryOpWriter().upsert(prefix + i)
+                .string("phone", String.format("010%s%07d", prefix.equals("r") ? "5" : "6", i))
+                .string("code", prefix + i).addTag(prefix).consentField("sms", 1, 0, 0, "signup").toBytes());
+        }
+        final long corr = CORRELATION.getAndIncrement();
+        c.send(b -> TargetingFrames.directoryUpdate(b, corr, ops));
+        assertThat(DirectoryResult.of(c.read()).applied()).isEqualTo(count);
+        await("every row applied by its owner",
+            () -> nodes.stream().mapToLong(ClusterNode::directoryRowsApplied).sum() >= before + count);
+    }
+
+    private static String text(final String prefix, final int i)
+    {
+        return "(광고)[shop] " + prefix + i + " 고객님 쿠폰 무료수신거부 080-000-0000";
+    }
+
+    private static int countSent(final String prefix, final int count)
+    {
+        int sent = 0;
+        for (int i = 0; i < count; i++)
+        {
+            sent += peer.count(text(prefix, i));
+        }
+        return sent;
     }
 
     /** @return the node owning the partition of a recipient's directory row. */
@@ -205,11 +284,13 @@ class ClusterCampaignIT
         return counters == null ? 0 : counters.state();
     }
 
-    private static CampaignResult campaign(final RawConnection c, final String name) throws Exception
+    /** An SMS campaign to the recipients tagged {@code tag} (those {@link #load} gave that prefix). */
+    private static CampaignResult campaign(final RawConnection c, final String name, final int pacing, final String tag)
+        throws Exception
     {
         final long corr = CORRELATION.getAndIncrement();
-        c.send(b -> TargetingFrames.campaign(b, corr, false, PACING, 0, name, "", new byte[] {ChannelType.SMS.code()},
-            "consent('sms')", 1, "promo"));
+        c.send(b -> TargetingFrames.campaign(b, corr, false, pacing, 0, name, "", new byte[] {ChannelType.SMS.code()},
+            "tag('" + tag + "')", 1, "promo"));
         return CampaignResult.of(c.read());
     }
 
