@@ -303,6 +303,12 @@ public final class ClusterNode implements AutoCloseable
         closeState();
     }
 
+    /** @return whether the ring and the lanes are empty now (tests; any thread). */
+    boolean idle()
+    {
+        return lanesIdle();
+    }
+
     private boolean lanesIdle()
     {
         for (final ChannelType channel : ChannelType.values())

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 import static io.dispatch.protocol.CampaignDescriptor.COUNTER_FANNED_OUT;
 import static io.dispatch.protocol.CampaignDescriptor.COUNTER_TARGETED;
@@ -109,13 +108,15 @@ class ClusterCampaignIT
             assertThat(control(c.get(2), id, CampaignDescriptor.ACTION_PAUSE).state())
                 .isEqualTo(CampaignDescriptor.STATE_PAUSED);
             await("every node paused", () -> nodes.stream().allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_PAUSED));
-            final long fannedWhilePaused = stats(c.get(0), id).counter(COUNTER_FANNED_OUT);
-            await("the messages fanned out before the pause are sent", () -> countSent("r", RECIPIENTS) >= fannedWhilePaused);
+            // every ring and lane empty, and every message fanned out before the pause sent: nothing more is coming
+            await("the messages fanned out before the pause are sent", () -> nodes.stream().allMatch(ClusterNode::idle)
+                && countSent("r", RECIPIENTS) == stats(c.get(0), id).counter(COUNTER_FANNED_OUT));
+            final long fannedWhilePaused = countSent("r", RECIPIENTS);
             assertThat(fannedWhilePaused).as("fanned out when every node had paused").isLessThan(RECIPIENTS);
             assertThat(nodes).allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_PAUSED);
-            assertThat(stats(c.get(1), id).counter(COUNTER_FANNED_OUT)).as("nothing fanned out while paused")
-                .isEqualTo(fannedWhilePaused);
-            assertThat(countSent("r", RECIPIENTS)).isEqualTo((int)fannedWhilePaused);
+            // the other nodes' counters reach node 1 within a publication round
+            await("stats through node 1 agree", () -> stats(c.get(1), id).counter(COUNTER_FANNED_OUT) == fannedWhilePaused);
+            assertThat(countSent("r", RECIPIENTS)).as("nothing sent while paused").isEqualTo((int)fannedWhilePaused);
 
             // resumed through node 0: everyone gets exactly one message, from the owner of their row
             assertThat(control(c.get(0), id, CampaignDescriptor.ACTION_RESUME).state())
@@ -234,9 +235,14 @@ class ClusterCampaignIT
                 .string("phone", String.format("010%s%07d", prefix.equals("r") ? "5" : "6", i))
                 .string("code", prefix + i).addTag(prefix).consentField("sms", 1, 0, 0, "signup").toBytes());
         }
+        // a row the node reached can tell is bad is rejected in the answer, by its index, and written nowhere
+        ops.add(new DirectoryOpWriter().upsert(prefix + "-bad").string("gender", "Q").toBytes());
         final long corr = CORRELATION.getAndIncrement();
         c.send(b -> TargetingFrames.directoryUpdate(b, corr, ops));
-        assertThat(DirectoryResult.of(c.read()).applied()).isEqualTo(count);
+        final DirectoryResult result = DirectoryResult.of(c.read());
+        assertThat(result.applied()).isEqualTo(count);
+        assertThat(result.rejected()).containsOnlyKeys(count);
+        assertThat(result.rejected().get(count)).contains("gender");
         await("every row applied by its owner",
             () -> nodes.stream().mapToLong(ClusterNode::directoryRowsApplied).sum() >= before + count);
     }
@@ -308,11 +314,17 @@ class ClusterCampaignIT
         return CampaignResult.of(c.read());
     }
 
+    /** A condition that may ask a node over the protocol. */
+    private interface Condition
+    {
+        boolean holds() throws Exception;
+    }
+
     /** Polls a condition the nodes have no event for, bounded at 30 s. */
-    private static void await(final String what, final BooleanSupplier condition) throws InterruptedException
+    private static void await(final String what, final Condition condition) throws Exception
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean())
+        while (!condition.holds())
         {
             assertThat(System.nanoTime()).as("waiting for: %s", what).isLessThan(deadline);
             Thread.sleep(50);
