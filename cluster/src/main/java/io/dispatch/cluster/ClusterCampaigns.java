@@ -355,9 +355,13 @@ final class ClusterCampaigns implements Runnable
             }
             case COUNTERS:
             {
-                final long id = v.getLong();
-                published.computeIfAbsent(id, k -> new ConcurrentHashMap<>())
-                    .put(new String(origin, StandardCharsets.UTF_8), CampaignCounters.read(id, v));
+                // this node's own are kept when published: one read back may already be older than that
+                if (!mine)
+                {
+                    final long id = v.getLong();
+                    published.computeIfAbsent(id, k -> new ConcurrentHashMap<>())
+                        .put(new String(origin, StandardCharsets.UTF_8), CampaignCounters.read(id, v));
+                }
                 break;
             }
             default:
