@@ -393,6 +393,11 @@ public final class Dispatcher implements AutoCloseable
             cancelledCampaigns, config.policy().maxScheduleAheadMs(), clock, errors);
         // before the message journal: its recovery counts campaign messages into their campaigns' stats, and the
         // lanes and the scheduler then get recovered messages with the cancelled campaigns already known
+        if (hooks.targeting() != null)
+        {
+            targeting.cluster(hooks.targeting());
+            hooks.targeting().attach(targeting, tenants);
+        }
         targeting.load();
         // directory recipients' addresses count as one person for the caps; recovery replays later links over it
         targeting.linkAddresses(policy.directory());
@@ -434,6 +439,7 @@ public final class Dispatcher implements AutoCloseable
         ingestContext.watchStorage(storage);
         ingestContext.intake(hooks.intake());
         ingestContext.router(hooks.router());
+        ingestContext.clusterTargeting(hooks.targeting());
         // resumed receipts and inbound subscribers read the journal on their own thread; 1 ms naps when all caught up
         streamsRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000),
             ex -> errors.record("journal_streams_failed", ex), null, new JournalStreams(journal));

@@ -51,13 +51,15 @@ public final class ClusterNode implements AutoCloseable
     private final KafkaProducer<byte[], byte[]> stateProducer;
     private final StateChangelog changelog;
     private final OwnershipFence fence;
+    private final ClusterTargetingNode targeting;
     private boolean closed;
 
     private ClusterNode(final Dispatcher dispatcher, final KafkaProducer<byte[], byte[]> producer,
         final KafkaConsumer<byte[], byte[]> consumer, final ClusterSettings cluster, final Routing routing,
-        final Hooks hooks)
+        final Hooks hooks, final ClusterTargetingNode targeting)
     {
         this.dispatcher = dispatcher;
+        this.targeting = targeting;
         this.producer = producer;
         // the feeder's own publisher; ringIdle() only reads the ring's sequences, so any thread may ask it
         this.publisher = dispatcher.ingestContext().acceptedPublisher();
@@ -137,18 +139,22 @@ public final class ClusterNode implements AutoCloseable
     {
         final int[] counts = checkTopic(cluster);
         final int partitions = counts[0];
+        TargetingTopics.ensure(cluster, partitions);
         final Routing routing = new Routing(config, partitions, counts[1]);
         final KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
         final Hooks hooks = new Hooks(partitions, cluster.sendLeaseMs());
+        final ClusterTargetingNode targeting = new ClusterTargetingNode(hooks.fence, partitions);
         final Dispatcher dispatcher;
         try
         {
             awaitMetadata(producer, cluster.topic());
             awaitMetadata(producer, cluster.statusTopic());
+            awaitMetadata(producer, TargetingTopics.directory(cluster));
+            awaitMetadata(producer, TargetingTopics.campaigns(cluster));
             dispatcher = Dispatcher.launch(config, clock, new ClusterHooks(
                 new ProducingIntake(producer, cluster.topic(), partitions, routing.acked), routing.router, routing.tap,
-                routing.share, hooks.observer, hooks.fence, hooks.fence::held));
+                routing.share, hooks.observer, hooks.fence, hooks.fence::held, targeting.route()));
         }
         catch (final Exception | Error ex)
         {
@@ -160,7 +166,7 @@ public final class ClusterNode implements AutoCloseable
         final ClusterNode node;
         try
         {
-            node = new ClusterNode(dispatcher, producer, consumer, cluster, routing, hooks);
+            node = new ClusterNode(dispatcher, producer, consumer, cluster, routing, hooks, targeting);
         }
         catch (final Exception | Error ex)
         {
@@ -173,6 +179,7 @@ public final class ClusterNode implements AutoCloseable
         node.tapThread.start();
         node.followerThread.start();
         node.feederThread.start();
+        targeting.start(cluster, producer, hooks.fence, partitions);
         org.slf4j.LoggerFactory.getLogger(ClusterNode.class).info(
             "event=cluster_node_started bootstrap={} topic={} state_topic={} status_topic={} partitions={} group={}",
             cluster.bootstrapServers(), cluster.topic(), cluster.stateTopic(), cluster.statusTopic(), partitions,
@@ -252,6 +259,19 @@ public final class ClusterNode implements AutoCloseable
         PrometheusText.family(sb, "dispatch_cluster_receipts_total", "counter",
             "receipts this node offered to its subscribers from the status topic");
         PrometheusText.sample(sb, "dispatch_cluster_receipts_total", follower.receipts());
+        targeting.appendMetrics(sb);
+    }
+
+    /** @return directory rows of owned partitions this node applied to its directory. */
+    public long directoryRowsApplied()
+    {
+        return targeting.directory().applied();
+    }
+
+    /** @return a campaign's counters on this node alone, as it last published them; null when it has none. */
+    CampaignCounters localCampaignCounters(final long clusterCampaignId)
+    {
+        return targeting.campaigns().localCounters(clusterCampaignId);
     }
 
     public int ownedPartitions()
@@ -279,6 +299,7 @@ public final class ClusterNode implements AutoCloseable
         }
         closed = true;
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMs);
+        targeting.stop();
         feeder.pauseFeeding();
         while (!lanesIdle() && System.nanoTime() < deadline)
         {
@@ -289,6 +310,12 @@ public final class ClusterNode implements AutoCloseable
         stopStatus();
         producer.close(Duration.ofSeconds(5));
         closeState();
+    }
+
+    /** @return whether the ring and the lanes are empty now (tests; any thread). */
+    boolean idle()
+    {
+        return lanesIdle();
     }
 
     private boolean lanesIdle()
@@ -313,6 +340,7 @@ public final class ClusterNode implements AutoCloseable
             return;
         }
         closed = true;
+        targeting.stop();
         stopFeeder();
         dispatcher.close();
         stopStatus();

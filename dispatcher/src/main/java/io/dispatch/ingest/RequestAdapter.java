@@ -346,7 +346,8 @@ final class RequestAdapter
         }
         final byte[] body = new byte[length];
         frame.getBytes(offset, body);
-        if (!context.targeting.offer(new TargetingRequest(requestType, proxy.tenantId(), session, correlationId, body)))
+        final TargetingRequest request = new TargetingRequest(requestType, proxy.tenantId(), session, correlationId, body);
+        if (context.clusterTargeting != null ? !context.clusterTargeting.offer(request) : !context.targeting.offer(request))
         {
             return refuse(ErrorCode.BACKPRESSURE, "directory busy: retry");
         }
