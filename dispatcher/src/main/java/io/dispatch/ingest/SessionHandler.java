@@ -2,8 +2,10 @@ package io.dispatch.ingest;
 
 import io.dispatch.config.TenantConfig;
 import io.dispatch.netty.ByteBufFrames;
+import io.dispatch.netty.ByteBufView;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
+import io.dispatch.protocol.HelloFlyweight;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.SubmitDescriptor;
@@ -51,6 +53,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private final SessionExit exit;
     private final SessionOutput output;
     private final ParkedRequests parked = new ParkedRequests();
+    private final HelloFlyweight hello = new HelloFlyweight();
+    private final ByteBufView helloView = new ByteBufView();
 
     private ChannelHandlerContext ctx;
     private TenantConfig tenant;
@@ -390,24 +394,23 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 ? "HELLO already accepted on this connection" : "a HELLO is being verified on this connection");
             return;
         }
-        final String[] fields = new String[3];
-        final String problem = HelloFrame.read(frame, offset, length, fields);
-        if (problem != null)
+        final ErrorCode invalid = hello.wrap(helloView.wrap(frame), offset, length).validate();
+        if (invalid != null)
         {
-            fatal(correlationId, HelloFrame.isVersionProblem(problem) ? ErrorCode.UNSUPPORTED_VERSION
-                : ErrorCode.MALFORMED_FRAME, problem);
+            fatal(correlationId, invalid, hello.problem());
             return;
         }
+        final String clientName = hello.clientName();
         // a hashed key may be verified off the event loop: read nothing more until the answer
         authenticating = true;
         ctx.channel().config().setAutoRead(false);
-        context.authenticator.authenticate(fields[HelloFrame.TENANT], fields[HelloFrame.API_KEY], ctx.channel().remoteAddress(), ctx.executor(),
+        context.authenticator.authenticate(hello.tenant(), hello.apiKey(), ctx.channel().remoteAddress(), ctx.executor(),
             new HelloAuthenticator.Outcome()
             {
                 @Override
                 public void accepted(final TenantConfig t)
                 {
-                    onAuthenticated(correlationId, t, fields[HelloFrame.CLIENT_NAME]);
+                    onAuthenticated(correlationId, t, clientName);
                 }
 
                 @Override
@@ -602,10 +605,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     public void answerCancel(final long correlationId, final long messageId, final byte result)
     {
         final ByteBuf out = ctx.alloc().buffer(Frames.CANCEL_RESULT_FRAME_LENGTH + 16);
-        final int start = ByteBufFrames.beginFrame(out, MessageType.CANCEL_RESULT, 0, correlationId);
-        out.writeLongLE(messageId);
-        out.writeByte(result);
-        ByteBufFrames.endFrame(out, start);
+        ByteBufFrames.cancelResult(out, correlationId, messageId, result);
         output.writeAnswer(out);
     }
 
