@@ -125,8 +125,8 @@ public final class SessionProxy implements AnswerSink, StreamSink
 
     void openInbound()
     {
-        inbound = new OutboundQueue(INBOUND_BUFFER_FRAMES, FrameDescriptor.HEADER_LENGTH + InboundFlyweight.EVENT_OFFSET +
-            InboundBody.MAX_BODY_BYTES);
+        inbound = new OutboundQueue(INBOUND_BUFFER_FRAMES,
+            FrameDescriptor.HEADER_LENGTH + InboundFlyweight.EVENT_OFFSET + InboundBody.MAX_BODY_BYTES);
     }
 
     void close()
@@ -381,7 +381,9 @@ public final class SessionProxy implements AnswerSink, StreamSink
         {
             return false;
         }
-        inboundFrame.wrapForEncode(q.buffer(), index + FrameDescriptor.HEADER_LENGTH).position(position).event(body, length);
+        inboundFrame.wrapForEncode(q.buffer(), index + FrameDescriptor.HEADER_LENGTH)
+            .position(position)
+            .event(body, length);
         q.commit(index);
         return true;
     }
