@@ -184,7 +184,8 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
             case MessageType.INBOUND:
                 if (need(channel, type, bodyLength, InboundFlyweight.MIN_BODY_LENGTH))
                 {
-                    final InboundMessage m = InboundFrame.read(inbound.wrap(view(frame, start, length), BODY, bodyLength));
+                    final InboundMessage m =
+                        InboundFrame.read(inbound.wrap(view(frame, start, length), BODY, bodyLength));
                     if (m != null)
                     {
                         answers.onInbound(m);

@@ -112,7 +112,8 @@ public final class CancelFlyweight extends BodyFlyweight
     {
         if (key.length == 0 || key.length > SubmitDescriptor.MAX_KEY_LENGTH)
         {
-            throw new IllegalArgumentException("idempotencyKey must be 1.." + SubmitDescriptor.MAX_KEY_LENGTH + " bytes");
+            throw new IllegalArgumentException(
+                "idempotencyKey must be 1.." + SubmitDescriptor.MAX_KEY_LENGTH + " bytes");
         }
         mutableBuffer.putByte(offset + BY_OFFSET, BY_KEY);
         length = 1;

@@ -168,7 +168,8 @@ public final class Frames
         final MutableDirectBuffer out, final int offset, final long correlationId, final long messageId)
     {
         final int body = beginFrame(out, offset, MessageType.CANCEL, 0, correlationId);
-        return endFrame(out, offset, body + new CancelFlyweight().wrapForEncode(out, body).byId(messageId).encodedLength());
+        final int length = new CancelFlyweight().wrapForEncode(out, body).byId(messageId).encodedLength();
+        return endFrame(out, offset, body + length);
     }
 
     /** CANCEL by idempotency key. */
@@ -177,11 +178,13 @@ public final class Frames
     {
         final byte[] key = idempotencyKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         final int body = beginFrame(out, offset, MessageType.CANCEL, 0, correlationId);
-        return endFrame(out, offset, body + new CancelFlyweight().wrapForEncode(out, body).byKey(key).encodedLength());
+        final int length = new CancelFlyweight().wrapForEncode(out, body).byKey(key).encodedLength();
+        return endFrame(out, offset, body + length);
     }
 
     public static int cancelResult(
-        final MutableDirectBuffer out, final int offset, final long correlationId, final long messageId, final byte result)
+        final MutableDirectBuffer out, final int offset,
+        final long correlationId, final long messageId, final byte result)
     {
         final CancelResultFlyweight answer = new CancelResultFlyweight().wrap(out, offset);
         answer.header(MessageType.CANCEL_RESULT, CancelResultFlyweight.FRAME_LENGTH, correlationId);
@@ -234,7 +237,8 @@ public final class Frames
         final MutableDirectBuffer out, final int offset, final long correlationId, final long messageId)
     {
         final int body = beginFrame(out, offset, MessageType.STATUS, 0, correlationId);
-        return endFrame(out, offset, body + new StatusFlyweight().wrapForEncode(out, body).messageId(messageId).encodedLength());
+        final int length = new StatusFlyweight().wrapForEncode(out, body).messageId(messageId).encodedLength();
+        return endFrame(out, offset, body + length);
     }
 
     public static int statusResult(

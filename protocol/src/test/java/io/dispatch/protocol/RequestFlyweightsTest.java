@@ -148,7 +148,8 @@ class RequestFlyweightsTest
         raw.putByte(1, (byte)0);
         assertThat(r.wrap(raw, 0, 2).validate()).as("an empty key").isEqualTo(ErrorCode.MALFORMED_FRAME);
         raw.putByte(1, (byte)3);
-        assertThat(r.wrap(raw, 0, 4).validate()).as("a key shorter than its length").isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(r.wrap(raw, 0, 4).validate()).as("a key shorter than its length")
+            .isEqualTo(ErrorCode.MALFORMED_FRAME);
         assertThat(r.wrap(raw, 0, 5).validate()).isNull();
         raw.putByte(0, (byte)2);
         assertThat(r.wrap(raw, 0, 9).validate()).as("an unknown selector").isEqualTo(ErrorCode.MALFORMED_FRAME);
@@ -276,7 +277,8 @@ class RequestFlyweightsTest
         assertThat(r.payload()).isEqualTo("{}");
 
         assertThat(r.wrap(buffer, BODY, 8 + p - 1).validate()).as("payload cut").isEqualTo(ErrorCode.MALFORMED_FRAME);
-        assertThat(r.wrap(buffer, BODY, 8 + p + 1).validate()).as("a trailing byte").isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(r.wrap(buffer, BODY, 8 + p + 1).validate()).as("a trailing byte")
+            .isEqualTo(ErrorCode.MALFORMED_FRAME);
         assertThat(r.wrap(buffer, BODY, InboundFlyweight.MIN_BODY_LENGTH - 1).validate())
             .isEqualTo(ErrorCode.MALFORMED_FRAME);
     }
