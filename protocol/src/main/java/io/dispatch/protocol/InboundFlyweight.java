@@ -16,15 +16,14 @@ import org.agrona.MutableDirectBuffer;
  *  +---------------------------------------------------------------+
  *  |                           Position                            |
  *  |                                                               |
- *  +---------------+---------------+-------------------------------+   &lt;- event (EVENT_OFFSET)
+ *  +---------------+---------------+-------------------------------+   event starts (EVENT_OFFSET)
  *  |     Kind      |    Channel    |          In Reply To         ...
  *  +---------------+---------------+-------------------------------+
  *  ...                             |     Received At (epoch ms)   ...
  *  +-------------------------------+-------------------------------+
- *  ...                             | From Length   |  From ...     |
- *  +-------------------------------+---------------+---------------+
- *  | To Length | To ... | Event Id Length | Event Id ... | Text Length (u16) | Text ...
- *  | Payload Length (u32) | Payload ...
+ *  ...                             |  From Length  |  From (UTF-8) ...
+ *  +-------------------------------+---------------+----------------
+ *  then str8 to, str8 providerEventId, str16 text, u32 payload length and the payload (UTF-8)
  * </pre>
  * The {@code EVENT_*} offsets count from the start of the event: the engine's inbound record body uses them.
  * Inbound events are rare next to outbound messages, so the string accessors allocate.
