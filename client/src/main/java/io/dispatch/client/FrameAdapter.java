@@ -4,6 +4,8 @@ import io.dispatch.protocol.AckFlyweight;
 import io.dispatch.protocol.CancelResultFlyweight;
 import io.dispatch.protocol.ExplainResultFlyweight;
 import io.dispatch.protocol.FrameDescriptor;
+import io.dispatch.protocol.HelloOkFlyweight;
+import io.dispatch.protocol.InboundFlyweight;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.NackFlyweight;
 import io.dispatch.protocol.ReceiptFlyweight;
@@ -40,6 +42,8 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
     private final StatusResultFlyweight statusResult = new StatusResultFlyweight();
     private final ExplainResultFlyweight explainResult = new ExplainResultFlyweight();
     private final CancelResultFlyweight cancelResult = new CancelResultFlyweight();
+    private final HelloOkFlyweight helloOk = new HelloOkFlyweight();
+    private final InboundFlyweight inbound = new InboundFlyweight();
 
     FrameAdapter(final ClientConductor conductor, final AnswerRouter answers)
     {
@@ -178,9 +182,10 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 }
                 break;
             case MessageType.INBOUND:
-                if (need(channel, type, bodyLength, 8 + 18 + 3 + 2 + 4))
+                if (need(channel, type, bodyLength, InboundFlyweight.MIN_BODY_LENGTH))
                 {
-                    final InboundMessage m = InboundFrame.read(frame, body, bodyLength);
+                    final InboundMessage m =
+                        InboundFrame.read(inbound.wrap(view(frame, start, length), BODY, bodyLength));
                     if (m != null)
                     {
                         answers.onInbound(m);
@@ -221,10 +226,10 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 answers.onAnswer(correlationId, type, frame, body, bodyLength);
                 break;
             case MessageType.HELLO_OK:
-                if (need(channel, type, bodyLength, 16))
+                if (need(channel, type, bodyLength, HelloOkFlyweight.FRAME_LENGTH - BODY))
                 {
-                    conductor.onHelloOk(frame.getUnsignedByte(body), frame.getIntLE(body + 4),
-                        frame.getIntLE(body + 8), frame.getIntLE(body + 12));
+                    final HelloOkFlyweight ok = helloOk.wrap(view(frame, start, length), 0);
+                    conductor.onHelloOk(ok.version(), ok.initialCredit(), ok.maxFrameLength(), ok.sessionId());
                 }
                 break;
             case MessageType.RECEIPTS_DROPPED:

@@ -134,6 +134,12 @@ public final class ByteBufFrames
         append(out, s, Frames.cancelByKey(s, 0, correlationId, idempotencyKey));
     }
 
+    public static void cancelResult(final ByteBuf out, final long correlationId, final long messageId, final byte result)
+    {
+        final ExpandableArrayBuffer s = scratch();
+        append(out, s, Frames.cancelResult(s, 0, correlationId, messageId, result));
+    }
+
     public static void consent(
         final ByteBuf out, final long correlationId, final int channel, final int set, final int clear,
         final String recipient, final String source)

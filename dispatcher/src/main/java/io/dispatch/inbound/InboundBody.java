@@ -5,6 +5,7 @@ import io.dispatch.policy.DedupIndex;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.ConsentFrame;
+import io.dispatch.protocol.InboundFlyweight;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Layout of an {@link InboundEvent} in the ring slot's body and, after the tenant name, in the journal's INBOUND
- * record (little-endian):
+ * record (little-endian); an INBOUND frame carries it unchanged after the position, so the offsets are
+ * {@link InboundFlyweight}'s {@code EVENT_*}:
  * <pre>
  *  0 u8  kind (InboundEvent.Kind ordinal)   1 u8 channel   2 i64 inReplyTo   10 i64 receivedAtEpochMs
  * 18 str8 from   str8 to   str8 providerEventId   str16 text   u32 payloadLength, payload
@@ -22,11 +24,11 @@ import java.nio.charset.StandardCharsets;
  */
 public final class InboundBody
 {
-    public static final int KIND_OFFSET = 0;
-    public static final int CHANNEL_OFFSET = 1;
-    public static final int IN_REPLY_TO_OFFSET = 2;
-    public static final int RECEIVED_AT_OFFSET = 10;
-    public static final int FROM_LENGTH_OFFSET = 18;
+    public static final int KIND_OFFSET = InboundFlyweight.EVENT_KIND_OFFSET;
+    public static final int CHANNEL_OFFSET = InboundFlyweight.EVENT_CHANNEL_OFFSET;
+    public static final int IN_REPLY_TO_OFFSET = InboundFlyweight.EVENT_IN_REPLY_TO_OFFSET;
+    public static final int RECEIVED_AT_OFFSET = InboundFlyweight.EVENT_RECEIVED_AT_OFFSET;
+    public static final int FROM_LENGTH_OFFSET = InboundFlyweight.EVENT_FROM_LENGTH_OFFSET;
     /** Text longer than this (bytes) is refused: the wire's str16. */
     public static final int MAX_TEXT_BYTES = 65_535;
     /** The whole body; a larger event (its payload, mostly) is refused rather than cut. */

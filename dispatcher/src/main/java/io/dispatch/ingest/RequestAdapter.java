@@ -6,8 +6,9 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ConsentFrame;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FallbackDeadline;
-import io.dispatch.protocol.Frames;
+import io.dispatch.protocol.CancelFlyweight;
 import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.StatusFlyweight;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
@@ -50,6 +51,8 @@ final class RequestAdapter
     private final SessionHandler session;
     private final SessionProxy proxy;
     private final SubmitFlyweight submit = new SubmitFlyweight();
+    private final CancelFlyweight cancel = new CancelFlyweight();
+    private final StatusFlyweight status = new StatusFlyweight();
     /** The protocol's flyweights read Agrona buffers: this views the frame's ByteBuf, without copying. */
     private final ByteBufView frameView = new ByteBufView();
     private final SubmitMarking marking;
@@ -239,24 +242,22 @@ final class RequestAdapter
         return null;
     }
 
-    /** CANCEL: u8 0 + u64 messageId, or u8 1 + u8 key length + key. */
+    /** CANCEL ({@link CancelFlyweight}): by message id or by idempotency key. */
     int onCancel(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        final int by = length >= 1 ? frame.getUnsignedByte(offset) : -1;
-        final int keyLength = length >= 2 ? frame.getUnsignedByte(offset + 1) : 0;
-        if (!(by == Frames.CANCEL_BY_ID && length == 9) &&
-            !(by == Frames.CANCEL_BY_KEY && keyLength > 0 && length == 2 + keyLength))
+        final ErrorCode invalid = cancel.wrap(frameView.wrap(frame), offset, length).validate();
+        if (invalid != null)
         {
-            return refuse(ErrorCode.MALFORMED_FRAME, "CANCEL body: u8 0 + u64 messageId, or u8 1 + u8 key length + key");
+            return refuse(invalid, cancel.problem());
         }
         if (context.router != null)
         {
-            if (by == Frames.CANCEL_BY_KEY)
+            if (cancel.isByKey())
             {
                 return refuse(ErrorCode.INVALID_FIELD, "CANCEL by key is not available in cluster mode (a key is not" +
                     " tied to one node): cancel by the message id the ACK gave");
             }
-            if (context.router.cancel(session, correlationId, frame.getLongLE(offset + 1)))
+            if (context.router.cancel(session, correlationId, cancel.messageId()))
             {
                 return ROUTED;
             }
@@ -268,29 +269,30 @@ final class RequestAdapter
         }
         final DispatchEvent e = context.ring.get(sequence);
         e.newState = 0;
-        if (by == Frames.CANCEL_BY_ID)
+        if (!cancel.isByKey())
         {
-            e.messageId = frame.getLongLE(offset + 1);
+            e.messageId = cancel.messageId();
             e.bodyLength = 0;
         }
         else
         {
             e.messageId = -1;
-            e.bodyLength = keyLength;
-            frame.getBytes(offset + 2, e.ensureBodyCapacity(keyLength), 0, keyLength);
+            e.bodyLength = cancel.keyLength();
+            frame.getBytes(cancel.keyOffset(), e.ensureBodyCapacity(e.bodyLength), 0, e.bodyLength);
         }
         context.ring.publish(sequence);
         return PUBLISHED;
     }
 
-    /** STATUS: u64 messageId. */
+    /** STATUS ({@link StatusFlyweight}): a message id. */
     int onStatus(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        if (length != 8)
+        final ErrorCode invalid = status.wrap(frameView.wrap(frame), offset, length).validate();
+        if (invalid != null)
         {
-            return refuse(ErrorCode.MALFORMED_FRAME, "STATUS body must be 8 bytes");
+            return refuse(invalid, status.problem());
         }
-        if (context.router != null && context.router.status(session, correlationId, frame.getLongLE(offset)))
+        if (context.router != null && context.router.status(session, correlationId, status.messageId()))
         {
             return ROUTED;
         }
@@ -299,7 +301,7 @@ final class RequestAdapter
         {
             return NO_ROOM;
         }
-        context.ring.get(sequence).messageId = frame.getLongLE(offset);
+        context.ring.get(sequence).messageId = status.messageId();
         context.ring.publish(sequence);
         return PUBLISHED;
     }

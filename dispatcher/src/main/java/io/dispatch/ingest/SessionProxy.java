@@ -6,6 +6,7 @@ import io.dispatch.protocol.CancelResultFlyweight;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.ExplainResultFlyweight;
 import io.dispatch.protocol.FrameDescriptor;
+import io.dispatch.protocol.InboundFlyweight;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.NackFlyweight;
@@ -14,9 +15,7 @@ import io.dispatch.protocol.StatusResultFlyweight;
 import io.dispatch.ring.AnswerSink;
 import io.dispatch.stream.StreamSink;
 import io.netty.buffer.ByteBuf;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteOrder;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,6 +65,7 @@ public final class SessionProxy implements AnswerSink, StreamSink
 
     // stream thread only
     private final ReceiptFlyweight streamedReceipt = new ReceiptFlyweight();
+    private final InboundFlyweight inboundFrame = new InboundFlyweight();
 
     /** @param drainTask the event loop's drain: writes what the queues hold. */
     public SessionProxy(final Runnable drainTask)
@@ -125,7 +125,8 @@ public final class SessionProxy implements AnswerSink, StreamSink
 
     void openInbound()
     {
-        inbound = new OutboundQueue(INBOUND_BUFFER_FRAMES, FrameDescriptor.HEADER_LENGTH + 8 + InboundBody.MAX_BODY_BYTES);
+        inbound = new OutboundQueue(INBOUND_BUFFER_FRAMES,
+            FrameDescriptor.HEADER_LENGTH + InboundFlyweight.EVENT_OFFSET + InboundBody.MAX_BODY_BYTES);
     }
 
     void close()
@@ -374,15 +375,15 @@ public final class SessionProxy implements AnswerSink, StreamSink
     public boolean offerInbound(final long position, final byte[] body, final int length)
     {
         final OutboundQueue q = inbound;
-        final int index = q.claimFrame(MessageType.INBOUND, FrameDescriptor.HEADER_LENGTH + 8 + length, 0L);
+        final int index = q.claimFrame(MessageType.INBOUND,
+            FrameDescriptor.HEADER_LENGTH + InboundFlyweight.EVENT_OFFSET + length, 0L);
         if (index < 0)
         {
             return false;
         }
-        final UnsafeBuffer b = q.buffer();
-        final int p = index + FrameDescriptor.HEADER_LENGTH;
-        b.putLong(p, position, ByteOrder.LITTLE_ENDIAN);
-        b.putBytes(p + 8, body, 0, length);
+        inboundFrame.wrapForEncode(q.buffer(), index + FrameDescriptor.HEADER_LENGTH)
+            .position(position)
+            .event(body, length);
         q.commit(index);
         return true;
     }

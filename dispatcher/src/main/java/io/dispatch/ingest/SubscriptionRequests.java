@@ -1,7 +1,10 @@
 package io.dispatch.ingest;
 
 import io.dispatch.journal.JournalCursor;
+import io.dispatch.netty.ByteBufView;
 import io.dispatch.protocol.ErrorCode;
+import io.dispatch.protocol.SubscribeFlyweight;
+import io.dispatch.protocol.SubscribeInboundFlyweight;
 import io.dispatch.ring.AnswerSink;
 import io.netty.buffer.ByteBuf;
 
@@ -18,6 +21,9 @@ final class SubscriptionRequests
     private final IngestContext context;
     private final SessionHandler session;
     private final SessionProxy proxy;
+    private final SubscribeFlyweight subscribe = new SubscribeFlyweight();
+    private final SubscribeInboundFlyweight subscribeInbound = new SubscribeInboundFlyweight();
+    private final ByteBufView frameView = new ByteBufView();
     private ErrorCode refusal;
     private String detail;
     /** Whether the registry counted a receipt subscription of this connection. */
@@ -46,30 +52,21 @@ final class SubscriptionRequests
     }
 
     /**
-     * SUBSCRIBE: u8 scope, u8 reserved, u16 state mask (0 or absent: every state), then optionally u64 resumeAfter
-     * (scope 1 only: served by the stream thread from the journal).
+     * SUBSCRIBE ({@link SubscribeFlyweight}): a scope and a state mask, optionally a resume position (scope 1 only:
+     * served by the stream thread from the journal).
      */
     int onSubscribe(final ByteBuf frame, final int offset, final int length)
     {
-        final int scope = length >= 1 ? frame.getUnsignedByte(offset) : -1;
-        if (scope != AnswerSink.SCOPE_CONNECTION && scope != AnswerSink.SCOPE_TENANT)
+        final ErrorCode invalid = subscribe.wrap(frameView.wrap(frame), offset, length).validate();
+        if (invalid != null)
         {
-            return refuse(ErrorCode.INVALID_FIELD, "scope must be 0 (connection) or 1 (tenant)");
+            return refuse(invalid, subscribe.problem());
         }
-        final boolean resume = length >= 12;
-        if (resume && scope != AnswerSink.SCOPE_TENANT)
-        {
-            return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: only a scope 1 (tenant) subscription resumes");
-        }
+        final boolean resume = subscribe.isResume();
         if (resume && context.router != null)
         {
             return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: not available in cluster mode (receipts come live" +
                 " from the cluster's status topic); subscribe without it");
-        }
-        final long resumeAfter = resume ? frame.getLongLE(offset + 4) : 0;
-        if (resume && resumeAfter < 0)
-        {
-            return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: a RECEIPT's position, or 0 for the start");
         }
         // one producer per receipt queue: the ring's status stage for live receipts, the stream thread for resumed ones
         if (proxy.hasReceipts() && (resume || proxy.subscriptionScope() == AnswerSink.SCOPE_JOURNAL))
@@ -92,38 +89,36 @@ final class SubscriptionRequests
             subscribed = true;
             proxy.openReceipts(context.receiptBufferRecords);
         }
-        final int mask = length >= 4 ? frame.getUnsignedShortLE(offset + 2) : 0;
+        final int mask = subscribe.stateMask();
         if (resume)
         {
             // served by the stream thread from the journal: the status stage's live fan-out skips this scope
             proxy.subscribe(AnswerSink.SCOPE_JOURNAL, mask);
-            context.streams.receipts(proxy, context.tenants.nameBytes(proxy.tenantId()), resumeAfter);
+            context.streams.receipts(proxy, context.tenants.nameBytes(proxy.tenantId()), subscribe.resumeAfter());
         }
         else
         {
-            proxy.subscribe((byte)scope, mask);
+            proxy.subscribe(subscribe.scope(), mask);
             context.sessions.refreshSubscribers();
         }
         return RequestAdapter.SUBSCRIBED;
     }
 
     /**
-     * SUBSCRIBE_INBOUND: empty (from now) or u64 resumeAfter.
+     * SUBSCRIBE_INBOUND ({@link SubscribeInboundFlyweight}): empty (from now) or a resume position.
      *
      * @param onOpen answers OK once the stream thread placed the cursor, so an event journaled after the OK is
      *               never "before now".
      */
     int onSubscribeInbound(final ByteBuf frame, final int offset, final int length, final Runnable onOpen)
     {
-        if (length != 0 && length != 8)
+        final ErrorCode invalid = subscribeInbound.wrap(frameView.wrap(frame), offset, length).validate();
+        if (invalid != null)
         {
-            return refuse(ErrorCode.INVALID_FIELD, "SUBSCRIBE_INBOUND body: empty (from now) or u64 resumeAfter");
+            return refuse(invalid, subscribeInbound.problem());
         }
-        final long resumeAfter = length == 8 ? frame.getLongLE(offset) : JournalCursor.FROM_NOW;
-        if (length == 8 && resumeAfter < 0)
-        {
-            return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: an INBOUND position, or 0 for the start");
-        }
+        final long resumeAfter = subscribeInbound.resumeAfter() == SubscribeInboundFlyweight.FROM_NOW ?
+            JournalCursor.FROM_NOW : subscribeInbound.resumeAfter();
         if (proxy.hasInbound())
         {
             return refuse(ErrorCode.INVALID_FIELD, "this connection already subscribed inbound events");

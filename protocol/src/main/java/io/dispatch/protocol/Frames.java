@@ -31,8 +31,9 @@ import java.nio.ByteOrder;
  * GOODBYE          u16 reason (0 normal, else an error code), u32 retryAfterMs (engine only, optional)
  * </pre>
  * The answers the engine's ring stages write (ACK, NACK/ERROR, STATUS_RESULT, RECEIPT, EXPLAIN_RESULT,
- * CANCEL_RESULT) have their layout in one flyweight each ({@link AckFlyweight} …); the encoders here for them go
- * through those flyweights, so a layout has one writer.
+ * CANCEL_RESULT), the requests the engine validates (HELLO, CANCEL, STATUS, SUBSCRIBE, SUBSCRIBE_INBOUND), HELLO_OK
+ * and INBOUND have their layout in one flyweight each ({@link AckFlyweight}, {@link HelloFlyweight} …); the encoders
+ * here for them go through those flyweights, so a layout has one writer.
  */
 public final class Frames
 {
@@ -50,16 +51,16 @@ public final class Frames
     public static final byte CANCEL_DONE = CancelResultFlyweight.DONE;
     public static final byte CANCEL_NOT_DEFERRED = CancelResultFlyweight.NOT_DEFERRED;
     /** CANCEL selectors. */
-    public static final byte CANCEL_BY_ID = 0;
-    public static final byte CANCEL_BY_KEY = 1;
+    public static final byte CANCEL_BY_ID = CancelFlyweight.BY_ID;
+    public static final byte CANCEL_BY_KEY = CancelFlyweight.BY_KEY;
 
     public static final byte ACK_ACCEPTED = AckFlyweight.ACCEPTED;
     public static final byte ACK_DUPLICATE = AckFlyweight.DUPLICATE;
 
-    public static final byte SCOPE_CONNECTION = 0;
-    public static final byte SCOPE_TENANT = 1;
+    public static final byte SCOPE_CONNECTION = SubscribeFlyweight.SCOPE_CONNECTION;
+    public static final byte SCOPE_TENANT = SubscribeFlyweight.SCOPE_TENANT;
     /** SUBSCRIBE state mask selecting every state. */
-    public static final int ALL_STATES = 0xFFFF;
+    public static final int ALL_STATES = SubscribeFlyweight.ALL_STATES;
 
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
@@ -98,15 +99,12 @@ public final class Frames
         final MutableDirectBuffer out, final int offset,
         final long correlationId, final String tenant, final String apiKey, final String clientName)
     {
-        int p = beginFrame(out, offset, MessageType.HELLO, 0, correlationId);
-        out.putByte(p++, (byte)FrameDescriptor.VERSION_1);
-        out.putByte(p++, (byte)FrameDescriptor.CURRENT_VERSION);
-        out.putShort(p, (short)0, LE);
-        p += 2;
-        p = SubmitEncoder.writeStr8(out, p, tenant);
-        p = SubmitEncoder.writeStr8(out, p, apiKey);
-        p = SubmitEncoder.writeStr8(out, p, clientName);
-        return endFrame(out, offset, p);
+        final int body = beginFrame(out, offset, MessageType.HELLO, 0, correlationId);
+        final int length = new HelloFlyweight().wrapForEncode(out, body)
+            .versions(FrameDescriptor.VERSION_1, FrameDescriptor.CURRENT_VERSION)
+            .tenant(tenant).apiKey(apiKey).clientName(clientName)
+            .encodedLength();
+        return endFrame(out, offset, body + length);
     }
 
     public static int helloOk(
@@ -117,18 +115,10 @@ public final class Frames
         final int maxFrameLength,
         final int sessionId)
     {
-        int p = beginFrame(out, offset, MessageType.HELLO_OK, 0, correlationId);
-        out.putByte(p++, (byte)version);
-        out.putByte(p++, (byte)0);
-        out.putShort(p, (short)0, LE);
-        p += 2;
-        out.putInt(p, initialCredit, LE);
-        p += 4;
-        out.putInt(p, maxFrameLength, LE);
-        p += 4;
-        out.putInt(p, sessionId, LE);
-        p += 4;
-        return endFrame(out, offset, p);
+        final HelloOkFlyweight helloOk = new HelloOkFlyweight().wrap(out, offset);
+        helloOk.header(MessageType.HELLO_OK, HelloOkFlyweight.FRAME_LENGTH, correlationId);
+        helloOk.version(version).initialCredit(initialCredit).maxFrameLength(maxFrameLength).sessionId(sessionId);
+        return HelloOkFlyweight.FRAME_LENGTH;
     }
 
     public static int ok(
@@ -177,11 +167,9 @@ public final class Frames
     public static int cancel(
         final MutableDirectBuffer out, final int offset, final long correlationId, final long messageId)
     {
-        int p = beginFrame(out, offset, MessageType.CANCEL, 0, correlationId);
-        out.putByte(p++, (byte)CANCEL_BY_ID);
-        out.putLong(p, messageId, LE);
-        p += 8;
-        return endFrame(out, offset, p);
+        final int body = beginFrame(out, offset, MessageType.CANCEL, 0, correlationId);
+        final int length = new CancelFlyweight().wrapForEncode(out, body).byId(messageId).encodedLength();
+        return endFrame(out, offset, body + length);
     }
 
     /** CANCEL by idempotency key. */
@@ -189,16 +177,19 @@ public final class Frames
         final MutableDirectBuffer out, final int offset, final long correlationId, final String idempotencyKey)
     {
         final byte[] key = idempotencyKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (key.length == 0 || key.length > SubmitDescriptor.MAX_KEY_LENGTH)
-        {
-            throw new IllegalArgumentException("idempotencyKey must be 1.." + SubmitDescriptor.MAX_KEY_LENGTH + " bytes");
-        }
-        int p = beginFrame(out, offset, MessageType.CANCEL, 0, correlationId);
-        out.putByte(p++, (byte)CANCEL_BY_KEY);
-        out.putByte(p++, (byte)key.length);
-        out.putBytes(p, key);
-        p += key.length;
-        return endFrame(out, offset, p);
+        final int body = beginFrame(out, offset, MessageType.CANCEL, 0, correlationId);
+        final int length = new CancelFlyweight().wrapForEncode(out, body).byKey(key).encodedLength();
+        return endFrame(out, offset, body + length);
+    }
+
+    public static int cancelResult(
+        final MutableDirectBuffer out, final int offset,
+        final long correlationId, final long messageId, final byte result)
+    {
+        final CancelResultFlyweight answer = new CancelResultFlyweight().wrap(out, offset);
+        answer.header(MessageType.CANCEL_RESULT, CancelResultFlyweight.FRAME_LENGTH, correlationId);
+        answer.messageId(messageId).result(result);
+        return CancelResultFlyweight.FRAME_LENGTH;
     }
 
     /**
@@ -245,10 +236,9 @@ public final class Frames
     public static int status(
         final MutableDirectBuffer out, final int offset, final long correlationId, final long messageId)
     {
-        int p = beginFrame(out, offset, MessageType.STATUS, 0, correlationId);
-        out.putLong(p, messageId, LE);
-        p += 8;
-        return endFrame(out, offset, p);
+        final int body = beginFrame(out, offset, MessageType.STATUS, 0, correlationId);
+        final int length = new StatusFlyweight().wrapForEncode(out, body).messageId(messageId).encodedLength();
+        return endFrame(out, offset, body + length);
     }
 
     public static int statusResult(
@@ -280,12 +270,9 @@ public final class Frames
         final MutableDirectBuffer out, final int offset,
         final long correlationId, final byte scope, final int stateMask)
     {
-        int p = beginFrame(out, offset, MessageType.SUBSCRIBE, 0, correlationId);
-        out.putByte(p++, (byte)scope);
-        out.putByte(p++, (byte)0);
-        out.putShort(p, (short)stateMask, LE);
-        p += 2;
-        return endFrame(out, offset, p);
+        final int body = beginFrame(out, offset, MessageType.SUBSCRIBE, 0, correlationId);
+        return endFrame(out, offset, body + new SubscribeFlyweight().wrapForEncode(out, body)
+            .scopeAndMask(scope, stateMask).encodedLength());
     }
 
     /**
@@ -297,27 +284,18 @@ public final class Frames
         final long correlationId, final byte scope, final int stateMask,
         final long resumeAfter)
     {
-        int p = beginFrame(out, offset, MessageType.SUBSCRIBE, 0, correlationId);
-        out.putByte(p++, (byte)scope);
-        out.putByte(p++, (byte)0);
-        out.putShort(p, (short)stateMask, LE);
-        p += 2;
-        out.putLong(p, resumeAfter, LE);
-        p += 8;
-        return endFrame(out, offset, p);
+        final int body = beginFrame(out, offset, MessageType.SUBSCRIBE, 0, correlationId);
+        return endFrame(out, offset, body + new SubscribeFlyweight().wrapForEncode(out, body)
+            .scopeAndMask(scope, stateMask).resumeAfter(resumeAfter).encodedLength());
     }
 
     /** @param resumeAfter an INBOUND frame's position, 0 for the start of the journal, or -1 for "from now". */
     public static int subscribeInbound(
         final MutableDirectBuffer out, final int offset, final long correlationId, final long resumeAfter)
     {
-        int p = beginFrame(out, offset, MessageType.SUBSCRIBE_INBOUND, 0, correlationId);
-        if (resumeAfter >= 0)
-        {
-            out.putLong(p, resumeAfter, LE);
-            p += 8;
-        }
-        return endFrame(out, offset, p);
+        final int body = beginFrame(out, offset, MessageType.SUBSCRIBE_INBOUND, 0, correlationId);
+        return endFrame(out, offset, body + new SubscribeInboundFlyweight().wrapForEncode(out, body)
+            .resumeAfter(resumeAfter).encodedLength());
     }
 
     /** @return the SUBSCRIBE state mask selecting the given states. */

@@ -74,6 +74,21 @@ class AnswerFlyweightsTest
     }
 
     @Test
+    void shouldWriteACancelResultThroughFrames()
+    {
+        final ExpandableArrayBuffer out = new ExpandableArrayBuffer(64);
+        assertThat(Frames.cancelResult(out, AT, 8, 1L << 35, CancelResultFlyweight.DONE))
+            .isEqualTo(CancelResultFlyweight.FRAME_LENGTH);
+        final CancelResultFlyweight r = new CancelResultFlyweight().wrap(out, AT);
+        assertThat(r.type()).isEqualTo(MessageType.CANCEL_RESULT);
+        assertThat(r.correlationId()).isEqualTo(8);
+        assertThat(r.frameLength()).isEqualTo(CancelResultFlyweight.FRAME_LENGTH);
+        // u64 messageId, u8 result
+        assertThat(out.getLong(AT + 16, ByteOrder.LITTLE_ENDIAN)).isEqualTo(1L << 35);
+        assertThat(out.getByte(AT + 24)).isEqualTo(CancelResultFlyweight.DONE);
+    }
+
+    @Test
     void shouldRoundTripAStatusResult()
     {
         final StatusResultFlyweight w = new StatusResultFlyweight().wrap(buffer, AT);
