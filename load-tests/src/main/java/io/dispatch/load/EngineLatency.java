@@ -31,7 +31,7 @@ public final class EngineLatency
     static final double[] PERCENTILES = {50, 90, 99, 99.9};
 
     /** One series over the window: {@code lane} is empty for the ack family; {@code window} in ns. */
-    public record Series(String family, String lane, String kind, Histogram window, long sinceStart)
+    public record Series(String family, String lane, String kind, Histogram window)
     {
         /** @return e.g. {@code ack/auth} or {@code handoff/sms-simulated/auth}: report.json's key. */
         public String key()
@@ -124,7 +124,7 @@ public final class EngineLatency
             {
                 final Map<String, String> labels = labels(tag);
                 out.add(new Series(labels.get(""), labels.getOrDefault("lane", ""), labels.getOrDefault("class", "?"),
-                    window, after.getTotalCount()));
+                    window));
             }
         });
         return new EngineLatency(out, timeline, out.isEmpty() ? "the engine recorded no ACK in the measured period" : null,
