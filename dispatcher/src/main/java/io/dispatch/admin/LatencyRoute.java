@@ -75,8 +75,11 @@ public final class LatencyRoute implements AdminRoute
         log.outputLegend();
         final double lengthS = Math.max(0, nowMs - startEpochMs) / 1000.0;
         ack.readCumulative((kind, h) -> output(log, "ack;class=" + name(kind), lengthS, h));
-        handoffByLane.forEach((lane, latency) -> latency.readCumulative((kind, h) ->
-            output(log, "handoff;lane=" + NOT_IN_TAG.matcher(lane).replaceAll("_") + ";class=" + name(kind), lengthS, h)));
+        handoffByLane.forEach((lane, latency) ->
+        {
+            final String laneTag = "handoff;lane=" + NOT_IN_TAG.matcher(lane).replaceAll("_") + ";class=";
+            latency.readCumulative((kind, h) -> output(log, laneTag + name(kind), lengthS, h));
+        });
         out.flush();
         return bytes.toString(StandardCharsets.US_ASCII);
     }

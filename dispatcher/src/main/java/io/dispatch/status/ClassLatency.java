@@ -80,8 +80,9 @@ public final class ClassLatency
 
     /**
      * Admin thread: hands each class's histogram since start (ns), brought up to date, to {@code reader}, under this
-     * object's lock. The reader must not keep or change it: it is the live cumulative histogram, lent rather than
-     * copied so a reader polling every second (the load generator's window) costs the engine no ~40 KB copies.
+     * object's lock. The reader must not keep it or change its counts (a tag is fine): it is the live cumulative
+     * histogram, lent rather than copied so a reader polling every second (the load generator's window) costs the
+     * engine no ~40 KB copies.
      */
     public synchronized void readCumulative(final BiConsumer<MessageKind, Histogram> reader)
     {

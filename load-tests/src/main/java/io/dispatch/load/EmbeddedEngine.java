@@ -21,8 +21,8 @@ import java.util.stream.Stream;
  * loopback port, with its embedded defaults plus the scenario's {@code sim.*} and {@code engine.*}
  * settings, and a fresh journal in a temporary folder that is deleted on close (unless the scenario
  * sets {@code engine.data.dir}). Its admin port is an ephemeral one on loopback, so the run reads the engine's own
- * latency ({@link #latencyUrl()}) without being asked. Convenient and self-contained; the generator and the engine then share
- * one heap and one JIT, so figures for docs/PERFORMANCE.md come from a separate engine process.
+ * latency ({@link #latencyUrl()}) without being asked. Convenient and self-contained; the generator and the engine
+ * then share one heap and one JIT, so figures for docs/PERFORMANCE.md come from a separate engine process.
  * <p>
  * <b>Threading:</b> start and close from the run's main thread.
  */

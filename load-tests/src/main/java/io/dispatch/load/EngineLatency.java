@@ -127,8 +127,8 @@ public final class EngineLatency
                     window));
             }
         });
-        return new EngineLatency(out, timeline, out.isEmpty() ? "the engine recorded no ACK in the measured period" : null,
-            Double.NaN, Double.NaN);
+        final String problem = out.isEmpty() ? "the engine recorded no ACK in the measured period" : null;
+        return new EngineLatency(out, timeline, problem, Double.NaN, Double.NaN);
     }
 
     /** @return {@code ack;class=auth} as {"": "ack", "class": "auth"}. */
@@ -179,7 +179,8 @@ public final class EngineLatency
 
     private String readTimes()
     {
-        return Double.isNaN(fromS) ? "" : String.format(Locale.ROOT, "; read at %.3f s and %.3f s of the run", fromS, toS);
+        return Double.isNaN(fromS) ? "" :
+            String.format(Locale.ROOT, "; read at %.3f s and %.3f s of the run", fromS, toS);
     }
 
     /** @return frame read → ACK of class {@code kind} over the window (ns), or null when the engine acked none. */
@@ -230,7 +231,8 @@ public final class EngineLatency
         for (final Series s : series)
         {
             final Histogram h = s.window();
-            out.printf(Locale.ROOT, "%-18s %-20s %-13s n=%-9d p50 %9.1f  p90 %9.1f  p99 %9.1f  p99.9 %9.1f  max %10.1f%n",
+            out.printf(Locale.ROOT,
+                "%-18s %-20s %-13s n=%-9d p50 %9.1f  p90 %9.1f  p99 %9.1f  p99.9 %9.1f  max %10.1f%n",
                 s.family().equals(ACK) ? "frame read -> ACK" : "hand-off -> send", s.lane().isEmpty() ? "-" : s.lane(),
                 s.kind(), h.getTotalCount(), us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)),
                 us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()));
@@ -291,7 +293,8 @@ public final class EngineLatency
             b.append("<p>").append(Html.escape(problem)).append("</p>\n");
             return;
         }
-        b.append("<table><tr><th class=\"l\">span</th><th class=\"l\">lane</th><th class=\"l\">class</th><th>count</th>" +
+        b.append("<table><tr><th class=\"l\">span</th><th class=\"l\">lane</th><th class=\"l\">class</th>" +
+            "<th>count</th>" +
             "<th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n");
         for (final Series s : series)
         {
@@ -302,13 +305,14 @@ public final class EngineLatency
                 .append(h.getTotalCount()).append("</td>");
             for (final double p : PERCENTILES)
             {
-                b.append("<td>").append(ProgressLine.formatMicros(Math.round(us(h.getValueAtPercentile(p))))).append("</td>");
+                b.append("<td>").append(ProgressLine.formatMicros(Math.round(us(h.getValueAtPercentile(p)))))
+                    .append("</td>");
             }
             b.append("<td>").append(ProgressLine.formatMicros(Math.round(us(h.getMaxValue())))).append("</td></tr>\n");
         }
         b.append("</table>\n<p class=\"note\">The engine's own part, from its /latency histograms read at the end of " +
-            "the warm-up and after the drain" + Html.escape(readTimes()) + ": frame read → ACK is from the socket read of a SUBMIT to its ACK queued " +
-            "for the session; hand-off → send from the ring handing the message to its lane to the lane's first send. " +
+            "the warm-up and after the drain" + Html.escape(readTimes()) + ": frame read → ACK is from the socket " +
+            "read of a SUBMIT to its ACK queued for the session; hand-off → send from the ring handing the message to its lane to the lane's first send. " +
             "Client ack p99 well above the engine's puts the tail outside the engine's ring: its I/O threads waiting " +
             "for a CPU, the network, or the generator.</p>\n");
     }

@@ -212,7 +212,8 @@ final class EngineLatencyWindow
         if (!warned)
         {
             warned = true;
-            out.println("loadtest: --engine-latency-url " + url + " " + problem + "; engine-side figures may be missing");
+            out.println("loadtest: --engine-latency-url " + url + " " + problem +
+                "; engine-side figures may be missing");
         }
     }
 }
