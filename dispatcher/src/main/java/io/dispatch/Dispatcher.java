@@ -11,6 +11,7 @@ import io.dispatch.admin.RecipientRoute;
 import io.dispatch.admin.RedriveRoute;
 import io.dispatch.admin.TenantRoutes;
 import io.dispatch.admin.HealthPage;
+import io.dispatch.admin.LatencyRoute;
 import io.dispatch.admin.MetricsPage;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
@@ -465,6 +466,7 @@ public final class Dispatcher implements AutoCloseable
                 Map.entry("/messages/", new MessageHistoryRoute(journal, this::confirmDelivered)),
                 Map.entry("/redrive", redrive), Map.entry("/config/reload", configReload),
                 Map.entry("/campaigns", new CampaignAdminRoute(targeting, tenants, campaignStats)),
+                Map.entry(LatencyRoute.PATH, latencyRoute()),
                 Map.entry(SmsImageRoute.PREFIX, new SmsImageRoute(config.dataDir().resolve(SmsImageRoute.DIRECTORY),
                     config.tenants().stream().map(TenantConfig::name).collect(java.util.stream.Collectors.toSet()))),
                 Map.entry("/health/live", (method, uri) -> AdminReply.ok("{\"live\":true}\n")),
@@ -671,6 +673,20 @@ public final class Dispatcher implements AutoCloseable
         {
             extra.accept(sb);
         }
+    }
+
+    /** {@code /latency}: the ack stage's and each lane's histograms since now (the engine's start). */
+    private LatencyRoute latencyRoute()
+    {
+        final Map<String, ClassLatency> handoff = new java.util.LinkedHashMap<>();
+        for (final ConnectorLane lane : laneByChannel)
+        {
+            if (lane != null)
+            {
+                handoff.put(lane.name(), lane.metrics().handoffLatency());
+            }
+        }
+        return new LatencyRoute(ackLatency, handoff, System.currentTimeMillis());
     }
 
     /** The {@code /metrics} page, from the components started by now; read on the admin thread. */

@@ -261,10 +261,21 @@ public final class AdminServer implements AutoCloseable
                 reply.body().startsWith("{") ? "application/json" : "text/plain", reply.body());
         }
 
-        /** Health probes are open like /metrics: load balancers and orchestrators hold no secret. */
-        private static boolean isOpen(final String path)
+        /** Health probes are open like /metrics: load balancers and orchestrators hold no secret; so are open routes. */
+        private boolean isOpen(final String path)
         {
-            return path.startsWith("/health/");
+            if (path.startsWith("/health/"))
+            {
+                return true;
+            }
+            for (final Map.Entry<String, AdminRoute> r : routes.entrySet())
+            {
+                if (path.startsWith(r.getKey()))
+                {
+                    return r.getValue().open();
+                }
+            }
+            return false;
         }
 
         private boolean authorized(final FullHttpRequest request)

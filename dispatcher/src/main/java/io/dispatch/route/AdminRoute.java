@@ -26,4 +26,13 @@ public interface AdminRoute
     {
         return false;
     }
+
+    /**
+     * @return true for a route that, like {@code /metrics}, shows counts and names but no message data and changes
+     * nothing: it answers without the admin token, so a scraper or a load generator needs no secret.
+     */
+    default boolean open()
+    {
+        return false;
+    }
 }

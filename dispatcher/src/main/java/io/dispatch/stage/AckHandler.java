@@ -193,13 +193,14 @@ public final class AckHandler implements EventHandler<DispatchEvent>
             switch (types[i])
             {
                 case DispatchEvent.SUBMIT:
-                    offered = answerSubmit(session, i);
-                    final boolean acked = outcomes[i] == DispatchEvent.OUTCOME_ACCEPTED
-                        || outcomes[i] == DispatchEvent.OUTCOME_DUPLICATE;
-                    if (offered && acked && readNanos[i] != 0)
+                    // recorded before it is queued, like the ACKED counter: a reader of /latency that has seen
+                    // the ACK finds it counted, so a window read by a client holds exactly the ACKs it saw
+                    if ((outcomes[i] == DispatchEvent.OUTCOME_ACCEPTED || outcomes[i] == DispatchEvent.OUTCOME_DUPLICATE)
+                        && readNanos[i] != 0)
                     {
                         latency.record(kinds[i], now - readNanos[i]);
                     }
+                    offered = answerSubmit(session, i);
                     break;
                 case DispatchEvent.CANCEL:
                     offered = outcomes[i] == DispatchEvent.CANCEL_NOT_FOUND ?

@@ -5,6 +5,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
 import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /**
  * One latency histogram per message class (informational, auth, marketing), in nanoseconds, rendered as a
@@ -64,9 +65,7 @@ public final class ClassLatency
     {
         for (int i = 0; i < KINDS.length; i++)
         {
-            intervals[i] = recorders[i].getIntervalHistogram(intervals[i]);
-            cumulative[i].add(intervals[i]);
-            final Histogram h = cumulative[i];
+            final Histogram h = accumulate(i);
             final long count = h.getTotalCount();
             final String series = labels + "class=\"" + KINDS[i].name().toLowerCase(Locale.ROOT) + "\"";
             for (final double q : QUANTILES)
@@ -77,5 +76,26 @@ public final class ClassLatency
             sb.append(name).append("_count{").append(series).append("} ").append(count).append('\n');
             sb.append(name).append("_sum{").append(series).append("} ").append(count == 0 ? 0.0 : h.getMean() * count / 1e9).append('\n');
         }
+    }
+
+    /**
+     * Admin thread: hands each class's histogram since start (ns), brought up to date, to {@code reader}, under this
+     * object's lock. The reader must not keep it or change its counts (a tag is fine): it is the live cumulative
+     * histogram, lent rather than copied so a reader polling every second (the load generator's window) costs the
+     * engine no ~40 KB copies.
+     */
+    public synchronized void readCumulative(final BiConsumer<MessageKind, Histogram> reader)
+    {
+        for (int i = 0; i < KINDS.length; i++)
+        {
+            reader.accept(KINDS[i], accumulate(i));
+        }
+    }
+
+    private Histogram accumulate(final int index)
+    {
+        intervals[index] = recorders[index].getIntervalHistogram(intervals[index]);
+        cumulative[index].add(intervals[index]);
+        return cumulative[index];
     }
 }

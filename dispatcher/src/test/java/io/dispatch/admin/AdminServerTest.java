@@ -93,6 +93,34 @@ class AdminServerTest
     }
 
     @Test
+    void shouldServeAnOpenRouteWithoutATokenAndStillGuardTheOthers() throws Exception
+    {
+        server.close();
+        final AdminRoute open = new AdminRoute()
+        {
+            @Override
+            public AdminReply handle(final String method, final QueryStringDecoder uri)
+            {
+                return AdminReply.ok("histograms\n");
+            }
+
+            @Override
+            public boolean open()
+            {
+                return true;
+            }
+        };
+        server = new AdminServer("127.0.0.1", 0, () -> "{}", () -> "", Map.of("/latency", open,
+            "/lanes", (m, u) -> AdminReply.ok("lanes\n")), TOKEN);
+
+        final HttpResponse<String> r = send("GET", "/latency", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("histograms\n");
+        assertThat(send("GET", "/lanes", null).statusCode()).as("a guarded route beside it").isEqualTo(401);
+        assertThat(send("GET", "/lanes", "Bearer " + TOKEN).body()).isEqualTo("lanes\n");
+    }
+
+    @Test
     void shouldRefuseEveryRouteWhenNoTokenWasGiven() throws Exception
     {
         server.close();

@@ -12,6 +12,8 @@ import io.dispatch.testing.JumpClock;
 import io.dispatch.testing.PrometheusTextParser.Family;
 import io.dispatch.testing.PrometheusTextParser;
 import io.dispatch.testing.RawConnection;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 12: the engine's own latency breakdown on {@code /metrics}. Messages of every class acked and sent on the SMS
- * lane appear, per class, in the frame read → ACK summary and the lane's hand-off → send summary.
+ * lane appear, per class, in the frame read → ACK summary and the lane's hand-off → send summary, and in the histograms
+ * {@code /latency} serves.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class LatencyBreakdownIT
@@ -102,6 +105,18 @@ class LatencyBreakdownIT
             }
             // the other lanes carried nothing: their summaries are there, empty
             assertThat(sample(page, HANDOFF + "_count", Map.of("lane", "push-simulated", "class", "auth"))).isZero();
+
+            // /latency (no token) serves the same histograms whole: each decodes to exactly the messages sent
+            final Map<String, Histogram> log = latencyLog(engine);
+            for (final MessageKind kind : MessageKind.values())
+            {
+                final String cls = kind.name().toLowerCase(Locale.ROOT);
+                assertThat(log.get("ack;class=" + cls).getTotalCount()).as("%s acks", kind).isEqualTo(PER_CLASS);
+                assertThat(log.get("ack;class=" + cls).getMinValue()).as("%s ack min, ns", kind).isPositive();
+                assertThat(log.get("handoff;lane=sms-simulated;class=" + cls).getTotalCount()).as("%s hand-offs", kind)
+                    .isEqualTo(PER_CLASS);
+            }
+            assertThat(log.get("handoff;lane=push-simulated;class=auth").getTotalCount()).isZero();
         }
     }
 
@@ -122,6 +137,22 @@ class LatencyBreakdownIT
         return true;
     }
 
+
+    private Map<String, Histogram> latencyLog(final Dispatcher engine) throws Exception
+    {
+        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.adminPort()
+            + "/latency")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        final Map<String, Histogram> out = new java.util.HashMap<>();
+        final HistogramLogReader reader = new HistogramLogReader(
+            new java.io.ByteArrayInputStream(r.body().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        while (reader.hasNext())
+        {
+            final Histogram h = (Histogram)reader.nextIntervalHistogram();
+            out.put(h.getTag(), h);
+        }
+        return out;
+    }
 
     private String metrics(final Dispatcher engine) throws Exception
     {

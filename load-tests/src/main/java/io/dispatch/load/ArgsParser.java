@@ -53,8 +53,10 @@ public final class ArgsParser
         "  --ca FILE              PEM CA certificate(s) of the engine's certificate (implies --tls)",
         "  --cert FILE            PEM client certificate for mutual TLS (implies --tls), with:",
         "  --cert-key FILE        its unencrypted PKCS#8 PEM key",
-        "  --metrics-url URL      the engine's /metrics (e.g. http://127.0.0.1:8081/metrics), read before and",
-        "                         after the run: the report shows the engine's latency breakdown too",
+        "  --engine-latency-url URL  the engine's /latency (e.g. http://127.0.0.1:7701/latency), read at the end",
+        "                         of the warm-up, each second and after the drain: the report shows the engine's",
+        "                         own latency for exactly the measured period (with --engine embedded: automatic)",
+        "  --metrics-url URL      older form: the /latency of the same host and port as this /metrics URL",
         "",
         "Without --scenario, one stream of identical messages:",
         "  --channel CH           sms | push | chat (default sms)",
@@ -68,6 +70,9 @@ public final class ArgsParser
         "ack.CLASS.hlog / e2e.CLASS.hlog per message class (HdrHistogram interval logs, microseconds).",
         "Exit codes: 0 done (and the SLO met, when one is set), 1 cannot connect or run, 2 bad flags or",
         "scenario, 3 the run completed but missed its SLO (no rate met it, in saturation mode).");
+
+    /** The engine's admin route of latency histograms (dispatcher's LatencyRoute.PATH). */
+    static final String LATENCY_PATH = "/latency";
 
     private ArgsParser()
     {
@@ -233,7 +238,8 @@ public final class ArgsParser
             case "--ca": b.tlsCaFile(parsePath(flag, value)); break;
             case "--cert": b.tlsCertFile(parsePath(flag, value)); break;
             case "--cert-key": b.tlsKeyFile(parsePath(flag, value)); break;
-            case "--metrics-url": b.metricsUrl(parseHttpUrl(flag, value)); break;
+            case "--engine-latency-url": b.engineLatencyUrl(parseHttpUrl(flag, value)); break;
+            case "--metrics-url": b.engineLatencyUrl(parseHttpUrl(flag, value).resolve(LATENCY_PATH)); break;
             case "--engine": settings.apply(Setting.fromFlag(flag, "engine", value)); break;
             case "--slo": settings.apply(Setting.fromFlag(flag, "slo", value)); break;
             case "--saturate": settings.saturate(Setting.fromFlag(flag, "saturate", "")); break;
@@ -339,8 +345,8 @@ public final class ArgsParser
         {
             // reported below
         }
-        throw new UsageException(flag + " must be an http(s) URL such as http://127.0.0.1:8081/metrics, got '" + value
-            + "'");
+        throw new UsageException(flag + " must be an http(s) URL such as http://127.0.0.1:7701" +
+            ("--metrics-url".equals(flag) ? "/metrics" : LATENCY_PATH) + ", got '" + value + "'");
     }
 
     private static Path parsePath(final String flag, final String value)

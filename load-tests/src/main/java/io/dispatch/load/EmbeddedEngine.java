@@ -20,8 +20,9 @@ import java.util.stream.Stream;
  * {@code --engine embedded}: the engine under test started in the generator's JVM on an ephemeral
  * loopback port, with its embedded defaults plus the scenario's {@code sim.*} and {@code engine.*}
  * settings, and a fresh journal in a temporary folder that is deleted on close (unless the scenario
- * sets {@code engine.data.dir}). Convenient and self-contained; the generator and the engine then share
- * one heap and one JIT, so figures for docs/PERFORMANCE.md come from a separate engine process.
+ * sets {@code engine.data.dir}). Its admin port is an ephemeral one on loopback, so the run reads the engine's own
+ * latency ({@link #latencyUrl()}) without being asked. Convenient and self-contained; the generator and the engine
+ * then share one heap and one JIT, so figures for docs/PERFORMANCE.md come from a separate engine process.
  * <p>
  * <b>Threading:</b> start and close from the run's main thread.
  */
@@ -43,7 +44,8 @@ public final class EmbeddedEngine implements AutoCloseable
         final Settings settings = new Settings(new Properties());
         settings.set(Configuration.INGEST_HOST_PROP_NAME, "127.0.0.1");
         settings.set(Configuration.INGEST_PORT_PROP_NAME, "0");
-        settings.set(Configuration.ADMIN_PORT_PROP_NAME, "-1");
+        // an ephemeral admin port on loopback: the generator reads the engine's /latency from it
+        settings.set(Configuration.ADMIN_PORT_PROP_NAME, "0");
         Path temp = null;
         if (!engineSettings.containsKey(Configuration.DATA_DIR_PROP_NAME))
         {
@@ -83,6 +85,13 @@ public final class EmbeddedEngine implements AutoCloseable
     public int port()
     {
         return dispatcher.port();
+    }
+
+    /** @return the engine's /latency, on its admin port, or null when the scenario turned the admin port off. */
+    public java.net.URI latencyUrl()
+    {
+        final int admin = dispatcher.adminPort();
+        return admin <= 0 ? null : java.net.URI.create("http://127.0.0.1:" + admin + ArgsParser.LATENCY_PATH);
     }
 
     @Override

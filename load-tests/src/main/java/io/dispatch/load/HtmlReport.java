@@ -43,6 +43,10 @@ public final class HtmlReport
             " s")).append("</p>\n");
         streams(b, c);
         summary(b, r);
+        if (r.engineLatency != null)
+        {
+            r.engineLatency.html(b);
+        }
         if (c.slo() != null)
         {
             final SloCheck check = SloCheck.evaluate(c.slo(), r);
@@ -57,7 +61,8 @@ public final class HtmlReport
         b.append(p99OverTime(r).render());
         b.append("<p class=\"note\">Latency is measured from each message's intended send time on the open-loop " +
             "schedule, so sender and engine stalls count in full (coordinated omission corrected). Ack: until the " +
-            "ACK (journaled). End-to-end: until PROVIDER_ACCEPTED or a terminal receipt. See docs/load-testing.md.</p>\n");
+            "ACK (journaled). End-to-end: until PROVIDER_ACCEPTED or a terminal receipt. Engine ack (markers, with " +
+            "--engine-latency-url): the engine's frame read → ACK p99 of each second. See docs/load-testing.md.</p>\n");
         b.append("<script type=\"application/json\" id=\"report-data\">\n")
             .append(Html.scriptJson(ReportWriter.toJson(r))).append("\n</script>\n");
         return page("Load test " + c.name(), b.toString());
@@ -195,8 +200,26 @@ public final class HtmlReport
             }
             chart.line(MessageClasses.name(c) + " ack", t, ack, false, false, c);
             chart.line(MessageClasses.name(c) + " e2e", t, e2e, true, false, c);
+            if (r.engineLatency != null && !r.engineLatency.timeline().isEmpty())
+            {
+                engineP99(chart, r.engineLatency.timeline(), c);
+            }
         }
         return chart;
+    }
+
+    /** The engine's own ack p99 of each second (its /latency read each second), with markers to tell it apart. */
+    private static void engineP99(final SvgChart chart, final List<EngineLatency.Point> points, final int c)
+    {
+        final double[] t = new double[points.size()];
+        final double[] ack = new double[points.size()];
+        for (int i = 0; i < t.length; i++)
+        {
+            t[i] = points.get(i).endS();
+            final long ns = points.get(i).ackP99NsByClass()[c];
+            ack[i] = ns < 0 ? Double.NaN : Math.max(0.001, ns / 1e6);
+        }
+        chart.line(MessageClasses.name(c) + " engine ack", t, ack, false, true, c);
     }
 
     static SvgChart latencyByPercentile(final String title)

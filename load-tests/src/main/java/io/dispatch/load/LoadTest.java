@@ -65,8 +65,6 @@ public final class LoadTest
     private final Path outDir;
     private final PrintStream out;
     private final NanoClock clock;
-    /** The engine's /metrics before the run (--metrics-url), or null. */
-    private String metricsBefore;
 
     public LoadTest(final LoadTestConfig config, final Path outDir, final PrintStream out, final NanoClock clock)
     {
@@ -88,7 +86,6 @@ public final class LoadTest
         {
             createOutDir();
             out.println("loadtest: output in " + outDir);
-            metricsBefore = config.metricsUrl() == null ? null : EngineLatency.scrape(config.metricsUrl(), out);
             final RunReport report = runWith(connections);
             ReportWriter.write(report, outDir);
             return report;
@@ -132,6 +129,7 @@ public final class LoadTest
             campaign.loadDirectory(clients.get(0));
         }
 
+        final EngineLatencyWindow engineWindow = EngineLatencyWindow.open(config.engineLatencyUrl(), clock, out);
         // The timeline starts only now, so connecting and subscribing never count as sender lag.
         final Instant startedAt = Instant.now();
         final RunWindow window = RunWindow.ofSeconds(
@@ -160,6 +158,10 @@ public final class LoadTest
         final HistogramLogWriter[] e2eClassLogs = new HistogramLogWriter[MessageClasses.COUNT];
         try
         {
+            if (engineWindow != null)
+            {
+                engineWindow.start(window);
+            }
             final HistogramLogWriter ackLog = openLog(logs, ACK_LOG, ACK_COMMENT, startEpochMs);
             final HistogramLogWriter e2eLog = openLog(logs, E2E_LOG, E2E_COMMENT, startEpochMs);
             for (final int c : runClasses)
@@ -191,11 +193,16 @@ public final class LoadTest
             join(pacing);
             ConnectionsReport.write(plan, trackers, outDir);
             return buildReport(startedAt, window, schedules, classes, trackers, collector, senders, drainS,
-                !reporter.drained(), reporter.timeline(), campaign == null ? null : campaign.stats(clients.get(0)));
+                !reporter.drained(), reporter.timeline(), campaign == null ? null : campaign.stats(clients.get(0)),
+                engineWindow == null ? null : engineWindow.finish());
         }
         finally
         {
             logs.forEach(HistogramLogWriter::close);
+            if (engineWindow != null)
+            {
+                engineWindow.stop();
+            }
         }
     }
 
@@ -293,7 +300,8 @@ public final class LoadTest
         final double drainS,
         final boolean drainTimedOut,
         final Timeline timeline,
-        final CampaignResult campaignResult)
+        final CampaignResult campaignResult,
+        final EngineLatency engineLatency)
     {
         long offered = 0;
         final long[] offeredByClass = new long[MessageClasses.COUNT];
@@ -351,8 +359,7 @@ public final class LoadTest
             .drainTimedOut(drainTimedOut)
             .failedConnections(failed)
             .campaign(campaignResult)
-            .engineLatency(config.metricsUrl() == null ? null :
-                EngineLatency.between(metricsBefore, EngineLatency.scrape(config.metricsUrl(), out)))
+            .engineLatency(engineLatency)
             .build();
     }
 }

@@ -76,7 +76,7 @@ public final class LoadTestConfig
     private final Path tlsCaFile;
     private final Path tlsCertFile;
     private final Path tlsKeyFile;
-    private final java.net.URI metricsUrl;
+    private final java.net.URI engineLatencyUrl;
     private final long seed;
     private final EngineMode engineMode;
     private final Map<String, String> engineSettings;
@@ -111,7 +111,7 @@ public final class LoadTestConfig
         tlsCaFile = b.tlsCaFile;
         tlsCertFile = b.tlsCertFile;
         tlsKeyFile = b.tlsKeyFile;
-        metricsUrl = b.metricsUrl;
+        engineLatencyUrl = b.engineLatencyUrl;
         seed = b.seed;
         engineMode = b.engineMode;
         engineSettings = Collections.unmodifiableMap(new LinkedHashMap<>(b.engineSettings));
@@ -160,8 +160,8 @@ public final class LoadTestConfig
     public Path tlsCertFile() { return tlsCertFile; }
     /** @return PKCS#8 PEM key of {@link #tlsCertFile()}, or null. */
     public Path tlsKeyFile() { return tlsKeyFile; }
-    /** @return the engine's {@code /metrics} page, read before and after the run (--metrics-url), or null. */
-    public java.net.URI metricsUrl() { return metricsUrl; }
+    /** @return the engine's {@code /latency}, read at the start and end of the measured period (--engine-latency-url), or null. */
+    public java.net.URI engineLatencyUrl() { return engineLatencyUrl; }
     public long seed() { return seed; }
     public EngineMode engineMode() { return engineMode; }
     /** @return dispatcher configuration keys for the engine under test (sim.* and engine.* of the scenario). */
@@ -204,6 +204,14 @@ public final class LoadTestConfig
     }
 
     /** @return the same run against {@code host:port} (the embedded engine's ephemeral port). */
+    /** @return this configuration reading the engine's latency from {@code url} (an embedded engine's). */
+    public LoadTestConfig withEngineLatencyUrl(final java.net.URI url)
+    {
+        final Builder b = copy();
+        b.engineLatencyUrl = url;
+        return b.build();
+    }
+
     public LoadTestConfig withTarget(final String targetHost, final int targetPort)
     {
         final Builder b = copy();
@@ -244,7 +252,7 @@ public final class LoadTestConfig
         b.tlsCaFile = tlsCaFile;
         b.tlsCertFile = tlsCertFile;
         b.tlsKeyFile = tlsKeyFile;
-        b.metricsUrl = metricsUrl;
+        b.engineLatencyUrl = engineLatencyUrl;
         b.seed = seed;
         b.engineMode = engineMode;
         b.engineSettings.putAll(engineSettings);
@@ -319,7 +327,7 @@ public final class LoadTestConfig
         private Path tlsCaFile;
         private Path tlsCertFile;
         private Path tlsKeyFile;
-        private java.net.URI metricsUrl;
+        private java.net.URI engineLatencyUrl;
         private int payloadBytes = DEFAULT_PAYLOAD_BYTES;
         private int recipients = DEFAULT_RECIPIENTS;
         private long seed = DEFAULT_SEED;
@@ -352,7 +360,7 @@ public final class LoadTestConfig
         public Builder tlsCaFile(final Path file) { this.tlsCaFile = file; tls = true; return this; }
         public Builder tlsCertFile(final Path file) { this.tlsCertFile = file; tls = true; return this; }
         public Builder tlsKeyFile(final Path file) { this.tlsKeyFile = file; tls = true; return this; }
-        public Builder metricsUrl(final java.net.URI url) { this.metricsUrl = url; return this; }
+        public Builder engineLatencyUrl(final java.net.URI url) { this.engineLatencyUrl = url; return this; }
         public Builder payloadBytes(final int payloadBytes) { this.payloadBytes = payloadBytes; return this; }
         public Builder recipients(final int recipients) { this.recipients = recipients; return this; }
         public Builder seed(final long seed) { this.seed = seed; return this; }

@@ -83,6 +83,10 @@ public final class LoadTestMain
             {
                 engine = EmbeddedEngine.start(config.engineSettings(), out);
                 config = config.withTarget("127.0.0.1", engine.port());
+                if (config.engineLatencyUrl() == null && engine.latencyUrl() != null)
+                {
+                    config = config.withEngineLatencyUrl(engine.latencyUrl());
+                }
             }
             else if (!config.engineSettings().isEmpty())
             {

@@ -125,9 +125,25 @@ public final class ReportWriter
                 .field("e2e_completed", r.e2eLatencyUs(c).getTotalCount());
             latency(w.name("ack_latency_us"), r.ackLatencyUs(c));
             latency(w.name("e2e_latency_us"), r.e2eLatencyUs(c));
+            engine(w, r.engineLatency, MessageClasses.name(c));
             w.endObject();
         }
         w.endObject();
+    }
+
+    /** The engine's figures of one class beside the client's (all lanes' hand-offs together); absent without them. */
+    private static void engine(final JsonWriter w, final EngineLatency engine, final String klass)
+    {
+        final Histogram ack = engine == null ? null : engine.ack(klass);
+        if (ack != null)
+        {
+            EngineLatency.latency(w.name("engine_ack_latency_us"), ack);
+        }
+        final Histogram handoff = engine == null ? null : engine.handoff(klass);
+        if (handoff != null)
+        {
+            EngineLatency.latency(w.name("engine_handoff_latency_us"), handoff);
+        }
     }
 
     private static void streams(final JsonWriter w, final LoadTestConfig c)

@@ -39,7 +39,7 @@ public final class RunReport
     private final Histogram[] ackByClass;
     private final Histogram[] e2eByClass;
     public final Timeline timeline;
-    /** The engine's own figures (--metrics-url), or null when not asked for. */
+    /** The engine's own figures for the measured period (--engine-latency-url), or null when not asked for. */
     public final EngineLatency engineLatency;
     /** The engine-side campaign's counters after the run (campaign.*), or null. */
     public final CampaignResult campaign;

@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * {@code scripts/loadtest-standard}'s summary: reads {@code SCENARIO_DIR/run-N/report.json} of each
  * scenario and prints markdown tables ready for docs/PERFORMANCE.md: the median of the runs per class
- * (acked/s, ack and end-to-end percentiles), every run's acked/s beside it, and for saturation sweeps
+ * (acked/s, ack and end-to-end percentiles, and the engine's own frame read → ACK and hand-off → send percentiles
+ * of the measured period when the run read them; "-" otherwise), every run's acked/s beside it, and for saturation sweeps
  * the median highest rate meeting the SLO. Latencies in the tables are medians of each run's percentile.
  * <p>
  * <b>Threading:</b> main thread.
@@ -50,7 +51,7 @@ public final class StandardTable
             final List<Map<String, Object>> reports = reports(dir);
             if (reports.isEmpty())
             {
-                runs.append(String.format(Locale.ROOT, "| %s | 0 | (no report.json under %s) | | | | | | | |%n",
+                runs.append(String.format(Locale.ROOT, "| %s | 0 | (no report.json under %s) | | | | | | | | | | | |%n",
                     dir.getFileName(), dir));
                 continue;
             }
@@ -67,7 +68,8 @@ public final class StandardTable
         if (runs.length() > 0)
         {
             md.append("| scenario | runs | acked/s (median) | acked/s per run | class | ack p50 | ack p99 | ack p99.9 | " +
-                "e2e p50 | e2e p99 |\n|---|---:|---:|---|---|---:|---:|---:|---:|---:|\n").append(runs).append('\n');
+                "e2e p50 | e2e p99 | engine ack p50 | engine ack p99 | engine ack p99.9 | engine hand-off p99 |\n" +
+                "|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n").append(runs).append('\n');
         }
         if (sweeps.length() > 0)
         {
@@ -84,12 +86,15 @@ public final class StandardTable
         boolean first = true;
         for (final String name : classNames)
         {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                 first ? dir.getFileName() : "", first ? Integer.toString(reports.size()) : "", first ? String.format(Locale.ROOT, "%,.0f", median(acked)) : "",
                 first ? perRun(acked) : "", name,
                 latency(reports, name, "ack_latency_us", "p50"), latency(reports, name, "ack_latency_us", "p99"),
                 latency(reports, name, "ack_latency_us", "p999"), latency(reports, name, "e2e_latency_us", "p50"),
-                latency(reports, name, "e2e_latency_us", "p99")));
+                latency(reports, name, "e2e_latency_us", "p99"),
+                latency(reports, name, "engine_ack_latency_us", "p50"), latency(reports, name, "engine_ack_latency_us", "p99"),
+                latency(reports, name, "engine_ack_latency_us", "p999"),
+                latency(reports, name, "engine_handoff_latency_us", "p99")));
             first = false;
         }
     }

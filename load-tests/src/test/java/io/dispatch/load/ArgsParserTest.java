@@ -36,6 +36,16 @@ class ArgsParserTest
     }
 
     @Test
+    void shouldReadTheEngineLatencyFromTheGivenUrlOrFromTheLatencyBesideAMetricsUrl()
+    {
+        assertThat(ArgsParser.parse(new String[] {"--engine-latency-url", "http://10.0.0.5:7701/latency"})
+            .engineLatencyUrl()).hasToString("http://10.0.0.5:7701/latency");
+        assertThat(ArgsParser.parse(new String[] {"--metrics-url", "https://engine:7701/metrics"}).engineLatencyUrl())
+            .as("the older flag reads the same admin port's /latency").hasToString("https://engine:7701/latency");
+        assertThat(ArgsParser.parse(new String[0]).engineLatencyUrl()).isNull();
+    }
+
+    @Test
     void shouldParseEveryFlagInBothForms()
     {
         final LoadTestConfig c = ArgsParser.parse(new String[] {
@@ -75,6 +85,7 @@ class ArgsParserTest
         "--kind promo ; --kind must be one of informational | auth | marketing",
         "--bogus 1 ; unknown flag --bogus",
         "--metrics-url localhost:8081 ; --metrics-url must be an http(s) URL",
+        "--engine-latency-url 127.0.0.1:7701 ; --engine-latency-url must be an http(s) URL such as http://127.0.0.1:7701/latency",
         "--rate ; --rate needs a value",
         "stray ; unexpected argument",
     })

@@ -88,6 +88,10 @@ class ScenarioAgainstEngineIT
         assertThat((Map<String, Object>)promo.get("ack_latency_us")).containsEntry("count", 400L);
         assertThat((Map<String, Object>)info.get("e2e_latency_us")).containsEntry("count", 900L);
         assertThat((Map<String, Object>)((Map<String, Object>)report.get("slo"))).containsEntry("met", true);
+        // the embedded engine's own figures, read from its ephemeral admin port without a flag
+        assertThat((Map<String, Object>)report.get("engine_latency_us")).containsKeys("ack/informational", "ack/marketing")
+            .doesNotContainKey("problem");
+        assertThat(info).containsKey("engine_ack_latency_us");
         assertThat((List<Object>)report.get("timeline")).hasSizeGreaterThanOrEqualTo(4);
         assertThat((Map<String, Object>)report.get("engine_settings"))
             .containsEntry("lane.push.connector.latencyMs", "1");

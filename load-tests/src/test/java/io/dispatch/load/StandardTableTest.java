@@ -24,6 +24,13 @@ class StandardTableTest
         w.name("informational").beginObject();
         w.name("ack_latency_us").beginObject().field("p50", 500L).field("p99", infoP99).field("p999", 2 * infoP99).endObject();
         w.name("e2e_latency_us").beginObject().field("p50", 3_000L).field("p99", 9_000L).endObject();
+        if (run != 2)
+        {
+            // the engine's figures of the measured period, µs with a decimal; run 2 read none (its median is of two)
+            w.name("engine_ack_latency_us").beginObject().field("p50", 40.2).field("p99", 100.0 * run)
+                .field("p999", 900.0).endObject();
+            w.name("engine_handoff_latency_us").beginObject().field("p99", 2_500.4).endObject();
+        }
         w.endObject();
         w.name("marketing").beginObject();
         w.name("ack_latency_us").beginObject().field("p50", 600L).field("p99", promoP99).field("p999", promoP99).endObject();
@@ -64,8 +71,11 @@ class StandardTableTest
         final String md = StandardTable.render(List.of(dir.resolve("campaign"), dir.resolve("saturation"),
             dir.resolve("missing")));
 
-        assertThat(md).contains("| campaign | 3 | 50,000 | 49,000 · 50,000 · 51,000 | informational | 500µs | 3.00ms | 6.00ms | 3.00ms | 9.00ms |");
-        assertThat(md).contains("|  |  |  |  | marketing | 600µs | 8.00ms | 8.00ms | 4.00ms | - |");
+        assertThat(md).contains("| engine ack p50 | engine ack p99 | engine ack p99.9 | engine hand-off p99 |");
+        assertThat(md).contains("| campaign | 3 | 50,000 | 49,000 · 50,000 · 51,000 | informational | 500µs | 3.00ms | " +
+            "6.00ms | 3.00ms | 9.00ms | 40µs | 200µs | 900µs | 2.50ms |");
+        assertThat(md).as("no engine figures: a dash").contains("|  |  |  |  | marketing | 600µs | 8.00ms | 8.00ms | " +
+            "4.00ms | - | - | - | - | - |");
         assertThat(md).contains("| saturation | 3 | `p99.ack<5ms` | 130,000 msg/s | 120,000 · none · 140,000 |");
         assertThat(md).contains("| missing | 0 | (no report.json under");
         assertThat(StandardTable.median(new double[] {3, Double.NaN, 1, 2})).isEqualTo(2);

@@ -116,6 +116,12 @@ public final class LaneMetrics
 
     // ---- any thread ----
 
+    /** @return ring hand-off → first send per class; the admin thread reads it ({@link ClassLatency}'s rules). */
+    public ClassLatency handoffLatency()
+    {
+        return handoffLatency;
+    }
+
     public long get(final int index)
     {
         return values.get(index);
