@@ -159,7 +159,7 @@ public final class DeliveryRequest
         return submit.templateLength();
     }
 
-    /** Points {@code view} at the template id's UTF-8 bytes (empty for a message with its own text), without copying. */
+    /** Points {@code view} at the template id's UTF-8 bytes (empty for a message with its own text), in place. */
     public void wrapTemplateId(final DirectBuffer view)
     {
         view.wrap(bodyBuffer, submit.templateOffset(), submit.templateLength());

@@ -60,7 +60,8 @@ class DeliveryRequestTest
         final Map<String, String> vars = new LinkedHashMap<>();
         vars.put("shop", "가게");
         vars.put("tracking", "123-45");
-        final DeliveryRequest request = request("010", "order-shipped", "", vars, "[#{shop}] 송장 #{tracking} #{missing}");
+        final DeliveryRequest request =
+            request("010", "order-shipped", "", vars, "[#{shop}] 송장 #{tracking} #{missing}");
 
         final String expected = "[가게] 송장 123-45 #{missing}";
         assertThat(request.templateId()).isEqualTo("order-shipped");

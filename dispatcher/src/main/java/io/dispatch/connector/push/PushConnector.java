@@ -60,7 +60,8 @@ final class PushConnector implements Connector
     public void send(final DeliveryRequest request, final DeliveryCallback callback)
     {
         // prefix test on the raw bytes: no string per message just to route
-        final Connector target = request.recipientStartsWith(APNS) ? apns : request.recipientStartsWith(FCM) ? fcm : null;
+        final Connector target =
+            request.recipientStartsWith(APNS) ? apns : request.recipientStartsWith(FCM) ? fcm : null;
         if (target != null)
         {
             target.send(request, callback);

@@ -89,7 +89,7 @@ public final class ConnectorLane extends LaneThread
      * recipient: they never fall back (docs/connectors.md "Fallback"). Accepted ones carry it in {@link #receipts}.
      */
     private final LongHashSet uncertain = new LongHashSet();
-    /** The named receipt deadline of a message the provider accepted, read in place ({@link #waitMs(DeliveryRequest)}). */
+    /** The receipt deadline an accepted message names, read in place ({@link #waitMs(DeliveryRequest)}). */
     private final UnsafeBuffer deadlineValue = new UnsafeBuffer(new byte[0]);
     /** How soon a priority message throttled during a marketing pause is tried again. */
     static final long PRIORITY_RETRY_IN_PAUSE_MS = 20;
