@@ -11,11 +11,15 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.dependencies.SliceRule;
+import io.dispatch.protocol.SubmitDescriptor;
+import io.dispatch.protocol.SubmitFlyweight;
+import io.dispatch.protocol.VarCursor;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -76,6 +80,13 @@ class LayeringTest
             "io.dispatch.admin..", "io.dispatch.ingest..", "io.dispatch.stage..", "io.dispatch.targeting..",
             "io.dispatch.schedule..", "io.dispatch.inbound..", "io.dispatch.stream..", "io.dispatch.status..",
             "io.dispatch.directory.."));
+    }
+
+    @Test
+    void connectorImplementationsReadTheMessageThroughTheSpi()
+    {
+        // the wire layout of a SUBMIT stays the protocol's: a connector reads DeliveryRequest and its Variables view
+        check(CONNECTOR_IMPLEMENTATIONS, belongToAnyOf(SubmitFlyweight.class, VarCursor.class, SubmitDescriptor.class));
     }
 
     @Test

@@ -29,7 +29,7 @@ class TemplateRendererTest
         final DeliveryRequest request = new DeliveryRequest(0);
         request.fill(1L, 1, "demo", MessageKind.INFORMATIONAL, ChannelType.CHAT, 0L, 1L, body, n);
         request.templateText("[#{shop}] 송장 #{tracking} #{missing}".getBytes(StandardCharsets.UTF_8));
-        assertThat(request.renderText()).isEqualTo("[가게] 송장 123-45 #{missing}");
+        assertThat(request.text()).isEqualTo("[가게] 송장 123-45 #{missing}");
         assertThat(request.templateId()).isEqualTo("order-shipped");
         assertThat(request.recipient()).isEqualTo("010");
     }

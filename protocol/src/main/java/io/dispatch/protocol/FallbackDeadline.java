@@ -35,7 +35,11 @@ public final class FallbackDeadline
         return vars.find(NAME) ? parse(vars.buffer(), vars.valueOffset(), vars.valueLength()) : ABSENT;
     }
 
-    private static long parse(final DirectBuffer b, final int offset, final int length)
+    /**
+     * @return the milliseconds a value of the variable names, or {@link #MALFORMED}: for a reader that found the
+     * variable through another view of the SUBMIT (a lane, through the connector SPI's {@code DeliveryRequest}).
+     */
+    public static long parse(final DirectBuffer b, final int offset, final int length)
     {
         if (length == 0 || length > MAX_DIGITS)
         {

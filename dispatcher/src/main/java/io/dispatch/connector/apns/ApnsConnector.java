@@ -152,7 +152,7 @@ final class ApnsConnector implements Connector
         {
             throw new Rejection(Reason.CONTENT_REJECTED);
         }
-        final String payload = payload(request.renderText(), fields);
+        final String payload = payload(request.text(), fields);
         if (payload.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES)
         {
             throw new Rejection(Reason.PAYLOAD_TOO_LARGE);

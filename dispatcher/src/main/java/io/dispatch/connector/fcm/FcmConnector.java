@@ -121,7 +121,7 @@ final class FcmConnector implements Connector
         final CharSequence json;
         try
         {
-            json = FcmMessageWriter.write(token, request.messageId(), request.kind(), request.renderText(), PushFields.of(request),
+            json = FcmMessageWriter.write(token, request.messageId(), request.kind(), request.text(), PushFields.of(request),
                 request.deadlineMs(), clock.time());
         }
         catch (final FcmMessageWriter.InvalidMessage ex)

@@ -1,12 +1,11 @@
 package io.dispatch.connector.kakao;
 
 import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.connector.Variables;
 import io.dispatch.connector.http.RequestWriter;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitFlyweight;
-import io.dispatch.protocol.VarCursor;
 
 import java.nio.charset.StandardCharsets;
 
@@ -69,8 +68,8 @@ final class KakaoRequestWriter implements RequestWriter
             // AlimTalk sends only approved templates: free text cannot go this way
             return refuse(Reason.TEMPLATE_MISMATCH);
         }
-        final SubmitFlyweight submit = request.submit();
-        if (submit.varCount() > MAX_VARIABLES)
+        final Variables vars = request.vars();
+        if (vars.count() > MAX_VARIABLES)
         {
             return refuse(Reason.CONTENT_REJECTED);
         }
@@ -79,7 +78,7 @@ final class KakaoRequestWriter implements RequestWriter
         Json.quote(out, template);
         recipientStart(recipient, request);
         entry.append(",\"templateParameter\":{");
-        appendVariables(submit);
+        appendVariables(vars);
         entry.append('}');
         resend(false);
         entry.append('}');
@@ -88,7 +87,7 @@ final class KakaoRequestWriter implements RequestWriter
 
     private boolean brand(final DeliveryRequest request, final String recipient)
     {
-        final String content = request.renderText();
+        final String content = request.text();
         if (content.isEmpty())
         {
             return refuse(Reason.CONTENT_REJECTED);
@@ -146,9 +145,8 @@ final class KakaoRequestWriter implements RequestWriter
         entry.append('}');
     }
 
-    private void appendVariables(final SubmitFlyweight submit)
+    private void appendVariables(final Variables vars)
     {
-        final VarCursor vars = submit.vars();
         boolean first = true;
         while (vars.next())
         {

@@ -1,7 +1,6 @@
 package io.dispatch.connector.messenger;
 
 import io.dispatch.connector.DeliveryRequest;
-import io.dispatch.connector.TemplateRenderer;
 import io.dispatch.connector.http.RequestWriter;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.Reason;
@@ -52,10 +51,10 @@ final class MessengerRequestWriter implements RequestWriter
         {
             out.append(",\"messaging_type\":\"").append(settings.messagingType()).append('"');
         }
-        final String content = TemplateRenderer.variable(request.submit(), "content");
+        final String content = request.vars().valueOf("content");
         if ("image".equals(content))
         {
-            final String url = TemplateRenderer.variable(request.submit(), "image_url");
+            final String url = request.vars().valueOf("image_url");
             if (url == null || !url.startsWith("https://") || url.indexOf(' ') >= 0)
             {
                 return refuse(Reason.CONTENT_REJECTED);
@@ -68,7 +67,7 @@ final class MessengerRequestWriter implements RequestWriter
         {
             return refuse(Reason.CONTENT_REJECTED);
         }
-        final String text = request.renderText();
+        final String text = request.text();
         if (text.isBlank())
         {
             return refuse(Reason.CONTENT_REJECTED);

@@ -6,7 +6,6 @@ import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.MetricsWriter;
 import io.dispatch.protocol.Reason;
-import org.agrona.DirectBuffer;
 
 /**
  * Routes each send to the APNs or the FCM connector by the recipient's prefix; the chosen connector
@@ -61,12 +60,13 @@ final class PushConnector implements Connector
     public void send(final DeliveryRequest request, final DeliveryCallback callback)
     {
         // prefix test on the raw bytes: no string per message just to route
-        final Connector target = startsWith(request, APNS) ? apns : startsWith(request, FCM) ? fcm : null;
+        final Connector target =
+            request.recipientStartsWith(APNS) ? apns : request.recipientStartsWith(FCM) ? fcm : null;
         if (target != null)
         {
             target.send(request, callback);
         }
-        else if (startsWith(request, APNS) || startsWith(request, FCM))
+        else if (request.recipientStartsWith(APNS) || request.recipientStartsWith(FCM))
         {
             callback.onRejected(request, Reason.NO_CONNECTOR);
         }
@@ -74,24 +74,6 @@ final class PushConnector implements Connector
         {
             callback.onRejected(request, Reason.INVALID_RECIPIENT);
         }
-    }
-
-    private static boolean startsWith(final DeliveryRequest request, final byte[] prefix)
-    {
-        final DirectBuffer b = request.submit().buffer();
-        final int offset = request.submit().recipientOffset();
-        if (request.submit().recipientLength() < prefix.length)
-        {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++)
-        {
-            if (b.getByte(offset + i) != prefix[i])
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Each provider writes under its own connector label ({@code apns}, {@code fcm}). */

@@ -1,7 +1,7 @@
 package io.dispatch.connector.push;
 
 import io.dispatch.connector.DeliveryRequest;
-import io.dispatch.protocol.VarCursor;
+import io.dispatch.connector.Variables;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,7 +45,7 @@ public final class PushFields
     public static PushFields of(final DeliveryRequest request)
     {
         final PushFields fields = new PushFields();
-        final VarCursor vars = request.submit().vars();
+        final Variables vars = request.vars();
         while (vars.next())
         {
             final String name = vars.name();

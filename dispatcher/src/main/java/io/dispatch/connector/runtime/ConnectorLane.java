@@ -6,6 +6,7 @@ import io.dispatch.config.RateSettings;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.connector.Variables;
 import io.dispatch.journal.Journal;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
@@ -25,6 +26,7 @@ import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +89,8 @@ public final class ConnectorLane extends LaneThread
      * recipient: they never fall back (docs/connectors.md "Fallback"). Accepted ones carry it in {@link #receipts}.
      */
     private final LongHashSet uncertain = new LongHashSet();
+    /** The receipt deadline an accepted message names, read in place ({@link #waitMs(DeliveryRequest)}). */
+    private final UnsafeBuffer deadlineValue = new UnsafeBuffer(new byte[0]);
     /** How soon a priority message throttled during a marketing pause is tried again. */
     static final long PRIORITY_RETRY_IN_PAUSE_MS = 20;
     private final RetryTimers retries;
@@ -370,7 +374,27 @@ public final class ConnectorLane extends LaneThread
         {
             return receipts.defaultWaitMs();
         }
-        final long named = FallbackDeadline.of(submit);
+        return boundedWaitMs(FallbackDeadline.of(submit));
+    }
+
+    /** {@link #waitMs(SubmitFlyweight)} of a message the connector has just had, read through the SPI's view. */
+    private long waitMs(final DeliveryRequest request)
+    {
+        if (config.fallback().undeliveredMs() <= 0)
+        {
+            return receipts.defaultWaitMs();
+        }
+        final Variables vars = request.vars();
+        if (vars.count() == 0 || !vars.find(FallbackDeadline.VARIABLE))
+        {
+            return receipts.defaultWaitMs();
+        }
+        vars.wrapValue(deadlineValue);
+        return boundedWaitMs(FallbackDeadline.parse(deadlineValue, 0, deadlineValue.capacity()));
+    }
+
+    private long boundedWaitMs(final long named)
+    {
         return named >= FallbackDeadline.MIN_MS && named < config.receiptTimeoutMs() ? named : receipts.defaultWaitMs();
     }
 
@@ -712,7 +736,7 @@ public final class ConnectorLane extends LaneThread
                 admission.release(isPriority);
                 startNextOfRecipient(id);
                 receipts.await(id, request.kind().code(), request.attempt(), uncertain.remove(id), now,
-                    waitMs(request.submit()));
+                    waitMs(request));
                 break;
             case OutcomeQueue.REJECTED:
                 metrics.countRejected(reason);

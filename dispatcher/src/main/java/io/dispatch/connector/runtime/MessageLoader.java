@@ -10,7 +10,6 @@ import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitFlyweight;
-import org.agrona.DirectBuffer;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -36,6 +35,8 @@ final class MessageLoader implements AutoCloseable
     private byte[] spare = new byte[512];
     private final SubmitFlyweight submit = new SubmitFlyweight();
     private final UnsafeBuffer bodyBuffer = new UnsafeBuffer(new byte[0]);
+    /** A view of the filled request's template id, for the template lookup. */
+    private final UnsafeBuffer templateId = new UnsafeBuffer(new byte[0]);
     private JournalReader reader;
 
     /** @param channel the lane's channel code: a message accepted for another one came as a fallback. */
@@ -164,22 +165,24 @@ final class MessageLoader implements AutoCloseable
         request.fill(messageId, attempt, tenant(), kind(), channel, record.acceptedAtMs, deadlineMs(), record.body,
             record.bodyLength);
         request.campaignId(record.campaignId);
-        byte[] text = null;
-        if (request.submit().templateLength() != 0)
+        if (request.templateIdLength() == 0)
         {
-            final DirectBuffer b = request.submit().buffer();
-            final int at = request.submit().templateOffset();
-            final int length = request.submit().templateLength();
-            // the version in force when it was accepted; a journal without versions renders the configured one
-            text = templates.versions().textAt(b, at, length, messageId);
-            final int configured = text == null ? templates.find(b, at, length) : -1;
-            text = configured >= 0 ? templates.text(configured) : text;
+            return true; // exactly one of text and template id is set (checked at ingest)
         }
-        if (text != null)
+        request.wrapTemplateId(templateId);
+        // the version in force when it was accepted; a journal without versions renders the configured one
+        byte[] text = templates.versions().textAt(templateId, 0, templateId.capacity(), messageId);
+        if (text == null)
         {
-            request.templateText(text);
+            final int configured = templates.find(templateId, 0, templateId.capacity());
+            text = configured >= 0 ? templates.text(configured) : null;
         }
-        return text != null || request.submit().textLength() > 0;
+        if (text == null)
+        {
+            return false;
+        }
+        request.templateText(text);
+        return true;
     }
 
     @Override

@@ -9,10 +9,10 @@ import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 import io.dispatch.util.DeadlineFifo;
 import io.dispatch.util.DormantIdle;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -23,6 +23,14 @@ import java.util.SplittableRandom;
  */
 final class SimulatedConnector implements Connector
 {
+    /** Recipient prefixes that script an outcome, tested on the address's bytes (no String per message). */
+    private static final byte[] NOCHAT = ascii("nochat");
+    private static final byte[] FCM_GONE = ascii("fcm:gone");
+    private static final byte[] APNS_GONE = ascii("apns:gone");
+    private static final byte[] REJECT = ascii("reject");
+    private static final byte[] FLAKY = ascii("flaky");
+    private static final byte[] FAIL = ascii("fail");
+
     record Settings(long latencyMs, double failureRate, double rejectRate, long receiptDelayMs, boolean stall, long seed,
         long maxPerSecond, long throttleRetryAfterMs)
     {
@@ -204,31 +212,31 @@ final class SimulatedConnector implements Connector
                 return;
             }
         }
-        if (context.channel() == ChannelType.CHAT && recipientStartsWith(request, "nochat"))
+        if (context.channel() == ChannelType.CHAT && request.recipientStartsWith(NOCHAT))
         {
             // Kakao 3018/3019: the phone number has no KakaoTalk account
             cb.onRejected(request, Reason.NOT_CHANNEL_USER);
             return;
         }
         if (context.channel() == ChannelType.PUSH
-            && (recipientStartsWith(request, "fcm:gone") || recipientStartsWith(request, "apns:gone")))
+            && (request.recipientStartsWith(FCM_GONE) || request.recipientStartsWith(APNS_GONE)))
         {
             // APNs 410 / FCM UNREGISTERED: the app was uninstalled
             cb.onRejected(request, Reason.UNREGISTERED);
             return;
         }
-        if (recipientStartsWith(request, "reject"))
+        if (request.recipientStartsWith(REJECT))
         {
             cb.onRejected(request, Reason.INVALID_RECIPIENT);
             return;
         }
-        if (recipientStartsWith(request, "flaky") && request.attempt() == 1)
+        if (request.recipientStartsWith(FLAKY) && request.attempt() == 1)
         {
             // fails its first attempt only: a retried-then-delivered message on demand
             cb.onFailed(request, Reason.PROVIDER_UNAVAILABLE, 0);
             return;
         }
-        if (recipientStartsWith(request, "fail"))
+        if (request.recipientStartsWith(FAIL))
         {
             cb.onFailed(request, Reason.PROVIDER_UNAVAILABLE, 0);
             return;
@@ -256,21 +264,8 @@ final class SimulatedConnector implements Connector
         }
     }
 
-    private static boolean recipientStartsWith(final DeliveryRequest request, final String prefix)
+    private static byte[] ascii(final String prefix)
     {
-        final DirectBuffer b = request.submit().buffer();
-        final int offset = request.submit().recipientOffset();
-        if (request.submit().recipientLength() < prefix.length())
-        {
-            return false;
-        }
-        for (int i = 0; i < prefix.length(); i++)
-        {
-            if (b.getByte(offset + i) != prefix.charAt(i))
-            {
-                return false;
-            }
-        }
-        return true;
+        return prefix.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -88,7 +88,7 @@ final class SmppSubmitter
         }
         // a retry after a part-way failure keeps the reference, so the handset joins old and new parts
         final int ref = resumed != null ? resumed.reference : reference.getAndIncrement();
-        final SmsEncoder.Encoded sms = SmsEncoder.encode(request.renderText(), settings.maxParts(), ref,
+        final SmsEncoder.Encoded sms = SmsEncoder.encode(request.text(), settings.maxParts(), ref,
             !settings.sarConcatenation());
         if (sms == null)
         {

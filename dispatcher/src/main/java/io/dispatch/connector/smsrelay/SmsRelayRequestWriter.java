@@ -1,7 +1,6 @@
 package io.dispatch.connector.smsrelay;
 
 import io.dispatch.connector.DeliveryRequest;
-import io.dispatch.connector.TemplateRenderer;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.Reason;
@@ -59,7 +58,7 @@ final class SmsRelayRequestWriter
         {
             return refuse(Reason.INVALID_RECIPIENT);
         }
-        final String body = request.renderText();
+        final String body = request.text();
         if (body.isEmpty())
         {
             return refuse(Reason.CONTENT_REJECTED);
@@ -70,7 +69,7 @@ final class SmsRelayRequestWriter
             // NHN sends EUC-KR and fails emoji (-2023): refuse now, with a reason the sender can act on
             return refuse(Reason.CONTENT_REJECTED);
         }
-        final String imageSpec = TemplateRenderer.variable(request.submit(), IMAGES_VARIABLE);
+        final String imageSpec = request.vars().valueOf(IMAGES_VARIABLE);
         final String[] images = imageSpec == null || imageSpec.isBlank() ? new String[0] : split(imageSpec);
         if (images.length > MAX_IMAGES)
         {
@@ -104,7 +103,7 @@ final class SmsRelayRequestWriter
             final String path = request.kind() == MessageKind.AUTH ? "/sender/auth/sms" : "/sender/sms";
             return new Plan(SmsType.SMS, api + path, api + "/sender/sms", parts.toArray(new String[0]), null, images);
         }
-        String title = TemplateRenderer.variable(request.submit(), TITLE_VARIABLE);
+        String title = request.vars().valueOf(TITLE_VARIABLE);
         if (title == null || title.isBlank())
         {
             title = settings.defaultTitle() != null ? settings.defaultTitle() : SmsText.titleFrom(body);

@@ -1,11 +1,10 @@
 package io.dispatch.connector.talktalk;
 
 import io.dispatch.connector.DeliveryRequest;
-import io.dispatch.connector.TemplateRenderer;
+import io.dispatch.connector.Variables;
 import io.dispatch.connector.http.RequestWriter;
 import io.dispatch.json.Json;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitFlyweight;
 
 import java.nio.charset.StandardCharsets;
 
@@ -49,11 +48,11 @@ final class TalkTalkRequestWriter implements RequestWriter
         {
             return refuse(Reason.INVALID_RECIPIENT);
         }
-        final SubmitFlyweight submit = request.submit();
-        final String content = TemplateRenderer.variable(submit, "content");
-        final String imageUrl = TemplateRenderer.variable(submit, "image_url");
-        final String title = TemplateRenderer.variable(submit, "title");
-        final String buttonUrl = TemplateRenderer.variable(submit, "button_url");
+        final Variables vars = request.vars();
+        final String content = vars.valueOf("content");
+        final String imageUrl = vars.valueOf("image_url");
+        final String title = vars.valueOf("title");
+        final String buttonUrl = vars.valueOf("button_url");
         out.append("{\"event\":\"send\",\"user\":");
         Json.quote(out, user);
         final boolean ok;
@@ -63,11 +62,11 @@ final class TalkTalkRequestWriter implements RequestWriter
         }
         else if ("composite".equals(content) || content == null && (title != null || imageUrl != null || buttonUrl != null))
         {
-            ok = composite(request, submit, title, imageUrl, buttonUrl);
+            ok = composite(request, vars, title, imageUrl, buttonUrl);
         }
         else if (content == null || "text".equals(content))
         {
-            ok = text(request.renderText());
+            ok = text(request.text());
         }
         else
         {
@@ -112,11 +111,11 @@ final class TalkTalkRequestWriter implements RequestWriter
     }
 
     private boolean composite(
-        final DeliveryRequest request, final SubmitFlyweight submit, final String title, final String imageUrl,
+        final DeliveryRequest request, final Variables vars, final String title, final String imageUrl,
         final String buttonUrl)
     {
-        final String description = request.renderText();
-        final String buttonTitle = TemplateRenderer.variable(submit, "button_title");
+        final String description = request.text();
+        final String buttonTitle = vars.valueOf("button_title");
         if (imageUrl != null && !isHttpUrl(imageUrl) || buttonUrl != null && !isHttpUrl(buttonUrl)
             || (buttonUrl == null) != (buttonTitle == null)
             || buttonTitle != null && (buttonTitle.isEmpty() || buttonTitle.length() > MAX_BUTTON_TITLE))
@@ -153,7 +152,7 @@ final class TalkTalkRequestWriter implements RequestWriter
         }
         if (buttonUrl != null)
         {
-            final String mobileUrl = TemplateRenderer.variable(submit, "button_mobile_url");
+            final String mobileUrl = vars.valueOf("button_mobile_url");
             out.append(",\"buttonList\":[{\"type\":\"LINK\",\"data\":{\"title\":");
             Json.quote(out, buttonTitle).append(",\"url\":");
             Json.quote(out, buttonUrl).append(",\"mobileUrl\":");

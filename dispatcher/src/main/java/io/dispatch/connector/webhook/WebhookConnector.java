@@ -4,6 +4,7 @@ import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorContext;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
+import io.dispatch.connector.Variables;
 import io.dispatch.connector.http.ClientTls;
 import io.dispatch.connector.http.HttpAnswers;
 import io.dispatch.connector.http.HttpClientTransport;
@@ -12,7 +13,6 @@ import io.dispatch.json.Json;
 import io.dispatch.connector.http.LoopGroups;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.VarCursor;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -122,9 +122,9 @@ final class WebhookConnector implements Connector
         out.append(",\"templateId\":");
         Json.quote(out, request.templateId());
         out.append(",\"text\":");
-        Json.quote(out, request.renderText());
+        Json.quote(out, request.text());
         out.append(",\"variables\":{");
-        final VarCursor vars = request.submit().vars();
+        final Variables vars = request.vars();
         boolean first = true;
         while (vars.next())
         {

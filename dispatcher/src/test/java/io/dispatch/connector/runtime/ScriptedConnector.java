@@ -45,7 +45,7 @@ final class ScriptedConnector implements Connector
     {
         this.callback = callback;
         sent.add(new Sent(request.messageId(), request.kind(), request.recipient(), request.attempt(), context.clock().time(),
-            request.renderText()));
+            request.text()));
         held.add(request);
     }
 
