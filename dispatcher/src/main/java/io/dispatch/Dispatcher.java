@@ -388,6 +388,7 @@ public final class Dispatcher implements AutoCloseable
                 contentDedup == null ? JournalReplayer.ContentState.NONE : contentDedup::record,
                 new CampaignReplay(targeting::campaignSlot, targeting::campaignResumable, campaignStats),
                 (index, id, text) -> templates.versions().add(id, index, text), journalStage, this::restoreLaneRate))
+            .sourceIds(hooks.tap() == null ? null : hooks.tap()::recovered)
             .run(journal, new RecoveryHandoff(laneByChannel, scheduler, policyStage, tenants, counters), snapshots);
         journalTemplateChanges(templates);
 
