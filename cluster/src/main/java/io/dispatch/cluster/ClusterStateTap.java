@@ -119,9 +119,9 @@ final class ClusterStateTap implements StateTap, Runnable
     }
 
     /**
-     * Launching thread, before the ring starts (its start orders these writes before the status stage's reads). Only
-     * local id → cluster id: a CANCEL forwarded for the cluster id must find the partition's current copy (fed again
-     * after the restart), not this one.
+     * Launching thread, before the ring starts (its start orders these writes before the status stage's and the
+     * feeder's reads). Also cluster id → local id, for a history asked by cluster id ({@link ClusterHistory}): a
+     * message fed again after the restart (it was not finished) takes that entry over when it is accepted.
      */
     @Override
     public void recovered(final long messageId, final long sourceId)
@@ -129,6 +129,9 @@ final class ClusterStateTap implements StateTap, Runnable
         final int slot = (int)messageId & mask;
         localIds[slot] = messageId;
         clusterIds[slot] = sourceId | RECOVERED;
+        final int bySlot = clusterSlot(sourceId);
+        localByCluster[bySlot] = messageId;
+        byCluster[bySlot] = sourceId;
     }
 
     @Override
@@ -183,7 +186,8 @@ final class ClusterStateTap implements StateTap, Runnable
 
     /**
      * Feeder thread, once every event it fed before has passed the status stage (so the plain writes above are
-     * visible through the ring's sequences).
+     * visible through the ring's sequences); or the status follower for a history request, which may miss a message
+     * taken a moment ago (a plain read of a single writer's longs).
      *
      * @return the local id of a cluster id this node accepted, or 0 when it holds none (not taken, or forgotten).
      */
