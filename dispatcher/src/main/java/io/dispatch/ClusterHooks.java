@@ -6,6 +6,7 @@ import io.dispatch.ingest.SubmitIntake;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.stage.RateShare;
 import io.dispatch.stage.StateTap;
+import io.dispatch.targeting.ClusterTargeting;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.LongPredicate;
@@ -28,6 +29,8 @@ import java.util.function.LongPredicate;
  * @param holdDispatch      asked by each lane at the start of its sends: true holds every send (nothing is ended)
  *                          until it turns false again; the node has not heard from the group lately enough to be sure
  *                          it still owns its partitions (it may have been paused past the session timeout).
+ * @param targeting         where a client's directory and campaign requests go, and which directory recipients a
+ *                          campaign started on this node fans out to.
  */
 public record ClusterHooks(
     SubmitIntake intake,
@@ -36,14 +39,15 @@ public record ClusterHooks(
     RateShare share,
     EventHandler<DispatchEvent> journaledObserver,
     LongPredicate mayDispatch,
-    BooleanSupplier holdDispatch)
+    BooleanSupplier holdDispatch,
+    ClusterTargeting targeting)
 {
     /** The single-node engine. */
-    public static final ClusterHooks NONE = new ClusterHooks(null, null, null, null, null, null, null);
+    public static final ClusterHooks NONE = new ClusterHooks(null, null, null, null, null, null, null, null);
 
     /** Only an intake (tests of the ingest seam). */
     public static ClusterHooks intakeOnly(final SubmitIntake intake)
     {
-        return new ClusterHooks(intake, null, null, null, null, null, null);
+        return new ClusterHooks(intake, null, null, null, null, null, null, null);
     }
 }

@@ -33,10 +33,9 @@ class LayeringTest
         // opens its receipt log with Journal for the dead-writer lock release; needs a queue service in the SPI
         new Allowed("io.dispatch.connector.smpp.CorrelationJournal", "io.dispatch.journal.Journal"),
         // the {config, policy} cycle: DispatcherConfig composes the policy settings (it belongs in the root, which
-        // needs IngestContext to take values rather than the whole config), and templates are checked for ad marking
+        // needs IngestContext to take values rather than the whole config)
         new Allowed("io.dispatch.config.DispatcherConfig", "io.dispatch.policy.PolicyConfig"),
-        new Allowed("io.dispatch.config.DispatcherConfig", "io.dispatch.policy.TenantPolicy"),
-        new Allowed("io.dispatch.config.TemplateRegistry", "io.dispatch.policy.AdMarking"));
+        new Allowed("io.dispatch.config.DispatcherConfig", "io.dispatch.policy.TenantPolicy"));
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -20,7 +20,8 @@ import javax.net.ssl.SSLException;
 
 /**
  * Last handler of a connection's pipeline, after the length-field frame decoder: checks each frame's header and
- * body length, then turns it into one {@code onXxx} call on the {@link ClientConductor}. Releases every frame
+ * body length, then turns it into one {@code onXxx} call: on the {@link AnswerRouter} for an answer to a request, a
+ * receipt or an inbound message, on the {@link ClientConductor} for the connection's own frames. Releases every frame
  * (the decoder hands over retained slices of the read buffer, never copies). The engine's answers are read with
  * the protocol's flyweights, the same the engine writes them with, over a view of the frame's memory.
  * <p>
@@ -31,6 +32,7 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
     private static final int BODY = FrameDescriptor.HEADER_LENGTH;
 
     private final ClientConductor conductor;
+    private final AnswerRouter answers;
     private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
     private final AckFlyweight ack = new AckFlyweight();
     private final NackFlyweight nack = new NackFlyweight();
@@ -39,9 +41,10 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
     private final ExplainResultFlyweight explainResult = new ExplainResultFlyweight();
     private final CancelResultFlyweight cancelResult = new CancelResultFlyweight();
 
-    FrameAdapter(final ClientConductor conductor)
+    FrameAdapter(final ClientConductor conductor, final AnswerRouter answers)
     {
         this.conductor = conductor;
+        this.answers = answers;
     }
 
     @Override
@@ -140,7 +143,7 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 if (need(channel, type, bodyLength, AckFlyweight.FRAME_LENGTH - BODY))
                 {
                     ack.wrap(view(frame, start, length), 0);
-                    conductor.onAck(correlationId, ack.messageId(), ack.outcome() == AckFlyweight.DUPLICATE);
+                    answers.onAck(correlationId, ack.messageId(), ack.outcome() == AckFlyweight.DUPLICATE);
                 }
                 break;
             case MessageType.CREDIT:
@@ -157,7 +160,7 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 {
                     if (type == MessageType.NACK)
                     {
-                        conductor.onNack(correlationId, nack.code(), nack.detail());
+                        answers.onNack(correlationId, nack.code(), nack.detail());
                     }
                     else
                     {
@@ -170,7 +173,7 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 {
                     // the channel and position came later: an older engine's receipt has none (0)
                     receipt.wrap(view(frame, start, length), 0);
-                    conductor.onReceipt(receipt.messageId(), receipt.state(), receipt.attempts(), receipt.reason(),
+                    answers.onReceipt(receipt.messageId(), receipt.state(), receipt.attempts(), receipt.reason(),
                         receipt.atMs(), receipt.channel(), receipt.position());
                 }
                 break;
@@ -180,7 +183,7 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                     final InboundMessage m = InboundFrame.read(frame, body, bodyLength);
                     if (m != null)
                     {
-                        conductor.onInbound(m);
+                        answers.onInbound(m);
                     }
                 }
                 break;
@@ -188,12 +191,12 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 if (need(channel, type, bodyLength, StatusResultFlyweight.FRAME_LENGTH - BODY))
                 {
                     final StatusResultFlyweight r = statusResult.wrap(view(frame, start, length), 0);
-                    conductor.onStatusResult(correlationId, r.messageId(), r.state(), r.attempts(), r.reason(),
+                    answers.onStatusResult(correlationId, r.messageId(), r.state(), r.attempts(), r.reason(),
                         r.updatedAtMs(), r.channel(), r.kind());
                 }
                 break;
             case MessageType.OK:
-                conductor.onOk(correlationId);
+                answers.onOk(correlationId);
                 break;
             case MessageType.EXPLAIN_RESULT:
                 if (need(channel, type, bodyLength, ExplainResultFlyweight.OLDEST_BODY_LENGTH))
@@ -201,7 +204,7 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                     final ExplainResultFlyweight r = explainResult.wrap(view(frame, start, length), 0);
                     // engines before the conversation window sent 16 bytes
                     final boolean window = bodyLength >= ExplainResultFlyweight.WINDOW_BODY_LENGTH;
-                    conductor.onExplainResult(correlationId, r.decision(), r.channel(), r.priority(), r.reason(),
+                    answers.onExplainResult(correlationId, r.decision(), r.channel(), r.priority(), r.reason(),
                         r.at(), r.fallbackChannel(), r.fallbackDecision(), r.fallbackReason(), explainAddress(r),
                         window ? r.windowState() : 0, window ? r.windowTag() : 0, window ? r.windowLastMessageMs() : 0);
                 }
@@ -210,12 +213,12 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 if (need(channel, type, bodyLength, CancelResultFlyweight.FRAME_LENGTH - BODY))
                 {
                     final CancelResultFlyweight r = cancelResult.wrap(view(frame, start, length), 0);
-                    conductor.onCancelResult(correlationId, r.messageId(), r.result());
+                    answers.onCancelResult(correlationId, r.messageId(), r.result());
                 }
                 break;
             case MessageType.DIRECTORY_RESULT:
             case MessageType.CAMPAIGN_RESULT:
-                conductor.onAnswer(correlationId, type, frame, body, bodyLength);
+                answers.onAnswer(correlationId, type, frame, body, bodyLength);
                 break;
             case MessageType.HELLO_OK:
                 if (need(channel, type, bodyLength, 16))
@@ -227,7 +230,7 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
             case MessageType.RECEIPTS_DROPPED:
                 if (need(channel, type, bodyLength, 4))
                 {
-                    conductor.onReceiptsDropped((int)Math.min(Integer.MAX_VALUE, frame.getUnsignedIntLE(body)));
+                    answers.onReceiptsDropped((int)Math.min(Integer.MAX_VALUE, frame.getUnsignedIntLE(body)));
                 }
                 break;
             case MessageType.PING:
@@ -239,7 +242,7 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
             case MessageType.PONG:
                 if (need(channel, type, bodyLength, 8))
                 {
-                    conductor.onPong(correlationId, frame.getLongLE(body));
+                    answers.onPong(correlationId, frame.getLongLE(body));
                 }
                 break;
             case MessageType.GOODBYE:

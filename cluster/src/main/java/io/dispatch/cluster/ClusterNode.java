@@ -51,14 +51,16 @@ public final class ClusterNode implements AutoCloseable
     private final KafkaProducer<byte[], byte[]> stateProducer;
     private final StateChangelog changelog;
     private final OwnershipFence fence;
+    private final ClusterTargetingNode targeting;
     private final ClusterHistory history;
     private boolean closed;
 
     private ClusterNode(final Dispatcher dispatcher, final KafkaProducer<byte[], byte[]> producer,
         final KafkaConsumer<byte[], byte[]> consumer, final ClusterSettings cluster, final Routing routing,
-        final Hooks hooks)
+        final Hooks hooks, final ClusterTargetingNode targeting)
     {
         this.dispatcher = dispatcher;
+        this.targeting = targeting;
         this.producer = producer;
         // the feeder's own publisher; ringIdle() only reads the ring's sequences, so any thread may ask it
         this.publisher = dispatcher.ingestContext().acceptedPublisher();
@@ -68,7 +70,9 @@ public final class ClusterNode implements AutoCloseable
             new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
         this.changelog = new StateChangelog(stateProducer, new KafkaConsumer<>(restoreProperties(cluster),
             new ByteArrayDeserializer(), new ByteArrayDeserializer()), cluster.stateTopic());
-        this.feeder = new PartitionFeeder(consumer, publisher, cluster.topic(), changelog, hooks.fence, hooks.signals);
+        hooks.observer.owner(dispatcher.ownerState());
+        this.feeder = new PartitionFeeder(consumer, publisher, cluster.topic(), changelog, hooks.fence, hooks.signals,
+            hooks.observer, hooks.entries, dispatcher.ownerState());
         this.feederThread = new Thread(feeder, "cluster-feeder");
         routing.share.feeder(feeder);
         // "same protocol from any node": the status topic out (tap) and in (follower), CANCELs forwarded in order
@@ -126,12 +130,13 @@ public final class ClusterNode implements AutoCloseable
         final LiveMessages live = new LiveMessages();
         final OwnershipFence fence;
         final ProgressSignals signals = new ProgressSignals(1 << 16);
+        final AcceptedEntries entries = new AcceptedEntries(4 << 20);
         final StateObserver observer;
 
         Hooks(final int partitions, final long leaseMs)
         {
             fence = new OwnershipFence(live, partitions, leaseMs);
-            observer = new StateObserver(live, fence, signals);
+            observer = new StateObserver(live, fence, signals, entries);
         }
     }
 
@@ -144,18 +149,22 @@ public final class ClusterNode implements AutoCloseable
     {
         final int[] counts = checkTopic(cluster);
         final int partitions = counts[0];
+        TargetingTopics.ensure(cluster, partitions);
         final Routing routing = new Routing(config, partitions, counts[1]);
         final KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
         final Hooks hooks = new Hooks(partitions, cluster.sendLeaseMs());
+        final ClusterTargetingNode targeting = new ClusterTargetingNode(hooks.fence, partitions);
         final Dispatcher dispatcher;
         try
         {
             awaitMetadata(producer, cluster.topic());
             awaitMetadata(producer, cluster.statusTopic());
+            awaitMetadata(producer, TargetingTopics.directory(cluster));
+            awaitMetadata(producer, TargetingTopics.campaigns(cluster));
             dispatcher = Dispatcher.launch(config, clock, new ClusterHooks(
                 new ProducingIntake(producer, cluster.topic(), partitions, routing.acked), routing.router, routing.tap,
-                routing.share, hooks.observer, hooks.fence, hooks.fence::held));
+                routing.share, hooks.observer, hooks.fence, hooks.fence::held, targeting.route()));
         }
         catch (final Exception | Error ex)
         {
@@ -167,7 +176,7 @@ public final class ClusterNode implements AutoCloseable
         final ClusterNode node;
         try
         {
-            node = new ClusterNode(dispatcher, producer, consumer, cluster, routing, hooks);
+            node = new ClusterNode(dispatcher, producer, consumer, cluster, routing, hooks, targeting);
         }
         catch (final Exception | Error ex)
         {
@@ -180,6 +189,7 @@ public final class ClusterNode implements AutoCloseable
         node.tapThread.start();
         node.followerThread.start();
         node.feederThread.start();
+        targeting.start(cluster, producer, hooks.fence, partitions);
         org.slf4j.LoggerFactory.getLogger(ClusterNode.class).info(
             "event=cluster_node_started bootstrap={} topic={} state_topic={} status_topic={} partitions={} group={}",
             cluster.bootstrapServers(), cluster.topic(), cluster.stateTopic(), cluster.statusTopic(), partitions,
@@ -233,6 +243,12 @@ public final class ClusterNode implements AutoCloseable
         PrometheusText.family(sb, "dispatch_cluster_takeover_skipped_total", "counter",
             "records an earlier owner had finished (changelog marks), skipped after an assignment");
         PrometheusText.sample(sb, "dispatch_cluster_takeover_skipped_total", feeder.skippedDone());
+        PrometheusText.family(sb, "dispatch_cluster_restored_keys_total", "counter",
+            "idempotency keys of earlier owners' messages loaded from the changelog at assignments");
+        PrometheusText.sample(sb, "dispatch_cluster_restored_keys_total", feeder.restoredKeys());
+        PrometheusText.family(sb, "dispatch_cluster_restored_cap_sends_total", "counter",
+            "earlier owners' sends counted against frequency caps, loaded from the changelog at assignments");
+        PrometheusText.sample(sb, "dispatch_cluster_restored_cap_sends_total", feeder.restoredSends());
         PrometheusText.family(sb, "dispatch_cluster_state_restore_milliseconds_total", "counter",
             "time spent restoring partitions' state from the changelog at assignments");
         PrometheusText.sample(sb, "dispatch_cluster_state_restore_milliseconds_total", feeder.restoreMillis());
@@ -253,6 +269,19 @@ public final class ClusterNode implements AutoCloseable
         PrometheusText.family(sb, "dispatch_cluster_receipts_total", "counter",
             "receipts this node offered to its subscribers from the status topic");
         PrometheusText.sample(sb, "dispatch_cluster_receipts_total", follower.receipts());
+        targeting.appendMetrics(sb);
+    }
+
+    /** @return directory rows of owned partitions this node applied to its directory. */
+    public long directoryRowsApplied()
+    {
+        return targeting.directory().applied();
+    }
+
+    /** @return a campaign's counters on this node alone, as it last published them; null when it has none. */
+    CampaignCounters localCampaignCounters(final long clusterCampaignId)
+    {
+        return targeting.campaigns().localCounters(clusterCampaignId);
     }
 
     public int ownedPartitions()
@@ -280,6 +309,7 @@ public final class ClusterNode implements AutoCloseable
         }
         closed = true;
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMs);
+        targeting.stop();
         feeder.pauseFeeding();
         while (!lanesIdle() && System.nanoTime() < deadline)
         {
@@ -290,6 +320,12 @@ public final class ClusterNode implements AutoCloseable
         stopStatus();
         producer.close(Duration.ofSeconds(5));
         closeState();
+    }
+
+    /** @return whether the ring and the lanes are empty now (tests; any thread). */
+    boolean idle()
+    {
+        return lanesIdle();
     }
 
     private boolean lanesIdle()
@@ -314,6 +350,7 @@ public final class ClusterNode implements AutoCloseable
             return;
         }
         closed = true;
+        targeting.stop();
         stopFeeder();
         dispatcher.close();
         stopStatus();

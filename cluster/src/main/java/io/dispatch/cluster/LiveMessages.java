@@ -24,6 +24,8 @@ final class LiveMessages
         final AtomicLongArray meta;
         /** The writer's own: the cluster id and whether a send is at the provider. */
         final long[] clusterIds;
+        /** Its idempotency key's hash (0: none), to forget it if this copy is dropped unsent. */
+        final long[] keyHashes;
         final boolean[] sending;
         final int mask;
 
@@ -32,6 +34,7 @@ final class LiveMessages
             keys = new AtomicLongArray(capacity);
             meta = new AtomicLongArray(capacity);
             clusterIds = new long[capacity];
+            keyHashes = new long[capacity];
             sending = new boolean[capacity];
             mask = capacity - 1;
         }
@@ -43,6 +46,12 @@ final class LiveMessages
 
     /** Writer: records a message; {@code id} is a journal index (> 0). */
     void put(final long id, final long clusterId, final int partition, final int epoch)
+    {
+        put(id, clusterId, partition, epoch, 0);
+    }
+
+    /** Writer: records a message with its idempotency key's hash (0: none). */
+    void put(final long id, final long clusterId, final int partition, final int epoch, final long keyHash)
     {
         Table t = table;
         if ((used + 1) * 2 > t.mask + 1)
@@ -64,6 +73,7 @@ final class LiveMessages
                     live++;
                 }
                 t.clusterIds[i] = clusterId;
+                t.keyHashes[i] = keyHash;
                 t.sending[i] = false;
                 t.meta.set(i, (long)partition << 32 | (epoch & 0xFFFF_FFFFL));
                 t.keys.set(i, id); // published last: a reader that finds the key finds its meta
@@ -118,6 +128,11 @@ final class LiveMessages
         return table.clusterIds[slot];
     }
 
+    long keyHash(final int slot)
+    {
+        return table.keyHashes[slot];
+    }
+
     int epoch(final int slot)
     {
         return (int)table.meta.get(slot);
@@ -137,6 +152,29 @@ final class LiveMessages
     {
         table.keys.set(slot, DELETED);
         live--;
+    }
+
+    interface KeyForgetter
+    {
+        void forget(long keyHash, long id);
+    }
+
+    /** Writer: each live message with a key whose partition is no longer owned in the epoch it was fed in. */
+    void forEachStale(final OwnershipFence fence, final KeyForgetter forgetter)
+    {
+        final Table t = table;
+        for (int i = 0; i <= t.mask; i++)
+        {
+            final long k = t.keys.get(i);
+            if (k != EMPTY && k != DELETED && t.keyHashes[i] != 0)
+            {
+                final long meta = t.meta.get(i);
+                if (fence.epoch((int)(meta >>> 32)) != (int)meta)
+                {
+                    forgetter.forget(t.keyHashes[i], k);
+                }
+            }
+        }
     }
 
     int size()
@@ -164,6 +202,7 @@ final class LiveMessages
                     i = (i + 1) & t.mask;
                 }
                 t.clusterIds[i] = old.clusterIds[j];
+                t.keyHashes[i] = old.keyHashes[j];
                 t.sending[i] = old.sending[j];
                 t.meta.set(i, old.meta.get(j));
                 t.keys.set(i, k);

@@ -1,6 +1,9 @@
 package io.dispatch.cluster;
 
+import io.dispatch.OwnerState;
 import io.dispatch.ingest.AcceptedPublisher;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -12,12 +15,17 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +64,17 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     private final ClusterRecords.Decoded decoded = new ClusterRecords.Decoded();
     private final Set<String> unknownTenants = new HashSet<>();
     private final ProgressSignals.Handler onSignal = this::onSignal;
+    private final StateObserver observer;
+    private final OwnerState owner;
+    private final AcceptedEntries entries;
+    private final MessageHandler onEntry = this::onEntry;
+    /** The {@code 'A'} entries written or restored while owning their partition: {partition, offset, expires at}. */
+    private final PriorityQueue<long[]> acceptedExpiry =
+        new PriorityQueue<>(Comparator.comparingLong((long[] e) -> e[2]));
+    private final AtomicLong restoredKeys = new AtomicLong();
+    private final AtomicLong restoredSends = new AtomicLong();
+    /** An {@code 'A'} entry was written since the last flush: the next commit waits for it to be acknowledged. */
+    private boolean acceptedUnflushed;
     private final Map<Integer, Long> batchEnds = new HashMap<>();
     private final AtomicLong fed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
@@ -74,8 +93,12 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     private ClusterCancels cancels;
 
     PartitionFeeder(final KafkaConsumer<byte[], byte[]> consumer, final AcceptedPublisher publisher, final String topic,
-        final StateChangelog changelog, final OwnershipFence fence, final ProgressSignals signals)
+        final StateChangelog changelog, final OwnershipFence fence, final ProgressSignals signals,
+        final StateObserver observer, final AcceptedEntries entries, final OwnerState owner)
     {
+        this.owner = owner;
+        this.observer = observer;
+        this.entries = entries;
         this.consumer = consumer;
         this.publisher = publisher;
         this.topic = topic;
@@ -99,7 +122,7 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
                     consumer.pause(consumer.assignment());
                 }
                 final ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(20));
-                signals.drain(onSignal);
+                drainJournal();
                 if (feeding && !records.isEmpty())
                 {
                     markFed(records);
@@ -287,7 +310,7 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
                 return false;
             }
             // a full lane or ring: the records wait in Kafka, not in memory; marks and commits keep up meanwhile
-            signals.drain(onSignal);
+            drainJournal();
             progress();
             LockSupport.parkNanos(200_000);
         }
@@ -302,6 +325,45 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
             LOG.error("event=cluster_record_skipped partition={} offset={} problem=\"{}\" fix=\"give every node the same" +
                 " tenants and lanes\" (logged once per problem)", r.partition(), r.offset(), why);
         }
+    }
+
+    /**
+     * What the journal thread reported: the signals first, then the accepted entries (each offered before its
+     * record's signals, so every record marked done here has its entry written by the end of this).
+     */
+    private void drainJournal()
+    {
+        signals.drain(onSignal);
+        entries.drain(onEntry);
+    }
+
+    private void onEntry(final int type, final MutableDirectBuffer b, final int index, final int length)
+    {
+        final long clusterId = b.getLong(index);
+        final long atMs = b.getLong(index + 8);
+        final byte[] tenant = publisher.tenantName(b.getInt(index + 16));
+        final int flags = b.getByte(index + 22);
+        final int keyLength = b.getByte(index + AcceptedEntries.FIXED) & 0xFF;
+        final int recipientLength = b.getByte(index + AcceptedEntries.FIXED + 1 + keyLength) & 0xFF;
+        final byte[] value = new byte[8 + 3 + 1 + tenant.length + 2 + keyLength + recipientLength];
+        final ByteBuffer v = ByteBuffer.wrap(value);
+        v.putLong(atMs).put((byte)flags).put(b.getByte(index + 20)).put(b.getByte(index + 21));
+        v.put((byte)tenant.length).put(tenant);
+        b.getBytes(index + AcceptedEntries.FIXED, value, v.position(), 2 + keyLength + recipientLength);
+        final int partition = ClusterMessageIds.partition(clusterId);
+        final long offset = ClusterMessageIds.offset(clusterId);
+        changelog.accepted(partition, offset, value);
+        acceptedUnflushed = true;
+        if (byPartition[partition] != null)
+        {
+            acceptedExpiry.add(new long[] {partition, offset, atMs + retentionMs(flags)});
+        }
+    }
+
+    private long retentionMs(final int flags)
+    {
+        return Math.max((flags & AcceptedEntries.KEYED) != 0 ? owner.dedupHorizonMs() : 0,
+            (flags & AcceptedEntries.COUNTS_FOR_CAPS) != 0 ? owner.capRetentionMs() : 0);
     }
 
     private void onSignal(final int kind, final int epoch, final long clusterId)
@@ -349,8 +411,15 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
                 commits.put(e.getKey(), new OffsetAndMetadata(offset));
             }
         }
+        expireAccepted();
         if (commits != null)
         {
+            if (acceptedUnflushed)
+            {
+                // a commit passes records whose keys and cap sends only the changelog keeps from now on
+                acceptedUnflushed = false;
+                changelog.flush();
+            }
             lastCommitNs = now;
             final Map<TopicPartition, OffsetAndMetadata> sent = commits;
             consumer.commitAsync(commits, (offsets, ex) ->
@@ -376,6 +445,122 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         }
     }
 
+    /** Tombstones the {@code 'A'} entries of owned partitions older than the dedup horizon and every cap window. */
+    private void expireAccepted()
+    {
+        final long nowMs = System.currentTimeMillis();
+        long[] head;
+        while ((head = acceptedExpiry.peek()) != null && head[2] <= nowMs)
+        {
+            acceptedExpiry.poll();
+            if (byPartition[(int)head[0]] != null)
+            {
+                changelog.acceptedTombstone((int)head[0], head[1]);
+            }
+        }
+    }
+
+    /** An {@code 'A'} entry to load, with the cluster id of its record. */
+    private record Restore(long clusterId, byte[] value)
+    {
+    }
+
+    /**
+     * The {@code 'A'} entries of a partition just assigned: each is tracked for its tombstone; one whose record will
+     * not be fed again (below the commit, or marked done) is loaded into the engine, the rest are decided again as
+     * they are fed. @return the entries to load.
+     */
+    private List<Restore> restoreAccepted(final PartitionProgress p, final StateChangelog.Restored restored,
+        final long committed)
+    {
+        final List<Restore> load = new ArrayList<>();
+        final long nowMs = System.currentTimeMillis();
+        restored.accepted.forEach((offset, value) ->
+        {
+            final long atMs = ByteBuffer.wrap(value).getLong();
+            final long expiresAt = atMs + retentionMs(value[8]);
+            if (expiresAt <= nowMs)
+            {
+                changelog.acceptedTombstone(p.partition, offset);
+                return;
+            }
+            acceptedExpiry.add(new long[] {p.partition, offset, expiresAt});
+            if (offset < committed || p.restoredDone(offset))
+            {
+                load.add(new Restore(ClusterMessageIds.of(p.partition, offset), value));
+            }
+        });
+        return load;
+    }
+
+    /**
+     * Journal thread (a load): forgets the keys of copies left from an earlier ownership, then records the restored
+     * keys and cap sends, oldest first. Keys and recipients are hashed again with this node's tenant ids.
+     */
+    private void loadInto(final List<Restore> values)
+    {
+        observer.forgetStaleKeys();
+        values.sort(Comparator.comparingLong(r -> ByteBuffer.wrap(r.value).getLong()));
+        final long nowMs = System.currentTimeMillis();
+        for (final Restore r : values)
+        {
+            final byte[] v = r.value;
+            final long atMs = ByteBuffer.wrap(v).getLong();
+            final int flags = v[8];
+            final int nameAt = 11;
+            final int nameLength = v[nameAt] & 0xFF;
+            final int tenantId = publisher.tenantId(new String(v, nameAt + 1, nameLength,
+                StandardCharsets.UTF_8));
+            if (tenantId < 0)
+            {
+                continue; // logged when its records are fed
+            }
+            final int keyAt = nameAt + 1 + nameLength;
+            final int keyLength = v[keyAt] & 0xFF;
+            if ((flags & AcceptedEntries.KEYED) != 0 && atMs + owner.dedupHorizonMs() > nowMs)
+            {
+                // the original's cluster id: a duplicate of it is answered with that id
+                owner.restoreKey(tenantId, v, keyAt + 1, keyLength, r.clusterId, atMs);
+                restoredKeys.incrementAndGet();
+            }
+            if ((flags & AcceptedEntries.COUNTS_FOR_CAPS) != 0 && atMs + owner.capRetentionMs() > nowMs)
+            {
+                owner.restoreSend(tenantId, v[9], v[10], v, keyAt + 1 + keyLength, atMs);
+                restoredSends.incrementAndGet();
+            }
+        }
+    }
+
+    /** Runs {@link #loadInto} on the journal thread and waits for it (bounded), before anything more is fed. */
+    private void loadOnJournalThread(final List<Restore> values)
+    {
+        final long target = observer.load(() -> loadInto(values));
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        boolean nudged = false;
+        while (observer.loads() < target)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                LOG.warn("event=cluster_state_load_slow entries={} effect=\"fed before the restored keys and caps" +
+                    " were loaded: a duplicate or a capped send may go out\"", values.size());
+                return;
+            }
+            nudged = nudged || publisher.nudge();
+            drainJournal();
+            LockSupport.parkNanos(200_000);
+        }
+    }
+
+    long restoredKeys()
+    {
+        return restoredKeys.get();
+    }
+
+    long restoredSends()
+    {
+        return restoredSends.get();
+    }
+
     @Override
     public void onPartitionsAssigned(final Collection<TopicPartition> partitions)
     {
@@ -396,6 +581,7 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         {
             LOG.warn("event=cluster_committed_unknown partitions={} error=\"{}\"", partitions, ex.toString());
         }
+        final List<Restore> toLoad = new ArrayList<>();
         for (final TopicPartition tp : partitions)
         {
             StateChangelog.Restored restored;
@@ -418,12 +604,14 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
             }
             owned.put(tp, p);
             byPartition[tp.partition()] = p;
+            toLoad.addAll(restoreAccepted(p, restored, c == null ? -1 : c.offset()));
             fence.own(tp.partition(), p.epoch);
             fence.renew(System.nanoTime()); // the group just gave them: a fresh confirmation
             LOG.info("event=cluster_state_restored partition={} records={} done_buckets={} fed_through={} committed={}" +
                 " ms={}", tp, restored.records, restored.done.size(), restored.fedThrough, c == null ? -1 : c.offset(),
                 restored.millis);
         }
+        loadOnJournalThread(toLoad);
         ownedCount = owned.size();
         fence.owning(ownedCount);
         owners.incrementAndGet();
@@ -460,7 +648,7 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
      */
     private void handOver(final Collection<TopicPartition> partitions)
     {
-        final List<PartitionProgress> leaving = new java.util.ArrayList<>();
+        final List<PartitionProgress> leaving = new ArrayList<>();
         long last = -1;
         for (final TopicPartition tp : partitions)
         {
@@ -483,12 +671,12 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         final long deadline = System.nanoTime() + WAIT_NS;
         while (inFlight(leaving) > 0 && System.nanoTime() < deadline)
         {
-            signals.drain(onSignal);
+            drainJournal();
             LockSupport.parkNanos(1_000_000); // the outcome comes on a lane thread: no event to await from here
         }
         // the outcomes journaled so far are all signalled once the ring passed them
         awaitRing(publisherCursor());
-        signals.drain(onSignal);
+        drainJournal();
         final Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
         for (final PartitionProgress p : leaving)
         {
@@ -558,7 +746,7 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         final long deadline = System.nanoTime() + WAIT_NS;
         while (sequence >= 0 && publisher.handledThrough() < sequence && System.nanoTime() < deadline)
         {
-            signals.drain(onSignal);
+            drainJournal();
             LockSupport.parkNanos(200_000);
         }
     }

@@ -25,6 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code 'B' i64 bucket}: value i64 done mask, i64 unsent mask, for offsets {@code bucket*64 ..+63}: done
  *       (the provider accepted it, or it ended) and unsent (deferred, or dropped by the fence). A tombstone once the
  *       partition's commit passed the bucket, so the topic holds only what lies above the commits.</li>
+ *   <li>{@code 'A' i64 offset}: a record accepted with an idempotency key, or with a send that counts against a
+ *       frequency cap: value i64 accepted at (ms), i8 flags ({@link AcceptedEntries}), i8 kind, i8 channel, then the
+ *       tenant name, the key and the recipient address, each u8 length + bytes. A new owner loads it into its dedup
+ *       index and caps when the record will not be fed again (below the commit, or marked done). A tombstone once it
+ *       is older than the dedup horizon and the longest cap window.</li>
  * </ul>
  * Written by the feeder thread only (one producer, so the brokers keep its order per partition).
  */
@@ -53,6 +58,8 @@ final class StateChangelog
         /** bucket -> done mask, bucket -> unsent mask (0 when absent). */
         final Long2LongHashMap done = new Long2LongHashMap(0);
         final Long2LongHashMap unsent = new Long2LongHashMap(0);
+        /** offset -> the value of its {@code 'A'} entry. */
+        final org.agrona.collections.Long2ObjectHashMap<byte[]> accepted = new org.agrona.collections.Long2ObjectHashMap<>();
         long records;
         long millis;
 
@@ -76,6 +83,16 @@ final class StateChangelog
     void tombstone(final int partition, final long bucket)
     {
         send(new ProducerRecord<>(topic, partition, bucketKey(bucket), null));
+    }
+
+    void accepted(final int partition, final long offset, final byte[] value)
+    {
+        send(new ProducerRecord<>(topic, partition, acceptedKey(offset), value));
+    }
+
+    void acceptedTombstone(final int partition, final long offset)
+    {
+        send(new ProducerRecord<>(topic, partition, acceptedKey(offset), null));
     }
 
     /** Blocks until everything written so far is acknowledged (or failed, which is logged and counted). */
@@ -146,6 +163,18 @@ final class StateChangelog
         {
             r.fedThrough = Math.max(r.fedThrough, ByteBuffer.wrap(value).getLong());
         }
+        else if (key[0] == 'A' && key.length == 9)
+        {
+            final long offset = ByteBuffer.wrap(key, 1, 8).getLong();
+            if (value == null)
+            {
+                r.accepted.remove(offset);
+            }
+            else
+            {
+                r.accepted.put(offset, value);
+            }
+        }
         else if (key[0] == 'B' && key.length == 9)
         {
             final long bucket = ByteBuffer.wrap(key, 1, 8).getLong();
@@ -173,6 +202,11 @@ final class StateChangelog
         {
             map.put(bucket, mask);
         }
+    }
+
+    private static byte[] acceptedKey(final long offset)
+    {
+        return ByteBuffer.allocate(9).put((byte)'A').putLong(offset).array();
     }
 
     private static byte[] bucketKey(final long bucket)

@@ -1,11 +1,13 @@
 package io.dispatch.cluster;
 
 import com.lmax.disruptor.EventHandler;
+import io.dispatch.OwnerState;
 import io.dispatch.ingest.AcceptedPublisher;
 import io.dispatch.journal.StateRecords;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
+import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.ring.DispatchEvent;
 
 /**
@@ -16,19 +18,63 @@ import io.dispatch.ring.DispatchEvent;
  * <p>
  * Done means: the provider accepted it (or it ended without a send: suppressed, capped, a duplicate, rejected, failed,
  * expired). From then on a new owner must not send it again.
+ * <p>
+ * It also keeps the owner's dedup keys and cap counters portable: each fed message accepted with an idempotency key
+ * or with a send that counts against a cap goes to the feeder ({@link AcceptedEntries}) for the changelog; a copy the
+ * fence drops unsent forgets its key; and what the feeder restored at an assignment is loaded here ({@link #load}),
+ * on the thread that owns the dedup index and the caps, before the partition's first record.
  */
 final class StateObserver implements EventHandler<DispatchEvent>
 {
     private final LiveMessages live;
     private final OwnershipFence fence;
     private final ProgressSignals signals;
+    private final AcceptedEntries entries;
     private volatile AcceptedPublisher publisher;
+    private volatile OwnerState owner;
+    /** Set by the feeder, run and cleared here at the next event that is not a message's ({@link #load}). */
+    private volatile Runnable pendingLoad;
+    private volatile long loads;
 
-    StateObserver(final LiveMessages live, final OwnershipFence fence, final ProgressSignals signals)
+    StateObserver(final LiveMessages live, final OwnershipFence fence, final ProgressSignals signals,
+        final AcceptedEntries entries)
     {
         this.live = live;
         this.fence = fence;
         this.signals = signals;
+        this.entries = entries;
+    }
+
+    /** Set once the engine is up, before the feeder publishes anything. */
+    void owner(final OwnerState owner)
+    {
+        this.owner = owner;
+    }
+
+    /**
+     * Feeder thread: runs {@code load} on the journal thread at the next event no stage handles as a message (the
+     * feeder publishes one: {@link AcceptedPublisher#nudge}). @return the count {@link #loads} reaches once it ran.
+     */
+    long load(final Runnable load)
+    {
+        final long target = loads + 1; // read first: the load may run before this returns
+        pendingLoad = load;
+        return target;
+    }
+
+    /** @return loads run so far (any thread). */
+    long loads()
+    {
+        return loads;
+    }
+
+    /**
+     * Journal thread, in a load: forgets the keys of the copies still held here from an earlier ownership of their
+     * partition (a lane backlog, a deferral): the same records fed again in this ownership are not their duplicates.
+     */
+    void forgetStaleKeys()
+    {
+        live.forEachStale(fence, owner::forgetKey);
     }
 
     /** Set once the engine is up, before the feeder publishes anything. */
@@ -68,6 +114,13 @@ final class StateObserver implements EventHandler<DispatchEvent>
             }
             default ->
             {
+                final Runnable load = pendingLoad;
+                if (load != null)
+                {
+                    pendingLoad = null;
+                    load.run();
+                    loads = loads + 1; // the journal thread only writes it
+                }
             }
         }
     }
@@ -95,18 +148,39 @@ final class StateObserver implements EventHandler<DispatchEvent>
         {
             signals.offer(ProgressSignals.DONE, epoch, clusterId); // a duplicate, or refused by a rate limit
         }
-        else if (e.decision == Decision.SEND.code())
-        {
-            live.put(e.messageId, clusterId, partition, epoch);
-        }
-        else if (e.decision == Decision.DEFER.code())
-        {
-            live.put(e.messageId, clusterId, partition, epoch);
-            signals.offer(ProgressSignals.PARKED, epoch, clusterId);
-        }
         else
         {
-            signals.offer(ProgressSignals.DONE, epoch, clusterId); // suppressed, capped: ended without a send
+            offerEntry(e, clusterId);
+            if (e.decision == Decision.SEND.code())
+            {
+                live.put(e.messageId, clusterId, partition, epoch, e.keyHash);
+            }
+            else if (e.decision == Decision.DEFER.code())
+            {
+                live.put(e.messageId, clusterId, partition, epoch, e.keyHash);
+                signals.offer(ProgressSignals.PARKED, epoch, clusterId);
+            }
+            else
+            {
+                signals.offer(ProgressSignals.DONE, epoch, clusterId); // suppressed, capped: ended without a send
+            }
+        }
+    }
+
+    /**
+     * An accepted message's key and cap-counted send, for the changelog: offered before any signal of the message, so
+     * the feeder has written it before a commit passes the record.
+     */
+    private void offerEntry(final DispatchEvent e, final long clusterId)
+    {
+        final int flags = (e.keyHash != 0 ? AcceptedEntries.KEYED : 0) |
+            (e.decision == Decision.SEND.code() && owner.countsForCaps(e.tenantId, e.kind, e.channel)
+                ? AcceptedEntries.COUNTS_FOR_CAPS : 0);
+        if (flags != 0)
+        {
+            final int keyAt = SubmitDescriptor.FIXED_LENGTH;
+            entries.offer(clusterId, e.acceptedAtMs, e.tenantId, e.kind, e.channel, flags, e.body, keyAt,
+                keyAt + 1 + (e.body[keyAt] & 0xFF));
         }
     }
 
@@ -125,6 +199,10 @@ final class StateObserver implements EventHandler<DispatchEvent>
         resolveSend(slot);
         if (state == DeliveryState.CANCELLED.code() && reason == Reason.CANCELLED.code())
         {
+            if (live.keyHash(slot) != 0)
+            {
+                owner.forgetKey(live.keyHash(slot), id); // dropped unsent: the record's next copy is no duplicate
+            }
             finish(slot, ProgressSignals.DROPPED); // the fence: fed messages are no campaign's, so no campaign cancel
         }
         else if (state == DeliveryState.PROVIDER_ACCEPTED.code() || isTerminal(state))

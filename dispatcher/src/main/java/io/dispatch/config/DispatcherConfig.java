@@ -31,6 +31,7 @@ public record DispatcherConfig(
     String waitStrategy,
     int ringConsumerThreads,
     int ringHighWaterPercent,
+    int ringMarketingSlots,
     long dedupHorizonMs,
     int statusCapacity,
     int defaultTtlSeconds,
@@ -42,6 +43,7 @@ public record DispatcherConfig(
     long directorySnapshotEveryOps,
     long directoryMaxRecipients,
     long journalMinFreeBytes,
+    long journalPretouchBytes,
     SessionLimits sessionLimits,
     IngestTlsSettings ingestTls,
     AuthLimits authLimits,
@@ -69,9 +71,9 @@ public record DispatcherConfig(
     {
         return new DispatcherConfig(ingestHost, ingestPort, ioThreads, initialCredit, maxFrameLength,
             receiptBufferRecords, adminPort, admin, dataDir, fsync, rollCycle, ringSize, waitStrategy,
-            ringConsumerThreads, ringHighWaterPercent, dedupHorizonMs, statusCapacity, defaultTtlSeconds,
+            ringConsumerThreads, ringHighWaterPercent, ringMarketingSlots, dedupHorizonMs, statusCapacity, defaultTtlSeconds,
             List.copyOf(resolved), templates, lanes, policy, tenantPolicies, directorySnapshotEveryOps,
-            directoryMaxRecipients, journalMinFreeBytes, sessionLimits, ingestTls, authLimits, optOut080, retention);
+            directoryMaxRecipients, journalMinFreeBytes, journalPretouchBytes, sessionLimits, ingestTls, authLimits, optOut080, retention);
     }
 
     /** When the journal forces its pages to disk. */
@@ -152,6 +154,7 @@ public record DispatcherConfig(
             wait,
             s.integer(Configuration.RING_CONSUMER_THREADS_PROP_NAME, Configuration.RING_CONSUMER_THREADS_DEFAULT, 1, 2),
             s.integer(Configuration.RING_HIGH_WATER_PERCENT_PROP_NAME, Configuration.RING_HIGH_WATER_PERCENT_DEFAULT, 10, 90),
+            s.integer(Configuration.RING_MARKETING_SLOTS_PROP_NAME, Configuration.RING_MARKETING_SLOTS_DEFAULT, 0, 1 << 24),
             s.longValue(Configuration.DEDUP_HORIZON_HOURS_PROP_NAME, Configuration.DEDUP_HORIZON_HOURS_DEFAULT, 0, 24 * 90)
                 * 3_600_000L,
             s.integer(Configuration.STATUS_CAPACITY_PROP_NAME, Configuration.STATUS_CAPACITY_DEFAULT, 1024, 1 << 28),
@@ -166,6 +169,8 @@ public record DispatcherConfig(
             s.longValue(Configuration.DIRECTORY_MAX_RECIPIENTS_PROP_NAME, 0, 0, Integer.MAX_VALUE),
             s.longValue(Configuration.JOURNAL_MIN_FREE_BYTES_PROP_NAME, Configuration.JOURNAL_MIN_FREE_BYTES_DEFAULT,
                 0, Long.MAX_VALUE),
+            s.longValue(Configuration.JOURNAL_PRETOUCH_BYTES_PROP_NAME, Configuration.JOURNAL_PRETOUCH_BYTES_DEFAULT,
+                0, Configuration.JOURNAL_PRETOUCH_BYTES_MAX),
             SessionLimits.read(s),
             IngestTlsSettings.read(s),
             AuthLimits.read(s),
@@ -214,9 +219,10 @@ public record DispatcherConfig(
             ? " https cert=" + admin.tlsCertFile() + " key=" + admin.tlsKeyFile() : " http"));
         lines.add("journal dir=" + dataDir.resolve("journal").toAbsolutePath() + " fsync=" + fsync + " rollCycle=" + rollCycle
             + " " + retention.describe()
-            + " minFreeBytes=" + journalMinFreeBytes);
+            + " minFreeBytes=" + journalMinFreeBytes + " pretouchBytes=" + journalPretouchBytes);
         lines.add("ring size=" + ringSize + " waitStrategy=" + waitStrategy + " consumerThreads=" + ringConsumerThreads
-            + " highWater=" + ringHighWaterPercent + "%");
+            + " highWater=" + ringHighWaterPercent + "% marketingSlots="
+            + (ringMarketingSlots == 0 ? "unlimited" : Integer.toString(ringMarketingSlots)));
         lines.add("dedup horizon=" + dedupHorizonMs / 3_600_000L + "h statusCapacity=" + statusCapacity
             + " defaultTtl=" + defaultTtlSeconds + "s");
         for (final TenantConfig t : tenants)

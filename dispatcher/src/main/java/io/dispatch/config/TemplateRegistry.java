@@ -44,7 +44,7 @@ public final class TemplateRegistry
                 names.add(m.group(1).getBytes(StandardCharsets.UTF_8));
             }
             placeholders[i] = names.toArray(new byte[0][]);
-            adMarked[i] = io.dispatch.policy.AdMarking.isMarked(
+            adMarked[i] = AdMarking.isMarked(
                 io.netty.buffer.Unpooled.wrappedBuffer(texts[i]), 0, texts[i].length);
             i++;
         }

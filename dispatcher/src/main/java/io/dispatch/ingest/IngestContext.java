@@ -47,6 +47,8 @@ public final class IngestContext
     SubmitIntake intake;
     /** Cluster mode's STATUS and CANCEL of cluster ids; null on a single node (set before the ingest server starts). */
     RequestRouter router;
+    /** Cluster mode's directory and campaign requests; null on a single node (set before the ingest server starts). */
+    io.dispatch.targeting.ClusterTargeting clusterTargeting;
     volatile JournalStreams streams;
     private volatile boolean shuttingDown;
     private volatile DiskSpaceWatcher storage;
@@ -103,6 +105,12 @@ public final class IngestContext
     public void router(final RequestRouter router)
     {
         this.router = router;
+    }
+
+    /** Cluster mode, before the ingest server starts: directory and campaign frames go to {@code targeting}. */
+    public void clusterTargeting(final io.dispatch.targeting.ClusterTargeting targeting)
+    {
+        this.clusterTargeting = targeting;
     }
 
     /** Cluster mode, before the ingest server starts: client SUBMITs go to {@code intake} instead of the ring. */

@@ -59,6 +59,7 @@ final class RequestAdapter
     private String detail;
     /** Once it sent marketing, the connection's credit follows the marketing share of the lanes. */
     private boolean sendsMarketing;
+    private boolean waitsForMarketingShare;
 
     RequestAdapter(final IngestContext context, final SessionHandler session, final SessionProxy proxy)
     {
@@ -76,6 +77,14 @@ final class RequestAdapter
     String detail()
     {
         return detail;
+    }
+
+    /** @return whether the last NO_ROOM was marketing's ring share being taken; clears it. */
+    boolean takeWaitsForMarketingShare()
+    {
+        final boolean waits = waitsForMarketingShare;
+        waitsForMarketingShare = false;
+        return waits;
     }
 
     boolean sendsMarketing()
@@ -150,9 +159,21 @@ final class RequestAdapter
         {
             return NO_ROOM;
         }
+        // the ring is one FIFO: what marketing holds in it is queued ahead of the next OTP, so it holds a bounded share
+        final boolean marketingSlot = intake == null && !isPriority;
+        if (marketingSlot && !context.ports.marketing().tryTake())
+        {
+            admission.release(isPriority);
+            waitsForMarketingShare = true;
+            return NO_ROOM;
+        }
         final long sequence = intake == null ? claimRingSlot() : Long.MAX_VALUE;
         if (sequence < 0)
         {
+            if (marketingSlot)
+            {
+                context.ports.marketing().untake();
+            }
             admission.release(isPriority);
             return NO_ROOM;
         }
@@ -162,6 +183,7 @@ final class RequestAdapter
         e.sessionRef = proxy.ref();
         e.correlationId = correlationId;
         e.readNanos = readNanos;
+        e.marketingSlot = marketingSlot;
         e.tenantId = tenantId;
         e.kind = (byte)submit.kindCode();
         e.channel = (byte)submit.channelCode();
@@ -324,7 +346,8 @@ final class RequestAdapter
         }
         final byte[] body = new byte[length];
         frame.getBytes(offset, body);
-        if (!context.targeting.offer(new TargetingRequest(requestType, proxy.tenantId(), session, correlationId, body)))
+        final TargetingRequest request = new TargetingRequest(requestType, proxy.tenantId(), session, correlationId, body);
+        if (context.clusterTargeting != null ? !context.clusterTargeting.offer(request) : !context.targeting.offer(request))
         {
             return refuse(ErrorCode.BACKPRESSURE, "directory busy: retry");
         }

@@ -1,6 +1,6 @@
 package io.dispatch.ingest;
 
-import io.dispatch.policy.AdMarking;
+import io.dispatch.config.AdMarking;
 import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.protocol.SubmitFlyweight;

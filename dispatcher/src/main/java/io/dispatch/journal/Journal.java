@@ -34,6 +34,7 @@ public final class Journal implements AutoCloseable
     private static final long WRITER_RECOVERY_TIMEOUT_MS = 1_000;
 
     private final SingleChronicleQueue queue;
+    private final AppendFrontier frontier = new AppendFrontier();
     private final FallbackAddresses fallbackAddresses = new FallbackAddresses();
     private final ConsentArchive consentArchive;
 
@@ -96,7 +97,13 @@ public final class Journal implements AutoCloseable
     /** Must be called on the thread that will append: Chronicle appenders are bound to their thread. */
     public JournalWriter newWriter(final boolean syncEachBatch)
     {
-        return new JournalWriter(queue.createAppender(), syncEachBatch, queue.file().toPath());
+        return new JournalWriter(queue.createAppender(), syncEachBatch, queue.file().toPath(), frontier);
+    }
+
+    /** @return where this journal's writer appends, for a {@link JournalPretoucher}. */
+    public AppendFrontier appendFrontier()
+    {
+        return frontier;
     }
 
     /** A raw appender for a queue with its own record layout (the directory's). Thread-bound, like every appender. */

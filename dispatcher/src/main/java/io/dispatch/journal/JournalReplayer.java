@@ -97,6 +97,7 @@ public final class JournalReplayer implements JournalReader.Visitor
     private long states;
     private long deadLetters;
     private long unknownTenantMessages;
+    private boolean campaignKeysOnly;
 
     JournalReplayer(
         final TenantRegistry tenants, final long nowMs, final long dedupHorizonMs, final long contentWindowMs,
@@ -112,6 +113,12 @@ public final class JournalReplayer implements JournalReader.Visitor
         this.open = open;
     }
 
+    /** See {@link Recovery#campaignKeysOnly}. */
+    void campaignKeysOnly()
+    {
+        campaignKeysOnly = true;
+    }
+
     @Override
     public void onAccepted(final long messageId, final AcceptedRecord r)
     {
@@ -123,7 +130,7 @@ public final class JournalReplayer implements JournalReader.Visitor
         }
         // a campaign's keys matter only while it can still fan out again (it was interrupted)
         if (r.keyHash != 0 && r.acceptedAtMs + dedupHorizonMs > nowMs
-            && (r.campaignId == 0 || targets.campaigns().campaignResumable(r.campaignId)))
+            && (r.campaignId == 0 ? !campaignKeysOnly : targets.campaigns().campaignResumable(r.campaignId)))
         {
             dedup.record(r.keyHash, messageId, r.acceptedAtMs);
         }

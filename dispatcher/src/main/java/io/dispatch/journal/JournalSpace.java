@@ -25,6 +25,8 @@ final class JournalSpace implements AutoCloseable
     static final int RETRY_EVERY_CHECKS = 64;
 
     private final NativeFiles.LibC libc;
+    private final AppendFrontier frontier;
+    private AppendFrontier.Cycle published;
     private int fd = -1;
     private int cycle = Integer.MIN_VALUE;
     private long reservedEnd;
@@ -34,6 +36,13 @@ final class JournalSpace implements AutoCloseable
 
     JournalSpace()
     {
+        this(new AppendFrontier());
+    }
+
+    /** @param frontier where the reserved range is published for the {@link JournalPretoucher}. */
+    JournalSpace(final AppendFrontier frontier)
+    {
+        this.frontier = frontier;
         this.libc = NativeFiles.libc();
         if (libc == null)
         {
@@ -63,6 +72,7 @@ final class JournalSpace implements AutoCloseable
                 return true;
             }
         }
+        published.position(position);
         final long end = position + length;
         if (end <= reservedEnd)
         {
@@ -79,12 +89,12 @@ final class JournalSpace implements AutoCloseable
         // reservation) even though the file system has no room for a whole step more
         if (libc.fallocate(fd, 0, from, to - from) == 0)
         {
-            reservedEnd = to;
+            reserved(to);
             return true;
         }
         if (libc.fallocate(fd, 0, from, end - from) == 0)
         {
-            reservedEnd = end;
+            reserved(end);
             return true;
         }
         lastErrno = NativeFiles.lastErrno();
@@ -99,6 +109,12 @@ final class JournalSpace implements AutoCloseable
         return false;
     }
 
+    private void reserved(final long end)
+    {
+        reservedEnd = end;
+        published.reservedEnd(end);
+    }
+
     /** @return the errno of the last failed extension, 0 if none failed. */
     int lastErrno()
     {
@@ -111,6 +127,7 @@ final class JournalSpace implements AutoCloseable
         this.cycle = cycle;
         reservedEnd = 0;
         checksUntilRetry = 0;
+        published = frontier.open(cycle, file);
         fd = libc.open(file.getAbsolutePath(), NativeFiles.O_RDWR, 0);
         if (fd < 0)
         {

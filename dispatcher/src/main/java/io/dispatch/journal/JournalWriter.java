@@ -39,7 +39,7 @@ public final class JournalWriter implements AutoCloseable
 
     private final ExcerptAppender appender;
     private final RollingChronicleQueue queue;
-    private final JournalSpace space = new JournalSpace();
+    private final JournalSpace space;
     private final FileStore fileStore;
     private long lastId = Long.MIN_VALUE;
     /** ACCEPTED's fixed fields in the byte order Chronicle's own writes use (native, as the readers expect). */
@@ -48,9 +48,10 @@ public final class JournalWriter implements AutoCloseable
     private final boolean syncEachBatch;
     private boolean unsynced;
 
-    JournalWriter(final ExcerptAppender appender, final boolean syncEachBatch, final Path dir)
+    JournalWriter(final ExcerptAppender appender, final boolean syncEachBatch, final Path dir, final AppendFrontier frontier)
     {
         this.appender = appender;
+        this.space = new JournalSpace(frontier);
         this.queue = (RollingChronicleQueue)appender.queue();
         this.syncEachBatch = syncEachBatch;
         FileStore store = null;

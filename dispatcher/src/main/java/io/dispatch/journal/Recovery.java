@@ -114,6 +114,7 @@ public final class Recovery implements JournalReplayer.OpenMessages
     }
 
     private final DedupState dedup;
+    private boolean campaignKeysOnly;
     private final StatusState status;
     private final TenantRegistry tenants;
     private final long nowMs;
@@ -173,6 +174,22 @@ public final class Recovery implements JournalReplayer.OpenMessages
         this.tenants = tenants;
         this.nowMs = nowMs;
         this.replayer = new JournalReplayer(tenants, nowMs, dedupHorizonMs, contentWindowMs, dedup, status, targets, this);
+    }
+
+    /**
+     * Cluster mode: the idempotency keys of messages fed from the cluster log (every message not a campaign's) are not
+     * loaded: their partitions' owners hold them in the changelog, and this node's own copy of such a key would make
+     * the same record, fed again after a restart, a duplicate of itself (docs/design/cluster.md). A snapshot's keys
+     * carry no campaign, so none is loaded from one.
+     */
+    public Recovery campaignKeysOnly(final boolean only)
+    {
+        if (only)
+        {
+            replayer.campaignKeysOnly();
+            campaignKeysOnly = true;
+        }
+        return this;
     }
 
     public void run(final Journal journal, final Sink sink)
@@ -389,7 +406,7 @@ public final class Recovery implements JournalReplayer.OpenMessages
     void readSnapshot(final DataInput in) throws IOException
     {
         final Long2LongHashMap campaignSlots = SnapshotEffects.replay(in, targets, sink);
-        dedup.readSnapshot(in);
+        (campaignKeysOnly ? new io.dispatch.policy.DedupIndex(0) : dedup).readSnapshot(in);
         status.readSnapshot(in, campaignId -> (int)campaignSlots.get(campaignId));
         for (int i = 0, n = in.readInt(); i < n; i++)
         {

@@ -23,6 +23,8 @@ public final class DedupIndex implements DedupState
     private final Long2LongHashMap idByKey = new Long2LongHashMap(1 << 16, 0.65f, MISSING);
     private long[] fifoKeys = new long[1 << 12];
     private long[] fifoTimes = new long[1 << 12];
+    /** The id each FIFO entry recorded: its expiry removes the key only if the key still maps to it. */
+    private long[] fifoIds = new long[1 << 12];
     private int head;
     private int tail;
 
@@ -46,9 +48,9 @@ public final class DedupIndex implements DedupState
         {
             return;
         }
-        if (idByKey.put(keyHash, messageId) != MISSING)
+        if (idByKey.put(keyHash, messageId) == messageId)
         {
-            return;
+            return; // already there: its FIFO entry expires it
         }
         if (tail - head == fifoKeys.length)
         {
@@ -57,7 +59,21 @@ public final class DedupIndex implements DedupState
         final int mask = fifoKeys.length - 1;
         fifoKeys[tail & mask] = keyHash;
         fifoTimes[tail & mask] = atMs;
+        fifoIds[tail & mask] = messageId;
         tail++;
+    }
+
+    /**
+     * Forgets {@code keyHash} if it still maps to {@code messageId}: that copy was dropped unsent, and the same key
+     * coming back is the message itself, not a duplicate of it (cluster mode: a partition handed away and back). Its
+     * FIFO entry stays until it expires and then removes nothing.
+     */
+    public void forget(final long keyHash, final long messageId)
+    {
+        if (idByKey.get(keyHash) == messageId)
+        {
+            idByKey.remove(keyHash);
+        }
     }
 
     @Override
@@ -75,13 +91,21 @@ public final class DedupIndex implements DedupState
     {
         expire(nowMs);
         final int mask = fifoKeys.length - 1;
-        out.writeInt(tail - head);
+        int live = 0;
+        for (int i = head; i != tail; i++)
+        {
+            live += idByKey.get(fifoKeys[i & mask]) == fifoIds[i & mask] ? 1 : 0;
+        }
+        out.writeInt(live);
         for (int i = head; i != tail; i++)
         {
             final long key = fifoKeys[i & mask];
-            out.writeLong(key);
-            out.writeLong(idByKey.get(key));
-            out.writeLong(fifoTimes[i & mask]);
+            if (idByKey.get(key) == fifoIds[i & mask])
+            {
+                out.writeLong(key);
+                out.writeLong(fifoIds[i & mask]);
+                out.writeLong(fifoTimes[i & mask]);
+            }
         }
     }
 
@@ -103,7 +127,11 @@ public final class DedupIndex implements DedupState
         final int mask = fifoKeys.length - 1;
         while (head != tail && fifoTimes[head & mask] + horizonMs <= nowMs)
         {
-            idByKey.remove(fifoKeys[head & mask]);
+            final long key = fifoKeys[head & mask];
+            if (idByKey.get(key) == fifoIds[head & mask])
+            {
+                idByKey.remove(key);
+            }
             head++;
         }
     }
@@ -113,13 +141,16 @@ public final class DedupIndex implements DedupState
         final int n = fifoKeys.length;
         final long[] keys = new long[n << 1];
         final long[] times = new long[n << 1];
+        final long[] ids = new long[n << 1];
         for (int i = 0; i < n; i++)
         {
             keys[i] = fifoKeys[(head + i) & (n - 1)];
             times[i] = fifoTimes[(head + i) & (n - 1)];
+            ids[i] = fifoIds[(head + i) & (n - 1)];
         }
         fifoKeys = keys;
         fifoTimes = times;
+        fifoIds = ids;
         tail = n;
         head = 0;
     }

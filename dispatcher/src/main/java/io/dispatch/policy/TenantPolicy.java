@@ -1,5 +1,6 @@
 package io.dispatch.policy;
 
+import io.dispatch.config.AdMarking;
 import io.dispatch.config.Configuration;
 import io.dispatch.config.ConfigurationException;
 import io.dispatch.config.Settings;

@@ -80,6 +80,8 @@ public final class DispatchEvent
     public long acceptedAtMs;
     /** SUBMIT from a session: System.nanoTime() when its frame was read, for the frame-read → ACK histogram. */
     public long readNanos;
+    /** SUBMIT from a session: holds a slot of the {@link MarketingShare}, which the ack stage gives back. */
+    public boolean marketingSlot;
     public byte[] body = new byte[INITIAL_BODY_CAPACITY];
     public int bodyLength;
     public byte outcome;
@@ -190,6 +192,7 @@ public final class DispatchEvent
         keyHash = 0;
         acceptedAtMs = 0;
         readNanos = 0;
+        marketingSlot = false;
         bodyLength = 0;
         outcome = OUTCOME_ACCEPTED;
         dryRun = false;

@@ -18,7 +18,8 @@ import io.dispatch.config.DispatcherConfig;
  *  credit     ring × (100 − ring.highWaterPercent / 2) %   (not a producer) sessions withhold CREDIT
  * </pre>
  * So a campaign fan-out or a directory import never holds more than 4096 slots, a client's SUBMIT never waits for
- * one behind them, and the state changes of the lanes always find room (docs/design/ring-topology.md).
+ * one behind them, and the state changes of the lanes always find room (docs/design/ring-topology.md). Within the
+ * ingest port, clients' marketing SUBMITs hold at most {@code ring.marketingSlots} ({@link MarketingShare}).
  */
 public final class RingPorts
 {
@@ -34,9 +35,17 @@ public final class RingPorts
     private final RingPort redrive;
     private final RingPort targeting;
     private final RingPort credit;
+    private final MarketingShare marketing;
 
     public RingPorts(final int ringSize, final int highWaterPercent)
     {
+        this(ringSize, highWaterPercent, 0);
+    }
+
+    /** @param marketingSlots slots clients' marketing SUBMITs may hold at once, 0 = no limit beyond the ingest port. */
+    public RingPorts(final int ringSize, final int highWaterPercent, final int marketingSlots)
+    {
+        marketing = new MarketingShare(marketingSlots);
         final long highWater = (long)ringSize * (100 - highWaterPercent) / 100;
         lanes = new RingPort("lanes", 0);
         admin = new RingPort("admin", 0);
@@ -52,7 +61,7 @@ public final class RingPorts
 
     public static RingPorts of(final DispatcherConfig config)
     {
-        return new RingPorts(config.ringSize(), config.ringHighWaterPercent());
+        return new RingPorts(config.ringSize(), config.ringHighWaterPercent(), config.ringMarketingSlots());
     }
 
     /** Connector lanes' state changes, fallbacks and late receipts. */
@@ -101,6 +110,12 @@ public final class RingPorts
     public RingPort targeting()
     {
         return targeting;
+    }
+
+    /** Clients' marketing SUBMITs: their share of the ingest port. */
+    public MarketingShare marketing()
+    {
+        return marketing;
     }
 
     /** Not a producer: sessions grant credit only while this port has room. */

@@ -44,6 +44,7 @@ public final class RingTopology implements AutoCloseable
         final int size,
         final String waitStrategy,
         final DistinctErrorLog errors,
+        final MarketingShare marketing,
         final EventHandler<DispatchEvent>... phases)
     {
         final ThreadFactory named = new DefaultThreadFactory("ring", true);
@@ -54,7 +55,7 @@ public final class RingTopology implements AutoCloseable
             return t;
         };
         disruptor = new Disruptor<>(RingTopology::newSlot, size, recorded, ProducerType.MULTI, waitStrategy(waitStrategy));
-        disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler(errors));
+        disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler(errors, marketing));
         EventHandlerGroup<DispatchEvent> group = disruptor.handleEventsWith(phases[0]);
         for (int i = 1; i < phases.length; i++)
         {
@@ -126,20 +127,30 @@ public final class RingTopology implements AutoCloseable
         }
     }
 
-    /** A stage that throws must not stop the ring: log once per distinct error and go on. */
+    /**
+     * A stage that throws must not stop the ring: log once per distinct error and go on. A marketing SUBMIT whose
+     * stage threw before the ack stage saw it gives its ring share back here, or the share would shrink for good.
+     */
     private static final class LoggingExceptionHandler implements ExceptionHandler<DispatchEvent>
     {
         private final DistinctErrorLog errors;
+        private final MarketingShare marketing;
 
-        LoggingExceptionHandler(final DistinctErrorLog errors)
+        LoggingExceptionHandler(final DistinctErrorLog errors, final MarketingShare marketing)
         {
             this.errors = errors;
+            this.marketing = marketing;
         }
 
         @Override
         public void handleEventException(final Throwable ex, final long sequence, final DispatchEvent event)
         {
             errors.record("ring_stage_failed", ex);
+            if (event.marketingSlot)
+            {
+                event.marketingSlot = false;
+                marketing.release(1);
+            }
         }
 
         @Override

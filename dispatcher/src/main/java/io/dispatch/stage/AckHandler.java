@@ -8,6 +8,7 @@ import io.dispatch.protocol.AckFlyweight;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.AnswerSink;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.MarketingShare;
 import io.dispatch.status.ClassLatency;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
@@ -46,6 +47,9 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private final DistinctErrorLog errors;
     private final StatusTable status;
     private final ClassLatency latency;
+    /** Clients' marketing SUBMITs' ring share: given back once their ACKs are queued. */
+    private final MarketingShare marketing;
+    private int marketingHeld;
     private final AnswerSink[] sessions;
     private final long[] correlationIds;
     private final long[] messageIds;
@@ -76,9 +80,10 @@ public final class AckHandler implements EventHandler<DispatchEvent>
      * @param maxBatch the ring size: no batch is larger.
      */
     public AckHandler(final SessionFlusher flusher, final Counters counters, final DistinctErrorLog errors,
-        final StatusTable status, final ClassLatency latency, final int maxBatch)
+        final StatusTable status, final ClassLatency latency, final MarketingShare marketing, final int maxBatch)
     {
         this.status = status;
+        this.marketing = marketing;
         this.latency = latency;
         this.flusher = flusher;
         this.counters = counters;
@@ -111,6 +116,11 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     @Override
     public void onEvent(final DispatchEvent e, final long sequence, final boolean endOfBatch)
     {
+        if (e.marketingSlot)
+        {
+            e.marketingSlot = false; // given back below; a later stage that throws must not give it back again
+            marketingHeld++;
+        }
         // a campaign's messages come from the targeting thread, not a connection: nobody to answer
         if ((e.type == DispatchEvent.SUBMIT || e.type == DispatchEvent.CANCEL || e.type == DispatchEvent.CONSENT)
             && e.session != null)
@@ -146,6 +156,8 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         {
             answerPending();
             answerInbound();
+            marketing.release(marketingHeld);
+            marketingHeld = 0;
         }
     }
 

@@ -64,6 +64,9 @@ final class Campaigns
     private final long maxStartAheadMs;
     private final TargetingMetrics metrics;
     private final CancelledCampaigns cancelled;
+    /** Cluster mode: which recipients are this node's to fan out to; null on one node. */
+    private final ClusterTargeting cluster;
+    private final byte[] recipientId = new byte[io.dispatch.protocol.DirectoryOp.MAX_ID_LENGTH];
 
     private final Long2ObjectHashMap<Campaign> byId = new Long2ObjectHashMap<>();
     private final Map<String, Campaign> byName = new HashMap<>();
@@ -75,8 +78,9 @@ final class Campaigns
     Campaigns(final Directory directory, final DirectoryJournal journal, final DirectoryRecords records,
         final CampaignFanout fanout, final CampaignStats stats, final TemplateRegistry templates,
         final TenantRegistry tenants, final long maxStartAheadMs, final TargetingMetrics metrics,
-        final CancelledCampaigns cancelled)
+        final CancelledCampaigns cancelled, final ClusterTargeting cluster)
     {
+        this.cluster = cluster;
         this.metrics = metrics;
         this.cancelled = cancelled;
         this.directory = directory;
@@ -388,7 +392,7 @@ final class Campaigns
     private void start(final Campaign c, final Segment segment, final long nowMs)
     {
         final RoaringBitmap audience = segment == null ? new RoaringBitmap()
-            : directory.tenant(c.tenantId).evaluate(segment, nowMs);
+            : owned(c.tenantId, directory.tenant(c.tenantId).evaluate(segment, nowMs));
         audience.runOptimize();
         final byte[] serialized = new byte[audience.serializedSizeInBytes()];
         audience.serialize(ByteBuffer.wrap(serialized));
@@ -397,6 +401,32 @@ final class Campaigns
         journal.append(records.array(), records.length());
         begin(c, audience, nowMs);
         LOG.info("event=campaign_started id={} targeted={}", c.id, audience.getCardinality());
+    }
+
+    /**
+     * Cluster mode: only the recipients of the partitions this node owns now. A node keeps the rows of partitions it
+     * owned before (they are not deleted: a delete would withdraw consent), so the owner filter is applied here.
+     */
+    private RoaringBitmap owned(final int tenantId, final RoaringBitmap matched)
+    {
+        if (cluster == null)
+        {
+            return matched;
+        }
+        final TenantDirectory dir = directory.tenant(tenantId);
+        final byte[] tenantName = tenants.nameBytes(tenantId);
+        final RoaringBitmap owned = new RoaringBitmap();
+        final org.roaringbitmap.IntIterator it = matched.getIntIterator();
+        while (it.hasNext())
+        {
+            final int ordinal = it.next();
+            final int length = dir.recipientId(ordinal, recipientId, 0);
+            if (length > 0 && cluster.owns(tenantName, recipientId, length))
+            {
+                owned.add(ordinal);
+            }
+        }
+        return owned;
     }
 
     private void begin(final Campaign c, final RoaringBitmap audience, final long nowMs)

@@ -73,6 +73,7 @@ public final class TargetingConductor implements Agent
     private Campaigns campaigns;
     private long opsSinceSnapshot;
     private long lastIndex = -1;
+    private ClusterTargeting cluster;
 
     /**
      * Loads the directory (snapshot, then the queue's tail) and the campaigns; runs on the caller's thread,
@@ -99,6 +100,12 @@ public final class TargetingConductor implements Agent
         this.stats = stats;
         this.maxStartAheadMs = maxStartAheadMs;
         this.metrics = new TargetingMetrics(stats);
+    }
+
+    /** Cluster mode, before {@link #load}: campaigns fan out only to the recipients of this node's partitions. */
+    public void cluster(final ClusterTargeting cluster)
+    {
+        this.cluster = cluster;
     }
 
     /**
@@ -128,7 +135,7 @@ public final class TargetingConductor implements Agent
         final long start = System.nanoTime();
         directory = Files.exists(snapshotFile) ? Directory.readSnapshot(snapshotFile) : new Directory();
         campaigns = new Campaigns(directory, journal, records, fanout, stats, templates, tenants, maxStartAheadMs,
-            metrics, cancelled);
+            metrics, cancelled, cluster);
         final long snapshotIndex = directory.snapshotJournalIndex();
         final long[] applied = {0};
         final long records = journal.replay((index, b, length) ->

@@ -26,4 +26,29 @@ public final class TargetingRequest
         this.correlationId = correlationId;
         this.body = body;
     }
+
+    public int type()
+    {
+        return type;
+    }
+
+    public int tenantId()
+    {
+        return tenantId;
+    }
+
+    public Requester requester()
+    {
+        return requester;
+    }
+
+    public long correlationId()
+    {
+        return correlationId;
+    }
+
+    public byte[] body()
+    {
+        return body;
+    }
 }

@@ -39,6 +39,7 @@ class DispatcherConfigTest
         assertBad("journal.rollCycle", "EVERY_BLUE_MOON", "journal.rollCycle");
         assertBad("journal.snapshotIntervalSeconds", "0", "journal.snapshotIntervalSeconds");
         assertBad("journal.retentionDays", "-1", "journal.retentionDays");
+        assertBad("journal.pretouchBytes", "1073741824", "journal.pretouchBytes");
         assertBad("tenant.demo.cap.marketing", "1/fortnight", "tenant.demo.cap.marketing");
         assertBad("tenant.demo.cap.marketing.sms", "0/24h", "tenant.demo.cap.marketing.sms");
         assertBad("tenant.demo.timeZone", "Mars/Olympus", "tenant.demo.timeZone");

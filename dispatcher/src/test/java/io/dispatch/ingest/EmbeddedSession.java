@@ -36,21 +36,31 @@ final class EmbeddedSession
 {
     static final int RING_SIZE = 64;
 
-    final Counters counters = new Counters();
-    final RingBuffer<DispatchEvent> ring = RingBuffer.createSingleProducer(DispatchEvent::new, RING_SIZE);
+    final Counters counters;
+    final RingBuffer<DispatchEvent> ring;
     final LaneAdmission sms;
-    final SessionRegistry sessions = new SessionRegistry();
+    final SessionRegistry sessions;
     final IngestContext context;
     final SessionHandler handler;
     final EmbeddedChannel channel;
 
     EmbeddedSession(final int initialCredit, final long smsLaneCapacity)
     {
+        this(initialCredit, smsLaneCapacity, Map.of());
+    }
+
+    /** @param extra further engine settings, e.g. {@code ring.marketingSlots}. */
+    EmbeddedSession(final int initialCredit, final long smsLaneCapacity, final Map<String, String> extra)
+    {
+        counters = new Counters();
+        ring = RingBuffer.createSingleProducer(DispatchEvent::new, RING_SIZE);
+        sessions = new SessionRegistry();
         final Settings settings = new Settings(new Properties())
             .set("tenants", "shop")
             .set("tenant.shop.apiKey", "k")
             .set("ring.size", Integer.toString(RING_SIZE))
             .set("ingest.initialCredit", Integer.toString(initialCredit));
+        extra.forEach(settings::set);
         final DispatcherConfig config = DispatcherConfig.from(settings);
         final LaneAdmission[] admission = new LaneAdmission[ChannelType.CODES];
         sms = new LaneAdmission(smsLaneCapacity);
@@ -59,10 +69,40 @@ final class EmbeddedSession
             new TenantRegistry(config.tenants()), new TemplateRegistry(Map.of()), sessions, counters,
             SystemEpochClock.INSTANCE, null);
         handler = new SessionHandler(context);
-        channel = new EmbeddedChannel();
+        channel = open(handler);
+    }
+
+    /** A second connection to the same engine side: the same ring, registries and lane admission. */
+    private EmbeddedSession(final EmbeddedSession shared)
+    {
+        counters = shared.counters;
+        ring = shared.ring;
+        sms = shared.sms;
+        sessions = shared.sessions;
+        context = shared.context;
+        handler = new SessionHandler(context);
+        channel = open(handler);
+    }
+
+    EmbeddedSession another()
+    {
+        return new EmbeddedSession(this);
+    }
+
+    private static EmbeddedChannel open(final SessionHandler handler)
+    {
+        final EmbeddedChannel channel = new EmbeddedChannel();
         channel.freezeTime(); // the credit tick runs when a test advances the time, not when the machine is slow
         channel.pipeline().addLast(handler);
         channel.pipeline().fireChannelActive(); // the channel was active before the handler joined
+        return channel;
+    }
+
+    /** Advances this connection's clock by {@code ms} and runs what came due. */
+    void advance(final long ms)
+    {
+        channel.advanceTimeBy(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
     }
 
     /** HELLO as tenant "shop"; returns the HELLO_OK. */

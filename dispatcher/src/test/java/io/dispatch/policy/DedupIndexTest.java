@@ -57,6 +57,46 @@ class DedupIndexTest
     }
 
     @Test
+    void shouldForgetAKeyOnlyWhileItMapsToTheDroppedCopy()
+    {
+        final DedupIndex index = new DedupIndex(HOUR);
+        index.record(7L, 70L, 0L);
+        index.forget(7L, 71L);
+        assertThat(index.find(7L, 1L)).as("another copy's drop leaves it").isEqualTo(70L);
+        index.forget(7L, 70L);
+        assertThat(index.find(7L, 1L)).isEqualTo(-1L);
+        assertThat(index.size()).isZero();
+    }
+
+    @Test
+    void shouldKeepAKeyRecordedAgainAfterAForgetForItsOwnHorizon()
+    {
+        final DedupIndex index = new DedupIndex(HOUR);
+        index.record(7L, 70L, 0L);
+        index.forget(7L, 70L);
+        index.record(7L, 72L, HOUR / 2);
+        // the first copy's expiry must not take the second copy's key with it
+        assertThat(index.find(7L, HOUR)).isEqualTo(72L);
+        assertThat(index.find(7L, HOUR + HOUR / 2)).isEqualTo(-1L);
+    }
+
+    @Test
+    void shouldLeaveForgottenKeysOutOfASnapshot() throws java.io.IOException
+    {
+        final DedupIndex index = new DedupIndex(HOUR);
+        index.record(1L, 10L, 0L);
+        index.record(2L, 20L, 1L);
+        index.forget(1L, 10L);
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        index.writeSnapshot(new java.io.DataOutputStream(bytes), 2L);
+        final DedupIndex copy = new DedupIndex(HOUR);
+        copy.readSnapshot(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(copy.find(1L, 2L)).isEqualTo(-1L);
+        assertThat(copy.find(2L, 2L)).isEqualTo(20L);
+        assertThat(copy.size()).isEqualTo(1);
+    }
+
+    @Test
     void shouldRecordNothingWithZeroHorizon()
     {
         final DedupIndex index = new DedupIndex(0);

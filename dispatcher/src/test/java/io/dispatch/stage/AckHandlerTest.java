@@ -5,6 +5,7 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.MarketingShare;
 import io.dispatch.status.ClassLatency;
 import io.dispatch.status.Counter;
 import io.dispatch.status.Counters;
@@ -26,8 +27,31 @@ class AckHandlerTest
     private final StageEvents events = new StageEvents();
     private final Counters counters = new Counters();
     private final SessionFlusher flusher = new SessionFlusher();
+    private final MarketingShare marketing = new MarketingShare(8);
     private final AckHandler stage = new AckHandler(flusher, counters, new DistinctErrorLog(counters),
-        new StatusTable(64), new ClassLatency(""), 64);
+        new StatusTable(64), new ClassLatency(""), marketing, 64);
+
+    @Test
+    void shouldGiveMarketingsRingShareBackOnceTheBatchIsAnswered()
+    {
+        final CapturingAnswerSink client = new CapturingAnswerSink(StageEvents.TENANT);
+        final DispatchEvent first = fromSession(client, 21, DispatchEvent.OUTCOME_ACCEPTED, 201);
+        final DispatchEvent second = fromSession(client, 22, DispatchEvent.OUTCOME_ACCEPTED, 202);
+        final DispatchEvent otp = fromSession(client, 23, DispatchEvent.OUTCOME_ACCEPTED, 203);
+        assertThat(marketing.tryTake()).isTrue();
+        assertThat(marketing.tryTake()).isTrue();
+        first.marketingSlot = true;
+        second.marketingSlot = true;
+
+        stage.onEvent(first, 0, false);
+        stage.onEvent(second, 1, false);
+        assertThat(marketing.held()).as("held until their ACKs are queued").isEqualTo(2);
+        stage.onEvent(otp, 2, true);
+
+        assertThat(marketing.held()).isZero();
+        assertThat(first.marketingSlot).as("given back once: a later stage that throws finds nothing to give").isFalse();
+        assertThat(second.marketingSlot).isFalse();
+    }
 
     @Test
     void shouldAnswerASessionsSubmitsOnlyOnceTheirBatchEnded()

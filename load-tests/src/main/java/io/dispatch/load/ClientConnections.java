@@ -4,6 +4,7 @@ import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
 import io.dispatch.client.DispatchException;
 import io.dispatch.protocol.ErrorCode;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -24,8 +25,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The run's {@link DispatchClient}s, opened and closed with bounded waits, sharing one Netty event-loop
  * group of at most one thread per CPU (each client would otherwise start its own I/O thread, and the
- * engine shares this machine). Each client stays on one event loop, so every callback of a connection
- * runs on one thread, which is what {@link ConnectionTracker} relies on.
+ * engine shares this machine). Each client is pinned to one event loop, known here ({@link #loop}), so
+ * every callback of a connection and its {@link LoopSender} run on one thread, which is what
+ * {@link ConnectionTracker} relies on.
  * <p>
  * <b>Threading:</b> open and close from the run's main thread.
  */
@@ -38,11 +40,13 @@ public final class ClientConnections implements AutoCloseable
 
     private final EventLoopGroup group;
     private final List<DispatchClient> clients;
+    private final List<EventLoop> loops;
 
-    private ClientConnections(final EventLoopGroup group, final List<DispatchClient> clients)
+    private ClientConnections(final EventLoopGroup group, final List<DispatchClient> clients, final List<EventLoop> loops)
     {
         this.group = group;
         this.clients = Collections.unmodifiableList(clients);
+        this.loops = loops;
     }
 
     /**
@@ -53,13 +57,15 @@ public final class ClientConnections implements AutoCloseable
      */
     public static ClientConnections open(final LoadTestConfig config, final long timeoutMs) throws LoadTestException
     {
-        final int ioThreads = Math.max(1, Math.min(config.connections(), Runtime.getRuntime().availableProcessors()));
+        final int count = config.connectionPlan().connections();
+        final int ioThreads = Math.max(1, Math.min(count, Runtime.getRuntime().availableProcessors()));
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
             ioThreads, new DefaultThreadFactory("loadtest-io", true), NioIoHandler.newFactory());
-        final ClientConfig clientConfig;
+        final List<ClientConfig> clientConfigs = new ArrayList<>();
+        final List<EventLoop> loops = new ArrayList<>();
         try
         {
-            clientConfig = ClientConfig.builder()
+            final ClientConfig.Builder builder = ClientConfig.builder()
                 .host(config.host())
                 .port(config.port())
                 .tenant(config.tenant())
@@ -67,11 +73,16 @@ public final class ClientConnections implements AutoCloseable
                 .clientName(CLIENT_NAME)
                 .connectTimeoutMs(CLIENT_CONNECT_TIMEOUT_MS)
                 .closeTimeoutMs(CLIENT_CLOSE_TIMEOUT_MS)
-                .eventLoopGroup(group)
                 .tls(config.tls())
                 .tlsCaFile(config.tlsCaFile())
-                .tlsClientCertificate(config.tlsCertFile(), config.tlsKeyFile())
-                .build();
+                .tlsClientCertificate(config.tlsCertFile(), config.tlsKeyFile());
+            for (int i = 0; i < count; i++)
+            {
+                // One loop as the client's group: the client runs on it, and its sender is queued on it.
+                final EventLoop loop = group.next();
+                loops.add(loop);
+                clientConfigs.add(builder.eventLoopGroup(loop).build());
+            }
         }
         catch (final IllegalArgumentException ex)
         {
@@ -82,7 +93,7 @@ public final class ClientConnections implements AutoCloseable
         }
         final ExecutorService connectors = Executors.newCachedThreadPool(daemonThreads("loadtest-connect"));
         final List<CompletableFuture<DispatchClient>> futures = new ArrayList<>();
-        for (int i = 0; i < config.connections(); i++)
+        for (final ClientConfig clientConfig : clientConfigs)
         {
             futures.add(CompletableFuture.supplyAsync(() -> DispatchClient.connect(clientConfig), connectors));
         }
@@ -114,7 +125,7 @@ public final class ClientConnections implements AutoCloseable
                 break;
             }
         }
-        final ClientConnections connections = new ClientConnections(group, clients);
+        final ClientConnections connections = new ClientConnections(group, clients, loops);
         if (failure != null)
         {
             // Late successes must not leak connections.
@@ -146,6 +157,12 @@ public final class ClientConnections implements AutoCloseable
     public List<DispatchClient> clients()
     {
         return clients;
+    }
+
+    /** @return the event loop that connection {@code i} runs on: its callbacks, and its sender's runs. */
+    public EventLoop loop(final int i)
+    {
+        return loops.get(i);
     }
 
     /** Closes every client in parallel, then the event loops; waits a bounded time, never throws. */

@@ -8,7 +8,7 @@ import java.io.PrintStream;
  * Sends through a real {@link DispatchClient}. A submit that throws (connection closed or broken) stops
  * this connection's sender; the first such error is printed once.
  * <p>
- * <b>Threading:</b> the connection's sender thread.
+ * <b>Threading:</b> the connection's event loop (its {@link LoopSender}), the client's own I/O thread.
  */
 public final class ClientSubmitSink implements SubmitSink
 {

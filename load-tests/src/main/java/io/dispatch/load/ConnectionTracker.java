@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>
  * <b>Threading:</b>
  * <ul>
- *   <li>{@link #onSubmitting}, {@link #onSubmitFailed}: the connection's sender thread.</li>
- *   <li>{@link #onAck}, {@link #onReceipt}, {@link #onReceiptsDropped}: the connection's client I/O
- *       thread only (the recorders and the correlator are single-writer).</li>
+ *   <li>{@link #onSubmitting}, {@link #onSubmitFailed}, {@link #onAck}, {@link #onReceipt},
+ *       {@link #onReceiptsDropped}: the connection's event loop only, which runs both its client and its
+ *       {@link LoopSender} (the recorders, the correlator and the per-class ACK counts are single-writer).</li>
  *   <li>{@link #onNack}, {@link #onClientFailure}: any thread (only atomic counters): the client reports
  *       a request it refuses at once on the submitting thread.</li>
  *   <li>Getters and interval swaps: the reporter thread.</li>
@@ -39,6 +39,8 @@ public final class ConnectionTracker
     private final AtomicLong receipts = new AtomicLong();
     private final AtomicLongArray receiptsByState = new AtomicLongArray(16);
     private final AtomicLong receiptsDropped = new AtomicLong();
+    /** ACKs per class, both phases: which classes this connection carried (connections.json). */
+    private final AtomicLongArray ackedByClass = new AtomicLongArray(MessageClasses.COUNT);
     private volatile long pendingE2e;
 
     public ConnectionTracker(final int connection, final RunWindow window, final NanoClock clock)
@@ -103,6 +105,7 @@ public final class ConnectionTracker
         final boolean isMeasured = window.isMeasured(intendedNs);
         final PhaseCounters p = isMeasured ? measured : warmup;
         p.acked.incrementAndGet();
+        ackedByClass.lazySet(classIndex, ackedByClass.get(classIndex) + 1);
         if (window.inMeasuredPeriod(nowNs))
         {
             acksInMeasuredPeriod.incrementAndGet();
@@ -181,6 +184,8 @@ public final class ConnectionTracker
     public LatencyRecorder e2eLatency(final int classIndex) { return e2eLatency[classIndex]; }
     public long acksInMeasuredPeriod() { return acksInMeasuredPeriod.get(); }
     public long receipts() { return receipts.get(); }
+    /** @return ACKs of one class ({@link MessageClasses} index), warm-up included. */
+    public long acked(final int classIndex) { return ackedByClass.get(classIndex); }
     public long receiptsDropped() { return receiptsDropped.get(); }
 
     public long receipts(final DeliveryState state)

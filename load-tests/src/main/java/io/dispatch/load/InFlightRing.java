@@ -5,7 +5,7 @@ package io.dispatch.load;
  * still in flight when its turn comes again (more than {@code capacity} unanswered submits) is
  * replaced by a new one; the old one finishes normally and is dropped.
  * <p>
- * <b>Threading:</b> {@link #arm} on the connection's sender thread only.
+ * <b>Threading:</b> {@link #arm} on the connection's event loop only (where its {@link LoopSender} runs).
  */
 public final class InFlightRing
 {

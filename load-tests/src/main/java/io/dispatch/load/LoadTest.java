@@ -26,12 +26,13 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One load-test run against a live engine: connect, subscribe to receipts, send on the open-loop
- * schedule from one {@link PacedRunner} thread per connection, print progress and write interval logs
+ * schedule (one {@link PacedRunner} thread waking each connection's {@link LoopSender} on the connection's
+ * own event loop), print progress and write interval logs
  * every second, stop at the end of the window, drain outstanding answers (bounded), write the reports.
  * Every wait is bounded, so a run always ends.
  * <p>
- * <b>Threading:</b> {@link #run()} on the caller's thread, which becomes the reporter; it starts one
- * sender thread per connection. Usable from tests as well as from {@link LoadTestMain}.
+ * <b>Threading:</b> {@link #run()} on the caller's thread, which becomes the reporter; it starts the
+ * pacing thread. Usable from tests as well as from {@link LoadTestMain}.
  */
 public final class LoadTest
 {
@@ -54,9 +55,9 @@ public final class LoadTest
     static final String E2E_COMMENT =
         "end-to-end latency (µs) from intended send time to PROVIDER_ACCEPTED/terminal receipt";
 
-    /** Lets the sender threads start before the first intended send time. */
+    /** Lets the pacing thread start before the first intended send time. */
     static final long START_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(100);
-    static final long SENDER_JOIN_MS = 2_000;
+    static final long PACER_JOIN_MS = 2_000;
     /** In-flight listeners per connection before the ring starts allocating. */
     static final int IN_FLIGHT_SLOTS = 1 << 16;
 
@@ -88,7 +89,7 @@ public final class LoadTest
             createOutDir();
             out.println("loadtest: output in " + outDir);
             metricsBefore = config.metricsUrl() == null ? null : EngineLatency.scrape(config.metricsUrl(), out);
-            final RunReport report = runWith(connections.clients());
+            final RunReport report = runWith(connections);
             ReportWriter.write(report, outDir);
             return report;
         }
@@ -110,9 +111,11 @@ public final class LoadTest
         }
     }
 
-    private RunReport runWith(final List<DispatchClient> clients) throws IOException, LoadTestException
+    private RunReport runWith(final ClientConnections connections) throws IOException, LoadTestException
     {
+        final List<DispatchClient> clients = connections.clients();
         final List<StreamSpec> streams = config.streams();
+        final ConnectionPlan plan = config.connectionPlan();
         final MessageCatalog[] catalogs = new MessageCatalog[streams.size()];
         final int[] classes = new int[streams.size()];
         for (int s = 0; s < catalogs.length; s++)
@@ -141,7 +144,7 @@ public final class LoadTest
         final OpenLoopSchedule[] schedules = new OpenLoopSchedule[streams.size()];
         for (int s = 0; s < schedules.length; s++)
         {
-            schedules[s] = new OpenLoopSchedule(window, streams.get(s).profile(), config.connections());
+            schedules[s] = new OpenLoopSchedule(window, streams.get(s).profile(), plan.connectionsOf(s));
         }
         final List<ConnectionTracker> trackers = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++)
@@ -168,35 +171,56 @@ public final class LoadTest
             }
             final IntervalCollector collector =
                 new IntervalCollector(trackers, ackLog, e2eLog, ackClassLogs, e2eClassLogs);
-            final List<PacedRunner> runners = new ArrayList<>();
-            final List<Thread> threads = new ArrayList<>();
+            final List<LoopSender> senders = new ArrayList<>();
             for (int i = 0; i < clients.size(); i++)
             {
                 final ConnectionTracker tracker = trackers.get(i);
-                final SenderAgent agent = new SenderAgent(i, schedules, classes, clock,
-                    new ClientSubmitSink(i, clients.get(i), catalogs, out), new InFlightRing(IN_FLIGHT_SLOTS, tracker),
-                    tracker);
-                final PacedRunner runner = new PacedRunner(agent, clock);
-                final Thread t = new Thread(runner, "loadtest-sender-" + i);
-                t.setDaemon(true);
-                runners.add(runner);
-                threads.add(t);
+                senders.add(new LoopSender(sender(i, plan, schedules, classes, clients.get(i), catalogs, tracker),
+                    connections.loop(i)));
             }
-            threads.forEach(Thread::start);
+            final PacedRunner pacer = new PacedRunner(senders, clock);
+            final Thread pacing = new Thread(pacer, "loadtest-pacer");
+            pacing.setDaemon(true);
+            pacing.start();
 
             final ProgressReporter reporter = new ProgressReporter(List.of(schedules),
-                runClasses.length > 1 ? runClasses : new int[0], trackers, collector, runners, receiptsOn, clock, out);
+                runClasses.length > 1 ? runClasses : new int[0], trackers, collector, senders, receiptsOn, clock, out);
             final double drainS = reporter.run();
 
-            runners.forEach(PacedRunner::requestStop);
-            joinAll(threads);
-            return buildReport(startedAt, window, schedules, classes, trackers, collector, runners, drainS,
+            pacer.requestStop();
+            join(pacing);
+            ConnectionsReport.write(plan, trackers, outDir);
+            return buildReport(startedAt, window, schedules, classes, trackers, collector, senders, drainS,
                 !reporter.drained(), reporter.timeline(), campaign == null ? null : campaign.stats(clients.get(0)));
         }
         finally
         {
             logs.forEach(HistogramLogWriter::close);
         }
+    }
+
+    /** @return the sender of connection {@code c}, over the streams the plan gives it. */
+    private SenderAgent sender(
+        final int c,
+        final ConnectionPlan plan,
+        final OpenLoopSchedule[] schedules,
+        final int[] classes,
+        final DispatchClient client,
+        final MessageCatalog[] catalogs,
+        final ConnectionTracker tracker)
+    {
+        final int[] streams = plan.streamsOn(c);
+        final OpenLoopSchedule[] carried = new OpenLoopSchedule[streams.length];
+        final int[] slots = new int[streams.length];
+        final int[] carriedClasses = new int[streams.length];
+        for (int i = 0; i < streams.length; i++)
+        {
+            carried[i] = schedules[streams[i]];
+            slots[i] = plan.slot(c, streams[i]);
+            carriedClasses[i] = classes[streams[i]];
+        }
+        return new SenderAgent(c, carried, slots, streams, carriedClasses, clock,
+            new ClientSubmitSink(c, client, catalogs, out), new InFlightRing(IN_FLIGHT_SLOTS, tracker), tracker);
     }
 
     /** @return e.g. {@code ack.marketing.hlog}. */
@@ -246,24 +270,15 @@ public final class LoadTest
         return w;
     }
 
-    private void joinAll(final List<Thread> threads)
+    private void join(final Thread pacing)
     {
-        final long deadlineMs = System.currentTimeMillis() + SENDER_JOIN_MS;
-        for (final Thread t : threads)
+        try
         {
-            try
-            {
-                t.join(Math.max(1, deadlineMs - System.currentTimeMillis()));
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (t.isAlive())
-            {
-                out.println("loadtest: WARNING " + t.getName() + " is still blocked in submit; abandoning it");
-            }
+            pacing.join(PACER_JOIN_MS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -274,7 +289,7 @@ public final class LoadTest
         final int[] classes,
         final List<ConnectionTracker> trackers,
         final IntervalCollector collector,
-        final List<PacedRunner> runners,
+        final List<LoopSender> senders,
         final double drainS,
         final boolean drainTimedOut,
         final Timeline timeline,
@@ -313,9 +328,9 @@ public final class LoadTest
             }
         }
         int failed = 0;
-        for (final PacedRunner r : runners)
+        for (final LoopSender s : senders)
         {
-            failed += r.agent().hasFailed() ? 1 : 0;
+            failed += s.hasFailed() ? 1 : 0;
         }
         return RunReport.builder()
             .startedAt(startedAt)

@@ -68,6 +68,7 @@ public final class LoadTestConfig
     private final int durationS;
     private final int warmupS;
     private final int connections;
+    private final ConnectionPlan connectionPlan;
     private final Path outDir;
     private final String tenant;
     private final String apiKey;
@@ -102,6 +103,7 @@ public final class LoadTestConfig
         durationS = b.durationS;
         warmupS = b.warmupS;
         connections = b.connections;
+        connectionPlan = ConnectionPlan.of(streams, connections);
         outDir = b.outDir;
         tenant = b.tenant;
         apiKey = b.apiKey;
@@ -142,7 +144,10 @@ public final class LoadTestConfig
     /** @return length of the measured period, after the warm-up. */
     public int durationS() { return durationS; }
     public int warmupS() { return warmupS; }
+    /** @return the connections the streams without {@code stream.NAME.connections} share. */
     public int connections() { return connections; }
+    /** @return every connection of the run and the streams each carries. */
+    public ConnectionPlan connectionPlan() { return connectionPlan; }
     /** @return the output folder, or null for {@code ./loadtest-out/<timestamp>}. */
     public Path outDir() { return outDir; }
     public String tenant() { return tenant; }
@@ -400,6 +405,9 @@ public final class LoadTestConfig
                 require(s.profile().peakRate() <= MAX_RATE, "stream." + s.name() + ".rate peaks above " +
                     (long)MAX_RATE + "/s");
             }
+            final int total = ConnectionPlan.of(streams, connections).connections();
+            require(total <= MAX_CONNECTIONS, "a run opens at most " + MAX_CONNECTIONS + " connections; " +
+                "connections plus every stream.NAME.connections come to " + total);
             return new LoadTestConfig(this, streams, campaignSettings.build(timelineNs));
         }
 

@@ -89,6 +89,18 @@ public final class OpenLoopSchedule
         return globalIndex(connection, seq) < totalMessages;
     }
 
+    /**
+     * @return the intended time of the connection's first message intended after {@code timeNs}, or
+     * {@link Long#MAX_VALUE} when it has none left in the run. A pure function of the schedule, so a pacer can
+     * tell when a connection is next due without reading the sender's state.
+     */
+    public long nextIntendedAfter(final int connection, final long timeNs)
+    {
+        final long due = dueBy(timeNs);
+        final long seq = due <= connection ? 0 : (due - connection + connections - 1) / connections;
+        return isScheduled(connection, seq) ? intendedNs(connection, seq) : Long.MAX_VALUE;
+    }
+
     /** @return messages (all connections) of the run, warm-up included. */
     public long totalMessages()
     {

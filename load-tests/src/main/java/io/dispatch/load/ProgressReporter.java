@@ -26,7 +26,7 @@ public final class ProgressReporter
     private final Timeline timeline = new Timeline();
     private final List<ConnectionTracker> trackers;
     private final IntervalCollector collector;
-    private final List<PacedRunner> runners;
+    private final List<LoopSender> senders;
     private final boolean receiptsOn;
     private final NanoClock clock;
     private final PrintStream out;
@@ -35,12 +35,12 @@ public final class ProgressReporter
         final OpenLoopSchedule schedule,
         final List<ConnectionTracker> trackers,
         final IntervalCollector collector,
-        final List<PacedRunner> runners,
+        final List<LoopSender> senders,
         final boolean receiptsOn,
         final NanoClock clock,
         final PrintStream out)
     {
-        this(List.of(schedule), new int[0], trackers, collector, runners, receiptsOn, clock, out);
+        this(List.of(schedule), new int[0], trackers, collector, senders, receiptsOn, clock, out);
     }
 
     /** @param classesShown the classes ({@link MessageClasses} indexes) to break down on the progress line. */
@@ -49,7 +49,7 @@ public final class ProgressReporter
         final int[] classesShown,
         final List<ConnectionTracker> trackers,
         final IntervalCollector collector,
-        final List<PacedRunner> runners,
+        final List<LoopSender> senders,
         final boolean receiptsOn,
         final NanoClock clock,
         final PrintStream out)
@@ -59,7 +59,7 @@ public final class ProgressReporter
         this.classesShown = classesShown.clone();
         this.trackers = trackers;
         this.collector = collector;
-        this.runners = runners;
+        this.senders = senders;
         this.receiptsOn = receiptsOn;
         this.clock = clock;
         this.out = out;
@@ -146,9 +146,9 @@ public final class ProgressReporter
 
     private boolean allDone()
     {
-        for (final PacedRunner r : runners)
+        for (final LoopSender s : senders)
         {
-            if (!r.agent().isDone())
+            if (!s.isDone())
             {
                 return false;
             }

@@ -143,6 +143,7 @@ public final class ReportWriter
                 .field("recipients", s.recipients().toString())
                 .field("payload", s.payload().toString())
                 .field("catalog", s.catalog())
+                .field("connections", s.connections())
                 .endObject();
         }
         w.endObject();

@@ -2,9 +2,12 @@ package io.dispatch.load;
 
 import org.agrona.concurrent.NanoClock;
 
+import java.util.Arrays;
+
 /**
- * The open-loop sender of one connection, over one or more streams (each with its own
- * {@link OpenLoopSchedule}). Each {@link #doWork()} sends every message whose intended time has come
+ * The open-loop sender of one connection, over the one or more streams it carries (each with its own
+ * {@link OpenLoopSchedule}, in which this connection has a slot: see {@link ConnectionPlan}). Each
+ * {@link #doWork()} sends every message whose intended time has come
  * (up to {@link #MAX_BURST}), earliest first across streams, however far behind the schedule it is: the
  * backlog goes out at once and nothing is ever skipped, so a stall shows up as latency of the queued
  * messages (measured from their intended times) rather than as a quietly lower rate.
@@ -14,7 +17,8 @@ import org.agrona.concurrent.NanoClock;
  * Allocation-free per message: the next intended time of each stream is cached in an array and the
  * message itself comes pre-built from the sink's catalog.
  * <p>
- * <b>Threading:</b> single-threaded; driven by {@link PacedRunner} (or directly by tests).
+ * <b>Threading:</b> {@link #doWork()} from one thread at a time: the connection's event loop, through
+ * {@link LoopSender} (or directly by tests); {@link #isDone()} and {@link #hasFailed()} from any thread.
  */
 public final class SenderAgent
 {
@@ -30,6 +34,8 @@ public final class SenderAgent
 
     private final int connection;
     private final OpenLoopSchedule[] schedules;
+    private final int[] slots;
+    private final int[] streams;
     private final int[] classes;
     private final long endNs;
     private final NanoClock clock;
@@ -40,7 +46,8 @@ public final class SenderAgent
     /** Intended time of each stream's next message, {@link #NONE} once the stream is exhausted. */
     private final long[] nextNs;
     private long seq;
-    private boolean stopped;
+    /** Volatile: the reporter and the pacer read it from their threads. */
+    private volatile boolean stopped;
     private volatile boolean failed;
 
     /** One stream of informational messages (tests and simple runs). */
@@ -55,10 +62,7 @@ public final class SenderAgent
         this(connection, new OpenLoopSchedule[] {schedule}, new int[] {0}, clock, sink, ring, tracker);
     }
 
-    /**
-     * @param schedules one per stream, all on the same window and connection count.
-     * @param classes   the {@link MessageClasses} index of each stream's messages.
-     */
+    /** Every stream on every connection of the run: this connection is slot {@code connection} of each. */
     public SenderAgent(
         final int connection,
         final OpenLoopSchedule[] schedules,
@@ -68,12 +72,36 @@ public final class SenderAgent
         final InFlightRing ring,
         final ConnectionTracker tracker)
     {
-        if (schedules.length == 0 || schedules.length != classes.length)
+        this(connection, schedules, filled(schedules.length, connection), identity(schedules.length), classes, clock,
+            sink, ring, tracker);
+    }
+
+    /**
+     * @param schedules the schedules of the streams this connection carries, all on the same window.
+     * @param slots     this connection's index in each schedule ({@link ConnectionPlan#slot}).
+     * @param streams   each schedule's stream index in the run, passed to the sink.
+     * @param classes   the {@link MessageClasses} index of each stream's messages.
+     */
+    public SenderAgent(
+        final int connection,
+        final OpenLoopSchedule[] schedules,
+        final int[] slots,
+        final int[] streams,
+        final int[] classes,
+        final NanoClock clock,
+        final SubmitSink sink,
+        final InFlightRing ring,
+        final ConnectionTracker tracker)
+    {
+        if (schedules.length == 0 || schedules.length != classes.length || schedules.length != slots.length ||
+            schedules.length != streams.length)
         {
-            throw new IllegalArgumentException("one class per schedule, at least one schedule");
+            throw new IllegalArgumentException("one slot, stream and class per schedule, at least one schedule");
         }
         this.connection = connection;
         this.schedules = schedules.clone();
+        this.slots = slots.clone();
+        this.streams = streams.clone();
         this.classes = classes.clone();
         this.endNs = schedules[0].window().endNs();
         this.clock = clock;
@@ -86,13 +114,33 @@ public final class SenderAgent
         {
             nextNs[s] = next(s);
         }
+        // A connection with no share of any schedule (fewer messages than connections) is done at once: the
+        // pacer never wakes it, since it has nothing due.
+        stopped = earliestStream() < 0;
+    }
+
+    private static int[] filled(final int length, final int value)
+    {
+        final int[] a = new int[length];
+        Arrays.fill(a, value);
+        return a;
+    }
+
+    private static int[] identity(final int length)
+    {
+        final int[] a = new int[length];
+        for (int i = 0; i < length; i++)
+        {
+            a[i] = i;
+        }
+        return a;
     }
 
     private long next(final int stream)
     {
         final OpenLoopSchedule schedule = schedules[stream];
-        return schedule.isScheduled(connection, streamSeq[stream]) ?
-            schedule.intendedNs(connection, streamSeq[stream]) : NONE;
+        return schedule.isScheduled(slots[stream], streamSeq[stream]) ?
+            schedule.intendedNs(slots[stream], streamSeq[stream]) : NONE;
     }
 
     /** @return the stream whose next message is due first, or -1 when every stream is exhausted. */
@@ -135,8 +183,8 @@ public final class SenderAgent
             }
             final InFlightSubmit listener = ring.arm(seq, intendedNs, classes[stream]);
             tracker.onSubmitting(intendedNs);
-            final long streamIndex = schedules[stream].globalIndex(connection, streamSeq[stream]);
-            if (!sink.submit(stream, streamIndex, listener))
+            final long streamIndex = schedules[stream].globalIndex(slots[stream], streamSeq[stream]);
+            if (!sink.submit(streams[stream], streamIndex, listener))
             {
                 listener.cancel();
                 tracker.onSubmitFailed(intendedNs);
@@ -161,6 +209,21 @@ public final class SenderAgent
     {
         final int stream = earliestStream();
         return stream < 0 ? NONE : nextNs[stream];
+    }
+
+    /**
+     * @return the intended time of this connection's first message (any stream) intended after
+     * {@code timeNs}, or {@link Long#MAX_VALUE} when none is left; from the immutable schedules only, so any
+     * thread may ask.
+     */
+    public long nextIntendedAfter(final long timeNs)
+    {
+        long earliest = NONE;
+        for (int s = 0; s < schedules.length; s++)
+        {
+            earliest = Math.min(earliest, schedules[s].nextIntendedAfter(slots[s], timeNs));
+        }
+        return earliest;
     }
 
     /** @return true when the run is over for this connection (end reached, schedule exhausted or failed). */

@@ -3,7 +3,7 @@ package io.dispatch.load;
 /**
  * Where a connection's sender hands each message: the real client in a run, a fake in tests.
  * <p>
- * <b>Threading:</b> called from the connection's sender thread only.
+ * <b>Threading:</b> called from the connection's event loop only (its {@link LoopSender}).
  */
 @FunctionalInterface
 public interface SubmitSink

@@ -4,14 +4,15 @@
  * corrected), interval logs and a JSON/text report.
  *
  * <pre>
- *   SenderAgent (one thread per connection, paced by OpenLoopSchedule)
- *        │ submit(prebuilt Submit, InFlightSubmit{intendedNs})
+ *   PacedRunner (one thread: parks until a connection's next intended time)
+ *        │ wakes the connection's LoopSender on the connection's own event loop
  *        ▼
- *   DispatchClient ──ACK/NACK/RECEIPT on its I/O thread──▶ ConnectionTracker
- *                                                           (SingleWriterRecorders, ReceiptCorrelator)
- *        ▲                                                        │ interval histograms, counters
- *   LoadTest (main thread: progress line each second) ◀───────────┘
- *        └──▶ IntervalLogs (ack.hlog, e2e.hlog) ──▶ ReportWriter (report.json, report.txt)
+ *   SenderAgent ──submit(prebuilt Submit, InFlightSubmit{intendedNs})──▶ DispatchClient (same event loop)
+ *                                                                           │ ACK/NACK/RECEIPT
+ *                                                                           ▼
+ *   LoadTest (main thread: progress line each second) ◀──counters── ConnectionTracker
+ *        │                                                          (SingleWriterRecorders, ReceiptCorrelator)
+ *        └──▶ IntervalLogs (ack.hlog, e2e.hlog) ──▶ ReportWriter (report.json, report.txt), connections.json
  * </pre>
  */
 package io.dispatch.load;

@@ -72,6 +72,22 @@ class LoadTestRunTest
     }
 
     @Test
+    void shouldFinishWhenSomeConnectionsHaveNothingToSend(@TempDir final Path dir) throws Exception
+    {
+        try (FakeEngine engine = new FakeEngine().start())
+        {
+            // One message a second for one second over four connections: three of them never send.
+            final int code = run("--port", String.valueOf(engine.port()), "--rate", "1", "--warmup", "0",
+                "--duration", "1", "--connections", "4", "--out", dir.toString());
+
+            assertThat(code).as("stderr: %s", err).isEqualTo(0);
+            assertThat(engine.submits()).isEqualTo(1);
+        }
+        assertThat(Json.parseObject(Files.readString(dir.resolve("report.json"))))
+            .containsEntry("acked", 1L).containsEntry("failed_connections", 0L);
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void shouldShowAServerStallInTheLatencyOfEveryMessageQueuedBehindIt(@TempDir final Path dir) throws Exception
     {

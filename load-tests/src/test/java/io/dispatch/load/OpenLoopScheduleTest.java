@@ -26,6 +26,19 @@ class OpenLoopScheduleTest
     }
 
     @Test
+    void shouldTellAConnectionsFirstMessageIntendedStrictlyAfterATime()
+    {
+        final OpenLoopSchedule s = new OpenLoopSchedule(RunWindow.ofSeconds(START, 0, 1), 1000, 4);
+
+        assertThat(s.nextIntendedAfter(1, START - MS)).isEqualTo(START + MS);
+        assertThat(s.nextIntendedAfter(1, START + MS - 1)).isEqualTo(START + MS);
+        assertThat(s.nextIntendedAfter(1, START + MS)).isEqualTo(START + 5 * MS);
+        assertThat(s.nextIntendedAfter(0, START + 6 * MS)).isEqualTo(START + 8 * MS);
+        assertThat(s.nextIntendedAfter(3, START + 995 * MS)).isEqualTo(START + 999 * MS);
+        assertThat(s.nextIntendedAfter(3, START + 999 * MS)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void shouldNotDriftWhenTheIntervalIsNotAWholeNumberOfNanos()
     {
         final double rate = 7;

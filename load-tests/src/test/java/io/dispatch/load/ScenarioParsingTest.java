@@ -162,6 +162,9 @@ class ScenarioParsingTest
         "stream.a.class = auth | line 1: stream.a.class stream 'a' has no stream.a.rate",
         "stream.a.rate = 100;duration = 1.5 | line 2: duration expects whole seconds",
         "stream.a.rate = 100;connections = 0 | line 2: connections must be 1..256",
+        "stream.a.rate = 100;stream.a.connections = 0 | line 2: stream.a.connections must be a whole number 1..256",
+        "stream.a.rate = 100;stream.a.connections = own | line 2: stream.a.connections must be a whole number 1..256",
+        "stream.a.rate = 1;stream.b.rate = 1;stream.b.connections = 200;connections = 100 | a run opens at most 256 connections; connections plus every stream.NAME.connections come to 300",
         "stream.a.rate = 100;colour = red | line 2: colour is not a scenario key",
         "stream.a.rate = 100;sim.latency = 5 | line 2: sim.latency unknown simulated-provider setting 'latency'",
         "stream.a.rate = 100;sim.fax.latencyMs = 5 | line 2: sim.fax.latencyMs unknown channel 'fax'",
@@ -186,6 +189,53 @@ class ScenarioParsingTest
         assertThatThrownBy(() -> ArgsParser.parse(new String[] {"--scenario", f.toString()}))
             .isInstanceOf(UsageException.class)
             .hasMessageContaining(message);
+    }
+
+    @Test
+    void shouldGiveTheFloodScenariosInformationalStreamAConnectionOfItsOwn()
+    {
+        final LoadTestConfig c = ArgsParser.parse(new String[] {
+            "--scenario", SCENARIOS.resolve("marketing-flood.properties").toString()});
+        final ConnectionPlan plan = c.connectionPlan();
+
+        // Streams in file order: info (own connection), flood (the run's two).
+        assertThat(c.streams().get(0).connections()).isEqualTo(1);
+        assertThat(c.streams().get(1).connections()).isEqualTo(StreamSpec.SHARED);
+        assertThat(plan.connections()).isEqualTo(3);
+        assertThat(plan.streamsOn(0)).containsExactly(1);
+        assertThat(plan.streamsOn(1)).containsExactly(1);
+        assertThat(plan.streamsOn(2)).containsExactly(0);
+        assertThat(plan.connectionsOf(0)).isEqualTo(1);
+        assertThat(plan.connectionsOf(1)).isEqualTo(2);
+        assertThat(plan.slot(2, 0)).isZero();
+        assertThat(plan.describe(2)).isEqualTo("[info]");
+    }
+
+    @Test
+    void shouldShareTheRunsConnectionsOnlyAmongStreamsWithoutTheirOwn() throws IOException
+    {
+        final Path f = file("connections = 3", "stream.a.rate = 100", "stream.b.rate = 100", "stream.b.connections = 2",
+            "stream.c.rate = 100");
+
+        final ConnectionPlan plan = ArgsParser.parse(new String[] {"--scenario", f.toString()}).connectionPlan();
+
+        assertThat(plan.connections()).isEqualTo(5);
+        for (int shared = 0; shared < 3; shared++)
+        {
+            assertThat(plan.streamsOn(shared)).containsExactly(0, 2);
+            assertThat(plan.slot(shared, 0)).isEqualTo(shared);
+        }
+        assertThat(plan.streamsOn(3)).containsExactly(1);
+        assertThat(plan.streamsOn(4)).containsExactly(1);
+        assertThat(plan.slot(4, 1)).isEqualTo(1);
+        assertThat(plan.connectionsOf(0)).isEqualTo(3);
+        assertThat(plan.connectionsOf(1)).isEqualTo(2);
+        // With every stream on connections of its own, the run's are not opened at all.
+        final ConnectionPlan own = ArgsParser.parse(new String[] {"--scenario", f.toString(),
+            "--set", "stream.a.connections=1", "--set", "stream.c.connections=1"}).connectionPlan();
+        assertThat(own.connections()).isEqualTo(4);
+        assertThat(own.streamsOn(0)).containsExactly(0);
+        assertThat(own.streamsOn(3)).containsExactly(2);
     }
 
     @Test

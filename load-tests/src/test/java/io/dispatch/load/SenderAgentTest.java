@@ -61,6 +61,38 @@ class SenderAgentTest
     }
 
     @Test
+    void shouldSendAStreamsShareForItsSlotAndNameTheStreamByItsIndexInTheRun()
+    {
+        // Connection 5 carries only stream 3 of the run, dealt over 2 connections, as the stream's slot 1.
+        final OpenLoopSchedule schedule = new OpenLoopSchedule(window, 1000, 2);
+        tracker = new ConnectionTracker(5, window, clock);
+        agent = new SenderAgent(5, new OpenLoopSchedule[] {schedule}, new int[] {1}, new int[] {3}, new int[] {2},
+            clock, sink, new InFlightRing(16, tracker), tracker);
+
+        clock.set(START + 6 * MS);
+        agent.doWork();
+
+        assertThat(sink.globalIndexes).containsExactly(1L, 3L, 5L);
+        assertThat(sink.streams).containsOnly(3);
+        assertThat(sink.classes).containsOnly(2);
+        assertThat(agent.nextIntendedAfter(START + 6 * MS)).isEqualTo(START + 7 * MS);
+    }
+
+    @Test
+    void shouldBeDoneFromTheStartWhenItsShareOfTheScheduleIsEmpty()
+    {
+        // Two messages dealt over four connections: connection 3 has none, and nobody needs to wake it.
+        window = RunWindow.ofSeconds(START, 0, 1);
+        final OpenLoopSchedule schedule = new OpenLoopSchedule(window, 2, 4);
+        tracker = new ConnectionTracker(3, window, clock);
+        agent = new SenderAgent(3, schedule, clock, sink, new InFlightRing(16, tracker), tracker);
+
+        assertThat(agent.isDone()).isTrue();
+        assertThat(agent.hasFailed()).isFalse();
+        assertThat(agent.nextIntendedAfter(START - 1)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void shouldSendTheWholeBacklogAtOnceAndSkipNothingWhenBehind()
     {
         newAgent(1000, 1, 0);

@@ -18,6 +18,7 @@ import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.ring.ClearingHandler;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.MarketingShare;
 import io.dispatch.ring.RingTopology;
 import io.dispatch.ring.StageChain;
 import io.dispatch.stage.DedupHandler;
@@ -156,9 +157,9 @@ public class RingJournalBenchmark extends AbstractBenchmark
             new StatusTable(Configuration.STATUS_CAPACITY_DEFAULT), new SessionRegistry(), flusher, counters,
             new io.dispatch.status.CampaignStats(), new io.dispatch.status.EndToEndLatency(), ringSize);
         ring = consumerThreads == 1
-            ? new RingTopology(ringSize, waitStrategy, errors,
+            ? new RingTopology(ringSize, waitStrategy, errors, new MarketingShare(0),
                 new StageChain(journalStages, acks, status, flusher, new ClearingHandler()))
-            : new RingTopology(ringSize, waitStrategy, errors, journalStages,
+            : new RingTopology(ringSize, waitStrategy, errors, new MarketingShare(0), journalStages,
                 new StageChain(acks, status, flusher, new ClearingHandler()));
         ringBuffer = ring.start();
     }

@@ -17,6 +17,10 @@ public final class StreamSpec
     /** Default size of a stream's pre-built message table (see docs/load-testing.md, "catalog"). */
     public static final int DEFAULT_CATALOG = 65_536;
     public static final int MAX_CATALOG = 4_194_304;
+    /** {@link #connections()} of a stream that shares the run's connections with the other such streams. */
+    public static final int SHARED = 0;
+    /** Most connections of a run, and so of one stream. */
+    public static final int MAX_CONNECTIONS = 256;
 
     private final String name;
     private final MessageKind kind;
@@ -26,7 +30,9 @@ public final class StreamSpec
     private final Recipients recipients;
     private final Payload payload;
     private final int catalog;
+    private final int connections;
 
+    /** A stream on the run's shared connections. */
     public StreamSpec(
         final String name,
         final MessageKind kind,
@@ -36,6 +42,21 @@ public final class StreamSpec
         final Recipients recipients,
         final Payload payload,
         final int catalog)
+    {
+        this(name, kind, channels, channelWeights, profile, recipients, payload, catalog, SHARED);
+    }
+
+    /** @param connections the stream's own connections, or {@link #SHARED}. */
+    public StreamSpec(
+        final String name,
+        final MessageKind kind,
+        final ChannelType[] channels,
+        final int[] channelWeights,
+        final RateProfile profile,
+        final Recipients recipients,
+        final Payload payload,
+        final int catalog,
+        final int connections)
     {
         if (channels.length == 0 || channels.length != channelWeights.length)
         {
@@ -49,6 +70,7 @@ public final class StreamSpec
         this.recipients = recipients;
         this.payload = payload;
         this.catalog = catalog;
+        this.connections = connections;
     }
 
     public String name() { return name; }
@@ -58,6 +80,8 @@ public final class StreamSpec
     public Payload payload() { return payload; }
     /** @return entries in the stream's pre-built message table (sequential recipients: the pool size). */
     public int catalog() { return catalog; }
+    /** @return how many connections carry this stream alone, or {@link #SHARED}. */
+    public int connections() { return connections; }
     public int channelCount() { return channels.length; }
     public ChannelType channel(final int i) { return channels[i]; }
     public int channelWeight(final int i) { return channelWeights[i]; }
@@ -65,7 +89,8 @@ public final class StreamSpec
     /** @return the same stream with its rates multiplied by {@code factor}. */
     public StreamSpec scaled(final double factor)
     {
-        return new StreamSpec(name, kind, channels, channelWeights, profile.scaled(factor), recipients, payload, catalog);
+        return new StreamSpec(name, kind, channels, channelWeights, profile.scaled(factor), recipients, payload,
+            catalog, connections);
     }
 
     /** @return e.g. {@code sms:70,push:30}. */
@@ -87,6 +112,7 @@ public final class StreamSpec
     public String toString()
     {
         return name + "[" + kind.name().toLowerCase(Locale.ROOT) + " " + channelMix() + " rate=" + profile +
-            " recipients=" + recipients + " payload=" + payload + "]";
+            " recipients=" + recipients + " payload=" + payload +
+            (connections == SHARED ? "" : " connections=" + connections) + "]";
     }
 }

@@ -21,7 +21,7 @@ public final class StreamsReader
 {
     public static final String PREFIX = "stream.";
     public static final Set<String> ATTRIBUTES =
-        Set.of("class", "channel", "rate", "start", "stop", "recipients", "payload", "catalog");
+        Set.of("class", "channel", "rate", "start", "stop", "recipients", "payload", "catalog", "connections");
     public static final int DEFAULT_POOL = 100_000;
     public static final int DEFAULT_PAYLOAD_BYTES = 60;
     public static final int MAX_STREAMS = 16;
@@ -129,8 +129,10 @@ public final class StreamsReader
             // One entry per recipient, so the cycle visits every recipient exactly once per round.
             catalog = recipients.pool();
         }
+        final int connections = a.containsKey("connections") ?
+            wholeNumber(a.get("connections"), 1, StreamSpec.MAX_CONNECTIONS) : StreamSpec.SHARED;
         return new StreamSpec(name, kind, channels.toArray(new ChannelType[0]),
-            weights.stream().mapToInt(Integer::intValue).toArray(), profile, recipients, payload, catalog);
+            weights.stream().mapToInt(Integer::intValue).toArray(), profile, recipients, payload, catalog, connections);
     }
 
     private interface Parser<T>

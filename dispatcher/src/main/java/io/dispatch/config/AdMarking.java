@@ -1,4 +1,4 @@
-package io.dispatch.policy;
+package io.dispatch.config;
 
 import io.netty.buffer.ByteBuf;
 

@@ -1,0 +1,104 @@
+package io.dispatch.cluster;
+
+import io.dispatch.status.PrometheusText;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node's part of the cluster's directory and campaigns: the engine hook ({@link ClusterTargetingRoute}), the
+ * directory rows of its partitions ({@link DirectoryFollower}) and the campaigns topic ({@link ClusterCampaigns}),
+ * each reader on a thread of its own.
+ */
+final class ClusterTargetingNode
+{
+    private final LocalTargeting local = new LocalTargeting();
+    private final ClusterTargetingRoute route;
+    private DirectoryFollower directory;
+    private ClusterCampaigns campaigns;
+    private Thread directoryThread;
+    private Thread campaignsThread;
+
+    ClusterTargetingNode(final OwnershipFence fence, final int partitions)
+    {
+        this.route = new ClusterTargetingRoute(local, fence, partitions);
+    }
+
+    ClusterTargetingRoute route()
+    {
+        return route;
+    }
+
+    /** After the engine started (its targeting thread is attached): reads the topics and takes client requests. */
+    void start(final ClusterSettings cluster, final KafkaProducer<byte[], byte[]> producer, final OwnershipFence fence,
+        final int partitions)
+    {
+        final String node = cluster.nodeName() != null ? cluster.nodeName()
+            : "node-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+        directory = new DirectoryFollower(consumer(cluster, "-directory"), TargetingTopics.directory(cluster), partitions,
+            fence, local);
+        campaigns = new ClusterCampaigns(producer, consumer(cluster, "-campaigns"), TargetingTopics.campaigns(cluster),
+            node, local);
+        route.to(new DirectoryRows(producer, TargetingTopics.directory(cluster), partitions), campaigns);
+        directoryThread = new Thread(directory, "cluster-directory-follower");
+        campaignsThread = new Thread(campaigns, "cluster-campaigns");
+        directoryThread.start();
+        campaignsThread.start();
+    }
+
+    ClusterCampaigns campaigns()
+    {
+        return campaigns;
+    }
+
+    DirectoryFollower directory()
+    {
+        return directory;
+    }
+
+    /** Before the engine stops: the readers hand it nothing more. */
+    void stop()
+    {
+        if (directory == null)
+        {
+            return;
+        }
+        directory.stop();
+        campaigns.stop();
+        try
+        {
+            directoryThread.join(TimeUnit.SECONDS.toMillis(15));
+            campaignsThread.join(TimeUnit.SECONDS.toMillis(15));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void appendMetrics(final StringBuilder sb)
+    {
+        PrometheusText.family(sb, "dispatch_cluster_directory_rows_applied_total", "counter",
+            "directory rows of owned partitions applied to this node's directory (re-reads at assignments included)");
+        PrometheusText.sample(sb, "dispatch_cluster_directory_rows_applied_total", directory.applied());
+        PrometheusText.family(sb, "dispatch_cluster_directory_rows_refused_total", "counter",
+            "directory rows this node's directory refused after Kafka took them (logged)");
+        PrometheusText.sample(sb, "dispatch_cluster_directory_rows_refused_total", directory.refused());
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(final ClusterSettings cluster, final String role)
+    {
+        final Properties p = ClusterNode.restoreProperties(cluster);
+        final String id = p.getProperty(CommonClientConfigs.CLIENT_ID_CONFIG);
+        if (id != null)
+        {
+            p.setProperty(CommonClientConfigs.CLIENT_ID_CONFIG, id.replace("-restore", role));
+        }
+        p.setProperty(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+}

@@ -1,0 +1,333 @@
+package io.dispatch.cluster;
+
+import io.dispatch.config.DispatcherConfig;
+import io.dispatch.config.Settings;
+import io.dispatch.protocol.CampaignDescriptor;
+import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.DirectoryOpWriter;
+import io.dispatch.testing.RawConnection;
+import io.dispatch.testing.TargetingFrames;
+import io.dispatch.testing.TargetingFrames.CampaignResult;
+import io.dispatch.testing.TargetingFrames.DirectoryResult;
+import org.agrona.concurrent.SystemEpochClock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.dispatch.protocol.CampaignDescriptor.COUNTER_FANNED_OUT;
+import static io.dispatch.protocol.CampaignDescriptor.COUNTER_TARGETED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The directory and campaigns across three nodes: rows loaded through one node reach the owners of their partitions,
+ * a campaign started through another fans out on every node over the recipients it owns (each recipient once), a
+ * pause and a cancel through a third reach every node, and stats through any node add up.
+ */
+class ClusterCampaignIT
+{
+    private static final int PARTITIONS = 6;
+    private static final int NODES = 3;
+    private static final int RECIPIENTS = 300;
+    /** Per node: about 100 recipients each, so the campaign runs for seconds and can be paused midway. */
+    private static final int PACING = 25;
+    private static final String TEMPLATE = "(광고)[shop] #{code} 고객님 쿠폰 무료수신거부 080-000-0000";
+    private static final AtomicLong CORRELATION = new AtomicLong(1);
+
+    @TempDir
+    static Path dir;
+
+    private static LocalBroker broker;
+    private static TextCountingPeer peer;
+    private static final List<ClusterNode> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception
+    {
+        broker = LocalBroker.start(dir.resolve("kafka"), 0);
+        broker.createClusterTopics("camp", PARTITIONS);
+        peer = new TextCountingPeer();
+        for (int i = 0; i < NODES; i++)
+        {
+            nodes.add(startNode(i));
+        }
+        // the group's assignment has no event to await from outside the consumer threads: an even split of 6
+        await("every node owns 2 partitions", () -> nodes.stream().allMatch(n -> n.ownedPartitions() == 2));
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception
+    {
+        for (final ClusterNode n : nodes)
+        {
+            n.close();
+        }
+        if (peer != null)
+        {
+            peer.close();
+        }
+        if (broker != null)
+        {
+            broker.close();
+        }
+    }
+
+    @Test
+    void aCampaignFansOutOnEveryNodeOverItsOwnPartitionsAndIsControlledFromAnyNode() throws Exception
+    {
+        final List<RawConnection> c = new ArrayList<>();
+        try
+        {
+            for (final ClusterNode n : nodes)
+            {
+                c.add(RawConnection.open(n.dispatcher().port(), "demo", "demo-key"));
+            }
+            // the directory, through node 0: acked once in Kafka, applied by each row's owner
+            load(c.get(0), "r", RECIPIENTS);
+            final int[] owned = new int[NODES];
+            for (int i = 0; i < RECIPIENTS; i++)
+            {
+                owned[ownerOf("r" + i)]++;
+            }
+
+            // started through node 1
+            final CampaignResult started = campaign(c.get(1), "spread", PACING, "r");
+            assertThat(started.state()).as("%s", started).isEqualTo(CampaignDescriptor.STATE_RUNNING);
+            final long id = started.id();
+            await("every node fans out", () -> nodes.stream().allMatch(n -> local(n, id, COUNTER_FANNED_OUT) > 0));
+
+            // paused through node 2: every node stops fanning out
+            assertThat(control(c.get(2), id, CampaignDescriptor.ACTION_PAUSE).state())
+                .isEqualTo(CampaignDescriptor.STATE_PAUSED);
+            await("every node paused", () -> nodes.stream().allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_PAUSED));
+            // every ring and lane empty, and every message fanned out before the pause sent: nothing more is coming
+            await("the messages fanned out before the pause are sent", () -> nodes.stream().allMatch(ClusterNode::idle)
+                && countSent("r", RECIPIENTS) == stats(c.get(0), id).counter(COUNTER_FANNED_OUT));
+            final long fannedWhilePaused = countSent("r", RECIPIENTS);
+            assertThat(fannedWhilePaused).as("fanned out when every node had paused").isLessThan(RECIPIENTS);
+            assertThat(nodes).allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_PAUSED);
+            // the other nodes' counters reach node 1 within a publication round
+            await("stats through node 1 agree", () -> stats(c.get(1), id).counter(COUNTER_FANNED_OUT) == fannedWhilePaused);
+            assertThat(countSent("r", RECIPIENTS)).as("nothing sent while paused").isEqualTo((int)fannedWhilePaused);
+
+            // resumed through node 0: everyone gets exactly one message, from the owner of their row
+            assertThat(control(c.get(0), id, CampaignDescriptor.ACTION_RESUME).state())
+                .isEqualTo(CampaignDescriptor.STATE_RUNNING);
+            await("every recipient sent to", () -> countSent("r", RECIPIENTS) >= RECIPIENTS);
+            await("every node fanned out", () -> nodes.stream()
+                .allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_FANNED_OUT));
+            for (int i = 0; i < RECIPIENTS; i++)
+            {
+                assertThat(peer.count(text("r", i)))
+                    .as("messages to r%d", i).isEqualTo(1);
+            }
+            for (int n = 0; n < NODES; n++)
+            {
+                assertThat(local(nodes.get(n), id, COUNTER_TARGETED)).as("node %d targets the rows it owns", n)
+                    .isEqualTo(owned[n]).isPositive();
+                assertThat(local(nodes.get(n), id, COUNTER_FANNED_OUT)).as("node %d sent its own", n)
+                    .isEqualTo(owned[n]);
+            }
+            for (final RawConnection any : c)
+            {
+                final CampaignResult sum = stats(any, id);
+                assertThat(sum.counter(COUNTER_TARGETED)).isEqualTo(RECIPIENTS);
+                assertThat(sum.counter(COUNTER_FANNED_OUT)).isEqualTo(RECIPIENTS);
+            }
+
+            // cancelled through node 2: every node ends it
+            assertThat(control(c.get(2), id, CampaignDescriptor.ACTION_CANCEL).state())
+                .isEqualTo(CampaignDescriptor.STATE_CANCELLED);
+            await("every node cancelled", () -> nodes.stream()
+                .allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_CANCELLED));
+            assertThat(stats(c.get(1), id).state()).isEqualTo(CampaignDescriptor.STATE_CANCELLED);
+            assertThat(countSent("r", RECIPIENTS)).isEqualTo(RECIPIENTS);
+        }
+        finally
+        {
+            for (final RawConnection r : c)
+            {
+                r.close();
+            }
+        }
+    }
+
+    /**
+     * A node joining while a campaign runs does not run it: the recipients of the partitions it takes stay with their
+     * earlier owner, which sends them. Everyone still gets one message, and stats through the new node add up.
+     */
+    @Test
+    void aNodeJoiningMidCampaignLeavesNobodyOutAndSendsNothingTwice() throws Exception
+    {
+        final int recipients = 150;
+        ClusterNode joiner = null;
+        try (RawConnection first = RawConnection.open(nodes.get(0).dispatcher().port(), "demo", "demo-key");
+            RawConnection third = RawConnection.open(nodes.get(2).dispatcher().port(), "demo", "demo-key"))
+        {
+            load(first, "j", recipients);
+            // ~50 a node at 10/s: the join lands midway
+            final long id = campaign(third, "joined", 10, "j").id();
+            await("every node fans out", () -> nodes.stream().allMatch(n -> local(n, id, COUNTER_FANNED_OUT) > 0));
+            // paused while the node joins, so that it joins midway however slowly it starts
+            assertThat(control(first, id, CampaignDescriptor.ACTION_PAUSE).state())
+                .isEqualTo(CampaignDescriptor.STATE_PAUSED);
+            await("every node paused", () -> nodes.stream().allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_PAUSED));
+            joiner = startNode(3);
+            final ClusterNode joined = joiner;
+            await("the joiner owns partitions", () -> joined.ownedPartitions() > 0);
+            assertThat(countSent("j", recipients)).as("sent before the join").isLessThan(recipients);
+            assertThat(control(third, id, CampaignDescriptor.ACTION_RESUME).state())
+                .isEqualTo(CampaignDescriptor.STATE_RUNNING);
+            await("every recipient sent to", () -> countSent("j", recipients) >= recipients);
+            await("every node fanned out", () -> nodes.stream()
+                .allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_FANNED_OUT));
+            for (int i = 0; i < recipients; i++)
+            {
+                assertThat(peer.count(text("j", i))).as("messages to j%d", i).isEqualTo(1);
+            }
+            assertThat(joiner.localCampaignCounters(id)).as("the joiner did not run it").isNull();
+            try (RawConnection fourth = RawConnection.open(joiner.dispatcher().port(), "demo", "demo-key"))
+            {
+                final CampaignResult sum = stats(fourth, id);
+                assertThat(sum.counter(COUNTER_TARGETED)).isEqualTo(recipients);
+                assertThat(sum.counter(COUNTER_FANNED_OUT)).isEqualTo(recipients);
+            }
+        }
+        finally
+        {
+            if (joiner != null)
+            {
+                joiner.drain(10_000);
+                await("the partitions back with the three", () -> nodes.stream().allMatch(n -> n.ownedPartitions() == 2));
+            }
+        }
+    }
+
+    private static ClusterNode startNode(final int i) throws Exception
+    {
+        final Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
+        final Settings s = ClusterIT.nodeSettings(nodeDir, peer);
+        s.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        s.set(ClusterSettings.TOPIC, "camp");
+        s.set(ClusterSettings.GROUP_ID, "camp");
+        s.set(ClusterSettings.NODE_NAME, "node-" + i);
+        s.set("template.promo", TEMPLATE);
+        s.set("policy.night.sms", "off"); // the wall clock may be in Seoul's night
+        return ClusterNode.start(DispatcherConfig.from(s), ClusterSettings.from(s), SystemEpochClock.INSTANCE);
+    }
+
+    /** Recipients {@code prefix + i}, tagged {@code prefix}, with a phone, SMS ad consent and their own text. */
+    private static void load(final RawConnection c, final String prefix, final int count) throws Exception
+    {
+        final long before = nodes.stream().mapToLong(ClusterNode::directoryRowsApplied).sum();
+        final List<byte[]> ops = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            ops.add(new DirectoryOpWriter().upsert(prefix + i)
+                .string("phone", String.format("010%s%07d", prefix.equals("r") ? "5" : "6", i))
+                .string("code", prefix + i).addTag(prefix).consentField("sms", 1, 0, 0, "signup").toBytes());
+        }
+        // a row the node reached can tell is bad is rejected in the answer, by its index, and written nowhere
+        ops.add(new DirectoryOpWriter().upsert(prefix + "-bad").string("gender", "Q").toBytes());
+        final long corr = CORRELATION.getAndIncrement();
+        c.send(b -> TargetingFrames.directoryUpdate(b, corr, ops));
+        final DirectoryResult result = DirectoryResult.of(c.read());
+        assertThat(result.applied()).isEqualTo(count);
+        assertThat(result.rejected()).containsOnlyKeys(count);
+        assertThat(result.rejected().get(count)).contains("gender");
+        await("every row applied by its owner",
+            () -> nodes.stream().mapToLong(ClusterNode::directoryRowsApplied).sum() >= before + count);
+    }
+
+    private static String text(final String prefix, final int i)
+    {
+        return "(광고)[shop] " + prefix + i + " 고객님 쿠폰 무료수신거부 080-000-0000";
+    }
+
+    private static int countSent(final String prefix, final int count)
+    {
+        int sent = 0;
+        for (int i = 0; i < count; i++)
+        {
+            sent += peer.count(text(prefix, i));
+        }
+        return sent;
+    }
+
+    /** @return the node owning the partition of a recipient's directory row. */
+    private static int ownerOf(final String recipient)
+    {
+        final byte[] id = recipient.getBytes(StandardCharsets.UTF_8);
+        final int partition = ProducingIntake.partition(
+            DirectoryRows.recipientKey("demo".getBytes(StandardCharsets.UTF_8), id, 0, id.length), PARTITIONS);
+        for (int n = 0; n < NODES; n++)
+        {
+            if (nodes.get(n).owns(partition))
+            {
+                return n;
+            }
+        }
+        throw new AssertionError("nobody owns partition " + partition);
+    }
+
+    private static long local(final ClusterNode n, final long id, final int counter)
+    {
+        final CampaignCounters counters = n.localCampaignCounters(id);
+        return counters == null ? 0 : counters.counters().getOrDefault(counter, 0L);
+    }
+
+    private static int localState(final ClusterNode n, final long id)
+    {
+        final CampaignCounters counters = n.localCampaignCounters(id);
+        return counters == null ? 0 : counters.state();
+    }
+
+    /** An SMS campaign to the recipients tagged {@code tag} (those {@link #load} gave that prefix). */
+    private static CampaignResult campaign(final RawConnection c, final String name, final int pacing, final String tag)
+        throws Exception
+    {
+        final long corr = CORRELATION.getAndIncrement();
+        c.send(b -> TargetingFrames.campaign(b, corr, false, pacing, 0, name, "", new byte[] {ChannelType.SMS.code()},
+            "tag('" + tag + "')", 1, "promo"));
+        return CampaignResult.of(c.read());
+    }
+
+    private static CampaignResult control(final RawConnection c, final long id, final byte action) throws Exception
+    {
+        final long corr = CORRELATION.getAndIncrement();
+        c.send(b -> TargetingFrames.control(b, corr, id, action));
+        return CampaignResult.of(c.read());
+    }
+
+    private static CampaignResult stats(final RawConnection c, final long id) throws Exception
+    {
+        final long corr = CORRELATION.getAndIncrement();
+        c.send(b -> TargetingFrames.stats(b, corr, id, null));
+        return CampaignResult.of(c.read());
+    }
+
+    /** A condition that may ask a node over the protocol. */
+    private interface Condition
+    {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls a condition the nodes have no event for, bounded at 30 s. */
+    private static void await(final String what, final Condition condition) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.holds())
+        {
+            assertThat(System.nanoTime()).as("waiting for: %s", what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+}

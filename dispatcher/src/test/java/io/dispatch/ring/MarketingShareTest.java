@@ -1,0 +1,40 @@
+package io.dispatch.ring;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MarketingShareTest
+{
+    @Test
+    void shouldHandOutTheShareAndTakeBackWhatIsReleasedOrUntaken()
+    {
+        final MarketingShare share = new MarketingShare(3);
+        assertThat(share.tryTake()).isTrue();
+        assertThat(share.tryTake()).isTrue();
+        assertThat(share.tryTake()).isTrue();
+        assertThat(share.tryTake()).as("the share is taken").isFalse();
+        assertThat(share.held()).isEqualTo(3);
+
+        share.release(2);
+        assertThat(share.held()).isEqualTo(1);
+        assertThat(share.tryTake()).isTrue();
+        share.untake();
+        assertThat(share.held()).as("a slot taken for a SUBMIT that found no ring slot comes back").isEqualTo(1);
+        share.release(0);
+        assertThat(share.held()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotLimitWhenZeroAndRefuseANegativeShare()
+    {
+        final MarketingShare unlimited = new MarketingShare(0);
+        for (int i = 0; i < 100_000; i++)
+        {
+            assertThat(unlimited.tryTake()).isTrue();
+        }
+        assertThat(unlimited.slots()).isEqualTo(Long.MAX_VALUE);
+        assertThatThrownBy(() -> new MarketingShare(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
