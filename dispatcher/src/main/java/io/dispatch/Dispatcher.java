@@ -148,6 +148,7 @@ public final class Dispatcher implements AutoCloseable
     private OwnerState ownerState;
     private ClusterHooks hooks = ClusterHooks.NONE;
     private volatile java.util.function.Consumer<StringBuilder> extraMetrics;
+    private MessageHistoryRoute historyRoute;
     private IngestServer ingest;
     private AdminServer admin;
     private RedriveRoute redrive;
@@ -411,6 +412,7 @@ public final class Dispatcher implements AutoCloseable
                 new CampaignReplay(targeting::campaignSlot, targeting::campaignResumable, campaignStats),
                 (index, id, text) -> templates.versions().add(id, index, text), journalStage, this::restoreLaneRate))
             .campaignKeysOnly(hooks.intake() != null)
+            .sourceIds(hooks.tap() == null ? null : hooks.tap()::recovered)
             .run(journal, new RecoveryHandoff(laneByChannel, scheduler, policyStage, tenants, counters), snapshots);
         journalTemplateChanges(templates);
 
@@ -460,10 +462,11 @@ public final class Dispatcher implements AutoCloseable
                 rates, caps,
                 storage::isFull);
             final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger(), new AddressConsentLedger(journal));
+            historyRoute = new MessageHistoryRoute(journal, this::confirmDelivered);
             final Map<String, AdminRoute> routes = Map.ofEntries(
                 Map.entry("/tenants", new TenantRoutes(recipients, tenantRates)),
                 Map.entry("/lanes", laneAdmin), Map.entry("/deadletters", laneAdmin),
-                Map.entry("/messages/", new MessageHistoryRoute(journal, this::confirmDelivered)),
+                Map.entry("/messages/", historyRoute),
                 Map.entry("/redrive", redrive), Map.entry("/config/reload", configReload),
                 Map.entry("/campaigns", new CampaignAdminRoute(targeting, tenants, campaignStats)),
                 Map.entry(LatencyRoute.PATH, latencyRoute()),
@@ -650,6 +653,12 @@ public final class Dispatcher implements AutoCloseable
             }
         }
         return out;
+    }
+
+    /** Cluster mode: the history route, to answer cluster ids through their owner (null without an admin port). */
+    public MessageHistoryRoute historyRoute()
+    {
+        return historyRoute;
     }
 
     /** Cluster mode: appends its metric families to every {@code /metrics} page (called on the admin thread). */

@@ -52,6 +52,7 @@ public final class ClusterNode implements AutoCloseable
     private final StateChangelog changelog;
     private final OwnershipFence fence;
     private final ClusterTargetingNode targeting;
+    private final ClusterHistory history;
     private boolean closed;
 
     private ClusterNode(final Dispatcher dispatcher, final KafkaProducer<byte[], byte[]> producer,
@@ -87,6 +88,15 @@ public final class ClusterNode implements AutoCloseable
             .acceptedPublisher());
         this.followerThread = new Thread(follower, "cluster-status-follower");
         routing.router.follower(follower);
+        // GET /messages/<cluster id>/history through any node: asked and answered over the status topic
+        final io.dispatch.admin.MessageHistoryRoute historyRoute = dispatcher.historyRoute();
+        this.history = historyRoute == null ? null : new ClusterHistory(producer, cluster.statusTopic(),
+            routing.statusPartitions, routing.nodeId, tap, historyRoute);
+        follower.history(history);
+        if (historyRoute != null)
+        {
+            historyRoute.remote(history::history);
+        }
     }
 
     /** What cluster mode plugs into the engine before it starts, beyond the intake. */
@@ -372,6 +382,10 @@ public final class ClusterNode implements AutoCloseable
     {
         tap.stop();
         follower.stop();
+        if (history != null)
+        {
+            history.stop();
+        }
         try
         {
             tapThread.join(TimeUnit.SECONDS.toMillis(10));

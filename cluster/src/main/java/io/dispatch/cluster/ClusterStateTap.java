@@ -2,6 +2,7 @@ package io.dispatch.cluster;
 
 import io.dispatch.ingest.AcceptedPublisher;
 import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.Reason;
 import io.dispatch.stage.StateTap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
@@ -26,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * Local id → cluster id is direct-mapped by local id (a journal index, dense like the status table's slots), so it
  * forgets a message when the status table does. Messages accepted here (a campaign's) keep their local id and are
- * published for this node alone ({@link StatusRecords#STATE} with an origin).
+ * published for this node alone ({@link StatusRecords#STATE} with an origin). After a restart the journal's recovery
+ * gives back the cluster ids of the messages it resumes ({@link #recovered}: the ACCEPTED record keeps it).
  */
 final class ClusterStateTap implements StateTap, Runnable
 {
@@ -34,6 +36,8 @@ final class ClusterStateTap implements StateTap, Runnable
     private static final int MSG_STATE = 1;
     private static final int MSG_CANCELLED = 2;
     private static final int RECORD = 8 + 8 + 1 + 1 + 2 + 8 + 1 + 1 + 4;
+    /** Marks a cluster id given back by recovery (cluster ids never have the sign bit: {@link ClusterMessageIds}). */
+    private static final long RECOVERED = Long.MIN_VALUE;
 
     private final long[] localIds;
     private final long[] clusterIds;
@@ -114,14 +118,42 @@ final class ClusterStateTap implements StateTap, Runnable
         offer(sourceId, DeliveryState.ACCEPTED.code(), (byte)0, (short)0, atMs, channel, kind, tenantId, false);
     }
 
+    /**
+     * Launching thread, before the ring starts (its start orders these writes before the status stage's and the
+     * feeder's reads). Also cluster id → local id, for a history asked by cluster id ({@link ClusterHistory}): a
+     * message fed again after the restart (it was not finished) takes that entry over when it is accepted.
+     */
+    @Override
+    public void recovered(final long messageId, final long sourceId)
+    {
+        final int slot = (int)messageId & mask;
+        localIds[slot] = messageId;
+        clusterIds[slot] = sourceId | RECOVERED;
+        final int bySlot = clusterSlot(sourceId);
+        localByCluster[bySlot] = messageId;
+        byCluster[bySlot] = sourceId;
+    }
+
     @Override
     public boolean state(final long messageId, final byte state, final byte attempts, final short reason,
         final long atMs, final byte channel, final byte kind, final int tenantId)
     {
         final int slot = (int)messageId & mask;
-        if (localIds[slot] == messageId && clusterIds[slot] != 0)
+        final long clusterId = clusterIds[slot];
+        if (localIds[slot] == messageId && clusterId < 0)
         {
-            offer(clusterIds[slot], state, attempts, reason, atMs, channel, kind, tenantId, false);
+            // a copy this node's recovery resumed: the fence ends it unsent (CANCELLED, reason CANCELLED: no CANCEL
+            // can name it, the forwarded ones find the current copy) while the partition's owner sends the message
+            // from the log under the same cluster id, so that end is no state of the message; any other change (a
+            // receipt of a send before the restart, an expiry) is
+            if (state != DeliveryState.CANCELLED.code() || reason != Reason.CANCELLED.code())
+            {
+                offer(clusterId & ~RECOVERED, state, attempts, reason, atMs, channel, kind, tenantId, false);
+            }
+        }
+        else if (localIds[slot] == messageId && clusterId != 0)
+        {
+            offer(clusterId, state, attempts, reason, atMs, channel, kind, tenantId, false);
         }
         else
         {
@@ -154,7 +186,8 @@ final class ClusterStateTap implements StateTap, Runnable
 
     /**
      * Feeder thread, once every event it fed before has passed the status stage (so the plain writes above are
-     * visible through the ring's sequences).
+     * visible through the ring's sequences); or the status follower for a history request, which may miss a message
+     * taken a moment ago (a plain read of a single writer's longs).
      *
      * @return the local id of a cluster id this node accepted, or 0 when it holds none (not taken, or forgotten).
      */

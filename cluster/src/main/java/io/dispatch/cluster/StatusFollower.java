@@ -87,6 +87,8 @@ final class StatusFollower implements Runnable
     private final AtomicLong changes = new AtomicLong();
     private long nextRequest;
     private volatile boolean running = true;
+    /** History requests and answers (set before the thread starts); null: this node neither asks nor answers. */
+    private ClusterHistory history;
 
     StatusFollower(final KafkaConsumer<byte[], byte[]> consumer, final String statusTopic, final int partitions,
         final Producer<byte[], byte[]> producer, final String clusterTopic, final long nodeId, final StatusView view,
@@ -130,6 +132,12 @@ final class StatusFollower implements Runnable
     long changes()
     {
         return changes.get();
+    }
+
+    /** Before {@link #run}. */
+    void history(final ClusterHistory history)
+    {
+        this.history = history;
     }
 
     void stop()
@@ -182,7 +190,17 @@ final class StatusFollower implements Runnable
 
     private void apply(final ConsumerRecord<byte[], byte[]> r)
     {
-        final String broken = decoded.wrap(r.value());
+        final byte[] value = r.value();
+        if (value != null && value.length > 0 && (value[0] == ClusterHistory.REQUEST || value[0] == ClusterHistory.ANSWER))
+        {
+            final String broken = history == null ? null : history.onRecord(value);
+            if (broken != null)
+            {
+                problem(r, broken);
+            }
+            return;
+        }
+        final String broken = decoded.wrap(value);
         if (broken != null)
         {
             problem(r, broken);

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
  *       message accepted by node {@code origin} itself (a campaign's), under that node's local id, for it alone.</li>
  *   <li>{@link #CANCEL_RESULT}: the owner's answer to the CANCEL of cluster id {@code id} that node {@code origin}
  *       forwarded as request {@code atMs}: {@code state} is the CANCEL_RESULT value, or {@link #CANCEL_UNKNOWN}.</li>
+ *   <li>Types 3 and 4, a history request and its answer, have layouts of their own ({@link ClusterHistory}).</li>
  * </ul>
  */
 final class StatusRecords

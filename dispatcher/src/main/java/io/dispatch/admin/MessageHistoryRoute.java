@@ -46,8 +46,17 @@ public final class MessageHistoryRoute implements AdminRoute
         boolean delivered(byte channel, long messageId);
     }
 
+    /** Cluster mode: the history of an id this node's journal does not hold under that id (a cluster id). */
+    @FunctionalInterface
+    public interface Remote
+    {
+        /** @return the answer, or null when {@code messageId} is not one of the remote's: the journal answers. */
+        AdminReply history(long messageId, String tenant, long limit, boolean text);
+    }
+
     private final Journal journal;
     private final Confirmations confirmations;
+    private volatile Remote remote;
 
     public MessageHistoryRoute(final Journal journal)
     {
@@ -58,6 +67,19 @@ public final class MessageHistoryRoute implements AdminRoute
     {
         this.journal = journal;
         this.confirmations = confirmations;
+    }
+
+    /** Cluster mode, once the node has started (until then the journal answers every id). */
+    public void remote(final Remote remote)
+    {
+        this.remote = remote;
+    }
+
+    /** A remote history waits for another node's answer: off the admin thread. */
+    @Override
+    public boolean slow(final String path)
+    {
+        return remote != null && path.endsWith("/history");
     }
 
     @Override
@@ -86,17 +108,32 @@ public final class MessageHistoryRoute implements AdminRoute
             return AdminReply.badRequest(ex.getMessage() + "; " + USAGE);
         }
         final String tenant = first(uri, "tenant");
+        final boolean text = "text".equals(first(uri, "format"));
+        final Remote r = remote;
+        final AdminReply elsewhere = r == null ? null : r.history(messageId, tenant, limit, text);
+        return elsewhere != null ? elsewhere : local(messageId, messageId, tenant, limit, text);
+    }
+
+    /**
+     * The history of {@code messageId} in this node's journal, shown as {@code shownId} (cluster mode: the cluster
+     * id another node was asked for). Any thread: a tailer of its own.
+     */
+    public AdminReply local(final long messageId, final long shownId, final String tenant, final long limit,
+        final boolean text)
+    {
         final MessageHistory history;
         try (JournalReader reader = journal.newReader())
         {
             history = reader.readHistory(messageId, limit);
         }
-        if (history.end == MessageHistory.End.NOT_FOUND || (tenant != null && !tenant.equals(history.accepted.tenant())))
+        // shown under another id: the record must carry it (a copy fed under that cluster id), or it is another message
+        if (history.end == MessageHistory.End.NOT_FOUND || (tenant != null && !tenant.equals(history.accepted.tenant()))
+            || (shownId != messageId && history.accepted.sourceId != shownId))
         {
-            return new AdminReply(404, "no message " + messageId + (tenant == null ? "" : " of tenant " + tenant)
+            return new AdminReply(404, "no message " + shownId + (tenant == null ? "" : " of tenant " + tenant)
                 + " in the journal\n");
         }
-        return AdminReply.ok("text".equals(first(uri, "format")) ? text(messageId, history) : json(messageId, history));
+        return AdminReply.ok(text ? text(shownId, history) : json(shownId, history));
     }
 
     private AdminReply confirm(final String id, final String tenant)

@@ -13,6 +13,7 @@ import static io.dispatch.journal.AcceptedRecordDescriptor.KEY_HASH_OFFSET;
 import static io.dispatch.journal.AcceptedRecordDescriptor.KIND_OFFSET;
 import static io.dispatch.journal.AcceptedRecordDescriptor.PREPAID_OFFSET;
 import static io.dispatch.journal.AcceptedRecordDescriptor.REASON_OFFSET;
+import static io.dispatch.journal.AcceptedRecordDescriptor.SOURCE_ID_OFFSET;
 import static io.dispatch.journal.AcceptedRecordDescriptor.TENANT_NAME_LENGTH_OFFSET;
 import static io.dispatch.journal.AcceptedRecordDescriptor.TTL_OFFSET;
 
@@ -35,6 +36,8 @@ public final class AcceptedRecord
     /** Campaign messages (type 5): the campaign id and the directory's consent flags; else 0 and -1. */
     public long campaignId;
     public int consentOverride = -1;
+    /** A message fed from the cluster log (type 25): the id it was accepted under there (its cluster id); else 0. */
+    public long sourceId;
 
     /**
      * Reads the record whose type byte {@code b} has just read, at the {@link AcceptedRecordDescriptor} offsets;
@@ -58,6 +61,7 @@ public final class AcceptedRecord
         final boolean campaign = type == JournalRecord.TYPE_ACCEPTED_CAMPAIGN;
         campaignId = campaign ? b.readLong(start + CAMPAIGN_ID_OFFSET) : 0;
         consentOverride = campaign ? b.readInt(start + CONSENT_OVERRIDE_OFFSET) : -1;
+        sourceId = type == JournalRecord.TYPE_ACCEPTED_FED ? b.readLong(start + SOURCE_ID_OFFSET) : 0;
         b.readPosition(start + AcceptedRecordDescriptor.fixedLength(type));
         b.read(tenantName, 0, tenantNameLength);
         if (body.length < bodyLength)

@@ -10,7 +10,7 @@ package io.dispatch.journal;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------+---------------+---------------+---------------+
- *  |  Type (1/4/5) |     Kind      |    Channel    | Tenant length |  0
+ *  |Type (1/4/5/25)|     Kind      |    Channel    | Tenant length |  0
  *  +---------------+---------------+---------------+---------------+
  *  |             TTL seconds (from acceptance, send-at included)   |  4
  *  +---------------------------------------------------------------+
@@ -28,9 +28,9 @@ package io.dispatch.journal;
  *  +-------------------------------+-------------------------------+
  *  |                               |  type 4 ends at 38; type 5 (a campaign's message) goes on:
  *  +-------------------------------+-------------------------------+
- *  |                          Campaign id                          | 38
- *  |                                                               |
- *  +---------------------------------------------------------------+
+ *  |                          Campaign id                          | 38   type 25 (fed from the cluster log):
+ *  |                                                               |      the source id (its cluster id) here,
+ *  +---------------------------------------------------------------+      and it ends at 46
  *  |   Consent override (the directory's consent flags, -1 none)   | 46
  *  +---------------------------------------------------------------+
  *  |  Tenant name ...  then the SUBMIT body exactly as received   ...  at {@link #fixedLength(byte)}
@@ -59,6 +59,10 @@ public final class AcceptedRecordDescriptor
     public static final int CONSENT_OVERRIDE_OFFSET = 46;
     /** Type 5: the tenant name follows the consent override. */
     public static final int CAMPAIGN_LENGTH = 50;
+    /** Type 25: type 4's fields, then the id the message was accepted under elsewhere (cluster mode's id). */
+    public static final int SOURCE_ID_OFFSET = 38;
+    /** Type 25: the tenant name follows the source id. */
+    public static final int FED_LENGTH = 46;
 
     private AcceptedRecordDescriptor()
     {
@@ -68,6 +72,7 @@ public final class AcceptedRecordDescriptor
     public static int fixedLength(final byte type)
     {
         return type == JournalRecord.TYPE_ACCEPTED_CAMPAIGN ? CAMPAIGN_LENGTH :
+            type == JournalRecord.TYPE_ACCEPTED_FED ? FED_LENGTH :
             type == JournalRecord.TYPE_ACCEPTED ? SPINE_LENGTH : DECIDED_LENGTH;
     }
 }

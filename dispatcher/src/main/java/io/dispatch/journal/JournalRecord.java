@@ -5,7 +5,7 @@ package io.dispatch.journal;
  * message is the Chronicle index of its ACCEPTED record.
  *
  * <pre>
- * ACCEPTED (types 1, 4, 5): see {@link AcceptedRecordDescriptor}
+ * ACCEPTED (types 1, 4, 5, 25): see {@link AcceptedRecordDescriptor}
  *
  * STATE (a batch of state changes)             CONSENT (a directory update)
  *  0 u8  type = 2                               0 u8  type = 3
@@ -58,13 +58,19 @@ public final class JournalRecord
      * ("1/24h,3/7d", "none").
      */
     public static final byte TYPE_CAPS = 24;
+    /**
+     * Cluster mode: an ACCEPTED record of a message fed from the cluster log, type 4's layout plus the message's
+     * cluster id ({@link AcceptedRecordDescriptor#SOURCE_ID_OFFSET}), so a restart maps its later changes to it.
+     */
+    public static final byte TYPE_ACCEPTED_FED = 25;
 
     /** An inbound event (the layout above). */
     public static final byte TYPE_INBOUND = 16;
 
     public static boolean isAccepted(final byte type)
     {
-        return type == TYPE_ACCEPTED_DECIDED || type == TYPE_ACCEPTED_CAMPAIGN || type == TYPE_ACCEPTED;
+        return type == TYPE_ACCEPTED_DECIDED || type == TYPE_ACCEPTED_CAMPAIGN || type == TYPE_ACCEPTED_FED
+            || type == TYPE_ACCEPTED;
     }
 
     private JournalRecord()

@@ -82,10 +82,10 @@ public final class JournalWriter implements AutoCloseable
         final int bodyLength)
     {
         return appendAccepted(kind, channel, tenantName, ttlSeconds, acceptedAtMs, keyHash, decision, prepaid, reason,
-            dueAtMs, 0, -1, body, bodyLength);
+            dueAtMs, 0, -1, 0, body, bodyLength);
     }
 
-    /** @param campaignId non-zero for a campaign's message: written as {@link JournalRecord#TYPE_ACCEPTED_CAMPAIGN}. */
+    /** A client's or a campaign's message: {@link #appendAccepted} with no source id. */
     public long appendAccepted(
         final byte kind,
         final byte channel,
@@ -102,10 +102,37 @@ public final class JournalWriter implements AutoCloseable
         final byte[] body,
         final int bodyLength)
     {
+        return appendAccepted(kind, channel, tenantName, ttlSeconds, acceptedAtMs, keyHash, decision, prepaid, reason,
+            dueAtMs, campaignId, consentOverride, 0, body, bodyLength);
+    }
+
+    /**
+     * @param campaignId non-zero for a campaign's message: written as {@link JournalRecord#TYPE_ACCEPTED_CAMPAIGN}.
+     * @param sourceId   non-zero for a message fed from the cluster log (its cluster id; never a campaign's): written
+     *                   as {@link JournalRecord#TYPE_ACCEPTED_FED}, 8 bytes more in the same write.
+     */
+    public long appendAccepted(
+        final byte kind,
+        final byte channel,
+        final byte[] tenantName,
+        final int ttlSeconds,
+        final long acceptedAtMs,
+        final long keyHash,
+        final byte decision,
+        final boolean prepaid,
+        final short reason,
+        final long dueAtMs,
+        final long campaignId,
+        final int consentOverride,
+        final long sourceId,
+        final byte[] body,
+        final int bodyLength)
+    {
         // The fixed fields are laid out in a scratch buffer and copied with the tenant and body in three
         // writes: each of Chronicle's per-field writes pays its own bounds and position bookkeeping.
         final UnsafeBuffer h = header;
-        final byte type = campaignId == 0 ? JournalRecord.TYPE_ACCEPTED_DECIDED : JournalRecord.TYPE_ACCEPTED_CAMPAIGN;
+        final byte type = campaignId != 0 ? JournalRecord.TYPE_ACCEPTED_CAMPAIGN :
+            sourceId != 0 ? JournalRecord.TYPE_ACCEPTED_FED : JournalRecord.TYPE_ACCEPTED_DECIDED;
         h.putByte(AcceptedRecordDescriptor.TYPE_OFFSET, type);
         h.putByte(AcceptedRecordDescriptor.KIND_OFFSET, kind);
         h.putByte(AcceptedRecordDescriptor.CHANNEL_OFFSET, channel);
@@ -122,6 +149,10 @@ public final class JournalWriter implements AutoCloseable
         {
             h.putLong(AcceptedRecordDescriptor.CAMPAIGN_ID_OFFSET, campaignId);
             h.putInt(AcceptedRecordDescriptor.CONSENT_OVERRIDE_OFFSET, consentOverride);
+        }
+        else if (sourceId != 0)
+        {
+            h.putLong(AcceptedRecordDescriptor.SOURCE_ID_OFFSET, sourceId);
         }
         final int length = AcceptedRecordDescriptor.fixedLength(type);
         if (!roomToRoll())

@@ -130,6 +130,26 @@ public final class Recovery implements JournalReplayer.OpenMessages
     private final JournalReplayer.Targets targets;
     private final JournalReplayer replayer;
     private Sink sink;
+    private SourceIds sourceIds;
+
+    /** Cluster mode: told the cluster id of each open message fed from the cluster log (docs/design/cluster.md). */
+    @FunctionalInterface
+    public interface SourceIds
+    {
+        /** @param sourceId the id the message was accepted under elsewhere (its ACCEPTED record's, never 0). */
+        void recovered(long messageId, long sourceId);
+    }
+
+    /**
+     * Before {@link #run}: the open messages (owed a send, awaiting a receipt, deferred) that carry a source id are
+     * handed to {@code sourceIds} before any goes to the sink. Their ACCEPTED records are read again for it, so a
+     * start from a snapshot (which keeps no source ids) finds them too; only open messages can change later.
+     */
+    public Recovery sourceIds(final SourceIds sourceIds)
+    {
+        this.sourceIds = sourceIds;
+        return this;
+    }
 
     /** @param policy every owner but the dedup index and the status table, in one object. */
     public Recovery(
@@ -204,6 +224,10 @@ public final class Recovery implements JournalReplayer.OpenMessages
                 LOG.info("event=recovery_snapshot_loaded covered_index={} taken_at_ms={} load_ms={} tail_records={}",
                     from.coveredIndex(), from.takenAtMs(), (loadedNs - start) / 1_000_000, records);
             }
+        }
+        if (sourceIds != null)
+        {
+            handSourceIds(journal);
         }
         final long[] ids = pending.keySet().stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(ids);
@@ -466,6 +490,24 @@ public final class Recovery implements JournalReplayer.OpenMessages
         final byte state, final short reason, final int attempts, final byte kind)
     {
         sink.deadLetter(messageId, atMs, channel, tenantId, state, reason, attempts, kind);
+    }
+
+    private void handSourceIds(final Journal journal)
+    {
+        final long[] open = java.util.stream.LongStream.concat(java.util.stream.LongStream.concat(
+            pending.keySet().stream().mapToLong(Long::longValue), awaiting.keySet().stream().mapToLong(Long::longValue)),
+            deferred.keySet().stream().mapToLong(Long::longValue)).sorted().distinct().toArray();
+        final AcceptedRecord r = new AcceptedRecord();
+        try (JournalReader reader = journal.newReader())
+        {
+            for (final long id : open)
+            {
+                if (reader.readAccepted(id, r) && r.sourceId != 0)
+                {
+                    sourceIds.recovered(id, r.sourceId);
+                }
+            }
+        }
     }
 
     /** Completes the fallbacks still deferred from their ACCEPTED records, as the policy stage decided them. */

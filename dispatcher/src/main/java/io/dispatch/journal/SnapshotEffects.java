@@ -48,6 +48,8 @@ final class SnapshotEffects implements Recovery.PolicySink, Recovery.Sink
             + "campaign counts as effects"),
         Map.entry(JournalRecord.TYPE_ACCEPTED_DECIDED, "as TYPE_ACCEPTED"),
         Map.entry(JournalRecord.TYPE_ACCEPTED_CAMPAIGN, "as TYPE_ACCEPTED"),
+        Map.entry(JournalRecord.TYPE_ACCEPTED_FED, "as TYPE_ACCEPTED; the source id is read again from the record of"
+            + " each open message at a start (Recovery#sourceIds)"),
         Map.entry(JournalRecord.TYPE_STATE, "status table, open messages; campaign state counts, dead letters"),
         Map.entry(JournalRecord.TYPE_CONSENT, "effect CONSENT, every one"),
         Map.entry(JournalRecord.TYPE_RATE, "effect RATE (a tenant's) or LANE_RATE (a lane's), every one"),

@@ -267,8 +267,12 @@ public final class JournalHandler implements EventHandler<DispatchEvent>, Journa
     {
         final int ttl = ttlOf(e);
         e.deadlineMs = e.acceptedAtMs + ttl * 1000L;
+        // a session-less SUBMIT's correlation id is the id it was accepted under elsewhere (cluster mode), as the
+        // status stage reads it: journaled with the message, so a restart maps its later changes to that id again
+        final long sourceId = e.session == null && e.campaignId == 0 ? e.correlationId : 0;
         final long id = writer.appendAccepted(e.kind, e.channel, tenants.nameBytes(e.tenantId), ttl, e.acceptedAtMs,
-            e.keyHash, e.decision, e.prepaid, e.reason, e.dueAtMs, e.campaignId, e.consentOverride, e.body, e.bodyLength);
+            e.keyHash, e.decision, e.prepaid, e.reason, e.dueAtMs, e.campaignId, e.consentOverride, sourceId, e.body,
+            e.bodyLength);
         if (id == JournalWriter.NO_SPACE)
         {
             counted(false);

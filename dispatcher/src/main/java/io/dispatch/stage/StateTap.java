@@ -16,6 +16,13 @@ public interface StateTap
     void accepted(long messageId, long sourceId, int tenantId, byte channel, byte kind, long atMs);
 
     /**
+     * At a start, before the ring runs (so not on the status stage's thread, but before it starts): a message the
+     * journal's recovery resumes was accepted under {@code sourceId} elsewhere (its ACCEPTED record's source id), so
+     * its later changes are that id's.
+     */
+    void recovered(long messageId, long sourceId);
+
+    /**
      * A state change of a message in the status table, with the channel now in use.
      *
      * @return true when the tap routes the change to the subscribers itself: the status stage then offers it to no
