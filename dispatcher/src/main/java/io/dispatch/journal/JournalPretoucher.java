@@ -78,7 +78,7 @@ public final class JournalPretoucher implements Agent
         {
             while (page + PAGE_BYTES <= limit && touched < MAX_PAGES_PER_CYCLE)
             {
-                if ((page < windowStart || page + Integer.BYTES > windowEnd) && !map(c, page, limit))
+                if ((page < windowStart || page + Integer.BYTES > windowEnd) && !map(c, page))
                 {
                     break;
                 }
@@ -107,17 +107,18 @@ public final class JournalPretoucher implements Agent
     }
 
     /**
-     * Maps {@code [page, min(page + WINDOW_BYTES, limit, file size))}: never past what is reserved, and never past the
-     * file's end, since a writable mapping beyond it would grow the file.
+     * Maps {@code [page, min(page + WINDOW_BYTES, reserved end, file size))}: never past what is reserved, and never
+     * past the file's end, since a writable mapping beyond it would grow the file. The window reaches past the distance
+     * ahead, so it is mapped again once per window or reservation step, not each time the appender moves on.
      *
      * @return false when the file ends before {@code page + PAGE_BYTES}: nothing to touch there yet.
      */
-    private boolean map(final AppendFrontier.Cycle c, final long page, final long limit) throws IOException
+    private boolean map(final AppendFrontier.Cycle c, final long page) throws IOException
     {
         unmap();
         try (FileChannel ch = FileChannel.open(c.file().toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
-            final long end = Math.min(Math.min(page + WINDOW_BYTES, limit), ch.size());
+            final long end = Math.min(Math.min(page + WINDOW_BYTES, c.reservedEnd()), ch.size());
             if (end < page + PAGE_BYTES)
             {
                 return false;

@@ -34,11 +34,6 @@ final class JournalSpace implements AutoCloseable
     private int checksUntilRetry;
     private int lastErrno;
 
-    JournalSpace()
-    {
-        this(new AppendFrontier());
-    }
-
     /** @param frontier where the reserved range is published for the {@link JournalPretoucher}. */
     JournalSpace(final AppendFrontier frontier)
     {
