@@ -134,7 +134,8 @@ public class PolicyRulesBenchmark extends AbstractBenchmark
     {
         final int channel = s.workload.channel(s.next());
         final long now = s.clock.next();
-        return s.blackout[channel].contains(now, s.zone) || s.night[channel].contains(now, s.zone);
+        final long offsetMs = s.zone.offsetMs(now);
+        return s.blackout[channel].contains(now, offsetMs) || s.night[channel].contains(now, offsetMs);
     }
 
     @Benchmark
