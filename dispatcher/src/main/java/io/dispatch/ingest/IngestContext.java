@@ -1,12 +1,12 @@
 package io.dispatch.ingest;
 
 import com.lmax.disruptor.RingBuffer;
+import io.dispatch.config.AdMarkingMode;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.journal.DiskSpaceWatcher;
-import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingPorts;
 import io.dispatch.status.Counters;

@@ -1,5 +1,9 @@
 package io.dispatch.policy;
 
+import io.dispatch.config.CapRules;
+import io.dispatch.config.NightWindow;
+import io.dispatch.config.PolicyConfig;
+import io.dispatch.config.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.Decision;

@@ -1,10 +1,10 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
+import io.dispatch.config.AdMarkingMode;
+import io.dispatch.config.CapRules;
 import io.dispatch.inbound.InboundBody;
 import io.dispatch.journal.PolicyState;
-import io.dispatch.policy.AdMarkingMode;
-import io.dispatch.policy.CapRules;
 import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.InboundObserver;

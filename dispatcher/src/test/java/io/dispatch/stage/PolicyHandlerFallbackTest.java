@@ -1,16 +1,16 @@
 package io.dispatch.stage;
 
+import io.dispatch.config.PolicyConfig;
+import io.dispatch.config.TenantPolicy;
 import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.policy.DedupIndex;
-import io.dispatch.policy.PolicyConfig;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
-import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.Decision;

@@ -1,8 +1,11 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.RingBuffer;
+import io.dispatch.config.CapRules;
+import io.dispatch.config.PolicyConfig;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.config.TenantPolicy;
 import io.dispatch.connector.InboundEvent;
 import io.dispatch.inbound.InboundPublisher;
 import io.dispatch.netty.ByteBufFrames;
@@ -13,14 +16,11 @@ import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalReplayer;
 import io.dispatch.journal.Recovery;
 import io.dispatch.journal.StateRecords;
-import io.dispatch.policy.CapRules;
 import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.policy.DedupIndex;
-import io.dispatch.policy.PolicyConfig;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
-import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;

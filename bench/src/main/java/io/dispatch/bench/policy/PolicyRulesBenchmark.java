@@ -2,10 +2,10 @@ package io.dispatch.bench.policy;
 
 import io.dispatch.bench.AbstractBenchmark;
 import io.dispatch.bench.SubmitSamples;
-import io.dispatch.policy.CapRules;
+import io.dispatch.config.CapRules;
+import io.dispatch.config.NightWindow;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.FrequencyCaps;
-import io.dispatch.policy.NightWindow;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.ZoneOffsetCache;

@@ -1,4 +1,4 @@
-package io.dispatch.policy;
+package io.dispatch.config;
 
 /**
  * A daily window of local time, [start, end), that may wrap midnight: the advertising night of the law
