@@ -7,6 +7,7 @@ import io.dispatch.connector.InboundSink;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.ReceiptSink;
+import io.dispatch.connector.RecordLog;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
@@ -274,6 +275,12 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     public final Path dataDir()
     {
         return dataDir;
+    }
+
+    @Override
+    public final RecordLog.Opener recordLogs()
+    {
+        return JournalRecordLog::open;
     }
 
     @Override
