@@ -37,7 +37,6 @@ import io.dispatch.inbound.OptOut080Receiver;
 import io.dispatch.ingest.IngestContext;
 import io.dispatch.ingest.IngestServer;
 import io.dispatch.ingest.SessionRegistry;
-import io.dispatch.ingest.SubmitIntake;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalPretoucher;
@@ -146,8 +145,8 @@ public final class Dispatcher implements AutoCloseable
     private RingBuffer<DispatchEvent> ringBuffer;
     private IngestContext ingestContext;
     private OwnerState ownerState;
-    private ClusterHooks hooks = ClusterHooks.NONE;
-    private volatile java.util.function.Consumer<StringBuilder> extraMetrics;
+    private final Context context;
+    private final ClusterHooks hooks;
     private MessageHistoryRoute historyRoute;
     private IngestServer ingest;
     private AdminServer admin;
@@ -170,35 +169,74 @@ public final class Dispatcher implements AutoCloseable
     /** What the drain left for the next start, for the one line {@link #close()} logs. */
     private String stopSummary = "drain=none";
 
-    private Dispatcher(final DispatcherConfig config)
+    /**
+     * What an embedding adds to the engine besides its configuration: the clock, cluster mode's hooks, where a reload
+     * re-reads the configuration, extra metric families. Immutable: the engine wires every component with it once,
+     * at {@link #launch}, so nothing can be swapped on a running engine (docs/design/layering.md).
+     *
+     * @param clock        the time of every policy, timer and deadline: tests give one they can move.
+     * @param cluster      cluster mode (module {@code cluster}): what it plugs into the engine
+     *                     (docs/design/cluster.md); {@link ClusterHooks#NONE} for the single-node engine.
+     * @param configSource where {@link #reloadConfig} re-reads the configuration (the file and the command line's
+     *                     overrides, as at start); null: a reload is refused.
+     * @param extraMetrics appends families to every {@code /metrics} page, on the admin thread; null for none.
+     */
+    public record Context(
+        EpochClock clock,
+        ClusterHooks cluster,
+        java.util.function.Supplier<io.dispatch.config.Settings> configSource,
+        java.util.function.Consumer<StringBuilder> extraMetrics)
+    {
+        /** The single-node engine on the system clock, without reload source or extra metrics. */
+        public static final Context DEFAULT = new Context(SystemEpochClock.INSTANCE, ClusterHooks.NONE, null, null);
+
+        public Context
+        {
+            java.util.Objects.requireNonNull(clock, "clock");
+            java.util.Objects.requireNonNull(cluster, "cluster (ClusterHooks.NONE for a single node)");
+        }
+
+        public Context withClock(final EpochClock clock)
+        {
+            return new Context(clock, cluster, configSource, extraMetrics);
+        }
+
+        public Context withCluster(final ClusterHooks cluster)
+        {
+            return new Context(clock, cluster, configSource, extraMetrics);
+        }
+
+        public Context withConfigSource(final java.util.function.Supplier<io.dispatch.config.Settings> configSource)
+        {
+            return new Context(clock, cluster, configSource, extraMetrics);
+        }
+
+        public Context withExtraMetrics(final java.util.function.Consumer<StringBuilder> extraMetrics)
+        {
+            return new Context(clock, cluster, configSource, extraMetrics);
+        }
+    }
+
+    private Dispatcher(final DispatcherConfig config, final Context context)
     {
         this.config = config;
+        this.context = context;
+        this.hooks = context.cluster();
     }
 
     public static Dispatcher launch(final DispatcherConfig config) throws Exception
     {
-        return launch(config, SystemEpochClock.INSTANCE);
+        return launch(config, Context.DEFAULT);
     }
 
     /** @param clock the time of every policy, timer and deadline: tests inject one they can move. */
     public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock) throws Exception
     {
-        return launch(config, clock, (ClusterHooks)null);
+        return launch(config, Context.DEFAULT.withClock(clock));
     }
 
-    /**
-     * @param intake cluster mode (module {@code cluster}): where client SUBMITs go instead of the ring; null for the
-     *               single-node engine (docs/design/cluster.md).
-     */
-    public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock, final SubmitIntake intake)
-        throws Exception
-    {
-        return launch(config, clock, ClusterHooks.intakeOnly(intake));
-    }
-
-    /** @param hooks cluster mode (module {@code cluster}): what it plugs into the engine (docs/design/cluster.md). */
-    public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock, final ClusterHooks hooks)
-        throws Exception
+    /** @param context what the embedding adds, fixed for the engine's life. */
+    public static Dispatcher launch(final DispatcherConfig config, final Context context) throws Exception
     {
         // before the tenant ids or the journal are read: a second engine on this dir fails here and touches nothing
         final DataDirLock lock = DataDirLock.acquire(config.dataDir());
@@ -208,7 +246,7 @@ public final class Dispatcher implements AutoCloseable
             // a taken port fails the start now, not after a long recovery; the servers bind for real at the end
             checkFree(Configuration.INGEST_PORT_PROP_NAME, config.ingestHost(), config.ingestPort(), "--port");
             checkFree(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port");
-            d = new Dispatcher(config.withTenants(TenantIds.resolve(dataDir(config), config.tenants())));
+            d = new Dispatcher(config.withTenants(TenantIds.resolve(dataDir(config), config.tenants())), context);
         }
         catch (final Exception | Error ex)
         {
@@ -216,10 +254,9 @@ public final class Dispatcher implements AutoCloseable
             throw ex;
         }
         d.dataDirLock = lock;
-        d.hooks = hooks == null ? ClusterHooks.NONE : hooks;
         try
         {
-            d.start(clock);
+            d.start(context.clock());
             return d;
         }
         catch (final Exception | Error ex)
@@ -268,7 +305,7 @@ public final class Dispatcher implements AutoCloseable
             AgentRunner.startOnThread(pretouchRunner);
         }
         final TenantRegistry tenants = new TenantRegistry(config.tenants());
-        configReload = new ConfigReload(tenants);
+        configReload = new ConfigReload(tenants, context.configSource());
         final TemplateRegistry templates = new TemplateRegistry(config.templates());
         final DedupIndex dedup = new DedupIndex(config.dedupHorizonMs());
         final long contentWindowMs = config.policy().contentDedupWindowMs();
@@ -598,15 +635,6 @@ public final class Dispatcher implements AutoCloseable
         return lane != null && lane.confirmDelivered(messageId);
     }
 
-    /**
-     * Where {@link #reloadConfig} re-reads the configuration (the file and the command line's overrides, as at
-     * start); without one a reload is refused.
-     */
-    public void configSource(final java.util.function.Supplier<io.dispatch.config.Settings> source)
-    {
-        configReload.source(source);
-    }
-
     /** Puts the re-read tenants' API keys in force (SIGHUP, {@code POST /config/reload}); see {@link ConfigReload}. */
     public ConfigReload.Result reloadConfig()
     {
@@ -661,12 +689,6 @@ public final class Dispatcher implements AutoCloseable
         return historyRoute;
     }
 
-    /** Cluster mode: appends its metric families to every {@code /metrics} page (called on the admin thread). */
-    public void extraMetrics(final java.util.function.Consumer<StringBuilder> families)
-    {
-        this.extraMetrics = families;
-    }
-
     private void appendExtraMetrics(final StringBuilder sb)
     {
         final AgentRunner pretouch = pretouchRunner;
@@ -677,7 +699,7 @@ public final class Dispatcher implements AutoCloseable
             PrometheusText.sample(sb, "dispatch_journal_pretouched_bytes_total",
                 ((JournalPretoucher)pretouch.agent()).touchedBytes());
         }
-        final java.util.function.Consumer<StringBuilder> extra = extraMetrics;
+        final java.util.function.Consumer<StringBuilder> extra = context.extraMetrics();
         if (extra != null)
         {
             extra.accept(sb);

@@ -155,6 +155,8 @@ public final class ClusterNode implements AutoCloseable
             new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
         final Hooks hooks = new Hooks(partitions, cluster.sendLeaseMs());
         final ClusterTargetingNode targeting = new ClusterTargetingNode(hooks.fence, partitions);
+        // the engine's context is fixed at launch; the node's families show once the node below exists
+        final java.util.concurrent.atomic.AtomicReference<ClusterNode> started = new java.util.concurrent.atomic.AtomicReference<>();
         final Dispatcher dispatcher;
         try
         {
@@ -162,9 +164,17 @@ public final class ClusterNode implements AutoCloseable
             awaitMetadata(producer, cluster.statusTopic());
             awaitMetadata(producer, TargetingTopics.directory(cluster));
             awaitMetadata(producer, TargetingTopics.campaigns(cluster));
-            dispatcher = Dispatcher.launch(config, clock, new ClusterHooks(
+            dispatcher = Dispatcher.launch(config, Dispatcher.Context.DEFAULT.withClock(clock).withCluster(new ClusterHooks(
                 new ProducingIntake(producer, cluster.topic(), partitions, routing.acked), routing.router, routing.tap,
-                routing.share, hooks.observer, hooks.fence, hooks.fence::held, targeting.route()));
+                routing.share, hooks.observer, hooks.fence, hooks.fence::held, targeting.route()))
+                .withExtraMetrics(sb ->
+                {
+                    final ClusterNode n = started.get();
+                    if (n != null)
+                    {
+                        n.appendMetrics(sb);
+                    }
+                }));
         }
         catch (final Exception | Error ex)
         {
@@ -185,7 +195,7 @@ public final class ClusterNode implements AutoCloseable
             producer.close(Duration.ZERO);
             throw ex;
         }
-        dispatcher.extraMetrics(node::appendMetrics);
+        started.set(node);
         node.tapThread.start();
         node.followerThread.start();
         node.feederThread.start();
