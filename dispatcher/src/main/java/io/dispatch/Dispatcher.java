@@ -335,7 +335,8 @@ public final class Dispatcher implements AutoCloseable
 
         final SessionFlusher flusher = new SessionFlusher();
         final DedupHandler dedupStage = new DedupHandler(dedup, contentDedup, clock);
-        final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns);
+        final PolicyHandler policyStage =
+            new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns, hooks.share());
         policyStage.caps(caps);
         policyStage.conversationWindow(new ConversationWindow(config.policy().conversationWindowMs(), messageTags()));
         fallbackMessages = new FallbackMessages(journal, config.tenants());
@@ -348,12 +349,9 @@ public final class Dispatcher implements AutoCloseable
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage, inboundDedup);
         final RingPorts ports = RingPorts.of(config);
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, ports.marketing(),
-            config.ringSize());
-        ackStage.inboundAnswers(inboundAnswers);
+            config.ringSize(), inboundAnswers);
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats,
-            e2eLatency, config.ringSize());
-        statusStage.tap(hooks.tap());
-        policyStage.rateShare(hooks.share());
+            e2eLatency, config.ringSize(), hooks.tap());
         ownerState = new OwnerState(dedup, policyStage, caps, config.dedupHorizonMs(), policy.caps().retentionMs());
         scheduler = new Scheduler(ports.scheduler(), admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
@@ -429,12 +427,11 @@ public final class Dispatcher implements AutoCloseable
             config.directorySnapshotEveryOps(), config.directoryMaxRecipients(), tenants, templates,
             new CampaignFanout(ringBuffer, admissionByChannel, templates, ports.targeting()),
             new ConsentPublisher(ringBuffer, ports.targeting(), counters, errors), campaignStats,
-            cancelledCampaigns, config.policy().maxScheduleAheadMs(), clock, errors);
+            cancelledCampaigns, config.policy().maxScheduleAheadMs(), clock, errors, hooks.targeting());
         // before the message journal: its recovery counts campaign messages into their campaigns' stats, and the
         // lanes and the scheduler then get recovered messages with the cancelled campaigns already known
         if (hooks.targeting() != null)
         {
-            targeting.cluster(hooks.targeting());
             hooks.targeting().attach(targeting, tenants);
         }
         targeting.load();

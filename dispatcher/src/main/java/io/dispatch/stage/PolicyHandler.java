@@ -45,8 +45,8 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>, PolicyS
     private final PolicyRates rates;
     private final CancelledCampaigns cancelledCampaigns;
     private PolicyCaps caps;
-    /** Cluster mode: this node's share of the rates; null on a single node. */
-    private RateShare share;
+    /** Cluster mode: this node's share of the rates, re-applied as it changes; null on a single node. */
+    private final RateShare share;
     private int sharedOwned = -1;
     private FallbackMessages fallbackMessages;
     private AdMarkingMode[] adMarking;
@@ -59,14 +59,18 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>, PolicyS
         final PolicyEngine engine, final DedupIndex dedup, final EpochClock clock, final Counters counters,
         final PolicyRates rates)
     {
-        this(engine, dedup, clock, counters, rates, new CancelledCampaigns());
+        this(engine, dedup, clock, counters, rates, new CancelledCampaigns(), null);
     }
 
-    /** @param cancelledCampaigns a released message of one of them ends CANCELLED instead of being decided again. */
+    /**
+     * @param cancelledCampaigns a released message of one of them ends CANCELLED instead of being decided again.
+     * @param share              cluster mode's share of every rate (ClusterHooks.share); null on a single node.
+     */
     public PolicyHandler(
         final PolicyEngine engine, final DedupIndex dedup, final EpochClock clock, final Counters counters,
-        final PolicyRates rates, final CancelledCampaigns cancelledCampaigns)
+        final PolicyRates rates, final CancelledCampaigns cancelledCampaigns, final RateShare share)
     {
+        this.share = share;
         this.cancelledCampaigns = cancelledCampaigns;
         this.engine = engine;
         this.dedup = dedup;
@@ -114,12 +118,6 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>, PolicyS
     {
         this.window = window;
         this.inboundObserver = window;
-    }
-
-    /** Cluster mode, before the ring starts: enforce this node's share of every rate, re-applied as it changes. */
-    public void rateShare(final RateShare share)
-    {
-        this.share = share;
     }
 
     /** Recovery, before the ring starts. */

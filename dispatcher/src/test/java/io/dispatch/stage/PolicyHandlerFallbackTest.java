@@ -69,7 +69,7 @@ class PolicyHandlerFallbackTest
         final PolicyConfig config = PolicyConfig.read(s);
         engine = new PolicyEngine(config, tenants, new RecipientDirectory(), AFTERNOON);
         stage = new PolicyHandler(engine, new DedupIndex(60_000), () -> AFTERNOON, new Counters(), new PolicyRates(2),
-            cancelled);
+            cancelled, null);
         journal = new Journal(dir, "FAST_DAILY");
         writer = journal.newWriter(false);
         messages = new FallbackMessages(journal, List.of(new TenantConfig(1, "acme", "k")));

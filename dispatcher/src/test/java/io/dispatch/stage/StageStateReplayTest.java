@@ -103,7 +103,7 @@ class StageStateReplayTest
     private final PolicyHandler policyStage = policyStage(engine, rates, caps);
     private final DedupHandler dedupStage = new DedupHandler(keys, contents, () -> now);
     private final StatusHandler statusStage = new StatusHandler(table, new SessionRegistry(), new SessionFlusher(),
-        new Counters(), stats, new EndToEndLatency(), 64);
+        new Counters(), stats, new EndToEndLatency(), 64, null);
 
     /** The owners a start replays into. */
     private final DedupIndex replayedKeys = new DedupIndex(HOUR);

@@ -155,7 +155,7 @@ public class RingJournalBenchmark extends AbstractBenchmark
             journalStopped);
         final StatusHandler status = new StatusHandler(
             new StatusTable(Configuration.STATUS_CAPACITY_DEFAULT), new SessionRegistry(), flusher, counters,
-            new io.dispatch.status.CampaignStats(), new io.dispatch.status.EndToEndLatency(), ringSize);
+            new io.dispatch.status.CampaignStats(), new io.dispatch.status.EndToEndLatency(), ringSize, null);
         ring = consumerThreads == 1
             ? new RingTopology(ringSize, waitStrategy, errors, new MarketingShare(0),
                 new StageChain(journalStages, acks, status, flusher, new ClearingHandler()))
