@@ -471,16 +471,12 @@ public final class Dispatcher implements AutoCloseable
             }
         }
         sessions.limits(config.sessionLimits());
-        ingestContext = new IngestContext(config, ringBuffer, ports, admissionByChannel, tenants, templates, sessions,
-            counters, clock, targeting);
-        ingestContext.watchStorage(storage);
-        ingestContext.intake(hooks.intake());
-        ingestContext.router(hooks.router());
-        ingestContext.clusterTargeting(hooks.targeting());
         // resumed receipts and inbound subscribers read the journal on their own thread; 1 ms naps when all caught up
         streamsRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000),
             ex -> errors.record("journal_streams_failed", ex), null, new JournalStreams(journal));
-        ingestContext.streams((JournalStreams)streamsRunner.agent());
+        ingestContext = new IngestContext(config, ringBuffer, ports, admissionByChannel, tenants, templates, sessions,
+            counters, clock, targeting, (JournalStreams)streamsRunner.agent(), storage,
+            new IngestContext.ClusterSeams(hooks.intake(), hooks.router(), hooks.targeting()));
         AgentRunner.startOnThread(streamsRunner);
         ingest = bind(Configuration.INGEST_PORT_PROP_NAME, config.ingestHost(), config.ingestPort(), "--port",
             () -> new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads(), tls));

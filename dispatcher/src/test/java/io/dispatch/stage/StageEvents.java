@@ -70,7 +70,7 @@ final class StageEvents
         }
         final IngestContext context = new IngestContext(DispatcherConfig.from(new Settings(new Properties())), ring,
             ports, admissions, tenants, new TemplateRegistry(Map.of()), new SessionRegistry(), new Counters(),
-            () -> NOW, null);
+            () -> NOW, null, null, null, IngestContext.ClusterSeams.NONE);
         feeder = context.acceptedPublisher();
     }
 
