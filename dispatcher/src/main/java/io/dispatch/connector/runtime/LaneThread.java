@@ -42,6 +42,8 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     private volatile boolean running;
     private Thread thread;
     private boolean startedInline;
+    /** Set as the lane starts: from then on its wiring is fixed ({@link #requireNotStarted}). */
+    private volatile boolean started;
     /** {@link #confirmedDeliveriesOnly}: the connector's DELIVERED receipts are dropped, its other receipts pass. */
     private final ReceiptSink providerReceipts = (messageId, state, reason) ->
     {
@@ -67,6 +69,18 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
         this.outcomes = new OutcomeQueue(outcomeCapacity);
     }
 
+    /**
+     * The lane's collaborators are wired once, before it starts (the engine's composition root does it); a setter
+     * called on a running lane would swap a component under its thread, so it is refused.
+     */
+    protected final void requireNotStarted(final String what)
+    {
+        if (started)
+        {
+            throw new IllegalStateException("lane " + name + ": " + what + " is wired before start, not on a running lane");
+        }
+    }
+
     /** One duty cycle. @return work done (0 lets the idle strategy back off). */
     public abstract int doWork();
 
@@ -82,6 +96,8 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     /** Starts the lane thread and the connector on it; returns once the connector started. */
     public void start() throws Exception
     {
+        requireNotStarted("start");
+        this.started = true;
         final CountDownLatch started = new CountDownLatch(1);
         final Exception[] failure = new Exception[1];
         running = true;
@@ -97,6 +113,8 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     /** Tests: starts the connector on the calling thread, which then drives {@link #doWork()} itself. */
     public void startOnCallerThread() throws Exception
     {
+        requireNotStarted("start");
+        started = true;
         onStart();
         startedInline = true;
         connector.start(this);
@@ -292,6 +310,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     /** The engine's inbound path; set before {@link #start}, so the connector finds it in its context. */
     public final void inboundSink(final InboundSink sink)
     {
+        requireNotStarted("the inbound sink");
         this.inbound = sink;
     }
 }
