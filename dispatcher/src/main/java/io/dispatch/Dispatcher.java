@@ -128,7 +128,7 @@ public final class Dispatcher implements AutoCloseable
     private final DispatcherConfig config;
     private final Counters counters = new Counters();
     private final DistinctErrorLog errors = new DistinctErrorLog(counters);
-    private final SessionRegistry sessions = new SessionRegistry();
+    private final SessionRegistry sessions;
     /** Frame read → ACK per class; written by the ack stage only. */
     private final ClassLatency ackLatency = new ClassLatency("");
     private final EndToEndLatency e2eLatency = new EndToEndLatency();
@@ -221,6 +221,7 @@ public final class Dispatcher implements AutoCloseable
     {
         this.config = config;
         this.context = context;
+        this.sessions = new SessionRegistry(config.sessionLimits());
         this.hooks = context.cluster();
     }
 
@@ -470,7 +471,6 @@ public final class Dispatcher implements AutoCloseable
                 lane.start();
             }
         }
-        sessions.limits(config.sessionLimits());
         // resumed receipts and inbound subscribers read the journal on their own thread; 1 ms naps when all caught up
         streamsRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000),
             ex -> errors.record("journal_streams_failed", ex), null, new JournalStreams(journal));
