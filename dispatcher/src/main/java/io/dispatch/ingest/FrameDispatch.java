@@ -85,6 +85,7 @@ final class FrameDispatch
             parked.batchResumeAt(parkedBatchItem);
             session.ctx().channel().config().setAutoRead(false);
             retrySoonIfMarketingShare();
+            session.armTick();
             return true;
         }
         return false;
@@ -137,6 +138,7 @@ final class FrameDispatch
                 parkCurrent = false;
                 parked.batchResumeAt(parkedBatchItem);
                 retrySoonIfMarketingShare();
+                session.armTick();
                 break;
             }
             parked.removeHead();

@@ -20,6 +20,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class SessionOutput
 {
+    private final SessionHandler session;
     private final IngestContext context;
     private final SessionProxy proxy;
     private final SessionExit exit;
@@ -34,9 +35,10 @@ final class SessionOutput
     /** Requests taken whose answer is not written yet. */
     private int outstanding;
 
-    SessionOutput(final IngestContext context, final SessionProxy proxy, final SessionExit exit,
-        final RequestAdapter requests)
+    SessionOutput(final SessionHandler session, final IngestContext context, final SessionProxy proxy,
+        final SessionExit exit, final RequestAdapter requests)
     {
+        this.session = session;
         this.context = context;
         this.proxy = proxy;
         this.exit = exit;
@@ -108,6 +110,7 @@ final class SessionOutput
     {
         nack(correlationId, code, detail);
         owedCredit++;
+        session.armTick();
     }
 
     void error(final long correlationId, final ErrorCode code, final String detail)
@@ -140,6 +143,7 @@ final class SessionOutput
         appendCredit(answer);
         ctx.writeAndFlush(answer, ctx.voidPromise());
         exit.maybeFinish();
+        session.armTick();
     }
 
     /** An answer owed to a connection that is gone: nothing to write. */
@@ -147,6 +151,7 @@ final class SessionOutput
     {
         outstanding--;
         owedCredit++;
+        session.armTick();
     }
 
     /**
@@ -192,6 +197,7 @@ final class SessionOutput
             proxy.scheduleDrain();
         }
         exit.maybeFinish();
+        session.armTick();
     }
 
     /** @return true when there was something to write (and it is written, not flushed). */
@@ -215,6 +221,12 @@ final class SessionOutput
             appendCredit(out);
             ctx.writeAndFlush(out, ctx.voidPromise());
         }
+    }
+
+    /** @return whether credit is owed that a tick may still grant (none is after the client's GOODBYE). */
+    boolean owesCredit()
+    {
+        return owedCredit > 0 && !exit.goodbyeReceived();
     }
 
     private boolean mayGrantCredit()
