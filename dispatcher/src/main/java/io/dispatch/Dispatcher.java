@@ -386,11 +386,12 @@ public final class Dispatcher implements AutoCloseable
             }
         }
 
-        // the targeting thread keeps at most RingPorts.TARGETING_WINDOW events in the ring: a client's SUBMIT never
-        // waits for a slot, and queues behind at most that many (a few ms), not behind a whole campaign or import
+        // the targeting thread keeps at most RingPorts.TARGETING_WINDOW events in the ring, and a campaign's messages
+        // count against the marketing share (ring.marketingSlots) with clients' marketing: a client's SUBMIT never
+        // waits for a slot, and an OTP queues behind at most that share, not behind a whole campaign or import
         targeting = new TargetingConductor(config.dataDir(), config.rollCycle(), TARGETING_INBOX,
             config.directorySnapshotEveryOps(), config.directoryMaxRecipients(), tenants, templates,
-            new CampaignFanout(ringBuffer, admissionByChannel, templates, ports.targeting()),
+            new CampaignFanout(ringBuffer, admissionByChannel, templates, ports.targeting(), ports.marketing()),
             new ConsentPublisher(ringBuffer, ports.targeting(), counters, errors), campaignStats,
             cancelledCampaigns, config.policy().maxScheduleAheadMs(), clock, errors);
         // before the message journal: its recovery counts campaign messages into their campaigns' stats, and the
