@@ -3,9 +3,11 @@ package io.dispatch.it;
 import io.dispatch.Dispatcher;
 import io.dispatch.client.ClientConfig;
 import io.dispatch.client.DispatchClient;
+import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.DeliveryState;
+import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.status.Counter;
@@ -13,6 +15,9 @@ import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.JumpClock;
 import io.dispatch.testing.RawConnection.Frame;
 import io.dispatch.testing.RawConnection;
+import io.dispatch.testing.TargetingFrames;
+import io.dispatch.testing.TargetingFrames.CampaignResult;
+import io.dispatch.testing.TargetingFrames.DirectoryResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,12 +26,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 12: a bulk client that fills a lane whose provider holds every send is paused (its requests beyond the
- * marketing share wait, none is refused), while an OTP sent on another connection is still acked, keeps its connection's credit and is sent to the provider ahead of the backlog.
+ * Issue 12: a bulk client, or a campaign, that fills a lane whose provider holds every send is paused (a client's
+ * requests beyond the marketing share wait, none is refused; the fan-out waits for room), while an OTP sent on another
+ * connection is still acked, keeps its connection's credit and is sent to the provider ahead of the backlog.
  */
 @Timeout(90)
 class ClassIsolationIT
@@ -86,5 +93,62 @@ class ClassIsolationIT
                 .as("only marketing's 3 slots of the window went to marketing").hasSize(3);
             assertThat(engine.counters().get(Counter.BACKPRESSURE_NACKS)).as("nothing within credit refused").isZero();
         }
+    }
+
+    @Test
+    void shouldAdmitAndDispatchAnOtpWhileACampaignFillsTheLane() throws Exception
+    {
+        final JumpClock clock = JumpClock.atSeoul("2026-11-25T12:00:00");
+        // as above; the campaign's audience (40) is twice what marketing may hold in the lane (16 of 20)
+        final var settings = EngineFixture.settings(dir).set("lane.sms.capacity", "20")
+            .set("lane.sms.reservedPercent", "20").set("lane.sms.window", "4")
+            .set("lane.sms.connector.stall", "true").set("template.promo", PROMO);
+        try (Dispatcher engine = EngineFixture.launch(settings, clock);
+            RawConnection marketer = RawConnection.open(engine.port(), "demo", "demo-key");
+            RawConnection otpClient = RawConnection.open(engine.port(), "demo", "demo-key"))
+        {
+            final List<byte[]> audience = new ArrayList<>();
+            for (int i = 0; i < 40; i++)
+            {
+                audience.add(new DirectoryOpWriter().upsert("r" + i).string("phone", "0102000" + (1000 + i))
+                    .consentField("sms", ConsentFlags.AD, 0, 0, "signup").toBytes());
+            }
+            marketer.send(b -> TargetingFrames.directoryUpdate(b, 1, audience));
+            assertThat(DirectoryResult.of(marketer.read()).applied()).isEqualTo(40);
+            marketer.send(b -> TargetingFrames.campaign(b, 2, false, 0, 0, "flat-out", "",
+                new byte[] {ChannelType.SMS.code()}, "consent('sms')", (int)ChannelType.SMS.code(), "promo"));
+            final CampaignResult started = CampaignResult.of(marketer.read());
+            assertThat(started.state()).isEqualTo(CampaignDescriptor.STATE_RUNNING);
+
+            final var lane = engine.lane(ChannelType.SMS);
+            await(() -> lane.admission().bulkInSystem() == 16 && lane.inFlight() == 3,
+                () -> "campaign fills marketing's 16 admission slots and its 3 of the 4 window slots; admitted "
+                    + lane.admission().bulkInSystem() + ", in flight " + lane.inFlight());
+
+            otpClient.submit(1, MessageKind.AUTH, ChannelType.SMS, "", "01099990000", "code 123456");
+            final Frame answer = otpClient.read();
+            assertThat(answer.type).as("the OTP is acked, not refused").isEqualTo(MessageType.ACK);
+            final Frame credit = otpClient.readAnyWithTimeout(5_000);
+            assertThat(credit.type).as("its connection keeps its credit").isEqualTo(MessageType.CREDIT);
+            final List<Integer> otpState = StatusPoller.await(otpClient, List.of(answer.messageId()), 30_000,
+                s -> s == DeliveryState.DISPATCHED.code());
+            assertThat(otpState).as("sent ahead of the campaign's backlog, in the window slot kept for it")
+                .containsExactly((int)DeliveryState.DISPATCHED.code());
+            assertThat(lane.admission().bulkInSystem()).as("the campaign took none of the reserved share").isEqualTo(16);
+            assertThat(lane.inFlight()).isEqualTo(4);
+            assertThat(lane.bulkDepth()).as("the campaign's backlog waits in the bulk queue").isEqualTo(13);
+            assertThat(engine.counters().get(Counter.BACKPRESSURE_NACKS)).isZero();
+        }
+    }
+
+    private static void await(final BooleanSupplier reached, final java.util.function.Supplier<String> state)
+        throws InterruptedException
+    {
+        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!reached.getAsBoolean() && System.nanoTime() < end)
+        {
+            Thread.sleep(10);
+        }
+        assertThat(reached.getAsBoolean()).as(state).isTrue();
     }
 }
