@@ -144,6 +144,8 @@ public final class Dispatcher implements AutoCloseable
     private OptOut080Receiver optOut080;
     private final InboundAnswers inboundAnswers = new InboundAnswers();
     private RingBuffer<DispatchEvent> ringBuffer;
+    /** The ring's marketing share, for {@code /metrics}. */
+    private io.dispatch.ring.MarketingShare marketingShare;
     private IngestContext ingestContext;
     private OwnerState ownerState;
     private ClusterHooks hooks = ClusterHooks.NONE;
@@ -310,6 +312,7 @@ public final class Dispatcher implements AutoCloseable
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage, inboundDedup);
         final RingPorts ports = RingPorts.of(config);
+        marketingShare = ports.marketing();
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, ports.marketing(),
             config.ringSize());
         ackStage.inboundAnswers(inboundAnswers);
@@ -711,7 +714,7 @@ public final class Dispatcher implements AutoCloseable
             final AgentRunner streams = streamsRunner;
             return streams == null ? 0 : ((JournalStreams)streams.agent()).size();
         }), ringBuffer, storage, inboundAnswers, ackLatency, e2eLatency, List.of(targeting.metrics()::appendPrometheus,
-            sb ->
+            marketingShare::appendPrometheus, sb ->
             {
                 if (ingest != null && ingest.tls() != null)
                 {

@@ -1,5 +1,7 @@
 package io.dispatch.ring;
 
+import io.dispatch.status.PrometheusText;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -88,6 +90,14 @@ public final class MarketingShare
     public long held()
     {
         return taken.get() - released.get();
+    }
+
+    /** {@code /metrics}: the slots held now, beside the share (the admin thread reads both counters). */
+    public void appendPrometheus(final StringBuilder sb)
+    {
+        PrometheusText.family(sb, "dispatch_ring_marketing_held", "gauge",
+            "ring slots marketing holds now, clients' SUBMITs and campaign fan-out (at most ring.marketingSlots)");
+        PrometheusText.sample(sb, "dispatch_ring_marketing_held", Math.max(0, held()));
     }
 
     /** @return the share, {@link Long#MAX_VALUE} when unlimited. */

@@ -135,13 +135,15 @@ public final class CampaignFanout
         {
             return UNREACHABLE;
         }
-        if (next > batchEnd && !claimBatch(upcoming))
-        {
-            return BLOCKED;
-        }
+        // admission first: a full lane must not cost a batch of ring slots published as NOOPs every duty cycle
         final LaneAdmission admission = admissionByChannel[channel];
         if (admission == null || !admission.tryAcquire(false))
         {
+            return BLOCKED;
+        }
+        if (next > batchEnd && !claimBatch(upcoming))
+        {
+            admission.release(false);
             return BLOCKED;
         }
         final long sequence = next++;

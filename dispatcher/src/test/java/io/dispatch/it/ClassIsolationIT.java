@@ -11,6 +11,7 @@ import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.status.Counter;
+import io.dispatch.testing.AdminHttp;
 import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.JumpClock;
 import io.dispatch.testing.RawConnection.Frame;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -138,6 +140,94 @@ class ClassIsolationIT
             assertThat(lane.inFlight()).isEqualTo(4);
             assertThat(lane.bulkDepth()).as("the campaign's backlog waits in the bulk queue").isEqualTo(13);
             assertThat(engine.counters().get(Counter.BACKPRESSURE_NACKS)).isZero();
+        }
+    }
+
+    /**
+     * The ring's marketing share ({@code ring.marketingSlots}) taken by a campaign fanning out as fast as it can and a
+     * client's marketing flood at once, on a fast lane: OTPs sent meanwhile are all acked, the flood is acked in full
+     * (it waited for the share, nothing was refused), the campaign fans out to everyone (it waited and went on as the
+     * ack stage gave slots back), and afterwards the share holds nothing: no slot leaked on any path.
+     */
+    @Test
+    void shouldShareTheRingsMarketingShareBetweenACampaignAndAClientFloodWhileOtpsAreAcked() throws Exception
+    {
+        final int audience = 3_000;
+        final int flood = 2_000;
+        final JumpClock clock = JumpClock.atSeoul("2026-11-25T12:00:00");
+        final var settings = EngineFixture.settings(dir).set("ring.marketingSlots", "16").set("template.promo", PROMO);
+        try (Dispatcher engine = EngineFixture.launch(settings, clock);
+            RawConnection marketer = RawConnection.open(engine.port(), "demo", "demo-key");
+            RawConnection bulk = RawConnection.open(engine.port(), "demo", "demo-key");
+            RawConnection otpClient = RawConnection.open(engine.port(), "demo", "demo-key"))
+        {
+            for (int batch = 0; batch < audience / 1_000; batch++)
+            {
+                final List<byte[]> ops = new ArrayList<>();
+                for (int i = batch * 1_000; i < (batch + 1) * 1_000; i++)
+                {
+                    ops.add(new DirectoryOpWriter().upsert("r" + i).string("phone", String.format("0103%07d", i))
+                        .consentField("sms", ConsentFlags.AD, 0, 0, "signup").toBytes());
+                }
+                final long correlationId = batch + 1;
+                marketer.send(b -> TargetingFrames.directoryUpdate(b, correlationId, ops));
+                assertThat(DirectoryResult.of(marketer.read()).applied()).isEqualTo(1_000);
+            }
+
+            final CompletableFuture<List<Byte>> floodAnswers = CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    bulk.send(b ->
+                    {
+                        for (int i = 0; i < flood; i++)
+                        {
+                            RawConnection.submitFrame(b, i + 1, MessageKind.MARKETING, ChannelType.SMS, "",
+                                String.format("0104%07d", i), null, PROMO, null);
+                        }
+                    });
+                    final List<Byte> types = new ArrayList<>();
+                    for (int i = 0; i < flood; i++)
+                    {
+                        types.add(bulk.read().type);
+                    }
+                    return types;
+                }
+                catch (final java.io.IOException ex)
+                {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            });
+            marketer.send(b -> TargetingFrames.campaign(b, 10, false, 0, 0, "flat-out", "",
+                new byte[] {ChannelType.SMS.code()}, "consent('sms')", (int)ChannelType.SMS.code(), "promo"));
+            final long campaignId = CampaignResult.of(marketer.read()).id();
+
+            for (int i = 0; i < 20; i++)
+            {
+                otpClient.submit(i + 1, i % 2 == 0 ? MessageKind.AUTH : MessageKind.INFORMATIONAL, ChannelType.SMS, "",
+                    "0109999" + (1000 + i), "code " + i);
+                assertThat(otpClient.read().type).as("OTP %d acked", i).isEqualTo(MessageType.ACK);
+            }
+
+            assertThat(floodAnswers.get(60, TimeUnit.SECONDS)).as("the whole flood acked, none refused")
+                .hasSize(flood).containsOnly(MessageType.ACK);
+            final CampaignResult done = CampaignIT.awaitState(marketer, campaignId, CampaignDescriptor.STATE_FANNED_OUT);
+            assertThat(done.counter(CampaignDescriptor.COUNTER_FANNED_OUT)).isEqualTo(audience);
+            assertThat(engine.counters().get(Counter.BACKPRESSURE_NACKS)).isZero();
+            await(() -> marketingHeld(engine) == 0, () -> "marketing still holds " + marketingHeld(engine) + " slots");
+        }
+    }
+
+    private long marketingHeld(final Dispatcher engine)
+    {
+        try
+        {
+            return AdminHttp.metric(AdminHttp.get(engine.adminPort(), dir, "/metrics").body(),
+                "dispatch_ring_marketing_held");
+        }
+        catch (final Exception ex)
+        {
+            throw new AssertionError(ex);
         }
     }
 

@@ -71,7 +71,10 @@ class CampaignRingShareTest
     private final List<String> answers = new CopyOnWriteArrayList<>();
     private final Disruptor<DispatchEvent> disruptor = new Disruptor<>(DispatchEvent::new, RING,
         DaemonThreadFactory.INSTANCE, ProducerType.MULTI, new BlockingWaitStrategy());
+    private final RingPorts ports = new RingPorts(RING, 50, SHARE);
+    private final MarketingShare share = ports.marketing();
     private TargetingConductor conductor;
+    private RingBuffer<DispatchEvent> ring;
 
     @AfterEach
     void stop()
@@ -84,12 +87,9 @@ class CampaignRingShareTest
         disruptor.halt();
     }
 
-    @Test
-    void shouldHoldACampaignWithinTheMarketingShareItSharesWithClientsAndGoOnWhenTheAckStageGivesItBack()
-        throws Exception
+    /** Starts the ring and the targeting agent, whose SMS lane admits {@code smsCapacity}, and loads the audience. */
+    private void start(final long smsCapacity) throws Exception
     {
-        final RingPorts ports = new RingPorts(RING, 50, SHARE);
-        final MarketingShare share = ports.marketing();
         final Counters counters = new Counters();
         final DistinctErrorLog errors = new DistinctErrorLog(counters);
         disruptor.handleEventsWith((e, sequence, endOfBatch) ->
@@ -101,12 +101,12 @@ class CampaignRingShareTest
             }
         }).then(new AckHandler(new SessionFlusher(), counters, errors, new StatusTable(64), new ClassLatency(""),
             share, RING));
-        final RingBuffer<DispatchEvent> ring = disruptor.start();
+        ring = disruptor.start();
 
         final DispatcherConfig config = DispatcherConfig.from(EngineFixture.settings(dir));
         final TemplateRegistry templates = new TemplateRegistry(Map.of("promo", "(광고)[shop] 쿠폰 무료수신거부 080-000-0000"));
         final LaneAdmission[] admission = new LaneAdmission[ChannelType.CODES];
-        admission[ChannelType.SMS.code()] = new LaneAdmission(100_000);
+        admission[ChannelType.SMS.code()] = new LaneAdmission(smsCapacity, 20);
         conductor = new TargetingConductor(dir, config.rollCycle(), 16, 1_000_000, 0,
             new TenantRegistry(config.tenants()), templates,
             new CampaignFanout(ring, admission, templates, ports.targeting(), share),
@@ -116,7 +116,13 @@ class CampaignRingShareTest
 
         assertThat(conductor.offer(audience())).isTrue();
         runUntil(() -> answers.contains("DIRECTORY_RESULT 1"));
+    }
 
+    @Test
+    void shouldHoldACampaignWithinTheMarketingShareItSharesWithClientsAndGoOnWhenTheAckStageGivesItBack()
+        throws Exception
+    {
+        start(100_000);
         journalStage = new CountDownLatch(1);
         // a bulk client's marketing SUBMITs hold part of the share, taken as the request adapter takes it
         for (int i = 0; i < CLIENT_MARKETING; i++)
@@ -151,6 +157,27 @@ class CampaignRingShareTest
             .isEqualTo(AUDIENCE);
         share.release(CLIENT_MARKETING); // the client's SUBMITs answered
         runUntil(() -> share.held() == 0);
+    }
+
+    @Test
+    void shouldClaimNoRingSlotsNorShareWhileTheLaneHasNoRoomForMarketing() throws Exception
+    {
+        start(10); // marketing may hold 8 of the lane's 10 (lane.<ch>.reservedPercent 20)
+        assertThat(conductor.offer(campaign())).isTrue();
+        runUntil(() -> answers.contains("CAMPAIGN_RESULT 2") && campaignJournaled.get() == 8 && share.held() == 0);
+        int settling = 0;
+        while (conductor.doWork() > 0 && settling++ < 10)
+        {
+            // the progress record of what was journaled
+        }
+        final long cursor = ring.getCursor();
+        for (int i = 0; i < 50; i++)
+        {
+            assertThat(conductor.doWork()).as("the fan-out waits for the lane: no work, the runner sleeps").isZero();
+        }
+        assertThat(ring.getCursor()).as("no batch claimed and published as NOOPs while the lane is full")
+            .isEqualTo(cursor);
+        assertThat(share.held()).isZero();
     }
 
     /** Campaign SUBMITs published and not yet past the ack stage (which has not run while the ring is held). */
