@@ -321,7 +321,8 @@ public final class Dispatcher implements AutoCloseable
         statusStage.tap(hooks.tap());
         policyStage.rateShare(hooks.share());
         ownerState = new OwnerState(dedup, policyStage, caps, config.dedupHorizonMs(), policy.caps().retentionMs());
-        scheduler = new Scheduler(ports.scheduler(), admissionByChannel, clock, 4 << 20, cancelledCampaigns);
+        scheduler = new Scheduler(ports.scheduler(), admissionByChannel, clock, 4 << 20, cancelledCampaigns,
+            ports.marketing());
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
         final com.lmax.disruptor.EventHandler<DispatchEvent> observer =
             hooks.journaledObserver();

@@ -182,7 +182,7 @@ public final class CampaignFanout
 
     /**
      * Claims ring slots for the next recipients, a batch at a time (see {@link RingBatchClaim}), no more than the
-     * marketing share has room for: each slot takes one of the share until it is filled or given back in {@link #flush}.
+     * marketing share has room for: each slot takes one of the share until filled or given back in {@link #flush}.
      */
     private boolean claimBatch(final int upcoming)
     {

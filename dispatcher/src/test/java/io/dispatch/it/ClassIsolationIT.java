@@ -136,7 +136,8 @@ class ClassIsolationIT
                 s -> s == DeliveryState.DISPATCHED.code());
             assertThat(otpState).as("sent ahead of the campaign's backlog, in the window slot kept for it")
                 .containsExactly((int)DeliveryState.DISPATCHED.code());
-            assertThat(lane.admission().bulkInSystem()).as("the campaign took none of the reserved share").isEqualTo(16);
+            assertThat(lane.admission().bulkInSystem()).as("the campaign took none of the reserved share")
+                .isEqualTo(16);
             assertThat(lane.inFlight()).isEqualTo(4);
             assertThat(lane.bulkDepth()).as("the campaign's backlog waits in the bulk queue").isEqualTo(13);
             assertThat(engine.counters().get(Counter.BACKPRESSURE_NACKS)).isZero();
@@ -211,7 +212,8 @@ class ClassIsolationIT
 
             assertThat(floodAnswers.get(60, TimeUnit.SECONDS)).as("the whole flood acked, none refused")
                 .hasSize(flood).containsOnly(MessageType.ACK);
-            final CampaignResult done = CampaignIT.awaitState(marketer, campaignId, CampaignDescriptor.STATE_FANNED_OUT);
+            final CampaignResult done =
+                CampaignIT.awaitState(marketer, campaignId, CampaignDescriptor.STATE_FANNED_OUT);
             assertThat(done.counter(CampaignDescriptor.COUNTER_FANNED_OUT)).isEqualTo(audience);
             assertThat(engine.counters().get(Counter.BACKPRESSURE_NACKS)).isZero();
             await(() -> marketingHeld(engine) == 0, () -> "marketing still holds " + marketingHeld(engine) + " slots");

@@ -104,7 +104,8 @@ class CampaignRingShareTest
         ring = disruptor.start();
 
         final DispatcherConfig config = DispatcherConfig.from(EngineFixture.settings(dir));
-        final TemplateRegistry templates = new TemplateRegistry(Map.of("promo", "(광고)[shop] 쿠폰 무료수신거부 080-000-0000"));
+        final TemplateRegistry templates =
+            new TemplateRegistry(Map.of("promo", "(광고)[shop] 쿠폰 무료수신거부 080-000-0000"));
         final LaneAdmission[] admission = new LaneAdmission[ChannelType.CODES];
         admission[ChannelType.SMS.code()] = new LaneAdmission(smsCapacity, 20);
         conductor = new TargetingConductor(dir, config.rollCycle(), 16, 1_000_000, 0,
