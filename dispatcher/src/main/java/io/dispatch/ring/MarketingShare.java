@@ -6,16 +6,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The ring slots marketing may hold between its publication and the ack stage ({@code ring.marketingSlots}): clients'
- * marketing SUBMITs and a campaign's fan-out alike. The ring is one FIFO for every class, so whatever marketing holds
- * in it is queued ahead of the next OTP; bounding it bounds that wait to a few milliseconds of the ring's work, however
- * hard a bulk client or a campaign pushes. A marketing SUBMIT that finds the share taken waits on its connection like
- * one that finds the ring full, and the fan-out waits for its next duty cycle; informational and auth SUBMITs never
- * look at it (docs/design/class-isolation.md).
+ * marketing SUBMITs, a campaign's fan-out and deferred marketing coming due alike. The ring is one FIFO for every
+ * class, so whatever marketing holds in it is queued ahead of the next OTP; bounding it bounds that wait to a few
+ * milliseconds of the ring's work, however hard a bulk client or a campaign pushes. A marketing SUBMIT that finds the
+ * share taken waits on its connection like one that finds the ring full, and the fan-out and the scheduler wait for
+ * their next duty cycle; informational and auth never look at it (docs/design/class-isolation.md).
  * <p>
- * <b>Threading:</b> {@link #tryTake()} from the ingest event loops and {@link #tryTake(int)} from the targeting thread
- * (a read and an atomic add each, so with several takers the share may be exceeded by at most one slot per event
- * loop); {@link #release} from the ack stage once per batch, and from the ring's exception handler for an event whose
- * stage threw before the ack stage saw it.
+ * <b>Threading:</b> {@link #tryTake()} from the ingest event loops and the scheduler, {@link #tryTake(int)} from the
+ * targeting thread (a read and an atomic add each, so with several takers the share may be exceeded by at most one
+ * slot per taker); {@link #release} from the ack stage once per batch, and from the ring's exception handler for an
+ * event whose stage threw before the ack stage saw it.
  */
 public final class MarketingShare
 {
