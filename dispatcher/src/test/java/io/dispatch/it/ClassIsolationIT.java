@@ -162,18 +162,7 @@ class ClassIsolationIT
             RawConnection bulk = RawConnection.open(engine.port(), "demo", "demo-key");
             RawConnection otpClient = RawConnection.open(engine.port(), "demo", "demo-key"))
         {
-            for (int batch = 0; batch < audience / 1_000; batch++)
-            {
-                final List<byte[]> ops = new ArrayList<>();
-                for (int i = batch * 1_000; i < (batch + 1) * 1_000; i++)
-                {
-                    ops.add(new DirectoryOpWriter().upsert("r" + i).string("phone", String.format("0103%07d", i))
-                        .consentField("sms", ConsentFlags.AD, 0, 0, "signup").toBytes());
-                }
-                final long correlationId = batch + 1;
-                marketer.send(b -> TargetingFrames.directoryUpdate(b, correlationId, ops));
-                assertThat(DirectoryResult.of(marketer.read()).applied()).isEqualTo(1_000);
-            }
+            loadAudience(marketer, audience);
 
             final CompletableFuture<List<Byte>> floodAnswers = CompletableFuture.supplyAsync(() ->
             {
@@ -217,6 +206,56 @@ class ClassIsolationIT
             assertThat(done.counter(CampaignDescriptor.COUNTER_FANNED_OUT)).isEqualTo(audience);
             assertThat(engine.counters().get(Counter.BACKPRESSURE_NACKS)).isZero();
             await(() -> marketingHeld(engine) == 0, () -> "marketing still holds " + marketingHeld(engine) + " slots");
+        }
+    }
+
+    /**
+     * The lane's rate: a campaign whose backlog needs two minutes at marketing's part of the rate (8 of 10 a second)
+     * does not delay an OTP, which takes the reserved part: it is sent while most of the campaign still waits.
+     */
+    @Test
+    void shouldSendAnOtpAtOnceWhileACampaignSaturatesTheLanesRate() throws Exception
+    {
+        final int audience = 1_000;
+        final JumpClock clock = JumpClock.atSeoul("2026-11-25T12:00:00");
+        final var settings = EngineFixture.settings(dir).set("lane.sms.ratePerSecond", "10")
+            .set("lane.sms.reservedPercent", "20").set("template.promo", PROMO);
+        try (Dispatcher engine = EngineFixture.launch(settings, clock);
+            RawConnection marketer = RawConnection.open(engine.port(), "demo", "demo-key");
+            RawConnection otpClient = RawConnection.open(engine.port(), "demo", "demo-key"))
+        {
+            loadAudience(marketer, audience);
+            marketer.send(b -> TargetingFrames.campaign(b, 10, false, 0, 0, "rate-bound", "",
+                new byte[] {ChannelType.SMS.code()}, "consent('sms')", (int)ChannelType.SMS.code(), "promo"));
+            CampaignResult.of(marketer.read());
+            final var lane = engine.lane(ChannelType.SMS);
+            await(() -> lane.bulkDepth() > audience / 2,
+                () -> "the campaign's backlog queued in the lane: " + lane.bulkDepth());
+
+            otpClient.submit(1, MessageKind.AUTH, ChannelType.SMS, "", "01099990000", "code 123456");
+            final Frame answer = otpClient.read();
+            assertThat(answer.type).isEqualTo(MessageType.ACK);
+            assertThat(StatusPoller.await(otpClient, List.of(answer.messageId()), 30_000,
+                s -> s == DeliveryState.DISPATCHED.code())).containsExactly((int)DeliveryState.DISPATCHED.code());
+            assertThat(lane.bulkDepth()).as("the OTP did not wait behind the campaign's backlog")
+                .isGreaterThan(audience / 2);
+        }
+    }
+
+    /** {@code count} recipients r0.. with an SMS phone and ad consent, in batches of 1,000. */
+    private static void loadAudience(final RawConnection c, final int count) throws Exception
+    {
+        for (int batch = 0; batch < count / 1_000; batch++)
+        {
+            final List<byte[]> ops = new ArrayList<>();
+            for (int i = batch * 1_000; i < (batch + 1) * 1_000; i++)
+            {
+                ops.add(new DirectoryOpWriter().upsert("r" + i).string("phone", String.format("0103%07d", i))
+                    .consentField("sms", ConsentFlags.AD, 0, 0, "signup").toBytes());
+            }
+            final long correlationId = batch + 1;
+            c.send(b -> TargetingFrames.directoryUpdate(b, correlationId, ops));
+            assertThat(DirectoryResult.of(c.read()).applied()).isEqualTo(1_000);
         }
     }
 
