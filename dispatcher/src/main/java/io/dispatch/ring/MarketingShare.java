@@ -96,7 +96,7 @@ public final class MarketingShare
     public void appendPrometheus(final StringBuilder sb)
     {
         PrometheusText.family(sb, "dispatch_ring_marketing_held", "gauge",
-            "ring slots marketing holds now, clients' SUBMITs and campaign fan-out (at most ring.marketingSlots)");
+            "ring slots marketing holds now: clients' SUBMITs, campaigns, due deferred marketing (ring.marketingSlots)");
         PrometheusText.sample(sb, "dispatch_ring_marketing_held", Math.max(0, held()));
     }
 

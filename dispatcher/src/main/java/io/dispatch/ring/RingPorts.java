@@ -19,8 +19,8 @@ import io.dispatch.config.DispatcherConfig;
  * </pre>
  * So a campaign fan-out or a directory import never holds more than 4096 slots, a client's SUBMIT never waits for
  * one behind them, and the state changes of the lanes always find room (docs/design/ring-topology.md). Across the
- * ingest and targeting ports, marketing (clients' SUBMITs and campaign messages together) holds at most
- * {@code ring.marketingSlots} ({@link MarketingShare}).
+ * ingest, targeting and scheduler ports, marketing (clients' SUBMITs, campaign messages and due deferred marketing
+ * together) holds at most {@code ring.marketingSlots} ({@link MarketingShare}).
  */
 public final class RingPorts
 {
@@ -113,7 +113,7 @@ public final class RingPorts
         return targeting;
     }
 
-    /** Marketing's share of the ring: clients' marketing SUBMITs and campaign fan-out. */
+    /** Marketing's share of the ring: clients' marketing SUBMITs, campaign fan-out and due deferred marketing. */
     public MarketingShare marketing()
     {
         return marketing;
