@@ -43,7 +43,7 @@ public final class RingPorts
         this(ringSize, highWaterPercent, 0);
     }
 
-    /** @param marketingSlots slots clients' marketing SUBMITs may hold at once, 0 = no limit beyond the ingest port. */
+    /** @param marketingSlots slots marketing may hold at once ({@link MarketingShare}), 0 = no limit but the ports. */
     public RingPorts(final int ringSize, final int highWaterPercent, final int marketingSlots)
     {
         marketing = new MarketingShare(marketingSlots);
