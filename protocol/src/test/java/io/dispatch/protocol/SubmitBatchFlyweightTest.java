@@ -100,7 +100,8 @@ class SubmitBatchFlyweightTest
         raw.putShort(9, (short)5, LE);
         assertThat(batch.wrap(raw, 0, 12).validateHeader()).isNull();
         assertThat(batch.validateItems()).isEqualTo(ErrorCode.MALFORMED_FRAME);
-        assertThat(batch.problem()).isEqualTo("SUBMIT_BATCH item 1 runs past the frame; no item of the batch processed");
+        assertThat(batch.problem())
+            .isEqualTo("SUBMIT_BATCH item 1 runs past the frame; no item of the batch processed");
 
         assertThat(batch.wrap(raw, 0, 10).validateItems()).isEqualTo(ErrorCode.MALFORMED_FRAME);
         assertThat(batch.problem()).as("not even the second length field fits")
