@@ -260,10 +260,12 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 }
                 break;
             case MessageType.GOODBYE:
-                // a client's GOODBYE has no wait, and a reason-less one reads as normal: the flyweight reads 0
+            {
+                // engines before 2026-12 send no wait, and an empty body is a normal leave: the flyweight reads 0
                 final GoodbyeFlyweight bye = goodbye.wrap(view(frame, start, length), 0);
                 conductor.onGoodbye(bye.reason(), bye.retryAfterMs());
                 break;
+            }
             default:
                 // Newer engines may add types: ignore rather than drop the connection.
                 ErrorLog.warnOnce("unknown-type-" + type, "ignoring frame of unknown type " +

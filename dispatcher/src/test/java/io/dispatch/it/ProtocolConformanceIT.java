@@ -226,7 +226,7 @@ class ProtocolConformanceIT
             c.send(b -> ByteBufFrames.ping(b, 70, PING_PAYLOAD));
             final Frame pong = c.read();
             assertThat(pong.type).as("the connection stays").isEqualTo(MessageType.PONG);
-            assertThat(pong.buf.getLongLE(FrameDescriptor.HEADER_LENGTH)).isEqualTo(PING_PAYLOAD);
+            assertThat(pong.pongPayload()).isEqualTo(PING_PAYLOAD);
         }
     }
 
