@@ -266,6 +266,20 @@ public final class ByteBufFrames
             body + s.ping.wrapForEncode(s.buffer, body).payload(payload).encodedLength()));
     }
 
+    public static void campaignControl(final ByteBuf out, final long correlationId, final long campaignId,
+        final byte action)
+    {
+        final ExpandableArrayBuffer s = scratch();
+        append(out, s, Frames.campaignControl(s, 0, correlationId, campaignId, action));
+    }
+
+    public static void campaignStats(final ByteBuf out, final long correlationId, final long campaignId,
+        final String name)
+    {
+        final ExpandableArrayBuffer s = scratch();
+        append(out, s, Frames.campaignStats(s, 0, correlationId, campaignId, name));
+    }
+
     /** A client's GOODBYE: the reason only. */
     public static void goodbye(final ByteBuf out, final long correlationId, final int reason)
     {

@@ -57,25 +57,12 @@ public final class TargetingFrames
 
     public static void control(final ByteBuf b, final long correlationId, final long campaignId, final byte action)
     {
-        final int start = ByteBufFrames.beginFrame(b, MessageType.CAMPAIGN_CONTROL, 0, correlationId);
-        b.writeLongLE(campaignId);
-        b.writeByte(action);
-        ByteBufFrames.endFrame(b, start);
+        ByteBufFrames.campaignControl(b, correlationId, campaignId, action);
     }
 
     public static void stats(final ByteBuf b, final long correlationId, final long campaignId, final String name)
     {
-        final int start = ByteBufFrames.beginFrame(b, MessageType.CAMPAIGN_STATS, 0, correlationId);
-        b.writeLongLE(campaignId);
-        str8(b, name == null ? "" : name);
-        ByteBufFrames.endFrame(b, start);
-    }
-
-    private static void str8(final ByteBuf b, final String s)
-    {
-        final byte[] v = s.getBytes(StandardCharsets.UTF_8);
-        b.writeByte(v.length);
-        b.writeBytes(v);
+        ByteBufFrames.campaignStats(b, correlationId, campaignId, name);
     }
 
     /** A decoded CAMPAIGN_RESULT. */

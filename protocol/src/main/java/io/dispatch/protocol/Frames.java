@@ -364,7 +364,8 @@ public final class Frames
         final MutableDirectBuffer out, final int offset, final byte type, final long correlationId, final long payload)
     {
         final int body = beginFrame(out, offset, type, 0, correlationId);
-        return endFrame(out, offset, body + new PingFlyweight().wrapForEncode(out, body).payload(payload).encodedLength());
+        return endFrame(out, offset,
+            body + new PingFlyweight().wrapForEncode(out, body).payload(payload).encodedLength());
     }
 
     /** A client's GOODBYE: the reason only. */
@@ -389,6 +390,26 @@ public final class Frames
         goodbye.header(MessageType.GOODBYE, GoodbyeFlyweight.FRAME_LENGTH, correlationId);
         goodbye.reason(reason).retryAfterMs(retryAfterMs);
         return GoodbyeFlyweight.FRAME_LENGTH;
+    }
+
+    public static int campaignControl(
+        final MutableDirectBuffer out, final int offset, final long correlationId, final long campaignId,
+        final byte action)
+    {
+        final int body = beginFrame(out, offset, MessageType.CAMPAIGN_CONTROL, 0, correlationId);
+        return endFrame(out, offset, body + new CampaignControlFlyweight().wrapForEncode(out, body)
+            .campaignIdAndAction(campaignId, action).encodedLength());
+    }
+
+    /** @param name looked up when {@code campaignId} is 0 (null or empty otherwise). */
+    public static int campaignStats(
+        final MutableDirectBuffer out, final int offset, final long correlationId, final long campaignId,
+        final String name)
+    {
+        final byte[] n = name == null ? new byte[0] : name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final int body = beginFrame(out, offset, MessageType.CAMPAIGN_STATS, 0, correlationId);
+        return endFrame(out, offset, body + new CampaignStatsFlyweight().wrapForEncode(out, body)
+            .campaignIdAndName(campaignId, n).encodedLength());
     }
 
     /** Reads a str16 at {@code offset}; for NACK/ERROR details (allocates: not for the hot path). */

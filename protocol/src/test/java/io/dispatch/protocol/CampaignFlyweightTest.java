@@ -169,4 +169,44 @@ class CampaignFlyweightTest
         assertThat(read.varCount()).isZero();
         assertThat(read.pacingPerSecond()).isZero();
     }
+
+    @Test
+    void shouldRoundTripACampaignControlAtTheDocumentedOffsets()
+    {
+        final int length = Frames.campaignControl(buffer, AT, 5, 1L << 40 | 7, CampaignDescriptor.ACTION_CANCEL);
+        assertThat(length).isEqualTo(FrameDescriptor.HEADER_LENGTH + CampaignControlFlyweight.BODY_LENGTH);
+        final int body = AT + FrameDescriptor.HEADER_LENGTH;
+        assertThat(buffer.getByte(AT + FrameDescriptor.TYPE_OFFSET)).isEqualTo(MessageType.CAMPAIGN_CONTROL);
+        // u64 campaignId, u8 action
+        assertThat(buffer.getLong(body, LE)).isEqualTo(1L << 40 | 7);
+        assertThat(buffer.getByte(body + 8)).isEqualTo(CampaignDescriptor.ACTION_CANCEL);
+
+        final CampaignControlFlyweight r = new CampaignControlFlyweight().wrap(buffer, body, 9);
+        assertThat(r.validate()).isNull();
+        assertThat(r.campaignId()).isEqualTo(1L << 40 | 7);
+        assertThat(r.action()).isEqualTo(CampaignDescriptor.ACTION_CANCEL);
+        assertThat(r.wrap(buffer, body, 10).validate()).isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(r.problem()).isEqualTo("CAMPAIGN_CONTROL body must be 9 bytes");
+    }
+
+    @Test
+    void shouldRoundTripACampaignStatsByIdAndByName()
+    {
+        final int body = AT + FrameDescriptor.HEADER_LENGTH;
+        final CampaignStatsFlyweight r = new CampaignStatsFlyweight();
+        int length = Frames.campaignStats(buffer, AT, 5, 42, null) - FrameDescriptor.HEADER_LENGTH;
+        assertThat(length).as("u64 campaignId, empty str8 name").isEqualTo(9);
+        assertThat(r.wrap(buffer, body, length).validate()).isNull();
+        assertThat(r.campaignId()).isEqualTo(42);
+
+        length = Frames.campaignStats(buffer, AT, 6, 0, "spring-세일") - FrameDescriptor.HEADER_LENGTH;
+        assertThat(buffer.getLong(body, LE)).isZero();
+        assertThat(buffer.getByte(body + 8)).isEqualTo((byte)utf8("spring-세일").length);
+        assertThat(r.wrap(buffer, body, length).validate()).isNull();
+        assertThat(r.hasName()).isTrue();
+        assertThat(r.name()).isEqualTo("spring-세일");
+        assertThat(r.wrap(buffer, body, length - 1).hasName()).as("a name cut short is no name").isFalse();
+        assertThat(r.wrap(buffer, body, 8).validate()).isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(r.problem()).isEqualTo("CAMPAIGN_STATS body shorter than 9 bytes");
+    }
 }
