@@ -91,6 +91,7 @@ final class FrameDispatch
             parked.batchResumeAt(parkedBatchItem);
             session.ctx().channel().config().setAutoRead(false);
             retrySoonIfMarketingShare();
+            session.armTick();
             return true;
         }
         return false;
@@ -143,6 +144,7 @@ final class FrameDispatch
                 parkCurrent = false;
                 parked.batchResumeAt(parkedBatchItem);
                 retrySoonIfMarketingShare();
+                session.armTick();
                 break;
             }
             parked.removeHead();

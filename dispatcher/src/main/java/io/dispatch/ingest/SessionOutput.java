@@ -21,6 +21,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class SessionOutput
 {
+    private final SessionHandler session;
     private final IngestContext context;
     private final SessionProxy proxy;
     private final SessionExit exit;
@@ -35,9 +36,10 @@ final class SessionOutput
     /** Requests taken whose answer is not written yet. */
     private int outstanding;
 
-    SessionOutput(final IngestContext context, final SessionProxy proxy, final SessionExit exit,
-        final RequestAdapter requests)
+    SessionOutput(final SessionHandler session, final IngestContext context, final SessionProxy proxy,
+        final SessionExit exit, final RequestAdapter requests)
     {
+        this.session = session;
         this.context = context;
         this.proxy = proxy;
         this.exit = exit;
@@ -109,6 +111,7 @@ final class SessionOutput
     {
         nack(correlationId, code, detail);
         owedCredit++;
+        session.armTick();
     }
 
     void error(final long correlationId, final ErrorCode code, final String detail)
@@ -141,6 +144,7 @@ final class SessionOutput
         appendCredit(answer);
         ctx.writeAndFlush(answer, ctx.voidPromise());
         exit.maybeFinish();
+        session.armTick();
     }
 
     /** An answer owed to a connection that is gone: nothing to write. */
@@ -148,6 +152,7 @@ final class SessionOutput
     {
         outstanding--;
         owedCredit++;
+        session.armTick();
     }
 
     /**
@@ -193,6 +198,7 @@ final class SessionOutput
             proxy.scheduleDrain();
         }
         exit.maybeFinish();
+        session.armTick();
     }
 
     /** @return true when there was something to write (and it is written, not flushed). */
@@ -216,6 +222,12 @@ final class SessionOutput
             appendCredit(out);
             ctx.writeAndFlush(out, ctx.voidPromise());
         }
+    }
+
+    /** @return whether credit is owed that a tick may still grant (none is after the client's GOODBYE). */
+    boolean owesCredit()
+    {
+        return owedCredit > 0 && !exit.goodbyeReceived();
     }
 
     private boolean mayGrantCredit()

@@ -175,6 +175,16 @@ public final class SessionProxy implements AnswerSink, StreamSink
     }
 
     /** The periodic tick: lets idle queues shrink. */
+    /** @return whether a queue grew and waits for idle ticks to shrink it. */
+    boolean wantsIdleTicks()
+    {
+        final OutboundQueue a = answers;
+        final OutboundQueue r = receipts;
+        final OutboundQueue in = inbound;
+        return (a != null && a.wantsIdleTicks()) || (r != null && r.wantsIdleTicks()) ||
+            (in != null && in.wantsIdleTicks());
+    }
+
     void idleTick()
     {
         final OutboundQueue a = answers;

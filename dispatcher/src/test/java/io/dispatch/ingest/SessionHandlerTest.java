@@ -231,6 +231,30 @@ class SessionHandlerTest
     }
 
     @Test
+    void shouldTickOnlyWhileARequestWaits()
+    {
+        final EmbeddedSession full = new EmbeddedSession(4, 1);
+        full.hello();
+        assertThat(full.handler.ticking()).as("an idle session has no timer").isFalse();
+        assertThat(full.channel.runScheduledPendingTasks()).as("nothing scheduled at all").isEqualTo(-1);
+
+        full.send(out ->
+        {
+            submit(out, 60, "a");
+            submit(out, 61, "b");
+        });
+        assertThat(full.handler.ticking()).as("the second SUBMIT waits for the lane").isTrue();
+        full.tick();
+        assertThat(full.handler.ticking()).as("still waiting").isTrue();
+
+        full.sms.release(true);
+        full.tick();
+        assertThat(full.ring.get(1).correlationId).isEqualTo(61);
+        assertThat(full.handler.ticking()).as("nothing waits any more").isFalse();
+        assertThat(full.channel.runScheduledPendingTasks()).isEqualTo(-1);
+    }
+
+    @Test
     void shouldSayGoodbyeOnlyOnceEveryAnswerOwedIsWritten()
     {
         s.hello();
