@@ -2,9 +2,10 @@ package io.dispatch.ingest;
 
 import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.AckFlyweight;
+import io.dispatch.protocol.CreditFlyweight;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
+import io.dispatch.protocol.OkFlyweight;
 import io.dispatch.status.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -122,7 +123,7 @@ final class SessionOutput
 
     void ok(final long correlationId)
     {
-        final ByteBuf out = ctx.alloc().buffer(16);
+        final ByteBuf out = ctx.alloc().buffer(OkFlyweight.FRAME_LENGTH);
         ByteBufFrames.ok(out, correlationId);
         ctx.write(out);
     }
@@ -217,7 +218,7 @@ final class SessionOutput
     {
         if (mayGrantCredit())
         {
-            final ByteBuf out = ctx.alloc().buffer(Frames.CREDIT_FRAME_LENGTH);
+            final ByteBuf out = ctx.alloc().buffer(CreditFlyweight.FRAME_LENGTH);
             appendCredit(out);
             ctx.writeAndFlush(out, ctx.voidPromise());
         }

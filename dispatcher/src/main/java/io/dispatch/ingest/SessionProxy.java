@@ -10,6 +10,7 @@ import io.dispatch.protocol.InboundFlyweight;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.NackFlyweight;
+import io.dispatch.protocol.OkFlyweight;
 import io.dispatch.protocol.ReceiptFlyweight;
 import io.dispatch.protocol.StatusResultFlyweight;
 import io.dispatch.ring.AnswerSink;
@@ -292,7 +293,7 @@ public final class SessionProxy implements AnswerSink, StreamSink
     public boolean offerOk(final long correlationId)
     {
         final OutboundQueue q = answers;
-        final int index = q.claimFrame(MessageType.OK, FrameDescriptor.HEADER_LENGTH, correlationId);
+        final int index = q.claimFrame(MessageType.OK, OkFlyweight.FRAME_LENGTH, correlationId);
         if (index < 0)
         {
             return false;
