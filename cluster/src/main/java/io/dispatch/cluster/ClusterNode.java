@@ -53,6 +53,7 @@ public final class ClusterNode implements AutoCloseable
     private final OwnershipFence fence;
     private final ClusterTargetingNode targeting;
     private final ClusterHistory history;
+    private final ClusterReceipts receipts;
     private boolean closed;
 
     private ClusterNode(final Dispatcher dispatcher, final KafkaProducer<byte[], byte[]> producer,
@@ -88,6 +89,12 @@ public final class ClusterNode implements AutoCloseable
             .acceptedPublisher());
         this.followerThread = new Thread(follower, "cluster-status-follower");
         routing.router.follower(follower);
+        // SUBSCRIBE with resumeAfter: a reader of the status topic per subscription, positions named by checkpoints
+        final java.util.concurrent.atomic.AtomicInteger readers = new java.util.concurrent.atomic.AtomicInteger();
+        this.receipts = new ClusterReceipts(() -> new KafkaConsumer<>(receiptsProperties(cluster,
+            readers.incrementAndGet()), new ByteArrayDeserializer(), new ByteArrayDeserializer()), producer,
+            cluster.statusTopic(), routing.statusPartitions);
+        routing.router.receipts(receipts);
         // GET /messages/<cluster id>/history through any node: asked and answered over the status topic
         final io.dispatch.admin.MessageHistoryRoute historyRoute = dispatcher.historyRoute();
         this.history = historyRoute == null ? null : new ClusterHistory(producer, cluster.statusTopic(),
@@ -380,6 +387,7 @@ public final class ClusterNode implements AutoCloseable
     /** After the engine stopped: the tap writes what the ring left it, then the follower stops. */
     private void stopStatus()
     {
+        receipts.stop();
         tap.stop();
         follower.stop();
         if (history != null)
@@ -545,6 +553,19 @@ public final class ClusterNode implements AutoCloseable
         p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         return withCluster(cluster, p, "-status", false);
+    }
+
+    /** A resumed receipt subscription's reader of the status topic: as the follower's, its poll bounds a segment. */
+    static Properties receiptsProperties(final ClusterSettings cluster, final int reader)
+    {
+        final Properties p = followerProperties(cluster);
+        p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000"); // a segment's ordinals fit ReceiptPositions
+        p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"); // retention passing it: an error, never a skip
+        if (cluster.nodeName() != null)
+        {
+            p.setProperty(CommonClientConfigs.CLIENT_ID_CONFIG, "dispatch-" + cluster.nodeName() + "-receipts-" + reader);
+        }
+        return p;
     }
 
     /** The changelog reader: assigned partitions only, no group, no commits. */

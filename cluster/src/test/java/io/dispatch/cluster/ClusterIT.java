@@ -417,6 +417,88 @@ class ClusterIT
     }
 
     /**
+     * A resumed receipt subscriber on a node killed with -9 mid-stream connects to the other node and resumes after
+     * the last position it got: with what it got before, each state of each message once, the same as a subscription
+     * from the start. The checkpoints behind the dead node's positions are on the status topic, so any node honours
+     * them. The messages go to partitions the survivor owns, so a takeover repeats nothing here and "once" is exact.
+     */
+    @Test
+    void aResumedSubscriberWhoseNodeIsKilledResumesOnAnotherNodeWithoutLossOrRepeat() throws Exception
+    {
+        final int partitions = 4;
+        final String topic = "dispatch-receipts";
+        broker.createClusterTopics(topic, partitions);
+        final Path victimDir = dir.resolve("receipts-victim");
+        final ClusterChild victim = ClusterChild.start(victimDir, childArgs(victimDir, topic, "receipts-victim"));
+        final Path survivorDir = Files.createDirectories(dir.resolve("receipts-survivor"));
+        final Settings ss = nodeSettings(survivorDir, peer);
+        ss.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        ss.set(ClusterSettings.TOPIC, topic);
+        ss.set(ClusterSettings.GROUP_ID, topic);
+        ss.set(ClusterSettings.NODE_NAME, "receipts-survivor");
+        try (ClusterNode survivor = ClusterNode.start(DispatcherConfig.from(ss), ClusterSettings.from(ss),
+            SystemEpochClock.INSTANCE);
+            RawConnection sender = RawConnection.open(survivor.dispatcher().port(), "demo", "demo-key"))
+        {
+            awaitOwned(survivor, owned -> owned > 0 && owned < partitions, "the partitions split between the nodes");
+            final Set<Long> ids = new HashSet<>();
+            final List<long[]> seen = new ArrayList<>();
+            final long last;
+            try (RawConnection onVictim = RawConnection.open(victim.port(), "demo", "demo-key"))
+            {
+                ClusterRoutingIT.resume(onVictim, 0);
+                sendToSurvivor(sender, survivor, partitions, "rk-", 0, 60, ids);
+                last = ClusterRoutingIT.readResumed(onVictim, ids, seen, 60, 0);
+                victim.kill();
+            }
+            final int fromVictim = seen.size();
+            sendToSurvivor(sender, survivor, partitions, "rk-", 60, 40, ids);
+            try (RawConnection again = RawConnection.open(survivor.dispatcher().port(), "demo", "demo-key"))
+            {
+                ClusterRoutingIT.resume(again, last);
+                ClusterRoutingIT.readResumed(again, ids, seen, Integer.MAX_VALUE, last);
+            }
+            final List<long[]> reference = new ArrayList<>();
+            try (RawConnection fromStart = RawConnection.open(survivor.dispatcher().port(), "demo", "demo-key"))
+            {
+                ClusterRoutingIT.resume(fromStart, 0);
+                ClusterRoutingIT.readResumed(fromStart, ids, reference, Integer.MAX_VALUE, 0);
+            }
+            assertThat(fromVictim).as("the victim delivered part of the receipts").isBetween(1, seen.size() - 1);
+            final java.util.Map<String, Integer> resumed = ClusterRoutingIT.states(seen);
+            assertThat(resumed.values()).as("each state once across the kill: %s", resumed).allMatch(n -> n == 1);
+            assertThat(resumed).as("what a subscription from the start got").isEqualTo(ClusterRoutingIT.states(reference));
+        }
+        finally
+        {
+            victim.close();
+        }
+    }
+
+    /** Sends {@code count} messages through {@code c}, each to a recipient of a partition {@code owner} owns. */
+    private static void sendToSurvivor(final RawConnection c, final ClusterNode owner, final int partitions,
+        final String prefix, final int from, final int count, final Set<Long> ids) throws Exception
+    {
+        int sent = 0;
+        for (int n = 0; sent < count; n++)
+        {
+            final String to = "+8216" + (10_000_000 + from * 1000 + n);
+            if (owner.owns(partitionOf("demo", to, partitions)))
+            {
+                c.submit(from + sent, MessageKind.INFORMATIONAL, ChannelType.SMS, prefix + (from + sent), to,
+                    prefix + (from + sent));
+                sent++;
+            }
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final RawConnection.Frame f = c.read();
+            assertThat(f.type).as("answer: %s", f).isEqualTo(MessageType.ACK);
+            ids.add(f.messageId());
+        }
+    }
+
+    /**
      * The owner of the only partition is killed after it sent a keyed message and a recipient's capped allowance and
      * committed past them: the node taking over loads their key and sends from the changelog before it consumes, so
      * the same key again is a duplicate (one send) and one more message to the recipient is capped.
