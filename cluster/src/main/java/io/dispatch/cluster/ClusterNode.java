@@ -276,6 +276,19 @@ public final class ClusterNode implements AutoCloseable
         PrometheusText.family(sb, "dispatch_cluster_receipts_total", "counter",
             "receipts this node offered to its subscribers from the status topic");
         PrometheusText.sample(sb, "dispatch_cluster_receipts_total", follower.receipts());
+        final ClusterReceipts.Counters resumed = receipts.counters();
+        PrometheusText.family(sb, "dispatch_cluster_resumed_subscriptions", "gauge",
+            "resumed receipt subscriptions this node serves now (a thread and a status topic reader each)");
+        PrometheusText.sample(sb, "dispatch_cluster_resumed_subscriptions", receipts.active());
+        PrometheusText.family(sb, "dispatch_cluster_resumed_receipts_total", "counter",
+            "receipts this node's resumed subscriptions offered (replayed and new)");
+        PrometheusText.sample(sb, "dispatch_cluster_resumed_receipts_total", resumed.receipts.get());
+        PrometheusText.family(sb, "dispatch_cluster_receipt_checkpoints_total", "counter",
+            "receipt checkpoints written to the status topic (one per segment with a receipt for a resumed subscriber)");
+        PrometheusText.sample(sb, "dispatch_cluster_receipt_checkpoints_total", resumed.checkpoints.get());
+        PrometheusText.family(sb, "dispatch_cluster_receipt_checkpoint_failures_total", "counter",
+            "receipt checkpoint writes the brokers did not take in time (retried; the receipts wait)");
+        PrometheusText.sample(sb, "dispatch_cluster_receipt_checkpoint_failures_total", resumed.checkpointFailures.get());
         targeting.appendMetrics(sb);
     }
 

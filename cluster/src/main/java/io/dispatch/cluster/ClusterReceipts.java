@@ -26,7 +26,16 @@ final class ClusterReceipts
     private final Set<ReceiptStream> streams = ConcurrentHashMap.newKeySet();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final AtomicLong started = new AtomicLong();
+    private final Counters counters = new Counters();
     private volatile boolean stopped;
+
+    /** What the node's resumed streams did, for /metrics (any thread). */
+    static final class Counters
+    {
+        final AtomicLong receipts = new AtomicLong();
+        final AtomicLong checkpoints = new AtomicLong();
+        final AtomicLong checkpointFailures = new AtomicLong();
+    }
 
     ClusterReceipts(final Supplier<KafkaConsumer<byte[], byte[]>> readers, final Producer<byte[], byte[]> producer,
         final String statusTopic, final int partitions)
@@ -46,7 +55,7 @@ final class ClusterReceipts
             return;
         }
         final ReceiptStream stream = new ReceiptStream(readers, producer, statusTopic, partitions, session,
-            new String(session.tenantName(), StandardCharsets.UTF_8), afterPosition, answer);
+            new String(session.tenantName(), StandardCharsets.UTF_8), afterPosition, answer, counters);
         final Thread thread = new Thread(() ->
         {
             try
@@ -69,6 +78,11 @@ final class ClusterReceipts
     int active()
     {
         return streams.size();
+    }
+
+    Counters counters()
+    {
+        return counters;
     }
 
     /** Ends every stream (their connections close with the engine) and waits for their threads, bounded. */

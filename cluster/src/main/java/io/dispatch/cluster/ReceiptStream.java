@@ -62,6 +62,7 @@ final class ReceiptStream implements Runnable
     private final String tenant;
     private final long after;
     private final ResumedReceipts answer;
+    private final ClusterReceipts.Counters counters;
     private final StatusRecords.Decoded decoded = new StatusRecords.Decoded();
     private final List<TopicPartition> all = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -72,8 +73,9 @@ final class ReceiptStream implements Runnable
 
     ReceiptStream(final Supplier<KafkaConsumer<byte[], byte[]>> reader, final Producer<byte[], byte[]> producer,
         final String topic, final int partitions, final SessionHandler session, final String tenant, final long after,
-        final ResumedReceipts answer)
+        final ResumedReceipts answer, final ClusterReceipts.Counters counters)
     {
+        this.counters = counters;
         this.reader = reader;
         this.producer = producer;
         this.topic = topic;
@@ -365,11 +367,14 @@ final class ReceiptStream implements Runnable
         {
             try
             {
-                return producer.send(new ProducerRecord<>(topic, ReceiptCheckpoints.PARTITION, null, value))
-                    .get(CHECKPOINT_WAIT_MS, TimeUnit.MILLISECONDS).offset();
+                final long offset = producer.send(new ProducerRecord<>(topic, ReceiptCheckpoints.PARTITION, null,
+                    value)).get(CHECKPOINT_WAIT_MS, TimeUnit.MILLISECONDS).offset();
+                counters.checkpoints.incrementAndGet();
+                return offset;
             }
             catch (final ExecutionException | TimeoutException | KafkaException ex)
             {
+                counters.checkpointFailures.incrementAndGet();
                 if (failures++ % 50 == 0)
                 {
                     LOG.warn("event=cluster_receipt_checkpoint_failed tenant={} failures={} error=\"{}\" effect=" +
@@ -411,6 +416,7 @@ final class ReceiptStream implements Runnable
             sink.scheduleDrain();
             LockSupport.parkNanos(FULL_NAP_NS); // the client reads at its pace; the connection gives no event here
         }
+        counters.receipts.incrementAndGet();
         return true;
     }
 }

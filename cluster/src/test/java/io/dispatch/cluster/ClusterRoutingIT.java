@@ -265,6 +265,10 @@ class ClusterRoutingIT
             readResumed(onC, ids, reference, Integer.MAX_VALUE, 0);
         }
         assertThat(fromA).as("node 0 sent part of the receipts, node 2 the rest").isBetween(1, seen.size() - 1);
+        final String metrics = AdminHttp.get(nodes.get(2).dispatcher().adminPort(), dirs.get(2), "/metrics").body();
+        assertThat(AdminHttp.metric(metrics, "dispatch_cluster_resumed_receipts_total")).as("node 2's resumed receipts")
+            .isGreaterThanOrEqualTo(seen.size() - fromA);
+        assertThat(AdminHttp.metric(metrics, "dispatch_cluster_receipt_checkpoints_total")).isPositive();
         final Map<String, Integer> resumed = states(seen);
         assertThat(resumed.values()).as("each state of each message once across the two nodes: %s", resumed)
             .allMatch(n -> n == 1);
