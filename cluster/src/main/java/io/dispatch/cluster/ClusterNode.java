@@ -89,12 +89,7 @@ public final class ClusterNode implements AutoCloseable
             .acceptedPublisher());
         this.followerThread = new Thread(follower, "cluster-status-follower");
         routing.router.follower(follower);
-        // SUBSCRIBE with resumeAfter: a reader of the status topic per subscription, positions named by checkpoints
-        final java.util.concurrent.atomic.AtomicInteger readers = new java.util.concurrent.atomic.AtomicInteger();
-        this.receipts = new ClusterReceipts(() -> new KafkaConsumer<>(receiptsProperties(cluster,
-            readers.incrementAndGet()), new ByteArrayDeserializer(), new ByteArrayDeserializer()), producer,
-            cluster.statusTopic(), routing.statusPartitions);
-        routing.router.receipts(receipts);
+        this.receipts = routing.receipts;
         // GET /messages/<cluster id>/history through any node: asked and answered over the status topic
         final io.dispatch.admin.MessageHistoryRoute historyRoute = dispatcher.historyRoute();
         this.history = historyRoute == null ? null : new ClusterHistory(producer, cluster.statusTopic(),
@@ -116,6 +111,8 @@ public final class ClusterNode implements AutoCloseable
         final ClusterRouter router = new ClusterRouter();
         final ClusterRateShare share;
         final int statusPartitions;
+        /** Set in {@link #start} before the engine opens its port. */
+        ClusterReceipts receipts;
 
         Routing(final DispatcherConfig config, final int partitions, final int statusPartitions)
         {
@@ -162,6 +159,13 @@ public final class ClusterNode implements AutoCloseable
             new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
         final Hooks hooks = new Hooks(partitions, cluster.sendLeaseMs());
         final ClusterTargetingNode targeting = new ClusterTargetingNode(hooks.fence, partitions);
+        // SUBSCRIBE with resumeAfter: a status topic reader per subscription, positions named by checkpoints. Wired
+        // before the port opens: a client resubscribing after a restart is not told "still starting" (it gives up)
+        final java.util.concurrent.atomic.AtomicInteger readers = new java.util.concurrent.atomic.AtomicInteger();
+        routing.receipts = new ClusterReceipts(() -> new KafkaConsumer<>(receiptsProperties(cluster,
+            readers.incrementAndGet()), new ByteArrayDeserializer(), new ByteArrayDeserializer()), producer,
+            cluster.statusTopic(), routing.statusPartitions);
+        routing.router.receipts(routing.receipts);
         final Dispatcher dispatcher;
         try
         {

@@ -475,6 +475,141 @@ class ClusterIT
         }
     }
 
+    /**
+     * The Java client's own resume: it subscribes with {@code resumeReceipts(0)} on a node that is then killed with -9
+     * and restarted on its data dir and port. The client reconnects by itself and subscribes again after the last
+     * position it got: its listener gets each state of each message once, in growing positions, the same states as
+     * a subscription from the start on the other node.
+     */
+    @Test
+    void theJavaClientResumesItsReceiptsByItselfOnTheRestartedNode() throws Exception
+    {
+        final int partitions = 4;
+        final String topic = "dispatch-client-resume";
+        broker.createClusterTopics(topic, partitions);
+        final int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0))
+        {
+            port = free.getLocalPort();
+        }
+        final Path victimDir = dir.resolve("client-victim");
+        final List<String> args = new ArrayList<>(childArgs(victimDir, topic, "client-victim"));
+        args.addAll(List.of("--port", Integer.toString(port)));
+        final ClusterChild victim = ClusterChild.start(victimDir, args);
+        ClusterChild restarted = null;
+        final Path survivorDir = Files.createDirectories(dir.resolve("client-survivor"));
+        final Settings ss = nodeSettings(survivorDir, peer);
+        ss.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        ss.set(ClusterSettings.TOPIC, topic);
+        ss.set(ClusterSettings.GROUP_ID, topic);
+        ss.set(ClusterSettings.NODE_NAME, "client-survivor");
+        final List<long[]> got = java.util.Collections.synchronizedList(new ArrayList<>());
+        final io.dispatch.client.ReceiptListener listener = new io.dispatch.client.ReceiptListener()
+        {
+            @Override
+            public void onReceipt(final long messageId, final io.dispatch.protocol.DeliveryState state,
+                final int attempts, final io.dispatch.protocol.Reason reason, final long atEpochMs)
+            {
+                throw new AssertionError("the client calls the overload with the position");
+            }
+
+            @Override
+            public void onReceipt(final long messageId, final io.dispatch.protocol.DeliveryState state,
+                final int attempts, final io.dispatch.protocol.Reason reason, final long atEpochMs,
+                final ChannelType channel, final long position)
+            {
+                got.add(new long[]{messageId, state.code(), position});
+            }
+        };
+        try (ClusterNode survivor = ClusterNode.start(DispatcherConfig.from(ss), ClusterSettings.from(ss),
+            SystemEpochClock.INSTANCE);
+            RawConnection sender = RawConnection.open(survivor.dispatcher().port(), "demo", "demo-key");
+            io.dispatch.client.DispatchClient client = io.dispatch.client.DispatchClient.connect(
+                io.dispatch.client.ClientConfig.builder().host("127.0.0.1").port(port).tenant("demo")
+                    .apiKey("demo-key").reconnectMaxBackoffMs(500).build()))
+        {
+            assertThat(victim.port()).isEqualTo(port);
+            awaitOwned(survivor, owned -> owned > 0 && owned < partitions, "the partitions split between the nodes");
+            client.resumeReceipts(0, Frames.ALL_STATES, listener).get(30, TimeUnit.SECONDS);
+            final Set<Long> ids = new HashSet<>();
+            sendToSurvivor(sender, survivor, partitions, "cr-", 0, 40, ids);
+            awaitReceipts(got, ids, 40);
+            victim.kill();
+            sendToSurvivor(sender, survivor, partitions, "cr-", 40, 30, ids);
+            for (int i = 0; i < 70; i++)
+            {
+                assertThat(peer.awaitCount("cr-" + i, 1, 60_000)).as("cr-%d sent", i).isTrue();
+            }
+            restarted = ClusterChild.start(victimDir, args);
+            awaitReceipts(got, ids, Integer.MAX_VALUE);
+
+            final List<long[]> ours = new ArrayList<>();
+            long position = 0;
+            synchronized (got)
+            {
+                for (final long[] r : got)
+                {
+                    assertThat(r[2]).as("positions grow across the restart").isGreaterThan(position);
+                    position = r[2];
+                    if (ids.contains(r[0]))
+                    {
+                        ours.add(r);
+                    }
+                }
+            }
+            final List<long[]> reference = new ArrayList<>();
+            try (RawConnection fromStart = RawConnection.open(survivor.dispatcher().port(), "demo", "demo-key"))
+            {
+                ClusterRoutingIT.resume(fromStart, 0);
+                ClusterRoutingIT.readResumed(fromStart, ids, reference, Integer.MAX_VALUE, 0);
+            }
+            final java.util.Map<String, Integer> resumed = ClusterRoutingIT.states(ours);
+            assertThat(resumed.values()).as("each state once across the restart: %s", resumed).allMatch(n -> n == 1);
+            assertThat(resumed).as("what a subscription from the start got").isEqualTo(ClusterRoutingIT.states(reference));
+        }
+        finally
+        {
+            victim.close();
+            if (restarted != null)
+            {
+                restarted.close();
+            }
+        }
+    }
+
+    /** Waits (bounded) until {@code got} holds {@code atLeast} receipts of {@code ids}, or every one of them ended. */
+    private static void awaitReceipts(final List<long[]> got, final Set<Long> ids, final int atLeast)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (true)
+        {
+            int ours = 0;
+            final Set<Long> ended = new HashSet<>();
+            synchronized (got)
+            {
+                for (final long[] r : got)
+                {
+                    if (ids.contains(r[0]))
+                    {
+                        ours++;
+                        if (io.dispatch.protocol.DeliveryState.of((int)r[1]).isTerminal())
+                        {
+                            ended.add(r[0]);
+                        }
+                    }
+                }
+            }
+            if (ours >= atLeast || ended.size() == ids.size())
+            {
+                return;
+            }
+            assertThat(System.nanoTime()).as("receipts within 90 s: %d, %d of %d ended", ours, ended.size(),
+                ids.size()).isLessThan(deadline);
+            Thread.sleep(20); // the listener runs on the client's thread; polled with a bound
+        }
+    }
+
     /** Sends {@code count} messages through {@code c}, each to a recipient of a partition {@code owner} owns. */
     private static void sendToSurvivor(final RawConnection c, final ClusterNode owner, final int partitions,
         final String prefix, final int from, final int count, final Set<Long> ids) throws Exception
