@@ -106,9 +106,9 @@ final class ReceiptStream implements Runnable
     @Override
     public void run()
     {
-        consumer = reader.get();
         try
         {
+            consumer = reader.get();
             if (!running.get())
             {
                 return;
@@ -138,8 +138,9 @@ final class ReceiptStream implements Runnable
         {
             Thread.currentThread().interrupt();
         }
-        catch (final KafkaException ex)
+        catch (final RuntimeException ex)
         {
+            // the brokers (a KafkaException), or a fault of this stream: never a silent end for the subscriber
             LOG.warn("event=cluster_receipt_stream_failed tenant={} error=\"{}\" effect=\"{}\"", tenant, ex.toString(),
                 streaming ? "GOODBYE to the subscriber, which resumes after the last receipt it got" : "NACK");
             if (streaming)
@@ -154,7 +155,11 @@ final class ReceiptStream implements Runnable
         }
         finally
         {
-            consumer.close(Duration.ofSeconds(5));
+            final KafkaConsumer<byte[], byte[]> c = consumer;
+            if (c != null)
+            {
+                c.close(Duration.ofSeconds(5));
+            }
         }
     }
 
