@@ -68,9 +68,10 @@ final class SubscriptionRequests
             return refuse(invalid, subscribe.problem());
         }
         final boolean resume = subscribe.isResume();
-        // one producer per receipt queue: the ring's status stage for live receipts, the stream thread for resumed ones
-        if ((proxy.hasReceipts() || resumePending) &&
-            (resume || proxy.subscriptionScope() == AnswerSink.SCOPE_JOURNAL || resumePending))
+        // one producer per receipt queue: the ring's status stage for live receipts, the stream thread (or in cluster
+        // mode the router's stream) for resumed ones
+        if (resumePending ||
+            proxy.hasReceipts() && (resume || proxy.subscriptionScope() == AnswerSink.SCOPE_JOURNAL))
         {
             return refuse(ErrorCode.INVALID_FIELD, "this connection already subscribed receipts; " +
                 "a resumed subscription needs a connection of its own");
