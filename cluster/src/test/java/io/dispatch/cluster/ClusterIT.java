@@ -540,6 +540,13 @@ class ClusterIT
             {
                 assertThat(peer.awaitCount("cr-" + i, 1, 60_000)).as("cr-%d sent", i).isTrue();
             }
+            final long idleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!survivor.idle())
+            {
+                assertThat(System.nanoTime()).as("the survivor finished its sends within 30 s").isLessThan(idleBy);
+                Thread.sleep(20); // ring and lane depths have no event to await from here; polled with a bound
+            }
+            // nothing in flight when the restarted node takes partitions back: no repeat to muddle "once"
             restarted = ClusterChild.start(victimDir, args);
             awaitReceipts(got, ids, Integer.MAX_VALUE);
 
