@@ -291,7 +291,25 @@ class ClusterRoutingIT
                     ReceiptPositions.checkpoint(last) + 1))).all().get(30, TimeUnit.SECONDS);
             }
             assertThat(refusedResume(c, last)).contains("older than the status topic's retention");
-            resume(c, 0); // nothing was opened by the refusals: the connection subscribes again
+            // nothing was opened by the refusals: the connection subscribes again; a second resume while the first
+            // waits for its check is refused (one stream per receipt queue)
+            c.send(b ->
+            {
+                ByteBufFrames.subscribe(b, 31, Frames.SCOPE_TENANT, Frames.ALL_STATES, 0);
+                ByteBufFrames.subscribe(b, 32, Frames.SCOPE_TENANT, Frames.ALL_STATES, 0);
+            });
+            final Map<Long, RawConnection.Frame> answers = new HashMap<>();
+            while (answers.size() < 2)
+            {
+                final RawConnection.Frame f = c.read();
+                if (f.type != MessageType.RECEIPT)
+                {
+                    answers.put(f.correlationId, f);
+                }
+            }
+            assertThat(answers.get(31L).type).as("%s", answers.get(31L)).isEqualTo(MessageType.OK);
+            assertThat(answers.get(32L).type).as("%s", answers.get(32L)).isEqualTo(MessageType.NACK);
+            assertThat(answers.get(32L).detail()).contains("already subscribed");
         }
     }
 
