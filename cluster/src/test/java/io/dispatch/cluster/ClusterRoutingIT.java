@@ -221,10 +221,6 @@ class ClusterRoutingIT
             assertThat(byKey.type).as("%s", byKey).isEqualTo(MessageType.NACK);
             assertThat(byKey.detail()).contains("cluster mode").contains("message id");
 
-            c.get(1).send(b -> ByteBufFrames.subscribe(b, 11, Frames.SCOPE_TENANT, Frames.ALL_STATES, 0));
-            final RawConnection.Frame resume = c.get(1).read();
-            assertThat(resume.type).as("%s", resume).isEqualTo(MessageType.NACK);
-            assertThat(resume.detail()).contains("resumeAfter").contains("cluster mode");
         }
         finally
         {
@@ -234,6 +230,183 @@ class ClusterRoutingIT
             }
         }
         assertThat(peer.count("later-1")).as("the cancelled message was never sent").isZero();
+    }
+
+    /**
+     * A resumed subscription on node 0 from the start of the status topic gets some receipts of a first batch; the
+     * connection closes; a second batch goes out; a subscription on node 2 resumes after the last position node 0
+     * sent and gets the rest. Together they hold each state of each message once, as a third subscription from the
+     * start (node 1) does, and positions only grow across the two nodes. Positions that cannot be honoured are
+     * refused with the reason, and the connection may subscribe again.
+     */
+    @Test
+    void receiptsResumedOnAnotherNodeAfterTheLastPositionComeOnceEach() throws Exception
+    {
+        final Set<Long> ids = new HashSet<>();
+        final List<long[]> seen = new ArrayList<>();
+        long last;
+        try (RawConnection onA = RawConnection.open(nodes.get(0).dispatcher().port(), "demo", "demo-key"))
+        {
+            resume(onA, 0);
+            submit(1, "resume-a-", "+8214", 30, ids);
+            last = readResumed(onA, ids, seen, 30, 0);
+        }
+        final int fromA = seen.size();
+        submit(1, "resume-b-", "+8215", 20, ids);
+        try (RawConnection onB = RawConnection.open(nodes.get(2).dispatcher().port(), "demo", "demo-key"))
+        {
+            resume(onB, last);
+            readResumed(onB, ids, seen, Integer.MAX_VALUE, last);
+        }
+        final List<long[]> reference = new ArrayList<>();
+        try (RawConnection onC = RawConnection.open(nodes.get(1).dispatcher().port(), "demo", "demo-key"))
+        {
+            resume(onC, 0);
+            readResumed(onC, ids, reference, Integer.MAX_VALUE, 0);
+        }
+        assertThat(fromA).as("node 0 sent part of the receipts, node 2 the rest").isBetween(1, seen.size() - 1);
+        final String metrics = AdminHttp.get(nodes.get(2).dispatcher().adminPort(), dirs.get(2), "/metrics").body();
+        assertThat(AdminHttp.metric(metrics, "dispatch_cluster_resumed_receipts_total")).as("node 2's resumed receipts")
+            .isGreaterThanOrEqualTo(seen.size() - fromA);
+        assertThat(AdminHttp.metric(metrics, "dispatch_cluster_receipt_checkpoints_total")).isPositive();
+        final Map<String, Integer> resumed = states(seen);
+        assertThat(resumed.values()).as("each state of each message once across the two nodes: %s", resumed)
+            .allMatch(n -> n == 1);
+        assertThat(resumed).as("what a subscription from the start through a third node got")
+            .isEqualTo(states(reference));
+
+        try (RawConnection c = RawConnection.open(nodes.get(1).dispatcher().port(), "demo", "demo-key"))
+        {
+            final long journalPosition = 5_000L * 64 + 2;
+            assertThat(refusedResume(c, journalPosition)).contains("not a receipt position");
+            final long beyond = ReceiptPositions.of(ReceiptPositions.MAX_CHECKPOINT, 0);
+            assertThat(refusedResume(c, beyond)).contains("beyond the status topic's end");
+            // the status topic's retention passes the checkpoint of the last position
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                "bootstrap.servers", broker.bootstrapServers())))
+            {
+                final org.apache.kafka.common.TopicPartition home =
+                    new org.apache.kafka.common.TopicPartition("routing-status", ReceiptCheckpoints.PARTITION);
+                admin.deleteRecords(Map.of(home, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(
+                    ReceiptPositions.checkpoint(last) + 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            assertThat(refusedResume(c, last)).contains("older than the status topic's retention");
+            // nothing was opened by the refusals: the connection subscribes again; a second resume while the first
+            // waits for its check is refused (one stream per receipt queue)
+            c.send(b ->
+            {
+                ByteBufFrames.subscribe(b, 31, Frames.SCOPE_TENANT, Frames.ALL_STATES, 0);
+                ByteBufFrames.subscribe(b, 32, Frames.SCOPE_TENANT, Frames.ALL_STATES, 0);
+            });
+            final Map<Long, RawConnection.Frame> answers = new HashMap<>();
+            while (answers.size() < 2)
+            {
+                final RawConnection.Frame f = c.read();
+                if (f.type != MessageType.RECEIPT)
+                {
+                    answers.put(f.correlationId, f);
+                }
+            }
+            assertThat(answers.get(31L).type).as("%s", answers.get(31L)).isEqualTo(MessageType.OK);
+            assertThat(answers.get(32L).type).as("%s", answers.get(32L)).isEqualTo(MessageType.NACK);
+            assertThat(answers.get(32L).detail()).contains("already subscribed");
+        }
+    }
+
+    private static void submit(final int node, final String prefix, final String phone, final int count,
+        final Set<Long> ids) throws Exception
+    {
+        try (RawConnection sender = RawConnection.open(nodes.get(node).dispatcher().port(), "demo", "demo-key"))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                sender.submit(i, MessageKind.INFORMATIONAL, ChannelType.SMS, prefix + i, phone + (10_000_000 + i),
+                    prefix + i);
+            }
+            for (int i = 0; i < count; i++)
+            {
+                final RawConnection.Frame ack = sender.read();
+                assertThat(ack.type).as("answer: %s", ack).isEqualTo(MessageType.ACK);
+                ids.add(ack.messageId());
+            }
+        }
+    }
+
+    static void resume(final RawConnection c, final long after) throws Exception
+    {
+        c.send(b -> ByteBufFrames.subscribe(b, 21, Frames.SCOPE_TENANT, Frames.ALL_STATES, after));
+        final RawConnection.Frame ok = c.read();
+        assertThat(ok.type).as("resume after %d: %s", after, ok).isEqualTo(MessageType.OK);
+    }
+
+    private static String refusedResume(final RawConnection c, final long after) throws Exception
+    {
+        c.send(b -> ByteBufFrames.subscribe(b, 22, Frames.SCOPE_TENANT, Frames.ALL_STATES, after));
+        final RawConnection.Frame nack = c.read();
+        assertThat(nack.type).as("resume after %d: %s", after, nack).isEqualTo(MessageType.NACK);
+        assertThat(nack.errorCode()).isEqualTo(ErrorCode.INVALID_FIELD.code());
+        return nack.detail();
+    }
+
+    /**
+     * Reads a resumed stream's receipts, each position above the one before (and above {@code after}), keeping
+     * {@code (id, state, position)} of those of {@code ids}, until {@code stopAfter} of them or until every one of
+     * {@code ids} reached a terminal state (bounded).
+     *
+     * @return the position of the last receipt read.
+     */
+    static long readResumed(final RawConnection c, final Set<Long> ids, final List<long[]> seen, final int stopAfter,
+        final long after) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        final Set<Long> ended = new HashSet<>();
+        for (final long[] s : seen)
+        {
+            if (DeliveryState.of((int)s[1]).isTerminal())
+            {
+                ended.add(s[0]);
+            }
+        }
+        long position = after;
+        int kept = 0;
+        while (kept < stopAfter && ended.size() < ids.size())
+        {
+            assertThat(System.nanoTime()).as("receipts within 60 s: %d of %d ended", ended.size(), ids.size())
+                .isLessThan(deadline);
+            final RawConnection.Frame f;
+            try
+            {
+                f = c.readAnyWithTimeout(1_000);
+            }
+            catch (final SocketTimeoutException ex)
+            {
+                continue; // nothing yet: look at the deadline again
+            }
+            assertThat(f.type).as("%s", f).isEqualTo(MessageType.RECEIPT);
+            final long p = f.buf.getLongLE(io.dispatch.protocol.ReceiptFlyweight.POSITION_OFFSET);
+            assertThat(p).as("positions grow").isGreaterThan(position);
+            position = p;
+            if (ids.contains(f.messageId()))
+            {
+                seen.add(new long[]{f.messageId(), f.state(), p});
+                kept++;
+                if (DeliveryState.of(f.state()).isTerminal())
+                {
+                    ended.add(f.messageId());
+                }
+            }
+        }
+        return position;
+    }
+
+    static Map<String, Integer> states(final List<long[]> receipts)
+    {
+        final Map<String, Integer> n = new java.util.TreeMap<>();
+        for (final long[] r : receipts)
+        {
+            n.merge(r[0] + "/" + r[1], 1, Integer::sum);
+        }
+        return n;
     }
 
     /** Each node enforces rate × owned / partitions: the shares add up to the tenant's rate, before and after a join. */

@@ -249,7 +249,8 @@ final class FrameDispatch
                 }
                 break;
             case MessageType.SUBSCRIBE:
-                answerSubscription(correlationId, subscriptions.onSubscribe(frame, body, length));
+                answerSubscription(correlationId,
+                    subscriptions.onSubscribe(frame, body, length, correlationId, okOnEventLoop(correlationId)));
                 break;
             case MessageType.SUBSCRIBE_INBOUND:
                 answerSubscription(correlationId,

@@ -345,7 +345,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
      * Any thread (the drain): stop reading and say GOODBYE with {@code reason} and the retry hint once every
      * answer owed is written. Frames already read are still answered (a SUBMIT with NACK SHUTTING_DOWN).
      */
-    void leave(final int reason, final long retryAfterMs)
+    public void leave(final int reason, final long retryAfterMs)
     {
         final ChannelHandlerContext c = ctx;
         if (c != null)
