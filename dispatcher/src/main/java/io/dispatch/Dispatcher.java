@@ -338,15 +338,15 @@ public final class Dispatcher implements AutoCloseable
 
         final SessionFlusher flusher = new SessionFlusher();
         final DedupHandler dedupStage = new DedupHandler(dedup, contentDedup, clock);
-        final PolicyHandler policyStage =
-            new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns, hooks.share());
-        policyStage.caps(caps);
-        policyStage.conversationWindow(new ConversationWindow(config.policy().conversationWindowMs(), messageTags()));
         fallbackMessages = new FallbackMessages(journal, config.tenants());
         final byte[] fallbackChannels = new byte[ChannelType.CODES];
         config.lanes().values().forEach(l -> fallbackChannels[l.channel().code()] =
             l.fallback().enabled() ? l.fallback().target().code() : 0);
-        policyStage.fallbacks(fallbackMessages, config.policy().adMarking(), fallbackChannels);
+        final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates,
+            PolicyHandler.Wiring.NONE.withCancelled(cancelledCampaigns).withCaps(caps)
+                .withWindow(new ConversationWindow(config.policy().conversationWindowMs(), messageTags()))
+                .withFallbacks(fallbackMessages, config.policy().adMarking(), fallbackChannels)
+                .withShare(hooks.share()));
         final InboundDedup inboundDedup = new InboundDedup();
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage, inboundDedup);

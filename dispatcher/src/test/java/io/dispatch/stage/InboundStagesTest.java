@@ -52,9 +52,8 @@ class InboundStagesTest
     void shouldTellTheObserverOfAJournaledEventOnceAndRecoveryOfEveryJournaledOne()
     {
         final PolicyHandler policy = new PolicyHandler(engine(), new DedupIndex(60_000), () -> NOW, new Counters(),
-            new PolicyRates(2));
-        policy.inboundObserver((tenantId, channel, recipientKey, to, kind, atMs) ->
-            seen.add(tenantId + "/" + channel + "/" + to + "/" + kind + "/" + atMs + "/" + recipientKey));
+            new PolicyRates(2), PolicyHandler.Wiring.NONE.withObserver((tenantId, channel, recipientKey, to, kind, atMs) ->
+            seen.add(tenantId + "/" + channel + "/" + to + "/" + kind + "/" + atMs + "/" + recipientKey)));
         try (Journal journal = new Journal(dir, "FAST_DAILY"))
         {
             final JournalHandler stage = new JournalHandler(journal, false, new DedupIndex(60_000), tenants,

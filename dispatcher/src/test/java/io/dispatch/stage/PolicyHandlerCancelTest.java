@@ -36,7 +36,7 @@ class PolicyHandlerCancelTest
     private final Counters counters = new Counters();
     private final CancelledCampaigns cancelled = new CancelledCampaigns();
     private final PolicyHandler stage = new PolicyHandler(engine(), new DedupIndex(60_000), clock, counters,
-        new PolicyRates(2), cancelled, null);
+        new PolicyRates(2), PolicyHandler.Wiring.NONE.withCancelled(cancelled));
 
     @Test
     void shouldEndAReleasedMessageOfACancelledCampaignInsteadOfDecidingIt()

@@ -68,14 +68,13 @@ class PolicyHandlerFallbackTest
         tenants[1] = TenantPolicy.read(s, "acme");
         final PolicyConfig config = PolicyConfig.read(s);
         engine = new PolicyEngine(config, tenants, new RecipientDirectory(), AFTERNOON);
-        stage = new PolicyHandler(engine, new DedupIndex(60_000), () -> AFTERNOON, new Counters(), new PolicyRates(2),
-            cancelled, null);
         journal = new Journal(dir, "FAST_DAILY");
         writer = journal.newWriter(false);
         messages = new FallbackMessages(journal, List.of(new TenantConfig(1, "acme", "k")));
         final byte[] fallbackChannels = new byte[4];
         fallbackChannels[ChannelType.CHAT.code()] = SMS;
-        stage.fallbacks(messages, config.adMarking(), fallbackChannels);
+        stage = new PolicyHandler(engine, new DedupIndex(60_000), () -> AFTERNOON, new Counters(), new PolicyRates(2),
+            PolicyHandler.Wiring.NONE.withCancelled(cancelled).withFallbacks(messages, config.adMarking(), fallbackChannels));
     }
 
     @AfterEach
