@@ -1,7 +1,5 @@
 package io.dispatch.cluster;
 
-import io.dispatch.config.DispatcherConfig;
-import io.dispatch.config.Settings;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DirectoryOpWriter;
@@ -9,14 +7,12 @@ import io.dispatch.testing.RawConnection;
 import io.dispatch.testing.TargetingFrames;
 import io.dispatch.testing.TargetingFrames.CampaignResult;
 import io.dispatch.testing.TargetingFrames.DirectoryResult;
-import org.agrona.concurrent.SystemEpochClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,16 +41,16 @@ class ClusterCampaignIT
     @TempDir
     static Path dir;
 
-    private static LocalBroker broker;
+    private static ClusterFixture cluster;
     private static TextCountingPeer peer;
-    private static final List<ClusterNode> nodes = new ArrayList<>();
+    private static List<ClusterNode> nodes;
 
     @BeforeAll
     static void startCluster() throws Exception
     {
-        broker = LocalBroker.start(dir.resolve("kafka"), 0);
-        broker.createClusterTopics("camp", PARTITIONS);
-        peer = new TextCountingPeer();
+        cluster = ClusterFixture.start(dir, "camp", PARTITIONS);
+        peer = cluster.peer;
+        nodes = cluster.nodes;
         for (int i = 0; i < NODES; i++)
         {
             nodes.add(startNode(i));
@@ -66,17 +62,9 @@ class ClusterCampaignIT
     @AfterAll
     static void stopCluster() throws Exception
     {
-        for (final ClusterNode n : nodes)
+        if (cluster != null)
         {
-            n.close();
-        }
-        if (peer != null)
-        {
-            peer.close();
-        }
-        if (broker != null)
-        {
-            broker.close();
+            cluster.close();
         }
     }
 
@@ -213,15 +201,11 @@ class ClusterCampaignIT
 
     private static ClusterNode startNode(final int i) throws Exception
     {
-        final Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
-        final Settings s = ClusterIT.nodeSettings(nodeDir, peer);
-        s.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        s.set(ClusterSettings.TOPIC, "camp");
-        s.set(ClusterSettings.GROUP_ID, "camp");
-        s.set(ClusterSettings.NODE_NAME, "node-" + i);
-        s.set("template.promo", TEMPLATE);
-        s.set("policy.night.sms", "off"); // the wall clock may be in Seoul's night
-        return ClusterNode.start(DispatcherConfig.from(s), ClusterSettings.from(s), SystemEpochClock.INSTANCE);
+        return cluster.startNode("node-" + i, s ->
+        {
+            s.set("template.promo", TEMPLATE);
+            s.set("policy.night.sms", "off"); // the wall clock may be in Seoul's night
+        });
     }
 
     /** Recipients {@code prefix + i}, tagged {@code prefix}, with a phone, SMS ad consent and their own text. */

@@ -1,7 +1,5 @@
 package io.dispatch.cluster;
 
-import io.dispatch.config.DispatcherConfig;
-import io.dispatch.config.Settings;
 import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
@@ -13,14 +11,12 @@ import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.testing.AdminHttp;
 import io.dispatch.testing.RawConnection;
-import org.agrona.concurrent.SystemEpochClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,56 +46,36 @@ class ClusterRoutingIT
     @TempDir
     static Path dir;
 
-    private static LocalBroker broker;
+    private static ClusterFixture cluster;
     private static TextCountingPeer peer;
-    private static final List<ClusterNode> nodes = new ArrayList<>();
+    private static List<ClusterNode> nodes;
     private static final List<Path> dirs = new ArrayList<>();
 
     @BeforeAll
     static void startCluster() throws Exception
     {
-        broker = LocalBroker.start(dir.resolve("kafka"), 0);
-        broker.createClusterTopics("routing", PARTITIONS);
-        peer = new TextCountingPeer();
+        cluster = ClusterFixture.start(dir, "routing", PARTITIONS);
+        peer = cluster.peer;
+        nodes = cluster.nodes;
         for (int i = 0; i < NODES; i++)
         {
             nodes.add(startNode("node-" + i));
         }
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (nodes.stream().anyMatch(n -> n.ownedPartitions() == 0) && System.nanoTime() < deadline)
-        {
-            Thread.sleep(50); // the assignment has no event to await from outside the consumer thread
-        }
-        assertThat(nodes).allMatch(n -> n.ownedPartitions() > 0);
+        ClusterFixture.awaitOwnership(nodes, PARTITIONS);
     }
 
     private static ClusterNode startNode(final String name) throws Exception
     {
-        final Path nodeDir = Files.createDirectories(dir.resolve(name));
-        final Settings s = ClusterIT.nodeSettings(nodeDir, peer);
-        s.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        s.set(ClusterSettings.TOPIC, "routing");
-        s.set(ClusterSettings.GROUP_ID, "routing");
-        s.set(ClusterSettings.NODE_NAME, name);
-        s.set("tenant.demo.rate.perSecond", Long.toString(RATE));
-        dirs.add(nodeDir);
-        return ClusterNode.start(DispatcherConfig.from(s), ClusterSettings.from(s), SystemEpochClock.INSTANCE);
+        dirs.add(dir.resolve(name));
+        return cluster.startNode(name, s -> s.set("tenant.demo.rate.perSecond", Long.toString(RATE)));
     }
 
     @AfterAll
     static void stopCluster() throws Exception
     {
-        for (final ClusterNode n : nodes)
+        if (cluster != null)
         {
-            n.close();
-        }
-        if (peer != null)
-        {
-            peer.close();
-        }
-        if (broker != null)
-        {
-            broker.close();
+            cluster.close();
         }
     }
 
