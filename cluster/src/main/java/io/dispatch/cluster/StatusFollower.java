@@ -191,7 +191,8 @@ final class StatusFollower implements Runnable
     private void apply(final ConsumerRecord<byte[], byte[]> r)
     {
         final byte[] value = r.value();
-        if (value != null && value.length > 0 && (value[0] == ClusterHistory.REQUEST || value[0] == ClusterHistory.ANSWER))
+        if (value != null && value.length > 0 && (value[0] == ClusterHistory.REQUEST ||
+            value[0] == ClusterHistory.ANSWER || value[0] == ClusterHistory.COPY))
         {
             final String broken = history == null ? null : history.onRecord(value);
             if (broken != null)

@@ -116,6 +116,14 @@ final class ClusterFixture implements AutoCloseable
         }
     }
 
+    /** Kafka's default partitioner over a message's record key ({@link ClusterRecords#key}: tenant, 0, recipient). */
+    static int partitionOf(final String tenant, final String to, final int partitions)
+    {
+        final byte[] key = (tenant + "\0" + to).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) %
+            partitions;
+    }
+
     @Override
     public void close() throws Exception
     {
