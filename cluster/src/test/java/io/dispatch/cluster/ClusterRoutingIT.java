@@ -250,7 +250,7 @@ class ClusterRoutingIT
     void aMessageWhosePartitionMovedShowsBothCopiesInItsHistoryAndNoCancelledOfTheFencedOne() throws Exception
     {
         // the join must complete before the messages are due (under 5 s in ClusterIT): generous on a busy machine
-        final long sendAt = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(25);
+        final long sendAt = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(40);
         final Map<Integer, Long> idOf = new HashMap<>();
         final Map<Integer, String> ownerBefore = new HashMap<>();
         ClusterNode mover = null;

@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -177,7 +179,7 @@ public final class MessageHistoryRoute implements AdminRoute
      */
     public static AdminReply copies(final long shownId, final List<Copy> copies, final boolean text)
     {
-        final List<Row> rows = new java.util.ArrayList<>();
+        final List<Row> rows = new ArrayList<>();
         for (final Copy c : copies)
         {
             if (text)
@@ -189,7 +191,7 @@ public final class MessageHistoryRoute implements AdminRoute
                 rows.add(new Row(change.atMs(), c, change));
             }
         }
-        rows.sort(java.util.Comparator.comparingLong(Row::atMs));
+        rows.sort(Comparator.comparingLong(Row::atMs));
         return AdminReply.ok(text ? copiesText(shownId, copies, rows) : copiesJson(shownId, copies, rows));
     }
 
