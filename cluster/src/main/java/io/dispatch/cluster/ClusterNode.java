@@ -93,7 +93,8 @@ public final class ClusterNode implements AutoCloseable
         // GET /messages/<cluster id>/history through any node: asked and answered over the status topic
         final io.dispatch.admin.MessageHistoryRoute historyRoute = dispatcher.historyRoute();
         this.history = historyRoute == null ? null : new ClusterHistory(producer, cluster.statusTopic(),
-            routing.statusPartitions, routing.nodeId, tap, historyRoute);
+            routing.statusPartitions, routing.nodeId,
+            cluster.nodeName() != null ? cluster.nodeName() : "node " + routing.nodeId, tap, historyRoute);
         follower.history(history);
         if (historyRoute != null)
         {

@@ -197,13 +197,13 @@ final class StateObserver implements EventHandler<DispatchEvent>
             return;
         }
         resolveSend(slot);
-        if (state == DeliveryState.CANCELLED.code() && reason == Reason.CANCELLED.code())
+        if (state == DeliveryState.CANCELLED.code() && reason == Reason.OWNERSHIP_LOST.code())
         {
             if (live.keyHash(slot) != 0)
             {
                 owner.forgetKey(live.keyHash(slot), id); // dropped unsent: the record's next copy is no duplicate
             }
-            finish(slot, ProgressSignals.DROPPED); // the fence: fed messages are no campaign's, so no campaign cancel
+            finish(slot, ProgressSignals.DROPPED); // the fence's, unsent
         }
         else if (state == DeliveryState.PROVIDER_ACCEPTED.code() || isTerminal(state))
         {

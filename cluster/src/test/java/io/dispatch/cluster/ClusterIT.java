@@ -6,7 +6,6 @@ import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
-import io.dispatch.testing.EngineFixture;
 import io.dispatch.testing.RawConnection;
 import org.agrona.concurrent.SystemEpochClock;
 import org.junit.jupiter.api.AfterAll;
@@ -38,65 +37,38 @@ class ClusterIT
     @TempDir
     static Path dir;
 
+    private static ClusterFixture cluster;
     private static LocalBroker broker;
     private static TextCountingPeer peer;
-    private static final List<ClusterNode> nodes = new ArrayList<>();
+    private static List<ClusterNode> nodes;
 
     @BeforeAll
     static void startCluster() throws Exception
     {
-        broker = LocalBroker.start(dir.resolve("kafka"), 0);
-        broker.createClusterTopics("dispatch", PARTITIONS);
-        peer = new TextCountingPeer();
+        cluster = ClusterFixture.start(dir, "dispatch", PARTITIONS);
+        broker = cluster.broker;
+        peer = cluster.peer;
+        nodes = cluster.nodes;
         for (int i = 0; i < NODES; i++)
         {
-            final Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
-            final Settings s = nodeSettings(nodeDir, peer);
-            s.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-            s.set(ClusterSettings.NODE_NAME, "node-" + i);
-            nodes.add(ClusterNode.start(DispatcherConfig.from(s), ClusterSettings.from(s), SystemEpochClock.INSTANCE));
+            nodes.add(cluster.startNode("node-" + i, s -> {}));
         }
         // every node owns partitions before traffic: the test then shows several owners sending, not one
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (nodes.stream().anyMatch(n -> n.ownedPartitions() == 0) && System.nanoTime() < deadline)
-        {
-            Thread.sleep(50); // the assignment has no event to await from outside the consumer thread
-        }
-        assertThat(nodes).allMatch(n -> n.ownedPartitions() > 0);
+        ClusterFixture.awaitOwnership(nodes, PARTITIONS);
     }
 
-    /** {@link EngineFixture#settings} with the sms lane on the counting peer. */
+    /** {@link ClusterFixture#nodeSettings}. */
     static Settings nodeSettings(final Path nodeDir, final TextCountingPeer peer) throws java.io.IOException
     {
-        final java.util.Properties p = new java.util.Properties();
-        EngineFixture.settings(nodeDir).withPrefix("").forEach((k, v) ->
-        {
-            if (!k.startsWith("lane.sms.connector."))
-            {
-                p.setProperty(k, v);
-            }
-        });
-        final Settings s = new Settings(p);
-        peer.configure(s, nodeDir);
-        // informational is exempt from caps unless one is configured: two per recipient a day, for the cap test
-        s.set("tenant.demo.cap.informational", "2/1d");
-        return s;
+        return ClusterFixture.nodeSettings(nodeDir, peer);
     }
 
     @AfterAll
     static void stopCluster() throws Exception
     {
-        for (final ClusterNode n : nodes)
+        if (cluster != null)
         {
-            n.close();
-        }
-        if (peer != null)
-        {
-            peer.close();
-        }
-        if (broker != null)
-        {
-            broker.close();
+            cluster.close();
         }
     }
 
