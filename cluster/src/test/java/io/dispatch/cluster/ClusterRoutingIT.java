@@ -259,7 +259,7 @@ class ClusterRoutingIT
             assertThat(refusedResume(c, beyond)).contains("beyond the status topic's end");
             // the status topic's retention passes the checkpoint of the last position
             try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                "bootstrap.servers", broker.bootstrapServers())))
+                "bootstrap.servers", cluster.broker.bootstrapServers())))
             {
                 final org.apache.kafka.common.TopicPartition home =
                     new org.apache.kafka.common.TopicPartition("routing-status", ReceiptCheckpoints.PARTITION);
