@@ -317,7 +317,8 @@ public final class Dispatcher implements AutoCloseable
             e2eLatency, config.ringSize());
         statusStage.tap(hooks.tap());
         policyStage.rateShare(hooks.share());
-        ownerState = new OwnerState(dedup, policyStage, caps, config.dedupHorizonMs(), policy.caps().retentionMs());
+        ownerState = new OwnerState(dedup, contentDedup, policyStage, caps, journal, config.dedupHorizonMs(),
+            policy.caps().retentionMs());
         scheduler = new Scheduler(ports.scheduler(), admissionByChannel, clock, 4 << 20, cancelledCampaigns);
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
         final com.lmax.disruptor.EventHandler<DispatchEvent> observer =
@@ -860,6 +861,7 @@ public final class Dispatcher implements AutoCloseable
         streamsRunner = null;
         closeQuietly(fallbackMessages);
         fallbackMessages = null;
+        closeQuietly(ownerState);
         // before the journal: a snapshot in progress reads it (it stops within a few thousand documents)
         closeQuietly(snapshotter);
         snapshotter = null;
