@@ -54,10 +54,10 @@ public final class OwnerState implements AutoCloseable
         return capRetentionMs;
     }
 
-    /** @return whether content dedup is on ({@code dedup.contentWindowSeconds}). */
-    public boolean contentDedup()
+    /** @return the content-dedup window ({@code dedup.contentWindowSeconds}), 0 when content dedup is off. */
+    public long contentWindowMs()
     {
-        return content != null;
+        return content == null ? 0 : content.horizonMs();
     }
 
     /** Any thread. @return whether a send of this class on this channel counts against a cap of the tenant. */

@@ -249,6 +249,9 @@ public final class ClusterNode implements AutoCloseable
         PrometheusText.family(sb, "dispatch_cluster_restored_cap_sends_total", "counter",
             "earlier owners' sends counted against frequency caps, loaded from the changelog at assignments");
         PrometheusText.sample(sb, "dispatch_cluster_restored_cap_sends_total", feeder.restoredSends());
+        PrometheusText.family(sb, "dispatch_cluster_restored_content_keys_total", "counter",
+            "content-dedup keys of earlier owners' messages loaded from the changelog at assignments");
+        PrometheusText.sample(sb, "dispatch_cluster_restored_content_keys_total", feeder.restoredContentKeys());
         PrometheusText.family(sb, "dispatch_cluster_state_restore_milliseconds_total", "counter",
             "time spent restoring partitions' state from the changelog at assignments");
         PrometheusText.sample(sb, "dispatch_cluster_state_restore_milliseconds_total", feeder.restoreMillis());
