@@ -67,7 +67,7 @@ public final class ClusterNode implements AutoCloseable
         hooks.observer.publisher(publisher);
         this.fence = hooks.fence;
         this.stateProducer =
-            new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
+            new KafkaProducer<>(stateProducerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
         this.changelog = new StateChangelog(stateProducer, new KafkaConsumer<>(restoreProperties(cluster),
             new ByteArrayDeserializer(), new ByteArrayDeserializer()), cluster.stateTopic());
         hooks.observer.owner(dispatcher.ownerState());
@@ -538,6 +538,18 @@ public final class ClusterNode implements AutoCloseable
         p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         p.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         return withCluster(cluster, p, "", true);
+    }
+
+    /**
+     * The changelog's writer: only the feeder thread sends, so it may wait for the state topic's metadata or for
+     * buffer room. With the event loops' 100 ms a first write on a busy machine failed before the metadata came, and
+     * the commit then passed a key or a cap send the changelog never got (repeated or uncounted at a takeover).
+     */
+    static Properties stateProducerProperties(final ClusterSettings cluster)
+    {
+        final Properties p = producerProperties(cluster);
+        p.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+        return p;
     }
 
     /** The status topic's reader: every partition, no group (each node reads everything), from the end. */
