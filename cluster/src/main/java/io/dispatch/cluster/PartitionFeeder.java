@@ -78,8 +78,8 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     private final AtomicLong restoredSends = new AtomicLong();
     private final AtomicLong restoredContentKeys = new AtomicLong();
     /**
-     * The cap-counted entries this process wrote ({@link #entryId}): their sends are in this node's caps already, so a
-     * partition it gets back does not count them again. Forgotten when the entry expires.
+     * The cap-counted entries this process wrote or loaded ({@link #entryId}): their sends are in this node's caps
+     * already, so a partition it gets back does not count them again. Forgotten when the entry expires. Feeder thread.
      */
     private final org.agrona.collections.LongHashSet countedHere = new org.agrona.collections.LongHashSet();
     /** An {@code 'A'} entry was written since the last flush: the next commit waits for it to be acknowledged. */
@@ -499,8 +499,11 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         }
     }
 
-    /** An {@code 'A'} or {@code 'S'} entry to load, with the cluster id of its record and its {@link #entryId}. */
-    private record Restore(long clusterId, long entryId, byte[] value)
+    /**
+     * An {@code 'A'} or {@code 'S'} entry to load, with the cluster id of its record, and whether its send is counted
+     * (not when this process counted it already: decided here, or loaded at an earlier assignment).
+     */
+    private record Restore(long clusterId, boolean countSend, byte[] value)
     {
     }
 
@@ -539,8 +542,10 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         acceptedExpiry.add(new long[] {p.partition, offset, expiresAt, laterChannel});
         if (offset < committed || p.restoredDone(offset))
         {
-            load.add(new Restore(ClusterMessageIds.of(p.partition, offset),
-                entryId(p.partition, offset, Math.max(laterChannel, 0)), value));
+            // the set is the feeder's: decided here, not on the journal thread that runs the load
+            final boolean countSend = (value[8] & AcceptedEntries.COUNTS_FOR_CAPS) != 0 &&
+                countedHere.add(entryId(p.partition, offset, Math.max(laterChannel, 0)));
+            load.add(new Restore(ClusterMessageIds.of(p.partition, offset), countSend, value));
         }
     }
 
@@ -575,9 +580,8 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
                 owner.restoreKey(tenantId, v, keyAt + 1, keyLength, r.clusterId, atMs);
                 restoredKeys.incrementAndGet();
             }
-            // a send this process counted itself (the partition lost and got back) is in its caps already
-            if ((flags & AcceptedEntries.COUNTS_FOR_CAPS) != 0 && atMs + owner.capRetentionMs() > nowMs
-                && !countedHere.contains(r.entryId))
+            // a send this process counted already (the partition lost and got back) is in its caps
+            if (r.countSend && atMs + owner.capRetentionMs() > nowMs)
             {
                 owner.restoreSend(tenantId, v[9], v[10], v, recipientAt, atMs);
                 restoredSends.incrementAndGet();
