@@ -356,7 +356,8 @@ public final class Dispatcher implements AutoCloseable
             config.ringSize(), inboundAnswers);
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats,
             e2eLatency, config.ringSize(), hooks.tap());
-        ownerState = new OwnerState(dedup, policyStage, caps, config.dedupHorizonMs(), policy.caps().retentionMs());
+        ownerState = new OwnerState(dedup, contentDedup, policyStage, caps, journal, config.dedupHorizonMs(),
+            policy.caps().retentionMs());
         scheduler = new Scheduler(ports.scheduler(), admissionByChannel, clock, 4 << 20, cancelledCampaigns,
             ports.marketing());
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
@@ -880,6 +881,7 @@ public final class Dispatcher implements AutoCloseable
         streamsRunner = null;
         closeQuietly(fallbackMessages);
         fallbackMessages = null;
+        closeQuietly(ownerState);
         // before the journal: a snapshot in progress reads it (it stops within a few thousand documents)
         closeQuietly(snapshotter);
         snapshotter = null;

@@ -68,7 +68,7 @@ public final class ClusterNode implements AutoCloseable
         hooks.observer.publisher(publisher);
         this.fence = hooks.fence;
         this.stateProducer =
-            new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
+            new KafkaProducer<>(stateProducerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
         this.changelog = new StateChangelog(stateProducer, new KafkaConsumer<>(restoreProperties(cluster),
             new ByteArrayDeserializer(), new ByteArrayDeserializer()), cluster.stateTopic());
         hooks.observer.owner(dispatcher.ownerState());
@@ -93,7 +93,8 @@ public final class ClusterNode implements AutoCloseable
         // GET /messages/<cluster id>/history through any node: asked and answered over the status topic
         final io.dispatch.admin.MessageHistoryRoute historyRoute = dispatcher.historyRoute();
         this.history = historyRoute == null ? null : new ClusterHistory(producer, cluster.statusTopic(),
-            routing.statusPartitions, routing.nodeId, tap, historyRoute);
+            routing.statusPartitions, routing.nodeId,
+            cluster.nodeName() != null ? cluster.nodeName() : "node " + routing.nodeId, tap, historyRoute);
         follower.history(history);
         if (historyRoute != null)
         {
@@ -270,6 +271,9 @@ public final class ClusterNode implements AutoCloseable
         PrometheusText.family(sb, "dispatch_cluster_restored_cap_sends_total", "counter",
             "earlier owners' sends counted against frequency caps, loaded from the changelog at assignments");
         PrometheusText.sample(sb, "dispatch_cluster_restored_cap_sends_total", feeder.restoredSends());
+        PrometheusText.family(sb, "dispatch_cluster_restored_content_keys_total", "counter",
+            "content-dedup keys of earlier owners' messages loaded from the changelog at assignments");
+        PrometheusText.sample(sb, "dispatch_cluster_restored_content_keys_total", feeder.restoredContentKeys());
         PrometheusText.family(sb, "dispatch_cluster_state_restore_milliseconds_total", "counter",
             "time spent restoring partitions' state from the changelog at assignments");
         PrometheusText.sample(sb, "dispatch_cluster_state_restore_milliseconds_total", feeder.restoreMillis());
@@ -570,6 +574,18 @@ public final class ClusterNode implements AutoCloseable
         p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         p.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         return withCluster(cluster, p, "", true);
+    }
+
+    /**
+     * The changelog's writer: only the feeder thread sends, so it may wait for the state topic's metadata or for
+     * buffer room. With the event loops' 100 ms a first write on a busy machine failed before the metadata came, and
+     * the commit then passed a key or a cap send the changelog never got (repeated or uncounted at a takeover).
+     */
+    static Properties stateProducerProperties(final ClusterSettings cluster)
+    {
+        final Properties p = producerProperties(cluster);
+        p.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+        return p;
     }
 
     /** The status topic's reader: every partition, no group (each node reads everything), from the end. */

@@ -195,7 +195,8 @@ final class StatusFollower implements Runnable
         {
             return; // a resumed receipt stream's, read by such streams only
         }
-        if (value != null && value.length > 0 && (value[0] == ClusterHistory.REQUEST || value[0] == ClusterHistory.ANSWER))
+        if (value != null && value.length > 0 && (value[0] == ClusterHistory.REQUEST ||
+            value[0] == ClusterHistory.ANSWER || value[0] == ClusterHistory.COPY))
         {
             final String broken = history == null ? null : history.onRecord(value);
             if (broken != null)
