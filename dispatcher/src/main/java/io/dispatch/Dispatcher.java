@@ -182,15 +182,19 @@ public final class Dispatcher implements AutoCloseable
      * @param configSource where {@link #reloadConfig} re-reads the configuration (the file and the command line's
      *                     overrides, as at start); null: a reload is refused.
      * @param extraMetrics appends families to every {@code /metrics} page, on the admin thread; null for none.
+     * @param remoteHistory cluster mode: the history of a cluster id, asked of its owner (null: the id is not one of
+     *                     the cluster's, the journal answers); null on a single node.
      */
     public record Context(
         EpochClock clock,
         ClusterHooks cluster,
         java.util.function.Supplier<io.dispatch.config.Settings> configSource,
-        java.util.function.Consumer<StringBuilder> extraMetrics)
+        java.util.function.Consumer<StringBuilder> extraMetrics,
+        MessageHistoryRoute.Remote remoteHistory)
     {
         /** The single-node engine on the system clock, without reload source or extra metrics. */
-        public static final Context DEFAULT = new Context(SystemEpochClock.INSTANCE, ClusterHooks.NONE, null, null);
+        public static final Context DEFAULT =
+            new Context(SystemEpochClock.INSTANCE, ClusterHooks.NONE, null, null, null);
 
         public Context
         {
@@ -200,22 +204,27 @@ public final class Dispatcher implements AutoCloseable
 
         public Context withClock(final EpochClock clock)
         {
-            return new Context(clock, cluster, configSource, extraMetrics);
+            return new Context(clock, cluster, configSource, extraMetrics, remoteHistory);
         }
 
         public Context withCluster(final ClusterHooks cluster)
         {
-            return new Context(clock, cluster, configSource, extraMetrics);
+            return new Context(clock, cluster, configSource, extraMetrics, remoteHistory);
         }
 
         public Context withConfigSource(final java.util.function.Supplier<io.dispatch.config.Settings> configSource)
         {
-            return new Context(clock, cluster, configSource, extraMetrics);
+            return new Context(clock, cluster, configSource, extraMetrics, remoteHistory);
         }
 
         public Context withExtraMetrics(final java.util.function.Consumer<StringBuilder> extraMetrics)
         {
-            return new Context(clock, cluster, configSource, extraMetrics);
+            return new Context(clock, cluster, configSource, extraMetrics, remoteHistory);
+        }
+
+        public Context withRemoteHistory(final MessageHistoryRoute.Remote remoteHistory)
+        {
+            return new Context(clock, cluster, configSource, extraMetrics, remoteHistory);
         }
     }
 
@@ -498,7 +507,7 @@ public final class Dispatcher implements AutoCloseable
                 rates, caps,
                 storage::isFull);
             final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger(), new AddressConsentLedger(journal));
-            historyRoute = new MessageHistoryRoute(journal, this::confirmDelivered);
+            historyRoute = new MessageHistoryRoute(journal, this::confirmDelivered, context.remoteHistory());
             final Map<String, AdminRoute> routes = Map.ofEntries(
                 Map.entry("/tenants", new TenantRoutes(recipients, tenantRates)),
                 Map.entry("/lanes", laneAdmin), Map.entry("/deadletters", laneAdmin),

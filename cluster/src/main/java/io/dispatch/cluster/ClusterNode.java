@@ -96,10 +96,6 @@ public final class ClusterNode implements AutoCloseable
             routing.statusPartitions, routing.nodeId,
             cluster.nodeName() != null ? cluster.nodeName() : "node " + routing.nodeId, tap, historyRoute);
         follower.history(history);
-        if (historyRoute != null)
-        {
-            historyRoute.remote(history::history);
-        }
     }
 
     /** What cluster mode plugs into the engine before it starts, beyond the intake. */
@@ -167,7 +163,8 @@ public final class ClusterNode implements AutoCloseable
             readers.incrementAndGet()), new ByteArrayDeserializer(), new ByteArrayDeserializer()), producer,
             cluster.statusTopic(), routing.statusPartitions);
         routing.router.receipts(routing.receipts);
-        // the engine's context is fixed at launch; the node's families show once the node below exists
+        // the engine's context is fixed at launch; the node's families and its answers for cluster ids' histories (until
+        // then the journal answers every id) come once the node below exists
         final java.util.concurrent.atomic.AtomicReference<ClusterNode> started = new java.util.concurrent.atomic.AtomicReference<>();
         final Dispatcher dispatcher;
         try
@@ -186,6 +183,11 @@ public final class ClusterNode implements AutoCloseable
                     {
                         n.appendMetrics(sb);
                     }
+                })
+                .withRemoteHistory((messageId, tenant, limit, text) ->
+                {
+                    final ClusterNode n = started.get();
+                    return n == null || n.history == null ? null : n.history.history(messageId, tenant, limit, text);
                 }));
         }
         catch (final Exception | Error ex)
