@@ -43,7 +43,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     private Thread thread;
     private boolean startedInline;
     /** Set as the lane starts: from then on its wiring is fixed ({@link #requireNotStarted}). */
-    private volatile boolean started;
+    private volatile boolean startCalled;
     /** {@link #confirmedDeliveriesOnly}: the connector's DELIVERED receipts are dropped, its other receipts pass. */
     private final ReceiptSink providerReceipts = (messageId, state, reason) ->
     {
@@ -75,7 +75,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
      */
     protected final void requireNotStarted(final String what)
     {
-        if (started)
+        if (startCalled)
         {
             throw new IllegalStateException("lane " + name + ": " + what + " is wired before start, not on a running lane");
         }
@@ -97,7 +97,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     public void start() throws Exception
     {
         requireNotStarted("start");
-        this.started = true;
+        startCalled = true;
         final CountDownLatch started = new CountDownLatch(1);
         final Exception[] failure = new Exception[1];
         running = true;
@@ -114,7 +114,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     public void startOnCallerThread() throws Exception
     {
         requireNotStarted("start");
-        started = true;
+        startCalled = true;
         onStart();
         startedInline = true;
         connector.start(this);
