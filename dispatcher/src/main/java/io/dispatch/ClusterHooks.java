@@ -45,10 +45,4 @@ public record ClusterHooks(
 {
     /** The single-node engine. */
     public static final ClusterHooks NONE = new ClusterHooks(null, null, null, null, null, null, null, null);
-
-    /** Only an intake (tests of the ingest seam). */
-    public static ClusterHooks intakeOnly(final SubmitIntake intake)
-    {
-        return new ClusterHooks(intake, null, null, null, null, null, null, null);
-    }
 }

@@ -31,16 +31,15 @@ public final class ConfigReload implements AdminRoute
     }
 
     private final TenantRegistry tenants;
-    private volatile Supplier<Settings> source;
+    private final Supplier<Settings> source;
 
-    ConfigReload(final TenantRegistry tenants)
+    /**
+     * @param source reads the configuration as at start: the file, then the command line's overrides; null when the
+     *               engine was started without one (a reload is then refused).
+     */
+    ConfigReload(final TenantRegistry tenants, final Supplier<Settings> source)
     {
         this.tenants = tenants;
-    }
-
-    /** @param source reads the configuration as at start: the file, then the command line's overrides. */
-    void source(final Supplier<Settings> source)
-    {
         this.source = source;
     }
 

@@ -22,6 +22,7 @@ import io.dispatch.config.OptOut080Settings;
 import io.dispatch.config.RateSettings;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.config.TenantPolicy;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.connector.Connector;
 import io.dispatch.connector.ConnectorFactory;
@@ -36,7 +37,6 @@ import io.dispatch.inbound.OptOut080Receiver;
 import io.dispatch.ingest.IngestContext;
 import io.dispatch.ingest.IngestServer;
 import io.dispatch.ingest.SessionRegistry;
-import io.dispatch.ingest.SubmitIntake;
 import io.dispatch.journal.DiskSpaceWatcher;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalPretoucher;
@@ -50,7 +50,6 @@ import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
-import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.MessageKind;
@@ -129,7 +128,7 @@ public final class Dispatcher implements AutoCloseable
     private final DispatcherConfig config;
     private final Counters counters = new Counters();
     private final DistinctErrorLog errors = new DistinctErrorLog(counters);
-    private final SessionRegistry sessions = new SessionRegistry();
+    private final SessionRegistry sessions;
     /** Frame read → ACK per class; written by the ack stage only. */
     private final ClassLatency ackLatency = new ClassLatency("");
     private final EndToEndLatency e2eLatency = new EndToEndLatency();
@@ -148,8 +147,8 @@ public final class Dispatcher implements AutoCloseable
     private io.dispatch.ring.MarketingShare marketingShare;
     private IngestContext ingestContext;
     private OwnerState ownerState;
-    private ClusterHooks hooks = ClusterHooks.NONE;
-    private volatile java.util.function.Consumer<StringBuilder> extraMetrics;
+    private final Context context;
+    private final ClusterHooks hooks;
     private MessageHistoryRoute historyRoute;
     private IngestServer ingest;
     private AdminServer admin;
@@ -172,35 +171,84 @@ public final class Dispatcher implements AutoCloseable
     /** What the drain left for the next start, for the one line {@link #close()} logs. */
     private String stopSummary = "drain=none";
 
-    private Dispatcher(final DispatcherConfig config)
+    /**
+     * What an embedding adds to the engine besides its configuration: the clock, cluster mode's hooks, where a reload
+     * re-reads the configuration, extra metric families. Immutable: the engine wires every component with it once,
+     * at {@link #launch}, so nothing can be swapped on a running engine (docs/design/layering.md).
+     *
+     * @param clock        the time of every policy, timer and deadline: tests give one they can move.
+     * @param cluster      cluster mode (module {@code cluster}): what it plugs into the engine
+     *                     (docs/design/cluster.md); {@link ClusterHooks#NONE} for the single-node engine.
+     * @param configSource where {@link #reloadConfig} re-reads the configuration (the file and the command line's
+     *                     overrides, as at start); null: a reload is refused.
+     * @param extraMetrics appends families to every {@code /metrics} page, on the admin thread; null for none.
+     * @param remoteHistory cluster mode: the history of a cluster id, asked of its owner (null: the id is not one of
+     *                     the cluster's, the journal answers); null on a single node.
+     */
+    public record Context(
+        EpochClock clock,
+        ClusterHooks cluster,
+        java.util.function.Supplier<io.dispatch.config.Settings> configSource,
+        java.util.function.Consumer<StringBuilder> extraMetrics,
+        MessageHistoryRoute.Remote remoteHistory)
+    {
+        /** The single-node engine on the system clock, without reload source or extra metrics. */
+        public static final Context DEFAULT =
+            new Context(SystemEpochClock.INSTANCE, ClusterHooks.NONE, null, null, null);
+
+        public Context
+        {
+            java.util.Objects.requireNonNull(clock, "clock");
+            java.util.Objects.requireNonNull(cluster, "cluster (ClusterHooks.NONE for a single node)");
+        }
+
+        public Context withClock(final EpochClock clock)
+        {
+            return new Context(clock, cluster, configSource, extraMetrics, remoteHistory);
+        }
+
+        public Context withCluster(final ClusterHooks cluster)
+        {
+            return new Context(clock, cluster, configSource, extraMetrics, remoteHistory);
+        }
+
+        public Context withConfigSource(final java.util.function.Supplier<io.dispatch.config.Settings> configSource)
+        {
+            return new Context(clock, cluster, configSource, extraMetrics, remoteHistory);
+        }
+
+        public Context withExtraMetrics(final java.util.function.Consumer<StringBuilder> extraMetrics)
+        {
+            return new Context(clock, cluster, configSource, extraMetrics, remoteHistory);
+        }
+
+        public Context withRemoteHistory(final MessageHistoryRoute.Remote remoteHistory)
+        {
+            return new Context(clock, cluster, configSource, extraMetrics, remoteHistory);
+        }
+    }
+
+    private Dispatcher(final DispatcherConfig config, final Context context)
     {
         this.config = config;
+        this.context = context;
+        this.sessions = new SessionRegistry(config.sessionLimits());
+        this.hooks = context.cluster();
     }
 
     public static Dispatcher launch(final DispatcherConfig config) throws Exception
     {
-        return launch(config, SystemEpochClock.INSTANCE);
+        return launch(config, Context.DEFAULT);
     }
 
     /** @param clock the time of every policy, timer and deadline: tests inject one they can move. */
     public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock) throws Exception
     {
-        return launch(config, clock, (ClusterHooks)null);
+        return launch(config, Context.DEFAULT.withClock(clock));
     }
 
-    /**
-     * @param intake cluster mode (module {@code cluster}): where client SUBMITs go instead of the ring; null for the
-     *               single-node engine (docs/design/cluster.md).
-     */
-    public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock, final SubmitIntake intake)
-        throws Exception
-    {
-        return launch(config, clock, ClusterHooks.intakeOnly(intake));
-    }
-
-    /** @param hooks cluster mode (module {@code cluster}): what it plugs into the engine (docs/design/cluster.md). */
-    public static Dispatcher launch(final DispatcherConfig config, final EpochClock clock, final ClusterHooks hooks)
-        throws Exception
+    /** @param context what the embedding adds, fixed for the engine's life. */
+    public static Dispatcher launch(final DispatcherConfig config, final Context context) throws Exception
     {
         // before the tenant ids or the journal are read: a second engine on this dir fails here and touches nothing
         final DataDirLock lock = DataDirLock.acquire(config.dataDir());
@@ -210,7 +258,7 @@ public final class Dispatcher implements AutoCloseable
             // a taken port fails the start now, not after a long recovery; the servers bind for real at the end
             checkFree(Configuration.INGEST_PORT_PROP_NAME, config.ingestHost(), config.ingestPort(), "--port");
             checkFree(Configuration.ADMIN_PORT_PROP_NAME, config.admin().host(), config.adminPort(), "--admin-port");
-            d = new Dispatcher(config.withTenants(TenantIds.resolve(dataDir(config), config.tenants())));
+            d = new Dispatcher(config.withTenants(TenantIds.resolve(dataDir(config), config.tenants())), context);
         }
         catch (final Exception | Error ex)
         {
@@ -218,10 +266,9 @@ public final class Dispatcher implements AutoCloseable
             throw ex;
         }
         d.dataDirLock = lock;
-        d.hooks = hooks == null ? ClusterHooks.NONE : hooks;
         try
         {
-            d.start(clock);
+            d.start(context.clock());
             return d;
         }
         catch (final Exception | Error ex)
@@ -270,7 +317,7 @@ public final class Dispatcher implements AutoCloseable
             AgentRunner.startOnThread(pretouchRunner);
         }
         final TenantRegistry tenants = new TenantRegistry(config.tenants());
-        configReload = new ConfigReload(tenants);
+        configReload = new ConfigReload(tenants, context.configSource());
         final TemplateRegistry templates = new TemplateRegistry(config.templates());
         final DedupIndex dedup = new DedupIndex(config.dedupHorizonMs());
         final long contentWindowMs = config.policy().contentDedupWindowMs();
@@ -300,26 +347,24 @@ public final class Dispatcher implements AutoCloseable
 
         final SessionFlusher flusher = new SessionFlusher();
         final DedupHandler dedupStage = new DedupHandler(dedup, contentDedup, clock);
-        final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates, cancelledCampaigns);
-        policyStage.caps(caps);
-        policyStage.conversationWindow(new ConversationWindow(config.policy().conversationWindowMs(), messageTags()));
         fallbackMessages = new FallbackMessages(journal, config.tenants());
         final byte[] fallbackChannels = new byte[ChannelType.CODES];
         config.lanes().values().forEach(l -> fallbackChannels[l.channel().code()] =
             l.fallback().enabled() ? l.fallback().target().code() : 0);
-        policyStage.fallbacks(fallbackMessages, config.policy().adMarking(), fallbackChannels);
+        final PolicyHandler policyStage = new PolicyHandler(policy, dedup, clock, counters, rates,
+            PolicyHandler.Wiring.NONE.withCancelled(cancelledCampaigns).withCaps(caps)
+                .withWindow(new ConversationWindow(config.policy().conversationWindowMs(), messageTags()))
+                .withFallbacks(fallbackMessages, config.policy().adMarking(), fallbackChannels)
+                .withShare(hooks.share()));
         final InboundDedup inboundDedup = new InboundDedup();
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage, inboundDedup);
         final RingPorts ports = RingPorts.of(config);
         marketingShare = ports.marketing();
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, ports.marketing(),
-            config.ringSize());
-        ackStage.inboundAnswers(inboundAnswers);
+            config.ringSize(), inboundAnswers);
         final StatusHandler statusStage = new StatusHandler(status, sessions, flusher, counters, campaignStats,
-            e2eLatency, config.ringSize());
-        statusStage.tap(hooks.tap());
-        policyStage.rateShare(hooks.share());
+            e2eLatency, config.ringSize(), hooks.tap());
         ownerState = new OwnerState(dedup, contentDedup, policyStage, caps, journal, config.dedupHorizonMs(),
             policy.caps().retentionMs());
         scheduler = new Scheduler(ports.scheduler(), admissionByChannel, clock, 4 << 20, cancelledCampaigns,
@@ -398,12 +443,11 @@ public final class Dispatcher implements AutoCloseable
             config.directorySnapshotEveryOps(), config.directoryMaxRecipients(), tenants, templates,
             new CampaignFanout(ringBuffer, admissionByChannel, templates, ports.targeting(), ports.marketing()),
             new ConsentPublisher(ringBuffer, ports.targeting(), counters, errors), campaignStats,
-            cancelledCampaigns, config.policy().maxScheduleAheadMs(), clock, errors);
+            cancelledCampaigns, config.policy().maxScheduleAheadMs(), clock, errors, hooks.targeting());
         // before the message journal: its recovery counts campaign messages into their campaigns' stats, and the
         // lanes and the scheduler then get recovered messages with the cancelled campaigns already known
         if (hooks.targeting() != null)
         {
-            targeting.cluster(hooks.targeting());
             hooks.targeting().attach(targeting, tenants);
         }
         targeting.load();
@@ -442,17 +486,12 @@ public final class Dispatcher implements AutoCloseable
                 lane.start();
             }
         }
-        sessions.limits(config.sessionLimits());
-        ingestContext = new IngestContext(config, ringBuffer, ports, admissionByChannel, tenants, templates, sessions,
-            counters, clock, targeting);
-        ingestContext.watchStorage(storage);
-        ingestContext.intake(hooks.intake());
-        ingestContext.router(hooks.router());
-        ingestContext.clusterTargeting(hooks.targeting());
         // resumed receipts and inbound subscribers read the journal on their own thread; 1 ms naps when all caught up
         streamsRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000),
             ex -> errors.record("journal_streams_failed", ex), null, new JournalStreams(journal));
-        ingestContext.streams((JournalStreams)streamsRunner.agent());
+        ingestContext = new IngestContext(config, ringBuffer, ports, admissionByChannel, tenants, templates, sessions,
+            counters, clock, targeting, (JournalStreams)streamsRunner.agent(), storage,
+            new IngestContext.ClusterSeams(hooks.intake(), hooks.router(), hooks.targeting()));
         AgentRunner.startOnThread(streamsRunner);
         ingest = bind(Configuration.INGEST_PORT_PROP_NAME, config.ingestHost(), config.ingestPort(), "--port",
             () -> new IngestServer(ingestContext, config.ingestHost(), config.ingestPort(), config.ioThreads(), tls));
@@ -468,7 +507,7 @@ public final class Dispatcher implements AutoCloseable
                 rates, caps,
                 storage::isFull);
             final RecipientRoute recipients = new RecipientRoute(tenants, targeting.ledger(), new AddressConsentLedger(journal));
-            historyRoute = new MessageHistoryRoute(journal, this::confirmDelivered);
+            historyRoute = new MessageHistoryRoute(journal, this::confirmDelivered, context.remoteHistory());
             final Map<String, AdminRoute> routes = Map.ofEntries(
                 Map.entry("/tenants", new TenantRoutes(recipients, tenantRates)),
                 Map.entry("/lanes", laneAdmin), Map.entry("/deadletters", laneAdmin),
@@ -604,15 +643,6 @@ public final class Dispatcher implements AutoCloseable
         return lane != null && lane.confirmDelivered(messageId);
     }
 
-    /**
-     * Where {@link #reloadConfig} re-reads the configuration (the file and the command line's overrides, as at
-     * start); without one a reload is refused.
-     */
-    public void configSource(final java.util.function.Supplier<io.dispatch.config.Settings> source)
-    {
-        configReload.source(source);
-    }
-
     /** Puts the re-read tenants' API keys in force (SIGHUP, {@code POST /config/reload}); see {@link ConfigReload}. */
     public ConfigReload.Result reloadConfig()
     {
@@ -667,12 +697,6 @@ public final class Dispatcher implements AutoCloseable
         return historyRoute;
     }
 
-    /** Cluster mode: appends its metric families to every {@code /metrics} page (called on the admin thread). */
-    public void extraMetrics(final java.util.function.Consumer<StringBuilder> families)
-    {
-        this.extraMetrics = families;
-    }
-
     private void appendExtraMetrics(final StringBuilder sb)
     {
         final AgentRunner pretouch = pretouchRunner;
@@ -683,7 +707,7 @@ public final class Dispatcher implements AutoCloseable
             PrometheusText.sample(sb, "dispatch_journal_pretouched_bytes_total",
                 ((JournalPretoucher)pretouch.agent()).touchedBytes());
         }
-        final java.util.function.Consumer<StringBuilder> extra = extraMetrics;
+        final java.util.function.Consumer<StringBuilder> extra = context.extraMetrics();
         if (extra != null)
         {
             extra.accept(sb);

@@ -98,7 +98,8 @@ public final class DispatcherMain
         final Dispatcher dispatcher;
         try
         {
-            dispatcher = Dispatcher.launch(config);
+            // SIGHUP and POST /config/reload re-read the file and the same overrides: a key rotation without a restart
+            dispatcher = Dispatcher.launch(config, Dispatcher.Context.DEFAULT.withConfigSource(() -> parse(args)));
         }
         catch (final ConfigurationException ex)
         {
@@ -117,8 +118,6 @@ public final class DispatcherMain
         }
         // any other exit (System.exit elsewhere) still closes the journal; close() is idempotent
         Runtime.getRuntime().addShutdownHook(new Thread(dispatcher::close, "shutdown"));
-        // SIGHUP re-reads the file and the same overrides: a key rotation without a restart
-        dispatcher.configSource(() -> parse(args));
         Shutdown.onReload(dispatcher::reloadConfig);
         launched.complete(dispatcher);
         System.out.println("dispatcher ready: protocol " + config.ingestHost() + ":" + dispatcher.port() + ", " +

@@ -10,13 +10,10 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
-import com.tngtech.archunit.library.dependencies.SliceRule;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.dispatch.protocol.VarCursor;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
@@ -28,19 +25,10 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The package rules of docs/design/layering.md, checked on the compiled main classes of the engine and the client
  * module (tests excluded). A rule names what a package must not reach; a failure lists each offending dependency
- * with its source line. The only exceptions are the two named lists below, each entry one class to one class.
+ * with its source line. There are no exceptions.
  */
 class LayeringTest
 {
-    /** Not a move: each needs a change of behaviour or of a constructor (docs/design/layering.md, "Left as is"). */
-    private static final List<Allowed> NOT_YET_MOVED = List.of(
-        // opens its receipt log with Journal for the dead-writer lock release; needs a queue service in the SPI
-        new Allowed("io.dispatch.connector.smpp.CorrelationJournal", "io.dispatch.journal.Journal"),
-        // the {config, policy} cycle: DispatcherConfig composes the policy settings (it belongs in the root, which
-        // needs IngestContext to take values rather than the whole config)
-        new Allowed("io.dispatch.config.DispatcherConfig", "io.dispatch.policy.PolicyConfig"),
-        new Allowed("io.dispatch.config.DispatcherConfig", "io.dispatch.policy.TenantPolicy"));
-
     private static final JavaClasses CLASSES = new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
         .importPackages("io.dispatch");
@@ -135,15 +123,7 @@ class LayeringTest
     @Test
     void packagesFormNoCycle()
     {
-        SliceRule rule = slices().matching("io.dispatch.(**)").should().beFreeOfCycles();
-        for (final List<Allowed> list : List.of(NOT_YET_MOVED))
-        {
-            for (final Allowed a : list)
-            {
-                rule = rule.ignoreDependency(topLevelNamed(a.origin), topLevelNamed(a.target));
-            }
-        }
-        rule.check(CLASSES);
+        slices().matching("io.dispatch.(**)").should().beFreeOfCycles().check(CLASSES);
     }
 
     private static void check(final String[] packages, final DescribedPredicate<? super JavaClass> forbidden)
@@ -168,46 +148,12 @@ class LayeringTest
             {
                 for (final Dependency d : item.getDirectDependenciesFromSelf())
                 {
-                    if (forbidden.test(d.getTargetClass().getBaseComponentType()) && !allowed(d))
+                    if (forbidden.test(d.getTargetClass().getBaseComponentType()))
                     {
                         events.add(SimpleConditionEvent.violated(d, d.getDescription()));
                     }
                 }
             }
         };
-    }
-
-    private static boolean allowed(final Dependency d)
-    {
-        final String origin = topLevel(d.getOriginClass());
-        final String target = topLevel(d.getTargetClass().getBaseComponentType());
-        for (final List<Allowed> list : List.of(NOT_YET_MOVED))
-        {
-            for (final Allowed a : list)
-            {
-                if (a.origin.equals(origin) && a.target.equals(target))
-                {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static DescribedPredicate<JavaClass> topLevelNamed(final String name)
-    {
-        return DescribedPredicate.describe(name, c -> topLevel(c).equals(name));
-    }
-
-    /** Nested classes and lambdas count as their top-level class: the lists name source files. */
-    private static String topLevel(final JavaClass c)
-    {
-        final String name = c.getName();
-        final int nested = name.indexOf('$');
-        return nested < 0 ? name : name.substring(0, nested);
-    }
-
-    private record Allowed(String origin, String target)
-    {
     }
 }

@@ -58,7 +58,7 @@ class OwnerStateTest
             }
         }, null, null, null);
         try (Dispatcher d = Dispatcher.launch(io.dispatch.config.DispatcherConfig.from(s),
-            org.agrona.concurrent.SystemEpochClock.INSTANCE, hooks))
+            Dispatcher.Context.DEFAULT.withCluster(hooks)))
         {
             engine.set(d);
             try (RawConnection c = RawConnection.open(d.port(), "demo", "demo-key"))

@@ -96,10 +96,6 @@ public final class ClusterNode implements AutoCloseable
             routing.statusPartitions, routing.nodeId,
             cluster.nodeName() != null ? cluster.nodeName() : "node " + routing.nodeId, tap, historyRoute);
         follower.history(history);
-        if (historyRoute != null)
-        {
-            historyRoute.remote(history::history);
-        }
     }
 
     /** What cluster mode plugs into the engine before it starts, beyond the intake. */
@@ -167,6 +163,9 @@ public final class ClusterNode implements AutoCloseable
             readers.incrementAndGet()), new ByteArrayDeserializer(), new ByteArrayDeserializer()), producer,
             cluster.statusTopic(), routing.statusPartitions);
         routing.router.receipts(routing.receipts);
+        // the engine's context is fixed at launch; the node's families and its answers for cluster ids' histories (until
+        // then the journal answers every id) come once the node below exists
+        final java.util.concurrent.atomic.AtomicReference<ClusterNode> started = new java.util.concurrent.atomic.AtomicReference<>();
         final Dispatcher dispatcher;
         try
         {
@@ -174,9 +173,22 @@ public final class ClusterNode implements AutoCloseable
             awaitMetadata(producer, cluster.statusTopic());
             awaitMetadata(producer, TargetingTopics.directory(cluster));
             awaitMetadata(producer, TargetingTopics.campaigns(cluster));
-            dispatcher = Dispatcher.launch(config, clock, new ClusterHooks(
+            dispatcher = Dispatcher.launch(config, Dispatcher.Context.DEFAULT.withClock(clock).withCluster(new ClusterHooks(
                 new ProducingIntake(producer, cluster.topic(), partitions, routing.acked), routing.router, routing.tap,
-                routing.share, hooks.observer, hooks.fence, hooks.fence::held, targeting.route()));
+                routing.share, hooks.observer, hooks.fence, hooks.fence::held, targeting.route()))
+                .withExtraMetrics(sb ->
+                {
+                    final ClusterNode n = started.get();
+                    if (n != null)
+                    {
+                        n.appendMetrics(sb);
+                    }
+                })
+                .withRemoteHistory((messageId, tenant, limit, text) ->
+                {
+                    final ClusterNode n = started.get();
+                    return n == null || n.history == null ? null : n.history.history(messageId, tenant, limit, text);
+                }));
         }
         catch (final Exception | Error ex)
         {
@@ -197,7 +209,7 @@ public final class ClusterNode implements AutoCloseable
             producer.close(Duration.ZERO);
             throw ex;
         }
-        dispatcher.extraMetrics(node::appendMetrics);
+        started.set(node);
         node.tapThread.start();
         node.followerThread.start();
         node.feederThread.start();

@@ -58,22 +58,19 @@ public final class MessageHistoryRoute implements AdminRoute
 
     private final Journal journal;
     private final Confirmations confirmations;
-    private volatile Remote remote;
+    /** Null on a single node. */
+    private final Remote remote;
 
     public MessageHistoryRoute(final Journal journal)
     {
-        this(journal, (channel, messageId) -> false);
+        this(journal, (channel, messageId) -> false, null);
     }
 
-    public MessageHistoryRoute(final Journal journal, final Confirmations confirmations)
+    /** @param remote cluster mode's; null on a single node (the journal answers every id). */
+    public MessageHistoryRoute(final Journal journal, final Confirmations confirmations, final Remote remote)
     {
         this.journal = journal;
         this.confirmations = confirmations;
-    }
-
-    /** Cluster mode, once the node has started (until then the journal answers every id). */
-    public void remote(final Remote remote)
-    {
         this.remote = remote;
     }
 
@@ -111,8 +108,7 @@ public final class MessageHistoryRoute implements AdminRoute
         }
         final String tenant = first(uri, "tenant");
         final boolean text = "text".equals(first(uri, "format"));
-        final Remote r = remote;
-        final AdminReply elsewhere = r == null ? null : r.history(messageId, tenant, limit, text);
+        final AdminReply elsewhere = remote == null ? null : remote.history(messageId, tenant, limit, text);
         return elsewhere != null ? elsewhere : local(messageId, messageId, tenant, limit, text);
     }
 

@@ -1,7 +1,7 @@
 package io.dispatch.admin;
 
 import com.lmax.disruptor.EventTranslatorOneArg;
-import io.dispatch.policy.CapRules;
+import io.dispatch.config.CapRules;
 import io.dispatch.ring.DispatchEvent;
 
 /**

@@ -1,9 +1,9 @@
 package io.dispatch.admin;
 
 import com.lmax.disruptor.RingBuffer;
+import io.dispatch.config.CapRules;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.config.TenantRegistry;
-import io.dispatch.policy.CapRules;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;

@@ -1,7 +1,5 @@
 package io.dispatch.config;
 
-import io.dispatch.policy.PolicyConfig;
-import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 
 import java.nio.file.Path;

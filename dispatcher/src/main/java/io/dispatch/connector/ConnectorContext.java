@@ -27,4 +27,16 @@ public interface ConnectorContext
     {
         return InboundSink.NONE;
     }
+
+    /**
+     * Opens durable record logs under {@link #dataDir()} (the engine's lanes give the journal's format); a context
+     * without them refuses, naming the lane, so a connector that needs one fails its start instead of losing state.
+     */
+    default RecordLog.Opener recordLogs()
+    {
+        return (dir, expiredBeforeMs) ->
+        {
+            throw new UnsupportedOperationException("lane " + laneName() + " offers no durable record log for " + dir);
+        };
+    }
 }

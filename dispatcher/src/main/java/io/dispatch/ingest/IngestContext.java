@@ -1,12 +1,12 @@
 package io.dispatch.ingest;
 
 import com.lmax.disruptor.RingBuffer;
+import io.dispatch.config.AdMarkingMode;
 import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.journal.DiskSpaceWatcher;
-import io.dispatch.policy.AdMarkingMode;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingPorts;
 import io.dispatch.status.Counters;
@@ -15,9 +15,24 @@ import io.dispatch.stream.JournalStreams;
 import io.dispatch.targeting.TargetingConductor;
 import org.agrona.concurrent.EpochClock;
 
-/** What every ingest session shares. Immutable apart from the shutdown flag and the storage watcher; thread-safe. */
+/**
+ * What every ingest session shares. Immutable apart from the shutdown flag: every part, optional ones included, is
+ * given at construction, before the server binds; thread-safe.
+ */
 public final class IngestContext
 {
+    /**
+     * Cluster mode's seams into ingest ({@code ClusterHooks}); every part null on a single node.
+     *
+     * @param intake    where client SUBMITs go instead of the ring.
+     * @param router    STATUS and CANCEL of the cluster's message ids.
+     * @param targeting where directory and campaign frames go.
+     */
+    public record ClusterSeams(SubmitIntake intake, RequestRouter router, io.dispatch.targeting.ClusterTargeting targeting)
+    {
+        public static final ClusterSeams NONE = new ClusterSeams(null, null, null);
+    }
+
     final RingBuffer<DispatchEvent> ring;
     final LaneAdmission[] admissionByChannel;
     final TenantRegistry tenants;
@@ -43,15 +58,17 @@ public final class IngestContext
     final byte[][] optOutFooters;
     /** The recipient directory's and campaigns' thread: DIRECTORY_UPDATE and campaign frames go there. */
     final TargetingConductor targeting;
-    /** Cluster mode's intake of client SUBMITs; null on a single node (set before the ingest server starts). */
-    SubmitIntake intake;
-    /** Cluster mode's STATUS and CANCEL of cluster ids; null on a single node (set before the ingest server starts). */
-    RequestRouter router;
-    /** Cluster mode's directory and campaign requests; null on a single node (set before the ingest server starts). */
-    io.dispatch.targeting.ClusterTargeting clusterTargeting;
-    volatile JournalStreams streams;
+    /** Cluster mode's intake of client SUBMITs; null on a single node. */
+    final SubmitIntake intake;
+    /** Cluster mode's STATUS and CANCEL of cluster ids; null on a single node. */
+    final RequestRouter router;
+    /** Cluster mode's directory and campaign requests; null on a single node. */
+    final io.dispatch.targeting.ClusterTargeting clusterTargeting;
+    /** Serves resumed receipt subscriptions and inbound subscriptions. */
+    final JournalStreams streams;
+    /** While it reports the journal's disk full, a SUBMIT is NACKed STORAGE_FULL; null: never. */
+    private final DiskSpaceWatcher storage;
     private volatile boolean shuttingDown;
-    private volatile DiskSpaceWatcher storage;
 
     public IngestContext(
         final DispatcherConfig config,
@@ -63,9 +80,17 @@ public final class IngestContext
         final SessionRegistry sessions,
         final Counters counters,
         final EpochClock clock,
-        final TargetingConductor targeting)
+        final TargetingConductor targeting,
+        final JournalStreams streams,
+        final DiskSpaceWatcher storage,
+        final ClusterSeams cluster)
     {
         this.targeting = targeting;
+        this.streams = streams;
+        this.storage = storage;
+        this.intake = cluster.intake();
+        this.router = cluster.router();
+        this.clusterTargeting = cluster.targeting();
         this.clock = clock;
         this.maxScheduleAheadMs = config.policy().maxScheduleAheadMs();
         for (final io.dispatch.config.LaneConfig lane : config.lanes().values())
@@ -99,24 +124,6 @@ public final class IngestContext
     public SessionRegistry sessions()
     {
         return sessions;
-    }
-
-    /** Cluster mode, before the ingest server starts: STATUS and CANCEL of ids the router knows go to it. */
-    public void router(final RequestRouter router)
-    {
-        this.router = router;
-    }
-
-    /** Cluster mode, before the ingest server starts: directory and campaign frames go to {@code targeting}. */
-    public void clusterTargeting(final io.dispatch.targeting.ClusterTargeting targeting)
-    {
-        this.clusterTargeting = targeting;
-    }
-
-    /** Cluster mode, before the ingest server starts: client SUBMITs go to {@code intake} instead of the ring. */
-    public void intake(final SubmitIntake intake)
-    {
-        this.intake = intake;
     }
 
     /** @return a publisher for SUBMITs accepted elsewhere, for one thread. */
@@ -156,21 +163,8 @@ public final class IngestContext
         return shuttingDown;
     }
 
-    /** Serves resumed receipt subscriptions and inbound subscriptions; set before the server binds. */
-    public void streams(final JournalStreams streams)
-    {
-        this.streams = streams;
-    }
-
-    /** From then on a SUBMIT is NACKed STORAGE_FULL while the watcher reports the journal's disk full. */
-    public void watchStorage(final DiskSpaceWatcher watcher)
-    {
-        storage = watcher;
-    }
-
     boolean isStorageFull()
     {
-        final DiskSpaceWatcher w = storage;
-        return w != null && w.isFull();
+        return storage != null && storage.isFull();
     }
 }

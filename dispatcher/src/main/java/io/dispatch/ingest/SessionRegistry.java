@@ -34,10 +34,16 @@ public final class SessionRegistry implements AnswerSinks
     private int subscriptions;
     private int generation;
     private volatile AnswerSink[] tenantSubscribers = NONE;
-    private volatile SessionLimits limits = SessionLimits.DEFAULT;
+    private final SessionLimits limits;
 
-    /** Before the ingest server accepts connections. */
-    public void limits(final SessionLimits limits)
+    /** With the default limits (tests). */
+    public SessionRegistry()
+    {
+        this(SessionLimits.DEFAULT);
+    }
+
+    /** @param limits the engine's and each tenant's connection and subscription caps. */
+    public SessionRegistry(final SessionLimits limits)
     {
         this.limits = limits;
     }

@@ -1,7 +1,7 @@
 package io.dispatch.ingest;
 
 import io.dispatch.config.AdMarking;
-import io.dispatch.policy.AdMarkingMode;
+import io.dispatch.config.AdMarkingMode;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.dispatch.ring.DispatchEvent;

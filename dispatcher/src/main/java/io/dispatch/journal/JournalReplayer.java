@@ -1,7 +1,7 @@
 package io.dispatch.journal;
 
+import io.dispatch.config.CapRules;
 import io.dispatch.config.TenantRegistry;
-import io.dispatch.policy.CapRules;
 import io.dispatch.policy.RecipientKeys;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;

@@ -1,6 +1,6 @@
 package io.dispatch.journal;
 
-import io.dispatch.policy.CapRules;
+import io.dispatch.config.CapRules;
 
 /**
  * The policy stage's state methods for what its journal records say: sends for the frequency caps, consent updates

@@ -1,6 +1,6 @@
 package io.dispatch.journal;
 
-import io.dispatch.policy.CapRules;
+import io.dispatch.config.CapRules;
 import org.agrona.collections.Long2LongHashMap;
 
 import java.io.ByteArrayInputStream;

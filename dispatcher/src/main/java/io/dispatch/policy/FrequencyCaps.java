@@ -1,5 +1,6 @@
 package io.dispatch.policy;
 
+import io.dispatch.config.CapRules;
 import org.agrona.collections.Long2LongHashMap;
 
 import java.util.Arrays;

@@ -1,5 +1,9 @@
 package io.dispatch.policy;
 
+import io.dispatch.config.CapRules;
+import io.dispatch.config.NightWindow;
+import io.dispatch.config.PolicyConfig;
+import io.dispatch.config.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.Decision;
@@ -146,18 +150,18 @@ public final class PolicyEngine
             {
                 return result(SUPPRESS, Reason.NO_CONSENT, 0);
             }
-            final ZoneOffsetCache zone = zones[tenantId];
+            final long offsetMs = zones[tenantId].offsetMs(nowMs);
             final NightWindow blackout = config.blackout()[channel];
-            if (blackout.contains(nowMs, zone))
+            if (blackout.contains(nowMs, offsetMs))
             {
                 return policy.suppressAtNight() ? result(SUPPRESS, Reason.OUTSIDE_SEND_WINDOW, 0) :
-                    result(DEFER, Reason.NIGHT_WINDOW, blackout.endAfter(nowMs, zone));
+                    result(DEFER, Reason.NIGHT_WINDOW, blackout.endAfter(nowMs, offsetMs));
             }
             final NightWindow night = config.night()[channel];
-            if ((flags & ConsentFlags.NIGHT_AD) == 0 && night.contains(nowMs, zone))
+            if ((flags & ConsentFlags.NIGHT_AD) == 0 && night.contains(nowMs, offsetMs))
             {
                 return policy.suppressAtNight() ? result(SUPPRESS, Reason.NO_NIGHT_CONSENT, 0) :
-                    result(DEFER, Reason.NIGHT_WINDOW, night.endAfter(nowMs, zone));
+                    result(DEFER, Reason.NIGHT_WINDOW, night.endAfter(nowMs, offsetMs));
             }
         }
         final CapRules crossChannel = policy.caps(kind, 0);

@@ -147,7 +147,7 @@ public final class DispatchEvent
      * POLICY_UPDATE: non-null for a change of frequency caps (of {@link #kind} on {@link #channel}, 0 = across
      * channels) instead of a rate. Every publisher of a POLICY_UPDATE sets it.
      */
-    public io.dispatch.policy.CapRules capRules;
+    public io.dispatch.config.CapRules capRules;
     public long ratePerSecond;
     public long rateBurst;
     public int reservedPercent;

@@ -72,16 +72,20 @@ public final class AckHandler implements EventHandler<DispatchEvent>
     private final java.util.concurrent.CompletableFuture<?>[] inboundAnswers;
     private final boolean[] inboundJournaled;
     private int inboundPending;
-    private InboundAnswers inboundAnswerer;
+    /** Completes connectors' inbound offers off this thread; null: they complete on it (tests of the stage alone). */
+    private final InboundAnswers inboundAnswerer;
 
     /**
      * @param status   the status stage's table; read only, on the status stage's thread.
      * @param latency  frame read → ACK, written by this stage only.
      * @param maxBatch the ring size: no batch is larger.
+     * @param inboundAnswers completes connectors' inbound offers off this thread; null to complete them on it.
      */
     public AckHandler(final SessionFlusher flusher, final Counters counters, final DistinctErrorLog errors,
-        final StatusTable status, final ClassLatency latency, final MarketingShare marketing, final int maxBatch)
+        final StatusTable status, final ClassLatency latency, final MarketingShare marketing, final int maxBatch,
+        final InboundAnswers inboundAnswers)
     {
+        this.inboundAnswerer = inboundAnswers;
         this.status = status;
         this.marketing = marketing;
         this.latency = latency;
@@ -105,12 +109,6 @@ public final class AckHandler implements EventHandler<DispatchEvent>
         this.windowLastMs = new long[maxBatch];
         this.inboundAnswers = new java.util.concurrent.CompletableFuture<?>[maxBatch];
         this.inboundJournaled = new boolean[maxBatch];
-    }
-
-    /** Completes connectors' inbound offers off this thread; set once before the ring starts. */
-    public void inboundAnswers(final InboundAnswers answers)
-    {
-        this.inboundAnswerer = answers;
     }
 
     @Override

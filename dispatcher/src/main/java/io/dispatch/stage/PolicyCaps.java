@@ -1,6 +1,6 @@
 package io.dispatch.stage;
 
-import io.dispatch.policy.CapRules;
+import io.dispatch.config.CapRules;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 
@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The frequency-cap rules in force, as last applied by the policy stage, for the admin endpoint to read from any
  * thread, with when an operator last changed them at runtime (0 = as configured). Indexed by tenant id, kind and
- * channel code (channel 0 = across channels) in the layout of {@link io.dispatch.policy.TenantPolicy#caps}.
+ * channel code (channel 0 = across channels) in the layout of {@link io.dispatch.config.TenantPolicy#caps}.
  */
 public final class PolicyCaps
 {

@@ -1,10 +1,10 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.EventHandler;
+import io.dispatch.config.AdMarkingMode;
+import io.dispatch.config.CapRules;
 import io.dispatch.inbound.InboundBody;
 import io.dispatch.journal.PolicyState;
-import io.dispatch.policy.AdMarkingMode;
-import io.dispatch.policy.CapRules;
 import io.dispatch.policy.ConversationWindow;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.InboundObserver;
@@ -44,82 +44,110 @@ public final class PolicyHandler implements EventHandler<DispatchEvent>, PolicyS
     private final Long2LongHashMap deferred = new Long2LongHashMap(NOT_DEFERRED);
     private final PolicyRates rates;
     private final CancelledCampaigns cancelledCampaigns;
-    private PolicyCaps caps;
-    /** Cluster mode: this node's share of the rates; null on a single node. */
-    private RateShare share;
+    /** Where the stage publishes the cap rules an operator changes, for the admin endpoint; null: nowhere. */
+    private final PolicyCaps caps;
+    /** Cluster mode: this node's share of the rates, re-applied as it changes; null on a single node. */
+    private final RateShare share;
     private int sharedOwned = -1;
-    private FallbackMessages fallbackMessages;
-    private AdMarkingMode[] adMarking;
-    private InboundObserver inboundObserver = InboundObserver.NONE;
-    private ConversationWindow window;
+    /** Null: the stage decides no fallback. */
+    private final FallbackMessages fallbackMessages;
+    private final AdMarkingMode[] adMarking;
+    private final InboundObserver inboundObserver;
+    private final ConversationWindow window;
     /** Per channel code: the channel its lane falls back to, 0 for none. */
-    private byte[] fallbackChannels = new byte[ChannelType.CODES];
+    private final byte[] fallbackChannels;
+
+    /**
+     * What the stage decides with besides the policy engine, fixed at construction: the engine gives every part but
+     * the share on a single node; a test of one rule gives what it needs ({@link #NONE} and the withers).
+     *
+     * @param cancelled        a released message of one of them ends CANCELLED instead of being decided again.
+     * @param caps             where the cap rules an operator changes are published (admin endpoint); null: nowhere.
+     * @param window           the conversation window rule, which also observes inbound events (live and in
+     *                         recovery) to know each user's last message; null: none.
+     * @param observer         who sees inbound events when there is no window (tests); null: the window or nobody.
+     * @param fallbackMessages lets the stage decide fallbacks ({@link DispatchEvent#FALLBACK}); null: none.
+     * @param adMarking        the ad-marking mode per channel code ({@code policy.adMarking.<channel>}).
+     * @param fallbackChannels per channel code, the channel its lane falls back to ({@code lane.<ch>.fallback}), 0
+     *                         for none: a dry run also explains what a fallback would be decided.
+     * @param share            cluster mode's share of every rate (ClusterHooks.share); null on a single node.
+     */
+    public record Wiring(
+        CancelledCampaigns cancelled,
+        PolicyCaps caps,
+        ConversationWindow window,
+        InboundObserver observer,
+        FallbackMessages fallbackMessages,
+        AdMarkingMode[] adMarking,
+        byte[] fallbackChannels,
+        RateShare share)
+    {
+        /** No cancellation, caps publication, window, fallback or share. */
+        public static final Wiring NONE =
+            new Wiring(new CancelledCampaigns(), null, null, null, null, null, new byte[ChannelType.CODES], null);
+
+        public Wiring withCancelled(final CancelledCampaigns cancelled)
+        {
+            return new Wiring(cancelled, caps, window, observer, fallbackMessages, adMarking, fallbackChannels, share);
+        }
+
+        public Wiring withCaps(final PolicyCaps caps)
+        {
+            return new Wiring(cancelled, caps, window, observer, fallbackMessages, adMarking, fallbackChannels, share);
+        }
+
+        public Wiring withWindow(final ConversationWindow window)
+        {
+            return new Wiring(cancelled, caps, window, observer, fallbackMessages, adMarking, fallbackChannels, share);
+        }
+
+        public Wiring withObserver(final InboundObserver observer)
+        {
+            return new Wiring(cancelled, caps, window, observer, fallbackMessages, adMarking, fallbackChannels, share);
+        }
+
+        public Wiring withFallbacks(
+            final FallbackMessages fallbackMessages, final AdMarkingMode[] adMarking, final byte[] fallbackChannels)
+        {
+            return new Wiring(cancelled, caps, window, observer, fallbackMessages, adMarking, fallbackChannels, share);
+        }
+
+        public Wiring withShare(final RateShare share)
+        {
+            return new Wiring(cancelled, caps, window, observer, fallbackMessages, adMarking, fallbackChannels, share);
+        }
+    }
 
     public PolicyHandler(
         final PolicyEngine engine, final DedupIndex dedup, final EpochClock clock, final Counters counters,
         final PolicyRates rates)
     {
-        this(engine, dedup, clock, counters, rates, new CancelledCampaigns());
+        this(engine, dedup, clock, counters, rates, Wiring.NONE);
     }
 
-    /** @param cancelledCampaigns a released message of one of them ends CANCELLED instead of being decided again. */
     public PolicyHandler(
         final PolicyEngine engine, final DedupIndex dedup, final EpochClock clock, final Counters counters,
-        final PolicyRates rates, final CancelledCampaigns cancelledCampaigns)
+        final PolicyRates rates, final Wiring wiring)
     {
-        this.cancelledCampaigns = cancelledCampaigns;
         this.engine = engine;
         this.dedup = dedup;
         this.clock = clock;
         this.counters = counters;
         this.rates = rates;
-    }
-
-    /**
-     * Lets the stage decide fallbacks ({@link DispatchEvent#FALLBACK}); set once before the ring starts.
-     *
-     * @param adMarking        the ad-marking mode per channel code ({@code policy.adMarking.<channel>}).
-     * @param fallbackChannels per channel code, the channel its lane falls back to ({@code lane.<ch>.fallback}), 0
-     *                         for none: a dry run also explains what a fallback would be decided.
-     */
-    public void fallbacks(final FallbackMessages messages, final AdMarkingMode[] adMarking, final byte[] fallbackChannels)
-    {
-        this.fallbackMessages = messages;
-        this.adMarking = adMarking;
-        this.fallbackChannels = fallbackChannels;
-    }
-
-    /** Who else sees inbound events (the conversation window); set once before the ring starts. */
-    public void inboundObserver(final InboundObserver observer)
-    {
-        this.inboundObserver = observer;
+        this.cancelledCampaigns = wiring.cancelled();
+        this.caps = wiring.caps();
+        this.window = wiring.window();
+        this.inboundObserver = wiring.observer() != null ? wiring.observer()
+            : wiring.window() != null ? wiring.window() : InboundObserver.NONE;
+        this.fallbackMessages = wiring.fallbackMessages();
+        this.adMarking = wiring.adMarking();
+        this.fallbackChannels = wiring.fallbackChannels();
+        this.share = wiring.share();
     }
 
     public InboundObserver inboundObserver()
     {
         return inboundObserver;
-    }
-
-    /** Where the stage publishes the cap rules an operator changes, for the admin endpoint; set before the ring starts. */
-    public void caps(final PolicyCaps caps)
-    {
-        this.caps = caps;
-    }
-
-    /**
-     * The conversation window rule, which also observes inbound events (live and in recovery) to know each user's
-     * last message; set once before recovery and the ring start.
-     */
-    public void conversationWindow(final ConversationWindow window)
-    {
-        this.window = window;
-        this.inboundObserver = window;
-    }
-
-    /** Cluster mode, before the ring starts: enforce this node's share of every rate, re-applied as it changes. */
-    public void rateShare(final RateShare share)
-    {
-        this.share = share;
     }
 
     /** Recovery, before the ring starts. */

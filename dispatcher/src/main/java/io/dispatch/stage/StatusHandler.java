@@ -63,13 +63,17 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
     private final long[] heldPositions;
     private int held;
     /** Cluster mode: where accepted messages and state changes go instead of the local subscribers; null on one node. */
-    private StateTap tap;
+    private final StateTap tap;
 
-    /** @param maxBatch the ring size: no batch is larger. */
+    /**
+     * @param maxBatch the ring size: no batch is larger.
+     * @param tap      cluster mode's (ClusterHooks.tap); null on a single node.
+     */
     public StatusHandler(
         final StatusTable table, final AnswerSinks sessions, final SessionFlusher flusher, final Counters counters,
-        final CampaignStats campaigns, final EndToEndLatency e2e, final int maxBatch)
+        final CampaignStats campaigns, final EndToEndLatency e2e, final int maxBatch, final StateTap tap)
     {
+        this.tap = tap;
         this.e2e = e2e;
         this.heldIds = new long[maxBatch];
         this.heldStates = new byte[maxBatch];
@@ -85,12 +89,6 @@ public final class StatusHandler implements EventHandler<DispatchEvent>
         this.flusher = flusher;
         this.counters = counters;
         this.campaigns = campaigns;
-    }
-
-    /** Cluster mode, before the ring starts. */
-    public void tap(final StateTap tap)
-    {
-        this.tap = tap;
     }
 
     @Override

@@ -73,18 +73,22 @@ public final class TargetingConductor implements Agent
     private Campaigns campaigns;
     private long opsSinceSnapshot;
     private long lastIndex = -1;
-    private ClusterTargeting cluster;
+    /** Cluster mode: campaigns fan out only to the recipients of this node's partitions; null on a single node. */
+    private final ClusterTargeting cluster;
 
     /**
      * Loads the directory (snapshot, then the queue's tail) and the campaigns; runs on the caller's thread,
      * before the targeting thread starts.
+     *
+     * @param cluster cluster mode's (ClusterHooks.targeting); null on a single node.
      */
     public TargetingConductor(final Path dataDir, final String rollCycle, final int inboxCapacity,
         final long snapshotEveryOps, final long maxRecipients, final TenantRegistry tenants, final TemplateRegistry templates,
         final CampaignFanout fanout, final ConsentPublisher restrictionPublisher, final CampaignStats stats,
         final CancelledCampaigns cancelled, final long maxStartAheadMs, final EpochClock clock,
-        final DistinctErrorLog errors)
+        final DistinctErrorLog errors, final ClusterTargeting cluster)
     {
+        this.cluster = cluster;
         this.cancelled = cancelled;
         this.restrictionPublisher = restrictionPublisher;
         this.capacity = new DirectoryCapacity(maxRecipients);
@@ -100,12 +104,6 @@ public final class TargetingConductor implements Agent
         this.stats = stats;
         this.maxStartAheadMs = maxStartAheadMs;
         this.metrics = new TargetingMetrics(stats);
-    }
-
-    /** Cluster mode, before {@link #load}: campaigns fan out only to the recipients of this node's partitions. */
-    public void cluster(final ClusterTargeting cluster)
-    {
-        this.cluster = cluster;
     }
 
     /**

@@ -53,6 +53,13 @@ final class EmbeddedSession
     /** @param extra further engine settings, e.g. {@code ring.marketingSlots}. */
     EmbeddedSession(final int initialCredit, final long smsLaneCapacity, final Map<String, String> extra)
     {
+        this(initialCredit, smsLaneCapacity, extra, IngestContext.ClusterSeams.NONE);
+    }
+
+    /** @param cluster cluster mode's seams (an intake, a router), as a cluster node gives them at launch. */
+    EmbeddedSession(final int initialCredit, final long smsLaneCapacity, final Map<String, String> extra,
+        final IngestContext.ClusterSeams cluster)
+    {
         counters = new Counters();
         ring = RingBuffer.createSingleProducer(DispatchEvent::new, RING_SIZE);
         sessions = new SessionRegistry();
@@ -68,7 +75,7 @@ final class EmbeddedSession
         admission[ChannelType.SMS.code()] = sms;
         context = new IngestContext(config, ring, RingPorts.of(config), admission,
             new TenantRegistry(config.tenants()), new TemplateRegistry(Map.of()), sessions, counters,
-            SystemEpochClock.INSTANCE, null);
+            SystemEpochClock.INSTANCE, null, null, null, cluster);
         handler = new SessionHandler(context);
         channel = open(handler);
     }

@@ -275,13 +275,16 @@ class SessionHandlerTest
     void shouldHandASubmitToTheClusterIntakeAndWriteItsAnswer()
     {
         final List<DispatchEvent> taken = new java.util.ArrayList<>();
-        s.context.intake((session, correlationId, e) ->
-        {
-            taken.add(e);
-            assertThat(e.type).isEqualTo(DispatchEvent.SUBMIT);
-            assertThat(e.session).isSameAs(s.handler.proxy());
-            session.answerTaken(correlationId, 900, null, null); // answers at once, on the event loop
-        });
+        final EmbeddedSession[] engine = new EmbeddedSession[1];
+        engine[0] = new EmbeddedSession(4, 1_000, java.util.Map.of(), new IngestContext.ClusterSeams(
+            (session, correlationId, e) ->
+            {
+                taken.add(e);
+                assertThat(e.type).isEqualTo(DispatchEvent.SUBMIT);
+                assertThat(e.session).isSameAs(engine[0].handler.proxy());
+                session.answerTaken(correlationId, 900, null, null); // answers at once, on the event loop
+            }, null, null));
+        final EmbeddedSession s = engine[0];
         s.hello();
         s.send(out ->
         {

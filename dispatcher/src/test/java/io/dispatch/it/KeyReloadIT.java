@@ -45,9 +45,9 @@ class KeyReloadIT
         final Path file = Files.createDirectories(dir.resolve("etc")).resolve("dispatcher.properties");
         writeConfig(file, "tenants=demo,other", OTHER, "tenant.demo.apiKey=" + hashed.get(0));
         final Path data = dir.resolve("data");
-        try (Dispatcher engine = EngineFixture.launch(settings(data, file)))
+        try (Dispatcher engine = EngineFixture.launch(settings(data, file),
+            Dispatcher.Context.DEFAULT.withConfigSource(() -> settings(data, file))))
         {
-            engine.configSource(() -> settings(data, file));
             final RawConnection kept = RawConnection.open(engine.port(), "demo", "old-key");
             assertHello(engine, "demo", "new-key", ErrorCode.AUTH_FAILED);
 

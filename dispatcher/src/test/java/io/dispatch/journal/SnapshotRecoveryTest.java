@@ -1,11 +1,11 @@
 package io.dispatch.journal;
 
+import io.dispatch.config.CapRules;
 import io.dispatch.config.JournalRetention;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.connector.InboundEvent;
 import io.dispatch.inbound.InboundBody;
-import io.dispatch.policy.CapRules;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;

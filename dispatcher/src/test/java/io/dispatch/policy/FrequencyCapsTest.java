@@ -1,5 +1,6 @@
 package io.dispatch.policy;
 
+import io.dispatch.config.CapRules;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

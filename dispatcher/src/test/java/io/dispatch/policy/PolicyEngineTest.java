@@ -1,6 +1,8 @@
 package io.dispatch.policy;
 
+import io.dispatch.config.PolicyConfig;
 import io.dispatch.config.Settings;
+import io.dispatch.config.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.MessageKind;

@@ -191,7 +191,7 @@ class TranslatorResetTest
         admissions[ChannelType.SMS.code()] = new LaneAdmission(10);
         final IngestContext context = new IngestContext(config, ring, new RingPorts(16, 50), admissions,
             tenants, new TemplateRegistry(Map.of()), new SessionRegistry(), new Counters(),
-            () -> NOW, null);
+            () -> NOW, null, null, null, IngestContext.ClusterSeams.NONE);
         final AcceptedPublisher publisher = context.acceptedPublisher();
         final byte[] body = {1, 2, 3, 4, 5};
 

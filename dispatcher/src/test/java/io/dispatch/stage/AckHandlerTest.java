@@ -29,7 +29,7 @@ class AckHandlerTest
     private final SessionFlusher flusher = new SessionFlusher();
     private final MarketingShare marketing = new MarketingShare(8);
     private final AckHandler stage = new AckHandler(flusher, counters, new DistinctErrorLog(counters),
-        new StatusTable(64), new ClassLatency(""), marketing, 64);
+        new StatusTable(64), new ClassLatency(""), marketing, 64, null);
 
     @Test
     void shouldGiveMarketingsRingShareBackOnceTheBatchIsAnswered()

@@ -1,18 +1,18 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.RingBuffer;
+import io.dispatch.config.PolicyConfig;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.config.TenantPolicy;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.connector.InboundEvent;
 import io.dispatch.inbound.InboundPublisher;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.Recovery;
 import io.dispatch.policy.DedupIndex;
-import io.dispatch.policy.PolicyConfig;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
-import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.ring.RingPort;
@@ -52,9 +52,8 @@ class InboundStagesTest
     void shouldTellTheObserverOfAJournaledEventOnceAndRecoveryOfEveryJournaledOne()
     {
         final PolicyHandler policy = new PolicyHandler(engine(), new DedupIndex(60_000), () -> NOW, new Counters(),
-            new PolicyRates(2));
-        policy.inboundObserver((tenantId, channel, recipientKey, to, kind, atMs) ->
-            seen.add(tenantId + "/" + channel + "/" + to + "/" + kind + "/" + atMs + "/" + recipientKey));
+            new PolicyRates(2), PolicyHandler.Wiring.NONE.withObserver((tenantId, channel, recipientKey, to, kind, atMs) ->
+            seen.add(tenantId + "/" + channel + "/" + to + "/" + kind + "/" + atMs + "/" + recipientKey)));
         try (Journal journal = new Journal(dir, "FAST_DAILY"))
         {
             final JournalHandler stage = new JournalHandler(journal, false, new DedupIndex(60_000), tenants,

@@ -1,11 +1,11 @@
 package io.dispatch.stage;
 
+import io.dispatch.config.PolicyConfig;
 import io.dispatch.config.Settings;
+import io.dispatch.config.TenantPolicy;
 import io.dispatch.policy.DedupIndex;
-import io.dispatch.policy.PolicyConfig;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
-import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
 import io.dispatch.protocol.DeliveryState;
@@ -36,7 +36,7 @@ class PolicyHandlerCancelTest
     private final Counters counters = new Counters();
     private final CancelledCampaigns cancelled = new CancelledCampaigns();
     private final PolicyHandler stage = new PolicyHandler(engine(), new DedupIndex(60_000), clock, counters,
-        new PolicyRates(2), cancelled);
+        new PolicyRates(2), PolicyHandler.Wiring.NONE.withCancelled(cancelled));
 
     @Test
     void shouldEndAReleasedMessageOfACancelledCampaignInsteadOfDecidingIt()

@@ -1,16 +1,16 @@
 package io.dispatch.stage;
 
+import io.dispatch.config.PolicyConfig;
+import io.dispatch.config.TenantPolicy;
 import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TenantConfig;
 import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalWriter;
 import io.dispatch.policy.DedupIndex;
-import io.dispatch.policy.PolicyConfig;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
-import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.Decision;
@@ -68,14 +68,13 @@ class PolicyHandlerFallbackTest
         tenants[1] = TenantPolicy.read(s, "acme");
         final PolicyConfig config = PolicyConfig.read(s);
         engine = new PolicyEngine(config, tenants, new RecipientDirectory(), AFTERNOON);
-        stage = new PolicyHandler(engine, new DedupIndex(60_000), () -> AFTERNOON, new Counters(), new PolicyRates(2),
-            cancelled);
         journal = new Journal(dir, "FAST_DAILY");
         writer = journal.newWriter(false);
         messages = new FallbackMessages(journal, List.of(new TenantConfig(1, "acme", "k")));
         final byte[] fallbackChannels = new byte[4];
         fallbackChannels[ChannelType.CHAT.code()] = SMS;
-        stage.fallbacks(messages, config.adMarking(), fallbackChannels);
+        stage = new PolicyHandler(engine, new DedupIndex(60_000), () -> AFTERNOON, new Counters(), new PolicyRates(2),
+            PolicyHandler.Wiring.NONE.withCancelled(cancelled).withFallbacks(messages, config.adMarking(), fallbackChannels));
     }
 
     @AfterEach

@@ -4,9 +4,11 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import io.dispatch.admin.PolicyUpdate;
 import io.dispatch.config.DispatcherConfig;
+import io.dispatch.config.PolicyConfig;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.config.TenantPolicy;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.connector.InboundEvent;
 import io.dispatch.connector.runtime.StatePublisher;
@@ -15,10 +17,8 @@ import io.dispatch.ingest.AcceptedPublisher;
 import io.dispatch.ingest.IngestContext;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.netty.ByteBufFrames;
-import io.dispatch.policy.PolicyConfig;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
-import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
@@ -70,7 +70,7 @@ final class StageEvents
         }
         final IngestContext context = new IngestContext(DispatcherConfig.from(new Settings(new Properties())), ring,
             ports, admissions, tenants, new TemplateRegistry(Map.of()), new SessionRegistry(), new Counters(),
-            () -> NOW, null);
+            () -> NOW, null, null, null, IngestContext.ClusterSeams.NONE);
         feeder = context.acceptedPublisher();
     }
 

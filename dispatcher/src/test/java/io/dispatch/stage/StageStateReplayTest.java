@@ -1,8 +1,11 @@
 package io.dispatch.stage;
 
 import com.lmax.disruptor.RingBuffer;
+import io.dispatch.config.CapRules;
+import io.dispatch.config.PolicyConfig;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.config.TenantPolicy;
 import io.dispatch.connector.InboundEvent;
 import io.dispatch.inbound.InboundPublisher;
 import io.dispatch.netty.ByteBufFrames;
@@ -13,14 +16,11 @@ import io.dispatch.journal.Journal;
 import io.dispatch.journal.JournalReplayer;
 import io.dispatch.journal.Recovery;
 import io.dispatch.journal.StateRecords;
-import io.dispatch.policy.CapRules;
 import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.policy.DedupIndex;
-import io.dispatch.policy.PolicyConfig;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
-import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.Decision;
@@ -100,10 +100,13 @@ class StageStateReplayTest
     private final PolicyEngine engine = engine();
     private final PolicyRates rates = new PolicyRates(2);
     private final PolicyCaps caps = new PolicyCaps(2);
-    private final PolicyHandler policyStage = policyStage(engine, rates, caps);
+    /** What the live and the replayed policy stage's inbound observers saw. */
+    private final List<String> seenLive = new ArrayList<>();
+    private final List<String> seenReplayed = new ArrayList<>();
+    private final PolicyHandler policyStage = policyStage(engine, rates, caps, seenLive);
     private final DedupHandler dedupStage = new DedupHandler(keys, contents, () -> now);
     private final StatusHandler statusStage = new StatusHandler(table, new SessionRegistry(), new SessionFlusher(),
-        new Counters(), stats, new EndToEndLatency(), 64);
+        new Counters(), stats, new EndToEndLatency(), 64, null);
 
     /** The owners a start replays into. */
     private final DedupIndex replayedKeys = new DedupIndex(HOUR);
@@ -113,7 +116,7 @@ class StageStateReplayTest
     private final PolicyEngine replayedEngine = engine();
     private final PolicyRates replayedRates = new PolicyRates(2);
     private final PolicyCaps replayedCaps = new PolicyCaps(2);
-    private final PolicyHandler replayedPolicy = policyStage(replayedEngine, replayedRates, replayedCaps);
+    private final PolicyHandler replayedPolicy = policyStage(replayedEngine, replayedRates, replayedCaps, seenReplayed);
 
     @Test
     void shouldReplayTheStatusTableCampaignCountsAndKeysAsTheStagesBuiltThemLive()
@@ -251,12 +254,6 @@ class StageStateReplayTest
     @Test
     void shouldReplayInboundEventsSoThatARedeliveryIsStillADuplicateAndTheObserverSeesEachOnce()
     {
-        final List<String> seenLive = new ArrayList<>();
-        final List<String> seenReplayed = new ArrayList<>();
-        policyStage.inboundObserver((tenantId, channel, recipientKey, to, kind, atMs) ->
-            seenLive.add(tenantId + "/" + channel + "/" + recipientKey + "/" + to + "/" + kind + "/" + atMs));
-        replayedPolicy.inboundObserver((tenantId, channel, recipientKey, to, kind, atMs) ->
-            seenReplayed.add(tenantId + "/" + channel + "/" + recipientKey + "/" + to + "/" + kind + "/" + atMs));
         try (Journal journal = new Journal(dir, "FAST_DAILY"))
         {
             final JournalHandler journalStage = journalStage(journal);
@@ -441,11 +438,12 @@ class StageStateReplayTest
             contents, policyStage);
     }
 
-    private PolicyHandler policyStage(final PolicyEngine policy, final PolicyRates r, final PolicyCaps c)
+    private PolicyHandler policyStage(final PolicyEngine policy, final PolicyRates r, final PolicyCaps c,
+        final List<String> seen)
     {
-        final PolicyHandler stage = new PolicyHandler(policy, new DedupIndex(HOUR), () -> now, new Counters(), r);
-        stage.caps(c);
-        return stage;
+        return new PolicyHandler(policy, new DedupIndex(HOUR), () -> now, new Counters(), r,
+            PolicyHandler.Wiring.NONE.withCaps(c).withObserver((tenantId, channel, recipientKey, to, kind, atMs) ->
+                seen.add(tenantId + "/" + channel + "/" + recipientKey + "/" + to + "/" + kind + "/" + atMs)));
     }
 
     private static PolicyEngine engine()

@@ -27,7 +27,7 @@ class StatusHandlerTest
     private final Counters counters = new Counters();
     private final SessionFlusher flusher = new SessionFlusher();
     private final StatusHandler stage = new StatusHandler(table, new SessionRegistry(), flusher, counters,
-        new CampaignStats(), new EndToEndLatency(), 64);
+        new CampaignStats(), new EndToEndLatency(), 64, null);
 
     @Test
     void shouldRecordAnAcceptedMessageThenTheLanesStateChanges()

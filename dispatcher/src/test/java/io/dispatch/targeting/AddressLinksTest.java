@@ -1,12 +1,12 @@
 package io.dispatch.targeting;
 
+import io.dispatch.config.PolicyConfig;
 import io.dispatch.config.Settings;
+import io.dispatch.config.TenantPolicy;
 import io.dispatch.directory.Directory;
-import io.dispatch.policy.PolicyConfig;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
-import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.ConsentFrame;

@@ -100,7 +100,7 @@ class CampaignRingShareTest
                 campaignJournaled.incrementAndGet();
             }
         }).then(new AckHandler(new SessionFlusher(), counters, errors, new StatusTable(64), new ClassLatency(""),
-            share, RING));
+            share, RING, null));
         ring = disruptor.start();
 
         final DispatcherConfig config = DispatcherConfig.from(EngineFixture.settings(dir));
@@ -112,7 +112,7 @@ class CampaignRingShareTest
             new TenantRegistry(config.tenants()), templates,
             new CampaignFanout(ring, admission, templates, ports.targeting(), share),
             new ConsentPublisher(ring, ports.targeting(), counters, errors), new CampaignStats(),
-            new CancelledCampaigns(), 86_400_000L, JumpClock.atSeoul("2026-11-25T12:00:00"), errors);
+            new CancelledCampaigns(), 86_400_000L, JumpClock.atSeoul("2026-11-25T12:00:00"), errors, null);
         conductor.load();
 
         assertThat(conductor.offer(audience())).isTrue();

@@ -78,7 +78,7 @@ class TargetingConductorTest
                 new MarketingShare(0)),
             new ConsentPublisher(ring, new RingPort("targeting", RING / 2), counters, errors), new CampaignStats(),
             new CancelledCampaigns(),
-            86_400_000L, JumpClock.atSeoul("2026-11-25T12:00:00"), errors);
+            86_400_000L, JumpClock.atSeoul("2026-11-25T12:00:00"), errors, null);
         conductor.load();
         return conductor;
     }

@@ -53,4 +53,9 @@ public final class EngineFixture
     {
         return Dispatcher.launch(DispatcherConfig.from(settings), clock);
     }
+
+    public static Dispatcher launch(final Settings settings, final Dispatcher.Context context) throws Exception
+    {
+        return Dispatcher.launch(DispatcherConfig.from(settings), context);
+    }
 }

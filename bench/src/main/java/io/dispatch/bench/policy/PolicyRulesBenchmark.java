@@ -2,10 +2,10 @@ package io.dispatch.bench.policy;
 
 import io.dispatch.bench.AbstractBenchmark;
 import io.dispatch.bench.SubmitSamples;
-import io.dispatch.policy.CapRules;
+import io.dispatch.config.CapRules;
+import io.dispatch.config.NightWindow;
 import io.dispatch.policy.DedupIndex;
 import io.dispatch.policy.FrequencyCaps;
-import io.dispatch.policy.NightWindow;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.ZoneOffsetCache;
@@ -134,7 +134,8 @@ public class PolicyRulesBenchmark extends AbstractBenchmark
     {
         final int channel = s.workload.channel(s.next());
         final long now = s.clock.next();
-        return s.blackout[channel].contains(now, s.zone) || s.night[channel].contains(now, s.zone);
+        final long offsetMs = s.zone.offsetMs(now);
+        return s.blackout[channel].contains(now, offsetMs) || s.night[channel].contains(now, offsetMs);
     }
 
     @Benchmark

@@ -1,6 +1,6 @@
 package io.dispatch.bench.policy;
 
-import io.dispatch.policy.CapRules;
+import io.dispatch.config.CapRules;
 import io.dispatch.policy.FrequencyCaps;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.protocol.ConsentFlags;

@@ -1,11 +1,11 @@
 package io.dispatch.bench.policy;
 
+import io.dispatch.config.PolicyConfig;
 import io.dispatch.config.Settings;
-import io.dispatch.policy.PolicyConfig;
+import io.dispatch.config.TenantPolicy;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
 import io.dispatch.policy.RecipientKeys;
-import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ConsentFlags;
 import io.dispatch.protocol.MessageKind;

@@ -5,16 +5,16 @@ import io.dispatch.bench.AbstractBenchmark;
 import io.dispatch.bench.ScratchDirectory;
 import io.dispatch.bench.SubmitSamples;
 import io.dispatch.config.Configuration;
+import io.dispatch.config.PolicyConfig;
 import io.dispatch.config.Settings;
 import io.dispatch.config.TenantConfig;
+import io.dispatch.config.TenantPolicy;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.ingest.SessionRegistry;
 import io.dispatch.journal.Journal;
 import io.dispatch.policy.DedupIndex;
-import io.dispatch.policy.PolicyConfig;
 import io.dispatch.policy.PolicyEngine;
 import io.dispatch.policy.RecipientDirectory;
-import io.dispatch.policy.TenantPolicy;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.ring.ClearingHandler;
 import io.dispatch.ring.DispatchEvent;
@@ -155,7 +155,7 @@ public class RingJournalBenchmark extends AbstractBenchmark
             journalStopped);
         final StatusHandler status = new StatusHandler(
             new StatusTable(Configuration.STATUS_CAPACITY_DEFAULT), new SessionRegistry(), flusher, counters,
-            new io.dispatch.status.CampaignStats(), new io.dispatch.status.EndToEndLatency(), ringSize);
+            new io.dispatch.status.CampaignStats(), new io.dispatch.status.EndToEndLatency(), ringSize, null);
         ring = consumerThreads == 1
             ? new RingTopology(ringSize, waitStrategy, errors, new MarketingShare(0),
                 new StageChain(journalStages, acks, status, flusher, new ClearingHandler()))

@@ -190,6 +190,7 @@ public final class ConnectorLane extends LaneThread
      */
     public void onUnregistered(final java.util.function.BiConsumer<String, String> tenantAndRecipient)
     {
+        requireNotStarted("the unregistered-recipient listener");
         this.unregistered = tenantAndRecipient;
     }
 
@@ -202,6 +203,7 @@ public final class ConnectorLane extends LaneThread
     public void dispatchOnlyIf(final java.util.function.LongPredicate mayDispatch,
         final java.util.function.BooleanSupplier hold)
     {
+        requireNotStarted("the dispatch ownership check");
         this.mayDispatch = mayDispatch;
         this.holdDispatch = hold;
     }
@@ -209,6 +211,7 @@ public final class ConnectorLane extends LaneThread
     /** Wires the lane that takes this lane's fallbacks (config {@code lane.<ch>.fallback}); before start. */
     public void fallbackTo(final ConnectorLane target)
     {
+        requireNotStarted("the fallback lane");
         handoff.target(target);
     }
 
@@ -218,6 +221,7 @@ public final class ConnectorLane extends LaneThread
      */
     public void watchCancellations(final CancelledCampaigns cancellations)
     {
+        requireNotStarted("the cancelled campaigns");
         this.cancelled = cancellations.newWatch();
     }
 

@@ -7,6 +7,7 @@ import io.dispatch.connector.InboundSink;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.ReceiptSink;
+import io.dispatch.connector.RecordLog;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
@@ -41,6 +42,8 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     private volatile boolean running;
     private Thread thread;
     private boolean startedInline;
+    /** Set as the lane starts: from then on its wiring is fixed ({@link #requireNotStarted}). */
+    private volatile boolean startCalled;
     /** {@link #confirmedDeliveriesOnly}: the connector's DELIVERED receipts are dropped, its other receipts pass. */
     private final ReceiptSink providerReceipts = (messageId, state, reason) ->
     {
@@ -66,6 +69,18 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
         this.outcomes = new OutcomeQueue(outcomeCapacity);
     }
 
+    /**
+     * The lane's collaborators are wired once, before it starts (the engine's composition root does it); a setter
+     * called on a running lane would swap a component under its thread, so it is refused.
+     */
+    protected final void requireNotStarted(final String what)
+    {
+        if (startCalled)
+        {
+            throw new IllegalStateException("lane " + name + ": " + what + " is wired before start, not on a running lane");
+        }
+    }
+
     /** One duty cycle. @return work done (0 lets the idle strategy back off). */
     public abstract int doWork();
 
@@ -81,6 +96,8 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     /** Starts the lane thread and the connector on it; returns once the connector started. */
     public void start() throws Exception
     {
+        requireNotStarted("start");
+        startCalled = true;
         final CountDownLatch started = new CountDownLatch(1);
         final Exception[] failure = new Exception[1];
         running = true;
@@ -96,6 +113,8 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     /** Tests: starts the connector on the calling thread, which then drives {@link #doWork()} itself. */
     public void startOnCallerThread() throws Exception
     {
+        requireNotStarted("start");
+        startCalled = true;
         onStart();
         startedInline = true;
         connector.start(this);
@@ -277,6 +296,12 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     }
 
     @Override
+    public final RecordLog.Opener recordLogs()
+    {
+        return JournalRecordLog::open;
+    }
+
+    @Override
     public final InboundSink inbound()
     {
         return inbound;
@@ -285,6 +310,7 @@ abstract class LaneThread implements ConnectorContext, ReceiptSink, DeliveryCall
     /** The engine's inbound path; set before {@link #start}, so the connector finds it in its context. */
     public final void inboundSink(final InboundSink sink)
     {
+        requireNotStarted("the inbound sink");
         this.inbound = sink;
     }
 }

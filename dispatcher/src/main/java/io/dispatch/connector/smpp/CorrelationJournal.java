@@ -1,8 +1,6 @@
 package io.dispatch.connector.smpp;
 
-import io.dispatch.journal.Journal;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.wire.DocumentContext;
+import io.dispatch.connector.RecordLog;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -15,26 +13,21 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
- * The receipt correlation log on disk: a Chronicle queue (daily files) under the connector's data directory,
+ * The receipt correlation log on disk: a {@link RecordLog} (daily files) under the connector's data directory,
  * replayed into the {@link ReceiptCorrelator} at start so receipts for messages accepted before a restart (or a
  * kill -9) are still mapped.
  * <pre>
  *  workers (ACCEPTED) ─┐
- *  PDU threads ────────┴─▶ many-to-one ring (off-heap) ─▶ writer agent ─▶ Chronicle appender ─▶ *.cq4
+ *  PDU threads ────────┴─▶ many-to-one ring (off-heap) ─▶ writer agent ─▶ RecordLog appender ─▶ daily files
  * </pre>
  * Producers never block or allocate: a record that does not fit in the ring is dropped and counted (the message
  * then ends by the lane's receipt timeout if the engine restarts before its receipt). The writer agent owns the
- * appender (Chronicle appenders are bound to their thread), sleeps 1 ms when idle, and deletes files whose last
+ * appender (appenders are bound to their thread), sleeps 1 ms when idle, and deletes files whose last
  * write is older than the tracking TTL plus a day, at open and hourly.
  * <p>
  * Threading: {@link #restoreInto} and {@link #start} on the starting thread, before any producer; the
@@ -54,27 +47,20 @@ final class CorrelationJournal implements CorrelationLog, Agent, AutoCloseable
         new ManyToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
     private final AtomicLong dropped = new AtomicLong();
     private final MessageHandler writeHandler = this::write;
+    /** Byte 0 the record type, then its body: one record of the log. */
     private final byte[] scratch = new byte[64 * 1024];
-    private final Journal queue;
-    private ExcerptAppender appender;
+    private final RecordLog log;
+    private RecordLog.Appender appender;
     private AgentRunner runner;
     private long nextSweepMs;
 
-    CorrelationJournal(final Path dir, final long ttlMs, final EpochClock clock)
+    /** @param logs the lane's record logs ({@code ConnectorContext.recordLogs()}). */
+    CorrelationJournal(final RecordLog.Opener logs, final Path dir, final long ttlMs, final EpochClock clock)
     {
         this.dir = dir;
         this.ttlMs = ttlMs;
         this.clock = clock;
-        try
-        {
-            Files.createDirectories(dir);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("smpp connector: cannot create the receipt log directory " + dir, ex);
-        }
-        deleteExpiredFiles();
-        this.queue = new Journal(dir, "FAST_DAILY");
+        this.log = logs.open(dir, expiredBeforeMs());
     }
 
     /**
@@ -88,11 +74,11 @@ final class CorrelationJournal implements CorrelationLog, Agent, AutoCloseable
         return replay.restoreInto(correlator);
     }
 
-    /** Each document is the record type, then its body. */
+    /** Each record is its type, then its body. */
     private long replay(final CorrelationReplay replay)
     {
         final UnsafeBuffer view = new UnsafeBuffer(scratch);
-        return queue.readAll((index, bytes, length) ->
+        return log.readAll((bytes, length) ->
         {
             view.wrap(bytes, 0, length);
             replay.onRecord(bytes[0] & 0xFF, view, 1);
@@ -166,7 +152,7 @@ final class CorrelationJournal implements CorrelationLog, Agent, AutoCloseable
     @Override
     public void onStart()
     {
-        appender = queue.newAppender();
+        appender = log.newAppender();
         nextSweepMs = clock.time() + SWEEP_INTERVAL_MS;
     }
 
@@ -177,7 +163,7 @@ final class CorrelationJournal implements CorrelationLog, Agent, AutoCloseable
         if (work == 0 && clock.time() >= nextSweepMs)
         {
             nextSweepMs = clock.time() + SWEEP_INTERVAL_MS;
-            deleteExpiredFiles();
+            log.deleteExpired(expiredBeforeMs());
         }
         return work;
     }
@@ -188,7 +174,7 @@ final class CorrelationJournal implements CorrelationLog, Agent, AutoCloseable
         if (appender == null)
         {
             // closed before the agent's thread ran: AgentRunner calls this on the closing thread instead
-            appender = queue.newAppender();
+            appender = log.newAppender();
         }
         while (ring.read(writeHandler) > 0)
         {
@@ -205,33 +191,15 @@ final class CorrelationJournal implements CorrelationLog, Agent, AutoCloseable
 
     private void write(final int type, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        buffer.getBytes(index, scratch, 0, length);
-        try (DocumentContext dc = appender.writingDocument())
-        {
-            dc.wire().bytes().writeUnsignedByte(type).write(scratch, 0, length);
-        }
+        scratch[0] = (byte)type;
+        buffer.getBytes(index, scratch, 1, length);
+        appender.append(scratch, 1 + length);
     }
 
-    /** Deletes queue files last written more than TTL + 1 day ago; never the newest (the appender's). */
-    private void deleteExpiredFiles()
+    /** Files last written more than the tracking TTL plus a day ago hold no receipt anyone still waits for. */
+    private long expiredBeforeMs()
     {
-        final long cutoffMs = clock.time() - ttlMs - DAY_MS;
-        try (Stream<Path> files = Files.list(dir))
-        {
-            final List<Path> cycles = files.filter(p -> p.getFileName().toString().endsWith(".cq4")).sorted().toList();
-            for (int i = 0; i < cycles.size() - 1; i++)
-            {
-                if (Files.getLastModifiedTime(cycles.get(i)).toMillis() < cutoffMs)
-                {
-                    Files.deleteIfExists(cycles.get(i));
-                    LOG.info("event=smpp_receipt_log_deleted file={}", cycles.get(i));
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            LOG.warn("event=smpp_receipt_log_sweep_failed dir={} error={}", dir, ex.toString());
-        }
+        return clock.time() - ttlMs - DAY_MS;
     }
 
     @Override
@@ -241,7 +209,7 @@ final class CorrelationJournal implements CorrelationLog, Agent, AutoCloseable
         {
             runner.close();
         }
-        queue.close();
+        log.close();
         if (dropped.get() > 0)
         {
             LOG.warn("event=smpp_receipt_log_dropped dir={} count={}", dir, dropped.get());

@@ -78,7 +78,7 @@ final class SmppConnector implements Connector
         this.context = context;
         if (settings.registeredDelivery() != 0)
         {
-            correlationJournal = new CorrelationJournal(context.dataDir().resolve(RECEIPT_LOG_DIR),
+            correlationJournal = new CorrelationJournal(context.recordLogs(), context.dataDir().resolve(RECEIPT_LOG_DIR),
                 settings.receiptTrackingTtlMs(), context.clock());
         }
         correlator = new ReceiptCorrelator(context.receipts(), settings.receiptTrackingCapacity(),

@@ -109,9 +109,7 @@ class ConnectorLaneCancelTest
 
     private LaneHarness.Lane lane(final LaneHarness h) throws Exception
     {
-        final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
-        sms.lane().watchCancellations(cancellations);
-        return sms;
+        return h.lane(ChannelType.SMS, lane -> lane.watchCancellations(cancellations));
     }
 
     private static List<Long> submit(final LaneHarness h, final LaneHarness.Lane lane, final long campaignId,

@@ -28,9 +28,8 @@ class ConnectorLaneFallbackTest
     {
         try (LaneHarness h = new LaneHarness(dir, Map.of("lane.chat.fallback", "sms")))
         {
-            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT);
             final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
-            chat.lane().fallbackTo(sms.lane());
+            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT, lane -> lane.fallbackTo(sms.lane()));
             final long user = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01011112222", 3600);
             final long nonUser = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "nochat-01033334444", 3600);
             chat.submit(user, MessageKind.INFORMATIONAL);
@@ -66,9 +65,8 @@ class ConnectorLaneFallbackTest
     {
         try (LaneHarness h = new LaneHarness(dir, Map.of("lane.chat.fallback", "sms")))
         {
-            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT);
             final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
-            chat.lane().fallbackTo(sms.lane());
+            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT, lane -> lane.fallbackTo(sms.lane()));
             final long delivered = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01011112222", 3600);
             final long nonUser = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01033334444", 3600);
             final long failed = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01055556666", 3600);
@@ -104,9 +102,8 @@ class ConnectorLaneFallbackTest
         try (LaneHarness h = new LaneHarness(dir, Map.of("lane.chat.fallback", "sms",
             "lane.chat.fallbackReasons", "NOT_CHANNEL_USER,RECIPIENT_BLOCKED")))
         {
-            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT);
             final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
-            chat.lane().fallbackTo(sms.lane());
+            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT, lane -> lane.fallbackTo(sms.lane()));
             final long invalid = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "010", 3600);
             chat.submit(invalid, MessageKind.INFORMATIONAL);
             chat.settle();
@@ -139,9 +136,8 @@ class ConnectorLaneFallbackTest
             "lane.chat.retryBaseMs", "1000", "lane.chat.retryMaxMs", "8000", "lane.chat.maxAttempts", "100",
             "lane.chat.breakerEnabled", "false")))
         {
-            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT);
             final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
-            chat.lane().fallbackTo(sms.lane());
+            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT, lane -> lane.fallbackTo(sms.lane()));
             final long id = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01011112222", 3600);
             chat.submit(id, MessageKind.INFORMATIONAL);
             for (int ms = 0; ms < 40_000 && sms.provider().sent.isEmpty(); ms += 100)
@@ -166,9 +162,8 @@ class ConnectorLaneFallbackTest
         try (LaneHarness h = new LaneHarness(dir, Map.of("lane.chat.fallback", "sms", "lane.chat.fallbackAfterMs", "30000",
             "lane.chat.breakerConsecutiveFailures", "1", "lane.chat.breakerOpenMs", "600000", "lane.chat.window", "1")))
         {
-            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT);
             final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
-            chat.lane().fallbackTo(sms.lane());
+            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT, lane -> lane.fallbackTo(sms.lane()));
             final long first = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01011112222", 3600);
             chat.submit(first, MessageKind.INFORMATIONAL);
             chat.settle();

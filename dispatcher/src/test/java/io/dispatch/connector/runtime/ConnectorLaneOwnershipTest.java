@@ -31,10 +31,9 @@ class ConnectorLaneOwnershipTest
     {
         try (LaneHarness h = new LaneHarness(dir, Map.of()))
         {
-            final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
             final Set<Long> owned = new HashSet<>();
             final boolean[] hold = {true};
-            sms.lane().dispatchOnlyIf(owned::contains, () -> hold[0]);
+            final LaneHarness.Lane sms = h.lane(ChannelType.SMS, lane -> lane.dispatchOnlyIf(owned::contains, () -> hold[0]));
             final long mine = h.accept(MessageKind.INFORMATIONAL, ChannelType.SMS, "01011110001", 3600);
             final long lost = h.accept(MessageKind.INFORMATIONAL, ChannelType.SMS, "01011110002", 3600);
             final long campaign = h.acceptCampaign(9, MessageKind.MARKETING, ChannelType.SMS, "01011110003", 3600);

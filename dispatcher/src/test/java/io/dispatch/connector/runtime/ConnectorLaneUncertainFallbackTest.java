@@ -32,9 +32,8 @@ class ConnectorLaneUncertainFallbackTest
             "lane.chat.fallbackReasons", "RETRIES_EXHAUSTED", "lane.chat.maxAttempts", "2",
             "lane.chat.retryBaseMs", "100", "lane.chat.retryMaxMs", "100", "lane.chat.breakerEnabled", "false")))
         {
-            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT);
             final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
-            chat.lane().fallbackTo(sms.lane());
+            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT, lane -> lane.fallbackTo(sms.lane()));
             final long timedOut = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01011112222", 3600);
             final long refused = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01033334444", 3600);
             chat.submit(timedOut, MessageKind.INFORMATIONAL);
@@ -68,9 +67,8 @@ class ConnectorLaneUncertainFallbackTest
             "lane.chat.retryBaseMs", "1000", "lane.chat.retryMaxMs", "8000", "lane.chat.maxAttempts", "100",
             "lane.chat.breakerEnabled", "false")))
         {
-            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT);
             final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
-            chat.lane().fallbackTo(sms.lane());
+            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT, lane -> lane.fallbackTo(sms.lane()));
             final long id = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01011112222", 3600);
             chat.submit(id, MessageKind.INFORMATIONAL);
             chat.settle();
@@ -97,9 +95,8 @@ class ConnectorLaneUncertainFallbackTest
             "lane.chat.fallbackReasons", "NOT_CHANNEL_USER,OUTSIDE_SEND_WINDOW",
             "lane.chat.retryBaseMs", "100", "lane.chat.retryMaxMs", "100", "lane.chat.breakerEnabled", "false")))
         {
-            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT);
             final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
-            chat.lane().fallbackTo(sms.lane());
+            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT, lane -> lane.fallbackTo(sms.lane()));
             final long nonUser = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01011112222", 3600);
             final long lateAtNight = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01033334444", 3600);
             final long receiptSaysNonUser = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01055556666", 3600);
@@ -144,9 +141,8 @@ class ConnectorLaneUncertainFallbackTest
             final long lost = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01011112222", 3600);
             final long queued = h.accept(MessageKind.INFORMATIONAL, ChannelType.CHAT, "01033334444", 3600);
             h.clock.advance(31_000);
-            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT);
             final LaneHarness.Lane sms = h.lane(ChannelType.SMS);
-            chat.lane().fallbackTo(sms.lane());
+            final LaneHarness.Lane chat = h.lane(ChannelType.CHAT, lane -> lane.fallbackTo(sms.lane()));
             chat.lane().recoverPending(lost, 1, MessageKind.INFORMATIONAL.code(), true);
             chat.lane().recoverPending(queued, 0, MessageKind.INFORMATIONAL.code(), false);
             chat.settle();

@@ -63,12 +63,19 @@ final class LaneHarness implements AutoCloseable
 
     Lane lane(final ChannelType channel) throws Exception
     {
+        return lane(channel, lane -> { });
+    }
+
+    /** @param wiring what the engine wires into the lane before it starts (fallback lane, cancellations, ...). */
+    Lane lane(final ChannelType channel, final java.util.function.Consumer<ConnectorLane> wiring) throws Exception
+    {
         final ScriptedConnector connector = new ScriptedConnector();
         final CapturingStateSink sink = new CapturingStateSink(lanes::get);
         final LaneConfig lc = laneConfig(channel);
         final ConnectorLane lane = new ConnectorLane(lc, connector,
             new LaneAdmission(lc.capacity(), lc.rate().reservedPercent()), journal, dir, templates, sink, clock, clock,
             sink::journaledPosition, errors, counters);
+        wiring.accept(lane);
         lane.startOnCallerThread();
         lanes.put(channel.code(), lane);
         return new Lane(lane, connector, sink);

@@ -5,6 +5,8 @@ import io.dispatch.connector.ConnectorContext;
 import io.dispatch.connector.DeliveryCallback;
 import io.dispatch.connector.DeliveryRequest;
 import io.dispatch.connector.ReceiptSink;
+import io.dispatch.connector.RecordLog;
+import io.dispatch.connector.runtime.JournalRecordLog;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.MessageKind;
@@ -171,5 +173,12 @@ final class CapturingLane implements ConnectorContext, ReceiptSink, DeliveryCall
     public Path dataDir()
     {
         return dataDir;
+    }
+
+    /** The engine's record logs, as a lane gives them. */
+    @Override
+    public RecordLog.Opener recordLogs()
+    {
+        return JournalRecordLog::open;
     }
 }

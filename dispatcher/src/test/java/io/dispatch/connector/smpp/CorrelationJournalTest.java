@@ -1,5 +1,6 @@
 package io.dispatch.connector.smpp;
 
+import io.dispatch.connector.runtime.JournalRecordLog;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.Reason;
 import org.agrona.concurrent.EpochClock;
@@ -118,7 +119,7 @@ class CorrelationJournalTest
     /** One life of the connector, as {@link SmppConnector#start} runs it: open the log, restore, start writing. */
     private final class Life implements AutoCloseable
     {
-        final CorrelationJournal journal = new CorrelationJournal(dir, TTL_MS, clock);
+        final CorrelationJournal journal = new CorrelationJournal(JournalRecordLog::open, dir, TTL_MS, clock);
         final ReceiptCorrelator correlator = new ReceiptCorrelator((id, state, reason) -> out.add(id + " " + state),
             1_000, TTL_MS, () -> nowMs.get() * 1_000_000L, journal);
         final int restored;

@@ -1,6 +1,5 @@
-package io.dispatch.policy;
+package io.dispatch.config;
 
-import io.dispatch.config.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.util.Properties;

@@ -1,8 +1,5 @@
-package io.dispatch.policy;
+package io.dispatch.config;
 
-import io.dispatch.config.Configuration;
-import io.dispatch.config.ConfigurationException;
-import io.dispatch.config.Settings;
 import io.dispatch.protocol.ChannelType;
 
 import java.util.Locale;

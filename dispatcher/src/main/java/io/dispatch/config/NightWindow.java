@@ -1,9 +1,9 @@
-package io.dispatch.policy;
+package io.dispatch.config;
 
 /**
  * A daily window of local time, [start, end), that may wrap midnight: the advertising night of the law
  * (21:00–08:00) or of Kakao (20:50–08:00). Times are minutes of the day in the recipient's zone.
- * Immutable; the zone is supplied per call so one window serves every tenant.
+ * Immutable; the zone's offset is supplied per call so one window serves every tenant.
  */
 public final class NightWindow
 {
@@ -49,29 +49,34 @@ public final class NightWindow
         return startMinute == endMinute;
     }
 
-    public boolean contains(final long epochMs, final ZoneOffsetCache zone)
+    /**
+     * @param offsetMs the recipient zone's offset from UTC at {@code epochMs} (the caller caches the zone rules).
+     */
+    public boolean contains(final long epochMs, final long offsetMs)
     {
         if (startMinute == endMinute)
         {
             return false;
         }
-        final int minute = (int)(Math.floorMod(epochMs + zone.offsetMs(epochMs), DAY_MS) / MINUTE_MS);
+        final int minute = (int)(Math.floorMod(epochMs + offsetMs, DAY_MS) / MINUTE_MS);
         return startMinute < endMinute ?
             minute >= startMinute && minute < endMinute :
             minute >= startMinute || minute < endMinute;
     }
 
-    /** @return the first instant at or after {@code epochMs} at which the window ends (local end time). */
-    public long endAfter(final long epochMs, final ZoneOffsetCache zone)
+    /**
+     * @param offsetMs the recipient zone's offset from UTC at {@code epochMs}.
+     * @return the first instant at or after {@code epochMs} at which the window ends (local end time).
+     */
+    public long endAfter(final long epochMs, final long offsetMs)
     {
-        final long offset = zone.offsetMs(epochMs);
-        final long local = epochMs + offset;
+        final long local = epochMs + offsetMs;
         long end = local - Math.floorMod(local, DAY_MS) + endMinute * MINUTE_MS;
         if (end <= local)
         {
             end += DAY_MS;
         }
-        return end - offset;
+        return end - offsetMs;
     }
 
     public int startMinute()

@@ -1,6 +1,4 @@
-package io.dispatch.policy;
-
-import io.dispatch.config.ConfigurationException;
+package io.dispatch.config;
 
 /** Parses durations such as {@code 90s}, {@code 30m}, {@code 24h}, {@code 7d} in configuration values. */
 public final class Durations

@@ -1,4 +1,4 @@
-package io.dispatch.policy;
+package io.dispatch.config;
 
 /** What the engine does about the (광고) prefix and free opt-out footer of marketing text on a channel. */
 public enum AdMarkingMode

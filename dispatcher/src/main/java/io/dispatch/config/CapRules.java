@@ -1,6 +1,4 @@
-package io.dispatch.policy;
-
-import io.dispatch.config.ConfigurationException;
+package io.dispatch.config;
 
 import java.util.ArrayList;
 import java.util.List;

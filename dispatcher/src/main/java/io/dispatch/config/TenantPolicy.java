@@ -1,9 +1,5 @@
-package io.dispatch.policy;
+package io.dispatch.config;
 
-import io.dispatch.config.AdMarking;
-import io.dispatch.config.Configuration;
-import io.dispatch.config.ConfigurationException;
-import io.dispatch.config.Settings;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.MessageKind;
 
