@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * A webhook provider on loopback shared by every node of a test cluster: counts the requests per message text (the
- * nodes' own message ids can repeat across nodes, the tests' texts do not) and answers 200 at once. Like a real
- * receiver that does not deduplicate, a message sent twice is counted twice.
+ * nodes' own message ids can repeat across nodes, the tests' texts do not) and answers 200, at once or after a set
+ * delay (a slow provider). Like a real receiver that does not deduplicate, a message sent twice is counted twice.
  */
 final class TextCountingPeer implements AutoCloseable
 {
@@ -29,6 +29,12 @@ final class TextCountingPeer implements AutoCloseable
     private int total;
 
     TextCountingPeer() throws IOException
+    {
+        this(0);
+    }
+
+    /** @param delayMs how long each request takes to answer: a slow provider (counted when it arrives). */
+    TextCountingPeer(final long delayMs) throws IOException
     {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(Executors.newFixedThreadPool(2, r ->
@@ -46,6 +52,17 @@ final class TextCountingPeer implements AutoCloseable
             }
             final Matcher m = TEXT.matcher(body);
             record(m.find() ? m.group(1) : "?");
+            if (delayMs > 0)
+            {
+                try
+                {
+                    Thread.sleep(delayMs); // the provider's own latency, not a wait for anything
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
