@@ -114,8 +114,9 @@ final class HandledMarks
                 }
             });
         }
-        catch (final KafkaException ex)
+        catch (final KafkaException | IllegalStateException ex)
         {
+            // IllegalStateException: the producer closed (the node stopping)
             LOG.warn("event=cluster_campaign_marks_lost partition={} error=\"{}\" effect=\"a later owner of the" +
                 " partition may send these recipients the campaign again\"", partition, ex.toString());
         }
