@@ -25,7 +25,8 @@ import java.util.function.LongPredicate;
  *                          changes once journaled.
  * @param mayDispatch       asked by a lane on its own thread just before it hands a message that is not a campaign's
  *                          to the provider (after every other check). False: the node no longer owns the message's
- *                          partition, so the lane ends it here CANCELLED instead of sending it; the new owner sends it.
+ *                          partition, so the lane ends it here CANCELLED (OWNERSHIP_LOST) instead of sending it; the new
+ *                          owner sends it.
  * @param holdDispatch      asked by each lane at the start of its sends: true holds every send (nothing is ended)
  *                          until it turns false again; the node has not heard from the group lately enough to be sure
  *                          it still owns its partitions (it may have been paused past the session timeout).

@@ -144,6 +144,8 @@ public final class Dispatcher implements AutoCloseable
     private OptOut080Receiver optOut080;
     private final InboundAnswers inboundAnswers = new InboundAnswers();
     private RingBuffer<DispatchEvent> ringBuffer;
+    /** The ring's marketing share, for {@code /metrics}. */
+    private io.dispatch.ring.MarketingShare marketingShare;
     private IngestContext ingestContext;
     private OwnerState ownerState;
     private ClusterHooks hooks = ClusterHooks.NONE;
@@ -310,6 +312,7 @@ public final class Dispatcher implements AutoCloseable
         final JournalHandler journalStage = new JournalHandler(journal, config.fsync() == DispatcherConfig.FsyncPolicy.BATCH,
             dedup, tenants, counters, errors, config.defaultTtlSeconds(), contentDedup, policyStage, inboundDedup);
         final RingPorts ports = RingPorts.of(config);
+        marketingShare = ports.marketing();
         final AckHandler ackStage = new AckHandler(flusher, counters, errors, status, ackLatency, ports.marketing(),
             config.ringSize());
         ackStage.inboundAnswers(inboundAnswers);
@@ -317,8 +320,10 @@ public final class Dispatcher implements AutoCloseable
             e2eLatency, config.ringSize());
         statusStage.tap(hooks.tap());
         policyStage.rateShare(hooks.share());
-        ownerState = new OwnerState(dedup, policyStage, caps, config.dedupHorizonMs(), policy.caps().retentionMs());
-        scheduler = new Scheduler(ports.scheduler(), admissionByChannel, clock, 4 << 20, cancelledCampaigns);
+        ownerState = new OwnerState(dedup, contentDedup, policyStage, caps, journal, config.dedupHorizonMs(),
+            policy.caps().retentionMs());
+        scheduler = new Scheduler(ports.scheduler(), admissionByChannel, clock, 4 << 20, cancelledCampaigns,
+            ports.marketing());
         final HandoffHandler handoffStage = new HandoffHandler(laneByChannel, scheduler);
         final com.lmax.disruptor.EventHandler<DispatchEvent> observer =
             hooks.journaledObserver();
@@ -386,11 +391,12 @@ public final class Dispatcher implements AutoCloseable
             }
         }
 
-        // the targeting thread keeps at most RingPorts.TARGETING_WINDOW events in the ring: a client's SUBMIT never
-        // waits for a slot, and queues behind at most that many (a few ms), not behind a whole campaign or import
+        // the targeting thread keeps at most RingPorts.TARGETING_WINDOW events in the ring, and a campaign's messages
+        // count against the marketing share (ring.marketingSlots) with clients' marketing: a client's SUBMIT never
+        // waits for a slot, and an OTP queues behind at most that share, not behind a whole campaign or import
         targeting = new TargetingConductor(config.dataDir(), config.rollCycle(), TARGETING_INBOX,
             config.directorySnapshotEveryOps(), config.directoryMaxRecipients(), tenants, templates,
-            new CampaignFanout(ringBuffer, admissionByChannel, templates, ports.targeting()),
+            new CampaignFanout(ringBuffer, admissionByChannel, templates, ports.targeting(), ports.marketing()),
             new ConsentPublisher(ringBuffer, ports.targeting(), counters, errors), campaignStats,
             cancelledCampaigns, config.policy().maxScheduleAheadMs(), clock, errors);
         // before the message journal: its recovery counts campaign messages into their campaigns' stats, and the
@@ -710,7 +716,7 @@ public final class Dispatcher implements AutoCloseable
             final AgentRunner streams = streamsRunner;
             return streams == null ? 0 : ((JournalStreams)streams.agent()).size();
         }), ringBuffer, storage, inboundAnswers, ackLatency, e2eLatency, List.of(targeting.metrics()::appendPrometheus,
-            sb ->
+            marketingShare::appendPrometheus, sb ->
             {
                 if (ingest != null && ingest.tls() != null)
                 {
@@ -860,6 +866,7 @@ public final class Dispatcher implements AutoCloseable
         streamsRunner = null;
         closeQuietly(fallbackMessages);
         fallbackMessages = null;
+        closeQuietly(ownerState);
         // before the journal: a snapshot in progress reads it (it stops within a few thousand documents)
         closeQuietly(snapshotter);
         snapshotter = null;

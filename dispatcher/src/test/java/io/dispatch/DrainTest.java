@@ -8,7 +8,6 @@ import io.dispatch.config.Settings;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.testing.CountingWebhookPeer;
@@ -79,9 +78,8 @@ class DrainTest
                 drain.start();
                 final Frame goodbye = c.read();
                 assertThat(goodbye.type).as(goodbye.toString()).isEqualTo(MessageType.GOODBYE);
-                assertThat(goodbye.buf.getUnsignedShortLE(FrameDescriptor.HEADER_LENGTH))
-                    .isEqualTo(ErrorCode.SHUTTING_DOWN.code());
-                assertThat(goodbye.buf.getUnsignedIntLE(FrameDescriptor.HEADER_LENGTH + 2)).isEqualTo(DRAIN_MS);
+                assertThat(goodbye.goodbye().reason()).isEqualTo(ErrorCode.SHUTTING_DOWN.code());
+                assertThat(goodbye.goodbye().retryAfterMs()).isEqualTo(DRAIN_MS);
                 assertThat(c.awaitClosed(10_000)).as("closed after GOODBYE").isTrue();
 
                 assertThat(engine.isReady()).isFalse();

@@ -90,8 +90,9 @@ public class CampaignFanoutBenchmark extends AbstractBenchmark
         final EventHandler<DispatchEvent> handoff = (e, sequence, endOfBatch) -> admission[e.channel].release(e.kind != io.dispatch.protocol.MessageKind.MARKETING.code());
         disruptor.handleEventsWith(handoff);
         disruptor.start();
+        // no marketing share (0 = unlimited): the handler stands in for the stages up to hand-off, not the ack stage
         fanout = new CampaignFanout(disruptor.getRingBuffer(), admission, templates,
-            new RingPort("targeting", 65536 / 2));
+            new RingPort("targeting", 65536 / 2), new io.dispatch.ring.MarketingShare(0));
         fanout.resolveAttributes(campaign, directory);
     }
 

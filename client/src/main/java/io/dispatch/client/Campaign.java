@@ -1,9 +1,11 @@
 package io.dispatch.client;
 
 import io.dispatch.protocol.CampaignDescriptor;
+import io.dispatch.protocol.CampaignFlyweight;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.netty.buffer.ByteBuf;
+import org.agrona.ExpandableArrayBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -105,42 +107,33 @@ public final class Campaign
         return dryRun;
     }
 
-    /** Writes the CAMPAIGN body (CampaignDescriptor layout). */
+    /** Appends the CAMPAIGN body, written by {@link CampaignFlyweight} (once per campaign: it allocates). */
     void writeBody(final ByteBuf out)
     {
-        out.writeShortLE(dryRun ? CampaignDescriptor.FLAG_DRY_RUN : 0);
-        out.writeShortLE(0);
-        out.writeIntLE(pacingPerSecond);
-        out.writeLongLE(startAtEpochMs);
-        out.writeIntLE(ttlSeconds);
-        str8(out, name);
-        str8(out, senderNumber);
-        out.writeByte(channels.size());
-        channels.forEach(c -> out.writeByte(c.code()));
-        out.writeByte(templates.size());
+        final ExpandableArrayBuffer body = new ExpandableArrayBuffer(256);
+        final byte[] order = new byte[channels.size()];
+        for (int i = 0; i < order.length; i++)
+        {
+            order[i] = channels.get(i).code();
+        }
+        final CampaignFlyweight w = new CampaignFlyweight().wrapForEncode(body, 0)
+            .fixed(dryRun ? CampaignDescriptor.FLAG_DRY_RUN : 0, pacingPerSecond, startAtEpochMs, ttlSeconds)
+            .name(utf8(name))
+            .senderNumber(utf8(senderNumber))
+            .channels(order)
+            .templateCount(templates.size());
         for (final ChannelType c : channels)
         {
-            out.writeByte(c.code());
-            str8(out, templates.get(c));
+            w.template(c.code(), utf8(templates.get(c)));
         }
-        final byte[] s = segment.getBytes(StandardCharsets.UTF_8);
-        out.writeShortLE(s.length);
-        out.writeBytes(s);
-        out.writeByte(vars.size());
-        vars.forEach((k, v) ->
-        {
-            str8(out, k);
-            final byte[] value = v.getBytes(StandardCharsets.UTF_8);
-            out.writeShortLE(value.length);
-            out.writeBytes(value);
-        });
+        w.segment(utf8(segment)).varCount(vars.size());
+        vars.forEach((k, v) -> w.var(utf8(k), utf8(v)));
+        out.writeBytes(body.byteArray(), 0, w.encodedLength());
     }
 
-    private static void str8(final ByteBuf out, final String s)
+    private static byte[] utf8(final String s)
     {
-        final byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeByte(b.length);
-        out.writeBytes(b);
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Builds a {@link Campaign}; not thread-safe. */

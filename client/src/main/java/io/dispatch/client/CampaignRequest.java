@@ -4,7 +4,6 @@ import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -46,24 +45,22 @@ final class CampaignRequest extends AnswerRequest<CampaignResult>
     @Override
     void write(final ByteBuf out)
     {
-        final int start = ByteBufFrames.beginFrame(out, type, 0, correlationId);
         switch (type)
         {
             case MessageType.CAMPAIGN:
+            {
+                final int start = ByteBufFrames.beginFrame(out, type, 0, correlationId);
                 campaign.writeBody(out);
+                ByteBufFrames.endFrame(out, start);
                 break;
+            }
             case MessageType.CAMPAIGN_CONTROL:
-                out.writeLongLE(campaignId);
-                out.writeByte(action.code());
+                ByteBufFrames.campaignControl(out, correlationId, campaignId, action.code());
                 break;
             default:
-                out.writeLongLE(campaignId);
-                final byte[] n = name == null ? new byte[0] : name.getBytes(StandardCharsets.UTF_8);
-                out.writeByte(n.length);
-                out.writeBytes(n);
+                ByteBufFrames.campaignStats(out, correlationId, campaignId, name);
                 break;
         }
-        ByteBufFrames.endFrame(out, start);
     }
 
     @Override

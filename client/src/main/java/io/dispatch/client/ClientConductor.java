@@ -2,7 +2,7 @@ package io.dispatch.client;
 
 import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.FrameDescriptor;
+import io.dispatch.protocol.PingFlyweight;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -457,7 +457,7 @@ final class ClientConductor
 
     void onPing(final long correlationId, final long payload)
     {
-        final ByteBuf pong = channel.alloc().ioBuffer(FrameDescriptor.HEADER_LENGTH + 8);
+        final ByteBuf pong = channel.alloc().ioBuffer(PingFlyweight.FRAME_LENGTH);
         ByteBufFrames.pong(pong, correlationId, payload);
         channel.writeAndFlush(pong, channel.voidPromise());
     }

@@ -1,7 +1,7 @@
 package io.dispatch.client;
 
 import io.dispatch.netty.ByteBufFrames;
-import io.dispatch.protocol.FrameDescriptor;
+import io.dispatch.protocol.GoodbyeFlyweight;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -70,7 +70,7 @@ final class CloseSequence
             {
                 return false;
             }
-            final ByteBuf goodbye = channel.alloc().ioBuffer(FrameDescriptor.HEADER_LENGTH + 2);
+            final ByteBuf goodbye = channel.alloc().ioBuffer(GoodbyeFlyweight.REASON_FRAME_LENGTH);
             ByteBufFrames.goodbye(goodbye, 0L, 0);
             goodbyeWrite = channel.writeAndFlush(goodbye);
             goodbyeWrite.addListener(f -> progress.run());

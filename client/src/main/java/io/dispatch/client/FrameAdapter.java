@@ -2,13 +2,17 @@ package io.dispatch.client;
 
 import io.dispatch.protocol.AckFlyweight;
 import io.dispatch.protocol.CancelResultFlyweight;
+import io.dispatch.protocol.CreditFlyweight;
 import io.dispatch.protocol.ExplainResultFlyweight;
 import io.dispatch.protocol.FrameDescriptor;
+import io.dispatch.protocol.GoodbyeFlyweight;
 import io.dispatch.protocol.HelloOkFlyweight;
 import io.dispatch.protocol.InboundFlyweight;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.NackFlyweight;
+import io.dispatch.protocol.PingFlyweight;
 import io.dispatch.protocol.ReceiptFlyweight;
+import io.dispatch.protocol.ReceiptsDroppedFlyweight;
 import io.dispatch.protocol.StatusResultFlyweight;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -44,6 +48,10 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
     private final CancelResultFlyweight cancelResult = new CancelResultFlyweight();
     private final HelloOkFlyweight helloOk = new HelloOkFlyweight();
     private final InboundFlyweight inbound = new InboundFlyweight();
+    private final CreditFlyweight credit = new CreditFlyweight();
+    private final ReceiptsDroppedFlyweight receiptsDropped = new ReceiptsDroppedFlyweight();
+    private final PingFlyweight ping = new PingFlyweight();
+    private final GoodbyeFlyweight goodbye = new GoodbyeFlyweight();
 
     FrameAdapter(final ClientConductor conductor, final AnswerRouter answers)
     {
@@ -151,9 +159,9 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 }
                 break;
             case MessageType.CREDIT:
-                if (need(channel, type, bodyLength, 4))
+                if (need(channel, type, bodyLength, CreditFlyweight.FRAME_LENGTH - BODY))
                 {
-                    conductor.onCredit(frame.getUnsignedIntLE(body));
+                    conductor.onCredit(credit.wrap(view(frame, start, length), 0).grant());
                 }
                 break;
             case MessageType.NACK:
@@ -233,27 +241,31 @@ final class FrameAdapter extends ChannelInboundHandlerAdapter
                 }
                 break;
             case MessageType.RECEIPTS_DROPPED:
-                if (need(channel, type, bodyLength, 4))
+                if (need(channel, type, bodyLength, ReceiptsDroppedFlyweight.FRAME_LENGTH - BODY))
                 {
-                    answers.onReceiptsDropped((int)Math.min(Integer.MAX_VALUE, frame.getUnsignedIntLE(body)));
+                    final long count = receiptsDropped.wrap(view(frame, start, length), 0).count();
+                    answers.onReceiptsDropped((int)Math.min(Integer.MAX_VALUE, count));
                 }
                 break;
             case MessageType.PING:
-                if (need(channel, type, bodyLength, 8))
+                if (need(channel, type, bodyLength, PingFlyweight.BODY_LENGTH))
                 {
-                    conductor.onPing(correlationId, frame.getLongLE(body));
+                    conductor.onPing(correlationId, ping.wrap(view(frame, start, length), BODY, bodyLength).payload());
                 }
                 break;
             case MessageType.PONG:
-                if (need(channel, type, bodyLength, 8))
+                if (need(channel, type, bodyLength, PingFlyweight.BODY_LENGTH))
                 {
-                    answers.onPong(correlationId, frame.getLongLE(body));
+                    answers.onPong(correlationId, ping.wrap(view(frame, start, length), BODY, bodyLength).payload());
                 }
                 break;
             case MessageType.GOODBYE:
-                conductor.onGoodbye(bodyLength >= 2 ? frame.getUnsignedShortLE(body) : 0,
-                    bodyLength >= 6 ? frame.getUnsignedIntLE(body + 2) : 0);
+            {
+                // engines before 2026-12 send no wait, and an empty body is a normal leave: the flyweight reads 0
+                final GoodbyeFlyweight bye = goodbye.wrap(view(frame, start, length), 0);
+                conductor.onGoodbye(bye.reason(), bye.retryAfterMs());
                 break;
+            }
             default:
                 // Newer engines may add types: ignore rather than drop the connection.
                 ErrorLog.warnOnce("unknown-type-" + type, "ignoring frame of unknown type " +

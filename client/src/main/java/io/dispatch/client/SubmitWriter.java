@@ -3,7 +3,7 @@ package io.dispatch.client;
 import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageType;
-import io.dispatch.protocol.SubmitDescriptor;
+import io.dispatch.protocol.SubmitBatchFlyweight;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
@@ -18,9 +18,9 @@ import io.netty.buffer.ByteBufUtil;
 final class SubmitWriter
 {
     /** Frame bytes of a SUBMIT_BATCH beyond its items: header, then u16 count and u16 reserved. */
-    static final int BATCH_OVERHEAD = FrameDescriptor.HEADER_LENGTH + SubmitDescriptor.BATCH_HEADER_LENGTH;
+    static final int BATCH_OVERHEAD = FrameDescriptor.HEADER_LENGTH + SubmitBatchFlyweight.HEADER_LENGTH;
     /** Frame bytes per batch item beyond its body: the u16 item length. */
-    static final int BATCH_ITEM_OVERHEAD = 2;
+    static final int BATCH_ITEM_OVERHEAD = SubmitBatchFlyweight.ITEM_LENGTH_FIELD_LENGTH;
 
     private SubmitWriter()
     {
@@ -43,15 +43,12 @@ final class SubmitWriter
     static void writeBatch(
         final ByteBuf out, final long baseCorrelationId, final SubmitRequest[] items, final int count)
     {
-        final int start = ByteBufFrames.beginFrame(out, MessageType.SUBMIT_BATCH, 0, baseCorrelationId);
-        out.writeShortLE(count);
-        out.writeShortLE(0);
+        final int start = ByteBufFrames.beginSubmitBatch(out, baseCorrelationId, count);
         for (int i = 0; i < count; i++)
         {
-            final int lengthAt = out.writerIndex();
-            out.writeShortLE(0);
+            final int item = ByteBufFrames.beginBatchItem(out);
             writeBody(out, items[i].submit);
-            out.setShortLE(lengthAt, out.writerIndex() - lengthAt - BATCH_ITEM_OVERHEAD);
+            ByteBufFrames.endBatchItem(out, item);
         }
         ByteBufFrames.endFrame(out, start);
     }

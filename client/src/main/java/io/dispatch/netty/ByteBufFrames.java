@@ -1,10 +1,17 @@
 package io.dispatch.netty;
 
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.CreditFlyweight;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
+import io.dispatch.protocol.GoodbyeFlyweight;
 import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.MessageType;
+import io.dispatch.protocol.OkFlyweight;
+import io.dispatch.protocol.PingFlyweight;
+import io.dispatch.protocol.ReceiptsDroppedFlyweight;
+import io.dispatch.protocol.SubmitBatchFlyweight;
 import io.dispatch.protocol.SubmitEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -17,19 +24,33 @@ import java.util.Map;
  * The Netty edge of {@link Frames} and {@link SubmitEncoder}: each method appends the frame those write at the
  * {@link ByteBuf}'s writer index. The protocol module has no Netty, so the layout is written once, into a per-thread
  * scratch buffer that is reused (no allocation), and copied from there: frames are small, and this works for every
- * kind of {@code ByteBuf} (heap, direct, composite).
+ * kind of {@code ByteBuf} (heap, direct, composite). The frames written per request or per read (OK, CREDIT,
+ * RECEIPTS_DROPPED, PING/PONG, GOODBYE, the SUBMIT_BATCH framing) go through per-thread flyweights, so writing them
+ * allocates nothing.
  */
 public final class ByteBufFrames
 {
     /** Netty's thread-local: an indexed slot on event-loop threads, a plain ThreadLocal on others. */
-    private static final FastThreadLocal<ExpandableArrayBuffer> SCRATCH = new FastThreadLocal<>()
+    private static final FastThreadLocal<Scratch> SCRATCH = new FastThreadLocal<>()
     {
         @Override
-        protected ExpandableArrayBuffer initialValue()
+        protected Scratch initialValue()
         {
-            return new ExpandableArrayBuffer(256);
+            return new Scratch();
         }
     };
+
+    /** A thread's scratch buffer and the flyweights that write the small frames into it. */
+    private static final class Scratch
+    {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+        final OkFlyweight ok = new OkFlyweight().wrap(buffer, 0);
+        final CreditFlyweight credit = new CreditFlyweight().wrap(buffer, 0);
+        final ReceiptsDroppedFlyweight receiptsDropped = new ReceiptsDroppedFlyweight().wrap(buffer, 0);
+        final PingFlyweight ping = new PingFlyweight();
+        final GoodbyeFlyweight goodbye = new GoodbyeFlyweight().wrap(buffer, 0);
+        final SubmitBatchFlyweight batch = new SubmitBatchFlyweight();
+    }
 
     private ByteBufFrames()
     {
@@ -37,7 +58,7 @@ public final class ByteBufFrames
 
     private static ExpandableArrayBuffer scratch()
     {
-        return SCRATCH.get();
+        return SCRATCH.get().buffer;
     }
 
     private static void append(final ByteBuf out, final ExpandableArrayBuffer scratch, final int length)
@@ -100,8 +121,9 @@ public final class ByteBufFrames
 
     public static void ok(final ByteBuf out, final long correlationId)
     {
-        final ExpandableArrayBuffer s = scratch();
-        append(out, s, Frames.ok(s, 0, correlationId));
+        final Scratch s = SCRATCH.get();
+        s.ok.header(MessageType.OK, OkFlyweight.FRAME_LENGTH, correlationId);
+        append(out, s.buffer, OkFlyweight.FRAME_LENGTH);
     }
 
     public static void ack(final ByteBuf out, final long correlationId, final long messageId, final byte outcome)
@@ -150,8 +172,10 @@ public final class ByteBufFrames
 
     public static void credit(final ByteBuf out, final int grant)
     {
-        final ExpandableArrayBuffer s = scratch();
-        append(out, s, Frames.credit(s, 0, grant));
+        final Scratch s = SCRATCH.get();
+        s.credit.header(MessageType.CREDIT, CreditFlyweight.FRAME_LENGTH, 0L);
+        s.credit.grant(grant);
+        append(out, s.buffer, CreditFlyweight.FRAME_LENGTH);
     }
 
     public static void status(final ByteBuf out, final long correlationId, final long messageId)
@@ -218,32 +242,92 @@ public final class ByteBufFrames
 
     public static void receiptsDropped(final ByteBuf out, final int count)
     {
-        final ExpandableArrayBuffer s = scratch();
-        append(out, s, Frames.receiptsDropped(s, 0, count));
+        final Scratch s = SCRATCH.get();
+        s.receiptsDropped.header(MessageType.RECEIPTS_DROPPED, ReceiptsDroppedFlyweight.FRAME_LENGTH, 0L);
+        s.receiptsDropped.count(count);
+        append(out, s.buffer, ReceiptsDroppedFlyweight.FRAME_LENGTH);
     }
 
     public static void ping(final ByteBuf out, final long correlationId, final long payload)
     {
-        final ExpandableArrayBuffer s = scratch();
-        append(out, s, Frames.ping(s, 0, correlationId, payload));
+        pingPong(out, MessageType.PING, correlationId, payload);
     }
 
     public static void pong(final ByteBuf out, final long correlationId, final long payload)
     {
-        final ExpandableArrayBuffer s = scratch();
-        append(out, s, Frames.pong(s, 0, correlationId, payload));
+        pingPong(out, MessageType.PONG, correlationId, payload);
     }
 
+    private static void pingPong(final ByteBuf out, final byte type, final long correlationId, final long payload)
+    {
+        final Scratch s = SCRATCH.get();
+        final int body = Frames.beginFrame(s.buffer, 0, type, 0, correlationId);
+        append(out, s.buffer, Frames.endFrame(s.buffer, 0,
+            body + s.ping.wrapForEncode(s.buffer, body).payload(payload).encodedLength()));
+    }
+
+    public static void campaignControl(final ByteBuf out, final long correlationId, final long campaignId,
+        final byte action)
+    {
+        final ExpandableArrayBuffer s = scratch();
+        append(out, s, Frames.campaignControl(s, 0, correlationId, campaignId, action));
+    }
+
+    public static void campaignStats(final ByteBuf out, final long correlationId, final long campaignId,
+        final String name)
+    {
+        final ExpandableArrayBuffer s = scratch();
+        append(out, s, Frames.campaignStats(s, 0, correlationId, campaignId, name));
+    }
+
+    /** A client's GOODBYE: the reason only. */
     public static void goodbye(final ByteBuf out, final long correlationId, final int reason)
     {
-        final ExpandableArrayBuffer s = scratch();
-        append(out, s, Frames.goodbye(s, 0, correlationId, reason));
+        final Scratch s = SCRATCH.get();
+        s.goodbye.header(MessageType.GOODBYE, GoodbyeFlyweight.REASON_FRAME_LENGTH, correlationId);
+        s.goodbye.reason(reason);
+        append(out, s.buffer, GoodbyeFlyweight.REASON_FRAME_LENGTH);
     }
 
+    /** The engine's GOODBYE: the reason and how long to wait before connecting again. */
     public static void goodbye(final ByteBuf out, final long correlationId, final int reason, final long retryAfterMs)
     {
-        final ExpandableArrayBuffer s = scratch();
-        append(out, s, Frames.goodbye(s, 0, correlationId, reason, retryAfterMs));
+        final Scratch s = SCRATCH.get();
+        s.goodbye.header(MessageType.GOODBYE, GoodbyeFlyweight.FRAME_LENGTH, correlationId);
+        s.goodbye.reason(reason).retryAfterMs(retryAfterMs);
+        append(out, s.buffer, GoodbyeFlyweight.FRAME_LENGTH);
+    }
+
+    /**
+     * Appends a SUBMIT_BATCH's frame header and batch header; then per item {@link #beginBatchItem} and, once its
+     * SUBMIT body is appended, {@link #endBatchItem}; then {@link #endFrame}.
+     *
+     * @return the frame's start, for {@link #endFrame}.
+     */
+    public static int beginSubmitBatch(final ByteBuf out, final long baseCorrelationId, final int count)
+    {
+        final int start = out.writerIndex();
+        final Scratch s = SCRATCH.get();
+        final int body = Frames.beginFrame(s.buffer, 0, MessageType.SUBMIT_BATCH, 0, baseCorrelationId);
+        append(out, s.buffer, body + s.batch.wrapForEncode(s.buffer, body).count(count).encodedLength());
+        return start;
+    }
+
+    /** Makes room for a batch item's length field; @return where it is, for {@link #endBatchItem}. */
+    public static int beginBatchItem(final ByteBuf out)
+    {
+        final int at = out.writerIndex();
+        out.writeZero(SubmitBatchFlyweight.ITEM_LENGTH_FIELD_LENGTH);
+        return at;
+    }
+
+    /** Sets the length field at {@code at} to the bytes of the SUBMIT body appended after it. */
+    public static void endBatchItem(final ByteBuf out, final int at)
+    {
+        final Scratch s = SCRATCH.get();
+        final int bodyLength = out.writerIndex() - at - SubmitBatchFlyweight.ITEM_LENGTH_FIELD_LENGTH;
+        s.batch.wrapForEncode(s.buffer, 0).itemWritten(bodyLength);
+        out.setBytes(at, s.buffer.byteArray(), 0, SubmitBatchFlyweight.ITEM_LENGTH_FIELD_LENGTH);
     }
 
     /** Reads a str16 at {@code offset}; for NACK/ERROR details (allocates: not for the hot path). */

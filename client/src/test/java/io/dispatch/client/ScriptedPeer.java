@@ -9,8 +9,9 @@ import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
+import io.dispatch.protocol.PingFlyweight;
 import io.dispatch.protocol.Reason;
-import io.dispatch.protocol.SubmitDescriptor;
+import io.dispatch.protocol.SubmitBatchFlyweight;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.dispatch.protocol.VarCursor;
 import io.netty.bootstrap.ServerBootstrap;
@@ -301,6 +302,8 @@ public final class ScriptedPeer implements AutoCloseable
         private final Session session;
         private final SubmitFlyweight flyweight = new SubmitFlyweight();
         private final ByteBufView view = new ByteBufView();
+        private final SubmitBatchFlyweight batch = new SubmitBatchFlyweight();
+        private final PingFlyweight ping = new PingFlyweight();
         private boolean answer;
 
         Handler(final Session session)
@@ -391,7 +394,7 @@ public final class ScriptedPeer implements AutoCloseable
                     request(MessageType.PING, correlationId, false, null, 0, 0);
                     if (answer)
                     {
-                        final long payload = frame.getLongLE(body);
+                        final long payload = ping.wrap(view.wrap(frame), body, frame.writerIndex() - body).payload();
                         session.send(b -> ByteBufFrames.pong(b, correlationId, payload));
                     }
                 }
@@ -525,21 +528,16 @@ public final class ScriptedPeer implements AutoCloseable
 
         private void onBatch(final ByteBuf frame, final int body, final long base)
         {
-            final int count = frame.getUnsignedShortLE(body);
-            int p = body + SubmitDescriptor.BATCH_HEADER_LENGTH;
-            if (count < 1 || count > SubmitDescriptor.MAX_BATCH_COUNT)
+            batch.wrap(view.wrap(frame), body, frame.writerIndex() - body);
+            if (batch.validateHeader() != null || batch.validateItems() != null)
             {
-                violations.add("SUBMIT_BATCH count " + count);
+                violations.add(batch.problem());
+                return;
             }
-            for (int i = 0; i < count; i++)
+            final int count = batch.count();
+            for (int i = 0, item = batch.firstItem(); i < count; i++, item = batch.nextItem(item))
             {
-                final int length = frame.getUnsignedShortLE(p);
-                onSubmit(frame, p + 2, length, base + i, true);
-                p += 2 + length;
-            }
-            if (p != frame.writerIndex())
-            {
-                violations.add("SUBMIT_BATCH with " + (frame.writerIndex() - p) + " trailing bytes");
+                onSubmit(frame, batch.itemBody(item), batch.itemLength(item), base + i, true);
             }
         }
 

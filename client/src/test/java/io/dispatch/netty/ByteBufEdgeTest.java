@@ -5,6 +5,7 @@ import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.SubmitBatchFlyweight;
 import io.dispatch.protocol.SubmitEncoder;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.netty.buffer.ByteBuf;
@@ -100,6 +101,67 @@ class ByteBufEdgeTest
         expected.getBytes(0, want);
         assertThat(ByteBufUtil.getBytes(out)).isEqualTo(want);
         assertThat(out.getIntLE(start)).isEqualTo(FrameDescriptor.HEADER_LENGTH - 4 + n);
+        out.release();
+    }
+
+    @Test
+    void shouldAppendTheSmallFramesAsFramesWritesThemAgainAndAgain()
+    {
+        final ByteBuf out = Unpooled.buffer();
+        final ExpandableArrayBuffer expected = new ExpandableArrayBuffer();
+        int p = 0;
+        for (int round = 0; round < 2; round++) // the second round reuses the thread's flyweights
+        {
+            ByteBufFrames.ok(out, 3);
+            ByteBufFrames.credit(out, 0xFFFF_FFF0);
+            ByteBufFrames.receiptsDropped(out, 17);
+            ByteBufFrames.ping(out, 4, -2L);
+            ByteBufFrames.pong(out, 5, 99L);
+            ByteBufFrames.goodbye(out, 6, 0);
+            ByteBufFrames.goodbye(out, 0, ErrorCode.SHUTTING_DOWN.code(), 1_500);
+            p += Frames.ok(expected, p, 3);
+            p += Frames.credit(expected, p, 0xFFFF_FFF0);
+            p += Frames.receiptsDropped(expected, p, 17);
+            p += Frames.ping(expected, p, 4, -2L);
+            p += Frames.pong(expected, p, 5, 99L);
+            p += Frames.goodbye(expected, p, 6, 0);
+            p += Frames.goodbye(expected, p, 0, ErrorCode.SHUTTING_DOWN.code(), 1_500);
+        }
+        final byte[] want = new byte[p];
+        expected.getBytes(0, want);
+        assertThat(ByteBufUtil.getBytes(out)).isEqualTo(want);
+        out.release();
+    }
+
+    @Test
+    void shouldFrameASubmitBatchTheFlyweightWalksBack()
+    {
+        final ByteBuf out = Unpooled.buffer();
+        out.writeByte(0xEE);
+        final int start = ByteBufFrames.beginSubmitBatch(out, 50, 2);
+        final int[] lengths = new int[2];
+        for (int i = 0; i < 2; i++)
+        {
+            final int item = ByteBufFrames.beginBatchItem(out);
+            lengths[i] = ByteBufFrames.submitBody(out, MessageKind.AUTH, ChannelType.SMS, 30, "k" + i, "010", "otp",
+                "", VARS);
+            ByteBufFrames.endBatchItem(out, item);
+        }
+        ByteBufFrames.endFrame(out, start);
+
+        assertThat(out.getByte(start + FrameDescriptor.TYPE_OFFSET))
+            .isEqualTo(io.dispatch.protocol.MessageType.SUBMIT_BATCH);
+        assertThat(out.getLongLE(start + FrameDescriptor.CORRELATION_ID_OFFSET)).isEqualTo(50);
+        final int body = start + FrameDescriptor.HEADER_LENGTH;
+        final SubmitBatchFlyweight batch = new SubmitBatchFlyweight()
+            .wrap(new ByteBufView().wrap(out), body, out.writerIndex() - body);
+        assertThat(batch.validateHeader()).isNull();
+        assertThat(batch.validateItems()).isNull();
+        assertThat(batch.count()).isEqualTo(2);
+        final int first = batch.firstItem();
+        assertThat(batch.itemLength(first)).isEqualTo(lengths[0]);
+        assertReads(new ByteBufView().wrap(out), batch.itemBody(first), batch.itemLength(first));
+        assertThat(batch.itemLength(batch.nextItem(first))).isEqualTo(lengths[1]);
         out.release();
     }
 

@@ -53,6 +53,7 @@ public final class ClusterNode implements AutoCloseable
     private final OwnershipFence fence;
     private final ClusterTargetingNode targeting;
     private final ClusterHistory history;
+    private final ClusterReceipts receipts;
     private boolean closed;
 
     private ClusterNode(final Dispatcher dispatcher, final KafkaProducer<byte[], byte[]> producer,
@@ -67,7 +68,7 @@ public final class ClusterNode implements AutoCloseable
         hooks.observer.publisher(publisher);
         this.fence = hooks.fence;
         this.stateProducer =
-            new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
+            new KafkaProducer<>(stateProducerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
         this.changelog = new StateChangelog(stateProducer, new KafkaConsumer<>(restoreProperties(cluster),
             new ByteArrayDeserializer(), new ByteArrayDeserializer()), cluster.stateTopic());
         hooks.observer.owner(dispatcher.ownerState());
@@ -89,10 +90,12 @@ public final class ClusterNode implements AutoCloseable
             .acceptedPublisher());
         this.followerThread = new Thread(follower, "cluster-status-follower");
         routing.router.follower(follower);
+        this.receipts = routing.receipts;
         // GET /messages/<cluster id>/history through any node: asked and answered over the status topic
         final io.dispatch.admin.MessageHistoryRoute historyRoute = dispatcher.historyRoute();
         this.history = historyRoute == null ? null : new ClusterHistory(producer, cluster.statusTopic(),
-            routing.statusPartitions, routing.nodeId, tap, historyRoute);
+            routing.statusPartitions, routing.nodeId,
+            cluster.nodeName() != null ? cluster.nodeName() : "node " + routing.nodeId, tap, historyRoute);
         follower.history(history);
         if (historyRoute != null)
         {
@@ -110,6 +113,8 @@ public final class ClusterNode implements AutoCloseable
         final ClusterRouter router = new ClusterRouter();
         final ClusterRateShare share;
         final int statusPartitions;
+        /** Set in {@link #start} before the engine opens its port. */
+        ClusterReceipts receipts;
 
         Routing(final DispatcherConfig config, final int partitions, final int statusPartitions)
         {
@@ -156,6 +161,13 @@ public final class ClusterNode implements AutoCloseable
             new KafkaProducer<>(producerProperties(cluster), new ByteArraySerializer(), new ByteArraySerializer());
         final Hooks hooks = new Hooks(partitions, cluster.sendLeaseMs());
         final ClusterTargetingNode targeting = new ClusterTargetingNode(hooks.fence, partitions);
+        // SUBSCRIBE with resumeAfter: a status topic reader per subscription, positions named by checkpoints. Wired
+        // before the port opens: a client resubscribing after a restart is not told "still starting" (it gives up)
+        final java.util.concurrent.atomic.AtomicInteger readers = new java.util.concurrent.atomic.AtomicInteger();
+        routing.receipts = new ClusterReceipts(() -> new KafkaConsumer<>(receiptsProperties(cluster,
+            readers.incrementAndGet()), new ByteArrayDeserializer(), new ByteArrayDeserializer()), producer,
+            cluster.statusTopic(), routing.statusPartitions);
+        routing.router.receipts(routing.receipts);
         final Dispatcher dispatcher;
         try
         {
@@ -250,6 +262,9 @@ public final class ClusterNode implements AutoCloseable
         PrometheusText.family(sb, "dispatch_cluster_restored_cap_sends_total", "counter",
             "earlier owners' sends counted against frequency caps, loaded from the changelog at assignments");
         PrometheusText.sample(sb, "dispatch_cluster_restored_cap_sends_total", feeder.restoredSends());
+        PrometheusText.family(sb, "dispatch_cluster_restored_content_keys_total", "counter",
+            "content-dedup keys of earlier owners' messages loaded from the changelog at assignments");
+        PrometheusText.sample(sb, "dispatch_cluster_restored_content_keys_total", feeder.restoredContentKeys());
         PrometheusText.family(sb, "dispatch_cluster_state_restore_milliseconds_total", "counter",
             "time spent restoring partitions' state from the changelog at assignments");
         PrometheusText.sample(sb, "dispatch_cluster_state_restore_milliseconds_total", feeder.restoreMillis());
@@ -270,6 +285,19 @@ public final class ClusterNode implements AutoCloseable
         PrometheusText.family(sb, "dispatch_cluster_receipts_total", "counter",
             "receipts this node offered to its subscribers from the status topic");
         PrometheusText.sample(sb, "dispatch_cluster_receipts_total", follower.receipts());
+        final ClusterReceipts.Counters resumed = receipts.counters();
+        PrometheusText.family(sb, "dispatch_cluster_resumed_subscriptions", "gauge",
+            "resumed receipt subscriptions this node serves now (a thread and a status topic reader each)");
+        PrometheusText.sample(sb, "dispatch_cluster_resumed_subscriptions", receipts.active());
+        PrometheusText.family(sb, "dispatch_cluster_resumed_receipts_total", "counter",
+            "receipts this node's resumed subscriptions offered (replayed and new)");
+        PrometheusText.sample(sb, "dispatch_cluster_resumed_receipts_total", resumed.receipts.get());
+        PrometheusText.family(sb, "dispatch_cluster_receipt_checkpoints_total", "counter",
+            "receipt checkpoints written to the status topic (one per segment with a receipt for a resumed subscriber)");
+        PrometheusText.sample(sb, "dispatch_cluster_receipt_checkpoints_total", resumed.checkpoints.get());
+        PrometheusText.family(sb, "dispatch_cluster_receipt_checkpoint_failures_total", "counter",
+            "receipt checkpoint writes the brokers did not take in time (retried; the receipts wait)");
+        PrometheusText.sample(sb, "dispatch_cluster_receipt_checkpoint_failures_total", resumed.checkpointFailures.get());
         targeting.appendMetrics(sb);
     }
 
@@ -389,6 +417,7 @@ public final class ClusterNode implements AutoCloseable
     /** After the engine stopped: the tap writes what the ring left it, then the follower stops. */
     private void stopStatus()
     {
+        receipts.stop();
         tap.stop();
         follower.stop();
         if (history != null)
@@ -546,6 +575,18 @@ public final class ClusterNode implements AutoCloseable
         return withCluster(cluster, p, "", true);
     }
 
+    /**
+     * The changelog's writer: only the feeder thread sends, so it may wait for the state topic's metadata or for
+     * buffer room. With the event loops' 100 ms a first write on a busy machine failed before the metadata came, and
+     * the commit then passed a key or a cap send the changelog never got (repeated or uncounted at a takeover).
+     */
+    static Properties stateProducerProperties(final ClusterSettings cluster)
+    {
+        final Properties p = producerProperties(cluster);
+        p.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+        return p;
+    }
+
     /** The status topic's reader: every partition, no group (each node reads everything), from the end. */
     static Properties followerProperties(final ClusterSettings cluster)
     {
@@ -554,6 +595,19 @@ public final class ClusterNode implements AutoCloseable
         p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         return withCluster(cluster, p, "-status", false);
+    }
+
+    /** A resumed receipt subscription's reader of the status topic: as the follower's, its poll bounds a segment. */
+    static Properties receiptsProperties(final ClusterSettings cluster, final int reader)
+    {
+        final Properties p = followerProperties(cluster);
+        p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000"); // a segment's ordinals fit ReceiptPositions
+        p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"); // retention passing it: an error, never a skip
+        if (cluster.nodeName() != null)
+        {
+            p.setProperty(CommonClientConfigs.CLIENT_ID_CONFIG, "dispatch-" + cluster.nodeName() + "-receipts-" + reader);
+        }
+        return p;
     }
 
     /** The changelog reader: assigned partitions only, no group, no commits. */

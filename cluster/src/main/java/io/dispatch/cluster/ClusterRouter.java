@@ -6,16 +6,37 @@ import io.dispatch.ingest.RequestRouter;
 /**
  * STATUS and CANCEL of a cluster id, from whichever node the client reached: answered by this node's
  * {@link StatusFollower} from the status topic (STATUS), or forwarded to the message's partition for its owner
- * (CANCEL). Node-local ids (a campaign's messages) stay with the ring.
+ * (CANCEL). Node-local ids (a campaign's messages) stay with the ring. Resumed receipt subscriptions go to
+ * {@link ClusterReceipts}.
  */
 final class ClusterRouter implements RequestRouter
 {
     /** Set once the engine runs (the follower needs its sessions); clients may connect a moment before. */
     private volatile StatusFollower follower;
+    private volatile ClusterReceipts receipts;
 
     void follower(final StatusFollower follower)
     {
         this.follower = follower;
+    }
+
+    void receipts(final ClusterReceipts receipts)
+    {
+        this.receipts = receipts;
+    }
+
+    @Override
+    public boolean resumeReceipts(final SessionHandler session, final long afterPosition,
+        final io.dispatch.ingest.ResumedReceipts answer)
+    {
+        final ClusterReceipts r = receipts;
+        if (r == null)
+        {
+            answer.refuse(io.dispatch.protocol.ErrorCode.BACKPRESSURE, "the node is still starting; retry");
+            return true;
+        }
+        r.resume(session, afterPosition, answer);
+        return true;
     }
 
     @Override

@@ -140,20 +140,16 @@ final class ClusterStateTap implements StateTap, Runnable
     {
         final int slot = (int)messageId & mask;
         final long clusterId = clusterIds[slot];
-        if (localIds[slot] == messageId && clusterId < 0)
+        if (localIds[slot] == messageId && clusterId != 0)
         {
-            // a copy this node's recovery resumed: the fence ends it unsent (CANCELLED, reason CANCELLED: no CANCEL
-            // can name it, the forwarded ones find the current copy) while the partition's owner sends the message
-            // from the log under the same cluster id, so that end is no state of the message; any other change (a
-            // receipt of a send before the restart, an expiry) is
-            if (state != DeliveryState.CANCELLED.code() || reason != Reason.CANCELLED.code())
+            // a copy whose partition this node lost (a restart's recovery resumed it, or the group moved the partition
+            // while the node ran) is ended unsent by the fence while the partition's owner sends the message from the
+            // log under the same cluster id: that end is no state of the message, any other change of the copy (a
+            // receipt of a send made before, an expiry) is
+            if (reason != Reason.OWNERSHIP_LOST.code())
             {
                 offer(clusterId & ~RECOVERED, state, attempts, reason, atMs, channel, kind, tenantId, false);
             }
-        }
-        else if (localIds[slot] == messageId && clusterId != 0)
-        {
-            offer(clusterId, state, attempts, reason, atMs, channel, kind, tenantId, false);
         }
         else
         {

@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Applies the directory rows of the partitions this node owns to its own directory: each partition of the directory
  * topic is read from its start when the node comes to own the cluster topic's partition of the same number (the
- * topic is compacted: its start is every recipient's latest row), and followed while it is owned. No consumer group:
+ * topic is compacted, and keeps each field's latest op: {@link DirectoryRowKeys}), and followed while it is owned. No consumer group:
  * ownership is the feeder's ({@link OwnershipFence}), looked at every loop. Rows of a partition the node lost stay in
  * its directory; a campaign started here skips them ({@code ClusterTargeting.owns}).
  * <p>

@@ -19,11 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A client's DIRECTORY_UPDATE in cluster mode: each valid op becomes one record of the compacted directory topic,
- * keyed by tenant + recipient id and written to the partition the same key would take on the cluster topic, so the
- * node owning that partition applies it ({@link DirectoryFollower}). A sender opt-out or a token invalidation names
+ * written to the partition tenant + recipient id would take on the cluster topic, so the node owning that partition
+ * applies it ({@link DirectoryFollower}), and keyed by the recipient and the fields the op sets
+ * ({@link DirectoryRowKeys}), so that compaction keeps every field's last op for a node reading the partition later. A sender opt-out or a token invalidation names
  * no recipient: it is written to every partition. The batch is answered once Kafka took every record ({@code
  * acks=all}), like a SUBMIT: DIRECTORY_RESULT with the ops that failed validation here as rejected. What only the
- * owner can refuse (a full directory, an attribute used with another type) is logged by the owner.
+ * owner can refuse (a full directory, an attribute used with another type, too many push tokens) is logged and
+ * counted by the owner, not answered: the owner applies the row after the answer, on another node.
  */
 final class DirectoryRows
 {
@@ -79,8 +81,9 @@ final class DirectoryRows
             }
             else
             {
-                final byte[] key = recipientKey(tenantName, b, op.subjectOffset(), op.subjectLength());
-                rows.add(new ProducerRecord<>(topic, ProducingIntake.partition(key, partitions), key, value));
+                final byte[] recipient = recipientKey(tenantName, b, op.subjectOffset(), op.subjectLength());
+                rows.add(new ProducerRecord<>(topic, ProducingIntake.partition(recipient, partitions),
+                    DirectoryRowKeys.key(recipient, op), value));
             }
         }
         final int applied = count - rejected.size();

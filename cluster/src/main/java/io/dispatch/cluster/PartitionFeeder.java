@@ -71,11 +71,20 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     private final OwnerState owner;
     private final AcceptedEntries entries;
     private final MessageHandler onEntry = this::onEntry;
-    /** The {@code 'A'} entries written or restored while owning their partition: {partition, offset, expires at}. */
+    /**
+     * The {@code 'A'} and {@code 'S'} entries written or restored while owning their partition: {partition, offset,
+     * expires at, the channel of an {@code 'S'} entry or -1}.
+     */
     private final PriorityQueue<long[]> acceptedExpiry =
         new PriorityQueue<>(Comparator.comparingLong((long[] e) -> e[2]));
     private final AtomicLong restoredKeys = new AtomicLong();
     private final AtomicLong restoredSends = new AtomicLong();
+    private final AtomicLong restoredContentKeys = new AtomicLong();
+    /**
+     * The cap-counted entries this process wrote or loaded ({@link #entryId}): their sends are in this node's caps
+     * already, so a partition it gets back does not count them again. Forgotten when the entry expires. Feeder thread.
+     */
+    private final org.agrona.collections.LongHashSet countedHere = new org.agrona.collections.LongHashSet();
     /** An {@code 'A'} entry was written since the last flush: the next commit waits for it to be acknowledged. */
     private boolean acceptedUnflushed;
     private final Map<Integer, Long> batchEnds = new HashMap<>();
@@ -346,27 +355,49 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         final long atMs = b.getLong(index + 8);
         final byte[] tenant = publisher.tenantName(b.getInt(index + 16));
         final int flags = b.getByte(index + 22);
+        final byte channel = b.getByte(index + 21);
         final int keyLength = b.getByte(index + AcceptedEntries.FIXED) & 0xFF;
         final int recipientLength = b.getByte(index + AcceptedEntries.FIXED + 1 + keyLength) & 0xFF;
-        final byte[] value = new byte[8 + 3 + 1 + tenant.length + 2 + keyLength + recipientLength];
+        // the content (u16 length + bytes) follows the address as it does in the entry
+        final int tail = length - AcceptedEntries.FIXED;
+        final byte[] value = new byte[8 + 3 + 1 + tenant.length + tail];
         final ByteBuffer v = ByteBuffer.wrap(value);
-        v.putLong(atMs).put((byte)flags).put(b.getByte(index + 20)).put(b.getByte(index + 21));
+        v.putLong(atMs).put((byte)flags).put(b.getByte(index + 20)).put(channel);
         v.put((byte)tenant.length).put(tenant);
-        b.getBytes(index + AcceptedEntries.FIXED, value, v.position(), 2 + keyLength + recipientLength);
+        b.getBytes(index + AcceptedEntries.FIXED, value, v.position(), tail);
         final int partition = ClusterMessageIds.partition(clusterId);
         final long offset = ClusterMessageIds.offset(clusterId);
-        changelog.accepted(partition, offset, value);
+        final boolean later = (flags & AcceptedEntries.LATER_SEND) != 0;
+        if (later)
+        {
+            changelog.laterSend(partition, offset, channel, value);
+        }
+        else
+        {
+            changelog.accepted(partition, offset, value);
+        }
         acceptedUnflushed = true;
         if (byPartition[partition] != null)
         {
-            acceptedExpiry.add(new long[] {partition, offset, atMs + retentionMs(flags)});
+            acceptedExpiry.add(new long[] {partition, offset, atMs + retentionMs(flags), later ? channel : -1});
+            if ((flags & AcceptedEntries.COUNTS_FOR_CAPS) != 0)
+            {
+                countedHere.add(entryId(partition, offset, later ? channel : 0));
+            }
         }
+    }
+
+    /** One cap-counted entry: its record and, for an {@code 'S'} entry, its channel (channel codes start at 1). */
+    private static long entryId(final int partition, final long offset, final int laterChannel)
+    {
+        return (long)partition << 52 | offset << 8 | (laterChannel & 0xFF);
     }
 
     private long retentionMs(final int flags)
     {
-        return Math.max((flags & AcceptedEntries.KEYED) != 0 ? owner.dedupHorizonMs() : 0,
-            (flags & AcceptedEntries.COUNTS_FOR_CAPS) != 0 ? owner.capRetentionMs() : 0);
+        return Math.max(Math.max((flags & AcceptedEntries.KEYED) != 0 ? owner.dedupHorizonMs() : 0,
+            (flags & AcceptedEntries.COUNTS_FOR_CAPS) != 0 ? owner.capRetentionMs() : 0),
+            (flags & AcceptedEntries.CONTENT) != 0 ? owner.contentWindowMs() : 0);
     }
 
     private void onSignal(final int kind, final int epoch, final long clusterId)
@@ -456,15 +487,26 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         while ((head = acceptedExpiry.peek()) != null && head[2] <= nowMs)
         {
             acceptedExpiry.poll();
+            countedHere.remove(entryId((int)head[0], head[1], head[3] < 0 ? 0 : (int)head[3]));
             if (byPartition[(int)head[0]] != null)
             {
-                changelog.acceptedTombstone((int)head[0], head[1]);
+                if (head[3] < 0)
+                {
+                    changelog.acceptedTombstone((int)head[0], head[1]);
+                }
+                else
+                {
+                    changelog.laterSendTombstone((int)head[0], head[1], (byte)head[3]);
+                }
             }
         }
     }
 
-    /** An {@code 'A'} entry to load, with the cluster id of its record. */
-    private record Restore(long clusterId, byte[] value)
+    /**
+     * An {@code 'A'} or {@code 'S'} entry to load, with the cluster id of its record, and whether its send is counted
+     * (not when this process counted it already: decided here, or loaded at an earlier assignment).
+     */
+    private record Restore(long clusterId, boolean countSend, byte[] value)
     {
     }
 
@@ -477,23 +519,37 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         final long committed)
     {
         final List<Restore> load = new ArrayList<>();
-        final long nowMs = System.currentTimeMillis();
-        restored.accepted.forEach((offset, value) ->
+        restored.accepted.forEach((offset, value) -> restoreEntry(p, committed, offset, -1, value, load));
+        restored.laterSends.forEach((id, value) -> restoreEntry(p, committed, id >>> 8, (int)(id & 0xFF), value, load));
+        return load;
+    }
+
+    /** @param laterChannel the channel of an {@code 'S'} entry, -1 for an {@code 'A'} entry. */
+    private void restoreEntry(final PartitionProgress p, final long committed, final long offset,
+        final int laterChannel, final byte[] value, final List<Restore> load)
+    {
+        final long atMs = ByteBuffer.wrap(value).getLong();
+        final long expiresAt = atMs + retentionMs(value[8]);
+        if (expiresAt <= System.currentTimeMillis())
         {
-            final long atMs = ByteBuffer.wrap(value).getLong();
-            final long expiresAt = atMs + retentionMs(value[8]);
-            if (expiresAt <= nowMs)
+            if (laterChannel < 0)
             {
                 changelog.acceptedTombstone(p.partition, offset);
-                return;
             }
-            acceptedExpiry.add(new long[] {p.partition, offset, expiresAt});
-            if (offset < committed || p.restoredDone(offset))
+            else
             {
-                load.add(new Restore(ClusterMessageIds.of(p.partition, offset), value));
+                changelog.laterSendTombstone(p.partition, offset, (byte)laterChannel);
             }
-        });
-        return load;
+            return;
+        }
+        acceptedExpiry.add(new long[] {p.partition, offset, expiresAt, laterChannel});
+        if (offset < committed || p.restoredDone(offset))
+        {
+            // the set is the feeder's: decided here, not on the journal thread that runs the load
+            final boolean countSend = (value[8] & AcceptedEntries.COUNTS_FOR_CAPS) != 0 &&
+                countedHere.add(entryId(p.partition, offset, Math.max(laterChannel, 0)));
+            load.add(new Restore(ClusterMessageIds.of(p.partition, offset), countSend, value));
+        }
     }
 
     /**
@@ -520,16 +576,29 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
             }
             final int keyAt = nameAt + 1 + nameLength;
             final int keyLength = v[keyAt] & 0xFF;
+            final int recipientAt = keyAt + 1 + keyLength;
             if ((flags & AcceptedEntries.KEYED) != 0 && atMs + owner.dedupHorizonMs() > nowMs)
             {
                 // the original's cluster id: a duplicate of it is answered with that id
                 owner.restoreKey(tenantId, v, keyAt + 1, keyLength, r.clusterId, atMs);
                 restoredKeys.incrementAndGet();
             }
-            if ((flags & AcceptedEntries.COUNTS_FOR_CAPS) != 0 && atMs + owner.capRetentionMs() > nowMs)
+            // a send this process counted already (the partition lost and got back) is in its caps
+            if (r.countSend && atMs + owner.capRetentionMs() > nowMs)
             {
-                owner.restoreSend(tenantId, v[9], v[10], v, keyAt + 1 + keyLength, atMs);
+                owner.restoreSend(tenantId, v[9], v[10], v, recipientAt, atMs);
                 restoredSends.incrementAndGet();
+            }
+            if ((flags & AcceptedEntries.CONTENT) != 0 && atMs + owner.contentWindowMs() > nowMs)
+            {
+                // the address and the rest of the body, contiguous as the content key hashes them
+                final int restAt = recipientAt + 1 + (v[recipientAt] & 0xFF);
+                final int restLength = ByteBuffer.wrap(v, restAt, 2).getShort() & 0xFFFF;
+                final byte[] content = new byte[restAt - recipientAt + restLength];
+                System.arraycopy(v, recipientAt, content, 0, restAt - recipientAt);
+                System.arraycopy(v, restAt + 2, content, restAt - recipientAt, restLength);
+                owner.restoreContent(tenantId, v[10], content, 0, content.length, r.clusterId, atMs);
+                restoredContentKeys.incrementAndGet();
             }
         }
     }
@@ -562,6 +631,11 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     long restoredSends()
     {
         return restoredSends.get();
+    }
+
+    long restoredContentKeys()
+    {
+        return restoredContentKeys.get();
     }
 
     /** Before the thread starts: run when partitions are handed over (ClusterTargetingNode.handOver). */

@@ -29,7 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *       frequency cap: value i64 accepted at (ms), i8 flags ({@link AcceptedEntries}), i8 kind, i8 channel, then the
  *       tenant name, the key and the recipient address, each u8 length + bytes. A new owner loads it into its dedup
  *       index and caps when the record will not be fed again (below the commit, or marked done). A tombstone once it
- *       is older than the dedup horizon and the longest cap window.</li>
+ *       is older than the dedup horizon and the longest cap window. With the content flag the value ends with the
+ *       SUBMIT body after the address (u16 length + bytes), for the content-dedup key (a tombstone also once older
+ *       than the content window).</li>
+ *   <li>{@code 'S' i64 offset i8 channel}: a send decided for that record after its acceptance (a deferred message
+ *       released, a fallback) on that channel, counting against a cap: the {@code 'A'} value's layout with no key.
+ *       Loaded like {@code 'A'}; a tombstone once older than the longest cap window.</li>
  * </ul>
  * Written by the feeder thread only (one producer, so the brokers keep its order per partition).
  */
@@ -60,6 +65,9 @@ final class StateChangelog
         final Long2LongHashMap unsent = new Long2LongHashMap(0);
         /** offset -> the value of its {@code 'A'} entry. */
         final org.agrona.collections.Long2ObjectHashMap<byte[]> accepted = new org.agrona.collections.Long2ObjectHashMap<>();
+        /** offset << 8 | channel -> the value of its {@code 'S'} entry. */
+        final org.agrona.collections.Long2ObjectHashMap<byte[]> laterSends =
+            new org.agrona.collections.Long2ObjectHashMap<>();
         long records;
         long millis;
 
@@ -93,6 +101,16 @@ final class StateChangelog
     void acceptedTombstone(final int partition, final long offset)
     {
         send(new ProducerRecord<>(topic, partition, acceptedKey(offset), null));
+    }
+
+    void laterSend(final int partition, final long offset, final byte channel, final byte[] value)
+    {
+        send(new ProducerRecord<>(topic, partition, laterSendKey(offset, channel), value));
+    }
+
+    void laterSendTombstone(final int partition, final long offset, final byte channel)
+    {
+        send(new ProducerRecord<>(topic, partition, laterSendKey(offset, channel), null));
     }
 
     /** Blocks until everything written so far is acknowledged (or failed, which is logged and counted). */
@@ -175,6 +193,18 @@ final class StateChangelog
                 r.accepted.put(offset, value);
             }
         }
+        else if (key[0] == 'S' && key.length == 10)
+        {
+            final long id = ByteBuffer.wrap(key, 1, 8).getLong() << 8 | (key[9] & 0xFF);
+            if (value == null)
+            {
+                r.laterSends.remove(id);
+            }
+            else
+            {
+                r.laterSends.put(id, value);
+            }
+        }
         else if (key[0] == 'B' && key.length == 9)
         {
             final long bucket = ByteBuffer.wrap(key, 1, 8).getLong();
@@ -207,6 +237,11 @@ final class StateChangelog
     private static byte[] acceptedKey(final long offset)
     {
         return ByteBuffer.allocate(9).put((byte)'A').putLong(offset).array();
+    }
+
+    private static byte[] laterSendKey(final long offset, final byte channel)
+    {
+        return ByteBuffer.allocate(10).put((byte)'S').putLong(offset).put(channel).array();
     }
 
     private static byte[] bucketKey(final long bucket)

@@ -30,6 +30,8 @@ final class StateObserver implements EventHandler<DispatchEvent>
     private final OwnershipFence fence;
     private final ProgressSignals signals;
     private final AcceptedEntries entries;
+    /** An empty key, then the address of a send decided after acceptance ({@link #offerLaterSend}). */
+    private final byte[] laterSend = new byte[1 + 256];
     private volatile AcceptedPublisher publisher;
     private volatile OwnerState owner;
     /** Set by the feeder, run and cleared here at the next event that is not a message's ({@link #load}). */
@@ -102,6 +104,7 @@ final class StateObserver implements EventHandler<DispatchEvent>
             {
                 if (e.outcome != DispatchEvent.OUTCOME_IGNORED || e.type == DispatchEvent.FALLBACK)
                 {
+                    offerLaterSend(e);
                     onMoved(e.messageId, e.newState);
                 }
             }
@@ -175,13 +178,44 @@ final class StateObserver implements EventHandler<DispatchEvent>
     {
         final int flags = (e.keyHash != 0 ? AcceptedEntries.KEYED : 0) |
             (e.decision == Decision.SEND.code() && owner.countsForCaps(e.tenantId, e.kind, e.channel)
-                ? AcceptedEntries.COUNTS_FOR_CAPS : 0);
+                ? AcceptedEntries.COUNTS_FOR_CAPS : 0) |
+            (e.contentHash != 0 ? AcceptedEntries.CONTENT : 0);
         if (flags != 0)
         {
             final int keyAt = SubmitDescriptor.FIXED_LENGTH;
             entries.offer(clusterId, e.acceptedAtMs, e.tenantId, e.kind, e.channel, flags, e.body, keyAt,
-                keyAt + 1 + (e.body[keyAt] & 0xFF));
+                keyAt + 1 + (e.body[keyAt] & 0xFF), e.bodyLength);
         }
+    }
+
+    /**
+     * A fed message decided SEND again after its acceptance (a deferred one released, a fallback on another channel),
+     * with a cap on that send: its own changelog entry, so a new owner that skips the finished record still counts
+     * it. The event carries no address: a fallback re-addressed to a phone has it in the event, any other is read
+     * from the journal (one read per such decision, not per message).
+     */
+    private void offerLaterSend(final DispatchEvent e)
+    {
+        if (e.decision != Decision.SEND.code() || !owner.countsForCaps(e.tenantId, e.kind, e.channel))
+        {
+            return;
+        }
+        final int slot = live.find(e.messageId);
+        if (slot < 0 || fence.epoch(ClusterMessageIds.partition(live.clusterId(slot))) != live.epoch(slot))
+        {
+            return; // not fed, or an earlier ownership's copy: the lanes drop it unsent
+        }
+        laterSend[0] = 0; // no key
+        if (e.type == DispatchEvent.FALLBACK && e.readdressed)
+        {
+            System.arraycopy(e.fallbackAddress, 0, laterSend, 1, 1 + (e.fallbackAddress[0] & 0xFF));
+        }
+        else if (!owner.recipientOf(e.messageId, laterSend, 1))
+        {
+            return;
+        }
+        entries.offer(live.clusterId(slot), e.acceptedAtMs, e.tenantId, e.kind, e.channel,
+            AcceptedEntries.COUNTS_FOR_CAPS | AcceptedEntries.LATER_SEND, laterSend, 0, 1, 0);
     }
 
     private void onState(final long id, final byte state, final short reason)
@@ -197,13 +231,13 @@ final class StateObserver implements EventHandler<DispatchEvent>
             return;
         }
         resolveSend(slot);
-        if (state == DeliveryState.CANCELLED.code() && reason == Reason.CANCELLED.code())
+        if (state == DeliveryState.CANCELLED.code() && reason == Reason.OWNERSHIP_LOST.code())
         {
             if (live.keyHash(slot) != 0)
             {
                 owner.forgetKey(live.keyHash(slot), id); // dropped unsent: the record's next copy is no duplicate
             }
-            finish(slot, ProgressSignals.DROPPED); // the fence: fed messages are no campaign's, so no campaign cancel
+            finish(slot, ProgressSignals.DROPPED); // the fence's, unsent
         }
         else if (state == DeliveryState.PROVIDER_ACCEPTED.code() || isTerminal(state))
         {

@@ -191,7 +191,12 @@ final class StatusFollower implements Runnable
     private void apply(final ConsumerRecord<byte[], byte[]> r)
     {
         final byte[] value = r.value();
-        if (value != null && value.length > 0 && (value[0] == ClusterHistory.REQUEST || value[0] == ClusterHistory.ANSWER))
+        if (ReceiptCheckpoints.isCheckpoint(value))
+        {
+            return; // a resumed receipt stream's, read by such streams only
+        }
+        if (value != null && value.length > 0 && (value[0] == ClusterHistory.REQUEST ||
+            value[0] == ClusterHistory.ANSWER || value[0] == ClusterHistory.COPY))
         {
             final String broken = history == null ? null : history.onRecord(value);
             if (broken != null)

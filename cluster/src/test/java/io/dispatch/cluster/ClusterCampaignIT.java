@@ -1,6 +1,5 @@
 package io.dispatch.cluster;
 
-import io.dispatch.config.DispatcherConfig;
 import io.dispatch.config.Settings;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
@@ -11,7 +10,6 @@ import io.dispatch.testing.RawConnection;
 import io.dispatch.testing.TargetingFrames;
 import io.dispatch.testing.TargetingFrames.CampaignResult;
 import io.dispatch.testing.TargetingFrames.DirectoryResult;
-import org.agrona.concurrent.SystemEpochClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,16 +47,17 @@ class ClusterCampaignIT
     @TempDir
     static Path dir;
 
-    private static LocalBroker broker;
+    private static ClusterFixture cluster;
     private static TextCountingPeer peer;
-    private static final List<ClusterNode> nodes = new ArrayList<>();
+    private static List<ClusterNode> nodes;
 
     @BeforeAll
     static void startCluster() throws Exception
     {
-        broker = LocalBroker.start(dir.resolve("kafka"), 0);
-        broker.createClusterTopics("camp", PARTITIONS);
-        peer = new TextCountingPeer(10); // a slow provider: 10 ms a message
+        cluster = ClusterFixture.start(dir, "camp", PARTITIONS);
+        peer = cluster.peer;
+        nodes = cluster.nodes;
+        peer.delayEach(10); // a slow provider: 10 ms a message
         for (int i = 0; i < NODES; i++)
         {
             nodes.add(startNode(i));
@@ -70,17 +69,9 @@ class ClusterCampaignIT
     @AfterAll
     static void stopCluster() throws Exception
     {
-        for (final ClusterNode n : nodes)
+        if (cluster != null)
         {
-            n.close();
-        }
-        if (peer != null)
-        {
-            peer.close();
-        }
-        if (broker != null)
-        {
-            broker.close();
+            cluster.close();
         }
     }
 
@@ -319,17 +310,122 @@ class ClusterCampaignIT
         }
     }
 
+    /**
+     * Partial ops of one recipient through a node, then the broker's cleaner compacts the directory topic, then a node
+     * that never held the partition takes it and reads the topic: its row has what every op set. (Keyed by the
+     * recipient alone, compaction kept only the recipient's last op, and such a node lost the others.)
+     */
+    @Test
+    void aNodeReadingTheDirectoryAfterCompactionHasWhatEveryPartialOpSet() throws Exception
+    {
+        final String topic = "dirlate";
+        cluster.broker.createClusterTopics(topic, 1);
+        // segments roll 100 ms after their first record and are cleaned at once: the cleaner runs within seconds
+        cluster.broker.createTopic(topic + "-directory", 1, java.util.Map.of("cleanup.policy", "compact",
+            "segment.ms", "100", "min.cleanable.dirty.ratio", "0.01", "min.compaction.lag.ms", "0"));
+        final java.util.function.Consumer<io.dispatch.config.Settings> onTopic = s ->
+        {
+            s.set(ClusterSettings.TOPIC, topic);
+            s.set(ClusterSettings.GROUP_ID, topic);
+        };
+        try (ClusterNode writer = cluster.startNode("dirlate-writer", onTopic))
+        {
+            await("the writer owns the partition", () -> writer.ownedPartitions() == 1);
+            try (RawConnection c = RawConnection.open(writer.dispatcher().port(), "demo", "demo-key"))
+            {
+                directory(c, new DirectoryOpWriter().patch("late").string("grade", "gold").toBytes());
+                directory(c, new DirectoryOpWriter().patch("late").string("grade", "silver").toBytes());
+                directory(c, new DirectoryOpWriter().patch("late").string("region", "busan").addTag("vip").toBytes());
+                // later records roll the segment holding those three; the cleaner then drops the superseded "gold"
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                for (int roll = 0; directoryTopicHolds(topic + "-directory", "gold"); roll++)
+                {
+                    assertThat(System.nanoTime()).as("the cleaner compacted the directory topic within 90 s")
+                        .isLessThan(deadline);
+                    directory(c, new DirectoryOpWriter().patch("roll-" + roll).string("grade", "x").toBytes());
+                    Thread.sleep(200); // the broker's cleaner has no event to await from a client; polled with a bound
+                }
+            }
+        }
+        try (ClusterNode reader = cluster.startNode("dirlate-reader", onTopic))
+        {
+            await("the late reader owns the partition", () -> reader.ownedPartitions() == 1);
+            final Path readerDir = dir.resolve("dirlate-reader");
+            await("the late reader applied the row's last op", () ->
+            {
+                final java.net.http.HttpResponse<String> row = io.dispatch.testing.AdminHttp.get(
+                    reader.dispatcher().adminPort(), readerDir, "/tenants/demo/recipients/late");
+                return row.statusCode() == 200 && row.body().contains("\"region\":\"busan\"");
+            });
+            final String row = io.dispatch.testing.AdminHttp.get(reader.dispatcher().adminPort(), readerDir,
+                "/tenants/demo/recipients/late").body();
+            assertThat(row).as("the earlier PATCH's field").contains("\"grade\":\"silver\"").contains("vip");
+        }
+    }
+
+    private static void directory(final RawConnection c, final byte[] op) throws Exception
+    {
+        final long corr = CORRELATION.getAndIncrement();
+        c.send(b -> TargetingFrames.directoryUpdate(b, corr, List.of(op)));
+        final DirectoryResult result = DirectoryResult.of(c.read());
+        assertThat(result.applied()).as("%s", result.rejected()).isEqualTo(1);
+    }
+
+    /** Reads the (single-partition) topic from its start: whether any record's value contains {@code text}. */
+    private static boolean directoryTopicHolds(final String topic, final String text)
+    {
+        final java.util.Properties p = new java.util.Properties();
+        p.setProperty("bootstrap.servers", cluster.broker.bootstrapServers());
+        p.setProperty("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        p.setProperty("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+            new org.apache.kafka.clients.consumer.KafkaConsumer<>(p))
+        {
+            final org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            final long end = consumer.endOffsets(List.of(tp)).get(tp);
+            final byte[] wanted = text.getBytes(StandardCharsets.UTF_8);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (consumer.position(tp) < end)
+            {
+                assertThat(System.nanoTime()).as("read %s to its end within 30 s", topic).isLessThan(deadline);
+                for (final var r : consumer.poll(java.time.Duration.ofSeconds(1)))
+                {
+                    if (r.value() != null && indexOf(r.value(), wanted) >= 0)
+                    {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    private static int indexOf(final byte[] haystack, final byte[] needle)
+    {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++)
+        {
+            for (int j = 0; j < needle.length; j++)
+            {
+                if (haystack[i + j] != needle[j])
+                {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     private static ClusterNode startNode(final int i) throws Exception
     {
-        final Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
-        final Settings s = ClusterIT.nodeSettings(nodeDir, peer);
-        s.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        s.set(ClusterSettings.TOPIC, "camp");
-        s.set(ClusterSettings.GROUP_ID, "camp");
-        s.set(ClusterSettings.NODE_NAME, "node-" + i);
-        s.set("template.promo", TEMPLATE);
-        s.set("policy.night.sms", "off"); // the wall clock may be in Seoul's night
-        return ClusterNode.start(DispatcherConfig.from(s), ClusterSettings.from(s), SystemEpochClock.INSTANCE);
+        return cluster.startNode("node-" + i, s ->
+        {
+            s.set("template.promo", TEMPLATE);
+            s.set("policy.night.sms", "off"); // the wall clock may be in Seoul's night
+        });
     }
 
     /** Recipients {@code prefix + i}, tagged {@code prefix}, with a phone, SMS ad consent and their own text. */
@@ -360,7 +456,7 @@ class ClusterCampaignIT
     private static List<String> childArgs(final Path nodeDir) throws Exception
     {
         final List<String> args = new ArrayList<>();
-        final Settings s = ClusterIT.nodeSettings(Files.createDirectories(nodeDir), peer);
+        final Settings s = ClusterFixture.nodeSettings(Files.createDirectories(nodeDir), peer);
         s.withPrefix("").forEach((k, v) ->
         {
             if (!k.equals("data.dir") && !k.equals("ingest.port") && !k.equals("admin.port"))
@@ -368,7 +464,7 @@ class ClusterCampaignIT
                 args.addAll(List.of("--set", k + "=" + v));
             }
         });
-        args.addAll(List.of("--set", ClusterSettings.BOOTSTRAP_SERVERS + "=" + broker.bootstrapServers(),
+        args.addAll(List.of("--set", ClusterSettings.BOOTSTRAP_SERVERS + "=" + cluster.broker.bootstrapServers(),
             "--set", ClusterSettings.TOPIC + "=camp", "--set", ClusterSettings.GROUP_ID + "=camp",
             "--set", ClusterSettings.NODE_NAME + "=victim", "--set", "template.promo=" + TEMPLATE,
             "--set", "policy.night.sms=off"));

@@ -16,12 +16,14 @@ final class ClusterChild implements AutoCloseable
 {
     private final Process process;
     private static final java.util.regex.Pattern REDISPATCH = java.util.regex.Pattern.compile("redispatch=(\\d+)");
+    private static final java.util.regex.Pattern PROTOCOL = java.util.regex.Pattern.compile("protocol [^ ]+:(\\d+),");
     private static final java.util.regex.Pattern ACCEPTED =
         java.util.regex.Pattern.compile("recovery_done.* accepted=(\\d+)");
 
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile long redispatched = -1;
     private volatile long accepted = -1;
+    private volatile int port = -1;
     private final List<String> lines = new ArrayList<>();
 
     private ClusterChild(final List<String> args) throws IOException
@@ -88,6 +90,8 @@ final class ClusterChild implements AutoCloseable
                 }
                 if (line.startsWith("cluster node ready"))
                 {
+                    final java.util.regex.Matcher p = PROTOCOL.matcher(line);
+                    port = p.find() ? Integer.parseInt(p.group(1)) : -1;
                     ready.countDown();
                 }
             }
@@ -96,6 +100,12 @@ final class ClusterChild implements AutoCloseable
         {
             // the child died: nothing more to read
         }
+    }
+
+    /** @return the node's protocol port (it listens on a free one), once started. */
+    int port()
+    {
+        return port;
     }
 
     /** @return what the node's recovery sent again at start (its in-flight and unsent messages), -1 before it says. */

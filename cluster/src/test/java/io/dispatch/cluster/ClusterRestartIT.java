@@ -1,7 +1,5 @@
 package io.dispatch.cluster;
 
-import io.dispatch.config.DispatcherConfig;
-import io.dispatch.config.Settings;
 import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
@@ -12,14 +10,12 @@ import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.Reason;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.testing.RawConnection;
-import org.agrona.concurrent.SystemEpochClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,16 +41,16 @@ class ClusterRestartIT
     @TempDir
     static Path dir;
 
-    private static LocalBroker broker;
+    private static ClusterFixture cluster;
     private static TextCountingPeer peer;
-    private static final List<ClusterNode> nodes = new ArrayList<>();
+    private static List<ClusterNode> nodes;
 
     @BeforeAll
     static void startCluster() throws Exception
     {
-        broker = LocalBroker.start(dir.resolve("kafka"), 0);
-        broker.createClusterTopics("restart", PARTITIONS);
-        peer = new TextCountingPeer();
+        cluster = ClusterFixture.start(dir, "restart", PARTITIONS);
+        peer = cluster.peer;
+        nodes = cluster.nodes;
         nodes.add(startNode("node-0"));
         nodes.add(startNode("node-1"));
         awaitOwnership(nodes);
@@ -62,42 +58,24 @@ class ClusterRestartIT
 
     private static ClusterNode startNode(final String name) throws Exception
     {
-        final Path nodeDir = Files.createDirectories(dir.resolve(name));
-        final Settings s = ClusterIT.nodeSettings(nodeDir, peer);
-        s.set(ClusterSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        s.set(ClusterSettings.TOPIC, "restart");
-        s.set(ClusterSettings.GROUP_ID, "restart");
-        s.set(ClusterSettings.NODE_NAME, name);
-        s.set("lane.sms.connector.deliveredOnAccept", "false");
-        s.set("lane.sms.receiptTimeoutMs", Long.toString(RECEIPT_WAIT_MS));
-        return ClusterNode.start(DispatcherConfig.from(s), ClusterSettings.from(s), SystemEpochClock.INSTANCE);
+        return cluster.startNode(name, s ->
+        {
+            s.set("lane.sms.connector.deliveredOnAccept", "false");
+            s.set("lane.sms.receiptTimeoutMs", Long.toString(RECEIPT_WAIT_MS));
+        });
     }
 
     private static void awaitOwnership(final List<ClusterNode> members) throws Exception
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (members.stream().anyMatch(n -> n.ownedPartitions() == 0) ||
-            members.stream().mapToInt(ClusterNode::ownedPartitions).sum() != PARTITIONS)
-        {
-            assertThat(System.nanoTime()).as("every node owns partitions within 60 s").isLessThan(deadline);
-            Thread.sleep(50); // the assignment has no event to await from outside the consumer thread
-        }
+        ClusterFixture.awaitOwnership(members, PARTITIONS);
     }
 
     @AfterAll
     static void stopCluster() throws Exception
     {
-        for (final ClusterNode n : nodes)
+        if (cluster != null)
         {
-            n.close();
-        }
-        if (peer != null)
-        {
-            peer.close();
-        }
-        if (broker != null)
-        {
-            broker.close();
+            cluster.close();
         }
     }
 

@@ -27,14 +27,9 @@ final class TextCountingPeer implements AutoCloseable
     private final HttpServer server;
     private final Map<String, Integer> counts = new HashMap<>();
     private int total;
+    private volatile long delayMs;
 
     TextCountingPeer() throws IOException
-    {
-        this(0);
-    }
-
-    /** @param delayMs how long each request takes to answer: a slow provider (counted when it arrives). */
-    TextCountingPeer(final long delayMs) throws IOException
     {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(Executors.newFixedThreadPool(2, r ->
@@ -52,11 +47,12 @@ final class TextCountingPeer implements AutoCloseable
             }
             final Matcher m = TEXT.matcher(body);
             record(m.find() ? m.group(1) : "?");
-            if (delayMs > 0)
+            final long delay = delayMs;
+            if (delay > 0)
             {
                 try
                 {
-                    Thread.sleep(delayMs); // the provider's own latency, not a wait for anything
+                    Thread.sleep(delay); // the provider's own latency, not a wait for anything
                 }
                 catch (final InterruptedException ex)
                 {
@@ -67,6 +63,12 @@ final class TextCountingPeer implements AutoCloseable
             exchange.close();
         });
         server.start();
+    }
+
+    /** From now on each request takes {@code ms} to answer: a slow provider (a request is counted when it arrives). */
+    void delayEach(final long ms)
+    {
+        delayMs = ms;
     }
 
     /** The settings that point the node's sms lane at this peer. */

@@ -1,5 +1,6 @@
 package io.dispatch.admin;
 
+import io.dispatch.netty.AcceptedConnections;
 import io.dispatch.route.AdminReply;
 import io.dispatch.route.AdminRoute;
 import io.dispatch.tls.TlsContexts;
@@ -57,6 +58,7 @@ public final class AdminServer implements AutoCloseable
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final AcceptedConnections connections = new AcceptedConnections("admin");
     private final ThreadPoolExecutor slow = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(SLOW_QUEUE), new DefaultThreadFactory("admin-slow", true));
 
@@ -99,6 +101,7 @@ public final class AdminServer implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
+                    connections.add(ch);
                     if (tls != null)
                     {
                         // on the admin server's one event loop: one checker at a time, as TlsContexts asks
@@ -123,6 +126,7 @@ public final class AdminServer implements AutoCloseable
     public void close()
     {
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        connections.closeAll(2_000);
         slow.shutdownNow();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }

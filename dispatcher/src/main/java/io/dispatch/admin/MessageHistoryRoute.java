@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -121,6 +123,20 @@ public final class MessageHistoryRoute implements AdminRoute
     public AdminReply local(final long messageId, final long shownId, final String tenant, final long limit,
         final boolean text)
     {
+        final MessageHistory history = read(messageId, shownId, tenant, limit);
+        if (history == null)
+        {
+            return notFound(shownId, tenant);
+        }
+        return AdminReply.ok(text ? text(shownId, history) : json(shownId, history));
+    }
+
+    /**
+     * The history of {@code messageId} in this node's journal, or null when it holds none that {@link #local} would
+     * show as {@code shownId} to {@code tenant}. Any thread: a tailer of its own.
+     */
+    public MessageHistory read(final long messageId, final long shownId, final String tenant, final long limit)
+    {
         final MessageHistory history;
         try (JournalReader reader = journal.newReader())
         {
@@ -130,10 +146,138 @@ public final class MessageHistoryRoute implements AdminRoute
         if (history.end == MessageHistory.End.NOT_FOUND || (tenant != null && !tenant.equals(history.accepted.tenant()))
             || (shownId != messageId && history.accepted.sourceId != shownId))
         {
-            return new AdminReply(404, "no message " + shownId + (tenant == null ? "" : " of tenant " + tenant)
-                + " in the journal\n");
+            return null;
         }
-        return AdminReply.ok(text ? text(shownId, history) : json(shownId, history));
+        return history;
+    }
+
+    public static AdminReply notFound(final long shownId, final String tenant)
+    {
+        return new AdminReply(404, "no message " + shownId + (tenant == null ? "" : " of tenant " + tenant)
+            + " in the journal\n");
+    }
+
+    /**
+     * Cluster mode: one copy of a message, the part of its history one node journaled under its local id (a message
+     * handled by two owners, before and after its partition moved, has two).
+     */
+    public record Copy(String node, long localId, MessageHistory history)
+    {
+    }
+
+    /** One row of a merged history: a state change, or a copy's acceptance ({@code change} null). */
+    private record Row(long atMs, Copy copy, MessageHistory.Change change)
+    {
+    }
+
+    /**
+     * The copies' histories as one, shown under {@code shownId}: the first copy's acceptance as the message's, each
+     * copy (node, local id, acceptance, end) listed, and every state change of every copy in time order (a stable
+     * sort: one copy's changes keep their journal order), each marked with its node.
+     *
+     * @param copies in the order they were accepted.
+     */
+    public static AdminReply copies(final long shownId, final List<Copy> copies, final boolean text)
+    {
+        final List<Row> rows = new ArrayList<>();
+        for (final Copy c : copies)
+        {
+            if (text)
+            {
+                rows.add(new Row(c.history().accepted.acceptedAtMs, c, null));
+            }
+            for (final MessageHistory.Change change : c.history().changes)
+            {
+                rows.add(new Row(change.atMs(), c, change));
+            }
+        }
+        rows.sort(Comparator.comparingLong(Row::atMs));
+        return AdminReply.ok(text ? copiesText(shownId, copies, rows) : copiesJson(shownId, copies, rows));
+    }
+
+    private static String copiesJson(final long shownId, final List<Copy> copies, final List<Row> rows)
+    {
+        final MessageHistory first = copies.get(0).history();
+        final StringBuilder sb = new StringBuilder(256 + 160 * rows.size());
+        sb.append("{\"message_id\":").append(shownId);
+        header(sb, first.accepted);
+        sb.append(",\"copies\":[");
+        for (int i = 0; i < copies.size(); i++)
+        {
+            final Copy c = copies.get(i);
+            final AcceptedRecord a = c.history().accepted;
+            sb.append(i == 0 ? "" : ",").append("{\"node\":\"").append(escape(c.node()))
+                .append("\",\"local_id\":").append(c.localId())
+                .append(",\"accepted_at\":\"").append(Instant.ofEpochMilli(a.acceptedAtMs))
+                .append("\",\"decision\":\"").append(Decision.of(a.decision))
+                .append("\",\"decision_reason\":\"").append(Reason.of(a.reason)).append('"');
+            if (a.decision == Decision.DEFER.code())
+            {
+                sb.append(",\"due_at\":\"").append(Instant.ofEpochMilli(a.dueAtMs)).append('"');
+            }
+            sb.append(",\"end\":\"").append(c.history().end.name().toLowerCase(Locale.ROOT))
+                .append("\",\"documents_read\":").append(c.history().documentsRead).append('}');
+        }
+        sb.append("],\"states\":[");
+        for (int i = 0; i < rows.size(); i++)
+        {
+            sb.append(i == 0 ? "" : ",");
+            state(sb, rows.get(i).change(), rows.get(i).copy().node());
+        }
+        sb.append(']');
+        boolean any = false;
+        for (final Copy c : copies)
+        {
+            for (final MessageHistory.LateReceipt r : c.history().lateReceipts)
+            {
+                sb.append(any ? "," : ",\"late_receipts\":[");
+                any = true;
+                lateReceipt(sb, r, c.node());
+            }
+        }
+        if (any)
+        {
+            sb.append(']');
+        }
+        // the last copy is the one the partition's owner holds now
+        final MessageHistory last = copies.get(copies.size() - 1).history();
+        return sb.append(",\"end\":\"").append(last.end.name().toLowerCase(Locale.ROOT)).append("\"}\n").toString();
+    }
+
+    private static String copiesText(final long shownId, final List<Copy> copies, final List<Row> rows)
+    {
+        final AcceptedRecord first = copies.get(0).history().accepted;
+        final StringBuilder sb = new StringBuilder();
+        sb.append("message ").append(shownId).append("  tenant ").append(first.tenant()).append("  kind ")
+            .append(MessageKind.of(first.kind)).append(key(first).isEmpty() ? "" : "  key " + key(first)).append('\n');
+        sb.append(copies.size() == 1 ? "1 copy:" : copies.size() + " copies (its partition moved between owners):");
+        for (final Copy c : copies)
+        {
+            sb.append("  ").append(c.node()).append(" (local id ").append(c.localId()).append(", ")
+                .append(c.history().end.name().toLowerCase(Locale.ROOT)).append(')');
+        }
+        sb.append('\n');
+        sb.append(String.format("%-24s  %-12s  %-17s  %7s  %-7s  %s%n", "time", "node", "state", "attempt", "channel",
+            "reason"));
+        for (final Row r : rows)
+        {
+            final MessageHistory.Change c = r.change();
+            if (c == null)
+            {
+                final AcceptedRecord a = r.copy().history().accepted;
+                sb.append(String.format("%-24s  %-12s  %-17s  %7d  %-7s  %s%n", Instant.ofEpochMilli(a.acceptedAtMs),
+                    r.copy().node(), "ACCEPTED", 0, channel(a.channel), Decision.of(a.decision) +
+                    (a.reason == 0 ? "" : " " + Reason.of(a.reason)) +
+                    (a.decision == Decision.DEFER.code() ? " until " + Instant.ofEpochMilli(a.dueAtMs) : "")));
+            }
+            else
+            {
+                sb.append(String.format("%-24s  %-12s  %-17s  %7d  %-7s  %s%s%n", Instant.ofEpochMilli(c.atMs()),
+                    r.copy().node(), c.state(), c.attempts(), channel(c.channel()), Reason.of(c.reason()),
+                    c.address() == null ? "" : " to " + c.address()));
+            }
+        }
+        return sb.toString();
     }
 
     private AdminReply confirm(final String id, final String tenant)
@@ -170,8 +314,33 @@ public final class MessageHistoryRoute implements AdminRoute
     {
         final AcceptedRecord a = h.accepted;
         final StringBuilder sb = new StringBuilder(256 + 128 * h.changes.size());
-        sb.append("{\"message_id\":").append(messageId)
-            .append(",\"tenant\":\"").append(escape(a.tenant()))
+        sb.append("{\"message_id\":").append(messageId);
+        header(sb, a);
+        sb.append(",\"states\":[");
+        for (int i = 0; i < h.changes.size(); i++)
+        {
+            sb.append(i == 0 ? "" : ",");
+            state(sb, h.changes.get(i), null);
+        }
+        sb.append(']');
+        if (!h.lateReceipts.isEmpty())
+        {
+            sb.append(",\"late_receipts\":[");
+            for (int i = 0; i < h.lateReceipts.size(); i++)
+            {
+                sb.append(i == 0 ? "" : ",");
+                lateReceipt(sb, h.lateReceipts.get(i), null);
+            }
+            sb.append(']');
+        }
+        return sb.append(",\"end\":\"").append(h.end.name().toLowerCase(Locale.ROOT))
+            .append("\",\"documents_read\":").append(h.documentsRead).append("}\n").toString();
+    }
+
+    /** The acceptance's fields, after {@code message_id}. */
+    private static void header(final StringBuilder sb, final AcceptedRecord a)
+    {
+        sb.append(",\"tenant\":\"").append(escape(a.tenant()))
             .append("\",\"kind\":\"").append(MessageKind.of(a.kind))
             .append("\",\"channel\":\"").append(channel(a.channel))
             .append("\",\"key\":\"").append(escape(key(a)))
@@ -183,38 +352,37 @@ public final class MessageHistoryRoute implements AdminRoute
         {
             sb.append(",\"due_at\":\"").append(Instant.ofEpochMilli(a.dueAtMs)).append('"');
         }
-        sb.append(",\"states\":[");
-        for (int i = 0; i < h.changes.size(); i++)
+    }
+
+    /** One state change as a JSON object, with the node that journaled it unless {@code node} is null. */
+    private static void state(final StringBuilder sb, final MessageHistory.Change c, final String node)
+    {
+        sb.append("{\"at\":\"").append(Instant.ofEpochMilli(c.atMs()))
+            .append("\",\"at_ms\":").append(c.atMs())
+            .append(",\"state\":\"").append(c.state())
+            .append("\",\"attempt\":").append(c.attempts())
+            .append(",\"channel\":\"").append(channel(c.channel()))
+            .append("\",\"reason\":\"").append(Reason.of(c.reason())).append('"');
+        if (c.address() != null)
         {
-            final MessageHistory.Change c = h.changes.get(i);
-            sb.append(i == 0 ? "" : ",").append("{\"at\":\"").append(Instant.ofEpochMilli(c.atMs()))
-                .append("\",\"at_ms\":").append(c.atMs())
-                .append(",\"state\":\"").append(c.state())
-                .append("\",\"attempt\":").append(c.attempts())
-                .append(",\"channel\":\"").append(channel(c.channel()))
-                .append("\",\"reason\":\"").append(Reason.of(c.reason())).append('"');
-            if (c.address() != null)
-            {
-                sb.append(",\"address\":\"").append(escape(c.address())).append('"');
-            }
-            sb.append('}');
+            sb.append(",\"address\":\"").append(escape(c.address())).append('"');
         }
-        sb.append(']');
-        if (!h.lateReceipts.isEmpty())
-        {
-            sb.append(",\"late_receipts\":[");
-            for (int i = 0; i < h.lateReceipts.size(); i++)
-            {
-                final MessageHistory.LateReceipt r = h.lateReceipts.get(i);
-                sb.append(i == 0 ? "" : ",").append("{\"at\":\"").append(Instant.ofEpochMilli(r.atMs()))
-                    .append("\",\"state\":\"").append(r.state())
-                    .append("\",\"channel\":\"").append(channel(r.channel()))
-                    .append("\",\"reason\":\"").append(Reason.of(r.reason())).append("\"}");
-            }
-            sb.append(']');
-        }
-        return sb.append(",\"end\":\"").append(h.end.name().toLowerCase(Locale.ROOT))
-            .append("\",\"documents_read\":").append(h.documentsRead).append("}\n").toString();
+        node(sb, node).append('}');
+    }
+
+    /** One late receipt as a JSON object, with the node that journaled it unless {@code node} is null. */
+    private static void lateReceipt(final StringBuilder sb, final MessageHistory.LateReceipt r, final String node)
+    {
+        sb.append("{\"at\":\"").append(Instant.ofEpochMilli(r.atMs()))
+            .append("\",\"state\":\"").append(r.state())
+            .append("\",\"channel\":\"").append(channel(r.channel()))
+            .append("\",\"reason\":\"").append(Reason.of(r.reason())).append('"');
+        node(sb, node).append('}');
+    }
+
+    private static StringBuilder node(final StringBuilder sb, final String node)
+    {
+        return node == null ? sb : sb.append(",\"node\":\"").append(escape(node)).append('"');
     }
 
     private static String text(final long messageId, final MessageHistory h)

@@ -95,9 +95,9 @@ public final class Configuration
     public static final int RING_HIGH_WATER_PERCENT_DEFAULT = 50;
     public static final String RING_MARKETING_SLOTS_PROP_NAME = "ring.marketingSlots";
     /**
-     * Ring slots clients' marketing SUBMITs may hold between ingest and the ACK: about 3 ms of the ring's work at
-     * 300,000 msg/s, so that is the most an OTP or a notice waits behind marketing in the ring
-     * (docs/design/class-isolation.md).
+     * Ring slots marketing (clients' SUBMITs, campaigns, due deferred marketing) may hold until the ack stage: about
+     * 3 ms of the ring's work at 300,000 msg/s, so that is the most an OTP or a notice waits behind marketing in the
+     * ring (docs/design/class-isolation.md).
      */
     public static final int RING_MARKETING_SLOTS_DEFAULT = 1024;
 

@@ -4,6 +4,7 @@ import io.dispatch.config.OptOut080Settings;
 import io.dispatch.connector.InboundEvent;
 import io.dispatch.connector.InboundSink;
 import io.dispatch.json.Json;
+import io.dispatch.netty.AcceptedConnections;
 import io.dispatch.protocol.ChannelType;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -63,11 +64,13 @@ public final class OptOut080Receiver implements AutoCloseable
 
     private final EventLoopGroup group;
     private final Channel server;
+    private final AcceptedConnections connections;
 
-    private OptOut080Receiver(final EventLoopGroup group, final Channel server)
+    private OptOut080Receiver(final EventLoopGroup group, final Channel server, final AcceptedConnections connections)
     {
         this.group = group;
         this.server = server;
+        this.connections = connections;
     }
 
     public static OptOut080Receiver start(final OptOut080Settings settings, final InboundSink sink,
@@ -75,6 +78,7 @@ public final class OptOut080Receiver implements AutoCloseable
     {
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("optout080", true),
             NioIoHandler.newFactory());
+        final AcceptedConnections connections = new AcceptedConnections("optout080");
         try
         {
             final ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -83,11 +87,13 @@ public final class OptOut080Receiver implements AutoCloseable
                     @Override
                     protected void initChannel(final SocketChannel ch)
                     {
+                        connections.add(ch);
                         ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS), new HttpServerCodec(),
                             new HttpObjectAggregator(MAX_BODY_BYTES), new Handler(settings.tokens(), sink, clock));
                     }
                 });
-            return new OptOut080Receiver(group, bootstrap.bind(settings.host(), settings.port()).sync().channel());
+            return new OptOut080Receiver(group, bootstrap.bind(settings.host(), settings.port()).sync().channel(),
+                connections);
         }
         catch (final InterruptedException | RuntimeException ex)
         {
@@ -105,6 +111,7 @@ public final class OptOut080Receiver implements AutoCloseable
     public void close()
     {
         server.close().syncUninterruptibly();
+        connections.closeAll(1_000);
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 

@@ -1,10 +1,13 @@
 package io.dispatch.ingest;
 
 import io.dispatch.netty.ByteBufFrames;
+import io.dispatch.netty.ByteBufView;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageType;
-import io.dispatch.protocol.SubmitDescriptor;
+import io.dispatch.protocol.OkFlyweight;
+import io.dispatch.protocol.PingFlyweight;
+import io.dispatch.protocol.SubmitBatchFlyweight;
 import io.dispatch.status.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -37,6 +40,9 @@ final class FrameDispatch
     private final SessionExit exit;
     private final SessionOutput output;
     private final ParkedRequests parked = new ParkedRequests();
+    private final ByteBufView view = new ByteBufView();
+    private final PingFlyweight ping = new PingFlyweight();
+    private final SubmitBatchFlyweight batch = new SubmitBatchFlyweight();
 
     /** System.nanoTime() of the socket read being decoded, 0 between reads. */
     private long readNanos;
@@ -85,6 +91,7 @@ final class FrameDispatch
             parked.batchResumeAt(parkedBatchItem);
             session.ctx().channel().config().setAutoRead(false);
             retrySoonIfMarketingShare();
+            session.armTick();
             return true;
         }
         return false;
@@ -137,6 +144,7 @@ final class FrameDispatch
                 parkCurrent = false;
                 parked.batchResumeAt(parkedBatchItem);
                 retrySoonIfMarketingShare();
+                session.armTick();
                 break;
             }
             parked.removeHead();
@@ -241,7 +249,8 @@ final class FrameDispatch
                 }
                 break;
             case MessageType.SUBSCRIBE:
-                answerSubscription(correlationId, subscriptions.onSubscribe(frame, body, length));
+                answerSubscription(correlationId,
+                    subscriptions.onSubscribe(frame, body, length, correlationId, okOnEventLoop(correlationId)));
                 break;
             case MessageType.SUBSCRIBE_INBOUND:
                 answerSubscription(correlationId,
@@ -278,16 +287,16 @@ final class FrameDispatch
 
     private void onPing(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        if (length != 8)
+        final ErrorCode invalid = ping.wrap(view.wrap(frame), offset, length).validate();
+        if (invalid != null)
         {
             context.counters.increment(Counter.PROTOCOL_ERRORS);
-            output.error(correlationId, ErrorCode.MALFORMED_FRAME, "PING body must be 8 bytes (u64 payload), got " +
-                length);
+            output.error(correlationId, invalid, ping.problem());
             return;
         }
         final ChannelHandlerContext ctx = session.ctx();
-        final ByteBuf out = ctx.alloc().buffer(FrameDescriptor.HEADER_LENGTH + 8);
-        ByteBufFrames.pong(out, correlationId, frame.getLongLE(offset));
+        final ByteBuf out = ctx.alloc().buffer(PingFlyweight.FRAME_LENGTH);
+        ByteBufFrames.pong(out, correlationId, ping.payload());
         ctx.write(out);
     }
 
@@ -310,40 +319,38 @@ final class FrameDispatch
      */
     private void onSubmitBatch(final long correlationId, final ByteBuf frame, final int offset, final int length)
     {
-        final String broken = SubmitBatchFrame.headerProblem(frame, offset, length);
+        final ErrorCode broken = batch.wrap(view.wrap(frame), offset, length).validateHeader();
         if (broken != null)
         {
-            output.nack(correlationId, ErrorCode.MALFORMED_FRAME, broken);
+            output.nack(correlationId, broken, batch.problem());
             return;
         }
-        final int count = SubmitBatchFrame.count(frame, offset, length);
-        final String problem = SubmitBatchFrame.itemsProblem(frame, offset, length, count);
-        if (problem != null)
+        final int count = batch.count();
+        final ErrorCode unframed = batch.validateItems();
+        if (unframed != null)
         {
             for (int i = 0; i < count; i++)
             {
                 if (output.takeCredit(correlationId + i))
                 {
-                    output.nackReturningCredit(correlationId + i, ErrorCode.MALFORMED_FRAME, problem);
+                    output.nackReturningCredit(correlationId + i, unframed, batch.problem());
                 }
             }
             return;
         }
-        int p = offset + SubmitDescriptor.BATCH_HEADER_LENGTH;
         final int resumeAt = replaying ? parked.batchResumeAt() : 0;
-        for (int i = 0; i < count; i++)
+        for (int i = 0, item = batch.firstItem(); i < count; i++, item = batch.nextItem(item))
         {
-            final int itemLength = frame.getUnsignedShortLE(p);
             if (i >= resumeAt)
             {
-                onSubmit(correlationId + i, frame, p + 2, itemLength);
+                // the view's indexes are the frame's: an item's body is handed on as a slice of the frame
+                onSubmit(correlationId + i, frame, batch.itemBody(item), batch.itemLength(item));
                 if (parkCurrent)
                 {
                     parkedBatchItem = i; // the items before it are answered; it and the rest wait
                     return;
                 }
             }
-            p += 2 + itemLength;
         }
     }
 
@@ -399,7 +406,7 @@ final class FrameDispatch
         final ChannelHandlerContext c = session.ctx();
         return () -> c.executor().execute(() ->
         {
-            final ByteBuf out = c.alloc().buffer(16);
+            final ByteBuf out = c.alloc().buffer(OkFlyweight.FRAME_LENGTH);
             ByteBufFrames.ok(out, correlationId);
             c.writeAndFlush(out);
         });

@@ -1,5 +1,6 @@
 package io.dispatch.ingest;
 
+import io.dispatch.netty.AcceptedConnections;
 import io.dispatch.tls.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -27,6 +28,7 @@ public final class IngestServer implements AutoCloseable
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel serverChannel;
+    private final AcceptedConnections connections = new AcceptedConnections("ingest");
     private final TlsContexts tls;
 
     public IngestServer(final IngestContext context, final String host, final int port, final int ioThreads)
@@ -57,6 +59,7 @@ public final class IngestServer implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
+                    connections.add(ch);
                     if (tls != null)
                     {
                         // the context of the moment: a reload changes what new connections get, not open ones
@@ -107,6 +110,7 @@ public final class IngestServer implements AutoCloseable
     public void close()
     {
         serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        connections.closeAll(5_000);
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

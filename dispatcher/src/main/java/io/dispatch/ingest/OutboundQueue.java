@@ -144,6 +144,12 @@ final class OutboundQueue
         }
     }
 
+    /** Consumer side: whether the queue is larger than its initial size and has not asked to shrink yet. */
+    boolean wantsIdleTicks()
+    {
+        return consumer.capacity > initialBytes && !shrinkRequested;
+    }
+
     /** Consumer side: the bytes the queue holds now (the segment in use; a drained old one is garbage). */
     int capacityBytes()
     {

@@ -22,7 +22,7 @@ import java.util.Locale;
 /**
  * Decodes and validates one connection's requests and hands each on: into the dispatch ring (SUBMIT, CANCEL,
  * STATUS, CONSENT), to the cluster's {@link SubmitIntake}, or to the targeting thread. (SUBSCRIBE and
- * SUBSCRIBE_INBOUND go to {@link SubscriptionRequests}; SUBMIT_BATCH's framing is {@link SubmitBatchFrame}'s.)
+ * SUBSCRIBE_INBOUND go to {@link SubscriptionRequests}; {@link FrameDispatch} checks SUBMIT_BATCH's framing.)
  * It writes nothing to the connection: each {@code onXxx} returns an outcome, and for {@link #REFUSED} the
  * {@link #refusal()} code and {@link #detail()} the {@link SessionHandler} answers with. Credit is the handler's:
  * it takes one before a request that costs one gets here.

@@ -16,4 +16,16 @@ public interface RequestRouter
 
     /** @return false when {@code messageId} is not one of the router's (a node-local id): the ring answers it. */
     boolean cancel(SessionHandler session, long correlationId, long messageId);
+
+    /**
+     * SUBSCRIBE with a resume position (scope 1): the router checks {@code afterPosition} and answers through
+     * {@code answer}, on the session's event loop.
+     *
+     * @return false when the router serves no resumed receipts: the engine refuses the SUBSCRIBE.
+     */
+    default boolean resumeReceipts(final SessionHandler session, final long afterPosition,
+        final ResumedReceipts answer)
+    {
+        return false;
+    }
 }

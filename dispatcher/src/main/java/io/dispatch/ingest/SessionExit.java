@@ -1,6 +1,7 @@
 package io.dispatch.ingest;
 
 import io.dispatch.netty.ByteBufFrames;
+import io.dispatch.protocol.GoodbyeFlyweight;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -79,7 +80,7 @@ final class SessionExit
             && !session.hasParked() && ctx.channel().isActive())
         {
             goodbyeSent = true;
-            final ByteBuf out = ctx.alloc().buffer(32);
+            final ByteBuf out = ctx.alloc().buffer(GoodbyeFlyweight.FRAME_LENGTH);
             if (leavingReason >= 0)
             {
                 ByteBufFrames.goodbye(out, 0, leavingReason, leavingRetryAfterMs);

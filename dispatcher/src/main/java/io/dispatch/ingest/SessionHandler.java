@@ -48,6 +48,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     private ChannelHandlerContext ctx;
     private boolean closed;
+    /** Authenticated: the tick may run from now on. */
+    private boolean tickEnabled;
+    /** Runs only while something waits for it ({@link #armTick}). */
     private ScheduledFuture<?> creditTick;
 
     public SessionHandler(final IngestContext context)
@@ -57,7 +60,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         this.requests = new RequestAdapter(context, this, proxy);
         this.subscriptions = new SubscriptionRequests(context, this, proxy);
         this.exit = new SessionExit(this);
-        this.output = new SessionOutput(context, proxy, exit, requests);
+        this.output = new SessionOutput(this, context, proxy, exit, requests);
         this.handshake = new Handshake(context, this, proxy, output, exit);
         this.frames = new FrameDispatch(context, this, handshake, requests, subscriptions, exit, output);
     }
@@ -101,11 +104,37 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         return frames.hasParked();
     }
 
-    /** Once authenticated: the periodic tick that retries parked requests and grants withheld credit. */
+    /** Once authenticated: from now on the tick runs whenever something waits for it. */
     void startTick()
     {
-        creditTick = ctx.executor().scheduleAtFixedRate(this::onTick, CREDIT_TICK_MS, CREDIT_TICK_MS,
-            TimeUnit.MILLISECONDS);
+        tickEnabled = true;
+        armTick();
+    }
+
+    /**
+     * Event loop: starts the tick if a request waits for room, credit is owed but withheld, or a grown queue waits
+     * to shrink; cheap when it runs already or nothing waits. The tick stops itself once nothing does. Not a timer
+     * per idle session: Netty's NIO loop polls without blocking for the last half millisecond before each timer,
+     * so 20 idle sessions ticking every 5 ms kept ~40% of a core busy (docs/design/backpressure.md).
+     */
+    void armTick()
+    {
+        if (creditTick == null && tickEnabled && !closed && tickWanted())
+        {
+            creditTick = ctx.executor().scheduleAtFixedRate(this::onTick, CREDIT_TICK_MS, CREDIT_TICK_MS,
+                TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private boolean tickWanted()
+    {
+        return frames.hasParked() || output.owesCredit() || proxy.wantsIdleTicks();
+    }
+
+    /** @return whether the tick runs now (tests). */
+    boolean ticking()
+    {
+        return creditTick != null;
     }
 
     @Override
@@ -305,13 +334,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         proxy.idleTick();
         output.grantOwedCredit();
+        if (!tickWanted() && creditTick != null)
+        {
+            creditTick.cancel(false);
+            creditTick = null;
+        }
     }
 
     /**
      * Any thread (the drain): stop reading and say GOODBYE with {@code reason} and the retry hint once every
      * answer owed is written. Frames already read are still answered (a SUBMIT with NACK SHUTTING_DOWN).
      */
-    void leave(final int reason, final long retryAfterMs)
+    public void leave(final int reason, final long retryAfterMs)
     {
         final ChannelHandlerContext c = ctx;
         if (c != null)

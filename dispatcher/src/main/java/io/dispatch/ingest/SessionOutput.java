@@ -2,9 +2,10 @@ package io.dispatch.ingest;
 
 import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.AckFlyweight;
+import io.dispatch.protocol.CreditFlyweight;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
+import io.dispatch.protocol.OkFlyweight;
 import io.dispatch.status.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,6 +21,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class SessionOutput
 {
+    private final SessionHandler session;
     private final IngestContext context;
     private final SessionProxy proxy;
     private final SessionExit exit;
@@ -34,9 +36,10 @@ final class SessionOutput
     /** Requests taken whose answer is not written yet. */
     private int outstanding;
 
-    SessionOutput(final IngestContext context, final SessionProxy proxy, final SessionExit exit,
-        final RequestAdapter requests)
+    SessionOutput(final SessionHandler session, final IngestContext context, final SessionProxy proxy,
+        final SessionExit exit, final RequestAdapter requests)
     {
+        this.session = session;
         this.context = context;
         this.proxy = proxy;
         this.exit = exit;
@@ -108,6 +111,7 @@ final class SessionOutput
     {
         nack(correlationId, code, detail);
         owedCredit++;
+        session.armTick();
     }
 
     void error(final long correlationId, final ErrorCode code, final String detail)
@@ -119,7 +123,7 @@ final class SessionOutput
 
     void ok(final long correlationId)
     {
-        final ByteBuf out = ctx.alloc().buffer(16);
+        final ByteBuf out = ctx.alloc().buffer(OkFlyweight.FRAME_LENGTH);
         ByteBufFrames.ok(out, correlationId);
         ctx.write(out);
     }
@@ -140,6 +144,7 @@ final class SessionOutput
         appendCredit(answer);
         ctx.writeAndFlush(answer, ctx.voidPromise());
         exit.maybeFinish();
+        session.armTick();
     }
 
     /** An answer owed to a connection that is gone: nothing to write. */
@@ -147,6 +152,7 @@ final class SessionOutput
     {
         outstanding--;
         owedCredit++;
+        session.armTick();
     }
 
     /**
@@ -192,6 +198,7 @@ final class SessionOutput
             proxy.scheduleDrain();
         }
         exit.maybeFinish();
+        session.armTick();
     }
 
     /** @return true when there was something to write (and it is written, not flushed). */
@@ -211,10 +218,16 @@ final class SessionOutput
     {
         if (mayGrantCredit())
         {
-            final ByteBuf out = ctx.alloc().buffer(Frames.CREDIT_FRAME_LENGTH);
+            final ByteBuf out = ctx.alloc().buffer(CreditFlyweight.FRAME_LENGTH);
             appendCredit(out);
             ctx.writeAndFlush(out, ctx.voidPromise());
         }
+    }
+
+    /** @return whether credit is owed that a tick may still grant (none is after the client's GOODBYE). */
+    boolean owesCredit()
+    {
+        return owedCredit > 0 && !exit.goodbyeReceived();
     }
 
     private boolean mayGrantCredit()

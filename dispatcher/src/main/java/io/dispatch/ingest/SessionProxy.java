@@ -10,6 +10,7 @@ import io.dispatch.protocol.InboundFlyweight;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.NackFlyweight;
+import io.dispatch.protocol.OkFlyweight;
 import io.dispatch.protocol.ReceiptFlyweight;
 import io.dispatch.protocol.StatusResultFlyweight;
 import io.dispatch.ring.AnswerSink;
@@ -174,6 +175,16 @@ public final class SessionProxy implements AnswerSink, StreamSink
     }
 
     /** The periodic tick: lets idle queues shrink. */
+    /** @return whether a queue grew and waits for idle ticks to shrink it. */
+    boolean wantsIdleTicks()
+    {
+        final OutboundQueue a = answers;
+        final OutboundQueue r = receipts;
+        final OutboundQueue in = inbound;
+        return (a != null && a.wantsIdleTicks()) || (r != null && r.wantsIdleTicks()) ||
+            (in != null && in.wantsIdleTicks());
+    }
+
     void idleTick()
     {
         final OutboundQueue a = answers;
@@ -282,7 +293,7 @@ public final class SessionProxy implements AnswerSink, StreamSink
     public boolean offerOk(final long correlationId)
     {
         final OutboundQueue q = answers;
-        final int index = q.claimFrame(MessageType.OK, FrameDescriptor.HEADER_LENGTH, correlationId);
+        final int index = q.claimFrame(MessageType.OK, OkFlyweight.FRAME_LENGTH, correlationId);
         if (index < 0)
         {
             return false;

@@ -28,6 +28,8 @@ final class SubscriptionRequests
     private String detail;
     /** Whether the registry counted a receipt subscription of this connection. */
     private boolean subscribed;
+    /** Cluster mode: a resumed SUBSCRIBE waits for the router's answer. */
+    private boolean resumePending;
 
     SubscriptionRequests(final IngestContext context, final SessionHandler session, final SessionProxy proxy)
     {
@@ -53,9 +55,12 @@ final class SubscriptionRequests
 
     /**
      * SUBSCRIBE ({@link SubscribeFlyweight}): a scope and a state mask, optionally a resume position (scope 1 only:
-     * served by the stream thread from the journal).
+     * served by the stream thread from the journal, or in cluster mode by the {@link RequestRouter}).
+     *
+     * @param ok answers OK on the event loop, for a resume the router answers later.
      */
-    int onSubscribe(final ByteBuf frame, final int offset, final int length)
+    int onSubscribe(final ByteBuf frame, final int offset, final int length, final long correlationId,
+        final Runnable ok)
     {
         final ErrorCode invalid = subscribe.wrap(frameView.wrap(frame), offset, length).validate();
         if (invalid != null)
@@ -63,17 +68,41 @@ final class SubscriptionRequests
             return refuse(invalid, subscribe.problem());
         }
         final boolean resume = subscribe.isResume();
-        if (resume && context.router != null)
-        {
-            return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: not available in cluster mode (receipts come live" +
-                " from the cluster's status topic); subscribe without it");
-        }
-        // one producer per receipt queue: the ring's status stage for live receipts, the stream thread for resumed ones
-        if (proxy.hasReceipts() && (resume || proxy.subscriptionScope() == AnswerSink.SCOPE_JOURNAL))
+        // one producer per receipt queue: the ring's status stage for live receipts, the stream thread (or in cluster
+        // mode the router's stream) for resumed ones
+        if (resumePending ||
+            proxy.hasReceipts() && (resume || proxy.subscriptionScope() == AnswerSink.SCOPE_JOURNAL))
         {
             return refuse(ErrorCode.INVALID_FIELD, "this connection already subscribed receipts; " +
                 "a resumed subscription needs a connection of its own");
         }
+        if (resume && context.router != null)
+        {
+            return resumeInCluster(correlationId, ok);
+        }
+        final int refused = openReceipts();
+        if (refused != 0)
+        {
+            return refused;
+        }
+        final int mask = subscribe.stateMask();
+        if (resume)
+        {
+            // served by the stream thread from the journal: the status stage's live fan-out skips this scope
+            proxy.subscribe(AnswerSink.SCOPE_JOURNAL, mask);
+            context.streams.receipts(proxy, context.tenants.nameBytes(proxy.tenantId()), subscribe.resumeAfter());
+        }
+        else
+        {
+            proxy.subscribe(subscribe.scope(), mask);
+            context.sessions.refreshSubscribers();
+        }
+        return RequestAdapter.SUBSCRIBED;
+    }
+
+    /** @return 0 when the connection has a receipt queue (now or already), else {@link RequestAdapter#REFUSED}. */
+    private int openReceipts()
+    {
         if (!proxy.hasReceipts())
         {
             final int full = context.sessions.subscribe(session);
@@ -89,19 +118,50 @@ final class SubscriptionRequests
             subscribed = true;
             proxy.openReceipts(context.receiptBufferRecords);
         }
+        return 0;
+    }
+
+    /**
+     * Cluster mode: the router checks the position against the cluster's status topic away from the event loop and
+     * answers later; the receipt queue opens only once the position is honoured, so a refused resume leaves the
+     * connection free to subscribe again.
+     */
+    private int resumeInCluster(final long correlationId, final Runnable ok)
+    {
         final int mask = subscribe.stateMask();
-        if (resume)
+        final boolean taken = context.router.resumeReceipts(session, subscribe.resumeAfter(), new ResumedReceipts()
         {
-            // served by the stream thread from the journal: the status stage's live fan-out skips this scope
-            proxy.subscribe(AnswerSink.SCOPE_JOURNAL, mask);
-            context.streams.receipts(proxy, context.tenants.nameBytes(proxy.tenantId()), subscribe.resumeAfter());
-        }
-        else
+            @Override
+            public boolean open()
+            {
+                resumePending = false;
+                if (!proxy.isOpen())
+                {
+                    return false;
+                }
+                if (openReceipts() != 0)
+                {
+                    session.answerRefused(correlationId, refusal, detail);
+                    return false;
+                }
+                proxy.subscribe(AnswerSink.SCOPE_JOURNAL, mask);
+                ok.run();
+                return true;
+            }
+
+            @Override
+            public void refuse(final ErrorCode code, final String why)
+            {
+                resumePending = false;
+                session.answerRefused(correlationId, code, why);
+            }
+        });
+        if (!taken)
         {
-            proxy.subscribe(subscribe.scope(), mask);
-            context.sessions.refreshSubscribers();
+            return refuse(ErrorCode.INVALID_FIELD, "resumeAfter: not available on this node; subscribe without it");
         }
-        return RequestAdapter.SUBSCRIBED;
+        resumePending = true;
+        return RequestAdapter.SUBSCRIBING;
     }
 
     /**

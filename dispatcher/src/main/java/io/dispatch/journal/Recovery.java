@@ -111,6 +111,8 @@ public final class Recovery implements JournalReplayer.OpenMessages
         long campaignId;
         /** Deferred by the policy stage as a fallback: the rest is read from its ACCEPTED record after the scan. */
         boolean fallback;
+        /** Fed from the cluster log: its release's cap send is in its partition's changelog, not counted here. */
+        boolean fed;
     }
 
     private final DedupState dedup;
@@ -389,7 +391,7 @@ public final class Recovery implements JournalReplayer.OpenMessages
             out.writeBoolean(d.prepaid);
             out.writeInt(d.consentOverride);
             out.writeLong(d.campaignId);
-            out.writeBoolean(d.fallback);
+            out.writeByte((d.fallback ? 1 : 0) | (d.fed ? 2 : 0)); // an older snapshot's boolean reads the same
         }
         // re-addressed fallbacks of open messages: their ADDRESS records may be in cycles retention deletes
         out.writeInt(addresses.size());
@@ -431,7 +433,9 @@ public final class Recovery implements JournalReplayer.OpenMessages
             d.prepaid = in.readBoolean();
             d.consentOverride = in.readInt();
             d.campaignId = in.readLong();
-            d.fallback = in.readBoolean();
+            final int flags = in.readByte();
+            d.fallback = (flags & 1) != 0;
+            d.fed = (flags & 2) != 0;
             deferred.put(id, d);
         }
         for (int i = 0, n = in.readInt(); i < n; i++)
@@ -477,6 +481,7 @@ public final class Recovery implements JournalReplayer.OpenMessages
             d.prepaid = r.prepaid;
             d.consentOverride = r.consentOverride;
             d.campaignId = r.campaignId;
+            d.fed = r.sourceId != 0;
             deferred.put(messageId, d);
         }
         else if (r.decision != Decision.SUPPRESS.code())
@@ -519,7 +524,7 @@ public final class Recovery implements JournalReplayer.OpenMessages
             for (final long id : held)
             {
                 final Deferred d = deferred.get(id);
-                if (!d.fallback)
+                if (!d.fallback && !d.fed)
                 {
                     continue;
                 }
@@ -533,6 +538,7 @@ public final class Recovery implements JournalReplayer.OpenMessages
                         RecipientKeys.recipientKey(d.tenantId, r.body, RecipientKeys.recipientAt(r.body));
                     d.deadlineMs = r.acceptedAtMs + r.ttlSeconds * 1000L;
                     d.campaignId = r.campaignId;
+                    d.fed = r.sourceId != 0;
                 }
             }
         }
@@ -590,7 +596,7 @@ public final class Recovery implements JournalReplayer.OpenMessages
             if (!s.isTerminal())
             {
                 // released and handed to its lane before the restart: a send, and still owed a dispatch
-                if (!d.fallback)
+                if (!d.fallback && !d.fed)
                 {
                     targets.policy().sent(d.tenantId, d.kind, d.channel, d.recipientKey, atMs);
                 }

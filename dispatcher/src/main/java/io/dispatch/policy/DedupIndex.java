@@ -33,6 +33,11 @@ public final class DedupIndex implements DedupState
         this.horizonMs = horizonMs;
     }
 
+    public long horizonMs()
+    {
+        return horizonMs;
+    }
+
     /** @return the message id already recorded for {@code keyHash}, or -1. Expires old keys first. */
     public long find(final long keyHash, final long nowMs)
     {

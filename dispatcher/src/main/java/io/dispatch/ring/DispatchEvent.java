@@ -80,7 +80,7 @@ public final class DispatchEvent
     public long acceptedAtMs;
     /** SUBMIT from a session: System.nanoTime() when its frame was read, for the frame-read → ACK histogram. */
     public long readNanos;
-    /** SUBMIT from a session: holds a slot of the {@link MarketingShare}, which the ack stage gives back. */
+    /** Marketing SUBMIT (a session's or a campaign's) or due RELEASE: holds a {@link MarketingShare} slot until the ack. */
     public boolean marketingSlot;
     public byte[] body = new byte[INITIAL_BODY_CAPACITY];
     public int bodyLength;

@@ -18,8 +18,9 @@ import io.dispatch.config.DispatcherConfig;
  *  credit     ring × (100 − ring.highWaterPercent / 2) %   (not a producer) sessions withhold CREDIT
  * </pre>
  * So a campaign fan-out or a directory import never holds more than 4096 slots, a client's SUBMIT never waits for
- * one behind them, and the state changes of the lanes always find room (docs/design/ring-topology.md). Within the
- * ingest port, clients' marketing SUBMITs hold at most {@code ring.marketingSlots} ({@link MarketingShare}).
+ * one behind them, and the state changes of the lanes always find room (docs/design/ring-topology.md). Across the
+ * ingest, targeting and scheduler ports, marketing (clients' SUBMITs, campaign messages and due deferred marketing
+ * together) holds at most {@code ring.marketingSlots} ({@link MarketingShare}).
  */
 public final class RingPorts
 {
@@ -42,7 +43,7 @@ public final class RingPorts
         this(ringSize, highWaterPercent, 0);
     }
 
-    /** @param marketingSlots slots clients' marketing SUBMITs may hold at once, 0 = no limit beyond the ingest port. */
+    /** @param marketingSlots slots marketing may hold at once ({@link MarketingShare}), 0 = no limit but the ports. */
     public RingPorts(final int ringSize, final int highWaterPercent, final int marketingSlots)
     {
         marketing = new MarketingShare(marketingSlots);
@@ -112,7 +113,7 @@ public final class RingPorts
         return targeting;
     }
 
-    /** Clients' marketing SUBMITs: their share of the ingest port. */
+    /** Marketing's share of the ring: clients' marketing SUBMITs, campaign fan-out and due deferred marketing. */
     public MarketingShare marketing()
     {
         return marketing;

@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.RingBuffer;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.MarketingShare;
 import io.dispatch.ring.RingPort;
 import io.dispatch.status.CancelledCampaigns;
 import io.dispatch.status.LaneAdmission;
@@ -54,6 +55,8 @@ public final class Scheduler implements Agent
     private LongSupplier handedOff;
     private final RingPort port;
     private final LaneAdmission[] admissionByChannel;
+    /** The ring's marketing share, which due marketing takes like a client's or a campaign's; null for none. */
+    private final MarketingShare marketing;
     private final EpochClock clock;
     private final OneToOneRingBuffer inbox;
     private final UnsafeBuffer record = new UnsafeBuffer(ByteBuffer.allocateDirect(RECORD_LENGTH));
@@ -69,6 +72,7 @@ public final class Scheduler implements Agent
     private long publishingId;
     private int publishingSlot;
     private boolean publishingCancel;
+    private boolean publishingMarketingSlot;
     private volatile long pending;
 
     /** @param port the scheduler's ring port: publishes only while it has room ({@code RingPorts#scheduler}). */
@@ -77,6 +81,20 @@ public final class Scheduler implements Agent
         final int inboxCapacityBytes,
         final CancelledCampaigns cancellations)
     {
+        this(port, admissionByChannel, clock, inboxCapacityBytes, cancellations, null);
+    }
+
+    /**
+     * @param marketing the ring's marketing share ({@code RingPorts#marketing}): a due marketing message holds a slot
+     *                  of it, as clients' and campaigns' do, so a night's deferred campaign released at once in the
+     *                  morning queues no more ahead of an OTP than they may; null for no share (tests).
+     */
+    public Scheduler(
+        final RingPort port, final LaneAdmission[] admissionByChannel, final EpochClock clock,
+        final int inboxCapacityBytes,
+        final CancelledCampaigns cancellations, final MarketingShare marketing)
+    {
+        this.marketing = marketing;
         this.cancelled = cancellations.newWatch();
         this.inCancelledCampaign = (slot) -> cancelled.isCancelled(entries.campaignId(slot));
         this.port = port;
@@ -174,7 +192,12 @@ public final class Scheduler implements Agent
         queue.add(dueAt, messageId, slot);
     }
 
-    /** Publishes the due messages in id order until backpressure stops it; the rest wait. @return how many. */
+    /**
+     * Publishes the due messages in id order until backpressure stops it; the rest wait, in id order. Marketing held
+     * back (its lane share or the ring's marketing share is full) holds back only the marketing after it: an
+     * informational or auth message never waits behind marketing (docs/design/class-isolation.md), and marketing
+     * keeps its own order. @return how many were published.
+     */
     private int publishDue()
     {
         if (dueCount == 0)
@@ -183,18 +206,34 @@ public final class Scheduler implements Agent
         }
         java.util.Arrays.sort(dueIds, 0, dueCount);
         int published = 0;
-        while (published < dueCount && publish(dueIds[published]))
+        int kept = 0;
+        boolean marketingWaits = false;
+        for (int i = 0; i < dueCount; i++)
         {
-            published++;
+            final long messageId = dueIds[i];
+            final int slot = (int)slotByDueId.get(messageId);
+            final boolean isMarketing = entries.kind(slot) == MessageKind.MARKETING.code();
+            if (!(isMarketing && marketingWaits) && publish(messageId, slot))
+            {
+                published++;
+                continue;
+            }
+            if (!isMarketing)
+            {
+                // the ring or this message's lane is full: everything after it waits as well
+                System.arraycopy(dueIds, i, dueIds, kept, dueCount - i);
+                kept += dueCount - i;
+                break;
+            }
+            marketingWaits = true;
+            dueIds[kept++] = messageId;
         }
-        System.arraycopy(dueIds, published, dueIds, 0, dueCount - published);
-        dueCount -= published;
+        dueCount = kept;
         return published;
     }
 
-    private boolean publish(final long messageId)
+    private boolean publish(final long messageId, final int slot)
     {
-        final int slot = (int)slotByDueId.get(messageId);
         final int channel = entries.channel(slot);
         // a cancelled campaign's message is not going to a lane: it needs no admission
         final boolean cancel = cancelled.isCancelled(entries.campaignId(slot));
@@ -208,11 +247,22 @@ public final class Scheduler implements Agent
         {
             return false;
         }
+        final boolean marketingSlot = !cancel && !isPriority && marketing != null;
+        if (marketingSlot && !marketing.tryTake())
+        {
+            admission.release(false);
+            return false;
+        }
         publishingId = messageId;
         publishingSlot = slot;
         publishingCancel = cancel;
+        publishingMarketingSlot = marketingSlot;
         if (port.tryPublish(ring, DUE, this) == RingPort.NO_ROOM)
         {
+            if (marketingSlot)
+            {
+                marketing.untake();
+            }
             if (!cancel)
             {
                 admission.release(isPriority);
@@ -230,6 +280,7 @@ public final class Scheduler implements Agent
         final int slot = s.publishingSlot;
         // correlation id 0: no forwarded request (cluster mode's StateTap#cancelled)
         e.reset(s.publishingCancel ? DispatchEvent.CANCEL : DispatchEvent.RELEASE);
+        e.marketingSlot = s.publishingMarketingSlot; // the ack stage gives it back
         e.messageId = s.publishingId;
         e.recipientKey = entries.recipientKey(slot);
         e.deadlineMs = entries.deadlineMs(slot);

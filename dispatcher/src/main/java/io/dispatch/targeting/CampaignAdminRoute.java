@@ -2,6 +2,7 @@ package io.dispatch.targeting;
 
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.json.Json;
+import io.dispatch.protocol.CampaignControlFlyweight;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
@@ -12,6 +13,7 @@ import io.dispatch.route.AdminRoute;
 import io.dispatch.status.CampaignStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -87,12 +89,9 @@ public final class CampaignAdminRoute implements AdminRoute
 
     private AdminReply control(final TargetingMetrics.CampaignInfo campaign, final byte action)
     {
-        final byte[] body = new byte[9];
-        for (int i = 0; i < 8; i++)
-        {
-            body[i] = (byte)(campaign.id() >>> (8 * i));
-        }
-        body[8] = action;
+        final byte[] body = new byte[CampaignControlFlyweight.BODY_LENGTH];
+        new CampaignControlFlyweight().wrapForEncode(new UnsafeBuffer(body), 0)
+            .campaignIdAndAction(campaign.id(), action);
         final CompletableFuture<byte[]> answer = new CompletableFuture<>();
         final Requester requester = frame ->
         {

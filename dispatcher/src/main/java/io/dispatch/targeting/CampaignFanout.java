@@ -10,6 +10,7 @@ import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.SubmitDescriptor;
 import io.dispatch.protocol.SubmitFlyweight;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.MarketingShare;
 import io.dispatch.ring.RingPort;
 import io.dispatch.status.LaneAdmission;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -21,6 +22,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * The idempotency key {@code c<campaignId>/<ordinal>} makes a resumed fan-out after a restart answer
  * DUPLICATE for everyone already journaled, so nobody gets the campaign twice.
+ * <p>
+ * Every message holds a slot of the ring's marketing share ({@link MarketingShare}, {@code ring.marketingSlots}) from
+ * its claim until the ack stage has passed it, the same share clients' marketing SUBMITs take: however fast the
+ * fan-out runs beside a bulk client, marketing never holds more of the ring than that ahead of an OTP. A batch is
+ * claimed only as large as the share has room for; with none, the fan-out waits for the targeting thread's next duty
+ * cycle (docs/design/class-isolation.md).
  * <p>
  * <b>Note:</b> used by the targeting thread only.
  */
@@ -42,6 +49,7 @@ public final class CampaignFanout
     private final LaneAdmission[] admissionByChannel;
     private final TemplateRegistry templates;
     private final RingBatchClaim claim;
+    private final MarketingShare marketing;
     private final byte[] scratch = new byte[SubmitDescriptor.MAX_BODY_LENGTH];
     private final UnsafeBuffer scratchBuffer = new UnsafeBuffer(scratch);
     private final SubmitFlyweight encoder = new SubmitFlyweight();
@@ -55,11 +63,15 @@ public final class CampaignFanout
     private int ordinal;
     private int channel;
 
-    /** @param port the targeting thread's port: it claims only above its reserve ({@code RingPorts#targeting}). */
+    /**
+     * @param port      the targeting thread's port: it claims only above its reserve ({@code RingPorts#targeting}).
+     * @param marketing the ring's marketing share ({@code RingPorts#marketing}), shared with clients' marketing.
+     */
     public CampaignFanout(final RingBuffer<DispatchEvent> ring, final LaneAdmission[] admissionByChannel,
-        final TemplateRegistry templates, final RingPort port)
+        final TemplateRegistry templates, final RingPort port, final MarketingShare marketing)
     {
         this.ring = ring;
+        this.marketing = marketing;
         this.admissionByChannel = admissionByChannel;
         this.templates = templates;
         this.claim = new RingBatchClaim(ring, port);
@@ -123,13 +135,15 @@ public final class CampaignFanout
         {
             return UNREACHABLE;
         }
-        if (next > batchEnd && !claimBatch(upcoming))
-        {
-            return BLOCKED;
-        }
+        // admission first: a full lane must not cost a batch of ring slots published as NOOPs every duty cycle
         final LaneAdmission admission = admissionByChannel[channel];
         if (admission == null || !admission.tryAcquire(false))
         {
+            return BLOCKED;
+        }
+        if (next > batchEnd && !claimBatch(upcoming))
+        {
+            admission.release(false);
             return BLOCKED;
         }
         final long sequence = next++;
@@ -150,6 +164,7 @@ public final class CampaignFanout
     {
         e.reset(DispatchEvent.SUBMIT);
         final CampaignSpec spec = c.spec;
+        e.marketingSlot = true; // taken with the batch (claimBatch); the ack stage gives it back
         e.tenantId = c.tenantId;
         e.kind = MessageKind.MARKETING.code();
         e.channel = (byte)f.channel;
@@ -165,10 +180,20 @@ public final class CampaignFanout
         e.bodyLength = length;
     }
 
-    /** Claims ring slots for the next recipients, a batch at a time (see {@link RingBatchClaim}). */
+    /**
+     * Claims ring slots for the next recipients, a batch at a time (see {@link RingBatchClaim}), no more than the
+     * marketing share has room for: each slot takes one of the share until filled or given back in {@link #flush}.
+     */
     private boolean claimBatch(final int upcoming)
     {
-        if (claim.tryClaim(upcoming) == 0)
+        final int shared = marketing.tryTake(Math.min(RingBatchClaim.BATCH, Math.max(1, upcoming)));
+        if (shared == 0)
+        {
+            return false;
+        }
+        final int claimed = claim.tryClaim(shared);
+        marketing.untake(shared - claimed);
+        if (claimed == 0)
         {
             return false;
         }
@@ -180,7 +205,8 @@ public final class CampaignFanout
 
     /**
      * Publishes what the current batch holds; slots claimed but not filled (the audience or the lane ran out)
-     * go as {@link DispatchEvent#NOOP}s every stage skips. Call before yielding the thread.
+     * go as {@link DispatchEvent#NOOP}s every stage skips, and give their share slots back. Call before yielding the
+     * thread.
      */
     void flush()
     {
@@ -188,6 +214,7 @@ public final class CampaignFanout
         {
             return;
         }
+        marketing.untake((int)(batchEnd - next + 1));
         for (long s = next; s <= batchEnd; s++)
         {
             ring.get(s).reset(DispatchEvent.NOOP);

@@ -6,12 +6,15 @@ import io.dispatch.directory.Directory;
 import io.dispatch.directory.Segment;
 import io.dispatch.directory.SegmentException;
 import io.dispatch.directory.TenantDirectory;
+import io.dispatch.protocol.CampaignControlFlyweight;
 import io.dispatch.protocol.CampaignDescriptor;
+import io.dispatch.protocol.CampaignStatsFlyweight;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.status.CampaignStats;
 import io.dispatch.status.CancelledCampaigns;
 import org.agrona.collections.IntArrayQueue;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.roaringbitmap.RoaringBitmap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +75,9 @@ final class Campaigns
     private final Map<String, Campaign> byName = new HashMap<>();
     private final List<Campaign> active = new ArrayList<>();
     private final IntArrayQueue freeSlots = new IntArrayQueue();
+    private final UnsafeBuffer requestView = new UnsafeBuffer(new byte[0]);
+    private final CampaignControlFlyweight control = new CampaignControlFlyweight();
+    private final CampaignStatsFlyweight statsRequest = new CampaignStatsFlyweight();
     private int nextSlot = 1;
     private boolean publishMetricsAfter;
 
@@ -146,17 +152,18 @@ final class Campaigns
 
     void onControl(final TargetingRequest r, final long nowMs)
     {
-        if (r.body.length != 9)
+        final ErrorCode invalid = control.wrap(requestView(r), 0, r.body.length).validate();
+        if (invalid != null)
         {
-            Answers.nack(r.requester, r.correlationId, ErrorCode.MALFORMED_FRAME, "CAMPAIGN_CONTROL body must be 9 bytes");
+            Answers.nack(r.requester, r.correlationId, invalid, control.problem());
             return;
         }
-        final Campaign c = find(r, DirectoryRecords.i64(r.body, 0));
+        final Campaign c = find(r, control.campaignId());
         if (c == null)
         {
             return;
         }
-        final int action = r.body[8];
+        final int action = control.action();
         final byte to;
         switch (action)
         {
@@ -206,12 +213,13 @@ final class Campaigns
 
     void onStats(final TargetingRequest r)
     {
-        if (r.body.length < 9)
+        final ErrorCode invalid = statsRequest.wrap(requestView(r), 0, r.body.length).validate();
+        if (invalid != null)
         {
-            Answers.nack(r.requester, r.correlationId, ErrorCode.MALFORMED_FRAME, "CAMPAIGN_STATS body shorter than 9 bytes");
+            Answers.nack(r.requester, r.correlationId, invalid, statsRequest.problem());
             return;
         }
-        final long id = DirectoryRecords.i64(r.body, 0);
+        final long id = statsRequest.campaignId();
         Campaign c;
         if (id != 0)
         {
@@ -219,9 +227,7 @@ final class Campaigns
         }
         else
         {
-            final int n = r.body[8] & 0xFF;
-            c = r.body.length == 9 + n
-                ? byName.get(nameKey(r.tenantId, new String(r.body, 9, n, StandardCharsets.UTF_8))) : null;
+            c = statsRequest.hasName() ? byName.get(nameKey(r.tenantId, statsRequest.name())) : null;
             if (c == null)
             {
                 Answers.nack(r.requester, r.correlationId, ErrorCode.NOT_FOUND, "no campaign of that name");
@@ -231,6 +237,13 @@ final class Campaigns
         {
             Answers.campaignResult(r.requester, r.correlationId, c.id, c.state, stats, c.slot);
         }
+    }
+
+    /** The request's body as an Agrona buffer for the request flyweights: one view, re-wrapped per request. */
+    private UnsafeBuffer requestView(final TargetingRequest r)
+    {
+        requestView.wrap(r.body);
+        return requestView;
     }
 
     private Campaign find(final TargetingRequest r, final long id)

@@ -7,6 +7,7 @@ import io.dispatch.config.TemplateRegistry;
 import io.dispatch.config.TenantRegistry;
 import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.CreditFlyweight;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.protocol.NackFlyweight;
@@ -193,6 +194,11 @@ final class EmbeddedSession
         int bodyInt(final int offset)
         {
             return buffer.getInt(FrameDescriptor.HEADER_LENGTH + offset, java.nio.ByteOrder.LITTLE_ENDIAN);
+        }
+
+        CreditFlyweight credit()
+        {
+            return new CreditFlyweight().wrap(buffer, 0);
         }
 
         NackFlyweight nack()

@@ -48,7 +48,7 @@ class MalformedRequestsTest
         s.tick();
         final Frame credit = s.single();
         assertThat(credit.type()).isEqualTo(MessageType.CREDIT);
-        assertThat(credit.bodyInt(0)).isEqualTo(6);
+        assertThat(credit.credit().grant()).isEqualTo(6);
         assertThat(s.channel.isOpen()).isTrue();
     }
 

@@ -5,9 +5,11 @@ import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.AckFlyweight;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.ErrorCode;
+import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
+import io.dispatch.protocol.PingFlyweight;
 import io.dispatch.ring.AnswerSink;
 import io.dispatch.ring.DispatchEvent;
 import io.dispatch.status.Counter;
@@ -116,7 +118,7 @@ class SessionHandlerTest
         final AckFlyweight ack = new AckFlyweight().wrap(frames.get(0).buffer(), 0);
         assertThat(ack.correlationId()).isEqualTo(10);
         assertThat(ack.messageId()).isEqualTo(500);
-        assertThat(frames.get(1).bodyInt(0)).as("the ACK's credit back").isEqualTo(1);
+        assertThat(frames.get(1).credit().grant()).as("the ACK's credit back").isEqualTo(1);
     }
 
     @Test
@@ -151,7 +153,7 @@ class SessionHandlerTest
         s.tick();
         final Frame credit = s.single();
         assertThat(credit.type()).isEqualTo(MessageType.CREDIT);
-        assertThat(credit.bodyInt(0)).isEqualTo(1);
+        assertThat(credit.credit().grant()).isEqualTo(1);
     }
 
     @Test
@@ -229,6 +231,30 @@ class SessionHandlerTest
     }
 
     @Test
+    void shouldTickOnlyWhileARequestWaits()
+    {
+        final EmbeddedSession full = new EmbeddedSession(4, 1);
+        full.hello();
+        assertThat(full.handler.ticking()).as("an idle session has no timer").isFalse();
+        assertThat(full.channel.runScheduledPendingTasks()).as("nothing scheduled at all").isEqualTo(-1);
+
+        full.send(out ->
+        {
+            submit(out, 60, "a");
+            submit(out, 61, "b");
+        });
+        assertThat(full.handler.ticking()).as("the second SUBMIT waits for the lane").isTrue();
+        full.tick();
+        assertThat(full.handler.ticking()).as("still waiting").isTrue();
+
+        full.sms.release(true);
+        full.tick();
+        assertThat(full.ring.get(1).correlationId).isEqualTo(61);
+        assertThat(full.handler.ticking()).as("nothing waits any more").isFalse();
+        assertThat(full.channel.runScheduledPendingTasks()).isEqualTo(-1);
+    }
+
+    @Test
     void shouldSayGoodbyeOnlyOnceEveryAnswerOwedIsWritten()
     {
         s.hello();
@@ -272,6 +298,68 @@ class SessionHandlerTest
         assertThat(ack.messageId()).isEqualTo(900);
         assertThat(ack.outcome()).isEqualTo(AckFlyweight.ACCEPTED);
         assertThat(s.counters.get(Counter.ACKED)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldEchoAPingsPayloadAndRefuseABodyThatIsNot8Bytes()
+    {
+        s.hello();
+        s.send(out -> ByteBufFrames.ping(out, 7, 0x0123_4567_89AB_CDEFL));
+        final Frame pong = s.single();
+        assertThat(pong.type()).isEqualTo(MessageType.PONG);
+        assertThat(pong.correlationId()).isEqualTo(7);
+        assertThat(new PingFlyweight().wrap(pong.buffer(), FrameDescriptor.HEADER_LENGTH, PingFlyweight.BODY_LENGTH)
+            .payload()).isEqualTo(0x0123_4567_89AB_CDEFL);
+
+        s.sendRaw(MessageType.PING, 1, 0, 8, new byte[7]);
+        final Frame error = s.single();
+        assertThat(error.type()).isEqualTo(MessageType.ERROR);
+        assertThat(error.correlationId()).isEqualTo(8);
+        assertThat(error.nack().code()).isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(error.nack().detail()).isEqualTo("PING body must be 8 bytes (u64 payload), got 7");
+        assertThat(s.channel.isOpen()).as("the connection stays").isTrue();
+    }
+
+    @Test
+    void shouldPublishEachItemOfASubmitBatchWithItsOwnCorrelationId()
+    {
+        s.hello();
+        s.send(out ->
+        {
+            final int start = ByteBufFrames.beginSubmitBatch(out, 20, 2);
+            for (final String key : new String[] {"key-a", "key-b"})
+            {
+                final int item = ByteBufFrames.beginBatchItem(out);
+                ByteBufFrames.submitBody(out, MessageKind.INFORMATIONAL, ChannelType.SMS, 60, key, "+821012345678", "",
+                    "hi", null);
+                ByteBufFrames.endBatchItem(out, item);
+            }
+            ByteBufFrames.endFrame(out, start);
+        });
+        assertThat(s.ring.getCursor()).as("both items published").isEqualTo(1);
+        assertThat(s.ring.get(0).correlationId).isEqualTo(20);
+        assertThat(s.ring.get(1).correlationId).isEqualTo(21);
+        assertThat(s.written()).as("nothing before the ring answers").isEmpty();
+    }
+
+    @Test
+    void shouldNackEveryItemOfABatchWhoseFramingIsBrokenAndPublishNone()
+    {
+        s.hello();
+        // count 2, reserved; item 0: 3 bytes; item 1 says 5 bytes, the frame ends after 0
+        s.sendRaw(MessageType.SUBMIT_BATCH, 1, 0, 30, new byte[] {2, 0, 0, 0, 3, 0, 1, 2, 3, 5, 0});
+        final List<Frame> frames = s.written();
+        assertThat(frames).extracting(Frame::type).startsWith(MessageType.NACK, MessageType.NACK);
+        assertThat(frames).extracting(Frame::correlationId).startsWith(30L, 31L);
+        assertThat(frames.get(1).nack().code()).isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(frames.get(1).nack().detail())
+            .isEqualTo("SUBMIT_BATCH item 1 runs past the frame; no item of the batch processed");
+        assertThat(s.ring.getCursor()).as("nothing published").isEqualTo(-1);
+
+        s.sendRaw(MessageType.SUBMIT_BATCH, 1, 0, 40, new byte[] {0, 0, 0, 0});
+        final Frame header = s.single();
+        assertThat(header.correlationId()).as("one NACK: no item can be named").isEqualTo(40);
+        assertThat(header.nack().detail()).isEqualTo("SUBMIT_BATCH count 0 outside 1..1024");
     }
 
     private static void submit(final ByteBuf out, final long correlationId, final String key)

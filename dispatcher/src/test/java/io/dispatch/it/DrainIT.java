@@ -3,7 +3,6 @@ package io.dispatch.it;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
-import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.testing.ChildEngine;
@@ -88,8 +87,8 @@ class DrainIT
                             }
                             else if (f.type == MessageType.GOODBYE)
                             {
-                                goodbyeReason = f.buf.getUnsignedShortLE(FrameDescriptor.HEADER_LENGTH);
-                                goodbyeRetryAfterMs = f.buf.getUnsignedIntLE(FrameDescriptor.HEADER_LENGTH + 2);
+                                goodbyeReason = f.goodbye().reason();
+                                goodbyeRetryAfterMs = f.goodbye().retryAfterMs();
                                 break load;
                             }
                             else

@@ -4,7 +4,7 @@ import io.dispatch.Dispatcher;
 import io.dispatch.HashKeyRunner;
 import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.config.Settings;
-import io.dispatch.protocol.CampaignDescriptor;
+import io.dispatch.protocol.CampaignFlyweight;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.protocol.ErrorCode;
@@ -226,7 +226,7 @@ class ProtocolConformanceIT
             c.send(b -> ByteBufFrames.ping(b, 70, PING_PAYLOAD));
             final Frame pong = c.read();
             assertThat(pong.type).as("the connection stays").isEqualTo(MessageType.PONG);
-            assertThat(pong.buf.getLongLE(FrameDescriptor.HEADER_LENGTH)).isEqualTo(PING_PAYLOAD);
+            assertThat(pong.pongPayload()).isEqualTo(PING_PAYLOAD);
         }
     }
 
@@ -295,7 +295,7 @@ class ProtocolConformanceIT
                 final int start = b.writerIndex();
                 TargetingFrames.campaign(b, 95, true, 0, 0, "x", "", new byte[] {ChannelType.SMS.code()},
                     "gender = 'F'", (int)ChannelType.SMS.code(), "promo");
-                b.setByte(start + FrameDescriptor.HEADER_LENGTH + CampaignDescriptor.NAME_OFFSET + 1, 0xFF);
+                b.setByte(start + FrameDescriptor.HEADER_LENGTH + CampaignFlyweight.NAME_OFFSET + 1, 0xFF);
             });
             final Frame campaign = c.read();
             assertThat(campaign.type).as("%s", campaign).isEqualTo(MessageType.NACK);

@@ -162,6 +162,81 @@ class RecoverySourceIdsTest
         }
     }
 
+    /**
+     * A fed message's cap send and content key are its partition's changelog's (docs/design/cluster.md): recovery
+     * counts neither, at acceptance or at a release, so a node getting the partition back after a restart counts each
+     * send once. The node's own messages (a campaign's; every message on a single node) are counted as before.
+     */
+    @Test
+    void shouldCountNoSendAndRecordNoContentKeyOfAFedMessage()
+    {
+        final List<String> seen = new ArrayList<>();
+        try (Journal journal = new Journal(dir, "FAST_DAILY"))
+        {
+            final JournalWriter w = journal.newWriter(false);
+            final long fedSent = fed(w, Decision.SEND, CLUSTER_ID);
+            final long fedReleased = fed(w, Decision.DEFER, CLUSTER_ID + 1);
+            final long own = w.appendAccepted(MessageKind.INFORMATIONAL.code(), ChannelType.SMS.code(), TENANT, 3_600,
+                1_000, 0, Decision.SEND.code(), false, (short)0, 0, BODY, BODY.length);
+            final long ownReleased = w.appendAccepted(MessageKind.INFORMATIONAL.code(), ChannelType.SMS.code(), TENANT,
+                3_600, 1_000, 0, Decision.DEFER.code(), false, (short)0, 60_000, BODY, BODY.length);
+            final byte[] states = new byte[2 * StateRecords.LENGTH];
+            StateRecords.put(states, 0, fedReleased, 2_000, DeliveryState.DISPATCHED.code(), (byte)1,
+                ChannelType.SMS.code(), (short)0);
+            StateRecords.put(states, StateRecords.LENGTH, ownReleased, 2_500, DeliveryState.DISPATCHED.code(), (byte)1,
+                ChannelType.SMS.code(), (short)0);
+            w.appendStates(states, 2);
+            w.close();
+
+            new Recovery(new io.dispatch.policy.DedupIndex(3_600_000), new io.dispatch.status.StatusTable(1024),
+                new io.dispatch.config.TenantRegistry(List.of(new io.dispatch.config.TenantConfig(1, "demo", "k"))),
+                10_000, 3_600_000, 3_600_000, new Recovery.PolicySink()
+                {
+                    @Override
+                    public void sent(final int tenantId, final byte kind, final byte channel, final long recipientKey,
+                        final long atMs)
+                    {
+                        seen.add("sent at " + atMs);
+                    }
+
+                    @Override
+                    public void consent(final int tenantId, final byte[] body)
+                    {
+                    }
+
+                    @Override
+                    public void content(final long contentHash, final long messageId, final long atMs)
+                    {
+                        seen.add("content of " + messageId);
+                    }
+                }).campaignKeysOnly(true).run(journal, new Recovery.Sink()
+                {
+                    @Override
+                    public void pending(final long messageId, final byte channel, final byte kind, final int attempts,
+                        final boolean uncertain)
+                    {
+                    }
+
+                    @Override
+                    public void awaitingReceipt(final long messageId, final byte channel, final byte kind,
+                        final long providerAcceptedAtMs, final boolean uncertain)
+                    {
+                    }
+
+                    @Override
+                    public void deferred(final long messageId, final long dueAtMs, final long recipientKey,
+                        final long deadlineMs, final int tenantId, final byte kind, final byte channel,
+                        final boolean prepaid, final int consentOverride, final long campaignId)
+                    {
+                    }
+                });
+            assertThat(fedSent).isNotEqualTo(own);
+            // the own message at its acceptance (1000) and the own release (2500); nothing of the fed ones
+            assertThat(seen).containsExactlyInAnyOrder("content of " + own, "content of " + ownReleased, "sent at 1000",
+                "sent at 2500");
+        }
+    }
+
     private static long fed(final JournalWriter w, final Decision decision, final long clusterId)
     {
         return w.appendAccepted(MessageKind.INFORMATIONAL.code(), ChannelType.SMS.code(), TENANT, 3_600, 1_000, 0,

@@ -37,4 +37,23 @@ class MarketingShareTest
         assertThat(unlimited.slots()).isEqualTo(Long.MAX_VALUE);
         assertThatThrownBy(() -> new MarketingShare(-1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldHandABatchWhatIsLeftOfTheShareAndTakeBackItsUnfilledSlots()
+    {
+        final MarketingShare share = new MarketingShare(10);
+        assertThat(share.tryTake()).isTrue(); // a client's SUBMIT
+        assertThat(share.tryTake(256)).as("a campaign's batch gets what the client left").isEqualTo(9);
+        assertThat(share.tryTake(256)).isZero();
+        assertThat(share.tryTake()).isFalse();
+        share.untake(4); // the batch filled 5 of its 9
+        assertThat(share.held()).isEqualTo(6);
+        share.release(6);
+        assertThat(share.tryTake(0)).isZero();
+        assertThat(share.tryTake(3)).isEqualTo(3);
+
+        final MarketingShare unlimited = new MarketingShare(0);
+        unlimited.release(5); // released read after a concurrent take: held below zero must not overflow the room
+        assertThat(unlimited.tryTake(256)).isEqualTo(256);
+    }
 }

@@ -150,7 +150,8 @@ class CampaignTakeOverTest
         admission[ChannelType.SMS.code()] = new LaneAdmission(10_000);
         final TargetingConductor c = new TargetingConductor(dir, config.rollCycle(), 16, 1_000_000, 0,
             new TenantRegistry(config.tenants()), templates,
-            new CampaignFanout(ring, admission, templates, new RingPort("targeting", RING / 2)),
+            new CampaignFanout(ring, admission, templates, new RingPort("targeting", RING / 2),
+                new io.dispatch.ring.MarketingShare(0)),
             new ConsentPublisher(ring, new RingPort("targeting", RING / 2), counters, errors), new CampaignStats(),
             new CancelledCampaigns(), 86_400_000L, clock, errors);
         c.cluster(cluster);

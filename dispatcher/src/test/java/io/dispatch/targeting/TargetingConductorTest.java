@@ -15,6 +15,7 @@ import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageType;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.MarketingShare;
 import io.dispatch.ring.RingPort;
 import io.dispatch.status.CampaignStats;
 import io.dispatch.status.CancelledCampaigns;
@@ -73,7 +74,8 @@ class TargetingConductorTest
         final DistinctErrorLog errors = new DistinctErrorLog(counters);
         final TemplateRegistry templates = new TemplateRegistry(config.templates());
         conductor = new TargetingConductor(dir, config.rollCycle(), 16, 1_000_000, 0, new TenantRegistry(config.tenants()),
-            templates, new CampaignFanout(ring, new LaneAdmission[4], templates, new RingPort("targeting", RING / 2)),
+            templates, new CampaignFanout(ring, new LaneAdmission[4], templates, new RingPort("targeting", RING / 2),
+                new MarketingShare(0)),
             new ConsentPublisher(ring, new RingPort("targeting", RING / 2), counters, errors), new CampaignStats(),
             new CancelledCampaigns(),
             86_400_000L, JumpClock.atSeoul("2026-11-25T12:00:00"), errors);

@@ -11,6 +11,7 @@ import io.dispatch.protocol.DirectoryOpWriter;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.ring.DispatchEvent;
+import io.dispatch.ring.MarketingShare;
 import io.dispatch.ring.RingPort;
 import io.dispatch.ring.SlotSentinels;
 import io.dispatch.status.Counters;
@@ -70,7 +71,8 @@ class TargetingTranslatorsTest
         campaign.seek(0);
         final LaneAdmission[] admission = new LaneAdmission[ChannelType.CODES];
         admission[ChannelType.SMS.code()] = new LaneAdmission(100);
-        final CampaignFanout fanout = new CampaignFanout(ring, admission, templates, new RingPort("targeting", 8));
+        final MarketingShare share = new MarketingShare(16);
+        final CampaignFanout fanout = new CampaignFanout(ring, admission, templates, new RingPort("targeting", 8), share);
         fanout.resolveAttributes(campaign, directory);
 
         assertThat(fanout.publish(campaign, directory, campaign.cursor.peekNext(), 4))
@@ -83,8 +85,10 @@ class TargetingTranslatorsTest
         assertThat(e.campaignId).isEqualTo(42);
         assertThat(e.campaignSlot).isEqualTo(3);
         assertThat(new String(e.body, 0, e.bodyLength, StandardCharsets.UTF_8)).contains("c42/", "01000000000");
-        assertThat(SlotSentinels.stale(e)).isEmpty();
+        assertThat(e.marketingSlot).as("holds a slot of the marketing share until the ack stage").isTrue();
+        assertThat(SlotSentinels.stale(e)).as("marketingSlot set by the translator, nothing left").containsExactly("marketingSlot");
         assertThat(ring.getCursor()).as("a batch of 4 claimed, 3 left unfilled").isEqualTo(3);
+        assertThat(share.held()).as("the unfilled slots' share given back").isEqualTo(1);
         for (int s = 1; s <= 3; s++)
         {
             assertThat(ring.get(s).type).isEqualTo(DispatchEvent.NOOP);

@@ -2,11 +2,16 @@ package io.dispatch.testing;
 
 import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.ChannelType;
+import io.dispatch.protocol.CreditFlyweight;
 import io.dispatch.protocol.FrameDescriptor;
+import io.dispatch.protocol.GoodbyeFlyweight;
 import io.dispatch.protocol.MessageKind;
 import io.dispatch.protocol.MessageType;
+import io.dispatch.protocol.PingFlyweight;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -206,7 +211,26 @@ public final class RawConnection implements AutoCloseable
 
         public int credit()
         {
-            return buf.getIntLE(FrameDescriptor.HEADER_LENGTH);
+            return (int)new CreditFlyweight().wrap(bytes(), 0).grant();
+        }
+
+        /** For GOODBYE. */
+        public GoodbyeFlyweight goodbye()
+        {
+            return new GoodbyeFlyweight().wrap(bytes(), 0);
+        }
+
+        /** For PONG. */
+        public long pongPayload()
+        {
+            return new PingFlyweight().wrap(bytes(), FrameDescriptor.HEADER_LENGTH,
+                buf.writerIndex() - FrameDescriptor.HEADER_LENGTH).payload();
+        }
+
+        /** A copy of the frame as an Agrona buffer, for the protocol's flyweights. */
+        private UnsafeBuffer bytes()
+        {
+            return new UnsafeBuffer(ByteBufUtil.getBytes(buf, 0, buf.writerIndex()));
         }
 
         @Override

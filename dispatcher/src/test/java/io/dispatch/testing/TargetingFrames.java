@@ -2,9 +2,11 @@ package io.dispatch.testing;
 
 import io.dispatch.netty.ByteBufFrames;
 import io.dispatch.protocol.CampaignDescriptor;
+import io.dispatch.protocol.CampaignFlyweight;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
+import org.agrona.ExpandableArrayBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -36,50 +38,31 @@ public final class TargetingFrames
         final long startAtMs, final String name, final String sender, final byte[] channels, final String segment,
         final Object... templates)
     {
-        final int start = ByteBufFrames.beginFrame(b, MessageType.CAMPAIGN, 0, correlationId);
-        b.writeShortLE(dryRun ? CampaignDescriptor.FLAG_DRY_RUN : 0);
-        b.writeShortLE(0);
-        b.writeIntLE(pacing);
-        b.writeLongLE(startAtMs);
-        b.writeIntLE(0);
-        str8(b, name);
-        str8(b, sender);
-        b.writeByte(channels.length);
-        b.writeBytes(channels);
-        b.writeByte(templates.length / 2);
+        final ExpandableArrayBuffer body = new ExpandableArrayBuffer(256);
+        final CampaignFlyweight w = new CampaignFlyweight().wrapForEncode(body, 0)
+            .fixed(dryRun ? CampaignDescriptor.FLAG_DRY_RUN : 0, pacing, startAtMs, 0)
+            .name(name.getBytes(StandardCharsets.UTF_8))
+            .senderNumber(sender.getBytes(StandardCharsets.UTF_8))
+            .channels(channels)
+            .templateCount(templates.length / 2);
         for (int i = 0; i < templates.length; i += 2)
         {
-            b.writeByte((Integer)templates[i]);
-            str8(b, (String)templates[i + 1]);
+            w.template((Integer)templates[i], ((String)templates[i + 1]).getBytes(StandardCharsets.UTF_8));
         }
-        final byte[] s = segment.getBytes(StandardCharsets.UTF_8);
-        b.writeShortLE(s.length);
-        b.writeBytes(s);
-        b.writeByte(0);
+        w.segment(segment.getBytes(StandardCharsets.UTF_8)).varCount(0);
+        final int start = ByteBufFrames.beginFrame(b, MessageType.CAMPAIGN, 0, correlationId);
+        b.writeBytes(body.byteArray(), 0, w.encodedLength());
         ByteBufFrames.endFrame(b, start);
     }
 
     public static void control(final ByteBuf b, final long correlationId, final long campaignId, final byte action)
     {
-        final int start = ByteBufFrames.beginFrame(b, MessageType.CAMPAIGN_CONTROL, 0, correlationId);
-        b.writeLongLE(campaignId);
-        b.writeByte(action);
-        ByteBufFrames.endFrame(b, start);
+        ByteBufFrames.campaignControl(b, correlationId, campaignId, action);
     }
 
     public static void stats(final ByteBuf b, final long correlationId, final long campaignId, final String name)
     {
-        final int start = ByteBufFrames.beginFrame(b, MessageType.CAMPAIGN_STATS, 0, correlationId);
-        b.writeLongLE(campaignId);
-        str8(b, name == null ? "" : name);
-        ByteBufFrames.endFrame(b, start);
-    }
-
-    private static void str8(final ByteBuf b, final String s)
-    {
-        final byte[] v = s.getBytes(StandardCharsets.UTF_8);
-        b.writeByte(v.length);
-        b.writeBytes(v);
+        ByteBufFrames.campaignStats(b, correlationId, campaignId, name);
     }
 
     /** A decoded CAMPAIGN_RESULT. */

@@ -23,9 +23,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The run's {@link DispatchClient}s, opened and closed with bounded waits, sharing one Netty event-loop
- * group of at most one thread per CPU (each client would otherwise start its own I/O thread, and the
- * engine shares this machine). Each client is pinned to one event loop, known here ({@link #loop}), so
+ * The run's {@link DispatchClient}s, opened and closed with bounded waits, on Netty event-loop groups of at
+ * most one thread per CPU (each client would otherwise start its own I/O thread, and the engine shares this
+ * machine): one group for the shared connections and one for the connections streams have of their own
+ * ({@code stream.NAME.connections}), so a dedicated stream's sends and answers never queue on a thread that a
+ * flood on the shared connections keeps busy. Each client is pinned to one event loop, known here ({@link #loop}), so
  * every callback of a connection and its {@link LoopSender} run on one thread, which is what
  * {@link ConnectionTracker} relies on.
  * <p>
@@ -38,13 +40,14 @@ public final class ClientConnections implements AutoCloseable
     static final long CLIENT_CONNECT_TIMEOUT_MS = 4_000;
     static final long CLIENT_CLOSE_TIMEOUT_MS = 2_000;
 
-    private final EventLoopGroup group;
+    private final List<EventLoopGroup> groups;
     private final List<DispatchClient> clients;
     private final List<EventLoop> loops;
 
-    private ClientConnections(final EventLoopGroup group, final List<DispatchClient> clients, final List<EventLoop> loops)
+    private ClientConnections(
+        final List<EventLoopGroup> groups, final List<DispatchClient> clients, final List<EventLoop> loops)
     {
-        this.group = group;
+        this.groups = groups;
         this.clients = Collections.unmodifiableList(clients);
         this.loops = loops;
     }
@@ -58,9 +61,18 @@ public final class ClientConnections implements AutoCloseable
     public static ClientConnections open(final LoadTestConfig config, final long timeoutMs) throws LoadTestException
     {
         final int count = config.connectionPlan().connections();
-        final int ioThreads = Math.max(1, Math.min(count, Runtime.getRuntime().availableProcessors()));
-        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
-            ioThreads, new DefaultThreadFactory("loadtest-io", true), NioIoHandler.newFactory());
+        final int shared = config.connectionPlan().sharedConnections();
+        final EventLoopGroup sharedGroup = shared == 0 ? null : group("loadtest-io", shared);
+        final EventLoopGroup ownGroup = count == shared ? null : group("loadtest-io-own", count - shared);
+        final List<EventLoopGroup> groups = new ArrayList<>();
+        if (sharedGroup != null)
+        {
+            groups.add(sharedGroup);
+        }
+        if (ownGroup != null)
+        {
+            groups.add(ownGroup);
+        }
         final List<ClientConfig> clientConfigs = new ArrayList<>();
         final List<EventLoop> loops = new ArrayList<>();
         try
@@ -79,7 +91,7 @@ public final class ClientConnections implements AutoCloseable
             for (int i = 0; i < count; i++)
             {
                 // One loop as the client's group: the client runs on it, and its sender is queued on it.
-                final EventLoop loop = group.next();
+                final EventLoop loop = (i < shared ? sharedGroup : ownGroup).next();
                 loops.add(loop);
                 clientConfigs.add(builder.eventLoopGroup(loop).build());
             }
@@ -87,7 +99,7 @@ public final class ClientConnections implements AutoCloseable
         catch (final IllegalArgumentException ex)
         {
             // a TLS file that cannot be read: the field names map to the flags
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            groups.forEach(g -> g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS));
             throw new LoadTestException(ex.getMessage().replace("tlsCaFile", "--ca").replace("tlsCertFile", "--cert")
                 .replace("tlsKeyFile", "--cert-key"), ex);
         }
@@ -125,7 +137,7 @@ public final class ClientConnections implements AutoCloseable
                 break;
             }
         }
-        final ClientConnections connections = new ClientConnections(group, clients, loops);
+        final ClientConnections connections = new ClientConnections(groups, clients, loops);
         if (failure != null)
         {
             // Late successes must not leak connections.
@@ -165,6 +177,24 @@ public final class ClientConnections implements AutoCloseable
         return loops.get(i);
     }
 
+    /** @return the name of connection {@code i}'s I/O thread ({@code connections.json} shows which share one). */
+    public String threadName(final int i)
+    {
+        try
+        {
+            return loops.get(i).submit(() -> Thread.currentThread().getName()).get(1, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+        catch (final ExecutionException | TimeoutException ex)
+        {
+            return "unknown";
+        }
+    }
+
     /** Closes every client in parallel, then the event loops; waits a bounded time, never throws. */
     @Override
     public void close()
@@ -189,7 +219,13 @@ public final class ClientConnections implements AutoCloseable
         {
             // Best effort: the process exits soon after and the engine notices the closed sockets.
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2_000);
+        groups.forEach(g -> g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2_000));
+    }
+
+    private static EventLoopGroup group(final String name, final int connections)
+    {
+        final int threads = Math.max(1, Math.min(connections, Runtime.getRuntime().availableProcessors()));
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), NioIoHandler.newFactory());
     }
 
     private static void closeQuietly(final DispatchClient client)

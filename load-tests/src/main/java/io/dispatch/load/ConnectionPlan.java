@@ -23,9 +23,12 @@ public final class ConnectionPlan
     private final int[] connectionsOf;
     private final int[][] streamsOn;
     private final String[] names;
+    private final int shared;
 
-    private ConnectionPlan(final int[] firstConnection, final int[] connectionsOf, final int total, final String[] names)
+    private ConnectionPlan(
+        final int[] firstConnection, final int[] connectionsOf, final int total, final String[] names, final int shared)
     {
+        this.shared = shared;
         this.firstConnection = firstConnection;
         this.connectionsOf = connectionsOf;
         this.names = names;
@@ -72,13 +75,19 @@ public final class ConnectionPlan
                 next += spec.connections();
             }
         }
-        return new ConnectionPlan(first, count, next, names);
+        return new ConnectionPlan(first, count, next, names, anyShared ? sharedConnections : 0);
     }
 
     /** @return connections the run opens. */
     public int connections()
     {
         return streamsOn.length;
+    }
+
+    /** @return how many of the connections (numbered first) are shared; the rest belong to one stream each. */
+    public int sharedConnections()
+    {
+        return shared;
     }
 
     /** @return the connections stream {@code stream} is dealt over: its schedule's connection count. */

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code connections.json}: per connection of the run, the streams it carried and its ACKs per class
- * (warm-up included), so a run shows where each class's traffic went, e.g. that a stream with
- * {@code stream.NAME.connections} had its connections to itself.
+ * {@code connections.json}: per connection of the run, the streams it carried, its ACKs per class (warm-up
+ * included) and the generator thread it ran on, so a run shows where each class's traffic went, e.g. that a
+ * stream with {@code stream.NAME.connections} had its connections, and their threads, to itself.
  * <p>
  * <b>Threading:</b> called once the run is over, on the run's thread.
  */
@@ -21,7 +21,8 @@ public final class ConnectionsReport
     {
     }
 
-    public static void write(final ConnectionPlan plan, final List<ConnectionTracker> trackers, final Path dir)
+    public static void write(
+        final ConnectionPlan plan, final List<ConnectionTracker> trackers, final ClientConnections clients, final Path dir)
         throws IOException
     {
         final JsonWriter w = new JsonWriter().beginObject().name("connections").beginArray();
@@ -32,6 +33,7 @@ public final class ConnectionsReport
                 .field("connection", c)
                 .field("streams", plan.describe(c))
                 .field("sent", t.warmup().sent() + t.measured().sent())
+                .field("ioThread", clients.threadName(c))
                 .name("acked").beginObject();
             for (int k = 0; k < MessageClasses.COUNT; k++)
             {

@@ -191,7 +191,7 @@ public final class LoadTest
 
             pacer.requestStop();
             join(pacing);
-            ConnectionsReport.write(plan, trackers, outDir);
+            ConnectionsReport.write(plan, trackers, connections, outDir);
             return buildReport(startedAt, window, schedules, classes, trackers, collector, senders, drainS,
                 !reporter.drained(), reporter.timeline(), campaign == null ? null : campaign.stats(clients.get(0)),
                 engineWindow == null ? null : engineWindow.finish());

@@ -1,11 +1,14 @@
 package io.dispatch.load;
 
 import io.dispatch.netty.ByteBufFrames;
+import io.dispatch.netty.ByteBufView;
 import io.dispatch.protocol.DeliveryState;
 import io.dispatch.protocol.ErrorCode;
 import io.dispatch.protocol.FrameDescriptor;
 import io.dispatch.protocol.Frames;
 import io.dispatch.protocol.MessageType;
+import io.dispatch.protocol.PingFlyweight;
+import io.dispatch.protocol.SubmitBatchFlyweight;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -141,7 +144,8 @@ final class FakeEngine implements AutoCloseable
                 return true;
             case MessageType.SUBMIT_BATCH:
             {
-                final int count = f.getUnsignedShortLE(body);
+                final int count = new SubmitBatchFlyweight().wrap(new ByteBufView().wrap(f), body, f.writerIndex() - body)
+                    .count();
                 for (int i = 0; i < count; i++)
                 {
                     submitted(corr + i, reply);
@@ -150,7 +154,8 @@ final class FakeEngine implements AutoCloseable
                 return true;
             }
             case MessageType.PING:
-                ByteBufFrames.pong(reply, corr, f.getLongLE(body));
+                ByteBufFrames.pong(reply, corr,
+                    new PingFlyweight().wrap(new ByteBufView().wrap(f), body, f.writerIndex() - body).payload());
                 return true;
             case MessageType.GOODBYE:
                 ByteBufFrames.goodbye(reply, corr, 0);

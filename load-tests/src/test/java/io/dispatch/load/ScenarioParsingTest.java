@@ -202,6 +202,7 @@ class ScenarioParsingTest
         assertThat(c.streams().get(0).connections()).isEqualTo(1);
         assertThat(c.streams().get(1).connections()).isEqualTo(StreamSpec.SHARED);
         assertThat(plan.connections()).isEqualTo(3);
+        assertThat(plan.sharedConnections()).isEqualTo(2);
         assertThat(plan.streamsOn(0)).containsExactly(1);
         assertThat(plan.streamsOn(1)).containsExactly(1);
         assertThat(plan.streamsOn(2)).containsExactly(0);
@@ -220,6 +221,7 @@ class ScenarioParsingTest
         final ConnectionPlan plan = ArgsParser.parse(new String[] {"--scenario", f.toString()}).connectionPlan();
 
         assertThat(plan.connections()).isEqualTo(5);
+        assertThat(plan.sharedConnections()).isEqualTo(3);
         for (int shared = 0; shared < 3; shared++)
         {
             assertThat(plan.streamsOn(shared)).containsExactly(0, 2);
@@ -234,6 +236,7 @@ class ScenarioParsingTest
         final ConnectionPlan own = ArgsParser.parse(new String[] {"--scenario", f.toString(),
             "--set", "stream.a.connections=1", "--set", "stream.c.connections=1"}).connectionPlan();
         assertThat(own.connections()).isEqualTo(4);
+        assertThat(own.sharedConnections()).isZero();
         assertThat(own.streamsOn(0)).containsExactly(0);
         assertThat(own.streamsOn(3)).containsExactly(2);
     }

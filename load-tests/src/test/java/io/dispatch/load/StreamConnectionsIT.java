@@ -75,6 +75,9 @@ class StreamConnectionsIT
         {
             assertThat(shared).containsEntry("streams", "[promo]").containsEntry("sent", 600L);
             assertThat((Map<String, Object>)shared.get("acked")).containsOnly(Map.entry("marketing", 600L));
+            // the flood's connections never share the dedicated stream's I/O thread
+            assertThat(shared.get("ioThread")).isNotEqualTo(own.get("ioThread"));
         }
+        assertThat((String)own.get("ioThread")).startsWith("loadtest-io-own");
     }
 }

@@ -32,17 +32,19 @@ package io.dispatch.protocol;
  * 10 u16   counterCount   then counterCount x (u16 counter, u64 value); see the COUNTER_ constants;
  *                         counters never seen are left out
  * </pre>
- * Errors (unknown campaign, bad segment with position, unknown template) are NACKs naming the field.
+ * Errors (unknown campaign, bad segment with position, unknown template) are NACKs naming the field. The CAMPAIGN
+ * body is written and read through {@link CampaignFlyweight}, which holds its offsets.
  */
 public final class CampaignDescriptor
 {
     public static final int FLAG_DRY_RUN = 1;
 
-    public static final int FLAGS_OFFSET = 0;
-    public static final int PACING_OFFSET = 4;
-    public static final int START_AT_OFFSET = 8;
-    public static final int TTL_OFFSET = 16;
-    public static final int NAME_OFFSET = 20;
+    /** The CAMPAIGN body's offsets are {@link CampaignFlyweight}'s; these name the same for older readers. */
+    public static final int FLAGS_OFFSET = CampaignFlyweight.FLAGS_OFFSET;
+    public static final int PACING_OFFSET = CampaignFlyweight.PACING_OFFSET;
+    public static final int START_AT_OFFSET = CampaignFlyweight.START_AT_OFFSET;
+    public static final int TTL_OFFSET = CampaignFlyweight.TTL_OFFSET;
+    public static final int NAME_OFFSET = CampaignFlyweight.NAME_OFFSET;
 
     public static final int MAX_NAME_LENGTH = 64;
     public static final int MAX_SENDER_LENGTH = 32;

@@ -30,10 +30,10 @@ import java.nio.ByteOrder;
  * PING, PONG       u64 payload (echoed); a PING body is exactly 8 bytes
  * GOODBYE          u16 reason (0 normal, else an error code), u32 retryAfterMs (engine only, optional)
  * </pre>
- * The answers the engine's ring stages write (ACK, NACK/ERROR, STATUS_RESULT, RECEIPT, EXPLAIN_RESULT,
- * CANCEL_RESULT), the requests the engine validates (HELLO, CANCEL, STATUS, SUBSCRIBE, SUBSCRIBE_INBOUND), HELLO_OK
- * and INBOUND have their layout in one flyweight each ({@link AckFlyweight}, {@link HelloFlyweight} …); the encoders
- * here for them go through those flyweights, so a layout has one writer.
+ * Every layout here has one flyweight that says where its fields are: the answers (ACK, NACK/ERROR, STATUS_RESULT,
+ * RECEIPT, EXPLAIN_RESULT, CANCEL_RESULT), the requests the engine validates (HELLO, CANCEL, STATUS, SUBSCRIBE,
+ * SUBSCRIBE_INBOUND, PING), HELLO_OK, INBOUND, and the small fixed frames (OK, CREDIT, RECEIPTS_DROPPED, PING/PONG,
+ * GOODBYE: {@link CreditFlyweight} …). The encoders here go through those flyweights, so a layout has one writer.
  */
 public final class Frames
 {
@@ -41,7 +41,7 @@ public final class Frames
     /** See {@link ReceiptFlyweight}: older engines send 20 or 21 body bytes. */
     public static final int RECEIPT_FRAME_LENGTH = ReceiptFlyweight.FRAME_LENGTH;
     public static final int STATUS_RESULT_FRAME_LENGTH = StatusResultFlyweight.FRAME_LENGTH;
-    public static final int CREDIT_FRAME_LENGTH = FrameDescriptor.HEADER_LENGTH + 4;
+    public static final int CREDIT_FRAME_LENGTH = CreditFlyweight.FRAME_LENGTH;
     /** Up to the re-addressed fallback's address: see {@link ExplainResultFlyweight}. */
     public static final int EXPLAIN_RESULT_FRAME_LENGTH = ExplainResultFlyweight.FIXED_FRAME_LENGTH;
     /** An unknown id or key is NACK NOT_FOUND instead (before 2026-12 a key got -1). */
@@ -124,7 +124,8 @@ public final class Frames
     public static int ok(
         final MutableDirectBuffer out, final int offset, final long correlationId)
     {
-        return endFrame(out, offset, beginFrame(out, offset, MessageType.OK, 0, correlationId));
+        new OkFlyweight().wrap(out, offset).header(MessageType.OK, OkFlyweight.FRAME_LENGTH, correlationId);
+        return OkFlyweight.FRAME_LENGTH;
     }
 
     public static int ack(
@@ -227,10 +228,10 @@ public final class Frames
     public static int credit(
         final MutableDirectBuffer out, final int offset, final int grant)
     {
-        int p = beginFrame(out, offset, MessageType.CREDIT, 0, 0L);
-        out.putInt(p, grant, LE);
-        p += 4;
-        return endFrame(out, offset, p);
+        final CreditFlyweight credit = new CreditFlyweight().wrap(out, offset);
+        credit.header(MessageType.CREDIT, CreditFlyweight.FRAME_LENGTH, 0L);
+        credit.grant(grant);
+        return CreditFlyweight.FRAME_LENGTH;
     }
 
     public static int status(
@@ -341,10 +342,10 @@ public final class Frames
     public static int receiptsDropped(
         final MutableDirectBuffer out, final int offset, final int count)
     {
-        int p = beginFrame(out, offset, MessageType.RECEIPTS_DROPPED, 0, 0L);
-        out.putInt(p, count, LE);
-        p += 4;
-        return endFrame(out, offset, p);
+        final ReceiptsDroppedFlyweight dropped = new ReceiptsDroppedFlyweight().wrap(out, offset);
+        dropped.header(MessageType.RECEIPTS_DROPPED, ReceiptsDroppedFlyweight.FRAME_LENGTH, 0L);
+        dropped.count(count);
+        return ReceiptsDroppedFlyweight.FRAME_LENGTH;
     }
 
     public static int ping(
@@ -362,19 +363,19 @@ public final class Frames
     private static int pingPong(
         final MutableDirectBuffer out, final int offset, final byte type, final long correlationId, final long payload)
     {
-        int p = beginFrame(out, offset, type, 0, correlationId);
-        out.putLong(p, payload, LE);
-        p += 8;
-        return endFrame(out, offset, p);
+        final int body = beginFrame(out, offset, type, 0, correlationId);
+        return endFrame(out, offset,
+            body + new PingFlyweight().wrapForEncode(out, body).payload(payload).encodedLength());
     }
 
+    /** A client's GOODBYE: the reason only. */
     public static int goodbye(
         final MutableDirectBuffer out, final int offset, final long correlationId, final int reason)
     {
-        int p = beginFrame(out, offset, MessageType.GOODBYE, 0, correlationId);
-        out.putShort(p, (short)reason, LE);
-        p += 2;
-        return endFrame(out, offset, p);
+        final GoodbyeFlyweight goodbye = new GoodbyeFlyweight().wrap(out, offset);
+        goodbye.header(MessageType.GOODBYE, GoodbyeFlyweight.REASON_FRAME_LENGTH, correlationId);
+        goodbye.reason(reason);
+        return GoodbyeFlyweight.REASON_FRAME_LENGTH;
     }
 
     /**
@@ -385,12 +386,30 @@ public final class Frames
         final MutableDirectBuffer out, final int offset,
         final long correlationId, final int reason, final long retryAfterMs)
     {
-        int p = beginFrame(out, offset, MessageType.GOODBYE, 0, correlationId);
-        out.putShort(p, (short)reason, LE);
-        p += 2;
-        out.putInt(p, (int)Math.min(retryAfterMs, 0xFFFF_FFFFL), LE);
-        p += 4;
-        return endFrame(out, offset, p);
+        final GoodbyeFlyweight goodbye = new GoodbyeFlyweight().wrap(out, offset);
+        goodbye.header(MessageType.GOODBYE, GoodbyeFlyweight.FRAME_LENGTH, correlationId);
+        goodbye.reason(reason).retryAfterMs(retryAfterMs);
+        return GoodbyeFlyweight.FRAME_LENGTH;
+    }
+
+    public static int campaignControl(
+        final MutableDirectBuffer out, final int offset, final long correlationId, final long campaignId,
+        final byte action)
+    {
+        final int body = beginFrame(out, offset, MessageType.CAMPAIGN_CONTROL, 0, correlationId);
+        return endFrame(out, offset, body + new CampaignControlFlyweight().wrapForEncode(out, body)
+            .campaignIdAndAction(campaignId, action).encodedLength());
+    }
+
+    /** @param name looked up when {@code campaignId} is 0 (null or empty otherwise). */
+    public static int campaignStats(
+        final MutableDirectBuffer out, final int offset, final long correlationId, final long campaignId,
+        final String name)
+    {
+        final byte[] n = name == null ? new byte[0] : name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final int body = beginFrame(out, offset, MessageType.CAMPAIGN_STATS, 0, correlationId);
+        return endFrame(out, offset, body + new CampaignStatsFlyweight().wrapForEncode(out, body)
+            .campaignIdAndName(campaignId, n).encodedLength());
     }
 
     /** Reads a str16 at {@code offset}; for NACK/ERROR details (allocates: not for the hot path). */

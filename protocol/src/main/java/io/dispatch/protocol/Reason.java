@@ -62,7 +62,12 @@ public enum Reason
      * template (the policy), or the platform said so (error 10 / 2018278). Numbered apart from 49-51, which other
      * branches of this release may take.
      */
-    OUTSIDE_CONVERSATION_WINDOW(52);
+    OUTSIDE_CONVERSATION_WINDOW(52),
+    /**
+     * Cluster mode: the node lost the message's partition before it sent it, so it ends its copy unsent; the
+     * partition's new owner sends the message. Journaled on that node only, never published under the cluster id.
+     */
+    OWNERSHIP_LOST(53);
 
     private static final Reason[] BY_CODE = new Reason[64];
 

@@ -42,9 +42,9 @@ public final class SubmitDescriptor
         + 1 + MAX_TEMPLATE_ID_LENGTH + 2 + MAX_TEXT_LENGTH
         + 1 + MAX_VARS * (1 + MAX_VAR_NAME_LENGTH + 2 + MAX_VAR_VALUE_LENGTH);
 
-    /** SUBMIT_BATCH body: u16 count, u16 reserved, then count x (u16 itemLength, item). */
-    public static final int BATCH_HEADER_LENGTH = 4;
-    public static final int MAX_BATCH_COUNT = 1024;
+    /** SUBMIT_BATCH body (u16 count, u16 reserved, then count x (u16 itemLength, item)): see SubmitBatchFlyweight. */
+    public static final int BATCH_HEADER_LENGTH = SubmitBatchFlyweight.HEADER_LENGTH;
+    public static final int MAX_BATCH_COUNT = SubmitBatchFlyweight.MAX_COUNT;
 
     private SubmitDescriptor()
     {

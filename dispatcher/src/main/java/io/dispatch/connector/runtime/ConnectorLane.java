@@ -195,7 +195,7 @@ public final class ConnectorLane extends LaneThread
 
     /**
      * Cluster mode: asked just before each provider send of a message that is not a campaign's; false ends the message
-     * here CANCELLED (reason CANCELLED), unsent: its partition moved to another node, which sends it
+     * here CANCELLED (reason OWNERSHIP_LOST), unsent: its partition moved to another node, which sends it
      * ({@code io.dispatch.ClusterHooks#mayDispatch}); while {@code hold} is true the lane sends nothing and ends
      * nothing. Set once before {@link #start()}.
      */
@@ -526,7 +526,7 @@ public final class ConnectorLane extends LaneThread
             return false;
         }
         final long spent = attemptsById.remove(id);
-        cancel(id, isPriority, spent == NONE ? 0 : (int)spent);
+        cancel(id, isPriority, spent == NONE ? 0 : (int)spent, Reason.CANCELLED);
         return true;
     }
 
@@ -605,7 +605,7 @@ public final class ConnectorLane extends LaneThread
     {
         if (cancelled.isCancelled(messages.campaignId()))
         {
-            cancel(id, isPriority, attemptsSpent);
+            cancel(id, isPriority, attemptsSpent, Reason.CANCELLED);
             return true;
         }
         if (now >= messages.deadlineMs())
@@ -683,7 +683,7 @@ public final class ConnectorLane extends LaneThread
         if (mayDispatch != null && messages.campaignId() == 0 && !mayDispatch.test(id))
         {
             window.release(request.slot());
-            cancel(id, isPriority, attempt - 1);
+            cancel(id, isPriority, attempt - 1, Reason.OWNERSHIP_LOST);
             return false;
         }
         states.publish(id, DeliveryState.DISPATCHED, attempt, channel, Reason.NONE, now);
@@ -929,9 +929,9 @@ public final class ConnectorLane extends LaneThread
     }
 
     /** The message's campaign was cancelled before a provider had it: it ends unsent, which is no failure. */
-    private void cancel(final long id, final boolean isPriority, final int attemptsSpent)
+    private void cancel(final long id, final boolean isPriority, final int attemptsSpent, final Reason reason)
     {
-        states.publish(id, DeliveryState.CANCELLED, attemptsSpent, channel, Reason.CANCELLED, now);
+        states.publish(id, DeliveryState.CANCELLED, attemptsSpent, channel, reason, now);
         messages.forget(id);
         admission.release(isPriority);
         startNextOfRecipient(id);

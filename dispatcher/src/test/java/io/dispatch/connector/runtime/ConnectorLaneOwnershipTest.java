@@ -54,7 +54,7 @@ class ConnectorLaneOwnershipTest
             final List<CapturingStateSink.Change> changes = sms.states().of(lost);
             assertThat(changes).hasSize(1);
             assertThat(changes.get(0).state()).isEqualTo(DeliveryState.CANCELLED);
-            assertThat(changes.get(0).reason()).isEqualTo(Reason.CANCELLED);
+            assertThat(changes.get(0).reason()).isEqualTo(Reason.OWNERSHIP_LOST);
             assertThat(sms.lane().admission().inSystem()).as("the dropped one let go of its admission").isEqualTo(2);
         }
     }
