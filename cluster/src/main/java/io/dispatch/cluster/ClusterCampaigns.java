@@ -38,6 +38,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * Records: key {@code S}+tenant+0+name, value {@code S}, token, origin, tenant, CAMPAIGN body; key {@code C}+id,
  * value {@code C}, token, origin, id, action; key {@code N}+id+node, value {@code N}, 0, node, id, counters.
+ * <p>
+ * When the node gains a partition ({@link #partitionGained}, once its directory rows and handled marks are read),
+ * every campaign not cancelled is taken over on it here: the node's targeting thread adds the recipients of that
+ * partition no owner handled yet to the campaign's remaining audience (and creates the campaign here first if this
+ * node never ran it).
  */
 final class ClusterCampaigns implements Runnable
 {
@@ -54,6 +59,11 @@ final class ClusterCampaigns implements Runnable
     private final TopicPartition partition;
     private final String node;
     private final LocalTargeting local;
+    private final ClusterTargetingRoute route;
+    /** Partitions gained, with their handled marks, for this reader's thread to take over once caught up. */
+    private final java.util.Queue<Gained> gained = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** The last control action of each campaign (pause, resume, cancel), history included. */
+    private final Map<Long, Byte> lastAction = new ConcurrentHashMap<>();
     private final Map<String, Entry> byName = new ConcurrentHashMap<>();
     private final Map<Long, Entry> byId = new ConcurrentHashMap<>();
     /** Campaign id → node → that node's latest published counters (this node's own included). */
@@ -67,8 +77,15 @@ final class ClusterCampaigns implements Runnable
     private long statsAtMs;
     private volatile boolean running = true;
 
-    /** A campaign the cluster knows; {@code localId} is 0 when it does not run on this node. */
-    private record Entry(long id, int tenantId, String name, long localId)
+    /**
+     * A campaign the cluster knows; {@code localId} is 0 when it does not run on this node; {@code tenant} and {@code
+     * body} are its start record's, for a takeover.
+     */
+    private record Entry(long id, int tenantId, String name, long localId, String tenant, byte[] body)
+    {
+    }
+
+    private record Gained(int partition, Map<String, java.util.Set<String>> handled)
     {
     }
 
@@ -77,8 +94,9 @@ final class ClusterCampaigns implements Runnable
     }
 
     ClusterCampaigns(final KafkaProducer<byte[], byte[]> producer, final KafkaConsumer<byte[], byte[]> consumer,
-        final String topic, final String node, final LocalTargeting local)
+        final String topic, final String node, final LocalTargeting local, final ClusterTargetingRoute route)
     {
+        this.route = route;
         this.producer = producer;
         this.consumer = consumer;
         this.partition = new TopicPartition(topic, 0);
@@ -283,6 +301,11 @@ final class ClusterCampaigns implements Runnable
                     historyControls.forEach((id, action) -> apply(id, action, null));
                     historyControls.clear();
                 }
+                Gained g;
+                while (caughtUp && running && (g = gained.poll()) != null)
+                {
+                    takeOver(g);
+                }
                 final long now = System.currentTimeMillis();
                 if (caughtUp && now - statsAtMs >= STATS_EVERY_MS)
                 {
@@ -294,7 +317,18 @@ final class ClusterCampaigns implements Runnable
         }
         catch (final WakeupException ex)
         {
-            // stopping
+            // stopping: this node's last counters (a graceful stop moved recipients to other nodes) for the sums
+            if (caughtUp)
+            {
+                try
+                {
+                    publishCounters();
+                }
+                catch (final RuntimeException failed)
+                {
+                    LOG.warn("event=cluster_campaign_counters_unpublished error=\"{}\"", failed.toString());
+                }
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -342,6 +376,7 @@ final class ClusterCampaigns implements Runnable
             {
                 final long id = v.getLong();
                 final byte action = v.get();
+                lastAction.put(id, action);
                 if (history)
                 {
                     historyControls.remove(id);
@@ -395,13 +430,13 @@ final class ClusterCampaigns implements Runnable
         {
             // the first start record of a name is the campaign; a later one (two nodes at once) joins it
             // offset + 1: an id of 0 means "by name" in CAMPAIGN_STATS
-            e = new Entry(offset + 1, tenantId, name, here == null ? 0 : here.campaignId());
+            e = new Entry(offset + 1, tenantId, name, here == null ? 0 : here.campaignId(), tenant, body);
             byName.put(nameKey(tenantId, name), e);
             byId.put(e.id, e);
         }
         else if (e != null && e.localId == 0 && here != null)
         {
-            e = new Entry(e.id, tenantId, name, here.campaignId());
+            e = new Entry(e.id, tenantId, name, here.campaignId(), tenant, body);
             byName.put(nameKey(tenantId, name), e);
             byId.put(e.id, e);
         }
@@ -409,6 +444,58 @@ final class ClusterCampaigns implements Runnable
         {
             reply(e, frame, here, client);
         }
+    }
+
+    /**
+     * Directory follower's thread: the node owns the partition and has read its rows and handled marks; the campaigns
+     * are taken over on it by this reader's thread, in its loop.
+     */
+    void partitionGained(final int partition, final Map<String, java.util.Set<String>> handled)
+    {
+        gained.add(new Gained(partition, handled));
+    }
+
+    /** Every campaign not cancelled: the recipients of the partition no owner handled yet are fanned out here. */
+    private void takeOver(final Gained g)
+    {
+        for (final Entry e : new java.util.ArrayList<>(byId.values()))
+        {
+            final Byte action = lastAction.get(e.id);
+            if (e.body == null || (action != null && action == CampaignDescriptor.ACTION_CANCEL))
+            {
+                continue;
+            }
+            route.takeOver(new ClusterTargetingRoute.TakeOver(g.partition,
+                g.handled.getOrDefault(HandledMarks.campaignKey(e.tenant, e.name), java.util.Set.of())));
+            final byte[] frame;
+            try
+            {
+                final byte[] body = new byte[1 + e.body.length];
+                body[0] = (byte)(action != null && action == CampaignDescriptor.ACTION_PAUSE
+                    ? TargetingRequest.TAKE_OVER_PAUSED : 0);
+                System.arraycopy(e.body, 0, body, 1, e.body.length);
+                frame = local.call(TargetingRequest.CAMPAIGN_TAKE_OVER, e.tenantId, body);
+            }
+            finally
+            {
+                route.takeOver(null);
+            }
+            final CampaignCounters here = CampaignCounters.ofFrame(frame);
+            if (here == null)
+            {
+                LOG.warn("event=cluster_campaign_take_over_failed id={} partition={} (the targeting thread did not " +
+                    "take it: the partition's remaining recipients wait for its next owner)", e.id, g.partition);
+                continue;
+            }
+            if (e.localId == 0)
+            {
+                // created here by the takeover: it follows the cluster's controls from now on, the last one at once
+                final Entry joined = new Entry(e.id, e.tenantId, e.name, here.campaignId(), e.tenant, e.body);
+                byName.put(nameKey(e.tenantId, e.name), joined);
+                byId.put(e.id, joined);
+            }
+        }
+        statsAtMs = 0;
     }
 
     /** Runs a pause, resume or cancel here; answers the client when this node wrote it. */

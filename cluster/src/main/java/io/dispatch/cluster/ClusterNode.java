@@ -74,6 +74,7 @@ public final class ClusterNode implements AutoCloseable
         hooks.observer.owner(dispatcher.ownerState());
         this.feeder = new PartitionFeeder(consumer, publisher, cluster.topic(), changelog, hooks.fence, hooks.signals,
             hooks.observer, hooks.entries, dispatcher.ownerState());
+        feeder.campaignHandOver(targeting::handOver);
         this.feederThread = new Thread(feeder, "cluster-feeder");
         routing.share.feeder(feeder);
         // "same protocol from any node": the status topic out (tap) and in (follower), CANCELs forwarded in order
@@ -318,6 +319,12 @@ public final class ClusterNode implements AutoCloseable
         return targeting.directory().applied();
     }
 
+    /** @return campaign recipients this node took over with partitions it gained (tests; /metrics has it too). */
+    long campaignRecipientsTakenOver()
+    {
+        return targeting.route().takenOver();
+    }
+
     /** @return a campaign's counters on this node alone, as it last published them; null when it has none. */
     CampaignCounters localCampaignCounters(final long clusterCampaignId)
     {
@@ -349,6 +356,7 @@ public final class ClusterNode implements AutoCloseable
         }
         closed = true;
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMs);
+        targeting.leave();
         targeting.stop();
         feeder.pauseFeeding();
         while (!lanesIdle() && System.nanoTime() < deadline)
@@ -390,6 +398,7 @@ public final class ClusterNode implements AutoCloseable
             return;
         }
         closed = true;
+        targeting.leave();
         targeting.stop();
         stopFeeder();
         dispatcher.close();

@@ -1,10 +1,13 @@
 package io.dispatch.cluster;
 
 import io.dispatch.status.PrometheusText;
+import io.dispatch.targeting.TargetingRequest;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +19,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClusterTargetingNode
 {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterTargetingNode.class);
     private final LocalTargeting local = new LocalTargeting();
     private final ClusterTargetingRoute route;
     private DirectoryFollower directory;
     private ClusterCampaigns campaigns;
     private Thread directoryThread;
     private Thread campaignsThread;
+    private KafkaProducer<byte[], byte[]> producer;
 
     ClusterTargetingNode(final OwnershipFence fence, final int partitions)
     {
@@ -42,8 +47,11 @@ final class ClusterTargetingNode
         directory = new DirectoryFollower(consumer(cluster, "-directory"), TargetingTopics.directory(cluster), partitions,
             fence, local);
         campaigns = new ClusterCampaigns(producer, consumer(cluster, "-campaigns"), TargetingTopics.campaigns(cluster),
-            node, local);
-        route.to(new DirectoryRows(producer, TargetingTopics.directory(cluster), partitions), campaigns);
+            node, local, route);
+        directory.campaigns(campaigns);
+        this.producer = producer;
+        route.to(new DirectoryRows(producer, TargetingTopics.directory(cluster), partitions), campaigns,
+            new HandledMarks(producer, TargetingTopics.directory(cluster), partitions, node));
         directoryThread = new Thread(directory, "cluster-directory-follower");
         campaignsThread = new Thread(campaigns, "cluster-campaigns");
         directoryThread.start();
@@ -58,6 +66,47 @@ final class ClusterTargetingNode
     DirectoryFollower directory()
     {
         return directory;
+    }
+
+    /**
+     * Feeder thread, when partitions are handed over (sending already off for them, so no campaign fans out over
+     * them any more): the targeting thread reports what it fanned out and the ring journaled as handled, and the
+     * marks are written before the partitions go, so their next owner does not send those recipients again.
+     */
+    void handOver()
+    {
+        if (producer == null)
+        {
+            return;
+        }
+        if (local.call(TargetingRequest.CAMPAIGN_HAND_OVER, 0, new byte[0]) == null)
+        {
+            LOG.warn("event=cluster_campaign_hand_over_unanswered (the next owner may send recipients fanned out " +
+                "here just now again)");
+        }
+        try
+        {
+            producer.flush();
+        }
+        catch (final org.apache.kafka.common.KafkaException ex)
+        {
+            LOG.warn("event=cluster_campaign_marks_unflushed error=\"{}\"", ex.toString());
+        }
+    }
+
+    /**
+     * A graceful stop: no campaign fans out here any more (the partitions' next owners take the rest over). Waits
+     * (bounded) for two turns of the targeting thread, so its fan-out has skipped what is left before the counters are
+     * published a last time ({@link #stop}).
+     */
+    void leave()
+    {
+        route.leave();
+        if (producer != null)
+        {
+            local.call(TargetingRequest.CAMPAIGN_HAND_OVER, 0, new byte[0]);
+            local.call(TargetingRequest.CAMPAIGN_HAND_OVER, 0, new byte[0]);
+        }
     }
 
     /** Before the engine stops: the readers hand it nothing more. */
@@ -88,6 +137,10 @@ final class ClusterTargetingNode
         PrometheusText.family(sb, "dispatch_cluster_directory_rows_refused_total", "counter",
             "directory rows this node's directory refused after Kafka took them (logged)");
         PrometheusText.sample(sb, "dispatch_cluster_directory_rows_refused_total", directory.refused());
+        PrometheusText.family(sb, "dispatch_cluster_campaign_taken_over_total", "counter",
+            "campaign recipients this node took over with a partition it gained, no earlier owner having marked them " +
+            "handled (an upper bound on the campaign messages a takeover sent twice)");
+        PrometheusText.sample(sb, "dispatch_cluster_campaign_taken_over_total", route.takenOver());
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(final ClusterSettings cluster, final String role)

@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -33,6 +35,11 @@ import java.util.concurrent.locks.LockSupport;
  * Rows are handed to the targeting thread as DIRECTORY_UPDATE batches with nobody to answer, so they are validated,
  * journaled in the node's directory journal and applied exactly as a client's; what it refuses is counted and
  * logged here.
+ * <p>
+ * The same partitions carry the campaigns' handled marks ({@link HandledMarks}), kept per partition while it is
+ * owned. Once a newly owned partition is read up to its end as of the assignment (its rows applied, every mark an
+ * earlier owner wrote before letting go read), the running campaigns are taken over on it ({@link
+ * ClusterCampaigns#partitionGained}).
  */
 final class DirectoryFollower implements Runnable
 {
@@ -50,6 +57,11 @@ final class DirectoryFollower implements Runnable
     private final AtomicLong refused = new AtomicLong();
     private final Set<String> unknownTenants = new HashSet<>();
     private final Counting counting = new Counting();
+    /** Per owned partition: campaign ({@code tenant/name}) to the recipient ids an owner of it handled. */
+    private final Map<Integer, Map<String, Set<String>>> handled = new HashMap<>();
+    /** Newly owned partitions not yet read up to their end offset as of the assignment. */
+    private final Map<TopicPartition, Long> catchingUp = new HashMap<>();
+    private ClusterCampaigns campaigns;
     private volatile boolean running = true;
 
     DirectoryFollower(final KafkaConsumer<byte[], byte[]> consumer, final String topic, final int partitions,
@@ -60,6 +72,12 @@ final class DirectoryFollower implements Runnable
         this.partitions = partitions;
         this.fence = fence;
         this.local = local;
+    }
+
+    /** Before the thread starts: who takes a caught-up partition's campaigns over. */
+    void campaigns(final ClusterCampaigns campaigns)
+    {
+        this.campaigns = campaigns;
     }
 
     /** @return directory rows this node applied from the directory topic (re-reads at an assignment included). */
@@ -88,6 +106,7 @@ final class DirectoryFollower implements Runnable
                     continue;
                 }
                 apply(consumer.poll(Duration.ofMillis(50)));
+                caughtUp();
             }
         }
         catch (final WakeupException ex)
@@ -132,6 +151,41 @@ final class DirectoryFollower implements Runnable
         assigned.addAll(owned);
         consumer.assign(owned);
         consumer.seekToBeginning(added);
+        handled.keySet().removeIf(p -> !owned.contains(new TopicPartition(topic, p)));
+        catchingUp.keySet().retainAll(owned);
+        for (final TopicPartition tp : added)
+        {
+            handled.put(tp.partition(), new HashMap<>());
+        }
+        if (!added.isEmpty())
+        {
+            catchingUp.putAll(consumer.endOffsets(added));
+        }
+    }
+
+    /** A newly owned partition read up to its end as of the assignment: its campaigns are taken over. */
+    private void caughtUp()
+    {
+        if (catchingUp.isEmpty())
+        {
+            return;
+        }
+        final java.util.Iterator<Map.Entry<TopicPartition, Long>> it = catchingUp.entrySet().iterator();
+        while (it.hasNext())
+        {
+            final Map.Entry<TopicPartition, Long> e = it.next();
+            if (consumer.position(e.getKey()) >= e.getValue())
+            {
+                it.remove();
+                if (campaigns != null)
+                {
+                    // a copy: this thread goes on adding marks read later
+                    final Map<String, Set<String>> copy = new HashMap<>();
+                    handled.get(e.getKey().partition()).forEach((k, v) -> copy.put(k, new HashSet<>(v)));
+                    campaigns.partitionGained(e.getKey().partition(), copy);
+                }
+            }
+        }
     }
 
     private void apply(final ConsumerRecords<byte[], byte[]> records)
@@ -144,6 +198,16 @@ final class DirectoryFollower implements Runnable
             final byte[] v = r.value();
             if (v == null || v.length < 2)
             {
+                continue;
+            }
+            if (HandledMarks.isMarks(v))
+            {
+                final Map<String, Set<String>> marks = handled.get(r.partition());
+                if (marks != null)
+                {
+                    HandledMarks.read(v, (campaign, id) ->
+                        marks.computeIfAbsent(campaign, k -> new HashSet<>()).add(id));
+                }
                 continue;
             }
             final byte[] name = java.util.Arrays.copyOfRange(v, 1, 1 + (v[0] & 0xFF));

@@ -109,6 +109,14 @@ final class OwnershipFence implements LongPredicate
         state.set(partition, 0);
     }
 
+    /**
+     * Whether campaigns fan out over the partition here: owned with sending on (a hand-over turns sending off first).
+     */
+    boolean fansOut(final int partition)
+    {
+        return (state.get(partition) & 1) != 0;
+    }
+
     /** @return the epoch the partition is owned in, 0 when it is not owned. */
     int epoch(final int partition)
     {

@@ -61,6 +61,9 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
     private final ProgressSignals signals;
     private final PartitionProgress[] byPartition;
     private final Map<TopicPartition, PartitionProgress> owned = new HashMap<>();
+    private Runnable campaignHandOver = () ->
+    {
+    };
     private final ClusterRecords.Decoded decoded = new ClusterRecords.Decoded();
     private final Set<String> unknownTenants = new HashSet<>();
     private final ProgressSignals.Handler onSignal = this::onSignal;
@@ -635,6 +638,12 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         return restoredContentKeys.get();
     }
 
+    /** Before the thread starts: run when partitions are handed over (ClusterTargetingNode.handOver). */
+    void campaignHandOver(final Runnable campaignHandOver)
+    {
+        this.campaignHandOver = campaignHandOver;
+    }
+
     @Override
     public void onPartitionsAssigned(final Collection<TopicPartition> partitions)
     {
@@ -742,6 +751,8 @@ final class PartitionFeeder implements Runnable, ConsumerRebalanceListener
         {
             fence.stopSending(p.partition);
         }
+        // no campaign fans out over them from here on: what was fanned out is marked handled before they go
+        campaignHandOver.run();
         final long deadline = System.nanoTime() + WAIT_NS;
         while (inFlight(leaving) > 0 && System.nanoTime() < deadline)
         {

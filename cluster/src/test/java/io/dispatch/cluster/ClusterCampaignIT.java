@@ -1,8 +1,11 @@
 package io.dispatch.cluster;
 
+import io.dispatch.config.Settings;
 import io.dispatch.protocol.CampaignDescriptor;
 import io.dispatch.protocol.ChannelType;
 import io.dispatch.protocol.DirectoryOpWriter;
+import io.dispatch.protocol.MessageKind;
+import io.dispatch.protocol.MessageType;
 import io.dispatch.testing.RawConnection;
 import io.dispatch.testing.TargetingFrames;
 import io.dispatch.testing.TargetingFrames.CampaignResult;
@@ -13,11 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import static io.dispatch.protocol.CampaignDescriptor.COUNTER_FANNED_OUT;
 import static io.dispatch.protocol.CampaignDescriptor.COUNTER_TARGETED;
@@ -26,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The directory and campaigns across three nodes: rows loaded through one node reach the owners of their partitions,
  * a campaign started through another fans out on every node over the recipients it owns (each recipient once), a
- * pause and a cancel through a third reach every node, and stats through any node add up.
+ * pause and a cancel through a third reach every node, and stats through any node add up. A node joining and
+ * leaving, or killed, mid-campaign: the owners of its partitions take the campaign over there.
  */
 class ClusterCampaignIT
 {
@@ -51,6 +57,7 @@ class ClusterCampaignIT
         cluster = ClusterFixture.start(dir, "camp", PARTITIONS);
         peer = cluster.peer;
         nodes = cluster.nodes;
+        peer.delayEach(10); // a slow provider: 10 ms a message
         for (int i = 0; i < NODES; i++)
         {
             nodes.add(startNode(i));
@@ -126,9 +133,10 @@ class ClusterCampaignIT
             }
             for (final RawConnection any : c)
             {
-                final CampaignResult sum = stats(any, id);
-                assertThat(sum.counter(COUNTER_TARGETED)).isEqualTo(RECIPIENTS);
-                assertThat(sum.counter(COUNTER_FANNED_OUT)).isEqualTo(RECIPIENTS);
+                // the other nodes' counters arrive within a publication round and a read through Kafka
+                await("stats through every node add up",
+                    () -> stats(any, id).counter(COUNTER_FANNED_OUT) == RECIPIENTS);
+                assertThat(stats(any, id).counter(COUNTER_TARGETED)).isEqualTo(RECIPIENTS);
             }
 
             // cancelled through node 2: every node ends it
@@ -149,52 +157,155 @@ class ClusterCampaignIT
     }
 
     /**
-     * A node joining while a campaign runs does not run it: the recipients of the partitions it takes stay with their
-     * earlier owner, which sends them. Everyone still gets one message, and stats through the new node add up.
+     * A partition leaving a running node and coming back, with a campaign and SUBMITs flowing through it: a fourth node
+     * joins (the three lose partitions to it), takes the campaign over on them (created there, paused like the rest),
+     * sends its share, and stops gracefully while the campaign still runs (the three get the partitions back and take
+     * the rest over). Nothing acked is lost, nobody gets a message twice, and the stats add up.
      */
     @Test
-    void aNodeJoiningMidCampaignLeavesNobodyOutAndSendsNothingTwice() throws Exception
+    void aPartitionLeavingARunningNodeAndComingBackLosesNothingAndSendsNothingTwice() throws Exception
     {
         final int recipients = 150;
         ClusterNode joiner = null;
         try (RawConnection first = RawConnection.open(nodes.get(0).dispatcher().port(), "demo", "demo-key");
+            RawConnection second = RawConnection.open(nodes.get(1).dispatcher().port(), "demo", "demo-key");
             RawConnection third = RawConnection.open(nodes.get(2).dispatcher().port(), "demo", "demo-key"))
         {
             load(first, "j", recipients);
-            // ~50 a node at 10/s: the join lands midway
-            final long id = campaign(third, "joined", 10, "j").id();
+            submit(second, "jm-", 0, 60);
+            // ~50 a node at 5/s: the join and the leave land midway
+            final long id = campaign(third, "joined", 5, "j").id();
             await("every node fans out", () -> nodes.stream().allMatch(n -> local(n, id, COUNTER_FANNED_OUT) > 0));
             // paused while the node joins, so that it joins midway however slowly it starts
             assertThat(control(first, id, CampaignDescriptor.ACTION_PAUSE).state())
                 .isEqualTo(CampaignDescriptor.STATE_PAUSED);
-            await("every node paused", () -> nodes.stream().allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_PAUSED));
+            await("every node paused",
+                () -> nodes.stream().allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_PAUSED));
             joiner = startNode(3);
             final ClusterNode joined = joiner;
             await("the joiner owns partitions", () -> joined.ownedPartitions() > 0);
-            assertThat(countSent("j", recipients)).as("sent before the join").isLessThan(recipients);
+            // its copy of the campaign, created by the takeover, paused like everywhere else
+            await("the joiner took the campaign over",
+                () -> localState(joined, id) == CampaignDescriptor.STATE_PAUSED);
+            final int sentBeforeJoin = countSent("j", recipients);
+            assertThat(sentBeforeJoin).as("sent before the join").isLessThan(recipients);
+            submit(second, "jm-", 60, 60);
             assertThat(control(third, id, CampaignDescriptor.ACTION_RESUME).state())
                 .isEqualTo(CampaignDescriptor.STATE_RUNNING);
+            await("the joiner sends its share", () -> local(joined, id, COUNTER_FANNED_OUT) > 0);
+            assertThat(joiner.campaignRecipientsTakenOver()).as("recipients the joiner took over").isPositive();
+
+            // the joiner leaves while the campaign runs: its partitions go back to the three, which take the rest over
+            joiner.drain(10_000);
+            await("the partitions back with the three", () -> nodes.stream().allMatch(n -> n.ownedPartitions() == 2));
+            submit(second, "jm-", 120, 60);
             await("every recipient sent to", () -> countSent("j", recipients) >= recipients);
+            await("every acked message sent", () -> IntStream.range(0, 180).allMatch(i -> peer.count("jm-" + i) > 0));
             await("every node fanned out", () -> nodes.stream()
                 .allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_FANNED_OUT));
+            await("the ring and the lanes empty", () -> nodes.stream().allMatch(ClusterNode::idle));
             for (int i = 0; i < recipients; i++)
             {
                 assertThat(peer.count(text("j", i))).as("messages to j%d", i).isEqualTo(1);
             }
-            assertThat(joiner.localCampaignCounters(id)).as("the joiner did not run it").isNull();
-            try (RawConnection fourth = RawConnection.open(joiner.dispatcher().port(), "demo", "demo-key"))
+            for (int i = 0; i < 180; i++)
             {
-                final CampaignResult sum = stats(fourth, id);
-                assertThat(sum.counter(COUNTER_TARGETED)).isEqualTo(recipients);
-                assertThat(sum.counter(COUNTER_FANNED_OUT)).isEqualTo(recipients);
+                assertThat(peer.count("jm-" + i)).as("acked message jm-%d", i).isEqualTo(1);
+            }
+            for (final RawConnection any : List.of(first, second, third))
+            {
+                await("stats add up", () -> stats(any, id).counter(COUNTER_FANNED_OUT) == recipients);
+                assertThat(stats(any, id).counter(COUNTER_TARGETED)).as("targeted: the starting nodes' audiences")
+                    .isEqualTo(recipients);
             }
         }
         finally
         {
             if (joiner != null)
             {
-                joiner.drain(10_000);
-                await("the partitions back with the three", () -> nodes.stream().allMatch(n -> n.ownedPartitions() == 2));
+                joiner.close();
+                await("the partitions back with the three",
+                    () -> nodes.stream().allMatch(n -> n.ownedPartitions() == 2));
+            }
+        }
+    }
+
+    /**
+     * A node killed with -9 mid-campaign against a slow provider: once the group gives its partitions to the three
+     * survivors, they take the campaign over there and send the recipients it had not handled, without it. When it
+     * comes back on its data dir it sends what its journal held unsent and takes its partitions back. Every recipient
+     * gets the campaign; the repeats are at most what the survivors counted as taken over plus what the victim's
+     * recovery sent again; the stats add up to what the provider received, less those recovery re-sends.
+     */
+    @Test
+    void aNodeKilledMidCampaignIsTakenOverByTheSurvivors() throws Exception
+    {
+        final int recipients = 300;
+        final Path victimDir = dir.resolve("victim");
+        ClusterChild victim = null;
+        try (RawConnection first = RawConnection.open(nodes.get(0).dispatcher().port(), "demo", "demo-key"))
+        {
+            load(first, "k", recipients);
+            final long takenBefore = takenOver();
+            victim = ClusterChild.start(victimDir, childArgs(victimDir));
+            // assigned after the others let go of what it takes (cooperative rebalance)
+            assertThat(victim.awaitOutput("event=cluster_partitions_assigned", 60_000)).as("the victim owns partitions")
+                .isTrue();
+            final List<Integer> victims = new ArrayList<>();
+            for (int i = 0; i < recipients; i++)
+            {
+                if (ownerOrMinusOne("k" + i) < 0)
+                {
+                    victims.add(i);
+                }
+            }
+            assertThat(victims).as("recipients on the victim's partitions").isNotEmpty();
+
+            // ~75 a node at 5/s: the kill lands midway
+            final long id = campaign(first, "killed", 5, "k").id();
+            await("the victim sends", () -> countSent("k", victims) >= 3);
+            victim.kill();
+            final int sentAtKill = countSent("k", victims);
+            await("the survivors own every partition", () -> nodes.stream().allMatch(n -> n.ownedPartitions() == 2));
+            await("the survivors take the campaign over", () -> takenOver() > takenBefore);
+            await("the survivors fanned out", () -> nodes.stream()
+                .allMatch(n -> localState(n, id) == CampaignDescriptor.STATE_FANNED_OUT));
+            final long takenOver = takenOver() - takenBefore;
+            // each recipient taken over is sent by a survivor: the victim's audience goes on without it
+            await("the survivors send what they took over", () -> countSent("k", victims) >= sentAtKill + takenOver);
+            assertThat(countSent("k", recipients) - distinct("k", recipients)).as("repeats so far")
+                .isLessThanOrEqualTo((int)takenOver);
+
+            // back on its data dir: it sends what its journal held, and takes its partitions back
+            victim = ClusterChild.start(victimDir, childArgs(victimDir));
+            assertThat(victim.awaitOutput("event=cluster_partitions_assigned", 60_000))
+                .as("the victim owns partitions again").isTrue();
+            await("every recipient sent to", () -> distinct("k", recipients) == recipients);
+            // what its recovery handed to the lanes again: its journal's unsent messages and the sends it had at the
+            // provider (the only ones of them that repeat)
+            final long resent = Math.max(0, victim.recoveryRedispatched());
+            final long allTakenOver = takenOver() - takenBefore;
+            final int repeats = countSent("k", recipients) - recipients;
+            assertThat(repeats).as("repeats: at most taken over (%d) plus recovery re-sends (%d)", allTakenOver, resent)
+                .isLessThanOrEqualTo((int)(allTakenOver + resent));
+            // fanned out counts each node's journaled messages once: what the provider got, less recovery's repeats;
+            // targeted follows the recipients to their senders, short at most by what the victim journaled after its
+            // last progress record (its restart skips those again as moved)
+            final long accepted = Math.max(0, victim.recoveryAccepted());
+            await("the victim's counters published", () -> stats(first, id).counter(COUNTER_FANNED_OUT)
+                >= countSent("k", recipients) - resent);
+            final CampaignResult sum = stats(first, id);
+            final int sent = countSent("k", recipients);
+            assertThat(sum.counter(COUNTER_FANNED_OUT)).as("fanned out").isBetween(sent - resent, (long)sent);
+            assertThat(sum.counter(COUNTER_TARGETED)).as("targeted").isBetween(recipients - accepted, (long)recipients);
+        }
+        finally
+        {
+            if (victim != null)
+            {
+                victim.close();
+                await("the partitions back with the three",
+                    () -> nodes.stream().allMatch(n -> n.ownedPartitions() == 2));
             }
         }
     }
@@ -325,7 +436,8 @@ class ClusterCampaignIT
         for (int i = 0; i < count; i++)
         {
             ops.add(new DirectoryOpWriter().upsert(prefix + i)
-                .string("phone", String.format("010%s%07d", prefix.equals("r") ? "5" : "6", i))
+                .string("phone", String.format("010%s%07d", prefix.equals("r") ? "5" : prefix.equals("j") ? "6" : "7",
+                    i))
                 .string("code", prefix + i).addTag(prefix).consentField("sms", 1, 0, 0, "signup").toBytes());
         }
         // a row the node reached can tell is bad is rejected in the answer, by its index, and written nowhere
@@ -340,9 +452,69 @@ class ClusterCampaignIT
             () -> nodes.stream().mapToLong(ClusterNode::directoryRowsApplied).sum() >= before + count);
     }
 
+    /** The command line of a child node: the in-JVM nodes' settings, on its own data dir. */
+    private static List<String> childArgs(final Path nodeDir) throws Exception
+    {
+        final List<String> args = new ArrayList<>();
+        final Settings s = ClusterFixture.nodeSettings(Files.createDirectories(nodeDir), peer);
+        s.withPrefix("").forEach((k, v) ->
+        {
+            if (!k.equals("data.dir") && !k.equals("ingest.port") && !k.equals("admin.port"))
+            {
+                args.addAll(List.of("--set", k + "=" + v));
+            }
+        });
+        args.addAll(List.of("--set", ClusterSettings.BOOTSTRAP_SERVERS + "=" + cluster.broker.bootstrapServers(),
+            "--set", ClusterSettings.TOPIC + "=camp", "--set", ClusterSettings.GROUP_ID + "=camp",
+            "--set", ClusterSettings.NODE_NAME + "=victim", "--set", "template.promo=" + TEMPLATE,
+            "--set", "policy.night.sms=off"));
+        return args;
+    }
+
+    /** SUBMITs {@code prefix + i} through {@code c}, each acked before the next window. */
+    private static void submit(final RawConnection c, final String prefix, final int from, final int count)
+        throws Exception
+    {
+        for (int i = from; i < from + count; i++)
+        {
+            c.submit(i, MessageKind.INFORMATIONAL, ChannelType.SMS, prefix + i, "+8213" + (10_000_000 + i), prefix + i);
+        }
+        for (int i = from; i < from + count; i++)
+        {
+            final RawConnection.Frame f = c.read();
+            assertThat(f.type).as("answer to %s%d: %s", prefix, i, f).isEqualTo(MessageType.ACK);
+        }
+    }
+
     private static String text(final String prefix, final int i)
     {
         return "(광고)[shop] " + prefix + i + " 고객님 쿠폰 무료수신거부 080-000-0000";
+    }
+
+    private static int countSent(final String prefix, final List<Integer> which)
+    {
+        int sent = 0;
+        for (final int i : which)
+        {
+            sent += peer.count(text(prefix, i));
+        }
+        return sent;
+    }
+
+    private static long takenOver()
+    {
+        return nodes.stream().mapToLong(ClusterNode::campaignRecipientsTakenOver).sum();
+    }
+
+    /** @return how many of the recipients got the campaign at least once. */
+    private static int distinct(final String prefix, final int count)
+    {
+        int sent = 0;
+        for (int i = 0; i < count; i++)
+        {
+            sent += peer.count(text(prefix, i)) > 0 ? 1 : 0;
+        }
+        return sent;
     }
 
     private static int countSent(final String prefix, final int count)
@@ -358,6 +530,17 @@ class ClusterCampaignIT
     /** @return the node owning the partition of a recipient's directory row. */
     private static int ownerOf(final String recipient)
     {
+        final int owner = ownerOrMinusOne(recipient);
+        if (owner < 0)
+        {
+            throw new AssertionError("no node of this JVM owns the row of " + recipient);
+        }
+        return owner;
+    }
+
+    /** @return the node of this JVM owning the partition of a recipient's directory row, -1 when none does. */
+    private static int ownerOrMinusOne(final String recipient)
+    {
         final byte[] id = recipient.getBytes(StandardCharsets.UTF_8);
         final int partition = ProducingIntake.partition(
             DirectoryRows.recipientKey("demo".getBytes(StandardCharsets.UTF_8), id, 0, id.length), PARTITIONS);
@@ -368,7 +551,7 @@ class ClusterCampaignIT
                 return n;
             }
         }
-        throw new AssertionError("nobody owns partition " + partition);
+        return -1;
     }
 
     private static long local(final ClusterNode n, final long id, final int counter)

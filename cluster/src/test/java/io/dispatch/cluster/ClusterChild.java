@@ -17,9 +17,12 @@ final class ClusterChild implements AutoCloseable
     private final Process process;
     private static final java.util.regex.Pattern REDISPATCH = java.util.regex.Pattern.compile("redispatch=(\\d+)");
     private static final java.util.regex.Pattern PROTOCOL = java.util.regex.Pattern.compile("protocol [^ ]+:(\\d+),");
+    private static final java.util.regex.Pattern ACCEPTED =
+        java.util.regex.Pattern.compile("recovery_done.* accepted=(\\d+)");
 
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile long redispatched = -1;
+    private volatile long accepted = -1;
     private volatile int port = -1;
     private final List<String> lines = new ArrayList<>();
 
@@ -75,6 +78,11 @@ final class ClusterChild implements AutoCloseable
                     lines.add(line);
                     lines.notifyAll();
                 }
+                final java.util.regex.Matcher a = ACCEPTED.matcher(line);
+                if (a.find())
+                {
+                    accepted = Long.parseLong(a.group(1));
+                }
                 final java.util.regex.Matcher m = REDISPATCH.matcher(line);
                 if (m.find())
                 {
@@ -104,6 +112,12 @@ final class ClusterChild implements AutoCloseable
     long recoveryRedispatched()
     {
         return redispatched;
+    }
+
+    /** @return the accepted messages the node's recovery found in its journal at start, -1 before it says. */
+    long recoveryAccepted()
+    {
+        return accepted;
     }
 
     /** @return whether a line containing {@code fragment} was printed, waiting up to {@code timeoutMs} for it. */

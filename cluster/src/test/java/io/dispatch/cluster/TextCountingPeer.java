@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * A webhook provider on loopback shared by every node of a test cluster: counts the requests per message text (the
- * nodes' own message ids can repeat across nodes, the tests' texts do not) and answers 200 at once. Like a real
- * receiver that does not deduplicate, a message sent twice is counted twice.
+ * nodes' own message ids can repeat across nodes, the tests' texts do not) and answers 200, at once or after a set
+ * delay (a slow provider). Like a real receiver that does not deduplicate, a message sent twice is counted twice.
  */
 final class TextCountingPeer implements AutoCloseable
 {
@@ -27,6 +27,7 @@ final class TextCountingPeer implements AutoCloseable
     private final HttpServer server;
     private final Map<String, Integer> counts = new HashMap<>();
     private int total;
+    private volatile long delayMs;
 
     TextCountingPeer() throws IOException
     {
@@ -46,10 +47,28 @@ final class TextCountingPeer implements AutoCloseable
             }
             final Matcher m = TEXT.matcher(body);
             record(m.find() ? m.group(1) : "?");
+            final long delay = delayMs;
+            if (delay > 0)
+            {
+                try
+                {
+                    Thread.sleep(delay); // the provider's own latency, not a wait for anything
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
         server.start();
+    }
+
+    /** From now on each request takes {@code ms} to answer: a slow provider (a request is counted when it arrives). */
+    void delayEach(final long ms)
+    {
+        delayMs = ms;
     }
 
     /** The settings that point the node's sms lane at this peer. */

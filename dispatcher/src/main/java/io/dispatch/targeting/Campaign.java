@@ -11,6 +11,8 @@ final class Campaign
     final int tenantId;
     final CampaignSpec spec;
     final int slot;
+    /** The name's bytes, as cluster mode records which recipients a campaign handled. */
+    final byte[] nameBytes;
     /** Per channel code: the recipient attribute id of each placeholder of the channel's template (-1: none). */
     final int[][] attributeIds = new int[4][];
 
@@ -40,6 +42,17 @@ final class Campaign
      */
     int durablePosition;
     long pendingSequence = -1;
+    /**
+     * Cluster mode: ordinals fanned out (or skipped as unreachable) since the ring last passed {@link
+     * #pendingSequence}; reported handled to the cluster once it has (Campaigns.recordProgress).
+     */
+    final org.agrona.collections.IntArrayList toReport = new org.agrona.collections.IntArrayList();
+    /**
+     * Cluster mode: recipients skipped because their partition moved to another node (taken out of the targeted count
+     * here, the node taking them over counts them), and how many of them the directory journal has.
+     */
+    int moved;
+    int movedJournaled;
 
     Campaign(final long id, final int tenantId, final CampaignSpec spec, final int slot)
     {
@@ -47,6 +60,7 @@ final class Campaign
         this.tenantId = tenantId;
         this.spec = spec;
         this.slot = slot;
+        this.nameBytes = spec.name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     boolean isActive()

@@ -299,9 +299,27 @@ final class Campaigns
             budget = (int)Math.max(0, Math.min(budget, allowed));
         }
         int done = 0;
-        while (done < budget && c.cursor.hasNext())
+        int skipped = 0;
+        final byte[] tenantName = cluster == null ? null : tenants.nameBytes(c.tenantId);
+        while (c.cursor.hasNext() && done + skipped < FAN_OUT_PER_CYCLE)
         {
             final int ordinal = c.cursor.peekNext();
+            if (cluster != null && !fansOut(dir, tenantName, ordinal))
+            {
+                // its partition moved: the partition's next owner takes this recipient over, and counts it; a skip
+                // sends nothing, so it takes nothing of the pacing
+                stats.add(c.slot, CampaignDescriptor.COUNTER_TARGETED, -1);
+                c.moved++;
+                c.cursor.next();
+                c.position++;
+                c.pacedFrom++;
+                skipped++;
+                continue;
+            }
+            if (done >= budget)
+            {
+                break;
+            }
             final int result = fanout.publish(c, dir, ordinal, budget - done);
             if (result == CampaignFanout.BLOCKED)
             {
@@ -321,6 +339,10 @@ final class Campaigns
                 c.published++;
                 c.pendingSequence = fanout.lastSequence();
             }
+            if (cluster != null && !c.spec.dryRun)
+            {
+                c.toReport.addInt(ordinal);
+            }
             c.cursor.next();
             c.position++;
             done++;
@@ -331,7 +353,7 @@ final class Campaigns
             c.state = c.spec.dryRun ? STATE_EXPLAINED : STATE_FANNED_OUT;
             publishMetricsAfter = true;
         }
-        return done;
+        return done + skipped;
     }
 
     /**
@@ -351,12 +373,19 @@ final class Campaigns
             return 0;
         }
         c.pendingSequence = -1;
+        reportHandled(c);
         final boolean finished = c.state == STATE_FANNED_OUT && c.durablePosition < c.audience.getCardinality();
         final boolean moved = c.position > c.durablePosition;
         if (c.position - c.durablePosition >= PROGRESS_EVERY || finished
             || (moved && (c.state != STATE_RUNNING || nowMs - c.progressAtMs >= PROGRESS_EVERY_MS)))
         {
             c.progressAtMs = nowMs;
+            if (c.moved != c.movedJournaled)
+            {
+                records.start(DirectoryRecords.CAMPAIGN_MOVED).i64(c.id).i32(c.moved);
+                journal.append(records.array(), records.length());
+                c.movedJournaled = c.moved;
+            }
             records.start(DirectoryRecords.CAMPAIGN_PROGRESS).i64(c.id).i32(c.position)
                 .i32((int)stats.get(c.slot, CampaignDescriptor.COUNTER_UNREACHABLE))
                 .i32((int)stats.get(c.slot, CampaignDescriptor.COUNTER_SENDER_OPT_OUT));
@@ -373,6 +402,187 @@ final class Campaigns
             return 1;
         }
         return 0;
+    }
+
+    /** Cluster mode: tells the cluster which recipients' messages are journaled here, once the ring passed them. */
+    private void reportHandled(final Campaign c)
+    {
+        if (cluster == null || c.toReport.isEmpty())
+        {
+            return;
+        }
+        final TenantDirectory dir = directory.tenant(c.tenantId);
+        final byte[] tenantName = tenants.nameBytes(c.tenantId);
+        for (int i = 0, n = c.toReport.size(); i < n; i++)
+        {
+            final int length = dir.recipientId(c.toReport.getInt(i), recipientId, 0);
+            if (length > 0)
+            {
+                cluster.handled(c.nameBytes, tenantName, recipientId, length);
+            }
+        }
+        c.toReport.clear();
+        cluster.handledFlush();
+    }
+
+    private boolean fansOut(final TenantDirectory dir, final byte[] tenantName, final int ordinal)
+    {
+        final int length = dir.recipientId(ordinal, recipientId, 0);
+        return length > 0 && cluster.fansOut(tenantName, recipientId, length);
+    }
+
+    /**
+     * Cluster mode: a partition is being handed over and {@code ClusterTargeting.fansOut} already says no for it, so
+     * nothing more of it is published; waits (bounded) until the ring has journaled what was, and reports it handled,
+     * so the partition's next owner does not fan out to those recipients again.
+     */
+    void onHandOver(final TargetingRequest r)
+    {
+        int reported = 0;
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        for (final Campaign c : active)
+        {
+            while (c.pendingSequence >= 0 && fanout.processedSequence() < c.pendingSequence
+                && System.nanoTime() < deadline)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000); // the journal stage has no event for us
+            }
+            if (c.pendingSequence < 0 || fanout.processedSequence() >= c.pendingSequence)
+            {
+                c.pendingSequence = -1;
+                reported += c.toReport.size();
+                reportHandled(c);
+            }
+            else
+            {
+                LOG.warn("event=campaign_hand_over_unjournaled id={} recipients={} (the ring did not pass them in " +
+                    "5 s; the next owner of their partition may send them again)", c.id, c.toReport.size());
+            }
+        }
+        Answers.directoryResult(r.requester, r.correlationId, Math.min(reported, 0xFFFF), null, null, null, 0);
+    }
+
+    /**
+     * Cluster mode: this node took a partition over. Finds the campaign by name (or creates it here with an empty
+     * audience: it started before this node had any of its partitions), evaluates its segment now and adds the
+     * matched recipients the cluster hands over ({@code ClusterTargeting.takesOver}) to what is left of its audience,
+     * and drops from it those the partition's owner meanwhile handled ({@code handledThere}). The targeted count
+     * follows the recipients (added here, taken out where their partition was skipped), so the sum over the nodes is
+     * the audience once every node has caught up.
+     */
+    void onTakeOver(final TargetingRequest r, final long nowMs)
+    {
+        final CampaignSpec spec;
+        final Segment segment;
+        try
+        {
+            spec = CampaignSpec.parse(r.body, 1, r.body.length - 1, templates);
+            segment = directory.tenant(r.tenantId).compile(spec.segment);
+        }
+        catch (final CampaignSpec.Invalid | SegmentException ex)
+        {
+            Answers.nack(r.requester, r.correlationId, ErrorCode.INVALID_FIELD, ex.getMessage());
+            return;
+        }
+        Campaign c = byName.get(nameKey(r.tenantId, spec.name));
+        if (c == null)
+        {
+            if (spec.dryRun)
+            {
+                Answers.nack(r.requester, r.correlationId, ErrorCode.INVALID_FIELD, "a dry run is not taken over");
+                return;
+            }
+            records.start(DirectoryRecords.CAMPAIGN).i64(nowMs).str8(tenants.nameBytes(r.tenantId))
+                .bytes(r.body, 1, r.body.length - 1);
+            c = add(journal.append(records.array(), records.length()), r.tenantId, spec);
+            LOG.info("event=campaign_joined id={} tenant={} name={} (started before this node owned any of its " +
+                "partitions)", c.id, tenants.name(r.tenantId), spec.name);
+            if (spec.startAtMs <= nowMs)
+            {
+                // started elsewhere: this node's part is only what it takes over
+                start(c, null, nowMs);
+            }
+            if ((r.body[0] & TargetingRequest.TAKE_OVER_PAUSED) != 0)
+            {
+                moveTo(c, STATE_PAUSED, nowMs); // paused across the cluster: it waits for the resume like the rest
+            }
+        }
+        if (c.audience != null && c.state != STATE_CANCELLED)
+        {
+            extend(c, segment, (r.body[0] & TargetingRequest.TAKE_OVER_PAUSED) != 0, nowMs);
+        }
+        Answers.campaignResult(r.requester, r.correlationId, c.id, c.state, stats, c.slot);
+    }
+
+    private void extend(final Campaign c, final Segment segment, final boolean paused, final long nowMs)
+    {
+        final TenantDirectory dir = directory.tenant(c.tenantId);
+        final byte[] tenantName = tenants.nameBytes(c.tenantId);
+        // what is left of the audience: members at or after the cursor (those before it were handled or skipped)
+        final RoaringBitmap rest = c.audience.clone();
+        if (c.position >= c.audience.getCardinality())
+        {
+            rest.clear();
+        }
+        else if (c.position > 0)
+        {
+            rest.remove(0L, (long)c.audience.select(c.position - 1) + 1);
+        }
+        // left here, but handled by the node that had the partition meanwhile
+        int dropped = 0;
+        final org.roaringbitmap.IntIterator left = rest.clone().getIntIterator();
+        while (left.hasNext())
+        {
+            final int ordinal = left.next();
+            final int length = dir.recipientId(ordinal, recipientId, 0);
+            if (length > 0 && cluster.handledThere(tenantName, recipientId, length))
+            {
+                rest.remove(ordinal);
+                dropped++;
+            }
+        }
+        int added = 0;
+        final org.roaringbitmap.IntIterator it = dir.evaluate(segment, nowMs).getIntIterator();
+        while (it.hasNext())
+        {
+            final int ordinal = it.next();
+            final int length = dir.recipientId(ordinal, recipientId, 0);
+            if (length > 0 && !rest.contains(ordinal) && cluster.takesOver(tenantName, recipientId, length))
+            {
+                rest.add(ordinal);
+                added++;
+            }
+        }
+        if (added == 0 && dropped == 0)
+        {
+            return;
+        }
+        // the targeted count follows the recipients: the node that sends them counts them
+        stats.add(c.slot, CampaignDescriptor.COUNTER_TARGETED, added - dropped);
+        rest.runOptimize();
+        final byte[] serialized = new byte[rest.serializedSizeInBytes()];
+        rest.serialize(ByteBuffer.wrap(serialized));
+        records.start(DirectoryRecords.CAMPAIGN_AUDIENCE).i64(c.id).i64(nowMs)
+            .i32((int)stats.get(c.slot, CampaignDescriptor.COUNTER_UNREACHABLE))
+            .i32((int)stats.get(c.slot, CampaignDescriptor.COUNTER_SENDER_OPT_OUT)).i32(added - dropped)
+            .bytes(serialized, 0, serialized.length);
+        journal.append(records.array(), records.length());
+        c.audience = rest;
+        // attributes first seen in rows applied after the campaign's start (the partition's, read just now)
+        fanout.resolveAttributes(c, dir);
+        c.seek(0);
+        c.pacedSinceMs = nowMs;
+        c.resumed = true; // a recipient this node handed over earlier and takes back may meet its own journaled copy
+        LOG.info("event=campaign_taken_over id={} added={} handled_elsewhere={} to_fan_out={}", c.id, added, dropped,
+            rest.getCardinality());
+        if (c.state == STATE_FANNED_OUT)
+        {
+            moveTo(c, paused ? STATE_PAUSED : STATE_RUNNING, nowMs);
+        }
+        else if (c.isActive() && !active.contains(c))
+        {
+            active.add(c);
+        }
     }
 
     private int finishExplain(final Campaign c)
@@ -601,6 +811,39 @@ final class Campaigns
                 }
                 break;
             }
+            case DirectoryRecords.CAMPAIGN_AUDIENCE:
+            {
+                final Campaign c = byId.get(DirectoryRecords.i64(b, 1));
+                if (c != null && c.audience != null)
+                {
+                    final RoaringBitmap audience = new RoaringBitmap();
+                    try
+                    {
+                        audience.deserialize(ByteBuffer.wrap(b, 29, length - 29));
+                    }
+                    catch (final IOException ex)
+                    {
+                        throw new UncheckedIOException(ex);
+                    }
+                    // positions after it count in the new audience, the fan-out's counts as of the record
+                    c.audience = audience;
+                    c.durablePosition = 0;
+                    c.unreachableAtProgress = DirectoryRecords.i32(b, 17);
+                    c.optedOutAtProgress = DirectoryRecords.i32(b, 21);
+                    stats.add(c.slot, CampaignDescriptor.COUNTER_TARGETED, DirectoryRecords.i32(b, 25));
+                }
+                break;
+            }
+            case DirectoryRecords.CAMPAIGN_MOVED:
+            {
+                final Campaign c = byId.get(DirectoryRecords.i64(b, 1));
+                if (c != null)
+                {
+                    c.moved = DirectoryRecords.i32(b, 9);
+                    c.movedJournaled = c.moved;
+                }
+                break;
+            }
             case DirectoryRecords.CAMPAIGN_PROGRESS:
             {
                 final Campaign c = byId.get(DirectoryRecords.i64(b, 1));
@@ -642,6 +885,7 @@ final class Campaigns
                 c.resumed = true;
                 c.pacedSinceMs = nowMs;
                 stats.add(c.slot, CampaignDescriptor.COUNTER_UNREACHABLE, c.unreachableAtProgress);
+                stats.add(c.slot, CampaignDescriptor.COUNTER_TARGETED, -c.moved);
                 stats.add(c.slot, CampaignDescriptor.COUNTER_SENDER_OPT_OUT, c.optedOutAtProgress);
                 // attributes the snapshot brought may postdate the campaign's start record
                 fanout.resolveAttributes(c, directory.tenant(c.tenantId));

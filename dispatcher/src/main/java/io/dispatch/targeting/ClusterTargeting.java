@@ -23,4 +23,36 @@ public interface ClusterTargeting
      * partition of the recipient's directory row.
      */
     boolean owns(byte[] tenantName, byte[] recipientId, int length);
+
+    /**
+     * On the targeting thread, before each recipient a running campaign fans out to: whether this node still fans out
+     * over the recipient's partition. False (the partition was lost or is being handed over) skips the recipient
+     * here: its partition's next owner takes it over ({@link TargetingRequest#CAMPAIGN_TAKE_OVER}).
+     */
+    boolean fansOut(byte[] tenantName, byte[] recipientId, int length);
+
+    /**
+     * On the targeting thread, during a {@link TargetingRequest#CAMPAIGN_TAKE_OVER}: whether this node takes the
+     * matched recipient over, i.e. the recipient's partition is the one taken over and no earlier owner marked it
+     * handled.
+     */
+    boolean takesOver(byte[] tenantName, byte[] recipientId, int length);
+
+    /**
+     * On the targeting thread, during a {@link TargetingRequest#CAMPAIGN_TAKE_OVER}: whether a recipient still left in
+     * this node's own audience is on the partition taken over and an owner of it (while this node did not own it)
+     * marked it handled: it is dropped from the audience here.
+     */
+    boolean handledThere(byte[] tenantName, byte[] recipientId, int length);
+
+    /**
+     * On the targeting thread: the campaign's message to the recipient is in this node's message journal (or the
+     * recipient was skipped as unreachable or opted out). The cluster records it on the recipient's partition, so a
+     * later owner of that partition does not fan out to the recipient again. A campaign's name is unique within its
+     * tenant across the cluster.
+     */
+    void handled(byte[] campaignName, byte[] tenantName, byte[] recipientId, int length);
+
+    /** On the targeting thread, after a run of {@link #handled} calls: write them. */
+    void handledFlush();
 }

@@ -15,6 +15,11 @@ import java.nio.ByteOrder;
  * CAMPAIGN_CONTROL  u8 4, i64 campaignId, i64 atEpochMs, u8 state the campaign moved to (CampaignDescriptor)
  * CAMPAIGN_PROGRESS u8 5, i64 campaignId, u32 position: audience members handed to the ring so far (all of
  *                   them journaled), u32 unreachable, u32 senderOptedOut: the fan-out's own counts up to it
+ * CAMPAIGN_AUDIENCE u8 6, i64 campaignId, i64 atEpochMs, u32 unreachable, u32 senderOptedOut, i32 targeted change,
+ *                   then the audience still to fan out to, from position 0 (cluster mode: a partition taken over
+ *                   added its unhandled recipients to it, and took out those another node handled)
+ * CAMPAIGN_MOVED    u8 7, i64 campaignId, u32 moved: recipients skipped so far because their partition moved to
+ *                   another node (cluster mode; written before the progress record that passes them)
  * </pre>
  */
 final class DirectoryRecords
@@ -24,6 +29,8 @@ final class DirectoryRecords
     static final byte CAMPAIGN_STARTED = 3;
     static final byte CAMPAIGN_CONTROL = 4;
     static final byte CAMPAIGN_PROGRESS = 5;
+    static final byte CAMPAIGN_AUDIENCE = 6;
+    static final byte CAMPAIGN_MOVED = 7;
 
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64 * 1024);
     private int length;

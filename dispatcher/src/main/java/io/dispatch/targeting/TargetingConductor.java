@@ -266,6 +266,12 @@ public final class TargetingConductor implements Agent
                 case TargetingRequest.CAMPAIGN_STATS:
                     campaigns.onStats(r);
                     break;
+                case TargetingRequest.CAMPAIGN_TAKE_OVER:
+                    campaigns.onTakeOver(r, clock.time());
+                    break;
+                case TargetingRequest.CAMPAIGN_HAND_OVER:
+                    campaigns.onHandOver(r);
+                    break;
                 default:
                     Answers.nack(r.requester, r.correlationId, ErrorCode.INTERNAL, "unknown request " + r.type);
             }

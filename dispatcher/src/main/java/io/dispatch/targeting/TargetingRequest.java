@@ -10,6 +10,20 @@ public final class TargetingRequest
     public static final int CAMPAIGN = 2;
     public static final int CAMPAIGN_CONTROL = 3;
     public static final int CAMPAIGN_STATS = 4;
+    /**
+     * Cluster mode: this node took a partition over; the body is u8 flags (1: paused across the cluster), then the
+     * campaign's CAMPAIGN body (found by name, created with an empty audience when this node does not have it). Its
+     * recipients that {@code ClusterTargeting.takesOver} are added to the campaign's remaining audience, those that
+     * another owner handled meanwhile dropped from it. Answered CAMPAIGN_RESULT.
+     */
+    public static final int CAMPAIGN_TAKE_OVER = 5;
+    /** CAMPAIGN_TAKE_OVER's flag: the campaign is paused across the cluster (a copy created here starts paused). */
+    public static final byte TAKE_OVER_PAUSED = 1;
+    /**
+     * Cluster mode: a partition is being handed over (no recipient of it is fanned out from now on): waits until the
+     * ring journaled every campaign message published, reports them handled, and answers DIRECTORY_RESULT.
+     */
+    public static final int CAMPAIGN_HAND_OVER = 6;
 
     final int type;
     final int tenantId;
