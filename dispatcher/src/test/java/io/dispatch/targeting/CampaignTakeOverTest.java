@@ -153,8 +153,7 @@ class CampaignTakeOverTest
             new CampaignFanout(ring, admission, templates, new RingPort("targeting", RING / 2),
                 new io.dispatch.ring.MarketingShare(0)),
             new ConsentPublisher(ring, new RingPort("targeting", RING / 2), counters, errors), new CampaignStats(),
-            new CancelledCampaigns(), 86_400_000L, clock, errors);
-        c.cluster(cluster);
+            new CancelledCampaigns(), 86_400_000L, clock, errors, cluster);
         c.load();
         conductor = c;
         return c;
