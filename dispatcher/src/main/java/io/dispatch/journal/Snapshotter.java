@@ -39,6 +39,8 @@ public final class Snapshotter implements Runnable, AutoCloseable
     private final Object lock = new Object();
     private volatile boolean stopped;
     private Thread thread;
+    /** The fold's status table, made at the first snapshot and cleared for each next one ({@link #snapshotNow}). */
+    private StatusTable foldStatus;
 
     public Snapshotter(
         final Journal journal, final SnapshotStore store, final TenantRegistry tenants, final EpochClock clock,
@@ -110,7 +112,15 @@ public final class Snapshotter implements Runnable, AutoCloseable
         final long nowMs = clock.time();
         final SnapshotEffects effects = new SnapshotEffects(sendWindowMs, contentWindowMs, inboundWindowMs,
             deadLettersPerChannel);
-        final Recovery fold = new Recovery(new DedupIndex(dedupHorizonMs), new StatusTable(statusCapacity), tenants,
+        if (foldStatus == null)
+        {
+            foldStatus = new StatusTable(statusCapacity);
+        }
+        else
+        {
+            foldStatus.clear();
+        }
+        final Recovery fold = new Recovery(new DedupIndex(dedupHorizonMs), foldStatus, tenants,
             nowMs, dedupHorizonMs, contentWindowMs, effects);
         final List<SnapshotStore.Snapshot> existing = store.list();
         final long covered = fold.fold(journal, store, effects, () -> stopped);

@@ -265,7 +265,7 @@ final class IngestHarness implements AutoCloseable
             }
             else
             {
-                frames.offer(RawConnection.Frame.of(frame.copy()));
+                frames.offer(RawConnection.Frame.of(io.netty.buffer.Unpooled.copiedBuffer(frame))); // unpooled heap copy: the GC reclaims what a test leaves unread
             }
         }
 

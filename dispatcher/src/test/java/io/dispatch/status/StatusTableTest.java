@@ -24,6 +24,28 @@ class StatusTableTest
     }
 
     @Test
+    void shouldHoldNothingOfAnEarlierFoldOnceCleared()
+    {
+        final StatusTable table = new StatusTable(1024);
+        for (long id = 1; id <= 1500; id++)
+        {
+            table.insert(id, (byte)5, id, (byte)1, (byte)1, 1, 0);
+        }
+        table.clear();
+        assertThat(table.size()).isZero();
+        assertThat(table.find(1500L)).isEqualTo(-1);
+        assertThat(table.wasEvicted(476L)).as("no id is known any more").isFalse();
+
+        table.insert(2000L, (byte)1, 7L, (byte)2, (byte)3, 4, 9);
+        final int slot = table.find(2000L);
+        assertThat(table.state(slot)).isEqualTo((byte)1);
+        assertThat(table.attempts(slot)).isZero();
+        assertThat(table.channel(slot)).isEqualTo((byte)2);
+        assertThat(table.size()).isEqualTo(1);
+        assertThat(table.wasEvicted(1999L)).as("older than the first id of this fold: never existed here").isFalse();
+    }
+
+    @Test
     void shouldKeepSparseJournalIndexesApart()
     {
         final StatusTable table = new StatusTable(1024);

@@ -41,7 +41,9 @@ public final class ChildEngine implements AutoCloseable
         {
             cmd.add("@" + root.resolve("config/jvm/jdk24plus.args"));
         }
-        cmd.add("-Xmx512m");
+        // the engine's default capacities (status table, ring, lanes) hold ~400 MB live, and a snapshot folds into a
+        // second status table (84 MB): 512 MB ran out of heap in a snapshot right after a start (SnapshotCrashIT)
+        cmd.add("-Xmx1g");
         cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
         cmd.add("-Duser.home=" + System.getProperty("user.home"));
         // "-Dname=value" among the extra arguments is a system property of the child (a crash-injection point)
