@@ -99,12 +99,15 @@ class ClusterRestartIT
                 c.send(b -> ByteBufFrames.subscribe(b, 0, Frames.SCOPE_TENANT));
                 assertThat(c.read().type).isEqualTo(MessageType.OK);
             }
-            sender.submit(1, MessageKind.INFORMATIONAL, ChannelType.SMS, "restart-a", "+821077770001", "restart-a");
+            // auth, which the fixture's tenant caps nothing of: this test is about cluster ids across a restart, and a
+            // release decided on one node whose copy the fence then drops still counts against an informational cap
+            // on the next owner (design/cluster.md, what is not done), which capped restart-b in one CI run
+            sender.submit(1, MessageKind.AUTH, ChannelType.SMS, "restart-a", "+821077770001", "restart-a");
             final long accepted = ackedId(sender);
             final long sendAt = System.currentTimeMillis() + 5_000;
             sender.send(b ->
             {
-                RawConnection.submitFrame(b, 2, MessageKind.INFORMATIONAL, ChannelType.SMS, "restart-b",
+                RawConnection.submitFrame(b, 2, MessageKind.AUTH, ChannelType.SMS, "restart-b",
                     "+821077770001", null, "restart-b", null);
                 b.setLongLE(FrameDescriptor.HEADER_LENGTH + SubmitDescriptor.SEND_AT_OFFSET, sendAt);
             });
