@@ -483,7 +483,9 @@ class ClusterRoutingIT
             for (final int p : moved)
             {
                 assertThat(peer.awaitCount("moved-" + p, 1, 60_000)).as("moved-%d sent by the new owner", p).isTrue();
-                final String history = awaitHistory(idOf.get(p), "OWNERSHIP_LOST", sendAt + 60_000);
+                // the new owner's PROVIDER_ACCEPTED is journaled after the peer got the message: wait for it too
+                final String history = awaitHistory(idOf.get(p), sendAt + 60_000, "OWNERSHIP_LOST",
+                    "\"state\":\"PROVIDER_ACCEPTED\"");
                 final String before = ownerBefore.get(p);
                 assertThat(history).as("history of partition %d's message", p)
                     .contains("\"node\":\"" + before + "\",\"local_id\":")
@@ -531,18 +533,19 @@ class ClusterRoutingIT
     }
 
     /** The history of a cluster id through node 2, once it contains {@code until} (bounded). */
-    private static String awaitHistory(final long id, final String until, final long deadlineMs) throws Exception
+    /** @param until every one of these texts in the history: the changes of each copy are journaled at their own pace. */
+    private static String awaitHistory(final long id, final long deadlineMs, final String... until) throws Exception
     {
         while (true)
         {
             final java.net.http.HttpResponse<String> h = AdminHttp.get(nodes.get(2).dispatcher().adminPort(),
                 dirs.get(2), "/messages/" + id + "/history?tenant=demo");
-            if (h.statusCode() == 200 && h.body().contains(until))
+            if (h.statusCode() == 200 && java.util.Arrays.stream(until).allMatch(h.body()::contains))
             {
                 return h.body();
             }
-            assertThat(System.currentTimeMillis()).as("the history of %d shows %s: %s", id, until, h.body())
-                .isLessThan(deadlineMs);
+            assertThat(System.currentTimeMillis()).as("the history of %d shows %s: %s", id,
+                java.util.Arrays.toString(until), h.body()).isLessThan(deadlineMs);
             Thread.sleep(200); // each ask waits for the nodes' answers; polled with a bound
         }
     }
